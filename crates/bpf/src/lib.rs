@@ -1,0 +1,1 @@
+//! saker-bpf: placeholder, filled in by its issue.

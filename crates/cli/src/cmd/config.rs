@@ -1,0 +1,10 @@
+//! `saker config` (not built yet: see its issue).
+
+use crate::exit::{Failure, Outcome};
+
+#[derive(clap::Args)]
+pub struct Args {}
+
+pub fn run(_args: Args) -> Outcome {
+    Err(Failure::new(2, "saker config: not implemented yet").into())
+}

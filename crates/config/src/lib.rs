@@ -1,0 +1,1 @@
+//! saker-config: placeholder, filled in by its issue.

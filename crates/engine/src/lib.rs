@@ -1,0 +1,1 @@
+//! saker-engine: placeholder, filled in by its issue.

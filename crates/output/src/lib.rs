@@ -1,0 +1,1 @@
+//! saker-output: placeholder, filled in by its issue.

@@ -1,0 +1,1 @@
+//! saker-proc: placeholder, filled in by its issue.

@@ -1,0 +1,1 @@
+//! saker-ptrace: placeholder, filled in by its issue.

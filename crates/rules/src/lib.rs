@@ -1,0 +1,1 @@
+//! saker-rules: placeholder, filled in by its issue.

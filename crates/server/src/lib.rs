@@ -1,0 +1,1 @@
+//! saker-server: placeholder, filled in by its issue.

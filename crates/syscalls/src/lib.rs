@@ -1,0 +1,1 @@
+//! saker-syscalls: placeholder, filled in by its issue.
