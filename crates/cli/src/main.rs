@@ -10,7 +10,12 @@ use clap::{Parser, Subcommand};
 
 /// Linux runtime security: trace one process, inspect every process, guard the host.
 #[derive(Parser)]
-#[command(name = "saker", version, propagate_version = true, arg_required_else_help = true)]
+#[command(
+    name = "saker",
+    version,
+    propagate_version = true,
+    arg_required_else_help = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -3,7 +3,9 @@ use std::str::FromStr;
 
 /// A rule's priority, Falco's eight levels, most severe first (so `Emergency < Debug` in `Ord`
 /// terms is *more* severe; use [`Priority::at_least`] to compare severities).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(try_from = "String", into = "String")]
 pub enum Priority {
     Emergency,
@@ -61,7 +63,9 @@ impl fmt::Display for Priority {
 
 /// A priority name that is not one of Falco's eight (in any case).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown priority '{0}' (expected one of EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFO, INFORMATIONAL, DEBUG)")]
+#[error(
+    "unknown priority '{0}' (expected one of EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFO, INFORMATIONAL, DEBUG)"
+)]
 pub struct ParsePriorityError(pub String);
 
 impl FromStr for Priority {
@@ -85,7 +89,7 @@ impl FromStr for Priority {
 
 impl TryFrom<String> for Priority {
     type Error = ParsePriorityError;
-    fn try_from(s: String) -> Result<Self, Self::Error> {
+    fn try_from(s: String) -> Result<Self, ParsePriorityError> {
         s.parse()
     }
 }
