@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Rootful podman on this kind of machine (no Docker engine, hybrid cgroups), with a local busybox
+# image so tests can start real containers without a registry. Mirrors ../shared/tools/podman-setup.
+set -euo pipefail
+image=saker-test/busybox:latest
+mkdir -p /etc/containers
+cat > /etc/containers/containers.conf <<'CONF'
+[containers]
+default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+events_logger = "file"
+CONF
+if ! podman image exists "$image"; then
+  rootfs=$(mktemp -d)
+  mkdir -p "$rootfs/bin" "$rootfs/etc" "$rootfs/root" "$rootfs/tmp" "$rootfs/usr/bin"
+  cp /bin/busybox "$rootfs/bin/busybox"
+  for c in $("$rootfs/bin/busybox" --list); do [ "$c" = busybox ] || ln -sf busybox "$rootfs/bin/$c"; done
+  echo 'root:x:0:0:root:/root:/bin/sh' > "$rootfs/etc/passwd"
+  echo 'root:x:0:' > "$rootfs/etc/group"
+  tar -C "$rootfs" -c . | podman import --change 'CMD ["/bin/sh"]' - "$image" >/dev/null
+  rm -rf "$rootfs"
+fi
+podman run --rm "$image" /bin/sh -c 'test -e /proc/self/cgroup'
+echo "podman ready: $image"
