@@ -1,1 +1,37 @@
-//! saker-bpf: placeholder, filled in by its issue.
+//! saker-bpf: Saker's eBPF capture. C programs (`src/bpf/capture.bpf.c`, built by
+//! `scripts/build-bpf.sh` into the committed `obj/capture.bpf.o`) loaded with aya, so building
+//! this crate needs no clang.
+//!
+//! - [`Capture`]: syscall, fork, exec and exit events for the rules engine, filtered in the
+//!   kernel by syscall number, own process and an optional pid set.
+//! - [`SyscallCounter`]: per-syscall calls/errors/time counted in the kernel (`trace --ebpf -c`).
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use saker_bpf::{Capture, CaptureConfig};
+//!
+//! let mut capture = Capture::start(&CaptureConfig::default())?;
+//! capture.poll(Some(Duration::from_millis(100)), |event| println!("{event:?}"))?;
+//! println!("dropped per CPU: {:?}", capture.drops()?);
+//! # Ok::<(), saker_bpf::BpfError>(())
+//! ```
+//!
+//! Design and measurements: docs/capture-bpf.md.
+
+mod capture;
+mod counter;
+mod decode;
+mod error;
+pub mod raw;
+mod spec;
+
+pub use capture::{Capture, CaptureConfig, DispatchMode, preflight};
+pub use counter::{SyscallCount, SyscallCounter};
+pub use decode::{BootClock, decode_record};
+pub use error::{BpfError, DecodeError, PRIVILEGE_HINT};
+pub use spec::{CAPTURED_SYSCALLS, CapturedSyscall, STATE_SYSCALLS, captured};
+
+/// The committed BPF object (for tools that inspect it).
+pub fn capture_object() -> &'static [u8] {
+    capture::CAPTURE_OBJECT
+}

@@ -1,1 +1,59 @@
-//! saker-engine: placeholder, filled in by its issue.
+//! saker-engine: evaluates Falco-compatible rules on events and produces alerts.
+//!
+//! The rules crate loads and checks rules files into a [`saker_rules::RuleSet`]; this crate
+//! compiles every enabled rule's condition once ([`Engine::new`]), indexes the rules by the
+//! event types their conditions can match, and evaluates events given through the [`Event`]
+//! trait: the field-level JSONL event ([`JsonlEvent`]) today, the live syscall and
+//! Kubernetes audit events later. A match becomes a [`saker_event::Alert`] with the rule's
+//! output formatted (`%field`, `<NA>` for missing values) and typed `output_fields`.
+//!
+//! Saker's own default ruleset is embedded: [`default_rules`] gives its YAML and
+//! [`load_default_rules`] loads it.
+//!
+//! Architecture invariant: evaluating an event does no string lookups, no parsing and no
+//! allocation except for transformers and the alerts of matching rules.
+//!
+//! ```
+//! use saker_engine::{Engine, EngineOptions, JsonlEvent};
+//! use saker_rules::{load, SourceFile};
+//!
+//! let yaml = r#"
+//! - rule: Write below etc
+//!   desc: a file below /etc was opened for writing
+//!   condition: evt.type = openat and evt.is_open_write = true and fd.name startswith /etc/
+//!   output: "File below /etc opened for writing (file=%fd.name command=%proc.cmdline)"
+//!   priority: ERROR
+//! "#;
+//! let (ruleset, diagnostics) = load(&[SourceFile::new("rules.yaml", yaml)]);
+//! assert!(diagnostics.iter().all(|d| !d.is_error()));
+//! let engine = Engine::new(&ruleset, EngineOptions::default()).unwrap();
+//!
+//! let line = r#"{"evt.type":"openat","evt.time":1,"evt.is_open_write":true,"fd.name":"/etc/passwd"}"#;
+//! let event = JsonlEvent::parse(line, &engine).unwrap();
+//! let alerts = engine.process(&event);
+//! assert_eq!(alerts.len(), 1);
+//! assert_eq!(alerts[0].output, "File below /etc opened for writing (file=/etc/passwd command=<NA>)");
+//! ```
+
+mod compile;
+mod default_rules;
+mod engine;
+mod event;
+mod field;
+mod glob;
+mod jsonl;
+pub mod reference;
+
+mod time_format;
+mod transform;
+mod value;
+
+pub use compile::CompileError;
+pub use default_rules::{DEFAULT_RULES_FILE_NAME, default_rules, load_default_rules};
+pub use engine::{Engine, EngineError, EngineOptions, EventTypeNeeds, RuleId, RuleMatching};
+pub use event::{Event, EventTypeId};
+pub use field::{FieldArg, FieldNameError, FieldRef, FieldTable, Slot, resolve_field};
+pub use glob::{Glob, PathPrefix};
+pub use jsonl::{EventParseError, JsonlEvent};
+pub use time_format::{clock_time, iso8601};
+pub use value::{IpNet, Value, parse_number};

@@ -13,6 +13,10 @@
 
 mod alert;
 mod priority;
+pub mod syscall_event;
 
 pub use alert::Alert;
 pub use priority::{ParsePriorityError, Priority};
+pub use syscall_event::{
+    Bytes, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent, SyscallExit,
+};

@@ -1,1 +1,92 @@
-//! saker-server: placeholder, filled in by its issue.
+//! saker-server: Saker's embedded web server — `GET /healthz`, `GET /versions`,
+//! `GET /metrics` (Prometheus text from a [`Metrics`] registry the daemon updates) and
+//! `POST /k8s-audit` (the Kubernetes audit webhook), over HTTP or HTTPS (rustls).
+//!
+//! The server runs on its own thread with a single-threaded tokio runtime; the daemon keeps
+//! the [`Server`] handle and calls [`Server::stop`] when it exits.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use saker_server::{Metrics, Server, ServerContext, ServerOptions};
+//!
+//! let metrics = Arc::new(Metrics::new("0.1.0", 2));
+//! let options = ServerOptions { listen: "127.0.0.1:0".parse().unwrap(), ..ServerOptions::default() };
+//! let server = Server::start(options, ServerContext::new(Arc::clone(&metrics))).unwrap();
+//! let addr = server.local_addr();
+//! assert_eq!(addr.ip().to_string(), "127.0.0.1");
+//! server.stop();
+//! ```
+
+mod error;
+mod http;
+mod metrics;
+mod tls;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub use error::ServerError;
+pub use http::Server;
+pub use metrics::Metrics;
+
+/// Where and how the server listens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerOptions {
+    pub listen: SocketAddr,
+    /// `webserver.k8s_healthz_endpoint`.
+    pub healthz_path: String,
+    pub k8s_audit_path: String,
+    /// Serve `GET /metrics`.
+    pub metrics_enabled: bool,
+    /// Largest accepted request body (413 beyond).
+    pub max_body_bytes: usize,
+    pub tls: Option<TlsFiles>,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8765)),
+            healthz_path: "/healthz".to_string(),
+            k8s_audit_path: "/k8s-audit".to_string(),
+            metrics_enabled: true,
+            max_body_bytes: 12 * 1024 * 1024,
+            tls: None,
+        }
+    }
+}
+
+/// PEM files for HTTPS. Without `private_key`, the key is read from `certificate` (Falco's
+/// single `falco.pem` holding both).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    pub certificate: PathBuf,
+    pub private_key: Option<PathBuf>,
+}
+
+/// Receives each Kubernetes audit event (one `audit.k8s.io/v1` `Event` object). An error
+/// (e.g. the engine's queue is full) is returned to the API server as 503 with the reason.
+pub type AuditHandler = Arc<dyn Fn(serde_json::Value) -> Result<(), String> + Send + Sync>;
+
+/// What the endpoints serve, supplied by the daemon.
+#[derive(Clone)]
+pub struct ServerContext {
+    pub metrics: Arc<Metrics>,
+    /// The body of `GET /versions`.
+    pub versions: serde_json::Value,
+    /// `None`: the `k8s_audit` source is disabled and `POST /k8s-audit` answers 503.
+    pub k8s_audit: Option<AuditHandler>,
+}
+
+impl ServerContext {
+    pub fn new(metrics: Arc<Metrics>) -> Self {
+        ServerContext {
+            metrics,
+            versions: serde_json::json!({
+                "saker_version": env!("CARGO_PKG_VERSION"),
+            }),
+            k8s_audit: None,
+        }
+    }
+}

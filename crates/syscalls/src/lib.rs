@@ -1,1 +1,149 @@
-//! saker-syscalls: placeholder, filled in by its issue.
+//! x86_64 syscall knowledge shared by `saker trace` (ptrace and eBPF) and the rule fields:
+//! the syscall table (names, numbers, strace classes), strace's `-e trace=` / `-e signal=`
+//! set syntax, errno and signal names, and argument decoders that print exactly what
+//! strace 6.1 prints.
+//!
+//! # API
+//!
+//! - Table: [`name`], [`number`], [`all`], [`is_known`], [`arg_names`], [`classes`],
+//!   [`Class`]. All lookups are static tables (no allocation).
+//! - Sets: [`parse_trace_set`] → [`SyscallSet`] (a bitset), [`parse_signal_set`] →
+//!   [`SignalSet`]; errors ([`SetError`]) name the culprit and suggest close names.
+//! - Names: [`errno_name`], [`errno_message`], [`signal_name`], [`signal_number`].
+//! - Decoding, in two phases like strace: [`decode_entry`] at syscall entry formats the input
+//!   arguments into an [`Entry`] ([`Entry::text_so_far`] is what strace prints before
+//!   ` <unfinished ...>`); [`decode_exit`] at syscall exit formats the output arguments and
+//!   the return value into a [`Decoded`] ([`Decoded::resumed_args`] is what follows
+//!   `<... read resumed>`). The `_into` variants reuse buffers. The tracer supplies the
+//!   tracee's memory ([`Memory`]) and fd paths ([`FdInfo`], for `-y`/`-yy`); [`Style`] holds
+//!   `-s`, `-x`, `-v`, `-y`.
+//! - Signals: [`format_signal`] of a [`SigInfo`] for `--- SIGCHLD {...} ---` lines, and
+//!   [`format_wait_status`].
+//!
+//! The tracer adds what is not per-syscall: `[pid N] ` prefixes, the padding of ` = ` to
+//! column 40, `= ?` for calls that never return (exit_group, execve in a dying process),
+//! ` <unfinished ...>`, timestamps and `-T`.
+//!
+//! # Example
+//!
+//! ```
+//! use saker_syscalls::{decode_entry, decode_exit, Memory, NoFdInfo, Style};
+//!
+//! /// Tracee memory holding one string at 0x1000.
+//! struct Fixture;
+//! impl Memory for Fixture {
+//!     fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
+//!         let data = b"/etc/hostname\0";
+//!         let Some(off) = addr.checked_sub(0x1000) else { return 0 };
+//!         let src = data.get(off as usize..).unwrap_or(&[]);
+//!         let n = src.len().min(buf.len());
+//!         buf[..n].copy_from_slice(&src[..n]);
+//!         n
+//!     }
+//! }
+//!
+//! let style = Style::default();
+//! let openat = saker_syscalls::number("openat").unwrap();
+//! let args = [(-100i64) as u64, 0x1000, 0o2000000, 0, 0, 0];
+//! let entry = decode_entry(openat, args, &mut Fixture, &mut NoFdInfo, &style);
+//! assert_eq!(entry.text_so_far(), r#"openat(AT_FDCWD, "/etc/hostname", O_RDONLY|O_CLOEXEC"#);
+//! let done = decode_exit(&entry, -2, &mut Fixture, &mut NoFdInfo, &style);
+//! assert_eq!(done.call, r#"openat(AT_FDCWD, "/etc/hostname", O_RDONLY|O_CLOEXEC)"#);
+//! assert_eq!(done.result, "-1 ENOENT (No such file or directory)");
+//! assert_eq!(done.errno, Some(2));
+//! ```
+
+mod class;
+mod decode;
+mod errno;
+mod errno_table;
+mod set;
+mod signal;
+mod table;
+mod xlat;
+
+pub use class::{Class, classes};
+pub use decode::{
+    Decoded, Entry, FdInfo, Memory, NoFdInfo, NoMemory, Style, decode_entry, decode_entry_into,
+    decode_exit, decode_exit_into,
+};
+pub use errno::{errno_message, errno_name};
+pub use set::{SET_CAPACITY, SetError, SignalSet, SyscallSet, parse_signal_set, parse_trace_set};
+pub use signal::{SigInfo, format_signal, signal_name, signal_number};
+
+use table::SYSCALLS;
+
+/// The name of x86_64 syscall `nr` (`"read"` for 0), `None` for holes and unknown numbers.
+#[inline]
+pub fn name(nr: u64) -> Option<&'static str> {
+    let (name, _) = SYSCALLS.get(usize::try_from(nr).ok()?)?;
+    (!name.is_empty()).then_some(*name)
+}
+
+/// The number of the x86_64 syscall called `name`.
+pub fn number(name: &str) -> Option<u64> {
+    SYSCALLS
+        .iter()
+        .position(|(n, _)| *n == name && !n.is_empty())
+        .map(|i| i as u64)
+}
+
+/// Every known syscall, ascending by number.
+pub fn all() -> impl Iterator<Item = (u64, &'static str)> {
+    SYSCALLS
+        .iter()
+        .enumerate()
+        .filter(|(_, (n, _))| !n.is_empty())
+        .map(|(i, (n, _))| (i as u64, *n))
+}
+
+/// Whether `nr` is a known x86_64 syscall.
+#[inline]
+pub fn is_known(nr: u64) -> bool {
+    name(nr).is_some()
+}
+
+/// The highest known syscall number.
+pub const MAX_SYSCALL: u64 = table::MAX_NR;
+
+/// The kernel's names of the arguments of `nr` (from its syscall tracepoints), e.g.
+/// `["dfd", "filename", "flags", "mode"]` for openat. Empty for unknown numbers.
+pub fn arg_names(nr: u64) -> &'static [&'static str] {
+    if !is_known(nr) {
+        return &[];
+    }
+    table::ARG_NAMES.get(nr as usize).copied().unwrap_or(&[])
+}
+
+/// Whether the arguments of `nr` are decoded (otherwise they print as raw hex).
+pub fn is_decoded(nr: u64) -> bool {
+    decode::is_decoded(nr)
+}
+
+/// strace's text for a wait status: `{WIFEXITED(s) && WEXITSTATUS(s) == 0}`.
+pub fn format_wait_status(status: i32) -> String {
+    let mut out = String::new();
+    decode::write_wait_status(&mut out, status as u32);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_lookups() {
+        assert_eq!(name(0), Some("read"));
+        assert_eq!(name(257), Some("openat"));
+        assert_eq!(name(335), None);
+        assert_eq!(name(435), Some("clone3"));
+        assert_eq!(name(462), Some("mseal"));
+        assert_eq!(name(469), Some("file_setattr"));
+        assert_eq!(name(470), None);
+        assert_eq!(number("execve"), Some(59));
+        assert_eq!(number(""), None);
+        assert_eq!(all().count(), 381);
+        assert_eq!(arg_names(257), ["dfd", "filename", "flags", "mode"]);
+        assert!(is_known(1) && !is_known(400));
+    }
+}

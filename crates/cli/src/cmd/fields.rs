@@ -1,10 +1,102 @@
-//! `saker fields` (not built yet: see its issue).
+//! `saker fields [--source S] [--json]`: the fields conditions and outputs can use (Falco's
+//! `--list`).
 
-use crate::exit::{Failure, Outcome};
+use std::io::{BufWriter, Write as _};
+
+use saker_rules::{ArgKind, Source, fields};
+
+use crate::exit::Outcome;
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum SourceArg {
+    Syscall,
+    #[value(name = "k8s_audit")]
+    K8sAudit,
+}
 
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Only fields available for this event source.
+    #[arg(long, value_enum)]
+    pub source: Option<SourceArg>,
+    /// Print JSON: an array of {name, type, list, arg, arg_required, sources, description}.
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub fn run(_args: Args) -> Outcome {
-    Err(Failure::new(2, "saker fields: not implemented yet").into())
+#[derive(serde::Serialize)]
+struct FieldRow {
+    name: &'static str,
+    #[serde(rename = "type")]
+    ty: &'static str,
+    list: bool,
+    arg: &'static str,
+    arg_required: bool,
+    sources: Vec<&'static str>,
+    description: &'static str,
+}
+
+fn arg_name(kind: ArgKind) -> &'static str {
+    match kind {
+        ArgKind::None => "none",
+        ArgKind::Index => "index",
+        ArgKind::Key => "key",
+        ArgKind::IndexOrKey => "index_or_key",
+    }
+}
+
+pub fn run(args: Args) -> Outcome {
+    let wanted = args.source.map(|s| match s {
+        SourceArg::Syscall => Source::Syscall,
+        SourceArg::K8sAudit => Source::K8sAudit,
+    });
+    let selected: Vec<_> = fields::all()
+        .iter()
+        .filter(|f| wanted.is_none_or(|s| f.sources.contains(s)))
+        .collect();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        let rows: Vec<FieldRow> = selected
+            .iter()
+            .map(|f| FieldRow {
+                name: f.name,
+                ty: f.ty.as_str(),
+                list: f.list,
+                arg: arg_name(f.takes_arg),
+                arg_required: f.arg_required,
+                sources: f.sources.iter().map(Source::as_str).collect(),
+                description: f.description,
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out)?;
+    } else {
+        let mut class = "";
+        for f in &selected {
+            if f.class() != class {
+                if !class.is_empty() {
+                    writeln!(out)?;
+                }
+                class = f.class();
+                writeln!(out, "Field class: {class}")?;
+            }
+            let arg = match (f.takes_arg, f.arg_required) {
+                (ArgKind::None, _) => "",
+                (ArgKind::Index, false) => "[N]",
+                (ArgKind::Index, true) => "[N]!",
+                (ArgKind::Key, false) => "[KEY]",
+                (ArgKind::Key, true) => "[KEY]!",
+                (ArgKind::IndexOrKey, _) => "[N|KEY]!",
+            };
+            let name = format!("{}{arg}", f.name);
+            let ty = if f.list {
+                format!("list({})", f.ty)
+            } else {
+                f.ty.as_str().to_string()
+            };
+            writeln!(out, "  {name:<52} {ty:<14} {}", f.description)?;
+        }
+    }
+    out.flush()?;
+    Ok(0)
 }

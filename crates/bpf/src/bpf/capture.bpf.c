@@ -1,0 +1,591 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Saker's capture programs. One translation unit, loaded by crates/bpf/src/capture.rs with aya.
+ *
+ * Design (numbers in docs/capture-bpf.md): a syscall that no rule needs must cost as little as
+ * the kernel allows, so the default mode attaches one syscalls/sys_exit_<name> tracepoint per
+ * needed syscall instead of a program on every syscall. The generic dispatchers (tp_btf, raw_tp
+ * and tracepoint on raw_syscalls) run the same handler for `-A` and `saker trace --ebpf`.
+ * Arguments are read from the task's saved user registers at exit, like Falco's modern probe,
+ * so no enter program and no per-thread map is needed; user memory (paths, sockaddrs) is read
+ * at exit too, which a racing thread can change in between (documented TOCTOU, as in Falco).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "capture.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by the loader before load (EbpfLoader::override_global). */
+const volatile __u32 saker_tgid = 0;   /* Saker's own process: never captured */
+const volatile __u8 filter_pids = 0;   /* 1: only tgids in pid_filter */
+const volatile __u8 follow_forks = 1;  /* 1: children of filtered tgids join pid_filter */
+const volatile __u32 snaplen = 256;    /* bytes of read/write data copied */
+/*
+ * Wake the reader only once this many bytes wait in the ring buffer (0: on every record). A
+ * wakeup per record costs more than the record itself on an open/close loop; the reader polls
+ * with a timeout, which bounds the latency instead.
+ */
+const volatile __u32 wakeup_bytes = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20); /* resized by the loader */
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+#define SCRATCH_SIZE (sizeof(struct saker_event) + 2 * SAKER_BLOB_MAX)
+struct scratch {
+	__u8 buf[SCRATCH_SIZE];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} scratch_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SAKER_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct saker_syscall_spec);
+} syscall_specs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u8);
+} pid_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SAKER_MAX_SYSCALLS);
+	__type(key, __u32);
+	__type(value, struct saker_syscall_count);
+} syscall_counts SEC(".maps");
+
+/*
+ * Enter time of the current syscall, stored in the task itself: a task-storage lookup is a
+ * pointer walk, where a hash update per syscall costs several times more (see the counting
+ * figures in docs/capture-bpf.md), and the slot is freed with the task.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} task_enter_ts SEC(".maps");
+
+static __always_inline struct pt_regs *current_regs(void)
+{
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+/* Returns 1 when the current thread group is one we capture. */
+static __always_inline int tgid_wanted(__u32 tgid)
+{
+	if (tgid == saker_tgid)
+		return 0;
+	if (filter_pids && !bpf_map_lookup_elem(&pid_filter, &tgid))
+		return 0;
+	return 1;
+}
+
+static __always_inline void count_drop(void)
+{
+	__u32 zero = 0;
+	__u64 *d = bpf_map_lookup_elem(&drops, &zero);
+	if (d)
+		*d += 1;
+}
+
+static __always_inline void fill_header(struct saker_event *ev, __u32 kind, __u64 pid_tgid)
+{
+	/* A BTF pointer: plain loads below compile to cheap probe-mem loads, not helper calls. */
+	struct task_struct *task = bpf_get_current_task_btf();
+	const struct cred *cred = task->cred;
+	__u64 uid_gid = bpf_get_current_uid_gid();
+
+	ev->ts_boot_ns = bpf_ktime_get_boot_ns();
+	ev->cgroup_id = bpf_get_current_cgroup_id();
+	ev->kind = kind;
+	ev->nr = -1;
+	ev->tid = (__u32)pid_tgid;
+	ev->pid = pid_tgid >> 32;
+	ev->ppid = task->real_parent->tgid;
+	ev->uid = (__u32)uid_gid;
+	ev->gid = uid_gid >> 32;
+	ev->euid = cred->euid.val;
+	ev->egid = cred->egid.val;
+	ev->ret = 0;
+	ev->aux[0] = 0;
+	ev->aux[1] = 0;
+	ev->duration_ns = 0;
+	ev->blob_len[0] = 0;
+	ev->blob_len[1] = 0;
+	ev->blob_kind[0] = 0;
+	ev->blob_kind[1] = 0;
+	ev->flags = 0;
+	ev->pad = 0;
+	for (int i = 0; i < 6; i++)
+		ev->args[i] = 0;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+}
+
+static __always_inline struct saker_event *scratch_event(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&scratch_map, &zero);
+}
+
+static __always_inline void submit(struct saker_event *ev, __u32 blob0, __u32 blob1)
+{
+	__u64 size = sizeof(struct saker_event) + (__u64)blob0 + (__u64)blob1;
+	ev->total_len = size;
+	if (size > SCRATCH_SIZE)
+		return;
+	__u64 flags = 0;
+	if (wakeup_bytes)
+		flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
+				BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_output(&events, ev, size, flags))
+		count_drop();
+}
+
+static __always_inline __u64 arg_value(const __u64 *args, __u8 idx)
+{
+	switch (idx) {
+	case 0: return args[0];
+	case 1: return args[1];
+	case 2: return args[2];
+	case 3: return args[3];
+	case 4: return args[4];
+	default: return args[5];
+	}
+}
+
+/*
+ * Copies blob `which` (0 or 1) of a syscall record, as described by the spec, to `offset` bytes
+ * after the header, and returns its length. A noinline subprogram so the verifier checks it
+ * once, not once per blob per program.
+ */
+static __noinline __u32 capture_blob(struct saker_event *ev, const struct saker_syscall_spec *spec,
+				     __u32 which, __u32 offset)
+{
+	__u8 kind, trunc_flag, fault_flag;
+	__u64 ptr, len_or_ptr, want = 0;
+	__s64 ret;
+	__u8 *dst;
+	long n = 0;
+	int ulen = 0;
+
+	if (!ev || !spec || which > 1 || offset > SAKER_BLOB_MAX)
+		return 0;
+	kind = spec->cap_kind[which & 1];
+	ptr = arg_value(ev->args, spec->cap_arg[which & 1]);
+	len_or_ptr = arg_value(ev->args, spec->cap_len_arg[which & 1]);
+	trunc_flag = which ? SAKER_EVF_BLOB1_TRUNCATED : SAKER_EVF_BLOB0_TRUNCATED;
+	fault_flag = which ? SAKER_EVF_BLOB1_FAULT : SAKER_EVF_BLOB0_FAULT;
+	ret = ev->ret;
+	dst = (__u8 *)ev + sizeof(struct saker_event) + offset;
+	if (ptr == 0)
+		return 0;
+	switch (kind) {
+	case SAKER_CAP_STR:
+		n = bpf_probe_read_user_str(dst, SAKER_BLOB_MAX, (const void *)ptr);
+		if (n == SAKER_BLOB_MAX)
+			ev->flags |= trunc_flag;
+		break;
+	case SAKER_CAP_SOCKADDR_IN:
+		want = len_or_ptr;
+		if (want > SAKER_SOCKADDR_MAX)
+			want = SAKER_SOCKADDR_MAX;
+		if (want == 0)
+			return 0;
+		n = bpf_probe_read_user(dst, want, (const void *)ptr) ? -1 : (long)want;
+		break;
+	case SAKER_CAP_SOCKADDR_OUT:
+		if (ret < 0 || len_or_ptr == 0)
+			return 0;
+		if (bpf_probe_read_user(&ulen, sizeof(ulen), (const void *)len_or_ptr))
+			return 0;
+		want = (__u32)ulen;
+		if (want > SAKER_SOCKADDR_MAX)
+			want = SAKER_SOCKADDR_MAX;
+		if (want == 0)
+			return 0;
+		n = bpf_probe_read_user(dst, want, (const void *)ptr) ? -1 : (long)want;
+		break;
+	case SAKER_CAP_DATA_RET:
+	case SAKER_CAP_DATA_LEN:
+		if (ret <= 0)
+			return 0;
+		want = kind == SAKER_CAP_DATA_RET ? (__u64)ret : len_or_ptr;
+		if (want > snaplen) {
+			want = snaplen;
+			ev->flags |= trunc_flag;
+		}
+		if (want > SAKER_BLOB_MAX) {
+			want = SAKER_BLOB_MAX;
+			ev->flags |= trunc_flag;
+		}
+		if (want == 0)
+			return 0;
+		n = bpf_probe_read_user(dst, want, (const void *)ptr) ? -1 : (long)want;
+		break;
+	default:
+		return 0;
+	}
+	if (n < 0) {
+		ev->flags |= fault_flag;
+		return 0;
+	}
+	if (n > SAKER_BLOB_MAX)
+		n = SAKER_BLOB_MAX;
+	return (__u32)n;
+}
+
+static __always_inline void capture_aux(struct saker_event *ev, __u8 kind, __u64 ptr)
+{
+	if (ptr == 0)
+		return;
+	if (kind == SAKER_AUX_INT_PAIR && ev->ret == 0) {
+		bpf_probe_read_user(&ev->aux[0], sizeof(int) * 2, (const void *)ptr);
+	} else if (kind == SAKER_AUX_OPEN_HOW) {
+		struct open_how how = {};
+		if (!bpf_probe_read_user(&how, sizeof(how), (const void *)ptr)) {
+			ev->aux[0] = how.flags;
+			ev->aux[1] = how.mode;
+		}
+	}
+}
+
+/*
+ * The shared body of every syscall-exit program. regs must be a BTF pointer (the tp_btf
+ * argument or bpf_task_pt_regs()), so the argument loads are direct.
+ */
+static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
+{
+	struct saker_syscall_spec *spec;
+	struct saker_event *ev;
+	__u32 key, len0, len1;
+	__u64 pid_tgid;
+
+	if (nr < 0 || nr >= SAKER_MAX_SYSCALLS)
+		return 0;
+	key = (__u32)nr;
+	spec = bpf_map_lookup_elem(&syscall_specs, &key);
+	if (!spec || !(spec->flags & SAKER_SPEC_INTERESTING))
+		return 0;
+	if ((spec->flags & SAKER_SPEC_FAILURES_ONLY) && ret >= 0)
+		return 0;
+	pid_tgid = bpf_get_current_pid_tgid();
+	if (!tgid_wanted(pid_tgid >> 32))
+		return 0;
+	ev = scratch_event();
+	if (!ev)
+		return 0;
+	fill_header(ev, SAKER_EV_SYSCALL, pid_tgid);
+	ev->nr = nr;
+	ev->ret = ret;
+	ev->args[0] = regs->di;
+	ev->args[1] = regs->si;
+	ev->args[2] = regs->dx;
+	ev->args[3] = regs->r10;
+	ev->args[4] = regs->r8;
+	ev->args[5] = regs->r9;
+	if (spec->flags & SAKER_SPEC_TIMED) {
+		__u64 *start = bpf_task_storage_get(&task_enter_ts, bpf_get_current_task_btf(), 0, 0);
+		if (start && *start) {
+			ev->duration_ns = ev->ts_boot_ns - *start;
+			*start = 0;
+		}
+	}
+	capture_aux(ev, spec->aux_kind, arg_value(ev->args, spec->aux_arg));
+
+	len0 = capture_blob(ev, spec, 0, 0);
+	if (len0 > SAKER_BLOB_MAX)
+		len0 = SAKER_BLOB_MAX;
+	len1 = capture_blob(ev, spec, 1, len0);
+	if (len1 > SAKER_BLOB_MAX)
+		len1 = SAKER_BLOB_MAX;
+	ev->blob_len[0] = len0;
+	ev->blob_len[1] = len1;
+	ev->blob_kind[0] = len0 ? spec->cap_kind[0] : 0;
+	ev->blob_kind[1] = len1 ? spec->cap_kind[1] : 0;
+	submit(ev, len0, len1);
+	return 0;
+}
+
+/* Records the enter time of a timed syscall (dispatcher modes only). */
+static __always_inline int handle_sys_enter(long nr)
+{
+	struct saker_syscall_spec *spec;
+	__u64 *start;
+	__u32 key;
+
+	if (nr < 0 || nr >= SAKER_MAX_SYSCALLS)
+		return 0;
+	key = (__u32)nr;
+	spec = bpf_map_lookup_elem(&syscall_specs, &key);
+	if (!spec || !(spec->flags & SAKER_SPEC_TIMED))
+		return 0;
+	if (!tgid_wanted(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	start = bpf_task_storage_get(&task_enter_ts, bpf_get_current_task_btf(), 0,
+				     BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (start)
+		*start = bpf_ktime_get_boot_ns();
+	return 0;
+}
+
+/* ---- dispatchers: one program on every syscall ---- */
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(dispatch_enter_btf, struct pt_regs *regs, long id)
+{
+	return handle_sys_enter(id);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(dispatch_exit_btf, struct pt_regs *regs, long ret)
+{
+	return handle_sys_exit(regs, regs->orig_ax, ret);
+}
+
+/*
+ * raw_tp context: the tracepoint's arguments as u64s. Not struct bpf_raw_tracepoint_args: its
+ * flexible array makes a CO-RE access string that aya 0.14 rejects ("array index out of bounds").
+ */
+SEC("raw_tp/sys_enter")
+int dispatch_enter_raw(__u64 *ctx)
+{
+	return handle_sys_enter(ctx[1]);
+}
+
+SEC("raw_tp/sys_exit")
+int dispatch_exit_raw(__u64 *ctx)
+{
+	struct pt_regs *regs = current_regs();
+	return handle_sys_exit(regs, regs->orig_ax, ctx[1]);
+}
+
+SEC("tracepoint/raw_syscalls/sys_enter")
+int dispatch_enter_tp(struct trace_event_raw_sys_enter *ctx)
+{
+	return handle_sys_enter(ctx->id);
+}
+
+SEC("tracepoint/raw_syscalls/sys_exit")
+int dispatch_exit_tp(struct trace_event_raw_sys_exit *ctx)
+{
+	return handle_sys_exit(current_regs(), ctx->id, ctx->ret);
+}
+
+/* ---- per-syscall exit tracepoints: only the needed ones are attached ---- */
+
+/* Layout of syscalls/sys_exit_<name> (tracefs events/syscalls/sys_exit_openat/format). */
+struct syscalls_exit_ctx {
+	__u64 common;
+	__s32 nr;
+	__s32 pad;
+	__s64 ret;
+};
+
+/*
+ * Every syscalls/sys_exit_<name> tracepoint has the same layout, so one program serves all of
+ * them: the loader attaches it once per needed syscall. The section name is only a label.
+ */
+SEC("tracepoint/syscalls/sys_exit_any")
+int syscall_exit(struct syscalls_exit_ctx *ctx)
+{
+	return handle_sys_exit(current_regs(), ctx->nr, ctx->ret);
+}
+
+/* ---- process lifecycle (sched tracepoints: not on the syscall path) ---- */
+
+static __always_inline __u32 task_vnr(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid up = {};
+
+	bpf_probe_read_kernel(&up, sizeof(up), &pid->numbers[level & 31]);
+	return up.nr;
+}
+
+static __always_inline __u32 task_vtgid(struct task_struct *task)
+{
+	return task_vnr(BPF_CORE_READ(task, group_leader));
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 ptgid = pid_tgid >> 32;
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	struct saker_event *ev;
+
+	if (ptgid == saker_tgid)
+		return 0;
+	if (filter_pids) {
+		if (!bpf_map_lookup_elem(&pid_filter, &ptgid))
+			return 0;
+		if (follow_forks && ctgid != ptgid) {
+			__u8 one = 1;
+			bpf_map_update_elem(&pid_filter, &ctgid, &one, BPF_ANY);
+		}
+	}
+	ev = scratch_event();
+	if (!ev)
+		return 0;
+	fill_header(ev, SAKER_EV_FORK, pid_tgid);
+	ev->args[0] = BPF_CORE_READ(child, pid);
+	ev->args[1] = ctgid;
+	ev->args[2] = task_vnr(child);
+	ev->args[3] = task_vtgid(child);
+	submit(ev, 0, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct saker_event *ev;
+	struct tty_struct *tty;
+	unsigned long arg_start, arg_end, want;
+	long n0, n1 = 0;
+
+	if (!tgid_wanted(pid_tgid >> 32))
+		return 0;
+	ev = scratch_event();
+	if (!ev)
+		return 0;
+	fill_header(ev, SAKER_EV_EXEC, pid_tgid);
+	ev->nr = BPF_CORE_READ(current_regs(), orig_ax);
+	ev->args[0] = old_pid;
+	ev->args[1] = task_vnr(task);
+	ev->args[2] = task_vtgid(task);
+	ev->aux[0] = BPF_CORE_READ(task, loginuid.val);
+	tty = BPF_CORE_READ(task, signal, tty);
+	if (tty) {
+		__u64 major = BPF_CORE_READ(tty, driver, major);
+		__u64 minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
+		ev->aux[1] = major << 32 | minor;
+	}
+
+	__u8 *data = (__u8 *)ev + sizeof(struct saker_event);
+	n0 = bpf_probe_read_kernel_str(data, SAKER_BLOB_MAX, BPF_CORE_READ(bprm, filename));
+	if (n0 < 0)
+		n0 = 0;
+	if (n0 > SAKER_BLOB_MAX)
+		n0 = SAKER_BLOB_MAX;
+	arg_start = BPF_CORE_READ(task, mm, arg_start);
+	arg_end = BPF_CORE_READ(task, mm, arg_end);
+	want = arg_end > arg_start ? arg_end - arg_start : 0;
+	if (want > SAKER_BLOB_MAX) {
+		want = SAKER_BLOB_MAX;
+		ev->flags |= SAKER_EVF_BLOB1_TRUNCATED;
+	}
+	if (want > 0 && bpf_probe_read_user(data + n0, want, (const void *)arg_start) == 0)
+		n1 = want;
+	ev->blob_len[0] = n0;
+	ev->blob_len[1] = n1;
+	ev->blob_kind[0] = n0 ? SAKER_CAP_KSTR : 0;
+	ev->blob_kind[1] = n1 ? SAKER_CAP_ARGV : 0;
+	submit(ev, n0, n1);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *p)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct saker_event *ev;
+	__u32 tgid = pid_tgid >> 32;
+	int live;
+
+	if (!tgid_wanted(tgid))
+		return 0;
+	ev = scratch_event();
+	if (!ev)
+		return 0;
+	fill_header(ev, SAKER_EV_EXIT, pid_tgid);
+	ev->args[0] = BPF_CORE_READ(task, exit_code);
+	live = BPF_CORE_READ(task, signal, live.counter);
+	ev->args[1] = live == 0;
+	submit(ev, 0, 0);
+	if (live == 0 && filter_pids)
+		bpf_map_delete_elem(&pid_filter, &tgid);
+	return 0;
+}
+
+/* ---- in-kernel syscall counting (saker trace --ebpf -c) ---- */
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(count_enter, struct pt_regs *regs, long id)
+{
+	__u64 *start;
+
+	if (!tgid_wanted(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	start = bpf_task_storage_get(&task_enter_ts, bpf_get_current_task_btf(), 0,
+				     BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (start)
+		*start = bpf_ktime_get_ns();
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(count_exit, struct pt_regs *regs, long ret)
+{
+	struct saker_syscall_count *c;
+	__u64 *start;
+	__u32 nr;
+
+	if (!tgid_wanted(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	nr = (__u32)regs->orig_ax;
+	if (nr >= SAKER_MAX_SYSCALLS)
+		return 0;
+	c = bpf_map_lookup_elem(&syscall_counts, &nr);
+	if (!c)
+		return 0;
+	c->calls += 1;
+	if (ret < 0 && ret >= -4095)
+		c->errors += 1;
+	start = bpf_task_storage_get(&task_enter_ts, bpf_get_current_task_btf(), 0, 0);
+	if (start && *start) {
+		c->total_ns += bpf_ktime_get_ns() - *start;
+		*start = 0;
+	}
+	return 0;
+}
+
+/* An empty program, attached by bench/bpf-dispatch.sh to measure the bare attach cost. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(bench_empty_enter, struct pt_regs *regs, long id)
+{
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(bench_empty_exit, struct pt_regs *regs, long ret)
+{
+	return 0;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR Apache-2.0 */
+/*
+ * Record layouts shared between the BPF programs (capture.bpf.c) and the Rust loader
+ * (crates/bpf/src/raw.rs mirrors every struct here with #[repr(C)] and size asserts).
+ * Only fixed-width types: the object is built for the BPF target and read on x86_64.
+ */
+#ifndef SAKER_CAPTURE_H
+#define SAKER_CAPTURE_H
+
+#define SAKER_COMM_LEN 16
+/* Syscall numbers index the spec and counter arrays; x86_64 stays below 512. */
+#define SAKER_MAX_SYSCALLS 512
+/* Largest blob (path, argv area, buffer) copied into one record. */
+#define SAKER_BLOB_MAX 4096
+#define SAKER_SOCKADDR_MAX 128
+
+/* saker_event.kind */
+#define SAKER_EV_SYSCALL 1 /* a syscall returned; nr, ret, args, blobs */
+#define SAKER_EV_FORK 2    /* sched_process_fork: current is the parent */
+#define SAKER_EV_EXEC 3    /* sched_process_exec: a successful execve/execveat */
+#define SAKER_EV_EXIT 4    /* sched_process_exit: a thread exits */
+
+/* How a blob or aux slot of a syscall record is filled (saker_syscall_spec.cap_kind). */
+#define SAKER_CAP_NONE 0
+#define SAKER_CAP_STR 1          /* NUL-terminated user string at args[arg] */
+#define SAKER_CAP_SOCKADDR_IN 2  /* sockaddr at args[arg], length args[len_arg] */
+#define SAKER_CAP_SOCKADDR_OUT 3 /* sockaddr at args[arg], length *(int *)args[len_arg], ret >= 0 */
+#define SAKER_CAP_DATA_RET 4     /* buffer at args[arg], ret bytes (read), at most snaplen */
+#define SAKER_CAP_DATA_LEN 5     /* buffer at args[arg], args[len_arg] bytes (write), at most snaplen */
+#define SAKER_CAP_ARGV 6         /* exec only: the new image's argv area, NUL-separated */
+#define SAKER_CAP_KSTR 7         /* exec only: kernel string (bprm->filename) */
+
+/* saker_syscall_spec.aux_kind: small fixed-size results copied into saker_event.aux */
+#define SAKER_AUX_NONE 0
+#define SAKER_AUX_INT_PAIR 1 /* int[2] at args[aux_arg] when ret == 0 (pipe, socketpair) */
+#define SAKER_AUX_OPEN_HOW 2 /* struct open_how at args[aux_arg]: aux[0]=flags aux[1]=mode */
+
+/* saker_syscall_spec.flags */
+#define SAKER_SPEC_INTERESTING 1
+/* execve/execveat: a success is reported by the exec record, only failures here. */
+#define SAKER_SPEC_FAILURES_ONLY 2
+/* measure the time from sys_enter (needs a dispatcher's enter program attached) */
+#define SAKER_SPEC_TIMED 4
+
+/* One entry of the syscall_specs array, indexed by syscall number, filled from user space. */
+struct saker_syscall_spec {
+	__u8 flags;
+	__u8 cap_kind[2];
+	__u8 cap_arg[2];
+	__u8 cap_len_arg[2];
+	__u8 aux_kind;
+	__u8 aux_arg;
+	__u8 pad[7];
+}; /* 16 bytes */
+
+/* saker_event.flags */
+#define SAKER_EVF_BLOB0_TRUNCATED 1
+#define SAKER_EVF_BLOB1_TRUNCATED 2
+#define SAKER_EVF_BLOB0_FAULT 4
+#define SAKER_EVF_BLOB1_FAULT 8
+
+/*
+ * Every ring-buffer record starts with this header; blob 0 then blob 1 follow it, back to back.
+ * For SAKER_EV_FORK: args[0]=child tid, args[1]=child tgid, args[2]=child vtid, args[3]=child vpid.
+ * For SAKER_EV_EXEC: args[0]=old tid, args[1]=vtid, args[2]=vpid, aux[0]=loginuid,
+ *   aux[1]=tty (major << 32 | minor, 0 = none); blob0=filename, blob1=argv area.
+ * For SAKER_EV_EXIT: args[0]=exit_code (wait status), args[1]=1 if the thread group is dead.
+ */
+struct saker_event {
+	__u64 ts_boot_ns;  /* bpf_ktime_get_boot_ns() */
+	__u64 cgroup_id;   /* cgroup v2 id of current */
+	__u64 args[6];     /* syscall arguments as the registers held them */
+	__s64 ret;         /* syscall return value */
+	__u64 aux[2];      /* see SAKER_AUX_* and the kinds above */
+	__u64 duration_ns; /* sys_enter to sys_exit when timed, else 0 */
+	__u32 kind;
+	__s32 nr;   /* syscall number, -1 when none */
+	__u32 tid;  /* task->pid */
+	__u32 pid;  /* task->tgid */
+	__u32 ppid; /* task->real_parent->tgid */
+	__u32 uid;
+	__u32 gid;
+	__u32 euid;
+	__u32 egid;
+	__u32 total_len; /* header + both blobs */
+	__u16 blob_len[2];
+	__u8 blob_kind[2];
+	__u8 flags;
+	__u8 pad;
+	char comm[SAKER_COMM_LEN];
+}; /* 160 bytes */
+
+/* One entry of the per-CPU syscall_counts array (saker trace --ebpf -c). */
+struct saker_syscall_count {
+	__u64 calls;
+	__u64 errors;
+	__u64 total_ns;
+};
+
+#endif

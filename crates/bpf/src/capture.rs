@@ -1,0 +1,464 @@
+//! Loading, attaching and reading the capture programs.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::os::fd::AsRawFd;
+use std::path::Path;
+use std::time::Duration;
+
+use aya::maps::{Array, HashMap, MapData, PerCpuArray, RingBuf};
+use aya::programs::trace_point::TracePointLinkId;
+use aya::programs::{BtfTracePoint, RawTracePoint, TracePoint};
+use aya::{Btf, Ebpf, EbpfLoader};
+use saker_event::SyscallEvent;
+
+use crate::decode::{BootClock, decode_record};
+use crate::error::BpfError;
+use crate::raw::{MAX_SYSCALLS, SPEC_TIMED, SyscallSpec};
+use crate::spec::{captured, raw_only_spec};
+
+/// The committed object, built by scripts/build-bpf.sh from src/bpf/capture.bpf.c.
+pub(crate) static CAPTURE_OBJECT: &[u8] =
+    aya::include_bytes_aligned!("../obj/capture.bpf.o");
+
+/// How syscall exits reach the capture program. See docs/capture-bpf.md for the measurements
+/// behind the default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DispatchMode {
+    /// One `syscalls/sys_exit_<name>` tracepoint per interesting syscall (the default): other
+    /// syscalls never run BPF code.
+    #[default]
+    PerSyscallTracepoints,
+    /// `tp_btf/sys_exit` (+ `sys_enter` when timing): one program on every syscall, filtered by
+    /// the interesting-syscalls array. Needed for all-syscalls capture (`-A`, `trace --ebpf`).
+    TpBtf,
+    /// `raw_tp/sys_exit` (+ enter): like `TpBtf` through the raw tracepoint interface.
+    RawTracepoint,
+    /// `tracepoint/raw_syscalls/sys_exit` (+ enter): the perf-event tracepoint interface.
+    RawSyscallsTracepoint,
+}
+
+/// What to capture.
+#[derive(Clone, Debug)]
+pub struct CaptureConfig {
+    pub mode: DispatchMode,
+    /// The syscall numbers to report (the rules' set plus state tracking, see
+    /// [`crate::STATE_SYSCALLS`]).
+    pub syscalls: BTreeSet<i64>,
+    /// Ring buffer size in bytes: a power of two, at least one page.
+    pub ring_buffer_bytes: u32,
+    /// Only these processes (and, with `follow_forks`, their descendants); `None` = all.
+    pub pids: Option<Vec<u32>>,
+    pub follow_forks: bool,
+    /// Bytes of read/write data copied per event.
+    pub snaplen: u32,
+    /// The kernel wakes a waiting [`Capture::poll`] only once this many bytes are queued
+    /// (0: on every record). Below it, events wait until the poll timeout: poll with a timeout
+    /// (say 50 ms) when this is not 0.
+    pub wakeup_bytes: u32,
+    /// Attach the sched_process_{fork,exec,exit} programs (process lifecycle events).
+    pub lifecycle: bool,
+    /// Measure each syscall's duration (dispatcher modes only: needs an enter program).
+    pub timed: bool,
+    /// Leave out this process (the default; turned off only by tests).
+    pub exclude_self: bool,
+}
+
+impl Default for CaptureConfig {
+    fn default() -> Self {
+        CaptureConfig {
+            mode: DispatchMode::default(),
+            syscalls: crate::spec::STATE_SYSCALLS.iter().copied().collect(),
+            ring_buffer_bytes: 8 << 20,
+            pids: None,
+            follow_forks: true,
+            snaplen: 256,
+            wakeup_bytes: 256 << 10,
+            lifecycle: true,
+            timed: false,
+            exclude_self: true,
+        }
+    }
+}
+
+/// A running capture: programs attached, events waiting in the ring buffer.
+pub struct Capture {
+    ebpf: Ebpf,
+    ring: RingBuf<MapData>,
+    clock: BootClock,
+    mode: DispatchMode,
+    timed: bool,
+    /// Per-syscall tracepoint links, by syscall number (PerSyscallTracepoints mode).
+    links: BTreeMap<i64, TracePointLinkId>,
+    /// Interesting syscalls this kernel has no tracepoint for (e.g. no CONFIG_MODULES).
+    unavailable: BTreeSet<i64>,
+    malformed: u64,
+}
+
+impl std::fmt::Debug for Capture {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Capture")
+            .field("mode", &self.mode)
+            .field("attached", &self.links.len())
+            .finish_non_exhaustive()
+    }
+}
+
+const RING: &str = "events";
+const SPECS: &str = "syscall_specs";
+const PIDS: &str = "pid_filter";
+const DROPS: &str = "drops";
+
+impl Capture {
+    /// Loads the programs, fills the filters and attaches everything `config` asks for.
+    pub fn start(config: &CaptureConfig) -> Result<Capture, BpfError> {
+        check_config(config)?;
+        preflight()?;
+        let self_tgid = if config.exclude_self { std::process::id() } else { 0 };
+        let filter = u8::from(config.pids.is_some());
+        let follow = u8::from(config.follow_forks);
+        let snaplen = config.snaplen.min(crate::raw::BLOB_MAX as u32);
+        let mut ebpf = EbpfLoader::new()
+            // task_enter_ts is a task-storage map: aya has no wrapper, only BPF uses it.
+            .allow_unsupported_maps()
+            .override_global("saker_tgid", &self_tgid, true)
+            .override_global("filter_pids", &filter, true)
+            .override_global("follow_forks", &follow, true)
+            .override_global("snaplen", &snaplen, true)
+            .override_global("wakeup_bytes", &config.wakeup_bytes.min(config.ring_buffer_bytes / 2), true)
+            .map_max_entries(RING, config.ring_buffer_bytes)
+            .load(CAPTURE_OBJECT)
+            .map_err(|source| BpfError::Load { source })?;
+        if let Some(pids) = &config.pids {
+            let mut map: HashMap<_, u32, u8> =
+                HashMap::try_from(map_mut(&mut ebpf, PIDS)?).map_err(BpfError::map(PIDS))?;
+            for pid in pids {
+                map.insert(pid, 1, 0).map_err(BpfError::map(PIDS))?;
+            }
+        }
+        let ring = RingBuf::try_from(
+            ebpf.take_map(RING).ok_or(BpfError::Missing { what: "map", name: RING })?,
+        )
+        .map_err(BpfError::map(RING))?;
+        let mut capture = Capture {
+            ebpf,
+            ring,
+            clock: BootClock::now(),
+            mode: config.mode,
+            timed: config.timed,
+            links: BTreeMap::new(),
+            unavailable: BTreeSet::new(),
+            malformed: 0,
+        };
+        capture.write_specs(&config.syscalls)?;
+        let btf = Btf::from_sys_fs().map_err(|source| BpfError::Btf { source })?;
+        if config.lifecycle {
+            for (prog, tp) in [
+                ("on_fork", "sched_process_fork"),
+                ("on_exec", "sched_process_exec"),
+                ("on_exit", "sched_process_exit"),
+            ] {
+                attach_btf(&mut capture.ebpf, prog, tp, &btf)?;
+            }
+        }
+        match config.mode {
+            DispatchMode::PerSyscallTracepoints => {
+                load_tracepoint(&mut capture.ebpf, "syscall_exit")?;
+                capture.sync_tracepoints(&config.syscalls)?;
+            }
+            DispatchMode::TpBtf => {
+                if config.timed {
+                    attach_btf(&mut capture.ebpf, "dispatch_enter_btf", "sys_enter", &btf)?;
+                }
+                attach_btf(&mut capture.ebpf, "dispatch_exit_btf", "sys_exit", &btf)?;
+            }
+            DispatchMode::RawTracepoint => {
+                if config.timed {
+                    attach_raw(&mut capture.ebpf, "dispatch_enter_raw", "sys_enter")?;
+                }
+                attach_raw(&mut capture.ebpf, "dispatch_exit_raw", "sys_exit")?;
+            }
+            DispatchMode::RawSyscallsTracepoint => {
+                if config.timed {
+                    attach_tracepoint(&mut capture.ebpf, "dispatch_enter_tp", "raw_syscalls", "sys_enter")?;
+                }
+                attach_tracepoint(&mut capture.ebpf, "dispatch_exit_tp", "raw_syscalls", "sys_exit")?;
+            }
+        }
+        Ok(capture)
+    }
+
+    /// Replaces the set of reported syscalls. In the per-syscall mode this attaches and detaches
+    /// tracepoints, so syscalls that leave the set stop costing anything.
+    pub fn set_interesting(&mut self, syscalls: &BTreeSet<i64>) -> Result<(), BpfError> {
+        if self.mode == DispatchMode::PerSyscallTracepoints {
+            // Check first so a bad set changes nothing.
+            if let Some(&nr) = syscalls.iter().find(|&&nr| captured(nr).is_none()) {
+                return Err(BpfError::NoTracepoint { nr });
+            }
+        }
+        self.write_specs(syscalls)?;
+        if self.mode == DispatchMode::PerSyscallTracepoints {
+            self.sync_tracepoints(syscalls)?;
+        }
+        Ok(())
+    }
+
+    /// Adds a process to the pid filter (when the capture was started with `pids`).
+    pub fn add_pid(&mut self, pid: u32) -> Result<(), BpfError> {
+        let mut map: HashMap<_, u32, u8> =
+            HashMap::try_from(map_mut(&mut self.ebpf, PIDS)?).map_err(BpfError::map(PIDS))?;
+        map.insert(pid, 1, 0).map_err(BpfError::map(PIDS))
+    }
+
+    /// Records the kernel could not queue because the ring buffer was full, per CPU.
+    pub fn drops(&self) -> Result<Vec<u64>, BpfError> {
+        let map = self.ebpf.map(DROPS).ok_or(BpfError::Missing { what: "map", name: DROPS })?;
+        let array: PerCpuArray<_, u64> = PerCpuArray::try_from(map).map_err(BpfError::map(DROPS))?;
+        let values = array.get(&0, 0).map_err(BpfError::map(DROPS))?;
+        Ok(values.iter().copied().collect())
+    }
+
+    /// Interesting syscalls that this kernel cannot report in the per-syscall mode because it
+    /// has no tracepoint for them (it lacks the syscall, e.g. init_module without CONFIG_MODULES).
+    pub fn unavailable_syscalls(&self) -> &BTreeSet<i64> {
+        &self.unavailable
+    }
+
+    /// Records that did not decode (a loader/object mismatch; expected to stay 0).
+    pub fn malformed(&self) -> u64 {
+        self.malformed
+    }
+
+    /// Hands every queued event to `f`; when none is queued, waits up to `timeout` (`None` =
+    /// forever) for one. Returns the number of events handled. EINTR returns 0.
+    pub fn poll(
+        &mut self,
+        timeout: Option<Duration>,
+        mut f: impl FnMut(SyscallEvent),
+    ) -> Result<usize, BpfError> {
+        let mut n = self.drain(&mut f);
+        if n > 0 {
+            return Ok(n);
+        }
+        let mut pfd = libc::pollfd { fd: self.ring.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+        let ms = timeout.map_or(-1, |t| i32::try_from(t.as_millis()).unwrap_or(i32::MAX));
+        // SAFETY: one valid pollfd for the ring buffer's fd, which self keeps open.
+        let r = unsafe { libc::poll(&mut pfd, 1, ms) };
+        if r < 0 {
+            let err = std::io::Error::last_os_error();
+            if err.kind() == std::io::ErrorKind::Interrupted {
+                return Ok(0);
+            }
+            return Err(BpfError::Poll { source: err });
+        }
+        n += self.drain(&mut f);
+        Ok(n)
+    }
+
+    /// Collects the events queued now (no waiting).
+    pub fn next_batch(&mut self) -> Vec<SyscallEvent> {
+        let mut out = Vec::new();
+        self.drain(&mut |e| out.push(e));
+        out
+    }
+
+    fn drain(&mut self, f: &mut impl FnMut(SyscallEvent)) -> usize {
+        let mut n = 0;
+        while let Some(item) = self.ring.next() {
+            match decode_record(&item, self.clock) {
+                Ok(ev) => {
+                    n += 1;
+                    f(ev);
+                }
+                Err(_) => self.malformed += 1,
+            }
+        }
+        n
+    }
+
+    fn write_specs(&mut self, syscalls: &BTreeSet<i64>) -> Result<(), BpfError> {
+        let timed = self.timed && self.mode != DispatchMode::PerSyscallTracepoints;
+        let mut specs: Array<_, SyscallSpec> =
+            Array::try_from(map_mut(&mut self.ebpf, SPECS)?).map_err(BpfError::map(SPECS))?;
+        for nr in 0..MAX_SYSCALLS {
+            let mut spec = if syscalls.contains(&i64::from(nr)) {
+                captured(i64::from(nr)).map_or_else(raw_only_spec, |c| c.spec)
+            } else {
+                SyscallSpec::default()
+            };
+            if timed && spec.flags != 0 {
+                spec.flags |= SPEC_TIMED;
+            }
+            specs.set(nr, spec, 0).map_err(BpfError::map(SPECS))?;
+        }
+        Ok(())
+    }
+
+    fn sync_tracepoints(&mut self, syscalls: &BTreeSet<i64>) -> Result<(), BpfError> {
+        let prog: &mut TracePoint = program(&mut self.ebpf, "syscall_exit")?;
+        self.unavailable.clear();
+        let stale: Vec<i64> = self.links.keys().filter(|nr| !syscalls.contains(nr)).copied().collect();
+        for nr in stale {
+            if let Some(link) = self.links.remove(&nr) {
+                prog.detach(link).map_err(|source| BpfError::Attach {
+                    program: "syscall_exit",
+                    target: format!("syscall {nr} (detach)"),
+                    source,
+                })?;
+            }
+        }
+        for &nr in syscalls {
+            if self.links.contains_key(&nr) {
+                continue;
+            }
+            let entry = captured(nr).ok_or(BpfError::NoTracepoint { nr })?;
+            let name = format!("sys_exit_{}", entry.tracepoint);
+            if !tracefs_events().join("syscalls").join(&name).exists() {
+                self.unavailable.insert(nr);
+                continue;
+            }
+            let link = prog.attach("syscalls", &name).map_err(|source| BpfError::Attach {
+                program: "syscall_exit",
+                target: format!("syscalls/{name}"),
+                source,
+            })?;
+            self.links.insert(nr, link);
+        }
+        Ok(())
+    }
+}
+
+fn check_config(config: &CaptureConfig) -> Result<(), BpfError> {
+    let size = config.ring_buffer_bytes;
+    if !size.is_power_of_two() || size < 4096 {
+        return Err(BpfError::Config {
+            reason: format!("ring buffer size {size} must be a power of two of at least 4096"),
+        });
+    }
+    if config.mode == DispatchMode::PerSyscallTracepoints {
+        if config.timed {
+            return Err(BpfError::Config {
+                reason: "syscall durations need a dispatcher mode (tp_btf, raw_tp, raw_syscalls)"
+                    .into(),
+            });
+        }
+        if let Some(&nr) = config.syscalls.iter().find(|&&nr| captured(nr).is_none()) {
+            return Err(BpfError::NoTracepoint { nr });
+        }
+    }
+    Ok(())
+}
+
+/// Checks what loading needs and says which part is missing, before the kernel answers EPERM.
+pub fn preflight() -> Result<(), BpfError> {
+    let btf = Path::new("/sys/kernel/btf/vmlinux");
+    if !btf.exists() {
+        return Err(BpfError::Unavailable {
+            reason: format!("{} is missing (kernel built without CONFIG_DEBUG_INFO_BTF)", btf.display()),
+        });
+    }
+    let caps = effective_capabilities().unwrap_or(0);
+    const CAP_SYS_ADMIN: u32 = 21;
+    const CAP_PERFMON: u32 = 38;
+    const CAP_BPF: u32 = 39;
+    let has = |c: u32| caps & (1u64 << c) != 0;
+    if !has(CAP_SYS_ADMIN) && !(has(CAP_BPF) && has(CAP_PERFMON)) {
+        return Err(BpfError::Unavailable {
+            reason: format!("missing capabilities (CapEff {caps:#x}); run as root"),
+        });
+    }
+    ensure_tracefs()
+}
+
+fn effective_capabilities() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|l| l.strip_prefix("CapEff:"))?;
+    u64::from_str_radix(line.trim(), 16).ok()
+}
+
+/// aya finds tracepoint ids in tracefs; mount it when the system has not (as perf does).
+fn ensure_tracefs() -> Result<(), BpfError> {
+    let events = Path::new("/sys/kernel/tracing/events");
+    if events.exists() || Path::new("/sys/kernel/debug/tracing/events").exists() {
+        return Ok(());
+    }
+    let target = c"/sys/kernel/tracing";
+    // SAFETY: plain mount(2) with static NUL-terminated strings and no data.
+    let r = unsafe {
+        libc::mount(c"nodev".as_ptr(), target.as_ptr(), c"tracefs".as_ptr(), 0, std::ptr::null())
+    };
+    if r != 0 || !events.exists() {
+        return Err(BpfError::Unavailable {
+            reason: format!(
+                "tracefs is not mounted and mounting it failed ({}); run `mount -t tracefs nodev /sys/kernel/tracing`",
+                std::io::Error::last_os_error()
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn tracefs_events() -> &'static Path {
+    let primary = Path::new("/sys/kernel/tracing/events");
+    if primary.exists() { primary } else { Path::new("/sys/kernel/debug/tracing/events") }
+}
+
+fn map_mut<'a>(ebpf: &'a mut Ebpf, name: &'static str) -> Result<&'a mut aya::maps::Map, BpfError> {
+    ebpf.map_mut(name).ok_or(BpfError::Missing { what: "map", name })
+}
+
+pub(crate) fn program<'a, T>(ebpf: &'a mut Ebpf, name: &'static str) -> Result<&'a mut T, BpfError>
+where
+    &'a mut T: TryFrom<&'a mut aya::programs::Program, Error = aya::programs::ProgramError>,
+{
+    let prog = ebpf.program_mut(name).ok_or(BpfError::Missing { what: "program", name })?;
+    prog.try_into().map_err(|source| BpfError::ProgramLoad { program: name, source })
+}
+
+pub(crate) fn attach_btf(
+    ebpf: &mut Ebpf,
+    name: &'static str,
+    tracepoint: &str,
+    btf: &Btf,
+) -> Result<(), BpfError> {
+    let prog: &mut BtfTracePoint = program(ebpf, name)?;
+    prog.load(tracepoint, btf).map_err(|source| BpfError::ProgramLoad { program: name, source })?;
+    prog.attach().map_err(|source| BpfError::Attach {
+        program: name,
+        target: format!("tp_btf/{tracepoint}"),
+        source,
+    })?;
+    Ok(())
+}
+
+fn attach_raw(ebpf: &mut Ebpf, name: &'static str, tracepoint: &str) -> Result<(), BpfError> {
+    let prog: &mut RawTracePoint = program(ebpf, name)?;
+    prog.load().map_err(|source| BpfError::ProgramLoad { program: name, source })?;
+    prog.attach(tracepoint).map_err(|source| BpfError::Attach {
+        program: name,
+        target: format!("raw_tp/{tracepoint}"),
+        source,
+    })?;
+    Ok(())
+}
+
+fn load_tracepoint(ebpf: &mut Ebpf, name: &'static str) -> Result<(), BpfError> {
+    let prog: &mut TracePoint = program(ebpf, name)?;
+    prog.load().map_err(|source| BpfError::ProgramLoad { program: name, source })
+}
+
+fn attach_tracepoint(
+    ebpf: &mut Ebpf,
+    name: &'static str,
+    category: &str,
+    tracepoint: &str,
+) -> Result<(), BpfError> {
+    load_tracepoint(ebpf, name)?;
+    let prog: &mut TracePoint = program(ebpf, name)?;
+    prog.attach(category, tracepoint).map_err(|source| BpfError::Attach {
+        program: name,
+        target: format!("tracepoint/{category}/{tracepoint}"),
+        source,
+    })?;
+    Ok(())
+}

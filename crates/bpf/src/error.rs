@@ -1,0 +1,88 @@
+use std::path::PathBuf;
+
+/// What the kernel refuses most often, said once so every message can point at it.
+pub const PRIVILEGE_HINT: &str = "the eBPF capture needs root (or CAP_BPF + CAP_PERFMON + \
+     CAP_SYS_ADMIN for tracepoints), a kernel with BTF (/sys/kernel/btf/vmlinux) and tracefs \
+     mounted at /sys/kernel/tracing";
+
+/// Errors of the eBPF capture layer.
+#[derive(Debug, thiserror::Error)]
+pub enum BpfError {
+    /// A precondition checked before loading anything (privileges, BTF, tracefs).
+    #[error("eBPF is not available: {reason} ({PRIVILEGE_HINT})")]
+    Unavailable { reason: String },
+
+    #[error("loading the capture object failed: {source}")]
+    Load {
+        #[source]
+        source: aya::EbpfError,
+    },
+
+    /// The kernel refused a program; aya's message includes the verifier log.
+    #[error("the BPF verifier or kernel refused program `{program}`: {source}")]
+    ProgramLoad {
+        program: &'static str,
+        #[source]
+        source: aya::programs::ProgramError,
+    },
+
+    #[error("attaching program `{program}` to {target} failed: {source}")]
+    Attach {
+        program: &'static str,
+        target: String,
+        #[source]
+        source: aya::programs::ProgramError,
+    },
+
+    #[error("the capture object has no {what} `{name}` (object and loader out of step)")]
+    Missing { what: &'static str, name: &'static str },
+
+    #[error("BPF map `{map}`: {source}")]
+    Map {
+        map: &'static str,
+        #[source]
+        source: aya::maps::MapError,
+    },
+
+    #[error("reading kernel BTF: {source} ({PRIVILEGE_HINT})")]
+    Btf {
+        #[source]
+        source: aya::BtfError,
+    },
+
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("polling the ring buffer: {source}")]
+    Poll {
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("syscall {nr} has no tracepoint name in the capture table; use a dispatcher mode")]
+    NoTracepoint { nr: i64 },
+
+    #[error("invalid capture configuration: {reason}")]
+    Config { reason: String },
+}
+
+impl BpfError {
+    pub(crate) fn map(map: &'static str) -> impl FnOnce(aya::maps::MapError) -> BpfError {
+        move |source| BpfError::Map { map, source }
+    }
+}
+
+/// A ring-buffer record that does not decode (never expected; counted, not fatal).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("record of {len} bytes is shorter than the {need}-byte header")]
+    Short { len: usize, need: usize },
+    #[error("record says {total_len} bytes with blobs of {blob0}+{blob1}, but is {len} bytes")]
+    Length { len: usize, total_len: u32, blob0: u16, blob1: u16 },
+    #[error("unknown record kind {kind}")]
+    Kind { kind: u32 },
+}

@@ -1,0 +1,115 @@
+//! Mirrors of `src/bpf/capture.h`: the record layouts shared with the BPF programs.
+//! Keep in step with the header; the size asserts catch most drift at compile time.
+
+pub const COMM_LEN: usize = 16;
+pub const MAX_SYSCALLS: u32 = 512;
+pub const BLOB_MAX: usize = 4096;
+
+pub const EV_SYSCALL: u32 = 1;
+pub const EV_FORK: u32 = 2;
+pub const EV_EXEC: u32 = 3;
+pub const EV_EXIT: u32 = 4;
+
+pub const CAP_NONE: u8 = 0;
+pub const CAP_STR: u8 = 1;
+pub const CAP_SOCKADDR_IN: u8 = 2;
+pub const CAP_SOCKADDR_OUT: u8 = 3;
+pub const CAP_DATA_RET: u8 = 4;
+pub const CAP_DATA_LEN: u8 = 5;
+pub const CAP_ARGV: u8 = 6;
+pub const CAP_KSTR: u8 = 7;
+
+pub const AUX_NONE: u8 = 0;
+pub const AUX_INT_PAIR: u8 = 1;
+pub const AUX_OPEN_HOW: u8 = 2;
+
+pub const SPEC_INTERESTING: u8 = 1;
+pub const SPEC_FAILURES_ONLY: u8 = 2;
+pub const SPEC_TIMED: u8 = 4;
+
+pub const EVF_BLOB0_TRUNCATED: u8 = 1;
+pub const EVF_BLOB1_TRUNCATED: u8 = 2;
+
+/// `struct saker_syscall_spec`: how the kernel side captures one syscall.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SyscallSpec {
+    pub flags: u8,
+    pub cap_kind: [u8; 2],
+    pub cap_arg: [u8; 2],
+    pub cap_len_arg: [u8; 2],
+    pub aux_kind: u8,
+    pub aux_arg: u8,
+    pub pad: [u8; 7],
+}
+
+// SAFETY: plain integers, no padding (16 bytes of u8), every bit pattern is valid.
+unsafe impl aya::Pod for SyscallSpec {}
+
+/// `struct saker_event`: the fixed header of every ring-buffer record.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RawEvent {
+    pub ts_boot_ns: u64,
+    pub cgroup_id: u64,
+    pub args: [u64; 6],
+    pub ret: i64,
+    pub aux: [u64; 2],
+    pub duration_ns: u64,
+    pub kind: u32,
+    pub nr: i32,
+    pub tid: u32,
+    pub pid: u32,
+    pub ppid: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub euid: u32,
+    pub egid: u32,
+    pub total_len: u32,
+    pub blob_len: [u16; 2],
+    pub blob_kind: [u8; 2],
+    pub flags: u8,
+    pub pad: u8,
+    pub comm: [u8; COMM_LEN],
+}
+
+pub const RAW_EVENT_SIZE: usize = std::mem::size_of::<RawEvent>();
+
+impl RawEvent {
+    /// Reads the header from the start of a record; `None` when the record is shorter.
+    pub fn read_from(bytes: &[u8]) -> Option<RawEvent> {
+        if bytes.len() < RAW_EVENT_SIZE {
+            return None;
+        }
+        // SAFETY: the length is checked above, RawEvent is repr(C) plain integers for which
+        // every bit pattern is valid, and read_unaligned copes with any alignment.
+        Some(unsafe { std::ptr::read_unaligned(bytes.as_ptr().cast::<RawEvent>()) })
+    }
+
+    /// The record as bytes, for tests and capture files.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // SAFETY: repr(C) with no padding (asserted below), so every byte is initialised.
+        unsafe {
+            std::slice::from_raw_parts((self as *const RawEvent).cast::<u8>(), RAW_EVENT_SIZE)
+        }
+        .to_vec()
+    }
+}
+
+/// `struct saker_syscall_count`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RawSyscallCount {
+    pub calls: u64,
+    pub errors: u64,
+    pub total_ns: u64,
+}
+
+// SAFETY: plain u64s, every bit pattern is valid.
+unsafe impl aya::Pod for RawSyscallCount {}
+
+const _: () = assert!(std::mem::size_of::<SyscallSpec>() == 16);
+const _: () = assert!(RAW_EVENT_SIZE == 160);
+const _: () = assert!(std::mem::size_of::<RawSyscallCount>() == 24);
+// No implicit padding: the sum of the field sizes equals the struct size.
+const _: () = assert!(8 * 2 + 8 * 6 + 8 + 8 * 2 + 8 + 4 * 10 + 2 * 2 + 2 + 1 + 1 + COMM_LEN == 160);

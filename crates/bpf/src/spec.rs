@@ -1,0 +1,247 @@
+//! Which syscalls the capture decodes, and what the kernel side copies for each: the table
+//! behind the `syscall_specs` map. Numbers come from `libc::SYS_*` (x86_64).
+
+use crate::raw::{
+    AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, CAP_DATA_RET, CAP_NONE, CAP_SOCKADDR_IN,
+    CAP_SOCKADDR_OUT, CAP_STR, SPEC_FAILURES_ONLY, SPEC_INTERESTING, SyscallSpec,
+};
+
+/// One syscall the capture knows how to decode.
+#[derive(Clone, Copy, Debug)]
+pub struct CapturedSyscall {
+    /// The syscall's name.
+    pub name: &'static str,
+    /// The kernel's tracepoint name, `syscalls/sys_exit_<tracepoint>` (umount2 is `umount`).
+    pub tracepoint: &'static str,
+    pub nr: i64,
+    pub(crate) spec: SyscallSpec,
+}
+
+const NONE: (u8, u8, u8) = (CAP_NONE, 0, 0);
+
+const fn str_arg(arg: u8) -> (u8, u8, u8) {
+    (CAP_STR, arg, 0)
+}
+
+const fn entry(
+    name: &'static str,
+    nr: libc::c_long,
+    cap0: (u8, u8, u8),
+    cap1: (u8, u8, u8),
+    aux: (u8, u8),
+    extra_flags: u8,
+) -> CapturedSyscall {
+    CapturedSyscall {
+        name,
+        tracepoint: name,
+        nr: nr as i64,
+        spec: SyscallSpec {
+            flags: SPEC_INTERESTING | extra_flags,
+            cap_kind: [cap0.0, cap1.0],
+            cap_arg: [cap0.1, cap1.1],
+            cap_len_arg: [cap0.2, cap1.2],
+            aux_kind: aux.0,
+            aux_arg: aux.1,
+            pad: [0; 7],
+        },
+    }
+}
+
+const fn plain(name: &'static str, nr: libc::c_long) -> CapturedSyscall {
+    entry(name, nr, NONE, NONE, (AUX_NONE, 0), 0)
+}
+
+const fn path1(name: &'static str, nr: libc::c_long, arg: u8) -> CapturedSyscall {
+    entry(name, nr, str_arg(arg), NONE, (AUX_NONE, 0), 0)
+}
+
+const fn path2(name: &'static str, nr: libc::c_long, a: u8, b: u8) -> CapturedSyscall {
+    entry(name, nr, str_arg(a), str_arg(b), (AUX_NONE, 0), 0)
+}
+
+const fn sockaddr_in(name: &'static str, nr: libc::c_long, arg: u8, len: u8) -> CapturedSyscall {
+    entry(name, nr, (CAP_SOCKADDR_IN, arg, len), NONE, (AUX_NONE, 0), 0)
+}
+
+const fn data(name: &'static str, nr: libc::c_long) -> CapturedSyscall {
+    entry(name, nr, (CAP_DATA_RET, 1, 0), NONE, (AUX_NONE, 0), 0)
+}
+
+const fn fd_pair(name: &'static str, nr: libc::c_long, arg: u8) -> CapturedSyscall {
+    entry(name, nr, NONE, NONE, (AUX_INT_PAIR, arg), 0)
+}
+
+use libc::*;
+
+/// Every syscall with a decoder, in the order.
+pub const CAPTURED_SYSCALLS: &[CapturedSyscall] = &[
+    // process
+    plain("clone", SYS_clone),
+    plain("clone3", SYS_clone3),
+    plain("fork", SYS_fork),
+    plain("vfork", SYS_vfork),
+    entry("execve", SYS_execve, str_arg(0), NONE, (AUX_NONE, 0), SPEC_FAILURES_ONLY),
+    entry("execveat", SYS_execveat, str_arg(1), NONE, (AUX_NONE, 0), SPEC_FAILURES_ONLY),
+    path1("chdir", SYS_chdir, 0),
+    plain("fchdir", SYS_fchdir),
+    // files
+    path1("open", SYS_open, 0),
+    path1("openat", SYS_openat, 1),
+    entry("openat2", SYS_openat2, str_arg(1), NONE, (AUX_OPEN_HOW, 2), 0),
+    path1("creat", SYS_creat, 0),
+    plain("close", SYS_close),
+    path2("rename", SYS_rename, 0, 1),
+    path2("renameat", SYS_renameat, 1, 3),
+    path2("renameat2", SYS_renameat2, 1, 3),
+    path1("unlink", SYS_unlink, 0),
+    path1("unlinkat", SYS_unlinkat, 1),
+    path1("mkdir", SYS_mkdir, 0),
+    path1("mkdirat", SYS_mkdirat, 1),
+    path1("rmdir", SYS_rmdir, 0),
+    path2("symlink", SYS_symlink, 0, 1),
+    path2("symlinkat", SYS_symlinkat, 0, 2),
+    path2("link", SYS_link, 0, 1),
+    path2("linkat", SYS_linkat, 1, 3),
+    path1("chmod", SYS_chmod, 0),
+    plain("fchmod", SYS_fchmod),
+    path1("fchmodat", SYS_fchmodat, 1),
+    path1("fchmodat2", SYS_fchmodat2, 1),
+    path1("chown", SYS_chown, 0),
+    plain("fchown", SYS_fchown),
+    path1("lchown", SYS_lchown, 0),
+    path1("fchownat", SYS_fchownat, 1),
+    path1("truncate", SYS_truncate, 0),
+    plain("ftruncate", SYS_ftruncate),
+    plain("dup", SYS_dup),
+    plain("dup2", SYS_dup2),
+    plain("dup3", SYS_dup3),
+    plain("fcntl", SYS_fcntl),
+    fd_pair("pipe", SYS_pipe, 0),
+    fd_pair("pipe2", SYS_pipe2, 0),
+    path1("memfd_create", SYS_memfd_create, 0),
+    // network
+    plain("socket", SYS_socket),
+    fd_pair("socketpair", SYS_socketpair, 3),
+    sockaddr_in("connect", SYS_connect, 1, 2),
+    entry("accept", SYS_accept, (CAP_SOCKADDR_OUT, 1, 2), NONE, (AUX_NONE, 0), 0),
+    entry("accept4", SYS_accept4, (CAP_SOCKADDR_OUT, 1, 2), NONE, (AUX_NONE, 0), 0),
+    sockaddr_in("bind", SYS_bind, 1, 2),
+    plain("listen", SYS_listen),
+    sockaddr_in("sendto", SYS_sendto, 4, 5),
+    // credentials
+    plain("setuid", SYS_setuid),
+    plain("setgid", SYS_setgid),
+    plain("setreuid", SYS_setreuid),
+    plain("setregid", SYS_setregid),
+    plain("setresuid", SYS_setresuid),
+    plain("setresgid", SYS_setresgid),
+    plain("capset", SYS_capset),
+    // system
+    plain("ptrace", SYS_ptrace),
+    path2("mount", SYS_mount, 0, 1),
+    CapturedSyscall { tracepoint: "umount", ..path1("umount2", SYS_umount2, 0) },
+    plain("setns", SYS_setns),
+    plain("unshare", SYS_unshare),
+    plain("kill", SYS_kill),
+    plain("tkill", SYS_tkill),
+    plain("tgkill", SYS_tgkill),
+    plain("bpf", SYS_bpf),
+    plain("init_module", SYS_init_module),
+    plain("finit_module", SYS_finit_module),
+    // data: only when a rule needs it
+    data("read", SYS_read),
+    data("write", SYS_write),
+    data("pread64", SYS_pread64),
+    data("pwrite64", SYS_pwrite64),
+];
+
+/// The decoder entry of a syscall number.
+pub fn captured(nr: i64) -> Option<&'static CapturedSyscall> {
+    CAPTURED_SYSCALLS.iter().find(|c| c.nr == nr)
+}
+
+/// The syscalls that state tracking needs whatever the rules say (fd table, cwd, processes).
+pub const STATE_SYSCALLS: &[i64] = &[
+    SYS_clone as i64,
+    SYS_clone3 as i64,
+    SYS_fork as i64,
+    SYS_vfork as i64,
+    SYS_execve as i64,
+    SYS_execveat as i64,
+    SYS_chdir as i64,
+    SYS_fchdir as i64,
+    SYS_open as i64,
+    SYS_openat as i64,
+    SYS_openat2 as i64,
+    SYS_creat as i64,
+    SYS_close as i64,
+    SYS_dup as i64,
+    SYS_dup2 as i64,
+    SYS_dup3 as i64,
+    SYS_fcntl as i64,
+    SYS_pipe as i64,
+    SYS_pipe2 as i64,
+    SYS_socket as i64,
+    SYS_socketpair as i64,
+    SYS_connect as i64,
+    SYS_accept as i64,
+    SYS_accept4 as i64,
+    SYS_bind as i64,
+    SYS_memfd_create as i64,
+];
+
+/// The spec written for a syscall without a decoder (dispatcher modes): raw args only.
+pub(crate) fn raw_only_spec() -> SyscallSpec {
+    SyscallSpec { flags: SPEC_INTERESTING, ..SyscallSpec::default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn table_has_unique_numbers_and_names() {
+        let nrs: BTreeSet<i64> = CAPTURED_SYSCALLS.iter().map(|c| c.nr).collect();
+        let names: BTreeSet<&str> = CAPTURED_SYSCALLS.iter().map(|c| c.name).collect();
+        assert_eq!(nrs.len(), CAPTURED_SYSCALLS.len());
+        assert_eq!(names.len(), CAPTURED_SYSCALLS.len());
+        assert!(nrs.iter().all(|&nr| (0..i64::from(crate::raw::MAX_SYSCALLS)).contains(&nr)));
+    }
+
+    #[test]
+    fn arguments_name_registers() {
+        for c in CAPTURED_SYSCALLS {
+            assert!(c.spec.cap_arg.iter().chain(&c.spec.cap_len_arg).all(|&a| a < 6), "{}", c.name);
+            assert!(c.spec.aux_arg < 6, "{}", c.name);
+        }
+    }
+
+    #[test]
+    fn state_syscalls_all_have_decoders() {
+        for nr in STATE_SYSCALLS {
+            assert!(captured(*nr).is_some(), "{nr}");
+        }
+    }
+
+    #[test]
+    fn tracepoints_exist_for_the_table_when_tracefs_is_mounted() {
+        let dir = std::path::Path::new("/sys/kernel/tracing/events/syscalls");
+        if !dir.exists() {
+            eprintln!("SKIPPED: {} is missing (tracefs not mounted)", dir.display());
+            return;
+        }
+        let missing: Vec<&str> = CAPTURED_SYSCALLS
+            .iter()
+            .map(|c| c.tracepoint)
+            .filter(|n| !dir.join(format!("sys_exit_{n}")).exists())
+            .collect();
+        // A kernel without CONFIG_MODULES (this one) has no module syscalls at all.
+        let expected: &[&str] = if std::path::Path::new("/proc/modules").exists() {
+            &[]
+        } else {
+            &["init_module", "finit_module"]
+        };
+        assert_eq!(missing, expected, "syscalls without a tracepoint");
+    }
+}

@@ -1,0 +1,378 @@
+//! Live tests: load and attach for real, run known syscalls in a child, check the events.
+//! They need root, BTF and tracefs; without them they print SKIPPED and return.
+
+use std::collections::BTreeSet;
+use std::ffi::CString;
+use std::net::TcpListener;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::time::{Duration, Instant};
+
+use saker_bpf::{BpfError, Capture, CaptureConfig, DispatchMode, SyscallCounter};
+use saker_event::syscall_event::AT_FDCWD;
+use saker_event::{Bytes, EventBody, SockAddr, SyscallDetail, SyscallEvent};
+
+fn bpf_available() -> bool {
+    match saker_bpf::preflight() {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("SKIPPED: eBPF unavailable: {e}");
+            false
+        }
+    }
+}
+
+/// A forked child that waits for `go()` before running `body`, so the filter can be set up
+/// first. The child only makes raw libc calls (fork in a threaded test binary).
+struct Child {
+    pid: u32,
+    go: Option<OwnedFd>,
+}
+
+impl Child {
+    fn spawn(body: impl FnOnce()) -> Child {
+        let mut fds = [0; 2];
+        // SAFETY: pipe fills two fds we then own.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        // SAFETY: the child runs only async-signal-safe libc calls prepared by the caller.
+        let pid = unsafe { libc::fork() };
+        assert!(pid >= 0, "fork failed");
+        if pid == 0 {
+            let mut b = 0u8;
+            // SAFETY: blocking read on our pipe end; then the test body; then _exit.
+            unsafe {
+                libc::close(fds[1]);
+                libc::read(fds[0], (&mut b as *mut u8).cast(), 1);
+                libc::close(fds[0]);
+            }
+            body();
+            // SAFETY: leave without running the test harness's atexit handlers.
+            unsafe { libc::_exit(0) };
+        }
+        // SAFETY: fds[0] is ours to close, fds[1] becomes the go handle.
+        unsafe { libc::close(fds[0]) };
+        Child { pid: pid as u32, go: Some(unsafe { OwnedFd::from_raw_fd(fds[1]) }) }
+    }
+
+    fn go(&mut self) {
+        if let Some(fd) = self.go.take() {
+            // SAFETY: one byte written to our pipe end.
+            unsafe { libc::write(fd.as_raw_fd(), b"x".as_ptr().cast(), 1) };
+        }
+    }
+
+    fn wait(mut self) -> i32 {
+        self.go();
+        let mut status = 0;
+        // SAFETY: waiting for our own child.
+        unsafe { libc::waitpid(self.pid as i32, &mut status, 0) };
+        status
+    }
+}
+
+/// Polls until `done` says the wanted events arrived or 5 s passed.
+fn collect(capture: &mut Capture, done: impl Fn(&[SyscallEvent]) -> bool) -> Vec<SyscallEvent> {
+    let mut events = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline && !done(&events) {
+        capture
+            .poll(Some(Duration::from_millis(50)), |e| events.push(e))
+            .expect("poll works");
+    }
+    events
+}
+
+fn syscalls(events: &[SyscallEvent]) -> Vec<(i64, i64, SyscallDetail)> {
+    events
+        .iter()
+        .filter_map(|e| match &e.body {
+            EventBody::Syscall(s) => Some((s.nr, s.ret, s.detail.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn exited(pid: u32) -> impl Fn(&[SyscallEvent]) -> bool {
+    move |evs| {
+        evs.iter().any(|e| {
+            e.header.pid == pid && matches!(e.body, EventBody::Exit { process_exited: true, .. })
+        })
+    }
+}
+
+#[test]
+fn child_syscalls_are_captured_with_arguments() {
+    if !bpf_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("written");
+    let missing = dir.path().join("missing");
+    let c_file = CString::new(file.to_str().unwrap()).unwrap();
+    let c_missing = CString::new(missing.to_str().unwrap()).unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let c_true = c"/bin/true";
+    let c_nope = c"/nonexistent/saker-no-such-program";
+    let argv = [c"true".as_ptr(), c"saker-arg".as_ptr(), std::ptr::null()];
+    let envp = [std::ptr::null::<libc::c_char>()];
+
+    let mut child = Child::spawn(|| {
+        // SAFETY: raw syscalls on pointers that outlive the child.
+        unsafe {
+            let fd = libc::open(c_file.as_ptr(), libc::O_WRONLY | libc::O_CREAT | libc::O_CLOEXEC, 0o640);
+            libc::close(fd);
+            libc::open(c_missing.as_ptr(), libc::O_RDONLY);
+            let s = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+            let addr = libc::sockaddr_in {
+                sin_family: libc::AF_INET as u16,
+                sin_port: port.to_be(),
+                sin_addr: libc::in_addr { s_addr: u32::from_ne_bytes([127, 0, 0, 1]) },
+                sin_zero: [0; 8],
+            };
+            libc::connect(s, (&addr as *const libc::sockaddr_in).cast(), size_of_val(&addr) as u32);
+            libc::execve(c_nope.as_ptr(), argv.as_ptr(), envp.as_ptr());
+            libc::execve(c_true.as_ptr(), argv.as_ptr(), envp.as_ptr());
+        }
+    });
+    let config = CaptureConfig { pids: Some(vec![child.pid]), ..CaptureConfig::default() };
+    let mut capture = Capture::start(&config).expect("capture starts");
+    child.go();
+    let pid = child.pid;
+    let status = child.wait();
+    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "status {status:#x}");
+    let events = collect(&mut capture, exited(pid));
+    assert!(events.iter().all(|e| e.header.pid == pid), "only the child: {events:#?}");
+    let calls = syscalls(&events);
+
+    let open_flags = (libc::O_WRONLY | libc::O_CREAT | libc::O_CLOEXEC) as u64;
+    let opened = calls.iter().find(|(nr, _, d)| {
+        *nr == libc::SYS_openat
+            && *d
+                == SyscallDetail::Open {
+                    dirfd: AT_FDCWD,
+                    path: Bytes(file.to_str().unwrap().as_bytes().to_vec()),
+                    flags: open_flags,
+                    mode: 0o640,
+                }
+    });
+    assert!(matches!(opened, Some((_, ret, _)) if *ret >= 0), "open event: {calls:#?}");
+    assert!(
+        calls.iter().any(|(nr, ret, d)| *nr == libc::SYS_openat
+            && *ret == -i64::from(libc::ENOENT)
+            && matches!(d, SyscallDetail::Open { path, .. } if path.0 == missing.to_str().unwrap().as_bytes())),
+        "failed open: {calls:#?}"
+    );
+    assert!(calls.iter().any(|(nr, ret, d)| *nr == libc::SYS_close && *ret == 0
+        && matches!(d, SyscallDetail::Close { .. })));
+    assert!(calls.iter().any(|(_, ret, d)| *ret >= 0
+        && *d == SyscallDetail::Socket { domain: libc::AF_INET, kind: libc::SOCK_STREAM, protocol: 0 }));
+    let connected = calls.iter().find(|(nr, _, _)| *nr == libc::SYS_connect).expect("connect event");
+    assert_eq!(connected.1, 0);
+    assert!(
+        matches!(&connected.2, SyscallDetail::Connect { addr: Some(SockAddr::Inet(a)), .. }
+            if a.to_string() == format!("127.0.0.1:{port}")),
+        "{connected:?}"
+    );
+    assert!(calls.iter().any(|(nr, ret, d)| *nr == libc::SYS_execve
+        && *ret == -i64::from(libc::ENOENT)
+        && *d == SyscallDetail::ExecFailed { dirfd: AT_FDCWD, path: c_nope.to_str().unwrap().into() }));
+
+    let exec = events
+        .iter()
+        .find_map(|e| match &e.body {
+            EventBody::Exec(x) => Some((e, x)),
+            _ => None,
+        })
+        .expect("exec event");
+    assert_eq!(exec.1.filename, Bytes::from("/bin/true"));
+    assert_eq!(exec.1.argv, vec![Bytes::from("true"), Bytes::from("saker-arg")]);
+    assert_eq!(exec.1.nr, libc::SYS_execve);
+    assert_eq!(exec.0.header.comm, Bytes::from("true"));
+    assert_eq!(exec.0.header.ppid, std::process::id());
+    assert!(events.iter().any(|e| matches!(e.body, EventBody::Exit { status: 0, process_exited: true })));
+    // Timestamps are wall-clock and ordered within one CPU's stream.
+    let now_ns = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
+    assert!(events.iter().all(|e| e.header.ts_ns <= now_ns && e.header.ts_ns > now_ns - 60_000_000_000));
+    assert_eq!(capture.drops().unwrap().iter().sum::<u64>(), 0);
+    assert_eq!(capture.malformed(), 0);
+}
+
+#[test]
+fn every_dispatch_mode_loads_and_reports_opens() {
+    if !bpf_available() {
+        return;
+    }
+    for mode in [
+        DispatchMode::PerSyscallTracepoints,
+        DispatchMode::TpBtf,
+        DispatchMode::RawTracepoint,
+        DispatchMode::RawSyscallsTracepoint,
+    ] {
+        let timed = mode != DispatchMode::PerSyscallTracepoints;
+        let path = format!("/nonexistent/saker-mode-{mode:?}");
+        let c_path = CString::new(path.clone()).unwrap();
+        let mut child = Child::spawn(|| {
+            // SAFETY: open of a prepared C string.
+            unsafe { libc::open(c_path.as_ptr(), libc::O_RDONLY) };
+        });
+        let config = CaptureConfig {
+            mode,
+            timed,
+            pids: Some(vec![child.pid]),
+            // A dispatcher also reports syscalls without a decoder (raw arguments only).
+            syscalls: if timed {
+                BTreeSet::from([libc::SYS_openat, libc::SYS_getppid])
+            } else {
+                BTreeSet::from([libc::SYS_openat])
+            },
+            ..CaptureConfig::default()
+        };
+        let mut capture = Capture::start(&config).unwrap_or_else(|e| panic!("{mode:?}: {e}"));
+        child.go();
+        let pid = child.pid;
+        child.wait();
+        let events = collect(&mut capture, exited(pid));
+        let open = events.iter().find_map(|e| match &e.body {
+            EventBody::Syscall(s) if s.nr == libc::SYS_openat => Some(s.clone()),
+            _ => None,
+        });
+        let open = open.unwrap_or_else(|| panic!("{mode:?}: no openat in {events:#?}"));
+        assert_eq!(open.ret, -i64::from(libc::ENOENT), "{mode:?}");
+        assert!(matches!(&open.detail, SyscallDetail::Open { path: p, .. } if p.0 == path.as_bytes()));
+        assert_eq!(open.duration_ns.is_some(), timed, "{mode:?}: {open:?}");
+    }
+}
+
+#[test]
+fn own_process_is_not_captured() {
+    if !bpf_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ours = dir.path().join("opened-by-saker");
+    let theirs = dir.path().join("opened-by-child");
+    let config = CaptureConfig {
+        syscalls: BTreeSet::from([libc::SYS_openat]),
+        lifecycle: false,
+        ..CaptureConfig::default()
+    };
+    let mut capture = Capture::start(&config).expect("capture starts");
+    let _ = std::fs::File::open(&ours);
+    let status = std::process::Command::new("/bin/cat").arg(&theirs).stderr(std::process::Stdio::null()).status();
+    assert!(status.is_ok());
+    let theirs_b = theirs.to_str().unwrap().as_bytes().to_vec();
+    let ours_b = ours.to_str().unwrap().as_bytes().to_vec();
+    let opened = |evs: &[SyscallEvent], p: &[u8]| {
+        evs.iter().any(|e| matches!(&e.body, EventBody::Syscall(s)
+            if matches!(&s.detail, SyscallDetail::Open { path, .. } if path.0 == p)))
+    };
+    let events = collect(&mut capture, |evs| opened(evs, &theirs_b));
+    assert!(opened(&events, &theirs_b), "the child's open is captured");
+    assert!(!opened(&events, &ours_b), "Saker's own open is not");
+    assert!(events.iter().all(|e| e.header.pid != std::process::id()));
+}
+
+#[test]
+fn a_full_ring_buffer_counts_drops() {
+    if !bpf_available() {
+        return;
+    }
+    let c_path = c"/nonexistent/saker-drop-test";
+    let mut child = Child::spawn(|| {
+        for _ in 0..2000 {
+            // SAFETY: open of a static C string.
+            unsafe { libc::open(c_path.as_ptr(), libc::O_RDONLY) };
+        }
+    });
+    let config = CaptureConfig {
+        pids: Some(vec![child.pid]),
+        syscalls: BTreeSet::from([libc::SYS_openat]),
+        ring_buffer_bytes: 4096,
+        wakeup_bytes: 0,
+        ..CaptureConfig::default()
+    };
+    let mut capture = Capture::start(&config).expect("capture starts");
+    child.go();
+    child.wait(); // nothing is read while the child runs: a 4 KiB buffer must overflow
+    let events = capture.next_batch();
+    let drops: u64 = capture.drops().unwrap().iter().sum();
+    let opens = events.iter().filter(|e| matches!(&e.body, EventBody::Syscall(s) if s.nr == libc::SYS_openat)).count() as u64;
+    assert!(drops > 0, "drops reported");
+    assert!(opens < 2000);
+    // Every open was either delivered or counted as dropped (the exit record may be dropped too).
+    assert!(opens + drops >= 2000, "opens {opens} + drops {drops}");
+}
+
+#[test]
+fn set_interesting_switches_tracepoints() {
+    if !bpf_available() {
+        return;
+    }
+    let config = CaptureConfig {
+        syscalls: BTreeSet::from([libc::SYS_openat]),
+        lifecycle: false,
+        ..CaptureConfig::default()
+    };
+    let mut capture = Capture::start(&config).expect("capture starts");
+    let err = capture.set_interesting(&BTreeSet::from([libc::SYS_getpid])).unwrap_err();
+    assert!(matches!(err, BpfError::NoTracepoint { nr } if nr == libc::SYS_getpid), "{err}");
+    capture.set_interesting(&BTreeSet::from([libc::SYS_unlinkat])).expect("switch");
+    // Drop what other processes' openat calls queued before the switch (a program that passed
+    // the filter just before it may still be writing, hence the pause).
+    std::thread::sleep(Duration::from_millis(20));
+    capture.next_batch();
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "x").unwrap();
+    let status = std::process::Command::new("/bin/rm").arg(&victim).status().unwrap();
+    assert!(status.success());
+    let victim_b = victim.to_str().unwrap().as_bytes().to_vec();
+    let hit = |evs: &[SyscallEvent]| {
+        evs.iter().any(|e| matches!(&e.body, EventBody::Syscall(s)
+            if matches!(&s.detail, SyscallDetail::Unlink { path, .. } if path.0 == victim_b)))
+    };
+    let events = collect(&mut capture, hit);
+    assert!(hit(&events), "unlinkat seen after set_interesting");
+    assert!(
+        events.iter().all(|e| !matches!(&e.body, EventBody::Syscall(s) if s.nr == libc::SYS_openat)),
+        "openat no longer reported"
+    );
+}
+
+#[test]
+fn counter_counts_calls_and_errors_in_the_kernel() {
+    if !bpf_available() {
+        return;
+    }
+    let c_missing = c"/nonexistent/saker-count";
+    let mut child = Child::spawn(|| {
+        for _ in 0..1000 {
+            // SAFETY: plain syscalls.
+            unsafe { libc::getppid() };
+        }
+        for _ in 0..3 {
+            // SAFETY: open of a static C string.
+            unsafe { libc::open(c_missing.as_ptr(), libc::O_RDONLY) };
+        }
+    });
+    let counter = SyscallCounter::start(&[child.pid], true).expect("counter starts");
+    child.go();
+    child.wait();
+    let counts = counter.counts().unwrap();
+    let getppid = counts.get(&libc::SYS_getppid).copied().unwrap_or_default();
+    assert_eq!((getppid.calls, getppid.errors), (1000, 0));
+    assert!(getppid.total_ns > 0);
+    let openat = counts.get(&libc::SYS_openat).copied().unwrap_or_default();
+    assert_eq!((openat.calls, openat.errors), (3, 3));
+    assert!(!counts.contains_key(&libc::SYS_execve), "{counts:?}");
+}
+
+#[test]
+fn bad_configuration_is_an_error_not_a_panic() {
+    let config = CaptureConfig { ring_buffer_bytes: 5000, ..CaptureConfig::default() };
+    assert!(matches!(Capture::start(&config), Err(BpfError::Config { .. })));
+    let config = CaptureConfig { timed: true, ..CaptureConfig::default() };
+    assert!(matches!(Capture::start(&config), Err(BpfError::Config { .. })));
+    let config = CaptureConfig { syscalls: BTreeSet::from([libc::SYS_getpid]), ..CaptureConfig::default() };
+    assert!(matches!(Capture::start(&config), Err(BpfError::NoTracepoint { .. })));
+}

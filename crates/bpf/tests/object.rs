@@ -1,0 +1,68 @@
+//! The committed object has the programs and maps the loader expects (no root needed).
+
+use std::collections::BTreeMap;
+
+use aya_obj::{Object, ProgramSection};
+
+fn kind(section: &ProgramSection) -> &'static str {
+    match section {
+        ProgramSection::TracePoint => "tracepoint",
+        ProgramSection::RawTracePoint => "raw_tp",
+        ProgramSection::BtfTracePoint => "tp_btf",
+        _ => "other",
+    }
+}
+
+#[test]
+fn committed_object_has_the_expected_programs_and_maps() {
+    let object = Object::parse(saker_bpf::capture_object()).expect("the committed object parses");
+    let programs: BTreeMap<&str, &str> =
+        object.programs.iter().map(|(name, p)| (name.as_str(), kind(&p.section))).collect();
+    let expected = BTreeMap::from([
+        ("bench_empty_enter", "tp_btf"),
+        ("bench_empty_exit", "tp_btf"),
+        ("count_enter", "tp_btf"),
+        ("count_exit", "tp_btf"),
+        ("dispatch_enter_btf", "tp_btf"),
+        ("dispatch_enter_raw", "raw_tp"),
+        ("dispatch_enter_tp", "tracepoint"),
+        ("dispatch_exit_btf", "tp_btf"),
+        ("dispatch_exit_raw", "raw_tp"),
+        ("dispatch_exit_tp", "tracepoint"),
+        ("on_exec", "tp_btf"),
+        ("on_exit", "tp_btf"),
+        ("on_fork", "tp_btf"),
+        ("syscall_exit", "tracepoint"),
+    ]);
+    assert_eq!(programs, expected);
+
+    let mut maps: Vec<&str> = object
+        .maps
+        .keys()
+        .map(String::as_str)
+        .filter(|m| !m.starts_with('.'))
+        .collect();
+    maps.sort();
+    assert_eq!(
+        maps,
+        [
+            "drops",
+            "events",
+            "pid_filter",
+            "scratch_map",
+            "syscall_counts",
+            "syscall_specs",
+            "task_enter_ts"
+        ]
+    );
+    // The loader's settings are .rodata globals.
+    assert!(object.maps.contains_key(".rodata"), "maps: {:?}", object.maps.keys());
+}
+
+#[test]
+fn committed_object_is_stripped_but_keeps_btf() {
+    let obj = saker_bpf::capture_object();
+    let has = |needle: &[u8]| obj.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b".BTF.ext"), "CO-RE needs .BTF.ext");
+    assert!(!has(b".debug_info"), "debug info should be stripped (scripts/build-bpf.sh)");
+}

@@ -1,0 +1,164 @@
+//! Calendar arithmetic for START columns and JSON timestamps, without a time-zone database:
+//! the local offset is asked of libc once, then everything is integer maths (Howard
+//! Hinnant's days-from-civil algorithm), so renders are deterministic in tests.
+
+/// "Now" and the local UTC offset, fixed for one command run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    /// Seconds since the epoch.
+    pub now: i64,
+    /// Seconds east of UTC.
+    pub utc_offset: i64,
+}
+
+impl Clock {
+    /// The real clock and the local zone (honours `TZ`).
+    pub fn local() -> Clock {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        Clock {
+            now,
+            utc_offset: local_offset(now),
+        }
+    }
+
+    /// A broken-down local time.
+    pub fn local_time(&self, epoch: i64) -> CivilTime {
+        CivilTime::from_epoch(epoch + self.utc_offset)
+    }
+
+    /// `ps`'s START: `HH:MM` if started today, `MmmDD` if this year, else the year.
+    pub fn ps_start(&self, epoch: i64) -> String {
+        let t = self.local_time(epoch);
+        let today = self.local_time(self.now);
+        if (t.year, t.month, t.day) == (today.year, today.month, today.day) {
+            format!("{:02}:{:02}", t.hour, t.minute)
+        } else if t.year == today.year {
+            format!("{}{:02}", MONTHS[(t.month - 1) as usize], t.day)
+        } else {
+            format!("{}", t.year)
+        }
+    }
+
+    /// `2026-11-28 11:40:10 UTC+00:00` style local time with an age: for the proc page.
+    pub fn describe(&self, epoch: i64) -> String {
+        let t = self.local_time(epoch);
+        let off = self.utc_offset;
+        let sign = if off < 0 { '-' } else { '+' };
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02} {sign}{:02}{:02} ({} ago)",
+            t.year,
+            t.month,
+            t.day,
+            t.hour,
+            t.minute,
+            t.second,
+            off.abs() / 3600,
+            off.abs() % 3600 / 60,
+            age(self.now - epoch)
+        )
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `3d4h`, `2h5m`, `4m10s`, `9s`.
+pub fn age(secs: i64) -> String {
+    let s = secs.max(0);
+    let (d, h, m, sec) = (s / 86400, s % 86400 / 3600, s % 3600 / 60, s % 60);
+    if d > 0 {
+        format!("{d}d{h}h")
+    } else if h > 0 {
+        format!("{h}h{m}m")
+    } else if m > 0 {
+        format!("{m}m{sec}s")
+    } else {
+        format!("{sec}s")
+    }
+}
+
+/// RFC 3339 in UTC: `2026-11-28T11:40:10Z`.
+pub fn rfc3339_utc(epoch: i64) -> String {
+    let t = CivilTime::from_epoch(epoch);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year, t.month, t.day, t.hour, t.minute, t.second
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CivilTime {
+    pub year: i64,
+    pub month: u32,
+    pub day: u32,
+    pub hour: u32,
+    pub minute: u32,
+    pub second: u32,
+}
+
+impl CivilTime {
+    pub fn from_epoch(epoch: i64) -> CivilTime {
+        let days = epoch.div_euclid(86400);
+        let secs = epoch.rem_euclid(86400);
+        // civil_from_days, http://howardhinnant.github.io/date_algorithms.html
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        CivilTime {
+            year,
+            month,
+            day,
+            hour: (secs / 3600) as u32,
+            minute: (secs % 3600 / 60) as u32,
+            second: (secs % 60) as u32,
+        }
+    }
+}
+
+fn local_offset(now: i64) -> i64 {
+    let t: libc::time_t = now as libc::time_t;
+    // SAFETY: localtime_r only writes to the `tm` we own; a zeroed `tm` is a valid value.
+    unsafe {
+        let mut tm: libc::tm = std::mem::zeroed();
+        if libc::localtime_r(&t, &mut tm).is_null() {
+            return 0;
+        }
+        tm.tm_gmtoff
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil() {
+        // 1795865694 = btime of the machine the fixtures were captured on.
+        let t = CivilTime::from_epoch(1_795_865_694);
+        assert_eq!((t.year, t.month, t.day, t.hour, t.minute, t.second), (2026, 11, 28, 11, 34, 54));
+        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn start_column() {
+        let clock = Clock { now: 1_795_870_000, utc_offset: 0 };
+        assert_eq!(clock.ps_start(1_795_865_694), "11:34");
+        assert_eq!(clock.ps_start(1_795_865_694 - 86400 * 3), "Nov25");
+        assert_eq!(clock.ps_start(1_700_000_000), "2023");
+        let east = Clock { now: 1_795_870_000, utc_offset: 3600 };
+        assert_eq!(east.ps_start(1_795_865_694), "12:34");
+        assert_eq!(age(59), "59s");
+        assert_eq!(age(3 * 86400 + 7200), "3d2h");
+    }
+}

@@ -1,0 +1,120 @@
+//! `saker rules describe NAME [-r FILE]...`: one rule with its condition fully expanded.
+
+use std::io::{BufWriter, Write as _};
+use std::path::PathBuf;
+
+use saker_rules::{ExceptionValue, Rule};
+
+use super::{load_rules, report_errors};
+use crate::exit::{Failure, Outcome};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The rule name (exact), or a macro name.
+    pub name: String,
+    /// Rules file or directory (repeatable, loaded in order); default: the embedded ruleset.
+    #[arg(short = 'r', long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(serde::Serialize)]
+struct Described<'a> {
+    name: &'a str,
+    desc: &'a str,
+    priority: &'a str,
+    source: &'a str,
+    enabled: bool,
+    tags: &'a [String],
+    file: &'a str,
+    line: u32,
+    condition: &'a str,
+    expanded_condition: String,
+    output: &'a str,
+    exceptions: Vec<String>,
+}
+
+fn exception_lines(rule: &Rule) -> Vec<String> {
+    rule.exceptions
+        .iter()
+        .map(|e| {
+            let values: Vec<String> = e
+                .values
+                .iter()
+                .map(|tuple| {
+                    let cells: Vec<String> = tuple
+                        .iter()
+                        .map(|v| match v {
+                            ExceptionValue::Scalar(s) => s.clone(),
+                            ExceptionValue::List(items) => format!("({})", items.join(", ")),
+                        })
+                        .collect();
+                    format!("[{}]", cells.join(", "))
+                })
+                .collect();
+            format!(
+                "{}: fields [{}] comps [{}] values [{}]",
+                e.name,
+                e.fields.join(", "),
+                e.comps.join(", "),
+                values.join(", ")
+            )
+        })
+        .collect()
+}
+
+pub fn run(args: Args) -> Outcome {
+    let loaded = load_rules(&args.rules)?;
+    let had_errors = report_errors(&loaded);
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    let Some(rule) = loaded.ruleset.rule(&args.name) else {
+        if let Some(m) = loaded.ruleset.macro_(&args.name) {
+            writeln!(out, "macro: {}", m.name)?;
+            writeln!(out, "defined at: {}", m.location)?;
+            writeln!(out, "condition: {}", m.condition.trim())?;
+            out.flush()?;
+            return Ok(if had_errors { 1 } else { 0 });
+        }
+        return Err(Failure::new(1, format!("saker: no rule named '{}'", args.name)).into());
+    };
+    let described = Described {
+        name: &rule.name,
+        desc: rule.desc.trim(),
+        priority: rule.priority.as_str(),
+        source: rule.source.as_str(),
+        enabled: rule.enabled,
+        tags: &rule.tags,
+        file: &rule.location.file,
+        line: rule.location.line,
+        condition: rule.condition.trim(),
+        expanded_condition: rule.filter.to_string(),
+        output: rule.output.trim(),
+        exceptions: exception_lines(rule),
+    };
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &described)?;
+        writeln!(out)?;
+    } else {
+        let d = &described;
+        writeln!(out, "rule: {}", d.name)?;
+        writeln!(out, "defined at: {}", rule.location)?;
+        writeln!(out, "priority: {}", d.priority)?;
+        writeln!(out, "source: {}", d.source)?;
+        writeln!(out, "enabled: {}", d.enabled)?;
+        writeln!(out, "tags: {}", d.tags.join(", "))?;
+        writeln!(out, "desc: {}", d.desc)?;
+        writeln!(out, "condition: {}", d.condition)?;
+        writeln!(out, "expanded: {}", d.expanded_condition)?;
+        if !d.exceptions.is_empty() {
+            writeln!(out, "exceptions:")?;
+            for e in &d.exceptions {
+                writeln!(out, "  {e}")?;
+            }
+        }
+        writeln!(out, "output: {}", d.output)?;
+    }
+    out.flush()?;
+    Ok(if had_errors { 1 } else { 0 })
+}

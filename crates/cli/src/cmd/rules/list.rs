@@ -1,0 +1,77 @@
+//! `saker rules list [-r FILE]...`: the rules with priority, source, enabled and tags.
+
+use std::io::{BufWriter, Write as _};
+use std::path::PathBuf;
+
+use super::{load_rules, report_errors};
+use crate::exit::Outcome;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Rules file or directory (repeatable, loaded in order); default: the embedded ruleset.
+    #[arg(short = 'r', long = "rules", value_name = "FILE")]
+    pub rules: Vec<PathBuf>,
+    /// Print JSON: an array of {name, priority, source, enabled, tags, file, line}.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(serde::Serialize)]
+struct Row<'a> {
+    name: &'a str,
+    priority: &'a str,
+    source: &'a str,
+    enabled: bool,
+    tags: &'a [String],
+    file: &'a str,
+    line: u32,
+}
+
+pub fn run(args: Args) -> Outcome {
+    let loaded = load_rules(&args.rules)?;
+    let had_errors = report_errors(&loaded);
+    let rows: Vec<Row<'_>> = loaded
+        .ruleset
+        .rules
+        .iter()
+        .map(|r| Row {
+            name: &r.name,
+            priority: r.priority.as_str(),
+            source: r.source.as_str(),
+            enabled: r.enabled,
+            tags: &r.tags,
+            file: &r.location.file,
+            line: r.location.line,
+        })
+        .collect();
+    let mut out = BufWriter::new(std::io::stdout().lock());
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out)?;
+    } else {
+        let name_w = rows
+            .iter()
+            .map(|r| r.name.chars().count())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        writeln!(
+            out,
+            "{:<name_w$}  {:<13}  {:<9}  {:<7}  TAGS",
+            "NAME", "PRIORITY", "SOURCE", "ENABLED"
+        )?;
+        for r in &rows {
+            writeln!(
+                out,
+                "{:<name_w$}  {:<13}  {:<9}  {:<7}  {}",
+                r.name,
+                r.priority,
+                r.source,
+                if r.enabled { "yes" } else { "no" },
+                r.tags.join(",")
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(if had_errors { 1 } else { 0 })
+}

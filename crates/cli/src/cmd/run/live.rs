@@ -1,0 +1,72 @@
+//! The host, through the eBPF capture.
+
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use saker_bpf::{Capture, CaptureConfig, DispatchMode};
+use saker_engine::Engine;
+use saker_output::OutputQueue;
+use saker_state::{State, StateOptions};
+
+use super::pipeline::Pipeline;
+use super::signals;
+use crate::exit::Failure;
+
+pub struct LiveOptions {
+    pub syscalls: BTreeSet<i64>,
+    pub all_events: bool,
+    pub ring_bytes: u32,
+    pub duration: Option<Duration>,
+}
+
+/// How long a poll waits when nothing comes: bounds the delay of `-M` and of signals.
+const POLL_TIMEOUT: Duration = Duration::from_millis(100);
+
+pub fn run(options: LiveOptions, engine: Engine, outputs: OutputQueue) -> anyhow::Result<u8> {
+    let config = CaptureConfig {
+        mode: if options.all_events { DispatchMode::TpBtf } else { DispatchMode::PerSyscallTracepoints },
+        syscalls: options.syscalls.clone(),
+        ring_buffer_bytes: options.ring_bytes,
+        // Wake on every record: a short-lived process must still be in /proc when its exec is
+        // handled, so that its container (from its cgroup) can be read. The kernel only wakes
+        // a consumer that is waiting, so a busy consumer costs no extra wakeups.
+        wakeup_bytes: 0,
+        ..CaptureConfig::default()
+    };
+    signals::install();
+    // Start the capture before the /proc walk, so that nothing starting in between is missed.
+    let mut capture = Capture::start(&config).map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
+    let mut state = State::new(StateOptions::default());
+    let seeded = state.seed_from_proc()?;
+    eprintln!(
+        "Watching {} syscalls; {} processes read from /proc",
+        options.syscalls.len() - capture.unavailable_syscalls().len(),
+        seeded
+    );
+    let mut pipeline = Pipeline::new(state, engine, outputs);
+    let deadline = options.duration.map(|d| Instant::now() + d);
+    let mut result = Ok(());
+    loop {
+        if signals::stop_requested() || deadline.is_some_and(|d| Instant::now() >= d) {
+            break;
+        }
+        let timeout = match deadline {
+            Some(d) => POLL_TIMEOUT.min(d.saturating_duration_since(Instant::now())),
+            None => POLL_TIMEOUT,
+        };
+        if let Err(e) = capture.poll(Some(timeout), |event| pipeline.handle(&event)) {
+            result = Err(e);
+            break;
+        }
+        pipeline.tick();
+    }
+    // What the kernel queued before the stop still counts.
+    let _ = capture.poll(Some(Duration::ZERO), |event| pipeline.handle(&event));
+    if let Ok(per_cpu) = capture.drops() {
+        pipeline.summary.dropped = Some(per_cpu.iter().sum());
+        pipeline.summary.dropped_per_cpu = per_cpu;
+    }
+    pipeline.finish();
+    result.map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
+    Ok(0)
+}

@@ -1,0 +1,139 @@
+//! Where trace lines go: stderr, one file (`-o`), or one file per process (`-ff -o`).
+//!
+//! Lines are collected in memory and written in batches. Output to stderr is flushed before
+//! the tracer blocks (so it stays ordered with what the traced program itself prints to the
+//! terminal); output to files is flushed when a buffer fills up, when a process ends, and at
+//! the end, which saves one `write` per line.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+const FILE_BUFFER: usize = 64 * 1024;
+
+enum Target {
+    Stderr,
+    File(File),
+    PerProcess { prefix: PathBuf, files: HashMap<i32, File> },
+}
+
+pub struct Sink {
+    target: Target,
+    /// One buffer per output stream: key 0 for a shared stream, the pid with -ff.
+    buffers: HashMap<i32, Vec<u8>>,
+    /// The first write error; reported at the end, tracing goes on.
+    error: Option<io::Error>,
+}
+
+impl Sink {
+    pub fn open(output: Option<&Path>, per_process: bool) -> Result<Sink, String> {
+        let target = match output {
+            None => Target::Stderr,
+            Some(path) if per_process => Target::PerProcess {
+                prefix: path.to_path_buf(),
+                files: HashMap::new(),
+            },
+            Some(path) => {
+                let file = File::create(path).map_err(|e| format!("Can't fopen '{}': {}", path.display(), saker_ptrace::errno_text(&e)))?;
+                Target::File(file)
+            }
+        };
+        Ok(Sink {
+            target,
+            buffers: HashMap::new(),
+            error: None,
+        })
+    }
+
+    /// Whether lines carry a `[pid N]`/`N ` prefix at all (not with one file per process).
+    pub fn is_per_process(&self) -> bool {
+        matches!(self.target, Target::PerProcess { .. })
+    }
+
+    /// Whether the output is a file rather than the terminal's stderr.
+    pub fn is_file(&self) -> bool {
+        !matches!(self.target, Target::Stderr)
+    }
+
+    /// The buffer lines of `pid` go to.
+    pub fn buffer(&mut self, pid: i32) -> &mut Vec<u8> {
+        let key = if self.is_per_process() { pid } else { 0 };
+        self.buffers.entry(key).or_default()
+    }
+
+    /// Called before the tracer blocks.
+    pub fn before_wait(&mut self) {
+        match self.target {
+            Target::Stderr => self.flush_all(),
+            _ => {
+                let full: Vec<i32> = self
+                    .buffers
+                    .iter()
+                    .filter(|(_, buf)| buf.len() >= FILE_BUFFER)
+                    .map(|(key, _)| *key)
+                    .collect();
+                for key in full {
+                    self.flush_key(key);
+                }
+            }
+        }
+    }
+
+    /// A process ended: with -ff its file is complete.
+    pub fn process_gone(&mut self, pid: i32) {
+        if self.is_per_process() {
+            self.flush_key(pid);
+            if let Target::PerProcess { files, .. } = &mut self.target {
+                files.remove(&pid);
+            }
+            self.buffers.remove(&pid);
+        }
+    }
+
+    pub fn flush_all(&mut self) {
+        let keys: Vec<i32> = self.buffers.iter().filter(|(_, b)| !b.is_empty()).map(|(k, _)| *k).collect();
+        for key in keys {
+            self.flush_key(key);
+        }
+    }
+
+    fn flush_key(&mut self, key: i32) {
+        let Some(buf) = self.buffers.get_mut(&key) else {
+            return;
+        };
+        if buf.is_empty() {
+            return;
+        }
+        let result = match &mut self.target {
+            Target::Stderr => io::stderr().lock().write_all(buf),
+            Target::File(file) => file.write_all(buf),
+            Target::PerProcess { prefix, files } => {
+                let file = match files.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(entry) => Ok(entry.into_mut()),
+                    std::collections::hash_map::Entry::Vacant(entry) => {
+                        let mut name = prefix.clone().into_os_string();
+                        name.push(format!(".{key}"));
+                        File::create(&name).map(|file| entry.insert(file))
+                    }
+                };
+                file.and_then(|file| file.write_all(buf))
+            }
+        };
+        buf.clear();
+        if let Err(err) = result
+            && self.error.is_none()
+        {
+            self.error = Some(err);
+        }
+    }
+
+    /// Flushes everything and reports the first write error.
+    pub fn finish(&mut self) -> Result<(), String> {
+        self.flush_all();
+        match self.error.take() {
+            Some(err) => Err(format!("write error: {}", saker_ptrace::errno_text(&err))),
+            None => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,259 @@
+//! `saker rules validate|list|describe` and `saker fields`, run as the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn saker(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_saker"))
+        .args(args)
+        .output()
+        .expect("run saker")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write fixture");
+    path
+}
+
+const GOOD: &str = r#"- list: shells
+  items: [bash, sh]
+- macro: spawned_process
+  condition: evt.type in (execve, execveat)
+- rule: Shell in container
+  desc: a shell started in a container
+  condition: spawned_process and container.id != host and proc.name in (shells)
+  output: "shell in container (user=%user.name cmd=%proc.cmdline container_id=%container.id)"
+  priority: NOTICE
+  tags: [container, shell]
+- rule: Disabled rule
+  desc: off
+  condition: evt.type = open and fd.name = /etc/shadow
+  output: "%fd.name"
+  priority: info
+  enabled: false
+"#;
+
+const BAD: &str = r#"- rule: Bad
+  desc: a type error and an unknown field
+  condition: evt.type = open and proc.pid contains foo and proc.nmae = x
+  output: "%proc.name"
+  priority: WARNING
+"#;
+
+#[test]
+fn validate_good_file_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.yaml", GOOD);
+    let out = saker(&["rules", "validate", good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "ok: 2 rules, 1 macros, 1 lists; 0 errors, 0 warnings\n"
+    );
+}
+
+#[test]
+fn validate_bad_file_prints_every_error_with_caret_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "bad.yaml", BAD);
+    let out = saker(&["rules", "validate", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let name = bad.display().to_string();
+    let expected = format!(
+        "{name}:3:34: error: rule 'Bad': operator 'contains' is not supported by field 'proc.pid' of type int64
+  |
+3 |   condition: evt.type = open and proc.pid contains foo and proc.nmae = x
+  |                                  ^^^^^^^^^^^^^^^^^^^^^
+{name}:3:60: error: rule 'Bad': unknown field 'proc.nmae'
+  |
+3 |   condition: evt.type = open and proc.pid contains foo and proc.nmae = x
+  |                                                            ^^^^^^^^^
+invalid: 0 rules, 0 macros, 0 lists; 2 errors, 0 warnings
+"
+    );
+    assert_eq!(stdout(&out), expected);
+}
+
+#[test]
+fn validate_json_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = write(dir.path(), "bad.yaml", BAD);
+    let good = write(dir.path(), "good.yaml", GOOD);
+    let out = saker(&[
+        "rules",
+        "validate",
+        "--json",
+        good.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["errors"], 2);
+    assert_eq!(report["rules"], 2);
+    let first = &report["diagnostics"][0];
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["line"], 3);
+    assert_eq!(first["col"], 34);
+    assert_eq!(first["len"], 21);
+    assert_eq!(first["code"], "LOAD_ERR_COMPILE_CONDITION");
+    assert_eq!(first["item"], "Bad");
+    assert!(first["file"].as_str().unwrap().ends_with("bad.yaml"));
+}
+
+#[test]
+fn validate_directory_and_missing_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "a.yaml", GOOD);
+    write(
+        dir.path(),
+        "b.yml",
+        "- rule: Disabled rule\n  enabled: true\n",
+    );
+    write(dir.path(), "notes.txt", "ignored: [");
+    let out = saker(&["rules", "validate", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+
+    let out = saker(&["rules", "validate", "/nonexistent/rules.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out)
+            .starts_with("saker: loading rules: cannot read rules file /nonexistent/rules.yaml"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn list_shows_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.yaml", GOOD);
+    let out = saker(&["rules", "list", "-r", good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "NAME               PRIORITY       SOURCE     ENABLED  TAGS
+Shell in container  Notice         syscall    yes      container,shell
+Disabled rule       Informational  syscall    no       
+"
+    );
+    let out = saker(&["rules", "list", "--json", "-r", good.to_str().unwrap()]);
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[1]["name"], "Disabled rule");
+    assert_eq!(rows[1]["enabled"], false);
+    assert_eq!(rows[0]["tags"][1], "shell");
+}
+
+#[test]
+fn list_without_rules_uses_the_default_ruleset() {
+    let out = saker(&["rules", "list", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Terminal shell in container"), "{names:?}");
+}
+
+#[test]
+fn describe_expands_macros_and_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.yaml", GOOD);
+    let out = saker(&[
+        "rules",
+        "describe",
+        "Shell in container",
+        "-r",
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "expanded: evt.type in (execve, execveat) and container.id != host and proc.name in (bash, sh)\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("priority: Notice\n"));
+
+    let out = saker(&[
+        "rules",
+        "describe",
+        "No such rule",
+        "-r",
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stderr(&out), "saker: no rule named 'No such rule'\n");
+}
+
+#[test]
+fn fields_lists_the_registry() {
+    let out = saker(&["fields"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("Field class: proc\n"));
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with("proc.aname[N] "))
+    );
+
+    let out = saker(&["fields", "--source", "k8s_audit", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert!(rows.iter().all(|r| {
+        r["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "k8s_audit")
+    }));
+    let param = rows.iter().find(|r| r["name"] == "ka.uri.param").unwrap();
+    assert_eq!(param["arg"], "key");
+    assert_eq!(param["arg_required"], true);
+    assert!(rows.iter().any(|r| r["name"] == "evt.time"));
+    assert!(!rows.iter().any(|r| r["name"] == "proc.name"));
+
+    let out = saker(&["fields", "--source", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn corpus_validates_with_zero_errors() {
+    let Some(dir) = std::env::var_os("SAKER_FALCO_CORPUS") else {
+        eprintln!("SKIPPED: SAKER_FALCO_CORPUS is not set");
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    let files: Vec<String> = [
+        "falco_rules.yaml",
+        "falco-incubating_rules.yaml",
+        "falco-sandbox_rules.yaml",
+        "k8s_audit_rules.yaml",
+    ]
+    .iter()
+    .map(|n| dir.join(n).display().to_string())
+    .collect();
+    let mut args = vec!["rules", "validate", "-q"];
+    args.extend(files.iter().map(String::as_str));
+    let out = saker(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("ok: 141 rules"),
+        "{}",
+        stdout(&out)
+    );
+}

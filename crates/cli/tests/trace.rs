@@ -1,0 +1,640 @@
+//! `saker trace` end to end: real C programs (built here with gcc), real ptrace (root), output
+//! compared with golden files after masking what is truly non-deterministic (addresses, pids,
+//! inodes, ports, random bytes, times). `UPDATE_GOLDEN=1` rewrites the golden files.
+
+use std::collections::HashMap;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use regex::Regex;
+
+const SAKER: &str = env!("CARGO_BIN_EXE_saker");
+
+fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Whether this machine can run the live tests; prints why not (loudly) when it cannot.
+fn live() -> bool {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("SKIPPED: saker trace live tests need root (ptrace of arbitrary processes)");
+        return false;
+    }
+    if Command::new("gcc").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: gcc is not installed; the traced test programs are C sources");
+        return false;
+    }
+    true
+}
+
+/// Builds `tests/trace-programs/NAME.c` (static, so the dynamic loader adds no noise) once.
+fn program(name: &str) -> PathBuf {
+    static BUILT: OnceLock<Mutex<HashMap<String, PathBuf>>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut built = built.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(path) = built.get(name) {
+        return path.clone();
+    }
+    let out_dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("trace-programs");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let source = manifest_dir().join("tests/trace-programs").join(format!("{name}.c"));
+    let binary = out_dir.join(name);
+    let status = Command::new("gcc")
+        .args(["-O1", "-static", "-pthread", "-o"])
+        .arg(&binary)
+        .arg(&source)
+        .status()
+        .expect("run gcc");
+    assert!(status.success(), "gcc failed on {}", source.display());
+    built.insert(name.to_string(), binary.clone());
+    binary
+}
+
+/// Runs `saker trace ARGS` with an empty environment (so envp prints as `/* 0 vars */`).
+fn saker(args: &[&str]) -> Output {
+    Command::new(SAKER)
+        .arg("trace")
+        .args(args)
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run saker")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Replaces pids, addresses, inodes, ports, random bytes and times with stable tokens.
+/// Pids are numbered in order of first appearance, so a golden file still shows which
+/// process did what.
+fn mask(text: &str) -> String {
+    static RULES: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
+    let rules = RULES.get_or_init(|| {
+        [
+            (r"0x[0-9a-f]{5,}", "0xADDR"),
+            (r#"getrandom\("[^"]*""#, r#"getrandom("RANDOM""#),
+            (r"(UNIX-[A-Z]+):\[\d+(->\d+)?", "$1:[INODE${2:+->PEER}"),
+            (r"->\d+\]", "->PEER]"),
+            (r"TCP:\[\d+\]", "TCP:[INODE]"),
+            (r"127\.0\.0\.1:\d+", "127.0.0.1:PORT"),
+            (r"htons\([1-9]\d*\)", "htons(PORT)"),
+            (r"si_utime=\d+, si_stime=\d+", "si_utime=T, si_stime=T"),
+            (r"<\d+\.\d+>", "<TIME>"),
+        ]
+        .into_iter()
+        .map(|(re, with)| (Regex::new(re).unwrap(), with))
+        .collect()
+    });
+    let pid_contexts = Regex::new(
+        r"(?m)\[pid\s+(\d+)\]|^(\d+) |si_pid=(\d+)|set_tid_address\(0xADDR\)\s+= (\d+)|(?:clone3?|fork|vfork)\(.*\) = (\d+)|kill\((\d+)|tgkill\((\d+), (\d+)|wait4\((\d+)|\] = (\d+)$|resumed>.* = (\d+)$|Process (\d+)",
+    )
+    .unwrap();
+    let mut out = text.to_string();
+    for (re, with) in rules {
+        // `${2:+...}` is not regex syntax; expand that one rule by hand.
+        if with.contains("${2:+") {
+            out = re
+                .replace_all(&out, |c: &regex::Captures| {
+                    format!("{}:[INODE{}", &c[1], if c.get(2).is_some() { "->PEER" } else { "" })
+                })
+                .into_owned();
+        } else {
+            out = re.replace_all(&out, *with).into_owned();
+        }
+    }
+    let mut pids: Vec<String> = Vec::new();
+    for caps in pid_contexts.captures_iter(&out) {
+        for group in caps.iter().skip(1).flatten() {
+            let pid = group.as_str().to_string();
+            if pid.len() >= 2 && !pids.contains(&pid) {
+                pids.push(pid);
+            }
+        }
+    }
+    for (i, pid) in pids.iter().enumerate() {
+        let re = Regex::new(&format!(r"\b{pid}\b")).unwrap();
+        out = re.replace_all(&out, format!("PID{}", i + 1)).into_owned();
+    }
+    // `[pid PID1]` keeps strace's padding only for short pids; make it uniform.
+    Regex::new(r"\[pid\s+PID").unwrap().replace_all(&out, "[pid PID").into_owned()
+}
+
+/// Compares `actual` with `tests/trace-golden/NAME`, or rewrites it with UPDATE_GOLDEN=1.
+fn golden(name: &str, actual: &str) {
+    let path = manifest_dir().join("tests/trace-golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing {}; run with UPDATE_GOLDEN=1", path.display()));
+    if expected != actual {
+        let mut report = String::new();
+        for (i, (want, got)) in expected.lines().zip(actual.lines()).enumerate() {
+            if want != got {
+                report.push_str(&format!("line {}:\n  want: {want}\n  got:  {got}\n", i + 1));
+            }
+        }
+        panic!(
+            "{name} differs from the golden file ({} vs {} lines):\n{report}\n--- actual ---\n{actual}",
+            expected.lines().count(),
+            actual.lines().count()
+        );
+    }
+}
+
+/// ptrace relationships and wait4 are per process; tests of this file run saker one at a time
+/// so timing-sensitive ones (attach/detach) are not starved on a 2-CPU machine.
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[test]
+fn file_calls_with_errors_and_exit_status() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let files = program("files");
+    let out = saker(&[files.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "the traced program's exit status");
+    golden("files.txt", &mask(&stderr(&out)).replace(files.to_str().unwrap(), "PROG"));
+}
+
+#[test]
+fn memory_calls() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("memory");
+    let out = saker(&["-e", "trace=%memory", prog.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    golden("memory.txt", &mask(&stderr(&out)));
+}
+
+#[test]
+fn filters() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let files = program("files");
+    let prog = files.to_str().unwrap();
+    let mut report = String::new();
+    for args in [
+        &["-e", "trace=%file"][..],
+        &["-e", "trace=!%memory,%process,brk,arch_prctl,set_tid_address,set_robust_list,rseq,prlimit64,getrandom,mprotect,readlink"],
+        &["-e", "trace=/^(open|clos)"],
+        &["-Z"],
+        &["-z", "-e", "trace=%desc"],
+        &["-e", "status=failed", "-e", "trace=close"],
+        &["-P", "/dev/null"],
+        &["-e", "trace=none"],
+    ] {
+        let mut all = args.to_vec();
+        all.push(prog);
+        let out = saker(&all);
+        assert_eq!(out.status.code(), Some(3), "{args:?}");
+        report.push_str(&format!("$ saker trace {}\n", args.join(" ")));
+        report.push_str(&mask(&stderr(&out)).replace(prog, "PROG"));
+    }
+    golden("filters.txt", &report);
+}
+
+#[test]
+fn threads_under_ff_one_file_each() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("threads");
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("trace");
+    let out = saker(&["-ff", "-q", "-o", prefix.to_str().unwrap(), "-e", "trace=write,exit,exit_group", prog.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "", "-q: no attach messages");
+    let mut files: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| std::fs::read_to_string(entry.unwrap().path()).unwrap())
+        .collect();
+    assert_eq!(files.len(), 3, "main thread and two threads");
+    files.sort();
+    golden("threads-ff.txt", &files.join("====\n"));
+}
+
+#[test]
+fn threads_under_f_interleave_with_unfinished_and_resumed() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("threads");
+    let out = saker(&["-f", "-q", prog.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stderr(&out);
+    // The main thread waits in futex while a thread runs: a cut line and its resumption.
+    let unfinished = Regex::new(r"(?m)^\[pid\s+\d+\] futex\(.* <unfinished \.\.\.>$").unwrap();
+    let resumed = Regex::new(r"(?m)^(\[pid\s+\d+\] )?<\.\.\. futex resumed>\) += 0$").unwrap();
+    assert!(unfinished.is_match(&text), "{text}");
+    assert!(resumed.is_match(&text), "{text}");
+    assert_eq!(text.matches("+++ exited with 0 +++").count(), 3);
+    assert!(Regex::new(r#"(?m)^\[pid\s+\d+\] write\(3, "thread1", 7\) += 7$"#).unwrap().is_match(&text));
+}
+
+#[test]
+fn signals_stop_and_continue() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("signals");
+    let out = saker(&["-e", "trace=kill,tgkill,rt_sigreturn,exit_group", prog.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    golden("signals.txt", &mask(&stderr(&out)));
+}
+
+#[test]
+fn killed_by_sigkill_dies_the_same_way() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("sigkill");
+    let out = saker(&[prog.to_str().unwrap()]);
+    assert_eq!(out.status.signal(), Some(libc::SIGKILL), "saker dies from SIGKILL like strace");
+    let text = mask(&stderr(&out));
+    let tail: Vec<&str> = text.lines().rev().take(3).collect();
+    golden("sigkill.txt", &(tail.into_iter().rev().collect::<Vec<_>>().join("\n") + "\n"));
+}
+
+#[test]
+fn fork_exec_chain_per_process_files() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("forkexec");
+    let dir = tempfile::tempdir().unwrap();
+    let prefix = dir.path().join("trace");
+    let out = saker(&["-ff", "-o", prefix.to_str().unwrap(), "-e", "trace=execve,wait4,exit_group", prog.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out).matches(" attached\n").count(), 2, "two followed children");
+    let mut files: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|entry| {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            mask(&text).replace(prog.to_str().unwrap(), "PROG")
+        })
+        .collect();
+    assert_eq!(files.len(), 3);
+    // Pid numbering restarts per file; compare content only.
+    files.sort();
+    golden("forkexec-ff.txt", &files.join("====\n"));
+}
+
+#[test]
+fn fork_exec_chain_in_one_file_has_pid_columns() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("forkexec");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("trace.txt");
+    let out = saker(&["-f", "-o", path.to_str().unwrap(), "-e", "trace=execve,exit_group", prog.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = Regex::new(r"^\d+ +(execve|exit_group|\+\+\+|---)").unwrap();
+    for l in text.lines() {
+        assert!(line.is_match(l), "every line starts with `PID `: {l}");
+    }
+    assert_eq!(text.matches("+++ exited with ").count(), 3);
+    assert!(text.contains("+++ exited with 7 +++"));
+}
+
+/// Parses a `-c` table into name -> (calls, errors), checking the layout on the way.
+fn summary_counts(table: &str) -> HashMap<String, (u64, u64)> {
+    let mut lines = table.lines();
+    assert_eq!(lines.next(), Some("% time     seconds  usecs/call     calls    errors syscall"));
+    let rule = "------ ----------- ----------- --------- --------- ----------------";
+    assert_eq!(lines.next(), Some(rule));
+    let row = Regex::new(r"^([ \d]{3}\d\.\d\d) ([ \d]{4}\d\.\d{6}) ([ \d]{10}\d) ([ \d]{8}\d) ([ \d]{9}) (\S+)$").unwrap();
+    let mut counts = HashMap::new();
+    let mut saw_total = false;
+    for line in lines {
+        if line == rule {
+            continue;
+        }
+        let caps = row.captures(line).unwrap_or_else(|| panic!("bad summary row: {line:?}"));
+        let calls = caps[4].trim().parse().unwrap();
+        let errors = caps[5].trim().parse().unwrap_or(0);
+        saw_total |= &caps[6] == "total";
+        counts.insert(caps[6].to_string(), (calls, errors));
+    }
+    assert!(saw_total);
+    counts
+}
+
+#[test]
+fn summary_counts_are_exact() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("files");
+    for extra in [&[][..], &["-w"], &["-S", "calls"]] {
+        let mut args = vec!["-c"];
+        args.extend_from_slice(extra);
+        args.push(prog.to_str().unwrap());
+        let out = saker(&args);
+        assert_eq!(out.status.code(), Some(3));
+        let counts = summary_counts(&stderr(&out));
+        assert_eq!(counts["openat"], (3, 1), "{extra:?}");
+        assert_eq!(counts["close"], (3, 1));
+        assert_eq!(counts["read"], (1, 0));
+        assert_eq!(counts["write"], (1, 0));
+        assert_eq!(counts["access"], (1, 1));
+        assert_eq!(counts["unlink"], (1, 1));
+        assert_eq!(counts["mkdir"], (1, 1));
+        assert!(!counts.contains_key("exit_group"), "a call that never returns is not counted");
+        let total = counts["total"];
+        let sum: u64 = counts.iter().filter(|(k, _)| *k != "total").map(|(_, v)| v.0).sum();
+        assert_eq!(total.0, sum);
+        assert_eq!(total.1, 5);
+    }
+    // Name order is deterministic: a golden with the time columns masked.
+    let out = saker(&["-c", "-S", "name", prog.to_str().unwrap()]);
+    let masked = Regex::new(r"(?m)^([ \d]{3}\d\.\d\d) ([ \d]{4}\d\.\d{6}) ([ \d]{10}\d)")
+        .unwrap()
+        .replace_all(&stderr(&out), "  x.xx    x.xxxxxx           x")
+        .into_owned();
+    golden("summary-by-name.txt", &masked);
+}
+
+#[test]
+fn summary_with_trace_dash_capital_c() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("files");
+    let out = saker(&["-C", "-e", "trace=close", prog.to_str().unwrap()]);
+    let text = stderr(&out);
+    let (trace, table) = text.split_once("% time").expect("a summary after the trace");
+    assert_eq!(trace.matches("close(").count(), 3);
+    assert!(trace.ends_with("+++ exited with 3 +++\n"));
+    assert_eq!(summary_counts(&format!("% time{table}"))["close"], (3, 1));
+}
+
+#[test]
+fn fd_paths_and_socket_endpoints() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("sockets");
+    let set = "trace=socketpair,socket,write,read,close,accept,connect,bind,listen";
+    let y = saker(&["-y", "-e", set, prog.to_str().unwrap()]);
+    let yy = saker(&["-yy", "-e", set, prog.to_str().unwrap()]);
+    assert_eq!(y.status.code(), Some(0));
+    let report = format!("$ saker trace -y\n{}$ saker trace -yy\n{}", mask(&stderr(&y)), mask(&stderr(&yy)));
+    golden("sockets.txt", &report);
+}
+
+#[test]
+fn json_records() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("files");
+    let out = saker(&["--json", prog.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3));
+    let records: Vec<serde_json::Value> = stderr(&out)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let failed_open = records
+        .iter()
+        .find(|r| r["name"] == "openat" && r["errno"] == "ENOENT")
+        .expect("the failing openat");
+    assert_eq!(failed_open["type"], "syscall");
+    assert_eq!(failed_open["args"][1], "\"/nonexistent/saker-test\"");
+    assert_eq!(failed_open["return"], -1);
+    assert_eq!(failed_open["result"], "-1 ENOENT (No such file or directory)");
+    assert_eq!(failed_open["raw_args"].as_array().unwrap().len(), 6);
+    assert!(failed_open["duration"].as_f64().unwrap() >= 0.0);
+    assert!(failed_open["time"].as_f64().unwrap() > 1.6e9);
+    let write = records.iter().find(|r| r["name"] == "write").unwrap();
+    assert_eq!(write["args"][1], "\"hello, tracer\\n\"");
+    assert_eq!(write["return"], 14);
+    let exit_group = records.iter().find(|r| r["name"] == "exit_group").unwrap();
+    assert_eq!(exit_group["return"], serde_json::Value::Null);
+    let last = records.last().unwrap();
+    assert_eq!(last["type"], "exit");
+    assert_eq!(last["exit_code"], 3);
+}
+
+#[test]
+fn seccomp_bpf_shows_the_same_calls() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("files");
+    let plain = saker(&["-f", "-e", "trace=openat,close", prog.to_str().unwrap()]);
+    let seccomp = saker(&["-f", "--seccomp-bpf", "-e", "trace=openat,close", prog.to_str().unwrap()]);
+    assert_eq!(seccomp.status.code(), Some(3));
+    assert_eq!(mask(&stderr(&plain)), mask(&stderr(&seccomp)));
+    assert_eq!(stderr(&seccomp).matches("openat(").count(), 3);
+    let without_f = saker(&["--seccomp-bpf", "-e", "trace=close", prog.to_str().unwrap()]);
+    assert!(stderr(&without_f).starts_with("saker trace: --seccomp-bpf cannot be used without -f/--follow-forks, disabling\n"));
+}
+
+#[test]
+fn time_formats() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("files");
+    let p = prog.to_str().unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (&["-t"], r"^\d\d:\d\d:\d\d close\(3\) += 0$"),
+        (&["-tt"], r"^\d\d:\d\d:\d\d\.\d{6} close\(3\) += 0$"),
+        (&["-ttt"], r"^\d{10}\.\d{6} close\(3\) += 0$"),
+        (&["-r"], r"^ {5}\d\.\d{6} close\(3\) += 0$"),
+        (&["-T"], r"^close\(3\) += 0 <\d\.\d{6}>$"),
+    ];
+    for (flags, pattern) in cases {
+        let mut args = flags.to_vec();
+        args.extend(["-e", "trace=close", p]);
+        let text = stderr(&saker(&args));
+        let first = text.lines().next().unwrap_or("");
+        assert!(Regex::new(pattern).unwrap().is_match(first), "{flags:?}: {first:?}");
+    }
+}
+
+fn proc_state(pid: u32) -> Option<(char, u32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let state = stat.rsplit_once(") ")?.1.chars().next()?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let tracer = status.lines().find_map(|l| l.strip_prefix("TracerPid:"))?.trim().parse().ok()?;
+    Some((state, tracer))
+}
+
+#[test]
+fn attach_and_clean_detach_on_sigint_and_sigterm() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("sleeper");
+    for signal in [libc::SIGINT, libc::SIGTERM] {
+        let mut sleeper = Command::new(&prog).spawn().unwrap();
+        let pid = sleeper.id();
+        let tracer = Command::new(SAKER)
+            .args(["trace", "-p", &pid.to_string(), "-e", "trace=write"])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait until the trace shows calls, so the detach happens mid-trace.
+        let started = Instant::now();
+        while proc_state(pid).map(|(_, tracer)| tracer) == Some(0) && started.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        // SAFETY: signalling the tracer we started.
+        unsafe { libc::kill(tracer.id() as i32, signal) };
+        let out = tracer.wait_with_output().unwrap();
+        assert_eq!(out.status.signal(), Some(signal), "saker dies from the signal it got, like strace");
+        let text = stderr(&out);
+        assert!(text.starts_with(&format!("saker trace: Process {pid} attached\n")), "{text}");
+        assert!(text.ends_with(&format!("saker trace: Process {pid} detached\n")), "{text}");
+        assert!(text.matches("write(3, \"tick\", 4)").count() >= 2, "{text}");
+        // The tracee is not traced any more and not stopped, and keeps running.
+        let (state, tracer_pid) = proc_state(pid).expect("tracee still alive");
+        assert_eq!(tracer_pid, 0);
+        assert!(state == 'S' || state == 'R', "state {state}");
+        std::thread::sleep(Duration::from_millis(100));
+        let (state, _) = proc_state(pid).expect("tracee still alive");
+        assert!(state == 'S' || state == 'R', "state {state}");
+        sleeper.kill().unwrap();
+        sleeper.wait().unwrap();
+    }
+}
+
+#[test]
+fn attach_with_f_to_a_threaded_process() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    // sh runs the sleeper in the foreground; attaching to sh with -f follows nothing already
+    // running, but attaching to the sleeper itself gets its single thread.
+    let prog = program("sleeper");
+    let mut sleeper = Command::new(&prog).spawn().unwrap();
+    let pid = sleeper.id();
+    let tracer = Command::new(SAKER)
+        .args(["trace", "-f", "-p", &format!("{pid},{pid}"), "-e", "trace=write", "-o", "/dev/null"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: signalling the tracer we started.
+    unsafe { libc::kill(tracer.id() as i32, libc::SIGTERM) };
+    let out = tracer.wait_with_output().unwrap();
+    let text = stderr(&out);
+    assert_eq!(text.matches(" attached").count(), 1, "duplicate pids are attached once: {text}");
+    assert_eq!(proc_state(pid).map(|(_, t)| t), Some(0));
+    sleeper.kill().unwrap();
+    sleeper.wait().unwrap();
+}
+
+#[test]
+fn bad_input() {
+    let cases: [(&[&str], &str); 7] = [
+        (&["-e", "trace=opn", "true"], "saker trace: invalid system call 'opn' (did you mean open?)\n"),
+        (&["-e", "trace=%fiel", "true"], "saker trace: invalid system call class '%fiel' (did you mean %file?)\n"),
+        (&["no-such-command-saker"], "saker trace: Can't stat 'no-such-command-saker': No such file or directory\n"),
+        (&["-p", "abc"], "saker trace: Invalid process id: 'abc'\n"),
+        (&["-p", "0"], "saker trace: Invalid process id: '0'\n"),
+        (
+            &["-c", "-ff", "-o", "/tmp/x", "true"],
+            "saker trace: (-c/--summary-only or -C/--summary) and -ff/--output-separately are mutually exclusive\nTry 'saker trace --help' for more information.\n",
+        ),
+        (&["-z", "-Z", "true"], "saker trace: -z and -Z are mutually exclusive\nTry 'saker trace --help' for more information.\n"),
+    ];
+    for (args, message) in cases {
+        let out = saker(args);
+        assert_eq!(stderr(&out), message, "{args:?}");
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+    }
+    if !live() {
+        return;
+    }
+    // A pid that does not exist (pid_max is at most 2^22).
+    let out = saker(&["-p", "4194304"]);
+    assert_eq!(stderr(&out), "saker trace: attach: ptrace(PTRACE_SEIZE, 4194304): No such process\n");
+    assert_eq!(out.status.code(), Some(1));
+    let out = saker(&["--ebpf", "true"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--ebpf is not available"));
+}
+
+/// Runs strace and saker with the same options on the same program and compares every line
+/// after masking. Skips loudly when strace is not installed.
+#[test]
+fn same_output_as_strace() {
+    if !live() {
+        return;
+    }
+    if Command::new("strace").arg("-V").output().is_err() {
+        eprintln!("SKIPPED: strace is not installed, nothing to compare with");
+        return;
+    }
+    let _one = serial();
+    let cases: [(&str, &[&str]); 5] = [
+        ("files", &[]),
+        ("memory", &[]),
+        ("files", &["-y", "-e", "trace=%desc"]),
+        ("files", &["-x", "-s", "8", "-e", "trace=read,write"]),
+        ("signals", &["-e", "trace=kill,tgkill,rt_sigreturn,exit_group"]),
+    ];
+    for (name, flags) in cases {
+        let prog = program(name);
+        let run = |tool: &str| -> String {
+            let mut cmd = if tool == "strace" {
+                Command::new("strace")
+            } else {
+                let mut c = Command::new(SAKER);
+                c.arg("trace");
+                c
+            };
+            let out = cmd.args(flags).arg(&prog).env_clear().env("PATH", "/usr/bin:/bin").output().unwrap();
+            let text = String::from_utf8_lossy(&out.stderr).into_owned();
+            // strace's envp pointer is on the stack, saker's on the heap: both masked.
+            mask(&text)
+        };
+        let theirs = run("strace");
+        let ours = run("saker");
+        let mut differences = String::new();
+        for (i, (a, b)) in theirs.lines().zip(ours.lines()).enumerate() {
+            if a != b {
+                differences.push_str(&format!("line {}:\n  strace: {a}\n  saker:  {b}\n", i + 1));
+            }
+        }
+        assert!(
+            differences.is_empty() && theirs.lines().count() == ours.lines().count(),
+            "{name} {flags:?}:\n{differences}\n--- strace ---\n{theirs}--- saker ---\n{ours}"
+        );
+    }
+}

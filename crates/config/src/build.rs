@@ -1,0 +1,165 @@
+//! From configuration to the runtime objects of the other crates (vector's `build()`).
+
+use std::time::Duration;
+
+use saker_output::sinks::{
+    FileSink, FileSinkOptions, HttpSink, HttpSinkOptions, ProgramSink, ProgramSinkOptions,
+    StdoutSink, SyslogSink, SyslogSinkOptions,
+};
+use saker_output::{EncoderOptions, OutputQueue, QueueOptions, Sink};
+
+use crate::{Config, ConfigError, WebserverConfig};
+
+impl Config {
+    /// The hostname written in alerts: the `hostname` key, else `FALCO_HOSTNAME` from the
+    /// environment (Falco's override, kept so existing deployments behave the same), else the
+    /// kernel's hostname.
+    pub fn resolve_hostname(&self) -> String {
+        if let Some(name) = self.hostname.as_ref().filter(|n| !n.is_empty()) {
+            return name.clone();
+        }
+        if let Ok(name) = std::env::var("FALCO_HOSTNAME")
+            && !name.is_empty()
+        {
+            return name;
+        }
+        std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|s| s.trim().to_string())
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "localhost".to_string())
+    }
+
+    /// How alerts are encoded (`json_output`, `json_include_*`, `time_format_iso_8601`).
+    pub fn encoder_options(&self) -> EncoderOptions {
+        EncoderOptions {
+            json: self.json_output,
+            include_output: self.json_include_output_property,
+            include_tags: self.json_include_tags_property,
+            include_message: self.json_include_message_property,
+            include_output_fields: self.json_include_output_fields_property,
+            time_format_iso_8601: self.time_format_iso_8601,
+        }
+    }
+
+    pub fn queue_options(&self) -> QueueOptions {
+        QueueOptions {
+            capacity: self.outputs_queue.capacity,
+            buffered: self.buffered_outputs,
+            encoder: self.encoder_options(),
+        }
+    }
+
+    /// Opens every enabled channel. Fails on what cannot work at all (an unwritable file, an
+    /// unreadable certificate), so the daemon stops at start-up with a clear message.
+    pub fn build_sinks(&self) -> Result<Vec<Box<dyn Sink>>, ConfigError> {
+        let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
+        if self.stdout_output.enabled {
+            sinks.push(Box::new(StdoutSink::new()));
+        }
+        if self.syslog_output.enabled {
+            sinks.push(Box::new(SyslogSink::new(SyslogSinkOptions {
+                socket_path: self.syslog_output.socket.clone(),
+                ..SyslogSinkOptions::default()
+            })));
+        }
+        if self.file_output.enabled {
+            let sink = FileSink::open(FileSinkOptions {
+                filename: self.file_output.filename.clone(),
+                keep_alive: self.file_output.keep_alive,
+            })
+            .map_err(|source| ConfigError::Output {
+                key: "file_output",
+                source,
+            })?;
+            sinks.push(Box::new(sink));
+        }
+        if self.program_output.enabled {
+            let sink = ProgramSink::start(ProgramSinkOptions {
+                program: self.program_output.program.clone(),
+                keep_alive: self.program_output.keep_alive,
+            })
+            .map_err(|source| ConfigError::Output {
+                key: "program_output",
+                source,
+            })?;
+            sinks.push(Box::new(sink));
+        }
+        if self.http_output.enabled {
+            let http = &self.http_output;
+            if http.url.is_empty() {
+                return Err(ConfigError::Invalid {
+                    key: "http_output.url".to_string(),
+                    message: "http_output is enabled but has no url".to_string(),
+                });
+            }
+            let mut options = HttpSinkOptions::new(http.url.clone());
+            options.user_agent = http.user_agent.clone();
+            options.content_type = if self.json_output {
+                "application/json"
+            } else {
+                "text/plain"
+            }
+            .to_string();
+            options.insecure = http.insecure;
+            options.ca_cert = http.ca_cert.clone();
+            options.client_cert = http.client_cert.clone();
+            options.client_key = http.client_key.clone();
+            options.max_retries = http.max_retries;
+            options.timeout = Duration::from_millis(http.timeout_ms);
+            let sink = HttpSink::new(options).map_err(|source| ConfigError::Output {
+                key: "http_output",
+                source,
+            })?;
+            sinks.push(Box::new(sink));
+        }
+        Ok(sinks)
+    }
+
+    /// Opens the channels and starts the queue.
+    pub fn build_outputs(&self) -> Result<OutputQueue, ConfigError> {
+        let sinks = self.build_sinks()?;
+        OutputQueue::start(self.queue_options(), sinks).map_err(|source| ConfigError::Output {
+            key: "outputs",
+            source,
+        })
+    }
+}
+
+impl WebserverConfig {
+    /// The server's settings; `None` when the web server is disabled.
+    pub fn build(&self) -> Result<Option<saker_server::ServerOptions>, ConfigError> {
+        if !self.enabled {
+            return Ok(None);
+        }
+        let ip: std::net::IpAddr =
+            self.listen_address
+                .parse()
+                .map_err(|_| ConfigError::Invalid {
+                    key: "webserver.listen_address".to_string(),
+                    message: format!("`{}` is not an IP address", self.listen_address),
+                })?;
+        for (key, path) in [
+            ("webserver.k8s_healthz_endpoint", &self.k8s_healthz_endpoint),
+            ("webserver.k8s_audit_endpoint", &self.k8s_audit_endpoint),
+        ] {
+            if !path.starts_with('/') {
+                return Err(ConfigError::Invalid {
+                    key: key.to_string(),
+                    message: format!("`{path}` must start with /"),
+                });
+            }
+        }
+        Ok(Some(saker_server::ServerOptions {
+            listen: std::net::SocketAddr::new(ip, self.listen_port),
+            healthz_path: self.k8s_healthz_endpoint.clone(),
+            k8s_audit_path: self.k8s_audit_endpoint.clone(),
+            metrics_enabled: self.prometheus_metrics_enabled,
+            max_body_bytes: self.max_body_bytes,
+            tls: self.ssl_enabled.then(|| saker_server::TlsFiles {
+                certificate: self.ssl_certificate.clone(),
+                private_key: self.ssl_private_key.clone(),
+            }),
+        }))
+    }
+}

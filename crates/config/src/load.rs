@@ -1,0 +1,354 @@
+//! Reading `saker.yaml`: YAML -> `${ENV}` expansion -> `-o` overrides -> typed [`Config`],
+//! with every problem located at `file:line` (or at the `-o` option that caused it).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_yaml::{Mapping, Value};
+
+use crate::{Config, ConfigError, UnknownKey};
+
+/// Where Saker looks when no `-c FILE` is given.
+pub const DEFAULT_CONFIG_PATH: &str = "/etc/saker/saker.yaml";
+
+/// The effective configuration and what was odd about it.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    pub config: Config,
+    /// Unknown keys, to be printed as warnings.
+    pub warnings: Vec<UnknownKey>,
+    /// The file that was read, `None` when only defaults (and overrides) apply.
+    pub path: Option<PathBuf>,
+}
+
+/// Loads `path`, or [`DEFAULT_CONFIG_PATH`] if it exists, or the defaults; then applies the
+/// `-o key.path=value` overrides. Environment variables come from the process.
+pub fn load(path: Option<&Path>, overrides: &[String]) -> Result<LoadedConfig, ConfigError> {
+    let path = match path {
+        Some(path) => Some(path.to_path_buf()),
+        None => Some(PathBuf::from(DEFAULT_CONFIG_PATH)).filter(|p| p.exists()),
+    };
+    let text = match &path {
+        Some(path) => std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.clone(),
+            source,
+        })?,
+        None => String::new(),
+    };
+    let origin = path
+        .as_ref()
+        .map_or_else(|| "<defaults>".to_string(), |p| p.display().to_string());
+    let mut loaded = load_str(&text, &origin, overrides, |name| std::env::var(name).ok())?;
+    loaded.path = path;
+    Ok(loaded)
+}
+
+/// Like [`load`] on a string; `origin` names it in messages, `env` resolves `${NAME}`.
+pub fn load_str(
+    text: &str,
+    origin: &str,
+    overrides: &[String],
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<LoadedConfig, ConfigError> {
+    let mut value: Value = if text.trim().is_empty() {
+        Value::Mapping(Mapping::new())
+    } else {
+        serde_yaml::from_str(text).map_err(|e| ConfigError::Syntax {
+            origin: located(origin, e.location().map(|l| (l.line(), l.column()))),
+            message: strip_location(&e.to_string()),
+        })?
+    };
+    if value.is_null() {
+        value = Value::Mapping(Mapping::new());
+    }
+    if !value.is_mapping() {
+        return Err(ConfigError::Syntax {
+            origin: origin.to_string(),
+            message: "the configuration must be a mapping of keys to values".to_string(),
+        });
+    }
+    expand_env(&mut value, &env);
+    // Overrides apply to the effective tree, so `-o rules_files[2]=x` extends the default list.
+    let mut effective = serde_yaml::to_value(Config::default()).unwrap_or(Value::Null);
+    merge(&mut effective, value);
+    let mut value = effective;
+    let mut overridden: Vec<(Vec<String>, String)> = Vec::new();
+    for option in overrides {
+        let path = apply_override(&mut value, option)?;
+        overridden.push((path, option.clone()));
+    }
+
+    // Where a key path came from: the `-o` that set it (or a parent of it), else its line.
+    let locate = |segments: &[String]| -> String {
+        for (path, option) in overridden.iter().rev() {
+            if segments.starts_with(path) || path.starts_with(segments) {
+                return format!("-o {option}");
+            }
+        }
+        located(origin, line_of(text, segments).map(|line| (line, 0)))
+    };
+
+    let mut unknown: BTreeSet<Vec<String>> = BTreeSet::new();
+    let mut track = serde_path_to_error::Track::new();
+    let deserializer = serde_path_to_error::Deserializer::new(value, &mut track);
+    let result = serde_ignored::deserialize(deserializer, |path| {
+        unknown.insert(ignored_segments(&path));
+    });
+    let config: Config = match result {
+        Ok(config) => config,
+        Err(e) => {
+            let segments = error_segments(&track.path());
+            return Err(ConfigError::Type {
+                origin: locate(&segments),
+                key: segments.join("."),
+                message: e.to_string(),
+            });
+        }
+    };
+    let warnings = unknown
+        .into_iter()
+        .map(|segments| UnknownKey {
+            origin: locate(&segments),
+            key: segments.join("."),
+        })
+        .collect();
+    Ok(LoadedConfig {
+        config,
+        warnings,
+        path: None,
+    })
+}
+
+/// Lays `over` onto `base`: mappings merge key by key, anything else replaces.
+fn merge(base: &mut Value, over: Value) {
+    match (base, over) {
+        (Value::Mapping(base), Value::Mapping(over)) => {
+            for (key, value) in over {
+                match base.get_mut(&key) {
+                    Some(slot) if slot.is_mapping() && value.is_mapping() => merge(slot, value),
+                    _ => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (base, over) => *base = over,
+    }
+}
+
+fn located(origin: &str, position: Option<(usize, usize)>) -> String {
+    match position {
+        Some((line, column)) if column > 0 => format!("{origin}:{line}:{column}"),
+        Some((line, _)) => format!("{origin}:{line}"),
+        None => origin.to_string(),
+    }
+}
+
+/// serde_yaml appends " at line L column C"; the location is already in front.
+fn strip_location(message: &str) -> String {
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// `${NAME}` in every string value becomes the variable's value (empty when unset), `$${` stays
+/// a literal `${`. A value that was wholly one variable is re-read as YAML, so
+/// `listen_port: ${PORT}` yields a number.
+fn expand_env(value: &mut Value, env: &impl Fn(&str) -> Option<String>) {
+    match value {
+        Value::String(s) if s.contains("${") => {
+            let expanded = expand_str(s, env);
+            let whole_variable =
+                s.starts_with("${") && s.ends_with('}') && s.matches("${").count() == 1;
+            *value = if whole_variable {
+                match serde_yaml::from_str::<Value>(&expanded) {
+                    Ok(v) if !v.is_mapping() && !v.is_sequence() => v,
+                    _ => Value::String(expanded),
+                }
+            } else {
+                Value::String(expanded)
+            };
+        }
+        Value::Sequence(items) => items.iter_mut().for_each(|v| expand_env(v, env)),
+        Value::Mapping(map) => map.iter_mut().for_each(|(_, v)| expand_env(v, env)),
+        Value::Tagged(tagged) => expand_env(&mut tagged.value, env),
+        _ => {}
+    }
+}
+
+fn expand_str(s: &str, env: &impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i..];
+        if let Some(tail) = after.strip_prefix("$${") {
+            out.push_str("${");
+            rest = tail;
+        } else if let Some(tail) = after.strip_prefix("${")
+            && let Some(end) = tail.find('}')
+        {
+            out.push_str(&env(&tail[..end]).unwrap_or_default());
+            rest = &tail[end + 1..];
+        } else {
+            out.push('$');
+            rest = &after[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Applies `key.path=value` (list items as `key[2]`; the value read as YAML) and returns the
+/// key path it set.
+fn apply_override(root: &mut Value, option: &str) -> Result<Vec<String>, ConfigError> {
+    let err = |message: &str| ConfigError::Override {
+        option: option.to_string(),
+        message: message.to_string(),
+    };
+    let (key, raw) = option
+        .split_once('=')
+        .ok_or_else(|| err("expected key.path=value"))?;
+    let mut segments: Vec<(String, Option<usize>)> = Vec::new();
+    for part in key.split('.') {
+        let (name, index) = match part.split_once('[') {
+            Some((name, index)) => {
+                let index = index
+                    .strip_suffix(']')
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .ok_or_else(|| err("a list index looks like key[3]"))?;
+                (name, Some(index))
+            }
+            None => (part, None),
+        };
+        if name.is_empty() {
+            return Err(err("empty key name"));
+        }
+        segments.push((name.to_string(), index));
+    }
+    let new_value =
+        serde_yaml::from_str::<Value>(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
+    let mut current = root;
+    let last = segments.len() - 1;
+    for (i, (name, index)) in segments.iter().enumerate() {
+        if !current.is_mapping() {
+            *current = Value::Mapping(Mapping::new());
+        }
+        let map = current.as_mapping_mut().expect("made a mapping above");
+        let key = Value::String(name.clone());
+        if !map.contains_key(&key) {
+            map.insert(key.clone(), Value::Null);
+        }
+        let mut slot = map.get_mut(&key).expect("inserted above");
+        if let Some(index) = index {
+            if !slot.is_sequence() {
+                *slot = Value::Sequence(Vec::new());
+            }
+            let items = slot.as_sequence_mut().expect("made a sequence above");
+            if *index > items.len() {
+                return Err(err(&format!(
+                    "index {index} is past the end of a list of {}",
+                    items.len()
+                )));
+            }
+            if *index == items.len() {
+                items.push(Value::Null);
+            }
+            slot = &mut items[*index];
+        }
+        if i == last {
+            *slot = new_value;
+            break;
+        }
+        current = slot;
+    }
+    Ok(segments.into_iter().map(|(name, _)| name).collect())
+}
+
+fn ignored_segments(path: &serde_ignored::Path<'_>) -> Vec<String> {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => Vec::new(),
+        Path::Seq { parent, index } => {
+            let mut v = ignored_segments(parent);
+            if let Some(last) = v.last_mut() {
+                last.push_str(&format!("[{index}]"));
+            }
+            v
+        }
+        Path::Map { parent, key } => {
+            let mut v = ignored_segments(parent);
+            v.push(key.clone());
+            v
+        }
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => ignored_segments(parent),
+    }
+}
+
+fn error_segments(path: &serde_path_to_error::Path) -> Vec<String> {
+    use serde_path_to_error::Segment;
+    let mut segments: Vec<String> = Vec::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Map { key } => segments.push(key.clone()),
+            Segment::Seq { index } => {
+                if let Some(last) = segments.last_mut() {
+                    last.push_str(&format!("[{index}]"));
+                }
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    segments
+}
+
+/// The 1-based line of a key path in block-style YAML, found by indentation. Segments may
+/// carry a list suffix (`key[2]`), which is looked up as `key`.
+pub(crate) fn line_of(text: &str, segments: &[String]) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut start = 0;
+    let mut parent_indent: Option<usize> = None;
+    let mut found = None;
+    for segment in segments {
+        let name = segment.split('[').next().unwrap_or(segment);
+        let mut hit = None;
+        for (i, line) in lines.iter().enumerate().skip(start) {
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let indent = line.len() - trimmed.len();
+            if let Some(parent) = parent_indent
+                && indent <= parent
+            {
+                break;
+            }
+            let body = trimmed.trim_start_matches("- ");
+            let key = body
+                .strip_prefix(name)
+                .or_else(|| body.strip_prefix(&format!("\"{name}\"")))
+                .or_else(|| body.strip_prefix(&format!("'{name}'")));
+            if let Some(rest) = key
+                && rest.trim_start().starts_with(':')
+            {
+                hit = Some((i, indent));
+                break;
+            }
+        }
+        let (i, indent) = hit?;
+        found = Some(i + 1);
+        start = i + 1;
+        parent_indent = Some(indent);
+    }
+    found
+}
+
+impl Config {
+    /// The effective configuration as YAML (what `saker config show` prints).
+    pub fn to_yaml(&self) -> String {
+        serde_yaml::to_string(self).unwrap_or_default()
+    }
+}

@@ -1,0 +1,395 @@
+//! The configuration structs: one per falco.yaml section, with Falco's key names and defaults.
+
+use std::path::PathBuf;
+
+use saker_event::Priority;
+use serde::{Deserialize, Serialize};
+
+/// The whole of `saker.yaml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    pub engine: EngineConfig,
+    /// Rules files and directories, loaded in order (a directory's `.yaml`/`.yml` files in
+    /// alphabetical order). `embedded` names the rules built into the binary. A directory that
+    /// does not exist is skipped (so the default works on a fresh host).
+    pub rules_files: Vec<PathBuf>,
+    /// Minimum rule priority that is loaded.
+    #[serde(with = "priority_lowercase")]
+    pub priority: Priority,
+    pub rule_matching: RuleMatching,
+    /// Overrides the hostname in alerts (Falco's `FALCO_HOSTNAME` env; here a key).
+    pub hostname: Option<String>,
+    pub json_output: bool,
+    pub json_include_output_property: bool,
+    pub json_include_tags_property: bool,
+    pub json_include_message_property: bool,
+    pub json_include_output_fields_property: bool,
+    pub time_format_iso_8601: bool,
+    pub buffered_outputs: bool,
+    pub outputs_queue: OutputsQueueConfig,
+    pub stdout_output: StdoutOutputConfig,
+    pub syslog_output: SyslogOutputConfig,
+    pub file_output: FileOutputConfig,
+    pub program_output: ProgramOutputConfig,
+    pub http_output: HttpOutputConfig,
+    pub webserver: WebserverConfig,
+    pub metrics: MetricsConfig,
+    pub syscall_event_drops: SyscallEventDropsConfig,
+    pub base_syscalls: BaseSyscallsConfig,
+    pub log_level: LogLevel,
+    pub log_stderr: bool,
+    pub log_syslog: bool,
+}
+
+/// The path `rules_files` uses for the rules compiled into the binary.
+pub const EMBEDDED_RULES: &str = "embedded";
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            engine: EngineConfig::default(),
+            rules_files: vec![
+                PathBuf::from(EMBEDDED_RULES),
+                PathBuf::from("/etc/saker/rules.d"),
+            ],
+            priority: Priority::Debug,
+            rule_matching: RuleMatching::First,
+            hostname: None,
+            json_output: false,
+            json_include_output_property: true,
+            json_include_tags_property: true,
+            json_include_message_property: false,
+            json_include_output_fields_property: true,
+            time_format_iso_8601: false,
+            buffered_outputs: false,
+            outputs_queue: OutputsQueueConfig::default(),
+            stdout_output: StdoutOutputConfig { enabled: true },
+            syslog_output: SyslogOutputConfig::default(),
+            file_output: FileOutputConfig::default(),
+            program_output: ProgramOutputConfig::default(),
+            http_output: HttpOutputConfig::default(),
+            webserver: WebserverConfig::default(),
+            metrics: MetricsConfig::default(),
+            syscall_event_drops: SyscallEventDropsConfig::default(),
+            base_syscalls: BaseSyscallsConfig::default(),
+            log_level: LogLevel::Info,
+            log_stderr: true,
+            log_syslog: true,
+        }
+    }
+}
+
+/// Which capture backend `saker run` uses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EngineConfig {
+    pub kind: EngineKind,
+    pub ebpf: EbpfEngineConfig,
+    pub replay: ReplayEngineConfig,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            kind: EngineKind::Ebpf,
+            ebpf: EbpfEngineConfig::default(),
+            replay: ReplayEngineConfig::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EngineKind {
+    /// CO-RE eBPF probes, the whole host (Falco's `modern_ebpf`).
+    Ebpf,
+    /// ptrace on one command's process tree (no kernel support needed).
+    Ptrace,
+    /// Events from a capture file (`engine.replay.capture_file`).
+    Replay,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EbpfEngineConfig {
+    /// Ring buffer size preset 1..=10 -> 1, 2, 4, 8 (default), ... 512 MB, as Falco.
+    pub buf_size_preset: u8,
+    /// One ring buffer per this many CPUs (0: one for all).
+    pub cpus_for_each_buffer: u16,
+    pub drop_failed_exit: bool,
+}
+
+impl Default for EbpfEngineConfig {
+    fn default() -> Self {
+        EbpfEngineConfig {
+            buf_size_preset: 4,
+            cpus_for_each_buffer: 2,
+            drop_failed_exit: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReplayEngineConfig {
+    pub capture_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleMatching {
+    /// Stop at the first matching rule (Falco's default).
+    First,
+    /// Raise an alert for every matching rule.
+    All,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OutputsQueueConfig {
+    /// Alerts waiting between the engine and each channel; 0 = unbounded.
+    pub capacity: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StdoutOutputConfig {
+    pub enabled: bool,
+}
+
+impl Default for StdoutOutputConfig {
+    fn default() -> Self {
+        StdoutOutputConfig { enabled: true }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SyslogOutputConfig {
+    pub enabled: bool,
+    /// The local syslog socket.
+    pub socket: PathBuf,
+}
+
+impl Default for SyslogOutputConfig {
+    fn default() -> Self {
+        SyslogOutputConfig {
+            enabled: true,
+            socket: PathBuf::from("/dev/log"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FileOutputConfig {
+    pub enabled: bool,
+    pub keep_alive: bool,
+    pub filename: PathBuf,
+}
+
+impl Default for FileOutputConfig {
+    fn default() -> Self {
+        FileOutputConfig {
+            enabled: false,
+            keep_alive: false,
+            filename: PathBuf::from("./events.txt"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProgramOutputConfig {
+    pub enabled: bool,
+    pub keep_alive: bool,
+    pub program: String,
+}
+
+impl Default for ProgramOutputConfig {
+    fn default() -> Self {
+        ProgramOutputConfig {
+            enabled: false,
+            keep_alive: false,
+            program:
+                "jq '{text: .output}' | curl -d @- -X POST https://hooks.slack.com/services/XXX"
+                    .to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HttpOutputConfig {
+    pub enabled: bool,
+    pub url: String,
+    pub user_agent: String,
+    pub insecure: bool,
+    pub ca_cert: Option<PathBuf>,
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    pub max_retries: u32,
+    /// Per-request timeout in milliseconds.
+    pub timeout_ms: u64,
+}
+
+impl Default for HttpOutputConfig {
+    fn default() -> Self {
+        HttpOutputConfig {
+            enabled: false,
+            url: String::new(),
+            user_agent: concat!("saker/", env!("CARGO_PKG_VERSION")).to_string(),
+            insecure: false,
+            ca_cert: None,
+            client_cert: None,
+            client_key: None,
+            max_retries: 5,
+            timeout_ms: 10_000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WebserverConfig {
+    pub enabled: bool,
+    pub listen_address: String,
+    pub listen_port: u16,
+    pub k8s_healthz_endpoint: String,
+    pub k8s_audit_endpoint: String,
+    /// Largest accepted POST body; bigger ones get 413.
+    pub max_body_bytes: usize,
+    pub prometheus_metrics_enabled: bool,
+    pub ssl_enabled: bool,
+    /// PEM with the certificate chain, and the private key unless `ssl_private_key` is set
+    /// (Falco's single `falco.pem`).
+    pub ssl_certificate: PathBuf,
+    pub ssl_private_key: Option<PathBuf>,
+}
+
+impl Default for WebserverConfig {
+    fn default() -> Self {
+        WebserverConfig {
+            enabled: true,
+            listen_address: "127.0.0.1".to_string(),
+            listen_port: 8765,
+            k8s_healthz_endpoint: "/healthz".to_string(),
+            k8s_audit_endpoint: "/k8s-audit".to_string(),
+            max_body_bytes: 12 * 1024 * 1024,
+            prometheus_metrics_enabled: true,
+            ssl_enabled: false,
+            ssl_certificate: PathBuf::from("/etc/saker/saker.pem"),
+            ssl_private_key: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MetricsConfig {
+    pub enabled: bool,
+    /// Prometheus-style duration (`1h`, `15m`, `30s`, `500ms`) between metrics snapshots.
+    pub interval: String,
+    pub output_rule: bool,
+    pub output_file: Option<PathBuf>,
+    pub rules_counters_enabled: bool,
+    pub resource_utilization_enabled: bool,
+    pub state_counters_enabled: bool,
+    pub kernel_event_counters_enabled: bool,
+    pub kernel_event_counters_per_cpu_enabled: bool,
+    pub convert_memory_to_mb: bool,
+    pub include_empty_values: bool,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        MetricsConfig {
+            enabled: false,
+            interval: "1h".to_string(),
+            output_rule: true,
+            output_file: None,
+            rules_counters_enabled: true,
+            resource_utilization_enabled: true,
+            state_counters_enabled: true,
+            kernel_event_counters_enabled: true,
+            kernel_event_counters_per_cpu_enabled: false,
+            convert_memory_to_mb: true,
+            include_empty_values: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SyscallEventDropsConfig {
+    /// Fraction of dropped events (0..1) above which the actions run.
+    pub threshold: f64,
+    pub actions: Vec<DropAction>,
+    /// Internal drop alerts per second (token bucket) and burst.
+    pub rate: f64,
+    pub max_burst: u32,
+    pub simulate_drops: bool,
+}
+
+impl Default for SyscallEventDropsConfig {
+    fn default() -> Self {
+        SyscallEventDropsConfig {
+            threshold: 0.1,
+            actions: vec![DropAction::Log, DropAction::Alert],
+            rate: 0.03333,
+            max_burst: 1,
+            simulate_drops: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DropAction {
+    Ignore,
+    Log,
+    Alert,
+    Exit,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BaseSyscallsConfig {
+    /// Replaces the state syscall set; `!name` removes a syscall.
+    pub custom_set: Vec<String>,
+    pub repair: bool,
+    pub all: bool,
+}
+
+/// Falco's log levels (syslog names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogLevel {
+    Emergency,
+    Alert,
+    Critical,
+    Error,
+    Warning,
+    Notice,
+    Info,
+    Debug,
+}
+
+mod priority_lowercase {
+    use saker_event::Priority;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(p: &Priority, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&p.falco_name().to_ascii_lowercase())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Priority, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(|_| {
+            serde::de::Error::custom(format!(
+                "unknown priority `{s}`, expected one of emergency, alert, critical, error, warning, notice, informational, debug"
+            ))
+        })
+    }
+}

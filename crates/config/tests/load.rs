@@ -1,0 +1,365 @@
+//! Loading behaviour as data: YAML + overrides + environment in, effective values or the
+//! exact message out.
+
+use saker_config::{Config, DropAction, EngineKind, LogLevel, RuleMatching, load_str};
+use saker_event::Priority;
+
+fn env(name: &str) -> Option<String> {
+    match name {
+        "PORT" => Some("9100".to_string()),
+        "HOST" => Some("node-7".to_string()),
+        "FLAG" => Some("true".to_string()),
+        _ => None,
+    }
+}
+
+fn load(yaml: &str, overrides: &[&str]) -> Result<saker_config::LoadedConfig, String> {
+    let overrides: Vec<String> = overrides.iter().map(|s| s.to_string()).collect();
+    load_str(yaml, "saker.yaml", &overrides, env).map_err(|e| e.to_string())
+}
+
+#[test]
+fn defaults_follow_falco() {
+    let c = load("", &[]).unwrap().config;
+    assert_eq!(c, Config::default());
+    assert_eq!(c.priority, Priority::Debug);
+    assert_eq!(c.rule_matching, RuleMatching::First);
+    assert!(!c.json_output && c.json_include_output_property && c.json_include_tags_property);
+    assert!(!c.json_include_message_property && c.json_include_output_fields_property);
+    assert!(!c.buffered_outputs);
+    assert_eq!(c.outputs_queue.capacity, 0);
+    assert!(c.stdout_output.enabled && c.syslog_output.enabled);
+    assert!(!c.file_output.enabled && !c.file_output.keep_alive);
+    assert!(!c.program_output.enabled && !c.http_output.enabled);
+    assert!(c.webserver.enabled);
+    assert_eq!(c.webserver.listen_address, "127.0.0.1");
+    assert_eq!(c.webserver.listen_port, 8765);
+    assert_eq!(c.webserver.k8s_healthz_endpoint, "/healthz");
+    assert_eq!(c.syscall_event_drops.threshold, 0.1);
+    assert_eq!(
+        c.syscall_event_drops.actions,
+        vec![DropAction::Log, DropAction::Alert]
+    );
+    assert_eq!(c.syscall_event_drops.max_burst, 1);
+    assert_eq!(c.log_level, LogLevel::Info);
+    assert!(c.log_stderr && c.log_syslog);
+    assert_eq!(c.engine.kind, EngineKind::Ebpf);
+    assert_eq!(
+        c.rules_files,
+        vec![
+            std::path::PathBuf::from("embedded"),
+            "/etc/saker/rules.d".into()
+        ]
+    );
+}
+
+#[test]
+fn values_env_and_overrides() {
+    let yaml = "\
+# comment
+priority: WARNING
+rule_matching: all
+json_output: ${FLAG}
+engine:
+  kind: ptrace
+webserver:
+  listen_port: ${PORT}
+  listen_address: 0.0.0.0
+hostname: \"host-${HOST}-${UNSET}-$${HOST}\"
+file_output:
+  enabled: true
+  filename: /var/log/saker/events.json
+syscall_event_drops:
+  actions: [log, exit]
+rules_files:
+  - /etc/saker/a.yaml
+  - /etc/saker/b.yaml
+";
+    let c = load(yaml, &[]).unwrap().config;
+    assert_eq!(c.priority, Priority::Warning);
+    assert_eq!(c.rule_matching, RuleMatching::All);
+    assert!(c.json_output);
+    assert_eq!(c.engine.kind, EngineKind::Ptrace);
+    assert_eq!(c.webserver.listen_port, 9100);
+    assert_eq!(c.webserver.listen_address, "0.0.0.0");
+    assert_eq!(c.hostname.as_deref(), Some("host-node-7--${HOST}"));
+    assert!(c.file_output.enabled);
+    assert_eq!(
+        c.syscall_event_drops.actions,
+        vec![DropAction::Log, DropAction::Exit]
+    );
+    assert_eq!(c.rules_files.len(), 2);
+
+    type Check = fn(&Config) -> bool;
+    let cases: &[(&[&str], Check)] = &[
+        (&["webserver.listen_port=1234"], |c| {
+            c.webserver.listen_port == 1234
+        }),
+        (&["json_output=false"], |c| !c.json_output),
+        (&["rules_files[1]=/x.yaml"], |c| {
+            c.rules_files[1] == std::path::Path::new("/x.yaml")
+        }),
+        (&["rules_files[2]=/y.yaml"], |c| c.rules_files.len() == 3),
+        (
+            &[
+                "http_output.enabled=true",
+                "http_output.url=http://sidekick:2801/",
+            ],
+            |c| c.http_output.enabled && c.http_output.url == "http://sidekick:2801/",
+        ),
+        (&["syscall_event_drops.actions=[ignore]"], |c| {
+            c.syscall_event_drops.actions == vec![DropAction::Ignore]
+        }),
+        (&["priority=notice", "priority=error"], |c| {
+            c.priority == Priority::Error
+        }),
+        (
+            &[
+                "engine.replay.capture_file=/tmp/x.scap",
+                "engine.kind=replay",
+            ],
+            |c| {
+                c.engine.kind == EngineKind::Replay
+                    && c.engine.replay.capture_file.as_deref()
+                        == Some(std::path::Path::new("/tmp/x.scap"))
+            },
+        ),
+    ];
+    for (overrides, check) in cases {
+        let c = load(yaml, overrides).unwrap().config;
+        assert!(check(&c), "{overrides:?}");
+    }
+}
+
+#[test]
+fn unknown_keys_are_warnings_at_their_line() {
+    let yaml = "\
+json_output: true
+colour: blue
+webserver:
+  enabled: true
+
+  # a comment
+  listen_prot: 8080
+file_output:
+  enabled: false
+  rotate: daily
+";
+    let loaded = load(yaml, &["metrics.bogus=1"]).unwrap();
+    let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        vec![
+            "saker.yaml:2: warning: unknown configuration key `colour`",
+            "saker.yaml:10: warning: unknown configuration key `file_output.rotate`",
+            "-o metrics.bogus=1: warning: unknown configuration key `metrics.bogus`",
+            "saker.yaml:7: warning: unknown configuration key `webserver.listen_prot`",
+        ]
+    );
+    assert!(loaded.config.json_output);
+}
+
+#[test]
+fn errors_name_the_place() {
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            "json_output: true\nwebserver:\n  listen_port: many\n",
+            &[],
+            "saker.yaml:3: `webserver.listen_port`: invalid type: string \"many\", expected u16",
+        ),
+        (
+            "stdout_output:\n  enabled: yes please\n",
+            &[],
+            "saker.yaml:2: `stdout_output.enabled`: invalid type: string \"yes please\", expected a boolean",
+        ),
+        (
+            "priority: loud\n",
+            &[],
+            "saker.yaml:1: `priority`: unknown priority `loud`, expected one of emergency, alert, critical, error, warning, notice, informational, debug",
+        ),
+        (
+            "engine:\n  kind: kmod\n",
+            &[],
+            "saker.yaml:2: `engine.kind`: unknown variant `kmod`, expected one of `ebpf`, `ptrace`, `replay`",
+        ),
+        (
+            "webserver:\n  listen_port: 80\n",
+            &["webserver.listen_port=99999"],
+            "-o webserver.listen_port=99999: `webserver.listen_port`: invalid value: integer `99999`, expected u16",
+        ),
+        (
+            "a: [1, 2\n",
+            &[],
+            "saker.yaml:2:1: did not find expected ',' or ']'",
+        ),
+        (
+            "- just\n- a list\n",
+            &[],
+            "saker.yaml: the configuration must be a mapping of keys to values",
+        ),
+        (
+            "",
+            &["no_equals_sign"],
+            "-o no_equals_sign: expected key.path=value",
+        ),
+        (
+            "",
+            &["rules_files[5]=x"],
+            "-o rules_files[5]=x: index 5 is past the end of a list of 2",
+        ),
+        ("", &["a..b=1"], "-o a..b=1: empty key name"),
+    ];
+    for (yaml, overrides, expect) in cases {
+        let err = load(yaml, overrides)
+            .err()
+            .unwrap_or_else(|| panic!("{yaml:?} {overrides:?} loaded"));
+        assert_eq!(&err, expect, "{yaml:?} {overrides:?}");
+    }
+}
+
+#[test]
+fn shown_config_loads_back_unchanged() {
+    let c = load(
+        "json_output: true\nhttp_output:\n  enabled: true\n  url: http://x/\n",
+        &[],
+    )
+    .unwrap()
+    .config;
+    let yaml = c.to_yaml();
+    let again = load(&yaml, &[]).unwrap();
+    assert_eq!(again.config, c);
+    assert!(again.warnings.is_empty(), "{:?}", again.warnings);
+    assert!(yaml.contains("priority: debug\n"), "{yaml}");
+}
+
+#[test]
+fn build_checks_what_cannot_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("events.txt");
+    let c = load(
+        &format!(
+            "stdout_output: {{enabled: false}}\nsyslog_output: {{enabled: false}}\nfile_output:\n  enabled: true\n  filename: {}\n",
+            file.display()
+        ),
+        &[],
+    )
+    .unwrap()
+    .config;
+    let sinks = c.build_sinks().unwrap();
+    assert_eq!(
+        sinks
+            .iter()
+            .map(|s| s.name().to_string())
+            .collect::<Vec<_>>(),
+        ["file"]
+    );
+    assert!(file.exists());
+
+    let bad: &[(&[&str], &str)] = &[
+        (
+            &["http_output.enabled=true"],
+            "http_output.url: http_output is enabled but has no url",
+        ),
+        (
+            &[
+                "file_output.enabled=true",
+                "file_output.filename=/nonexistent-dir/x",
+            ],
+            "file_output: file output /nonexistent-dir/x",
+        ),
+        (
+            &[
+                "http_output.enabled=true",
+                "http_output.url=https://x/",
+                "http_output.ca_cert=/nonexistent.pem",
+            ],
+            "http_output: http output: reading ca_cert /nonexistent.pem",
+        ),
+    ];
+    for (overrides, expect) in bad {
+        let c = load("", overrides).unwrap().config;
+        let err = c
+            .build_sinks()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.starts_with(expect), "{overrides:?}: {err}");
+    }
+
+    let server = load("", &[])
+        .unwrap()
+        .config
+        .webserver
+        .build()
+        .unwrap()
+        .unwrap();
+    assert_eq!(server.listen.to_string(), "127.0.0.1:8765");
+    assert!(
+        load("", &["webserver.enabled=false"])
+            .unwrap()
+            .config
+            .webserver
+            .build()
+            .unwrap()
+            .is_none()
+    );
+    let err = load("", &["webserver.listen_address=localhost"])
+        .unwrap()
+        .config
+        .webserver
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "webserver.listen_address: `localhost` is not an IP address"
+    );
+    let err = load("", &["webserver.k8s_healthz_endpoint=healthz"])
+        .unwrap()
+        .config
+        .webserver
+        .build()
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "webserver.k8s_healthz_endpoint: `healthz` must start with /"
+    );
+}
+
+#[test]
+fn packaged_example_is_complete_and_clean() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../packaging/saker.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let loaded = load(&text, &[]).unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    // The example documents the defaults, apart from the file name it suggests.
+    let mut expect = Config::default();
+    expect.file_output.filename = "/var/log/saker/events.txt".into();
+    assert_eq!(loaded.config, expect);
+    // And it names every key the configuration has.
+    let shown = Config::default().to_yaml();
+    for line in shown.lines() {
+        let key = line
+            .trim_start()
+            .trim_start_matches("- ")
+            .split(':')
+            .next()
+            .unwrap();
+        if line.trim_start().starts_with("- ") || key.is_empty() {
+            continue;
+        }
+        assert!(
+            text.contains(&format!("{key}:")),
+            "packaging/saker.yaml lacks `{key}`"
+        );
+    }
+}
+
+#[test]
+fn hostname_comes_from_the_key_or_the_kernel() {
+    let c = load("hostname: node-9\n", &[]).unwrap().config;
+    assert_eq!(c.resolve_hostname(), "node-9");
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    if std::env::var_os("FALCO_HOSTNAME").is_none() {
+        assert_eq!(Config::default().resolve_hostname(), kernel.trim());
+    }
+}

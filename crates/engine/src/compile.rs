@@ -1,0 +1,795 @@
+//! Compiling a checked [`Filter`] into a tree of pre-resolved tests.
+//!
+//! Compilation does every piece of work that does not depend on the event: fields become
+//! slots, constants are parsed for the field's type once (numbers, addresses, networks), `in`
+//! lists become hash sets, globs and regexes are compiled, case-insensitive constants are
+//! lowered. Evaluating a compiled node is a walk over these prepared tests with no string
+//! lookups and no parsing.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::net::IpAddr;
+
+use memchr::memmem::Finder;
+use regex::Regex;
+use saker_rules::ast::{CmpOp, Modifier, Transformer};
+use saker_rules::fields::{FieldId, FieldType};
+use saker_rules::filter::{CheckRhs, FieldCheck, FieldOperand, Filter, Value as Const};
+
+use crate::event::{Event, EventTypeId};
+use crate::field::{FieldRef, FieldTable};
+use crate::glob::{Glob, PathPrefix};
+use crate::transform::apply_transformers;
+use crate::value::{IpNet, Value};
+
+/// A compiled condition.
+#[derive(Debug)]
+pub(crate) enum Node {
+    And(Box<[Node]>),
+    Or(Box<[Node]>),
+    Not(Box<Node>),
+    Const(bool),
+    Check(Check),
+    /// A sub-condition shared by several rules: its result is kept for the event.
+    Memo {
+        slot: u32,
+        inner: Box<Node>,
+    },
+}
+
+/// Per-event results of shared sub-conditions. A result is valid when its stamp equals the
+/// current event's stamp, so starting a new event costs one increment, not a clear.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    stamp: u32,
+    stamps: Vec<u32>,
+    results: Vec<bool>,
+}
+
+impl Memo {
+    pub(crate) fn start_event(&mut self, slots: usize) {
+        if self.stamps.len() < slots {
+            self.stamps.resize(slots, 0);
+            self.results.resize(slots, false);
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.stamps.iter_mut().for_each(|s| *s = 0);
+            self.stamp = 1;
+        }
+    }
+}
+
+#[derive(Debug)]
+pub(crate) struct Operand {
+    pub field: FieldRef,
+    /// Outermost first, as in the filter; applied innermost first.
+    pub transformers: Box<[Transformer]>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Check {
+    lhs: Operand,
+    test: Test,
+}
+
+/// What to do with the left-hand value.
+#[derive(Debug)]
+enum Test {
+    Exists,
+    /// `=`, `contains`, `glob`, ... on strings, optionally with a modifier over several
+    /// patterns. `negate` is `!=`.
+    Str {
+        patterns: Box<[StrPattern]>,
+        modifier: Option<Modifier>,
+        negate: bool,
+    },
+    /// `=` / `!=` with one string: the most common check, kept one pointer away.
+    StrEq {
+        constant: Box<str>,
+        negate: bool,
+    },
+    /// `in` / `intersects` over strings.
+    StrSet {
+        set: StrSet,
+        all: bool,
+    },
+    /// `pmatch`.
+    PathPrefixes(Box<[PathPrefix]>),
+    /// Numeric comparison (ints, ports, times; booleans as 0/1 never reach here).
+    Num {
+        op: CmpOp,
+        constant: i128,
+    },
+    Float {
+        op: CmpOp,
+        constant: f64,
+    },
+    NumSet {
+        set: Box<[i128]>,
+        all: bool,
+    },
+    Bool {
+        constant: bool,
+        negate: bool,
+    },
+    /// `=`, `!=`, `in`, `intersects` on addresses: each constant is a network (a single
+    /// address is a /32 or /128).
+    Net {
+        nets: Box<[IpNet]>,
+        negate: bool,
+        all: bool,
+    },
+    /// `evt.type` against named types, by id (`set` is indexed by `EventTypeId`).
+    EventType {
+        set: Box<[bool]>,
+        negate: bool,
+    },
+    /// `val(other)`: compared at run time with the generic comparison.
+    Field {
+        op: CmpOp,
+        other: Operand,
+    },
+}
+
+#[derive(Debug)]
+enum StrPattern {
+    Eq(Box<str>),
+    Contains(Finder<'static>),
+    /// Constant already lowercased.
+    IContains(Box<str>),
+    StartsWith(Box<str>),
+    EndsWith(Box<str>),
+    BContains(Finder<'static>),
+    BStartsWith(Box<[u8]>),
+    Glob(Glob),
+    Regex(Regex),
+}
+
+/// A string set: a few strings are faster to scan than to hash.
+#[derive(Debug)]
+enum StrSet {
+    Small(Box<[Box<str>]>),
+    Hashed(HashSet<Box<str>, BuildHasherDefault<FxHasher>>),
+}
+
+/// The multiply-rotate hash of rustc (FxHash): much cheaper than SipHash for the short
+/// strings of rule lists, and the keys come from rules files, not from attackers.
+#[derive(Debug, Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl FxHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl StrSet {
+    fn new(items: Vec<Box<str>>) -> StrSet {
+        if items.len() <= 6 {
+            StrSet::Small(items.into_boxed_slice())
+        } else {
+            StrSet::Hashed(items.into_iter().collect())
+        }
+    }
+
+    #[inline]
+    fn contains(&self, s: &str) -> bool {
+        match self {
+            StrSet::Small(items) => items.iter().any(|item| &**item == s),
+            StrSet::Hashed(set) => set.contains(s),
+        }
+    }
+}
+
+/// A condition the engine cannot compile (the rules crate already type-checked it, so this
+/// means a regex that the `regex` crate refuses or a value of an unexpected kind).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CompileError(pub String);
+
+/// What compilation shares across all rules of one engine.
+pub(crate) struct CompileContext<'a> {
+    pub table: &'a mut FieldTable,
+    /// Event-type ids, for compiling `evt.type` checks into id tests.
+    pub type_ids: &'a HashMap<String, EventTypeId>,
+    pub type_count: usize,
+    pub evt_type: Option<FieldId>,
+    /// How often each sub-condition (by its text) occurs across all rules.
+    pub occurrences: &'a HashMap<String, u32>,
+    /// Memo slot of each shared sub-condition.
+    pub memo_slots: HashMap<String, u32>,
+}
+
+impl CompileContext<'_> {
+    pub fn memo_slot_count(&self) -> usize {
+        self.memo_slots.len()
+    }
+}
+
+/// Counts every sub-condition of `filter` by its text; sub-conditions used more than once
+/// (shared macros such as `open_write` or `spawned_process`) are memoized per event.
+pub(crate) fn count_subconditions(filter: &Filter, counts: &mut HashMap<String, u32>) {
+    if matches!(filter, Filter::Const(_)) {
+        return;
+    }
+    *counts.entry(filter.to_string()).or_default() += 1;
+    match filter {
+        Filter::And(children) | Filter::Or(children) => {
+            children.iter().for_each(|c| count_subconditions(c, counts))
+        }
+        Filter::Not(inner) => count_subconditions(inner, counts),
+        Filter::Check(_) | Filter::Const(_) => {}
+    }
+}
+
+pub(crate) fn compile(filter: &Filter, cx: &mut CompileContext<'_>) -> Result<Node, CompileError> {
+    let node = match filter {
+        Filter::And(children) => Node::And(
+            children
+                .iter()
+                .map(|c| compile(c, cx))
+                .collect::<Result<_, _>>()?,
+        ),
+        Filter::Or(children) => Node::Or(
+            children
+                .iter()
+                .map(|c| compile(c, cx))
+                .collect::<Result<_, _>>()?,
+        ),
+        Filter::Not(inner) => return Ok(Node::Not(Box::new(compile(inner, cx)?))),
+        Filter::Const(b) => return Ok(Node::Const(*b)),
+        Filter::Check(check) => Node::Check(compile_check(check, cx)?),
+    };
+    let key = filter.to_string();
+    if cx.occurrences.get(&key).copied().unwrap_or(0) < 2 {
+        return Ok(node);
+    }
+    let next = cx.memo_slots.len() as u32;
+    let slot = *cx.memo_slots.entry(key).or_insert(next);
+    Ok(Node::Memo {
+        slot,
+        inner: Box::new(node),
+    })
+}
+
+pub(crate) fn operand(op: &FieldOperand, table: &mut FieldTable) -> Operand {
+    Operand {
+        field: table.intern(op.field, op.arg.clone()),
+        transformers: op.transformers.clone().into_boxed_slice(),
+    }
+}
+
+fn compile_check(check: &FieldCheck, cx: &mut CompileContext<'_>) -> Result<Check, CompileError> {
+    if let Some(test) = event_type_test(check, cx) {
+        return Ok(Check {
+            lhs: operand(&check.lhs, cx.table),
+            test,
+        });
+    }
+    let table = &mut *cx.table;
+    let lhs = operand(&check.lhs, table);
+    let ty = check.lhs.value_type();
+    let op = check.op;
+    let constants: Vec<&Const> = match &check.rhs {
+        CheckRhs::None => Vec::new(),
+        CheckRhs::Value(v) => vec![v],
+        CheckRhs::List(values) => values.iter().collect(),
+        CheckRhs::Field(other) => {
+            let other = operand(other, table);
+            return Ok(Check {
+                lhs,
+                test: Test::Field { op, other },
+            });
+        }
+    };
+    let all = op == CmpOp::In;
+    let test = match op {
+        CmpOp::Exists => Test::Exists,
+        CmpOp::Eq | CmpOp::Ne | CmpOp::In | CmpOp::Intersects
+            if matches!(ty, FieldType::Ip | FieldType::IpNet) =>
+        {
+            let nets = constants
+                .iter()
+                .map(|c| net_constant(c))
+                .collect::<Result<Vec<_>, _>>()?;
+            Test::Net {
+                nets: nets.into_boxed_slice(),
+                negate: op == CmpOp::Ne,
+                all,
+            }
+        }
+        CmpOp::Eq | CmpOp::Ne if ty == FieldType::Bool => Test::Bool {
+            constant: bool_constant(single(&constants)?)?,
+            negate: op == CmpOp::Ne,
+        },
+        CmpOp::Eq | CmpOp::Ne | CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge
+            if ty == FieldType::Double =>
+        {
+            Test::Float {
+                op,
+                constant: float_constant(single(&constants)?)?,
+            }
+        }
+        CmpOp::Eq | CmpOp::Ne | CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge
+            if ty.is_numeric() =>
+        {
+            Test::Num {
+                op,
+                constant: int_constant(single(&constants)?)?,
+            }
+        }
+        CmpOp::In | CmpOp::Intersects if ty.is_numeric() || ty == FieldType::Bool => {
+            let mut set = constants
+                .iter()
+                .map(|c| int_constant(c))
+                .collect::<Result<Vec<_>, _>>()?;
+            set.sort_unstable();
+            set.dedup();
+            Test::NumSet {
+                set: set.into_boxed_slice(),
+                all,
+            }
+        }
+        CmpOp::In | CmpOp::Intersects => Test::StrSet {
+            set: StrSet::new(
+                constants
+                    .iter()
+                    .map(|c| str_constant(c).into_boxed_str())
+                    .collect(),
+            ),
+            all,
+        },
+        CmpOp::PMatch => Test::PathPrefixes(
+            constants
+                .iter()
+                .map(|c| PathPrefix::new(&str_constant(c)))
+                .collect(),
+        ),
+        CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => {
+            // Ordering on strings: not produced by the type checker; compare numerically so
+            // a numeric string still works and anything else is false.
+            Test::Num {
+                op,
+                constant: int_constant(single(&constants)?)?,
+            }
+        }
+        _ => {
+            let patterns = constants
+                .iter()
+                .map(|c| str_pattern(op, c))
+                .collect::<Result<Vec<_>, _>>()?;
+            if patterns.is_empty() {
+                return Err(CompileError(format!("'{op}' needs a value")));
+            }
+            if let ([StrPattern::Eq(constant)], None) = (&patterns[..], check.modifier) {
+                return Ok(Check {
+                    lhs,
+                    test: Test::StrEq {
+                        constant: constant.clone(),
+                        negate: op == CmpOp::Ne,
+                    },
+                });
+            }
+            Test::Str {
+                patterns: patterns.into_boxed_slice(),
+                modifier: check.modifier,
+                negate: op == CmpOp::Ne,
+            }
+        }
+    };
+    Ok(Check { lhs, test })
+}
+
+/// `evt.type = x`, `in (...)`, `!= x`: a test on the event's type id instead of strings.
+fn event_type_test(check: &FieldCheck, cx: &CompileContext<'_>) -> Option<Test> {
+    if Some(check.lhs.field) != cx.evt_type
+        || !check.lhs.transformers.is_empty()
+        || check.lhs.arg.is_some()
+        || check.modifier.is_some()
+    {
+        return None;
+    }
+    let names: Vec<String> = match &check.rhs {
+        CheckRhs::Value(v) => vec![str_constant(v)],
+        CheckRhs::List(values) => values.iter().map(str_constant).collect(),
+        _ => return None,
+    };
+    let negate = match check.op {
+        CmpOp::Eq | CmpOp::In | CmpOp::Intersects => false,
+        CmpOp::Ne => true,
+        _ => return None,
+    };
+    let mut set = vec![false; cx.type_count];
+    for name in &names {
+        let id = cx.type_ids.get(name)?;
+        set[id.0 as usize] = true;
+    }
+    Some(Test::EventType {
+        set: set.into_boxed_slice(),
+        negate,
+    })
+}
+
+fn single<'a>(constants: &[&'a Const]) -> Result<&'a Const, CompileError> {
+    match constants {
+        [one] => Ok(one),
+        _ => Err(CompileError(format!(
+            "expected one value, found {}",
+            constants.len()
+        ))),
+    }
+}
+
+pub(crate) fn str_constant(c: &Const) -> String {
+    match c {
+        Const::Str(s) => s.clone(),
+        Const::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        other => other.to_string(),
+    }
+}
+
+fn int_constant(c: &Const) -> Result<i128, CompileError> {
+    match c {
+        Const::Int(i) => Ok(i128::from(*i)),
+        Const::Uint(u) => Ok(i128::from(*u)),
+        Const::Bool(b) => Ok(i128::from(*b)),
+        Const::Double(d) if d.fract() == 0.0 => Ok(*d as i128),
+        Const::Str(s) => crate::value::parse_number(s)
+            .ok_or_else(|| CompileError(format!("'{s}' is not a number"))),
+        other => Err(CompileError(format!("'{other}' is not a number"))),
+    }
+}
+
+fn float_constant(c: &Const) -> Result<f64, CompileError> {
+    match c {
+        Const::Double(d) => Ok(*d),
+        Const::Int(i) => Ok(*i as f64),
+        Const::Uint(u) => Ok(*u as f64),
+        Const::Str(s) => s
+            .parse()
+            .map_err(|_| CompileError(format!("'{s}' is not a number"))),
+        other => Err(CompileError(format!("'{other}' is not a number"))),
+    }
+}
+
+fn bool_constant(c: &Const) -> Result<bool, CompileError> {
+    match c {
+        Const::Bool(b) => Ok(*b),
+        Const::Int(i) => Ok(*i != 0),
+        Const::Uint(u) => Ok(*u != 0),
+        Const::Str(s) if s.eq_ignore_ascii_case("true") => Ok(true),
+        Const::Str(s) if s.eq_ignore_ascii_case("false") => Ok(false),
+        other => Err(CompileError(format!("'{other}' is not a boolean"))),
+    }
+}
+
+fn net_constant(c: &Const) -> Result<IpNet, CompileError> {
+    match c {
+        Const::Ip(ip) => Ok(ip.to_string().parse().map_err(CompileError)?),
+        Const::Net { addr, prefix } => format!("{addr}/{prefix}").parse().map_err(CompileError),
+        Const::Str(s) => s.parse().map_err(CompileError),
+        other => Err(CompileError(format!(
+            "'{other}' is not an IP address or network"
+        ))),
+    }
+}
+
+fn str_pattern(op: CmpOp, c: &Const) -> Result<StrPattern, CompileError> {
+    let bytes = || match c {
+        Const::Bytes(b) => b.clone().into_boxed_slice(),
+        other => str_constant(other).into_bytes().into_boxed_slice(),
+    };
+    let text = str_constant(c);
+    Ok(match op {
+        CmpOp::Eq | CmpOp::Ne => StrPattern::Eq(text.into()),
+        CmpOp::Contains => StrPattern::Contains(Finder::new(text.as_bytes()).into_owned()),
+        CmpOp::IContains => StrPattern::IContains(text.to_ascii_lowercase().into()),
+        CmpOp::StartsWith => StrPattern::StartsWith(text.into()),
+        CmpOp::EndsWith => StrPattern::EndsWith(text.into()),
+        CmpOp::BContains => StrPattern::BContains(Finder::new(&bytes()).into_owned()),
+        CmpOp::BStartsWith => StrPattern::BStartsWith(bytes()),
+        CmpOp::Glob => StrPattern::Glob(Glob::new(&text, false)),
+        CmpOp::IGlob => StrPattern::Glob(Glob::new(&text, true)),
+        CmpOp::Regex => StrPattern::Regex(
+            Regex::new(&format!("^(?:{text})$"))
+                .map_err(|e| CompileError(format!("bad regex '{text}': {e}")))?,
+        ),
+        other => return Err(CompileError(format!("'{other}' is not a string operator"))),
+    })
+}
+
+impl StrPattern {
+    #[inline]
+    fn matches(&self, s: &str) -> bool {
+        match self {
+            StrPattern::Eq(c) => s == &**c,
+            StrPattern::Contains(f) => f.find(s.as_bytes()).is_some(),
+            StrPattern::IContains(c) => contains_ignore_ascii_case(s, c),
+            StrPattern::StartsWith(c) => s.starts_with(&**c),
+            StrPattern::EndsWith(c) => s.ends_with(&**c),
+            StrPattern::BContains(f) => f.find(s.as_bytes()).is_some(),
+            StrPattern::BStartsWith(c) => s.as_bytes().starts_with(c),
+            StrPattern::Glob(g) => g.matches(s),
+            StrPattern::Regex(r) => r.is_match(s),
+        }
+    }
+
+    fn matches_bytes(&self, b: &[u8]) -> bool {
+        match self {
+            StrPattern::BContains(f) => f.find(b).is_some(),
+            StrPattern::BStartsWith(c) => b.starts_with(c),
+            _ => std::str::from_utf8(b).is_ok_and(|s| self.matches(s)),
+        }
+    }
+}
+
+/// ASCII case-insensitive substring search; `needle` is already lowercase.
+pub(crate) fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
+    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return true;
+    };
+    if n.len() > h.len() {
+        return false;
+    }
+    let last_start = h.len() - n.len();
+    // Jump between occurrences of the first byte (either case) instead of testing every
+    // window.
+    memchr::memchr2_iter(first, first.to_ascii_uppercase(), &h[..=last_start])
+        .any(|start| h[start..start + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// Combines per-pattern results as a modifier says (no modifier: the single pattern).
+fn combine(
+    patterns: &[StrPattern],
+    modifier: Option<Modifier>,
+    test: impl Fn(&StrPattern) -> bool,
+) -> bool {
+    match modifier {
+        None | Some(Modifier::AnyOf) => patterns.iter().any(test),
+        Some(Modifier::AllOf) => patterns.iter().all(test),
+        Some(Modifier::OneOf) => patterns.iter().filter(|p| test(p)).count() == 1,
+    }
+}
+
+impl Node {
+    pub(crate) fn eval<E: Event + ?Sized>(&self, event: &E, memo: &mut Memo) -> bool {
+        match self {
+            Node::And(children) => children.iter().all(|c| c.eval(event, memo)),
+            Node::Or(children) => children.iter().any(|c| c.eval(event, memo)),
+            Node::Not(inner) => !inner.eval(event, memo),
+            Node::Const(b) => *b,
+            Node::Check(check) => check.eval(event),
+            Node::Memo { slot, inner } => {
+                let slot = *slot as usize;
+                if memo.stamps.get(slot) == Some(&memo.stamp) {
+                    return memo.results[slot];
+                }
+                let result = inner.eval(event, memo);
+                if slot < memo.stamps.len() {
+                    memo.stamps[slot] = memo.stamp;
+                    memo.results[slot] = result;
+                }
+                result
+            }
+        }
+    }
+}
+
+impl Operand {
+    /// The operand's value on `event`, transformers applied; `None` when missing.
+    #[inline(always)]
+    pub(crate) fn fetch<'e, E: Event + ?Sized>(&self, event: &'e E) -> Option<Value<'e>> {
+        let value = event.value(&self.field)?;
+        if self.transformers.is_empty() {
+            Some(value)
+        } else {
+            apply_transformers(&self.transformers, value)
+        }
+    }
+}
+
+impl Check {
+    #[inline(always)]
+    fn eval<E: Event + ?Sized>(&self, event: &E) -> bool {
+        if let Test::EventType { set, negate } = &self.test {
+            let id = event.event_type();
+            if id != EventTypeId::OTHER {
+                return set.get(id.0 as usize).copied().unwrap_or(false) != *negate;
+            }
+            // An unnamed type is in no set; a missing evt.type makes every comparison false.
+            return *negate && event.value(&self.lhs.field).is_some();
+        }
+        if self.lhs.transformers.is_empty()
+            && let Some(result) = self.fast_path(event)
+        {
+            return result;
+        }
+        let Some(value) = self.lhs.fetch(event) else {
+            return false;
+        };
+        if let Value::List(items) = &value {
+            if items.is_empty() {
+                return false;
+            }
+            return match &self.test {
+                Test::Exists => true,
+                // `in`: every element is in the set; `intersects`: at least one is.
+                Test::StrSet { all: true, .. }
+                | Test::NumSet { all: true, .. }
+                | Test::Net { all: true, .. } => items.iter().all(|v| self.test_scalar(v, event)),
+                // `!=` on a list: no element equals.
+                Test::Str { negate: true, .. }
+                | Test::StrEq { negate: true, .. }
+                | Test::Bool { negate: true, .. }
+                | Test::Net { negate: true, .. } => {
+                    items.iter().all(|v| self.test_scalar(v, event))
+                }
+                Test::Num { op: CmpOp::Ne, .. } => items.iter().all(|v| self.test_scalar(v, event)),
+                _ => items.iter().any(|v| self.test_scalar(v, event)),
+            };
+        }
+        self.test_scalar(&value, event)
+    }
+
+    /// The common checks on plain strings and numbers, through [`Event::str_value`] and
+    /// [`Event::int_value`]; `None` when the event does not offer the value that way.
+    #[inline(always)]
+    fn fast_path<E: Event + ?Sized>(&self, event: &E) -> Option<bool> {
+        match &self.test {
+            Test::StrEq { constant, negate } => {
+                let s = event.str_value(&self.lhs.field)?;
+                Some((s == &**constant) != *negate)
+            }
+            Test::StrSet { set, .. } => Some(set.contains(event.str_value(&self.lhs.field)?)),
+            Test::Str {
+                patterns,
+                modifier,
+                negate,
+            } => {
+                let s = event.str_value(&self.lhs.field)?;
+                Some(combine(patterns, *modifier, |p| p.matches(s)) != *negate)
+            }
+            Test::PathPrefixes(prefixes) => {
+                let s = event.str_value(&self.lhs.field)?;
+                Some(prefixes.iter().any(|p| p.matches(s)))
+            }
+            Test::Num { op, constant } => {
+                let n = event.int_value(&self.lhs.field)?;
+                Some(compare_ord(*op, i128::from(n).cmp(constant)))
+            }
+            Test::NumSet { set, .. } => {
+                let n = event.int_value(&self.lhs.field)?;
+                Some(set.binary_search(&i128::from(n)).is_ok())
+            }
+            Test::Bool { constant, negate } => {
+                let n = event.int_value(&self.lhs.field)?;
+                Some(((n != 0) == *constant) != *negate)
+            }
+            // Lists need the slow path (an empty list does not exist).
+            Test::Exists => (event.str_value(&self.lhs.field).is_some()
+                || event.int_value(&self.lhs.field).is_some())
+            .then_some(true),
+            _ => None,
+        }
+    }
+
+    #[inline(always)]
+    fn test_scalar<E: Event + ?Sized>(&self, value: &Value<'_>, event: &E) -> bool {
+        match &self.test {
+            Test::Exists => true,
+            // Decided by id in `eval`; evt.type is never a list.
+            Test::EventType { .. } => false,
+            Test::StrEq { constant, negate } => match value {
+                Value::Str(s) => (**s == **constant) != *negate,
+                other => (other.to_string() == **constant) != *negate,
+            },
+            Test::Str {
+                patterns,
+                modifier,
+                negate,
+            } => {
+                let hit = match value {
+                    Value::Bytes(b) => combine(patterns, *modifier, |p| p.matches_bytes(b)),
+                    Value::Str(s) => combine(patterns, *modifier, |p| p.matches(s)),
+                    other => {
+                        let text = other.to_string();
+                        combine(patterns, *modifier, |p| p.matches(&text))
+                    }
+                };
+                hit != *negate
+            }
+            Test::StrSet { set, .. } => match value {
+                Value::Str(s) => set.contains(s),
+                other => set.contains(&other.to_string()),
+            },
+            Test::PathPrefixes(prefixes) => match value.as_str() {
+                Some(s) => prefixes.iter().any(|p| p.matches(s)),
+                None => false,
+            },
+            Test::Num { op, constant } => match value.as_number() {
+                Some(n) => compare_ord(*op, n.cmp(constant)),
+                None => false,
+            },
+            Test::Float { op, constant } => match value_as_f64(value) {
+                Some(f) => match f.partial_cmp(constant) {
+                    Some(ordering) => compare_ord(*op, ordering),
+                    None => false,
+                },
+                None => false,
+            },
+            Test::NumSet { set, .. } => value
+                .as_number()
+                .is_some_and(|n| set.binary_search(&n).is_ok()),
+            Test::Bool { constant, negate } => match value {
+                Value::Bool(b) => (b == constant) != *negate,
+                other => match other.as_number() {
+                    Some(n) => ((n != 0) == *constant) != *negate,
+                    None => false,
+                },
+            },
+            Test::Net { nets, negate, .. } => match value_as_ip(value) {
+                Some(ip) => nets.iter().any(|net| net.contains(&ip)) != *negate,
+                None => false,
+            },
+            Test::Field { op, other } => match other.fetch(event) {
+                Some(rhs) => crate::reference::compare_dynamic(*op, value, &rhs),
+                None => false,
+            },
+        }
+    }
+}
+
+pub(crate) fn compare_ord(op: CmpOp, ordering: std::cmp::Ordering) -> bool {
+    use std::cmp::Ordering::*;
+    match op {
+        CmpOp::Eq | CmpOp::In | CmpOp::Intersects => ordering == Equal,
+        CmpOp::Ne => ordering != Equal,
+        CmpOp::Lt => ordering == Less,
+        CmpOp::Le => ordering != Greater,
+        CmpOp::Gt => ordering == Greater,
+        CmpOp::Ge => ordering != Less,
+        _ => false,
+    }
+}
+
+pub(crate) fn value_as_f64(value: &Value<'_>) -> Option<f64> {
+    match value {
+        Value::Str(s) => s.parse().ok(),
+        other => other.as_number().map(|n| n as f64),
+    }
+}
+
+pub(crate) fn value_as_ip(value: &Value<'_>) -> Option<IpAddr> {
+    match value {
+        Value::Ip(ip) => Some(*ip),
+        Value::Str(s) => s.parse().ok(),
+        _ => None,
+    }
+}

@@ -1,0 +1,231 @@
+//! Glob patterns for `glob`/`iglob` and path prefixes for `pmatch`, compiled once per rule.
+//!
+//! libsinsp's `glob` is `fnmatch(3)` without flags: `*` and `?` also match `/`, `[...]`
+//! classes (with `!` or `^` negation and ranges), and a backslash escapes the next character.
+
+#[derive(Debug, Clone, PartialEq)]
+enum Token {
+    Literal(char),
+    AnyChar,
+    AnyString,
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
+}
+
+/// A compiled glob pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glob {
+    tokens: Vec<Token>,
+    case_insensitive: bool,
+}
+
+impl Glob {
+    pub fn new(pattern: &str, case_insensitive: bool) -> Glob {
+        let fold = |c: char| {
+            if case_insensitive {
+                c.to_ascii_lowercase()
+            } else {
+                c
+            }
+        };
+        let chars: Vec<char> = pattern.chars().collect();
+        let mut tokens = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            match chars[i] {
+                '*' => {
+                    if tokens.last() != Some(&Token::AnyString) {
+                        tokens.push(Token::AnyString);
+                    }
+                }
+                '?' => tokens.push(Token::AnyChar),
+                '\\' if i + 1 < chars.len() => {
+                    i += 1;
+                    tokens.push(Token::Literal(fold(chars[i])));
+                }
+                '[' => match parse_class(&chars[i + 1..], fold) {
+                    Some((token, used)) => {
+                        tokens.push(token);
+                        i += used;
+                    }
+                    // An unterminated `[` is an ordinary character, as in fnmatch.
+                    None => tokens.push(Token::Literal('[')),
+                },
+                c => tokens.push(Token::Literal(fold(c))),
+            }
+            i += 1;
+        }
+        Glob {
+            tokens,
+            case_insensitive,
+        }
+    }
+
+    pub fn matches(&self, text: &str) -> bool {
+        let chars: Vec<char> = if self.case_insensitive {
+            text.chars().map(|c| c.to_ascii_lowercase()).collect()
+        } else {
+            text.chars().collect()
+        };
+        match_tokens(&self.tokens, &chars)
+    }
+}
+
+/// Parses a `[...]` class after the `[`; returns the token and how many chars it used
+/// (including the closing `]`).
+fn parse_class(chars: &[char], fold: impl Fn(char) -> char) -> Option<(Token, usize)> {
+    let mut i = 0;
+    let negated = matches!(chars.first(), Some('!') | Some('^'));
+    if negated {
+        i += 1;
+    }
+    let mut ranges = Vec::new();
+    let mut first = true;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == ']' && !first {
+            return Some((Token::Class { negated, ranges }, i + 1));
+        }
+        first = false;
+        if i + 2 < chars.len() && chars[i + 1] == '-' && chars[i + 2] != ']' {
+            ranges.push((fold(c), fold(chars[i + 2])));
+            i += 3;
+        } else {
+            ranges.push((fold(c), fold(c)));
+            i += 1;
+        }
+    }
+    None
+}
+
+/// Iterative wildcard matching with one backtrack point per `*` (linear in practice).
+fn match_tokens(tokens: &[Token], text: &[char]) -> bool {
+    let (mut t, mut s) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while s < text.len() {
+        let advanced = match tokens.get(t) {
+            Some(Token::AnyString) => {
+                star = Some((t, s));
+                t += 1;
+                continue;
+            }
+            Some(Token::AnyChar) => true,
+            Some(Token::Literal(c)) => *c == text[s],
+            Some(Token::Class { negated, ranges }) => {
+                let inside = ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&text[s]));
+                inside != *negated
+            }
+            None => false,
+        };
+        if advanced {
+            t += 1;
+            s += 1;
+        } else if let Some((star_t, star_s)) = star {
+            t = star_t + 1;
+            s = star_s + 1;
+            star = Some((star_t, star_s + 1));
+        } else {
+            return false;
+        }
+    }
+    tokens[t..].iter().all(|token| *token == Token::AnyString)
+}
+
+/// One `pmatch` prefix: a path split into components, each literal or a glob.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathPrefix {
+    components: Vec<PathComponent>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum PathComponent {
+    Literal(String),
+    Pattern(Glob),
+}
+
+impl PathPrefix {
+    pub fn new(prefix: &str) -> PathPrefix {
+        let components = prefix
+            .split('/')
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                if c.contains(['*', '?', '[']) {
+                    PathComponent::Pattern(Glob::new(c, false))
+                } else {
+                    PathComponent::Literal(c.to_string())
+                }
+            })
+            .collect();
+        PathPrefix { components }
+    }
+
+    /// True when `path` is the prefix itself or lies below it (component-wise: `/etc` matches
+    /// `/etc/passwd` but not `/etcetera`).
+    pub fn matches(&self, path: &str) -> bool {
+        let mut parts = path.split('/').filter(|c| !c.is_empty());
+        self.components.iter().all(|component| match parts.next() {
+            Some(part) => match component {
+                PathComponent::Literal(literal) => literal == part,
+                PathComponent::Pattern(glob) => glob.matches(part),
+            },
+            None => false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        let cases = [
+            ("/proc/*/environ", "/proc/123/environ", false, true),
+            ("/proc/*/environ", "/proc/1/task/2/environ", false, true),
+            ("/proc/*/environ", "/proc/123/environx", false, false),
+            ("*.pem", "key.pem", false, true),
+            ("a?c", "abc", false, true),
+            ("a?c", "ac", false, false),
+            ("[abc]x", "bx", false, true),
+            ("[!abc]x", "bx", false, false),
+            ("[a-c]x", "cx", false, true),
+            ("\\*x", "*x", false, true),
+            ("\\*x", "ax", false, false),
+            ("*", "", false, true),
+            ("/ETC/*", "/etc/passwd", true, true),
+            ("/ETC/*", "/etc/passwd", false, false),
+            ("a*b*c", "aXXbYYc", false, true),
+            ("a*b*c", "aXXbYY", false, false),
+            ("[", "[", false, true),
+        ];
+        for (pattern, text, insensitive, expect) in cases {
+            assert_eq!(
+                Glob::new(pattern, insensitive).matches(text),
+                expect,
+                "{pattern} ~ {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn path_prefixes() {
+        let cases = [
+            ("/etc", "/etc/passwd", true),
+            ("/etc", "/etc", true),
+            ("/etc", "/etcetera", false),
+            ("/etc/", "/etc/ssh/sshd_config", true),
+            ("/var/*/log", "/var/x/log/a", true),
+            ("/var/*/log", "/var/x/lib/a", false),
+            ("/", "/anything", true),
+        ];
+        for (prefix, path, expect) in cases {
+            assert_eq!(
+                PathPrefix::new(prefix).matches(path),
+                expect,
+                "{prefix} {path}"
+            );
+        }
+    }
+}

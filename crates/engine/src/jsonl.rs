@@ -1,0 +1,300 @@
+//! The field-level event: one JSON object whose keys are field names (docs/events-jsonl.md).
+//!
+//! ```json
+//! {"evt.type":"openat","evt.time":1700000000000000001,"proc.name":"vim","proc.aname[2]":"sshd","fd.name":"/etc/passwd"}
+//! ```
+//!
+//! An absent key or `null` means the field has no value. Values are checked against the
+//! field's registry type when the line is parsed, and stored by the engine's slots, so
+//! evaluating the event is an array index per field.
+
+use std::borrow::Cow;
+
+use saker_rules::Source;
+use saker_rules::fields::FieldType;
+
+use crate::engine::Engine;
+use crate::event::{Event, EventTypeId};
+use crate::field::{FieldRef, resolve_field};
+use crate::value::{Value, parse_number};
+
+/// One field-level event, parsed for one [`Engine`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct JsonlEvent {
+    source: Source,
+    event_type: EventTypeId,
+    time_ns: u64,
+    /// Per slot, the index of its value in `values`, or [`NO_VALUE`]: a dense index keeps
+    /// lookups O(1) while events stay small (most fields are absent from any one event).
+    positions: Box<[u8]>,
+    values: Vec<Stored>,
+    /// The bytes of every string value, back to back: one allocation per event keeps an
+    /// event's data on few cache lines.
+    text: String,
+    /// List values (rare).
+    lists: Vec<Value<'static>>,
+}
+
+const NO_VALUE: u8 = u8::MAX;
+
+/// A value as the event stores it: 16 bytes, strings as ranges of `text`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Stored {
+    Str { start: u32, len: u32 },
+    Bytes { start: u32, len: u32 },
+    Int(i64),
+    UInt(u64),
+    Bool(bool),
+    Ip(u32),
+    List(u32),
+}
+
+/// Why a line is not a valid field-level event.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EventParseError {
+    #[error("invalid JSON: {0}")]
+    Json(String),
+    #[error("an event must be a JSON object of field names to values")]
+    NotAnObject,
+    #[error("{0}")]
+    Field(#[from] crate::field::FieldNameError),
+    #[error("field '{field}': {message}")]
+    Value { field: String, message: String },
+    #[error("unknown event source '{0}' (expected syscall or k8s_audit)")]
+    Source(String),
+}
+
+impl JsonlEvent {
+    /// Parses one JSON line.
+    pub fn parse(line: &str, engine: &Engine) -> Result<JsonlEvent, EventParseError> {
+        let json: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| EventParseError::Json(e.to_string()))?;
+        JsonlEvent::from_json(&json, engine)
+    }
+
+    /// Builds the event from an already parsed JSON object.
+    pub fn from_json(
+        json: &serde_json::Value,
+        engine: &Engine,
+    ) -> Result<JsonlEvent, EventParseError> {
+        let object = json.as_object().ok_or(EventParseError::NotAnObject)?;
+        let table = engine.fields();
+        let mut event = JsonlEvent {
+            source: Source::Syscall,
+            event_type: EventTypeId::OTHER,
+            time_ns: 0,
+            positions: vec![NO_VALUE; table.len()].into_boxed_slice(),
+            values: Vec::new(),
+            text: String::new(),
+            lists: Vec::new(),
+        };
+        for (key, raw) in object {
+            let (id, arg) = resolve_field(key, None)?;
+            if raw.is_null() {
+                continue;
+            }
+            let info = id.info();
+            let value = typed_value(info.ty, raw).map_err(|message| EventParseError::Value {
+                field: key.clone(),
+                message,
+            })?;
+            match info.name {
+                "evt.type" => {
+                    if let Some(name) = value.as_str() {
+                        event.event_type = engine.event_type_id(name);
+                    }
+                }
+                "evt.time" => event.time_ns = value.as_number().unwrap_or(0).max(0) as u64,
+                "evt.source" => {
+                    let name = value.as_str().unwrap_or_default();
+                    event.source = Source::from_name(name)
+                        .ok_or_else(|| EventParseError::Source(name.to_string()))?;
+                }
+                _ => {}
+            }
+            if let Some(field) = table.get(id, arg.as_ref())
+                && event.values.len() < usize::from(NO_VALUE)
+            {
+                event.positions[field.slot.0 as usize] = event.values.len() as u8;
+                let stored = event.store(value);
+                event.values.push(stored);
+            }
+        }
+        event.values.shrink_to_fit();
+        event.text.shrink_to_fit();
+        Ok(event)
+    }
+
+    fn store(&mut self, value: Value<'static>) -> Stored {
+        let mut push_text = |bytes: &[u8]| {
+            let start = self.text.len() as u32;
+            // Bytes values may not be UTF-8: keep them lossless by storing them as a list
+            // entry instead when they are not.
+            self.text
+                .push_str(std::str::from_utf8(bytes).unwrap_or_default());
+            (start, bytes.len() as u32)
+        };
+        match value {
+            Value::Str(s) => {
+                let (start, len) = push_text(s.as_bytes());
+                Stored::Str { start, len }
+            }
+            Value::Bytes(b) if std::str::from_utf8(&b).is_ok() => {
+                let (start, len) = push_text(&b);
+                Stored::Bytes { start, len }
+            }
+            Value::Int(i) => Stored::Int(i),
+            Value::UInt(u) => Stored::UInt(u),
+            Value::Bool(b) => Stored::Bool(b),
+            Value::Ip(_) | Value::List(_) | Value::Bytes(_) => {
+                self.lists.push(value);
+                match self.lists.last() {
+                    Some(Value::Ip(_)) => Stored::Ip(self.lists.len() as u32 - 1),
+                    _ => Stored::List(self.lists.len() as u32 - 1),
+                }
+            }
+        }
+    }
+}
+
+/// Converts a JSON value to the field's type; arrays become lists of that type.
+fn typed_value(ty: FieldType, raw: &serde_json::Value) -> Result<Value<'static>, String> {
+    if let serde_json::Value::Array(items) = raw {
+        let list = items
+            .iter()
+            .filter(|item| !item.is_null())
+            .map(|item| typed_scalar(ty, item))
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(Value::List(Cow::Owned(list)));
+    }
+    typed_scalar(ty, raw)
+}
+
+fn typed_scalar(ty: FieldType, raw: &serde_json::Value) -> Result<Value<'static>, String> {
+    use serde_json::Value as J;
+    let text = || match raw {
+        J::String(s) => Some(s.clone()),
+        J::Number(n) => Some(n.to_string()),
+        J::Bool(b) => Some(b.to_string()),
+        _ => None,
+    };
+    let found = || format!("{raw}");
+    match ty {
+        FieldType::String | FieldType::AbsPath => text()
+            .map(|s| Value::Str(Cow::Owned(s)))
+            .ok_or_else(|| format!("expected a string, found {}", found())),
+        FieldType::Bytes => text()
+            .map(|s| Value::Bytes(Cow::Owned(s.into_bytes())))
+            .ok_or_else(|| format!("expected a string, found {}", found())),
+        FieldType::Bool => match raw {
+            J::Bool(b) => Ok(Value::Bool(*b)),
+            J::String(s) if s == "true" => Ok(Value::Bool(true)),
+            J::String(s) if s == "false" => Ok(Value::Bool(false)),
+            J::Number(n) if n.as_u64() == Some(0) || n.as_u64() == Some(1) => {
+                Ok(Value::Bool(n.as_u64() == Some(1)))
+            }
+            _ => Err(format!("expected true or false, found {}", found())),
+        },
+        FieldType::Ip | FieldType::IpNet => match raw {
+            J::String(s) => s
+                .parse()
+                .map(Value::Ip)
+                .map_err(|_| format!("expected an IP address, found {}", found())),
+            _ => Err(format!("expected an IP address, found {}", found())),
+        },
+        FieldType::Double => match raw {
+            J::Number(n) => n
+                .as_f64()
+                .map(|f| Value::Str(Cow::Owned(f.to_string())))
+                .ok_or_else(|| format!("expected a number, found {}", found())),
+            _ => Err(format!("expected a number, found {}", found())),
+        },
+        FieldType::Int { signed, .. } => int_value(raw, signed),
+        FieldType::Port | FieldType::AbsTime | FieldType::RelTime => int_value(raw, false),
+    }
+}
+
+fn int_value(raw: &serde_json::Value, signed: bool) -> Result<Value<'static>, String> {
+    let number = match raw {
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map(i128::from)
+            .or_else(|| n.as_u64().map(i128::from)),
+        serde_json::Value::String(s) => parse_number(s),
+        _ => None,
+    }
+    .ok_or_else(|| format!("expected an integer, found {raw}"))?;
+    if signed {
+        i64::try_from(number)
+            .map(Value::Int)
+            .map_err(|_| format!("{number} is out of range"))
+    } else {
+        u64::try_from(number)
+            .map(Value::UInt)
+            .map_err(|_| format!("expected a non-negative integer, found {number}"))
+    }
+}
+
+impl Event for JsonlEvent {
+    #[inline]
+    fn source(&self) -> Source {
+        self.source
+    }
+
+    #[inline]
+    fn event_type(&self) -> EventTypeId {
+        self.event_type
+    }
+
+    fn time_ns(&self) -> u64 {
+        self.time_ns
+    }
+
+    #[inline]
+    fn str_value(&self, field: &FieldRef) -> Option<&str> {
+        let position = *self.positions.get(field.slot.0 as usize)?;
+        match *self.values.get(usize::from(position))? {
+            Stored::Str { start, len } => self.text.get(start as usize..(start + len) as usize),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn int_value(&self, field: &FieldRef) -> Option<i64> {
+        let position = *self.positions.get(field.slot.0 as usize)?;
+        match *self.values.get(usize::from(position))? {
+            Stored::Int(i) => Some(i),
+            Stored::UInt(u) => i64::try_from(u).ok(),
+            Stored::Bool(b) => Some(i64::from(b)),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn value(&self, field: &FieldRef) -> Option<Value<'_>> {
+        let position = *self.positions.get(field.slot.0 as usize)?;
+        let stored = self.values.get(usize::from(position))?;
+        // Lend instead of cloning: strings and lists are borrowed from the event.
+        let text = |start: u32, len: u32| {
+            self.text
+                .get(start as usize..(start + len) as usize)
+                .unwrap_or_default()
+        };
+        Some(match *stored {
+            Stored::Str { start, len } => Value::Str(Cow::Borrowed(text(start, len))),
+            Stored::Bytes { start, len } => {
+                Value::Bytes(Cow::Borrowed(text(start, len).as_bytes()))
+            }
+            Stored::Int(i) => Value::Int(i),
+            Stored::UInt(u) => Value::UInt(u),
+            Stored::Bool(b) => Value::Bool(b),
+            Stored::Ip(index) | Stored::List(index) => match self.lists.get(index as usize)? {
+                Value::Str(s) => Value::Str(Cow::Borrowed(s)),
+                Value::Bytes(b) => Value::Bytes(Cow::Borrowed(b)),
+                Value::List(items) => Value::List(Cow::Borrowed(items)),
+                Value::Ip(ip) => Value::Ip(*ip),
+                other => other.clone(),
+            },
+        })
+    }
+}

@@ -1,0 +1,248 @@
+//! A plain interpreter of checked filters: walks the [`Filter`] tree per event and parses
+//! constants each time. Too slow for production; it is the oracle the compiled form is tested
+//! against (property test) and the comparison used for `val(field)` right-hand sides.
+
+use saker_rules::ast::{CmpOp, Modifier};
+use saker_rules::fields::FieldType;
+use saker_rules::filter::{CheckRhs, FieldCheck, FieldOperand, Filter, Value as Const};
+
+use crate::compile::{compare_ord, contains_ignore_ascii_case, value_as_f64, value_as_ip};
+use crate::event::Event;
+use crate::field::FieldTable;
+use crate::glob::{Glob, PathPrefix};
+use crate::transform::apply_transformers;
+use crate::value::{IpNet, Value};
+
+/// Evaluates `filter` on `event` by walking it. Fields missing from `table` have no value.
+pub fn interpret(filter: &Filter, event: &dyn Event, table: &FieldTable) -> bool {
+    match filter {
+        Filter::And(children) => children.iter().all(|c| interpret(c, event, table)),
+        Filter::Or(children) => children.iter().any(|c| interpret(c, event, table)),
+        Filter::Not(inner) => !interpret(inner, event, table),
+        Filter::Const(b) => *b,
+        Filter::Check(check) => interpret_check(check, event, table),
+    }
+}
+
+fn fetch<'e>(
+    operand: &FieldOperand,
+    event: &'e dyn Event,
+    table: &FieldTable,
+) -> Option<Value<'e>> {
+    let field = table.get(operand.field, operand.arg.as_ref())?;
+    let value = event.value(field)?;
+    apply_transformers(&operand.transformers, value)
+}
+
+fn interpret_check(check: &FieldCheck, event: &dyn Event, table: &FieldTable) -> bool {
+    let Some(lhs) = fetch(&check.lhs, event, table) else {
+        return false;
+    };
+    let ty = check.lhs.value_type();
+    let scalar_test = |item: &Value<'_>| -> bool {
+        match &check.rhs {
+            CheckRhs::None => true,
+            CheckRhs::Field(other) => match fetch(other, event, table) {
+                Some(rhs) => compare_dynamic(check.op, item, &rhs),
+                None => false,
+            },
+            CheckRhs::Value(c) => compare_constant(check.op, ty, item, c),
+            CheckRhs::List(constants) => match check.op {
+                CmpOp::In | CmpOp::Intersects | CmpOp::PMatch => constants
+                    .iter()
+                    .any(|c| compare_constant(check.op, ty, item, c)),
+                _ => {
+                    // A modified string operator: `contains anyof (a, b)`.
+                    let positive = if check.op == CmpOp::Ne {
+                        CmpOp::Eq
+                    } else {
+                        check.op
+                    };
+                    let hits = constants
+                        .iter()
+                        .filter(|c| compare_constant(positive, ty, item, c))
+                        .count();
+                    let hit = match check.modifier {
+                        Some(Modifier::AllOf) => hits == constants.len(),
+                        Some(Modifier::OneOf) => hits == 1,
+                        _ => hits > 0,
+                    };
+                    hit != (check.op == CmpOp::Ne)
+                }
+            },
+        }
+    };
+    match &lhs {
+        Value::List(items) => {
+            if items.is_empty() {
+                return false;
+            }
+            let every = match check.op {
+                CmpOp::In | CmpOp::Ne => true,
+                CmpOp::Exists => return true,
+                _ => false,
+            };
+            if every {
+                items.iter().all(scalar_test)
+            } else {
+                items.iter().any(scalar_test)
+            }
+        }
+        scalar => scalar_test(scalar),
+    }
+}
+
+fn const_text(c: &Const) -> String {
+    match c {
+        Const::Str(s) => s.clone(),
+        Const::Bytes(b) => String::from_utf8_lossy(b).into_owned(),
+        other => other.to_string(),
+    }
+}
+
+fn const_number(c: &Const) -> Option<i128> {
+    match c {
+        Const::Int(i) => Some(i128::from(*i)),
+        Const::Uint(u) => Some(i128::from(*u)),
+        Const::Bool(b) => Some(i128::from(*b)),
+        Const::Double(d) if d.fract() == 0.0 => Some(*d as i128),
+        Const::Str(s) => crate::value::parse_number(s),
+        _ => None,
+    }
+}
+
+/// One value against one constant, by the field's type.
+fn compare_constant(op: CmpOp, ty: FieldType, value: &Value<'_>, c: &Const) -> bool {
+    let equality = matches!(op, CmpOp::Eq | CmpOp::Ne | CmpOp::In | CmpOp::Intersects);
+    if equality && matches!(ty, FieldType::Ip | FieldType::IpNet) {
+        let net: Option<IpNet> = match c {
+            Const::Net { addr, prefix } => format!("{addr}/{prefix}").parse().ok(),
+            other => const_text(other).parse().ok(),
+        };
+        let inside = match (net, value_as_ip(value)) {
+            (Some(net), Some(ip)) => net.contains(&ip),
+            _ => return false,
+        };
+        return inside != (op == CmpOp::Ne);
+    }
+    if ty == FieldType::Bool && equality {
+        let constant = match c {
+            Const::Bool(b) => *b,
+            other => match const_text(other).to_ascii_lowercase().as_str() {
+                "true" | "1" => true,
+                "false" | "0" => false,
+                _ => return false,
+            },
+        };
+        let actual = match value {
+            Value::Bool(b) => *b,
+            other => match other.as_number() {
+                Some(n) => n != 0,
+                None => return false,
+            },
+        };
+        return (actual == constant) != (op == CmpOp::Ne);
+    }
+    if ty == FieldType::Double && (equality || op.is_ordering()) {
+        let constant = match c {
+            Const::Double(d) => *d,
+            other => match const_number(other) {
+                Some(n) => n as f64,
+                None => return false,
+            },
+        };
+        return match value_as_f64(value).and_then(|v| v.partial_cmp(&constant)) {
+            Some(ordering) => compare_ord(op, ordering),
+            None => false,
+        };
+    }
+    if (ty.is_numeric() || ty == FieldType::Bool) && (equality || op.is_ordering())
+        || op.is_ordering()
+    {
+        return match (value.as_number(), const_number(c)) {
+            (Some(v), Some(k)) => compare_ord(op, v.cmp(&k)),
+            _ => false,
+        };
+    }
+    let pattern = const_text(c);
+    if let (Value::Bytes(bytes), CmpOp::BContains | CmpOp::BStartsWith) = (value, op) {
+        let needle: Vec<u8> = match c {
+            Const::Bytes(b) => b.clone(),
+            _ => pattern.into_bytes(),
+        };
+        return if op == CmpOp::BContains {
+            memchr::memmem::find(bytes, &needle).is_some()
+        } else {
+            bytes.starts_with(&needle)
+        };
+    }
+    let text = match value {
+        Value::Str(s) => s.to_string(),
+        other => other.to_string(),
+    };
+    match op {
+        CmpOp::BContains | CmpOp::BStartsWith => {
+            let needle: Vec<u8> = match c {
+                Const::Bytes(b) => b.clone(),
+                _ => pattern.into_bytes(),
+            };
+            if op == CmpOp::BContains {
+                memchr::memmem::find(text.as_bytes(), &needle).is_some()
+            } else {
+                text.as_bytes().starts_with(&needle)
+            }
+        }
+        _ => string_op(op, &text, &pattern),
+    }
+}
+
+fn string_op(op: CmpOp, text: &str, pattern: &str) -> bool {
+    match op {
+        CmpOp::Eq | CmpOp::In | CmpOp::Intersects => text == pattern,
+        CmpOp::Ne => text != pattern,
+        CmpOp::Contains | CmpOp::BContains => text.contains(pattern),
+        CmpOp::IContains => contains_ignore_ascii_case(text, &pattern.to_ascii_lowercase()),
+        CmpOp::StartsWith | CmpOp::BStartsWith => text.starts_with(pattern),
+        CmpOp::EndsWith => text.ends_with(pattern),
+        CmpOp::Glob => Glob::new(pattern, false).matches(text),
+        CmpOp::IGlob => Glob::new(pattern, true).matches(text),
+        CmpOp::Regex => regex::Regex::new(&format!("^(?:{pattern})$"))
+            .map(|r| r.is_match(text))
+            .unwrap_or(false),
+        CmpOp::PMatch => PathPrefix::new(pattern).matches(text),
+        CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge | CmpOp::Exists => false,
+    }
+}
+
+/// Compares two event values (`val(field)` on the right): numerically when both are numbers,
+/// as addresses when both are addresses, otherwise as text.
+pub(crate) fn compare_dynamic(op: CmpOp, lhs: &Value<'_>, rhs: &Value<'_>) -> bool {
+    let numeric = |v: &Value<'_>| matches!(v, Value::Int(_) | Value::UInt(_) | Value::Bool(_));
+    if numeric(lhs) || numeric(rhs) {
+        if let (Some(a), Some(b)) = (lhs.as_number(), rhs.as_number()) {
+            return compare_ord(op, a.cmp(&b));
+        }
+        return false;
+    }
+    if let (Value::Ip(a), Value::Ip(b)) = (lhs, rhs) {
+        return compare_ord(op, a.cmp(b));
+    }
+    if op.is_ordering() {
+        return match (value_as_f64(lhs), value_as_f64(rhs)) {
+            (Some(a), Some(b)) => a
+                .partial_cmp(&b)
+                .is_some_and(|ordering| compare_ord(op, ordering)),
+            _ => compare_ord(op, lhs.to_string().cmp(&rhs.to_string())),
+        };
+    }
+    string_op(op, &lhs.to_string(), &rhs.to_string()) || {
+        // `x in val(list_field)`: any element.
+        if let (CmpOp::In | CmpOp::Intersects, Value::List(items)) = (op, rhs) {
+            items
+                .iter()
+                .any(|item| compare_dynamic(CmpOp::Eq, lhs, item))
+        } else {
+            false
+        }
+    }
+}

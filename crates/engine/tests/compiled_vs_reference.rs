@@ -1,0 +1,197 @@
+//! Property test: the compiled, type-indexed engine agrees with the plain filter interpreter
+//! (`saker_engine::reference::interpret`) on random conditions and random events.
+
+use proptest::prelude::*;
+use saker_engine::{Engine, EngineOptions, JsonlEvent, reference};
+use saker_rules::{Location, Priority, Rule, RuleSet, Source, check_condition, parse_output};
+
+/// Conditions covering every operator, missing values, lists, numbers, addresses,
+/// transformers, modifiers and `val()`.
+const ATOMS: &[&str] = &[
+    "evt.type = openat",
+    "evt.type in (execve, execveat)",
+    "evt.type != connect",
+    "proc.name = bash",
+    "proc.name != sh",
+    "proc.name in (bash, sh, zsh, dash, ksh, fish, csh, tcsh)",
+    "proc.name exists",
+    "proc.pname startswith ba",
+    "proc.cmdline contains '-c'",
+    "proc.cmdline icontains CURL",
+    "proc.cmdline endswith .sh",
+    "proc.cmdline glob '*http*'",
+    "proc.cmdline iglob 'CURL *'",
+    "proc.cmdline regex '.*[0-9]+.*'",
+    "proc.cmdline contains anyof (curl, wget)",
+    "proc.cmdline contains allof (curl, http)",
+    "proc.cmdline contains oneof (curl, sh)",
+    "proc.cmdline bcontains 6375726c",
+    "fd.name pmatch (/etc, /usr/bin)",
+    "fd.name startswith /etc/",
+    "fd.sport in (22, 80, 443)",
+    "fd.sport >= 1024",
+    "fd.sport != 22",
+    "proc.tty != 0",
+    "user.loginuid < 0",
+    "user.loginuid = -1",
+    "fd.sip = 10.0.0.1",
+    "fd.net = 10.0.0.0/8",
+    "fd.sip in (10.0.0.1, 192.168.1.1)",
+    "evt.is_open_write = true",
+    "proc.aname = sshd",
+    "proc.aname in (sshd, bash)",
+    "proc.aname intersects (sshd, cron)",
+    "proc.aname[2] = sshd",
+    "tolower(proc.name) = bash",
+    "toupper(proc.pname) startswith BA",
+    "basename(fd.name) = passwd",
+    "len(proc.cmdline) > 10",
+    "proc.name = val(proc.pname)",
+    "proc.name != val(proc.pname)",
+];
+
+fn condition() -> impl Strategy<Value = String> {
+    let atom = prop::sample::select(ATOMS).prop_map(str::to_string);
+    atom.prop_recursive(4, 24, 3, |inner| {
+        prop_oneof![
+            inner.clone().prop_map(|c| format!("not ({c})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}) and ({b})")),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("({a}) or ({b})")),
+        ]
+    })
+}
+
+fn maybe(values: &'static [&'static str]) -> impl Strategy<Value = Option<&'static str>> {
+    prop::option::of(prop::sample::select(values))
+}
+
+/// A random event as JSON over a small domain, so that conditions hit often.
+fn event() -> impl Strategy<Value = String> {
+    (
+        (
+            maybe(&[r#""openat""#, r#""execve""#, r#""connect""#, r#""read""#]),
+            maybe(&[r#""bash""#, r#""sh""#, r#""BASH""#, r#""vim""#, r#""""#]),
+            maybe(&[r#""bash""#, r#""sh""#, r#""sshd""#]),
+            maybe(&[
+                r#""curl -sS http://x/1.sh""#,
+                r#""sh -c id""#,
+                r#""wget 2""#,
+                r#""CURL http""#,
+            ]),
+            maybe(&[
+                r#""/etc/passwd""#,
+                r#""/etcetera""#,
+                r#""/usr/bin/x""#,
+                r#""/tmp/a""#,
+            ]),
+        ),
+        (
+            maybe(&["22", "80", "8080", "0"]),
+            maybe(&["0", "34816"]),
+            maybe(&["-1", "0", "1000"]),
+            maybe(&[r#""10.0.0.1""#, r#""192.168.1.1""#, r#""10.9.9.9""#]),
+            maybe(&["true", "false"]),
+            maybe(&[
+                r#"["sshd","bash"]"#,
+                r#"["cron"]"#,
+                "[]",
+                r#"["bash","sshd","systemd"]"#,
+            ]),
+            maybe(&[r#""sshd""#, r#""systemd""#]),
+        ),
+    )
+        .prop_map(
+            |((ty, name, pname, cmdline, fd), (sport, tty, luid, sip, w, anames, an2))| {
+                let pairs = [
+                    ("evt.type", ty),
+                    ("proc.name", name),
+                    ("proc.pname", pname),
+                    ("proc.cmdline", cmdline),
+                    ("fd.name", fd),
+                    ("fd.sport", sport),
+                    ("proc.tty", tty),
+                    ("user.loginuid", luid),
+                    ("fd.sip", sip),
+                    ("fd.net", sip),
+                    ("evt.is_open_write", w),
+                    ("proc.aname", anames),
+                    ("proc.aname[2]", an2),
+                ];
+                let body: Vec<String> = pairs
+                    .iter()
+                    .filter_map(|(k, v)| v.map(|v| format!("\"{k}\":{v}")))
+                    .collect();
+                format!("{{{}}}", body.join(","))
+            },
+        )
+}
+
+fn engine_for(condition: &str) -> (Engine, saker_rules::Filter) {
+    let filter = check_condition(condition).unwrap_or_else(|e| panic!("{condition}: {e}"));
+    let rule = Rule {
+        name: "r".into(),
+        desc: String::new(),
+        condition: condition.into(),
+        output: "x".into(),
+        output_format: parse_output("x").unwrap(),
+        priority: Priority::Warning,
+        source: Source::Syscall,
+        enabled: true,
+        tags: Vec::new(),
+        exceptions: Vec::new(),
+        warn_evttypes: true,
+        skip_if_unknown_filter: false,
+        filter: filter.clone(),
+        location: Location {
+            file: "p.yaml".into(),
+            line: 1,
+            col: 1,
+        },
+    };
+    let ruleset = RuleSet {
+        rules: vec![rule],
+        ..RuleSet::default()
+    };
+    (
+        Engine::new(&ruleset, EngineOptions::default()).unwrap(),
+        filter,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    #[test]
+    fn compiled_engine_agrees_with_interpreter(condition in condition(), events in prop::collection::vec(event(), 1..8)) {
+        let (engine, filter) = engine_for(&condition);
+        for json in &events {
+            let event = JsonlEvent::parse(json, &engine).unwrap();
+            let compiled = engine.evaluate(&event, |_| {}) == 1;
+            let interpreted = reference::interpret(&filter, &event, engine.fields());
+            prop_assert_eq!(compiled, interpreted, "condition: {}\nevent: {}", condition, json);
+        }
+    }
+}
+
+#[test]
+fn every_atom_is_true_and_false_on_some_event() {
+    // Guards against the property test passing because an atom is constant.
+    let samples = [
+        r#"{"evt.type":"openat","proc.name":"bash","proc.pname":"bash","proc.cmdline":"curl -sS http://x/1.sh","fd.name":"/etc/passwd","fd.sport":22,"proc.tty":34816,"user.loginuid":-1,"fd.sip":"10.0.0.1","fd.net":"10.0.0.1","evt.is_open_write":true,"proc.aname":["sshd","bash"],"proc.aname[2]":"sshd"}"#,
+        r#"{"evt.type":"connect","proc.name":"vim","proc.pname":"sh","proc.cmdline":"sh -c id","fd.name":"/tmp/a","fd.sport":8080,"proc.tty":0,"user.loginuid":1000,"fd.sip":"192.168.1.1","fd.net":"192.168.1.1","evt.is_open_write":false,"proc.aname":["cron"],"proc.aname[2]":"systemd"}"#,
+        r#"{"evt.type":"execve","proc.name":"BASH","proc.pname":"sshd","proc.cmdline":"wget 2"}"#,
+        r#"{"proc.name":"sh","proc.pname":"sh","proc.cmdline":"CURL http"}"#,
+        r#"{}"#,
+    ];
+    for atom in ATOMS {
+        let (engine, _) = engine_for(atom);
+        let results: Vec<bool> = samples
+            .iter()
+            .map(|json| engine.evaluate(&JsonlEvent::parse(json, &engine).unwrap(), |_| {}) == 1)
+            .collect();
+        assert!(
+            results.contains(&true) && results.contains(&false),
+            "{atom}: {results:?}"
+        );
+    }
+}

@@ -1,0 +1,295 @@
+//! Captured kernel events, as the capture backends (eBPF, ptrace, capture files) hand them to
+//! the engine: who did it ([`EventHeader`]) and what happened ([`EventBody`]).
+//!
+//! Paths and names are kept as bytes ([`Bytes`]): Linux paths need not be UTF-8, and a rule
+//! engine that compares them must see what the kernel saw.
+
+use std::fmt;
+use std::net::{SocketAddrV4, SocketAddrV6};
+
+/// Raw bytes from the kernel (a path, a name, a data buffer), printed lossily as UTF-8.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct Bytes(pub Vec<u8>);
+
+impl Bytes {
+    /// The bytes as text, with invalid UTF-8 replaced (for output and string comparisons).
+    pub fn to_string_lossy(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.0)
+    }
+}
+
+impl fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.to_string_lossy())
+    }
+}
+
+impl fmt::Display for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_string_lossy())
+    }
+}
+
+impl From<&str> for Bytes {
+    fn from(s: &str) -> Self {
+        Bytes(s.as_bytes().to_vec())
+    }
+}
+
+/// Who caused an event, as the kernel saw it at that moment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventHeader {
+    /// Wall-clock time, nanoseconds since the Unix epoch.
+    pub ts_ns: u64,
+    /// Thread id (`task->pid`).
+    pub tid: u32,
+    /// Process id (`task->tgid`).
+    pub pid: u32,
+    /// Parent process id (`task->real_parent->tgid`).
+    pub ppid: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub euid: u32,
+    pub egid: u32,
+    /// cgroup v2 id of the task (0 when unknown).
+    pub cgroup_id: u64,
+    /// `task->comm`, at most 15 bytes.
+    pub comm: Bytes,
+}
+
+/// A captured event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyscallEvent {
+    pub header: EventHeader,
+    pub body: EventBody,
+}
+
+/// What happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventBody {
+    /// A syscall returned.
+    Syscall(SyscallExit),
+    /// A new thread or process was created; the header is the parent.
+    Fork {
+        child_tid: u32,
+        child_pid: u32,
+        /// The child's ids in its own pid namespace.
+        child_vtid: u32,
+        child_vpid: u32,
+    },
+    /// An execve/execveat succeeded; the header already shows the new image's comm.
+    Exec(ExecInfo),
+    /// A thread exited.
+    Exit {
+        /// The wait status (`task->exit_code`): `code << 8` or the terminating signal.
+        status: i32,
+        /// True when this was the last thread of the process.
+        process_exited: bool,
+    },
+}
+
+/// A successful execve/execveat.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecInfo {
+    /// The syscall number (execve or execveat).
+    pub nr: i64,
+    /// The path as passed to execve (the kernel's `bprm->filename`).
+    pub filename: Bytes,
+    pub argv: Vec<Bytes>,
+    /// The argument area was longer than the capture limit.
+    pub argv_truncated: bool,
+    /// The tid before exec (differs from the header's tid when a non-leader thread exec'd).
+    pub old_tid: u32,
+    pub vtid: u32,
+    pub vpid: u32,
+    /// The audit login uid (`u32::MAX` when unset).
+    pub loginuid: u32,
+    /// The controlling terminal as `(major, minor)`, if any.
+    pub tty: Option<(u32, u32)>,
+}
+
+/// A syscall that returned, with its raw arguments and the decoded ones.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyscallExit {
+    /// x86_64 syscall number.
+    pub nr: i64,
+    /// The return value; `-4095..=-1` are `-errno`.
+    pub ret: i64,
+    /// The six argument registers.
+    pub args: [u64; 6],
+    /// Time from syscall entry to exit, when the capture measured it.
+    pub duration_ns: Option<u64>,
+    pub detail: SyscallDetail,
+}
+
+impl SyscallExit {
+    /// The errno of a failed call.
+    pub fn errno(&self) -> Option<i32> {
+        (-4095..0).contains(&self.ret).then(|| (-self.ret) as i32)
+    }
+}
+
+/// `AT_FDCWD` as a dirfd argument.
+pub const AT_FDCWD: i32 = -100;
+
+/// The arguments of a syscall, decoded. Relative paths are as the program passed them; resolving
+/// them against the cwd or `dirfd` needs the process state the engine keeps.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SyscallDetail {
+    /// open, openat, openat2, creat. `dirfd` is [`AT_FDCWD`] for open and creat. The new fd is
+    /// the return value.
+    Open { dirfd: i32, path: Bytes, flags: u64, mode: u32 },
+    /// A failed execve/execveat (successes are [`EventBody::Exec`]).
+    ExecFailed { dirfd: i32, path: Bytes },
+    /// clone, clone3, fork, vfork; `flags` is 0 for fork/vfork/clone3 (clone3's are in memory).
+    Clone { flags: u64 },
+    Chdir { path: Bytes },
+    Fchdir { fd: i32 },
+    Close { fd: i32 },
+    /// rename, renameat, renameat2.
+    Rename { old_dirfd: i32, old_path: Bytes, new_dirfd: i32, new_path: Bytes, flags: u32 },
+    /// unlink, unlinkat, rmdir (`flags` has AT_REMOVEDIR for rmdir).
+    Unlink { dirfd: i32, path: Bytes, flags: u32 },
+    /// mkdir, mkdirat.
+    Mkdir { dirfd: i32, path: Bytes, mode: u32 },
+    /// symlink, symlinkat.
+    Symlink { target: Bytes, dirfd: i32, link_path: Bytes },
+    /// link, linkat.
+    Link { old_dirfd: i32, old_path: Bytes, new_dirfd: i32, new_path: Bytes, flags: u32 },
+    /// chmod, fchmodat, fchmodat2 (`path`), fchmod (`fd`).
+    Chmod { dirfd: i32, path: Option<Bytes>, fd: Option<i32>, mode: u32 },
+    /// chown, lchown, fchownat (`path`), fchown (`fd`).
+    Chown { dirfd: i32, path: Option<Bytes>, fd: Option<i32>, uid: u32, gid: u32 },
+    /// truncate (`path`), ftruncate (`fd`).
+    Truncate { path: Option<Bytes>, fd: Option<i32>, length: u64 },
+    /// dup, dup2, dup3, and fcntl F_DUPFD/F_DUPFD_CLOEXEC; the new fd is the return value.
+    Dup { old_fd: i32 },
+    /// Any other fcntl.
+    Fcntl { fd: i32, cmd: i32, arg: u64 },
+    /// pipe, pipe2, socketpair: the two new fds (when the call succeeded).
+    FdPair { fds: Option<[i32; 2]>, flags: u64 },
+    MemfdCreate { name: Bytes, flags: u32 },
+    Socket { domain: i32, kind: i32, protocol: i32 },
+    Connect { fd: i32, addr: Option<SockAddr> },
+    /// accept, accept4: the listening fd and the peer; the new fd is the return value.
+    Accept { fd: i32, peer: Option<SockAddr> },
+    Bind { fd: i32, addr: Option<SockAddr> },
+    Listen { fd: i32, backlog: i32 },
+    SendTo { fd: i32, len: u64, addr: Option<SockAddr> },
+    /// setuid, setgid, setreuid, setregid, setresuid, setresgid: the ids asked for
+    /// (`u32::MAX` = unchanged), in (real, effective, saved) order.
+    SetIds { real: u32, effective: u32, saved: u32 },
+    Capset { header: u64, data: u64 },
+    Ptrace { request: i64, pid: i32 },
+    Mount { source: Bytes, target: Bytes, flags: u64 },
+    Umount { target: Bytes, flags: u32 },
+    Setns { fd: i32, nstype: i32 },
+    Unshare { flags: u64 },
+    /// kill, tkill, tgkill; `pid` is the tid for tkill/tgkill.
+    Kill { pid: i32, sig: i32 },
+    Bpf { cmd: i32 },
+    /// init_module (`fd` None), finit_module.
+    LoadModule { fd: Option<i32> },
+    /// read, pread64: the first bytes read (up to the snap length).
+    Read { fd: i32, data: Bytes, truncated: bool },
+    /// write, pwrite64: the first bytes written.
+    Write { fd: i32, data: Bytes, truncated: bool },
+    /// A syscall without a decoder (all-syscalls mode); see the raw `args`.
+    Other,
+}
+
+/// A socket address read from the traced program's memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SockAddr {
+    Inet(SocketAddrV4),
+    Inet6(SocketAddrV6),
+    /// AF_UNIX: a path, or an abstract name (`abstract_name`, without the leading NUL).
+    Unix { path: Bytes, abstract_name: bool },
+    /// Another family, raw bytes after the family field.
+    Other { family: u16, data: Bytes },
+}
+
+impl SockAddr {
+    /// Decodes a `struct sockaddr` as the kernel would read it, `None` when too short.
+    pub fn parse(raw: &[u8]) -> Option<SockAddr> {
+        let family = u16::from_ne_bytes(raw.get(0..2)?.try_into().ok()?);
+        match i32::from(family) {
+            2 => {
+                // AF_INET: port (network order) then the address.
+                let port = u16::from_be_bytes(raw.get(2..4)?.try_into().ok()?);
+                let ip: [u8; 4] = raw.get(4..8)?.try_into().ok()?;
+                Some(SockAddr::Inet(SocketAddrV4::new(ip.into(), port)))
+            }
+            10 => {
+                let port = u16::from_be_bytes(raw.get(2..4)?.try_into().ok()?);
+                let flowinfo = u32::from_be_bytes(raw.get(4..8)?.try_into().ok()?);
+                let ip: [u8; 16] = raw.get(8..24)?.try_into().ok()?;
+                let scope = raw
+                    .get(24..28)
+                    .and_then(|s| s.try_into().ok())
+                    .map(u32::from_ne_bytes)
+                    .unwrap_or(0);
+                Some(SockAddr::Inet6(SocketAddrV6::new(ip.into(), port, flowinfo, scope)))
+            }
+            1 => {
+                let path = &raw[2..];
+                if let Some(rest) = path.strip_prefix(&[0]) {
+                    Some(SockAddr::Unix { path: Bytes(rest.to_vec()), abstract_name: true })
+                } else {
+                    let end = path.iter().position(|&b| b == 0).unwrap_or(path.len());
+                    Some(SockAddr::Unix { path: Bytes(path[..end].to_vec()), abstract_name: false })
+                }
+            }
+            _ => Some(SockAddr::Other { family, data: Bytes(raw[2..].to_vec()) }),
+        }
+    }
+}
+
+impl fmt::Display for SockAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SockAddr::Inet(a) => write!(f, "{a}"),
+            SockAddr::Inet6(a) => write!(f, "{a}"),
+            SockAddr::Unix { path, abstract_name: true } => write!(f, "@{path}"),
+            SockAddr::Unix { path, abstract_name: false } => write!(f, "{path}"),
+            SockAddr::Other { family, .. } => write!(f, "<family {family}>"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(raw: &[u8], expect: &str) {
+        let got = SockAddr::parse(raw).map(|a| a.to_string()).unwrap_or_else(|| "None".into());
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn sockaddr_parsing() {
+        let mut v4 = vec![2, 0, 0x1f, 0x90, 127, 0, 0, 1];
+        v4.extend([0; 8]);
+        check(&v4, "127.0.0.1:8080");
+        let mut v6 = vec![10, 0, 0, 80, 0, 0, 0, 0];
+        v6.extend([0; 15]);
+        v6.push(1);
+        v6.extend([0; 4]);
+        check(&v6, "[::1]:80");
+        check(b"\x01\x00/run/x.sock\0\0", "/run/x.sock");
+        check(b"\x01\x00\0abstract", "@abstract");
+        check(&[2, 0, 1], "None");
+        check(&[], "None");
+        check(&[16, 0, 1, 2], "<family 16>");
+    }
+
+    #[test]
+    fn errno_only_for_error_range() {
+        let mut e = SyscallExit { nr: 2, ret: -2, args: [0; 6], duration_ns: None, detail: SyscallDetail::Other };
+        assert_eq!(e.errno(), Some(2));
+        e.ret = 3;
+        assert_eq!(e.errno(), None);
+        e.ret = -5000;
+        assert_eq!(e.errno(), None);
+    }
+}

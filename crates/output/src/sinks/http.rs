@@ -1,0 +1,182 @@
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use ureq::Agent;
+use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConfig};
+
+use crate::{EncodedAlert, OutputError, Sink};
+
+/// `http_output` settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpSinkOptions {
+    pub url: String,
+    pub user_agent: String,
+    /// `Content-Type` of the POST: `application/json` for JSON alerts, `text/plain` otherwise.
+    pub content_type: String,
+    /// Skip server certificate verification.
+    pub insecure: bool,
+    /// PEM file of CA certificates to trust instead of the built-in web roots.
+    pub ca_cert: Option<PathBuf>,
+    /// PEM client certificate chain and key for mutual TLS.
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    /// Retries after a transport error, a 5xx or a 429, with doubling backoff.
+    pub max_retries: u32,
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+    /// Per-request deadline (connect, send, answer).
+    pub timeout: Duration,
+}
+
+impl HttpSinkOptions {
+    pub fn new(url: impl Into<String>) -> Self {
+        HttpSinkOptions {
+            url: url.into(),
+            user_agent: concat!("saker/", env!("CARGO_PKG_VERSION")).to_string(),
+            content_type: "application/json".to_string(),
+            insecure: false,
+            ca_cert: None,
+            client_cert: None,
+            client_key: None,
+            max_retries: 5,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// `http_output`: one POST per alert over a kept-alive connection (HTTP or HTTPS with rustls).
+pub struct HttpSink {
+    options: HttpSinkOptions,
+    agent: Agent,
+}
+
+impl HttpSink {
+    /// Reads the certificate files now, so a bad one stops start-up with a clear message.
+    pub fn new(options: HttpSinkOptions) -> Result<Self, OutputError> {
+        let mut tls = TlsConfig::builder().disable_verification(options.insecure);
+        if let Some(path) = &options.ca_cert {
+            let certs = read_certs(path, "ca_cert")?;
+            tls = tls.root_certs(RootCerts::new_with_certs(&certs));
+        }
+        match (&options.client_cert, &options.client_key) {
+            (Some(cert), Some(key)) => {
+                let chain = read_certs(cert, "client_cert")?;
+                let key = read_key(key)?;
+                tls = tls.client_cert(Some(ClientCert::new_with_certs(&chain, key)));
+            }
+            (Some(path), None) | (None, Some(path)) => {
+                return Err(OutputError::Tls {
+                    what: "client certificate pair",
+                    path: path.clone(),
+                    reason: "client_cert and client_key must be given together".to_string(),
+                });
+            }
+            (None, None) => {}
+        }
+        let agent: Agent = Agent::config_builder()
+            .http_status_as_error(false)
+            .user_agent(options.user_agent.as_str())
+            .timeout_global(Some(options.timeout))
+            .max_idle_connections_per_host(2)
+            .tls_config(tls.build())
+            .build()
+            .into();
+        Ok(HttpSink { options, agent })
+    }
+
+    fn post_once(&self, body: &[u8]) -> Result<(), Attempt> {
+        let response = self
+            .agent
+            .post(&self.options.url)
+            .header("Content-Type", &self.options.content_type)
+            .send(body)
+            .map_err(|e| Attempt::Retry(self.http_error(e.to_string())))?;
+        let status = response.status().as_u16();
+        // Read the answer so the connection goes back to the pool for the next alert.
+        let _ = response
+            .into_body()
+            .with_config()
+            .limit(1 << 20)
+            .read_to_vec();
+        match status {
+            200..=299 => Ok(()),
+            429 | 500..=599 => Err(Attempt::Retry(self.status_error(status))),
+            _ => Err(Attempt::Fatal(self.status_error(status))),
+        }
+    }
+
+    fn http_error(&self, reason: String) -> OutputError {
+        OutputError::Http {
+            url: self.options.url.clone(),
+            reason,
+        }
+    }
+
+    fn status_error(&self, status: u16) -> OutputError {
+        OutputError::HttpStatus {
+            url: self.options.url.clone(),
+            status,
+        }
+    }
+}
+
+enum Attempt {
+    Retry(OutputError),
+    Fatal(OutputError),
+}
+
+fn read_certs(path: &Path, what: &'static str) -> Result<Vec<Certificate<'static>>, OutputError> {
+    let tls_error = |reason: String| OutputError::Tls {
+        what,
+        path: path.to_path_buf(),
+        reason,
+    };
+    let pem = std::fs::read(path).map_err(|e| tls_error(e.to_string()))?;
+    let mut certs = Vec::new();
+    for item in ureq::tls::parse_pem(&pem) {
+        if let PemItem::Certificate(cert) = item.map_err(|e| tls_error(e.to_string()))? {
+            certs.push(cert);
+        }
+    }
+    if certs.is_empty() {
+        return Err(tls_error("no PEM certificate in the file".to_string()));
+    }
+    Ok(certs)
+}
+
+fn read_key(path: &Path) -> Result<PrivateKey<'static>, OutputError> {
+    let tls_error = |reason: String| OutputError::Tls {
+        what: "client_key",
+        path: path.to_path_buf(),
+        reason,
+    };
+    let pem = std::fs::read(path).map_err(|e| tls_error(e.to_string()))?;
+    PrivateKey::from_pem(&pem).map_err(|e| tls_error(e.to_string()))
+}
+
+impl Sink for HttpSink {
+    fn name(&self) -> &str {
+        "http"
+    }
+
+    fn write(&mut self, alert: &EncodedAlert) -> Result<(), OutputError> {
+        let encoded = alert.bytes.as_slice();
+        let mut backoff = self.options.initial_backoff;
+        let mut attempt = 0;
+        loop {
+            match self.post_once(encoded) {
+                Ok(()) => return Ok(()),
+                Err(Attempt::Fatal(e)) => return Err(e),
+                Err(Attempt::Retry(e)) if attempt >= self.options.max_retries => return Err(e),
+                Err(Attempt::Retry(e)) => {
+                    tracing::debug!(url = %self.options.url, attempt, error = %e, "http output retrying");
+                    std::thread::sleep(backoff);
+                    backoff = (backoff * 2).min(self.options.max_backoff);
+                    attempt += 1;
+                }
+            }
+        }
+    }
+}

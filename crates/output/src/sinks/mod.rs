@@ -1,0 +1,13 @@
+//! The output channels. Each one is a transport only: alerts arrive already encoded.
+
+mod file;
+mod http;
+mod program;
+mod stdout;
+mod syslog;
+
+pub use file::{FileSink, FileSinkOptions};
+pub use http::{HttpSink, HttpSinkOptions};
+pub use program::{ProgramSink, ProgramSinkOptions};
+pub use stdout::StdoutSink;
+pub use syslog::{SyslogSink, SyslogSinkOptions};

@@ -1,0 +1,124 @@
+//! Finding the program to run the way strace does: before forking, so that a missing command is
+//! reported by the tracer (`Can't stat 'foo': No such file or directory`, exit 1) instead of
+//! by a child that has already been traced.
+
+use std::ffi::{CString, OsStr, OsString};
+use std::io;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use crate::error::TraceError;
+
+/// A command ready to be executed after `fork`: everything is allocated beforehand because the
+/// child may only call async-signal-safe functions.
+pub struct Command {
+    pub(crate) path: CString,
+    pub(crate) argv: Vec<CString>,
+    pub(crate) envp: Vec<CString>,
+}
+
+impl Command {
+    /// Resolves `args[0]` through `PATH` (when it has no `/`) and captures the environment.
+    pub fn new(args: &[OsString]) -> Result<Command, TraceError> {
+        let Some(name) = args.first() else {
+            return Err(TraceError::BadArgument("empty command".into()));
+        };
+        let path = resolve(name, std::env::var_os("PATH").as_deref())?;
+        let argv = args.iter().map(|arg| c_string(arg)).collect::<Result<Vec<_>, _>>()?;
+        let envp = std::env::vars_os()
+            .map(|(key, value)| {
+                let mut pair = key;
+                pair.push("=");
+                pair.push(value);
+                c_string(&pair)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Command {
+            path: c_string(path.as_os_str())?,
+            argv,
+            envp,
+        })
+    }
+
+    /// The resolved program path.
+    pub fn path(&self) -> &Path {
+        Path::new(OsStr::from_bytes(self.path.as_bytes()))
+    }
+}
+
+fn c_string(value: &OsStr) -> Result<CString, TraceError> {
+    CString::new(value.as_bytes().to_vec())
+        .map_err(|_| TraceError::BadArgument(value.to_string_lossy().into_owned()))
+}
+
+/// strace's rule (`startup_child` in strace.c): a name with a slash is used as is; otherwise the
+/// first `PATH` entry holding a regular executable file wins. A name found nowhere gives the
+/// error of stat'ing the bare name, which is what users see as "No such file or directory".
+pub fn resolve(name: &OsStr, path_var: Option<&OsStr>) -> Result<PathBuf, TraceError> {
+    let cant_stat = |source: io::Error| TraceError::CantStat {
+        name: name.to_string_lossy().into_owned(),
+        source,
+    };
+    if name.as_bytes().contains(&b'/') {
+        std::fs::metadata(name).map_err(cant_stat)?;
+        return Ok(PathBuf::from(name));
+    }
+    let search = path_var.map(OsStr::to_os_string).unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
+    for dir in std::env::split_paths(&search) {
+        let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+        let candidate = dir.join(name);
+        if let Ok(meta) = std::fs::metadata(&candidate)
+            && meta.is_file()
+            && meta.permissions().mode() & 0o111 != 0
+        {
+            return Ok(candidate);
+        }
+    }
+    Err(cant_stat(io::Error::from_raw_os_error(libc::ENOENT)))
+}
+
+/// Builds the NULL-terminated pointer arrays `execve` wants. Kept separate so the child after
+/// `fork` does no allocation at all.
+pub(crate) fn pointer_array(strings: &[CString]) -> Vec<*const libc::c_char> {
+    let mut pointers: Vec<*const libc::c_char> = strings.iter().map(|s| s.as_ptr()).collect();
+    pointers.push(std::ptr::null());
+    pointers
+}
+
+#[allow(dead_code)]
+fn into_os(bytes: Vec<u8>) -> OsString {
+    OsString::from_vec(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(name: &str, path: &str, expect: Result<&str, &str>) {
+        let got = resolve(OsStr::new(name), Some(OsStr::new(path)));
+        match (got, expect) {
+            (Ok(found), Ok(want)) => assert_eq!(found, Path::new(want), "{name}"),
+            (Err(err), Err(want)) => assert_eq!(err.to_string(), want, "{name}"),
+            (got, want) => panic!("{name}: got {got:?}, want {want:?}"),
+        }
+    }
+
+    #[test]
+    fn resolves_like_strace() {
+        check("sh", "/nonexistent:/bin", Ok("/bin/sh"));
+        check("/bin/sh", "", Ok("/bin/sh"));
+        check(
+            "no-such-saker-cmd",
+            "/bin:/usr/bin",
+            Err("Can't stat 'no-such-saker-cmd': No such file or directory"),
+        );
+        check(
+            "./no/such",
+            "/bin",
+            Err("Can't stat './no/such': No such file or directory"),
+        );
+        // A directory on PATH with the same name is not a program.
+        check("tmp", "/", Err("Can't stat 'tmp': No such file or directory"));
+    }
+}

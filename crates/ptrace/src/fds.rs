@@ -1,0 +1,299 @@
+//! What a tracee's file descriptors point to, for `-y` (paths) and `-yy` (socket endpoints,
+//! device numbers). Read from `/proc/PID/fd` and the `/proc/PID/net/*` tables at the moment the
+//! call is printed, like strace without its netlink `sock_diag` queries.
+
+use std::fmt::Write as _;
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::os::unix::fs::{FileTypeExt, MetadataExt};
+
+/// The fd view of one traced process.
+#[derive(Debug, Clone, Copy)]
+pub struct ProcessFds {
+    pid: i32,
+}
+
+impl ProcessFds {
+    pub fn new(pid: i32) -> ProcessFds {
+        ProcessFds { pid }
+    }
+
+    /// The target of `/proc/PID/fd/FD`: a path, `socket:[INODE]`, `pipe:[INODE]`,
+    /// `anon_inode:[eventfd]`, ... `None` when the fd is not open.
+    pub fn path(&self, fd: i64) -> Option<String> {
+        if fd < 0 {
+            return None;
+        }
+        let link = std::fs::read_link(format!("/proc/{}/fd/{fd}", self.pid)).ok()?;
+        Some(link.to_string_lossy().into_owned())
+    }
+
+    /// For `-yy`: the socket's protocol and endpoints (`TCP:[127.0.0.1:80->127.0.0.1:4321]`,
+    /// `UNIX-STREAM:[1234,"/run/x.sock"]`), or `None` when the fd is not a socket or the
+    /// socket is in no table we read.
+    pub fn socket(&self, fd: i64) -> Option<String> {
+        let target = self.path(fd)?;
+        let inode: u64 = target.strip_prefix("socket:[")?.strip_suffix(']')?.parse().ok()?;
+        if let Some(found) = self.describe_socket(inode) {
+            return Some(found);
+        }
+        // Not bound or connected yet, so in no table: strace then prints the protocol the
+        // kernel names in the `system.sockprotoname` attribute, with the inode.
+        let protocol = self.socket_protocol(fd)?;
+        Some(format!("{protocol}:[{inode}]"))
+    }
+
+    fn socket_protocol(&self, fd: i64) -> Option<String> {
+        let path = std::ffi::CString::new(format!("/proc/{}/fd/{fd}", self.pid)).ok()?;
+        let mut buf = [0u8; 64];
+        // SAFETY: getxattr writes at most buf.len() bytes.
+        let len = unsafe {
+            libc::getxattr(
+                path.as_ptr(),
+                c"system.sockprotoname".as_ptr(),
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+            )
+        };
+        if len <= 0 {
+            return None;
+        }
+        let name = &buf[..len as usize];
+        let name = name.strip_suffix(&[0]).unwrap_or(name);
+        let name = String::from_utf8_lossy(name).into_owned();
+        Some(name)
+    }
+
+    /// For `-yy` on device files: `char 1:3` / `block 8:0`.
+    pub fn device(&self, fd: i64) -> Option<String> {
+        let meta = std::fs::metadata(format!("/proc/{}/fd/{fd}", self.pid)).ok()?;
+        let kind = if meta.file_type().is_char_device() {
+            "char"
+        } else if meta.file_type().is_block_device() {
+            "block"
+        } else {
+            return None;
+        };
+        let rdev = meta.rdev();
+        Some(format!("{kind} {}:{}", libc::major(rdev), libc::minor(rdev)))
+    }
+
+    fn describe_socket(&self, inode: u64) -> Option<String> {
+        let tables: [(&str, &str, bool); 4] = [
+            ("tcp", "TCP", false),
+            ("tcp6", "TCPv6", true),
+            ("udp", "UDP", false),
+            ("udp6", "UDPv6", true),
+        ];
+        for (file, label, v6) in tables {
+            let text = std::fs::read_to_string(format!("/proc/{}/net/{file}", self.pid)).ok()?;
+            if let Some(found) = find_inet(&text, inode, label, v6) {
+                return Some(found);
+            }
+        }
+        if let Some(found) = unix_diag(inode) {
+            return Some(found);
+        }
+        let text = std::fs::read_to_string(format!("/proc/{}/net/unix", self.pid)).ok()?;
+        find_unix(&text, inode)
+    }
+}
+
+/// Finds `inode` in a `/proc/net/tcp`-style table.
+pub fn find_inet(table: &str, inode: u64, label: &str, v6: bool) -> Option<String> {
+    for line in table.lines().skip(1) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.get(9).and_then(|f| f.parse::<u64>().ok()) != Some(inode) {
+            continue;
+        }
+        let local = parse_endpoint(fields.get(1)?, v6)?;
+        let remote_raw = fields.get(2)?;
+        let mut out = format!("{label}:[{local}");
+        if !is_zero_endpoint(remote_raw) {
+            let remote = parse_endpoint(remote_raw, v6)?;
+            let _ = write!(out, "->{remote}");
+        }
+        out.push(']');
+        return Some(out);
+    }
+    None
+}
+
+fn is_zero_endpoint(raw: &str) -> bool {
+    raw.bytes().all(|b| b == b'0' || b == b':')
+}
+
+/// `0100007F:1F90` -> `127.0.0.1:8080`; IPv6 addresses come as four host-order 32-bit words.
+fn parse_endpoint(raw: &str, v6: bool) -> Option<String> {
+    let (addr, port) = raw.split_once(':')?;
+    let port = u16::from_str_radix(port, 16).ok()?;
+    if v6 {
+        let mut bytes = [0u8; 16];
+        for (i, chunk) in addr.as_bytes().chunks(8).enumerate().take(4) {
+            let word = u32::from_str_radix(std::str::from_utf8(chunk).ok()?, 16).ok()?;
+            bytes[i * 4..i * 4 + 4].copy_from_slice(&word.to_ne_bytes());
+        }
+        Some(format!("[{}]:{port}", Ipv6Addr::from(bytes)))
+    } else {
+        let word = u32::from_str_radix(addr, 16).ok()?;
+        Some(format!("{}:{port}", Ipv4Addr::from(word.to_ne_bytes())))
+    }
+}
+
+/// Asks the kernel's `sock_diag` netlink interface about a UNIX socket: its type, peer inode
+/// and bound name, which `/proc/net/unix` does not show (strace's `unix_send_query`).
+fn unix_diag(inode: u64) -> Option<String> {
+    const SOCK_DIAG_BY_FAMILY: u16 = 20;
+    const UDIAG_SHOW_NAME: u32 = 1;
+    const UDIAG_SHOW_PEER: u32 = 4;
+    const UNIX_DIAG_NAME: u16 = 0;
+    const UNIX_DIAG_PEER: u16 = 2;
+    let inode32 = u32::try_from(inode).ok()?;
+    // SAFETY: plain socket calls on a descriptor we own and close below.
+    let sock = unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, libc::NETLINK_SOCK_DIAG) };
+    if sock < 0 {
+        return None;
+    }
+    let mut request = [0u8; 16 + 24];
+    request[0..4].copy_from_slice(&40u32.to_ne_bytes());
+    request[4..6].copy_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
+    request[6..8].copy_from_slice(&(libc::NLM_F_REQUEST as u16).to_ne_bytes());
+    request[8..12].copy_from_slice(&1u32.to_ne_bytes());
+    // struct unix_diag_req
+    request[16] = libc::AF_UNIX as u8;
+    request[20..24].copy_from_slice(&u32::MAX.to_ne_bytes());
+    request[24..28].copy_from_slice(&inode32.to_ne_bytes());
+    request[28..32].copy_from_slice(&(UDIAG_SHOW_NAME | UDIAG_SHOW_PEER).to_ne_bytes());
+    request[32..40].copy_from_slice(&[0xff; 8]);
+    let mut reply = [0u8; 8192];
+    // SAFETY: buffers are ours and sized as passed.
+    let got = unsafe {
+        let sent = libc::send(sock, request.as_ptr().cast(), request.len(), 0);
+        let got = if sent == request.len() as isize {
+            libc::recv(sock, reply.as_mut_ptr().cast(), reply.len(), 0)
+        } else {
+            -1
+        };
+        libc::close(sock);
+        got
+    };
+    if got < 16 + 16 {
+        return None;
+    }
+    let reply = &reply[..got as usize];
+    let u16_at = |o: usize| u16::from_ne_bytes([reply[o], reply[o + 1]]);
+    let u32_at = |o: usize| u32::from_ne_bytes([reply[o], reply[o + 1], reply[o + 2], reply[o + 3]]);
+    if u16_at(4) != SOCK_DIAG_BY_FAMILY || u32_at(16 + 4) != inode32 {
+        return None;
+    }
+    let kind = match reply[16 + 1] as i32 {
+        libc::SOCK_STREAM => "UNIX-STREAM",
+        libc::SOCK_DGRAM => "UNIX-DGRAM",
+        libc::SOCK_SEQPACKET => "UNIX-SEQPACKET",
+        _ => "UNIX",
+    };
+    let message_end = (u32_at(0) as usize).min(reply.len());
+    let mut peer = None;
+    let mut name = None;
+    let mut at = 16 + 16;
+    while at + 4 <= message_end {
+        let len = u16_at(at) as usize;
+        if len < 4 || at + len > message_end {
+            break;
+        }
+        let payload = &reply[at + 4..at + len];
+        match u16_at(at + 2) {
+            UNIX_DIAG_PEER if payload.len() >= 4 => {
+                peer = Some(u32::from_ne_bytes([payload[0], payload[1], payload[2], payload[3]]));
+            }
+            UNIX_DIAG_NAME if !payload.is_empty() => {
+                // Abstract names start with a NUL, which strace shows as "@".
+                let text = match payload.split_first() {
+                    Some((0, rest)) => format!("@{}", String::from_utf8_lossy(rest)),
+                    _ => String::from_utf8_lossy(payload.split(|b| *b == 0).next().unwrap_or(payload)).into_owned(),
+                };
+                name = Some(text);
+            }
+            _ => {}
+        }
+        at += (len + 3) & !3;
+    }
+    let mut out = format!("{kind}:[{inode}");
+    if let Some(peer) = peer.filter(|p| *p != 0) {
+        let _ = write!(out, "->{peer}");
+    }
+    if let Some(name) = name {
+        let _ = write!(out, ",\"{name}\"");
+    }
+    out.push(']');
+    Some(out)
+}
+
+/// Finds `inode` in `/proc/net/unix` (`Num RefCount Protocol Flags Type St Inode Path`).
+pub fn find_unix(table: &str, inode: u64) -> Option<String> {
+    for line in table.lines().skip(1) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        if fields.get(6).and_then(|f| f.parse::<u64>().ok()) != Some(inode) {
+            continue;
+        }
+        let kind = match fields.get(4).copied() {
+            Some("0001") => "UNIX-STREAM",
+            Some("0002") => "UNIX-DGRAM",
+            Some("0005") => "UNIX-SEQPACKET",
+            _ => "UNIX",
+        };
+        return Some(match fields.get(7) {
+            Some(path) => format!("{kind}:[{inode},\"{path}\"]"),
+            None => format!("{kind}:[{inode}]"),
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inet_tables() {
+        let table = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n\
+   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0\n\
+   1: 0100007F:A2C4 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 4343 1 0000000000000000 20 4 30 10 -1\n";
+        assert_eq!(find_inet(table, 4242, "TCP", false).as_deref(), Some("TCP:[127.0.0.1:8080]"));
+        assert_eq!(
+            find_inet(table, 4343, "TCP", false).as_deref(),
+            Some("TCP:[127.0.0.1:41668->127.0.0.1:8080]")
+        );
+        assert_eq!(find_inet(table, 1, "TCP", false), None);
+        let table6 = "header\n   0: 00000000000000000000000001000000:0050 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 77 1\n";
+        assert_eq!(find_inet(table6, 77, "TCPv6", true).as_deref(), Some("TCPv6:[[::1]:80]"));
+    }
+
+    #[test]
+    fn unix_socketpair_has_peers() {
+        let mut pair = [0i32; 2];
+        // SAFETY: creates two sockets we close below.
+        assert_eq!(unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, pair.as_mut_ptr()) }, 0);
+        let fds = ProcessFds::new(std::process::id() as i32);
+        let inode = |fd: i32| -> String {
+            let link = fds.path(fd.into()).unwrap();
+            link.trim_start_matches("socket:[").trim_end_matches(']').to_string()
+        };
+        let (a, b) = (inode(pair[0]), inode(pair[1]));
+        assert_eq!(fds.socket(pair[0].into()), Some(format!("UNIX-STREAM:[{a}->{b}]")));
+        assert_eq!(fds.socket(pair[1].into()), Some(format!("UNIX-STREAM:[{b}->{a}]")));
+        // SAFETY: closing our own fds.
+        unsafe {
+            libc::close(pair[0]);
+            libc::close(pair[1]);
+        }
+    }
+
+    #[test]
+    fn unix_table() {
+        let table = "Num       RefCount Protocol Flags    Type St Inode Path\n\
+0000000000000000: 00000002 00000000 00010000 0001 01 5555 /run/test.sock\n\
+0000000000000000: 00000003 00000000 00000000 0001 03 5556\n";
+        assert_eq!(find_unix(table, 5555).as_deref(), Some("UNIX-STREAM:[5555,\"/run/test.sock\"]"));
+        assert_eq!(find_unix(table, 5556).as_deref(), Some("UNIX-STREAM:[5556]"));
+    }
+}

@@ -1,0 +1,82 @@
+//! The only I/O of this crate: reading rules files and directories into [`SourceFile`]s.
+
+use std::path::{Path, PathBuf};
+
+/// The text of one rules file and the name diagnostics use for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    #[error("cannot read rules file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot list rules directory {path}: {source}")]
+    ReadDir {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("rules file {path} is not valid UTF-8")]
+    NotUtf8 { path: PathBuf },
+}
+
+/// Reads files and directories in the order given; a directory contributes its `.yml`/`.yaml`
+/// files in alphabetical order (not recursively), like Falco's `rules_files`.
+pub fn read_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<SourceFile>, RulesError> {
+    let mut out = Vec::new();
+    for path in paths {
+        let path = path.as_ref();
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|source| RulesError::ReadDir {
+                path: path.to_path_buf(),
+                source,
+            })?;
+            let mut files: Vec<PathBuf> = Vec::new();
+            for entry in entries {
+                let entry = entry.map_err(|source| RulesError::ReadDir {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                let p = entry.path();
+                let is_yaml = p.extension().is_some_and(|e| e == "yml" || e == "yaml");
+                if is_yaml && p.is_file() {
+                    files.push(p);
+                }
+            }
+            files.sort();
+            for file in files {
+                out.push(read_file(&file)?);
+            }
+        } else {
+            out.push(read_file(path)?);
+        }
+    }
+    Ok(out)
+}
+
+fn read_file(path: &Path) -> Result<SourceFile, RulesError> {
+    let bytes = std::fs::read(path).map_err(|source| RulesError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| RulesError::NotUtf8 {
+        path: path.to_path_buf(),
+    })?;
+    Ok(SourceFile::new(path.display().to_string(), text))
+}

@@ -1,0 +1,378 @@
+//! A YAML tree with positions, built from yaml-rust2's marked events.
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// 1-based line and column (in characters) of a node's first character.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Node {
+    pub kind: NodeKind,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum NodeKind {
+    /// A scalar's text and whether it was plain (unquoted, not a block scalar).
+    Scalar {
+        text: String,
+        plain: bool,
+        style: ScalarStyle,
+    },
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ScalarStyle {
+    Plain,
+    Quoted,
+    Block,
+}
+
+impl Node {
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// A plain `null`, `~` or empty scalar.
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, NodeKind::Scalar { text, plain: true, .. }
+            if text.is_empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match &self.kind {
+            NodeKind::Scalar {
+                text, plain: true, ..
+            } => match text.to_ascii_lowercase().as_str() {
+                "true" | "yes" | "on" => Some(true),
+                "false" | "no" | "off" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match &self.kind {
+            NodeKind::Scalar { .. } if self.is_null() => "null",
+            NodeKind::Scalar { .. } => "a scalar",
+            NodeKind::Seq(_) => "a sequence",
+            NodeKind::Map(_) => "a mapping",
+        }
+    }
+
+    /// Length in characters to underline in diagnostics.
+    pub fn display_len(&self) -> u32 {
+        match &self.kind {
+            NodeKind::Scalar { text, style, .. } => {
+                let first_line = text.lines().next().unwrap_or("").chars().count() as u32;
+                match style {
+                    ScalarStyle::Quoted => first_line + 2,
+                    ScalarStyle::Block => 1,
+                    ScalarStyle::Plain => first_line.max(1),
+                }
+            }
+            _ => 1,
+        }
+    }
+}
+
+/// A YAML syntax error.
+#[derive(Clone, Debug)]
+pub(crate) struct YamlError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// Parses every document of `text`; each document's root node is returned.
+pub(crate) fn parse_documents(text: &str) -> Result<Vec<Node>, YamlError> {
+    let mut patched: Option<String> = None;
+    // yaml-rust2 (and saphyr) reject a flow sequence of quoted scalars whose closing bracket
+    // sits at the key's indentation (`items: [\n    "a",\n  ]`), which libyaml and yaml-cpp
+    // accept and Falco's rules use. Indenting such a bracket line is harmless in flow context,
+    // so on that exact error we indent the line and parse again.
+    for _ in 0..64 {
+        match parse_once(patched.as_deref().unwrap_or(text)) {
+            Err(e) if e.message == "invalid indentation" => {
+                let current = patched.as_deref().unwrap_or(text);
+                let idx = e.pos.line.saturating_sub(1) as usize;
+                let mut lines: Vec<&str> = current.split('\n').collect();
+                let Some(line) = lines.get(idx) else {
+                    return Err(e);
+                };
+                let trimmed = line.trim_start();
+                if !(trimmed.starts_with(']') || trimmed.starts_with('}')) {
+                    return Err(e);
+                }
+                let padded = format!("{}{line}", " ".repeat(64));
+                lines[idx] = &padded;
+                patched = Some(lines.join("\n"));
+            }
+            other => return other,
+        }
+    }
+    parse_once(patched.as_deref().unwrap_or(text))
+}
+
+fn parse_once(text: &str) -> Result<Vec<Node>, YamlError> {
+    let mut builder = Builder::default();
+    let mut parser = Parser::new_from_str(text);
+    if let Err(e) = parser.load(&mut builder, true) {
+        let m = e.marker();
+        return Err(YamlError {
+            pos: marker_pos(m),
+            message: e.info().to_string(),
+        });
+    }
+    if let Some(message) = builder.error {
+        return Err(YamlError {
+            pos: builder.error_pos,
+            message,
+        });
+    }
+    Ok(builder.docs)
+}
+
+fn marker_pos(m: &Marker) -> Pos {
+    // yaml-rust2 markers: 1-based lines, 0-based columns.
+    Pos {
+        line: m.line() as u32,
+        col: m.col() as u32 + 1,
+    }
+}
+
+enum Frame {
+    Seq(Node, usize),
+    Map(Node, Option<Node>, usize),
+}
+
+#[derive(Default)]
+struct Builder {
+    docs: Vec<Node>,
+    stack: Vec<Frame>,
+    anchors: std::collections::HashMap<usize, Node>,
+    error: Option<String>,
+    error_pos: Pos,
+}
+
+impl Builder {
+    fn push_node(&mut self, node: Node, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.docs.push(node),
+            Some(Frame::Seq(seq, _)) => {
+                if let NodeKind::Seq(items) = &mut seq.kind {
+                    items.push(node);
+                }
+            }
+            Some(Frame::Map(map, key, _)) => match key.take() {
+                None => *key = Some(node),
+                Some(k) => {
+                    if let NodeKind::Map(entries) = &mut map.kind {
+                        entries.push((k, node));
+                    }
+                }
+            },
+        }
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let pos = marker_pos(&mark);
+        match ev {
+            Event::Scalar(text, style, anchor, _tag) => {
+                let style_kind = match style {
+                    TScalarStyle::Plain => ScalarStyle::Plain,
+                    TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted => ScalarStyle::Quoted,
+                    _ => ScalarStyle::Block,
+                };
+                let node = Node {
+                    kind: NodeKind::Scalar {
+                        text,
+                        plain: style_kind == ScalarStyle::Plain,
+                        style: style_kind,
+                    },
+                    pos,
+                };
+                self.push_node(node, anchor);
+            }
+            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq(
+                Node {
+                    kind: NodeKind::Seq(Vec::new()),
+                    pos,
+                },
+                anchor,
+            )),
+            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map(
+                Node {
+                    kind: NodeKind::Map(Vec::new()),
+                    pos,
+                },
+                None,
+                anchor,
+            )),
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(frame) = self.stack.pop() {
+                    let (node, anchor) = match frame {
+                        Frame::Seq(node, anchor) => (node, anchor),
+                        Frame::Map(node, _, anchor) => (node, anchor),
+                    };
+                    self.push_node(node, anchor);
+                }
+            }
+            Event::Alias(id) => match self.anchors.get(&id).cloned() {
+                Some(mut node) => {
+                    node.pos = pos;
+                    self.push_node(node, 0);
+                }
+                None => {
+                    if self.error.is_none() {
+                        self.error = Some("unknown alias".into());
+                        self.error_pos = pos;
+                    }
+                }
+            },
+            Event::Nothing
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart
+            | Event::DocumentEnd => {}
+        }
+    }
+}
+
+/// Maps byte offsets inside a scalar's value back to file positions.
+///
+/// YAML folding and quoting only change whitespace and quote characters, so walking the source
+/// from the scalar's start and matching the value's non-blank characters in order finds where
+/// each one came from.
+pub(crate) fn locate_in_scalar(file_text: &str, start: Pos, value: &str, offset: usize) -> Pos {
+    let lines: Vec<&str> = file_text.split('\n').collect();
+    let Some(first_line) = lines.get(start.line.saturating_sub(1) as usize) else {
+        return start;
+    };
+    // Byte index of the scalar start in its line.
+    let start_byte = first_line
+        .char_indices()
+        .nth(start.col.saturating_sub(1) as usize)
+        .map_or(first_line.len(), |(i, _)| i);
+    let mut line_idx = start.line.saturating_sub(1) as usize;
+    let mut src_chars: Vec<(u32, u32, char)> = Vec::new(); // (line, col, char) lazily extended
+    let mut col_in_line = start.col;
+    let mut rest = &first_line[start_byte..];
+    let mut result = start;
+    let target = value
+        .char_indices()
+        .take_while(|(i, _)| *i <= offset)
+        .filter(|(_, c)| !c.is_whitespace())
+        .count();
+    if target == 0 {
+        return start;
+    }
+    let mut matched = 0;
+    let mut wanted = value
+        .char_indices()
+        .filter(|(_, c)| !c.is_whitespace())
+        .map(|(_, c)| c);
+    let mut want = wanted.next();
+    // Scan at most a few thousand lines ahead to bound the work on odd inputs.
+    let mut budget = 200_000usize;
+    while let Some(w) = want {
+        let mut advanced = false;
+        for c in rest.chars() {
+            budget = budget.saturating_sub(1);
+            if budget == 0 {
+                return result;
+            }
+            src_chars.push((line_idx as u32 + 1, col_in_line, c));
+            col_in_line += 1;
+            let consumed = rest.char_indices().nth(1).map_or(rest.len(), |(i, _)| i);
+            rest = &rest[consumed..];
+            if c == w {
+                matched += 1;
+                result = Pos {
+                    line: line_idx as u32 + 1,
+                    col: col_in_line - 1,
+                };
+                if matched == target {
+                    return result;
+                }
+                want = wanted.next();
+                advanced = true;
+                break;
+            }
+        }
+        if !advanced {
+            line_idx += 1;
+            match lines.get(line_idx) {
+                Some(l) => {
+                    rest = l;
+                    col_in_line = 1;
+                }
+                None => return result,
+            }
+        }
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based() {
+        let docs = parse_documents("- rule: x\n  desc: \"y\"\n").unwrap();
+        let NodeKind::Seq(items) = &docs[0].kind else {
+            panic!()
+        };
+        let NodeKind::Map(entries) = &items[0].kind else {
+            panic!()
+        };
+        assert_eq!(entries[0].0.pos, Pos { line: 1, col: 3 });
+        assert_eq!(entries[1].1.pos, Pos { line: 2, col: 9 });
+    }
+
+    #[test]
+    fn locates_offsets_in_folded_scalars() {
+        let text = "- macro: m\n  condition: >\n    proc.name = a\n    and fd.nme = b\n";
+        let docs = parse_documents(text).unwrap();
+        let NodeKind::Seq(items) = &docs[0].kind else {
+            panic!()
+        };
+        let NodeKind::Map(entries) = &items[0].kind else {
+            panic!()
+        };
+        let value = entries[1].1.as_str().unwrap();
+        let offset = value.find("fd.nme").unwrap();
+        let pos = locate_in_scalar(text, entries[1].1.pos, value, offset);
+        assert_eq!(pos, Pos { line: 4, col: 9 });
+    }
+}
+#[cfg(test)]
+mod flow_tests {
+    #[test]
+    fn flow_closing_bracket_at_key_indent() {
+        for text in [
+            "- list: a\n  items: [\n    \"x\",\n    \"y\"\n  ]\n",
+            "- list: a\n  items: [\n    x,\n    y\n  ]\n",
+            "- list: a\n  items: [\n    \"x\", \"y\"\n  ]\n",
+            "- list: a\n  items: [\n    \"x\",\"y\",\n    \"z\"\n  ]\n",
+        ] {
+            assert!(super::parse_documents(text).is_ok(), "{text:?}");
+        }
+    }
+}

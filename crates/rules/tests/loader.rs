@@ -1,0 +1,293 @@
+//! Loader semantics: overrides, appends, exceptions, lists of lists, several files.
+
+use saker_rules::{Severity, SourceFile, load};
+
+fn load_ok(files: &[(&str, &str)]) -> (saker_rules::RuleSet, Vec<saker_rules::Diagnostic>) {
+    let files: Vec<SourceFile> = files.iter().map(|(n, t)| SourceFile::new(*n, *t)).collect();
+    let (ruleset, diagnostics) = load(&files);
+    let errors: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.render())
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+    (ruleset, diagnostics)
+}
+
+fn expanded(ruleset: &saker_rules::RuleSet, rule: &str) -> String {
+    ruleset.rule(rule).expect("rule exists").filter.to_string()
+}
+
+const BASE: &str = r#"
+- required_engine_version: 0.57.0
+- list: shells
+  items: [bash, sh]
+- list: all_shells
+  items: [shells, zsh, "fish shell"]
+- macro: spawned
+  condition: evt.type in (execve, execveat)
+- macro: shell_spawned
+  condition: spawned and proc.name in (all_shells)
+- rule: Shell
+  desc: a shell
+  condition: shell_spawned
+  output: "shell %proc.name"
+  priority: info
+  tags: [shell]
+"#;
+
+#[test]
+fn lists_of_lists_and_nested_macros_expand() {
+    let (ruleset, diagnostics) = load_ok(&[("base.yaml", BASE)]);
+    assert_eq!(
+        expanded(&ruleset, "Shell"),
+        r#"evt.type in (execve, execveat) and proc.name in (bash, sh, zsh, "fish shell")"#
+    );
+    assert!(diagnostics.iter().all(|d| d.severity == Severity::Warning));
+    let rule = ruleset.rule("Shell").unwrap();
+    assert_eq!(rule.priority.as_str(), "Informational");
+    assert_eq!(ruleset.list("all_shells").unwrap().expanded.len(), 4);
+}
+
+#[test]
+fn overrides_append_and_replace_across_files() {
+    let user = r#"
+- list: shells
+  items: [ash]
+  override:
+    items: append
+- macro: spawned
+  condition: evt.type = execve
+  override:
+    condition: replace
+- rule: Shell
+  condition: and not user.name = root
+  output: "user=%user.name"
+  tags: [mitre_execution]
+  priority: WARNING
+  override:
+    condition: append
+    output: append
+    tags: append
+    priority: replace
+"#;
+    let (ruleset, _) = load_ok(&[("base.yaml", BASE), ("user.yaml", user)]);
+    let rule = ruleset.rule("Shell").unwrap();
+    assert_eq!(
+        rule.filter.to_string(),
+        r#"evt.type = execve and proc.name in (bash, sh, ash, zsh, "fish shell") and not user.name = root"#
+    );
+    assert_eq!(rule.output, "shell %proc.name user=%user.name");
+    assert_eq!(rule.tags, ["shell", "mitre_execution"]);
+    assert_eq!(rule.priority.as_str(), "Warning");
+    // Lists are expanded after every file is loaded: `all_shells` sees the appended `ash`.
+    assert_eq!(
+        ruleset.list("shells").unwrap().expanded,
+        ["bash", "sh", "ash"]
+    );
+}
+
+#[test]
+fn legacy_append_warns_and_standalone_enabled_disables() {
+    let user = r#"
+- rule: Shell
+  condition: and proc.tty != 0
+  append: true
+- rule: Shell
+  enabled: false
+"#;
+    let (ruleset, diagnostics) = load_ok(&[("base.yaml", BASE), ("user.yaml", user)]);
+    let rule = ruleset.rule("Shell").unwrap();
+    assert!(!rule.enabled);
+    assert!(rule.filter.to_string().ends_with("and proc.tty != 0"));
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.code == "LOAD_DEPRECATED_ITEM" && d.file == "user.yaml" && d.line == 4)
+    );
+}
+
+#[test]
+fn exceptions_compile_like_falco() {
+    let rules = r#"
+- list: trusted
+  items: [apk, dpkg]
+- rule: Write below etc
+  desc: x
+  condition: evt.type = openat and fd.name startswith /etc
+  output: "%fd.name"
+  priority: ERROR
+  exceptions:
+    - name: known_writers
+      fields: [proc.name, fd.directory]
+      comps: [=, in]
+      values:
+        - [vim, [/etc/vim, /etc/vimrc.d]]
+        - [trusted, /etc/apk]
+    - name: by_name
+      fields: proc.pname
+      values: [sshd, trusted]
+    - name: prefixes
+      fields: [fd.name]
+      comps: [pmatch]
+      values: [[[/etc/ssl, /etc/pki]]]
+    - name: empty
+      fields: [proc.name]
+      values: []
+"#;
+    let (ruleset, _) = load_ok(&[("r.yaml", rules)]);
+    assert_eq!(
+        expanded(&ruleset, "Write below etc"),
+        "(evt.type = openat and fd.name startswith /etc) \
+         and not ((proc.name = vim and fd.directory in (/etc/vim, /etc/vimrc.d)) or (proc.name = trusted and fd.directory in (/etc/apk))) \
+         and not proc.pname in (sshd, apk, dpkg) \
+         and not fd.name pmatch (/etc/ssl, /etc/pki)"
+    );
+    // Appending values to an existing exception by name.
+    let more = r#"
+- rule: Write below etc
+  exceptions:
+    - name: by_name
+      values: [cron]
+  override:
+    exceptions: append
+"#;
+    let (ruleset, _) = load_ok(&[("r.yaml", rules), ("more.yaml", more)]);
+    assert!(
+        expanded(&ruleset, "Write below etc").contains("not proc.pname in (sshd, apk, dpkg, cron)")
+    );
+}
+
+#[test]
+fn later_files_redefine_rules_and_macros() {
+    let user = r#"
+- macro: spawned
+  condition: evt.type = clone
+- rule: Shell
+  desc: replaced
+  condition: spawned
+  output: "%proc.name"
+  priority: DEBUG
+  enabled: false
+"#;
+    let (ruleset, _) = load_ok(&[("base.yaml", BASE), ("user.yaml", user)]);
+    assert_eq!(ruleset.rules.len(), 1);
+    let rule = ruleset.rule("Shell").unwrap();
+    assert_eq!((rule.desc.as_str(), rule.enabled), ("replaced", false));
+    assert_eq!(rule.filter.to_string(), "evt.type = clone");
+    assert_eq!(rule.location.file, "user.yaml");
+}
+
+#[test]
+fn warnings_like_falco() {
+    let rules = r#"
+- list: unused_list
+  items: [a]
+- macro: unused_macro
+  condition: proc.name = a
+- rule: No evttype
+  desc: x
+  condition: proc.name = a
+  output: "%proc.name"
+  priority: INFO
+- rule: No evttype but quiet
+  desc: x
+  condition: proc.name = b
+  output: "%proc.name"
+  priority: INFO
+  warn_evttypes: false
+- rule: Plugin source
+  desc: x
+  condition: ct.name = x
+  output: x
+  priority: INFO
+  source: aws_cloudtrail
+"#;
+    let (ruleset, diagnostics) = load_ok(&[("w.yaml", rules)]);
+    let codes: Vec<(&str, u32)> = diagnostics.iter().map(|d| (d.code, d.line)).collect();
+    assert_eq!(
+        codes,
+        [
+            ("LOAD_UNUSED_LIST", 2),
+            ("LOAD_UNUSED_MACRO", 4),
+            ("LOAD_NO_EVTTYPE", 8),
+            ("LOAD_UNKNOWN_SOURCE", 22),
+        ]
+    );
+    assert_eq!(ruleset.rules.len(), 2);
+}
+
+#[test]
+fn k8s_audit_source_and_fields() {
+    let rules = r#"
+- required_engine_version: 15
+- required_plugin_versions:
+    - name: k8saudit
+      version: 0.7.0
+      alternatives:
+        - name: k8saudit-eks
+          version: 0.4.0
+- rule: Exec into pod
+  desc: x
+  condition: ka.target.subresource = exec and ka.uri.param[command] contains sh and jevt.value[/stage] = ResponseComplete
+  output: "%ka.user.name %ka.uri.param[command]"
+  priority: NOTICE
+  source: k8s_audit
+- rule: Wrong source
+  desc: syscall fields in a k8s_audit rule
+  condition: proc.name = x
+  output: x
+  priority: NOTICE
+  source: k8s_audit
+"#;
+    let files = [SourceFile::new("k.yaml", rules)];
+    let (ruleset, diagnostics) = load(&files);
+    let errors: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        errors,
+        ["rule 'Wrong source': field 'proc.name' is not available for source 'k8s_audit'"]
+    );
+    assert_eq!(ruleset.rules.len(), 1);
+    assert_eq!(ruleset.rules[0].source.as_str(), "k8s_audit");
+    assert_eq!(
+        ruleset.required_engine_version.unwrap().to_string(),
+        "0.15.0"
+    );
+}
+
+#[test]
+fn unsupported_plugin_is_an_error() {
+    let rules = "- required_plugin_versions:\n    - name: cloudtrail\n      version: 0.1.0\n";
+    let (_, diagnostics) = load(&[SourceFile::new("p.yaml", rules)]);
+    assert_eq!(diagnostics.len(), 1);
+    assert!(
+        diagnostics[0]
+            .message
+            .starts_with("required plugin 'cloudtrail' version 0.1.0 is not provided")
+    );
+}
+
+#[test]
+fn directories_load_yaml_files_alphabetically() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("b.yaml"),
+        "- rule: Shell\n  enabled: false\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("a.yml"), BASE).unwrap();
+    std::fs::write(dir.path().join("c.txt"), "not yaml: [").unwrap();
+    let files = saker_rules::files::read_paths(&[dir.path()]).unwrap();
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| f.name.rsplit('/').next().unwrap().to_string())
+        .collect();
+    assert_eq!(names, ["a.yml", "b.yaml"]);
+    let (ruleset, _) = load(&files);
+    assert!(!ruleset.rule("Shell").unwrap().enabled);
+    assert!(saker_rules::files::read_paths(&[dir.path().join("missing.yaml")]).is_err());
+}

@@ -1,0 +1,441 @@
+//! The metrics registry the daemon updates and `GET /metrics` renders (Prometheus text
+//! format 0.0.4). Hot counters are atomics; labelled families sit behind a mutex and are
+//! meant to be updated in batches (per poll of the ring buffers, per alert).
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use saker_event::{Alert, Priority};
+use saker_output::OutputStats;
+
+#[derive(Debug, Default)]
+struct CpuCounters {
+    captured: AtomicU64,
+    dropped: AtomicU64,
+}
+
+/// Everything `GET /metrics` reports.
+#[derive(Debug)]
+pub struct Metrics {
+    version: String,
+    cpus: Vec<CpuCounters>,
+    events_by_type: Mutex<BTreeMap<String, u64>>,
+    alerts: Mutex<BTreeMap<(String, Priority, String), u64>>,
+    rules_loaded: AtomicU64,
+    evaluation_ns: AtomicU64,
+    evaluations: AtomicU64,
+    thread_table_size: AtomicU64,
+    k8s_audit_events: AtomicU64,
+    k8s_audit_rejected: AtomicU64,
+    reload_timestamp_ns: AtomicU64,
+    outputs: Mutex<Option<Arc<OutputStats>>>,
+}
+
+impl Metrics {
+    /// A registry with one pair of capture counters per CPU.
+    pub fn new(version: impl Into<String>, cpus: usize) -> Self {
+        Metrics {
+            version: version.into(),
+            cpus: (0..cpus).map(|_| CpuCounters::default()).collect(),
+            events_by_type: Mutex::new(BTreeMap::new()),
+            alerts: Mutex::new(BTreeMap::new()),
+            rules_loaded: AtomicU64::new(0),
+            evaluation_ns: AtomicU64::new(0),
+            evaluations: AtomicU64::new(0),
+            thread_table_size: AtomicU64::new(0),
+            k8s_audit_events: AtomicU64::new(0),
+            k8s_audit_rejected: AtomicU64::new(0),
+            reload_timestamp_ns: AtomicU64::new(0),
+            outputs: Mutex::new(None),
+        }
+    }
+
+    /// Sets one CPU's running totals (ring-buffer counters are read as totals).
+    pub fn set_cpu_totals(&self, cpu: usize, captured: u64, dropped: u64) {
+        if let Some(c) = self.cpus.get(cpu) {
+            c.captured.store(captured, Ordering::Relaxed);
+            c.dropped.store(dropped, Ordering::Relaxed);
+        }
+    }
+
+    /// Adds to one CPU's counters (backends that count event by event).
+    pub fn add_cpu_events(&self, cpu: usize, captured: u64, dropped: u64) {
+        if let Some(c) = self.cpus.get(cpu) {
+            c.captured.fetch_add(captured, Ordering::Relaxed);
+            c.dropped.fetch_add(dropped, Ordering::Relaxed);
+        }
+    }
+
+    /// Adds a batch of per-type counts, e.g. gathered over one poll.
+    pub fn add_events_by_type<'a>(&self, counts: impl IntoIterator<Item = (&'a str, u64)>) {
+        let mut map = lock(&self.events_by_type);
+        for (event_type, n) in counts {
+            match map.get_mut(event_type) {
+                Some(total) => *total += n,
+                None => {
+                    map.insert(event_type.to_string(), n);
+                }
+            }
+        }
+    }
+
+    pub fn record_alert(&self, alert: &Alert) {
+        let key = (alert.rule.clone(), alert.priority, alert.source.clone());
+        *lock(&self.alerts).entry(key).or_insert(0) += 1;
+    }
+
+    pub fn set_rules_loaded(&self, n: u64) {
+        self.rules_loaded.store(n, Ordering::Relaxed);
+    }
+
+    /// Time spent evaluating rules on `events` events.
+    pub fn add_evaluation(&self, spent: Duration, events: u64) {
+        self.evaluation_ns
+            .fetch_add(spent.as_nanos() as u64, Ordering::Relaxed);
+        self.evaluations.fetch_add(events, Ordering::Relaxed);
+    }
+
+    pub fn set_thread_table_size(&self, n: u64) {
+        self.thread_table_size.store(n, Ordering::Relaxed);
+    }
+
+    pub fn set_reload_timestamp_ns(&self, ns: u64) {
+        self.reload_timestamp_ns.store(ns, Ordering::Relaxed);
+    }
+
+    /// The output stage whose queue and channels are reported.
+    pub fn set_output_stats(&self, stats: Arc<OutputStats>) {
+        *lock(&self.outputs) = Some(stats);
+    }
+
+    pub(crate) fn count_k8s_audit(&self, accepted: u64, rejected: u64) {
+        self.k8s_audit_events.fetch_add(accepted, Ordering::Relaxed);
+        self.k8s_audit_rejected
+            .fetch_add(rejected, Ordering::Relaxed);
+    }
+
+    /// The Prometheus text exposition of every metric.
+    pub fn render(&self) -> String {
+        let mut out = String::with_capacity(4096);
+        let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        family(&mut out, "saker_version_info", "gauge", "Saker version.");
+        sample(
+            &mut out,
+            "saker_version_info",
+            &[("version", &self.version)],
+            1,
+        );
+
+        family(
+            &mut out,
+            "saker_events_captured_total",
+            "counter",
+            "Kernel events captured, per CPU.",
+        );
+        for (cpu, c) in self.cpus.iter().enumerate() {
+            sample(
+                &mut out,
+                "saker_events_captured_total",
+                &[("cpu", &cpu.to_string())],
+                load(&c.captured),
+            );
+        }
+        family(
+            &mut out,
+            "saker_events_dropped_total",
+            "counter",
+            "Kernel events dropped (ring buffer full), per CPU.",
+        );
+        for (cpu, c) in self.cpus.iter().enumerate() {
+            sample(
+                &mut out,
+                "saker_events_dropped_total",
+                &[("cpu", &cpu.to_string())],
+                load(&c.dropped),
+            );
+        }
+        family(
+            &mut out,
+            "saker_events_by_type_total",
+            "counter",
+            "Events processed, by event type.",
+        );
+        for (event_type, n) in lock(&self.events_by_type).iter() {
+            sample(
+                &mut out,
+                "saker_events_by_type_total",
+                &[("type", event_type)],
+                *n,
+            );
+        }
+        family(
+            &mut out,
+            "saker_alerts_total",
+            "counter",
+            "Alerts raised, by rule, priority and source.",
+        );
+        for ((rule, priority, source), n) in lock(&self.alerts).iter() {
+            let priority = priority.falco_name().to_ascii_lowercase();
+            sample(
+                &mut out,
+                "saker_alerts_total",
+                &[("rule", rule), ("priority", &priority), ("source", source)],
+                *n,
+            );
+        }
+        family(
+            &mut out,
+            "saker_rules_loaded",
+            "gauge",
+            "Rules loaded and enabled.",
+        );
+        sample(
+            &mut out,
+            "saker_rules_loaded",
+            &[],
+            load(&self.rules_loaded),
+        );
+        family(
+            &mut out,
+            "saker_rule_evaluation_seconds_total",
+            "counter",
+            "Time spent evaluating rules.",
+        );
+        sample_f64(
+            &mut out,
+            "saker_rule_evaluation_seconds_total",
+            &[],
+            load(&self.evaluation_ns) as f64 / 1e9,
+        );
+        family(
+            &mut out,
+            "saker_rule_evaluations_total",
+            "counter",
+            "Events evaluated against the rules.",
+        );
+        sample(
+            &mut out,
+            "saker_rule_evaluations_total",
+            &[],
+            load(&self.evaluations),
+        );
+        family(
+            &mut out,
+            "saker_thread_table_size",
+            "gauge",
+            "Threads in the state table.",
+        );
+        sample(
+            &mut out,
+            "saker_thread_table_size",
+            &[],
+            load(&self.thread_table_size),
+        );
+        family(
+            &mut out,
+            "saker_k8s_audit_events_total",
+            "counter",
+            "Kubernetes audit events accepted by POST.",
+        );
+        sample(
+            &mut out,
+            "saker_k8s_audit_events_total",
+            &[],
+            load(&self.k8s_audit_events),
+        );
+        family(
+            &mut out,
+            "saker_k8s_audit_rejected_total",
+            "counter",
+            "Kubernetes audit POSTs rejected (bad JSON, too large, handler refused).",
+        );
+        sample(
+            &mut out,
+            "saker_k8s_audit_rejected_total",
+            &[],
+            load(&self.k8s_audit_rejected),
+        );
+        family(
+            &mut out,
+            "saker_reload_timestamp_nanoseconds",
+            "gauge",
+            "Time of the last configuration/rules reload.",
+        );
+        sample(
+            &mut out,
+            "saker_reload_timestamp_nanoseconds",
+            &[],
+            load(&self.reload_timestamp_ns),
+        );
+
+        if let Some(stats) = lock(&self.outputs).as_ref() {
+            let snap = stats.snapshot();
+            family(
+                &mut out,
+                "saker_outputs_queue_depth",
+                "gauge",
+                "Alerts waiting in the outputs queue.",
+            );
+            sample(
+                &mut out,
+                "saker_outputs_queue_depth",
+                &[],
+                snap.queue_depth as u64,
+            );
+            family(
+                &mut out,
+                "saker_outputs_queue_capacity",
+                "gauge",
+                "Capacity of the outputs queue (0: unbounded).",
+            );
+            sample(
+                &mut out,
+                "saker_outputs_queue_capacity",
+                &[],
+                snap.capacity as u64,
+            );
+            family(
+                &mut out,
+                "saker_outputs_queue_drops_total",
+                "counter",
+                "Alerts dropped because the outputs queue was full.",
+            );
+            sample(
+                &mut out,
+                "saker_outputs_queue_drops_total",
+                &[],
+                snap.queue_drops,
+            );
+            for (name, help, pick) in [
+                (
+                    "saker_output_channel_delivered_total",
+                    "Alerts a channel delivered.",
+                    0,
+                ),
+                (
+                    "saker_output_channel_failures_total",
+                    "Alerts a channel failed to deliver.",
+                    1,
+                ),
+                (
+                    "saker_output_channel_drops_total",
+                    "Alerts dropped because a channel's own queue was full.",
+                    2,
+                ),
+                (
+                    "saker_output_channel_queue_depth",
+                    "Alerts waiting for a channel.",
+                    3,
+                ),
+            ] {
+                family(
+                    &mut out,
+                    name,
+                    if pick == 3 { "gauge" } else { "counter" },
+                    help,
+                );
+                for c in &snap.channels {
+                    let value = match pick {
+                        0 => c.delivered,
+                        1 => c.failures,
+                        2 => c.drops,
+                        _ => c.queue_depth as u64,
+                    };
+                    sample(&mut out, name, &[("channel", &c.name)], value);
+                }
+            }
+        }
+
+        let (cpu_seconds, rss) = process_usage();
+        family(
+            &mut out,
+            "saker_process_cpu_seconds_total",
+            "counter",
+            "User and system CPU time of the Saker process.",
+        );
+        sample_f64(
+            &mut out,
+            "saker_process_cpu_seconds_total",
+            &[],
+            cpu_seconds,
+        );
+        family(
+            &mut out,
+            "saker_process_resident_memory_bytes",
+            "gauge",
+            "Resident set size of the Saker process.",
+        );
+        sample(&mut out, "saker_process_resident_memory_bytes", &[], rss);
+        out
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A panic elsewhere must not take the metrics down with it.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn family(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+}
+
+fn labels(out: &mut String, labels: &[(&str, &str)]) {
+    if labels.is_empty() {
+        return;
+    }
+    out.push('{');
+    for (i, (name, value)) in labels.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(name);
+        out.push_str("=\"");
+        for c in value.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '"' => out.push_str("\\\""),
+                '\n' => out.push_str("\\n"),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+    }
+    out.push('}');
+}
+
+fn sample(out: &mut String, name: &str, label_pairs: &[(&str, &str)], value: u64) {
+    out.push_str(name);
+    labels(out, label_pairs);
+    let _ = writeln!(out, " {value}");
+}
+
+fn sample_f64(out: &mut String, name: &str, label_pairs: &[(&str, &str)], value: f64) {
+    out.push_str(name);
+    labels(out, label_pairs);
+    let _ = writeln!(out, " {value}");
+}
+
+/// (CPU seconds, resident bytes) of this process.
+fn process_usage() -> (f64, u64) {
+    // SAFETY: getrusage fills the zeroed struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    let cpu = tv(usage.ru_utime) + tv(usage.ru_stime);
+    // SAFETY: sysconf has no preconditions.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) }.max(1) as u64;
+    let rss_pages = std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| {
+            s.split_whitespace()
+                .nth(1)
+                .and_then(|v| v.parse::<u64>().ok())
+        })
+        .unwrap_or(0);
+    (cpu, rss_pages * page)
+}

@@ -1,0 +1,564 @@
+//! The thread table: every process, kept current by fork, exec, exit and the fd syscalls.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use saker_event::syscall_event::AT_FDCWD;
+use saker_event::{EventBody, EventHeader, SockAddr, SyscallDetail, SyscallEvent};
+use saker_proc::SystemInfo;
+use saker_proc::users::NameTable;
+
+use crate::container::{ContainerCache, ContainerInfo};
+use crate::error::StateError;
+use crate::fd::{FdEntry, FdKind};
+use crate::path;
+use crate::process::ProcessEntry;
+use crate::seed;
+
+/// How the state finds what events do not carry.
+#[derive(Clone, Debug)]
+pub struct StateOptions {
+    /// Read /proc for processes first seen in an event, for the container and capabilities of
+    /// a new image at exec, and for `proc.env`. Off when replaying a capture file (the
+    /// processes it names are not this machine's) and in unit tests.
+    pub read_proc: bool,
+    /// Where podman keeps container metadata (name, image); `None` to skip.
+    pub container_storage: Option<std::path::PathBuf>,
+}
+
+impl Default for StateOptions {
+    fn default() -> Self {
+        StateOptions {
+            read_proc: true,
+            container_storage: Some("/var/lib/containers/storage".into()),
+        }
+    }
+}
+
+/// Counters about the table, for the run summary and metrics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct StateStats {
+    /// Processes read from /proc at start.
+    pub seeded: u64,
+    /// Processes first seen in an event and read from /proc then.
+    pub late_from_proc: u64,
+    /// Processes first seen in an event that /proc no longer had: built from the event header.
+    pub late_from_header: u64,
+    /// Processes removed after they exited.
+    pub purged: u64,
+}
+
+/// What one event told about the fd and paths it concerns, for the fields of that event:
+/// the entry is kept here because the event may have just removed it from the table (close).
+#[derive(Clone, Debug, Default)]
+pub struct EventContext {
+    pub fd: Option<Arc<FdEntry>>,
+    pub fd_num: Option<i64>,
+    /// `fs.path.name` (unlink, mkdir, chmod...), `fs.path.source`/`target` (rename, link, symlink).
+    pub fs_name: Option<String>,
+    pub fs_source: Option<String>,
+    pub fs_target: Option<String>,
+}
+
+/// The live state: processes and their fds.
+pub struct State {
+    options: StateOptions,
+    processes: HashMap<u32, ProcessEntry>,
+    containers: ContainerCache,
+    users: NameTable,
+    groups: NameTable,
+    system: Option<SystemInfo>,
+    /// A process whose last thread exited: removed at the next event, after the engine saw
+    /// the exit event with the process's fields.
+    pending_removal: Option<u32>,
+    stats: StateStats,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("processes", &self.processes.len())
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
+}
+
+const O_ACCMODE: u64 = 0o3;
+const O_DIRECTORY: u64 = 0o200000;
+const O_CLOEXEC: u64 = 0o2000000;
+
+impl State {
+    pub fn new(options: StateOptions) -> State {
+        let (users, groups, system) = if options.read_proc {
+            (NameTable::users(), NameTable::groups(), SystemInfo::read().ok())
+        } else {
+            (NameTable::default(), NameTable::default(), None)
+        };
+        State {
+            containers: ContainerCache::new(options.container_storage.clone()),
+            options,
+            processes: HashMap::new(),
+            users,
+            groups,
+            system,
+            pending_removal: None,
+            stats: StateStats::default(),
+        }
+    }
+
+    /// Reads every process from /proc. Processes that exit meanwhile are skipped.
+    pub fn seed_from_proc(&mut self) -> Result<usize, StateError> {
+        let pids = saker_proc::all_pids().map_err(|source| StateError::ListProcesses { source })?;
+        let mut n = 0;
+        for pid in pids {
+            if let Some(entry) = seed::read_process(pid, self.system.as_ref(), &mut self.containers) {
+                self.processes.insert(pid, entry);
+                n += 1;
+            }
+        }
+        self.stats.seeded += n as u64;
+        Ok(n)
+    }
+
+    pub fn options(&self) -> &StateOptions {
+        &self.options
+    }
+
+    pub fn stats(&self) -> StateStats {
+        self.stats
+    }
+
+    /// Number of processes in the table.
+    pub fn len(&self) -> usize {
+        self.processes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.processes.is_empty()
+    }
+
+    pub fn process(&self, pid: u32) -> Option<&ProcessEntry> {
+        self.processes.get(&pid)
+    }
+
+    pub fn processes(&self) -> impl Iterator<Item = &ProcessEntry> {
+        self.processes.values()
+    }
+
+    /// Adds or replaces a process (capture-file snapshots, tests).
+    pub fn insert_process(&mut self, entry: ProcessEntry) {
+        self.processes.insert(entry.pid, entry);
+    }
+
+    /// Adds a container known from a snapshot, so processes can refer to it.
+    pub fn insert_container(&mut self, info: ContainerInfo) -> Arc<ContainerInfo> {
+        self.containers.insert(info)
+    }
+
+    pub fn user_name(&self, uid: u32) -> Option<&str> {
+        self.users.get(uid)
+    }
+
+    pub fn group_name(&self, gid: u32) -> Option<&str> {
+        self.groups.get(gid)
+    }
+
+    /// Removes processes that no longer exist although no exit event said so (its exit
+    /// event was dropped, or a late event re-created it). Needs `read_proc`; call it every
+    /// few seconds. Returns how many were removed.
+    pub fn sweep(&mut self) -> usize {
+        if !self.options.read_proc {
+            return 0;
+        }
+        let before = self.processes.len();
+        self.processes.retain(|&pid, _| {
+            // SAFETY: kill with signal 0 only checks that the pid exists.
+            let r = unsafe { libc::kill(pid as libc::pid_t, 0) };
+            r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+        });
+        let removed = before - self.processes.len();
+        self.stats.purged += removed as u64;
+        removed
+    }
+
+    /// Updates the table with one event and returns what the event's fd and path fields need.
+    pub fn apply(&mut self, event: &SyscallEvent) -> EventContext {
+        if let Some(pid) = self.pending_removal.take() {
+            if self.processes.remove(&pid).is_some() {
+                self.stats.purged += 1;
+            }
+        }
+        let h = &event.header;
+        let mut ctx = EventContext::default();
+        match &event.body {
+            EventBody::Fork { child_pid, child_vpid, .. } => {
+                self.ensure(h);
+                if *child_pid == h.pid {
+                    if let Some(p) = self.processes.get_mut(&h.pid) {
+                        p.threads += 1;
+                    }
+                } else if let Some(parent) = self.processes.get(&h.pid) {
+                    let mut child = parent.clone();
+                    child.pid = *child_pid;
+                    child.ppid = h.pid;
+                    child.vpid = *child_vpid;
+                    child.start_ns = h.ts_ns;
+                    child.threads = 1;
+                    self.processes.insert(*child_pid, child);
+                }
+            }
+            EventBody::Exec(info) => {
+                self.ensure(h);
+                let read_proc = self.options.read_proc;
+                let mut fresh = None;
+                if read_proc && let Ok(proc) = saker_proc::Process::open(h.pid) {
+                    let container = proc.container().ok().map(|c| c.map(|c| self.containers.get(&c)));
+                    let caps = seed::read_capabilities(h.pid);
+                    fresh = Some((container, caps));
+                }
+                if let Some(p) = self.processes.get_mut(&h.pid) {
+                    let argv: Vec<String> =
+                        info.argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+                    let filename = info.filename.to_string_lossy();
+                    p.comm = h.comm.to_string_lossy().into_owned();
+                    p.exe = argv.first().cloned().unwrap_or_else(|| filename.to_string());
+                    p.args = argv.into_iter().skip(1).collect();
+                    p.exe_from_memfd = false;
+                    p.exepath = match filename.strip_prefix("/dev/fd/").and_then(|n| n.parse::<i32>().ok()) {
+                        // fexecve / execveat(fd, "", AT_EMPTY_PATH): the image is what the fd is.
+                        Some(fd) => match p.fds.get(&fd) {
+                            Some(e) => {
+                                p.exe_from_memfd = e.kind == FdKind::Memfd;
+                                e.name.clone()
+                            }
+                            None => filename.to_string(),
+                        },
+                        None => path::resolve(&p.cwd, &filename),
+                    };
+                    p.vpid = info.vpid;
+                    p.loginuid = (info.loginuid != u32::MAX).then_some(info.loginuid);
+                    p.tty = info.tty.map_or(0, |(major, minor)| crate::names::tty_nr(major, minor));
+                    p.threads = 1;
+                    p.fds.retain(|_, e| !e.close_on_exec());
+                    p.caps = None;
+                    if let Some((container, caps)) = fresh {
+                        if let Some(container) = container {
+                            p.container = container;
+                        }
+                        p.caps = caps;
+                    }
+                }
+            }
+            EventBody::Exit { process_exited, .. } => {
+                if *process_exited {
+                    self.pending_removal = Some(h.pid);
+                } else if let Some(p) = self.processes.get_mut(&h.pid) {
+                    p.threads = p.threads.saturating_sub(1).max(1);
+                }
+            }
+            EventBody::Syscall(exit) => {
+                self.ensure(h);
+                if let Some(p) = self.processes.get_mut(&h.pid) {
+                    apply_syscall(p, exit.nr, exit.ret, &exit.detail, &mut ctx);
+                }
+            }
+        }
+        ctx
+    }
+
+    /// Makes sure the event's process is in the table, refreshing what the header tells.
+    fn ensure(&mut self, h: &EventHeader) {
+        if let Some(p) = self.processes.get_mut(&h.pid) {
+            p.ppid = h.ppid;
+            p.uid = h.uid;
+            p.gid = h.gid;
+            p.euid = h.euid;
+            p.egid = h.egid;
+            return;
+        }
+        let from_proc = if self.options.read_proc {
+            seed::read_process(h.pid, self.system.as_ref(), &mut self.containers)
+        } else {
+            None
+        };
+        let entry = match from_proc {
+            Some(mut e) => {
+                self.stats.late_from_proc += 1;
+                e.uid = h.uid;
+                e.gid = h.gid;
+                e.euid = h.euid;
+                e.egid = h.egid;
+                e
+            }
+            None => {
+                self.stats.late_from_header += 1;
+                // Inherit what a child would have from its parent, when the parent is known.
+                let parent = self.processes.get(&h.ppid);
+                ProcessEntry {
+                    pid: h.pid,
+                    ppid: h.ppid,
+                    vpid: h.pid,
+                    comm: h.comm.to_string_lossy().into_owned(),
+                    cwd: parent.map(|p| p.cwd.clone()).unwrap_or_default(),
+                    uid: h.uid,
+                    gid: h.gid,
+                    euid: h.euid,
+                    egid: h.egid,
+                    container: parent.and_then(|p| p.container.clone()),
+                    loginuid: parent.and_then(|p| p.loginuid),
+                    tty: parent.map_or(0, |p| p.tty),
+                    threads: 1,
+                    start_ns: h.ts_ns,
+                    ..ProcessEntry::default()
+                }
+            }
+        };
+        self.processes.insert(h.pid, entry);
+    }
+}
+
+/// The directory a `dirfd`-relative path starts from.
+fn dir_base(p: &ProcessEntry, dirfd: i32) -> &str {
+    if dirfd == AT_FDCWD {
+        &p.cwd
+    } else {
+        p.fds.get(&dirfd).map_or("", |e| e.name.as_str())
+    }
+}
+
+fn resolve_at(p: &ProcessEntry, dirfd: i32, path: &saker_event::Bytes) -> String {
+    path::resolve(dir_base(p, dirfd), &path.to_string_lossy())
+}
+
+fn inet(addr: &SockAddr) -> Option<SocketAddr> {
+    match addr {
+        SockAddr::Inet(a) => Some(SocketAddr::V4(*a)),
+        SockAddr::Inet6(a) => Some(SocketAddr::V6(*a)),
+        _ => None,
+    }
+}
+
+fn socket_kind(domain: i32) -> FdKind {
+    match domain {
+        libc::AF_INET => FdKind::Ipv4,
+        libc::AF_INET6 => FdKind::Ipv6,
+        libc::AF_UNIX => FdKind::Unix,
+        libc::AF_NETLINK => FdKind::Netlink,
+        _ => FdKind::Socket,
+    }
+}
+
+fn apply_syscall(p: &mut ProcessEntry, nr: i64, ret: i64, detail: &SyscallDetail, ctx: &mut EventContext) {
+    use SyscallDetail as D;
+    let ok = ret >= 0;
+    match detail {
+        D::Open { dirfd, path, flags, .. } => {
+            let name = resolve_at(p, *dirfd, path);
+            let kind = if flags & O_DIRECTORY != 0 { FdKind::Directory } else { FdKind::File };
+            let entry = Arc::new(FdEntry::file(name, *flags, kind));
+            if ok {
+                p.fds.insert(ret as i32, entry.clone());
+            }
+            ctx.fd = Some(entry);
+            ctx.fd_num = Some(ret);
+        }
+        D::Close { fd } => {
+            ctx.fd = p.fds.remove(fd);
+            ctx.fd_num = Some(i64::from(*fd));
+        }
+        D::Dup { old_fd } => {
+            let old = p.fds.get(old_fd).cloned();
+            if ok && let Some(old) = &old {
+                // A duplicate never inherits O_CLOEXEC (dup3 may set it again: rare enough).
+                let mut dup = (**old).clone();
+                dup.flags &= !O_CLOEXEC;
+                p.fds.insert(ret as i32, Arc::new(dup));
+            }
+            ctx.fd = old;
+            ctx.fd_num = Some(i64::from(*old_fd));
+        }
+        D::Fcntl { fd, cmd, arg } => {
+            if ok && *cmd == libc::F_SETFD {
+                if let Some(e) = p.fds.get_mut(fd) {
+                    let e = Arc::make_mut(e);
+                    if arg & libc::FD_CLOEXEC as u64 != 0 {
+                        e.flags |= O_CLOEXEC;
+                    } else {
+                        e.flags &= !O_CLOEXEC;
+                    }
+                }
+            }
+            ctx.fd = p.fds.get(fd).cloned();
+            ctx.fd_num = Some(i64::from(*fd));
+        }
+        D::FdPair { fds, flags } => {
+            let kind = if nr == libc::SYS_socketpair { FdKind::Unix } else { FdKind::Pipe };
+            if let (true, Some(fds)) = (ok, fds) {
+                for fd in fds {
+                    p.fds.insert(*fd, Arc::new(FdEntry::file(String::new(), *flags, kind)));
+                }
+            }
+        }
+        D::MemfdCreate { name, flags } => {
+            // MFD_CLOEXEC is bit 0.
+            let cloexec = if flags & 1 != 0 { O_CLOEXEC } else { 0 };
+            let entry = Arc::new(FdEntry::file(format!("/memfd:{name}"), cloexec, FdKind::Memfd));
+            if ok {
+                p.fds.insert(ret as i32, entry.clone());
+            }
+            ctx.fd = Some(entry);
+            ctx.fd_num = Some(ret);
+        }
+        D::Socket { domain, .. } => {
+            let entry = Arc::new(FdEntry::socket(socket_kind(*domain)));
+            if ok {
+                p.fds.insert(ret as i32, entry.clone());
+            }
+            ctx.fd = Some(entry);
+            ctx.fd_num = Some(ret);
+        }
+        D::Connect { fd, addr } => {
+            // EINPROGRESS (non-blocking connect) still names the peer.
+            if (ok || ret == -i64::from(libc::EINPROGRESS))
+                && let Some(e) = p.fds.get_mut(fd)
+            {
+                let e = Arc::make_mut(e);
+                match addr {
+                    Some(SockAddr::Unix { path, .. }) => e.name = path.to_string_lossy().into_owned(),
+                    Some(a) => {
+                        if let Some(remote) = inet(a) {
+                            e.kind = if remote.is_ipv4() { FdKind::Ipv4 } else { FdKind::Ipv6 };
+                            e.set_tuple(None, Some(remote), true);
+                        }
+                    }
+                    None => {}
+                }
+            }
+            ctx.fd = p.fds.get(fd).cloned();
+            ctx.fd_num = Some(i64::from(*fd));
+        }
+        D::Accept { fd, peer } => {
+            let listening = p.fds.get(fd).cloned();
+            let mut entry = FdEntry::socket(listening.as_ref().map_or(FdKind::Socket, |l| l.kind));
+            match peer.as_ref() {
+                Some(SockAddr::Unix { path, .. }) => {
+                    entry.kind = FdKind::Unix;
+                    entry.name = listening.as_ref().map(|l| l.name.clone()).unwrap_or_else(|| path.to_string_lossy().into_owned());
+                }
+                Some(a) => {
+                    if let Some(remote) = inet(a) {
+                        entry.kind = if remote.is_ipv4() { FdKind::Ipv4 } else { FdKind::Ipv6 };
+                        entry.set_tuple(listening.as_ref().and_then(|l| l.local), Some(remote), false);
+                    }
+                }
+                None => {}
+            }
+            let entry = Arc::new(entry);
+            if ok {
+                p.fds.insert(ret as i32, entry.clone());
+            }
+            ctx.fd = Some(entry);
+            ctx.fd_num = Some(ret);
+        }
+        D::Bind { fd, addr } => {
+            if ok && let Some(e) = p.fds.get_mut(fd) {
+                let e = Arc::make_mut(e);
+                match addr {
+                    Some(SockAddr::Unix { path, .. }) => e.name = path.to_string_lossy().into_owned(),
+                    Some(a) => {
+                        if let Some(local) = inet(a) {
+                            e.kind = if local.is_ipv4() { FdKind::Ipv4 } else { FdKind::Ipv6 };
+                            e.set_tuple(Some(local), None, false);
+                        }
+                    }
+                    None => {}
+                }
+            }
+            ctx.fd = p.fds.get(fd).cloned();
+            ctx.fd_num = Some(i64::from(*fd));
+        }
+        D::Listen { fd, .. } | D::Read { fd, .. } | D::Write { fd, .. } | D::Setns { fd, .. } => {
+            ctx.fd = p.fds.get(fd).cloned();
+            ctx.fd_num = Some(i64::from(*fd));
+        }
+        D::SendTo { fd, addr, .. } => {
+            let mut entry = p.fds.get(fd).cloned();
+            if let (Some(e), Some(remote)) = (&mut entry, addr.as_ref().and_then(inet)) {
+                // A datagram to an address: the event's tuple, not a lasting one.
+                Arc::make_mut(e).set_tuple(None, Some(remote), true);
+            }
+            ctx.fd = entry;
+            ctx.fd_num = Some(i64::from(*fd));
+        }
+        D::Chdir { path } => {
+            if ok {
+                p.cwd = path::resolve(&p.cwd, &path.to_string_lossy());
+            }
+        }
+        D::Fchdir { fd } => {
+            if ok && let Some(e) = p.fds.get(fd) {
+                p.cwd = e.name.clone();
+            }
+        }
+        D::Rename { old_dirfd, old_path, new_dirfd, new_path, .. }
+        | D::Link { old_dirfd, old_path, new_dirfd, new_path, .. } => {
+            ctx.fs_source = Some(resolve_at(p, *old_dirfd, old_path));
+            ctx.fs_target = Some(resolve_at(p, *new_dirfd, new_path));
+        }
+        D::Symlink { target, dirfd, link_path } => {
+            // The target is stored as written; a relative one is relative to the link's
+            // directory, which is how the kernel will follow it.
+            let link = resolve_at(p, *dirfd, link_path);
+            let target = target.to_string_lossy();
+            ctx.fs_source = Some(path::resolve(path::directory(&link), &target));
+            ctx.fs_target = Some(link);
+        }
+        D::Unlink { dirfd, path, .. } | D::Mkdir { dirfd, path, .. } => {
+            ctx.fs_name = Some(resolve_at(p, *dirfd, path));
+        }
+        D::Chmod { dirfd, path, fd, .. } | D::Chown { dirfd, path, fd, .. } => {
+            ctx.fs_name = match (path, fd) {
+                (Some(path), _) => Some(resolve_at(p, *dirfd, path)),
+                (None, Some(fd)) => {
+                    ctx.fd = p.fds.get(fd).cloned();
+                    ctx.fd_num = Some(i64::from(*fd));
+                    ctx.fd.as_ref().map(|e| e.name.clone())
+                }
+                (None, None) => None,
+            };
+        }
+        D::Truncate { path, fd, .. } => {
+            ctx.fs_name = match (path, fd) {
+                (Some(path), _) => Some(path::resolve(&p.cwd, &path.to_string_lossy())),
+                (None, Some(fd)) => {
+                    ctx.fd = p.fds.get(fd).cloned();
+                    ctx.fd_num = Some(i64::from(*fd));
+                    ctx.fd.as_ref().map(|e| e.name.clone())
+                }
+                (None, None) => None,
+            };
+        }
+        D::Capset { .. } => p.caps = None,
+        D::ExecFailed { .. }
+        | D::Clone { .. }
+        | D::SetIds { .. }
+        | D::Ptrace { .. }
+        | D::Mount { .. }
+        | D::Umount { .. }
+        | D::Unshare { .. }
+        | D::Kill { .. }
+        | D::Bpf { .. }
+        | D::LoadModule { .. }
+        | D::Other => {}
+    }
+}
+
+/// `evt.is_open_read` / `evt.is_open_write` from open flags.
+pub fn open_mode(flags: u64) -> (bool, bool) {
+    match flags & O_ACCMODE {
+        0 => (true, false),
+        1 => (false, true),
+        _ => (true, true),
+    }
+}

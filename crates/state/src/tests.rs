@@ -1,0 +1,306 @@
+//! End-to-end checks: synthetic events through the state and the default rules.
+
+use std::collections::BTreeMap;
+
+use saker_engine::{Engine, EngineOptions, RuleMatching};
+use saker_event::{
+    Bytes, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent, SyscallExit,
+};
+
+use crate::{ContainerInfo, EventTypes, LiveEvent, ProcessEntry, State, StateOptions};
+
+struct Fixture {
+    state: State,
+    engine: Engine,
+    types: EventTypes,
+    ts: u64,
+}
+
+const CID: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+
+impl Fixture {
+    fn new() -> Fixture {
+        let (ruleset, diags) = saker_engine::load_default_rules();
+        assert!(diags.iter().all(|d| !d.is_error()));
+        let engine = Engine::new(
+            &ruleset,
+            EngineOptions { rule_matching: RuleMatching::All, ..EngineOptions::default() },
+        )
+        .unwrap();
+        let types = EventTypes::new(&engine);
+        let mut state = State::new(StateOptions { read_proc: false, container_storage: None });
+        // init and a login shell on pts/0 on the host; a container's init.
+        state.insert_process(proc_entry(1, 0, "systemd", "/", None));
+        let mut bash = proc_entry(100, 1, "bash", "/root", None);
+        bash.tty = 34816;
+        state.insert_process(bash);
+        let container = state.insert_container(ContainerInfo {
+            id: CID.into(),
+            runtime: "podman",
+            name: Some("web".into()),
+            image: Some("localhost/saker-test/busybox:latest".into()),
+        });
+        state.insert_process(proc_entry(200, 1, "conmon", "/", None));
+        let mut cinit = proc_entry(201, 200, "sleep", "/", Some(container));
+        cinit.vpid = 1;
+        state.insert_process(cinit);
+        Fixture { state, engine, types, ts: 1_700_000_000_000_000_000 }
+    }
+
+    fn header(&mut self, pid: u32, comm: &str) -> EventHeader {
+        self.ts += 1000;
+        let ppid = self.state.process(pid).map_or(1, |p| p.ppid);
+        EventHeader {
+            ts_ns: self.ts,
+            tid: pid,
+            pid,
+            ppid,
+            uid: 0,
+            gid: 0,
+            euid: 0,
+            egid: 0,
+            cgroup_id: 0,
+            comm: Bytes::from(comm),
+        }
+    }
+
+    /// Feeds one event; returns `rule -> output` of the alerts it raised.
+    fn feed(&mut self, event: SyscallEvent) -> BTreeMap<String, String> {
+        let ctx = self.state.apply(&event);
+        let Some(live) = LiveEvent::new(&self.state, &self.types, &event, &ctx, 1) else {
+            return BTreeMap::new();
+        };
+        self.engine.process(&live).into_iter().map(|a| (a.rule, a.output)).collect()
+    }
+
+    fn fork(&mut self, parent: u32, child: u32) {
+        let comm = self.state.process(parent).unwrap().comm.clone();
+        let header = self.header(parent, &comm);
+        self.feed(SyscallEvent {
+            header,
+            body: EventBody::Fork { child_tid: child, child_pid: child, child_vtid: child, child_vpid: child },
+        });
+    }
+
+    fn exec(&mut self, pid: u32, path: &str, argv: &[&str], tty: Option<(u32, u32)>) -> BTreeMap<String, String> {
+        let comm = path.rsplit('/').next().unwrap();
+        let header = self.header(pid, comm);
+        self.feed(SyscallEvent {
+            header,
+            body: EventBody::Exec(ExecInfo {
+                nr: libc::SYS_execve,
+                filename: path.into(),
+                argv: argv.iter().map(|a| Bytes::from(*a)).collect(),
+                argv_truncated: false,
+                old_tid: pid,
+                vtid: pid,
+                vpid: pid,
+                loginuid: u32::MAX,
+                tty,
+            }),
+        })
+    }
+
+    fn syscall(&mut self, pid: u32, nr: i64, ret: i64, detail: SyscallDetail) -> BTreeMap<String, String> {
+        let comm = self.state.process(pid).map(|p| p.comm.clone()).unwrap_or_default();
+        let header = self.header(pid, &comm);
+        self.feed(SyscallEvent {
+            header,
+            body: EventBody::Syscall(SyscallExit { nr, ret, args: [0; 6], duration_ns: None, detail }),
+        })
+    }
+
+    fn open(&mut self, pid: u32, path: &str, flags: u64, ret: i64) -> BTreeMap<String, String> {
+        self.syscall(
+            pid,
+            libc::SYS_openat,
+            ret,
+            SyscallDetail::Open { dirfd: -100, path: path.into(), flags, mode: 0o644 },
+        )
+    }
+
+    fn exit(&mut self, pid: u32) {
+        let comm = self.state.process(pid).map(|p| p.comm.clone()).unwrap_or_default();
+        let header = self.header(pid, &comm);
+        self.feed(SyscallEvent { header, body: EventBody::Exit { status: 0, process_exited: true } });
+    }
+}
+
+fn proc_entry(
+    pid: u32,
+    ppid: u32,
+    comm: &str,
+    cwd: &str,
+    container: Option<std::sync::Arc<ContainerInfo>>,
+) -> ProcessEntry {
+    ProcessEntry {
+        pid,
+        ppid,
+        vpid: pid,
+        comm: comm.into(),
+        exe: comm.into(),
+        exepath: format!("/usr/bin/{comm}"),
+        cwd: cwd.into(),
+        threads: 1,
+        container,
+        ..ProcessEntry::default()
+    }
+}
+
+const O_WRONLY_CREAT: u64 = 0o101;
+
+#[test]
+fn write_below_etc_with_relative_path_and_ancestry() {
+    let mut f = Fixture::new();
+    f.fork(100, 300);
+    f.exec(300, "/usr/bin/touch", &["touch", "x"], Some((136, 0)));
+    // cd /etc first: the relative path resolves against the new cwd.
+    f.syscall(300, libc::SYS_chdir, 0, SyscallDetail::Chdir { path: "/etc".into() });
+    let alerts = f.open(300, "x", O_WRONLY_CREAT, 3);
+    let out = &alerts["Write below etc"];
+    assert!(out.contains("file=/etc/x"), "{out}");
+    assert!(out.contains("command=touch x"), "{out}");
+    assert!(out.contains("parent=bash"), "{out}");
+    assert!(out.contains("gparent=systemd"), "{out}");
+    assert!(out.contains("container_id=host"), "{out}");
+    assert!(out.contains("user=<NA>") || out.contains("user="), "{out}");
+    // The fd stays known: fd.name is right on the close.
+    assert_eq!(f.state.process(300).unwrap().fds[&3].name, "/etc/x");
+    f.syscall(300, libc::SYS_close, 0, SyscallDetail::Close { fd: 3 });
+    assert!(!f.state.process(300).unwrap().fds.contains_key(&3));
+
+    // A trusted program writing the same file raises nothing, nor a failed open.
+    f.fork(100, 301);
+    f.exec(301, "/usr/sbin/useradd", &["useradd", "bob"], None);
+    assert!(f.open(301, "/etc/x", O_WRONLY_CREAT, 3).is_empty());
+    assert!(f.open(300, "/etc/y", O_WRONLY_CREAT, -13).is_empty());
+}
+
+#[test]
+fn sensitive_read_and_environ() {
+    let mut f = Fixture::new();
+    f.fork(100, 310);
+    f.exec(310, "/usr/bin/cat", &["cat", "/etc/shadow"], None);
+    let alerts = f.open(310, "/etc/shadow", 0, 3);
+    assert!(alerts["Read sensitive file untrusted"].contains("program=cat"), "{alerts:?}");
+    let alerts = f.open(310, "/proc/1/environ", 0, 4);
+    assert!(alerts.contains_key("Read environment variable from /proc files"), "{alerts:?}");
+    assert!(f.open(310, "/proc/self/environ", 0, 5).is_empty());
+
+    f.fork(100, 311);
+    f.exec(311, "/usr/sbin/sshd", &["sshd"], None);
+    let alerts = f.open(311, "/etc/shadow", 0, 3);
+    assert!(!alerts.contains_key("Read sensitive file untrusted"), "{alerts:?}");
+}
+
+#[test]
+fn container_shell_and_package_manager() {
+    let mut f = Fixture::new();
+    f.fork(201, 400);
+    let alerts = f.exec(400, "/bin/sh", &["sh"], Some((136, 3)));
+    let out = &alerts["Terminal shell in container"];
+    assert!(out.contains("container_id=0123456789ab "), "{out}");
+    assert!(out.contains("container_image=localhost/saker-test/busybox"), "{out}");
+    assert!(out.contains("shell=sh"), "{out}");
+    // Without a terminal: no alert.
+    f.fork(201, 401);
+    assert!(f.exec(401, "/bin/sh", &["sh", "-c", "true"], None).is_empty());
+
+    f.fork(400, 402);
+    let alerts = f.exec(402, "/bin/apk", &["apk", "add", "curl"], Some((136, 3)));
+    assert!(alerts["Launch Package Management Process in Container"].contains("command=apk add curl"));
+    // The same on the host: no alert.
+    f.fork(100, 403);
+    assert!(!f
+        .exec(403, "/usr/bin/apt-get", &["apt-get", "update"], None)
+        .contains_key("Launch Package Management Process in Container"));
+
+    // `echo x >> /etc/passwd` from the shell (apk itself is trusted to write /etc).
+    assert!(!f.open(402, "/etc/passwd", 0o2101, 3).contains_key("Write below etc"));
+    let alerts = f.open(400, "/etc/passwd", 0o2101, 3);
+    assert!(alerts["Write below etc"].contains("container_id=0123456789ab"));
+}
+
+#[test]
+fn fd_table_follows_dup_socket_and_connect() {
+    let mut f = Fixture::new();
+    f.fork(201, 500);
+    f.exec(500, "/bin/nc", &["nc", "10.0.0.5", "4444"], None);
+    f.syscall(500, libc::SYS_socket, 3, SyscallDetail::Socket { domain: 2, kind: 1, protocol: 0 });
+    let addr = SockAddr::Inet("10.96.0.1:443".parse().unwrap());
+    let alerts = f.syscall(500, libc::SYS_connect, 0, SyscallDetail::Connect { fd: 3, addr: Some(addr) });
+    assert!(alerts["Contact K8S API Server From Container"].contains("connection=->10.96.0.1:443"), "{alerts:?}");
+    let alerts = f.syscall(500, libc::SYS_dup2, 0, SyscallDetail::Dup { old_fd: 3 });
+    assert!(alerts.contains_key("Redirect STDOUT/STDIN to Network Connection in Container"), "{alerts:?}");
+    assert_eq!(f.state.process(500).unwrap().fds[&0].kind, crate::FdKind::Ipv4);
+    // Dup of a pipe: no alert.
+    f.syscall(500, libc::SYS_pipe2, 0, SyscallDetail::FdPair { fds: Some([5, 6]), flags: 0 });
+    assert!(f.syscall(500, libc::SYS_dup2, 1, SyscallDetail::Dup { old_fd: 5 }).is_empty());
+    // O_CLOEXEC fds close at exec, others survive.
+    f.open(500, "/tmp/a", 0o2000000, 7);
+    f.open(500, "/tmp/b", 0, 8);
+    f.exec(500, "/bin/true", &["true"], None);
+    let fds = &f.state.process(500).unwrap().fds;
+    assert!(!fds.contains_key(&7) && fds.contains_key(&8));
+}
+
+#[test]
+fn paths_of_rename_symlink_and_chmod() {
+    let mut f = Fixture::new();
+    f.fork(100, 600);
+    f.exec(600, "/bin/mv", &["mv"], None);
+    let alerts = f.syscall(
+        600,
+        libc::SYS_renameat2,
+        0,
+        SyscallDetail::Rename {
+            old_dirfd: -100,
+            old_path: ".bash_history".into(),
+            new_dirfd: -100,
+            new_path: "/tmp/h".into(),
+            flags: 0,
+        },
+    );
+    assert!(alerts["Delete or rename shell history"].contains("source=/root/.bash_history"), "{alerts:?}");
+    let alerts = f.syscall(
+        600,
+        libc::SYS_symlinkat,
+        0,
+        SyscallDetail::Symlink { target: "/etc/shadow".into(), dirfd: -100, link_path: "s".into() },
+    );
+    assert!(alerts["Create Symlink Over Sensitive Files"].contains("linkpath=/root/s"), "{alerts:?}");
+    let alerts = f.syscall(
+        600,
+        libc::SYS_fchmodat,
+        0,
+        SyscallDetail::Chmod { dirfd: -100, path: Some("bin/x".into()), fd: None, mode: 0o4755 },
+    );
+    assert!(alerts["Set Setuid or Setgid bit"].contains("file=/root/bin/x"), "{alerts:?}");
+}
+
+#[test]
+fn fork_exec_storm_leaves_the_table_bounded() {
+    let mut f = Fixture::new();
+    let before = f.state.len();
+    for i in 0..5000u32 {
+        let pid = 10_000 + i;
+        f.fork(100, pid);
+        f.exec(pid, "/bin/true", &["true"], None);
+        f.open(pid, "/etc/ld.so.cache", 0o2000000, 3);
+        f.exit(pid);
+    }
+    // The last exited process leaves at the next event.
+    f.open(100, "/tmp/z", 0, 9);
+    assert_eq!(f.state.len(), before);
+    assert_eq!(f.state.stats().purged, 5000);
+}
+
+#[test]
+fn unknown_process_is_built_from_the_header() {
+    let mut f = Fixture::new();
+    let alerts = f.open(7777, "/etc/shadow", 0, 3);
+    // Its name comes from the header's comm (empty here): proc_name_exists keeps it quiet.
+    assert!(alerts.is_empty());
+    assert_eq!(f.state.stats().late_from_header, 1);
+    assert_eq!(f.state.process(7777).unwrap().fds[&3].name, "/etc/shadow");
+}

@@ -1,0 +1,321 @@
+//! Argument and return-value decoding: the public types, and the two-phase engine that runs
+//! each syscall's decoder at entry (input arguments) and at exit (output arguments).
+
+mod print;
+mod structs;
+mod syscalls;
+
+use std::fmt::Write;
+
+pub(crate) use print::Ctx;
+
+/// Tracee memory. The tracer implements it with `process_vm_readv`.
+pub trait Memory {
+    /// Copies up to `buf.len()` bytes from `addr`; returns how many were copied (0 on fault).
+    /// A short count means the bytes after it could not be read.
+    fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize;
+
+    /// The tracee's stack pointer at this stop, if the tracer has it. Only `rt_sigreturn`
+    /// needs it (strace shows the signal mask restored from the frame on the stack).
+    fn stack_pointer(&mut self) -> Option<u64> {
+        None
+    }
+}
+
+/// What the tracer knows about the tracee's file descriptors, for `-y` and `-yy`.
+pub trait FdInfo {
+    /// The fd's `/proc/PID/fd/N` link target (`/etc/passwd`, `socket:[1234]`, `pipe:[5]`);
+    /// for `AT_FDCWD` (-100) the working directory (`/proc/PID/cwd`).
+    fn path(&mut self, fd: i32) -> Option<String>;
+    /// For `-yy`: a socket's protocol and endpoints without the angle brackets,
+    /// e.g. `TCP:[127.0.0.1:80->127.0.0.1:5000]` or `UNIX-STREAM:[1234]`.
+    fn socket(&mut self, fd: i32) -> Option<String>;
+    /// For `-yy`: a device's kind and numbers, e.g. `char 1:3` for `/dev/null`.
+    fn device(&mut self, _fd: i32) -> Option<String> {
+        None
+    }
+}
+
+/// Memory that cannot be read (every read faults): pointers print as addresses.
+pub struct NoMemory;
+
+impl Memory for NoMemory {
+    fn read(&mut self, _addr: u64, _buf: &mut [u8]) -> usize {
+        0
+    }
+}
+
+/// No fd information: `-y` prints bare numbers.
+pub struct NoFdInfo;
+
+impl FdInfo for NoFdInfo {
+    fn path(&mut self, _fd: i32) -> Option<String> {
+        None
+    }
+    fn socket(&mut self, _fd: i32) -> Option<String> {
+        None
+    }
+}
+
+/// Output options that change how arguments print.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Style {
+    /// `-s N`: bytes of a string shown before `...` (default 32); file names are never cut.
+    pub string_limit: usize,
+    /// 0 normal, 1 for `-x` (non-ASCII strings in hex), 2 for `-xx` (all strings in hex).
+    pub hex: u8,
+    /// `-v`: unabbreviated structures and environment.
+    pub verbose: bool,
+    /// 0 plain fds, 1 for `-y` (`3</etc/passwd>`), 2 for `-yy` (socket endpoints, devices).
+    pub fd_decode: u8,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            string_limit: 32,
+            hex: 0,
+            verbose: false,
+            fd_decode: 0,
+        }
+    }
+}
+
+/// What strace prints at syscall entry; kept until the exit stop.
+#[derive(Clone, Debug, Default)]
+pub struct Entry {
+    nr: u64,
+    args: [u64; 6],
+    text: String,
+    spans: Spans,
+    sep_written: bool,
+    /// Values a decoder saved at entry (e.g. the `*addrlen` before the call).
+    saved: [u64; 2],
+}
+
+impl Entry {
+    /// The syscall number.
+    pub fn nr(&self) -> u64 {
+        self.nr
+    }
+
+    /// The raw argument registers.
+    pub fn args(&self) -> [u64; 6] {
+        self.args
+    }
+
+    /// What strace prints before ` <unfinished ...>`: `read(3, ` or `write(1, "hi\n", 3`.
+    pub fn text_so_far(&self) -> &str {
+        &self.text
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Spans {
+    pub ranges: [(u32, u32); 6],
+    pub len: u8,
+    /// The index of the argument still open (its end not yet recorded), if any.
+    pub open: bool,
+}
+
+/// A finished syscall as strace prints it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Decoded {
+    /// `openat(AT_FDCWD, "/etc/x", O_RDONLY|O_CLOEXEC)`, with the closing parenthesis.
+    pub call: String,
+    /// What follows ` = `: `3`, `-1 ENOENT (No such file or directory)`, `0x7f12a000`,
+    /// `? ERESTARTSYS (To be restarted if SA_RESTART is set)`, `0 (Timeout)`.
+    pub result: String,
+    /// The error, if the call failed.
+    pub errno: Option<i32>,
+    resumed_at: usize,
+    spans: [(u32, u32); 6],
+    nspans: u8,
+}
+
+impl Decoded {
+    /// The text after `<... read resumed>`: `"data", 832)` (starts right after the entry text).
+    pub fn resumed_args(&self) -> &str {
+        self.call.get(self.resumed_at..).unwrap_or("")
+    }
+
+    /// The decoded arguments one by one (for `--json`), without separators.
+    pub fn args(&self) -> impl Iterator<Item = &str> {
+        self.spans[..self.nspans as usize]
+            .iter()
+            .map(move |(s, e)| self.call.get(*s as usize..*e as usize).unwrap_or(""))
+    }
+}
+
+/// How a decoder wants the return value printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Ret {
+    /// Signed decimal.
+    Dec,
+    /// Address in hex (mmap, brk).
+    Hex,
+    /// A new file descriptor (decorated with `-y`).
+    Fd,
+    /// Octal (umask).
+    Oct,
+    /// Unsigned decimal; never an error (e.g. `alarm`).
+    Udec,
+}
+
+/// Decodes the input arguments at syscall entry.
+pub fn decode_entry(
+    nr: u64,
+    args: [u64; 6],
+    mem: &mut dyn Memory,
+    fds: &mut dyn FdInfo,
+    style: &Style,
+) -> Entry {
+    let mut entry = Entry::default();
+    decode_entry_into(&mut entry, nr, args, mem, fds, style);
+    entry
+}
+
+/// Like [`decode_entry`], reusing `entry`'s buffer.
+pub fn decode_entry_into(
+    entry: &mut Entry,
+    nr: u64,
+    args: [u64; 6],
+    mem: &mut dyn Memory,
+    fds: &mut dyn FdInfo,
+    style: &Style,
+) {
+    entry.nr = nr;
+    entry.args = args;
+    entry.saved = [0; 2];
+    entry.text.clear();
+    match crate::name(nr) {
+        Some(name) => entry.text.push_str(name),
+        None => {
+            let _ = write!(entry.text, "syscall_{nr:#x}");
+        }
+    }
+    entry.text.push('(');
+    let mut ctx = Ctx::new(&mut entry.text, mem, fds, style, nr, args, None);
+    syscalls::decoder(nr).run(&mut ctx);
+    let sep_written = ctx.stopped && ctx.spans.len > 0;
+    if sep_written {
+        // strace prints the separator before the first output argument at entry.
+        ctx.out.push_str(", ");
+    }
+    entry.sep_written = sep_written;
+    entry.spans = ctx.spans;
+    entry.saved = ctx.saved;
+}
+
+/// Decodes the output arguments and the return value at syscall exit.
+pub fn decode_exit(
+    entry: &Entry,
+    ret: i64,
+    mem: &mut dyn Memory,
+    fds: &mut dyn FdInfo,
+    style: &Style,
+) -> Decoded {
+    let mut decoded = Decoded::default();
+    decode_exit_into(&mut decoded, entry, ret, mem, fds, style);
+    decoded
+}
+
+/// Like [`decode_exit`], reusing `decoded`'s buffers.
+pub fn decode_exit_into(
+    decoded: &mut Decoded,
+    entry: &Entry,
+    ret: i64,
+    mem: &mut dyn Memory,
+    fds: &mut dyn FdInfo,
+    style: &Style,
+) {
+    decoded.call.clear();
+    decoded.call.push_str(&entry.text);
+    decoded.resumed_at = entry.text.len();
+    decoded.result.clear();
+    let decoder = syscalls::decoder(entry.nr);
+    let errno = error_of(ret, decoder.ret);
+    decoded.errno = errno;
+    let mut ctx = Ctx::new(
+        &mut decoded.call,
+        mem,
+        fds,
+        style,
+        entry.nr,
+        entry.args,
+        Some(ret),
+    );
+    ctx.spans = entry.spans;
+    ctx.saved = entry.saved;
+    ctx.sep_written = entry.sep_written;
+    ctx.failed = errno.is_some();
+    decoder.run(&mut ctx);
+    ctx.close_span();
+    let spans = ctx.spans;
+    let aux = std::mem::take(&mut ctx.aux);
+    let kind = ctx.ret_kind.unwrap_or(decoder.ret);
+    decoded.call.push(')');
+    decoded.spans = spans.ranges;
+    decoded.nspans = spans.len;
+    write_result(&mut decoded.result, ret, kind, errno, fds, style, &aux);
+}
+
+/// The errno of a failed call: the kernel returns -errno in -4095..=-1.
+fn error_of(ret: i64, kind: Ret) -> Option<i32> {
+    if kind == Ret::Udec {
+        return None;
+    }
+    (-4095..=-1).contains(&ret).then(|| (-ret) as i32)
+}
+
+fn write_result(
+    out: &mut String,
+    ret: i64,
+    kind: Ret,
+    errno: Option<i32>,
+    fds: &mut dyn FdInfo,
+    style: &Style,
+    aux: &str,
+) {
+    if let Some(e) = errno {
+        if crate::errno::is_restart(e) {
+            out.push('?');
+        } else {
+            out.push_str("-1");
+        }
+        match crate::errno_name(e) {
+            Some(n) => {
+                let _ = write!(out, " {n} ({})", crate::errno_message(e));
+            }
+            None => {
+                let _ = write!(out, " E??? (Unknown error {e})");
+            }
+        }
+        return;
+    }
+    match kind {
+        Ret::Dec => {
+            let _ = write!(out, "{ret}");
+        }
+        Ret::Udec => {
+            let _ = write!(out, "{}", ret as u64);
+        }
+        Ret::Hex => {
+            let _ = write!(out, "{:#x}", ret as u64);
+        }
+        Ret::Oct => {
+            print::write_octal(out, ret as u64);
+        }
+        Ret::Fd => print::write_fd(out, ret as i32, fds, style),
+    }
+    if !aux.is_empty() {
+        out.push(' ');
+        out.push_str(aux);
+    }
+}
+
+pub(crate) use structs::write_wait_status;
+pub(crate) use syscalls::is_decoded;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,466 @@
+//! The printing context handed to decoders, and strace's basic value formats.
+
+use std::cell::RefCell;
+use std::fmt::Write;
+
+use super::{FdInfo, Memory, Spans, Style};
+use crate::xlat::Xlat;
+
+/// strace reads file names up to PATH_MAX bytes.
+const PATH_MAX: usize = 4096;
+
+thread_local! {
+    /// Reused byte buffer for strings read from the tracee (no allocation per argument).
+    static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Everything a decoder needs: where to write, the tracee, the options, the registers, and
+/// (at exit) the return value.
+pub(crate) struct Ctx<'a> {
+    pub out: &'a mut String,
+    pub mem: &'a mut dyn Memory,
+    pub fds: &'a mut dyn FdInfo,
+    pub style: &'a Style,
+    #[allow(dead_code)]
+    pub nr: u64,
+    pub args: [u64; 6],
+    /// `None` at entry, the return value at exit.
+    pub ret: Option<i64>,
+    /// At exit: the call failed (output arguments print as addresses).
+    pub failed: bool,
+    pub spans: Spans,
+    /// The `, ` before the next argument was already printed (at the end of the entry text).
+    pub sep_written: bool,
+    /// Set at entry when the decoder stopped before an output argument.
+    pub stopped: bool,
+    pub saved: [u64; 2],
+    /// Text printed after the return value, e.g. `(Timeout)`.
+    pub aux: String,
+    /// Overrides the decoder's return format (fcntl F_GETFL prints hex).
+    pub ret_kind: Option<super::Ret>,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(
+        out: &'a mut String,
+        mem: &'a mut dyn Memory,
+        fds: &'a mut dyn FdInfo,
+        style: &'a Style,
+        nr: u64,
+        args: [u64; 6],
+        ret: Option<i64>,
+    ) -> Self {
+        Ctx {
+            out,
+            mem,
+            fds,
+            style,
+            nr,
+            args,
+            ret,
+            failed: false,
+            spans: Spans::default(),
+            sep_written: false,
+            stopped: false,
+            saved: [0; 2],
+            aux: String::new(),
+            ret_kind: None,
+        }
+    }
+
+    pub fn entering(&self) -> bool {
+        self.ret.is_none()
+    }
+
+    /// The return value (0 at entry).
+    pub fn rval(&self) -> i64 {
+        self.ret.unwrap_or(0)
+    }
+
+    /// Whether output arguments can be shown: at exit and the call succeeded.
+    pub fn ok(&self) -> bool {
+        self.ret.is_some() && !self.failed
+    }
+
+    /// Number of arguments printed so far.
+    pub fn printed(&self) -> usize {
+        self.spans.len as usize
+    }
+
+    /// Starts the next argument: writes the separator and opens its span.
+    pub fn next(&mut self) {
+        self.close_span();
+        if self.spans.len > 0 && !self.sep_written {
+            self.out.push_str(", ");
+        }
+        self.sep_written = false;
+        if (self.spans.len as usize) < self.spans.ranges.len() {
+            let at = self.out.len() as u32;
+            self.spans.ranges[self.spans.len as usize] = (at, at);
+            self.spans.len += 1;
+            self.spans.open = true;
+        }
+    }
+
+    pub fn close_span(&mut self) {
+        if self.spans.open && self.spans.len > 0 {
+            self.spans.ranges[self.spans.len as usize - 1].1 = self.out.len() as u32;
+            self.spans.open = false;
+        }
+    }
+
+    /// Ends the entry phase before an output argument.
+    pub fn stop(&mut self) {
+        self.close_span();
+        self.stopped = true;
+    }
+
+    pub fn s(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
+    pub fn dec(&mut self, v: i64) {
+        let _ = write!(self.out, "{v}");
+    }
+
+    pub fn udec(&mut self, v: u64) {
+        let _ = write!(self.out, "{v}");
+    }
+
+    pub fn hex(&mut self, v: u64) {
+        write_hex(self.out, v);
+    }
+
+    pub fn ptr(&mut self, v: u64) {
+        if v == 0 {
+            self.out.push_str("NULL");
+        } else {
+            let _ = write!(self.out, "{v:#x}");
+        }
+    }
+
+    /// An `int` argument.
+    pub fn int(&mut self, v: u64) {
+        self.dec(v as i32 as i64);
+    }
+
+    /// An `unsigned int` argument.
+    pub fn uint(&mut self, v: u64) {
+        self.udec(v as u32 as u64);
+    }
+
+    pub fn fd(&mut self, v: u64) {
+        write_fd(self.out, v as i32, self.fds, self.style);
+    }
+
+    pub fn dirfd(&mut self, v: u64) {
+        if v as i32 == -100 {
+            self.out.push_str("AT_FDCWD");
+            // With -y strace shows the working directory: `AT_FDCWD</root>`.
+            if self.style.fd_decode > 0
+                && let Some(cwd) = self.fds.path(-100)
+            {
+                self.out.push('<');
+                quote(self.out, cwd.as_bytes(), self.style.hex, b"<>", false);
+                self.out.push('>');
+            }
+        } else {
+            self.fd(v);
+        }
+    }
+
+    /// `0644`, `000`, as strace's `%#03o`.
+    pub fn mode(&mut self, v: u64) {
+        write_octal(self.out, v);
+    }
+
+    pub fn flags(&mut self, v: u64, x: &Xlat) {
+        write_flags(self.out, v, x);
+    }
+
+    pub fn xval(&mut self, v: u64, x: &Xlat) {
+        write_xval(self.out, v, x);
+    }
+
+    /// An enum printed in decimal when unknown (strace's `printxval_d`).
+    pub fn xval_d(&mut self, v: i64, x: &Xlat) {
+        match x.entries.iter().find(|e| e.0 == v as u64) {
+            Some(e) => self.out.push_str(e.1),
+            None => {
+                let _ = write!(self.out, "{v} /* {} */", x.unknown);
+            }
+        }
+    }
+
+    pub fn signal(&mut self, v: u64) {
+        crate::signal::write_signal(self.out, v as i32 as i64);
+    }
+
+    /// Reads exactly `buf.len()` bytes; false if any could not be read.
+    pub fn read_exact(&mut self, addr: u64, buf: &mut [u8]) -> bool {
+        addr != 0 && self.mem.read(addr, buf) == buf.len()
+    }
+
+    pub fn read_u64(&mut self, addr: u64) -> Option<u64> {
+        let mut b = [0u8; 8];
+        self.read_exact(addr, &mut b).then(|| u64::from_ne_bytes(b))
+    }
+
+    pub fn read_u32(&mut self, addr: u64) -> Option<u32> {
+        let mut b = [0u8; 4];
+        self.read_exact(addr, &mut b).then(|| u32::from_ne_bytes(b))
+    }
+
+    /// A file name: quoted, never cut (up to PATH_MAX), `NULL`, or the address if unreadable.
+    pub fn path(&mut self, addr: u64) {
+        self.cstr_limited(addr, PATH_MAX);
+    }
+
+    /// A NUL-terminated string cut at `-s` with `...`.
+    pub fn cstr(&mut self, addr: u64) {
+        let limit = self.style.string_limit;
+        self.cstr_limited(addr, limit);
+    }
+
+    fn cstr_limited(&mut self, addr: u64, limit: usize) {
+        if addr == 0 {
+            self.out.push_str("NULL");
+            return;
+        }
+        let hex = self.style.hex;
+        let mem = &mut *self.mem;
+        let out = &mut *self.out;
+        SCRATCH.with(|scratch| {
+            let mut buf = scratch.borrow_mut();
+            match read_cstr(mem, addr, limit + 1, &mut buf) {
+                None => write_hex(out, addr),
+                Some(terminated) => {
+                    let shown = buf.len().min(limit);
+                    quote(out, &buf[..shown], hex, b"", true);
+                    if !terminated || buf.len() > limit {
+                        out.push_str("...");
+                    }
+                }
+            }
+        });
+    }
+
+    /// `len` bytes at `addr` shown as a string cut at `-s` (read/write buffers).
+    pub fn buf(&mut self, addr: u64, len: u64) {
+        let limit = self.style.string_limit;
+        self.buf_limited(addr, len, limit);
+    }
+
+    pub fn buf_limited(&mut self, addr: u64, len: u64, limit: usize) {
+        if addr == 0 {
+            self.out.push_str("NULL");
+            return;
+        }
+        let shown = (len as usize).min(limit);
+        let hex = self.style.hex;
+        let mem = &mut *self.mem;
+        let out = &mut *self.out;
+        SCRATCH.with(|scratch| {
+            let mut buf = scratch.borrow_mut();
+            buf.clear();
+            buf.resize(shown, 0);
+            if shown > 0 && mem.read(addr, &mut buf) != shown {
+                write_hex(out, addr);
+                return;
+            }
+            quote(out, &buf, hex, b"", true);
+            if len as usize > shown {
+                out.push_str("...");
+            }
+        });
+    }
+
+    /// Reads a NUL-terminated string (for decoders that need the bytes, e.g. xattr names).
+    #[allow(dead_code)]
+    pub fn read_string(&mut self, addr: u64, max: usize) -> Option<Vec<u8>> {
+        let mut buf = Vec::new();
+        read_cstr(self.mem, addr, max, &mut buf).map(|_| buf)
+    }
+}
+
+/// Reads up to `max` bytes of a NUL-terminated string into `buf` (without the NUL).
+/// Returns `Some(true)` if the NUL was found, `Some(false)` if `max` bytes came without one
+/// (or memory ended), `None` if nothing could be read.
+fn read_cstr(mem: &mut dyn Memory, addr: u64, max: usize, buf: &mut Vec<u8>) -> Option<bool> {
+    buf.clear();
+    let mut chunk = [0u8; 256];
+    let mut at = addr;
+    while buf.len() < max {
+        // Stay inside one page per read so a fault on the next page does not hide this one.
+        let to_page_end = 4096 - (at % 4096) as usize;
+        let want = chunk.len().min(to_page_end).min(max - buf.len());
+        let got = mem.read(at, &mut chunk[..want]);
+        if let Some(nul) = chunk[..got].iter().position(|b| *b == 0) {
+            buf.extend_from_slice(&chunk[..nul]);
+            return Some(true);
+        }
+        buf.extend_from_slice(&chunk[..got]);
+        if got < want {
+            return if buf.is_empty() { None } else { Some(false) };
+        }
+        at += got as u64;
+    }
+    Some(false)
+}
+
+/// C's `%#03o`: a leading 0, at least three digits (`000`, `022`, `0644`).
+pub(crate) fn write_octal(out: &mut String, v: u64) {
+    let len = if v == 0 {
+        1
+    } else {
+        1 + (64 - v.leading_zeros()).div_ceil(3) as usize
+    };
+    for _ in len..3 {
+        out.push('0');
+    }
+    if v == 0 {
+        out.push('0');
+    } else {
+        let _ = write!(out, "0{v:o}");
+    }
+}
+
+pub(crate) fn write_hex(out: &mut String, v: u64) {
+    if v == 0 {
+        out.push('0');
+    } else {
+        let _ = write!(out, "{v:#x}");
+    }
+}
+
+/// strace's `printfd`: the number, and with `-y` the path in angle brackets.
+pub(crate) fn write_fd(out: &mut String, fd: i32, fds: &mut dyn FdInfo, style: &Style) {
+    let _ = write!(out, "{fd}");
+    if style.fd_decode == 0 || fd < 0 {
+        return;
+    }
+    let Some(path) = fds.path(fd) else { return };
+    if style.fd_decode >= 2
+        && path.starts_with("socket:[")
+        && let Some(sock) = fds.socket(fd)
+    {
+        out.push('<');
+        out.push_str(&sock);
+        out.push('>');
+        return;
+    }
+    // /proc shows unlinked files as "path (deleted)"; strace moves the mark outside.
+    let (path, deleted) = match path.strip_suffix(" (deleted)") {
+        Some(p) => (p, true),
+        None => (path.as_str(), false),
+    };
+    out.push('<');
+    quote(out, path.as_bytes(), style.hex, b"<>", false);
+    if style.fd_decode >= 2
+        && let Some(dev) = fds.device(fd)
+    {
+        out.push('<');
+        out.push_str(&dev);
+        out.push('>');
+    }
+    out.push('>');
+    if deleted {
+        out.push_str("(deleted)");
+    }
+}
+
+/// strace's `string_quote`: C escapes, `\ooo` octal for other unprintable bytes (short form
+/// unless an octal digit follows), hex with `-x` when the string has non-printable bytes
+/// and always with `-xx`.
+pub(crate) fn quote(out: &mut String, bytes: &[u8], hex: u8, escape: &[u8], quotes: bool) {
+    let use_hex = match hex {
+        0 => false,
+        1 => bytes
+            .iter()
+            .any(|c| *c > 0x7e || (*c < b' ' && !(9..=13).contains(c))),
+        _ => true,
+    };
+    if quotes {
+        out.push('"');
+    }
+    if use_hex {
+        for c in bytes {
+            let _ = write!(out, "\\x{c:02x}");
+        }
+    } else {
+        for (i, &c) in bytes.iter().enumerate() {
+            match c {
+                b'"' | b'\\' => {
+                    out.push('\\');
+                    out.push(c as char);
+                }
+                b'\x0c' => out.push_str("\\f"),
+                b'\n' => out.push_str("\\n"),
+                b'\r' => out.push_str("\\r"),
+                b'\t' => out.push_str("\\t"),
+                b'\x0b' => out.push_str("\\v"),
+                b' '..=b'~' if !escape.contains(&c) => out.push(c as char),
+                _ => {
+                    out.push('\\');
+                    let next_is_digit = bytes.get(i + 1).is_some_and(|n| (b'0'..=b'7').contains(n));
+                    if next_is_digit {
+                        out.push((b'0' + (c >> 6)) as char);
+                        out.push((b'0' + ((c >> 3) & 7)) as char);
+                    } else if c >> 3 != 0 {
+                        if c >> 6 != 0 {
+                            out.push((b'0' + (c >> 6)) as char);
+                        }
+                        out.push((b'0' + ((c >> 3) & 7)) as char);
+                    }
+                    out.push((b'0' + (c & 7)) as char);
+                }
+            }
+        }
+    }
+    if quotes {
+        out.push('"');
+    }
+}
+
+/// strace's `printflags`: matching names joined by `|` in table order, the rest in hex;
+/// `0x... /* X_??? */` when nothing matches; `0` (or the zero entry's name) for 0.
+pub(crate) fn write_flags(out: &mut String, v: u64, x: &Xlat) {
+    if v == 0 {
+        match x.entries.iter().find(|e| e.0 == 0) {
+            Some(e) => out.push_str(e.1),
+            None => out.push('0'),
+        }
+        return;
+    }
+    let mut rest = v;
+    let mut any = false;
+    for &(bits, name) in x.entries {
+        if bits != 0 && rest & bits == bits {
+            if any {
+                out.push('|');
+            }
+            out.push_str(name);
+            rest &= !bits;
+            any = true;
+        }
+    }
+    if rest != 0 {
+        if any {
+            out.push('|');
+            let _ = write!(out, "{rest:#x}");
+        } else {
+            let _ = write!(out, "{rest:#x} /* {} */", x.unknown);
+        }
+    }
+}
+
+/// strace's `printxval`: the name, or `0x... /* X_??? */`.
+pub(crate) fn write_xval(out: &mut String, v: u64, x: &Xlat) {
+    match x.entries.iter().find(|e| e.0 == v) {
+        Some(e) => out.push_str(e.1),
+        None => {
+            write_hex(out, v);
+            let _ = write!(out, " /* {} */", x.unknown);
+        }
+    }
+}

@@ -1,0 +1,1211 @@
+//! Structures strace prints in braces: stat, timespec, sigaction, sockaddr, ...
+//! Layouts are x86_64 (include/uapi/asm-generic/*.h, arch/x86/include/uapi/asm/stat.h).
+
+use std::fmt::Write;
+
+use super::Ctx;
+use crate::xlat::{self, Xlat};
+
+/// How many array elements strace prints before `...` (it reuses the `-s` limit).
+fn array_limit(c: &Ctx) -> usize {
+    c.style.string_limit.max(1)
+}
+
+fn u16_at(b: &[u8], o: usize) -> u16 {
+    u16::from_ne_bytes([b[o], b[o + 1]])
+}
+fn u32_at(b: &[u8], o: usize) -> u32 {
+    u32::from_ne_bytes(b[o..o + 4].try_into().unwrap_or([0; 4]))
+}
+fn u64_at(b: &[u8], o: usize) -> u64 {
+    u64::from_ne_bytes(b[o..o + 8].try_into().unwrap_or([0; 8]))
+}
+fn i64_at(b: &[u8], o: usize) -> i64 {
+    u64_at(b, o) as i64
+}
+
+/// Reads a fixed-size struct; prints the address and returns `None` if unreadable or if the
+/// call failed (strace shows output structs of failed calls as addresses).
+fn read_struct<const N: usize>(c: &mut Ctx, addr: u64, output: bool) -> Option<[u8; N]> {
+    if addr == 0 {
+        c.s("NULL");
+        return None;
+    }
+    if output && !c.ok() {
+        c.ptr(addr);
+        return None;
+    }
+    let mut b = [0u8; N];
+    if c.read_exact(addr, &mut b) {
+        Some(b)
+    } else {
+        c.ptr(addr);
+        None
+    }
+}
+
+/// `S_IFREG|0644`, `S_IFDIR|S_ISVTX|0777`.
+pub(crate) fn write_mode(out: &mut String, mode: u32) {
+    let kind = match mode & 0o170000 {
+        0o140000 => "S_IFSOCK|",
+        0o120000 => "S_IFLNK|",
+        0o100000 => "S_IFREG|",
+        0o060000 => "S_IFBLK|",
+        0o040000 => "S_IFDIR|",
+        0o020000 => "S_IFCHR|",
+        0o010000 => "S_IFIFO|",
+        0 => "",
+        _ => {
+            let _ = write!(out, "{:#o}|", mode & 0o170000);
+            ""
+        }
+    };
+    out.push_str(kind);
+    if mode & 0o4000 != 0 {
+        out.push_str("S_ISUID|");
+    }
+    if mode & 0o2000 != 0 {
+        out.push_str("S_ISGID|");
+    }
+    if mode & 0o1000 != 0 {
+        out.push_str("S_ISVTX|");
+    }
+    super::print::write_octal(out, u64::from(mode & 0o777));
+}
+
+/// `makedev(0x8, 0x1)` from a kernel `dev_t` (new encoding, include/linux/kdev_t.h).
+fn write_dev(out: &mut String, dev: u64) {
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
+    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+    write_makedev(out, major, minor);
+}
+
+fn write_makedev(out: &mut String, major: u64, minor: u64) {
+    out.push_str("makedev(");
+    super::print::write_hex(out, major);
+    out.push_str(", ");
+    super::print::write_hex(out, minor);
+    out.push(')');
+}
+
+/// `1700000000 /* 2023-11-14T22:13:20.123456789+0000 */` (UTC, like strace with TZ=UTC).
+fn write_time_comment(out: &mut String, sec: i64, nsec: u64) {
+    let _ = write!(out, "{sec}");
+    // strace leaves the epoch itself without a comment.
+    if sec == 0 && nsec == 0 {
+        return;
+    }
+    out.push_str(" /* ");
+    write_iso_time(out, sec, nsec);
+    out.push_str(" */");
+}
+
+fn write_iso_time(out: &mut String, sec: i64, nsec: u64) {
+    let days = sec.div_euclid(86400);
+    let secs = sec.rem_euclid(86400);
+    // Civil-from-days (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let _ = write!(
+        out,
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    );
+    if nsec != 0 {
+        let _ = write!(out, ".{nsec:09}");
+    }
+    out.push_str("+0000");
+}
+
+/// `struct stat` (144 bytes on x86_64).
+pub(crate) fn stat(c: &mut Ctx, addr: u64) {
+    let Some(b) = read_struct::<144>(c, addr, true) else {
+        return;
+    };
+    let mode = u32_at(&b, 24);
+    let is_dev = matches!(mode & 0o170000, 0o060000 | 0o020000);
+    let out = &mut *c.out;
+    if c.style.verbose {
+        out.push_str("{st_dev=");
+        write_dev(out, u64_at(&b, 0));
+        let _ = write!(out, ", st_ino={}, st_mode=", u64_at(&b, 8));
+        write_mode(out, mode);
+        let _ = write!(
+            out,
+            ", st_nlink={}, st_uid={}, st_gid={}, st_blksize={}, st_blocks={}",
+            u64_at(&b, 16),
+            u32_at(&b, 28),
+            u32_at(&b, 32),
+            i64_at(&b, 56),
+            i64_at(&b, 64)
+        );
+        if is_dev {
+            out.push_str(", st_rdev=");
+            write_dev(out, u64_at(&b, 40));
+        } else {
+            let _ = write!(out, ", st_size={}", i64_at(&b, 48));
+        }
+        for (name, off) in [("st_atime", 72), ("st_mtime", 88), ("st_ctime", 104)] {
+            let _ = write!(out, ", {name}=");
+            let nsec = u64_at(&b, off + 8);
+            write_time_comment(out, i64_at(&b, off), nsec);
+            let _ = write!(out, ", {name}_nsec={nsec}");
+        }
+        out.push('}');
+    } else {
+        out.push_str("{st_mode=");
+        write_mode(out, mode);
+        if is_dev {
+            out.push_str(", st_rdev=");
+            write_dev(out, u64_at(&b, 40));
+        } else {
+            let _ = write!(out, ", st_size={}", i64_at(&b, 48));
+        }
+        out.push_str(", ...}");
+    }
+}
+
+/// `struct statx` (256 bytes).
+pub(crate) fn statx(c: &mut Ctx, addr: u64) {
+    let Some(b) = read_struct::<256>(c, addr, true) else {
+        return;
+    };
+    let verbose = c.style.verbose;
+    let out = &mut *c.out;
+    out.push_str("{stx_mask=");
+    super::print::write_flags(out, u64::from(u32_at(&b, 0)), &xlat::STATX_MASK);
+    if verbose {
+        let _ = write!(out, ", stx_blksize={}", u32_at(&b, 4));
+    }
+    out.push_str(", stx_attributes=");
+    super::print::write_flags(out, u64_at(&b, 8), &xlat::STATX_ATTRS);
+    if verbose {
+        let _ = write!(
+            out,
+            ", stx_nlink={}, stx_uid={}, stx_gid={}",
+            u32_at(&b, 16),
+            u32_at(&b, 20),
+            u32_at(&b, 24)
+        );
+    }
+    out.push_str(", stx_mode=");
+    write_mode(out, u32::from(u16_at(&b, 28)));
+    if verbose {
+        let _ = write!(out, ", stx_ino={}", u64_at(&b, 32));
+    }
+    let _ = write!(out, ", stx_size={}", u64_at(&b, 40));
+    if !verbose {
+        out.push_str(", ...}");
+        return;
+    }
+    let _ = write!(out, ", stx_blocks={}, stx_attributes_mask=", u64_at(&b, 48));
+    super::print::write_flags(out, u64_at(&b, 56), &xlat::STATX_ATTRS);
+    let mask = u32_at(&b, 0);
+    for (name, off) in [
+        ("stx_atime", 64),
+        ("stx_btime", 80),
+        ("stx_ctime", 96),
+        ("stx_mtime", 112),
+    ] {
+        if name == "stx_btime" && mask & 0x800 == 0 {
+            continue;
+        }
+        let sec = i64_at(&b, off);
+        let nsec = u64::from(u32_at(&b, off + 8));
+        let _ = write!(out, ", {name}={{tv_sec={sec}, tv_nsec={nsec}}}");
+        if sec != 0 || nsec != 0 {
+            out.push_str(" /* ");
+            write_iso_time(out, sec, nsec);
+            out.push_str(" */");
+        }
+    }
+    let _ = write!(
+        out,
+        ", stx_rdev_major={}, stx_rdev_minor={}, stx_dev_major={}, stx_dev_minor={}",
+        u32_at(&b, 128),
+        u32_at(&b, 132),
+        u32_at(&b, 136),
+        u32_at(&b, 140)
+    );
+    // Fields after the basic ones are shown only when the kernel says they are valid.
+    if mask & 0x1000 != 0 {
+        let _ = write!(out, ", stx_mnt_id={:#x}", u64_at(&b, 144));
+    }
+    if mask & 0x2000 != 0 {
+        let _ = write!(
+            out,
+            ", stx_dio_mem_align={}, stx_dio_offset_align={}",
+            u32_at(&b, 152),
+            u32_at(&b, 156)
+        );
+    }
+    out.push('}');
+}
+
+/// `struct statfs` (120 bytes).
+pub(crate) fn statfs(c: &mut Ctx, addr: u64) {
+    let Some(b) = read_struct::<120>(c, addr, true) else {
+        return;
+    };
+    let out = &mut *c.out;
+    let magic = i64_at(&b, 0);
+    out.push_str("{f_type=");
+    match fs_magic_name(magic as u64) {
+        Some(n) => out.push_str(n),
+        None => {
+            let _ = write!(out, "{magic:#x}");
+        }
+    }
+    let _ = write!(
+        out,
+        ", f_bsize={}, f_blocks={}, f_bfree={}, f_bavail={}, f_files={}, f_ffree={}, f_fsid={{val=[{:#x}, {:#x}]}}, f_namelen={}, f_frsize={}, f_flags=",
+        i64_at(&b, 8),
+        u64_at(&b, 16),
+        u64_at(&b, 24),
+        u64_at(&b, 32),
+        u64_at(&b, 40),
+        u64_at(&b, 48),
+        u32_at(&b, 56),
+        u32_at(&b, 60),
+        i64_at(&b, 64),
+        i64_at(&b, 72)
+    );
+    super::print::write_flags(out, u64_at(&b, 80), &STATFS_FLAGS);
+    out.push('}');
+}
+
+const STATFS_FLAGS: Xlat = Xlat {
+    entries: &[
+        (1, "ST_RDONLY"),
+        (2, "ST_NOSUID"),
+        (4, "ST_NODEV"),
+        (8, "ST_NOEXEC"),
+        (16, "ST_SYNCHRONOUS"),
+        (32, "ST_VALID"),
+        (64, "ST_MANDLOCK"),
+        (1024, "ST_NOATIME"),
+        (2048, "ST_NODIRATIME"),
+        (4096, "ST_RELATIME"),
+        (8192, "ST_NOSYMFOLLOW"),
+    ],
+    unknown: "ST_???",
+};
+
+fn fs_magic_name(m: u64) -> Option<&'static str> {
+    Some(match m {
+        0xef53 => "EXT2_SUPER_MAGIC",
+        0x01021994 => "TMPFS_MAGIC",
+        0x9fa0 => "PROC_SUPER_MAGIC",
+        0x62656572 => "SYSFS_MAGIC",
+        0x63677270 => "CGROUP2_SUPER_MAGIC",
+        0x794c7630 => "OVERLAYFS_SUPER_MAGIC",
+        0x9123683e => "BTRFS_SUPER_MAGIC",
+        0x58465342 => "XFS_SUPER_MAGIC",
+        0x1cd1 => "DEVPTS_SUPER_MAGIC",
+        0x858458f6 => "RAMFS_MAGIC",
+        0xcafe4a11 => "BPF_FS_MAGIC",
+        0x74726163 => "TRACEFS_MAGIC",
+        0x64626720 => "DEBUGFS_MAGIC",
+        0x6969 => "NFS_SUPER_MAGIC",
+        _ => return None,
+    })
+}
+
+/// `{tv_sec=1, tv_nsec=500}`.
+pub(crate) fn timespec(c: &mut Ctx, addr: u64, output: bool) {
+    let Some(b) = read_struct::<16>(c, addr, output) else {
+        return;
+    };
+    let _ = write!(
+        c.out,
+        "{{tv_sec={}, tv_nsec={}}}",
+        i64_at(&b, 0),
+        i64_at(&b, 8)
+    );
+}
+
+/// `{tv_sec=1, tv_usec=500}`.
+pub(crate) fn timeval(c: &mut Ctx, addr: u64, output: bool) {
+    let Some(b) = read_struct::<16>(c, addr, output) else {
+        return;
+    };
+    let _ = write!(
+        c.out,
+        "{{tv_sec={}, tv_usec={}}}",
+        i64_at(&b, 0),
+        i64_at(&b, 8)
+    );
+}
+
+/// `{it_interval={tv_sec=0, tv_usec=0}, it_value={...}}`.
+pub(crate) fn itimerval(c: &mut Ctx, addr: u64, output: bool) {
+    let Some(b) = read_struct::<32>(c, addr, output) else {
+        return;
+    };
+    let _ = write!(
+        c.out,
+        "{{it_interval={{tv_sec={}, tv_usec={}}}, it_value={{tv_sec={}, tv_usec={}}}}}",
+        i64_at(&b, 0),
+        i64_at(&b, 8),
+        i64_at(&b, 16),
+        i64_at(&b, 24)
+    );
+}
+
+/// `{it_interval={tv_sec=0, tv_nsec=0}, it_value={...}}`.
+pub(crate) fn itimerspec(c: &mut Ctx, addr: u64, output: bool) {
+    let Some(b) = read_struct::<32>(c, addr, output) else {
+        return;
+    };
+    let _ = write!(
+        c.out,
+        "{{it_interval={{tv_sec={}, tv_nsec={}}}, it_value={{tv_sec={}, tv_nsec={}}}}}",
+        i64_at(&b, 0),
+        i64_at(&b, 8),
+        i64_at(&b, 16),
+        i64_at(&b, 24)
+    );
+}
+
+fn write_rlim(out: &mut String, v: u64, infinity: &str) {
+    if v == u64::MAX {
+        out.push_str(infinity);
+    } else if v > 1024 && v.is_multiple_of(1024) {
+        let _ = write!(out, "{}*1024", v / 1024);
+    } else {
+        let _ = write!(out, "{v}");
+    }
+}
+
+/// `{rlim_cur=8192*1024, rlim_max=RLIM64_INFINITY}`.
+pub(crate) fn rlimit(c: &mut Ctx, addr: u64, output: bool, infinity: &str) {
+    let Some(b) = read_struct::<16>(c, addr, output) else {
+        return;
+    };
+    let out = &mut *c.out;
+    out.push_str("{rlim_cur=");
+    write_rlim(out, u64_at(&b, 0), infinity);
+    out.push_str(", rlim_max=");
+    write_rlim(out, u64_at(&b, 8), infinity);
+    out.push('}');
+}
+
+/// strace's signal mask syntax: `[CHLD TTOU]`, or `~[...]` with the complement when more
+/// than half of the signals are set.
+pub(crate) fn write_sigmask(out: &mut String, mask: u64, nsig: u32) {
+    let nsig = nsig.min(64);
+    let all = if nsig == 64 {
+        u64::MAX
+    } else {
+        (1u64 << nsig) - 1
+    };
+    let mut mask = mask & all;
+    if mask.count_ones() > nsig / 2 {
+        out.push('~');
+        mask = !mask & all;
+    }
+    out.push('[');
+    let mut first = true;
+    while mask != 0 {
+        let bit = mask.trailing_zeros();
+        mask &= mask - 1;
+        if !first {
+            out.push(' ');
+        }
+        first = false;
+        let sig = bit as i32 + 1;
+        match crate::signal_name(sig) {
+            Some(n) => out.push_str(&n[3..]),
+            None => {
+                let _ = write!(out, "{sig}");
+            }
+        }
+    }
+    out.push(']');
+}
+
+/// A `sigset_t` of `size` bytes.
+pub(crate) fn sigset(c: &mut Ctx, addr: u64, size: u64, output: bool) {
+    if addr == 0 {
+        c.s("NULL");
+        return;
+    }
+    if (output && !c.ok()) || size == 0 || size > 128 {
+        c.ptr(addr);
+        return;
+    }
+    let n = size.min(8) as usize;
+    let mut b = [0u8; 8];
+    if !c.read_exact(addr, &mut b[..n]) {
+        c.ptr(addr);
+        return;
+    }
+    write_sigmask(c.out, u64::from_ne_bytes(b), (size.min(8) * 8) as u32);
+}
+
+/// The kernel's `struct sigaction` for rt_sigaction.
+pub(crate) fn sigaction(c: &mut Ctx, addr: u64, output: bool) {
+    let Some(b) = read_struct::<32>(c, addr, output) else {
+        return;
+    };
+    let handler = u64_at(&b, 0);
+    let flags = u64_at(&b, 8);
+    let restorer = u64_at(&b, 16);
+    let mask = u64_at(&b, 24);
+    let out = &mut *c.out;
+    out.push_str("{sa_handler=");
+    match handler {
+        0 => out.push_str("SIG_DFL"),
+        1 => out.push_str("SIG_IGN"),
+        _ => {
+            let _ = write!(out, "{handler:#x}");
+        }
+    }
+    out.push_str(", sa_mask=");
+    write_sigmask(out, mask, 64);
+    out.push_str(", sa_flags=");
+    super::print::write_flags(out, flags, &xlat::SA_FLAGS);
+    if flags & 0x0400_0000 != 0 {
+        out.push_str(", sa_restorer=");
+        if restorer == 0 {
+            out.push_str("NULL");
+        } else {
+            let _ = write!(out, "{restorer:#x}");
+        }
+    }
+    out.push('}');
+}
+
+/// `stack_t` for sigaltstack.
+pub(crate) fn stack_t(c: &mut Ctx, addr: u64, output: bool) {
+    let Some(b) = read_struct::<24>(c, addr, output) else {
+        return;
+    };
+    let sp = u64_at(&b, 0);
+    let flags = u32_at(&b, 8);
+    let size = u64_at(&b, 16);
+    c.s("{ss_sp=");
+    c.ptr(sp);
+    c.s(", ss_flags=");
+    const SS: Xlat = Xlat {
+        entries: &[
+            (1, "SS_ONSTACK"),
+            (2, "SS_DISABLE"),
+            (0x8000_0000, "SS_AUTODISARM"),
+        ],
+        unknown: "SS_???",
+    };
+    c.flags(u64::from(flags), &SS);
+    let _ = write!(c.out, ", ss_size={size}}}");
+}
+
+/// `struct utsname` (6 fields of 65 bytes).
+pub(crate) fn utsname(c: &mut Ctx, addr: u64) {
+    let Some(b) = read_struct::<390>(c, addr, true) else {
+        return;
+    };
+    let names = [
+        "sysname",
+        "nodename",
+        "release",
+        "version",
+        "machine",
+        "domainname",
+    ];
+    let shown = if c.style.verbose { 6 } else { 2 };
+    let hex = c.style.hex;
+    let out = &mut *c.out;
+    out.push('{');
+    for (i, name) in names.iter().enumerate().take(shown) {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        let field = &b[i * 65..(i + 1) * 65];
+        let len = field.iter().position(|x| *x == 0).unwrap_or(65);
+        let _ = write!(out, "{name}=");
+        super::print::quote(out, &field[..len], hex, b"", true);
+    }
+    if shown < 6 {
+        out.push_str(", ...");
+    }
+    out.push('}');
+}
+
+/// `struct sysinfo` (112 bytes).
+pub(crate) fn sysinfo(c: &mut Ctx, addr: u64) {
+    let Some(b) = read_struct::<112>(c, addr, true) else {
+        return;
+    };
+    let _ = write!(
+        c.out,
+        "{{uptime={}, loads=[{}, {}, {}], totalram={}, freeram={}, sharedram={}, bufferram={}, totalswap={}, freeswap={}, procs={}, totalhigh={}, freehigh={}, mem_unit={}}}",
+        i64_at(&b, 0),
+        u64_at(&b, 8),
+        u64_at(&b, 16),
+        u64_at(&b, 24),
+        u64_at(&b, 32),
+        u64_at(&b, 40),
+        u64_at(&b, 48),
+        u64_at(&b, 56),
+        u64_at(&b, 64),
+        u64_at(&b, 72),
+        u16_at(&b, 80),
+        u64_at(&b, 88),
+        u64_at(&b, 96),
+        u32_at(&b, 104)
+    );
+}
+
+/// `struct rusage` (144 bytes).
+pub(crate) fn rusage(c: &mut Ctx, addr: u64) {
+    let Some(b) = read_struct::<144>(c, addr, true) else {
+        return;
+    };
+    let out = &mut *c.out;
+    let _ = write!(
+        out,
+        "{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}",
+        i64_at(&b, 0),
+        i64_at(&b, 8),
+        i64_at(&b, 16),
+        i64_at(&b, 24)
+    );
+    if !c.style.verbose {
+        out.push_str(", ...}");
+        return;
+    }
+    let names = [
+        "ru_maxrss",
+        "ru_ixrss",
+        "ru_idrss",
+        "ru_isrss",
+        "ru_minflt",
+        "ru_majflt",
+        "ru_nswap",
+        "ru_inblock",
+        "ru_oublock",
+        "ru_msgsnd",
+        "ru_msgrcv",
+        "ru_nsignals",
+        "ru_nvcsw",
+        "ru_nivcsw",
+    ];
+    for (i, n) in names.iter().enumerate() {
+        let _ = write!(out, ", {n}={}", i64_at(&b, 32 + i * 8));
+    }
+    out.push('}');
+}
+
+/// `struct tms`.
+pub(crate) fn tms(c: &mut Ctx, addr: u64) {
+    let Some(b) = read_struct::<32>(c, addr, true) else {
+        return;
+    };
+    let _ = write!(
+        c.out,
+        "{{tms_utime={}, tms_stime={}, tms_cutime={}, tms_cstime={}}}",
+        i64_at(&b, 0),
+        i64_at(&b, 8),
+        i64_at(&b, 16),
+        i64_at(&b, 24)
+    );
+}
+
+/// A socket address of `len` bytes.
+pub(crate) fn sockaddr(c: &mut Ctx, addr: u64, len: u64, output: bool) {
+    if addr == 0 {
+        c.s("NULL");
+        return;
+    }
+    if (output && !c.ok()) || len < 2 {
+        c.ptr(addr);
+        return;
+    }
+    let mut b = [0u8; 128];
+    let n = (len as usize).min(128);
+    if !c.read_exact(addr, &mut b[..n]) {
+        c.ptr(addr);
+        return;
+    }
+    write_sockaddr(c, &b[..n]);
+}
+
+fn write_sockaddr(c: &mut Ctx, b: &[u8]) {
+    let family = u16_at(b, 0);
+    c.s("{sa_family=");
+    c.xval(u64::from(family), &xlat::ADDRESS_FAMILIES);
+    let hex = c.style.hex;
+    let out = &mut *c.out;
+    match family {
+        2 if b.len() >= 8 => {
+            let port = u16::from_be_bytes([b[2], b[3]]);
+            let _ = write!(
+                out,
+                ", sin_port=htons({port}), sin_addr=inet_addr(\"{}.{}.{}.{}\")",
+                b[4], b[5], b[6], b[7]
+            );
+        }
+        10 if b.len() >= 24 => {
+            let port = u16::from_be_bytes([b[2], b[3]]);
+            let flow = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
+            let mut a = [0u8; 16];
+            a.copy_from_slice(&b[8..24]);
+            let ip = std::net::Ipv6Addr::from(a);
+            let _ = write!(
+                out,
+                ", sin6_port=htons({port}), sin6_flowinfo=htonl({flow}), inet_pton(AF_INET6, \"{ip}\", &sin6_addr)"
+            );
+            if b.len() >= 28 {
+                let _ = write!(out, ", sin6_scope_id={}", u32_at(b, 24));
+            }
+        }
+        1 => {
+            let path = &b[2..];
+            out.push_str(", sun_path=");
+            if path.first() == Some(&0) && path.len() > 1 {
+                out.push('@');
+                super::print::quote(out, &path[1..], hex, b"", true);
+            } else {
+                let end = path.iter().position(|x| *x == 0).unwrap_or(path.len());
+                super::print::quote(out, &path[..end], hex, b"", true);
+            }
+        }
+        16 if b.len() >= 12 => {
+            let _ = write!(
+                out,
+                ", nl_pid={}, nl_groups={:08x}",
+                u32_at(b, 4),
+                u32_at(b, 8)
+            );
+        }
+        _ => {
+            out.push_str(", sa_data=");
+            super::print::quote(out, &b[2..], hex, b"", true);
+        }
+    }
+    c.s("}");
+}
+
+/// `[{iov_base="...", iov_len=5}, ...]`; `data_len` bytes of data in total are shown
+/// (the return value for readv, everything for writev).
+pub(crate) fn iovec(c: &mut Ctx, addr: u64, count: u64, data_len: Option<u64>, output: bool) {
+    if addr == 0 {
+        c.s("NULL");
+        return;
+    }
+    if output && !c.ok() {
+        c.ptr(addr);
+        return;
+    }
+    let limit = array_limit(c);
+    let mut left = data_len.unwrap_or(u64::MAX);
+    c.s("[");
+    for i in 0..count {
+        if i as usize >= limit {
+            c.s(", ...");
+            break;
+        }
+        let mut b = [0u8; 16];
+        if !c.read_exact(addr + i * 16, &mut b) {
+            if i > 0 {
+                c.s(", ");
+            }
+            c.s("... /* ");
+            c.ptr(addr + i * 16);
+            c.s(" */");
+            break;
+        }
+        if i > 0 {
+            c.s(", ");
+        }
+        let base = u64_at(&b, 0);
+        let len = u64_at(&b, 8);
+        c.s("{iov_base=");
+        let shown = len.min(left);
+        c.buf(base, shown);
+        left -= shown;
+        let _ = write!(c.out, ", iov_len={len}}}");
+    }
+    c.s("]");
+}
+
+/// `[{fd=3, events=POLLIN}]` at entry; the return-value comment `[{fd=3, revents=POLLIN}]`.
+pub(crate) fn pollfds(c: &mut Ctx, addr: u64, count: u64) {
+    if addr == 0 {
+        c.s("NULL");
+        return;
+    }
+    let limit = array_limit(c);
+    c.s("[");
+    for i in 0..count {
+        if i as usize >= limit {
+            c.s(", ...");
+            break;
+        }
+        let mut b = [0u8; 8];
+        if !c.read_exact(addr + i * 8, &mut b) {
+            c.ptr(addr + i * 8);
+            break;
+        }
+        if i > 0 {
+            c.s(", ");
+        }
+        c.s("{fd=");
+        c.fd(u64::from(u32_at(&b, 0)));
+        c.s(", events=");
+        c.flags(u64::from(u16_at(&b, 4)), &xlat::POLL_EVENTS);
+        c.s("}");
+    }
+    c.s("]");
+}
+
+/// The `([{fd=3, revents=POLLIN}])` note after poll's return value.
+pub(crate) fn poll_revents(c: &mut Ctx, addr: u64, count: u64) -> String {
+    let mut note = String::from("([");
+    let mut first = true;
+    for i in 0..count.min(1024) {
+        let mut b = [0u8; 8];
+        if !c.read_exact(addr + i * 8, &mut b) {
+            break;
+        }
+        let revents = u16_at(&b, 6);
+        if revents == 0 {
+            continue;
+        }
+        if !first {
+            note.push_str(", ");
+        }
+        first = false;
+        let _ = write!(note, "{{fd={}, revents=", u32_at(&b, 0) as i32);
+        super::print::write_flags(&mut note, u64::from(revents), &xlat::POLL_EVENTS);
+        note.push('}');
+    }
+    note.push_str("])");
+    note
+}
+
+/// epoll_event array of `count` (epoll_wait output, epoll_ctl input).
+pub(crate) fn epoll_events(c: &mut Ctx, addr: u64, count: u64, output: bool) {
+    if addr == 0 {
+        c.s("NULL");
+        return;
+    }
+    if output && !c.ok() {
+        c.ptr(addr);
+        return;
+    }
+    let limit = array_limit(c);
+    if output {
+        c.s("[");
+    }
+    for i in 0..count {
+        if i as usize >= limit {
+            c.s(", ...");
+            break;
+        }
+        // struct epoll_event is packed on x86_64: 4 bytes of events, 8 bytes of data.
+        let mut b = [0u8; 12];
+        if !c.read_exact(addr + i * 12, &mut b) {
+            c.ptr(addr + i * 12);
+            break;
+        }
+        if i > 0 {
+            c.s(", ");
+        }
+        c.s("{events=");
+        c.flags(u64::from(u32_at(&b, 0)), &xlat::EPOLL_EVENTS);
+        let data = u64_at(&b, 4);
+        let _ = write!(c.out, ", data={{u32={}, u64={}}}}}", data as u32, data);
+    }
+    if output {
+        c.s("]");
+    }
+}
+
+/// A `fd_set` of `nfds` bits: `[0 3]`.
+pub(crate) fn fdset(c: &mut Ctx, addr: u64, nfds: u64, output: bool) {
+    if addr == 0 {
+        c.s("NULL");
+        return;
+    }
+    if output && !c.ok() {
+        c.ptr(addr);
+        return;
+    }
+    let nfds = nfds.min(1024);
+    let bytes = nfds.div_ceil(64) as usize * 8;
+    let mut b = [0u8; 128];
+    if !c.read_exact(addr, &mut b[..bytes]) {
+        c.ptr(addr);
+        return;
+    }
+    c.s("[");
+    let mut first = true;
+    for fd in 0..nfds as usize {
+        if b[fd / 8] & (1 << (fd % 8)) != 0 {
+            if !first {
+                c.s(" ");
+            }
+            first = false;
+            c.udec(fd as u64);
+        }
+    }
+    c.s("]");
+}
+
+/// An `int[2]` filled by pipe/socketpair: `[3, 4]`.
+pub(crate) fn int_pair(c: &mut Ctx, addr: u64) {
+    let Some(b) = read_struct::<8>(c, addr, true) else {
+        return;
+    };
+    c.s("[");
+    c.fd(u64::from(u32_at(&b, 0)));
+    c.s(", ");
+    c.fd(u64::from(u32_at(&b, 4)));
+    c.s("]");
+}
+
+/// An `int *`: `[42]`.
+pub(crate) fn int_ptr(c: &mut Ctx, addr: u64, output: bool) {
+    let Some(b) = read_struct::<4>(c, addr, output) else {
+        return;
+    };
+    let _ = write!(c.out, "[{}]", u32_at(&b, 0) as i32);
+}
+
+/// A `uint64_t *` or `unsigned long *`: `[42]`.
+pub(crate) fn u64_ptr(c: &mut Ctx, addr: u64, output: bool) {
+    let Some(b) = read_struct::<8>(c, addr, output) else {
+        return;
+    };
+    let _ = write!(c.out, "[{}]", u64_at(&b, 0));
+}
+
+/// The `int *status` of wait4: `[{WIFEXITED(s) && WEXITSTATUS(s) == 0}]`.
+pub(crate) fn wait_status(c: &mut Ctx, addr: u64) {
+    if addr == 0 {
+        c.s("NULL");
+        return;
+    }
+    if !c.ok() || c.rval() == 0 {
+        c.ptr(addr);
+        return;
+    }
+    let Some(b) = read_struct::<4>(c, addr, true) else {
+        return;
+    };
+    let s = u32_at(&b, 0);
+    c.s("[");
+    write_wait_status(c.out, s);
+    c.s("]");
+}
+
+pub(crate) fn write_wait_status(out: &mut String, s: u32) {
+    let sig = s & 0x7f;
+    if sig == 0 {
+        let _ = write!(
+            out,
+            "{{WIFEXITED(s) && WEXITSTATUS(s) == {}}}",
+            (s >> 8) & 0xff
+        );
+    } else if sig == 0x7f {
+        out.push_str("{WIFSTOPPED(s) && WSTOPSIG(s) == ");
+        crate::signal::write_signal(out, i64::from((s >> 8) & 0xff));
+        if s >> 16 != 0 {
+            let _ = write!(out, " && s >> 16 == {}", s >> 16);
+        }
+        out.push('}');
+    } else if s == 0xffff {
+        out.push_str("{WIFCONTINUED(s)}");
+    } else {
+        out.push_str("{WIFSIGNALED(s) && WTERMSIG(s) == ");
+        crate::signal::write_signal(out, i64::from(sig));
+        if s & 0x80 != 0 {
+            out.push_str(" && WCOREDUMP(s)");
+        }
+        out.push('}');
+    }
+}
+
+/// The `/* N entries */` summary strace prints for getdents64 without `-v`.
+pub(crate) fn dirents(c: &mut Ctx, addr: u64, len: u64) {
+    if !c.ok() {
+        c.ptr(addr);
+        return;
+    }
+    let mut count = 0u64;
+    let mut off = 0u64;
+    let verbose = c.style.verbose;
+    let mut list = String::new();
+    while off + 19 <= len {
+        let mut h = [0u8; 19];
+        if !c.read_exact(addr + off, &mut h) {
+            break;
+        }
+        let reclen = u64::from(u16_at(&h, 16));
+        if reclen == 0 {
+            break;
+        }
+        if verbose {
+            if count > 0 {
+                list.push_str(", ");
+            }
+            let _ = write!(
+                list,
+                "{{d_ino={}, d_off={}, d_reclen={reclen}, d_type=",
+                u64_at(&h, 0),
+                i64_at(&h, 8)
+            );
+            super::print::write_xval(&mut list, u64::from(h[18]), &xlat::DIRENT_TYPES);
+            list.push_str(", d_name=");
+            let mut name = vec![0u8; (reclen.saturating_sub(19)) as usize];
+            let _ = c.read_exact(addr + off + 19, &mut name);
+            let end = name.iter().position(|x| *x == 0).unwrap_or(name.len());
+            super::print::quote(&mut list, &name[..end], c.style.hex, b"", true);
+            list.push('}');
+        }
+        count += 1;
+        off += reclen;
+    }
+    if verbose {
+        c.s("[");
+        c.s(&list);
+        c.s("]");
+    } else {
+        let _ = write!(c.out, "{addr:#x} /* {count} entries */");
+    }
+}
+
+/// `struct timezone`.
+pub(crate) fn timezone(c: &mut Ctx, addr: u64, output: bool) {
+    let Some(b) = read_struct::<8>(c, addr, output) else {
+        return;
+    };
+    let _ = write!(
+        c.out,
+        "{{tz_minuteswest={}, tz_dsttime={}}}",
+        u32_at(&b, 0) as i32,
+        u32_at(&b, 4) as i32
+    );
+}
+
+/// `struct io_uring_params` (120 bytes); the output fields are shown at exit.
+pub(crate) fn io_uring_params(c: &mut Ctx, addr: u64) {
+    let Some(b) = read_struct::<120>(c, addr, true) else {
+        return;
+    };
+    let sq_entries = u32_at(&b, 0);
+    let cq_entries = u32_at(&b, 4);
+    let flags = u32_at(&b, 8);
+    let features = u32_at(&b, 20);
+    let out = &mut *c.out;
+    out.push_str("{flags=");
+    super::print::write_flags(out, u64::from(flags), &xlat::IORING_SETUP_FLAGS);
+    let _ = write!(
+        out,
+        ", sq_thread_cpu={}, sq_thread_idle={}",
+        u32_at(&b, 12),
+        u32_at(&b, 16)
+    );
+    if flags & 0x20 != 0 {
+        let _ = write!(out, ", wq_fd={}", u32_at(&b, 24) as i32);
+    }
+    let _ = write!(
+        out,
+        ", sq_entries={sq_entries}, cq_entries={cq_entries}, features="
+    );
+    super::print::write_flags(out, u64::from(features), &xlat::IORING_FEATURES);
+    let _ = write!(
+        out,
+        ", sq_off={{head={}, tail={}, ring_mask={}, ring_entries={}, flags={}, dropped={}, array={}}}, cq_off={{head={}, tail={}, ring_mask={}, ring_entries={}, overflow={}, cqes={}, flags={}}}}}",
+        u32_at(&b, 40),
+        u32_at(&b, 44),
+        u32_at(&b, 48),
+        u32_at(&b, 52),
+        u32_at(&b, 56),
+        u32_at(&b, 60),
+        u32_at(&b, 64),
+        u32_at(&b, 80),
+        u32_at(&b, 84),
+        u32_at(&b, 88),
+        u32_at(&b, 92),
+        u32_at(&b, 96),
+        u32_at(&b, 100),
+        u32_at(&b, 104)
+    );
+}
+
+/// `struct sched_param`: `[0]`.
+pub(crate) fn sched_param(c: &mut Ctx, addr: u64, output: bool) {
+    let Some(b) = read_struct::<4>(c, addr, output) else {
+        return;
+    };
+    let _ = write!(c.out, "[{}]", u32_at(&b, 0) as i32);
+}
+
+/// The `struct clone_args` of clone3 (the first 64 bytes are always present).
+pub(crate) fn clone_args(c: &mut Ctx, addr: u64, size: u64) {
+    if size < 64 {
+        c.ptr(addr);
+        return;
+    }
+    let Some(b) = read_struct::<88>(c, addr, false) else {
+        return;
+    };
+    let flags = u64_at(&b, 0);
+    let pidfd = u64_at(&b, 8);
+    let child_tid = u64_at(&b, 16);
+    let parent_tid = u64_at(&b, 24);
+    let exit_signal = u64_at(&b, 32);
+    let stack = u64_at(&b, 40);
+    let stack_size = u64_at(&b, 48);
+    let tls = u64_at(&b, 56);
+    c.s("{flags=");
+    c.flags(flags, &xlat::CLONE_FLAGS);
+    if flags & 0x1000 != 0 {
+        c.s(", pidfd=");
+        c.ptr(pidfd);
+    }
+    if flags & 0x0120_0000 != 0 {
+        c.s(", child_tid=");
+        c.ptr(child_tid);
+    }
+    if flags & 0x0010_0000 != 0 {
+        c.s(", parent_tid=");
+        c.ptr(parent_tid);
+    }
+    c.s(", exit_signal=");
+    if exit_signal == 0 {
+        c.s("0");
+    } else {
+        c.signal(exit_signal);
+    }
+    c.s(", stack=");
+    c.ptr(stack);
+    c.s(", stack_size=");
+    c.hex(stack_size);
+    if flags & 0x80000 != 0 {
+        c.s(", tls=");
+        c.ptr(tls);
+    }
+    c.s("}");
+}
+
+/// A `struct msghdr` (sendmsg input, recvmsg output).
+pub(crate) fn msghdr(c: &mut Ctx, addr: u64, data_len: Option<u64>, output: bool) {
+    let Some(b) = read_struct::<56>(c, addr, output) else {
+        return;
+    };
+    let name = u64_at(&b, 0);
+    let namelen = u32_at(&b, 8);
+    let iov = u64_at(&b, 16);
+    let iovlen = u64_at(&b, 24);
+    let control = u64_at(&b, 32);
+    let controllen = u64_at(&b, 40);
+    let flags = u32_at(&b, 48);
+    c.s("{msg_name=");
+    if name == 0 || namelen == 0 {
+        c.ptr(name);
+    } else {
+        sockaddr(c, name, u64::from(namelen), false);
+    }
+    let _ = write!(c.out, ", msg_namelen={namelen}, msg_iov=");
+    iovec(c, iov, iovlen, data_len, false);
+    let _ = write!(c.out, ", msg_iovlen={iovlen}");
+    if controllen > 0 {
+        c.s(", msg_control=");
+        c.ptr(control);
+    }
+    let _ = write!(c.out, ", msg_controllen={controllen}, msg_flags=");
+    c.flags(u64::from(flags), &xlat::MSG_FLAGS);
+    c.s("}");
+}
+
+/// The `struct linux_dirent64`-free termios view strace prints for `TCGETS` without `-v`.
+pub(crate) fn termios_brief(c: &mut Ctx, addr: u64) {
+    let Some(b) = read_struct::<36>(c, addr, true) else {
+        return;
+    };
+    let iflag = u32_at(&b, 0);
+    let oflag = u32_at(&b, 4);
+    let cflag = u32_at(&b, 8);
+    let lflag = u32_at(&b, 12);
+    let speeds = [
+        "B0", "B50", "B75", "B110", "B134", "B150", "B200", "B300", "B600", "B1200", "B1800",
+        "B2400", "B4800", "B9600", "B19200", "B38400",
+    ];
+    let baud = cflag & 0o10017;
+    let out = &mut *c.out;
+    out.push('{');
+    match baud {
+        0..=15 => out.push_str(speeds[baud as usize]),
+        _ => {
+            let _ = write!(out, "{baud:#o}");
+        }
+    }
+    if oflag & 1 != 0 {
+        out.push_str(" opost");
+    } else {
+        out.push_str(" -opost");
+    }
+    out.push_str(if lflag & 1 != 0 { " isig" } else { " -isig" });
+    out.push_str(if lflag & 2 != 0 {
+        " icanon"
+    } else {
+        " -icanon"
+    });
+    out.push_str(if lflag & 8 != 0 { " echo" } else { " -echo" });
+    let _ = iflag;
+    out.push_str(" ...}");
+}
+
+/// `struct winsize`: `{ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}`.
+pub(crate) fn winsize(c: &mut Ctx, addr: u64, output: bool) {
+    let Some(b) = read_struct::<8>(c, addr, output) else {
+        return;
+    };
+    let _ = write!(
+        c.out,
+        "{{ws_row={}, ws_col={}, ws_xpixel={}, ws_ypixel={}}}",
+        u16_at(&b, 0),
+        u16_at(&b, 2),
+        u16_at(&b, 4),
+        u16_at(&b, 6)
+    );
+}
+
+/// mincore's vector: one byte per page, shown as the residency bit: `[1 0 1]`.
+pub(crate) fn mincore_vec(c: &mut Ctx, addr: u64, len: u64) {
+    if !c.ok() {
+        c.ptr(addr);
+        return;
+    }
+    let pages = len.div_ceil(4096);
+    let limit = array_limit(c) as u64;
+    c.s("[");
+    for i in 0..pages {
+        if i >= limit {
+            c.s("...");
+            break;
+        }
+        let mut b = [0u8; 1];
+        if !c.read_exact(addr + i, &mut b) {
+            c.s("...");
+            break;
+        }
+        if i > 0 {
+            c.s(", ");
+        }
+        c.udec(u64::from(b[0] & 1));
+    }
+    c.s("]");
+}

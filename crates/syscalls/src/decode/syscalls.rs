@@ -1,0 +1,2286 @@
+//! Per-syscall decoders. Simple syscalls are a list of argument kinds ([`A`]); inputs are
+//! printed at entry, and printing stops at the first output argument until the exit stop,
+//! exactly where strace stops. The rest are functions called at entry and at exit.
+
+use std::fmt::Write;
+
+use super::Ret;
+use super::print::Ctx;
+use super::structs as st;
+use crate::table::nr;
+use crate::xlat::{self, Xlat};
+
+/// Argument kinds.
+#[derive(Clone, Copy)]
+pub(crate) enum A {
+    /// `int`, decimal.
+    Int,
+    /// `unsigned int`, decimal.
+    Uint,
+    /// `long`, decimal.
+    Long,
+    /// `unsigned long`, decimal.
+    Ulong,
+    /// Hex (`0` for zero).
+    Hex,
+    /// A pointer: `NULL` or `0x...`.
+    Ptr,
+    Fd,
+    DirFd,
+    /// A file name (never cut).
+    Path,
+    /// A NUL-terminated string cut at `-s`.
+    Str,
+    /// An input buffer whose length is argument N.
+    BufIn(u8),
+    /// An output buffer: the return value's count of bytes.
+    BufOut,
+    /// An output string of `ret` bytes cut at `-s` (readlink).
+    StrOut,
+    /// An output file name of `ret` bytes (getcwd).
+    PathOut,
+    /// `0644`.
+    Mode,
+    Flags(&'static Xlat),
+    Enum(&'static Xlat),
+    /// An enum printed in decimal when unknown.
+    EnumD(&'static Xlat),
+    Signal,
+    /// Input sigset whose size is argument N.
+    SigsetIn(u8),
+    /// Output sigset whose size is argument N.
+    SigsetOut(u8),
+    TimespecIn,
+    TimespecOut,
+    TimevalIn,
+    TimevalOut,
+    TimezoneOut,
+    ItimervalIn,
+    ItimervalOut,
+    ItimerspecIn,
+    ItimerspecOut,
+    StatOut,
+    StatxOut,
+    StatfsOut,
+    RlimitIn,
+    RlimitOut,
+    UtsnameOut,
+    SysinfoOut,
+    RusageOut,
+    TmsOut,
+    PipeOut,
+    IntPtrOut,
+    U64PtrOut,
+    /// Input sockaddr whose length is argument N.
+    SockaddrIn(u8),
+    StackIn,
+    StackOut,
+    SchedParamIn,
+    SchedParamOut,
+    /// `dev_t` for mknod.
+    Dev,
+    /// statx's flags: the sync type (an enum in a 2-bit field) then `AT_*` flags.
+    StatxFlags,
+    /// A file mode with its type: `S_IFCHR|0600` (mknod).
+    TypedMode,
+    /// SysV IPC key: `IPC_PRIVATE` or hex.
+    IpcKey,
+    /// SysV IPC get flags: `IPC_CREAT|0600`.
+    IpcFlags,
+    /// SysV IPC ctl command.
+    IpcCmd,
+}
+
+impl A {
+    fn is_output(self) -> bool {
+        matches!(
+            self,
+            A::BufOut
+                | A::StrOut
+                | A::PathOut
+                | A::SigsetOut(_)
+                | A::TimespecOut
+                | A::TimevalOut
+                | A::TimezoneOut
+                | A::ItimervalOut
+                | A::ItimerspecOut
+                | A::StatOut
+                | A::StatxOut
+                | A::StatfsOut
+                | A::RlimitOut
+                | A::UtsnameOut
+                | A::SysinfoOut
+                | A::RusageOut
+                | A::TmsOut
+                | A::PipeOut
+                | A::IntPtrOut
+                | A::U64PtrOut
+                | A::StackOut
+                | A::SchedParamOut
+        )
+    }
+}
+
+fn print_arg(c: &mut Ctx, a: A, v: u64) {
+    let args = c.args;
+    match a {
+        A::Int => c.int(v),
+        A::Uint => c.uint(v),
+        A::Long => c.dec(v as i64),
+        A::Ulong => c.udec(v),
+        A::Hex => c.hex(v),
+        A::Ptr => c.ptr(v),
+        A::Fd => c.fd(v),
+        A::DirFd => c.dirfd(v),
+        A::Path => c.path(v),
+        A::Str => c.cstr(v),
+        A::BufIn(n) => c.buf(v, args[n as usize]),
+        A::BufOut => {
+            if c.ok() {
+                let n = c.rval() as u64;
+                c.buf(v, n);
+            } else {
+                c.ptr(v);
+            }
+        }
+        A::StrOut => {
+            if c.ok() {
+                let n = c.rval() as u64;
+                c.buf(v, n);
+            } else {
+                c.ptr(v);
+            }
+        }
+        A::PathOut => {
+            if c.ok() {
+                // getcwd's count includes the NUL; file names stop at PATH_MAX.
+                let n = (c.rval() as u64).saturating_sub(1);
+                c.buf_limited(v, n, 4096);
+            } else {
+                c.ptr(v);
+            }
+        }
+        A::Mode => c.mode(v),
+        A::Flags(x) => c.flags(v, x),
+        A::Enum(x) => c.xval(v, x),
+        A::EnumD(x) => c.xval_d(v as i32 as i64, x),
+        A::Signal => c.signal(v),
+        A::SigsetIn(n) => st::sigset(c, v, args[n as usize], false),
+        A::SigsetOut(n) => st::sigset(c, v, args[n as usize], true),
+        A::TimespecIn => st::timespec(c, v, false),
+        A::TimespecOut => st::timespec(c, v, true),
+        A::TimevalIn => st::timeval(c, v, false),
+        A::TimevalOut => st::timeval(c, v, true),
+        A::TimezoneOut => st::timezone(c, v, true),
+        A::ItimervalIn => st::itimerval(c, v, false),
+        A::ItimervalOut => st::itimerval(c, v, true),
+        A::ItimerspecIn => st::itimerspec(c, v, false),
+        A::ItimerspecOut => st::itimerspec(c, v, true),
+        A::StatOut => st::stat(c, v),
+        A::StatxOut => st::statx(c, v),
+        A::StatfsOut => st::statfs(c, v),
+        A::RlimitIn => st::rlimit(c, v, false, "RLIM64_INFINITY"),
+        A::RlimitOut => st::rlimit(c, v, true, "RLIM64_INFINITY"),
+        A::UtsnameOut => st::utsname(c, v),
+        A::SysinfoOut => st::sysinfo(c, v),
+        A::RusageOut => st::rusage(c, v),
+        A::TmsOut => st::tms(c, v),
+        A::PipeOut => st::int_pair(c, v),
+        A::IntPtrOut => st::int_ptr(c, v, true),
+        A::U64PtrOut => st::u64_ptr(c, v, true),
+        A::SockaddrIn(n) => st::sockaddr(c, v, args[n as usize], false),
+        A::StackIn => st::stack_t(c, v, false),
+        A::StackOut => st::stack_t(c, v, true),
+        A::SchedParamIn => st::sched_param(c, v, false),
+        A::SchedParamOut => st::sched_param(c, v, true),
+        A::TypedMode => {
+            let mut text = String::new();
+            st::write_mode(&mut text, v as u32);
+            c.s(&text);
+        }
+        A::IpcKey => {
+            if v as i32 == 0 {
+                c.s("IPC_PRIVATE");
+            } else {
+                c.hex(v & 0xffff_ffff);
+            }
+        }
+        A::IpcFlags => {
+            let flags = v & 0o7000;
+            if flags != 0 {
+                c.flags(flags, &IPC_GET_FLAGS);
+                c.s("|");
+            }
+            c.mode(v & 0o777);
+        }
+        A::IpcCmd => c.xval(v & 0xff, &xlat::IPC_CMDS),
+        A::StatxFlags => {
+            c.xval(v & 0x6000, &xlat::AT_STATX_SYNC);
+            if v & !0x6000 != 0 {
+                c.s("|");
+                c.flags(v & !0x6000, &xlat::AT_FLAGS);
+            }
+        }
+        A::Dev => {
+            let major = ((v >> 8) & 0xfff) | ((v >> 32) & !0xfff);
+            let minor = (v & 0xff) | ((v >> 12) & !0xff);
+            c.s("makedev(");
+            c.hex(major);
+            c.s(", ");
+            c.hex(minor);
+            c.s(")");
+        }
+    }
+}
+
+/// `O_RDONLY|O_CLOEXEC`: the access mode is a 2-bit field, the rest are flags.
+fn open_flags(c: &mut Ctx, v: u64) {
+    let v = v & 0xffff_ffff;
+    c.s(match v & 3 {
+        0 => "O_RDONLY",
+        1 => "O_WRONLY",
+        2 => "O_RDWR",
+        _ => "O_ACCMODE",
+    });
+    let rest = v & !3;
+    if rest != 0 {
+        c.s("|");
+        c.flags(rest, &xlat::OPEN_FLAGS);
+    }
+}
+
+fn run_spec(c: &mut Ctx, spec: &[A]) {
+    let start = if c.entering() { 0 } else { c.printed() };
+    for (i, a) in spec.iter().enumerate().skip(start) {
+        if c.entering() && a.is_output() {
+            c.stop();
+            return;
+        }
+        c.next();
+        let v = c.args[i];
+        print_arg(c, *a, v);
+    }
+}
+
+/// Unknown or undecoded: `n` arguments in hex, all printed at entry.
+fn run_raw(c: &mut Ctx, n: usize) {
+    if !c.entering() {
+        return;
+    }
+    for i in 0..n {
+        c.next();
+        let v = c.args[i];
+        c.hex(v);
+    }
+}
+
+pub(crate) enum How {
+    Spec(&'static [A]),
+    Func(fn(&mut Ctx)),
+    Raw(usize),
+}
+
+pub(crate) struct Decoder {
+    how: How,
+    pub ret: Ret,
+}
+
+impl Decoder {
+    pub(crate) fn run(&self, c: &mut Ctx) {
+        match self.how {
+            How::Spec(spec) => run_spec(c, spec),
+            How::Func(f) => f(c),
+            How::Raw(n) => run_raw(c, n),
+        }
+    }
+}
+
+const fn s(spec: &'static [A], ret: Ret) -> Decoder {
+    Decoder {
+        how: How::Spec(spec),
+        ret,
+    }
+}
+const fn f(func: fn(&mut Ctx), ret: Ret) -> Decoder {
+    Decoder {
+        how: How::Func(func),
+        ret,
+    }
+}
+
+use A::*;
+use Ret::{Dec, Hex as RHex};
+const RFD: Ret = Ret::Fd;
+
+/// Whether `nr` has a decoder (otherwise its arguments print as raw hex).
+pub(crate) fn is_decoded(nr: u64) -> bool {
+    !matches!(decoder(nr).how, How::Raw(_))
+}
+
+/// The decoder of syscall `nr`.
+pub(crate) fn decoder(n: u64) -> Decoder {
+    match n {
+        nr::read | nr::pread64 => match n {
+            nr::read => s(&[Fd, BufOut, Ulong], Dec),
+            _ => s(&[Fd, BufOut, Ulong, Long], Dec),
+        },
+        nr::write => s(&[Fd, BufIn(2), Ulong], Dec),
+        nr::pwrite64 => s(&[Fd, BufIn(2), Ulong, Long], Dec),
+        nr::open => f(dec_open, RFD),
+        nr::openat => f(dec_openat, RFD),
+        nr::creat => s(&[Path, Mode], RFD),
+        nr::close => s(&[Fd], Dec),
+        nr::stat | nr::lstat => s(&[Path, StatOut], Dec),
+        nr::fstat => s(&[Fd, StatOut], Dec),
+        nr::newfstatat => s(&[DirFd, Path, StatOut, Flags(&xlat::AT_FLAGS)], Dec),
+        nr::statx => s(
+            &[DirFd, Path, StatxFlags, Flags(&xlat::STATX_MASK), StatxOut],
+            Dec,
+        ),
+        nr::statfs => s(&[Path, StatfsOut], Dec),
+        nr::fstatfs => s(&[Fd, StatfsOut], Dec),
+        nr::poll => f(dec_poll, Dec),
+        nr::ppoll => f(dec_ppoll, Dec),
+        nr::lseek => s(&[Fd, Long, Enum(&xlat::SEEK_WHENCE)], Dec),
+        nr::mmap => f(dec_mmap, RHex),
+        nr::mprotect => s(&[Ptr, Ulong, Flags(&xlat::PROT)], Dec),
+        nr::pkey_mprotect => s(&[Ptr, Ulong, Flags(&xlat::PROT), Int], Dec),
+        nr::munmap => s(&[Ptr, Ulong], Dec),
+        nr::brk => s(&[Ptr], RHex),
+        nr::mremap => f(dec_mremap, RHex),
+        nr::msync => s(&[Ptr, Ulong, Flags(&xlat::MSYNC_FLAGS)], Dec),
+        nr::madvise => s(&[Ptr, Ulong, Enum(&xlat::MADVISE)], Dec),
+        nr::mlock | nr::munlock => s(&[Ptr, Ulong], Dec),
+        nr::mlockall => s(&[Flags(&xlat::MLOCKALL_FLAGS)], Dec),
+        nr::munlockall => s(&[], Dec),
+        nr::mseal => s(&[Ptr, Ulong, Hex], Dec),
+        nr::rt_sigaction => f(dec_rt_sigaction, Dec),
+        nr::rt_sigprocmask => f(dec_rt_sigprocmask, Dec),
+        nr::rt_sigreturn => f(dec_rt_sigreturn, Dec),
+        nr::rt_sigpending => s(&[SigsetOut(1), Ulong], Dec),
+        nr::rt_sigsuspend => s(&[SigsetIn(1), Ulong], Dec),
+        nr::rt_sigtimedwait => f(dec_rt_sigtimedwait, Dec),
+        nr::sigaltstack => s(&[StackIn, StackOut], Dec),
+        nr::ioctl => f(dec_ioctl, Dec),
+        nr::readv => f(dec_readv, Dec),
+        nr::writev => f(dec_writev, Dec),
+        nr::preadv => f(dec_preadv, Dec),
+        nr::pwritev => f(dec_pwritev, Dec),
+        nr::access => s(&[Path, Flags(&ACCESS)], Dec),
+        nr::faccessat => s(&[DirFd, Path, Flags(&ACCESS)], Dec),
+        nr::faccessat2 => s(
+            &[DirFd, Path, Flags(&ACCESS), Flags(&xlat::AT_FLAGS_ACCESS)],
+            Dec,
+        ),
+        nr::pipe => s(&[PipeOut], Dec),
+        nr::pipe2 => s(&[PipeOut, Flags(&xlat::PIPE_FLAGS)], Dec),
+        nr::select => f(dec_select, Dec),
+        nr::pselect6 => f(dec_select, Dec),
+        nr::sched_yield => s(&[], Dec),
+        nr::dup => s(&[Fd], RFD),
+        nr::dup2 => s(&[Fd, Fd], RFD),
+        nr::dup3 => s(&[Fd, Fd, Flags(&xlat::PIPE_FLAGS)], RFD),
+        nr::pause => s(&[], Dec),
+        nr::nanosleep => f(dec_nanosleep, Dec),
+        nr::getitimer => s(&[Enum(&xlat::ITIMER_WHICH), ItimervalOut], Dec),
+        nr::setitimer => s(&[Enum(&xlat::ITIMER_WHICH), ItimervalIn, ItimervalOut], Dec),
+        nr::alarm => s(&[Uint], Ret::Udec),
+        nr::getpid | nr::getppid | nr::gettid | nr::getpgrp | nr::setsid => s(&[], Dec),
+        nr::getuid | nr::geteuid | nr::getgid | nr::getegid => s(&[], Dec),
+        nr::sendfile => f(dec_sendfile, Dec),
+        nr::socket => f(dec_socket, RFD),
+        nr::connect | nr::bind => s(&[Fd, SockaddrIn(2), Uint], Dec),
+        nr::accept => f(dec_accept, RFD),
+        nr::accept4 => f(dec_accept, RFD),
+        nr::getsockname | nr::getpeername => f(dec_getsockname, Dec),
+        nr::sendto => f(dec_sendto, Dec),
+        nr::recvfrom => f(dec_recvfrom, Dec),
+        nr::sendmsg => f(dec_sendmsg, Dec),
+        nr::recvmsg => f(dec_recvmsg, Dec),
+        nr::shutdown => s(&[Fd, Enum(&xlat::SHUTDOWN_MODES)], Dec),
+        nr::listen => s(&[Fd, Int], Dec),
+        nr::socketpair => f(dec_socketpair, Dec),
+        nr::setsockopt => f(dec_setsockopt, Dec),
+        nr::getsockopt => f(dec_getsockopt, Dec),
+        nr::clone => f(dec_clone, Dec),
+        nr::clone3 => f(dec_clone3, Dec),
+        nr::fork | nr::vfork => s(&[], Dec),
+        nr::execve => f(dec_execve, Dec),
+        nr::execveat => f(dec_execveat, Dec),
+        nr::exit | nr::exit_group => s(&[Int], Dec),
+        nr::wait4 => f(dec_wait4, Dec),
+        nr::waitid => f(dec_waitid, Dec),
+        nr::kill => s(&[Int, Signal], Dec),
+        nr::tkill => s(&[Int, Signal], Dec),
+        nr::tgkill => s(&[Int, Int, Signal], Dec),
+        nr::uname => s(&[UtsnameOut], Dec),
+        nr::fcntl => f(dec_fcntl, Dec),
+        nr::flock => s(&[Fd, Flags(&xlat::FLOCK_OPS)], Dec),
+        nr::fsync | nr::fdatasync | nr::syncfs => s(&[Fd], Dec),
+        nr::truncate => s(&[Path, Long], Dec),
+        nr::ftruncate => s(&[Fd, Long], Dec),
+        nr::getdents64 | nr::getdents => f(dec_getdents, Dec),
+        nr::getcwd => s(&[PathOut, Ulong], Dec),
+        nr::chdir | nr::rmdir | nr::unlink | nr::chroot | nr::acct | nr::swapoff => s(&[Path], Dec),
+        nr::fchdir => s(&[Fd], Dec),
+        nr::rename | nr::link | nr::symlink | nr::pivot_root => s(&[Path, Path], Dec),
+        nr::mkdir | nr::chmod => s(&[Path, Mode], Dec),
+        nr::readlink => s(&[Path, StrOut, Ulong], Dec),
+        nr::readlinkat => s(&[DirFd, Path, StrOut, Ulong], Dec),
+        nr::fchmod => s(&[Fd, Mode], Dec),
+        nr::chown | nr::lchown => s(&[Path, Int, Int], Dec),
+        nr::fchown => s(&[Fd, Int, Int], Dec),
+        nr::umask => s(&[Mode], Ret::Oct),
+        nr::gettimeofday => s(&[TimevalOut, TimezoneOut], Dec),
+        nr::settimeofday => s(&[TimevalIn, Ptr], Dec),
+        nr::getrlimit => s(&[Enum(&xlat::RLIMITS), RlimitOut], Dec),
+        nr::setrlimit => s(&[Enum(&xlat::RLIMITS), RlimitIn], Dec),
+        nr::prlimit64 => f(dec_prlimit64, Dec),
+        nr::getrusage => s(&[EnumD(&xlat::RUSAGE_WHO), RusageOut], Dec),
+        nr::sysinfo => s(&[SysinfoOut], Dec),
+        nr::times => s(&[TmsOut], Dec),
+        nr::setuid | nr::setgid | nr::setfsuid | nr::setfsgid => s(&[Int], Dec),
+        nr::setreuid | nr::setregid => s(&[Int, Int], Dec),
+        nr::setresuid | nr::setresgid => s(&[Int, Int, Int], Dec),
+        nr::getresuid | nr::getresgid => s(&[IntPtrOut, IntPtrOut, IntPtrOut], Dec),
+        nr::setpgid => s(&[Int, Int], Dec),
+        nr::getpgid | nr::getsid => s(&[Int], Dec),
+        nr::utime => s(&[Path, Ptr], Dec),
+        nr::mknod => s(&[Path, TypedMode, Dev], Dec),
+        nr::mknodat => s(&[DirFd, Path, TypedMode, Dev], Dec),
+        nr::getpriority => s(&[Enum(&xlat::PRIO_WHICH), Int], Dec),
+        nr::setpriority => s(&[Enum(&xlat::PRIO_WHICH), Int, Int], Dec),
+        nr::sched_getscheduler => f(dec_sched_getscheduler, Dec),
+        nr::sched_setscheduler => s(&[Int, Enum(&xlat::SCHED_POLICIES), SchedParamIn], Dec),
+        nr::sched_getparam => s(&[Int, SchedParamOut], Dec),
+        nr::sched_setparam => s(&[Int, SchedParamIn], Dec),
+        nr::sched_get_priority_max | nr::sched_get_priority_min => {
+            s(&[Enum(&xlat::SCHED_POLICIES)], Dec)
+        }
+        nr::sched_getaffinity => f(dec_sched_getaffinity, Dec),
+        nr::sched_setaffinity => f(dec_sched_setaffinity, Dec),
+        nr::prctl => f(dec_prctl, Dec),
+        nr::arch_prctl => f(dec_arch_prctl, Dec),
+        nr::sync => s(&[], Dec),
+        nr::mount => s(&[Path, Path, Str, Flags(&xlat::MOUNT_FLAGS), Ptr], Dec),
+        nr::umount2 => s(&[Path, Flags(&xlat::UMOUNT_FLAGS)], Dec),
+        nr::sethostname | nr::setdomainname => s(&[BufIn(1), Ulong], Dec),
+        nr::readahead => s(&[Fd, Long, Ulong], Dec),
+        nr::setxattr | nr::lsetxattr => f(dec_setxattr, Dec),
+        nr::getxattr | nr::lgetxattr => f(dec_getxattr, Dec),
+        nr::fgetxattr => f(dec_getxattr, Dec),
+        nr::fsetxattr => f(dec_setxattr, Dec),
+        nr::listxattr | nr::llistxattr => s(&[Path, BufOut, Ulong], Dec),
+        nr::flistxattr => s(&[Fd, BufOut, Ulong], Dec),
+        nr::removexattr | nr::lremovexattr => s(&[Path, Str], Dec),
+        nr::fremovexattr => s(&[Fd, Str], Dec),
+        nr::time => s(&[U64PtrOut], Dec),
+        nr::futex => f(dec_futex, Dec),
+        nr::set_tid_address => s(&[Ptr], Dec),
+        nr::restart_syscall => f(dec_restart_syscall, Dec),
+        nr::fadvise64 => s(&[Fd, Long, Long, Enum(&xlat::FADVISE)], Dec),
+        nr::clock_gettime | nr::clock_getres => s(&[Enum(&xlat::CLOCKS), TimespecOut], Dec),
+        nr::clock_settime => s(&[Enum(&xlat::CLOCKS), TimespecIn], Dec),
+        nr::clock_nanosleep => f(dec_clock_nanosleep, Dec),
+        nr::epoll_create => s(&[Int], RFD),
+        nr::epoll_create1 => s(&[Flags(&xlat::EPOLL_CREATE_FLAGS)], RFD),
+        nr::epoll_ctl => f(dec_epoll_ctl, Dec),
+        nr::epoll_wait => f(dec_epoll_wait, Dec),
+        nr::epoll_pwait => f(dec_epoll_wait, Dec),
+        nr::epoll_pwait2 => f(dec_epoll_wait, Dec),
+        nr::utimes => s(&[Path, Ptr], Dec),
+        nr::inotify_init => s(&[], RFD),
+        nr::inotify_init1 => s(&[Flags(&xlat::IN_INIT_FLAGS)], RFD),
+        nr::inotify_add_watch => s(&[Fd, Path, Flags(&xlat::INOTIFY_MASK)], Dec),
+        nr::inotify_rm_watch => s(&[Fd, Int], Dec),
+        nr::mkdirat => s(&[DirFd, Path, Mode], Dec),
+        nr::fchownat => s(&[DirFd, Path, Int, Int, Flags(&xlat::AT_FLAGS)], Dec),
+        nr::unlinkat => s(&[DirFd, Path, Flags(&xlat::UNLINKAT_FLAGS)], Dec),
+        nr::renameat => s(&[DirFd, Path, DirFd, Path], Dec),
+        nr::renameat2 => s(&[DirFd, Path, DirFd, Path, Flags(&xlat::RENAME_FLAGS)], Dec),
+        nr::linkat => s(&[DirFd, Path, DirFd, Path, Flags(&xlat::AT_FLAGS)], Dec),
+        nr::symlinkat => s(&[Path, DirFd, Path], Dec),
+        nr::fchmodat => s(&[DirFd, Path, Mode], Dec),
+        nr::fchmodat2 => s(&[DirFd, Path, Mode, Flags(&xlat::AT_FLAGS)], Dec),
+        nr::utimensat => f(dec_utimensat, Dec),
+        nr::unshare => s(&[Flags(&xlat::UNSHARE_FLAGS)], Dec),
+        nr::setns => s(&[Fd, Flags(&xlat::NS_FLAGS)], Dec),
+        nr::set_robust_list => s(&[Ptr, Ulong], Dec),
+        nr::get_robust_list => s(&[Int, Ptr, Ptr], Dec),
+        nr::splice => s(&[Fd, Ptr, Fd, Ptr, Ulong, Flags(&xlat::SPLICE_FLAGS)], Dec),
+        nr::tee => s(&[Fd, Fd, Ulong, Flags(&xlat::SPLICE_FLAGS)], Dec),
+        nr::timerfd_create => s(&[Enum(&xlat::CLOCKS), Flags(&xlat::TFD_FLAGS)], RFD),
+        nr::timerfd_settime => s(
+            &[
+                Fd,
+                Flags(&xlat::TFD_SETTIME_FLAGS),
+                ItimerspecIn,
+                ItimerspecOut,
+            ],
+            Dec,
+        ),
+        nr::timerfd_gettime => s(&[Fd, ItimerspecOut], Dec),
+        nr::eventfd => s(&[Uint], RFD),
+        nr::eventfd2 => s(&[Uint, Flags(&xlat::EFD_FLAGS)], RFD),
+        nr::signalfd4 => s(&[Fd, SigsetIn(2), Ulong, Flags(&xlat::SFD_FLAGS)], RFD),
+        nr::signalfd => s(&[Fd, SigsetIn(2), Ulong], RFD),
+        nr::fallocate => s(&[Fd, Flags(&xlat::FALLOC_FLAGS), Long, Long], Dec),
+        nr::getrandom => s(&[BufOut, Ulong, Flags(&xlat::GETRANDOM_FLAGS)], Dec),
+        nr::memfd_create => s(&[Str, Flags(&xlat::MFD_FLAGS)], RFD),
+        nr::copy_file_range => s(&[Fd, Ptr, Fd, Ptr, Ulong, Uint], Dec),
+        nr::rseq => s(&[Ptr, Hex, Flags(&xlat::RSEQ_FLAGS), Hex], Dec),
+        nr::close_range => s(&[Fd, Fd, Flags(&xlat::CLOSE_RANGE_FLAGS)], Dec),
+        nr::pidfd_open => s(&[Int, Hex], RFD),
+        nr::pidfd_send_signal => s(&[Fd, Signal, Ptr, Uint], Dec),
+        nr::pidfd_getfd => s(&[Fd, Fd, Uint], RFD),
+        nr::membarrier => s(&[Enum(&xlat::MEMBARRIER_CMDS), Hex, Int], Dec),
+        nr::seccomp => s(&[Enum(&xlat::SECCOMP_OPS), Uint, Ptr], Dec),
+        nr::bpf => s(&[Enum(&xlat::BPF_CMDS), Ptr, Uint], Dec),
+        nr::io_uring_setup => f(dec_io_uring_setup, RFD),
+        nr::io_uring_enter => s(&[Fd, Uint, Uint, Hex, Ptr, Ulong], Dec),
+        nr::io_uring_register => s(&[Fd, Uint, Ptr, Uint], Dec),
+        nr::shmget => s(&[IpcKey, Ulong, IpcFlags], Dec),
+        nr::shmat => s(&[Int, Ptr, Flags(&xlat::SHMAT_FLAGS)], RHex),
+        nr::shmdt => s(&[Ptr], Dec),
+        nr::shmctl | nr::msgctl => s(&[Int, IpcCmd, Ptr], Dec),
+        nr::semctl => s(&[Int, Int, IpcCmd, Ptr], Dec),
+        nr::semget => s(&[IpcKey, Int, IpcFlags], Dec),
+        nr::msgget => s(&[IpcKey, IpcFlags], Dec),
+        nr::mincore => f(dec_mincore, Dec),
+        nr::rt_sigqueueinfo => f(dec_rt_sigqueueinfo, Dec),
+        nr::rt_tgsigqueueinfo => f(dec_rt_sigqueueinfo, Dec),
+        nr::getcpu => s(&[IntPtrOut, IntPtrOut, Ptr], Dec),
+        nr::personality => f(dec_personality, RHex),
+        nr::getgroups => f(dec_getgroups, Dec),
+        nr::setgroups => f(dec_setgroups, Dec),
+        nr::capget | nr::capset => s(&[Ptr, Ptr], Dec),
+        nr::sendmmsg | nr::recvmmsg => s(&[Fd, Ptr, Uint, Flags(&xlat::MSG_FLAGS), Ptr], Dec),
+        _ => match crate::table::ARG_NAMES.get(n as usize) {
+            Some(a) if crate::name(n).is_some() => Decoder {
+                how: How::Raw(a.len()),
+                ret: Dec,
+            },
+            _ => Decoder {
+                how: How::Raw(6),
+                ret: Dec,
+            },
+        },
+    }
+}
+
+const ACCESS: Xlat = Xlat {
+    entries: &[(0, "F_OK"), (4, "R_OK"), (2, "W_OK"), (1, "X_OK")],
+    unknown: "?_OK",
+};
+
+const IPC_GET_FLAGS: Xlat = Xlat {
+    entries: &[
+        (0o1000, "IPC_CREAT"),
+        (0o2000, "IPC_EXCL"),
+        (0o4000, "IPC_NOWAIT"),
+    ],
+    unknown: "IPC_???",
+};
+
+fn dec_open(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.path(a[0]);
+    c.next();
+    open_flags(c, a[1]);
+    if a[1] & 0o20100100 != 0 {
+        c.next();
+        c.mode(a[2]);
+    }
+}
+
+fn dec_openat(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.dirfd(a[0]);
+    c.next();
+    c.path(a[1]);
+    c.next();
+    open_flags(c, a[2]);
+    // O_CREAT or O_TMPFILE take a mode.
+    if a[2] & 0o100 != 0 || a[2] & 0o20200000 == 0o20200000 {
+        c.next();
+        c.mode(a[3]);
+    }
+}
+
+fn dec_mmap(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.ptr(a[0]);
+    c.next();
+    c.udec(a[1]);
+    c.next();
+    c.flags(a[2], &xlat::PROT);
+    c.next();
+    let flags = a[3] & 0xffff_ffff;
+    let kind = flags & 0xf;
+    c.xval(kind, &xlat::MAP_TYPE);
+    if flags & !0xf != 0 {
+        c.s("|");
+        c.flags(flags & !0xf, &xlat::MAP_FLAGS);
+    }
+    c.next();
+    c.fd(a[4]);
+    c.next();
+    c.hex(a[5]);
+}
+
+fn dec_rt_sigaction(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.signal(a[0]);
+        c.next();
+        st::sigaction(c, a[1], false);
+        c.stop();
+    } else {
+        c.next();
+        st::sigaction(c, a[2], true);
+        c.next();
+        c.udec(a[3]);
+    }
+}
+
+fn dec_rt_sigprocmask(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.xval(a[0], &xlat::SIGPROCMASK_HOW);
+        c.next();
+        st::sigset(c, a[1], a[3], false);
+        c.stop();
+    } else {
+        c.next();
+        st::sigset(c, a[2], a[3], true);
+        c.next();
+        c.udec(a[3]);
+    }
+}
+
+/// `rt_sigreturn({mask=[]})`: the mask comes from the signal frame. At this syscall the
+/// restorer has popped the return address, so the stack pointer is at `struct ucontext`,
+/// whose `uc_sigmask` follows uc_flags, uc_link, uc_stack (24) and uc_mcontext (256).
+fn dec_rt_sigreturn(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let Some(sp) = c.mem.stack_pointer() else {
+        return;
+    };
+    c.next();
+    match c.read_u64(sp + 296) {
+        Some(mask) => {
+            c.s("{mask=");
+            st::write_sigmask(c.out, mask, 64);
+            c.s("}");
+        }
+        None => c.ptr(sp),
+    }
+}
+
+fn dec_rt_sigtimedwait(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        st::sigset(c, a[0], a[3], false);
+        c.stop();
+    } else {
+        c.next();
+        if a[1] != 0 && c.ok() {
+            let mut b = [0u8; 128];
+            if c.read_exact(a[1], &mut b) {
+                let info = crate::signal::SigInfo::from_bytes(&b);
+                c.s("{");
+                crate::signal::write_siginfo_fields(c.out, &info);
+                c.s("}");
+            } else {
+                c.ptr(a[1]);
+            }
+        } else {
+            c.ptr(a[1]);
+        }
+        c.next();
+        st::timespec(c, a[2], false);
+        c.next();
+        c.udec(a[3]);
+        if c.ok()
+            && let Some(name) = i32::try_from(c.rval()).ok().and_then(crate::signal_name)
+        {
+            c.aux = format!("({name})");
+        }
+    }
+}
+
+fn dec_nanosleep(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        st::timespec(c, a[0], false);
+        c.stop();
+    } else {
+        c.next();
+        remaining_time(c, a[1]);
+    }
+}
+
+/// The "remaining time" argument: shown only when the sleep was interrupted.
+fn remaining_time(c: &mut Ctx, addr: u64) {
+    let interrupted =
+        matches!(c.ret, Some(r) if r == -4 || r == -512 || r == -513 || r == -514 || r == -516);
+    if interrupted && addr != 0 {
+        c.failed = false;
+        st::timespec(c, addr, true);
+        c.failed = true;
+    } else {
+        c.ptr(addr);
+    }
+}
+
+fn dec_clock_nanosleep(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.xval(a[0], &xlat::CLOCKS);
+        c.next();
+        c.flags(a[1], &xlat::TIMER_FLAGS);
+        c.next();
+        st::timespec(c, a[2], false);
+        c.stop();
+    } else {
+        c.next();
+        if a[1] & 1 != 0 {
+            c.ptr(a[3]);
+        } else {
+            remaining_time(c, a[3]);
+        }
+    }
+}
+
+fn dec_poll(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        st::pollfds(c, a[0], a[1]);
+        c.next();
+        c.uint(a[1]);
+        c.next();
+        c.int(a[2]);
+    } else if c.ok() {
+        if c.rval() == 0 {
+            c.aux.push_str("(Timeout)");
+        } else {
+            c.aux = st::poll_revents(c, a[0], a[1]);
+        }
+    }
+}
+
+fn dec_ppoll(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        st::pollfds(c, a[0], a[1]);
+        c.next();
+        c.uint(a[1]);
+        c.next();
+        st::timespec(c, a[2], false);
+        c.next();
+        st::sigset(c, a[3], a[4], false);
+        c.next();
+        c.udec(a[4]);
+    } else if c.ok() {
+        if c.rval() == 0 {
+            c.aux.push_str("(Timeout)");
+        } else {
+            let mut note = st::poll_revents(c, a[0], a[1]);
+            if a[2] != 0 {
+                note.pop();
+                note.push_str(", left ");
+                let save = std::mem::take(c.out);
+                st::timespec(c, a[2], true);
+                let left = std::mem::replace(c.out, save);
+                note.push_str(&left);
+                note.push(')');
+            }
+            c.aux = note;
+        }
+    }
+}
+
+fn dec_select(c: &mut Ctx) {
+    let a = c.args;
+    let is_pselect = c.nr == nr::pselect6;
+    if c.entering() {
+        c.next();
+        c.int(a[0]);
+        for i in 1..4 {
+            c.next();
+            st::fdset(c, a[i], a[0], false);
+        }
+        c.next();
+        if is_pselect {
+            st::timespec(c, a[4], false);
+            c.next();
+            // A pointer to { const sigset_t *ss; size_t ss_len; }.
+            if a[5] == 0 {
+                c.s("NULL");
+            } else {
+                let mut b = [0u8; 16];
+                if c.read_exact(a[5], &mut b) {
+                    let ss = u64::from_ne_bytes(b[..8].try_into().unwrap_or([0; 8]));
+                    let len = u64::from_ne_bytes(b[8..].try_into().unwrap_or([0; 8]));
+                    c.s("{sigmask=");
+                    st::sigset(c, ss, len, false);
+                    let _ = write!(c.out, ", sigsetsize={len}}}");
+                } else {
+                    c.ptr(a[5]);
+                }
+            }
+        } else {
+            st::timeval(c, a[4], false);
+        }
+    } else if c.ok() {
+        if c.rval() == 0 {
+            c.aux.push_str("(Timeout)");
+            return;
+        }
+        let mut note = String::from("(");
+        let save = std::mem::take(c.out);
+        for (i, label) in [(1, "in"), (2, "out"), (3, "except")] {
+            if a[i] == 0 {
+                continue;
+            }
+            c.out.clear();
+            st::fdset(c, a[i], a[0], true);
+            if c.out != "[]" {
+                if note.len() > 1 {
+                    note.push_str(", ");
+                }
+                note.push_str(label);
+                note.push(' ');
+                note.push_str(c.out);
+            }
+        }
+        if a[4] != 0 {
+            c.out.clear();
+            if is_pselect {
+                st::timespec(c, a[4], true);
+            } else {
+                st::timeval(c, a[4], true);
+            }
+            note.push_str(", left ");
+            note.push_str(c.out);
+        }
+        *c.out = save;
+        note.push(')');
+        c.aux = note;
+    }
+}
+
+fn dec_ioctl(c: &mut Ctx) {
+    let a = c.args;
+    let req = a[1] & 0xffff_ffff;
+    let name = ioctl_name(req);
+    let output = matches!(req, 0x5401 | 0x5413 | 0x540f | 0x541b);
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.next();
+        match name {
+            Some(n) => c.s(n),
+            None => write_ioc(c, req),
+        }
+        if output {
+            c.stop();
+            return;
+        }
+        match req {
+            // FIONBIO, FIOASYNC, TIOCSPGRP take an int pointer.
+            0x5421 | 0x5452 | 0x5410 => {
+                c.next();
+                st::int_ptr(c, a[2], false);
+            }
+            0x5451 | 0x5450 => {}
+            0x5402..=0x5404 => {
+                c.next();
+                st::termios_brief(c, a[2]);
+            }
+            0x5414 => {
+                c.next();
+                st::winsize(c, a[2], false);
+            }
+            _ => {
+                c.next();
+                c.hex(a[2]);
+            }
+        }
+    } else if output {
+        c.next();
+        match req {
+            0x5401 => st::termios_brief(c, a[2]),
+            0x5413 => st::winsize(c, a[2], true),
+            0x540f => st::int_ptr(c, a[2], true),
+            _ => st::int_ptr(c, a[2], true),
+        }
+    }
+}
+
+fn ioctl_name(req: u64) -> Option<&'static str> {
+    Some(match req {
+        0x5401 => "TCGETS",
+        0x5402 => "TCSETS",
+        0x5403 => "TCSETSW",
+        0x5404 => "TCSETSF",
+        0x540b => "TCFLSH",
+        0x540e => "TIOCSCTTY",
+        0x540f => "TIOCGPGRP",
+        0x5410 => "TIOCSPGRP",
+        0x5413 => "TIOCGWINSZ",
+        0x5414 => "TIOCSWINSZ",
+        0x541b => "FIONREAD",
+        0x5421 => "FIONBIO",
+        0x5422 => "TIOCNOTTY",
+        0x5450 => "FIONCLEX",
+        0x5451 => "FIOCLEX",
+        0x5452 => "FIOASYNC",
+        0x80045430 => "TIOCGPTN",
+        0x40045431 => "TIOCSPTLCK",
+        _ => return None,
+    })
+}
+
+/// `_IOC(_IOC_READ, 0x12, 0x72, 0x8)` for ioctl numbers without a name.
+fn write_ioc(c: &mut Ctx, req: u64) {
+    let dir = (req >> 30) & 3;
+    let size = (req >> 16) & 0x3fff;
+    let kind = (req >> 8) & 0xff;
+    let number = req & 0xff;
+    if dir == 0 && size == 0 {
+        c.hex(req);
+        return;
+    }
+    c.s("_IOC(");
+    c.s(match dir {
+        0 => "_IOC_NONE",
+        1 => "_IOC_WRITE",
+        2 => "_IOC_READ",
+        _ => "_IOC_READ|_IOC_WRITE",
+    });
+    c.s(", ");
+    c.hex(kind);
+    c.s(", ");
+    c.hex(number);
+    c.s(", ");
+    c.hex(size);
+    c.s(")");
+}
+
+fn dec_readv(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.stop();
+    } else {
+        c.next();
+        let n = c.rval() as u64;
+        st::iovec(c, a[1], a[2], Some(n), true);
+        c.next();
+        c.udec(a[2]);
+    }
+}
+
+fn dec_preadv(c: &mut Ctx) {
+    dec_readv(c);
+    if !c.entering() {
+        c.next();
+        c.dec(c.args[3] as i64);
+    }
+}
+
+fn dec_writev(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    st::iovec(c, a[1], a[2], None, false);
+    c.next();
+    c.udec(a[2]);
+}
+
+fn dec_pwritev(c: &mut Ctx) {
+    dec_writev(c);
+    if c.entering() {
+        c.next();
+        c.dec(c.args[3] as i64);
+    }
+}
+
+/// `sendfile(1, 3, [0] => [4096], 4096)`: the offset is updated in place, so strace
+/// finishes it at exit with ` => [new]`.
+fn dec_sendfile(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.next();
+        c.fd(a[1]);
+        c.next();
+        if a[2] == 0 {
+            c.s("NULL");
+            c.next();
+            c.udec(a[3]);
+        } else {
+            st::u64_ptr(c, a[2], false);
+        }
+    } else if a[2] != 0 {
+        if c.ok() {
+            c.s(" => ");
+            st::u64_ptr(c, a[2], true);
+        }
+        c.next();
+        c.udec(a[3]);
+    }
+}
+
+fn dec_socket(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.xval(a[0], &xlat::ADDRESS_FAMILIES);
+    c.next();
+    socket_type(c, a[1]);
+    c.next();
+    socket_protocol(c, a[0], a[2]);
+}
+
+fn socket_type(c: &mut Ctx, v: u64) {
+    let v = v & 0xffff_ffff;
+    c.xval(v & 0xf, &xlat::SOCK_TYPES);
+    if v & !0xf != 0 {
+        c.s("|");
+        c.flags(v & !0xf, &xlat::SOCK_FLAGS);
+    }
+}
+
+fn socket_protocol(c: &mut Ctx, family: u64, proto: u64) {
+    match family {
+        2 | 10 => c.xval(proto, &xlat::INET_PROTOCOLS),
+        16 => c.xval(proto, &xlat::NETLINK_PROTOCOLS),
+        17 => {
+            let p = (proto as u16).swap_bytes();
+            if p == 3 {
+                c.s("htons(ETH_P_ALL)");
+            } else {
+                let _ = write!(c.out, "htons({p:#x})");
+            }
+        }
+        _ => c.int(proto),
+    }
+}
+
+fn dec_socketpair(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.xval(a[0], &xlat::ADDRESS_FAMILIES);
+        c.next();
+        socket_type(c, a[1]);
+        c.next();
+        socket_protocol(c, a[0], a[2]);
+        c.stop();
+    } else {
+        c.next();
+        st::int_pair(c, a[3]);
+    }
+}
+
+/// Prints `[len]` or `[in => out]` for an in/out `socklen_t *`.
+fn socklen_inout(c: &mut Ctx, addr: u64, before: u64) {
+    if addr == 0 {
+        c.s("NULL");
+        return;
+    }
+    if !c.ok() {
+        let _ = write!(c.out, "[{}]", before as u32);
+        return;
+    }
+    match c.read_u32(addr) {
+        Some(after) if u64::from(after) != before => {
+            let _ = write!(c.out, "[{} => {after}]", before as u32);
+        }
+        Some(after) => {
+            let _ = write!(c.out, "[{after}]");
+        }
+        None => c.ptr(addr),
+    }
+}
+
+fn dec_accept(c: &mut Ctx) {
+    let a = c.args;
+    let is_accept4 = c.nr == nr::accept4;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        if a[2] != 0 {
+            c.saved[0] = u64::from(c.read_u32(a[2]).unwrap_or(0));
+        }
+        c.stop();
+    } else {
+        c.next();
+        let after = if a[2] != 0 {
+            c.read_u32(a[2]).unwrap_or(0)
+        } else {
+            0
+        };
+        if a[1] == 0 {
+            c.s("NULL");
+        } else {
+            let len = u64::from(after).min(c.saved[0]);
+            st::sockaddr(c, a[1], len, true);
+        }
+        c.next();
+        let before = c.saved[0];
+        socklen_inout(c, a[2], before);
+        if is_accept4 {
+            c.next();
+            c.flags(a[3], &xlat::SOCK_FLAGS);
+        }
+    }
+}
+
+fn dec_getsockname(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.saved[0] = u64::from(c.read_u32(a[2]).unwrap_or(0));
+        c.stop();
+    } else {
+        c.next();
+        let after = c.read_u32(a[2]).unwrap_or(0);
+        let len = u64::from(after).min(c.saved[0]);
+        st::sockaddr(c, a[1], len, true);
+        c.next();
+        let before = c.saved[0];
+        socklen_inout(c, a[2], before);
+    }
+}
+
+fn dec_sendto(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    c.buf(a[1], a[2]);
+    c.next();
+    c.udec(a[2]);
+    c.next();
+    c.flags(a[3], &xlat::MSG_FLAGS);
+    c.next();
+    st::sockaddr(c, a[4], a[5], false);
+    c.next();
+    c.uint(a[5]);
+}
+
+fn dec_recvfrom(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        if a[5] != 0 {
+            c.saved[0] = u64::from(c.read_u32(a[5]).unwrap_or(0));
+        }
+        c.stop();
+    } else {
+        c.next();
+        if c.ok() {
+            let n = c.rval() as u64;
+            c.buf(a[1], n);
+        } else {
+            c.ptr(a[1]);
+        }
+        c.next();
+        c.udec(a[2]);
+        c.next();
+        c.flags(a[3], &xlat::MSG_FLAGS);
+        c.next();
+        if a[4] == 0 {
+            c.s("NULL");
+        } else {
+            let after = c.read_u32(a[5]).unwrap_or(0);
+            let len = u64::from(after).min(c.saved[0]);
+            st::sockaddr(c, a[4], len, true);
+        }
+        c.next();
+        let before = c.saved[0];
+        socklen_inout(c, a[5], before);
+    }
+}
+
+fn dec_sendmsg(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    st::msghdr(c, a[1], None, false);
+    c.next();
+    c.flags(a[2], &xlat::MSG_FLAGS);
+}
+
+fn dec_recvmsg(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.stop();
+    } else {
+        c.next();
+        let n = c.rval() as u64;
+        st::msghdr(c, a[1], Some(n), true);
+        c.next();
+        c.flags(a[2], &xlat::MSG_FLAGS);
+    }
+}
+
+fn sockopt_name(c: &mut Ctx, level: u64, name: u64) {
+    match level {
+        1 => c.xval(name, &xlat::SOL_SOCKET_OPTS),
+        6 => c.xval(name, &xlat::TCP_OPTS),
+        0 => c.xval(name, &xlat::IP_OPTS),
+        41 => c.xval(name, &xlat::IPV6_OPTS),
+        _ => c.int(name),
+    }
+}
+
+fn dec_setsockopt(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    c.xval(a[1], &xlat::SOCKOPT_LEVELS);
+    c.next();
+    sockopt_name(c, a[1], a[2]);
+    c.next();
+    if a[4] as u32 == 4 {
+        st::int_ptr(c, a[3], false);
+    } else {
+        c.ptr(a[3]);
+    }
+    c.next();
+    c.int(a[4]);
+}
+
+fn dec_getsockopt(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.next();
+        c.xval(a[1], &xlat::SOCKOPT_LEVELS);
+        c.next();
+        sockopt_name(c, a[1], a[2]);
+        c.saved[0] = u64::from(c.read_u32(a[4]).unwrap_or(0));
+        c.stop();
+    } else {
+        c.next();
+        let len = c.read_u32(a[4]).unwrap_or(0);
+        if c.ok() && len == 4 {
+            st::int_ptr(c, a[3], true);
+        } else {
+            c.ptr(a[3]);
+        }
+        c.next();
+        let before = c.saved[0];
+        socklen_inout(c, a[4], before);
+    }
+}
+
+fn dec_clone(c: &mut Ctx) {
+    let a = c.args;
+    // x86_64 argument order: flags, stack, parent_tid, child_tid, tls.
+    let flags = a[0];
+    if c.entering() {
+        c.next();
+        c.s("child_stack=");
+        c.ptr(a[1]);
+        c.next();
+        c.s("flags=");
+        let sig = flags & 0xff;
+        let rest = flags & !0xff;
+        if rest != 0 || sig == 0 {
+            c.flags(rest, &xlat::CLONE_FLAGS);
+        }
+        if sig != 0 {
+            if rest != 0 {
+                c.s("|");
+            }
+            c.signal(sig);
+        }
+    } else {
+        if flags & 0x0010_0000 != 0 {
+            c.next();
+            c.s("parent_tid=");
+            if c.ok() {
+                st::int_ptr(c, a[2], true);
+            } else {
+                c.ptr(a[2]);
+            }
+        }
+        if flags & 0x0008_0000 != 0 {
+            c.next();
+            c.s("tls=");
+            c.ptr(a[4]);
+        }
+        if flags & 0x0120_0000 != 0 {
+            c.next();
+            c.s("child_tidptr=");
+            c.ptr(a[3]);
+        }
+    }
+}
+
+fn dec_clone3(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        st::clone_args(c, a[0], a[1]);
+    } else {
+        // The size follows the struct; parent_tid is filled in by the kernel.
+        if c.ok()
+            && a[1] >= 64
+            && let Some(flags) = c.read_u64(a[0])
+            && flags & 0x0010_0000 != 0
+            && let Some(ptid) = c.read_u64(a[0] + 24)
+        {
+            c.s(" => {parent_tid=");
+            st::int_ptr(c, ptid, true);
+            c.s("}");
+        }
+        c.next();
+        c.udec(a[1]);
+    }
+}
+
+/// An argv/envp array: `["ls", "/"]`, or `0x7ffe... /* 30 vars */` for envp without `-v`.
+fn string_array(c: &mut Ctx, addr: u64, abbreviate_as_vars: bool) {
+    if addr == 0 {
+        c.s("NULL");
+        return;
+    }
+    let limit = c.style.string_limit.max(1);
+    if abbreviate_as_vars && !c.style.verbose {
+        let mut n = 0u64;
+        while let Some(p) = c.read_u64(addr + n * 8) {
+            if p == 0 {
+                break;
+            }
+            n += 1;
+            if n > 1 << 20 {
+                break;
+            }
+        }
+        let _ = write!(
+            c.out,
+            "{addr:#x} /* {n} var{} */",
+            if n == 1 { "" } else { "s" }
+        );
+        return;
+    }
+    let Some(first) = c.read_u64(addr) else {
+        c.ptr(addr);
+        return;
+    };
+    c.s("[");
+    let mut p = first;
+    let mut i = 0u64;
+    while p != 0 {
+        if i as usize >= limit {
+            c.s(", ...");
+            break;
+        }
+        if i > 0 {
+            c.s(", ");
+        }
+        c.cstr(p);
+        i += 1;
+        match c.read_u64(addr + i * 8) {
+            Some(next) => p = next,
+            None => {
+                c.s(", ...");
+                break;
+            }
+        }
+    }
+    c.s("]");
+}
+
+fn dec_execve(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.path(a[0]);
+    c.next();
+    string_array(c, a[1], false);
+    c.next();
+    string_array(c, a[2], true);
+}
+
+fn dec_execveat(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.dirfd(a[0]);
+    c.next();
+    c.path(a[1]);
+    c.next();
+    string_array(c, a[2], false);
+    c.next();
+    string_array(c, a[3], true);
+    c.next();
+    c.flags(a[4], &xlat::AT_FLAGS);
+}
+
+fn dec_wait4(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.int(a[0]);
+        c.stop();
+    } else {
+        c.next();
+        st::wait_status(c, a[1]);
+        c.next();
+        c.flags(a[2], &xlat::WAIT_OPTIONS);
+        c.next();
+        if a[3] == 0 {
+            c.s("NULL");
+        } else {
+            st::rusage(c, a[3]);
+        }
+    }
+}
+
+fn dec_waitid(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.xval(a[0], &xlat::WAITID_TYPES);
+        c.next();
+        c.int(a[1]);
+        c.stop();
+    } else {
+        c.next();
+        let mut b = [0u8; 128];
+        if a[2] != 0 && c.ok() && c.read_exact(a[2], &mut b) {
+            let info = crate::signal::SigInfo::from_bytes(&b);
+            if info.signo == 0 {
+                c.s("{}");
+            } else {
+                c.s("{");
+                crate::signal::write_siginfo_fields(c.out, &info);
+                c.s("}");
+            }
+        } else {
+            c.ptr(a[2]);
+        }
+        c.next();
+        c.flags(a[3], &xlat::WAIT_OPTIONS);
+        c.next();
+        if a[4] == 0 {
+            c.s("NULL");
+        } else {
+            st::rusage(c, a[4]);
+        }
+    }
+}
+
+fn dec_fcntl(c: &mut Ctx) {
+    let a = c.args;
+    let cmd = a[1] & 0xffff_ffff;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.next();
+        c.xval(cmd, &xlat::FCNTL_CMDS);
+        match cmd {
+            // F_GETFD, F_GETFL, F_GETOWN, F_GETSIG, F_GETLEASE, F_GETPIPE_SZ, F_GET_SEALS
+            1 | 3 | 9 | 11 | 1025 | 1032 | 1034 => {}
+            2 => {
+                c.next();
+                c.flags(a[2], &xlat::FD_FLAGS);
+            }
+            4 => {
+                c.next();
+                open_flags(c, a[2]);
+            }
+            5..=7 | 36..=38 => {
+                c.next();
+                flock_struct(c, a[2]);
+            }
+            10 => {
+                c.next();
+                c.signal(a[2]);
+            }
+            0 | 8 | 1024 | 1026 | 1030 | 1031 | 1033 => {
+                c.next();
+                c.int(a[2]);
+            }
+            _ => {
+                c.next();
+                c.hex(a[2]);
+            }
+        }
+    } else if c.ok() {
+        match cmd {
+            1 => {
+                let r = c.rval() as u64;
+                if r != 0 {
+                    c.ret_kind = Some(Ret::Hex);
+                    c.aux.push_str("(flags ");
+                    super::print::write_flags(&mut c.aux, r, &xlat::FD_FLAGS);
+                    c.aux.push(')');
+                }
+            }
+            3 => {
+                let r = c.rval() as u64;
+                c.ret_kind = Some(Ret::Hex);
+                let mut note = String::from("(flags ");
+                let save = std::mem::take(c.out);
+                open_flags(c, r);
+                note.push_str(c.out);
+                *c.out = save;
+                note.push(')');
+                c.aux = note;
+            }
+            0 | 1030 => c.ret_kind = Some(Ret::Fd),
+            _ => {}
+        }
+    }
+}
+
+fn flock_struct(c: &mut Ctx, addr: u64) {
+    let mut b = [0u8; 32];
+    if !c.read_exact(addr, &mut b) {
+        c.ptr(addr);
+        return;
+    }
+    let l_type = u16::from_ne_bytes([b[0], b[1]]);
+    let whence = u16::from_ne_bytes([b[2], b[3]]);
+    let start = i64::from_ne_bytes(b[8..16].try_into().unwrap_or([0; 8]));
+    let len = i64::from_ne_bytes(b[16..24].try_into().unwrap_or([0; 8]));
+    const LOCK_TYPES: Xlat = Xlat {
+        entries: &[(0, "F_RDLCK"), (1, "F_WRLCK"), (2, "F_UNLCK")],
+        unknown: "F_???",
+    };
+    c.s("{l_type=");
+    c.xval(u64::from(l_type), &LOCK_TYPES);
+    c.s(", l_whence=");
+    c.xval(u64::from(whence), &xlat::SEEK_WHENCE);
+    let _ = write!(c.out, ", l_start={start}, l_len={len}}}");
+}
+
+fn dec_getdents(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.stop();
+    } else {
+        c.next();
+        let n = c.rval() as u64;
+        st::dirents(c, a[1], n);
+        c.next();
+        c.uint(a[2]);
+    }
+}
+
+fn dec_prlimit64(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.int(a[0]);
+        c.next();
+        c.xval(a[1], &xlat::RLIMITS);
+        c.next();
+        st::rlimit(c, a[2], false, "RLIM64_INFINITY");
+        c.stop();
+    } else {
+        c.next();
+        st::rlimit(c, a[3], true, "RLIM64_INFINITY");
+    }
+}
+
+fn cpu_list(c: &mut Ctx, addr: u64, len: u64, output: bool) {
+    if output && !c.ok() {
+        c.ptr(addr);
+        return;
+    }
+    let n = (len as usize).min(128);
+    let mut b = [0u8; 128];
+    if !c.read_exact(addr, &mut b[..n]) {
+        c.ptr(addr);
+        return;
+    }
+    c.s("[");
+    let mut first = true;
+    for cpu in 0..n * 8 {
+        if b[cpu / 8] & (1 << (cpu % 8)) != 0 {
+            if !first {
+                c.s(" ");
+            }
+            first = false;
+            c.udec(cpu as u64);
+        }
+    }
+    c.s("]");
+}
+
+fn dec_sched_getaffinity(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.int(a[0]);
+        c.next();
+        c.uint(a[1]);
+        c.stop();
+    } else {
+        c.next();
+        let n = c.rval() as u64;
+        cpu_list(c, a[2], n, true);
+    }
+}
+
+fn dec_sched_setaffinity(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.int(a[0]);
+    c.next();
+    c.uint(a[1]);
+    c.next();
+    cpu_list(c, a[2], a[1], false);
+}
+
+fn dec_prctl(c: &mut Ctx) {
+    let a = c.args;
+    let op = a[0] & 0xffff_ffff;
+    if c.entering() {
+        c.next();
+        c.xval(op, &xlat::PRCTL_OPTIONS);
+        match op {
+            // PR_GET_DUMPABLE, PR_GET_KEEPCAPS, PR_GET_SECCOMP, PR_GET_TIMERSLACK,
+            // PR_GET_CHILD_SUBREAPER (output), PR_GET_NO_NEW_PRIVS, PR_GET_THP_DISABLE, PR_GET_TSC
+            3 | 7 | 21 | 30 | 39 | 42 | 28 => {}
+            2 | 37 | 16 | 40 => c.stop(),
+            1 => {
+                c.next();
+                c.signal(a[1]);
+            }
+            15 => {
+                c.next();
+                c.cstr(a[1]);
+            }
+            4 => {
+                c.next();
+                c.xval(a[1], &xlat::DUMPABLE);
+            }
+            8 | 29 | 36 => {
+                c.next();
+                c.udec(a[1]);
+            }
+            47 => {
+                c.next();
+                c.xval(a[1], &xlat::CAP_AMBIENT_OPS);
+                c.next();
+                c.xval(a[2], &xlat::CAPABILITIES);
+                c.next();
+                c.udec(a[3]);
+                c.next();
+                c.udec(a[4]);
+            }
+            38 | 41 => {
+                for &v in &a[1..5] {
+                    c.next();
+                    c.udec(v);
+                }
+            }
+            23 | 24 => {
+                c.next();
+                c.xval(a[1], &xlat::CAPABILITIES);
+            }
+            _ => {
+                for &v in &a[1..5] {
+                    c.next();
+                    c.hex(v);
+                }
+            }
+        }
+    } else {
+        if op == 3
+            && c.ok()
+            && let Some(name) = xlat::DUMPABLE
+                .entries
+                .iter()
+                .find(|e| e.0 == c.rval() as u64)
+        {
+            c.aux = format!("({})", name.1);
+        }
+        match op {
+            2 | 37 => {
+                c.next();
+                if c.ok() {
+                    if op == 2 {
+                        match c.read_u32(a[1]) {
+                            Some(sig) => {
+                                c.s("[");
+                                c.signal(u64::from(sig));
+                                c.s("]");
+                            }
+                            None => c.ptr(a[1]),
+                        }
+                    } else {
+                        st::int_ptr(c, a[1], true);
+                    }
+                } else {
+                    c.ptr(a[1]);
+                }
+            }
+            16 => {
+                c.next();
+                if c.ok() {
+                    c.cstr(a[1]);
+                } else {
+                    c.ptr(a[1]);
+                }
+            }
+            40 => {
+                c.next();
+                if c.ok() {
+                    match c.read_u64(a[1]) {
+                        Some(v) => {
+                            c.s("[");
+                            c.ptr(v);
+                            c.s("]");
+                        }
+                        None => c.ptr(a[1]),
+                    }
+                } else {
+                    c.ptr(a[1]);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn dec_arch_prctl(c: &mut Ctx) {
+    let a = c.args;
+    let op = a[0] & 0xffff_ffff;
+    let is_get = matches!(op, 0x1003 | 0x1004);
+    if c.entering() {
+        c.next();
+        c.xval(op, &xlat::ARCH_PRCTL);
+        if is_get {
+            c.stop();
+            return;
+        }
+        c.next();
+        c.hex(a[1]);
+    } else if is_get {
+        c.next();
+        if c.ok() {
+            match c.read_u64(a[1]) {
+                Some(v) => {
+                    let _ = write!(c.out, "[{v:#x}]");
+                }
+                None => c.ptr(a[1]),
+            }
+        } else {
+            c.ptr(a[1]);
+        }
+    }
+}
+
+fn dec_futex(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    let op = a[1] & 0xffff_ffff;
+    let cmd = op & 127;
+    c.next();
+    c.ptr(a[0]);
+    c.next();
+    c.xval(cmd, &xlat::FUTEX_OPS);
+    if op & 128 != 0 {
+        c.s("_PRIVATE");
+    }
+    if op & 256 != 0 {
+        c.s("|FUTEX_CLOCK_REALTIME");
+    }
+    if op & !(127 | 128 | 256) != 0 {
+        let _ = write!(c.out, "|{:#x}", op & !(127 | 128 | 256));
+    }
+    let val3 = |c: &mut Ctx, v: u64| {
+        if v as u32 == u32::MAX {
+            c.s("FUTEX_BITSET_MATCH_ANY");
+        } else {
+            c.hex(v & 0xffff_ffff);
+        }
+    };
+    match cmd {
+        0 => {
+            c.next();
+            c.uint(a[2]);
+            c.next();
+            st::timespec(c, a[3], false);
+        }
+        1 | 2 => {
+            c.next();
+            c.uint(a[2]);
+        }
+        9 => {
+            c.next();
+            c.uint(a[2]);
+            c.next();
+            st::timespec(c, a[3], false);
+            c.next();
+            val3(c, a[5]);
+        }
+        10 => {
+            c.next();
+            c.uint(a[2]);
+            c.next();
+            c.ptr(a[3]);
+            c.next();
+            c.ptr(a[4]);
+            c.next();
+            val3(c, a[5]);
+        }
+        3 => {
+            c.next();
+            c.uint(a[2]);
+            c.next();
+            c.uint(a[3]);
+            c.next();
+            c.ptr(a[4]);
+        }
+        4 | 12 => {
+            c.next();
+            c.uint(a[2]);
+            c.next();
+            c.uint(a[3]);
+            c.next();
+            c.ptr(a[4]);
+            c.next();
+            c.uint(a[5]);
+        }
+        5 => {
+            c.next();
+            c.uint(a[2]);
+            c.next();
+            c.uint(a[3]);
+            c.next();
+            c.ptr(a[4]);
+            c.next();
+            futex_wake_op(c, a[5] as u32);
+        }
+        6 | 13 => {
+            c.next();
+            st::timespec(c, a[3], false);
+        }
+        7 | 8 => {}
+        11 => {
+            c.next();
+            c.uint(a[2]);
+            c.next();
+            st::timespec(c, a[3], false);
+            c.next();
+            c.ptr(a[4]);
+        }
+        _ => {
+            for &v in &a[2..6] {
+                c.next();
+                c.hex(v);
+            }
+        }
+    }
+}
+
+fn futex_wake_op(c: &mut Ctx, v: u32) {
+    let op = (v >> 28) & 7;
+    let cmp = (v >> 24) & 15;
+    let oparg = (v >> 12) & 0xfff;
+    let cmparg = v & 0xfff;
+    let ops = [
+        "FUTEX_OP_SET",
+        "FUTEX_OP_ADD",
+        "FUTEX_OP_OR",
+        "FUTEX_OP_ANDN",
+        "FUTEX_OP_XOR",
+    ];
+    let cmps = [
+        "FUTEX_OP_CMP_EQ",
+        "FUTEX_OP_CMP_NE",
+        "FUTEX_OP_CMP_LT",
+        "FUTEX_OP_CMP_LE",
+        "FUTEX_OP_CMP_GT",
+        "FUTEX_OP_CMP_GE",
+    ];
+    c.s("{");
+    match ops.get(op as usize) {
+        Some(n) => c.s(n),
+        None => c.udec(u64::from(op)),
+    }
+    if v & (8 << 28) != 0 {
+        c.s("<<FUTEX_OP_OPARG_SHIFT");
+    }
+    let _ = write!(c.out, ", {oparg}, ");
+    match cmps.get(cmp as usize) {
+        Some(n) => c.s(n),
+        None => c.udec(u64::from(cmp)),
+    }
+    let _ = write!(c.out, ", {cmparg}}}");
+}
+
+fn dec_restart_syscall(c: &mut Ctx) {
+    if c.entering() {
+        c.s("<... resuming interrupted system call ...>");
+    }
+}
+
+fn dec_epoll_ctl(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    c.xval(a[1], &xlat::EPOLL_CTL_OPS);
+    c.next();
+    c.fd(a[2]);
+    c.next();
+    if a[1] == 2 && a[3] == 0 {
+        c.s("NULL");
+    } else {
+        st::epoll_events(c, a[3], 1, false);
+    }
+}
+
+fn dec_epoll_wait(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.stop();
+    } else {
+        c.next();
+        let n = c.rval().max(0) as u64;
+        st::epoll_events(c, a[1], n, true);
+        c.next();
+        c.int(a[2]);
+        c.next();
+        if c.nr == nr::epoll_pwait2 {
+            st::timespec(c, a[3], false);
+        } else {
+            c.int(a[3]);
+        }
+        if c.nr != nr::epoll_wait {
+            c.next();
+            st::sigset(c, a[4], a[5], false);
+            c.next();
+            c.udec(a[5]);
+        }
+    }
+}
+
+fn dec_utimensat(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.dirfd(a[0]);
+    c.next();
+    c.path(a[1]);
+    c.next();
+    if a[2] == 0 {
+        c.s("NULL");
+    } else {
+        let mut b = [0u8; 32];
+        if c.read_exact(a[2], &mut b) {
+            c.s("[");
+            for i in 0..2 {
+                if i > 0 {
+                    c.s(", ");
+                }
+                let sec = i64::from_ne_bytes(b[i * 16..i * 16 + 8].try_into().unwrap_or([0; 8]));
+                let nsec =
+                    i64::from_ne_bytes(b[i * 16 + 8..i * 16 + 16].try_into().unwrap_or([0; 8]));
+                match nsec {
+                    0x3fff_ffff => c.s("UTIME_NOW"),
+                    0x3fff_fffe => c.s("UTIME_OMIT"),
+                    _ => {
+                        let _ = write!(c.out, "{{tv_sec={sec}, tv_nsec={nsec}}}");
+                    }
+                }
+            }
+            c.s("]");
+        } else {
+            c.ptr(a[2]);
+        }
+    }
+    c.next();
+    c.flags(a[3], &xlat::AT_FLAGS);
+}
+
+fn dec_setxattr(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    if c.nr == nr::fsetxattr {
+        c.fd(a[0]);
+    } else {
+        c.path(a[0]);
+    }
+    c.next();
+    c.cstr(a[1]);
+    c.next();
+    c.buf(a[2], a[3]);
+    c.next();
+    c.udec(a[3]);
+    c.next();
+    c.flags(a[4], &xlat::XATTR_FLAGS);
+}
+
+fn dec_getxattr(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        if c.nr == nr::fgetxattr {
+            c.fd(a[0]);
+        } else {
+            c.path(a[0]);
+        }
+        c.next();
+        c.cstr(a[1]);
+        c.stop();
+    } else {
+        c.next();
+        if c.ok() && a[3] != 0 {
+            let n = c.rval() as u64;
+            c.buf(a[2], n);
+        } else {
+            c.ptr(a[2]);
+        }
+        c.next();
+        c.udec(a[3]);
+    }
+}
+
+fn gid_list(c: &mut Ctx, addr: u64, n: u64) {
+    let limit = c.style.string_limit.max(1) as u64;
+    c.s("[");
+    for i in 0..n {
+        if i >= limit {
+            c.s(", ...");
+            break;
+        }
+        if i > 0 {
+            c.s(", ");
+        }
+        match c.read_u32(addr + i * 4) {
+            Some(g) => c.udec(u64::from(g)),
+            None => {
+                c.s("...");
+                break;
+            }
+        }
+    }
+    c.s("]");
+}
+
+fn dec_getgroups(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.int(a[0]);
+        c.stop();
+    } else {
+        c.next();
+        if a[1] == 0 {
+            c.s("NULL");
+        } else if c.ok() {
+            let n = (c.rval() as u64).min(a[0] & 0xffff_ffff);
+            gid_list(c, a[1], n);
+        } else {
+            c.ptr(a[1]);
+        }
+    }
+}
+
+fn dec_setgroups(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.int(a[0]);
+    c.next();
+    if a[1] == 0 {
+        c.s("NULL");
+    } else {
+        gid_list(c, a[1], a[0] & 0xffff_ffff);
+    }
+}
+
+fn dec_io_uring_setup(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.uint(a[0]);
+        c.stop();
+    } else {
+        c.next();
+        st::io_uring_params(c, a[1]);
+    }
+}
+
+fn dec_mremap(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.ptr(a[0]);
+    c.next();
+    c.udec(a[1]);
+    c.next();
+    c.udec(a[2]);
+    c.next();
+    c.flags(a[3], &xlat::MREMAP_FLAGS);
+    // The new address is only an argument with MREMAP_FIXED.
+    if a[3] & 2 != 0 {
+        c.next();
+        c.ptr(a[4]);
+    }
+}
+
+fn dec_mincore(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.ptr(a[0]);
+        c.next();
+        c.udec(a[1]);
+        c.stop();
+    } else {
+        c.next();
+        st::mincore_vec(c, a[2], a[1]);
+    }
+}
+
+/// rt_sigqueueinfo(pid, sig, info) and rt_tgsigqueueinfo(tgid, tid, sig, info).
+fn dec_rt_sigqueueinfo(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    let tg = c.nr == nr::rt_tgsigqueueinfo;
+    c.next();
+    c.int(a[0]);
+    if tg {
+        c.next();
+        c.int(a[1]);
+    }
+    let (sig, info) = if tg { (a[2], a[3]) } else { (a[1], a[2]) };
+    c.next();
+    c.signal(sig);
+    c.next();
+    let mut b = [0u8; 128];
+    if c.read_exact(info, &mut b) {
+        let info = crate::signal::SigInfo::from_bytes(&b);
+        c.s("{");
+        crate::signal::write_siginfo_fields(c.out, &info);
+        c.s("}");
+    } else {
+        c.ptr(info);
+    }
+}
+
+fn dec_sched_getscheduler(c: &mut Ctx) {
+    if c.entering() {
+        c.next();
+        c.int(c.args[0]);
+    } else if c.ok() {
+        // The policy may carry SCHED_RESET_ON_FORK (0x40000000).
+        let r = c.rval() as u64;
+        if let Some(e) = xlat::SCHED_POLICIES
+            .entries
+            .iter()
+            .find(|e| e.0 == r & !0x4000_0000)
+        {
+            c.aux = if r & 0x4000_0000 != 0 {
+                format!("({}|SCHED_RESET_ON_FORK)", e.1)
+            } else {
+                format!("({})", e.1)
+            };
+        }
+    }
+}
+
+fn dec_personality(c: &mut Ctx) {
+    if c.entering() {
+        c.next();
+        c.hex(c.args[0] & 0xffff_ffff);
+    } else if c.ok() {
+        let r = c.rval() as u64;
+        // The personality type is the low byte; the rest are flags such as ADDR_NO_RANDOMIZE.
+        let kind = match r & 0xff {
+            0 => "PER_LINUX",
+            8 => "PER_LINUX32",
+            _ => "",
+        };
+        if !kind.is_empty() && r & !0xff == 0 {
+            c.aux = format!("({kind})");
+        }
+    }
+}

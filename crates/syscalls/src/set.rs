@@ -1,0 +1,484 @@
+//! Parsing of strace's `-e trace=SET` and `-e signal=SET` expressions.
+
+use crate::class::{Class, class_bits};
+use crate::signal::signal_number;
+use crate::table::MAX_NR;
+
+/// Number of syscall numbers a [`SyscallSet`] can hold (x86_64 numbers stay below 512).
+pub const SET_CAPACITY: u64 = 512;
+const WORDS: usize = (SET_CAPACITY / 64) as usize;
+
+/// A set of syscall numbers: a fixed bitset, so `contains` is one load and a mask.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct SyscallSet {
+    bits: [u64; WORDS],
+    /// Whether numbers at or above [`SET_CAPACITY`] are in the set (after `all` or `!`).
+    beyond: bool,
+}
+
+impl SyscallSet {
+    /// The empty set.
+    pub const fn none() -> Self {
+        SyscallSet {
+            bits: [0; WORDS],
+            beyond: false,
+        }
+    }
+
+    /// Every number (known or not) below [`SET_CAPACITY`], like strace's `all`.
+    pub const fn all() -> Self {
+        SyscallSet {
+            bits: [u64::MAX; WORDS],
+            beyond: true,
+        }
+    }
+
+    /// Adds `nr`; numbers at or above [`SET_CAPACITY`] are ignored.
+    pub fn insert(&mut self, nr: u64) {
+        if nr < SET_CAPACITY {
+            self.bits[(nr / 64) as usize] |= 1 << (nr % 64);
+        }
+    }
+
+    /// Removes `nr`.
+    pub fn remove(&mut self, nr: u64) {
+        if nr < SET_CAPACITY {
+            self.bits[(nr / 64) as usize] &= !(1 << (nr % 64));
+        }
+    }
+
+    /// Whether `nr` is in the set. Numbers beyond the capacity are in it only for `all`
+    /// (strace traces unknown syscalls unless told otherwise).
+    #[inline]
+    pub fn contains(&self, nr: u64) -> bool {
+        if nr < SET_CAPACITY {
+            self.bits[(nr / 64) as usize] & (1 << (nr % 64)) != 0
+        } else {
+            self.beyond
+        }
+    }
+
+    /// Whether every number is in the set.
+    pub fn is_all(&self) -> bool {
+        self.beyond && self.bits.iter().all(|w| *w == u64::MAX)
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        !self.beyond && self.bits.iter().all(|w| *w == 0)
+    }
+
+    /// The numbers in the set, ascending.
+    pub fn iter(&self) -> impl Iterator<Item = u64> + '_ {
+        (0..SET_CAPACITY).filter(|nr| self.contains(*nr))
+    }
+
+    /// The complement.
+    pub fn invert(&mut self) {
+        for w in &mut self.bits {
+            *w = !*w;
+        }
+        self.beyond = !self.beyond;
+    }
+
+    /// The raw words (bit `nr % 64` of word `nr / 64`), e.g. for a BPF map.
+    pub fn words(&self) -> &[u64; WORDS] {
+        &self.bits
+    }
+}
+
+impl Default for SyscallSet {
+    fn default() -> Self {
+        SyscallSet::all()
+    }
+}
+
+impl std::fmt::Debug for SyscallSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.is_all() {
+            return f.write_str("SyscallSet(all)");
+        }
+        f.debug_set()
+            .entries(self.iter().map(|nr| crate::name(nr).unwrap_or("?")))
+            .finish()
+    }
+}
+
+/// A set of signal numbers 1..=64.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct SignalSet {
+    bits: u128,
+}
+
+impl SignalSet {
+    /// The empty set.
+    pub const fn none() -> Self {
+        SignalSet { bits: 0 }
+    }
+    /// All signals.
+    pub const fn all() -> Self {
+        SignalSet { bits: u128::MAX }
+    }
+    /// Whether `sig` is in the set.
+    pub fn contains(&self, sig: i32) -> bool {
+        (0..128).contains(&sig) && self.bits & (1 << sig) != 0
+    }
+    /// Adds `sig`.
+    pub fn insert(&mut self, sig: i32) {
+        if (0..128).contains(&sig) {
+            self.bits |= 1 << sig;
+        }
+    }
+    /// Whether every signal is in the set.
+    pub fn is_all(&self) -> bool {
+        self.bits == u128::MAX
+    }
+}
+
+impl Default for SignalSet {
+    fn default() -> Self {
+        SignalSet::all()
+    }
+}
+
+/// Why a set expression was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SetError {
+    /// A syscall name that no x86_64 syscall has.
+    #[error("invalid system call '{name}'{}", did_you_mean(suggestions))]
+    UnknownSyscall {
+        /// The name as written.
+        name: String,
+        /// Closest known names, best first.
+        suggestions: Vec<&'static str>,
+    },
+    /// A `%class` that strace does not define.
+    #[error(
+        "invalid system call class '%{name}'{}",
+        did_you_mean_class(suggestions)
+    )]
+    UnknownClass {
+        /// The class as written, without `%`.
+        name: String,
+        /// Closest class names, best first.
+        suggestions: Vec<&'static str>,
+    },
+    /// A `/regex` that does not compile.
+    #[error("invalid regular expression '{pattern}': {message}")]
+    BadRegex {
+        /// The pattern after `/`.
+        pattern: String,
+        /// The regex engine's complaint.
+        message: String,
+    },
+    /// A signal name or number that does not exist.
+    #[error("invalid signal '{name}'")]
+    UnknownSignal {
+        /// The signal as written.
+        name: String,
+    },
+    /// An empty element, as in `open,,read`.
+    #[error("empty element in '{expr}'")]
+    Empty {
+        /// The whole expression.
+        expr: String,
+    },
+}
+
+fn did_you_mean(suggestions: &[&str]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", suggestions.join(", "))
+    }
+}
+
+fn did_you_mean_class(suggestions: &[&str]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        let with_percent: Vec<String> = suggestions.iter().map(|s| format!("%{s}")).collect();
+        format!(" (did you mean {}?)", with_percent.join(", "))
+    }
+}
+
+/// Classes strace also accepts without the `%` (kept for old command lines).
+const BARE_CLASSES: [&str; 7] = [
+    "file", "process", "network", "signal", "ipc", "desc", "memory",
+];
+
+/// Parses strace's `-e trace=` syntax: a comma list of syscall names, numbers, `%class`es,
+/// `/regex`es, `all` and `none`; a leading `!` negates the whole set; a `?` before an
+/// element makes it optional (no error if unknown); `name@64` is x86_64's own personality
+/// (`@32`/`@x32` elements select nothing here).
+///
+/// ```
+/// let set = saker_syscalls::parse_trace_set("openat,%stat").unwrap();
+/// assert!(set.contains(257) && set.contains(4) && !set.contains(0));
+/// let err = saker_syscalls::parse_trace_set("opnat").unwrap_err();
+/// assert_eq!(err.to_string(), "invalid system call 'opnat' (did you mean openat?)");
+/// ```
+pub fn parse_trace_set(expr: &str) -> Result<SyscallSet, SetError> {
+    let (negate, body) = match expr.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, expr),
+    };
+    let mut set = SyscallSet::none();
+    for element in body.split(',') {
+        let (optional, element) = match element.strip_prefix('?') {
+            Some(rest) => (true, rest),
+            None => (false, element),
+        };
+        if element.is_empty() {
+            return Err(SetError::Empty {
+                expr: expr.to_string(),
+            });
+        }
+        match add_syscall_element(&mut set, element) {
+            Ok(()) => {}
+            Err(_) if optional => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if negate {
+        set.invert();
+    }
+    Ok(set)
+}
+
+fn add_syscall_element(set: &mut SyscallSet, element: &str) -> Result<(), SetError> {
+    if element == "all" {
+        *set = SyscallSet::all();
+        return Ok(());
+    }
+    if element == "none" {
+        return Ok(());
+    }
+    if let Some(pattern) = element.strip_prefix('/') {
+        let re = regex::Regex::new(pattern).map_err(|e| SetError::BadRegex {
+            pattern: pattern.to_string(),
+            message: e.to_string(),
+        })?;
+        for (nr, name) in crate::all() {
+            if re.is_match(name) {
+                set.insert(nr);
+            }
+        }
+        return Ok(());
+    }
+    let class_name = element
+        .strip_prefix('%')
+        .or_else(|| BARE_CLASSES.contains(&element).then_some(element));
+    if let Some(class_name) = class_name {
+        let class = Class::from_name(class_name).ok_or_else(|| SetError::UnknownClass {
+            name: class_name.to_string(),
+            suggestions: closest(class_name, Class::all().map(Class::name)),
+        })?;
+        let bit = class.bit();
+        for nr in 0..=MAX_NR {
+            if class_bits(nr) & bit != 0 {
+                set.insert(nr);
+            }
+        }
+        return Ok(());
+    }
+    let (name, personality) = match element.rsplit_once('@') {
+        Some((name, p @ ("64" | "32" | "x32"))) => (name, p),
+        _ => (element, "64"),
+    };
+    let nr = if let Ok(nr) = name.parse::<u64>() {
+        Some(nr).filter(|nr| *nr < SET_CAPACITY)
+    } else {
+        crate::number(name)
+    };
+    match nr {
+        Some(nr) => {
+            if personality == "64" {
+                set.insert(nr);
+            }
+            Ok(())
+        }
+        None => Err(SetError::UnknownSyscall {
+            name: element.to_string(),
+            suggestions: closest(name, crate::all().map(|(_, n)| n)),
+        }),
+    }
+}
+
+/// Names within a small edit distance of `wanted`, best first (at most three).
+fn closest(wanted: &str, candidates: impl Iterator<Item = &'static str>) -> Vec<&'static str> {
+    let limit = (wanted.len() / 3).clamp(1, 3);
+    let mut scored: Vec<(usize, &'static str)> = candidates
+        .filter_map(|c| {
+            let d = edit_distance(wanted, c);
+            (d <= limit).then_some((d, c))
+        })
+        .collect();
+    scored.sort();
+    scored.dedup();
+    scored.into_iter().take(3).map(|(_, c)| c).collect()
+}
+
+/// Optimal-string-alignment distance: Levenshtein plus adjacent transpositions, so the
+/// typo `wirte` is one edit from `write`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let width = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * width];
+    for i in 0..=a.len() {
+        d[i * width] = i;
+    }
+    for (j, cell) in d.iter_mut().enumerate().take(width) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * width + j] + 1)
+                .min(d[i * width + j - 1] + 1)
+                .min(d[(i - 1) * width + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * width + j - 2] + 1);
+            }
+            d[i * width + j] = v;
+        }
+    }
+    d[a.len() * width + b.len()]
+}
+
+/// Parses `-e signal=` syntax: names with or without `SIG` (any case), numbers, `all`,
+/// `none`, a leading `!` negating the whole set.
+pub fn parse_signal_set(expr: &str) -> Result<SignalSet, SetError> {
+    let (negate, body) = match expr.strip_prefix('!') {
+        Some(rest) => (true, rest),
+        None => (false, expr),
+    };
+    let mut set = SignalSet::none();
+    for element in body.split(',') {
+        if element.is_empty() {
+            return Err(SetError::Empty {
+                expr: expr.to_string(),
+            });
+        }
+        if element.eq_ignore_ascii_case("all") {
+            set = SignalSet::all();
+            continue;
+        }
+        if element.eq_ignore_ascii_case("none") {
+            continue;
+        }
+        let sig = match element.parse::<i32>() {
+            Ok(n) if (1..=64).contains(&n) => Some(n),
+            Ok(_) => None,
+            Err(_) => signal_number(element),
+        };
+        match sig {
+            Some(sig) => set.insert(sig),
+            None => {
+                return Err(SetError::UnknownSignal {
+                    name: element.to_string(),
+                });
+            }
+        }
+    }
+    if negate {
+        set.bits = !set.bits;
+    }
+    Ok(set)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::number;
+
+    fn names(set: &SyscallSet) -> Vec<&'static str> {
+        set.iter().filter_map(crate::name).collect()
+    }
+
+    #[test]
+    fn trace_set_syntax() {
+        let check = |expr: &str, expect: &[&str]| {
+            let set = parse_trace_set(expr).unwrap();
+            assert_eq!(names(&set), expect, "{expr}");
+        };
+        check("read,write", &["read", "write"]);
+        check("?nosuch,close", &["close"]);
+        check("%statfs", &["statfs"]);
+        check("%fstatfs", &["fstatfs"]);
+        check("%%statfs", &["ustat", "statfs", "fstatfs"]);
+        check("%lstat", &["lstat"]);
+        check("/^mq_time", &["mq_timedsend", "mq_timedreceive"]);
+        check("none", &[]);
+        check("3", &["close"]);
+        check("close@64,read@32", &["close"]);
+        check(
+            "%clock",
+            &[
+                "gettimeofday",
+                "adjtimex",
+                "settimeofday",
+                "time",
+                "clock_settime",
+                "clock_gettime",
+                "clock_getres",
+                "clock_adjtime",
+            ],
+        );
+    }
+
+    #[test]
+    fn negation_and_all() {
+        let set = parse_trace_set("!read").unwrap();
+        assert!(!set.contains(0) && set.contains(1) && set.contains(9999));
+        assert!(parse_trace_set("all").unwrap().is_all());
+        assert!(parse_trace_set("!none").unwrap().is_all());
+        let net = parse_trace_set("%net").unwrap();
+        assert_eq!(net, parse_trace_set("%network").unwrap());
+        assert_eq!(net, parse_trace_set("network").unwrap());
+        assert!(net.contains(number("connect").unwrap()));
+    }
+
+    #[test]
+    fn errors_name_the_culprit_and_suggest() {
+        let check = |expr: &str, expect: &str| {
+            assert_eq!(
+                parse_trace_set(expr).unwrap_err().to_string(),
+                expect,
+                "{expr}"
+            );
+        };
+        check(
+            "opnat",
+            "invalid system call 'opnat' (did you mean openat?)",
+        );
+        check(
+            "read,wirte",
+            "invalid system call 'wirte' (did you mean write?)",
+        );
+        check("xyzzyqq", "invalid system call 'xyzzyqq'");
+        check(
+            "%fil",
+            "invalid system call class '%fil' (did you mean %file?)",
+        );
+        check(
+            "/(",
+            "invalid regular expression '(': regex parse error:\n    (\n    ^\nerror: unclosed group",
+        );
+        check("read,,write", "empty element in 'read,,write'");
+    }
+
+    #[test]
+    fn signal_sets() {
+        let set = parse_signal_set("SIGCHLD,term,9").unwrap();
+        assert!(set.contains(17) && set.contains(15) && set.contains(9) && !set.contains(2));
+        let set = parse_signal_set("!CHLD").unwrap();
+        assert!(!set.contains(17) && set.contains(2));
+        assert!(parse_signal_set("all").unwrap().is_all());
+        assert_eq!(
+            parse_signal_set("SIGFOO").unwrap_err().to_string(),
+            "invalid signal 'SIGFOO'"
+        );
+    }
+}

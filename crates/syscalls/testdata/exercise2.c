@@ -1,0 +1,221 @@
+/* More syscalls for the decoder comparison (see exercise.c). Single process. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/msg.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/sendfile.h>
+#include <sys/shm.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <sys/timerfd.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <time.h>
+#include <unistd.h>
+#include <setjmp.h>
+
+static sigjmp_buf jump;
+static void on_segv(int sig) { (void)sig; siglongjmp(jump, 1); }
+static void on_usr1(int sig) { (void)sig; }
+
+static void on_alarm(int sig) { (void)sig; }
+
+int main(int argc, char **argv) {
+    const char *dir = argc > 1 ? argv[1] : "/tmp";
+    char path[256], path2[256], buf[256];
+    snprintf(path, sizeof path, "%s/f2", dir);
+    snprintf(path2, sizeof path2, "%s/f2link", dir);
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+    write(fd, "0123456789", 10);
+    flock(fd, LOCK_EX | LOCK_NB);
+    fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, 4096);
+    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    struct statfs sfs;
+    fstatfs(fd, &sfs);
+    statfs("/nonexistent", &sfs);
+    fsetxattr(fd, "user.k", "v", 1, 0);
+    fgetxattr(fd, "user.k", buf, sizeof buf);
+    linkat(AT_FDCWD, path, AT_FDCWD, path2, 0);
+    renameat2(AT_FDCWD, path2, AT_FDCWD, path2, RENAME_NOREPLACE);
+    fchmodat(AT_FDCWD, path, 0640, 0);
+    fchownat(AT_FDCWD, path, 0, 0, AT_SYMLINK_NOFOLLOW);
+    utimensat(AT_FDCWD, path, NULL, 0);
+    mknodat(AT_FDCWD, path2, S_IFCHR | 0600, makedev(1, 3));
+    unlinkat(AT_FDCWD, path2, 0);
+    int out = open("/dev/null", O_WRONLY);
+    off_t off = 2;
+    lseek(fd, 0, SEEK_SET);
+    sendfile(out, fd, &off, 4);
+    sendfile(out, fd, NULL, 4);
+    char a[3], b[3];
+    struct iovec iov[2] = {{a, 3}, {b, 3}};
+    preadv(fd, iov, 2, 1);
+    pwritev(fd, iov, 2, 20);
+    lseek(fd, 0, SEEK_END);
+    close(out);
+
+    /* memory */
+    void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    msync(p, 4096, MS_SYNC);
+    mlock(p, 4096);
+    munlock(p, 4096);
+    unsigned char vec[1];
+    mincore(p, 4096, vec);
+    munmap(p, 4096);
+    close(fd);
+    unlink(path);
+    int shm = shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+    void *sp = shmat(shm, NULL, SHM_RDONLY);
+    shmdt(sp);
+    shmctl(shm, IPC_RMID, NULL);
+    int sem = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+    semctl(sem, 0, IPC_RMID);
+    int mq = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+    msgctl(mq, IPC_RMID, NULL);
+
+    /* ids, limits, time */
+    uid_t r, e, s;
+    getresuid(&r, &e, &s);
+    getresgid(&r, &e, &s);
+    setpgid(0, 0);
+    getpgid(0);
+    getsid(0);
+    getpriority(PRIO_PROCESS, 0);
+    cpu_set_t cpus;
+    sched_getaffinity(0, sizeof cpus, &cpus);
+    sched_getscheduler(0);
+    struct sched_param prm;
+    sched_getparam(0, &prm);
+    sched_get_priority_max(SCHED_FIFO);
+    struct rlimit rl = {1024, 4096};
+    setrlimit(RLIMIT_NOFILE, &rl);
+    syscall(SYS_getrlimit, RLIMIT_CORE, &rl);
+    struct timespec ts;
+    syscall(SYS_clock_gettime, CLOCK_BOOTTIME, &ts);
+    syscall(SYS_clock_getres, CLOCK_MONOTONIC, &ts);
+    struct itimerval itv = {{0, 0}, {0, 500000}};
+    setitimer(ITIMER_REAL, &itv, NULL);
+    getitimer(ITIMER_VIRTUAL, &itv);
+    itv.it_value.tv_usec = 0;
+    setitimer(ITIMER_REAL, &itv, NULL);
+    prctl(PR_GET_DUMPABLE);
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    int sig;
+    prctl(PR_GET_PDEATHSIG, &sig);
+    prctl(PR_CAPBSET_READ, 21);
+
+    /* signals */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    alarm(1);
+    pause();
+    alarm(0);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGUSR2);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    union sigval v = {.sival_int = 42};
+    sigqueue(getpid(), SIGUSR2, v);
+    siginfo_t si;
+    struct timespec zero = {0, 0};
+    sigtimedwait(&set, &si, &zero);
+    sigpending(&set);
+    int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+    close(sfd);
+    syscall(SYS_tgkill, getpid(), getpid(), 0);
+    stack_t ss = {.ss_sp = malloc(65536), .ss_size = 65536, .ss_flags = 0};
+    sigaltstack(&ss, NULL);
+
+    /* signal kinds: SI_TKILL, SI_TIMER, SEGV_MAPERR */
+    signal(SIGUSR1, on_usr1);
+    raise(SIGUSR1);
+    timer_t timer;
+    struct sigevent sev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
+    sev.sigev_value.sival_int = 7;
+    timer_create(CLOCK_MONOTONIC, &sev, &timer);
+    struct itimerspec tit = {{0, 0}, {0, 1000}};
+    timer_settime(timer, 0, &tit, NULL);
+    pause();
+    timer_delete(timer);
+    signal(SIGSEGV, on_segv);
+    if (sigsetjmp(jump, 1) == 0)
+        *(volatile int *)8 = 1;
+
+    /* fds */
+    int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+    struct itimerspec its = {{0, 0}, {10, 0}};
+    timerfd_settime(tfd, 0, &its, NULL);
+    timerfd_gettime(tfd, &its);
+    close(tfd);
+    int in = inotify_init1(IN_CLOEXEC);
+    int w = inotify_add_watch(in, "/tmp", IN_CREATE | IN_DELETE);
+    inotify_rm_watch(in, w);
+    close(in);
+    int mfd = memfd_create("saker", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    close(mfd);
+    int pp[2];
+    pipe(pp);
+    struct pollfd pfd = {pp[0], POLLIN, 0};
+    struct timespec pts = {0, 1000};
+    ppoll(&pfd, 1, &pts, NULL);
+    int ep = epoll_create(1);
+    struct epoll_event ee[2];
+    epoll_pwait(ep, ee, 2, 0, &set);
+    close(ep);
+    close(pp[0]);
+    close(pp[1]);
+
+    /* sockets with addresses */
+    int u = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in sin = {.sin_family = AF_INET};
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(u, (struct sockaddr *)&sin, sizeof sin);
+    socklen_t len = sizeof sin;
+    getsockname(u, (struct sockaddr *)&sin, &len);
+    sendto(u, "dgram", 5, 0, (struct sockaddr *)&sin, sizeof sin);
+    struct sockaddr_in from;
+    socklen_t flen = 64;
+    recvfrom(u, buf, sizeof buf, MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+    getpeername(u, (struct sockaddr *)&from, &flen);
+    int rcv;
+    socklen_t rl2 = sizeof rcv;
+    getsockopt(u, SOL_SOCKET, SO_RCVBUF, &rcv, &rl2);
+    close(u);
+
+    /* children; SIGCHLD blocked so its report comes after waitid, deterministically */
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    sigprocmask(SIG_BLOCK, &chld, NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        raise(SIGKILL);
+        _exit(0);
+    }
+    siginfo_t info;
+    waitid(P_PID, pid, &info, WEXITED);
+    return 0;
+}
