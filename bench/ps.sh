@@ -42,15 +42,21 @@ hyperfine --warmup 3 --runs "$RUNS" -N --ignore-failure --export-csv "$tmp/times
   --command-name 'saker secrets' "$SAKER secrets" \
   --command-name 'saker ps --json' "$SAKER ps --json" >&2
 
-# CSV columns: command,mean,stddev,median,user,system,min,max (seconds).
+# CSV columns: command,mean,stddev,median,user,system,min,max (seconds). On a shared machine
+# wall time is noisy, so CPU time (user + system) is reported too, and medians.
 awk -F, -v n="$procs" '
-  NR > 1 { mean[$1] = $2; sd[$1] = $3 }
+  NR > 1 { mean[$1] = $2; sd[$1] = $3; med[$1] = $4; cpu[$1] = $5 + $6 }
   END {
-    printf "\n%-16s %10s %10s\n", "command", "mean ms", "stddev ms"
-    for (c in mean) printf "%-16s %10.2f %10.2f\n", c, mean[c] * 1000, sd[c] * 1000
-    r = mean["saker ps"] / mean["ps aux"]
+    printf "\n%-16s %9s %9s %9s %9s\n", "command", "mean ms", "stddev", "median", "cpu ms"
+    split("ps aux|saker ps|saker ps --json|saker secrets", order, "|")
+    for (i = 1; i <= 4; i++) {
+      c = order[i]
+      printf "%-16s %9.1f %9.1f %9.1f %9.1f\n", c, mean[c] * 1000, sd[c] * 1000, med[c] * 1000, cpu[c] * 1000
+    }
+    r = med["saker ps"] / med["ps aux"]
+    rc = cpu["saker ps"] / cpu["ps aux"]
     printf "\nprocesses: %d\n", n
-    printf "saker ps / ps aux = %.2f  (target <= 1.00: %s)\n", r, (r <= 1.0 ? "met" : "NOT met")
-    s = mean["saker secrets"] * 1000
-    printf "saker secrets = %.1f ms  (target < 100 ms: %s)\n", s, (s < 100 ? "met" : "NOT met")
+    printf "saker ps / ps aux: median wall %.2f, cpu %.2f  (target <= 1.00: %s)\n", r, rc, (r <= 1.0 ? "met" : "NOT met")
+    s = med["saker secrets"] * 1000
+    printf "saker secrets: median %.1f ms wall, %.1f ms cpu  (target < 100 ms: %s)\n", s, cpu["saker secrets"] * 1000, (s < 100 ? "met" : "NOT met")
   }' "$tmp/times.csv"

@@ -25,8 +25,10 @@ fn main() -> ExitCode {
         }
         Some("open-loop") if args.len() == 3 => open_loop(args[1].parse().unwrap_or(0), &args[2]),
         Some("fork-exec") if args.len() == 2 => fork_exec(args[1].parse().unwrap_or(0)),
-        _ => Err("usage: dispatch_bench run VARIANT RUNS -- CMD... | open-loop N FILE | fork-exec N"
-            .to_string()),
+        _ => Err(
+            "usage: dispatch_bench run VARIANT RUNS -- CMD... | open-loop N FILE | fork-exec N"
+                .to_string(),
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -59,8 +61,15 @@ enum Attached {
 
 fn attach(variant: &str) -> Result<Attached, String> {
     let capture = |mode, timed| {
-        let config = CaptureConfig { mode, timed, syscalls: rules_syscalls(), ..CaptureConfig::default() };
-        Capture::start(&config).map(|c| Attached::Capture(Box::new(c))).map_err(|e| chain(&e))
+        let config = CaptureConfig {
+            mode,
+            timed,
+            syscalls: rules_syscalls(),
+            ..CaptureConfig::default()
+        };
+        Capture::start(&config)
+            .map(|c| Attached::Capture(Box::new(c)))
+            .map_err(|e| chain(&e))
     };
     match variant {
         "none" => Ok(Attached::None),
@@ -75,10 +84,16 @@ fn attach(variant: &str) -> Result<Attached, String> {
             .map(|c| Attached::Counter(Box::new(c)))
             .map_err(|e| e.to_string()),
         "empty-btf" | "execve-tp" => {
-            let mut ebpf = aya::EbpfLoader::new().allow_unsupported_maps().load(saker_bpf::capture_object()).map_err(|e| e.to_string())?;
+            let mut ebpf = aya::EbpfLoader::new()
+                .allow_unsupported_maps()
+                .load(saker_bpf::capture_object())
+                .map_err(|e| e.to_string())?;
             if variant == "empty-btf" {
                 let btf = Btf::from_sys_fs().map_err(|e| e.to_string())?;
-                for (name, tp) in [("bench_empty_enter", "sys_enter"), ("bench_empty_exit", "sys_exit")] {
+                for (name, tp) in [
+                    ("bench_empty_enter", "sys_enter"),
+                    ("bench_empty_exit", "sys_exit"),
+                ] {
                     let prog: &mut BtfTracePoint = ebpf
                         .program_mut(name)
                         .ok_or("missing program")?
@@ -96,7 +111,8 @@ fn attach(variant: &str) -> Result<Attached, String> {
                     .try_into()
                     .map_err(|e: aya::programs::ProgramError| e.to_string())?;
                 prog.load().map_err(|e| e.to_string())?;
-                prog.attach("syscalls", "sys_exit_execve").map_err(|e| e.to_string())?;
+                prog.attach("syscalls", "sys_exit_execve")
+                    .map_err(|e| e.to_string())?;
             }
             Ok(Attached::Raw(Box::new(ebpf)))
         }
@@ -168,7 +184,12 @@ fn run_once(attached: &mut Attached, cmd: &[String]) -> Result<Sample, String> {
         let counts = c.counts().map_err(|e| e.to_string())?;
         events = counts.values().map(|c| c.calls as usize).sum();
     }
-    Ok(Sample { wall, cpu, reader_cpu: self_cpu_seconds() - reader_start, events })
+    Ok(Sample {
+        wall,
+        cpu,
+        reader_cpu: self_cpu_seconds() - reader_start,
+        events,
+    })
 }
 
 /// Alternates native and attached runs RUNS times (attaching afresh each time), so both see
@@ -222,7 +243,9 @@ fn open_loop(n: usize, path: &str) -> Result<(), String> {
 
 fn fork_exec(n: usize) -> Result<(), String> {
     for _ in 0..n {
-        Command::new("/bin/true").status().map_err(|e| e.to_string())?;
+        Command::new("/bin/true")
+            .status()
+            .map_err(|e| e.to_string())?;
     }
     Ok(())
 }

@@ -17,8 +17,7 @@ use crate::raw::{MAX_SYSCALLS, SPEC_TIMED, SyscallSpec};
 use crate::spec::{captured, raw_only_spec};
 
 /// The committed object, built by scripts/build-bpf.sh from src/bpf/capture.bpf.c.
-pub(crate) static CAPTURE_OBJECT: &[u8] =
-    aya::include_bytes_aligned!("../obj/capture.bpf.o");
+pub(crate) static CAPTURE_OBJECT: &[u8] = aya::include_bytes_aligned!("../obj/capture.bpf.o");
 
 /// How syscall exits reach the capture program. See docs/capture-bpf.md for the measurements
 /// behind the default.
@@ -51,8 +50,8 @@ pub struct CaptureConfig {
     pub follow_forks: bool,
     /// Bytes of read/write data copied per event.
     pub snaplen: u32,
-    /// The kernel wakes a waiting [`Capture::poll`] only once this many bytes are queued
-    /// (0: on every record). Below it, events wait until the poll timeout: poll with a timeout
+    /// The kernel wakes a waiting [`Capture::poll`] only once a CPU has queued this many bytes
+    /// since its last wakeup (0: on every record). Below it, events wait until the poll timeout: poll with a timeout
     /// (say 50 ms) when this is not 0.
     pub wakeup_bytes: u32,
     /// Attach the sched_process_{fork,exec,exit} programs (process lifecycle events).
@@ -113,7 +112,11 @@ impl Capture {
     pub fn start(config: &CaptureConfig) -> Result<Capture, BpfError> {
         check_config(config)?;
         preflight()?;
-        let self_tgid = if config.exclude_self { std::process::id() } else { 0 };
+        let self_tgid = if config.exclude_self {
+            std::process::id()
+        } else {
+            0
+        };
         let filter = u8::from(config.pids.is_some());
         let follow = u8::from(config.follow_forks);
         let snaplen = config.snaplen.min(crate::raw::BLOB_MAX as u32);
@@ -124,7 +127,11 @@ impl Capture {
             .override_global("filter_pids", &filter, true)
             .override_global("follow_forks", &follow, true)
             .override_global("snaplen", &snaplen, true)
-            .override_global("wakeup_bytes", &config.wakeup_bytes.min(config.ring_buffer_bytes / 2), true)
+            .override_global(
+                "wakeup_bytes",
+                &config.wakeup_bytes.min(config.ring_buffer_bytes / 2),
+                true,
+            )
             .map_max_entries(RING, config.ring_buffer_bytes)
             .load(CAPTURE_OBJECT)
             .map_err(|source| BpfError::Load { source })?;
@@ -135,9 +142,10 @@ impl Capture {
                 map.insert(pid, 1, 0).map_err(BpfError::map(PIDS))?;
             }
         }
-        let ring = RingBuf::try_from(
-            ebpf.take_map(RING).ok_or(BpfError::Missing { what: "map", name: RING })?,
-        )
+        let ring = RingBuf::try_from(ebpf.take_map(RING).ok_or(BpfError::Missing {
+            what: "map",
+            name: RING,
+        })?)
         .map_err(BpfError::map(RING))?;
         let mut capture = Capture {
             ebpf,
@@ -179,9 +187,19 @@ impl Capture {
             }
             DispatchMode::RawSyscallsTracepoint => {
                 if config.timed {
-                    attach_tracepoint(&mut capture.ebpf, "dispatch_enter_tp", "raw_syscalls", "sys_enter")?;
+                    attach_tracepoint(
+                        &mut capture.ebpf,
+                        "dispatch_enter_tp",
+                        "raw_syscalls",
+                        "sys_enter",
+                    )?;
                 }
-                attach_tracepoint(&mut capture.ebpf, "dispatch_exit_tp", "raw_syscalls", "sys_exit")?;
+                attach_tracepoint(
+                    &mut capture.ebpf,
+                    "dispatch_exit_tp",
+                    "raw_syscalls",
+                    "sys_exit",
+                )?;
             }
         }
         Ok(capture)
@@ -212,8 +230,12 @@ impl Capture {
 
     /// Records the kernel could not queue because the ring buffer was full, per CPU.
     pub fn drops(&self) -> Result<Vec<u64>, BpfError> {
-        let map = self.ebpf.map(DROPS).ok_or(BpfError::Missing { what: "map", name: DROPS })?;
-        let array: PerCpuArray<_, u64> = PerCpuArray::try_from(map).map_err(BpfError::map(DROPS))?;
+        let map = self.ebpf.map(DROPS).ok_or(BpfError::Missing {
+            what: "map",
+            name: DROPS,
+        })?;
+        let array: PerCpuArray<_, u64> =
+            PerCpuArray::try_from(map).map_err(BpfError::map(DROPS))?;
         let values = array.get(&0, 0).map_err(BpfError::map(DROPS))?;
         Ok(values.iter().copied().collect())
     }
@@ -240,7 +262,11 @@ impl Capture {
         if n > 0 {
             return Ok(n);
         }
-        let mut pfd = libc::pollfd { fd: self.ring.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+        let mut pfd = libc::pollfd {
+            fd: self.ring.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
         let ms = timeout.map_or(-1, |t| i32::try_from(t.as_millis()).unwrap_or(i32::MAX));
         // SAFETY: one valid pollfd for the ring buffer's fd, which self keeps open.
         let r = unsafe { libc::poll(&mut pfd, 1, ms) };
@@ -297,7 +323,12 @@ impl Capture {
     fn sync_tracepoints(&mut self, syscalls: &BTreeSet<i64>) -> Result<(), BpfError> {
         let prog: &mut TracePoint = program(&mut self.ebpf, "syscall_exit")?;
         self.unavailable.clear();
-        let stale: Vec<i64> = self.links.keys().filter(|nr| !syscalls.contains(nr)).copied().collect();
+        let stale: Vec<i64> = self
+            .links
+            .keys()
+            .filter(|nr| !syscalls.contains(nr))
+            .copied()
+            .collect();
         for nr in stale {
             if let Some(link) = self.links.remove(&nr) {
                 prog.detach(link).map_err(|source| BpfError::Attach {
@@ -317,11 +348,13 @@ impl Capture {
                 self.unavailable.insert(nr);
                 continue;
             }
-            let link = prog.attach("syscalls", &name).map_err(|source| BpfError::Attach {
-                program: "syscall_exit",
-                target: format!("syscalls/{name}"),
-                source,
-            })?;
+            let link = prog
+                .attach("syscalls", &name)
+                .map_err(|source| BpfError::Attach {
+                    program: "syscall_exit",
+                    target: format!("syscalls/{name}"),
+                    source,
+                })?;
             self.links.insert(nr, link);
         }
         Ok(())
@@ -354,7 +387,10 @@ pub fn preflight() -> Result<(), BpfError> {
     let btf = Path::new("/sys/kernel/btf/vmlinux");
     if !btf.exists() {
         return Err(BpfError::Unavailable {
-            reason: format!("{} is missing (kernel built without CONFIG_DEBUG_INFO_BTF)", btf.display()),
+            reason: format!(
+                "{} is missing (kernel built without CONFIG_DEBUG_INFO_BTF)",
+                btf.display()
+            ),
         });
     }
     let caps = effective_capabilities().unwrap_or(0);
@@ -362,7 +398,7 @@ pub fn preflight() -> Result<(), BpfError> {
     const CAP_PERFMON: u32 = 38;
     const CAP_BPF: u32 = 39;
     let has = |c: u32| caps & (1u64 << c) != 0;
-    if !has(CAP_SYS_ADMIN) && !(has(CAP_BPF) && has(CAP_PERFMON)) {
+    if !(has(CAP_SYS_ADMIN) || (has(CAP_BPF) && has(CAP_PERFMON))) {
         return Err(BpfError::Unavailable {
             reason: format!("missing capabilities (CapEff {caps:#x}); run as root"),
         });
@@ -385,7 +421,13 @@ fn ensure_tracefs() -> Result<(), BpfError> {
     let target = c"/sys/kernel/tracing";
     // SAFETY: plain mount(2) with static NUL-terminated strings and no data.
     let r = unsafe {
-        libc::mount(c"nodev".as_ptr(), target.as_ptr(), c"tracefs".as_ptr(), 0, std::ptr::null())
+        libc::mount(
+            c"nodev".as_ptr(),
+            target.as_ptr(),
+            c"tracefs".as_ptr(),
+            0,
+            std::ptr::null(),
+        )
     };
     if r != 0 || !events.exists() {
         return Err(BpfError::Unavailable {
@@ -400,19 +442,30 @@ fn ensure_tracefs() -> Result<(), BpfError> {
 
 fn tracefs_events() -> &'static Path {
     let primary = Path::new("/sys/kernel/tracing/events");
-    if primary.exists() { primary } else { Path::new("/sys/kernel/debug/tracing/events") }
+    if primary.exists() {
+        primary
+    } else {
+        Path::new("/sys/kernel/debug/tracing/events")
+    }
 }
 
 fn map_mut<'a>(ebpf: &'a mut Ebpf, name: &'static str) -> Result<&'a mut aya::maps::Map, BpfError> {
-    ebpf.map_mut(name).ok_or(BpfError::Missing { what: "map", name })
+    ebpf.map_mut(name)
+        .ok_or(BpfError::Missing { what: "map", name })
 }
 
 pub(crate) fn program<'a, T>(ebpf: &'a mut Ebpf, name: &'static str) -> Result<&'a mut T, BpfError>
 where
     &'a mut T: TryFrom<&'a mut aya::programs::Program, Error = aya::programs::ProgramError>,
 {
-    let prog = ebpf.program_mut(name).ok_or(BpfError::Missing { what: "program", name })?;
-    prog.try_into().map_err(|source| BpfError::ProgramLoad { program: name, source })
+    let prog = ebpf.program_mut(name).ok_or(BpfError::Missing {
+        what: "program",
+        name,
+    })?;
+    prog.try_into().map_err(|source| BpfError::ProgramLoad {
+        program: name,
+        source,
+    })
 }
 
 pub(crate) fn attach_btf(
@@ -422,7 +475,11 @@ pub(crate) fn attach_btf(
     btf: &Btf,
 ) -> Result<(), BpfError> {
     let prog: &mut BtfTracePoint = program(ebpf, name)?;
-    prog.load(tracepoint, btf).map_err(|source| BpfError::ProgramLoad { program: name, source })?;
+    prog.load(tracepoint, btf)
+        .map_err(|source| BpfError::ProgramLoad {
+            program: name,
+            source,
+        })?;
     prog.attach().map_err(|source| BpfError::Attach {
         program: name,
         target: format!("tp_btf/{tracepoint}"),
@@ -433,7 +490,10 @@ pub(crate) fn attach_btf(
 
 fn attach_raw(ebpf: &mut Ebpf, name: &'static str, tracepoint: &str) -> Result<(), BpfError> {
     let prog: &mut RawTracePoint = program(ebpf, name)?;
-    prog.load().map_err(|source| BpfError::ProgramLoad { program: name, source })?;
+    prog.load().map_err(|source| BpfError::ProgramLoad {
+        program: name,
+        source,
+    })?;
     prog.attach(tracepoint).map_err(|source| BpfError::Attach {
         program: name,
         target: format!("raw_tp/{tracepoint}"),
@@ -444,7 +504,10 @@ fn attach_raw(ebpf: &mut Ebpf, name: &'static str, tracepoint: &str) -> Result<(
 
 fn load_tracepoint(ebpf: &mut Ebpf, name: &'static str) -> Result<(), BpfError> {
     let prog: &mut TracePoint = program(ebpf, name)?;
-    prog.load().map_err(|source| BpfError::ProgramLoad { program: name, source })
+    prog.load().map_err(|source| BpfError::ProgramLoad {
+        program: name,
+        source,
+    })
 }
 
 fn attach_tracepoint(
@@ -455,10 +518,11 @@ fn attach_tracepoint(
 ) -> Result<(), BpfError> {
     load_tracepoint(ebpf, name)?;
     let prog: &mut TracePoint = program(ebpf, name)?;
-    prog.attach(category, tracepoint).map_err(|source| BpfError::Attach {
-        program: name,
-        target: format!("tracepoint/{category}/{tracepoint}"),
-        source,
-    })?;
+    prog.attach(category, tracepoint)
+        .map_err(|source| BpfError::Attach {
+            program: name,
+            target: format!("tracepoint/{category}/{tracepoint}"),
+            source,
+        })?;
     Ok(())
 }

@@ -63,14 +63,20 @@ impl SyscallCounter {
 
     /// Adds a process to the counted set.
     pub fn add_pid(&mut self, pid: u32) -> Result<(), BpfError> {
-        let map = self.ebpf.map_mut(PIDS).ok_or(BpfError::Missing { what: "map", name: PIDS })?;
+        let map = self.ebpf.map_mut(PIDS).ok_or(BpfError::Missing {
+            what: "map",
+            name: PIDS,
+        })?;
         let mut map: HashMap<_, u32, u8> = HashMap::try_from(map).map_err(BpfError::map(PIDS))?;
         map.insert(pid, 1, 0).map_err(BpfError::map(PIDS))
     }
 
     /// The totals so far, by syscall number, for the syscalls called at least once.
     pub fn counts(&self) -> Result<BTreeMap<i64, SyscallCount>, BpfError> {
-        let map = self.ebpf.map(COUNTS).ok_or(BpfError::Missing { what: "map", name: COUNTS })?;
+        let map = self.ebpf.map(COUNTS).ok_or(BpfError::Missing {
+            what: "map",
+            name: COUNTS,
+        })?;
         let array: PerCpuArray<_, RawSyscallCount> =
             PerCpuArray::try_from(map).map_err(BpfError::map(COUNTS))?;
         let mut out = BTreeMap::new();

@@ -23,12 +23,17 @@ impl BootClock {
     /// Measures the offset now.
     pub fn now() -> BootClock {
         let read = |clock| {
-            let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+            let mut ts = libc::timespec {
+                tv_sec: 0,
+                tv_nsec: 0,
+            };
             // SAFETY: clock_gettime writes into the timespec we own; both clocks exist on Linux.
             unsafe { libc::clock_gettime(clock, &mut ts) };
             i128::from(ts.tv_sec) * 1_000_000_000 + i128::from(ts.tv_nsec)
         };
-        BootClock { offset_ns: read(libc::CLOCK_REALTIME) - read(libc::CLOCK_BOOTTIME) }
+        BootClock {
+            offset_ns: read(libc::CLOCK_REALTIME) - read(libc::CLOCK_BOOTTIME),
+        }
     }
 
     fn wall_ns(self, boot_ns: u64) -> u64 {
@@ -38,8 +43,10 @@ impl BootClock {
 
 /// Decodes one ring-buffer record.
 pub fn decode_record(record: &[u8], clock: BootClock) -> Result<SyscallEvent, DecodeError> {
-    let raw = RawEvent::read_from(record)
-        .ok_or(DecodeError::Short { len: record.len(), need: RAW_EVENT_SIZE })?;
+    let raw = RawEvent::read_from(record).ok_or(DecodeError::Short {
+        len: record.len(),
+        need: RAW_EVENT_SIZE,
+    })?;
     let (len0, len1) = (usize::from(raw.blob_len[0]), usize::from(raw.blob_len[1]));
     let total = RAW_EVENT_SIZE + len0 + len1;
     if total > record.len() || raw.total_len as usize != total {
@@ -78,7 +85,10 @@ pub fn decode_record(record: &[u8], clock: BootClock) -> Result<SyscallEvent, De
             loginuid: raw.aux[0] as u32,
             tty: (raw.aux[1] != 0).then(|| ((raw.aux[1] >> 32) as u32, raw.aux[1] as u32)),
         }),
-        EV_EXIT => EventBody::Exit { status: raw.args[0] as i32, process_exited: raw.args[1] != 0 },
+        EV_EXIT => EventBody::Exit {
+            status: raw.args[0] as i32,
+            process_exited: raw.args[1] != 0,
+        },
         kind => return Err(DecodeError::Kind { kind }),
     };
     Ok(SyscallEvent { header, body })
@@ -125,19 +135,38 @@ fn detail(raw: &RawEvent, blob0: &[u8], blob1: &[u8]) -> SyscallDetail {
     let addr = || SockAddr::parse(blob0);
     use SyscallDetail as D;
     match i64::from(raw.nr) {
-        libc::SYS_open => D::Open { dirfd: AT_FDCWD, path: p0(), flags: a[1], mode: a[2] as u32 },
-        libc::SYS_openat => D::Open { dirfd: fd(0), path: p0(), flags: a[2], mode: a[3] as u32 },
-        libc::SYS_openat2 => {
-            D::Open { dirfd: fd(0), path: p0(), flags: raw.aux[0], mode: raw.aux[1] as u32 }
-        }
+        libc::SYS_open => D::Open {
+            dirfd: AT_FDCWD,
+            path: p0(),
+            flags: a[1],
+            mode: a[2] as u32,
+        },
+        libc::SYS_openat => D::Open {
+            dirfd: fd(0),
+            path: p0(),
+            flags: a[2],
+            mode: a[3] as u32,
+        },
+        libc::SYS_openat2 => D::Open {
+            dirfd: fd(0),
+            path: p0(),
+            flags: raw.aux[0],
+            mode: raw.aux[1] as u32,
+        },
         libc::SYS_creat => D::Open {
             dirfd: AT_FDCWD,
             path: p0(),
             flags: (libc::O_CREAT | libc::O_WRONLY | libc::O_TRUNC) as u64,
             mode: a[1] as u32,
         },
-        libc::SYS_execve => D::ExecFailed { dirfd: AT_FDCWD, path: p0() },
-        libc::SYS_execveat => D::ExecFailed { dirfd: fd(0), path: p0() },
+        libc::SYS_execve => D::ExecFailed {
+            dirfd: AT_FDCWD,
+            path: p0(),
+        },
+        libc::SYS_execveat => D::ExecFailed {
+            dirfd: fd(0),
+            path: p0(),
+        },
         libc::SYS_clone => D::Clone { flags: a[0] },
         libc::SYS_clone3 | libc::SYS_fork | libc::SYS_vfork => D::Clone { flags: 0 },
         libc::SYS_chdir => D::Chdir { path: p0() },
@@ -155,17 +184,47 @@ fn detail(raw: &RawEvent, blob0: &[u8], blob1: &[u8]) -> SyscallDetail {
             old_path: p0(),
             new_dirfd: fd(2),
             new_path: p1(),
-            flags: if raw.nr as i64 == libc::SYS_renameat2 { a[4] as u32 } else { 0 },
+            flags: if raw.nr as i64 == libc::SYS_renameat2 {
+                a[4] as u32
+            } else {
+                0
+            },
         },
-        libc::SYS_unlink => D::Unlink { dirfd: AT_FDCWD, path: p0(), flags: 0 },
-        libc::SYS_unlinkat => D::Unlink { dirfd: fd(0), path: p0(), flags: a[2] as u32 },
-        libc::SYS_rmdir => {
-            D::Unlink { dirfd: AT_FDCWD, path: p0(), flags: libc::AT_REMOVEDIR as u32 }
-        }
-        libc::SYS_mkdir => D::Mkdir { dirfd: AT_FDCWD, path: p0(), mode: a[1] as u32 },
-        libc::SYS_mkdirat => D::Mkdir { dirfd: fd(0), path: p0(), mode: a[2] as u32 },
-        libc::SYS_symlink => D::Symlink { target: p0(), dirfd: AT_FDCWD, link_path: p1() },
-        libc::SYS_symlinkat => D::Symlink { target: p0(), dirfd: fd(1), link_path: p1() },
+        libc::SYS_unlink => D::Unlink {
+            dirfd: AT_FDCWD,
+            path: p0(),
+            flags: 0,
+        },
+        libc::SYS_unlinkat => D::Unlink {
+            dirfd: fd(0),
+            path: p0(),
+            flags: a[2] as u32,
+        },
+        libc::SYS_rmdir => D::Unlink {
+            dirfd: AT_FDCWD,
+            path: p0(),
+            flags: libc::AT_REMOVEDIR as u32,
+        },
+        libc::SYS_mkdir => D::Mkdir {
+            dirfd: AT_FDCWD,
+            path: p0(),
+            mode: a[1] as u32,
+        },
+        libc::SYS_mkdirat => D::Mkdir {
+            dirfd: fd(0),
+            path: p0(),
+            mode: a[2] as u32,
+        },
+        libc::SYS_symlink => D::Symlink {
+            target: p0(),
+            dirfd: AT_FDCWD,
+            link_path: p1(),
+        },
+        libc::SYS_symlinkat => D::Symlink {
+            target: p0(),
+            dirfd: fd(1),
+            link_path: p1(),
+        },
         libc::SYS_link => D::Link {
             old_dirfd: AT_FDCWD,
             old_path: p0(),
@@ -180,15 +239,24 @@ fn detail(raw: &RawEvent, blob0: &[u8], blob1: &[u8]) -> SyscallDetail {
             new_path: p1(),
             flags: a[4] as u32,
         },
-        libc::SYS_chmod => {
-            D::Chmod { dirfd: AT_FDCWD, path: Some(p0()), fd: None, mode: a[1] as u32 }
-        }
-        libc::SYS_fchmod => {
-            D::Chmod { dirfd: AT_FDCWD, path: None, fd: Some(fd(0)), mode: a[1] as u32 }
-        }
-        libc::SYS_fchmodat | libc::SYS_fchmodat2 => {
-            D::Chmod { dirfd: fd(0), path: Some(p0()), fd: None, mode: a[2] as u32 }
-        }
+        libc::SYS_chmod => D::Chmod {
+            dirfd: AT_FDCWD,
+            path: Some(p0()),
+            fd: None,
+            mode: a[1] as u32,
+        },
+        libc::SYS_fchmod => D::Chmod {
+            dirfd: AT_FDCWD,
+            path: None,
+            fd: Some(fd(0)),
+            mode: a[1] as u32,
+        },
+        libc::SYS_fchmodat | libc::SYS_fchmodat2 => D::Chmod {
+            dirfd: fd(0),
+            path: Some(p0()),
+            fd: None,
+            mode: a[2] as u32,
+        },
         libc::SYS_chown | libc::SYS_lchown => D::Chown {
             dirfd: AT_FDCWD,
             path: Some(p0()),
@@ -210,12 +278,24 @@ fn detail(raw: &RawEvent, blob0: &[u8], blob1: &[u8]) -> SyscallDetail {
             uid: a[2] as u32,
             gid: a[3] as u32,
         },
-        libc::SYS_truncate => D::Truncate { path: Some(p0()), fd: None, length: a[1] },
-        libc::SYS_ftruncate => D::Truncate { path: None, fd: Some(fd(0)), length: a[1] },
+        libc::SYS_truncate => D::Truncate {
+            path: Some(p0()),
+            fd: None,
+            length: a[1],
+        },
+        libc::SYS_ftruncate => D::Truncate {
+            path: None,
+            fd: Some(fd(0)),
+            length: a[1],
+        },
         libc::SYS_dup | libc::SYS_dup2 | libc::SYS_dup3 => D::Dup { old_fd: fd(0) },
         libc::SYS_fcntl => match a[1] as i32 {
             libc::F_DUPFD | libc::F_DUPFD_CLOEXEC => D::Dup { old_fd: fd(0) },
-            cmd => D::Fcntl { fd: fd(0), cmd, arg: a[2] },
+            cmd => D::Fcntl {
+                fd: fd(0),
+                cmd,
+                arg: a[2],
+            },
         },
         libc::SYS_pipe | libc::SYS_pipe2 | libc::SYS_socketpair => D::FdPair {
             fds: (raw.ret == 0).then(|| [raw.aux[0] as i32, (raw.aux[0] >> 32) as i32]),
@@ -224,30 +304,81 @@ fn detail(raw: &RawEvent, blob0: &[u8], blob1: &[u8]) -> SyscallDetail {
                 _ => a[1],
             },
         },
-        libc::SYS_memfd_create => D::MemfdCreate { name: p0(), flags: a[1] as u32 },
-        libc::SYS_socket => D::Socket { domain: fd(0), kind: fd(1), protocol: fd(2) },
-        libc::SYS_connect => D::Connect { fd: fd(0), addr: addr() },
-        libc::SYS_accept | libc::SYS_accept4 => D::Accept { fd: fd(0), peer: addr() },
-        libc::SYS_bind => D::Bind { fd: fd(0), addr: addr() },
-        libc::SYS_listen => D::Listen { fd: fd(0), backlog: fd(1) },
-        libc::SYS_sendto => D::SendTo { fd: fd(0), len: a[2], addr: addr() },
-        libc::SYS_setuid | libc::SYS_setgid => {
-            D::SetIds { real: u32::MAX, effective: a[0] as u32, saved: u32::MAX }
-        }
-        libc::SYS_setreuid | libc::SYS_setregid => {
-            D::SetIds { real: a[0] as u32, effective: a[1] as u32, saved: u32::MAX }
-        }
-        libc::SYS_setresuid | libc::SYS_setresgid => {
-            D::SetIds { real: a[0] as u32, effective: a[1] as u32, saved: a[2] as u32 }
-        }
-        libc::SYS_capset => D::Capset { header: a[0], data: a[1] },
-        libc::SYS_ptrace => D::Ptrace { request: a[0] as i64, pid: fd(1) },
-        libc::SYS_mount => D::Mount { source: p0(), target: p1(), flags: a[3] },
-        libc::SYS_umount2 => D::Umount { target: p0(), flags: a[1] as u32 },
-        libc::SYS_setns => D::Setns { fd: fd(0), nstype: fd(1) },
+        libc::SYS_memfd_create => D::MemfdCreate {
+            name: p0(),
+            flags: a[1] as u32,
+        },
+        libc::SYS_socket => D::Socket {
+            domain: fd(0),
+            kind: fd(1),
+            protocol: fd(2),
+        },
+        libc::SYS_connect => D::Connect {
+            fd: fd(0),
+            addr: addr(),
+        },
+        libc::SYS_accept | libc::SYS_accept4 => D::Accept {
+            fd: fd(0),
+            peer: addr(),
+        },
+        libc::SYS_bind => D::Bind {
+            fd: fd(0),
+            addr: addr(),
+        },
+        libc::SYS_listen => D::Listen {
+            fd: fd(0),
+            backlog: fd(1),
+        },
+        libc::SYS_sendto => D::SendTo {
+            fd: fd(0),
+            len: a[2],
+            addr: addr(),
+        },
+        libc::SYS_setuid | libc::SYS_setgid => D::SetIds {
+            real: u32::MAX,
+            effective: a[0] as u32,
+            saved: u32::MAX,
+        },
+        libc::SYS_setreuid | libc::SYS_setregid => D::SetIds {
+            real: a[0] as u32,
+            effective: a[1] as u32,
+            saved: u32::MAX,
+        },
+        libc::SYS_setresuid | libc::SYS_setresgid => D::SetIds {
+            real: a[0] as u32,
+            effective: a[1] as u32,
+            saved: a[2] as u32,
+        },
+        libc::SYS_capset => D::Capset {
+            header: a[0],
+            data: a[1],
+        },
+        libc::SYS_ptrace => D::Ptrace {
+            request: a[0] as i64,
+            pid: fd(1),
+        },
+        libc::SYS_mount => D::Mount {
+            source: p0(),
+            target: p1(),
+            flags: a[3],
+        },
+        libc::SYS_umount2 => D::Umount {
+            target: p0(),
+            flags: a[1] as u32,
+        },
+        libc::SYS_setns => D::Setns {
+            fd: fd(0),
+            nstype: fd(1),
+        },
         libc::SYS_unshare => D::Unshare { flags: a[0] },
-        libc::SYS_kill | libc::SYS_tkill => D::Kill { pid: fd(0), sig: fd(1) },
-        libc::SYS_tgkill => D::Kill { pid: fd(1), sig: fd(2) },
+        libc::SYS_kill | libc::SYS_tkill => D::Kill {
+            pid: fd(0),
+            sig: fd(1),
+        },
+        libc::SYS_tgkill => D::Kill {
+            pid: fd(1),
+            sig: fd(2),
+        },
         libc::SYS_bpf => D::Bpf { cmd: fd(0) },
         libc::SYS_init_module => D::LoadModule { fd: None },
         libc::SYS_finit_module => D::LoadModule { fd: Some(fd(0)) },
@@ -309,16 +440,25 @@ mod tests {
 
     #[test]
     fn header_fields_and_clock() {
-        let ev = decode(&record(EV_SYSCALL, libc::SYS_close, [3, 0, 0, 0, 0, 0], 0, &[]));
+        let ev = decode(&record(
+            EV_SYSCALL,
+            libc::SYS_close,
+            [3, 0, 0, 0, 0, 0],
+            0,
+            &[],
+        ));
         assert_eq!(ev.header.ts_ns, 1_005);
         assert_eq!((ev.header.tid, ev.header.pid, ev.header.ppid), (11, 10, 1));
         assert_eq!(ev.header.comm, Bytes::from("cat"));
         assert_eq!(ev.header.uid, 1000);
     }
 
+    /// nr, args, ret, blobs, expected detail.
+    type Case<'a> = (i64, [u64; 6], i64, Vec<&'a [u8]>, SyscallDetail);
+
     #[test]
     fn syscall_details() {
-        let cases: Vec<(i64, [u64; 6], i64, Vec<&[u8]>, SyscallDetail)> = vec![
+        let cases: Vec<Case> = vec![
             (
                 libc::SYS_openat,
                 [AT_FDCWD as u64, 0, 0o1101, 0o644, 0, 0],
@@ -373,7 +513,10 @@ mod tests {
                 [0; 6],
                 -2,
                 vec![b"/nope\0"],
-                SyscallDetail::ExecFailed { dirfd: AT_FDCWD, path: "/nope".into() },
+                SyscallDetail::ExecFailed {
+                    dirfd: AT_FDCWD,
+                    path: "/nope".into(),
+                },
             ),
             (libc::SYS_getpid, [0; 6], 10, vec![], SyscallDetail::Other),
             // A missing blob (NULL or unreadable pointer) gives an empty path, not a failure.
@@ -382,58 +525,102 @@ mod tests {
                 [0; 6],
                 -14,
                 vec![],
-                SyscallDetail::Unlink { dirfd: AT_FDCWD, path: Bytes::default(), flags: 0 },
+                SyscallDetail::Unlink {
+                    dirfd: AT_FDCWD,
+                    path: Bytes::default(),
+                    flags: 0,
+                },
             ),
         ];
         for (nr, args, ret, blobs, expect) in cases {
-            assert_eq!(detail_of(&record(EV_SYSCALL, nr, args, ret, &blobs)), expect, "nr {nr}");
+            assert_eq!(
+                detail_of(&record(EV_SYSCALL, nr, args, ret, &blobs)),
+                expect,
+                "nr {nr}"
+            );
         }
     }
 
     #[test]
     fn fd_pairs_come_from_aux() {
-        let mut bytes = record(EV_SYSCALL, libc::SYS_pipe2, [0, 0o2000000, 0, 0, 0, 0], 0, &[]);
+        let mut bytes = record(
+            EV_SYSCALL,
+            libc::SYS_pipe2,
+            [0, 0o2000000, 0, 0, 0, 0],
+            0,
+            &[],
+        );
         let mut raw = RawEvent::read_from(&bytes).unwrap();
         raw.aux[0] = (4u64 << 32) | 3;
         bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
         assert_eq!(
             detail_of(&bytes),
-            SyscallDetail::FdPair { fds: Some([3, 4]), flags: 0o2000000 }
+            SyscallDetail::FdPair {
+                fds: Some([3, 4]),
+                flags: 0o2000000
+            }
         );
     }
 
     #[test]
     fn exec_fork_exit_records() {
-        let mut bytes =
-            record(EV_EXEC, libc::SYS_execve, [42, 1, 1, 0, 0, 0], 0, &[b"/bin/sh\0", b"sh\0-c\0x\0"]);
+        let mut bytes = record(
+            EV_EXEC,
+            libc::SYS_execve,
+            [42, 1, 1, 0, 0, 0],
+            0,
+            &[b"/bin/sh\0", b"sh\0-c\0x\0"],
+        );
         let mut raw = RawEvent::read_from(&bytes).unwrap();
         raw.aux = [1000, (136u64 << 32) | 2];
         bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
-        let EventBody::Exec(exec) = decode(&bytes).body else { panic!("not exec") };
+        let EventBody::Exec(exec) = decode(&bytes).body else {
+            panic!("not exec")
+        };
         assert_eq!(exec.filename, Bytes::from("/bin/sh"));
         assert_eq!(exec.argv, vec![Bytes::from("sh"), "-c".into(), "x".into()]);
-        assert_eq!((exec.old_tid, exec.loginuid, exec.tty), (42, 1000, Some((136, 2))));
+        assert_eq!(
+            (exec.old_tid, exec.loginuid, exec.tty),
+            (42, 1000, Some((136, 2)))
+        );
 
         let fork = decode(&record(EV_FORK, -1, [20, 19, 2, 1, 0, 0], 0, &[])).body;
         assert_eq!(
             fork,
-            EventBody::Fork { child_tid: 20, child_pid: 19, child_vtid: 2, child_vpid: 1 }
+            EventBody::Fork {
+                child_tid: 20,
+                child_pid: 19,
+                child_vtid: 2,
+                child_vpid: 1
+            }
         );
         let exit = decode(&record(EV_EXIT, -1, [256, 1, 0, 0, 0, 0], 0, &[])).body;
-        assert_eq!(exit, EventBody::Exit { status: 256, process_exited: true });
+        assert_eq!(
+            exit,
+            EventBody::Exit {
+                status: 256,
+                process_exited: true
+            }
+        );
     }
 
     #[test]
     fn malformed_records_are_errors() {
         let good = record(EV_SYSCALL, libc::SYS_openat, [0; 6], 3, &[b"/x\0"]);
-        assert!(matches!(decode_record(&good[..10], BootClock::default()), Err(DecodeError::Short { .. })));
+        assert!(matches!(
+            decode_record(&good[..10], BootClock::default()),
+            Err(DecodeError::Short { .. })
+        ));
         assert!(matches!(
             decode_record(&good[..good.len() - 1], BootClock::default()),
             Err(DecodeError::Length { .. })
         ));
         let mut bad_kind = good.clone();
         bad_kind[offset_of_kind()..offset_of_kind() + 4].copy_from_slice(&99u32.to_ne_bytes());
-        assert_eq!(decode_record(&bad_kind, BootClock::default()), Err(DecodeError::Kind { kind: 99 }));
+        assert_eq!(
+            decode_record(&bad_kind, BootClock::default()),
+            Err(DecodeError::Kind { kind: 99 })
+        );
         // Every truncation and every corrupted byte of a record decodes or errors, never panics.
         for cut in 0..good.len() {
             let _ = decode_record(&good[..cut], BootClock::default());

@@ -35,7 +35,10 @@ pub enum BpfError {
     },
 
     #[error("the capture object has no {what} `{name}` (object and loader out of step)")]
-    Missing { what: &'static str, name: &'static str },
+    Missing {
+        what: &'static str,
+        name: &'static str,
+    },
 
     #[error("BPF map `{map}`: {source}")]
     Map {
@@ -82,7 +85,12 @@ pub enum DecodeError {
     #[error("record of {len} bytes is shorter than the {need}-byte header")]
     Short { len: usize, need: usize },
     #[error("record says {total_len} bytes with blobs of {blob0}+{blob1}, but is {len} bytes")]
-    Length { len: usize, total_len: u32, blob0: u16, blob1: u16 },
+    Length {
+        len: usize,
+        total_len: u32,
+        blob0: u16,
+        blob1: u16,
+    },
     #[error("unknown record kind {kind}")]
     Kind { kind: u32 },
 }

@@ -25,7 +25,7 @@ const fn str_arg(arg: u8) -> (u8, u8, u8) {
 
 const fn entry(
     name: &'static str,
-    nr: libc::c_long,
+    nr: i64,
     cap0: (u8, u8, u8),
     cap1: (u8, u8, u8),
     aux: (u8, u8),
@@ -34,7 +34,7 @@ const fn entry(
     CapturedSyscall {
         name,
         tracepoint: name,
-        nr: nr as i64,
+        nr,
         spec: SyscallSpec {
             flags: SPEC_INTERESTING | extra_flags,
             cap_kind: [cap0.0, cap1.0],
@@ -47,27 +47,34 @@ const fn entry(
     }
 }
 
-const fn plain(name: &'static str, nr: libc::c_long) -> CapturedSyscall {
+const fn plain(name: &'static str, nr: i64) -> CapturedSyscall {
     entry(name, nr, NONE, NONE, (AUX_NONE, 0), 0)
 }
 
-const fn path1(name: &'static str, nr: libc::c_long, arg: u8) -> CapturedSyscall {
+const fn path1(name: &'static str, nr: i64, arg: u8) -> CapturedSyscall {
     entry(name, nr, str_arg(arg), NONE, (AUX_NONE, 0), 0)
 }
 
-const fn path2(name: &'static str, nr: libc::c_long, a: u8, b: u8) -> CapturedSyscall {
+const fn path2(name: &'static str, nr: i64, a: u8, b: u8) -> CapturedSyscall {
     entry(name, nr, str_arg(a), str_arg(b), (AUX_NONE, 0), 0)
 }
 
-const fn sockaddr_in(name: &'static str, nr: libc::c_long, arg: u8, len: u8) -> CapturedSyscall {
-    entry(name, nr, (CAP_SOCKADDR_IN, arg, len), NONE, (AUX_NONE, 0), 0)
+const fn sockaddr_in(name: &'static str, nr: i64, arg: u8, len: u8) -> CapturedSyscall {
+    entry(
+        name,
+        nr,
+        (CAP_SOCKADDR_IN, arg, len),
+        NONE,
+        (AUX_NONE, 0),
+        0,
+    )
 }
 
-const fn data(name: &'static str, nr: libc::c_long) -> CapturedSyscall {
+const fn data(name: &'static str, nr: i64) -> CapturedSyscall {
     entry(name, nr, (CAP_DATA_RET, 1, 0), NONE, (AUX_NONE, 0), 0)
 }
 
-const fn fd_pair(name: &'static str, nr: libc::c_long, arg: u8) -> CapturedSyscall {
+const fn fd_pair(name: &'static str, nr: i64, arg: u8) -> CapturedSyscall {
     entry(name, nr, NONE, NONE, (AUX_INT_PAIR, arg), 0)
 }
 
@@ -80,14 +87,35 @@ pub const CAPTURED_SYSCALLS: &[CapturedSyscall] = &[
     plain("clone3", SYS_clone3),
     plain("fork", SYS_fork),
     plain("vfork", SYS_vfork),
-    entry("execve", SYS_execve, str_arg(0), NONE, (AUX_NONE, 0), SPEC_FAILURES_ONLY),
-    entry("execveat", SYS_execveat, str_arg(1), NONE, (AUX_NONE, 0), SPEC_FAILURES_ONLY),
+    entry(
+        "execve",
+        SYS_execve,
+        str_arg(0),
+        NONE,
+        (AUX_NONE, 0),
+        SPEC_FAILURES_ONLY,
+    ),
+    entry(
+        "execveat",
+        SYS_execveat,
+        str_arg(1),
+        NONE,
+        (AUX_NONE, 0),
+        SPEC_FAILURES_ONLY,
+    ),
     path1("chdir", SYS_chdir, 0),
     plain("fchdir", SYS_fchdir),
     // files
     path1("open", SYS_open, 0),
     path1("openat", SYS_openat, 1),
-    entry("openat2", SYS_openat2, str_arg(1), NONE, (AUX_OPEN_HOW, 2), 0),
+    entry(
+        "openat2",
+        SYS_openat2,
+        str_arg(1),
+        NONE,
+        (AUX_OPEN_HOW, 2),
+        0,
+    ),
     path1("creat", SYS_creat, 0),
     plain("close", SYS_close),
     path2("rename", SYS_rename, 0, 1),
@@ -123,8 +151,22 @@ pub const CAPTURED_SYSCALLS: &[CapturedSyscall] = &[
     plain("socket", SYS_socket),
     fd_pair("socketpair", SYS_socketpair, 3),
     sockaddr_in("connect", SYS_connect, 1, 2),
-    entry("accept", SYS_accept, (CAP_SOCKADDR_OUT, 1, 2), NONE, (AUX_NONE, 0), 0),
-    entry("accept4", SYS_accept4, (CAP_SOCKADDR_OUT, 1, 2), NONE, (AUX_NONE, 0), 0),
+    entry(
+        "accept",
+        SYS_accept,
+        (CAP_SOCKADDR_OUT, 1, 2),
+        NONE,
+        (AUX_NONE, 0),
+        0,
+    ),
+    entry(
+        "accept4",
+        SYS_accept4,
+        (CAP_SOCKADDR_OUT, 1, 2),
+        NONE,
+        (AUX_NONE, 0),
+        0,
+    ),
     sockaddr_in("bind", SYS_bind, 1, 2),
     plain("listen", SYS_listen),
     sockaddr_in("sendto", SYS_sendto, 4, 5),
@@ -139,7 +181,10 @@ pub const CAPTURED_SYSCALLS: &[CapturedSyscall] = &[
     // system
     plain("ptrace", SYS_ptrace),
     path2("mount", SYS_mount, 0, 1),
-    CapturedSyscall { tracepoint: "umount", ..path1("umount2", SYS_umount2, 0) },
+    CapturedSyscall {
+        tracepoint: "umount",
+        ..path1("umount2", SYS_umount2, 0)
+    },
     plain("setns", SYS_setns),
     plain("unshare", SYS_unshare),
     plain("kill", SYS_kill),
@@ -162,37 +207,40 @@ pub fn captured(nr: i64) -> Option<&'static CapturedSyscall> {
 
 /// The syscalls that state tracking needs whatever the rules say (fd table, cwd, processes).
 pub const STATE_SYSCALLS: &[i64] = &[
-    SYS_clone as i64,
-    SYS_clone3 as i64,
-    SYS_fork as i64,
-    SYS_vfork as i64,
-    SYS_execve as i64,
-    SYS_execveat as i64,
-    SYS_chdir as i64,
-    SYS_fchdir as i64,
-    SYS_open as i64,
-    SYS_openat as i64,
-    SYS_openat2 as i64,
-    SYS_creat as i64,
-    SYS_close as i64,
-    SYS_dup as i64,
-    SYS_dup2 as i64,
-    SYS_dup3 as i64,
-    SYS_fcntl as i64,
-    SYS_pipe as i64,
-    SYS_pipe2 as i64,
-    SYS_socket as i64,
-    SYS_socketpair as i64,
-    SYS_connect as i64,
-    SYS_accept as i64,
-    SYS_accept4 as i64,
-    SYS_bind as i64,
-    SYS_memfd_create as i64,
+    SYS_clone,
+    SYS_clone3,
+    SYS_fork,
+    SYS_vfork,
+    SYS_execve,
+    SYS_execveat,
+    SYS_chdir,
+    SYS_fchdir,
+    SYS_open,
+    SYS_openat,
+    SYS_openat2,
+    SYS_creat,
+    SYS_close,
+    SYS_dup,
+    SYS_dup2,
+    SYS_dup3,
+    SYS_fcntl,
+    SYS_pipe,
+    SYS_pipe2,
+    SYS_socket,
+    SYS_socketpair,
+    SYS_connect,
+    SYS_accept,
+    SYS_accept4,
+    SYS_bind,
+    SYS_memfd_create,
 ];
 
 /// The spec written for a syscall without a decoder (dispatcher modes): raw args only.
 pub(crate) fn raw_only_spec() -> SyscallSpec {
-    SyscallSpec { flags: SPEC_INTERESTING, ..SyscallSpec::default() }
+    SyscallSpec {
+        flags: SPEC_INTERESTING,
+        ..SyscallSpec::default()
+    }
 }
 
 #[cfg(test)]
@@ -206,13 +254,24 @@ mod tests {
         let names: BTreeSet<&str> = CAPTURED_SYSCALLS.iter().map(|c| c.name).collect();
         assert_eq!(nrs.len(), CAPTURED_SYSCALLS.len());
         assert_eq!(names.len(), CAPTURED_SYSCALLS.len());
-        assert!(nrs.iter().all(|&nr| (0..i64::from(crate::raw::MAX_SYSCALLS)).contains(&nr)));
+        assert!(
+            nrs.iter()
+                .all(|&nr| (0..i64::from(crate::raw::MAX_SYSCALLS)).contains(&nr))
+        );
     }
 
     #[test]
     fn arguments_name_registers() {
         for c in CAPTURED_SYSCALLS {
-            assert!(c.spec.cap_arg.iter().chain(&c.spec.cap_len_arg).all(|&a| a < 6), "{}", c.name);
+            assert!(
+                c.spec
+                    .cap_arg
+                    .iter()
+                    .chain(&c.spec.cap_len_arg)
+                    .all(|&a| a < 6),
+                "{}",
+                c.name
+            );
             assert!(c.spec.aux_arg < 6, "{}", c.name);
         }
     }
@@ -228,7 +287,10 @@ mod tests {
     fn tracepoints_exist_for_the_table_when_tracefs_is_mounted() {
         let dir = std::path::Path::new("/sys/kernel/tracing/events/syscalls");
         if !dir.exists() {
-            eprintln!("SKIPPED: {} is missing (tracefs not mounted)", dir.display());
+            eprintln!(
+                "SKIPPED: {} is missing (tracefs not mounted)",
+                dir.display()
+            );
             return;
         }
         let missing: Vec<&str> = CAPTURED_SYSCALLS

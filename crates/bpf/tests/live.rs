@@ -15,7 +15,9 @@ fn bpf_available() -> bool {
     match saker_bpf::preflight() {
         Ok(()) => true,
         Err(e) => {
-            eprintln!("SKIPPED: eBPF unavailable: {e}");
+            // Straight to the stderr handle: libtest captures eprintln! of passing tests.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "SKIPPED: {e}");
             false
         }
     }
@@ -50,7 +52,10 @@ impl Child {
         }
         // SAFETY: fds[0] is ours to close, fds[1] becomes the go handle.
         unsafe { libc::close(fds[0]) };
-        Child { pid: pid as u32, go: Some(unsafe { OwnedFd::from_raw_fd(fds[1]) }) }
+        Child {
+            pid: pid as u32,
+            go: Some(unsafe { OwnedFd::from_raw_fd(fds[1]) }),
+        }
     }
 
     fn go(&mut self) {
@@ -94,7 +99,14 @@ fn syscalls(events: &[SyscallEvent]) -> Vec<(i64, i64, SyscallDetail)> {
 fn exited(pid: u32) -> impl Fn(&[SyscallEvent]) -> bool {
     move |evs| {
         evs.iter().any(|e| {
-            e.header.pid == pid && matches!(e.body, EventBody::Exit { process_exited: true, .. })
+            e.header.pid == pid
+                && matches!(
+                    e.body,
+                    EventBody::Exit {
+                        process_exited: true,
+                        ..
+                    }
+                )
         })
     }
 }
@@ -119,29 +131,48 @@ fn child_syscalls_are_captured_with_arguments() {
     let mut child = Child::spawn(|| {
         // SAFETY: raw syscalls on pointers that outlive the child.
         unsafe {
-            let fd = libc::open(c_file.as_ptr(), libc::O_WRONLY | libc::O_CREAT | libc::O_CLOEXEC, 0o640);
+            let fd = libc::open(
+                c_file.as_ptr(),
+                libc::O_WRONLY | libc::O_CREAT | libc::O_CLOEXEC,
+                0o640,
+            );
             libc::close(fd);
             libc::open(c_missing.as_ptr(), libc::O_RDONLY);
             let s = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
             let addr = libc::sockaddr_in {
                 sin_family: libc::AF_INET as u16,
                 sin_port: port.to_be(),
-                sin_addr: libc::in_addr { s_addr: u32::from_ne_bytes([127, 0, 0, 1]) },
+                sin_addr: libc::in_addr {
+                    s_addr: u32::from_ne_bytes([127, 0, 0, 1]),
+                },
                 sin_zero: [0; 8],
             };
-            libc::connect(s, (&addr as *const libc::sockaddr_in).cast(), size_of_val(&addr) as u32);
+            libc::connect(
+                s,
+                (&addr as *const libc::sockaddr_in).cast(),
+                size_of_val(&addr) as u32,
+            );
             libc::execve(c_nope.as_ptr(), argv.as_ptr(), envp.as_ptr());
             libc::execve(c_true.as_ptr(), argv.as_ptr(), envp.as_ptr());
         }
     });
-    let config = CaptureConfig { pids: Some(vec![child.pid]), ..CaptureConfig::default() };
+    let config = CaptureConfig {
+        pids: Some(vec![child.pid]),
+        ..CaptureConfig::default()
+    };
     let mut capture = Capture::start(&config).expect("capture starts");
     child.go();
     let pid = child.pid;
     let status = child.wait();
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "status {status:#x}");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "status {status:#x}"
+    );
     let events = collect(&mut capture, exited(pid));
-    assert!(events.iter().all(|e| e.header.pid == pid), "only the child: {events:#?}");
+    assert!(
+        events.iter().all(|e| e.header.pid == pid),
+        "only the child: {events:#?}"
+    );
     let calls = syscalls(&events);
 
     let open_flags = (libc::O_WRONLY | libc::O_CREAT | libc::O_CLOEXEC) as u64;
@@ -155,18 +186,30 @@ fn child_syscalls_are_captured_with_arguments() {
                     mode: 0o640,
                 }
     });
-    assert!(matches!(opened, Some((_, ret, _)) if *ret >= 0), "open event: {calls:#?}");
+    assert!(
+        matches!(opened, Some((_, ret, _)) if *ret >= 0),
+        "open event: {calls:#?}"
+    );
     assert!(
         calls.iter().any(|(nr, ret, d)| *nr == libc::SYS_openat
             && *ret == -i64::from(libc::ENOENT)
             && matches!(d, SyscallDetail::Open { path, .. } if path.0 == missing.to_str().unwrap().as_bytes())),
         "failed open: {calls:#?}"
     );
-    assert!(calls.iter().any(|(nr, ret, d)| *nr == libc::SYS_close && *ret == 0
+    assert!(calls.iter().any(|(nr, ret, d)| *nr == libc::SYS_close
+        && *ret == 0
         && matches!(d, SyscallDetail::Close { .. })));
     assert!(calls.iter().any(|(_, ret, d)| *ret >= 0
-        && *d == SyscallDetail::Socket { domain: libc::AF_INET, kind: libc::SOCK_STREAM, protocol: 0 }));
-    let connected = calls.iter().find(|(nr, _, _)| *nr == libc::SYS_connect).expect("connect event");
+        && *d
+            == SyscallDetail::Socket {
+                domain: libc::AF_INET,
+                kind: libc::SOCK_STREAM,
+                protocol: 0
+            }));
+    let connected = calls
+        .iter()
+        .find(|(nr, _, _)| *nr == libc::SYS_connect)
+        .expect("connect event");
     assert_eq!(connected.1, 0);
     assert!(
         matches!(&connected.2, SyscallDetail::Connect { addr: Some(SockAddr::Inet(a)), .. }
@@ -175,7 +218,11 @@ fn child_syscalls_are_captured_with_arguments() {
     );
     assert!(calls.iter().any(|(nr, ret, d)| *nr == libc::SYS_execve
         && *ret == -i64::from(libc::ENOENT)
-        && *d == SyscallDetail::ExecFailed { dirfd: AT_FDCWD, path: c_nope.to_str().unwrap().into() }));
+        && *d
+            == SyscallDetail::ExecFailed {
+                dirfd: AT_FDCWD,
+                path: c_nope.to_str().unwrap().into()
+            }));
 
     let exec = events
         .iter()
@@ -185,14 +232,30 @@ fn child_syscalls_are_captured_with_arguments() {
         })
         .expect("exec event");
     assert_eq!(exec.1.filename, Bytes::from("/bin/true"));
-    assert_eq!(exec.1.argv, vec![Bytes::from("true"), Bytes::from("saker-arg")]);
+    assert_eq!(
+        exec.1.argv,
+        vec![Bytes::from("true"), Bytes::from("saker-arg")]
+    );
     assert_eq!(exec.1.nr, libc::SYS_execve);
     assert_eq!(exec.0.header.comm, Bytes::from("true"));
     assert_eq!(exec.0.header.ppid, std::process::id());
-    assert!(events.iter().any(|e| matches!(e.body, EventBody::Exit { status: 0, process_exited: true })));
+    assert!(events.iter().any(|e| matches!(
+        e.body,
+        EventBody::Exit {
+            status: 0,
+            process_exited: true
+        }
+    )));
     // Timestamps are wall-clock and ordered within one CPU's stream.
-    let now_ns = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
-    assert!(events.iter().all(|e| e.header.ts_ns <= now_ns && e.header.ts_ns > now_ns - 60_000_000_000));
+    let now_ns = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    assert!(
+        events
+            .iter()
+            .all(|e| e.header.ts_ns <= now_ns && e.header.ts_ns > now_ns - 60_000_000_000)
+    );
     assert_eq!(capture.drops().unwrap().iter().sum::<u64>(), 0);
     assert_eq!(capture.malformed(), 0);
 }
@@ -238,7 +301,9 @@ fn every_dispatch_mode_loads_and_reports_opens() {
         });
         let open = open.unwrap_or_else(|| panic!("{mode:?}: no openat in {events:#?}"));
         assert_eq!(open.ret, -i64::from(libc::ENOENT), "{mode:?}");
-        assert!(matches!(&open.detail, SyscallDetail::Open { path: p, .. } if p.0 == path.as_bytes()));
+        assert!(
+            matches!(&open.detail, SyscallDetail::Open { path: p, .. } if p.0 == path.as_bytes())
+        );
         assert_eq!(open.duration_ns.is_some(), timed, "{mode:?}: {open:?}");
     }
 }
@@ -258,13 +323,18 @@ fn own_process_is_not_captured() {
     };
     let mut capture = Capture::start(&config).expect("capture starts");
     let _ = std::fs::File::open(&ours);
-    let status = std::process::Command::new("/bin/cat").arg(&theirs).stderr(std::process::Stdio::null()).status();
+    let status = std::process::Command::new("/bin/cat")
+        .arg(&theirs)
+        .stderr(std::process::Stdio::null())
+        .status();
     assert!(status.is_ok());
     let theirs_b = theirs.to_str().unwrap().as_bytes().to_vec();
     let ours_b = ours.to_str().unwrap().as_bytes().to_vec();
     let opened = |evs: &[SyscallEvent], p: &[u8]| {
-        evs.iter().any(|e| matches!(&e.body, EventBody::Syscall(s)
-            if matches!(&s.detail, SyscallDetail::Open { path, .. } if path.0 == p)))
+        evs.iter().any(|e| {
+            matches!(&e.body, EventBody::Syscall(s)
+            if matches!(&s.detail, SyscallDetail::Open { path, .. } if path.0 == p))
+        })
     };
     let events = collect(&mut capture, |evs| opened(evs, &theirs_b));
     assert!(opened(&events, &theirs_b), "the child's open is captured");
@@ -296,7 +366,10 @@ fn a_full_ring_buffer_counts_drops() {
     child.wait(); // nothing is read while the child runs: a 4 KiB buffer must overflow
     let events = capture.next_batch();
     let drops: u64 = capture.drops().unwrap().iter().sum();
-    let opens = events.iter().filter(|e| matches!(&e.body, EventBody::Syscall(s) if s.nr == libc::SYS_openat)).count() as u64;
+    let opens = events
+        .iter()
+        .filter(|e| matches!(&e.body, EventBody::Syscall(s) if s.nr == libc::SYS_openat))
+        .count() as u64;
     assert!(drops > 0, "drops reported");
     assert!(opens < 2000);
     // Every open was either delivered or counted as dropped (the exit record may be dropped too).
@@ -314,9 +387,16 @@ fn set_interesting_switches_tracepoints() {
         ..CaptureConfig::default()
     };
     let mut capture = Capture::start(&config).expect("capture starts");
-    let err = capture.set_interesting(&BTreeSet::from([libc::SYS_getpid])).unwrap_err();
-    assert!(matches!(err, BpfError::NoTracepoint { nr } if nr == libc::SYS_getpid), "{err}");
-    capture.set_interesting(&BTreeSet::from([libc::SYS_unlinkat])).expect("switch");
+    let err = capture
+        .set_interesting(&BTreeSet::from([libc::SYS_getpid]))
+        .unwrap_err();
+    assert!(
+        matches!(err, BpfError::NoTracepoint { nr } if nr == libc::SYS_getpid),
+        "{err}"
+    );
+    capture
+        .set_interesting(&BTreeSet::from([libc::SYS_unlinkat]))
+        .expect("switch");
     // Drop what other processes' openat calls queued before the switch (a program that passed
     // the filter just before it may still be writing, hence the pause).
     std::thread::sleep(Duration::from_millis(20));
@@ -324,17 +404,24 @@ fn set_interesting_switches_tracepoints() {
     let dir = tempfile::tempdir().unwrap();
     let victim = dir.path().join("victim");
     std::fs::write(&victim, "x").unwrap();
-    let status = std::process::Command::new("/bin/rm").arg(&victim).status().unwrap();
+    let status = std::process::Command::new("/bin/rm")
+        .arg(&victim)
+        .status()
+        .unwrap();
     assert!(status.success());
     let victim_b = victim.to_str().unwrap().as_bytes().to_vec();
     let hit = |evs: &[SyscallEvent]| {
-        evs.iter().any(|e| matches!(&e.body, EventBody::Syscall(s)
-            if matches!(&s.detail, SyscallDetail::Unlink { path, .. } if path.0 == victim_b)))
+        evs.iter().any(|e| {
+            matches!(&e.body, EventBody::Syscall(s)
+            if matches!(&s.detail, SyscallDetail::Unlink { path, .. } if path.0 == victim_b))
+        })
     };
     let events = collect(&mut capture, hit);
     assert!(hit(&events), "unlinkat seen after set_interesting");
     assert!(
-        events.iter().all(|e| !matches!(&e.body, EventBody::Syscall(s) if s.nr == libc::SYS_openat)),
+        events
+            .iter()
+            .all(|e| !matches!(&e.body, EventBody::Syscall(s) if s.nr == libc::SYS_openat)),
         "openat no longer reported"
     );
 }
@@ -369,10 +456,28 @@ fn counter_counts_calls_and_errors_in_the_kernel() {
 
 #[test]
 fn bad_configuration_is_an_error_not_a_panic() {
-    let config = CaptureConfig { ring_buffer_bytes: 5000, ..CaptureConfig::default() };
-    assert!(matches!(Capture::start(&config), Err(BpfError::Config { .. })));
-    let config = CaptureConfig { timed: true, ..CaptureConfig::default() };
-    assert!(matches!(Capture::start(&config), Err(BpfError::Config { .. })));
-    let config = CaptureConfig { syscalls: BTreeSet::from([libc::SYS_getpid]), ..CaptureConfig::default() };
-    assert!(matches!(Capture::start(&config), Err(BpfError::NoTracepoint { .. })));
+    let config = CaptureConfig {
+        ring_buffer_bytes: 5000,
+        ..CaptureConfig::default()
+    };
+    assert!(matches!(
+        Capture::start(&config),
+        Err(BpfError::Config { .. })
+    ));
+    let config = CaptureConfig {
+        timed: true,
+        ..CaptureConfig::default()
+    };
+    assert!(matches!(
+        Capture::start(&config),
+        Err(BpfError::Config { .. })
+    ));
+    let config = CaptureConfig {
+        syscalls: BTreeSet::from([libc::SYS_getpid]),
+        ..CaptureConfig::default()
+    };
+    assert!(matches!(
+        Capture::start(&config),
+        Err(BpfError::NoTracepoint { .. })
+    ));
 }

@@ -16,8 +16,11 @@ fn kind(section: &ProgramSection) -> &'static str {
 #[test]
 fn committed_object_has_the_expected_programs_and_maps() {
     let object = Object::parse(saker_bpf::capture_object()).expect("the committed object parses");
-    let programs: BTreeMap<&str, &str> =
-        object.programs.iter().map(|(name, p)| (name.as_str(), kind(&p.section))).collect();
+    let programs: BTreeMap<&str, &str> = object
+        .programs
+        .iter()
+        .map(|(name, p)| (name.as_str(), kind(&p.section)))
+        .collect();
     let expected = BTreeMap::from([
         ("bench_empty_enter", "tp_btf"),
         ("bench_empty_exit", "tp_btf"),
@@ -56,7 +59,11 @@ fn committed_object_has_the_expected_programs_and_maps() {
         ]
     );
     // The loader's settings are .rodata globals.
-    assert!(object.maps.contains_key(".rodata"), "maps: {:?}", object.maps.keys());
+    assert!(
+        object.maps.contains_key(".rodata"),
+        "maps: {:?}",
+        object.maps.keys()
+    );
 }
 
 #[test]
@@ -64,5 +71,8 @@ fn committed_object_is_stripped_but_keeps_btf() {
     let obj = saker_bpf::capture_object();
     let has = |needle: &[u8]| obj.windows(needle.len()).any(|w| w == needle);
     assert!(has(b".BTF.ext"), "CO-RE needs .BTF.ext");
-    assert!(!has(b".debug_info"), "debug info should be stripped (scripts/build-bpf.sh)");
+    assert!(
+        !has(b".debug_info"),
+        "debug info should be stripped (scripts/build-bpf.sh)"
+    );
 }

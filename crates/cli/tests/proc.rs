@@ -72,7 +72,12 @@ impl Drop for TestChild {
 fn start_child() -> TestChild {
     let dir = tempfile::tempdir().unwrap();
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "child_process_role", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "child_process_role",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env("SAKER_TEST_CHILD", "1")
         .env("SAKER_TEST_DIR", dir.path())
         .env("MY_API_TOKEN", TOKEN)
@@ -117,7 +122,10 @@ fn ps_lists_the_child_on_the_host() {
         .unwrap_or_else(|| panic!("pid {pid} not in ps:\n{table}"));
     let cols: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(cols[2], std::process::id().to_string(), "PPID: {row}");
-    assert!(cols[8].contains('l'), "multi-threaded child should have 'l' in STAT: {row}");
+    assert!(
+        cols[8].contains('l'),
+        "multi-threaded child should have 'l' in STAT: {row}"
+    );
     assert_eq!(cols[11], "host", "{row}");
     assert!(row.contains("child_process_role"), "{row}");
 
@@ -147,8 +155,14 @@ fn pstree_shows_the_child_and_its_thread() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let tree = text(&out.stdout);
     assert!(tree.contains(&format!("({pid})")), "{tree}");
-    let worker_line = tree.lines().find(|l| l.contains("{saker-worker}(")).unwrap_or_else(|| panic!("{tree}"));
-    assert!(worker_line.contains("`-") || worker_line.contains("|-") || worker_line.contains("---"), "{tree}");
+    let worker_line = tree
+        .lines()
+        .find(|l| l.contains("{saker-worker}("))
+        .unwrap_or_else(|| panic!("{tree}"));
+    assert!(
+        worker_line.contains("`-") || worker_line.contains("|-") || worker_line.contains("---"),
+        "{tree}"
+    );
 }
 
 #[test]
@@ -161,7 +175,7 @@ fn proc_page_env_and_fds_of_the_child() {
     let page = text(&out.stdout);
     for want in [
         format!("PID         {pid}\n"),
-        format!("Parents     "),
+        "Parents     ".to_string(),
         format!("({}) <- ", std::process::id()),
         "Container   none (host)\n".to_string(),
         "Capabilities\n".to_string(),
@@ -174,13 +188,17 @@ fn proc_page_env_and_fds_of_the_child() {
     let threads = page.lines().find(|l| l.starts_with("Threads")).unwrap();
     let n: u32 = threads.split_whitespace().nth(1).unwrap().parse().unwrap();
     assert!(n >= 2, "{threads}");
-    let json: serde_json::Value = serde_json::from_slice(&saker(&["proc", &pid, "--json"]).stdout).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&saker(&["proc", &pid, "--json"]).stdout).unwrap();
     assert_eq!(json["pid"].to_string(), pid);
     assert_eq!(json["container"], serde_json::Value::Null);
     assert_eq!(json["parents"][0]["pid"], std::process::id());
 
     let env = text(&saker(&["proc", &pid, "--env"]).stdout);
-    assert!(env.lines().any(|l| l == format!("MY_API_TOKEN={TOKEN}")), "{env}");
+    assert!(
+        env.lines().any(|l| l == format!("MY_API_TOKEN={TOKEN}")),
+        "{env}"
+    );
 
     let out = saker(&["proc", &pid, "--fds"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -191,15 +209,40 @@ fn proc_page_env_and_fds_of_the_child() {
     let established_out = format!(" -> 127.0.0.1:{port} ESTABLISHED");
     let established_in = format!("TCP 127.0.0.1:{port} -> 127.0.0.1:");
     assert!(fds.contains(&established_out), "{fds}");
-    assert!(fds.lines().any(|l| l.contains(&established_in) && l.ends_with("ESTABLISHED")), "{fds}");
-    assert!(fds.contains(&format!("UNIX {} LISTEN", c.sock_path)), "{fds}");
-    assert!(fds.contains(&format!("UNIX {} CONNECTED", c.sock_path)), "{fds}");
-    let data_line = fds.lines().find(|l| l.contains(&c.data_path)).unwrap_or_else(|| panic!("{fds}"));
+    assert!(
+        fds.lines()
+            .any(|l| l.contains(&established_in) && l.ends_with("ESTABLISHED")),
+        "{fds}"
+    );
+    assert!(
+        fds.contains(&format!("UNIX {} LISTEN", c.sock_path)),
+        "{fds}"
+    );
+    assert!(
+        fds.contains(&format!("UNIX {} CONNECTED", c.sock_path)),
+        "{fds}"
+    );
+    let data_line = fds
+        .lines()
+        .find(|l| l.contains(&c.data_path))
+        .unwrap_or_else(|| panic!("{fds}"));
     assert!(data_line.contains("[O_RDONLY"), "{data_line}");
 
     // The CKS trick: strings of the database file with grep context.
     let fd = data_line.split_whitespace().next().unwrap();
-    let out = saker(&["proc", &pid, "--fd", fd, "--strings", "--grep", "12345", "-A", "1", "-B", "1"]);
+    let out = saker(&[
+        "proc",
+        &pid,
+        "--fd",
+        fd,
+        "--strings",
+        "--grep",
+        "12345",
+        "-A",
+        "1",
+        "-B",
+        "1",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(
         text(&out.stdout),
@@ -226,14 +269,20 @@ fn secrets_finds_the_planted_token_masked_and_shown() {
     assert!(!report.contains(TOKEN));
 
     let shown = text(&saker(&["secrets", "--show"]).stdout);
-    assert!(shown.lines().any(|l| l.starts_with(&format!("{pid:>7} ")) && l.ends_with(TOKEN)), "{shown}");
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.starts_with(&format!("{pid:>7} ")) && l.ends_with(TOKEN)),
+        "{shown}"
+    );
 
-    let json: serde_json::Value = serde_json::from_slice(&saker(&["secrets", "--json"]).stdout).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&saker(&["secrets", "--json"]).stdout).unwrap();
     let f = json["findings"]
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["pid"].to_string() == pid && f["name"] == "MY_API_TOKEN")
+        .find(|f| f["pid"].as_u64() == pid.parse().ok() && f["name"] == "MY_API_TOKEN")
         .unwrap();
     assert_eq!(f["value"], "ab**");
     assert_eq!(f["masked"], true);
@@ -251,7 +300,11 @@ fn unknown_pid_is_one_line_exit_2() {
     ] {
         let out = saker(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert_eq!(text(&out.stderr), "saker: process 424242 not found\n", "{args:?}");
+        assert_eq!(
+            text(&out.stderr),
+            "saker: process 424242 not found\n",
+            "{args:?}"
+        );
         assert!(out.stdout.is_empty());
     }
 }
@@ -261,13 +314,20 @@ fn non_numeric_pid_and_bad_flag_combinations() {
     let out = saker(&["proc", "abc"]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
-    assert!(err.starts_with("error: invalid value 'abc' for '<PID>'"), "{err}");
+    assert!(
+        err.starts_with("error: invalid value 'abc' for '<PID>'"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"));
 
     let me = std::process::id().to_string();
     let out = saker(&["proc", &me, "--strings"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("--fd <N>"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--fd <N>"),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]
@@ -275,7 +335,10 @@ fn fd_not_open_and_unreadable_fd() {
     let me = std::process::id().to_string();
     let out = saker(&["proc", &me, "--fd", "987654", "--strings"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(text(&out.stderr), format!("saker: process {me} has no fd 987654 open\n"));
+    assert_eq!(
+        text(&out.stderr),
+        format!("saker: process {me} has no fd 987654 open\n")
+    );
 
     // A directory opens but cannot be read.
     let dir = std::fs::File::open("/").unwrap();
@@ -284,14 +347,19 @@ fn fd_not_open_and_unreadable_fd() {
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.starts_with(&format!("saker: cannot read /proc/{me}/fd/{fd}: ")), "{err}");
+    assert!(
+        err.starts_with(&format!("saker: cannot read /proc/{me}/fd/{fd}: ")),
+        "{err}"
+    );
     assert!(err.contains("directory"), "{err}");
 }
 
 #[test]
 fn permission_denied_names_the_file_and_root() {
     if !is_root() {
-        eprintln!("SKIPPED: permission_denied_names_the_file_and_root needs root (to drop to nobody)");
+        eprintln!(
+            "SKIPPED: permission_denied_names_the_file_and_root needs root (to drop to nobody)"
+        );
         return;
     }
     let c = start_child();
@@ -314,10 +382,20 @@ fn permission_denied_names_the_file_and_root() {
         format!("saker: permission denied reading /proc/{pid}/environ (root is needed)\n")
     );
     // The page still shows, marking what could not be read.
-    let out = Command::new(&bin).args(["proc", &pid]).uid(65534).gid(65534).output().unwrap();
+    let out = Command::new(&bin)
+        .args(["proc", &pid])
+        .uid(65534)
+        .gid(65534)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", text(&out.stderr));
     let page = text(&out.stdout);
-    assert!(page.contains(&format!("Exe         ? (permission denied reading /proc/{pid}/exe (root is needed))")), "{page}");
+    assert!(
+        page.contains(&format!(
+            "Exe         ? (permission denied reading /proc/{pid}/exe (root is needed))"
+        )),
+        "{page}"
+    );
 }
 
 /// Removes the container when the test ends, pass or fail.
@@ -325,14 +403,18 @@ struct Container(String);
 
 impl Drop for Container {
     fn drop(&mut self) {
-        let _ = Command::new("podman").args(["rm", "-f", "-t", "0", &self.0]).output();
+        let _ = Command::new("podman")
+            .args(["rm", "-f", "-t", "0", &self.0])
+            .output();
     }
 }
 
 #[test]
 fn podman_container_has_the_same_id_in_ps_and_proc() {
     const IMAGE: &str = "saker-test/busybox:latest";
-    let ok = Command::new("podman").args(["image", "exists", IMAGE]).status();
+    let ok = Command::new("podman")
+        .args(["image", "exists", IMAGE])
+        .status();
     if !matches!(ok, Ok(s) if s.success()) {
         eprintln!("SKIPPED: podman or image {IMAGE} missing (see .ci/run for the set-up)");
         return;
@@ -361,16 +443,30 @@ fn podman_container_has_the_same_id_in_ps_and_proc() {
     assert!(row.ends_with(" sleep 300"), "{row}");
     // (conmon, on the host, has the id in its command line: compare pids, not text.)
     let host = text(&saker(&["ps", "--host-only"]).stdout);
-    assert!(!host.lines().any(|l| l.split_whitespace().nth(1) == Some(&pid)), "{host}");
+    assert!(
+        !host
+            .lines()
+            .any(|l| l.split_whitespace().nth(1) == Some(&pid)),
+        "{host}"
+    );
 
-    let rows: serde_json::Value = serde_json::from_slice(&saker(&["ps", "--json", "-c"]).stdout).unwrap();
-    let r = rows.as_array().unwrap().iter().find(|r| r["pid"].to_string() == pid).unwrap();
+    let rows: serde_json::Value =
+        serde_json::from_slice(&saker(&["ps", "--json", "-c"]).stdout).unwrap();
+    let r = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["pid"].as_u64() == pid.parse().ok())
+        .unwrap();
     assert_eq!(r["container"]["id"], id.as_str());
     assert_eq!(r["container"]["short_id"], short);
     assert_eq!(r["container"]["runtime"], "podman");
 
     let page = text(&saker(&["proc", &pid]).stdout);
-    assert!(page.contains(&format!("Container   {short} (podman) {id}")), "{page}");
+    assert!(
+        page.contains(&format!("Container   {short} (podman) {id}")),
+        "{page}"
+    );
     assert!(page.contains("conmon("), "{page}");
     let net = page.lines().find(|l| l.starts_with("  net ")).unwrap();
     assert!(net.ends_with("DIFFERENT from init"), "{net}");

@@ -141,9 +141,9 @@ fn list_shows_rules() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "NAME               PRIORITY       SOURCE     ENABLED  TAGS
+        "NAME                PRIORITY       SOURCE     ENABLED  TAGS
 Shell in container  Notice         syscall    yes      container,shell
-Disabled rule       Informational  syscall    no       
+Disabled rule       Informational  syscall    no
 "
     );
     let out = saker(&["rules", "list", "--json", "-r", good.to_str().unwrap()]);
@@ -197,6 +197,28 @@ fn describe_expands_macros_and_lists() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out), "saker: no rule named 'No such rule'\n");
+}
+
+/// Compares with a golden file under tests/golden/ (refresh with UPDATE_GOLDEN=1).
+fn golden(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
+        .join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("missing {}; run with UPDATE_GOLDEN=1", path.display()));
+    assert_eq!(actual, expected, "output differs from {}", path.display());
+}
+
+#[test]
+fn fields_k8s_audit_text_is_golden() {
+    let out = saker(&["fields", "--source", "k8s_audit"]);
+    assert_eq!(out.status.code(), Some(0));
+    golden("rules_cli/fields_k8s_audit.txt", &stdout(&out));
 }
 
 #[test]

@@ -257,3 +257,28 @@ fn falco_corpus_rules_fire_on_field_level_events() {
     assert_eq!(alerts[0]["priority"], "Notice");
     assert_eq!(alerts[0]["output_fields"]["proc.tty"], 34816);
 }
+
+#[test]
+fn tuning_files_apply_to_the_default_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let tuning = write(
+        dir.path(),
+        "tuning.yaml",
+        r#"
+- rule: Write below etc
+  exceptions:
+    - name: touch_is_fine
+      fields: [proc.name]
+      values: [[touch]]
+  override:
+    exceptions: append
+"#,
+    );
+    let events = write(dir.path(), "events.jsonl", &format!("{WRITE_ETC}\n"));
+    let (t, e) = (tuning.to_str().unwrap(), events.to_str().unwrap());
+    let out = saker(&["rules", "test", e]);
+    assert_eq!(stdout(&out).lines().count(), 1, "{}", stderr(&out));
+    let out = saker(&["rules", "test", "--with-default-rules", "-r", t, e]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "", "the exception silences the alert");
+}

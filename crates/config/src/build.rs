@@ -102,7 +102,23 @@ impl Config {
             }
             .to_string();
             options.insecure = http.insecure;
-            options.ca_cert = http.ca_cert.clone();
+            options.ca_certs = http
+                .ca_cert
+                .iter()
+                .chain(http.ca_bundle.iter())
+                .cloned()
+                .collect();
+            if let Some(dir) = &http.ca_path {
+                options.ca_certs.extend(pem_files_in(dir)?);
+            }
+            if http.mtls && (http.client_cert.is_none() || http.client_key.is_none()) {
+                return Err(ConfigError::Invalid {
+                    key: "http_output.mtls".to_string(),
+                    message: "mtls is true but client_cert and client_key are not both set"
+                        .to_string(),
+                });
+            }
+            options.keep_alive = http.keep_alive;
             options.client_cert = http.client_cert.clone();
             options.client_key = http.client_key.clone();
             options.max_retries = http.max_retries;
@@ -124,6 +140,27 @@ impl Config {
             source,
         })
     }
+}
+
+/// The `*.pem` and `*.crt` files of `dir`, sorted.
+fn pem_files_in(dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>, ConfigError> {
+    let entries = std::fs::read_dir(dir).map_err(|e| ConfigError::Invalid {
+        key: "http_output.ca_path".to_string(),
+        message: format!("{}: {e}", dir.display()),
+    })?;
+    let mut files: Vec<std::path::PathBuf> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.is_file()
+                && matches!(
+                    path.extension().and_then(|e| e.to_str()),
+                    Some("pem" | "crt")
+                )
+        })
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 impl WebserverConfig {

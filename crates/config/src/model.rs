@@ -226,9 +226,18 @@ pub struct HttpOutputConfig {
     pub url: String,
     pub user_agent: String,
     pub insecure: bool,
+    /// PEM CA certificate(s) to trust instead of the built-in web roots; `ca_bundle` is
+    /// another such file and `ca_path` a directory of them (`*.pem`, `*.crt`), as in Falco.
     pub ca_cert: Option<PathBuf>,
+    pub ca_bundle: Option<PathBuf>,
+    pub ca_path: Option<PathBuf>,
+    /// Present `client_cert`/`client_key` (mutual TLS). Saker also uses the pair when it is
+    /// set without `mtls`; with `mtls: true` a missing pair is an error.
+    pub mtls: bool,
     pub client_cert: Option<PathBuf>,
     pub client_key: Option<PathBuf>,
+    /// Reuse the connection between alerts (Falco's default is false; Saker's true).
+    pub keep_alive: bool,
     pub max_retries: u32,
     /// Per-request timeout in milliseconds.
     pub timeout_ms: u64,
@@ -242,8 +251,12 @@ impl Default for HttpOutputConfig {
             user_agent: concat!("saker/", env!("CARGO_PKG_VERSION")).to_string(),
             insecure: false,
             ca_cert: None,
+            ca_bundle: None,
+            ca_path: None,
+            mtls: false,
             client_cert: None,
             client_key: None,
+            keep_alive: true,
             max_retries: 5,
             timeout_ms: 10_000,
         }

@@ -275,6 +275,22 @@ fn build_checks_what_cannot_work() {
             ],
             "http_output: http output: reading ca_cert /nonexistent.pem",
         ),
+        (
+            &[
+                "http_output.enabled=true",
+                "http_output.url=https://x/",
+                "http_output.mtls=true",
+            ],
+            "http_output.mtls: mtls is true but client_cert and client_key are not both set",
+        ),
+        (
+            &[
+                "http_output.enabled=true",
+                "http_output.url=https://x/",
+                "http_output.ca_path=/nonexistent-dir",
+            ],
+            "http_output.ca_path: /nonexistent-dir: No such file or directory",
+        ),
     ];
     for (overrides, expect) in bad {
         let c = load("", overrides).unwrap().config;

@@ -289,6 +289,14 @@ impl Event for CountingEvent<'_> {
         self.lookups.set(self.lookups.get() + 1);
         self.inner.value(field)
     }
+    fn str_value(&self, field: &saker_engine::FieldRef) -> Option<&str> {
+        self.lookups.set(self.lookups.get() + 1);
+        self.inner.str_value(field)
+    }
+    fn int_value(&self, field: &saker_engine::FieldRef) -> Option<i64> {
+        self.lookups.set(self.lookups.get() + 1);
+        self.inner.int_value(field)
+    }
 }
 
 fn main() {

@@ -35,6 +35,21 @@ pub(crate) enum Node {
         slot: u32,
         inner: Box<Node>,
     },
+    /// Several `not (F = c and rest)` conjuncts on one field, dispatched by F's value.
+    Exclusions(Box<Exclusions>),
+}
+
+/// `not (F = c1 and r1) and not (F in (c2, c3) and r2) and ...`: true unless, for F's value
+/// `v`, some member with `v` among its constants has its rest true. Evaluated by looking F up
+/// once and running only the rests of the members `v` selects.
+#[derive(Debug)]
+pub(crate) struct Exclusions {
+    field: FieldRef,
+    by_value: HashMap<Box<str>, Box<[u32]>, BuildHasherDefault<FxHasher>>,
+    rests: Box<[Node]>,
+    /// The members compiled as written, for values the fast path cannot read (missing,
+    /// lists, computed).
+    originals: Box<[Node]>,
 }
 
 /// Per-event results of shared sub-conditions. A result is valid when its stamp equals the
@@ -250,12 +265,7 @@ pub(crate) fn count_subconditions(filter: &Filter, counts: &mut HashMap<String, 
 
 pub(crate) fn compile(filter: &Filter, cx: &mut CompileContext<'_>) -> Result<Node, CompileError> {
     let node = match filter {
-        Filter::And(children) => Node::And(
-            children
-                .iter()
-                .map(|c| compile(c, cx))
-                .collect::<Result<_, _>>()?,
-        ),
+        Filter::And(children) => Node::And(compile_and(children, cx)?.into_boxed_slice()),
         Filter::Or(children) => Node::Or(
             children
                 .iter()
@@ -276,6 +286,118 @@ pub(crate) fn compile(filter: &Filter, cx: &mut CompileContext<'_>) -> Result<No
         slot,
         inner: Box::new(node),
     })
+}
+
+/// Exclusion chains of at least this many members on one field are dispatched by value.
+const MIN_GUARDED_EXCLUSIONS: usize = 3;
+
+/// A conjunct `not (F = c and rest...)` or `not (F in (c1, c2) and rest...)` (or without
+/// `rest`) on a plain string field `F`: Falco rules' typical exclusion.
+struct Exclusion<'f> {
+    field: &'f FieldOperand,
+    constants: Vec<String>,
+    rest: Option<Filter>,
+}
+
+fn as_exclusion(filter: &Filter) -> Option<Exclusion<'_>> {
+    let Filter::Not(inner) = filter else {
+        return None;
+    };
+    let (guard, rest) = match &**inner {
+        Filter::Check(check) => (check, None),
+        Filter::And(parts) if parts.len() >= 2 => match &parts[0] {
+            Filter::Check(check) => {
+                let rest = if parts.len() == 2 {
+                    parts[1].clone()
+                } else {
+                    Filter::And(parts[1..].to_vec())
+                };
+                (check, Some(rest))
+            }
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let info = guard.lhs.field.info();
+    if !guard.lhs.transformers.is_empty()
+        || guard.modifier.is_some()
+        || info.list
+        || !matches!(info.ty, FieldType::String | FieldType::AbsPath)
+    {
+        return None;
+    }
+    let constants = match (&guard.op, &guard.rhs) {
+        (CmpOp::Eq, CheckRhs::Value(v)) => vec![str_constant(v)],
+        (CmpOp::In | CmpOp::Intersects, CheckRhs::List(values)) => {
+            values.iter().map(str_constant).collect()
+        }
+        _ => return None,
+    };
+    Some(Exclusion {
+        field: &guard.lhs,
+        constants,
+        rest,
+    })
+}
+
+/// Compiles the children of an `and`, merging long exclusion chains on one field
+/// (`not (proc.name = a and ...) and not (proc.name = b and ...) and ...`) into one
+/// [`Node::Exclusions`] that looks the field up once.
+fn compile_and(
+    children: &[Filter],
+    cx: &mut CompileContext<'_>,
+) -> Result<Vec<Node>, CompileError> {
+    let exclusions: Vec<Option<Exclusion<'_>>> = children.iter().map(as_exclusion).collect();
+    let mut groups: Vec<(&FieldOperand, Vec<usize>)> = Vec::new();
+    for (i, exclusion) in exclusions.iter().enumerate() {
+        if let Some(exclusion) = exclusion {
+            match groups.iter_mut().find(|(f, _)| *f == exclusion.field) {
+                Some((_, members)) => members.push(i),
+                None => groups.push((exclusion.field, vec![i])),
+            }
+        }
+    }
+    groups.retain(|(_, members)| members.len() >= MIN_GUARDED_EXCLUSIONS);
+    let mut nodes = Vec::with_capacity(children.len());
+    for (i, child) in children.iter().enumerate() {
+        match groups.iter().find(|(_, members)| members.contains(&i)) {
+            // The group is emitted where its first member was.
+            Some((field, members)) if members[0] == i => {
+                let mut by_value: HashMap<Box<str>, Vec<u32>, BuildHasherDefault<FxHasher>> =
+                    HashMap::default();
+                let mut rests = Vec::with_capacity(members.len());
+                let mut originals = Vec::with_capacity(members.len());
+                for (k, &member) in members.iter().enumerate() {
+                    let Some(exclusion) = &exclusions[member] else {
+                        continue;
+                    };
+                    for constant in &exclusion.constants {
+                        by_value
+                            .entry(constant.as_str().into())
+                            .or_default()
+                            .push(k as u32);
+                    }
+                    rests.push(match &exclusion.rest {
+                        Some(rest) => compile(rest, cx)?,
+                        None => Node::Const(true),
+                    });
+                    originals.push(compile(&children[member], cx)?);
+                }
+                nodes.push(Node::Exclusions(Box::new(Exclusions {
+                    field: operand(field, cx.table).field,
+                    by_value: by_value
+                        .into_iter()
+                        .map(|(k, v)| (k, v.into_boxed_slice()))
+                        .collect(),
+                    rests: rests.into_boxed_slice(),
+                    originals: originals.into_boxed_slice(),
+                })));
+            }
+            Some(_) => {}
+            None => nodes.push(compile(child, cx)?),
+        }
+    }
+    Ok(nodes)
 }
 
 pub(crate) fn operand(op: &FieldOperand, table: &mut FieldTable) -> Operand {
@@ -586,6 +708,15 @@ impl Node {
             Node::Not(inner) => !inner.eval(event, memo),
             Node::Const(b) => *b,
             Node::Check(check) => check.eval(event),
+            Node::Exclusions(group) => match event.str_value(&group.field) {
+                Some(value) => match group.by_value.get(value) {
+                    None => true,
+                    Some(members) => members
+                        .iter()
+                        .all(|&k| !group.rests[k as usize].eval(event, memo)),
+                },
+                None => group.originals.iter().all(|n| n.eval(event, memo)),
+            },
             Node::Memo { slot, inner } => {
                 let slot = *slot as usize;
                 if memo.stamps.get(slot) == Some(&memo.stamp) {

@@ -810,6 +810,44 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn exclusion_chains_are_dispatched_by_value() {
+        let condition = "evt.type = openat and not (proc.name = a and fd.name = x) \
+            and not (proc.name in (b, c) and fd.name = y) and not proc.name = d \
+            and not (proc.pname = e and fd.name = z)";
+        let engine = engine(&[("r", condition)], RuleMatching::First);
+        let compiled = format!("{:?}", engine.rules[0].node);
+        assert_eq!(compiled.matches("Exclusions(").count(), 1, "{compiled}");
+        check(
+            condition,
+            &[
+                (
+                    r#"{"evt.type":"openat","proc.name":"a","fd.name":"x"}"#,
+                    false,
+                ),
+                (
+                    r#"{"evt.type":"openat","proc.name":"a","fd.name":"y"}"#,
+                    true,
+                ),
+                (
+                    r#"{"evt.type":"openat","proc.name":"c","fd.name":"y"}"#,
+                    false,
+                ),
+                (r#"{"evt.type":"openat","proc.name":"d"}"#, false),
+                (r#"{"evt.type":"openat","proc.name":"q"}"#, true),
+                (
+                    r#"{"evt.type":"openat","proc.pname":"e","fd.name":"z"}"#,
+                    false,
+                ),
+                (
+                    r#"{"evt.type":"openat","proc.name":["a","d"],"fd.name":"q"}"#,
+                    false,
+                ),
+                (r#"{"evt.type":"openat"}"#, true),
+            ],
+        );
+    }
+
+    #[test]
     fn minimum_priority_drops_less_severe_rules() {
         let options = EngineOptions {
             min_priority: Priority::Error,

@@ -120,6 +120,9 @@ pub fn resolve_field(
 pub struct FieldTable {
     refs: Vec<FieldRef>,
     index: HashMap<(FieldId, Option<FieldArg>), Slot>,
+    /// Every spelling of each interned field (`evt.arg.flags`, `evt.arg[flags]`), so that
+    /// event keys resolve with one lookup.
+    by_key: HashMap<String, Slot>,
 }
 
 impl FieldTable {
@@ -131,12 +134,23 @@ impl FieldTable {
         let slot = Slot(self.refs.len() as u32);
         let field = FieldRef { id, arg, slot };
         self.index.insert((id, field.arg.clone()), slot);
+        self.by_key.insert(field.canonical_name(), slot);
+        if let Some(FieldArg::Key(key)) = &field.arg {
+            self.by_key.insert(format!("{}[{key}]", id.name()), slot);
+        }
         self.refs.push(field.clone());
         field
     }
 
     pub fn get(&self, id: FieldId, arg: Option<&FieldArg>) -> Option<&FieldRef> {
         let slot = self.index.get(&(id, arg.cloned()))?;
+        self.refs.get(slot.0 as usize)
+    }
+
+    /// The field an event key names, if a rule uses it (exact spelling: `proc.aname[2]`,
+    /// `evt.arg.flags` or `evt.arg[flags]`).
+    pub fn by_key(&self, key: &str) -> Option<&FieldRef> {
+        let slot = self.by_key.get(key)?;
         self.refs.get(slot.0 as usize)
     }
 

@@ -89,7 +89,12 @@ impl JsonlEvent {
             lists: Vec::new(),
         };
         for (key, raw) in object {
-            let (id, arg) = resolve_field(key, None)?;
+            // Fields the rules use resolve with one lookup; others are still validated.
+            let known = table.by_key(key);
+            let id = match known {
+                Some(field) => field.id,
+                None => resolve_field(key, None)?.0,
+            };
             if raw.is_null() {
                 continue;
             }
@@ -112,10 +117,17 @@ impl JsonlEvent {
                 }
                 _ => {}
             }
-            if let Some(field) = table.get(id, arg.as_ref())
+            let slot = match known {
+                Some(field) => Some(field.slot),
+                None => {
+                    let (id, arg) = resolve_field(key, None)?;
+                    table.get(id, arg.as_ref()).map(|field| field.slot)
+                }
+            };
+            if let Some(slot) = slot
                 && event.values.len() < usize::from(NO_VALUE)
             {
-                event.positions[field.slot.0 as usize] = event.values.len() as u8;
+                event.positions[slot.0 as usize] = event.values.len() as u8;
                 let stored = event.store(value);
                 event.values.push(stored);
             }

@@ -173,6 +173,46 @@ proptest! {
     }
 }
 
+/// `atom and not (F = c and atom) and not (F in (c, d)) and ...`: the exclusion chains that
+/// the engine dispatches by value.
+fn exclusion_chain() -> impl Strategy<Value = String> {
+    let guard = (
+        prop::sample::select(&["proc.name", "proc.pname", "fd.name"][..]),
+        prop::collection::vec(
+            prop::sample::select(&["bash", "sh", "sshd", "BASH", "/etc/passwd", "/tmp/a"][..]),
+            1..3,
+        ),
+    )
+        .prop_map(|(field, values)| {
+            if values.len() == 1 {
+                format!("{field} = {}", values[0])
+            } else {
+                format!("{field} in ({})", values.join(", "))
+            }
+        });
+    let member = (guard, prop::option::of(condition())).prop_map(|(guard, rest)| match rest {
+        Some(rest) => format!("not ({guard} and ({rest}))"),
+        None => format!("not {guard}"),
+    });
+    (condition(), prop::collection::vec(member, 3..8))
+        .prop_map(|(head, members)| format!("({head}) and {}", members.join(" and ")))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn exclusion_chains_agree_with_interpreter(condition in exclusion_chain(), events in prop::collection::vec(event(), 1..8)) {
+        let (engine, filter) = engine_for(&condition);
+        for json in &events {
+            let event = JsonlEvent::parse(json, &engine).unwrap();
+            let compiled = engine.evaluate(&event, |_| {}) == 1;
+            let interpreted = reference::interpret(&filter, &event, engine.fields());
+            prop_assert_eq!(compiled, interpreted, "condition: {}\nevent: {}", condition, json);
+        }
+    }
+}
+
 #[test]
 fn every_atom_is_true_and_false_on_some_event() {
     // Guards against the property test passing because an atom is constant.

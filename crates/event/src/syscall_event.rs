@@ -138,62 +138,186 @@ pub const AT_FDCWD: i32 = -100;
 pub enum SyscallDetail {
     /// open, openat, openat2, creat. `dirfd` is [`AT_FDCWD`] for open and creat. The new fd is
     /// the return value.
-    Open { dirfd: i32, path: Bytes, flags: u64, mode: u32 },
+    Open {
+        dirfd: i32,
+        path: Bytes,
+        flags: u64,
+        mode: u32,
+    },
     /// A failed execve/execveat (successes are [`EventBody::Exec`]).
-    ExecFailed { dirfd: i32, path: Bytes },
+    ExecFailed {
+        dirfd: i32,
+        path: Bytes,
+    },
     /// clone, clone3, fork, vfork; `flags` is 0 for fork/vfork/clone3 (clone3's are in memory).
-    Clone { flags: u64 },
-    Chdir { path: Bytes },
-    Fchdir { fd: i32 },
-    Close { fd: i32 },
+    Clone {
+        flags: u64,
+    },
+    Chdir {
+        path: Bytes,
+    },
+    Fchdir {
+        fd: i32,
+    },
+    Close {
+        fd: i32,
+    },
     /// rename, renameat, renameat2.
-    Rename { old_dirfd: i32, old_path: Bytes, new_dirfd: i32, new_path: Bytes, flags: u32 },
+    Rename {
+        old_dirfd: i32,
+        old_path: Bytes,
+        new_dirfd: i32,
+        new_path: Bytes,
+        flags: u32,
+    },
     /// unlink, unlinkat, rmdir (`flags` has AT_REMOVEDIR for rmdir).
-    Unlink { dirfd: i32, path: Bytes, flags: u32 },
+    Unlink {
+        dirfd: i32,
+        path: Bytes,
+        flags: u32,
+    },
     /// mkdir, mkdirat.
-    Mkdir { dirfd: i32, path: Bytes, mode: u32 },
+    Mkdir {
+        dirfd: i32,
+        path: Bytes,
+        mode: u32,
+    },
     /// symlink, symlinkat.
-    Symlink { target: Bytes, dirfd: i32, link_path: Bytes },
+    Symlink {
+        target: Bytes,
+        dirfd: i32,
+        link_path: Bytes,
+    },
     /// link, linkat.
-    Link { old_dirfd: i32, old_path: Bytes, new_dirfd: i32, new_path: Bytes, flags: u32 },
+    Link {
+        old_dirfd: i32,
+        old_path: Bytes,
+        new_dirfd: i32,
+        new_path: Bytes,
+        flags: u32,
+    },
     /// chmod, fchmodat, fchmodat2 (`path`), fchmod (`fd`).
-    Chmod { dirfd: i32, path: Option<Bytes>, fd: Option<i32>, mode: u32 },
+    Chmod {
+        dirfd: i32,
+        path: Option<Bytes>,
+        fd: Option<i32>,
+        mode: u32,
+    },
     /// chown, lchown, fchownat (`path`), fchown (`fd`).
-    Chown { dirfd: i32, path: Option<Bytes>, fd: Option<i32>, uid: u32, gid: u32 },
+    Chown {
+        dirfd: i32,
+        path: Option<Bytes>,
+        fd: Option<i32>,
+        uid: u32,
+        gid: u32,
+    },
     /// truncate (`path`), ftruncate (`fd`).
-    Truncate { path: Option<Bytes>, fd: Option<i32>, length: u64 },
+    Truncate {
+        path: Option<Bytes>,
+        fd: Option<i32>,
+        length: u64,
+    },
     /// dup, dup2, dup3, and fcntl F_DUPFD/F_DUPFD_CLOEXEC; the new fd is the return value.
-    Dup { old_fd: i32 },
+    Dup {
+        old_fd: i32,
+    },
     /// Any other fcntl.
-    Fcntl { fd: i32, cmd: i32, arg: u64 },
+    Fcntl {
+        fd: i32,
+        cmd: i32,
+        arg: u64,
+    },
     /// pipe, pipe2, socketpair: the two new fds (when the call succeeded).
-    FdPair { fds: Option<[i32; 2]>, flags: u64 },
-    MemfdCreate { name: Bytes, flags: u32 },
-    Socket { domain: i32, kind: i32, protocol: i32 },
-    Connect { fd: i32, addr: Option<SockAddr> },
+    FdPair {
+        fds: Option<[i32; 2]>,
+        flags: u64,
+    },
+    MemfdCreate {
+        name: Bytes,
+        flags: u32,
+    },
+    Socket {
+        domain: i32,
+        kind: i32,
+        protocol: i32,
+    },
+    Connect {
+        fd: i32,
+        addr: Option<SockAddr>,
+    },
     /// accept, accept4: the listening fd and the peer; the new fd is the return value.
-    Accept { fd: i32, peer: Option<SockAddr> },
-    Bind { fd: i32, addr: Option<SockAddr> },
-    Listen { fd: i32, backlog: i32 },
-    SendTo { fd: i32, len: u64, addr: Option<SockAddr> },
+    Accept {
+        fd: i32,
+        peer: Option<SockAddr>,
+    },
+    Bind {
+        fd: i32,
+        addr: Option<SockAddr>,
+    },
+    Listen {
+        fd: i32,
+        backlog: i32,
+    },
+    SendTo {
+        fd: i32,
+        len: u64,
+        addr: Option<SockAddr>,
+    },
     /// setuid, setgid, setreuid, setregid, setresuid, setresgid: the ids asked for
     /// (`u32::MAX` = unchanged), in (real, effective, saved) order.
-    SetIds { real: u32, effective: u32, saved: u32 },
-    Capset { header: u64, data: u64 },
-    Ptrace { request: i64, pid: i32 },
-    Mount { source: Bytes, target: Bytes, flags: u64 },
-    Umount { target: Bytes, flags: u32 },
-    Setns { fd: i32, nstype: i32 },
-    Unshare { flags: u64 },
+    SetIds {
+        real: u32,
+        effective: u32,
+        saved: u32,
+    },
+    Capset {
+        header: u64,
+        data: u64,
+    },
+    Ptrace {
+        request: i64,
+        pid: i32,
+    },
+    Mount {
+        source: Bytes,
+        target: Bytes,
+        flags: u64,
+    },
+    Umount {
+        target: Bytes,
+        flags: u32,
+    },
+    Setns {
+        fd: i32,
+        nstype: i32,
+    },
+    Unshare {
+        flags: u64,
+    },
     /// kill, tkill, tgkill; `pid` is the tid for tkill/tgkill.
-    Kill { pid: i32, sig: i32 },
-    Bpf { cmd: i32 },
+    Kill {
+        pid: i32,
+        sig: i32,
+    },
+    Bpf {
+        cmd: i32,
+    },
     /// init_module (`fd` None), finit_module.
-    LoadModule { fd: Option<i32> },
+    LoadModule {
+        fd: Option<i32>,
+    },
     /// read, pread64: the first bytes read (up to the snap length).
-    Read { fd: i32, data: Bytes, truncated: bool },
+    Read {
+        fd: i32,
+        data: Bytes,
+        truncated: bool,
+    },
     /// write, pwrite64: the first bytes written.
-    Write { fd: i32, data: Bytes, truncated: bool },
+    Write {
+        fd: i32,
+        data: Bytes,
+        truncated: bool,
+    },
     /// A syscall without a decoder (all-syscalls mode); see the raw `args`.
     Other,
 }
@@ -204,9 +328,15 @@ pub enum SockAddr {
     Inet(SocketAddrV4),
     Inet6(SocketAddrV6),
     /// AF_UNIX: a path, or an abstract name (`abstract_name`, without the leading NUL).
-    Unix { path: Bytes, abstract_name: bool },
+    Unix {
+        path: Bytes,
+        abstract_name: bool,
+    },
     /// Another family, raw bytes after the family field.
-    Other { family: u16, data: Bytes },
+    Other {
+        family: u16,
+        data: Bytes,
+    },
 }
 
 impl SockAddr {
@@ -229,18 +359,32 @@ impl SockAddr {
                     .and_then(|s| s.try_into().ok())
                     .map(u32::from_ne_bytes)
                     .unwrap_or(0);
-                Some(SockAddr::Inet6(SocketAddrV6::new(ip.into(), port, flowinfo, scope)))
+                Some(SockAddr::Inet6(SocketAddrV6::new(
+                    ip.into(),
+                    port,
+                    flowinfo,
+                    scope,
+                )))
             }
             1 => {
                 let path = &raw[2..];
                 if let Some(rest) = path.strip_prefix(&[0]) {
-                    Some(SockAddr::Unix { path: Bytes(rest.to_vec()), abstract_name: true })
+                    Some(SockAddr::Unix {
+                        path: Bytes(rest.to_vec()),
+                        abstract_name: true,
+                    })
                 } else {
                     let end = path.iter().position(|&b| b == 0).unwrap_or(path.len());
-                    Some(SockAddr::Unix { path: Bytes(path[..end].to_vec()), abstract_name: false })
+                    Some(SockAddr::Unix {
+                        path: Bytes(path[..end].to_vec()),
+                        abstract_name: false,
+                    })
                 }
             }
-            _ => Some(SockAddr::Other { family, data: Bytes(raw[2..].to_vec()) }),
+            _ => Some(SockAddr::Other {
+                family,
+                data: Bytes(raw[2..].to_vec()),
+            }),
         }
     }
 }
@@ -250,8 +394,14 @@ impl fmt::Display for SockAddr {
         match self {
             SockAddr::Inet(a) => write!(f, "{a}"),
             SockAddr::Inet6(a) => write!(f, "{a}"),
-            SockAddr::Unix { path, abstract_name: true } => write!(f, "@{path}"),
-            SockAddr::Unix { path, abstract_name: false } => write!(f, "{path}"),
+            SockAddr::Unix {
+                path,
+                abstract_name: true,
+            } => write!(f, "@{path}"),
+            SockAddr::Unix {
+                path,
+                abstract_name: false,
+            } => write!(f, "{path}"),
             SockAddr::Other { family, .. } => write!(f, "<family {family}>"),
         }
     }
@@ -262,7 +412,9 @@ mod tests {
     use super::*;
 
     fn check(raw: &[u8], expect: &str) {
-        let got = SockAddr::parse(raw).map(|a| a.to_string()).unwrap_or_else(|| "None".into());
+        let got = SockAddr::parse(raw)
+            .map(|a| a.to_string())
+            .unwrap_or_else(|| "None".into());
         assert_eq!(got, expect);
     }
 
@@ -285,7 +437,13 @@ mod tests {
 
     #[test]
     fn errno_only_for_error_range() {
-        let mut e = SyscallExit { nr: 2, ret: -2, args: [0; 6], duration_ns: None, detail: SyscallDetail::Other };
+        let mut e = SyscallExit {
+            nr: 2,
+            ret: -2,
+            args: [0; 6],
+            duration_ns: None,
+            detail: SyscallDetail::Other,
+        };
         assert_eq!(e.errno(), Some(2));
         e.ret = 3;
         assert_eq!(e.errno(), None);

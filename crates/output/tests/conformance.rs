@@ -606,7 +606,7 @@ fn https_channel_with_client_certificate_conforms() {
     let mut options = HttpSinkOptions::new(url.clone());
     options.user_agent = "saker-conformance/1".to_string();
     options.initial_backoff = Duration::from_millis(20);
-    options.ca_cert = Some(dir.path().join("ca.pem"));
+    options.ca_certs = vec![dir.path().join("ca.pem")];
     options.client_cert = Some(dir.path().join("client.pem"));
     options.client_key = Some(dir.path().join("client.key"));
     let sink = HttpSink::new(options.clone()).unwrap();
@@ -622,7 +622,7 @@ fn https_channel_with_client_certificate_conforms() {
     no_client.client_cert = None;
     no_client.client_key = None;
     let mut no_ca = options.clone();
-    no_ca.ca_cert = None;
+    no_ca.ca_certs = Vec::new();
     for options in [no_client, no_ca] {
         let mut options = options;
         options.max_retries = 0;

@@ -82,15 +82,27 @@ impl Process {
         .map_err(|e| self.err(name, e))
     }
 
-    /// Reads a file of this process into `buf` (cleared first), reusing its allocation: the
-    /// hot path of `ps`, which reads a few small files of thousands of processes.
-    ///
-    /// A short read is taken as end of file. That holds for every procfs file this crate reads:
-    /// seq_file-backed files (stat, status, cgroup, net/*) and the memory-backed ones
-    /// (cmdline, environ: fs/proc/base.c loops until the request is filled) only return less
-    /// than asked at the end. It saves the extra `read` returning 0, and `std`'s
-    /// `read_to_end` would add an `fstat` and an `lseek` per file for its size hint.
+    /// Reads a file of this process into `buf` (cleared first), reusing its allocation.
     pub fn read_into(&self, name: &str, buf: &mut Vec<u8>) -> Result<()> {
+        self.read_with(name, buf, false)
+    }
+
+    /// [`Process::read_into`] for the hot path of `ps` and `secrets`, which read a few small
+    /// files of thousands of processes: a short read is taken as end of file, saving the
+    /// final `read` that returns 0.
+    ///
+    /// Only for `stat`, `statm`, `status`, `cgroup`, `comm`, `loginuid` (single-record seq
+    /// files: `ONE()` entries in fs/proc/base.c, which fill the whole request), `cmdline` and
+    /// `environ` (whose read functions loop until the request is filled). Multi-record
+    /// seq files (`maps`, `net/*`, `mountinfo`) return short reads at record boundaries
+    /// before the end; a test below shows it.
+    pub fn read_small_into(&self, name: &str, buf: &mut Vec<u8>) -> Result<()> {
+        self.read_with(name, buf, true)
+    }
+
+    // `std`'s `read_to_end` would add an `fstat` and an `lseek` per file for its size hint,
+    // hence the loop by hand.
+    fn read_with(&self, name: &str, buf: &mut Vec<u8>, short_read_is_eof: bool) -> Result<()> {
         buf.clear();
         let fd = rustix::fs::openat(
             &self.dir,
@@ -103,6 +115,9 @@ impl Process {
             buf.reserve(4096);
         }
         loop {
+            if buf.len() == buf.capacity() {
+                buf.reserve(buf.capacity());
+            }
             let space = buf.capacity() - buf.len();
             let n = loop {
                 match rustix::io::read(&fd, rustix::buffer::spare_capacity(buf)) {
@@ -111,10 +126,9 @@ impl Process {
                     Err(e) => return Err(self.err(name, e)),
                 }
             };
-            if n < space {
+            if n == 0 || (short_read_is_eof && n < space) {
                 return Ok(());
             }
-            buf.reserve(buf.capacity());
         }
     }
 
@@ -351,7 +365,15 @@ mod tests {
         me.read_into("maps", &mut buf).unwrap();
         let expect = std::fs::read("/proc/self/maps").unwrap();
         assert!(expect.len() > 4096, "maps too small to test growth");
-        assert_eq!(buf, expect);
+        // A short read before the end would lose the last mappings (the stack, vsyscall).
+        let last_line = |b: &[u8]| b.rsplit(|&c| c == b'\n').nth(1).map(<[u8]>::to_vec);
+        assert_eq!(last_line(&buf), last_line(&expect));
+        me.read_small_into("status", &mut buf).unwrap();
+        assert_eq!(
+            buf,
+            std::fs::read("/proc/self/status").unwrap()[..buf.len()]
+        );
+        assert!(buf.ends_with(b"\n"));
     }
 
     #[test]

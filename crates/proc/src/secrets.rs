@@ -252,8 +252,7 @@ fn name_verdict(name: &str, value: &str) -> Option<SecretKind> {
     let references_file = ["_FILE", "_PATH", "_DIR", "-FILE", "-PATH", "-DIR"]
         .iter()
         .any(|s| ends_with(s));
-    if references_file || name.eq_ignore_ascii_case("PWD") || name.eq_ignore_ascii_case("OLDPWD")
-    {
+    if references_file || name.eq_ignore_ascii_case("PWD") || name.eq_ignore_ascii_case("OLDPWD") {
         return None;
     }
     if PLACEHOLDERS.iter().any(|p| value.eq_ignore_ascii_case(p)) || value.starts_with("${") {
@@ -268,7 +267,10 @@ fn name_verdict(name: &str, value: &str) -> Option<SecretKind> {
                 .any(|win| win.eq_ignore_ascii_case(needle.as_bytes()))
     };
     let strong_word = |w: &str| {
-        is(w, STRONG_WORDS) || ["PASSWORD", "PASSWD", "SECRET", "TOKEN"].iter().any(|n| contains(w, n))
+        is(w, STRONG_WORDS)
+            || ["PASSWORD", "PASSWD", "SECRET", "TOKEN"]
+                .iter()
+                .any(|n| contains(w, n))
     };
     // Adjacent pairs count as one word: API_KEY is APIKEY.
     let strong_pair = |a: &str, b: &str| {
@@ -348,7 +350,10 @@ fn value_shape(value: &str) -> Option<(SecretKind, Range<usize>)> {
 }
 
 /// Token shapes, tried on each run of token characters, in order of precedence.
-const TOKEN_SHAPES: [(SecretKind, fn(&str) -> bool); 5] = [
+/// Recognizes one token shape.
+type ShapeTest = fn(&str) -> bool;
+
+const TOKEN_SHAPES: [(SecretKind, ShapeTest); 5] = [
     (SecretKind::AwsAccessKeyId, is_aws_access_key_id),
     (SecretKind::Jwt, is_jwt),
     (SecretKind::GithubToken, is_github_token),

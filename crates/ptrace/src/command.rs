@@ -4,7 +4,7 @@
 
 use std::ffi::{CString, OsStr, OsString};
 use std::io;
-use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
@@ -25,7 +25,10 @@ impl Command {
             return Err(TraceError::BadArgument("empty command".into()));
         };
         let path = resolve(name, std::env::var_os("PATH").as_deref())?;
-        let argv = args.iter().map(|arg| c_string(arg)).collect::<Result<Vec<_>, _>>()?;
+        let argv = args
+            .iter()
+            .map(|arg| c_string(arg))
+            .collect::<Result<Vec<_>, _>>()?;
         let envp = std::env::vars_os()
             .map(|(key, value)| {
                 let mut pair = key;
@@ -64,9 +67,15 @@ pub fn resolve(name: &OsStr, path_var: Option<&OsStr>) -> Result<PathBuf, TraceE
         std::fs::metadata(name).map_err(cant_stat)?;
         return Ok(PathBuf::from(name));
     }
-    let search = path_var.map(OsStr::to_os_string).unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
+    let search = path_var
+        .map(OsStr::to_os_string)
+        .unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
     for dir in std::env::split_paths(&search) {
-        let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+        let dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
         let candidate = dir.join(name);
         if let Ok(meta) = std::fs::metadata(&candidate)
             && meta.is_file()
@@ -84,11 +93,6 @@ pub(crate) fn pointer_array(strings: &[CString]) -> Vec<*const libc::c_char> {
     let mut pointers: Vec<*const libc::c_char> = strings.iter().map(|s| s.as_ptr()).collect();
     pointers.push(std::ptr::null());
     pointers
-}
-
-#[allow(dead_code)]
-fn into_os(bytes: Vec<u8>) -> OsString {
-    OsString::from_vec(bytes)
 }
 
 #[cfg(test)]
@@ -119,6 +123,10 @@ mod tests {
             Err("Can't stat './no/such': No such file or directory"),
         );
         // A directory on PATH with the same name is not a program.
-        check("tmp", "/", Err("Can't stat 'tmp': No such file or directory"));
+        check(
+            "tmp",
+            "/",
+            Err("Can't stat 'tmp': No such file or directory"),
+        );
     }
 }

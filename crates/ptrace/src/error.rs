@@ -29,7 +29,9 @@ pub enum TraceError {
         source: io::Error,
     },
     /// The kernel does not implement `PTRACE_GET_SYSCALL_INFO` (Linux < 5.3).
-    #[error("PTRACE_GET_SYSCALL_INFO is not supported by this kernel (Linux 5.3 or later is needed)")]
+    #[error(
+        "PTRACE_GET_SYSCALL_INFO is not supported by this kernel (Linux 5.3 or later is needed)"
+    )]
     NoSyscallInfo,
     /// A file given to the tracer (for example a path to resolve).
     #[error("{path}: {}", errno_text(.source))]

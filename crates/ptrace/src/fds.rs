@@ -19,11 +19,15 @@ impl ProcessFds {
 
     /// The target of `/proc/PID/fd/FD`: a path, `socket:[INODE]`, `pipe:[INODE]`,
     /// `anon_inode:[eventfd]`, ... `None` when the fd is not open.
+    /// `AT_FDCWD` (-100) gives the working directory, which strace shows as `AT_FDCWD</dir>`.
     pub fn path(&self, fd: i64) -> Option<String> {
-        if fd < 0 {
+        let link = if fd == i64::from(libc::AT_FDCWD) {
+            std::fs::read_link(format!("/proc/{}/cwd", self.pid)).ok()?
+        } else if fd < 0 {
             return None;
-        }
-        let link = std::fs::read_link(format!("/proc/{}/fd/{fd}", self.pid)).ok()?;
+        } else {
+            std::fs::read_link(format!("/proc/{}/fd/{fd}", self.pid)).ok()?
+        };
         Some(link.to_string_lossy().into_owned())
     }
 
@@ -32,7 +36,11 @@ impl ProcessFds {
     /// socket is in no table we read.
     pub fn socket(&self, fd: i64) -> Option<String> {
         let target = self.path(fd)?;
-        let inode: u64 = target.strip_prefix("socket:[")?.strip_suffix(']')?.parse().ok()?;
+        let inode: u64 = target
+            .strip_prefix("socket:[")?
+            .strip_suffix(']')?
+            .parse()
+            .ok()?;
         if let Some(found) = self.describe_socket(inode) {
             return Some(found);
         }
@@ -74,7 +82,11 @@ impl ProcessFds {
             return None;
         };
         let rdev = meta.rdev();
-        Some(format!("{kind} {}:{}", libc::major(rdev), libc::minor(rdev)))
+        Some(format!(
+            "{kind} {}:{}",
+            libc::major(rdev),
+            libc::minor(rdev)
+        ))
     }
 
     fn describe_socket(&self, inode: u64) -> Option<String> {
@@ -149,7 +161,13 @@ fn unix_diag(inode: u64) -> Option<String> {
     const UNIX_DIAG_PEER: u16 = 2;
     let inode32 = u32::try_from(inode).ok()?;
     // SAFETY: plain socket calls on a descriptor we own and close below.
-    let sock = unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, libc::NETLINK_SOCK_DIAG) };
+    let sock = unsafe {
+        libc::socket(
+            libc::AF_NETLINK,
+            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
+            libc::NETLINK_SOCK_DIAG,
+        )
+    };
     if sock < 0 {
         return None;
     }
@@ -181,7 +199,8 @@ fn unix_diag(inode: u64) -> Option<String> {
     }
     let reply = &reply[..got as usize];
     let u16_at = |o: usize| u16::from_ne_bytes([reply[o], reply[o + 1]]);
-    let u32_at = |o: usize| u32::from_ne_bytes([reply[o], reply[o + 1], reply[o + 2], reply[o + 3]]);
+    let u32_at =
+        |o: usize| u32::from_ne_bytes([reply[o], reply[o + 1], reply[o + 2], reply[o + 3]]);
     if u16_at(4) != SOCK_DIAG_BY_FAMILY || u32_at(16 + 4) != inode32 {
         return None;
     }
@@ -203,13 +222,18 @@ fn unix_diag(inode: u64) -> Option<String> {
         let payload = &reply[at + 4..at + len];
         match u16_at(at + 2) {
             UNIX_DIAG_PEER if payload.len() >= 4 => {
-                peer = Some(u32::from_ne_bytes([payload[0], payload[1], payload[2], payload[3]]));
+                peer = Some(u32::from_ne_bytes([
+                    payload[0], payload[1], payload[2], payload[3],
+                ]));
             }
             UNIX_DIAG_NAME if !payload.is_empty() => {
                 // Abstract names start with a NUL, which strace shows as "@".
                 let text = match payload.split_first() {
                     Some((0, rest)) => format!("@{}", String::from_utf8_lossy(rest)),
-                    _ => String::from_utf8_lossy(payload.split(|b| *b == 0).next().unwrap_or(payload)).into_owned(),
+                    _ => String::from_utf8_lossy(
+                        payload.split(|b| *b == 0).next().unwrap_or(payload),
+                    )
+                    .into_owned(),
                 };
                 name = Some(text);
             }
@@ -258,29 +282,46 @@ mod tests {
         let table = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n\
    0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0\n\
    1: 0100007F:A2C4 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 4343 1 0000000000000000 20 4 30 10 -1\n";
-        assert_eq!(find_inet(table, 4242, "TCP", false).as_deref(), Some("TCP:[127.0.0.1:8080]"));
+        assert_eq!(
+            find_inet(table, 4242, "TCP", false).as_deref(),
+            Some("TCP:[127.0.0.1:8080]")
+        );
         assert_eq!(
             find_inet(table, 4343, "TCP", false).as_deref(),
             Some("TCP:[127.0.0.1:41668->127.0.0.1:8080]")
         );
         assert_eq!(find_inet(table, 1, "TCP", false), None);
         let table6 = "header\n   0: 00000000000000000000000001000000:0050 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 77 1\n";
-        assert_eq!(find_inet(table6, 77, "TCPv6", true).as_deref(), Some("TCPv6:[[::1]:80]"));
+        assert_eq!(
+            find_inet(table6, 77, "TCPv6", true).as_deref(),
+            Some("TCPv6:[[::1]:80]")
+        );
     }
 
     #[test]
     fn unix_socketpair_has_peers() {
         let mut pair = [0i32; 2];
         // SAFETY: creates two sockets we close below.
-        assert_eq!(unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, pair.as_mut_ptr()) }, 0);
+        assert_eq!(
+            unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, pair.as_mut_ptr()) },
+            0
+        );
         let fds = ProcessFds::new(std::process::id() as i32);
         let inode = |fd: i32| -> String {
             let link = fds.path(fd.into()).unwrap();
-            link.trim_start_matches("socket:[").trim_end_matches(']').to_string()
+            link.trim_start_matches("socket:[")
+                .trim_end_matches(']')
+                .to_string()
         };
         let (a, b) = (inode(pair[0]), inode(pair[1]));
-        assert_eq!(fds.socket(pair[0].into()), Some(format!("UNIX-STREAM:[{a}->{b}]")));
-        assert_eq!(fds.socket(pair[1].into()), Some(format!("UNIX-STREAM:[{b}->{a}]")));
+        assert_eq!(
+            fds.socket(pair[0].into()),
+            Some(format!("UNIX-STREAM:[{a}->{b}]"))
+        );
+        assert_eq!(
+            fds.socket(pair[1].into()),
+            Some(format!("UNIX-STREAM:[{b}->{a}]"))
+        );
         // SAFETY: closing our own fds.
         unsafe {
             libc::close(pair[0]);
@@ -293,7 +334,13 @@ mod tests {
         let table = "Num       RefCount Protocol Flags    Type St Inode Path\n\
 0000000000000000: 00000002 00000000 00010000 0001 01 5555 /run/test.sock\n\
 0000000000000000: 00000003 00000000 00000000 0001 03 5556\n";
-        assert_eq!(find_unix(table, 5555).as_deref(), Some("UNIX-STREAM:[5555,\"/run/test.sock\"]"));
-        assert_eq!(find_unix(table, 5556).as_deref(), Some("UNIX-STREAM:[5556]"));
+        assert_eq!(
+            find_unix(table, 5555).as_deref(),
+            Some("UNIX-STREAM:[5555,\"/run/test.sock\"]")
+        );
+        assert_eq!(
+            find_unix(table, 5556).as_deref(),
+            Some("UNIX-STREAM:[5556]")
+        );
     }
 }

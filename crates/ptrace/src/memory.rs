@@ -51,7 +51,12 @@ impl ProcessMemory {
             // SAFETY: errno is thread-local; PEEKDATA returns the word or -1 with errno set.
             let word = unsafe {
                 *libc::__errno_location() = 0;
-                libc::ptrace(libc::PTRACE_PEEKDATA, self.pid, aligned as *mut libc::c_void, 0)
+                libc::ptrace(
+                    libc::PTRACE_PEEKDATA,
+                    self.pid,
+                    aligned as *mut libc::c_void,
+                    0,
+                )
             };
             if word == -1 && unsafe { *libc::__errno_location() } != 0 {
                 break;

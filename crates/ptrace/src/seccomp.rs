@@ -12,7 +12,8 @@ pub struct SockFilter {
     pub k: u32,
 }
 
-const BPF_LD_W_ABS: u16 = 0x00 | 0x00 | 0x20; // BPF_LD | BPF_W | BPF_ABS
+/// BPF_LD (0x00) | BPF_W (0x00) | BPF_ABS (0x20).
+const BPF_LD_W_ABS: u16 = 0x20;
 const BPF_JEQ_K: u16 = 0x05 | 0x10; // BPF_JMP | BPF_JEQ | BPF_K
 const BPF_JGE_K: u16 = 0x05 | 0x30; // BPF_JMP | BPF_JGE | BPF_K
 const BPF_JGT_K: u16 = 0x05 | 0x20; // BPF_JMP | BPF_JGT | BPF_K
@@ -29,7 +30,12 @@ pub const SECCOMP_RET_TRACE: u32 = 0x7ff0_0000;
 pub const SECCOMP_RET_ALLOW: u32 = 0x7fff_0000;
 
 fn stmt(code: u16, k: u32) -> SockFilter {
-    SockFilter { code, jt: 0, jf: 0, k }
+    SockFilter {
+        code,
+        jt: 0,
+        jf: 0,
+        k,
+    }
 }
 
 fn jump(code: u16, k: u32, jt: u8, jf: u8) -> SockFilter {
@@ -103,15 +109,35 @@ mod tests {
 
     #[test]
     fn traces_exactly_the_set() {
-        let sets: &[&[u32]] = &[&[], &[257], &[0, 1, 2, 3, 257, 59, 60, 231], &[5, 4, 6, 7, 100]];
+        let sets: &[&[u32]] = &[
+            &[],
+            &[257],
+            &[0, 1, 2, 3, 257, 59, 60, 231],
+            &[5, 4, 6, 7, 100],
+        ];
         for set in sets {
             let program = build_filter(set);
             for nr in 0..500u32 {
-                let want = if set.contains(&nr) { SECCOMP_RET_TRACE } else { SECCOMP_RET_ALLOW };
-                assert_eq!(evaluate(&program, AUDIT_ARCH_X86_64, nr), want, "set {set:?} nr {nr}");
+                let want = if set.contains(&nr) {
+                    SECCOMP_RET_TRACE
+                } else {
+                    SECCOMP_RET_ALLOW
+                };
+                assert_eq!(
+                    evaluate(&program, AUDIT_ARCH_X86_64, nr),
+                    want,
+                    "set {set:?} nr {nr}"
+                );
             }
-            assert_eq!(evaluate(&program, 0x4000_0003, 5), SECCOMP_RET_TRACE, "i386 always stops");
-            assert_eq!(evaluate(&program, AUDIT_ARCH_X86_64, X32_SYSCALL_BIT | 1), SECCOMP_RET_TRACE);
+            assert_eq!(
+                evaluate(&program, 0x4000_0003, 5),
+                SECCOMP_RET_TRACE,
+                "i386 always stops"
+            );
+            assert_eq!(
+                evaluate(&program, AUDIT_ARCH_X86_64, X32_SYSCALL_BIT | 1),
+                SECCOMP_RET_TRACE
+            );
         }
     }
 

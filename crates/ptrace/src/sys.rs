@@ -58,7 +58,14 @@ fn check(ret: libc::c_long) -> io::Result<libc::c_long> {
 /// Issues a ptrace request whose `data` is an integer (signal number, options).
 pub fn request(req: libc::c_uint, pid: i32, addr: usize, data: usize) -> io::Result<libc::c_long> {
     // SAFETY: none of the requests used through this wrapper dereference addr/data as pointers.
-    check(unsafe { libc::ptrace(req, pid, addr as *mut libc::c_void, data as *mut libc::c_void) })
+    check(unsafe {
+        libc::ptrace(
+            req,
+            pid,
+            addr as *mut libc::c_void,
+            data as *mut libc::c_void,
+        )
+    })
 }
 
 pub fn syscall_info(pid: i32, info: &mut SyscallInfo) -> io::Result<usize> {
@@ -133,7 +140,11 @@ pub fn wait_any(pid: i32, flags: i32, want_rusage: bool) -> io::Result<Option<Wa
     let mut status = 0;
     // SAFETY: rusage is plain data; the kernel fills it when the pointer is non-null.
     let mut rusage: libc::rusage = unsafe { std::mem::zeroed() };
-    let usage_ptr = if want_rusage { &mut rusage as *mut libc::rusage } else { std::ptr::null_mut() };
+    let usage_ptr = if want_rusage {
+        &mut rusage as *mut libc::rusage
+    } else {
+        std::ptr::null_mut()
+    };
     // SAFETY: valid pointers to our own locals.
     let got = unsafe { libc::wait4(pid, &mut status, libc::__WALL | flags, usage_ptr) };
     if got < 0 {

@@ -20,6 +20,9 @@ pub struct Options {
     pub seccomp_filter: Option<Vec<u32>>,
     /// Collect the tracee's system CPU time at each stop (for `-c` without `-w`).
     pub cpu_time: bool,
+    /// Wake up at least this often while waiting, so that [`Handler::before_wait`] can flush
+    /// buffered output even when every tracee is blocked for a long time.
+    pub wake_interval: Option<Duration>,
 }
 
 /// What to trace.
@@ -115,7 +118,36 @@ extern "C" fn note_signal(sig: libc::c_int) {
 }
 
 /// The signals that make the tracer detach and exit, like strace's.
-const FATAL_SIGNALS: [i32; 5] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT, libc::SIGPIPE];
+const FATAL_SIGNALS: [i32; 5] = [
+    libc::SIGINT,
+    libc::SIGTERM,
+    libc::SIGHUP,
+    libc::SIGQUIT,
+    libc::SIGPIPE,
+];
+
+extern "C" fn ignore_signal(_sig: libc::c_int) {}
+
+/// A periodic SIGALRM whose only effect is to interrupt the blocking `wait4`.
+fn start_wake_timer(interval: Duration) {
+    let tick = libc::timeval {
+        tv_sec: interval.as_secs() as libc::time_t,
+        tv_usec: interval.subsec_micros() as libc::suseconds_t,
+    };
+    // SAFETY: installs a handler that does nothing (no SA_RESTART, so wait4 returns EINTR),
+    // then arms the process's real-time interval timer.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = ignore_signal as *const () as usize;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGALRM, &action, std::ptr::null_mut());
+        let timer = libc::itimerval {
+            it_interval: tick,
+            it_value: tick,
+        };
+        libc::setitimer(libc::ITIMER_REAL, &timer, std::ptr::null_mut());
+    }
+}
 
 fn install_signal_handlers() {
     for sig in FATAL_SIGNALS {
@@ -153,7 +185,8 @@ impl Tracer {
     ) -> Result<Tracer, TraceError> {
         let mut seize_options = libc::PTRACE_O_TRACESYSGOOD | libc::PTRACE_O_TRACEEXEC;
         if options.follow_forks {
-            seize_options |= libc::PTRACE_O_TRACECLONE | libc::PTRACE_O_TRACEFORK | libc::PTRACE_O_TRACEVFORK;
+            seize_options |=
+                libc::PTRACE_O_TRACECLONE | libc::PTRACE_O_TRACEFORK | libc::PTRACE_O_TRACEVFORK;
         }
         if options.seccomp_filter.is_some() {
             seize_options |= libc::PTRACE_O_TRACESECCOMP;
@@ -199,7 +232,11 @@ impl Tracer {
     fn spawn(&mut self, command: &Command) -> Result<(), TraceError> {
         let argv = pointer_array(&command.argv);
         let envp = pointer_array(&command.envp);
-        let filter = self.options.seccomp_filter.as_ref().map(|set| crate::seccomp::build_filter(set));
+        let filter = self
+            .options
+            .seccomp_filter
+            .as_ref()
+            .map(|set| crate::seccomp::build_filter(set));
         let program = filter.as_ref().map(|insns| libc::sock_fprog {
             len: insns.len() as u16,
             filter: insns.as_ptr() as *mut libc::sock_filter,
@@ -215,12 +252,15 @@ impl Tracer {
             unsafe {
                 // Stop until the parent has seized us; strace's startup_child does the same.
                 libc::kill(libc::getpid(), libc::SIGSTOP);
-                if let Some(program) = &program {
-                    if libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
-                        || libc::prctl(libc::PR_SET_SECCOMP, libc::SECCOMP_MODE_FILTER, program as *const libc::sock_fprog) != 0
-                    {
-                        child_fail(b"saker trace: seccomp filter: ");
-                    }
+                if let Some(program) = &program
+                    && (libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
+                        || libc::prctl(
+                            libc::PR_SET_SECCOMP,
+                            libc::SECCOMP_MODE_FILTER,
+                            program as *const libc::sock_fprog,
+                        ) != 0)
+                {
+                    child_fail(b"saker trace: seccomp filter: ");
                 }
                 libc::execve(command.path.as_ptr(), argv.as_ptr(), envp.as_ptr());
                 child_fail(exec_error);
@@ -269,14 +309,19 @@ impl Tracer {
     fn attach(&mut self, pid: i32) -> Result<usize, TraceError> {
         sys::request(libc::PTRACE_SEIZE, pid, 0, self.seize_options)
             .map_err(|source| TraceError::Attach { pid, source })?;
-        sys::request(libc::PTRACE_INTERRUPT, pid, 0, 0).map_err(|source| TraceError::Attach { pid, source })?;
+        sys::request(libc::PTRACE_INTERRUPT, pid, 0, 0)
+            .map_err(|source| TraceError::Attach { pid, source })?;
         self.tracees.insert(pid, Tracee::default());
         let mut threads = 1;
         if self.options.follow_forks
             && let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task"))
         {
             for task in tasks.flatten() {
-                let Some(tid) = task.file_name().to_str().and_then(|name| name.parse::<i32>().ok()) else {
+                let Some(tid) = task
+                    .file_name()
+                    .to_str()
+                    .and_then(|name| name.parse::<i32>().ok())
+                else {
                     continue;
                 };
                 if tid == pid || self.tracees.contains_key(&tid) {
@@ -304,6 +349,9 @@ impl Tracer {
 
     /// Runs until no process is traced any more. Returns how the trace ended.
     pub fn run(mut self, handler: &mut dyn Handler) -> Result<Finish, TraceError> {
+        if let Some(interval) = self.options.wake_interval {
+            start_wake_timer(interval);
+        }
         while !self.tracees.is_empty() {
             let sig = INTERRUPTED.load(Ordering::Relaxed);
             if sig != 0 {
@@ -316,7 +364,12 @@ impl Tracer {
                 Ok(None) => continue,
                 Err(err) if err.raw_os_error() == Some(libc::EINTR) => continue,
                 Err(err) if err.raw_os_error() == Some(libc::ECHILD) => break,
-                Err(source) => return Err(TraceError::Sys { call: "wait4", source }),
+                Err(source) => {
+                    return Err(TraceError::Sys {
+                        call: "wait4",
+                        source,
+                    });
+                }
             };
             let cpu_time = self.options.cpu_time.then(|| {
                 let stime = waited.rusage.ru_stime;
@@ -328,7 +381,13 @@ impl Tracer {
         Ok(self.finish)
     }
 
-    fn handle(&mut self, handler: &mut dyn Handler, pid: i32, status: i32, cpu_time: Option<Duration>) {
+    fn handle(
+        &mut self,
+        handler: &mut dyn Handler,
+        pid: i32,
+        status: i32,
+        cpu_time: Option<Duration>,
+    ) {
         if libc::WIFEXITED(status) || libc::WIFSIGNALED(status) {
             let stop = if libc::WIFEXITED(status) {
                 Stop::Exited {
@@ -358,7 +417,15 @@ impl Tracer {
             return;
         }
         // A new child's first stop can come before its parent's fork event.
-        let tracee = *self.tracees.entry(pid).or_default();
+        let tracee = match self.tracees.get(&pid) {
+            Some(tracee) => *tracee,
+            None => {
+                self.tracees.insert(pid, Tracee::default());
+                let ctx = self.context(pid, cpu_time);
+                handler.on_stop(&ctx, Stop::Attached { threads: 1 });
+                Tracee::default()
+            }
+        };
         let sig = libc::WSTOPSIG(status);
         let event = (status >> 16) as u32;
         if sig == libc::SIGTRAP | 0x80 {
@@ -375,8 +442,10 @@ impl Tracer {
                     // Count the child from now on, so the parent's `clone(...) = N` line
                     // already carries the `[pid N]` prefix, whatever the scheduling.
                     let child = child as i32;
-                    if !self.tracees.contains_key(&child) {
-                        self.tracees.insert(child, Tracee::default());
+                    if let std::collections::hash_map::Entry::Vacant(slot) =
+                        self.tracees.entry(child)
+                    {
+                        slot.insert(Tracee::default());
                         let ctx = self.context(child, None);
                         handler.on_stop(&ctx, Stop::Attached { threads: 1 });
                     }
@@ -401,7 +470,10 @@ impl Tracer {
                 self.syscall_stop(handler, pid, tracee, cpu_time);
             }
             e if e == libc::PTRACE_EVENT_STOP as u32 => {
-                if matches!(sig, libc::SIGSTOP | libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU) {
+                if matches!(
+                    sig,
+                    libc::SIGSTOP | libc::SIGTSTP | libc::SIGTTIN | libc::SIGTTOU
+                ) {
                     let ctx = self.context(pid, cpu_time);
                     handler.on_stop(&ctx, Stop::GroupStop { sig });
                     if let Some(t) = self.tracees.get_mut(&pid) {
@@ -419,7 +491,13 @@ impl Tracer {
         }
     }
 
-    fn signal_stop(&mut self, handler: &mut dyn Handler, pid: i32, sig: i32, cpu_time: Option<Duration>) {
+    fn signal_stop(
+        &mut self,
+        handler: &mut dyn Handler,
+        pid: i32,
+        sig: i32,
+        cpu_time: Option<Duration>,
+    ) {
         // SAFETY: siginfo_t is plain data.
         let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
         if sys::siginfo(pid, &mut info).is_err() {
@@ -432,7 +510,13 @@ impl Tracer {
         self.resume(pid, sig);
     }
 
-    fn syscall_stop(&mut self, handler: &mut dyn Handler, pid: i32, tracee: Tracee, cpu_time: Option<Duration>) {
+    fn syscall_stop(
+        &mut self,
+        handler: &mut dyn Handler,
+        pid: i32,
+        tracee: Tracee,
+        cpu_time: Option<Duration>,
+    ) {
         if tracee.in_syscall && !tracee.wants_exit {
             // The exit of a call nobody asked for: no need to ask the kernel what it was.
             if let Some(t) = self.tracees.get_mut(&pid) {
@@ -462,7 +546,11 @@ impl Tracer {
                 }
             }
             sys::PTRACE_SYSCALL_INFO_EXIT => {
-                let nr = if tracee.in_syscall { None } else { sys::peek_orig_rax(pid).ok() };
+                let nr = if tracee.in_syscall {
+                    None
+                } else {
+                    sys::peek_orig_rax(pid).ok()
+                };
                 handler.on_stop(
                     &ctx,
                     Stop::SyscallExit {
@@ -540,7 +628,11 @@ impl Tracer {
             let event = (status >> 16) as u32;
             // A pending signal-delivery-stop: hand the signal over with the detach so it is
             // not lost. Group-stops and our interrupt trap carry no signal to deliver.
-            let deliver = if event == 0 && sig != (libc::SIGTRAP | 0x80) { sig } else { 0 };
+            let deliver = if event == 0 && sig != (libc::SIGTRAP | 0x80) {
+                sig
+            } else {
+                0
+            };
             if sys::request(libc::PTRACE_DETACH, pid, 0, deliver as usize).is_ok() {
                 handler.on_stop(&ctx, Stop::Detached);
             }
@@ -565,5 +657,6 @@ unsafe fn child_fail(what: &[u8]) -> ! {
 #[allow(dead_code)]
 fn assert_filter_layout() {
     // `SockFilter` must match the kernel's `struct sock_filter` for the cast in `spawn`.
-    const _: () = assert!(std::mem::size_of::<SockFilter>() == std::mem::size_of::<libc::sock_filter>());
+    const _: () =
+        assert!(std::mem::size_of::<SockFilter>() == std::mem::size_of::<libc::sock_filter>());
 }

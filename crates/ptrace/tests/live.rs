@@ -56,10 +56,15 @@ fn can_ptrace() -> bool {
 static ONE_TRACER: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn trace(args: &[&str], options: Options) -> (Record, Finish) {
-    let _guard = ONE_TRACER.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let _guard = ONE_TRACER
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let command = Command::new(&args.iter().map(|a| a.into()).collect::<Vec<_>>()).unwrap();
     let mut record = Record::default();
-    let tracer = Tracer::start(options, Target::Spawn(command), &mut record, &mut |e| panic!("{e}")).unwrap();
+    let tracer = Tracer::start(options, Target::Spawn(command), &mut record, &mut |e| {
+        panic!("{e}")
+    })
+    .unwrap();
     let finish = tracer.run(&mut record).unwrap();
     (record, finish)
 }
@@ -81,7 +86,11 @@ fn traces_a_command_and_its_exit_status() {
     assert_eq!(record.entries.get(&EXIT_GROUP), Some(&1));
     let total: usize = record.entries.values().sum();
     // The execve's exit comes after the exec event, no longer hidden.
-    assert_eq!(record.exits, total - 1 + 1, "every call but exit_group returns");
+    assert_eq!(
+        record.exits,
+        total - 1 + 1,
+        "every call but exit_group returns"
+    );
     assert_eq!(record.pids.len(), 1);
 }
 
@@ -91,10 +100,25 @@ fn follows_forks_with_f() {
         return;
     }
     let script = "/bin/true; /bin/true; exit 2";
-    let (record, finish) = trace(&["sh", "-c", script], Options { follow_forks: true, ..Options::default() });
+    let (record, finish) = trace(
+        &["sh", "-c", script],
+        Options {
+            follow_forks: true,
+            ..Options::default()
+        },
+    );
     assert_eq!(finish, Finish::Exited(2));
-    assert_eq!(record.pids.len(), 3, "sh and two children: {:?}", record.pids);
-    assert_eq!(record.entries.get(&EXECVE), Some(&2), "the two children's execs");
+    assert_eq!(
+        record.pids.len(),
+        3,
+        "sh and two children: {:?}",
+        record.pids
+    );
+    assert_eq!(
+        record.entries.get(&EXECVE),
+        Some(&2),
+        "the two children's execs"
+    );
     assert_eq!(record.exited.len(), 3);
     let (record, _) = trace(&["sh", "-c", script], Options::default());
     assert_eq!(record.pids.len(), 1, "without -f only sh");
@@ -115,5 +139,8 @@ fn seccomp_filter_stops_only_on_traced_calls() {
     let other: Vec<_> = record.entries.keys().filter(|nr| **nr != OPENAT).collect();
     assert!(other.is_empty(), "only openat stops, got {other:?}");
     assert!(record.entries[&OPENAT] >= 2, "sh and cat open files");
-    assert_eq!(record.exits, record.entries[&OPENAT], "each openat exit is seen");
+    assert_eq!(
+        record.exits, record.entries[&OPENAT],
+        "each openat exit is seen"
+    );
 }

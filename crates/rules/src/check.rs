@@ -21,8 +21,20 @@ pub(crate) enum Origin {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ErrorKind {
     UnknownField,
+    /// Not an error: a deprecated field (the loader warns).
+    Deprecated,
     Other,
 }
+
+/// Fields Falco deprecated (enter events are gone since Falco 0.42, so these lose meaning).
+const DEPRECATED_FIELDS: &[&str] = &[
+    "evt.dir",
+    "evt.latency",
+    "evt.latency.s",
+    "evt.latency.ns",
+    "evt.latency.quantized",
+    "evt.latency.human",
+];
 
 /// A problem found while checking, located in `origin`'s text.
 #[derive(Clone, Debug, PartialEq)]
@@ -66,7 +78,7 @@ pub fn check_condition(text: &str) -> Result<Filter, String> {
     let mut usage = Usage::default();
     let mut errors = Vec::new();
     let filter = check(&expr, &scope, Source::Syscall, &mut usage, &mut errors);
-    match errors.into_iter().next() {
+    match errors.into_iter().find(|e| e.kind != ErrorKind::Deprecated) {
         Some(e) => Err(format!("{} (at offset {})", e.message, e.span.start)),
         None => Ok(filter),
     }
@@ -86,6 +98,10 @@ pub(crate) fn check(
         usage,
         errors,
         stack: Vec::new(),
+        depth: 0,
+        too_deep: false,
+        nodes: 0,
+        too_big: false,
     };
     checker.expr(expr, &Origin::Root)
 }
@@ -97,7 +113,19 @@ struct Checker<'s, 'a> {
     errors: &'s mut Vec<CheckError>,
     /// Macros being expanded, to detect cycles.
     stack: Vec<String>,
+    depth: usize,
+    /// The depth limit was hit (reported once).
+    too_deep: bool,
+    /// Expression nodes visited so far, and whether the size limit was hit.
+    nodes: usize,
+    too_big: bool,
 }
+
+/// Most expression nodes one condition may expand to.
+const MAX_EXPANDED_NODES: usize = 100_000;
+
+/// Deepest expression nesting after macro expansion.
+const MAX_EXPANDED_DEPTH: usize = 400;
 
 impl Checker<'_, '_> {
     fn error(&mut self, origin: &Origin, span: Span, message: String) {
@@ -117,6 +145,41 @@ impl Checker<'_, '_> {
     }
 
     fn expr(&mut self, expr: &Expr, origin: &Origin) -> Filter {
+        // Macros nest conditions inside conditions; bound the depth of the result so that
+        // walking or dropping it cannot exhaust the stack.
+        if self.depth >= MAX_EXPANDED_DEPTH {
+            if std::mem::replace(&mut self.too_deep, true) {
+                return Filter::Const(false);
+            }
+            self.error(
+                origin,
+                expr.span,
+                format!(
+                    "condition nested deeper than {MAX_EXPANDED_DEPTH} levels after macro expansion"
+                ),
+            );
+            return Filter::Const(false);
+        }
+        // Macros used several times by macros used several times grow exponentially.
+        self.nodes += 1;
+        if self.nodes > MAX_EXPANDED_NODES {
+            if std::mem::replace(&mut self.too_big, true) {
+                return Filter::Const(false);
+            }
+            self.error(
+                origin,
+                expr.span,
+                format!("condition larger than {MAX_EXPANDED_NODES} nodes after macro expansion"),
+            );
+            return Filter::Const(false);
+        }
+        self.depth += 1;
+        let filter = self.expr_inner(expr, origin);
+        self.depth -= 1;
+        filter
+    }
+
+    fn expr_inner(&mut self, expr: &Expr, origin: &Origin) -> Filter {
         match &expr.kind {
             // Nested lists of the same operator (from macros and parentheses) are flattened.
             ExprKind::And(children) => {
@@ -193,6 +256,14 @@ impl Checker<'_, '_> {
             return None;
         };
         let info = id.info();
+        if DEPRECATED_FIELDS.contains(&info.name) {
+            self.error_kind(
+                origin,
+                written.span,
+                format!("field '{}' is deprecated", info.name),
+                ErrorKind::Deprecated,
+            );
+        }
         if !info.sources.contains(self.source) {
             self.error_kind(
                 origin,
@@ -639,8 +710,11 @@ impl Filter {
     }
 }
 
-/// Resolves a field of an output format (any source: outputs may print generic fields).
-pub(crate) fn check_output_field(field: &ast::FieldExpr) -> Result<FieldOperand, String> {
+/// Resolves a field of an output format, for a rule of `source` (any source when `None`).
+pub(crate) fn check_output_field(
+    field: &ast::FieldExpr,
+    source: Option<Source>,
+) -> Result<FieldOperand, String> {
     let macros = HashMap::new();
     let lists = HashMap::new();
     let scope = Scope {
@@ -649,21 +723,27 @@ pub(crate) fn check_output_field(field: &ast::FieldExpr) -> Result<FieldOperand,
     };
     let mut usage = Usage::default();
     let mut errors = Vec::new();
-    let source = fields::resolve(&field.field.name)
-        .and_then(|(id, _)| id.info().sources.iter().next())
-        .unwrap_or(Source::Syscall);
+    let source = source.unwrap_or_else(|| {
+        fields::resolve(&field.field.name)
+            .and_then(|(id, _)| id.info().sources.iter().next())
+            .unwrap_or(Source::Syscall)
+    });
     let mut checker = Checker {
         scope: &scope,
         source,
         usage: &mut usage,
         errors: &mut errors,
         stack: Vec::new(),
+        depth: 0,
+        too_deep: false,
+        nodes: 0,
+        too_big: false,
     };
     match checker.field(field, &Origin::Root) {
         Some(op) => Ok(op),
         None => Err(errors
             .into_iter()
-            .next()
+            .find(|e| e.kind != ErrorKind::Deprecated)
             .map_or_else(|| "invalid output field".to_string(), |e| e.message)),
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::{self, Write as _};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -19,7 +19,7 @@ impl Severity {
 }
 
 /// One problem found while loading, with where it is.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// A stable code, close to Falco's (`LOAD_ERR_YAML_PARSE`, `LOAD_NO_EVTTYPE`, ...).

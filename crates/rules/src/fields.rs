@@ -287,7 +287,6 @@ static FIELDS: &[FieldInfo] = &[
     // ---- evt: system call fields ----
     f("evt.type", Str, "Event type: the system call name (open, execve, connect...)."),
     f("evt.type.is", U32, "1 if the event type equals the argument (evt.type.is[open]).").arg_req(Key),
-    f("syscall.type", Str, "For system call events, the system call name."),
     f("evt.category", Str, "Event category: file, net, memory, process, IPC, signal..."),
     f("evt.cpu", I16, "Number of the CPU where the event happened."),
     f("evt.args", Str, "All event arguments, formatted as text."),
@@ -344,6 +343,7 @@ static FIELDS: &[FieldInfo] = &[
     f("evt.infra.docker.container.id", Str, "Docker infrastructure event: container id."),
     f("evt.infra.docker.container.name", Str, "Docker infrastructure event: container name."),
     f("evt.infra.docker.container.image", Str, "Docker infrastructure event: container image."),
+    f("syscall.type", Str, "For system call events, the system call name."),
     // ---- proc ----
     f("proc.exe", Str, "First command-line argument (argv[0]) as the process was run."),
     f("proc.pexe", Str, "proc.exe of the parent process."),

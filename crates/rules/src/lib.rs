@@ -24,7 +24,9 @@
 //!   [`Value`] = `Str | Int(i64) | Uint(u64) | Double | Bool | Ip | Net{addr,prefix} | Bytes`,
 //!   already parsed for the field's type (`in` lists too; list names expanded). For `regex`
 //!   the value is `Str(pattern)`, already checked to compile (full match: anchor it).
-//!   `Filter` implements `Display` (condition text with macros expanded).
+//!   `Filter` implements `Display` (condition text with macros expanded) and
+//!   `Filter::event_types() -> Option<BTreeSet<String>>` (`None`: not restricted to event
+//!   types; used for Falco's "no evt.type restriction" warning).
 //! - [`fields`]: [`FieldId`]`(u16)` indexes [`fields::all`]; `id.info()` gives [`FieldInfo`]
 //!   `{ name, ty: FieldType, list, description, takes_arg: ArgKind, arg_required, dotted_arg,
 //!   sources: Sources }`; [`fields::lookup`]`(name)`, [`fields::resolve`]`("evt.arg.flags")`.

@@ -21,6 +21,9 @@ pub const ENGINE_VERSION: EngineVersion = EngineVersion {
     patch: 0,
 };
 
+/// Most items a list may expand to (lists of lists can grow exponentially).
+const MAX_LIST_ITEMS: usize = 100_000;
+
 /// What the loader checks requirements against.
 #[derive(Clone, Debug)]
 pub struct LoadOptions {
@@ -58,6 +61,7 @@ pub fn load_with(files: &[SourceFile], options: &LoadOptions) -> (RuleSet, Vec<D
         files,
         options,
         diags: Vec::new(),
+        seen_diags: std::collections::HashSet::new(),
         lists: Vec::new(),
         list_index: HashMap::new(),
         macros: Vec::new(),
@@ -162,12 +166,16 @@ struct RuleDef {
     warn_evttypes: bool,
     skip_if_unknown_filter: bool,
     loc: (usize, Pos),
+    /// False when a key had an error: checked, but left out of the ruleset.
+    valid: bool,
 }
 
 struct Loader<'a> {
     files: &'a [SourceFile],
     options: &'a LoadOptions,
     diags: Vec<Diagnostic>,
+    /// Identical diagnostics (one macro error seen from many rules) are reported once.
+    seen_diags: std::collections::HashSet<Diagnostic>,
     lists: Vec<ListDef>,
     list_index: HashMap<String, usize>,
     macros: Vec<MacroDef>,
@@ -261,7 +269,7 @@ impl Loader<'_> {
             source_line,
             item: item.map(str::to_string),
         };
-        if !self.diags.contains(&d) {
+        if self.seen_diags.insert(d.clone()) {
             self.diags.push(d);
         }
     }
@@ -608,6 +616,8 @@ impl Loader<'_> {
             {
                 let msg = if key == "append" {
                     "'append' and 'override' cannot be used together".to_string()
+                } else if key == "source" {
+                    "the 'source' of an existing rule cannot be changed by an override".to_string()
                 } else {
                     format!("key '{key}' must be listed in 'override' (append or replace)")
                 };
@@ -1183,21 +1193,14 @@ impl Loader<'_> {
             }),
             None => Vec::new(),
         };
-        if !ok {
-            // The rule is broken; forget any earlier definition so overrides report it too.
-            return;
-        }
-        let (Some(condition), Some(output), Some(desc), Some(priority)) =
-            (condition, output, desc, priority)
-        else {
-            return;
-        };
+        // A rule with a broken key is still kept (marked invalid) so that its condition and
+        // output are checked too: every problem of the file is reported at once.
         let def = RuleDef {
             name: name.clone(),
-            desc,
-            condition,
-            output,
-            priority,
+            desc: desc.unwrap_or_default(),
+            condition: condition.unwrap_or_default(),
+            output: output.unwrap_or_default(),
+            priority: priority.unwrap_or(Priority::Debug),
             source_name,
             source_loc,
             enabled,
@@ -1206,6 +1209,7 @@ impl Loader<'_> {
             warn_evttypes,
             skip_if_unknown_filter,
             loc: (file, item.pos),
+            valid: ok,
         };
         match existing {
             Some(i) => self.rules[i] = def,
@@ -1487,6 +1491,7 @@ impl Loader<'_> {
         // Lists: items naming a list defined before expand to its items (Falco's order rule).
         let mut expanded: HashMap<String, Vec<String>> = HashMap::new();
         let mut list_refs: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut too_long: Vec<usize> = Vec::new();
         for (i, list) in self.lists.iter().enumerate() {
             let mut out = Vec::new();
             let mut refs = Vec::new();
@@ -1498,9 +1503,27 @@ impl Loader<'_> {
                     }
                     _ => out.push(item.clone()),
                 }
+                // Lists of lists of lists can double at every level.
+                if out.len() > MAX_LIST_ITEMS {
+                    too_long.push(i);
+                    out.truncate(MAX_LIST_ITEMS);
+                    break;
+                }
             }
             expanded.insert(list.name.clone(), out);
             list_refs.push((i, refs));
+        }
+
+        for i in too_long {
+            let (file, pos) = self.lists[i].loc;
+            let name = self.lists[i].name.clone();
+            self.diag(
+                Severity::Error,
+                "LOAD_ERR_VALIDATE",
+                At(file, pos, 1),
+                format!("list '{name}' expands to more than {MAX_LIST_ITEMS} items"),
+                Some(&name),
+            );
         }
 
         // Macros: parse every one; syntax errors are reported at the macro.
@@ -1629,7 +1652,15 @@ impl Loader<'_> {
                 Origin::Macro(m) => format!(" (in macro '{m}')"),
                 Origin::Root => String::new(),
             };
-            if skip && e.kind == ErrorKind::UnknownField {
+            if e.kind == ErrorKind::Deprecated {
+                self.diag(
+                    Severity::Warning,
+                    "LOAD_DEPRECATED_FIELD",
+                    At(file, pos, span_len(&joined, e.span)),
+                    format!("rule '{}': {}{in_macro}", def.name, e.message),
+                    Some(&def.name),
+                );
+            } else if skip && e.kind == ErrorKind::UnknownField {
                 self.diag(
                     Severity::Warning,
                     "LOAD_UNKNOWN_FILTER",
@@ -1641,12 +1672,21 @@ impl Loader<'_> {
                     Some(&def.name),
                 );
             } else {
+                // An error inside a macro is reported once, at the macro, however many rules
+                // use it.
+                let (message, item) = match &e.origin {
+                    Origin::Macro(m) => (format!("macro '{m}': {}", e.message), m.as_str()),
+                    Origin::Root => (
+                        format!("rule '{}': {}", def.name, e.message),
+                        def.name.as_str(),
+                    ),
+                };
                 self.diag(
                     Severity::Error,
                     "LOAD_ERR_COMPILE_CONDITION",
                     At(file, pos, span_len(&joined, e.span)),
-                    format!("rule '{}': {}{in_macro}", def.name, e.message),
-                    Some(&def.name),
+                    message,
+                    Some(item),
                 );
             }
         }
@@ -1659,6 +1699,9 @@ impl Loader<'_> {
         macro_texts: &HashMap<String, Text>,
         usage: &mut Usage,
     ) -> Option<Rule> {
+        if !def.valid && def.condition.pieces.is_empty() {
+            return None;
+        }
         let Some(source) = Source::from_name(&def.source_name) else {
             let (file, pos) = def.source_loc;
             self.diag(
@@ -1674,8 +1717,17 @@ impl Loader<'_> {
             return None;
         };
         let text = def.condition.joined();
-        let expr = match crate::parse::parse(&text) {
-            Ok(e) => e,
+        // A syntax error stops the check of the condition, not of the exceptions and output.
+        let (mut filter, failed) = match crate::parse::parse(&text) {
+            Ok(expr) => {
+                let mut errors = Vec::new();
+                let filter = check::check(&expr, scope, source, usage, &mut errors);
+                let skip = def.skip_if_unknown_filter
+                    && errors.iter().any(|e| e.kind == ErrorKind::UnknownField);
+                let failed = errors.iter().any(|e| e.kind != ErrorKind::Deprecated);
+                self.report_check_errors(errors, &def.condition, &text, macro_texts, def, skip);
+                (filter, failed)
+            }
             Err(e) => {
                 let (file, pos) = self.locate(&def.condition, e.span.start as usize);
                 self.diag(
@@ -1685,15 +1737,9 @@ impl Loader<'_> {
                     format!("rule '{}': {}", def.name, e.message),
                     Some(&def.name),
                 );
-                return None;
+                (Filter::Const(false), true)
             }
         };
-        let mut errors = Vec::new();
-        let mut filter = check::check(&expr, scope, source, usage, &mut errors);
-        let skip =
-            def.skip_if_unknown_filter && errors.iter().any(|e| e.kind == ErrorKind::UnknownField);
-        let failed = !errors.is_empty();
-        self.report_check_errors(errors, &def.condition, &text, macro_texts, def, skip);
 
         // Exceptions: `(cond) and not (tuple or tuple ...)`, one `not` per exception.
         let mut ex_failed = false;
@@ -1704,6 +1750,9 @@ impl Loader<'_> {
             let mut ex_errors = Vec::new();
             let ex_filter = check::check(&ex_expr, scope, source, usage, &mut ex_errors);
             for e in ex_errors {
+                if e.kind == ErrorKind::Deprecated {
+                    continue;
+                }
                 if def.skip_if_unknown_filter && e.kind == ErrorKind::UnknownField {
                     ex_failed = true;
                     continue;
@@ -1732,7 +1781,7 @@ impl Loader<'_> {
 
         // Output format.
         let output_text = def.output.joined();
-        let output_format = match crate::output::parse_output_spans(&output_text) {
+        let output_format = match crate::output::parse_output_spans(&output_text, Some(source)) {
             Ok(o) => o,
             Err((span, msg)) => {
                 if !(def.skip_if_unknown_filter && msg.starts_with("unknown field")) {
@@ -1748,7 +1797,7 @@ impl Loader<'_> {
                 return None;
             }
         };
-        if failed || ex_failed {
+        if failed || ex_failed || !def.valid {
             return None;
         }
         if source == Source::Syscall && def.warn_evttypes && filter.event_types().is_none() {

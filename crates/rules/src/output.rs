@@ -13,11 +13,14 @@ use crate::ruleset::OutputSegment;
 /// assert!(parse_output("%proc.nosuch").is_err());
 /// ```
 pub fn parse_output(format: &str) -> Result<Vec<OutputSegment>, String> {
-    parse_output_spans(format).map_err(|(_, msg)| msg)
+    parse_output_spans(format, None).map_err(|(_, msg)| msg)
 }
 
 /// Like [`parse_output`], with the byte range of the first bad field.
-pub(crate) fn parse_output_spans(format: &str) -> Result<Vec<OutputSegment>, (Span, String)> {
+pub(crate) fn parse_output_spans(
+    format: &str,
+    source: Option<crate::source::Source>,
+) -> Result<Vec<OutputSegment>, (Span, String)> {
     let bytes = format.as_bytes();
     let mut out = Vec::new();
     let mut text = String::new();
@@ -86,7 +89,8 @@ pub(crate) fn parse_output_spans(format: &str) -> Result<Vec<OutputSegment>, (Sp
             },
             span,
         };
-        let operand = crate::check::check_output_field(&field).map_err(|msg| (span, msg))?;
+        let operand =
+            crate::check::check_output_field(&field, source).map_err(|msg| (span, msg))?;
         if !text.is_empty() {
             out.push(OutputSegment::Text(std::mem::take(&mut text)));
         }

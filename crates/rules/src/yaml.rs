@@ -96,26 +96,34 @@ pub(crate) struct YamlError {
 
 /// Parses every document of `text`; each document's root node is returned.
 pub(crate) fn parse_documents(text: &str) -> Result<Vec<Node>, YamlError> {
-    let mut patched: Option<String> = None;
     // yaml-rust2 (and saphyr) reject a flow sequence of quoted scalars whose closing bracket
     // sits at the key's indentation (`items: [\n    "a",\n  ]`), which libyaml and yaml-cpp
-    // accept and Falco's rules use. Indenting such a bracket line is harmless in flow context,
-    // so on that exact error we indent the line and parse again.
-    for _ in 0..64 {
-        match parse_once(patched.as_deref().unwrap_or(text)) {
+    // accept and Falco's rules use. Indenting a bracket-only line is harmless in flow context,
+    // so on that exact error we indent every bracket-only line from there on and parse again
+    // (a few rounds at most, in case the first patch was not enough).
+    let mut patched: Option<String> = None;
+    for _ in 0..8 {
+        let current = patched.as_deref().unwrap_or(text);
+        match parse_once(current) {
             Err(e) if e.message == "invalid indentation" => {
-                let current = patched.as_deref().unwrap_or(text);
-                let idx = e.pos.line.saturating_sub(1) as usize;
-                let mut lines: Vec<&str> = current.split('\n').collect();
-                let Some(line) = lines.get(idx) else {
-                    return Err(e);
-                };
-                let trimmed = line.trim_start();
-                if !(trimmed.starts_with(']') || trimmed.starts_with('}')) {
+                let from = e.pos.line.saturating_sub(1) as usize;
+                let mut changed = false;
+                let lines: Vec<String> = current
+                    .split('\n')
+                    .enumerate()
+                    .map(|(i, line)| {
+                        let t = line.trim();
+                        if i >= from && matches!(t, "]" | "}" | "]," | "},") {
+                            changed = true;
+                            format!("{}{line}", " ".repeat(64))
+                        } else {
+                            line.to_string()
+                        }
+                    })
+                    .collect();
+                if !changed {
                     return Err(e);
                 }
-                let padded = format!("{}{line}", " ".repeat(64));
-                lines[idx] = &padded;
                 patched = Some(lines.join("\n"));
             }
             other => return other,
@@ -124,15 +132,37 @@ pub(crate) fn parse_documents(text: &str) -> Result<Vec<Node>, YamlError> {
     parse_once(patched.as_deref().unwrap_or(text))
 }
 
+/// Deepest YAML nesting accepted; rules files need 4 or 5 levels. Bounding it keeps the tree
+/// (and dropping it) far from the stack limit on hostile input.
+const MAX_YAML_DEPTH: usize = 256;
+
 fn parse_once(text: &str) -> Result<Vec<Node>, YamlError> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    if let Err(e) = parser.load(&mut builder, true) {
-        let m = e.marker();
-        return Err(YamlError {
-            pos: marker_pos(m),
-            message: e.info().to_string(),
-        });
+    // Pull events one by one rather than `Parser::load`, which recurses once per nesting level.
+    loop {
+        let (event, mark) = match parser.next_token() {
+            Ok(next) => next,
+            Err(e) => {
+                return Err(YamlError {
+                    pos: marker_pos(e.marker()),
+                    message: e.info().to_string(),
+                });
+            }
+        };
+        if event == Event::StreamEnd {
+            break;
+        }
+        builder.on_event(event, mark);
+        if builder.stack.len() > MAX_YAML_DEPTH {
+            return Err(YamlError {
+                pos: marker_pos(&mark),
+                message: format!("nesting deeper than {MAX_YAML_DEPTH} levels"),
+            });
+        }
+        if builder.error.is_some() {
+            break;
+        }
     }
     if let Some(message) = builder.error {
         return Err(YamlError {
@@ -260,6 +290,14 @@ impl MarkedEventReceiver for Builder {
 /// from the scalar's start and matching the value's non-blank characters in order finds where
 /// each one came from.
 pub(crate) fn locate_in_scalar(file_text: &str, start: Pos, value: &str, offset: usize) -> Pos {
+    let target = value
+        .char_indices()
+        .take_while(|(i, _)| *i <= offset)
+        .filter(|(_, c)| !c.is_whitespace())
+        .count();
+    if target == 0 {
+        return start;
+    }
     let lines: Vec<&str> = file_text.split('\n').collect();
     let Some(first_line) = lines.get(start.line.saturating_sub(1) as usize) else {
         return start;
@@ -270,18 +308,9 @@ pub(crate) fn locate_in_scalar(file_text: &str, start: Pos, value: &str, offset:
         .nth(start.col.saturating_sub(1) as usize)
         .map_or(first_line.len(), |(i, _)| i);
     let mut line_idx = start.line.saturating_sub(1) as usize;
-    let mut src_chars: Vec<(u32, u32, char)> = Vec::new(); // (line, col, char) lazily extended
     let mut col_in_line = start.col;
     let mut rest = &first_line[start_byte..];
     let mut result = start;
-    let target = value
-        .char_indices()
-        .take_while(|(i, _)| *i <= offset)
-        .filter(|(_, c)| !c.is_whitespace())
-        .count();
-    if target == 0 {
-        return start;
-    }
     let mut matched = 0;
     let mut wanted = value
         .char_indices()
@@ -297,7 +326,6 @@ pub(crate) fn locate_in_scalar(file_text: &str, start: Pos, value: &str, offset:
             if budget == 0 {
                 return result;
             }
-            src_chars.push((line_idx as u32 + 1, col_in_line, c));
             col_in_line += 1;
             let consumed = rest.char_indices().nth(1).map_or(rest.len(), |(i, _)| i);
             rest = &rest[consumed..];

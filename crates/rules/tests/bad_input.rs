@@ -52,4 +52,5 @@ golden_tests!(
     bad_regex,
     bad_overrides,
     bad_exceptions,
+    several_problems,
 );

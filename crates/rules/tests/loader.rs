@@ -291,3 +291,120 @@ fn directories_load_yaml_files_alphabetically() {
     assert!(!ruleset.rule("Shell").unwrap().enabled);
     assert!(saker_rules::files::read_paths(&[dir.path().join("missing.yaml")]).is_err());
 }
+
+#[test]
+fn errors_in_appended_conditions_point_into_the_file_that_appended() {
+    let user = "- rule: Shell\n  condition: >\n    and proc.nmae = x\n  override:\n    condition: append\n";
+    let files = [
+        SourceFile::new("base.yaml", BASE),
+        SourceFile::new("user.yaml", user),
+    ];
+    let (_, diagnostics) = load(&files);
+    let errors: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(
+        errors,
+        ["user.yaml:3:9: error: rule 'Shell': unknown field 'proc.nmae'"]
+    );
+}
+
+#[test]
+fn output_fields_must_belong_to_the_rule_source() {
+    let rules = r#"
+- rule: Mixed output
+  desc: x
+  condition: evt.type = open
+  output: "%ka.user.name at %evt.time"
+  priority: INFO
+"#;
+    let (_, diagnostics) = load(&[SourceFile::new("o.yaml", rules)]);
+    let errors: Vec<String> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.to_string())
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "o.yaml:5:12: error: rule 'Mixed output': invalid output: field 'ka.user.name' is not available for source 'syscall'"
+        ]
+    );
+}
+
+#[test]
+fn deprecated_fields_warn() {
+    let rules = "- rule: Old\n  desc: x\n  condition: evt.type = open and evt.dir = <\n  output: \"%proc.name\"\n  priority: INFO\n";
+    let (ruleset, diagnostics) = load(&[SourceFile::new("d.yaml", rules)]);
+    assert_eq!(ruleset.rules.len(), 1);
+    let shown: Vec<String> = diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(
+        shown,
+        ["d.yaml:3:34: warning: rule 'Old': field 'evt.dir' is deprecated"]
+    );
+}
+
+#[test]
+fn hostile_nesting_is_an_error_not_a_stack_overflow() {
+    let deep_yaml = format!("{}x\n", "- ".repeat(100_000));
+    let (_, diagnostics) = load(&[SourceFile::new("deep.yaml", deep_yaml)]);
+    assert_eq!(
+        diagnostics[0].message,
+        "invalid YAML: nesting deeper than 256 levels"
+    );
+
+    let mut chain = String::new();
+    for i in 0..3000 {
+        chain.push_str(&format!(
+            "- macro: m{i}\n  condition: (evt.type = open and m{})\n",
+            i + 1
+        ));
+    }
+    chain.push_str("- macro: m3000\n  condition: proc.name = x\n");
+    chain.push_str("- rule: Deep\n  desc: x\n  condition: m0\n  output: x\n  priority: INFO\n");
+    let (ruleset, diagnostics) = load(&[SourceFile::new("chain.yaml", chain)]);
+    assert!(ruleset.rules.is_empty());
+    assert!(diagnostics.iter().any(|d| {
+        d.is_error()
+            && d.message
+                .contains("condition nested deeper than 400 levels after macro expansion")
+    }));
+}
+
+#[test]
+fn exponential_macros_and_lists_are_bounded() {
+    let mut text =
+        String::from("- list: l0\n  items: [a, b]\n- macro: m0\n  condition: proc.name = x\n");
+    for i in 1..40 {
+        text.push_str(&format!(
+            "- list: l{i}\n  items: [l{p}, l{p}]\n- macro: m{i}\n  condition: (m{p} or m{p})\n",
+            p = i - 1
+        ));
+    }
+    text.push_str(
+        "- rule: Huge\n  desc: x\n  condition: evt.type = open and m39 and proc.name in (l39)\n  output: x\n  priority: INFO\n",
+    );
+    let start = std::time::Instant::now();
+    let (ruleset, diagnostics) = load(&[SourceFile::new("huge.yaml", text)]);
+    assert!(start.elapsed() < std::time::Duration::from_secs(10));
+    assert!(ruleset.rules.is_empty());
+    let errors: Vec<&str> = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|m| m.contains("expands to more than 100000 items")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|m| m.contains("larger than 100000 nodes")),
+        "{errors:?}"
+    );
+}

@@ -33,6 +33,7 @@
 //! assert_eq!(state.process(42).unwrap().fds[&3].name, "/etc/x");
 //! ```
 
+mod cgroup_ids;
 mod container;
 mod error;
 mod fd;

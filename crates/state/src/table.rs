@@ -9,6 +9,7 @@ use saker_event::{EventBody, EventHeader, SockAddr, SyscallDetail, SyscallEvent}
 use saker_proc::SystemInfo;
 use saker_proc::users::NameTable;
 
+use crate::cgroup_ids::CgroupIds;
 use crate::container::{ContainerCache, ContainerInfo};
 use crate::error::StateError;
 use crate::fd::{FdEntry, FdKind};
@@ -66,6 +67,7 @@ pub struct State {
     options: StateOptions,
     processes: HashMap<u32, ProcessEntry>,
     containers: ContainerCache,
+    cgroups: CgroupIds,
     users: NameTable,
     groups: NameTable,
     system: Option<SystemInfo>,
@@ -97,6 +99,7 @@ impl State {
         };
         State {
             containers: ContainerCache::new(options.container_storage.clone()),
+            cgroups: CgroupIds::new(options.read_proc),
             options,
             processes: HashMap::new(),
             users,
@@ -154,6 +157,23 @@ impl State {
     /// Adds a container known from a snapshot, so processes can refer to it.
     pub fn insert_container(&mut self, info: ContainerInfo) -> Arc<ContainerInfo> {
         self.containers.insert(info)
+    }
+
+    /// The container of cgroup v2 `id` (what event headers carry): `None` when unknown,
+    /// `Some(None)` for a host cgroup. Looks at the cgroup2 mount when `read_proc` is on.
+    pub fn container_of_cgroup(&mut self, id: u64) -> Option<Option<Arc<ContainerInfo>>> {
+        self.cgroups.lookup(id, &mut self.containers)
+    }
+
+    /// Records the container of a cgroup id (a capture file's mapping).
+    pub fn learn_cgroup(&mut self, id: u64, container: Option<Arc<ContainerInfo>>) {
+        self.cgroups.learn(id, container);
+    }
+
+    /// Replaces the uid/gid name tables (a capture file carries the recording host's).
+    pub fn set_name_tables(&mut self, users: NameTable, groups: NameTable) {
+        self.users = users;
+        self.groups = groups;
     }
 
     pub fn user_name(&self, uid: u32) -> Option<&str> {
@@ -214,8 +234,17 @@ impl State {
                 let mut fresh = None;
                 if read_proc && let Ok(proc) = saker_proc::Process::open(h.pid) {
                     let container = proc.container().ok().map(|c| c.map(|c| self.containers.get(&c)));
+                    if let Some(container) = &container {
+                        self.cgroups.learn(h.cgroup_id, container.clone());
+                    }
                     let caps = seed::read_capabilities(h.pid);
                     fresh = Some((container, caps));
+                }
+                // Gone already (or unreadable): the header's cgroup still tells the container.
+                // Replays (no /proc) know containers by cgroup id from the capture file.
+                if !matches!(fresh, Some((Some(_), _))) {
+                    let caps = fresh.and_then(|(_, caps)| caps);
+                    fresh = Some((self.cgroups.lookup(h.cgroup_id, &mut self.containers), caps));
                 }
                 if let Some(p) = self.processes.get_mut(&h.pid) {
                     let argv: Vec<String> =
@@ -293,6 +322,11 @@ impl State {
             }
             None => {
                 self.stats.late_from_header += 1;
+                let from_cgroup = if self.options.read_proc {
+                    self.cgroups.lookup(h.cgroup_id, &mut self.containers)
+                } else {
+                    None
+                };
                 // Inherit what a child would have from its parent, when the parent is known.
                 let parent = self.processes.get(&h.ppid);
                 ProcessEntry {
@@ -305,7 +339,8 @@ impl State {
                     gid: h.gid,
                     euid: h.euid,
                     egid: h.egid,
-                    container: parent.and_then(|p| p.container.clone()),
+                    container: from_cgroup
+                        .unwrap_or_else(|| parent.and_then(|p| p.container.clone())),
                     loginuid: parent.and_then(|p| p.loginuid),
                     tty: parent.map_or(0, |p| p.tty),
                     threads: 1,
@@ -314,7 +349,24 @@ impl State {
                 }
             }
         };
+        let mut ancestor = entry.ppid;
         self.processes.insert(h.pid, entry);
+        // Its ancestors too, for proc.pname and proc.aname[N] (a few levels suffice).
+        if self.options.read_proc {
+            for _ in 0..4 {
+                if ancestor <= 1 || self.processes.contains_key(&ancestor) {
+                    break;
+                }
+                let Some(e) = seed::read_process(ancestor, self.system.as_ref(), &mut self.containers)
+                else {
+                    break;
+                };
+                self.stats.late_from_proc += 1;
+                let next = e.ppid;
+                self.processes.insert(ancestor, e);
+                ancestor = next;
+            }
+        }
     }
 }
 

@@ -281,10 +281,12 @@ pub(crate) fn write_siginfo_fields(out: &mut String, info: &SigInfo) {
             return;
         }
         SI_TIMER => {
+            // C's %#x: "0" for zero, "0x1" otherwise.
+            out.push_str(", si_timerid=");
+            crate::decode::write_hex(out, u64::from(info.i32_lo(0) as u32));
             let _ = write!(
                 out,
-                ", si_timerid={:#x}, si_overrun={}, si_int={}, si_ptr=",
-                info.i32_lo(0),
+                ", si_overrun={}, si_int={}, si_ptr=",
                 info.i32_hi(0),
                 info.i32_lo(1)
             );

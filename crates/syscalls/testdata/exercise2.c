@@ -34,6 +34,12 @@
 #include <time.h>
 #include <unistd.h>
 #include <setjmp.h>
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <termios.h>
+#include <sys/ioctl.h>
+#include <linux/bpf.h>
 
 static sigjmp_buf jump;
 static void on_segv(int sig) { (void)sig; siglongjmp(jump, 1); }
@@ -156,7 +162,7 @@ int main(int argc, char **argv) {
     struct sigevent sev = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGUSR1};
     sev.sigev_value.sival_int = 7;
     timer_create(CLOCK_MONOTONIC, &sev, &timer);
-    struct itimerspec tit = {{0, 0}, {0, 1000}};
+    struct itimerspec tit = {{0, 0}, {0, 50000000}};
     timer_settime(timer, 0, &tit, NULL);
     pause();
     timer_delete(timer);
@@ -205,6 +211,64 @@ int main(int argc, char **argv) {
     getsockopt(u, SOL_SOCKET, SO_RCVBUF, &rcv, &rl2);
     close(u);
 
+    /* a pseudo-terminal: TIOCGPTN, TIOCSPTLCK, TCGETS, TCSETS, TIOCGWINSZ */
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    grantpt(master);
+    unlockpt(master);
+    int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    struct termios tio;
+    tcgetattr(slave, &tio);
+    cfmakeraw(&tio);
+    tcsetattr(slave, TCSANOW, &tio);
+    tcgetattr(slave, &tio);
+    struct winsize ws;
+    ioctl(slave, TIOCGWINSZ, &ws);
+    close(slave);
+    close(master);
+
+    /* bpf: a hash map and its element operations, a trivial socket filter */
+    union bpf_attr attr;
+    memset(&attr, 0, sizeof attr);
+    attr.map_type = BPF_MAP_TYPE_HASH;
+    attr.key_size = 4;
+    attr.value_size = 8;
+    attr.max_entries = 16;
+    strcpy(attr.map_name, "saker_map");
+    int map = syscall(SYS_bpf, BPF_MAP_CREATE, &attr, 72);
+    int key = 1;
+    long value = 2;
+    memset(&attr, 0, sizeof attr);
+    attr.map_fd = map;
+    attr.key = (unsigned long)&key;
+    attr.value = (unsigned long)&value;
+    attr.flags = BPF_NOEXIST;
+    syscall(SYS_bpf, BPF_MAP_UPDATE_ELEM, &attr, 32);
+    attr.flags = 0;
+    syscall(SYS_bpf, BPF_MAP_LOOKUP_ELEM, &attr, 32);
+    attr.value = 0;
+    attr.flags = 7; /* beyond what DELETE_ELEM reads: strace shows it as extra data */
+    syscall(SYS_bpf, BPF_MAP_DELETE_ELEM, &attr, 32);
+    attr.key = 0;
+    attr.next_key = (unsigned long)&key;
+    syscall(SYS_bpf, BPF_MAP_GET_NEXT_KEY, &attr, 24);
+    struct bpf_map_info minfo;
+    memset(&attr, 0, sizeof attr);
+    attr.info.bpf_fd = map;
+    attr.info.info_len = sizeof minfo;
+    attr.info.info = (unsigned long)&minfo;
+    syscall(SYS_bpf, BPF_OBJ_GET_INFO_BY_FD, &attr, 16);
+    struct bpf_insn insns[2] = {{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0}, {.code = BPF_JMP | BPF_EXIT}};
+    memset(&attr, 0, sizeof attr);
+    attr.prog_type = BPF_PROG_TYPE_SOCKET_FILTER;
+    attr.insn_cnt = 2;
+    attr.insns = (unsigned long)insns;
+    attr.license = (unsigned long)"GPL";
+    strcpy(attr.prog_name, "saker_prog");
+    int prog = syscall(SYS_bpf, BPF_PROG_LOAD, &attr, 116);
+    syscall(SYS_bpf, BPF_PROG_LOAD, &attr, 64);
+    close(prog);
+    close(map);
+
     /* children; SIGCHLD blocked so its report comes after waitid, deterministically */
     sigset_t chld;
     sigemptyset(&chld);
@@ -217,5 +281,26 @@ int main(int argc, char **argv) {
     }
     siginfo_t info;
     waitid(P_PID, pid, &info, WEXITED);
+
+    /* capabilities, seccomp, namespaces (all harmless to the rest of the system) */
+    struct __user_cap_header_struct ch = {_LINUX_CAPABILITY_VERSION_3, 0};
+    struct __user_cap_data_struct cd[2];
+    syscall(SYS_capget, &ch, cd);
+    cd[0].effective &= ~(1u << CAP_NET_RAW);
+    cd[0].inheritable = 0;
+    cd[1].inheritable = 0;
+    syscall(SYS_capset, &ch, cd);
+    ch.version = _LINUX_CAPABILITY_VERSION_1;
+    syscall(SYS_capget, &ch, cd);
+    syscall(SYS_capget, &ch, NULL);
+    struct sock_filter allow[1] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)};
+    struct sock_fprog fprog = {1, allow};
+    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog);
+    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fprog);
+    unsigned int action = SECCOMP_RET_LOG;
+    syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action);
+    unshare(CLONE_NEWUTS | CLONE_NEWNS);
+    sethostname("box", 3);
     return 0;
 }

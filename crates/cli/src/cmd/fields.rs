@@ -71,6 +71,19 @@ pub fn run(args: Args) -> Outcome {
         serde_json::to_writer_pretty(&mut out, &rows)?;
         writeln!(out)?;
     } else {
+        let arg_suffix = |f: &saker_rules::FieldInfo| match (f.takes_arg, f.arg_required) {
+            (ArgKind::None, _) => "",
+            (ArgKind::Index, false) => "[N]",
+            (ArgKind::Index, true) => "[N]!",
+            (ArgKind::Key, false) => "[KEY]",
+            (ArgKind::Key, true) => "[KEY]!",
+            (ArgKind::IndexOrKey, _) => "[N|KEY]!",
+        };
+        let name_w = selected
+            .iter()
+            .map(|f| f.name.len() + arg_suffix(f).len())
+            .max()
+            .unwrap_or(0);
         let mut class = "";
         for f in &selected {
             if f.class() != class {
@@ -80,21 +93,13 @@ pub fn run(args: Args) -> Outcome {
                 class = f.class();
                 writeln!(out, "Field class: {class}")?;
             }
-            let arg = match (f.takes_arg, f.arg_required) {
-                (ArgKind::None, _) => "",
-                (ArgKind::Index, false) => "[N]",
-                (ArgKind::Index, true) => "[N]!",
-                (ArgKind::Key, false) => "[KEY]",
-                (ArgKind::Key, true) => "[KEY]!",
-                (ArgKind::IndexOrKey, _) => "[N|KEY]!",
-            };
-            let name = format!("{}{arg}", f.name);
+            let name = format!("{}{}", f.name, arg_suffix(f));
             let ty = if f.list {
                 format!("list({})", f.ty)
             } else {
                 f.ty.as_str().to_string()
             };
-            writeln!(out, "  {name:<52} {ty:<14} {}", f.description)?;
+            writeln!(out, "  {name:<name_w$}  {ty:<14} {}", f.description)?;
         }
     }
     out.flush()?;

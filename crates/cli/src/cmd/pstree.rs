@@ -103,7 +103,7 @@ pub fn collect() -> Vec<TreeNode> {
     let mut nodes = Vec::with_capacity(pids.len());
     for pid in pids {
         let Ok(p) = Process::open(pid) else { continue };
-        if p.read_into("stat", &mut buf).is_err() {
+        if p.read_small_into("stat", &mut buf).is_err() {
             continue;
         }
         let Ok(stat) = parse_stat(&buf) else { continue };
@@ -120,7 +120,7 @@ pub fn collect() -> Vec<TreeNode> {
                 }
             }
         }
-        let container = match p.read_into("cgroup", &mut buf) {
+        let container = match p.read_small_into("cgroup", &mut buf) {
             Ok(()) => std::str::from_utf8(&buf)
                 .ok()
                 .and_then(cgroup::container_of_text)
@@ -197,7 +197,12 @@ impl Tree<'_> {
         }
         let mut kids: Vec<Vec<String>> = Vec::new();
         if depth < MAX_DEPTH {
-            for child in self.children.get(&node.pid).map(Vec::as_slice).unwrap_or(&[]) {
+            for child in self
+                .children
+                .get(&node.pid)
+                .map(Vec::as_slice)
+                .unwrap_or(&[])
+            {
                 if child.kernel_thread && !self.show_kernel_threads && !node.kernel_thread {
                     continue;
                 }

@@ -9,7 +9,7 @@ use saker_proc::stat::parse_stat;
 use saker_proc::{Container, Error, Process, cgroup, environ};
 use serde_json::{Value, json};
 
-use crate::cmd::ps::container_json;
+use crate::cmd::ps::{container_json, map_pids};
 use crate::exit::Outcome;
 
 #[derive(clap::Args)]
@@ -53,7 +53,11 @@ pub fn run(args: Args) -> Outcome {
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
     if scan.denied > 0 && !args.json {
-        let plural = if scan.denied == 1 { "process" } else { "processes" };
+        let plural = if scan.denied == 1 {
+            "process"
+        } else {
+            "processes"
+        };
         eprintln!(
             "saker: {} {plural} could not be read (permission denied: root is needed)",
             scan.denied
@@ -62,71 +66,99 @@ pub fn run(args: Args) -> Outcome {
     Ok(if scan.reports.is_empty() { 0 } else { 1 })
 }
 
+/// Read buffers of one scanning thread.
+#[derive(Default)]
+struct Buffers {
+    environ: Vec<u8>,
+    cmdline: Vec<u8>,
+    small: Vec<u8>,
+}
+
+/// What one process contributed.
+enum ProcessScan {
+    Scanned(Vec<Report>),
+    Denied(Vec<Report>),
+}
+
 /// Scans every process; vanished ones are skipped.
 pub fn scan_all() -> Scan {
-    let mut scan = Scan::default();
     let Ok(pids) = saker_proc::all_pids() else {
-        return scan;
+        return Scan::default();
     };
     let me = std::process::id();
-    let mut env_buf = Vec::new();
-    let mut cmd_buf = Vec::new();
-    let mut small = Vec::new();
-    for pid in pids {
+    let per_process = map_pids(&pids, |pid, b: &mut Buffers| {
         if pid == me {
-            continue;
+            return None;
         }
-        let Ok(p) = Process::open(pid) else { continue };
-        match p.read_into("environ", &mut env_buf) {
-            Ok(()) => {}
-            Err(Error::PermissionDenied { .. }) => {
-                scan.denied += 1;
-                env_buf.clear();
-            }
-            Err(_) => continue,
-        }
-        if p.read_into("cmdline", &mut cmd_buf).is_err() {
-            continue;
-        }
+        scan_process(pid, b)
+    });
+    let mut scan = Scan::default();
+    for outcome in per_process {
         scan.scanned += 1;
-        let mut found: Vec<(&'static str, Finding)> = Vec::new();
-        for v in environ::parse_environ(&env_buf) {
-            // Names and values are almost always ASCII; decode lossily only what is scanned.
-            let name = String::from_utf8_lossy(v.name);
-            let value = String::from_utf8_lossy(v.value);
-            if let Some(f) = scan_env_var(&name, &value) {
-                found.push(("environ", f));
+        let reports = match outcome {
+            ProcessScan::Scanned(r) => r,
+            ProcessScan::Denied(r) => {
+                scan.denied += 1;
+                r
             }
-        }
-        if !cmd_buf.is_empty() {
-            let args = environ::parse_cmdline(&cmd_buf);
-            found.extend(scan_cmdline(&args).into_iter().map(|f| ("cmdline", f)));
-        }
-        if found.is_empty() {
-            continue;
-        }
-        // Name and container are only needed for processes with findings.
-        let process = match p.read_into("stat", &mut small) {
-            Ok(()) => parse_stat(&small).map(|s| s.comm).unwrap_or_default(),
-            Err(_) => continue,
         };
-        let container = match p.read_into("cgroup", &mut small) {
-            Ok(()) => std::str::from_utf8(&small)
+        scan.reports.extend(reports);
+    }
+    scan
+}
+
+fn scan_process(pid: u32, b: &mut Buffers) -> Option<ProcessScan> {
+    let p = Process::open(pid).ok()?;
+    let mut denied = false;
+    match p.read_small_into("environ", &mut b.environ) {
+        Ok(()) => {}
+        Err(Error::PermissionDenied { .. }) => {
+            denied = true;
+            b.environ.clear();
+        }
+        Err(_) => return None,
+    }
+    p.read_small_into("cmdline", &mut b.cmdline).ok()?;
+    let mut found: Vec<(&'static str, Finding)> = Vec::new();
+    for v in environ::parse_environ(&b.environ) {
+        // Names and values are almost always UTF-8, so this rarely allocates.
+        let name = String::from_utf8_lossy(v.name);
+        let value = String::from_utf8_lossy(v.value);
+        if let Some(f) = scan_env_var(&name, &value) {
+            found.push(("environ", f));
+        }
+    }
+    if !b.cmdline.is_empty() {
+        let args = environ::parse_cmdline(&b.cmdline);
+        found.extend(scan_cmdline(&args).into_iter().map(|f| ("cmdline", f)));
+    }
+    let mut reports = Vec::new();
+    if !found.is_empty() {
+        // Name and container are only needed for processes with findings.
+        p.read_small_into("stat", &mut b.small).ok()?;
+        let process = parse_stat(&b.small).map(|s| s.comm).unwrap_or_default();
+        let container = match p.read_small_into("cgroup", &mut b.small) {
+            Ok(()) => std::str::from_utf8(&b.small)
                 .ok()
                 .and_then(cgroup::container_of_text),
             Err(_) => None,
         };
-        for (location, finding) in found {
-            scan.reports.push(Report {
+        reports = found
+            .into_iter()
+            .map(|(location, finding)| Report {
                 pid,
                 process: process.clone(),
                 container: container.clone(),
                 location,
                 finding,
-            });
-        }
+            })
+            .collect();
     }
-    scan
+    Some(if denied {
+        ProcessScan::Denied(reports)
+    } else {
+        ProcessScan::Scanned(reports)
+    })
 }
 
 fn value_of(f: &Finding, show: bool) -> String {
@@ -209,9 +241,27 @@ mod tests {
         );
         Scan {
             reports: vec![
-                Report { pid: 42, process: "app".into(), container: None, location: "environ", finding: f },
-                Report { pid: 42, process: "app".into(), container: None, location: "environ", finding: u },
-                Report { pid: 7205, process: "mysql".into(), container: ctr, location: "cmdline", finding: c[0].clone() },
+                Report {
+                    pid: 42,
+                    process: "app".into(),
+                    container: None,
+                    location: "environ",
+                    finding: f,
+                },
+                Report {
+                    pid: 42,
+                    process: "app".into(),
+                    container: None,
+                    location: "environ",
+                    finding: u,
+                },
+                Report {
+                    pid: 7205,
+                    process: "mysql".into(),
+                    container: ctr,
+                    location: "cmdline",
+                    finding: c[0].clone(),
+                },
             ],
             scanned: 10,
             denied: 0,
@@ -238,7 +288,13 @@ mod tests {
         let j = to_json(&scan(), false);
         assert_eq!(j["findings"][0]["value"], "55**");
         assert_eq!(j["findings"][2]["container"]["short_id"], "b8ef8b10085e");
-        assert_eq!(to_json(&scan(), true)["findings"][1]["value"], "postgres://admin:hunter2@db:5432/app");
-        assert_eq!(render(&Scan::default(), false), "no exposed secrets in 0 processes\n");
+        assert_eq!(
+            to_json(&scan(), true)["findings"][1]["value"],
+            "postgres://admin:hunter2@db:5432/app"
+        );
+        assert_eq!(
+            render(&Scan::default(), false),
+            "no exposed secrets in 0 processes\n"
+        );
     }
 }

@@ -15,8 +15,9 @@ pub struct HttpSinkOptions {
     pub content_type: String,
     /// Skip server certificate verification.
     pub insecure: bool,
-    /// PEM file of CA certificates to trust instead of the built-in web roots.
-    pub ca_cert: Option<PathBuf>,
+    /// PEM files of CA certificates to trust instead of the built-in web roots (Falco's
+    /// `ca_cert`, `ca_bundle` and the files of `ca_path`).
+    pub ca_certs: Vec<PathBuf>,
     /// PEM client certificate chain and key for mutual TLS.
     pub client_cert: Option<PathBuf>,
     pub client_key: Option<PathBuf>,
@@ -26,6 +27,8 @@ pub struct HttpSinkOptions {
     pub max_backoff: Duration,
     /// Per-request deadline (connect, send, answer).
     pub timeout: Duration,
+    /// Reuse the connection between alerts.
+    pub keep_alive: bool,
 }
 
 impl HttpSinkOptions {
@@ -35,13 +38,14 @@ impl HttpSinkOptions {
             user_agent: concat!("saker/", env!("CARGO_PKG_VERSION")).to_string(),
             content_type: "application/json".to_string(),
             insecure: false,
-            ca_cert: None,
+            ca_certs: Vec::new(),
             client_cert: None,
             client_key: None,
             max_retries: 5,
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(5),
             timeout: Duration::from_secs(10),
+            keep_alive: true,
         }
     }
 }
@@ -56,8 +60,11 @@ impl HttpSink {
     /// Reads the certificate files now, so a bad one stops start-up with a clear message.
     pub fn new(options: HttpSinkOptions) -> Result<Self, OutputError> {
         let mut tls = TlsConfig::builder().disable_verification(options.insecure);
-        if let Some(path) = &options.ca_cert {
-            let certs = read_certs(path, "ca_cert")?;
+        if !options.ca_certs.is_empty() {
+            let mut certs = Vec::new();
+            for path in &options.ca_certs {
+                certs.extend(read_certs(path, "ca_cert")?);
+            }
             tls = tls.root_certs(RootCerts::new_with_certs(&certs));
         }
         match (&options.client_cert, &options.client_key) {
@@ -79,7 +86,8 @@ impl HttpSink {
             .http_status_as_error(false)
             .user_agent(options.user_agent.as_str())
             .timeout_global(Some(options.timeout))
-            .max_idle_connections_per_host(2)
+            .max_idle_connections(if options.keep_alive { 4 } else { 0 })
+            .max_idle_connections_per_host(if options.keep_alive { 2 } else { 0 })
             .tls_config(tls.build())
             .build()
             .into();

@@ -1,6 +1,7 @@
 //! Argument and return-value decoding: the public types, and the two-phase engine that runs
 //! each syscall's decoder at entry (input arguments) and at exit (output arguments).
 
+mod bpf;
 mod print;
 mod structs;
 mod syscalls;
@@ -89,6 +90,8 @@ pub struct Entry {
     text: String,
     spans: Spans,
     sep_written: bool,
+    /// The decoder stopped at entry before an output argument.
+    stopped: bool,
     /// Values a decoder saved at entry (e.g. the `*addrlen` before the call).
     saved: [u64; 2],
 }
@@ -107,6 +110,32 @@ impl Entry {
     /// What strace prints before ` <unfinished ...>`: `read(3, ` or `write(1, "hi\n", 3`.
     pub fn text_so_far(&self) -> &str {
         &self.text
+    }
+
+    /// For `restart_syscall`: names the call the kernel is resuming, as strace does
+    /// (`restart_syscall(<... resuming interrupted clock_nanosleep ...>`). The tracer knows
+    /// the thread's previous syscall; without this call the text says "system call".
+    pub fn set_interrupted_syscall(&mut self, prev_nr: u64) {
+        if self.nr != crate::table::nr::restart_syscall {
+            return;
+        }
+        if let Some(name) = crate::name(prev_nr) {
+            self.text.clear();
+            let _ = write!(
+                self.text,
+                "restart_syscall(<... resuming interrupted {name} ...>"
+            );
+            if let Some(span) = self.spans.ranges.first_mut() {
+                *span = ("restart_syscall(".len() as u32, self.text.len() as u32);
+            }
+        }
+    }
+
+    /// Whether every argument was printed at entry (strace's `RVAL_DECODED`), so a call
+    /// that never returns prints as `exit_group(0) = ?` rather than `<unfinished ...>`.
+    /// False when output arguments are still to come (`read(3, `, `pipe2(`).
+    pub fn is_complete(&self) -> bool {
+        !self.stopped
     }
 }
 
@@ -203,6 +232,7 @@ pub fn decode_entry_into(
         ctx.out.push_str(", ");
     }
     entry.sep_written = sep_written;
+    entry.stopped = ctx.stopped;
     entry.spans = ctx.spans;
     entry.saved = ctx.saved;
 }
@@ -294,15 +324,10 @@ fn write_result(
         return;
     }
     match kind {
-        Ret::Dec => {
-            let _ = write!(out, "{ret}");
-        }
-        Ret::Udec => {
-            let _ = write!(out, "{}", ret as u64);
-        }
-        Ret::Hex => {
-            let _ = write!(out, "{:#x}", ret as u64);
-        }
+        Ret::Dec => print::push_dec(out, ret),
+        Ret::Udec => print::push_udec(out, ret as u64),
+        // C's %#lx: "0" for zero.
+        Ret::Hex => print::write_hex(out, ret as u64),
         Ret::Oct => {
             print::write_octal(out, ret as u64);
         }
@@ -314,6 +339,7 @@ fn write_result(
     }
 }
 
+pub(crate) use print::write_hex;
 pub(crate) use structs::write_wait_status;
 pub(crate) use syscalls::is_decoded;
 

@@ -120,11 +120,11 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn dec(&mut self, v: i64) {
-        let _ = write!(self.out, "{v}");
+        push_dec(self.out, v);
     }
 
     pub fn udec(&mut self, v: u64) {
-        let _ = write!(self.out, "{v}");
+        push_udec(self.out, v);
     }
 
     pub fn hex(&mut self, v: u64) {
@@ -135,7 +135,7 @@ impl<'a> Ctx<'a> {
         if v == 0 {
             self.out.push_str("NULL");
         } else {
-            let _ = write!(self.out, "{v:#x}");
+            write_hex(self.out, v);
         }
     }
 
@@ -325,17 +325,51 @@ pub(crate) fn write_octal(out: &mut String, v: u64) {
     }
 }
 
+/// C's `%#lx`: `0` for zero, `0x7ffd...` otherwise. Written by hand: this runs for most
+/// arguments of every traced call, and `core::fmt` costs several times more.
 pub(crate) fn write_hex(out: &mut String, v: u64) {
     if v == 0 {
         out.push('0');
-    } else {
-        let _ = write!(out, "{v:#x}");
+        return;
     }
+    let mut buf = [0u8; 18];
+    let mut i = buf.len();
+    let mut n = v;
+    while n != 0 {
+        i -= 1;
+        buf[i] = b"0123456789abcdef"[(n & 0xf) as usize];
+        n >>= 4;
+    }
+    out.push_str("0x");
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or(""));
+}
+
+/// Decimal without `core::fmt` (see [`write_hex`]).
+pub(crate) fn push_udec(out: &mut String, v: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = v;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or(""));
+}
+
+pub(crate) fn push_dec(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
+    }
+    push_udec(out, v.unsigned_abs());
 }
 
 /// strace's `printfd`: the number, and with `-y` the path in angle brackets.
 pub(crate) fn write_fd(out: &mut String, fd: i32, fds: &mut dyn FdInfo, style: &Style) {
-    let _ = write!(out, "{fd}");
+    push_dec(out, fd.into());
     if style.fd_decode == 0 || fd < 0 {
         return;
     }

@@ -6,9 +6,14 @@ use std::fmt::Write;
 use super::Ctx;
 use crate::xlat::{self, Xlat};
 
-/// How many array elements strace prints before `...` (it reuses the `-s` limit).
-fn array_limit(c: &Ctx) -> usize {
-    c.style.string_limit.max(1)
+/// How many array elements strace prints before `...`: it reuses the `-s` limit, and
+/// `-v` lifts it (argv and envp print in full).
+pub(crate) fn array_limit(c: &Ctx) -> usize {
+    if c.style.verbose {
+        usize::MAX
+    } else {
+        c.style.string_limit.max(1)
+    }
 }
 
 fn u16_at(b: &[u8], o: usize) -> u16 {
@@ -98,6 +103,15 @@ fn write_time_comment(out: &mut String, sec: i64, nsec: u64) {
     out.push_str(" /* ");
     write_iso_time(out, sec, nsec);
     out.push_str(" */");
+}
+
+/// ` /* 2020-01-01T00:00:00+0000 */` after a timestamp (nothing for the epoch).
+pub(crate) fn write_date_comment(out: &mut String, sec: i64, nsec: u64) {
+    if sec != 0 || nsec != 0 {
+        out.push_str(" /* ");
+        write_iso_time(out, sec, nsec);
+        out.push_str(" */");
+    }
 }
 
 fn write_iso_time(out: &mut String, sec: i64, nsec: u64) {
@@ -210,13 +224,14 @@ pub(crate) fn statx(c: &mut Ctx, addr: u64) {
     let _ = write!(out, ", stx_blocks={}, stx_attributes_mask=", u64_at(&b, 48));
     super::print::write_flags(out, u64_at(&b, 56), &xlat::STATX_ATTRS);
     let mask = u32_at(&b, 0);
-    for (name, off) in [
-        ("stx_atime", 64),
-        ("stx_btime", 80),
-        ("stx_ctime", 96),
-        ("stx_mtime", 112),
+    // Each timestamp is shown only when the kernel marks it valid in stx_mask.
+    for (name, off, bit) in [
+        ("stx_atime", 64, 0x20),
+        ("stx_btime", 80, 0x800),
+        ("stx_ctime", 96, 0x80),
+        ("stx_mtime", 112, 0x40),
     ] {
-        if name == "stx_btime" && mask & 0x800 == 0 {
+        if mask & bit == 0 {
             continue;
         }
         let sec = i64_at(&b, off);
@@ -1130,42 +1145,188 @@ pub(crate) fn msghdr(c: &mut Ctx, addr: u64, data_len: Option<u64>, output: bool
     c.s("}");
 }
 
-/// The `struct linux_dirent64`-free termios view strace prints for `TCGETS` without `-v`.
-pub(crate) fn termios_brief(c: &mut Ctx, addr: u64) {
-    let Some(b) = read_struct::<36>(c, addr, true) else {
+const TERM_IFLAGS: Xlat = Xlat {
+    entries: &[
+        (0o1, "IGNBRK"),
+        (0o2, "BRKINT"),
+        (0o4, "IGNPAR"),
+        (0o10, "PARMRK"),
+        (0o20, "INPCK"),
+        (0o40, "ISTRIP"),
+        (0o100, "INLCR"),
+        (0o200, "IGNCR"),
+        (0o400, "ICRNL"),
+        (0o1000, "IUCLC"),
+        (0o2000, "IXON"),
+        (0o4000, "IXANY"),
+        (0o10000, "IXOFF"),
+        (0o20000, "IMAXBEL"),
+        (0o40000, "IUTF8"),
+    ],
+    unknown: "I???",
+};
+
+const TERM_OFLAGS: Xlat = Xlat {
+    entries: &[
+        (0o1, "OPOST"),
+        (0o2, "OLCUC"),
+        (0o4, "ONLCR"),
+        (0o10, "OCRNL"),
+        (0o20, "ONOCR"),
+        (0o40, "ONLRET"),
+        (0o100, "OFILL"),
+        (0o200, "OFDEL"),
+    ],
+    unknown: "O???",
+};
+
+const TERM_CFLAGS: Xlat = Xlat {
+    entries: &[
+        (0o100, "CSTOPB"),
+        (0o200, "CREAD"),
+        (0o400, "PARENB"),
+        (0o1000, "PARODD"),
+        (0o2000, "HUPCL"),
+        (0o4000, "CLOCAL"),
+        (0o10000000000, "CMSPAR"),
+        (0o20000000000, "CRTSCTS"),
+    ],
+    unknown: "C???",
+};
+
+// Order of strace's src/xlat/term_lflags.in.
+const TERM_LFLAGS: Xlat = Xlat {
+    entries: &[
+        (0o1, "ISIG"),
+        (0o2, "ICANON"),
+        (0o4, "XCASE"),
+        (0o10, "ECHO"),
+        (0o20, "ECHOE"),
+        (0o40, "ECHOK"),
+        (0o100, "ECHONL"),
+        (0o200, "NOFLSH"),
+        (0o100000, "IEXTEN"),
+        (0o1000, "ECHOCTL"),
+        (0o2000, "ECHOPRT"),
+        (0o4000, "ECHOKE"),
+        (0o10000, "FLUSHO"),
+        (0o40000, "PENDIN"),
+        (0o400, "TOSTOP"),
+        (0o200000, "EXTPROC"),
+    ],
+    unknown: "ECHO???",
+};
+
+fn baud_name(v: u32) -> Option<&'static str> {
+    const LOW: [&str; 16] = [
+        "B0", "B50", "B75", "B110", "B134", "B150", "B200", "B300", "B600", "B1200", "B1800",
+        "B2400", "B4800", "B9600", "B19200", "B38400",
+    ];
+    const HIGH: [&str; 16] = [
+        "BOTHER", "B57600", "B115200", "B230400", "B460800", "B500000", "B576000", "B921600",
+        "B1000000", "B1152000", "B1500000", "B2000000", "B2500000", "B3000000", "B3500000",
+        "B4000000",
+    ];
+    if v & 0o10000 != 0 {
+        HIGH.get((v & 0o17) as usize).copied()
+    } else {
+        LOW.get((v & 0o17) as usize).copied()
+    }
+}
+
+/// `struct termios` as strace 6.1 prints it for TCGETS/TCSETS* (without `-v`):
+/// `{c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD,
+/// c_lflag=ISIG|ICANON|ECHO|..., ...}`.
+pub(crate) fn termios(c: &mut Ctx, addr: u64, output: bool) {
+    let Some(b) = read_struct::<36>(c, addr, output) else {
         return;
     };
     let iflag = u32_at(&b, 0);
     let oflag = u32_at(&b, 4);
     let cflag = u32_at(&b, 8);
     let lflag = u32_at(&b, 12);
-    let speeds = [
-        "B0", "B50", "B75", "B110", "B134", "B150", "B200", "B300", "B600", "B1200", "B1800",
-        "B2400", "B4800", "B9600", "B19200", "B38400",
-    ];
-    let baud = cflag & 0o10017;
     let out = &mut *c.out;
-    out.push('{');
-    match baud {
-        0..=15 => out.push_str(speeds[baud as usize]),
-        _ => {
-            let _ = write!(out, "{baud:#o}");
+    // strace prints nothing at all for an empty termios flag word (`c_iflag=`).
+    let term_flags = |out: &mut String, v: u32, x: &Xlat| {
+        if v != 0 {
+            super::print::write_flags(out, u64::from(v), x);
+        }
+    };
+    out.push_str("{c_iflag=");
+    term_flags(out, iflag, &TERM_IFLAGS);
+    // The delay fields are small enums inside c_oflag; strace names each before the flags.
+    out.push_str(", c_oflag=");
+    out.push_str(if oflag & 0o400 != 0 { "NL1" } else { "NL0" });
+    out.push_str(["|CR0", "|CR1", "|CR2", "|CR3"][((oflag >> 9) & 3) as usize]);
+    out.push_str(["|TAB0", "|TAB1", "|TAB2", "|TAB3"][((oflag >> 11) & 3) as usize]);
+    out.push_str(if oflag & 0o20000 != 0 { "|BS1" } else { "|BS0" });
+    out.push_str(if oflag & 0o40000 != 0 { "|VT1" } else { "|VT0" });
+    out.push_str(if oflag & 0o100000 != 0 {
+        "|FF1"
+    } else {
+        "|FF0"
+    });
+    let oflags = oflag & !0o177400;
+    if oflags != 0 {
+        out.push('|');
+        super::print::write_flags(out, u64::from(oflags), &TERM_OFLAGS);
+    }
+    out.push_str(", c_cflag=");
+    match baud_name(cflag & 0o10017) {
+        Some(n) => out.push_str(n),
+        None => {
+            let _ = write!(out, "{:#o}", cflag & 0o10017);
         }
     }
-    if oflag & 1 != 0 {
-        out.push_str(" opost");
-    } else {
-        out.push_str(" -opost");
+    out.push_str(["|CS5", "|CS6", "|CS7", "|CS8"][((cflag >> 4) & 3) as usize]);
+    let ibaud = (cflag >> 16) & 0o10017;
+    if ibaud != 0 {
+        match baud_name(ibaud) {
+            Some(n) => {
+                let _ = write!(out, "|{n}<<IBSHIFT");
+            }
+            None => {
+                let _ = write!(out, "|{ibaud:#o}<<IBSHIFT");
+            }
+        }
     }
-    out.push_str(if lflag & 1 != 0 { " isig" } else { " -isig" });
-    out.push_str(if lflag & 2 != 0 {
-        " icanon"
+    let cflags = cflag & !(0o10017 | 0o60 | (0o10017 << 16));
+    if cflags != 0 {
+        out.push('|');
+        super::print::write_flags(out, u64::from(cflags), &TERM_CFLAGS);
+    }
+    out.push_str(", c_lflag=");
+    term_flags(out, lflag, &TERM_LFLAGS);
+    if !c.style.verbose {
+        out.push_str(", ...}");
+        return;
+    }
+    let line = b[16];
+    if line == 0 {
+        out.push_str(", c_line=N_TTY");
     } else {
-        " -icanon"
-    });
-    out.push_str(if lflag & 8 != 0 { " echo" } else { " -echo" });
-    let _ = iflag;
-    out.push_str(" ...}");
+        let _ = write!(out, ", c_line={line}");
+    }
+    const CC: [&str; 17] = [
+        "VINTR", "VQUIT", "VERASE", "VKILL", "VEOF", "VTIME", "VMIN", "VSWTC", "VSTART", "VSTOP",
+        "VSUSP", "VEOL", "VREPRINT", "VDISCARD", "VWERASE", "VLNEXT", "VEOL2",
+    ];
+    out.push_str(", c_cc=[");
+    for i in 0..19 {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        match CC.get(i) {
+            Some(n) => {
+                let _ = write!(out, "[{n}]=");
+            }
+            None => {
+                let _ = write!(out, "[{i}]=");
+            }
+        }
+        super::print::write_hex(out, u64::from(b[17 + i]));
+    }
+    out.push_str("]}");
 }
 
 /// `struct winsize`: `{ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}`.

@@ -534,8 +534,8 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::pidfd_send_signal => s(&[Fd, Signal, Ptr, Uint], Dec),
         nr::pidfd_getfd => s(&[Fd, Fd, Uint], RFD),
         nr::membarrier => s(&[Enum(&xlat::MEMBARRIER_CMDS), Hex, Int], Dec),
-        nr::seccomp => s(&[Enum(&xlat::SECCOMP_OPS), Uint, Ptr], Dec),
-        nr::bpf => s(&[Enum(&xlat::BPF_CMDS), Ptr, Uint], Dec),
+        nr::seccomp => f(dec_seccomp, Dec),
+        nr::bpf => f(dec_bpf, Dec),
         nr::io_uring_setup => f(dec_io_uring_setup, RFD),
         nr::io_uring_enter => s(&[Fd, Uint, Uint, Hex, Ptr, Ulong], Dec),
         nr::io_uring_register => s(&[Fd, Uint, Ptr, Uint], Dec),
@@ -547,13 +547,22 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::semget => s(&[IpcKey, Int, IpcFlags], Dec),
         nr::msgget => s(&[IpcKey, IpcFlags], Dec),
         nr::mincore => f(dec_mincore, Dec),
+        nr::get_mempolicy => f(dec_get_mempolicy, Dec),
+        nr::set_mempolicy => f(dec_set_mempolicy, Dec),
+        nr::timer_create => f(dec_timer_create, Dec),
+        nr::timer_settime => s(
+            &[Int, Flags(&xlat::TIMER_FLAGS), ItimerspecIn, ItimerspecOut],
+            Dec,
+        ),
+        nr::timer_gettime => s(&[Int, ItimerspecOut], Dec),
+        nr::timer_delete | nr::timer_getoverrun => s(&[Int], Dec),
         nr::rt_sigqueueinfo => f(dec_rt_sigqueueinfo, Dec),
         nr::rt_tgsigqueueinfo => f(dec_rt_sigqueueinfo, Dec),
         nr::getcpu => s(&[IntPtrOut, IntPtrOut, Ptr], Dec),
         nr::personality => f(dec_personality, RHex),
         nr::getgroups => f(dec_getgroups, Dec),
         nr::setgroups => f(dec_setgroups, Dec),
-        nr::capget | nr::capset => s(&[Ptr, Ptr], Dec),
+        nr::capget | nr::capset => f(dec_capget, Dec),
         nr::sendmmsg | nr::recvmmsg => s(&[Fd, Ptr, Uint, Flags(&xlat::MSG_FLAGS), Ptr], Dec),
         _ => match crate::table::ARG_NAMES.get(n as usize) {
             Some(a) if crate::name(n).is_some() => Decoder {
@@ -895,7 +904,7 @@ fn dec_ioctl(c: &mut Ctx) {
     let a = c.args;
     let req = a[1] & 0xffff_ffff;
     let name = ioctl_name(req);
-    let output = matches!(req, 0x5401 | 0x5413 | 0x540f | 0x541b);
+    let output = matches!(req, 0x5401 | 0x5413 | 0x540f | 0x541b | 0x80045430);
     if c.entering() {
         c.next();
         c.fd(a[0]);
@@ -910,14 +919,14 @@ fn dec_ioctl(c: &mut Ctx) {
         }
         match req {
             // FIONBIO, FIOASYNC, TIOCSPGRP take an int pointer.
-            0x5421 | 0x5452 | 0x5410 => {
+            0x5421 | 0x5452 | 0x5410 | 0x40045431 => {
                 c.next();
                 st::int_ptr(c, a[2], false);
             }
             0x5451 | 0x5450 => {}
             0x5402..=0x5404 => {
                 c.next();
-                st::termios_brief(c, a[2]);
+                st::termios(c, a[2], false);
             }
             0x5414 => {
                 c.next();
@@ -931,7 +940,7 @@ fn dec_ioctl(c: &mut Ctx) {
     } else if output {
         c.next();
         match req {
-            0x5401 => st::termios_brief(c, a[2]),
+            0x5401 => st::termios(c, a[2], true),
             0x5413 => st::winsize(c, a[2], true),
             0x540f => st::int_ptr(c, a[2], true),
             _ => st::int_ptr(c, a[2], true),
@@ -942,9 +951,10 @@ fn dec_ioctl(c: &mut Ctx) {
 fn ioctl_name(req: u64) -> Option<&'static str> {
     Some(match req {
         0x5401 => "TCGETS",
-        0x5402 => "TCSETS",
-        0x5403 => "TCSETSW",
-        0x5404 => "TCSETSF",
+        // strace names both users of these numbers.
+        0x5402 => "SNDCTL_TMR_START or TCSETS",
+        0x5403 => "SNDCTL_TMR_STOP or TCSETSW",
+        0x5404 => "SNDCTL_TMR_CONTINUE or TCSETSF",
         0x540b => "TCFLSH",
         0x540e => "TIOCSCTTY",
         0x540f => "TIOCGPGRP",
@@ -1274,6 +1284,7 @@ fn sockopt_name(c: &mut Ctx, level: u64, name: u64) {
         6 => c.xval(name, &xlat::TCP_OPTS),
         0 => c.xval(name, &xlat::IP_OPTS),
         41 => c.xval(name, &xlat::IPV6_OPTS),
+        270 => c.xval(name, &xlat::NETLINK_OPTS),
         _ => c.int(name),
     }
 }
@@ -1396,7 +1407,7 @@ fn string_array(c: &mut Ctx, addr: u64, abbreviate_as_vars: bool) {
         c.s("NULL");
         return;
     }
-    let limit = c.style.string_limit.max(1);
+    let limit = st::array_limit(c);
     if abbreviate_as_vars && !c.style.verbose {
         let mut n = 0u64;
         while let Some(p) = c.read_u64(addr + n * 8) {
@@ -1743,6 +1754,14 @@ fn dec_prctl(c: &mut Ctx) {
                 c.next();
                 c.xval(a[1], &xlat::CAPABILITIES);
             }
+            22 => {
+                c.next();
+                c.xval(a[1], &SECCOMP_MODES);
+                if a[1] == 2 {
+                    c.next();
+                    sock_fprog(c, a[2]);
+                }
+            }
             _ => {
                 for &v in &a[1..5] {
                     c.next();
@@ -1980,6 +1999,7 @@ fn futex_wake_op(c: &mut Ctx, v: u32) {
 
 fn dec_restart_syscall(c: &mut Ctx) {
     if c.entering() {
+        c.next();
         c.s("<... resuming interrupted system call ...>");
     }
 }
@@ -2058,6 +2078,7 @@ fn dec_utimensat(c: &mut Ctx) {
                     0x3fff_fffe => c.s("UTIME_OMIT"),
                     _ => {
                         let _ = write!(c.out, "{{tv_sec={sec}, tv_nsec={nsec}}}");
+                        st::write_date_comment(c.out, sec, nsec as u64);
                     }
                 }
             }
@@ -2117,7 +2138,7 @@ fn dec_getxattr(c: &mut Ctx) {
 }
 
 fn gid_list(c: &mut Ctx, addr: u64, n: u64) {
-    let limit = c.style.string_limit.max(1) as u64;
+    let limit = st::array_limit(c) as u64;
     c.s("[");
     for i in 0..n {
         if i >= limit {
@@ -2282,5 +2303,326 @@ fn dec_personality(c: &mut Ctx) {
         if !kind.is_empty() && r & !0xff == 0 {
             c.aux = format!("({kind})");
         }
+    }
+}
+
+fn dec_timer_create(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.xval(a[0], &xlat::CLOCKS);
+        c.next();
+        let mut b = [0u8; 24];
+        if a[1] == 0 {
+            c.s("NULL");
+        } else if c.read_exact(a[1], &mut b) {
+            let value = u64::from_ne_bytes(b[0..8].try_into().unwrap_or([0; 8]));
+            let signo = i32::from_ne_bytes(b[8..12].try_into().unwrap_or([0; 4]));
+            let notify = u32::from_ne_bytes(b[12..16].try_into().unwrap_or([0; 4]));
+            let _ = write!(
+                c.out,
+                "{{sigev_value={{sival_int={}, sival_ptr=",
+                value as u32 as i32
+            );
+            c.ptr(value);
+            c.s("}, sigev_signo=");
+            c.signal(signo as u64);
+            c.s(", sigev_notify=");
+            c.xval(u64::from(notify), &xlat::SIGEV_NOTIFY);
+            if notify == 4 {
+                let tid = i32::from_ne_bytes(b[16..20].try_into().unwrap_or([0; 4]));
+                let _ = write!(c.out, ", sigev_notify_thread_id={tid}");
+            }
+            c.s("}");
+        } else {
+            c.ptr(a[1]);
+        }
+        c.stop();
+    } else {
+        c.next();
+        st::int_ptr(c, a[2], true);
+    }
+}
+
+/// A memory policy mode with its flags: `MPOL_BIND|MPOL_F_STATIC_NODES`.
+fn mpol_mode(c: &mut Ctx, v: u64) {
+    let v = v & 0xffff_ffff;
+    let flags = v & 0xe000;
+    c.xval(v & !0xe000, &xlat::MPOL_MODES);
+    if flags != 0 {
+        c.s("|");
+        c.flags(flags, &xlat::MPOL_MODE_FLAGS);
+    }
+}
+
+/// A node mask of `maxnode` bits as an array of words: `[0x1, 0, 0]`.
+fn nodemask(c: &mut Ctx, addr: u64, maxnode: u64, output: bool) {
+    if addr == 0 {
+        c.s("NULL");
+        return;
+    }
+    if output && !c.ok() {
+        c.ptr(addr);
+        return;
+    }
+    let words = maxnode.div_ceil(64).min(1024);
+    let limit = st::array_limit(c) as u64;
+    c.s("[");
+    for i in 0..words {
+        if i >= limit {
+            c.s(", ...");
+            break;
+        }
+        if i > 0 {
+            c.s(", ");
+        }
+        match c.read_u64(addr + i * 8) {
+            Some(w) => c.hex(w),
+            None => {
+                c.s("...");
+                break;
+            }
+        }
+    }
+    c.s("]");
+}
+
+fn dec_get_mempolicy(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.stop();
+        return;
+    }
+    c.next();
+    if a[0] == 0 {
+        c.s("NULL");
+    } else if c.ok() {
+        match c.read_u32(a[0]) {
+            Some(mode) => {
+                c.s("[");
+                mpol_mode(c, u64::from(mode));
+                c.s("]");
+            }
+            None => c.ptr(a[0]),
+        }
+    } else {
+        c.ptr(a[0]);
+    }
+    c.next();
+    nodemask(c, a[1], a[2], true);
+    c.next();
+    c.udec(a[2]);
+    c.next();
+    c.ptr(a[3]);
+    c.next();
+    c.flags(a[4], &xlat::MPOL_GET_FLAGS);
+}
+
+fn dec_set_mempolicy(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    mpol_mode(c, a[0]);
+    c.next();
+    nodemask(c, a[1], a[2], false);
+    c.next();
+    c.udec(a[2]);
+}
+
+fn dec_bpf(c: &mut Ctx) {
+    let a = c.args;
+    let cmd = a[0] & 0xffff_ffff;
+    if c.entering() {
+        c.next();
+        c.xval(cmd, &xlat::BPF_CMDS);
+        c.next();
+        super::bpf::attr(c, cmd, a[1], a[2] & 0xffff_ffff);
+        c.next();
+        c.uint(a[2]);
+    } else if matches!(cmd, 0 | 5 | 7 | 13 | 14 | 17 | 18 | 19 | 28 | 30 | 33) {
+        // Commands that return a new file descriptor.
+        c.ret_kind = Some(Ret::Fd);
+    }
+}
+
+const SECCOMP_MODES: Xlat = Xlat {
+    entries: &[
+        (0, "SECCOMP_MODE_DISABLED"),
+        (1, "SECCOMP_MODE_STRICT"),
+        (2, "SECCOMP_MODE_FILTER"),
+    ],
+    unknown: "SECCOMP_MODE_???",
+};
+
+const SECCOMP_FILTER_FLAGS: Xlat = Xlat {
+    entries: &[
+        (1, "SECCOMP_FILTER_FLAG_TSYNC"),
+        (2, "SECCOMP_FILTER_FLAG_LOG"),
+        (4, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"),
+        (8, "SECCOMP_FILTER_FLAG_NEW_LISTENER"),
+        (16, "SECCOMP_FILTER_FLAG_TSYNC_ESRCH"),
+        (32, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"),
+    ],
+    unknown: "SECCOMP_FILTER_FLAG_???",
+};
+
+const SECCOMP_RET_ACTIONS: Xlat = Xlat {
+    entries: &[
+        (0x8000_0000, "SECCOMP_RET_KILL_PROCESS"),
+        (0, "SECCOMP_RET_KILL_THREAD"),
+        (0x0003_0000, "SECCOMP_RET_TRAP"),
+        (0x0005_0000, "SECCOMP_RET_ERRNO"),
+        (0x7fc0_0000, "SECCOMP_RET_USER_NOTIF"),
+        (0x7ff0_0000, "SECCOMP_RET_TRACE"),
+        (0x7ffc_0000, "SECCOMP_RET_LOG"),
+        (0x7fff_0000, "SECCOMP_RET_ALLOW"),
+    ],
+    unknown: "SECCOMP_RET_???",
+};
+
+/// `struct sock_fprog`: `{len=1, filter=0x7ffd...}` (the program itself is not disassembled).
+fn sock_fprog(c: &mut Ctx, addr: u64) {
+    let mut b = [0u8; 16];
+    if addr == 0 {
+        c.s("NULL");
+    } else if c.read_exact(addr, &mut b) {
+        let len = u16::from_ne_bytes([b[0], b[1]]);
+        let filter = u64::from_ne_bytes(b[8..16].try_into().unwrap_or([0; 8]));
+        let _ = write!(c.out, "{{len={len}, filter=");
+        c.ptr(filter);
+        c.s("}");
+    } else {
+        c.ptr(addr);
+    }
+}
+
+fn dec_seccomp(c: &mut Ctx) {
+    let a = c.args;
+    let op = a[0] & 0xffff_ffff;
+    if c.entering() {
+        c.next();
+        c.xval(op, &xlat::SECCOMP_OPS);
+        c.next();
+        match op {
+            1 => c.flags(a[1] & 0xffff_ffff, &SECCOMP_FILTER_FLAGS),
+            _ => c.uint(a[1]),
+        }
+        c.next();
+        match op {
+            1 => sock_fprog(c, a[2]),
+            2 => match c.read_u32(a[2]) {
+                Some(action) => {
+                    c.s("[");
+                    c.xval(u64::from(action), &SECCOMP_RET_ACTIONS);
+                    c.s("]");
+                }
+                None => c.ptr(a[2]),
+            },
+            _ => c.ptr(a[2]),
+        }
+    }
+}
+
+/// capget/capset: `{version=_LINUX_CAPABILITY_VERSION_3, pid=0}` then the three sets.
+fn dec_capget(c: &mut Ctx) {
+    let a = c.args;
+    let is_get = c.nr == nr::capget;
+    if c.entering() {
+        c.next();
+        let mut h = [0u8; 8];
+        if a[0] == 0 {
+            c.s("NULL");
+        } else if c.read_exact(a[0], &mut h) {
+            let version = u32::from_ne_bytes([h[0], h[1], h[2], h[3]]);
+            let pid = i32::from_ne_bytes([h[4], h[5], h[6], h[7]]);
+            c.saved[0] = u64::from(version);
+            c.s("{version=");
+            match version {
+                0x1998_0330 => c.s("_LINUX_CAPABILITY_VERSION_1"),
+                0x2007_1026 => c.s("_LINUX_CAPABILITY_VERSION_2"),
+                0x2008_0522 => c.s("_LINUX_CAPABILITY_VERSION_3"),
+                v => {
+                    let _ = write!(c.out, "{v:#x} /* _LINUX_CAPABILITY_VERSION_??? */");
+                }
+            }
+            let _ = write!(c.out, ", pid={pid}}}");
+        } else {
+            c.ptr(a[0]);
+        }
+        if is_get {
+            c.stop();
+        } else {
+            c.next();
+            cap_data(c, a[1], false);
+        }
+    } else if is_get {
+        c.next();
+        cap_data(c, a[1], true);
+    }
+}
+
+fn cap_data(c: &mut Ctx, addr: u64, output: bool) {
+    if addr == 0 {
+        c.s("NULL");
+        return;
+    }
+    if output && !c.ok() {
+        c.ptr(addr);
+        return;
+    }
+    // Version 1 has one 32-bit set of each kind; versions 2 and 3 have two.
+    let words = if c.saved[0] == 0x1998_0330 { 1 } else { 2 };
+    let mut b = [0u8; 24];
+    if !c.read_exact(addr, &mut b[..12 * words]) {
+        c.ptr(addr);
+        return;
+    }
+    let set = |i: usize| -> u64 {
+        let lo = u32::from_ne_bytes(b[i * 4..i * 4 + 4].try_into().unwrap_or([0; 4]));
+        let hi = if words == 2 {
+            u32::from_ne_bytes(b[12 + i * 4..12 + i * 4 + 4].try_into().unwrap_or([0; 4]))
+        } else {
+            0
+        };
+        u64::from(lo) | (u64::from(hi) << 32)
+    };
+    for (i, name) in ["effective", "permitted", "inheritable"].iter().enumerate() {
+        c.s(if i == 0 { "{" } else { ", " });
+        c.s(name);
+        c.s("=");
+        cap_mask(c, set(i));
+    }
+    c.s("}");
+}
+
+/// `1<<CAP_CHOWN|1<<CAP_KILL`, or `0`.
+fn cap_mask(c: &mut Ctx, mask: u64) {
+    if mask == 0 {
+        c.s("0");
+        return;
+    }
+    let mut first = true;
+    let mut rest = mask;
+    for bit in 0..64u64 {
+        if mask & (1 << bit) == 0 {
+            continue;
+        }
+        if let Some(e) = xlat::CAPABILITIES.entries.iter().find(|e| e.0 == bit) {
+            if !first {
+                c.s("|");
+            }
+            first = false;
+            c.s("1<<");
+            c.s(e.1);
+            rest &= !(1 << bit);
+        }
+    }
+    if rest != 0 {
+        if !first {
+            c.s("|");
+        }
+        c.hex(rest);
     }
 }

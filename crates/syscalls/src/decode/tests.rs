@@ -117,6 +117,29 @@ fn execve_argv_and_envp() {
 }
 
 #[test]
+fn arrays_are_cut_at_the_string_limit_unless_verbose() {
+    // From `strace -e trace=execve /bin/echo 1 ... 40`: `..., "31", ...], 0x7ffc... /* 35 vars */`.
+    let mut m = Fixture::default().with(0x1000, b"x\0");
+    let ptrs: Vec<u64> = std::iter::repeat_n(0x1000, 40).chain([0]).collect();
+    m = m.ptrs(0x2000, &ptrs);
+    let (_, done) = run(
+        "execve",
+        [0x1000, 0x2000, 0, 0, 0, 0],
+        &mut m,
+        0,
+        &Style::default(),
+    );
+    assert_eq!(done.call.matches("\"x\"").count(), 33, "{}", done.call);
+    assert!(done.call.ends_with("\"x\", ...], NULL)"), "{}", done.call);
+    let verbose = Style {
+        verbose: true,
+        ..Style::default()
+    };
+    let (_, done) = run("execve", [0x1000, 0x2000, 0, 0, 0, 0], &mut m, 0, &verbose);
+    assert_eq!(done.call.matches("\"x\"").count(), 41, "{}", done.call);
+}
+
+#[test]
 fn strings_are_quoted_and_cut_like_strace() {
     // From `write(3, "hello\nworld\t\"quoted\" \\ \1\0020\377 end "..., 60) = 60`.
     let data = b"hello\nworld\t\"quoted\" \\ \x01\x020\xff end of a long line of text here";
@@ -227,6 +250,7 @@ fn unfinished_and_resumed_text() {
         &Style::default(),
     );
     assert_eq!(entry.text_so_far(), "read(3, ");
+    assert!(!entry.is_complete());
     assert_eq!(done.resumed_args(), r#""root:x:0:0", 4096)"#);
     assert_eq!(
         done.args().collect::<Vec<_>>(),
@@ -235,6 +259,7 @@ fn unfinished_and_resumed_text() {
     // Inputs only: everything is printed at entry, the rest is the closing parenthesis.
     let (entry, done) = run("close", [3, 0, 0, 0, 0, 0], &mut m, 0, &Style::default());
     assert_eq!(entry.text_so_far(), "close(3");
+    assert!(entry.is_complete());
     assert_eq!(done.resumed_args(), ")");
     // An output first argument: `pipe2(` then `[3, 4], O_CLOEXEC)`.
     let mut m = Fixture::default().with(0x6000, &[3, 0, 0, 0, 4, 0, 0, 0]);
@@ -246,6 +271,7 @@ fn unfinished_and_resumed_text() {
         &Style::default(),
     );
     assert_eq!(entry.text_so_far(), "pipe2(");
+    assert!(!entry.is_complete());
     assert_eq!(done.resumed_args(), "[3, 4], O_CLOEXEC)");
     // clone finishes its arguments at exit with a separator of its own:
     // `<... clone resumed>, child_tidptr=0x7f4df6b2fa10) = 8425`.
@@ -297,6 +323,14 @@ fn results() {
         "read(0, 0x5000, 10) = ? ERESTARTSYS (To be restarted if SA_RESTART is set)",
     );
     check("getpid", [0; 6], &mut m, 4910, "getpid() = 4910");
+    // From `personality(0xffffffff) = 0 (PER_LINUX)` under strace 6.1.
+    check(
+        "personality",
+        [0xffff_ffff, 0, 0, 0, 0, 0],
+        &mut m,
+        0,
+        "personality(0xffffffff) = 0 (PER_LINUX)",
+    );
     // Unknown numbers: six raw arguments (from `syscall(1000, 1, 2, 3)` under strace 6.1).
     check(
         "1000",
@@ -563,5 +597,42 @@ fn every_known_syscall_decodes_without_memory() {
             }
         }
         assert!(started.elapsed().as_millis() < 500, "{nr} is slow");
+    }
+}
+
+#[test]
+fn restart_syscall_names_the_interrupted_call() {
+    let mut e = decode_entry(219, [0; 6], &mut NoMemory, &mut NoFdInfo, &Style::default());
+    assert_eq!(
+        e.text_so_far(),
+        "restart_syscall(<... resuming interrupted system call ...>"
+    );
+    e.set_interrupted_syscall(230);
+    let done = decode_exit(&e, 0, &mut NoMemory, &mut NoFdInfo, &Style::default());
+    assert_eq!(
+        format!("{} = {}", done.call, done.result),
+        "restart_syscall(<... resuming interrupted clock_nanosleep ...>) = 0"
+    );
+}
+
+#[test]
+fn number_formatting() {
+    let mut out = String::new();
+    for v in [0i64, 7, -1, 10, -100, i64::MIN, i64::MAX] {
+        out.clear();
+        print::push_dec(&mut out, v);
+        assert_eq!(out, v.to_string());
+    }
+    for v in [0u64, 1, 0xabc, u64::MAX] {
+        out.clear();
+        print::write_hex(&mut out, v);
+        assert_eq!(
+            out,
+            if v == 0 {
+                "0".to_string()
+            } else {
+                format!("{v:#x}")
+            }
+        );
     }
 }

@@ -133,11 +133,46 @@ mod tests {
     #[test]
     fn rendering() {
         let rows = vec![
-            FdRow { fd: 0, kind: "file", target: "/dev/null".into(), deleted: false, flags: Some("O_RDONLY".into()), pos: Some(0) },
-            FdRow { fd: 3, kind: "socket", target: "TCP 127.0.0.1:2379 LISTEN".into(), deleted: false, flags: Some("O_RDWR".into()), pos: Some(0) },
-            FdRow { fd: 14, kind: "file", target: "/tmp/db".into(), deleted: true, flags: Some("O_RDWR|O_CLOEXEC".into()), pos: Some(100) },
-            FdRow { fd: 15, kind: "pipe", target: "pipe:[14152]".into(), deleted: false, flags: Some("O_RDONLY".into()), pos: Some(0) },
-            FdRow { fd: 20, kind: "anon", target: "eventpoll".into(), deleted: false, flags: None, pos: None },
+            FdRow {
+                fd: 0,
+                kind: "file",
+                target: "/dev/null".into(),
+                deleted: false,
+                flags: Some("O_RDONLY".into()),
+                pos: Some(0),
+            },
+            FdRow {
+                fd: 3,
+                kind: "socket",
+                target: "TCP 127.0.0.1:2379 LISTEN".into(),
+                deleted: false,
+                flags: Some("O_RDWR".into()),
+                pos: Some(0),
+            },
+            FdRow {
+                fd: 14,
+                kind: "file",
+                target: "/tmp/db".into(),
+                deleted: true,
+                flags: Some("O_RDWR|O_CLOEXEC".into()),
+                pos: Some(100),
+            },
+            FdRow {
+                fd: 15,
+                kind: "pipe",
+                target: "pipe:[14152]".into(),
+                deleted: false,
+                flags: Some("O_RDONLY".into()),
+                pos: Some(0),
+            },
+            FdRow {
+                fd: 20,
+                kind: "anon",
+                target: "eventpoll".into(),
+                deleted: false,
+                flags: None,
+                pos: None,
+            },
         ];
         assert_eq!(
             render(&rows),
@@ -156,6 +191,9 @@ mod tests {
         let port = listener.local_addr().unwrap().port();
         let rows = gather(&me).unwrap();
         let want = format!("TCP 127.0.0.1:{port} LISTEN");
-        assert!(rows.iter().any(|r| r.kind == "socket" && r.target == want), "{rows:#?}");
+        assert!(
+            rows.iter().any(|r| r.kind == "socket" && r.target == want),
+            "{rows:#?}"
+        );
     }
 }

@@ -114,7 +114,12 @@ pub fn run(args: Args) -> Outcome {
         serde_json::to_writer_pretty(&mut out, &page::to_json(&page))?;
         out.write_all(b"\n")?;
     } else {
-        let text = page::render(&page, &Clock::local(), &NameTable::users(), &NameTable::groups());
+        let text = page::render(
+            &page,
+            &Clock::local(),
+            &NameTable::users(),
+            &NameTable::groups(),
+        );
         out.write_all(text.as_bytes())?;
     }
     out.flush()?;

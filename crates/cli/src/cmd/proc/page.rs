@@ -244,7 +244,10 @@ pub fn render(page: &ProcPage, clock: &Clock, users: &NameTable, groups: &NameTa
     );
     line("TTY", tty::tty_name(page.stat.tty_nr));
     line("Started", clock.describe(page.start));
-    line("Parents", chain_text(&st.name, page.stat.pid, &page.parents));
+    line(
+        "Parents",
+        chain_text(&st.name, page.stat.pid, &page.parents),
+    );
     line("Threads", st.threads.to_string());
     if st.ns_pid.len() > 1 {
         line(
@@ -315,7 +318,10 @@ pub fn render(page: &ProcPage, clock: &Clock, users: &NameTable, groups: &NameTa
         seccomp_mode_name(st.seccomp).to_string()
     };
     line("Seccomp", seccomp);
-    line("NoNewPrivs", if st.no_new_privs { "1 (set)" } else { "0" }.to_string());
+    line(
+        "NoNewPrivs",
+        if st.no_new_privs { "1 (set)" } else { "0" }.to_string(),
+    );
     o
 }
 
@@ -403,8 +409,8 @@ mod tests {
         let stat = parse_stat(&fixture("stat-podman-sleep.txt")).unwrap();
         let status =
             parse_status(&String::from_utf8(fixture("status-podman-sleep.txt")).unwrap()).unwrap();
-        let cgroups = parse_cgroup(&String::from_utf8(fixture("cgroup-podman-sleep.txt")).unwrap())
-            .unwrap();
+        let cgroups =
+            parse_cgroup(&String::from_utf8(fixture("cgroup-podman-sleep.txt")).unwrap()).unwrap();
         let kinds = saker_proc::namespaces::NAMESPACE_KINDS;
         let namespaces = kinds
             .iter()
@@ -426,7 +432,9 @@ mod tests {
         ProcPage {
             start: sys.start_epoch(stat.starttime) as i64,
             exe: Ok(Exe::from_link("/bin/busybox")),
-            cmdline: Ok(saker_proc::environ::parse_cmdline(&fixture("cmdline-podman-sleep.txt"))),
+            cmdline: Ok(saker_proc::environ::parse_cmdline(&fixture(
+                "cmdline-podman-sleep.txt",
+            ))),
             cwd: Ok("/".into()),
             root: Ok("/".into()),
             loginuid: Ok(None),
@@ -459,11 +467,18 @@ mod tests {
     fn exe_markers() {
         assert_eq!(
             Exe::from_link("/usr/bin/x (deleted)"),
-            Exe { path: "/usr/bin/x".into(), deleted: true, memfd: false }
+            Exe {
+                path: "/usr/bin/x".into(),
+                deleted: true,
+                memfd: false
+            }
         );
         let m = Exe::from_link("/memfd:payload (deleted)");
         assert!(m.memfd && m.deleted);
         assert!(exe_text(&m).contains("memfd"));
-        assert_eq!(chain_text("sh", 5, &[("bash".into(), 4), ("init".into(), 1)]), "sh(5) <- bash(4) <- init(1)");
+        assert_eq!(
+            chain_text("sh", 5, &[("bash".into(), 4), ("init".into(), 1)]),
+            "sh(5) <- bash(4) <- init(1)"
+        );
     }
 }

@@ -191,7 +191,15 @@ mod tests {
             }
         }
         let mut out = Vec::new();
-        let n = extract(&mut Trickle(b"xx\0needle here\0abc"), &mut out, &Options::default()).unwrap();
-        assert_eq!((n, String::from_utf8(out).unwrap().as_str()), (1, "needle here\n"));
+        let n = extract(
+            &mut Trickle(b"xx\0needle here\0abc"),
+            &mut out,
+            &Options::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            (n, String::from_utf8(out).unwrap().as_str()),
+            (1, "needle here\n")
+        );
     }
 }

@@ -54,13 +54,18 @@ pub struct PsRow {
 }
 
 impl PsRow {
-    /// COMMAND as ps prints it: the arguments, or `[comm]` when there are none.
+    /// COMMAND as ps prints it: the arguments, or `[comm]` when there are none; zombies are
+    /// marked `<defunct>`.
     pub fn command(&self) -> String {
-        if self.cmdline.is_empty() {
+        let mut s = if self.cmdline.is_empty() {
             format!("[{}]", self.comm)
         } else {
             self.cmdline.join(" ")
+        };
+        if self.stat.starts_with('Z') {
+            s.push_str(" <defunct>");
         }
+        s
     }
 }
 
@@ -99,26 +104,63 @@ pub fn collect(sys: &SystemInfo, users: &NameTable) -> Vec<PsRow> {
     let Ok(pids) = saker_proc::all_pids() else {
         return Vec::new();
     };
-    let mut bufs = Buffers::default();
-    let mut rows = Vec::with_capacity(pids.len());
-    for pid in pids {
-        if let Some(row) = read_row(pid, sys, users, &mut bufs) {
-            rows.push(row);
-        }
+    map_pids(&pids, |pid, bufs: &mut Buffers| read_row(pid, sys, users, bufs))
+}
+
+/// Below this many processes one thread is faster than starting more.
+const PARALLEL_MIN_PIDS: usize = 512;
+
+/// Applies `f` to every pid, keeping pid order, on up to 4 threads when there are many
+/// processes: reading /proc is syscall-bound and scales with cores. Each thread has its own
+/// scratch state `S` (read buffers).
+pub fn map_pids<T: Send, S: Default>(
+    pids: &[u32],
+    f: impl Fn(u32, &mut S) -> Option<T> + Sync,
+) -> Vec<T> {
+    let threads = std::env::var("SAKER_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+                .min(4)
+        });
+    if threads <= 1 || pids.len() < PARALLEL_MIN_PIDS {
+        let mut scratch = S::default();
+        return pids.iter().filter_map(|&pid| f(pid, &mut scratch)).collect();
     }
-    rows
+    let chunk = pids.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = pids
+            .chunks(chunk)
+            .map(|part| {
+                let f = &f;
+                scope.spawn(move || {
+                    let mut scratch = S::default();
+                    part.iter()
+                        .filter_map(|&pid| f(pid, &mut scratch))
+                        .collect::<Vec<T>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 fn read_row(pid: u32, sys: &SystemInfo, users: &NameTable, b: &mut Buffers) -> Option<PsRow> {
     let p = Process::open(pid).ok()?;
-    p.read_into("stat", &mut b.stat).ok()?;
-    p.read_into("status", &mut b.status).ok()?;
+    p.read_small_into("stat", &mut b.stat).ok()?;
+    p.read_small_into("status", &mut b.status).ok()?;
     // cmdline and cgroup may be unreadable in odd set-ups; the row is still useful.
-    let cmdline = match p.read_into("cmdline", &mut b.cmdline) {
+    let cmdline = match p.read_small_into("cmdline", &mut b.cmdline) {
         Ok(()) => environ::parse_cmdline(&b.cmdline),
         Err(_) => Vec::new(),
     };
-    let container = match p.read_into("cgroup", &mut b.cgroup) {
+    let container = match p.read_small_into("cgroup", &mut b.cgroup) {
         Ok(()) => cgroup::container_of_text(std::str::from_utf8(&b.cgroup).ok()?),
         Err(_) => None,
     };
@@ -131,7 +173,9 @@ fn read_row(pid: u32, sys: &SystemInfo, users: &NameTable, b: &mut Buffers) -> O
         .and_then(|v| v.split_ascii_whitespace().next()?.parse::<u64>().ok())
         .unwrap_or(0)
         > 0;
-    Some(row_from(&stat, euid, locked, cmdline, container, sys, users))
+    Some(row_from(
+        &stat, euid, locked, cmdline, container, sys, users,
+    ))
 }
 
 /// The value of one `Key:` line of a status file, without parsing the rest.
@@ -345,7 +389,10 @@ pub mod tests {
         }
         let expected = std::fs::read_to_string(&path)
             .unwrap_or_else(|_| panic!("missing golden {path}; run with UPDATE_GOLDEN=1"));
-        assert_eq!(actual, expected, "golden {name} differs; UPDATE_GOLDEN=1 to refresh");
+        assert_eq!(
+            actual, expected,
+            "golden {name} differs; UPDATE_GOLDEN=1 to refresh"
+        );
     }
 
     fn users() -> NameTable {
@@ -365,6 +412,10 @@ pub mod tests {
         // started the day before, owned by a long user name.
         let busy = parse_stat(
             b"31337 (busy worker) R 1 31337 31337 34817 31337 4194304 0 0 0 0 7512 1488 0 0 39 19 4 0 50 1073741824 262144 0",
+        )
+        .unwrap();
+        let zombie = parse_stat(
+            b"4242 (reaped-late) Z 8020 8016 4659 0 -1 4227084 0 0 0 0 1 0 0 0 20 0 1 0 40000 0 0 0",
         )
         .unwrap();
         let mut yesterday = sys;
@@ -398,12 +449,16 @@ pub mod tests {
                 &yesterday,
                 &users(),
             ),
+            row_from(&zombie, 0, false, vec![], None, &sys, &users()),
         ]
     }
 
     #[test]
     fn golden_table() {
-        check_golden("ps-table.txt", &render_table(&fixture_rows(), &fixture_clock()));
+        check_golden(
+            "ps-table.txt",
+            &render_table(&fixture_rows(), &fixture_clock()),
+        );
     }
 
     #[test]
@@ -421,6 +476,7 @@ pub mod tests {
         assert_eq!(container_column(rows[2].container.as_ref()), "b8ef8b10085e");
         assert_eq!(container_column(rows[1].container.as_ref()), "host");
         assert_eq!(rows[3].cpu_time, 90);
+        assert_eq!(rows[4].command(), "[reaped-late] <defunct>");
     }
 
     #[test]

@@ -145,18 +145,27 @@ mod tests {
     fn civil() {
         // 1795865694 = btime of the machine the fixtures were captured on.
         let t = CivilTime::from_epoch(1_795_865_694);
-        assert_eq!((t.year, t.month, t.day, t.hour, t.minute, t.second), (2026, 11, 28, 11, 34, 54));
+        assert_eq!(
+            (t.year, t.month, t.day, t.hour, t.minute, t.second),
+            (2026, 11, 28, 11, 34, 54)
+        );
         assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z");
     }
 
     #[test]
     fn start_column() {
-        let clock = Clock { now: 1_795_870_000, utc_offset: 0 };
+        let clock = Clock {
+            now: 1_795_870_000,
+            utc_offset: 0,
+        };
         assert_eq!(clock.ps_start(1_795_865_694), "11:34");
         assert_eq!(clock.ps_start(1_795_865_694 - 86400 * 3), "Nov25");
         assert_eq!(clock.ps_start(1_700_000_000), "2023");
-        let east = Clock { now: 1_795_870_000, utc_offset: 3600 };
+        let east = Clock {
+            now: 1_795_870_000,
+            utc_offset: 3600,
+        };
         assert_eq!(east.ps_start(1_795_865_694), "12:34");
         assert_eq!(age(59), "59s");
         assert_eq!(age(3 * 86400 + 7200), "3d2h");

@@ -61,15 +61,15 @@ pub fn run(args: Args) -> Outcome {
             "NAME", "PRIORITY", "SOURCE", "ENABLED"
         )?;
         for r in &rows {
-            writeln!(
-                out,
+            let line = format!(
                 "{:<name_w$}  {:<13}  {:<9}  {:<7}  {}",
                 r.name,
                 r.priority,
                 r.source,
                 if r.enabled { "yes" } else { "no" },
                 r.tags.join(",")
-            )?;
+            );
+            writeln!(out, "{}", line.trim_end())?;
         }
     }
     out.flush()?;

@@ -1,4 +1,4 @@
-//! `saker rules test -r FILE... EVENTS.jsonl [--json]`: evaluate field-level events
+//! `saker rules test [-r FILE]... [--with-default-rules] EVENTS.jsonl [--json]`: evaluate field-level events
 //! (docs/events-jsonl.md) against rules and print the alerts, text or Falco JSON.
 //!
 //! Rules diagnostics are printed like `saker rules validate` (to stderr); rules with errors
@@ -14,7 +14,10 @@ use saker_engine::{Engine, EngineOptions, JsonlEvent, RuleMatching};
 use saker_event::Priority;
 use saker_output::{AlertEncoder, EncoderOptions};
 
-use super::load_rules;
+use saker_rules::SourceFile;
+use saker_rules::files::read_paths;
+
+use super::{Loaded, load_rules};
 use crate::exit::{Failure, Outcome};
 
 #[derive(clap::Args)]
@@ -31,13 +34,30 @@ pub struct Args {
     /// Report every matching rule, not only the first (Falco's `rule_matching: all`).
     #[arg(long)]
     pub all_matches: bool,
+    /// Load Saker's embedded default rules first, then the `-r` files (to test tuning such as
+    /// exceptions and overrides of the default rules).
+    #[arg(long)]
+    pub with_default_rules: bool,
     /// Skip rules less severe than this priority (Falco's `priority:`).
     #[arg(long, value_name = "PRIORITY", default_value = "debug")]
     pub min_priority: Priority,
 }
 
 pub fn run(args: Args) -> Outcome {
-    let loaded = load_rules(&args.rules)?;
+    let loaded = if args.with_default_rules && !args.rules.is_empty() {
+        let mut files = vec![SourceFile::new(
+            saker_engine::DEFAULT_RULES_FILE_NAME,
+            saker_engine::default_rules(),
+        )];
+        files.extend(read_paths(&args.rules).context("loading rules")?);
+        let (ruleset, diagnostics) = saker_rules::load(&files);
+        Loaded {
+            ruleset,
+            diagnostics,
+        }
+    } else {
+        load_rules(&args.rules)?
+    };
     {
         let mut stderr = io::stderr().lock();
         for diagnostic in &loaded.diagnostics {

@@ -54,14 +54,19 @@ pub fn run(options: LiveOptions, engine: Engine, outputs: OutputQueue) -> anyhow
             Some(d) => POLL_TIMEOUT.min(d.saturating_duration_since(Instant::now())),
             None => POLL_TIMEOUT,
         };
-        if let Err(e) = capture.poll(Some(timeout), |event| pipeline.handle(&event)) {
+        // A poll drains the whole ring, which under a steady load may not empty: past the
+        // deadline (or a signal) the remaining events are left unhandled so the run ends.
+        let handle = |event: saker_event::SyscallEvent| {
+            if !signals::stop_requested() && deadline.is_none_or(|d| Instant::now() < d) {
+                pipeline.handle(&event);
+            }
+        };
+        if let Err(e) = capture.poll(Some(timeout), handle) {
             result = Err(e);
             break;
         }
         pipeline.tick();
     }
-    // What the kernel queued before the stop still counts.
-    let _ = capture.poll(Some(Duration::ZERO), |event| pipeline.handle(&event));
     if let Ok(per_cpu) = capture.drops() {
         pipeline.summary.dropped = Some(per_cpu.iter().sum());
         pipeline.summary.dropped_per_cpu = per_cpu;

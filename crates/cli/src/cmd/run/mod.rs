@@ -3,8 +3,10 @@
 
 mod live;
 pub mod pipeline;
+mod ptrace;
+mod replay;
 mod rules;
-mod signals;
+pub(crate) mod signals;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -93,14 +95,16 @@ pub fn run(args: Args) -> Outcome {
             }
         })
         .transpose()?;
-    if args.replay.is_some() || args.ptrace {
-        return Err(Failure::new(
-            2,
-            "saker run: -e (capture replay) and --ptrace are not implemented yet",
-        )
-        .into());
-    }
     let outputs = config.build_outputs().map_err(|e| Failure::new(2, format!("saker: {e}")))?;
+    if let Some(path) = &args.replay {
+        return replay::run(path, engine, outputs);
+    }
+    if args.ptrace {
+        // Only the command's tree: no /proc walk; processes are read as they appear.
+        let state = saker_state::State::new(saker_state::StateOptions::default());
+        let pipeline = pipeline::Pipeline::new(state, engine, outputs);
+        return ptrace::run(&args.command, syscalls, pipeline);
+    }
     let ring_bytes = match args.buffer_bytes {
         Some(b) => b,
         None => 1u32 << (20 + u32::from(config.engine.ebpf.buf_size_preset.clamp(1, 10)) - 1),

@@ -98,7 +98,9 @@ impl Filters {
         for expr in exprs {
             let (key, value) = expr.split_once('=').unwrap_or(("trace", expr.as_str()));
             match key {
-                "trace" | "t" => filters.trace = parse_trace_set(value).map_err(|e| e.to_string())?,
+                "trace" | "t" => {
+                    filters.trace = parse_trace_set(value).map_err(|e| e.to_string())?
+                }
                 "signal" | "signals" | "s" => {
                     filters.signals = parse_signal_set(value).map_err(|e| e.to_string())?
                 }
@@ -115,7 +117,11 @@ impl Filters {
 
     /// The traced syscall numbers, for the seccomp filter.
     pub fn traced_numbers(&self) -> Vec<u32> {
-        self.trace.iter().filter(|nr| *nr < 1024).map(|nr| nr as u32).collect()
+        self.trace
+            .iter()
+            .filter(|nr| *nr < 1024)
+            .map(|nr| nr as u32)
+            .collect()
     }
 
     pub fn set_paths(&mut self, paths: &[PathBuf]) {
@@ -163,8 +169,8 @@ fn path_arguments(nr: u64) -> (&'static [usize], &'static [usize]) {
     match nr {
         // open stat lstat access execve truncate chdir rename mkdir rmdir creat link unlink
         // symlink readlink chmod chown lchown utime mknod statfs chroot acct umount2 swapon
-        2 | 4 | 6 | 21 | 59 | 76 | 80 | 83 | 84 | 85 | 88 | 89 | 90 | 92 | 94 | 132 | 133
-        | 137 | 161 | 163 | 166 | 167 => (&[0], &[]),
+        2 | 4 | 6 | 21 | 59 | 76 | 80 | 83 | 84 | 85 | 88 | 89 | 90 | 92 | 94 | 132 | 133 | 137
+        | 161 | 163 | 166 | 167 => (&[0], &[]),
         82 | 86 => (&[0, 1], &[]),
         // openat newfstatat faccessat faccessat2 unlinkat mkdirat mknodat fchownat fchmodat
         // readlinkat utimensat statx openat2 execveat name_to_handle_at inotify_add_watch
@@ -180,7 +186,9 @@ fn path_arguments(nr: u64) -> (&'static [usize], &'static [usize]) {
         // read write close fstat lseek mmap pread pwrite readv writev ioctl fsync fdatasync
         // ftruncate getdents fchdir fchmod fchown fstatfs flock fgetxattr fsetxattr...
         0 | 1 | 3 | 5 | 8 | 16 | 17 | 18 | 19 | 20 | 72 | 73 | 74 | 75 | 77 | 78 | 81 | 91 | 93
-        | 138 | 217 | 190 | 193 | 196 | 199 | 221 | 285 | 295 | 296 | 306 | 327 | 328 => (&[], &[0]),
+        | 138 | 217 | 190 | 193 | 196 | 199 | 221 | 285 | 295 | 296 | 306 | 327 | 328 => {
+            (&[], &[0])
+        }
         9 => (&[], &[4]),
         _ => (&[], &[]),
     }
@@ -193,11 +201,22 @@ mod tests {
     #[test]
     fn status_sets() {
         let check = |expr: &str, want: Result<StatusSet, &str>| {
-            assert_eq!(StatusSet::parse(expr), want.map_err(str::to_string), "{expr}");
+            assert_eq!(
+                StatusSet::parse(expr),
+                want.map_err(str::to_string),
+                "{expr}"
+            );
         };
         check("failed", Ok(StatusSet::failed()));
         check("successful", Ok(StatusSet::successful()));
-        check("!failed", Ok(StatusSet { successful: true, failed: false, unfinished: true }));
+        check(
+            "!failed",
+            Ok(StatusSet {
+                successful: true,
+                failed: false,
+                unfinished: true,
+            }),
+        );
         check("all", Ok(StatusSet::all()));
         check("bogus", Err("invalid status 'bogus'"));
     }
@@ -213,6 +232,9 @@ mod tests {
             Filters::parse(&["trace=opnat".into()]).unwrap_err(),
             "invalid system call 'opnat' (did you mean openat?)"
         );
-        assert_eq!(Filters::parse(&["bogus=1".into()]).unwrap_err(), "invalid -e qualifier 'bogus'");
+        assert_eq!(
+            Filters::parse(&["bogus=1".into()]).unwrap_err(),
+            "invalid -e qualifier 'bogus'"
+        );
     }
 }

@@ -49,7 +49,12 @@ pub struct Args {
     #[arg(short = 'w', long = "summary-wall-clock")]
     pub wall_clock: bool,
     /// Sort the summary by time (default), calls, errors, name or nothing.
-    #[arg(short = 'S', long = "summary-sort-by", value_name = "SORTBY", value_enum)]
+    #[arg(
+        short = 'S',
+        long = "summary-sort-by",
+        value_name = "SORTBY",
+        value_enum
+    )]
     pub sort_by: Option<SortBy>,
     /// Qualifying expression: [trace=]SET, signal=SET, status=SET (see strace(1)).
     #[arg(short = 'e', value_name = "EXPR", action = ArgAction::Append)]
@@ -61,7 +66,12 @@ pub struct Args {
     #[arg(short = 'Z', long = "failed-only")]
     pub failed_only: bool,
     /// Maximum string size to print (default 32); file names are never cut.
-    #[arg(short = 's', long = "string-limit", value_name = "SIZE", default_value_t = 32)]
+    #[arg(
+        short = 's',
+        long = "string-limit",
+        value_name = "SIZE",
+        default_value_t = 32
+    )]
     pub string_limit: usize,
     /// Prefix lines with the time of day; -tt adds microseconds; -ttt prints seconds since the epoch.
     #[arg(short = 't', action = ArgAction::Count)]
@@ -97,7 +107,11 @@ pub struct Args {
     #[arg(long)]
     pub ebpf: bool,
     /// The command to run and its arguments (after `--` when they start with `-`).
-    #[arg(value_name = "COMMAND", trailing_var_arg = true, allow_hyphen_values = true)]
+    #[arg(
+        value_name = "COMMAND",
+        trailing_var_arg = true,
+        allow_hyphen_values = true
+    )]
     pub command: Vec<OsString>,
 }
 
@@ -155,7 +169,9 @@ pub fn run(args: Args) -> Outcome {
         ));
     }
     if args.summary_only && args.summary {
-        return Err(usage("-c/--summary-only and -C/--summary are mutually exclusive"));
+        return Err(usage(
+            "-c/--summary-only and -C/--summary are mutually exclusive",
+        ));
     }
     if args.json && (args.summary_only || args.summary) {
         return Err(usage("--json and -c/-C are mutually exclusive"));
@@ -209,6 +225,9 @@ pub fn run(args: Args) -> Outcome {
         follow_forks: args.follow > 0,
         seccomp_filter,
         cpu_time: counting && !args.wall_clock,
+        // Output to a file is flushed in batches; this bounds how stale the file can get
+        // while the traced program is blocked (`tail -f` on a `-o` file).
+        wake_interval: args.output.is_some().then(|| std::time::Duration::from_millis(250)),
     };
     let sink = Sink::open(args.output.as_deref(), args.follow >= 2).map_err(fail)?;
     let mut printer = Printer::new(&args, filters, sink);

@@ -9,7 +9,9 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use saker_ptrace::{Handler, ProcessFds, ProcessMemory, Stop, StopContext};
-use saker_syscalls::{Decoded, Entry, SigInfo, Style, decode_entry_into, decode_exit_into, format_signal};
+use saker_syscalls::{
+    Decoded, Entry, SigInfo, Style, decode_entry_into, decode_exit_into, format_signal,
+};
 
 use super::Args;
 use super::decode::{TraceeFds, TraceeMemory, entry_is_complete};
@@ -130,15 +132,22 @@ impl Printer {
             self.open_line.take().map(|(owner, _)| owner)
         };
         if let Some(owner) = owner {
-            self.sink.buffer(owner).extend_from_slice(b" <unfinished ...>\n");
+            self.sink
+                .buffer(owner)
+                .extend_from_slice(b" <unfinished ...>\n");
         }
     }
 
     fn owns_open_line(&self, pid: i32) -> Option<usize> {
         if self.sink.is_per_process() {
-            self.procs.get(&pid).filter(|s| s.line_open).map(|s| s.open_col)
+            self.procs
+                .get(&pid)
+                .filter(|s| s.line_open)
+                .map(|s| s.open_col)
         } else {
-            self.open_line.filter(|(owner, _)| *owner == pid).map(|(_, col)| col)
+            self.open_line
+                .filter(|(owner, _)| *owner == pid)
+                .map(|(_, col)| col)
         }
     }
 
@@ -177,7 +186,10 @@ impl Printer {
         if self.timestamps > 0 {
             timefmt::write_timestamp(&mut self.line, self.timestamps, at);
         } else if self.relative {
-            let delta = self.last_line_at.map(|last| at.saturating_sub(last)).unwrap_or_default();
+            let delta = self
+                .last_line_at
+                .map(|last| at.saturating_sub(last))
+                .unwrap_or_default();
             timefmt::write_relative(&mut self.line, delta);
         }
         self.last_line_at = Some(at);
@@ -189,7 +201,12 @@ impl Printer {
     }
 
     /// `) ` then padding to column 40, then `= ` and the result (strace's tabto()).
-    fn finish_call(&mut self, col_before_paren_space: usize, result: &str, spent: Option<Duration>) {
+    fn finish_call(
+        &mut self,
+        col_before_paren_space: usize,
+        result: &str,
+        spent: Option<Duration>,
+    ) {
         self.line.push(' ');
         let col = col_before_paren_space + 1;
         if col < ALIGN_COLUMN {
@@ -235,7 +252,14 @@ impl Printer {
         }
         let mut memory = TraceeMemory(ProcessMemory::new(pid));
         let mut fds = TraceeFds(ProcessFds::new(pid));
-        decode_entry_into(&mut state.entry, nr, args, &mut memory, &mut fds, &self.style);
+        decode_entry_into(
+            &mut state.entry,
+            nr,
+            args,
+            &mut memory,
+            &mut fds,
+            &self.style,
+        );
         if self.json || self.defer_lines || ctx.hidden {
             return true;
         }
@@ -264,7 +288,9 @@ impl Printer {
             let time = if self.wall_clock {
                 spent
             } else {
-                ctx.cpu_time.unwrap_or_default().saturating_sub(state.entry_cpu)
+                ctx.cpu_time
+                    .unwrap_or_default()
+                    .saturating_sub(state.entry_cpu)
             };
             summary.add(state.nr, time, is_error && (-4095..0).contains(&ret));
         }
@@ -273,7 +299,14 @@ impl Printer {
         }
         let mut memory = TraceeMemory(ProcessMemory::new(pid));
         let mut fds = TraceeFds(ProcessFds::new(pid));
-        decode_exit_into(&mut self.decoded, &state.entry, ret, &mut memory, &mut fds, &self.style);
+        decode_exit_into(
+            &mut self.decoded,
+            &state.entry,
+            ret,
+            &mut memory,
+            &mut fds,
+            &self.style,
+        );
         let failed = self.decoded.errno.is_some();
         let status = self.filters.status;
         if (failed && !status.failed) || (!failed && !status.successful) {
@@ -292,7 +325,11 @@ impl Printer {
             open_col + self.line.len()
         } else if printed {
             self.cut_open_line(pid);
-            let now = if self.needs_wall_time() { timefmt::realtime() } else { Duration::ZERO };
+            let now = if self.needs_wall_time() {
+                timefmt::realtime()
+            } else {
+                Duration::ZERO
+            };
             self.start_line(pid, ctx.tracees, now);
             self.line.push_str("<... ");
             self.line.push_str(&syscall_name(nr));
@@ -371,7 +408,11 @@ impl Printer {
             }
             None if printed => {
                 self.cut_open_line(pid);
-                let now = if self.needs_wall_time() { timefmt::realtime() } else { Duration::ZERO };
+                let now = if self.needs_wall_time() {
+                    timefmt::realtime()
+                } else {
+                    Duration::ZERO
+                };
                 self.start_line(pid, ctx.tracees, now);
                 self.line.push_str("<... ");
                 self.line.push_str(&syscall_name(nr));
@@ -401,7 +442,11 @@ impl Printer {
     /// A `--- ... ---` or `+++ ... +++` line.
     fn event_line(&mut self, ctx: &StopContext, text: &str) {
         self.cut_open_line(ctx.pid);
-        let now = if self.needs_wall_time() { timefmt::realtime() } else { Duration::ZERO };
+        let now = if self.needs_wall_time() {
+            timefmt::realtime()
+        } else {
+            Duration::ZERO
+        };
         self.start_line(ctx.pid, ctx.tracees, now);
         self.line.push_str(text);
         self.line.push('\n');
@@ -447,7 +492,10 @@ impl Handler for Printer {
             Stop::SyscallEntry { nr, args } => return self.syscall_entry(ctx, nr, args),
             Stop::SyscallExit { ret, is_error, .. } => self.syscall_exit(ctx, ret, is_error),
             Stop::Signal { sig, info } => {
-                if ctx.hidden || !self.filters.signals.contains(sig) || !(self.print_lines || self.json) {
+                if ctx.hidden
+                    || !self.filters.signals.contains(sig)
+                    || !(self.print_lines || self.json)
+                {
                     return false;
                 }
                 // SAFETY: siginfo_t is 128 bytes of plain data.
@@ -487,7 +535,11 @@ impl Handler for Printer {
                 let core = if core_dumped { " (core dumped)" } else { "" };
                 let mut fields = String::from(",\"signal\":");
                 json::push_str(&mut fields, name);
-                fields.push_str(if core_dumped { ",\"core_dumped\":true" } else { ",\"core_dumped\":false" });
+                fields.push_str(if core_dumped {
+                    ",\"core_dumped\":true"
+                } else {
+                    ",\"core_dumped\":false"
+                });
                 self.process_end(ctx, format!("+++ killed by {name}{core} +++"), fields);
             }
             Stop::Attached { threads } => {

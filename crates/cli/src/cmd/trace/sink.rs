@@ -9,17 +9,25 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 const FILE_BUFFER: usize = 64 * 1024;
 
 enum Target {
     Stderr,
     File(File),
-    PerProcess { prefix: PathBuf, files: HashMap<i32, File> },
+    PerProcess {
+        prefix: PathBuf,
+        files: HashMap<i32, File>,
+    },
 }
+
+/// How long file output may stay in memory.
+const FILE_FLUSH_INTERVAL: Duration = Duration::from_millis(200);
 
 pub struct Sink {
     target: Target,
+    last_flush: Duration,
     /// One buffer per output stream: key 0 for a shared stream, the pid with -ff.
     buffers: HashMap<i32, Vec<u8>>,
     /// The first write error; reported at the end, tracing goes on.
@@ -35,12 +43,19 @@ impl Sink {
                 files: HashMap::new(),
             },
             Some(path) => {
-                let file = File::create(path).map_err(|e| format!("Can't fopen '{}': {}", path.display(), saker_ptrace::errno_text(&e)))?;
+                let file = File::create(path).map_err(|e| {
+                    format!(
+                        "Can't fopen '{}': {}",
+                        path.display(),
+                        saker_ptrace::errno_text(&e)
+                    )
+                })?;
                 Target::File(file)
             }
         };
         Ok(Sink {
             target,
+            last_flush: super::timefmt::monotonic(),
             buffers: HashMap::new(),
             error: None,
         })
@@ -67,6 +82,12 @@ impl Sink {
         match self.target {
             Target::Stderr => self.flush_all(),
             _ => {
+                let now = super::timefmt::monotonic();
+                if now.saturating_sub(self.last_flush) >= FILE_FLUSH_INTERVAL {
+                    self.last_flush = now;
+                    self.flush_all();
+                    return;
+                }
                 let full: Vec<i32> = self
                     .buffers
                     .iter()
@@ -92,7 +113,12 @@ impl Sink {
     }
 
     pub fn flush_all(&mut self) {
-        let keys: Vec<i32> = self.buffers.iter().filter(|(_, b)| !b.is_empty()).map(|(k, _)| *k).collect();
+        let keys: Vec<i32> = self
+            .buffers
+            .iter()
+            .filter(|(_, b)| !b.is_empty())
+            .map(|(k, _)| *k)
+            .collect();
         for key in keys {
             self.flush_key(key);
         }

@@ -74,10 +74,18 @@ impl Summary {
             acc.time += c.time;
             acc
         });
-        let name_width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0).max(16);
+        let name_width = rows
+            .iter()
+            .map(|(name, _)| name.len())
+            .max()
+            .unwrap_or(0)
+            .max(16);
         let mut out = String::new();
         out.push_str("% time     seconds  usecs/call     calls    errors syscall\n");
-        let rule = format!("------ ----------- ----------- --------- --------- {}\n", "-".repeat(name_width));
+        let rule = format!(
+            "------ ----------- ----------- --------- --------- {}\n",
+            "-".repeat(name_width)
+        );
         out.push_str(&rule);
         let total_secs = total.time.as_secs_f64();
         for (name, counts) in &rows {
@@ -143,7 +151,12 @@ mod tests {
 ";
         assert_eq!(summary.render(SortBy::Time), want);
         let by_name = summary.render(SortBy::Name);
-        let names: Vec<&str> = by_name.lines().skip(2).take(3).map(|l| l.rsplit(' ').next().unwrap()).collect();
+        let names: Vec<&str> = by_name
+            .lines()
+            .skip(2)
+            .take(3)
+            .map(|l| l.rsplit(' ').next().unwrap())
+            .collect();
         assert_eq!(names, ["access", "brk", "mmap"]);
     }
 }
