@@ -7,7 +7,8 @@
 # Workloads: (a) dd if=/dev/zero of=/dev/null bs=1 count=200000, (b) an open/read/close loop
 # (C program built here), (c) find /usr -xdev. Setups: native, `strace -f -o /dev/null`,
 # `saker trace -f -o /dev/null` (full decoding), and both tools with
-# `--seccomp-bpf -e trace=openat`. Setups run interleaved (round-robin), pinned to one CPU
+# `--seccomp-bpf -e trace=openat`, and `saker trace -c --ebpf` (counted in the kernel).
+# Setups run interleaved (round-robin), pinned to one CPU
 # (`taskset -c 0`: tracer and tracee share it) and unpinned, because ptrace's cost depends
 # mostly on CPU placement. Each figure is the median wall time of the rounds.
 set -euo pipefail
@@ -34,7 +35,7 @@ declare -A workloads=(
     [b_openloop]="$work/openloop $LOOPS"
     [c_find]="find /usr -xdev"
 )
-setups=(native strace saker strace_seccomp saker_seccomp)
+setups=(native strace saker strace_seccomp saker_seccomp saker_ebpf_c)
 
 command_for() { # setup workload-command
     case "$1" in
@@ -43,6 +44,7 @@ command_for() { # setup workload-command
         saker) echo "$SAKER trace -f -o /dev/null $2" ;;
         strace_seccomp) echo "strace -f --seccomp-bpf -e trace=openat -o /dev/null $2" ;;
         saker_seccomp) echo "$SAKER trace -f --seccomp-bpf -e trace=openat -o /dev/null $2" ;;
+        saker_ebpf_c) echo "$SAKER trace -f -c --ebpf -o /dev/null $2" ;;
     esac
 }
 
@@ -93,6 +95,6 @@ print("Ratios over native (median):")
 for placement in ("pinned", "unpinned"):
     for name in ("a_dd", "b_openloop", "c_find"):
         n = med[(placement, name, "native")]
-        parts = [f"{s} {med[(placement, name, s)]/n:7.1f}x" for s in ("strace", "saker", "strace_seccomp", "saker_seccomp")]
+        parts = [f"{s} {med[(placement, name, s)]/n:7.2f}x" for s in ("strace", "saker", "strace_seccomp", "saker_seccomp", "saker_ebpf_c")]
         print(f"  {placement:9} {name:11} " + "  ".join(parts))
 PY

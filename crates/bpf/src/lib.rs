@@ -35,3 +35,15 @@ pub use spec::{CAPTURED_SYSCALLS, CapturedSyscall, STATE_SYSCALLS, captured};
 pub fn capture_object() -> &'static [u8] {
     capture::CAPTURE_OBJECT
 }
+
+#[cfg(test)]
+mod tests {
+    /// The daemon reads events on its own thread.
+    #[test]
+    fn capture_and_counter_can_move_between_threads() {
+        fn assert_send<T: Send>() {}
+        assert_send::<crate::Capture>();
+        assert_send::<crate::SyscallCounter>();
+        assert_send::<saker_event::SyscallEvent>();
+    }
+}

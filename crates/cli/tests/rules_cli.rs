@@ -154,6 +154,15 @@ Disabled rule       Informational  syscall    no
 }
 
 #[test]
+fn validate_without_paths_checks_the_default_ruleset() {
+    let out = saker(&["rules", "validate", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["errors"], 0);
+    assert_eq!(report["files"][0], "saker_rules.yaml");
+}
+
+#[test]
 fn list_without_rules_uses_the_default_ruleset() {
     let out = saker(&["rules", "list", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

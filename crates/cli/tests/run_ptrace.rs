@@ -5,7 +5,13 @@ use std::process::Command;
 
 fn saker() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_saker"));
-    cmd.args(["run", "-o", "syslog_output.enabled=false", "-o", "stdout_output.enabled=true"]);
+    cmd.args([
+        "run",
+        "-o",
+        "syslog_output.enabled=false",
+        "-o",
+        "stdout_output.enabled=true",
+    ]);
     cmd
 }
 
@@ -35,35 +41,74 @@ fn custom_rule_sees_fds_cwd_and_ancestry() {
     )
     .unwrap();
     // A relative path after cd: fd.name must be resolved against the new cwd.
-    let script = format!("cd {} && echo hi > out.txt && echo x | cat > /dev/null; exit 3", watched.display());
-    let out = saker().arg("-r").arg(&rules).args(["--ptrace", "--", "sh", "-c", &script]).output().unwrap();
+    let script = format!(
+        "cd {} && echo hi > out.txt && echo x | cat > /dev/null; exit 3",
+        watched.display()
+    );
+    let out = saker()
+        .arg("-r")
+        .arg(&rules)
+        .args(["--ptrace", "--", "sh", "-c", &script])
+        .output()
+        .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(3), "the command's exit status passes through\n{stderr}");
-    let expected = format!("wrote {}/out.txt by sh parent=saker cmd=sh -c {script} typechar=f num=", watched.display());
-    assert!(stdout.contains(&expected), "missing `{expected}` in:\n{stdout}\n{stderr}");
-    assert!(stdout.contains("Warning wrote"), "Falco's text line shape:\n{stdout}");
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "the command's exit status passes through\n{stderr}"
+    );
+    let expected = format!(
+        "wrote {}/out.txt by sh parent=saker cmd=sh -c {script} typechar=f num=",
+        watched.display()
+    );
+    assert!(
+        stdout.contains(&expected),
+        "missing `{expected}` in:\n{stdout}\n{stderr}"
+    );
+    assert!(
+        stdout.contains("Warning wrote"),
+        "Falco's text line shape:\n{stdout}"
+    );
     assert!(stderr.contains("Events seen: "), "summary:\n{stderr}");
-    assert!(stderr.contains("Write in watched dir: 1"), "summary:\n{stderr}");
+    assert!(
+        stderr.contains("Write in watched dir: 1"),
+        "summary:\n{stderr}"
+    );
 }
 
 #[test]
 fn default_rules_fire_on_sensitive_read() {
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
-        eprintln!("SKIPPED: default_rules_fire_on_sensitive_read: not root (/etc/shadow unreadable)");
+        eprintln!(
+            "SKIPPED: default_rules_fire_on_sensitive_read: not root (/etc/shadow unreadable)"
+        );
         return;
     }
     let out = saker()
-        .args(["--json", "--ptrace", "--", "sh", "-c", "cat /etc/shadow > /dev/null; /bin/true"])
+        .args([
+            "--json",
+            "--ptrace",
+            "--",
+            "sh",
+            "-c",
+            "cat /etc/shadow > /dev/null; /bin/true",
+        ])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let alerts: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| serde_json::from_str(l).ok())
         .collect();
-    let hit = alerts.iter().find(|a| a["rule"] == "Read sensitive file untrusted");
+    let hit = alerts
+        .iter()
+        .find(|a| a["rule"] == "Read sensitive file untrusted");
     let hit = hit.unwrap_or_else(|| panic!("no alert in {alerts:?}"));
     assert_eq!(hit["output_fields"]["proc.name"], "cat");
     assert_eq!(hit["output_fields"]["fd.name"], "/etc/shadow");

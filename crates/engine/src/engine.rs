@@ -848,6 +848,12 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn engine_is_shareable_between_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Engine>();
+    }
+
+    #[test]
     fn minimum_priority_drops_less_severe_rules() {
         let options = EngineOptions {
             min_priority: Priority::Error,

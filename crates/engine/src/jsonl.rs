@@ -138,33 +138,36 @@ impl JsonlEvent {
     }
 
     fn store(&mut self, value: Value<'static>) -> Stored {
-        let mut push_text = |bytes: &[u8]| {
-            let start = self.text.len() as u32;
-            // Bytes values may not be UTF-8: keep them lossless by storing them as a list
-            // entry instead when they are not.
-            self.text
-                .push_str(std::str::from_utf8(bytes).unwrap_or_default());
-            (start, bytes.len() as u32)
+        // Appends a whole string to `text`; `None` when offsets would not fit in u32.
+        let mut push_text = |text: &str| {
+            let start = u32::try_from(self.text.len()).ok()?;
+            let len = u32::try_from(text.len()).ok()?;
+            start.checked_add(len)?;
+            self.text.push_str(text);
+            Some((start, len))
         };
-        match value {
-            Value::Str(s) => {
-                let (start, len) = push_text(s.as_bytes());
-                Stored::Str { start, len }
-            }
-            Value::Bytes(b) if std::str::from_utf8(&b).is_ok() => {
-                let (start, len) = push_text(&b);
-                Stored::Bytes { start, len }
-            }
-            Value::Int(i) => Stored::Int(i),
-            Value::UInt(u) => Stored::UInt(u),
-            Value::Bool(b) => Stored::Bool(b),
-            Value::Ip(_) | Value::List(_) | Value::Bytes(_) => {
-                self.lists.push(value);
-                match self.lists.last() {
-                    Some(Value::Ip(_)) => Stored::Ip(self.lists.len() as u32 - 1),
-                    _ => Stored::List(self.lists.len() as u32 - 1),
-                }
-            }
+        let stored = match &value {
+            Value::Str(s) => push_text(s).map(|(start, len)| Stored::Str { start, len }),
+            Value::Bytes(b) => std::str::from_utf8(b)
+                .ok()
+                .and_then(&mut push_text)
+                .map(|(start, len)| Stored::Bytes { start, len }),
+            Value::Int(i) => Some(Stored::Int(*i)),
+            Value::UInt(u) => Some(Stored::UInt(*u)),
+            Value::Bool(b) => Some(Stored::Bool(*b)),
+            Value::Ip(_) | Value::List(_) => None,
+        };
+        if let Some(stored) = stored {
+            return stored;
+        }
+        // Addresses, lists, non-UTF-8 bytes: kept as values beside the text.
+        let index = self.lists.len() as u32;
+        let is_ip = matches!(value, Value::Ip(_));
+        self.lists.push(value);
+        if is_ip {
+            Stored::Ip(index)
+        } else {
+            Stored::List(index)
         }
     }
 }
@@ -262,16 +265,25 @@ impl Event for JsonlEvent {
         self.time_ns
     }
 
-    #[inline]
+    #[inline(always)]
     fn str_value(&self, field: &FieldRef) -> Option<&str> {
         let position = *self.positions.get(field.slot.0 as usize)?;
         match *self.values.get(usize::from(position))? {
-            Stored::Str { start, len } => self.text.get(start as usize..(start + len) as usize),
+            Stored::Str { start, len } => {
+                let bytes = self
+                    .text
+                    .as_bytes()
+                    .get(start as usize..start as usize + len as usize)?;
+                // SAFETY: `store` pushes whole `&str`s onto `text` and records their exact
+                // start and length, so every stored range is valid UTF-8 on char boundaries.
+                // Skipping the boundary re-check matters: this is the engine's hottest call.
+                Some(unsafe { std::str::from_utf8_unchecked(bytes) })
+            }
             _ => None,
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn int_value(&self, field: &FieldRef) -> Option<i64> {
         let position = *self.positions.get(field.slot.0 as usize)?;
         match *self.values.get(usize::from(position))? {

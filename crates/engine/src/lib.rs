@@ -13,6 +13,21 @@
 //! Architecture invariant: evaluating an event does no string lookups, no parsing and no
 //! allocation except for transformers and the alerts of matching rules.
 //!
+//! # Feeding events (live syscalls, Kubernetes audit)
+//!
+//! Implement [`Event`] on the event type: [`Event::source`], [`Event::event_type`] (map each
+//! syscall to an [`EventTypeId`] once with [`Engine::event_type_id`]; types no rule names map
+//! to [`EventTypeId::OTHER`]), [`Event::time_ns`] and [`Event::value`], which the engine calls
+//! lazily, only for the fields the rules it evaluates reach. [`Engine::fields`] lists every
+//! field any loaded rule or output uses, by [`Slot`], so an implementation can precompute per
+//! slot how to extract it. Overriding [`Event::str_value`] / [`Event::int_value`] for stored
+//! strings and numbers saves a [`Value`] round trip on the hottest checks.
+//!
+//! [`Engine::event_type_needs`] gives the event types a source's rules need (the kernel-side
+//! filter) and the rules that have no type restriction. An [`Engine`] is `Send + Sync`;
+//! [`Engine::evaluate`] keeps its per-event scratch space in a thread-local, so several
+//! threads can evaluate with one engine.
+//!
 //! ```
 //! use saker_engine::{Engine, EngineOptions, JsonlEvent};
 //! use saker_rules::{load, SourceFile};

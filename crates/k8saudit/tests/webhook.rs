@@ -88,6 +88,13 @@ const CASES: &[Case] = &[
         twin: &[("/requestObject/spec/hostPID", "false")],
     },
     Case {
+        fixture: "hostipc_pod",
+        rule: "Create HostIPC Pod",
+        priority: Priority::Warning,
+        fields: &[("ka.resp.name", "shm-peek"), ("ka.user.name", "alice")],
+        twin: &[("/requestObject/spec/hostIPC", "false")],
+    },
+    Case {
         fixture: "exec_pod",
         rule: "Attach/Exec Pod",
         priority: Priority::Notice,

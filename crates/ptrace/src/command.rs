@@ -87,6 +87,47 @@ pub fn resolve(name: &OsStr, path_var: Option<&OsStr>) -> Result<PathBuf, TraceE
     Err(cant_stat(io::Error::from_raw_os_error(libc::ENOENT)))
 }
 
+/// Starts `command` stopped (it sends itself SIGSTOP right after `fork`, before `execve`) and
+/// returns its pid once the stop is seen: a caller that watches it some other way (eBPF) sets
+/// that up, then sends SIGCONT. The child is not traced.
+pub fn spawn_stopped(command: &Command) -> Result<i32, TraceError> {
+    let argv = pointer_array(&command.argv);
+    let envp = pointer_array(&command.envp);
+    // SAFETY: the child only calls async-signal-safe functions on memory prepared before the
+    // fork, then execs or _exits.
+    let pid = unsafe { libc::fork() };
+    if pid < 0 {
+        return Err(TraceError::Sys {
+            call: "fork",
+            source: io::Error::last_os_error(),
+        });
+    }
+    if pid == 0 {
+        unsafe {
+            libc::kill(libc::getpid(), libc::SIGSTOP);
+            libc::execve(command.path.as_ptr(), argv.as_ptr(), envp.as_ptr());
+            let message = b"saker trace: exec failed\n";
+            libc::write(2, message.as_ptr().cast(), message.len());
+            libc::_exit(1);
+        }
+    }
+    loop {
+        let mut status = 0;
+        // SAFETY: waiting for our own child.
+        let got = unsafe { libc::waitpid(pid, &mut status, libc::WUNTRACED) };
+        if got == pid && libc::WIFSTOPPED(status) {
+            return Ok(pid);
+        }
+        if got < 0 && io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+            continue;
+        }
+        return Err(TraceError::Sys {
+            call: "start command",
+            source: io::Error::other(format!("unexpected wait status {status:#x}")),
+        });
+    }
+}
+
 /// Builds the NULL-terminated pointer arrays `execve` wants. Kept separate so the child after
 /// `fork` does no allocation at all.
 pub(crate) fn pointer_array(strings: &[CString]) -> Vec<*const libc::c_char> {

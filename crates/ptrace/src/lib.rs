@@ -37,7 +37,7 @@ pub mod seccomp;
 mod sys;
 mod tracer;
 
-pub use command::{Command, resolve};
+pub use command::{Command, resolve, spawn_stopped};
 pub use error::{TraceError, errno_text};
 pub use fds::ProcessFds;
 pub use memory::ProcessMemory;

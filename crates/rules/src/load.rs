@@ -1755,6 +1755,16 @@ impl Loader<'_> {
                 }
                 if def.skip_if_unknown_filter && e.kind == ErrorKind::UnknownField {
                     ex_failed = true;
+                    self.diag(
+                        Severity::Warning,
+                        "LOAD_UNKNOWN_FILTER",
+                        At(file, pos, 1),
+                        format!(
+                            "rule '{}' skipped (skip-if-unknown-filter): exception '{}': {}",
+                            def.name, ex.ex.name, e.message
+                        ),
+                        Some(&def.name),
+                    );
                     continue;
                 }
                 ex_failed = true;
@@ -1784,12 +1794,24 @@ impl Loader<'_> {
         let output_format = match crate::output::parse_output_spans(&output_text, Some(source)) {
             Ok(o) => o,
             Err((span, msg)) => {
-                if !(def.skip_if_unknown_filter && msg.starts_with("unknown field")) {
-                    let (file, pos) = self.locate(&def.output, span.start as usize);
+                let (file, pos) = self.locate(&def.output, span.start as usize);
+                let at = At(file, pos, span_len(&output_text, span));
+                if def.skip_if_unknown_filter && msg.starts_with("unknown field") {
+                    self.diag(
+                        Severity::Warning,
+                        "LOAD_UNKNOWN_FILTER",
+                        at,
+                        format!(
+                            "rule '{}' skipped (skip-if-unknown-filter): output: {msg}",
+                            def.name
+                        ),
+                        Some(&def.name),
+                    );
+                } else {
                     self.diag(
                         Severity::Error,
                         "LOAD_ERR_COMPILE_OUTPUT",
-                        At(file, pos, span_len(&output_text, span)),
+                        at,
                         format!("rule '{}': invalid output: {msg}", def.name),
                         Some(&def.name),
                     );

@@ -24,7 +24,10 @@ pub(crate) struct CgroupIds {
 
 impl CgroupIds {
     pub(crate) fn new(read_fs: bool) -> CgroupIds {
-        CgroupIds { root: if read_fs { cgroup2_mount() } else { None }, by_id: HashMap::new() }
+        CgroupIds {
+            root: if read_fs { cgroup2_mount() } else { None },
+            by_id: HashMap::new(),
+        }
     }
 
     /// Records what /proc said about a process in this cgroup.

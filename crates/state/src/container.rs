@@ -52,7 +52,10 @@ pub struct ContainerCache {
 
 impl ContainerCache {
     pub fn new(storage_root: Option<PathBuf>) -> ContainerCache {
-        ContainerCache { by_id: HashMap::new(), storage_root }
+        ContainerCache {
+            by_id: HashMap::new(),
+            storage_root,
+        }
     }
 
     /// The cache podman's default rootful storage (/var/lib/containers/storage) feeds.
@@ -71,11 +74,11 @@ impl ContainerCache {
             name: None,
             image: None,
         };
-        if let Some(root) = &self.storage_root {
-            if let Some((name, image)) = storage_metadata(root, &found.id) {
-                info.name = name;
-                info.image = image;
-            }
+        if let Some(root) = &self.storage_root
+            && let Some((name, image)) = storage_metadata(root, &found.id)
+        {
+            info.name = name;
+            info.image = image;
         }
         let info = Arc::new(info);
         self.by_id.insert(found.id.clone(), info.clone());
@@ -121,13 +124,22 @@ mod tests {
     use super::*;
 
     fn info(image: &str) -> ContainerInfo {
-        ContainerInfo { id: "a".repeat(64), runtime: "podman", name: None, image: Some(image.into()) }
+        ContainerInfo {
+            id: "a".repeat(64),
+            runtime: "podman",
+            name: None,
+            image: Some(image.into()),
+        }
     }
 
     #[test]
     fn image_parts() {
         for (image, repo, tag) in [
-            ("localhost/saker-test/busybox:latest", "localhost/saker-test/busybox", Some("latest")),
+            (
+                "localhost/saker-test/busybox:latest",
+                "localhost/saker-test/busybox",
+                Some("latest"),
+            ),
             ("nginx", "nginx", None),
             ("reg:5000/app", "reg:5000/app", None),
             ("reg:5000/app:1.2", "reg:5000/app", Some("1.2")),
@@ -150,10 +162,17 @@ mod tests {
             format!(r#"[{{"id":"{id}","names":["web"],"image":"img1"}}]"#),
         )
         .unwrap();
-        std::fs::write(dir.join("overlay-images/images.json"), r#"[{"id":"img1","names":["localhost/app:v1"]}]"#)
-            .unwrap();
+        std::fs::write(
+            dir.join("overlay-images/images.json"),
+            r#"[{"id":"img1","names":["localhost/app:v1"]}]"#,
+        )
+        .unwrap();
         let mut cache = ContainerCache::new(Some(dir.clone()));
-        let found = saker_proc::Container { id: id.clone(), runtime: saker_proc::Runtime::Podman, pod: None };
+        let found = saker_proc::Container {
+            id: id.clone(),
+            runtime: saker_proc::Runtime::Podman,
+            pod: None,
+        };
         let got = cache.get(&found);
         assert_eq!(got.name.as_deref(), Some("web"));
         assert_eq!(got.image_repository(), Some("localhost/app"));

@@ -73,11 +73,25 @@ const O_CLOEXEC: u64 = 0o2000000;
 
 impl FdEntry {
     pub fn file(path: String, flags: u64, kind: FdKind) -> FdEntry {
-        FdEntry { kind, name: path, flags, local: None, remote: None, client: false }
+        FdEntry {
+            kind,
+            name: path,
+            flags,
+            local: None,
+            remote: None,
+            client: false,
+        }
     }
 
     pub fn socket(kind: FdKind) -> FdEntry {
-        FdEntry { kind, name: String::new(), flags: 0, local: None, remote: None, client: false }
+        FdEntry {
+            kind,
+            name: String::new(),
+            flags: 0,
+            local: None,
+            remote: None,
+            client: false,
+        }
     }
 
     pub fn close_on_exec(&self) -> bool {
@@ -85,7 +99,12 @@ impl FdEntry {
     }
 
     /// Sets the ends of an inet socket and renders Falco's `fd.name` tuple.
-    pub fn set_tuple(&mut self, local: Option<SocketAddr>, remote: Option<SocketAddr>, client: bool) {
+    pub fn set_tuple(
+        &mut self,
+        local: Option<SocketAddr>,
+        remote: Option<SocketAddr>,
+        client: bool,
+    ) {
         if local.is_some() {
             self.local = local;
         }

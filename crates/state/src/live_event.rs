@@ -26,13 +26,22 @@ const MAX_NR: usize = 512;
 impl EventTypes {
     pub fn new(engine: &Engine) -> EventTypes {
         let by_nr = (0..MAX_NR as u64)
-            .map(|nr| saker_syscalls::name(nr).map_or(EventTypeId::OTHER, |n| engine.event_type_id(n)))
+            .map(|nr| {
+                saker_syscalls::name(nr).map_or(EventTypeId::OTHER, |n| engine.event_type_id(n))
+            })
             .collect();
-        EventTypes { by_nr, procexit: engine.event_type_id("procexit") }
+        EventTypes {
+            by_nr,
+            procexit: engine.event_type_id("procexit"),
+        }
     }
 
     fn id(&self, nr: i64) -> EventTypeId {
-        usize::try_from(nr).ok().and_then(|i| self.by_nr.get(i)).copied().unwrap_or(EventTypeId::OTHER)
+        usize::try_from(nr)
+            .ok()
+            .and_then(|i| self.by_nr.get(i))
+            .copied()
+            .unwrap_or(EventTypeId::OTHER)
     }
 }
 
@@ -147,7 +156,9 @@ impl<'a> LiveEvent<'a> {
         match (key.as_ref(), detail) {
             ("res", _) => Some(Value::Int(ret)),
             // For calls that create an fd, Falco's `fd` argument is the new one.
-            ("fd", D::Open { .. } | D::Socket { .. } | D::MemfdCreate { .. }) => Some(Value::Int(ret)),
+            ("fd", D::Open { .. } | D::Socket { .. } | D::MemfdCreate { .. }) => {
+                Some(Value::Int(ret))
+            }
             ("flags", D::Open { flags, .. }) => owned(names::open_flags(*flags as u32)),
             ("mode", D::Open { mode, .. } | D::Mkdir { mode, .. } | D::Chmod { mode, .. }) => {
                 owned(names::mode(*mode))
@@ -155,17 +166,23 @@ impl<'a> LiveEvent<'a> {
             ("name" | "path" | "filename" | "pathname", D::Open { .. }) => {
                 self.ctx.fd.as_ref().map(|e| Value::str(e.name.as_str()))
             }
-            ("name" | "path" | "filename" | "pathname", _) => self.ctx.fs_name.as_deref().map(Value::str),
+            ("name" | "path" | "filename" | "pathname", _) => {
+                self.ctx.fs_name.as_deref().map(Value::str)
+            }
             ("domain", D::Socket { domain, .. }) => owned(names::socket_domain(*domain)),
             ("type", D::Socket { kind, .. }) => Some(Value::Int(i64::from(*kind))),
             ("request", D::Ptrace { request, .. }) => owned(names::ptrace_request(*request)),
-            ("pid", D::Ptrace { pid, .. } | D::Kill { pid, .. }) => Some(Value::Int(i64::from(*pid))),
+            ("pid", D::Ptrace { pid, .. } | D::Kill { pid, .. }) => {
+                Some(Value::Int(i64::from(*pid)))
+            }
             ("sig", D::Kill { sig, .. }) => Some(Value::Int(i64::from(*sig))),
             ("fd" | "oldfd", _) => self.ctx.fd_num.map(Value::Int),
             ("uid", D::Chown { uid, .. }) => Some(Value::UInt(u64::from(*uid))),
             ("gid", D::Chown { gid, .. }) => Some(Value::UInt(u64::from(*gid))),
             ("nstype", D::Setns { nstype, .. }) => Some(Value::Int(i64::from(*nstype))),
-            ("target", D::Symlink { .. }) | ("oldpath", _) => self.ctx.fs_source.as_deref().map(Value::str),
+            ("target", D::Symlink { .. }) | ("oldpath", _) => {
+                self.ctx.fs_source.as_deref().map(Value::str)
+            }
             ("linkpath" | "newpath", _) => self.ctx.fs_target.as_deref().map(Value::str),
             // Anything else by name: the raw register of a known argument name.
             (name, _) => {
@@ -173,7 +190,9 @@ impl<'a> LiveEvent<'a> {
                     EventBody::Syscall(exit) => exit.nr as u64,
                     _ => return None,
                 };
-                let i = saker_syscalls::arg_names(nr).iter().position(|n| *n == name)?;
+                let i = saker_syscalls::arg_names(nr)
+                    .iter()
+                    .position(|n| *n == name)?;
                 Some(Value::UInt(raw[i]))
             }
         }
@@ -183,11 +202,20 @@ impl<'a> LiveEvent<'a> {
         if !self.state.options().read_proc {
             return None;
         }
-        let vars = saker_proc::Process::open(self.event.header.pid).ok()?.environ().ok()?;
+        let vars = saker_proc::Process::open(self.event.header.pid)
+            .ok()?
+            .environ()
+            .ok()?;
         match key {
-            Some(FieldArg::Key(k)) => vars.into_iter().find(|(n, _)| n == k).map(|(_, v)| Value::Str(Cow::Owned(v))),
+            Some(FieldArg::Key(k)) => vars
+                .into_iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| Value::Str(Cow::Owned(v))),
             _ => Some(Value::Str(Cow::Owned(
-                vars.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join(" "),
+                vars.iter()
+                    .map(|(n, v)| format!("{n}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
             ))),
         }
     }
@@ -386,7 +414,7 @@ impl Event for LiveEvent<'_> {
             Live::EvtNum => Some(Value::UInt(self.num)),
             Live::EvtRawres => self.ret().map(Value::Int),
             Live::EvtRes => self.ret().map(|r| {
-                if r >= 0 || r < -4095 {
+                if !(-4095..0).contains(&r) {
                     Value::str("SUCCESS")
                 } else {
                     Value::str(saker_syscalls::errno_name((-r) as i32).unwrap_or("E?"))
@@ -420,13 +448,17 @@ impl Event for LiveEvent<'_> {
             Live::ProcAname => match &field.arg {
                 Some(FieldArg::Index(i)) => self.ancestor(*i).map(|a| Value::str(&a.comm)),
                 _ => Some(Value::List(Cow::Owned(
-                    self.ancestors().map(|a| Value::Str(Cow::Owned(a.comm.clone()))).collect(),
+                    self.ancestors()
+                        .map(|a| Value::Str(Cow::Owned(a.comm.clone())))
+                        .collect(),
                 ))),
             },
             Live::ProcApid => match &field.arg {
                 Some(FieldArg::Index(i)) => self.ancestor(*i).map(|a| Value::Int(i64::from(a.pid))),
                 _ => Some(Value::List(Cow::Owned(
-                    self.ancestors().map(|a| Value::Int(i64::from(a.pid))).collect(),
+                    self.ancestors()
+                        .map(|a| Value::Int(i64::from(a.pid)))
+                        .collect(),
                 ))),
             },
             Live::ProcEnv => self.env(field.arg.as_ref()),
@@ -434,7 +466,9 @@ impl Event for LiveEvent<'_> {
             Live::ProcNthreads => p.map(|p| Value::UInt(u64::from(p.threads))),
             Live::ProcLoginshellid => {
                 // The pid of the outermost shell among the ancestors (Falco's definition).
-                let shells = ["sh", "bash", "ash", "dash", "zsh", "ksh", "csh", "tcsh", "fish"];
+                let shells = [
+                    "sh", "bash", "ash", "dash", "zsh", "ksh", "csh", "tcsh", "fish",
+                ];
                 let mut found = None;
                 for a in std::iter::once(p?).chain(self.ancestors()) {
                     if shells.contains(&a.comm.as_str()) {
@@ -447,7 +481,9 @@ impl Event for LiveEvent<'_> {
             Live::ThreadCapEffective | Live::ThreadCapPermitted | Live::ThreadCapInheritable => {
                 let caps = match p.and_then(|p| p.caps) {
                     Some(c) => c,
-                    None if self.state.options().read_proc => crate::seed::read_capabilities(h.pid)?,
+                    None if self.state.options().read_proc => {
+                        crate::seed::read_capabilities(h.pid)?
+                    }
                     None => return None,
                 };
                 let set = match live(field.id)? {
@@ -460,27 +496,49 @@ impl Event for LiveEvent<'_> {
             Live::UserUid => Some(Value::UInt(u64::from(h.euid))),
             Live::UserName => self.user_name(h.euid),
             Live::UserLoginuid => p.map(|p| Value::Int(p.loginuid.map_or(-1, i64::from))),
-            Live::UserLoginname => p.and_then(|p| p.loginuid).and_then(|uid| self.user_name(uid)),
+            Live::UserLoginname => p
+                .and_then(|p| p.loginuid)
+                .and_then(|uid| self.user_name(uid)),
             Live::GroupGid => Some(Value::UInt(u64::from(h.egid))),
             Live::GroupName => self.state.group_name(h.egid).map(Value::str),
             Live::FdNum => self.ctx.fd_num.map(Value::Int),
-            Live::FdName => fd.filter(|e| !e.name.is_empty()).map(|e| Value::str(&e.name)),
+            Live::FdName => fd
+                .filter(|e| !e.name.is_empty())
+                .map(|e| Value::str(&e.name)),
             Live::FdDirectory => fd
-                .filter(|e| matches!(e.kind, crate::FdKind::File | crate::FdKind::Directory | crate::FdKind::Memfd))
+                .filter(|e| {
+                    matches!(
+                        e.kind,
+                        crate::FdKind::File | crate::FdKind::Directory | crate::FdKind::Memfd
+                    )
+                })
                 .map(|e| Value::str(path::directory(&e.name))),
             Live::FdFilename => fd
-                .filter(|e| matches!(e.kind, crate::FdKind::File | crate::FdKind::Directory | crate::FdKind::Memfd))
+                .filter(|e| {
+                    matches!(
+                        e.kind,
+                        crate::FdKind::File | crate::FdKind::Directory | crate::FdKind::Memfd
+                    )
+                })
                 .map(|e| Value::str(path::file_name(&e.name))),
             Live::FdType => fd.map(|e| Value::str(e.kind.name())),
             Live::FdTypechar => fd.map(|e| Value::str(e.kind.typechar())),
             Live::FdSip => fd.and_then(|e| e.server()).map(|a| Value::Ip(a.ip())),
-            Live::FdSport => fd.and_then(|e| e.server()).map(|a| Value::UInt(u64::from(a.port()))),
+            Live::FdSport => fd
+                .and_then(|e| e.server())
+                .map(|a| Value::UInt(u64::from(a.port()))),
             Live::FdCip => fd.and_then(|e| e.client_end()).map(|a| Value::Ip(a.ip())),
-            Live::FdCport => fd.and_then(|e| e.client_end()).map(|a| Value::UInt(u64::from(a.port()))),
+            Live::FdCport => fd
+                .and_then(|e| e.client_end())
+                .map(|a| Value::UInt(u64::from(a.port()))),
             Live::FdRip => fd.and_then(|e| e.remote).map(|a| Value::Ip(a.ip())),
-            Live::FdRport => fd.and_then(|e| e.remote).map(|a| Value::UInt(u64::from(a.port()))),
+            Live::FdRport => fd
+                .and_then(|e| e.remote)
+                .map(|a| Value::UInt(u64::from(a.port()))),
             Live::FdLip => fd.and_then(|e| e.local).map(|a| Value::Ip(a.ip())),
-            Live::FdLport => fd.and_then(|e| e.local).map(|a| Value::UInt(u64::from(a.port()))),
+            Live::FdLport => fd
+                .and_then(|e| e.local)
+                .map(|a| Value::UInt(u64::from(a.port()))),
             Live::FsPathName => self.ctx.fs_name.as_deref().map(Value::str),
             Live::FsPathSource => self.ctx.fs_source.as_deref().map(Value::str),
             Live::FsPathTarget => self.ctx.fs_target.as_deref().map(Value::str),
@@ -492,7 +550,9 @@ impl Event for LiveEvent<'_> {
             },
             Live::ContainerType => container.map(|c| Value::str(c.runtime)),
             Live::ContainerImage => container.and_then(|c| c.image.as_deref()).map(Value::str),
-            Live::ContainerImageRepository => container.and_then(|c| c.image_repository()).map(Value::str),
+            Live::ContainerImageRepository => {
+                container.and_then(|c| c.image_repository()).map(Value::str)
+            }
             Live::ContainerImageTag => container.and_then(|c| c.image_tag()).map(Value::str),
         }
     }

@@ -7,7 +7,11 @@ pub use saker_proc::fdinfo::open_flags_to_string as open_flags;
 /// File mode bits as `S_ISUID|S_IRWXU|S_IRGRP`, `0` when none is set.
 pub fn mode(mode: u32) -> String {
     let mut parts: Vec<&str> = Vec::new();
-    for (bit, name) in [(0o4000, "S_ISUID"), (0o2000, "S_ISGID"), (0o1000, "S_ISVTX")] {
+    for (bit, name) in [
+        (0o4000, "S_ISUID"),
+        (0o2000, "S_ISGID"),
+        (0o1000, "S_ISVTX"),
+    ] {
         if mode & bit != 0 {
             parts.push(name);
         }
@@ -29,7 +33,11 @@ pub fn mode(mode: u32) -> String {
             }
         }
     }
-    if parts.is_empty() { "0".to_string() } else { parts.join("|") }
+    if parts.is_empty() {
+        "0".to_string()
+    } else {
+        parts.join("|")
+    }
 }
 
 /// Socket address families (include/linux/socket.h).
@@ -120,7 +128,10 @@ mod tests {
         assert_eq!(socket_domain(99), "99");
         assert_eq!(ptrace_request(16), "PTRACE_ATTACH");
         assert_eq!(ptrace_request(0x4206), "PTRACE_SEIZE");
-        assert_eq!(capabilities((1 << 0) | (1 << 21)), "CAP_CHOWN CAP_SYS_ADMIN");
+        assert_eq!(
+            capabilities((1 << 0) | (1 << 21)),
+            "CAP_CHOWN CAP_SYS_ADMIN"
+        );
         assert_eq!(open_flags(0o1101), "O_WRONLY|O_CREAT|O_TRUNC");
         // pts/0 is 136:0, pts/1 is 136:1; ttyS0 is 4:64.
         assert_eq!(tty_nr(136, 0), 34816);

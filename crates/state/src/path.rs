@@ -22,7 +22,10 @@ pub fn resolve(base: &str, path: &str) -> String {
 /// Removes `.`, `..` and empty components of an absolute path.
 pub fn normalize(path: &str) -> String {
     // The common case (an absolute path that is already clean) allocates once and walks once.
-    if !path.contains("//") && !path.contains("/./") && !path.contains("/..") && !path.ends_with("/.")
+    if !path.contains("//")
+        && !path.contains("/./")
+        && !path.contains("/..")
+        && !path.ends_with("/.")
     {
         if path.len() > 1 && path.ends_with('/') {
             return path[..path.len() - 1].to_string();

@@ -26,7 +26,10 @@ pub(crate) fn read_process(
     let status = proc.status().ok();
     let argv = proc.cmdline().unwrap_or_default();
     let exepath = proc.readlink("exe").unwrap_or_default();
-    let exepath = exepath.strip_suffix(" (deleted)").unwrap_or(&exepath).to_string();
+    let exepath = exepath
+        .strip_suffix(" (deleted)")
+        .unwrap_or(&exepath)
+        .to_string();
     let cwd = proc.readlink("cwd").unwrap_or_default();
     let start_ns = system
         .map(|s| {
@@ -37,7 +40,10 @@ pub(crate) fn read_process(
     let mut entry = ProcessEntry {
         pid,
         ppid: stat.ppid,
-        vpid: status.as_ref().and_then(|s| s.ns_pid.last().copied()).unwrap_or(pid),
+        vpid: status
+            .as_ref()
+            .and_then(|s| s.ns_pid.last().copied())
+            .unwrap_or(pid),
         comm: stat.comm.clone(),
         exe: argv.first().cloned().unwrap_or_default(),
         exepath,
@@ -62,7 +68,9 @@ pub(crate) fn read_process(
     };
     entry.exe_from_memfd = saker_proc::fdinfo::is_memfd_path(&entry.exepath);
     for fd in proc.fds().unwrap_or_default() {
-        let Ok(target) = proc.fd_target(fd) else { continue };
+        let Ok(target) = proc.fd_target(fd) else {
+            continue;
+        };
         // Flags (from fdinfo) are not read: one more file per fd at start, for the rare
         // O_CLOEXEC fd of a process that was already running when capture began.
         let flags = 0;

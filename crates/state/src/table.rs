@@ -93,7 +93,11 @@ const O_CLOEXEC: u64 = 0o2000000;
 impl State {
     pub fn new(options: StateOptions) -> State {
         let (users, groups, system) = if options.read_proc {
-            (NameTable::users(), NameTable::groups(), SystemInfo::read().ok())
+            (
+                NameTable::users(),
+                NameTable::groups(),
+                SystemInfo::read().ok(),
+            )
         } else {
             (NameTable::default(), NameTable::default(), None)
         };
@@ -115,7 +119,8 @@ impl State {
         let pids = saker_proc::all_pids().map_err(|source| StateError::ListProcesses { source })?;
         let mut n = 0;
         for pid in pids {
-            if let Some(entry) = seed::read_process(pid, self.system.as_ref(), &mut self.containers) {
+            if let Some(entry) = seed::read_process(pid, self.system.as_ref(), &mut self.containers)
+            {
                 self.processes.insert(pid, entry);
                 n += 1;
             }
@@ -204,15 +209,19 @@ impl State {
 
     /// Updates the table with one event and returns what the event's fd and path fields need.
     pub fn apply(&mut self, event: &SyscallEvent) -> EventContext {
-        if let Some(pid) = self.pending_removal.take() {
-            if self.processes.remove(&pid).is_some() {
-                self.stats.purged += 1;
-            }
+        if let Some(pid) = self.pending_removal.take()
+            && self.processes.remove(&pid).is_some()
+        {
+            self.stats.purged += 1;
         }
         let h = &event.header;
         let mut ctx = EventContext::default();
         match &event.body {
-            EventBody::Fork { child_pid, child_vpid, .. } => {
+            EventBody::Fork {
+                child_pid,
+                child_vpid,
+                ..
+            } => {
                 self.ensure(h);
                 if *child_pid == h.pid {
                     if let Some(p) = self.processes.get_mut(&h.pid) {
@@ -233,7 +242,10 @@ impl State {
                 let read_proc = self.options.read_proc;
                 let mut fresh = None;
                 if read_proc && let Ok(proc) = saker_proc::Process::open(h.pid) {
-                    let container = proc.container().ok().map(|c| c.map(|c| self.containers.get(&c)));
+                    let container = proc
+                        .container()
+                        .ok()
+                        .map(|c| c.map(|c| self.containers.get(&c)));
                     if let Some(container) = &container {
                         self.cgroups.learn(h.cgroup_id, container.clone());
                     }
@@ -247,14 +259,23 @@ impl State {
                     fresh = Some((self.cgroups.lookup(h.cgroup_id, &mut self.containers), caps));
                 }
                 if let Some(p) = self.processes.get_mut(&h.pid) {
-                    let argv: Vec<String> =
-                        info.argv.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+                    let argv: Vec<String> = info
+                        .argv
+                        .iter()
+                        .map(|a| a.to_string_lossy().into_owned())
+                        .collect();
                     let filename = info.filename.to_string_lossy();
                     p.comm = h.comm.to_string_lossy().into_owned();
-                    p.exe = argv.first().cloned().unwrap_or_else(|| filename.to_string());
+                    p.exe = argv
+                        .first()
+                        .cloned()
+                        .unwrap_or_else(|| filename.to_string());
                     p.args = argv.into_iter().skip(1).collect();
                     p.exe_from_memfd = false;
-                    p.exepath = match filename.strip_prefix("/dev/fd/").and_then(|n| n.parse::<i32>().ok()) {
+                    p.exepath = match filename
+                        .strip_prefix("/dev/fd/")
+                        .and_then(|n| n.parse::<i32>().ok())
+                    {
                         // fexecve / execveat(fd, "", AT_EMPTY_PATH): the image is what the fd is.
                         Some(fd) => match p.fds.get(&fd) {
                             Some(e) => {
@@ -267,7 +288,9 @@ impl State {
                     };
                     p.vpid = info.vpid;
                     p.loginuid = (info.loginuid != u32::MAX).then_some(info.loginuid);
-                    p.tty = info.tty.map_or(0, |(major, minor)| crate::names::tty_nr(major, minor));
+                    p.tty = info
+                        .tty
+                        .map_or(0, |(major, minor)| crate::names::tty_nr(major, minor));
                     p.threads = 1;
                     p.fds.retain(|_, e| !e.close_on_exec());
                     p.caps = None;
@@ -357,7 +380,8 @@ impl State {
                 if ancestor <= 1 || self.processes.contains_key(&ancestor) {
                     break;
                 }
-                let Some(e) = seed::read_process(ancestor, self.system.as_ref(), &mut self.containers)
+                let Some(e) =
+                    seed::read_process(ancestor, self.system.as_ref(), &mut self.containers)
                 else {
                     break;
                 };
@@ -401,13 +425,25 @@ fn socket_kind(domain: i32) -> FdKind {
     }
 }
 
-fn apply_syscall(p: &mut ProcessEntry, nr: i64, ret: i64, detail: &SyscallDetail, ctx: &mut EventContext) {
+fn apply_syscall(
+    p: &mut ProcessEntry,
+    nr: i64,
+    ret: i64,
+    detail: &SyscallDetail,
+    ctx: &mut EventContext,
+) {
     use SyscallDetail as D;
     let ok = ret >= 0;
     match detail {
-        D::Open { dirfd, path, flags, .. } => {
+        D::Open {
+            dirfd, path, flags, ..
+        } => {
             let name = resolve_at(p, *dirfd, path);
-            let kind = if flags & O_DIRECTORY != 0 { FdKind::Directory } else { FdKind::File };
+            let kind = if flags & O_DIRECTORY != 0 {
+                FdKind::Directory
+            } else {
+                FdKind::File
+            };
             let entry = Arc::new(FdEntry::file(name, *flags, kind));
             if ok {
                 p.fds.insert(ret as i32, entry.clone());
@@ -431,31 +467,41 @@ fn apply_syscall(p: &mut ProcessEntry, nr: i64, ret: i64, detail: &SyscallDetail
             ctx.fd_num = Some(i64::from(*old_fd));
         }
         D::Fcntl { fd, cmd, arg } => {
-            if ok && *cmd == libc::F_SETFD {
-                if let Some(e) = p.fds.get_mut(fd) {
-                    let e = Arc::make_mut(e);
-                    if arg & libc::FD_CLOEXEC as u64 != 0 {
-                        e.flags |= O_CLOEXEC;
-                    } else {
-                        e.flags &= !O_CLOEXEC;
-                    }
+            if ok
+                && *cmd == libc::F_SETFD
+                && let Some(e) = p.fds.get_mut(fd)
+            {
+                let e = Arc::make_mut(e);
+                if arg & libc::FD_CLOEXEC as u64 != 0 {
+                    e.flags |= O_CLOEXEC;
+                } else {
+                    e.flags &= !O_CLOEXEC;
                 }
             }
             ctx.fd = p.fds.get(fd).cloned();
             ctx.fd_num = Some(i64::from(*fd));
         }
         D::FdPair { fds, flags } => {
-            let kind = if nr == libc::SYS_socketpair { FdKind::Unix } else { FdKind::Pipe };
+            let kind = if nr == libc::SYS_socketpair {
+                FdKind::Unix
+            } else {
+                FdKind::Pipe
+            };
             if let (true, Some(fds)) = (ok, fds) {
                 for fd in fds {
-                    p.fds.insert(*fd, Arc::new(FdEntry::file(String::new(), *flags, kind)));
+                    p.fds
+                        .insert(*fd, Arc::new(FdEntry::file(String::new(), *flags, kind)));
                 }
             }
         }
         D::MemfdCreate { name, flags } => {
             // MFD_CLOEXEC is bit 0.
             let cloexec = if flags & 1 != 0 { O_CLOEXEC } else { 0 };
-            let entry = Arc::new(FdEntry::file(format!("/memfd:{name}"), cloexec, FdKind::Memfd));
+            let entry = Arc::new(FdEntry::file(
+                format!("/memfd:{name}"),
+                cloexec,
+                FdKind::Memfd,
+            ));
             if ok {
                 p.fds.insert(ret as i32, entry.clone());
             }
@@ -477,10 +523,16 @@ fn apply_syscall(p: &mut ProcessEntry, nr: i64, ret: i64, detail: &SyscallDetail
             {
                 let e = Arc::make_mut(e);
                 match addr {
-                    Some(SockAddr::Unix { path, .. }) => e.name = path.to_string_lossy().into_owned(),
+                    Some(SockAddr::Unix { path, .. }) => {
+                        e.name = path.to_string_lossy().into_owned()
+                    }
                     Some(a) => {
                         if let Some(remote) = inet(a) {
-                            e.kind = if remote.is_ipv4() { FdKind::Ipv4 } else { FdKind::Ipv6 };
+                            e.kind = if remote.is_ipv4() {
+                                FdKind::Ipv4
+                            } else {
+                                FdKind::Ipv6
+                            };
                             e.set_tuple(None, Some(remote), true);
                         }
                     }
@@ -496,12 +548,23 @@ fn apply_syscall(p: &mut ProcessEntry, nr: i64, ret: i64, detail: &SyscallDetail
             match peer.as_ref() {
                 Some(SockAddr::Unix { path, .. }) => {
                     entry.kind = FdKind::Unix;
-                    entry.name = listening.as_ref().map(|l| l.name.clone()).unwrap_or_else(|| path.to_string_lossy().into_owned());
+                    entry.name = listening
+                        .as_ref()
+                        .map(|l| l.name.clone())
+                        .unwrap_or_else(|| path.to_string_lossy().into_owned());
                 }
                 Some(a) => {
                     if let Some(remote) = inet(a) {
-                        entry.kind = if remote.is_ipv4() { FdKind::Ipv4 } else { FdKind::Ipv6 };
-                        entry.set_tuple(listening.as_ref().and_then(|l| l.local), Some(remote), false);
+                        entry.kind = if remote.is_ipv4() {
+                            FdKind::Ipv4
+                        } else {
+                            FdKind::Ipv6
+                        };
+                        entry.set_tuple(
+                            listening.as_ref().and_then(|l| l.local),
+                            Some(remote),
+                            false,
+                        );
                     }
                 }
                 None => {}
@@ -517,10 +580,16 @@ fn apply_syscall(p: &mut ProcessEntry, nr: i64, ret: i64, detail: &SyscallDetail
             if ok && let Some(e) = p.fds.get_mut(fd) {
                 let e = Arc::make_mut(e);
                 match addr {
-                    Some(SockAddr::Unix { path, .. }) => e.name = path.to_string_lossy().into_owned(),
+                    Some(SockAddr::Unix { path, .. }) => {
+                        e.name = path.to_string_lossy().into_owned()
+                    }
                     Some(a) => {
                         if let Some(local) = inet(a) {
-                            e.kind = if local.is_ipv4() { FdKind::Ipv4 } else { FdKind::Ipv6 };
+                            e.kind = if local.is_ipv4() {
+                                FdKind::Ipv4
+                            } else {
+                                FdKind::Ipv6
+                            };
                             e.set_tuple(Some(local), None, false);
                         }
                     }
@@ -553,12 +622,28 @@ fn apply_syscall(p: &mut ProcessEntry, nr: i64, ret: i64, detail: &SyscallDetail
                 p.cwd = e.name.clone();
             }
         }
-        D::Rename { old_dirfd, old_path, new_dirfd, new_path, .. }
-        | D::Link { old_dirfd, old_path, new_dirfd, new_path, .. } => {
+        D::Rename {
+            old_dirfd,
+            old_path,
+            new_dirfd,
+            new_path,
+            ..
+        }
+        | D::Link {
+            old_dirfd,
+            old_path,
+            new_dirfd,
+            new_path,
+            ..
+        } => {
             ctx.fs_source = Some(resolve_at(p, *old_dirfd, old_path));
             ctx.fs_target = Some(resolve_at(p, *new_dirfd, new_path));
         }
-        D::Symlink { target, dirfd, link_path } => {
+        D::Symlink {
+            target,
+            dirfd,
+            link_path,
+        } => {
             // The target is stored as written; a relative one is relative to the link's
             // directory, which is how the kernel will follow it.
             let link = resolve_at(p, *dirfd, link_path);
@@ -569,7 +654,12 @@ fn apply_syscall(p: &mut ProcessEntry, nr: i64, ret: i64, detail: &SyscallDetail
         D::Unlink { dirfd, path, .. } | D::Mkdir { dirfd, path, .. } => {
             ctx.fs_name = Some(resolve_at(p, *dirfd, path));
         }
-        D::Chmod { dirfd, path, fd, .. } | D::Chown { dirfd, path, fd, .. } => {
+        D::Chmod {
+            dirfd, path, fd, ..
+        }
+        | D::Chown {
+            dirfd, path, fd, ..
+        } => {
             ctx.fs_name = match (path, fd) {
                 (Some(path), _) => Some(resolve_at(p, *dirfd, path)),
                 (None, Some(fd)) => {

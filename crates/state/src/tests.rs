@@ -24,11 +24,17 @@ impl Fixture {
         assert!(diags.iter().all(|d| !d.is_error()));
         let engine = Engine::new(
             &ruleset,
-            EngineOptions { rule_matching: RuleMatching::All, ..EngineOptions::default() },
+            EngineOptions {
+                rule_matching: RuleMatching::All,
+                ..EngineOptions::default()
+            },
         )
         .unwrap();
         let types = EventTypes::new(&engine);
-        let mut state = State::new(StateOptions { read_proc: false, container_storage: None });
+        let mut state = State::new(StateOptions {
+            read_proc: false,
+            container_storage: None,
+        });
         // init and a login shell on pts/0 on the host; a container's init.
         state.insert_process(proc_entry(1, 0, "systemd", "/", None));
         let mut bash = proc_entry(100, 1, "bash", "/root", None);
@@ -44,7 +50,12 @@ impl Fixture {
         let mut cinit = proc_entry(201, 200, "sleep", "/", Some(container));
         cinit.vpid = 1;
         state.insert_process(cinit);
-        Fixture { state, engine, types, ts: 1_700_000_000_000_000_000 }
+        Fixture {
+            state,
+            engine,
+            types,
+            ts: 1_700_000_000_000_000_000,
+        }
     }
 
     fn header(&mut self, pid: u32, comm: &str) -> EventHeader {
@@ -70,7 +81,11 @@ impl Fixture {
         let Some(live) = LiveEvent::new(&self.state, &self.types, &event, &ctx, 1) else {
             return BTreeMap::new();
         };
-        self.engine.process(&live).into_iter().map(|a| (a.rule, a.output)).collect()
+        self.engine
+            .process(&live)
+            .into_iter()
+            .map(|a| (a.rule, a.output))
+            .collect()
     }
 
     fn fork(&mut self, parent: u32, child: u32) {
@@ -78,11 +93,22 @@ impl Fixture {
         let header = self.header(parent, &comm);
         self.feed(SyscallEvent {
             header,
-            body: EventBody::Fork { child_tid: child, child_pid: child, child_vtid: child, child_vpid: child },
+            body: EventBody::Fork {
+                child_tid: child,
+                child_pid: child,
+                child_vtid: child,
+                child_vpid: child,
+            },
         });
     }
 
-    fn exec(&mut self, pid: u32, path: &str, argv: &[&str], tty: Option<(u32, u32)>) -> BTreeMap<String, String> {
+    fn exec(
+        &mut self,
+        pid: u32,
+        path: &str,
+        argv: &[&str],
+        tty: Option<(u32, u32)>,
+    ) -> BTreeMap<String, String> {
         let comm = path.rsplit('/').next().unwrap();
         let header = self.header(pid, comm);
         self.feed(SyscallEvent {
@@ -101,12 +127,28 @@ impl Fixture {
         })
     }
 
-    fn syscall(&mut self, pid: u32, nr: i64, ret: i64, detail: SyscallDetail) -> BTreeMap<String, String> {
-        let comm = self.state.process(pid).map(|p| p.comm.clone()).unwrap_or_default();
+    fn syscall(
+        &mut self,
+        pid: u32,
+        nr: i64,
+        ret: i64,
+        detail: SyscallDetail,
+    ) -> BTreeMap<String, String> {
+        let comm = self
+            .state
+            .process(pid)
+            .map(|p| p.comm.clone())
+            .unwrap_or_default();
         let header = self.header(pid, &comm);
         self.feed(SyscallEvent {
             header,
-            body: EventBody::Syscall(SyscallExit { nr, ret, args: [0; 6], duration_ns: None, detail }),
+            body: EventBody::Syscall(SyscallExit {
+                nr,
+                ret,
+                args: [0; 6],
+                duration_ns: None,
+                detail,
+            }),
         })
     }
 
@@ -115,14 +157,29 @@ impl Fixture {
             pid,
             libc::SYS_openat,
             ret,
-            SyscallDetail::Open { dirfd: -100, path: path.into(), flags, mode: 0o644 },
+            SyscallDetail::Open {
+                dirfd: -100,
+                path: path.into(),
+                flags,
+                mode: 0o644,
+            },
         )
     }
 
     fn exit(&mut self, pid: u32) {
-        let comm = self.state.process(pid).map(|p| p.comm.clone()).unwrap_or_default();
+        let comm = self
+            .state
+            .process(pid)
+            .map(|p| p.comm.clone())
+            .unwrap_or_default();
         let header = self.header(pid, &comm);
-        self.feed(SyscallEvent { header, body: EventBody::Exit { status: 0, process_exited: true } });
+        self.feed(SyscallEvent {
+            header,
+            body: EventBody::Exit {
+                status: 0,
+                process_exited: true,
+            },
+        });
     }
 }
 
@@ -155,7 +212,14 @@ fn write_below_etc_with_relative_path_and_ancestry() {
     f.fork(100, 300);
     f.exec(300, "/usr/bin/touch", &["touch", "x"], Some((136, 0)));
     // cd /etc first: the relative path resolves against the new cwd.
-    f.syscall(300, libc::SYS_chdir, 0, SyscallDetail::Chdir { path: "/etc".into() });
+    f.syscall(
+        300,
+        libc::SYS_chdir,
+        0,
+        SyscallDetail::Chdir {
+            path: "/etc".into(),
+        },
+    );
     let alerts = f.open(300, "x", O_WRONLY_CREAT, 3);
     let out = &alerts["Write below etc"];
     assert!(out.contains("file=/etc/x"), "{out}");
@@ -182,15 +246,24 @@ fn sensitive_read_and_environ() {
     f.fork(100, 310);
     f.exec(310, "/usr/bin/cat", &["cat", "/etc/shadow"], None);
     let alerts = f.open(310, "/etc/shadow", 0, 3);
-    assert!(alerts["Read sensitive file untrusted"].contains("program=cat"), "{alerts:?}");
+    assert!(
+        alerts["Read sensitive file untrusted"].contains("program=cat"),
+        "{alerts:?}"
+    );
     let alerts = f.open(310, "/proc/1/environ", 0, 4);
-    assert!(alerts.contains_key("Read environment variable from /proc files"), "{alerts:?}");
+    assert!(
+        alerts.contains_key("Read environment variable from /proc files"),
+        "{alerts:?}"
+    );
     assert!(f.open(310, "/proc/self/environ", 0, 5).is_empty());
 
     f.fork(100, 311);
     f.exec(311, "/usr/sbin/sshd", &["sshd"], None);
     let alerts = f.open(311, "/etc/shadow", 0, 3);
-    assert!(!alerts.contains_key("Read sensitive file untrusted"), "{alerts:?}");
+    assert!(
+        !alerts.contains_key("Read sensitive file untrusted"),
+        "{alerts:?}"
+    );
 }
 
 #[test]
@@ -200,23 +273,35 @@ fn container_shell_and_package_manager() {
     let alerts = f.exec(400, "/bin/sh", &["sh"], Some((136, 3)));
     let out = &alerts["Terminal shell in container"];
     assert!(out.contains("container_id=0123456789ab "), "{out}");
-    assert!(out.contains("container_image=localhost/saker-test/busybox"), "{out}");
+    assert!(
+        out.contains("container_image=localhost/saker-test/busybox"),
+        "{out}"
+    );
     assert!(out.contains("shell=sh"), "{out}");
     // Without a terminal: no alert.
     f.fork(201, 401);
-    assert!(f.exec(401, "/bin/sh", &["sh", "-c", "true"], None).is_empty());
+    assert!(
+        f.exec(401, "/bin/sh", &["sh", "-c", "true"], None)
+            .is_empty()
+    );
 
     f.fork(400, 402);
     let alerts = f.exec(402, "/bin/apk", &["apk", "add", "curl"], Some((136, 3)));
-    assert!(alerts["Launch Package Management Process in Container"].contains("command=apk add curl"));
+    assert!(
+        alerts["Launch Package Management Process in Container"].contains("command=apk add curl")
+    );
     // The same on the host: no alert.
     f.fork(100, 403);
-    assert!(!f
-        .exec(403, "/usr/bin/apt-get", &["apt-get", "update"], None)
-        .contains_key("Launch Package Management Process in Container"));
+    assert!(
+        !f.exec(403, "/usr/bin/apt-get", &["apt-get", "update"], None)
+            .contains_key("Launch Package Management Process in Container")
+    );
 
     // `echo x >> /etc/passwd` from the shell (apk itself is trusted to write /etc).
-    assert!(!f.open(402, "/etc/passwd", 0o2101, 3).contains_key("Write below etc"));
+    assert!(
+        !f.open(402, "/etc/passwd", 0o2101, 3)
+            .contains_key("Write below etc")
+    );
     let alerts = f.open(400, "/etc/passwd", 0o2101, 3);
     assert!(alerts["Write below etc"].contains("container_id=0123456789ab"));
 }
@@ -226,16 +311,53 @@ fn fd_table_follows_dup_socket_and_connect() {
     let mut f = Fixture::new();
     f.fork(201, 500);
     f.exec(500, "/bin/nc", &["nc", "10.0.0.5", "4444"], None);
-    f.syscall(500, libc::SYS_socket, 3, SyscallDetail::Socket { domain: 2, kind: 1, protocol: 0 });
+    f.syscall(
+        500,
+        libc::SYS_socket,
+        3,
+        SyscallDetail::Socket {
+            domain: 2,
+            kind: 1,
+            protocol: 0,
+        },
+    );
     let addr = SockAddr::Inet("10.96.0.1:443".parse().unwrap());
-    let alerts = f.syscall(500, libc::SYS_connect, 0, SyscallDetail::Connect { fd: 3, addr: Some(addr) });
-    assert!(alerts["Contact K8S API Server From Container"].contains("connection=->10.96.0.1:443"), "{alerts:?}");
+    let alerts = f.syscall(
+        500,
+        libc::SYS_connect,
+        0,
+        SyscallDetail::Connect {
+            fd: 3,
+            addr: Some(addr),
+        },
+    );
+    assert!(
+        alerts["Contact K8S API Server From Container"].contains("connection=->10.96.0.1:443"),
+        "{alerts:?}"
+    );
     let alerts = f.syscall(500, libc::SYS_dup2, 0, SyscallDetail::Dup { old_fd: 3 });
-    assert!(alerts.contains_key("Redirect STDOUT/STDIN to Network Connection in Container"), "{alerts:?}");
-    assert_eq!(f.state.process(500).unwrap().fds[&0].kind, crate::FdKind::Ipv4);
+    assert!(
+        alerts.contains_key("Redirect STDOUT/STDIN to Network Connection in Container"),
+        "{alerts:?}"
+    );
+    assert_eq!(
+        f.state.process(500).unwrap().fds[&0].kind,
+        crate::FdKind::Ipv4
+    );
     // Dup of a pipe: no alert.
-    f.syscall(500, libc::SYS_pipe2, 0, SyscallDetail::FdPair { fds: Some([5, 6]), flags: 0 });
-    assert!(f.syscall(500, libc::SYS_dup2, 1, SyscallDetail::Dup { old_fd: 5 }).is_empty());
+    f.syscall(
+        500,
+        libc::SYS_pipe2,
+        0,
+        SyscallDetail::FdPair {
+            fds: Some([5, 6]),
+            flags: 0,
+        },
+    );
+    assert!(
+        f.syscall(500, libc::SYS_dup2, 1, SyscallDetail::Dup { old_fd: 5 })
+            .is_empty()
+    );
     // O_CLOEXEC fds close at exec, others survive.
     f.open(500, "/tmp/a", 0o2000000, 7);
     f.open(500, "/tmp/b", 0, 8);
@@ -261,21 +383,39 @@ fn paths_of_rename_symlink_and_chmod() {
             flags: 0,
         },
     );
-    assert!(alerts["Delete or rename shell history"].contains("source=/root/.bash_history"), "{alerts:?}");
+    assert!(
+        alerts["Delete or rename shell history"].contains("source=/root/.bash_history"),
+        "{alerts:?}"
+    );
     let alerts = f.syscall(
         600,
         libc::SYS_symlinkat,
         0,
-        SyscallDetail::Symlink { target: "/etc/shadow".into(), dirfd: -100, link_path: "s".into() },
+        SyscallDetail::Symlink {
+            target: "/etc/shadow".into(),
+            dirfd: -100,
+            link_path: "s".into(),
+        },
     );
-    assert!(alerts["Create Symlink Over Sensitive Files"].contains("linkpath=/root/s"), "{alerts:?}");
+    assert!(
+        alerts["Create Symlink Over Sensitive Files"].contains("linkpath=/root/s"),
+        "{alerts:?}"
+    );
     let alerts = f.syscall(
         600,
         libc::SYS_fchmodat,
         0,
-        SyscallDetail::Chmod { dirfd: -100, path: Some("bin/x".into()), fd: None, mode: 0o4755 },
+        SyscallDetail::Chmod {
+            dirfd: -100,
+            path: Some("bin/x".into()),
+            fd: None,
+            mode: 0o4755,
+        },
     );
-    assert!(alerts["Set Setuid or Setgid bit"].contains("file=/root/bin/x"), "{alerts:?}");
+    assert!(
+        alerts["Set Setuid or Setgid bit"].contains("file=/root/bin/x"),
+        "{alerts:?}"
+    );
 }
 
 #[test]

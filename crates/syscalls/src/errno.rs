@@ -13,7 +13,7 @@ pub fn errno_name(errno: i32) -> Option<&'static str> {
 
 /// The message strace prints in parentheses: glibc's `strerror()` text, and strace's own
 /// text for the kernel-internal codes (`ERESTARTSYS` → "To be restarted if SA_RESTART is set").
-/// Unknown numbers get glibc's "Unknown error" (without the number; see [`write_result`] use).
+/// Unknown numbers get "Unknown error" (the decoders add the number, as strace does).
 pub fn errno_message(errno: i32) -> &'static str {
     if let Some(n) = internal(errno) {
         return n.1;

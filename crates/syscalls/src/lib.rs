@@ -20,12 +20,22 @@
 //! - Signals: [`format_signal`] of a [`SigInfo`] for `--- SIGCHLD {...} ---` lines, and
 //!   [`format_wait_status`].
 //!
+//! What the tracer should supply for exact strace output:
+//! - [`Memory::stack_pointer`] (the `rsp` register at the stop): `rt_sigreturn` shows the
+//!   restored mask, `rt_sigreturn({mask=[]})`, only with it.
+//! - [`FdInfo::path`] of `-100` (`AT_FDCWD`) returns the working directory: with `-y`
+//!   strace prints `AT_FDCWD</root>`.
+//! - [`Entry::set_interrupted_syscall`] with the thread's previous syscall for
+//!   `restart_syscall(<... resuming interrupted nanosleep ...>)`.
+//! - [`Entry::is_complete`] tells `exit_group(0) = ?` (all arguments printed at entry) from
+//!   `read(3,  <unfinished ...>` when a call never returns.
+//!
 //! # What is decoded
 //!
-//! Every x86_64 syscall number 0..=469 has its name (Linux 6.18); unknown numbers print as
+//! Every x86_64 syscall of Linux 6.18 (0..=336, 424..=469) has its name; unknown numbers print as
 //! `syscall_0x1c8(...)` with six raw arguments, known but undecoded ones with their kernel
 //! argument count in hex, as strace does. About 260 syscalls have decoders
-//! ([`is_decoded`]): files and directories (open*, stat family, statx, statfs, *at, xattr,
+//! ([`is_decoded`]): files and directories (open*, openat2, stat family, statx, statfs, *at, xattr,
 //! getdents64, readlink, getcwd, mknod, mount...), descriptors (read/write/pread/pwrite,
 //! readv/writev/preadv/pwritev, dup*, fcntl with F_* commands and results, ioctl for tty
 //! requests, pipe*, poll/ppoll/select/pselect6, epoll*, eventfd, signalfd, timerfd,
@@ -163,14 +173,15 @@ mod tests {
     fn table_lookups() {
         assert_eq!(name(0), Some("read"));
         assert_eq!(name(257), Some("openat"));
-        assert_eq!(name(335), None);
+        assert_eq!(name(335), Some("uretprobe"));
+        assert_eq!(name(337), None);
         assert_eq!(name(435), Some("clone3"));
         assert_eq!(name(462), Some("mseal"));
         assert_eq!(name(469), Some("file_setattr"));
         assert_eq!(name(470), None);
         assert_eq!(number("execve"), Some(59));
         assert_eq!(number(""), None);
-        assert_eq!(all().count(), 381);
+        assert_eq!(all().count(), 383);
         assert_eq!(arg_names(257), ["dfd", "filename", "flags", "mode"]);
         assert!(is_known(1) && !is_known(400));
     }

@@ -345,8 +345,8 @@ pub(crate) static SYSCALLS: [(&str, u32); 470] = [
     ("statx", TD | TF | TFST | TSTA),
     ("io_pgetevents", 0),
     ("rseq", 0),
-    ("", 0),
-    ("", 0),
+    ("uretprobe", 0),
+    ("uprobe", 0),
     ("", 0),
     ("", 0),
     ("", 0),
@@ -845,8 +845,8 @@ pub(crate) static ARG_NAMES: [&[&str]; 470] = [
     &["dfd", "filename", "flags", "mask", "buffer"],
     &["ctx_id", "min_nr", "nr", "events", "timeout", "usig"],
     &["rseq", "rseq_len", "flags", "sig"],
-    &["arg0", "arg1", "arg2", "arg3", "arg4", "arg5"],
-    &["arg0", "arg1", "arg2", "arg3", "arg4", "arg5"],
+    &[],
+    &[],
     &["arg0", "arg1", "arg2", "arg3", "arg4", "arg5"],
     &["arg0", "arg1", "arg2", "arg3", "arg4", "arg5"],
     &["arg0", "arg1", "arg2", "arg3", "arg4", "arg5"],
@@ -1333,6 +1333,8 @@ pub(crate) mod nr {
     pub const statx: u64 = 332;
     pub const io_pgetevents: u64 = 333;
     pub const rseq: u64 = 334;
+    pub const uretprobe: u64 = 335;
+    pub const uprobe: u64 = 336;
     pub const pidfd_send_signal: u64 = 424;
     pub const io_uring_setup: u64 = 425;
     pub const io_uring_enter: u64 = 426;

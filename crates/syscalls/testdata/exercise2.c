@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <setjmp.h>
+#include <linux/openat2.h>
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -302,5 +303,29 @@ int main(int argc, char **argv) {
     syscall(SYS_seccomp, SECCOMP_GET_ACTION_AVAIL, 0, &action);
     unshare(CLONE_NEWUTS | CLONE_NEWNS);
     sethostname("box", 3);
+
+    /* ioctl numbers with and without names */
+    int nul = open("/dev/null", O_RDONLY);
+    int one = 1;
+    ioctl(nul, _IOR(0x99, 1, int), &one);
+    ioctl(nul, 0x1234, 5);
+    ioctl(nul, _IO(0x99, 2));
+    ioctl(nul, _IOWR(0x99, 3, long), &one);
+    ioctl(nul, FIONBIO, &one);
+    ioctl(nul, FIOCLEX);
+    ioctl(nul, FIONREAD, &one);
+    ioctl(nul, TIOCGPGRP, &one);
+    ioctl(nul, TIOCSCTTY, 0);
+    ioctl(nul, TIOCNOTTY);
+    close(nul);
+
+    /* newer descriptor calls */
+    syscall(SYS_close_range, 100, ~0U, 0);
+    syscall(SYS_close_range, 100, 200, 4);
+    struct open_how how = {.flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH};
+    syscall(SYS_openat2, AT_FDCWD, "/etc/hostname", &how, sizeof how);
+    how.resolve = 0;
+    int o2 = syscall(SYS_openat2, AT_FDCWD, "/etc/hostname", &how, sizeof how);
+    close(o2);
     return 0;
 }

@@ -5,12 +5,16 @@ Names come from the kernel UAPI header (linux-libc-dev 6.1) plus the syscalls ad
 Linux 6.18 (arch/x86/entry/syscalls/syscall_64.tbl). Class flags copy strace's
 src/linux/x86_64/syscallent.h and src/linux/generic/syscallent-common.h (TD, TF, ...).
 
-Run: python3 crates/syscalls/tools/gen_table.py > crates/syscalls/src/table.rs
+Argument names are read from /sys/kernel/tracing (root, on the kernel to describe).
+
+Run: python3 crates/syscalls/tools/gen_table.py > crates/syscalls/src/table.rs &&
+     rustfmt --edition 2024 crates/syscalls/src/table.rs
 """
 import re
 
 HEADER = "/usr/include/x86_64-linux-gnu/asm/unistd_64.h"
 NEWER = {
+    335: "uretprobe", 336: "uprobe",
     451: "cachestat", 452: "fchmodat2", 453: "map_shadow_stack", 454: "futex_wake",
     455: "futex_wait", 456: "futex_requeue", 457: "statmount", 458: "listmount",
     459: "lsm_get_self_attr", 460: "lsm_set_self_attr", 461: "lsm_list_modules", 462: "mseal",

@@ -9,6 +9,12 @@ use crate::xlat::Xlat;
 /// strace reads file names up to PATH_MAX bytes.
 const PATH_MAX: usize = 4096;
 
+/// The most bytes of one buffer argument shown, even with a huge `-s`.
+const MAX_SHOWN: usize = 1 << 24;
+
+/// Past this many bytes of text for one call, arrays stop early (see [`Ctx::over_budget`]).
+const OUTPUT_BUDGET: usize = 1 << 22;
+
 thread_local! {
     /// Reused byte buffer for strings read from the tracee (no allocation per argument).
     static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
@@ -80,6 +86,12 @@ impl<'a> Ctx<'a> {
     /// Whether output arguments can be shown: at exit and the call succeeded.
     pub fn ok(&self) -> bool {
         self.ret.is_some() && !self.failed
+    }
+
+    /// Whether this call's text is already absurdly long (garbage arrays under `-v`): array
+    /// printers stop with `...` rather than build gigabytes of output.
+    pub fn over_budget(&self) -> bool {
+        self.out.len() > OUTPUT_BUDGET
     }
 
     /// Number of arguments printed so far.
@@ -232,7 +244,7 @@ impl<'a> Ctx<'a> {
         let out = &mut *self.out;
         SCRATCH.with(|scratch| {
             let mut buf = scratch.borrow_mut();
-            match read_cstr(mem, addr, limit + 1, &mut buf) {
+            match read_cstr(mem, addr, limit.saturating_add(1), &mut buf) {
                 None => write_hex(out, addr),
                 Some(terminated) => {
                     let shown = buf.len().min(limit);
@@ -256,7 +268,8 @@ impl<'a> Ctx<'a> {
             self.out.push_str("NULL");
             return;
         }
-        let shown = (len as usize).min(limit);
+        // The tracee chooses `len`; whatever `-s` says, never copy more than MAX_SHOWN.
+        let shown = (len as usize).min(limit).min(MAX_SHOWN);
         let hex = self.style.hex;
         let mem = &mut *self.mem;
         let out = &mut *self.out;
@@ -303,7 +316,7 @@ fn read_cstr(mem: &mut dyn Memory, addr: u64, max: usize, buf: &mut Vec<u8>) -> 
         if got < want {
             return if buf.is_empty() { None } else { Some(false) };
         }
-        at += got as u64;
+        at = at.wrapping_add(got as u64);
     }
     Some(false)
 }

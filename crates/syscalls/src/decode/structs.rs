@@ -7,10 +7,12 @@ use super::Ctx;
 use crate::xlat::{self, Xlat};
 
 /// How many array elements strace prints before `...`: it reuses the `-s` limit, and
-/// `-v` lifts it (argv and envp print in full).
+/// `-v` lifts it (argv and envp print in full); here `-v` still stops at 16384 elements.
 pub(crate) fn array_limit(c: &Ctx) -> usize {
+    // Even with -v, stop somewhere: garbage pointers into large mapped regions must not
+    // turn one syscall into gigabytes of output.
     if c.style.verbose {
-        usize::MAX
+        1 << 14
     } else {
         c.style.string_limit.max(1)
     }
@@ -725,17 +727,17 @@ pub(crate) fn iovec(c: &mut Ctx, addr: u64, count: u64, data_len: Option<u64>, o
     let mut left = data_len.unwrap_or(u64::MAX);
     c.s("[");
     for i in 0..count {
-        if i as usize >= limit {
+        if i as usize >= limit || c.over_budget() {
             c.s(", ...");
             break;
         }
         let mut b = [0u8; 16];
-        if !c.read_exact(addr + i * 16, &mut b) {
+        if !c.read_exact(addr.wrapping_add(i * 16), &mut b) {
             if i > 0 {
                 c.s(", ");
             }
             c.s("... /* ");
-            c.ptr(addr + i * 16);
+            c.ptr(addr.wrapping_add(i * 16));
             c.s(" */");
             break;
         }
@@ -762,13 +764,13 @@ pub(crate) fn pollfds(c: &mut Ctx, addr: u64, count: u64) {
     let limit = array_limit(c);
     c.s("[");
     for i in 0..count {
-        if i as usize >= limit {
+        if i as usize >= limit || c.over_budget() {
             c.s(", ...");
             break;
         }
         let mut b = [0u8; 8];
-        if !c.read_exact(addr + i * 8, &mut b) {
-            c.ptr(addr + i * 8);
+        if !c.read_exact(addr.wrapping_add(i * 8), &mut b) {
+            c.ptr(addr.wrapping_add(i * 8));
             break;
         }
         if i > 0 {
@@ -789,7 +791,7 @@ pub(crate) fn poll_revents(c: &mut Ctx, addr: u64, count: u64) -> String {
     let mut first = true;
     for i in 0..count.min(1024) {
         let mut b = [0u8; 8];
-        if !c.read_exact(addr + i * 8, &mut b) {
+        if !c.read_exact(addr.wrapping_add(i * 8), &mut b) {
             break;
         }
         let revents = u16_at(&b, 6);
@@ -823,14 +825,14 @@ pub(crate) fn epoll_events(c: &mut Ctx, addr: u64, count: u64, output: bool) {
         c.s("[");
     }
     for i in 0..count {
-        if i as usize >= limit {
+        if i as usize >= limit || c.over_budget() {
             c.s(", ...");
             break;
         }
         // struct epoll_event is packed on x86_64: 4 bytes of events, 8 bytes of data.
         let mut b = [0u8; 12];
-        if !c.read_exact(addr + i * 12, &mut b) {
-            c.ptr(addr + i * 12);
+        if !c.read_exact(addr.wrapping_add(i * 12), &mut b) {
+            c.ptr(addr.wrapping_add(i * 12));
             break;
         }
         if i > 0 {
@@ -963,7 +965,7 @@ pub(crate) fn dirents(c: &mut Ctx, addr: u64, len: u64) {
     let mut list = String::new();
     while off + 19 <= len {
         let mut h = [0u8; 19];
-        if !c.read_exact(addr + off, &mut h) {
+        if !c.read_exact(addr.wrapping_add(off), &mut h) {
             break;
         }
         let reclen = u64::from(u16_at(&h, 16));
@@ -983,7 +985,7 @@ pub(crate) fn dirents(c: &mut Ctx, addr: u64, len: u64) {
             super::print::write_xval(&mut list, u64::from(h[18]), &xlat::DIRENT_TYPES);
             list.push_str(", d_name=");
             let mut name = vec![0u8; (reclen.saturating_sub(19)) as usize];
-            let _ = c.read_exact(addr + off + 19, &mut name);
+            let _ = c.read_exact(addr.wrapping_add(off + 19), &mut name);
             let end = name.iter().position(|x| *x == 0).unwrap_or(name.len());
             super::print::quote(&mut list, &name[..end], c.style.hex, b"", true);
             list.push('}');
@@ -1354,12 +1356,12 @@ pub(crate) fn mincore_vec(c: &mut Ctx, addr: u64, len: u64) {
     let limit = array_limit(c) as u64;
     c.s("[");
     for i in 0..pages {
-        if i >= limit {
+        if i >= limit || c.over_budget() {
             c.s("...");
             break;
         }
         let mut b = [0u8; 1];
-        if !c.read_exact(addr + i, &mut b) {
+        if !c.read_exact(addr.wrapping_add(i), &mut b) {
             c.s("...");
             break;
         }

@@ -529,7 +529,8 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::memfd_create => s(&[Str, Flags(&xlat::MFD_FLAGS)], RFD),
         nr::copy_file_range => s(&[Fd, Ptr, Fd, Ptr, Ulong, Uint], Dec),
         nr::rseq => s(&[Ptr, Hex, Flags(&xlat::RSEQ_FLAGS), Hex], Dec),
-        nr::close_range => s(&[Fd, Fd, Flags(&xlat::CLOSE_RANGE_FLAGS)], Dec),
+        nr::close_range => s(&[Uint, Uint, Flags(&xlat::CLOSE_RANGE_FLAGS)], Dec),
+        nr::openat2 => f(dec_openat2, RFD),
         nr::pidfd_open => s(&[Int, Hex], RFD),
         nr::pidfd_send_signal => s(&[Fd, Signal, Ptr, Uint], Dec),
         nr::pidfd_getfd => s(&[Fd, Fd, Uint], RFD),
@@ -563,7 +564,8 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::getgroups => f(dec_getgroups, Dec),
         nr::setgroups => f(dec_setgroups, Dec),
         nr::capget | nr::capset => f(dec_capget, Dec),
-        nr::sendmmsg | nr::recvmmsg => s(&[Fd, Ptr, Uint, Flags(&xlat::MSG_FLAGS), Ptr], Dec),
+        nr::sendmmsg => f(dec_sendmmsg, Dec),
+        nr::recvmmsg => f(dec_recvmmsg, Dec),
         _ => match crate::table::ARG_NAMES.get(n as usize) {
             Some(a) if crate::name(n).is_some() => Decoder {
                 how: How::Raw(a.len()),
@@ -692,7 +694,7 @@ fn dec_rt_sigreturn(c: &mut Ctx) {
         return;
     };
     c.next();
-    match c.read_u64(sp + 296) {
+    match c.read_u64(sp.wrapping_add(296)) {
         Some(mask) => {
             c.s("{mask=");
             st::write_sigmask(c.out, mask, 64);
@@ -923,7 +925,13 @@ fn dec_ioctl(c: &mut Ctx) {
                 c.next();
                 st::int_ptr(c, a[2], false);
             }
-            0x5451 | 0x5450 => {}
+            // FIOCLEX, FIONCLEX, TIOCNOTTY take no argument.
+            0x5451 | 0x5450 | 0x5422 => {}
+            // TIOCSCTTY takes an int.
+            0x540e => {
+                c.next();
+                c.int(a[2]);
+            }
             0x5402..=0x5404 => {
                 c.next();
                 st::termios(c, a[2], false);
@@ -979,10 +987,6 @@ fn write_ioc(c: &mut Ctx, req: u64) {
     let size = (req >> 16) & 0x3fff;
     let kind = (req >> 8) & 0xff;
     let number = req & 0xff;
-    if dir == 0 && size == 0 {
-        c.hex(req);
-        return;
-    }
     c.s("_IOC(");
     c.s(match dir {
         0 => "_IOC_NONE",
@@ -1324,7 +1328,20 @@ fn dec_getsockopt(c: &mut Ctx) {
     } else {
         c.next();
         let len = c.read_u32(a[4]).unwrap_or(0);
-        if c.ok() && len == 4 {
+        if c.ok() && len == 4 && a[1] as u32 == 1 && a[2] as u32 == 4 {
+            // SO_ERROR holds an errno: `[ECONNREFUSED]`.
+            match c.read_u32(a[3]) {
+                Some(e) => match crate::errno_name(e as i32).filter(|_| e != 0) {
+                    Some(name) => {
+                        c.s("[");
+                        c.s(name);
+                        c.s("]");
+                    }
+                    None => st::int_ptr(c, a[3], true),
+                },
+                None => c.ptr(a[3]),
+            }
+        } else if c.ok() && len == 4 {
             st::int_ptr(c, a[3], true);
         } else {
             c.ptr(a[3]);
@@ -1390,7 +1407,7 @@ fn dec_clone3(c: &mut Ctx) {
             && a[1] >= 64
             && let Some(flags) = c.read_u64(a[0])
             && flags & 0x0010_0000 != 0
-            && let Some(ptid) = c.read_u64(a[0] + 24)
+            && let Some(ptid) = c.read_u64(a[0].wrapping_add(24))
         {
             c.s(" => {parent_tid=");
             st::int_ptr(c, ptid, true);
@@ -1409,16 +1426,7 @@ fn string_array(c: &mut Ctx, addr: u64, abbreviate_as_vars: bool) {
     }
     let limit = st::array_limit(c);
     if abbreviate_as_vars && !c.style.verbose {
-        let mut n = 0u64;
-        while let Some(p) = c.read_u64(addr + n * 8) {
-            if p == 0 {
-                break;
-            }
-            n += 1;
-            if n > 1 << 20 {
-                break;
-            }
-        }
+        let n = count_pointers(c, addr);
         let _ = write!(
             c.out,
             "{addr:#x} /* {n} var{} */",
@@ -1434,7 +1442,7 @@ fn string_array(c: &mut Ctx, addr: u64, abbreviate_as_vars: bool) {
     let mut p = first;
     let mut i = 0u64;
     while p != 0 {
-        if i as usize >= limit {
+        if i as usize >= limit || c.over_budget() {
             c.s(", ...");
             break;
         }
@@ -1443,7 +1451,7 @@ fn string_array(c: &mut Ctx, addr: u64, abbreviate_as_vars: bool) {
         }
         c.cstr(p);
         i += 1;
-        match c.read_u64(addr + i * 8) {
+        match c.read_u64(addr.wrapping_add(i * 8)) {
             Some(next) => p = next,
             None => {
                 c.s(", ...");
@@ -2141,14 +2149,14 @@ fn gid_list(c: &mut Ctx, addr: u64, n: u64) {
     let limit = st::array_limit(c) as u64;
     c.s("[");
     for i in 0..n {
-        if i >= limit {
+        if i >= limit || c.over_budget() {
             c.s(", ...");
             break;
         }
         if i > 0 {
             c.s(", ");
         }
-        match c.read_u32(addr + i * 4) {
+        match c.read_u32(addr.wrapping_add(i * 4)) {
             Some(g) => c.udec(u64::from(g)),
             None => {
                 c.s("...");
@@ -2369,14 +2377,14 @@ fn nodemask(c: &mut Ctx, addr: u64, maxnode: u64, output: bool) {
     let limit = st::array_limit(c) as u64;
     c.s("[");
     for i in 0..words {
-        if i >= limit {
+        if i >= limit || c.over_budget() {
             c.s(", ...");
             break;
         }
         if i > 0 {
             c.s(", ");
         }
-        match c.read_u64(addr + i * 8) {
+        match c.read_u64(addr.wrapping_add(i * 8)) {
             Some(w) => c.hex(w),
             None => {
                 c.s("...");
@@ -2625,4 +2633,151 @@ fn cap_mask(c: &mut Ctx, mask: u64) {
         }
         c.hex(rest);
     }
+}
+
+/// Counts the non-NULL pointers of a NULL-terminated array, reading a page-bounded chunk at
+/// a time (one memory read per 64 pointers, not per pointer). The kernel's limit on argv
+/// and envp sizes bounds real arrays; the cap bounds garbage.
+fn count_pointers(c: &mut Ctx, addr: u64) -> u64 {
+    const CAP: u64 = 1 << 18;
+    let mut n = 0u64;
+    let mut chunk = [0u8; 512];
+    while n < CAP {
+        let at = addr.wrapping_add(n * 8);
+        let want = chunk.len().min(4096 - (at % 4096) as usize).max(8);
+        let got = c.mem.read(at, &mut chunk[..want]) / 8;
+        if got == 0 {
+            break;
+        }
+        for i in 0..got {
+            if chunk[i * 8..i * 8 + 8].iter().all(|b| *b == 0) {
+                return n + i as u64;
+            }
+        }
+        n += got as u64;
+    }
+    n
+}
+
+/// `[{msg_hdr={...}, msg_len=33}, ...]`: `done` entries carry a valid msg_len.
+fn mmsgvec(c: &mut Ctx, addr: u64, vlen: u64, done: u64, receiving: bool) {
+    if addr == 0 {
+        c.s("NULL");
+        return;
+    }
+    let limit = st::array_limit(c) as u64;
+    c.s("[");
+    for i in 0..vlen.min(1024) {
+        if i >= limit || c.over_budget() {
+            c.s(", ...");
+            break;
+        }
+        let at = addr.wrapping_add(i * 64);
+        let Some(len) = c.read_u32(at.wrapping_add(56)) else {
+            if i > 0 {
+                c.s(", ");
+            }
+            c.ptr(at);
+            break;
+        };
+        if i > 0 {
+            c.s(", ");
+        }
+        c.s("{msg_hdr=");
+        let data = receiving.then_some(u64::from(len));
+        // The struct was read successfully above, so show it even if the call failed.
+        let failed = std::mem::replace(&mut c.failed, false);
+        st::msghdr(c, at, data, false);
+        c.failed = failed;
+        if i < done {
+            let _ = write!(c.out, ", msg_len={len}");
+        }
+        c.s("}");
+    }
+    c.s("]");
+}
+
+fn dec_sendmmsg(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.stop();
+    } else {
+        let done = if c.ok() { c.rval() as u64 } else { 0 };
+        c.next();
+        mmsgvec(c, a[1], a[2] & 0xffff_ffff, done, false);
+        c.next();
+        c.uint(a[2]);
+        c.next();
+        c.flags(a[3] & 0xffff_ffff, &xlat::MSG_FLAGS);
+    }
+}
+
+fn dec_recvmmsg(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.stop();
+    } else {
+        c.next();
+        if c.ok() {
+            let done = c.rval() as u64;
+            mmsgvec(c, a[1], done, done, true);
+        } else {
+            c.ptr(a[1]);
+        }
+        c.next();
+        c.uint(a[2]);
+        c.next();
+        c.flags(a[3] & 0xffff_ffff, &xlat::MSG_FLAGS);
+        c.next();
+        st::timespec(c, a[4], false);
+    }
+}
+
+const RESOLVE_FLAGS: Xlat = Xlat {
+    entries: &[
+        (1, "RESOLVE_NO_XDEV"),
+        (2, "RESOLVE_NO_MAGICLINKS"),
+        (4, "RESOLVE_NO_SYMLINKS"),
+        (8, "RESOLVE_BENEATH"),
+        (0x10, "RESOLVE_IN_ROOT"),
+        (0x20, "RESOLVE_CACHED"),
+    ],
+    unknown: "RESOLVE_???",
+};
+
+/// `openat2(AT_FDCWD, "/x", {flags=O_RDONLY|O_CLOEXEC, resolve=RESOLVE_BENEATH}, 24)`.
+fn dec_openat2(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.dirfd(a[0]);
+    c.next();
+    c.path(a[1]);
+    c.next();
+    let mut b = [0u8; 24];
+    if a[2] == 0 {
+        c.s("NULL");
+    } else if a[3] >= 24 && c.read_exact(a[2], &mut b) {
+        let word = |i: usize| u64::from_ne_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
+        let (flags, mode, resolve) = (word(0), word(1), word(2));
+        c.s("{flags=");
+        open_flags(c, flags);
+        if flags & 0o100 != 0 || flags & 0o20200000 == 0o20200000 || mode != 0 {
+            c.s(", mode=");
+            c.mode(mode);
+        }
+        c.s(", resolve=");
+        c.flags(resolve, &RESOLVE_FLAGS);
+        c.s("}");
+    } else {
+        c.ptr(a[2]);
+    }
+    c.next();
+    c.udec(a[3]);
 }

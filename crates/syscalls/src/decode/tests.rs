@@ -636,3 +636,91 @@ fn number_formatting() {
         );
     }
 }
+
+#[test]
+fn huge_limits_do_not_overflow() {
+    let style = Style {
+        string_limit: usize::MAX,
+        ..Style::default()
+    };
+    let mut m = Fixture::default().with(0x1000, b"abc\0");
+    check_style(
+        "chdir",
+        [0x1000, 0, 0, 0, 0, 0],
+        &mut m,
+        0,
+        &style,
+        r#"chdir("abc") = 0"#,
+    );
+    check_style(
+        "write",
+        [1, 0x1000, 1 << 40, 0, 0, 0],
+        &mut m,
+        3,
+        &style,
+        "write(1, 0x1000, 1099511627776) = 3",
+    );
+    let style = Style {
+        string_limit: 0,
+        ..Style::default()
+    };
+    check_style(
+        "write",
+        [1, 0x1000, 3, 0, 0, 0],
+        &mut m,
+        3,
+        &style,
+        r#"write(1, ""..., 3) = 3"#,
+    );
+}
+
+/// Memory that reads as pseudo-random bytes everywhere (never faults).
+struct Noise(u64);
+
+impl Memory for Noise {
+    fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
+        for (i, b) in buf.iter_mut().enumerate() {
+            // xorshift of the address: deterministic, varied, rarely zero.
+            let mut x = addr.wrapping_add(i as u64) ^ self.0;
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            *b = x as u8;
+        }
+        buf.len()
+    }
+    fn stack_pointer(&mut self) -> Option<u64> {
+        Some(0x7fff_0000)
+    }
+}
+
+#[test]
+fn garbage_memory_never_panics_or_runs_away() {
+    for style in [
+        Style::default(),
+        Style {
+            verbose: true,
+            hex: 2,
+            string_limit: 64,
+            fd_decode: 0,
+        },
+    ] {
+        for (nr, _) in crate::all() {
+            let started = std::time::Instant::now();
+            for seed in [1u64, 0xdead_beef] {
+                let args = [0x1000, 64, 0x2000, 0x3000, 16, 0x4000];
+                let mut mem = Noise(seed);
+                let entry = decode_entry(nr, args, &mut mem, &mut NoFdInfo, &style);
+                for ret in [0, 16, -4] {
+                    let done = decode_exit(&entry, ret, &mut mem, &mut NoFdInfo, &style);
+                    assert!(done.call.len() < 50_000_000, "{nr}");
+                }
+            }
+            let took = started.elapsed();
+            assert!(
+                took.as_secs() < 5,
+                "{nr} is slow on garbage memory: {took:?}"
+            );
+        }
+    }
+}

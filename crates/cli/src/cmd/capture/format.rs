@@ -23,10 +23,21 @@ pub const VERSION: u64 = 1;
 
 /// One record of a capture file.
 pub enum Record {
-    Header { created_ns: u64, hostname: String, passwd: String, group: String },
+    Header {
+        created_ns: u64,
+        hostname: String,
+        passwd: String,
+        group: String,
+    },
     Container(ContainerInfo),
-    Process { entry: ProcessEntry, container_id: Option<String> },
-    Cgroup { id: u64, container_id: Option<String> },
+    Process {
+        entry: ProcessEntry,
+        container_id: Option<String>,
+    },
+    Cgroup {
+        id: u64,
+        container_id: Option<String>,
+    },
     Event(SyscallEvent),
 }
 
@@ -43,10 +54,16 @@ fn from_bytes(v: &Value) -> Result<Bytes, String> {
     match v {
         Value::String(s) => Ok(Bytes(s.as_bytes().to_vec())),
         Value::Object(o) => {
-            let hex = o.get("hex").and_then(Value::as_str).ok_or("bytes object without hex")?;
+            let hex = o
+                .get("hex")
+                .and_then(Value::as_str)
+                .ok_or("bytes object without hex")?;
             (0..hex.len())
                 .step_by(2)
-                .map(|i| u8::from_str_radix(hex.get(i..i + 2).ok_or("odd hex")?, 16).map_err(|e| e.to_string()))
+                .map(|i| {
+                    u8::from_str_radix(hex.get(i..i + 2).ok_or("odd hex")?, 16)
+                        .map_err(|e| e.to_string())
+                })
                 .collect::<Result<Vec<u8>, String>>()
                 .map(Bytes)
         }
@@ -58,7 +75,10 @@ fn sockaddr(a: &SockAddr) -> Value {
     match a {
         SockAddr::Inet(a) => json!({"inet": a.to_string()}),
         SockAddr::Inet6(a) => json!({"inet6": a.to_string()}),
-        SockAddr::Unix { path, abstract_name } => json!({"unix": bytes(path), "abstract": abstract_name}),
+        SockAddr::Unix {
+            path,
+            abstract_name,
+        } => json!({"unix": bytes(path), "abstract": abstract_name}),
         SockAddr::Other { family, data } => json!({"family": family, "data": bytes(data)}),
     }
 }
@@ -68,15 +88,27 @@ fn from_sockaddr(v: &Value) -> Result<Option<SockAddr>, String> {
         return Ok(None);
     }
     if let Some(s) = v.get("inet").and_then(Value::as_str) {
-        return s.parse().map(|a| Some(SockAddr::Inet(a))).map_err(|e| format!("{s}: {e}"));
+        return s
+            .parse()
+            .map(|a| Some(SockAddr::Inet(a)))
+            .map_err(|e| format!("{s}: {e}"));
     }
     if let Some(s) = v.get("inet6").and_then(Value::as_str) {
-        return s.parse().map(|a| Some(SockAddr::Inet6(a))).map_err(|e| format!("{s}: {e}"));
+        return s
+            .parse()
+            .map(|a| Some(SockAddr::Inet6(a)))
+            .map_err(|e| format!("{s}: {e}"));
     }
     if let Some(p) = v.get("unix") {
-        return Ok(Some(SockAddr::Unix { path: from_bytes(p)?, abstract_name: v["abstract"].as_bool().unwrap_or(false) }));
+        return Ok(Some(SockAddr::Unix {
+            path: from_bytes(p)?,
+            abstract_name: v["abstract"].as_bool().unwrap_or(false),
+        }));
     }
-    Ok(Some(SockAddr::Other { family: v["family"].as_u64().unwrap_or(0) as u16, data: from_bytes(&v["data"])? }))
+    Ok(Some(SockAddr::Other {
+        family: v["family"].as_u64().unwrap_or(0) as u16,
+        data: from_bytes(&v["data"])?,
+    }))
 }
 
 fn opt<T: serde::Serialize>(v: &Option<T>) -> Value {
@@ -87,42 +119,122 @@ fn opt<T: serde::Serialize>(v: &Option<T>) -> Value {
 fn detail(d: &SyscallDetail) -> Value {
     use SyscallDetail as D;
     match d {
-        D::Open { dirfd, path, flags, mode } => json!({"type":"open","dirfd":dirfd,"path":bytes(path),"flags":flags,"mode":mode}),
-        D::ExecFailed { dirfd, path } => json!({"type":"exec_failed","dirfd":dirfd,"path":bytes(path)}),
+        D::Open {
+            dirfd,
+            path,
+            flags,
+            mode,
+        } => json!({"type":"open","dirfd":dirfd,"path":bytes(path),"flags":flags,"mode":mode}),
+        D::ExecFailed { dirfd, path } => {
+            json!({"type":"exec_failed","dirfd":dirfd,"path":bytes(path)})
+        }
         D::Clone { flags } => json!({"type":"clone","flags":flags}),
         D::Chdir { path } => json!({"type":"chdir","path":bytes(path)}),
         D::Fchdir { fd } => json!({"type":"fchdir","fd":fd}),
         D::Close { fd } => json!({"type":"close","fd":fd}),
-        D::Rename { old_dirfd, old_path, new_dirfd, new_path, flags } => json!({"type":"rename","old_dirfd":old_dirfd,"old_path":bytes(old_path),"new_dirfd":new_dirfd,"new_path":bytes(new_path),"flags":flags}),
-        D::Unlink { dirfd, path, flags } => json!({"type":"unlink","dirfd":dirfd,"path":bytes(path),"flags":flags}),
-        D::Mkdir { dirfd, path, mode } => json!({"type":"mkdir","dirfd":dirfd,"path":bytes(path),"mode":mode}),
-        D::Symlink { target, dirfd, link_path } => json!({"type":"symlink","target":bytes(target),"dirfd":dirfd,"link_path":bytes(link_path)}),
-        D::Link { old_dirfd, old_path, new_dirfd, new_path, flags } => json!({"type":"link","old_dirfd":old_dirfd,"old_path":bytes(old_path),"new_dirfd":new_dirfd,"new_path":bytes(new_path),"flags":flags}),
-        D::Chmod { dirfd, path, fd, mode } => json!({"type":"chmod","dirfd":dirfd,"path":path.as_ref().map(bytes),"fd":fd,"mode":mode}),
-        D::Chown { dirfd, path, fd, uid, gid } => json!({"type":"chown","dirfd":dirfd,"path":path.as_ref().map(bytes),"fd":fd,"uid":uid,"gid":gid}),
-        D::Truncate { path, fd, length } => json!({"type":"truncate","path":path.as_ref().map(bytes),"fd":fd,"length":length}),
+        D::Rename {
+            old_dirfd,
+            old_path,
+            new_dirfd,
+            new_path,
+            flags,
+        } => {
+            json!({"type":"rename","old_dirfd":old_dirfd,"old_path":bytes(old_path),"new_dirfd":new_dirfd,"new_path":bytes(new_path),"flags":flags})
+        }
+        D::Unlink { dirfd, path, flags } => {
+            json!({"type":"unlink","dirfd":dirfd,"path":bytes(path),"flags":flags})
+        }
+        D::Mkdir { dirfd, path, mode } => {
+            json!({"type":"mkdir","dirfd":dirfd,"path":bytes(path),"mode":mode})
+        }
+        D::Symlink {
+            target,
+            dirfd,
+            link_path,
+        } => {
+            json!({"type":"symlink","target":bytes(target),"dirfd":dirfd,"link_path":bytes(link_path)})
+        }
+        D::Link {
+            old_dirfd,
+            old_path,
+            new_dirfd,
+            new_path,
+            flags,
+        } => {
+            json!({"type":"link","old_dirfd":old_dirfd,"old_path":bytes(old_path),"new_dirfd":new_dirfd,"new_path":bytes(new_path),"flags":flags})
+        }
+        D::Chmod {
+            dirfd,
+            path,
+            fd,
+            mode,
+        } => {
+            json!({"type":"chmod","dirfd":dirfd,"path":path.as_ref().map(bytes),"fd":fd,"mode":mode})
+        }
+        D::Chown {
+            dirfd,
+            path,
+            fd,
+            uid,
+            gid,
+        } => {
+            json!({"type":"chown","dirfd":dirfd,"path":path.as_ref().map(bytes),"fd":fd,"uid":uid,"gid":gid})
+        }
+        D::Truncate { path, fd, length } => {
+            json!({"type":"truncate","path":path.as_ref().map(bytes),"fd":fd,"length":length})
+        }
         D::Dup { old_fd } => json!({"type":"dup","old_fd":old_fd}),
         D::Fcntl { fd, cmd, arg } => json!({"type":"fcntl","fd":fd,"cmd":cmd,"arg":arg}),
         D::FdPair { fds, flags } => json!({"type":"fd_pair","fds":fds,"flags":flags}),
-        D::MemfdCreate { name, flags } => json!({"type":"memfd_create","name":bytes(name),"flags":flags}),
-        D::Socket { domain, kind, protocol } => json!({"type":"socket","domain":domain,"kind":kind,"protocol":protocol}),
-        D::Connect { fd, addr } => json!({"type":"connect","fd":fd,"addr":addr.as_ref().map(sockaddr)}),
-        D::Accept { fd, peer } => json!({"type":"accept","fd":fd,"peer":peer.as_ref().map(sockaddr)}),
+        D::MemfdCreate { name, flags } => {
+            json!({"type":"memfd_create","name":bytes(name),"flags":flags})
+        }
+        D::Socket {
+            domain,
+            kind,
+            protocol,
+        } => json!({"type":"socket","domain":domain,"kind":kind,"protocol":protocol}),
+        D::Connect { fd, addr } => {
+            json!({"type":"connect","fd":fd,"addr":addr.as_ref().map(sockaddr)})
+        }
+        D::Accept { fd, peer } => {
+            json!({"type":"accept","fd":fd,"peer":peer.as_ref().map(sockaddr)})
+        }
         D::Bind { fd, addr } => json!({"type":"bind","fd":fd,"addr":addr.as_ref().map(sockaddr)}),
         D::Listen { fd, backlog } => json!({"type":"listen","fd":fd,"backlog":backlog}),
-        D::SendTo { fd, len, addr } => json!({"type":"sendto","fd":fd,"len":len,"addr":addr.as_ref().map(sockaddr)}),
-        D::SetIds { real, effective, saved } => json!({"type":"set_ids","real":real,"effective":effective,"saved":saved}),
+        D::SendTo { fd, len, addr } => {
+            json!({"type":"sendto","fd":fd,"len":len,"addr":addr.as_ref().map(sockaddr)})
+        }
+        D::SetIds {
+            real,
+            effective,
+            saved,
+        } => json!({"type":"set_ids","real":real,"effective":effective,"saved":saved}),
         D::Capset { header, data } => json!({"type":"capset","header":header,"data":data}),
         D::Ptrace { request, pid } => json!({"type":"ptrace","request":request,"pid":pid}),
-        D::Mount { source, target, flags } => json!({"type":"mount","source":bytes(source),"target":bytes(target),"flags":flags}),
-        D::Umount { target, flags } => json!({"type":"umount","target":bytes(target),"flags":flags}),
+        D::Mount {
+            source,
+            target,
+            flags,
+        } => json!({"type":"mount","source":bytes(source),"target":bytes(target),"flags":flags}),
+        D::Umount { target, flags } => {
+            json!({"type":"umount","target":bytes(target),"flags":flags})
+        }
         D::Setns { fd, nstype } => json!({"type":"setns","fd":fd,"nstype":nstype}),
         D::Unshare { flags } => json!({"type":"unshare","flags":flags}),
         D::Kill { pid, sig } => json!({"type":"kill","pid":pid,"sig":sig}),
         D::Bpf { cmd } => json!({"type":"bpf","cmd":cmd}),
         D::LoadModule { fd } => json!({"type":"load_module","fd":fd}),
-        D::Read { fd, data, truncated } => json!({"type":"read","fd":fd,"data":bytes(data),"truncated":truncated}),
-        D::Write { fd, data, truncated } => json!({"type":"write","fd":fd,"data":bytes(data),"truncated":truncated}),
+        D::Read {
+            fd,
+            data,
+            truncated,
+        } => json!({"type":"read","fd":fd,"data":bytes(data),"truncated":truncated}),
+        D::Write {
+            fd,
+            data,
+            truncated,
+        } => json!({"type":"write","fd":fd,"data":bytes(data),"truncated":truncated}),
         D::Other => json!({"type":"other"}),
     }
 }
@@ -135,10 +247,14 @@ impl Obj<'_> {
         self.0.get(k).ok_or_else(|| format!("missing `{k}`"))
     }
     fn i64(&self, k: &str) -> Result<i64, String> {
-        self.get(k)?.as_i64().ok_or_else(|| format!("`{k}` is not an integer"))
+        self.get(k)?
+            .as_i64()
+            .ok_or_else(|| format!("`{k}` is not an integer"))
     }
     fn u64(&self, k: &str) -> Result<u64, String> {
-        self.get(k)?.as_u64().ok_or_else(|| format!("`{k}` is not an unsigned integer"))
+        self.get(k)?
+            .as_u64()
+            .ok_or_else(|| format!("`{k}` is not an unsigned integer"))
     }
     fn i32(&self, k: &str) -> Result<i32, String> {
         i32::try_from(self.i64(k)?).map_err(|_| format!("`{k}` out of range"))
@@ -162,10 +278,14 @@ impl Obj<'_> {
         }
     }
     fn bool(&self, k: &str) -> Result<bool, String> {
-        self.get(k)?.as_bool().ok_or_else(|| format!("`{k}` is not a boolean"))
+        self.get(k)?
+            .as_bool()
+            .ok_or_else(|| format!("`{k}` is not a boolean"))
     }
     fn str(&self, k: &str) -> Result<&str, String> {
-        self.get(k)?.as_str().ok_or_else(|| format!("`{k}` is not a string"))
+        self.get(k)?
+            .as_str()
+            .ok_or_else(|| format!("`{k}` is not a string"))
     }
 }
 
@@ -173,22 +293,79 @@ fn from_detail(v: &Value) -> Result<SyscallDetail, String> {
     use SyscallDetail as D;
     let o = Obj(v);
     Ok(match o.str("type")? {
-        "open" => D::Open { dirfd: o.i32("dirfd")?, path: o.bytes("path")?, flags: o.u64("flags")?, mode: o.u32("mode")? },
-        "exec_failed" => D::ExecFailed { dirfd: o.i32("dirfd")?, path: o.bytes("path")? },
-        "clone" => D::Clone { flags: o.u64("flags")? },
-        "chdir" => D::Chdir { path: o.bytes("path")? },
+        "open" => D::Open {
+            dirfd: o.i32("dirfd")?,
+            path: o.bytes("path")?,
+            flags: o.u64("flags")?,
+            mode: o.u32("mode")?,
+        },
+        "exec_failed" => D::ExecFailed {
+            dirfd: o.i32("dirfd")?,
+            path: o.bytes("path")?,
+        },
+        "clone" => D::Clone {
+            flags: o.u64("flags")?,
+        },
+        "chdir" => D::Chdir {
+            path: o.bytes("path")?,
+        },
         "fchdir" => D::Fchdir { fd: o.i32("fd")? },
         "close" => D::Close { fd: o.i32("fd")? },
-        "rename" => D::Rename { old_dirfd: o.i32("old_dirfd")?, old_path: o.bytes("old_path")?, new_dirfd: o.i32("new_dirfd")?, new_path: o.bytes("new_path")?, flags: o.u32("flags")? },
-        "unlink" => D::Unlink { dirfd: o.i32("dirfd")?, path: o.bytes("path")?, flags: o.u32("flags")? },
-        "mkdir" => D::Mkdir { dirfd: o.i32("dirfd")?, path: o.bytes("path")?, mode: o.u32("mode")? },
-        "symlink" => D::Symlink { target: o.bytes("target")?, dirfd: o.i32("dirfd")?, link_path: o.bytes("link_path")? },
-        "link" => D::Link { old_dirfd: o.i32("old_dirfd")?, old_path: o.bytes("old_path")?, new_dirfd: o.i32("new_dirfd")?, new_path: o.bytes("new_path")?, flags: o.u32("flags")? },
-        "chmod" => D::Chmod { dirfd: o.i32("dirfd")?, path: o.opt_bytes("path")?, fd: o.opt_i32("fd")?, mode: o.u32("mode")? },
-        "chown" => D::Chown { dirfd: o.i32("dirfd")?, path: o.opt_bytes("path")?, fd: o.opt_i32("fd")?, uid: o.u32("uid")?, gid: o.u32("gid")? },
-        "truncate" => D::Truncate { path: o.opt_bytes("path")?, fd: o.opt_i32("fd")?, length: o.u64("length")? },
-        "dup" => D::Dup { old_fd: o.i32("old_fd")? },
-        "fcntl" => D::Fcntl { fd: o.i32("fd")?, cmd: o.i32("cmd")?, arg: o.u64("arg")? },
+        "rename" => D::Rename {
+            old_dirfd: o.i32("old_dirfd")?,
+            old_path: o.bytes("old_path")?,
+            new_dirfd: o.i32("new_dirfd")?,
+            new_path: o.bytes("new_path")?,
+            flags: o.u32("flags")?,
+        },
+        "unlink" => D::Unlink {
+            dirfd: o.i32("dirfd")?,
+            path: o.bytes("path")?,
+            flags: o.u32("flags")?,
+        },
+        "mkdir" => D::Mkdir {
+            dirfd: o.i32("dirfd")?,
+            path: o.bytes("path")?,
+            mode: o.u32("mode")?,
+        },
+        "symlink" => D::Symlink {
+            target: o.bytes("target")?,
+            dirfd: o.i32("dirfd")?,
+            link_path: o.bytes("link_path")?,
+        },
+        "link" => D::Link {
+            old_dirfd: o.i32("old_dirfd")?,
+            old_path: o.bytes("old_path")?,
+            new_dirfd: o.i32("new_dirfd")?,
+            new_path: o.bytes("new_path")?,
+            flags: o.u32("flags")?,
+        },
+        "chmod" => D::Chmod {
+            dirfd: o.i32("dirfd")?,
+            path: o.opt_bytes("path")?,
+            fd: o.opt_i32("fd")?,
+            mode: o.u32("mode")?,
+        },
+        "chown" => D::Chown {
+            dirfd: o.i32("dirfd")?,
+            path: o.opt_bytes("path")?,
+            fd: o.opt_i32("fd")?,
+            uid: o.u32("uid")?,
+            gid: o.u32("gid")?,
+        },
+        "truncate" => D::Truncate {
+            path: o.opt_bytes("path")?,
+            fd: o.opt_i32("fd")?,
+            length: o.u64("length")?,
+        },
+        "dup" => D::Dup {
+            old_fd: o.i32("old_fd")?,
+        },
+        "fcntl" => D::Fcntl {
+            fd: o.i32("fd")?,
+            cmd: o.i32("cmd")?,
+            arg: o.u64("arg")?,
+        },
         "fd_pair" => D::FdPair {
             fds: match o.get("fds")? {
                 Value::Null => None,
@@ -196,25 +373,83 @@ fn from_detail(v: &Value) -> Result<SyscallDetail, String> {
             },
             flags: o.u64("flags")?,
         },
-        "memfd_create" => D::MemfdCreate { name: o.bytes("name")?, flags: o.u32("flags")? },
-        "socket" => D::Socket { domain: o.i32("domain")?, kind: o.i32("kind")?, protocol: o.i32("protocol")? },
-        "connect" => D::Connect { fd: o.i32("fd")?, addr: from_sockaddr(o.get("addr")?)? },
-        "accept" => D::Accept { fd: o.i32("fd")?, peer: from_sockaddr(o.get("peer")?)? },
-        "bind" => D::Bind { fd: o.i32("fd")?, addr: from_sockaddr(o.get("addr")?)? },
-        "listen" => D::Listen { fd: o.i32("fd")?, backlog: o.i32("backlog")? },
-        "sendto" => D::SendTo { fd: o.i32("fd")?, len: o.u64("len")?, addr: from_sockaddr(o.get("addr")?)? },
-        "set_ids" => D::SetIds { real: o.u32("real")?, effective: o.u32("effective")?, saved: o.u32("saved")? },
-        "capset" => D::Capset { header: o.u64("header")?, data: o.u64("data")? },
-        "ptrace" => D::Ptrace { request: o.i64("request")?, pid: o.i32("pid")? },
-        "mount" => D::Mount { source: o.bytes("source")?, target: o.bytes("target")?, flags: o.u64("flags")? },
-        "umount" => D::Umount { target: o.bytes("target")?, flags: o.u32("flags")? },
-        "setns" => D::Setns { fd: o.i32("fd")?, nstype: o.i32("nstype")? },
-        "unshare" => D::Unshare { flags: o.u64("flags")? },
-        "kill" => D::Kill { pid: o.i32("pid")?, sig: o.i32("sig")? },
+        "memfd_create" => D::MemfdCreate {
+            name: o.bytes("name")?,
+            flags: o.u32("flags")?,
+        },
+        "socket" => D::Socket {
+            domain: o.i32("domain")?,
+            kind: o.i32("kind")?,
+            protocol: o.i32("protocol")?,
+        },
+        "connect" => D::Connect {
+            fd: o.i32("fd")?,
+            addr: from_sockaddr(o.get("addr")?)?,
+        },
+        "accept" => D::Accept {
+            fd: o.i32("fd")?,
+            peer: from_sockaddr(o.get("peer")?)?,
+        },
+        "bind" => D::Bind {
+            fd: o.i32("fd")?,
+            addr: from_sockaddr(o.get("addr")?)?,
+        },
+        "listen" => D::Listen {
+            fd: o.i32("fd")?,
+            backlog: o.i32("backlog")?,
+        },
+        "sendto" => D::SendTo {
+            fd: o.i32("fd")?,
+            len: o.u64("len")?,
+            addr: from_sockaddr(o.get("addr")?)?,
+        },
+        "set_ids" => D::SetIds {
+            real: o.u32("real")?,
+            effective: o.u32("effective")?,
+            saved: o.u32("saved")?,
+        },
+        "capset" => D::Capset {
+            header: o.u64("header")?,
+            data: o.u64("data")?,
+        },
+        "ptrace" => D::Ptrace {
+            request: o.i64("request")?,
+            pid: o.i32("pid")?,
+        },
+        "mount" => D::Mount {
+            source: o.bytes("source")?,
+            target: o.bytes("target")?,
+            flags: o.u64("flags")?,
+        },
+        "umount" => D::Umount {
+            target: o.bytes("target")?,
+            flags: o.u32("flags")?,
+        },
+        "setns" => D::Setns {
+            fd: o.i32("fd")?,
+            nstype: o.i32("nstype")?,
+        },
+        "unshare" => D::Unshare {
+            flags: o.u64("flags")?,
+        },
+        "kill" => D::Kill {
+            pid: o.i32("pid")?,
+            sig: o.i32("sig")?,
+        },
         "bpf" => D::Bpf { cmd: o.i32("cmd")? },
-        "load_module" => D::LoadModule { fd: o.opt_i32("fd")? },
-        "read" => D::Read { fd: o.i32("fd")?, data: o.bytes("data")?, truncated: o.bool("truncated")? },
-        "write" => D::Write { fd: o.i32("fd")?, data: o.bytes("data")?, truncated: o.bool("truncated")? },
+        "load_module" => D::LoadModule {
+            fd: o.opt_i32("fd")?,
+        },
+        "read" => D::Read {
+            fd: o.i32("fd")?,
+            data: o.bytes("data")?,
+            truncated: o.bool("truncated")?,
+        },
+        "write" => D::Write {
+            fd: o.i32("fd")?,
+            data: o.bytes("data")?,
+            truncated: o.bool("truncated")?,
+        },
         "other" => D::Other,
         t => return Err(format!("unknown detail type `{t}`")),
     })
@@ -224,10 +459,24 @@ fn event(e: &SyscallEvent) -> Value {
     let h = &e.header;
     let header = json!({"ts":h.ts_ns,"tid":h.tid,"pid":h.pid,"ppid":h.ppid,"uid":h.uid,"gid":h.gid,"euid":h.euid,"egid":h.egid,"cgroup":h.cgroup_id,"comm":bytes(&h.comm)});
     let body = match &e.body {
-        EventBody::Syscall(x) => json!({"syscall":{"nr":x.nr,"ret":x.ret,"args":x.args,"duration_ns":x.duration_ns,"detail":detail(&x.detail)}}),
-        EventBody::Fork { child_tid, child_pid, child_vtid, child_vpid } => json!({"fork":{"child_tid":child_tid,"child_pid":child_pid,"child_vtid":child_vtid,"child_vpid":child_vpid}}),
-        EventBody::Exec(x) => json!({"exec":{"nr":x.nr,"filename":bytes(&x.filename),"argv":x.argv.iter().map(bytes).collect::<Vec<_>>(),"argv_truncated":x.argv_truncated,"old_tid":x.old_tid,"vtid":x.vtid,"vpid":x.vpid,"loginuid":x.loginuid,"tty":x.tty}}),
-        EventBody::Exit { status, process_exited } => json!({"exit":{"status":status,"process_exited":process_exited}}),
+        EventBody::Syscall(x) => {
+            json!({"syscall":{"nr":x.nr,"ret":x.ret,"args":x.args,"duration_ns":x.duration_ns,"detail":detail(&x.detail)}})
+        }
+        EventBody::Fork {
+            child_tid,
+            child_pid,
+            child_vtid,
+            child_vpid,
+        } => {
+            json!({"fork":{"child_tid":child_tid,"child_pid":child_pid,"child_vtid":child_vtid,"child_vpid":child_vpid}})
+        }
+        EventBody::Exec(x) => {
+            json!({"exec":{"nr":x.nr,"filename":bytes(&x.filename),"argv":x.argv.iter().map(bytes).collect::<Vec<_>>(),"argv_truncated":x.argv_truncated,"old_tid":x.old_tid,"vtid":x.vtid,"vpid":x.vpid,"loginuid":x.loginuid,"tty":x.tty}})
+        }
+        EventBody::Exit {
+            status,
+            process_exited,
+        } => json!({"exit":{"status":status,"process_exited":process_exited}}),
     };
     json!({"kind":"event","header":header,"body":body})
 }
@@ -252,19 +501,31 @@ fn from_event(v: &Value) -> Result<SyscallEvent, String> {
         EventBody::Syscall(SyscallExit {
             nr: o.i64("nr")?,
             ret: o.i64("ret")?,
-            args: serde_json::from_value(o.get("args")?.clone()).map_err(|e| format!("args: {e}"))?,
+            args: serde_json::from_value(o.get("args")?.clone())
+                .map_err(|e| format!("args: {e}"))?,
             duration_ns: x.get("duration_ns").and_then(Value::as_u64),
             detail: from_detail(o.get("detail")?)?,
         })
     } else if let Some(x) = b.get("fork") {
         let o = Obj(x);
-        EventBody::Fork { child_tid: o.u32("child_tid")?, child_pid: o.u32("child_pid")?, child_vtid: o.u32("child_vtid")?, child_vpid: o.u32("child_vpid")? }
+        EventBody::Fork {
+            child_tid: o.u32("child_tid")?,
+            child_pid: o.u32("child_pid")?,
+            child_vtid: o.u32("child_vtid")?,
+            child_vpid: o.u32("child_vpid")?,
+        }
     } else if let Some(x) = b.get("exec") {
         let o = Obj(x);
         EventBody::Exec(ExecInfo {
             nr: o.i64("nr")?,
             filename: o.bytes("filename")?,
-            argv: o.get("argv")?.as_array().ok_or("`argv` is not an array")?.iter().map(from_bytes).collect::<Result<_, _>>()?,
+            argv: o
+                .get("argv")?
+                .as_array()
+                .ok_or("`argv` is not an array")?
+                .iter()
+                .map(from_bytes)
+                .collect::<Result<_, _>>()?,
             argv_truncated: o.bool("argv_truncated")?,
             old_tid: o.u32("old_tid")?,
             vtid: o.u32("vtid")?,
@@ -274,7 +535,10 @@ fn from_event(v: &Value) -> Result<SyscallEvent, String> {
         })
     } else if let Some(x) = b.get("exit") {
         let o = Obj(x);
-        EventBody::Exit { status: o.i32("status")?, process_exited: o.bool("process_exited")? }
+        EventBody::Exit {
+            status: o.i32("status")?,
+            process_exited: o.bool("process_exited")?,
+        }
     } else {
         return Err("unknown event body".into());
     };
@@ -354,7 +618,11 @@ fn from_process(v: &Value) -> Result<(ProcessEntry, Option<String>), String> {
         Some(Value::Null) | None => None,
         Some(c) => {
             let c = Obj(c);
-            Some(Capabilities { effective: c.u64("effective")?, permitted: c.u64("permitted")?, inheritable: c.u64("inheritable")? })
+            Some(Capabilities {
+                effective: c.u64("effective")?,
+                permitted: c.u64("permitted")?,
+                inheritable: c.u64("inheritable")?,
+            })
         }
     };
     let entry = ProcessEntry {
@@ -379,7 +647,10 @@ fn from_process(v: &Value) -> Result<(ProcessEntry, Option<String>), String> {
         threads: o.u32("threads")?,
         fds,
     };
-    let container = v.get("container").and_then(Value::as_str).map(str::to_string);
+    let container = v
+        .get("container")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     Ok((entry, container))
 }
 
@@ -396,13 +667,22 @@ fn runtime_name(s: &str) -> &'static str {
 impl Record {
     pub fn to_json(&self) -> Value {
         match self {
-            Record::Header { created_ns, hostname, passwd, group } => json!({
+            Record::Header {
+                created_ns,
+                hostname,
+                passwd,
+                group,
+            } => json!({
                 "kind":"header","format":FORMAT,"version":VERSION,"created_ns":created_ns,
                 "hostname":hostname,"passwd":passwd,"group":group,
             }),
-            Record::Container(c) => json!({"kind":"container","id":c.id,"runtime":c.runtime,"name":c.name,"image":c.image}),
+            Record::Container(c) => {
+                json!({"kind":"container","id":c.id,"runtime":c.runtime,"name":c.name,"image":c.image})
+            }
             Record::Process { entry, .. } => process(entry),
-            Record::Cgroup { id, container_id } => json!({"kind":"cgroup","id":id,"container":container_id}),
+            Record::Cgroup { id, container_id } => {
+                json!({"kind":"cgroup","id":id,"container":container_id})
+            }
             Record::Event(e) => event(e),
         }
     }
@@ -416,7 +696,9 @@ impl Record {
                 }
                 let version = o.u64("version")?;
                 if version != VERSION {
-                    return Err(format!("capture format version {version}; this saker reads {VERSION}"));
+                    return Err(format!(
+                        "capture format version {version}; this saker reads {VERSION}"
+                    ));
                 }
                 Record::Header {
                     created_ns: o.u64("created_ns")?,
@@ -433,11 +715,17 @@ impl Record {
             }),
             "process" => {
                 let (entry, container_id) = from_process(v)?;
-                Record::Process { entry, container_id }
+                Record::Process {
+                    entry,
+                    container_id,
+                }
             }
             "cgroup" => Record::Cgroup {
                 id: o.u64("id")?,
-                container_id: v.get("container").and_then(Value::as_str).map(str::to_string),
+                container_id: v
+                    .get("container")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
             },
             "event" => Record::Event(from_event(v)?),
             k => return Err(format!("unknown record kind `{k}`")),
@@ -458,7 +746,8 @@ pub fn read_records(input: impl BufRead, mut f: impl FnMut(Record)) -> Result<()
         if line.trim().is_empty() {
             continue;
         }
-        let value: Value = serde_json::from_str(&line).map_err(|e| format!("line {}: {e}", i + 1))?;
+        let value: Value =
+            serde_json::from_str(&line).map_err(|e| format!("line {}: {e}", i + 1))?;
         if i == 0 && value.get("kind").and_then(Value::as_str) != Some("header") {
             return Err("line 1: not a saker capture file (no header record)".into());
         }
@@ -475,37 +764,106 @@ mod tests {
         let v = Record::Event(e.clone()).to_json();
         let text = v.to_string();
         let back = Record::from_json(&serde_json::from_str(&text).unwrap()).unwrap();
-        let Record::Event(back) = back else { panic!("not an event") };
+        let Record::Event(back) = back else {
+            panic!("not an event")
+        };
         assert_eq!(back, e);
     }
 
     fn header() -> EventHeader {
-        EventHeader { ts_ns: 5, tid: 2, pid: 1, ppid: 0, uid: 1, gid: 2, euid: 3, egid: 4, cgroup_id: 99, comm: Bytes(b"a\xffb".to_vec()) }
+        EventHeader {
+            ts_ns: 5,
+            tid: 2,
+            pid: 1,
+            ppid: 0,
+            uid: 1,
+            gid: 2,
+            euid: 3,
+            egid: 4,
+            cgroup_id: 99,
+            comm: Bytes(b"a\xffb".to_vec()),
+        }
     }
 
     #[test]
     fn events_round_trip() {
         use SyscallDetail as D;
         let details = vec![
-            D::Open { dirfd: -100, path: "/etc/x".into(), flags: 0o101, mode: 0o644 },
-            D::Rename { old_dirfd: 3, old_path: "a".into(), new_dirfd: -100, new_path: "b".into(), flags: 1 },
-            D::Chmod { dirfd: -100, path: None, fd: Some(3), mode: 0o4755 },
-            D::FdPair { fds: Some([3, 4]), flags: 0 },
-            D::Connect { fd: 3, addr: Some(SockAddr::Inet("10.0.0.1:80".parse().unwrap())) },
-            D::Accept { fd: 3, peer: Some(SockAddr::Inet6("[::1]:8080".parse().unwrap())) },
-            D::Bind { fd: 3, addr: Some(SockAddr::Unix { path: "/run/x".into(), abstract_name: false }) },
-            D::SendTo { fd: 3, len: 9, addr: Some(SockAddr::Other { family: 17, data: Bytes(vec![0, 1, 255]) }) },
-            D::Write { fd: 1, data: Bytes(vec![0, 159, 146, 150]), truncated: true },
+            D::Open {
+                dirfd: -100,
+                path: "/etc/x".into(),
+                flags: 0o101,
+                mode: 0o644,
+            },
+            D::Rename {
+                old_dirfd: 3,
+                old_path: "a".into(),
+                new_dirfd: -100,
+                new_path: "b".into(),
+                flags: 1,
+            },
+            D::Chmod {
+                dirfd: -100,
+                path: None,
+                fd: Some(3),
+                mode: 0o4755,
+            },
+            D::FdPair {
+                fds: Some([3, 4]),
+                flags: 0,
+            },
+            D::Connect {
+                fd: 3,
+                addr: Some(SockAddr::Inet("10.0.0.1:80".parse().unwrap())),
+            },
+            D::Accept {
+                fd: 3,
+                peer: Some(SockAddr::Inet6("[::1]:8080".parse().unwrap())),
+            },
+            D::Bind {
+                fd: 3,
+                addr: Some(SockAddr::Unix {
+                    path: "/run/x".into(),
+                    abstract_name: false,
+                }),
+            },
+            D::SendTo {
+                fd: 3,
+                len: 9,
+                addr: Some(SockAddr::Other {
+                    family: 17,
+                    data: Bytes(vec![0, 1, 255]),
+                }),
+            },
+            D::Write {
+                fd: 1,
+                data: Bytes(vec![0, 159, 146, 150]),
+                truncated: true,
+            },
             D::LoadModule { fd: None },
             D::Other,
         ];
         for detail in details {
             round_trip(SyscallEvent {
                 header: header(),
-                body: EventBody::Syscall(SyscallExit { nr: 257, ret: -2, args: [1, 2, 3, 4, 5, u64::MAX], duration_ns: Some(7), detail }),
+                body: EventBody::Syscall(SyscallExit {
+                    nr: 257,
+                    ret: -2,
+                    args: [1, 2, 3, 4, 5, u64::MAX],
+                    duration_ns: Some(7),
+                    detail,
+                }),
             });
         }
-        round_trip(SyscallEvent { header: header(), body: EventBody::Fork { child_tid: 3, child_pid: 3, child_vtid: 1, child_vpid: 1 } });
+        round_trip(SyscallEvent {
+            header: header(),
+            body: EventBody::Fork {
+                child_tid: 3,
+                child_pid: 3,
+                child_vtid: 1,
+                child_vpid: 1,
+            },
+        });
         round_trip(SyscallEvent {
             header: header(),
             body: EventBody::Exec(ExecInfo {
@@ -520,7 +878,13 @@ mod tests {
                 tty: Some((136, 2)),
             }),
         });
-        round_trip(SyscallEvent { header: header(), body: EventBody::Exit { status: 256, process_exited: true } });
+        round_trip(SyscallEvent {
+            header: header(),
+            body: EventBody::Exit {
+                status: 256,
+                process_exited: true,
+            },
+        });
     }
 
     #[test]
@@ -529,7 +893,13 @@ mod tests {
         assert!(err.contains("line 1: not a saker capture file"), "{err}");
         let text = format!(
             "{}\n{{\"kind\":\"event\",\"header\":{{}}}}\n",
-            Record::Header { created_ns: 1, hostname: "h".into(), passwd: String::new(), group: String::new() }.to_json()
+            Record::Header {
+                created_ns: 1,
+                hostname: "h".into(),
+                passwd: String::new(),
+                group: String::new()
+            }
+            .to_json()
         );
         let err = read_records(text.as_bytes(), |_| {}).unwrap_err();
         assert_eq!(err, "line 2: missing `ts`");

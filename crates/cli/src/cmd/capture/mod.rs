@@ -53,13 +53,18 @@ fn now_ns() -> u64 {
 pub fn run(args: Args) -> Outcome {
     let duration = match args.duration {
         Some(s) if s.is_finite() && s >= 0.0 => Some(Duration::from_secs_f64(s)),
-        Some(s) => return Err(Failure::new(2, format!("saker capture: -M {s}: not a number of seconds")).into()),
+        Some(s) => {
+            return Err(
+                Failure::new(2, format!("saker capture: -M {s}: not a number of seconds")).into(),
+            );
+        }
         None => None,
     };
     if duration.is_none() && args.command.is_empty() {
         eprintln!("Recording until Ctrl-C (give -M SECONDS or a COMMAND to stop by itself)");
     }
-    let file = File::create(&args.file).with_context(|| format!("creating {}", args.file.display()))?;
+    let file =
+        File::create(&args.file).with_context(|| format!("creating {}", args.file.display()))?;
     let mut out = BufWriter::new(file);
     let config = CaptureConfig {
         syscalls: recorded_syscalls(),
@@ -67,7 +72,8 @@ pub fn run(args: Args) -> Outcome {
         ..CaptureConfig::default()
     };
     signals::install();
-    let mut capture = Capture::start(&config).map_err(|e| Failure::new(2, format!("saker capture: {e}")))?;
+    let mut capture =
+        Capture::start(&config).map_err(|e| Failure::new(2, format!("saker capture: {e}")))?;
     let mut state = State::new(StateOptions::default());
     state.seed_from_proc()?;
     write_snapshot(&mut out, &state).context("writing the capture file")?;
@@ -83,8 +89,10 @@ pub fn run(args: Args) -> Outcome {
         child = Some(c);
     }
     let deadline = duration.map(|d| Instant::now() + d);
-    let containers_written =
-        state.processes().filter_map(|p| p.container.as_ref().map(|c| c.id.clone())).collect();
+    let containers_written = state
+        .processes()
+        .filter_map(|p| p.container.as_ref().map(|c| c.id.clone()))
+        .collect();
     let mut recorder = Recorder {
         out,
         state,
@@ -189,7 +197,13 @@ fn write_snapshot(out: &mut impl Write, state: &State) -> std::io::Result<()> {
     let mut processes: Vec<_> = state.processes().collect();
     processes.sort_by_key(|p| p.pid);
     for p in processes {
-        write_record(out, &Record::Process { entry: p.clone(), container_id: None })?;
+        write_record(
+            out,
+            &Record::Process {
+                entry: p.clone(),
+                container_id: None,
+            },
+        )?;
     }
     Ok(())
 }
@@ -209,7 +223,13 @@ fn write_event(
         {
             write_record(out, &Record::Container((**c).clone()))?;
         }
-        write_record(out, &Record::Cgroup { id, container_id: container.map(|c| c.id.clone()) })?;
+        write_record(
+            out,
+            &Record::Cgroup {
+                id,
+                container_id: container.map(|c| c.id.clone()),
+            },
+        )?;
     }
     write_record(out, &Record::Event(event.clone()))
 }

@@ -104,51 +104,23 @@ pub fn collect(sys: &SystemInfo, users: &NameTable) -> Vec<PsRow> {
     let Ok(pids) = saker_proc::all_pids() else {
         return Vec::new();
     };
-    map_pids(&pids, |pid, bufs: &mut Buffers| read_row(pid, sys, users, bufs))
+    map_pids(&pids, |pid, bufs: &mut Buffers| {
+        read_row(pid, sys, users, bufs)
+    })
 }
 
-/// Below this many processes one thread is faster than starting more.
-const PARALLEL_MIN_PIDS: usize = 512;
-
-/// Applies `f` to every pid, keeping pid order, on up to 4 threads when there are many
-/// processes: reading /proc is syscall-bound and scales with cores. Each thread has its own
-/// scratch state `S` (read buffers).
-pub fn map_pids<T: Send, S: Default>(
+/// Applies `f` to every pid in order, with one scratch state `S` (read buffers) reused for all.
+///
+/// Sequential on purpose: splitting the pids over threads was measured (bench/ps.sh, 2000
+/// processes, 2 cores) and did not pay; the time is in the kernel's /proc code.
+pub fn map_pids<T, S: Default>(
     pids: &[u32],
-    f: impl Fn(u32, &mut S) -> Option<T> + Sync,
+    mut f: impl FnMut(u32, &mut S) -> Option<T>,
 ) -> Vec<T> {
-    let threads = std::env::var("SAKER_THREADS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::thread::available_parallelism()
-                .map(|n| n.get())
-                .unwrap_or(1)
-                .min(4)
-        });
-    if threads <= 1 || pids.len() < PARALLEL_MIN_PIDS {
-        let mut scratch = S::default();
-        return pids.iter().filter_map(|&pid| f(pid, &mut scratch)).collect();
-    }
-    let chunk = pids.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = pids
-            .chunks(chunk)
-            .map(|part| {
-                let f = &f;
-                scope.spawn(move || {
-                    let mut scratch = S::default();
-                    part.iter()
-                        .filter_map(|&pid| f(pid, &mut scratch))
-                        .collect::<Vec<T>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
-    })
+    let mut scratch = S::default();
+    pids.iter()
+        .filter_map(|&pid| f(pid, &mut scratch))
+        .collect()
 }
 
 fn read_row(pid: u32, sys: &SystemInfo, users: &NameTable, b: &mut Buffers) -> Option<PsRow> {

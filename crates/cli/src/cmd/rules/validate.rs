@@ -10,8 +10,9 @@ use crate::exit::Outcome;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Rules files or directories (.yml/.yaml, alphabetical), loaded in order.
-    #[arg(required = true, value_name = "FILE|DIR")]
+    /// Rules files or directories (.yml/.yaml, alphabetical), loaded in order; none: the
+    /// embedded default ruleset.
+    #[arg(value_name = "FILE|DIR")]
     pub paths: Vec<PathBuf>,
     /// Print a machine-readable report (docs/rules.md).
     #[arg(long)]
@@ -51,7 +52,11 @@ pub fn run(args: Args) -> Outcome {
             rules: loaded.ruleset.rules.len(),
             macros: loaded.ruleset.macros.len(),
             lists: loaded.ruleset.lists.len(),
-            files: args.paths.iter().map(|p| p.display().to_string()).collect(),
+            files: if args.paths.is_empty() {
+                vec![saker_engine::DEFAULT_RULES_FILE_NAME.to_string()]
+            } else {
+                args.paths.iter().map(|p| p.display().to_string()).collect()
+            },
             diagnostics: shown,
         };
         serde_json::to_writer_pretty(&mut out, &report)?;

@@ -24,7 +24,11 @@ const POLL_TIMEOUT: Duration = Duration::from_millis(100);
 
 pub fn run(options: LiveOptions, engine: Engine, outputs: OutputQueue) -> anyhow::Result<u8> {
     let config = CaptureConfig {
-        mode: if options.all_events { DispatchMode::TpBtf } else { DispatchMode::PerSyscallTracepoints },
+        mode: if options.all_events {
+            DispatchMode::TpBtf
+        } else {
+            DispatchMode::PerSyscallTracepoints
+        },
         syscalls: options.syscalls.clone(),
         ring_buffer_bytes: options.ring_bytes,
         // Wake on every record: a short-lived process must still be in /proc when its exec is
@@ -35,7 +39,8 @@ pub fn run(options: LiveOptions, engine: Engine, outputs: OutputQueue) -> anyhow
     };
     signals::install();
     // Start the capture before the /proc walk, so that nothing starting in between is missed.
-    let mut capture = Capture::start(&config).map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
+    let mut capture =
+        Capture::start(&config).map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
     let mut state = State::new(StateOptions::default());
     let seeded = state.seed_from_proc()?;
     eprintln!(

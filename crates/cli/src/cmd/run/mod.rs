@@ -71,12 +71,18 @@ pub fn run(args: Args) -> Outcome {
         eprintln!("{warning}");
     }
     let config = loaded.config;
-    let rule_paths = if args.rules.is_empty() { config.rules_files.clone() } else { args.rules.clone() };
+    let rule_paths = if args.rules.is_empty() {
+        config.rules_files.clone()
+    } else {
+        args.rules.clone()
+    };
     let engine = rules::build_engine(&rule_paths, &config, args.rules.is_empty())?;
     let syscalls = rules::interesting_syscalls(&engine, args.all_events);
     if args.dry_run {
-        let names: Vec<&str> =
-            syscalls.iter().filter_map(|&nr| saker_syscalls::name(nr as u64)).collect();
+        let names: Vec<&str> = syscalls
+            .iter()
+            .filter_map(|&nr| saker_syscalls::name(nr as u64))
+            .collect();
         println!("Rules loaded: {}", engine.rule_count());
         println!("Syscalls traced ({}): {}", names.len(), names.join(" "));
         let needs = engine.event_type_needs(saker_rules::Source::Syscall);
@@ -91,11 +97,16 @@ pub fn run(args: Args) -> Outcome {
             if s.is_finite() && s >= 0.0 {
                 Ok(Duration::from_secs_f64(s))
             } else {
-                Err(Failure::new(2, format!("saker: -M {s}: not a number of seconds")))
+                Err(Failure::new(
+                    2,
+                    format!("saker: -M {s}: not a number of seconds"),
+                ))
             }
         })
         .transpose()?;
-    let outputs = config.build_outputs().map_err(|e| Failure::new(2, format!("saker: {e}")))?;
+    let outputs = config
+        .build_outputs()
+        .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
     if let Some(path) = &args.replay {
         return replay::run(path, engine, outputs);
     }
@@ -109,6 +120,15 @@ pub fn run(args: Args) -> Outcome {
         Some(b) => b,
         None => 1u32 << (20 + u32::from(config.engine.ebpf.buf_size_preset.clamp(1, 10)) - 1),
     };
-    live::run(live::LiveOptions { syscalls, all_events: args.all_events, ring_bytes, duration }, engine, outputs)
-        .context("saker run")
+    live::run(
+        live::LiveOptions {
+            syscalls,
+            all_events: args.all_events,
+            ring_bytes,
+            duration,
+        },
+        engine,
+        outputs,
+    )
+    .context("saker run")
 }

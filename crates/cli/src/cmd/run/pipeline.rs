@@ -30,7 +30,11 @@ impl Summary {
         match self.dropped {
             Some(d) => out.push_str(&format!(
                 "Events dropped: {d} (per CPU: {})\n",
-                self.dropped_per_cpu.iter().map(u64::to_string).collect::<Vec<_>>().join(" ")
+                self.dropped_per_cpu
+                    .iter()
+                    .map(u64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ")
             )),
             None => out.push_str("Events dropped: 0\n"),
         }
@@ -39,7 +43,10 @@ impl Summary {
             out.push_str(&format!("   {rule}: {n}\n"));
         }
         if self.output_dropped > 0 {
-            out.push_str(&format!("Alerts dropped by the output queue: {}\n", self.output_dropped));
+            out.push_str(&format!(
+                "Alerts dropped by the output queue: {}\n",
+                self.output_dropped
+            ));
         }
         let stats = state.stats();
         out.push_str(&format!(
@@ -68,7 +75,14 @@ const SWEEP_EVERY: Duration = Duration::from_secs(5);
 impl Pipeline {
     pub fn new(state: State, engine: Engine, output: OutputQueue) -> Pipeline {
         let types = EventTypes::new(&engine);
-        Pipeline { state, engine, types, output, summary: Summary::default(), last_sweep: Instant::now() }
+        Pipeline {
+            state,
+            engine,
+            types,
+            output,
+            summary: Summary::default(),
+            last_sweep: Instant::now(),
+        }
     }
 
     /// One event through state, engine and outputs.
@@ -84,7 +98,10 @@ impl Pipeline {
         let output = &self.output;
         engine.evaluate(&live, |id| {
             let alert = engine.alert(id, &live);
-            *summary.alerts_by_rule.entry(alert.rule.clone()).or_default() += 1;
+            *summary
+                .alerts_by_rule
+                .entry(alert.rule.clone())
+                .or_default() += 1;
             if !output.submit(alert) {
                 summary.output_dropped += 1;
             }

@@ -18,18 +18,26 @@ pub fn run(path: &Path, engine: Engine, outputs: OutputQueue) -> anyhow::Result<
     let file = std::fs::File::open(path)
         .map_err(|e| Failure::new(2, format!("saker run: cannot open {}: {e}", path.display())))?;
     // The recorded processes are not this machine's: nothing is read from /proc.
-    let state = State::new(StateOptions { read_proc: false, container_storage: None });
+    let state = State::new(StateOptions {
+        read_proc: false,
+        container_storage: None,
+    });
     let mut pipeline = Pipeline::new(state, engine, outputs);
     let mut containers: HashMap<String, Arc<ContainerInfo>> = HashMap::new();
     let result = read_records(BufReader::new(file), |record| match record {
         Record::Header { passwd, group, .. } => {
-            pipeline.state.set_name_tables(NameTable::parse(&passwd), NameTable::parse(&group));
+            pipeline
+                .state
+                .set_name_tables(NameTable::parse(&passwd), NameTable::parse(&group));
         }
         Record::Container(info) => {
             let info = pipeline.state.insert_container(info);
             containers.insert(info.id.clone(), info);
         }
-        Record::Process { mut entry, container_id } => {
+        Record::Process {
+            mut entry,
+            container_id,
+        } => {
             entry.container = container_id.and_then(|id| containers.get(&id).cloned());
             pipeline.state.insert_process(entry);
         }

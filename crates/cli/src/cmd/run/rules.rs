@@ -5,18 +5,25 @@ use std::path::{Path, PathBuf};
 
 use saker_config::{Config, EMBEDDED_RULES};
 use saker_engine::{Engine, EngineOptions, RuleMatching};
-use saker_rules::{SourceFile, Source};
+use saker_rules::{Source, SourceFile};
 
 use crate::exit::Failure;
 
 /// Loads the rules files in order (`embedded` = the built-in ruleset), prints warnings and
 /// errors like `saker rules validate`, and compiles them. `from_config` is true when the
 /// list is the config's, where a missing directory (rules.d on a fresh host) is skipped.
-pub fn build_engine(paths: &[PathBuf], config: &Config, from_config: bool) -> anyhow::Result<Engine> {
+pub fn build_engine(
+    paths: &[PathBuf],
+    config: &Config,
+    from_config: bool,
+) -> anyhow::Result<Engine> {
     let mut files = Vec::new();
     for path in paths {
         if path == Path::new(EMBEDDED_RULES) {
-            files.push(SourceFile::new(saker_engine::DEFAULT_RULES_FILE_NAME, saker_engine::default_rules()));
+            files.push(SourceFile::new(
+                saker_engine::DEFAULT_RULES_FILE_NAME,
+                saker_engine::default_rules(),
+            ));
             continue;
         }
         if from_config && !path.exists() {
@@ -60,10 +67,10 @@ pub fn interesting_syscalls(engine: &Engine, all: bool) -> BTreeSet<i64> {
     let mut set: BTreeSet<i64> = saker_bpf::STATE_SYSCALLS.iter().copied().collect();
     let needs = engine.event_type_needs(Source::Syscall);
     for name in &needs.types {
-        if let Some(nr) = saker_syscalls::number(name) {
-            if saker_bpf::captured(nr as i64).is_some() {
-                set.insert(nr as i64);
-            }
+        if let Some(nr) = saker_syscalls::number(name)
+            && saker_bpf::captured(nr as i64).is_some()
+        {
+            set.insert(nr as i64);
         }
     }
     set

@@ -1,5 +1,6 @@
 //! `-c`/`-C`: per-syscall time, calls and errors, printed as strace's table.
 
+use std::cmp::Reverse;
 use std::fmt::Write as _;
 use std::time::Duration;
 
@@ -50,6 +51,15 @@ impl Summary {
         counts.time += time;
     }
 
+    /// Adds totals counted elsewhere (the eBPF counter).
+    pub fn add_totals(&mut self, nr: u64, calls: u64, errors: u64, time: Duration) {
+        self.add(nr, Duration::ZERO, false);
+        let counts = &mut self.by_nr[nr as usize];
+        counts.calls = counts.calls - 1 + calls;
+        counts.errors += errors;
+        counts.time += time;
+    }
+
     /// The table, exactly as strace prints it.
     pub fn render(&self, sort: SortBy) -> String {
         let mut rows: Vec<(String, Counts)> = self
@@ -62,9 +72,9 @@ impl Summary {
         // Stable sorts over the syscall-number order: ties come out in that order, as with
         // strace (glibc's qsort is a merge sort).
         match sort {
-            SortBy::Time => rows.sort_by(|a, b| b.1.time.cmp(&a.1.time)),
-            SortBy::Calls => rows.sort_by(|a, b| b.1.calls.cmp(&a.1.calls)),
-            SortBy::Errors => rows.sort_by(|a, b| b.1.errors.cmp(&a.1.errors)),
+            SortBy::Time => rows.sort_by_key(|row| Reverse(row.1.time)),
+            SortBy::Calls => rows.sort_by_key(|row| Reverse(row.1.calls)),
+            SortBy::Errors => rows.sort_by_key(|row| Reverse(row.1.errors)),
             SortBy::Name => rows.sort_by(|a, b| a.0.cmp(&b.0)),
             SortBy::Nothing => {}
         }

@@ -1,0 +1,135 @@
+//! `saker trace --ebpf -c`: the summary counted in the kernel by `saker-bpf`'s syscall
+//! counter. The traced program is never stopped; times are wall-clock latencies (as `-w`).
+
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::Duration;
+
+use saker_bpf::SyscallCounter;
+use saker_ptrace::{Command, spawn_stopped};
+
+use super::sink::Sink;
+use super::summary::{SortBy, Summary};
+
+static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
+
+extern "C" fn note_signal(sig: libc::c_int) {
+    INTERRUPTED.store(sig, Ordering::Relaxed);
+}
+
+fn catch_fatal_signals() {
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
+        // SAFETY: the handler only stores into an atomic; no SA_RESTART so waits return EINTR.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = note_signal as *const () as usize;
+            libc::sigemptyset(&mut action.sa_mask);
+            libc::sigaction(sig, &action, std::ptr::null_mut());
+        }
+    }
+}
+
+/// How the counted run ended, for the exit status.
+pub enum Ended {
+    Exited(i32),
+    Killed(i32),
+    Interrupted(i32),
+    Done,
+}
+
+/// What to count.
+pub enum Counted {
+    Spawn(Command),
+    Attach(Vec<i32>),
+}
+
+/// Counts until the command ends (or every attached process is gone, or the tracer gets a
+/// fatal signal), then writes the summary to `sink`.
+pub fn count(
+    target: Counted,
+    follow_forks: bool,
+    sort: SortBy,
+    quiet: u8,
+    sink: &mut Sink,
+) -> Result<Ended, String> {
+    catch_fatal_signals();
+    let bpf_error = |err: saker_bpf::BpfError| format!("--ebpf: {err}");
+    let (counter, ended) = match target {
+        Counted::Spawn(command) => {
+            let pid = spawn_stopped(&command).map_err(|e| e.to_string())?;
+            let counter = match SyscallCounter::start(&[pid as u32], follow_forks) {
+                Ok(counter) => counter,
+                Err(err) => {
+                    // SAFETY: the child we started and stopped.
+                    unsafe { libc::kill(pid, libc::SIGKILL) };
+                    return Err(bpf_error(err));
+                }
+            };
+            // SAFETY: continuing our own stopped child.
+            unsafe { libc::kill(pid, libc::SIGCONT) };
+            let ended = wait_child(pid);
+            (counter, ended)
+        }
+        Counted::Attach(pids) => {
+            let tgids: Vec<u32> = pids.iter().map(|p| *p as u32).collect();
+            for &pid in &pids {
+                // SAFETY: signal 0 only checks that the process exists.
+                if unsafe { libc::kill(pid, 0) } != 0 {
+                    return Err(format!("attach: {pid}: No such process"));
+                }
+            }
+            let counter = SyscallCounter::start(&tgids, follow_forks).map_err(bpf_error)?;
+            if quiet == 0 {
+                for pid in &pids {
+                    eprintln!("saker trace: Process {pid} attached");
+                }
+            }
+            let ended = loop {
+                let sig = INTERRUPTED.load(Ordering::Relaxed);
+                if sig != 0 {
+                    break Ended::Interrupted(sig);
+                }
+                // SAFETY: signal 0 only checks existence.
+                if pids.iter().all(|pid| unsafe { libc::kill(*pid, 0) } != 0) {
+                    break Ended::Done;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            };
+            if quiet == 0 && matches!(ended, Ended::Interrupted(_)) {
+                for pid in &pids {
+                    eprintln!("saker trace: Process {pid} detached");
+                }
+            }
+            (counter, ended)
+        }
+    };
+    let counts = counter.counts().map_err(bpf_error)?;
+    let mut summary = Summary::new();
+    for (nr, counts) in counts {
+        summary.add_totals(nr as u64, counts.calls, counts.errors, Duration::from_nanos(counts.total_ns));
+    }
+    sink.buffer(0).extend_from_slice(summary.render(sort).as_bytes());
+    sink.finish()?;
+    Ok(ended)
+}
+
+fn wait_child(pid: i32) -> Ended {
+    loop {
+        let mut status = 0;
+        // SAFETY: waiting for our own child.
+        let got = unsafe { libc::waitpid(pid, &mut status, 0) };
+        if got == pid {
+            if libc::WIFEXITED(status) {
+                return Ended::Exited(libc::WEXITSTATUS(status));
+            }
+            if libc::WIFSIGNALED(status) {
+                return Ended::Killed(libc::WTERMSIG(status));
+            }
+            continue;
+        }
+        if got < 0 && std::io::Error::last_os_error().raw_os_error() == Some(libc::EINTR) {
+            // Ctrl-C reaches the command through the terminal; keep waiting for it.
+            continue;
+        }
+        return Ended::Done;
+    }
+}
