@@ -33,7 +33,7 @@ for ((i = 0; i < N; i++)); do
   BENCH_API_TOKEN="tok-$i-9f8e7d6c5b4a" sleep 3600 &
   pids+=($!)
 done
-procs=$(ls -d /proc/[0-9]* | wc -l)
+procs=$(set -- /proc/[0-9]*; echo $#)
 echo "processes now: $procs"
 
 hyperfine --warmup 3 --runs "$RUNS" -N --ignore-failure --export-csv "$tmp/times.csv" \

@@ -210,7 +210,7 @@ impl Capture {
     pub fn set_interesting(&mut self, syscalls: &BTreeSet<i64>) -> Result<(), BpfError> {
         if self.mode == DispatchMode::PerSyscallTracepoints {
             // Check first so a bad set changes nothing.
-            if let Some(&nr) = syscalls.iter().find(|&&nr| captured(nr).is_none()) {
+            if let Some(&nr) = syscalls.iter().find(|&&nr| tracepoint_name(nr).is_none()) {
                 return Err(BpfError::NoTracepoint { nr });
             }
         }
@@ -342,8 +342,10 @@ impl Capture {
             if self.links.contains_key(&nr) {
                 continue;
             }
-            let entry = captured(nr).ok_or(BpfError::NoTracepoint { nr })?;
-            let name = format!("sys_exit_{}", entry.tracepoint);
+            let name = format!(
+                "sys_exit_{}",
+                tracepoint_name(nr).ok_or(BpfError::NoTracepoint { nr })?
+            );
             if !tracefs_events().join("syscalls").join(&name).exists() {
                 self.unavailable.insert(nr);
                 continue;
@@ -361,6 +363,24 @@ impl Capture {
     }
 }
 
+/// The `syscalls/sys_exit_<name>` tracepoint of a syscall. The kernel names tracepoints after
+/// its `SYSCALL_DEFINE` names, which differ from the syscall table for a few.
+fn tracepoint_name(nr: i64) -> Option<&'static str> {
+    if let Some(c) = captured(nr) {
+        return Some(c.tracepoint);
+    }
+    let name = saker_syscalls::name(u64::try_from(nr).ok()?)?;
+    Some(match name {
+        "stat" => "newstat",
+        "fstat" => "newfstat",
+        "lstat" => "newlstat",
+        "uname" => "newuname",
+        "sendfile" => "sendfile64",
+        "umount2" => "umount",
+        other => other,
+    })
+}
+
 fn check_config(config: &CaptureConfig) -> Result<(), BpfError> {
     let size = config.ring_buffer_bytes;
     if !size.is_power_of_two() || size < 4096 {
@@ -375,7 +395,11 @@ fn check_config(config: &CaptureConfig) -> Result<(), BpfError> {
                     .into(),
             });
         }
-        if let Some(&nr) = config.syscalls.iter().find(|&&nr| captured(nr).is_none()) {
+        if let Some(&nr) = config
+            .syscalls
+            .iter()
+            .find(|&&nr| tracepoint_name(nr).is_none())
+        {
             return Err(BpfError::NoTracepoint { nr });
         }
     }

@@ -66,7 +66,7 @@ pub enum BpfError {
         source: std::io::Error,
     },
 
-    #[error("syscall {nr} has no tracepoint name in the capture table; use a dispatcher mode")]
+    #[error("syscall {nr} is not an x86_64 syscall, so it has no tracepoint")]
     NoTracepoint { nr: i64 },
 
     #[error("invalid capture configuration: {reason}")]

@@ -62,6 +62,8 @@ pub enum EventParseError {
     Value { field: String, message: String },
     #[error("unknown event source '{0}' (expected syscall or k8s_audit)")]
     Source(String),
+    #[error("more than {0} of the event's fields are used by the rules")]
+    TooManyFields(usize),
 }
 
 impl JsonlEvent {
@@ -124,9 +126,10 @@ impl JsonlEvent {
                     table.get(id, arg.as_ref()).map(|field| field.slot)
                 }
             };
-            if let Some(slot) = slot
-                && event.values.len() < usize::from(NO_VALUE)
-            {
+            if let Some(slot) = slot {
+                if event.values.len() >= usize::from(NO_VALUE) {
+                    return Err(EventParseError::TooManyFields(usize::from(NO_VALUE)));
+                }
                 event.positions[slot.0 as usize] = event.values.len() as u8;
                 let stored = event.store(value);
                 event.values.push(stored);

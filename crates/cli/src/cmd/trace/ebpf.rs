@@ -105,9 +105,15 @@ pub fn count(
     let counts = counter.counts().map_err(bpf_error)?;
     let mut summary = Summary::new();
     for (nr, counts) in counts {
-        summary.add_totals(nr as u64, counts.calls, counts.errors, Duration::from_nanos(counts.total_ns));
+        summary.add_totals(
+            nr as u64,
+            counts.calls,
+            counts.errors,
+            Duration::from_nanos(counts.total_ns),
+        );
     }
-    sink.buffer(0).extend_from_slice(summary.render(sort).as_bytes());
+    sink.buffer(0)
+        .extend_from_slice(summary.render(sort).as_bytes());
     sink.finish()?;
     Ok(ended)
 }

@@ -231,7 +231,10 @@ pub fn run(args: Args) -> Outcome {
         cpu_time: counting && !args.wall_clock,
         // Output to a file is flushed in batches; this bounds how stale the file can get
         // while the traced program is blocked (`tail -f` on a `-o` file).
-        wake_interval: args.output.is_some().then(|| std::time::Duration::from_millis(250)),
+        wake_interval: args
+            .output
+            .is_some()
+            .then(|| std::time::Duration::from_millis(250)),
     };
     let sink = Sink::open(args.output.as_deref(), args.follow >= 2).map_err(fail)?;
     let mut printer = Printer::new(&args, filters, sink);
@@ -256,7 +259,9 @@ pub fn run(args: Args) -> Outcome {
 
 fn run_ebpf(args: &Args, pids: Vec<i32>) -> Outcome {
     if args.follow >= 2 || !args.exprs.is_empty() || !args.paths.is_empty() || args.seccomp_bpf {
-        return Err(usage("--ebpf -c takes no -ff, -e, -P or --seccomp-bpf (it counts every call)"));
+        return Err(usage(
+            "--ebpf -c takes no -ff, -e, -P or --seccomp-bpf (it counts every call)",
+        ));
     }
     let target = if pids.is_empty() {
         ebpf::Counted::Spawn(Command::new(&args.command).map_err(fail)?)
