@@ -910,6 +910,9 @@ fn percent_decode(text: &str) -> Option<String> {
             b'+' => out.push(b' '),
             b'%' => {
                 let hex = bytes.get(i + 1..i + 3)?;
+                if !hex.iter().all(u8::is_ascii_hexdigit) {
+                    return None;
+                }
                 let hex = std::str::from_utf8(hex).ok()?;
                 out.push(u8::from_str_radix(hex, 16).ok()?);
                 i += 2;
@@ -1206,5 +1209,83 @@ mod tests {
             AuditEvent::from_json(json!([1])),
             Err(K8sAuditError::NotAnObject)
         ));
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any JSON, biased towards the keys the extractors look for, so that wrong types turn up
+    /// where a field expects an array, an object or a string.
+    fn json_value() -> impl Strategy<Value = Json> {
+        let keys = prop::sample::select(vec![
+            "requestObject",
+            "spec",
+            "containers",
+            "initContainers",
+            "ephemeralContainers",
+            "securityContext",
+            "privileged",
+            "image",
+            "volumes",
+            "hostPath",
+            "path",
+            "rules",
+            "verbs",
+            "subjects",
+            "kind",
+            "name",
+            "objectRef",
+            "resource",
+            "requestURI",
+            "capabilities",
+            "add",
+            "ports",
+            "hostPort",
+            "user",
+            "username",
+            "0",
+            "~1",
+        ]);
+        let leaf = prop_oneof![
+            Just(Json::Null),
+            any::<bool>().prop_map(Json::Bool),
+            any::<i64>().prop_map(Json::from),
+            "[a-z/?=&%+0-9:]{0,12}".prop_map(Json::String),
+        ];
+        leaf.prop_recursive(5, 64, 6, move |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Json::Array),
+                prop::collection::btree_map(keys.clone().prop_map(str::to_string), inner, 0..5)
+                    .prop_map(|m| Json::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn no_field_panics_on_any_event(body in json_value(), index in 0u64..3) {
+            let mut object = match body {
+                Json::Object(map) => map,
+                other => [("requestObject".to_string(), other)].into_iter().collect(),
+            };
+            object.insert("stageTimestamp".into(), Json::from("2026-01-01T00:00:00Z"));
+            let event = AuditEvent::from_json(Json::Object(object)).unwrap();
+            let args = [
+                None,
+                Some(FieldArg::Index(index)),
+                Some(FieldArg::Key("/requestObject/spec".into())),
+                Some(FieldArg::Key("/e*".into())),
+            ];
+            for (_, kind) in FIELD_KINDS {
+                for arg in &args {
+                    let value = extract(&event, *kind, arg.as_ref());
+                    // Rendering is what outputs do with every value.
+                    let _ = value.map(|v| (v.to_string(), v.to_json()));
+                }
+            }
+        }
     }
 }

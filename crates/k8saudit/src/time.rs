@@ -115,4 +115,13 @@ mod tests {
             assert_eq!(parse_rfc3339_ns(text), expect, "{text}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_and_round_trips(text in "[0-9TZ:.+ -]{0,40}", ns in 0u64..4_102_444_800_000_000_000) {
+            let _ = parse_rfc3339_ns(&text);
+            let iso = saker_engine::iso8601(ns);
+            proptest::prop_assert_eq!(parse_rfc3339_ns(&iso), Some(ns));
+        }
+    }
 }

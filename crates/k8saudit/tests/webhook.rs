@@ -503,3 +503,108 @@ fn replaying_a_file_gives_the_alerts_of_the_webhook() {
         "{missing}"
     );
 }
+
+/// Falco rules beyond the default set's names, on fixtures changed into other requests:
+/// `(base fixture, JSON pointer → value, rule, fires)`.
+const CORPUS_EXTRA: &[(&str, &[(&str, &str)], &str, bool)] = &[
+    (
+        "exec_pod",
+        &[
+            ("/stage", r#""ResponseComplete""#),
+            ("/verb", r#""patch""#),
+            ("/objectRef/subresource", r#""ephemeralcontainers""#),
+            (
+                "/requestObject",
+                r#"{"kind": "EphemeralContainers", "ephemeralContainers": [{"name": "debugger", "image": "busybox:1.36"}]}"#,
+            ),
+        ],
+        "EphemeralContainers Created",
+        true,
+    ),
+    (
+        "exec_pod",
+        &[("/objectRef/subresource", r#""portforward""#)],
+        "port-forward",
+        true,
+    ),
+    (
+        "secret_created",
+        &[
+            ("/objectRef/resource", r#""ingresses""#),
+            ("/requestObject", r#"{"spec": {"rules": []}}"#),
+        ],
+        "Ingress Object without TLS Certificate Created",
+        true,
+    ),
+    (
+        "secret_created",
+        &[
+            ("/objectRef/resource", r#""ingresses""#),
+            (
+                "/requestObject",
+                r#"{"spec": {"tls": [{"secretName": "web-tls"}]}}"#,
+            ),
+        ],
+        "Ingress Object without TLS Certificate Created",
+        false,
+    ),
+    (
+        "hostpid_pod",
+        &[
+            ("/objectRef/namespace", r#""kube-system""#),
+            ("/requestObject/spec/hostPID", "false"),
+        ],
+        "Pod Created in Kube Namespace",
+        true,
+    ),
+    (
+        "hostpid_pod",
+        &[
+            ("/objectRef/namespace", r#""kube-system""#),
+            ("/requestObject/spec/hostPID", "false"),
+            (
+                "/requestObject/spec/containers/0/image",
+                r#""registry.k8s.io/kube-apiserver:v1.31.2""#,
+            ),
+        ],
+        "Pod Created in Kube Namespace",
+        false,
+    ),
+    (
+        "secret_created",
+        &[("/verb", r#""get""#), ("/responseStatus/code", "200")],
+        "K8s Secret Get Successfully",
+        true,
+    ),
+];
+
+#[test]
+fn more_corpus_rules_fire_on_their_requests() {
+    let Some(engine) = corpus_engine() else {
+        return;
+    };
+    let receiver = Receiver::start(engine);
+    for (base, changes, rule, fires) in CORPUS_EXTRA {
+        let mut event = fixture(base);
+        for (pointer, value) in *changes {
+            *event.pointer_mut(pointer).unwrap() = serde_json::from_str(value).unwrap();
+        }
+        let alerts = receiver.post(&event);
+        assert_eq!(
+            rules(&alerts).contains(rule),
+            *fires,
+            "{rule} on {base} {changes:?}: {:?}",
+            rules(&alerts)
+        );
+        if *rule == "EphemeralContainers Created" {
+            let alert = alerts.iter().find(|a| a.rule == *rule).unwrap();
+            assert!(
+                alert.output.contains(
+                    "ephemeral_container_name=debugger ephemeral_container_image=busybox:1.36"
+                ),
+                "{}",
+                alert.output
+            );
+        }
+    }
+}

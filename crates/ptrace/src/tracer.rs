@@ -20,6 +20,10 @@ pub struct Options {
     pub seccomp_filter: Option<Vec<u32>>,
     /// Collect the tracee's system CPU time at each stop (for `-c` without `-w`).
     pub cpu_time: bool,
+    /// Poll for the next stop this long before sleeping in `wait4`. When the tracer and the
+    /// tracee run on different CPUs, a sleeping tracer costs a cross-CPU wake-up at every
+    /// stop; polling briefly (yielding the CPU between polls) avoids most of them.
+    pub spin: Option<Duration>,
     /// Wake up at least this often while waiting, so that [`Handler::before_wait`] can flush
     /// buffered output even when every tracee is blocked for a long time.
     pub wake_interval: Option<Duration>,
@@ -359,7 +363,14 @@ impl Tracer {
                 return Ok(Finish::Interrupted(sig));
             }
             handler.before_wait();
-            let waited = match sys::wait_any(-1, 0, self.options.cpu_time) {
+            let polled = match self.options.spin {
+                Some(spin) => self.poll_for_stop(spin),
+                None => Ok(None),
+            };
+            let waited = match polled.and_then(|ready| match ready {
+                Some(waited) => Ok(Some(waited)),
+                None => sys::wait_any(-1, 0, self.options.cpu_time),
+            }) {
                 Ok(Some(waited)) => waited,
                 Ok(None) => continue,
                 Err(err) if err.raw_os_error() == Some(libc::EINTR) => continue,
@@ -379,6 +390,21 @@ impl Tracer {
         }
         handler.before_wait();
         Ok(self.finish)
+    }
+
+    /// `wait4(WNOHANG)` with `sched_yield` in between, for at most `spin`.
+    fn poll_for_stop(&self, spin: Duration) -> io::Result<Option<sys::Waited>> {
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(waited) = sys::wait_any(-1, libc::WNOHANG, self.options.cpu_time)? {
+                return Ok(Some(waited));
+            }
+            if started.elapsed() >= spin {
+                return Ok(None);
+            }
+            // SAFETY: no preconditions; lets a tracee on this CPU run.
+            unsafe { libc::sched_yield() };
+        }
     }
 
     fn handle(

@@ -19,8 +19,10 @@ pub struct LiveOptions {
     pub duration: Option<Duration>,
 }
 
-/// How long a poll waits when nothing comes: bounds the delay of `-M` and of signals.
-const POLL_TIMEOUT: Duration = Duration::from_millis(100);
+/// How long a poll waits when fewer than [`WAKEUP_BYTES`] are queued: bounds the delay of an
+/// alert on a quiet host, and of `-M` and signals.
+const POLL_TIMEOUT: Duration = Duration::from_millis(50);
+const WAKEUP_BYTES: u32 = 64 << 10;
 
 pub fn run(options: LiveOptions, engine: Engine, outputs: OutputQueue) -> anyhow::Result<u8> {
     let config = CaptureConfig {
@@ -31,10 +33,10 @@ pub fn run(options: LiveOptions, engine: Engine, outputs: OutputQueue) -> anyhow
         },
         syscalls: options.syscalls.clone(),
         ring_buffer_bytes: options.ring_bytes,
-        // Wake on every record: a short-lived process must still be in /proc when its exec is
-        // handled, so that its container (from its cgroup) can be read. The kernel only wakes
-        // a consumer that is waiting, so a busy consumer costs no extra wakeups.
-        wakeup_bytes: 0,
+        // Batched wakeups (the default threshold): waking the consumer for every record
+        // costs a context switch per event. A process that is gone by the time its exec is
+        // handled still gets its container, from the header's cgroup id.
+        wakeup_bytes: WAKEUP_BYTES,
         ..CaptureConfig::default()
     };
     signals::install();
