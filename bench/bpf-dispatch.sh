@@ -10,6 +10,7 @@
 #   execve-tp           one syscalls/sys_exit_execve tracepoint program, nothing else
 #   empty-btf           empty tp_btf programs on sys_enter + sys_exit
 #   per-syscall         the capture: one sys_exit_<name> tracepoint per rule syscall (default)
+#   per-syscall-wake-each  the same, waking the reader on every record (not in the default list)
 #   tp_btf, raw_tp, raw_syscalls      the capture through one dispatcher on every sys_exit
 #   *-enter             the same plus the dispatcher's sys_enter program (durations)
 #   count               trace --ebpf -c: in-kernel counting on tp_btf sys_enter + sys_exit

@@ -6,7 +6,7 @@
 //!     dispatch_bench open-loop N FILE                  open/read/close FILE N times
 //!     dispatch_bench fork-exec N                       fork+exec /bin/true N times
 //!
-//! VARIANT: none, empty-btf, execve-tp, per-syscall, tp_btf, tp_btf-enter, raw_tp,
+//! VARIANT: none, empty-btf, execve-tp, per-syscall, per-syscall-wake-each, tp_btf, tp_btf-enter, raw_tp,
 //! raw_tp-enter, raw_syscalls, raw_syscalls-enter, count.
 
 use std::collections::BTreeSet;
@@ -74,6 +74,17 @@ fn attach(variant: &str) -> Result<Attached, String> {
     match variant {
         "none" => Ok(Attached::None),
         "per-syscall" => capture(DispatchMode::PerSyscallTracepoints, false),
+        "per-syscall-wake-each" => {
+            // Wake the reader on every record: shows whether drops come from late wakeups.
+            let config = CaptureConfig {
+                syscalls: rules_syscalls(),
+                wakeup_bytes: 0,
+                ..CaptureConfig::default()
+            };
+            Capture::start(&config)
+                .map(|c| Attached::Capture(Box::new(c)))
+                .map_err(|e| chain(&e))
+        }
         "tp_btf" => capture(DispatchMode::TpBtf, false),
         "tp_btf-enter" => capture(DispatchMode::TpBtf, true),
         "raw_tp" => capture(DispatchMode::RawTracepoint, false),

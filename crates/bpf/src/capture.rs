@@ -67,7 +67,7 @@ impl Default for CaptureConfig {
         CaptureConfig {
             mode: DispatchMode::default(),
             syscalls: crate::spec::STATE_SYSCALLS.iter().copied().collect(),
-            ring_buffer_bytes: 8 << 20,
+            ring_buffer_bytes: 16 << 20,
             pids: None,
             follow_forks: true,
             snaplen: 256,

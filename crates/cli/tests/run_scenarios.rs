@@ -499,8 +499,48 @@ fn container_scenarios() {
         failures.check(field(a, "proc.name") == "apk", format!("process: {a}"));
     }
 
+    // Launch Privileged Container: a --privileged container's first process; the twin is a
+    // plain container started the same way.
+    let start = |privileged: bool| -> Container {
+        let mut cmd = Command::new("podman");
+        cmd.args(["run", "-d", "--rm"]);
+        if privileged {
+            cmd.arg("--privileged");
+        }
+        let out = cmd.args([IMAGE, "sleep", "600"]).output().unwrap();
+        assert!(
+            out.status.success(),
+            "podman run: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Container(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    let plain = start(false);
+    let privileged_rule = |a: &Value, c: &Container| {
+        is_rule(a, "Launch Privileged Container") && field(a, "container.id") == &c.0[..12]
+    };
+    let privileged = RefCell::new(Vec::new());
+    let hit = saker.expect(
+        || privileged.borrow_mut().push(start(true)),
+        |a| privileged.borrow().iter().any(|c| privileged_rule(a, c)),
+    );
+    failures.check(
+        hit.is_some(),
+        "no Launch Privileged Container for podman run --privileged",
+    );
+    if let Some(a) = &hit {
+        failures.check(field(a, "proc.name") == "sleep", format!("process: {a}"));
+    }
+    std::thread::sleep(QUIET);
+    failures.check(
+        saker.any(|a| privileged_rule(a, &plain)).is_none(),
+        "a plain container raised Launch Privileged Container",
+    );
+
     let summary = saker.stop();
     drop(container);
+    drop(plain);
+    drop(privileged);
     assert!(
         failures.0.is_empty(),
         "failures:\n{}\n\nsaker stderr:\n{summary}",

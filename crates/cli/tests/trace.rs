@@ -773,7 +773,7 @@ fn same_output_as_strace() {
         return;
     }
     let _one = serial();
-    let cases: [(&str, &[&str]); 6] = [
+    let cases: [(&str, &[&str]); 7] = [
         ("files", &[]),
         ("memory", &[]),
         ("files", &["-y", "-e", "trace=%desc"]),
@@ -782,6 +782,7 @@ fn same_output_as_strace() {
         // signal frame (`rt_sigreturn({mask=[]})`), which the decoders cannot do yet.
         ("signals", &["-e", "trace=kill,tgkill,exit_group"]),
         ("forkexec", &["-e", "trace=execve,wait4,exit_group"]),
+        ("sockets", &["-yy", "-e", "trace=%network,read,write,close"]),
     ];
     for (name, flags) in cases {
         let prog = program(name);

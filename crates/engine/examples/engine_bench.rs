@@ -299,57 +299,130 @@ impl Event for CountingEvent<'_> {
     }
 }
 
+/// One timed evaluation pass over `events` (first-match); kept out of line so that
+/// `valgrind --tool=callgrind --toggle-collect='*eval_pass*'` counts exactly this.
+#[inline(never)]
+fn eval_pass(engine: &Engine, events: &[JsonlEvent]) -> usize {
+    events
+        .iter()
+        .map(|event| engine.evaluate(black_box(event), |_| {}))
+        .sum()
+}
+
+/// Best-of-`repeat` wall and CPU seconds of `f` (the first pass also warms caches).
+fn best_of<R>(repeat: usize, mut f: impl FnMut() -> R) -> (R, f64, f64) {
+    let (mut result, mut best_wall, mut best_cpu) = timed(&mut f);
+    for _ in 1..repeat {
+        let (r, wall, cpu) = timed(&mut f);
+        result = r;
+        best_wall = best_wall.min(wall);
+        best_cpu = best_cpu.min(cpu);
+    }
+    (result, best_wall, best_cpu)
+}
+
+fn parse_arg(args: &mut impl Iterator<Item = String>, name: &str) -> usize {
+    args.next()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| {
+            eprintln!("engine_bench: {name} needs a number");
+            std::process::exit(2)
+        })
+}
+
+/// Each syscall rule compiled alone: its CPU time and field lookups over `events` (events
+/// are parsed for the full engine, so slots differ: re-parse them for each rule's engine).
+fn print_per_rule(ruleset: &saker_rules::RuleSet, events: &[JsonlEvent]) {
+    let _ = events;
+    let mut rng = Rng(0x5eed_1234_abcd_ef01);
+    let lines: Vec<String> = (0..events.len() as u64)
+        .map(|seq| event_json(&mut rng, seq))
+        .collect();
+    let mut rows = Vec::new();
+    for rule in ruleset
+        .rules
+        .iter()
+        .filter(|r| r.enabled && r.source == Source::Syscall)
+    {
+        let single = saker_rules::RuleSet {
+            rules: vec![rule.clone()],
+            ..saker_rules::RuleSet::default()
+        };
+        let engine = Engine::new(&single, EngineOptions::default()).expect("rule compiles");
+        let parsed: Vec<JsonlEvent> = lines
+            .iter()
+            .map(|l| JsonlEvent::parse(l, &engine).expect("parses"))
+            .collect();
+        let (_, _, cpu) = best_of(3, || eval_pass(&engine, &parsed));
+        let (met, lookups) = parsed.iter().fold((0, 0), |(met, lookups), e| {
+            let counting = CountingEvent {
+                inner: e,
+                lookups: std::cell::Cell::new(0),
+            };
+            engine.evaluate(&counting, |_| {});
+            (
+                met + engine.candidate_count(e),
+                lookups + counting.lookups.get(),
+            )
+        });
+        rows.push((cpu, met, lookups, rule.name.clone()));
+    }
+    rows.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let n = events.len() as f64;
+    for (cpu, met, lookups, name) in rows {
+        println!(
+            "{:8.1} ns/event  met={:5.3}  lookups/event={:5.2}  {name}",
+            cpu * 1e9 / n,
+            met as f64 / n,
+            lookups as f64 / n
+        );
+    }
+}
+
 fn main() {
     let mut n_events = 1_000_000usize;
     let mut baseline_events = 50_000usize;
+    let mut resident_events = 2_000usize;
     let mut repeat = 3usize;
+    let mut eval_only = false;
+    let mut per_rule = false;
     let mut rules = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--events" => {
-                n_events = args
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .expect("--events N")
-            }
-            "--baseline-events" => {
-                baseline_events = args
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .expect("--baseline-events N")
-            }
-            "--repeat" => {
-                repeat = args
-                    .next()
-                    .and_then(|v| v.parse().ok())
-                    .expect("--repeat N")
-            }
+            "--events" => n_events = parse_arg(&mut args, "--events"),
+            "--baseline-events" => baseline_events = parse_arg(&mut args, "--baseline-events"),
+            "--resident-events" => resident_events = parse_arg(&mut args, "--resident-events"),
+            "--repeat" => repeat = parse_arg(&mut args, "--repeat").max(1),
+            // Only what callgrind needs: load, generate, one evaluation pass.
+            "--eval-only" => eval_only = true,
+            // Which rules cost the most: each syscall rule alone, timed and counted.
+            "--per-rule" => per_rule = true,
             _ => rules.push(arg),
         }
     }
     if rules.is_empty() {
-        eprintln!("usage: engine_bench [--events N] [--baseline-events N] RULES_FILE...");
+        eprintln!(
+            "usage: engine_bench [--events N] [--repeat N] [--baseline-events N] \
+             [--resident-events N] [--eval-only] RULES_FILE..."
+        );
         std::process::exit(2);
     }
 
-    let started = Instant::now();
-    let sources = files::read_paths(&rules).unwrap_or_else(|e| {
-        eprintln!("engine_bench: {e}");
-        std::process::exit(2)
+    // Load and compile, split into reading the files, the rules crate's load (YAML, macros,
+    // lists, checking) and the engine's compile; best of `repeat`, CPU time beside wall time.
+    let load_repeat = if eval_only { 1 } else { repeat.max(5) };
+    let (sources, read_wall, _) = best_of(load_repeat, || {
+        files::read_paths(&rules).unwrap_or_else(|e| {
+            eprintln!("engine_bench: {e}");
+            std::process::exit(2)
+        })
     });
-    let (ruleset, diagnostics) = load(&sources);
+    let ((ruleset, diagnostics), load_wall, load_cpu) = best_of(load_repeat, || load(&sources));
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let engine = Engine::new(&ruleset, EngineOptions::default()).expect("rules compile");
-    let load_ms = started.elapsed().as_secs_f64() * 1e3;
-    let all_engine = Engine::new(
-        &ruleset,
-        EngineOptions {
-            rule_matching: RuleMatching::All,
-            ..EngineOptions::default()
-        },
-    )
-    .expect("rules compile");
+    let (engine, compile_wall, compile_cpu) = best_of(load_repeat, || {
+        Engine::new(&ruleset, EngineOptions::default()).expect("rules compile")
+    });
 
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
     let started = Instant::now();
@@ -359,6 +432,17 @@ fn main() {
         })
         .collect();
     let parse_s = started.elapsed().as_secs_f64();
+
+    if per_rule {
+        print_per_rule(&ruleset, &events);
+        return;
+    }
+    if eval_only {
+        let matches = eval_pass(&engine, &events);
+        println!("TEMP leaves/event={}", saker_engine::program::LEAVES_RUN.load(std::sync::atomic::Ordering::Relaxed) as f64 / n_events as f64);
+        println!("events={n_events} matching_events={matches}");
+        return;
+    }
 
     let syscall_rules = engine.source_rule_count(Source::Syscall);
     let lookups: usize = events
@@ -374,20 +458,29 @@ fn main() {
         .sum();
     let candidates: usize = events.iter().map(|e| engine.candidate_count(e)).sum();
 
-    // Time evaluation alone; the best of `repeat` passes (the first one also warms caches).
-    // Events/s are computed from thread CPU time; wall time is printed beside it.
-    let (mut matches, mut eval_wall, mut eval_s) = (0usize, f64::MAX, f64::MAX);
-    for _ in 0..repeat.max(1) {
-        let (m, wall, cpu) = timed(|| {
-            events
-                .iter()
-                .map(|event| engine.evaluate(black_box(event), |_| {}))
-                .sum::<usize>()
-        });
-        matches = m;
-        eval_wall = eval_wall.min(wall);
-        eval_s = eval_s.min(cpu);
-    }
+    // Evaluation alone: events/s from thread CPU time, wall time printed beside it.
+    let (matches, eval_wall, eval_s) = best_of(repeat, || eval_pass(&engine, &events));
+
+    // The same events' first `resident_events`, evaluated over and over: what evaluation
+    // costs when events are in cache (a live event comes fresh from the capture buffer),
+    // as opposed to streaming 1M distinct events from memory.
+    let resident = &events[..resident_events.min(events.len())];
+    let rounds = (n_events / resident.len().max(1)).max(1);
+    let (_, _, resident_s) = best_of(repeat, || {
+        (0..rounds)
+            .map(|_| eval_pass(&engine, resident))
+            .sum::<usize>()
+    });
+    let resident_n = resident.len() * rounds;
+
+    let all_engine = Engine::new(
+        &ruleset,
+        EngineOptions {
+            rule_matching: RuleMatching::All,
+            ..EngineOptions::default()
+        },
+    )
+    .expect("rules compile");
     let (all_matches, _, all_eval_s) = timed(|| {
         events
             .iter()
@@ -402,7 +495,7 @@ fn main() {
         .filter(|r| r.enabled && r.source == Source::Syscall)
         .map(|r| &r.filter)
         .collect();
-    let baseline_n = baseline_events.min(events.len());
+    let baseline_n = baseline_events.min(events.len()).max(1);
     let (baseline_matches, _, baseline_s) = timed(|| {
         events[..baseline_n]
             .iter()
@@ -439,7 +532,16 @@ fn main() {
         "rules_loaded={} syscall_rules={syscall_rules} load_errors={errors}",
         ruleset.rules.len()
     );
-    println!("load_compile_ms={load_ms:.1}");
+    println!(
+        "load_compile_ms={:.1} (cpu {:.1}; best of {load_repeat}: read_files_ms={:.1} rules_load_ms={:.1} (cpu {:.1}) engine_compile_ms={:.1} (cpu {:.1}))",
+        (read_wall + load_wall + compile_wall) * 1e3,
+        (load_cpu + compile_cpu) * 1e3 + read_wall * 1e3,
+        read_wall * 1e3,
+        load_wall * 1e3,
+        load_cpu * 1e3,
+        compile_wall * 1e3,
+        compile_cpu * 1e3,
+    );
     println!(
         "calibration_muladd_ns={:.2} (idle 3 GHz core: ~1.3)",
         calibration_s * 1e9 / 20_000_000.0
@@ -449,6 +551,12 @@ fn main() {
     println!(
         "first_match: cpu_s={eval_s:.3} wall_s={eval_wall:.3} events_per_s={eps:.0} ns_per_event={:.1} matching_events={matches}",
         eval_s * 1e9 / n_events as f64
+    );
+    println!(
+        "first_match_cache_resident: events={} x{rounds} events_per_s={:.0} ns_per_event={:.1}",
+        resident.len(),
+        resident_n as f64 / resident_s,
+        resident_s * 1e9 / resident_n as f64
     );
     println!(
         "all_match: cpu_s={all_eval_s:.3} events_per_s={:.0} ns_per_event={:.1} matches={all_matches}",

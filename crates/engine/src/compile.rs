@@ -1,4 +1,4 @@
-//! Compiling a checked [`Filter`] into a tree of pre-resolved tests.
+//! Compiling a checked [`Filter`] into pre-resolved tests (the leaves of a [`Program`]).
 //!
 //! Compilation does every piece of work that does not depend on the event: fields become
 //! slots, constants are parsed for the field's type once (numbers, addresses, networks), `in`
@@ -19,24 +19,19 @@ use saker_rules::filter::{CheckRhs, FieldCheck, FieldOperand, Filter, Value as C
 use crate::event::{Event, EventTypeId};
 use crate::field::{FieldRef, FieldTable};
 use crate::glob::{Glob, PathPrefix};
+use crate::program::{Leaf, Program};
 use crate::transform::apply_transformers;
 use crate::value::{IpNet, Value};
 
-/// A compiled condition.
+/// A compiled condition as a tree whose leaves are indexes into [`Program::leaves`]: the
+/// shape [`Program::emit`] turns into a flat branch program, once per event type.
 #[derive(Debug)]
 pub(crate) enum Node {
     And(Box<[Node]>),
     Or(Box<[Node]>),
     Not(Box<Node>),
     Const(bool),
-    Check(Check),
-    /// A sub-condition shared by several rules: its result is kept for the event.
-    Memo {
-        slot: u32,
-        inner: Box<Node>,
-    },
-    /// Several `not (F = c and rest)` conjuncts on one field, dispatched by F's value.
-    Exclusions(Box<Exclusions>),
+    Leaf(u32),
 }
 
 /// `not (F = c1 and r1) and not (F in (c2, c3) and r2) and ...`: true unless, for F's value
@@ -44,35 +39,13 @@ pub(crate) enum Node {
 /// once and running only the rests of the members `v` selects.
 #[derive(Debug)]
 pub(crate) struct Exclusions {
-    field: FieldRef,
-    by_value: HashMap<Box<str>, Box<[u32]>, BuildHasherDefault<FxHasher>>,
-    rests: Box<[Node]>,
-    /// The members compiled as written, for values the fast path cannot read (missing,
-    /// lists, computed).
-    originals: Box<[Node]>,
-}
-
-/// Per-event results of shared sub-conditions. A result is valid when its stamp equals the
-/// current event's stamp, so starting a new event costs one increment, not a clear.
-#[derive(Debug, Default)]
-pub(crate) struct Memo {
-    stamp: u32,
-    stamps: Vec<u32>,
-    results: Vec<bool>,
-}
-
-impl Memo {
-    pub(crate) fn start_event(&mut self, slots: usize) {
-        if self.stamps.len() < slots {
-            self.stamps.resize(slots, 0);
-            self.results.resize(slots, false);
-        }
-        self.stamp = self.stamp.wrapping_add(1);
-        if self.stamp == 0 {
-            self.stamps.iter_mut().for_each(|s| *s = 0);
-            self.stamp = 1;
-        }
-    }
+    pub(crate) field: FieldRef,
+    pub(crate) by_value: HashMap<Box<str>, Box<[u32]>, BuildHasherDefault<FxHasher>>,
+    /// Entry of each member's rest in the program.
+    pub(crate) rests: Box<[u32]>,
+    /// Entry of each member compiled as written, for values the fast path cannot read
+    /// (missing, lists, computed).
+    pub(crate) originals: Box<[u32]>,
 }
 
 #[derive(Debug)]
@@ -86,6 +59,19 @@ pub(crate) struct Operand {
 pub(crate) struct Check {
     lhs: Operand,
     test: Test,
+}
+
+impl Check {
+    /// For an `evt.type` test, whether it is true for the named type `id` (not
+    /// [`EventTypeId::OTHER`], whose outcome depends on the event).
+    pub(crate) fn event_type_outcome(&self, id: EventTypeId) -> Option<bool> {
+        match &self.test {
+            Test::EventType { set, negate } if id != EventTypeId::OTHER => {
+                Some(set.get(id.0 as usize).copied().unwrap_or(false) != *negate)
+            }
+            _ => None,
+        }
+    }
 }
 
 /// What to do with the left-hand value.
@@ -171,7 +157,7 @@ enum StrSet {
 /// The multiply-rotate hash of rustc (FxHash): much cheaper than SipHash for the short
 /// strings of rule lists, and the keys come from rules files, not from attackers.
 #[derive(Debug, Default, Clone, Copy)]
-struct FxHasher(u64);
+pub(crate) struct FxHasher(u64);
 
 impl FxHasher {
     const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
@@ -235,36 +221,12 @@ pub(crate) struct CompileContext<'a> {
     pub type_ids: &'a HashMap<String, EventTypeId>,
     pub type_count: usize,
     pub evt_type: Option<FieldId>,
-    /// How often each sub-condition (by its text) occurs across all rules.
-    pub occurrences: &'a HashMap<String, u32>,
-    /// Memo slot of each shared sub-condition.
-    pub memo_slots: HashMap<String, u32>,
-}
-
-impl CompileContext<'_> {
-    pub fn memo_slot_count(&self) -> usize {
-        self.memo_slots.len()
-    }
-}
-
-/// Counts every sub-condition of `filter` by its text; sub-conditions used more than once
-/// (shared macros such as `open_write` or `spawned_process`) are memoized per event.
-pub(crate) fn count_subconditions(filter: &Filter, counts: &mut HashMap<String, u32>) {
-    if matches!(filter, Filter::Const(_)) {
-        return;
-    }
-    *counts.entry(filter.to_string()).or_default() += 1;
-    match filter {
-        Filter::And(children) | Filter::Or(children) => {
-            children.iter().for_each(|c| count_subconditions(c, counts))
-        }
-        Filter::Not(inner) => count_subconditions(inner, counts),
-        Filter::Check(_) | Filter::Const(_) => {}
-    }
+    /// Where leaves and flattened sub-programs go.
+    pub program: &'a mut Program,
 }
 
 pub(crate) fn compile(filter: &Filter, cx: &mut CompileContext<'_>) -> Result<Node, CompileError> {
-    let node = match filter {
+    Ok(match filter {
         Filter::And(children) => Node::And(compile_and(children, cx)?.into_boxed_slice()),
         Filter::Or(children) => Node::Or(
             children
@@ -272,19 +234,12 @@ pub(crate) fn compile(filter: &Filter, cx: &mut CompileContext<'_>) -> Result<No
                 .map(|c| compile(c, cx))
                 .collect::<Result<_, _>>()?,
         ),
-        Filter::Not(inner) => return Ok(Node::Not(Box::new(compile(inner, cx)?))),
-        Filter::Const(b) => return Ok(Node::Const(*b)),
-        Filter::Check(check) => Node::Check(compile_check(check, cx)?),
-    };
-    let key = filter.to_string();
-    if cx.occurrences.get(&key).copied().unwrap_or(0) < 2 {
-        return Ok(node);
-    }
-    let next = cx.memo_slots.len() as u32;
-    let slot = *cx.memo_slots.entry(key).or_insert(next);
-    Ok(Node::Memo {
-        slot,
-        inner: Box::new(node),
+        Filter::Not(inner) => Node::Not(Box::new(compile(inner, cx)?)),
+        Filter::Const(b) => Node::Const(*b),
+        Filter::Check(check) => {
+            let check = compile_check(check, cx)?;
+            Node::Leaf(cx.program.add_leaf(Leaf::Check(check)))
+        }
     })
 }
 
@@ -377,13 +332,15 @@ fn compile_and(
                             .or_default()
                             .push(k as u32);
                     }
-                    rests.push(match &exclusion.rest {
+                    let rest = match &exclusion.rest {
                         Some(rest) => compile(rest, cx)?,
                         None => Node::Const(true),
-                    });
-                    originals.push(compile(&children[member], cx)?);
+                    };
+                    rests.push(cx.program.emit_program(&rest, None));
+                    let original = compile(&children[member], cx)?;
+                    originals.push(cx.program.emit_program(&original, None));
                 }
-                nodes.push(Node::Exclusions(Box::new(Exclusions {
+                let exclusions = Exclusions {
                     field: operand(field, cx.table).field,
                     by_value: by_value
                         .into_iter()
@@ -391,7 +348,8 @@ fn compile_and(
                         .collect(),
                     rests: rests.into_boxed_slice(),
                     originals: originals.into_boxed_slice(),
-                })));
+                };
+                nodes.push(Node::Leaf(cx.program.add_leaf(Leaf::Exclusions(exclusions))));
             }
             Some(_) => {}
             None => nodes.push(compile(child, cx)?),
@@ -700,39 +658,6 @@ fn combine(
     }
 }
 
-impl Node {
-    pub(crate) fn eval<E: Event + ?Sized>(&self, event: &E, memo: &mut Memo) -> bool {
-        match self {
-            Node::And(children) => children.iter().all(|c| c.eval(event, memo)),
-            Node::Or(children) => children.iter().any(|c| c.eval(event, memo)),
-            Node::Not(inner) => !inner.eval(event, memo),
-            Node::Const(b) => *b,
-            Node::Check(check) => check.eval(event),
-            Node::Exclusions(group) => match event.str_value(&group.field) {
-                Some(value) => match group.by_value.get(value) {
-                    None => true,
-                    Some(members) => members
-                        .iter()
-                        .all(|&k| !group.rests[k as usize].eval(event, memo)),
-                },
-                None => group.originals.iter().all(|n| n.eval(event, memo)),
-            },
-            Node::Memo { slot, inner } => {
-                let slot = *slot as usize;
-                if memo.stamps.get(slot) == Some(&memo.stamp) {
-                    return memo.results[slot];
-                }
-                let result = inner.eval(event, memo);
-                if slot < memo.stamps.len() {
-                    memo.stamps[slot] = memo.stamp;
-                    memo.results[slot] = result;
-                }
-                result
-            }
-        }
-    }
-}
-
 impl Operand {
     /// The operand's value on `event`, transformers applied; `None` when missing.
     #[inline(always)]
@@ -748,7 +673,7 @@ impl Operand {
 
 impl Check {
     #[inline(always)]
-    fn eval<E: Event + ?Sized>(&self, event: &E) -> bool {
+    pub(crate) fn eval<E: Event + ?Sized>(&self, event: &E) -> bool {
         if let Test::EventType { set, negate } = &self.test {
             let id = event.event_type();
             if id != EventTypeId::OTHER {

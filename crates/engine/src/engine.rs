@@ -1,7 +1,6 @@
 //! The compiled ruleset: per-source rule lists indexed by event type, first- or all-match
 //! evaluation, and alert formatting.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use saker_event::{Alert, Priority};
@@ -11,9 +10,10 @@ use saker_rules::fields::{self, FieldId};
 use saker_rules::filter::{CheckRhs, FieldCheck, Filter};
 use saker_rules::ruleset::{OutputSegment, RuleSet};
 
-use crate::compile::{self, CompileContext, CompileError, Memo, Node, Operand};
+use crate::compile::{self, CompileContext, CompileError, Operand};
 use crate::event::{Event, EventTypeId};
 use crate::field::FieldTable;
+use crate::program::Program;
 use crate::time_format;
 
 /// Falco's `rule_matching`: stop at the first matching rule (default) or report every match.
@@ -65,7 +65,6 @@ struct CompiledRule {
     priority: Priority,
     source: Source,
     tags: Vec<String>,
-    node: Node,
     output: Vec<OutputPart>,
     /// Event types this rule's condition can be true for.
     types: TypeSet,
@@ -77,11 +76,18 @@ enum OutputPart {
     Field { operand: Operand, key: String },
 }
 
-/// Rule ids per event type for one source.
+/// A rule handed an event type, with its program for that type.
+#[derive(Clone, Copy, Debug)]
+struct Candidate {
+    rule: RuleId,
+    entry: u32,
+}
+
+/// Rules per event type for one source.
 #[derive(Debug, Default)]
 struct SourceIndex {
     /// Indexed by `EventTypeId.0`; each list in load order.
-    by_type: Vec<Box<[RuleId]>>,
+    by_type: Vec<Box<[Candidate]>>,
     rule_count: usize,
 }
 
@@ -103,15 +109,14 @@ pub struct Engine {
     type_ids: HashMap<String, EventTypeId>,
     type_names: Vec<String>,
     rules: Vec<CompiledRule>,
-    indexes: BTreeMap<Source, SourceIndex>,
+    /// Indexed by source (`Source::ALL` order).
+    indexes: Vec<SourceIndex>,
+    program: Program,
     evt_time: Option<FieldId>,
-    /// Number of shared sub-conditions memoized per event.
-    memo_slots: usize,
 }
 
-thread_local! {
-    /// Scratch space for memoized sub-conditions; one per evaluating thread.
-    static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+fn source_index(source: Source) -> usize {
+    Source::ALL.iter().position(|s| *s == source).unwrap_or(0)
 }
 
 impl Engine {
@@ -123,9 +128,9 @@ impl Engine {
             type_ids: HashMap::new(),
             type_names: vec!["<other>".to_string()],
             rules: Vec::new(),
-            indexes: BTreeMap::new(),
+            indexes: Source::ALL.iter().map(|_| SourceIndex::default()).collect(),
+            program: Program::default(),
             evt_time: fields::lookup("evt.time"),
-            memo_slots: 0,
             options,
         };
         let selected: Vec<_> = ruleset
@@ -145,17 +150,17 @@ impl Engine {
             });
         }
         let universe = engine.type_names.len();
-        let mut occurrences = HashMap::new();
-        for rule in &selected {
-            compile::count_subconditions(&rule.filter, &mut occurrences);
+        for index in &mut engine.indexes {
+            index.by_type.resize_with(universe, Default::default);
         }
+        let mut by_type: Vec<Vec<Vec<Candidate>>> =
+            (0..engine.indexes.len()).map(|_| vec![Vec::new(); universe]).collect();
         let mut cx = CompileContext {
             table: &mut engine.table,
             type_ids: &engine.type_ids,
             type_count: universe,
             evt_type,
-            occurrences: &occurrences,
-            memo_slots: HashMap::new(),
+            program: &mut engine.program,
         };
         let mut compiled = Vec::new();
         for rule in selected {
@@ -181,6 +186,32 @@ impl Engine {
                 })
                 .collect();
             let types = type_analysis(&rule.filter, evt_type, cx.type_ids, universe).0;
+            // One program per event type, shared by the types whose `evt.type` tests come
+            // out the same (a rule without such tests has one program for all).
+            let id = RuleId(compiled.len() as u32);
+            let type_tests = event_type_leaves(&node, cx.program);
+            let mut emitted: Vec<(Vec<Option<bool>>, u32)> = Vec::new();
+            let index = source_index(rule.source);
+            for type_id in types.iter() {
+                let entry = if type_id == EventTypeId::OTHER.0 as usize {
+                    cx.program.emit_program(&node, None)
+                } else {
+                    let ty = EventTypeId(type_id as u16);
+                    let outcomes: Vec<Option<bool>> = type_tests
+                        .iter()
+                        .map(|leaf| leaf_type_outcome(cx.program, *leaf, ty))
+                        .collect();
+                    match emitted.iter().find(|(o, _)| *o == outcomes) {
+                        Some((_, entry)) => *entry,
+                        None => {
+                            let entry = cx.program.emit_program(&node, Some(ty));
+                            emitted.push((outcomes, entry));
+                            entry
+                        }
+                    }
+                };
+                by_type[index][type_id].push(Candidate { rule: id, entry });
+            }
             let mut tags = rule.tags.clone();
             tags.sort();
             tags.dedup();
@@ -189,22 +220,16 @@ impl Engine {
                 priority: to_event_priority(rule.priority),
                 source: rule.source,
                 tags,
-                node,
                 output,
                 types,
             });
         }
-        engine.memo_slots = cx.memo_slot_count();
         engine.rules = compiled;
-        for (i, rule) in engine.rules.iter().enumerate() {
-            let index = engine.indexes.entry(rule.source).or_default();
-            index.by_type.resize_with(universe, Default::default);
-            index.rule_count += 1;
-            for type_id in rule.types.iter() {
-                let mut list = std::mem::take(&mut index.by_type[type_id]).into_vec();
-                list.push(RuleId(i as u32));
-                index.by_type[type_id] = list.into_boxed_slice();
-            }
+        for (index, lists) in engine.indexes.iter_mut().zip(by_type) {
+            index.by_type = lists.into_iter().map(Vec::into_boxed_slice).collect();
+        }
+        for rule in &engine.rules {
+            engine.indexes[source_index(rule.source)].rule_count += 1;
         }
         Ok(engine)
     }
@@ -242,15 +267,12 @@ impl Engine {
 
     /// Number of compiled rules of one source.
     pub fn source_rule_count(&self, source: Source) -> usize {
-        self.indexes
-            .get(&source)
-            .map_or(0, |index| index.rule_count)
+        self.indexes[source_index(source)].rule_count
     }
 
-    fn candidates<E: Event + ?Sized>(&self, event: &E) -> &[RuleId] {
-        let Some(index) = self.indexes.get(&event.source()) else {
-            return &[];
-        };
+    #[inline]
+    fn candidates<E: Event + ?Sized>(&self, event: &E) -> &[Candidate] {
+        let index = &self.indexes[source_index(event.source())];
         let slot = event.event_type().0 as usize;
         index
             .by_type
@@ -266,32 +288,17 @@ impl Engine {
         event: &E,
         mut on_match: impl FnMut(RuleId),
     ) -> usize {
-        let candidates = self.candidates(event);
-        if candidates.is_empty() {
-            return 0;
-        }
-        MEMO.with(|memo| {
-            // A callback that evaluates another event on this thread would find the memo
-            // borrowed: give it a fresh one rather than failing.
-            let mut fresh = Memo::default();
-            let mut borrowed = memo.try_borrow_mut();
-            let memo = match borrowed.as_deref_mut() {
-                Ok(memo) => memo,
-                Err(_) => &mut fresh,
-            };
-            memo.start_event(self.memo_slots);
-            let mut matches = 0;
-            for &id in candidates {
-                if self.rules[id.0 as usize].node.eval(event, memo) {
-                    matches += 1;
-                    on_match(id);
-                    if self.options.rule_matching == RuleMatching::First {
-                        break;
-                    }
+        let mut matches = 0;
+        for candidate in self.candidates(event) {
+            if self.program.run(candidate.entry, event) {
+                matches += 1;
+                on_match(candidate.rule);
+                if self.options.rule_matching == RuleMatching::First {
+                    break;
                 }
             }
-            matches
-        })
+        }
+        matches
     }
 
     /// Evaluates `event` and formats an alert for each match.
@@ -357,6 +364,34 @@ impl Engine {
             }
         }
         needs
+    }
+}
+
+/// The leaves of `node` that test `evt.type`.
+fn event_type_leaves(node: &compile::Node, program: &Program) -> Vec<u32> {
+    fn walk(node: &compile::Node, program: &Program, out: &mut Vec<u32>) {
+        match node {
+            compile::Node::And(children) | compile::Node::Or(children) => {
+                children.iter().for_each(|c| walk(c, program, out))
+            }
+            compile::Node::Not(inner) => walk(inner, program, out),
+            compile::Node::Const(_) => {}
+            compile::Node::Leaf(leaf) => {
+                if leaf_type_outcome(program, *leaf, EventTypeId(1)).is_some() {
+                    out.push(*leaf);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(node, program, &mut out);
+    out
+}
+
+fn leaf_type_outcome(program: &Program, leaf: u32, id: EventTypeId) -> Option<bool> {
+    match program.leaves().get(leaf as usize)? {
+        crate::program::Leaf::Check(check) => check.event_type_outcome(id),
+        crate::program::Leaf::Exclusions(_) => None,
     }
 }
 
@@ -815,7 +850,7 @@ pub(crate) mod tests {
             and not (proc.name in (b, c) and fd.name = y) and not proc.name = d \
             and not (proc.pname = e and fd.name = z)";
         let engine = engine(&[("r", condition)], RuleMatching::First);
-        let compiled = format!("{:?}", engine.rules[0].node);
+        let compiled = format!("{:?}", engine.program.leaves());
         assert_eq!(compiled.matches("Exclusions(").count(), 1, "{compiled}");
         check(
             condition,

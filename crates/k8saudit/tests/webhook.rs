@@ -215,12 +215,20 @@ fn fixture(name: &str) -> Json {
 fn twin(case: &Case) -> Json {
     let mut event = fixture(case.fixture);
     for (pointer, value) in case.twin {
-        let slot = event
-            .pointer_mut(pointer)
-            .unwrap_or_else(|| panic!("{}: no {pointer}", case.fixture));
-        *slot = serde_json::from_str(value).unwrap();
+        set(&mut event, pointer, value);
     }
     event
+}
+
+/// Sets the member `pointer` names (its parent must exist) to the JSON `value`.
+fn set(event: &mut Json, pointer: &str, value: &str) {
+    let (parent, key) = pointer.rsplit_once('/').unwrap();
+    let key = key.replace("~1", "/").replace("~0", "~");
+    let parent = event
+        .pointer_mut(parent)
+        .and_then(Json::as_object_mut)
+        .unwrap_or_else(|| panic!("no object at the parent of {pointer}"));
+    parent.insert(key, serde_json::from_str(value).unwrap());
 }
 
 fn engine_of(sources: &[saker_rules::SourceFile]) -> Arc<Engine> {
@@ -504,9 +512,12 @@ fn replaying_a_file_gives_the_alerts_of_the_webhook() {
     );
 }
 
+/// JSON pointer → new JSON value.
+type Changes = &'static [(&'static str, &'static str)];
+
 /// Falco rules beyond the default set's names, on fixtures changed into other requests:
-/// `(base fixture, JSON pointer → value, rule, fires)`.
-const CORPUS_EXTRA: &[(&str, &[(&str, &str)], &str, bool)] = &[
+/// `(base fixture, changes, rule, fires)`.
+const CORPUS_EXTRA: &[(&str, Changes, &str, bool)] = &[
     (
         "exec_pod",
         &[
@@ -587,7 +598,7 @@ fn more_corpus_rules_fire_on_their_requests() {
     for (base, changes, rule, fires) in CORPUS_EXTRA {
         let mut event = fixture(base);
         for (pointer, value) in *changes {
-            *event.pointer_mut(pointer).unwrap() = serde_json::from_str(value).unwrap();
+            set(&mut event, pointer, value);
         }
         let alerts = receiver.post(&event);
         assert_eq!(

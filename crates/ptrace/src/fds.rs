@@ -90,6 +90,19 @@ impl ProcessFds {
     }
 
     fn describe_socket(&self, inode: u64) -> Option<String> {
+        // sock_diag first: unlike /proc/net/tcp it also lists bound sockets that are not
+        // listening yet (Linux 6.8+), so `listen(5<TCP:[127.0.0.1:8080]>, 1)` reads like strace's.
+        let protocols: [(i32, u8, &str); 4] = [
+            (libc::AF_INET, libc::IPPROTO_TCP as u8, "TCP"),
+            (libc::AF_INET6, libc::IPPROTO_TCP as u8, "TCPv6"),
+            (libc::AF_INET, libc::IPPROTO_UDP as u8, "UDP"),
+            (libc::AF_INET6, libc::IPPROTO_UDP as u8, "UDPv6"),
+        ];
+        for (family, protocol, label) in protocols {
+            if let Some(found) = inet_diag(inode, family, protocol, label) {
+                return Some(found);
+            }
+        }
         let tables: [(&str, &str, bool); 4] = [
             ("tcp", "TCP", false),
             ("tcp6", "TCPv6", true),
@@ -149,6 +162,86 @@ fn parse_endpoint(raw: &str, v6: bool) -> Option<String> {
         let word = u32::from_str_radix(addr, 16).ok()?;
         Some(format!("{}:{port}", Ipv4Addr::from(word.to_ne_bytes())))
     }
+}
+
+/// Dumps the kernel's inet sockets of one family and protocol through `sock_diag`
+/// (`inet_diag_req_v2`, all states) and describes the one with `inode`.
+fn inet_diag(inode: u64, family: i32, protocol: u8, label: &str) -> Option<String> {
+    const SOCK_DIAG_BY_FAMILY: u16 = 20;
+    const NLMSG_DONE: u16 = 3;
+    const NLMSG_ERROR: u16 = 2;
+    let inode32 = u32::try_from(inode).ok()?;
+    // SAFETY: plain socket calls on a descriptor we own and close below.
+    let sock = unsafe {
+        libc::socket(libc::AF_NETLINK, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, libc::NETLINK_SOCK_DIAG)
+    };
+    if sock < 0 {
+        return None;
+    }
+    let mut request = [0u8; 16 + 56];
+    request[0..4].copy_from_slice(&72u32.to_ne_bytes());
+    request[4..6].copy_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
+    request[6..8].copy_from_slice(&((libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16).to_ne_bytes());
+    request[8..12].copy_from_slice(&1u32.to_ne_bytes());
+    request[16] = family as u8;
+    request[17] = protocol;
+    request[20..24].copy_from_slice(&u32::MAX.to_ne_bytes());
+    let mut found = None;
+    // SAFETY: buffers are ours and sized as passed.
+    unsafe {
+        if libc::send(sock, request.as_ptr().cast(), request.len(), 0) == request.len() as isize {
+            let mut reply = vec![0u8; 32 * 1024];
+            'receive: loop {
+                let got = libc::recv(sock, reply.as_mut_ptr().cast(), reply.len(), 0);
+                if got <= 0 {
+                    break;
+                }
+                let data = &reply[..got as usize];
+                let mut at = 0usize;
+                while at + 16 <= data.len() {
+                    let len = u32::from_ne_bytes(data[at..at + 4].try_into().unwrap_or([0; 4])) as usize;
+                    let kind = u16::from_ne_bytes([data[at + 4], data[at + 5]]);
+                    if len < 16 || at + len > data.len() || kind == NLMSG_DONE || kind == NLMSG_ERROR {
+                        break 'receive;
+                    }
+                    let message = &data[at + 16..at + len];
+                    if message.len() >= 72
+                        && u32::from_ne_bytes(message[68..72].try_into().unwrap_or([0; 4])) == inode32
+                    {
+                        found = Some(describe_inet(message, family == libc::AF_INET6, label));
+                        break 'receive;
+                    }
+                    at += (len + 3) & !3;
+                }
+            }
+        }
+        libc::close(sock);
+    }
+    found
+}
+
+/// `struct inet_diag_msg`: family, state, timer, retrans, then the socket id (ports big
+/// endian, addresses in network order).
+fn describe_inet(message: &[u8], v6: bool, label: &str) -> String {
+    let id = &message[4..52];
+    let port = |o: usize| u16::from_be_bytes([id[o], id[o + 1]]);
+    let address = |o: usize| -> String {
+        if v6 {
+            let mut bytes = [0u8; 16];
+            bytes.copy_from_slice(&id[o..o + 16]);
+            format!("[{}]", Ipv6Addr::from(bytes))
+        } else {
+            Ipv4Addr::new(id[o], id[o + 1], id[o + 2], id[o + 3]).to_string()
+        }
+    };
+    let (sport, dport) = (port(0), port(2));
+    let mut out = format!("{label}:[{}:{sport}", address(4));
+    let remote_zero = dport == 0 && id[20..36].iter().all(|b| *b == 0);
+    if !remote_zero {
+        let _ = write!(out, "->{}:{dport}", address(20));
+    }
+    out.push(']');
+    out
 }
 
 /// Asks the kernel's `sock_diag` netlink interface about a UNIX socket: its type, peer inode

@@ -15,6 +15,8 @@ pub struct ContainerInfo {
     pub name: Option<String>,
     /// The image as the runtime names it (`localhost/saker-test/busybox:latest`).
     pub image: Option<String>,
+    /// Started with `--privileged` (`container.privileged`), when the runtime says.
+    pub privileged: Option<bool>,
 }
 
 impl ContainerInfo {
@@ -73,12 +75,14 @@ impl ContainerCache {
             runtime: found.runtime.name(),
             name: None,
             image: None,
+            privileged: None,
         };
-        if let Some(root) = &self.storage_root
-            && let Some((name, image)) = storage_metadata(root, &found.id)
-        {
-            info.name = name;
-            info.image = image;
+        if let Some(root) = &self.storage_root {
+            if let Some((name, image)) = storage_metadata(root, &found.id) {
+                info.name = name;
+                info.image = image;
+            }
+            info.privileged = podman_privileged(root, &found.id);
         }
         let info = Arc::new(info);
         self.by_id.insert(found.id.clone(), info.clone());
@@ -119,6 +123,18 @@ fn storage_metadata(root: &Path, id: &str) -> Option<(Option<String>, Option<Str
     Some((name, image))
 }
 
+/// Whether podman started the container privileged: its OCI config carries podman's
+/// `io.podman.annotations.privileged` annotation (`TRUE`/`FALSE`).
+fn podman_privileged(root: &Path, id: &str) -> Option<bool> {
+    let path = root
+        .join("overlay-containers")
+        .join(id)
+        .join("userdata/config.json");
+    let config: serde_json::Value = serde_json::from_slice(&std::fs::read(path).ok()?).ok()?;
+    let annotation = config["annotations"]["io.podman.annotations.privileged"].as_str();
+    Some(annotation.is_some_and(|v| v.eq_ignore_ascii_case("true")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +145,7 @@ mod tests {
             runtime: "podman",
             name: None,
             image: Some(image.into()),
+            privileged: None,
         }
     }
 
@@ -173,7 +190,14 @@ mod tests {
             runtime: saker_proc::Runtime::Podman,
             pod: None,
         };
+        std::fs::create_dir_all(dir.join(format!("overlay-containers/{id}/userdata"))).unwrap();
+        std::fs::write(
+            dir.join(format!("overlay-containers/{id}/userdata/config.json")),
+            r#"{"annotations":{"io.podman.annotations.privileged":"TRUE"}}"#,
+        )
+        .unwrap();
         let got = cache.get(&found);
+        assert_eq!(got.privileged, Some(true));
         assert_eq!(got.name.as_deref(), Some("web"));
         assert_eq!(got.image_repository(), Some("localhost/app"));
         std::fs::remove_dir_all(dir).unwrap();

@@ -294,6 +294,7 @@ enum Live {
     ContainerImage,
     ContainerImageRepository,
     ContainerImageTag,
+    ContainerPrivileged,
 }
 
 const LIVE_FIELDS: &[(&str, Live)] = &[
@@ -364,6 +365,7 @@ const LIVE_FIELDS: &[(&str, Live)] = &[
     ("container.image", Live::ContainerImage),
     ("container.image.repository", Live::ContainerImageRepository),
     ("container.image.tag", Live::ContainerImageTag),
+    ("container.privileged", Live::ContainerPrivileged),
 ];
 
 /// The names of the fields that live events fill (for `saker fields`).
@@ -554,6 +556,7 @@ impl Event for LiveEvent<'_> {
                 container.and_then(|c| c.image_repository()).map(Value::str)
             }
             Live::ContainerImageTag => container.and_then(|c| c.image_tag()).map(Value::str),
+            Live::ContainerPrivileged => container.and_then(|c| c.privileged).map(Value::Bool),
         }
     }
 }

@@ -45,6 +45,7 @@ impl Fixture {
             runtime: "podman",
             name: Some("web".into()),
             image: Some("localhost/saker-test/busybox:latest".into()),
+            privileged: Some(false),
         });
         state.insert_process(proc_entry(200, 1, "conmon", "/", None));
         let mut cinit = proc_entry(201, 200, "sleep", "/", Some(container));

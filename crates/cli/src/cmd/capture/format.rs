@@ -677,7 +677,7 @@ impl Record {
                 "hostname":hostname,"passwd":passwd,"group":group,
             }),
             Record::Container(c) => {
-                json!({"kind":"container","id":c.id,"runtime":c.runtime,"name":c.name,"image":c.image})
+                json!({"kind":"container","id":c.id,"runtime":c.runtime,"name":c.name,"image":c.image,"privileged":c.privileged})
             }
             Record::Process { entry, .. } => process(entry),
             Record::Cgroup { id, container_id } => {
@@ -712,6 +712,7 @@ impl Record {
                 runtime: runtime_name(o.str("runtime")?),
                 name: v.get("name").and_then(Value::as_str).map(str::to_string),
                 image: v.get("image").and_then(Value::as_str).map(str::to_string),
+                privileged: v.get("privileged").and_then(Value::as_bool),
             }),
             "process" => {
                 let (entry, container_id) = from_process(v)?;

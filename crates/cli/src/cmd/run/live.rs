@@ -33,7 +33,7 @@ pub fn run(options: LiveOptions, engine: Engine, outputs: OutputQueue) -> anyhow
         },
         syscalls: options.syscalls.clone(),
         ring_buffer_bytes: options.ring_bytes,
-        // Batched wakeups (the default threshold): waking the consumer for every record
+        // Batched wakeups: waking the consumer for every record
         // costs a context switch per event. A process that is gone by the time its exec is
         // handled still gets its container, from the header's cgroup id.
         wakeup_bytes: WAKEUP_BYTES,

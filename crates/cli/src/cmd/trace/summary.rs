@@ -84,9 +84,10 @@ impl Summary {
             acc.time += c.time;
             acc
         });
+        // strace's rule, measured: 16 dashes, or one more than the longest name.
         let name_width = rows
             .iter()
-            .map(|(name, _)| name.len())
+            .map(|(name, _)| name.len() + 1)
             .max()
             .unwrap_or(0)
             .max(16);
@@ -168,5 +169,9 @@ mod tests {
             .map(|l| l.rsplit(' ').next().unwrap())
             .collect();
         assert_eq!(names, ["access", "brk", "mmap"]);
+        // timer_getoverrun (16 characters) widens the rule to 17 dashes, as with strace.
+        summary.add(225, Duration::ZERO, true);
+        let rule = summary.render(SortBy::Time).lines().nth(1).unwrap().to_string();
+        assert!(rule.ends_with(" -----------------"), "{rule}");
     }
 }

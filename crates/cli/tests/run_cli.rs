@@ -1,0 +1,140 @@
+//! `saker run` argument handling that needs no privileges: --dry-run, bad rules, bad capture
+//! files.
+
+use std::process::Command;
+
+fn saker(args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_saker"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn traced(stdout: &str) -> Vec<String> {
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("Syscalls traced"))
+        .expect("syscall line");
+    line.split(": ")
+        .nth(1)
+        .unwrap()
+        .split(' ')
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn dry_run_prints_the_adaptive_syscall_set() {
+    let (code, stdout, stderr) = saker(&["run", "--dry-run"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let set = traced(&stdout);
+    // What the default rules name, and what the state needs to follow processes and fds.
+    for name in [
+        "openat", "execve", "connect", "ptrace", "setns", "close", "clone", "dup2", "chdir",
+    ] {
+        assert!(set.iter().any(|s| s == name), "{name} missing from {set:?}");
+    }
+    // No default rule reads data: read/write stay in the kernel.
+    assert!(!set.iter().any(|s| s == "read" || s == "write"), "{set:?}");
+    assert!(stdout.contains("Rules loaded: "), "{stdout}");
+
+    let (code, stdout, _) = saker(&["run", "--dry-run", "-A"]);
+    assert_eq!(code, Some(0));
+    let all = traced(&stdout);
+    assert!(
+        all.len() > 300 && all.iter().any(|s| s == "read"),
+        "{} syscalls",
+        all.len()
+    );
+}
+
+#[test]
+fn dry_run_with_a_custom_rule_adds_its_syscalls() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("r.yaml");
+    std::fs::write(
+        &rules,
+        "- rule: reads\n  desc: d\n  condition: evt.type = read and fd.name = /etc/x\n  output: o\n  priority: INFO\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = saker(&["run", "--dry-run", "-r", rules.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let set = traced(&stdout);
+    assert!(set.iter().any(|s| s == "read"), "{set:?}");
+    assert!(
+        !set.iter().any(|s| s == "ptrace"),
+        "only this rule and the state: {set:?}"
+    );
+    assert!(
+        stderr.contains(&format!("Loading rules from {}", rules.display())),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_rules_fail_with_a_located_diagnostic() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("bad.yaml");
+    std::fs::write(
+        &rules,
+        "- rule: x\n  desc: y\n  condition: evt.type = open and nosuch.field = 1\n  output: z\n  priority: WARNING\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = saker(&["run", "--dry-run", "-r", rules.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("bad.yaml:3:34: error: rule 'x': unknown field 'nosuch.field'"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = saker(&["run", "--dry-run", "-r", "/nonexistent/rules.yaml"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("cannot read rules file /nonexistent/rules.yaml"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn bad_capture_files_name_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.jsonl");
+    std::fs::write(&file, "{\"kind\":\"event\"}\n").unwrap();
+    let args = [
+        "run",
+        "-o",
+        "syslog_output.enabled=false",
+        "-e",
+        file.to_str().unwrap(),
+    ];
+    let (code, _, stderr) = saker(&args);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("line 1: not a saker capture file"),
+        "{stderr}"
+    );
+    std::fs::write(
+        &file,
+        "{\"kind\":\"header\",\"format\":\"saker-capture\",\"version\":1,\"created_ns\":1,\"hostname\":\"h\",\"passwd\":\"\",\"group\":\"\"}\nnot json\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = saker(&args);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("line 2: expected ident"), "{stderr}");
+    let (code, _, stderr) = saker(&[
+        "run",
+        "-o",
+        "syslog_output.enabled=false",
+        "-e",
+        "/nonexistent.jsonl",
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(
+        stderr.contains("cannot open /nonexistent.jsonl"),
+        "{stderr}"
+    );
+}
