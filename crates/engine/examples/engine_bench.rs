@@ -439,7 +439,6 @@ fn main() {
     }
     if eval_only {
         let matches = eval_pass(&engine, &events);
-        println!("TEMP leaves/event={}", saker_engine::program::LEAVES_RUN.load(std::sync::atomic::Ordering::Relaxed) as f64 / n_events as f64);
         println!("events={n_events} matching_events={matches}");
         return;
     }

@@ -223,6 +223,9 @@ pub(crate) struct CompileContext<'a> {
     pub evt_type: Option<FieldId>,
     /// Where leaves and flattened sub-programs go.
     pub program: &'a mut Program,
+    /// Leaf of each distinct check compiled so far, by its `Debug` form: identical checks
+    /// (a macro used by several rules) become one leaf, compiled once and memoized.
+    pub leaf_by_check: HashMap<String, u32>,
 }
 
 pub(crate) fn compile(filter: &Filter, cx: &mut CompileContext<'_>) -> Result<Node, CompileError> {
@@ -237,8 +240,15 @@ pub(crate) fn compile(filter: &Filter, cx: &mut CompileContext<'_>) -> Result<No
         Filter::Not(inner) => Node::Not(Box::new(compile(inner, cx)?)),
         Filter::Const(b) => Node::Const(*b),
         Filter::Check(check) => {
+            let key = format!("{check:?}");
+            if let Some(&leaf) = cx.leaf_by_check.get(&key) {
+                cx.program.reuse_leaf(leaf);
+                return Ok(Node::Leaf(leaf));
+            }
             let check = compile_check(check, cx)?;
-            Node::Leaf(cx.program.add_leaf(Leaf::Check(check)))
+            let leaf = cx.program.add_leaf(Leaf::Check(check));
+            cx.leaf_by_check.insert(key, leaf);
+            Node::Leaf(leaf)
         }
     })
 }

@@ -1,6 +1,7 @@
 //! The compiled ruleset: per-source rule lists indexed by event type, first- or all-match
 //! evaluation, and alert formatting.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use saker_event::{Alert, Priority};
@@ -13,7 +14,7 @@ use saker_rules::ruleset::{OutputSegment, RuleSet};
 use crate::compile::{self, CompileContext, CompileError, Operand};
 use crate::event::{Event, EventTypeId};
 use crate::field::FieldTable;
-use crate::program::Program;
+use crate::program::{Memo, Program};
 use crate::time_format;
 
 /// Falco's `rule_matching`: stop at the first matching rule (default) or report every match.
@@ -115,6 +116,11 @@ pub struct Engine {
     evt_time: Option<FieldId>,
 }
 
+thread_local! {
+    /// Results of shared checks for the event being evaluated; one per evaluating thread.
+    static MEMO: RefCell<Memo> = RefCell::new(Memo::default());
+}
+
 fn source_index(source: Source) -> usize {
     Source::ALL.iter().position(|s| *s == source).unwrap_or(0)
 }
@@ -161,6 +167,7 @@ impl Engine {
             type_count: universe,
             evt_type,
             program: &mut engine.program,
+            leaf_by_check: HashMap::new(),
         };
         let mut compiled = Vec::new();
         for rule in selected {
@@ -224,6 +231,7 @@ impl Engine {
                 types,
             });
         }
+        engine.program.assign_memo_slots();
         engine.rules = compiled;
         for (index, lists) in engine.indexes.iter_mut().zip(by_type) {
             index.by_type = lists.into_iter().map(Vec::into_boxed_slice).collect();
@@ -288,17 +296,32 @@ impl Engine {
         event: &E,
         mut on_match: impl FnMut(RuleId),
     ) -> usize {
-        let mut matches = 0;
-        for candidate in self.candidates(event) {
-            if self.program.run(candidate.entry, event) {
-                matches += 1;
-                on_match(candidate.rule);
-                if self.options.rule_matching == RuleMatching::First {
-                    break;
+        let candidates = self.candidates(event);
+        if candidates.is_empty() {
+            return 0;
+        }
+        MEMO.with(|memo| {
+            // A callback that evaluates another event on this thread would find the memo
+            // borrowed: give it a fresh one rather than failing.
+            let mut fresh = Memo::default();
+            let mut borrowed = memo.try_borrow_mut();
+            let memo = match borrowed.as_deref_mut() {
+                Ok(memo) => memo,
+                Err(_) => &mut fresh,
+            };
+            memo.start_event(self.program.memo_slots());
+            let mut matches = 0;
+            for candidate in candidates {
+                if self.program.run(candidate.entry, event, memo) {
+                    matches += 1;
+                    on_match(candidate.rule);
+                    if self.options.rule_matching == RuleMatching::First {
+                        break;
+                    }
                 }
             }
-        }
-        matches
+            matches
+        })
     }
 
     /// Evaluates `event` and formats an alert for each match.
@@ -389,7 +412,7 @@ fn event_type_leaves(node: &compile::Node, program: &Program) -> Vec<u32> {
 }
 
 fn leaf_type_outcome(program: &Program, leaf: u32, id: EventTypeId) -> Option<bool> {
-    match program.leaves().get(leaf as usize)? {
+    match program.leaf(leaf)? {
         crate::program::Leaf::Check(check) => check.event_type_outcome(id),
         crate::program::Leaf::Exclusions(_) => None,
     }

@@ -17,7 +17,6 @@
 use crate::compile::{Check, Exclusions, Node};
 use crate::event::{Event, EventTypeId};
 
-pub static LEAVES_RUN: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 /// Verdict targets; every other target is an instruction index.
 pub(crate) const ACCEPT: u32 = u32::MAX;
 pub(crate) const REJECT: u32 = u32::MAX - 1;
@@ -37,10 +36,46 @@ pub(crate) enum Leaf {
     Exclusions(Exclusions),
 }
 
+/// A leaf and, when several rules share it, its slot in the per-event [`Memo`].
+#[derive(Debug)]
+struct LeafEntry {
+    memo: u32,
+    leaf: Leaf,
+}
+
+const NO_MEMO: u32 = u32::MAX;
+
+/// Results of shared leaves for the current event. A cell holds `stamp << 1 | result` and is
+/// valid when its stamp is the current one, so starting an event costs one increment, not a
+/// clear.
+#[derive(Debug, Default)]
+pub(crate) struct Memo {
+    stamp: u32,
+    cells: Vec<u32>,
+}
+
+impl Memo {
+    pub(crate) fn start_event(&mut self, slots: usize) {
+        if self.cells.len() < slots {
+            self.cells.resize(slots, 0);
+        }
+        self.stamp += 1;
+        // Stamps use 31 bits; on wrap-around old cells could look current: forget them.
+        if self.stamp >= 1 << 31 {
+            self.cells.iter_mut().for_each(|c| *c = 0);
+            self.stamp = 1;
+        }
+    }
+}
+
 /// Every leaf and instruction of one engine.
 #[derive(Debug, Default)]
 pub(crate) struct Program {
-    leaves: Vec<Leaf>,
+    leaves: Vec<LeafEntry>,
+    /// How many times compiled conditions reference each leaf (identical checks are
+    /// compiled once and shared).
+    uses: Vec<u32>,
+    memo_slots: usize,
     instrs: Vec<Instr>,
     /// Reused by [`Program::emit_program`].
     scratch: Vec<Instr>,
@@ -48,17 +83,50 @@ pub(crate) struct Program {
 
 impl Program {
     pub(crate) fn add_leaf(&mut self, leaf: Leaf) -> u32 {
-        self.leaves.push(leaf);
+        self.leaves.push(LeafEntry {
+            memo: NO_MEMO,
+            leaf,
+        });
+        self.uses.push(1);
         (self.leaves.len() - 1) as u32
     }
 
-    pub(crate) fn leaves(&self) -> &[Leaf] {
-        &self.leaves
+    /// Records one more reference to an already compiled leaf.
+    pub(crate) fn reuse_leaf(&mut self, leaf: u32) {
+        if let Some(uses) = self.uses.get_mut(leaf as usize) {
+            *uses += 1;
+        }
     }
 
-    /// Number of instructions emitted (all rules, all event types).
-    pub(crate) fn len(&self) -> usize {
-        self.instrs.len()
+    pub(crate) fn leaf(&self, leaf: u32) -> Option<&Leaf> {
+        self.leaves.get(leaf as usize).map(|entry| &entry.leaf)
+    }
+
+    #[cfg(test)]
+    pub(crate) fn leaves(&self) -> impl Iterator<Item = &Leaf> + std::fmt::Debug {
+        self.leaves.iter().map(|entry| &entry.leaf).collect::<Vec<_>>().into_iter()
+    }
+
+    /// Gives a memo slot to every field check referenced more than once (after all rules
+    /// are compiled): its result is computed once per event, however many rules reach it.
+    /// `evt.type` tests are left out: they are decided at compile time or cost an array
+    /// index.
+    pub(crate) fn assign_memo_slots(&mut self) {
+        for (entry, &uses) in self.leaves.iter_mut().zip(&self.uses) {
+            let shareable = match &entry.leaf {
+                Leaf::Check(check) => check.event_type_outcome(EventTypeId(1)).is_none(),
+                Leaf::Exclusions(_) => false,
+            };
+            if uses >= 2 && shareable {
+                entry.memo = self.memo_slots as u32;
+                self.memo_slots += 1;
+            }
+        }
+    }
+
+    /// Number of memo cells an event needs.
+    pub(crate) fn memo_slots(&self) -> usize {
+        self.memo_slots
     }
 
     /// Emits `node` as a branch program and returns its entry (or a verdict when the
@@ -155,8 +223,8 @@ impl Program {
                 }
                 all_false.then_some(false)
             }
-            Node::Leaf(leaf) => match (&self.leaves[*leaf as usize], event_type) {
-                (Leaf::Check(check), Some(id)) => check.event_type_outcome(id),
+            Node::Leaf(leaf) => match (self.leaf(*leaf), event_type) {
+                (Some(Leaf::Check(check)), Some(id)) => check.event_type_outcome(id),
                 _ => None,
             },
         }
@@ -164,25 +232,47 @@ impl Program {
 
     /// Runs the program starting at `entry` on `event`.
     #[inline]
-    pub(crate) fn run<E: Event + ?Sized>(&self, entry: u32, event: &E) -> bool {
+    pub(crate) fn run<E: Event + ?Sized>(&self, entry: u32, event: &E, memo: &mut Memo) -> bool {
         let mut pc = entry;
         while pc < REJECT {
             let Some(instr) = self.instrs.get(pc as usize) else {
                 return false;
             };
-            let hit = match self.leaves.get(instr.leaf as usize) {
-                Some(Leaf::Check(check)) => check.eval(event),
-                Some(Leaf::Exclusions(group)) => self.run_exclusions(group, event),
-                None => false,
+            let Some(entry) = self.leaves.get(instr.leaf as usize) else {
+                return false;
+            };
+            let hit = match memo.cells.get_mut(entry.memo as usize) {
+                Some(cell) if *cell >> 1 == memo.stamp => *cell & 1 != 0,
+                Some(_) => {
+                    let hit = self.run_leaf(&entry.leaf, event, memo);
+                    // Re-borrow: running the leaf may have used other cells.
+                    if let Some(cell) = memo.cells.get_mut(entry.memo as usize) {
+                        *cell = memo.stamp << 1 | u32::from(hit);
+                    }
+                    hit
+                }
+                None => self.run_leaf(&entry.leaf, event, memo),
             };
             pc = if hit { instr.on_true } else { instr.on_false };
-            LEAVES_RUN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
         pc == ACCEPT
     }
 
+    #[inline(always)]
+    fn run_leaf<E: Event + ?Sized>(&self, leaf: &Leaf, event: &E, memo: &mut Memo) -> bool {
+        match leaf {
+            Leaf::Check(check) => check.eval(event),
+            Leaf::Exclusions(group) => self.run_exclusions(group, event, memo),
+        }
+    }
+
     #[inline(never)]
-    fn run_exclusions<E: Event + ?Sized>(&self, group: &Exclusions, event: &E) -> bool {
+    fn run_exclusions<E: Event + ?Sized>(
+        &self,
+        group: &Exclusions,
+        event: &E,
+        memo: &mut Memo,
+    ) -> bool {
         match event.str_value(&group.field) {
             Some(value) => match group.by_value.get(value) {
                 None => true,
@@ -190,13 +280,13 @@ impl Program {
                     !group
                         .rests
                         .get(k as usize)
-                        .is_some_and(|&entry| self.run(entry, event))
+                        .is_some_and(|&entry| self.run(entry, event, memo))
                 }),
             },
             None => group
                 .originals
                 .iter()
-                .all(|&entry| self.run(entry, event)),
+                .all(|&entry| self.run(entry, event, memo)),
         }
     }
 }
@@ -210,7 +300,6 @@ mod tests {
     #[test]
     fn constant_trees_fold_to_verdicts() {
         use Node::*;
-        let program = Program::default();
         let cases = [
             (And(Box::new([Const(true), Const(true)])), true),
             (And(Box::new([Const(true), Const(false)])), false),
@@ -221,8 +310,7 @@ mod tests {
             let mut p = Program::default();
             let entry = p.emit_program(&node, None);
             assert_eq!(entry, if expect { ACCEPT } else { REJECT }, "{node:?}");
-            assert_eq!(p.len(), 0);
+            assert!(p.instrs.is_empty());
         }
-        assert_eq!(program.len(), 0);
     }
 }

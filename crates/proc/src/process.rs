@@ -103,6 +103,32 @@ impl Process {
     // `std`'s `read_to_end` would add an `fstat` and an `lseek` per file for its size hint,
     // hence the loop by hand.
     fn read_with(&self, name: &str, buf: &mut Vec<u8>, short_read_is_eof: bool) -> Result<()> {
+        match self.read_raw(name, buf, short_read_is_eof) {
+            // Files backed by the address space (environ, cmdline, auxv) fail with ESRCH for
+            // kernel threads and zombies, which have none, although the process is there.
+            // They are empty then; only a process whose stat is gone is really gone.
+            Err(Error::Gone { .. })
+                if matches!(name, "environ" | "cmdline" | "auxv") && self.is_alive() =>
+            {
+                buf.clear();
+                Ok(())
+            }
+            other => other,
+        }
+    }
+
+    /// True while the process (even as a zombie) still exists.
+    fn is_alive(&self) -> bool {
+        rustix::fs::accessat(
+            &self.dir,
+            "stat",
+            rustix::fs::Access::READ_OK,
+            rustix::fs::AtFlags::empty(),
+        )
+        .is_ok()
+    }
+
+    fn read_raw(&self, name: &str, buf: &mut Vec<u8>, short_read_is_eof: bool) -> Result<()> {
         buf.clear();
         let fd = rustix::fs::openat(
             &self.dir,
@@ -394,6 +420,21 @@ mod tests {
         );
         let err = me.open_fd(999_999).unwrap_err();
         assert!(matches!(err, Error::FdNotOpen { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn kernel_thread_has_empty_environ_and_cmdline() {
+        // kthreadd is pid 2 on a normal host; elsewhere (a pid namespace) there is none.
+        let Ok(p) = Process::open(2) else {
+            eprintln!("SKIPPED: no pid 2 (kthreadd) in this pid namespace");
+            return;
+        };
+        if !p.stat().unwrap().is_kernel_thread() {
+            eprintln!("SKIPPED: pid 2 is not kthreadd here");
+            return;
+        }
+        assert_eq!(p.read("environ").unwrap(), b"");
+        assert!(p.cmdline().unwrap().is_empty());
     }
 
     #[test]

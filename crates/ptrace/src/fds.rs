@@ -173,7 +173,11 @@ fn inet_diag(inode: u64, family: i32, protocol: u8, label: &str) -> Option<Strin
     let inode32 = u32::try_from(inode).ok()?;
     // SAFETY: plain socket calls on a descriptor we own and close below.
     let sock = unsafe {
-        libc::socket(libc::AF_NETLINK, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, libc::NETLINK_SOCK_DIAG)
+        libc::socket(
+            libc::AF_NETLINK,
+            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
+            libc::NETLINK_SOCK_DIAG,
+        )
     };
     if sock < 0 {
         return None;
@@ -199,14 +203,20 @@ fn inet_diag(inode: u64, family: i32, protocol: u8, label: &str) -> Option<Strin
                 let data = &reply[..got as usize];
                 let mut at = 0usize;
                 while at + 16 <= data.len() {
-                    let len = u32::from_ne_bytes(data[at..at + 4].try_into().unwrap_or([0; 4])) as usize;
+                    let len =
+                        u32::from_ne_bytes(data[at..at + 4].try_into().unwrap_or([0; 4])) as usize;
                     let kind = u16::from_ne_bytes([data[at + 4], data[at + 5]]);
-                    if len < 16 || at + len > data.len() || kind == NLMSG_DONE || kind == NLMSG_ERROR {
+                    if len < 16
+                        || at + len > data.len()
+                        || kind == NLMSG_DONE
+                        || kind == NLMSG_ERROR
+                    {
                         break 'receive;
                     }
                     let message = &data[at + 16..at + len];
                     if message.len() >= 72
-                        && u32::from_ne_bytes(message[68..72].try_into().unwrap_or([0; 4])) == inode32
+                        && u32::from_ne_bytes(message[68..72].try_into().unwrap_or([0; 4]))
+                            == inode32
                     {
                         found = Some(describe_inet(message, family == libc::AF_INET6, label));
                         break 'receive;

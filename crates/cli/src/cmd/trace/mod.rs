@@ -278,29 +278,13 @@ fn run_ebpf(args: &Args, pids: Vec<i32>) -> Outcome {
     }
 }
 
-/// How long the tracer polls before sleeping (see `Options::spin`): only worth it when it can
-/// run on another CPU than the tracee. `SAKER_TRACE_SPIN_US` overrides it (0 turns it off), for
-/// measurements.
+/// How long the tracer polls before sleeping (see `Options::spin`). Off by default: on the
+/// 2-CPU test machine polling 30-100 µs made no measurable difference (bench/trace.sh, dd
+/// unpinned, 5 interleaved rounds). `SAKER_TRACE_SPIN_US=N` turns it on for experiments.
 fn spin_time() -> Option<std::time::Duration> {
-    if let Some(micros) = std::env::var("SAKER_TRACE_SPIN_US")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        return (micros > 0).then(|| std::time::Duration::from_micros(micros));
-    }
-    // SAFETY: sched_getaffinity fills the set we own.
-    let cpus = unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        if libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set) != 0 {
-            return None;
-        }
-        libc::CPU_COUNT(&set)
-    };
-    (cpus > 1 && DEFAULT_SPIN_US > 0).then(|| std::time::Duration::from_micros(DEFAULT_SPIN_US))
+    let micros: u64 = std::env::var("SAKER_TRACE_SPIN_US").ok()?.parse().ok()?;
+    (micros > 0).then(|| std::time::Duration::from_micros(micros))
 }
-
-/// Off until measured to help (bench/trace.sh with SAKER_TRACE_SPIN_US).
-const DEFAULT_SPIN_US: u64 = 0;
 
 /// strace's terminate(): die from the same signal as the traced command (with core dumps off so
 /// no core file of the tracer clobbers the command's), or exit 128+signal if it is not fatal.

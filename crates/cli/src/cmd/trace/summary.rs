@@ -171,7 +171,12 @@ mod tests {
         assert_eq!(names, ["access", "brk", "mmap"]);
         // timer_getoverrun (16 characters) widens the rule to 17 dashes, as with strace.
         summary.add(225, Duration::ZERO, true);
-        let rule = summary.render(SortBy::Time).lines().nth(1).unwrap().to_string();
+        let rule = summary
+            .render(SortBy::Time)
+            .lines()
+            .nth(1)
+            .unwrap()
+            .to_string();
         assert!(rule.ends_with(" -----------------"), "{rule}");
     }
 }
