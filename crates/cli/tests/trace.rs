@@ -678,18 +678,40 @@ fn attach_and_clean_detach_on_sigint_and_sigterm() {
     }
 }
 
+fn tracer_pids(pid: u32) -> Vec<u32> {
+    let mut tracers = Vec::new();
+    for task in std::fs::read_dir(format!("/proc/{pid}/task")).unwrap() {
+        let status = std::fs::read_to_string(task.unwrap().path().join("status")).unwrap();
+        let tracer = status
+            .lines()
+            .find_map(|l| l.strip_prefix("TracerPid:"))
+            .unwrap();
+        tracers.push(tracer.trim().parse().unwrap());
+    }
+    tracers
+}
+
 #[test]
-fn attach_with_f_to_a_threaded_process() {
+fn attach_with_f_to_every_thread() {
     if !live() {
         return;
     }
     let _one = serial();
-    // sh runs the sleeper in the foreground; attaching to sh with -f follows nothing already
-    // running, but attaching to the sleeper itself gets its single thread.
-    let prog = program("sleeper");
+    let prog = program("threaded-sleeper");
     let mut sleeper = Command::new(&prog).spawn().unwrap();
     let pid = sleeper.id();
+    // Let both threads start.
+    let started = Instant::now();
+    while std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .count()
+        < 3
+        && started.elapsed() < Duration::from_secs(5)
+    {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let tracer = Command::new(SAKER)
+        // The same pid twice: attached once.
         .args([
             "trace",
             "-f",
@@ -697,23 +719,39 @@ fn attach_with_f_to_a_threaded_process() {
             &format!("{pid},{pid}"),
             "-e",
             "trace=write",
-            "-o",
-            "/dev/null",
         ])
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let started = Instant::now();
+    while tracer_pids(pid).contains(&0) && started.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(!tracer_pids(pid).contains(&0), "every thread is traced");
     std::thread::sleep(Duration::from_millis(300));
     // SAFETY: signalling the tracer we started.
     unsafe { libc::kill(tracer.id() as i32, libc::SIGTERM) };
     let out = tracer.wait_with_output().unwrap();
     let text = stderr(&out);
-    assert_eq!(
-        text.matches(" attached").count(),
-        1,
-        "duplicate pids are attached once: {text}"
+    assert!(
+        text.starts_with(&format!(
+            "saker trace: Process {pid} attached with 3 threads\n"
+        )),
+        "{text}"
     );
-    assert_eq!(proc_state(pid).map(|(_, t)| t), Some(0));
+    assert_eq!(text.matches(" attached").count(), 1, "{text}");
+    assert_eq!(text.matches(" detached\n").count(), 3, "{text}");
+    for thread in ["a", "b", "m"] {
+        let line = Regex::new(&format!(
+            r#"(?m)^\[pid\s+\d+\] write\(3, "{thread}", 1\) += 1$"#
+        ))
+        .unwrap();
+        assert!(line.is_match(&text), "thread {thread} traced: {text}");
+    }
+    assert_eq!(tracer_pids(pid), vec![0, 0, 0], "every thread detached");
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let state = stat.rsplit_once(") ").unwrap().1.chars().next().unwrap();
+    assert!(state == 'S' || state == 'R', "still running: {state}");
     sleeper.kill().unwrap();
     sleeper.wait().unwrap();
 }

@@ -432,6 +432,7 @@ fn main() {
         })
         .collect();
     let parse_s = started.elapsed().as_secs_f64();
+    let events: Vec<JsonlEvent> = if std::env::var_os("TEMP_COMPACT").is_some() { let c = events.clone(); drop(events); c } else { events };
 
     if per_rule {
         print_per_rule(&ruleset, &events);

@@ -66,7 +66,7 @@ pub struct Args {
     /// Print only calls that returned with an error (status=failed).
     #[arg(short = 'Z', long = "failed-only")]
     pub failed_only: bool,
-    /// Maximum string size to print (default 32); file names are never cut.
+    /// Maximum string size to print; file names are never cut.
     #[arg(
         short = 's',
         long = "string-limit",
@@ -104,7 +104,7 @@ pub struct Args {
     /// One JSON object per line for each system call, signal and exit (docs/trace-json.md).
     #[arg(long)]
     pub json: bool,
-    /// Collect with eBPF instead of ptrace (the traced program is never stopped).
+    /// With -c: count in the kernel with eBPF instead of ptrace (the program is never stopped).
     #[arg(long)]
     pub ebpf: bool,
     /// The command to run and its arguments (after `--` when they start with `-`).
