@@ -32,6 +32,9 @@ pub(crate) enum Node {
     Not(Box<Node>),
     Const(bool),
     Leaf(u32),
+    /// A sub-condition that occurs in several places (a macro such as `open_write` used by
+    /// many rules): run as one memoized sub-program, see [`crate::program::share_subtrees`].
+    Shared { id: u32, inner: Box<Node> },
 }
 
 /// `not (F = c1 and r1) and not (F in (c2, c3) and r2) and ...`: true unless, for F's value

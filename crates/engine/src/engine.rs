@@ -14,7 +14,7 @@ use saker_rules::ruleset::{OutputSegment, RuleSet};
 use crate::compile::{self, CompileContext, CompileError, Operand};
 use crate::event::{Event, EventTypeId};
 use crate::field::FieldTable;
-use crate::program::{Memo, Program};
+use crate::program::{self, Memo, Program};
 use crate::time_format;
 
 /// Falco's `rule_matching`: stop at the first matching rule (default) or report every match.
@@ -170,12 +170,14 @@ impl Engine {
             leaf_by_check: HashMap::new(),
         };
         let mut compiled = Vec::new();
+        let mut nodes = Vec::new();
         for rule in selected {
             let node =
                 compile::compile(&rule.filter, &mut cx).map_err(|source| EngineError::Compile {
                     rule: rule.name.clone(),
                     source,
                 })?;
+            nodes.push(node);
             let output = rule
                 .output_format
                 .iter()
@@ -193,32 +195,6 @@ impl Engine {
                 })
                 .collect();
             let types = type_analysis(&rule.filter, evt_type, cx.type_ids, universe).0;
-            // One program per event type, shared by the types whose `evt.type` tests come
-            // out the same (a rule without such tests has one program for all).
-            let id = RuleId(compiled.len() as u32);
-            let type_tests = event_type_leaves(&node, cx.program);
-            let mut emitted: Vec<(Vec<Option<bool>>, u32)> = Vec::new();
-            let index = source_index(rule.source);
-            for type_id in types.iter() {
-                let entry = if type_id == EventTypeId::OTHER.0 as usize {
-                    cx.program.emit_program(&node, None)
-                } else {
-                    let ty = EventTypeId(type_id as u16);
-                    let outcomes: Vec<Option<bool>> = type_tests
-                        .iter()
-                        .map(|leaf| leaf_type_outcome(cx.program, *leaf, ty))
-                        .collect();
-                    match emitted.iter().find(|(o, _)| *o == outcomes) {
-                        Some((_, entry)) => *entry,
-                        None => {
-                            let entry = cx.program.emit_program(&node, Some(ty));
-                            emitted.push((outcomes, entry));
-                            entry
-                        }
-                    }
-                };
-                by_type[index][type_id].push(Candidate { rule: id, entry });
-            }
             let mut tags = rule.tags.clone();
             tags.sort();
             tags.dedup();
@@ -231,7 +207,37 @@ impl Engine {
                 types,
             });
         }
+        // Every check is compiled: now decide what to share, then emit the programs.
+        program::share_subtrees(&mut nodes);
         engine.program.assign_memo_slots();
+        for (i, (rule, node)) in compiled.iter().zip(&nodes).enumerate() {
+            // One program per event type, shared by the types whose `evt.type` tests come
+            // out the same (a rule without such tests has one program for all).
+            let id = RuleId(i as u32);
+            let type_tests = event_type_leaves(node, &engine.program);
+            let mut emitted: Vec<(Vec<Option<bool>>, u32)> = Vec::new();
+            let index = source_index(rule.source);
+            for type_id in rule.types.iter() {
+                let entry = if type_id == EventTypeId::OTHER.0 as usize {
+                    engine.program.emit_program(node, None)
+                } else {
+                    let ty = EventTypeId(type_id as u16);
+                    let outcomes: Vec<Option<bool>> = type_tests
+                        .iter()
+                        .map(|leaf| leaf_type_outcome(&engine.program, *leaf, ty))
+                        .collect();
+                    match emitted.iter().find(|(o, _)| *o == outcomes) {
+                        Some((_, entry)) => *entry,
+                        None => {
+                            let entry = engine.program.emit_program(node, Some(ty));
+                            emitted.push((outcomes, entry));
+                            entry
+                        }
+                    }
+                };
+                by_type[index][type_id].push(Candidate { rule: id, entry });
+            }
+        }
         engine.rules = compiled;
         for (index, lists) in engine.indexes.iter_mut().zip(by_type) {
             index.by_type = lists.into_iter().map(Vec::into_boxed_slice).collect();
@@ -397,7 +403,9 @@ fn event_type_leaves(node: &compile::Node, program: &Program) -> Vec<u32> {
             compile::Node::And(children) | compile::Node::Or(children) => {
                 children.iter().for_each(|c| walk(c, program, out))
             }
-            compile::Node::Not(inner) => walk(inner, program, out),
+            compile::Node::Not(inner) | compile::Node::Shared { inner, .. } => {
+                walk(inner, program, out)
+            }
             compile::Node::Const(_) => {}
             compile::Node::Leaf(leaf) => {
                 if leaf_type_outcome(program, *leaf, EventTypeId(1)).is_some() {
@@ -414,7 +422,7 @@ fn event_type_leaves(node: &compile::Node, program: &Program) -> Vec<u32> {
 fn leaf_type_outcome(program: &Program, leaf: u32, id: EventTypeId) -> Option<bool> {
     match program.leaf(leaf)? {
         crate::program::Leaf::Check(check) => check.event_type_outcome(id),
-        crate::program::Leaf::Exclusions(_) => None,
+        crate::program::Leaf::Exclusions(_) | crate::program::Leaf::Sub { .. } => None,
     }
 }
 

@@ -14,6 +14,8 @@
 //! branch that needs another type disappears. Rules whose `evt.type` tests come out the same
 //! for several types share one program.
 
+use std::collections::HashMap;
+
 use crate::compile::{Check, Exclusions, Node};
 use crate::event::{Event, EventTypeId};
 
@@ -29,11 +31,98 @@ pub(crate) struct Instr {
     on_false: u32,
 }
 
-/// A test: a field check, or an exclusion chain dispatched on one field's value.
+/// A test: a field check, an exclusion chain dispatched on one field's value, or a shared
+/// sub-condition run as its own program.
 #[derive(Debug)]
 pub(crate) enum Leaf {
     Check(Check),
     Exclusions(Exclusions),
+    Sub { entry: u32 },
+}
+
+/// A subtree's shape over the ids of its children, for finding repeated subtrees.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum SubtreeKey {
+    And(Vec<u32>),
+    Or(Vec<u32>),
+    Not(u32),
+    Const(bool),
+    Leaf(u32),
+}
+
+/// Finds the `and`/`or`/`not` subtrees (of at least two tests) that occur more than once
+/// across `trees` and wraps them in [`Node::Shared`]: each is then evaluated at most once per
+/// event however many rules reach it. Identical checks are already one leaf, so subtrees
+/// compare by the ids of their children (hash-consing) without looking at the checks again.
+pub(crate) fn share_subtrees(trees: &mut [Node]) {
+    struct Ids {
+        by_key: HashMap<SubtreeKey, u32>,
+        counts: Vec<u32>,
+        leaf_counts: Vec<u32>,
+    }
+    impl Ids {
+        fn id(&mut self, key: SubtreeKey, leaves: u32) -> u32 {
+            let next = self.counts.len() as u32;
+            let id = *self.by_key.entry(key).or_insert(next);
+            if id == next {
+                self.counts.push(0);
+                self.leaf_counts.push(leaves);
+            }
+            id
+        }
+    }
+    /// The id and test count of `node`; counts an occurrence when `counting`, else wraps
+    /// the shared subtrees.
+    fn visit(node: &mut Node, ids: &mut Ids, counting: bool) -> (u32, u32) {
+        let is_and = matches!(node, Node::And(_));
+        let (key, leaves) = match node {
+            Node::And(children) | Node::Or(children) => {
+                let mut child_ids = Vec::with_capacity(children.len());
+                let mut leaves = 0;
+                for child in children.iter_mut() {
+                    let (id, n) = visit(child, ids, counting);
+                    child_ids.push(id);
+                    leaves += n;
+                }
+                let key = if is_and {
+                    SubtreeKey::And(child_ids)
+                } else {
+                    SubtreeKey::Or(child_ids)
+                };
+                (key, leaves)
+            }
+            Node::Not(inner) => {
+                let (id, n) = visit(inner, ids, counting);
+                (SubtreeKey::Not(id), n)
+            }
+            Node::Const(value) => (SubtreeKey::Const(*value), 0),
+            Node::Leaf(leaf) => (SubtreeKey::Leaf(*leaf), 1),
+            Node::Shared { inner, .. } => return visit(inner, ids, counting),
+        };
+        let is_leaf = matches!(key, SubtreeKey::Leaf(_) | SubtreeKey::Const(_));
+        let id = ids.id(key, leaves);
+        if counting {
+            ids.counts[id as usize] += 1;
+        } else if !is_leaf && leaves >= 2 && ids.counts[id as usize] >= 2 {
+            let inner = std::mem::replace(node, Node::Const(false));
+            *node = Node::Shared {
+                id,
+                inner: Box::new(inner),
+            };
+        }
+        (id, leaves)
+    }
+    let mut ids = Ids {
+        by_key: HashMap::new(),
+        counts: Vec::new(),
+        leaf_counts: Vec::new(),
+    };
+    for tree in trees.iter_mut() {
+        visit(tree, &mut ids, true);
+    }
+    for tree in trees.iter_mut() {
+        visit(tree, &mut ids, false);
+    }
 }
 
 /// A leaf and, when several rules share it, its slot in the per-event [`Memo`].
@@ -76,9 +165,9 @@ pub(crate) struct Program {
     /// compiled once and shared).
     uses: Vec<u32>,
     memo_slots: usize,
+    /// Leaf of each shared subtree emitted so far, by subtree id.
+    shared: HashMap<u32, u32>,
     instrs: Vec<Instr>,
-    /// Reused by [`Program::emit_program`].
-    scratch: Vec<Instr>,
 }
 
 impl Program {
@@ -115,7 +204,7 @@ impl Program {
         for (entry, &uses) in self.leaves.iter_mut().zip(&self.uses) {
             let shareable = match &entry.leaf {
                 Leaf::Check(check) => check.event_type_outcome(EventTypeId(1)).is_none(),
-                Leaf::Exclusions(_) => false,
+                Leaf::Exclusions(_) | Leaf::Sub { .. } => false,
             };
             if uses >= 2 && shareable {
                 entry.memo = self.memo_slots as u32;
@@ -133,8 +222,7 @@ impl Program {
     /// condition is constant). With `event_type`, `evt.type` tests are decided for that type
     /// (it must not be [`EventTypeId::OTHER`], whose tests depend on the event).
     pub(crate) fn emit_program(&mut self, node: &Node, event_type: Option<EventTypeId>) -> u32 {
-        let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.clear();
+        let mut scratch = Vec::new();
         let local_entry = self.emit(node, ACCEPT, REJECT, event_type, &mut scratch);
         // Children are emitted last first (a test's targets must exist before it), so the
         // program comes out backwards: reverse it so evaluation mostly walks forward.
@@ -152,14 +240,13 @@ impl Program {
             on_true: relocate(instr.on_true),
             on_false: relocate(instr.on_false),
         }));
-        self.scratch = scratch;
         relocate(local_entry)
     }
 
     /// Emits `node` into `out` so that it continues at `on_true` / `on_false`; returns its
     /// entry. Targets are indexes into `out` (or verdicts).
     fn emit(
-        &self,
+        &mut self,
         node: &Node,
         on_true: u32,
         on_false: u32,
@@ -169,30 +256,42 @@ impl Program {
         if let Some(value) = self.constant(node, event_type) {
             return if value { on_true } else { on_false };
         }
-        match node {
+        let leaf = match node {
             Node::Const(value) => {
-                if *value {
-                    on_true
-                } else {
-                    on_false
-                }
+                return if *value { on_true } else { on_false };
             }
-            Node::Not(inner) => self.emit(inner, on_false, on_true, event_type, out),
-            Node::And(children) => children.iter().rev().fold(on_true, |next, child| {
-                self.emit(child, next, on_false, event_type, out)
-            }),
-            Node::Or(children) => children.iter().rev().fold(on_false, |next, child| {
-                self.emit(child, on_true, next, event_type, out)
-            }),
-            Node::Leaf(leaf) => {
-                out.push(Instr {
-                    leaf: *leaf,
-                    on_true,
-                    on_false,
+            Node::Not(inner) => return self.emit(inner, on_false, on_true, event_type, out),
+            Node::And(children) => {
+                return children.iter().rev().fold(on_true, |next, child| {
+                    self.emit(child, next, on_false, event_type, out)
                 });
-                (out.len() - 1) as u32
             }
-        }
+            Node::Or(children) => {
+                return children.iter().rev().fold(on_false, |next, child| {
+                    self.emit(child, on_true, next, event_type, out)
+                });
+            }
+            Node::Leaf(leaf) => *leaf,
+            Node::Shared { id, inner } => match self.shared.get(id) {
+                Some(&leaf) => leaf,
+                None => {
+                    // Emitted once, without type folding: every rule and event type that
+                    // reaches it shares the program and its memoized result.
+                    let entry = self.emit_program(inner, None);
+                    let leaf = self.add_leaf(Leaf::Sub { entry });
+                    self.leaves[leaf as usize].memo = self.memo_slots as u32;
+                    self.memo_slots += 1;
+                    self.shared.insert(*id, leaf);
+                    leaf
+                }
+            },
+        };
+        out.push(Instr {
+            leaf,
+            on_true,
+            on_false,
+        });
+        (out.len() - 1) as u32
     }
 
     /// The value of `node` when it does not depend on the event (given its type). Checked
@@ -223,6 +322,7 @@ impl Program {
                 }
                 all_false.then_some(false)
             }
+            Node::Shared { inner, .. } => self.constant(inner, event_type),
             Node::Leaf(leaf) => match (self.leaf(*leaf), event_type) {
                 (Some(Leaf::Check(check)), Some(id)) => check.event_type_outcome(id),
                 _ => None,
@@ -263,7 +363,13 @@ impl Program {
         match leaf {
             Leaf::Check(check) => check.eval(event),
             Leaf::Exclusions(group) => self.run_exclusions(group, event, memo),
+            Leaf::Sub { entry } => self.run_sub(*entry, event, memo),
         }
+    }
+
+    #[inline(never)]
+    fn run_sub<E: Event + ?Sized>(&self, entry: u32, event: &E, memo: &mut Memo) -> bool {
+        self.run(entry, event, memo)
     }
 
     #[inline(never)]

@@ -150,14 +150,25 @@ static __always_inline struct saker_event *scratch_event(void)
 	return bpf_map_lookup_elem(&scratch_map, &zero);
 }
 
-static __always_inline void submit(struct saker_event *ev, __u32 blob0, __u32 blob1)
+/*
+ * Queues a record. `urgent` records (process lifecycle) wake the reader at once even when
+ * wakeup_bytes batches wakeups: a short-lived process must still be in /proc when user space
+ * reads its exec record (container lookup), and fork/exit are rare next to syscalls.
+ */
+static __always_inline void submit(struct saker_event *ev, __u32 blob0, __u32 blob1, int urgent)
 {
 	__u64 size = sizeof(struct saker_event) + (__u64)blob0 + (__u64)blob1;
 	ev->total_len = size;
 	if (size > SCRATCH_SIZE)
 		return;
 	__u64 flags = 0;
-	if (wakeup_bytes) {
+	if (wakeup_bytes && urgent) {
+		__u32 one = 1;
+		__u64 *pending = bpf_map_lookup_elem(&drops, &one);
+		if (pending)
+			*pending = 0;
+		flags = BPF_RB_FORCE_WAKEUP;
+	} else if (wakeup_bytes) {
 		/*
 		 * Counted per CPU rather than bpf_ringbuf_query(AVAIL_DATA): the query reads the
 		 * consumer position, a cache line the reader's CPU keeps writing (2.8% of an
@@ -339,7 +350,7 @@ static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 	ev->blob_len[1] = len1;
 	ev->blob_kind[0] = len0 ? spec->cap_kind[0] : 0;
 	ev->blob_kind[1] = len1 ? spec->cap_kind[1] : 0;
-	submit(ev, len0, len1);
+	submit(ev, len0, len1, 0);
 	return 0;
 }
 
@@ -471,7 +482,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	ev->args[1] = ctgid;
 	ev->args[2] = task_vnr(child);
 	ev->args[3] = task_vtgid(child);
-	submit(ev, 0, 0);
+	submit(ev, 0, 0, 1);
 	return 0;
 }
 
@@ -522,7 +533,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	ev->blob_len[1] = n1;
 	ev->blob_kind[0] = n0 ? SAKER_CAP_KSTR : 0;
 	ev->blob_kind[1] = n1 ? SAKER_CAP_ARGV : 0;
-	submit(ev, n0, n1);
+	submit(ev, n0, n1, 1);
 	return 0;
 }
 
@@ -544,7 +555,7 @@ int BPF_PROG(on_exit, struct task_struct *p)
 	ev->args[0] = BPF_CORE_READ(task, exit_code);
 	live = BPF_CORE_READ(task, signal, live.counter);
 	ev->args[1] = live == 0;
-	submit(ev, 0, 0);
+	submit(ev, 0, 0, 1);
 	if (live == 0 && filter_pids)
 		bpf_map_delete_elem(&pid_filter, &tgid);
 	return 0;
@@ -552,15 +563,48 @@ int BPF_PROG(on_exit, struct task_struct *p)
 
 /* ---- in-kernel syscall counting (saker trace --ebpf -c) ---- */
 
+/*
+ * Counting runs on every syscall of the host, so the traced tasks' own path is kept short: a
+ * task-storage slot marks a traced thread (a pointer walk on the task), and only threads without
+ * one look their tgid up in pid_filter, once, to get the slot. The slot holds the enter time
+ * (0 = none pending) and dies with the thread.
+ */
+static __always_inline __u64 *counted_task_slot(void)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 *slot = bpf_task_storage_get(&task_enter_ts, task, 0, 0);
+	__u32 tgid;
+
+	if (slot)
+		return slot;
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	if (!tgid_wanted(tgid))
+		return 0;
+	return bpf_task_storage_get(&task_enter_ts, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
+
+static __always_inline struct saker_syscall_count *count_slot(struct pt_regs *regs)
+{
+	__u32 nr = (__u32)regs->orig_ax;
+
+	if (nr >= SAKER_MAX_SYSCALLS)
+		return 0;
+	return bpf_map_lookup_elem(&syscall_counts, &nr);
+}
+
+static __always_inline void count_result(struct saker_syscall_count *c, long ret)
+{
+	c->calls += 1;
+	if (ret < 0 && ret >= -4095)
+		c->errors += 1;
+}
+
+/* Timed counting (strace -c -w): enter stores the time, exit adds it. */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(count_enter, struct pt_regs *regs, long id)
 {
-	__u64 *start;
+	__u64 *start = counted_task_slot();
 
-	if (!tgid_wanted(bpf_get_current_pid_tgid() >> 32))
-		return 0;
-	start = bpf_task_storage_get(&task_enter_ts, bpf_get_current_task_btf(), 0,
-				     BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (start)
 		*start = bpf_ktime_get_ns();
 	return 0;
@@ -571,27 +615,35 @@ int BPF_PROG(count_exit, struct pt_regs *regs, long ret)
 {
 	struct saker_syscall_count *c;
 	__u64 *start, now;
-	__u32 nr;
 
 	/*
-	 * A start time exists only if count_enter found the task wanted, so the pid filter is
-	 * not looked up again here; a syscall already running when its pid was added is skipped.
+	 * Only count_enter creates slots, so no pid_filter lookup here; a syscall already running
+	 * when its pid was added has no start time and is skipped.
 	 */
 	start = bpf_task_storage_get(&task_enter_ts, bpf_get_current_task_btf(), 0, 0);
 	if (!start || !*start)
 		return 0;
 	now = bpf_ktime_get_ns();
-	nr = (__u32)regs->orig_ax;
-	if (nr >= SAKER_MAX_SYSCALLS)
-		return 0;
-	c = bpf_map_lookup_elem(&syscall_counts, &nr);
-	if (!c)
-		return 0;
-	c->calls += 1;
-	if (ret < 0 && ret >= -4095)
-		c->errors += 1;
-	c->total_ns += now - *start;
+	c = count_slot(regs);
+	if (c) {
+		count_result(c, ret);
+		c->total_ns += now - *start;
+	}
 	*start = 0;
+	return 0;
+}
+
+/* Untimed counting (calls and errors only): one exit program, no clock reads. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(count_exit_untimed, struct pt_regs *regs, long ret)
+{
+	struct saker_syscall_count *c;
+
+	if (!counted_task_slot())
+		return 0;
+	c = count_slot(regs);
+	if (c)
+		count_result(c, ret);
 	return 0;
 }
 
