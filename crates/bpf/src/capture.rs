@@ -251,14 +251,33 @@ impl Capture {
         self.malformed
     }
 
-    /// Hands every queued event to `f`; when none is queued, waits up to `timeout` (`None` =
-    /// forever) for one. Returns the number of events handled. EINTR returns 0.
+    /// Hands queued events to `f`, at most [`Capture::DEFAULT_POLL_BATCH`]; when none is
+    /// queued, waits up to `timeout` (`None` = forever) for one. Returns the number of events
+    /// handled. EINTR returns 0. See [`Capture::poll_batch`].
     pub fn poll(
         &mut self,
         timeout: Option<Duration>,
+        f: impl FnMut(SyscallEvent),
+    ) -> Result<usize, BpfError> {
+        self.poll_batch(timeout, Self::DEFAULT_POLL_BATCH, f)
+    }
+
+    /// The batch [`Capture::poll`] hands over before returning: a few milliseconds of work at a
+    /// high event rate, so a caller checks its deadline and signals often enough.
+    pub const DEFAULT_POLL_BATCH: usize = 4096;
+
+    /// Hands at most `max_events` queued events to `f` (0 counts as 1) and returns, so a steady
+    /// event stream cannot keep the caller from its deadline; events left over stay queued for
+    /// the next call. When none is queued, waits up to `timeout` (`None` = forever) first.
+    /// Returns the number of events handled. EINTR returns 0.
+    pub fn poll_batch(
+        &mut self,
+        timeout: Option<Duration>,
+        max_events: usize,
         mut f: impl FnMut(SyscallEvent),
     ) -> Result<usize, BpfError> {
-        let mut n = self.drain(&mut f);
+        let max_events = max_events.max(1);
+        let n = self.drain(max_events, &mut f);
         if n > 0 {
             return Ok(n);
         }
@@ -277,29 +296,33 @@ impl Capture {
             }
             return Err(BpfError::Poll { source: err });
         }
-        n += self.drain(&mut f);
-        Ok(n)
+        Ok(self.drain(max_events, &mut f))
     }
 
-    /// Collects the events queued now (no waiting).
+    /// Collects the events queued now (no waiting, no limit).
     pub fn next_batch(&mut self) -> Vec<SyscallEvent> {
         let mut out = Vec::new();
-        self.drain(&mut |e| out.push(e));
+        self.drain(usize::MAX, &mut |e| out.push(e));
         out
     }
 
-    fn drain(&mut self, f: &mut impl FnMut(SyscallEvent)) -> usize {
-        let mut n = 0;
-        while let Some(item) = self.ring.next() {
+    /// Consumes up to `max` records (malformed ones included, so the loop ends even when every
+    /// record is bad) and returns how many decoded events went to `f`.
+    fn drain(&mut self, max: usize, f: &mut impl FnMut(SyscallEvent)) -> usize {
+        let mut handled = 0;
+        let mut seen = 0usize;
+        while seen < max {
+            let Some(item) = self.ring.next() else { break };
+            seen += 1;
             match decode_record(&item, self.clock) {
                 Ok(ev) => {
-                    n += 1;
+                    handled += 1;
                     f(ev);
                 }
                 Err(_) => self.malformed += 1,
             }
         }
-        n
+        handled
     }
 
     fn write_specs(&mut self, syscalls: &BTreeSet<i64>) -> Result<(), BpfError> {

@@ -71,6 +71,14 @@ pub enum BpfError {
 
     #[error("invalid capture configuration: {reason}")]
     Config { reason: String },
+    #[error("starting `{program}`: {source}")]
+    Spawn {
+        program: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("process {pid}: {reason}")]
+    Process { pid: u32, reason: String },
 }
 
 impl BpfError {

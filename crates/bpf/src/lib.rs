@@ -24,9 +24,10 @@ mod decode;
 mod error;
 pub mod raw;
 mod spec;
+pub mod trace;
 
 pub use capture::{Capture, CaptureConfig, DispatchMode, preflight};
-pub use counter::{SyscallCount, SyscallCounter};
+pub use counter::{CounterConfig, SyscallCount, SyscallCounter};
 pub use decode::{BootClock, decode_record};
 pub use error::{BpfError, DecodeError, PRIVILEGE_HINT};
 pub use spec::{CAPTURED_SYSCALLS, CapturedSyscall, STATE_SYSCALLS, captured};

@@ -441,6 +441,8 @@ fn main() {
     if eval_only {
         let matches = eval_pass(&engine, &events);
         println!("events={n_events} matching_events={matches}");
+        let t = saker_engine::program::temp_stats();
+        println!("TEMP leaves={} memo_leaves={} memo_hits={}", t[0] as f64 / n_events as f64, t[1] as f64 / n_events as f64, t[2] as f64 / n_events as f64);
         return;
     }
 

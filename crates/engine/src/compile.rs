@@ -32,9 +32,6 @@ pub(crate) enum Node {
     Not(Box<Node>),
     Const(bool),
     Leaf(u32),
-    /// A sub-condition that occurs in several places (a macro such as `open_write` used by
-    /// many rules): run as one memoized sub-program, see [`crate::program::share_subtrees`].
-    Shared { id: u32, inner: Box<Node> },
 }
 
 /// `not (F = c1 and r1) and not (F in (c2, c3) and r2) and ...`: true unless, for F's value
@@ -205,7 +202,7 @@ impl StrSet {
     #[inline]
     fn contains(&self, s: &str) -> bool {
         match self {
-            StrSet::Small(items) => items.iter().any(|item| &**item == s),
+            StrSet::Small(items) => items.iter().any(|item| bytes_eq(item.as_bytes(), s.as_bytes())),
             StrSet::Hashed(set) => set.contains(s),
         }
     }
@@ -618,14 +615,21 @@ fn str_pattern(op: CmpOp, c: &Const) -> Result<StrPattern, CompileError> {
 }
 
 impl StrPattern {
-    #[inline]
+    #[inline(always)]
     fn matches(&self, s: &str) -> bool {
         match self {
-            StrPattern::Eq(c) => s == &**c,
+            StrPattern::Eq(c) => bytes_eq(s.as_bytes(), c.as_bytes()),
             StrPattern::Contains(f) => f.find(s.as_bytes()).is_some(),
             StrPattern::IContains(c) => contains_ignore_ascii_case(s, c),
-            StrPattern::StartsWith(c) => s.starts_with(&**c),
-            StrPattern::EndsWith(c) => s.ends_with(&**c),
+            StrPattern::StartsWith(c) => s
+                .as_bytes()
+                .get(..c.len())
+                .is_some_and(|head| bytes_eq(head, c.as_bytes())),
+            StrPattern::EndsWith(c) => s
+                .len()
+                .checked_sub(c.len())
+                .and_then(|start| s.as_bytes().get(start..))
+                .is_some_and(|tail| bytes_eq(tail, c.as_bytes())),
             StrPattern::BContains(f) => f.find(s.as_bytes()).is_some(),
             StrPattern::BStartsWith(c) => s.as_bytes().starts_with(c),
             StrPattern::Glob(g) => g.matches(s),
@@ -658,13 +662,43 @@ pub(crate) fn contains_ignore_ascii_case(haystack: &str, needle: &str) -> bool {
         .any(|start| h[start..start + n.len()].eq_ignore_ascii_case(n))
 }
 
+/// Byte equality without a `memcmp` call for the short strings rules compare with (`f`,
+/// `host`, `/etc`): a call costs more than the comparison itself. Two overlapping loads
+/// cover every length from 4 to 16.
+#[inline(always)]
+pub(crate) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
+    #[inline(always)]
+    fn word<const N: usize>(bytes: &[u8], at: usize) -> [u8; N] {
+        let mut out = [0; N];
+        out.copy_from_slice(&bytes[at..at + N]);
+        out
+    }
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0 => true,
+        1..=3 => a.iter().zip(b).all(|(x, y)| x == y),
+        4..=7 => {
+            word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4)
+        }
+        8..=16 => {
+            word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8)
+        }
+        _ => a == b,
+    }
+}
+
 /// Combines per-pattern results as a modifier says (no modifier: the single pattern).
+#[inline(always)]
 fn combine(
     patterns: &[StrPattern],
     modifier: Option<Modifier>,
     test: impl Fn(&StrPattern) -> bool,
 ) -> bool {
     match modifier {
+        None if patterns.len() == 1 => test(&patterns[0]),
         None | Some(Modifier::AnyOf) => patterns.iter().any(test),
         Some(Modifier::AllOf) => patterns.iter().all(test),
         Some(Modifier::OneOf) => patterns.iter().filter(|p| test(p)).count() == 1,
@@ -734,7 +768,7 @@ impl Check {
         match &self.test {
             Test::StrEq { constant, negate } => {
                 let s = event.str_value(&self.lhs.field)?;
-                Some((s == &**constant) != *negate)
+                Some(bytes_eq(s.as_bytes(), constant.as_bytes()) != *negate)
             }
             Test::StrSet { set, .. } => Some(set.contains(event.str_value(&self.lhs.field)?)),
             Test::Str {

@@ -14,7 +14,7 @@ use saker_rules::ruleset::{OutputSegment, RuleSet};
 use crate::compile::{self, CompileContext, CompileError, Operand};
 use crate::event::{Event, EventTypeId};
 use crate::field::FieldTable;
-use crate::program::{self, Memo, Program};
+use crate::program::{Memo, Program};
 use crate::time_format;
 
 /// Falco's `rule_matching`: stop at the first matching rule (default) or report every match.
@@ -207,8 +207,8 @@ impl Engine {
                 types,
             });
         }
-        // Every check is compiled: now decide what to share, then emit the programs.
-        program::share_subtrees(&mut nodes);
+        // Every check is compiled and counted: share the ones used more than once, then emit
+        // the programs.
         engine.program.assign_memo_slots();
         for (i, (rule, node)) in compiled.iter().zip(&nodes).enumerate() {
             // One program per event type, shared by the types whose `evt.type` tests come
@@ -403,9 +403,7 @@ fn event_type_leaves(node: &compile::Node, program: &Program) -> Vec<u32> {
             compile::Node::And(children) | compile::Node::Or(children) => {
                 children.iter().for_each(|c| walk(c, program, out))
             }
-            compile::Node::Not(inner) | compile::Node::Shared { inner, .. } => {
-                walk(inner, program, out)
-            }
+            compile::Node::Not(inner) => walk(inner, program, out),
             compile::Node::Const(_) => {}
             compile::Node::Leaf(leaf) => {
                 if leaf_type_outcome(program, *leaf, EventTypeId(1)).is_some() {
@@ -422,7 +420,7 @@ fn event_type_leaves(node: &compile::Node, program: &Program) -> Vec<u32> {
 fn leaf_type_outcome(program: &Program, leaf: u32, id: EventTypeId) -> Option<bool> {
     match program.leaf(leaf)? {
         crate::program::Leaf::Check(check) => check.event_type_outcome(id),
-        crate::program::Leaf::Exclusions(_) | crate::program::Leaf::Sub { .. } => None,
+        crate::program::Leaf::Exclusions(_) => None,
     }
 }
 

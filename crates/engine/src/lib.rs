@@ -57,7 +57,7 @@ mod event;
 mod field;
 mod glob;
 mod jsonl;
-mod program;
+pub mod program;
 pub mod reference;
 
 mod time_format;

@@ -14,8 +14,6 @@
 //! branch that needs another type disappears. Rules whose `evt.type` tests come out the same
 //! for several types share one program.
 
-use std::collections::HashMap;
-
 use crate::compile::{Check, Exclusions, Node};
 use crate::event::{Event, EventTypeId};
 
@@ -31,98 +29,11 @@ pub(crate) struct Instr {
     on_false: u32,
 }
 
-/// A test: a field check, an exclusion chain dispatched on one field's value, or a shared
-/// sub-condition run as its own program.
+/// A test: a field check, or an exclusion chain dispatched on one field's value.
 #[derive(Debug)]
 pub(crate) enum Leaf {
     Check(Check),
     Exclusions(Exclusions),
-    Sub { entry: u32 },
-}
-
-/// A subtree's shape over the ids of its children, for finding repeated subtrees.
-#[derive(Debug, PartialEq, Eq, Hash)]
-enum SubtreeKey {
-    And(Vec<u32>),
-    Or(Vec<u32>),
-    Not(u32),
-    Const(bool),
-    Leaf(u32),
-}
-
-/// Finds the `and`/`or`/`not` subtrees (of at least two tests) that occur more than once
-/// across `trees` and wraps them in [`Node::Shared`]: each is then evaluated at most once per
-/// event however many rules reach it. Identical checks are already one leaf, so subtrees
-/// compare by the ids of their children (hash-consing) without looking at the checks again.
-pub(crate) fn share_subtrees(trees: &mut [Node]) {
-    struct Ids {
-        by_key: HashMap<SubtreeKey, u32>,
-        counts: Vec<u32>,
-        leaf_counts: Vec<u32>,
-    }
-    impl Ids {
-        fn id(&mut self, key: SubtreeKey, leaves: u32) -> u32 {
-            let next = self.counts.len() as u32;
-            let id = *self.by_key.entry(key).or_insert(next);
-            if id == next {
-                self.counts.push(0);
-                self.leaf_counts.push(leaves);
-            }
-            id
-        }
-    }
-    /// The id and test count of `node`; counts an occurrence when `counting`, else wraps
-    /// the shared subtrees.
-    fn visit(node: &mut Node, ids: &mut Ids, counting: bool) -> (u32, u32) {
-        let is_and = matches!(node, Node::And(_));
-        let (key, leaves) = match node {
-            Node::And(children) | Node::Or(children) => {
-                let mut child_ids = Vec::with_capacity(children.len());
-                let mut leaves = 0;
-                for child in children.iter_mut() {
-                    let (id, n) = visit(child, ids, counting);
-                    child_ids.push(id);
-                    leaves += n;
-                }
-                let key = if is_and {
-                    SubtreeKey::And(child_ids)
-                } else {
-                    SubtreeKey::Or(child_ids)
-                };
-                (key, leaves)
-            }
-            Node::Not(inner) => {
-                let (id, n) = visit(inner, ids, counting);
-                (SubtreeKey::Not(id), n)
-            }
-            Node::Const(value) => (SubtreeKey::Const(*value), 0),
-            Node::Leaf(leaf) => (SubtreeKey::Leaf(*leaf), 1),
-            Node::Shared { inner, .. } => return visit(inner, ids, counting),
-        };
-        let is_leaf = matches!(key, SubtreeKey::Leaf(_) | SubtreeKey::Const(_));
-        let id = ids.id(key, leaves);
-        if counting {
-            ids.counts[id as usize] += 1;
-        } else if !is_leaf && leaves >= 2 && ids.counts[id as usize] >= 2 {
-            let inner = std::mem::replace(node, Node::Const(false));
-            *node = Node::Shared {
-                id,
-                inner: Box::new(inner),
-            };
-        }
-        (id, leaves)
-    }
-    let mut ids = Ids {
-        by_key: HashMap::new(),
-        counts: Vec::new(),
-        leaf_counts: Vec::new(),
-    };
-    for tree in trees.iter_mut() {
-        visit(tree, &mut ids, true);
-    }
-    for tree in trees.iter_mut() {
-        visit(tree, &mut ids, false);
-    }
 }
 
 /// A leaf and, when several rules share it, its slot in the per-event [`Memo`].
@@ -133,6 +44,9 @@ struct LeafEntry {
 }
 
 const NO_MEMO: u32 = u32::MAX;
+pub const TEMP_STATS: bool = false;
+thread_local! { pub static TEMP: std::cell::Cell<[u64; 4]> = const { std::cell::Cell::new([0; 4]) }; }
+pub fn temp_stats() -> [u64; 4] { TEMP.with(|t| t.get()) }
 
 /// Results of shared leaves for the current event. A cell holds `stamp << 1 | result` and is
 /// valid when its stamp is the current one, so starting an event costs one increment, not a
@@ -165,8 +79,6 @@ pub(crate) struct Program {
     /// compiled once and shared).
     uses: Vec<u32>,
     memo_slots: usize,
-    /// Leaf of each shared subtree emitted so far, by subtree id.
-    shared: HashMap<u32, u32>,
     instrs: Vec<Instr>,
 }
 
@@ -204,7 +116,7 @@ impl Program {
         for (entry, &uses) in self.leaves.iter_mut().zip(&self.uses) {
             let shareable = match &entry.leaf {
                 Leaf::Check(check) => check.event_type_outcome(EventTypeId(1)).is_none(),
-                Leaf::Exclusions(_) | Leaf::Sub { .. } => false,
+                Leaf::Exclusions(_) => false,
             };
             if uses >= 2 && shareable {
                 entry.memo = self.memo_slots as u32;
@@ -272,19 +184,6 @@ impl Program {
                 });
             }
             Node::Leaf(leaf) => *leaf,
-            Node::Shared { id, inner } => match self.shared.get(id) {
-                Some(&leaf) => leaf,
-                None => {
-                    // Emitted once, without type folding: every rule and event type that
-                    // reaches it shares the program and its memoized result.
-                    let entry = self.emit_program(inner, None);
-                    let leaf = self.add_leaf(Leaf::Sub { entry });
-                    self.leaves[leaf as usize].memo = self.memo_slots as u32;
-                    self.memo_slots += 1;
-                    self.shared.insert(*id, leaf);
-                    leaf
-                }
-            },
         };
         out.push(Instr {
             leaf,
@@ -322,7 +221,6 @@ impl Program {
                 }
                 all_false.then_some(false)
             }
-            Node::Shared { inner, .. } => self.constant(inner, event_type),
             Node::Leaf(leaf) => match (self.leaf(*leaf), event_type) {
                 (Some(Leaf::Check(check)), Some(id)) => check.event_type_outcome(id),
                 _ => None,
@@ -342,7 +240,7 @@ impl Program {
                 return false;
             };
             let hit = match memo.cells.get_mut(entry.memo as usize) {
-                Some(cell) if *cell >> 1 == memo.stamp => *cell & 1 != 0,
+                Some(cell) if *cell >> 1 == memo.stamp => { if TEMP_STATS { TEMP.with(|t| { let mut v = t.get(); v[2] += 1; t.set(v) }); } *cell & 1 != 0 },
                 Some(_) => {
                     let hit = self.run_leaf(&entry.leaf, event, memo);
                     // Re-borrow: running the leaf may have used other cells.
@@ -354,6 +252,7 @@ impl Program {
                 None => self.run_leaf(&entry.leaf, event, memo),
             };
             pc = if hit { instr.on_true } else { instr.on_false };
+            if TEMP_STATS { TEMP.with(|t| { let mut v = t.get(); v[0] += 1; if entry.memo != NO_MEMO { v[1] += 1; } t.set(v) }); }
         }
         pc == ACCEPT
     }
@@ -363,13 +262,7 @@ impl Program {
         match leaf {
             Leaf::Check(check) => check.eval(event),
             Leaf::Exclusions(group) => self.run_exclusions(group, event, memo),
-            Leaf::Sub { entry } => self.run_sub(*entry, event, memo),
         }
-    }
-
-    #[inline(never)]
-    fn run_sub<E: Event + ?Sized>(&self, entry: u32, event: &E, memo: &mut Memo) -> bool {
-        self.run(entry, event, memo)
     }
 
     #[inline(never)]

@@ -32,7 +32,7 @@
 //!   sources: Sources }`; [`fields::lookup`]`(name)`, [`fields::resolve`]`("evt.arg.flags")`.
 //!   [`FieldType`] = `String | Int{signed,bits} | Double | Bool | Ip | IpNet | Port | AbsPath
 //!   | Bytes | AbsTime | RelTime`.
-//! - [`Source`] = `Syscall | K8sAudit`; [`Priority`] = `Emergency .. Debug` (`as_str()` gives
+//! - [`Source`] = `Syscall | K8sAudit`; [`Priority`] = `Emergency .. Debug` (`falco_name()` gives
 //!   Falco's `Informational` spelling).
 //! - [`parse`]`(&str) -> Result<ast::Expr, ParseError>` and [`print`] for the raw syntax tree;
 //!   [`check_condition`] checks a standalone condition (no macros) into a `Filter`.

@@ -775,7 +775,7 @@ impl Loader<'_> {
 
     fn priority(&mut self, file: usize, node: &Node, name: &str) -> Option<Priority> {
         let text = self.string_value(file, node, "priority", name)?;
-        let p = Priority::parse(&text);
+        let p = text.parse::<Priority>().ok();
         if p.is_none() {
             self.error(
                 file,

@@ -63,72 +63,8 @@ impl Sources {
     }
 }
 
-/// Rule priority, most severe first (so `Emergency < Debug` in `Ord`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Priority {
-    Emergency,
-    Alert,
-    Critical,
-    Error,
-    Warning,
-    Notice,
-    Informational,
-    Debug,
-}
-
-impl Priority {
-    pub const ALL: [Priority; 8] = [
-        Priority::Emergency,
-        Priority::Alert,
-        Priority::Critical,
-        Priority::Error,
-        Priority::Warning,
-        Priority::Notice,
-        Priority::Informational,
-        Priority::Debug,
-    ];
-
-    /// Parses a priority as Falco does: any case, `INFO` is `INFORMATIONAL`.
-    pub fn parse(text: &str) -> Option<Priority> {
-        let lower = text.to_ascii_lowercase();
-        Some(match lower.as_str() {
-            "emergency" => Priority::Emergency,
-            "alert" => Priority::Alert,
-            "critical" => Priority::Critical,
-            "error" => Priority::Error,
-            "warning" => Priority::Warning,
-            "notice" => Priority::Notice,
-            "info" | "informational" => Priority::Informational,
-            "debug" => Priority::Debug,
-            _ => return None,
-        })
-    }
-
-    /// The spelling Falco uses in alerts (`Informational`, `Warning`, ...).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Priority::Emergency => "Emergency",
-            Priority::Alert => "Alert",
-            Priority::Critical => "Critical",
-            Priority::Error => "Error",
-            Priority::Warning => "Warning",
-            Priority::Notice => "Notice",
-            Priority::Informational => "Informational",
-            Priority::Debug => "Debug",
-        }
-    }
-
-    /// The syslog level (0 emergency .. 7 debug).
-    pub fn syslog_level(self) -> u8 {
-        self as u8
-    }
-}
-
-impl fmt::Display for Priority {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// Rule priority: the same type as alerts carry, so no conversion is needed downstream.
+pub use saker_event::Priority;
 
 /// A position in a rules file: 1-based line and column (columns count characters).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]

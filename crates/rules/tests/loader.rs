@@ -45,7 +45,7 @@ fn lists_of_lists_and_nested_macros_expand() {
     );
     assert!(diagnostics.iter().all(|d| d.severity == Severity::Warning));
     let rule = ruleset.rule("Shell").unwrap();
-    assert_eq!(rule.priority.as_str(), "Informational");
+    assert_eq!(rule.priority.falco_name(), "Informational");
     assert_eq!(ruleset.list("all_shells").unwrap().expanded.len(), 4);
 }
 
@@ -79,7 +79,7 @@ fn overrides_append_and_replace_across_files() {
     );
     assert_eq!(rule.output, "shell %proc.name user=%user.name");
     assert_eq!(rule.tags, ["shell", "mitre_execution"]);
-    assert_eq!(rule.priority.as_str(), "Warning");
+    assert_eq!(rule.priority.falco_name(), "Warning");
     // Lists are expanded after every file is loaded: `all_shells` sees the appended `ash`.
     assert_eq!(
         ruleset.list("shells").unwrap().expanded,

@@ -82,7 +82,7 @@ pub fn run(args: Args) -> Outcome {
     let described = Described {
         name: &rule.name,
         desc: rule.desc.trim(),
-        priority: rule.priority.as_str(),
+        priority: rule.priority.falco_name(),
         source: rule.source.as_str(),
         enabled: rule.enabled,
         tags: &rule.tags,

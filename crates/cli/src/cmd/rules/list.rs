@@ -36,7 +36,7 @@ pub fn run(args: Args) -> Outcome {
         .iter()
         .map(|r| Row {
             name: &r.name,
-            priority: r.priority.as_str(),
+            priority: r.priority.falco_name(),
             source: r.source.as_str(),
             enabled: r.enabled,
             tags: &r.tags,

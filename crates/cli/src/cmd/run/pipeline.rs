@@ -1,15 +1,16 @@
 //! The path every event takes, whatever produced it (eBPF, ptrace, a capture file):
 //! state update -> the engine's view -> alerts -> the output queue; plus the counters of the
-//! exit summary.
+//! exit summary and of `GET /metrics`.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use saker_engine::Engine;
-use saker_event::SyscallEvent;
-use saker_output::OutputQueue;
-use saker_state::{EventTypes, LiveEvent, State};
+use saker_event::{Alert, SyscallEvent};
+use saker_output::AlertSender;
+use saker_server::Metrics;
+use saker_state::{EventTypes, LiveEvent, State, event_type_name};
 
 /// Counters for the summary printed at exit.
 #[derive(Debug, Default)]
@@ -60,34 +61,88 @@ impl Summary {
     }
 }
 
+/// Where every alert goes (syscall, k8s audit, internal): counted in the metrics, then
+/// queued for the output channels without blocking. The sender can be swapped when a reload
+/// rebuilds the channels, and is taken away before the queue shuts down.
+pub struct AlertRoute {
+    sender: RwLock<Option<AlertSender>>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AlertRoute {
+    pub fn new(sender: AlertSender, metrics: Arc<Metrics>) -> AlertRoute {
+        AlertRoute {
+            sender: RwLock::new(Some(sender)),
+            metrics,
+        }
+    }
+
+    /// Queues the alert; false when it was dropped (queue full or shutting down).
+    pub fn submit(&self, alert: Alert) -> bool {
+        self.metrics.record_alert(&alert);
+        let guard = match self.sender.read() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        guard.as_ref().is_some_and(|sender| sender.submit(alert))
+    }
+
+    /// Installs a new sender and returns the previous one (to drop before its queue's
+    /// shutdown).
+    pub fn replace(&self, sender: Option<AlertSender>) -> Option<AlertSender> {
+        let mut guard = match self.sender.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        std::mem::replace(&mut *guard, sender)
+    }
+}
+
 pub struct Pipeline {
     pub state: State,
-    pub engine: Engine,
+    engine: Arc<Engine>,
     types: EventTypes,
-    output: OutputQueue,
+    route: Arc<AlertRoute>,
     pub summary: Summary,
     last_sweep: Instant,
+    /// Events by type and evaluation time since the last [`Pipeline::publish`].
+    by_type: BTreeMap<&'static str, u64>,
+    evaluation: Duration,
+    evaluated: u64,
 }
 
 /// How often processes whose exit was never seen are looked for.
 const SWEEP_EVERY: Duration = Duration::from_secs(5);
 
 impl Pipeline {
-    pub fn new(state: State, engine: Engine, output: OutputQueue) -> Pipeline {
+    pub fn new(state: State, engine: Arc<Engine>, route: Arc<AlertRoute>) -> Pipeline {
         let types = EventTypes::new(&engine);
         Pipeline {
             state,
             engine,
             types,
-            output,
+            route,
             summary: Summary::default(),
             last_sweep: Instant::now(),
+            by_type: BTreeMap::new(),
+            evaluation: Duration::ZERO,
+            evaluated: 0,
         }
+    }
+
+    /// Uses `engine` for the events that follow (SIGHUP). The capture keeps its syscall set:
+    /// a new rule on a syscall not captured yet sees nothing until a restart.
+    pub fn replace_engine(&mut self, engine: Arc<Engine>) {
+        self.types = EventTypes::new(&engine);
+        self.engine = engine;
     }
 
     /// One event through state, engine and outputs.
     pub fn handle(&mut self, event: &SyscallEvent) {
         self.summary.events += 1;
+        if let Some(name) = event_type_name(event) {
+            *self.by_type.entry(name).or_default() += 1;
+        }
         let ctx = self.state.apply(event);
         let Some(live) = LiveEvent::new(&self.state, &self.types, event, &ctx, self.summary.events)
         else {
@@ -95,17 +150,20 @@ impl Pipeline {
         };
         let engine = &self.engine;
         let summary = &mut self.summary;
-        let output = &self.output;
+        let route = &self.route;
+        let start = Instant::now();
         engine.evaluate(&live, |id| {
             let alert = engine.alert(id, &live);
             *summary
                 .alerts_by_rule
                 .entry(alert.rule.clone())
                 .or_default() += 1;
-            if !output.submit(alert) {
+            if !route.submit(alert) {
                 summary.output_dropped += 1;
             }
         });
+        self.evaluation += start.elapsed();
+        self.evaluated += 1;
     }
 
     /// Housekeeping between batches.
@@ -116,14 +174,20 @@ impl Pipeline {
         }
     }
 
-    /// Drains the outputs and prints the summary on stderr.
-    pub fn finish(self) {
-        let report = self.output.shutdown(Duration::from_secs(5));
-        if !report.drained {
-            eprintln!("saker: some output channels were still busy at exit");
-        }
-        let text = self.summary.render(&self.state);
-        let _ = std::io::stdout().flush();
-        let _ = std::io::stderr().write_all(text.as_bytes());
+    /// Moves the counters gathered since the last call into the metrics registry.
+    pub fn publish(&mut self) {
+        let metrics = &self.route.metrics;
+        metrics.add_events_by_type(self.by_type.iter().map(|(name, n)| (*name, *n)));
+        self.by_type.clear();
+        metrics.add_evaluation(self.evaluation, self.evaluated);
+        self.evaluation = Duration::ZERO;
+        self.evaluated = 0;
+        metrics.set_thread_table_size(self.state.len() as u64);
+    }
+
+    /// The summary printed at exit (after the outputs are drained).
+    pub fn finish(mut self) -> String {
+        self.publish();
+        self.summary.render(&self.state)
     }
 }

@@ -9,15 +9,41 @@ use saker_rules::{Source, SourceFile};
 
 use crate::exit::Failure;
 
-/// Loads the rules files in order (`embedded` = the built-in ruleset), prints warnings and
-/// errors like `saker rules validate`, and compiles them. `from_config` is true when the
-/// list is the config's, where a missing directory (rules.d on a fresh host) is skipped.
+/// Which event sources a run feeds (Falco's `--disable-source`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sources {
+    pub syscall: bool,
+    pub k8s_audit: bool,
+}
+
+/// Why the rules could not be used: the exit code (2: unreadable, 1: invalid) and the
+/// message, with every error diagnostic rendered.
+#[derive(Debug)]
+pub struct RulesFailure {
+    pub code: u8,
+    pub message: String,
+}
+
+impl From<RulesFailure> for anyhow::Error {
+    fn from(f: RulesFailure) -> Self {
+        Failure::new(f.code, f.message).into()
+    }
+}
+
+/// Loads the rules files in order (`embedded` = the built-in ruleset), logs them like Falco
+/// and compiles them. `from_config` is true when the list is the config's, where a missing
+/// directory (rules.d on a fresh host) is skipped. With the `k8s_audit` source on, Saker's
+/// embedded k8s audit rules come first, so a rules file can override or extend them.
 pub fn build_engine(
     paths: &[PathBuf],
     config: &Config,
     from_config: bool,
-) -> anyhow::Result<Engine> {
+    sources: Sources,
+) -> Result<Engine, RulesFailure> {
     let mut files = Vec::new();
+    if sources.k8s_audit {
+        files.push(saker_k8saudit::default_k8s_audit_rules_file());
+    }
     for path in paths {
         if path == Path::new(EMBEDDED_RULES) {
             files.push(SourceFile::new(
@@ -29,23 +55,27 @@ pub fn build_engine(
         if from_config && !path.exists() {
             continue;
         }
-        let read = saker_rules::files::read_paths(std::slice::from_ref(path))
-            .map_err(|e| Failure::new(2, format!("saker: loading rules: {e}")))?;
+        let read =
+            saker_rules::files::read_paths(std::slice::from_ref(path)).map_err(|e| RulesFailure {
+                code: 2,
+                message: format!("saker: loading rules: {e}"),
+            })?;
         files.extend(read);
     }
     for file in &files {
-        eprintln!("Loading rules from {}", file.name);
+        tracing::info!("Loading rules from file {}", file.name);
     }
     let (ruleset, diagnostics) = saker_rules::load(&files);
-    let mut errors = false;
-    for d in &diagnostics {
-        if d.is_error() {
-            errors = true;
-            eprint!("{}", d.render());
-        }
-    }
-    if errors {
-        return Err(Failure::new(1, "saker run: the rules have errors").into());
+    let rendered: String = diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.render())
+        .collect();
+    if !rendered.is_empty() {
+        return Err(RulesFailure {
+            code: 1,
+            message: format!("{rendered}saker run: the rules have errors"),
+        });
     }
     let options = EngineOptions {
         rule_matching: match config.rule_matching {
@@ -53,9 +83,12 @@ pub fn build_engine(
             saker_config::RuleMatching::All => RuleMatching::All,
         },
         min_priority: config.priority,
-        hostname: config.hostname.clone().unwrap_or_else(hostname),
+        hostname: config.resolve_hostname(),
     };
-    Engine::new(&ruleset, options).map_err(|e| Failure::new(1, format!("saker run: {e}")).into())
+    Engine::new(&ruleset, options).map_err(|e| RulesFailure {
+        code: 1,
+        message: format!("saker run: {e}"),
+    })
 }
 
 /// The syscalls to capture: what the rules name plus what the state needs (Falco's adaptive
@@ -74,10 +107,4 @@ pub fn interesting_syscalls(engine: &Engine, all: bool) -> BTreeSet<i64> {
         }
     }
     set
-}
-
-fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|s| s.trim().to_string())
-        .unwrap_or_default()
 }
