@@ -57,7 +57,7 @@ mod event;
 mod field;
 mod glob;
 mod jsonl;
-pub mod program;
+mod program;
 pub mod reference;
 
 mod time_format;

@@ -21,10 +21,12 @@ use crate::event::{Event, EventTypeId};
 pub(crate) const ACCEPT: u32 = u32::MAX;
 pub(crate) const REJECT: u32 = u32::MAX - 1;
 
-/// One test and where to go next.
+/// One test and where to go next. The test's memo slot is copied here so that a result
+/// already known for this event is found without touching the (large) leaf.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Instr {
     leaf: u32,
+    memo: u32,
     on_true: u32,
     on_false: u32,
 }
@@ -44,9 +46,6 @@ struct LeafEntry {
 }
 
 const NO_MEMO: u32 = u32::MAX;
-pub const TEMP_STATS: bool = false;
-thread_local! { pub static TEMP: std::cell::Cell<[u64; 4]> = const { std::cell::Cell::new([0; 4]) }; }
-pub fn temp_stats() -> [u64; 4] { TEMP.with(|t| t.get()) }
 
 /// Results of shared leaves for the current event. A cell holds `stamp << 1 | result` and is
 /// valid when its stamp is the current one, so starting an event costs one increment, not a
@@ -149,6 +148,7 @@ impl Program {
         };
         self.instrs.extend(scratch.iter().rev().map(|instr| Instr {
             leaf: instr.leaf,
+            memo: instr.memo,
             on_true: relocate(instr.on_true),
             on_false: relocate(instr.on_false),
         }));
@@ -185,8 +185,10 @@ impl Program {
             }
             Node::Leaf(leaf) => *leaf,
         };
+        let memo = self.leaves.get(leaf as usize).map_or(NO_MEMO, |entry| entry.memo);
         out.push(Instr {
             leaf,
+            memo,
             on_true,
             on_false,
         });
@@ -236,30 +238,29 @@ impl Program {
             let Some(instr) = self.instrs.get(pc as usize) else {
                 return false;
             };
-            let Some(entry) = self.leaves.get(instr.leaf as usize) else {
-                return false;
-            };
-            let hit = match memo.cells.get_mut(entry.memo as usize) {
-                Some(cell) if *cell >> 1 == memo.stamp => { if TEMP_STATS { TEMP.with(|t| { let mut v = t.get(); v[2] += 1; t.set(v) }); } *cell & 1 != 0 },
+            let hit = match memo.cells.get(instr.memo as usize) {
+                Some(cell) if *cell >> 1 == memo.stamp => *cell & 1 != 0,
                 Some(_) => {
-                    let hit = self.run_leaf(&entry.leaf, event, memo);
-                    // Re-borrow: running the leaf may have used other cells.
-                    if let Some(cell) = memo.cells.get_mut(entry.memo as usize) {
+                    let hit = self.run_leaf(instr.leaf, event, memo);
+                    // Looked up again: running the leaf may have used other cells.
+                    if let Some(cell) = memo.cells.get_mut(instr.memo as usize) {
                         *cell = memo.stamp << 1 | u32::from(hit);
                     }
                     hit
                 }
-                None => self.run_leaf(&entry.leaf, event, memo),
+                None => self.run_leaf(instr.leaf, event, memo),
             };
             pc = if hit { instr.on_true } else { instr.on_false };
-            if TEMP_STATS { TEMP.with(|t| { let mut v = t.get(); v[0] += 1; if entry.memo != NO_MEMO { v[1] += 1; } t.set(v) }); }
         }
         pc == ACCEPT
     }
 
     #[inline(always)]
-    fn run_leaf<E: Event + ?Sized>(&self, leaf: &Leaf, event: &E, memo: &mut Memo) -> bool {
-        match leaf {
+    fn run_leaf<E: Event + ?Sized>(&self, leaf: u32, event: &E, memo: &mut Memo) -> bool {
+        let Some(entry) = self.leaves.get(leaf as usize) else {
+            return false;
+        };
+        match &entry.leaf {
             Leaf::Check(check) => check.eval(event),
             Leaf::Exclusions(group) => self.run_exclusions(group, event, memo),
         }

@@ -61,6 +61,13 @@ impl Metrics {
         }
     }
 
+    /// Sets one CPU's dropped total, for a capture that counts drops per CPU but not events.
+    pub fn set_cpu_dropped(&self, cpu: usize, dropped: u64) {
+        if let Some(c) = self.cpus.get(cpu) {
+            c.dropped.store(dropped, Ordering::Relaxed);
+        }
+    }
+
     /// Adds to one CPU's counters (backends that count event by event).
     pub fn add_cpu_events(&self, cpu: usize, captured: u64, dropped: u64) {
         if let Some(c) = self.cpus.get(cpu) {

@@ -1,6 +1,7 @@
 //! `saker fields [--source S] [--json]`: the fields conditions and outputs can use (Falco's
 //! `--list`).
 
+use std::collections::HashSet;
 use std::io::{BufWriter, Write as _};
 
 use saker_rules::{ArgKind, Source, fields};
@@ -19,7 +20,7 @@ pub struct Args {
     /// Only fields available for this event source.
     #[arg(long, value_enum)]
     pub source: Option<SourceArg>,
-    /// Print JSON: an array of {name, type, list, arg, arg_required, sources, description}.
+    /// Print JSON: an array of {name, type, list, arg, arg_required, sources, live, description}.
     #[arg(long)]
     pub json: bool,
 }
@@ -33,6 +34,9 @@ struct FieldRow {
     arg: &'static str,
     arg_required: bool,
     sources: Vec<&'static str>,
+    /// Filled from live syscall capture (`saker run`); false for fields only field-level
+    /// events (`saker rules test`) or the k8s audit source can give.
+    live: bool,
     description: &'static str,
 }
 
@@ -54,6 +58,9 @@ pub fn run(args: Args) -> Outcome {
         .iter()
         .filter(|f| wanted.is_none_or(|s| f.sources.contains(s)))
         .collect();
+    let live: HashSet<&str> = saker_state::live_field_names().collect();
+    let is_live =
+        |f: &saker_rules::FieldInfo| f.sources.contains(Source::Syscall) && live.contains(f.name);
     let mut out = BufWriter::new(std::io::stdout().lock());
     if args.json {
         let rows: Vec<FieldRow> = selected
@@ -65,6 +72,7 @@ pub fn run(args: Args) -> Outcome {
                 arg: arg_name(f.takes_arg),
                 arg_required: f.arg_required,
                 sources: f.sources.iter().map(Source::as_str).collect(),
+                live: is_live(f),
                 description: f.description,
             })
             .collect();
@@ -84,6 +92,13 @@ pub fn run(args: Args) -> Outcome {
             .map(|f| f.name.len() + arg_suffix(f).len())
             .max()
             .unwrap_or(0);
+        let show_live = wanted != Some(Source::K8sAudit);
+        if show_live {
+            writeln!(
+                out,
+                "Fields marked * are filled from live capture by `saker run`.\n"
+            )?;
+        }
         let mut class = "";
         for f in &selected {
             if f.class() != class {
@@ -99,7 +114,8 @@ pub fn run(args: Args) -> Outcome {
             } else {
                 f.ty.as_str().to_string()
             };
-            writeln!(out, "  {name:<name_w$}  {ty:<14} {}", f.description)?;
+            let mark = if show_live && is_live(f) { '*' } else { ' ' };
+            writeln!(out, "{mark} {name:<name_w$}  {ty:<14} {}", f.description)?;
         }
     }
     out.flush()?;

@@ -263,14 +263,24 @@ impl<'a> Ctx<'a> {
         self.buf_limited(addr, len, limit);
     }
 
+    /// Like [`Ctx::buf`], every byte as `\xNN` whatever `-x` says (getrandom).
+    pub fn buf_hex(&mut self, addr: u64, len: u64) {
+        let limit = self.style.string_limit;
+        self.buf_quoted(addr, len, limit, 2);
+    }
+
     pub fn buf_limited(&mut self, addr: u64, len: u64, limit: usize) {
+        let hex = self.style.hex;
+        self.buf_quoted(addr, len, limit, hex);
+    }
+
+    fn buf_quoted(&mut self, addr: u64, len: u64, limit: usize, hex: u8) {
         if addr == 0 {
             self.out.push_str("NULL");
             return;
         }
         // The tracee chooses `len`; whatever `-s` says, never copy more than MAX_SHOWN.
         let shown = (len as usize).min(limit).min(MAX_SHOWN);
-        let hex = self.style.hex;
         let mem = &mut *self.mem;
         let out = &mut *self.out;
         SCRATCH.with(|scratch| {

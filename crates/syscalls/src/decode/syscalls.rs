@@ -35,6 +35,8 @@ pub(crate) enum A {
     BufIn(u8),
     /// An output buffer: the return value's count of bytes.
     BufOut,
+    /// An output buffer of random bytes, always in hex (strace's `QUOTE_FORCE_HEX`).
+    BufOutHex,
     /// An output string of `ret` bytes cut at `-s` (readlink).
     StrOut,
     /// An output file name of `ret` bytes (getcwd).
@@ -96,6 +98,7 @@ impl A {
         matches!(
             self,
             A::BufOut
+                | A::BufOutHex
                 | A::StrOut
                 | A::PathOut
                 | A::SigsetOut(_)
@@ -139,6 +142,14 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
             if c.ok() {
                 let n = c.rval() as u64;
                 c.buf(v, n);
+            } else {
+                c.ptr(v);
+            }
+        }
+        A::BufOutHex => {
+            if c.ok() {
+                let n = c.rval() as u64;
+                c.buf_hex(v, n);
             } else {
                 c.ptr(v);
             }
@@ -525,7 +536,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::signalfd4 => s(&[Fd, SigsetIn(2), Ulong, Flags(&xlat::SFD_FLAGS)], RFD),
         nr::signalfd => s(&[Fd, SigsetIn(2), Ulong], RFD),
         nr::fallocate => s(&[Fd, Flags(&xlat::FALLOC_FLAGS), Long, Long], Dec),
-        nr::getrandom => s(&[BufOut, Ulong, Flags(&xlat::GETRANDOM_FLAGS)], Dec),
+        nr::getrandom => s(&[BufOutHex, Ulong, Flags(&xlat::GETRANDOM_FLAGS)], Dec),
         nr::memfd_create => s(&[Str, Flags(&xlat::MFD_FLAGS)], RFD),
         nr::copy_file_range => s(&[Fd, Ptr, Fd, Ptr, Ulong, Uint], Dec),
         nr::rseq => s(&[Ptr, Hex, Flags(&xlat::RSEQ_FLAGS), Hex], Dec),

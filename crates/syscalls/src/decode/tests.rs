@@ -724,3 +724,23 @@ fn garbage_memory_never_panics_or_runs_away() {
         }
     }
 }
+
+#[test]
+fn getrandom_buffers_are_always_hex() {
+    // From `strace -e trace=getrandom python3 -c pass`: QUOTE_FORCE_HEX, even for printable bytes.
+    let mut m = Fixture::default().with(0x1000, b"\x65\x3fA\x2f\xf9\x89\x4e\xc9");
+    check(
+        "getrandom",
+        [0x1000, 8, 1, 0, 0, 0],
+        &mut m,
+        8,
+        r#"getrandom("\x65\x3f\x41\x2f\xf9\x89\x4e\xc9", 8, GRND_NONBLOCK) = 8"#,
+    );
+    check(
+        "getrandom",
+        [0x1000, 8, 1, 0, 0, 0],
+        &mut m,
+        -11,
+        "getrandom(0x1000, 8, GRND_NONBLOCK) = -1 EAGAIN (Resource temporarily unavailable)",
+    );
+}

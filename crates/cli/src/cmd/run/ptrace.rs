@@ -554,12 +554,13 @@ impl Adapter<'_> {
     }
 }
 
-/// Runs `command` under ptrace; returns the command's exit status as Saker's.
+/// Runs `command` under ptrace; returns the command's exit status as Saker's, and the
+/// summary to print once the outputs are drained.
 pub fn run(
     command: &[String],
     syscalls: BTreeSet<i64>,
     mut pipeline: Pipeline,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<(u8, String)> {
     let args: Vec<OsString> = command.iter().map(OsString::from).collect();
     let command = Command::new(&args).map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
     let options = Options {
@@ -580,12 +581,13 @@ pub fn run(
             .run(&mut adapter)
             .map_err(|e| Failure::new(2, format!("saker run: {e}")))?
     };
-    pipeline.finish();
-    Ok(match finish {
+    let summary = pipeline.finish();
+    let code = match finish {
         saker_ptrace::Finish::Exited(code) => code.clamp(0, 255) as u8,
         saker_ptrace::Finish::Killed(sig) | saker_ptrace::Finish::Interrupted(sig) => {
             (128 + sig).clamp(0, 255) as u8
         }
         saker_ptrace::Finish::Done => 0,
-    })
+    };
+    Ok((code, summary))
 }

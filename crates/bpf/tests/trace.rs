@@ -1,0 +1,265 @@
+//! Live tests of `saker_bpf::trace` (what `saker trace --ebpf` uses) and of the bounded poll.
+//! They need root, BTF and tracefs; without them they print SKIPPED and return.
+
+use std::collections::BTreeSet;
+use std::ffi::OsString;
+use std::time::{Duration, Instant};
+
+use saker_bpf::trace::{StoppedCommand, TraceConfig, Tracer, count_command};
+use saker_bpf::{BpfError, Capture, CaptureConfig, CounterConfig};
+use saker_event::{EventBody, SyscallDetail, SyscallEvent};
+
+fn bpf_available() -> bool {
+    match saker_bpf::preflight() {
+        Ok(()) => true,
+        Err(e) => {
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "SKIPPED: {e}");
+            false
+        }
+    }
+}
+
+fn argv(args: &[&str]) -> Vec<OsString> {
+    args.iter().map(OsString::from).collect()
+}
+
+/// Reads events until the command has ended and the ring is empty (5 s at most).
+fn trace_to_end(args: &[&str], config: &TraceConfig) -> (Vec<SyscallEvent>, i32) {
+    let (mut tracer, mut command) = Tracer::spawn(&argv(args), config).expect("tracer starts");
+    let pid = command.pid();
+    let mut events = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut status = None;
+    while Instant::now() < deadline {
+        tracer
+            .poll(Some(Duration::from_millis(20)), 256, |e| events.push(e))
+            .expect("poll works");
+        if status.is_none() {
+            status = command.try_wait().expect("waitpid works");
+        }
+        let process_exited = events.iter().any(|e| {
+            e.header.pid == pid
+                && matches!(
+                    e.body,
+                    EventBody::Exit {
+                        process_exited: true,
+                        ..
+                    }
+                )
+        });
+        if status.is_some() && process_exited {
+            tracer
+                .poll(Some(Duration::ZERO), usize::MAX, |e| events.push(e))
+                .expect("poll works");
+            break;
+        }
+    }
+    (events, status.expect("the command ended within 5 s"))
+}
+
+#[test]
+fn a_spawned_command_is_traced_from_its_exec_with_all_syscalls() {
+    if !bpf_available() {
+        return;
+    }
+    let (events, status) = trace_to_end(&["cat", "/etc/hostname"], &TraceConfig::default());
+    assert_eq!(status, 0, "cat /etc/hostname succeeds");
+    let first = events.first().expect("events were captured");
+    match &first.body {
+        EventBody::Exec(exec) => {
+            assert!(exec.filename.0.ends_with(b"/cat"), "{:?}", exec.filename);
+            assert_eq!(exec.argv.len(), 2);
+        }
+        other => panic!("the first event is the exec, not the launcher's syscalls: {other:?}"),
+    }
+    let syscalls: Vec<_> = events
+        .iter()
+        .filter_map(|e| match &e.body {
+            EventBody::Syscall(s) => Some(s),
+            _ => None,
+        })
+        .collect();
+    let nrs: BTreeSet<i64> = syscalls.iter().map(|s| s.nr).collect();
+    // Syscalls no rule decodes come too (all-syscalls dispatcher), with raw arguments.
+    for nr in [libc::SYS_brk, libc::SYS_mmap, libc::SYS_read, libc::SYS_write] {
+        assert!(nrs.contains(&nr), "syscall {nr} missing from {nrs:?}");
+    }
+    assert!(
+        syscalls.iter().any(|s| matches!(&s.detail,
+            SyscallDetail::Open { path, .. } if path.0 == b"/etc/hostname")),
+        "the open of /etc/hostname is decoded with its path"
+    );
+    let write = syscalls
+        .iter()
+        .find(|s| s.nr == libc::SYS_write)
+        .expect("cat writes");
+    assert_eq!(write.args[0], 1, "cat writes to stdout");
+    assert!(write.ret > 0);
+    assert!(
+        syscalls.iter().all(|s| s.duration_ns.is_none()),
+        "no durations unless timed"
+    );
+}
+
+#[test]
+fn timed_tracing_gives_durations() {
+    if !bpf_available() {
+        return;
+    }
+    let config = TraceConfig {
+        timed: true,
+        ..TraceConfig::default()
+    };
+    let (events, status) = trace_to_end(&["sleep", "0.05"], &config);
+    assert_eq!(status, 0);
+    let sleep = events
+        .iter()
+        .find_map(|e| match &e.body {
+            EventBody::Syscall(s) if s.nr == libc::SYS_clock_nanosleep => Some(s),
+            _ => None,
+        })
+        .expect("sleep calls clock_nanosleep");
+    let ns = sleep.duration_ns.expect("timed records carry a duration");
+    assert!(
+        (40_000_000..2_000_000_000).contains(&ns),
+        "a 50 ms sleep took {ns} ns"
+    );
+}
+
+#[test]
+fn a_named_syscall_set_reports_only_those() {
+    if !bpf_available() {
+        return;
+    }
+    let config = TraceConfig {
+        syscalls: Some(BTreeSet::from([libc::SYS_openat])),
+        ..TraceConfig::default()
+    };
+    let (events, _) = trace_to_end(&["cat", "/etc/hostname"], &config);
+    let nrs: BTreeSet<i64> = events
+        .iter()
+        .filter_map(|e| match &e.body {
+            EventBody::Syscall(s) => Some(s.nr),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(nrs, BTreeSet::from([libc::SYS_openat]));
+}
+
+#[test]
+fn a_missing_program_is_a_spawn_error() {
+    // Needs no BPF: the exec fails before any capture matters.
+    let err = StoppedCommand::spawn(&argv(&["/nonexistent/saker-test"]))
+        .and_then(StoppedCommand::release)
+        .expect_err("exec of a missing file fails");
+    match err {
+        BpfError::Spawn { source, .. } => {
+            assert_eq!(source.raw_os_error(), Some(libc::ENOENT), "{source}")
+        }
+        other => panic!("unexpected error {other}"),
+    }
+    assert!(StoppedCommand::spawn(&argv(&["no-such-program-saker"])).is_err());
+    assert!(StoppedCommand::spawn(&[]).is_err());
+}
+
+#[test]
+fn attaching_to_a_running_process_follows_its_children() {
+    if !bpf_available() {
+        return;
+    }
+    let mut child = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "while :; do cat /etc/hostname >/dev/null; sleep 0.02; done",
+        ])
+        .spawn()
+        .expect("sh runs");
+    let mut tracer = Tracer::attach(&[child.id()], &TraceConfig::default()).expect("attaches");
+    let mut seen = false;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !seen && Instant::now() < deadline {
+        tracer
+            .poll(Some(Duration::from_millis(20)), 256, |e| {
+                if let EventBody::Syscall(s) = &e.body
+                    && matches!(&s.detail, SyscallDetail::Open { path, .. } if path.0 == b"/etc/hostname")
+                    && e.header.pid != child.id()
+                {
+                    seen = true;
+                }
+            })
+            .expect("poll works");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(seen, "a child of the attached shell opened /etc/hostname");
+    let err = Tracer::attach(&[u32::MAX - 1], &TraceConfig::default()).expect_err("no such pid");
+    assert!(err.to_string().contains("no such process"), "{err}");
+}
+
+fn count(config: &CounterConfig, args: &[&str]) -> std::collections::BTreeMap<i64, saker_bpf::SyscallCount> {
+    let (counter, mut command) = count_command(&argv(args), config).expect("counter starts");
+    command.wait().expect("command ends");
+    counter.counts().expect("counts read")
+}
+
+#[test]
+fn counting_a_command_matches_its_known_syscalls() {
+    if !bpf_available() {
+        return;
+    }
+    let dd = ["dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=5000", "status=none"];
+    for timed in [false, true] {
+        let config = CounterConfig {
+            follow_forks: true,
+            timed,
+        };
+        let counts = count(&config, &dd);
+        let read = counts[&libc::SYS_read];
+        let write = counts[&libc::SYS_write];
+        // dd's own 5000 reads of /dev/zero, plus the dynamic loader's reads of libraries.
+        assert!(
+            (5000..5100).contains(&read.calls),
+            "timed={timed}: {read:?}"
+        );
+        assert_eq!(write.calls, 5000, "timed={timed}");
+        assert_eq!(write.errors, 0);
+        assert_eq!(timed, write.total_ns > 0, "timed={timed}: {write:?}");
+        assert_eq!(counts[&libc::SYS_execve].calls, 1, "timed={timed}");
+    }
+    let counts = count(
+        &CounterConfig::default(),
+        &["dd", "if=/nonexistent/saker", "status=none"],
+    );
+    assert!(counts[&libc::SYS_openat].errors >= 1, "{counts:?}");
+}
+
+#[test]
+fn poll_batch_returns_after_max_events_under_a_steady_stream() {
+    if !bpf_available() {
+        return;
+    }
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", "while :; do cat /etc/hostname >/dev/null; done"])
+        .spawn()
+        .expect("sh runs");
+    let config = CaptureConfig {
+        pids: Some(vec![child.id()]),
+        wakeup_bytes: 0,
+        ..CaptureConfig::default()
+    };
+    let mut capture = Capture::start(&config).expect("capture starts");
+    let mut batches = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while batches.iter().sum::<usize>() < 200 && Instant::now() < deadline {
+        let n = capture
+            .poll_batch(Some(Duration::from_millis(50)), 7, |_| {})
+            .expect("poll works");
+        batches.push(n);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(batches.iter().sum::<usize>() >= 200, "{batches:?}");
+    assert!(batches.iter().all(|&n| n <= 7), "{batches:?}");
+    assert!(batches.contains(&7), "full batches while the loop runs: {batches:?}");
+}

@@ -1,0 +1,265 @@
+//! The service around the event loop: output channels, the metrics registry, the web server
+//! (health, versions, metrics, the Kubernetes audit webhook), SIGHUP reload and SIGUSR1
+//! reopen, and the orderly shutdown of SIGTERM.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use saker_config::{Config, LoadedConfig};
+use saker_engine::Engine;
+use saker_k8saudit::AuditPipeline;
+use saker_output::{OutputQueue, ShutdownReport};
+use saker_server::{Metrics, Server, ServerContext};
+
+use super::pipeline::AlertRoute;
+use super::rules::{self, RulesFailure, Sources};
+use crate::exit::Failure;
+
+/// What the run was started with, kept to redo the loading on SIGHUP.
+#[derive(Clone, Debug)]
+pub struct Inputs {
+    pub config_path: Option<PathBuf>,
+    pub overrides: Vec<String>,
+    /// `-r` paths; empty means the config's `rules_files`.
+    pub rule_paths: Vec<PathBuf>,
+    pub sources: Sources,
+}
+
+impl Inputs {
+    pub fn load_config(&self) -> Result<LoadedConfig, saker_config::ConfigError> {
+        saker_config::load(self.config_path.as_deref(), &self.overrides)
+    }
+
+    pub fn build_engine(&self, config: &Config) -> Result<Engine, RulesFailure> {
+        if self.rule_paths.is_empty() {
+            rules::build_engine(&config.rules_files, config, true, self.sources)
+        } else {
+            rules::build_engine(&self.rule_paths, config, false, self.sources)
+        }
+    }
+}
+
+pub struct Service {
+    inputs: Inputs,
+    pub config: Config,
+    pub hostname: String,
+    pub metrics: Arc<Metrics>,
+    pub route: Arc<AlertRoute>,
+    outputs: Option<OutputQueue>,
+    server: Option<Server>,
+    audit: Option<Arc<AuditPipeline>>,
+    engine: Arc<Engine>,
+    with_webserver: bool,
+}
+
+/// The number of CPUs the kernel may bring online (the per-CPU counters' length).
+pub fn possible_cpus() -> usize {
+    // SAFETY: sysconf has no memory effects.
+    let n = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_CONF) };
+    usize::try_from(n).unwrap_or(1).max(1)
+}
+
+fn now_ns() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64)
+}
+
+impl Service {
+    /// Opens the output channels and, when `with_webserver` and the config enable it, starts
+    /// the web server (with the k8s audit webhook when that source is on).
+    pub fn start(
+        inputs: Inputs,
+        config: Config,
+        engine: Engine,
+        with_webserver: bool,
+    ) -> anyhow::Result<Service> {
+        let outputs = config
+            .build_outputs()
+            .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
+        let metrics = Arc::new(Metrics::new(env!("CARGO_PKG_VERSION"), possible_cpus()));
+        metrics.set_output_stats(outputs.stats());
+        metrics.set_rules_loaded(engine.rule_count() as u64);
+        metrics.set_reload_timestamp_ns(now_ns());
+        let route = Arc::new(AlertRoute::new(outputs.sender(), Arc::clone(&metrics)));
+        let engine = Arc::new(engine);
+        let audit = inputs.sources.k8s_audit.then(|| {
+            let route = Arc::clone(&route);
+            Arc::new(AuditPipeline::new(Arc::clone(&engine), move |alert| {
+                route.submit(alert);
+            }))
+        });
+        let mut service = Service {
+            hostname: config.resolve_hostname(),
+            inputs,
+            config,
+            metrics,
+            route,
+            outputs: Some(outputs),
+            server: None,
+            audit,
+            engine,
+            with_webserver,
+        };
+        service.server = service
+            .start_server(&service.config)
+            .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
+        Ok(service)
+    }
+
+    pub fn engine(&self) -> Arc<Engine> {
+        Arc::clone(&self.engine)
+    }
+
+    fn start_server(&self, config: &Config) -> anyhow::Result<Option<Server>> {
+        if !self.with_webserver {
+            return Ok(None);
+        }
+        let Some(options) = config.webserver.build()? else {
+            return Ok(None);
+        };
+        let mut context = ServerContext::new(Arc::clone(&self.metrics));
+        context.versions = serde_json::json!({
+            "saker_version": env!("CARGO_PKG_VERSION"),
+            "engine_version": env!("CARGO_PKG_VERSION"),
+            "rules_loaded": self.engine.rule_count(),
+        });
+        context.k8s_audit = self.audit.as_ref().map(AuditPipeline::handler);
+        let server = Server::start(options, context)
+            .map_err(|e| anyhow::anyhow!("webserver: {e}"))?;
+        Ok(Some(server))
+    }
+
+    /// The web server's address, when it runs.
+    pub fn webserver_address(&self) -> Option<std::net::SocketAddr> {
+        self.server.as_ref().map(Server::local_addr)
+    }
+
+    /// SIGUSR1: every file channel reopens its file, every program channel restarts.
+    pub fn reopen(&self) {
+        tracing::info!("SIGUSR1 received, reopening outputs");
+        if let Some(outputs) = &self.outputs {
+            outputs.reopen();
+        }
+    }
+
+    /// Queues one of Saker's own alerts (source `internal`).
+    pub fn internal_alert(&self, alert: saker_event::Alert) {
+        self.route.submit(alert);
+    }
+
+    /// SIGHUP: reloads the config and the rules. On success returns the new engine (the
+    /// caller hands it to its event loop); on failure everything in force stays, the reason
+    /// is logged and raised as the internal hot-restart alert.
+    pub fn reload(&mut self) -> Option<Arc<Engine>> {
+        tracing::info!("SIGHUP received, reloading configuration and rules");
+        match self.try_reload() {
+            Ok(engine) => {
+                tracing::info!(
+                    "Reload complete: {} rules loaded",
+                    engine.rule_count()
+                );
+                Some(engine)
+            }
+            Err(reason) => {
+                tracing::error!(
+                    "Reload failed, the previous configuration and rules stay in force: {reason}"
+                );
+                let alert = saker_output::internal::hot_restart_failure_alert(
+                    &reason,
+                    &self.hostname,
+                    now_ns(),
+                );
+                self.internal_alert(alert);
+                None
+            }
+        }
+    }
+
+    fn try_reload(&mut self) -> Result<Arc<Engine>, String> {
+        let loaded = self.inputs.load_config().map_err(|e| e.to_string())?;
+        for warning in &loaded.warnings {
+            tracing::warn!("{warning}");
+        }
+        let config = loaded.config;
+        let engine = Arc::new(
+            self.inputs
+                .build_engine(&config)
+                .map_err(|f| f.message.trim_end().to_string())?,
+        );
+        // Rebuild the channels only when their settings changed: a file reopened or a
+        // program restarted for nothing could lose or repeat alerts.
+        if outputs_changed(&self.config, &config) {
+            let outputs = config.build_outputs().map_err(|e| e.to_string())?;
+            self.metrics.set_output_stats(outputs.stats());
+            let old_sender = self.route.replace(Some(outputs.sender()));
+            drop(old_sender);
+            if let Some(old) = self.outputs.replace(outputs) {
+                // The old channels finish what they hold in the background.
+                std::thread::spawn(move || old.shutdown(Duration::from_secs(5)));
+            }
+            tracing::info!("Output channels rebuilt from the new configuration");
+        }
+        self.engine = Arc::clone(&engine);
+        if let Some(audit) = &self.audit {
+            audit.replace_engine(Arc::clone(&engine));
+        }
+        if self.config.webserver != config.webserver {
+            if let Some(server) = self.server.take() {
+                server.stop();
+            }
+            match self.start_server(&config) {
+                Ok(server) => self.server = server,
+                Err(e) => tracing::error!("{e}; the web server stays stopped"),
+            }
+        }
+        self.hostname = config.resolve_hostname();
+        self.config = config;
+        self.metrics.set_rules_loaded(engine.rule_count() as u64);
+        self.metrics.set_reload_timestamp_ns(now_ns());
+        Ok(engine)
+    }
+
+    /// SIGTERM/SIGINT or the end of the run: stops the web server (no new audit events),
+    /// then drains the queue and flushes every channel.
+    pub fn finish(mut self) -> Option<ShutdownReport> {
+        if let Some(server) = self.server.take() {
+            server.stop();
+        }
+        self.audit = None;
+        drop(self.route.replace(None));
+        let report = self
+            .outputs
+            .take()
+            .map(|outputs| outputs.shutdown(Duration::from_secs(5)));
+        if report.as_ref().is_some_and(|r| !r.drained) {
+            tracing::warn!("some output channels were still busy at exit");
+        }
+        report
+    }
+}
+
+fn outputs_changed(old: &Config, new: &Config) -> bool {
+    old.encoder_options() != new.encoder_options()
+        || old.queue_options() != new.queue_options()
+        || old.stdout_output != new.stdout_output
+        || old.syslog_output != new.syslog_output
+        || old.file_output != new.file_output
+        || old.program_output != new.program_output
+        || old.http_output != new.http_output
+}
+
+impl Service {
+    /// Acts on SIGUSR1 and SIGHUP received since the last call; returns the new engine after
+    /// a successful reload.
+    pub fn handle_signals(&mut self) -> Option<Arc<Engine>> {
+        if super::signals::take_reopen() {
+            self.reopen();
+        }
+        if super::signals::take_reload() {
+            return self.reload();
+        }
+        None
+    }
+}
