@@ -82,10 +82,11 @@ median_time() {
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 start_daemon() {
-  "$SAKER" run -o syslog_output.enabled=false > "$work/alerts.txt" 2> "$work/daemon.err" &
+  "$SAKER" run -o syslog_output.enabled=false -o log_syslog=false -o webserver.enabled=false \
+    > "$work/alerts.txt" 2> "$work/daemon.err" &
   daemon=$!
   for _ in $(seq 600); do
-    grep -q "^Watching" "$work/daemon.err" 2>/dev/null && return 0
+    grep -q "Watching " "$work/daemon.err" 2>/dev/null && return 0
     kill -0 "$daemon" 2>/dev/null || { cat "$work/daemon.err" >&2; exit 1; }
     sleep 0.1
   done

@@ -7,7 +7,7 @@
 //!     dispatch_bench fork-exec N                       fork+exec /bin/true N times
 //!
 //! VARIANT: none, empty-btf, execve-tp, per-syscall, per-syscall-wake-each, tp_btf, tp_btf-enter, raw_tp,
-//! raw_tp-enter, raw_syscalls, raw_syscalls-enter, count.
+//! raw_tp-enter, raw_syscalls, raw_syscalls-enter, count, count-untimed, empty-btf-exit.
 
 use std::collections::BTreeSet;
 use std::process::{Command, ExitCode};
@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 
 use aya::programs::{BtfTracePoint, TracePoint};
 use aya::{Btf, Ebpf};
-use saker_bpf::{Capture, CaptureConfig, DispatchMode, STATE_SYSCALLS, SyscallCounter};
+use saker_bpf::{
+    Capture, CaptureConfig, CounterConfig, DispatchMode, STATE_SYSCALLS, SyscallCounter,
+};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -91,20 +93,31 @@ fn attach(variant: &str) -> Result<Attached, String> {
         "raw_tp-enter" => capture(DispatchMode::RawTracepoint, true),
         "raw_syscalls" => capture(DispatchMode::RawSyscallsTracepoint, false),
         "raw_syscalls-enter" => capture(DispatchMode::RawSyscallsTracepoint, true),
-        "count" => SyscallCounter::start(&[], true)
-            .map(|c| Attached::Counter(Box::new(c)))
-            .map_err(|e| e.to_string()),
-        "empty-btf" | "execve-tp" => {
+        "count" | "count-untimed" => SyscallCounter::start_with(
+            &[],
+            &CounterConfig {
+                follow_forks: true,
+                timed: variant == "count",
+            },
+        )
+        .map(|c| Attached::Counter(Box::new(c)))
+        .map_err(|e| e.to_string()),
+        "empty-btf" | "empty-btf-exit" | "execve-tp" => {
             let mut ebpf = aya::EbpfLoader::new()
                 .allow_unsupported_maps()
                 .load(saker_bpf::capture_object())
                 .map_err(|e| e.to_string())?;
-            if variant == "empty-btf" {
+            if variant.starts_with("empty-btf") {
                 let btf = Btf::from_sys_fs().map_err(|e| e.to_string())?;
-                for (name, tp) in [
-                    ("bench_empty_enter", "sys_enter"),
-                    ("bench_empty_exit", "sys_exit"),
-                ] {
+                let programs: &[(&str, &str)] = if variant == "empty-btf" {
+                    &[
+                        ("bench_empty_enter", "sys_enter"),
+                        ("bench_empty_exit", "sys_exit"),
+                    ]
+                } else {
+                    &[("bench_empty_exit", "sys_exit")]
+                };
+                for &(name, tp) in programs {
                     let prog: &mut BtfTracePoint = ebpf
                         .program_mut(name)
                         .ok_or("missing program")?

@@ -120,7 +120,10 @@ impl Capture {
         let filter = u8::from(config.pids.is_some());
         let follow = u8::from(config.follow_forks);
         let snaplen = config.snaplen.min(crate::raw::BLOB_MAX as u32);
+        // Parsed once (5 MB, ~10 ms): the loader needs it for CO-RE, the tp_btf programs to attach.
+        let btf = Btf::from_sys_fs().map_err(|source| BpfError::Btf { source })?;
         let mut ebpf = EbpfLoader::new()
+            .btf(Some(&btf))
             // task_enter_ts is a task-storage map: aya has no wrapper, only BPF uses it.
             .allow_unsupported_maps()
             .override_global("saker_tgid", &self_tgid, true)
@@ -158,7 +161,6 @@ impl Capture {
             malformed: 0,
         };
         capture.write_specs(&config.syscalls)?;
-        let btf = Btf::from_sys_fs().map_err(|source| BpfError::Btf { source })?;
         if config.lifecycle {
             for (prog, tp) in [
                 ("on_fork", "sched_process_fork"),

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use aya::maps::{HashMap, PerCpuArray};
+use aya::maps::{Array, PerCpuArray};
 use aya::{Btf, Ebpf, EbpfLoader};
 
 use crate::capture::{CAPTURE_OBJECT, attach_btf, preflight};
@@ -39,6 +39,15 @@ impl Default for CounterConfig {
     }
 }
 
+/// The kernel's pid_max (ids are below it), 4194304 (the 64-bit limit) when unreadable.
+fn pid_max() -> u32 {
+    std::fs::read_to_string("/proc/sys/kernel/pid_max")
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(4 << 20)
+        .max(64)
+}
+
 /// Counts the syscalls of a set of processes (and their children when following forks).
 pub struct SyscallCounter {
     ebpf: Ebpf,
@@ -51,7 +60,8 @@ impl std::fmt::Debug for SyscallCounter {
 }
 
 const COUNTS: &str = "syscall_counts";
-const PIDS: &str = "pid_filter";
+const TGID_BITS: &str = "count_tgid_bits";
+const ENTER_NS: &str = "count_enter_ns";
 
 impl SyscallCounter {
     /// Starts counting for `pids` (thread-group ids). For a command, start it stopped, add its
@@ -75,21 +85,32 @@ impl SyscallCounter {
         let follow_forks = config.follow_forks;
         let self_tgid = std::process::id();
         let follow = u8::from(follow_forks);
+        let pid_max = pid_max();
+        // Parsed once: the loader needs it for CO-RE and the tp_btf programs to attach.
+        let btf = Btf::from_sys_fs().map_err(|source| BpfError::Btf { source })?;
         let ebpf = EbpfLoader::new()
+            .btf(Some(&btf))
             .allow_unsupported_maps()
             .override_global("saker_tgid", &self_tgid, true)
-            .override_global("filter_pids", &1u8, true)
             .override_global("follow_forks", &follow, true)
-            // The lifecycle programs share the object; their records are not read here.
+            .map_max_entries(TGID_BITS, pid_max.div_ceil(64))
+            .map_max_entries(ENTER_NS, pid_max)
+            // Maps of the capture programs, unused here: keep them small.
             .map_max_entries("events", 4096)
+            .map_max_entries("pid_filter", 1)
             .load(CAPTURE_OBJECT)
             .map_err(|source| BpfError::Load { source })?;
         let mut counter = SyscallCounter { ebpf };
         for &pid in pids {
             counter.add_pid(pid)?;
         }
-        let btf = Btf::from_sys_fs().map_err(|source| BpfError::Btf { source })?;
-        attach_btf(&mut counter.ebpf, "on_fork", "sched_process_fork", &btf)?;
+        attach_btf(&mut counter.ebpf, "count_fork", "sched_process_fork", &btf)?;
+        attach_btf(
+            &mut counter.ebpf,
+            "count_task_exit",
+            "sched_process_exit",
+            &btf,
+        )?;
         if config.timed {
             attach_btf(&mut counter.ebpf, "count_enter", "sys_enter", &btf)?;
             attach_btf(&mut counter.ebpf, "count_exit", "sys_exit", &btf)?;
@@ -99,14 +120,33 @@ impl SyscallCounter {
         Ok(counter)
     }
 
-    /// Adds a process to the counted set.
+    /// Adds a process (thread-group id) to the counted set. Its syscall in progress, if any,
+    /// is counted when timing is off and skipped when it is on.
     pub fn add_pid(&mut self, pid: u32) -> Result<(), BpfError> {
-        let map = self.ebpf.map_mut(PIDS).ok_or(BpfError::Missing {
+        let map = self.ebpf.map_mut(ENTER_NS).ok_or(BpfError::Missing {
             what: "map",
-            name: PIDS,
+            name: ENTER_NS,
         })?;
-        let mut map: HashMap<_, u32, u8> = HashMap::try_from(map).map_err(BpfError::map(PIDS))?;
-        map.insert(pid, 1, 0).map_err(BpfError::map(PIDS))
+        let mut enter: Array<_, u64> = Array::try_from(map).map_err(BpfError::map(ENTER_NS))?;
+        if pid >= enter.len() {
+            return Err(BpfError::Process {
+                pid,
+                reason: format!("pid above pid_max {} at start", enter.len()),
+            });
+        }
+        // A start time left by an earlier thread with this id would be taken for this one's.
+        enter.set(pid, 0, 0).map_err(BpfError::map(ENTER_NS))?;
+        let map = self.ebpf.map_mut(TGID_BITS).ok_or(BpfError::Missing {
+            what: "map",
+            name: TGID_BITS,
+        })?;
+        let mut bits: Array<_, u64> = Array::try_from(map).map_err(BpfError::map(TGID_BITS))?;
+        // Read-modify-write of one word: a child of a counted process that forks in between,
+        // with a tgid in the same 64-pid word, could lose its bit. Pids are added before the
+        // commands run (trace::count_command) or before their children fork, in practice.
+        let word = bits.get(&(pid / 64), 0).map_err(BpfError::map(TGID_BITS))?;
+        bits.set(pid / 64, word | 1u64 << (pid % 64), 0)
+            .map_err(BpfError::map(TGID_BITS))
     }
 
     /// The totals so far, by syscall number, for the syscalls called at least once.

@@ -228,9 +228,8 @@ impl StoppedCommand {
             program: program.clone(),
             source,
         };
-        let path = find_program(Path::new(&argv[0])).ok_or_else(|| {
-            spawn_error(std::io::Error::from_raw_os_error(libc::ENOENT))
-        })?;
+        let path = find_program(Path::new(&argv[0]))
+            .ok_or_else(|| spawn_error(std::io::Error::from_raw_os_error(libc::ENOENT)))?;
         let to_c = |s: &[u8]| {
             CString::new(s).map_err(|_| {
                 spawn_error(std::io::Error::new(
@@ -314,8 +313,7 @@ impl StoppedCommand {
                     size_of::<i32>(),
                 )
             };
-            if n >= 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted
-            {
+            if n >= 0 || std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
                 break n;
             }
         };

@@ -26,6 +26,9 @@ fn committed_object_has_the_expected_programs_and_maps() {
         ("bench_empty_exit", "tp_btf"),
         ("count_enter", "tp_btf"),
         ("count_exit", "tp_btf"),
+        ("count_exit_untimed", "tp_btf"),
+        ("count_fork", "tp_btf"),
+        ("count_task_exit", "tp_btf"),
         ("dispatch_enter_btf", "tp_btf"),
         ("dispatch_enter_raw", "raw_tp"),
         ("dispatch_enter_tp", "tracepoint"),
@@ -49,6 +52,8 @@ fn committed_object_has_the_expected_programs_and_maps() {
     assert_eq!(
         maps,
         [
+            "count_enter_ns",
+            "count_tgid_bits",
             "drops",
             "events",
             "pid_filter",

@@ -82,7 +82,12 @@ fn a_spawned_command_is_traced_from_its_exec_with_all_syscalls() {
         .collect();
     let nrs: BTreeSet<i64> = syscalls.iter().map(|s| s.nr).collect();
     // Syscalls no rule decodes come too (all-syscalls dispatcher), with raw arguments.
-    for nr in [libc::SYS_brk, libc::SYS_mmap, libc::SYS_read, libc::SYS_write] {
+    for nr in [
+        libc::SYS_brk,
+        libc::SYS_mmap,
+        libc::SYS_read,
+        libc::SYS_write,
+    ] {
         assert!(nrs.contains(&nr), "syscall {nr} missing from {nrs:?}");
     }
     assert!(
@@ -197,7 +202,10 @@ fn attaching_to_a_running_process_follows_its_children() {
     assert!(err.to_string().contains("no such process"), "{err}");
 }
 
-fn count(config: &CounterConfig, args: &[&str]) -> std::collections::BTreeMap<i64, saker_bpf::SyscallCount> {
+fn count(
+    config: &CounterConfig,
+    args: &[&str],
+) -> std::collections::BTreeMap<i64, saker_bpf::SyscallCount> {
     let (counter, mut command) = count_command(&argv(args), config).expect("counter starts");
     command.wait().expect("command ends");
     counter.counts().expect("counts read")
@@ -208,7 +216,14 @@ fn counting_a_command_matches_its_known_syscalls() {
     if !bpf_available() {
         return;
     }
-    let dd = ["dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=5000", "status=none"];
+    let dd = [
+        "dd",
+        "if=/dev/zero",
+        "of=/dev/null",
+        "bs=1",
+        "count=5000",
+        "status=none",
+    ];
     for timed in [false, true] {
         let config = CounterConfig {
             follow_forks: true,
@@ -232,6 +247,28 @@ fn counting_a_command_matches_its_known_syscalls() {
         &["dd", "if=/nonexistent/saker", "status=none"],
     );
     assert!(counts[&libc::SYS_openat].errors >= 1, "{counts:?}");
+}
+
+#[test]
+fn counting_follows_forks_only_when_asked() {
+    if !bpf_available() {
+        return;
+    }
+    // The shell forks a child that execs cat: two execs with -f, one without.
+    let script = ["sh", "-c", "cat /etc/hostname >/dev/null; exit 0"];
+    for (follow_forks, execs) in [(true, 2), (false, 1)] {
+        for timed in [false, true] {
+            let counts = count(
+                &CounterConfig {
+                    follow_forks,
+                    timed,
+                },
+                &script,
+            );
+            let got = counts.get(&libc::SYS_execve).map_or(0, |c| c.calls);
+            assert_eq!(got, execs, "follow_forks={follow_forks} timed={timed}");
+        }
+    }
 }
 
 #[test]
@@ -261,5 +298,42 @@ fn poll_batch_returns_after_max_events_under_a_steady_stream() {
     let _ = child.wait();
     assert!(batches.iter().sum::<usize>() >= 200, "{batches:?}");
     assert!(batches.iter().all(|&n| n <= 7), "{batches:?}");
-    assert!(batches.contains(&7), "full batches while the loop runs: {batches:?}");
+    assert!(
+        batches.contains(&7),
+        "full batches while the loop runs: {batches:?}"
+    );
+}
+
+#[test]
+fn lifecycle_records_wake_the_reader_at_once() {
+    if !bpf_available() {
+        return;
+    }
+    let stopped = StoppedCommand::spawn(&argv(&["true"])).expect("fork works");
+    let config = CaptureConfig {
+        pids: Some(vec![stopped.pid()]),
+        // Far more than this test queues: only a forced wakeup ends the poll before its timeout.
+        wakeup_bytes: 1 << 20,
+        ..CaptureConfig::default()
+    };
+    let mut capture = Capture::start(&config).expect("capture starts");
+    let pid = stopped.pid();
+    let mut command = stopped.release().expect("true runs");
+    let start = Instant::now();
+    let mut exec_seen = None;
+    while exec_seen.is_none() && start.elapsed() < Duration::from_secs(10) {
+        capture
+            .poll(Some(Duration::from_secs(5)), |e| {
+                if e.header.pid == pid && matches!(e.body, EventBody::Exec(_)) {
+                    exec_seen = Some(start.elapsed());
+                }
+            })
+            .expect("poll works");
+    }
+    command.wait().expect("true ends");
+    let after = exec_seen.expect("the exec record arrived");
+    assert!(
+        after < Duration::from_secs(2),
+        "the exec record waited {after:?} for the poll timeout"
+    );
 }

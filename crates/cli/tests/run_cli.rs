@@ -71,7 +71,7 @@ fn dry_run_with_a_custom_rule_adds_its_syscalls() {
         "only this rule and the state: {set:?}"
     );
     assert!(
-        stderr.contains(&format!("Loading rules from {}", rules.display())),
+        stderr.contains(&format!("Loading rules from file {}", rules.display())),
         "{stderr}"
     );
 }

@@ -45,6 +45,9 @@ impl Saker {
             "600",
             "-o",
             "syslog_output.enabled=false",
+            // Tests run in parallel: the web server's fixed port would be taken.
+            "-o",
+            "webserver.enabled=false",
         ]);
         cmd.args(extra);
         cmd.stdout(Stdio::piped())
@@ -601,10 +604,40 @@ fn drops_are_counted_when_the_ring_buffer_is_tiny() {
         eprintln!("SKIPPED: drops_are_counted_when_the_ring_buffer_is_tiny: {why}");
         return;
     }
-    let saker = Saker::start(&["--buffer-bytes", "4096"]);
+    // Every drop crosses the threshold; the token bucket allows an alert at once.
+    let saker = Saker::start(&[
+        "--buffer-bytes",
+        "4096",
+        "-o",
+        "syscall_event_drops.threshold=0",
+        "-o",
+        "syscall_event_drops.rate=10",
+        "-o",
+        "syscall_event_drops.max_burst=10",
+    ]);
     // A burst of opens far larger than one page of records, produced faster than it drains.
     let o = sh("i=0; while [ $i -lt 20000 ]; do : < /etc/hostname; i=$((i+1)); done");
     assert!(o.status.success());
+    // The drop counters are read each second: the actions log and alert.
+    let alert = saker.wait_for(Duration::from_secs(5), |a| {
+        a["rule"] == "Falco internal: syscall event drop"
+    });
+    let alert = alert.unwrap_or_else(|| panic!("no drop alert:\n{}", saker.stderr()));
+    assert_eq!(alert["source"], "internal");
+    assert_eq!(alert["priority"], "Debug");
+    let n_drops: u64 = alert["output_fields"]["n_drops"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(n_drops > 0, "{alert}");
+    assert!(
+        saker
+            .stderr()
+            .contains("Falco internal: syscall event drop"),
+        "{}",
+        saker.stderr()
+    );
     let summary = saker.stop();
     let (_, _, dropped) = summary_numbers(&summary);
     assert!(

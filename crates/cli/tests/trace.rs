@@ -85,7 +85,11 @@ fn mask(text: &str) -> String {
     let rules = RULES.get_or_init(|| {
         [
             (r"0x[0-9a-f]{5,}", "0xADDR"),
-            (r#"getrandom\("[^"]*""#, r#"getrandom("RANDOM""#),
+            // Random bytes, which strace always prints as `\xNN` (a non-hex form stays visible).
+            (
+                r#"getrandom\("(\\x[0-9a-f]{2})*""#,
+                r#"getrandom("\xRANDOM""#,
+            ),
             (r"(UNIX-[A-Z]+):\[\d+(->\d+)?", "$1:[INODE${2:+->PEER}"),
             (r"->\d+\]", "->PEER]"),
             (r"TCP:\[\d+\]", "TCP:[INODE]"),
@@ -811,14 +815,36 @@ fn same_output_as_strace() {
         return;
     }
     let _one = serial();
-    let cases: [(&str, &[&str]); 7] = [
+    let cases: [(&str, &[&str]); 10] = [
+        // Includes getrandom, whose buffer both print in hex.
         ("files", &[]),
         ("memory", &[]),
+        // `AT_FDCWD</cwd>` and fd paths.
         ("files", &["-y", "-e", "trace=%desc"]),
         ("files", &["-x", "-s", "8", "-e", "trace=read,write"]),
-        // rt_sigreturn is left out: saker prints `rt_sigreturn()` where strace reads the
-        // signal frame (`rt_sigreturn({mask=[]})`), which the decoders cannot do yet.
-        ("signals", &["-e", "trace=kill,tgkill,exit_group"]),
+        // `rt_sigreturn({mask=[]})` needs the stack pointer.
+        (
+            "signals",
+            &["-e", "trace=kill,tgkill,rt_sigreturn,exit_group"],
+        ),
+        // A thread's poll cut by exit_group: `<... poll resumed> <unfinished ...>) = ?`
+        // (poll is not complete at entry), and `exit_group(0) = ?` printed whole.
+        ("cut", &["-f", "-e", "trace=poll,exit_group"]),
+        // `restart_syscall(<... resuming interrupted clock_nanosleep ...>)`, and getrandom.
+        (
+            "restart",
+            &[
+                "-f",
+                "-e",
+                "trace=restart_syscall,getrandom,clock_nanosleep",
+                "-e",
+                "signal=none",
+            ],
+        ),
+        (
+            "restart",
+            &["-f", "-e", "trace=restart_syscall", "-e", "signal=none"],
+        ),
         ("forkexec", &["-e", "trace=execve,wait4,exit_group"]),
         ("sockets", &["-yy", "-e", "trace=%network,read,write,close"]),
     ];
@@ -838,7 +864,7 @@ fn same_output_as_strace() {
                 .env("PATH", "/usr/bin:/bin");
             let (_, text) = run_continuing_stops(cmd);
             // strace's envp pointer is on the stack, saker's on the heap: both masked.
-            mask(&text)
+            mask(&text.replace("saker trace: Process ", "strace: Process "))
         };
         let theirs = run("strace");
         let ours = run("saker");
@@ -872,7 +898,54 @@ fn ebpf_summary_counts_match_ptrace() {
     let by_ebpf = summary_counts(&text);
     let by_ptrace = summary_counts(&stderr(&saker(&["-c", prog.to_str().unwrap()])));
     assert_eq!(by_ebpf, by_ptrace, "same calls and errors per syscall");
-    let out = saker(&["--ebpf", prog.to_str().unwrap()]);
+    let out = saker(&["--ebpf", "-C", prog.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("--ebpf works with -c only"));
+    assert!(stderr(&out).contains("--ebpf prints lines without -C"));
+}
+
+/// `--ebpf` lines against ptrace lines on the same program: the same calls in the same order,
+/// the same results, and the same path arguments (the strings the capture copies).
+#[test]
+fn ebpf_lines_match_ptrace() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("files");
+    let ebpf = saker(&["--ebpf", prog.to_str().unwrap()]);
+    let text = stderr(&ebpf);
+    if text.starts_with("saker trace: --ebpf:") {
+        eprintln!("SKIPPED: eBPF capture is not available here: {text}");
+        return;
+    }
+    assert_eq!(ebpf.status.code(), Some(3), "{text}");
+    let ptrace = stderr(&saker(&[prog.to_str().unwrap()]));
+    let call = Regex::new(r"^(\w+)\((.*)\)\s+= (.*)$").unwrap();
+    let calls = |text: &str| -> Vec<(String, String, String)> {
+        mask(text)
+            .lines()
+            .filter_map(|line| call.captures(line))
+            .map(|c| (c[1].to_string(), c[2].to_string(), c[3].to_string()))
+            .collect()
+    };
+    let (by_ebpf, by_ptrace) = (calls(&text), calls(&ptrace));
+    let names = |calls: &[(String, String, String)]| -> Vec<String> {
+        calls
+            .iter()
+            .map(|(name, _, result)| format!("{name} = {result}"))
+            .collect()
+    };
+    assert_eq!(names(&by_ebpf), names(&by_ptrace), "--- ebpf ---\n{text}");
+    let mut paths_compared = 0;
+    for ((name, ours, _), (_, theirs, _)) in by_ebpf.iter().zip(&by_ptrace) {
+        if ["openat", "unlink", "mkdir", "write"].contains(&name.as_str()) {
+            assert_eq!(ours, theirs, "{name}");
+            paths_compared += 1;
+        }
+        if name == "execve" {
+            let path = |args: &str| args.split(", ").next().map(str::to_string);
+            assert_eq!(path(ours), path(theirs));
+        }
+    }
+    assert!(paths_compared >= 5, "{text}");
 }

@@ -322,12 +322,10 @@ fn best_of<R>(repeat: usize, mut f: impl FnMut() -> R) -> (R, f64, f64) {
 }
 
 fn parse_arg(args: &mut impl Iterator<Item = String>, name: &str) -> usize {
-    args.next()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            eprintln!("engine_bench: {name} needs a number");
-            std::process::exit(2)
-        })
+    args.next().and_then(|v| v.parse().ok()).unwrap_or_else(|| {
+        eprintln!("engine_bench: {name} needs a number");
+        std::process::exit(2)
+    })
 }
 
 /// Each syscall rule compiled alone: its CPU time and field lookups over `events` (events
@@ -575,11 +573,7 @@ fn main() {
     println!("fields_used={}", engine.fields().len());
     println!(
         "events={n_events} parse_s={parse_s:.2} (not counted) layout={}",
-        if compact {
-            "compacted"
-        } else {
-            "as-parsed"
-        }
+        if compact { "compacted" } else { "as-parsed" }
     );
     println!(
         "first_match: cpu_s={eval_s:.3} wall_s={eval_wall:.3} events_per_s={eps:.0} ns_per_event={:.1} matching_events={matches}",

@@ -202,7 +202,9 @@ impl StrSet {
     #[inline]
     fn contains(&self, s: &str) -> bool {
         match self {
-            StrSet::Small(items) => items.iter().any(|item| bytes_eq(item.as_bytes(), s.as_bytes())),
+            StrSet::Small(items) => items
+                .iter()
+                .any(|item| bytes_eq(item.as_bytes(), s.as_bytes())),
             StrSet::Hashed(set) => set.contains(s),
         }
     }
@@ -359,7 +361,9 @@ fn compile_and(
                     rests: rests.into_boxed_slice(),
                     originals: originals.into_boxed_slice(),
                 };
-                nodes.push(Node::Leaf(cx.program.add_leaf(Leaf::Exclusions(exclusions))));
+                nodes.push(Node::Leaf(
+                    cx.program.add_leaf(Leaf::Exclusions(exclusions)),
+                ));
             }
             Some(_) => {}
             None => nodes.push(compile(child, cx)?),
@@ -680,12 +684,8 @@ pub(crate) fn bytes_eq(a: &[u8], b: &[u8]) -> bool {
     match n {
         0 => true,
         1..=3 => a.iter().zip(b).all(|(x, y)| x == y),
-        4..=7 => {
-            word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4)
-        }
-        8..=16 => {
-            word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8)
-        }
+        4..=7 => word::<4>(a, 0) == word::<4>(b, 0) && word::<4>(a, n - 4) == word::<4>(b, n - 4),
+        8..=16 => word::<8>(a, 0) == word::<8>(b, 0) && word::<8>(a, n - 8) == word::<8>(b, n - 8),
         _ => a == b,
     }
 }

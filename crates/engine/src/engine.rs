@@ -159,8 +159,9 @@ impl Engine {
         for index in &mut engine.indexes {
             index.by_type.resize_with(universe, Default::default);
         }
-        let mut by_type: Vec<Vec<Vec<Candidate>>> =
-            (0..engine.indexes.len()).map(|_| vec![Vec::new(); universe]).collect();
+        let mut by_type: Vec<Vec<Vec<Candidate>>> = (0..engine.indexes.len())
+            .map(|_| vec![Vec::new(); universe])
+            .collect();
         let mut cx = CompileContext {
             table: &mut engine.table,
             type_ids: &engine.type_ids,

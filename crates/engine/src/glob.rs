@@ -64,12 +64,24 @@ impl Glob {
     }
 
     pub fn matches(&self, text: &str) -> bool {
+        // ASCII text (paths, command lines: nearly always) is matched in place; anything else
+        // is decoded into chars first. Either way one element is one character.
+        if text.is_ascii() {
+            let bytes = text.as_bytes();
+            return if self.case_insensitive {
+                match_tokens(&self.tokens, bytes.len(), |i| {
+                    char::from(bytes[i].to_ascii_lowercase())
+                })
+            } else {
+                match_tokens(&self.tokens, bytes.len(), |i| char::from(bytes[i]))
+            };
+        }
         let chars: Vec<char> = if self.case_insensitive {
             text.chars().map(|c| c.to_ascii_lowercase()).collect()
         } else {
             text.chars().collect()
         };
-        match_tokens(&self.tokens, &chars)
+        match_tokens(&self.tokens, chars.len(), |i| chars[i])
     }
 }
 
@@ -100,11 +112,13 @@ fn parse_class(chars: &[char], fold: impl Fn(char) -> char) -> Option<(Token, us
     None
 }
 
-/// Iterative wildcard matching with one backtrack point per `*` (linear in practice).
-fn match_tokens(tokens: &[Token], text: &[char]) -> bool {
+/// Iterative wildcard matching with one backtrack point per `*` (linear in practice) over a
+/// text of `len` characters, `at(i)` being the i-th.
+#[inline]
+fn match_tokens(tokens: &[Token], len: usize, at: impl Fn(usize) -> char) -> bool {
     let (mut t, mut s) = (0, 0);
     let mut star: Option<(usize, usize)> = None;
-    while s < text.len() {
+    while s < len {
         let advanced = match tokens.get(t) {
             Some(Token::AnyString) => {
                 star = Some((t, s));
@@ -112,9 +126,10 @@ fn match_tokens(tokens: &[Token], text: &[char]) -> bool {
                 continue;
             }
             Some(Token::AnyChar) => true,
-            Some(Token::Literal(c)) => *c == text[s],
+            Some(Token::Literal(c)) => *c == at(s),
             Some(Token::Class { negated, ranges }) => {
-                let inside = ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&text[s]));
+                let c = at(s);
+                let inside = ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&c));
                 inside != *negated
             }
             None => false,

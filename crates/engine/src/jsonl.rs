@@ -90,6 +90,7 @@ impl JsonlEvent {
             text: String::new(),
             lists: Vec::new(),
         };
+        let mut by_slot = Vec::new();
         for (key, raw) in object {
             // Fields the rules use resolve with one lookup; others are still validated.
             let known = table.by_key(key);
@@ -127,13 +128,22 @@ impl JsonlEvent {
                 }
             };
             if let Some(slot) = slot {
-                if event.values.len() >= usize::from(NO_VALUE) {
+                if by_slot.len() >= usize::from(NO_VALUE) {
                     return Err(EventParseError::TooManyFields(usize::from(NO_VALUE)));
                 }
-                event.positions[slot.0 as usize] = event.values.len() as u8;
-                let stored = event.store(value);
-                event.values.push(stored);
+                by_slot.push((slot, value));
             }
+        }
+        // Stored in slot order, not key order: slots are numbered as the rules name fields,
+        // so the fields most rules test first (`evt.*`, `fd.*`, `container.id`) share the
+        // first cache lines of `values` and `text`.
+        // A stable sort: of two spellings of one field (`evt.arg.flags`, `evt.arg[flags]`)
+        // the later key still wins, as before.
+        by_slot.sort_by_key(|(slot, _)| *slot);
+        for (slot, value) in by_slot {
+            event.positions[slot.0 as usize] = event.values.len() as u8;
+            let stored = event.store(value);
+            event.values.push(stored);
         }
         event.values.shrink_to_fit();
         event.text.shrink_to_fit();

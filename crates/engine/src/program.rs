@@ -104,7 +104,11 @@ impl Program {
 
     #[cfg(test)]
     pub(crate) fn leaves(&self) -> impl Iterator<Item = &Leaf> + std::fmt::Debug {
-        self.leaves.iter().map(|entry| &entry.leaf).collect::<Vec<_>>().into_iter()
+        self.leaves
+            .iter()
+            .map(|entry| &entry.leaf)
+            .collect::<Vec<_>>()
+            .into_iter()
     }
 
     /// Gives a memo slot to every field check referenced more than once (after all rules
@@ -185,7 +189,10 @@ impl Program {
             }
             Node::Leaf(leaf) => *leaf,
         };
-        let memo = self.leaves.get(leaf as usize).map_or(NO_MEMO, |entry| entry.memo);
+        let memo = self
+            .leaves
+            .get(leaf as usize)
+            .map_or(NO_MEMO, |entry| entry.memo);
         out.push(Instr {
             leaf,
             memo,
@@ -304,7 +311,10 @@ mod tests {
             (And(Box::new([Const(true), Const(true)])), true),
             (And(Box::new([Const(true), Const(false)])), false),
             (Or(Box::new([Const(false), Const(true)])), true),
-            (Not(Box::new(Or(Box::new([Const(false), Const(false)])))), true),
+            (
+                Not(Box::new(Or(Box::new([Const(false), Const(false)])))),
+                true,
+            ),
         ];
         for (node, expect) in cases {
             let mut p = Program::default();

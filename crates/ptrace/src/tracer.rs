@@ -78,6 +78,11 @@ pub struct StopContext {
     pub tracees: usize,
     /// The process's system CPU time at this stop, when [`Options::cpu_time`] is set.
     pub cpu_time: Option<Duration>,
+    /// The stack pointer at a syscall stop (`rt_sigreturn` finds the signal frame there).
+    pub stack_pointer: Option<u64>,
+    /// For a thread attached with `-p`, until its first syscall stop: the call it was
+    /// blocked in when attached (the `restart_syscall` that follows resumes it).
+    pub blocked_at_attach: Option<u64>,
 }
 
 /// Receives every stop. The tracee stays stopped while a method runs, so its memory and fds
@@ -113,6 +118,10 @@ struct Tracee {
     hidden: bool,
     /// Currently in group-stop under PTRACE_LISTEN.
     listening: bool,
+    /// Attached with `-p` and not yet past the first stop (PTRACE_INTERRUPT's).
+    attaching: bool,
+    /// See [`StopContext::blocked_at_attach`].
+    blocked_in: Option<u64>,
 }
 
 static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
@@ -315,7 +324,13 @@ impl Tracer {
             .map_err(|source| TraceError::Attach { pid, source })?;
         sys::request(libc::PTRACE_INTERRUPT, pid, 0, 0)
             .map_err(|source| TraceError::Attach { pid, source })?;
-        self.tracees.insert(pid, Tracee::default());
+        self.tracees.insert(
+            pid,
+            Tracee {
+                attaching: true,
+                ..Tracee::default()
+            },
+        );
         let mut threads = 1;
         if self.options.follow_forks
             && let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task"))
@@ -334,7 +349,13 @@ impl Tracer {
                 // A thread that exits meanwhile is simply not traced.
                 if sys::request(libc::PTRACE_SEIZE, tid, 0, self.seize_options).is_ok() {
                     let _ = sys::request(libc::PTRACE_INTERRUPT, tid, 0, 0);
-                    self.tracees.insert(tid, Tracee::default());
+                    self.tracees.insert(
+                        tid,
+                        Tracee {
+                            attaching: true,
+                            ..Tracee::default()
+                        },
+                    );
                     threads += 1;
                 }
             }
@@ -343,11 +364,14 @@ impl Tracer {
     }
 
     fn context(&self, pid: i32, cpu_time: Option<Duration>) -> StopContext {
+        let tracee = self.tracees.get(&pid);
         StopContext {
             pid,
-            hidden: self.tracees.get(&pid).is_some_and(|t| t.hidden),
+            hidden: tracee.is_some_and(|t| t.hidden),
             tracees: self.tracees.len(),
             cpu_time,
+            stack_pointer: None,
+            blocked_at_attach: tracee.and_then(|t| t.blocked_in),
         }
     }
 
@@ -509,6 +533,13 @@ impl Tracer {
                 } else {
                     if let Some(t) = self.tracees.get_mut(&pid) {
                         t.listening = false;
+                        if t.attaching {
+                            // The interrupt of a thread blocked in a call leaves that call's
+                            // number in orig_rax (-1 when it was running in user space).
+                            t.attaching = false;
+                            t.blocked_in =
+                                sys::peek_orig_rax(pid).ok().filter(|nr| (*nr as i64) >= 0);
+                        }
                     }
                     self.resume(pid, 0);
                 }
@@ -556,7 +587,8 @@ impl Tracer {
             return;
         }
         let info = self.info;
-        let ctx = self.context(pid, cpu_time);
+        let mut ctx = self.context(pid, cpu_time);
+        ctx.stack_pointer = Some(info.stack_pointer);
         match info.op {
             sys::PTRACE_SYSCALL_INFO_ENTRY | sys::PTRACE_SYSCALL_INFO_SECCOMP => {
                 let wants_exit = handler.on_stop(
@@ -569,6 +601,7 @@ impl Tracer {
                 if let Some(t) = self.tracees.get_mut(&pid) {
                     t.in_syscall = true;
                     t.wants_exit = wants_exit;
+                    t.blocked_in = None;
                 }
             }
             sys::PTRACE_SYSCALL_INFO_EXIT => {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -22,6 +22,10 @@ struct CpuCounters {
 pub struct Metrics {
     version: String,
     cpus: Vec<CpuCounters>,
+    /// Set by a capture that cannot tell events apart by CPU ([`Metrics::set_events_captured`]).
+    captured_total: AtomicU64,
+    /// True once captured events were counted per CPU.
+    captured_per_cpu: AtomicBool,
     events_by_type: Mutex<BTreeMap<String, u64>>,
     alerts: Mutex<BTreeMap<(String, Priority, String), u64>>,
     rules_loaded: AtomicU64,
@@ -40,6 +44,8 @@ impl Metrics {
         Metrics {
             version: version.into(),
             cpus: (0..cpus).map(|_| CpuCounters::default()).collect(),
+            captured_total: AtomicU64::new(0),
+            captured_per_cpu: AtomicBool::new(false),
             events_by_type: Mutex::new(BTreeMap::new()),
             alerts: Mutex::new(BTreeMap::new()),
             rules_loaded: AtomicU64::new(0),
@@ -55,10 +61,17 @@ impl Metrics {
 
     /// Sets one CPU's running totals (ring-buffer counters are read as totals).
     pub fn set_cpu_totals(&self, cpu: usize, captured: u64, dropped: u64) {
+        self.captured_per_cpu.store(true, Ordering::Relaxed);
         if let Some(c) = self.cpus.get(cpu) {
             c.captured.store(captured, Ordering::Relaxed);
             c.dropped.store(dropped, Ordering::Relaxed);
         }
+    }
+
+    /// Sets the captured total of a capture whose records do not say which CPU they came
+    /// from; rendered as one sample without a `cpu` label.
+    pub fn set_events_captured(&self, total: u64) {
+        self.captured_total.store(total, Ordering::Relaxed);
     }
 
     /// Sets one CPU's dropped total, for a capture that counts drops per CPU but not events.
@@ -70,6 +83,7 @@ impl Metrics {
 
     /// Adds to one CPU's counters (backends that count event by event).
     pub fn add_cpu_events(&self, cpu: usize, captured: u64, dropped: u64) {
+        self.captured_per_cpu.store(true, Ordering::Relaxed);
         if let Some(c) = self.cpus.get(cpu) {
             c.captured.fetch_add(captured, Ordering::Relaxed);
             c.dropped.fetch_add(dropped, Ordering::Relaxed);
@@ -140,14 +154,23 @@ impl Metrics {
             &mut out,
             "saker_events_captured_total",
             "counter",
-            "Kernel events captured, per CPU.",
+            "Kernel events captured (per CPU when the capture tells them apart).",
         );
-        for (cpu, c) in self.cpus.iter().enumerate() {
+        if self.captured_per_cpu.load(Ordering::Relaxed) {
+            for (cpu, c) in self.cpus.iter().enumerate() {
+                sample(
+                    &mut out,
+                    "saker_events_captured_total",
+                    &[("cpu", &cpu.to_string())],
+                    load(&c.captured),
+                );
+            }
+        } else {
             sample(
                 &mut out,
                 "saker_events_captured_total",
-                &[("cpu", &cpu.to_string())],
-                load(&c.captured),
+                &[],
+                load(&self.captured_total),
             );
         }
         family(

@@ -135,7 +135,10 @@ impl Entry {
     /// that never returns prints as `exit_group(0) = ?` rather than `<unfinished ...>`.
     /// False when output arguments are still to come (`read(3, `, `pipe2(`).
     pub fn is_complete(&self) -> bool {
-        !self.stopped
+        use crate::table::nr;
+        // poll and ppoll print every argument at entry but their result, the returned
+        // events, at exit: strace's decoders return 0 there, not RVAL_DECODED.
+        !self.stopped && !matches!(self.nr, nr::poll | nr::ppoll)
     }
 }
 

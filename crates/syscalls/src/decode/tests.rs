@@ -261,6 +261,18 @@ fn unfinished_and_resumed_text() {
     assert_eq!(entry.text_so_far(), "close(3");
     assert!(entry.is_complete());
     assert_eq!(done.resumed_args(), ")");
+    // poll prints every argument at entry and the events at exit: cut by the process's
+    // death, strace prints `<... poll resumed> <unfinished ...>) = ?`.
+    let mut m = Fixture::default().with(0x7000, &[3, 0, 0, 0, 1, 0, 0, 0]);
+    let (entry, _) = run(
+        "poll",
+        [0x7000, 1, NEG(-1), 0, 0, 0],
+        &mut m,
+        0,
+        &Style::default(),
+    );
+    assert_eq!(entry.text_so_far(), "poll([{fd=3, events=POLLIN}], 1, -1");
+    assert!(!entry.is_complete());
     // An output first argument: `pipe2(` then `[3, 4], O_CLOEXEC)`.
     let mut m = Fixture::default().with(0x6000, &[3, 0, 0, 0, 4, 0, 0, 0]);
     let (entry, done) = run(

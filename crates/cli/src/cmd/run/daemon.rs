@@ -15,8 +15,15 @@ pub struct Readiness {
     pidfile: Option<PathBuf>,
 }
 
-/// Removes the pidfile when the daemon ends.
+/// Removes the pidfile when the service ends.
 pub struct PidFile(PathBuf);
+
+impl PidFile {
+    /// Takes charge of a pidfile already written.
+    pub fn new(path: PathBuf) -> PidFile {
+        PidFile(path)
+    }
+}
 
 impl Drop for PidFile {
     fn drop(&mut self) {
@@ -34,7 +41,8 @@ pub fn daemonize(pidfile: Option<&Path>) -> anyhow::Result<Readiness> {
         return Err(std::io::Error::last_os_error().into());
     }
     // SAFETY: fresh fds from pipe2, owned once each.
-    let (read_end, write_end) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    let (read_end, write_end) =
+        unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
     // SAFETY: the process is single-threaded here (see above).
     match unsafe { libc::fork() } {
         -1 => return Err(std::io::Error::last_os_error().into()),
@@ -64,13 +72,25 @@ pub fn daemonize(pidfile: Option<&Path>) -> anyhow::Result<Readiness> {
     std::env::set_current_dir("/")?;
     if let Some(path) = pidfile {
         std::fs::write(path, format!("{}\n", std::process::id())).map_err(|e| {
-            Failure::new(2, format!("saker: cannot write pidfile {}: {e}", path.display()))
+            Failure::new(
+                2,
+                format!("saker: cannot write pidfile {}: {e}", path.display()),
+            )
         })?;
     }
     Ok(Readiness {
         pipe: std::fs::File::from(write_end),
         pidfile: pidfile.map(Path::to_path_buf),
     })
+}
+
+impl Drop for Readiness {
+    /// A daemon that fails before it is ready leaves no pidfile behind.
+    fn drop(&mut self) {
+        if let Some(path) = self.pidfile.take() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 impl Readiness {

@@ -35,10 +35,7 @@ pub enum LiveEnd {
     DropExit,
 }
 
-pub fn run(
-    options: LiveOptions,
-    service: &mut Service,
-) -> anyhow::Result<(LiveEnd, String)> {
+pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveEnd, String)> {
     let config = CaptureConfig {
         mode: if options.all_events {
             DispatchMode::TpBtf
@@ -104,6 +101,7 @@ pub fn run(
         }
         last_publish = Instant::now();
         pipeline.publish();
+        service.metrics.set_events_captured(pipeline.summary.events);
         let Ok(per_cpu) = capture.drops() else {
             continue;
         };

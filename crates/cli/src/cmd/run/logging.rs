@@ -27,12 +27,14 @@ pub fn init(settings: &LogSettings) {
     let stderr = settings.stderr.then(|| {
         tracing_subscriber::fmt::layer()
             .event_format(FalcoLine { with_time: true })
+            .with_ansi(false)
             .with_writer(std::io::stderr)
             .with_filter(filter)
     });
     let syslog = settings.syslog.then(|| {
         tracing_subscriber::fmt::layer()
             .event_format(FalcoLine { with_time: false })
+            .with_ansi(false)
             .with_writer(SyslogWriter)
             .with_filter(filter)
     });

@@ -1,18 +1,24 @@
 //! `saker run`: watch the host through eBPF (or one command through ptrace, or a capture file)
 //! and raise alerts from the rules, with Falco's command-line shape.
 
+mod daemon;
 mod live;
+mod logging;
 pub mod pipeline;
 mod ptrace;
 mod replay;
 mod rules;
+mod service;
 pub(crate) mod signals;
 
-use std::path::PathBuf;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
+use self::replay::FileKind;
+use self::rules::Sources;
+use self::service::{Inputs, Service};
 use crate::exit::{Failure, Outcome};
 
 #[derive(clap::Args)]
@@ -42,7 +48,8 @@ pub struct Args {
     /// Capture every syscall, not only those the rules and the state need.
     #[arg(short = 'A', long = "all-events")]
     pub all_events: bool,
-    /// Replay a capture file made by `saker capture` instead of watching the host.
+    /// Replay a file instead of watching the host: a capture made by `saker capture`, or
+    /// Kubernetes audit events (JSON lines of Events, or an EventList), told apart by content.
     #[arg(short = 'e', value_name = "FILE", conflicts_with = "ptrace")]
     pub replay: Option<PathBuf>,
     /// Watch only COMMAND's process tree through ptrace (no BPF needed).
@@ -52,12 +59,34 @@ pub struct Args {
     /// engine.ebpf.buf_size_preset (8 MiB).
     #[arg(long, value_name = "BYTES")]
     pub buffer_bytes: Option<u32>,
+    /// Turn off an event source, as Falco's option: `syscall` (no capture: only the web
+    /// server and the Kubernetes audit webhook, where BPF is not available) or `k8s_audit`.
+    #[arg(long = "disable-source", value_name = "SOURCE", value_parser = ["syscall", "k8s_audit"])]
+    pub disable_source: Vec<String>,
+    /// Run in the background (SysV style: double fork, setsid, stdio to /dev/null). The
+    /// command returns once the service is up. Foreground is the default (systemd, k8s).
+    #[arg(long, conflicts_with_all = ["dry_run", "replay", "ptrace"])]
+    pub daemon: bool,
+    /// Write the service's pid to FILE (removed at exit).
+    #[arg(long, value_name = "FILE")]
+    pub pidfile: Option<PathBuf>,
     /// The command to run and watch (with --ptrace).
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
 }
 
 pub fn run(args: Args) -> Outcome {
+    let sources = Sources {
+        syscall: !args.disable_source.iter().any(|s| s == "syscall"),
+        k8s_audit: !args.disable_source.iter().any(|s| s == "k8s_audit"),
+    };
+    if !sources.syscall && !sources.k8s_audit {
+        return Err(Failure::new(
+            2,
+            "saker run: every event source is disabled (--disable-source); keep syscall or k8s_audit",
+        )
+        .into());
+    }
     let mut overrides = args.overrides.clone();
     if args.json {
         overrides.push("json_output=true".into());
@@ -65,18 +94,32 @@ pub fn run(args: Args) -> Outcome {
     if args.unbuffered {
         overrides.push("buffered_outputs=false".into());
     }
-    let loaded = saker_config::load(args.config.as_deref(), &overrides)
-        .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
-    for warning in &loaded.warnings {
-        eprintln!("{warning}");
-    }
-    let config = loaded.config;
-    let rule_paths = if args.rules.is_empty() {
-        config.rules_files.clone()
-    } else {
-        args.rules.clone()
+    let inputs = Inputs {
+        config_path: args.config.clone(),
+        overrides,
+        rule_paths: args.rules.clone(),
+        sources,
     };
-    let engine = rules::build_engine(&rule_paths, &config, args.rules.is_empty())?;
+    let loaded = inputs
+        .load_config()
+        .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
+    let config = loaded.config;
+    logging::init(&logging::LogSettings {
+        level: config.log_level,
+        stderr: config.log_stderr,
+        syslog: config.log_syslog,
+    });
+    for warning in &loaded.warnings {
+        tracing::warn!("{warning}");
+    }
+    match &loaded.path {
+        Some(path) => tracing::info!(
+            "Saker initialized with configuration file: {}",
+            path.display()
+        ),
+        None => tracing::info!("Saker initialized with the default configuration"),
+    }
+    let engine = inputs.build_engine(&config)?;
     let syscalls = rules::interesting_syscalls(&engine, args.all_events);
     if args.dry_run {
         let names: Vec<&str> = syscalls
@@ -104,31 +147,173 @@ pub fn run(args: Args) -> Outcome {
             }
         })
         .transpose()?;
-    let outputs = config
-        .build_outputs()
-        .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
-    if let Some(path) = &args.replay {
-        return replay::run(path, engine, outputs);
+    // `-e` wins; else `engine.kind: replay` names the file in the config.
+    let replay_path = args.replay.clone().or_else(|| {
+        (config.engine.kind == saker_config::EngineKind::Replay && !args.ptrace)
+            .then(|| config.engine.replay.capture_file.clone())
+            .flatten()
+    });
+    if config.engine.kind == saker_config::EngineKind::Replay && replay_path.is_none() {
+        return Err(Failure::new(
+            2,
+            "saker run: engine.kind is replay but engine.replay.capture_file is not set",
+        )
+        .into());
     }
-    if args.ptrace {
-        // Only the command's tree: no /proc walk; processes are read as they appear.
-        let state = saker_state::State::new(saker_state::StateOptions::default());
-        let pipeline = pipeline::Pipeline::new(state, engine, outputs);
-        return ptrace::run(&args.command, syscalls, pipeline);
+    let replay = match replay_path {
+        Some(path) => {
+            let kind = replay::detect(&path)?;
+            Some((path, kind))
+        }
+        None => None,
+    };
+    if let Some((path, FileKind::K8sAudit)) = &replay
+        && !sources.k8s_audit
+    {
+        return Err(Failure::new(
+            2,
+            format!(
+                "saker run: {} holds Kubernetes audit events, but the k8s_audit source is disabled",
+                path.display()
+            ),
+        )
+        .into());
     }
     let ring_bytes = match args.buffer_bytes {
         Some(b) => b,
         None => 1u32 << (20 + u32::from(config.engine.ebpf.buf_size_preset.clamp(1, 10)) - 1),
     };
-    live::run(
-        live::LiveOptions {
-            syscalls,
-            all_events: args.all_events,
-            ring_bytes,
-            duration,
-        },
-        engine,
-        outputs,
-    )
-    .context("saker run")
+    let pidfile = args.pidfile.as_deref().map(absolute).transpose()?;
+    // Fork before any thread starts (outputs, web server): fork keeps only this thread.
+    let readiness = if args.daemon {
+        Some(daemon::daemonize(pidfile.as_deref())?)
+    } else {
+        None
+    };
+    let foreground_pidfile = match readiness {
+        Some(_) => None,
+        None => pidfile.as_deref().map(write_pidfile).transpose()?,
+    };
+    // A replay or a traced command is a one-shot job: no web server and no reload.
+    let service_mode = replay.is_none() && !args.ptrace;
+    if service_mode {
+        signals::install_service().context("saker run: signal handlers")?;
+    }
+    let mut service = Service::start(inputs, config, engine, service_mode)?;
+    // Removes the pidfile when the run ends.
+    let _pidfile = match readiness {
+        Some(readiness) => readiness.ready(),
+        None => foreground_pidfile,
+    };
+    let outcome = run_source(&args, &mut service, replay, syscalls, ring_bytes, duration);
+    let report = service.finish();
+    let (code, mut summary) = outcome?;
+    if let Some(report) = report
+        && report.snapshot.queue_drops > 0
+        && !summary.contains("dropped by the output queue")
+    {
+        summary.push_str(&format!(
+            "Alerts dropped by the output queue: {}\n",
+            report.snapshot.queue_drops
+        ));
+    }
+    eprint!("{summary}");
+    Ok(code)
+}
+
+/// Feeds the chosen source until it ends; returns the exit code and the summary.
+fn run_source(
+    args: &Args,
+    service: &mut Service,
+    replay: Option<(PathBuf, FileKind)>,
+    syscalls: std::collections::BTreeSet<i64>,
+    ring_bytes: u32,
+    duration: Option<Duration>,
+) -> anyhow::Result<(u8, String)> {
+    match replay {
+        Some((path, FileKind::Capture)) => {
+            let summary = replay::run_capture(&path, service.engine(), service.route.clone())?;
+            return Ok((0, summary));
+        }
+        Some((path, FileKind::K8sAudit)) => {
+            let summary = replay::run_k8s_audit(&path, &service.engine(), &service.route)?;
+            return Ok((0, summary));
+        }
+        None => {}
+    }
+    if args.ptrace {
+        // Only the command's tree: no /proc walk; processes are read as they appear.
+        let state = saker_state::State::new(saker_state::StateOptions::default());
+        let pipeline = pipeline::Pipeline::new(state, service.engine(), service.route.clone());
+        return ptrace::run(&args.command, syscalls, pipeline);
+    }
+    if service.config.engine.kind == saker_config::EngineKind::Ptrace {
+        tracing::warn!(
+            "engine.kind ptrace needs a command: saker run --ptrace -- COMMAND; watching the host with eBPF"
+        );
+    }
+    if args.disable_source.iter().any(|s| s == "syscall") {
+        tracing::info!("Enabled event sources: k8s_audit");
+        return idle(service, duration);
+    }
+    let sources = if args.disable_source.is_empty() {
+        "syscall, k8s_audit"
+    } else {
+        "syscall"
+    };
+    tracing::info!("Enabled event sources: {sources}");
+    let options = live::LiveOptions {
+        syscalls,
+        all_events: args.all_events,
+        ring_bytes,
+        duration,
+    };
+    let (end, summary) = live::run(options, service).context("saker run")?;
+    let code = match end {
+        live::LiveEnd::Stopped => 0,
+        live::LiveEnd::DropExit => 1,
+    };
+    Ok((code, summary))
+}
+
+/// A run without capture: the web server and its audit webhook work on their own threads;
+/// this one waits for signals (or `-M`).
+fn idle(service: &mut Service, duration: Option<Duration>) -> anyhow::Result<(u8, String)> {
+    let deadline = duration.map(|d| Instant::now() + d);
+    loop {
+        service.handle_signals();
+        if signals::stop_requested() {
+            tracing::info!("SIGINT/SIGTERM received, draining outputs and exiting");
+            break;
+        }
+        let wait = match deadline {
+            Some(d) if Instant::now() >= d => break,
+            Some(d) => d.saturating_duration_since(Instant::now()),
+            None => Duration::from_secs(1),
+        };
+        signals::wait(wait.min(Duration::from_secs(1)));
+    }
+    let summary = match service.audit_stats() {
+        Some(stats) => format!(
+            "K8s audit events: {} (rejected {})\nAlerts: {}\n",
+            stats.events, stats.rejected, stats.alerts
+        ),
+        None => String::new(),
+    };
+    Ok((0, summary))
+}
+
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    Ok(std::path::absolute(path)
+        .map_err(|e| Failure::new(2, format!("saker: --pidfile {}: {e}", path.display())))?)
+}
+
+fn write_pidfile(path: &Path) -> anyhow::Result<daemon::PidFile> {
+    std::fs::write(path, format!("{}\n", std::process::id())).map_err(|e| {
+        Failure::new(
+            2,
+            format!("saker: cannot write pidfile {}: {e}", path.display()),
+        )
+    })?;
+    Ok(daemon::PidFile::new(path.to_path_buf()))
 }

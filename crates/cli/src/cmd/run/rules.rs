@@ -55,11 +55,12 @@ pub fn build_engine(
         if from_config && !path.exists() {
             continue;
         }
-        let read =
-            saker_rules::files::read_paths(std::slice::from_ref(path)).map_err(|e| RulesFailure {
+        let read = saker_rules::files::read_paths(std::slice::from_ref(path)).map_err(|e| {
+            RulesFailure {
                 code: 2,
                 message: format!("saker: loading rules: {e}"),
-            })?;
+            }
+        })?;
         files.extend(read);
     }
     for file in &files {

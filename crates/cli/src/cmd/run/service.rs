@@ -123,17 +123,16 @@ impl Service {
         context.versions = serde_json::json!({
             "saker_version": env!("CARGO_PKG_VERSION"),
             "engine_version": env!("CARGO_PKG_VERSION"),
-            "rules_loaded": self.engine.rule_count(),
         });
         context.k8s_audit = self.audit.as_ref().map(AuditPipeline::handler);
-        let server = Server::start(options, context)
-            .map_err(|e| anyhow::anyhow!("webserver: {e}"))?;
+        let server =
+            Server::start(options, context).map_err(|e| anyhow::anyhow!("webserver: {e}"))?;
         Ok(Some(server))
     }
 
-    /// The web server's address, when it runs.
-    pub fn webserver_address(&self) -> Option<std::net::SocketAddr> {
-        self.server.as_ref().map(Server::local_addr)
+    /// The audit webhook's counters, when the `k8s_audit` source is on.
+    pub fn audit_stats(&self) -> Option<saker_k8saudit::PipelineStats> {
+        self.audit.as_ref().map(|audit| audit.stats())
     }
 
     /// SIGUSR1: every file channel reopens its file, every program channel restarts.
@@ -156,10 +155,7 @@ impl Service {
         tracing::info!("SIGHUP received, reloading configuration and rules");
         match self.try_reload() {
             Ok(engine) => {
-                tracing::info!(
-                    "Reload complete: {} rules loaded",
-                    engine.rule_count()
-                );
+                tracing::info!("Reload complete: {} rules loaded", engine.rule_count());
                 Some(engine)
             }
             Err(reason) => {
@@ -183,11 +179,13 @@ impl Service {
             tracing::warn!("{warning}");
         }
         let config = loaded.config;
-        let engine = Arc::new(
-            self.inputs
-                .build_engine(&config)
-                .map_err(|f| f.message.trim_end().to_string())?,
-        );
+        let engine = Arc::new(self.inputs.build_engine(&config).map_err(|f| {
+            f.message
+                .trim_end()
+                .trim_end_matches("saker run: the rules have errors")
+                .trim_end()
+                .to_string()
+        })?);
         // Rebuild the channels only when their settings changed: a file reopened or a
         // program restarted for nothing could lose or repeat alerts.
         if outputs_changed(&self.config, &config) {

@@ -4,12 +4,19 @@
 use saker_ptrace::{ProcessFds, ProcessMemory};
 use saker_syscalls::{FdInfo, Memory};
 
-/// A stopped tracee's memory, for the decoders.
-pub struct TraceeMemory(pub ProcessMemory);
+/// A stopped tracee's memory, for the decoders, with its stack pointer at this stop.
+pub struct TraceeMemory {
+    pub memory: ProcessMemory,
+    pub stack_pointer: Option<u64>,
+}
 
 impl Memory for TraceeMemory {
     fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
-        self.0.read(addr, buf)
+        self.memory.read(addr, buf)
+    }
+
+    fn stack_pointer(&mut self) -> Option<u64> {
+        self.stack_pointer
     }
 }
 
@@ -28,12 +35,4 @@ impl FdInfo for TraceeFds {
     fn device(&mut self, fd: i32) -> Option<String> {
         self.0.device(fd.into())
     }
-}
-
-/// Whether the entry text already holds every argument (strace's `RVAL_DECODED`): a call
-/// that never returns then prints as `exit_group(0) = ?` rather than with
-/// ` <unfinished ...>`. Decoders that wait for the exit leave the text ending in `, ` or, for
-/// calls whose only arguments are outputs, right after the `(`.
-pub fn entry_is_complete(text: &str) -> bool {
-    !text.ends_with(", ")
 }

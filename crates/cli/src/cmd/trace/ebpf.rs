@@ -16,7 +16,7 @@ extern "C" fn note_signal(sig: libc::c_int) {
     INTERRUPTED.store(sig, Ordering::Relaxed);
 }
 
-fn catch_fatal_signals() {
+pub(super) fn catch_fatal_signals() {
     for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
         // SAFETY: the handler only stores into an atomic; no SA_RESTART so waits return EINTR.
         unsafe {
@@ -26,6 +26,11 @@ fn catch_fatal_signals() {
             libc::sigaction(sig, &action, std::ptr::null_mut());
         }
     }
+}
+
+/// The fatal signal the tracer got, or 0.
+pub(super) fn interrupted() -> i32 {
+    INTERRUPTED.load(Ordering::Relaxed)
 }
 
 /// How the counted run ended, for the exit status.

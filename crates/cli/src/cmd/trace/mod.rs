@@ -6,6 +6,7 @@
 
 mod decode;
 mod ebpf;
+mod ebpf_lines;
 mod filter;
 mod json;
 mod printer;
@@ -150,11 +151,6 @@ fn parse_pids(raw: &[String]) -> anyhow::Result<Vec<i32>> {
 }
 
 pub fn run(args: Args) -> Outcome {
-    if args.ebpf && !args.summary_only {
-        return Err(fail(
-            "--ebpf works with -c only for now (the summary counted in the kernel); for the full trace drop --ebpf, or add --seccomp-bpf to stop only on the traced calls",
-        ));
-    }
     let pids = parse_pids(&args.pids)?;
     if pids.is_empty() && args.command.is_empty() {
         return Err(usage("must have PROG [ARGS] or -p PID"));
@@ -208,8 +204,11 @@ pub fn run(args: Args) -> Outcome {
     }
 
     let counting = args.summary_only || args.summary;
-    if args.ebpf {
+    if args.ebpf && args.summary_only {
         return run_ebpf(&args, pids);
+    }
+    if args.ebpf {
+        return run_ebpf_lines(&args, pids, filters);
     }
     let target = if pids.is_empty() {
         match Command::new(&args.command) {
@@ -272,6 +271,49 @@ fn run_ebpf(args: &Args, pids: Vec<i32>) -> Outcome {
     let mut sink = Sink::open(args.output.as_deref(), false).map_err(fail)?;
     let sort = args.sort_by.unwrap_or(SortBy::Time);
     match ebpf::count(target, args.follow > 0, sort, args.quiet, &mut sink).map_err(fail)? {
+        ebpf::Ended::Exited(code) => Ok((code & 0xff) as u8),
+        ebpf::Ended::Killed(sig) | ebpf::Ended::Interrupted(sig) => Ok(die_like(sig)),
+        ebpf::Ended::Done => Ok(0),
+    }
+}
+
+/// `--ebpf` without `-c`: lines from the eBPF capture, reported as calls return.
+fn run_ebpf_lines(args: &Args, pids: Vec<i32>, filters: Filters) -> Outcome {
+    if args.summary
+        || args.json
+        || args.follow >= 2
+        || !args.paths.is_empty()
+        || args.seccomp_bpf
+        || args.decode_fds > 0
+    {
+        return Err(usage(
+            "--ebpf prints lines without -C, --json, -ff, -P, -y or --seccomp-bpf (use -c for the summary)",
+        ));
+    }
+    let target = if pids.is_empty() {
+        // The same check and message as the ptrace path: `Can't stat 'foo'`.
+        Command::new(&args.command).map_err(fail)?;
+        ebpf_lines::Traced::Spawn(args.command.clone())
+    } else {
+        ebpf_lines::Traced::Attach(pids)
+    };
+    let options = ebpf_lines::LineOptions {
+        style: saker_syscalls::Style {
+            string_limit: args.string_limit,
+            hex: args.hex.min(2),
+            verbose: args.verbose,
+            fd_decode: 0,
+        },
+        file_pid_prefix: args.output.is_some() && args.follow >= 1,
+        filters,
+        follow_forks: args.follow > 0,
+        timestamps: args.timestamps,
+        relative: args.relative,
+        syscall_times: args.syscall_times,
+        quiet: args.quiet,
+    };
+    let mut sink = Sink::open(args.output.as_deref(), false).map_err(fail)?;
+    match ebpf_lines::trace(target, options, &mut sink).map_err(fail)? {
         ebpf::Ended::Exited(code) => Ok((code & 0xff) as u8),
         ebpf::Ended::Killed(sig) | ebpf::Ended::Interrupted(sig) => Ok(die_like(sig)),
         ebpf::Ended::Done => Ok(0),

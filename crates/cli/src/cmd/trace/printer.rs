@@ -14,7 +14,7 @@ use saker_syscalls::{
 };
 
 use super::Args;
-use super::decode::{TraceeFds, TraceeMemory, entry_is_complete};
+use super::decode::{TraceeFds, TraceeMemory};
 use super::filter::Filters;
 use super::json;
 use super::sink::Sink;
@@ -24,11 +24,17 @@ use super::timefmt;
 const ALIGN_COLUMN: usize = 40;
 const EXECVE: u64 = 59;
 const EXECVEAT: u64 = 322;
+const RESTART_SYSCALL: u64 = 219;
+const EXIT: u64 = 60;
+const EXIT_GROUP: u64 = 231;
 
 #[derive(Default)]
 struct ProcState {
     entry: Entry,
     nr: u64,
+    /// The last syscall of this process that passed the filters: strace names it in
+    /// `restart_syscall(<... resuming interrupted NAME ...>)` (its `s_prev_ent`).
+    last_traced: Option<u64>,
     /// An entry was seen and its exit not yet.
     pending: bool,
     /// The entry text was written out (the line is open, or was cut as unfinished).
@@ -241,6 +247,7 @@ impl Printer {
         };
         let decode = self.print_lines || self.json;
         let state = self.procs.entry(pid).or_default();
+        let previous = state.last_traced.replace(nr);
         state.nr = nr;
         state.pending = true;
         state.printed = false;
@@ -250,7 +257,10 @@ impl Printer {
         if !decode {
             return true;
         }
-        let mut memory = TraceeMemory(ProcessMemory::new(pid));
+        let mut memory = TraceeMemory {
+            memory: ProcessMemory::new(pid),
+            stack_pointer: ctx.stack_pointer,
+        };
         let mut fds = TraceeFds(ProcessFds::new(pid));
         decode_entry_into(
             &mut state.entry,
@@ -260,6 +270,11 @@ impl Printer {
             &mut fds,
             &self.style,
         );
+        if nr == RESTART_SYSCALL
+            && let Some(previous) = previous.or(ctx.blocked_at_attach)
+        {
+            state.entry.set_interrupted_syscall(previous);
+        }
         if self.json || self.defer_lines || ctx.hidden {
             return true;
         }
@@ -268,6 +283,17 @@ impl Printer {
         let state = self.procs.get_mut(&pid).expect("inserted above");
         self.line.push_str(state.entry.text_so_far());
         state.printed = true;
+        if matches!(nr, EXIT | EXIT_GROUP) && state.entry.is_complete() {
+            // These never return. strace prints `exit_group(0) = ?` at the thread's
+            // PTRACE_EVENT_EXIT stop, which comes before any other thread's end: the line is
+            // finished now so that no sibling's output cuts it.
+            state.pending = false;
+            self.line.push(')');
+            let col = self.line.len();
+            self.finish_call(col, "?", None);
+            self.emit(pid);
+            return false;
+        }
         let col = self.line.len();
         self.emit(pid);
         self.set_open(pid, col);
@@ -297,7 +323,10 @@ impl Printer {
         if !self.print_lines && !self.json {
             return;
         }
-        let mut memory = TraceeMemory(ProcessMemory::new(pid));
+        let mut memory = TraceeMemory {
+            memory: ProcessMemory::new(pid),
+            stack_pointer: ctx.stack_pointer,
+        };
         let mut fds = TraceeFds(ProcessFds::new(pid));
         decode_exit_into(
             &mut self.decoded,
@@ -426,7 +455,7 @@ impl Printer {
                 0
             }
         };
-        if !entry_is_complete(entry.text_so_far()) {
+        if !entry.is_complete() {
             self.line.push_str(" <unfinished ...>");
         }
         self.line.push(')');

@@ -1,0 +1,553 @@
+//! `saker run` as a service, without BPF (`--disable-source syscall`): the web server over
+//! real HTTP, the Kubernetes audit webhook raising alerts into a file channel, SIGHUP with a
+//! broken rules file, SIGUSR1 after the alert file was moved away, SIGTERM draining every
+//! alert, and `--daemon --pidfile`.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const NAMESPACE_EVENT: &str = r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"AID","stage":"ResponseComplete","verb":"create","user":{"username":"mallory"},"objectRef":{"resource":"namespaces","name":"NAME"},"responseStatus":{"code":201},"stageTimestamp":"2026-11-28T10:00:00.000000Z"}"#;
+
+const CUSTOM_RULE: &str = "- rule: Custom Namespace Watch\n  desc: every namespace creation\n  condition: ka.target.resource = namespaces and ka.verb = create\n  output: custom namespace %ka.target.name\n  priority: NOTICE\n  source: k8s_audit\n";
+
+fn namespace_event(id: usize, name: &str) -> String {
+    NAMESPACE_EVENT
+        .replace("AID", &id.to_string())
+        .replace("NAME", name)
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A config in a temp dir: alerts as JSON to `alerts.json`, the web server on a free port,
+/// no stdout/syslog, the default rules plus `custom.yaml`.
+struct Setup {
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        std::fs::write(dir.path().join("custom.yaml"), CUSTOM_RULE).unwrap();
+        let config = format!(
+            "rules_files:\n  - embedded\n  - {custom}\nrule_matching: all\njson_output: true\n\
+             stdout_output:\n  enabled: false\nsyslog_output:\n  enabled: false\n\
+             file_output:\n  enabled: true\n  keep_alive: true\n  filename: {alerts}\n\
+             log_syslog: false\nlog_stderr: true\n\
+             webserver:\n  enabled: true\n  listen_address: 127.0.0.1\n  listen_port: {port}\n",
+            custom = dir.path().join("custom.yaml").display(),
+            alerts = dir.path().join("alerts.json").display(),
+        );
+        std::fs::write(dir.path().join("saker.yaml"), config).unwrap();
+        Setup { dir, port }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_saker"));
+        cmd.args(["run", "--disable-source", "syscall", "-c"])
+            .arg(self.path("saker.yaml"));
+        cmd
+    }
+
+    fn spawn(&self) -> Service {
+        let mut child = self
+            .command()
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let log = Arc::new(Mutex::new(String::new()));
+        let mut stderr = child.stderr.take().unwrap();
+        let sink = Arc::clone(&log);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        let service = Service {
+            child,
+            log,
+            port: self.port,
+        };
+        service.wait_healthy();
+        service
+    }
+
+    fn alerts(&self, file: &str) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.path(file))
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    }
+
+    fn rules_fired(&self, file: &str) -> Vec<String> {
+        self.alerts(file)
+            .iter()
+            .map(|a| a["rule"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// Waits until the alert file holds `n` alerts of `rule`.
+    fn wait_for_rule(&self, file: &str, rule: &str, n: usize) -> Vec<String> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let fired = self.rules_fired(file);
+            if fired.iter().filter(|r| *r == rule).count() >= n {
+                return fired;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{n} x {rule} expected in {file}, got {fired:?}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+struct Service {
+    child: Child,
+    log: Arc<Mutex<String>>,
+    port: u16,
+}
+
+impl Service {
+    fn wait_healthy(&self) {
+        wait_healthy(self.port, || self.log.lock().unwrap().clone());
+    }
+
+    fn signal(&self, sig: libc::c_int) {
+        // SAFETY: kill(2) on our own child.
+        assert_eq!(unsafe { libc::kill(self.child.id() as i32, sig) }, 0);
+    }
+
+    fn wait_log(&self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !self.log.lock().unwrap().contains(needle) {
+            assert!(
+                Instant::now() < deadline,
+                "`{needle}` not logged:\n{}",
+                self.log.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// SIGTERM, then the exit status.
+    fn terminate(mut self) -> (Option<i32>, String) {
+        self.signal(libc::SIGTERM);
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader thread take the last lines.
+                std::thread::sleep(Duration::from_millis(100));
+                return (status.code(), self.log.lock().unwrap().clone());
+            }
+            assert!(Instant::now() < deadline, "no exit 15 s after SIGTERM");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn wait_healthy(port: u16, log: impl Fn() -> String) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok((200, _)) = http(port, "GET", "/healthz", "") {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the web server did not come up:\n{}",
+            log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// One HTTP/1.1 request over a fresh connection; returns the status and the body.
+fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    let status = response
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
+    Ok((status, body))
+}
+
+fn post_event(port: u16, event: &str) {
+    let (status, body) = http(port, "POST", "/k8s-audit", event).unwrap();
+    assert_eq!(status, 200, "{body}");
+}
+
+#[test]
+fn web_server_health_metrics_and_audit_alerts() {
+    let setup = Setup::new();
+    let service = setup.spawn();
+    let (status, body) = http(setup.port, "GET", "/healthz", "").unwrap();
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
+    let (status, body) = http(setup.port, "GET", "/versions", "").unwrap();
+    assert_eq!(status, 200);
+    let versions: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(versions["saker_version"], env!("CARGO_PKG_VERSION"));
+
+    post_event(setup.port, &namespace_event(1, "crypto-miner"));
+    // The benign twin: an allowed namespace fires only the catch-all custom rule.
+    post_event(setup.port, &namespace_event(2, "kube-public"));
+    let fired = setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 2);
+    assert_eq!(
+        fired
+            .iter()
+            .filter(|r| *r == "Create Disallowed Namespace")
+            .count(),
+        1,
+        "{fired:?}"
+    );
+    let alert = &setup.alerts("alerts.json")[0];
+    assert_eq!(alert["source"], "k8s_audit");
+    assert_eq!(alert["output_fields"]["ka.target.name"], "crypto-miner");
+
+    let (status, metrics) = http(setup.port, "GET", "/metrics", "").unwrap();
+    assert_eq!(status, 200);
+    for line in [
+        "saker_alerts_total{rule=\"Create Disallowed Namespace\",priority=\"warning\",source=\"k8s_audit\"} 1",
+        "saker_alerts_total{rule=\"Custom Namespace Watch\",priority=\"notice\",source=\"k8s_audit\"} 2",
+        "saker_k8s_audit_events_total 2",
+        "saker_output_channel_failures_total{channel=\"file\"} 0",
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "{line}\n{metrics}");
+    }
+    let rules_loaded: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("saker_rules_loaded "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(rules_loaded > 12, "{metrics}");
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l.starts_with("saker_process_resident_memory_bytes ")),
+        "{metrics}"
+    );
+
+    let (code, log) = service.terminate();
+    assert_eq!(code, Some(0), "{log}");
+    assert!(log.contains("Loading rules from file"), "{log}");
+    assert!(
+        log.contains(&format!(
+            "Starting internal webserver, listening on port {}",
+            setup.port
+        )),
+        "{log}"
+    );
+}
+
+#[test]
+fn sighup_with_broken_rules_keeps_the_old_rules() {
+    let setup = Setup::new();
+    let service = setup.spawn();
+    post_event(setup.port, &namespace_event(1, "one"));
+    setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
+
+    std::fs::write(
+        setup.path("custom.yaml"),
+        "- rule: Broken\n  desc: d\n  condition: ka.verb = create and nosuch.field = 1\n  output: o\n  priority: NOTICE\n  source: k8s_audit\n",
+    )
+    .unwrap();
+    service.signal(libc::SIGHUP);
+    service.wait_log("Reload failed");
+    assert!(
+        service.log.lock().unwrap().contains("nosuch.field"),
+        "the reason is logged:\n{}",
+        service.log.lock().unwrap()
+    );
+    let fired = setup.wait_for_rule("alerts.json", "Falco internal: hot restart failure", 1);
+    assert!(!fired.iter().any(|r| r == "Broken"));
+    post_event(setup.port, &namespace_event(2, "two"));
+    setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 2);
+
+    // A good file is taken on the next SIGHUP.
+    std::fs::write(
+        setup.path("custom.yaml"),
+        CUSTOM_RULE.replace("Custom Namespace Watch", "Renamed Watch"),
+    )
+    .unwrap();
+    service.signal(libc::SIGHUP);
+    service.wait_log("Reload complete");
+    post_event(setup.port, &namespace_event(3, "three"));
+    let fired = setup.wait_for_rule("alerts.json", "Renamed Watch", 1);
+    assert_eq!(
+        fired
+            .iter()
+            .filter(|r| *r == "Custom Namespace Watch")
+            .count(),
+        2,
+        "{fired:?}"
+    );
+    let (code, log) = service.terminate();
+    assert_eq!(code, Some(0), "{log}");
+}
+
+#[test]
+fn sigusr1_reopens_a_moved_alert_file() {
+    let setup = Setup::new();
+    let service = setup.spawn();
+    post_event(setup.port, &namespace_event(1, "before"));
+    setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
+    std::fs::rename(setup.path("alerts.json"), setup.path("alerts.json.1")).unwrap();
+    service.signal(libc::SIGUSR1);
+    service.wait_log("reopening outputs");
+    // The channel reopens between two alerts, within about 100 ms of the request.
+    std::thread::sleep(Duration::from_millis(300));
+    post_event(setup.port, &namespace_event(2, "after"));
+    setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
+    let names = |file: &str| -> Vec<String> {
+        setup
+            .alerts(file)
+            .iter()
+            .filter(|a| a["rule"] == "Custom Namespace Watch")
+            .filter_map(|a| {
+                a["output_fields"]["ka.target.name"]
+                    .as_str()
+                    .map(String::from)
+            })
+            .collect()
+    };
+    assert_eq!(names("alerts.json"), ["after"]);
+    assert_eq!(names("alerts.json.1"), ["before"]);
+    let (code, log) = service.terminate();
+    assert_eq!(code, Some(0), "{log}");
+}
+
+#[test]
+fn sigterm_flushes_every_alert_and_exits_0() {
+    let setup = Setup::new();
+    let service = setup.spawn();
+    const N: usize = 200;
+    for i in 0..N {
+        post_event(setup.port, &namespace_event(i, &format!("ns-{i}")));
+    }
+    // No waiting: whatever is queued when SIGTERM arrives must reach the file.
+    let (code, log) = service.terminate();
+    assert_eq!(code, Some(0), "{log}");
+    let fired = setup.rules_fired("alerts.json");
+    assert_eq!(
+        fired
+            .iter()
+            .filter(|r| *r == "Custom Namespace Watch")
+            .count(),
+        N,
+        "{log}"
+    );
+    assert!(log.contains(&format!("K8s audit events: {N}")), "{log}");
+}
+
+#[test]
+fn daemon_writes_its_pidfile_and_stops_on_sigterm() {
+    let setup = Setup::new();
+    let pidfile = setup.path("saker.pid");
+    // Output captures the starter's stderr: the daemon keeps it until it is up.
+    let out = setup
+        .command()
+        .arg("--daemon")
+        .arg("--pidfile")
+        .arg(&pidfile)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    // The starter returns once the daemon is up: the pidfile and the port are ready.
+    let pid: i32 = std::fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    wait_healthy(setup.port, String::new);
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // The daemon leads no session and no group (second fork), and is not this process's child.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    let (ppid, pgrp, session) = (fields[1], fields[2], fields[3]);
+    assert_ne!(ppid, std::process::id().to_string());
+    assert_ne!(session, pid.to_string());
+    assert_ne!(pgrp, pid.to_string());
+    post_event(setup.port, &namespace_event(1, "daemonized"));
+    setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
+
+    // SAFETY: kill(2) on the daemon read from the pidfile.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGTERM) }, 0);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while running(pid) {
+        assert!(Instant::now() < deadline, "daemon {pid} still runs");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(!pidfile.exists(), "the pidfile is removed at exit");
+    assert!(http(setup.port, "GET", "/healthz", "").is_err());
+}
+
+/// True while `pid` exists and is not a zombie (its reaper may be slow, or absent in a
+/// container whose pid 1 does not reap).
+fn running(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
+        Err(_) => false,
+    }
+}
+
+#[test]
+fn disabling_every_source_is_an_error() {
+    let setup = Setup::new();
+    let out = setup
+        .command()
+        .args(["--disable-source", "k8s_audit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("every event source is disabled"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn replay_of_audit_files_json_lines_and_event_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = dir.path().join("audit.jsonl");
+    std::fs::write(
+        &lines,
+        format!(
+            "{}\n{}\n",
+            namespace_event(1, "crypto-miner"),
+            namespace_event(2, "kube-public")
+        ),
+    )
+    .unwrap();
+    let list = dir.path().join("list.json");
+    std::fs::write(
+        &list,
+        format!(
+            "{{\n  \"kind\": \"EventList\",\n  \"apiVersion\": \"audit.k8s.io/v1\",\n  \"items\": [{}]\n}}\n",
+            namespace_event(3, "mining-2")
+        ),
+    )
+    .unwrap();
+    for (file, names) in [(&lines, vec!["crypto-miner"]), (&list, vec!["mining-2"])] {
+        let out = Command::new(env!("CARGO_BIN_EXE_saker"))
+            .args([
+                "run",
+                "--json",
+                "-o",
+                "syslog_output.enabled=false",
+                "-o",
+                "log_syslog=false",
+                "-e",
+            ])
+            .arg(file)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        let alerts: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let fired: Vec<&str> = alerts
+            .iter()
+            .map(|a| a["output_fields"]["ka.target.name"].as_str().unwrap())
+            .collect();
+        assert_eq!(fired, names, "{stderr}");
+        assert!(
+            alerts
+                .iter()
+                .all(|a| a["rule"] == "Create Disallowed Namespace")
+        );
+        assert!(stderr.contains("Alerts: 1"), "{stderr}");
+    }
+    // A capture-format error still names the line, and k8s_audit can be turned off.
+    let out = Command::new(env!("CARGO_BIN_EXE_saker"))
+        .args([
+            "run",
+            "--disable-source",
+            "k8s_audit",
+            "-o",
+            "syslog_output.enabled=false",
+            "-e",
+        ])
+        .arg(&list)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("the k8s_audit source is disabled"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn a_bad_certificate_or_a_busy_port_stops_the_start() {
+    let setup = Setup::new();
+    let missing = setup.path("missing.pem");
+    let out = setup
+        .command()
+        .args(["-o", "webserver.ssl_enabled=true", "-o"])
+        .arg(format!("webserver.ssl_certificate={}", missing.display()))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&missing.display().to_string()), "{stderr}");
+
+    let taken = TcpListener::bind(("127.0.0.1", setup.port)).unwrap();
+    let out = setup.command().output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&setup.port.to_string()), "{stderr}");
+    drop(taken);
+}
