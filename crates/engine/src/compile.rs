@@ -721,6 +721,13 @@ impl Operand {
 impl Check {
     #[inline(always)]
     pub(crate) fn eval<E: Event + ?Sized>(&self, event: &E) -> bool {
+        // The common string and number tests first: `evt.type` tests are mostly decided at
+        // compile time now (see `program`), so they are rare here.
+        if self.lhs.transformers.is_empty()
+            && let Some(result) = self.fast_path(event)
+        {
+            return result;
+        }
         if let Test::EventType { set, negate } = &self.test {
             let id = event.event_type();
             if id != EventTypeId::OTHER {
@@ -728,11 +735,6 @@ impl Check {
             }
             // An unnamed type is in no set; a missing evt.type makes every comparison false.
             return *negate && event.value(&self.lhs.field).is_some();
-        }
-        if self.lhs.transformers.is_empty()
-            && let Some(result) = self.fast_path(event)
-        {
-            return result;
         }
         let Some(value) = self.lhs.fetch(event) else {
             return false;
