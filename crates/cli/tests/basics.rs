@@ -17,7 +17,10 @@ fn stdout(out: &Output) -> String {
 fn version_names_the_binary_and_crate_version() {
     let out = saker(&["--version"]);
     assert!(out.status.success());
-    assert_eq!(stdout(&out), format!("saker {}\n", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        stdout(&out),
+        format!("saker {}\n", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 #[test]
@@ -44,7 +47,11 @@ fn unknown_subcommand_is_a_usage_error() {
 
 #[test]
 fn completions_cover_every_shell_and_subcommand() {
-    for (shell, marker) in [("bash", "complete -F"), ("zsh", "#compdef saker"), ("fish", "complete -c saker")] {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef saker"),
+        ("fish", "complete -c saker"),
+    ] {
         let out = saker(&["completions", shell]);
         assert!(out.status.success(), "{shell}");
         let script = stdout(&out);

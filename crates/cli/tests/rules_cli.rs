@@ -236,10 +236,10 @@ fn fields_lists_the_registry() {
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
     assert!(text.contains("Field class: proc\n"));
-    assert!(
-        text.lines()
-            .any(|l| l.trim_start().starts_with("proc.aname[N] "))
-    );
+    assert!(text.starts_with("Fields marked * are filled from live capture by `saker run`.\n"));
+    // Live syscall fields are starred; fields no live event can give (DNS names) are not.
+    assert!(text.lines().any(|l| l.starts_with("* proc.aname[N] ")));
+    assert!(text.lines().any(|l| l.starts_with("  fd.sip.name ")));
 
     let out = saker(&["fields", "--source", "k8s_audit", "--json"]);
     assert_eq!(out.status.code(), Some(0));
@@ -257,6 +257,14 @@ fn fields_lists_the_registry() {
     assert_eq!(param["arg_required"], true);
     assert!(rows.iter().any(|r| r["name"] == "evt.time"));
     assert!(!rows.iter().any(|r| r["name"] == "proc.name"));
+    assert!(rows.iter().all(|r| {
+        r["live"] == false
+            || r["sources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s == "syscall")
+    }));
 
     let out = saker(&["fields", "--source", "nope"]);
     assert_eq!(out.status.code(), Some(2));
