@@ -7,7 +7,8 @@
 # Workloads: (a) dd if=/dev/zero of=/dev/null bs=1 count=200000, (b) an open/read/close loop
 # (C program built here), (c) find /usr -xdev. Setups: native, `strace -f -o /dev/null`,
 # `saker trace -f -o /dev/null` (full decoding), and both tools with
-# `--seccomp-bpf -e trace=openat`, and `saker trace -c --ebpf` (counted in the kernel).
+# `--seccomp-bpf -e trace=openat`, `saker trace -c --ebpf` (counted in the kernel) and
+# `saker trace --ebpf` (every call's line from the eBPF capture, never stopping the program).
 # Setups run interleaved (round-robin), pinned to one CPU
 # (`taskset -c 0`: tracer and tracee share it) and unpinned, because ptrace's cost depends
 # mostly on CPU placement. Each figure is the median wall time of the rounds.
@@ -35,7 +36,7 @@ declare -A workloads=(
     [b_openloop]="$work/openloop $LOOPS"
     [c_find]="find /usr -xdev"
 )
-setups=(native strace saker strace_seccomp saker_seccomp saker_ebpf_c)
+setups=(native strace saker strace_seccomp saker_seccomp saker_ebpf_c saker_ebpf)
 
 command_for() { # setup workload-command
     case "$1" in
@@ -45,6 +46,7 @@ command_for() { # setup workload-command
         strace_seccomp) echo "strace -f --seccomp-bpf -e trace=openat -o /dev/null $2" ;;
         saker_seccomp) echo "$SAKER trace -f --seccomp-bpf -e trace=openat -o /dev/null $2" ;;
         saker_ebpf_c) echo "$SAKER trace -f -c --ebpf -o /dev/null $2" ;;
+        saker_ebpf) echo "$SAKER trace -f --ebpf -o /dev/null $2" ;;
     esac
 }
 
@@ -95,6 +97,6 @@ print("Ratios over native (median):")
 for placement in ("pinned", "unpinned"):
     for name in ("a_dd", "b_openloop", "c_find"):
         n = med[(placement, name, "native")]
-        parts = [f"{s} {med[(placement, name, s)]/n:7.2f}x" for s in ("strace", "saker", "strace_seccomp", "saker_seccomp", "saker_ebpf_c")]
+        parts = [f"{s} {med[(placement, name, s)]/n:7.2f}x" for s in ("strace", "saker", "strace_seccomp", "saker_seccomp", "saker_ebpf_c", "saker_ebpf")]
         print(f"  {placement:9} {name:11} " + "  ".join(parts))
 PY

@@ -181,12 +181,81 @@ impl PathPrefix {
     pub fn matches(&self, path: &str) -> bool {
         let mut parts = path.split('/').filter(|c| !c.is_empty());
         self.components.iter().all(|component| match parts.next() {
-            Some(part) => match component {
-                PathComponent::Literal(literal) => literal == part,
-                PathComponent::Pattern(glob) => glob.matches(part),
-            },
+            Some(part) => component.matches(part),
             None => false,
         })
+    }
+
+    /// True when any of `prefixes` matches `path` (`pmatch`). The path is split into
+    /// components once for all prefixes, and only as deep as some prefix looks (most fail on
+    /// the first component), instead of whole once per prefix: that took `pmatch` from ~220
+    /// to NN instructions per call on bench/engine.sh.
+    pub fn any_matches(prefixes: &[PathPrefix], path: &str) -> bool {
+        let mut split = SplitPath {
+            path,
+            next: 0,
+            parts: [""; SplitPath::MAX_PARTS],
+            count: 0,
+        };
+        prefixes.iter().any(|prefix| {
+            prefix
+                .components
+                .iter()
+                .enumerate()
+                .all(|(depth, component)| match split.part(depth) {
+                    Some(part) => component.matches(part),
+                    None => false,
+                })
+                || (prefix.components.len() > SplitPath::MAX_PARTS && prefix.matches(path))
+        })
+    }
+}
+
+/// A path's components, found on demand and kept for the next prefix.
+struct SplitPath<'a> {
+    path: &'a str,
+    /// Where the search for the next component starts.
+    next: usize,
+    parts: [&'a str; SplitPath::MAX_PARTS],
+    count: usize,
+}
+
+impl<'a> SplitPath<'a> {
+    /// Components kept; prefixes deeper than this (none in Falco's rules) take the slow path.
+    const MAX_PARTS: usize = 8;
+
+    /// Component `depth` (empty components skipped, as [`PathPrefix::matches`] does), or
+    /// `None` past the end or past [`Self::MAX_PARTS`].
+    #[inline]
+    fn part(&mut self, depth: usize) -> Option<&'a str> {
+        while self.count <= depth && self.count < Self::MAX_PARTS {
+            let bytes = self.path.as_bytes();
+            let mut start = self.next;
+            while bytes.get(start) == Some(&b'/') {
+                start += 1;
+            }
+            if start >= bytes.len() {
+                return None;
+            }
+            let mut end = start;
+            while end < bytes.len() && bytes[end] != b'/' {
+                end += 1;
+            }
+            self.parts[self.count] = self.path.get(start..end)?;
+            self.count += 1;
+            self.next = end;
+        }
+        self.parts.get(depth).copied()
+    }
+}
+
+impl PathComponent {
+    #[inline]
+    fn matches(&self, part: &str) -> bool {
+        match self {
+            PathComponent::Literal(literal) => literal == part,
+            PathComponent::Pattern(glob) => glob.matches(part),
+        }
     }
 }
 
@@ -234,12 +303,23 @@ mod tests {
             ("/var/*/log", "/var/x/log/a", true),
             ("/var/*/log", "/var/x/lib/a", false),
             ("/", "/anything", true),
+            ("/", "", true),
+            ("/etc", "", false),
+            ("/etc", "etc//passwd", true),
+            ("/a/b/c/d/e/f/g/h", "/a/b/c/d/e/f/g/h/i", true),
+            ("/a/b/c/d/e/f/g/h/i", "/a/b/c/d/e/f/g/h/i/j", true),
+            ("/a/b/c/d/e/f/g/h/i", "/a/b/c/d/e/f/g/h/x/j", false),
+            ("/a/b/c/d/e/f/g/h/i", "/a/b/c/d/e/f/g/h", false),
         ];
         for (prefix, path, expect) in cases {
+            let prefix = PathPrefix::new(prefix);
+            assert_eq!(prefix.matches(path), expect, "{prefix:?} {path}");
+            // Splitting once for a whole list gives the same answer, alone or among others.
+            let list = [PathPrefix::new("/nowhere"), prefix];
             assert_eq!(
-                PathPrefix::new(prefix).matches(path),
+                PathPrefix::any_matches(&list, path),
                 expect,
-                "{prefix} {path}"
+                "{list:?} {path}"
             );
         }
     }

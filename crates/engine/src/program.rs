@@ -237,8 +237,9 @@ impl Program {
         }
     }
 
-    /// Runs the program starting at `entry` on `event`.
-    #[inline]
+    /// Runs the program starting at `entry` on `event`. Inlined into the engine's loop over
+    /// candidate rules: as a call it cost ~15 instructions of register saves per rule met.
+    #[inline(always)]
     pub(crate) fn run<E: Event + ?Sized>(&self, entry: u32, event: &E, memo: &mut Memo) -> bool {
         let mut pc = entry;
         while pc < REJECT {

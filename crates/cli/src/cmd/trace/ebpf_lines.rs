@@ -73,28 +73,46 @@ pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<En
         }
     };
     let mut batch: Vec<SyscallEvent> = Vec::with_capacity(1024);
-    let ended = loop {
+    let mut ended: Option<Ended> = None;
+    // Once the command is reaped (or the attached processes are gone), records may still be
+    // on their way: read until the last process's exit record came, for at most this long.
+    let mut drain_until: Option<std::time::Instant> = None;
+    loop {
         let sig = interrupted();
         if sig != 0 {
-            break Ended::Interrupted(sig);
+            ended = Some(Ended::Interrupted(sig));
+            break;
         }
-        let status = match &mut command {
-            Some(command) => command.try_wait().map_err(bpf_error)?,
-            None => None,
-        };
-        let finished = status.is_some()
-            || (command.is_none()
+        if ended.is_none() {
+            let status = match &mut command {
+                Some(command) => command.try_wait().map_err(bpf_error)?,
+                None => None,
+            };
+            if let Some(status) = status {
+                ended = Some(if libc::WIFEXITED(status) {
+                    Ended::Exited(libc::WEXITSTATUS(status))
+                } else if libc::WIFSIGNALED(status) {
+                    Ended::Killed(libc::WTERMSIG(status))
+                } else {
+                    Ended::Done
+                });
+            } else if command.is_none()
                 // SAFETY: signal 0 only checks that the process exists.
-                && attached.iter().all(|pid| unsafe { libc::kill(*pid, 0) } != 0));
-        // After the end, read what is still queued without waiting.
-        let timeout = if finished {
-            Duration::ZERO
+                && attached.iter().all(|pid| unsafe { libc::kill(*pid, 0) } != 0)
+            {
+                ended = Some(Ended::Done);
+            }
+            if ended.is_some() {
+                drain_until = Some(std::time::Instant::now() + Duration::from_millis(500));
+            }
+        }
+        let timeout = if ended.is_some() {
+            Duration::from_millis(10)
         } else {
             Duration::from_millis(50)
         };
-        let max = if finished { usize::MAX } else { 4096 };
-        tracer
-            .poll(Some(timeout), max, |event| batch.push(event))
+        let got = tracer
+            .poll(Some(timeout), 4096, |event| batch.push(event))
             .map_err(bpf_error)?;
         // Records come in kernel order per CPU; merge the CPUs by time.
         batch.sort_by_key(|event| event.header.ts_ns);
@@ -102,19 +120,14 @@ pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<En
             lines.event(&event, sink);
         }
         sink.before_wait();
-        if let Some(status) = status {
-            break if libc::WIFEXITED(status) {
-                Ended::Exited(libc::WEXITSTATUS(status))
-            } else if libc::WIFSIGNALED(status) {
-                Ended::Killed(libc::WTERMSIG(status))
-            } else {
-                Ended::Done
-            };
+        if let Some(deadline) = drain_until
+            && got == 0
+            && (lines.live.is_empty() || std::time::Instant::now() >= deadline)
+        {
+            break;
         }
-        if finished {
-            break Ended::Done;
-        }
-    };
+    }
+    let ended = ended.unwrap_or(Ended::Done);
     if matches!(ended, Ended::Interrupted(_)) && lines.options.quiet == 0 {
         for pid in &attached {
             eprintln!("saker trace: Process {pid} detached");
