@@ -936,7 +936,9 @@ mod tests {
         let words = [
             "", "a", "sh", "bash", "zsh", "/bin/sh", "python3", "node", "é", "kubectl", "x",
         ];
-        let others = ["", "b", "shh", "basH", "bash ", "python", "nod", "ée", "kubectl2"];
+        let others = [
+            "", "b", "shh", "basH", "bash ", "python", "nod", "ée", "kubectl2",
+        ];
         for size in [1, 3, 6, 7, words.len()] {
             let members = &words[..size];
             let set = StrSet::new(members.iter().map(|w| Box::from(*w)).collect());

@@ -35,14 +35,6 @@ pub struct JsonlEvent {
     lists: Vec<Value<'static>>,
 }
 
-/// An event's values while it is built.
-#[derive(Default)]
-struct ValuesBuilder {
-    values: Vec<Packed>,
-    text: String,
-    lists: Vec<Value<'static>>,
-}
-
 const NO_VALUE: u8 = u8::MAX;
 
 /// A value as the event reads it: strings as ranges of `text`, addresses and lists (and
@@ -156,7 +148,6 @@ impl JsonlEvent {
             text: String::new(),
             lists: Vec::new(),
         };
-        let mut built = ValuesBuilder::default();
         let mut by_slot = Vec::new();
         for (key, raw) in object {
             // Fields the rules use resolve with one lookup; others are still validated.
@@ -208,20 +199,15 @@ impl JsonlEvent {
         // the later key still wins, as before.
         by_slot.sort_by_key(|(slot, _)| *slot);
         for (slot, value) in by_slot {
-            event.positions[slot.0 as usize] = built.values.len() as u8;
-            let packed = built.store(value);
-            built.values.push(packed);
+            event.positions[slot.0 as usize] = event.values.len() as u8;
+            let packed = event.store(value);
+            event.values.push(packed);
         }
-        built.values.shrink_to_fit();
-        built.text.shrink_to_fit();
-        event.values = built.values;
-        event.text = built.text;
-        event.lists = built.lists;
+        event.values.shrink_to_fit();
+        event.text.shrink_to_fit();
         Ok(event)
     }
-}
 
-impl ValuesBuilder {
     fn store(&mut self, value: Value<'static>) -> Packed {
         // Appends a whole string to `text`; `None` when offsets would not fit in u32.
         let mut push_text = |text: &str| {
@@ -332,28 +318,6 @@ fn int_value(raw: &serde_json::Value, signed: bool) -> Result<Value<'static>, St
     }
 }
 
-impl JsonlEvent {
-    /// The stored value of `field`'s slot, if the event has one.
-    #[inline(always)]
-    fn stored(&self, field: &FieldRef) -> Option<Stored> {
-        let position = *self.positions.get(field.slot.0 as usize)?;
-        Some(self.values.get(usize::from(position))?.unpack())
-    }
-
-    /// A string value's bytes in `text`.
-    #[inline(always)]
-    fn text(&self, start: u32, len: u32) -> Option<&str> {
-        let bytes = self
-            .text
-            .as_bytes()
-            .get(start as usize..start as usize + len as usize)?;
-        // SAFETY: `ValuesBuilder::store` pushes whole `&str`s onto `text` and records their
-        // exact start and length, so every stored range is valid UTF-8 on char boundaries.
-        // Skipping the boundary re-check matters: this is the engine's hottest call.
-        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
-    }
-}
-
 impl Event for JsonlEvent {
     #[inline]
     fn source(&self) -> Source {
@@ -371,15 +335,26 @@ impl Event for JsonlEvent {
 
     #[inline(always)]
     fn str_value(&self, field: &FieldRef) -> Option<&str> {
-        match self.stored(field)? {
-            Stored::Str { start, len } => self.text(start, len),
+        let position = *self.positions.get(field.slot.0 as usize)?;
+        match self.values.get(usize::from(position))?.unpack() {
+            Stored::Str { start, len } => {
+                let bytes = self
+                    .text
+                    .as_bytes()
+                    .get(start as usize..start as usize + len as usize)?;
+                // SAFETY: `store` pushes whole `&str`s onto `text` and records their exact
+                // start and length, so every stored range is valid UTF-8 on char boundaries.
+                // Skipping the boundary re-check matters: this is the engine's hottest call.
+                Some(unsafe { std::str::from_utf8_unchecked(bytes) })
+            }
             _ => None,
         }
     }
 
     #[inline(always)]
     fn int_value(&self, field: &FieldRef) -> Option<i64> {
-        match self.stored(field)? {
+        let position = *self.positions.get(field.slot.0 as usize)?;
+        match self.values.get(usize::from(position))?.unpack() {
             Stored::Int(i) => Some(i),
             Stored::UInt(u) => i64::try_from(u).ok(),
             Stored::Bool(b) => Some(i64::from(b)),
@@ -389,9 +364,14 @@ impl Event for JsonlEvent {
 
     #[inline]
     fn value(&self, field: &FieldRef) -> Option<Value<'_>> {
-        let stored = self.stored(field)?;
+        let position = *self.positions.get(field.slot.0 as usize)?;
+        let stored = self.values.get(usize::from(position))?.unpack();
         // Lend instead of cloning: strings and lists are borrowed from the event.
-        let text = |start: u32, len: u32| self.text(start, len).unwrap_or_default();
+        let text = |start: u32, len: u32| {
+            self.text
+                .get(start as usize..(start + len) as usize)
+                .unwrap_or_default()
+        };
         Some(match stored {
             Stored::Str { start, len } => Value::Str(Cow::Borrowed(text(start, len))),
             Stored::Bytes { start, len } => {
