@@ -1,6 +1,8 @@
 //! Event time stamps as Falco prints them, in UTC (Saker does not consult the local time zone,
 //! so the same events give the same alerts on every machine).
 
+use saker_event::calendar::civil_from_days;
+
 /// `22:03:04.399197302`: the prefix of a text alert (Falco's `%evt.time`).
 pub fn clock_time(time_ns: u64) -> String {
     let (_, _, _, hour, minute, second, nanos) = split(time_ns);
@@ -28,20 +30,6 @@ fn split(time_ns: u64) -> (i64, u32, u32, u64, u64, u64, u64) {
         in_day % 60,
         nanos,
     )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! ```
 
 mod alert;
+pub mod calendar;
 mod priority;
 pub mod syscall_event;
 

@@ -2,8 +2,8 @@ use std::io::Write;
 use std::os::unix::net::UnixDatagram;
 use std::path::PathBuf;
 
-use crate::encode::civil_from_days;
 use crate::{EncodedAlert, OutputError, Sink};
+use saker_event::calendar::civil_from_days;
 
 /// `syslog_output` settings.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -104,16 +104,7 @@ impl CivilTime {
     pub fn from_epoch(epoch: i64) -> CivilTime {
         let days = epoch.div_euclid(86400);
         let secs = epoch.rem_euclid(86400);
-        // civil_from_days, http://howardhinnant.github.io/date_algorithms.html
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z.rem_euclid(146_097);
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-        let year = yoe + era * 400 + i64::from(month <= 2);
+        let (year, month, day) = saker_event::calendar::civil_from_days(days);
         CivilTime {
             year,
             month,
