@@ -274,6 +274,16 @@ impl Loader<'_> {
         }
     }
 
+    /// Reports `wrong type <place>: expected <expected>, found <the node's type>`, the message
+    /// every type check of the loader gives.
+    fn wrong_type(&mut self, file: usize, node: &Node, place: &str, expected: &str, item: &str) {
+        let message = format!(
+            "wrong type {place}: expected {expected}, found {}",
+            node.type_name()
+        );
+        self.error(file, node, message, Some(item));
+    }
+
     fn error(&mut self, file: usize, node: &Node, message: String, item: Option<&str>) {
         self.diag(
             Severity::Error,
@@ -456,15 +466,7 @@ impl Loader<'_> {
         match &node.kind {
             NodeKind::Scalar { text, .. } if !node.is_null() => Some(text.clone()),
             _ => {
-                self.error(
-                    file,
-                    node,
-                    format!(
-                        "wrong type for key '{key}': expected a string, found {}",
-                        node.type_name()
-                    ),
-                    Some(name),
-                );
+                self.wrong_type(file, node, &format!("for key '{key}'"), "a string", name);
                 None
             }
         }
@@ -500,15 +502,7 @@ impl Loader<'_> {
             return Some(Vec::new());
         }
         let NodeKind::Seq(items) = &node.kind else {
-            self.error(
-                file,
-                node,
-                format!(
-                    "wrong type for key '{key}': expected a sequence, found {}",
-                    node.type_name()
-                ),
-                Some(name),
-            );
+            self.wrong_type(file, node, &format!("for key '{key}'"), "a sequence", name);
             return None;
         };
         let mut out = Vec::new();
@@ -517,15 +511,7 @@ impl Loader<'_> {
             match &item.kind {
                 NodeKind::Scalar { text, .. } => out.push(text.clone()),
                 _ => {
-                    self.error(
-                        file,
-                        item,
-                        format!(
-                            "wrong type in '{key}': expected a string, found {}",
-                            item.type_name()
-                        ),
-                        Some(name),
-                    );
+                    self.wrong_type(file, item, &format!("in '{key}'"), "a string", name);
                     ok = false;
                 }
             }
@@ -544,15 +530,7 @@ impl Loader<'_> {
     ) -> Option<Vec<(String, Mode, Node)>> {
         let node = get(entries, "override")?;
         let NodeKind::Map(ov) = &node.kind else {
-            self.error(
-                file,
-                node,
-                format!(
-                    "wrong type for key 'override': expected a mapping, found {}",
-                    node.type_name()
-                ),
-                Some(name),
-            );
+            self.wrong_type(file, node, "for key 'override'", "a mapping", name);
             return Some(Vec::new());
         };
         let mut out = Vec::new();
@@ -794,15 +772,7 @@ impl Loader<'_> {
             return Some(Vec::new());
         }
         let NodeKind::Seq(items) = &node.kind else {
-            self.error(
-                file,
-                node,
-                format!(
-                    "wrong type for key 'exceptions': expected a sequence, found {}",
-                    node.type_name()
-                ),
-                Some(name),
-            );
+            self.wrong_type(file, node, "for key 'exceptions'", "a sequence", name);
             return None;
         };
         let mut out = Vec::new();
@@ -867,7 +837,13 @@ impl Loader<'_> {
                 NodeKind::Scalar { text, .. } if !f.is_null() => (vec![text.clone()], true),
                 NodeKind::Seq(_) => (self.string_list(file, f, "fields", rule)?, false),
                 _ => {
-                    self.error(file, f, format!("wrong type for exception key 'fields': expected a string or a sequence, found {}", f.type_name()), Some(rule));
+                    self.wrong_type(
+                        file,
+                        f,
+                        "for exception key 'fields'",
+                        "a string or a sequence",
+                        rule,
+                    );
                     return None;
                 }
             },
@@ -999,15 +975,7 @@ impl Loader<'_> {
                     }
                 }
                 _ => {
-                    self.error(
-                        file,
-                        v,
-                        format!(
-                            "wrong type for exception key 'values': expected a sequence, found {}",
-                            v.type_name()
-                        ),
-                        Some(rule),
-                    );
+                    self.wrong_type(file, v, "for exception key 'values'", "a sequence", rule);
                     return None;
                 }
             }
