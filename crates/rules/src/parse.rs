@@ -391,57 +391,45 @@ impl<'a> Parser<'a> {
     }
 
     fn parse_or(&mut self) -> PResult<Expr> {
-        self.enter()?;
-        self.lex_blank();
-        let start = self.pos;
-        let mut children = vec![self.parse_and()?];
-        self.lex_blank();
-        while self.lex_str("or") {
-            let child = if self.lex_blank() {
-                self.parse_and()?
-            } else if self.lex_str("(") {
-                self.parse_embedded_remainder()?
-            } else if self.pos >= self.bytes.len() {
-                return Err(self.error_at(
-                    self.pos - 2,
-                    self.pos,
-                    "unexpected end of condition after 'or'",
-                ));
-            } else {
-                return Err(self.error_here("expected blank or '(' after 'or'"));
-            };
-            children.push(child);
-            self.lex_blank();
-        }
-        self.leave();
-        Ok(collapse(children, start, ExprKind::Or))
+        self.parse_chain("or", Self::parse_and, ExprKind::Or)
     }
 
     fn parse_and(&mut self) -> PResult<Expr> {
+        self.parse_chain("and", Self::parse_not, ExprKind::And)
+    }
+
+    /// `operand (keyword operand)*`: the `or` and `and` levels of libsinsp's grammar. After
+    /// the keyword comes a blank or a `(` that opens an embedded expression.
+    fn parse_chain(
+        &mut self,
+        keyword: &str,
+        operand: fn(&mut Self) -> PResult<Expr>,
+        make: fn(Vec<Expr>) -> ExprKind,
+    ) -> PResult<Expr> {
         self.enter()?;
         self.lex_blank();
         let start = self.pos;
-        let mut children = vec![self.parse_not()?];
+        let mut children = vec![operand(self)?];
         self.lex_blank();
-        while self.lex_str("and") {
+        while self.lex_str(keyword) {
             let child = if self.lex_blank() {
-                self.parse_not()?
+                operand(self)?
             } else if self.lex_str("(") {
                 self.parse_embedded_remainder()?
             } else if self.pos >= self.bytes.len() {
                 return Err(self.error_at(
-                    self.pos - 3,
+                    self.pos - keyword.len(),
                     self.pos,
-                    "unexpected end of condition after 'and'",
+                    format!("unexpected end of condition after '{keyword}'"),
                 ));
             } else {
-                return Err(self.error_here("expected blank or '(' after 'and'"));
+                return Err(self.error_here(format!("expected blank or '(' after '{keyword}'")));
             };
             children.push(child);
             self.lex_blank();
         }
         self.leave();
-        Ok(collapse(children, start, ExprKind::And))
+        Ok(collapse(children, start, make))
     }
 
     fn lex_not_blank(&mut self) -> bool {
