@@ -106,6 +106,9 @@ const RING: &str = "events";
 const SPECS: &str = "syscall_specs";
 const PIDS: &str = "pid_filter";
 const DROPS: &str = "drops";
+/// Slots of the per-CPU `drops` array (DROPS_SLOT_* in capture.bpf.c).
+const DROPS_SLOT_DROPPED: u32 = 0;
+const DROPS_SLOT_SUBMITTED: u32 = 2;
 
 impl Capture {
     /// Loads the programs, fills the filters and attaches everything `config` asks for.
@@ -120,10 +123,8 @@ impl Capture {
         let filter = u8::from(config.pids.is_some());
         let follow = u8::from(config.follow_forks);
         let snaplen = config.snaplen.min(crate::raw::BLOB_MAX as u32);
-        // Parsed once (5 MB, ~10 ms): the loader needs it for CO-RE, the tp_btf programs to attach.
-        let btf = Btf::from_sys_fs().map_err(|source| BpfError::Btf { source })?;
-        let mut ebpf = EbpfLoader::new()
-            .btf(Some(&btf))
+        let (mut loader, btf) = loader_and_kernel_btf()?;
+        let mut ebpf = loader
             // task_enter_ts is a task-storage map: aya has no wrapper, only BPF uses it.
             .allow_unsupported_maps()
             .override_global("saker_tgid", &self_tgid, true)
@@ -232,13 +233,24 @@ impl Capture {
 
     /// Records the kernel could not queue because the ring buffer was full, per CPU.
     pub fn drops(&self) -> Result<Vec<u64>, BpfError> {
+        self.per_cpu_counter(DROPS_SLOT_DROPPED)
+    }
+
+    /// Records the kernel queued in the ring buffer, per CPU (the CPU that produced them),
+    /// since the capture started: read or still queued, whether they decode or not.
+    pub fn submitted(&self) -> Result<Vec<u64>, BpfError> {
+        self.per_cpu_counter(DROPS_SLOT_SUBMITTED)
+    }
+
+    /// One slot of the per-CPU `drops` counters (see capture.bpf.c).
+    fn per_cpu_counter(&self, slot: u32) -> Result<Vec<u64>, BpfError> {
         let map = self.ebpf.map(DROPS).ok_or(BpfError::Missing {
             what: "map",
             name: DROPS,
         })?;
         let array: PerCpuArray<_, u64> =
             PerCpuArray::try_from(map).map_err(BpfError::map(DROPS))?;
-        let values = array.get(&0, 0).map_err(BpfError::map(DROPS))?;
+        let values = array.get(&slot, 0).map_err(BpfError::map(DROPS))?;
         Ok(values.iter().copied().collect())
     }
 
@@ -429,6 +441,25 @@ fn check_config(config: &CaptureConfig) -> Result<(), BpfError> {
         }
     }
     Ok(())
+}
+
+/// An [`EbpfLoader`] and a parsed copy of the kernel's BTF for attaching tp_btf programs.
+///
+/// aya 0.14's `EbpfLoader::new()` always parses /sys/kernel/btf/vmlinux (about 5 MB) for its
+/// CO-RE relocations and gives no way to borrow the result, and `BtfTracePoint::load` needs a
+/// `Btf` of its own. Parsing ours on another thread while the loader parses its copy takes one
+/// parse off the start-up wall time (`saker trace --ebpf -c true`: 68 ms before, see
+/// docs/capture-bpf.md).
+pub(crate) fn loader_and_kernel_btf() -> Result<(EbpfLoader<'static>, Btf), BpfError> {
+    let ours = std::thread::spawn(Btf::from_sys_fs);
+    let loader = EbpfLoader::new();
+    let btf = match ours.join() {
+        Ok(parsed) => parsed,
+        // The parsing thread cannot panic on its own; if it did, parse here instead.
+        Err(_) => Btf::from_sys_fs(),
+    }
+    .map_err(|source| BpfError::Btf { source })?;
+    Ok((loader, btf))
 }
 
 /// Checks what loading needs and says which part is missing, before the kernel answers EPERM.

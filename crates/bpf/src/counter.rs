@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use aya::Ebpf;
 use aya::maps::{Array, PerCpuArray};
-use aya::{Btf, Ebpf, EbpfLoader};
 
-use crate::capture::{CAPTURE_OBJECT, attach_btf, preflight};
+use crate::capture::{CAPTURE_OBJECT, attach_btf, loader_and_kernel_btf, preflight};
 use crate::error::BpfError;
 use crate::raw::{MAX_SYSCALLS, RawSyscallCount};
 
@@ -86,10 +86,8 @@ impl SyscallCounter {
         let self_tgid = std::process::id();
         let follow = u8::from(follow_forks);
         let pid_max = pid_max();
-        // Parsed once: the loader needs it for CO-RE and the tp_btf programs to attach.
-        let btf = Btf::from_sys_fs().map_err(|source| BpfError::Btf { source })?;
-        let ebpf = EbpfLoader::new()
-            .btf(Some(&btf))
+        let (mut loader, btf) = loader_and_kernel_btf()?;
+        let ebpf = loader
             .allow_unsupported_maps()
             .override_global("saker_tgid", &self_tgid, true)
             .override_global("follow_forks", &follow, true)

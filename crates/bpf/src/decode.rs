@@ -3,12 +3,13 @@
 
 use saker_event::syscall_event::AT_FDCWD;
 use saker_event::{
-    Bytes, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent, SyscallExit,
+    Bytes, Capabilities, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent,
+    SyscallExit,
 };
 
 use crate::error::DecodeError;
 use crate::raw::{
-    EV_EXEC, EV_EXIT, EV_FORK, EV_SYSCALL, EVF_BLOB0_TRUNCATED, EVF_BLOB1_TRUNCATED,
+    EV_EXEC, EV_EXIT, EV_FORK, EV_SYSCALL, EVF_BLOB0_TRUNCATED, EVF_BLOB1_TRUNCATED, EVF_EXEC_CAPS,
     RAW_EVENT_SIZE, RawEvent,
 };
 
@@ -84,6 +85,11 @@ pub fn decode_record(record: &[u8], clock: BootClock) -> Result<SyscallEvent, De
             vpid: raw.args[2] as u32,
             loginuid: raw.aux[0] as u32,
             tty: (raw.aux[1] != 0).then(|| ((raw.aux[1] >> 32) as u32, raw.aux[1] as u32)),
+            caps: (raw.flags & EVF_EXEC_CAPS != 0).then_some(Capabilities {
+                permitted: raw.args[3],
+                effective: raw.args[4],
+                inheritable: raw.args[5],
+            }),
         }),
         EV_EXIT => EventBody::Exit {
             status: raw.args[0] as i32,

@@ -239,6 +239,16 @@ fn child_syscalls_are_captured_with_arguments() {
     assert_eq!(exec.1.nr, libc::SYS_execve);
     assert_eq!(exec.0.header.comm, Bytes::from("true"));
     assert_eq!(exec.0.header.ppid, std::process::id());
+    // The new image's capability sets come with the record: root exec'ing a plain binary gets
+    // the bounding set as permitted and effective (capabilities(7)).
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let bounding = status
+        .lines()
+        .find_map(|l| l.strip_prefix("CapBnd:"))
+        .map(|v| u64::from_str_radix(v.trim(), 16).unwrap())
+        .unwrap();
+    let caps = exec.1.caps.expect("exec record carries capabilities");
+    assert_eq!((caps.permitted, caps.effective), (bounding, bounding));
     assert!(events.iter().any(|e| matches!(
         e.body,
         EventBody::Exit {
@@ -378,6 +388,10 @@ fn a_full_ring_buffer_counts_drops() {
         .count() as u64;
     assert!(drops > 0, "drops reported");
     assert!(opens < 2000);
+    // What was queued is exactly what was read (the buffer was drained, nothing is malformed).
+    let submitted: u64 = capture.submitted().unwrap().iter().sum();
+    assert_eq!(submitted, events.len() as u64);
+    assert_eq!(capture.malformed(), 0);
     // Every open was either delivered or counted as dropped (the exit record may be dropped too).
     assert!(opens + drops >= 2000, "opens {opens} + drops {drops}");
 }

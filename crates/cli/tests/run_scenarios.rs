@@ -742,3 +742,79 @@ fn capture_replays_to_the_live_alerts() {
     let summary = saker.stop();
     assert_eq!(live, replayed, "live and replayed alerts differ\n{summary}");
 }
+
+/// `GET /metrics` of a live run counts captured and dropped events per CPU, from the kernel's
+/// per-CPU counters.
+#[test]
+fn live_metrics_count_events_per_cpu() {
+    if let Some(why) = skip_reason() {
+        eprintln!("SKIPPED: live_metrics_count_events_per_cpu: {why}");
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let port_option = format!("webserver.listen_port={port}");
+    let saker = Saker::start(&[
+        "-o",
+        "webserver.enabled=true",
+        "-o",
+        "webserver.listen_address=127.0.0.1",
+        "-o",
+        &port_option,
+    ]);
+    let get_metrics = || -> Option<String> {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+        write!(
+            stream,
+            "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        )
+        .ok()?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response).ok()?;
+        response.split_once("\r\n\r\n").map(|(_, b)| b.to_string())
+    };
+    let per_cpu = |metrics: &str, family: &str| -> Vec<(usize, u64)> {
+        metrics
+            .lines()
+            .filter_map(|l| l.strip_prefix(family)?.strip_prefix("{cpu=\""))
+            .filter_map(|rest| {
+                let (cpu, value) = rest.split_once("\"} ")?;
+                Some((cpu.parse().ok()?, value.parse().ok()?))
+            })
+            .collect()
+    };
+    // The counters are published each second; opens are events on any host.
+    let deadline = Instant::now() + WAIT;
+    let mut metrics = String::new();
+    loop {
+        assert!(sh("cat /etc/hostname /etc/hostname").status.success());
+        if let Some(m) = get_metrics() {
+            metrics = m;
+            let captured = per_cpu(&metrics, "saker_events_captured_total");
+            if captured.iter().map(|(_, n)| n).sum::<u64>() > 0 {
+                break;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no per-CPU captured events in /metrics:\n{metrics}\n{}",
+            saker.stderr()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let captured = per_cpu(&metrics, "saker_events_captured_total");
+    let dropped = per_cpu(&metrics, "saker_events_dropped_total");
+    assert_eq!(captured.first().map(|(cpu, _)| *cpu), Some(0), "{metrics}");
+    assert_eq!(captured.len(), dropped.len(), "{metrics}");
+    assert!(
+        !metrics
+            .lines()
+            .any(|l| l.starts_with("saker_events_captured_total ")),
+        "an unlabelled total next to the per-CPU ones:\n{metrics}"
+    );
+    saker.stop();
+}

@@ -106,6 +106,17 @@ pub struct ExecInfo {
     pub loginuid: u32,
     /// The controlling terminal as `(major, minor)`, if any.
     pub tty: Option<(u32, u32)>,
+    /// The new image's capability sets, when the source read them at exec (the eBPF capture
+    /// does); `None`: unknown, a live consumer may read /proc.
+    pub caps: Option<Capabilities>,
+}
+
+/// Capability sets of a process (`thread.cap_*`), as bit masks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    pub effective: u64,
+    pub permitted: u64,
+    pub inheritable: u64,
 }
 
 /// A syscall that returned, with its raw arguments and the decoded ones.

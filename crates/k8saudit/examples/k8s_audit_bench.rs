@@ -1,24 +1,30 @@
-//! Kubernetes audit events/s through `POST /k8s-audit` into the rules engine, over one
-//! kept-alive connection; run by bench/k8s-audit.sh.
+//! Kubernetes audit events/s through `POST /k8s-audit` into the rules engine, over CONNS
+//! kept-alive connections sending at once; run by bench/k8s-audit.sh.
 //!
-//! `k8s_audit_bench EVENTS BATCH RULES`
+//! `k8s_audit_bench EVENTS BATCH RULES [CONNS]`
 //! - BATCH: events per POST (1 = one `Event` per request, N = an `EventList` of N);
-//! - RULES: a k8s audit rules file (Falco's k8s_audit_rules.yaml) or `default` for Saker's.
+//! - RULES: a k8s audit rules file (Falco's k8s_audit_rules.yaml) or `default` for Saker's;
+//! - CONNS: client connections, each on its own thread (default 1).
 //!
 //! The events cycle through the test fixtures (14 realistic audit events, each raising one
 //! rule) interleaved with 3 routine events that raise none, so a quarter of the stream
-//! alerts. Three figures are printed, all measured in this run:
+//! alerts. Four figures are printed, all measured in this run:
 //! - `baseline`: the same POSTs to a handler that only counts (HTTP + JSON parse);
-//! - `pipeline`: the same POSTs through [`AuditPipeline`] and the rules;
+//! - `pipeline`: the same POSTs through [`AuditPipeline`] and the rules, alerts counted;
+//! - `daemon`: as `pipeline`, the alerts going where the daemon sends them: the metrics,
+//!   the JSON encoder and the output queue, a file channel writing to /dev/null;
 //! - `engine_only`: the same events, already parsed, evaluated in-process (rules + alerts).
 
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::Barrier;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use saker_engine::{Engine, EngineOptions};
 use saker_k8saudit::{AuditEvent, AuditPipeline, default_k8s_audit_rules_file};
+use saker_output::sinks::{FileSink, FileSinkOptions};
+use saker_output::{EncoderOptions, OutputQueue, QueueOptions};
 use saker_rules::{SourceFile, files, load};
 use saker_server::{AuditHandler, Metrics, Server, ServerContext, ServerOptions};
 use serde_json::{Value as Json, json};
@@ -134,14 +140,19 @@ fn server_thread_cpu_secs() -> f64 {
 }
 
 struct Run {
+    /// Events in the timed requests.
     events: u64,
+    /// All events the handler saw (the warm-up requests too).
+    handled: u64,
     wall: f64,
     cpu: f64,
     server_cpu: f64,
 }
 
-/// POSTs `n` events, `batch` per request, over one kept-alive connection.
-fn post_all(handler: AuditHandler, bodies: &[String], requests: usize) -> Run {
+/// POSTs `requests` bodies over `conns` kept-alive connections at once, each on its own
+/// client thread (the API server's webhook backend sends from many goroutines), the
+/// requests split evenly between them.
+fn post_all(handler: AuditHandler, bodies: &[String], requests: usize, conns: usize) -> Run {
     let mut context = ServerContext::new(Arc::new(Metrics::new("bench", 1)));
     context.k8s_audit = Some(handler);
     let options = ServerOptions {
@@ -150,29 +161,57 @@ fn post_all(handler: AuditHandler, bodies: &[String], requests: usize) -> Run {
     };
     let server = Server::start(options, context).expect("server starts");
     let url = format!("http://{}/k8s-audit", server.local_addr());
-    let agent: ureq::Agent = ureq::Agent::config_builder().build().into();
-    let start = Instant::now();
-    let cpu_start = cpu_secs();
-    let server_cpu_start = server_thread_cpu_secs();
-    let mut events = 0u64;
-    for i in 0..requests {
-        let body = &bodies[i % bodies.len()];
-        let response = agent
-            .post(&url)
-            .header("Content-Type", "application/json")
-            .send(body.as_bytes())
-            .expect("POST /k8s-audit");
-        assert_eq!(response.status().as_u16(), 200);
-        let reply = response.into_body().read_to_string().unwrap_or_default();
-        let accepted: Json = serde_json::from_str(&reply).unwrap_or_default();
-        events += accepted["accepted"].as_u64().unwrap_or(0);
-    }
-    let run = Run {
-        events,
-        wall: start.elapsed().as_secs_f64(),
-        cpu: cpu_secs() - cpu_start,
-        server_cpu: server_thread_cpu_secs() - server_cpu_start,
-    };
+    // Every client connects (and sends one request) before the clock starts.
+    let ready = Barrier::new(conns + 1);
+    let go = Barrier::new(conns + 1);
+    let run = std::thread::scope(|scope| {
+        let clients: Vec<_> = (0..conns)
+            .map(|c| {
+                let (url, ready, go) = (&url, &ready, &go);
+                scope.spawn(move || {
+                    let agent: ureq::Agent = ureq::Agent::config_builder().build().into();
+                    let post = |body: &String| {
+                        let response = agent
+                            .post(url)
+                            .header("Content-Type", "application/json")
+                            .send(body.as_bytes())
+                            .expect("POST /k8s-audit");
+                        assert_eq!(response.status().as_u16(), 200);
+                        let reply = response.into_body().read_to_string().unwrap_or_default();
+                        let accepted: Json = serde_json::from_str(&reply).unwrap_or_default();
+                        accepted["accepted"].as_u64().unwrap_or(0)
+                    };
+                    let warm_up = post(&bodies[c % bodies.len()]);
+                    ready.wait();
+                    go.wait();
+                    let mut events = 0u64;
+                    for i in (c..requests).step_by(conns) {
+                        events += post(&bodies[i % bodies.len()]);
+                    }
+                    (events, warm_up)
+                })
+            })
+            .collect();
+        ready.wait();
+        let cpu_start = cpu_secs();
+        let server_cpu_start = server_thread_cpu_secs();
+        let start = Instant::now();
+        go.wait();
+        let mut events = 0u64;
+        let mut warm_up = 0u64;
+        for client in clients {
+            let (n, w) = client.join().expect("client thread");
+            events += n;
+            warm_up += w;
+        }
+        Run {
+            events,
+            handled: events + warm_up,
+            wall: start.elapsed().as_secs_f64(),
+            cpu: cpu_secs() - cpu_start,
+            server_cpu: server_thread_cpu_secs() - server_cpu_start,
+        }
+    });
     server.stop();
     run
 }
@@ -191,6 +230,7 @@ fn main() {
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(50_000);
     let batch: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(1).max(1);
     let rules = args.next().unwrap_or_else(|| "default".to_string());
+    let conns: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(1).max(1);
 
     let sources: Vec<SourceFile> = if rules == "default" {
         vec![default_k8s_audit_rules_file()]
@@ -224,7 +264,9 @@ fn main() {
     let requests = n.div_ceil(batch);
     let mean_body = bodies.iter().map(String::len).sum::<usize>() / bodies.len();
     println!("k8s_audit_rules {rules} ({} rules)", engine.rule_count());
-    println!("k8s_audit_batch {batch} mean_body_bytes {mean_body} requests {requests}");
+    println!(
+        "k8s_audit_batch {batch} mean_body_bytes {mean_body} requests {requests} connections {conns}"
+    );
 
     let counted = Arc::new(AtomicU64::new(0));
     let counter = Arc::clone(&counted);
@@ -235,6 +277,7 @@ fn main() {
         }),
         &bodies,
         requests,
+        conns,
     );
     print("baseline", &baseline);
 
@@ -243,11 +286,47 @@ fn main() {
     let pipeline = Arc::new(AuditPipeline::new(Arc::clone(&engine), move |_alert| {
         sink_count.fetch_add(1, Ordering::Relaxed);
     }));
-    let run = post_all(pipeline.handler(), &bodies, requests);
+    let run = post_all(pipeline.handler(), &bodies, requests, conns);
     print("pipeline", &run);
     let stats = pipeline.stats();
-    assert_eq!(stats.events, run.events);
+    assert_eq!(stats.events, run.handled);
     println!("pipeline_alerts {}", alerts.load(Ordering::Relaxed));
+
+    // What the daemon does with the alerts: counted in the metrics, encoded as Falco JSON on
+    // the server thread, queued to the output stage and written by the file channel.
+    let queue = OutputQueue::start(
+        QueueOptions {
+            capacity: 0,
+            buffered: false,
+            encoder: EncoderOptions {
+                json: true,
+                ..EncoderOptions::default()
+            },
+        },
+        vec![Box::new(
+            FileSink::open(FileSinkOptions {
+                filename: "/dev/null".into(),
+                keep_alive: true,
+            })
+            .expect("/dev/null opens"),
+        )],
+    )
+    .expect("output queue starts");
+    let metrics = Arc::new(Metrics::new("bench", 1));
+    let sender = queue.sender();
+    let daemon_sink = Arc::clone(&metrics);
+    let daemon = Arc::new(AuditPipeline::new(Arc::clone(&engine), move |alert| {
+        daemon_sink.record_alert(&alert);
+        sender.submit(alert);
+    }));
+    let daemon_run = post_all(daemon.handler(), &bodies, requests, conns);
+    print("daemon", &daemon_run);
+    drop(daemon);
+    let report = queue.shutdown(std::time::Duration::from_secs(30));
+    println!(
+        "daemon_alerts_written {}",
+        report.snapshot.channels[0].delivered
+    );
 
     // Evaluation alone: rules and alert formatting on events already parsed (parsing and
     // freeing the JSON are in the HTTP figures).

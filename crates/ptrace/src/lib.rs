@@ -41,4 +41,4 @@ pub use command::{Command, resolve, spawn_stopped};
 pub use error::{TraceError, errno_text};
 pub use fds::ProcessFds;
 pub use memory::ProcessMemory;
-pub use tracer::{Finish, Handler, Options, Stop, StopContext, Target, Tracer};
+pub use tracer::{DEFAULT_SPIN, Finish, Handler, Options, Stop, StopContext, Target, Tracer};

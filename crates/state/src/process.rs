@@ -6,13 +6,9 @@ use std::sync::Arc;
 use crate::container::ContainerInfo;
 use crate::fd::FdEntry;
 
-/// Capability sets of a process (`thread.cap_*`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Capabilities {
-    pub effective: u64,
-    pub permitted: u64,
-    pub inheritable: u64,
-}
+/// Capability sets of a process (`thread.cap_*`): the event type, so an exec record's sets
+/// go into the table as they are.
+pub use saker_event::Capabilities;
 
 /// A process (thread group). Threads of one process share everything the rules look at
 /// (image, fds, cwd, credentials as the kernel reports them per event), so the table keeps

@@ -239,24 +239,29 @@ impl State {
             }
             EventBody::Exec(info) => {
                 self.ensure(h);
-                let read_proc = self.options.read_proc;
-                let mut fresh = None;
-                if read_proc && let Ok(proc) = saker_proc::Process::open(h.pid) {
-                    let container = proc
-                        .container()
-                        .ok()
-                        .map(|c| c.map(|c| self.containers.get(&c)));
-                    if let Some(container) = &container {
-                        self.cgroups.learn(h.cgroup_id, container.clone());
+                // What the new image runs in and with, without /proc when the event says it:
+                // the container from the header's cgroup id (a map lookup once the id is known;
+                // replays learn ids from the capture file), the capabilities from the exec
+                // record (the eBPF capture reads them from the new cred). /proc is the fallback
+                // (ptrace, an unknown or removed cgroup), and may be gone by now.
+                let mut container = self.cgroups.lookup(h.cgroup_id, &mut self.containers);
+                let mut caps = info.caps;
+                if self.options.read_proc
+                    && (container.is_none() || caps.is_none())
+                    && let Ok(proc) = saker_proc::Process::open(h.pid)
+                {
+                    if container.is_none() {
+                        container = proc
+                            .container()
+                            .ok()
+                            .map(|c| c.map(|c| self.containers.get(&c)));
+                        if let Some(container) = &container {
+                            self.cgroups.learn(h.cgroup_id, container.clone());
+                        }
                     }
-                    let caps = seed::read_capabilities(h.pid);
-                    fresh = Some((container, caps));
-                }
-                // Gone already (or unreadable): the header's cgroup still tells the container.
-                // Replays (no /proc) know containers by cgroup id from the capture file.
-                if !matches!(fresh, Some((Some(_), _))) {
-                    let caps = fresh.and_then(|(_, caps)| caps);
-                    fresh = Some((self.cgroups.lookup(h.cgroup_id, &mut self.containers), caps));
+                    if caps.is_none() {
+                        caps = seed::read_capabilities(h.pid);
+                    }
                 }
                 if let Some(p) = self.processes.get_mut(&h.pid) {
                     let argv: Vec<String> = info
@@ -293,12 +298,9 @@ impl State {
                         .map_or(0, |(major, minor)| crate::names::tty_nr(major, minor));
                     p.threads = 1;
                     p.fds.retain(|_, e| !e.close_on_exec());
-                    p.caps = None;
-                    if let Some((container, caps)) = fresh {
-                        if let Some(container) = container {
-                            p.container = container;
-                        }
-                        p.caps = caps;
+                    p.caps = caps;
+                    if let Some(container) = container {
+                        p.container = container;
                     }
                 }
             }

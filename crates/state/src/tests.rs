@@ -124,6 +124,7 @@ impl Fixture {
                 vpid: pid,
                 loginuid: u32::MAX,
                 tty,
+                caps: None,
             }),
         })
     }

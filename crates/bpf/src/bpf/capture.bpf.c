@@ -35,10 +35,16 @@ struct {
 	__uint(max_entries, 8 << 20); /* resized by the loader */
 } events SEC(".maps");
 
-/* Per CPU: [0] records dropped because the ring buffer was full, [1] bytes since last wakeup. */
+/*
+ * Per CPU: [0] records dropped because the ring buffer was full, [1] bytes since last wakeup,
+ * [2] records queued (the loader reads [0] and [2]: events captured/dropped per CPU).
+ */
+#define DROPS_SLOT_DROPPED 0
+#define DROPS_SLOT_PENDING 1
+#define DROPS_SLOT_SUBMITTED 2
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, 3);
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
@@ -103,10 +109,10 @@ static __always_inline int tgid_wanted(__u32 tgid)
 	return 1;
 }
 
-static __always_inline void count_drop(void)
+/* Adds one to a slot of this CPU's `drops` entry (a per-CPU array: no atomics needed). */
+static __always_inline void count_record(__u32 slot)
 {
-	__u32 zero = 0;
-	__u64 *d = bpf_map_lookup_elem(&drops, &zero);
+	__u64 *d = bpf_map_lookup_elem(&drops, &slot);
 	if (d)
 		*d += 1;
 }
@@ -151,9 +157,12 @@ static __always_inline struct saker_event *scratch_event(void)
 }
 
 /*
- * Queues a record. `urgent` records (process lifecycle) wake the reader at once even when
- * wakeup_bytes batches wakeups: a short-lived process must still be in /proc when user space
- * reads its exec record (container lookup), and fork/exit are rare next to syscalls.
+ * Queues a record. An `urgent` record wakes the reader at once even when wakeup_bytes batches
+ * wakeups. The lifecycle programs do not ask for it: an exec record carries what user space
+ * used to read from /proc (capabilities; the container comes from the header's cgroup id), so
+ * nothing needs the reader before a short-lived process is gone, and on this 2-CPU VM a
+ * wakeup of the idle reader CPU per fork/exec/exit cost more than the records (bench/run.sh
+ * (c): 1.49x -> see docs/capture-bpf.md, "Wakeups").
  */
 static __always_inline void submit(struct saker_event *ev, __u32 blob0, __u32 blob1, int urgent)
 {
@@ -163,7 +172,7 @@ static __always_inline void submit(struct saker_event *ev, __u32 blob0, __u32 bl
 		return;
 	__u64 flags = 0;
 	if (wakeup_bytes && urgent) {
-		__u32 one = 1;
+		__u32 one = DROPS_SLOT_PENDING;
 		__u64 *pending = bpf_map_lookup_elem(&drops, &one);
 		if (pending)
 			*pending = 0;
@@ -174,7 +183,7 @@ static __always_inline void submit(struct saker_event *ev, __u32 blob0, __u32 bl
 		 * consumer position, a cache line the reader's CPU keeps writing (2.8% of an
 		 * open/close loop in perf).
 		 */
-		__u32 one = 1;
+		__u32 one = DROPS_SLOT_PENDING;
 		__u64 *pending = bpf_map_lookup_elem(&drops, &one);
 		flags = BPF_RB_NO_WAKEUP;
 		if (pending) {
@@ -186,7 +195,9 @@ static __always_inline void submit(struct saker_event *ev, __u32 blob0, __u32 bl
 		}
 	}
 	if (bpf_ringbuf_output(&events, ev, size, flags))
-		count_drop();
+		count_record(DROPS_SLOT_DROPPED);
+	else
+		count_record(DROPS_SLOT_SUBMITTED);
 }
 
 static __always_inline __u64 arg_value(const __u64 *args, __u8 idx)
@@ -482,7 +493,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	ev->args[1] = ctgid;
 	ev->args[2] = task_vnr(child);
 	ev->args[3] = task_vtgid(child);
-	submit(ev, 0, 0, 1);
+	submit(ev, 0, 0, 0);
 	return 0;
 }
 
@@ -513,6 +524,12 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		__u64 minor = BPF_CORE_READ(tty, driver, minor_start) + BPF_CORE_READ(tty, index);
 		ev->aux[1] = major << 32 | minor;
 	}
+	/* The new image's credentials (committed before sched_process_exec), so user space needs
+	 * no /proc/PID/status read while the process may already be gone. */
+	ev->args[3] = BPF_CORE_READ(task, cred, cap_permitted.val);
+	ev->args[4] = BPF_CORE_READ(task, cred, cap_effective.val);
+	ev->args[5] = BPF_CORE_READ(task, cred, cap_inheritable.val);
+	ev->flags |= SAKER_EVF_EXEC_CAPS;
 
 	__u8 *data = (__u8 *)ev + sizeof(struct saker_event);
 	n0 = bpf_probe_read_kernel_str(data, SAKER_BLOB_MAX, BPF_CORE_READ(bprm, filename));
@@ -533,7 +550,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	ev->blob_len[1] = n1;
 	ev->blob_kind[0] = n0 ? SAKER_CAP_KSTR : 0;
 	ev->blob_kind[1] = n1 ? SAKER_CAP_ARGV : 0;
-	submit(ev, n0, n1, 1);
+	submit(ev, n0, n1, 0);
 	return 0;
 }
 
@@ -555,7 +572,7 @@ int BPF_PROG(on_exit, struct task_struct *p)
 	ev->args[0] = BPF_CORE_READ(task, exit_code);
 	live = BPF_CORE_READ(task, signal, live.counter);
 	ev->args[1] = live == 0;
-	submit(ev, 0, 0, 1);
+	submit(ev, 0, 0, 0);
 	if (live == 0 && filter_pids)
 		bpf_map_delete_elem(&pid_filter, &tgid);
 	return 0;

@@ -471,7 +471,7 @@ fn event(e: &SyscallEvent) -> Value {
             json!({"fork":{"child_tid":child_tid,"child_pid":child_pid,"child_vtid":child_vtid,"child_vpid":child_vpid}})
         }
         EventBody::Exec(x) => {
-            json!({"exec":{"nr":x.nr,"filename":bytes(&x.filename),"argv":x.argv.iter().map(bytes).collect::<Vec<_>>(),"argv_truncated":x.argv_truncated,"old_tid":x.old_tid,"vtid":x.vtid,"vpid":x.vpid,"loginuid":x.loginuid,"tty":x.tty}})
+            json!({"exec":{"nr":x.nr,"filename":bytes(&x.filename),"argv":x.argv.iter().map(bytes).collect::<Vec<_>>(),"argv_truncated":x.argv_truncated,"old_tid":x.old_tid,"vtid":x.vtid,"vpid":x.vpid,"loginuid":x.loginuid,"tty":x.tty,"caps":x.caps.map(caps_json)}})
         }
         EventBody::Exit {
             status,
@@ -532,6 +532,8 @@ fn from_event(v: &Value) -> Result<SyscallEvent, String> {
             vpid: o.u32("vpid")?,
             loginuid: o.u32("loginuid")?,
             tty: serde_json::from_value(o.get("tty")?.clone()).map_err(|e| format!("tty: {e}"))?,
+            // Files written before exec records carried capabilities have no `caps`.
+            caps: from_caps(x.get("caps"))?,
         })
     } else if let Some(x) = b.get("exit") {
         let o = Obj(x);
@@ -586,9 +588,28 @@ fn process(p: &ProcessEntry) -> Value {
         "kind":"process","pid":p.pid,"ppid":p.ppid,"vpid":p.vpid,"comm":p.comm,"exe":p.exe,"exepath":p.exepath,
         "args":p.args,"cwd":p.cwd,"uid":p.uid,"gid":p.gid,"euid":p.euid,"egid":p.egid,"loginuid":p.loginuid,
         "tty":p.tty,"start_ns":p.start_ns,"container":p.container.as_ref().map(|c| c.id.clone()),
-        "caps":p.caps.map(|c| json!({"effective":c.effective,"permitted":c.permitted,"inheritable":c.inheritable})),
+        "caps":p.caps.map(caps_json),
         "exe_from_memfd":p.exe_from_memfd,"threads":p.threads,"fds":fds,
     })
+}
+
+fn caps_json(c: Capabilities) -> Value {
+    json!({"effective":c.effective,"permitted":c.permitted,"inheritable":c.inheritable})
+}
+
+/// A `caps` object; absent or `null`: unknown.
+fn from_caps(v: Option<&Value>) -> Result<Option<Capabilities>, String> {
+    match v {
+        Some(Value::Null) | None => Ok(None),
+        Some(c) => {
+            let c = Obj(c);
+            Ok(Some(Capabilities {
+                effective: c.u64("effective")?,
+                permitted: c.u64("permitted")?,
+                inheritable: c.u64("inheritable")?,
+            }))
+        }
+    }
 }
 
 fn from_process(v: &Value) -> Result<(ProcessEntry, Option<String>), String> {
@@ -614,17 +635,7 @@ fn from_process(v: &Value) -> Result<(ProcessEntry, Option<String>), String> {
         };
         fds.insert(fo.i32("fd")?, std::sync::Arc::new(entry));
     }
-    let caps = match v.get("caps") {
-        Some(Value::Null) | None => None,
-        Some(c) => {
-            let c = Obj(c);
-            Some(Capabilities {
-                effective: c.u64("effective")?,
-                permitted: c.u64("permitted")?,
-                inheritable: c.u64("inheritable")?,
-            })
-        }
-    };
+    let caps = from_caps(v.get("caps"))?;
     let entry = ProcessEntry {
         pid: o.u32("pid")?,
         ppid: o.u32("ppid")?,
@@ -877,6 +888,11 @@ mod tests {
                 vpid: 1,
                 loginuid: u32::MAX,
                 tty: Some((136, 2)),
+                caps: Some(Capabilities {
+                    effective: 0x1ff,
+                    permitted: 0x3ff,
+                    inheritable: 0,
+                }),
             }),
         });
         round_trip(SyscallEvent {

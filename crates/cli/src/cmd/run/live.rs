@@ -101,12 +101,23 @@ pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveE
         }
         last_publish = Instant::now();
         pipeline.publish();
-        service.metrics.set_events_captured(pipeline.summary.events);
         let Ok(per_cpu) = capture.drops() else {
             continue;
         };
-        for (cpu, dropped) in per_cpu.iter().enumerate() {
-            service.metrics.set_cpu_dropped(cpu, *dropped);
+        // Captured per CPU as the kernel counted the records it queued: the events of the last
+        // poll are counted even when the daemon has not handled all of them yet.
+        match capture.submitted() {
+            Ok(captured) => {
+                for (cpu, (captured, dropped)) in captured.iter().zip(&per_cpu).enumerate() {
+                    service.metrics.set_cpu_totals(cpu, *captured, *dropped);
+                }
+            }
+            Err(_) => {
+                service.metrics.set_events_captured(pipeline.summary.events);
+                for (cpu, dropped) in per_cpu.iter().enumerate() {
+                    service.metrics.set_cpu_dropped(cpu, *dropped);
+                }
+            }
         }
         let drops: u64 = per_cpu.iter().sum();
         let events = pipeline.summary.events;

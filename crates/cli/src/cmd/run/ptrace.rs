@@ -520,6 +520,8 @@ impl Handler for Adapter<'_> {
                         vpid: header.pid,
                         loginuid,
                         tty,
+                        // The tracee is stopped at its exec: the state reads /proc.
+                        caps: None,
                     }),
                 };
                 self.pipeline.handle(&event);
@@ -566,6 +568,7 @@ pub fn run(
     let options = Options {
         follow_forks: true,
         seccomp_filter: Some(syscalls.iter().map(|&nr| nr as u32).collect()),
+        spin: Some(saker_ptrace::DEFAULT_SPIN),
         ..Options::default()
     };
     let finish = {

@@ -610,6 +610,7 @@ mod tests {
             vpid: 1,
             loginuid: u32::MAX,
             tty: None,
+            caps: None,
         };
         let (path, argv) = memory.load_exec(&info);
         let style = Style::default();

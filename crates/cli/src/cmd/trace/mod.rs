@@ -320,12 +320,18 @@ fn run_ebpf_lines(args: &Args, pids: Vec<i32>, filters: Filters) -> Outcome {
     }
 }
 
-/// How long the tracer polls before sleeping (see `Options::spin`). Off by default: on the
-/// 2-CPU test machine polling 30-100 µs made no measurable difference (bench/trace.sh, dd
-/// unpinned, 5 interleaved rounds). `SAKER_TRACE_SPIN_US=N` turns it on for experiments.
+/// How long the tracer polls for the next stop before sleeping in `wait4`:
+/// [`saker_ptrace::DEFAULT_SPIN`] unless `SAKER_TRACE_SPIN_US=N` says otherwise (`0`: never
+/// poll). bench/trace.sh measures both placements.
 fn spin_time() -> Option<std::time::Duration> {
-    let micros: u64 = std::env::var("SAKER_TRACE_SPIN_US").ok()?.parse().ok()?;
-    (micros > 0).then(|| std::time::Duration::from_micros(micros))
+    let micros = std::env::var("SAKER_TRACE_SPIN_US")
+        .ok()
+        .and_then(|value| value.parse::<u64>().ok());
+    match micros {
+        Some(0) => None,
+        Some(micros) => Some(std::time::Duration::from_micros(micros)),
+        None => Some(saker_ptrace::DEFAULT_SPIN),
+    }
 }
 
 /// strace's terminate(): die from the same signal as the traced command (with core dumps off so
