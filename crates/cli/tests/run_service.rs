@@ -38,19 +38,27 @@ struct Setup {
 impl Setup {
     fn new() -> Setup {
         let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        std::fs::write(dir.path().join("custom.yaml"), CUSTOM_RULE).unwrap();
+        let setup = Setup {
+            dir,
+            port: free_port(),
+        };
+        std::fs::write(setup.path("custom.yaml"), CUSTOM_RULE).unwrap();
+        setup.write_config("alerts.json", setup.port);
+        setup
+    }
+
+    /// Writes `saker.yaml` with alerts to the file `alerts` and the web server on `port`.
+    fn write_config(&self, alerts: &str, port: u16) {
         let config = format!(
             "rules_files:\n  - embedded\n  - {custom}\nrule_matching: all\njson_output: true\n\
              stdout_output:\n  enabled: false\nsyslog_output:\n  enabled: false\n\
              file_output:\n  enabled: true\n  keep_alive: true\n  filename: {alerts}\n\
              log_syslog: false\nlog_stderr: true\n\
              webserver:\n  enabled: true\n  listen_address: 127.0.0.1\n  listen_port: {port}\n",
-            custom = dir.path().join("custom.yaml").display(),
-            alerts = dir.path().join("alerts.json").display(),
+            custom = self.path("custom.yaml").display(),
+            alerts = self.path(alerts).display(),
         );
-        std::fs::write(dir.path().join("saker.yaml"), config).unwrap();
-        Setup { dir, port }
+        std::fs::write(self.path("saker.yaml"), config).unwrap();
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -328,6 +336,45 @@ fn sighup_with_broken_rules_keeps_the_old_rules() {
     );
     let (code, log) = service.terminate();
     assert_eq!(code, Some(0), "{log}");
+}
+
+/// SIGHUP rereads the config, not only the rules: a new alert file and a new web server port
+/// take effect without a restart.
+#[test]
+fn sighup_applies_a_changed_config_to_outputs_and_web_server() {
+    let setup = Setup::new();
+    let service = setup.spawn();
+    post_event(setup.port, &namespace_event(1, "one"));
+    setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
+
+    let new_port = free_port();
+    setup.write_config("moved.json", new_port);
+    service.signal(libc::SIGHUP);
+    service.wait_log("Reload complete");
+    wait_healthy(new_port, || service.log.lock().unwrap().clone());
+    assert!(
+        http(setup.port, "GET", "/healthz", "").is_err(),
+        "the old port still answers"
+    );
+    post_event(new_port, &namespace_event(2, "two"));
+    setup.wait_for_rule("moved.json", "Custom Namespace Watch", 1);
+    let targets = |file: &str| -> Vec<String> {
+        setup
+            .alerts(file)
+            .iter()
+            .filter(|a| a["rule"] == "Custom Namespace Watch")
+            .filter_map(|a| {
+                a["output_fields"]["ka.target.name"]
+                    .as_str()
+                    .map(String::from)
+            })
+            .collect()
+    };
+    assert_eq!(targets("alerts.json"), ["one"]);
+    assert_eq!(targets("moved.json"), ["two"]);
+    let (code, log) = service.terminate();
+    assert_eq!(code, Some(0), "{log}");
+    assert!(log.contains("Output channels rebuilt"), "{log}");
 }
 
 #[test]

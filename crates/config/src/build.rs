@@ -122,6 +122,9 @@ impl Config {
             options.client_cert = http.client_cert.clone();
             options.client_key = http.client_key.clone();
             options.max_retries = http.max_retries;
+            options.max_consecutive_timeouts = http.max_consecutive_timeouts;
+            options.compress = http.compress_uploads;
+            options.echo = http.echo;
             options.timeout = Duration::from_millis(http.timeout_ms);
             let sink = HttpSink::new(options).map_err(|source| ConfigError::Output {
                 key: "http_output",

@@ -238,7 +238,14 @@ pub struct HttpOutputConfig {
     pub client_key: Option<PathBuf>,
     /// Reuse the connection between alerts (Falco's default is false; Saker's true).
     pub keep_alive: bool,
+    /// Send the alerts gzip-compressed (`Content-Encoding: gzip`).
+    pub compress_uploads: bool,
+    /// Print the receiver's answers on stdout.
+    pub echo: bool,
+    /// Retries after a transport error, a 5xx or a 429.
     pub max_retries: u32,
+    /// Retries after a request that timed out, as Falco's key.
+    pub max_consecutive_timeouts: u32,
     /// Per-request timeout in milliseconds.
     pub timeout_ms: u64,
 }
@@ -257,7 +264,10 @@ impl Default for HttpOutputConfig {
             client_cert: None,
             client_key: None,
             keep_alive: true,
+            compress_uploads: false,
+            echo: false,
             max_retries: 5,
+            max_consecutive_timeouts: 5,
             timeout_ms: 10_000,
         }
     }

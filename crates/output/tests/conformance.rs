@@ -10,9 +10,9 @@
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::os::unix::net::UnixDatagram;
+use std::os::unix::net::{UnixDatagram, UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -202,16 +202,29 @@ fn file_channel_without_keep_alive_conforms() {
     conformance("file", Box::new(sink), Box::new(receiver));
 }
 
-// --- syslog: a unix datagram socket standing in for /dev/log, restarted mid-way ---
+// --- syslog: a unix socket standing in for /dev/log (datagram, or stream as syslog-ng's
+// `unix-stream()`), restarted mid-way ---
 
 struct SyslogReceiver {
     path: PathBuf,
     messages: Arc<Mutex<Vec<String>>>,
-    socket: Option<UnixDatagram>,
+    server: Option<SyslogServer>,
 }
 
-impl SyslogReceiver {
-    fn bind(path: &Path, messages: Arc<Mutex<Vec<String>>>) -> UnixDatagram {
+/// What a syslog daemon holds open; dropping it (with [`SyslogServer::stop`]) is its exit.
+enum SyslogServer {
+    Datagram(UnixDatagram),
+    Stream {
+        stop: Arc<AtomicBool>,
+        connections: Arc<Mutex<Vec<UnixStream>>>,
+    },
+}
+
+impl SyslogServer {
+    fn bind(path: &Path, stream: bool, messages: Arc<Mutex<Vec<String>>>) -> SyslogServer {
+        if stream {
+            return Self::bind_stream(path, messages);
+        }
         let socket = UnixDatagram::bind(path).unwrap();
         let reader = socket.try_clone().unwrap();
         std::thread::spawn(move || {
@@ -226,7 +239,55 @@ impl SyslogReceiver {
                     .push(String::from_utf8_lossy(&buf[..n]).into_owned());
             }
         });
-        socket
+        SyslogServer::Datagram(socket)
+    }
+
+    /// Accepts connections and splits what they carry at each NUL.
+    fn bind_stream(path: &Path, messages: Arc<Mutex<Vec<String>>>) -> SyslogServer {
+        let listener = UnixListener::bind(path).unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let connections = Arc::new(Mutex::new(Vec::new()));
+        let (stop_flag, open) = (Arc::clone(&stop), Arc::clone(&connections));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop_flag.load(Ordering::SeqCst) {
+                    return;
+                }
+                let stream = stream.unwrap();
+                open.lock().unwrap().push(stream.try_clone().unwrap());
+                let messages = Arc::clone(&messages);
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream);
+                    let mut message = Vec::new();
+                    while reader.read_until(0, &mut message).unwrap_or(0) > 0 {
+                        assert_eq!(message.pop(), Some(0), "a message cut short");
+                        messages
+                            .lock()
+                            .unwrap()
+                            .push(String::from_utf8(std::mem::take(&mut message)).unwrap());
+                    }
+                });
+            }
+        });
+        SyslogServer::Stream { stop, connections }
+    }
+
+    /// The daemon exits: its socket and every connection close.
+    fn stop(self, path: &Path) {
+        match self {
+            SyslogServer::Datagram(socket) => {
+                let _ = socket.shutdown(std::net::Shutdown::Both);
+            }
+            SyslogServer::Stream { stop, connections } => {
+                stop.store(true, Ordering::SeqCst);
+                // Wakes the accept loop, which sees `stop` and drops the listener.
+                let _ = UnixStream::connect(path);
+                for connection in connections.lock().unwrap().drain(..) {
+                    let _ = connection.shutdown(std::net::Shutdown::Both);
+                }
+            }
+        }
+        std::fs::remove_file(path).unwrap();
     }
 }
 
@@ -257,20 +318,22 @@ impl Receiver for SyslogReceiver {
 
     fn disrupt(&mut self, _queue: &OutputQueue) {
         // The syslog daemon restarts: its socket goes away and a new one is bound.
-        let old = self.socket.take().unwrap();
-        let _ = old.shutdown(std::net::Shutdown::Both);
-        drop(old);
-        std::fs::remove_file(&self.path).unwrap();
-        self.socket = Some(Self::bind(&self.path, Arc::clone(&self.messages)));
+        let old = self.server.take().unwrap();
+        let stream = matches!(old, SyslogServer::Stream { .. });
+        old.stop(&self.path);
+        self.server = Some(SyslogServer::bind(
+            &self.path,
+            stream,
+            Arc::clone(&self.messages),
+        ));
     }
 }
 
-#[test]
-fn syslog_channel_conforms() {
+fn syslog_conformance(stream: bool) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("log");
     let messages = Arc::new(Mutex::new(Vec::new()));
-    let socket = SyslogReceiver::bind(&path, Arc::clone(&messages));
+    let server = SyslogServer::bind(&path, stream, Arc::clone(&messages));
     let sink = SyslogSink::new(SyslogSinkOptions {
         socket_path: path.clone(),
         facility: 1,
@@ -282,9 +345,21 @@ fn syslog_channel_conforms() {
         Box::new(SyslogReceiver {
             path,
             messages,
-            socket: Some(socket),
+            server: Some(server),
         }),
     );
+}
+
+#[test]
+fn syslog_channel_conforms() {
+    syslog_conformance(false);
+}
+
+/// /dev/log as a stream socket: the sink finds out (EPROTOTYPE) and frames each message with
+/// a NUL; the daemon's restart breaks the connection, and the sink reconnects.
+#[test]
+fn syslog_channel_over_a_stream_socket_conforms() {
+    syslog_conformance(true);
 }
 
 // --- program: the program dies and is respawned ---
@@ -388,7 +463,11 @@ struct HttpState {
     bodies: Mutex<Vec<String>>,
     content_types: Mutex<Vec<String>>,
     user_agents: Mutex<Vec<String>>,
+    encodings: Mutex<Vec<String>>,
     fail_next: AtomicUsize,
+    /// Requests to leave unanswered past the client's timeout.
+    stall_next: AtomicUsize,
+    stalled: AtomicUsize,
     failed: AtomicUsize,
     connections: AtomicUsize,
 }
@@ -430,6 +509,7 @@ fn serve_connection<S: Read + Write>(stream: S, state: &HttpState) {
         let mut length = 0;
         let mut content_type = String::new();
         let mut user_agent = String::new();
+        let mut encoding = String::new();
         loop {
             let mut header = String::new();
             if reader.read_line(&mut header).is_err() {
@@ -445,6 +525,7 @@ fn serve_connection<S: Read + Write>(stream: S, state: &HttpState) {
                 "content-length" => length = value.parse().unwrap(),
                 "content-type" => content_type = value,
                 "user-agent" => user_agent = value,
+                "content-encoding" => encoding = value,
                 _ => {}
             }
         }
@@ -452,10 +533,20 @@ fn serve_connection<S: Read + Write>(stream: S, state: &HttpState) {
         if reader.read_exact(&mut body).is_err() {
             return;
         }
-        let fail = state
-            .fail_next
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-            .is_ok();
+        if encoding == "gzip" {
+            let mut plain = Vec::new();
+            flate2::read::GzDecoder::new(body.as_slice())
+                .read_to_end(&mut plain)
+                .unwrap();
+            body = plain;
+        }
+        if take_one(&state.stall_next) {
+            // Past the client's deadline: it gives up on this connection and tries again.
+            state.stalled.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(600));
+            return;
+        }
+        let fail = take_one(&state.fail_next);
         let response: &[u8] = if fail {
             state.failed.fetch_add(1, Ordering::SeqCst);
             b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 4\r\n\r\noops"
@@ -467,6 +558,7 @@ fn serve_connection<S: Read + Write>(stream: S, state: &HttpState) {
                 .push(String::from_utf8(body).unwrap());
             state.content_types.lock().unwrap().push(content_type);
             state.user_agents.lock().unwrap().push(user_agent);
+            state.encodings.lock().unwrap().push(encoding);
             b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
         };
         let writer = reader.get_mut();
@@ -480,32 +572,57 @@ fn serve_connection<S: Read + Write>(stream: S, state: &HttpState) {
     }
 }
 
-struct HttpReceiver(Arc<HttpState>);
+/// Decrements `counter` unless it is 0; true when it did.
+fn take_one(counter: &AtomicUsize) -> bool {
+    counter
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok()
+}
+
+struct HttpReceiver {
+    state: Arc<HttpState>,
+    /// The `Content-Encoding` every request must carry ("" for none).
+    encoding: &'static str,
+}
+
+impl HttpReceiver {
+    fn plain(state: Arc<HttpState>) -> Box<HttpReceiver> {
+        Box::new(HttpReceiver {
+            state,
+            encoding: "",
+        })
+    }
+}
 
 impl Receiver for HttpReceiver {
     fn received(&self) -> Vec<String> {
-        self.0.bodies.lock().unwrap().clone()
+        self.state.bodies.lock().unwrap().clone()
     }
 
     fn disrupt(&mut self, _queue: &OutputQueue) {
-        self.0.fail_next.store(3, Ordering::SeqCst);
+        self.state.fail_next.store(3, Ordering::SeqCst);
     }
 
     fn check_extra(&self) {
         assert_eq!(
-            self.0.failed.load(Ordering::SeqCst),
+            self.state.failed.load(Ordering::SeqCst),
             3,
             "three 500s were served and retried"
         );
-        let types = self.0.content_types.lock().unwrap();
+        let encodings = self.state.encodings.lock().unwrap();
+        assert!(
+            encodings.iter().all(|e| e == self.encoding),
+            "{encodings:?}"
+        );
+        let types = self.state.content_types.lock().unwrap();
         assert!(types.iter().all(|t| t == "application/json"), "{types:?}");
-        let agents = self.0.user_agents.lock().unwrap();
+        let agents = self.state.user_agents.lock().unwrap();
         assert!(
             agents.iter().all(|a| a == "saker-conformance/1"),
             "{agents:?}"
         );
         // Keep-alive: 40 alerts and 3 retries over very few connections.
-        let connections = self.0.connections.load(Ordering::SeqCst);
+        let connections = self.state.connections.load(Ordering::SeqCst);
         assert!(
             connections <= 3,
             "{connections} connections for 43 requests"
@@ -515,16 +632,84 @@ impl Receiver for HttpReceiver {
 
 #[test]
 fn http_channel_conforms() {
+    let (url, state) = start_http_server();
+    let mut options = HttpSinkOptions::new(url);
+    options.user_agent = "saker-conformance/1".to_string();
+    options.initial_backoff = Duration::from_millis(20);
+    let sink = HttpSink::new(options).unwrap();
+    conformance("http", Box::new(sink), HttpReceiver::plain(state));
+}
+
+/// `compress_uploads`: the same scenario with every body gzip-compressed; the server
+/// decompresses and must find the encoder's exact bytes.
+#[test]
+fn http_channel_with_compressed_uploads_conforms() {
+    let (url, state) = start_http_server();
+    let mut options = HttpSinkOptions::new(url);
+    options.user_agent = "saker-conformance/1".to_string();
+    options.initial_backoff = Duration::from_millis(20);
+    options.compress = true;
+    let sink = HttpSink::new(options).unwrap();
+    let receiver = HttpReceiver {
+        state,
+        encoding: "gzip",
+    };
+    conformance("http", Box::new(sink), Box::new(receiver));
+}
+
+fn start_http_server() -> (String, Arc<HttpState>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/alerts", listener.local_addr().unwrap());
     let state = Arc::new(HttpState::default());
     let server_state = Arc::clone(&state);
     std::thread::spawn(move || serve_http(listener, server_state, None));
+    (url, state)
+}
+
+/// A shared buffer that `echo` writes the server's answers into.
+#[derive(Clone, Default)]
+struct Echoed(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Echoed {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Timeouts are retried up to `max_consecutive_timeouts`, apart from `max_retries`; `echo`
+/// prints each answer the alert got.
+#[test]
+fn http_timeouts_are_retried_and_answers_echoed() {
+    let (url, state) = start_http_server();
     let mut options = HttpSinkOptions::new(url);
-    options.user_agent = "saker-conformance/1".to_string();
-    options.initial_backoff = Duration::from_millis(20);
-    let sink = HttpSink::new(options).unwrap();
-    conformance("http", Box::new(sink), Box::new(HttpReceiver(state)));
+    options.initial_backoff = Duration::from_millis(10);
+    options.timeout = Duration::from_millis(200);
+    options.max_retries = 0;
+    options.max_consecutive_timeouts = 2;
+    options.echo = true;
+    let echoed = Echoed::default();
+    let mut sink = HttpSink::new(options).unwrap().echo_to(echoed.clone());
+    let encoder = AlertEncoder::new(encoder_options());
+
+    state.stall_next.store(2, Ordering::SeqCst);
+    sink.write(&encoder.encode_alert(alert(0))).unwrap();
+    assert_eq!(state.stalled.load(Ordering::SeqCst), 2);
+    assert_eq!(*state.bodies.lock().unwrap(), expected(0..1));
+    assert_eq!(
+        String::from_utf8(echoed.0.lock().unwrap().clone()).unwrap(),
+        "ok\n"
+    );
+
+    // One timeout more than allowed: the alert fails, and nothing was echoed for it.
+    state.stall_next.store(3, Ordering::SeqCst);
+    let error = sink.write(&encoder.encode_alert(alert(1))).unwrap_err();
+    assert!(error.to_string().contains("timeout"), "{error}");
+    assert_eq!(state.bodies.lock().unwrap().len(), 1);
+    assert_eq!(echoed.0.lock().unwrap().len(), 3);
 }
 
 /// A CA, a server certificate for 127.0.0.1 and a client certificate, made with the openssl
@@ -613,7 +798,7 @@ fn https_channel_with_client_certificate_conforms() {
     conformance(
         "http",
         Box::new(sink),
-        Box::new(HttpReceiver(Arc::clone(&state))),
+        HttpReceiver::plain(Arc::clone(&state)),
     );
 
     // Without the client certificate, or without trusting the CA, nothing gets through.

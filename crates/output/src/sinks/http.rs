@@ -1,6 +1,10 @@
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
+use flate2::Compression;
+use flate2::write::GzEncoder;
 use ureq::Agent;
 use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConfig};
 
@@ -23,12 +27,19 @@ pub struct HttpSinkOptions {
     pub client_key: Option<PathBuf>,
     /// Retries after a transport error, a 5xx or a 429, with doubling backoff.
     pub max_retries: u32,
+    /// Retries after a request that timed out (Falco's `max_consecutive_timeouts`), counted
+    /// apart from the other failures: a slow receiver is not a broken one.
+    pub max_consecutive_timeouts: u32,
     pub initial_backoff: Duration,
     pub max_backoff: Duration,
     /// Per-request deadline (connect, send, answer).
     pub timeout: Duration,
     /// Reuse the connection between alerts.
     pub keep_alive: bool,
+    /// Send each body gzip-compressed, with `Content-Encoding: gzip` (`compress_uploads`).
+    pub compress: bool,
+    /// Print each answer body of the receiver on stdout (`echo`).
+    pub echo: bool,
 }
 
 impl HttpSinkOptions {
@@ -42,10 +53,13 @@ impl HttpSinkOptions {
             client_cert: None,
             client_key: None,
             max_retries: 5,
+            max_consecutive_timeouts: 5,
             initial_backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(5),
             timeout: Duration::from_secs(10),
             keep_alive: true,
+            compress: false,
+            echo: false,
         }
     }
 }
@@ -54,6 +68,10 @@ impl HttpSinkOptions {
 pub struct HttpSink {
     options: HttpSinkOptions,
     agent: Agent,
+    /// The gzip body of the alert being sent, kept between alerts for its allocation.
+    compressed: Vec<u8>,
+    /// Where `echo` prints the answers: stdout, or what [`HttpSink::echo_to`] set.
+    echo: Option<Mutex<Box<dyn Write + Send>>>,
 }
 
 impl HttpSink {
@@ -91,28 +109,67 @@ impl HttpSink {
             .tls_config(tls.build())
             .build()
             .into();
-        Ok(HttpSink { options, agent })
+        let echo = options
+            .echo
+            .then(|| Mutex::new(Box::new(std::io::stdout()) as Box<dyn Write + Send>));
+        Ok(HttpSink {
+            options,
+            agent,
+            compressed: Vec::new(),
+            echo,
+        })
+    }
+
+    /// Prints the answers (with `echo`) to `out` instead of stdout.
+    pub fn echo_to(mut self, out: impl Write + Send + 'static) -> Self {
+        if self.echo.is_some() {
+            self.echo = Some(Mutex::new(Box::new(out)));
+        }
+        self
     }
 
     fn post_once(&self, body: &[u8]) -> Result<(), Attempt> {
-        let response = self
+        let mut request = self
             .agent
             .post(&self.options.url)
-            .header("Content-Type", &self.options.content_type)
-            .send(body)
-            .map_err(|e| Attempt::Retry(self.http_error(e.to_string())))?;
+            .header("Content-Type", &self.options.content_type);
+        if self.options.compress {
+            request = request.header("Content-Encoding", "gzip");
+        }
+        let response = request.send(body).map_err(|e| match e {
+            ureq::Error::Timeout(_) => Attempt::Timeout(self.http_error(e.to_string())),
+            _ => Attempt::Retry(self.http_error(e.to_string())),
+        })?;
         let status = response.status().as_u16();
         // Read the answer so the connection goes back to the pool for the next alert.
-        let _ = response
+        let answer = response
             .into_body()
             .with_config()
             .limit(1 << 20)
             .read_to_vec();
+        if let (Some(echo), Ok(answer)) = (&self.echo, answer) {
+            let mut out = echo.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let _ = out.write_all(&answer);
+            if !answer.ends_with(b"\n") {
+                let _ = out.write_all(b"\n");
+            }
+            let _ = out.flush();
+        }
         match status {
             200..=299 => Ok(()),
             429 | 500..=599 => Err(Attempt::Retry(self.status_error(status))),
             _ => Err(Attempt::Fatal(self.status_error(status))),
         }
+    }
+
+    /// The alert gzip-compressed, in the buffer kept in `self.compressed`.
+    fn gzip(&mut self, encoded: &[u8]) -> Result<Vec<u8>, OutputError> {
+        let mut buffer = std::mem::take(&mut self.compressed);
+        buffer.clear();
+        let mut gzip = GzEncoder::new(buffer, Compression::default());
+        gzip.write_all(encoded)
+            .and_then(|()| gzip.finish())
+            .map_err(|e| self.http_error(format!("compressing the body: {e}")))
     }
 
     fn http_error(&self, reason: String) -> OutputError {
@@ -132,6 +189,7 @@ impl HttpSink {
 
 enum Attempt {
     Retry(OutputError),
+    Timeout(OutputError),
     Fatal(OutputError),
 }
 
@@ -170,21 +228,41 @@ impl Sink for HttpSink {
     }
 
     fn write(&mut self, alert: &EncodedAlert) -> Result<(), OutputError> {
-        let encoded = alert.bytes.as_slice();
+        if !self.options.compress {
+            return self.post_with_retries(&alert.bytes);
+        }
+        let body = self.gzip(&alert.bytes)?;
+        let result = self.post_with_retries(&body);
+        self.compressed = body;
+        result
+    }
+}
+
+impl HttpSink {
+    fn post_with_retries(&self, body: &[u8]) -> Result<(), OutputError> {
         let mut backoff = self.options.initial_backoff;
-        let mut attempt = 0;
+        let (mut failures, mut timeouts) = (0, 0);
         loop {
-            match self.post_once(encoded) {
+            let error = match self.post_once(body) {
                 Ok(()) => return Ok(()),
                 Err(Attempt::Fatal(e)) => return Err(e),
-                Err(Attempt::Retry(e)) if attempt >= self.options.max_retries => return Err(e),
-                Err(Attempt::Retry(e)) => {
-                    tracing::debug!(url = %self.options.url, attempt, error = %e, "http output retrying");
-                    std::thread::sleep(backoff);
-                    backoff = (backoff * 2).min(self.options.max_backoff);
-                    attempt += 1;
+                Err(Attempt::Timeout(e)) if timeouts >= self.options.max_consecutive_timeouts => {
+                    return Err(e);
                 }
-            }
+                Err(Attempt::Retry(e)) if failures >= self.options.max_retries => return Err(e),
+                Err(Attempt::Timeout(e)) => {
+                    timeouts += 1;
+                    e
+                }
+                Err(Attempt::Retry(e)) => {
+                    failures += 1;
+                    timeouts = 0;
+                    e
+                }
+            };
+            tracing::debug!(url = %self.options.url, failures, timeouts, error = %error, "http output retrying");
+            std::thread::sleep(backoff);
+            backoff = (backoff * 2).min(self.options.max_backoff);
         }
     }
 }

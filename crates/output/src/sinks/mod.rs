@@ -10,4 +10,4 @@ pub use file::{FileSink, FileSinkOptions};
 pub use http::{HttpSink, HttpSinkOptions};
 pub use program::{ProgramSink, ProgramSinkOptions};
 pub use stdout::StdoutSink;
-pub use syslog::{SyslogSink, SyslogSinkOptions};
+pub use syslog::{SyslogConnection, SyslogSink, SyslogSinkOptions};

@@ -1,6 +1,7 @@
 use std::io::Write;
-use std::os::unix::net::UnixDatagram;
-use std::path::PathBuf;
+use std::os::unix::net::{UnixDatagram, UnixStream};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::{EncodedAlert, OutputError, Sink};
 use saker_event::calendar::civil_from_days;
@@ -26,14 +27,54 @@ impl Default for SyslogSinkOptions {
     }
 }
 
-/// `syslog_output`: one RFC 5424 message per alert on the local syslog datagram socket, the
-/// alert priority as severity.
+/// `syslog_output`: one RFC 5424 message per alert on the local syslog socket, the alert
+/// priority as severity. The socket is a datagram one (systemd-journald, rsyslog) or, where
+/// the daemon listens on a stream (syslog-ng's `unix-stream()`), a stream carrying each
+/// message NUL-terminated, as glibc's `syslog(3)` sends them.
 pub struct SyslogSink {
     options: SyslogSinkOptions,
-    socket: Option<UnixDatagram>,
+    socket: Option<SyslogConnection>,
     message: Vec<u8>,
     pid: u32,
 }
+
+/// A connection to the local syslog socket, datagram or stream, whichever the daemon bound.
+pub enum SyslogConnection {
+    Datagram(UnixDatagram),
+    Stream(UnixStream),
+}
+
+impl SyslogConnection {
+    /// A datagram socket first; EPROTOTYPE means the daemon listens on a stream.
+    pub fn connect(path: &Path) -> std::io::Result<SyslogConnection> {
+        let datagram = UnixDatagram::unbound()?;
+        match datagram.connect(path) {
+            Ok(()) => Ok(SyslogConnection::Datagram(datagram)),
+            Err(e) if e.raw_os_error() == Some(libc::EPROTOTYPE) => {
+                let stream = UnixStream::connect(path)?;
+                stream.set_write_timeout(Some(STREAM_WRITE_TIMEOUT))?;
+                Ok(SyslogConnection::Stream(stream))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// One message: a datagram, or on a stream the message and the NUL that ends it. After
+    /// an error the connection may hold half a message: drop it.
+    pub fn send(&mut self, message: &[u8]) -> std::io::Result<()> {
+        match self {
+            SyslogConnection::Datagram(socket) => socket.send(message).map(|_| ()),
+            SyslogConnection::Stream(stream) => {
+                stream.write_all(message)?;
+                stream.write_all(b"\0")
+            }
+        }
+    }
+}
+
+/// How long a write to a stream socket may block (a daemon that stopped reading) before the
+/// alert counts as failed and the connection is dropped.
+const STREAM_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl SyslogSink {
     /// Does not fail when the socket is missing: syslog daemons restart, and the sink
@@ -49,23 +90,18 @@ impl SyslogSink {
         sink
     }
 
-    fn connect(&mut self) -> Result<&UnixDatagram, OutputError> {
+    fn connect(&mut self) -> Result<&mut SyslogConnection, OutputError> {
         if self.socket.is_none() {
-            let socket = UnixDatagram::unbound().map_err(|e| self.error(e))?;
-            socket
-                .connect(&self.options.socket_path)
-                .map_err(|e| self.error(e))?;
+            let socket =
+                SyslogConnection::connect(&self.options.socket_path).map_err(|e| self.error(e))?;
             self.socket = Some(socket);
         }
-        Ok(self.socket.as_ref().expect("connected above"))
+        Ok(self.socket.as_mut().expect("connected above"))
     }
 
     fn send(&mut self, message: &[u8]) -> Result<(), OutputError> {
-        let socket = self.connect()?;
-        match socket.send(message) {
-            Ok(_) => Ok(()),
-            Err(e) => Err(self.error(e)),
-        }
+        let result = self.connect()?.send(message);
+        result.map_err(|e| self.error(e))
     }
 
     fn error(&self, source: std::io::Error) -> OutputError {
@@ -133,6 +169,8 @@ impl Sink for SyslogSink {
         let mut result = self.send(&message);
         if result.is_err() {
             // The syslog daemon may have restarted and bound a new socket: reconnect once.
+            // (A stream that failed mid-message is dropped too, so no half message is
+            // followed by another on the same connection.)
             self.socket = None;
             result = self.send(&message);
         }

@@ -4,9 +4,10 @@
 
 use std::fmt;
 use std::io::Write;
-use std::os::unix::net::UnixDatagram;
+use std::path::Path;
 
 use saker_config::LogLevel;
+use saker_output::sinks::SyslogConnection;
 use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
@@ -97,7 +98,7 @@ fn local_ctime() -> String {
     }
 }
 
-/// One datagram per log line to /dev/log (RFC 3164 shape, facility daemon, as Falco's
+/// One message per log line to /dev/log (datagram or stream) (RFC 3164 shape, facility daemon, as Falco's
 /// syslog logging). Nothing is reported when syslog is absent: there is nowhere to report it.
 struct SyslogWriter;
 
@@ -154,8 +155,8 @@ impl Drop for SyslogLine {
             FACILITY_DAEMON * 8 + self.severity,
             std::process::id()
         );
-        if let Ok(socket) = UnixDatagram::unbound() {
-            let _ = socket.send_to(message.as_bytes(), "/dev/log");
+        if let Ok(mut socket) = SyslogConnection::connect(Path::new("/dev/log")) {
+            let _ = socket.send(message.as_bytes());
         }
     }
 }

@@ -207,10 +207,17 @@ impl Service {
             if let Some(server) = self.server.take() {
                 server.stop();
             }
-            match self.start_server(&config) {
-                Ok(server) => self.server = server,
-                Err(e) => tracing::error!("{e}; the web server stays stopped"),
-            }
+            self.server = match self.start_server(&config) {
+                Ok(server) => server,
+                Err(e) => {
+                    // Health checks should keep answering: back to the settings in force.
+                    tracing::error!("{e}; the web server keeps its previous settings");
+                    self.start_server(&self.config).unwrap_or_else(|e| {
+                        tracing::error!("{e}; the web server stays stopped");
+                        None
+                    })
+                }
+            };
         }
         self.hostname = config.resolve_hostname();
         self.config = config;
