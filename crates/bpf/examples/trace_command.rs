@@ -88,6 +88,7 @@ fn print(event: SyscallEvent) {
         }
         EventBody::Fork { child_pid, .. } => eprintln!("[{pid}] fork -> {child_pid}"),
         EventBody::Exit { status, .. } => eprintln!("[{pid}] exit status {status:#x}"),
+        EventBody::Signal { signo, .. } => eprintln!("[{pid}] signal {signo}"),
     }
 }
 

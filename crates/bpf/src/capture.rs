@@ -11,10 +11,10 @@ use aya::programs::{BtfTracePoint, RawTracePoint, TracePoint};
 use aya::{Btf, Ebpf, EbpfLoader};
 use saker_event::SyscallEvent;
 
-use crate::decode::{BootClock, decode_record};
+use crate::decode::{BootClock, decode_record, decode_tracer_record};
 use crate::error::BpfError;
 use crate::raw::{MAX_SYSCALLS, SPEC_TIMED, SyscallSpec};
-use crate::spec::{captured, raw_only_spec};
+use crate::spec::{captured, raw_only_spec, tracer_spec};
 
 /// The committed object, built by scripts/build-bpf.sh from src/bpf/capture.bpf.c.
 pub(crate) static CAPTURE_OBJECT: &[u8] = aya::include_bytes_aligned!("../obj/capture.bpf.o");
@@ -60,6 +60,12 @@ pub struct CaptureConfig {
     pub timed: bool,
     /// Leave out this process (the default; turned off only by tests).
     pub exclude_self: bool,
+    /// A tracer's capture (`saker trace --ebpf`): each syscall record carries the memory its
+    /// argument decoders read ([`saker_event::SyscallDetail::Memory`]) instead of the
+    /// rules' typed detail.
+    pub tracer_memory: bool,
+    /// Report signal deliveries ([`saker_event::EventBody::Signal`]).
+    pub signals: bool,
 }
 
 impl Default for CaptureConfig {
@@ -75,6 +81,8 @@ impl Default for CaptureConfig {
             lifecycle: true,
             timed: false,
             exclude_self: true,
+            tracer_memory: false,
+            signals: false,
         }
     }
 }
@@ -86,6 +94,7 @@ pub struct Capture {
     clock: BootClock,
     mode: DispatchMode,
     timed: bool,
+    tracer_memory: bool,
     /// Per-syscall tracepoint links, by syscall number (PerSyscallTracepoints mode).
     links: BTreeMap<i64, TracePointLinkId>,
     /// Interesting syscalls this kernel has no tracepoint for (e.g. no CONFIG_MODULES).
@@ -131,6 +140,7 @@ impl Capture {
             .override_global("filter_pids", &filter, true)
             .override_global("follow_forks", &follow, true)
             .override_global("snaplen", &snaplen, true)
+            .override_global("signals", &u8::from(config.signals), true)
             .override_global(
                 "wakeup_bytes",
                 &config.wakeup_bytes.min(config.ring_buffer_bytes / 2),
@@ -157,11 +167,26 @@ impl Capture {
             clock: BootClock::now(),
             mode: config.mode,
             timed: config.timed,
+            tracer_memory: config.tracer_memory,
             links: BTreeMap::new(),
             unavailable: BTreeSet::new(),
             malformed: 0,
         };
         capture.write_specs(&config.syscalls)?;
+        if config.signals {
+            attach_btf(
+                &mut capture.ebpf,
+                "on_signal_deliver",
+                "signal_deliver",
+                &btf,
+            )?;
+            attach_btf(
+                &mut capture.ebpf,
+                "on_signal_generate",
+                "signal_generate",
+                &btf,
+            )?;
+        }
         if config.lifecycle {
             for (prog, tp) in [
                 ("on_fork", "sched_process_fork"),
@@ -328,7 +353,12 @@ impl Capture {
         while seen < max {
             let Some(item) = self.ring.next() else { break };
             seen += 1;
-            match decode_record(&item, self.clock) {
+            let decoded = if self.tracer_memory {
+                decode_tracer_record(&item, self.clock)
+            } else {
+                decode_record(&item, self.clock)
+            };
+            match decoded {
                 Ok(ev) => {
                     handled += 1;
                     f(ev);
@@ -345,7 +375,11 @@ impl Capture {
             Array::try_from(map_mut(&mut self.ebpf, SPECS)?).map_err(BpfError::map(SPECS))?;
         for nr in 0..MAX_SYSCALLS {
             let mut spec = if syscalls.contains(&i64::from(nr)) {
-                captured(i64::from(nr)).map_or_else(raw_only_spec, |c| c.spec)
+                if self.tracer_memory {
+                    tracer_spec(i64::from(nr))
+                } else {
+                    captured(i64::from(nr)).map_or_else(raw_only_spec, |c| c.spec)
+                }
             } else {
                 SyscallSpec::default()
             };

@@ -3,14 +3,14 @@
 
 use saker_event::syscall_event::AT_FDCWD;
 use saker_event::{
-    Bytes, Capabilities, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent,
-    SyscallExit,
+    Bytes, Capabilities, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail,
+    SyscallEvent, SyscallExit,
 };
 
 use crate::error::DecodeError;
 use crate::raw::{
-    EV_EXEC, EV_EXIT, EV_FORK, EV_SYSCALL, EVF_BLOB0_TRUNCATED, EVF_BLOB1_TRUNCATED, EVF_EXEC_CAPS,
-    RAW_EVENT_SIZE, RawEvent,
+    CAP_SOCKADDR_OUT, EV_EXEC, EV_EXIT, EV_FORK, EV_SIGNAL, EV_SYSCALL, EVF_BLOB0_TRUNCATED,
+    EVF_BLOB1_TRUNCATED, EVF_EXEC_CAPS, RAW_EVENT_SIZE, RawEvent,
 };
 
 /// Converts the kernel's boot-time clock to wall-clock time.
@@ -44,6 +44,20 @@ impl BootClock {
 
 /// Decodes one ring-buffer record.
 pub fn decode_record(record: &[u8], clock: BootClock) -> Result<SyscallEvent, DecodeError> {
+    decode(record, clock, false)
+}
+
+/// Decodes a record of a tracer's capture (`CaptureConfig::tracer_memory`): a syscall's
+/// detail is the memory its arguments point to ([`SyscallDetail::Memory`]).
+pub fn decode_tracer_record(record: &[u8], clock: BootClock) -> Result<SyscallEvent, DecodeError> {
+    decode(record, clock, true)
+}
+
+fn decode(
+    record: &[u8],
+    clock: BootClock,
+    tracer_memory: bool,
+) -> Result<SyscallEvent, DecodeError> {
     let raw = RawEvent::read_from(record).ok_or(DecodeError::Short {
         len: record.len(),
         need: RAW_EVENT_SIZE,
@@ -67,8 +81,16 @@ pub fn decode_record(record: &[u8], clock: BootClock) -> Result<SyscallEvent, De
             ret: raw.ret,
             args: raw.args,
             duration_ns: (raw.duration_ns != 0).then_some(raw.duration_ns),
-            detail: detail(&raw, blob0, blob1),
+            detail: if tracer_memory {
+                copied_memory(&raw, [blob0, blob1])
+            } else {
+                detail(&raw, blob0, blob1)
+            },
         }),
+        EV_SIGNAL => EventBody::Signal {
+            signo: raw.args[0] as i32,
+            siginfo: Bytes(blob0.to_vec()),
+        },
         EV_FORK => EventBody::Fork {
             child_tid: raw.args[0] as u32,
             child_pid: raw.args[1] as u32,
@@ -132,6 +154,46 @@ fn split_argv(area: &[u8]) -> Vec<Bytes> {
     }
     area.split(|&b| b == 0).map(|a| Bytes(a.to_vec())).collect()
 }
+
+/// The blobs of a tracer's record at the addresses they were copied from, by the spec the
+/// capture wrote for the syscall. A sockaddr the call filled also gets its length at the
+/// `socklen_t *` the decoder reads.
+fn copied_memory(raw: &RawEvent, blobs: [&[u8]; 2]) -> SyscallDetail {
+    let spec = crate::spec::tracer_spec(i64::from(raw.nr));
+    let mut regions = Vec::new();
+    for (slot, blob) in blobs.iter().enumerate() {
+        if blob.is_empty() || raw.blob_kind[slot] != spec.cap_kind[slot] {
+            continue;
+        }
+        let arg = |i: u8| raw.args[usize::from(i).min(5)];
+        regions.push(CopiedMemory {
+            addr: arg(spec.cap_arg[slot]),
+            bytes: Bytes(blob.to_vec()),
+        });
+        if spec.cap_kind[slot] == CAP_SOCKADDR_OUT {
+            regions.push(CopiedMemory {
+                addr: arg(spec.cap_len_arg[slot]),
+                bytes: Bytes((blob.len() as u32).to_ne_bytes().to_vec()),
+            });
+        }
+    }
+    if i64::from(raw.nr) == libc::SYS_rt_sigreturn {
+        // The restored mask, where the decoder finds it in the signal frame.
+        regions.push(CopiedMemory {
+            addr: SIGRETURN_FRAME + UC_SIGMASK_OFFSET,
+            bytes: Bytes(raw.aux[0].to_ne_bytes().to_vec()),
+        });
+    }
+    SyscallDetail::Memory(regions)
+}
+
+/// Where a tracer's decoder should take the stack pointer of an `rt_sigreturn` to be: the
+/// kernel copies no frame (it is gone at the call's return), only the signal mask it
+/// restored, placed at this made-up address plus [`UC_SIGMASK_OFFSET`].
+pub const SIGRETURN_FRAME: u64 = 0xffff_0000_0000_0000;
+/// `uc_sigmask` in x86_64's `struct ucontext`: after uc_flags, uc_link, uc_stack (24 bytes)
+/// and uc_mcontext (256).
+pub const UC_SIGMASK_OFFSET: u64 = 296;
 
 fn detail(raw: &RawEvent, blob0: &[u8], blob1: &[u8]) -> SyscallDetail {
     let a = raw.args;
@@ -441,6 +503,83 @@ mod tests {
         match decode(bytes).body {
             EventBody::Syscall(s) => s.detail,
             other => panic!("not a syscall: {other:?}"),
+        }
+    }
+
+    fn tracer_regions(bytes: &[u8]) -> Vec<(u64, Vec<u8>)> {
+        let ev = decode_tracer_record(bytes, BootClock::default()).expect("decodes");
+        match ev.body {
+            EventBody::Syscall(SyscallExit {
+                detail: SyscallDetail::Memory(regions),
+                ..
+            }) => regions.into_iter().map(|r| (r.addr, r.bytes.0)).collect(),
+            other => panic!("not a tracer syscall record: {other:?}"),
+        }
+    }
+
+    /// A tracer's record: each blob lands at the argument its spec slot copied from.
+    #[test]
+    fn tracer_records_place_blobs_at_their_arguments() {
+        let stat = [7u8; 144];
+        let mut bytes = record(
+            EV_SYSCALL,
+            libc::SYS_newfstatat,
+            [3, 0x1000, 0x2000, 0x1000, 0, 0],
+            0,
+            &[b"/etc\0", &stat],
+        );
+        // blob 1 is a struct copy, not a string.
+        let mut raw = RawEvent::read_from(&bytes).unwrap();
+        raw.blob_kind[1] = crate::raw::CAP_MEM;
+        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        assert_eq!(
+            tracer_regions(&bytes),
+            [(0x1000, b"/etc\0".to_vec()), (0x2000, stat.to_vec())]
+        );
+
+        // accept4's peer address also gets its length where the decoder reads *addrlen.
+        let peer = [2u8, 0, 0, 80, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+        let mut bytes = record(
+            EV_SYSCALL,
+            libc::SYS_accept4,
+            [3, 0x3000, 0x4000, 0, 0, 0],
+            5,
+            &[&peer],
+        );
+        let mut raw = RawEvent::read_from(&bytes).unwrap();
+        raw.blob_kind[0] = crate::raw::CAP_SOCKADDR_OUT;
+        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        assert_eq!(
+            tracer_regions(&bytes),
+            [
+                (0x3000, peer.to_vec()),
+                (0x4000, 16u32.to_ne_bytes().to_vec())
+            ]
+        );
+
+        // A blob whose kind is not the spec's (an older object) is left out, not misplaced.
+        let bytes = record(
+            EV_SYSCALL,
+            libc::SYS_fstat,
+            [3, 0x5000, 0, 0, 0, 0],
+            0,
+            &[&stat],
+        );
+        assert!(tracer_regions(&bytes).is_empty());
+    }
+
+    #[test]
+    fn signal_records_carry_the_siginfo() {
+        let mut bytes = record(EV_SIGNAL, -1, [17, 0, 0, 0, 0, 0], 0, &[&[17, 0, 0, 0]]);
+        let mut raw = RawEvent::read_from(&bytes).unwrap();
+        raw.blob_kind[0] = crate::raw::CAP_SIGINFO;
+        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        match decode(&bytes).body {
+            EventBody::Signal { signo, siginfo } => {
+                assert_eq!(signo, 17);
+                assert_eq!(siginfo.0, [17, 0, 0, 0]);
+            }
+            other => panic!("{other:?}"),
         }
     }
 

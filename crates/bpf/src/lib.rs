@@ -30,7 +30,9 @@ pub mod trace;
 
 pub use capture::{Capture, CaptureConfig, DispatchMode, preflight};
 pub use counter::{CounterConfig, SyscallCount, SyscallCounter};
-pub use decode::{BootClock, decode_record};
+pub use decode::{
+    BootClock, SIGRETURN_FRAME, UC_SIGMASK_OFFSET, decode_record, decode_tracer_record,
+};
 pub use error::{BpfError, DecodeError, PRIVILEGE_HINT};
 pub use spec::{CAPTURED_SYSCALLS, CapturedSyscall, STATE_SYSCALLS, captured};
 

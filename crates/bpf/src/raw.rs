@@ -9,6 +9,7 @@ pub const EV_SYSCALL: u32 = 1;
 pub const EV_FORK: u32 = 2;
 pub const EV_EXEC: u32 = 3;
 pub const EV_EXIT: u32 = 4;
+pub const EV_SIGNAL: u32 = 5;
 
 pub const CAP_NONE: u8 = 0;
 pub const CAP_STR: u8 = 1;
@@ -18,6 +19,10 @@ pub const CAP_DATA_RET: u8 = 4;
 pub const CAP_DATA_LEN: u8 = 5;
 pub const CAP_ARGV: u8 = 6;
 pub const CAP_KSTR: u8 = 7;
+pub const CAP_MEM: u8 = 8;
+pub const CAP_MEM_COUNT: u8 = 9;
+pub const CAP_MEM_RET: u8 = 10;
+pub const CAP_SIGINFO: u8 = 11;
 
 pub const AUX_NONE: u8 = 0;
 pub const AUX_INT_PAIR: u8 = 1;
@@ -42,10 +47,14 @@ pub struct SyscallSpec {
     pub cap_len_arg: [u8; 2],
     pub aux_kind: u8,
     pub aux_arg: u8,
-    pub pad: [u8; 7],
+    pub pad0: u8,
+    /// Element size of the `CAP_MEM*` kinds.
+    pub cap_size: [u16; 2],
+    pub pad: [u8; 2],
 }
 
-// SAFETY: plain integers, no padding (16 bytes of u8), every bit pattern is valid.
+// SAFETY: plain integers, no implicit padding (pad0 aligns cap_size; 16 bytes, asserted
+// below), every bit pattern is valid.
 unsafe impl aya::Pod for SyscallSpec {}
 
 /// `struct saker_event`: the fixed header of every ring-buffer record.

@@ -1,9 +1,12 @@
 //! Which syscalls the capture decodes, and what the kernel side copies for each: the table
 //! behind the `syscall_specs` map. Numbers come from `libc::SYS_*` (x86_64).
 
+use saker_syscalls::MemoryArg;
+
 use crate::raw::{
-    AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, CAP_DATA_RET, CAP_NONE, CAP_SOCKADDR_IN,
-    CAP_SOCKADDR_OUT, CAP_STR, SPEC_FAILURES_ONLY, SPEC_INTERESTING, SyscallSpec,
+    AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, CAP_DATA_LEN, CAP_DATA_RET, CAP_MEM, CAP_MEM_COUNT,
+    CAP_MEM_RET, CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR, SPEC_FAILURES_ONLY,
+    SPEC_INTERESTING, SyscallSpec,
 };
 
 /// One syscall the capture knows how to decode.
@@ -42,7 +45,9 @@ const fn entry(
             cap_len_arg: [cap0.2, cap1.2],
             aux_kind: aux.0,
             aux_arg: aux.1,
-            pad: [0; 7],
+            pad0: 0,
+            cap_size: [0; 2],
+            pad: [0; 2],
         },
     }
 }
@@ -234,6 +239,39 @@ pub const STATE_SYSCALLS: &[i64] = &[
     SYS_bind,
     SYS_memfd_create,
 ];
+
+/// The spec of a syscall in a tracer's capture (`saker trace --ebpf`): the kernel copies the
+/// memory that strace's argument decoders read ([`saker_syscalls::memory_args`], the first
+/// two: a record has two blobs) instead of what the rules need.
+pub(crate) fn tracer_spec(nr: i64) -> SyscallSpec {
+    let mut spec = captured(nr).map_or_else(raw_only_spec, |c| c.spec);
+    spec.cap_kind = [CAP_NONE; 2];
+    spec.cap_arg = [0; 2];
+    spec.cap_len_arg = [0; 2];
+    spec.cap_size = [0; 2];
+    spec.aux_kind = AUX_NONE;
+    spec.aux_arg = 0;
+    let Ok(nr) = u64::try_from(nr) else {
+        return spec;
+    };
+    for (slot, arg) in saker_syscalls::memory_args(nr).iter().take(2).enumerate() {
+        let (kind, at, len_arg, size) = match *arg {
+            MemoryArg::String { arg } => (CAP_STR, arg, 0, 0),
+            MemoryArg::Fixed { arg, size } => (CAP_MEM, arg, 0, size),
+            MemoryArg::Counted { arg, count, size } => (CAP_MEM_COUNT, arg, count, size),
+            MemoryArg::Returned { arg, size } => (CAP_MEM_RET, arg, 0, size),
+            MemoryArg::DataIn { arg, len } => (CAP_DATA_LEN, arg, len, 0),
+            MemoryArg::DataOut { arg } => (CAP_DATA_RET, arg, 0, 0),
+            MemoryArg::SockaddrIn { arg, len } => (CAP_SOCKADDR_IN, arg, len, 0),
+            MemoryArg::SockaddrOut { arg, len } => (CAP_SOCKADDR_OUT, arg, len, 0),
+        };
+        spec.cap_kind[slot] = kind;
+        spec.cap_arg[slot] = at;
+        spec.cap_len_arg[slot] = len_arg;
+        spec.cap_size[slot] = size;
+    }
+    spec
+}
 
 /// The spec written for a syscall without a decoder (dispatcher modes): raw args only.
 pub(crate) fn raw_only_spec() -> SyscallSpec {

@@ -37,6 +37,8 @@ use crate::counter::{CounterConfig, SyscallCount, SyscallCounter};
 use crate::error::BpfError;
 use crate::raw::MAX_SYSCALLS;
 
+const SYS_RT_SIGRETURN: i64 = libc::SYS_rt_sigreturn;
+
 /// What a [`Tracer`] captures.
 #[derive(Clone, Debug)]
 pub struct TraceConfig {
@@ -50,6 +52,8 @@ pub struct TraceConfig {
     pub snaplen: u32,
     /// Ring buffer size, a power of two of at least 4096.
     pub ring_buffer_bytes: u32,
+    /// Report signal deliveries (`--- SIGx {...} ---`).
+    pub signals: bool,
 }
 
 impl Default for TraceConfig {
@@ -60,6 +64,7 @@ impl Default for TraceConfig {
             follow_forks: true,
             snaplen: 256,
             ring_buffer_bytes: 16 << 20,
+            signals: true,
         }
     }
 }
@@ -70,11 +75,14 @@ impl TraceConfig {
     fn capture_config(&self, pids: Vec<u32>) -> CaptureConfig {
         let all: BTreeSet<i64> = (0..i64::from(MAX_SYSCALLS)).collect();
         let syscalls = self.syscalls.clone().unwrap_or(all);
-        let mode = if self.syscalls.is_some() && !self.timed {
-            DispatchMode::PerSyscallTracepoints
-        } else {
-            DispatchMode::TpBtf
-        };
+        // rt_sigreturn leaves no syscall number for its sys_exit_ tracepoint to fire on;
+        // only a dispatcher sees it.
+        let mode =
+            if self.syscalls.is_some() && !self.timed && !syscalls.contains(&SYS_RT_SIGRETURN) {
+                DispatchMode::PerSyscallTracepoints
+            } else {
+                DispatchMode::TpBtf
+            };
         CaptureConfig {
             mode,
             syscalls,
@@ -87,6 +95,8 @@ impl TraceConfig {
             lifecycle: true,
             timed: self.timed,
             exclude_self: true,
+            tracer_memory: true,
+            signals: self.signals,
         }
     }
 }

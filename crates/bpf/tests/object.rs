@@ -38,6 +38,8 @@ fn committed_object_has_the_expected_programs_and_maps() {
         ("on_exec", "tp_btf"),
         ("on_exit", "tp_btf"),
         ("on_fork", "tp_btf"),
+        ("on_signal_deliver", "tp_btf"),
+        ("on_signal_generate", "tp_btf"),
         ("syscall_exit", "tracepoint"),
     ]);
     assert_eq!(programs, expected);

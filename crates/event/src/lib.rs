@@ -19,6 +19,6 @@ pub mod syscall_event;
 pub use alert::Alert;
 pub use priority::{ParsePriorityError, Priority};
 pub use syscall_event::{
-    Bytes, Capabilities, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent,
-    SyscallExit,
+    Bytes, Capabilities, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail,
+    SyscallEvent, SyscallExit,
 };

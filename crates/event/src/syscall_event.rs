@@ -79,6 +79,13 @@ pub enum EventBody {
     },
     /// An execve/execveat succeeded; the header already shows the new image's comm.
     Exec(ExecInfo),
+    /// A signal is being delivered to the thread (to a handler or its default action).
+    /// Only a tracer's capture (`saker trace --ebpf`) reports these.
+    Signal {
+        signo: i32,
+        /// The `siginfo_t` as the kernel holds it (empty when it could not be read).
+        siginfo: Bytes,
+    },
     /// A thread exited.
     Exit {
         /// The wait status (`task->exit_code`): `code << 8` or the terminating signal.
@@ -86,6 +93,14 @@ pub enum EventBody {
         /// True when this was the last thread of the process.
         process_exited: bool,
     },
+}
+
+/// Bytes of the traced process's memory at `addr`, as the capture read them at the
+/// syscall's return.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CopiedMemory {
+    pub addr: u64,
+    pub bytes: Bytes,
 }
 
 /// A successful execve/execveat.
@@ -331,6 +346,9 @@ pub enum SyscallDetail {
     },
     /// A syscall without a decoder (all-syscalls mode); see the raw `args`.
     Other,
+    /// A tracer's view (`saker trace --ebpf`): the user memory the capture copied for the
+    /// argument decoders (strings, structs, arrays, buffers), each at its address.
+    Memory(Vec<CopiedMemory>),
 }
 
 /// A socket address read from the traced program's memory.

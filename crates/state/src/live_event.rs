@@ -51,7 +51,8 @@ impl EventTypes {
 /// look like the shell being spawned again).
 pub fn event_type_name(event: &SyscallEvent) -> Option<&'static str> {
     match &event.body {
-        EventBody::Fork { .. } => None,
+        // A signal record comes from a tracer's capture only (`saker trace --ebpf`).
+        EventBody::Fork { .. } | EventBody::Signal { .. } => None,
         EventBody::Exec(info) => saker_syscalls::name(info.nr as u64).or(Some("execve")),
         EventBody::Exit { .. } => Some("procexit"),
         EventBody::Syscall(exit) => match exit.detail {
@@ -87,7 +88,7 @@ impl<'a> LiveEvent<'a> {
             EventBody::Exec(info) => types.id(info.nr),
             EventBody::Exit { .. } => types.procexit,
             EventBody::Syscall(exit) => types.id(exit.nr),
-            EventBody::Fork { .. } => return None,
+            EventBody::Fork { .. } | EventBody::Signal { .. } => return None,
         };
         Some(LiveEvent {
             state,

@@ -304,6 +304,8 @@ impl State {
                     }
                 }
             }
+            // Signals change no state the rules read.
+            EventBody::Signal { .. } => {}
             EventBody::Exit { process_exited, .. } => {
                 if *process_exited {
                     self.pending_removal = Some(h.pid);
@@ -694,7 +696,8 @@ fn apply_syscall(
         | D::Kill { .. }
         | D::Bpf { .. }
         | D::LoadModule { .. }
-        | D::Other => {}
+        | D::Other
+        | D::Memory(_) => {}
     }
 }
 

@@ -23,6 +23,7 @@ const volatile __u32 saker_tgid = 0;   /* Saker's own process: never captured */
 const volatile __u8 filter_pids = 0;   /* 1: only tgids in pid_filter */
 const volatile __u8 follow_forks = 1;  /* 1: children of filtered tgids join pid_filter */
 const volatile __u32 snaplen = 256;    /* bytes of read/write data copied */
+const volatile __u8 signals = 0;       /* 1: the signal_deliver program reports (trace) */
 /*
  * Wake the reader only once this many bytes wait in the ring buffer (0: on every record). A
  * wakeup per record costs more than the record itself on an open/close loop; the reader polls
@@ -212,6 +213,19 @@ static __always_inline __u64 arg_value(const __u64 *args, __u8 idx)
 	}
 }
 
+/* Reads `want` bytes of user memory, at most `max` (beyond it the record gets `trunc_flag`). */
+static __always_inline long read_user_clamped(struct saker_event *ev, __u8 *dst, __u64 ptr,
+					      __u64 want, __u64 max, __u8 trunc_flag)
+{
+	if (want > max) {
+		want = max;
+		ev->flags |= trunc_flag;
+	}
+	if (want == 0)
+		return 0;
+	return bpf_probe_read_user(dst, want, (const void *)ptr) ? -1 : (long)want;
+}
+
 /*
  * Copies blob `which` (0 or 1) of a syscall record, as described by the spec, to `offset` bytes
  * after the header, and returns its length. A noinline subprogram so the verifier checks it
@@ -245,41 +259,41 @@ static __noinline __u32 capture_blob(struct saker_event *ev, const struct saker_
 			ev->flags |= trunc_flag;
 		break;
 	case SAKER_CAP_SOCKADDR_IN:
-		want = len_or_ptr;
-		if (want > SAKER_SOCKADDR_MAX)
-			want = SAKER_SOCKADDR_MAX;
-		if (want == 0)
-			return 0;
-		n = bpf_probe_read_user(dst, want, (const void *)ptr) ? -1 : (long)want;
+		n = read_user_clamped(ev, dst, ptr, len_or_ptr, SAKER_SOCKADDR_MAX, 0);
 		break;
 	case SAKER_CAP_SOCKADDR_OUT:
 		if (ret < 0 || len_or_ptr == 0)
 			return 0;
 		if (bpf_probe_read_user(&ulen, sizeof(ulen), (const void *)len_or_ptr))
 			return 0;
-		want = (__u32)ulen;
-		if (want > SAKER_SOCKADDR_MAX)
-			want = SAKER_SOCKADDR_MAX;
-		if (want == 0)
-			return 0;
-		n = bpf_probe_read_user(dst, want, (const void *)ptr) ? -1 : (long)want;
+		n = read_user_clamped(ev, dst, ptr, (__u32)ulen, SAKER_SOCKADDR_MAX, 0);
 		break;
 	case SAKER_CAP_DATA_RET:
 	case SAKER_CAP_DATA_LEN:
-		if (ret <= 0)
+		/* What a failed write was given is still worth showing; a failed read filled nothing. */
+		if (kind == SAKER_CAP_DATA_RET ? ret <= 0 : ret < -4095)
 			return 0;
 		want = kind == SAKER_CAP_DATA_RET ? (__u64)ret : len_or_ptr;
 		if (want > snaplen) {
 			want = snaplen;
 			ev->flags |= trunc_flag;
 		}
-		if (want > SAKER_BLOB_MAX) {
-			want = SAKER_BLOB_MAX;
-			ev->flags |= trunc_flag;
+		n = read_user_clamped(ev, dst, ptr, want, SAKER_BLOB_MAX, trunc_flag);
+		break;
+	case SAKER_CAP_MEM:
+	case SAKER_CAP_MEM_COUNT:
+	case SAKER_CAP_MEM_RET:
+		want = spec->cap_size[which & 1];
+		if (kind == SAKER_CAP_MEM_COUNT) {
+			if (len_or_ptr > SAKER_BLOB_MAX) /* also keeps the product from overflowing */
+				len_or_ptr = SAKER_BLOB_MAX;
+			want *= len_or_ptr;
+		} else if (kind == SAKER_CAP_MEM_RET) {
+			if (ret <= 0)
+				return 0;
+			want *= ret > SAKER_BLOB_MAX ? SAKER_BLOB_MAX : (__u64)ret;
 		}
-		if (want == 0)
-			return 0;
-		n = bpf_probe_read_user(dst, want, (const void *)ptr) ? -1 : (long)want;
+		n = read_user_clamped(ev, dst, ptr, want, SAKER_BLOB_MAX, trunc_flag);
 		break;
 	default:
 		return 0;
@@ -350,6 +364,8 @@ static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 		}
 	}
 	capture_aux(ev, spec->aux_kind, arg_value(ev->args, spec->aux_arg));
+	if (nr == 15) /* rt_sigreturn: the signal mask it restored, which strace shows */
+		ev->aux[0] = bpf_get_current_task_btf()->blocked.sig[0];
 
 	len0 = capture_blob(ev, spec, 0, 0);
 	if (len0 > SAKER_BLOB_MAX)
@@ -395,10 +411,20 @@ int BPF_PROG(dispatch_enter_btf, struct pt_regs *regs, long id)
 	return handle_sys_enter(id);
 }
 
+/*
+ * rt_sigreturn restores the registers of the interrupted code and sets orig_ax to -1 (no
+ * syscall restart), so at its exit no syscall number is left; it is the only call that does.
+ */
+static __always_inline long exit_nr(struct pt_regs *regs)
+{
+	long nr = regs->orig_ax;
+	return nr == -1 ? 15 /* __NR_rt_sigreturn */ : nr;
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(dispatch_exit_btf, struct pt_regs *regs, long ret)
 {
-	return handle_sys_exit(regs, regs->orig_ax, ret);
+	return handle_sys_exit(regs, exit_nr(regs), ret);
 }
 
 /*
@@ -415,7 +441,7 @@ SEC("raw_tp/sys_exit")
 int dispatch_exit_raw(__u64 *ctx)
 {
 	struct pt_regs *regs = current_regs();
-	return handle_sys_exit(regs, regs->orig_ax, ctx[1]);
+	return handle_sys_exit(regs, exit_nr(regs), ctx[1]);
 }
 
 SEC("tracepoint/raw_syscalls/sys_enter")
@@ -427,7 +453,7 @@ int dispatch_enter_tp(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/raw_syscalls/sys_exit")
 int dispatch_exit_tp(struct trace_event_raw_sys_exit *ctx)
 {
-	return handle_sys_exit(current_regs(), ctx->id, ctx->ret);
+	return handle_sys_exit(current_regs(), ctx->id == -1 ? 15 : ctx->id, ctx->ret);
 }
 
 /* ---- per-syscall exit tracepoints: only the needed ones are attached ---- */
@@ -575,6 +601,79 @@ int BPF_PROG(on_exit, struct task_struct *p)
 	submit(ev, 0, 0, 0);
 	if (live == 0 && filter_pids)
 		bpf_map_delete_elem(&pid_filter, &tgid);
+	return 0;
+}
+
+/*
+ * A signal on its way to a handler or its default action: what strace prints as
+ * `--- SIGCHLD {si_signo=SIGCHLD, ...} ---`, with the full siginfo.
+ */
+SEC("tp_btf/signal_deliver")
+int BPF_PROG(on_signal_deliver, int sig, struct kernel_siginfo *info, struct k_sigaction *ka)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct saker_event *ev;
+	__u32 len = sizeof(struct kernel_siginfo);
+
+	if (!signals || !tgid_wanted(pid_tgid >> 32))
+		return 0;
+	ev = scratch_event();
+	if (!ev)
+		return 0;
+	fill_header(ev, SAKER_EV_SIGNAL, pid_tgid);
+	ev->args[0] = sig;
+	if (len > SAKER_BLOB_MAX || !info ||
+	    bpf_probe_read_kernel((__u8 *)ev + sizeof(struct saker_event), len, info))
+		len = 0;
+	ev->blob_len[0] = len;
+	ev->blob_kind[0] = len ? SAKER_CAP_SIGINFO : 0;
+	submit(ev, len, 0, 1);
+	return 0;
+}
+
+/*
+ * A signal the kernel discards as it is sent (SIG_IGN, or a default action of "ignore" such
+ * as SIGCHLD's) never reaches signal_deliver. strace still shows it, because a traced task
+ * ignores nothing, so it is reported here, in the sender's context, for the target.
+ */
+SEC("tp_btf/signal_generate")
+int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct task_struct *task,
+	     int group, int result)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct kernel_siginfo *out;
+	struct saker_event *ev;
+	__u32 tid, tgid, len = sizeof(struct kernel_siginfo);
+
+	if (!signals || result != TRACE_SIGNAL_IGNORED)
+		return 0;
+	tid = task->pid;
+	tgid = task->tgid;
+	if (!tgid_wanted(tgid))
+		return 0;
+	ev = scratch_event();
+	if (!ev)
+		return 0;
+	fill_header(ev, SAKER_EV_SIGNAL, pid_tgid);
+	ev->tid = tid;
+	ev->pid = tgid;
+	ev->args[0] = sig;
+	out = (struct kernel_siginfo *)((__u8 *)ev + sizeof(struct saker_event));
+	if ((unsigned long)info <= 1) {
+		/* SEND_SIG_NOINFO (from user space: kill) or SEND_SIG_PRIV (from the kernel). */
+		__builtin_memset(out, 0, sizeof(*out));
+		out->si_signo = sig;
+		out->si_code = info ? 0x80 /* SI_KERNEL */ : 0 /* SI_USER */;
+		if (!info) {
+			out->_sifields._kill._pid = pid_tgid >> 32;
+			out->_sifields._kill._uid = (__u32)bpf_get_current_uid_gid();
+		}
+	} else if (bpf_probe_read_kernel(out, len, info)) {
+		len = 0;
+	}
+	ev->blob_len[0] = len;
+	ev->blob_kind[0] = len ? SAKER_CAP_SIGINFO : 0;
+	submit(ev, len, 0, 1);
 	return 0;
 }
 

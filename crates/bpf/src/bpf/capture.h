@@ -19,6 +19,7 @@
 #define SAKER_EV_FORK 2    /* sched_process_fork: current is the parent */
 #define SAKER_EV_EXEC 3    /* sched_process_exec: a successful execve/execveat */
 #define SAKER_EV_EXIT 4    /* sched_process_exit: a thread exits */
+#define SAKER_EV_SIGNAL 5  /* signal_deliver: a signal is delivered (saker trace --ebpf) */
 
 /* How a blob or aux slot of a syscall record is filled (saker_syscall_spec.cap_kind). */
 #define SAKER_CAP_NONE 0
@@ -29,6 +30,11 @@
 #define SAKER_CAP_DATA_LEN 5     /* buffer at args[arg], args[len_arg] bytes (write), at most snaplen */
 #define SAKER_CAP_ARGV 6         /* exec only: the new image's argv area, NUL-separated */
 #define SAKER_CAP_KSTR 7         /* exec only: kernel string (bprm->filename) */
+/* Raw user memory for strace's struct decoders (saker trace --ebpf), at most SAKER_BLOB_MAX: */
+#define SAKER_CAP_MEM 8       /* cap_size bytes at args[arg] (a struct) */
+#define SAKER_CAP_MEM_COUNT 9 /* args[len_arg] * cap_size bytes at args[arg] (an array) */
+#define SAKER_CAP_MEM_RET 10  /* ret * cap_size bytes at args[arg], ret > 0 (filled by the call) */
+#define SAKER_CAP_SIGINFO 11  /* signal records: the kernel_siginfo */
 
 /* saker_syscall_spec.aux_kind: small fixed-size results copied into saker_event.aux */
 #define SAKER_AUX_NONE 0
@@ -50,7 +56,9 @@ struct saker_syscall_spec {
 	__u8 cap_len_arg[2];
 	__u8 aux_kind;
 	__u8 aux_arg;
-	__u8 pad[7];
+	__u8 pad0;
+	__u16 cap_size[2]; /* element size of the SAKER_CAP_MEM* kinds */
+	__u8 pad[2];
 }; /* 16 bytes */
 
 /* saker_event.flags */
@@ -68,6 +76,7 @@ struct saker_syscall_spec {
  *   args[4]=cap_effective, args[5]=cap_inheritable (with SAKER_EVF_EXEC_CAPS), aux[0]=loginuid,
  *   aux[1]=tty (major << 32 | minor, 0 = none); blob0=filename, blob1=argv area.
  * For SAKER_EV_EXIT: args[0]=exit_code (wait status), args[1]=1 if the thread group is dead.
+ * For SAKER_EV_SIGNAL: args[0]=signal number; blob0=the kernel_siginfo (SAKER_CAP_SIGINFO).
  */
 struct saker_event {
 	__u64 ts_boot_ns;  /* bpf_ktime_get_boot_ns() */

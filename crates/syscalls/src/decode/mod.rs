@@ -2,12 +2,14 @@
 //! each syscall's decoder at entry (input arguments) and at exit (output arguments).
 
 mod bpf;
+mod memory;
 mod print;
 mod structs;
 mod syscalls;
 
 use std::fmt::Write;
 
+pub use memory::{MemoryArg, memory_args};
 pub(crate) use print::Ctx;
 
 /// Tracee memory. The tracer implements it with `process_vm_readv`.

@@ -323,6 +323,14 @@ use A::*;
 use Ret::{Dec, Hex as RHex};
 const RFD: Ret = Ret::Fd;
 
+/// The argument kinds of a table-driven decoder (`None` for function decoders and raw ones).
+pub(crate) fn spec_of(nr: u64) -> Option<&'static [A]> {
+    match decoder(nr).how {
+        How::Spec(spec) => Some(spec),
+        _ => None,
+    }
+}
+
 /// Whether `nr` has a decoder (otherwise its arguments print as raw hex).
 pub(crate) fn is_decoded(nr: u64) -> bool {
     !matches!(decoder(nr).how, How::Raw(_))

@@ -14,7 +14,8 @@ use std::net::SocketAddr;
 use serde_json::{Value, json};
 
 use saker_event::{
-    Bytes, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent, SyscallExit,
+    Bytes, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent,
+    SyscallExit,
 };
 use saker_state::{Capabilities, ContainerInfo, FdEntry, FdKind, ProcessEntry};
 
@@ -236,6 +237,10 @@ fn detail(d: &SyscallDetail) -> Value {
             truncated,
         } => json!({"type":"write","fd":fd,"data":bytes(data),"truncated":truncated}),
         D::Other => json!({"type":"other"}),
+        D::Memory(regions) => json!({"type":"memory","regions":regions
+            .iter()
+            .map(|r| json!({"addr":r.addr,"bytes":bytes(&r.bytes)}))
+            .collect::<Vec<_>>()}),
     }
 }
 
@@ -451,6 +456,20 @@ fn from_detail(v: &Value) -> Result<SyscallDetail, String> {
             truncated: o.bool("truncated")?,
         },
         "other" => D::Other,
+        "memory" => D::Memory(
+            o.get("regions")?
+                .as_array()
+                .ok_or("`regions` is not an array")?
+                .iter()
+                .map(|r| {
+                    let r = Obj(r);
+                    Ok(CopiedMemory {
+                        addr: r.u64("addr")?,
+                        bytes: r.bytes("bytes")?,
+                    })
+                })
+                .collect::<Result<_, String>>()?,
+        ),
         t => return Err(format!("unknown detail type `{t}`")),
     })
 }
@@ -477,6 +496,9 @@ fn event(e: &SyscallEvent) -> Value {
             status,
             process_exited,
         } => json!({"exit":{"status":status,"process_exited":process_exited}}),
+        EventBody::Signal { signo, siginfo } => {
+            json!({"signal":{"signo":signo,"siginfo":bytes(siginfo)}})
+        }
     };
     json!({"kind":"event","header":header,"body":body})
 }
@@ -535,6 +557,12 @@ fn from_event(v: &Value) -> Result<SyscallEvent, String> {
             // Files written before exec records carried capabilities have no `caps`.
             caps: from_caps(x.get("caps"))?,
         })
+    } else if let Some(x) = b.get("signal") {
+        let o = Obj(x);
+        EventBody::Signal {
+            signo: o.i32("signo")?,
+            siginfo: o.bytes("siginfo")?,
+        }
     } else if let Some(x) = b.get("exit") {
         let o = Obj(x);
         EventBody::Exit {

@@ -9,12 +9,15 @@ use std::time::Duration;
 
 use saker_bpf::trace::{TraceConfig, Tracer};
 use saker_event::{EventBody, ExecInfo, SyscallDetail, SyscallEvent, SyscallExit};
+use saker_ptrace::ProcessFds;
 use saker_syscalls::{
-    Decoded, Entry, Memory, NoFdInfo, Style, decode_entry_into, decode_exit_into,
+    Decoded, Entry, FdInfo, Memory, NoFdInfo, SigInfo, Style, decode_entry_into, decode_exit_into,
+    format_signal, signal_name,
 };
 
 use super::ebpf::{Ended, catch_fatal_signals, interrupted};
 use super::filter::Filters;
+use super::json;
 use super::sink::Sink;
 use super::timefmt;
 
@@ -30,7 +33,11 @@ pub struct LineOptions {
     pub syscall_times: bool,
     /// `N ` prefixes (output to a file with -f), otherwise `[pid N] ` with several processes.
     pub file_pid_prefix: bool,
+    /// `-ff`: one output per process, no pid prefixes.
+    pub per_process: bool,
     pub quiet: u8,
+    /// `--json`: one object per call, signal and exit (docs/trace-json.md).
+    pub json: bool,
 }
 
 /// What to trace.
@@ -47,7 +54,8 @@ pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<En
     let config = TraceConfig {
         syscalls: (!options.filters.trace.is_all())
             .then(|| options.filters.trace.iter().map(|nr| nr as i64).collect()),
-        timed: options.syscall_times,
+        // --json records carry each call's duration.
+        timed: options.syscall_times || options.json,
         follow_forks: options.follow_forks,
         // Enough bytes for what `-s` shows (strace's default is 32).
         snaplen: options.style.string_limit.clamp(32, 4096) as u32,
@@ -150,9 +158,12 @@ struct Lines {
     options: LineOptions,
     /// Threads alive (for the `[pid N]` prefix, shown once more than one is traced).
     live: BTreeSet<u32>,
+    /// Forked threads whose parent's fork line is not printed yet.
+    unannounced: BTreeSet<u32>,
     entry: Entry,
     decoded: Decoded,
     memory: CopiedMemory,
+    fds: LiveFds,
     line: String,
     last_line_at: Option<Duration>,
 }
@@ -162,9 +173,11 @@ impl Lines {
         Lines {
             options,
             live: BTreeSet::new(),
+            unannounced: BTreeSet::new(),
             entry: Entry::default(),
             decoded: Decoded::default(),
             memory: CopiedMemory::default(),
+            fds: LiveFds::default(),
             line: String::with_capacity(256),
             last_line_at: None,
         }
@@ -172,12 +185,41 @@ impl Lines {
 
     fn event(&mut self, event: &SyscallEvent, sink: &mut Sink) {
         let tid = event.header.tid;
+        if self.unannounced.remove(&tid) {
+            self.live.insert(tid);
+        }
         let at = Duration::from_nanos(event.header.ts_ns);
         match &event.body {
-            EventBody::Syscall(exit) => self.syscall(tid, at, exit, sink),
+            EventBody::Syscall(exit) => self.syscall(tid, event.header.pid, at, exit, sink),
             EventBody::Exec(info) => self.exec(tid, at, info, sink),
+            // strace prints the parent's clone line before it knows the child, so the child
+            // counts (for `[pid N]` prefixes) from that line or its own first event.
             EventBody::Fork { child_tid, .. } => {
-                self.live.insert(*child_tid);
+                if self.options.follow_forks {
+                    self.unannounced.insert(*child_tid);
+                }
+            }
+            EventBody::Signal { signo, siginfo } => {
+                if self.options.filters.signals.contains(*signo) {
+                    let mut info = SigInfo::from_bytes(&siginfo.0);
+                    // An unreadable siginfo still names the signal.
+                    info.signo = *signo;
+                    let text = format_signal(&info);
+                    if self.options.json {
+                        let mut fields = String::from(",\"signal\":");
+                        json::push_str(&mut fields, signal_name(*signo).unwrap_or("?"));
+                        fields.push_str(",\"siginfo\":");
+                        json::push_str(&mut fields, &text);
+                        self.json_event(tid, at, "signal", &fields);
+                    } else {
+                        self.start_line(tid, at);
+                        self.line.push_str("--- ");
+                        self.line.push_str(&text);
+                        self.line.push_str(" ---\n");
+                    }
+                    sink.buffer(tid as i32)
+                        .extend_from_slice(self.line.as_bytes());
+                }
             }
             EventBody::Exit {
                 status,
@@ -189,15 +231,44 @@ impl Lines {
                 if *process_exited && signal == 0 && self.options.filters.trace.contains(exit_group)
                 {
                     // exit_group never returns, so the capture has no record of it.
-                    self.start_line(tid, at);
-                    self.line.push_str("exit_group(");
-                    self.line.push_str(&code.to_string());
-                    self.line.push(')');
-                    self.finish_call("?", None);
+                    if self.options.json {
+                        self.line.clear();
+                        json::syscall(
+                            &mut self.line,
+                            tid as i32,
+                            at,
+                            "exit_group",
+                            exit_group,
+                            [code.to_string().as_str()].into_iter(),
+                            &[code as u64, 0, 0, 0, 0, 0],
+                            None,
+                            None,
+                            "?",
+                            None,
+                        );
+                    } else {
+                        self.start_line(tid, at);
+                        self.line.push_str("exit_group(");
+                        self.line.push_str(&code.to_string());
+                        self.line.push(')');
+                        self.finish_call("?", None);
+                    }
                     sink.buffer(tid as i32)
                         .extend_from_slice(self.line.as_bytes());
                 }
-                if self.options.quiet < 2 {
+                if self.options.json {
+                    let fields = if signal == 0 {
+                        format!(",\"exit_code\":{code}")
+                    } else {
+                        let mut fields = String::from(",\"signal\":");
+                        json::push_str(&mut fields, signal_name(signal).unwrap_or("?"));
+                        fields.push_str(&format!(",\"core_dumped\":{}", status & 0x80 != 0));
+                        fields
+                    };
+                    self.json_event(tid, at, "exit", &fields);
+                    sink.buffer(tid as i32)
+                        .extend_from_slice(self.line.as_bytes());
+                } else if self.options.quiet < 2 {
                     let text = if signal == 0 {
                         format!("+++ exited with {code} +++\n")
                     } else {
@@ -215,11 +286,57 @@ impl Lines {
                         .extend_from_slice(self.line.as_bytes());
                 }
                 self.live.remove(&tid);
+                if *process_exited {
+                    self.fds.process_gone(event.header.pid);
+                }
+                sink.process_gone(tid as i32);
             }
         }
     }
 
-    fn syscall(&mut self, tid: u32, at: Duration, exit: &SyscallExit, sink: &mut Sink) {
+    /// A `--json` syscall record from what the decoders just produced.
+    fn json_call(
+        &mut self,
+        tid: u32,
+        at: Duration,
+        nr: u64,
+        args: [u64; 6],
+        ret: i64,
+        spent: Option<Duration>,
+    ) {
+        self.line.clear();
+        let errno = self
+            .decoded
+            .errno
+            .map(|e| (e, saker_syscalls::errno_name(e).unwrap_or("E???")));
+        let name =
+            saker_syscalls::name(nr).map_or_else(|| format!("syscall_{nr:#x}"), str::to_string);
+        // The record is the call's return; its entry is `duration` earlier.
+        let entered = at.saturating_sub(spent.unwrap_or_default());
+        json::syscall(
+            &mut self.line,
+            tid as i32,
+            entered,
+            &name,
+            nr,
+            self.decoded.args(),
+            &args,
+            Some(ret),
+            errno,
+            &self.decoded.result,
+            spent,
+        );
+    }
+
+    /// A `--json` signal or exit record.
+    fn json_event(&mut self, tid: u32, at: Duration, kind: &str, fields: &str) {
+        self.line.clear();
+        json::begin(&mut self.line, kind, tid as i32, at);
+        self.line.push_str(fields);
+        self.line.push_str("}\n");
+    }
+
+    fn syscall(&mut self, tid: u32, pid: u32, at: Duration, exit: &SyscallExit, sink: &mut Sink) {
         let nr = exit.nr as u64;
         if !self.options.filters.trace.contains(nr) {
             return;
@@ -241,31 +358,43 @@ impl Lines {
         }
         self.memory.load(exit);
         let style = &self.options.style;
-        decode_entry_into(
-            &mut self.entry,
-            nr,
-            exit.args,
-            &mut self.memory,
-            &mut NoFdInfo,
-            style,
-        );
+        let fds: &mut dyn FdInfo = if style.fd_decode > 0 {
+            self.fds.select(pid);
+            &mut self.fds
+        } else {
+            &mut NoFdInfo
+        };
+        decode_entry_into(&mut self.entry, nr, exit.args, &mut self.memory, fds, style);
         decode_exit_into(
             &mut self.decoded,
             &self.entry,
             exit.ret,
             &mut self.memory,
-            &mut NoFdInfo,
+            fds,
             style,
         );
-        self.start_line(tid, at);
-        let decoded = std::mem::take(&mut self.decoded);
-        self.line.push_str(&decoded.call);
+        if style.fd_decode > 0 {
+            self.fds.after_call(exit);
+        }
         let spent = exit
             .duration_ns
-            .filter(|_| self.options.syscall_times)
+            .filter(|_| self.options.syscall_times || self.options.json)
             .map(Duration::from_nanos);
-        self.finish_call(&decoded.result, spent);
-        self.decoded = decoded;
+        if self.options.json {
+            self.json_call(tid, at, nr, exit.args, exit.ret, spent);
+        } else {
+            self.start_line(tid, at);
+            let decoded = std::mem::take(&mut self.decoded);
+            self.line.push_str(&decoded.call);
+            self.finish_call(&decoded.result, spent);
+            self.decoded = decoded;
+        }
+        if forks.contains(&exit.nr)
+            && let Ok(child) = u32::try_from(exit.ret)
+            && self.unannounced.remove(&child)
+        {
+            self.live.insert(child);
+        }
         sink.buffer(tid as i32)
             .extend_from_slice(self.line.as_bytes());
     }
@@ -304,17 +433,22 @@ impl Lines {
             &mut NoFdInfo,
             style,
         );
-        self.start_line(tid, at);
-        let call = self.decoded.call.as_str();
-        // The envp pointer is not captured: say so where strace prints `0x7ffc... /* N vars */`.
-        match call.strip_suffix(", NULL)") {
-            Some(head) => {
-                self.line.push_str(head);
-                self.line.push_str(", /* envp not captured */)");
+        if self.options.json {
+            self.json_call(tid, at, nr, args, 0, None);
+        } else {
+            self.start_line(tid, at);
+            let call = self.decoded.call.as_str();
+            // The envp pointer is not captured: say so where strace prints
+            // `0x7ffc... /* N vars */`.
+            match call.strip_suffix(", NULL)") {
+                Some(head) => {
+                    self.line.push_str(head);
+                    self.line.push_str(", /* envp not captured */)");
+                }
+                None => self.line.push_str(call),
             }
-            None => self.line.push_str(call),
+            self.finish_call("0", None);
         }
-        self.finish_call("0", None);
         sink.buffer(tid as i32)
             .extend_from_slice(self.line.as_bytes());
     }
@@ -323,7 +457,9 @@ impl Lines {
     fn start_line(&mut self, tid: u32, at: Duration) {
         use std::fmt::Write as _;
         self.line.clear();
-        if self.options.file_pid_prefix {
+        if self.options.per_process {
+            // One file per process: no prefix.
+        } else if self.options.file_pid_prefix {
             let _ = write!(self.line, "{tid:<5} ");
         } else if self.live.len() > 1 {
             let _ = write!(self.line, "[pid {tid:>5}] ");
@@ -355,6 +491,114 @@ impl Lines {
     }
 }
 
+/// `-y`/`-yy` for a program that keeps running: the fd's `/proc/PID/fd` link when the line
+/// is printed, else what it was when last seen (a `close(3)` line comes after the fd is gone).
+/// The race is the tracer's, as strace's is at a stop: a fd closed and reused before its line
+/// is printed shows its new file.
+#[derive(Default)]
+struct LiveFds {
+    pid: i32,
+    seen: std::collections::HashMap<(i32, i32), (Option<String>, Option<String>)>,
+}
+
+impl LiveFds {
+    fn select(&mut self, pid: u32) {
+        self.pid = pid as i32;
+    }
+
+    /// A closed fd is forgotten; a new fd (dup, socket, ...) is looked up afresh, and an
+    /// opened one starts with the path it was opened by, for when the process is gone
+    /// before its lines are printed.
+    fn after_call(&mut self, call: &SyscallExit) {
+        if call.ret < 0 {
+            return;
+        }
+        let name = saker_syscalls::name(call.nr as u64).unwrap_or_default();
+        match name {
+            "close" => {
+                self.seen.remove(&(self.pid, call.args[0] as i32));
+                return;
+            }
+            "chdir" | "fchdir" | "chroot" => {
+                self.seen.remove(&(self.pid, libc::AT_FDCWD));
+                return;
+            }
+            // The calls that return a new fd.
+            "open" | "openat" | "openat2" | "creat" | "dup" | "dup2" | "dup3" | "fcntl"
+            | "socket" | "accept" | "accept4" | "epoll_create" | "epoll_create1" | "eventfd"
+            | "eventfd2" | "signalfd" | "signalfd4" | "timerfd_create" | "memfd_create"
+            | "inotify_init" | "inotify_init1" | "pidfd_open" | "io_uring_setup" => {}
+            _ => return,
+        }
+        let Ok(fd) = i32::try_from(call.ret) else {
+            return;
+        };
+        self.seen.remove(&(self.pid, fd));
+        let path_arg = match name {
+            "open" | "creat" => 0,
+            "openat" | "openat2" => 1,
+            _ => return,
+        };
+        let relative_to_cwd = path_arg == 0 || call.args[0] as i32 == libc::AT_FDCWD;
+        let SyscallDetail::Memory(regions) = &call.detail else {
+            return;
+        };
+        let Some(copied) = regions.iter().find(|r| r.addr == call.args[path_arg]) else {
+            return;
+        };
+        let name = copied.bytes.0.split(|&b| b == 0).next().unwrap_or_default();
+        let name = String::from_utf8_lossy(name);
+        let path = if name.starts_with('/') {
+            name.into_owned()
+        } else if relative_to_cwd && let Some(cwd) = self.path(libc::AT_FDCWD) {
+            format!("{}/{name}", cwd.trim_end_matches('/'))
+        } else {
+            return;
+        };
+        self.seen.entry((self.pid, fd)).or_default().0 = Some(path);
+    }
+
+    fn process_gone(&mut self, pid: u32) {
+        self.seen.retain(|(p, _), _| *p != pid as i32);
+    }
+
+    /// What /proc says now, remembered for when the fd is gone from /proc (closed by the
+    /// time its record is printed), or else what was last remembered.
+    fn remembered(
+        &mut self,
+        fd: i32,
+        live: Option<String>,
+        slot: fn(&mut (Option<String>, Option<String>)) -> &mut Option<String>,
+    ) -> Option<String> {
+        match live {
+            Some(name) => {
+                *slot(self.seen.entry((self.pid, fd)).or_default()) = Some(name.clone());
+                Some(name)
+            }
+            None => self
+                .seen
+                .get_mut(&(self.pid, fd))
+                .and_then(|names| slot(names).clone()),
+        }
+    }
+}
+
+impl FdInfo for LiveFds {
+    fn path(&mut self, fd: i32) -> Option<String> {
+        let live = ProcessFds::new(self.pid).path(fd.into());
+        self.remembered(fd, live, |names| &mut names.0)
+    }
+
+    fn socket(&mut self, fd: i32) -> Option<String> {
+        let live = ProcessFds::new(self.pid).socket(fd.into());
+        self.remembered(fd, live, |names| &mut names.1)
+    }
+
+    fn device(&mut self, fd: i32) -> Option<String> {
+        ProcessFds::new(self.pid).device(fd.into())
+    }
+}
+
 /// The tracee memory the decoders see: the bytes the capture copied, placed at the addresses
 /// the raw arguments point to. Reads anywhere else fail, so those arguments print as
 /// addresses.
@@ -364,6 +608,11 @@ struct CopiedMemory {
 }
 
 impl Memory for CopiedMemory {
+    /// Only rt_sigreturn asks; the capture put the restored mask where this frame has it.
+    fn stack_pointer(&mut self) -> Option<u64> {
+        Some(saker_bpf::SIGRETURN_FRAME)
+    }
+
     fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
         for (start, bytes) in &self.regions {
             if addr >= *start && addr - start < bytes.len() as u64 {
@@ -390,90 +639,13 @@ impl CopiedMemory {
         self.regions.push((addr, copy));
     }
 
-    /// The copied strings of one syscall record, at the argument each came from.
+    /// The memory the capture copied for one syscall record, each region at its address.
     fn load(&mut self, record: &SyscallExit) {
-        use libc::{
-            SYS_execveat, SYS_fchmodat, SYS_fchownat, SYS_link, SYS_mkdirat, SYS_openat,
-            SYS_openat2, SYS_pread64, SYS_pwrite64, SYS_read, SYS_rename, SYS_symlinkat,
-            SYS_unlinkat, SYS_write,
-        };
-        const SYS_FCHMODAT2: i64 = 452;
         self.regions.clear();
-        let a = record.args;
-        let nr = record.nr;
-        // The argument index holding the first (and second) path, per syscall.
-        let first_path = |at_variant: bool| if at_variant { a[1] } else { a[0] };
-        match &record.detail {
-            SyscallDetail::Open { path, .. } => {
-                let at = nr == SYS_openat || nr == SYS_openat2;
-                self.place(first_path(at), &path.0, true);
+        if let SyscallDetail::Memory(copied) = &record.detail {
+            for region in copied {
+                self.place(region.addr, &region.bytes.0, false);
             }
-            SyscallDetail::ExecFailed { path, .. } => {
-                self.place(first_path(nr == SYS_execveat), &path.0, true);
-            }
-            SyscallDetail::Chdir { path } => self.place(a[0], &path.0, true),
-            SyscallDetail::Rename {
-                old_path, new_path, ..
-            } => {
-                let (old, new) = if nr == SYS_rename {
-                    (a[0], a[1])
-                } else {
-                    (a[1], a[3])
-                };
-                self.place(old, &old_path.0, true);
-                self.place(new, &new_path.0, true);
-            }
-            SyscallDetail::Unlink { path, .. } => {
-                self.place(first_path(nr == SYS_unlinkat), &path.0, true);
-            }
-            SyscallDetail::Mkdir { path, .. } => {
-                self.place(first_path(nr == SYS_mkdirat), &path.0, true);
-            }
-            SyscallDetail::Symlink {
-                target, link_path, ..
-            } => {
-                let link = if nr == SYS_symlinkat { a[2] } else { a[1] };
-                self.place(a[0], &target.0, true);
-                self.place(link, &link_path.0, true);
-            }
-            SyscallDetail::Link {
-                old_path, new_path, ..
-            } => {
-                let (old, new) = if nr == SYS_link {
-                    (a[0], a[1])
-                } else {
-                    (a[1], a[3])
-                };
-                self.place(old, &old_path.0, true);
-                self.place(new, &new_path.0, true);
-            }
-            SyscallDetail::Chmod {
-                path: Some(path), ..
-            } => {
-                let at = nr == SYS_fchmodat || nr == SYS_FCHMODAT2;
-                self.place(first_path(at), &path.0, true);
-            }
-            SyscallDetail::Chown {
-                path: Some(path), ..
-            } => {
-                self.place(first_path(nr == SYS_fchownat), &path.0, true);
-            }
-            SyscallDetail::Truncate {
-                path: Some(path), ..
-            } => self.place(a[0], &path.0, true),
-            SyscallDetail::MemfdCreate { name, .. } => self.place(a[0], &name.0, true),
-            SyscallDetail::Mount { source, target, .. } => {
-                self.place(a[0], &source.0, true);
-                self.place(a[1], &target.0, true);
-            }
-            SyscallDetail::Umount { target, .. } => self.place(a[0], &target.0, true),
-            SyscallDetail::Read { data, .. } if nr == SYS_read || nr == SYS_pread64 => {
-                self.place(a[1], &data.0, false);
-            }
-            SyscallDetail::Write { data, .. } if nr == SYS_write || nr == SYS_pwrite64 => {
-                self.place(a[1], &data.0, false);
-            }
-            _ => {}
         }
     }
 
@@ -529,20 +701,32 @@ mod tests {
         format!("{} = {}", done.call, done.result)
     }
 
+    fn copied(regions: &[(u64, &[u8])]) -> SyscallDetail {
+        SyscallDetail::Memory(
+            regions
+                .iter()
+                .map(|(addr, bytes)| saker_event::CopiedMemory {
+                    addr: *addr,
+                    bytes: Bytes(bytes.to_vec()),
+                })
+                .collect(),
+        )
+    }
+
     #[test]
-    fn copied_strings_decode_like_strace() {
+    fn copied_memory_decodes_like_strace() {
+        let mut stat = [0u8; 144];
+        stat[24..28].copy_from_slice(&0o100644u32.to_ne_bytes()); // st_mode
+        stat[48..56].copy_from_slice(&22788u64.to_ne_bytes()); // st_size
+        let mask = 1u64 << (libc::SIGUSR1 - 1);
+        let frame = saker_bpf::SIGRETURN_FRAME + saker_bpf::UC_SIGMASK_OFFSET;
         let cases = [
             (
                 exit(
                     libc::SYS_openat,
                     [(-100i64) as u64, 0x5000, 0o2000000, 0, 0, 0],
                     -2,
-                    SyscallDetail::Open {
-                        dirfd: -100,
-                        path: Bytes::from("/etc/nope"),
-                        flags: 0o2000000,
-                        mode: 0,
-                    },
+                    copied(&[(0x5000, b"/etc/nope\0")]),
                 ),
                 r#"openat(AT_FDCWD, "/etc/nope", O_RDONLY|O_CLOEXEC) = -1 ENOENT (No such file or directory)"#,
             ),
@@ -551,11 +735,7 @@ mod tests {
                     libc::SYS_read,
                     [3, 0x7000, 4096, 0, 0, 0],
                     5,
-                    SyscallDetail::Read {
-                        fd: 3,
-                        data: Bytes::from("root\n"),
-                        truncated: false,
-                    },
+                    copied(&[(0x7000, b"root\n")]),
                 ),
                 r#"read(3, "root\n", 4096) = 5"#,
             ),
@@ -564,15 +744,29 @@ mod tests {
                     libc::SYS_write,
                     [1, 0x7000, 40, 0, 0, 0],
                     40,
-                    SyscallDetail::Write {
-                        fd: 1,
-                        data: Bytes::from("0123456789012345678901234567890123456789"),
-                        truncated: false,
-                    },
+                    copied(&[(0x7000, b"0123456789012345678901234567890123456789")]),
                 ),
                 r#"write(1, "01234567890123456789012345678901"..., 40) = 40"#,
             ),
-            // Nothing copied: the pointer prints as an address.
+            (
+                exit(
+                    libc::SYS_newfstatat,
+                    [3, 0x7000, 0x8000, 0x1000, 0, 0],
+                    0,
+                    copied(&[(0x7000, b"\0"), (0x8000, &stat)]),
+                ),
+                r#"newfstatat(3, "", {st_mode=S_IFREG|0644, st_size=22788, ...}, AT_EMPTY_PATH) = 0"#,
+            ),
+            (
+                exit(
+                    libc::SYS_rt_sigreturn,
+                    [0; 6],
+                    0,
+                    copied(&[(frame, &mask.to_ne_bytes())]),
+                ),
+                "rt_sigreturn({mask=[USR1]}) = 0",
+            ),
+            // Nothing copied: the pointers print as addresses.
             (
                 exit(
                     libc::SYS_newfstatat,
@@ -583,12 +777,7 @@ mod tests {
                 "newfstatat(3, 0x7000, 0x8000, AT_EMPTY_PATH) = 0",
             ),
             (
-                exit(
-                    libc::SYS_close,
-                    [3, 0, 0, 0, 0, 0],
-                    0,
-                    SyscallDetail::Close { fd: 3 },
-                ),
+                exit(libc::SYS_close, [3, 0, 0, 0, 0, 0], 0, copied(&[])),
                 "close(3) = 0",
             ),
         ];

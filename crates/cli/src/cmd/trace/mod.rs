@@ -279,15 +279,9 @@ fn run_ebpf(args: &Args, pids: Vec<i32>) -> Outcome {
 
 /// `--ebpf` without `-c`: lines from the eBPF capture, reported as calls return.
 fn run_ebpf_lines(args: &Args, pids: Vec<i32>, filters: Filters) -> Outcome {
-    if args.summary
-        || args.json
-        || args.follow >= 2
-        || !args.paths.is_empty()
-        || args.seccomp_bpf
-        || args.decode_fds > 0
-    {
+    if args.summary || !args.paths.is_empty() || args.seccomp_bpf {
         return Err(usage(
-            "--ebpf prints lines without -C, --json, -ff, -P, -y or --seccomp-bpf (use -c for the summary)",
+            "--ebpf prints lines without -C, -P or --seccomp-bpf (use -c for the summary)",
         ));
     }
     let target = if pids.is_empty() {
@@ -302,9 +296,11 @@ fn run_ebpf_lines(args: &Args, pids: Vec<i32>, filters: Filters) -> Outcome {
             string_limit: args.string_limit,
             hex: args.hex.min(2),
             verbose: args.verbose,
-            fd_decode: 0,
+            fd_decode: args.decode_fds.min(2),
         },
         file_pid_prefix: args.output.is_some() && args.follow >= 1,
+        per_process: args.output.is_some() && args.follow >= 2,
+        json: args.json,
         filters,
         follow_forks: args.follow > 0,
         timestamps: args.timestamps,
@@ -312,7 +308,8 @@ fn run_ebpf_lines(args: &Args, pids: Vec<i32>, filters: Filters) -> Outcome {
         syscall_times: args.syscall_times,
         quiet: args.quiet,
     };
-    let mut sink = Sink::open(args.output.as_deref(), false).map_err(fail)?;
+    let per_process = args.output.is_some() && args.follow >= 2;
+    let mut sink = Sink::open(args.output.as_deref(), per_process).map_err(fail)?;
     match ebpf_lines::trace(target, options, &mut sink).map_err(fail)? {
         ebpf::Ended::Exited(code) => Ok((code & 0xff) as u8),
         ebpf::Ended::Killed(sig) | ebpf::Ended::Interrupted(sig) => Ok(die_like(sig)),

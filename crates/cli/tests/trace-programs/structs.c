@@ -1,0 +1,45 @@
+/* Calls whose arguments are structs, arrays and signals, for `--ebpf` against ptrace:
+ * sigaction, timespec, rlimit, utsname, sockaddr, fd pairs, pollfd, a handled signal with
+ * its rt_sigreturn, a child's SIGCHLD and wait status, getcwd. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void on_usr1(int sig) { (void)sig; }
+
+int main(void) {
+    struct sigaction sa = {0};
+    sa.sa_handler = on_usr1;
+    sigaction(SIGUSR1, &sa, 0);
+    struct timespec ts = {0, 1000};
+    nanosleep(&ts, 0);
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    struct utsname u;
+    uname(&u);
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {0};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(1);
+    a.sin_addr.s_addr = htonl(0x7f000001);
+    connect(s, (struct sockaddr *)&a, sizeof a);
+    int p[2];
+    pipe(p);
+    struct pollfd pf = {p[0], POLLIN, 0};
+    poll(&pf, 1, 0);
+    kill(getpid(), SIGUSR1);
+    pid_t child = fork();
+    if (child == 0) _exit(7);
+    int status;
+    wait4(child, &status, 0, 0);
+    char cwd[256];
+    getcwd(cwd, sizeof cwd);
+    return 0;
+}

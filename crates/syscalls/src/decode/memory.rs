@@ -1,0 +1,274 @@
+//! What each decoder reads from the tracee's memory, by argument: a tracer that cannot read
+//! memory when it prints (`saker trace --ebpf`, where the program runs on) has the kernel
+//! copy these at the syscall's return and serves the decoder's reads from the copies.
+
+use super::syscalls::{A, spec_of};
+use crate::table::nr;
+
+/// One argument the decoder of a syscall reads through, with how many bytes it needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MemoryArg {
+    /// A NUL-terminated string (a path, a name).
+    String { arg: u8 },
+    /// A struct of `size` bytes.
+    Fixed { arg: u8, size: u16 },
+    /// An array of `args[count]` elements of `size` bytes.
+    Counted { arg: u8, count: u8, size: u16 },
+    /// An array of `ret` elements of `size` bytes, filled by the call.
+    Returned { arg: u8, size: u16 },
+    /// Data the call reads (`write`): `args[len]` bytes, of which strace shows `-s`.
+    DataIn { arg: u8, len: u8 },
+    /// Data the call fills (`read`): `ret` bytes, of which strace shows `-s`.
+    DataOut { arg: u8 },
+    /// A sockaddr the call reads, `args[len]` bytes.
+    SockaddrIn { arg: u8, len: u8 },
+    /// A sockaddr the call fills; its length is the `socklen_t` at `args[len]`.
+    SockaddrOut { arg: u8, len: u8 },
+}
+
+use MemoryArg::*;
+
+/// The memory arguments of syscall `nr`, the most telling first (a capture may copy only
+/// the first few). Empty for calls that read none.
+pub fn memory_args(nr: u64) -> Vec<MemoryArg> {
+    match spec_of(nr) {
+        Some(spec) => spec
+            .iter()
+            .enumerate()
+            .filter_map(|(i, kind)| of_kind(i as u8, *kind))
+            .collect(),
+        None => of_function_decoder(nr).to_vec(),
+    }
+}
+
+fn of_kind(arg: u8, kind: A) -> Option<MemoryArg> {
+    let fixed = |size| Some(Fixed { arg, size });
+    match kind {
+        A::Path | A::Str => Some(String { arg }),
+        A::BufIn(len) => Some(DataIn { arg, len }),
+        A::BufOut | A::BufOutHex | A::StrOut => Some(DataOut { arg }),
+        // getcwd: a file name is never cut at -s.
+        A::PathOut => Some(Returned { arg, size: 1 }),
+        A::SigsetIn(count) | A::SigsetOut(count) => Some(Counted {
+            arg,
+            count,
+            size: 1,
+        }),
+        A::TimespecIn | A::TimespecOut | A::TimevalIn | A::TimevalOut => fixed(16),
+        A::TimezoneOut | A::PipeOut | A::U64PtrOut => fixed(8),
+        A::ItimervalIn | A::ItimervalOut | A::ItimerspecIn | A::ItimerspecOut => fixed(32),
+        A::StatOut | A::RusageOut => fixed(144),
+        A::StatxOut => fixed(256),
+        A::StatfsOut => fixed(120),
+        A::RlimitIn | A::RlimitOut => fixed(16),
+        A::UtsnameOut => fixed(390),
+        A::SysinfoOut => fixed(112),
+        A::TmsOut => fixed(32),
+        A::IntPtrOut | A::SchedParamIn | A::SchedParamOut => fixed(4),
+        A::StackIn | A::StackOut => fixed(24),
+        A::SockaddrIn(len) => Some(SockaddrIn { arg, len }),
+        _ => None,
+    }
+}
+
+/// The same for the decoders written as functions (syscalls.rs), kept next to nothing but
+/// the struct sizes those functions read.
+fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
+    const SIGACTION: u16 = 32;
+    const SIGINFO: u16 = 128;
+    const TIMESPEC: u16 = 16;
+    const RUSAGE: u16 = 144;
+    match n {
+        nr::open => &[String { arg: 0 }],
+        nr::openat => &[String { arg: 1 }],
+        nr::openat2 => &[String { arg: 1 }, Fixed { arg: 2, size: 24 }],
+        nr::execve => &[String { arg: 0 }],
+        nr::execveat => &[String { arg: 1 }],
+        nr::poll => &[Counted {
+            arg: 0,
+            count: 1,
+            size: 8,
+        }],
+        nr::ppoll => &[
+            Counted {
+                arg: 0,
+                count: 1,
+                size: 8,
+            },
+            Fixed {
+                arg: 2,
+                size: TIMESPEC,
+            },
+        ],
+        nr::select | nr::pselect6 => &[Fixed { arg: 1, size: 128 }, Fixed { arg: 2, size: 128 }],
+        nr::rt_sigaction => &[
+            Fixed {
+                arg: 1,
+                size: SIGACTION,
+            },
+            Fixed {
+                arg: 2,
+                size: SIGACTION,
+            },
+        ],
+        nr::rt_sigprocmask => &[
+            Counted {
+                arg: 1,
+                count: 3,
+                size: 1,
+            },
+            Counted {
+                arg: 2,
+                count: 3,
+                size: 1,
+            },
+        ],
+        nr::rt_sigtimedwait => &[
+            Counted {
+                arg: 0,
+                count: 3,
+                size: 1,
+            },
+            Fixed {
+                arg: 1,
+                size: SIGINFO,
+            },
+        ],
+        nr::rt_sigqueueinfo | nr::rt_tgsigqueueinfo => &[Fixed {
+            arg: 2,
+            size: SIGINFO,
+        }],
+        // termios is the largest struct the tty requests read.
+        nr::ioctl => &[Fixed { arg: 2, size: 36 }],
+        nr::readv | nr::writev | nr::preadv | nr::pwritev => &[Counted {
+            arg: 1,
+            count: 2,
+            size: 16,
+        }],
+        nr::nanosleep => &[
+            Fixed {
+                arg: 0,
+                size: TIMESPEC,
+            },
+            Fixed {
+                arg: 1,
+                size: TIMESPEC,
+            },
+        ],
+        nr::clock_nanosleep => &[
+            Fixed {
+                arg: 2,
+                size: TIMESPEC,
+            },
+            Fixed {
+                arg: 3,
+                size: TIMESPEC,
+            },
+        ],
+        nr::sendfile => &[Fixed { arg: 2, size: 8 }],
+        nr::accept | nr::accept4 | nr::getsockname | nr::getpeername => {
+            &[SockaddrOut { arg: 1, len: 2 }]
+        }
+        nr::sendto => &[DataIn { arg: 1, len: 2 }, SockaddrIn { arg: 4, len: 5 }],
+        nr::recvfrom => &[DataOut { arg: 1 }, SockaddrOut { arg: 4, len: 5 }],
+        nr::sendmsg | nr::recvmsg => &[Fixed { arg: 1, size: 56 }],
+        nr::sendmmsg | nr::recvmmsg => &[Counted {
+            arg: 1,
+            count: 2,
+            size: 64,
+        }],
+        nr::socketpair => &[Fixed { arg: 3, size: 8 }],
+        nr::setsockopt => &[Counted {
+            arg: 3,
+            count: 4,
+            size: 1,
+        }],
+        nr::getsockopt => &[Fixed { arg: 3, size: 4 }, Fixed { arg: 4, size: 4 }],
+        nr::clone => &[Fixed { arg: 2, size: 4 }],
+        nr::clone3 => &[Counted {
+            arg: 0,
+            count: 1,
+            size: 1,
+        }],
+        nr::wait4 => &[
+            Fixed { arg: 1, size: 4 },
+            Fixed {
+                arg: 3,
+                size: RUSAGE,
+            },
+        ],
+        nr::waitid => &[
+            Fixed {
+                arg: 2,
+                size: SIGINFO,
+            },
+            Fixed {
+                arg: 4,
+                size: RUSAGE,
+            },
+        ],
+        nr::fcntl => &[Fixed { arg: 2, size: 32 }],
+        nr::getdents | nr::getdents64 => &[Returned { arg: 1, size: 1 }],
+        nr::prlimit64 => &[Fixed { arg: 2, size: 16 }, Fixed { arg: 3, size: 16 }],
+        nr::sched_getaffinity => &[Returned { arg: 2, size: 1 }],
+        nr::sched_setaffinity => &[Counted {
+            arg: 2,
+            count: 1,
+            size: 1,
+        }],
+        nr::prctl => &[Fixed { arg: 1, size: 16 }],
+        nr::arch_prctl => &[Fixed { arg: 1, size: 8 }],
+        nr::setxattr | nr::lsetxattr | nr::getxattr | nr::lgetxattr => {
+            &[String { arg: 0 }, String { arg: 1 }]
+        }
+        nr::fsetxattr | nr::fgetxattr => &[String { arg: 1 }],
+        nr::futex => &[Fixed {
+            arg: 3,
+            size: TIMESPEC,
+        }],
+        nr::epoll_ctl => &[Fixed { arg: 3, size: 12 }],
+        nr::epoll_wait | nr::epoll_pwait | nr::epoll_pwait2 => &[Returned { arg: 1, size: 12 }],
+        nr::utimensat => &[String { arg: 1 }, Fixed { arg: 2, size: 32 }],
+        nr::seccomp => &[Fixed { arg: 2, size: 16 }],
+        nr::bpf => &[Counted {
+            arg: 1,
+            count: 2,
+            size: 1,
+        }],
+        nr::io_uring_setup => &[Fixed { arg: 1, size: 120 }],
+        nr::timer_create => &[Fixed { arg: 1, size: 64 }, Fixed { arg: 2, size: 4 }],
+        nr::getgroups => &[Returned { arg: 1, size: 4 }],
+        nr::setgroups => &[Counted {
+            arg: 1,
+            count: 0,
+            size: 4,
+        }],
+        nr::capget | nr::capset => &[Fixed { arg: 0, size: 8 }, Fixed { arg: 1, size: 24 }],
+        _ => &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_decoders_give_their_memory_arguments() {
+        assert_eq!(
+            memory_args(nr::newfstatat),
+            [String { arg: 1 }, Fixed { arg: 2, size: 144 }]
+        );
+        assert_eq!(memory_args(nr::write), [DataIn { arg: 1, len: 2 }]);
+        assert_eq!(memory_args(nr::getcwd), [Returned { arg: 0, size: 1 }]);
+        assert_eq!(memory_args(nr::connect), [SockaddrIn { arg: 1, len: 2 }]);
+        assert!(memory_args(nr::close).is_empty());
+        assert!(memory_args(nr::mmap).is_empty());
+    }
+
+    #[test]
+    fn function_decoders_give_their_memory_arguments() {
+        assert_eq!(memory_args(nr::openat), [String { arg: 1 }]);
+        assert_eq!(memory_args(nr::accept4), [SockaddrOut { arg: 1, len: 2 }]);
+        assert_eq!(memory_args(nr::rt_sigaction).len(), 2);
+    }
+}
