@@ -491,6 +491,9 @@ impl Lines {
     }
 }
 
+/// A fd's path (`-y`) and socket endpoints (`-yy`), as last seen.
+type FdNames = (Option<String>, Option<String>);
+
 /// `-y`/`-yy` for a program that keeps running: the fd's `/proc/PID/fd` link when the line
 /// is printed, else what it was when last seen (a `close(3)` line comes after the fd is gone).
 /// The race is the tracer's, as strace's is at a stop: a fd closed and reused before its line
@@ -498,7 +501,7 @@ impl Lines {
 #[derive(Default)]
 struct LiveFds {
     pid: i32,
-    seen: std::collections::HashMap<(i32, i32), (Option<String>, Option<String>)>,
+    seen: std::collections::HashMap<(i32, i32), FdNames>,
 }
 
 impl LiveFds {
@@ -568,7 +571,7 @@ impl LiveFds {
         &mut self,
         fd: i32,
         live: Option<String>,
-        slot: fn(&mut (Option<String>, Option<String>)) -> &mut Option<String>,
+        slot: fn(&mut FdNames) -> &mut Option<String>,
     ) -> Option<String> {
         match live {
             Some(name) => {
