@@ -910,9 +910,80 @@ fn ebpf_summary_counts_match_ptrace() {
     let by_ebpf = summary_counts(&text);
     let by_ptrace = summary_counts(&stderr(&saker(&["-c", prog.to_str().unwrap()])));
     assert_eq!(by_ebpf, by_ptrace, "same calls and errors per syscall");
-    let out = saker(&["--ebpf", "-C", prog.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("--ebpf prints lines without -C"));
+    // -e trace= picks the rows of the kernel's counts; -z changes no count (as with strace).
+    let picked = saker(&[
+        "--ebpf",
+        "-c",
+        "-z",
+        "-e",
+        "trace=openat,close",
+        prog.to_str().unwrap(),
+    ]);
+    let picked = summary_counts(&stderr(&picked));
+    let mut wanted: HashMap<String, (u64, u64)> = by_ptrace
+        .into_iter()
+        .filter(|(name, _)| name == "openat" || name == "close")
+        .collect();
+    let total = wanted
+        .values()
+        .fold((0, 0), |sum, c| (sum.0 + c.0, sum.1 + c.1));
+    wanted.insert("total".to_string(), total);
+    assert_eq!(
+        picked, wanted,
+        "only the picked syscalls, with their counts"
+    );
+}
+
+/// `--ebpf -C` (lines, then the table) and `--ebpf -P` (with and without -c) against ptrace.
+#[test]
+fn ebpf_summary_with_lines_and_path_filter() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("files");
+    let p = prog.to_str().unwrap();
+    let Some(ebpf) = ebpf_trace(&["-C", "-e", "trace=openat,close,write", p]) else {
+        return;
+    };
+    let ptrace = saker(&["-C", "-e", "trace=openat,close,write", p]);
+    let (ours, theirs) = (stderr(&ebpf), stderr(&ptrace));
+    assert_eq!(ebpf.status.code(), Some(3), "{ours}");
+    let lines = |text: &str| -> Vec<String> {
+        masked_lines(text)
+            .into_iter()
+            .take_while(|l| !l.starts_with("% time"))
+            .collect()
+    };
+    assert_eq!(
+        lines(&ours),
+        lines(&theirs),
+        "the same lines before the table"
+    );
+    let table = |text: &str| summary_counts(&text[text.find("% time").expect("a table")..]);
+    assert_eq!(table(&ours), table(&theirs), "the same counts after them");
+
+    for args in [
+        &["-P", "/dev/null", p][..],
+        &["-c", "-P", "/dev/null", p][..],
+    ] {
+        let ebpf = stderr(&ebpf_trace(args).expect("eBPF worked above"));
+        let ptrace = stderr(&saker(args));
+        if args[0] == "-c" {
+            assert_eq!(summary_counts(&ebpf), summary_counts(&ptrace), "{ebpf}");
+            assert_eq!(
+                summary_counts(&ebpf)["total"].0,
+                4,
+                "open, write, fstat, close: {ebpf}"
+            );
+        } else {
+            assert_eq!(masked_lines(&ebpf), masked_lines(&ptrace), "{ebpf}");
+            assert!(
+                ebpf.contains("write(3, \"hello, tracer\\n\", 14)"),
+                "{ebpf}"
+            );
+        }
+    }
 }
 
 /// Runs `saker trace --ebpf ARGS`; `None` (after a loud SKIPPED) where eBPF is refused.

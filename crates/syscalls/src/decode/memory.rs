@@ -41,6 +41,24 @@ pub fn memory_args(nr: u64) -> Vec<MemoryArg> {
     }
 }
 
+/// Which arguments of syscall `nr` are file names and which are fds (or dirfds), as its
+/// table decoder types them; `None` for calls decoded by a function (ask the caller's own
+/// list). What `-P` matches against.
+pub fn file_args(nr: u64) -> Option<(Vec<usize>, Vec<usize>)> {
+    let spec = spec_of(nr)?;
+    let of = |wanted: &dyn Fn(A) -> bool| {
+        spec.iter()
+            .enumerate()
+            .filter(|(_, kind)| wanted(**kind))
+            .map(|(i, _)| i)
+            .collect::<Vec<usize>>()
+    };
+    Some((
+        of(&|kind| matches!(kind, A::Path)),
+        of(&|kind| matches!(kind, A::Fd | A::DirFd)),
+    ))
+}
+
 fn of_kind(arg: u8, kind: A) -> Option<MemoryArg> {
     let fixed = |size| Some(Fixed { arg, size });
     match kind {
@@ -263,6 +281,14 @@ mod tests {
         assert_eq!(memory_args(nr::connect), [SockaddrIn { arg: 1, len: 2 }]);
         assert!(memory_args(nr::close).is_empty());
         assert!(memory_args(nr::mmap).is_empty());
+    }
+
+    #[test]
+    fn table_decoders_type_their_file_arguments() {
+        assert_eq!(file_args(nr::copy_file_range), Some((vec![], vec![0, 2])));
+        assert_eq!(file_args(nr::newfstatat), Some((vec![1], vec![0])));
+        assert_eq!(file_args(nr::getpid), Some((vec![], vec![])));
+        assert_eq!(file_args(nr::openat), None, "a function decoder");
     }
 
     #[test]

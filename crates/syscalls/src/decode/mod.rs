@@ -9,7 +9,7 @@ mod syscalls;
 
 use std::fmt::Write;
 
-pub use memory::{MemoryArg, memory_args};
+pub use memory::{MemoryArg, file_args, memory_args};
 pub(crate) use print::Ctx;
 
 /// Tracee memory. The tracer implements it with `process_vm_readv`.

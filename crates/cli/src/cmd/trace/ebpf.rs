@@ -52,6 +52,7 @@ pub enum Counted {
 pub fn count(
     target: Counted,
     follow_forks: bool,
+    shown: impl Fn(u64) -> bool,
     sort: SortBy,
     quiet: u8,
     sink: &mut Sink,
@@ -109,7 +110,7 @@ pub fn count(
     };
     let counts = counter.counts().map_err(bpf_error)?;
     let mut summary = Summary::new();
-    for (nr, counts) in counts {
+    for (nr, counts) in counts.into_iter().filter(|(nr, _)| shown(*nr as u64)) {
         summary.add_totals(
             nr as u64,
             counts.calls,

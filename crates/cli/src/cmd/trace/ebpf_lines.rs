@@ -19,6 +19,7 @@ use super::ebpf::{Ended, catch_fatal_signals, interrupted};
 use super::filter::Filters;
 use super::json;
 use super::sink::Sink;
+use super::summary::{SortBy, Summary};
 use super::timefmt;
 
 const ALIGN_COLUMN: usize = 40;
@@ -38,6 +39,11 @@ pub struct LineOptions {
     pub quiet: u8,
     /// `--json`: one object per call, signal and exit (docs/trace-json.md).
     pub json: bool,
+    /// `-C` (lines and the summary) or `-c` (the summary only, counted here because the
+    /// kernel-side counter cannot apply `-P`): how to sort the table.
+    pub summary: Option<SortBy>,
+    /// `-c`: no lines.
+    pub summary_only: bool,
 }
 
 /// What to trace.
@@ -54,8 +60,8 @@ pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<En
     let config = TraceConfig {
         syscalls: (!options.filters.trace.is_all())
             .then(|| options.filters.trace.iter().map(|nr| nr as i64).collect()),
-        // --json records carry each call's duration.
-        timed: options.syscall_times || options.json,
+        // --json records and the summary carry each call's duration.
+        timed: options.syscall_times || options.json || options.summary.is_some(),
         follow_forks: options.follow_forks,
         // Enough bytes for what `-s` shows (strace's default is 32).
         snaplen: options.style.string_limit.clamp(32, 4096) as u32,
@@ -146,6 +152,10 @@ pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<En
         .drops()
         .map(|per_cpu| per_cpu.iter().sum())
         .unwrap_or(0);
+    if let (Some(summary), Some(sort)) = (&lines.summary, lines.options.summary) {
+        sink.buffer(0)
+            .extend_from_slice(summary.render(sort).as_bytes());
+    }
     sink.finish()?;
     if drops > 0 {
         eprintln!("saker trace: --ebpf: {drops} events lost (the ring buffer was full)");
@@ -164,6 +174,9 @@ struct Lines {
     decoded: Decoded,
     memory: CopiedMemory,
     fds: LiveFds,
+    /// `-y`, `-yy` or `-P`: fd names are looked up and remembered.
+    track_fds: bool,
+    summary: Option<Summary>,
     line: String,
     last_line_at: Option<Duration>,
 }
@@ -171,6 +184,8 @@ struct Lines {
 impl Lines {
     fn new(options: LineOptions) -> Lines {
         Lines {
+            track_fds: options.style.fd_decode > 0 || !options.filters.paths.is_empty(),
+            summary: options.summary.map(|_| Summary::new()),
             options,
             live: BTreeSet::new(),
             unannounced: BTreeSet::new(),
@@ -200,7 +215,7 @@ impl Lines {
                 }
             }
             EventBody::Signal { signo, siginfo } => {
-                if self.options.filters.signals.contains(*signo) {
+                if !self.options.summary_only && self.options.filters.signals.contains(*signo) {
                     let mut info = SigInfo::from_bytes(&siginfo.0);
                     // An unreadable siginfo still names the signal.
                     info.signo = *signo;
@@ -228,8 +243,10 @@ impl Lines {
                 let code = (status >> 8) & 0xff;
                 let signal = status & 0x7f;
                 let exit_group = saker_syscalls::number("exit_group").unwrap_or(231);
-                if *process_exited && signal == 0 && self.options.filters.trace.contains(exit_group)
-                {
+                // exit_group names no path, so `-P` leaves it out, as strace does.
+                let filters = &self.options.filters;
+                let shown = !self.options.summary_only && filters.paths.is_empty();
+                if shown && *process_exited && signal == 0 && filters.trace.contains(exit_group) {
                     // exit_group never returns, so the capture has no record of it.
                     if self.options.json {
                         self.line.clear();
@@ -268,7 +285,7 @@ impl Lines {
                     self.json_event(tid, at, "exit", &fields);
                     sink.buffer(tid as i32)
                         .extend_from_slice(self.line.as_bytes());
-                } else if self.options.quiet < 2 {
+                } else if self.options.quiet < 2 && !self.options.summary_only {
                     let text = if signal == 0 {
                         format!("+++ exited with {code} +++\n")
                     } else {
@@ -328,6 +345,17 @@ impl Lines {
         );
     }
 
+    /// `-P`: whether the call names a path, by a copied path argument or an fd.
+    fn names_paths(&mut self, exit: &SyscallExit) -> bool {
+        let (memory, fds) = (&self.memory, &mut self.fds);
+        self.options.filters.names_paths(
+            exit.nr as u64,
+            &exit.args,
+            |addr| memory.string_at(addr),
+            |fd| fds.path(fd),
+        )
+    }
+
     /// A `--json` signal or exit record.
     fn json_event(&mut self, tid: u32, at: Duration, kind: &str, fields: &str) {
         self.line.clear();
@@ -351,15 +379,33 @@ impl Lines {
             // The new process's own return from fork: strace shows only the parent's.
             return;
         }
-        let failed = exit.errno().is_some();
-        let status = self.options.filters.status;
-        if (failed && !status.failed) || (!failed && !status.successful) {
+        self.memory.load(exit);
+        if self.track_fds {
+            self.fds.select(pid);
+        }
+        if !self.options.filters.paths.is_empty() && !self.names_paths(exit) {
+            if self.track_fds {
+                self.fds.after_call(exit);
+            }
             return;
         }
-        self.memory.load(exit);
+        let failed = exit.errno().is_some();
+        if let Some(summary) = &mut self.summary {
+            let spent = Duration::from_nanos(exit.duration_ns.unwrap_or_default());
+            summary.add(nr, spent, failed);
+        }
+        let status = self.options.filters.status;
+        if self.options.summary_only
+            || (failed && !status.failed)
+            || (!failed && !status.successful)
+        {
+            if self.track_fds {
+                self.fds.after_call(exit);
+            }
+            return;
+        }
         let style = &self.options.style;
         let fds: &mut dyn FdInfo = if style.fd_decode > 0 {
-            self.fds.select(pid);
             &mut self.fds
         } else {
             &mut NoFdInfo
@@ -373,7 +419,7 @@ impl Lines {
             fds,
             style,
         );
-        if style.fd_decode > 0 {
+        if self.track_fds {
             self.fds.after_call(exit);
         }
         let spent = exit
@@ -409,6 +455,20 @@ impl Lines {
         if info.old_tid != tid {
             self.live.remove(&info.old_tid);
             self.live.insert(tid);
+        }
+        let filters = &self.options.filters;
+        if !filters.paths.is_empty()
+            && !filters
+                .paths
+                .contains(&String::from_utf8_lossy(&info.filename.0).into_owned())
+        {
+            return;
+        }
+        if let Some(summary) = &mut self.summary {
+            summary.add(nr, Duration::ZERO, false);
+        }
+        if self.options.summary_only || !filters.status.successful {
+            return;
         }
         let (path_at, argv_at) = self.memory.load_exec(info);
         let args = if info.nr == libc::SYS_execveat {
@@ -630,6 +690,12 @@ impl Memory for CopiedMemory {
 }
 
 impl CopiedMemory {
+    /// The NUL-terminated string copied at `addr` (without the NUL).
+    fn string_at(&self, addr: u64) -> Option<Vec<u8>> {
+        let (_, bytes) = self.regions.iter().find(|(start, _)| *start == addr)?;
+        Some(bytes.split(|&b| b == 0).next().unwrap_or_default().to_vec())
+    }
+
     fn place(&mut self, addr: u64, bytes: &[u8], nul: bool) {
         if addr == 0 {
             return;

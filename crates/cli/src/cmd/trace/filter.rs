@@ -137,30 +137,52 @@ impl Filters {
         }
     }
 
-    /// `-P`: whether the call names one of the paths, by a path argument or an fd that points
-    /// to it.
+    /// `-P`: whether the call of a stopped tracee names one of the paths, by a path argument
+    /// or an fd that points to it.
     pub fn touches_paths(&self, pid: i32, nr: u64, args: &[u64; 6]) -> bool {
-        let (path_args, fd_args) = path_arguments(nr);
         let mut memory = ProcessMemory::new(pid);
-        for &index in path_args {
-            let mut buf = [0u8; 4096];
-            let got = memory.read(args[index], &mut buf);
-            let text = &buf[..got];
-            let end = text.iter().position(|b| *b == 0).unwrap_or(got);
-            let text = String::from_utf8_lossy(&text[..end]);
-            if self.paths.iter().any(|p| *p == text) {
-                return true;
-            }
-        }
         let fds = saker_ptrace::ProcessFds::new(pid);
-        for &index in fd_args {
-            if let Some(target) = fds.path(args[index] as i32 as i64)
-                && self.paths.contains(&target)
-            {
-                return true;
-            }
-        }
-        false
+        self.names_paths(
+            nr,
+            args,
+            |addr| {
+                let mut buf = [0u8; 4096];
+                let got = memory.read(addr, &mut buf);
+                let end = buf[..got].iter().position(|b| *b == 0).unwrap_or(got);
+                Some(buf[..end].to_vec())
+            },
+            |fd| fds.path(fd.into()),
+        )
+    }
+
+    /// `-P` over any view of the tracee: `string_at` reads a NUL-terminated argument
+    /// (without the NUL), `fd_path` says where an fd points.
+    pub fn names_paths(
+        &self,
+        nr: u64,
+        args: &[u64; 6],
+        mut string_at: impl FnMut(u64) -> Option<Vec<u8>>,
+        mut fd_path: impl FnMut(i32) -> Option<String>,
+    ) -> bool {
+        let derived = saker_syscalls::file_args(nr);
+        let (path_args, fd_args) = match path_arguments(nr) {
+            ([], []) => derived
+                .as_ref()
+                .map_or((&[][..], &[][..]), |(p, f)| (p.as_slice(), f.as_slice())),
+            listed => listed,
+        };
+        let named = path_args
+            .iter()
+            .filter_map(|&i| string_at(args[i]))
+            .any(|text| {
+                let text = String::from_utf8_lossy(&text);
+                self.paths.iter().any(|p| *p == text)
+            });
+        named
+            || fd_args
+                .iter()
+                .filter_map(|&i| fd_path(args[i] as i32))
+                .any(|target| self.paths.contains(&target))
     }
 }
 

@@ -105,7 +105,8 @@ pub struct Args {
     /// One JSON object per line for each system call, signal and exit (docs/trace-json.md).
     #[arg(long)]
     pub json: bool,
-    /// With -c: count in the kernel with eBPF instead of ptrace (the program is never stopped).
+    /// Trace with eBPF instead of ptrace: the program is never stopped (with -c the counting
+    /// happens in the kernel).
     #[arg(long)]
     pub ebpf: bool,
     /// The command to run and its arguments (after `--` when they start with `-`).
@@ -204,8 +205,8 @@ pub fn run(args: Args) -> Outcome {
     }
 
     let counting = args.summary_only || args.summary;
-    if args.ebpf && args.summary_only {
-        return run_ebpf(&args, pids);
+    if args.ebpf && args.summary_only && filters.paths.is_empty() {
+        return run_ebpf(&args, pids, &filters);
     }
     if args.ebpf {
         return run_ebpf_lines(&args, pids, filters);
@@ -257,10 +258,12 @@ pub fn run(args: Args) -> Outcome {
     }
 }
 
-fn run_ebpf(args: &Args, pids: Vec<i32>) -> Outcome {
-    if args.follow >= 2 || !args.exprs.is_empty() || !args.paths.is_empty() || args.seccomp_bpf {
+/// `--ebpf -c`: counted in the kernel; `-e trace=` picks the rows (as with strace, the
+/// status and signal filters do not change the counts).
+fn run_ebpf(args: &Args, pids: Vec<i32>, filters: &Filters) -> Outcome {
+    if args.seccomp_bpf {
         return Err(usage(
-            "--ebpf -c takes no -ff, -e, -P or --seccomp-bpf (it counts every call)",
+            "--ebpf never stops the tracee; --seccomp-bpf is for ptrace",
         ));
     }
     let target = if pids.is_empty() {
@@ -270,7 +273,15 @@ fn run_ebpf(args: &Args, pids: Vec<i32>) -> Outcome {
     };
     let mut sink = Sink::open(args.output.as_deref(), false).map_err(fail)?;
     let sort = args.sort_by.unwrap_or(SortBy::Time);
-    match ebpf::count(target, args.follow > 0, sort, args.quiet, &mut sink).map_err(fail)? {
+    let counted = ebpf::count(
+        target,
+        args.follow > 0,
+        |nr| filters.trace.contains(nr),
+        sort,
+        args.quiet,
+        &mut sink,
+    );
+    match counted.map_err(fail)? {
         ebpf::Ended::Exited(code) => Ok((code & 0xff) as u8),
         ebpf::Ended::Killed(sig) | ebpf::Ended::Interrupted(sig) => Ok(die_like(sig)),
         ebpf::Ended::Done => Ok(0),
@@ -279,9 +290,9 @@ fn run_ebpf(args: &Args, pids: Vec<i32>) -> Outcome {
 
 /// `--ebpf` without `-c`: lines from the eBPF capture, reported as calls return.
 fn run_ebpf_lines(args: &Args, pids: Vec<i32>, filters: Filters) -> Outcome {
-    if args.summary || !args.paths.is_empty() || args.seccomp_bpf {
+    if args.seccomp_bpf {
         return Err(usage(
-            "--ebpf prints lines without -C, -P or --seccomp-bpf (use -c for the summary)",
+            "--ebpf never stops the tracee; --seccomp-bpf is for ptrace",
         ));
     }
     let target = if pids.is_empty() {
@@ -307,6 +318,8 @@ fn run_ebpf_lines(args: &Args, pids: Vec<i32>, filters: Filters) -> Outcome {
         relative: args.relative,
         syscall_times: args.syscall_times,
         quiet: args.quiet,
+        summary: (args.summary || args.summary_only).then(|| args.sort_by.unwrap_or(SortBy::Time)),
+        summary_only: args.summary_only,
     };
     let per_process = args.output.is_some() && args.follow >= 2;
     let mut sink = Sink::open(args.output.as_deref(), per_process).map_err(fail)?;
