@@ -9,8 +9,9 @@ use saker_event::{
 
 use crate::error::DecodeError;
 use crate::raw::{
-    CAP_SOCKADDR_OUT, EV_EXEC, EV_EXIT, EV_FORK, EV_SIGNAL, EV_SYSCALL, EVF_BLOB0_TRUNCATED,
-    EVF_BLOB1_TRUNCATED, EVF_EXEC_CAPS, RAW_EVENT_SIZE, RawEvent,
+    CAP_IOV_IN, CAP_IOV_OUT, CAP_SOCKADDR_OUT, EV_EXEC, EV_EXIT, EV_FORK, EV_SIGNAL, EV_SYSCALL,
+    EVF_BLOB0_TRUNCATED, EVF_BLOB1_TRUNCATED, EVF_EXEC_CAPS, IOV_MAX, IOV_SLOT, RAW_EVENT_SIZE,
+    RawEvent,
 };
 
 /// Converts the kernel's boot-time clock to wall-clock time.
@@ -160,12 +161,19 @@ fn split_argv(area: &[u8]) -> Vec<Bytes> {
 /// `socklen_t *` the decoder reads.
 fn copied_memory(raw: &RawEvent, blobs: [&[u8]; 2]) -> SyscallDetail {
     let spec = crate::spec::tracer_spec(i64::from(raw.nr));
-    let mut regions = Vec::new();
+    let mut regions: Vec<CopiedMemory> = Vec::new();
     for (slot, blob) in blobs.iter().enumerate() {
         if blob.is_empty() || raw.blob_kind[slot] != spec.cap_kind[slot] {
             continue;
         }
         let arg = |i: u8| raw.args[usize::from(i).min(5)];
+        if matches!(spec.cap_kind[slot], CAP_IOV_IN | CAP_IOV_OUT) {
+            // The iovec array is the region copied (by the other slot) at the same argument.
+            let array = regions.iter().find(|r| r.addr == arg(spec.cap_arg[slot]));
+            let bases = array.map(|a| iov_bases(&a.bytes.0)).unwrap_or_default();
+            regions.extend(iov_chunks(blob, &bases));
+            continue;
+        }
         regions.push(CopiedMemory {
             addr: arg(spec.cap_arg[slot]),
             bytes: Bytes(blob.to_vec()),
@@ -185,6 +193,31 @@ fn copied_memory(raw: &RawEvent, blobs: [&[u8]; 2]) -> SyscallDetail {
         });
     }
     SyscallDetail::Memory(regions)
+}
+
+/// The `iov_base` of each `struct iovec` in a copied array.
+fn iov_bases(array: &[u8]) -> Vec<u64> {
+    array
+        .chunks_exact(16)
+        .take(IOV_MAX)
+        .map(|iov| u64::from_ne_bytes(iov[..8].try_into().expect("8 bytes")))
+        .collect()
+}
+
+/// A `CAP_IOV_*` blob (iov i's bytes in slot i, after their `u32` length) as regions at
+/// the iovs' bases.
+fn iov_chunks(blob: &[u8], bases: &[u64]) -> Vec<CopiedMemory> {
+    blob.chunks(IOV_SLOT)
+        .zip(bases)
+        .map_while(|(slot, &base)| {
+            let (len, bytes) = slot.split_first_chunk::<4>()?;
+            let len = (u32::from_ne_bytes(*len) as usize).min(bytes.len());
+            Some(CopiedMemory {
+                addr: base,
+                bytes: Bytes(bytes[..len].to_vec()),
+            })
+        })
+        .collect()
 }
 
 /// Where a tracer's decoder should take the stack pointer of an `rt_sigreturn` to be: the
@@ -566,6 +599,40 @@ mod tests {
             &[&stat],
         );
         assert!(tracer_regions(&bytes).is_empty());
+    }
+
+    /// writev: the iovec array lands at args[1], each iov's data (slot i of blob 1) at its
+    /// iov_base.
+    #[test]
+    fn tracer_records_place_iov_data_at_each_base() {
+        let mut array = Vec::new();
+        for (base, len) in [(0x7000u64, 5u64), (0x8000, 7)] {
+            array.extend_from_slice(&base.to_ne_bytes());
+            array.extend_from_slice(&len.to_ne_bytes());
+        }
+        let mut data = vec![0u8; IOV_SLOT];
+        data[..4].copy_from_slice(&5u32.to_ne_bytes());
+        data[4..9].copy_from_slice(b"hello");
+        data.extend_from_slice(&7u32.to_ne_bytes());
+        data.extend_from_slice(b" world\n");
+        let mut bytes = record(
+            EV_SYSCALL,
+            libc::SYS_writev,
+            [1, 0x6000, 2, 0, 0, 0],
+            12,
+            &[&array, &data],
+        );
+        let mut raw = RawEvent::read_from(&bytes).unwrap();
+        raw.blob_kind = [crate::raw::CAP_MEM_COUNT, CAP_IOV_IN];
+        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        assert_eq!(
+            tracer_regions(&bytes),
+            [
+                (0x6000, array.clone()),
+                (0x7000, b"hello".to_vec()),
+                (0x8000, b" world\n".to_vec())
+            ]
+        );
     }
 
     #[test]

@@ -23,6 +23,11 @@ pub const CAP_MEM: u8 = 8;
 pub const CAP_MEM_COUNT: u8 = 9;
 pub const CAP_MEM_RET: u8 = 10;
 pub const CAP_SIGINFO: u8 = 11;
+pub const CAP_IOV_IN: u8 = 12;
+pub const CAP_IOV_OUT: u8 = 13;
+/// The iovecs whose data a `CAP_IOV_*` blob holds, each in a slot of `IOV_SLOT` bytes.
+pub const IOV_MAX: usize = 8;
+pub const IOV_SLOT: usize = BLOB_MAX / IOV_MAX;
 
 pub const AUX_NONE: u8 = 0;
 pub const AUX_INT_PAIR: u8 = 1;

@@ -4,9 +4,9 @@
 use saker_syscalls::MemoryArg;
 
 use crate::raw::{
-    AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, CAP_DATA_LEN, CAP_DATA_RET, CAP_MEM, CAP_MEM_COUNT,
-    CAP_MEM_RET, CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR, SPEC_FAILURES_ONLY,
-    SPEC_INTERESTING, SyscallSpec,
+    AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, CAP_DATA_LEN, CAP_DATA_RET, CAP_IOV_IN, CAP_IOV_OUT,
+    CAP_MEM, CAP_MEM_COUNT, CAP_MEM_RET, CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR,
+    SPEC_FAILURES_ONLY, SPEC_INTERESTING, SyscallSpec,
 };
 
 /// One syscall the capture knows how to decode.
@@ -264,6 +264,10 @@ pub(crate) fn tracer_spec(nr: i64) -> SyscallSpec {
             MemoryArg::DataOut { arg } => (CAP_DATA_RET, arg, 0, 0),
             MemoryArg::SockaddrIn { arg, len } => (CAP_SOCKADDR_IN, arg, len, 0),
             MemoryArg::SockaddrOut { arg, len } => (CAP_SOCKADDR_OUT, arg, len, 0),
+            MemoryArg::IovecData { arg, count, filled } => {
+                let kind = if filled { CAP_IOV_OUT } else { CAP_IOV_IN };
+                (kind, arg, count, 0)
+            }
         };
         spec.cap_kind[slot] = kind;
         spec.cap_arg[slot] = at;

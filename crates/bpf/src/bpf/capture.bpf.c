@@ -227,6 +227,36 @@ static __always_inline long read_user_clamped(struct saker_event *ev, __u8 *dst,
 }
 
 /*
+ * SAKER_CAP_IOV_*: iov i's first bytes (at most snaplen) in slot i, after their __u32 length.
+ * Fixed slots keep each iteration's state independent of the others, so the verifier prunes
+ * the unrolled loop. Returns the blob's length: up to the end of the last slot filled.
+ */
+static __always_inline long read_iov_data(__u8 *dst, __u64 iov, __u64 count)
+{
+	long n = 0;
+
+#pragma unroll
+	for (int i = 0; i < SAKER_IOV_MAX; i++) {
+		struct { __u64 base, len; } v;
+		__u32 want;
+
+		if (i >= count)
+			break;
+		if (bpf_probe_read_user(&v, sizeof(v), (const void *)(iov + i * sizeof(v))))
+			break;
+		want = v.len > snaplen ? snaplen : (__u32)v.len;
+		if (want > SAKER_IOV_SLOT - 4)
+			want = SAKER_IOV_SLOT - 4;
+		/* An unreadable iov_base ends the copy: it and the rest print as addresses. */
+		if (want && bpf_probe_read_user(dst + i * SAKER_IOV_SLOT + 4, want, (const void *)v.base))
+			break;
+		__builtin_memcpy(dst + i * SAKER_IOV_SLOT, &want, sizeof(want));
+		n = i * SAKER_IOV_SLOT + 4 + want;
+	}
+	return n;
+}
+
+/*
  * Copies blob `which` (0 or 1) of a syscall record, as described by the spec, to `offset` bytes
  * after the header, and returns its length. A noinline subprogram so the verifier checks it
  * once, not once per blob per program.
@@ -294,6 +324,12 @@ static __noinline __u32 capture_blob(struct saker_event *ev, const struct saker_
 			want *= ret > SAKER_BLOB_MAX ? SAKER_BLOB_MAX : (__u64)ret;
 		}
 		n = read_user_clamped(ev, dst, ptr, want, SAKER_BLOB_MAX, trunc_flag);
+		break;
+	case SAKER_CAP_IOV_IN:
+	case SAKER_CAP_IOV_OUT:
+		if (kind == SAKER_CAP_IOV_OUT && ret <= 0)
+			return 0;
+		n = read_iov_data(dst, ptr, len_or_ptr);
 		break;
 	default:
 		return 0;

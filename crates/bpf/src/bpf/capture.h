@@ -35,6 +35,16 @@
 #define SAKER_CAP_MEM_COUNT 9 /* args[len_arg] * cap_size bytes at args[arg] (an array) */
 #define SAKER_CAP_MEM_RET 10  /* ret * cap_size bytes at args[arg], ret > 0 (filled by the call) */
 #define SAKER_CAP_SIGINFO 11  /* signal records: the kernel_siginfo */
+/*
+ * The data behind the iovec array at args[arg] (args[len_arg] entries, the first SAKER_IOV_MAX):
+ * iov i in slot i (SAKER_IOV_SLOT bytes at i * SAKER_IOV_SLOT): a __u32 length, then that many
+ * bytes from iov_base (at most snaplen). IN: writev's data; OUT: readv's, when ret > 0 (user
+ * space shows the ret bytes the call filled).
+ */
+#define SAKER_CAP_IOV_IN 12
+#define SAKER_CAP_IOV_OUT 13
+#define SAKER_IOV_MAX 8
+#define SAKER_IOV_SLOT (SAKER_BLOB_MAX / SAKER_IOV_MAX)
 
 /* saker_syscall_spec.aux_kind: small fixed-size results copied into saker_event.aux */
 #define SAKER_AUX_NONE 0

@@ -1,12 +1,13 @@
 /* Calls whose arguments are structs, arrays and signals, for `--ebpf` against ptrace:
  * sigaction, timespec, rlimit, utsname, sockaddr, fd pairs, pollfd, a handled signal with
- * its rt_sigreturn, a child's SIGCHLD and wait status, getcwd. */
+ * its rt_sigreturn, a child's SIGCHLD and wait status, getcwd, writev/readv data. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -41,5 +42,10 @@ int main(void) {
     wait4(child, &status, 0, 0);
     char cwd[256];
     getcwd(cwd, sizeof cwd);
+    struct iovec out[2] = {{"through ", 8}, {"a pipe\n", 7}};
+    writev(p[1], out, 2);
+    char head[4], tail[32];
+    struct iovec in[2] = {{head, sizeof head}, {tail, sizeof tail}};
+    readv(p[0], in, 2);
     return 0;
 }

@@ -24,6 +24,10 @@ pub enum MemoryArg {
     SockaddrIn { arg: u8, len: u8 },
     /// A sockaddr the call fills; its length is the `socklen_t` at `args[len]`.
     SockaddrOut { arg: u8, len: u8 },
+    /// The data behind the `args[count]` iovecs at `args[arg]` (the array itself is a
+    /// separate [`MemoryArg::Counted`]): each iov's own length (`writev`), or, when the call
+    /// `filled` them (`readv`), `ret` bytes spread over them.
+    IovecData { arg: u8, count: u8, filled: bool },
 }
 
 use MemoryArg::*;
@@ -158,11 +162,30 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         }],
         // termios is the largest struct the tty requests read.
         nr::ioctl => &[Fixed { arg: 2, size: 36 }],
-        nr::readv | nr::writev | nr::preadv | nr::pwritev => &[Counted {
-            arg: 1,
-            count: 2,
-            size: 16,
-        }],
+        nr::writev | nr::pwritev => &[
+            Counted {
+                arg: 1,
+                count: 2,
+                size: 16,
+            },
+            IovecData {
+                arg: 1,
+                count: 2,
+                filled: false,
+            },
+        ],
+        nr::readv | nr::preadv => &[
+            Counted {
+                arg: 1,
+                count: 2,
+                size: 16,
+            },
+            IovecData {
+                arg: 1,
+                count: 2,
+                filled: true,
+            },
+        ],
         nr::nanosleep => &[
             Fixed {
                 arg: 0,
