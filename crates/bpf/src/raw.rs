@@ -41,6 +41,7 @@ pub const EVF_BLOB0_TRUNCATED: u8 = 1;
 pub const EVF_BLOB1_TRUNCATED: u8 = 2;
 /// `SAKER_EV_EXEC`: args[3..5] hold cap_permitted, cap_effective, cap_inheritable.
 pub const EVF_EXEC_CAPS: u8 = 16;
+pub const EVF_EXEC_ENVC: u8 = 32;
 
 /// `struct saker_syscall_spec`: how the kernel side captures one syscall.
 #[repr(C)]

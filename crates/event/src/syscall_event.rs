@@ -113,6 +113,9 @@ pub struct ExecInfo {
     pub argv: Vec<Bytes>,
     /// The argument area was longer than the capture limit.
     pub argv_truncated: bool,
+    /// How many environment variables the new image got, when the source counted them (the
+    /// eBPF capture reads `bprm->envc`).
+    pub env_count: Option<u32>,
     /// The tid before exec (differs from the header's tid when a non-leader thread exec'd).
     pub old_tid: u32,
     pub vtid: u32,

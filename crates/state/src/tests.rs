@@ -119,6 +119,7 @@ impl Fixture {
                 filename: path.into(),
                 argv: argv.iter().map(|a| Bytes::from(*a)).collect(),
                 argv_truncated: false,
+                env_count: None,
                 old_tid: pid,
                 vtid: pid,
                 vpid: pid,

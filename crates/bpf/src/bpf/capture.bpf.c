@@ -592,6 +592,9 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	ev->args[4] = BPF_CORE_READ(task, cred, cap_effective.val);
 	ev->args[5] = BPF_CORE_READ(task, cred, cap_inheritable.val);
 	ev->flags |= SAKER_EVF_EXEC_CAPS;
+	/* strace shows execve's envp as "N vars"; the pointer itself is gone by now. */
+	ev->ret = BPF_CORE_READ(bprm, envc);
+	ev->flags |= SAKER_EVF_EXEC_ENVC;
 
 	__u8 *data = (__u8 *)ev + sizeof(struct saker_event);
 	n0 = bpf_probe_read_kernel_str(data, SAKER_BLOB_MAX, BPF_CORE_READ(bprm, filename));

@@ -276,6 +276,12 @@ impl Obj<'_> {
             Some(v) => from_bytes(v).map(Some),
         }
     }
+    fn opt_u32(&self, k: &str) -> Result<Option<u32>, String> {
+        match self.0.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(_) => self.u32(k).map(Some),
+        }
+    }
     fn opt_i32(&self, k: &str) -> Result<Option<i32>, String> {
         match self.0.get(k) {
             None | Some(Value::Null) => Ok(None),
@@ -490,7 +496,7 @@ fn event(e: &SyscallEvent) -> Value {
             json!({"fork":{"child_tid":child_tid,"child_pid":child_pid,"child_vtid":child_vtid,"child_vpid":child_vpid}})
         }
         EventBody::Exec(x) => {
-            json!({"exec":{"nr":x.nr,"filename":bytes(&x.filename),"argv":x.argv.iter().map(bytes).collect::<Vec<_>>(),"argv_truncated":x.argv_truncated,"old_tid":x.old_tid,"vtid":x.vtid,"vpid":x.vpid,"loginuid":x.loginuid,"tty":x.tty,"caps":x.caps.map(caps_json)}})
+            json!({"exec":{"nr":x.nr,"filename":bytes(&x.filename),"argv":x.argv.iter().map(bytes).collect::<Vec<_>>(),"argv_truncated":x.argv_truncated,"env_count":x.env_count,"old_tid":x.old_tid,"vtid":x.vtid,"vpid":x.vpid,"loginuid":x.loginuid,"tty":x.tty,"caps":x.caps.map(caps_json)}})
         }
         EventBody::Exit {
             status,
@@ -549,6 +555,7 @@ fn from_event(v: &Value) -> Result<SyscallEvent, String> {
                 .map(from_bytes)
                 .collect::<Result<_, _>>()?,
             argv_truncated: o.bool("argv_truncated")?,
+            env_count: o.opt_u32("env_count")?,
             old_tid: o.u32("old_tid")?,
             vtid: o.u32("vtid")?,
             vpid: o.u32("vpid")?,
@@ -911,6 +918,7 @@ mod tests {
                 filename: "/bin/sh".into(),
                 argv: vec!["sh".into(), "-c".into()],
                 argv_truncated: false,
+                env_count: Some(3),
                 old_tid: 2,
                 vtid: 1,
                 vpid: 1,

@@ -515,6 +515,7 @@ impl Handler for Adapter<'_> {
                         filename,
                         argv,
                         argv_truncated: false,
+                        env_count: None,
                         old_tid: former_pid as u32,
                         vtid: tid as u32,
                         vpid: header.pid,

@@ -5,6 +5,7 @@
 //! copied prints as an address, the way strace prints memory it cannot read.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use saker_bpf::trace::{TraceConfig, Tracer};
@@ -498,14 +499,18 @@ impl Lines {
         } else {
             self.start_line(tid, at);
             let call = self.decoded.call.as_str();
-            // The envp pointer is not captured: say so where strace prints
-            // `0x7ffc... /* N vars */`.
-            match call.strip_suffix(", NULL)") {
-                Some(head) => {
+            // strace prints envp as `0x7ffc... /* N vars */`; the exec record has the count,
+            // not the old image's pointer.
+            match (call.strip_suffix(", NULL)"), info.env_count) {
+                (Some(head), Some(count)) => {
+                    let plural = if count == 1 { "" } else { "s" };
+                    let _ = write!(self.line, "{head}, /* {count} var{plural} */)");
+                }
+                (Some(head), None) => {
                     self.line.push_str(head);
                     self.line.push_str(", /* envp not captured */)");
                 }
-                None => self.line.push_str(call),
+                (None, _) => self.line.push_str(call),
             }
             self.finish_call("0", None);
         }
@@ -515,7 +520,6 @@ impl Lines {
 
     /// The pid prefix and timestamp (strace's printleader).
     fn start_line(&mut self, tid: u32, at: Duration) {
-        use std::fmt::Write as _;
         self.line.clear();
         if self.options.per_process {
             // One file per process: no prefix.
@@ -863,6 +867,7 @@ mod tests {
             filename: Bytes::from("/usr/bin/true"),
             argv: vec![Bytes::from("true"), Bytes::from("x")],
             argv_truncated: false,
+            env_count: None,
             old_tid: 1,
             vtid: 1,
             vpid: 1,
