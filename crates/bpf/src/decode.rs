@@ -9,9 +9,9 @@ use saker_event::{
 
 use crate::error::DecodeError;
 use crate::raw::{
-    CAP_IOV_IN, CAP_IOV_OUT, CAP_SOCKADDR_OUT, EV_EXEC, EV_EXIT, EV_FORK, EV_SIGNAL, EV_SYSCALL,
-    EVF_BLOB0_TRUNCATED, EVF_BLOB1_TRUNCATED, EVF_EXEC_CAPS, EVF_EXEC_ENVC, IOV_MAX, IOV_SLOT,
-    RAW_EVENT_SIZE, RawEvent,
+    CAP_IOV_IN, CAP_IOV_OUT, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, CAP_SOCKADDR_OUT, EV_EXEC, EV_EXIT,
+    EV_FORK, EV_SIGNAL, EV_SYSCALL, EVF_BLOB0_TRUNCATED, EVF_BLOB1_TRUNCATED, EVF_EXEC_CAPS,
+    EVF_EXEC_ENVC, IOV_MAX, IOV_SLOT, MSG_IOV_ARRAY, MSG_IOV_SLOT, RAW_EVENT_SIZE, RawEvent,
 };
 
 /// Converts the kernel's boot-time clock to wall-clock time.
@@ -172,7 +172,22 @@ fn copied_memory(raw: &RawEvent, blobs: [&[u8]; 2]) -> SyscallDetail {
             // The iovec array is the region copied (by the other slot) at the same argument.
             let array = regions.iter().find(|r| r.addr == arg(spec.cap_arg[slot]));
             let bases = array.map(|a| iov_bases(&a.bytes.0)).unwrap_or_default();
-            regions.extend(iov_chunks(blob, &bases));
+            regions.extend(iov_chunks(blob, IOV_SLOT, &bases));
+            continue;
+        }
+        if matches!(spec.cap_kind[slot], CAP_MSG_IOV_IN | CAP_MSG_IOV_OUT) {
+            // The msghdr (the other slot's copy) says where the iovec array is, and how long.
+            let header = regions.iter().find(|r| r.addr == arg(spec.cap_arg[slot]));
+            if let Some((msg_iov, count)) = header.and_then(|h| msg_iovecs(&h.bytes.0)) {
+                let array = &blob[..(count * 16).min(blob.len())];
+                let bases = iov_bases(array);
+                regions.push(CopiedMemory {
+                    addr: msg_iov,
+                    bytes: Bytes(array.to_vec()),
+                });
+                let data = blob.get(MSG_IOV_ARRAY..).unwrap_or_default();
+                regions.extend(iov_chunks(data, MSG_IOV_SLOT, &bases));
+            }
             continue;
         }
         regions.push(CopiedMemory {
@@ -205,10 +220,16 @@ fn iov_bases(array: &[u8]) -> Vec<u64> {
         .collect()
 }
 
+/// `msg_iov` and `msg_iovlen` (at most [`IOV_MAX`]) of a copied `struct msghdr`.
+fn msg_iovecs(msghdr: &[u8]) -> Option<(u64, usize)> {
+    let field = |at: usize| Some(u64::from_ne_bytes(msghdr.get(at..at + 8)?.try_into().ok()?));
+    Some((field(16)?, (field(24)? as usize).min(IOV_MAX)))
+}
+
 /// A `CAP_IOV_*` blob (iov i's bytes in slot i, after their `u32` length) as regions at
 /// the iovs' bases.
-fn iov_chunks(blob: &[u8], bases: &[u64]) -> Vec<CopiedMemory> {
-    blob.chunks(IOV_SLOT)
+fn iov_chunks(blob: &[u8], slot: usize, bases: &[u64]) -> Vec<CopiedMemory> {
+    blob.chunks(slot)
         .zip(bases)
         .map_while(|(slot, &base)| {
             let (len, bytes) = slot.split_first_chunk::<4>()?;
@@ -632,6 +653,38 @@ mod tests {
                 (0x6000, array.clone()),
                 (0x7000, b"hello".to_vec()),
                 (0x8000, b" world\n".to_vec())
+            ]
+        );
+    }
+
+    /// recvmsg: the msghdr (blob 0) says where the iovec array goes; blob 1 holds the array
+    /// and then each iov's data in its slot.
+    #[test]
+    fn tracer_records_place_msghdr_iovs() {
+        let mut msghdr = [0u8; 56];
+        msghdr[16..24].copy_from_slice(&0x9000u64.to_ne_bytes());
+        msghdr[24..32].copy_from_slice(&1u64.to_ne_bytes());
+        let mut blob = vec![0u8; MSG_IOV_ARRAY];
+        blob[..8].copy_from_slice(&0xa000u64.to_ne_bytes());
+        blob[8..16].copy_from_slice(&32u64.to_ne_bytes());
+        blob.extend_from_slice(&4u32.to_ne_bytes());
+        blob.extend_from_slice(b"ping");
+        let mut bytes = record(
+            EV_SYSCALL,
+            libc::SYS_recvmsg,
+            [4, 0x8000, 0, 0, 0, 0],
+            4,
+            &[&msghdr, &blob],
+        );
+        let mut raw = RawEvent::read_from(&bytes).unwrap();
+        raw.blob_kind = [crate::raw::CAP_MEM, CAP_MSG_IOV_OUT];
+        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        assert_eq!(
+            tracer_regions(&bytes),
+            [
+                (0x8000, msghdr.to_vec()),
+                (0x9000, blob[..16].to_vec()),
+                (0xa000, b"ping".to_vec())
             ]
         );
     }

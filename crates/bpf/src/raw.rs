@@ -28,6 +28,11 @@ pub const CAP_IOV_OUT: u8 = 13;
 /// The iovecs whose data a `CAP_IOV_*` blob holds, each in a slot of `IOV_SLOT` bytes.
 pub const IOV_MAX: usize = 8;
 pub const IOV_SLOT: usize = BLOB_MAX / IOV_MAX;
+pub const CAP_MSG_IOV_IN: u8 = 14;
+pub const CAP_MSG_IOV_OUT: u8 = 15;
+/// A `CAP_MSG_IOV_*` blob: the iovec array, then slots of `MSG_IOV_SLOT` bytes.
+pub const MSG_IOV_ARRAY: usize = IOV_MAX * 16;
+pub const MSG_IOV_SLOT: usize = (BLOB_MAX - MSG_IOV_ARRAY) / IOV_MAX;
 
 pub const AUX_NONE: u8 = 0;
 pub const AUX_INT_PAIR: u8 = 1;

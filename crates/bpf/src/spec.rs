@@ -5,8 +5,8 @@ use saker_syscalls::MemoryArg;
 
 use crate::raw::{
     AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, CAP_DATA_LEN, CAP_DATA_RET, CAP_IOV_IN, CAP_IOV_OUT,
-    CAP_MEM, CAP_MEM_COUNT, CAP_MEM_RET, CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR,
-    SPEC_FAILURES_ONLY, SPEC_INTERESTING, SyscallSpec,
+    CAP_MEM, CAP_MEM_COUNT, CAP_MEM_RET, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, CAP_NONE,
+    CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR, SPEC_FAILURES_ONLY, SPEC_INTERESTING, SyscallSpec,
 };
 
 /// One syscall the capture knows how to decode.
@@ -267,6 +267,14 @@ pub(crate) fn tracer_spec(nr: i64) -> SyscallSpec {
             MemoryArg::IovecData { arg, count, filled } => {
                 let kind = if filled { CAP_IOV_OUT } else { CAP_IOV_IN };
                 (kind, arg, count, 0)
+            }
+            MemoryArg::MsgIovecs { arg, filled } => {
+                let kind = if filled {
+                    CAP_MSG_IOV_OUT
+                } else {
+                    CAP_MSG_IOV_IN
+                };
+                (kind, arg, 0, 0)
             }
         };
         spec.cap_kind[slot] = kind;

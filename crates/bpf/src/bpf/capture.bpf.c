@@ -231,7 +231,7 @@ static __always_inline long read_user_clamped(struct saker_event *ev, __u8 *dst,
  * Fixed slots keep each iteration's state independent of the others, so the verifier prunes
  * the unrolled loop. Returns the blob's length: up to the end of the last slot filled.
  */
-static __always_inline long read_iov_data(__u8 *dst, __u64 iov, __u64 count)
+static __always_inline long read_iov_data(__u8 *dst, __u64 iov, __u64 count, __u32 slot)
 {
 	long n = 0;
 
@@ -245,13 +245,13 @@ static __always_inline long read_iov_data(__u8 *dst, __u64 iov, __u64 count)
 		if (bpf_probe_read_user(&v, sizeof(v), (const void *)(iov + i * sizeof(v))))
 			break;
 		want = v.len > snaplen ? snaplen : (__u32)v.len;
-		if (want > SAKER_IOV_SLOT - 4)
-			want = SAKER_IOV_SLOT - 4;
+		if (want > slot - 4)
+			want = slot - 4;
 		/* An unreadable iov_base ends the copy: it and the rest print as addresses. */
-		if (want && bpf_probe_read_user(dst + i * SAKER_IOV_SLOT + 4, want, (const void *)v.base))
+		if (want && bpf_probe_read_user(dst + i * slot + 4, want, (const void *)v.base))
 			break;
-		__builtin_memcpy(dst + i * SAKER_IOV_SLOT, &want, sizeof(want));
-		n = i * SAKER_IOV_SLOT + 4 + want;
+		__builtin_memcpy(dst + i * slot, &want, sizeof(want));
+		n = i * slot + 4 + want;
 	}
 	return n;
 }
@@ -329,8 +329,29 @@ static __noinline __u32 capture_blob(struct saker_event *ev, const struct saker_
 	case SAKER_CAP_IOV_OUT:
 		if (kind == SAKER_CAP_IOV_OUT && ret <= 0)
 			return 0;
-		n = read_iov_data(dst, ptr, len_or_ptr);
+		n = read_iov_data(dst, ptr, len_or_ptr, SAKER_IOV_SLOT);
 		break;
+	case SAKER_CAP_MSG_IOV_IN:
+	case SAKER_CAP_MSG_IOV_OUT: {
+		struct user_msghdr mh;
+		__u64 count;
+
+		if (kind == SAKER_CAP_MSG_IOV_OUT && ret <= 0)
+			return 0;
+		if (bpf_probe_read_user(&mh, sizeof(mh), (const void *)ptr))
+			return 0;
+		count = mh.msg_iovlen;
+		/* Keep clang from re-reading the field after the clamp: the verifier needs the
+		 * clamped register for the read's size. */
+		asm volatile("" : "+r"(count));
+		if (count > SAKER_IOV_MAX)
+			count = SAKER_IOV_MAX;
+		if (count == 0 || bpf_probe_read_user(dst, count * 16, (const void *)mh.msg_iov))
+			return 0;
+		n = SAKER_MSG_IOV_ARRAY + read_iov_data(dst + SAKER_MSG_IOV_ARRAY,
+							(__u64)mh.msg_iov, count, SAKER_MSG_IOV_SLOT);
+		break;
+	}
 	default:
 		return 0;
 	}

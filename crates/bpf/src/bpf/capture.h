@@ -45,6 +45,15 @@
 #define SAKER_CAP_IOV_OUT 13
 #define SAKER_IOV_MAX 8
 #define SAKER_IOV_SLOT (SAKER_BLOB_MAX / SAKER_IOV_MAX)
+/*
+ * The same for the iovs of the msghdr at args[arg] (sendmsg, recvmsg): the iovec array (its
+ * first SAKER_IOV_MAX entries) in the first SAKER_MSG_IOV_ARRAY bytes, then the slots, of
+ * SAKER_MSG_IOV_SLOT bytes each.
+ */
+#define SAKER_CAP_MSG_IOV_IN 14
+#define SAKER_CAP_MSG_IOV_OUT 15
+#define SAKER_MSG_IOV_ARRAY (SAKER_IOV_MAX * 16)
+#define SAKER_MSG_IOV_SLOT ((SAKER_BLOB_MAX - SAKER_MSG_IOV_ARRAY) / SAKER_IOV_MAX)
 
 /* saker_syscall_spec.aux_kind: small fixed-size results copied into saker_event.aux */
 #define SAKER_AUX_NONE 0

@@ -1,6 +1,6 @@
 /* Calls whose arguments are structs, arrays and signals, for `--ebpf` against ptrace:
  * sigaction, timespec, rlimit, utsname, sockaddr, fd pairs, pollfd, a handled signal with
- * its rt_sigreturn, a child's SIGCHLD and wait status, getcwd, writev/readv data. */
+ * its rt_sigreturn, a child's SIGCHLD and wait status, getcwd, writev/readv and sendmsg/recvmsg data. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -47,5 +47,15 @@ int main(void) {
     char head[4], tail[32];
     struct iovec in[2] = {{head, sizeof head}, {tail, sizeof tail}};
     readv(p[0], in, 2);
+    int sv[2];
+    socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
+    struct msghdr sent = {0};
+    sent.msg_iov = out;
+    sent.msg_iovlen = 2;
+    sendmsg(sv[0], &sent, 0);
+    struct msghdr got = {0};
+    got.msg_iov = in;
+    got.msg_iovlen = 2;
+    recvmsg(sv[1], &got, 0);
     return 0;
 }

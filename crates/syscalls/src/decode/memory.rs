@@ -28,6 +28,9 @@ pub enum MemoryArg {
     /// separate [`MemoryArg::Counted`]): each iov's own length (`writev`), or, when the call
     /// `filled` them (`readv`), `ret` bytes spread over them.
     IovecData { arg: u8, count: u8, filled: bool },
+    /// The iovec array and the data of the `msghdr` at `args[arg]` (that struct itself is a
+    /// separate [`MemoryArg::Fixed`]), as for [`MemoryArg::IovecData`].
+    MsgIovecs { arg: u8, filled: bool },
 }
 
 use MemoryArg::*;
@@ -212,7 +215,20 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         }
         nr::sendto => &[DataIn { arg: 1, len: 2 }, SockaddrIn { arg: 4, len: 5 }],
         nr::recvfrom => &[DataOut { arg: 1 }, SockaddrOut { arg: 4, len: 5 }],
-        nr::sendmsg | nr::recvmsg => &[Fixed { arg: 1, size: 56 }],
+        nr::sendmsg => &[
+            Fixed { arg: 1, size: 56 },
+            MsgIovecs {
+                arg: 1,
+                filled: false,
+            },
+        ],
+        nr::recvmsg => &[
+            Fixed { arg: 1, size: 56 },
+            MsgIovecs {
+                arg: 1,
+                filled: true,
+            },
+        ],
         nr::sendmmsg | nr::recvmmsg => &[Counted {
             arg: 1,
             count: 2,
