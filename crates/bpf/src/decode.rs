@@ -9,9 +9,10 @@ use saker_event::{
 
 use crate::error::DecodeError;
 use crate::raw::{
-    CAP_IOV_IN, CAP_IOV_OUT, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, CAP_SOCKADDR_OUT, EV_EXEC, EV_EXIT,
-    EV_FORK, EV_SIGNAL, EV_SYSCALL, EVF_BLOB0_TRUNCATED, EVF_BLOB1_TRUNCATED, EVF_EXEC_CAPS,
-    EVF_EXEC_ENVC, IOV_MAX, IOV_SLOT, MSG_IOV_ARRAY, MSG_IOV_SLOT, RAW_EVENT_SIZE, RawEvent,
+    AUX_USER_U32, CAP_IOV_IN, CAP_IOV_OUT, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, CAP_SOCKADDR_OUT,
+    EV_EXEC, EV_EXIT, EV_FORK, EV_SIGNAL, EV_SYSCALL, EVF_AUX_COPIED, EVF_BLOB0_TRUNCATED,
+    EVF_BLOB1_TRUNCATED, EVF_EXEC_CAPS, EVF_EXEC_ENVC, IOV_MAX, IOV_SLOT, MSG_IOV_ARRAY,
+    MSG_IOV_SLOT, RAW_EVENT_SIZE, RawEvent,
 };
 
 /// Converts the kernel's boot-time clock to wall-clock time.
@@ -200,6 +201,21 @@ fn copied_memory(raw: &RawEvent, blobs: [&[u8]; 2]) -> SyscallDetail {
                 bytes: Bytes((blob.len() as u32).to_ne_bytes().to_vec()),
             });
         }
+    }
+    if raw.flags & EVF_AUX_COPIED != 0 {
+        let aux: Vec<u8> = raw.aux.iter().flat_map(|word| word.to_ne_bytes()).collect();
+        let bytes = match spec.aux_kind {
+            AUX_USER_U32 => aux[..4].to_vec(),
+            // The string with its NUL (cut at 16 bytes without one).
+            _ => match aux.iter().position(|&b| b == 0) {
+                Some(end) => aux[..=end].to_vec(),
+                None => aux,
+            },
+        };
+        regions.push(CopiedMemory {
+            addr: raw.args[usize::from(spec.aux_arg).min(5)],
+            bytes: Bytes(bytes),
+        });
     }
     if i64::from(raw.nr) == libc::SYS_rt_sigreturn {
         // The restored mask, where the decoder finds it in the signal frame.

@@ -37,6 +37,8 @@ pub const MSG_IOV_SLOT: usize = (BLOB_MAX - MSG_IOV_ARRAY) / IOV_MAX;
 pub const AUX_NONE: u8 = 0;
 pub const AUX_INT_PAIR: u8 = 1;
 pub const AUX_OPEN_HOW: u8 = 2;
+pub const AUX_USER_U32: u8 = 3;
+pub const AUX_USER_STR16: u8 = 4;
 
 pub const SPEC_INTERESTING: u8 = 1;
 pub const SPEC_FAILURES_ONLY: u8 = 2;
@@ -47,6 +49,7 @@ pub const EVF_BLOB1_TRUNCATED: u8 = 2;
 /// `SAKER_EV_EXEC`: args[3..5] hold cap_permitted, cap_effective, cap_inheritable.
 pub const EVF_EXEC_CAPS: u8 = 16;
 pub const EVF_EXEC_ENVC: u8 = 32;
+pub const EVF_AUX_COPIED: u8 = 64;
 
 /// `struct saker_syscall_spec`: how the kernel side captures one syscall.
 #[repr(C)]

@@ -4,9 +4,10 @@
 use saker_syscalls::MemoryArg;
 
 use crate::raw::{
-    AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, CAP_DATA_LEN, CAP_DATA_RET, CAP_IOV_IN, CAP_IOV_OUT,
-    CAP_MEM, CAP_MEM_COUNT, CAP_MEM_RET, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, CAP_NONE,
-    CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR, SPEC_FAILURES_ONLY, SPEC_INTERESTING, SyscallSpec,
+    AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, AUX_USER_STR16, AUX_USER_U32, CAP_DATA_LEN, CAP_DATA_RET,
+    CAP_IOV_IN, CAP_IOV_OUT, CAP_MEM, CAP_MEM_COUNT, CAP_MEM_RET, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT,
+    CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR, SPEC_FAILURES_ONLY, SPEC_INTERESTING,
+    SyscallSpec,
 };
 
 /// One syscall the capture knows how to decode.
@@ -281,6 +282,14 @@ pub(crate) fn tracer_spec(nr: i64) -> SyscallSpec {
         spec.cap_arg[slot] = at;
         spec.cap_len_arg[slot] = len_arg;
         spec.cap_size[slot] = size;
+    }
+    // A third memory argument fits in the record's aux words when it is small.
+    match saker_syscalls::memory_args(nr).get(2) {
+        Some(MemoryArg::Fixed { arg, size: 4 }) => {
+            (spec.aux_kind, spec.aux_arg) = (AUX_USER_U32, *arg)
+        }
+        Some(MemoryArg::String { arg }) => (spec.aux_kind, spec.aux_arg) = (AUX_USER_STR16, *arg),
+        _ => {}
     }
     spec
 }

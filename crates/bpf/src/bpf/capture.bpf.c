@@ -376,6 +376,12 @@ static __always_inline void capture_aux(struct saker_event *ev, __u8 kind, __u64
 			ev->aux[0] = how.flags;
 			ev->aux[1] = how.mode;
 		}
+	} else if (kind == SAKER_AUX_USER_U32) {
+		if (!bpf_probe_read_user(&ev->aux[0], sizeof(__u32), (const void *)ptr))
+			ev->flags |= SAKER_EVF_AUX_COPIED;
+	} else if (kind == SAKER_AUX_USER_STR16) {
+		if (bpf_probe_read_user_str(&ev->aux[0], sizeof(ev->aux), (const void *)ptr) > 0)
+			ev->flags |= SAKER_EVF_AUX_COPIED;
 	}
 }
 

@@ -59,6 +59,9 @@
 #define SAKER_AUX_NONE 0
 #define SAKER_AUX_INT_PAIR 1 /* int[2] at args[aux_arg] when ret == 0 (pipe, socketpair) */
 #define SAKER_AUX_OPEN_HOW 2 /* struct open_how at args[aux_arg]: aux[0]=flags aux[1]=mode */
+/* A tracer's third memory argument, in aux (with SAKER_EVF_AUX_COPIED): */
+#define SAKER_AUX_USER_U32 3   /* the 4 bytes at args[aux_arg] (getresuid's third) */
+#define SAKER_AUX_USER_STR16 4 /* the string at args[aux_arg], at most 16 bytes (mount's fstype) */
 
 /* saker_syscall_spec.flags */
 #define SAKER_SPEC_INTERESTING 1
@@ -89,6 +92,8 @@ struct saker_syscall_spec {
 #define SAKER_EVF_EXEC_CAPS 16
 /* SAKER_EV_EXEC: ret holds bprm->envc, the number of environment variables */
 #define SAKER_EVF_EXEC_ENVC 32
+/* SAKER_EV_SYSCALL: aux holds the memory a SAKER_AUX_USER_* spec asked for */
+#define SAKER_EVF_AUX_COPIED 64
 
 /*
  * Every ring-buffer record starts with this header; blob 0 then blob 1 follow it, back to back.

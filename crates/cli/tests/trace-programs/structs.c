@@ -1,10 +1,13 @@
 /* Calls whose arguments are structs, arrays and signals, for `--ebpf` against ptrace:
  * sigaction, timespec, rlimit, utsname, sockaddr, fd pairs, pollfd, a handled signal with
- * its rt_sigreturn, a child's SIGCHLD and wait status, getcwd, writev/readv and sendmsg/recvmsg data. */
+ * its rt_sigreturn, a child's SIGCHLD and wait status, getcwd, writev/readv and sendmsg/recvmsg data, three out-pointers (getresuid), mount's
+ * three strings. */
+#define _GNU_SOURCE /* getresuid */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -57,5 +60,8 @@ int main(void) {
     got.msg_iov = in;
     got.msg_iovlen = 2;
     recvmsg(sv[1], &got, 0);
+    uid_t ruid, euid, suid;
+    getresuid(&ruid, &euid, &suid);
+    mount("none", "/nonexistent/saker-mnt", "tmpfs", 0, 0);
     return 0;
 }
