@@ -384,27 +384,42 @@ impl Lines {
         if self.track_fds {
             self.fds.select(pid);
         }
+        if self.counted_and_shown(exit) {
+            self.print_call(tid, at, exit, sink);
+        }
+        if self.track_fds {
+            self.fds.after_call(exit);
+        }
+        if forks.contains(&exit.nr)
+            && let Ok(child) = u32::try_from(exit.ret)
+            && self.unannounced.remove(&child)
+        {
+            self.live.insert(child);
+        }
+    }
+
+    /// `-P` picks the calls to count (`-c`/`-C`); `-e status=` and `-c` then pick the lines.
+    fn counted_and_shown(&mut self, exit: &SyscallExit) -> bool {
         if !self.options.filters.paths.is_empty() && !self.names_paths(exit) {
-            if self.track_fds {
-                self.fds.after_call(exit);
-            }
-            return;
+            return false;
         }
         let failed = exit.errno().is_some();
         if let Some(summary) = &mut self.summary {
             let spent = Duration::from_nanos(exit.duration_ns.unwrap_or_default());
-            summary.add(nr, spent, failed);
+            summary.add(exit.nr as u64, spent, failed);
         }
         let status = self.options.filters.status;
-        if self.options.summary_only
-            || (failed && !status.failed)
-            || (!failed && !status.successful)
-        {
-            if self.track_fds {
-                self.fds.after_call(exit);
+        !self.options.summary_only
+            && if failed {
+                status.failed
+            } else {
+                status.successful
             }
-            return;
-        }
+    }
+
+    /// The call's line (or JSON record), decoded from the copied memory.
+    fn print_call(&mut self, tid: u32, at: Duration, exit: &SyscallExit, sink: &mut Sink) {
+        let nr = exit.nr as u64;
         let style = &self.options.style;
         let fds: &mut dyn FdInfo = if style.fd_decode > 0 {
             &mut self.fds
@@ -420,9 +435,6 @@ impl Lines {
             fds,
             style,
         );
-        if self.track_fds {
-            self.fds.after_call(exit);
-        }
         let spent = exit
             .duration_ns
             .filter(|_| self.options.syscall_times || self.options.json)
@@ -435,12 +447,6 @@ impl Lines {
             self.line.push_str(&decoded.call);
             self.finish_call(&decoded.result, spent);
             self.decoded = decoded;
-        }
-        if forks.contains(&exit.nr)
-            && let Ok(child) = u32::try_from(exit.ret)
-            && self.unannounced.remove(&child)
-        {
-            self.live.insert(child);
         }
         sink.buffer(tid as i32)
             .extend_from_slice(self.line.as_bytes());
