@@ -1,13 +1,15 @@
 //! Which syscalls the capture decodes, and what the kernel side copies for each: the table
 //! behind the `syscall_specs` map. Numbers come from `libc::SYS_*` (x86_64).
 
+use std::sync::OnceLock;
+
 use saker_syscalls::MemoryArg;
 
 use crate::raw::{
     AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, AUX_USER_STR16, AUX_USER_U32, CAP_DATA_LEN, CAP_DATA_RET,
     CAP_IOV_IN, CAP_IOV_OUT, CAP_MEM, CAP_MEM_COUNT, CAP_MEM_RET, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT,
-    CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR, SPEC_FAILURES_ONLY, SPEC_INTERESTING,
-    SyscallSpec,
+    CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR, MAX_SYSCALLS, SPEC_FAILURES_ONLY,
+    SPEC_INTERESTING, SyscallSpec,
 };
 
 /// One syscall the capture knows how to decode.
@@ -243,8 +245,22 @@ pub const STATE_SYSCALLS: &[i64] = &[
 
 /// The spec of a syscall in a tracer's capture (`saker trace --ebpf`): the kernel copies the
 /// memory that strace's argument decoders read ([`saker_syscalls::memory_args`], the first
-/// two: a record has two blobs) instead of what the rules need.
+/// two: a record has two blobs) instead of what the rules need. Built once: the decoder of
+/// every record looks it up.
 pub(crate) fn tracer_spec(nr: i64) -> SyscallSpec {
+    static SPECS: OnceLock<Vec<SyscallSpec>> = OnceLock::new();
+    let specs = SPECS.get_or_init(|| {
+        (0..i64::from(MAX_SYSCALLS))
+            .map(build_tracer_spec)
+            .collect()
+    });
+    usize::try_from(nr)
+        .ok()
+        .and_then(|i| specs.get(i).copied())
+        .unwrap_or_else(|| build_tracer_spec(nr))
+}
+
+fn build_tracer_spec(nr: i64) -> SyscallSpec {
     let mut spec = captured(nr).map_or_else(raw_only_spec, |c| c.spec);
     spec.cap_kind = [CAP_NONE; 2];
     spec.cap_arg = [0; 2];
@@ -255,7 +271,8 @@ pub(crate) fn tracer_spec(nr: i64) -> SyscallSpec {
     let Ok(nr) = u64::try_from(nr) else {
         return spec;
     };
-    for (slot, arg) in saker_syscalls::memory_args(nr).iter().take(2).enumerate() {
+    let memory = saker_syscalls::memory_args(nr);
+    for (slot, arg) in memory.iter().take(2).enumerate() {
         let (kind, at, len_arg, size) = match *arg {
             MemoryArg::String { arg } => (CAP_STR, arg, 0, 0),
             MemoryArg::Fixed { arg, size } => (CAP_MEM, arg, 0, size),
@@ -284,7 +301,7 @@ pub(crate) fn tracer_spec(nr: i64) -> SyscallSpec {
         spec.cap_size[slot] = size;
     }
     // A third memory argument fits in the record's aux words when it is small.
-    match saker_syscalls::memory_args(nr).get(2) {
+    match memory.get(2) {
         Some(MemoryArg::Fixed { arg, size: 4 }) => {
             (spec.aux_kind, spec.aux_arg) = (AUX_USER_U32, *arg)
         }

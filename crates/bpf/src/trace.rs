@@ -37,8 +37,6 @@ use crate::counter::{CounterConfig, SyscallCount, SyscallCounter};
 use crate::error::BpfError;
 use crate::raw::MAX_SYSCALLS;
 
-const SYS_RT_SIGRETURN: i64 = libc::SYS_rt_sigreturn;
-
 /// What a [`Tracer`] captures.
 #[derive(Clone, Debug)]
 pub struct TraceConfig {
@@ -77,12 +75,14 @@ impl TraceConfig {
         let syscalls = self.syscalls.clone().unwrap_or(all);
         // rt_sigreturn leaves no syscall number for its sys_exit_ tracepoint to fire on;
         // only a dispatcher sees it.
-        let mode =
-            if self.syscalls.is_some() && !self.timed && !syscalls.contains(&SYS_RT_SIGRETURN) {
-                DispatchMode::PerSyscallTracepoints
-            } else {
-                DispatchMode::TpBtf
-            };
+        let mode = if self.syscalls.is_some()
+            && !self.timed
+            && !syscalls.contains(&libc::SYS_rt_sigreturn)
+        {
+            DispatchMode::PerSyscallTracepoints
+        } else {
+            DispatchMode::TpBtf
+        };
         CaptureConfig {
             mode,
             syscalls,

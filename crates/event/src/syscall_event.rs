@@ -79,8 +79,9 @@ pub enum EventBody {
     },
     /// An execve/execveat succeeded; the header already shows the new image's comm.
     Exec(ExecInfo),
-    /// A signal is being delivered to the thread (to a handler or its default action).
-    /// Only a tracer's capture (`saker trace --ebpf`) reports these.
+    /// A signal is being delivered to the thread (to a handler or its default action), or
+    /// was discarded as it was sent (ignored). Only a tracer's capture (`saker trace
+    /// --ebpf`) reports these.
     Signal {
         signo: i32,
         /// The `siginfo_t` as the kernel holds it (empty when it could not be read).

@@ -478,16 +478,15 @@ int BPF_PROG(dispatch_enter_btf, struct pt_regs *regs, long id)
  * rt_sigreturn restores the registers of the interrupted code and sets orig_ax to -1 (no
  * syscall restart), so at its exit no syscall number is left; it is the only call that does.
  */
-static __always_inline long exit_nr(struct pt_regs *regs)
+static __always_inline long exit_nr(long nr)
 {
-	long nr = regs->orig_ax;
 	return nr == -1 ? 15 /* __NR_rt_sigreturn */ : nr;
 }
 
 SEC("tp_btf/sys_exit")
 int BPF_PROG(dispatch_exit_btf, struct pt_regs *regs, long ret)
 {
-	return handle_sys_exit(regs, exit_nr(regs), ret);
+	return handle_sys_exit(regs, exit_nr(regs->orig_ax), ret);
 }
 
 /*
@@ -504,7 +503,7 @@ SEC("raw_tp/sys_exit")
 int dispatch_exit_raw(__u64 *ctx)
 {
 	struct pt_regs *regs = current_regs();
-	return handle_sys_exit(regs, exit_nr(regs), ctx[1]);
+	return handle_sys_exit(regs, exit_nr(regs->orig_ax), ctx[1]);
 }
 
 SEC("tracepoint/raw_syscalls/sys_enter")
@@ -516,7 +515,7 @@ int dispatch_enter_tp(struct trace_event_raw_sys_enter *ctx)
 SEC("tracepoint/raw_syscalls/sys_exit")
 int dispatch_exit_tp(struct trace_event_raw_sys_exit *ctx)
 {
-	return handle_sys_exit(current_regs(), ctx->id == -1 ? 15 : ctx->id, ctx->ret);
+	return handle_sys_exit(current_regs(), exit_nr(ctx->id), ctx->ret);
 }
 
 /* ---- per-syscall exit tracepoints: only the needed ones are attached ---- */

@@ -19,7 +19,7 @@
 #define SAKER_EV_FORK 2    /* sched_process_fork: current is the parent */
 #define SAKER_EV_EXEC 3    /* sched_process_exec: a successful execve/execveat */
 #define SAKER_EV_EXIT 4    /* sched_process_exit: a thread exits */
-#define SAKER_EV_SIGNAL 5  /* signal_deliver: a signal is delivered (saker trace --ebpf) */
+#define SAKER_EV_SIGNAL 5  /* signal_deliver, or signal_generate for one discarded (trace --ebpf) */
 
 /* How a blob or aux slot of a syscall record is filled (saker_syscall_spec.cap_kind). */
 #define SAKER_CAP_NONE 0

@@ -13,14 +13,15 @@ use saker_event::{EventBody, ExecInfo, SyscallDetail, SyscallEvent, SyscallExit}
 use saker_ptrace::ProcessFds;
 use saker_syscalls::{
     Decoded, Entry, FdInfo, Memory, NoFdInfo, SigInfo, Style, decode_entry_into, decode_exit_into,
-    format_signal, signal_name,
+    format_signal,
 };
 
 use super::ebpf::{Ended, catch_fatal_signals, interrupted};
 use super::filter::Filters;
 use super::json;
+use super::printer::killed_text;
 use super::sink::Sink;
-use super::summary::{SortBy, Summary};
+use super::summary::{SortBy, Summary, syscall_name};
 use super::timefmt;
 
 const ALIGN_COLUMN: usize = 40;
@@ -222,11 +223,7 @@ impl Lines {
                     info.signo = *signo;
                     let text = format_signal(&info);
                     if self.options.json {
-                        let mut fields = String::from(",\"signal\":");
-                        json::push_str(&mut fields, signal_name(*signo).unwrap_or("?"));
-                        fields.push_str(",\"siginfo\":");
-                        json::push_str(&mut fields, &text);
-                        self.json_event(tid, at, "signal", &fields);
+                        self.json_event(tid, at, "signal", &json::signal_fields(*signo, &text));
                     } else {
                         self.start_line(tid, at);
                         self.line.push_str("--- ");
@@ -243,6 +240,7 @@ impl Lines {
             } => {
                 let code = (status >> 8) & 0xff;
                 let signal = status & 0x7f;
+                let core_dumped = status & 0x80 != 0;
                 let exit_group = saker_syscalls::number("exit_group").unwrap_or(231);
                 // exit_group names no path, so `-P` leaves it out, as strace does.
                 let filters = &self.options.filters;
@@ -276,30 +274,22 @@ impl Lines {
                 }
                 if self.options.json {
                     let fields = if signal == 0 {
-                        format!(",\"exit_code\":{code}")
+                        json::exited_fields(code)
                     } else {
-                        let mut fields = String::from(",\"signal\":");
-                        json::push_str(&mut fields, signal_name(signal).unwrap_or("?"));
-                        fields.push_str(&format!(",\"core_dumped\":{}", status & 0x80 != 0));
-                        fields
+                        json::killed_fields(signal, core_dumped)
                     };
                     self.json_event(tid, at, "exit", &fields);
                     sink.buffer(tid as i32)
                         .extend_from_slice(self.line.as_bytes());
                 } else if self.options.quiet < 2 && !self.options.summary_only {
                     let text = if signal == 0 {
-                        format!("+++ exited with {code} +++\n")
+                        format!("+++ exited with {code} +++")
                     } else {
-                        let name = saker_syscalls::signal_name(signal).unwrap_or("?");
-                        let core = if status & 0x80 != 0 {
-                            " (core dumped)"
-                        } else {
-                            ""
-                        };
-                        format!("+++ killed by {name}{core} +++\n")
+                        killed_text(signal, core_dumped)
                     };
                     self.start_line(tid, at);
                     self.line.push_str(&text);
+                    self.line.push('\n');
                     sink.buffer(tid as i32)
                         .extend_from_slice(self.line.as_bytes());
                 }
@@ -327,8 +317,7 @@ impl Lines {
             .decoded
             .errno
             .map(|e| (e, saker_syscalls::errno_name(e).unwrap_or("E???")));
-        let name =
-            saker_syscalls::name(nr).map_or_else(|| format!("syscall_{nr:#x}"), str::to_string);
+        let name = syscall_name(nr);
         // The record is the call's return; its entry is `duration` earlier.
         let entered = at.saturating_sub(spent.unwrap_or_default());
         json::syscall(
@@ -388,7 +377,7 @@ impl Lines {
             self.print_call(tid, at, exit, sink);
         }
         if self.track_fds {
-            self.fds.after_call(exit);
+            self.fds.after_call(exit, &self.memory);
         }
         if forks.contains(&exit.nr)
             && let Ok(child) = u32::try_from(exit.ret)
@@ -582,7 +571,7 @@ impl LiveFds {
     /// A closed fd is forgotten; a new fd (dup, socket, ...) is looked up afresh, and an
     /// opened one starts with the path it was opened by, for when the process is gone
     /// before its lines are printed.
-    fn after_call(&mut self, call: &SyscallExit) {
+    fn after_call(&mut self, call: &SyscallExit, memory: &CopiedMemory) {
         if call.ret < 0 {
             return;
         }
@@ -613,14 +602,10 @@ impl LiveFds {
             _ => return,
         };
         let relative_to_cwd = path_arg == 0 || call.args[0] as i32 == libc::AT_FDCWD;
-        let SyscallDetail::Memory(regions) = &call.detail else {
+        let Some(name) = memory.string_at(call.args[path_arg]) else {
             return;
         };
-        let Some(copied) = regions.iter().find(|r| r.addr == call.args[path_arg]) else {
-            return;
-        };
-        let name = copied.bytes.0.split(|&b| b == 0).next().unwrap_or_default();
-        let name = String::from_utf8_lossy(name);
+        let name = String::from_utf8_lossy(&name);
         let path = if name.starts_with('/') {
             name.into_owned()
         } else if relative_to_cwd && let Some(cwd) = self.path(libc::AT_FDCWD) {

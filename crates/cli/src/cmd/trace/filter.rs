@@ -164,11 +164,12 @@ impl Filters {
         mut string_at: impl FnMut(u64) -> Option<Vec<u8>>,
         mut fd_path: impl FnMut(i32) -> Option<String>,
     ) -> bool {
-        let derived = saker_syscalls::file_args(nr);
+        let derived: (Vec<usize>, Vec<usize>);
         let (path_args, fd_args) = match path_arguments(nr) {
-            ([], []) => derived
-                .as_ref()
-                .map_or((&[][..], &[][..]), |(p, f)| (p.as_slice(), f.as_slice())),
+            ([], []) => {
+                derived = saker_syscalls::file_args(nr).unwrap_or_default();
+                (derived.0.as_slice(), derived.1.as_slice())
+            }
             listed => listed,
         };
         let named = path_args

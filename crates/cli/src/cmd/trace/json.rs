@@ -35,6 +35,28 @@ pub fn begin(out: &mut String, kind: &str, pid: i32, at: Duration) {
     push_time(out, at);
 }
 
+/// The fields of a signal record after [`begin`]: its name and strace's siginfo text.
+pub fn signal_fields(sig: i32, siginfo: &str) -> String {
+    let mut fields = String::from(",\"signal\":");
+    push_str(&mut fields, saker_syscalls::signal_name(sig).unwrap_or("?"));
+    fields.push_str(",\"siginfo\":");
+    push_str(&mut fields, siginfo);
+    fields
+}
+
+/// The fields of an exit record after [`begin`]: the exit code.
+pub fn exited_fields(code: i32) -> String {
+    format!(",\"exit_code\":{code}")
+}
+
+/// The fields of an exit record after [`begin`]: the killing signal.
+pub fn killed_fields(sig: i32, core_dumped: bool) -> String {
+    let mut fields = String::from(",\"signal\":");
+    push_str(&mut fields, saker_syscalls::signal_name(sig).unwrap_or("?"));
+    let _ = write!(fields, ",\"core_dumped\":{core_dumped}");
+    fields
+}
+
 /// A finished (or never finished, `ret == None`) system call.
 #[allow(clippy::too_many_arguments)]
 pub fn syscall<'a>(

@@ -205,6 +205,11 @@ pub fn run(args: Args) -> Outcome {
     }
 
     let counting = args.summary_only || args.summary;
+    if args.ebpf && args.seccomp_bpf {
+        return Err(usage(
+            "--ebpf never stops the tracee; --seccomp-bpf is for ptrace",
+        ));
+    }
     if args.ebpf && args.summary_only && filters.paths.is_empty() {
         return run_ebpf(&args, pids, &filters);
     }
@@ -261,11 +266,6 @@ pub fn run(args: Args) -> Outcome {
 /// `--ebpf -c`: counted in the kernel; `-e trace=` picks the rows (as with strace, the
 /// status and signal filters do not change the counts).
 fn run_ebpf(args: &Args, pids: Vec<i32>, filters: &Filters) -> Outcome {
-    if args.seccomp_bpf {
-        return Err(usage(
-            "--ebpf never stops the tracee; --seccomp-bpf is for ptrace",
-        ));
-    }
     let target = if pids.is_empty() {
         ebpf::Counted::Spawn(Command::new(&args.command).map_err(fail)?)
     } else {
@@ -281,20 +281,11 @@ fn run_ebpf(args: &Args, pids: Vec<i32>, filters: &Filters) -> Outcome {
         args.quiet,
         &mut sink,
     );
-    match counted.map_err(fail)? {
-        ebpf::Ended::Exited(code) => Ok((code & 0xff) as u8),
-        ebpf::Ended::Killed(sig) | ebpf::Ended::Interrupted(sig) => Ok(die_like(sig)),
-        ebpf::Ended::Done => Ok(0),
-    }
+    Ok(exit_status(counted.map_err(fail)?))
 }
 
 /// `--ebpf` without `-c`: lines from the eBPF capture, reported as calls return.
 fn run_ebpf_lines(args: &Args, pids: Vec<i32>, filters: Filters) -> Outcome {
-    if args.seccomp_bpf {
-        return Err(usage(
-            "--ebpf never stops the tracee; --seccomp-bpf is for ptrace",
-        ));
-    }
     let target = if pids.is_empty() {
         // The same check and message as the ptrace path: `Can't stat 'foo'`.
         Command::new(&args.command).map_err(fail)?;
@@ -302,6 +293,7 @@ fn run_ebpf_lines(args: &Args, pids: Vec<i32>, filters: Filters) -> Outcome {
     } else {
         ebpf_lines::Traced::Attach(pids)
     };
+    let per_process = args.output.is_some() && args.follow >= 2;
     let options = ebpf_lines::LineOptions {
         style: saker_syscalls::Style {
             string_limit: args.string_limit,
@@ -310,7 +302,7 @@ fn run_ebpf_lines(args: &Args, pids: Vec<i32>, filters: Filters) -> Outcome {
             fd_decode: args.decode_fds.min(2),
         },
         file_pid_prefix: args.output.is_some() && args.follow >= 1,
-        per_process: args.output.is_some() && args.follow >= 2,
+        per_process,
         json: args.json,
         filters,
         follow_forks: args.follow > 0,
@@ -321,12 +313,18 @@ fn run_ebpf_lines(args: &Args, pids: Vec<i32>, filters: Filters) -> Outcome {
         summary: (args.summary || args.summary_only).then(|| args.sort_by.unwrap_or(SortBy::Time)),
         summary_only: args.summary_only,
     };
-    let per_process = args.output.is_some() && args.follow >= 2;
     let mut sink = Sink::open(args.output.as_deref(), per_process).map_err(fail)?;
-    match ebpf_lines::trace(target, options, &mut sink).map_err(fail)? {
-        ebpf::Ended::Exited(code) => Ok((code & 0xff) as u8),
-        ebpf::Ended::Killed(sig) | ebpf::Ended::Interrupted(sig) => Ok(die_like(sig)),
-        ebpf::Ended::Done => Ok(0),
+    Ok(exit_status(
+        ebpf_lines::trace(target, options, &mut sink).map_err(fail)?,
+    ))
+}
+
+/// The tracer's exit status after an eBPF run, as after a ptrace one.
+fn exit_status(ended: ebpf::Ended) -> u8 {
+    match ended {
+        ebpf::Ended::Exited(code) => (code & 0xff) as u8,
+        ebpf::Ended::Killed(sig) | ebpf::Ended::Interrupted(sig) => die_like(sig),
+        ebpf::Ended::Done => 0,
     }
 }
 

@@ -515,6 +515,13 @@ impl Printer {
     }
 }
 
+/// strace's `+++ killed by SIGx (core dumped) +++`.
+pub(super) fn killed_text(sig: i32, core_dumped: bool) -> String {
+    let name = saker_syscalls::signal_name(sig).unwrap_or("?");
+    let core = if core_dumped { " (core dumped)" } else { "" };
+    format!("+++ killed by {name}{core} +++")
+}
+
 impl Handler for Printer {
     fn on_stop(&mut self, ctx: &StopContext, stop: Stop<'_>) -> bool {
         match stop {
@@ -536,11 +543,7 @@ impl Handler for Printer {
                 };
                 let text = format_signal(&SigInfo::from_bytes(bytes));
                 if self.json {
-                    let mut fields = String::from(",\"signal\":");
-                    json::push_str(&mut fields, saker_syscalls::signal_name(sig).unwrap_or("?"));
-                    fields.push_str(",\"siginfo\":");
-                    json::push_str(&mut fields, &text);
-                    self.json_event(ctx, "signal", &fields);
+                    self.json_event(ctx, "signal", &json::signal_fields(sig, &text));
                 } else {
                     self.event_line(ctx, &format!("--- {text} ---"));
                 }
@@ -556,20 +559,15 @@ impl Handler for Printer {
                 self.process_end(
                     ctx,
                     format!("+++ exited with {code} +++"),
-                    format!(",\"exit_code\":{code}"),
+                    json::exited_fields(code),
                 );
             }
             Stop::Killed { sig, core_dumped } => {
-                let name = saker_syscalls::signal_name(sig).unwrap_or("?");
-                let core = if core_dumped { " (core dumped)" } else { "" };
-                let mut fields = String::from(",\"signal\":");
-                json::push_str(&mut fields, name);
-                fields.push_str(if core_dumped {
-                    ",\"core_dumped\":true"
-                } else {
-                    ",\"core_dumped\":false"
-                });
-                self.process_end(ctx, format!("+++ killed by {name}{core} +++"), fields);
+                self.process_end(
+                    ctx,
+                    killed_text(sig, core_dumped),
+                    json::killed_fields(sig, core_dumped),
+                );
             }
             Stop::Attached { threads } => {
                 if self.quiet == 0 {
