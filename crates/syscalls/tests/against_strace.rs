@@ -417,6 +417,9 @@ fn decoders_match_strace_on_tools() {
         eprintln!("SKIPPED: decoders_match_strace_on_tools needs strace");
         return;
     }
+    // A file of this run's own: another run may touch and remove its own meanwhile.
+    let touched = std::env::temp_dir().join(format!("saker-syscalls-touch-{}", std::process::id()));
+    let touched = touched.to_str().unwrap();
     let tools: &[&[&str]] = &[
         // Not `ls -la /`: other tests create directories in /tmp meanwhile, and /tmp's link
         // count (a small number, left unmasked) would differ between the two runs.
@@ -452,12 +455,7 @@ fn decoders_match_strace_on_tools() {
         ],
         &["/bin/gzip", "-c", "/etc/services"],
         &["/usr/bin/sort", "/etc/passwd"],
-        &[
-            "/usr/bin/touch",
-            "-d",
-            "2020-01-01",
-            "/tmp/saker-syscalls-touch",
-        ],
+        &["/usr/bin/touch", "-d", "2020-01-01", touched],
     ];
     let mut failures = String::new();
     for argv in tools {
@@ -486,7 +484,7 @@ fn decoders_match_strace_on_tools() {
             }
         }
     }
-    let _ = std::fs::remove_file("/tmp/saker-syscalls-touch");
+    let _ = std::fs::remove_file(touched);
     assert!(
         failures.is_empty(),
         "decoders differ from strace 6.1:\n{failures}"
