@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::io::Write as _;
 
+use saker_event::escape::escape;
 use saker_proc::stat::parse_stat;
 use saker_proc::{Process, cgroup};
 
@@ -191,9 +192,9 @@ const MAX_DEPTH: usize = 500;
 
 impl Tree<'_> {
     fn lines(&self, node: &TreeNode, depth: usize) -> Vec<String> {
-        let mut label = format!("{}({})", node.name, node.pid);
+        let mut label = format!("{}({})", escape(&node.name), node.pid);
         if let Some(c) = &node.container {
-            label.push_str(&format!("[{c}]"));
+            label.push_str(&format!("[{}]", escape(c)));
         }
         let mut kids: Vec<Vec<String>> = Vec::new();
         if depth < MAX_DEPTH {
@@ -212,7 +213,7 @@ impl Tree<'_> {
             kids.push(vec!["...".to_string()]);
         }
         for (tid, name) in &node.threads {
-            kids.push(vec![format!("{{{name}}}({tid})")]);
+            kids.push(vec![format!("{{{}}}({tid})", escape(name))]);
         }
         let pad = " ".repeat(label.chars().count());
         let s = self.style;

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+use saker_event::escape::escape;
 use saker_proc::secrets::{Finding, scan_cmdline, scan_env_var};
 use saker_proc::stat::parse_stat;
 use saker_proc::{Container, Error, Process, cgroup, environ};
@@ -174,7 +175,7 @@ pub fn render(scan: &Scan, show: bool) -> String {
     let name_w = scan
         .reports
         .iter()
-        .map(|r| r.finding.name.len())
+        .map(|r| escape(&r.finding.name).chars().count())
         .max()
         .unwrap_or(4)
         .clamp(4, 40);
@@ -184,17 +185,17 @@ pub fn render(scan: &Scan, show: bool) -> String {
         "PID", "PROCESS", "CONTAINER", "WHERE", "NAME", "KIND"
     );
     for r in &scan.reports {
-        let value = value_of(&r.finding, show).replace('\n', "\\n");
+        let value = value_of(&r.finding, show);
         let _ = writeln!(
             o,
             "{:>7} {:<15} {:<12} {:<7} {:<name_w$} {:<17} {}",
             r.pid,
-            r.process,
+            escape(&r.process),
             r.container.as_ref().map_or("host", |c| c.short_id()),
             r.location,
-            r.finding.name,
+            escape(&r.finding.name),
             r.finding.kind.name(),
-            value
+            escape(&value)
         );
     }
     let processes = {

@@ -7,6 +7,7 @@ pub mod strings;
 
 use std::io::{BufWriter, Write as _};
 
+use saker_event::escape::escape_bytes;
 use saker_proc::users::NameTable;
 use saker_proc::{Error, Process, SystemInfo, environ};
 
@@ -87,10 +88,7 @@ pub fn run(args: Args) -> Outcome {
             out.write_all(b"\n")?;
         } else {
             for v in environ::parse_environ(&data) {
-                out.write_all(v.name)?;
-                out.write_all(b"=")?;
-                out.write_all(v.value)?;
-                out.write_all(b"\n")?;
+                writeln!(out, "{}={}", escape_bytes(v.name), escape_bytes(v.value))?;
             }
         }
         out.flush()?;

@@ -8,6 +8,7 @@ pub mod timefmt;
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+use saker_event::escape::escape;
 use saker_proc::stat::parse_stat;
 use saker_proc::users::NameTable;
 use saker_proc::{Process, SystemInfo, cgroup, environ, tty};
@@ -260,7 +261,7 @@ pub fn render_table(rows: &[PsRow], clock: &Clock) -> String {
         let _ = writeln!(
             out,
             "{:<8} {:>7} {:>7} {:>4.1} {:>4.1} {:>6} {:>5} {:<8} {:<4} {:<5} {:>3}:{:02} {:<12} {}",
-            user_column(&r.user),
+            escape(&user_column(&r.user)),
             r.pid,
             r.ppid,
             r.cpu_percent,
@@ -273,7 +274,7 @@ pub fn render_table(rows: &[PsRow], clock: &Clock) -> String {
             r.cpu_time / 60,
             r.cpu_time % 60,
             container_column(r.container.as_ref()),
-            r.command()
+            escape(&r.command())
         );
     }
     out
