@@ -130,7 +130,7 @@ fn hostile_names_args_and_environment_are_escaped() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["pid"].to_string() == pid)
+        .find(|r| r["pid"].as_u64() == pid.parse().ok())
         .unwrap();
     assert_eq!(me["cmdline"][4], EVIL_ARG);
     assert_eq!(me["comm"], std::str::from_utf8(EVIL_COMM).unwrap());

@@ -6,11 +6,13 @@
 //! (`Exe /usr/sbin/sshd`), and an ESC starts a terminal escape sequence. Escaped, such text
 //! stays on its line and shows what it really holds:
 //!
-//! - `\\`, and `\t` `\n` `\v` `\f` `\r` for those controls, as C and strace write them;
+//! - `\t` `\n` `\v` `\f` `\r` for those controls, as C and strace write them;
 //! - every other control character (C0, DEL, C1) and the invisible characters that reorder or
 //!   hide text (bidi overrides, zero-width marks, line and paragraph separators) as the octal
 //!   of their bytes, `\33` (or `\033` when an octal digit follows, so it reads back exactly);
-//! - bytes that are not UTF-8 as octal too; printable characters of any script stay as they are.
+//! - bytes that are not UTF-8 as octal too; printable characters of any script stay as they are,
+//!   backslashes included (as `ps` leaves them: `grep 'a\.b'` reads as typed; a literal `\n`
+//!   in text cannot break a line).
 //!
 //! JSON output needs none of this: its encoder escapes control characters itself.
 
@@ -108,7 +110,6 @@ fn incomplete_tail(bytes: &[u8]) -> usize {
 fn needs_escape(c: char, newlines: Newlines) -> bool {
     match c {
         '\n' | '\t' => newlines == Newlines::Escape,
-        '\\' => true,
         _ => hidden(c),
     }
 }
@@ -132,7 +133,6 @@ fn push_escaped(out: &mut String, bytes: &[u8], newlines: Newlines, after: Optio
         for (at, c) in chunk.valid().char_indices() {
             let end = start + at + c.len_utf8();
             match c {
-                '\\' => out.push_str("\\\\"),
                 '\n' if newlines == Newlines::Escape => out.push_str("\\n"),
                 '\t' if newlines == Newlines::Escape => out.push_str("\\t"),
                 '\n' | '\t' => out.push(c),
@@ -188,7 +188,8 @@ mod tests {
             ("\x1b8", "\\338"),
             ("\x00", "\\0"),
             ("\x007", "\\0007"),
-            ("back\\slash", "back\\\\slash"),
+            // strace writes `\\` inside its quotes; unquoted, as ps, it stays one.
+            ("back\\slash", "back\\slash"),
             ("\r\x0b\x0c", "\\r\\v\\f"),
             ("\x7f", "\\177"),
             ("bell\x07", "bell\\7"),

@@ -165,7 +165,8 @@ impl Process {
         Ok(buf)
     }
 
-    fn read_text(&self, name: &str) -> Result<String> {
+    /// Reads a whole file of this process as UTF-8 text.
+    pub fn read_text(&self, name: &str) -> Result<String> {
         String::from_utf8(self.read(name)?).map_err(|_| Error::Parse {
             path: self.path(name),
             what: "not UTF-8".into(),

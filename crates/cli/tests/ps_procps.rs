@@ -1,0 +1,181 @@
+//! `saker ps` against the real `ps` of procps-ng (Debian's procps package): the same option
+//! words select the same processes and print the same values in the same layout. The
+//! processes compared are stopped children, so their numbers hold still between the runs.
+
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn run(program: &str, args: &[&str]) -> String {
+    let out: Output = Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program}: {e}"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn saker_ps(args: &[&str]) -> String {
+    let mut all = vec!["ps"];
+    all.extend_from_slice(args);
+    run(env!("CARGO_BIN_EXE_saker"), &all)
+}
+
+fn procps_available() -> bool {
+    Command::new("ps")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("procps-ng"))
+}
+
+/// A child that ran `script` and then stopped itself (state T): its CPU time, memory and
+/// state no longer move.
+struct Stopped(Child);
+
+impl Stopped {
+    fn start(script: &str) -> Stopped {
+        let child = Command::new("/bin/sh")
+            .args(["-c", &format!("{script}; kill -STOP $$; exit 0")])
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stat = format!("/proc/{}/stat", child.id());
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let text = std::fs::read_to_string(&stat).unwrap();
+            let state = text.rsplit_once(") ").unwrap().1.chars().next();
+            if state == Some('T') {
+                break;
+            }
+            assert!(Instant::now() < deadline, "child never stopped: {text}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Stopped(child)
+    }
+
+    fn pid(&self) -> String {
+        self.0.id().to_string()
+    }
+}
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Drops saker's CONTAINER column (the one thing it adds to procps's formats) from a table.
+fn without_container(table: &str) -> String {
+    let header = table.lines().next().unwrap();
+    let at = header.find(" CONTAINER").expect("CONTAINER column");
+    table
+        .lines()
+        .map(|l| {
+            let mut l = l.to_string();
+            l.replace_range(at..at + " CONTAINER   ".len().min(l.len() - at), "");
+            l
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+#[test]
+fn same_values_and_layout_as_procps() {
+    if !procps_available() {
+        eprintln!("SKIPPED: procps's ps is not installed (apt-get install procps)");
+        return;
+    }
+    let a = Stopped::start("sleep 0");
+    let b = Stopped::start("x=$(head -c 300000 /dev/zero | tr '\\0' x); y=$x$x$x");
+    let pids = format!("{},{}", a.pid(), b.pid());
+    let columns = "pid,ppid,pgid,sid,user,uid,group,gid,vsz,rss,%mem,sz,tty,stat,s,f,ni,pri,opri,\
+                   nlwp,psr,start_time,stime,start,bsdtime,time,comm,args";
+    for args in [
+        vec!["-o", columns, "-p", &pids],
+        vec!["-p", &pids],
+        vec!["p", &pids],
+        vec!["-f", "-p", &pids],
+        vec!["-F", "-p", &pids],
+        vec!["-l", "-p", &pids],
+        vec!["u", "-p", &pids],
+        vec![
+            "--no-headers",
+            "-o",
+            "pid,rss,vsz",
+            "--sort=-rss",
+            "-p",
+            &pids,
+        ],
+    ] {
+        let real = run("ps", &args);
+        let ours = saker_ps(&args);
+        let ours = if args.contains(&"-o") {
+            ours
+        } else {
+            without_container(&ours)
+        };
+        assert_eq!(ours, real, "saker ps {args:?} differs from ps");
+    }
+}
+
+/// %CPU of a young process that used CPU and stopped: procps's value falls as it ages, so
+/// saker's, taken between two runs of ps, lies between theirs (issue 16: 25.0 vs 0.6).
+#[test]
+fn cpu_percent_between_two_procps_runs() {
+    if !procps_available() {
+        eprintln!("SKIPPED: procps's ps is not installed (apt-get install procps)");
+        return;
+    }
+    let busy = Stopped::start("i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done");
+    let pid = busy.pid();
+    // (`=` takes the rest of a list as the header: one -o per column.)
+    let args = ["-o", "%cpu=", "-o", "c=", "-p", &pid];
+    let parse = |s: String| -> (f64, u32) {
+        let f: Vec<&str> = s.split_whitespace().collect();
+        (f[0].parse().unwrap(), f[1].parse().unwrap())
+    };
+    let before = parse(run("ps", &args));
+    let ours = parse(saker_ps(&args));
+    let after = parse(run("ps", &args));
+    assert!(before.0 > 0.0, "the child used no CPU: {before:?}");
+    assert!(
+        before.0 >= ours.0 && ours.0 >= after.0,
+        "ps {before:?}, saker {ours:?}, ps {after:?}"
+    );
+    assert!(before.1 >= ours.1 && ours.1 >= after.1);
+}
+
+/// `ps aux` and `ps -ef` list the same processes (those alive through all three runs).
+#[test]
+fn aux_and_ef_select_every_process() {
+    if !procps_available() {
+        eprintln!("SKIPPED: procps's ps is not installed (apt-get install procps)");
+        return;
+    }
+    let pids = |table: &str, column: usize| -> std::collections::BTreeSet<u32> {
+        table
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().nth(column)?.parse().ok())
+            .collect()
+    };
+    for (args, column) in [
+        (vec!["aux"], 1),
+        (vec!["-ef"], 1),
+        (vec!["-e"], 0),
+        (vec!["ax"], 0),
+    ] {
+        let before = pids(&run("ps", &args), column);
+        let ours = pids(&saker_ps(&args), column);
+        let after = pids(&run("ps", &args), column);
+        let stable: std::collections::BTreeSet<u32> =
+            before.intersection(&after).copied().collect();
+        let missing: Vec<&u32> = stable.difference(&ours).collect();
+        assert!(missing.is_empty(), "saker ps {args:?} misses {missing:?}");
+    }
+}
