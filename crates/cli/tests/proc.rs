@@ -169,7 +169,8 @@ fn ps_lists_the_child_on_the_host() {
 fn pstree_shows_the_child_and_its_thread() {
     let c = start_child();
     let pid = c.child.id();
-    let out = saker(&["pstree", "-p", "-A", &std::process::id().to_string()]);
+    // -t: threads by their own names (pstree shows the process's name without it).
+    let out = saker(&["pstree", "-p", "-t", "-A", &std::process::id().to_string()]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let tree = text(&out.stdout);
     assert!(tree.contains(&format!("({pid})")), "{tree}");

@@ -2,7 +2,7 @@
 //! process that runs in a container marked with the container's short id.
 
 use std::collections::HashMap;
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 
 use saker_event::escape::escape;
 use saker_proc::stat::parse_stat;
@@ -15,12 +15,24 @@ pub struct Args {
     /// Show pids (always on; accepted for `pstree -p` muscle memory).
     #[arg(short = 'p', long = "show-pids")]
     pub show_pids: bool,
-    /// Draw with ASCII characters instead of Unicode line drawing.
+    /// Draw with ASCII characters (the default when stdout is not a UTF-8 terminal).
     #[arg(short = 'A', long)]
     pub ascii: bool,
-    /// Draw with Unicode line drawing even if the locale is not UTF-8.
+    /// Draw with Unicode line drawing even into a pipe or a non-UTF-8 locale.
     #[arg(short = 'U', long, conflicts_with = "ascii")]
     pub unicode: bool,
+    /// Sort children by pid instead of by name.
+    #[arg(short = 'n', long = "numeric-sort")]
+    pub numeric_sort: bool,
+    /// Show each thread's own name instead of its process's.
+    #[arg(short = 't', long = "thread-names")]
+    pub thread_names: bool,
+    /// Hide threads, show only processes.
+    #[arg(short = 'T', long = "hide-threads")]
+    pub hide_threads: bool,
+    /// Do not cut long lines (always so: Saker never cuts them; accepted for `pstree -l`).
+    #[arg(short = 'l', long = "long")]
+    pub long: bool,
     /// Root of the tree (default: every tree, starting with init).
     pub pid: Option<u32>,
 }
@@ -31,10 +43,22 @@ pub struct TreeNode {
     pub pid: u32,
     pub ppid: u32,
     pub name: String,
+    /// Owner of /proc/PID: pstree's second sort key after the name.
+    pub uid: u32,
     pub kernel_thread: bool,
     /// Thread ids and names, the main thread excluded.
     pub threads: Vec<(u32, String)>,
     pub container: Option<String>,
+}
+
+/// How the tree is drawn and ordered.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub style: Style,
+    /// Children by pid (`-n`) rather than by name, as pstree.
+    pub by_pid: bool,
+    pub thread_names: bool,
+    pub hide_threads: bool,
 }
 
 /// Line-drawing characters.
@@ -67,20 +91,27 @@ pub const UNICODE: Style = Style {
 };
 
 pub fn run(args: Args) -> Outcome {
-    let nodes = collect();
+    let nodes = collect(!args.hide_threads);
     if let Some(pid) = args.pid
         && !nodes.iter().any(|n| n.pid == pid)
     {
         return Err(Failure::new(2, format!("saker: process {pid} not found")).into());
     }
+    // pstree draws lines only on a terminal whose locale is UTF-8.
     let style = if args.ascii {
         ASCII
-    } else if args.unicode || locale_is_utf8() {
+    } else if args.unicode || (std::io::stdout().is_terminal() && locale_is_utf8()) {
         UNICODE
     } else {
         ASCII
     };
-    let out = render(&nodes, args.pid, &style);
+    let options = Options {
+        style,
+        by_pid: args.numeric_sort,
+        thread_names: args.thread_names,
+        hide_threads: args.hide_threads,
+    };
+    let out = render(&nodes, args.pid, &options);
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(0)
 }
@@ -95,8 +126,8 @@ fn locale_is_utf8() -> bool {
         })
 }
 
-/// Reads every process and its threads; vanished processes are skipped.
-pub fn collect() -> Vec<TreeNode> {
+/// Reads every process (and its threads, if asked); vanished processes are skipped.
+pub fn collect(with_threads: bool) -> Vec<TreeNode> {
     let Ok(pids) = saker_proc::all_pids() else {
         return Vec::new();
     };
@@ -109,7 +140,7 @@ pub fn collect() -> Vec<TreeNode> {
         }
         let Ok(stat) = parse_stat(&buf) else { continue };
         let mut threads = Vec::new();
-        if stat.num_threads > 1 {
+        if with_threads && stat.num_threads > 1 {
             for tid in p.tasks().unwrap_or_default() {
                 if tid == pid {
                     continue;
@@ -131,6 +162,7 @@ pub fn collect() -> Vec<TreeNode> {
         nodes.push(TreeNode {
             pid,
             ppid: stat.ppid,
+            uid: p.owner_uid().unwrap_or(0),
             kernel_thread: stat.is_kernel_thread(),
             name: stat.comm,
             threads,
@@ -142,16 +174,13 @@ pub fn collect() -> Vec<TreeNode> {
 
 /// Renders the forest: the tree of `root` if given, else every tree whose root has no
 /// (visible) parent, kernel threads left out as pstree does.
-pub fn render(nodes: &[TreeNode], root: Option<u32>, style: &Style) -> String {
+pub fn render(nodes: &[TreeNode], root: Option<u32>, options: &Options) -> String {
     let by_pid: HashMap<u32, &TreeNode> = nodes.iter().map(|n| (n.pid, n)).collect();
     let mut children: HashMap<u32, Vec<&TreeNode>> = HashMap::new();
     for n in nodes {
         if n.ppid != n.pid && by_pid.contains_key(&n.ppid) {
             children.entry(n.ppid).or_default().push(n);
         }
-    }
-    for list in children.values_mut() {
-        list.sort_by_key(|n| n.pid);
     }
     let roots: Vec<&TreeNode> = match root {
         Some(pid) => by_pid.get(&pid).copied().into_iter().collect(),
@@ -167,7 +196,7 @@ pub fn render(nodes: &[TreeNode], root: Option<u32>, style: &Style) -> String {
     };
     let tree = Tree {
         children: &children,
-        style,
+        options,
         show_kernel_threads: root.is_some(),
     };
     let mut out = String::new();
@@ -182,7 +211,7 @@ pub fn render(nodes: &[TreeNode], root: Option<u32>, style: &Style) -> String {
 
 struct Tree<'a> {
     children: &'a HashMap<u32, Vec<&'a TreeNode>>,
-    style: &'a Style,
+    options: &'a Options,
     show_kernel_threads: bool,
 }
 
@@ -190,33 +219,97 @@ struct Tree<'a> {
 /// the recursion must stay bounded).
 const MAX_DEPTH: usize = 500;
 
+/// A child in the drawing: a process (drawn with its own subtree) or a thread.
+enum Kid<'a> {
+    Process(&'a TreeNode),
+    Thread { tid: u32, name: String, uid: u32 },
+}
+
+impl Kid<'_> {
+    /// The name pstree sorts by: the process name, or `{name}` for a thread.
+    fn sort_name(&self) -> String {
+        match self {
+            Kid::Process(n) => n.name.clone(),
+            Kid::Thread { name, .. } => format!("{{{name}}}"),
+        }
+    }
+
+    fn pid(&self) -> u32 {
+        match self {
+            Kid::Process(n) => n.pid,
+            Kid::Thread { tid, .. } => *tid,
+        }
+    }
+
+    fn uid(&self) -> u32 {
+        match self {
+            Kid::Process(n) => n.uid,
+            Kid::Thread { uid, .. } => *uid,
+        }
+    }
+}
+
 impl Tree<'_> {
+    /// A node's children in pstree's order (psmisc add_child): by name (bytes, as strcmp),
+    /// then by owner, then in pid order; by pid alone with `-n`. Threads are children named
+    /// `{name}`: their process's name unless `-t`.
+    fn kids<'n>(&self, node: &'n TreeNode) -> Vec<Kid<'n>>
+    where
+        Self: 'n,
+    {
+        let mut kids: Vec<Kid<'n>> = self
+            .children
+            .get(&node.pid)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|c| !c.kernel_thread || self.show_kernel_threads || node.kernel_thread)
+            .map(|c| Kid::Process(c))
+            .collect();
+        if !self.options.hide_threads {
+            kids.extend(node.threads.iter().map(|(tid, name)| Kid::Thread {
+                tid: *tid,
+                name: if self.options.thread_names {
+                    name.clone()
+                } else {
+                    node.name.clone()
+                },
+                uid: node.uid,
+            }));
+        }
+        kids.sort_by_key(Kid::pid);
+        if !self.options.by_pid {
+            kids.sort_by(|a, b| {
+                a.sort_name()
+                    .as_bytes()
+                    .cmp(b.sort_name().as_bytes())
+                    .then(a.uid().cmp(&b.uid()))
+            });
+        }
+        kids
+    }
+
     fn lines(&self, node: &TreeNode, depth: usize) -> Vec<String> {
         let mut label = format!("{}({})", escape(&node.name), node.pid);
         if let Some(c) = &node.container {
             label.push_str(&format!("[{}]", escape(c)));
         }
         let mut kids: Vec<Vec<String>> = Vec::new();
+        let all = self.kids(node);
         if depth < MAX_DEPTH {
-            for child in self
-                .children
-                .get(&node.pid)
-                .map(Vec::as_slice)
-                .unwrap_or(&[])
-            {
-                if child.kernel_thread && !self.show_kernel_threads && !node.kernel_thread {
-                    continue;
-                }
-                kids.push(self.lines(child, depth + 1));
+            for kid in &all {
+                kids.push(match kid {
+                    Kid::Process(child) => self.lines(child, depth + 1),
+                    Kid::Thread { tid, name, .. } => {
+                        vec![format!("{{{}}}({tid})", escape(name))]
+                    }
+                });
             }
-        } else if self.children.contains_key(&node.pid) {
+        } else if !all.is_empty() {
             kids.push(vec!["...".to_string()]);
         }
-        for (tid, name) in &node.threads {
-            kids.push(vec![format!("{{{}}}({tid})", escape(name))]);
-        }
         let pad = " ".repeat(label.chars().count());
-        let s = self.style;
+        let s = &self.options.style;
         let mut out = Vec::new();
         match kids.len() {
             0 => out.push(label),
@@ -254,9 +347,19 @@ mod tests {
             pid,
             ppid,
             name: name.into(),
+            uid: 0,
             kernel_thread: false,
             threads: vec![],
             container: None,
+        }
+    }
+
+    fn opts(style: Style) -> Options {
+        Options {
+            style,
+            by_pid: false,
+            thread_names: false,
+            hide_threads: false,
         }
     }
 
@@ -272,9 +375,9 @@ mod tests {
         vec![
             init,
             kthreadd,
-            node(100, 1, "agetty"),
-            node(200, 1, "sshd"),
-            node(300, 200, "bash"),
+            node(100, 1, "sshd"),
+            node(200, 1, "agetty"),
+            node(300, 100, "bash"),
             node(400, 300, "pstree"),
             node(7194, 1, "conmon"),
             sleep,
@@ -282,22 +385,62 @@ mod tests {
         ]
     }
 
+    /// Children by name as pstree sorts them (agetty before conmon before sshd whatever
+    /// their pids), the thread `{systemd}` last since `{` sorts after letters.
     #[test]
-    fn ascii_tree() {
+    fn ascii_tree_by_name() {
         let expect = "\
-systemd(1)-+-agetty(100)
-           |-sshd(200)---bash(300)---pstree(400)
+systemd(1)-+-agetty(200)
            |-conmon(7194)---sleep(7205)[b8ef8b10085e]---sh(7210)[b8ef8b10085e]
-           `-{sd-worker}(9)
+           |-sshd(100)---bash(300)---pstree(400)
+           `-{systemd}(9)
 ";
-        assert_eq!(render(&forest(), None, &ASCII), expect);
+        assert_eq!(render(&forest(), None, &opts(ASCII)), expect);
+    }
+
+    #[test]
+    fn numeric_sort_and_thread_names() {
+        let o = Options {
+            by_pid: true,
+            thread_names: true,
+            ..opts(ASCII)
+        };
+        let expect = "\
+systemd(1)-+-{sd-worker}(9)
+           |-sshd(100)---bash(300)---pstree(400)
+           |-agetty(200)
+           `-conmon(7194)---sleep(7205)[b8ef8b10085e]---sh(7210)[b8ef8b10085e]
+";
+        assert_eq!(render(&forest(), None, &o), expect);
+        let hidden = Options {
+            hide_threads: true,
+            ..opts(ASCII)
+        };
+        assert!(!render(&forest(), None, &hidden).contains("(9)"));
+    }
+
+    /// Same names: the lower uid first, then pid order (psmisc add_child).
+    #[test]
+    fn same_names_by_owner_then_pid() {
+        let mut nodes = vec![node(1, 0, "init")];
+        for (pid, uid) in [(50, 1000), (40, 1000), (60, 0)] {
+            let mut n = node(pid, 1, "worker");
+            n.uid = uid;
+            nodes.push(n);
+        }
+        let expect = "\
+init(1)-+-worker(60)
+        |-worker(40)
+        `-worker(50)
+";
+        assert_eq!(render(&nodes, None, &opts(ASCII)), expect);
     }
 
     #[test]
     fn unicode_subtree() {
-        let expect = "sshd(200)───bash(300)───pstree(400)\n";
-        assert_eq!(render(&forest(), Some(200), &UNICODE), expect);
-        assert_eq!(render(&forest(), Some(2), &ASCII), "kthreadd(2)\n");
+        let expect = "sshd(100)───bash(300)───pstree(400)\n";
+        assert_eq!(render(&forest(), Some(100), &opts(UNICODE)), expect);
+        assert_eq!(render(&forest(), Some(2), &opts(ASCII)), "kthreadd(2)\n");
     }
 
     #[test]
@@ -314,6 +457,6 @@ init(1)-+-a(2)-+-a1(3)
         |      `-a2(4)
         `-b(5)
 ";
-        assert_eq!(render(&nodes, None, &ASCII), expect);
+        assert_eq!(render(&nodes, None, &opts(ASCII)), expect);
     }
 }
