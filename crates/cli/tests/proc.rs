@@ -417,6 +417,63 @@ fn permission_denied_names_the_file_and_root() {
     );
 }
 
+/// Issue 16: as an unprivileged user, `saker secrets` read nothing of root's processes and
+/// still said "no exposed secrets", exit 0. It must say the scan was incomplete, name what it
+/// could not read, and exit 3 (not 0 "clean", not 1 "found").
+#[test]
+fn secrets_as_an_unprivileged_user_is_incomplete() {
+    if !is_root() {
+        eprintln!(
+            "SKIPPED: secrets_as_an_unprivileged_user_is_incomplete needs root (to drop to nobody)"
+        );
+        return;
+    }
+    let c = start_child();
+    let pid = c.child.id().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("saker");
+    std::fs::copy(env!("CARGO_BIN_EXE_saker"), &bin).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = Command::new(&bin)
+        .arg("secrets")
+        .uid(65534)
+        .gid(65534)
+        .output()
+        .unwrap();
+    let report = text(&out.stdout);
+    // Other users' command lines are readable and may hold secrets: then "found" (1) wins.
+    let expected = if report.starts_with("no exposed secrets") {
+        3
+    } else {
+        1
+    };
+    assert_eq!(out.status.code(), Some(expected), "{report}");
+    assert!(report.contains("(scan incomplete)"), "{report}");
+    let err = text(&out.stderr);
+    assert!(err.starts_with("saker secrets: scan incomplete: "), "{err}");
+    // The root-owned child (with a secret nobody could not see) is named.
+    assert!(err.contains(&format!(" {pid} (")), "{err}");
+    // Kernel threads have nothing to read: they are not counted as missed.
+    assert!(!err.contains("(kthreadd)"), "{err}");
+    let json = Command::new(&bin)
+        .args(["secrets", "--json"])
+        .uid(65534)
+        .gid(65534)
+        .output()
+        .unwrap();
+    assert_eq!(json.status.code(), Some(expected));
+    let j: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(j["complete"], false);
+    assert!(
+        j["denied"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["pid"].to_string() == pid)
+    );
+}
+
 /// Removes the container when the test ends, pass or fail.
 struct Container(String);
 

@@ -1,5 +1,7 @@
 //! `saker secrets`: scan every process's environment and command line for exposed
-//! credentials. Exit 1 when anything is found, 0 when clean, so it can gate a CI job.
+//! credentials. Exit 1 when anything is found, 3 when nothing was found but some processes
+//! could not be read (an unprivileged scan), 0 when every process was read and none exposes a
+//! secret, so it can gate a CI job.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -38,9 +40,32 @@ pub struct Report {
 #[derive(Debug, Default)]
 pub struct Scan {
     pub reports: Vec<Report>,
+    /// Processes looked at (kernel threads and zombies, which have nothing to read, aside).
     pub scanned: usize,
-    /// Processes whose environ could not be read for lack of privilege.
-    pub denied: usize,
+    /// Processes whose environment or command line could not be read for lack of privilege,
+    /// with their names.
+    pub denied: Vec<(u32, String)>,
+}
+
+/// Exit status when nothing was found but the scan could not read every process: distinct
+/// from 1 (found) and 2 (error), so that a gate can tell "clean" from "could not tell".
+pub const INCOMPLETE: u8 = 3;
+
+impl Scan {
+    pub fn complete(&self) -> bool {
+        self.denied.is_empty()
+    }
+
+    /// The exit status: 1 found, 3 incomplete, 0 clean.
+    pub fn status(&self) -> u8 {
+        if !self.reports.is_empty() {
+            1
+        } else if !self.complete() {
+            INCOMPLETE
+        } else {
+            0
+        }
+    }
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -53,18 +78,29 @@ pub fn run(args: Args) -> Outcome {
         render(&scan, args.show)
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
-    if scan.denied > 0 && !args.json {
-        let plural = if scan.denied == 1 {
-            "process"
-        } else {
-            "processes"
-        };
-        eprintln!(
-            "saker: {} {plural} could not be read (permission denied: root is needed)",
-            scan.denied
-        );
+    if !scan.complete() {
+        eprintln!("{}", incomplete_message(&scan.denied));
     }
-    Ok(if scan.reports.is_empty() { 0 } else { 1 })
+    Ok(scan.status())
+}
+
+/// The warning that the scan missed processes, naming each one.
+pub fn incomplete_message(denied: &[(u32, String)]) -> String {
+    let plural = if denied.len() == 1 {
+        "process"
+    } else {
+        "processes"
+    };
+    let names: Vec<String> = denied
+        .iter()
+        .map(|(pid, name)| format!("{pid} ({})", escape(name)))
+        .collect();
+    format!(
+        "saker secrets: scan incomplete: {} {plural} could not be fully read (permission \
+         denied: run as root): {}",
+        denied.len(),
+        names.join(", ")
+    )
 }
 
 /// Read buffers of one scanning thread.
@@ -78,7 +114,10 @@ struct Buffers {
 /// What one process contributed.
 enum ProcessScan {
     Scanned(Vec<Report>),
-    Denied(Vec<Report>),
+    /// Part of it could not be read: what could, and the process's name.
+    Denied(Vec<Report>, String),
+    /// A kernel thread or a zombie: no environment, no command line.
+    Empty,
 }
 
 /// Scans every process; vanished ones are skipped.
@@ -91,18 +130,19 @@ pub fn scan_all() -> Scan {
         if pid == me {
             return None;
         }
-        scan_process(pid, b)
+        Some((pid, scan_process(pid, b)?))
     });
     let mut scan = Scan::default();
-    for outcome in per_process {
-        scan.scanned += 1;
+    for (pid, outcome) in per_process {
         let reports = match outcome {
+            ProcessScan::Empty => continue,
             ProcessScan::Scanned(r) => r,
-            ProcessScan::Denied(r) => {
-                scan.denied += 1;
+            ProcessScan::Denied(r, name) => {
+                scan.denied.push((pid, name));
                 r
             }
         };
+        scan.scanned += 1;
         scan.reports.extend(reports);
     }
     scan
@@ -111,15 +151,25 @@ pub fn scan_all() -> Scan {
 fn scan_process(pid: u32, b: &mut Buffers) -> Option<ProcessScan> {
     let p = Process::open(pid).ok()?;
     let mut denied = false;
-    match p.read_small_into("environ", &mut b.environ) {
-        Ok(()) => {}
+    // Read a file, or note that it was refused; `None` when the process is gone.
+    let mut read = |name: &str, buf: &mut Vec<u8>| match p.read_small_into(name, buf) {
+        Ok(()) => Some(()),
         Err(Error::PermissionDenied { .. }) => {
             denied = true;
-            b.environ.clear();
+            buf.clear();
+            Some(())
         }
-        Err(_) => return None,
+        Err(_) => None,
+    };
+    read("environ", &mut b.environ)?;
+    read("cmdline", &mut b.cmdline)?;
+    if denied && b.environ.is_empty() && b.cmdline.is_empty() {
+        // Kernel threads and zombies have neither: nothing was missed.
+        let stat = stat_of(&p, &mut b.small)?;
+        if stat.is_kernel_thread() || stat.state == 'Z' {
+            return Some(ProcessScan::Empty);
+        }
     }
-    p.read_small_into("cmdline", &mut b.cmdline).ok()?;
     let mut found: Vec<(&'static str, Finding)> = Vec::new();
     for v in environ::parse_environ(&b.environ) {
         // Names and values are almost always UTF-8, so this rarely allocates.
@@ -136,8 +186,7 @@ fn scan_process(pid: u32, b: &mut Buffers) -> Option<ProcessScan> {
     let mut reports = Vec::new();
     if !found.is_empty() {
         // Name and container are only needed for processes with findings.
-        p.read_small_into("stat", &mut b.small).ok()?;
-        let process = parse_stat(&b.small).map(|s| s.comm).unwrap_or_default();
+        let process = stat_of(&p, &mut b.small)?.comm;
         let container = match p.read_small_into("cgroup", &mut b.small) {
             Ok(()) => std::str::from_utf8(&b.small)
                 .ok()
@@ -156,10 +205,16 @@ fn scan_process(pid: u32, b: &mut Buffers) -> Option<ProcessScan> {
             .collect();
     }
     Some(if denied {
-        ProcessScan::Denied(reports)
+        let name = stat_of(&p, &mut b.small).map_or_else(|| "?".into(), |s| s.comm);
+        ProcessScan::Denied(reports, name)
     } else {
         ProcessScan::Scanned(reports)
     })
+}
+
+fn stat_of(p: &Process, buf: &mut Vec<u8>) -> Option<saker_proc::Stat> {
+    p.read_small_into("stat", buf).ok()?;
+    parse_stat(buf).ok()
 }
 
 fn value_of(f: &Finding, show: bool) -> String {
@@ -168,8 +223,17 @@ fn value_of(f: &Finding, show: bool) -> String {
 
 /// The text table.
 pub fn render(scan: &Scan, show: bool) -> String {
+    let unread = if scan.complete() {
+        String::new()
+    } else {
+        format!(
+            "; {} more could not be fully read (scan incomplete)",
+            scan.denied.len()
+        )
+    };
     if scan.reports.is_empty() {
-        return format!("no exposed secrets in {} processes\n", scan.scanned);
+        let read = scan.scanned - scan.denied.len();
+        return format!("no exposed secrets in {read} processes{unread}\n");
     }
     let mut o = String::new();
     let name_w = scan
@@ -205,7 +269,7 @@ pub fn render(scan: &Scan, show: bool) -> String {
     };
     let _ = writeln!(
         o,
-        "{} findings in {processes} of {} processes",
+        "{} findings in {processes} of {} processes{unread}",
         scan.reports.len(),
         scan.scanned
     );
@@ -225,7 +289,9 @@ pub fn to_json(scan: &Scan, show: bool) -> Value {
             "masked": !show,
         })).collect::<Vec<_>>(),
         "processes_scanned": scan.scanned,
-        "processes_denied": scan.denied,
+        "processes_denied": scan.denied.len(),
+        "denied": scan.denied.iter().map(|(pid, name)| json!({"pid": pid, "process": name})).collect::<Vec<_>>(),
+        "complete": scan.complete(),
     })
 }
 
@@ -265,7 +331,7 @@ mod tests {
                 },
             ],
             scanned: 10,
-            denied: 0,
+            denied: vec![],
         }
     }
 
@@ -297,5 +363,31 @@ mod tests {
             render(&Scan::default(), false),
             "no exposed secrets in 0 processes\n"
         );
+    }
+
+    #[test]
+    fn incomplete_scans_say_so_and_exit_3() {
+        let mut s = Scan {
+            scanned: 133,
+            denied: vec![(1, "systemd".into()), (812, "ssh\x1bd".into())],
+            ..Scan::default()
+        };
+        assert_eq!(
+            render(&s, false),
+            "no exposed secrets in 131 processes; 2 more could not be fully read (scan incomplete)\n"
+        );
+        assert_eq!(s.status(), INCOMPLETE);
+        assert_eq!(
+            incomplete_message(&s.denied),
+            "saker secrets: scan incomplete: 2 processes could not be fully read (permission \
+             denied: run as root): 1 (systemd), 812 (ssh\\33d)"
+        );
+        let j = to_json(&s, false);
+        assert_eq!(j["complete"], false);
+        assert_eq!(j["denied"][1]["pid"], 812);
+        // Findings outrank an incomplete scan: exit 1.
+        s.reports = scan().reports;
+        assert_eq!(s.status(), 1);
+        assert_eq!(Scan::default().status(), 0);
     }
 }
