@@ -470,7 +470,7 @@ fn secrets_as_an_unprivileged_user_is_incomplete() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|d| d["pid"].to_string() == pid)
+            .any(|d| d["pid"].as_u64() == pid.parse().ok())
     );
 }
 
