@@ -150,3 +150,56 @@ fn trace_md_lists_the_options_that_are_missing() {
         assert!(err.contains(&format!("-e {q}=")), "-e {q}=: {err}");
     }
 }
+
+/// packaging/saker.yaml names the falco.yaml keys Saker does not implement and says they are
+/// warnings with their file:line, ignored: a config with each of them loads, with that warning.
+#[test]
+fn falco_keys_saker_lacks_are_warned_with_their_line() {
+    let doc = repo_file("packaging/saker.yaml");
+    let at = doc
+        .find("keys Saker does not implement (")
+        .expect("packaging/saker.yaml: the falco.yaml keys Saker does not implement");
+    let names = &doc[at + "keys Saker does not implement (".len()..];
+    let names = names[..names.find(')').unwrap()].replace("\n#", " ");
+    let keys: Vec<&str> = names
+        .split(',')
+        .map(str::trim)
+        .filter(|k| *k != "...")
+        .collect();
+    assert!(keys.len() >= 4, "{keys:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("falco.yaml");
+    let mut text = String::from("json_output: true\n");
+    for key in &keys {
+        // `engine.kmod` is a key under `engine`; the others are top-level.
+        match key.split_once('.') {
+            Some((parent, child)) => text.push_str(&format!("{parent}:\n  {child}:\n    x: 1\n")),
+            None => text.push_str(&format!("{key}:\n  x: 1\n")),
+        }
+    }
+    std::fs::write(&config, &text).unwrap();
+    let out = saker(&["config", "show", "-c", config.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    for key in &keys {
+        let line = text
+            .lines()
+            .position(|l| {
+                l.trim_start()
+                    .starts_with(&format!("{}:", key.rsplit('.').next().unwrap()))
+            })
+            .unwrap()
+            + 1;
+        let want = format!(
+            "{}:{line}: warning: unknown configuration key `{key}`",
+            config.display()
+        );
+        assert!(err.contains(&want), "missing {want:?} in:\n{err}");
+    }
+    assert!(String::from_utf8_lossy(&out.stdout).contains("json_output: true"));
+}
