@@ -203,3 +203,84 @@ fn falco_keys_saker_lacks_are_warned_with_their_line() {
     }
     assert!(String::from_utf8_lossy(&out.stdout).contains("json_output: true"));
 }
+
+/// Every `console` block of docs/*.md is run as written (in a scratch directory that sees the
+/// source tree's `crates/` and `packaging/`): `$ cat FILE` followed by lines makes FILE, the
+/// other commands must exit 0 and print exactly the lines shown after them (stdout, then
+/// stderr). The `sh` blocks of docs/config.md run too (exit 0).
+#[test]
+fn docs_commands_run_as_written() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = tempfile::tempdir().unwrap();
+    for shared in ["crates", "packaging"] {
+        std::os::unix::fs::symlink(repo.join(shared), dir.path().join(shared)).unwrap();
+    }
+    let bin = Path::new(env!("CARGO_BIN_EXE_saker")).parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = |command: &str| {
+        Command::new("bash")
+            .args(["-c", command])
+            .current_dir(dir.path())
+            .env("PATH", &path)
+            .output()
+            .unwrap()
+    };
+    let mut ran = 0;
+    let mut docs: Vec<_> = std::fs::read_dir(repo.join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    docs.sort();
+    for doc in docs {
+        let text = std::fs::read_to_string(&doc).unwrap();
+        let name = doc.file_name().unwrap().to_string_lossy().to_string();
+        for block in text.split("```console\n").skip(1) {
+            let block = block.split("```").next().unwrap();
+            // (command, the lines shown after it)
+            let mut steps: Vec<(String, Vec<String>)> = Vec::new();
+            for line in block.lines() {
+                match line.strip_prefix("$ ") {
+                    Some(c) => steps.push((c.to_string(), Vec::new())),
+                    None => steps.last_mut().unwrap().1.push(line.to_string()),
+                }
+            }
+            for (command, shown) in steps {
+                if let Some(file) = command.strip_prefix("cat ") {
+                    std::fs::write(dir.path().join(file), shown.join("\n") + "\n").unwrap();
+                    continue;
+                }
+                let out = run(&command);
+                ran += 1;
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                assert!(out.status.success(), "{name}: `{command}`:\n{stderr}");
+                if !shown.is_empty() {
+                    let printed = format!("{}{stderr}", String::from_utf8_lossy(&out.stdout));
+                    let printed: Vec<&str> = printed.lines().collect();
+                    assert_eq!(printed, shown, "{name}: `{command}` prints otherwise");
+                }
+            }
+        }
+    }
+    let config = repo_file("docs/config.md");
+    let sh = config
+        .split("```sh\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    for command in sh.lines().filter(|l| !l.trim().is_empty()) {
+        let out = run(command);
+        ran += 1;
+        assert!(
+            out.status.success(),
+            "config.md: `{command}`:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(ran >= 4, "only {ran} commands found in docs/");
+}
