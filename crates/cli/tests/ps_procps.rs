@@ -103,6 +103,11 @@ fn same_values_and_layout_as_procps() {
         vec!["-F", "-p", &pids],
         vec!["-l", "-p", &pids],
         vec!["u", "-p", &pids],
+        vec!["j", "p", &pids],
+        vec!["l", "p", &pids],
+        vec!["-j", "-p", &pids],
+        vec!["-fj", "-p", &pids],
+        vec!["-lF", "-p", &pids],
         vec![
             "--no-headers",
             "-o",

@@ -54,8 +54,9 @@ command (add `container` to a -o list to have it there):
   Selection   aux, ax, a, x, r (running), -e/-A (every process), -a, -d, -N/--deselect,
               -p/p/--pid PIDS, --ppid PIDS, -u/U/--user USERS, -U/--User USERS, -C NAMES,
               a bare PID list (`saker ps 1,42`)
-  Format      u, -f, -F, -l, -fl, -o/o/--format KEYS (pid,ppid,user,%cpu,%mem,vsz,rss,tty,
-              stat,start,time,etime,comm,args, ... as procps), c (names, not arguments)
+  Format      u, j, l, -f, -F, -l, -j and their mixes (-efj, -elf), -o/o/--format KEYS
+              (pid,ppid,user,%cpu,%mem,vsz,rss,tty,stat,start,time,etime,comm,args, ... as
+              procps), c (names, not arguments)
   Output      f/--forest (tree art), -H (indented), h/--no-headers, --sort=[-]KEY,...
               (w and --cols are accepted: Saker never cuts lines)
 
@@ -220,25 +221,66 @@ pub fn format_columns(opts: &PsOptions, pid_digits: usize) -> Result<Vec<Column>
             return Ok(columns);
         }
         FormatChoice::Saker => {
-            "user,pid,ppid,%cpu,%mem,vsz,rss,tname,stat,start_time,bsdtime,container,args"
+            "user,pid,ppid,%cpu,%mem,vsz,rss,tname,stat,start_time,bsdtime,container,args".into()
         }
-        // procps-ng 4.0.2 on Linux: OL_u for `u` (output.c macro_array), the others as
-        // sortformat.c generate_sysv_list assembles them.
-        FormatChoice::BsdDefault => "pid,tname,stat,bsdtime,container,args",
-        FormatChoice::SysvDefault => "pid,tname,time,container,ucmd",
-        FormatChoice::User => {
-            "user,pid,pcpu,pmem,vsz,rss,tname,stat,start_time,bsdtime,container,args"
+        // procps-ng 4.0.2 on Linux: BSD formats from output.c macro_array (OL_u, OL_j, OL_l),
+        // System V ones as sortformat.c generate_sysv_list assembles them.
+        FormatChoice::BsdDefault => "pid,tname,stat,bsdtime,container,args".into(),
+        FormatChoice::Bsd('j') => {
+            "ppid,pid,pgid,sid,tname,tpgid,stat,uid,bsdtime,container,args".into()
         }
-        FormatChoice::Full => "uid_hack,pid,ppid,c,stime,tname,time,container,cmd",
-        FormatChoice::ExtraFull => "uid_hack,pid,ppid,c,sz,rss,psr,stime,tname,time,container,cmd",
-        FormatChoice::Long => {
-            "f,s,uid,pid,ppid,c,opri,ni,addr_1,sz,wchan,tname,time,container,ucmd"
+        FormatChoice::Bsd('l') => {
+            "flags,uid,pid,ppid,priority,nice,vsz,rss,wchan,stat,tname,bsdtime,container,args"
+                .into()
         }
-        FormatChoice::FullLong => {
-            "f,s,uid_hack,pid,ppid,c,opri,ni,addr_1,sz,wchan,stime,tname,time,container,cmd"
+        FormatChoice::Bsd(_) => {
+            "user,pid,pcpu,pmem,vsz,rss,tname,stat,start_time,bsdtime,container,args".into()
         }
+        FormatChoice::Sysv(f) => sysv_keys(*f),
     };
-    Ok(columns::columns_of(keys, pid_digits))
+    Ok(columns::columns_of(&keys, pid_digits))
+}
+
+/// procps's generate_sysv_list (sortformat.c), for the letters Saker takes, with CONTAINER
+/// before the command.
+fn sysv_keys(f: options::SysvFormat) -> String {
+    let mut keys: Vec<&str> = Vec::new();
+    if f.long {
+        keys.extend(["f", "s"]);
+    }
+    if f.full {
+        keys.push("uid_hack");
+    } else if f.long {
+        keys.push("uid");
+    }
+    keys.push("pid");
+    if f.full || f.long {
+        keys.push("ppid");
+    }
+    if f.jobs {
+        keys.extend(["pgid", "sid"]);
+    }
+    if f.full || f.long {
+        keys.push("c");
+    }
+    if f.long {
+        keys.extend(["opri", "ni", "addr_1"]);
+    }
+    if f.extra || f.long {
+        keys.push("sz");
+    }
+    if f.long {
+        keys.push("wchan");
+    }
+    if f.extra {
+        keys.extend(["rss", "psr"]);
+    }
+    if f.full {
+        keys.push("stime");
+    }
+    keys.extend(["tname", "time", "container"]);
+    keys.push(if f.full { "cmd" } else { "ucmd" });
+    keys.join(",")
 }
 
 /// Who runs `saker ps`: BSD `ps a`/`ps x` select relative to the caller.
@@ -855,6 +897,10 @@ pub mod tests {
             "-eF",
             "-el",
             "-efl",
+            "-ej",
+            "-eFj",
+            "axj",
+            "axl",
             "ax",
             "-e",
             "-eo pid,comm=NAME",

@@ -68,19 +68,28 @@ pub enum FormatChoice {
     /// No ps option about processes or columns: Saker's table (`ps aux` + PPID, CONTAINER).
     #[default]
     Saker,
-    /// procps's defaults once ps options are used: `ps ax` (BSD) or `ps -e` (System V).
+    /// procps's BSD default once BSD options are used (`ps ax`).
     BsdDefault,
-    SysvDefault,
-    /// BSD `u`.
-    User,
-    /// `-f`, `-F`, `-l`, `-fl`.
-    Full,
-    ExtraFull,
-    Long,
-    FullLong,
+    /// A BSD format letter: `u`, `j`, `l`.
+    Bsd(char),
+    /// System V formats, assembled as procps does from `-f`, `-F`, `-l` and `-j`.
+    Sysv(SysvFormat),
     /// `-o`, `o`, `--format`: these key lists, each parsed on its own (a header given with
     /// `=` runs to the end of its own list only).
     Custom(Vec<String>),
+}
+
+/// The System V format letters given (none: `ps -e`'s PID TTY TIME CMD).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SysvFormat {
+    /// `-f` (also implied by `-F`).
+    pub full: bool,
+    /// `-F`: SZ, RSS and PSR added.
+    pub extra: bool,
+    /// `-l`.
+    pub long: bool,
+    /// `-j`: PGID and SID added.
+    pub jobs: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,8 +107,8 @@ pub struct SortKey {
 }
 
 /// System V letters Saker knows (the rest are refused by name).
-const SYSV_LETTERS: &str = "eAadfFlHwNcpuUCo";
-const BSD_LETTERS: &str = "axufwhrcgpUo";
+const SYSV_LETTERS: &str = "eAadfFljHwNcpuUCo";
+const BSD_LETTERS: &str = "axujlfwhrcgpUo";
 
 pub fn parse(words: &[String]) -> Result<PsOptions, String> {
     let mut p = Parser {
@@ -123,10 +132,9 @@ pub fn parse(words: &[String]) -> Result<PsOptions, String> {
 struct Flags {
     bsd_used: bool,
     sysv_used: bool,
-    user: bool,
-    full: bool,
-    extra_full: bool,
-    long: bool,
+    /// The last BSD format letter (`u`, `j`, `l`).
+    bsd_format: Option<char>,
+    sysv: SysvFormat,
     custom: Vec<String>,
 }
 
@@ -135,16 +143,17 @@ impl Flags {
         if !self.custom.is_empty() {
             return FormatChoice::Custom(self.custom);
         }
-        match (self.user, self.extra_full, self.full, self.long) {
-            (true, ..) => FormatChoice::User,
-            (_, true, ..) => FormatChoice::ExtraFull,
-            (_, _, true, true) => FormatChoice::FullLong,
-            (_, _, true, false) => FormatChoice::Full,
-            (_, _, false, true) => FormatChoice::Long,
-            _ if selected && self.bsd_used => FormatChoice::BsdDefault,
-            _ if selected && self.sysv_used => FormatChoice::SysvDefault,
-            _ => current,
+        if let Some(letter) = self.bsd_format {
+            return FormatChoice::Bsd(letter);
         }
+        let sysv = self.sysv;
+        if sysv.full || sysv.long || sysv.jobs || (selected && self.sysv_used && !self.bsd_used) {
+            return FormatChoice::Sysv(sysv);
+        }
+        if selected && self.bsd_used {
+            return FormatChoice::BsdDefault;
+        }
+        current
     }
 }
 
@@ -242,9 +251,13 @@ impl Parser<'_> {
                 'a' => sel.sysv_a = true,
                 'd' => sel.sysv_d = true,
                 'N' => sel.negate = true,
-                'f' => self.flags.full = true,
-                'F' => self.flags.extra_full = true,
-                'l' => self.flags.long = true,
+                'f' => self.flags.sysv.full = true,
+                'F' => {
+                    self.flags.sysv.full = true;
+                    self.flags.sysv.extra = true;
+                }
+                'l' => self.flags.sysv.long = true,
+                'j' => self.flags.sysv.jobs = true,
                 'H' => self.opts.forest = Some(Forest::Indent),
                 'w' => {}
                 'c' => self.opts.containers_only = true,
@@ -275,7 +288,7 @@ impl Parser<'_> {
                 'a' => sel.bsd_a = true,
                 'x' => sel.bsd_x = true,
                 'r' => sel.running = true,
-                'u' => self.flags.user = true,
+                'u' | 'j' | 'l' => self.flags.bsd_format = Some(letter),
                 'f' => self.opts.forest = Some(Forest::Art),
                 'h' => self.opts.headers = false,
                 'c' => self.opts.command_name_only = true,
@@ -364,18 +377,32 @@ mod tests {
     fn habits() {
         let aux = p("aux");
         assert!(aux.selection.bsd_a && aux.selection.bsd_x);
-        assert_eq!(aux.format, FormatChoice::User);
+        assert_eq!(aux.format, FormatChoice::Bsd('u'));
         assert_eq!(p("-aux"), aux);
         assert_eq!(p("axu"), aux);
         let ef = p("-ef");
         assert!(ef.selection.every);
-        assert_eq!(ef.format, FormatChoice::Full);
+        let full = SysvFormat {
+            full: true,
+            ..SysvFormat::default()
+        };
+        assert_eq!(ef.format, FormatChoice::Sysv(full));
         assert_eq!(p("-e -f"), ef);
-        assert_eq!(p("-eF").format, FormatChoice::ExtraFull);
-        assert_eq!(p("-el").format, FormatChoice::Long);
-        assert_eq!(p("-efl").format, FormatChoice::FullLong);
+        let sysv = |f: bool, extra: bool, long: bool, jobs: bool| {
+            FormatChoice::Sysv(SysvFormat {
+                full: f,
+                extra,
+                long,
+                jobs,
+            })
+        };
+        assert_eq!(p("-eF").format, sysv(true, true, false, false));
+        assert_eq!(p("-el").format, sysv(false, false, true, false));
+        assert_eq!(p("-efl").format, sysv(true, false, true, false));
+        assert_eq!(p("-ejH").format, sysv(false, false, false, true));
         assert_eq!(p("ax").format, FormatChoice::BsdDefault);
-        assert_eq!(p("-e").format, FormatChoice::SysvDefault);
+        assert_eq!(p("axjf").format, FormatChoice::Bsd('j'));
+        assert_eq!(p("-e").format, sysv(false, false, false, false));
         assert_eq!(p("").format, FormatChoice::Saker);
         assert_eq!(p("--sort=-%mem").format, FormatChoice::Saker);
         assert_eq!(p("auxf").forest, Some(Forest::Art));
@@ -430,7 +457,7 @@ mod tests {
     fn refusals_name_the_option() {
         assert!(err("-p").contains("-p needs an argument"));
         assert!(err("-p abc").contains("\"abc\""));
-        assert!(err("-L").starts_with("System V option -L is not supported"));
+        assert!(err("-eLf").starts_with("System V option -L is not supported"));
         assert!(err("auxe").starts_with("BSD option e is not supported"));
         assert!(err("--frobnicate").contains("--frobnicate"));
         assert!(err("--sort=bogus").contains("bogus"));
