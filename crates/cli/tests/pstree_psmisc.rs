@@ -87,6 +87,13 @@ fn same_tree_as_psmisc_pstree() {
         vec!["-pn", pid.as_str()],
         vec!["-p", "-A", pid.as_str()],
         vec!["-p", "-U", pid.as_str()],
+        vec!["-ap", pid.as_str()],
+        vec!["-apl", pid.as_str()],
+        vec!["-apU", pid.as_str()],
+        // The holder's parents up to init: this test, cargo, ... (-l: pstree cuts lines at
+        // 132 columns into a pipe, Saker never does).
+        vec!["-spl", pid.as_str()],
+        vec!["-spal", pid.as_str()],
     ] {
         let real = output("pstree", &args);
         let mut saker_args = vec!["pstree"];

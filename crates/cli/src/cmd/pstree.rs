@@ -30,7 +30,15 @@ pub struct Args {
     /// Hide threads, show only processes.
     #[arg(short = 'T', long = "hide-threads")]
     pub hide_threads: bool,
-    /// Do not cut long lines (always so: Saker never cuts them; accepted for `pstree -l`).
+    /// Show each process's arguments, one process per line (`name,pid args`; a process without
+    /// a command line, such as a kernel thread, as `(name,pid)`).
+    #[arg(short = 'a', long = "arguments")]
+    pub arguments: bool,
+    /// Show the parents of PID too: the chain from init down to it, then its tree.
+    #[arg(short = 's', long = "show-parents", requires = "pid")]
+    pub show_parents: bool,
+    /// Do not cut long lines (always so: Saker never cuts them, where pstree cuts at the
+    /// terminal's width, or 132 columns into a pipe; accepted for `pstree -l`).
     #[arg(short = 'l', long = "long")]
     pub long: bool,
     /// Root of the tree (default: every tree, starting with init).
@@ -49,6 +57,8 @@ pub struct TreeNode {
     /// Thread ids and names, the main thread excluded.
     pub threads: Vec<(u32, String)>,
     pub container: Option<String>,
+    /// The arguments (read only for `-a`); empty for kernel threads and zombies.
+    pub cmdline: Vec<String>,
 }
 
 /// How the tree is drawn and ordered.
@@ -59,6 +69,10 @@ pub struct Options {
     pub by_pid: bool,
     pub thread_names: bool,
     pub hide_threads: bool,
+    /// `-a`: one process per line with its arguments.
+    pub arguments: bool,
+    /// `-s`: the root's parents are drawn above it.
+    pub show_parents: bool,
 }
 
 /// Line-drawing characters.
@@ -70,6 +84,10 @@ pub struct Style {
     last: &'static str,
     bar: &'static str,
     horizontal_len: usize,
+    /// The two-character forms `-a` draws with, psmisc's branch_2, last_2 and vert_2.
+    branch_2: &'static str,
+    last_2: &'static str,
+    vert_2: &'static str,
 }
 
 pub const ASCII: Style = Style {
@@ -79,6 +97,9 @@ pub const ASCII: Style = Style {
     last: " `-",
     bar: " | ",
     horizontal_len: 3,
+    branch_2: "|-",
+    last_2: "`-",
+    vert_2: "| ",
 };
 
 pub const UNICODE: Style = Style {
@@ -88,10 +109,13 @@ pub const UNICODE: Style = Style {
     last: " └─",
     bar: " │ ",
     horizontal_len: 3,
+    branch_2: "├─",
+    last_2: "└─",
+    vert_2: "│ ",
 };
 
 pub fn run(args: Args) -> Outcome {
-    let nodes = collect(!args.hide_threads);
+    let nodes = collect(!args.hide_threads, args.arguments);
     if let Some(pid) = args.pid
         && !nodes.iter().any(|n| n.pid == pid)
     {
@@ -110,6 +134,8 @@ pub fn run(args: Args) -> Outcome {
         by_pid: args.numeric_sort,
         thread_names: args.thread_names,
         hide_threads: args.hide_threads,
+        arguments: args.arguments,
+        show_parents: args.show_parents,
     };
     let out = render(&nodes, args.pid, &options);
     std::io::stdout().lock().write_all(out.as_bytes())?;
@@ -127,7 +153,7 @@ fn locale_is_utf8() -> bool {
 }
 
 /// Reads every process (and its threads, if asked); vanished processes are skipped.
-pub fn collect(with_threads: bool) -> Vec<TreeNode> {
+pub fn collect(with_threads: bool, with_cmdline: bool) -> Vec<TreeNode> {
     let Ok(pids) = saker_proc::all_pids() else {
         return Vec::new();
     };
@@ -159,10 +185,16 @@ pub fn collect(with_threads: bool) -> Vec<TreeNode> {
                 .map(|c| c.short_id().to_string()),
             Err(_) => None,
         };
+        let cmdline = if with_cmdline {
+            p.cmdline().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
         nodes.push(TreeNode {
             pid,
             ppid: stat.ppid,
             uid: p.owner_uid().unwrap_or(0),
+            cmdline,
             kernel_thread: stat.is_kernel_thread(),
             name: stat.comm,
             threads,
@@ -182,6 +214,23 @@ pub fn render(nodes: &[TreeNode], root: Option<u32>, options: &Options) -> Strin
             children.entry(n.ppid).or_default().push(n);
         }
     }
+    // `-s`: start at the root's oldest visible ancestor, each ancestor showing only the next
+    // one on the way down (psmisc trim_tree_by_parent).
+    let mut path: HashMap<u32, u32> = HashMap::new();
+    let mut root = root;
+    if options.show_parents
+        && let Some(mut pid) = root
+    {
+        while let Some(parent) = by_pid
+            .get(&pid)
+            .filter(|n| n.ppid != n.pid)
+            .and_then(|n| by_pid.get(&n.ppid))
+        {
+            path.insert(parent.pid, pid);
+            pid = parent.pid;
+        }
+        root = Some(pid);
+    }
     let roots: Vec<&TreeNode> = match root {
         Some(pid) => by_pid.get(&pid).copied().into_iter().collect(),
         None => {
@@ -196,12 +245,21 @@ pub fn render(nodes: &[TreeNode], root: Option<u32>, options: &Options) -> Strin
     };
     let tree = Tree {
         children: &children,
+        by_pid: &by_pid,
+        path: &path,
         options,
         show_kernel_threads: root.is_some(),
     };
     let mut out = String::new();
     for r in roots {
-        for line in tree.lines(r, 0) {
+        let lines = if options.arguments {
+            let mut lines = Vec::new();
+            tree.argument_lines(&Kid::Process(r), &mut Vec::new(), true, &mut lines);
+            lines
+        } else {
+            tree.lines(r, 0)
+        };
+        for line in lines {
             out.push_str(&line);
             out.push('\n');
         }
@@ -211,6 +269,9 @@ pub fn render(nodes: &[TreeNode], root: Option<u32>, options: &Options) -> Strin
 
 struct Tree<'a> {
     children: &'a HashMap<u32, Vec<&'a TreeNode>>,
+    by_pid: &'a HashMap<u32, &'a TreeNode>,
+    /// With `-s`: ancestor pid -> the one child of it that leads to the root asked for.
+    path: &'a HashMap<u32, u32>,
     options: &'a Options,
     show_kernel_threads: bool,
 }
@@ -257,6 +318,14 @@ impl Tree<'_> {
     where
         Self: 'n,
     {
+        if let Some(next) = self.path.get(&node.pid) {
+            return self
+                .by_pid
+                .get(next)
+                .map(|n| Kid::Process(n))
+                .into_iter()
+                .collect();
+        }
         let mut kids: Vec<Kid<'n>> = self
             .children
             .get(&node.pid)
@@ -287,6 +356,67 @@ impl Tree<'_> {
             });
         }
         kids
+    }
+
+    /// `-a`: one line per process, `name,pid args` (`(name,pid)` without a command line),
+    /// indented as psmisc's dump_tree does with print_args: per level two spaces (one under a
+    /// one-character name) and `|-`, `` `- ``, `| ` or two spaces. `widths` holds, for each
+    /// level above, its name's indent and whether it has siblings below it.
+    fn argument_lines(
+        &self,
+        kid: &Kid<'_>,
+        above: &mut Vec<(usize, bool)>,
+        last: bool,
+        out: &mut Vec<String>,
+    ) {
+        let mut line = String::new();
+        let depth = above.len();
+        for (lvl, (indent, _)) in above.iter().enumerate() {
+            line.push_str(&" ".repeat(*indent));
+            let s = &self.options.style;
+            line.push_str(if lvl + 1 == depth {
+                if last { s.last_2 } else { s.branch_2 }
+            } else if above[lvl + 1].1 {
+                s.vert_2
+            } else {
+                "  "
+            });
+        }
+        let (name, pid) = match kid {
+            Kid::Process(n) => (escape(&n.name).into_owned(), n.pid),
+            Kid::Thread { tid, name, .. } => (format!("{{{}}}", escape(name)), *tid),
+        };
+        let node = match kid {
+            Kid::Process(n) => Some(*n),
+            Kid::Thread { .. } => None,
+        };
+        let without_args = node.is_some_and(|n| n.cmdline.is_empty());
+        if without_args {
+            line.push('(');
+        }
+        line.push_str(&format!("{name},{pid}"));
+        if let Some(c) = node.and_then(|n| n.container.as_ref()) {
+            line.push_str(&format!("[{}]", escape(c)));
+        }
+        if without_args {
+            line.push(')');
+        }
+        for arg in node.map_or(&[][..], |n| n.cmdline.get(1..).unwrap_or(&[])) {
+            line.push(' ');
+            line.push_str(&escape(arg));
+        }
+        out.push(line);
+        let Some(node) = node else { return };
+        if depth >= MAX_DEPTH {
+            return;
+        }
+        let indent = if name.chars().count() > 1 { 2 } else { 1 };
+        above.push((indent, !last));
+        let kids = self.kids(node);
+        for (i, child) in kids.iter().enumerate() {
+            self.argument_lines(child, above, i + 1 == kids.len(), out);
+        }
+        above.pop();
     }
 
     fn lines(&self, node: &TreeNode, depth: usize) -> Vec<String> {
@@ -351,6 +481,7 @@ mod tests {
             kernel_thread: false,
             threads: vec![],
             container: None,
+            cmdline: vec![],
         }
     }
 
@@ -360,6 +491,8 @@ mod tests {
             by_pid: false,
             thread_names: false,
             hide_threads: false,
+            arguments: false,
+            show_parents: false,
         }
     }
 
@@ -434,6 +567,49 @@ init(1)-+-worker(60)
         `-worker(50)
 ";
         assert_eq!(render(&nodes, None, &opts(ASCII)), expect);
+    }
+
+    /// `-a` as psmisc draws it: one process a line, arguments after `name,pid`, a process
+    /// without a command line in parentheses.
+    #[test]
+    fn arguments_one_per_line() {
+        let mut nodes = forest();
+        for n in &mut nodes {
+            if n.pid != 2 {
+                n.cmdline = vec![n.name.clone(), format!("--id={}", n.pid)];
+            }
+        }
+        nodes.push(node(9000, 1, "defunct"));
+        let o = Options {
+            arguments: true,
+            ..opts(ASCII)
+        };
+        let expect = "\
+systemd,1 --id=1
+  |-agetty,200 --id=200
+  |-conmon,7194 --id=7194
+  |   `-sleep,7205[b8ef8b10085e] --id=7205
+  |       `-sh,7210[b8ef8b10085e] --id=7210
+  |-(defunct,9000)
+  |-sshd,100 --id=100
+  |   `-bash,300 --id=300
+  |       `-pstree,400 --id=400
+  `-{systemd},9
+";
+        assert_eq!(render(&nodes, None, &o), expect);
+    }
+
+    /// `-s`: the parents of the root asked for, each with only the child on the way.
+    #[test]
+    fn show_parents_trims_to_the_path() {
+        let o = Options {
+            show_parents: true,
+            ..opts(ASCII)
+        };
+        assert_eq!(
+            render(&forest(), Some(300), &o),
+            "systemd(1)---sshd(100)---bash(300)---pstree(400)\n"
+        );
     }
 
     #[test]
