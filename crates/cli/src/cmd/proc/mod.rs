@@ -168,8 +168,8 @@ fn open_readable_fd(p: &Process, fd: u32) -> anyhow::Result<std::fs::File> {
         Failure::new(
             2,
             format!(
-                "saker: fd {fd} of process {} is {what}: reading it would take data meant for \
-                 the process (only files and block devices are read)",
+                "saker: fd {fd} of process {} is {what}: reading it could take data meant for \
+                 the process, or never end (only files and block devices are read)",
                 p.pid()
             ),
         )
