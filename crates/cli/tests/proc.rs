@@ -373,6 +373,30 @@ fn fd_not_open_and_unreadable_fd() {
     assert!(err.contains("directory"), "{err}");
 }
 
+/// A copy of saker that user nobody can run (the build directory may be closed to it).
+struct Nobody {
+    dir: tempfile::TempDir,
+}
+
+impl Nobody {
+    fn new() -> Nobody {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(env!("CARGO_BIN_EXE_saker"), dir.path().join("saker")).unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+        Nobody { dir }
+    }
+
+    fn saker(&self, args: &[&str]) -> Output {
+        Command::new(self.dir.path().join("saker"))
+            .args(args)
+            .uid(65534)
+            .gid(65534)
+            .output()
+            .unwrap()
+    }
+}
+
 #[test]
 fn permission_denied_names_the_file_and_root() {
     if !is_root() {
@@ -383,30 +407,15 @@ fn permission_denied_names_the_file_and_root() {
     }
     let c = start_child();
     let pid = c.child.id().to_string();
-    // The binary may live under a directory nobody cannot enter; run a copy.
-    let dir = tempfile::tempdir().unwrap();
-    let bin = dir.path().join("saker");
-    std::fs::copy(env!("CARGO_BIN_EXE_saker"), &bin).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let out = Command::new(&bin)
-        .args(["proc", &pid, "--env"])
-        .uid(65534)
-        .gid(65534)
-        .output()
-        .unwrap();
+    let nobody = Nobody::new();
+    let out = nobody.saker(&["proc", &pid, "--env"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         text(&out.stderr),
         format!("saker: permission denied reading /proc/{pid}/environ (root is needed)\n")
     );
     // The page still shows, marking what could not be read.
-    let out = Command::new(&bin)
-        .args(["proc", &pid])
-        .uid(65534)
-        .gid(65534)
-        .output()
-        .unwrap();
+    let out = nobody.saker(&["proc", &pid]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let page = text(&out.stdout);
     assert!(
@@ -430,17 +439,8 @@ fn secrets_as_an_unprivileged_user_is_incomplete() {
     }
     let c = start_child();
     let pid = c.child.id().to_string();
-    let dir = tempfile::tempdir().unwrap();
-    let bin = dir.path().join("saker");
-    std::fs::copy(env!("CARGO_BIN_EXE_saker"), &bin).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let out = Command::new(&bin)
-        .arg("secrets")
-        .uid(65534)
-        .gid(65534)
-        .output()
-        .unwrap();
+    let nobody = Nobody::new();
+    let out = nobody.saker(&["secrets"]);
     let report = text(&out.stdout);
     // Other users' command lines are readable and may hold secrets: then "found" (1) wins.
     let expected = if report.starts_with("no exposed secrets") {
@@ -456,12 +456,7 @@ fn secrets_as_an_unprivileged_user_is_incomplete() {
     assert!(err.contains(&format!(" {pid} (")), "{err}");
     // Kernel threads have nothing to read: they are not counted as missed.
     assert!(!err.contains("(kthreadd)"), "{err}");
-    let json = Command::new(&bin)
-        .args(["secrets", "--json"])
-        .uid(65534)
-        .gid(65534)
-        .output()
-        .unwrap();
+    let json = nobody.saker(&["secrets", "--json"]);
     assert_eq!(json.status.code(), Some(expected));
     let j: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
     assert_eq!(j["complete"], false);

@@ -11,14 +11,18 @@ fn saker(args: &[&str]) -> Output {
         .expect("spawn saker")
 }
 
-fn stdout(out: &Output) -> String {
+/// `saker proc PID --fd 7 OPTIONS`, which must succeed: its stdout.
+fn fd7(pid: &str, options: &[&str]) -> Vec<u8> {
+    let mut args = vec!["proc", pid, "--fd", "7"];
+    args.extend_from_slice(options);
+    let out = saker(&args);
     assert!(
         out.status.success(),
-        "exit {:?}: {}",
+        "{options:?}: exit {:?}: {}",
         out.status.code(),
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout.clone()).unwrap()
+    out.stdout
 }
 
 /// Thirty numbered lines, then a binary tail with a secret between NUL bytes, no final newline.
@@ -86,88 +90,49 @@ fn fd_alone_prints_the_content_like_cat() {
 fn head_and_tail_count_lines() {
     let h = start_holder();
     let pid = h.child.id().to_string();
-    assert_eq!(
-        stdout(&saker(&["proc", &pid, "--fd", "7", "--head", "2"])),
-        "line 1\nline 2\n"
-    );
+    assert_eq!(fd7(&pid, &["--head", "2"]), b"line 1\nline 2\n");
     // `tail` shows the last lines; the last one has no newline, as in the file.
-    let tail = saker(&["proc", &pid, "--fd", "7", "--tail", "2"]);
-    assert!(tail.status.success());
     assert_eq!(
-        tail.stdout,
-        b"line 30\n\x00\x01key=12345\x00\x1b[2Jafter\x00last".to_vec()
+        fd7(&pid, &["--tail", "2"]),
+        b"line 30\n\x00\x01key=12345\x00\x1b[2Jafter\x00last"
     );
     // Without a number, ten lines, as head and tail.
-    assert_eq!(
-        stdout(&saker(&["proc", &pid, "--fd", "7", "--head"]))
-            .lines()
-            .count(),
-        10
-    );
-    let ten = saker(&["proc", &pid, "--fd", "7", "--tail"]);
-    assert!(ten.stdout.starts_with(b"line 22\n"), "{:?}", ten.stdout);
+    assert_eq!(fd7(&pid, &["--head"]).split(|&b| b == b'\n').count(), 11);
+    assert!(fd7(&pid, &["--tail"]).starts_with(b"line 22\n"));
     // More lines than the file has: all of it.
-    assert_eq!(
-        saker(&["proc", &pid, "--fd", "7", "--tail", "1000"]).stdout,
-        content()
-    );
+    assert_eq!(fd7(&pid, &["--tail", "1000"]), content());
 }
 
 #[test]
 fn grep_with_context_on_lines_and_strings() {
     let h = start_holder();
     let pid = h.child.id().to_string();
-    assert_eq!(
-        stdout(&saker(&[
-            "proc", &pid, "--fd", "7", "--grep", "line 2", "-m", "2"
-        ])),
-        "line 2\nline 20\n"
-    );
-    assert_eq!(
-        stdout(&saker(&[
-            "proc", &pid, "--fd", "7", "--grep", "line 15", "-C", "1"
-        ])),
-        "line 14\nline 15\nline 16\n"
-    );
-    // The etcd trick: printable strings, -C as grep's context.
-    assert_eq!(
-        stdout(&saker(&[
-            "proc",
-            &pid,
-            "--fd",
-            "7",
-            "--strings",
-            "--grep",
-            "12345",
-            "-C",
-            "1"
-        ])),
-        "line 30\nkey=12345\n[2Jafter\n"
-    );
-    // -A/-B given with -C win for their side, as in grep.
-    assert_eq!(
-        stdout(&saker(&[
-            "proc",
-            &pid,
-            "--fd",
-            "7",
-            "--strings",
-            "--grep",
-            "12345",
-            "-C",
-            "2",
-            "-A",
-            "0"
-        ])),
-        "line 29\nline 30\nkey=12345\n"
-    );
-    // Filtered, then the last lines, as `grep ... | tail -n 1`.
-    assert_eq!(
-        stdout(&saker(&[
-            "proc", &pid, "--fd", "7", "--grep", "line 1", "--tail", "1"
-        ])),
-        "line 19\n"
-    );
+    let cases: [(&[&str], &str); 5] = [
+        (&["--grep", "line 2", "-m", "2"], "line 2\nline 20\n"),
+        (
+            &["--grep", "line 15", "-C", "1"],
+            "line 14\nline 15\nline 16\n",
+        ),
+        // The etcd trick: printable strings, -C as grep's context.
+        (
+            &["--strings", "--grep", "12345", "-C", "1"],
+            "line 30\nkey=12345\n[2Jafter\n",
+        ),
+        // -A/-B given with -C win for their side, as in grep.
+        (
+            &["--strings", "--grep", "12345", "-C", "2", "-A", "0"],
+            "line 29\nline 30\nkey=12345\n",
+        ),
+        // Filtered, then the last lines, as `grep ... | tail -n 1`.
+        (&["--grep", "line 1", "--tail", "1"], "line 19\n"),
+    ];
+    for (options, expect) in cases {
+        assert_eq!(
+            String::from_utf8(fd7(&pid, options)).unwrap(),
+            expect,
+            "{options:?}"
+        );
+    }
 }
 
 #[test]

@@ -2,33 +2,28 @@
 //! words select the same processes and print the same values in the same layout. The
 //! processes compared are stopped children, so their numbers hold still between the runs.
 
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-fn run(program: &str, args: &[&str]) -> String {
-    let out: Output = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{program}: {e}"));
-    assert!(
-        out.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use common::stdout_of;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 fn saker_ps(args: &[&str]) -> String {
     let mut all = vec!["ps"];
     all.extend_from_slice(args);
-    run(env!("CARGO_BIN_EXE_saker"), &all)
+    stdout_of(env!("CARGO_BIN_EXE_saker"), &all)
 }
 
-fn procps_available() -> bool {
-    Command::new("ps")
+/// True (after saying why) when procps's ps is not there to compare with.
+fn skip_without_procps() -> bool {
+    let there = Command::new("ps")
         .arg("--version")
         .output()
-        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("procps-ng"))
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("procps-ng"));
+    if !there {
+        eprintln!("SKIPPED: procps's ps is not installed (apt-get install procps)");
+    }
+    !there
 }
 
 /// A child that ran `script` and then stopped itself (state T): its CPU time, memory and
@@ -86,8 +81,7 @@ fn without_container(table: &str) -> String {
 
 #[test]
 fn same_values_and_layout_as_procps() {
-    if !procps_available() {
-        eprintln!("SKIPPED: procps's ps is not installed (apt-get install procps)");
+    if skip_without_procps() {
         return;
     }
     let a = Stopped::start("sleep 0");
@@ -117,7 +111,7 @@ fn same_values_and_layout_as_procps() {
             &pids,
         ],
     ] {
-        let real = run("ps", &args);
+        let real = stdout_of("ps", &args);
         let ours = saker_ps(&args);
         let ours = if args.contains(&"-o") {
             ours
@@ -132,8 +126,7 @@ fn same_values_and_layout_as_procps() {
 /// saker's, taken between two runs of ps, lies between theirs (issue 16: 25.0 vs 0.6).
 #[test]
 fn cpu_percent_between_two_procps_runs() {
-    if !procps_available() {
-        eprintln!("SKIPPED: procps's ps is not installed (apt-get install procps)");
+    if skip_without_procps() {
         return;
     }
     let busy = Stopped::start("i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done");
@@ -144,9 +137,9 @@ fn cpu_percent_between_two_procps_runs() {
         let f: Vec<&str> = s.split_whitespace().collect();
         (f[0].parse().unwrap(), f[1].parse().unwrap())
     };
-    let before = parse(run("ps", &args));
+    let before = parse(stdout_of("ps", &args));
     let ours = parse(saker_ps(&args));
-    let after = parse(run("ps", &args));
+    let after = parse(stdout_of("ps", &args));
     assert!(before.0 > 0.0, "the child used no CPU: {before:?}");
     assert!(
         before.0 >= ours.0 && ours.0 >= after.0,
@@ -158,8 +151,7 @@ fn cpu_percent_between_two_procps_runs() {
 /// `ps aux` and `ps -ef` list the same processes (those alive through all three runs).
 #[test]
 fn aux_and_ef_select_every_process() {
-    if !procps_available() {
-        eprintln!("SKIPPED: procps's ps is not installed (apt-get install procps)");
+    if skip_without_procps() {
         return;
     }
     let pids = |table: &str, column: usize| -> std::collections::BTreeSet<u32> {
@@ -175,9 +167,9 @@ fn aux_and_ef_select_every_process() {
         (vec!["-e"], 0),
         (vec!["ax"], 0),
     ] {
-        let before = pids(&run("ps", &args), column);
+        let before = pids(&stdout_of("ps", &args), column);
         let ours = pids(&saker_ps(&args), column);
-        let after = pids(&run("ps", &args), column);
+        let after = pids(&stdout_of("ps", &args), column);
         let stable: std::collections::BTreeSet<u32> =
             before.intersection(&after).copied().collect();
         let missing: Vec<&u32> = stable.difference(&ours).collect();

@@ -2,21 +2,11 @@
 //! this test's own processes: children in pstree's order (by name, or by pid with `-n`) and
 //! ASCII lines when the output is a pipe.
 
+mod common;
+
+use common::stdout_of;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn output(program: &str, args: &[&str]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{program}: {e}"));
-    assert!(
-        out.status.success(),
-        "{program} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 struct Holder(Child);
 
@@ -95,10 +85,10 @@ fn same_tree_as_psmisc_pstree() {
         vec!["-spl", pid.as_str()],
         vec!["-spal", pid.as_str()],
     ] {
-        let real = output("pstree", &args);
+        let real = stdout_of("pstree", &args);
         let mut saker_args = vec!["pstree"];
         saker_args.extend(args.iter().copied());
-        let ours = output(env!("CARGO_BIN_EXE_saker"), &saker_args);
+        let ours = stdout_of(env!("CARGO_BIN_EXE_saker"), &saker_args);
         assert_eq!(ours, real, "saker pstree {args:?} differs from pstree");
     }
     // Into a pipe, without -U: ASCII, whatever the locale says.
