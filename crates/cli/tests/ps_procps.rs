@@ -148,17 +148,21 @@ fn cpu_percent_between_two_procps_runs() {
     assert!(before.1 >= ours.1 && ours.1 >= after.1);
 }
 
-/// `ps aux` and `ps -ef` list the same processes (those alive through all three runs).
+/// `ps aux`, `-ef`, `-e` and `ax` list every process: each one that procps saw both before
+/// and after saker's run, as the same process (same start time, so not a recycled pid), is in
+/// saker's list too.
 #[test]
 fn aux_and_ef_select_every_process() {
     if skip_without_procps() {
         return;
     }
-    let pids = |table: &str, column: usize| -> std::collections::BTreeSet<u32> {
-        table
+    let alive = || -> std::collections::BTreeSet<(u32, String)> {
+        stdout_of("ps", &["-e", "-o", "pid=,lstart="])
             .lines()
-            .skip(1)
-            .filter_map(|l| l.split_whitespace().nth(column)?.parse().ok())
+            .filter_map(|l| {
+                let (pid, start) = l.trim().split_once(' ')?;
+                Some((pid.parse().ok()?, start.trim().to_string()))
+            })
             .collect()
     };
     for (args, column) in [
@@ -167,12 +171,18 @@ fn aux_and_ef_select_every_process() {
         (vec!["-e"], 0),
         (vec!["ax"], 0),
     ] {
-        let before = pids(&stdout_of("ps", &args), column);
-        let ours = pids(&saker_ps(&args), column);
-        let after = pids(&stdout_of("ps", &args), column);
-        let stable: std::collections::BTreeSet<u32> =
-            before.intersection(&after).copied().collect();
-        let missing: Vec<&u32> = stable.difference(&ours).collect();
+        let before = alive();
+        let ours: std::collections::BTreeSet<u32> = saker_ps(&args)
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().nth(column)?.parse().ok())
+            .collect();
+        let after = alive();
+        let missing: Vec<u32> = before
+            .intersection(&after)
+            .map(|(pid, _)| *pid)
+            .filter(|pid| !ours.contains(pid))
+            .collect();
         assert!(missing.is_empty(), "saker ps {args:?} misses {missing:?}");
     }
 }
