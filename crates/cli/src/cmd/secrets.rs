@@ -16,8 +16,10 @@ use crate::cmd::ps::{container_json, map_pids};
 use crate::exit::Outcome;
 
 #[derive(clap::Args)]
-#[command(after_help = "Exit status: 0 every process read and none exposes a secret, 1 secrets \
-found, 3 none found but some processes could not be read (run as root to read them all).")]
+#[command(
+    after_help = "Exit status: 0 every process read and none exposes a secret, 1 secrets \
+found, 3 none found but some processes could not be read (run as root to read them all)."
+)]
 pub struct Args {
     /// Print JSON (schema: docs/proc-json.md).
     #[arg(long)]
