@@ -54,10 +54,23 @@ pub struct Args {
     #[arg(short = 'm', long = "max-count", value_name = "N", requires = "grep")]
     pub max_count: Option<u64>,
     /// Only the first N lines of what --fd N shows (default 10), like `head`.
-    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "10", requires = "fd", conflicts_with = "tail")]
+    #[arg(
+        long,
+        value_name = "N",
+        num_args = 0..=1,
+        default_missing_value = "10",
+        requires = "fd",
+        conflicts_with = "tail"
+    )]
     pub head: Option<u64>,
     /// Only the last N lines of what --fd N shows (default 10), like `tail`.
-    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "10", requires = "fd")]
+    #[arg(
+        long,
+        value_name = "N",
+        num_args = 0..=1,
+        default_missing_value = "10",
+        requires = "fd"
+    )]
     pub tail: Option<u64>,
 }
 
@@ -68,11 +81,11 @@ pub fn failure(e: Error) -> anyhow::Error {
 
 pub fn run(args: Args) -> Outcome {
     let pid = args.pid;
-    let out = std::io::stdout();
-    let mut out = BufWriter::new(out.lock());
     if let Some(fd) = args.fd {
         return show_fd(pid, fd, &args);
     }
+    let out = std::io::stdout();
+    let mut out = BufWriter::new(out.lock());
     if args.env {
         let p = Process::open(pid).map_err(failure)?;
         let data = p.read("environ").map_err(failure)?;
