@@ -120,10 +120,18 @@ pub struct EbpfEngineConfig {
     pub drop_failed_exit: bool,
 }
 
+/// Falco's default preset: 8 MiB.
+pub const DEFAULT_BUF_SIZE_PRESET: u8 = 4;
+
+/// The ring buffer size of a preset, as Falco: 1 MiB doubled per step (4 -> 8 MiB), 1..=10.
+pub fn ring_buffer_bytes(preset: u8) -> u32 {
+    1u32 << (20 + u32::from(preset.clamp(1, 10)) - 1)
+}
+
 impl Default for EbpfEngineConfig {
     fn default() -> Self {
         EbpfEngineConfig {
-            buf_size_preset: 4,
+            buf_size_preset: DEFAULT_BUF_SIZE_PRESET,
             cpus_for_each_buffer: 2,
             drop_failed_exit: false,
         }

@@ -347,9 +347,18 @@ fn packaged_example_is_complete_and_clean() {
     let text = std::fs::read_to_string(&path).unwrap();
     let loaded = load(&text, &[]).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
-    // The example documents the defaults, apart from the file name it suggests.
+    // The example documents the defaults, apart from the file name it suggests and the rules:
+    // the default set as scripts/install.sh writes it to disk, then the admin's files.
     let mut expect = Config::default();
     expect.file_output.filename = "/var/log/saker/events.txt".into();
+    expect.rules_files = [
+        "/etc/saker/saker_rules.yaml",
+        "/etc/saker/saker_k8s_audit_rules.yaml",
+        "/etc/saker/saker_rules.local.yaml",
+        "/etc/saker/rules.d",
+    ]
+    .map(std::path::PathBuf::from)
+    .to_vec();
     assert_eq!(loaded.config, expect);
     // And it names every key the configuration has.
     let shown = Config::default().to_yaml();

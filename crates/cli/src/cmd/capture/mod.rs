@@ -26,8 +26,14 @@ pub struct Args {
     /// Stop after this many seconds (default: when COMMAND exits, or on Ctrl-C).
     #[arg(short = 'M', value_name = "SECONDS")]
     pub duration: Option<f64>,
-    /// Kernel ring buffer size in bytes (a power of two).
-    #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
+    /// Kernel ring buffer size in bytes (a power of two); default 8 MiB, as `saker run`'s
+    /// (engine.ebpf.buf_size_preset 4, as Falco's).
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = saker_config::ring_buffer_bytes(saker_config::DEFAULT_BUF_SIZE_PRESET),
+        hide_default_value = true
+    )]
     pub buffer_bytes: u32,
     /// Run COMMAND and record only its process tree.
     #[arg(last = true, value_name = "COMMAND")]

@@ -56,7 +56,7 @@ pub struct Args {
     #[arg(long, requires = "command")]
     pub ptrace: bool,
     /// Kernel ring buffer size in bytes (a power of two); default from
-    /// engine.ebpf.buf_size_preset (8 MiB).
+    /// engine.ebpf.buf_size_preset, whose default 4 is 8 MiB (as Falco's).
     #[arg(long, value_name = "BYTES")]
     pub buffer_bytes: Option<u32>,
     /// Turn off an event source, as Falco's option: `syscall` (no capture: only the web
@@ -181,7 +181,7 @@ pub fn run(args: Args) -> Outcome {
     }
     let ring_bytes = match args.buffer_bytes {
         Some(b) => b,
-        None => 1u32 << (20 + u32::from(config.engine.ebpf.buf_size_preset.clamp(1, 10)) - 1),
+        None => saker_config::ring_buffer_bytes(config.engine.ebpf.buf_size_preset),
     };
     let pidfile = args.pidfile.as_deref().map(absolute).transpose()?;
     // Fork before any thread starts (outputs, web server): fork keeps only this thread.
