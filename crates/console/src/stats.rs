@@ -106,13 +106,13 @@ pub(crate) fn parse_window(query: &str) -> Result<&'static str, String> {
 pub(crate) fn render(shared: &Shared, window: &str) -> Value {
     let samples = exposition::parse(&shared.metrics.render());
     let values = |name: &'static str| named(&samples, name);
-    let single = |name: &'static str| values(name).map(|s| s.value).sum::<f64>();
-    let per_cpu = |name: &'static str| -> Vec<f64> {
+    let single = |name: &'static str| count(values(name).map(|s| s.value).sum::<f64>());
+    let per_cpu = |name: &'static str| -> Vec<Value> {
         let mut by_cpu: Vec<(u64, f64)> = values(name)
             .filter_map(|s| Some((s.label("cpu")?.parse().ok()?, s.value)))
             .collect();
         by_cpu.sort_by_key(|(cpu, _)| *cpu);
-        by_cpu.into_iter().map(|(_, v)| v).collect()
+        by_cpu.into_iter().map(|(_, v)| count(v)).collect()
     };
     let now_ns = unix_now_ns();
     let (window, bucket_minutes, buckets) = WINDOWS
@@ -169,6 +169,10 @@ pub(crate) fn render(shared: &Shared, window: &str) -> Value {
             }
             map
         });
+    let alerts_by_priority: BTreeMap<String, Value> = alerts_by_priority
+        .into_iter()
+        .map(|(p, n)| (p, count(n)))
+        .collect();
     json!({
         "instance": shared.instance,
         "version": values("saker_version_info").find_map(|s| s.label("version")).unwrap_or_default(),
@@ -176,7 +180,7 @@ pub(crate) fn render(shared: &Shared, window: &str) -> Value {
         "uptime_seconds": shared.started.elapsed().as_secs(),
         "rules_loaded": single("saker_rules_loaded"),
         "events": {
-            "total": single("saker_events_captured_total") + single("saker_k8s_audit_events_total"),
+            "total": count(named(&samples, "saker_events_captured_total").chain(named(&samples, "saker_k8s_audit_events_total")).map(|s| s.value).sum()),
             "per_second": rate.last().map_or(0.0, |r| r[1]),
             "series": rate,
         },
@@ -215,6 +219,15 @@ pub(crate) fn render(shared: &Shared, window: &str) -> Value {
     })
 }
 
+/// A sample value as JSON: counters as integers (a sum of none is 0, not -0.0).
+fn count(value: f64) -> Value {
+    if value.fract() == 0.0 && value.abs() < 9e15 {
+        json!(value as i64)
+    } else {
+        json!(value)
+    }
+}
+
 /// The samples of one family.
 fn named<'a>(samples: &'a [Sample], name: &'a str) -> impl Iterator<Item = &'a Sample> + 'a {
     samples.iter().filter(move |s| s.name == name)
@@ -234,7 +247,7 @@ fn channel_table(samples: &[Sample]) -> Vec<Value> {
         channels
             .entry(channel)
             .or_default()
-            .insert(column.to_string(), json!(sample.value));
+            .insert(column.to_string(), count(sample.value));
     }
     channels
         .into_iter()
@@ -295,8 +308,8 @@ mod tests {
         assert_eq!(
             table,
             vec![
-                json!({"name": "http", "failures": 2.0, "queue_depth": 3.0}),
-                json!({"name": "stdout", "delivered": 4.0, "failures": 1.0}),
+                json!({"name": "http", "failures": 2, "queue_depth": 3}),
+                json!({"name": "stdout", "delivered": 4, "failures": 1}),
             ]
         );
     }
