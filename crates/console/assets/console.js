@@ -482,11 +482,17 @@ function readFilterForm() {
 function setUpFilters() {
   const form = $("filters");
   let typing = null;
-  form.addEventListener("input", (event) => {
+  const changed = (event) => {
     clearTimeout(typing);
     const delay = event.target.tagName === "SELECT" ? 0 : 400;
-    typing = setTimeout(() => applyFilter(readFilterForm()), delay);
-  });
+    typing = setTimeout(() => {
+      const filter = readFilterForm();
+      if (JSON.stringify(filter) !== JSON.stringify(state.filter)) applyFilter(filter);
+    }, delay);
+  };
+  // Both: some ways of choosing an option (and autofill) fire only one of them.
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     applyFilter(readFilterForm());

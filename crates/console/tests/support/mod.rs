@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+pub mod browser;
+
 use saker_console::{Console, ConsoleOptions, RuleCatalog};
 use saker_event::{Alert, Priority};
 use saker_server::{Metrics, Server, ServerContext, ServerOptions, TlsFiles};
@@ -25,7 +27,8 @@ pub struct Setup {
     /// Reuse this address (a restart on the same port).
     pub listen: Option<std::net::SocketAddr>,
     pub rules: Option<RuleCatalog>,
-    pub audit: Option<saker_server::AuditHandler>,
+    /// Serve POST /k8s-audit through this engine, its alerts going to the console.
+    pub audit_engine: Option<Arc<saker_engine::Engine>>,
 }
 
 impl Default for Setup {
@@ -36,7 +39,7 @@ impl Default for Setup {
             tls: None,
             listen: None,
             rules: None,
-            audit: None,
+            audit_engine: None,
         }
     }
 }
@@ -54,7 +57,15 @@ impl Harness {
         }
         let mut context = ServerContext::new(Arc::clone(&metrics));
         context.mount = Some(console.routes(setup.token));
-        context.k8s_audit = setup.audit;
+        context.k8s_audit = setup.audit_engine.map(|engine| {
+            let feed = console.feed();
+            let metrics = Arc::clone(&metrics);
+            let pipeline = Arc::new(saker_k8saudit::AuditPipeline::new(engine, move |alert| {
+                metrics.record_alert(&alert);
+                feed.record(&alert);
+            }));
+            pipeline.handler()
+        });
         let scheme = if setup.tls.is_some() { "https" } else { "http" };
         let options = ServerOptions {
             listen: setup
