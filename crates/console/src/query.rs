@@ -46,6 +46,16 @@ impl AlertQuery {
     /// Parses a query string; an unknown parameter or a bad value is an error (a typo must
     /// not silently widen what a person looks at).
     pub fn parse(query: &str, now_ns: u64) -> Result<AlertQuery, String> {
+        AlertQuery::parse_for(query, now_ns, false)
+    }
+
+    /// Parses the query of `/api/stream`, which has no pages: `before` and `limit` are
+    /// refused.
+    pub fn parse_stream(query: &str, now_ns: u64) -> Result<AlertQuery, String> {
+        AlertQuery::parse_for(query, now_ns, true)
+    }
+
+    fn parse_for(query: &str, now_ns: u64, stream: bool) -> Result<AlertQuery, String> {
         let mut parsed = AlertQuery {
             filter: AlertFilter::default(),
             limit: DEFAULT_LIMIT,
@@ -79,6 +89,9 @@ impl AlertQuery {
                     }
                 }
                 "since" => parse_since(&value, now_ns, filter)?,
+                "before" | "limit" if stream => {
+                    return Err(format!("`{key}` is for /api/alerts, not the stream"));
+                }
                 "before" => {
                     filter.before_id = Some(
                         value
@@ -291,6 +304,16 @@ mod tests {
         );
         assert_eq!(error("before=x"), "before: `x` is not an alert id");
         assert!(error(&format!("q={}", "a".repeat(300))).contains("longer than 256"));
+        let stream = |q: &str| AlertQuery::parse_stream(q, 0).unwrap_err();
+        assert_eq!(
+            stream("before=3"),
+            "`before` is for /api/alerts, not the stream"
+        );
+        assert_eq!(
+            stream("limit=3"),
+            "`limit` is for /api/alerts, not the stream"
+        );
+        assert!(AlertQuery::parse_stream("since=3&priority=error", 0).is_ok());
     }
 
     #[test]

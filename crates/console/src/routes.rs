@@ -116,7 +116,7 @@ impl ConsoleRoutes {
                 Ok(query) => self.alerts(&query),
                 Err(reason) => error(StatusCode::BAD_REQUEST, &reason),
             },
-            "/api/stream" => match AlertQuery::parse(query, unix_now_ns()) {
+            "/api/stream" => match AlertQuery::parse_stream(query, unix_now_ns()) {
                 Ok(mut query) => {
                     // `since` means "after this id" here; the filter must not apply it again.
                     let since = query.filter.since_id.take();
