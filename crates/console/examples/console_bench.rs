@@ -24,7 +24,6 @@
 //!   kept), `heap_before_mb`/`heap_after_mb` (JS heap).
 
 #[path = "../tests/support/mod.rs"]
-#[allow(dead_code)]
 mod support;
 
 use std::io::{BufRead, BufReader, Write};

@@ -20,6 +20,7 @@ pub struct Harness {
     pub base: String,
 }
 
+#[derive(Default)]
 pub struct Setup {
     pub options: ConsoleOptions,
     pub token: Option<String>,
@@ -29,19 +30,6 @@ pub struct Setup {
     pub rules: Option<RuleCatalog>,
     /// Serve POST /k8s-audit through this engine, its alerts going to the console.
     pub audit_engine: Option<Arc<saker_engine::Engine>>,
-}
-
-impl Default for Setup {
-    fn default() -> Self {
-        Setup {
-            options: ConsoleOptions::default(),
-            token: None,
-            tls: None,
-            listen: None,
-            rules: None,
-            audit_engine: None,
-        }
-    }
 }
 
 impl Harness {
