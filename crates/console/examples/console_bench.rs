@@ -37,17 +37,6 @@ use saker_engine::{Engine, EngineOptions, JsonlEvent};
 use saker_event::Priority;
 use support::{Harness, Setup};
 
-const RULE: &str = r#"
-- rule: Write below etc
-  desc: a file below /etc was opened for writing
-  condition: evt.type = openat and evt.is_open_write = true and fd.name startswith /etc/
-  output: >
-    File below /etc opened for writing (file=%fd.name command=%proc.cmdline
-    process=%proc.name container_id=%container.id container_name=%container.name)
-  priority: ERROR
-  tags: [filesystem, mitre_persistence]
-"#;
-
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let number = |i: usize, what: &str| -> i64 {
@@ -66,8 +55,10 @@ fn main() {
 }
 
 fn engine() -> Engine {
-    let (ruleset, diagnostics) =
-        saker_rules::load(&[saker_rules::SourceFile::new("bench.yaml", RULE)]);
+    let (ruleset, diagnostics) = saker_rules::load(&[saker_rules::SourceFile::new(
+        "bench.yaml",
+        support::WRITE_BELOW_ETC,
+    )]);
     assert!(diagnostics.iter().all(|d| !d.is_error()));
     Engine::new(&ruleset, EngineOptions::default()).unwrap()
 }

@@ -14,18 +14,6 @@ use saker_server::TlsFiles;
 use support::browser::{self, Browser};
 use support::{Harness, Setup, agent, wait_for};
 
-/// A rule whose output carries every field an attacker controls in a file open.
-const RULES: &str = r#"
-- rule: Write below etc
-  desc: A file below /etc was opened for writing <b>(markup in a description stays text)</b>
-  condition: evt.type = openat and evt.is_open_write = true and fd.name startswith /etc/
-  output: >
-    File below /etc opened for writing (file=%fd.name command=%proc.cmdline
-    process=%proc.name container_id=%container.id container_name=%container.name)
-  priority: ERROR
-  tags: [filesystem, mitre_persistence]
-"#;
-
 /// Payloads that run script if a page ever parses alert text as markup. Each sets
 /// `window.__xss`; none may.
 const FILE_PAYLOAD: &str = "/etc/<img src=x onerror=window.__xss=1>";
@@ -38,7 +26,7 @@ const K8S_USER_PAYLOAD: &str = "<img src=x onerror=window.__xss=4>";
 fn engine_and_rules() -> (Arc<Engine>, RuleCatalog) {
     let files = [
         saker_k8saudit::default_k8s_audit_rules_file(),
-        saker_rules::SourceFile::new("test_rules.yaml", RULES),
+        saker_rules::SourceFile::new("test_rules.yaml", support::WRITE_BELOW_ETC),
     ];
     let (ruleset, diagnostics) = saker_rules::load(&files);
     assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
@@ -172,18 +160,8 @@ fn live_alerts_filters_details_and_no_payload_runs() {
         }
         let browser = Browser::start(false).await;
         browser.goto(&format!("{}/", harness.base)).await;
-        browser
-            .wait_for(
-                "the stream",
-                "return window.sakerConsole.connected === true",
-            )
-            .await;
-        browser
-            .wait_for(
-                "the history",
-                "return document.querySelectorAll('#alerts tbody tr').length === 3",
-            )
-            .await;
+        browser.wait_connected().await;
+        browser.wait_rows(3, "the history").await;
 
         // Live: through the engine and through the k8s audit webhook.
         assert_eq!(
@@ -195,12 +173,7 @@ fn live_alerts_filters_details_and_no_payload_runs() {
             raise_through_engine(&harness, &engine, hostile_open("99999999aaaa")),
             1
         );
-        browser
-            .wait_for(
-                "the live alerts",
-                "return document.querySelectorAll('#alerts tbody tr').length === 6",
-            )
-            .await;
+        browser.wait_rows(6, "the live alerts").await;
         assert!(
             browser
                 .js("return window.sakerConsole.liveReceived")
@@ -238,12 +211,7 @@ fn live_alerts_filters_details_and_no_payload_runs() {
         browser
             .select("#filters select[name=priority]", "error")
             .await;
-        browser
-            .wait_for(
-                "the priority filter",
-                "return document.querySelectorAll('#alerts tbody tr').length === 5",
-            )
-            .await;
+        browser.wait_rows(5, "the priority filter").await;
         assert!(
             browser
                 .url_params()
@@ -254,30 +222,15 @@ fn live_alerts_filters_details_and_no_payload_runs() {
         browser
             .select("#filters select[name=source]", "k8s_audit")
             .await;
-        browser
-            .wait_for(
-                "no k8s alert at Error",
-                "return document.querySelectorAll('#alerts tbody tr').length === 0",
-            )
-            .await;
+        browser.wait_rows(0, "no k8s alert at Error").await;
         browser.select("#filters select[name=priority]", "").await;
-        browser
-            .wait_for(
-                "the source filter",
-                "return document.querySelectorAll('#alerts tbody tr').length === 1",
-            )
-            .await;
+        browser.wait_rows(1, "the source filter").await;
         assert_eq!(row_texts(&browser, 2).await, ["Create Privileged Pod"]);
         browser.click("#clear-filters").await;
         browser
             .type_into("#filters input[name=container]", "9999")
             .await;
-        browser
-            .wait_for(
-                "the container filter",
-                "return document.querySelectorAll('#alerts tbody tr').length === 1",
-            )
-            .await;
+        browser.wait_rows(1, "the container filter").await;
         browser.type_into("#filters input[name=q]", "<svg").await;
         browser
             .wait_for(
@@ -419,24 +372,14 @@ fn a_token_console_over_https_asks_for_its_token() {
             .await;
         browser.type_into("#token-input", "console-token").await;
         browser.click("#token-form button").await;
-        browser
-            .wait_for(
-                "the stream",
-                "return window.sakerConsole.connected === true",
-            )
-            .await;
+        browser.wait_connected().await;
         harness.raise(&support::alert(
             "Token test",
             Priority::Critical,
             "syscall",
             &[("proc.name", "<script>window.__xss=9</script>")],
         ));
-        browser
-            .wait_for(
-                "the alert",
-                "return document.querySelectorAll('#alerts tbody tr').length === 1",
-            )
-            .await;
+        browser.wait_rows(1, "the alert").await;
         assert_nothing_executed(&browser, "token console").await;
         // A link may carry the token in its fragment, which no server sees.
         let second = Browser::start(true).await;
@@ -467,12 +410,7 @@ fn the_history_stays_bounded_while_alerts_stream_in() {
         });
         let browser = Browser::start(false).await;
         browser.goto(&format!("{}/", harness.base)).await;
-        browser
-            .wait_for(
-                "the stream",
-                "return window.sakerConsole.connected === true",
-            )
-            .await;
+        browser.wait_connected().await;
         // More alerts than the page keeps: it holds the newest 500 rows, no more.
         for i in 0..2000 {
             harness.raise(&support::alert(

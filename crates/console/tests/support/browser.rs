@@ -96,6 +96,21 @@ impl Browser {
         }
     }
 
+    /// Waits until the page's event stream is open.
+    pub async fn wait_connected(&self) {
+        self.wait_for(
+            "the stream",
+            "return window.sakerConsole.connected === true",
+        )
+        .await;
+    }
+
+    /// Waits until the alert list has `n` rows.
+    pub async fn wait_rows(&self, n: usize, what: &str) {
+        let script = format!("return document.querySelectorAll('#alerts tbody tr').length === {n}");
+        self.wait_for(what, &script).await;
+    }
+
     pub async fn click(&self, css: &str) {
         self.client
             .find(Locator::Css(css))

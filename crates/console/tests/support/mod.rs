@@ -13,6 +13,18 @@ use saker_console::{Console, ConsoleOptions, RuleCatalog};
 use saker_event::{Alert, Priority};
 use saker_server::{Metrics, Server, ServerContext, ServerOptions, TlsFiles};
 
+/// A rule whose output carries every field an attacker controls in a file open.
+pub const WRITE_BELOW_ETC: &str = r#"
+- rule: Write below etc
+  desc: A file below /etc was opened for writing <b>(markup in a description stays text)</b>
+  condition: evt.type = openat and evt.is_open_write = true and fd.name startswith /etc/
+  output: >
+    File below /etc opened for writing (file=%fd.name command=%proc.cmdline
+    process=%proc.name container_id=%container.id container_name=%container.name)
+  priority: ERROR
+  tags: [filesystem, mitre_persistence]
+"#;
+
 pub struct Harness {
     pub metrics: Arc<Metrics>,
     pub console: Console,
