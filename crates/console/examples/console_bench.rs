@@ -15,7 +15,8 @@
 //!   metrics, as in the daemon).
 //!
 //! `console_bench render HISTORY`
-//!   Fills the history with HISTORY alerts, opens the page in headless Chromium (WebDriver)
+//!   Fills the history with HISTORY alerts (`history_bytes_per_alert`: resident memory it
+//!   took), opens the page in headless Chromium (WebDriver)
 //!   and prints what the browser measured: `load_ms` (navigation start to the list drawn),
 //!   `render_ms` (drawing the list), `filter_ms` (a free-text filter that scans the whole
 //!   history, request and drawing), then floods 10k alerts/s for 5 s into the open page:
@@ -113,6 +114,16 @@ fn threads_cpu_seconds(prefix: &str) -> f64 {
         total += (time(11) + time(12)) / ticks;
     }
     total
+}
+
+/// VmRSS of this process.
+fn resident_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
 }
 
 fn thread_cpu_seconds() -> f64 {
@@ -295,6 +306,7 @@ fn render(history: u64) {
     });
     let engine = engine();
     let events = events(&engine);
+    let rss_before = resident_bytes();
     for n in 0..history {
         for alert in engine.process(&events[(n % events.len() as u64) as usize]) {
             harness.raise(&alert);
@@ -311,6 +323,10 @@ fn render(history: u64) {
         support::get(&support::agent(), &format!("{}/api/stats", harness.base)).json()["history"]["last_id"]
             == history + 1
     });
+    println!(
+        "history_bytes_per_alert {:.0}",
+        resident_bytes().saturating_sub(rss_before) as f64 / history as f64
+    );
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
