@@ -32,8 +32,9 @@ impl From<RulesFailure> for anyhow::Error {
 }
 
 /// Loads the rules files in order (`embedded` = the built-in ruleset), logs them like Falco
-/// and compiles them; also returns every loaded rule as the web console lists them. `from_config` is true when the list is the config's, where a missing
-/// directory (rules.d on a fresh host) is skipped. With the `k8s_audit` source on, Saker's
+/// and compiles them; also returns every loaded rule as the web console lists them.
+/// `from_config` is true when the list is the config's, where a missing directory (rules.d
+/// on a fresh host) is skipped. With the `k8s_audit` source on, Saker's
 /// embedded k8s audit rules come first, so a rules file can override or extend them.
 pub fn build_engine(
     paths: &[PathBuf],
