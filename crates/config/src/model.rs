@@ -34,6 +34,7 @@ pub struct Config {
     pub program_output: ProgramOutputConfig,
     pub http_output: HttpOutputConfig,
     pub webserver: WebserverConfig,
+    pub console: ConsoleConfig,
     pub metrics: MetricsConfig,
     pub syscall_event_drops: SyscallEventDropsConfig,
     pub base_syscalls: BaseSyscallsConfig,
@@ -70,6 +71,7 @@ impl Default for Config {
             program_output: ProgramOutputConfig::default(),
             http_output: HttpOutputConfig::default(),
             webserver: WebserverConfig::default(),
+            console: ConsoleConfig::default(),
             metrics: MetricsConfig::default(),
             syscall_event_drops: SyscallEventDropsConfig::default(),
             base_syscalls: BaseSyscallsConfig::default(),
@@ -297,6 +299,9 @@ pub struct WebserverConfig {
     /// (Falco's single `falco.pem`).
     pub ssl_certificate: PathBuf,
     pub ssl_private_key: Option<PathBuf>,
+    /// Bearer token the web console's JSON API requires (`Authorization: Bearer ...`);
+    /// unset or empty: none.
+    pub ui_token: Option<String>,
 }
 
 impl Default for WebserverConfig {
@@ -312,6 +317,29 @@ impl Default for WebserverConfig {
             ssl_enabled: false,
             ssl_certificate: PathBuf::from("/etc/saker/saker.pem"),
             ssl_private_key: None,
+            ui_token: None,
+        }
+    }
+}
+
+/// The web console on the web server (`console:`; Saker's own section).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsoleConfig {
+    /// Serve the console at `/` (needs `webserver.enabled`).
+    pub enabled: bool,
+    /// Alerts kept for the console, the newest ones (memory: about 2 KiB each).
+    pub history_size: usize,
+    /// SQLite file that keeps the history across restarts; unset: memory only.
+    pub database: Option<PathBuf>,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        ConsoleConfig {
+            enabled: true,
+            history_size: 10_000,
+            database: None,
         }
     }
 }

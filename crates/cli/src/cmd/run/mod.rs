@@ -119,7 +119,7 @@ pub fn run(args: Args) -> Outcome {
         ),
         None => tracing::info!("Saker initialized with the default configuration"),
     }
-    let engine = inputs.build_engine(&config)?;
+    let (engine, rules) = inputs.build_engine(&config)?;
     let syscalls = rules::interesting_syscalls(&engine, args.all_events);
     if args.dry_run {
         let names: Vec<&str> = syscalls
@@ -199,7 +199,7 @@ pub fn run(args: Args) -> Outcome {
     if service_mode {
         signals::install_service().context("saker run: signal handlers")?;
     }
-    let mut service = Service::start(inputs, config, engine, service_mode)?;
+    let mut service = Service::start(inputs, config, (engine, rules), service_mode)?;
     // Removes the pidfile when the run ends.
     let _pidfile = match readiness {
         Some(readiness) => readiness.ready(),
