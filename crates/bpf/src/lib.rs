@@ -24,6 +24,7 @@ mod capture;
 mod counter;
 mod decode;
 mod error;
+mod kill;
 pub mod raw;
 mod spec;
 pub mod trace;
@@ -34,6 +35,7 @@ pub use decode::{
     BootClock, SIGRETURN_FRAME, UC_SIGMASK_OFFSET, decode_record, decode_tracer_record,
 };
 pub use error::{BpfError, DecodeError, PRIVILEGE_HINT};
+pub use kill::{KILL_MAX_ENTRIES, KillMaps, KillOutcome, KillReport, KillTable, Refusal};
 pub use spec::{CAPTURED_SYSCALLS, CapturedSyscall, STATE_SYSCALLS, captured};
 
 /// The committed BPF object (for tools that inspect it).
