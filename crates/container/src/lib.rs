@@ -32,7 +32,6 @@ mod docker;
 mod error;
 mod grpc;
 mod meta;
-pub mod mounts;
 mod probes;
 mod service;
 
@@ -42,7 +41,7 @@ pub use docker::{DockerClient, RuntimeEvent};
 pub use error::ContainerError;
 pub use meta::{
     CONTAINER_NAME_LABEL, ContainerMeta, ContainerType, HealthProbe, LABEL_MAX_LEN, Mount,
-    POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL, ProbeKind, SHORT_ID_LEN, join_labels,
-    parse_repo_tag, short_id,
+    POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL, ProbeKind, SHORT_ID_LEN, describe_mounts,
+    join_labels, parse_repo_tag, short_id,
 };
 pub use service::{Config, Service, Update, default_sockets};

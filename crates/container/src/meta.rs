@@ -73,6 +73,15 @@ impl Mount {
     }
 }
 
+/// `container.mounts`: every mount, comma separated.
+pub fn describe_mounts(mounts: &[Mount]) -> String {
+    mounts
+        .iter()
+        .map(Mount::describe)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// What a health probe is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
