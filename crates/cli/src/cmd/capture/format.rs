@@ -17,7 +17,9 @@ use saker_event::{
     Bytes, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent,
     SyscallExit,
 };
-use saker_state::{Capabilities, ContainerInfo, FdEntry, FdKind, ProcessEntry};
+use saker_state::{
+    Capabilities, ContainerInfo, ContainerMeta, ContainerType, FdEntry, FdKind, ProcessEntry,
+};
 
 pub const FORMAT: &str = "saker-capture";
 pub const VERSION: u64 = 1;
@@ -700,14 +702,46 @@ fn from_process(v: &Value) -> Result<(ProcessEntry, Option<String>), String> {
     Ok((entry, container))
 }
 
-fn runtime_name(s: &str) -> &'static str {
-    match s {
-        "docker" => "docker",
-        "podman" => "podman",
-        "containerd" => "containerd",
-        "cri-o" => "cri-o",
-        _ => "cri",
+/// A container record: the id and runtime from the cgroup, whether its runtime has answered
+/// (`settled`), and what it answered (`meta`, a [`saker_state::ContainerMeta`]). A container
+/// is written again when the answer arrives, so a replay learns it at the same point.
+fn container(c: &ContainerInfo) -> Value {
+    json!({"kind":"container","id":c.id,"runtime":c.runtime,"settled":c.is_settled(),"meta":c.meta().as_deref()})
+}
+
+fn from_container(v: &Value) -> Result<ContainerInfo, String> {
+    let o = Obj(v);
+    let runtime = ContainerType::from_name(o.str("runtime")?).unwrap_or(ContainerType::Cri);
+    let info = ContainerInfo::new(o.str("id")?, runtime);
+    match v.get("meta") {
+        Some(Value::Null) => {
+            if v.get("settled").and_then(Value::as_bool) == Some(true) {
+                info.set_meta(None);
+            }
+        }
+        Some(meta) => {
+            let meta: ContainerMeta =
+                serde_json::from_value(meta.clone()).map_err(|e| format!("meta: {e}"))?;
+            info.set_meta(Some(std::sync::Arc::new(meta)));
+        }
+        // Saker 0.1's record: name, image and privileged only.
+        None => {
+            let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
+            let image = text("image");
+            let (repository, tag) = saker_container::parse_repo_tag(image);
+            info.set_meta(Some(std::sync::Arc::new(ContainerMeta {
+                id: info.id.clone(),
+                kind: runtime,
+                name: text("name").to_string(),
+                image: image.to_string(),
+                image_repository: repository.to_string(),
+                image_tag: tag.to_string(),
+                privileged: v.get("privileged").and_then(Value::as_bool).unwrap_or(false),
+                ..ContainerMeta::default()
+            })));
+        }
     }
+    Ok(info)
 }
 
 impl Record {
@@ -722,9 +756,7 @@ impl Record {
                 "kind":"header","format":FORMAT,"version":VERSION,"created_ns":created_ns,
                 "hostname":hostname,"passwd":passwd,"group":group,
             }),
-            Record::Container(c) => {
-                json!({"kind":"container","id":c.id,"runtime":c.runtime,"name":c.name,"image":c.image,"privileged":c.privileged})
-            }
+            Record::Container(c) => container(c),
             Record::Process { entry, .. } => process(entry),
             Record::Cgroup { id, container_id } => {
                 json!({"kind":"cgroup","id":id,"container":container_id})
@@ -753,13 +785,7 @@ impl Record {
                     group: o.str("group")?.to_string(),
                 }
             }
-            "container" => Record::Container(ContainerInfo {
-                id: o.str("id")?.to_string(),
-                runtime: runtime_name(o.str("runtime")?),
-                name: v.get("name").and_then(Value::as_str).map(str::to_string),
-                image: v.get("image").and_then(Value::as_str).map(str::to_string),
-                privileged: v.get("privileged").and_then(Value::as_bool),
-            }),
+            "container" => Record::Container(from_container(v)?),
             "process" => {
                 let (entry, container_id) = from_process(v)?;
                 Record::Process {

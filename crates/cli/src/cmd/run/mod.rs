@@ -243,7 +243,10 @@ fn run_source(
     }
     if args.ptrace {
         // Only the command's tree: no /proc walk; processes are read as they appear.
-        let state = saker_state::State::new(saker_state::StateOptions::default());
+        let state = saker_state::State::new(saker_state::StateOptions {
+            read_proc: true,
+            containers: Some(service.config.build_container_engines()),
+        });
         let pipeline = pipeline::Pipeline::new(state, service.engine(), service.route.clone());
         return ptrace::run(&args.command, syscalls, pipeline);
     }
