@@ -443,12 +443,12 @@ impl State {
                         p.container = container;
                     }
                 }
-                if self
-                    .processes
-                    .get(&h.pid)
-                    .and_then(|p| p.container.as_ref())
-                    .is_some_and(|c| !c.is_announced())
-                {
+                // The container's own first program, not the runtime setting it up (runc
+                // re-executes itself inside the new cgroup before the entrypoint).
+                if self.processes.get(&h.pid).is_some_and(|p| {
+                    p.container.as_ref().is_some_and(|c| !c.is_announced())
+                        && !is_runtime_helper(&p.comm)
+                }) {
                     self.container_started(h.pid, event);
                 }
             }
@@ -544,6 +544,11 @@ impl State {
             }
         }
     }
+}
+
+/// Programs of the container runtime that run inside a container's cgroup while it is set up.
+fn is_runtime_helper(comm: &str) -> bool {
+    matches!(comm, "runc" | "crun" | "exe" | "conmon" | "catatonit") || comm.starts_with("runc:[")
 }
 
 /// The directory a `dirfd`-relative path starts from.

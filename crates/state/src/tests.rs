@@ -723,3 +723,27 @@ fn host_and_undescribed_container_fields() {
         assert_eq!(field(&live, name).as_deref(), expect, "{name}");
     }
 }
+
+#[test]
+fn runtime_network_housekeeping_below_etc_is_quiet() {
+    let mut f = Fixture::new();
+    f.fork(100, 600);
+    f.exec(600, "/usr/bin/podman", &["podman", "run", "--rm", "img"], None);
+    let alerts = f.open(600, "/etc/containers/networks/netavark.lock", O_WRONLY_CREAT, 3);
+    assert!(!alerts.contains_key("Write below etc"), "{alerts:?}");
+    // The same program writing elsewhere below /etc still alerts.
+    let alerts = f.open(600, "/etc/containers/policy.json", O_WRONLY_CREAT, 4);
+    assert!(alerts.contains_key("Write below etc"), "{alerts:?}");
+}
+
+#[test]
+fn runtime_setup_is_not_the_containers_first_program() {
+    let mut f = Fixture::new();
+    f.new_container_init(500, Some(busybox_meta(NEW_CID)));
+    // runc re-executing itself in the container's cgroup, then the entrypoint.
+    f.exec(500, "/usr/bin/runc", &["runc", "init"], None);
+    assert!(f.state.take_container_started().is_none());
+    f.exec(500, "/bin/sleep", &["sleep", "600"], None);
+    let started = f.state.take_container_started().expect("container event");
+    assert_eq!(started.process.comm, "sleep");
+}

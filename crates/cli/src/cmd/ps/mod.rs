@@ -13,6 +13,9 @@ use saker_proc::users::NameTable;
 use saker_proc::{Process, SystemInfo, cgroup, environ, tty};
 use serde_json::{Value, json};
 
+use saker_container::ContainerMeta;
+
+use crate::cmd::containers::{self, ContainerNames};
 use crate::exit::Outcome;
 use timefmt::Clock;
 
@@ -78,12 +81,13 @@ pub fn run(args: Args) -> Outcome {
                 && (!args.host_only || r.container.is_none())
         })
         .collect();
+    let names = ContainerNames::lookup(rows.iter().filter_map(|r| r.container.as_ref()));
     let out = if args.json {
-        let mut s = serde_json::to_string_pretty(&to_json(&rows))?;
+        let mut s = serde_json::to_string_pretty(&to_json(&rows, &names))?;
         s.push('\n');
         s
     } else {
-        render_table(&rows, &Clock::local())
+        render_table(&rows, &Clock::local(), &names)
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(0)
@@ -250,16 +254,48 @@ pub fn container_column(c: Option<&saker_proc::Container>) -> &str {
     c.map_or("host", |c| c.short_id())
 }
 
-/// The `ps aux` table with PPID and CONTAINER added, column widths as procps uses them.
-pub fn render_table(rows: &[PsRow], clock: &Clock) -> String {
-    let mut out = String::with_capacity(rows.len() * 128 + 128);
-    out.push_str(
-        "USER         PID    PPID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME CONTAINER    COMMAND\n",
+/// Longest NAME and IMAGE shown; longer ones are cut and marked with `+`, as ps does users.
+const NAME_WIDTH: usize = 24;
+const IMAGE_WIDTH: usize = 40;
+
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(width - 1).collect();
+        s.push('+');
+        s
+    }
+}
+
+/// The NAME and IMAGE columns of a row: what the runtime said, `-` otherwise.
+fn name_and_image(r: &PsRow, names: &ContainerNames) -> (String, String) {
+    match names.of(r.container.as_ref()) {
+        Some(meta) if !meta.name.is_empty() => (
+            cut(&meta.name, NAME_WIDTH),
+            cut(&containers::image_text(meta), IMAGE_WIDTH),
+        ),
+        Some(meta) => ("-".into(), cut(&containers::image_text(meta), IMAGE_WIDTH)),
+        None => ("-".into(), "-".into()),
+    }
+}
+
+/// The `ps aux` table with PPID, CONTAINER, NAME and IMAGE added, column widths as procps
+/// uses them (NAME and IMAGE as wide as their longest value).
+pub fn render_table(rows: &[PsRow], clock: &Clock, names: &ContainerNames) -> String {
+    let mut out = String::with_capacity(rows.len() * 160 + 160);
+    let columns: Vec<(String, String)> = rows.iter().map(|r| name_and_image(r, names)).collect();
+    let name_width = columns.iter().map(|(n, _)| n.chars().count()).fold(4, usize::max);
+    let image_width = columns.iter().map(|(_, i)| i.chars().count()).fold(5, usize::max);
+    let _ = writeln!(
+        out,
+        "USER         PID    PPID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME CONTAINER    {:<name_width$} {:<image_width$} COMMAND",
+        "NAME", "IMAGE"
     );
-    for r in rows {
+    for (r, (name, image)) in rows.iter().zip(&columns) {
         let _ = writeln!(
             out,
-            "{:<8} {:>7} {:>7} {:>4.1} {:>4.1} {:>6} {:>5} {:<8} {:<4} {:<5} {:>3}:{:02} {:<12} {}",
+            "{:<8} {:>7} {:>7} {:>4.1} {:>4.1} {:>6} {:>5} {:<8} {:<4} {:<5} {:>3}:{:02} {:<12} {name:<name_width$} {image:<image_width$} {}",
             user_column(&r.user),
             r.pid,
             r.ppid,
@@ -279,8 +315,9 @@ pub fn render_table(rows: &[PsRow], clock: &Clock) -> String {
     out
 }
 
-/// The JSON of one container, shared by every command (see docs/proc-json.md).
-pub fn container_json(c: Option<&saker_proc::Container>) -> Value {
+/// The JSON of one container, shared by every command (see docs/proc-json.md): what the
+/// cgroup says, and what the runtime said (`meta`) when it was asked.
+pub fn container_json(c: Option<&saker_proc::Container>, meta: Option<&ContainerMeta>) -> Value {
     match c {
         None => Value::Null,
         Some(c) => json!({
@@ -289,12 +326,17 @@ pub fn container_json(c: Option<&saker_proc::Container>) -> Value {
             "runtime": c.runtime.name(),
             "pod_uid": c.pod.as_ref().map(|p| p.uid.clone()),
             "qos_class": c.pod.as_ref().map(|p| p.qos.name()),
+            "name": meta.map(|m| m.name.clone()).filter(|n| !n.is_empty()),
+            "image": meta.map(containers::image_text).filter(|i| !i.is_empty()),
+            "pod_name": meta.and_then(|m| m.pod_name()),
+            "pod_namespace": meta.and_then(|m| m.pod_namespace()),
+            "metadata": meta,
         }),
     }
 }
 
 /// The JSON array of `saker ps --json`.
-pub fn to_json(rows: &[PsRow]) -> Value {
+pub fn to_json(rows: &[PsRow], names: &ContainerNames) -> Value {
     Value::Array(
         rows.iter()
             .map(|r| {
@@ -315,7 +357,7 @@ pub fn to_json(rows: &[PsRow]) -> Value {
                     "comm": r.comm,
                     "cmdline": r.cmdline,
                     "command": r.command(),
-                    "container": container_json(r.container.as_ref()),
+                    "container": container_json(r.container.as_ref(), names.of(r.container.as_ref())),
                 })
             })
             .collect(),
@@ -369,6 +411,19 @@ pub mod tests {
 
     fn users() -> NameTable {
         NameTable::parse("root:x:0:0::/root:/bin/sh\nsystemd-network:x:998:998::/:/bin/false\n")
+    }
+
+    /// What podman's API says about the fixture's container.
+    pub fn fixture_names() -> ContainerNames {
+        ContainerNames::from_metas([ContainerMeta {
+            id: "b8ef8b10085e4f69df624915fef02ba61d013fa8874e292237e21029ca9a3a09".into(),
+            kind: saker_container::ContainerType::Podman,
+            name: "quirky_hopper".into(),
+            image: "localhost/saker-test/busybox:latest".into(),
+            image_repository: "localhost/saker-test/busybox".into(),
+            image_tag: "latest".into(),
+            ..ContainerMeta::default()
+        }])
     }
 
     pub fn fixture_rows() -> Vec<PsRow> {
@@ -429,13 +484,13 @@ pub mod tests {
     fn golden_table() {
         check_golden(
             "ps-table.txt",
-            &render_table(&fixture_rows(), &fixture_clock()),
+            &render_table(&fixture_rows(), &fixture_clock(), &fixture_names()),
         );
     }
 
     #[test]
     fn golden_json() {
-        let json = serde_json::to_string_pretty(&to_json(&fixture_rows())).unwrap();
+        let json = serde_json::to_string_pretty(&to_json(&fixture_rows(), &fixture_names())).unwrap();
         check_golden("ps.json", &(json + "\n"));
     }
 
