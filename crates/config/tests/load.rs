@@ -390,8 +390,14 @@ fn container_engines_choose_the_sockets_asked() {
     .config;
     let engines = c.build_container_engines();
     assert!(engines.docker.is_empty());
-    assert_eq!(engines.podman, [std::path::PathBuf::from("/run/podman/podman.sock")]);
-    assert_eq!(engines.cri, [std::path::PathBuf::from("/run/crio/crio.sock")]);
+    assert_eq!(
+        engines.podman,
+        [std::path::PathBuf::from("/run/podman/podman.sock")]
+    );
+    assert_eq!(
+        engines.cri,
+        [std::path::PathBuf::from("/run/crio/crio.sock")]
+    );
     assert_eq!(engines.timeout, std::time::Duration::from_millis(250));
     let off = load(
         "container_engines:\n  docker: {enabled: false}\n  podman: {enabled: false}\n  containerd: {enabled: false}\n  cri: {enabled: false}\n",

@@ -26,7 +26,10 @@ fn engine_with(tuning: Option<&Path>) -> Engine {
         None => load_default_rules(),
         Some(path) => saker_rules::load(&[
             SourceFile::new(DEFAULT_RULES_FILE_NAME, default_rules()),
-            SourceFile::new(path.display().to_string(), fs::read_to_string(path).unwrap()),
+            SourceFile::new(
+                path.display().to_string(),
+                fs::read_to_string(path).unwrap(),
+            ),
         ]),
     };
     let errors: Vec<_> = diagnostics.iter().filter(|d| d.is_error()).collect();

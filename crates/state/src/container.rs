@@ -100,7 +100,9 @@ impl ContainerInfo {
 
     /// The name, when known (`ps`, `pstree`).
     pub fn name(&self) -> Option<String> {
-        self.meta().map(|m| m.name.clone()).filter(|n| !n.is_empty())
+        self.meta()
+            .map(|m| m.name.clone())
+            .filter(|n| !n.is_empty())
     }
 
     /// `container.start_ts`: its first process's start, else the runtime's start time.
@@ -183,7 +185,10 @@ impl ContainerCache {
         if let Some(info) = self.by_id.get(&found.id) {
             return info.clone();
         }
-        let info = Arc::new(ContainerInfo::new(found.id.clone(), container_type(found.runtime)));
+        let info = Arc::new(ContainerInfo::new(
+            found.id.clone(),
+            container_type(found.runtime),
+        ));
         if let Some(service) = &self.service
             && !service.request(&info.id, info.runtime)
         {

@@ -194,8 +194,7 @@ impl LiveEvent<'_> {
             }
             F::Duration => {
                 let start = container.start_ns();
-                return (start != 0)
-                    .then(|| Value::UInt(self.time_ns().saturating_sub(start)));
+                return (start != 0).then(|| Value::UInt(self.time_ns().saturating_sub(start)));
             }
             F::Deprecated => return None,
             _ => {}
@@ -227,9 +226,7 @@ impl LiveEvent<'_> {
                 // `container.mount.source`).
                 let mount = match arg? {
                     FieldArg::Index(i) => meta.mounts.get(usize::try_from(*i).ok()?),
-                    FieldArg::Key(k) if field == F::MountSource => {
-                        mounts::by_dest(&meta.mounts, k)
-                    }
+                    FieldArg::Key(k) if field == F::MountSource => mounts::by_dest(&meta.mounts, k),
                     FieldArg::Key(k) => mounts::by_source(&meta.mounts, k),
                 }?;
                 match field {
@@ -243,7 +240,9 @@ impl LiveEvent<'_> {
             }
             F::Healthcheck | F::LivenessProbe | F::ReadinessProbe => Some(
                 meta.probe(probe_kind(field))
-                    .map_or(Value::str("NONE"), |p| Value::Str(Cow::Owned(p.command_line()))),
+                    .map_or(Value::str("NONE"), |p| {
+                        Value::Str(Cow::Owned(p.command_line()))
+                    }),
             ),
             F::IsHealthcheck | F::IsLivenessProbe | F::IsReadinessProbe => {
                 // The probe's process or one of its children in the container.

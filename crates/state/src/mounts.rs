@@ -63,13 +63,23 @@ mod tests {
         for (key, source) in [
             ("/etc", Some("/etc")),
             ("/proc*", Some("/proc")),
-            ("/var/lib/kubelet/*", Some("/var/lib/kubelet/pods/u/etc-hosts")),
+            (
+                "/var/lib/kubelet/*",
+                Some("/var/lib/kubelet/pods/u/etc-hosts"),
+            ),
             ("/", None),
             ("etc", None),
             ("/root*", None),
         ] {
-            assert_eq!(by_source(&mounts, key).map(|m| m.source.as_str()), source, "{key}");
+            assert_eq!(
+                by_source(&mounts, key).map(|m| m.source.as_str()),
+                source,
+                "{key}"
+            );
         }
-        assert_eq!(by_dest(&mounts, "/etc/*").unwrap().source, "/var/lib/kubelet/pods/u/etc-hosts");
+        assert_eq!(
+            by_dest(&mounts, "/etc/*").unwrap().source,
+            "/var/lib/kubelet/pods/u/etc-hosts"
+        );
     }
 }

@@ -9,7 +9,9 @@ use saker_event::{
 
 use saker_container::{ContainerMeta, ContainerType, Mount};
 
-use crate::{ContainerInfo, EventContext, EventTypes, LiveEvent, ProcessEntry, State, StateOptions};
+use crate::{
+    ContainerInfo, EventContext, EventTypes, LiveEvent, ProcessEntry, State, StateOptions,
+};
 
 struct Fixture {
     state: State,
@@ -525,8 +527,10 @@ fn container_event_waits_for_the_runtime_then_fires_the_launch_rules() {
         rdwr: false,
         propagation: "rprivate".into(),
     }];
-    meta.labels.insert("io.kubernetes.pod.name".into(), "web-7d9".into());
-    meta.labels.insert("io.kubernetes.pod.namespace".into(), "shop".into());
+    meta.labels
+        .insert("io.kubernetes.pod.name".into(), "web-7d9".into());
+    meta.labels
+        .insert("io.kubernetes.pod.namespace".into(), "shop".into());
     f.state.insert_container(ContainerInfo::with_meta(meta));
     let alerts = f.container_events();
     let out = &alerts["Launch Privileged Container"];
@@ -543,7 +547,8 @@ fn container_event_waits_for_the_runtime_then_fires_the_launch_rules() {
         assert!(out.contains(part), "{part}: {out}");
     }
     assert!(
-        alerts["Launch Sensitive Mount Container"].contains("mounts=/etc:/host/etc:ro:false:rprivate"),
+        alerts["Launch Sensitive Mount Container"]
+            .contains("mounts=/etc:/host/etc:ro:false:rprivate"),
         "{alerts:?}"
     );
     // Once per container: a later exec in it raises no second event.
@@ -586,18 +591,28 @@ fn container_fields_follow_falco() {
         },
     ];
     meta.labels.insert("app".into(), "web".into());
-    meta.labels.insert("io.kubernetes.pod.name".into(), "web-7d9".into());
-    meta.labels.insert("io.kubernetes.pod.namespace".into(), "shop".into());
-    meta.labels.insert("io.kubernetes.pod.uid".into(), "3e41dc6b".into());
+    meta.labels
+        .insert("io.kubernetes.pod.name".into(), "web-7d9".into());
+    meta.labels
+        .insert("io.kubernetes.pod.namespace".into(), "shop".into());
+    meta.labels
+        .insert("io.kubernetes.pod.uid".into(), "3e41dc6b".into());
     meta.pod_sandbox_id = "ab".repeat(32);
-    meta.pod_sandbox_labels.insert("tier".into(), "front".into());
+    meta.pod_sandbox_labels
+        .insert("tier".into(), "front".into());
     meta.probes.push(saker_container::HealthProbe {
         kind: saker_container::ProbeKind::Healthcheck,
         exe: "/bin/sh".into(),
         args: vec!["-c".into(), "true".into()],
     });
     f.new_container_init(500, Some(meta));
-    f.state.process(500).unwrap().container.as_ref().unwrap().note_init_start(1_000);
+    f.state
+        .process(500)
+        .unwrap()
+        .container
+        .as_ref()
+        .unwrap()
+        .note_init_start(1_000);
     f.exec(500, "/bin/sh", &["/bin/sh", "-c", "true"], None);
     let header = f.header(500, "sh");
     let event = SyscallEvent {
@@ -617,8 +632,14 @@ fn container_fields_follow_falco() {
         ("container.full_id", Some(NEW_CID)),
         ("container.name", Some("web")),
         ("container.type", Some("podman")),
-        ("container.image", Some("localhost/saker-test/busybox:latest")),
-        ("container.image.repository", Some("localhost/saker-test/busybox")),
+        (
+            "container.image",
+            Some("localhost/saker-test/busybox:latest"),
+        ),
+        (
+            "container.image.repository",
+            Some("localhost/saker-test/busybox"),
+        ),
         ("container.image.tag", Some("latest")),
         ("container.image.digest", Some("sha256:1211")),
         ("container.image.id", None),
@@ -728,8 +749,18 @@ fn host_and_undescribed_container_fields() {
 fn runtime_network_housekeeping_below_etc_is_quiet() {
     let mut f = Fixture::new();
     f.fork(100, 600);
-    f.exec(600, "/usr/bin/podman", &["podman", "run", "--rm", "img"], None);
-    let alerts = f.open(600, "/etc/containers/networks/netavark.lock", O_WRONLY_CREAT, 3);
+    f.exec(
+        600,
+        "/usr/bin/podman",
+        &["podman", "run", "--rm", "img"],
+        None,
+    );
+    let alerts = f.open(
+        600,
+        "/etc/containers/networks/netavark.lock",
+        O_WRONLY_CREAT,
+        3,
+    );
     assert!(!alerts.contains_key("Write below etc"), "{alerts:?}");
     // The same program writing elsewhere below /etc still alerts.
     let alerts = f.open(600, "/etc/containers/policy.json", O_WRONLY_CREAT, 4);

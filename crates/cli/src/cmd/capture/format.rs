@@ -736,7 +736,10 @@ fn from_container(v: &Value) -> Result<ContainerInfo, String> {
                 image: image.to_string(),
                 image_repository: repository.to_string(),
                 image_tag: tag.to_string(),
-                privileged: v.get("privileged").and_then(Value::as_bool).unwrap_or(false),
+                privileged: v
+                    .get("privileged")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
                 ..ContainerMeta::default()
             })));
         }

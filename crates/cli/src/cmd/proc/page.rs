@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 
 use crate::cmd::containers::{self, ContainerNames};
 use crate::cmd::ps::container_json;
-use saker_container::ContainerMeta;
 use crate::cmd::ps::timefmt::{self, Clock};
+use saker_container::ContainerMeta;
 
 /// A value that may have been unreadable; the error text is shown in its place.
 pub type Field<T> = Result<T, String>;

@@ -285,8 +285,14 @@ fn name_and_image(r: &PsRow, names: &ContainerNames) -> (String, String) {
 pub fn render_table(rows: &[PsRow], clock: &Clock, names: &ContainerNames) -> String {
     let mut out = String::with_capacity(rows.len() * 160 + 160);
     let columns: Vec<(String, String)> = rows.iter().map(|r| name_and_image(r, names)).collect();
-    let name_width = columns.iter().map(|(n, _)| n.chars().count()).fold(4, usize::max);
-    let image_width = columns.iter().map(|(_, i)| i.chars().count()).fold(5, usize::max);
+    let name_width = columns
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .fold(4, usize::max);
+    let image_width = columns
+        .iter()
+        .map(|(_, i)| i.chars().count())
+        .fold(5, usize::max);
     let _ = writeln!(
         out,
         "USER         PID    PPID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME CONTAINER    {:<name_width$} {:<image_width$} COMMAND",
@@ -490,7 +496,8 @@ pub mod tests {
 
     #[test]
     fn golden_json() {
-        let json = serde_json::to_string_pretty(&to_json(&fixture_rows(), &fixture_names())).unwrap();
+        let json =
+            serde_json::to_string_pretty(&to_json(&fixture_rows(), &fixture_names())).unwrap();
         check_golden("ps.json", &(json + "\n"));
     }
 
