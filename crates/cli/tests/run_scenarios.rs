@@ -1400,3 +1400,67 @@ fn benign_node_work_raises_no_warning() {
             .join("\n")
     );
 }
+
+#[test]
+fn capture_of_a_container_start_replays_its_metadata() {
+    if let Some(why) = skip_reason() {
+        eprintln!("SKIPPED: capture_of_a_container_start: {why}");
+        return;
+    }
+    if let Err(why) = podman_ready() {
+        eprintln!("SKIPPED: capture_of_a_container_start: {why}");
+        return;
+    }
+    if !Path::new(PODMAN_API).exists() {
+        eprintln!("SKIPPED: capture_of_a_container_start: no podman API service at {PODMAN_API}");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("capture.jsonl");
+    let name = format!("saker-capture-{}", std::process::id());
+    let out = Command::new(env!("CARGO_BIN_EXE_saker"))
+        .args(["capture", "-w"])
+        .arg(&file)
+        .args([
+            "--",
+            "podman",
+            "run",
+            "--rm",
+            "--privileged",
+            "--name",
+            &name,
+            IMAGE,
+        ])
+        .args(["sh", "-c", "sleep 1"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "saker capture: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let replay = Command::new(env!("CARGO_BIN_EXE_saker"))
+        .args(["run", "--json", "-o", "syslog_output.enabled=false", "-e"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        replay.status.success(),
+        "saker run -e: {}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    let alerts: Vec<Value> = String::from_utf8_lossy(&replay.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    let hit = alerts.iter().find(|a| {
+        is_rule(a, "Launch Privileged Container") && field(a, "container.name") == name.as_str()
+    });
+    assert!(
+        hit.is_some_and(
+            |a| field(a, "container.image.repository") == "localhost/saker-test/busybox"
+        ),
+        "no Launch Privileged Container for {name} in the replay: {alerts:?}\n{}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+}

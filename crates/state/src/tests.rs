@@ -778,3 +778,15 @@ fn runtime_setup_is_not_the_containers_first_program() {
     let started = f.state.take_container_started().expect("container event");
     assert_eq!(started.process.comm, "sleep");
 }
+
+#[test]
+fn every_container_and_k8s_field_is_live() {
+    let live: std::collections::HashSet<&str> = crate::live_field_names().collect();
+    let missing: Vec<&str> = saker_rules::fields::all()
+        .iter()
+        .map(|f| f.name)
+        .filter(|n| n.starts_with("container.") || n.starts_with("k8s."))
+        .filter(|n| !live.contains(n))
+        .collect();
+    assert!(missing.is_empty(), "not filled live: {missing:?}");
+}

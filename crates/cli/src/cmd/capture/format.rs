@@ -970,6 +970,49 @@ mod tests {
     }
 
     #[test]
+    fn container_records_round_trip() {
+        let id = "c".repeat(64);
+        let meta = ContainerMeta {
+            id: id.clone(),
+            kind: ContainerType::Podman,
+            name: "web".into(),
+            image: "localhost/app:v1".into(),
+            privileged: true,
+            ..ContainerMeta::default()
+        };
+        let back = |info: ContainerInfo| match Record::from_json(&Record::Container(info).to_json())
+        {
+            Ok(Record::Container(c)) => c,
+            _ => panic!("not a container record"),
+        };
+        let described = back(ContainerInfo::with_meta(meta.clone()));
+        assert_eq!(described.meta().as_deref(), Some(&meta));
+        assert!(described.is_settled());
+        // Asked, no answer yet; and answered "unknown".
+        let pending = back(ContainerInfo::new(id.clone(), ContainerType::Docker));
+        assert!(!pending.is_settled() && pending.meta().is_none());
+        let unknown = ContainerInfo::new(id.clone(), ContainerType::Docker);
+        unknown.set_meta(None);
+        let unknown = back(unknown);
+        assert!(unknown.is_settled() && unknown.meta().is_none());
+        // Saker 0.1's record still reads.
+        let old = json!({"kind":"container","id":id,"runtime":"podman","name":"web","image":"localhost/app:v1","privileged":true});
+        let Ok(Record::Container(old)) = Record::from_json(&old) else {
+            panic!("old record");
+        };
+        let old = old.meta().unwrap();
+        assert_eq!(
+            (
+                old.name.as_str(),
+                old.image_repository.as_str(),
+                old.image_tag.as_str()
+            ),
+            ("web", "localhost/app", "v1")
+        );
+        assert!(old.privileged);
+    }
+
+    #[test]
     fn bad_files_are_reported_with_their_line() {
         let err = read_records(&b"{\"kind\":\"event\"}\n"[..], |_| {}).unwrap_err();
         assert!(err.contains("line 1: not a saker capture file"), "{err}");
