@@ -214,6 +214,32 @@ impl State {
         self.containers.iter()
     }
 
+    /// Asks the runtimes about the containers running now (from /proc's cgroup files), for a
+    /// start that reads no processes (`run --ptrace`): their metadata is then known before
+    /// their first event.
+    pub fn discover_containers(&mut self) {
+        let Ok(pids) = saker_proc::all_pids() else {
+            return;
+        };
+        for pid in pids {
+            if let Ok(Some(found)) = saker_proc::Process::open(pid).and_then(|p| p.container()) {
+                self.containers.get(&found);
+            }
+        }
+    }
+
+    /// Waits, at most `limit`, for the runtimes to answer about the containers known so far.
+    /// For start-up only, before the first event: the event path itself never waits.
+    pub fn wait_for_containers(&mut self, limit: std::time::Duration) {
+        let deadline = std::time::Instant::now() + limit;
+        while self.containers.iter().any(|c| !c.is_settled())
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            self.poll_containers();
+        }
+    }
+
     /// Takes what the container runtimes answered since the last call, so that later events
     /// carry it. Cheap when nothing arrived; call it before each event. Returns the containers
     /// whose metadata changed.

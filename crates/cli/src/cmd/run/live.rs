@@ -58,6 +58,8 @@ pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveE
         containers: Some(service.config.build_container_engines()),
     });
     let seeded = state.seed_from_proc()?;
+    // Alerts right after start-up name the containers already running.
+    state.wait_for_containers(super::CONTAINER_WAIT);
     tracing::info!(
         "Watching {} syscalls; {} processes read from /proc",
         options.syscalls.len() - capture.unavailable_syscalls().len(),
