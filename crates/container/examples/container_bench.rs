@@ -59,11 +59,16 @@ fn start(runtime: &str, n: usize) -> String {
 
 fn remove(runtime: &str, id: &str) {
     if runtime == "podman" {
-        let _ = Command::new("podman").args(["rm", "-f", "-t", "0", id]).output();
+        let _ = Command::new("podman")
+            .args(["rm", "-f", "-t", "0", id])
+            .output();
         return;
     }
     let ctr = |args: &[&str]| {
-        let _ = Command::new("ctr").args(["-n", NAMESPACE]).args(args).output();
+        let _ = Command::new("ctr")
+            .args(["-n", NAMESPACE])
+            .args(args)
+            .output();
     };
     ctr(&["task", "kill", "-s", "SIGKILL", id]);
     std::thread::sleep(Duration::from_millis(200));
@@ -139,7 +144,10 @@ fn latency(runtime: &str, count: usize) {
     done.store(true, Ordering::Relaxed);
     let _ = listener.join();
     after_return.sort_by(f64::total_cmp);
-    if let (Some(median), Some(max)) = (after_return.get(after_return.len() / 2), after_return.last()) {
+    if let (Some(median), Some(max)) = (
+        after_return.get(after_return.len() / 2),
+        after_return.last(),
+    ) {
         println!(
             "{runtime}: metadata after the start command returned: median {median:+.1} ms, max {max:+.1} ms ({} of {count} containers; negative: before it returned)",
             after_return.len()
@@ -176,7 +184,10 @@ fn typical(n: usize) -> ContainerMeta {
     for (k, v) in [
         ("io.kubernetes.pod.name", format!("web-7d9f8-{n}")),
         ("io.kubernetes.pod.namespace", "shop".into()),
-        ("io.kubernetes.pod.uid", "3e41dc6b-08a8-44db-bc2a-3724b18ab19a".into()),
+        (
+            "io.kubernetes.pod.uid",
+            "3e41dc6b-08a8-44db-bc2a-3724b18ab19a".into(),
+        ),
         ("io.kubernetes.container.name", "web".into()),
         ("app", "web".into()),
         ("tier", "frontend".into()),
@@ -185,7 +196,11 @@ fn typical(n: usize) -> ContainerMeta {
         meta.labels.insert(k.into(), v.clone());
         meta.pod_sandbox_labels.insert(k.into(), v);
     }
-    for dest in ["/etc/hosts", "/dev/termination-log", "/var/run/secrets/kubernetes.io/serviceaccount"] {
+    for dest in [
+        "/etc/hosts",
+        "/dev/termination-log",
+        "/var/run/secrets/kubernetes.io/serviceaccount",
+    ] {
         meta.mounts.push(Mount {
             source: format!("/var/lib/kubelet/pods/3e41dc6b/volumes/{n}{dest}"),
             dest: dest.into(),

@@ -153,9 +153,10 @@ pub struct ContainerCache {
     unasked: Vec<(String, ContainerType)>,
 }
 
-/// Unreferenced containers are kept this many at most (those a runtime announced before any
-/// of their processes ran, and those whose processes all exited).
-const MAX_IDLE: usize = 4096;
+/// Containers are kept this many at most before those no process is in are forgotten
+/// (containers a runtime announced before any of their processes ran, and those whose
+/// processes all exited without the runtime reporting the removal).
+pub(crate) const MAX_CACHED: usize = 4096;
 
 impl ContainerCache {
     /// A cache that asks `service` about every new container (`None`: metadata only from
@@ -246,8 +247,14 @@ impl ContainerCache {
                     }
                 }
                 Update::Stopped(id) => {
-                    // Processes still in it keep their reference until they exit.
-                    self.by_id.remove(&id);
+                    // Processes still in it keep their reference until they exit. A lookup
+                    // still running for it ends here: its `container` event need not wait.
+                    if let Some(info) = self.by_id.remove(&id)
+                        && !info.is_settled()
+                    {
+                        info.set_meta(None);
+                        changed.push(info);
+                    }
                     stopped.push(id);
                 }
             }
@@ -255,13 +262,13 @@ impl ContainerCache {
         (changed, stopped)
     }
 
-    /// Forgets containers no process refers to, beyond [`MAX_IDLE`] of them (the oldest
-    /// entries are not tracked: any unreferenced one goes).
-    pub(crate) fn trim(&mut self) {
-        if self.by_id.len() <= MAX_IDLE {
-            return;
+    /// Forgets containers `keep` rejects; returns their ids.
+    pub(crate) fn forget_unless(&mut self, keep: impl Fn(&str) -> bool) -> Vec<String> {
+        let gone: Vec<String> = self.by_id.keys().filter(|id| !keep(id)).cloned().collect();
+        for id in &gone {
+            self.by_id.remove(id);
         }
-        self.by_id.retain(|_, info| Arc::strong_count(info) > 1);
+        gone
     }
 
     pub fn len(&self) -> usize {

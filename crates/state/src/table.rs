@@ -10,7 +10,7 @@ use saker_proc::SystemInfo;
 use saker_proc::users::NameTable;
 
 use crate::cgroup_ids::CgroupIds;
-use crate::container::{ContainerCache, ContainerInfo};
+use crate::container::{ContainerCache, ContainerInfo, MAX_CACHED};
 use crate::error::StateError;
 use crate::fd::{FdEntry, FdKind};
 use crate::path;
@@ -240,6 +240,20 @@ impl State {
         }
     }
 
+    /// Past [`MAX_CACHED`] containers, forgets those no process is in (and their cgroups).
+    fn trim_containers(&mut self) {
+        if self.containers.len() <= MAX_CACHED {
+            return;
+        }
+        let live: std::collections::HashSet<&str> = self
+            .processes
+            .values()
+            .filter_map(|p| p.container.as_ref().map(|c| c.id.as_str()))
+            .collect();
+        let gone = self.containers.forget_unless(|id| live.contains(id));
+        self.cgroups.forget(&gone);
+    }
+
     /// Takes what the container runtimes answered since the last call, so that later events
     /// carry it. Cheap when nothing arrived; call it before each event. Returns the containers
     /// whose metadata changed.
@@ -356,8 +370,9 @@ impl State {
 
     /// Removes processes that no longer exist although no exit event said so (its exit
     /// event was dropped, or a late event re-created it). Needs `read_proc`; call it every
-    /// few seconds. Returns how many were removed.
+    /// few seconds. Also bounds the container cache. Returns how many processes were removed.
     pub fn sweep(&mut self) -> usize {
+        self.trim_containers();
         if !self.options.read_proc {
             return 0;
         }
@@ -369,7 +384,6 @@ impl State {
         });
         let removed = before - self.processes.len();
         self.stats.purged += removed as u64;
-        self.containers.trim();
         removed
     }
 

@@ -790,3 +790,19 @@ fn every_container_and_k8s_field_is_live() {
         .collect();
     assert!(missing.is_empty(), "not filled live: {missing:?}");
 }
+
+#[test]
+fn the_container_cache_stays_bounded() {
+    let mut f = Fixture::new();
+    for n in 0..crate::container::MAX_CACHED + 10 {
+        let id = format!("{n:064x}");
+        f.state
+            .insert_container(ContainerInfo::with_meta(busybox_meta(&id)));
+    }
+    assert!(f.state.containers().count() > crate::container::MAX_CACHED);
+    f.state.sweep();
+    // Only the fixture's container, which a process is in, is left.
+    let left: Vec<String> = f.state.containers().map(|c| c.id.clone()).collect();
+    assert_eq!(left, [CID.to_string()]);
+    assert!(f.state.process(201).unwrap().container.is_some());
+}
