@@ -49,6 +49,8 @@ fn in_namespace<T>(message: T, namespace: &str) -> Request<T> {
 }
 
 impl ContainerdClient {
+    /// A client of `socket`; connects on the first call. Call it within a Tokio runtime (the
+    /// gRPC channel starts its worker there).
     pub fn new(socket: impl Into<PathBuf>, timeout: Duration) -> ContainerdClient {
         let socket = socket.into();
         ContainerdClient {

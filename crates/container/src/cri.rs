@@ -33,6 +33,8 @@ pub struct CriClient {
 }
 
 impl CriClient {
+    /// A client of `socket`; connects on the first call. Call it within a Tokio runtime (the
+    /// gRPC channel starts its worker there).
     pub fn new(socket: impl Into<PathBuf>, timeout: Duration) -> CriClient {
         let socket = socket.into();
         CriClient {
