@@ -661,27 +661,7 @@ fn capture_replays_to_the_live_alerts() {
     let script = format!(
         "touch {target}; rm -f {target}; cat /etc/shadow > /dev/null; cd /etc && cat ./gshadow > /dev/null"
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_saker"))
-        .args(["capture", "-w"])
-        .arg(&file)
-        .args(["--", "sh", "-c", &script])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "saker capture: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let replay = Command::new(env!("CARGO_BIN_EXE_saker"))
-        .args(["run", "--json", "-o", "syslog_output.enabled=false", "-e"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        replay.status.success(),
-        "saker run -e: {}",
-        String::from_utf8_lossy(&replay.stderr)
-    );
+    let replay = capture_and_replay(&file, &["sh", "-c", &script]);
     // The time prefix is left out: two captures convert the kernel's boot clock to wall-clock
     // time with offsets measured at their own start, which differ by microseconds.
     let key = |a: &Value| {
@@ -692,11 +672,7 @@ fn capture_replays_to_the_live_alerts() {
             text.to_string(),
         )
     };
-    let mut replayed: Vec<(String, String)> = String::from_utf8_lossy(&replay.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .map(|a| key(&a))
-        .collect();
+    let mut replayed: Vec<(String, String)> = replay.iter().map(key).collect();
     replayed.sort();
     assert!(
         replayed
@@ -741,6 +717,37 @@ fn capture_replays_to_the_live_alerts() {
     let live = live_for(&pids);
     let summary = saker.stop();
     assert_eq!(live, replayed, "live and replayed alerts differ\n{summary}");
+}
+
+/// Records `command` with `saker capture -w file`, replays the file with `saker run -e`, and
+/// returns the replay's alerts.
+fn capture_and_replay(file: &Path, command: &[&str]) -> Vec<Value> {
+    let out = Command::new(env!("CARGO_BIN_EXE_saker"))
+        .args(["capture", "-w"])
+        .arg(file)
+        .arg("--")
+        .args(command)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "saker capture: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let replay = Command::new(env!("CARGO_BIN_EXE_saker"))
+        .args(["run", "--json", "-o", "syslog_output.enabled=false", "-e"])
+        .arg(file)
+        .output()
+        .unwrap();
+    assert!(
+        replay.status.success(),
+        "saker run -e: {}",
+        String::from_utf8_lossy(&replay.stderr)
+    );
+    String::from_utf8_lossy(&replay.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
 }
 
 /// `GET /metrics` of a live run counts captured and dropped events per CPU, from the kernel's
@@ -1418,11 +1425,9 @@ fn capture_of_a_container_start_replays_its_metadata() {
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("capture.jsonl");
     let name = format!("saker-capture-{}", std::process::id());
-    let out = Command::new(env!("CARGO_BIN_EXE_saker"))
-        .args(["capture", "-w"])
-        .arg(&file)
-        .args([
-            "--",
+    let alerts = capture_and_replay(
+        &file,
+        &[
             "podman",
             "run",
             "--rm",
@@ -1430,29 +1435,11 @@ fn capture_of_a_container_start_replays_its_metadata() {
             "--name",
             &name,
             IMAGE,
-        ])
-        .args(["sh", "-c", "sleep 1"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "saker capture: {}",
-        String::from_utf8_lossy(&out.stderr)
+            "sh",
+            "-c",
+            "sleep 1",
+        ],
     );
-    let replay = Command::new(env!("CARGO_BIN_EXE_saker"))
-        .args(["run", "--json", "-o", "syslog_output.enabled=false", "-e"])
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        replay.status.success(),
-        "saker run -e: {}",
-        String::from_utf8_lossy(&replay.stderr)
-    );
-    let alerts: Vec<Value> = String::from_utf8_lossy(&replay.stdout)
-        .lines()
-        .filter_map(|l| serde_json::from_str(l).ok())
-        .collect();
     let hit = alerts.iter().find(|a| {
         is_rule(a, "Launch Privileged Container") && field(a, "container.name") == name.as_str()
     });
@@ -1460,7 +1447,6 @@ fn capture_of_a_container_start_replays_its_metadata() {
         hit.is_some_and(
             |a| field(a, "container.image.repository") == "localhost/saker-test/busybox"
         ),
-        "no Launch Privileged Container for {name} in the replay: {alerts:?}\n{}",
-        String::from_utf8_lossy(&replay.stderr)
+        "no Launch Privileged Container for {name} in the replay: {alerts:?}"
     );
 }

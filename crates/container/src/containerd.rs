@@ -11,8 +11,7 @@ use containerd_client::services::v1::events_client::EventsClient;
 use containerd_client::services::v1::images_client::ImagesClient;
 use containerd_client::services::v1::namespaces_client::NamespacesClient;
 use containerd_client::services::v1::{
-    GetContainerRequest, GetImageRequest, ListContainersRequest, ListNamespacesRequest,
-    SubscribeRequest,
+    GetContainerRequest, GetImageRequest, ListNamespacesRequest, SubscribeRequest,
 };
 use prost::Message as _;
 use serde_json::Value;
@@ -21,7 +20,7 @@ use tonic::transport::Channel;
 
 use crate::docker::RuntimeEvent;
 use crate::error::ContainerError;
-use crate::grpc;
+use crate::grpc::GrpcSocket;
 use crate::meta::{
     CONTAINER_NAME_LABEL, ContainerMeta, ContainerType, Mount, parse_repo_tag, short_id,
 };
@@ -35,9 +34,7 @@ const KIND_LABEL: &str = "io.cri-containerd.kind";
 /// A client of one containerd socket.
 #[derive(Clone, Debug)]
 pub struct ContainerdClient {
-    socket: PathBuf,
-    channel: Channel,
-    timeout: Duration,
+    grpc: GrpcSocket,
 }
 
 fn in_namespace<T>(message: T, namespace: &str) -> Request<T> {
@@ -52,50 +49,55 @@ impl ContainerdClient {
     /// A client of `socket`; connects on the first call. Call it within a Tokio runtime (the
     /// gRPC channel starts its worker there).
     pub fn new(socket: impl Into<PathBuf>, timeout: Duration) -> ContainerdClient {
-        let socket = socket.into();
         ContainerdClient {
-            channel: grpc::channel(&socket, timeout),
-            socket,
-            timeout,
+            grpc: GrpcSocket::new(socket.into(), timeout),
         }
     }
 
     pub fn socket(&self) -> &Path {
-        &self.socket
+        &self.grpc.socket
+    }
+
+    fn channel(&self) -> Channel {
+        self.grpc.channel.clone()
+    }
+
+    /// Container `id` of `namespace`, as containerd records it.
+    async fn get_container(
+        &self,
+        namespace: &str,
+        id: &str,
+        what: &str,
+    ) -> Result<Option<containerd_client::services::v1::Container>, ContainerError> {
+        let mut client = ContainersClient::new(self.channel());
+        let reply = self
+            .grpc
+            .call(
+                what,
+                client.get(in_namespace(
+                    GetContainerRequest { id: id.into() },
+                    namespace,
+                )),
+            )
+            .await?;
+        Ok(reply.and_then(|r| r.container))
     }
 
     /// Every namespace, the usual ones first.
     pub async fn namespaces(&self) -> Result<Vec<String>, ContainerError> {
-        let mut client = NamespacesClient::new(self.channel.clone());
-        let reply = grpc::call(
-            &self.socket,
-            self.timeout,
-            "list namespaces",
-            client.list(ListNamespacesRequest::default()),
-        )
-        .await?
-        .unwrap_or_default();
+        let mut client = NamespacesClient::new(self.channel());
+        let reply = self
+            .grpc
+            .call(
+                "list namespaces",
+                client.list(ListNamespacesRequest::default()),
+            )
+            .await?
+            .unwrap_or_default();
         let mut names: Vec<String> = reply.namespaces.into_iter().map(|n| n.name).collect();
         let rank = |n: &str| ["k8s.io", "moby", "default"].iter().position(|u| *u == n);
         names.sort_by_key(|n| rank(n).unwrap_or(usize::MAX));
         Ok(names)
-    }
-
-    /// Ids of every container in every namespace.
-    pub async fn list(&self) -> Result<Vec<String>, ContainerError> {
-        let mut ids = Vec::new();
-        for namespace in self.namespaces().await? {
-            let mut client = ContainersClient::new(self.channel.clone());
-            let reply = grpc::call(
-                &self.socket,
-                self.timeout,
-                "list containers",
-                client.list(in_namespace(ListContainersRequest::default(), &namespace)),
-            )
-            .await?;
-            ids.extend(reply.into_iter().flat_map(|r| r.containers).map(|c| c.id));
-        }
-        Ok(ids)
     }
 
     /// Container `id` from whichever namespace has it.
@@ -113,18 +115,7 @@ impl ContainerdClient {
         namespace: &str,
         id: &str,
     ) -> Result<Option<ContainerMeta>, ContainerError> {
-        let mut client = ContainersClient::new(self.channel.clone());
-        let reply = grpc::call(
-            &self.socket,
-            self.timeout,
-            "get container",
-            client.get(in_namespace(
-                GetContainerRequest { id: id.into() },
-                namespace,
-            )),
-        )
-        .await?;
-        let Some(container) = reply.and_then(|r| r.container) else {
+        let Some(container) = self.get_container(namespace, id, "get container").await? else {
             return Ok(None);
         };
         let spec: Value = container
@@ -135,43 +126,28 @@ impl ContainerdClient {
         let labels: BTreeMap<String, String> = container.labels.into_iter().collect();
         let mut meta = from_spec(&container.id, &container.image, labels, &spec);
         if !container.image.is_empty() {
-            let mut images = ImagesClient::new(self.channel.clone());
-            let image = grpc::call(
-                &self.socket,
-                self.timeout,
-                "get image",
-                images.get(in_namespace(
-                    GetImageRequest {
-                        name: container.image.clone(),
-                    },
-                    namespace,
-                )),
-            )
-            .await
-            .ok()
-            .flatten();
+            let mut images = ImagesClient::new(self.channel());
+            let request = GetImageRequest {
+                name: container.image.clone(),
+            };
+            let image = self
+                .grpc
+                .call("get image", images.get(in_namespace(request, namespace)))
+                .await
+                .ok()
+                .flatten();
             if let Some(target) = image.and_then(|r| r.image).and_then(|i| i.target) {
                 meta.image_digest = target.digest;
             }
         }
         // A container made through the CRI: its pod's labels are on the sandbox container.
         if !meta.pod_sandbox_id.is_empty() && meta.pod_sandbox_id != meta.id {
-            let mut client = ContainersClient::new(self.channel.clone());
-            let sandbox = grpc::call(
-                &self.socket,
-                self.timeout,
-                "get sandbox",
-                client.get(in_namespace(
-                    GetContainerRequest {
-                        id: meta.pod_sandbox_id.clone(),
-                    },
-                    namespace,
-                )),
-            )
-            .await
-            .ok()
-            .flatten();
-            if let Some(sandbox) = sandbox.and_then(|r| r.container) {
+            let sandbox = self
+                .get_container(namespace, &meta.pod_sandbox_id, "get sandbox")
+                .await
+                .ok()
+                .flatten();
+            if let Some(sandbox) = sandbox {
                 meta.pod_sandbox_labels = sandbox.labels.into_iter().collect();
             }
         }
@@ -185,7 +161,7 @@ impl ContainerdClient {
         &self,
         mut on_event: impl FnMut(RuntimeEvent),
     ) -> Result<(), ContainerError> {
-        let mut client = EventsClient::new(self.channel.clone());
+        let mut client = EventsClient::new(self.channel());
         let request = SubscribeRequest {
             filters: [
                 "/containers/create",
@@ -197,14 +173,11 @@ impl ContainerdClient {
             .map(|t| format!("topic==\"{t}\""))
             .collect(),
         };
-        let stream = grpc::call(
-            &self.socket,
-            self.timeout,
-            "subscribe",
-            client.subscribe(request),
-        )
-        .await?
-        .ok_or_else(|| ContainerError::protocol(&self.socket, "subscribe: not found"))?;
+        let stream = self
+            .grpc
+            .call("subscribe", client.subscribe(request))
+            .await?
+            .ok_or_else(|| ContainerError::protocol(self.socket(), "subscribe: not found"))?;
         let mut stream = stream;
         loop {
             let envelope = match stream.message().await {
@@ -212,7 +185,7 @@ impl ContainerdClient {
                 Ok(None) => return Ok(()),
                 Err(status) => {
                     return Err(ContainerError::protocol(
-                        &self.socket,
+                        self.socket(),
                         format!("events: {}", status.message()),
                     ));
                 }

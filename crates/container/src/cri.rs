@@ -15,7 +15,7 @@ use serde_json::Value;
 use tonic::transport::Channel;
 
 use crate::error::ContainerError;
-use crate::grpc;
+use crate::grpc::GrpcSocket;
 use crate::meta::{
     ContainerMeta, ContainerType, Mount, POD_NAME_LABEL, POD_NAMESPACE_LABEL, POD_UID_LABEL,
     digest_of, parse_repo_tag,
@@ -27,62 +27,43 @@ const MAX_CNI_LEN: usize = 4096;
 /// A client of one CRI socket.
 #[derive(Clone, Debug)]
 pub struct CriClient {
-    socket: PathBuf,
-    channel: Channel,
-    timeout: Duration,
+    grpc: GrpcSocket,
 }
 
 impl CriClient {
     /// A client of `socket`; connects on the first call. Call it within a Tokio runtime (the
     /// gRPC channel starts its worker there).
     pub fn new(socket: impl Into<PathBuf>, timeout: Duration) -> CriClient {
-        let socket = socket.into();
         CriClient {
-            channel: grpc::channel(&socket, timeout),
-            socket,
-            timeout,
+            grpc: GrpcSocket::new(socket.into(), timeout),
         }
     }
 
     pub fn socket(&self) -> &Path {
-        &self.socket
+        &self.grpc.socket
     }
 
     fn client(&self) -> RuntimeServiceClient<Channel> {
-        RuntimeServiceClient::new(self.channel.clone())
+        RuntimeServiceClient::new(self.grpc.channel.clone())
     }
 
     /// The runtime behind the socket: containerd, CRI-O, or another CRI runtime.
     pub async fn runtime(&self) -> Result<ContainerType, ContainerError> {
-        let reply = grpc::call(
-            &self.socket,
-            self.timeout,
-            "version",
-            self.client().version(VersionRequest {
-                version: "v1".into(),
-            }),
-        )
-        .await?
-        .unwrap_or_default();
+        let reply = self
+            .grpc
+            .call(
+                "version",
+                self.client().version(VersionRequest {
+                    version: "v1".into(),
+                }),
+            )
+            .await?
+            .unwrap_or_default();
         Ok(match reply.runtime_name.as_str() {
             "containerd" => ContainerType::Containerd,
             "cri-o" => ContainerType::CriO,
             _ => ContainerType::Cri,
         })
-    }
-
-    /// Ids of the containers the runtime made for the kubelet.
-    pub async fn list(&self) -> Result<Vec<String>, ContainerError> {
-        let reply = grpc::call(
-            &self.socket,
-            self.timeout,
-            "list containers",
-            self.client()
-                .list_containers(ListContainersRequest { filter: None }),
-        )
-        .await?
-        .unwrap_or_default();
-        Ok(reply.containers.into_iter().map(|c| c.id).collect())
     }
 
     /// Container `id` with its pod; `Ok(None)` when this runtime does not know it.
@@ -91,51 +72,51 @@ impl CriClient {
         id: &str,
         kind: ContainerType,
     ) -> Result<Option<ContainerMeta>, ContainerError> {
-        let listed = grpc::call(
-            &self.socket,
-            self.timeout,
-            "list containers",
-            self.client().list_containers(ListContainersRequest {
-                filter: Some(ContainerFilter {
-                    id: id.into(),
-                    ..ContainerFilter::default()
+        let listed = self
+            .grpc
+            .call(
+                "list containers",
+                self.client().list_containers(ListContainersRequest {
+                    filter: Some(ContainerFilter {
+                        id: id.into(),
+                        ..ContainerFilter::default()
+                    }),
                 }),
-            }),
-        )
-        .await?
-        .unwrap_or_default();
+            )
+            .await?
+            .unwrap_or_default();
         let Some(listed) = listed.containers.into_iter().find(|c| c.id == id) else {
             return Ok(None);
         };
-        let Some(reply) = grpc::call(
-            &self.socket,
-            self.timeout,
-            "container status",
-            self.client().container_status(ContainerStatusRequest {
-                container_id: id.into(),
-                verbose: true,
-            }),
-        )
-        .await?
+        let Some(reply) = self
+            .grpc
+            .call(
+                "container status",
+                self.client().container_status(ContainerStatusRequest {
+                    container_id: id.into(),
+                    verbose: true,
+                }),
+            )
+            .await?
         else {
             return Ok(None);
         };
         let Some(status) = reply.status else {
             return Ok(None);
         };
-        let sandbox = grpc::call(
-            &self.socket,
-            self.timeout,
-            "pod sandbox status",
-            self.client().pod_sandbox_status(PodSandboxStatusRequest {
-                pod_sandbox_id: listed.pod_sandbox_id.clone(),
-                verbose: true,
-            }),
-        )
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+        let sandbox = self
+            .grpc
+            .call(
+                "pod sandbox status",
+                self.client().pod_sandbox_status(PodSandboxStatusRequest {
+                    pod_sandbox_id: listed.pod_sandbox_id.clone(),
+                    verbose: true,
+                }),
+            )
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         Ok(Some(to_meta(
             status,
             &reply.info,

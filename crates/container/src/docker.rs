@@ -126,20 +126,6 @@ impl DockerClient {
             .to_string())
     }
 
-    /// Ids of every container, running or not.
-    pub async fn list(&self) -> Result<Vec<String>, ContainerError> {
-        let list = self.get_json("/containers/json?all=1").await?;
-        Ok(list
-            .as_ref()
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|c| c["Id"].as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default())
-    }
-
     /// What the runtime knows about container `id`; `Ok(None)` when it has no such container.
     pub async fn inspect(&self, id: &str) -> Result<Option<ContainerMeta>, ContainerError> {
         let Some(json) = self.get_json(&format!("/containers/{id}/json")).await? else {

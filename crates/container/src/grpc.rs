@@ -1,6 +1,6 @@
 //! gRPC over a unix socket, shared by the containerd and CRI clients.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hyper_util::rt::TokioIo;
@@ -9,9 +9,38 @@ use tonic::transport::{Channel, Endpoint};
 
 use crate::error::ContainerError;
 
+/// One gRPC server's socket, the channel to it, and the deadline of each call.
+#[derive(Clone, Debug)]
+pub(crate) struct GrpcSocket {
+    pub(crate) socket: PathBuf,
+    pub(crate) channel: Channel,
+    timeout: Duration,
+}
+
+impl GrpcSocket {
+    /// Connects lazily: a socket that is absent or hangs shows in the first call. Call it
+    /// within a Tokio runtime (the channel starts its worker there).
+    pub(crate) fn new(socket: PathBuf, timeout: Duration) -> GrpcSocket {
+        GrpcSocket {
+            channel: channel(&socket, timeout),
+            socket,
+            timeout,
+        }
+    }
+
+    /// One call with the deadline; `Ok(None)` when the server answered NotFound.
+    pub(crate) async fn call<T>(
+        &self,
+        what: &str,
+        work: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
+    ) -> Result<Option<T>, ContainerError> {
+        call(&self.socket, self.timeout, what, work).await
+    }
+}
+
 /// A channel to the gRPC server on `socket`. Connects lazily: a socket that is absent or
 /// hangs shows in the first call, which the caller bounds with its timeout.
-pub fn channel(socket: &Path, timeout: Duration) -> Channel {
+fn channel(socket: &Path, timeout: Duration) -> Channel {
     let path = socket.to_path_buf();
     // The URI is required by the API and ignored: the connector dials the socket.
     Endpoint::from_static("http://[::]:0")
@@ -25,7 +54,7 @@ pub fn channel(socket: &Path, timeout: Duration) -> Channel {
 
 /// Runs one call with a deadline, turning gRPC failures into [`ContainerError`]s.
 /// `Ok(None)` when the server answered NotFound.
-pub async fn call<T>(
+async fn call<T>(
     socket: &Path,
     timeout: Duration,
     what: &str,

@@ -478,6 +478,21 @@ impl Fixture {
         alerts
     }
 
+    /// A `getpid` by `pid`: an event that changes nothing, for reading fields.
+    fn getpid(&mut self, pid: u32, comm: &str) -> SyscallEvent {
+        let header = self.header(pid, comm);
+        SyscallEvent {
+            header,
+            body: EventBody::Syscall(SyscallExit {
+                nr: libc::SYS_getpid,
+                ret: i64::from(pid),
+                args: [0; 6],
+                duration_ns: None,
+                detail: SyscallDetail::Other,
+            }),
+        }
+    }
+
     /// A new container's first process (vpid 1), forked by conmon, not yet executed.
     fn new_container_init(&mut self, pid: u32, meta: Option<ContainerMeta>) {
         let info = match meta {
@@ -614,17 +629,7 @@ fn container_fields_follow_falco() {
         .unwrap()
         .note_init_start(1_000);
     f.exec(500, "/bin/sh", &["/bin/sh", "-c", "true"], None);
-    let header = f.header(500, "sh");
-    let event = SyscallEvent {
-        header,
-        body: EventBody::Syscall(SyscallExit {
-            nr: libc::SYS_getpid,
-            ret: 500,
-            args: [0; 6],
-            duration_ns: None,
-            detail: SyscallDetail::Other,
-        }),
-    };
+    let event = f.getpid(500, "sh");
     let ctx = f.state.apply(&event);
     let live = LiveEvent::new(&f.state, &f.types, &event, &ctx, 1).unwrap();
     for (name, expect) in [
@@ -692,17 +697,7 @@ fn host_and_undescribed_container_fields() {
     let mut f = Fixture::new();
     // A container no runtime described: its id, type and start, nothing else.
     f.new_container_init(500, None);
-    let header = f.header(500, "runc:[2:INIT]");
-    let event = SyscallEvent {
-        header,
-        body: EventBody::Syscall(SyscallExit {
-            nr: libc::SYS_getpid,
-            ret: 500,
-            args: [0; 6],
-            duration_ns: None,
-            detail: SyscallDetail::Other,
-        }),
-    };
+    let event = f.getpid(500, "runc:[2:INIT]");
     let ctx = f.state.apply(&event);
     let live = LiveEvent::new(&f.state, &f.types, &event, &ctx, 1).unwrap();
     for (name, expect) in [
@@ -717,17 +712,7 @@ fn host_and_undescribed_container_fields() {
         assert_eq!(field(&live, name).as_deref(), expect, "{name}");
     }
     // The host.
-    let header = f.header(100, "bash");
-    let event = SyscallEvent {
-        header,
-        body: EventBody::Syscall(SyscallExit {
-            nr: libc::SYS_getpid,
-            ret: 100,
-            args: [0; 6],
-            duration_ns: None,
-            detail: SyscallDetail::Other,
-        }),
-    };
+    let event = f.getpid(100, "bash");
     let ctx = f.state.apply(&event);
     let live = LiveEvent::new(&f.state, &f.types, &event, &ctx, 1).unwrap();
     for (name, expect) in [
