@@ -295,7 +295,7 @@ impl LiveEvent<'_> {
                 } else {
                     pick(meta)
                 };
-                (!value.is_empty()).then(|| Value::Str(Cow::Owned(value)))
+                (!value.is_empty()).then_some(Value::Str(Cow::Owned(value)))
             }
             F::Id | F::FullId | F::Type | F::StartTs | F::Duration | F::Deprecated => None,
         }
