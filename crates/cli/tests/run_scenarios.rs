@@ -836,18 +836,19 @@ const CONTAINERD: &str = "/run/containerd/containerd.sock";
 const CONTAINERD_IMAGE: &str = "localhost/saker-test/busybox:latest";
 
 /// A fresh 64-hex container id (containerd lets the client choose it; the cgroup path must
-/// carry a real-looking id for Saker to see a container).
+/// carry a real-looking id for Saker to see a container). Its first 12 characters, the short
+/// id alerts show, come from the clock's fast-moving bits so that they are unique.
 fn fresh_id(tag: u64) -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_nanos() as u64;
     format!(
-        "{:016x}{:016x}{:016x}{:016x}",
+        "{:012x}{:016x}{:016x}{:020x}",
+        (nanos ^ (tag << 40)) & 0xffff_ffff_ffff,
         std::process::id(),
-        nanos,
         tag,
-        nanos ^ 0x5a5a
+        nanos
     )
 }
 
