@@ -250,8 +250,7 @@ fn http_at(
     http_with(to, method, path, body, "")
 }
 
-/// [`http_at`] with extra header lines (each ending in `
-`).
+/// [`http_at`] with extra header lines (each ending in `\r\n`).
 fn http_with(
     to: (Ipv4Addr, u16),
     method: &str,

@@ -52,6 +52,25 @@ impl Config {
 
     /// Opens every enabled channel. Fails on what cannot work at all (an unwritable file, an
     /// unreadable certificate), so the daemon stops at start-up with a clear message.
+    /// The container runtimes to ask (`container_engines`); a disabled engine asks no socket.
+    pub fn build_container_engines(&self) -> saker_container::Config {
+        let engines = &self.container_engines;
+        let sockets = |e: &crate::ContainerEngineConfig| {
+            if e.enabled {
+                e.sockets.clone()
+            } else {
+                Vec::new()
+            }
+        };
+        saker_container::Config {
+            docker: sockets(&engines.docker),
+            podman: sockets(&engines.podman),
+            containerd: sockets(&engines.containerd),
+            cri: sockets(&engines.cri),
+            timeout: Duration::from_millis(engines.lookup_timeout_ms.max(1)),
+        }
+    }
+
     pub fn build_sinks(&self) -> Result<Vec<Box<dyn Sink>>, ConfigError> {
         let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
         if self.stdout_output.enabled {

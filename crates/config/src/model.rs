@@ -38,6 +38,7 @@ pub struct Config {
     pub metrics: MetricsConfig,
     pub syscall_event_drops: SyscallEventDropsConfig,
     pub base_syscalls: BaseSyscallsConfig,
+    pub container_engines: ContainerEnginesConfig,
     pub log_level: LogLevel,
     pub log_stderr: bool,
     pub log_syslog: bool,
@@ -78,6 +79,7 @@ impl Default for Config {
             metrics: MetricsConfig::default(),
             syscall_event_drops: SyscallEventDropsConfig::default(),
             base_syscalls: BaseSyscallsConfig::default(),
+            container_engines: ContainerEnginesConfig::default(),
             log_level: LogLevel::Info,
             log_stderr: true,
             log_syslog: true,
@@ -344,6 +346,52 @@ impl Default for ConsoleConfig {
             enabled: true,
             history_size: 10_000,
             database: None,
+        }
+    }
+}
+
+/// The container runtimes asked about containers (name, image, pod...), Falco 0.38's
+/// `container_engines` key. A runtime whose socket is absent is skipped with one log line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContainerEnginesConfig {
+    /// The Docker Engine API (`/var/run/docker.sock`).
+    pub docker: ContainerEngineConfig,
+    /// podman's Docker-compatible API (`/run/podman/podman.sock`, `podman system service`).
+    pub podman: ContainerEngineConfig,
+    /// containerd's own API (`/run/containerd/containerd.sock`), every namespace.
+    pub containerd: ContainerEngineConfig,
+    /// The Kubernetes CRI (containerd's CRI plugin, CRI-O's `/run/crio/crio.sock`, k3s).
+    pub cri: ContainerEngineConfig,
+    /// Milliseconds one call to a runtime may take before it counts as failed.
+    pub lookup_timeout_ms: u64,
+}
+
+impl Default for ContainerEnginesConfig {
+    fn default() -> Self {
+        use saker_container::default_sockets as usual;
+        ContainerEnginesConfig {
+            docker: ContainerEngineConfig::at(usual::DOCKER),
+            podman: ContainerEngineConfig::at(usual::PODMAN),
+            containerd: ContainerEngineConfig::at(usual::CONTAINERD),
+            cri: ContainerEngineConfig::at(usual::CRI),
+            lookup_timeout_ms: 1000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContainerEngineConfig {
+    pub enabled: bool,
+    pub sockets: Vec<PathBuf>,
+}
+
+impl ContainerEngineConfig {
+    fn at(sockets: &[&str]) -> ContainerEngineConfig {
+        ContainerEngineConfig {
+            enabled: true,
+            sockets: sockets.iter().map(PathBuf::from).collect(),
         }
     }
 }

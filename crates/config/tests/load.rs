@@ -393,13 +393,20 @@ fn hostname_comes_from_the_key_or_the_kernel() {
 }
 
 #[test]
+<<<<<<< HEAD
 fn console_settings() {
     let c = load(
         "webserver:\n  ui_token: ${HOST}\nconsole:\n  history_size: 500\n  database: /var/lib/saker/console.db\n",
+=======
+fn container_engines_choose_the_sockets_asked() {
+    let c = load(
+        "container_engines:\n  docker:\n    enabled: false\n  cri:\n    sockets: [/run/crio/crio.sock]\n  lookup_timeout_ms: 250\n",
+>>>>>>> containers
         &[],
     )
     .unwrap()
     .config;
+<<<<<<< HEAD
     assert_eq!(c.webserver.ui_token.as_deref(), Some("node-7"));
     let options = c.console.build().unwrap().unwrap();
     assert_eq!(options.history_size, 500);
@@ -437,4 +444,24 @@ fn console_settings() {
             format!("console.history_size: {size} is not 1 to 1000000")
         );
     }
+=======
+    let engines = c.build_container_engines();
+    assert!(engines.docker.is_empty());
+    assert_eq!(
+        engines.podman,
+        [std::path::PathBuf::from("/run/podman/podman.sock")]
+    );
+    assert_eq!(
+        engines.cri,
+        [std::path::PathBuf::from("/run/crio/crio.sock")]
+    );
+    assert_eq!(engines.timeout, std::time::Duration::from_millis(250));
+    let off = load(
+        "container_engines:\n  docker: {enabled: false}\n  podman: {enabled: false}\n  containerd: {enabled: false}\n  cri: {enabled: false}\n",
+        &[],
+    )
+    .unwrap()
+    .config;
+    assert!(off.build_container_engines().is_disabled());
+>>>>>>> containers
 }

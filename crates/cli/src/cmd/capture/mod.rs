@@ -166,7 +166,16 @@ struct Recorder<W: Write> {
 impl<W: Write> Recorder<W> {
     fn handle(&mut self, event: &SyscallEvent) {
         self.last_ts_ns = event.header.ts_ns;
-        if self.error.is_some() || (self.filter_tree && !in_tree(&mut self.tree, event)) {
+        if self.error.is_some() {
+            return;
+        }
+        // What the runtimes answered meanwhile goes in before the event, as a replay must
+        // learn it at that point.
+        if let Err(e) = self.write_container_answers() {
+            self.error = Some(e);
+            return;
+        }
+        if self.filter_tree && !in_tree(&mut self.tree, event) {
             return;
         }
         match write_event(
@@ -179,6 +188,16 @@ impl<W: Write> Recorder<W> {
             Ok(()) => self.written += 1,
             Err(e) => self.error = Some(e),
         }
+    }
+}
+
+impl<W: Write> Recorder<W> {
+    fn write_container_answers(&mut self) -> std::io::Result<()> {
+        for c in self.state.poll_containers() {
+            self.containers_written.insert(c.id.clone());
+            write_record(&mut self.out, &Record::Container((*c).clone()))?;
+        }
+        Ok(())
     }
 }
 

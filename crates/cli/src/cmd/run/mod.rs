@@ -75,6 +75,9 @@ pub struct Args {
     pub command: Vec<String>,
 }
 
+/// How long start-up waits for the runtimes to describe the containers already running.
+const CONTAINER_WAIT: Duration = Duration::from_secs(1);
+
 pub fn run(args: Args) -> Outcome {
     let sources = Sources {
         syscall: !args.disable_source.iter().any(|s| s == "syscall"),
@@ -243,7 +246,13 @@ fn run_source(
     }
     if args.ptrace {
         // Only the command's tree: no /proc walk; processes are read as they appear.
-        let state = saker_state::State::new(saker_state::StateOptions::default());
+        let mut state = saker_state::State::new(saker_state::StateOptions {
+            read_proc: true,
+            containers: Some(service.config.build_container_engines()),
+        });
+        // The command may enter a running container at once: know it first.
+        state.discover_containers();
+        state.wait_for_containers(CONTAINER_WAIT);
         let pipeline = pipeline::Pipeline::new(state, service.engine(), service.route.clone());
         return ptrace::run(&args.command, syscalls, pipeline);
     }
