@@ -93,8 +93,8 @@ pub enum Refusal {
 pub struct KillReport {
     /// Wall-clock time of the decision, nanoseconds since the Unix epoch.
     pub time_ns: u64,
-    /// `CLOCK_BOOTTIME` of the decision (the clock the capture's records carry).
-    pub boot_ns: u64,
+    /// Wall-clock time of the event (the exec or the open's exit) the decision was about.
+    pub event_time_ns: u64,
     pub cgroup_id: u64,
     pub tid: u32,
     pub pid: u32,
@@ -152,7 +152,7 @@ impl KillReport {
         }
         Some(KillReport {
             time_ns: clock.wall_ns(raw.ts_boot_ns),
-            boot_ns: raw.ts_boot_ns,
+            event_time_ns: clock.wall_ns(raw.event_boot_ns),
             cgroup_id: raw.cgroup_id,
             tid: raw.tid,
             pid: raw.pid,
@@ -354,6 +354,7 @@ mod tests {
     fn reports_decode_and_refuse_unknown_codes() {
         let mut raw = RawKillReport {
             ts_boot_ns: 5,
+            event_boot_ns: 3,
             cgroup_id: 7,
             tid: 11,
             pid: 11,
@@ -373,7 +374,7 @@ mod tests {
         raw.path[..16].copy_from_slice(b"/usr/bin/apt-get");
         let clock = BootClock { offset_ns: 100 };
         let report = KillReport::decode(&raw, clock).unwrap();
-        assert_eq!(report.time_ns, 105);
+        assert_eq!((report.time_ns, report.event_time_ns), (105, 103));
         assert_eq!(report.outcome, KillOutcome::Killed);
         assert_eq!(report.syscall, "execve");
         assert_eq!(report.comm, b"apt-get");

@@ -217,6 +217,7 @@ pub struct KillPath {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RawKillReport {
     pub ts_boot_ns: u64,
+    pub event_boot_ns: u64,
     pub cgroup_id: u64,
     pub tid: u32,
     pub pid: u32,
@@ -255,4 +256,4 @@ const _: () = assert!(std::mem::size_of::<KillSettings>() == 168);
 const _: () = assert!(8 * KILL_TYPES + 8 * 10 + 4 * 4 + 8 == 168);
 const _: () = assert!(std::mem::size_of::<KillComm>() == 24);
 const _: () = assert!(std::mem::size_of::<KillPath>() == 16);
-const _: () = assert!(std::mem::size_of::<RawKillReport>() == 384);
+const _: () = assert!(std::mem::size_of::<RawKillReport>() == 392);

@@ -249,7 +249,8 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
         "h" => number * 3600.0,
         _ => return None,
     };
-    (0.0..1e9).contains(&seconds)
+    (0.0..1e9)
+        .contains(&seconds)
         .then(|| Duration::from_secs_f64(seconds))
 }
 

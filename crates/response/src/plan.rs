@@ -68,6 +68,8 @@ pub struct Plan {
     pub allow_host: bool,
     pub protected: ProtectedSet,
     pub rate: RateSettings,
+    /// How long a container action may take (`timeout`).
+    pub action_timeout: Duration,
     by_rule: HashMap<String, Arc<RuleResponse>>,
     pub kernel: KernelPlan,
 }
@@ -84,6 +86,7 @@ impl Plan {
                 global: 0,
                 interval: Duration::from_secs(60),
             },
+            action_timeout: Duration::from_secs(10),
             by_rule: HashMap::new(),
             kernel: KernelPlan::default(),
         }
@@ -236,6 +239,7 @@ impl Plan {
                 global: config.rate_limit.global,
                 interval: interval.unwrap_or(Duration::from_secs(60)),
             },
+            action_timeout: timeout,
             by_rule,
             kernel,
         };

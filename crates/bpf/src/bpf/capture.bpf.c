@@ -707,7 +707,7 @@ static __noinline int kill_act(struct saker_kill_settings *set, __u64 slots, int
 	/* The first rule in load order wins, as rule_matching: first. */
 	slot = __builtin_ctzll(slots) & (SAKER_KILL_SLOTS - 1);
 	rep = &ks->report;
-	rep->ts_boot_ns = now;
+	rep->ts_boot_ns = now; /* event_boot_ns: set by the caller */
 	rep->cgroup_id = bpf_get_current_cgroup_id();
 	rep->tid = (__u32)pid_tgid;
 	rep->pid = tgid;
@@ -829,6 +829,7 @@ static __noinline int kill_check_exec(struct saker_event *ev, const __u8 *filena
 	kill_copy_path(ks);
 	if (!ks->report.path[0] && filename)
 		bpf_probe_read_kernel_str(ks->report.path, sizeof(ks->report.path), filename);
+	ks->report.event_boot_ns = ev->ts_boot_ns;
 	return kill_act(set, slots, in_container, ks, type);
 }
 
@@ -874,6 +875,7 @@ static __noinline int kill_check_open(struct saker_event *ev, int type, const __
 	if (!slots)
 		return 0;
 	kill_copy_path(ks);
+	ks->report.event_boot_ns = ev->ts_boot_ns;
 	return kill_act(set, slots, in_container, ks, type);
 }
 

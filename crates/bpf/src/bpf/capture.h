@@ -219,7 +219,8 @@ struct saker_kill_path {
 
 /* One record of the kill_reports ring: what the kernel did (or refused) and to whom. */
 struct saker_kill_report {
-	__u64 ts_boot_ns;
+	__u64 ts_boot_ns;    /* when the signal was sent (or refused) */
+	__u64 event_boot_ns; /* the event's own time: the start of the capture program */
 	__u64 cgroup_id;
 	__u32 tid;
 	__u32 pid;
@@ -234,6 +235,6 @@ struct saker_kill_report {
 	char comm[SAKER_COMM_LEN];
 	char container_id[SAKER_CONTAINER_ID_LEN]; /* empty on the host */
 	char path[SAKER_KILL_PATH_MAX];            /* the exec'd file or the opened path */
-}; /* 384 bytes */
+}; /* 392 bytes */
 
 #endif
