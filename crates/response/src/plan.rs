@@ -109,18 +109,20 @@ impl Plan {
         let mut per_rule: BTreeMap<&str, Vec<Action>> = BTreeMap::new();
         for (i, entry) in config.actions.iter().enumerate() {
             let path = format!("response.actions[{i}]");
+            // The match first: problems come out in the order they are written.
+            let matcher = Matcher::new(
+                &entry.matcher,
+                &format!("{path}.match"),
+                ruleset,
+                &mut problems,
+            );
             let actions = parse_actions(
                 &entry.actions,
                 &format!("{path}.do"),
                 timeout,
                 &mut problems,
             );
-            let Some(matcher) = Matcher::new(
-                &entry.matcher,
-                &format!("{path}.match"),
-                ruleset,
-                &mut problems,
-            ) else {
+            let Some(matcher) = matcher else {
                 continue;
             };
             let mut matched = 0;
@@ -253,6 +255,13 @@ impl Plan {
 
     pub fn is_empty(&self) -> bool {
         self.by_rule.is_empty()
+    }
+
+    /// True when some rule's alerts get a kill (which user space may have to take).
+    pub fn has_kills(&self) -> bool {
+        self.by_rule
+            .values()
+            .any(|r| r.actions.iter().any(Action::is_kill))
     }
 
     /// The compiled response table, as `saker run --dry-run` prints it.

@@ -7,7 +7,7 @@
 //! a bounded queue and goes on; a full queue drops the response and counts it.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -52,16 +52,20 @@ pub struct ResponderOptions {
 
 enum Command {
     Alert(Box<(Alert, Option<Target>)>),
-    Plan(Arc<Plan>),
-    Kernel(Box<KillMaps>),
+    /// A new plan; the sender learns when the kernel has its table.
+    Plan(Arc<Plan>, Sender<()>),
+    Kernel(Box<KillMaps>, Sender<()>),
     Stop,
 }
+
+/// Longest a caller waits for the kernel's table to be installed.
+const INSTALL_WAIT: Duration = Duration::from_secs(10);
 
 /// The running responder.
 pub struct Responder {
     plan: RwLock<Arc<Plan>>,
     tx: Sender<Command>,
-    thread: Option<JoinHandle<()>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
     stats: Arc<ResponseStats>,
 }
 
@@ -81,7 +85,7 @@ impl Responder {
         Responder {
             plan: RwLock::new(plan),
             tx,
-            thread,
+            thread: Mutex::new(thread),
             stats,
         }
     }
@@ -127,20 +131,27 @@ impl Responder {
         }
     }
 
-    /// Gives the responder the kernel's table and reports (a live eBPF capture).
+    /// Gives the responder the kernel's table and reports (a live eBPF capture); returns once
+    /// the table is installed.
     pub fn attach_kernel(&self, maps: KillMaps) {
+        let (ack, done) = bounded(1);
         // Blocking: this must not be dropped like an alert.
-        let _ = self.tx.send(Command::Kernel(Box::new(maps)));
+        if self.tx.send(Command::Kernel(Box::new(maps), ack)).is_ok() {
+            let _ = done.recv_timeout(INSTALL_WAIT);
+        }
     }
 
-    /// Uses `plan` from now on (SIGHUP); the kernel gets its table.
+    /// Uses `plan` from now on (SIGHUP); returns once the kernel has its table.
     pub fn replace_plan(&self, plan: Plan) {
         let plan = Arc::new(plan);
         match self.plan.write() {
             Ok(mut guard) => *guard = Arc::clone(&plan),
             Err(poisoned) => *poisoned.into_inner() = Arc::clone(&plan),
         }
-        let _ = self.tx.send(Command::Plan(plan));
+        let (ack, done) = bounded(1);
+        if self.tx.send(Command::Plan(plan, ack)).is_ok() {
+            let _ = done.recv_timeout(INSTALL_WAIT);
+        }
     }
 
     /// The counters /metrics renders.
@@ -148,15 +159,21 @@ impl Responder {
         Arc::clone(&self.stats)
     }
 
-    /// True when some response is configured.
-    pub fn is_active(&self) -> bool {
-        !self.plan().is_empty()
+    /// True when alerts should reach the responder promptly: some rule's alerts get a kill,
+    /// and user space takes the kills the kernel cannot decide as soon as it sees them.
+    pub fn wants_prompt_alerts(&self) -> bool {
+        self.plan().has_kills()
     }
 
-    /// Finishes the queued responses (slow ones within their timeouts) and stops.
-    pub fn stop(mut self) {
+    /// Finishes the queued responses (slow ones within their timeouts), empties the
+    /// kernel's table and stops. Later alerts are ignored.
+    pub fn stop(&self) {
         let _ = self.tx.send(Command::Stop);
-        if let Some(thread) = self.thread.take() {
+        let thread = match self.thread.lock() {
+            Ok(mut thread) => thread.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some(thread) = thread {
             let _ = thread.join();
         }
     }
@@ -296,10 +313,14 @@ impl Worker {
                     let (alert, target) = *alert;
                     self.on_alert(&alert, target);
                 }
-                Ok(Command::Plan(plan)) => self.install(plan),
-                Ok(Command::Kernel(maps)) => {
+                Ok(Command::Plan(plan, ack)) => {
+                    self.install(plan);
+                    let _ = ack.send(());
+                }
+                Ok(Command::Kernel(maps, ack)) => {
                     self.kernel = Some(maps);
                     self.install_kernel();
+                    let _ = ack.send(());
                 }
                 Ok(Command::Stop) | Err(RecvTimeoutError::Disconnected) => break,
                 Err(RecvTimeoutError::Timeout) => {}

@@ -110,8 +110,8 @@ actions:
     assert_eq!(
         problems,
         [
-            "response.actions[0].do: error: unknown action `kil_process` (expected one of kill_process, kill_process_tree, stop_container, pause_container, kill_container, program, webhook)",
             "response.actions[0].match.rule: error: unknown rule `Launch Package Managment Process in Container`",
+            "response.actions[0].do: error: unknown action `kil_process` (expected one of kill_process, kill_process_tree, stop_container, pause_container, kill_container, program, webhook)",
             "response.actions[1].match.rule[1]: error: unknown rule `write below root` (did you mean `Write below root`?)",
             "response.actions[1].match.priority: error: bad priority `>=Noticeable`: expected a priority name (emergency, alert, critical, error, warning, notice, informational, debug), optionally after >=, >, <=, < or =",
             "response.actions[2].match.source: error: unknown source `k8s` (expected syscall or k8s_audit)",

@@ -23,6 +23,9 @@ pub struct LiveOptions {
 /// How long a poll waits when fewer than [`WAKEUP_BYTES`] are queued: bounds the delay of an
 /// alert on a quiet host, and of `-M` and signals.
 const POLL_TIMEOUT: Duration = Duration::from_millis(50);
+/// The same with kill responses configured: what user space kills, it kills this much sooner
+/// (about 100 more wakeups a second; docs/response.md).
+const POLL_TIMEOUT_KILLS: Duration = Duration::from_millis(10);
 const WAKEUP_BYTES: u32 = 64 << 10;
 /// How often the metrics and the drop counters are read (Falco checks drops each second).
 const PUBLISH_EVERY: Duration = Duration::from_secs(1);
@@ -53,6 +56,13 @@ pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveE
     // Start the capture before the /proc walk, so that nothing starting in between is missed.
     let mut capture =
         Capture::start(&config).map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
+    if let Some(responder) = service.responder() {
+        // Installed before "Watching": from then on the kernel decides what it can.
+        match capture.take_kill_maps() {
+            Ok(maps) => responder.attach_kernel(maps),
+            Err(e) => tracing::warn!("in-kernel responses are off ({e}); user space acts instead"),
+        }
+    }
     let mut state = State::new(StateOptions {
         read_proc: true,
         containers: Some(service.config.build_container_engines()),
@@ -85,9 +95,13 @@ pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveE
         if let Some(engine) = service.handle_signals() {
             pipeline.replace_engine(engine);
         }
+        let poll = match service.responder() {
+            Some(r) if r.wants_prompt_alerts() => POLL_TIMEOUT_KILLS,
+            _ => POLL_TIMEOUT,
+        };
         let timeout = match deadline {
-            Some(d) => POLL_TIMEOUT.min(d.saturating_duration_since(Instant::now())),
-            None => POLL_TIMEOUT,
+            Some(d) => poll.min(d.saturating_duration_since(Instant::now())),
+            None => poll,
         };
         // A poll drains the whole ring, which under a steady load may not empty: past the
         // deadline (or a signal) the remaining events are left unhandled so the run ends.
