@@ -1017,7 +1017,9 @@ fn podman_launch_rules_and_shell_carry_the_runtimes_metadata() {
                 .args([IMAGE, "sleep", "600"]),
         );
         let id = out.trim().to_string();
-        started.borrow_mut().push(Container(id.clone()));
+        let container = Container(id.clone());
+        container.wait_for_command("sleep");
+        started.borrow_mut().push(container);
         id
     };
     let by_id =
@@ -1026,7 +1028,7 @@ fn podman_launch_rules_and_shell_carry_the_runtimes_metadata() {
     // Privileged: name, image and privileged=true in the alert; a plain twin stays quiet.
     let mut n = 0;
     let privileged_ids = RefCell::new(Vec::new());
-    let hit = saker.expect(
+    let hit = saker.raise(
         || {
             n += 1;
             let id = start(&format!("saker-priv-{tag}-{n}"), &["--privileged"]);
@@ -1070,7 +1072,7 @@ fn podman_launch_rules_and_shell_carry_the_runtimes_metadata() {
     // Sensitive mount: /etc of the host inside; the plain twin has none.
     let mut n = 0;
     let mount_ids = RefCell::new(Vec::new());
-    let hit = saker.expect(
+    let hit = saker.raise(
         || {
             n += 1;
             let id = start(
@@ -1100,7 +1102,7 @@ fn podman_launch_rules_and_shell_carry_the_runtimes_metadata() {
     }
 
     // `podman exec -it` into the plain container: the shell alert names it and its image.
-    let hit = saker.expect(
+    let hit = saker.raise(
         || {
             run_ok(Command::new("script").args([
                 "-qec",
@@ -1124,7 +1126,7 @@ fn podman_launch_rules_and_shell_carry_the_runtimes_metadata() {
             format!("image: {a}"),
         );
     }
-    std::thread::sleep(QUIET);
+    saker.barrier();
     for rule in [
         "Launch Privileged Container",
         "Launch Sensitive Mount Container",
@@ -1191,7 +1193,7 @@ fn containerd_shell_alert_names_the_pod_namespace_and_image() {
     let saker = Saker::start(&["--buffer-bytes", "67108864"]);
     let mut failures = Failures::default();
     let mut n = 0;
-    let hit = saker.expect(
+    let hit = saker.raise(
         || {
             n += 1;
             run_ok(Command::new("script").args([
@@ -1287,7 +1289,7 @@ fn broken_runtime_sockets_cost_one_warning_and_no_events() {
     let container = Container(id.trim().to_string());
     let short = &container.0[..12];
     // Events keep flowing: a shell in the container alerts, with the id and no metadata.
-    let hit = saker.expect(
+    let hit = saker.raise(
         || {
             run_ok(Command::new("script").args([
                 "-qec",
@@ -1438,7 +1440,7 @@ fn benign_node_work_raises_no_warning() {
         let _ = server.kill();
         let _ = server.wait();
     }
-    std::thread::sleep(QUIET);
+    saker.barrier();
     let alerts = saker.alerts.lock().unwrap().clone();
     let summary = saker.stop();
     let serious = ["Warning", "Error", "Critical", "Alert", "Emergency"];
