@@ -13,10 +13,12 @@
 
 mod alert;
 pub mod calendar;
+pub mod detail;
 mod priority;
 pub mod syscall_event;
 
 pub use alert::Alert;
+pub use detail::{ArgMemory, NoMemory, decode_detail};
 pub use priority::{ParsePriorityError, Priority};
 pub use syscall_event::{
     Bytes, Capabilities, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail,
