@@ -1,26 +1,26 @@
 //! `saker run --ptrace -- CMD`: the same rules and fields on one command's process tree,
 //! through the ptrace tracer (what Falco's pdig did), for places without BPF. A thin adapter
-//! turns tracer stops into the [`SyscallEvent`]s the eBPF capture produces.
+//! turns tracer stops into the [`SyscallEvent`]s the eBPF capture produces, decoding arguments
+//! with the shared decoder over the tracee's memory at the syscall's exit.
 
 use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsString;
 
-use saker_event::syscall_event::AT_FDCWD;
 use saker_event::{
-    Bytes, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent, SyscallExit,
+    ArgMemory, Bytes, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent,
+    SyscallExit, decode_detail,
 };
 use saker_ptrace::{Command, Handler, Options, ProcessMemory, Stop, StopContext, Target, Tracer};
+use saker_state::StateOptions;
 
-use super::pipeline::Pipeline;
-use crate::exit::Failure;
+use crate::{Ended, Flow, NoCounters, Sink, Source, SourceError};
 
 /// What one thread is doing between its syscall entry and exit.
 struct InFlight {
     nr: i64,
     args: [u64; 6],
-    detail: SyscallDetail,
-    /// execve's argv, read at entry (the memory is gone after a successful exec).
-    argv: Vec<Bytes>,
+    /// execve's path and argv, read at entry (the memory is gone after a successful exec).
+    exec: Option<(Bytes, Vec<Bytes>)>,
 }
 
 /// Per-process identity, read from /proc once and after exec/setuid.
@@ -33,7 +33,8 @@ struct Identity {
 }
 
 struct Adapter<'p> {
-    pipeline: &'p mut Pipeline,
+    sink: &'p mut dyn Sink,
+    stopped: bool,
     interesting: BTreeSet<i64>,
     in_flight: HashMap<i32, InFlight>,
     identities: HashMap<i32, Identity>,
@@ -110,250 +111,42 @@ fn read_u32(mem: &mut ProcessMemory, addr: u64) -> Option<u32> {
     (mem.read(addr, &mut b) == 4).then(|| u32::from_ne_bytes(b))
 }
 
-/// The arguments of a call at entry, as [`SyscallDetail`]. Output arguments (pipe fds,
-/// accept's peer) are read at exit by [`finish_detail`].
-fn entry_detail(mem: &mut ProcessMemory, nr: i64, a: [u64; 6]) -> SyscallDetail {
-    use SyscallDetail as D;
-    let fd = |i: usize| a[i] as i32;
-    let s = |mem: &mut ProcessMemory, i: usize| read_string(mem, a[i]);
-    match nr {
-        libc::SYS_open => D::Open {
-            dirfd: AT_FDCWD,
-            path: s(mem, 0),
-            flags: a[1],
-            mode: a[2] as u32,
-        },
-        libc::SYS_creat => D::Open {
-            dirfd: AT_FDCWD,
-            path: s(mem, 0),
-            flags: 0o1101,
-            mode: a[1] as u32,
-        },
-        libc::SYS_openat => D::Open {
-            dirfd: fd(0),
-            path: s(mem, 1),
-            flags: a[2],
-            mode: a[3] as u32,
-        },
-        libc::SYS_openat2 => {
-            // struct open_how { u64 flags; u64 mode; u64 resolve; }
-            let mut how = [0u8; 16];
-            mem.read(a[2], &mut how);
-            D::Open {
-                dirfd: fd(0),
-                path: s(mem, 1),
-                flags: u64::from_ne_bytes(how[..8].try_into().unwrap_or([0; 8])),
-                mode: u64::from_ne_bytes(how[8..].try_into().unwrap_or([0; 8])) as u32,
-            }
-        }
-        libc::SYS_close => D::Close { fd: fd(0) },
-        libc::SYS_dup | libc::SYS_dup2 | libc::SYS_dup3 => D::Dup { old_fd: fd(0) },
-        libc::SYS_fcntl if matches!(a[1] as i32, libc::F_DUPFD | libc::F_DUPFD_CLOEXEC) => {
-            D::Dup { old_fd: fd(0) }
-        }
-        libc::SYS_fcntl => D::Fcntl {
-            fd: fd(0),
-            cmd: a[1] as i32,
-            arg: a[2],
-        },
-        libc::SYS_pipe | libc::SYS_pipe2 => D::FdPair {
-            fds: None,
-            flags: if nr == libc::SYS_pipe2 { a[1] } else { 0 },
-        },
-        libc::SYS_socketpair => D::FdPair {
-            fds: None,
-            flags: 0,
-        },
-        libc::SYS_socket => D::Socket {
-            domain: a[0] as i32,
-            kind: a[1] as i32,
-            protocol: a[2] as i32,
-        },
-        libc::SYS_connect => D::Connect {
-            fd: fd(0),
-            addr: read_sockaddr(mem, a[1], a[2]),
-        },
-        libc::SYS_bind => D::Bind {
-            fd: fd(0),
-            addr: read_sockaddr(mem, a[1], a[2]),
-        },
-        libc::SYS_listen => D::Listen {
-            fd: fd(0),
-            backlog: a[1] as i32,
-        },
-        libc::SYS_accept | libc::SYS_accept4 => D::Accept {
-            fd: fd(0),
-            peer: None,
-        },
-        libc::SYS_sendto => D::SendTo {
-            fd: fd(0),
-            len: a[2],
-            addr: (a[4] != 0)
-                .then(|| read_sockaddr(mem, a[4], a[5]))
-                .flatten(),
-        },
-        libc::SYS_chdir => D::Chdir { path: s(mem, 0) },
-        libc::SYS_fchdir => D::Fchdir { fd: fd(0) },
-        libc::SYS_rename => D::Rename {
-            old_dirfd: AT_FDCWD,
-            old_path: s(mem, 0),
-            new_dirfd: AT_FDCWD,
-            new_path: s(mem, 1),
-            flags: 0,
-        },
-        libc::SYS_renameat | libc::SYS_renameat2 => D::Rename {
-            old_dirfd: fd(0),
-            old_path: s(mem, 1),
-            new_dirfd: fd(2),
-            new_path: s(mem, 3),
-            flags: if nr == libc::SYS_renameat2 {
-                a[4] as u32
-            } else {
-                0
-            },
-        },
-        libc::SYS_unlink => D::Unlink {
-            dirfd: AT_FDCWD,
-            path: s(mem, 0),
-            flags: 0,
-        },
-        libc::SYS_rmdir => D::Unlink {
-            dirfd: AT_FDCWD,
-            path: s(mem, 0),
-            flags: libc::AT_REMOVEDIR as u32,
-        },
-        libc::SYS_unlinkat => D::Unlink {
-            dirfd: fd(0),
-            path: s(mem, 1),
-            flags: a[2] as u32,
-        },
-        libc::SYS_mkdir => D::Mkdir {
-            dirfd: AT_FDCWD,
-            path: s(mem, 0),
-            mode: a[1] as u32,
-        },
-        libc::SYS_mkdirat => D::Mkdir {
-            dirfd: fd(0),
-            path: s(mem, 1),
-            mode: a[2] as u32,
-        },
-        libc::SYS_symlink => D::Symlink {
-            target: s(mem, 0),
-            dirfd: AT_FDCWD,
-            link_path: s(mem, 1),
-        },
-        libc::SYS_symlinkat => D::Symlink {
-            target: s(mem, 0),
-            dirfd: fd(1),
-            link_path: s(mem, 2),
-        },
-        libc::SYS_link => D::Link {
-            old_dirfd: AT_FDCWD,
-            old_path: s(mem, 0),
-            new_dirfd: AT_FDCWD,
-            new_path: s(mem, 1),
-            flags: 0,
-        },
-        libc::SYS_linkat => D::Link {
-            old_dirfd: fd(0),
-            old_path: s(mem, 1),
-            new_dirfd: fd(2),
-            new_path: s(mem, 3),
-            flags: a[4] as u32,
-        },
-        libc::SYS_chmod => D::Chmod {
-            dirfd: AT_FDCWD,
-            path: Some(s(mem, 0)),
-            fd: None,
-            mode: a[1] as u32,
-        },
-        libc::SYS_fchmod => D::Chmod {
-            dirfd: AT_FDCWD,
-            path: None,
-            fd: Some(fd(0)),
-            mode: a[1] as u32,
-        },
-        libc::SYS_fchmodat => D::Chmod {
-            dirfd: fd(0),
-            path: Some(s(mem, 1)),
-            fd: None,
-            mode: a[2] as u32,
-        },
-        libc::SYS_ptrace => D::Ptrace {
-            request: a[0] as i64,
-            pid: a[1] as i32,
-        },
-        libc::SYS_setns => D::Setns {
-            fd: fd(0),
-            nstype: a[1] as i32,
-        },
-        libc::SYS_unshare => D::Unshare { flags: a[0] },
-        libc::SYS_memfd_create => D::MemfdCreate {
-            name: s(mem, 0),
-            flags: a[1] as u32,
-        },
-        libc::SYS_kill | libc::SYS_tkill => D::Kill {
-            pid: a[0] as i32,
-            sig: a[1] as i32,
-        },
-        libc::SYS_tgkill => D::Kill {
-            pid: a[1] as i32,
-            sig: a[2] as i32,
-        },
-        libc::SYS_execve => D::ExecFailed {
-            dirfd: AT_FDCWD,
-            path: s(mem, 0),
-        },
-        libc::SYS_execveat => D::ExecFailed {
-            dirfd: fd(0),
-            path: s(mem, 1),
-        },
-        libc::SYS_clone => D::Clone { flags: a[0] },
-        libc::SYS_clone3 | libc::SYS_fork | libc::SYS_vfork => D::Clone { flags: 0 },
-        libc::SYS_setuid | libc::SYS_setgid => D::SetIds {
-            real: a[0] as u32,
-            effective: a[0] as u32,
-            saved: a[0] as u32,
-        },
-        libc::SYS_setreuid | libc::SYS_setregid => D::SetIds {
-            real: a[0] as u32,
-            effective: a[1] as u32,
-            saved: u32::MAX,
-        },
-        libc::SYS_setresuid | libc::SYS_setresgid => D::SetIds {
-            real: a[0] as u32,
-            effective: a[1] as u32,
-            saved: a[2] as u32,
-        },
-        _ => D::Other,
-    }
-}
+/// The tracee's memory at the syscall's exit, for the shared decoder.
+struct TraceeMemory<'m>(&'m mut ProcessMemory);
 
-/// Fills the output arguments once the call returned.
-fn finish_detail(
-    mem: &mut ProcessMemory,
-    nr: i64,
-    args: [u64; 6],
-    ret: i64,
-    detail: &mut SyscallDetail,
-) {
-    match detail {
-        SyscallDetail::FdPair { fds, .. } if ret == 0 => {
-            let at = if nr == libc::SYS_socketpair {
-                args[3]
-            } else {
-                args[0]
-            };
-            if let (Some(a), Some(b)) = (read_u32(mem, at), read_u32(mem, at + 4)) {
-                *fds = Some([a as i32, b as i32]);
-            }
-        }
-        SyscallDetail::Accept { peer, .. } if ret >= 0 && args[1] != 0 => {
-            if let Some(len) = read_u32(mem, args[2]) {
-                *peer = read_sockaddr(mem, args[1], u64::from(len));
-            }
-        }
-        _ => {}
+/// Read/write data is not needed by `run --ptrace`'s rules: the snap length is 0.
+impl ArgMemory for TraceeMemory<'_> {
+    fn string(&mut self, args: &[u64; 6], arg: usize) -> Bytes {
+        read_string(self.0, args[arg])
+    }
+
+    fn sockaddr(&mut self, args: &[u64; 6], arg: usize, len: u64) -> Option<SockAddr> {
+        read_sockaddr(self.0, args[arg], len)
+    }
+
+    fn peer(&mut self, args: &[u64; 6]) -> Option<SockAddr> {
+        let len = read_u32(self.0, args[2])?;
+        read_sockaddr(self.0, args[1], u64::from(len))
+    }
+
+    fn fd_pair(&mut self, args: &[u64; 6], arg: usize) -> Option<[i32; 2]> {
+        let at = args[arg];
+        Some([
+            read_u32(self.0, at)? as i32,
+            read_u32(self.0, at + 4)? as i32,
+        ])
+    }
+
+    fn open_how(&mut self, args: &[u64; 6]) -> (u64, u32) {
+        // struct open_how { u64 flags; u64 mode; u64 resolve; }
+        let mut how = [0u8; 16];
+        self.0.read(args[2], &mut how);
+        let word = |b: &[u8]| u64::from_ne_bytes(b.try_into().unwrap_or([0; 8]));
+        (word(&how[..8]), word(&how[8..]) as u32)
+    }
+
+    fn data(&mut self, _: &[u64; 6], _: u64) -> (Bytes, bool) {
+        (Bytes::default(), true)
     }
 }
 
@@ -393,34 +186,41 @@ impl Handler for Adapter<'_> {
                     return false;
                 }
                 let mut mem = ProcessMemory::new(tid);
-                let detail = entry_detail(&mut mem, nr, args);
-                let argv = match nr {
-                    libc::SYS_execve => read_argv(&mut mem, args[1]),
-                    libc::SYS_execveat => read_argv(&mut mem, args[2]),
-                    _ => Vec::new(),
+                let exec = match nr {
+                    libc::SYS_execve => {
+                        Some((read_string(&mut mem, args[0]), read_argv(&mut mem, args[1])))
+                    }
+                    libc::SYS_execveat => {
+                        Some((read_string(&mut mem, args[1]), read_argv(&mut mem, args[2])))
+                    }
+                    _ => None,
                 };
-                self.in_flight.insert(
-                    tid,
-                    InFlight {
-                        nr,
-                        args,
-                        detail,
-                        argv,
-                    },
-                );
+                self.in_flight.insert(tid, InFlight { nr, args, exec });
                 true
             }
             Stop::SyscallExit { ret, .. } => {
-                let Some(mut call) = self.in_flight.remove(&tid) else {
+                let Some(call) = self.in_flight.remove(&tid) else {
                     return false;
                 };
                 // A successful exec was reported at its exec stop.
-                if matches!(call.nr, libc::SYS_execve | libc::SYS_execveat) && ret == 0 {
+                if call.exec.is_some() && ret == 0 {
                     return false;
                 }
                 let mut mem = ProcessMemory::new(tid);
-                finish_detail(&mut mem, call.nr, call.args, ret, &mut call.detail);
-                if matches!(call.detail, SyscallDetail::SetIds { .. }) {
+                let detail = match call.exec {
+                    // The path as read at entry: a failed exec's memory is still there, but
+                    // this is what the call was given.
+                    Some((path, _)) => SyscallDetail::ExecFailed {
+                        dirfd: if call.nr == libc::SYS_execveat {
+                            call.args[0] as i32
+                        } else {
+                            saker_event::syscall_event::AT_FDCWD
+                        },
+                        path,
+                    },
+                    None => decode_detail(call.nr, call.args, ret, &mut TraceeMemory(&mut mem)),
+                };
+                if matches!(detail, SyscallDetail::SetIds { .. }) {
                     self.identities.remove(&tid);
                 }
                 let header = self.header(tid);
@@ -431,10 +231,10 @@ impl Handler for Adapter<'_> {
                         ret,
                         args: call.args,
                         duration_ns: None,
-                        detail: call.detail,
+                        detail,
                     }),
                 };
-                self.pipeline.handle(&event);
+                self.push(&event);
                 false
             }
             Stop::Attached { .. } => {
@@ -456,7 +256,7 @@ impl Handler for Adapter<'_> {
                     },
                 };
                 self.identities.insert(tid, child);
-                self.pipeline.handle(&event);
+                self.push(&event);
                 false
             }
             Stop::Exec { former_pid } => {
@@ -467,14 +267,12 @@ impl Handler for Adapter<'_> {
                 self.identities.remove(&tid);
                 let header = self.header(tid);
                 let (nr, filename, argv) = match call {
-                    Some(c) => {
-                        let filename = match &c.detail {
-                            SyscallDetail::ExecFailed { path, .. } => path.clone(),
-                            _ => Bytes::default(),
-                        };
-                        (c.nr, filename, c.argv)
-                    }
-                    None => (libc::SYS_execve, Bytes::default(), Vec::new()),
+                    Some(InFlight {
+                        nr,
+                        exec: Some((filename, argv)),
+                        ..
+                    }) => (nr, filename, argv),
+                    _ => (libc::SYS_execve, Bytes::default(), Vec::new()),
                 };
                 // The command's own first exec happened before tracing was visible: the
                 // stopped process's /proc files tell the same.
@@ -525,7 +323,7 @@ impl Handler for Adapter<'_> {
                         caps: None,
                     }),
                 };
-                self.pipeline.handle(&event);
+                self.push(&event);
                 false
             }
             Stop::Exited { code } => {
@@ -542,12 +340,19 @@ impl Handler for Adapter<'_> {
 }
 
 impl Adapter<'_> {
+    /// Hands an event over; once the sink said stop, nothing more is.
+    fn push(&mut self, event: &SyscallEvent) {
+        if !self.stopped && self.sink.event(event) != Flow::Continue {
+            self.stopped = true;
+        }
+    }
+
     fn exit(&mut self, tid: i32, status: i32) {
         let header = self.header(tid);
         let process_exited = header.pid == tid as u32;
         self.identities.remove(&tid);
         self.in_flight.remove(&tid);
-        self.pipeline.handle(&SyscallEvent {
+        self.push(&SyscallEvent {
             header,
             body: EventBody::Exit {
                 status,
@@ -557,41 +362,50 @@ impl Adapter<'_> {
     }
 }
 
-/// Runs `command` under ptrace; returns the command's exit status as Saker's, and the
-/// summary to print once the outputs are drained.
-pub fn run(
-    command: &[String],
-    syscalls: BTreeSet<i64>,
-    mut pipeline: Pipeline,
-) -> anyhow::Result<(u8, String)> {
-    let args: Vec<OsString> = command.iter().map(OsString::from).collect();
-    let command = Command::new(&args).map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
-    let options = Options {
-        follow_forks: true,
-        seccomp_filter: Some(syscalls.iter().map(|&nr| nr as u32).collect()),
-        spin: Some(saker_ptrace::DEFAULT_SPIN),
-        ..Options::default()
-    };
-    let finish = {
+/// One command's process tree under ptrace.
+pub struct PtraceSource {
+    /// The command and its arguments.
+    pub command: Vec<String>,
+    /// The syscalls to stop at (a seccomp filter keeps the others running at full speed).
+    pub syscalls: BTreeSet<i64>,
+}
+
+impl Source for PtraceSource {
+    /// Only the command's tree: no /proc walk; processes are read as they appear.
+    fn state_options(&self) -> StateOptions {
+        StateOptions::default()
+    }
+
+    fn run(&mut self, sink: &mut dyn Sink) -> Result<Ended, SourceError> {
+        let args: Vec<OsString> = self.command.iter().map(OsString::from).collect();
+        let command = Command::new(&args)?;
+        let options = Options {
+            follow_forks: true,
+            seccomp_filter: Some(self.syscalls.iter().map(|&nr| nr as u32).collect()),
+            spin: Some(saker_ptrace::DEFAULT_SPIN),
+            ..Options::default()
+        };
+        sink.ready();
         let mut adapter = Adapter {
-            pipeline: &mut pipeline,
-            interesting: syscalls,
+            sink,
+            stopped: false,
+            interesting: self.syscalls.clone(),
             in_flight: HashMap::new(),
             identities: HashMap::new(),
         };
-        let tracer = Tracer::start(options, Target::Spawn(command), &mut adapter, &mut |_| {})
-            .map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
-        tracer
-            .run(&mut adapter)
-            .map_err(|e| Failure::new(2, format!("saker run: {e}")))?
-    };
-    let summary = pipeline.finish();
-    let code = match finish {
-        saker_ptrace::Finish::Exited(code) => code.clamp(0, 255) as u8,
-        saker_ptrace::Finish::Killed(sig) | saker_ptrace::Finish::Interrupted(sig) => {
-            (128 + sig).clamp(0, 255) as u8
-        }
-        saker_ptrace::Finish::Done => 0,
-    };
-    Ok((code, summary))
+        let tracer = Tracer::start(options, Target::Spawn(command), &mut adapter, &mut |_| {})?;
+        let finish = tracer.run(&mut adapter)?;
+        adapter.sink.tick(&mut NoCounters);
+        let code = match finish {
+            saker_ptrace::Finish::Exited(code) => code.clamp(0, 255) as u8,
+            saker_ptrace::Finish::Killed(sig) | saker_ptrace::Finish::Interrupted(sig) => {
+                (128 + sig).clamp(0, 255) as u8
+            }
+            saker_ptrace::Finish::Done => 0,
+        };
+        Ok(Ended {
+            exit_code: Some(code),
+            ..Ended::default()
+        })
+    }
 }

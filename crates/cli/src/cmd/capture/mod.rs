@@ -1,22 +1,23 @@
 //! `saker capture -w FILE [-M SECONDS] [-- CMD]`: records raw events and a state snapshot,
 //! for `saker run -e FILE` to replay through the same engine (docs/capture-format.md).
 
-pub mod format;
-
 use std::collections::{BTreeSet, HashSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use saker_bpf::{CAPTURED_SYSCALLS, Capture, CaptureConfig};
+use saker_bpf::{CAPTURED_SYSCALLS, CaptureConfig};
 use saker_event::{EventBody, SyscallEvent};
-use saker_state::{State, StateOptions};
+use saker_source::jsonl::{Record, write_record};
+use saker_source::live::EbpfSource;
+use saker_source::{Counters, Flow, Sink, Source};
+use saker_state::State;
 
 use crate::cmd::run::signals;
 use crate::exit::{Failure, Outcome};
-use format::{Record, write_record};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -65,91 +66,100 @@ pub fn run(args: Args) -> Outcome {
     }
     let file =
         File::create(&args.file).with_context(|| format!("creating {}", args.file.display()))?;
-    let mut out = BufWriter::new(file);
-    let config = CaptureConfig {
-        syscalls: recorded_syscalls(),
-        ring_buffer_bytes: args.buffer_bytes,
-        ..CaptureConfig::default()
+    let mut source = EbpfSource {
+        config: CaptureConfig {
+            syscalls: recorded_syscalls(),
+            ring_buffer_bytes: args.buffer_bytes,
+            ..CaptureConfig::default()
+        },
     };
     signals::install();
-    let mut capture =
-        Capture::start(&config).map_err(|e| Failure::new(2, format!("saker capture: {e}")))?;
-    let mut state = State::new(StateOptions::default());
-    state.seed_from_proc()?;
-    write_snapshot(&mut out, &state).context("writing the capture file")?;
-
-    let mut child = None;
-    let mut tree: HashSet<u32> = HashSet::new();
-    if !args.command.is_empty() {
-        let c = std::process::Command::new(&args.command[0])
-            .args(&args.command[1..])
-            .spawn()
-            .map_err(|e| Failure::new(2, format!("saker capture: {}: {e}", args.command[0])))?;
-        tree.insert(c.id());
-        child = Some(c);
-    }
-    let deadline = duration.map(|d| Instant::now() + d);
-    let containers_written = state
-        .processes()
-        .filter_map(|p| p.container.as_ref().map(|c| c.id.clone()))
-        .collect();
     let mut recorder = Recorder {
-        out,
-        state,
-        filter_tree: child.is_some(),
-        tree,
+        out: BufWriter::new(file),
+        state: State::new(source.state_options()),
+        command: args.command.clone(),
+        child: None,
+        exit_code: 0,
+        deadline: duration.map(|d| Instant::now() + d),
+        tree: HashSet::new(),
         cgroups_written: HashSet::new(),
-        containers_written,
+        containers_written: HashSet::new(),
         written: 0,
         error: None,
     };
-    let mut exit_code = 0u8;
-    loop {
-        let stop = signals::stop_requested() || deadline.is_some_and(|d| Instant::now() >= d);
-        capture
-            .poll(Some(Duration::from_millis(50)), |e| recorder.handle(&e))
-            .map_err(|e| Failure::new(2, format!("saker capture: {e}")))?;
-        if let Some(e) = recorder.error.take() {
-            return Err(anyhow::Error::new(e).context("writing the capture file"));
-        }
-        if stop {
-            break;
-        }
-        if let Some(c) = &mut child
-            && let Some(status) = c.try_wait()?
-        {
-            exit_code = status.code().map_or(1, |c| c.clamp(0, 255) as u8);
-            // Its last events may still be in the ring: one more drain.
-            let _ = capture.poll(Some(Duration::from_millis(50)), |e| recorder.handle(&e));
-            break;
-        }
+    let ended = source
+        .run(&mut recorder)
+        .map_err(|e| Failure::new(2, format!("saker capture: {e}")))?;
+    if let Some(e) = recorder.error.take() {
+        return Err(e);
     }
     recorder.out.flush().context("writing the capture file")?;
-    let dropped: u64 = capture.drops().map(|d| d.iter().sum()).unwrap_or(0);
+    let dropped: u64 = ended.dropped_per_cpu.map_or(0, |d| d.iter().sum());
     eprintln!(
         "Recorded {} events and {} processes to {} ({dropped} dropped)",
         recorder.written,
         recorder.state.len(),
         args.file.display()
     );
-    Ok(exit_code)
+    Ok(recorder.exit_code)
 }
 
+/// Writes the snapshot once the state is seeded, then every event of the command's tree (or
+/// of the host), until the command exits, `-M` passes or a signal comes.
 struct Recorder<W: Write> {
     out: W,
     state: State,
-    filter_tree: bool,
+    command: Vec<String>,
+    child: Option<Child>,
+    exit_code: u8,
+    deadline: Option<Instant>,
     tree: HashSet<u32>,
     cgroups_written: HashSet<u64>,
     containers_written: HashSet<String>,
     written: u64,
-    error: Option<std::io::Error>,
+    error: Option<anyhow::Error>,
 }
 
-impl<W: Write> Recorder<W> {
-    fn handle(&mut self, event: &SyscallEvent) {
-        if self.error.is_some() || (self.filter_tree && !in_tree(&mut self.tree, event)) {
+impl<W: Write> Sink for Recorder<W> {
+    fn state(&mut self) -> &mut State {
+        &mut self.state
+    }
+
+    fn ready(&mut self) {
+        if let Err(e) = write_snapshot(&mut self.out, &self.state) {
+            self.error = Some(anyhow::Error::new(e).context("writing the capture file"));
             return;
+        }
+        self.containers_written = self
+            .state
+            .processes()
+            .filter_map(|p| p.container.as_ref().map(|c| c.id.clone()))
+            .collect();
+        if self.command.is_empty() {
+            return;
+        }
+        // The command starts once the capture runs and the snapshot is written.
+        match std::process::Command::new(&self.command[0])
+            .args(&self.command[1..])
+            .spawn()
+        {
+            Ok(child) => {
+                self.tree.insert(child.id());
+                self.child = Some(child);
+            }
+            Err(e) => {
+                self.error =
+                    Some(Failure::new(2, format!("saker capture: {}: {e}", self.command[0])).into())
+            }
+        }
+    }
+
+    fn event(&mut self, event: &SyscallEvent) -> Flow {
+        if self.error.is_some() {
+            return Flow::Stop;
+        }
+        if !self.command.is_empty() && !in_tree(&mut self.tree, event) {
+            return Flow::Continue;
         }
         match write_event(
             &mut self.out,
@@ -159,7 +169,32 @@ impl<W: Write> Recorder<W> {
             event,
         ) {
             Ok(()) => self.written += 1,
-            Err(e) => self.error = Some(e),
+            Err(e) => self.error = Some(anyhow::Error::new(e).context("writing the capture file")),
+        }
+        Flow::Continue
+    }
+
+    fn tick(&mut self, _: &mut dyn Counters) -> Flow {
+        if self.error.is_some()
+            || signals::stop_requested()
+            || self.deadline.is_some_and(|d| Instant::now() >= d)
+        {
+            return Flow::Stop;
+        }
+        let Some(child) = &mut self.child else {
+            return Flow::Continue;
+        };
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                self.exit_code = status.code().map_or(1, |c| c.clamp(0, 255) as u8);
+                // Its last events may still be in the ring.
+                Flow::Finish
+            }
+            Ok(None) => Flow::Continue,
+            Err(e) => {
+                self.error = Some(e.into());
+                Flow::Stop
+            }
         }
     }
 }
