@@ -3,7 +3,7 @@
 //!
 //! A [`Source`] pushes events into a [`Sink`] until it ends: the live eBPF capture
 //! ([`live::EbpfSource`]), one command under ptrace ([`ptrace::PtraceSource`]), a capture file
-//! (Saker's JSON lines, [`jsonl`]) and a file of Kubernetes
+//! (Saker's JSON lines, [`jsonl`], or libscap's `.scap`, [`scap`]) and a file of Kubernetes
 //! audit events ([`audit::AuditFileSource`]). The sink is the consumer's: `saker run` applies
 //! each event to its state and evaluates the rules, `saker capture` writes it to a file. The
 //! Kubernetes audit webhook pushes into the same kind of consumer from the web server's
@@ -44,6 +44,7 @@ pub mod jsonl;
 pub mod live;
 pub mod ptrace;
 mod replay;
+pub mod scap;
 
 use saker_event::SyscallEvent;
 use saker_k8saudit::AuditEvent;

@@ -5,22 +5,29 @@ use std::path::Path;
 
 use crate::audit::AuditFileSource;
 use crate::jsonl::JsonlSource;
+use crate::scap::ScapSource;
 use crate::{Source, SourceError};
 
 /// What a replayed file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FileKind {
+    /// libscap's `.scap` (plain or gzip-compressed), told by its first bytes.
+    Scap,
     /// `saker capture` JSON lines (starting with a `header` record).
     Capture,
     /// Kubernetes audit events: JSON lines of Events, an EventList, a JSON array.
     K8sAudit,
 }
 
-/// Tells the kinds apart from the file's start: a capture file's first line is its header;
+/// Tells the kinds apart from the file's start: a `.scap` file starts with its section header
+/// block (or a gzip header); a capture file's first line is its header;
 /// an audit file starts with an Event (`"kind": "Event"` or an `auditID`), an EventList, a
 /// JSON array, or a pretty-printed object. Anything else is read as a capture file, whose
 /// reader reports what is wrong with `path:line`.
 pub fn detect(path: &Path) -> Result<FileKind, SourceError> {
+    if crate::scap::looks_like_scap(path) {
+        return Ok(FileKind::Scap);
+    }
     let file = std::fs::File::open(path).map_err(|source| SourceError::Open {
         path: path.to_path_buf(),
         source,
@@ -50,6 +57,9 @@ fn classify_first_line(line: &str) -> FileKind {
 /// The source that replays `path`.
 pub fn open_file(path: &Path) -> Result<Box<dyn Source>, SourceError> {
     Ok(match detect(path)? {
+        FileKind::Scap => Box::new(ScapSource {
+            path: path.to_path_buf(),
+        }),
         FileKind::Capture => Box::new(JsonlSource {
             path: path.to_path_buf(),
         }),

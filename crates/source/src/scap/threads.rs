@@ -1,0 +1,254 @@
+//! The threads and fds a `.scap` file describes, kept as libsinsp keeps them while it reads
+//! one: what event headers lack (a scap event names only its thread), and the fd names the
+//! printer shows (`fd=3(<f>/etc/passwd)`, `<4t>10.0.0.1:40000->10.0.0.2:80`).
+
+use std::collections::HashMap;
+
+use super::meta::{FdInfo, ThreadInfo};
+
+/// An fd as sinsp names it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fd {
+    /// `f` file, `d` directory, `4`/`6` inet, `u` unix, `p` pipe, `n` netlink, `e` eventfd,
+    /// `s` signalfd, `l` epoll, `i` inotify, `t` timerfd, `o` other.
+    pub typechar: u8,
+    /// `t` tcp, `u` udp, `i` icmp, `r` raw, 0 unknown (inet sockets only).
+    pub l4: u8,
+    pub name: Vec<u8>,
+    /// Open flags in libscap's encoding (files).
+    pub ppm_flags: u32,
+}
+
+/// A thread.
+#[derive(Clone, Debug, Default)]
+pub struct Thread {
+    pub pid: u64,
+    pub ptid: u64,
+    pub comm: Vec<u8>,
+    pub exe: Vec<u8>,
+    pub exepath: Vec<u8>,
+    /// argv[1..], NUL-separated.
+    pub args: Vec<u8>,
+    pub cwd: Vec<u8>,
+    pub uid: u32,
+    pub gid: u32,
+    pub loginuid: u32,
+    pub tty: u32,
+    pub vtid: i64,
+    pub vpid: i64,
+    pub cgroups: Vec<u8>,
+    pub caps: Option<(u64, u64, u64)>,
+}
+
+/// Threads by tid, fds by process.
+#[derive(Debug, Default)]
+pub struct Threads {
+    threads: HashMap<u64, Thread>,
+    fds: HashMap<u64, HashMap<i64, Fd>>,
+}
+
+impl Threads {
+    pub fn get(&self, tid: u64) -> Option<&Thread> {
+        self.threads.get(&tid)
+    }
+
+    pub fn get_mut(&mut self, tid: u64) -> Option<&mut Thread> {
+        self.threads.get_mut(&tid)
+    }
+
+    pub fn insert(&mut self, tid: u64, thread: Thread) {
+        self.threads.insert(tid, thread);
+    }
+
+    pub fn remove(&mut self, tid: u64) -> Option<Thread> {
+        let thread = self.threads.remove(&tid)?;
+        if !self.threads.values().any(|t| t.pid == thread.pid) {
+            self.fds.remove(&thread.pid);
+        }
+        Some(thread)
+    }
+
+    /// Threads still alive in process `pid`.
+    pub fn count_in(&self, pid: u64) -> usize {
+        self.threads.values().filter(|t| t.pid == pid).count()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&u64, &Thread)> {
+        self.threads.iter()
+    }
+
+    /// The fd table of `tid`'s process.
+    pub fn fd(&self, tid: u64, fd: i64) -> Option<&Fd> {
+        let pid = self.threads.get(&tid)?.pid;
+        self.fds.get(&pid)?.get(&fd)
+    }
+
+    pub fn fds_of(&self, pid: u64) -> Option<&HashMap<i64, Fd>> {
+        self.fds.get(&pid)
+    }
+
+    pub fn set_fd(&mut self, tid: u64, fd: i64, entry: Fd) {
+        let pid = self.threads.get(&tid).map_or(tid, |t| t.pid);
+        self.fds.entry(pid).or_default().insert(fd, entry);
+    }
+
+    pub fn fd_mut(&mut self, tid: u64, fd: i64) -> Option<&mut Fd> {
+        let pid = self.threads.get(&tid)?.pid;
+        self.fds.get_mut(&pid)?.get_mut(&fd)
+    }
+
+    pub fn close_fd(&mut self, tid: u64, fd: i64) -> Option<Fd> {
+        let pid = self.threads.get(&tid).map_or(tid, |t| t.pid);
+        self.fds.get_mut(&pid)?.remove(&fd)
+    }
+
+    /// A new process gets a copy of its parent's fds (fork), a thread shares them.
+    pub fn copy_fds(&mut self, from_pid: u64, to_pid: u64) {
+        if from_pid == to_pid {
+            return;
+        }
+        if let Some(fds) = self.fds.get(&from_pid).cloned() {
+            self.fds.insert(to_pid, fds);
+        }
+    }
+
+    /// Seeds a thread from the file's process list.
+    pub fn seed(&mut self, t: &ThreadInfo) {
+        self.threads.insert(
+            t.tid,
+            Thread {
+                pid: t.pid,
+                ptid: t.ptid,
+                comm: t.comm.clone(),
+                exe: t.exe.clone(),
+                exepath: t.exepath.clone(),
+                args: t.args.clone(),
+                cwd: with_slash(&t.cwd),
+                uid: t.uid,
+                gid: t.gid,
+                loginuid: t.loginuid,
+                tty: t.tty,
+                vtid: t.vtid,
+                vpid: t.vpid,
+                cgroups: t.cgroups.clone(),
+                caps: (t.cap_permitted != 0 || t.cap_effective != 0).then_some((
+                    t.cap_effective,
+                    t.cap_permitted,
+                    t.cap_inheritable,
+                )),
+            },
+        );
+    }
+
+    /// Seeds an fd from the file's fd lists.
+    pub fn seed_fd(&mut self, tid: u64, fd: i64, info: &FdInfo) {
+        let entry = fd_of_info(info);
+        let pid = self.threads.get(&tid).map_or(tid, |t| t.pid);
+        self.fds.entry(pid).or_default().insert(fd, entry);
+    }
+}
+
+/// sinsp keeps a cwd with a trailing slash.
+pub fn with_slash(cwd: &[u8]) -> Vec<u8> {
+    let mut out = cwd.to_vec();
+    if !out.ends_with(b"/") {
+        out.push(b'/');
+    }
+    out
+}
+
+fn l4char(proto: u8) -> u8 {
+    match proto {
+        2 => b't',
+        3 => b'u',
+        4 => b'i',
+        5 => b'r',
+        _ => 0,
+    }
+}
+
+fn fd_of_info(info: &FdInfo) -> Fd {
+    match info {
+        FdInfo::File { name, flags } => Fd {
+            typechar: b'f',
+            name: name.clone(),
+            ppm_flags: *flags,
+            ..Fd::default()
+        },
+        FdInfo::Directory { name } => Fd {
+            typechar: b'd',
+            name: name.clone(),
+            ..Fd::default()
+        },
+        FdInfo::Ipv4 {
+            sip,
+            sport,
+            dip,
+            dport,
+            l4,
+        } => Fd {
+            typechar: b'4',
+            l4: l4char(*l4),
+            name: format!("{sip}:{sport}->{dip}:{dport}").into_bytes(),
+            ppm_flags: 0,
+        },
+        FdInfo::Ipv6 {
+            sip,
+            sport,
+            dip,
+            dport,
+            l4,
+        } => Fd {
+            typechar: b'6',
+            l4: l4char(*l4),
+            name: format!("{sip}:{sport}->{dip}:{dport}").into_bytes(),
+            ppm_flags: 0,
+        },
+        FdInfo::Ipv4Server { ip, port, l4 } => Fd {
+            typechar: b'4',
+            l4: l4char(*l4),
+            name: format!("{ip}:{port}").into_bytes(),
+            ppm_flags: 0,
+        },
+        FdInfo::Ipv6Server { ip, port, l4 } => Fd {
+            typechar: b'6',
+            l4: l4char(*l4),
+            name: format!("{ip}:{port}").into_bytes(),
+            ppm_flags: 0,
+        },
+        FdInfo::Unix { name, .. } => Fd {
+            typechar: b'u',
+            name: name.clone(),
+            ..Fd::default()
+        },
+        FdInfo::Other { kind, name } => Fd {
+            typechar: typechar_of_kind(*kind),
+            name: name.clone(),
+            ..Fd::default()
+        },
+    }
+}
+
+/// sinsp's `get_typechar` for a scap fd type.
+pub fn typechar_of_kind(kind: u8) -> u8 {
+    match kind {
+        1 | 16 => b'f',
+        2 => b'd',
+        3 | 5 => b'4',
+        4 | 6 => b'6',
+        7 => b'p',
+        8 => b'u',
+        9 => b'e',
+        11 => b's',
+        12 => b'l',
+        13 => b'i',
+        14 => b't',
+        15 => b'n',
+        17 => b'b',
+        18 => b'u',
+        19 => b'r',
+        20 => b'm',
+        21 => b'P',
+        _ => b'o',
+    }
+}
