@@ -63,7 +63,12 @@ impl ScapFile {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut input = BufReader::with_capacity(1 << 16, file);
+        ScapFile::from_reader(Box::new(file), path)
+    }
+
+    /// Reads a `.scap` stream; `path` names it in errors.
+    pub fn from_reader(input: Box<dyn Read>, path: &Path) -> Result<ScapFile, SourceError> {
+        let mut input = BufReader::with_capacity(1 << 16, input);
         let head = {
             use std::io::BufRead;
             input.fill_buf().map_err(|source| SourceError::Open {

@@ -55,6 +55,8 @@ enum Kind {
     Read,
     Write,
     SendTo,
+    /// A syscall without an event of its own (`ID` and `nativeID`).
+    Generic,
     Other,
 }
 
@@ -95,6 +97,7 @@ fn kind_of(info: &EventInfo) -> Kind {
         "read" | "pread" | "readv" | "preadv" | "recv" | "recvfrom" | "recvmsg" => Kind::Read,
         "write" | "pwrite" | "writev" | "pwritev" | "send" => Kind::Write,
         "sendto" | "sendmsg" => Kind::SendTo,
+        "syscall" => Kind::Generic,
         _ => Kind::Other,
     }
 }
@@ -221,6 +224,20 @@ impl Parser {
         let Some(ty) = types.get(usize::from(event.kind)) else {
             return;
         };
+        if self.threads.get(event.tid).is_none() {
+            // sinsp makes an empty thread for one it has not seen (`proc.name` is `<NA>`),
+            // whose fds it then tracks.
+            self.threads.insert(
+                event.tid,
+                Thread {
+                    pid: event.tid,
+                    loginuid: u32::MAX,
+                    vtid: -1,
+                    vpid: -1,
+                    ..Thread::default()
+                },
+            );
+        }
         if event.kind % 2 == 0 && ty.kind != Kind::ProcExit {
             // An enter event: keep its parameters for the exit.
             let enter = self.enters.entry(event.tid).or_default();
@@ -304,7 +321,7 @@ impl Parser {
     ) {
         let tid = event.tid;
         let res = p.i64("res").or_else(|| p.i64("fd")).unwrap_or(0);
-        let nr = ty.nr.unwrap_or(-1);
+        let mut nr = ty.nr.unwrap_or(-1);
         let mut detail = SyscallDetail::Other;
         let mut args = [0u64; 6];
         match ty.kind {
@@ -330,6 +347,7 @@ impl Parser {
                             l4: 0,
                             name: full,
                             ppm_flags: ppm,
+                            tuple: None,
                         },
                     );
                 }
@@ -393,7 +411,7 @@ impl Parser {
                     && let Some(t) = &tuple
                     && let Some(f) = self.threads.fd_mut(tid, fd)
                 {
-                    f.name = t.text.clone().into_bytes();
+                    set_addresses(f, t);
                     f.l4 |= ROLE_CLIENT;
                 }
                 detail = SyscallDetail::Connect {
@@ -672,11 +690,54 @@ impl Parser {
                 };
             }
             Kind::SendTo => {
+                let fd = p.i64("fd").unwrap_or(-1);
+                if res >= 0
+                    && let Some(mut t) = p.get("tuple").and_then(parse_tuple)
+                    && let Some(f) = self.threads.fd_mut(tid, fd)
+                {
+                    // An unbound source on the loopback is the loopback (sinsp fills it from
+                    // the interface list).
+                    if let (Some(s), Some(d)) = (socket_addr(&t.local), socket_addr(&t.remote))
+                        && s.ip().is_unspecified()
+                        && d.ip().is_loopback()
+                    {
+                        t.local = match t.local {
+                            SockAddr::Inet(a) => {
+                                SockAddr::Inet(SocketAddrV4::new(Ipv4Addr::LOCALHOST, a.port()))
+                            }
+                            SockAddr::Inet6(a) => SockAddr::Inet6(SocketAddrV6::new(
+                                Ipv6Addr::LOCALHOST,
+                                a.port(),
+                                0,
+                                0,
+                            )),
+                            other => other,
+                        };
+                    }
+                    set_addresses(f, &t);
+                    if f.l4 & 0x3f == 0 {
+                        f.l4 |= 3;
+                    }
+                    if f.l4 & ROLE_SERVER == 0 {
+                        f.l4 |= ROLE_CLIENT;
+                    }
+                }
                 detail = SyscallDetail::SendTo {
                     fd: p.i64("fd").unwrap_or(-1) as i32,
                     len: p.u32("size").map_or(0, u64::from),
                     addr: p.get("tuple").and_then(parse_tuple).map(|t| t.remote),
                 };
+            }
+            Kind::Generic => {
+                nr = p
+                    .u32("nativeID")
+                    .map(i64::from)
+                    .filter(|n| *n > 0)
+                    .or_else(|| {
+                        let name = table::ppm_sc_name(p.u32("ID")? as u16)?;
+                        saker_syscalls::number(name).map(|n| n as i64)
+                    })
+                    .unwrap_or(-1);
             }
             Kind::Other => {}
         }
@@ -852,6 +913,38 @@ impl Parser {
     }
 }
 
+/// sinsp's `set_ipv*_addresses_and_ports`: the source end always follows the tuple, the
+/// destination only fills in what is unknown; the name follows.
+fn set_addresses(f: &mut Fd, t: &Tuple) {
+    let (Some(s), Some(d)) = (socket_addr(&t.local), socket_addr(&t.remote)) else {
+        f.name = t.text.clone().into_bytes();
+        return;
+    };
+    let new = (s.ip(), s.port(), d.ip(), d.port());
+    let (sip, sport, mut dip, mut dport) = match f.tuple {
+        Some(old) if old == new || (old.2, old.3, old.0, old.1) == new => return,
+        Some(old) => (new.0, new.1, old.2, old.3),
+        None => new,
+    };
+    if dip.is_unspecified() {
+        dip = new.2;
+    }
+    if dport == 0 {
+        dport = new.3;
+    }
+    f.tuple = Some((sip, sport, dip, dport));
+    f.typechar = if matches!(sip, IpAddr::V4(_)) {
+        b'4'
+    } else {
+        b'6'
+    };
+    let end = |ip: IpAddr, port: u16| match ip {
+        IpAddr::V6(v6) => v6_text(&v6, port),
+        IpAddr::V4(v4) => format!("{v4}:{port}"),
+    };
+    f.name = format!("{}->{}", end(sip, sport), end(dip, dport)).into_bytes();
+}
+
 fn dirfd(p: &Params<'_, '_>, name: &str) -> i32 {
     p.i64(name).map_or(AT_FDCWD, |d| d as i32)
 }
@@ -998,6 +1091,7 @@ pub fn parse_tuple(v: &[u8]) -> Option<Tuple> {
                     l4: 2,
                     name: text.clone().into_bytes(),
                     ppm_flags: 0,
+                    tuple: Some((sip.into(), sport, dip.into(), dport)),
                 },
                 text,
             })
@@ -1017,6 +1111,7 @@ pub fn parse_tuple(v: &[u8]) -> Option<Tuple> {
                     l4: 2,
                     name: text.clone().into_bytes(),
                     ppm_flags: 0,
+                    tuple: Some((sip.into(), sport, dip.into(), dport)),
                 },
                 text,
             })
@@ -1037,9 +1132,8 @@ pub fn parse_tuple(v: &[u8]) -> Option<Tuple> {
                 },
                 fd: Fd {
                     typechar: b'u',
-                    l4: 0,
                     name: text.clone().into_bytes(),
-                    ppm_flags: 0,
+                    ..Fd::default()
                 },
                 text,
             })

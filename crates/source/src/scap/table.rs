@@ -517,3 +517,42 @@ mod tests {
         assert!(info(336).is_none());
     }
 }
+
+const PPM_SC: &str = include_str!("ppm_sc.txt");
+
+fn ppm_sc_names() -> &'static [&'static str] {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        PPM_SC
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(str::split_whitespace)
+            .collect()
+    })
+}
+
+/// The syscall a generic event's `ID` names.
+pub fn ppm_sc_name(code: u16) -> Option<&'static str> {
+    ppm_sc_names().get(usize::from(code)).copied()
+}
+
+/// The `ID` of a syscall for a generic event (0: unknown).
+pub fn ppm_sc_code(name: &str) -> u16 {
+    ppm_sc_names()
+        .iter()
+        .position(|n| *n == name)
+        .map_or(0, |i| i as u16)
+}
+
+#[cfg(test)]
+mod ppm_sc_tests {
+    use super::*;
+
+    #[test]
+    fn syscall_codes() {
+        assert_eq!(ppm_sc_name(75), Some("mprotect"));
+        assert_eq!(ppm_sc_name(176), Some("clock_gettime"));
+        assert_eq!(ppm_sc_code("clone3"), 328);
+        assert_eq!(ppm_sc_names().len(), 329);
+    }
+}

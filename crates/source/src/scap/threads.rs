@@ -17,6 +17,8 @@ pub struct Fd {
     pub name: Vec<u8>,
     /// Open flags in libscap's encoding (files).
     pub ppm_flags: u32,
+    /// An inet socket's ends (source ip and port, destination ip and port).
+    pub tuple: Option<(std::net::IpAddr, u16, std::net::IpAddr, u16)>,
 }
 
 /// A thread.
@@ -191,6 +193,7 @@ fn fd_of_info(info: &FdInfo) -> Fd {
             l4: l4char(*l4),
             name: format!("{sip}:{sport}->{dip}:{dport}").into_bytes(),
             ppm_flags: 0,
+            tuple: Some(((*sip).into(), *sport, (*dip).into(), *dport)),
         },
         FdInfo::Ipv6 {
             sip,
@@ -203,18 +206,19 @@ fn fd_of_info(info: &FdInfo) -> Fd {
             l4: l4char(*l4),
             name: format!("{sip}:{sport}->{dip}:{dport}").into_bytes(),
             ppm_flags: 0,
+            tuple: Some(((*sip).into(), *sport, (*dip).into(), *dport)),
         },
         FdInfo::Ipv4Server { ip, port, l4 } => Fd {
             typechar: b'4',
             l4: l4char(*l4),
             name: format!("{ip}:{port}").into_bytes(),
-            ppm_flags: 0,
+            ..Fd::default()
         },
         FdInfo::Ipv6Server { ip, port, l4 } => Fd {
             typechar: b'6',
             l4: l4char(*l4),
             name: format!("{ip}:{port}").into_bytes(),
-            ppm_flags: 0,
+            ..Fd::default()
         },
         FdInfo::Unix { name, .. } => Fd {
             typechar: b'u',

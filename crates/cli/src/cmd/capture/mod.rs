@@ -1,5 +1,9 @@
 //! `saker capture -w FILE [-M SECONDS] [-- CMD]`: records raw events and a state snapshot,
-//! for `saker run -e FILE` to replay through the same engine (docs/capture-format.md).
+//! for `saker run -e FILE` to replay through the same engine (docs/capture-format.md): as
+//! libscap's `.scap` (the default for a name ending in `.scap`, what sysdig and Falco read)
+//! or as Saker's JSON lines. `saker capture print FILE`: what `sysdig -r FILE` prints.
+
+mod print;
 
 use std::collections::{BTreeSet, HashSet};
 use std::fs::File;
@@ -13,6 +17,7 @@ use saker_bpf::{CAPTURED_SYSCALLS, CaptureConfig};
 use saker_event::{EventBody, SyscallEvent};
 use saker_source::jsonl::{Record, write_record};
 use saker_source::live::EbpfSource;
+use saker_source::scap::write::{ScapWriter, id_names};
 use saker_source::{Counters, Flow, Sink, Source};
 use saker_state::State;
 
@@ -20,10 +25,17 @@ use crate::cmd::run::signals;
 use crate::exit::{Failure, Outcome};
 
 #[derive(clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
+    #[command(subcommand)]
+    pub action: Option<Action>,
     /// The capture file to write.
     #[arg(short = 'w', value_name = "FILE")]
-    pub file: PathBuf,
+    pub file: Option<PathBuf>,
+    /// The file's format: `scap` (libscap's, read by sysdig and Falco) or `jsonl` (Saker's
+    /// JSON lines, for jq). Default: `scap` when FILE ends in `.scap`, else `jsonl`.
+    #[arg(long, value_name = "FORMAT", value_parser = ["scap", "jsonl"])]
+    pub format: Option<String>,
     /// Stop after this many seconds (default: when COMMAND exits, or on Ctrl-C).
     #[arg(short = 'M', value_name = "SECONDS")]
     pub duration: Option<f64>,
@@ -33,6 +45,12 @@ pub struct Args {
     /// Run COMMAND and record only its process tree.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
+}
+
+#[derive(clap::Subcommand)]
+pub enum Action {
+    /// Print a capture's events as `sysdig -r` does (.scap or Saker's JSON lines).
+    Print(print::Args),
 }
 
 /// Every decoded syscall except the data-carrying ones (read/write): a capture should serve
@@ -52,6 +70,20 @@ fn now_ns() -> u64 {
 }
 
 pub fn run(args: Args) -> Outcome {
+    if let Some(Action::Print(print)) = args.action {
+        return print::run(print);
+    }
+    let Some(path) = args.file.clone() else {
+        return Err(Failure::new(
+            2,
+            "saker capture: give -w FILE to record, or `saker capture print FILE`",
+        )
+        .into());
+    };
+    let scap = match args.format.as_deref() {
+        Some(f) => f == "scap",
+        None => path.extension().is_some_and(|e| e == "scap"),
+    };
     let duration = match args.duration {
         Some(s) if s.is_finite() && s >= 0.0 => Some(Duration::from_secs_f64(s)),
         Some(s) => {
@@ -64,8 +96,7 @@ pub fn run(args: Args) -> Outcome {
     if duration.is_none() && args.command.is_empty() {
         eprintln!("Recording until Ctrl-C (give -M SECONDS or a COMMAND to stop by itself)");
     }
-    let file =
-        File::create(&args.file).with_context(|| format!("creating {}", args.file.display()))?;
+    let file = File::create(&path).with_context(|| format!("creating {}", path.display()))?;
     let mut source = EbpfSource {
         config: CaptureConfig {
             syscalls: recorded_syscalls(),
@@ -75,7 +106,7 @@ pub fn run(args: Args) -> Outcome {
     };
     signals::install();
     let mut recorder = Recorder {
-        out: BufWriter::new(file),
+        out: Output::new(BufWriter::new(file), scap),
         state: State::new(source.state_options()),
         command: args.command.clone(),
         child: None,
@@ -94,12 +125,13 @@ pub fn run(args: Args) -> Outcome {
         return Err(e);
     }
     recorder.out.flush().context("writing the capture file")?;
+    let events = recorder.out.events().unwrap_or(recorder.written);
     let dropped: u64 = ended.dropped_per_cpu.map_or(0, |d| d.iter().sum());
     eprintln!(
         "Recorded {} events and {} processes to {} ({dropped} dropped)",
-        recorder.written,
+        events,
         recorder.state.len(),
-        args.file.display()
+        path.display()
     );
     Ok(recorder.exit_code)
 }
@@ -107,7 +139,7 @@ pub fn run(args: Args) -> Outcome {
 /// Writes the snapshot once the state is seeded, then every event of the command's tree (or
 /// of the host), until the command exits, `-M` passes or a signal comes.
 struct Recorder<W: Write> {
-    out: W,
+    out: Output<W>,
     state: State,
     command: Vec<String>,
     child: Option<Child>,
@@ -126,7 +158,7 @@ impl<W: Write> Sink for Recorder<W> {
     }
 
     fn ready(&mut self) {
-        if let Err(e) = write_snapshot(&mut self.out, &self.state) {
+        if let Err(e) = self.out.start(&self.state) {
             self.error = Some(anyhow::Error::new(e).context("writing the capture file"));
             return;
         }
@@ -161,13 +193,23 @@ impl<W: Write> Sink for Recorder<W> {
         if !self.command.is_empty() && !in_tree(&mut self.tree, event) {
             return Flow::Continue;
         }
-        match write_event(
-            &mut self.out,
-            &mut self.state,
-            &mut self.cgroups_written,
-            &mut self.containers_written,
-            event,
-        ) {
+        let written = match &mut self.out {
+            Output::Jsonl(out) => write_event(
+                out,
+                &mut self.state,
+                &mut self.cgroups_written,
+                &mut self.containers_written,
+                event,
+            ),
+            Output::Scap(writer) => {
+                let r = writer.write(event, &self.state);
+                // The writer reads the process of later events (cwd, image) from here.
+                self.state.apply(event);
+                r
+            }
+            Output::ScapPending(_) => Ok(()),
+        };
+        match written {
             Ok(()) => self.written += 1,
             Err(e) => self.error = Some(anyhow::Error::new(e).context("writing the capture file")),
         }
@@ -208,6 +250,60 @@ fn in_tree(tree: &mut HashSet<u32>, event: &SyscallEvent) -> bool {
         tree.insert(child_pid);
     }
     tree.contains(&pid)
+}
+
+/// The file being written, in one of the two formats.
+enum Output<W: Write> {
+    Jsonl(W),
+    /// Before the snapshot: the output the `.scap` writer will take.
+    ScapPending(Option<W>),
+    Scap(Box<ScapWriter<W>>),
+}
+
+impl<W: Write> Output<W> {
+    fn new(out: W, scap: bool) -> Output<W> {
+        if scap {
+            Output::ScapPending(Some(out))
+        } else {
+            Output::Jsonl(out)
+        }
+    }
+
+    /// Writes the header and the snapshot of the state.
+    fn start(&mut self, state: &State) -> std::io::Result<()> {
+        match self {
+            Output::Jsonl(out) => write_snapshot(out, state),
+            Output::ScapPending(out) => {
+                let out = out.take().expect("started once");
+                let hostname =
+                    std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap_or_default();
+                let mut w = ScapWriter::new(out, hostname.trim())?;
+                let passwd = std::fs::read_to_string("/etc/passwd").unwrap_or_default();
+                let group = std::fs::read_to_string("/etc/group").unwrap_or_default();
+                w.user_list(&id_names(&passwd), &id_names(&group))?;
+                w.snapshot(state)?;
+                *self = Output::Scap(Box::new(w));
+                Ok(())
+            }
+            Output::Scap(_) => Ok(()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Output::Jsonl(out) => out.flush(),
+            Output::Scap(w) => w.flush(),
+            Output::ScapPending(_) => Ok(()),
+        }
+    }
+
+    /// Events in the file, when the format counts its own (a `.scap` event pair is two).
+    fn events(&self) -> Option<u64> {
+        match self {
+            Output::Scap(w) => Some(w.events),
+            _ => None,
+        }
+    }
 }
 
 fn write_snapshot(out: &mut impl Write, state: &State) -> std::io::Result<()> {
