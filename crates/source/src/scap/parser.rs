@@ -785,7 +785,11 @@ impl Parser {
             (res as u64, event.tid)
         };
         let parent = self.threads.get(parent_tid).cloned();
-        let known = self.threads.get(child_tid).is_some();
+        // A thread made empty for an earlier event is filled in here.
+        let known = self
+            .threads
+            .get(child_tid)
+            .is_some_and(|t| !t.comm.is_empty());
         if !known {
             let pid = if res == 0 {
                 p.i64("pid").unwrap_or(child_tid as i64) as u64

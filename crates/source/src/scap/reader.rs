@@ -76,11 +76,36 @@ pub struct Block {
 pub struct BlockReader<R: Read> {
     input: R,
     offset: u64,
+    /// Bytes read ahead while looking for a misplaced trailer, handed out first.
+    pushback: Vec<u8>,
+    /// Blocks whose declared length was wrong and whose end was found by their trailer.
+    pub repaired: u64,
+}
+
+/// How far past a block's declared end its trailer is looked for (sysdig 0.29's writer
+/// leaves the 4-byte entry lengths out of an interface list's block length).
+const RESYNC_WINDOW: usize = 64 << 10;
+
+impl<R: Read> Read for BlockReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.pushback.is_empty() {
+            let n = buf.len().min(self.pushback.len());
+            buf[..n].copy_from_slice(&self.pushback[..n]);
+            self.pushback.drain(..n);
+            return Ok(n);
+        }
+        self.input.read(buf)
+    }
 }
 
 impl<R: Read> BlockReader<R> {
     pub fn new(input: R) -> BlockReader<R> {
-        BlockReader { input, offset: 0 }
+        BlockReader {
+            input,
+            offset: 0,
+            pushback: Vec::new(),
+            repaired: 0,
+        }
     }
 
     /// Bytes consumed so far.
@@ -92,7 +117,7 @@ impl<R: Read> BlockReader<R> {
     fn read_exact_or_end(&mut self, buf: &mut [u8]) -> Result<bool, FormatError> {
         let mut done = 0;
         while done < buf.len() {
-            match self.input.read(&mut buf[done..]) {
+            match Read::read(self, &mut buf[done..]) {
                 Ok(0) if done == 0 => return Ok(false),
                 Ok(0) => {
                     return err(
@@ -143,7 +168,8 @@ impl<R: Read> BlockReader<R> {
         block.offset = start;
         block.body.clear();
         // Grows only with what is read: a corrupt length in a short file allocates little.
-        let read = (&mut self.input)
+        let read = self
+            .by_ref()
             .take(body_len as u64)
             .read_to_end(&mut block.body)
             .map_err(|e| FormatError {
@@ -168,6 +194,10 @@ impl<R: Read> BlockReader<R> {
         }
         let trailer = u32::from_le_bytes(trailer);
         if trailer != total {
+            if !is_event_block(kind) && self.resync(block, total, trailer)? {
+                self.repaired += 1;
+                return Ok(true);
+            }
             return err(
                 start,
                 format!("block length {total} and trailer {trailer} differ (corrupt file)"),
@@ -175,6 +205,64 @@ impl<R: Read> BlockReader<R> {
         }
         Ok(true)
     }
+
+    /// A metadata block whose length field is short: reads on, 4 bytes at a time, until its
+    /// trailer is followed by a known block type, within [`RESYNC_WINDOW`]. The bytes read
+    /// past a failed search are handed out again.
+    fn resync(&mut self, block: &mut Block, total: u32, first: u32) -> Result<bool, FormatError> {
+        let mut extra = first.to_le_bytes().to_vec();
+        while extra.len() < RESYNC_WINDOW {
+            let mut word = [0u8; 4];
+            if !self.read_exact_or_end(&mut word).unwrap_or(false) {
+                break;
+            }
+            extra.extend(word);
+            let n = extra.len();
+            if n >= 8 && extra[n - 8..n - 4] == total.to_le_bytes() {
+                let next = u32::from_le_bytes(word);
+                if is_known_block(next) {
+                    block.body.extend(&extra[..n - 8]);
+                    self.offset -= 4;
+                    self.pushback.splice(0..0, word);
+                    return Ok(true);
+                }
+            }
+        }
+        // Not found: the bytes go back, the caller reports the mismatch.
+        self.offset -= (extra.len() - 4) as u64;
+        self.pushback.splice(0..0, extra[4..].iter().copied());
+        Ok(false)
+    }
+}
+
+fn is_known_block(kind: u32) -> bool {
+    is_event_block(kind)
+        || matches!(
+            kind,
+            SHB | MI
+                | MI_INT
+                | PL_V1
+                | PL_V1_INT
+                | PL_V2
+                | PL_V2_INT
+                | PL_V3
+                | PL_V3_INT
+                | PL_V4
+                | PL_V5
+                | PL_V6
+                | PL_V7
+                | PL_V8
+                | PL_V9
+                | FDL
+                | FDL_INT
+                | FDL_V2
+                | IL
+                | IL_INT
+                | IL_V2
+                | UL
+                | UL_INT
+                | UL_V2
+        )
 }
 
 pub fn is_event_block(kind: u32) -> bool {

@@ -29,9 +29,31 @@ pub struct ScapWriter<W: Write> {
 }
 
 fn push_str16(buf: &mut Vec<u8>, s: &[u8]) {
-    let s = &s[..s.len().min(u16::MAX as usize)];
+    push_limited(buf, s, PATH_MAX);
+}
+
+/// libscap's readers refuse longer strings in the process list (`SCAP_MAX_PATH_SIZE`,
+/// `SCAP_MAX_ARGS_SIZE`): longer values are cut, a NUL-separated list at an entry boundary.
+const PATH_MAX: usize = 1023;
+const ARGS_MAX: usize = 4095;
+
+fn push_limited(buf: &mut Vec<u8>, s: &[u8], max: usize) {
+    let mut s = &s[..s.len().min(max)];
+    if s.len() == max
+        && let Some(end) = s.iter().rposition(|&b| b == 0)
+    {
+        s = &s[..=end];
+    }
     buf.extend((s.len() as u16).to_le_bytes());
     buf.extend(s);
+}
+
+/// What an exec exit event says of the image.
+struct Image {
+    exe: Vec<u8>,
+    args: Vec<u8>,
+    tty: u32,
+    loginuid: u32,
 }
 
 /// One parameter value.
@@ -315,7 +337,12 @@ impl<W: Write> ScapWriter<W> {
         let ts = h.ts_ns;
         let tid = h.tid;
         match &event.body {
-            EventBody::Syscall(s) => self.syscall(ts, tid, s, state, h.pid),
+            EventBody::Syscall(s) => match &s.detail {
+                SyscallDetail::ExecFailed { path, .. } => {
+                    self.exec_failed(ts, s, &path.0, state, h)
+                }
+                _ => self.syscall(ts, tid, s, state, h.pid),
+            },
             EventBody::Fork {
                 child_tid,
                 child_pid,
@@ -388,30 +415,71 @@ impl<W: Write> ScapWriter<W> {
         state: &State,
         h: &saker_event::EventHeader,
     ) -> io::Result<()> {
+        let exe = info.argv.first().map_or(&info.filename.0, |a| &a.0).clone();
+        let args = nul_joined(info.argv.iter().skip(1).map(|a| &a.0));
+        let tty = info.tty.map_or(0, |(major, minor)| {
+            (major << 8) | (minor & 0xff) | ((minor & !0xff) << 12)
+        });
+        let image = Image {
+            exe,
+            args,
+            tty,
+            loginuid: info.loginuid,
+        };
+        self.exec_pair(ts, tid, info.nr, &info.filename.0, 0, &image, state, h)
+    }
+
+    /// A failed exec: the exit event still carries the (unchanged) process, as the kernel
+    /// driver writes it and sinsp expects.
+    fn exec_failed(
+        &mut self,
+        ts: u64,
+        s: &SyscallExit,
+        path: &[u8],
+        state: &State,
+        h: &saker_event::EventHeader,
+    ) -> io::Result<()> {
+        let process = state.process(h.pid);
+        let image = Image {
+            exe: process.map_or_else(|| h.comm.0.clone(), |p| p.exe.as_bytes().to_vec()),
+            args: process.map_or_else(Vec::new, |p| nul_joined(p.args.iter())),
+            tty: process.map_or(0, |p| p.tty),
+            loginuid: process.and_then(|p| p.loginuid).unwrap_or(u32::MAX),
+        };
+        self.exec_pair(ts, h.tid, s.nr, path, s.ret, &image, state, h)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn exec_pair(
+        &mut self,
+        ts: u64,
+        tid: u32,
+        nr: i64,
+        filename: &[u8],
+        ret: i64,
+        image: &Image,
+        state: &State,
+        h: &saker_event::EventHeader,
+    ) -> io::Result<()> {
         let process = state.process(h.pid);
         if let Some(c) = process.and_then(|p| p.container.clone()) {
             self.container(ts, tid, &c)?;
         }
-        let exe = info.argv.first().map_or(&info.filename.0, |a| &a.0);
-        let args = nul_joined(info.argv.iter().skip(1).map(|a| &a.0));
         let cwd = process.map_or("/".to_string(), |p| p.cwd.clone());
         let cgroups = process
             .and_then(|p| p.container.as_ref())
-            .map(|c| cgroup_of(c))
+            .map(|c| nul_joined([cgroup_of(c)]))
             .unwrap_or_default();
-        let tty = info.tty.map_or(0, |(major, minor)| {
-            (major << 8) | (minor & 0xff) | ((minor & !0xff) << 12)
-        });
-        let kind = if info.nr == 322 { 330 } else { 292 };
+        let kind = if nr == 322 { 330 } else { 292 };
         let enter = if kind == 330 {
-            vec![P::I64(-100), P::Str(&info.filename.0), P::U32(0)]
+            vec![P::I64(-100), P::Str(filename), P::U32(0)]
         } else {
-            vec![P::Str(&info.filename.0)]
+            vec![P::Str(filename)]
         };
         let exit = vec![
-            P::I64(0),
-            P::Str(exe),
-            P::Owned(args),
+            P::I64(ret),
+            P::Str(&image.exe),
+            P::Owned(image.args.clone()),
             P::I64(i64::from(tid)),
             P::I64(i64::from(h.pid)),
             P::I64(i64::from(h.ppid)),
@@ -423,15 +491,11 @@ impl<W: Write> ScapWriter<W> {
             P::U32(0),
             P::U32(0),
             P::Str(&h.comm.0),
-            P::Owned(if cgroups.is_empty() {
-                Vec::new()
-            } else {
-                nul_joined([cgroups])
-            }),
+            P::Owned(cgroups),
             P::Owned(Vec::new()),
-            P::U32(tty),
+            P::U32(image.tty),
             P::I64(i64::from(h.pid)),
-            P::U32(info.loginuid),
+            P::U32(image.loginuid),
             P::U32(0),
         ];
         self.pair(ts, tid, kind, &enter, &exit)
@@ -592,19 +656,6 @@ impl<W: Write> ScapWriter<W> {
                 &[P::I64(ret)],
             ),
             D::Clone { .. } if ret >= 0 => Ok(()), // written with the fork event
-            D::ExecFailed { dirfd, path: p } => {
-                if s.nr == 322 {
-                    self.pair(
-                        ts,
-                        tid,
-                        330,
-                        &[fd_arg(*dirfd), P::Str(&p.0), P::U32(0)],
-                        &[P::I64(ret)],
-                    )
-                } else {
-                    self.pair(ts, tid, 292, &[P::Str(&p.0)], &[P::I64(ret)])
-                }
-            }
             D::Chdir { path: p } => self.pair(ts, tid, 94, &[], &[P::I64(ret), P::Str(&p.0)]),
             D::Fchdir { fd } => self.pair(ts, tid, 96, &[fd_arg(*fd)], &[P::I64(ret)]),
             D::Rename {
@@ -1018,7 +1069,7 @@ fn process_entry(p: &ProcessEntry) -> Vec<u8> {
     push_str16(&mut e, p.comm.as_bytes());
     push_str16(&mut e, p.exe.as_bytes());
     push_str16(&mut e, p.exepath.as_bytes());
-    push_str16(&mut e, &nul_joined(p.args.iter()));
+    push_limited(&mut e, &nul_joined(p.args.iter()), ARGS_MAX);
     push_str16(&mut e, p.cwd.as_bytes());
     e.extend(1024u64.to_le_bytes()); // fdlimit
     e.extend(0u32.to_le_bytes()); // flags
@@ -1033,7 +1084,7 @@ fn process_entry(p: &ProcessEntry) -> Vec<u8> {
         .as_ref()
         .map(|c| nul_joined([cgroup_of(c)]))
         .unwrap_or_default();
-    push_str16(&mut e, &cgroups);
+    push_limited(&mut e, &cgroups, ARGS_MAX);
     push_str16(&mut e, b"/"); // root
     e.extend(p.loginuid.unwrap_or(u32::MAX).to_le_bytes());
     e.push(0); // exe_writable
