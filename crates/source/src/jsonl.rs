@@ -10,7 +10,7 @@
 //! ```
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -793,6 +793,9 @@ pub fn write_record(out: &mut impl Write, record: &Record) -> std::io::Result<()
     out.write_all(b"\n")
 }
 
+/// The longest record line read (an exec's arguments and a process's fds fit many times).
+const MAX_LINE: usize = 16 << 20;
+
 /// How many events a replay hands over between two [`Sink::tick`]s.
 pub(crate) const TICK_EVERY: u64 = 4096;
 
@@ -865,14 +868,36 @@ impl Source for JsonlSource {
 }
 
 /// Reads records, calling `f` for each until it says stop; errors name the line.
-pub fn read_records(input: impl BufRead, mut f: impl FnMut(Record) -> Flow) -> Result<(), String> {
-    for (i, line) in input.lines().enumerate() {
-        let line = line.map_err(|e| format!("line {}: {e}", i + 1))?;
-        if line.trim().is_empty() {
+pub fn read_records(
+    mut input: impl BufRead,
+    mut f: impl FnMut(Record) -> Flow,
+) -> Result<(), String> {
+    let mut line = Vec::new();
+    for i in 0.. {
+        line.clear();
+        // A line is read up to a bound: a file without newlines (binary, or zeros) must not
+        // be read into memory whole.
+        let n = (&mut input)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(|e| format!("line {}: {e}", i + 1))?;
+        if n == 0 {
+            break;
+        }
+        if line.len() > MAX_LINE {
+            return Err(format!(
+                "line {}: longer than {} MiB (not a capture file?)",
+                i + 1,
+                MAX_LINE >> 20
+            ));
+        }
+        let text = std::str::from_utf8(&line)
+            .map_err(|e| format!("line {}: not UTF-8 text ({e}): not a capture file?", i + 1))?;
+        if text.trim().is_empty() {
             continue;
         }
         let value: Value =
-            serde_json::from_str(&line).map_err(|e| format!("line {}: {e}", i + 1))?;
+            serde_json::from_str(text).map_err(|e| format!("line {}: {e}", i + 1))?;
         if i == 0 && value.get("kind").and_then(Value::as_str) != Some("header") {
             return Err("line 1: not a saker capture file (no header record)".into());
         }

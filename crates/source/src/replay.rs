@@ -25,6 +25,16 @@ pub enum FileKind {
 /// JSON array, or a pretty-printed object. Anything else is read as a capture file, whose
 /// reader reports what is wrong with `path:line`.
 pub fn detect(path: &Path) -> Result<FileKind, SourceError> {
+    let meta = std::fs::metadata(path).map_err(|source| SourceError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.is_file() && meta.len() == 0 {
+        return Err(SourceError::Capture {
+            path: path.to_path_buf(),
+            message: "empty file (neither a .scap file nor a capture)".into(),
+        });
+    }
     if crate::scap::looks_like_scap(path) {
         return Ok(FileKind::Scap);
     }

@@ -130,7 +130,7 @@ impl<R: Read> BlockReader<R> {
                 }
                 Ok(n) => done += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return err(self.offset + done as u64, format!("read error: {e}")),
+                Err(e) => return err(self.offset + done as u64, read_error(&e)),
             }
         }
         self.offset += buf.len() as u64;
@@ -174,7 +174,7 @@ impl<R: Read> BlockReader<R> {
             .read_to_end(&mut block.body)
             .map_err(|e| FormatError {
                 offset: self.offset,
-                message: format!("read error: {e}"),
+                message: read_error(&e),
             })?;
         self.offset += read as u64;
         if read < body_len {
@@ -263,6 +263,15 @@ fn is_known_block(kind: u32) -> bool {
                 | UL_INT
                 | UL_V2
         )
+}
+
+/// A read error as the user should read it: a cut gzip stream is a truncated file.
+fn read_error(e: &io::Error) -> String {
+    if e.kind() == io::ErrorKind::UnexpectedEof || e.to_string().contains("deflate") {
+        format!("the file ends early (truncated?): {e}")
+    } else {
+        format!("read error: {e}")
+    }
 }
 
 pub fn is_event_block(kind: u32) -> bool {
