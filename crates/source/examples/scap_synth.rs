@@ -136,8 +136,8 @@ fn main() -> std::io::Result<()> {
             ],
         };
         for event in batch {
-            w.write(&event, &state)?;
             state.apply(&event);
+            w.write(&event, &state)?;
         }
     }
     w.flush()?;

@@ -16,7 +16,7 @@ pub mod table;
 pub mod threads;
 pub mod write;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -183,9 +183,10 @@ impl Source for ScapSource {
 
     fn run(&mut self, sink: &mut dyn Sink) -> Result<Ended, SourceError> {
         let mut file = ScapFile::open(&self.path)?;
+        let metadata = std::mem::take(&mut file.metadata);
         let mut parser = parser::Parser::new(true);
-        seed(&file.metadata, &mut parser, sink);
-        sink.ready();
+        let mut seeded = false;
+        let mut learned: HashSet<u64> = HashSet::new();
         let mut out: Vec<SyscallEvent> = Vec::with_capacity(4);
         let mut events = 0u64;
         let result = loop {
@@ -194,10 +195,21 @@ impl Source for ScapSource {
                 Ok(None) => break Ok(()),
                 Err(e) => break Err(e),
             };
+            // The container events at the start describe the containers of the process list:
+            // the state is seeded after them.
+            if !seeded && !is_container_event(event.kind) {
+                seed(&metadata, &mut parser, sink);
+                sink.ready();
+                seeded = true;
+            }
             out.clear();
             parser.parse(&event, &mut out);
             let mut flow = Flow::Continue;
             for e in &out {
+                let id = e.header.cgroup_id;
+                if id != 0 && learned.insert(id) {
+                    learn_container(&parser, e.header.tid, id, sink);
+                }
                 events += 1;
                 flow = sink.event(e);
                 if flow != Flow::Continue {
@@ -211,14 +223,69 @@ impl Source for ScapSource {
                 break Ok(());
             }
         };
+        if !seeded {
+            seed(&metadata, &mut parser, sink);
+            sink.ready();
+        }
         sink.tick(&mut NoCounters);
         // What was read before a corrupt block has gone through: the error says where.
         result?;
         Ok(Ended {
-            unknown_blocks: file.metadata.unknown_blocks + file.unknown_events,
+            unknown_blocks: metadata.unknown_blocks
+                + file.metadata.unknown_blocks
+                + file.unknown_events,
             ..Ended::default()
         })
     }
+}
+
+fn is_container_event(kind: u16) -> bool {
+    table::info(kind).is_some_and(|i| i.name == "container")
+}
+
+/// The container of a made-up cgroup id, into the state (as a live run learns a cgroup's
+/// container from /proc).
+fn learn_container(parser: &parser::Parser, tid: u32, cgroup_id: u64, sink: &mut dyn Sink) {
+    let Some(id) = parser
+        .threads
+        .get(u64::from(tid))
+        .and_then(|t| t.container_id.clone())
+    else {
+        return;
+    };
+    let runtime = parser
+        .threads
+        .get(u64::from(tid))
+        .and_then(|t| container_of(&t.cgroups))
+        .map_or("docker", |c| c.runtime);
+    let info = container_info(&id, runtime, parser);
+    let state = sink.state();
+    let info = state.insert_container(info);
+    state.learn_cgroup(cgroup_id, Some(info));
+}
+
+/// What the file said of a container (its container event), or its id alone.
+fn container_info(id: &str, runtime: &'static str, parser: &parser::Parser) -> ContainerInfo {
+    parser
+        .containers
+        .get(id)
+        .or_else(|| {
+            parser
+                .containers
+                .values()
+                .find(|c| id.starts_with(&c.id) && c.id.len() >= 12)
+        })
+        .map(|c| ContainerInfo {
+            id: id.to_string(),
+            ..c.clone()
+        })
+        .unwrap_or_else(|| ContainerInfo {
+            id: id.to_string(),
+            runtime,
+            name: None,
+            image: None,
+            privileged: None,
+        })
 }
 
 /// Puts the file's process list, fd lists and users into the parser and the sink's state.
@@ -252,7 +319,11 @@ pub fn seed(metadata: &Metadata, parser: &mut parser::Parser, sink: &mut dyn Sin
         entry.container = container_of(&t.cgroups).map(|c| {
             containers
                 .entry(c.id.clone())
-                .or_insert_with(|| state.insert_container(c))
+                .or_insert_with(|| {
+                    let info = state.insert_container(container_info(&c.id, c.runtime, parser));
+                    state.learn_cgroup(threads::cgroup_id_of(&c.id), Some(info.clone()));
+                    info
+                })
                 .clone()
         });
         processes.insert(t.pid, entry);

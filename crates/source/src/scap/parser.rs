@@ -57,6 +57,8 @@ enum Kind {
     SendTo,
     /// A syscall without an event of its own (`ID` and `nativeID`).
     Generic,
+    /// Container metadata (Falco's JSON, or the old id/type/name/image parameters).
+    Container,
     Other,
 }
 
@@ -98,6 +100,7 @@ fn kind_of(info: &EventInfo) -> Kind {
         "write" | "pwrite" | "writev" | "pwritev" | "send" => Kind::Write,
         "sendto" | "sendmsg" => Kind::SendTo,
         "syscall" => Kind::Generic,
+        "container" => Kind::Container,
         _ => Kind::Other,
     }
 }
@@ -205,6 +208,8 @@ pub struct Parser {
     pending_exit: Option<u64>,
     /// Build Saker events (replay); off for a printer that only needs the threads.
     pub map_events: bool,
+    /// Containers the file's container events described, by full id.
+    pub containers: HashMap<String, saker_state::ContainerInfo>,
 }
 
 impl Parser {
@@ -237,6 +242,12 @@ impl Parser {
                     ..Thread::default()
                 },
             );
+        }
+        if ty.kind == Kind::Container {
+            if let Some(c) = container_of_event(event, &ty.names) {
+                self.containers.insert(c.id.clone(), c);
+            }
+            return;
         }
         if event.kind % 2 == 0 && ty.kind != Kind::ProcExit {
             // An enter event: keep its parameters for the exit.
@@ -282,7 +293,7 @@ impl Parser {
             gid: t.map_or(0, |t| t.gid),
             euid: t.map_or(0, |t| t.uid),
             egid: t.map_or(0, |t| t.gid),
-            cgroup_id: 0,
+            cgroup_id: t.map_or(0, |t| t.cgroup_id),
             comm: Bytes(t.map(|t| t.comm.clone()).unwrap_or_default()),
         }
     }
@@ -739,7 +750,7 @@ impl Parser {
                     })
                     .unwrap_or(-1);
             }
-            Kind::Other => {}
+            Kind::Other | Kind::Container => {}
         }
         if !self.map_events || nr < 0 || event.kind % 2 == 0 {
             return;
@@ -814,9 +825,12 @@ impl Parser {
                 gid: p.u32("gid").unwrap_or(0),
                 vtid: p.i64("vtid").unwrap_or(-1),
                 vpid: p.i64("vpid").unwrap_or(-1),
-                cgroups: p.get("cgroups").unwrap_or_default().to_vec(),
                 ..parent.clone().unwrap_or_default()
             };
+            let mut thread = thread;
+            if let Some(cgroups) = p.get("cgroups") {
+                thread.set_cgroups(cgroups.to_vec());
+            }
             let comm_empty = thread.comm.is_empty();
             self.threads.insert(child_tid, thread);
             if comm_empty && let Some(t) = self.threads.get_mut(child_tid) {
@@ -871,9 +885,12 @@ impl Parser {
             cwd: cwd.unwrap_or(old.cwd.clone()),
             tty: p.u32("tty").unwrap_or(old.tty),
             loginuid: p.u32("loginuid").unwrap_or(old.loginuid),
-            cgroups: p.get("cgroups").map_or(old.cgroups.clone(), <[u8]>::to_vec),
             ..old
         };
+        let mut thread = thread;
+        if let Some(cgroups) = p.get("cgroups") {
+            thread.set_cgroups(cgroups.to_vec());
+        }
         // Fds marked close-on-exec go away at exec.
         self.threads.insert(tid, thread);
         if !self.map_events {
@@ -947,6 +964,62 @@ fn set_addresses(f: &mut Fd, t: &Tuple) {
         IpAddr::V4(v4) => format!("{v4}:{port}"),
     };
     f.name = format!("{}->{}", end(sip, sport), end(dip, dport)).into_bytes();
+}
+
+/// A container event: Falco's JSON (`{"container": {"id", "full_id", "type", "name",
+/// "image", "privileged"}}`) or the old event's parameters.
+fn container_of_event(
+    event: &Event<'_>,
+    names: &HashMap<&'static str, usize>,
+) -> Option<saker_state::ContainerInfo> {
+    let param = |n: &str| event.param(*names.get(n)?).map(c_str);
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    let (id, kind, name, image, privileged) = if let Some(json) = param("json") {
+        let v: serde_json::Value = serde_json::from_slice(json).ok()?;
+        let c = v.get("container")?;
+        let s = |k: &str| {
+            c.get(k)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string)
+        };
+        (
+            s("full_id").or_else(|| s("id"))?,
+            c.get("type")
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0),
+            s("name"),
+            s("image"),
+            c.get("privileged").and_then(serde_json::Value::as_bool),
+        )
+    } else {
+        (
+            text(param("id")?),
+            event
+                .param(*names.get("type")?)
+                .map_or(0, |v| u64::from(v.first().copied().unwrap_or(0))),
+            param("name").map(text),
+            param("image").map(text),
+            None,
+        )
+    };
+    Some(saker_state::ContainerInfo {
+        id,
+        runtime: runtime_of_type(kind),
+        name: name.filter(|n| !n.is_empty()),
+        image: image.filter(|i| !i.is_empty()),
+        privileged,
+    })
+}
+
+/// libscap's container type numbers.
+pub fn runtime_of_type(kind: u64) -> &'static str {
+    match kind {
+        5 => "cri-o",
+        6 => "cri",
+        7 => "containerd",
+        11 => "podman",
+        _ => "docker",
+    }
 }
 
 fn dirfd(p: &Params<'_, '_>, name: &str) -> i32 {

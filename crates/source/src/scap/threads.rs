@@ -40,6 +40,38 @@ pub struct Thread {
     pub vpid: i64,
     pub cgroups: Vec<u8>,
     pub caps: Option<(u64, u64, u64)>,
+    /// The container the cgroups name, and the made-up cgroup id Saker's events carry for it
+    /// (0: the host).
+    pub container_id: Option<String>,
+    pub cgroup_id: u64,
+}
+
+impl Thread {
+    /// Sets the cgroups (`subsys=path` entries, NUL-separated) and the container they name.
+    pub fn set_cgroups(&mut self, cgroups: Vec<u8>) {
+        if cgroups == self.cgroups && (self.container_id.is_some() || cgroups.is_empty()) {
+            return;
+        }
+        let text = String::from_utf8_lossy(&cgroups).into_owned();
+        self.container_id = text
+            .split('\0')
+            .filter_map(|entry| entry.split_once('=').map(|(_, path)| path))
+            .find_map(saker_proc::cgroup::container_of_path)
+            .map(|c| c.id);
+        self.cgroup_id = self.container_id.as_deref().map_or(0, cgroup_id_of);
+        self.cgroups = cgroups;
+    }
+}
+
+/// A stable made-up cgroup id for a container (FNV-1a of its id, top bit set so that it
+/// cannot be a real cgroup inode).
+pub fn cgroup_id_of(container_id: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in container_id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h | 1 << 63
 }
 
 /// Threads by tid, fds by process.
@@ -132,14 +164,19 @@ impl Threads {
                 tty: t.tty,
                 vtid: t.vtid,
                 vpid: t.vpid,
-                cgroups: t.cgroups.clone(),
+                cgroups: Vec::new(),
                 caps: (t.cap_permitted != 0 || t.cap_effective != 0).then_some((
                     t.cap_effective,
                     t.cap_permitted,
                     t.cap_inheritable,
                 )),
+                container_id: None,
+                cgroup_id: 0,
             },
         );
+        if let Some(thread) = self.threads.get_mut(&t.tid) {
+            thread.set_cgroups(t.cgroups.clone());
+        }
     }
 
     /// Seeds an fd from the file's fd lists.

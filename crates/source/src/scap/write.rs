@@ -327,8 +327,8 @@ impl<W: Write> ScapWriter<W> {
         self.event(ts, tid, enter + 1, x)
     }
 
-    /// Writes one of Saker's events; `state` is the state before the event is applied (the
-    /// recorder applies it after), for what the event itself does not carry.
+    /// Writes one of Saker's events; `state` is the state with the event applied, for what the
+    /// event itself does not carry (an exec's cwd and container, a socket's local end).
     pub fn write(&mut self, event: &SyscallEvent, state: &State) -> io::Result<()> {
         let h = &event.header;
         if !self.known.contains(&h.tid) {
@@ -1216,12 +1216,12 @@ pub fn convert_jsonl(path: &std::path::Path, out: impl Write) -> Result<u64, cra
                         None => {}
                     }
                 }
+                state.apply(&event);
                 if let Some(w) = &mut writer
                     && let Err(e) = w.write(&event, &state)
                 {
                     error = Some(e);
                 }
-                state.apply(&event);
             }
         }
         if error.is_some() {

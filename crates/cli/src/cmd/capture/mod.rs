@@ -42,6 +42,10 @@ pub struct Args {
     /// Kernel ring buffer size in bytes (a power of two).
     #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
     pub buffer_bytes: u32,
+    /// With a COMMAND: record every process of the host while it runs, not only its tree
+    /// (a scenario that drives other services, such as `podman exec`).
+    #[arg(long)]
+    pub all_processes: bool,
     /// Run COMMAND and record only its process tree.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
@@ -109,6 +113,7 @@ pub fn run(args: Args) -> Outcome {
         out: Output::new(BufWriter::new(file), scap),
         state: State::new(source.state_options()),
         command: args.command.clone(),
+        tree_only: !args.all_processes,
         child: None,
         exit_code: 0,
         deadline: duration.map(|d| Instant::now() + d),
@@ -142,6 +147,8 @@ struct Recorder<W: Write> {
     out: Output<W>,
     state: State,
     command: Vec<String>,
+    /// Only the command's process tree is recorded.
+    tree_only: bool,
     child: Option<Child>,
     exit_code: u8,
     deadline: Option<Instant>,
@@ -190,7 +197,7 @@ impl<W: Write> Sink for Recorder<W> {
         if self.error.is_some() {
             return Flow::Stop;
         }
-        if !self.command.is_empty() && !in_tree(&mut self.tree, event) {
+        if self.tree_only && !self.command.is_empty() && !in_tree(&mut self.tree, event) {
             return Flow::Continue;
         }
         let written = match &mut self.out {
@@ -202,10 +209,10 @@ impl<W: Write> Sink for Recorder<W> {
                 event,
             ),
             Output::Scap(writer) => {
-                let r = writer.write(event, &self.state);
-                // The writer reads the process of later events (cwd, image) from here.
+                // The writer reads what events do not carry (the image, cwd and container of
+                // an exec) from the state after the event.
                 self.state.apply(event);
-                r
+                writer.write(event, &self.state)
             }
             Output::ScapPending(_) => Ok(()),
         };
