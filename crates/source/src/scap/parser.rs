@@ -249,7 +249,7 @@ impl Parser {
             }
             return;
         }
-        if event.kind % 2 == 0 && ty.kind != Kind::ProcExit {
+        if table::is_enter(event.kind) && ty.kind != Kind::ProcExit {
             // An enter event: keep its parameters for the exit.
             let enter = self.enters.entry(event.tid).or_default();
             enter.kind = event.kind;
@@ -501,7 +501,7 @@ impl Parser {
                 }
             }
             Kind::Execve => {
-                if event.kind % 2 == 1 {
+                if !table::is_enter(event.kind) {
                     if res == 0 {
                         self.exec_exit(event, p, out);
                         return;
@@ -752,7 +752,7 @@ impl Parser {
             }
             Kind::Other | Kind::Container => {}
         }
-        if !self.map_events || nr < 0 || event.kind % 2 == 0 {
+        if !self.map_events || nr < 0 || table::is_enter(event.kind) {
             return;
         }
         let header = self.header(event);

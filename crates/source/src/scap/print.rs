@@ -50,7 +50,11 @@ impl ScapEvent<'_, '_> {
     }
 
     pub fn dir(&self) -> &'static str {
-        if self.event.kind % 2 == 0 { ">" } else { "<" }
+        if table::is_enter(self.event.kind) {
+            ">"
+        } else {
+            "<"
+        }
     }
 
     fn thread(&self) -> Option<&super::threads::Thread> {
@@ -521,7 +525,7 @@ impl ScapEvent<'_, '_> {
     }
 
     fn res(&self) -> Option<i64> {
-        if self.event.kind % 2 == 0 {
+        if table::is_enter(self.event.kind) {
             return None;
         }
         let p = self.info.params.first()?;

@@ -556,3 +556,8 @@ mod ppm_sc_tests {
         assert_eq!(ppm_sc_names().len(), 329);
     }
 }
+
+/// Enter events have even numbers, their exits the next odd one.
+pub fn is_enter(kind: u16) -> bool {
+    kind.is_multiple_of(2)
+}
