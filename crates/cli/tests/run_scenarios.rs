@@ -386,6 +386,22 @@ fn podman_ready() -> Result<(), String> {
 /// A container removed at drop.
 struct Container(String);
 
+impl Container {
+    /// A detached busybox container that sleeps, for scenarios to exec into.
+    fn start() -> Container {
+        let out = Command::new("podman")
+            .args(["run", "-d", "--rm", IMAGE, "sleep", "600"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "podman run: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Container(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    }
+}
+
 impl Drop for Container {
     fn drop(&mut self) {
         let _ = Command::new("podman")
@@ -404,17 +420,8 @@ fn container_scenarios() {
         eprintln!("SKIPPED: container_scenarios: {why}");
         return;
     }
-    let out = Command::new("podman")
-        .args(["run", "-d", "--rm", IMAGE, "sleep", "600"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "podman run: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let full_id = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    let container = Container(full_id.clone());
+    let container = Container::start();
+    let full_id = container.0.clone();
     let cid = &full_id[..12];
     let saker = Saker::start(&["--buffer-bytes", "67108864"]);
     let mut failures = Failures::default();
@@ -834,16 +841,7 @@ fn scap_capture_of_cks_scenarios_replays_to_the_live_alerts() {
         eprintln!("SKIPPED: {NAME}: {why}");
         return;
     }
-    let out = Command::new("podman")
-        .args(["run", "-d", "--rm", IMAGE, "sleep", "600"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "podman run: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let container = Container(String::from_utf8_lossy(&out.stdout).trim().to_string());
+    let container = Container::start();
     let tmp = tempfile::tempdir().unwrap();
     let file = tmp.path().join("cks.scap");
     let target = format!("/etc/saker-cks-{}", std::process::id());

@@ -1265,3 +1265,200 @@ pub fn id_names(text: &str) -> Vec<(u32, String)> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scap::ScapFile;
+    use crate::scap::parser::Parser;
+    use saker_event::{Bytes, EventHeader};
+    use saker_state::StateOptions;
+
+    fn header(tid: u32, ts: u64) -> EventHeader {
+        EventHeader {
+            ts_ns: ts,
+            tid,
+            pid: tid,
+            ppid: 1,
+            uid: 1000,
+            gid: 1000,
+            euid: 1000,
+            egid: 1000,
+            cgroup_id: 0,
+            comm: Bytes::from("tool"),
+        }
+    }
+
+    fn syscall(nr: i64, ret: i64, detail: SyscallDetail) -> EventBody {
+        EventBody::Syscall(SyscallExit {
+            nr,
+            ret,
+            args: [0; 6],
+            duration_ns: None,
+            detail,
+        })
+    }
+
+    /// Saker's events written as .scap and read back give the same syscalls and details.
+    #[test]
+    fn events_round_trip_through_the_scap_format() {
+        use SyscallDetail as D;
+        let mut state = State::new(StateOptions {
+            read_proc: false,
+            container_storage: None,
+        });
+        state.insert_process(ProcessEntry {
+            pid: 42,
+            ppid: 1,
+            vpid: 42,
+            comm: "tool".into(),
+            exe: "/usr/bin/tool".into(),
+            exepath: "/usr/bin/tool".into(),
+            cwd: "/work".into(),
+            threads: 1,
+            ..ProcessEntry::default()
+        });
+        let bodies = vec![
+            syscall(
+                257,
+                3,
+                D::Open {
+                    dirfd: -100,
+                    path: "/etc/shadow".into(),
+                    flags: 0o2000000,
+                    mode: 0,
+                },
+            ),
+            syscall(
+                257,
+                4,
+                D::Open {
+                    dirfd: -100,
+                    path: "notes.txt".into(),
+                    flags: 0o1101,
+                    mode: 0o644,
+                },
+            ),
+            syscall(3, 0, D::Close { fd: 3 }),
+            syscall(
+                82,
+                0,
+                D::Rename {
+                    old_dirfd: -100,
+                    old_path: "a".into(),
+                    new_dirfd: -100,
+                    new_path: "b".into(),
+                    flags: 0,
+                },
+            ),
+            syscall(
+                263,
+                0,
+                D::Unlink {
+                    dirfd: -100,
+                    path: "/tmp/x".into(),
+                    flags: 0,
+                },
+            ),
+            syscall(
+                83,
+                0,
+                D::Mkdir {
+                    dirfd: -100,
+                    path: "/tmp/d".into(),
+                    mode: 0o755,
+                },
+            ),
+            syscall(
+                41,
+                5,
+                D::Socket {
+                    domain: 2,
+                    kind: 1,
+                    protocol: 6,
+                },
+            ),
+            syscall(
+                42,
+                0,
+                D::Connect {
+                    fd: 5,
+                    addr: Some(SockAddr::Inet("10.0.0.1:443".parse().unwrap())),
+                },
+            ),
+            syscall(
+                105,
+                0,
+                D::SetIds {
+                    real: u32::MAX,
+                    effective: 0,
+                    saved: u32::MAX,
+                },
+            ),
+            syscall(
+                101,
+                0,
+                D::Ptrace {
+                    request: 16,
+                    pid: 7,
+                },
+            ),
+            syscall(272, 0, D::Unshare { flags: 0x2000_0000 }),
+            syscall(62, 0, D::Kill { pid: 7, sig: 9 }),
+            syscall(
+                59,
+                -2,
+                D::ExecFailed {
+                    dirfd: -100,
+                    path: "/nope".into(),
+                },
+            ),
+            // A generic event (getpid): the event version sysdig 0.29 reads has no return
+            // value in its exit.
+            syscall(39, 0, D::Other),
+        ];
+        let mut bytes = Vec::new();
+        let mut w = ScapWriter::new(&mut bytes, "host").unwrap();
+        w.snapshot(&state).unwrap();
+        let events: Vec<SyscallEvent> = bodies
+            .into_iter()
+            .enumerate()
+            .map(|(i, body)| SyscallEvent {
+                header: header(42, 1000 + i as u64),
+                body,
+            })
+            .collect();
+        for e in &events {
+            state.apply(e);
+            w.write(e, &state).unwrap();
+        }
+        w.flush().unwrap();
+        drop(w);
+
+        let mut file =
+            ScapFile::from_reader(Box::new(std::io::Cursor::new(bytes)), "t.scap".as_ref())
+                .unwrap();
+        assert_eq!(file.metadata.threads.len(), 1);
+        let mut parser = Parser::new(true);
+        for t in &file.metadata.threads {
+            parser.threads.seed(t);
+        }
+        let mut back = Vec::new();
+        while let Some(e) = file.next_event().unwrap() {
+            parser.parse(&e, &mut back);
+        }
+        let syscalls = |list: &[SyscallEvent]| -> Vec<(i64, i64, SyscallDetail)> {
+            list.iter()
+                .filter_map(|e| match &e.body {
+                    EventBody::Syscall(s) => Some((s.nr, s.ret, s.detail.clone())),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert_eq!(syscalls(&back), syscalls(&events));
+        assert!(
+            back.iter()
+                .all(|e| e.header.pid == 42 && e.header.comm == Bytes::from("tool"))
+        );
+    }
+}

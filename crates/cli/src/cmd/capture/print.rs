@@ -19,7 +19,7 @@ pub struct Args {
     pub file: PathBuf,
     /// Only events matching this condition (the rule language: `evt.type=open and
     /// proc.name=curl`); several words are joined with spaces.
-    #[arg(value_name = "CONDITION", trailing_var_arg = true)]
+    #[arg(value_name = "CONDITION")]
     pub condition: Vec<String>,
     /// Print these fields instead of sysdig's default line (`%evt.num %proc.name %fd.name`).
     #[arg(short = 'p', long = "print", value_name = "FORMAT")]
