@@ -159,15 +159,17 @@ impl ScapFile {
                 self.metadata.read(&self.block).map_err(|e| self.error(e))?;
                 continue;
             }
-            // Checked first, then parsed again to hand out (the borrow checker cannot see that
-            // a skipped block is not the one returned).
-            match reader::parse_event(&self.block) {
-                Ok(Some(_)) => break,
-                Ok(None) => self.unknown_events += 1,
-                Err(e) => return Err(self.error(e)),
+            // Events of types past the table are skipped (counted) before parsing, so that the
+            // one parse below hands out the event.
+            match reader::peek_kind(&self.block) {
+                Some(kind) if table::info(kind).is_none() => self.unknown_events += 1,
+                _ => break,
             }
         }
-        Ok(reader::parse_event(&self.block).ok().flatten())
+        match reader::parse_event(&self.block) {
+            Ok(event) => Ok(event),
+            Err(e) => Err(self.error(e)),
+        }
     }
 }
 

@@ -3,6 +3,8 @@
 //! syscall exit (with what its enter event said), fork, exec and exit events.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::sync::OnceLock;
 
@@ -110,7 +112,7 @@ fn kind_of(info: &EventInfo) -> Kind {
 struct TypeInfo {
     kind: Kind,
     nr: Option<i64>,
-    names: HashMap<&'static str, usize>,
+    names: FxHashMap<&'static str, usize>,
 }
 
 fn types() -> &'static [TypeInfo] {
@@ -163,8 +165,8 @@ impl Enter {
 /// The event's parameters by name, with the enter event's as a fallback.
 struct Params<'e, 'a> {
     event: &'e Event<'a>,
-    names: &'static HashMap<&'static str, usize>,
-    enter: Option<(&'e Enter, &'static HashMap<&'static str, usize>)>,
+    names: &'static FxHashMap<&'static str, usize>,
+    enter: Option<(&'e Enter, &'static FxHashMap<&'static str, usize>)>,
 }
 
 impl<'a> Params<'_, 'a> {
@@ -203,7 +205,7 @@ pub fn c_str(b: &[u8]) -> &[u8] {
 #[derive(Default)]
 pub struct Parser {
     pub threads: Threads,
-    enters: HashMap<u64, Enter>,
+    enters: FxHashMap<u64, Enter>,
     /// A thread whose procexit was seen: removed at the next event, after it was printed.
     pending_exit: Option<u64>,
     /// Build Saker events (replay); off for a printer that only needs the threads.
@@ -970,7 +972,7 @@ fn set_addresses(f: &mut Fd, t: &Tuple) {
 /// "image", "privileged"}}`) or the old event's parameters.
 fn container_of_event(
     event: &Event<'_>,
-    names: &HashMap<&'static str, usize>,
+    names: &FxHashMap<&'static str, usize>,
 ) -> Option<saker_state::ContainerInfo> {
     let param = |n: &str| event.param(*names.get(n)?).map(c_str);
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use super::meta::{FdInfo, ThreadInfo};
 
 /// An fd as sinsp names it.
@@ -77,8 +79,8 @@ pub fn cgroup_id_of(container_id: &str) -> u64 {
 /// Threads by tid, fds by process.
 #[derive(Debug, Default)]
 pub struct Threads {
-    threads: HashMap<u64, Thread>,
-    fds: HashMap<u64, HashMap<i64, Fd>>,
+    threads: FxHashMap<u64, Thread>,
+    fds: FxHashMap<u64, HashMap<i64, Fd>>,
 }
 
 impl Threads {
