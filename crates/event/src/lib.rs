@@ -14,6 +14,7 @@
 mod alert;
 pub mod calendar;
 pub mod detail;
+pub mod escape;
 mod priority;
 pub mod syscall_event;
 

@@ -63,11 +63,16 @@ impl Source for EbpfSource {
                 Flow::Stop => break,
                 Flow::Finish => {
                     // What is already queued (a command's last events) still goes through: the
-                    // ring is read until empty, for a bounded time on a busy host.
+                    // ring is read until empty or the sink has what it waited for, for a
+                    // bounded time on a busy host.
                     let until = Instant::now() + FINISH_DRAIN;
-                    while capture.poll(Some(Duration::ZERO), |event| {
-                        sink.event(&event);
-                    })? > 0
+                    let mut flow = Flow::Continue;
+                    while flow == Flow::Continue
+                        && capture.poll(Some(Duration::ZERO), |event| {
+                            if flow == Flow::Continue {
+                                flow = sink.event(&event);
+                            }
+                        })? > 0
                         && Instant::now() < until
                     {}
                     break;

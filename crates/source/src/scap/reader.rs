@@ -439,9 +439,15 @@ impl<'a> Iterator for ParamIter<'a> {
 
 /// The event type of an event block, without parsing the event.
 pub fn peek_kind(block: &Block) -> Option<u16> {
-    let flags = if matches!(block.kind, EVF | EVF_V2 | EVF_V2_LARGE) { 4 } else { 0 };
+    let flags = if matches!(block.kind, EVF | EVF_V2 | EVF_V2_LARGE) {
+        4
+    } else {
+        0
+    };
     let at = 2 + flags + 20;
-    Some(u16::from_le_bytes(block.body.get(at..at + 2)?.try_into().ok()?))
+    Some(u16::from_le_bytes(
+        block.body.get(at..at + 2)?.try_into().ok()?,
+    ))
 }
 
 /// Parses the event of an event block. `Ok(None)` for a type this reader does not know

@@ -39,8 +39,14 @@ pub struct Args {
     /// Stop after this many seconds (default: when COMMAND exits, or on Ctrl-C).
     #[arg(short = 'M', value_name = "SECONDS")]
     pub duration: Option<f64>,
-    /// Kernel ring buffer size in bytes (a power of two).
-    #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
+    /// Kernel ring buffer size in bytes (a power of two); default 8 MiB, as `saker run`'s
+    /// (engine.ebpf.buf_size_preset 4, as Falco's).
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = saker_config::ring_buffer_bytes(saker_config::DEFAULT_BUF_SIZE_PRESET),
+        hide_default_value = true
+    )]
     pub buffer_bytes: u32,
     /// With a COMMAND: record every process of the host while it runs, not only its tree
     /// (a scenario that drives other services, such as `podman exec`).
@@ -121,6 +127,7 @@ pub fn run(args: Args) -> Outcome {
         cgroups_written: HashSet::new(),
         containers_written: HashSet::new(),
         written: 0,
+        finish_at: None,
         error: None,
     };
     let ended = source
@@ -156,6 +163,10 @@ struct Recorder<W: Write> {
     cgroups_written: HashSet<u64>,
     containers_written: HashSet<String>,
     written: u64,
+    /// Once the command is seen gone: its time. Its last events are in the ring behind what
+    /// the rest of the host queued; the drain stops at the first event from after it (a busy
+    /// host never empties the ring).
+    finish_at: Option<u64>,
     error: Option<anyhow::Error>,
 }
 
@@ -194,7 +205,7 @@ impl<W: Write> Sink for Recorder<W> {
     }
 
     fn event(&mut self, event: &SyscallEvent) -> Flow {
-        if self.error.is_some() {
+        if self.error.is_some() || self.finish_at.is_some_and(|t| event.header.ts_ns >= t) {
             return Flow::Stop;
         }
         if self.tree_only && !self.command.is_empty() && !in_tree(&mut self.tree, event) {
@@ -236,7 +247,7 @@ impl<W: Write> Sink for Recorder<W> {
         match child.try_wait() {
             Ok(Some(status)) => {
                 self.exit_code = status.code().map_or(1, |c| c.clamp(0, 255) as u8);
-                // Its last events may still be in the ring.
+                self.finish_at = Some(now_ns());
                 Flow::Finish
             }
             Ok(None) => Flow::Continue,
