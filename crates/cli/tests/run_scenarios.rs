@@ -979,7 +979,9 @@ fn scap_capture_of_cks_scenarios_replays_to_the_live_alerts() {
     for rule in scenario_rules {
         assert!(
             replayed.iter().any(|(r, _, _)| r == rule),
-            "replay lacks {rule}: {replayed:#?}"
+            "replay lacks {rule}: {replayed:#?}\ncapture: {}\nreplay: {}",
+            String::from_utf8_lossy(&capture.stderr),
+            String::from_utf8_lossy(&replay.stderr)
         );
     }
     let pids: Vec<u64> = replayed.iter().map(|(_, pid, _)| *pid).collect();

@@ -521,6 +521,20 @@ impl Parser {
                 }
             }
             Kind::ProcExit => {
+                // The process's children go to its reaper: the one current captures name
+                // (`reaper_tid`, a fifth parameter), or else its parent (the subreaper of a
+                // double fork, such as conmon for runc's child).
+                if let Some(t) = self.threads.get(tid).cloned()
+                    && self.threads.count_in(t.pid) <= 1
+                {
+                    let reaper = event
+                        .param(4)
+                        .filter(|v| v.len() == 8)
+                        .map(|v| i64::from_le_bytes(v.try_into().expect("8 bytes")))
+                        .filter(|r| *r > 0)
+                        .map_or(t.ptid, |r| r as u64);
+                    self.threads.reparent(t.pid, reaper);
+                }
                 if self.map_events {
                     let header = self.header(event);
                     let pid = header.pid as u64;

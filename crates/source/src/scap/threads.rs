@@ -104,6 +104,21 @@ impl Threads {
         Some(thread)
     }
 
+    /// The children of process `pid` (which exited) now have `reaper` as their parent.
+    pub fn reparent(&mut self, pid: u64, reaper: u64) {
+        let of_pid: Vec<u64> = self
+            .threads
+            .iter()
+            .filter(|(_, t)| t.pid == pid)
+            .map(|(tid, _)| *tid)
+            .collect();
+        for t in self.threads.values_mut() {
+            if t.pid != pid && of_pid.contains(&t.ptid) {
+                t.ptid = reaper;
+            }
+        }
+    }
+
     /// Threads still alive in process `pid`.
     pub fn count_in(&self, pid: u64) -> usize {
         self.threads.values().filter(|t| t.pid == pid).count()
