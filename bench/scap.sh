@@ -30,12 +30,14 @@ if command -v taskset >/dev/null; then
 fi
 
 # Median wall and CPU seconds of a command over $runs runs.
+timing="$work/timing"
 measure() {
     local name="$1"; shift
     local walls=() cpus=()
     for _ in $(seq "$runs"); do
         local t
-        t="$( { /usr/bin/time -f '%e %U %S' "${pin[@]}" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)"
+        /usr/bin/time -o "$timing" -f '%e %U %S' "${pin[@]}" "$@" >/dev/null 2>/dev/null
+        t="$(tail -1 "$timing")"
         walls+=("$(echo "$t" | awk '{print $1}')")
         cpus+=("$(echo "$t" | awk '{print $2 + $3}')")
     done
