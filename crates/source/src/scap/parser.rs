@@ -64,6 +64,35 @@ enum Kind {
     Other,
 }
 
+impl Kind {
+    /// Whether the event changes the threads or fds (what a printer needs kept); the others
+    /// matter only when Saker events are built.
+    fn changes_threads(self) -> bool {
+        !matches!(
+            self,
+            Kind::Listen
+                | Kind::Read
+                | Kind::Write
+                | Kind::Generic
+                | Kind::Other
+                | Kind::Rename
+                | Kind::Unlink
+                | Kind::Mkdir
+                | Kind::Rmdir
+                | Kind::Symlink
+                | Kind::Link
+                | Kind::Chmod
+                | Kind::Kill
+                | Kind::Ptrace
+                | Kind::Mount
+                | Kind::Umount
+                | Kind::Setns
+                | Kind::Unshare
+                | Kind::Bpf
+        )
+    }
+}
+
 fn kind_of(info: &EventInfo) -> Kind {
     match info.name.as_str() {
         "open" | "openat" | "openat2" => Kind::Open,
@@ -249,6 +278,9 @@ impl Parser {
             if let Some(c) = container_of_event(event, &ty.names) {
                 self.containers.insert(c.id.clone(), c);
             }
+            return;
+        }
+        if !self.map_events && !ty.kind.changes_threads() {
             return;
         }
         if table::is_enter(event.kind) && ty.kind != Kind::ProcExit {

@@ -82,6 +82,10 @@ pub struct BlockReader<R: Read> {
     pub repaired: u64,
 }
 
+/// Blocks up to this size are read into a buffer sized at once (at most this much is
+/// allocated for a length that the file does not hold).
+const SMALL_BLOCK: usize = 1 << 20;
+
 /// How far past a block's declared end its trailer is looked for (sysdig 0.29's writer
 /// leaves the 4-byte entry lengths out of an interface list's block length).
 const RESYNC_WINDOW: usize = 64 << 10;
@@ -167,6 +171,31 @@ impl<R: Read> BlockReader<R> {
         block.kind = kind;
         block.offset = start;
         block.body.clear();
+        if body_len <= SMALL_BLOCK {
+            // The common case, read in one call into the reused buffer.
+            block.body.resize(body_len, 0);
+            let mut done = 0;
+            while done < body_len {
+                match Read::read(self, &mut block.body[done..]) {
+                    Ok(0) => break,
+                    Ok(n) => done += n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        return err(self.offset + done as u64, read_error(&e));
+                    }
+                }
+            }
+            self.offset += done as u64;
+            if done < body_len {
+                return err(
+                    start,
+                    format!(
+                        "the file ends inside a block of type {kind:#x} ({done} of {body_len} bytes; truncated?)"
+                    ),
+                );
+            }
+            return self.trailer(block, kind, total, start);
+        }
         // Grows only with what is read: a corrupt length in a short file allocates little.
         let read = self
             .by_ref()
@@ -185,6 +214,16 @@ impl<R: Read> BlockReader<R> {
                 ),
             );
         }
+        self.trailer(block, kind, total, start)
+    }
+
+    fn trailer(
+        &mut self,
+        block: &mut Block,
+        kind: u32,
+        total: u32,
+        start: u64,
+    ) -> Result<bool, FormatError> {
         let mut trailer = [0u8; 4];
         if !self.read_exact_or_end(&mut trailer)? {
             return err(
@@ -388,7 +427,13 @@ pub struct Event<'a> {
     lens: &'a [u8],
     len_width: usize,
     nparams: usize,
+    /// End offsets (in `params`) of the first [`INDEXED`] parameters, so that `param(i)` does
+    /// not walk the lengths.
+    ends: [u32; INDEXED],
 }
+
+/// Parameters indexed per event: more than any event type of the table has.
+const INDEXED: usize = 24;
 
 impl<'a> Event<'a> {
     pub fn nparams(&self) -> usize {
@@ -406,6 +451,13 @@ impl<'a> Event<'a> {
 
     /// Parameter `i`, `None` when the event has fewer.
     pub fn param(&self, i: usize) -> Option<&'a [u8]> {
+        if i >= self.nparams {
+            return None;
+        }
+        if i < INDEXED {
+            let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+            return self.params.get(start..self.ends[i] as usize);
+        }
         self.params().nth(i)
     }
 }
@@ -512,12 +564,18 @@ pub fn parse_event(block: &Block) -> Result<Option<Event<'_>>, FormatError> {
     let lens_start = event_start + header_len;
     let lens = &block.body[lens_start..lens_start + lens_len];
     let values = &block.body[lens_start + lens_len..event_start + event_len];
-    let total: usize = ParamIter {
-        lens,
-        values: &[],
-        width,
+    let mut ends = [0u32; INDEXED];
+    let mut total = 0usize;
+    for (i, l) in lens.chunks_exact(width).enumerate() {
+        total += if width == 4 {
+            u32::from_le_bytes(l.try_into().expect("4")) as usize
+        } else {
+            usize::from(u16::from_le_bytes(l.try_into().expect("2")))
+        };
+        if let Some(end) = ends.get_mut(i) {
+            *end = total.min(u32::MAX as usize) as u32;
+        }
     }
-    .lens_sum();
     if total > values.len() {
         return err(
             at,
@@ -538,22 +596,8 @@ pub fn parse_event(block: &Block) -> Result<Option<Event<'_>>, FormatError> {
         lens,
         len_width: width,
         nparams,
+        ends,
     }))
-}
-
-impl ParamIter<'_> {
-    fn lens_sum(&self) -> usize {
-        self.lens
-            .chunks_exact(self.width)
-            .map(|l| {
-                if self.width == 4 {
-                    u32::from_le_bytes(l.try_into().expect("4")) as usize
-                } else {
-                    usize::from(u16::from_le_bytes(l.try_into().expect("2")))
-                }
-            })
-            .sum()
-    }
 }
 
 fn v1_param_count(body: &[u8], table_params: usize, width: usize) -> Option<usize> {

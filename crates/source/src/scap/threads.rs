@@ -2,8 +2,6 @@
 //! one: what event headers lack (a scap event names only its thread), and the fd names the
 //! printer shows (`fd=3(<f>/etc/passwd)`, `<4t>10.0.0.1:40000->10.0.0.2:80`).
 
-use std::collections::HashMap;
-
 use rustc_hash::FxHashMap;
 
 use super::meta::{FdInfo, ThreadInfo};
@@ -80,7 +78,7 @@ pub fn cgroup_id_of(container_id: &str) -> u64 {
 #[derive(Debug, Default)]
 pub struct Threads {
     threads: FxHashMap<u64, Thread>,
-    fds: FxHashMap<u64, HashMap<i64, Fd>>,
+    fds: FxHashMap<u64, FxHashMap<i64, Fd>>,
 }
 
 impl Threads {
@@ -134,7 +132,7 @@ impl Threads {
         self.fds.get(&pid)?.get(&fd)
     }
 
-    pub fn fds_of(&self, pid: u64) -> Option<&HashMap<i64, Fd>> {
+    pub fn fds_of(&self, pid: u64) -> Option<&FxHashMap<i64, Fd>> {
         self.fds.get(&pid)
     }
 
