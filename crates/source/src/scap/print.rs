@@ -772,9 +772,15 @@ pub fn print_file(
             default_line(&view, &mut line);
         }
         line.push('\n');
-        out.write_all(line.as_bytes()).map_err(io_error)?;
+        match out.write_all(line.as_bytes()) {
+            // The reader went away (`| head`): done, quietly.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(stats),
+            r => r.map_err(io_error)?,
+        }
         stats.printed += 1;
     }
-    out.flush().map_err(io_error)?;
-    Ok(stats)
+    match out.flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(stats),
+        r => r.map(|()| stats).map_err(io_error),
+    }
 }
