@@ -16,7 +16,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 command -v sysdig >/dev/null || { echo "bench/scap.sh: sysdig is needed (apt-get install --no-install-recommends sysdig)" >&2; exit 2; }
 
-cargo build --quiet --release -p saker -p saker-source --example scap_synth --manifest-path "$root/Cargo.toml"
+# Two builds: with --example, cargo builds only the example.
+cargo build --quiet --release -p saker --bin saker --manifest-path "$root/Cargo.toml"
+cargo build --quiet --release -p saker-source --example scap_synth --manifest-path "$root/Cargo.toml"
 saker="$target/release/saker"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
