@@ -115,7 +115,6 @@ fn ps_lists_the_child_on_the_host() {
     let out = saker(&["ps"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let table = text(&out.stdout);
-<<<<<<< HEAD
     let header: Vec<&str> = table.lines().next().unwrap().split_whitespace().collect();
     assert_eq!(
         header,
@@ -132,12 +131,11 @@ fn ps_lists_the_child_on_the_host() {
             "START",
             "TIME",
             "CONTAINER",
+            "NAME",
+            "IMAGE",
             "COMMAND"
         ]
     );
-=======
-    assert!(table.starts_with("USER         PID    PPID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME CONTAINER    NAME"), "{table}");
->>>>>>> containers
     let row = table
         .lines()
         .find(|l| l.split_whitespace().nth(1) == Some(&pid.to_string()))

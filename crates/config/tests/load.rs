@@ -393,20 +393,13 @@ fn hostname_comes_from_the_key_or_the_kernel() {
 }
 
 #[test]
-<<<<<<< HEAD
 fn console_settings() {
     let c = load(
         "webserver:\n  ui_token: ${HOST}\nconsole:\n  history_size: 500\n  database: /var/lib/saker/console.db\n",
-=======
-fn container_engines_choose_the_sockets_asked() {
-    let c = load(
-        "container_engines:\n  docker:\n    enabled: false\n  cri:\n    sockets: [/run/crio/crio.sock]\n  lookup_timeout_ms: 250\n",
->>>>>>> containers
         &[],
     )
     .unwrap()
     .config;
-<<<<<<< HEAD
     assert_eq!(c.webserver.ui_token.as_deref(), Some("node-7"));
     let options = c.console.build().unwrap().unwrap();
     assert_eq!(options.history_size, 500);
@@ -444,7 +437,16 @@ fn container_engines_choose_the_sockets_asked() {
             format!("console.history_size: {size} is not 1 to 1000000")
         );
     }
-=======
+}
+
+#[test]
+fn container_engines_choose_the_sockets_asked() {
+    let c = load(
+        "container_engines:\n  docker:\n    enabled: false\n  cri:\n    sockets: [/run/crio/crio.sock]\n  lookup_timeout_ms: 250\n",
+        &[],
+    )
+    .unwrap()
+    .config;
     let engines = c.build_container_engines();
     assert!(engines.docker.is_empty());
     assert_eq!(
@@ -463,5 +465,4 @@ fn container_engines_choose_the_sockets_asked() {
     .unwrap()
     .config;
     assert!(off.build_container_engines().is_disabled());
->>>>>>> containers
 }

@@ -305,7 +305,12 @@ impl Worker {
 
     fn run(mut self, rx: Receiver<Command>) {
         loop {
-            let command = rx.recv_timeout(REPORT_POLL);
+            // Reports come only from a kernel table with slots: otherwise just wait.
+            let command = if self.kernel.is_some() && !self.plan.kernel.table.is_empty() {
+                rx.recv_timeout(REPORT_POLL)
+            } else {
+                rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
+            };
             // Reports first: the kernel queued a report before the record its alert came from.
             self.drain_reports();
             match command {
