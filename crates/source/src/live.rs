@@ -14,12 +14,15 @@ pub const POLL_TIMEOUT: Duration = Duration::from_millis(50);
 /// The longest a [`Flow::Finish`] keeps reading what is queued.
 const FINISH_DRAIN: Duration = Duration::from_secs(2);
 
+/// What runs with the capture just started (see [`EbpfSource::on_start`]).
+pub type OnStart = Box<dyn FnOnce(&mut Capture)>;
+
 /// Every process on the host, through the kernel's tracepoints.
 pub struct EbpfSource {
     pub config: CaptureConfig,
     /// Called with the running capture before the /proc walk: `saker run` takes the maps of
     /// its in-kernel responses there.
-    pub on_start: Option<Box<dyn FnOnce(&mut Capture)>>,
+    pub on_start: Option<OnStart>,
     /// How long a poll waits for events ([`POLL_TIMEOUT`] unless set otherwise).
     pub poll_timeout: Duration,
 }
