@@ -279,6 +279,7 @@ impl KillMaps {
         }
         let mut settings = table.settings;
         settings.protected_ids = u8::from(!table.protected_ids.is_empty());
+        settings.path_second_byte = second_bytes(&table.paths);
         self.settings
             .set(0, settings, 0)
             .map_err(BpfError::map(SETTINGS))
@@ -300,6 +301,23 @@ impl KillMaps {
     pub fn reports_fd(&self) -> RawFd {
         self.reports.as_raw_fd()
     }
+}
+
+/// The second bytes of the paths some slot accepts (capture.h, `path_second_byte`): every
+/// byte when one of them is "/" itself.
+fn second_bytes(paths: &BTreeMap<Vec<u8>, KillPath>) -> [u64; 4] {
+    let mut bits = [0u64; 4];
+    for (path, slots) in paths {
+        if slots.allow == 0 {
+            continue;
+        }
+        match path.get(1) {
+            Some(&b) if b != 0 => bits[usize::from(b >> 6)] |= 1 << (b & 63),
+            // "/" as a prefix: every path.
+            _ => return [u64::MAX; 4],
+        }
+    }
+    bits
 }
 
 /// Each path with its own slots plus those of every shorter entry it starts with: the LPM trie
@@ -340,6 +358,21 @@ mod tests {
             KillPath { allow: 3, deny: 4 }
         );
         assert_eq!(merged[&b"/tmp/"[..]], KillPath { allow: 8, deny: 0 });
+    }
+
+    #[test]
+    fn second_bytes_of_accepted_paths_only() {
+        let paths = BTreeMap::from([
+            (b"/etc/".to_vec(), KillPath { allow: 1, deny: 0 }),
+            (b"/tmp\0".to_vec(), KillPath { allow: 2, deny: 0 }),
+            (b"/proc/".to_vec(), KillPath { allow: 0, deny: 4 }),
+        ]);
+        let bits = second_bytes(&paths);
+        let has = |c: u8| bits[usize::from(c >> 6)] & (1 << (c & 63)) != 0;
+        assert!(has(b'e') && has(b't'));
+        assert!(!has(b'p') && !has(b'u'));
+        let root = BTreeMap::from([(b"/".to_vec(), KillPath { allow: 1, deny: 0 })]);
+        assert_eq!(second_bytes(&root), [u64::MAX; 4]);
     }
 
     #[test]

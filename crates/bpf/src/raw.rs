@@ -183,6 +183,7 @@ pub struct KillSettings {
     pub file_slots: u64,
     pub success_slots: u64,
     pub stop_slots: u64,
+    pub path_second_byte: [u64; 4],
     pub rate_window_ns: u64,
     pub rate_per_slot: u32,
     pub rate_global: u32,
@@ -252,8 +253,8 @@ unsafe impl aya::Pod for KillSettings {}
 unsafe impl aya::Pod for KillComm {}
 unsafe impl aya::Pod for KillPath {}
 
-const _: () = assert!(std::mem::size_of::<KillSettings>() == 168);
-const _: () = assert!(8 * KILL_TYPES + 8 * 10 + 4 * 4 + 8 == 168);
+const _: () = assert!(std::mem::size_of::<KillSettings>() == 200);
+const _: () = assert!(8 * KILL_TYPES + 8 * 10 + 8 * 4 + 4 * 4 + 8 == 200);
 const _: () = assert!(std::mem::size_of::<KillComm>() == 24);
 const _: () = assert!(std::mem::size_of::<KillPath>() == 16);
 const _: () = assert!(std::mem::size_of::<RawKillReport>() == 392);

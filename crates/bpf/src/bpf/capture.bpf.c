@@ -752,13 +752,18 @@ static __noinline int kill_act(struct saker_kill_settings *set, __u64 slots, int
 	return outcome == SAKER_KILL_SENT || outcome == SAKER_KILL_STOPPED;
 }
 
-/* The slots whose name and path tests pass; path-testing slots drop out when undecidable. */
+/*
+ * The slots whose name and path tests pass; path-testing slots drop out when the kernel
+ * cannot read the path as user space will. `path` is a NUL-terminated copy, `path_len` bytes
+ * with the NUL.
+ */
 static __always_inline __u64 kill_match_names(struct saker_kill_settings *set, __u64 slots,
 					      const char *comm, struct kill_scratch *ks,
 					      const __u8 *path, long path_len)
 {
 	struct saker_kill_comm *c;
 	struct saker_kill_path *p;
+	__u64 tested;
 
 	c = bpf_map_lookup_elem(&kill_comm, comm);
 	slots &= c ? (c->allow | ~set->comm_slots) & ~c->deny : ~set->comm_slots;
@@ -766,14 +771,17 @@ static __always_inline __u64 kill_match_names(struct saker_kill_settings *set, _
 		return slots;
 	if (path_len <= 0 || path_len > SAKER_KILL_PATH_MAX)
 		return slots & ~set->path_slots;
-	__builtin_memset(ks->key.data, 0, sizeof(ks->key.data));
+	/* No need to clear the rest: an entry never matches across the path's NUL. */
 	if (bpf_probe_read_kernel(ks->key.data, path_len & (SAKER_KILL_PATH_MAX * 2 - 1), path))
-		return slots & ~set->path_slots;
-	if (!path_is_decidable(ks->key.data))
 		return slots & ~set->path_slots;
 	ks->key.prefixlen = SAKER_KILL_PATH_MAX * 8;
 	p = bpf_map_lookup_elem(&kill_path, &ks->key);
 	slots &= p ? (p->allow | ~set->path_allow_slots) & ~p->deny : ~set->path_allow_slots;
+	/* Only a path that can still match needs the (longer) check that it reads as user space
+	 * will: an unmatched one already failed every slot that needs it. */
+	tested = slots & set->path_slots;
+	if (tested && !path_is_decidable(ks->key.data))
+		slots &= ~tested;
 	return slots;
 }
 
@@ -862,6 +870,12 @@ static __noinline int kill_check_open(struct saker_event *ev, int type, const __
 		slots &= ~set->file_slots;
 	if (ev->ret < 0) /* no fd: fd.* has no value, and the path is only user space's */
 		slots &= ~(set->success_slots | set->file_slots | set->path_slots);
+	/* The second byte of the path against those of the accepted paths (see capture.h). */
+	if (slots & set->path_allow_slots) {
+		__u8 second = len > 1 && path ? path[1] : 0;
+		if (!(set->path_second_byte[(second >> 6) & 3] & (1ULL << (second & 63))))
+			slots &= ~set->path_allow_slots;
+	}
 	if (!slots)
 		return 0;
 	ks = kill_scratch_get();

@@ -172,6 +172,12 @@ struct saker_kill_settings {
 	__u64 file_slots;       /* open: fd.typechar = f (no O_DIRECTORY) */
 	__u64 success_slots;    /* open: the call succeeded */
 	__u64 stop_slots;       /* SIGSTOP instead of SIGKILL: user space kills the whole tree */
+	/*
+	 * A cheap first test for the path_allow_slots of opens: bit c is set when some path those
+	 * slots accept has c as its second byte (after the leading '/'); all bits when one is "/".
+	 * An open of a path elsewhere costs two loads, not a copy and a trie lookup.
+	 */
+	__u64 path_second_byte[4];
 	__u64 rate_window_ns;
 	__u32 rate_per_slot;    /* actions per slot per window; 0: no limit */
 	__u32 rate_global;      /* actions of all slots per window; 0: no limit */
@@ -181,7 +187,7 @@ struct saker_kill_settings {
 	__u8 dry_run;           /* 1: report what would be done, send nothing */
 	__u8 protected_ids;     /* 1: kill_protected_ids has entries */
 	__u8 pad[5];
-}; /* 168 bytes */
+}; /* 200 bytes */
 
 /* kill_comm values (key: the 16-byte comm, NUL-padded). */
 #define SAKER_KILL_COMM_PROTECTED 1 /* never act on a process of this name */
