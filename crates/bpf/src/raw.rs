@@ -155,6 +155,7 @@ pub const KILL_CREAT: usize = 5;
 pub const KILL_TYPES: usize = 8;
 
 pub const KILL_COMM_PROTECTED: u32 = 1;
+pub const KILL_COMM_WAKE: u32 = 2;
 
 pub const KILL_SENT: u8 = 1;
 pub const KILL_STOPPED: u8 = 2;
@@ -192,7 +193,8 @@ pub struct KillSettings {
     pub allow_host: u8,
     pub dry_run: u8,
     pub protected_ids: u8,
-    pub pad: [u8; 5],
+    pub wake: u8,
+    pub pad: [u8; 4],
 }
 
 /// `struct saker_kill_comm`.

@@ -159,8 +159,14 @@ pub struct KernelSafety<'a> {
 pub fn compile(rules: &[(&Rule, bool)], safety: &KernelSafety<'_>) -> KernelPlan {
     let mut plan = KernelPlan::default();
     let mut specs: Vec<SlotSpec> = Vec::new();
+    let mut wake = BTreeSet::new();
     for (rule, tree) in rules {
-        let coverage = match (&safety.disabled, rule_slots(rule)) {
+        let slots = rule_slots(rule);
+        // What user space decides, it decides sooner when the exec wakes it at once.
+        if safety.disabled.is_some() || slots.is_err() {
+            wake.extend(exec_names(rule).unwrap_or_default());
+        }
+        let coverage = match (&safety.disabled, slots) {
             (Some(why), _) => Coverage::UserSpace(why.clone()),
             (None, Err(why)) => Coverage::UserSpace(why),
             (None, Ok((rule_specs, notes))) => {
@@ -188,7 +194,50 @@ pub fn compile(rules: &[(&Rule, bool)], safety: &KernelSafety<'_>) -> KernelPlan
         plan.coverage.insert(rule.name.clone(), coverage);
     }
     plan.table = build_table(&specs, &plan.slots, safety);
+    for name in wake {
+        if let Some(key) = KillTable::comm_key(&name) {
+            plan.table.comms.entry(key).or_default().flags |= raw::KILL_COMM_WAKE;
+            plan.table.settings.wake = 1;
+        }
+    }
     plan
+}
+
+/// The program names a rule can match at an exec, from its `proc.name` tests alone (the rest
+/// of the condition is ignored: this only says which execs user space should see at once);
+/// `None` when some alternative matches execs of any name.
+fn exec_names(rule: &Rule) -> Option<BTreeSet<String>> {
+    if rule.source != saker_rules::Source::Syscall {
+        return None;
+    }
+    let mut names = BTreeSet::new();
+    for conjunction in dnf(&rule.filter, false)? {
+        let mut types = Kind::Exec.types();
+        let mut allowed: Option<BTreeSet<String>> = None;
+        for &(negated, check) in &conjunction {
+            match check.lhs.field.name() {
+                "evt.type" => match type_set(check) {
+                    Some(t) => types &= if negated { !t } else { t },
+                    None => {}
+                },
+                "proc.name"
+                    if !negated && plain(check) && matches!(check.op, CmpOp::Eq | CmpOp::In) =>
+                {
+                    let set: BTreeSet<String> = strings(check)?.into_iter().collect();
+                    allowed = Some(match allowed {
+                        Some(before) => before.intersection(&set).cloned().collect(),
+                        None => set,
+                    });
+                }
+                _ => {}
+            }
+        }
+        if types == 0 {
+            continue;
+        }
+        names.extend(allowed?);
+    }
+    Some(names)
 }
 
 /// The slots of one rule, and notes on what stays in user space; `Err` when none.

@@ -1082,6 +1082,19 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/* 1 when user space wants this exec at once (a kill it decides may follow): see
+ * SAKER_KILL_COMM_WAKE. */
+static __always_inline int exec_wakes(struct saker_event *ev)
+{
+	struct saker_kill_settings *set = kill_settings_get();
+	struct saker_kill_comm *c;
+
+	if (!set || !set->wake)
+		return 0;
+	c = bpf_map_lookup_elem(&kill_comm, ev->comm);
+	return c && (c->flags & SAKER_KILL_COMM_WAKE);
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -1139,7 +1152,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	ev->blob_kind[0] = n0 ? SAKER_CAP_KSTR : 0;
 	ev->blob_kind[1] = n1 ? SAKER_CAP_ARGV : 0;
 	kill_check_exec(ev, data, n0);
-	submit(ev, n0, n1, 0);
+	submit(ev, n0, n1, exec_wakes(ev));
 	return 0;
 }
 

@@ -186,11 +186,14 @@ struct saker_kill_settings {
 	__u8 allow_host;        /* 1: processes outside containers may be acted on */
 	__u8 dry_run;           /* 1: report what would be done, send nothing */
 	__u8 protected_ids;     /* 1: kill_protected_ids has entries */
-	__u8 pad[5];
+	__u8 wake;              /* 1: some kill_comm entries have SAKER_KILL_COMM_WAKE */
+	__u8 pad[4];
 }; /* 200 bytes */
 
 /* kill_comm values (key: the 16-byte comm, NUL-padded). */
 #define SAKER_KILL_COMM_PROTECTED 1 /* never act on a process of this name */
+/* An exec of this name wakes the reader at once: user space decides a kill on it. */
+#define SAKER_KILL_COMM_WAKE 2
 struct saker_kill_comm {
 	__u64 allow; /* slots whose proc.name set holds this name */
 	__u64 deny;  /* slots that exclude this name */

@@ -219,3 +219,23 @@ fn the_table_has_room_for_sixty_four_slots() {
         plan.coverage["R64"]
     );
 }
+
+#[test]
+fn execs_that_user_space_decides_wake_it_at_once() {
+    let plan = plan_of(
+        "spawned_process and container and proc.name in (shell_binaries) and proc.tty != 0",
+        false,
+    );
+    assert!(matches!(plan.coverage["R"], Coverage::UserSpace(_)));
+    assert_eq!(plan.table.settings.wake, 1);
+    let bash = KillTable::comm_key("bash").unwrap();
+    assert_eq!(plan.table.comms[&bash].flags, raw::KILL_COMM_WAKE);
+    assert!(plan.table.is_empty(), "no slot: only the wake hint");
+    // Execs of any name: nothing to wake for.
+    let plan = plan_of("spawned_process and proc.tty != 0", false);
+    assert_eq!(plan.table.settings.wake, 0);
+    assert!(plan.table.comms.is_empty());
+    // Decided in the kernel: no wake needed.
+    let plan = plan_of("spawned_process and proc.name = nc", false);
+    assert_eq!(plan.table.settings.wake, 0);
+}
