@@ -229,7 +229,15 @@ pub fn decode_entry_into(
         }
     }
     entry.text.push('(');
-    let mut ctx = Ctx::new(&mut entry.text, mem, fds, style, nr, args, None);
+    let mut ctx = Ctx::new(
+        &mut entry.text,
+        mem,
+        fds,
+        style,
+        nr,
+        kernel_view(nr, args),
+        None,
+    );
     syscalls::decoder(nr).run(&mut ctx);
     let sep_written = ctx.stopped && ctx.spans.len > 0;
     if sep_written {
@@ -277,7 +285,7 @@ pub fn decode_exit_into(
         fds,
         style,
         entry.nr,
-        entry.args,
+        kernel_view(entry.nr, entry.args),
         Some(ret),
     );
     ctx.spans = entry.spans;
@@ -293,6 +301,21 @@ pub fn decode_exit_into(
     decoded.spans = spans.ranges;
     decoded.nspans = spans.len;
     write_result(&mut decoded.result, ret, kind, errno, fds, style, &aux);
+}
+
+/// The arguments as the kernel sees them: those it declares 32 bits wide (`int`, `unsigned
+/// int`, `pid_t`, ...) keep only their low half, as strace prints them.
+fn kernel_view(nr: u64, mut args: [u64; 6]) -> [u64; 6] {
+    let narrow = crate::table::INT32_ARGS
+        .get(nr as usize)
+        .copied()
+        .unwrap_or(0);
+    for (i, arg) in args.iter_mut().enumerate() {
+        if narrow & (1 << i) != 0 {
+            *arg &= 0xffff_ffff;
+        }
+    }
+    args
 }
 
 /// The errno of a failed call: the kernel returns -errno in -4095..=-1.

@@ -161,6 +161,14 @@ impl<'a> Ctx<'a> {
         self.udec(v as u32 as u64);
     }
 
+    /// A `uid_t`/`gid_t`: unsigned, except `(uid_t) -1` ("leave unchanged") as `-1`.
+    pub fn uid(&mut self, v: u64) {
+        match v as u32 {
+            u32::MAX => self.out.push_str("-1"),
+            id => self.udec(id as u64),
+        }
+    }
+
     pub fn fd(&mut self, v: u64) {
         write_fd(self.out, v as i32, self.fds, self.style);
     }

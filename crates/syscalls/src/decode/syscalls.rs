@@ -17,6 +17,8 @@ pub(crate) enum A {
     Int,
     /// `unsigned int`, decimal.
     Uint,
+    /// `uid_t`/`gid_t`: unsigned decimal, but `-1` for the "unchanged" value.
+    Uid,
     /// `long`, decimal.
     Long,
     /// `unsigned long`, decimal.
@@ -129,6 +131,7 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
     match a {
         A::Int => c.int(v),
         A::Uint => c.uint(v),
+        A::Uid => c.uid(v),
         A::Long => c.dec(v as i64),
         A::Ulong => c.udec(v),
         A::Hex => c.hex(v),
@@ -447,8 +450,8 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::readlink => s(&[Path, StrOut, Ulong], Dec),
         nr::readlinkat => s(&[DirFd, Path, StrOut, Ulong], Dec),
         nr::fchmod => s(&[Fd, Mode], Dec),
-        nr::chown | nr::lchown => s(&[Path, Int, Int], Dec),
-        nr::fchown => s(&[Fd, Int, Int], Dec),
+        nr::chown | nr::lchown => s(&[Path, Uid, Uid], Dec),
+        nr::fchown => s(&[Fd, Uid, Uid], Dec),
         nr::umask => s(&[Mode], Ret::Oct),
         nr::gettimeofday => s(&[TimevalOut, TimezoneOut], Dec),
         nr::settimeofday => s(&[TimevalIn, Ptr], Dec),
@@ -458,9 +461,9 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::getrusage => s(&[EnumD(&xlat::RUSAGE_WHO), RusageOut], Dec),
         nr::sysinfo => s(&[SysinfoOut], Dec),
         nr::times => s(&[TmsOut], Dec),
-        nr::setuid | nr::setgid | nr::setfsuid | nr::setfsgid => s(&[Int], Dec),
-        nr::setreuid | nr::setregid => s(&[Int, Int], Dec),
-        nr::setresuid | nr::setresgid => s(&[Int, Int, Int], Dec),
+        nr::setuid | nr::setgid | nr::setfsuid | nr::setfsgid => s(&[Uid], Dec),
+        nr::setreuid | nr::setregid => s(&[Uid, Uid], Dec),
+        nr::setresuid | nr::setresgid => s(&[Uid, Uid, Uid], Dec),
         nr::getresuid | nr::getresgid => s(&[IntPtrOut, IntPtrOut, IntPtrOut], Dec),
         nr::setpgid => s(&[Int, Int], Dec),
         nr::getpgid | nr::getsid => s(&[Int], Dec),
@@ -513,7 +516,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::inotify_add_watch => s(&[Fd, Path, Flags(&xlat::INOTIFY_MASK)], Dec),
         nr::inotify_rm_watch => s(&[Fd, Int], Dec),
         nr::mkdirat => s(&[DirFd, Path, Mode], Dec),
-        nr::fchownat => s(&[DirFd, Path, Int, Int, Flags(&xlat::AT_FLAGS)], Dec),
+        nr::fchownat => s(&[DirFd, Path, Uid, Uid, Flags(&xlat::AT_FLAGS)], Dec),
         nr::unlinkat => s(&[DirFd, Path, Flags(&xlat::UNLINKAT_FLAGS)], Dec),
         nr::renameat => s(&[DirFd, Path, DirFd, Path], Dec),
         nr::renameat2 => s(&[DirFd, Path, DirFd, Path, Flags(&xlat::RENAME_FLAGS)], Dec),
