@@ -332,7 +332,8 @@ fn read_cstr(mem: &mut dyn Memory, addr: u64, max: usize, buf: &mut Vec<u8>) -> 
         }
         buf.extend_from_slice(&chunk[..got]);
         if got < want {
-            return if buf.is_empty() { None } else { Some(false) };
+            // A fault before the NUL: strace's umovestr fails and the address is shown.
+            return None;
         }
         at = at.wrapping_add(got as u64);
     }

@@ -337,7 +337,7 @@ pub(crate) fn timespec(c: &mut Ctx, addr: u64, output: bool) {
         c.out,
         "{{tv_sec={}, tv_nsec={}}}",
         i64_at(&b, 0),
-        i64_at(&b, 8)
+        u64_at(&b, 8)
     );
 }
 
@@ -350,7 +350,7 @@ pub(crate) fn timeval(c: &mut Ctx, addr: u64, output: bool) {
         c.out,
         "{{tv_sec={}, tv_usec={}}}",
         i64_at(&b, 0),
-        i64_at(&b, 8)
+        u64_at(&b, 8)
     );
 }
 
@@ -363,9 +363,9 @@ pub(crate) fn itimerval(c: &mut Ctx, addr: u64, output: bool) {
         c.out,
         "{{it_interval={{tv_sec={}, tv_usec={}}}, it_value={{tv_sec={}, tv_usec={}}}}}",
         i64_at(&b, 0),
-        i64_at(&b, 8),
+        u64_at(&b, 8),
         i64_at(&b, 16),
-        i64_at(&b, 24)
+        u64_at(&b, 24)
     );
 }
 
@@ -378,9 +378,9 @@ pub(crate) fn itimerspec(c: &mut Ctx, addr: u64, output: bool) {
         c.out,
         "{{it_interval={{tv_sec={}, tv_nsec={}}}, it_value={{tv_sec={}, tv_nsec={}}}}}",
         i64_at(&b, 0),
-        i64_at(&b, 8),
+        u64_at(&b, 8),
         i64_at(&b, 16),
-        i64_at(&b, 24)
+        u64_at(&b, 24)
     );
 }
 
@@ -583,9 +583,9 @@ pub(crate) fn rusage(c: &mut Ctx, addr: u64) {
         out,
         "{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}",
         i64_at(&b, 0),
-        i64_at(&b, 8),
+        u64_at(&b, 8),
         i64_at(&b, 16),
-        i64_at(&b, 24)
+        u64_at(&b, 24)
     );
     if !c.style.verbose {
         out.push_str(", ...}");

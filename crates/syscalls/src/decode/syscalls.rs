@@ -174,7 +174,8 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
                 c.ptr(v);
             }
         }
-        A::Mode => c.mode(v),
+        // umode_t is 16 bits wide.
+        A::Mode => c.mode(v & 0xffff),
         A::Flags(x) => c.flags(v, x),
         A::Enum(x) => c.xval(v, x),
         A::EnumD(x) => c.xval_d(v as i32 as i64, x),
@@ -1151,9 +1152,34 @@ fn dec_socketpair(c: &mut Ctx) {
 }
 
 /// Prints `[len]` or `[in => out]` for an in/out `socklen_t *`.
+/// `saved` value for a length that could not be read at entry: strace then prints the
+/// length's address (and the buffer's), never a made-up `[0]`.
+const UNREADABLE: u64 = u64::MAX;
+
+/// A `socklen_t *` read at entry, or [`UNREADABLE`].
+fn socklen_at_entry(c: &mut Ctx, addr: u64) -> u64 {
+    c.read_u32(addr).map_or(UNREADABLE, u64::from)
+}
+
+/// A sockaddr output argument whose length was `before` at entry.
+fn sockaddr_out(c: &mut Ctx, addr: u64, len_addr: u64, before: u64) {
+    if addr == 0 {
+        c.s("NULL");
+    } else if before == UNREADABLE {
+        c.ptr(addr);
+    } else {
+        let after = c.read_u32(len_addr).unwrap_or(0);
+        st::sockaddr(c, addr, u64::from(after).min(before), true);
+    }
+}
+
 fn socklen_inout(c: &mut Ctx, addr: u64, before: u64) {
     if addr == 0 {
         c.s("NULL");
+        return;
+    }
+    if before == UNREADABLE {
+        c.ptr(addr);
         return;
     }
     if !c.ok() {
@@ -1178,22 +1204,12 @@ fn dec_accept(c: &mut Ctx) {
         c.next();
         c.fd(a[0]);
         if a[2] != 0 {
-            c.saved[0] = u64::from(c.read_u32(a[2]).unwrap_or(0));
+            c.saved[0] = socklen_at_entry(c, a[2]);
         }
         c.stop();
     } else {
         c.next();
-        let after = if a[2] != 0 {
-            c.read_u32(a[2]).unwrap_or(0)
-        } else {
-            0
-        };
-        if a[1] == 0 {
-            c.s("NULL");
-        } else {
-            let len = u64::from(after).min(c.saved[0]);
-            st::sockaddr(c, a[1], len, true);
-        }
+        sockaddr_out(c, a[1], a[2], c.saved[0]);
         c.next();
         let before = c.saved[0];
         socklen_inout(c, a[2], before);
@@ -1209,13 +1225,11 @@ fn dec_getsockname(c: &mut Ctx) {
     if c.entering() {
         c.next();
         c.fd(a[0]);
-        c.saved[0] = u64::from(c.read_u32(a[2]).unwrap_or(0));
+        c.saved[0] = socklen_at_entry(c, a[2]);
         c.stop();
     } else {
         c.next();
-        let after = c.read_u32(a[2]).unwrap_or(0);
-        let len = u64::from(after).min(c.saved[0]);
-        st::sockaddr(c, a[1], len, true);
+        sockaddr_out(c, a[1], a[2], c.saved[0]);
         c.next();
         let before = c.saved[0];
         socklen_inout(c, a[2], before);
@@ -1247,7 +1261,7 @@ fn dec_recvfrom(c: &mut Ctx) {
         c.next();
         c.fd(a[0]);
         if a[5] != 0 {
-            c.saved[0] = u64::from(c.read_u32(a[5]).unwrap_or(0));
+            c.saved[0] = socklen_at_entry(c, a[5]);
         }
         c.stop();
     } else {
@@ -1263,13 +1277,7 @@ fn dec_recvfrom(c: &mut Ctx) {
         c.next();
         c.flags(a[3], &xlat::MSG_FLAGS);
         c.next();
-        if a[4] == 0 {
-            c.s("NULL");
-        } else {
-            let after = c.read_u32(a[5]).unwrap_or(0);
-            let len = u64::from(after).min(c.saved[0]);
-            st::sockaddr(c, a[4], len, true);
-        }
+        sockaddr_out(c, a[4], a[5], c.saved[0]);
         c.next();
         let before = c.saved[0];
         socklen_inout(c, a[5], before);
