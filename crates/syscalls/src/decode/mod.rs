@@ -288,7 +288,7 @@ pub fn decode_entry_into(
         kernel_view(nr, args),
         None,
     );
-    syscalls::decoder(nr).run(&mut ctx);
+    print::with_xlat_style(style.xlat, || syscalls::decoder(nr).run(&mut ctx));
     let sep_written = ctx.stopped && ctx.spans.len > 0;
     if sep_written {
         // strace prints the separator before the first output argument at entry.
@@ -342,7 +342,7 @@ pub fn decode_exit_into(
     ctx.saved = entry.saved;
     ctx.sep_written = entry.sep_written;
     ctx.failed = errno.is_some();
-    decoder.run(&mut ctx);
+    print::with_xlat_style(style.xlat, || decoder.run(&mut ctx));
     ctx.close_span();
     let spans = ctx.spans;
     let aux = std::mem::take(&mut ctx.aux);

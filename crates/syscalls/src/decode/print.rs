@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::fmt::Write;
 
-use super::{FdInfo, Memory, Spans, Style};
+use super::{FdInfo, Memory, Spans, Style, XlatStyle};
 use crate::xlat::Xlat;
 
 /// strace reads file names up to PATH_MAX bytes.
@@ -11,6 +11,12 @@ const PATH_MAX: usize = 4096;
 
 /// The most bytes of one buffer argument shown, even with a huge `-s`.
 const MAX_SHOWN: usize = 1 << 24;
+
+/// The one name a dirfd can have instead of a number.
+const AT_FDCWD: Xlat = Xlat {
+    entries: &[(-100i64 as u64, "AT_FDCWD")],
+    unknown: "AT_???",
+};
 
 /// Past this many bytes of text for one call, arrays stop early (see [`Ctx::over_budget`]).
 const OUTPUT_BUDGET: usize = 1 << 22;
@@ -175,7 +181,9 @@ impl<'a> Ctx<'a> {
 
     pub fn dirfd(&mut self, v: u64) {
         if v as i32 == -100 {
-            self.out.push_str("AT_FDCWD");
+            write_named(self.out, Some("AT_FDCWD"), &AT_FDCWD, |out| {
+                out.push_str("-100")
+            });
             // With -y strace shows the working directory: `AT_FDCWD</root>`.
             if self.style.fd_decode > 0
                 && let Some(cwd) = self.fds.path(-100)
@@ -204,12 +212,8 @@ impl<'a> Ctx<'a> {
 
     /// An enum printed in decimal when unknown (strace's `printxval_d`).
     pub fn xval_d(&mut self, v: i64, x: &Xlat) {
-        match x.entries.iter().find(|e| e.0 == v as u64) {
-            Some(e) => self.out.push_str(e.1),
-            None => {
-                let _ = write!(self.out, "{v} /* {} */", x.unknown);
-            }
-        }
+        let name = x.entries.iter().find(|e| e.0 == v as u64).map(|e| e.1);
+        write_named(self.out, name, x, |out| push_dec(out, v));
     }
 
     pub fn signal(&mut self, v: u64) {
@@ -488,45 +492,125 @@ pub(crate) fn quote(out: &mut String, bytes: &[u8], hex: u8, escape: &[u8], quot
     }
 }
 
+thread_local! {
+    /// `-X`: how named constants print. Set from [`Style::xlat`] for the call being decoded
+    /// (see [`with_xlat_style`]), so that every table printer, however deep in a struct,
+    /// honours it without threading the style through each one.
+    static XLAT_STYLE: std::cell::Cell<XlatStyle> = const { std::cell::Cell::new(XlatStyle::Abbrev) };
+}
+
+/// Runs `f` with `style` (`-X`) in force for the table printers. Decoding runs under the
+/// call's style; names later printed whole in that style (see [`write_named`]) are built
+/// under `XlatStyle::Abbrev`.
+pub(crate) fn with_xlat_style<R>(style: XlatStyle, f: impl FnOnce() -> R) -> R {
+    let before = XLAT_STYLE.with(|s| s.replace(style));
+    let result = f();
+    XLAT_STYLE.with(|s| s.set(before));
+    result
+}
+
+pub(crate) fn xlat_style() -> XlatStyle {
+    XLAT_STYLE.with(|s| s.get())
+}
+
 /// strace's `printflags`: matching names joined by `|` in table order, the rest in hex;
 /// `0x... /* X_??? */` when nothing matches; `0` (or the zero entry's name) for 0.
+/// With `-X raw` only the number, with `-X verbose` the number then the names in a comment.
 pub(crate) fn write_flags(out: &mut String, v: u64, x: &Xlat) {
-    if v == 0 {
-        match x.entries.iter().find(|e| e.0 == 0) {
-            Some(e) => out.push_str(e.1),
-            None => out.push('0'),
-        }
+    let style = xlat_style();
+    if style == XlatStyle::Raw {
+        write_hex(out, v);
         return;
     }
+    let verbose = style == XlatStyle::Verbose;
+    if verbose && v != 0 {
+        write_hex(out, v);
+    }
     let mut rest = v;
-    let mut any = false;
+    let mut named = 0;
     for &(bits, name) in x.entries {
-        if bits != 0 && rest & bits == bits {
-            if any {
+        if rest == bits || (bits != 0 && rest & bits == bits) {
+            if verbose && rest == 0 {
+                out.push('0');
+            }
+            if named > 0 {
                 out.push('|');
+            } else if verbose {
+                out.push_str(" /* ");
             }
             out.push_str(name);
+            named += 1;
             rest &= !bits;
-            any = true;
+            if rest == 0 {
+                break;
+            }
         }
     }
-    if rest != 0 {
-        if any {
+    if named > 0 {
+        if rest != 0 {
             out.push('|');
-            let _ = write!(out, "{rest:#x}");
-        } else {
-            let _ = write!(out, "{rest:#x} /* {} */", x.unknown);
+            write_hex(out, rest);
+        }
+        if verbose {
+            out.push_str(" */");
+        }
+    } else if rest != 0 {
+        if !verbose {
+            write_hex(out, rest);
+        }
+        let _ = write!(out, " /* {} */", x.unknown);
+    } else {
+        out.push('0');
+    }
+}
+
+/// strace's `printxval`: the name, or `0x... /* X_??? */` (`-X raw`: the number; `-X
+/// verbose`: the number and the name in a comment).
+pub(crate) fn write_xval(out: &mut String, v: u64, x: &Xlat) {
+    write_named(
+        out,
+        x.entries.iter().find(|e| e.0 == v).map(|e| e.1),
+        x,
+        |out| write_hex(out, v),
+    );
+}
+
+/// A value strace shows as one text made of several names (`MAP_PRIVATE|MAP_ANONYMOUS`,
+/// `S_IFDIR|0755`, `8192*1024`): `-X raw` prints only `number`, `-X verbose` the number and
+/// the text in a comment. `text` is built with `-X abbrev` in force.
+pub(crate) fn write_composite(
+    out: &mut String,
+    number: impl FnOnce(&mut String),
+    text: impl FnOnce(&mut String),
+) {
+    let style = xlat_style();
+    if style != XlatStyle::Abbrev {
+        number(out);
+    }
+    match style {
+        XlatStyle::Raw => {}
+        XlatStyle::Abbrev => with_xlat_style(XlatStyle::Abbrev, || text(out)),
+        XlatStyle::Verbose => {
+            out.push_str(" /* ");
+            with_xlat_style(XlatStyle::Abbrev, || text(out));
+            out.push_str(" */");
         }
     }
 }
 
-/// strace's `printxval`: the name, or `0x... /* X_??? */`.
-pub(crate) fn write_xval(out: &mut String, v: u64, x: &Xlat) {
-    match x.entries.iter().find(|e| e.0 == v) {
-        Some(e) => out.push_str(e.1),
-        None => {
-            write_hex(out, v);
-            let _ = write!(out, " /* {} */", x.unknown);
+/// An enum value with its name (if any) in the `-X` style; `number` prints the value.
+pub(crate) fn write_named(
+    out: &mut String,
+    name: Option<&str>,
+    x: &Xlat,
+    number: impl Fn(&mut String),
+) {
+    match (xlat_style(), name) {
+        (XlatStyle::Raw, _) => number(out),
+        (XlatStyle::Abbrev, Some(name)) => out.push_str(name),
+        (_, name) => {
+            number(out);
+            let _ = write!(out, " /* {} */", name.unwrap_or(x.unknown));
         }
     }
 }

@@ -62,22 +62,23 @@ pub(crate) fn write_mode(out: &mut String, mode: u32) {
         0o020000 => "S_IFCHR|",
         0o010000 => "S_IFIFO|",
         0 => "",
-        _ => {
-            let _ = write!(out, "{:#o}|", mode & 0o170000);
-            ""
-        }
+        // An unknown file type: strace shows the whole mode as a number.
+        _ => return super::print::write_octal(out, u64::from(mode)),
     };
-    out.push_str(kind);
-    if mode & 0o4000 != 0 {
-        out.push_str("S_ISUID|");
-    }
-    if mode & 0o2000 != 0 {
-        out.push_str("S_ISGID|");
-    }
-    if mode & 0o1000 != 0 {
-        out.push_str("S_ISVTX|");
-    }
-    super::print::write_octal(out, u64::from(mode & 0o777));
+    let number = |out: &mut String| super::print::write_octal(out, u64::from(mode));
+    super::print::write_composite(out, number, |out| {
+        out.push_str(kind);
+        for (bit, name) in [
+            (0o4000, "S_ISUID|"),
+            (0o2000, "S_ISGID|"),
+            (0o1000, "S_ISVTX|"),
+        ] {
+            if mode & bit != 0 {
+                out.push_str(name);
+            }
+        }
+        super::print::write_octal(out, u64::from(mode & 0o777));
+    });
 }
 
 /// `makedev(0x8, 0x1)` from a kernel `dev_t` (new encoding, include/linux/kdev_t.h).
@@ -385,12 +386,17 @@ pub(crate) fn itimerspec(c: &mut Ctx, addr: u64, output: bool) {
 }
 
 fn write_rlim(out: &mut String, v: u64, infinity: &str) {
-    if v == u64::MAX {
-        out.push_str(infinity);
-    } else if v > 1024 && v.is_multiple_of(1024) {
-        let _ = write!(out, "{}*1024", v / 1024);
-    } else {
+    let number = |out: &mut String| {
         let _ = write!(out, "{v}");
+    };
+    if v == u64::MAX {
+        super::print::write_composite(out, number, |out| out.push_str(infinity));
+    } else if v > 1024 && v.is_multiple_of(1024) {
+        super::print::write_composite(out, number, |out| {
+            let _ = write!(out, "{}*1024", v / 1024);
+        });
+    } else {
+        number(out);
     }
 }
 

@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::Ret;
+use super::print;
 use super::print::Ctx;
 use super::structs as st;
 use crate::table::nr;
@@ -251,17 +252,22 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
 /// `O_RDONLY|O_CLOEXEC`: the access mode is a 2-bit field, the rest are flags.
 fn open_flags(c: &mut Ctx, v: u64) {
     let v = v & 0xffff_ffff;
-    c.s(match v & 3 {
-        0 => "O_RDONLY",
-        1 => "O_WRONLY",
-        2 => "O_RDWR",
-        _ => "O_ACCMODE",
-    });
-    let rest = v & !3;
-    if rest != 0 {
-        c.s("|");
-        c.flags(rest, &xlat::OPEN_FLAGS);
-    }
+    print::write_composite(
+        c.out,
+        |out| print::write_hex(out, v),
+        |out| {
+            out.push_str(match v & 3 {
+                0 => "O_RDONLY",
+                1 => "O_WRONLY",
+                2 => "O_RDWR",
+                _ => "O_ACCMODE",
+            });
+            if v & !3 != 0 {
+                out.push('|');
+                print::write_flags(out, v & !3, &xlat::OPEN_FLAGS);
+            }
+        },
+    );
 }
 
 fn run_spec(c: &mut Ctx, spec: &[A]) {
@@ -662,12 +668,17 @@ fn dec_mmap(c: &mut Ctx) {
     c.flags(a[2], &xlat::PROT);
     c.next();
     let flags = a[3] & 0xffff_ffff;
-    let kind = flags & 0xf;
-    c.xval(kind, &xlat::MAP_TYPE);
-    if flags & !0xf != 0 {
-        c.s("|");
-        c.flags(flags & !0xf, &xlat::MAP_FLAGS);
-    }
+    print::write_composite(
+        c.out,
+        |out| print::write_hex(out, flags),
+        |out| {
+            print::write_xval(out, flags & 0xf, &xlat::MAP_TYPE);
+            if flags & !0xf != 0 {
+                out.push('|');
+                print::write_flags(out, flags & !0xf, &xlat::MAP_FLAGS);
+            }
+        },
+    );
     c.next();
     c.fd(a[4]);
     c.next();
