@@ -71,11 +71,12 @@ pub fn signal_number(name: &str) -> Option<i32> {
 }
 
 pub(crate) fn write_signal(out: &mut String, sig: i64) {
+    let number = |out: &mut String| {
+        let _ = write!(out, "{sig}");
+    };
     match i32::try_from(sig).ok().and_then(signal_name) {
-        Some(n) => out.push_str(n),
-        None => {
-            let _ = write!(out, "{sig}");
-        }
+        Some(n) => crate::decode::write_composite(out, number, |out| out.push_str(n)),
+        None => number(out),
     }
 }
 

@@ -51,6 +51,41 @@ int main(void)
 	struct timespec bad = { .tv_sec = -1, .tv_nsec = -2 };
 	syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0, &bad, 0);
 
+	/* Cause 9: calls that had no decoder. */
+	/* pid 0 (ESRCH): the comparison must not depend on pid values. */
+	pid_t self = 0;
+	syscall(SYS_kcmp, self, self, 0 /* KCMP_FILE */, 0, 0);
+	syscall(SYS_kcmp, self, self, 1 /* KCMP_VM */, 0, 0);
+	syscall(SYS_kcmp, self, self, 0xbad, 0x1234, 0x5678);
+	syscall(SYS_kcmp, self, self, 7 /* KCMP_EPOLL_TFD */, -1, 0);
+	syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+	syscall(SYS_ioprio_get, 0xbad, 0);
+	syscall(SYS_ioprio_set, 0xbad, 0, (2 << 13) | 4);
+	syscall(SYS_landlock_create_ruleset, 0, 0, 1 /* VERSION */);
+	uint64_t handled[2] = { 3, 0 };
+	syscall(SYS_landlock_create_ruleset, handled, 8, 0xf0);
+	syscall(SYS_landlock_create_ruleset, handled, 16, 0);
+	struct __attribute__((packed)) { uint64_t access; int32_t fd; } beneath = { 5, -1 };
+	syscall(SYS_landlock_add_rule, -1, 1 /* PATH_BENEATH */, &beneath, 0);
+	syscall(SYS_landlock_add_rule, -1, 2, &beneath, 0);
+	syscall(SYS_landlock_restrict_self, -1, HIGH | 1);
+	syscall(SYS_fanotify_init, 0xffffffff, O_RDWR | O_CLOEXEC);
+	syscall(SYS_reboot, 0, 0, 0, 0);
+	syscall(SYS_reboot, 0xfee1dead, 672274793, 0xbadc0de, 0);
+	syscall(SYS_swapon, "/nonexistent/saker-suite-causes", 0x8000 | 5);
+	syscall(SYS_swapon, "/nonexistent/saker-suite-causes", 0);
+	syscall(SYS_delete_module, "saker-no-such-module", O_NONBLOCK | O_TRUNC | 1);
+	syscall(SYS_init_module, 0, 0, "");
+	syscall(SYS_finit_module, -1, "", 7);
+	syscall(SYS_process_mrelease, -1, 0);
+	syscall(SYS_mlock2, page, 4096, 0xffffffff);
+	syscall(SYS_pkey_alloc, 0xbad, 0x1f);
+	syscall(SYS_pkey_free, -1);
+	syscall(SYS_memfd_secret, 0xff);
+	syscall(SYS_set_mempolicy_home_node, 0, 0, 0xbad, 0xbad);
+	syscall(SYS_iopl, 4);
+	syscall(SYS_sync_file_range, -1, -1, 4096, 7);
+
 	/* -X: named constants and flags as numbers or with comments. */
 	syscall(SYS_openat, AT_FDCWD, "/nonexistent/saker-suite-causes", O_RDWR | O_CLOEXEC);
 	syscall(SYS_openat, AT_FDCWD, "/nonexistent/saker-suite-causes", O_RDONLY);

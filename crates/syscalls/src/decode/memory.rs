@@ -301,6 +301,11 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
             size: 4,
         }],
         nr::capget | nr::capset => &[Fixed { arg: 0, size: 8 }, Fixed { arg: 1, size: 24 }],
+        nr::kcmp => &[Fixed { arg: 4, size: 12 }],
+        nr::landlock_create_ruleset => &[Fixed { arg: 0, size: 8 }],
+        nr::landlock_add_rule => &[Fixed { arg: 2, size: 12 }],
+        nr::reboot => &[String { arg: 3 }],
+        nr::swapon => &[String { arg: 0 }],
         _ => &[],
     }
 }

@@ -1,6 +1,7 @@
 //! Argument and return-value decoding: the public types, and the two-phase engine that runs
 //! each syscall's decoder at entry (input arguments) and at exit (output arguments).
 
+mod admin;
 mod bpf;
 mod memory;
 mod print;
@@ -417,7 +418,7 @@ fn write_result(
     }
 }
 
-pub(crate) use print::write_hex;
+pub(crate) use print::{write_composite, write_hex};
 pub(crate) use structs::write_wait_status;
 pub(crate) use syscalls::is_decoded;
 

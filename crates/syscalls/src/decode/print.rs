@@ -246,7 +246,7 @@ impl<'a> Ctx<'a> {
         self.cstr_limited(addr, limit);
     }
 
-    fn cstr_limited(&mut self, addr: u64, limit: usize) {
+    pub fn cstr_limited(&mut self, addr: u64, limit: usize) {
         if addr == 0 {
             self.out.push_str("NULL");
             return;
@@ -558,7 +558,9 @@ pub(crate) fn write_flags(out: &mut String, v: u64, x: &Xlat) {
         if !verbose {
             write_hex(out, rest);
         }
-        let _ = write!(out, " /* {} */", x.unknown);
+        if !x.unknown.is_empty() {
+            let _ = write!(out, " /* {} */", x.unknown);
+        }
     } else {
         out.push('0');
     }

@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::Ret;
+use super::admin;
 use super::print;
 use super::print::Ctx;
 use super::structs as st;
@@ -250,7 +251,7 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
 }
 
 /// `O_RDONLY|O_CLOEXEC`: the access mode is a 2-bit field, the rest are flags.
-fn open_flags(c: &mut Ctx, v: u64) {
+pub(crate) fn open_flags(c: &mut Ctx, v: u64) {
     let v = v & 0xffff_ffff;
     print::write_composite(
         c.out,
@@ -595,6 +596,28 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::capget | nr::capset => f(dec_capget, Dec),
         nr::sendmmsg => f(dec_sendmmsg, Dec),
         nr::recvmmsg => f(dec_recvmmsg, Dec),
+        nr::kcmp => f(admin::kcmp, Dec),
+        nr::ioprio_get => f(admin::ioprio_get, Dec),
+        nr::ioprio_set => f(admin::ioprio_set, Dec),
+        nr::landlock_create_ruleset => f(admin::landlock_create_ruleset, RFD),
+        nr::landlock_add_rule => f(admin::landlock_add_rule, Dec),
+        nr::landlock_restrict_self => s(&[Fd, Hex], Dec),
+        nr::fanotify_init => f(admin::fanotify_init, RFD),
+        nr::reboot => f(admin::reboot, Dec),
+        nr::swapon => f(admin::swapon, Dec),
+        nr::delete_module => s(&[Str, Flags(&xlat::DELETE_MODULE_FLAGS)], Dec),
+        nr::init_module => s(&[Ptr, Ulong, Str], Dec),
+        nr::finit_module => s(&[Fd, Str, Flags(&xlat::MODULE_INIT_FLAGS)], Dec),
+        nr::process_mrelease => s(&[Fd, Hex], Dec),
+        nr::mlock2 => s(&[Ptr, Ulong, Flags(&xlat::MLOCK_FLAGS)], Dec),
+        nr::pkey_alloc => s(&[Hex, Flags(&xlat::PKEY_ACCESS)], Dec),
+        nr::pkey_free => s(&[Int], Dec),
+        nr::memfd_secret => s(&[Flags(&xlat::MEMFD_SECRET_FLAGS)], RFD),
+        nr::set_mempolicy_home_node => s(&[Ptr, Ulong, Ulong, Hex], Dec),
+        nr::ioperm => s(&[Hex, Hex, Int], Dec),
+        nr::iopl => s(&[Int], Dec),
+        nr::vhangup => s(&[], Dec),
+        nr::sync_file_range => s(&[Fd, Long, Long, Flags(&xlat::SYNC_FILE_RANGE_FLAGS)], Dec),
         _ => match crate::table::ARG_NAMES.get(n as usize) {
             Some(a) if crate::name(n).is_some() => Decoder {
                 how: How::Raw(a.len()),
