@@ -445,7 +445,7 @@ xlat!(pub(crate) MOUNT_FLAGS, "MS_???", [
 
 xlat!(pub(crate) SPLICE_FLAGS, "SPLICE_F_???", [1 => "SPLICE_F_MOVE", 2 => "SPLICE_F_NONBLOCK", 4 => "SPLICE_F_MORE", 8 => "SPLICE_F_GIFT"]);
 
-xlat!(pub(crate) NS_FLAGS, "CLONE_???", [
+xlat!(pub(crate) NS_FLAGS, "CLONE_NEW???", [
     0x20000 => "CLONE_NEWNS", 0x2000000 => "CLONE_NEWCGROUP", 0x4000000 => "CLONE_NEWUTS",
     0x8000000 => "CLONE_NEWIPC", 0x10000000 => "CLONE_NEWUSER", 0x20000000 => "CLONE_NEWPID",
     0x40000000 => "CLONE_NEWNET", 0x80 => "CLONE_NEWTIME",

@@ -86,6 +86,19 @@ int main(void)
 	syscall(SYS_iopl, 4);
 	syscall(SYS_sync_file_range, -1, -1, 4096, 7);
 
+	/* Cause 10: values printed differently. */
+	syscall(SYS_dup3, -2, -1, O_TRUNC);
+	syscall(SYS_pidfd_open, 0, O_NONBLOCK);
+	syscall(SYS_seccomp, 2 /* SECCOMP_GET_ACTION_AVAIL */, 0xcafef00d, 0);
+	syscall(SYS_epoll_ctl, -1, EPOLL_CTL_DEL, -1, page);
+	syscall(SYS_setns, -1, 0x81fdff7f);
+	syscall(SYS_fadvise64, -1, 0, -1L, 0);
+	gid_t groups[1] = { (gid_t)-1 };
+	syscall(SYS_setgroups, 1, groups);
+	off_t offset = 5;
+	syscall(SYS_sendfile, -1, -1, &offset, 1);
+	syscall(SYS_pidfd_getfd, -1, 0, 0xbadc0ded);
+
 	/* -X: named constants and flags as numbers or with comments. */
 	syscall(SYS_openat, AT_FDCWD, "/nonexistent/saker-suite-causes", O_RDWR | O_CLOEXEC);
 	syscall(SYS_openat, AT_FDCWD, "/nonexistent/saker-suite-causes", O_RDONLY);

@@ -24,6 +24,13 @@ fn u16_at(b: &[u8], o: usize) -> u16 {
 fn u32_at(b: &[u8], o: usize) -> u32 {
     u32::from_ne_bytes(b[o..o + 4].try_into().unwrap_or([0; 4]))
 }
+/// C's `%#x` as a string: `0` for zero.
+fn c_hex(v: u64) -> String {
+    let mut text = String::new();
+    super::print::write_hex(&mut text, v);
+    text
+}
+
 fn u64_at(b: &[u8], o: usize) -> u64 {
     u64::from_ne_bytes(b[o..o + 8].try_into().unwrap_or([0; 8]))
 }
@@ -276,15 +283,15 @@ pub(crate) fn statfs(c: &mut Ctx, addr: u64) {
     }
     let _ = write!(
         out,
-        ", f_bsize={}, f_blocks={}, f_bfree={}, f_bavail={}, f_files={}, f_ffree={}, f_fsid={{val=[{:#x}, {:#x}]}}, f_namelen={}, f_frsize={}, f_flags=",
+        ", f_bsize={}, f_blocks={}, f_bfree={}, f_bavail={}, f_files={}, f_ffree={}, f_fsid={{val=[{}, {}]}}, f_namelen={}, f_frsize={}, f_flags=",
         i64_at(&b, 8),
         u64_at(&b, 16),
         u64_at(&b, 24),
         u64_at(&b, 32),
         u64_at(&b, 40),
         u64_at(&b, 48),
-        u32_at(&b, 56),
-        u32_at(&b, 60),
+        c_hex(u64::from(u32_at(&b, 56))),
+        c_hex(u64::from(u32_at(&b, 60))),
         i64_at(&b, 64),
         i64_at(&b, 72)
     );

@@ -409,7 +409,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::sched_yield => s(&[], Dec),
         nr::dup => s(&[Fd], RFD),
         nr::dup2 => s(&[Fd, Fd], RFD),
-        nr::dup3 => s(&[Fd, Fd, Flags(&xlat::PIPE_FLAGS)], RFD),
+        nr::dup3 => s(&[Fd, Fd, Flags(&xlat::OPEN_FLAGS)], RFD),
         nr::pause => s(&[], Dec),
         nr::nanosleep => f(dec_nanosleep, Dec),
         nr::getitimer => s(&[Enum(&xlat::ITIMER_WHICH), ItimervalOut], Dec),
@@ -508,7 +508,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::futex => f(dec_futex, Dec),
         nr::set_tid_address => s(&[Ptr], Dec),
         nr::restart_syscall => f(dec_restart_syscall, Dec),
-        nr::fadvise64 => s(&[Fd, Long, Long, Enum(&xlat::FADVISE)], Dec),
+        nr::fadvise64 => s(&[Fd, Long, Ulong, Enum(&xlat::FADVISE)], Dec),
         nr::clock_gettime | nr::clock_getres => s(&[Enum(&xlat::CLOCKS), TimespecOut], Dec),
         nr::clock_settime => s(&[Enum(&xlat::CLOCKS), TimespecIn], Dec),
         nr::clock_nanosleep => f(dec_clock_nanosleep, Dec),
@@ -561,9 +561,9 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::rseq => s(&[Ptr, Hex, Flags(&xlat::RSEQ_FLAGS), Hex], Dec),
         nr::close_range => s(&[Uint, Uint, Flags(&xlat::CLOSE_RANGE_FLAGS)], Dec),
         nr::openat2 => f(dec_openat2, RFD),
-        nr::pidfd_open => s(&[Int, Hex], RFD),
+        nr::pidfd_open => s(&[Int, Flags(&PIDFD_OPEN_FLAGS)], RFD),
         nr::pidfd_send_signal => s(&[Fd, Signal, Ptr, Uint], Dec),
-        nr::pidfd_getfd => s(&[Fd, Fd, Uint], RFD),
+        nr::pidfd_getfd => s(&[Fd, Int, Hex], RFD),
         nr::membarrier => s(&[Enum(&xlat::MEMBARRIER_CMDS), Hex, Int], Dec),
         nr::seccomp => f(dec_seccomp, Dec),
         nr::bpf => f(dec_bpf, Dec),
@@ -630,6 +630,11 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         },
     }
 }
+
+const PIDFD_OPEN_FLAGS: Xlat = Xlat {
+    entries: &[(0o4000, "PIDFD_NONBLOCK"), (0o200, "PIDFD_THREAD")],
+    unknown: "PIDFD_???",
+};
 
 const ACCESS: Xlat = Xlat {
     entries: &[(0, "F_OK"), (4, "R_OK"), (2, "W_OK"), (1, "X_OK")],
@@ -950,7 +955,7 @@ fn dec_select(c: &mut Ctx) {
             } else {
                 st::timeval(c, a[4], true);
             }
-            note.push_str(", left ");
+            note.push_str(if note.len() > 1 { ", left " } else { "left " });
             note.push_str(c.out);
         }
         *c.out = save;
@@ -1119,10 +1124,11 @@ fn dec_sendfile(c: &mut Ctx) {
             c.next();
             c.udec(a[3]);
         } else {
+            c.saved[0] = c.read_u64(a[2]).unwrap_or(u64::MAX);
             st::u64_ptr(c, a[2], false);
         }
     } else if a[2] != 0 {
-        if c.ok() {
+        if c.ok() && c.read_u64(a[2]) != Some(c.saved[0]) {
             c.s(" => ");
             st::u64_ptr(c, a[2], true);
         }
@@ -1917,7 +1923,9 @@ fn dec_arch_prctl(c: &mut Ctx) {
         if c.ok() {
             match c.read_u64(a[1]) {
                 Some(v) => {
-                    let _ = write!(c.out, "[{v:#x}]");
+                    c.s("[");
+                    c.ptr(v);
+                    c.s("]");
                 }
                 None => c.ptr(a[1]),
             }
@@ -2088,8 +2096,8 @@ fn dec_epoll_ctl(c: &mut Ctx) {
     c.next();
     c.fd(a[2]);
     c.next();
-    if a[1] == 2 && a[3] == 0 {
-        c.s("NULL");
+    if a[1] == 2 {
+        c.ptr(a[3]);
     } else {
         st::epoll_events(c, a[3], 1, false);
     }
@@ -2221,7 +2229,7 @@ fn gid_list(c: &mut Ctx, addr: u64, n: u64) {
             c.s(", ");
         }
         match c.read_u32(addr.wrapping_add(i * 4)) {
-            Some(g) => c.udec(u64::from(g)),
+            Some(g) => c.uid(u64::from(g)),
             None => {
                 c.s("...");
                 break;
@@ -2579,7 +2587,7 @@ fn dec_seccomp(c: &mut Ctx) {
         c.next();
         match op {
             1 => c.flags(a[1] & 0xffff_ffff, &SECCOMP_FILTER_FLAGS),
-            _ => c.uint(a[1]),
+            _ => c.hex(a[1] & 0xffff_ffff),
         }
         c.next();
         match op {
