@@ -460,17 +460,17 @@ pub(crate) fn sigset(c: &mut Ctx, addr: u64, size: u64, output: bool) {
         c.s("NULL");
         return;
     }
-    if (output && !c.ok()) || size == 0 || size > 128 {
+    // strace shows the set only when its size is the kernel's (NSIG_BYTES, 8 on x86_64).
+    if (output && !c.ok()) || size != 8 {
         c.ptr(addr);
         return;
     }
-    let n = size.min(8) as usize;
     let mut b = [0u8; 8];
-    if !c.read_exact(addr, &mut b[..n]) {
+    if !c.read_exact(addr, &mut b) {
         c.ptr(addr);
         return;
     }
-    write_sigmask(c.out, u64::from_ne_bytes(b), (size.min(8) * 8) as u32);
+    write_sigmask(c.out, u64::from_ne_bytes(b), 64);
 }
 
 /// The kernel's `struct sigaction` for rt_sigaction.
