@@ -581,3 +581,7 @@ xlat!(pub(crate) SYNC_FILE_RANGE_FLAGS, "SYNC_FILE_RANGE_???", [
 ]);
 
 xlat!(pub(crate) MEMFD_SECRET_FLAGS, "", [0o2000000 => "O_CLOEXEC"]);
+
+xlat!(pub(crate) MPOL_MF_FLAGS, "MPOL_???", [
+    1 => "MPOL_MF_STRICT", 2 => "MPOL_MF_MOVE", 4 => "MPOL_MF_MOVE_ALL",
+]);

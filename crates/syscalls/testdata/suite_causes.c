@@ -86,6 +86,14 @@ int main(void)
 	syscall(SYS_iopl, 4);
 	syscall(SYS_sync_file_range, -1, -1, 4096, 7);
 
+	unsigned long nodes[2] = { 1, 0 };
+	syscall(SYS_mbind, page, 4096, 2 /* MPOL_BIND */, nodes, 65, 0xf0);
+	syscall(SYS_migrate_pages, 0, 0, 0, 0);
+	void *pages[2] = { page, 0 };
+	int status[2] = { 7, 7 };
+	syscall(SYS_move_pages, 0, 2, pages, 0, status, 0);
+	syscall(SYS_get_mempolicy, 0, nodes, 129, 0, 0);
+
 	/* Cause 10: values printed differently. */
 	syscall(SYS_dup3, -2, -1, O_TRUNC);
 	syscall(SYS_pidfd_open, 0, O_NONBLOCK);

@@ -220,6 +220,68 @@ impl<'a> Ctx<'a> {
         crate::signal::write_signal(self.out, v as i32 as i64);
     }
 
+    /// strace's `print_array`: `nmemb` elements of `elem_size` bytes at `addr`, each printed
+    /// by `element` (which returns false to stop). The address alone when the first element
+    /// cannot be read, `... /* 0x... */` where a later one cannot, `...` past `-s` elements
+    /// unless `-v`.
+    pub fn array(
+        &mut self,
+        addr: u64,
+        nmemb: u64,
+        elem_size: usize,
+        mut element: impl FnMut(&mut Ctx, &[u8]) -> bool,
+    ) {
+        if addr == 0 {
+            self.out.push_str("NULL");
+            return;
+        }
+        if nmemb == 0 {
+            self.out.push_str("[]");
+            return;
+        }
+        let size = nmemb.checked_mul(elem_size as u64);
+        let Some(end) = size.and_then(|size| addr.checked_add(size)) else {
+            self.ptr(addr);
+            return;
+        };
+        let shown = if self.style.verbose {
+            nmemb
+        } else {
+            nmemb.min(self.style.string_limit as u64)
+        };
+        let mut buf = vec![0u8; elem_size];
+        let mut at = addr;
+        let mut index = 0;
+        while at < end {
+            if at != addr {
+                self.out.push_str(", ");
+            }
+            if !self.read_exact(at, &mut buf) {
+                if at == addr {
+                    self.ptr(addr);
+                    return;
+                }
+                self.out.push_str("... /* ");
+                write_hex(self.out, at);
+                self.out.push_str(" */");
+                break;
+            }
+            if at == addr {
+                self.out.push('[');
+            }
+            if index >= shown || self.over_budget() {
+                self.out.push_str("...");
+                break;
+            }
+            if !element(self, &buf) {
+                break;
+            }
+            at += elem_size as u64;
+            index += 1;
+        }
+        self.out.push(']');
+    }
+
     /// Reads exactly `buf.len()` bytes; false if any could not be read.
     pub fn read_exact(&mut self, addr: u64, buf: &mut [u8]) -> bool {
         addr != 0 && self.mem.read(addr, buf) == buf.len()
@@ -342,6 +404,16 @@ fn read_cstr(mem: &mut dyn Memory, addr: u64, max: usize, buf: &mut Vec<u8>) -> 
         at = at.wrapping_add(got as u64);
     }
     Some(false)
+}
+
+/// C's `%#0*lx` with `width` digits: `0x00000000000001`, but `0000000000000000` for zero
+/// (the `0x` counts in the width, and C prints none for zero).
+pub(crate) fn write_padded_hex(out: &mut String, v: u64, width: usize) {
+    if v == 0 {
+        let _ = write!(out, "{:0width$}", 0);
+    } else {
+        let _ = write!(out, "{v:#0w$x}", w = width);
+    }
 }
 
 /// C's `%#03o`: a leading 0, at least three digits (`000`, `022`, `0644`).

@@ -618,6 +618,9 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::iopl => s(&[Int], Dec),
         nr::vhangup => s(&[], Dec),
         nr::sync_file_range => s(&[Fd, Long, Long, Flags(&xlat::SYNC_FILE_RANGE_FLAGS)], Dec),
+        nr::mbind => f(dec_mbind, Dec),
+        nr::migrate_pages => f(dec_migrate_pages, Dec),
+        nr::move_pages => f(dec_move_pages, Dec),
         _ => match crate::table::ARG_NAMES.get(n as usize) {
             Some(a) if crate::name(n).is_some() => Decoder {
                 how: How::Raw(a.len()),
@@ -2435,36 +2438,26 @@ fn mpol_mode(c: &mut Ctx, v: u64) {
     }
 }
 
-/// A node mask of `maxnode` bits as an array of words: `[0x1, 0, 0]`.
+/// A node mask of `maxnode` bits as an array of words, each in `%#018lx` (strace's
+/// `print_nodemask`: the kernel reads `maxnode - 1` bits).
 fn nodemask(c: &mut Ctx, addr: u64, maxnode: u64, output: bool) {
-    if addr == 0 {
-        c.s("NULL");
-        return;
-    }
-    if output && !c.ok() {
+    if output && !c.ok() && addr != 0 {
         c.ptr(addr);
         return;
     }
-    let words = maxnode.div_ceil(64).min(1024);
-    let limit = st::array_limit(c) as u64;
-    c.s("[");
-    for i in 0..words {
-        if i >= limit || c.over_budget() {
-            c.s(", ...");
-            break;
-        }
-        if i > 0 {
-            c.s(", ");
-        }
-        match c.read_u64(addr.wrapping_add(i * 8)) {
-            Some(w) => c.hex(w),
-            None => {
-                c.s("...");
-                break;
-            }
-        }
+    let words = (maxnode.wrapping_add(62)) / 64;
+    if words < maxnode / 64 || (maxnode != 0 && words == 0) {
+        c.ptr(addr);
+        return;
     }
-    c.s("]");
+    c.array(addr, words, 8, |c, b| {
+        print::write_padded_hex(
+            c.out,
+            u64::from_ne_bytes(b.try_into().unwrap_or([0; 8])),
+            16,
+        );
+        true
+    });
 }
 
 fn dec_get_mempolicy(c: &mut Ctx) {
@@ -2852,4 +2845,83 @@ fn dec_openat2(c: &mut Ctx) {
     }
     c.next();
     c.udec(a[3]);
+}
+
+fn dec_mbind(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.ptr(a[0]);
+    c.next();
+    c.udec(a[1]);
+    c.next();
+    mpol_mode(c, a[2]);
+    c.next();
+    nodemask(c, a[3], a[4], false);
+    c.next();
+    c.udec(a[4]);
+    c.next();
+    c.flags(a[5] & 0xffff_ffff, &xlat::MPOL_MF_FLAGS);
+}
+
+fn dec_migrate_pages(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.int(a[0]);
+    c.next();
+    c.udec(a[1]);
+    c.next();
+    nodemask(c, a[2], a[1], false);
+    c.next();
+    nodemask(c, a[3], a[1], false);
+}
+
+fn int_member(c: &mut Ctx, b: &[u8]) -> bool {
+    c.dec(i64::from(i32::from_ne_bytes(
+        b.try_into().unwrap_or([0; 4]),
+    )));
+    true
+}
+
+/// move_pages(pid, count, pages, nodes, status, flags): the status array comes back filled
+/// with node numbers or negative errnos.
+fn dec_move_pages(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.int(a[0]);
+        c.next();
+        c.udec(a[1]);
+        c.next();
+        c.array(a[2], a[1], 8, |c, b| {
+            c.ptr(u64::from_ne_bytes(b.try_into().unwrap_or([0; 8])));
+            true
+        });
+        c.next();
+        c.array(a[3], a[1], 4, int_member);
+        c.stop();
+    } else {
+        c.next();
+        c.array(a[4], a[1], 4, |c, b| {
+            let status = i32::from_ne_bytes(b.try_into().unwrap_or([0; 4]));
+            let name = status
+                .checked_neg()
+                .filter(|e| *e > 0)
+                .and_then(crate::errno_name)
+                .map(|n| format!("-{n}"));
+            let number = |out: &mut String| print::push_dec(out, i64::from(status));
+            match name {
+                Some(name) => print::write_composite(c.out, number, |out| out.push_str(&name)),
+                None => number(c.out),
+            }
+            true
+        });
+        c.next();
+        c.flags(a[5] & 0xffff_ffff, &xlat::MPOL_MF_FLAGS);
+    }
 }
