@@ -206,7 +206,7 @@ pub(crate) fn reboot(c: &mut Ctx) {
     if cmd == 0xa1b2_c3d4 {
         c.next();
         // The kernel copies at most 255 bytes of it.
-        c.cstr_limited(a[3], c.style.string_limit.min(255));
+        c.cstr_bounded(a[3], 255);
     }
 }
 

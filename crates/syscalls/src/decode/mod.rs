@@ -4,6 +4,7 @@
 mod admin;
 mod bpf;
 mod memory;
+mod prctl;
 mod print;
 mod structs;
 mod syscalls;

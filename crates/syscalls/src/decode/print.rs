@@ -308,6 +308,36 @@ impl<'a> Ctx<'a> {
         self.cstr_limited(addr, limit);
     }
 
+    /// strace's `printstr_ex(addr, len, QUOTE_0_TERMINATED)`: a NUL-terminated string in a
+    /// buffer of `len` bytes, cut at `-s`; `...` when no NUL was seen in what is shown (a
+    /// NUL right after it counts).
+    pub fn cstr_bounded(&mut self, addr: u64, len: u64) {
+        if addr == 0 {
+            self.out.push_str("NULL");
+            return;
+        }
+        let limit = self.style.string_limit;
+        let size = (limit as u64).saturating_add(1).min(len) as usize;
+        let hex = self.style.hex;
+        let mem = &mut *self.mem;
+        let out = &mut *self.out;
+        SCRATCH.with(|scratch| {
+            let mut buf = scratch.borrow_mut();
+            match read_cstr(mem, addr, size, &mut buf) {
+                None => write_hex(out, addr),
+                Some(terminated) => {
+                    let shown = size.min(limit);
+                    let nul_seen =
+                        terminated && (buf.len() < shown || (size > limit && buf.len() == limit));
+                    quote(out, &buf[..buf.len().min(shown)], hex, b"", true);
+                    if !nul_seen && len != 0 {
+                        out.push_str("...");
+                    }
+                }
+            }
+        });
+    }
+
     pub fn cstr_limited(&mut self, addr: u64, limit: usize) {
         if addr == 0 {
             self.out.push_str("NULL");

@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::Ret;
 use super::admin;
+use super::prctl;
 use super::print;
 use super::print::Ctx;
 use super::structs as st;
@@ -489,7 +490,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         }
         nr::sched_getaffinity => f(dec_sched_getaffinity, Dec),
         nr::sched_setaffinity => f(dec_sched_setaffinity, Dec),
-        nr::prctl => f(dec_prctl, Dec),
+        nr::prctl => f(prctl::prctl, Dec),
         nr::arch_prctl => f(dec_arch_prctl, Dec),
         nr::sync => s(&[], Dec),
         nr::mount => s(&[Path, Path, Str, Flags(&xlat::MOUNT_FLAGS), Ptr], Dec),
@@ -1788,126 +1789,6 @@ fn dec_sched_setaffinity(c: &mut Ctx) {
     cpu_list(c, a[2], a[1], false);
 }
 
-fn dec_prctl(c: &mut Ctx) {
-    let a = c.args;
-    let op = a[0] & 0xffff_ffff;
-    if c.entering() {
-        c.next();
-        c.xval(op, &xlat::PRCTL_OPTIONS);
-        match op {
-            // PR_GET_DUMPABLE, PR_GET_KEEPCAPS, PR_GET_SECCOMP, PR_GET_TIMERSLACK,
-            // PR_GET_CHILD_SUBREAPER (output), PR_GET_NO_NEW_PRIVS, PR_GET_THP_DISABLE, PR_GET_TSC
-            3 | 7 | 21 | 30 | 39 | 42 | 28 => {}
-            2 | 37 | 16 | 40 => c.stop(),
-            1 => {
-                c.next();
-                c.signal(a[1]);
-            }
-            15 => {
-                c.next();
-                c.cstr(a[1]);
-            }
-            4 => {
-                c.next();
-                c.xval(a[1], &xlat::DUMPABLE);
-            }
-            8 | 29 | 36 => {
-                c.next();
-                c.udec(a[1]);
-            }
-            47 => {
-                c.next();
-                c.xval(a[1], &xlat::CAP_AMBIENT_OPS);
-                c.next();
-                c.xval(a[2], &xlat::CAPABILITIES);
-                c.next();
-                c.udec(a[3]);
-                c.next();
-                c.udec(a[4]);
-            }
-            38 | 41 => {
-                for &v in &a[1..5] {
-                    c.next();
-                    c.udec(v);
-                }
-            }
-            23 | 24 => {
-                c.next();
-                c.xval(a[1], &xlat::CAPABILITIES);
-            }
-            22 => {
-                c.next();
-                c.xval(a[1], &SECCOMP_MODES);
-                if a[1] == 2 {
-                    c.next();
-                    sock_fprog(c, a[2]);
-                }
-            }
-            _ => {
-                for &v in &a[1..5] {
-                    c.next();
-                    c.hex(v);
-                }
-            }
-        }
-    } else {
-        if op == 3
-            && c.ok()
-            && let Some(name) = xlat::DUMPABLE
-                .entries
-                .iter()
-                .find(|e| e.0 == c.rval() as u64)
-        {
-            c.aux = format!("({})", name.1);
-        }
-        match op {
-            2 | 37 => {
-                c.next();
-                if c.ok() {
-                    if op == 2 {
-                        match c.read_u32(a[1]) {
-                            Some(sig) => {
-                                c.s("[");
-                                c.signal(u64::from(sig));
-                                c.s("]");
-                            }
-                            None => c.ptr(a[1]),
-                        }
-                    } else {
-                        st::int_ptr(c, a[1], true);
-                    }
-                } else {
-                    c.ptr(a[1]);
-                }
-            }
-            16 => {
-                c.next();
-                if c.ok() {
-                    c.cstr(a[1]);
-                } else {
-                    c.ptr(a[1]);
-                }
-            }
-            40 => {
-                c.next();
-                if c.ok() {
-                    match c.read_u64(a[1]) {
-                        Some(v) => {
-                            c.s("[");
-                            c.ptr(v);
-                            c.s("]");
-                        }
-                        None => c.ptr(a[1]),
-                    }
-                } else {
-                    c.ptr(a[1]);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
 fn dec_arch_prctl(c: &mut Ctx) {
     let a = c.args;
     let op = a[0] & 0xffff_ffff;
@@ -2520,7 +2401,7 @@ fn dec_bpf(c: &mut Ctx) {
     }
 }
 
-const SECCOMP_MODES: Xlat = Xlat {
+pub(crate) const SECCOMP_MODES: Xlat = Xlat {
     entries: &[
         (0, "SECCOMP_MODE_DISABLED"),
         (1, "SECCOMP_MODE_STRICT"),
@@ -2556,7 +2437,7 @@ const SECCOMP_RET_ACTIONS: Xlat = Xlat {
 };
 
 /// `struct sock_fprog`: `{len=1, filter=0x7ffd...}` (the program itself is not disassembled).
-fn sock_fprog(c: &mut Ctx, addr: u64) {
+pub(crate) fn sock_fprog(c: &mut Ctx, addr: u64) {
     let mut b = [0u8; 16];
     if addr == 0 {
         c.s("NULL");
