@@ -282,6 +282,30 @@ impl<'a> Ctx<'a> {
         self.out.push(']');
     }
 
+    /// strace's `print_nonzero_bytes` for the tail of an extensible struct bigger than the
+    /// one known (`start..total` bytes at `addr`): nothing when it is all zeros, `, ???` when
+    /// it cannot be read, else `, /* bytes 24..31 */ "\x80..."`. True if something printed.
+    pub fn nonzero_tail(&mut self, addr: u64, start: u64, total: u64) -> bool {
+        if start >= total {
+            return false;
+        }
+        let mut tail = vec![0u8; (total - start) as usize];
+        if !self.read_exact(addr.wrapping_add(start), &mut tail) {
+            self.out.push_str(", ???");
+            return true;
+        }
+        if tail.iter().all(|b| *b == 0) {
+            return false;
+        }
+        let _ = write!(self.out, ", /* bytes {start}..{} */ ", total - 1);
+        let shown = tail.len().min(self.style.string_limit);
+        quote(self.out, &tail[..shown], 2, b"", true);
+        if shown < tail.len() {
+            self.out.push_str("...");
+        }
+        true
+    }
+
     /// Reads exactly `buf.len()` bytes; false if any could not be read.
     pub fn read_exact(&mut self, addr: u64, buf: &mut [u8]) -> bool {
         addr != 0 && self.mem.read(addr, buf) == buf.len()

@@ -1079,9 +1079,13 @@ pub(crate) fn clone_args(c: &mut Ctx, addr: u64, size: u64) {
         c.ptr(addr);
         return;
     }
-    let Some(b) = read_struct::<88>(c, addr, false) else {
+    // Read what the caller's size covers of the 88 bytes strace knows.
+    let fetch = size.min(88) as usize;
+    let mut b = [0u8; 88];
+    if !c.read_exact(addr, &mut b[..fetch]) {
+        c.ptr(addr);
         return;
-    };
+    }
     let flags = u64_at(&b, 0);
     let pidfd = u64_at(&b, 8);
     let child_tid = u64_at(&b, 16);
@@ -1117,6 +1121,9 @@ pub(crate) fn clone_args(c: &mut Ctx, addr: u64, size: u64) {
     if flags & 0x80000 != 0 {
         c.s(", tls=");
         c.ptr(tls);
+    }
+    if size > 88 {
+        c.nonzero_tail(addr, 88, size.min(4096));
     }
     c.s("}");
 }

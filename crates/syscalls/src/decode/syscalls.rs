@@ -2714,12 +2714,16 @@ fn dec_openat2(c: &mut Ctx) {
         let (flags, mode, resolve) = (word(0), word(1), word(2));
         c.s("{flags=");
         open_flags(c, flags);
-        if flags & 0o100 != 0 || flags & 0o20200000 == 0o20200000 || mode != 0 {
+        // O_CREAT or __O_TMPFILE make the mode meaningful.
+        if flags & 0o20000100 != 0 || mode != 0 {
             c.s(", mode=");
             c.mode(mode);
         }
         c.s(", resolve=");
         c.flags(resolve, &RESOLVE_FLAGS);
+        if a[3] > 24 {
+            c.nonzero_tail(a[2], 24, a[3].min(4096));
+        }
         c.s("}");
     } else {
         c.ptr(a[2]);
