@@ -490,7 +490,7 @@ xlat!(pub(crate) SIGEV_NOTIFY, "SIGEV_???", [0 => "SIGEV_SIGNAL", 1 => "SIGEV_NO
 
 xlat!(pub(crate) MPOL_MODES, "MPOL_???", [
     0 => "MPOL_DEFAULT", 1 => "MPOL_PREFERRED", 2 => "MPOL_BIND", 3 => "MPOL_INTERLEAVE",
-    4 => "MPOL_LOCAL", 5 => "MPOL_PREFERRED_MANY", 6 => "MPOL_WEIGHTED_INTERLEAVE",
+    4 => "MPOL_LOCAL", 5 => "MPOL_PREFERRED_MANY",
 ]);
 
 xlat!(pub(crate) MPOL_MODE_FLAGS, "MPOL_???", [

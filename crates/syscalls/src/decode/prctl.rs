@@ -271,7 +271,7 @@ fn entry(c: &mut Ctx, option: u64) {
             c.next();
             // strace always names the pid type, in a comment unless -X raw.
             let style = match print::xlat_style() {
-                XlatStyle::Raw => XlatStyle::Abbrev,
+                XlatStyle::Raw => XlatStyle::Raw,
                 _ => XlatStyle::Verbose,
             };
             print::with_xlat_style(style, || {

@@ -323,7 +323,8 @@ impl<'a> Ctx<'a> {
 
     /// A file name: quoted, never cut (up to PATH_MAX), `NULL`, or the address if unreadable.
     pub fn path(&mut self, addr: u64) {
-        self.cstr_limited(addr, PATH_MAX);
+        // strace's printpathn: PATH_MAX - 1 characters, one more byte read to see the NUL.
+        self.cstr_limited(addr, PATH_MAX - 1);
     }
 
     /// A NUL-terminated string cut at `-s` with `...`.
@@ -723,6 +724,29 @@ pub(crate) fn write_composite(
             with_xlat_style(XlatStyle::Abbrev, || text(out));
             out.push_str(" */");
         }
+    }
+}
+
+/// strace's `sprintflags` as used inside composite values (open and mmap flags): the names
+/// of the set bits joined by `|`, the unknown rest in hex, no `/* X_??? */` comment.
+pub(crate) fn write_flag_names(out: &mut String, v: u64, x: &Xlat) {
+    let mut rest = v;
+    let mut any = false;
+    for &(bits, name) in x.entries {
+        if bits != 0 && rest & bits == bits {
+            if any {
+                out.push('|');
+            }
+            out.push_str(name);
+            any = true;
+            rest &= !bits;
+        }
+    }
+    if rest != 0 || !any {
+        if any {
+            out.push('|');
+        }
+        write_hex(out, rest);
     }
 }
 

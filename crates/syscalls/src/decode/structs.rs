@@ -689,7 +689,8 @@ fn write_sockaddr(c: &mut Ctx, b: &[u8]) {
                 let _ = write!(out, ", sin6_scope_id={}", u32_at(b, 24));
             }
         }
-        1 => {
+        // A bare family (an unbound socket's 2-byte address) has no path to show.
+        1 if b.len() > 2 => {
             let path = &b[2..];
             out.push_str(", sun_path=");
             if path.first() == Some(&0) && path.len() > 1 {

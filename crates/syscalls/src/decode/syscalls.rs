@@ -4,12 +4,12 @@
 
 use std::fmt::Write;
 
-use super::Ret;
 use super::admin;
 use super::prctl;
 use super::print;
 use super::print::Ctx;
 use super::structs as st;
+use super::{Ret, XlatStyle};
 use crate::table::nr;
 use crate::xlat::{self, Xlat};
 
@@ -266,7 +266,7 @@ pub(crate) fn open_flags(c: &mut Ctx, v: u64) {
             });
             if v & !3 != 0 {
                 out.push('|');
-                print::write_flags(out, v & !3, &xlat::OPEN_FLAGS);
+                print::write_flag_names(out, v & !3, &xlat::OPEN_FLAGS);
             }
         },
     );
@@ -707,7 +707,7 @@ fn dec_mmap(c: &mut Ctx) {
             print::write_xval(out, flags & 0xf, &xlat::MAP_TYPE);
             if flags & !0xf != 0 {
                 out.push('|');
-                print::write_flags(out, flags & !0xf, &xlat::MAP_FLAGS);
+                print::write_flag_names(out, flags & !0xf, &xlat::MAP_FLAGS);
             }
         },
     );
@@ -1789,23 +1789,39 @@ fn dec_sched_setaffinity(c: &mut Ctx) {
     cpu_list(c, a[2], a[1], false);
 }
 
+/// arch_prctl(option, arg): arg is an output for the GET options, absent for
+/// ARCH_GET_CPUID, an XFEATURE number for the permission requests, hex otherwise.
 fn dec_arch_prctl(c: &mut Ctx) {
     let a = c.args;
     let op = a[0] & 0xffff_ffff;
-    let is_get = matches!(op, 0x1003 | 0x1004);
+    // -X raw keeps numbers; otherwise XFEATUREs always show their names in a comment.
+    let feature_style = match print::xlat_style() {
+        XlatStyle::Raw => XlatStyle::Raw,
+        _ => XlatStyle::Verbose,
+    };
     if c.entering() {
         c.next();
         c.xval(op, &xlat::ARCH_PRCTL);
-        if is_get {
-            c.stop();
-            return;
+        match op {
+            0x1003 | 0x1004 | 0x1021 | 0x1022 | 0x1024 => c.stop(),
+            0x1011 => {}
+            0x1023 | 0x1025 => {
+                c.next();
+                print::with_xlat_style(feature_style, || {
+                    print::write_xval(c.out, a[1], &X86_XFEATURE_BITS)
+                });
+            }
+            _ => {
+                c.next();
+                c.hex(a[1]);
+            }
         }
-        c.next();
-        c.hex(a[1]);
-    } else if is_get {
-        c.next();
-        if c.ok() {
-            match c.read_u64(a[1]) {
+        return;
+    }
+    match op {
+        0x1003 | 0x1004 => {
+            c.next();
+            match c.read_u64(a[1]).filter(|_| c.ok()) {
                 Some(v) => {
                     c.s("[");
                     c.ptr(v);
@@ -1813,11 +1829,74 @@ fn dec_arch_prctl(c: &mut Ctx) {
                 }
                 None => c.ptr(a[1]),
             }
-        } else {
-            c.ptr(a[1]);
         }
+        0x1021 | 0x1022 | 0x1024 => {
+            c.next();
+            match c.read_u64(a[1]).filter(|_| c.ok()) {
+                Some(mask) => {
+                    c.s("[");
+                    print::with_xlat_style(feature_style, || {
+                        print::write_flags(c.out, mask, &X86_XFEATURES)
+                    });
+                    c.s("]");
+                }
+                None => c.ptr(a[1]),
+            }
+        }
+        0x1023 | 0x1025 if c.rval() > 0 && print::xlat_style() != XlatStyle::Raw => {
+            c.ret_kind = Some(Ret::Hex);
+            let mut names = String::new();
+            print::with_xlat_style(XlatStyle::Abbrev, || {
+                print::write_flags(&mut names, c.rval() as u64, &X86_XFEATURES)
+            });
+            c.aux = format!("({names})");
+        }
+        _ => {}
     }
 }
+
+const X86_XFEATURES: Xlat = Xlat {
+    entries: &[
+        (0x3, "XFEATURE_MASK_FPSSE"),
+        (1 << 0, "XFEATURE_MASK_FP"),
+        (1 << 1, "XFEATURE_MASK_SSE"),
+        (1 << 2, "XFEATURE_MASK_YMM"),
+        (1 << 3, "XFEATURE_MASK_BNDREGS"),
+        (1 << 4, "XFEATURE_MASK_BNDCSR"),
+        (0xe0, "XFEATURE_MASK_AVX512"),
+        (1 << 5, "XFEATURE_MASK_OPMASK"),
+        (1 << 6, "XFEATURE_MASK_ZMM_Hi256"),
+        (1 << 7, "XFEATURE_MASK_Hi16_ZMM"),
+        (1 << 8, "XFEATURE_MASK_PT"),
+        (1 << 9, "XFEATURE_MASK_PKRU"),
+        (1 << 10, "XFEATURE_MASK_PASID"),
+        (1 << 15, "XFEATURE_MASK_LBR"),
+        (0x60000, "XFEATURE_MASK_XTILE"),
+        (1 << 17, "XFEATURE_MASK_XTILE_CFG"),
+        (1 << 18, "XFEATURE_MASK_XTILE_DATA"),
+    ],
+    unknown: "XFEATURE_MASK_???",
+};
+
+const X86_XFEATURE_BITS: Xlat = Xlat {
+    entries: &[
+        (0, "XFEATURE_FP"),
+        (1, "XFEATURE_SSE"),
+        (2, "XFEATURE_YMM"),
+        (3, "XFEATURE_BNDREGS"),
+        (4, "XFEATURE_BNDCSR"),
+        (5, "XFEATURE_OPMASK"),
+        (6, "XFEATURE_ZMM_Hi256"),
+        (7, "XFEATURE_Hi16_ZMM"),
+        (8, "XFEATURE_PT_UNIMPLEMENTED_SO_FAR"),
+        (9, "XFEATURE_PKRU"),
+        (10, "XFEATURE_PASID"),
+        (15, "XFEATURE_LBR"),
+        (17, "XFEATURE_XTILE_CFG"),
+        (18, "XFEATURE_XTILE_DATA"),
+    ],
+    unknown: "XFEATURE_???",
+};
 
 fn dec_futex(c: &mut Ctx) {
     if !c.entering() {
@@ -2308,10 +2387,15 @@ fn dec_timer_create(c: &mut Ctx) {
     }
 }
 
-/// A memory policy mode with its flags: `MPOL_BIND|MPOL_F_STATIC_NODES`.
+/// A memory policy mode with its flags: `MPOL_BIND|MPOL_F_STATIC_NODES`; past the last
+/// mode strace 6.1 knows (MPOL_MAX, 6) the whole value is shown as flags.
 fn mpol_mode(c: &mut Ctx, v: u64) {
     let v = v & 0xffff_ffff;
     let flags = v & 0xe000;
+    if v & !0xe000 > 6 {
+        c.flags(v, &xlat::MPOL_MODE_FLAGS);
+        return;
+    }
     c.xval(v & !0xe000, &xlat::MPOL_MODES);
     if flags != 0 {
         c.s("|");
@@ -2790,6 +2874,11 @@ fn dec_move_pages(c: &mut Ctx) {
         c.next();
         c.array(a[3], a[1], 4, int_member);
         c.stop();
+    } else if !c.ok() {
+        c.next();
+        c.ptr(a[4]);
+        c.next();
+        c.flags(a[5] & 0xffff_ffff, &xlat::MPOL_MF_FLAGS);
     } else {
         c.next();
         c.array(a[4], a[1], 4, |c, b| {
