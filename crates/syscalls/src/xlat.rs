@@ -199,12 +199,6 @@ xlat!(pub(crate) MSG_FLAGS, "MSG_???", [
 
 xlat!(pub(crate) SHUTDOWN_MODES, "SHUT_???", [0 => "SHUT_RD", 1 => "SHUT_WR", 2 => "SHUT_RDWR"]);
 
-xlat!(pub(crate) SOCKOPT_LEVELS, "SOL_???", [
-    0 => "SOL_IP", 1 => "SOL_SOCKET", 6 => "SOL_TCP", 17 => "SOL_UDP", 41 => "SOL_IPV6",
-    58 => "SOL_ICMPV6", 132 => "SOL_SCTP", 255 => "SOL_RAW", 263 => "SOL_PACKET",
-    270 => "SOL_NETLINK", 279 => "SOL_XDP",
-]);
-
 xlat!(pub(crate) SOL_SOCKET_OPTS, "SO_???", [
     1 => "SO_DEBUG", 2 => "SO_REUSEADDR", 3 => "SO_TYPE", 4 => "SO_ERROR", 5 => "SO_DONTROUTE",
     6 => "SO_BROADCAST", 7 => "SO_SNDBUF", 8 => "SO_RCVBUF", 9 => "SO_KEEPALIVE",
@@ -237,12 +231,19 @@ xlat!(pub(crate) TCP_OPTS, "TCP_???", [
 ]);
 
 xlat!(pub(crate) IP_OPTS, "IP_???", [
-    1 => "IP_TOS", 2 => "IP_TTL", 3 => "IP_HDRINCL", 4 => "IP_OPTIONS", 6 => "IP_RECVOPTS",
-    7 => "IP_RETOPTS", 8 => "IP_PKTINFO", 10 => "IP_MTU_DISCOVER", 11 => "IP_RECVERR",
-    12 => "IP_RECVTTL", 13 => "IP_RECVTOS", 14 => "IP_MTU", 15 => "IP_FREEBIND",
-    19 => "IP_TRANSPARENT", 24 => "IP_BIND_ADDRESS_NO_PORT", 32 => "IP_MULTICAST_IF",
+    1 => "IP_TOS", 2 => "IP_TTL", 3 => "IP_HDRINCL", 4 => "IP_OPTIONS", 5 => "IP_ROUTER_ALERT",
+    6 => "IP_RECVOPTS", 7 => "IP_RETOPTS", 8 => "IP_PKTINFO", 9 => "IP_PKTOPTIONS",
+    10 => "IP_MTU_DISCOVER", 11 => "IP_RECVERR", 12 => "IP_RECVTTL", 13 => "IP_RECVTOS",
+    14 => "IP_MTU", 15 => "IP_FREEBIND", 16 => "IP_IPSEC_POLICY", 17 => "IP_XFRM_POLICY",
+    18 => "IP_PASSSEC", 19 => "IP_TRANSPARENT", 20 => "IP_ORIGDSTADDR", 21 => "IP_MINTTL",
+    22 => "IP_NODEFRAG", 23 => "IP_CHECKSUM", 24 => "IP_BIND_ADDRESS_NO_PORT",
+    25 => "IP_RECVFRAGSIZE", 26 => "IP_RECVERR_RFC4884", 32 => "IP_MULTICAST_IF",
     33 => "IP_MULTICAST_TTL", 34 => "IP_MULTICAST_LOOP", 35 => "IP_ADD_MEMBERSHIP",
-    36 => "IP_DROP_MEMBERSHIP",
+    36 => "IP_DROP_MEMBERSHIP", 37 => "IP_UNBLOCK_SOURCE", 38 => "IP_BLOCK_SOURCE",
+    39 => "IP_ADD_SOURCE_MEMBERSHIP", 40 => "IP_DROP_SOURCE_MEMBERSHIP", 41 => "IP_MSFILTER",
+    42 => "MCAST_JOIN_GROUP", 43 => "MCAST_BLOCK_SOURCE", 44 => "MCAST_UNBLOCK_SOURCE",
+    45 => "MCAST_LEAVE_GROUP", 46 => "MCAST_JOIN_SOURCE_GROUP", 47 => "MCAST_LEAVE_SOURCE_GROUP",
+    48 => "MCAST_MSFILTER", 49 => "IP_MULTICAST_ALL", 50 => "IP_UNICAST_IF",
 ]);
 
 xlat!(pub(crate) IPV6_OPTS, "IPV6_???", [

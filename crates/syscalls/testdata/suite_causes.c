@@ -94,6 +94,35 @@ int main(void)
 	syscall(SYS_move_pages, 0, 2, pages, 0, status, 0);
 	syscall(SYS_get_mempolicy, 0, nodes, 129, 0, 0);
 
+	/* Cause 9: socket options decoded by level and name. */
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0) {
+		int value = 0;
+		socklen_t len = sizeof(value);
+		struct { int onoff, linger; } linger = { 1, 5 };
+		syscall(SYS_setsockopt, sv[0], SOL_SOCKET, SO_LINGER, &linger, sizeof(linger));
+		len = sizeof(linger);
+		syscall(SYS_getsockopt, sv[0], SOL_SOCKET, SO_LINGER, &linger, &len);
+		len = sizeof(value);
+		syscall(SYS_getsockopt, sv[0], SOL_SOCKET, SO_ERROR, &value, &len);
+		len = 3;
+		syscall(SYS_getsockopt, sv[0], SOL_SOCKET, SO_DEBUG, &value, &len);
+		len = sizeof(value);
+		syscall(SYS_getsockopt, sv[0], SOL_SOCKET, SO_SNDBUF, &value, page + 4096);
+		close(sv[0]);
+		close(sv[1]);
+	}
+	unsigned char mreq[16] = { 224, 0, 0, 3, 127, 0, 0, 1 };
+	syscall(SYS_setsockopt, -1, 0 /* SOL_IP */, 35 /* IP_ADD_MEMBERSHIP */, mreq, 8);
+	syscall(SYS_setsockopt, -1, 263 /* SOL_PACKET */, 5 /* PACKET_RX_RING */, mreq, 16);
+	syscall(SYS_setsockopt, -1, 263 /* SOL_PACKET */, 1 /* PACKET_ADD_MEMBERSHIP */, mreq, 16);
+	syscall(SYS_setsockopt, -1, 263 /* SOL_PACKET */, 0xff, 0, 0);
+	uint32_t icmp = 1 << 8;
+	syscall(SYS_setsockopt, -1, 255 /* SOL_RAW */, 1 /* ICMP_FILTER */, &icmp, 4);
+	icmp = ~icmp;
+	syscall(SYS_setsockopt, -1, 255 /* SOL_RAW */, 1 /* ICMP_FILTER */, &icmp, 4);
+	syscall(SYS_setsockopt, -1, 270 /* SOL_NETLINK */, 1, &icmp, 4);
+
 	/* Cause 10: values printed differently. */
 	syscall(SYS_dup3, -2, -1, O_TRUNC);
 	syscall(SYS_pidfd_open, 0, O_NONBLOCK);

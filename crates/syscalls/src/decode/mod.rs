@@ -6,6 +6,7 @@ mod bpf;
 mod memory;
 mod prctl;
 mod print;
+mod sockopt;
 mod structs;
 mod syscalls;
 

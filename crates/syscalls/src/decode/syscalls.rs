@@ -8,6 +8,7 @@ use super::admin;
 use super::prctl;
 use super::print;
 use super::print::Ctx;
+use super::sockopt;
 use super::structs as st;
 use super::{Ret, XlatStyle};
 use crate::table::nr;
@@ -431,8 +432,8 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::shutdown => s(&[Fd, Enum(&xlat::SHUTDOWN_MODES)], Dec),
         nr::listen => s(&[Fd, Int], Dec),
         nr::socketpair => f(dec_socketpair, Dec),
-        nr::setsockopt => f(dec_setsockopt, Dec),
-        nr::getsockopt => f(dec_getsockopt, Dec),
+        nr::setsockopt => f(sockopt::setsockopt, Dec),
+        nr::getsockopt => f(sockopt::getsockopt, Dec),
         nr::clone => f(dec_clone, Dec),
         nr::clone3 => f(dec_clone3, Dec),
         nr::fork | nr::vfork => s(&[], Dec),
@@ -1353,76 +1354,6 @@ fn dec_recvmsg(c: &mut Ctx) {
         st::msghdr(c, a[1], Some(n), true);
         c.next();
         c.flags(a[2], &xlat::MSG_FLAGS);
-    }
-}
-
-fn sockopt_name(c: &mut Ctx, level: u64, name: u64) {
-    match level {
-        1 => c.xval(name, &xlat::SOL_SOCKET_OPTS),
-        6 => c.xval(name, &xlat::TCP_OPTS),
-        0 => c.xval(name, &xlat::IP_OPTS),
-        41 => c.xval(name, &xlat::IPV6_OPTS),
-        270 => c.xval(name, &xlat::NETLINK_OPTS),
-        _ => c.int(name),
-    }
-}
-
-fn dec_setsockopt(c: &mut Ctx) {
-    if !c.entering() {
-        return;
-    }
-    let a = c.args;
-    c.next();
-    c.fd(a[0]);
-    c.next();
-    c.xval(a[1], &xlat::SOCKOPT_LEVELS);
-    c.next();
-    sockopt_name(c, a[1], a[2]);
-    c.next();
-    if a[4] as u32 == 4 {
-        st::int_ptr(c, a[3], false);
-    } else {
-        c.ptr(a[3]);
-    }
-    c.next();
-    c.int(a[4]);
-}
-
-fn dec_getsockopt(c: &mut Ctx) {
-    let a = c.args;
-    if c.entering() {
-        c.next();
-        c.fd(a[0]);
-        c.next();
-        c.xval(a[1], &xlat::SOCKOPT_LEVELS);
-        c.next();
-        sockopt_name(c, a[1], a[2]);
-        c.saved[0] = u64::from(c.read_u32(a[4]).unwrap_or(0));
-        c.stop();
-    } else {
-        c.next();
-        let len = c.read_u32(a[4]).unwrap_or(0);
-        if c.ok() && len == 4 && a[1] as u32 == 1 && a[2] as u32 == 4 {
-            // SO_ERROR holds an errno: `[ECONNREFUSED]`.
-            match c.read_u32(a[3]) {
-                Some(e) => match crate::errno_name(e as i32).filter(|_| e != 0) {
-                    Some(name) => {
-                        c.s("[");
-                        c.s(name);
-                        c.s("]");
-                    }
-                    None => st::int_ptr(c, a[3], true),
-                },
-                None => c.ptr(a[3]),
-            }
-        } else if c.ok() && len == 4 {
-            st::int_ptr(c, a[3], true);
-        } else {
-            c.ptr(a[3]);
-        }
-        c.next();
-        let before = c.saved[0];
-        socklen_inout(c, a[4], before);
     }
 }
 
