@@ -102,8 +102,8 @@ mod xlat;
 
 pub use class::{Class, classes};
 pub use decode::{
-    Decoded, Entry, FdDetails, FdInfo, Memory, MemoryArg, NoFdInfo, NoMemory, PidDetails, Style,
-    XlatStyle, decode_entry, decode_entry_into, decode_exit, decode_exit_into, file_args,
+    Decoded, Entry, FdDetails, FdInfo, Memory, MemoryArg, NoFdInfo, NoMemory, PidDetails, PidKind,
+    Style, XlatStyle, decode_entry, decode_entry_into, decode_exit, decode_exit_into, file_args,
     memory_args,
 };
 pub use errno::{errno_message, errno_name};

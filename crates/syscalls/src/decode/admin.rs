@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::PidKind;
 use super::print::{self, Ctx};
 use crate::xlat::{self, Xlat};
 
@@ -15,9 +16,9 @@ pub(crate) fn kcmp(c: &mut Ctx) {
     }
     let a = c.args;
     c.next();
-    c.int(a[0]);
+    c.pid(a[0], PidKind::Tgid);
     c.next();
-    c.int(a[1]);
+    c.pid(a[1], PidKind::Tgid);
     c.next();
     let kind = a[2] & 0xffff_ffff;
     c.xval(kind, &xlat::KCMP_TYPES);
@@ -71,7 +72,11 @@ fn ioprio_which_who(c: &mut Ctx) {
     c.next();
     c.xval(a[0] & 0xffff_ffff, &xlat::IOPRIO_WHO);
     c.next();
-    c.int(a[1]);
+    match a[0] & 0xffff_ffff {
+        1 => c.pid(a[1], PidKind::Tgid),
+        2 => c.pid(a[1], PidKind::Pgid),
+        _ => c.int(a[1]),
+    }
 }
 
 /// ioprio_get(which, who): the priority it returns is also shown decoded.

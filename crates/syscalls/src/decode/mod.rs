@@ -40,6 +40,27 @@ pub trait FdInfo {
     fn device(&mut self, _fd: i32) -> Option<String> {
         None
     }
+    /// For `--pidns-translation` and `--decode-pids=comm`: `pid`, an id of the given kind in
+    /// the tracee's PID namespace, as the tracer's namespace numbers it (the same number
+    /// when both namespaces are one); `None` when unknown.
+    fn pid_in_tracer_ns(&mut self, _pid: i32, _kind: PidKind) -> Option<i32> {
+        None
+    }
+    /// For `--decode-pids=comm`: the command name of process `pid` (the tracer's numbering).
+    fn pid_comm(&mut self, _pid: i32) -> Option<String> {
+        None
+    }
+}
+
+/// Which id of a process a pid value is (strace's `enum pid_type`): translating it between
+/// PID namespaces looks at the matching line of /proc/PID/status (NSpid, NStgid, NSpgid,
+/// NSsid).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PidKind {
+    Tid,
+    Tgid,
+    Pgid,
+    Sid,
 }
 
 /// Memory that cannot be read (every read faults): pointers print as addresses.
@@ -247,6 +268,8 @@ pub(crate) enum Ret {
     Oct,
     /// Unsigned decimal; never an error (e.g. `alarm`).
     Udec,
+    /// A process id of this kind (getpid, fork, wait4).
+    Pid(PidKind),
 }
 
 /// Decodes the input arguments at syscall entry.
@@ -413,6 +436,10 @@ fn write_result(
             print::write_octal(out, ret as u64);
         }
         Ret::Fd => print::write_fd(out, ret as i32, fds, style),
+        Ret::Pid(kind) => {
+            print::push_dec(out, ret);
+            print::write_pid_note(out, ret as i32, kind, fds, style);
+        }
     }
     if !aux.is_empty() {
         out.push(' ');

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::print::{self, Ctx};
-use super::{Ret, XlatStyle};
+use super::{PidKind, Ret, XlatStyle};
 use crate::xlat::{self, Xlat};
 
 mod opt {
@@ -191,7 +191,7 @@ fn entry(c: &mut Ctx, option: u64) {
                     out.push_str("-1")
                 });
             } else {
-                c.int(arg2);
+                c.pid(arg2, PidKind::Tgid);
             }
         }
         SET_SECCOMP => {
@@ -267,7 +267,13 @@ fn entry(c: &mut Ctx, option: u64) {
             c.next();
             c.xval(arg2 & 0xffff_ffff, &PR_SCHED_CORE_CMDS);
             c.next();
-            c.int(arg3);
+            match arg4 & 0xffff_ffff {
+                0 => c.pid(arg3, PidKind::Tid),
+                1 => c.pid(arg3, PidKind::Tgid),
+                2 => c.pid(arg3, PidKind::Pgid),
+                3 => c.pid(arg3, PidKind::Sid),
+                _ => c.int(arg3),
+            }
             c.next();
             // strace always names the pid type, in a comment unless -X raw.
             let style = match print::xlat_style() {

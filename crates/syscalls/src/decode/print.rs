@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::fmt::Write;
 
-use super::{FdInfo, Memory, Spans, Style, XlatStyle};
+use super::{FdInfo, Memory, PidKind, Spans, Style, XlatStyle};
 use crate::xlat::Xlat;
 
 /// strace reads file names up to PATH_MAX bytes.
@@ -165,6 +165,25 @@ impl<'a> Ctx<'a> {
     /// An `unsigned int` argument.
     pub fn uint(&mut self, v: u64) {
         self.udec(v as u32 as u64);
+    }
+
+    /// A process id of `kind`, with its number in the tracer's PID namespace and its command
+    /// name when `--pidns-translation` / `--decode-pids=comm` ask (strace's printpid).
+    pub fn pid(&mut self, v: u64, kind: PidKind) {
+        let pid = v as i32;
+        push_dec(self.out, i64::from(pid));
+        write_pid_note(self.out, pid, kind, self.fds, self.style);
+    }
+
+    /// kill/wait4's pid: a process (> 0), a process group (< -1), or a special value.
+    pub fn pid_or_group(&mut self, v: u64) {
+        let pid = v as i32;
+        push_dec(self.out, i64::from(pid));
+        if pid > 0 {
+            write_pid_note(self.out, pid, PidKind::Tgid, self.fds, self.style);
+        } else if pid < -1 {
+            write_pid_note(self.out, -pid, PidKind::Pgid, self.fds, self.style);
+        }
     }
 
     /// A `uid_t`/`gid_t`: unsigned, except `(uid_t) -1` ("leave unchanged") as `-1`.
@@ -459,6 +478,32 @@ fn read_cstr(mem: &mut dyn Memory, addr: u64, max: usize, buf: &mut Vec<u8>) -> 
         at = at.wrapping_add(got as u64);
     }
     Some(false)
+}
+
+/// What follows a pid for `--decode-pids=comm` (`<bash>`, threads and processes only) and
+/// `--pidns-translation` (` /* 1234 in strace's PID NS */` when the numbers differ).
+pub(crate) fn write_pid_note(
+    out: &mut String,
+    pid: i32,
+    kind: PidKind,
+    fds: &mut dyn FdInfo,
+    style: &Style,
+) {
+    let comm = style.pids.comm && matches!(kind, PidKind::Tid | PidKind::Tgid);
+    if !(style.pids.pidns || comm) {
+        return;
+    }
+    let Some(ours) = fds.pid_in_tracer_ns(pid, kind).filter(|p| *p != 0) else {
+        return;
+    };
+    if comm && let Some(name) = fds.pid_comm(ours) {
+        out.push('<');
+        quote(out, name.as_bytes(), style.hex, b"<>", false);
+        out.push('>');
+    }
+    if style.pids.pidns && ours != pid {
+        let _ = write!(out, " /* {ours} in strace's PID NS */");
+    }
 }
 
 /// C's `%#0*lx` with `width` digits: `0x00000000000001`, but `0000000000000000` for zero

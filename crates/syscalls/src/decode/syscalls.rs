@@ -10,7 +10,7 @@ use super::print;
 use super::print::Ctx;
 use super::sockopt;
 use super::structs as st;
-use super::{Ret, XlatStyle};
+use super::{PidKind, Ret, XlatStyle};
 use crate::table::nr;
 use crate::xlat::{self, Xlat};
 
@@ -23,6 +23,10 @@ pub(crate) enum A {
     Uint,
     /// `uid_t`/`gid_t`: unsigned decimal, but `-1` for the "unchanged" value.
     Uid,
+    /// A process id of this kind (translated with `--pidns-translation`).
+    Pid(PidKind),
+    /// kill's pid: a process, or a process group when below -1.
+    PidOrGroup,
     /// `long`, decimal.
     Long,
     /// `unsigned long`, decimal.
@@ -136,6 +140,8 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
         A::Int => c.int(v),
         A::Uint => c.uint(v),
         A::Uid => c.uid(v),
+        A::Pid(kind) => c.pid(v, kind),
+        A::PidOrGroup => c.pid_or_group(v),
         A::Long => c.dec(v as i64),
         A::Ulong => c.udec(v),
         A::Hex => c.hex(v),
@@ -332,6 +338,7 @@ const fn f(func: fn(&mut Ctx), ret: Ret) -> Decoder {
     }
 }
 
+use super::PidKind::{Pgid, Sid, Tgid, Tid};
 use A::*;
 use Ret::{Dec, Hex as RHex};
 const RFD: Ret = Ret::Fd;
@@ -417,7 +424,9 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::getitimer => s(&[Enum(&xlat::ITIMER_WHICH), ItimervalOut], Dec),
         nr::setitimer => s(&[Enum(&xlat::ITIMER_WHICH), ItimervalIn, ItimervalOut], Dec),
         nr::alarm => s(&[Uint], Ret::Udec),
-        nr::getpid | nr::getppid | nr::gettid | nr::getpgrp | nr::setsid => s(&[], Dec),
+        nr::getpid | nr::getppid => s(&[], Ret::Pid(Tgid)),
+        nr::gettid => s(&[], Ret::Pid(Tid)),
+        nr::getpgrp | nr::setsid => s(&[], Ret::Pid(Pgid)),
         nr::getuid | nr::geteuid | nr::getgid | nr::getegid => s(&[], Dec),
         nr::sendfile => f(dec_sendfile, Dec),
         nr::socket => f(dec_socket, RFD),
@@ -434,17 +443,17 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::socketpair => f(dec_socketpair, Dec),
         nr::setsockopt => f(sockopt::setsockopt, Dec),
         nr::getsockopt => f(sockopt::getsockopt, Dec),
-        nr::clone => f(dec_clone, Dec),
-        nr::clone3 => f(dec_clone3, Dec),
-        nr::fork | nr::vfork => s(&[], Dec),
+        nr::clone => f(dec_clone, Ret::Pid(Tid)),
+        nr::clone3 => f(dec_clone3, Ret::Pid(Tid)),
+        nr::fork | nr::vfork => s(&[], Ret::Pid(Tgid)),
         nr::execve => f(dec_execve, Dec),
         nr::execveat => f(dec_execveat, Dec),
         nr::exit | nr::exit_group => s(&[Int], Dec),
-        nr::wait4 => f(dec_wait4, Dec),
+        nr::wait4 => f(dec_wait4, Ret::Pid(Tgid)),
         nr::waitid => f(dec_waitid, Dec),
-        nr::kill => s(&[Int, Signal], Dec),
-        nr::tkill => s(&[Int, Signal], Dec),
-        nr::tgkill => s(&[Int, Int, Signal], Dec),
+        nr::kill => s(&[PidOrGroup, Signal], Dec),
+        nr::tkill => s(&[Pid(Tid), Signal], Dec),
+        nr::tgkill => s(&[Pid(Tgid), Pid(Tid), Signal], Dec),
         nr::uname => s(&[UtsnameOut], Dec),
         nr::fcntl => f(dec_fcntl, Dec),
         nr::flock => s(&[Fd, Flags(&xlat::FLOCK_OPS)], Dec),
@@ -475,17 +484,18 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::setreuid | nr::setregid => s(&[Uid, Uid], Dec),
         nr::setresuid | nr::setresgid => s(&[Uid, Uid, Uid], Dec),
         nr::getresuid | nr::getresgid => s(&[IntPtrOut, IntPtrOut, IntPtrOut], Dec),
-        nr::setpgid => s(&[Int, Int], Dec),
-        nr::getpgid | nr::getsid => s(&[Int], Dec),
+        nr::setpgid => s(&[Pid(Tgid), Pid(Pgid)], Dec),
+        nr::getpgid => s(&[Pid(Tgid)], Ret::Pid(Pgid)),
+        nr::getsid => s(&[Pid(Tgid)], Ret::Pid(Sid)),
         nr::utime => s(&[Path, Ptr], Dec),
         nr::mknod => s(&[Path, TypedMode, Dev], Dec),
         nr::mknodat => s(&[DirFd, Path, TypedMode, Dev], Dec),
-        nr::getpriority => s(&[Enum(&xlat::PRIO_WHICH), Int], Dec),
-        nr::setpriority => s(&[Enum(&xlat::PRIO_WHICH), Int, Int], Dec),
+        nr::getpriority => f(dec_priority, Dec),
+        nr::setpriority => f(dec_priority, Dec),
         nr::sched_getscheduler => f(dec_sched_getscheduler, Dec),
-        nr::sched_setscheduler => s(&[Int, Enum(&xlat::SCHED_POLICIES), SchedParamIn], Dec),
-        nr::sched_getparam => s(&[Int, SchedParamOut], Dec),
-        nr::sched_setparam => s(&[Int, SchedParamIn], Dec),
+        nr::sched_setscheduler => s(&[Pid(Tgid), Enum(&xlat::SCHED_POLICIES), SchedParamIn], Dec),
+        nr::sched_getparam => s(&[Pid(Tgid), SchedParamOut], Dec),
+        nr::sched_setparam => s(&[Pid(Tgid), SchedParamIn], Dec),
         nr::sched_get_priority_max | nr::sched_get_priority_min => {
             s(&[Enum(&xlat::SCHED_POLICIES)], Dec)
         }
@@ -538,7 +548,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::unshare => s(&[Flags(&xlat::UNSHARE_FLAGS)], Dec),
         nr::setns => s(&[Fd, Flags(&xlat::NS_FLAGS)], Dec),
         nr::set_robust_list => s(&[Ptr, Ulong], Dec),
-        nr::get_robust_list => s(&[Int, Ptr, Ptr], Dec),
+        nr::get_robust_list => s(&[Pid(Tid), Ptr, Ptr], Dec),
         nr::splice => s(&[Fd, Ptr, Fd, Ptr, Ulong, Flags(&xlat::SPLICE_FLAGS)], Dec),
         nr::tee => s(&[Fd, Fd, Ulong, Flags(&xlat::SPLICE_FLAGS)], Dec),
         nr::timerfd_create => s(&[Enum(&xlat::CLOCKS), Flags(&xlat::TFD_FLAGS)], RFD),
@@ -563,7 +573,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::rseq => s(&[Ptr, Hex, Flags(&xlat::RSEQ_FLAGS), Hex], Dec),
         nr::close_range => s(&[Uint, Uint, Flags(&xlat::CLOSE_RANGE_FLAGS)], Dec),
         nr::openat2 => f(dec_openat2, RFD),
-        nr::pidfd_open => s(&[Int, Flags(&PIDFD_OPEN_FLAGS)], RFD),
+        nr::pidfd_open => s(&[Pid(Tgid), Flags(&PIDFD_OPEN_FLAGS)], RFD),
         nr::pidfd_send_signal => s(&[Fd, Signal, Ptr, Uint], Dec),
         nr::pidfd_getfd => s(&[Fd, Int, Hex], RFD),
         nr::membarrier => s(&[Enum(&xlat::MEMBARRIER_CMDS), Hex, Int], Dec),
@@ -1501,7 +1511,7 @@ fn dec_wait4(c: &mut Ctx) {
     let a = c.args;
     if c.entering() {
         c.next();
-        c.int(a[0]);
+        c.pid_or_group(a[0]);
         c.stop();
     } else {
         c.next();
@@ -1523,7 +1533,11 @@ fn dec_waitid(c: &mut Ctx) {
         c.next();
         c.xval(a[0], &xlat::WAITID_TYPES);
         c.next();
-        c.int(a[1]);
+        match a[0] & 0xffff_ffff {
+            1 => c.pid(a[1], Tgid),
+            2 => c.pid(a[1], Pgid),
+            _ => c.int(a[1]),
+        }
         c.stop();
     } else {
         c.next();
@@ -1570,15 +1584,21 @@ fn dec_fcntl(c: &mut Ctx) {
                 c.next();
                 open_flags(c, a[2]);
             }
-            5..=7 | 36..=38 => {
+            // F_GETLK, F_OFD_GETLK: the lock comes back filled in.
+            5 | 36 => c.stop(),
+            6 | 7 | 37 | 38 => {
                 c.next();
-                flock_struct(c, a[2]);
+                flock_struct(c, a[2], false);
+            }
+            8 => {
+                c.next();
+                c.pid_or_group(a[2]);
             }
             10 => {
                 c.next();
                 c.signal(a[2]);
             }
-            0 | 8 | 1024 | 1026 | 1030 | 1031 | 1033 => {
+            0 | 1024 | 1026 | 1030 | 1031 | 1033 => {
                 c.next();
                 c.int(a[2]);
             }
@@ -1587,8 +1607,16 @@ fn dec_fcntl(c: &mut Ctx) {
                 c.hex(a[2]);
             }
         }
+    } else if matches!(cmd, 5 | 36) {
+        c.next();
+        if c.ok() {
+            flock_struct(c, a[2], true);
+        } else {
+            c.ptr(a[2]);
+        }
     } else if c.ok() {
         match cmd {
+            9 if c.rval() >= 0 => c.ret_kind = Some(Ret::Pid(Tgid)),
             1 => {
                 let r = c.rval() as u64;
                 if r != 0 {
@@ -1615,7 +1643,8 @@ fn dec_fcntl(c: &mut Ctx) {
     }
 }
 
-fn flock_struct(c: &mut Ctx, addr: u64) {
+/// `struct flock`; F_GETLK's answer also says which process holds the lock.
+fn flock_struct(c: &mut Ctx, addr: u64, getlk: bool) {
     let mut b = [0u8; 32];
     if !c.read_exact(addr, &mut b) {
         c.ptr(addr);
@@ -1633,7 +1662,15 @@ fn flock_struct(c: &mut Ctx, addr: u64) {
     c.xval(u64::from(l_type), &LOCK_TYPES);
     c.s(", l_whence=");
     c.xval(u64::from(whence), &xlat::SEEK_WHENCE);
-    let _ = write!(c.out, ", l_start={start}, l_len={len}}}");
+    let _ = write!(c.out, ", l_start={start}, l_len={len}");
+    if getlk {
+        c.s(", l_pid=");
+        c.pid(
+            u64::from(u32::from_ne_bytes(b[24..28].try_into().unwrap_or([0; 4]))),
+            Tgid,
+        );
+    }
+    c.s("}");
 }
 
 fn dec_getdents(c: &mut Ctx) {
@@ -1655,7 +1692,7 @@ fn dec_prlimit64(c: &mut Ctx) {
     let a = c.args;
     if c.entering() {
         c.next();
-        c.int(a[0]);
+        c.pid(a[0], Tgid);
         c.next();
         c.xval(a[1], &xlat::RLIMITS);
         c.next();
@@ -1696,7 +1733,7 @@ fn dec_sched_getaffinity(c: &mut Ctx) {
     let a = c.args;
     if c.entering() {
         c.next();
-        c.int(a[0]);
+        c.pid(a[0], Tgid);
         c.next();
         c.uint(a[1]);
         c.stop();
@@ -1713,7 +1750,7 @@ fn dec_sched_setaffinity(c: &mut Ctx) {
     }
     let a = c.args;
     c.next();
-    c.int(a[0]);
+    c.pid(a[0], Tgid);
     c.next();
     c.uint(a[1]);
     c.next();
@@ -2221,10 +2258,10 @@ fn dec_rt_sigqueueinfo(c: &mut Ctx) {
     let a = c.args;
     let tg = c.nr == nr::rt_tgsigqueueinfo;
     c.next();
-    c.int(a[0]);
+    c.pid(a[0], Tgid);
     if tg {
         c.next();
-        c.int(a[1]);
+        c.pid(a[1], Tid);
     }
     let (sig, info) = if tg { (a[2], a[3]) } else { (a[1], a[2]) };
     c.next();
@@ -2244,7 +2281,7 @@ fn dec_rt_sigqueueinfo(c: &mut Ctx) {
 fn dec_sched_getscheduler(c: &mut Ctx) {
     if c.entering() {
         c.next();
-        c.int(c.args[0]);
+        c.pid(c.args[0], Tgid);
     } else if c.ok() {
         // The policy may carry SCHED_RESET_ON_FORK (0x40000000).
         let r = c.rval() as u64;
@@ -2772,7 +2809,7 @@ fn dec_migrate_pages(c: &mut Ctx) {
     }
     let a = c.args;
     c.next();
-    c.int(a[0]);
+    c.pid(a[0], Tgid);
     c.next();
     c.udec(a[1]);
     c.next();
@@ -2794,7 +2831,7 @@ fn dec_move_pages(c: &mut Ctx) {
     let a = c.args;
     if c.entering() {
         c.next();
-        c.int(a[0]);
+        c.pid(a[0], Tgid);
         c.next();
         c.udec(a[1]);
         c.next();
@@ -2828,5 +2865,25 @@ fn dec_move_pages(c: &mut Ctx) {
         });
         c.next();
         c.flags(a[5] & 0xffff_ffff, &xlat::MPOL_MF_FLAGS);
+    }
+}
+
+/// getpriority/setpriority(which, who[, prio]): `who` is a process or a group by `which`.
+fn dec_priority(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.xval(a[0] & 0xffff_ffff, &xlat::PRIO_WHICH);
+    c.next();
+    match a[0] & 0xffff_ffff {
+        0 => c.pid(a[1], Tgid),
+        1 => c.pid(a[1], Pgid),
+        _ => c.int(a[1]),
+    }
+    if c.nr == nr::setpriority {
+        c.next();
+        c.int(a[2]);
     }
 }
