@@ -108,7 +108,7 @@ pub use decode::{
 };
 pub use errno::{errno_message, errno_name};
 pub use set::{SET_CAPACITY, SetError, SignalSet, SyscallSet, parse_signal_set, parse_trace_set};
-pub use signal::{SigInfo, format_signal, signal_name, signal_number};
+pub use signal::{SigInfo, format_signal, format_signal_with, signal_name, signal_number};
 
 use table::SYSCALLS;
 

@@ -447,7 +447,7 @@ fn write_result(
     }
 }
 
-pub(crate) use print::{write_composite, write_hex};
+pub(crate) use print::{write_composite, write_hex, write_pid};
 pub(crate) use structs::write_wait_status;
 pub(crate) use syscalls::is_decoded;
 

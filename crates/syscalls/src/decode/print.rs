@@ -170,9 +170,15 @@ impl<'a> Ctx<'a> {
     /// A process id of `kind`, with its number in the tracer's PID namespace and its command
     /// name when `--pidns-translation` / `--decode-pids=comm` ask (strace's printpid).
     pub fn pid(&mut self, v: u64, kind: PidKind) {
-        let pid = v as i32;
-        push_dec(self.out, i64::from(pid));
-        write_pid_note(self.out, pid, kind, self.fds, self.style);
+        write_pid(self.out, v as i32, kind, self.fds, self.style);
+    }
+
+    /// A siginfo's fields, its sender's pid with its note.
+    pub fn siginfo_fields(&mut self, info: &crate::signal::SigInfo) {
+        let (fds, style) = (&mut *self.fds, self.style);
+        crate::signal::write_siginfo_fields(self.out, info, &mut |out, pid| {
+            write_pid(out, pid, PidKind::Tgid, fds, style)
+        });
     }
 
     /// kill/wait4's pid: a process (> 0), a process group (< -1), or a special value.
@@ -478,6 +484,18 @@ fn read_cstr(mem: &mut dyn Memory, addr: u64, max: usize, buf: &mut Vec<u8>) -> 
         at = at.wrapping_add(got as u64);
     }
     Some(false)
+}
+
+/// A pid and its note (see [`write_pid_note`]).
+pub(crate) fn write_pid(
+    out: &mut String,
+    pid: i32,
+    kind: PidKind,
+    fds: &mut dyn FdInfo,
+    style: &Style,
+) {
+    push_dec(out, i64::from(pid));
+    write_pid_note(out, pid, kind, fds, style);
 }
 
 /// What follows a pid for `--decode-pids=comm` (`<bash>`, threads and processes only) and

@@ -294,14 +294,13 @@ enum Field {
     Unsigned,
     /// uid_t/gid_t: -1 stays -1.
     Id,
+    /// A process id (translated with `--pidns-translation`).
+    Pid,
 }
 
 const LINGER_FIELDS: [(&str, Field); 2] = [("l_onoff", Field::Signed), ("l_linger", Field::Signed)];
-const UCRED_FIELDS: [(&str, Field); 3] = [
-    ("pid", Field::Signed),
-    ("uid", Field::Id),
-    ("gid", Field::Id),
-];
+const UCRED_FIELDS: [(&str, Field); 3] =
+    [("pid", Field::Pid), ("uid", Field::Id), ("gid", Field::Id)];
 const TPACKET_STATS_FIELDS: [(&str, Field); 3] = [
     ("tp_packets", Field::Unsigned),
     ("tp_drops", Field::Unsigned),
@@ -337,6 +336,7 @@ fn partial_struct(c: &mut Ctx, addr: u64, len: u64, fields: &[(&str, Field)]) {
             Field::Signed => c.dec(i64::from(v as i32)),
             Field::Unsigned => c.udec(u64::from(v)),
             Field::Id => c.uid(u64::from(v)),
+            Field::Pid => c.pid(u64::from(v), super::PidKind::Tgid),
         }
     }
     c.s("}");

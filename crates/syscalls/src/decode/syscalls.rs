@@ -794,7 +794,7 @@ fn dec_rt_sigtimedwait(c: &mut Ctx) {
             if c.read_exact(a[1], &mut b) {
                 let info = crate::signal::SigInfo::from_bytes(&b);
                 c.s("{");
-                crate::signal::write_siginfo_fields(c.out, &info);
+                c.siginfo_fields(&info);
                 c.s("}");
             } else {
                 c.ptr(a[1]);
@@ -1548,7 +1548,7 @@ fn dec_waitid(c: &mut Ctx) {
                 c.s("{}");
             } else {
                 c.s("{");
-                crate::signal::write_siginfo_fields(c.out, &info);
+                c.siginfo_fields(&info);
                 c.s("}");
             }
         } else {
@@ -2271,7 +2271,7 @@ fn dec_rt_sigqueueinfo(c: &mut Ctx) {
     if c.read_exact(info, &mut b) {
         let info = crate::signal::SigInfo::from_bytes(&b);
         c.s("{");
-        crate::signal::write_siginfo_fields(c.out, &info);
+        c.siginfo_fields(&info);
         c.s("}");
     } else {
         c.ptr(info);
