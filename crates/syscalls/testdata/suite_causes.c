@@ -10,6 +10,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -122,6 +123,13 @@ int main(void)
 	icmp = ~icmp;
 	syscall(SYS_setsockopt, -1, 255 /* SOL_RAW */, 1 /* ICMP_FILTER */, &icmp, 4);
 	syscall(SYS_setsockopt, -1, 270 /* SOL_NETLINK */, 1, &icmp, 4);
+
+	struct iovec local = { page, 8 }, remote = { page + 8, 8 };
+	syscall(SYS_process_vm_readv, 0, &local, 1, &remote, 1, 0);
+	syscall(SYS_process_vm_writev, 0, &local, 1, &remote, 1, 0);
+	void *robust_head;
+	size_t robust_len;
+	syscall(SYS_get_robust_list, 0, &robust_head, &robust_len);
 
 	/* Cause 10: values printed differently. */
 	syscall(SYS_dup3, -2, -1, O_TRUNC);

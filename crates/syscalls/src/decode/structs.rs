@@ -720,44 +720,31 @@ fn write_sockaddr(c: &mut Ctx, b: &[u8]) {
 /// `[{iov_base="...", iov_len=5}, ...]`; `data_len` bytes of data in total are shown
 /// (the return value for readv, everything for writev).
 pub(crate) fn iovec(c: &mut Ctx, addr: u64, count: u64, data_len: Option<u64>, output: bool) {
-    if addr == 0 {
-        c.s("NULL");
-        return;
-    }
-    if output && !c.ok() {
+    if output && !c.ok() && addr != 0 {
         c.ptr(addr);
         return;
     }
-    let limit = array_limit(c);
-    let mut left = data_len.unwrap_or(u64::MAX);
-    c.s("[");
-    for i in 0..count {
-        if i as usize >= limit || c.over_budget() {
-            c.s(", ...");
-            break;
-        }
-        let mut b = [0u8; 16];
-        if !c.read_exact(addr.wrapping_add(i * 16), &mut b) {
-            if i > 0 {
-                c.s(", ");
-            }
-            c.s("... /* ");
-            c.ptr(addr.wrapping_add(i * 16));
-            c.s(" */");
-            break;
-        }
-        if i > 0 {
-            c.s(", ");
-        }
-        let base = u64_at(&b, 0);
-        let len = u64_at(&b, 8);
+    iovec_array(c, addr, count, Some(data_len.unwrap_or(u64::MAX)));
+}
+
+/// An iovec array as strace's print_array shows it; the data behind each iov_base (at most
+/// `data` bytes in all) or, for `None`, only the addresses (process_vm_*'s remote iovecs).
+pub(crate) fn iovec_array(c: &mut Ctx, addr: u64, count: u64, data: Option<u64>) {
+    let mut left = data.unwrap_or(0);
+    c.array(addr, count, 16, |c, b| {
+        let base = u64_at(b, 0);
+        let len = u64_at(b, 8);
         c.s("{iov_base=");
-        let shown = len.min(left);
-        c.buf(base, shown);
-        left -= shown;
+        if data.is_some() {
+            let shown = len.min(left);
+            c.buf(base, shown);
+            left -= shown;
+        } else {
+            c.ptr(base);
+        }
         let _ = write!(c.out, ", iov_len={len}}}");
-    }
-    c.s("]");
+        true
+    });
 }
 
 /// `[{fd=3, events=POLLIN}]` at entry; the return-value comment `[{fd=3, revents=POLLIN}]`.

@@ -548,7 +548,6 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::unshare => s(&[Flags(&xlat::UNSHARE_FLAGS)], Dec),
         nr::setns => s(&[Fd, Flags(&xlat::NS_FLAGS)], Dec),
         nr::set_robust_list => s(&[Ptr, Ulong], Dec),
-        nr::get_robust_list => s(&[Pid(Tid), Ptr, Ptr], Dec),
         nr::splice => s(&[Fd, Ptr, Fd, Ptr, Ulong, Flags(&xlat::SPLICE_FLAGS)], Dec),
         nr::tee => s(&[Fd, Fd, Ulong, Flags(&xlat::SPLICE_FLAGS)], Dec),
         nr::timerfd_create => s(&[Enum(&xlat::CLOCKS), Flags(&xlat::TFD_FLAGS)], RFD),
@@ -633,6 +632,9 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::mbind => f(dec_mbind, Dec),
         nr::migrate_pages => f(dec_migrate_pages, Dec),
         nr::move_pages => f(dec_move_pages, Dec),
+        nr::get_robust_list => f(dec_get_robust_list, Dec),
+        nr::process_vm_readv => f(dec_process_vm, Dec),
+        nr::process_vm_writev => f(dec_process_vm, Dec),
         _ => match crate::table::ARG_NAMES.get(n as usize) {
             Some(a) if crate::name(n).is_some() => Decoder {
                 how: How::Raw(a.len()),
@@ -2886,4 +2888,62 @@ fn dec_priority(c: &mut Ctx) {
         c.next();
         c.int(a[2]);
     }
+}
+
+/// get_robust_list(pid, head_ptr, len_ptr): both filled by the call.
+fn dec_get_robust_list(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.pid(a[0], Tid);
+        c.stop();
+        return;
+    }
+    for (i, addr) in [a[1], a[2]].into_iter().enumerate() {
+        c.next();
+        match c.read_u64(addr).filter(|_| c.ok()) {
+            Some(v) => {
+                c.s("[");
+                if i == 0 {
+                    c.ptr(v);
+                } else {
+                    c.udec(v);
+                }
+                c.s("]");
+            }
+            None => c.ptr(addr),
+        }
+    }
+}
+
+/// process_vm_readv/writev(pid, local iov, n, remote iov, n, flags): the local data (read's
+/// at exit), the remote iovecs as addresses only.
+fn dec_process_vm(c: &mut Ctx) {
+    let a = c.args;
+    let reading = c.nr == nr::process_vm_readv;
+    if c.entering() {
+        c.next();
+        c.pid(a[0], Tgid);
+        if reading {
+            c.stop();
+            return;
+        }
+    } else if !reading {
+        return;
+    }
+    c.next();
+    if reading && !c.ok() {
+        st::iovec_array(c, a[1], a[2], None);
+    } else {
+        let data = if reading { c.rval() as u64 } else { u64::MAX };
+        st::iovec_array(c, a[1], a[2], Some(data));
+    }
+    c.next();
+    c.udec(a[2]);
+    c.next();
+    st::iovec_array(c, a[3], a[4], None);
+    c.next();
+    c.udec(a[4]);
+    c.next();
+    c.udec(a[5]);
 }
