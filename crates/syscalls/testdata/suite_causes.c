@@ -131,6 +131,10 @@ int main(void)
 	size_t robust_len;
 	syscall(SYS_get_robust_list, 0, &robust_head, &robust_len);
 
+	syscall(SYS_memfd_create, 0, 0x7 | (30U << 26));
+	syscall(SYS_memfd_create, 0, 0xfffffff8U);
+	syscall(SYS_openat2, -1, "/nonexistent/saker-suite-causes", 0, 0);
+
 	/* Cause 10: values printed differently. */
 	syscall(SYS_dup3, -2, -1, O_TRUNC);
 	syscall(SYS_pidfd_open, 0, O_NONBLOCK);

@@ -691,9 +691,10 @@ fn write_sockaddr(c: &mut Ctx, b: &[u8]) {
         }
         // A bare family (an unbound socket's 2-byte address) has no path to show.
         1 if b.len() > 2 => {
-            let path = &b[2..];
+            // sun_path is 108 bytes, whatever length the caller claims.
+            let path = &b[2..b.len().min(110)];
             out.push_str(", sun_path=");
-            if path.first() == Some(&0) && path.len() > 1 {
+            if path.first() == Some(&0) {
                 out.push('@');
                 super::print::quote(out, &path[1..], hex, b"", true);
             } else {

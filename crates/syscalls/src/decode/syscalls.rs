@@ -259,8 +259,9 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
 }
 
 /// `O_RDONLY|O_CLOEXEC`: the access mode is a 2-bit field, the rest are flags.
+/// Open flags as strace's tprint_open_modes64 prints them (openat2's are 64 bits wide; the
+/// callers of `int` flags pass 32).
 pub(crate) fn open_flags(c: &mut Ctx, v: u64) {
-    let v = v & 0xffff_ffff;
     print::write_composite(
         c.out,
         |out| print::write_hex(out, v),
@@ -567,7 +568,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::signalfd => s(&[Fd, SigsetIn(2), Ulong], RFD),
         nr::fallocate => s(&[Fd, Flags(&xlat::FALLOC_FLAGS), Long, Long], Dec),
         nr::getrandom => s(&[BufOutHex, Ulong, Flags(&xlat::GETRANDOM_FLAGS)], Dec),
-        nr::memfd_create => s(&[Str, Flags(&xlat::MFD_FLAGS)], RFD),
+        nr::memfd_create => f(dec_memfd_create, RFD),
         nr::copy_file_range => s(&[Fd, Ptr, Fd, Ptr, Ulong, Uint], Dec),
         nr::rseq => s(&[Ptr, Hex, Flags(&xlat::RSEQ_FLAGS), Hex], Dec),
         nr::close_range => s(&[Uint, Uint, Flags(&xlat::CLOSE_RANGE_FLAGS)], Dec),
@@ -649,7 +650,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
 }
 
 const PIDFD_OPEN_FLAGS: Xlat = Xlat {
-    entries: &[(0o4000, "PIDFD_NONBLOCK"), (0o200, "PIDFD_THREAD")],
+    entries: &[(0o4000, "PIDFD_NONBLOCK")],
     unknown: "PIDFD_???",
 };
 
@@ -1584,7 +1585,7 @@ fn dec_fcntl(c: &mut Ctx) {
             }
             4 => {
                 c.next();
-                open_flags(c, a[2]);
+                open_flags(c, a[2] & 0xffff_ffff);
             }
             // F_GETLK, F_OFD_GETLK: the lock comes back filled in.
             5 | 36 => c.stop(),
@@ -2946,4 +2947,38 @@ fn dec_process_vm(c: &mut Ctx) {
     c.udec(a[4]);
     c.next();
     c.udec(a[5]);
+}
+
+/// memfd_create(name, flags): a name of at most MFD_NAME_MAX_LEN (249) bytes; the huge page
+/// size sits in the top flag bits as `N<<MFD_HUGE_SHIFT`.
+fn dec_memfd_create(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.cstr_bounded(a[0], 250);
+    c.next();
+    let flags = a[1] & 0xffff_ffff;
+    if flags == 0 {
+        c.s("0");
+        return;
+    }
+    print::write_composite(
+        c.out,
+        |out| print::write_hex(out, flags),
+        |out| {
+            let huge = flags & (0x3f << 26);
+            let rest = flags & !huge;
+            if rest != 0 || huge == 0 {
+                print::write_flags(out, rest, &xlat::MFD_FLAGS);
+            }
+            if huge != 0 {
+                if rest != 0 {
+                    out.push('|');
+                }
+                let _ = write!(out, "{}<<MFD_HUGE_SHIFT", huge >> 26);
+            }
+        },
+    );
 }
