@@ -43,7 +43,7 @@ xlat!(pub(crate) PROT, "PROT_???", [
 ]);
 
 xlat!(pub(crate) MAP_TYPE, "MAP_???", [
-    1 => "MAP_SHARED", 2 => "MAP_PRIVATE", 3 => "MAP_SHARED_VALIDATE",
+    0 => "MAP_FILE", 1 => "MAP_SHARED", 2 => "MAP_PRIVATE", 3 => "MAP_SHARED_VALIDATE",
 ]);
 
 // Order of strace's src/xlat/mmap_flags.in (x86_64 values).
@@ -110,8 +110,9 @@ xlat!(pub(crate) CLOCKS, "CLOCK_???", [
 xlat!(pub(crate) TIMER_FLAGS, "TIMER_???", [1 => "TIMER_ABSTIME"]);
 
 xlat!(pub(crate) WAIT_OPTIONS, "W???", [
-    1 => "WNOHANG", 2 => "WUNTRACED", 4 => "WEXITED", 8 => "WCONTINUED", 0x1000000 => "WNOWAIT",
-    0x20000000 => "__WNOTHREAD", 0x40000000 => "__WALL", 0x80000000u64 => "__WCLONE",
+    // strace 6.1 names 2 WSTOPPED (WUNTRACED is only its fallback).
+    1 => "WNOHANG", 4 => "WEXITED", 2 => "WSTOPPED", 8 => "WCONTINUED", 0x1000000 => "WNOWAIT",
+    0x80000000u64 => "__WCLONE", 0x40000000 => "__WALL", 0x20000000 => "__WNOTHREAD",
 ]);
 
 xlat!(pub(crate) WAITID_TYPES, "P_???", [0 => "P_ALL", 1 => "P_PID", 2 => "P_PGID", 3 => "P_PIDFD"]);

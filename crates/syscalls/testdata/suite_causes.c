@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -136,6 +137,8 @@ int main(void)
 	syscall(SYS_openat2, -1, "/nonexistent/saker-suite-causes", 0, 0);
 
 	/* Cause 10: values printed differently. */
+	syscall(SYS_wait4, -1, 0, WUNTRACED | WNOHANG, 0);
+	syscall(SYS_mmap, 0, 4096, PROT_READ, 0, -1, 0);
 	syscall(SYS_dup3, -2, -1, O_TRUNC);
 	syscall(SYS_pidfd_open, 0, O_NONBLOCK);
 	syscall(SYS_seccomp, 2 /* SECCOMP_GET_ACTION_AVAIL */, 0xcafef00d, 0);

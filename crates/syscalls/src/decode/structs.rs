@@ -631,14 +631,24 @@ pub(crate) fn tms(c: &mut Ctx, addr: u64) {
     let Some(b) = read_struct::<32>(c, addr, true) else {
         return;
     };
-    let _ = write!(
-        c.out,
-        "{{tms_utime={}, tms_stime={}, tms_cutime={}, tms_cstime={}}}",
-        i64_at(&b, 0),
-        i64_at(&b, 8),
-        i64_at(&b, 16),
-        i64_at(&b, 24)
-    );
+    let raw = super::print::xlat_style() == super::XlatStyle::Raw;
+    for (i, name) in [
+        "{tms_utime=",
+        ", tms_stime=",
+        ", tms_cutime=",
+        ", tms_cstime=",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let ticks = u64_at(&b, i * 8);
+        let _ = write!(c.out, "{name}{ticks}");
+        // strace's print_clock_t: the seconds (USER_HZ 100) unless -X raw.
+        if ticks > 0 && !raw {
+            let _ = write!(c.out, " /* {}.{:02} s */", ticks / 100, ticks % 100);
+        }
+    }
+    c.s("}");
 }
 
 /// A socket address of `len` bytes.

@@ -2091,8 +2091,11 @@ fn dec_utimensat(c: &mut Ctx) {
                     0x3fff_ffff => c.s("UTIME_NOW"),
                     0x3fff_fffe => c.s("UTIME_OMIT"),
                     _ => {
-                        let _ = write!(c.out, "{{tv_sec={sec}, tv_nsec={nsec}}}");
-                        st::write_date_comment(c.out, sec, nsec as u64);
+                        let _ = write!(c.out, "{{tv_sec={sec}, tv_nsec={}}}", nsec as u64);
+                        // strace dates only valid times (nanoseconds below a second).
+                        if (nsec as u64) < 1_000_000_000 {
+                            st::write_date_comment(c.out, sec, nsec as u64);
+                        }
                     }
                 }
             }
