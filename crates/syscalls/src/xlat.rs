@@ -588,3 +588,26 @@ xlat!(pub(crate) MEMFD_SECRET_FLAGS, "", [0o2000000 => "O_CLOEXEC"]);
 xlat!(pub(crate) MPOL_MF_FLAGS, "MPOL_???", [
     1 => "MPOL_MF_STRICT", 2 => "MPOL_MF_MOVE", 4 => "MPOL_MF_MOVE_ALL",
 ]);
+
+// The new mount API (fsopen, fsmount, fspick, move_mount, open_tree).
+xlat!(pub(crate) FSOPEN_FLAGS, "FSOPEN_???", [1 => "FSOPEN_CLOEXEC"]);
+xlat!(pub(crate) FSMOUNT_FLAGS, "FSMOUNT_???", [1 => "FSMOUNT_CLOEXEC"]);
+xlat!(pub(crate) FSMOUNT_ATTR_FLAGS, "MOUNT_ATTR_???", [
+    1 => "MOUNT_ATTR_RDONLY", 2 => "MOUNT_ATTR_NOSUID", 4 => "MOUNT_ATTR_NODEV",
+    8 => "MOUNT_ATTR_NOEXEC", 0x10 => "MOUNT_ATTR_NOATIME", 0x20 => "MOUNT_ATTR_STRICTATIME",
+    0x80 => "MOUNT_ATTR_NODIRATIME",
+]);
+xlat!(pub(crate) FSPICK_FLAGS, "FSPICK_???", [
+    1 => "FSPICK_CLOEXEC", 2 => "FSPICK_SYMLINK_NOFOLLOW", 4 => "FSPICK_NO_AUTOMOUNT",
+    8 => "FSPICK_EMPTY_PATH",
+]);
+xlat!(pub(crate) MOVE_MOUNT_FLAGS, "MOVE_MOUNT_???", [
+    1 => "MOVE_MOUNT_F_SYMLINKS", 2 => "MOVE_MOUNT_F_AUTOMOUNTS", 4 => "MOVE_MOUNT_F_EMPTY_PATH",
+    0x10 => "MOVE_MOUNT_T_SYMLINKS", 0x20 => "MOVE_MOUNT_T_AUTOMOUNTS",
+    0x40 => "MOVE_MOUNT_T_EMPTY_PATH", 0x100 => "MOVE_MOUNT_SET_GROUP",
+]);
+xlat!(pub(crate) OPEN_TREE_FLAGS, "OPEN_TREE_???", [
+    1 => "OPEN_TREE_CLONE", 0o2000000 => "OPEN_TREE_CLOEXEC", 0x100 => "AT_SYMLINK_NOFOLLOW",
+    0x200 => "AT_REMOVEDIR", 0x400 => "AT_SYMLINK_FOLLOW", 0x800 => "AT_NO_AUTOMOUNT",
+    0x1000 => "AT_EMPTY_PATH", 0x8000 => "AT_RECURSIVE",
+]);

@@ -136,6 +136,12 @@ int main(void)
 	syscall(SYS_memfd_create, 0, 0xfffffff8U);
 	syscall(SYS_openat2, -1, "/nonexistent/saker-suite-causes", 0, 0);
 
+	syscall(SYS_fsopen, "saker-no-such-fs", 0xff);
+	syscall(SYS_fsmount, -1, 1, 0x9f);
+	syscall(SYS_fspick, AT_FDCWD, "/nonexistent/saker-suite-causes", 0xf);
+	syscall(SYS_move_mount, -1, "", AT_FDCWD, "/nonexistent/saker-suite-causes", 0x177);
+	syscall(SYS_open_tree, AT_FDCWD, "/nonexistent/saker-suite-causes", 0x9901);
+
 	/* Cause 10: values printed differently. */
 	syscall(SYS_wait4, -1, 0, WUNTRACED | WNOHANG, 0);
 	syscall(SYS_mmap, 0, 4096, PROT_READ, 0, -1, 0);

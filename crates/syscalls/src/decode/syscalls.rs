@@ -634,6 +634,21 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::migrate_pages => f(dec_migrate_pages, Dec),
         nr::move_pages => f(dec_move_pages, Dec),
         nr::get_robust_list => f(dec_get_robust_list, Dec),
+        nr::fsopen => s(&[Str, Flags(&xlat::FSOPEN_FLAGS)], RFD),
+        nr::fsmount => s(
+            &[
+                Fd,
+                Flags(&xlat::FSMOUNT_FLAGS),
+                Flags(&xlat::FSMOUNT_ATTR_FLAGS),
+            ],
+            RFD,
+        ),
+        nr::fspick => s(&[DirFd, Path, Flags(&xlat::FSPICK_FLAGS)], RFD),
+        nr::move_mount => s(
+            &[DirFd, Path, DirFd, Path, Flags(&xlat::MOVE_MOUNT_FLAGS)],
+            Dec,
+        ),
+        nr::open_tree => s(&[DirFd, Path, Flags(&xlat::OPEN_TREE_FLAGS)], RFD),
         nr::process_vm_readv => f(dec_process_vm, Dec),
         nr::process_vm_writev => f(dec_process_vm, Dec),
         _ => match crate::table::ARG_NAMES.get(n as usize) {
