@@ -142,6 +142,12 @@ int main(void)
 	syscall(SYS_move_mount, -1, "", AT_FDCWD, "/nonexistent/saker-suite-causes", 0x177);
 	syscall(SYS_open_tree, AT_FDCWD, "/nonexistent/saker-suite-causes", 0x9901);
 
+	syscall(SYS_fanotify_mark, -1, 0x11, 0x4000003fULL, -1, 0);
+	syscall(SYS_fanotify_mark, -1, 0x1, 0x1, AT_FDCWD, "/nonexistent/saker-suite-causes");
+	syscall(SYS_remap_file_pages, 0, 0, PROT_READ, 0, MAP_PRIVATE | MAP_NONBLOCK);
+	syscall(SYS_process_madvise, -1, &local, 1, 20 /* MADV_COLD */, 0);
+	syscall(SYS_mmap, 0, 4096, PROT_READ, MAP_PRIVATE | MAP_HUGETLB | (21U << 26), -1, 0);
+
 	/* Cause 10: values printed differently. */
 	syscall(SYS_wait4, -1, 0, WUNTRACED | WNOHANG, 0);
 	syscall(SYS_mmap, 0, 4096, PROT_READ, 0, -1, 0);

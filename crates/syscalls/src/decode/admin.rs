@@ -231,3 +231,27 @@ pub(crate) fn swapon(c: &mut Ctx) {
     }
     c.udec(flags & 0x7fff);
 }
+
+/// fanotify_mark(fd, flags, mask, dirfd, pathname): FAN_NOFD (-1) instead of a dirfd.
+pub(crate) fn fanotify_mark(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    c.flags(a[1] & 0xffff_ffff, &xlat::FAN_MARK_FLAGS);
+    c.next();
+    c.flags(a[2], &xlat::FAN_EVENT_FLAGS);
+    c.next();
+    if a[3] as i32 == -1 {
+        print::write_named(c.out, Some("FAN_NOFD"), &xlat::FAN_MARK_FLAGS, |out| {
+            out.push_str("-1")
+        });
+    } else {
+        c.dirfd(a[3]);
+    }
+    c.next();
+    c.path(a[4]);
+}

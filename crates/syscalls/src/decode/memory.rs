@@ -303,6 +303,7 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         nr::capget | nr::capset => &[Fixed { arg: 0, size: 8 }, Fixed { arg: 1, size: 24 }],
         nr::kcmp => &[Fixed { arg: 4, size: 12 }],
         nr::memfd_create => &[String { arg: 0 }],
+        nr::fanotify_mark => &[String { arg: 4 }],
         nr::get_robust_list => &[Fixed { arg: 1, size: 8 }, Fixed { arg: 2, size: 8 }],
         nr::landlock_create_ruleset => &[Fixed { arg: 0, size: 8 }],
         nr::landlock_add_rule => &[Fixed { arg: 2, size: 12 }],

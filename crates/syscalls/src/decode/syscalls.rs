@@ -615,6 +615,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::landlock_add_rule => f(admin::landlock_add_rule, Dec),
         nr::landlock_restrict_self => s(&[Fd, Hex], Dec),
         nr::fanotify_init => f(admin::fanotify_init, RFD),
+        nr::fanotify_mark => f(admin::fanotify_mark, Dec),
         nr::reboot => f(admin::reboot, Dec),
         nr::swapon => f(admin::swapon, Dec),
         nr::delete_module => s(&[Str, Flags(&xlat::DELETE_MODULE_FLAGS)], Dec),
@@ -635,6 +636,8 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::move_pages => f(dec_move_pages, Dec),
         nr::get_robust_list => f(dec_get_robust_list, Dec),
         nr::fsopen => s(&[Str, Flags(&xlat::FSOPEN_FLAGS)], RFD),
+        nr::remap_file_pages => f(dec_remap_file_pages, Dec),
+        nr::process_madvise => f(dec_process_madvise, Dec),
         nr::fsmount => s(
             &[
                 Fd,
@@ -728,18 +731,7 @@ fn dec_mmap(c: &mut Ctx) {
     c.next();
     c.flags(a[2], &xlat::PROT);
     c.next();
-    let flags = a[3] & 0xffff_ffff;
-    print::write_composite(
-        c.out,
-        |out| print::write_hex(out, flags),
-        |out| {
-            print::write_xval(out, flags & 0xf, &xlat::MAP_TYPE);
-            if flags & !0xf != 0 {
-                out.push('|');
-                print::write_flag_names(out, flags & !0xf, &xlat::MAP_FLAGS);
-            }
-        },
-    );
+    mmap_flags(c, a[3] & 0xffff_ffff);
     c.next();
     c.fd(a[4]);
     c.next();
@@ -2999,4 +2991,61 @@ fn dec_memfd_create(c: &mut Ctx) {
             }
         },
     );
+}
+
+/// strace's print_mmap_flags: the mapping type, the flags, the huge page size
+/// (`21<<MAP_HUGE_SHIFT`).
+fn mmap_flags(c: &mut Ctx, flags: u64) {
+    print::write_composite(
+        c.out,
+        |out| print::write_hex(out, flags),
+        |out| {
+            print::write_xval(out, flags & 0xf, &xlat::MAP_TYPE);
+            let huge = flags & (0x3f << 26);
+            let rest = flags & !0xf & !huge;
+            if rest != 0 {
+                out.push('|');
+                print::write_flag_names(out, rest, &xlat::MAP_FLAGS);
+            }
+            if huge != 0 {
+                let _ = write!(out, "|{}<<MAP_HUGE_SHIFT", huge >> 26);
+            }
+        },
+    );
+}
+
+/// remap_file_pages(addr, size, prot, pgoff, flags).
+fn dec_remap_file_pages(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.ptr(a[0]);
+    c.next();
+    c.udec(a[1]);
+    c.next();
+    c.flags(a[2], &xlat::PROT);
+    c.next();
+    c.udec(a[3]);
+    c.next();
+    mmap_flags(c, a[4]);
+}
+
+/// process_madvise(pidfd, iovec, vlen, advice, flags): the iovecs' addresses only.
+fn dec_process_madvise(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    st::iovec_array(c, a[1], a[2], None);
+    c.next();
+    c.udec(a[2]);
+    c.next();
+    c.xval(a[3] & 0xffff_ffff, &xlat::MADVISE);
+    c.next();
+    c.hex(a[4] & 0xffff_ffff);
 }
