@@ -148,6 +148,18 @@ int main(void)
 	syscall(SYS_process_madvise, -1, &local, 1, 20 /* MADV_COLD */, 0);
 	syscall(SYS_mmap, 0, 4096, PROT_READ, MAP_PRIVATE | MAP_HUGETLB | (21U << 26), -1, 0);
 
+	struct { long flags, maxmsg, msgsize, curmsgs; } mq_attr = { 0, 1, 8, 0 };
+	long mq = syscall(SYS_mq_open, "/saker-suite-causes", O_CREAT | O_RDWR, 0600, &mq_attr);
+	if (mq >= 0) {
+		syscall(SYS_mq_timedsend, mq, "message", 7, 3, 0);
+		unsigned int prio = 0;
+		char message[8];
+		syscall(SYS_mq_timedreceive, mq, message, sizeof(message), &prio, 0);
+		syscall(SYS_mq_getsetattr, mq, 0, &mq_attr);
+		close(mq);
+		syscall(SYS_mq_unlink, "/saker-suite-causes");
+	}
+
 	/* Cause 10: values printed differently. */
 	syscall(SYS_wait4, -1, 0, WUNTRACED | WNOHANG, 0);
 	syscall(SYS_mmap, 0, 4096, PROT_READ, 0, -1, 0);

@@ -636,6 +636,11 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::move_pages => f(dec_move_pages, Dec),
         nr::get_robust_list => f(dec_get_robust_list, Dec),
         nr::fsopen => s(&[Str, Flags(&xlat::FSOPEN_FLAGS)], RFD),
+        nr::mq_open => f(dec_mq_open, RFD),
+        nr::mq_unlink => s(&[Path], Dec),
+        nr::mq_timedsend => f(dec_mq_timedsend, Dec),
+        nr::mq_timedreceive => f(dec_mq_timedreceive, Dec),
+        nr::mq_getsetattr => f(dec_mq_getsetattr, Dec),
         nr::remap_file_pages => f(dec_remap_file_pages, Dec),
         nr::process_madvise => f(dec_process_madvise, Dec),
         nr::fsmount => s(
@@ -3048,4 +3053,115 @@ fn dec_process_madvise(c: &mut Ctx) {
     c.xval(a[3] & 0xffff_ffff, &xlat::MADVISE);
     c.next();
     c.hex(a[4] & 0xffff_ffff);
+}
+
+/// mq_open(name, flags[, mode, attr]): the mode and attributes only with O_CREAT.
+fn dec_mq_open(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.path(a[0]);
+    c.next();
+    open_flags(c, a[1]);
+    if a[1] & 0o100 != 0 {
+        c.next();
+        c.mode(a[2] & 0xffff);
+        c.next();
+        mq_attr(c, a[3], false);
+    }
+}
+
+/// `struct mq_attr`: flags (named for mq_getsetattr), sizes.
+fn mq_attr(c: &mut Ctx, addr: u64, name_flags: bool) {
+    let mut b = [0u8; 32];
+    if addr == 0 || (c.ret.is_some() && !c.ok()) || !c.read_exact(addr, &mut b) {
+        c.ptr(addr);
+        return;
+    }
+    let word = |i: usize| i64::from_ne_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
+    c.s("{mq_flags=");
+    if name_flags {
+        c.flags(word(0) as u64, &MQ_ATTR_FLAGS);
+    } else {
+        c.hex(word(0) as u64);
+    }
+    let _ = write!(
+        c.out,
+        ", mq_maxmsg={}, mq_msgsize={}, mq_curmsgs={}}}",
+        word(1),
+        word(2),
+        word(3)
+    );
+}
+
+const MQ_ATTR_FLAGS: Xlat = Xlat {
+    entries: &[(0o4000, "O_NONBLOCK")],
+    unknown: "O_???",
+};
+
+fn dec_mq_timedsend(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    c.buf(a[1], a[2]);
+    c.next();
+    c.udec(a[2]);
+    c.next();
+    c.uint(a[3]);
+    c.next();
+    st::timespec(c, a[4], false);
+}
+
+fn dec_mq_timedreceive(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.stop();
+        return;
+    }
+    c.next();
+    if c.ok() {
+        c.buf(a[1], c.rval() as u64);
+    } else {
+        c.ptr(a[1]);
+    }
+    c.next();
+    c.udec(a[2]);
+    c.next();
+    if a[3] == 0 {
+        c.s("NULL");
+    } else if !c.ok() {
+        c.ptr(a[3]);
+    } else {
+        match c.read_u32(a[3]) {
+            Some(prio) => {
+                let _ = write!(c.out, "[{prio}]");
+            }
+            None => c.ptr(a[3]),
+        }
+    }
+    c.next();
+    // The kernel read the timeout at entry: shown whether the call failed or not.
+    st::timespec(c, a[4], false);
+}
+
+fn dec_mq_getsetattr(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.next();
+        mq_attr(c, a[1], true);
+        c.stop();
+    } else {
+        c.next();
+        mq_attr(c, a[2], true);
+    }
 }
