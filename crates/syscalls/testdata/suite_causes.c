@@ -161,6 +161,10 @@ int main(void)
 	}
 
 	/* Cause 10: values printed differently. */
+	long long off_in = -2, off_out = 7;
+	syscall(SYS_copy_file_range, -1, &off_in, -2, &off_out, 16, 0);
+	struct timespec forever = { -1, -1 };
+	syscall(SYS_epoll_pwait2, -1, page, 3, &forever, page, 8);
 	syscall(SYS_wait4, -1, 0, WUNTRACED | WNOHANG, 0);
 	syscall(SYS_mmap, 0, 4096, PROT_READ, 0, -1, 0);
 	syscall(SYS_dup3, -2, -1, O_TRUNC);

@@ -92,7 +92,12 @@ pub(crate) fn write_mode(out: &mut String, mode: u32) {
 fn write_dev(out: &mut String, dev: u64) {
     let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
     let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
-    write_makedev(out, major, minor);
+    // strace's print_dev_t: the raw number with -X raw/verbose.
+    super::print::write_composite(
+        out,
+        |out| super::print::write_hex(out, dev),
+        |out| write_makedev(out, major, minor),
+    );
 }
 
 fn write_makedev(out: &mut String, major: u64, minor: u64) {

@@ -27,6 +27,8 @@ pub(crate) enum A {
     Pid(PidKind),
     /// kill's pid: a process, or a process group when below -1.
     PidOrGroup,
+    /// A `loff_t *` the call reads: `[offset]` (splice, copy_file_range).
+    OffsetIn,
     /// `long`, decimal.
     Long,
     /// `unsigned long`, decimal.
@@ -142,6 +144,12 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
         A::Uid => c.uid(v),
         A::Pid(kind) => c.pid(v, kind),
         A::PidOrGroup => c.pid_or_group(v),
+        A::OffsetIn => match c.read_u64(v) {
+            Some(offset) => {
+                let _ = write!(c.out, "[{}]", offset as i64);
+            }
+            None => c.ptr(v),
+        },
         A::Long => c.dec(v as i64),
         A::Ulong => c.udec(v),
         A::Hex => c.hex(v),
@@ -549,7 +557,17 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::unshare => s(&[Flags(&xlat::UNSHARE_FLAGS)], Dec),
         nr::setns => s(&[Fd, Flags(&xlat::NS_FLAGS)], Dec),
         nr::set_robust_list => s(&[Ptr, Ulong], Dec),
-        nr::splice => s(&[Fd, Ptr, Fd, Ptr, Ulong, Flags(&xlat::SPLICE_FLAGS)], Dec),
+        nr::splice => s(
+            &[
+                Fd,
+                OffsetIn,
+                Fd,
+                OffsetIn,
+                Ulong,
+                Flags(&xlat::SPLICE_FLAGS),
+            ],
+            Dec,
+        ),
         nr::tee => s(&[Fd, Fd, Ulong, Flags(&xlat::SPLICE_FLAGS)], Dec),
         nr::timerfd_create => s(&[Enum(&xlat::CLOCKS), Flags(&xlat::TFD_FLAGS)], RFD),
         nr::timerfd_settime => s(
@@ -569,7 +587,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::fallocate => s(&[Fd, Flags(&xlat::FALLOC_FLAGS), Long, Long], Dec),
         nr::getrandom => s(&[BufOutHex, Ulong, Flags(&xlat::GETRANDOM_FLAGS)], Dec),
         nr::memfd_create => f(dec_memfd_create, RFD),
-        nr::copy_file_range => s(&[Fd, Ptr, Fd, Ptr, Ulong, Uint], Dec),
+        nr::copy_file_range => s(&[Fd, OffsetIn, Fd, OffsetIn, Ulong, Uint], Dec),
         nr::rseq => s(&[Ptr, Hex, Flags(&xlat::RSEQ_FLAGS), Hex], Dec),
         nr::close_range => s(&[Uint, Uint, Flags(&xlat::CLOSE_RANGE_FLAGS)], Dec),
         nr::openat2 => f(dec_openat2, RFD),
@@ -2062,14 +2080,15 @@ fn dec_epoll_wait(c: &mut Ctx) {
         c.next();
         c.int(a[2]);
         c.next();
+        // Everything is printed at exit: the structs of a failed call as addresses.
         if c.nr == nr::epoll_pwait2 {
-            st::timespec(c, a[3], false);
+            st::timespec(c, a[3], true);
         } else {
             c.int(a[3]);
         }
         if c.nr != nr::epoll_wait {
             c.next();
-            st::sigset(c, a[4], a[5], false);
+            st::sigset(c, a[4], a[5], true);
             c.next();
             c.udec(a[5]);
         }
