@@ -5,6 +5,7 @@
  * tests/against_strace.rs, also under -X raw and -X verbose. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
@@ -163,6 +164,8 @@ int main(void)
 	/* Cause 10: values printed differently. */
 	long long off_in = -2, off_out = 7;
 	syscall(SYS_copy_file_range, -1, &off_in, -2, &off_out, 16, 0);
+	struct pollfd ignored[2] = { { -1, POLLIN, 0 }, { -3, POLLOUT, 0 } };
+	syscall(SYS_poll, ignored, 2, 0);
 	struct timespec forever = { -1, -1 };
 	syscall(SYS_epoll_pwait2, -1, page, 3, &forever, page, 8);
 	syscall(SYS_wait4, -1, 0, WUNTRACED | WNOHANG, 0);

@@ -765,32 +765,18 @@ pub(crate) fn iovec_array(c: &mut Ctx, addr: u64, count: u64, data: Option<u64>)
 
 /// `[{fd=3, events=POLLIN}]` at entry; the return-value comment `[{fd=3, revents=POLLIN}]`.
 pub(crate) fn pollfds(c: &mut Ctx, addr: u64, count: u64) {
-    if addr == 0 {
-        c.s("NULL");
-        return;
-    }
-    let limit = array_limit(c);
-    c.s("[");
-    for i in 0..count {
-        if i as usize >= limit || c.over_budget() {
-            c.s(", ...");
-            break;
-        }
-        let mut b = [0u8; 8];
-        if !c.read_exact(addr.wrapping_add(i * 8), &mut b) {
-            c.ptr(addr.wrapping_add(i * 8));
-            break;
-        }
-        if i > 0 {
-            c.s(", ");
-        }
+    c.array(addr, count, 8, |c, b| {
+        let fd = u32_at(b, 0);
         c.s("{fd=");
-        c.fd(u64::from(u32_at(&b, 0)));
-        c.s(", events=");
-        c.flags(u64::from(u16_at(&b, 4)), &xlat::POLL_EVENTS);
+        c.fd(u64::from(fd));
+        // strace leaves out the events of an fd the kernel ignores (negative).
+        if (fd as i32) >= 0 {
+            c.s(", events=");
+            c.flags(u64::from(u16_at(b, 4)), &xlat::POLL_EVENTS);
+        }
         c.s("}");
-    }
-    c.s("]");
+        true
+    });
 }
 
 /// The `([{fd=3, revents=POLLIN}])` note after poll's return value.
@@ -1367,23 +1353,8 @@ pub(crate) fn mincore_vec(c: &mut Ctx, addr: u64, len: u64) {
         c.ptr(addr);
         return;
     }
-    let pages = len.div_ceil(4096);
-    let limit = array_limit(c) as u64;
-    c.s("[");
-    for i in 0..pages {
-        if i >= limit || c.over_budget() {
-            c.s("...");
-            break;
-        }
-        let mut b = [0u8; 1];
-        if !c.read_exact(addr.wrapping_add(i), &mut b) {
-            c.s("...");
-            break;
-        }
-        if i > 0 {
-            c.s(", ");
-        }
+    c.array(addr, len.div_ceil(4096), 1, |c, b| {
         c.udec(u64::from(b[0] & 1));
-    }
-    c.s("]");
+        true
+    });
 }
