@@ -948,7 +948,9 @@ pub(crate) fn write_wait_status(out: &mut String, s: u32) {
 }
 
 /// The `/* N entries */` summary strace prints for getdents64 without `-v`.
-pub(crate) fn dirents(c: &mut Ctx, addr: u64, len: u64) {
+/// getdents64's `struct linux_dirent64` records, or with `old` getdents' `struct
+/// linux_dirent` (name at offset 18, type in the record's last byte, printed after the name).
+pub(crate) fn dirents(c: &mut Ctx, addr: u64, len: u64, old: bool) {
     if !c.ok() {
         c.ptr(addr);
         return;
@@ -972,16 +974,35 @@ pub(crate) fn dirents(c: &mut Ctx, addr: u64, len: u64) {
             }
             let _ = write!(
                 list,
-                "{{d_ino={}, d_off={}, d_reclen={reclen}, d_type=",
+                "{{d_ino={}, d_off={}, d_reclen={reclen}, ",
                 u64_at(&h, 0),
                 i64_at(&h, 8)
             );
-            super::print::write_xval(&mut list, u64::from(h[18]), &xlat::DIRENT_TYPES);
-            list.push_str(", d_name=");
-            let mut name = vec![0u8; (reclen.saturating_sub(19)) as usize];
-            let _ = c.read_exact(addr.wrapping_add(off + 19), &mut name);
+            let name_at = if old { 18 } else { 19 };
+            let mut record = vec![0u8; reclen as usize];
+            let _ = c.read_exact(addr.wrapping_add(off), &mut record);
+            let name = record.get(name_at..).unwrap_or_default();
+            let name = if old {
+                &name[..name.len().saturating_sub(1)]
+            } else {
+                name
+            };
             let end = name.iter().position(|x| *x == 0).unwrap_or(name.len());
+            let d_type = if old {
+                record.last().copied().unwrap_or(0)
+            } else {
+                h[18]
+            };
+            let mut type_text = String::new();
+            super::print::write_xval(&mut type_text, u64::from(d_type), &xlat::DIRENT_TYPES);
+            if !old {
+                let _ = write!(list, "d_type={type_text}, ");
+            }
+            list.push_str("d_name=");
             super::print::quote(&mut list, &name[..end], c.style.hex, b"", true);
+            if old {
+                let _ = write!(list, ", d_type={type_text}");
+            }
             list.push('}');
         }
         count += 1;

@@ -1715,7 +1715,7 @@ fn dec_getdents(c: &mut Ctx) {
     } else {
         c.next();
         let n = c.rval() as u64;
-        st::dirents(c, a[1], n);
+        st::dirents(c, a[1], n, c.nr == nr::getdents);
         c.next();
         c.uint(a[2]);
     }
