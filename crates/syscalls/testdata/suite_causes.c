@@ -162,6 +162,11 @@ int main(void)
 	}
 
 	/* Cause 10: values printed differently. */
+	/* argv and envp running into the unreadable page, with no NULL. */
+	char **unterminated = (char **)(page + 4096 - 2 * sizeof(char *));
+	unterminated[0] = "first";
+	unterminated[1] = "second";
+	syscall(SYS_execveat, AT_FDCWD, "/nonexistent/saker-suite-causes", unterminated, unterminated, 0);
 	long long off_in = -2, off_out = 7;
 	syscall(SYS_copy_file_range, -1, &off_in, -2, &off_out, 16, 0);
 	struct pollfd ignored[2] = { { -1, POLLIN, 0 }, { -3, POLLOUT, 0 } };

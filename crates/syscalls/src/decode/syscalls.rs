@@ -1472,40 +1472,54 @@ fn string_array(c: &mut Ctx, addr: u64, abbreviate_as_vars: bool) {
         c.s("NULL");
         return;
     }
-    let limit = st::array_limit(c);
     if abbreviate_as_vars && !c.style.verbose {
-        let n = count_pointers(c, addr);
-        let _ = write!(
-            c.out,
-            "{addr:#x} /* {n} var{} */",
-            if n == 1 { "" } else { "s" }
-        );
+        // strace's printargc: the count, and whether a fault came before the NULL.
+        c.ptr(addr);
+        let (n, terminated) = count_pointers(c, addr);
+        if n > 0 || terminated {
+            let _ = write!(
+                c.out,
+                " /* {n} var{}{} */",
+                if n == 1 { "" } else { "s" },
+                if terminated { "" } else { ", unterminated" }
+            );
+        }
         return;
     }
-    let Some(first) = c.read_u64(addr) else {
-        c.ptr(addr);
-        return;
+    // strace's printargv.
+    let limit = if c.style.verbose {
+        u64::MAX
+    } else {
+        c.style.string_limit as u64
     };
-    c.s("[");
-    let mut p = first;
     let mut i = 0u64;
-    while p != 0 {
-        if i as usize >= limit || c.over_budget() {
-            c.s(", ...");
+    loop {
+        let at = addr.wrapping_add(i * 8);
+        let Some(p) = c.read_u64(at) else {
+            if i == 0 {
+                c.ptr(addr);
+                return;
+            }
+            c.s(", ... /* ");
+            c.ptr(at);
+            c.s(" */");
+            break;
+        };
+        if i == 0 {
+            c.s("[");
+        }
+        if p == 0 {
             break;
         }
         if i > 0 {
             c.s(", ");
         }
+        if i >= limit || c.over_budget() {
+            c.s("...");
+            break;
+        }
         c.cstr(p);
         i += 1;
-        match c.read_u64(addr.wrapping_add(i * 8)) {
-            Some(next) => p = next,
-            None => {
-                c.s(", ...");
-                break;
-            }
-        }
     }
     c.s("]");
 }
@@ -2673,7 +2687,9 @@ fn cap_mask(c: &mut Ctx, mask: u64) {
 /// Counts the non-NULL pointers of a NULL-terminated array, reading a page-bounded chunk at
 /// a time (one memory read per 64 pointers, not per pointer). The kernel's limit on argv
 /// and envp sizes bounds real arrays; the cap bounds garbage.
-fn count_pointers(c: &mut Ctx, addr: u64) -> u64 {
+/// The number of pointers before the NULL at `addr`, and whether the NULL was found (not a
+/// fault first).
+fn count_pointers(c: &mut Ctx, addr: u64) -> (u64, bool) {
     const CAP: u64 = 1 << 18;
     let mut n = 0u64;
     let mut chunk = [0u8; 512];
@@ -2682,16 +2698,16 @@ fn count_pointers(c: &mut Ctx, addr: u64) -> u64 {
         let want = chunk.len().min(4096 - (at % 4096) as usize).max(8);
         let got = c.mem.read(at, &mut chunk[..want]) / 8;
         if got == 0 {
-            break;
+            return (n, false);
         }
         for i in 0..got {
             if chunk[i * 8..i * 8 + 8].iter().all(|b| *b == 0) {
-                return n + i as u64;
+                return (n + i as u64, true);
             }
         }
         n += got as u64;
     }
-    n
+    (n, false)
 }
 
 /// `[{msg_hdr={...}, msg_len=33}, ...]`: `done` entries carry a valid msg_len.
