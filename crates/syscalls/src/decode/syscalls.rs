@@ -1422,13 +1422,21 @@ fn dec_clone(c: &mut Ctx) {
             c.signal(sig);
         }
     } else {
-        if flags & 0x0010_0000 != 0 {
+        // CLONE_PARENT_SETTID stores the child's tid there, CLONE_PIDFD a pidfd.
+        if flags & 0x0010_1000 != 0 {
             c.next();
             c.s("parent_tid=");
-            if c.ok() {
-                st::int_ptr(c, a[2], true);
-            } else {
-                c.ptr(a[2]);
+            match c.read_u32(a[2]).filter(|_| c.ok()) {
+                Some(v) => {
+                    c.s("[");
+                    if flags & 0x0010_0000 != 0 {
+                        c.pid(u64::from(v), Tid);
+                    } else {
+                        c.fd(u64::from(v));
+                    }
+                    c.s("]");
+                }
+                None => c.ptr(a[2]),
             }
         }
         if flags & 0x0008_0000 != 0 {
