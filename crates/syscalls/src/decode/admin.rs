@@ -72,11 +72,12 @@ fn ioprio_which_who(c: &mut Ctx) {
     c.next();
     c.xval(a[0] & 0xffff_ffff, &xlat::IOPRIO_WHO);
     c.next();
-    match a[0] & 0xffff_ffff {
-        1 => c.pid(a[1], PidKind::Tgid),
-        2 => c.pid(a[1], PidKind::Pgid),
-        _ => c.int(a[1]),
-    }
+    let kind = match a[0] & 0xffff_ffff {
+        1 => Some(PidKind::Tgid),
+        2 => Some(PidKind::Pgid),
+        _ => None,
+    };
+    c.pid_if(a[1], kind);
 }
 
 /// ioprio_get(which, who): the priority it returns is also shown decoded.

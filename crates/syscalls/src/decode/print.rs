@@ -12,6 +12,9 @@ const PATH_MAX: usize = 4096;
 /// The most bytes of one buffer argument shown, even with a huge `-s`.
 const MAX_SHOWN: usize = 1 << 24;
 
+/// How many elements an array shows with `-v` before `...`.
+pub(crate) const VERBOSE_ARRAY_LIMIT: u64 = 1 << 14;
+
 /// The one name a dirfd can have instead of a number.
 const AT_FDCWD: Xlat = Xlat {
     entries: &[(-100i64 as u64, "AT_FDCWD")],
@@ -181,6 +184,15 @@ impl<'a> Ctx<'a> {
         });
     }
 
+    /// An id that is a process's or a group's depending on another argument (`which` of
+    /// getpriority, ioprio_get, waitid), or a plain int.
+    pub fn pid_if(&mut self, v: u64, kind: Option<PidKind>) {
+        match kind {
+            Some(kind) => self.pid(v, kind),
+            None => self.int(v),
+        }
+    }
+
     /// kill/wait4's pid: a process (> 0), a process group (< -1), or a special value.
     pub fn pid_or_group(&mut self, v: u64) {
         let pid = v as i32;
@@ -269,8 +281,9 @@ impl<'a> Ctx<'a> {
             self.ptr(addr);
             return;
         };
+        // -v lifts the -s limit, but garbage counts must not make gigabytes of text.
         let shown = if self.style.verbose {
-            nmemb
+            nmemb.min(VERBOSE_ARRAY_LIMIT)
         } else {
             nmemb.min(self.style.string_limit as u64)
         };

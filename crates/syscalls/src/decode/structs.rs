@@ -12,7 +12,7 @@ pub(crate) fn array_limit(c: &Ctx) -> usize {
     // Even with -v, stop somewhere: garbage pointers into large mapped regions must not
     // turn one syscall into gigabytes of output.
     if c.style.verbose {
-        1 << 14
+        super::print::VERBOSE_ARRAY_LIMIT as usize
     } else {
         c.style.string_limit.max(1)
     }

@@ -1496,7 +1496,7 @@ fn string_array(c: &mut Ctx, addr: u64, abbreviate_as_vars: bool) {
     }
     // strace's printargv.
     let limit = if c.style.verbose {
-        u64::MAX
+        print::VERBOSE_ARRAY_LIMIT
     } else {
         c.style.string_limit as u64
     };
@@ -1588,11 +1588,12 @@ fn dec_waitid(c: &mut Ctx) {
         c.next();
         c.xval(a[0], &xlat::WAITID_TYPES);
         c.next();
-        match a[0] & 0xffff_ffff {
-            1 => c.pid(a[1], Tgid),
-            2 => c.pid(a[1], Pgid),
-            _ => c.int(a[1]),
-        }
+        let kind = match a[0] & 0xffff_ffff {
+            1 => Some(Tgid),
+            2 => Some(Pgid),
+            _ => None,
+        };
+        c.pid_if(a[1], kind);
         c.stop();
     } else {
         c.next();
@@ -2938,11 +2939,12 @@ fn dec_priority(c: &mut Ctx) {
     c.next();
     c.xval(a[0] & 0xffff_ffff, &xlat::PRIO_WHICH);
     c.next();
-    match a[0] & 0xffff_ffff {
-        0 => c.pid(a[1], Tgid),
-        1 => c.pid(a[1], Pgid),
-        _ => c.int(a[1]),
-    }
+    let kind = match a[0] & 0xffff_ffff {
+        0 => Some(Tgid),
+        1 => Some(Pgid),
+        _ => None,
+    };
+    c.pid_if(a[1], kind);
     if c.nr == nr::setpriority {
         c.next();
         c.int(a[2]);
