@@ -679,6 +679,11 @@ fn write_sockaddr(c: &mut Ctx, b: &[u8]) {
     let family = u16_at(b, 0);
     c.s("{sa_family=");
     c.xval(u64::from(family), &xlat::ADDRESS_FAMILIES);
+    // An address of the family alone (an unnamed socket's) has nothing more to show.
+    if b.len() <= 2 {
+        c.s("}");
+        return;
+    }
     let hex = c.style.hex;
     let out = &mut *c.out;
     match family {
@@ -704,8 +709,7 @@ fn write_sockaddr(c: &mut Ctx, b: &[u8]) {
                 let _ = write!(out, ", sin6_scope_id={}", u32_at(b, 24));
             }
         }
-        // A bare family (an unbound socket's 2-byte address) has no path to show.
-        1 if b.len() > 2 => {
+        1 => {
             // sun_path is 108 bytes, whatever length the caller claims.
             let path = &b[2..b.len().min(110)];
             out.push_str(", sun_path=");
