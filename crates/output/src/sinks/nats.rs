@@ -101,7 +101,7 @@ impl NatsSink {
     /// Checks the settings and the files they name, and starts connecting in the background:
     /// a server that is down at start-up is retried like one that goes away later.
     pub fn connect(options: NatsSinkOptions) -> Result<Self, OutputError> {
-        let subject = AlertTemplate::parse(&options.subject_template, "nats_output.subject")?;
+        let subject = AlertTemplate::parse(&options.subject_template, "nats_output.subject_template")?;
         let error = |reason: String| OutputError::Nats {
             server: options.url.clone(),
             reason,
@@ -130,6 +130,8 @@ impl NatsSink {
             .build()
             .map_err(|e| error(format!("starting the client's runtime: {e}")))?;
         let client = runtime.block_on(connect(&options)).map_err(error)?;
+        // The JetStream context starts a task on the client's runtime.
+        let _context = runtime.enter();
         let jetstream = options.jetstream.then(|| {
             async_nats::jetstream::ContextBuilder::new()
                 .timeout(options.timeout)
