@@ -647,3 +647,122 @@ fn a_bad_certificate_or_a_busy_port_stops_the_start() {
     assert!(stderr.contains(&busy.to_string()), "{stderr}");
     drop(taken);
 }
+
+/// Updates `dir` as the kubelet updates a ConfigMap volume (its AtomicWriter): the files go
+/// into a new `..<timestamp>` directory, a `..data_tmp` symlink to it is renamed over
+/// `..data`, each visible name is a symlink `name -> ..data/name`, and the old directory is
+/// removed. The watched files are never written in place.
+fn configmap_update(dir: &std::path::Path, generation: u32, files: &[(&str, &str)]) {
+    use std::os::unix::fs::symlink;
+    let timestamp = format!("..2026_11_28_10_00_{generation:02}.000000001");
+    std::fs::create_dir(dir.join(&timestamp)).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(&timestamp).join(name), text).unwrap();
+    }
+    let old = std::fs::read_link(dir.join("..data")).ok();
+    symlink(&timestamp, dir.join("..data_tmp")).unwrap();
+    std::fs::rename(dir.join("..data_tmp"), dir.join("..data")).unwrap();
+    for (name, _) in files {
+        let visible = dir.join(name);
+        if visible.symlink_metadata().is_err() {
+            symlink(format!("..data/{name}"), &visible).unwrap();
+        }
+    }
+    if let Some(old) = old {
+        std::fs::remove_dir_all(dir.join(old)).unwrap();
+    }
+}
+
+/// `watch_config_files` (on by default, as in Falco) with the configuration and a rules file
+/// mounted from a ConfigMap: each kubelet update reloads, a broken one keeps the rules in force.
+#[test]
+fn configmap_updates_reload_without_a_signal() {
+    let setup = Setup::new();
+    let config = std::fs::read_to_string(setup.path("saker.yaml")).unwrap();
+    for name in ["saker.yaml", "custom.yaml"] {
+        std::fs::remove_file(setup.path(name)).unwrap();
+    }
+    configmap_update(
+        setup.dir.path(),
+        1,
+        &[("saker.yaml", &config), ("custom.yaml", CUSTOM_RULE)],
+    );
+    let service = setup.spawn();
+    post_event(service.port, &namespace_event(1, "one"));
+    setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
+
+    // A new rules file: taken without a signal.
+    let renamed = CUSTOM_RULE.replace("Custom Namespace Watch", "Renamed Watch");
+    configmap_update(
+        setup.dir.path(),
+        2,
+        &[("saker.yaml", &config), ("custom.yaml", &renamed)],
+    );
+    service.wait_log("Configuration or rules files changed on disk");
+    service.wait_log("Reload complete");
+    post_event(service.port, &namespace_event(2, "two"));
+    setup.wait_for_rule("alerts.json", "Renamed Watch", 1);
+
+    // A broken rules file: the reload fails, the rules in force stay.
+    let broken = "- rule: Broken\n  desc: d\n  condition: nosuch.field = 1\n  output: o\n  priority: NOTICE\n  source: k8s_audit\n";
+    configmap_update(
+        setup.dir.path(),
+        3,
+        &[("saker.yaml", &config), ("custom.yaml", broken)],
+    );
+    service.wait_log("Reload failed");
+    setup.wait_for_rule("alerts.json", "Falco internal: hot restart failure", 1);
+    post_event(service.port, &namespace_event(3, "three"));
+    setup.wait_for_rule("alerts.json", "Renamed Watch", 2);
+
+    // A changed configuration: alerts go to another file.
+    configmap_update(
+        setup.dir.path(),
+        4,
+        &[
+            ("saker.yaml", &config.replace("alerts.json", "moved.json")),
+            ("custom.yaml", CUSTOM_RULE),
+        ],
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while service.log.lock().unwrap().matches("Reload complete").count() < 2 {
+        assert!(Instant::now() < deadline, "{}", service.log.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    post_event(service.port, &namespace_event(4, "four"));
+    setup.wait_for_rule("moved.json", "Custom Namespace Watch", 1);
+    let fired = setup.rules_fired("alerts.json");
+    assert!(!fired.iter().any(|r| r == "Broken"), "{fired:?}");
+    let (code, log) = service.terminate();
+    assert_eq!(code, Some(0), "{log}");
+}
+
+/// `watch_config_files: false` leaves a change alone until SIGHUP.
+#[test]
+fn watch_config_files_false_waits_for_sighup() {
+    let setup = Setup::new();
+    let config = std::fs::read_to_string(setup.path("saker.yaml")).unwrap();
+    std::fs::write(
+        setup.path("saker.yaml"),
+        format!("{config}watch_config_files: false\n"),
+    )
+    .unwrap();
+    let service = setup.spawn();
+    std::fs::write(
+        setup.path("custom.yaml"),
+        CUSTOM_RULE.replace("Custom Namespace Watch", "Renamed Watch"),
+    )
+    .unwrap();
+    // A barrier: an event handled after the write shows the old rule still in force (the
+    // watcher would have reloaded within its 200 ms settle time; this waits longer).
+    std::thread::sleep(Duration::from_secs(2));
+    post_event(service.port, &namespace_event(1, "one"));
+    setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
+    assert!(!service.log.lock().unwrap().contains("Reload"));
+    service.signal(libc::SIGHUP);
+    service.wait_log("Reload complete");
+    post_event(service.port, &namespace_event(2, "two"));
+    setup.wait_for_rule("alerts.json", "Renamed Watch", 1);
+    let (code, log) = service.terminate();
+    assert_eq!(code, Some(0), "{log}");
+}
