@@ -72,3 +72,17 @@ engine.* from driver.*) and http_output pointed at falcosidekick when that is on
 {{- end }}
 {{- toYaml $config }}
 {{- end }}
+
+{{/* The collectors' host paths, volume name -> path. */}}
+{{- define "saker.collectorPaths" -}}
+{{- $c := .Values.collectors }}
+{{- if and .Values.driver.enabled $c.containersStorage.enabled }}
+containers-storage: {{ $c.containersStorage.path }}
+{{- end }}
+{{- if and .Values.driver.enabled $c.containerd.enabled }}
+containerd: {{ $c.containerd.socketDir }}
+{{- end }}
+{{- if and .Values.driver.enabled $c.crio.enabled }}
+crio: {{ $c.crio.socketDir }}
+{{- end }}
+{{- end }}
