@@ -143,7 +143,13 @@ fn chart_values_shape_the_pod_as_falcos_do() {
         .collect();
     assert_eq!(
         added,
-        ["BPF", "PERFMON", "SYS_RESOURCE", "SYS_PTRACE", "DAC_READ_SEARCH"]
+        [
+            "BPF",
+            "PERFMON",
+            "SYS_RESOURCE",
+            "SYS_PTRACE",
+            "DAC_READ_SEARCH"
+        ]
     );
     assert_eq!(container["livenessProbe"]["httpGet"]["path"], "/healthz");
     assert_eq!(container["readinessProbe"]["httpGet"]["path"], "/healthz");
@@ -251,7 +257,9 @@ fn pod_skip_reason() -> Option<String> {
         .status()
     {
         Ok(s) if s.success() => None,
-        Ok(_) => Some(format!("podman image {BUSYBOX} missing (scripts/podman-setup.sh)")),
+        Ok(_) => Some(format!(
+            "podman image {BUSYBOX} missing (scripts/podman-setup.sh)"
+        )),
         Err(e) => Some(format!("podman: {e}")),
     }
 }
@@ -420,8 +428,12 @@ fn daemonset_pod_in_podman_kube_play_sees_host_and_containers() {
     // The image, from this build's binary.
     let tag = format!("kube-{id}");
     let image = format!("localhost/saker-kube-test:{tag}");
-    run(Command::new(root().join("scripts/build-image.sh"))
-        .args(["--binary", env!("CARGO_BIN_EXE_saker"), "--tag", &image]));
+    run(Command::new(root().join("scripts/build-image.sh")).args([
+        "--binary",
+        env!("CARGO_BIN_EXE_saker"),
+        "--tag",
+        &image,
+    ]));
     cleanup.image = Some(image.clone());
 
     // The chart's pod, with a custom rule to show the rules ConfigMap is loaded.
@@ -469,14 +481,18 @@ fn daemonset_pod_in_podman_kube_play_sees_host_and_containers() {
         .map(|d| d["metadata"]["name"].as_str().unwrap().to_string())
         .collect();
     let template = &kind(&docs, "DaemonSet")["spec"]["template"]["spec"];
-    assert_eq!(template["hostPID"], true, "the manifest asks for the host PID namespace");
+    assert_eq!(
+        template["hostPID"], true,
+        "the manifest asks for the host PID namespace"
+    );
     let pod_file = dir.path().join("pod.yaml");
     std::fs::write(&pod_file, pod_yaml(&docs, &pod_name)).unwrap();
+    // Taken down even when the play fails half-way.
+    cleanup.pod_yaml = Some(pod_file.clone());
     run(Command::new("podman")
         .env("CONTAINERS_CONF", host_pid_containers_conf(dir.path()))
         .args(["kube", "play"])
         .arg(&pod_file));
-    cleanup.pod_yaml = Some(pod_file.clone());
     let saker = PodSaker {
         container: format!("{pod_name}-saker"),
     };
@@ -493,7 +509,10 @@ fn daemonset_pod_in_podman_kube_play_sees_host_and_containers() {
     });
     assert_eq!(field(&alert, "container.id"), "host", "{alert}");
     assert_eq!(alert["source"], "syscall");
-    assert!(!alert["hostname"].as_str().unwrap_or("").is_empty(), "{alert}");
+    assert!(
+        !alert["hostname"].as_str().unwrap_or("").is_empty(),
+        "{alert}"
+    );
 
     // A container started beside the pod: the CKS scenarios, with its id.
     let out = run(Command::new("podman").args(["run", "-d", "--rm", BUSYBOX, "sleep", "600"]));

@@ -725,7 +725,14 @@ fn configmap_updates_reload_without_a_signal() {
         ],
     );
     let deadline = Instant::now() + Duration::from_secs(20);
-    while service.log.lock().unwrap().matches("Reload complete").count() < 2 {
+    while service
+        .log
+        .lock()
+        .unwrap()
+        .matches("Reload complete")
+        .count()
+        < 2
+    {
         assert!(Instant::now() < deadline, "{}", service.log.lock().unwrap());
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -765,4 +772,117 @@ fn watch_config_files_false_waits_for_sighup() {
     setup.wait_for_rule("alerts.json", "Renamed Watch", 1);
     let (code, log) = service.terminate();
     assert_eq!(code, Some(0), "{log}");
+}
+
+#[path = "../../output/tests/servers/mod.rs"]
+mod servers;
+
+/// The sum of the /metrics samples whose line starts with `prefix`.
+fn metric_sum(port: u16, prefix: &str) -> u64 {
+    let (_, metrics) = http(port, "GET", "/metrics", "").unwrap();
+    metrics
+        .lines()
+        .filter(|l| l.starts_with(prefix))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum()
+}
+
+/// A `saker_output_channel_*` counter of `channel` from /metrics.
+fn channel_metric(port: u16, name: &str, channel: &str) -> u64 {
+    metric_sum(
+        port,
+        &format!("saker_output_channel_{name}_total{{channel=\"{channel}\"}} "),
+    )
+}
+
+/// `redis_output` in a running service: the audit webhook's alerts reach a Redis stream;
+/// with Redis killed, what the bounded queue cannot hold is dropped, counted in /metrics and
+/// logged; after a restart the rest arrives, and delivered + dropped = raised.
+#[test]
+fn redis_output_losses_beyond_the_queue_are_counted_in_metrics() {
+    let Some(mut redis) = servers::redis_server() else {
+        return;
+    };
+    let setup = Setup::new();
+    let config = std::fs::read_to_string(setup.path("saker.yaml")).unwrap();
+    std::fs::write(
+        setup.path("saker.yaml"),
+        format!(
+            "{config}outputs_queue:\n  capacity: 8\nredis_output:\n  enabled: true\n  \
+             url: redis://127.0.0.1:{}/0\n  max_retries: 1000\n  timeout_ms: 500\n",
+            redis.port
+        ),
+    )
+    .unwrap();
+    let service = setup.spawn();
+    let stored = |port: u16| -> Vec<String> {
+        let mut connection = redis::Client::open(format!("redis://127.0.0.1:{port}/0"))
+            .unwrap()
+            .get_connection()
+            .unwrap();
+        let reply: redis::streams::StreamRangeReply = redis::cmd("XRANGE")
+            .arg("falco")
+            .arg("-")
+            .arg("+")
+            .query(&mut connection)
+            .unwrap();
+        reply
+            .ids
+            .iter()
+            .map(|e| e.get::<String>("alert").unwrap())
+            .collect()
+    };
+    post_event(service.port, &namespace_event(1, "one"));
+    setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while channel_metric(service.port, "delivered", "redis") < 2 {
+        assert!(Instant::now() < deadline, "{}", service.log.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let first: serde_json::Value = serde_json::from_str(&stored(redis.port)[0]).unwrap();
+    assert_eq!(
+        first,
+        setup.alerts("alerts.json")[0],
+        "the file's JSON, as it is"
+    );
+
+    redis.kill();
+    for i in 2..=40 {
+        post_event(service.port, &namespace_event(i, &format!("ns-{i}")));
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while channel_metric(service.port, "drops", "redis") == 0 {
+        assert!(Instant::now() < deadline, "{}", service.log.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    redis.restart();
+    // Every alert raised is in Redis or counted as dropped: by the channel's queue, or by
+    // the main queue in front of every channel (it holds 8 too).
+    let raised = metric_sum(service.port, "saker_alerts_total{");
+    assert_eq!(raised, 80, "two rules for each of 40 events");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (delivered, drops) = loop {
+        let delivered = channel_metric(service.port, "delivered", "redis");
+        let drops = channel_metric(service.port, "drops", "redis")
+            + metric_sum(service.port, "saker_outputs_queue_drops_total ");
+        if delivered + drops == raised {
+            break (delivered, drops);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "raised {raised}, delivered {delivered}, dropped {drops}\n{}",
+            service.log.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(drops > 0 && delivered > 2, "{delivered} {drops}");
+    assert_eq!(channel_metric(service.port, "failures", "redis"), 0);
+    let unique: std::collections::BTreeSet<String> = stored(redis.port).into_iter().collect();
+    assert_eq!(unique.len() as u64, delivered);
+    let (code, log) = service.terminate();
+    assert_eq!(code, Some(0), "{log}");
+    assert!(
+        log.contains("output channel queue full, alert dropped for this channel"),
+        "{log}"
+    );
 }

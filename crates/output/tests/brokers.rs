@@ -6,17 +6,15 @@
 //! Without the server binaries the tests print `SKIPPED: ...` (.ci/run installs them).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use saker_event::{Alert, Priority};
 use saker_output::sinks::{NatsSink, NatsSinkOptions, RedisSink, RedisSinkOptions, RedisTarget};
-use saker_output::{
-    AlertEncoder, EncoderOptions, OutputQueue, OutputSnapshot, QueueOptions, Sink,
-};
+use saker_output::{AlertEncoder, EncoderOptions, OutputQueue, OutputSnapshot, QueueOptions, Sink};
 use serde_json::{Value, json};
+use servers::{Server, nats_server, redis_server};
+
+mod servers;
 
 const WAIT: Duration = Duration::from_secs(60);
 
@@ -37,7 +35,12 @@ fn alert(i: usize, rule: &str, priority: Priority, source: &str) -> Alert {
 }
 
 fn numbered(i: usize) -> Alert {
-    alert(i, "Terminal shell in container", Priority::Notice, "syscall")
+    alert(
+        i,
+        "Terminal shell in container",
+        Priority::Notice,
+        "syscall",
+    )
 }
 
 fn queue_options(capacity: usize) -> QueueOptions {
@@ -55,135 +58,6 @@ fn queue_options(capacity: usize) -> QueueOptions {
 fn seq_of(body: &[u8]) -> usize {
     let v: Value = serde_json::from_slice(body).expect("alert body is JSON");
     v["output_fields"]["seq"].as_u64().expect("seq") as usize
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn which(binary: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH")?
-        .to_str()?
-        .split(':')
-        .chain(["/usr/sbin", "/usr/bin"])
-        .map(|dir| Path::new(dir).join(binary))
-        .find(|p| p.is_file())
-}
-
-/// A server process on a fixed port, in its own directory, that can be killed and restarted.
-struct Server {
-    binary: PathBuf,
-    args: Vec<String>,
-    port: u16,
-    child: Option<Child>,
-    _dir: tempfile::TempDir,
-}
-
-impl Server {
-    fn start(binary: PathBuf, args: impl FnOnce(&Path, u16) -> Vec<String>) -> Server {
-        let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let mut server = Server {
-            args: args(dir.path(), port),
-            binary,
-            port,
-            child: None,
-            _dir: dir,
-        };
-        server.restart();
-        server
-    }
-
-    fn restart(&mut self) {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let mut child = Command::new(&self.binary)
-                .args(&self.args)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
-            // Up once it accepts connections; a port still held by the killed server makes
-            // the new one exit, and it is started again.
-            loop {
-                if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                    self.child = Some(child);
-                    return;
-                }
-                if child.try_wait().unwrap().is_some() {
-                    break;
-                }
-                assert!(Instant::now() < deadline, "{:?} did not start", self.binary);
-                std::thread::sleep(Duration::from_millis(20));
-            }
-            assert!(Instant::now() < deadline, "{:?} did not start", self.binary);
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// SIGKILL: no goodbye to the clients, whatever was in flight is cut.
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-fn nats_server(jetstream: bool) -> Option<Server> {
-    let Some(binary) = which("nats-server") else {
-        eprintln!("SKIPPED: nats-server not installed (apt-get install nats-server)");
-        return None;
-    };
-    Some(Server::start(binary, |dir, port| {
-        let mut args = vec![
-            "-a".into(),
-            "127.0.0.1".into(),
-            "-p".into(),
-            port.to_string(),
-        ];
-        if jetstream {
-            args.extend(["-js".into(), "-sd".into(), dir.display().to_string()]);
-        }
-        args
-    }))
-}
-
-fn redis_server() -> Option<Server> {
-    let Some(binary) = which("redis-server") else {
-        eprintln!("SKIPPED: redis-server not installed (apt-get install redis-server)");
-        return None;
-    };
-    Some(Server::start(binary, |dir, port| {
-        // Append-only with an fsync per write: what the server acknowledged survives SIGKILL.
-        [
-            "--bind",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-            "--dir",
-            &dir.display().to_string(),
-            "--save",
-            "",
-            "--appendonly",
-            "yes",
-            "--appendfsync",
-            "always",
-        ]
-        .map(String::from)
-        .to_vec()
-    }))
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -234,9 +108,24 @@ fn nats_core_subjects_from_the_template_and_falco_json_bodies() {
     let sink = NatsSink::connect(NatsSinkOptions::new(url.clone())).unwrap();
     let queue = OutputQueue::start(queue_options(1000), vec![Box::new(sink)]).unwrap();
     let alerts = [
-        alert(0, "Terminal shell in container", Priority::Notice, "syscall"),
-        alert(1, "Read sensitive file untrusted", Priority::Warning, "syscall"),
-        alert(2, "K8s Secret Get Successfully", Priority::Error, "k8s_audit"),
+        alert(
+            0,
+            "Terminal shell in container",
+            Priority::Notice,
+            "syscall",
+        ),
+        alert(
+            1,
+            "Read sensitive file untrusted",
+            Priority::Warning,
+            "syscall",
+        ),
+        alert(
+            2,
+            "K8s Secret Get Successfully",
+            Priority::Error,
+            "k8s_audit",
+        ),
     ];
     let encoder = AlertEncoder::new(queue_options(0).encoder);
     let expected: Vec<Vec<u8>> = alerts
@@ -342,7 +231,11 @@ fn nats_jetstream_server_killed_mid_stream_loses_nothing() {
     let seqs = stream_seqs(&rt, &js);
     let unique: BTreeSet<usize> = seqs.iter().copied().collect();
     assert_eq!(unique, (0..1500).collect(), "every alert is in the stream");
-    assert_eq!(seqs.len(), 1500, "the message ids kept retries from being stored twice");
+    assert_eq!(
+        seqs.len(),
+        1500,
+        "the message ids kept retries from being stored twice"
+    );
 }
 
 #[test]
@@ -429,7 +322,12 @@ fn redis_stream_fields_and_key_template() {
     let sink = RedisSink::open(options).unwrap();
     let queue = OutputQueue::start(queue_options(1000), vec![Box::new(sink)]).unwrap();
     queue.submit(alert(7, "Write below etc", Priority::Error, "syscall"));
-    queue.submit(alert(8, "Terminal shell in container", Priority::Notice, "syscall"));
+    queue.submit(alert(
+        8,
+        "Terminal shell in container",
+        Priority::Notice,
+        "syscall",
+    ));
     let report = queue.shutdown(WAIT);
     assert_all_delivered(&report.snapshot, 2);
     let mut connection = redis_connection(&server);
@@ -448,7 +346,13 @@ fn redis_stream_fields_and_key_template() {
     assert_eq!(get("hostname"), "node-1");
     let body: Value = serde_json::from_str(&get("alert")).unwrap();
     assert_eq!(body["rule"], "Write below etc");
-    assert!(body["output"].as_str().unwrap().ends_with(": Error alert 7"), "{body}");
+    assert!(
+        body["output"]
+            .as_str()
+            .unwrap()
+            .ends_with(": Error alert 7"),
+        "{body}"
+    );
     assert_eq!(redis_stream_seqs(&server, "falco:notice"), [8]);
 }
 
@@ -546,7 +450,10 @@ fn a_server_down_for_longer_than_the_retries_counts_the_batch_as_failed() {
     let error = sink.flush().unwrap_err();
     assert_eq!(error.alerts(), 3, "{error}");
     let message = error.to_string();
-    assert!(message.starts_with("redis output redis://127.0.0.1:"), "{message}");
+    assert!(
+        message.starts_with("redis output redis://127.0.0.1:"),
+        "{message}"
+    );
 }
 
 #[test]

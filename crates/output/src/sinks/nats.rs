@@ -101,7 +101,8 @@ impl NatsSink {
     /// Checks the settings and the files they name, and starts connecting in the background:
     /// a server that is down at start-up is retried like one that goes away later.
     pub fn connect(options: NatsSinkOptions) -> Result<Self, OutputError> {
-        let subject = AlertTemplate::parse(&options.subject_template, "nats_output.subject_template")?;
+        let subject =
+            AlertTemplate::parse(&options.subject_template, "nats_output.subject_template")?;
         let error = |reason: String| OutputError::Nats {
             server: options.url.clone(),
             reason,
@@ -186,10 +187,15 @@ impl NatsSink {
                 let payload = pending.payload.clone();
                 let sent = match jetstream {
                     Some(js) => {
-                        let message = PublishMessage::build().payload(payload).message_id(&pending.id);
+                        let message = PublishMessage::build()
+                            .payload(payload)
+                            .message_id(&pending.id);
                         tokio::time::timeout(timeout, js.send_publish(subject, message))
                             .await
-                            .map(|r| r.map(|ack| pending.ack = Some(ack)).map_err(|e| e.to_string()))
+                            .map(|r| {
+                                r.map(|ack| pending.ack = Some(ack))
+                                    .map_err(|e| e.to_string())
+                            })
                     }
                     None => tokio::time::timeout(timeout, client.publish(subject, payload))
                         .await
@@ -291,7 +297,10 @@ async fn connect(options: &NatsSinkOptions) -> Result<Client, String> {
     if options.tls
         || options.ca_cert.is_some()
         || options.client_cert.is_some()
-        || options.url.split(',').any(|u| u.trim().starts_with("tls://"))
+        || options
+            .url
+            .split(',')
+            .any(|u| u.trim().starts_with("tls://"))
     {
         connect = connect.require_tls(true);
     }
@@ -365,12 +374,15 @@ impl Sink for NatsSink {
         };
         let result = self.confirm(policy);
         if let Err(e) = &result {
-            tracing::error!(lost = e.alerts(), "nats output: alerts not confirmed at exit: {e}");
+            tracing::error!(
+                lost = e.alerts(),
+                "nats output: alerts not confirmed at exit: {e}"
+            );
         }
         let client = self.client.clone();
-        let _ = self.runtime.block_on(async {
-            tokio::time::timeout(Duration::from_secs(2), client.drain()).await
-        });
+        let _ = self
+            .runtime
+            .block_on(async { tokio::time::timeout(Duration::from_secs(2), client.drain()).await });
         result
     }
 }

@@ -230,7 +230,10 @@ impl Sink for RedisSink {
         };
         let result = self.send(policy);
         if let Err(e) = &result {
-            tracing::error!(lost = e.alerts(), "redis output: alerts not stored at exit: {e}");
+            tracing::error!(
+                lost = e.alerts(),
+                "redis output: alerts not stored at exit: {e}"
+            );
         }
         self.connection = None;
         result

@@ -317,7 +317,9 @@ impl Service {
             None => super::watch::ConfigWatcher::start(paths).map(|w| self.watcher = Some(w)),
         };
         if let Err(e) = result {
-            tracing::warn!("watch_config_files: cannot watch the files ({e}); SIGHUP still reloads");
+            tracing::warn!(
+                "watch_config_files: cannot watch the files ({e}); SIGHUP still reloads"
+            );
         }
     }
 }

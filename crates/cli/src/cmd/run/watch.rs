@@ -121,12 +121,7 @@ fn hash_path(path: &Path, hasher: &mut impl Hasher) {
         let mut files: Vec<PathBuf> = std::fs::read_dir(path)
             .map(|entries| entries.flatten().map(|e| e.path()).collect())
             .unwrap_or_default();
-        files.retain(|f| {
-            matches!(
-                f.extension().and_then(|e| e.to_str()),
-                Some("yaml" | "yml")
-            )
-        });
+        files.retain(|f| matches!(f.extension().and_then(|e| e.to_str()), Some("yaml" | "yml")));
         files.sort();
         for file in files {
             file.hash(hasher);
