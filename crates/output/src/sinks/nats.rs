@@ -75,8 +75,6 @@ impl NatsSinkOptions {
 struct Pending {
     subject: String,
     payload: Bytes,
-    /// Published on the current attempt.
-    sent: bool,
     /// JetStream: the message id, and the future of the ack of the last publish.
     id: String,
     ack: Option<PublishAckFuture>,
@@ -90,6 +88,8 @@ pub struct NatsSink {
     client: Client,
     jetstream: Option<async_nats::jetstream::Context>,
     pending: Vec<Pending>,
+    /// `pending[..sent]` went out on the current attempt, the rest not yet.
+    sent: usize,
     /// Core NATS: the connection the pending alerts went out on (the client's count of
     /// connections made); a different count at the flush means some may be lost.
     epoch: u64,
@@ -150,6 +150,7 @@ impl NatsSink {
             client,
             jetstream,
             pending: Vec::new(),
+            sent: 0,
             epoch: 0,
             next_id: 0,
             options,
@@ -176,13 +177,13 @@ impl NatsSink {
 
     /// Publishes the pending alerts not sent yet.
     fn publish_unsent(&mut self) -> Result<(), Attempt> {
-        if !self.pending.iter().any(|p| p.sent) {
+        if self.sent == 0 {
             self.epoch = self.current_epoch();
         }
         let timeout = self.options.timeout;
-        let (client, jetstream) = (&self.client, &self.jetstream);
+        let (client, jetstream, sent_count) = (&self.client, &self.jetstream, &mut self.sent);
         self.runtime.block_on(async {
-            for pending in self.pending.iter_mut().filter(|p| !p.sent) {
+            for pending in &mut self.pending[*sent_count..] {
                 let subject = pending.subject.clone();
                 let payload = pending.payload.clone();
                 let sent = match jetstream {
@@ -202,7 +203,7 @@ impl NatsSink {
                         .map(|r| r.map_err(|e| e.to_string())),
                 };
                 match sent {
-                    Ok(Ok(())) => pending.sent = true,
+                    Ok(Ok(())) => *sent_count += 1,
                     Ok(Err(e)) => return Err(Attempt::Retry(format!("publish: {e}"))),
                     Err(_) => return Err(Attempt::Retry("publish timed out".into())),
                 }
@@ -221,9 +222,10 @@ impl NatsSink {
                 self.await_flush()
             }
         });
-        if result.is_err() && self.jetstream.is_none() {
-            // Core NATS cannot tell which messages the server got: all go again.
-            self.pending.iter_mut().for_each(|p| p.sent = false);
+        if result.is_err() {
+            // Core NATS cannot tell which messages the server got: all go again. JetStream:
+            // what is left was not acked.
+            self.sent = 0;
         }
         result
     }
@@ -238,6 +240,7 @@ impl NatsSink {
         match flushed {
             Ok(Ok(())) if connects == self.epoch => {
                 self.pending.clear();
+                self.sent = 0;
                 Ok(())
             }
             Ok(Ok(())) => Err(Attempt::Retry(
@@ -253,20 +256,22 @@ impl NatsSink {
     fn await_acks(&mut self) -> Result<(), Attempt> {
         let deadline = tokio::time::Instant::now() + self.options.timeout;
         let mut failure = None;
+        let mut acked = vec![false; self.pending.len()];
         self.runtime.block_on(async {
-            for pending in &mut self.pending {
+            for (pending, acked) in self.pending.iter_mut().zip(&mut acked) {
                 let Some(ack) = pending.ack.take() else {
                     continue;
                 };
                 match tokio::time::timeout_at(deadline, ack).await {
-                    Ok(Ok(_)) => continue,
+                    Ok(Ok(_)) => *acked = true,
                     Ok(Err(e)) => failure = Some(format!("ack: {e}")),
                     Err(_) => failure = Some("ack timed out".to_string()),
                 }
-                pending.sent = false;
             }
         });
-        self.pending.retain(|p| !p.sent);
+        let mut acked = acked.into_iter();
+        self.pending.retain(|_| !acked.next().unwrap_or(false));
+        self.sent = 0;
         match failure {
             None => Ok(()),
             Some(reason) => Err(Attempt::Retry(reason)),
@@ -281,6 +286,7 @@ impl NatsSink {
         }
         let result = with_retries(&policy, "nats", |_| self.confirm_once());
         result.map_err(|reason| {
+            self.sent = 0;
             let lost = std::mem::take(&mut self.pending).len();
             self.error(reason, lost)
         })
@@ -350,7 +356,6 @@ impl Sink for NatsSink {
         self.pending.push(Pending {
             subject: self.subject.render(alert),
             payload: Bytes::copy_from_slice(&alert.bytes),
-            sent: false,
             id,
             ack: None,
         });
