@@ -475,3 +475,109 @@ fn bad_settings_fail_at_start_with_the_key() {
         .to_string();
     assert!(error.starts_with("redis output http://nope"), "{error}");
 }
+
+/// Mutual TLS: the sink trusts the test CA (`ca_cert`) and presents `client_cert`; the server
+/// refuses clients without one.
+#[test]
+fn nats_over_mutual_tls() {
+    let pki = tempfile::tempdir().unwrap();
+    if servers::make_pki(pki.path()).is_none() {
+        return;
+    }
+    let Some(server) = servers::nats_server_mutual_tls(pki.path()) else {
+        return;
+    };
+    let url = format!("tls://127.0.0.1:{}", server.port);
+    let rt = runtime();
+    let subscriber_client = rt
+        .block_on(
+            async_nats::ConnectOptions::new()
+                .add_root_certificates(pki.path().join("ca.pem"))
+                .add_client_certificate(
+                    pki.path().join("client.pem"),
+                    pki.path().join("client.key"),
+                )
+                .connect(url.as_str()),
+        )
+        .expect("the test's subscriber connects with the client certificate");
+    let mut subscriber = rt.block_on(subscriber_client.subscribe("falco.>")).unwrap();
+    rt.block_on(subscriber_client.flush()).unwrap();
+
+    let mut options = NatsSinkOptions::new(url.clone());
+    options.ca_cert = Some(pki.path().join("ca.pem"));
+    options.client_cert = Some(pki.path().join("client.pem"));
+    options.client_key = Some(pki.path().join("client.key"));
+    let queue = OutputQueue::start(
+        queue_options(100),
+        vec![Box::new(NatsSink::connect(options).unwrap())],
+    )
+    .unwrap();
+    queue.submit(numbered(42));
+    let message = rt.block_on(async {
+        use futures_util::StreamExt as _;
+        tokio::time::timeout(WAIT, subscriber.next()).await
+    });
+    let message = message.expect("the alert over TLS").unwrap();
+    assert_eq!(seq_of(&message.payload), 42);
+    let report = queue.shutdown(WAIT);
+    assert_all_delivered(&report.snapshot, 1);
+
+    // Without the client certificate the server refuses: the batch fails after its retries.
+    let mut options = NatsSinkOptions::new(url);
+    options.ca_cert = Some(pki.path().join("ca.pem"));
+    options.timeout = Duration::from_millis(500);
+    options.retry.max_retries = 1;
+    options.retry.initial_backoff = Duration::from_millis(10);
+    let mut sink = NatsSink::connect(options).unwrap();
+    let encoder = AlertEncoder::new(queue_options(0).encoder);
+    sink.write(&encoder.encode_alert(numbered(1))).unwrap();
+    let error = sink.flush().unwrap_err();
+    assert_eq!(error.alerts(), 1, "{error}");
+}
+
+/// `credentials_file`: a user's `.creds` (JWT and NKey seed) against a server in operator
+/// mode; without it the server refuses the connection.
+#[test]
+fn nats_with_a_credentials_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let Some((server, creds)) = servers::nats_server_with_credentials(dir.path()) else {
+        return;
+    };
+    let url = nats_url(&server);
+    let rt = runtime();
+    let client = rt
+        .block_on(async {
+            async_nats::ConnectOptions::with_credentials_file(&creds)
+                .await
+                .unwrap()
+                .connect(url.as_str())
+                .await
+        })
+        .expect("the test's subscriber connects with the credentials");
+    let mut subscriber = rt.block_on(client.subscribe("falco.>")).unwrap();
+    rt.block_on(client.flush()).unwrap();
+
+    let mut options = NatsSinkOptions::new(url.clone());
+    options.credentials_file = Some(creds.clone());
+    let queue = OutputQueue::start(
+        queue_options(100),
+        vec![Box::new(NatsSink::connect(options).unwrap())],
+    )
+    .unwrap();
+    queue.submit(numbered(7));
+    let message = rt.block_on(async {
+        use futures_util::StreamExt as _;
+        tokio::time::timeout(WAIT, subscriber.next()).await
+    });
+    assert_eq!(seq_of(&message.expect("the alert").unwrap().payload), 7);
+    assert_all_delivered(&queue.shutdown(WAIT).snapshot, 1);
+
+    let mut options = NatsSinkOptions::new(url);
+    options.timeout = Duration::from_millis(500);
+    options.retry.max_retries = 1;
+    options.retry.initial_backoff = Duration::from_millis(10);
+    let mut sink = NatsSink::connect(options).unwrap();
+    let encoder = AlertEncoder::new(queue_options(0).encoder);
+    sink.write(&encoder.encode_alert(numbered(1))).unwrap();
+    assert_eq!(sink.flush().unwrap_err().alerts(), 1);
+}
