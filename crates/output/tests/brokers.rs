@@ -14,6 +14,8 @@ use saker_output::{AlertEncoder, EncoderOptions, OutputQueue, OutputSnapshot, Qu
 use serde_json::{Value, json};
 use servers::{Server, nats_server, redis_server};
 
+#[path = "servers/auth.rs"]
+mod auth;
 mod servers;
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -481,10 +483,10 @@ fn bad_settings_fail_at_start_with_the_key() {
 #[test]
 fn nats_over_mutual_tls() {
     let pki = tempfile::tempdir().unwrap();
-    if servers::make_pki(pki.path()).is_none() {
+    if auth::make_pki(pki.path()).is_none() {
         return;
     }
-    let Some(server) = servers::nats_server_mutual_tls(pki.path()) else {
+    let Some(server) = auth::nats_server_mutual_tls(pki.path()) else {
         return;
     };
     let url = format!("tls://127.0.0.1:{}", server.port);
@@ -540,7 +542,7 @@ fn nats_over_mutual_tls() {
 #[test]
 fn nats_with_a_credentials_file() {
     let dir = tempfile::tempdir().unwrap();
-    let Some((server, creds)) = servers::nats_server_with_credentials(dir.path()) else {
+    let Some((server, creds)) = auth::nats_server_with_credentials(dir.path()) else {
         return;
     };
     let url = nats_url(&server);

@@ -312,14 +312,14 @@ impl Service {
             return;
         }
         let paths = self.watched_paths();
-        let result = match &mut self.watcher {
+        match &mut self.watcher {
             Some(watcher) => watcher.watch(paths),
-            None => super::watch::ConfigWatcher::start(paths).map(|w| self.watcher = Some(w)),
-        };
-        if let Err(e) = result {
-            tracing::warn!(
-                "watch_config_files: cannot watch the files ({e}); SIGHUP still reloads"
-            );
+            None => match super::watch::ConfigWatcher::start(paths) {
+                Ok(watcher) => self.watcher = Some(watcher),
+                Err(e) => tracing::warn!(
+                    "watch_config_files: cannot watch the files ({e}); SIGHUP still reloads"
+                ),
+            },
         }
     }
 }

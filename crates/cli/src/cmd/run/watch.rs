@@ -35,7 +35,8 @@ pub struct ConfigWatcher {
 }
 
 impl ConfigWatcher {
-    /// Watches `paths` (files or directories; missing ones are watched for their creation).
+    /// Watches `paths`, files or directories: a missing file is seen when it appears (its
+    /// directory is watched), a missing directory is not.
     pub fn start(paths: Vec<PathBuf>) -> notify::Result<ConfigWatcher> {
         let (tx, rx) = channel();
         let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -51,12 +52,12 @@ impl ConfigWatcher {
             dirs: Vec::new(),
             paths: shared,
         };
-        watcher.watch(paths)?;
+        watcher.watch(paths);
         Ok(watcher)
     }
 
     /// Replaces the watched paths (after a reload changed `rules_files`).
-    pub fn watch(&mut self, paths: Vec<PathBuf>) -> notify::Result<()> {
+    pub fn watch(&mut self, paths: Vec<PathBuf>) {
         let mut dirs: Vec<PathBuf> = Vec::new();
         for path in &paths {
             let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
@@ -72,15 +73,28 @@ impl ConfigWatcher {
         for old in self.dirs.iter().filter(|d| !dirs.contains(d)) {
             let _ = self.watcher.unwatch(old);
         }
-        for dir in dirs.iter().filter(|d| !self.dirs.contains(d)) {
-            if let Err(e) = self.watcher.watch(dir, RecursiveMode::NonRecursive) {
-                tracing::warn!("watch_config_files: cannot watch {}: {e}", dir.display());
+        let mut watched = Vec::new();
+        for dir in dirs {
+            if self.dirs.contains(&dir) {
+                watched.push(dir);
+                continue;
+            }
+            // A directory that does not exist (the default /etc/saker/rules.d on a fresh
+            // host) has nothing to reload; SIGHUP takes it once it is made.
+            if !dir.is_dir() {
+                tracing::debug!("watch_config_files: {} does not exist", dir.display());
+                continue;
+            }
+            match self.watcher.watch(&dir, RecursiveMode::NonRecursive) {
+                Ok(()) => watched.push(dir),
+                Err(e) => {
+                    tracing::warn!("watch_config_files: cannot watch {}: {e}", dir.display())
+                }
             }
         }
-        self.dirs = dirs;
+        self.dirs = watched;
         let mut shared = self.paths.lock().unwrap_or_else(|p| p.into_inner());
         *shared = paths;
-        Ok(())
     }
 }
 
