@@ -816,18 +816,7 @@ fn redis_output_losses_beyond_the_queue_are_counted_in_metrics() {
     .unwrap();
     let service = setup.spawn();
     let stored = |port: u16| -> Vec<String> {
-        let mut connection = redis::Client::open(format!("redis://127.0.0.1:{port}/0"))
-            .unwrap()
-            .get_connection()
-            .unwrap();
-        let reply: redis::streams::StreamRangeReply = redis::cmd("XRANGE")
-            .arg("falco")
-            .arg("-")
-            .arg("+")
-            .query(&mut connection)
-            .unwrap();
-        reply
-            .ids
+        servers::redis_stream(port, "falco")
             .iter()
             .map(|e| e.get::<String>("alert").unwrap())
             .collect()

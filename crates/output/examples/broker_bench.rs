@@ -146,6 +146,13 @@ fn produce(kind: &str, url: &str, rate: u64, seconds: u64) {
     println!("{kind}_delivered {}", report.snapshot.channels[0].delivered);
 }
 
+fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
 fn latency_of(body: &[u8]) -> u64 {
     let v: serde_json::Value = serde_json::from_slice(body).expect("alert JSON");
     let sent = v["output_fields"]["bench.sent_ns"]
@@ -158,11 +165,7 @@ fn consume(kind: &str, url: &str, n: usize) {
     let mut latencies = Vec::with_capacity(n);
     match kind {
         "nats" => {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async {
+            current_thread_runtime().block_on(async {
                 use futures_util::StreamExt as _;
                 let client = async_nats::connect(url).await.expect("nats");
                 let mut subscriber = client.subscribe("falco.>").await.unwrap();
@@ -209,11 +212,7 @@ fn consume(kind: &str, url: &str, n: usize) {
 
 /// The stream `FALCO` on `falco.>`, file storage, the newest 100k messages kept.
 fn create_stream(url: &str) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
+    current_thread_runtime().block_on(async {
         let client = async_nats::connect(url).await.expect("nats");
         let js = async_nats::jetstream::new(client);
         js.get_or_create_stream(async_nats::jetstream::stream::Config {

@@ -96,6 +96,57 @@ fn assert_all_delivered(snapshot: &OutputSnapshot, raised: u64) {
     assert_eq!(channel.delivered, raised, "{snapshot:?}");
 }
 
+/// 1500 alerts at 2000/s into `sink`; the server is SIGKILLed after the first 500 and
+/// restarted after the next 500. Every alert must come out delivered.
+fn through_a_server_kill(server: &mut Server, sink: impl Sink + 'static) {
+    let queue = OutputQueue::start(queue_options(100_000), vec![Box::new(sink)]).unwrap();
+    submit_paced(&queue, 0, 500, 2000);
+    server.kill();
+    submit_paced(&queue, 500, 500, 2000);
+    server.restart();
+    submit_paced(&queue, 1000, 500, 2000);
+    let report = queue.shutdown(WAIT);
+    assert!(report.drained, "{report:?}");
+    assert_all_delivered(&report.snapshot, 1500);
+}
+
+/// Every one of the 1500 alerts is stored, however many copies.
+fn assert_every_alert_stored(seqs: &[usize]) {
+    let unique: BTreeSet<usize> = seqs.iter().copied().collect();
+    assert_eq!(unique, (0..1500).collect(), "every alert is in the stream");
+}
+
+/// The `seq` of the next message of `subscriber`.
+fn next_seq(rt: &tokio::runtime::Runtime, subscriber: &mut async_nats::Subscriber) -> usize {
+    use futures_util::StreamExt as _;
+    // The timer is made inside the runtime, which it needs.
+    let message = rt
+        .block_on(async { tokio::time::timeout(WAIT, subscriber.next()).await })
+        .expect("a message within the deadline")
+        .expect("the subscription is open");
+    seq_of(&message.payload)
+}
+
+/// A subscriber on `falco.>` through `client`, registered with the server when returned.
+fn subscribe(rt: &tokio::runtime::Runtime, client: &async_nats::Client) -> async_nats::Subscriber {
+    let subscriber = rt.block_on(client.subscribe("falco.>")).unwrap();
+    rt.block_on(client.flush()).unwrap();
+    subscriber
+}
+
+/// A sink with `options` (quick retries) sends one alert and reports it lost: the server
+/// refused the connection.
+fn refused(mut options: NatsSinkOptions) {
+    options.timeout = Duration::from_millis(500);
+    options.retry.max_retries = 1;
+    options.retry.initial_backoff = Duration::from_millis(10);
+    let mut sink = NatsSink::connect(options).unwrap();
+    let encoder = AlertEncoder::new(queue_options(0).encoder);
+    sink.write(&encoder.encode_alert(numbered(1))).unwrap();
+    let error = sink.flush().unwrap_err();
+    assert_eq!(error.alerts(), 1, "{error}");
+}
+
 #[test]
 fn nats_core_subjects_from_the_template_and_falco_json_bodies() {
     let Some(server) = nats_server(false) else {
@@ -104,8 +155,7 @@ fn nats_core_subjects_from_the_template_and_falco_json_bodies() {
     let rt = runtime();
     let url = nats_url(&server);
     let client = rt.block_on(async_nats::connect(url.as_str())).unwrap();
-    let mut subscriber = rt.block_on(client.subscribe("falco.>")).unwrap();
-    rt.block_on(client.flush()).unwrap();
+    let mut subscriber = subscribe(&rt, &client);
 
     let sink = NatsSink::connect(NatsSinkOptions::new(url.clone())).unwrap();
     let queue = OutputQueue::start(queue_options(1000), vec![Box::new(sink)]).unwrap();
@@ -219,20 +269,9 @@ fn nats_jetstream_server_killed_mid_stream_loses_nothing() {
     let mut options = NatsSinkOptions::new(url.clone());
     options.jetstream = true;
     options.timeout = Duration::from_secs(2);
-    let sink = NatsSink::connect(options).unwrap();
-    let queue = OutputQueue::start(queue_options(100_000), vec![Box::new(sink)]).unwrap();
-
-    submit_paced(&queue, 0, 500, 2000);
-    server.kill();
-    submit_paced(&queue, 500, 500, 2000);
-    server.restart();
-    submit_paced(&queue, 1000, 500, 2000);
-    let report = queue.shutdown(WAIT);
-    assert!(report.drained, "{report:?}");
-    assert_all_delivered(&report.snapshot, 1500);
+    through_a_server_kill(&mut server, NatsSink::connect(options).unwrap());
     let seqs = stream_seqs(&rt, &js);
-    let unique: BTreeSet<usize> = seqs.iter().copied().collect();
-    assert_eq!(unique, (0..1500).collect(), "every alert is in the stream");
+    assert_every_alert_stored(&seqs);
     assert_eq!(
         seqs.len(),
         1500,
@@ -257,8 +296,7 @@ fn nats_core_reconnects_after_a_restart() {
     // A subscriber from now on sees the alerts raised from now on.
     let rt = runtime();
     let client = rt.block_on(async_nats::connect(url.as_str())).unwrap();
-    let mut subscriber = rt.block_on(client.subscribe("falco.>")).unwrap();
-    rt.block_on(client.flush()).unwrap();
+    let mut subscriber = subscribe(&rt, &client);
     // Wait until the channel is through the backlog, so the next alerts are new traffic.
     let deadline = Instant::now() + WAIT;
     while queue.snapshot().channels[0].delivered < 400 {
@@ -267,16 +305,9 @@ fn nats_core_reconnects_after_a_restart() {
     }
     submit_paced(&queue, 400, 100, 2000);
     let mut seen = BTreeSet::new();
-    rt.block_on(async {
-        use futures_util::StreamExt as _;
-        while !(400..500).all(|i| seen.contains(&i)) {
-            let message = tokio::time::timeout(WAIT, subscriber.next())
-                .await
-                .expect("alerts after the restart")
-                .unwrap();
-            seen.insert(seq_of(&message.payload));
-        }
-    });
+    while !(400..500).all(|i| seen.contains(&i)) {
+        seen.insert(next_seq(&rt, &mut subscriber));
+    }
     let report = queue.shutdown(WAIT);
     assert_all_delivered(&report.snapshot, 500);
 }
@@ -290,15 +321,7 @@ fn redis_connection(server: &Server) -> redis::Connection {
 
 /// The `seq` of every entry of the stream `key`.
 fn redis_stream_seqs(server: &Server, key: &str) -> Vec<usize> {
-    let mut connection = redis_connection(server);
-    let reply: redis::streams::StreamRangeReply = redis::cmd("XRANGE")
-        .arg(key)
-        .arg("-")
-        .arg("+")
-        .query(&mut connection)
-        .unwrap();
-    reply
-        .ids
+    servers::redis_stream(server.port, key)
         .iter()
         .map(|entry| {
             let body: Vec<u8> = entry.get("alert").expect("alert field");
@@ -332,15 +355,9 @@ fn redis_stream_fields_and_key_template() {
     ));
     let report = queue.shutdown(WAIT);
     assert_all_delivered(&report.snapshot, 2);
-    let mut connection = redis_connection(&server);
-    let reply: redis::streams::StreamRangeReply = redis::cmd("XRANGE")
-        .arg("falco:error")
-        .arg("-")
-        .arg("+")
-        .query(&mut connection)
-        .unwrap();
-    assert_eq!(reply.ids.len(), 1);
-    let entry = &reply.ids[0];
+    let entries = servers::redis_stream(server.port, "falco:error");
+    assert_eq!(entries.len(), 1);
+    let entry = &entries[0];
     let get = |field: &str| -> String { entry.get(field).unwrap() };
     assert_eq!(get("rule"), "Write below etc");
     assert_eq!(get("priority"), "Error");
@@ -364,18 +381,9 @@ fn redis_stream_server_killed_mid_stream_loses_nothing() {
         return;
     };
     let sink = RedisSink::open(redis_options(&server, RedisTarget::Stream { maxlen: 0 })).unwrap();
-    let queue = OutputQueue::start(queue_options(100_000), vec![Box::new(sink)]).unwrap();
-    submit_paced(&queue, 0, 500, 2000);
-    server.kill();
-    submit_paced(&queue, 500, 500, 2000);
-    server.restart();
-    submit_paced(&queue, 1000, 500, 2000);
-    let report = queue.shutdown(WAIT);
-    assert!(report.drained, "{report:?}");
-    assert_all_delivered(&report.snapshot, 1500);
+    through_a_server_kill(&mut server, sink);
     let seqs = redis_stream_seqs(&server, "falco");
-    let unique: BTreeSet<usize> = seqs.iter().copied().collect();
-    assert_eq!(unique, (0..1500).collect(), "every alert is in the stream");
+    assert_every_alert_stored(&seqs);
     // At least once: a pipeline cut by the kill may have been stored in part, then again.
     eprintln!("redis stream: {} entries for 1500 alerts", seqs.len());
 }
@@ -502,8 +510,7 @@ fn nats_over_mutual_tls() {
                 .connect(url.as_str()),
         )
         .expect("the test's subscriber connects with the client certificate");
-    let mut subscriber = rt.block_on(subscriber_client.subscribe("falco.>")).unwrap();
-    rt.block_on(subscriber_client.flush()).unwrap();
+    let mut subscriber = subscribe(&rt, &subscriber_client);
 
     let mut options = NatsSinkOptions::new(url.clone());
     options.ca_cert = Some(pki.path().join("ca.pem"));
@@ -515,26 +522,13 @@ fn nats_over_mutual_tls() {
     )
     .unwrap();
     queue.submit(numbered(42));
-    let message = rt.block_on(async {
-        use futures_util::StreamExt as _;
-        tokio::time::timeout(WAIT, subscriber.next()).await
-    });
-    let message = message.expect("the alert over TLS").unwrap();
-    assert_eq!(seq_of(&message.payload), 42);
-    let report = queue.shutdown(WAIT);
-    assert_all_delivered(&report.snapshot, 1);
+    assert_eq!(next_seq(&rt, &mut subscriber), 42);
+    assert_all_delivered(&queue.shutdown(WAIT).snapshot, 1);
 
     // Without the client certificate the server refuses: the batch fails after its retries.
     let mut options = NatsSinkOptions::new(url);
     options.ca_cert = Some(pki.path().join("ca.pem"));
-    options.timeout = Duration::from_millis(500);
-    options.retry.max_retries = 1;
-    options.retry.initial_backoff = Duration::from_millis(10);
-    let mut sink = NatsSink::connect(options).unwrap();
-    let encoder = AlertEncoder::new(queue_options(0).encoder);
-    sink.write(&encoder.encode_alert(numbered(1))).unwrap();
-    let error = sink.flush().unwrap_err();
-    assert_eq!(error.alerts(), 1, "{error}");
+    refused(options);
 }
 
 /// `credentials_file`: a user's `.creds` (JWT and NKey seed) against a server in operator
@@ -556,8 +550,7 @@ fn nats_with_a_credentials_file() {
                 .await
         })
         .expect("the test's subscriber connects with the credentials");
-    let mut subscriber = rt.block_on(client.subscribe("falco.>")).unwrap();
-    rt.block_on(client.flush()).unwrap();
+    let mut subscriber = subscribe(&rt, &client);
 
     let mut options = NatsSinkOptions::new(url.clone());
     options.credentials_file = Some(creds.clone());
@@ -567,19 +560,8 @@ fn nats_with_a_credentials_file() {
     )
     .unwrap();
     queue.submit(numbered(7));
-    let message = rt.block_on(async {
-        use futures_util::StreamExt as _;
-        tokio::time::timeout(WAIT, subscriber.next()).await
-    });
-    assert_eq!(seq_of(&message.expect("the alert").unwrap().payload), 7);
+    assert_eq!(next_seq(&rt, &mut subscriber), 7);
     assert_all_delivered(&queue.shutdown(WAIT).snapshot, 1);
 
-    let mut options = NatsSinkOptions::new(url);
-    options.timeout = Duration::from_millis(500);
-    options.retry.max_retries = 1;
-    options.retry.initial_backoff = Duration::from_millis(10);
-    let mut sink = NatsSink::connect(options).unwrap();
-    let encoder = AlertEncoder::new(queue_options(0).encoder);
-    sink.write(&encoder.encode_alert(numbered(1))).unwrap();
-    assert_eq!(sink.flush().unwrap_err().alerts(), 1);
+    refused(NatsSinkOptions::new(url));
 }

@@ -371,12 +371,8 @@ impl Sink for NatsSink {
         self.confirm(self.options.retry)
     }
 
-    /// At shutdown a dead server gets one more try, not the full retries.
     fn close(&mut self) -> Result<(), OutputError> {
-        let policy = RetryPolicy {
-            max_retries: self.options.retry.max_retries.min(1),
-            ..self.options.retry
-        };
+        let policy = self.options.retry.for_shutdown();
         let result = self.confirm(policy);
         if let Err(e) = &result {
             tracing::error!(

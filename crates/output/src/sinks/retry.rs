@@ -25,6 +25,17 @@ impl Default for RetryPolicy {
     }
 }
 
+impl RetryPolicy {
+    /// At shutdown a dead server gets one more try, not the full retries: the exit must not
+    /// wait half a minute for it.
+    pub fn for_shutdown(self) -> Self {
+        RetryPolicy {
+            max_retries: self.max_retries.min(1),
+            ..self
+        }
+    }
+}
+
 /// Why one attempt failed.
 pub(crate) enum Attempt {
     /// The connection or the server failed: worth another try.

@@ -139,3 +139,18 @@ pub fn redis_server() -> Option<Server> {
         .to_vec()
     }))
 }
+
+/// Every entry of the Redis stream `key` on the server at `port`, oldest first.
+pub fn redis_stream(port: u16, key: &str) -> Vec<redis::streams::StreamId> {
+    let mut connection = redis::Client::open(format!("redis://127.0.0.1:{port}/0"))
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let reply: redis::streams::StreamRangeReply = redis::cmd("XRANGE")
+        .arg(key)
+        .arg("-")
+        .arg("+")
+        .query(&mut connection)
+        .unwrap();
+    reply.ids
+}
