@@ -66,7 +66,13 @@ if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
   install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/ca-certificates.crt"
 fi
 
+for line in '^json_output: true$' '^  listen_address: 0.0.0.0$' '^log_syslog: false$'; do
+  grep -q "$line" "$rootfs/etc/saker/saker.yaml" ||
+    { echo "build-image.sh: packaging/saker.yaml changed: '$line' not set in the image's copy" >&2; exit 2; }
+done
 # The image must accept its own configuration and rules.
+"$rootfs/usr/bin/saker" config show -c "$rootfs/etc/saker/saker.yaml" 2>&1 >/dev/null |
+  { ! grep . ; } || { echo "build-image.sh: the image's saker.yaml has warnings" >&2; exit 2; }
 "$rootfs/usr/bin/saker" rules validate -q "$rootfs/etc/saker/saker_rules.yaml" \
   "$rootfs/etc/saker/saker_k8s_audit_rules.yaml" "$rootfs/etc/saker/saker_rules.local.yaml" >/dev/null
 
