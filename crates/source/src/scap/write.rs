@@ -282,6 +282,19 @@ impl<W: Write> ScapWriter<W> {
         Ok(())
     }
 
+    /// What a container runtime said about a container, once the capture has it: a container
+    /// already written is written again (readers take the later event as an update); one not
+    /// written yet is written with its first event, already described.
+    pub fn container_described(&mut self, c: &ContainerInfo) -> io::Result<()> {
+        if !self.containers.remove(&c.id) {
+            return Ok(());
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        self.container(now, 0, c)
+    }
+
     /// A container event (`container` with Falco's JSON), once per container.
     fn container(&mut self, ts: u64, tid: u32, c: &ContainerInfo) -> io::Result<()> {
         if !self.containers.insert(c.id.clone()) {

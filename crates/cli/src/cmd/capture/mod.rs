@@ -73,6 +73,10 @@ fn recorded_syscalls() -> BTreeSet<i64> {
         .collect()
 }
 
+/// How long a recording waits at its start for the runtimes to describe the running
+/// containers.
+const RUNTIMES_WAIT: Duration = Duration::from_secs(10);
+
 fn now_ns() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -174,6 +178,9 @@ impl<W: Write> Sink for Recorder<W> {
     }
 
     fn ready(&mut self) {
+        // The snapshot names the containers already running. A recording can wait longer
+        // for them than a live run's start-up (CONTAINER_WAIT): nothing is waiting on it.
+        self.state.wait_for_containers(RUNTIMES_WAIT);
         if let Err(e) = self.out.start(&self.state) {
             self.error = Some(anyhow::Error::new(e).context("writing the capture file"));
             return;
@@ -264,14 +271,17 @@ impl<W: Write> Sink for Recorder<W> {
 }
 
 impl<W: Write> Recorder<W> {
-    /// Takes what the runtimes answered into the state; a JSONL file records each answer (a
-    /// `.scap` file carries a container in its container event, written with its first event).
+    /// Takes what the runtimes answered into the state, and records each answer: a JSONL
+    /// container record, or a `.scap` container event (which libsinsp takes as an update).
     fn write_container_answers(&mut self) -> std::io::Result<()> {
-        let answers = self.state.poll_containers();
-        if let Output::Jsonl(out) = &mut self.out {
-            for c in answers {
-                self.containers_written.insert(c.id.clone());
-                write_record(out, &Record::Container((*c).clone()))?;
+        for c in self.state.poll_containers() {
+            match &mut self.out {
+                Output::Jsonl(out) => {
+                    self.containers_written.insert(c.id.clone());
+                    write_record(out, &Record::Container((*c).clone()))?;
+                }
+                Output::Scap(writer) => writer.container_described(&c)?,
+                Output::ScapPending(_) => {}
             }
         }
         Ok(())

@@ -10,6 +10,7 @@ mod responses;
 mod rules;
 mod service;
 pub(crate) mod signals;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -226,6 +227,7 @@ pub fn run(args: Args) -> Outcome {
         }
     };
     let mut service = Service::start(inputs, config, (engine, catalog), plan, service_mode)?;
+    service.update_watch();
     // Removes the pidfile when the run ends.
     let _pidfile = match readiness {
         Some(readiness) => readiness.ready(),
