@@ -270,7 +270,11 @@ fn stats_draw_the_metrics_and_the_history() {
         .sum();
     assert_eq!(charted, 4, "every alert received is charted, kept or not");
     assert_eq!(timeline["series"]["Critical"].as_array().unwrap().len(), 60);
-    assert_eq!(stats["responses"], serde_json::Value::Null, "no responses configured");
+    assert_eq!(
+        stats["responses"],
+        serde_json::Value::Null,
+        "no responses configured"
+    );
     let day = get(&agent(), &format!("{}/api/stats?window=24h", harness.base)).json();
     assert_eq!(day["timeline"]["bucket_seconds"], 900);
     assert_eq!(
