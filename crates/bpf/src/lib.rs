@@ -26,6 +26,7 @@ mod decode;
 mod error;
 mod kill;
 pub mod raw;
+mod ring_use;
 mod spec;
 pub mod trace;
 
@@ -36,6 +37,7 @@ pub use decode::{
 };
 pub use error::{BpfError, DecodeError, PRIVILEGE_HINT};
 pub use kill::{KILL_MAX_ENTRIES, KillMaps, KillOutcome, KillReport, KillTable, Refusal};
+pub use ring_use::RingUse;
 pub use spec::{CAPTURED_SYSCALLS, CapturedSyscall, STATE_SYSCALLS, captured};
 
 /// The committed BPF object (for tools that inspect it).
