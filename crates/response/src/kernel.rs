@@ -216,10 +216,11 @@ fn exec_names(rule: &Rule) -> Option<BTreeSet<String>> {
         let mut allowed: Option<BTreeSet<String>> = None;
         for &(negated, check) in &conjunction {
             match check.lhs.field.name() {
-                "evt.type" => match type_set(check) {
-                    Some(t) => types &= if negated { !t } else { t },
-                    None => {}
-                },
+                "evt.type" => {
+                    if let Some(t) = type_set(check) {
+                        types &= if negated { !t } else { t };
+                    }
+                }
                 "proc.name"
                     if !negated && plain(check) && matches!(check.op, CmpOp::Eq | CmpOp::In) =>
                 {
