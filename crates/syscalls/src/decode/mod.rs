@@ -3,6 +3,7 @@
 
 mod admin;
 mod bpf;
+mod ioctl;
 mod memory;
 mod prctl;
 mod print;
@@ -315,7 +316,7 @@ pub fn decode_entry_into(
         None,
     );
     print::with_xlat_style(style.xlat, || syscalls::decoder(nr).run(&mut ctx));
-    let sep_written = ctx.stopped && ctx.spans.len > 0;
+    let sep_written = ctx.stopped && !ctx.own_sep && ctx.spans.len > 0;
     if sep_written {
         // strace prints the separator before the first output argument at entry.
         ctx.out.push_str(", ");

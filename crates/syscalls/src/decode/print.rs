@@ -48,6 +48,8 @@ pub(crate) struct Ctx<'a> {
     pub sep_written: bool,
     /// Set at entry when the decoder stopped before an output argument.
     pub stopped: bool,
+    /// With `stopped`: the exit phase prints its own separator, if any (see [`Ctx::stop_after`]).
+    pub own_sep: bool,
     pub saved: [u64; 2],
     /// Text printed after the return value, e.g. `(Timeout)`.
     pub aux: String,
@@ -77,6 +79,7 @@ impl<'a> Ctx<'a> {
             spans: Spans::default(),
             sep_written: false,
             stopped: false,
+            own_sep: false,
             saved: [0; 2],
             aux: String::new(),
             ret_kind: None,
@@ -134,6 +137,13 @@ impl<'a> Ctx<'a> {
     pub fn stop(&mut self) {
         self.close_span();
         self.stopped = true;
+    }
+
+    /// Ends the entry phase without the `, ` [`Ctx::stop`] leaves for an output argument:
+    /// strace's ioctl decoders go on at exit with ` => {...}`, `}` or nothing at all.
+    pub fn stop_after(&mut self) {
+        self.stop();
+        self.own_sep = true;
     }
 
     pub fn s(&mut self, text: &str) {
@@ -838,7 +848,13 @@ pub(crate) fn write_named(
         (XlatStyle::Abbrev, Some(name)) => out.push_str(name),
         (_, name) => {
             number(out);
-            let _ = write!(out, " /* {} */", name.unwrap_or(x.unknown));
+            // Tables without an unknown marker (strace's NULL dflt) add no empty comment.
+            match name.or((!x.unknown.is_empty()).then_some(x.unknown)) {
+                Some(text) => {
+                    let _ = write!(out, " /* {text} */");
+                }
+                None => {}
+            }
         }
     }
 }

@@ -18,10 +18,10 @@ pub(crate) fn array_limit(c: &Ctx) -> usize {
     }
 }
 
-fn u16_at(b: &[u8], o: usize) -> u16 {
+pub(crate) fn u16_at(b: &[u8], o: usize) -> u16 {
     u16::from_ne_bytes([b[o], b[o + 1]])
 }
-fn u32_at(b: &[u8], o: usize) -> u32 {
+pub(crate) fn u32_at(b: &[u8], o: usize) -> u32 {
     u32::from_ne_bytes(b[o..o + 4].try_into().unwrap_or([0; 4]))
 }
 /// C's `%#x` as a string: `0` for zero.
@@ -31,7 +31,7 @@ fn c_hex(v: u64) -> String {
     text
 }
 
-fn u64_at(b: &[u8], o: usize) -> u64 {
+pub(crate) fn u64_at(b: &[u8], o: usize) -> u64 {
     u64::from_ne_bytes(b[o..o + 8].try_into().unwrap_or([0; 8]))
 }
 fn i64_at(b: &[u8], o: usize) -> i64 {
@@ -40,7 +40,7 @@ fn i64_at(b: &[u8], o: usize) -> i64 {
 
 /// Reads a fixed-size struct; prints the address and returns `None` if unreadable or if the
 /// call failed (strace shows output structs of failed calls as addresses).
-fn read_struct<const N: usize>(c: &mut Ctx, addr: u64, output: bool) -> Option<[u8; N]> {
+pub(crate) fn read_struct<const N: usize>(c: &mut Ctx, addr: u64, output: bool) -> Option<[u8; N]> {
     if addr == 0 {
         c.s("NULL");
         return None;
@@ -112,7 +112,7 @@ fn write_makedev(out: &mut String, major: u64, minor: u64) {
 fn write_time_comment(out: &mut String, sec: i64, nsec: u64) {
     let _ = write!(out, "{sec}");
     // strace leaves the epoch itself without a comment.
-    if sec == 0 && nsec == 0 {
+    if (sec == 0 && nsec == 0) || !gmtime_fits(sec) {
         return;
     }
     out.push_str(" /* ");
@@ -122,14 +122,41 @@ fn write_time_comment(out: &mut String, sec: i64, nsec: u64) {
 
 /// ` /* 2020-01-01T00:00:00+0000 */` after a timestamp (nothing for the epoch).
 pub(crate) fn write_date_comment(out: &mut String, sec: i64, nsec: u64) {
-    if sec != 0 || nsec != 0 {
+    if (sec != 0 || nsec != 0) && gmtime_fits(sec) {
         out.push_str(" /* ");
         write_iso_time(out, sec, nsec);
         out.push_str(" */");
     }
 }
 
+/// The same for a `struct timeval`: microseconds, six digits.
+pub(crate) fn write_date_comment_us(out: &mut String, sec: i64, usec: u64) {
+    if (sec != 0 || usec != 0) && gmtime_fits(sec) {
+        out.push_str(" /* ");
+        write_date_time(out, sec);
+        if usec != 0 {
+            let _ = write!(out, ".{usec:06}");
+        }
+        out.push_str("+0000 */");
+    }
+}
+
+/// strace prints no date where gmtime() fails: a year that does not fit `tm_year` (an int).
+fn gmtime_fits(sec: i64) -> bool {
+    let (year, _, _) = saker_event::calendar::civil_from_days(sec.div_euclid(86400));
+    i32::try_from(year - 1900).is_ok()
+}
+
 fn write_iso_time(out: &mut String, sec: i64, nsec: u64) {
+    write_date_time(out, sec);
+    if nsec != 0 {
+        let _ = write!(out, ".{nsec:09}");
+    }
+    out.push_str("+0000");
+}
+
+/// `2020-01-01T00:00:00` (UTC).
+fn write_date_time(out: &mut String, sec: i64) {
     let days = sec.div_euclid(86400);
     let secs = sec.rem_euclid(86400);
     let (y, m, d) = saker_event::calendar::civil_from_days(days);
@@ -140,10 +167,6 @@ fn write_iso_time(out: &mut String, sec: i64, nsec: u64) {
         secs % 3600 / 60,
         secs % 60
     );
-    if nsec != 0 {
-        let _ = write!(out, ".{nsec:09}");
-    }
-    out.push_str("+0000");
 }
 
 /// `struct stat` (144 bytes on x86_64).

@@ -409,7 +409,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::rt_sigsuspend => s(&[SigsetIn(1), Ulong], Dec),
         nr::rt_sigtimedwait => f(dec_rt_sigtimedwait, Dec),
         nr::sigaltstack => s(&[StackIn, StackOut], Dec),
-        nr::ioctl => f(dec_ioctl, Dec),
+        nr::ioctl => f(super::ioctl::dec_ioctl, Dec),
         nr::readv => f(dec_readv, Dec),
         nr::writev => f(dec_writev, Dec),
         nr::preadv => f(dec_preadv, Dec),
@@ -496,7 +496,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::setpgid => s(&[Pid(Tgid), Pid(Pgid)], Dec),
         nr::getpgid => s(&[Pid(Tgid)], Ret::Pid(Pgid)),
         nr::getsid => s(&[Pid(Tgid)], Ret::Pid(Sid)),
-        nr::utime => s(&[Path, Ptr], Dec),
+        nr::utime => f(dec_utime, Dec),
         nr::mknod => s(&[Path, TypedMode, Dev], Dec),
         nr::mknodat => s(&[DirFd, Path, TypedMode, Dev], Dec),
         nr::getpriority => f(dec_priority, Dec),
@@ -539,7 +539,16 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::epoll_wait => f(dec_epoll_wait, Dec),
         nr::epoll_pwait => f(dec_epoll_wait, Dec),
         nr::epoll_pwait2 => f(dec_epoll_wait, Dec),
-        nr::utimes => s(&[Path, Ptr], Dec),
+        nr::utimes | nr::futimesat => f(dec_utimes, Dec),
+        nr::sched_rr_get_interval => s(&[Pid(Tgid), TimespecOut], Dec),
+        nr::userfaultfd => s(&[Flags(&xlat::UFFD_FLAGS)], RFD),
+        nr::vmsplice => f(dec_vmsplice, Dec),
+        nr::ustat => s(&[Dev, Ptr], Dec),
+        nr::lookup_dcookie => s(&[Ulong, BufOut, Ulong], Dec),
+        nr::semop | nr::semtimedop => f(dec_semop, Dec),
+        nr::syslog => f(dec_syslog, Dec),
+        nr::add_key => s(&[Str, Str, BufIn(3), Ulong, EnumD(&xlat::KEY_SPEC)], Dec),
+        nr::request_key => s(&[Str, Str, Str, EnumD(&xlat::KEY_SPEC)], Dec),
         nr::inotify_init => s(&[], RFD),
         nr::inotify_init1 => s(&[Flags(&xlat::IN_INIT_FLAGS)], RFD),
         nr::inotify_add_watch => s(&[Fd, Path, Flags(&xlat::INOTIFY_MASK)], Dec),
@@ -1010,107 +1019,6 @@ fn dec_select(c: &mut Ctx) {
         note.push(')');
         c.aux = note;
     }
-}
-
-fn dec_ioctl(c: &mut Ctx) {
-    let a = c.args;
-    let req = a[1] & 0xffff_ffff;
-    let name = ioctl_name(req);
-    let output = matches!(req, 0x5401 | 0x5413 | 0x540f | 0x541b | 0x80045430);
-    if c.entering() {
-        c.next();
-        c.fd(a[0]);
-        c.next();
-        match name {
-            Some(n) => c.s(n),
-            None => write_ioc(c, req),
-        }
-        if output {
-            c.stop();
-            return;
-        }
-        match req {
-            // FIONBIO, FIOASYNC, TIOCSPGRP take an int pointer.
-            0x5421 | 0x5452 | 0x5410 | 0x40045431 => {
-                c.next();
-                st::int_ptr(c, a[2], false);
-            }
-            // FIOCLEX, FIONCLEX, TIOCNOTTY take no argument.
-            0x5451 | 0x5450 | 0x5422 => {}
-            // TIOCSCTTY takes an int.
-            0x540e => {
-                c.next();
-                c.int(a[2]);
-            }
-            0x5402..=0x5404 => {
-                c.next();
-                st::termios(c, a[2], false);
-            }
-            0x5414 => {
-                c.next();
-                st::winsize(c, a[2], false);
-            }
-            _ => {
-                c.next();
-                c.hex(a[2]);
-            }
-        }
-    } else if output {
-        c.next();
-        match req {
-            0x5401 => st::termios(c, a[2], true),
-            0x5413 => st::winsize(c, a[2], true),
-            0x540f => st::int_ptr(c, a[2], true),
-            _ => st::int_ptr(c, a[2], true),
-        }
-    }
-}
-
-fn ioctl_name(req: u64) -> Option<&'static str> {
-    Some(match req {
-        0x5401 => "TCGETS",
-        // strace names both users of these numbers.
-        0x5402 => "SNDCTL_TMR_START or TCSETS",
-        0x5403 => "SNDCTL_TMR_STOP or TCSETSW",
-        0x5404 => "SNDCTL_TMR_CONTINUE or TCSETSF",
-        0x540b => "TCFLSH",
-        0x540e => "TIOCSCTTY",
-        0x540f => "TIOCGPGRP",
-        0x5410 => "TIOCSPGRP",
-        0x5413 => "TIOCGWINSZ",
-        0x5414 => "TIOCSWINSZ",
-        0x541b => "FIONREAD",
-        0x5421 => "FIONBIO",
-        0x5422 => "TIOCNOTTY",
-        0x5450 => "FIONCLEX",
-        0x5451 => "FIOCLEX",
-        0x5452 => "FIOASYNC",
-        0x80045430 => "TIOCGPTN",
-        0x40045431 => "TIOCSPTLCK",
-        _ => return None,
-    })
-}
-
-/// `_IOC(_IOC_READ, 0x12, 0x72, 0x8)` for ioctl numbers without a name.
-fn write_ioc(c: &mut Ctx, req: u64) {
-    let dir = (req >> 30) & 3;
-    let size = (req >> 16) & 0x3fff;
-    let kind = (req >> 8) & 0xff;
-    let number = req & 0xff;
-    c.s("_IOC(");
-    c.s(match dir {
-        0 => "_IOC_NONE",
-        1 => "_IOC_WRITE",
-        2 => "_IOC_READ",
-        _ => "_IOC_READ|_IOC_WRITE",
-    });
-    c.s(", ");
-    c.hex(kind);
-    c.s(", ");
-    c.hex(number);
-    c.s(", ");
-    c.hex(size);
-    c.s(")");
 }
 
 fn dec_readv(c: &mut Ctx) {
@@ -2116,6 +2024,157 @@ fn dec_epoll_wait(c: &mut Ctx) {
             c.udec(a[5]);
         }
     }
+}
+
+/// utime's `struct utimbuf`: `{actime=1492350678 /* 2017-04-16T13:51:18+0000 */, modtime=...}`.
+fn dec_utime(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.path(a[0]);
+    c.next();
+    let mut b = [0u8; 16];
+    if a[1] == 0 {
+        c.s("NULL");
+    } else if c.read_exact(a[1], &mut b) {
+        for (i, name) in ["{actime=", ", modtime="].into_iter().enumerate() {
+            let sec = i64::from_ne_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
+            c.s(name);
+            c.dec(sec);
+            st::write_date_comment(c.out, sec, 0);
+        }
+        c.s("}");
+    } else {
+        c.ptr(a[1]);
+    }
+}
+
+/// utimes and futimesat: `[{tv_sec=..., tv_usec=...} /* date */, {...}]`; strace dates only
+/// valid times (microseconds below a second).
+fn dec_utimes(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let mut a = c.args;
+    if c.nr == nr::futimesat {
+        c.next();
+        c.dirfd(a[0]);
+        a.rotate_left(1);
+    }
+    c.next();
+    c.path(a[0]);
+    c.next();
+    let mut b = [0u8; 32];
+    if a[1] == 0 {
+        c.s("NULL");
+    } else if c.read_exact(a[1], &mut b) {
+        c.s("[");
+        for i in 0..2 {
+            if i > 0 {
+                c.s(", ");
+            }
+            let sec = i64::from_ne_bytes(b[i * 16..i * 16 + 8].try_into().unwrap_or([0; 8]));
+            let usec = u64::from_ne_bytes(b[i * 16 + 8..i * 16 + 16].try_into().unwrap_or([0; 8]));
+            let _ = write!(c.out, "{{tv_sec={sec}, tv_usec={usec}}}");
+            if usec < 1_000_000 {
+                st::write_date_comment_us(c.out, sec, usec);
+            }
+        }
+        c.s("]");
+    } else {
+        c.ptr(a[1]);
+    }
+}
+
+/// `vmsplice(1, [{iov_base="012", iov_len=3}], 1, SPLICE_F_NONBLOCK)`.
+fn dec_vmsplice(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    st::iovec_array(c, a[1], a[2], Some(u64::MAX));
+    c.next();
+    c.udec(a[2]);
+    c.next();
+    c.flags(a[3] & 0xffff_ffff, &xlat::SPLICE_FLAGS);
+}
+
+/// semop/semtimedop: `[{sem_num=0, sem_op=-1, sem_flg=SEM_UNDO}]`.
+fn dec_semop(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.int(a[0]);
+    c.next();
+    c.array(a[1], a[2] & 0xffff_ffff, 6, |c, b| {
+        let num = u16::from_ne_bytes([b[0], b[1]]);
+        let op = i16::from_ne_bytes([b[2], b[3]]);
+        let flg = u16::from_ne_bytes([b[4], b[5]]);
+        let _ = write!(c.out, "{{sem_num={num}, sem_op={op}, sem_flg=");
+        c.flags(u64::from(flg), &xlat::SEMOP_FLAGS);
+        c.s("}");
+        true
+    });
+    c.next();
+    c.uint(a[2]);
+    if c.nr == nr::semtimedop {
+        c.next();
+        st::timespec(c, a[3], false);
+    }
+}
+
+/// syslog: the action always as `N /* NAME */`; buffer and length only where the action
+/// uses them, the buffer read at exit for the SYSLOG_ACTION_READ* ones.
+fn dec_syslog(c: &mut Ctx) {
+    let a = c.args;
+    let action = a[0] as i32;
+    let read = matches!(action, 2..=4);
+    if c.entering() {
+        c.next();
+        dec_with_comment(c, i64::from(action), &xlat::SYSLOG_ACTIONS);
+        if read {
+            c.stop();
+            return;
+        }
+        if matches!(action, 0 | 1 | 5 | 6 | 7 | 9 | 10) {
+            return;
+        }
+        c.next();
+        c.ptr(a[1]);
+        c.next();
+        if action == 8 {
+            dec_with_comment(c, i64::from(a[2] as i32), &xlat::SYSLOG_CONSOLE_LEVELS);
+        } else {
+            c.int(a[2]);
+        }
+    } else if read {
+        c.next();
+        if c.ok() {
+            c.buf(a[1], c.rval() as u64);
+        } else {
+            c.ptr(a[1]);
+        }
+        c.next();
+        c.int(a[2]);
+    }
+}
+
+/// strace's `XLAT_STYLE_VERBOSE | XLAT_STYLE_FMT_D`: `8 /* SYSLOG_ACTION_CONSOLE_LEVEL */`.
+fn dec_with_comment(c: &mut Ctx, v: i64, x: &Xlat) {
+    c.dec(v);
+    let name = x
+        .entries
+        .iter()
+        .find(|e| e.0 == v as u64)
+        .map_or(x.unknown, |e| e.1);
+    let _ = write!(c.out, " /* {name} */");
 }
 
 fn dec_utimensat(c: &mut Ctx) {

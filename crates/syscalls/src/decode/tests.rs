@@ -859,3 +859,360 @@ fn pids_are_translated_to_the_tracers_namespace() {
         "getpgrp() = 7 /* 4247 in strace's PID NS */"
     );
 }
+
+/// ioctl requests and arguments; cases from strace 6.1's tests/ioctl_nbd.c, ioctl_fs_f.c,
+/// ioctl_fs_x.c, ioctl_fiemap.c, ioctl_block.c, ioctl_counter.c, ioctl_random.c,
+/// ioctl_watchdog.c, ioctl_inotify.c and ioctl_nsfs.c (lines as the suite expects them).
+#[test]
+fn ioctl_requests_and_arguments() {
+    const EBADF: i64 = -9;
+    let bad = " = -1 EBADF (Bad file descriptor)";
+    let m = &mut Fixture::default()
+        .with(0x1000, &0xf2ff_ffffu32.to_ne_bytes())
+        .with(0x2000, &[0, 2, 23, 42, 6, 69])
+        .with(
+            0x3000,
+            &[
+                0x0d, 0xc0, 0xad, 0xde, 0xef, 0xbe, 0xad, 0xde, 0xed, 0xfe, 0xfe, 0xca,
+            ],
+        )
+        .with(
+            0x4000,
+            &[
+                3, 0, 0, 0, 8, 0, 0, 0, b'1', b'2', b'3', b'4', b'5', b'6', b'7', b'8',
+            ],
+        )
+        .with(0x5000, &0u32.to_ne_bytes())
+        .with(0x5800, &0x0d00_0000u32.to_ne_bytes());
+    let minus1 = NEG(-1);
+    let cases: &[(u64, u64, i64, &str)] = &[
+        (0xab08, 0, EBADF, "ioctl(-1, NBD_DISCONNECT)"),
+        (0xab00, 3, EBADF, "ioctl(-1, NBD_SET_SOCK, 3)"),
+        (
+            0xab01,
+            0xcafef00ddeadbeef,
+            EBADF,
+            "ioctl(-1, NBD_SET_BLKSIZE, 14627392582107119343)",
+        ),
+        (
+            0xab0a,
+            1 << 7,
+            EBADF,
+            "ioctl(-1, NBD_SET_FLAGS, NBD_FLAG_SEND_DF)",
+        ),
+        (0x80046601, 0, EBADF, "ioctl(-1, FS_IOC32_GETFLAGS, NULL)"),
+        (
+            0x80086601,
+            0x1000,
+            EBADF,
+            "ioctl(-1, FS_IOC_GETFLAGS, 0x1000)",
+        ),
+        (
+            0x40046602,
+            0x5800,
+            EBADF,
+            "ioctl(-1, FS_IOC32_SETFLAGS, [0xd000000 /* FS_???_FL */])",
+        ),
+        (
+            0x66ff,
+            0,
+            EBADF,
+            "ioctl(-1, _IOC(_IOC_NONE, 0x66, 0xff, 0), 0)",
+        ),
+        (0xc0045877, 0xbadc0deddeadc0de, EBADF, "ioctl(-1, FIFREEZE)"),
+        (0xc0185879, 0, EBADF, "ioctl(-1, FITRIM, NULL)"),
+        (
+            0x1262,
+            0xdeadbeefbadc0ded,
+            EBADF,
+            "ioctl(-1, BLKRASET, 16045690984232390125)",
+        ),
+        (
+            0x1270u64 | 0x8008_0000,
+            0,
+            EBADF,
+            "ioctl(-1, BLKBSZGET, NULL)",
+        ),
+        (0x125d, 0x3000, EBADF, "ioctl(-1, BLKROSET, [-559038451])"),
+        (0x125f, 0, EBADF, "ioctl(-1, BLKRRPART)"),
+        (
+            0x40063e00,
+            0x2000,
+            EBADF,
+            "ioctl(-1, COUNTER_ADD_WATCH_IOCTL, {component={type=COUNTER_COMPONENT_NONE, scope=COUNTER_SCOPE_COUNT, parent=23, id=42}, event=COUNTER_EVENT_CAPTURE, channel=69})",
+        ),
+        (0x3e01, 0, EBADF, "ioctl(-1, COUNTER_ENABLE_EVENTS_IOCTL)"),
+        (
+            0x40085203,
+            0x4000,
+            EBADF,
+            "ioctl(-1, RNDADDENTROPY, {entropy_count=3, buf_size=8, buf=\"12345678\"})",
+        ),
+        (
+            0x5204,
+            0,
+            EBADF,
+            "ioctl(-1, FASTRPC_IOCTL_INIT_ATTACH or RNDZAPENTCNT)",
+        ),
+        (
+            0x80045701,
+            0x1000,
+            EBADF,
+            "ioctl(-1, WDIOC_GETSTATUS, 0x1000)",
+        ),
+        (
+            0xc0045706,
+            0x5000,
+            EBADF,
+            "ioctl(-1, WDIOC_SETTIMEOUT, [0])",
+        ),
+        (0x80045705, 0, EBADF, "ioctl(-1, WDIOC_KEEPALIVE)"),
+        (
+            0x40044900,
+            0xdeadbeefbadc0ded,
+            EBADF,
+            "ioctl(-1, INOTIFY_IOC_SETNEXTWD, -1159983635)",
+        ),
+        (0xb703, 0, EBADF, "ioctl(-1, NS_GET_NSTYPE)"),
+    ];
+    for &(code, arg, ret, call) in cases {
+        check(
+            "ioctl",
+            [minus1, code, arg, 0, 0, 0],
+            m,
+            ret,
+            &format!("{call}{bad}"),
+        );
+    }
+    // Output arguments print at exit; the nsfs results are an fd and a namespace type.
+    check(
+        "ioctl",
+        [5, 0xb704, 0x5000, 0, 0, 0],
+        m,
+        0,
+        "ioctl(5, NS_GET_OWNER_UID, [0]) = 0",
+    );
+    check(
+        "ioctl",
+        [5, 0xb703, 0, 0, 0, 0],
+        m,
+        0x1000_0000,
+        "ioctl(5, NS_GET_NSTYPE) = 268435456 (CLONE_NEWUSER)",
+    );
+    let y = Style {
+        fd_decode: 1,
+        fds: FdDetails {
+            path: true,
+            ..FdDetails::default()
+        },
+        ..Style::default()
+    };
+    check_style(
+        "ioctl",
+        [3, 0xb701, 0, 0, 0, 0],
+        m,
+        1,
+        &y,
+        "ioctl(3</etc/passwd>, NS_GET_USERNS) = 1</dev/null>",
+    );
+    check(
+        "ioctl",
+        [5, 0x80086601, 0x1000, 0, 0, 0],
+        m,
+        0,
+        "ioctl(5, FS_IOC_GETFLAGS, [FS_SECRM_FL|FS_UNRM_FL|FS_COMPR_FL|FS_SYNC_FL|FS_IMMUTABLE_FL|FS_APPEND_FL|FS_NODUMP_FL|FS_NOATIME_FL|FS_DIRTY_FL|FS_COMPRBLK_FL|FS_NOCOMP_FL|FS_ENCRYPT_FL|FS_INDEX_FL|FS_IMAGIC_FL|FS_JOURNAL_DATA_FL|FS_NOTAIL_FL|FS_DIRSYNC_FL|FS_TOPDIR_FL|FS_HUGE_FILE_FL|FS_EXTENT_FL|FS_VERITY_FL|FS_EA_INODE_FL|FS_EOFBLOCKS_FL|FS_NOCOW_FL|FS_DAX_FL|FS_INLINE_DATA_FL|FS_PROJINHERIT_FL|FS_CASEFOLD_FL|FS_RESERVED_FL]) = 0",
+    );
+}
+
+/// `-X raw` and `-X verbose` print the request number (strace 6.1's ioctl_fs_f-X*.gen).
+#[test]
+fn ioctl_request_numbers_follow_xlat_style() {
+    let m = &mut Fixture::default();
+    let raw = Style {
+        xlat: XlatStyle::Raw,
+        ..Style::default()
+    };
+    let verbose = Style {
+        xlat: XlatStyle::Verbose,
+        ..Style::default()
+    };
+    let args = [NEG(-1), 0x80046601, 0, 0, 0, 0];
+    let bad = " = -1 EBADF (Bad file descriptor)";
+    check_style(
+        "ioctl",
+        args,
+        m,
+        -9,
+        &raw,
+        &format!("ioctl(-1, 0x80046601, NULL){bad}"),
+    );
+    check_style(
+        "ioctl",
+        args,
+        m,
+        -9,
+        &verbose,
+        &format!("ioctl(-1, 0x80046601 /* FS_IOC32_GETFLAGS */, NULL){bad}"),
+    );
+    let unknown = [NEG(-1), 0x66ff, 0, 0, 0, 0];
+    check_style(
+        "ioctl",
+        unknown,
+        m,
+        -9,
+        &verbose,
+        &format!("ioctl(-1, 0x66ff /* _IOC(_IOC_NONE, 0x66, 0xff, 0) */, 0){bad}"),
+    );
+}
+
+/// Calls that had no decoder; cases from strace 6.1's tests/add_key.c, request_key.c,
+/// syslog.c, utime.c, utimes.c, futimesat.c, semop.c, vmsplice.c, userfaultfd.c, ustat.c,
+/// sched_rr_get_interval.c and lookup_dcookie.c (lines as the suite expects them).
+#[test]
+fn small_syscalls_strace_tests_decode() {
+    let tv = |pairs: &[(i64, u64)]| -> Vec<u8> {
+        pairs
+            .iter()
+            .flat_map(|&(s, u)| [s.to_ne_bytes(), u.to_ne_bytes()].concat())
+            .collect()
+    };
+    let m = &mut Fixture::default()
+        .with(0x1000, b"utimes_sample\0")
+        .with(0x2000, &tv(&[(1492358607, 345678), (1492356078, 456789)]))
+        .with(0x3000, &tv(&[(1492358607, 1000000), (1492356078, 1000001)]))
+        .with(0x4000, &[14, 15, 16, 17, 18])
+        .with(0x5000, &[0, 0, 0xff, 0xff, 0, 0x10])
+        .with(0x6000, &[0xce, 0xfa, 0x0d, 0xf0, 0xef, 0xbe])
+        .with(0x7000, &1492350678i64.to_ne_bytes().repeat(2))
+        .with(0x8000, b"012")
+        .ptrs(0x9000, &[0x8000, 3]);
+    let cases: &[(&str, [u64; 6], i64, &str)] = &[
+        (
+            "utimes",
+            [0x1000, 0x2000, 0, 0, 0, 0],
+            -2,
+            "utimes(\"utimes_sample\", [{tv_sec=1492358607, tv_usec=345678} /* 2017-04-16T16:03:27.345678+0000 */, {tv_sec=1492356078, tv_usec=456789} /* 2017-04-16T15:21:18.456789+0000 */]) = -1 ENOENT (No such file or directory)",
+        ),
+        (
+            "utimes",
+            [0x1000, 0x3000, 0, 0, 0, 0],
+            -22,
+            "utimes(\"utimes_sample\", [{tv_sec=1492358607, tv_usec=1000000}, {tv_sec=1492356078, tv_usec=1000001}]) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "futimesat",
+            [NEG(-100), 0x1000, 0, 0, 0, 0],
+            -2,
+            "futimesat(AT_FDCWD, \"utimes_sample\", NULL) = -1 ENOENT (No such file or directory)",
+        ),
+        (
+            "utime",
+            [0x1000, 0x7000, 0, 0, 0, 0],
+            -2,
+            "utime(\"utimes_sample\", {actime=1492350678 /* 2017-04-16T13:51:18+0000 */, modtime=1492350678 /* 2017-04-16T13:51:18+0000 */}) = -1 ENOENT (No such file or directory)",
+        ),
+        (
+            "add_key",
+            [0, 0, 0x4000, 5, NEG(-1234567890), 0],
+            -14,
+            "add_key(NULL, NULL, \"\\16\\17\\20\\21\\22\", 5, -1234567890) = -1 EFAULT (Bad address)",
+        ),
+        (
+            "add_key",
+            [0, 0, 0, 0, NEG(-1), 0],
+            -14,
+            "add_key(NULL, NULL, NULL, 0, KEY_SPEC_THREAD_KEYRING) = -1 EFAULT (Bad address)",
+        ),
+        (
+            "request_key",
+            [0, 0, 0, 1234567890, 0, 0],
+            -14,
+            "request_key(NULL, NULL, NULL, 1234567890) = -1 EFAULT (Bad address)",
+        ),
+        (
+            "syslog",
+            [10, 0, 0, 0, 0, 0],
+            131072,
+            "syslog(10 /* SYSLOG_ACTION_SIZE_BUFFER */) = 131072",
+        ),
+        (
+            "syslog",
+            [NEG(-1), 0xfacefeeddeadbeef, NEG(-1), 0, 0, 0],
+            -22,
+            "syslog(-1 /* SYSLOG_ACTION_??? */, 0xfacefeeddeadbeef, -1) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "syslog",
+            [8, 0xfacefeeddeadbeef, 8, 0, 0, 0],
+            0,
+            "syslog(8 /* SYSLOG_ACTION_CONSOLE_LEVEL */, 0xfacefeeddeadbeef, 8 /* LOGLEVEL_DEBUG+1 */) = 0",
+        ),
+        (
+            "semop",
+            [491582, 0x5000, 1, 0, 0, 0],
+            0,
+            "semop(491582, [{sem_num=0, sem_op=-1, sem_flg=SEM_UNDO}], 1) = 0",
+        ),
+        (
+            "semop",
+            [NEG(-38177487), 0x6000, 2, 0, 0, 0],
+            -14,
+            "semop(-38177487, [{sem_num=64206, sem_op=-4083, sem_flg=SEM_UNDO|IPC_NOWAIT|0xa6ef}, ... /* 0x6006 */], 2) = -1 EFAULT (Bad address)",
+        ),
+        (
+            "semtimedop",
+            [NEG(-38177487), 0, 0xdeadbeef, 0, 0, 0],
+            -7,
+            "semtimedop(-38177487, NULL, 3735928559, NULL) = -1 E2BIG (Argument list too long)",
+        ),
+        (
+            "vmsplice",
+            [1, 0x9000, 1, 2, 0, 0],
+            3,
+            "vmsplice(1, [{iov_base=\"012\", iov_len=3}], 1, SPLICE_F_NONBLOCK) = 3",
+        ),
+        (
+            "userfaultfd",
+            [0xffffffff, 0, 0, 0, 0, 0],
+            -22,
+            "userfaultfd(UFFD_USER_MODE_ONLY|O_NONBLOCK|O_CLOEXEC|0xfff7f7fe) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "ustat",
+            [0xffffffff, 0, 0, 0, 0, 0],
+            -22,
+            "ustat(makedev(0xfff, 0xfffff), NULL) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "sched_rr_get_interval",
+            [NEG(-1), 0x2000, 0, 0, 0, 0],
+            -22,
+            "sched_rr_get_interval(-1, 0x2000) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "lookup_dcookie",
+            [0, 0, 0, 0, 0, 0],
+            -38,
+            "lookup_dcookie(0, NULL, 0) = -1 ENOSYS (Function not implemented)",
+        ),
+    ];
+    for (name, args, ret, line) in cases {
+        check(name, *args, m, *ret, line);
+    }
+}
+
+/// strace prints no date where gmtime() fails (tests/utimensat.c's huge negative seconds).
+#[test]
+fn dates_beyond_gmtime_are_left_out() {
+    let mut b = 0i64.to_ne_bytes().repeat(2);
+    b.extend((-3819351491602432273i64).to_ne_bytes());
+    b.extend(0i64.to_ne_bytes());
+    let m = &mut Fixture::default().with(0x1000, b"f\0").with(0x2000, &b);
+    check(
+        "utimensat",
+        [NEG(-100), 0x1000, 0x2000, 0x100, 0, 0],
+        m,
+        -2,
+        "utimensat(AT_FDCWD, \"f\", [{tv_sec=0, tv_nsec=0}, {tv_sec=-3819351491602432273, tv_nsec=0}], AT_SYMLINK_NOFOLLOW) = -1 ENOENT (No such file or directory)",
+    );
+}

@@ -1,0 +1,885 @@
+//! ioctl: the request's name and the argument decoders of strace's `*_ioctl.c` for the
+//! request families decoded here (tty, fs `'f'`/`'X'`, random, watchdog, inotify, nbd, nsfs,
+//! counter, block).
+//!
+//! strace decodes in two phases: at entry a family decoder either prints the argument and is
+//! done, asks to be called again at exit (an output argument), or leaves the argument to the
+//! generic `, 0x...`. [`Phase`] is that answer.
+
+use super::Ctx;
+use super::print::write_composite;
+use super::structs::{self as st, read_struct, u16_at, u32_at, u64_at};
+use crate::decode::Ret;
+use crate::xlat::{self, Xlat};
+
+/// What a family decoder did in this phase (strace's 0, `RVAL_DECODED`, `RVAL_IOCTL_DECODED`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Call again at exit (the argument is an output).
+    Later,
+    /// Not decoded here: print the argument as `0x...`.
+    Generic,
+    /// Everything printed.
+    Done,
+    /// Everything printed, and the return value is a new file descriptor.
+    DoneFd,
+}
+
+/// `Entry::saved[0]` values between the two phases.
+const SAVED_LATER: u64 = 1;
+const SAVED_FD: u64 = 2;
+
+pub(super) fn dec_ioctl(c: &mut Ctx) {
+    let a = c.args;
+    let code = (a[1] & 0xffff_ffff) as u32;
+    let phase = if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.next();
+        write_code(c, code);
+        let phase = decode(c, code, a[2]);
+        c.saved[0] = match phase {
+            Phase::Later => SAVED_LATER,
+            Phase::DoneFd => SAVED_FD,
+            _ => 0,
+        };
+        if phase == Phase::Later {
+            c.stop_after();
+        }
+        phase
+    } else {
+        match c.saved[0] {
+            SAVED_LATER => decode(c, code, a[2]),
+            SAVED_FD => {
+                c.ret_kind = Some(Ret::Fd);
+                Phase::Done
+            }
+            _ => Phase::Done,
+        }
+    };
+    if phase == Phase::Generic {
+        c.next();
+        c.hex(a[2]);
+    }
+}
+
+/// `FS_IOC_GETFLAGS`; with `-X raw` `0x80086601`, with `-X verbose` both. Unknown requests
+/// print as `_IOC(_IOC_READ, 0x12, 0x72, 0x8)`; a number with several names shows them all
+/// joined by ` or `.
+fn write_code(c: &mut Ctx, code: u32) {
+    write_composite(
+        c.out,
+        |out| super::write_hex(out, u64::from(code)),
+        |out| {
+            let mut names = names_of(code).peekable();
+            if names.peek().is_none() {
+                write_ioc(out, code);
+            }
+            for (i, name) in names.enumerate() {
+                if i > 0 {
+                    out.push_str(" or ");
+                }
+                out.push_str(name);
+            }
+        },
+    );
+}
+
+fn write_ioc(out: &mut String, code: u32) {
+    let dir = [
+        "_IOC_NONE",
+        "_IOC_WRITE",
+        "_IOC_READ",
+        "_IOC_READ|_IOC_WRITE",
+    ][(code >> 30) as usize];
+    out.push_str("_IOC(");
+    out.push_str(dir);
+    for v in [(code >> 8) & 0xff, code & 0xff, (code >> 16) & 0x3fff] {
+        out.push_str(", ");
+        super::write_hex(out, u64::from(v));
+    }
+    out.push(')');
+}
+
+fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    match (code >> 8) & 0xff {
+        0x12 => block(c, code, arg),
+        0x3e => counter(c, code, arg),
+        0x49 => inotify(c, code, arg),
+        0x52 => random(c, code, arg),
+        0x54 => tty(c, code, arg),
+        0x57 => watchdog(c, code, arg),
+        0x58 => fs_x(c, code, arg),
+        0x66 => fs_f(c, code, arg),
+        0xab => nbd(c, code, arg),
+        0xb7 => nsfs(c, code, arg),
+        _ => Phase::Generic,
+    }
+}
+
+// The kernel's _IOC encoding (include/uapi/asm-generic/ioctl.h).
+const fn ioc(dir: u32, kind: u8, nr: u8, size: u32) -> u32 {
+    (dir << 30) | (size << 16) | ((kind as u32) << 8) | nr as u32
+}
+const fn io(kind: u8, nr: u8) -> u32 {
+    ioc(0, kind, nr, 0)
+}
+const fn iow(kind: u8, nr: u8, size: u32) -> u32 {
+    ioc(1, kind, nr, size)
+}
+const fn ior(kind: u8, nr: u8, size: u32) -> u32 {
+    ioc(2, kind, nr, size)
+}
+const fn iowr(kind: u8, nr: u8, size: u32) -> u32 {
+    ioc(3, kind, nr, size)
+}
+
+mod code {
+    use super::{io, ior, iow, iowr};
+    // linux/fs.h
+    pub const FS_IOC_GETFLAGS: u32 = ior(b'f', 1, 8);
+    pub const FS_IOC_SETFLAGS: u32 = iow(b'f', 2, 8);
+    pub const FS_IOC32_GETFLAGS: u32 = ior(b'f', 1, 4);
+    pub const FS_IOC32_SETFLAGS: u32 = iow(b'f', 2, 4);
+    pub const FS_IOC_FIEMAP: u32 = iowr(b'f', 11, 32);
+    pub const FIFREEZE: u32 = iowr(b'X', 119, 4);
+    pub const FITHAW: u32 = iowr(b'X', 120, 4);
+    pub const FITRIM: u32 = iowr(b'X', 121, 24);
+    pub const FS_IOC_FSGETXATTR: u32 = ior(b'X', 31, 28);
+    pub const FS_IOC_FSSETXATTR: u32 = iow(b'X', 32, 28);
+    // linux/random.h
+    pub const RNDGETENTCNT: u32 = ior(b'R', 0, 4);
+    pub const RNDADDTOENTCNT: u32 = iow(b'R', 1, 4);
+    pub const RNDGETPOOL: u32 = ior(b'R', 2, 8);
+    pub const RNDADDENTROPY: u32 = iow(b'R', 3, 8);
+    pub const RNDZAPENTCNT: u32 = io(b'R', 4);
+    pub const RNDCLEARPOOL: u32 = io(b'R', 6);
+    pub const RNDRESEEDCRNG: u32 = io(b'R', 7);
+    // linux/watchdog.h
+    pub const WDIOC_GETSUPPORT: u32 = ior(b'W', 0, 40);
+    pub const WDIOC_GETSTATUS: u32 = ior(b'W', 1, 4);
+    pub const WDIOC_GETBOOTSTATUS: u32 = ior(b'W', 2, 4);
+    pub const WDIOC_GETTEMP: u32 = ior(b'W', 3, 4);
+    pub const WDIOC_SETOPTIONS: u32 = ior(b'W', 4, 4);
+    pub const WDIOC_KEEPALIVE: u32 = ior(b'W', 5, 4);
+    pub const WDIOC_SETTIMEOUT: u32 = iowr(b'W', 6, 4);
+    pub const WDIOC_GETTIMEOUT: u32 = ior(b'W', 7, 4);
+    pub const WDIOC_SETPRETIMEOUT: u32 = iowr(b'W', 8, 4);
+    pub const WDIOC_GETPRETIMEOUT: u32 = ior(b'W', 9, 4);
+    pub const WDIOC_GETTIMELEFT: u32 = ior(b'W', 10, 4);
+    // linux/inotify.h
+    pub const INOTIFY_IOC_SETNEXTWD: u32 = iow(b'I', 0, 4);
+    // linux/nbd.h
+    pub const NBD_SET_SOCK: u32 = io(0xab, 0);
+    pub const NBD_SET_BLKSIZE: u32 = io(0xab, 1);
+    pub const NBD_SET_SIZE: u32 = io(0xab, 2);
+    pub const NBD_DO_IT: u32 = io(0xab, 3);
+    pub const NBD_CLEAR_SOCK: u32 = io(0xab, 4);
+    pub const NBD_CLEAR_QUE: u32 = io(0xab, 5);
+    pub const NBD_PRINT_DEBUG: u32 = io(0xab, 6);
+    pub const NBD_SET_SIZE_BLOCKS: u32 = io(0xab, 7);
+    pub const NBD_DISCONNECT: u32 = io(0xab, 8);
+    pub const NBD_SET_TIMEOUT: u32 = io(0xab, 9);
+    pub const NBD_SET_FLAGS: u32 = io(0xab, 10);
+    // linux/nsfs.h
+    pub const NS_GET_USERNS: u32 = io(0xb7, 1);
+    pub const NS_GET_PARENT: u32 = io(0xb7, 2);
+    pub const NS_GET_NSTYPE: u32 = io(0xb7, 3);
+    pub const NS_GET_OWNER_UID: u32 = io(0xb7, 4);
+    // linux/counter.h
+    pub const COUNTER_ADD_WATCH_IOCTL: u32 = iow(0x3e, 0, 6);
+    pub const COUNTER_ENABLE_EVENTS_IOCTL: u32 = io(0x3e, 1);
+    pub const COUNTER_DISABLE_EVENTS_IOCTL: u32 = io(0x3e, 2);
+}
+use code::*;
+
+/// Request names, sorted by number and then by name: strace prints every name of a number
+/// (x86_64 values of the kernel's uapi headers, as in strace 6.1's ioctl table).
+static NAMES: &[(u32, &str)] = &[
+    (0x5204, "FASTRPC_IOCTL_INIT_ATTACH"),
+    (RNDZAPENTCNT, "RNDZAPENTCNT"),
+    (RNDCLEARPOOL, "RNDCLEARPOOL"),
+    (RNDRESEEDCRNG, "RNDRESEEDCRNG"),
+    (0x5401, "TCGETS"),
+    (0x5402, "SNDCTL_TMR_START"),
+    (0x5402, "TCSETS"),
+    (0x5403, "SNDCTL_TMR_STOP"),
+    (0x5403, "TCSETSW"),
+    (0x5404, "SNDCTL_TMR_CONTINUE"),
+    (0x5404, "TCSETSF"),
+    (0x540b, "TCFLSH"),
+    (0x540e, "TIOCSCTTY"),
+    (0x540f, "TIOCGPGRP"),
+    (0x5410, "TIOCSPGRP"),
+    (0x5413, "TIOCGWINSZ"),
+    (0x5414, "TIOCSWINSZ"),
+    (TIOCMGET, "TIOCMGET"),
+    (TIOCMBIS, "TIOCMBIS"),
+    (TIOCMBIC, "TIOCMBIC"),
+    (TIOCMSET, "TIOCMSET"),
+    (0x541b, "FIONREAD"),
+    (0x5421, "FIONBIO"),
+    (0x5422, "TIOCNOTTY"),
+    (0x5450, "FIONCLEX"),
+    (0x5451, "FIOCLEX"),
+    (0x5452, "FIOASYNC"),
+    (NBD_SET_SOCK, "NBD_SET_SOCK"),
+    (NBD_SET_BLKSIZE, "NBD_SET_BLKSIZE"),
+    (NBD_SET_SIZE, "NBD_SET_SIZE"),
+    (NBD_DO_IT, "NBD_DO_IT"),
+    (NBD_CLEAR_SOCK, "NBD_CLEAR_SOCK"),
+    (NBD_CLEAR_QUE, "NBD_CLEAR_QUE"),
+    (NBD_PRINT_DEBUG, "NBD_PRINT_DEBUG"),
+    (NBD_SET_SIZE_BLOCKS, "NBD_SET_SIZE_BLOCKS"),
+    (NBD_DISCONNECT, "NBD_DISCONNECT"),
+    (NBD_SET_TIMEOUT, "NBD_SET_TIMEOUT"),
+    (NBD_SET_FLAGS, "NBD_SET_FLAGS"),
+    (NS_GET_USERNS, "NS_GET_USERNS"),
+    (NS_GET_PARENT, "NS_GET_PARENT"),
+    (NS_GET_NSTYPE, "NS_GET_NSTYPE"),
+    (NS_GET_OWNER_UID, "NS_GET_OWNER_UID"),
+    (COUNTER_ENABLE_EVENTS_IOCTL, "COUNTER_ENABLE_EVENTS_IOCTL"),
+    (COUNTER_DISABLE_EVENTS_IOCTL, "COUNTER_DISABLE_EVENTS_IOCTL"),
+    (COUNTER_ADD_WATCH_IOCTL, "COUNTER_ADD_WATCH_IOCTL"),
+    (INOTIFY_IOC_SETNEXTWD, "INOTIFY_IOC_SETNEXTWD"),
+    (RNDADDTOENTCNT, "RNDADDTOENTCNT"),
+    (FS_IOC32_SETFLAGS, "FS_IOC32_SETFLAGS"),
+    (RNDADDENTROPY, "RNDADDENTROPY"),
+    (FS_IOC_SETFLAGS, "FS_IOC_SETFLAGS"),
+    (FS_IOC_FSSETXATTR, "FS_IOC_FSSETXATTR"),
+    (0x80045430, "TIOCGPTN"),
+    (RNDGETENTCNT, "RNDGETENTCNT"),
+    (WDIOC_GETSTATUS, "WDIOC_GETSTATUS"),
+    (WDIOC_GETBOOTSTATUS, "WDIOC_GETBOOTSTATUS"),
+    (WDIOC_GETTEMP, "WDIOC_GETTEMP"),
+    (WDIOC_SETOPTIONS, "WDIOC_SETOPTIONS"),
+    (WDIOC_KEEPALIVE, "WDIOC_KEEPALIVE"),
+    (WDIOC_GETTIMEOUT, "WDIOC_GETTIMEOUT"),
+    (WDIOC_GETPRETIMEOUT, "WDIOC_GETPRETIMEOUT"),
+    (WDIOC_GETTIMELEFT, "WDIOC_GETTIMELEFT"),
+    (FS_IOC32_GETFLAGS, "FS_IOC32_GETFLAGS"),
+    (RNDGETPOOL, "RNDGETPOOL"),
+    (FS_IOC_GETFLAGS, "FS_IOC_GETFLAGS"),
+    (FS_IOC_FSGETXATTR, "FS_IOC_FSGETXATTR"),
+    (WDIOC_GETSUPPORT, "WDIOC_GETSUPPORT"),
+    (0x40045431, "TIOCSPTLCK"),
+    (FIFREEZE, "FIFREEZE"),
+    (FITHAW, "FITHAW"),
+    (WDIOC_SETTIMEOUT, "WDIOC_SETTIMEOUT"),
+    (WDIOC_SETPRETIMEOUT, "WDIOC_SETPRETIMEOUT"),
+    (FITRIM, "FITRIM"),
+    (FS_IOC_FIEMAP, "FS_IOC_FIEMAP"),
+];
+
+fn names_of(code: u32) -> impl Iterator<Item = &'static str> {
+    let table = sorted_names();
+    let start = table.partition_point(|&(c, _)| c < code);
+    table[start..]
+        .iter()
+        .take_while(move |&&(c, _)| c == code)
+        .map(|&(_, name)| name)
+}
+
+/// [`NAMES`] and [`BLOCK_NAMES`] sorted once by (number, name).
+fn sorted_names() -> &'static [(u32, &'static str)] {
+    static SORTED: std::sync::OnceLock<Vec<(u32, &'static str)>> = std::sync::OnceLock::new();
+    SORTED.get_or_init(|| {
+        let mut all: Vec<_> = NAMES.iter().chain(BLOCK_NAMES).copied().collect();
+        all.sort_unstable();
+        all.dedup();
+        all
+    })
+}
+
+/// `[42]` from an `int *` at exit when the call succeeded, else its address.
+fn int_arg(c: &mut Ctx, arg: u64) -> Phase {
+    c.next();
+    st::int_ptr(c, arg, !c.entering());
+    Phase::Done
+}
+
+/// An output argument: nothing at entry, `decode` at exit.
+fn at_exit(c: &mut Ctx, decode: impl FnOnce(&mut Ctx) -> Phase) -> Phase {
+    if c.entering() {
+        Phase::Later
+    } else {
+        decode(c)
+    }
+}
+
+fn tty(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    match code {
+        0x5401 => at_exit(c, |c| {
+            c.next();
+            st::termios(c, arg, true);
+            Phase::Done
+        }),
+        0x5413 => at_exit(c, |c| {
+            c.next();
+            st::winsize(c, arg, true);
+            Phase::Done
+        }),
+        0x540f | 0x541b | 0x80045430 => at_exit(c, |c| int_arg(c, arg)),
+        TIOCMGET => at_exit(c, |c| flags_arg(c, arg, &MODEM_FLAGS)),
+        TIOCMBIS | TIOCMBIC | TIOCMSET => flags_arg(c, arg, &MODEM_FLAGS),
+        // FIONBIO, FIOASYNC, TIOCSPGRP, TIOCSPTLCK take an int pointer.
+        0x5421 | 0x5452 | 0x5410 | 0x40045431 => int_arg(c, arg),
+        // FIOCLEX, FIONCLEX, TIOCNOTTY take no argument.
+        0x5451 | 0x5450 | 0x5422 => Phase::Done,
+        0x540e => {
+            c.next();
+            c.int(arg);
+            Phase::Done
+        }
+        0x5402..=0x5404 => {
+            c.next();
+            st::termios(c, arg, false);
+            Phase::Done
+        }
+        0x5414 => {
+            c.next();
+            st::winsize(c, arg, false);
+            Phase::Done
+        }
+        _ => Phase::Generic,
+    }
+}
+
+// asm-generic/termios.h
+const TIOCMGET: u32 = 0x5415;
+const TIOCMBIS: u32 = 0x5416;
+const TIOCMBIC: u32 = 0x5417;
+const TIOCMSET: u32 = 0x5418;
+
+// strace's src/xlat/modem_flags.in (x86 values).
+xlat::xlat!(MODEM_FLAGS, "TIOCM_???", [
+    0x1 => "TIOCM_LE", 0x2 => "TIOCM_DTR", 0x4 => "TIOCM_RTS", 0x8 => "TIOCM_ST", 0x10 => "TIOCM_SR",
+    0x20 => "TIOCM_CTS", 0x40 => "TIOCM_CAR", 0x80 => "TIOCM_RNG", 0x100 => "TIOCM_DSR",
+    0x2000 => "TIOCM_OUT1", 0x4000 => "TIOCM_OUT2", 0x8000 => "TIOCM_LOOP",
+]);
+
+// strace's src/xlat/fs_ioc_flags.in.
+xlat::xlat!(FS_IOC_FLAGS, "FS_???_FL", [
+    0x1 => "FS_SECRM_FL", 0x2 => "FS_UNRM_FL", 0x4 => "FS_COMPR_FL", 0x8 => "FS_SYNC_FL",
+    0x10 => "FS_IMMUTABLE_FL", 0x20 => "FS_APPEND_FL", 0x40 => "FS_NODUMP_FL",
+    0x80 => "FS_NOATIME_FL", 0x100 => "FS_DIRTY_FL", 0x200 => "FS_COMPRBLK_FL",
+    0x400 => "FS_NOCOMP_FL", 0x800 => "FS_ENCRYPT_FL", 0x1000 => "FS_INDEX_FL",
+    0x2000 => "FS_IMAGIC_FL", 0x4000 => "FS_JOURNAL_DATA_FL", 0x8000 => "FS_NOTAIL_FL",
+    0x10000 => "FS_DIRSYNC_FL", 0x20000 => "FS_TOPDIR_FL", 0x40000 => "FS_HUGE_FILE_FL",
+    0x80000 => "FS_EXTENT_FL", 0x100000 => "FS_VERITY_FL", 0x200000 => "FS_EA_INODE_FL",
+    0x400000 => "FS_EOFBLOCKS_FL", 0x800000 => "FS_NOCOW_FL", 0x2000000 => "FS_DAX_FL",
+    0x10000000 => "FS_INLINE_DATA_FL", 0x20000000 => "FS_PROJINHERIT_FL",
+    0x40000000 => "FS_CASEFOLD_FL", 0x80000000 => "FS_RESERVED_FL",
+]);
+
+xlat::xlat!(FIEMAP_FLAGS, "FIEMAP_FLAG_???", [
+    1 => "FIEMAP_FLAG_SYNC", 2 => "FIEMAP_FLAG_XATTR", 4 => "FIEMAP_FLAG_CACHE",
+]);
+
+xlat::xlat!(FIEMAP_EXTENT_FLAGS, "FIEMAP_EXTENT_???", [
+    0x1 => "FIEMAP_EXTENT_LAST", 0x2 => "FIEMAP_EXTENT_UNKNOWN", 0x4 => "FIEMAP_EXTENT_DELALLOC",
+    0x8 => "FIEMAP_EXTENT_ENCODED", 0x80 => "FIEMAP_EXTENT_DATA_ENCRYPTED",
+    0x100 => "FIEMAP_EXTENT_NOT_ALIGNED", 0x200 => "FIEMAP_EXTENT_DATA_INLINE",
+    0x400 => "FIEMAP_EXTENT_DATA_TAIL", 0x800 => "FIEMAP_EXTENT_UNWRITTEN",
+    0x1000 => "FIEMAP_EXTENT_MERGED", 0x2000 => "FIEMAP_EXTENT_SHARED",
+]);
+
+/// strace's fs_f_ioctl.c: inode flags and FIEMAP.
+fn fs_f(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    match code {
+        FS_IOC_FIEMAP => fiemap(c, arg),
+        FS_IOC_GETFLAGS | FS_IOC32_GETFLAGS => at_exit(c, |c| fs_flags(c, arg)),
+        FS_IOC_SETFLAGS | FS_IOC32_SETFLAGS => fs_flags(c, arg),
+        _ => Phase::Generic,
+    }
+}
+
+fn fs_flags(c: &mut Ctx, arg: u64) -> Phase {
+    flags_arg(c, arg, &FS_IOC_FLAGS)
+}
+
+/// `[FLAG_A|FLAG_B]`: the `unsigned int` flags at `arg`.
+fn flags_arg(c: &mut Ctx, arg: u64, x: &Xlat) -> Phase {
+    c.next();
+    if let Some(b) = read_struct::<4>(c, arg, !c.entering()) {
+        c.s("[");
+        c.flags(u64::from(u32_at(&b, 0)), x);
+        c.s("]");
+    }
+    Phase::Done
+}
+
+/// `struct fiemap` (linux/fiemap.h): the request at entry, ` => ` the answer at exit.
+fn fiemap(c: &mut Ctx, arg: u64) -> Phase {
+    let entering = c.entering();
+    if entering {
+        c.next();
+    } else if !c.ok() {
+        return Phase::Done;
+    } else {
+        c.s(" => ");
+    }
+    let Some(b) = read_struct::<32>(c, arg, false) else {
+        return Phase::Done;
+    };
+    let flags = u64::from(u32_at(&b, 16));
+    if entering {
+        c.s("{fm_start=");
+        c.udec(u64_at(&b, 0));
+        c.s(", fm_length=");
+        c.udec(u64_at(&b, 8));
+        c.s(", fm_flags=");
+        c.flags(flags, &FIEMAP_FLAGS);
+        c.s(", fm_extent_count=");
+        c.udec(u64::from(u32_at(&b, 24)));
+        c.s("}");
+        return Phase::Later;
+    }
+    let mapped = u32_at(&b, 20);
+    c.s("{fm_flags=");
+    c.flags(flags, &FIEMAP_FLAGS);
+    c.s(", fm_mapped_extents=");
+    c.udec(u64::from(mapped));
+    if c.style.verbose {
+        c.s(", fm_extents=");
+        c.array(arg + 32, u64::from(mapped), 56, |c, e| {
+            c.s("{fe_logical=");
+            c.udec(u64_at(e, 0));
+            c.s(", fe_physical=");
+            c.udec(u64_at(e, 8));
+            c.s(", fe_length=");
+            c.udec(u64_at(e, 16));
+            c.s(", fe_flags=");
+            c.flags(u64::from(u32_at(e, 40)), &FIEMAP_EXTENT_FLAGS);
+            c.s("}");
+            true
+        });
+    } else {
+        c.s(", ...");
+    }
+    c.s("}");
+    Phase::Done
+}
+
+// strace's src/xlat/fs_xflags.in.
+xlat::xlat!(FS_XFLAGS, "FS_XFLAG_???", [
+    0x1 => "FS_XFLAG_REALTIME", 0x2 => "FS_XFLAG_PREALLOC", 0x8 => "FS_XFLAG_IMMUTABLE",
+    0x10 => "FS_XFLAG_APPEND", 0x20 => "FS_XFLAG_SYNC", 0x40 => "FS_XFLAG_NOATIME",
+    0x80 => "FS_XFLAG_NODUMP", 0x100 => "FS_XFLAG_RTINHERIT", 0x200 => "FS_XFLAG_PROJINHERIT",
+    0x400 => "FS_XFLAG_NOSYMLINKS", 0x800 => "FS_XFLAG_EXTSIZE", 0x1000 => "FS_XFLAG_EXTSZINHERIT",
+    0x2000 => "FS_XFLAG_NODEFRAG", 0x4000 => "FS_XFLAG_FILESTREAM", 0x8000 => "FS_XFLAG_DAX",
+    0x10000 => "FS_XFLAG_COWEXTSIZE", 0x80000000 => "FS_XFLAG_HASATTR",
+]);
+
+/// strace's fs_x_ioctl.c: freeze/thaw, FITRIM, fsxattr.
+fn fs_x(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    match code {
+        FIFREEZE | FITHAW => Phase::Done,
+        FITRIM => {
+            c.next();
+            if let Some(b) = read_struct::<24>(c, arg, false) {
+                c.s("{start=");
+                c.hex(u64_at(&b, 0));
+                c.s(", len=");
+                c.udec(u64_at(&b, 8));
+                c.s(", minlen=");
+                c.udec(u64_at(&b, 16));
+                c.s("}");
+            }
+            Phase::Done
+        }
+        FS_IOC_FSGETXATTR => at_exit(c, |c| fsxattr(c, arg, true)),
+        FS_IOC_FSSETXATTR => fsxattr(c, arg, false),
+        _ => Phase::Generic,
+    }
+}
+
+fn fsxattr(c: &mut Ctx, arg: u64, is_get: bool) -> Phase {
+    c.next();
+    if let Some(b) = read_struct::<28>(c, arg, !c.entering()) {
+        c.s("{fsx_xflags=");
+        c.flags(u64::from(u32_at(&b, 0)), &FS_XFLAGS);
+        c.s(", fsx_extsize=");
+        c.udec(u64::from(u32_at(&b, 4)));
+        if is_get {
+            c.s(", fsx_nextents=");
+            c.udec(u64::from(u32_at(&b, 8)));
+        }
+        c.s(", fsx_projid=");
+        c.hex(u64::from(u32_at(&b, 12)));
+        c.s(", fsx_cowextsize=");
+        c.udec(u64::from(u32_at(&b, 16)));
+        c.s("}");
+    }
+    Phase::Done
+}
+
+/// strace's random_ioctl.c.
+fn random(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    match code {
+        RNDGETENTCNT => at_exit(c, |c| int_arg(c, arg)),
+        RNDADDTOENTCNT => int_arg(c, arg),
+        RNDADDENTROPY => {
+            c.next();
+            if let Some(b) = read_struct::<8>(c, arg, false) {
+                let size = u32_at(&b, 4) as i32;
+                c.s("{entropy_count=");
+                c.dec(i64::from(u32_at(&b, 0) as i32));
+                c.s(", buf_size=");
+                c.dec(i64::from(size));
+                c.s(", buf=");
+                c.buf(arg + 8, u64::from(size as u32));
+                c.s("}");
+            }
+            Phase::Done
+        }
+        RNDZAPENTCNT | RNDCLEARPOOL | RNDRESEEDCRNG => Phase::Done,
+        _ => Phase::Generic,
+    }
+}
+
+/// strace's watchdog_ioctl.c.
+fn watchdog(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    match code {
+        WDIOC_GETSTATUS | WDIOC_GETBOOTSTATUS | WDIOC_GETTEMP | WDIOC_GETTIMEOUT
+        | WDIOC_GETPRETIMEOUT | WDIOC_GETTIMELEFT => at_exit(c, |c| int_arg(c, arg)),
+        WDIOC_SETTIMEOUT | WDIOC_SETPRETIMEOUT => int_arg(c, arg),
+        // linux/watchdog.h says an int, but the kernel ignores the argument.
+        WDIOC_KEEPALIVE => Phase::Done,
+        _ => Phase::Generic,
+    }
+}
+
+/// strace's inotify_ioctl.c: the next watch descriptor, an int passed by value.
+fn inotify(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    if code != INOTIFY_IOC_SETNEXTWD {
+        return Phase::Generic;
+    }
+    c.next();
+    c.int(arg);
+    Phase::Done
+}
+
+// strace's src/xlat/nbd_ioctl_flags.in.
+xlat::xlat!(NBD_FLAGS, "NBD_IOC_FLAG_???", [
+    1 << 0 => "NBD_FLAG_HAS_FLAGS", 1 << 1 => "NBD_FLAG_READ_ONLY", 1 << 2 => "NBD_FLAG_SEND_FLUSH",
+    1 << 3 => "NBD_FLAG_SEND_FUA", 1 << 4 => "NBD_FLAG_ROTATIONAL", 1 << 5 => "NBD_FLAG_SEND_TRIM",
+    1 << 6 => "NBD_FLAG_SEND_WRITE_ZEROES", 1 << 7 => "NBD_FLAG_SEND_DF",
+    1 << 8 => "NBD_FLAG_CAN_MULTI_CONN", 1 << 9 => "NBD_FLAG_SEND_RESIZE",
+    1 << 10 => "NBD_FLAG_SEND_CACHE",
+]);
+
+/// strace's nbd_ioctl.c: every argument is passed by value.
+fn nbd(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    match code {
+        NBD_DISCONNECT | NBD_CLEAR_SOCK | NBD_DO_IT | NBD_CLEAR_QUE | NBD_PRINT_DEBUG => {
+            return Phase::Done;
+        }
+        NBD_SET_SOCK => {
+            c.next();
+            c.fd(arg);
+        }
+        NBD_SET_BLKSIZE | NBD_SET_SIZE | NBD_SET_SIZE_BLOCKS | NBD_SET_TIMEOUT => {
+            c.next();
+            c.udec(arg);
+        }
+        NBD_SET_FLAGS => {
+            c.next();
+            c.flags(arg, &NBD_FLAGS);
+        }
+        _ => return Phase::Generic,
+    }
+    Phase::Done
+}
+
+// strace's src/xlat/setns_types.in.
+xlat::xlat!(SETNS_TYPES, "", [
+    0x80 => "CLONE_NEWTIME", 0x20000 => "CLONE_NEWNS", 0x2000000 => "CLONE_NEWCGROUP",
+    0x4000000 => "CLONE_NEWUTS", 0x8000000 => "CLONE_NEWIPC", 0x10000000 => "CLONE_NEWUSER",
+    0x20000000 => "CLONE_NEWPID", 0x40000000 => "CLONE_NEWNET",
+]);
+
+/// strace's nsfs.c.
+fn nsfs(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    match code {
+        NS_GET_USERNS | NS_GET_PARENT => Phase::DoneFd,
+        NS_GET_NSTYPE => at_exit(c, |c| {
+            if c.ok()
+                && let Some(&(_, name)) =
+                    SETNS_TYPES.entries.iter().find(|e| e.0 == c.rval() as u64)
+            {
+                c.aux = format!("({name})");
+            }
+            Phase::Done
+        }),
+        NS_GET_OWNER_UID => at_exit(c, |c| {
+            c.next();
+            if let Some(b) = read_struct::<4>(c, arg, true) {
+                c.s("[");
+                c.uid(u64::from(u32_at(&b, 0)));
+                c.s("]");
+            }
+            Phase::Done
+        }),
+        _ => Phase::Generic,
+    }
+}
+
+// strace's src/xlat/counter_ioctl_*.in.
+xlat::xlat!(COUNTER_COMPONENTS, "COUNTER_COMPONENT_???", [
+    0 => "COUNTER_COMPONENT_NONE", 1 => "COUNTER_COMPONENT_SIGNAL", 2 => "COUNTER_COMPONENT_COUNT",
+    3 => "COUNTER_COMPONENT_FUNCTION", 4 => "COUNTER_COMPONENT_SYNAPSE_ACTION",
+    5 => "COUNTER_COMPONENT_EXTENSION",
+]);
+xlat::xlat!(COUNTER_SCOPES, "COUNTER_SCOPE_???", [
+    0 => "COUNTER_SCOPE_DEVICE", 1 => "COUNTER_SCOPE_SIGNAL", 2 => "COUNTER_SCOPE_COUNT",
+]);
+xlat::xlat!(COUNTER_EVENTS, "COUNTER_EVENT_???", [
+    0 => "COUNTER_EVENT_OVERFLOW", 1 => "COUNTER_EVENT_UNDERFLOW",
+    2 => "COUNTER_EVENT_OVERFLOW_UNDERFLOW", 3 => "COUNTER_EVENT_THRESHOLD",
+    4 => "COUNTER_EVENT_INDEX", 5 => "COUNTER_EVENT_CHANGE_OF_STATE", 6 => "COUNTER_EVENT_CAPTURE",
+]);
+
+/// strace's counter_ioctl.c: `struct counter_watch` (6 bytes).
+fn counter(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    match code {
+        COUNTER_ADD_WATCH_IOCTL => {
+            c.next();
+            if let Some(b) = read_struct::<6>(c, arg, false) {
+                c.s("{component={type=");
+                c.xval(u64::from(b[0]), &COUNTER_COMPONENTS);
+                c.s(", scope=");
+                c.xval(u64::from(b[1]), &COUNTER_SCOPES);
+                c.s(", parent=");
+                c.udec(u64::from(b[2]));
+                c.s(", id=");
+                c.udec(u64::from(b[3]));
+                c.s("}, event=");
+                c.xval(u64::from(b[4]), &COUNTER_EVENTS);
+                c.s(", channel=");
+                c.udec(u64::from(b[5]));
+                c.s("}");
+            }
+            Phase::Done
+        }
+        COUNTER_ENABLE_EVENTS_IOCTL | COUNTER_DISABLE_EVENTS_IOCTL => Phase::Done,
+        _ => Phase::Generic,
+    }
+}
+
+mod block_code {
+    use super::{io, ior, iow, iowr};
+    // linux/fs.h, linux/blktrace_api.h, linux/blkzoned.h
+    pub const BLKROSET: u32 = io(0x12, 93);
+    pub const BLKROGET: u32 = io(0x12, 94);
+    pub const BLKRRPART: u32 = io(0x12, 95);
+    pub const BLKGETSIZE: u32 = io(0x12, 96);
+    pub const BLKFLSBUF: u32 = io(0x12, 97);
+    pub const BLKRASET: u32 = io(0x12, 98);
+    pub const BLKRAGET: u32 = io(0x12, 99);
+    pub const BLKFRASET: u32 = io(0x12, 100);
+    pub const BLKFRAGET: u32 = io(0x12, 101);
+    pub const BLKSECTGET: u32 = io(0x12, 103);
+    pub const BLKSSZGET: u32 = io(0x12, 104);
+    pub const BLKPG: u32 = io(0x12, 105);
+    pub const BLKBSZGET: u32 = ior(0x12, 112, 8);
+    pub const BLKBSZSET: u32 = iow(0x12, 113, 8);
+    pub const BLKGETSIZE64: u32 = ior(0x12, 114, 8);
+    pub const BLKTRACESETUP: u32 = iowr(0x12, 115, 72);
+    pub const BLKTRACESTART: u32 = io(0x12, 116);
+    pub const BLKTRACESTOP: u32 = io(0x12, 117);
+    pub const BLKTRACETEARDOWN: u32 = io(0x12, 118);
+    pub const BLKDISCARD: u32 = io(0x12, 119);
+    pub const BLKIOMIN: u32 = io(0x12, 120);
+    pub const BLKIOOPT: u32 = io(0x12, 121);
+    pub const BLKALIGNOFF: u32 = io(0x12, 122);
+    pub const BLKPBSZGET: u32 = io(0x12, 123);
+    pub const BLKDISCARDZEROES: u32 = io(0x12, 124);
+    pub const BLKSECDISCARD: u32 = io(0x12, 125);
+    pub const BLKROTATIONAL: u32 = io(0x12, 126);
+    pub const BLKZEROOUT: u32 = io(0x12, 127);
+    pub const BLKGETDISKSEQ: u32 = ior(0x12, 128, 8);
+    pub const BLKGETZONESZ: u32 = ior(0x12, 132, 4);
+    pub const BLKGETNRZONES: u32 = ior(0x12, 133, 4);
+}
+use block_code::*;
+
+static BLOCK_NAMES: &[(u32, &str)] = &[
+    (BLKROSET, "BLKROSET"),
+    (BLKROGET, "BLKROGET"),
+    (BLKRRPART, "BLKRRPART"),
+    (BLKGETSIZE, "BLKGETSIZE"),
+    (BLKFLSBUF, "BLKFLSBUF"),
+    (BLKRASET, "BLKRASET"),
+    (BLKRAGET, "BLKRAGET"),
+    (BLKFRASET, "BLKFRASET"),
+    (BLKFRAGET, "BLKFRAGET"),
+    (BLKSECTGET, "BLKSECTGET"),
+    (BLKSSZGET, "BLKSSZGET"),
+    (BLKPG, "BLKPG"),
+    (BLKBSZGET, "BLKBSZGET"),
+    (BLKBSZSET, "BLKBSZSET"),
+    (BLKGETSIZE64, "BLKGETSIZE64"),
+    (BLKTRACESETUP, "BLKTRACESETUP"),
+    (BLKTRACESTART, "BLKTRACESTART"),
+    (BLKTRACESTOP, "BLKTRACESTOP"),
+    (BLKTRACETEARDOWN, "BLKTRACETEARDOWN"),
+    (BLKDISCARD, "BLKDISCARD"),
+    (BLKIOMIN, "BLKIOMIN"),
+    (BLKIOOPT, "BLKIOOPT"),
+    (BLKALIGNOFF, "BLKALIGNOFF"),
+    (BLKPBSZGET, "BLKPBSZGET"),
+    (BLKDISCARDZEROES, "BLKDISCARDZEROES"),
+    (BLKSECDISCARD, "BLKSECDISCARD"),
+    (BLKROTATIONAL, "BLKROTATIONAL"),
+    (BLKZEROOUT, "BLKZEROOUT"),
+    (BLKGETDISKSEQ, "BLKGETDISKSEQ"),
+    (BLKGETZONESZ, "BLKGETZONESZ"),
+    (BLKGETNRZONES, "BLKGETNRZONES"),
+];
+
+/// How strace's printnum_* shows the number an argument points to.
+#[derive(Clone, Copy)]
+enum Num {
+    I16U,
+    I32,
+    U32,
+    I64,
+    U64,
+}
+
+/// `[42]`: the number at `arg` (at exit only when the call succeeded).
+fn num_arg(c: &mut Ctx, arg: u64, num: Num) -> Phase {
+    c.next();
+    let output = !c.entering();
+    let value = match num {
+        Num::I16U => read_struct::<2>(c, arg, output).map(|b| u64::from(u16_at(&b, 0))),
+        Num::I32 | Num::U32 => read_struct::<4>(c, arg, output).map(|b| u64::from(u32_at(&b, 0))),
+        Num::I64 | Num::U64 => read_struct::<8>(c, arg, output).map(|b| u64_at(&b, 0)),
+    };
+    let Some(v) = value else {
+        return Phase::Done;
+    };
+    c.s("[");
+    match num {
+        Num::I32 => c.dec(i64::from(v as u32 as i32)),
+        Num::I64 => c.dec(v as i64),
+        Num::I16U | Num::U32 | Num::U64 => c.udec(v),
+    }
+    c.s("]");
+    Phase::Done
+}
+
+xlat::xlat!(BLKPG_OPS, "BLKPG_???", [
+    1 => "BLKPG_ADD_PARTITION", 2 => "BLKPG_DEL_PARTITION", 3 => "BLKPG_RESIZE_PARTITION",
+]);
+
+/// strace's block.c.
+fn block(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    match code {
+        // The argument is the value itself.
+        BLKRASET | BLKFRASET => {
+            c.next();
+            c.udec(arg);
+            Phase::Done
+        }
+        BLKSECTGET | BLKROTATIONAL => at_exit(c, |c| num_arg(c, arg, Num::I16U)),
+        BLKROGET | BLKBSZGET | BLKSSZGET | BLKALIGNOFF => at_exit(c, |c| num_arg(c, arg, Num::I32)),
+        BLKROSET | BLKBSZSET => num_arg(c, arg, Num::I32),
+        BLKPBSZGET | BLKIOMIN | BLKIOOPT | BLKDISCARDZEROES | BLKGETZONESZ | BLKGETNRZONES => {
+            at_exit(c, |c| num_arg(c, arg, Num::U32))
+        }
+        BLKRAGET | BLKFRAGET => at_exit(c, |c| num_arg(c, arg, Num::I64)),
+        BLKGETSIZE | BLKGETSIZE64 | BLKGETDISKSEQ => at_exit(c, |c| num_arg(c, arg, Num::U64)),
+        BLKDISCARD | BLKSECDISCARD | BLKZEROOUT => {
+            c.next();
+            if let Some(b) = read_struct::<16>(c, arg, false) {
+                c.s("[");
+                c.udec(u64_at(&b, 0));
+                c.s(", ");
+                c.udec(u64_at(&b, 8));
+                c.s("]");
+            }
+            Phase::Done
+        }
+        BLKPG => {
+            c.next();
+            blkpg(c, arg);
+            Phase::Done
+        }
+        BLKTRACESETUP => blktrace_setup(c, arg),
+        BLKRRPART | BLKFLSBUF | BLKTRACESTART | BLKTRACESTOP | BLKTRACETEARDOWN => Phase::Done,
+        _ => Phase::Generic,
+    }
+}
+
+/// `struct blkpg_ioctl_arg` and the `struct blkpg_partition` it points to.
+fn blkpg(c: &mut Ctx, arg: u64) {
+    let Some(b) = read_struct::<24>(c, arg, false) else {
+        return;
+    };
+    c.s("{op=");
+    c.xval(u64::from(u32_at(&b, 0)), &BLKPG_OPS);
+    c.s(", flags=");
+    c.dec(i64::from(u32_at(&b, 4) as i32));
+    c.s(", datalen=");
+    c.dec(i64::from(u32_at(&b, 8) as i32));
+    c.s(", data=");
+    if let Some(p) = read_struct::<152>(c, u64_at(&b, 16), false) {
+        c.s("{start=");
+        c.dec(u64_at(&p, 0) as i64);
+        c.s(", length=");
+        c.dec(u64_at(&p, 8) as i64);
+        c.s(", pno=");
+        c.dec(i64::from(u32_at(&p, 16) as i32));
+        c.s(", devname=");
+        char_array(c, &p[20..84]);
+        c.s(", volname=");
+        char_array(c, &p[84..148]);
+        c.s("}");
+    }
+    c.s("}");
+}
+
+/// A `char[N]` field (strace's PRINT_FIELD_CSTRING): up to the NUL, or its first N-1 bytes
+/// and `...` when it has none.
+fn char_array(c: &mut Ctx, bytes: &[u8]) {
+    match bytes.iter().position(|&b| b == 0) {
+        Some(end) => super::print::quote(c.out, &bytes[..end], c.style.hex, b"", true),
+        None => {
+            let shown = &bytes[..bytes.len().saturating_sub(1)];
+            super::print::quote(c.out, shown, c.style.hex, b"", true);
+            c.s("...");
+        }
+    }
+}
+
+/// `struct blk_user_trace_setup`: the request at entry, the name the kernel chose at exit.
+fn blktrace_setup(c: &mut Ctx, arg: u64) -> Phase {
+    if c.entering() {
+        c.next();
+        let Some(b) = read_struct::<72>(c, arg, false) else {
+            return Phase::Done;
+        };
+        c.s("{act_mask=");
+        c.udec(u64::from(u16_at(&b, 32)));
+        c.s(", buf_size=");
+        c.udec(u64::from(u32_at(&b, 36)));
+        c.s(", buf_nr=");
+        c.udec(u64::from(u32_at(&b, 40)));
+        c.s(", start_lba=");
+        c.udec(u64_at(&b, 48));
+        c.s(", end_lba=");
+        c.udec(u64_at(&b, 56));
+        c.s(", pid=");
+        c.pid(u64::from(u32_at(&b, 64)), crate::decode::PidKind::Tgid);
+        return Phase::Later;
+    }
+    let mut b = [0u8; 72];
+    if c.ok() && c.read_exact(arg, &mut b) {
+        c.s(", name=");
+        char_array(c, &b[..32]);
+    }
+    c.s("}");
+    Phase::Done
+}
