@@ -458,16 +458,20 @@ impl<'a> Ctx<'a> {
         }
         // The tracee chooses `len`; whatever `-s` says, never copy more than MAX_SHOWN.
         let shown = (len as usize).min(limit).min(MAX_SHOWN);
+        // strace fetches one byte past the limit and shows the address when any of the
+        // fetched bytes cannot be read.
+        let fetch = (len as usize).min(shown + 1);
         let mem = &mut *self.mem;
         let out = &mut *self.out;
         SCRATCH.with(|scratch| {
             let mut buf = scratch.borrow_mut();
             buf.clear();
-            buf.resize(shown, 0);
-            if shown > 0 && mem.read(addr, &mut buf) != shown {
+            buf.resize(fetch, 0);
+            if fetch > 0 && mem.read(addr, &mut buf) != fetch {
                 write_hex(out, addr);
                 return;
             }
+            buf.truncate(shown);
             quote(out, &buf, hex, b"", true);
             if len as usize > shown {
                 out.push_str("...");

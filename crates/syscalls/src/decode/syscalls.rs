@@ -2200,10 +2200,20 @@ fn dec_utimensat(c: &mut Ctx) {
                 let sec = i64::from_ne_bytes(b[i * 16..i * 16 + 8].try_into().unwrap_or([0; 8]));
                 let nsec =
                     i64::from_ne_bytes(b[i * 16 + 8..i * 16 + 16].try_into().unwrap_or([0; 8]));
-                match nsec {
-                    0x3fff_ffff => c.s("UTIME_NOW"),
-                    0x3fff_fffe => c.s("UTIME_OMIT"),
-                    _ => {
+                let special = match nsec {
+                    0x3fff_ffff => Some("UTIME_NOW"),
+                    0x3fff_fffe => Some("UTIME_OMIT"),
+                    _ => None,
+                };
+                match (special, print::xlat_style()) {
+                    (Some(name), XlatStyle::Abbrev) => c.s(name),
+                    (Some(name), style) => {
+                        let _ = write!(c.out, "{{tv_sec={sec}, tv_nsec={nsec}}}");
+                        if style == XlatStyle::Verbose {
+                            let _ = write!(c.out, " /* {name} */");
+                        }
+                    }
+                    (None, _) => {
                         let _ = write!(c.out, "{{tv_sec={sec}, tv_nsec={}}}", nsec as u64);
                         // strace dates only valid times (nanoseconds below a second).
                         if (nsec as u64) < 1_000_000_000 {

@@ -1085,7 +1085,27 @@ fn small_syscalls_strace_tests_decode() {
         .with(0x6000, &[0xce, 0xfa, 0x0d, 0xf0, 0xef, 0xbe])
         .with(0x7000, &1492350678i64.to_ne_bytes().repeat(2))
         .with(0x8000, b"012")
-        .ptrs(0x9000, &[0x8000, 3]);
+        .ptrs(0x9000, &[0x8000, 3])
+        .with(0xa000, &[b'a'; 32]);
+    let a32 = "a".repeat(32);
+    // strace fetches one byte past -s: a 33-byte payload whose last byte is unreadable
+    // prints as its address (tests/printstrn-umoven.c).
+    check(
+        "add_key",
+        [0, 0, 0xa000, 33, NEG(-1), 0],
+        m,
+        -14,
+        "add_key(NULL, NULL, 0xa000, 33, KEY_SPEC_THREAD_KEYRING) = -1 EFAULT (Bad address)",
+    );
+    check(
+        "add_key",
+        [0, 0, 0xa000, 32, NEG(-1), 0],
+        m,
+        -14,
+        &format!(
+            "add_key(NULL, NULL, \"{a32}\", 32, KEY_SPEC_THREAD_KEYRING) = -1 EFAULT (Bad address)"
+        ),
+    );
     let cases: &[(&str, [u64; 6], i64, &str)] = &[
         (
             "utimes",
@@ -1214,5 +1234,50 @@ fn dates_beyond_gmtime_are_left_out() {
         m,
         -2,
         "utimensat(AT_FDCWD, \"f\", [{tv_sec=0, tv_nsec=0}, {tv_sec=-3819351491602432273, tv_nsec=0}], AT_SYMLINK_NOFOLLOW) = -1 ENOENT (No such file or directory)",
+    );
+}
+
+/// UTIME_NOW/UTIME_OMIT are named only with -X abbrev (tests/utimensat-Xraw, -Xverbose).
+#[test]
+fn utime_now_follows_xlat_style() {
+    let mut b = 1i64.to_ne_bytes().to_vec();
+    b.extend(0x3fff_ffffi64.to_ne_bytes());
+    let m = &mut Fixture::default()
+        .with(0x1000, b"f\0")
+        .with(0x2000, &[b.clone(), b].concat());
+    let args = [NEG(-100), 0x1000, 0x2000, 0, 0, 0];
+    let now = "{tv_sec=1, tv_nsec=1073741823}";
+    let raw = Style {
+        xlat: XlatStyle::Raw,
+        ..Style::default()
+    };
+    let verbose = Style {
+        xlat: XlatStyle::Verbose,
+        ..Style::default()
+    };
+    check(
+        "utimensat",
+        args,
+        m,
+        0,
+        "utimensat(AT_FDCWD, \"f\", [UTIME_NOW, UTIME_NOW], 0) = 0",
+    );
+    check_style(
+        "utimensat",
+        args,
+        m,
+        0,
+        &raw,
+        &format!("utimensat(-100, \"f\", [{now}, {now}], 0) = 0"),
+    );
+    check_style(
+        "utimensat",
+        args,
+        m,
+        0,
+        &verbose,
+        &format!(
+            "utimensat(-100 /* AT_FDCWD */, \"f\", [{now} /* UTIME_NOW */, {now} /* UTIME_NOW */], 0) = 0"
+        ),
     );
 }
