@@ -445,6 +445,8 @@ xlat!(pub(crate) MOUNT_FLAGS, "MS_???", [
     1 << 17 => "MS_UNBINDABLE", 1 << 18 => "MS_PRIVATE", 1 << 19 => "MS_SLAVE",
     1 << 20 => "MS_SHARED", 1 << 21 => "MS_RELATIME", 1 << 22 => "MS_KERNMOUNT",
     1 << 23 => "MS_I_VERSION", 1 << 24 => "MS_STRICTATIME", 1 << 25 => "MS_LAZYTIME",
+    1 << 26 => "MS_SUBMOUNT", 1 << 27 => "MS_NOREMOTELOCK", 1 << 28 => "MS_NOSEC",
+    1 << 29 => "MS_BORN", 1 << 30 => "MS_ACTIVE", 1u64 << 31 => "MS_NOUSER",
 ]);
 
 xlat!(pub(crate) SPLICE_FLAGS, "SPLICE_F_???", [1 => "SPLICE_F_MOVE", 2 => "SPLICE_F_NONBLOCK", 4 => "SPLICE_F_MORE", 8 => "SPLICE_F_GIFT"]);

@@ -513,7 +513,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::prctl => f(prctl::prctl, Dec),
         nr::arch_prctl => f(dec_arch_prctl, Dec),
         nr::sync => s(&[], Dec),
-        nr::mount => s(&[Path, Path, Str, Flags(&xlat::MOUNT_FLAGS), Ptr], Dec),
+        nr::mount => f(dec_mount, Dec),
         nr::umount2 => s(&[Path, Flags(&xlat::UMOUNT_FLAGS)], Dec),
         nr::sethostname | nr::setdomainname => s(&[BufIn(1), Ulong], Dec),
         nr::readahead => s(&[Fd, Long, Ulong], Dec),
@@ -1775,8 +1775,17 @@ fn dec_arch_prctl(c: &mut Ctx) {
                 None => c.ptr(a[1]),
             }
         }
-        0x1023 | 0x1025 if c.rval() > 0 && print::xlat_style() != XlatStyle::Raw => {
+        0x1023 | 0x1025 if c.rval() > 0 => {
             c.ret_kind = Some(Ret::Hex);
+            let v = c.rval() as u64;
+            // strace's SPFF_AUXSTR_MODE: no comment at all when no feature bit is named.
+            let named = X86_XFEATURES
+                .entries
+                .iter()
+                .any(|&(bits, _)| bits != 0 && v & bits == bits);
+            if !named || print::xlat_style() == XlatStyle::Raw {
+                return;
+            }
             let mut names = String::new();
             print::with_xlat_style(XlatStyle::Abbrev, || {
                 print::write_flags(&mut names, c.rval() as u64, &X86_XFEATURES)
@@ -2486,18 +2495,29 @@ fn dec_timer_create(c: &mut Ctx) {
 
 /// A memory policy mode with its flags: `MPOL_BIND|MPOL_F_STATIC_NODES`; past the last
 /// mode strace 6.1 knows (MPOL_MAX, 6) the whole value is shown as flags.
+/// strace's numa.c print_mode: a mode with MPOL_F_* flags is one composite value,
+/// `MPOL_BIND|MPOL_F_STATIC_NODES`; an unknown mode with flags prints as flags. mbind's mode
+/// is an unsigned long, set_mempolicy's an int (cut by the caller).
 fn mpol_mode(c: &mut Ctx, v: u64) {
-    let v = v & 0xffff_ffff;
-    let flags = v & 0xe000;
-    if v & !0xe000 > 6 {
-        c.flags(v, &xlat::MPOL_MODE_FLAGS);
+    const FLAGS: u64 = 0xe000;
+    let (mode, flags) = (v & !FLAGS, v & FLAGS);
+    if flags == 0 {
+        c.xval(mode, &xlat::MPOL_MODES);
         return;
     }
-    c.xval(v & !0xe000, &xlat::MPOL_MODES);
-    if flags != 0 {
-        c.s("|");
-        c.flags(flags, &xlat::MPOL_MODE_FLAGS);
-    }
+    let Some(&(_, name)) = xlat::MPOL_MODES.entries.iter().find(|e| e.0 == mode) else {
+        c.flags(v, &xlat::MPOL_MODE_FLAGS);
+        return;
+    };
+    print::write_composite(
+        c.out,
+        |out| print::write_hex(out, v),
+        |out| {
+            out.push_str(name);
+            out.push('|');
+            print::write_flag_names(out, flags, &xlat::MPOL_MODE_FLAGS);
+        },
+    );
 }
 
 /// A node mask of `maxnode` bits as an array of words, each in `%#018lx` (strace's
@@ -2913,6 +2933,53 @@ fn dec_openat2(c: &mut Ctx) {
     }
     c.next();
     c.udec(a[3]);
+}
+
+/// strace's mount.c: the old magic number in the high half of the flags prints as
+/// `MS_MGC_VAL`; the file system type and data are strings except where the flags make the
+/// kernel ignore them (remount, bind, move, propagation changes).
+fn dec_mount(c: &mut Ctx) {
+    const MGC_MASK: u64 = 0xffff_0000;
+    const MGC_VAL: u64 = 0xc0ed_0000;
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    let old_magic = a[3] & MGC_MASK == MGC_VAL;
+    let flags = if old_magic { a[3] & !MGC_MASK } else { a[3] };
+    let remount = flags & 32 != 0;
+    // MS_BIND, MS_MOVE, MS_SHARED, MS_PRIVATE, MS_SLAVE, MS_UNBINDABLE.
+    let no_data = !remount && flags & (4096 | 8192 | 1 << 20 | 1 << 18 | 1 << 19 | 1 << 17) != 0;
+    c.next();
+    c.path(a[0]);
+    c.next();
+    c.path(a[1]);
+    c.next();
+    if remount || no_data {
+        c.ptr(a[2]);
+    } else {
+        c.cstr(a[2]);
+    }
+    c.next();
+    if old_magic {
+        print::write_composite(
+            c.out,
+            |out| print::write_hex(out, MGC_VAL),
+            |out| out.push_str("MS_MGC_VAL"),
+        );
+        if flags != 0 {
+            c.s("|");
+        }
+    }
+    if flags != 0 || !old_magic {
+        c.flags(flags, &xlat::MOUNT_FLAGS);
+    }
+    c.next();
+    if no_data {
+        c.ptr(a[4]);
+    } else {
+        c.cstr(a[4]);
+    }
 }
 
 fn dec_mbind(c: &mut Ctx) {

@@ -1281,3 +1281,130 @@ fn utime_now_follows_xlat_style() {
         ),
     );
 }
+
+/// Cases from strace 6.1's tests/mount.c, mbind.c, set_mempolicy.c, sockopt-sol_socket.c and
+/// arch_prctl.c (lines as the suite expects them).
+#[test]
+fn mount_mbind_txrehash_xcomp_perm() {
+    let m = &mut Fixture::default()
+        .with(0x1000, b"mount_source\0")
+        .with(0x2000, b"mount_target\0")
+        .with(0x3000, b"mount_fstype\0")
+        .with(0x4000, b"mount_data\0")
+        .with(0x5000, &255i32.to_ne_bytes())
+        .with(0x6000, &2i32.to_ne_bytes());
+    let (src, dst, fs, data) = (0x1000, 0x2000, 0x3000, 0x4000);
+    let enoent = " = -1 ENOENT (No such file or directory)";
+    check(
+        "mount",
+        [src, dst, fs, 0xc0ed_000f, data, 0],
+        m,
+        -2,
+        &format!(
+            "mount(\"mount_source\", \"mount_target\", \"mount_fstype\", MS_MGC_VAL|MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC, \"mount_data\"){enoent}"
+        ),
+    );
+    check(
+        "mount",
+        [src, dst, fs, 0xc0ed_0000, data, 0],
+        m,
+        -2,
+        &format!(
+            "mount(\"mount_source\", \"mount_target\", \"mount_fstype\", MS_MGC_VAL, \"mount_data\"){enoent}"
+        ),
+    );
+    check(
+        "mount",
+        [src, dst, fs, 0x1000, data, 0],
+        m,
+        -2,
+        &format!("mount(\"mount_source\", \"mount_target\", 0x3000, MS_BIND, 0x4000){enoent}"),
+    );
+    check(
+        "mount",
+        [src, dst, fs, 0x20, data, 0],
+        m,
+        -2,
+        &format!(
+            "mount(\"mount_source\", \"mount_target\", 0x3000, MS_REMOUNT, \"mount_data\"){enoent}"
+        ),
+    );
+    let verbose = Style {
+        xlat: XlatStyle::Verbose,
+        ..Style::default()
+    };
+    check_style(
+        "mount",
+        [src, dst, fs, 0xc0ed_000f, data, 0],
+        m,
+        -2,
+        &verbose,
+        &format!(
+            "mount(\"mount_source\", \"mount_target\", \"mount_fstype\", 0xc0ed0000 /* MS_MGC_VAL */|0xf /* MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC */, \"mount_data\"){enoent}"
+        ),
+    );
+
+    check(
+        "mbind",
+        [0x1000, 4096, 0xffffffff00000000, 0, 0, 0],
+        m,
+        0,
+        "mbind(0x1000, 4096, 0xffffffff00000000 /* MPOL_??? */, NULL, 0, 0) = 0",
+    );
+    check(
+        "mbind",
+        [0x1000, 4096, 0xffffffffffffffff, 0, 0, 0],
+        m,
+        -22,
+        "mbind(0x1000, 4096, MPOL_F_STATIC_NODES|MPOL_F_RELATIVE_NODES|MPOL_F_NUMA_BALANCING|0xffffffffffff1fff, NULL, 0, 0) = -1 EINVAL (Invalid argument)",
+    );
+    check_style(
+        "mbind",
+        [0x1000, 4096, 0x4001, 0, 0, 0],
+        m,
+        0,
+        &verbose,
+        "mbind(0x1000, 4096, 0x4001 /* MPOL_PREFERRED|MPOL_F_RELATIVE_NODES */, NULL, 0, 0) = 0",
+    );
+    check(
+        "set_mempolicy",
+        [0x2002, 0, 0, 0, 0, 0],
+        m,
+        0,
+        "set_mempolicy(MPOL_BIND|MPOL_F_NUMA_BALANCING, NULL, 0) = 0",
+    );
+
+    let eopnotsupp = " = -1 EOPNOTSUPP (Operation not supported)";
+    check(
+        "setsockopt",
+        [3, 1, 74, 0x5000, 4, 0],
+        m,
+        -95,
+        &format!("setsockopt(3, SOL_SOCKET, SO_TXREHASH, [SOCK_TXREHASH_DEFAULT], 4){eopnotsupp}"),
+    );
+    check(
+        "setsockopt",
+        [3, 1, 74, 0x6000, 5, 0],
+        m,
+        -95,
+        &format!(
+            "setsockopt(3, SOL_SOCKET, SO_TXREHASH, [2 /* SOCK_TXREHASH_??? */], 5){eopnotsupp}"
+        ),
+    );
+    check(
+        "setsockopt",
+        [3, 1, 74, 0x6000, 3, 0],
+        m,
+        -22,
+        "setsockopt(3, SOL_SOCKET, SO_TXREHASH, 0x6000, 3) = -1 EINVAL (Invalid argument)",
+    );
+
+    // No feature bit of the result is named: hex, no comment.
+    check(
+        "arch_prctl",
+        [0x1023, 0, 0, 0, 0, 0],
+        m,
+        0x97800,
+        "arch_prctl(ARCH_REQ_XCOMP_PERM, 0 /* XFEATURE_FP */) = 0x97800",
+    );
+}
