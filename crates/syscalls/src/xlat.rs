@@ -379,11 +379,6 @@ xlat!(pub(crate) FALLOC_FLAGS, "FALLOC_FL_???", [
 
 xlat!(pub(crate) MLOCKALL_FLAGS, "MCL_???", [1 => "MCL_CURRENT", 2 => "MCL_FUTURE", 4 => "MCL_ONFAULT"]);
 
-xlat!(pub(crate) IPC_CMDS, "IPC_???", [
-    0 => "IPC_RMID", 1 => "IPC_SET", 2 => "IPC_STAT", 3 => "IPC_INFO", 11 => "SHM_LOCK",
-    12 => "SHM_UNLOCK", 13 => "SHM_STAT", 14 => "SHM_INFO", 15 => "SHM_STAT_ANY",
-]);
-
 xlat!(pub(crate) SHMAT_FLAGS, "SHM_???", [0o10000 => "SHM_RDONLY", 0o20000 => "SHM_RND", 0o40000 => "SHM_REMAP", 0o100000 => "SHM_EXEC"]);
 
 xlat!(pub(crate) BPF_CMDS, "BPF_???", [

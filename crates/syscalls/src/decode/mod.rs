@@ -4,6 +4,7 @@
 mod admin;
 mod bpf;
 mod ioctl;
+mod ipc;
 mod memory;
 mod prctl;
 mod print;

@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::admin;
+use super::ipc;
 use super::prctl;
 use super::print;
 use super::print::Ctx;
@@ -97,12 +98,6 @@ pub(crate) enum A {
     StatxFlags,
     /// A file mode with its type: `S_IFCHR|0600` (mknod).
     TypedMode,
-    /// SysV IPC key: `IPC_PRIVATE` or hex.
-    IpcKey,
-    /// SysV IPC get flags: `IPC_CREAT|0600`.
-    IpcFlags,
-    /// SysV IPC ctl command.
-    IpcCmd,
 }
 
 impl A {
@@ -231,22 +226,6 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
             st::write_mode(&mut text, v as u32);
             c.s(&text);
         }
-        A::IpcKey => {
-            if v as i32 == 0 {
-                c.s("IPC_PRIVATE");
-            } else {
-                c.hex(v & 0xffff_ffff);
-            }
-        }
-        A::IpcFlags => {
-            let flags = v & 0o7000;
-            if flags != 0 {
-                c.flags(flags, &IPC_GET_FLAGS);
-                c.s("|");
-            }
-            c.mode(v & 0o777);
-        }
-        A::IpcCmd => c.xval(v & 0xff, &xlat::IPC_CMDS),
         A::StatxFlags => {
             c.xval(v & 0x6000, &xlat::AT_STATX_SYNC);
             if v & !0x6000 != 0 {
@@ -609,13 +588,14 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::io_uring_setup => f(dec_io_uring_setup, RFD),
         nr::io_uring_enter => s(&[Fd, Uint, Uint, Hex, Ptr, Ulong], Dec),
         nr::io_uring_register => s(&[Fd, Uint, Ptr, Uint], Dec),
-        nr::shmget => s(&[IpcKey, Ulong, IpcFlags], Dec),
+        nr::shmget => f(ipc::shmget, Dec),
         nr::shmat => s(&[Int, Ptr, Flags(&xlat::SHMAT_FLAGS)], RHex),
         nr::shmdt => s(&[Ptr], Dec),
-        nr::shmctl | nr::msgctl => s(&[Int, IpcCmd, Ptr], Dec),
-        nr::semctl => s(&[Int, Int, IpcCmd, Ptr], Dec),
-        nr::semget => s(&[IpcKey, Int, IpcFlags], Dec),
-        nr::msgget => s(&[IpcKey, IpcFlags], Dec),
+        nr::shmctl | nr::msgctl | nr::semctl => f(ipc::ctl, Dec),
+        nr::semget => f(ipc::semget, Dec),
+        nr::msgget => f(ipc::msgget, Dec),
+        nr::msgsnd => f(ipc::msgsnd, Dec),
+        nr::msgrcv => f(ipc::msgrcv, Dec),
         nr::mincore => f(dec_mincore, Dec),
         nr::get_mempolicy => f(dec_get_mempolicy, Dec),
         nr::set_mempolicy => f(dec_set_mempolicy, Dec),
@@ -707,15 +687,6 @@ const PIDFD_OPEN_FLAGS: Xlat = Xlat {
 const ACCESS: Xlat = Xlat {
     entries: &[(0, "F_OK"), (4, "R_OK"), (2, "W_OK"), (1, "X_OK")],
     unknown: "?_OK",
-};
-
-const IPC_GET_FLAGS: Xlat = Xlat {
-    entries: &[
-        (0o1000, "IPC_CREAT"),
-        (0o2000, "IPC_EXCL"),
-        (0o4000, "IPC_NOWAIT"),
-    ],
-    unknown: "IPC_???",
 };
 
 fn dec_open(c: &mut Ctx) {

@@ -1408,3 +1408,141 @@ fn mount_mbind_txrehash_xcomp_perm() {
         "arch_prctl(ARCH_REQ_XCOMP_PERM, 0 /* XFEATURE_FP */) = 0x97800",
     );
 }
+
+/// System V IPC; cases from strace 6.1's tests/ipc_msg.c, ipc_shm.c, ipc_sem.c and
+/// ipc_msgbuf.c (lines as the suite expects them, IPC_64 as glibc passes it).
+#[test]
+fn sysv_ipc_flags_commands_and_structures() {
+    let mut perm = vec![0u8; 48];
+    perm[20..22].copy_from_slice(&0o600u16.to_ne_bytes());
+    let mut msqid = perm.clone();
+    msqid.resize(120, 0);
+    msqid[64..72].copy_from_slice(&1796594299u64.to_ne_bytes());
+    msqid[88..96].copy_from_slice(&16384u64.to_ne_bytes());
+    let msginfo: Vec<u8> = [512000i32, 16384, 8192, 16384, 32000, 16, 16384]
+        .iter()
+        .flat_map(|v| v.to_ne_bytes())
+        .chain(65535u32.to_ne_bytes())
+        .collect();
+    let mut msgbuf = 9199991941521739245i64.to_ne_bytes().to_vec();
+    msgbuf.extend(b"STRACE_STRING\0");
+    let m = &mut Fixture::default()
+        .with(0x1000, &msqid)
+        .with(0x2000, &msginfo)
+        .with(0x3000, &msgbuf);
+    let cases: &[(&str, [u64; 6], i64, &str)] = &[
+        (
+            "msgget",
+            [0xfdb9f531, 0xface1e55, 0, 0, 0, 0],
+            -2,
+            "msgget(0xfdb9f531, IPC_CREAT|IPC_EXCL|IPC_NOWAIT|0xface1000|0125) = -1 ENOENT (No such file or directory)",
+        ),
+        (
+            "msgget",
+            [0, 0o600, 0, 0, 0, 0],
+            819255,
+            "msgget(IPC_PRIVATE, 0600) = 819255",
+        ),
+        (
+            "msgctl",
+            [819255, 0x102, 0x1000, 0, 0, 0],
+            0,
+            "msgctl(819255, IPC_64|IPC_STAT, {msg_perm={uid=0, gid=0, mode=0600, key=0, cuid=0, cgid=0}, msg_stime=0, msg_rtime=0, msg_ctime=1796594299, msg_qnum=0, msg_qbytes=16384, msg_lspid=0, msg_lrpid=0}) = 0",
+        ),
+        (
+            "msgctl",
+            [819255, 0x101, 0x1000, 0, 0, 0],
+            0,
+            "msgctl(819255, IPC_64|IPC_SET, {msg_perm={uid=0, gid=0, mode=0600}, msg_qbytes=16384}) = 0",
+        ),
+        (
+            "msgctl",
+            [819255, 0x103, 0x2000, 0, 0, 0],
+            55,
+            "msgctl(819255, IPC_64|IPC_INFO, {msgpool=512000, msgmap=16384, msgmax=8192, msgmnb=16384, msgmni=32000, msgssz=16, msgtql=16384, msgseg=65535}) = 55",
+        ),
+        (
+            "msgctl",
+            [819255, 0x100, 0, 0, 0, 0],
+            0,
+            "msgctl(819255, IPC_64|IPC_RMID, NULL) = 0",
+        ),
+        (
+            "msgctl",
+            [NEG(-38177487), 0x102, NEG(-1), 0, 0, 0],
+            -22,
+            "msgctl(-38177487, IPC_64|IPC_STAT, 0xffffffffffffffff) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "shmget",
+            [0xfdb97531, 1, 21 << 26, 0, 0, 0],
+            65562,
+            "shmget(0xfdb97531, 1, 21<<SHM_HUGE_SHIFT|000) = 65562",
+        ),
+        (
+            "shmget",
+            [0xfdb97531, 1, 0x2ce0055, 0, 0, 0],
+            65562,
+            "shmget(0xfdb97531, 1, 0x2ce0000|0125) = 65562",
+        ),
+        (
+            "shmget",
+            [0xfdb97531, 1, 0x56ce1e55, 0, 0, 0],
+            -17,
+            "shmget(0xfdb97531, 1, IPC_CREAT|IPC_EXCL|SHM_HUGETLB|SHM_NORESERVE|0x2ce0000|21<<SHM_HUGE_SHIFT|0125) = -1 EEXIST (File exists)",
+        ),
+        (
+            "shmctl",
+            [491562, 0x10b, 0, 0, 0, 0],
+            0,
+            "shmctl(491562, IPC_64|SHM_LOCK, NULL) = 0",
+        ),
+        (
+            "semget",
+            [0, 1, 0o600, 0, 0, 0],
+            491572,
+            "semget(IPC_PRIVATE, 1, 0600) = 491572",
+        ),
+        (
+            "semctl",
+            [491572, 0, 0x101, 0x1000, 0, 0],
+            0,
+            "semctl(491572, 0, IPC_64|IPC_SET, {sem_perm={uid=0, gid=0, mode=0600}}) = 0",
+        ),
+        (
+            "msgsnd",
+            [983095, 0x3000, 14, 0, 0, 0],
+            0,
+            "msgsnd(983095, {mtype=9199991941521739245, mtext=\"STRACE_STRING\\0\"}, 14, 0) = 0",
+        ),
+        (
+            "msgrcv",
+            [983095, 0x3000, 14, NEG(-9199991941521739245), 0, 0],
+            14,
+            "msgrcv(983095, {mtype=9199991941521739245, mtext=\"STRACE_STRING\\0\"}, 14, -9199991941521739245, 0) = 14",
+        ),
+    ];
+    for (name, args, ret, line) in cases {
+        check(name, *args, m, *ret, line);
+    }
+    let verbose = Style {
+        xlat: XlatStyle::Verbose,
+        ..Style::default()
+    };
+    check_style(
+        "shmget",
+        [0xfdb97531, 1, 21 << 26, 0, 0, 0],
+        m,
+        65562,
+        &verbose,
+        "shmget(0xfdb97531, 1, 21<<26 /* SHM_HUGE_SHIFT */|000) = 65562",
+    );
+    check_style(
+        "msgctl",
+        [819255, 0x100, 0, 0, 0, 0],
+        m,
+        0,
+        &verbose,
+        "msgctl(819255, 0x100 /* IPC_64 */|0 /* IPC_RMID */, NULL) = 0",
+    );
+}
