@@ -624,6 +624,13 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::fanotify_init => f(admin::fanotify_init, RFD),
         nr::fanotify_mark => f(admin::fanotify_mark, Dec),
         nr::reboot => f(admin::reboot, Dec),
+        nr::kexec_load => f(admin::kexec_load, Dec),
+        nr::kexec_file_load => f(admin::kexec_file_load, Dec),
+        nr::mount_setattr => f(admin::mount_setattr, RFD),
+        nr::sched_getattr => f(dec_sched_getattr, Dec),
+        nr::sched_setattr => f(dec_sched_setattr, Dec),
+        nr::preadv2 => f(dec_preadv2, Dec),
+        nr::pwritev2 => f(dec_pwritev2, Dec),
         nr::swapon => f(admin::swapon, Dec),
         nr::delete_module => s(&[Str, Flags(&xlat::DELETE_MODULE_FLAGS)], Dec),
         nr::init_module => s(&[Ptr, Ulong, Str], Dec),
@@ -1026,6 +1033,157 @@ fn dec_writev(c: &mut Ctx) {
     st::iovec(c, a[1], a[2], None, false);
     c.next();
     c.udec(a[2]);
+}
+
+/// preadv2/pwritev2(fd, iov, vlen, pos_l, pos_h, flags): on x86_64 pos_l is the offset.
+fn dec_preadv2(c: &mut Ctx) {
+    dec_preadv(c);
+    if !c.entering() {
+        c.next();
+        c.flags(c.args[5] & 0xffff_ffff, &RWF_FLAGS);
+    }
+}
+
+fn dec_pwritev2(c: &mut Ctx) {
+    dec_pwritev(c);
+    if c.entering() {
+        c.next();
+        c.flags(c.args[5] & 0xffff_ffff, &RWF_FLAGS);
+    }
+}
+
+const RWF_FLAGS: Xlat = Xlat {
+    entries: &[
+        (1, "RWF_HIPRI"),
+        (2, "RWF_DSYNC"),
+        (4, "RWF_SYNC"),
+        (8, "RWF_NOWAIT"),
+        (0x10, "RWF_APPEND"),
+    ],
+    unknown: "RWF_???",
+};
+
+const SCHED_ATTR_FLAGS: Xlat = Xlat {
+    entries: &[
+        (0x01, "SCHED_FLAG_RESET_ON_FORK"),
+        (0x02, "SCHED_FLAG_RECLAIM"),
+        (0x04, "SCHED_FLAG_DL_OVERRUN"),
+        (0x08, "SCHED_FLAG_KEEP_POLICY"),
+        (0x10, "SCHED_FLAG_KEEP_PARAMS"),
+        (0x20, "SCHED_FLAG_UTIL_CLAMP_MIN"),
+        (0x40, "SCHED_FLAG_UTIL_CLAMP_MAX"),
+    ],
+    unknown: "SCHED_FLAG_???",
+};
+
+/// strace's print_sched_attr: `usize` is sched_getattr's buffer size (the kernel writes
+/// `size`), 0 for sched_setattr (the caller's `size`, 0 meaning the first version's 48).
+fn sched_attr(c: &mut Ctx, addr: u64, usize: u32) {
+    const MIN_SIZE: u32 = 48;
+    const VER1_SIZE: u32 = 56;
+    let set = usize == 0;
+    let mut b = [0u8; 56];
+    let (size, declared) = if set {
+        let Some(head) = st::read_struct::<4>(c, addr, false) else {
+            return;
+        };
+        let declared = match u32::from_ne_bytes(head) {
+            0 => MIN_SIZE,
+            n => n,
+        };
+        let size = declared.min(VER1_SIZE);
+        if size >= MIN_SIZE && !c.read_exact(addr, &mut b[..size as usize]) {
+            c.ptr(addr);
+            return;
+        }
+        b[..4].copy_from_slice(&head);
+        (size, declared)
+    } else {
+        let want = usize.min(VER1_SIZE) as usize;
+        if addr == 0 || !c.ok() || !c.read_exact(addr, &mut b[..want]) {
+            c.ptr(addr);
+            return;
+        }
+        let written = u32::from_ne_bytes(b[..4].try_into().unwrap_or([0; 4]));
+        (written, written)
+    };
+    let u32_at = |o: usize| u32::from_ne_bytes(b[o..o + 4].try_into().unwrap_or([0; 4]));
+    let u64_at = |o: usize| u64::from_ne_bytes(b[o..o + 8].try_into().unwrap_or([0; 8]));
+    let (policy, flags) = (u32_at(4), u64_at(8));
+    let _ = write!(c.out, "{{size={}", u32_at(0));
+    if size >= MIN_SIZE {
+        if !set || (policy as i32) < 0 || flags & 0x18 == 0 {
+            c.s(", sched_policy=");
+            c.xval(u64::from(policy), &xlat::SCHED_POLICIES);
+        }
+        c.s(", sched_flags=");
+        c.flags(flags, &SCHED_ATTR_FLAGS);
+        if !set || flags & 0x10 == 0 {
+            let _ = write!(
+                c.out,
+                ", sched_nice={}, sched_priority={}, sched_runtime={}, sched_deadline={}, sched_period={}",
+                u32_at(16) as i32,
+                u32_at(20),
+                u64_at(24),
+                u64_at(32),
+                u64_at(40)
+            );
+        }
+        if size >= VER1_SIZE {
+            let _ = write!(
+                c.out,
+                ", sched_util_min={}, sched_util_max={}",
+                u32_at(48),
+                u32_at(52)
+            );
+        }
+    }
+    if declared > size {
+        c.s(", ...");
+    }
+    c.s("}");
+}
+
+fn dec_sched_getattr(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.pid(a[0], Tgid);
+        c.stop();
+        return;
+    }
+    let size = a[2] as u32;
+    c.next();
+    if size != 0 {
+        sched_attr(c, a[1], size);
+    } else {
+        c.ptr(a[1]);
+    }
+    c.next();
+    c.udec(u64::from(size));
+    c.next();
+    c.udec(a[3] & 0xffff_ffff);
+}
+
+/// sched_setattr: on E2BIG the kernel wrote the size it supports, shown as ` => {size=N}`.
+fn dec_sched_setattr(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.pid(a[0], Tgid);
+        c.next();
+        sched_attr(c, a[1], 0);
+        c.stop_after();
+        return;
+    }
+    // strace checks verbose(tcp): `-e verbose=` (dereference), not -v.
+    if c.style.dereference && c.rval() == -7 {
+        if let Some(size) = c.read_u32(a[1]) {
+            let _ = write!(c.out, " => {{size={size}}}");
+        }
+    }
+    c.next();
+    c.udec(a[2] & 0xffff_ffff);
 }
 
 fn dec_pwritev(c: &mut Ctx) {

@@ -353,11 +353,11 @@ fn results() {
     );
     // Known but not decoded: the kernel's argument count in hex.
     check(
-        "kexec_load",
+        "keyctl",
         [0x1000, 2, 0, 0, 0, 0],
         &mut m,
         -1,
-        "kexec_load(0x1000, 0x2, 0, 0) = -1 EPERM (Operation not permitted)",
+        "keyctl(0x1000, 0x2, 0, 0, 0) = -1 EPERM (Operation not permitted)",
     );
     check(
         "arch_prctl",
@@ -1545,4 +1545,124 @@ fn sysv_ipc_flags_commands_and_structures() {
         &verbose,
         "msgctl(819255, 0x100 /* IPC_64 */|0 /* IPC_RMID */, NULL) = 0",
     );
+}
+
+/// Cases from strace 6.1's tests/sched_xetattr.c, mount_setattr.c, kexec_load.c,
+/// kexec_file_load.c and preadv2-pwritev2.c (lines as the suite expects them).
+#[test]
+fn sched_attr_mount_attr_kexec_rwf() {
+    let mut attr = vec![0u8; 56];
+    attr[..4].copy_from_slice(&56u32.to_ne_bytes());
+    attr[8..16].copy_from_slice(&1u64.to_ne_bytes());
+    attr[24..32].copy_from_slice(&1400000u64.to_ne_bytes());
+    let mut small = 1u32.to_ne_bytes().to_vec();
+    small.resize(8, 0);
+    let mut mattr = (1u64 << 1).to_ne_bytes().to_vec();
+    mattr.extend((1u64 << 2).to_ne_bytes());
+    mattr.extend((1u64 << 19).to_ne_bytes());
+    mattr.extend(9u64.to_ne_bytes());
+    let m = &mut Fixture::default()
+        .with(0x1000, &attr)
+        .with(0x2000, &small)
+        .with(0x3000, &mattr)
+        .with(0x4000, b"abcdef\0")
+        .with(0x5000, b"\0");
+    let cases: &[(&str, [u64; 6], i64, &str)] = &[
+        (
+            "sched_getattr",
+            [0, 0x1000, 56, 0, 0, 0],
+            0,
+            "sched_getattr(0, {size=56, sched_policy=SCHED_OTHER, sched_flags=SCHED_FLAG_RESET_ON_FORK, sched_nice=0, sched_priority=0, sched_runtime=1400000, sched_deadline=0, sched_period=0, sched_util_min=0, sched_util_max=0}, 56, 0) = 0",
+        ),
+        (
+            "sched_getattr",
+            [0, 0x1000, 48, 0, 0, 0],
+            -14,
+            "sched_getattr(0, 0x1000, 48, 0) = -1 EFAULT (Bad address)",
+        ),
+        (
+            "sched_getattr",
+            [NEG(-1), 0, 0, 0, 0, 0],
+            -22,
+            "sched_getattr(-1, NULL, 0, 0) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "sched_setattr",
+            [0, 0x1000, 0, 0, 0, 0],
+            0,
+            "sched_setattr(0, {size=56, sched_policy=SCHED_OTHER, sched_flags=SCHED_FLAG_RESET_ON_FORK, sched_nice=0, sched_priority=0, sched_runtime=1400000, sched_deadline=0, sched_period=0, sched_util_min=0, sched_util_max=0}, 0) = 0",
+        ),
+        (
+            "sched_setattr",
+            [0, 0x2000, 0, 0, 0, 0],
+            -7,
+            "sched_setattr(0, {size=1} => {size=1}, 0) = -1 E2BIG (Argument list too long)",
+        ),
+        (
+            "mount_setattr",
+            [NEG(-1), 0x5000, 0x1000, 0x3000, 32, 0],
+            -22,
+            "mount_setattr(-1, \"\", AT_EMPTY_PATH, {attr_set=MOUNT_ATTR_NOSUID, attr_clr=MOUNT_ATTR_NODEV, propagation=MS_SLAVE, userns_fd=9}, 32) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "mount_setattr",
+            [NEG(-1), 0, 0x100, 0x3000, 0xffffffff, 0],
+            -7,
+            "mount_setattr(-1, NULL, AT_SYMLINK_NOFOLLOW, {attr_set=MOUNT_ATTR_NOSUID, attr_clr=MOUNT_ATTR_NODEV, propagation=MS_SLAVE, userns_fd=9, ???}, 4294967295) = -1 E2BIG (Argument list too long)",
+        ),
+        (
+            "kexec_load",
+            [0, 0, 0, 0xbadc0dedda7a1054, 0, 0],
+            -38,
+            "kexec_load(NULL, 0, NULL, 0xda7a0000 /* KEXEC_ARCH_??? */|0xbadc0ded00001054 /* KEXEC_??? */) = -1 ENOSYS (Function not implemented)",
+        ),
+        (
+            "kexec_load",
+            [0xdeadca57badda7a1, 17, 0x1000, (42 << 16) | 3, 0, 0],
+            -38,
+            "kexec_load(0xdeadca57badda7a1, 17, 0x1000, KEXEC_ARCH_SH|KEXEC_ON_CRASH|KEXEC_PRESERVE_CONTEXT) = -1 ENOSYS (Function not implemented)",
+        ),
+        (
+            "kexec_file_load",
+            [
+                NEG(-1159878751),
+                NEG(-553988398),
+                7,
+                0x4000,
+                0xbadc0dedda7a1058,
+                0,
+            ],
+            -38,
+            "kexec_file_load(-1159878751, -553988398, 7, \"abcdef\\0\", 0xbadc0dedda7a1058 /* KEXEC_FILE_??? */) = -1 ENOSYS (Function not implemented)",
+        ),
+        (
+            "pwritev2",
+            [
+                NEG(-1),
+                0,
+                0xfac1fed2dad3bef4,
+                0x7ac5fed6dad7bef8,
+                0xbadc0deddeadbeef,
+                1,
+            ],
+            -9,
+            "pwritev2(-1, NULL, 18069003361555037940, 8846757241787236088, RWF_HIPRI) = -1 EBADF (Bad file descriptor)",
+        ),
+        (
+            "preadv2",
+            [
+                NEG(-1),
+                0,
+                0xfac1fed2dad3bef4,
+                0x7ac5fed6dad7bef8,
+                0xbadc0deddeadbeef,
+                1,
+            ],
+            -9,
+            "preadv2(-1, NULL, 18069003361555037940, 8846757241787236088, RWF_HIPRI) = -1 EBADF (Bad file descriptor)",
+        ),
+    ];
+    for (name, args, ret, line) in cases {
+        check(name, *args, m, *ret, line);
+    }
 }
