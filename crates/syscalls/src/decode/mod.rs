@@ -8,6 +8,7 @@ mod ipc;
 mod memory;
 mod prctl;
 mod print;
+mod quota;
 mod sockopt;
 mod structs;
 mod syscalls;

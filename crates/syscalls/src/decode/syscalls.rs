@@ -9,6 +9,7 @@ use super::ipc;
 use super::prctl;
 use super::print;
 use super::print::Ctx;
+use super::quota;
 use super::sockopt;
 use super::structs as st;
 use super::{PidKind, Ret, XlatStyle};
@@ -624,6 +625,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::fanotify_init => f(admin::fanotify_init, RFD),
         nr::fanotify_mark => f(admin::fanotify_mark, Dec),
         nr::reboot => f(admin::reboot, Dec),
+        nr::quotactl | nr::quotactl_fd => f(quota::quotactl, Dec),
         nr::kexec_load => f(admin::kexec_load, Dec),
         nr::kexec_file_load => f(admin::kexec_file_load, Dec),
         nr::mount_setattr => f(admin::mount_setattr, RFD),

@@ -1666,3 +1666,68 @@ fn sched_attr_mount_attr_kexec_rwf() {
         check(name, *args, m, *ret, line);
     }
 }
+
+/// Cases from strace 6.1's tests/quotactl.c, quotactl-xfs.c and quotactl_fd.c (lines as the
+/// suite expects them).
+#[test]
+fn quotactl_commands_and_structures() {
+    let seq =
+        |start: u8, n: usize| -> Vec<u8> { (0..n).map(|i| start.wrapping_add(i as u8)).collect() };
+    let m = &mut Fixture::default()
+        .with(0x1000, b"/dev/bogus/\0")
+        .with(0x2000, &seq(0x80, 72))
+        .with(0x3000, &0xdeadbeefu32.to_ne_bytes())
+        .with(
+            0x4000,
+            &[
+                0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d,
+                0x8e, 0x8f, 0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97,
+            ],
+        );
+    let enoent = " = -1 ENOENT (No such file or directory)";
+    let cases: &[([u64; 6], i64, String)] = &[
+        ([0xbadc0ded, 0x1000, 0xca7faced, 0x2000, 0, 0], -22, "quotactl(QCMD(0xbadc0d /* Q_??? */, 0xed /* ???QUOTA */), \"/dev/bogus/\", 3397364973, 0x2000) = -1 EINVAL (Invalid argument)".into()),
+        ([0, 0, 0xffffffff, 0, 0, 0], -19, "quotactl(QCMD(0 /* Q_??? */, USRQUOTA), NULL, -1, NULL) = -1 ENODEV (No such device)".into()),
+        ([0x80000200, 0x1000, 1, 0x1000, 0, 0], -2, format!("quotactl(QCMD(Q_QUOTAON, USRQUOTA), \"/dev/bogus/\", QFMT_VFS_OLD, \"/dev/bogus/\"){enoent}")),
+        ([0x80000302, 0, 0, 0, 0, 0], -19, "quotactl(QCMD(Q_QUOTAOFF, PRJQUOTA), NULL) = -1 ENODEV (No such device)".into()),
+        ([0x80000701, 0, 0xffffffff, 0x2000, 0, 0], -19, "quotactl(QCMD(Q_GETQUOTA, GRPQUOTA), NULL, -1, 0x2000) = -1 ENODEV (No such device)".into()),
+        ([0x80000802, 0x1000, 3141592653, 0x2000, 0, 0], -2, format!("quotactl(QCMD(Q_SETQUOTA, PRJQUOTA), \"/dev/bogus/\", 3141592653, {{dqb_bhardlimit=9765639646188044672, dqb_bsoftlimit=10344361028892658056, dqb_curspace=10923082411597271440, dqb_ihardlimit=11501803794301884824, dqb_isoftlimit=12080525177006498208, dqb_curinodes=12659246559711111592, ...}}){enoent}")),
+        ([0x80000600, 0x1000, 0, 0x4000, 0, 0], -2, format!("quotactl(QCMD(Q_SETINFO, USRQUOTA), \"/dev/bogus/\", {{dqi_bgrace=9765639646188044672, dqi_igrace=10344361028892658056, dqi_flags=0x93929190 /* DQF_??? */, dqi_valid=IIF_FLAGS|0x97969590}}){enoent}")),
+        ([0x80000401, 0x1000, 0, 0x3000, 0, 0], -2, format!("quotactl(QCMD(Q_GETFMT, GRPQUOTA), \"/dev/bogus/\", 0x3000){enoent}")),
+        ([0x580100, 0x1000, 0, 0x3000, 0, 0], -2, format!("quotactl(QCMD(Q_XQUOTAON, USRQUOTA), \"/dev/bogus/\", [FS_QUOTA_UDQ_ACCT|FS_QUOTA_UDQ_ENFD|FS_QUOTA_GDQ_ACCT|FS_QUOTA_GDQ_ENFD|FS_QUOTA_PDQ_ENFD|0xdeadbec0]){enoent}")),
+        ([0x80000100, 0x1000, 0, 0, 0, 0], 0, "quotactl(QCMD(Q_SYNC, USRQUOTA), \"/dev/bogus/\") = 0".into()),
+    ];
+    for (args, ret, line) in cases {
+        check("quotactl", *args, m, *ret, line);
+    }
+    let raw = Style {
+        xlat: XlatStyle::Raw,
+        ..Style::default()
+    };
+    check_style(
+        "quotactl",
+        [0x80000100, 0, 0, 0, 0, 0],
+        m,
+        0,
+        &raw,
+        "quotactl(2147483904, NULL) = 0",
+    );
+    check(
+        "quotactl_fd",
+        [3, 0x80000100, 0, 0, 0, 0],
+        m,
+        0,
+        "quotactl_fd(3, QCMD(Q_SYNC, USRQUOTA)) = 0",
+    );
+    // Q_GETFMT fills its argument at exit.
+    let m = &mut Fixture::default()
+        .with(0x1000, b"/dev/bogus/\0")
+        .with(0x5000, &2u32.to_ne_bytes());
+    check(
+        "quotactl",
+        [0x80000401, 0x1000, 0, 0x5000, 0, 0],
+        m,
+        0,
+        "quotactl(QCMD(Q_GETFMT, GRPQUOTA), \"/dev/bogus/\", [QFMT_VFS_V0]) = 0",
+    );
+}
