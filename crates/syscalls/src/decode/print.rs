@@ -334,18 +334,24 @@ impl<'a> Ctx<'a> {
     /// one known (`start..total` bytes at `addr`): nothing when it is all zeros, `, ???` when
     /// it cannot be read, else `, /* bytes 24..31 */ "\x80..."`. True if something printed.
     pub fn nonzero_tail(&mut self, addr: u64, start: u64, total: u64) -> bool {
+        self.nonzero_tail_after(", ", addr, start, total)
+    }
+
+    /// [`Ctx::nonzero_tail`] with another text than `, ` before it (clone3 at exit: ` => {`).
+    pub fn nonzero_tail_after(&mut self, prefix: &str, addr: u64, start: u64, total: u64) -> bool {
         if start >= total {
             return false;
         }
         let mut tail = vec![0u8; (total - start) as usize];
         if !self.read_exact(addr.wrapping_add(start), &mut tail) {
-            self.out.push_str(", ???");
+            self.out.push_str(prefix);
+            self.out.push_str("???");
             return true;
         }
         if tail.iter().all(|b| *b == 0) {
             return false;
         }
-        let _ = write!(self.out, ", /* bytes {start}..{} */ ", total - 1);
+        let _ = write!(self.out, "{prefix}/* bytes {start}..{} */ ", total - 1);
         let shown = tail.len().min(self.style.string_limit);
         quote(self.out, &tail[..shown], 2, b"", true);
         if shown < tail.len() {

@@ -1496,21 +1496,22 @@ fn dec_clone3(c: &mut Ctx) {
     if c.entering() {
         c.next();
         st::clone_args(c, a[0], a[1]);
-    } else {
-        // The size follows the struct; parent_tid is filled in by the kernel.
-        if c.ok()
-            && a[1] >= 64
-            && let Some(flags) = c.read_u64(a[0])
-            && flags & 0x0010_0000 != 0
-            && let Some(ptid) = c.read_u64(a[0].wrapping_add(24))
-        {
-            c.s(" => {parent_tid=");
-            st::int_ptr(c, ptid, true);
-            c.s("}");
+        // strace finishes the call at entry unless the kernel writes back into the struct
+        // (pidfd, parent_tid) or there is a tail past what it knows.
+        let writes_back = a[1] > 88
+            || (a[1] >= 64 && c.read_u64(a[0]).is_some_and(|flags| flags & 0x10_1000 != 0));
+        if writes_back {
+            c.saved[0] = 1;
+            c.stop_after();
+            return;
         }
-        c.next();
-        c.udec(a[1]);
+    } else if c.saved[0] == 0 {
+        return;
+    } else if c.ok() {
+        st::clone_args_filled(c, a[0], a[1]);
     }
+    c.next();
+    c.udec(a[1]);
 }
 
 /// An argv/envp array: `["ls", "/"]`, or `0x7ffe... /* 30 vars */` for envp without `-v`.

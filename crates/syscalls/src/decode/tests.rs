@@ -1731,3 +1731,60 @@ fn quotactl_commands_and_structures() {
         "quotactl(QCMD(Q_GETFMT, GRPQUOTA), \"/dev/bogus/\", [QFMT_VFS_V0]) = 0",
     );
 }
+
+/// clone3's struct clone_args; cases from strace 6.1's tests/clone3.c (lines as the suite
+/// expects them).
+#[test]
+fn clone3_args_as_strace() {
+    let args = |fields: &[(usize, u64)], len: usize| -> Vec<u8> {
+        let mut b = vec![0u8; len];
+        for &(at, v) in fields {
+            b[at..at + 8].copy_from_slice(&v.to_ne_bytes());
+        }
+        b
+    };
+    let mut tail = args(&[(32, 0xdeadc0debadc0ded)], 96);
+    tail[88..].copy_from_slice(&0xfacefeeddeadc0deu64.to_ne_bytes());
+    let m = &mut Fixture::default()
+        .with(0x1000, &args(&[(80, 0xfacefeedbadc0ded)], 88))
+        .with(0x2000, &args(&[(0, 0x2_0000_0000)], 88))
+        .with(0x3000, &tail)
+        .with(0x4000, &args(&[(64, 0x5000), (72, 2)], 88))
+        .with(0x5000, &[1, 0, 0, 0, 2, 0, 0, 0])
+        .with(0x6000, &args(&[(32, 0xdeadc0de)], 96)[..88]);
+    let cases: &[([u64; 6], i64, &str)] = &[
+        (
+            [0x1000, 88, 0, 0, 0, 0],
+            7416,
+            "clone3({flags=0, exit_signal=0, stack=NULL, stack_size=0, cgroup=18072662651680067053}, 88) = 7416",
+        ),
+        (
+            [0x2000, 88, 0, 0, 0, 0],
+            -9,
+            "clone3({flags=CLONE_INTO_CGROUP, exit_signal=0, stack=NULL, stack_size=0, cgroup=0}, 88) = -1 EBADF (Bad file descriptor)",
+        ),
+        (
+            [0x3000, 96, 0, 0, 0, 0],
+            -7,
+            "clone3({flags=0, exit_signal=16045693110241201645, stack=NULL, stack_size=0, /* bytes 88..95 */ \"\\xde\\xc0\\xad\\xde\\xed\\xfe\\xce\\xfa\"}, 96) = -1 E2BIG (Argument list too long)",
+        ),
+        (
+            [0x6000, 104, 0, 0, 0, 0],
+            -7,
+            "clone3({flags=0, exit_signal=3735929054, stack=NULL, stack_size=0, ???}, 104) = -1 E2BIG (Argument list too long)",
+        ),
+        (
+            [0x4000, 88, 0, 0, 0, 0],
+            -22,
+            "clone3({flags=0, exit_signal=0, stack=NULL, stack_size=0, set_tid=[1, 2], set_tid_size=2}, 88) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            [0x6000, 104, 0, 0, 0, 0],
+            42,
+            "clone3({flags=0, exit_signal=3735929054, stack=NULL, stack_size=0, ???} => {???}, 104) = 42",
+        ),
+    ];
+    for (a, ret, line) in cases {
+        check("clone3", *a, m, *ret, line);
+    }
+}
