@@ -3,6 +3,7 @@
 
 mod admin;
 mod bpf;
+mod bpf_filter;
 mod ioctl;
 mod ipc;
 mod memory;

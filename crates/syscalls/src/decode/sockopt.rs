@@ -129,8 +129,17 @@ fn get_value(c: &mut Ctx, level: u64, name: u64, addr: u64, ulen: i32, rlen: i32
             (SOL_SOCKET, SO_LINGER) => return partial_struct(c, addr, len, &LINGER_FIELDS),
             (SOL_SOCKET, SO_PEERCRED) => return partial_struct(c, addr, len, &UCRED_FIELDS),
             (SOL_SOCKET, SO_ATTACH_FILTER) => {
-                // The filter blocks themselves are not decoded (strace prints them).
-                c.ptr(addr);
+                // SO_GET_FILTER: the kernel returns the instruction count (an unsigned short).
+                if rlen as u16 as i32 == rlen {
+                    super::bpf_filter::program(
+                        c,
+                        addr,
+                        rlen as u64,
+                        super::bpf_filter::Filter::Socket,
+                    );
+                } else {
+                    c.ptr(addr);
+                }
                 return;
             }
             (SOL_SOCKET, SO_ERROR) => {

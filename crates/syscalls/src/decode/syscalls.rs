@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::admin;
+use super::bpf_filter::{self, SECCOMP_RET_ACTIONS};
 use super::ipc;
 use super::prctl;
 use super::print;
@@ -2755,34 +2756,9 @@ const SECCOMP_FILTER_FLAGS: Xlat = Xlat {
     unknown: "SECCOMP_FILTER_FLAG_???",
 };
 
-const SECCOMP_RET_ACTIONS: Xlat = Xlat {
-    entries: &[
-        (0x8000_0000, "SECCOMP_RET_KILL_PROCESS"),
-        (0, "SECCOMP_RET_KILL_THREAD"),
-        (0x0003_0000, "SECCOMP_RET_TRAP"),
-        (0x0005_0000, "SECCOMP_RET_ERRNO"),
-        (0x7fc0_0000, "SECCOMP_RET_USER_NOTIF"),
-        (0x7ff0_0000, "SECCOMP_RET_TRACE"),
-        (0x7ffc_0000, "SECCOMP_RET_LOG"),
-        (0x7fff_0000, "SECCOMP_RET_ALLOW"),
-    ],
-    unknown: "SECCOMP_RET_???",
-};
-
-/// `struct sock_fprog`: `{len=1, filter=0x7ffd...}` (the program itself is not disassembled).
+/// `struct sock_fprog` of a socket filter: `{len=1, filter=[BPF_STMT(...)]}`.
 pub(crate) fn sock_fprog(c: &mut Ctx, addr: u64) {
-    let mut b = [0u8; 16];
-    if addr == 0 {
-        c.s("NULL");
-    } else if c.read_exact(addr, &mut b) {
-        let len = u16::from_ne_bytes([b[0], b[1]]);
-        let filter = u64::from_ne_bytes(b[8..16].try_into().unwrap_or([0; 8]));
-        let _ = write!(c.out, "{{len={len}, filter=");
-        c.ptr(filter);
-        c.s("}");
-    } else {
-        c.ptr(addr);
-    }
+    bpf_filter::fprog(c, addr, bpf_filter::Filter::Socket);
 }
 
 fn dec_seccomp(c: &mut Ctx) {
@@ -2798,7 +2774,7 @@ fn dec_seccomp(c: &mut Ctx) {
         }
         c.next();
         match op {
-            1 => sock_fprog(c, a[2]),
+            1 => bpf_filter::fprog(c, a[2], bpf_filter::Filter::Seccomp),
             2 => match c.read_u32(a[2]) {
                 Some(action) => {
                     c.s("[");

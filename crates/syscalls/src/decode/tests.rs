@@ -1788,3 +1788,67 @@ fn clone3_args_as_strace() {
         check("clone3", *a, m, *ret, line);
     }
 }
+
+/// Classic BPF programs; cases from strace 6.1's tests/sock_filter-v.c and
+/// seccomp-filter-v.c (lines as the suite expects them).
+#[test]
+fn classic_bpf_programs_with_v() {
+    let insn = |code: u16, jt: u8, jf: u8, k: u32| -> Vec<u8> {
+        [
+            code.to_ne_bytes().to_vec(),
+            vec![jt, jf],
+            k.to_ne_bytes().to_vec(),
+        ]
+        .concat()
+    };
+    let sock: Vec<u8> = [
+        insn(0x30, 0, 0, 0xffe0_0004),
+        insn(0x30, 0, 0, 0xffff_f000),
+        insn(0x15, 0, 5, 0x11),
+        insn(0x80, 0, 0, 0),
+        insn(0x06, 0, 0, 0xffff_ffff),
+    ]
+    .concat();
+    let mut fprog = 5u16.to_ne_bytes().to_vec();
+    fprog.resize(8, 0);
+    fprog.extend(0x2000u64.to_ne_bytes());
+    let mut seccomp = 2u16.to_ne_bytes().to_vec();
+    seccomp.resize(8, 0);
+    seccomp.extend(0x4000u64.to_ne_bytes());
+    let m = &mut Fixture::default()
+        .with(0x1000, &fprog)
+        .with(0x2000, &sock)
+        .with(0x3000, &seccomp)
+        .with(
+            0x4000,
+            &[insn(0x06, 0, 0, 0x7fff_0000), insn(0x06, 0, 0, 0x0005_0001)].concat(),
+        );
+    let v = Style {
+        verbose: true,
+        ..Style::default()
+    };
+    let prog = "[BPF_STMT(BPF_LD|BPF_B|BPF_ABS, SKF_LL_OFF+4), BPF_STMT(BPF_LD|BPF_B|BPF_ABS, SKF_AD_OFF+SKF_AD_PROTOCOL), BPF_JUMP(BPF_JMP|BPF_K|BPF_JEQ, 0x11, 0, 0x5), BPF_STMT(BPF_LD|BPF_W|BPF_LEN, 0), BPF_STMT(BPF_RET|BPF_K, 0xffffffff)]";
+    check_style(
+        "setsockopt",
+        [3, 1, 26, 0x1000, 16, 0],
+        m,
+        0,
+        &v,
+        &format!("setsockopt(3, SOL_SOCKET, SO_ATTACH_FILTER, {{len=5, filter={prog}}}, 16) = 0"),
+    );
+    check(
+        "setsockopt",
+        [3, 1, 26, 0x1000, 16, 0],
+        m,
+        0,
+        "setsockopt(3, SOL_SOCKET, SO_ATTACH_FILTER, {len=5, filter=0x2000}, 16) = 0",
+    );
+    check_style(
+        "seccomp",
+        [1, 0, 0x3000, 0, 0, 0],
+        m,
+        -22,
+        &v,
+        "seccomp(SECCOMP_SET_MODE_FILTER, 0, {len=2, filter=[BPF_STMT(BPF_RET|BPF_K, SECCOMP_RET_ALLOW), BPF_STMT(BPF_RET|BPF_K, SECCOMP_RET_ERRNO|0x1)]}) = -1 EINVAL (Invalid argument)",
+    );
+}
