@@ -7,7 +7,7 @@
 //! generic `, 0x...`. [`Phase`] is that answer.
 
 use super::Ctx;
-use super::print::write_composite;
+use super::print::{self, write_composite};
 use super::structs::{self as st, read_struct, u16_at, u32_at, u64_at};
 use crate::decode::Ret;
 use crate::xlat::{self, Xlat};
@@ -104,6 +104,7 @@ fn write_ioc(out: &mut String, code: u32) {
 fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
     match (code >> 8) & 0xff {
         0x12 => block(c, code, arg),
+        0x21 => seccomp(c, code, arg),
         0x3e => counter(c, code, arg),
         0x49 => inotify(c, code, arg),
         0x52 => random(c, code, arg),
@@ -190,6 +191,13 @@ mod code {
     pub const COUNTER_ADD_WATCH_IOCTL: u32 = iow(0x3e, 0, 6);
     pub const COUNTER_ENABLE_EVENTS_IOCTL: u32 = io(0x3e, 1);
     pub const COUNTER_DISABLE_EVENTS_IOCTL: u32 = io(0x3e, 2);
+    // linux/seccomp.h
+    pub const SECCOMP_IOCTL_NOTIF_RECV: u32 = iowr(b'!', 0, 80);
+    pub const SECCOMP_IOCTL_NOTIF_SEND: u32 = iowr(b'!', 1, 24);
+    pub const SECCOMP_IOCTL_NOTIF_ID_VALID: u32 = iow(b'!', 2, 8);
+    /// The number the kernel's headers first had (5.0), still accepted.
+    pub const SECCOMP_IOCTL_NOTIF_ID_VALID_WRONG_DIR: u32 = ior(b'!', 2, 8);
+    pub const SECCOMP_IOCTL_NOTIF_ADDFD: u32 = iow(b'!', 3, 24);
 }
 use code::*;
 
@@ -269,6 +277,14 @@ static NAMES: &[(u32, &str)] = &[
     (WDIOC_SETPRETIMEOUT, "WDIOC_SETPRETIMEOUT"),
     (FITRIM, "FITRIM"),
     (FS_IOC_FIEMAP, "FS_IOC_FIEMAP"),
+    (SECCOMP_IOCTL_NOTIF_RECV, "SECCOMP_IOCTL_NOTIF_RECV"),
+    (SECCOMP_IOCTL_NOTIF_SEND, "SECCOMP_IOCTL_NOTIF_SEND"),
+    (SECCOMP_IOCTL_NOTIF_ID_VALID, "SECCOMP_IOCTL_NOTIF_ID_VALID"),
+    (
+        SECCOMP_IOCTL_NOTIF_ID_VALID_WRONG_DIR,
+        "SECCOMP_IOCTL_NOTIF_ID_VALID_WRONG_DIR",
+    ),
+    (SECCOMP_IOCTL_NOTIF_ADDFD, "SECCOMP_IOCTL_NOTIF_ADDFD"),
 ];
 
 fn names_of(code: u32) -> impl Iterator<Item = &'static str> {
@@ -882,4 +898,158 @@ fn blktrace_setup(c: &mut Ctx, arg: u64) -> Phase {
     }
     c.s("}");
     Phase::Done
+}
+
+xlat::xlat!(SECCOMP_RESP_FLAGS, "SECCOMP_USER_NOTIF_FLAG_???", [1 => "SECCOMP_USER_NOTIF_FLAG_CONTINUE"]);
+xlat::xlat!(SECCOMP_ADDFD_FLAGS, "SECCOMP_ADDFD_FLAG_???", [
+    1 => "SECCOMP_ADDFD_FLAG_SETFD", 2 => "SECCOMP_ADDFD_FLAG_SEND",
+]);
+
+/// strace's seccomp_ioctl.c: the user-notification protocol of seccomp(2).
+fn seccomp(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    match code {
+        SECCOMP_IOCTL_NOTIF_RECV => seccomp_notif(c, arg),
+        SECCOMP_IOCTL_NOTIF_SEND => {
+            c.next();
+            if let Some(b) = read_struct::<24>(c, arg, false) {
+                c.s("{id=");
+                c.hex(u64_at(&b, 0));
+                c.s(", val=");
+                c.dec(u64_at(&b, 8) as i64);
+                c.s(", error=");
+                negated_errno(c, i64::from(u32_at(&b, 16) as i32));
+                c.s(", flags=");
+                c.flags(u64::from(u32_at(&b, 20)), &SECCOMP_RESP_FLAGS);
+                c.s("}");
+            }
+            Phase::Done
+        }
+        SECCOMP_IOCTL_NOTIF_ID_VALID | SECCOMP_IOCTL_NOTIF_ID_VALID_WRONG_DIR => {
+            c.next();
+            if let Some(b) = read_struct::<8>(c, arg, false) {
+                c.s("[");
+                c.hex(u64_at(&b, 0));
+                c.s("]");
+            }
+            Phase::Done
+        }
+        SECCOMP_IOCTL_NOTIF_ADDFD => {
+            c.next();
+            if let Some(b) = read_struct::<24>(c, arg, false) {
+                c.s("{id=");
+                c.hex(u64_at(&b, 0));
+                c.s(", flags=");
+                c.flags(u64::from(u32_at(&b, 8)), &SECCOMP_ADDFD_FLAGS);
+                c.s(", srcfd=");
+                c.fd(u64::from(u32_at(&b, 12)));
+                c.s(", newfd=");
+                c.dec(i64::from(u32_at(&b, 16) as i32));
+                c.s(", newfd_flags=");
+                c.flags(u64::from(u32_at(&b, 20)), &xlat::OPEN_FLAGS);
+                c.s("}");
+            }
+            Phase::Done
+        }
+        _ => Phase::Generic,
+    }
+}
+
+/// `struct seccomp_notif` (80 bytes): the kernel fills it; a caller's non-zero contents
+/// print at entry too, then ` => ` and what came back.
+fn seccomp_notif(c: &mut Ctx, arg: u64) -> Phase {
+    let entering = c.entering();
+    if entering {
+        c.next();
+    }
+    let Some(b) = read_struct::<80>(c, arg, !entering) else {
+        return Phase::Done;
+    };
+    if entering && b.iter().all(|&x| x == 0) {
+        return Phase::Later;
+    }
+    c.s("{id=");
+    c.hex(u64_at(&b, 0));
+    c.s(", pid=");
+    c.pid(u64::from(u32_at(&b, 8)), crate::decode::PidKind::Tgid);
+    c.s(", flags=");
+    c.hex(u64::from(u32_at(&b, 12)));
+    c.s(", data=");
+    seccomp_data(c, &b[16..80]);
+    c.s("}");
+    if entering {
+        c.s(" => ");
+        return Phase::Later;
+    }
+    Phase::Done
+}
+
+/// `struct seccomp_data`: the syscall named when the architecture is x86_64.
+fn seccomp_data(c: &mut Ctx, b: &[u8]) {
+    const AUDIT_ARCH_X86_64: u32 = 0xc000_003e;
+    let (nr, arch) = (u32_at(b, 0), u32_at(b, 4));
+    c.s("{nr=");
+    match crate::name(u64::from(nr)).filter(|_| arch == AUDIT_ARCH_X86_64) {
+        Some(name) => write_composite(
+            c.out,
+            |out| print::push_udec(out, u64::from(nr)),
+            |out| {
+                out.push_str("__NR_");
+                out.push_str(name);
+            },
+        ),
+        None => c.udec(u64::from(nr)),
+    }
+    c.s(", arch=");
+    c.xval(u64::from(arch), &AUDIT_ARCHES);
+    c.s(", instruction_pointer=");
+    c.ptr(u64_at(b, 8));
+    c.s(", args=[");
+    for i in 0..6 {
+        if i > 0 {
+            c.s(", ");
+        }
+        c.hex(u64_at(b, 16 + i * 8));
+    }
+    c.s("]}");
+}
+
+// strace's src/xlat/audit_arch.in (EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE ...).
+xlat::xlat!(AUDIT_ARCHES, "AUDIT_ARCH_???", [
+    0xc00000b7 => "AUDIT_ARCH_AARCH64", 0xc0009026 => "AUDIT_ARCH_ALPHA", 0x4000005d => "AUDIT_ARCH_ARCOMPACT",
+    0x5d => "AUDIT_ARCH_ARCOMPACTBE", 0x400000c3 => "AUDIT_ARCH_ARCV2", 0xc3 => "AUDIT_ARCH_ARCV2BE",
+    0x40000028 => "AUDIT_ARCH_ARM", 0x28 => "AUDIT_ARCH_ARMEB", 0x4000008c => "AUDIT_ARCH_C6X",
+    0x8c => "AUDIT_ARCH_C6XBE", 0x4000004c => "AUDIT_ARCH_CRIS", 0x400000fc => "AUDIT_ARCH_CSKY",
+    0x5441 => "AUDIT_ARCH_FRV", 0x2e => "AUDIT_ARCH_H8300", 0xa4 => "AUDIT_ARCH_HEXAGON",
+    0x40000003 => "AUDIT_ARCH_I386", 0xc0000032 => "AUDIT_ARCH_IA64", 0x40000102 => "AUDIT_ARCH_LOONGARCH32",
+    0xc0000102 => "AUDIT_ARCH_LOONGARCH64", 0x58 => "AUDIT_ARCH_M32R", 0x4 => "AUDIT_ARCH_M68K",
+    0xbd => "AUDIT_ARCH_MICROBLAZE", 0x8 => "AUDIT_ARCH_MIPS", 0x80000008 => "AUDIT_ARCH_MIPS64",
+    0xa0000008 => "AUDIT_ARCH_MIPS64N32", 0x40000008 => "AUDIT_ARCH_MIPSEL", 0xc0000008 => "AUDIT_ARCH_MIPSEL64",
+    0xe0000008 => "AUDIT_ARCH_MIPSEL64N32", 0x400000a7 => "AUDIT_ARCH_NDS32", 0xa7 => "AUDIT_ARCH_NDS32BE",
+    0x40000071 => "AUDIT_ARCH_NIOS2", 0x5c => "AUDIT_ARCH_OPENRISC", 0xf => "AUDIT_ARCH_PARISC",
+    0x8000000f => "AUDIT_ARCH_PARISC64", 0x14 => "AUDIT_ARCH_PPC", 0x80000015 => "AUDIT_ARCH_PPC64",
+    0xc0000015 => "AUDIT_ARCH_PPC64LE", 0x400000f3 => "AUDIT_ARCH_RISCV32", 0xc00000f3 => "AUDIT_ARCH_RISCV64",
+    0x16 => "AUDIT_ARCH_S390", 0x80000016 => "AUDIT_ARCH_S390X", 0x2a => "AUDIT_ARCH_SH",
+    0x8000002a => "AUDIT_ARCH_SH64", 0x4000002a => "AUDIT_ARCH_SHEL", 0xc000002a => "AUDIT_ARCH_SHEL64",
+    0x2 => "AUDIT_ARCH_SPARC", 0x8000002b => "AUDIT_ARCH_SPARC64", 0xc00000bf => "AUDIT_ARCH_TILEGX",
+    0x400000bf => "AUDIT_ARCH_TILEGX32", 0x400000bc => "AUDIT_ARCH_TILEPRO", 0x4000006e => "AUDIT_ARCH_UNICORE",
+    0x40000057 => "AUDIT_ARCH_V850", 0xc000003e => "AUDIT_ARCH_X86_64", 0x5e => "AUDIT_ARCH_XTENSA",
+]);
+
+/// strace's print_err for a negated errno: `-ENOSR`, or the number when unknown.
+fn negated_errno(c: &mut Ctx, v: i64) {
+    let name = i32::try_from(-v)
+        .ok()
+        .filter(|&e| e > 0)
+        .and_then(crate::errno_name);
+    match name {
+        Some(name) => write_composite(
+            c.out,
+            |out| print::push_dec(out, v),
+            |out| {
+                out.push('-');
+                out.push_str(name);
+            },
+        ),
+        None => c.dec(v),
+    }
 }

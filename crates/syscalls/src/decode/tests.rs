@@ -1852,3 +1852,93 @@ fn classic_bpf_programs_with_v() {
         "seccomp(SECCOMP_SET_MODE_FILTER, 0, {len=2, filter=[BPF_STMT(BPF_RET|BPF_K, SECCOMP_RET_ALLOW), BPF_STMT(BPF_RET|BPF_K, SECCOMP_RET_ERRNO|0x1)]}) = -1 EINVAL (Invalid argument)",
     );
 }
+
+/// seccomp user-notification ioctls; cases from strace 6.1's tests/ioctl_seccomp.c (lines
+/// as the suite expects them).
+#[test]
+fn seccomp_notification_ioctls() {
+    let mut notif = vec![0u8; 80];
+    notif[8..12].copy_from_slice(&21376u32.to_ne_bytes());
+    notif[16..20].copy_from_slice(&186u32.to_ne_bytes());
+    notif[20..24].copy_from_slice(&0xc000_003eu32.to_ne_bytes());
+    let mut resp = 0xdeadc0debadc0dedu64.to_ne_bytes().to_vec();
+    resp.extend((-2675229516524167443i64).to_ne_bytes());
+    resp.extend((-63i32).to_ne_bytes());
+    resp.extend(1u32.to_ne_bytes());
+    let mut addfd = 0xdeadc0debadfacedu64.to_ne_bytes().to_vec();
+    addfd.extend(3u32.to_ne_bytes());
+    addfd.extend(42u32.to_ne_bytes());
+    addfd.extend((-1091567891i32).to_ne_bytes());
+    addfd.extend(0o40000u32.to_ne_bytes());
+    let m = &mut Fixture::default()
+        .with(0x1000, &notif)
+        .with(0x2000, &resp)
+        .with(0x3000, &addfd)
+        .with(0x4000, &0u64.to_ne_bytes())
+        .with(0x5000, &[0u8; 80]);
+    let bad = " = -1 EBADF (Bad file descriptor)";
+    let minus1 = NEG(-1);
+    let data = "data={nr=__NR_gettid, arch=AUDIT_ARCH_X86_64, instruction_pointer=NULL, args=[0, 0, 0, 0, 0, 0]}";
+    let cases: &[(u64, u64, i64, String)] = &[
+        (
+            0xc0502100,
+            0,
+            -9,
+            format!("ioctl(-1, SECCOMP_IOCTL_NOTIF_RECV, NULL){bad}"),
+        ),
+        (
+            0xc0502100,
+            0x1000,
+            -9,
+            format!(
+                "ioctl(-1, SECCOMP_IOCTL_NOTIF_RECV, {{id=0, pid=21376, flags=0, {data}}} => 0x1000){bad}"
+            ),
+        ),
+        (
+            0xc0502100,
+            0x5000,
+            -9,
+            format!("ioctl(-1, SECCOMP_IOCTL_NOTIF_RECV, 0x5000){bad}"),
+        ),
+        (
+            0xc0182101,
+            0x2000,
+            -9,
+            format!(
+                "ioctl(-1, SECCOMP_IOCTL_NOTIF_SEND, {{id=0xdeadc0debadc0ded, val=-2675229516524167443, error=-ENOSR, flags=SECCOMP_USER_NOTIF_FLAG_CONTINUE}}){bad}"
+            ),
+        ),
+        (
+            0x40082102,
+            0x4000,
+            -9,
+            format!("ioctl(-1, SECCOMP_IOCTL_NOTIF_ID_VALID, [0]){bad}"),
+        ),
+        (
+            0x80082102,
+            0x4000,
+            -9,
+            format!("ioctl(-1, SECCOMP_IOCTL_NOTIF_ID_VALID_WRONG_DIR, [0]){bad}"),
+        ),
+        (
+            0x40182103,
+            0x3000,
+            -9,
+            format!(
+                "ioctl(-1, SECCOMP_IOCTL_NOTIF_ADDFD, {{id=0xdeadc0debadfaced, flags=SECCOMP_ADDFD_FLAG_SETFD|SECCOMP_ADDFD_FLAG_SEND, srcfd=42, newfd=-1091567891, newfd_flags=O_DIRECT}}){bad}"
+            ),
+        ),
+    ];
+    for (code, arg, ret, line) in cases {
+        check("ioctl", [minus1, *code, *arg, 0, 0, 0], m, *ret, line);
+    }
+    check(
+        "ioctl",
+        [3, 0xc0502100, 0x5000, 0, 0, 0],
+        m,
+        0,
+        &format!(
+            "ioctl(3, SECCOMP_IOCTL_NOTIF_RECV, {{id=0, pid=0, flags=0, data={{nr=0, arch=0 /* AUDIT_ARCH_??? */, instruction_pointer=NULL, args=[0, 0, 0, 0, 0, 0]}}}}) = 0"
+        ),
+    );
+}
