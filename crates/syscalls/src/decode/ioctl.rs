@@ -6,6 +6,8 @@
 //! done, asks to be called again at exit (an output argument), or leaves the argument to the
 //! generic `, 0x...`. [`Phase`] is that answer.
 
+use std::fmt::Write;
+
 use super::Ctx;
 use super::print::{self, write_composite};
 use super::structs::{self as st, read_struct, u16_at, u32_at, u64_at};
@@ -103,6 +105,7 @@ fn write_ioc(out: &mut String, code: u32) {
 
 fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
     match (code >> 8) & 0xff {
+        0x03 => hdio(c, code, arg),
         0x12 => block(c, code, arg),
         0x21 => seccomp(c, code, arg),
         0x3e => counter(c, code, arg),
@@ -204,6 +207,43 @@ use code::*;
 /// Request names, sorted by number and then by name: strace prints every name of a number
 /// (x86_64 values of the kernel's uapi headers, as in strace 6.1's ioctl table).
 static NAMES: &[(u32, &str)] = &[
+    // linux/hdreg.h
+    (0x0301, "HDIO_GETGEO"),
+    (0x0302, "HDIO_GET_UNMASKINTR"),
+    (0x0304, "HDIO_GET_MULTCOUNT"),
+    (0x0305, "HDIO_GET_QDMA"),
+    (0x0306, "HDIO_SET_XFER"),
+    (0x0307, "HDIO_OBSOLETE_IDENTITY"),
+    (0x0308, "HDIO_GET_KEEPSETTINGS"),
+    (0x0309, "HDIO_GET_32BIT"),
+    (0x030a, "HDIO_GET_NOWERR"),
+    (0x030b, "HDIO_GET_DMA"),
+    (0x030c, "HDIO_GET_NICE"),
+    (0x030d, "HDIO_GET_IDENTITY"),
+    (0x030e, "HDIO_GET_WCACHE"),
+    (0x030f, "HDIO_GET_ACOUSTIC"),
+    (0x0310, "HDIO_GET_ADDRESS"),
+    (0x031a, "HDIO_GET_BUSSTATE"),
+    (0x031b, "HDIO_TRISTATE_HWIF"),
+    (0x031c, "HDIO_DRIVE_RESET"),
+    (0x031d, "HDIO_DRIVE_TASKFILE"),
+    (0x031e, "HDIO_DRIVE_TASK"),
+    (0x031f, "HDIO_DRIVE_CMD"),
+    (0x0321, "HDIO_SET_MULTCOUNT"),
+    (0x0322, "HDIO_SET_UNMASKINTR"),
+    (0x0323, "HDIO_SET_KEEPSETTINGS"),
+    (0x0324, "HDIO_SET_32BIT"),
+    (0x0325, "HDIO_SET_NOWERR"),
+    (0x0326, "HDIO_SET_DMA"),
+    (0x0327, "HDIO_SET_PIO_MODE"),
+    (0x0328, "HDIO_SCAN_HWIF"),
+    (0x0329, "HDIO_SET_NICE"),
+    (0x032a, "HDIO_UNREGISTER_HWIF"),
+    (0x032b, "HDIO_SET_WCACHE"),
+    (0x032c, "HDIO_SET_ACOUSTIC"),
+    (0x032d, "HDIO_SET_BUSSTATE"),
+    (0x032e, "HDIO_SET_QDMA"),
+    (0x032f, "HDIO_SET_ADDRESS"),
     (0x5204, "FASTRPC_IOCTL_INIT_ATTACH"),
     (RNDZAPENTCNT, "RNDZAPENTCNT"),
     (RNDCLEARPOOL, "RNDCLEARPOOL"),
@@ -1052,4 +1092,174 @@ fn negated_errno(c: &mut Ctx, v: i64) {
         ),
         None => c.dec(v),
     }
+}
+
+// strace's src/xlat/hdio_busstates.in and hdio_ide_nice.in (linux/hdreg.h).
+xlat::xlat!(HDIO_BUSSTATES, "BUSSTATE_???", [0 => "BUSSTATE_OFF", 1 => "BUSSTATE_ON", 2 => "BUSSTATE_TRISTATE"]);
+xlat::xlat!(IDE_NICE, "IDE_NICE_???", [
+    1 => "1 << IDE_NICE_DSC_OVERLAP", 2 => "1 << IDE_NICE_ATAPI_OVERLAP", 8 => "1 << IDE_NICE_1",
+    4 => "1 << IDE_NICE_0", 16 => "1 << IDE_NICE_2",
+]);
+// strace's src/xlat/hdio_drive_cmds.in.
+xlat::xlat!(ATA_CMDS, "ATA_CMD_???", [
+    0x00 => "ATA_CMD_NOP", 0x03 => "ATA_CMD_CFA_REQ_EXT_ERR", 0x06 => "ATA_CMD_DSM",
+    0x08 => "ATA_CMD_DEV_RESET", 0x0b => "ATA_CMD_REQ_SENSE_DATA", 0x10 => "ATA_CMD_RESTORE",
+    0x20 => "ATA_CMD_PIO_READ", 0x22 => "ATA_CMD_READ_LONG", 0x23 => "ATA_CMD_READ_LONG_ONCE",
+    0x24 => "ATA_CMD_PIO_READ_EXT", 0x25 => "ATA_CMD_READ_EXT", 0x26 => "ATA_CMD_READ_QUEUED",
+    0x27 => "ATA_CMD_READ_NATIVE_MAX_EXT", 0x29 => "ATA_CMD_READ_MULTI_EXT", 0x2a => "ATA_CMD_READ_STREAM_DMA_EXT",
+    0x2b => "ATA_CMD_READ_STREAM_EXT", 0x2f => "ATA_CMD_READ_LOG_EXT", 0x30 => "ATA_CMD_PIO_WRITE",
+    0x32 => "ATA_CMD_WRITE_LONG", 0x33 => "ATA_CMD_WRITE_LONG_ONCE", 0x34 => "ATA_CMD_PIO_WRITE_EXT",
+    0x35 => "ATA_CMD_WRITE_EXT", 0x36 => "ATA_CMD_WRITE_QUEUED", 0x37 => "ATA_CMD_SET_MAX_EXT",
+    0x38 => "ATA_CMD_CFA_WRITE_NE", 0x39 => "ATA_CMD_WRITE_MULTI_EXT", 0x3a => "ATA_CMD_WRITE_STREAM_DMA_EXT",
+    0x3b => "ATA_CMD_WRITE_STREAM_EXT", 0x3d => "ATA_CMD_WRITE_FUA_EXT", 0x3e => "ATA_CMD_WRITE_QUEUED_FUA_EXT",
+    0x3f => "ATA_CMD_WRITE_LOG_EXT", 0x40 => "ATA_CMD_VERIFY", 0x42 => "ATA_CMD_VERIFY_EXT",
+    0x45 => "ATA_CMD_WRITE_UNCORR_EXT", 0x47 => "ATA_CMD_READ_LOG_DMA_EXT", 0x4a => "ATA_CMD_ZAC_MGMT_IN",
+    0x51 => "ATA_CMD_CONFIG_STREAM", 0x57 => "ATA_CMD_WRITE_LOG_DMA_EXT", 0x5b => "ATA_CMD_TRUSTED_NONDATA",
+    0x5c => "ATA_CMD_TRUSTED_RCV", 0x5d => "ATA_CMD_TRUSTED_RCV_DMA", 0x5e => "ATA_CMD_TRUSTED_SND",
+    0x5f => "ATA_CMD_TRUSTED_SND_DMA", 0x60 => "ATA_CMD_FPDMA_READ", 0x61 => "ATA_CMD_FPDMA_WRITE",
+    0x63 => "ATA_CMD_NCQ_NON_DATA", 0x64 => "ATA_CMD_FPDMA_SEND", 0x65 => "ATA_CMD_FPDMA_RECV",
+    0x87 => "ATA_CMD_CFA_TRANS_SECT", 0x90 => "ATA_CMD_EDD", 0x91 => "ATA_CMD_INIT_DEV_PARAMS",
+    0x92 => "ATA_CMD_DOWNLOAD_MICRO", 0x93 => "ATA_CMD_DOWNLOAD_MICRO_DMA", 0x9f => "ATA_CMD_ZAC_MGMT_OUT",
+    0xa0 => "ATA_CMD_PACKET", 0xa1 => "ATA_CMD_ID_ATAPI", 0xa2 => "ATA_CMD_SERVICE",
+    0xb0 => "ATA_CMD_SMART", 0xb1 => "ATA_CMD_CONF_OVERLAY", 0xb4 => "ATA_CMD_SANITIZE_DEVICE",
+    0xc0 => "ATA_CMD_CFA_ERASE", 0xc4 => "ATA_CMD_READ_MULTI", 0xc5 => "ATA_CMD_WRITE_MULTI",
+    0xc6 => "ATA_CMD_SET_MULTI", 0xc8 => "ATA_CMD_READ", 0xca => "ATA_CMD_WRITE",
+    0xcd => "ATA_CMD_CFA_WRITE_MULT_NE", 0xce => "ATA_CMD_WRITE_MULTI_FUA_EXT", 0xd1 => "ATA_CMD_CHK_MED_CRD_TYP",
+    0xde => "ATA_CMD_MEDIA_LOCK", 0xdf => "ATA_CMD_MEDIA_UNLOCK", 0xe0 => "ATA_CMD_STANDBYNOW1",
+    0xe1 => "ATA_CMD_IDLEIMMEDIATE", 0xe2 => "ATA_CMD_STANDBY", 0xe3 => "ATA_CMD_IDLE",
+    0xe4 => "ATA_CMD_PMP_READ", 0xe5 => "ATA_CMD_CHK_POWER", 0xe6 => "ATA_CMD_SLEEP",
+    0xe7 => "ATA_CMD_FLUSH", 0xe8 => "ATA_CMD_PMP_WRITE", 0xe9 => "ATA_CMD_PMP_READ_DMA",
+    0xea => "ATA_CMD_FLUSH_EXT", 0xeb => "ATA_CMD_PMP_WRITE_DMA", 0xec => "ATA_CMD_ID_ATA",
+    0xef => "ATA_CMD_SET_FEATURES", 0xf1 => "ATA_CMD_SEC_SET_PASS", 0xf2 => "ATA_CMD_SEC_UNLOCK",
+    0xf3 => "ATA_CMD_SEC_ERASE_PREP", 0xf4 => "ATA_CMD_SEC_ERASE_UNIT", 0xf5 => "ATA_CMD_SEC_FREEZE_LOCK",
+    0xf6 => "ATA_CMD_SEC_DISABLE_PASS", 0xf8 => "ATA_CMD_READ_NATIVE_MAX", 0xf9 => "ATA_CMD_SET_MAX",
+]);
+
+/// How strace's generated HDIO decoders show one request's argument.
+#[derive(Clone, Copy)]
+enum Hdio {
+    /// An `unsigned long` filled at exit: `[42]`.
+    GetUlong,
+    GetBusstate,
+    GetNice,
+    /// A drive identity of this many bytes, filled at exit.
+    Identity(u64),
+    /// Three ints in hex: `[0xdeadbeef, 0, 0]`.
+    IntTriple,
+    /// The value itself.
+    SetUlong,
+    SetBusstate,
+    SetNice,
+}
+
+fn hdio_kind(code: u32) -> Option<Hdio> {
+    use Hdio::*;
+    Some(match code {
+        0x302 | 0x304 | 0x308 | 0x309 | 0x30a | 0x30b | 0x30e | 0x30f | 0x310 => GetUlong,
+        0x31a => GetBusstate,
+        0x30c => GetNice,
+        0x30d => Identity(512),
+        0x307 => Identity(142),
+        0x31c | 0x328 => IntTriple,
+        0x321..=0x327 | 0x32a..=0x32c | 0x32f => SetUlong,
+        0x32d => SetBusstate,
+        0x329 => SetNice,
+        _ => return None,
+    })
+}
+
+/// strace's hdio.c and its generated gen_hdio.c.
+fn hdio(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    match code {
+        0x301 => at_exit(c, |c| {
+            c.next();
+            if let Some(b) = read_struct::<16>(c, arg, true) {
+                let _ = write!(
+                    c.out,
+                    "{{heads={}, sectors={}, cylinders={}, start={}}}",
+                    b[0],
+                    b[1],
+                    u16_at(&b, 2),
+                    u64_at(&b, 8)
+                );
+            }
+            Phase::Done
+        }),
+        0x31f => hdio_drive_cmd(c, arg),
+        _ => match hdio_kind(code) {
+            Some(kind) => hdio_arg(c, kind, arg),
+            None => Phase::Generic,
+        },
+    }
+}
+
+fn hdio_arg(c: &mut Ctx, kind: Hdio, arg: u64) -> Phase {
+    use Hdio::*;
+    let output = matches!(kind, GetUlong | GetBusstate | GetNice | Identity(_));
+    if output && c.entering() {
+        return Phase::Later;
+    }
+    c.next();
+    match kind {
+        GetUlong | GetBusstate | GetNice => {
+            if let Some(b) = read_struct::<8>(c, arg, true) {
+                let v = u64_at(&b, 0);
+                c.s("[");
+                match kind {
+                    GetBusstate => c.xval(v, &HDIO_BUSSTATES),
+                    GetNice => c.flags(v, &IDE_NICE),
+                    _ => c.udec(v),
+                }
+                c.s("]");
+            }
+        }
+        Identity(len) => {
+            if c.ok() {
+                c.buf(arg, len);
+            } else {
+                c.ptr(arg);
+            }
+        }
+        IntTriple => c.array(arg, 3, 4, |c, e| {
+            c.hex(u64::from(u32_at(e, 0)));
+            true
+        }),
+        SetUlong => c.udec(arg),
+        SetBusstate => c.xval(arg, &HDIO_BUSSTATES),
+        SetNice => c.flags(arg, &IDE_NICE),
+    }
+    Phase::Done
+}
+
+/// HDIO_DRIVE_CMD: the command at entry; at exit (also after EIO, which carries the drive's
+/// status) ` => {status=..., error=..., nsector=...}` and the sectors read.
+fn hdio_drive_cmd(c: &mut Ctx, arg: u64) -> Phase {
+    const EIO: i64 = -5;
+    if c.entering() {
+        c.next();
+        let Some(b) = read_struct::<4>(c, arg, false) else {
+            return Phase::Done;
+        };
+        c.s("{command=");
+        c.xval(u64::from(b[0]), &ATA_CMDS);
+        let _ = write!(
+            c.out,
+            ", sector_number={}, feature={}, sector_count={}}}",
+            b[1], b[2], b[3]
+        );
+        return Phase::Later;
+    }
+    let mut b = [0u8; 4];
+    if (!c.ok() && c.rval() != EIO) || !c.read_exact(arg, &mut b) {
+        return Phase::Done;
+    }
+    c.s(" => {status=");
+    c.hex(u64::from(b[0]));
+    let _ = write!(c.out, ", error={}, nsector={}", b[1], b[2]);
+    if b[3] != 0 {
+        c.s(", buf=");
+        c.buf_hex(arg + 4, u64::from(b[3]) * 512);
+    }
+    c.s("}");
+    Phase::Done
 }

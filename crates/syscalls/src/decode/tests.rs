@@ -1942,3 +1942,76 @@ fn seccomp_notification_ioctls() {
         ),
     );
 }
+
+/// HDIO ioctls; cases from strace 6.1's tests/ioctl_hdio.c (lines as the suite expects them).
+#[test]
+fn hdio_ioctls() {
+    let mut geo = vec![202u8, 254];
+    geo.extend(47806u16.to_ne_bytes());
+    geo.resize(8, 0);
+    geo.extend(13464652301225294542u64.to_ne_bytes());
+    let m = &mut Fixture::default()
+        .with(0x1000, &geo)
+        .with(0x2000, &[0xca, 0xff, 0xee, 0])
+        .with(
+            0x3000,
+            &[
+                0xef, 0xbe, 0xad, 0xde, 0xaa, 0xaa, 0xaa, 0xaa, 0xef, 0xbe, 0xef, 0xbe,
+            ],
+        )
+        .with(0x4000, &0x1fu64.to_ne_bytes());
+    let minus1 = NEG(-1);
+    let cases: &[(u64, u64, i64, &str)] = &[
+        (
+            0x305,
+            0xbadc0deddeadc0de,
+            -9,
+            "ioctl(-1, HDIO_GET_QDMA, 0xbadc0deddeadc0de) = -1 EBADF (Bad file descriptor)",
+        ),
+        (
+            0x301,
+            0x1000,
+            42,
+            "ioctl(-1, HDIO_GETGEO, {heads=202, sectors=254, cylinders=47806, start=13464652301225294542}) = 42",
+        ),
+        (
+            0x301,
+            0x1000,
+            -9,
+            "ioctl(-1, HDIO_GETGEO, 0x1000) = -1 EBADF (Bad file descriptor)",
+        ),
+        (
+            0x31f,
+            0x2000,
+            42,
+            "ioctl(-1, HDIO_DRIVE_CMD, {command=ATA_CMD_WRITE, sector_number=255, feature=238, sector_count=0} => {status=0xca, error=255, nsector=238}) = 42",
+        ),
+        (
+            0x31c,
+            0x3000,
+            -9,
+            "ioctl(-1, HDIO_DRIVE_RESET, [0xdeadbeef, 0xaaaaaaaa, 0xbeefbeef]) = -1 EBADF (Bad file descriptor)",
+        ),
+        (
+            0x324,
+            0xfacefeeddeadbeef,
+            -9,
+            "ioctl(-1, HDIO_SET_32BIT, 18072662652281011951) = -1 EBADF (Bad file descriptor)",
+        ),
+        (
+            0x30c,
+            0x4000,
+            42,
+            "ioctl(-1, HDIO_GET_NICE, [1 << IDE_NICE_DSC_OVERLAP|1 << IDE_NICE_ATAPI_OVERLAP|1 << IDE_NICE_1|1 << IDE_NICE_0|1 << IDE_NICE_2]) = 42",
+        ),
+        (
+            0x32d,
+            0xfacefeedded4ffff,
+            -9,
+            "ioctl(-1, HDIO_SET_BUSSTATE, 0xfacefeedded4ffff /* BUSSTATE_??? */) = -1 EBADF (Bad file descriptor)",
+        ),
+    ];
+    for (code, arg, ret, line) in cases {
+        check("ioctl", [minus1, *code, *arg, 0, 0, 0], m, *ret, line);
+    }
+}
