@@ -626,6 +626,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::fanotify_init => f(admin::fanotify_init, RFD),
         nr::fanotify_mark => f(admin::fanotify_mark, Dec),
         nr::reboot => f(admin::reboot, Dec),
+        nr::adjtimex | nr::clock_adjtime => f(dec_adjtimex, Dec),
         nr::quotactl | nr::quotactl_fd => f(quota::quotactl, Dec),
         nr::kexec_load => f(admin::kexec_load, Dec),
         nr::kexec_file_load => f(admin::kexec_file_load, Dec),
@@ -1187,6 +1188,116 @@ fn dec_sched_setattr(c: &mut Ctx) {
     }
     c.next();
     c.udec(a[2] & 0xffff_ffff);
+}
+
+const ADJTIMEX_MODES: Xlat = Xlat {
+    entries: &[
+        (0xa001, "ADJ_OFFSET_SS_READ"),
+        (0x8001, "ADJ_OFFSET_SINGLESHOT"),
+        (0x0001, "ADJ_OFFSET"),
+        (0x0002, "ADJ_FREQUENCY"),
+        (0x0004, "ADJ_MAXERROR"),
+        (0x0008, "ADJ_ESTERROR"),
+        (0x0010, "ADJ_STATUS"),
+        (0x0020, "ADJ_TIMECONST"),
+        (0x0080, "ADJ_TAI"),
+        (0x0100, "ADJ_SETOFFSET"),
+        (0x1000, "ADJ_MICRO"),
+        (0x2000, "ADJ_NANO"),
+        (0x4000, "ADJ_TICK"),
+    ],
+    unknown: "ADJ_???",
+};
+
+const ADJTIMEX_STATUS: Xlat = Xlat {
+    entries: &[
+        (0x0001, "STA_PLL"),
+        (0x0002, "STA_PPSFREQ"),
+        (0x0004, "STA_PPSTIME"),
+        (0x0008, "STA_FLL"),
+        (0x0010, "STA_INS"),
+        (0x0020, "STA_DEL"),
+        (0x0040, "STA_UNSYNC"),
+        (0x0080, "STA_FREQHOLD"),
+        (0x0100, "STA_PPSSIGNAL"),
+        (0x0200, "STA_PPSJITTER"),
+        (0x0400, "STA_PPSWANDER"),
+        (0x0800, "STA_PPSERROR"),
+        (0x1000, "STA_CLOCKERR"),
+        (0x2000, "STA_NANO"),
+        (0x4000, "STA_MODE"),
+        (0x8000, "STA_CLK"),
+    ],
+    unknown: "STA_???",
+};
+
+const ADJTIMEX_STATES: [&str; 6] = [
+    "TIME_OK",
+    "TIME_INS",
+    "TIME_DEL",
+    "TIME_OOP",
+    "TIME_WAIT",
+    "TIME_ERROR",
+];
+
+/// adjtimex(buf) and clock_adjtime(clockid, buf): the `struct timex` (208 bytes) as the call
+/// left it, and the clock state the call returns (`5 (TIME_ERROR)`).
+fn dec_adjtimex(c: &mut Ctx) {
+    let a = c.args;
+    let clock = c.nr == nr::clock_adjtime;
+    if c.entering() {
+        if clock {
+            c.next();
+            c.xval(a[0] & 0xffff_ffff, &xlat::CLOCKS);
+        }
+        c.stop();
+        return;
+    }
+    let addr = if clock { a[1] } else { a[0] };
+    c.next();
+    let Some(b) = st::read_struct::<208>(c, addr, true) else {
+        return;
+    };
+    let long = |o: usize| i64::from_ne_bytes(b[o..o + 8].try_into().unwrap_or([0; 8]));
+    let int = |o: usize| i32::from_ne_bytes(b[o..o + 4].try_into().unwrap_or([0; 4]));
+    c.s("{modes=");
+    c.flags(u64::from(int(0) as u32), &ADJTIMEX_MODES);
+    let _ = write!(
+        c.out,
+        ", offset={}, freq={}, maxerror={}, esterror={}, status=",
+        long(8),
+        long(16),
+        long(24),
+        long(32)
+    );
+    c.flags(u64::from(int(40) as u32), &ADJTIMEX_STATUS);
+    let _ = write!(
+        c.out,
+        ", constant={}, precision={}, tolerance={}, time={{tv_sec={}, tv_usec={}}}, tick={}, \
+         ppsfreq={}, jitter={}, shift={}, stabil={}, jitcnt={}, calcnt={}, errcnt={}, stbcnt={}, tai={}}}",
+        long(48),
+        long(56),
+        long(64),
+        long(72),
+        long(80) as u64,
+        long(88),
+        long(96),
+        long(104),
+        int(112),
+        long(120),
+        long(128),
+        long(136),
+        long(144),
+        long(152),
+        int(160)
+    );
+    if c.ok()
+        && let Some(state) = usize::try_from(c.rval())
+            .ok()
+            .and_then(|r| ADJTIMEX_STATES.get(r))
+    {
+        c.aux = format!("({state})");
+    }
 }
 
 fn dec_pwritev(c: &mut Ctx) {

@@ -2015,3 +2015,49 @@ fn hdio_ioctls() {
         check("ioctl", [minus1, *code, *arg, 0, 0, 0], m, *ret, line);
     }
 }
+
+/// adjtimex and clock_adjtime; cases from strace 6.1's tests/adjtimex.c and
+/// clock_adjtime.c (lines as the suite expects them).
+#[test]
+fn adjtimex_timex_and_clock_state() {
+    let mut tx = vec![0u8; 208];
+    let mut put = |at: usize, v: i64| tx[at..at + 8].copy_from_slice(&v.to_ne_bytes());
+    put(24, 16000000);
+    put(32, 16000000);
+    put(40, 0x40);
+    put(48, 2);
+    put(56, 1);
+    put(64, 32768000);
+    put(72, 1796594120);
+    put(80, 432946);
+    put(88, 10000);
+    let m = &mut Fixture::default().with(0x1000, &tx);
+    check(
+        "adjtimex",
+        [0, 0, 0, 0, 0, 0],
+        m,
+        -14,
+        "adjtimex(NULL) = -1 EFAULT (Bad address)",
+    );
+    check(
+        "adjtimex",
+        [0x1000, 0, 0, 0, 0, 0],
+        m,
+        5,
+        "adjtimex({modes=0, offset=0, freq=0, maxerror=16000000, esterror=16000000, status=STA_UNSYNC, constant=2, precision=1, tolerance=32768000, time={tv_sec=1796594120, tv_usec=432946}, tick=10000, ppsfreq=0, jitter=0, shift=0, stabil=0, jitcnt=0, calcnt=0, errcnt=0, stbcnt=0, tai=0}) = 5 (TIME_ERROR)",
+    );
+    check(
+        "clock_adjtime",
+        [1, 0, 0, 0, 0, 0],
+        m,
+        -14,
+        "clock_adjtime(CLOCK_MONOTONIC, NULL) = -1 EFAULT (Bad address)",
+    );
+    check(
+        "clock_adjtime",
+        [0, 0x2fff, 0, 0, 0, 0],
+        m,
+        -14,
+        "clock_adjtime(CLOCK_REALTIME, 0x2fff) = -1 EFAULT (Bad address)",
+    );
+}
