@@ -1,6 +1,6 @@
 //! Decoders of system-administration calls whose arguments need more than a table of kinds:
 //! kcmp, ioprio_get/ioprio_set, landlock_*, fanotify_init, reboot, swapon, kexec_load,
-//! kexec_file_load, mount_setattr.
+//! kexec_file_load, mount_setattr, fsconfig.
 
 use std::fmt::Write;
 
@@ -383,4 +383,49 @@ pub(crate) fn mount_setattr(c: &mut Ctx) {
     }
     c.next();
     c.udec(size);
+}
+
+xlat::xlat!(FSCONFIG_CMDS, "FSCONFIG_???", [
+    0 => "FSCONFIG_SET_FLAG", 1 => "FSCONFIG_SET_STRING", 2 => "FSCONFIG_SET_BINARY",
+    3 => "FSCONFIG_SET_PATH", 4 => "FSCONFIG_SET_PATH_EMPTY", 5 => "FSCONFIG_SET_FD",
+    6 => "FSCONFIG_CMD_CREATE", 7 => "FSCONFIG_CMD_RECONFIGURE",
+]);
+
+/// fsconfig(fs_fd, cmd, key, value, aux): what key, value and aux are depends on the command
+/// (strace's fsconfig.c); strings are read up to 256 bytes.
+pub(crate) fn fsconfig(c: &mut Ctx) {
+    const SET_STRING: u64 = 1;
+    const SET_BINARY: u64 = 2;
+    const SET_PATH: u64 = 3;
+    const SET_PATH_EMPTY: u64 = 4;
+    const SET_FD: u64 = 5;
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    let cmd = a[1] & 0xffff_ffff;
+    let aux = a[4] as i32;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    c.xval(cmd, &FSCONFIG_CMDS);
+    c.next();
+    if cmd <= SET_FD {
+        c.cstr_bounded(a[2], 256);
+    } else {
+        c.ptr(a[2]);
+    }
+    c.next();
+    match cmd {
+        SET_STRING => c.cstr_bounded(a[3], 256),
+        SET_PATH | SET_PATH_EMPTY => c.path(a[3]),
+        SET_BINARY if (0..=1 << 20).contains(&aux) => c.buf_hex(a[3], aux as u64),
+        _ => c.ptr(a[3]),
+    }
+    c.next();
+    match cmd {
+        SET_PATH | SET_PATH_EMPTY => c.dirfd(u64::from(aux as u32)),
+        SET_FD => c.fd(u64::from(aux as u32)),
+        _ => c.dec(i64::from(aux)),
+    }
 }

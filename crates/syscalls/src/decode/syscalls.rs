@@ -626,6 +626,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::fanotify_init => f(admin::fanotify_init, RFD),
         nr::fanotify_mark => f(admin::fanotify_mark, Dec),
         nr::reboot => f(admin::reboot, Dec),
+        nr::fsconfig => f(admin::fsconfig, Dec),
         nr::adjtimex | nr::clock_adjtime => f(dec_adjtimex, Dec),
         nr::quotactl | nr::quotactl_fd => f(quota::quotactl, Dec),
         nr::kexec_load => f(admin::kexec_load, Dec),

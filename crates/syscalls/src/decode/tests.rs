@@ -2061,3 +2061,42 @@ fn adjtimex_timex_and_clock_state() {
         "clock_adjtime(CLOCK_REALTIME, 0x2fff) = -1 EFAULT (Bad address)",
     );
 }
+
+/// fsconfig; cases from strace 6.1's tests/fsconfig.c (lines as the suite expects them).
+#[test]
+fn fsconfig_commands() {
+    let m = &mut Fixture::default()
+        .with(0x1000, b"source\0")
+        .with(0x2000, b"/dev/full\0")
+        .with(0x3000, b"\x01\x02");
+    let einval = " = -1 EINVAL (Invalid argument)";
+    let cases: &[([u64; 6], String)] = &[
+        (
+            [3, 8, 0x1fff, 0x2fff, NEG(-100), 0],
+            format!("fsconfig(3, 0x8 /* FSCONFIG_??? */, 0x1fff, 0x2fff, -100){einval}"),
+        ),
+        (
+            [3, 1, 0x1000, 0x2000, 0, 0],
+            format!("fsconfig(3, FSCONFIG_SET_STRING, \"source\", \"/dev/full\", 0){einval}"),
+        ),
+        (
+            [NEG(-1), 3, 0, 0x2000, NEG(-100), 0],
+            format!("fsconfig(-1, FSCONFIG_SET_PATH, NULL, \"/dev/full\", AT_FDCWD){einval}"),
+        ),
+        (
+            [NEG(-1), 2, 0x1000, 0x3000, 2, 0],
+            format!("fsconfig(-1, FSCONFIG_SET_BINARY, \"source\", \"\\x01\\x02\", 2){einval}"),
+        ),
+        (
+            [NEG(-1), 5, 0x1000, 0x3000, 1, 0],
+            format!("fsconfig(-1, FSCONFIG_SET_FD, \"source\", 0x3000, 1){einval}"),
+        ),
+        (
+            [NEG(-1), 6, 0x1000, 0x3000, 0, 0],
+            format!("fsconfig(-1, FSCONFIG_CMD_CREATE, 0x1000, 0x3000, 0){einval}"),
+        ),
+    ];
+    for (args, line) in cases {
+        check("fsconfig", *args, m, -22, line);
+    }
+}
