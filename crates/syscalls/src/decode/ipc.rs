@@ -123,6 +123,9 @@ fn command(c: &mut Ctx, v: u64, x: &Xlat) {
     c.xval(v & !IPC_64, x);
 }
 
+/// Prints an info structure (IPC_INFO and the like) at an address.
+type InfoPrinter = fn(&mut Ctx, u64);
+
 /// The three *ctl calls: which command reads a structure (IPC_SET, at entry), which fills one
 /// (at exit), and how each structure prints.
 struct Ctl {
@@ -130,7 +133,7 @@ struct Ctl {
     /// Commands that fill a `*id_ds` at exit.
     stat: &'static [u64],
     /// Commands that fill an info structure at exit, and its printer.
-    info: &'static [(u64, fn(&mut Ctx, u64))],
+    info: &'static [(u64, InfoPrinter)],
     ds: fn(&mut Ctx, u64, bool),
 }
 

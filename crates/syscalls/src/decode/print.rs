@@ -859,11 +859,8 @@ pub(crate) fn write_named(
         (_, name) => {
             number(out);
             // Tables without an unknown marker (strace's NULL dflt) add no empty comment.
-            match name.or((!x.unknown.is_empty()).then_some(x.unknown)) {
-                Some(text) => {
-                    let _ = write!(out, " /* {text} */");
-                }
-                None => {}
+            if let Some(text) = name.or((!x.unknown.is_empty()).then_some(x.unknown)) {
+                let _ = write!(out, " /* {text} */");
             }
         }
     }

@@ -1182,10 +1182,11 @@ fn dec_sched_setattr(c: &mut Ctx) {
         return;
     }
     // strace checks verbose(tcp): `-e verbose=` (dereference), not -v.
-    if c.style.dereference && c.rval() == -7 {
-        if let Some(size) = c.read_u32(a[1]) {
-            let _ = write!(c.out, " => {{size={size}}}");
-        }
+    if c.style.dereference
+        && c.rval() == -7
+        && let Some(size) = c.read_u32(a[1])
+    {
+        let _ = write!(c.out, " => {{size={size}}}");
     }
     c.next();
     c.udec(a[2] & 0xffff_ffff);

@@ -1937,9 +1937,7 @@ fn seccomp_notification_ioctls() {
         [3, 0xc0502100, 0x5000, 0, 0, 0],
         m,
         0,
-        &format!(
-            "ioctl(3, SECCOMP_IOCTL_NOTIF_RECV, {{id=0, pid=0, flags=0, data={{nr=0, arch=0 /* AUDIT_ARCH_??? */, instruction_pointer=NULL, args=[0, 0, 0, 0, 0, 0]}}}}) = 0"
-        ),
+        "ioctl(3, SECCOMP_IOCTL_NOTIF_RECV, {id=0, pid=0, flags=0, data={nr=0, arch=0 /* AUDIT_ARCH_??? */, instruction_pointer=NULL, args=[0, 0, 0, 0, 0, 0]}}) = 0",
     );
 }
 
