@@ -6,6 +6,7 @@ use std::fmt::Write;
 
 use super::PidKind;
 use super::print::{self, Ctx};
+use super::structs::u64_at;
 use crate::xlat::{self, Xlat};
 
 /// kcmp(pid1, pid2, type, idx1, idx2): the indexes are fds for KCMP_FILE, an fd and a
@@ -288,8 +289,7 @@ pub(crate) fn kexec_load(c: &mut Ctx) {
         c.ptr(a[2]);
     } else {
         c.array(a[2], a[1], 32, |c, b| {
-            let word =
-                |i: usize| u64::from_ne_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
+            let word = |i: usize| u64_at(b, i * 8);
             c.s("{buf=");
             c.ptr(word(0));
             c.s(", bufsz=");
@@ -362,7 +362,7 @@ pub(crate) fn mount_setattr(c: &mut Ctx) {
     if size < 32 || a[3] == 0 || !c.read_exact(a[3], &mut b) {
         c.ptr(a[3]);
     } else {
-        let word = |i: usize| u64::from_ne_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
+        let word = |i: usize| u64_at(&b, i * 8);
         c.s("{attr_set=");
         c.flags(word(0), &MOUNT_ATTRS);
         c.s(", attr_clr=");

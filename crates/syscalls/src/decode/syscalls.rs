@@ -1112,8 +1112,8 @@ fn sched_attr(c: &mut Ctx, addr: u64, usize: u32) {
         let written = u32::from_ne_bytes(b[..4].try_into().unwrap_or([0; 4]));
         (written, written)
     };
-    let u32_at = |o: usize| u32::from_ne_bytes(b[o..o + 4].try_into().unwrap_or([0; 4]));
-    let u64_at = |o: usize| u64::from_ne_bytes(b[o..o + 8].try_into().unwrap_or([0; 8]));
+    let u32_at = |o: usize| st::u32_at(&b, o);
+    let u64_at = |o: usize| st::u64_at(&b, o);
     let (policy, flags) = (u32_at(4), u64_at(8));
     let _ = write!(c.out, "{{size={}", u32_at(0));
     if size >= MIN_SIZE {
