@@ -10,7 +10,8 @@ pub(crate) struct Xlat {
 
 macro_rules! xlat {
     ($vis:vis $name:ident, $unknown:literal, [$($val:expr => $n:literal),* $(,)?]) => {
-        $vis const $name: Xlat = Xlat { entries: &[$(($val as u64, $n)),*], unknown: $unknown };
+        $vis const $name: $crate::xlat::Xlat =
+            $crate::xlat::Xlat { entries: &[$(($val as u64, $n)),*], unknown: $unknown };
     };
 }
 pub(crate) use xlat;

@@ -61,7 +61,7 @@ const KCMP_FILE: u64 = 0;
 const KCMP_EPOLL_TFD: u64 = 7;
 
 /// `IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4)`: the class in the top bits, the data below.
-fn ioprio_text(value: u32) -> String {
+pub(crate) fn ioprio_text(value: u32) -> String {
     // The class follows -X even inside the text (strace's sprintxval).
     let mut text = String::from("IOPRIO_PRIO_VALUE(");
     print::write_xval(&mut text, u64::from(value >> 13), &xlat::IOPRIO_CLASS);

@@ -197,6 +197,19 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         nr::mount_setattr => &[String { arg: 1 }, Fixed { arg: 3, size: 32 }],
         nr::kexec_file_load => &[DataIn { arg: 3, len: 2 }],
         nr::adjtimex => &[Fixed { arg: 0, size: 208 }],
+        nr::io_setup => &[Fixed { arg: 1, size: 8 }],
+        nr::io_submit => &[Counted {
+            arg: 2,
+            count: 1,
+            size: 8,
+        }],
+        nr::io_cancel => &[Fixed { arg: 1, size: 64 }, Fixed { arg: 2, size: 32 }],
+        nr::io_getevents => &[Returned { arg: 3, size: 32 }, Fixed { arg: 4, size: 16 }],
+        nr::io_pgetevents => &[
+            Returned { arg: 3, size: 32 },
+            Fixed { arg: 4, size: 16 },
+            Fixed { arg: 5, size: 16 },
+        ],
         nr::fsconfig => &[String { arg: 2 }, String { arg: 3 }],
         nr::clock_adjtime => &[Fixed { arg: 1, size: 208 }],
         nr::writev | nr::pwritev | nr::pwritev2 | nr::vmsplice => &[

@@ -2,6 +2,7 @@
 //! each syscall's decoder at entry (input arguments) and at exit (output arguments).
 
 mod admin;
+mod aio;
 mod bpf;
 mod bpf_filter;
 mod ioctl;

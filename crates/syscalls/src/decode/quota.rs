@@ -7,7 +7,7 @@ use super::Ctx;
 use super::print::{self, write_composite};
 use super::structs::{read_struct, u16_at, u32_at, u64_at};
 use crate::table::nr;
-use crate::xlat::{self, Xlat};
+use crate::xlat;
 
 const fn new_cmd(x: u64) -> u64 {
     0x80_0000 + x

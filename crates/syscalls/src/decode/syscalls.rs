@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::admin;
+use super::aio;
 use super::bpf_filter::{self, SECCOMP_RET_ACTIONS};
 use super::ipc;
 use super::prctl;
@@ -626,6 +627,11 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::fanotify_init => f(admin::fanotify_init, RFD),
         nr::fanotify_mark => f(admin::fanotify_mark, Dec),
         nr::reboot => f(admin::reboot, Dec),
+        nr::io_setup => f(aio::io_setup, Dec),
+        nr::io_destroy => s(&[Ptr], Dec),
+        nr::io_submit => f(aio::io_submit, Dec),
+        nr::io_cancel => f(aio::io_cancel, Dec),
+        nr::io_getevents | nr::io_pgetevents => f(aio::io_getevents, Dec),
         nr::fsconfig => f(admin::fsconfig, Dec),
         nr::adjtimex | nr::clock_adjtime => f(dec_adjtimex, Dec),
         nr::quotactl | nr::quotactl_fd => f(quota::quotactl, Dec),

@@ -2098,3 +2098,106 @@ fn fsconfig_commands() {
         check("fsconfig", *args, m, -22, line);
     }
 }
+
+/// Native AIO; cases from strace 6.1's tests/aio.c and aio_pgetevents.c (lines as the
+/// suite expects them).
+#[test]
+fn aio_iocbs_and_events() {
+    let iocb =
+        |data: u64, opcode: u16, prio: u16, fd: u32, buf: u64, nbytes: u64, off: u64| -> Vec<u8> {
+            let mut b = vec![0u8; 64];
+            b[0..8].copy_from_slice(&data.to_ne_bytes());
+            b[16..18].copy_from_slice(&opcode.to_ne_bytes());
+            b[18..20].copy_from_slice(&prio.to_ne_bytes());
+            b[20..24].copy_from_slice(&fd.to_ne_bytes());
+            b[24..32].copy_from_slice(&buf.to_ne_bytes());
+            b[32..40].copy_from_slice(&nbytes.to_ne_bytes());
+            b[40..48].copy_from_slice(&off.to_ne_bytes());
+            b
+        };
+    let mut events = 0xfeedface11111111u64.to_ne_bytes().to_vec();
+    events.extend(0x5000u64.to_ne_bytes());
+    events.extend(4096i64.to_ne_bytes());
+    events.extend(0i64.to_ne_bytes());
+    let m = &mut Fixture::default()
+        .with(
+            0x1000,
+            &iocb(
+                0xfeedface11111111,
+                0,
+                11,
+                0,
+                0x4000,
+                4096,
+                1004211328502398701,
+            ),
+        )
+        .with(0x2000, &iocb(0xdeadbeefbadc0ded, 1, 0, 1, 0x3000, 3, 0))
+        .with(0x3000, b"abc")
+        .ptrs(0x6000, &[0x1000, 0x2000])
+        .with(0x7000, &events)
+        .with(
+            0x8000,
+            &[0u64.to_ne_bytes(), 123456789u64.to_ne_bytes()].concat(),
+        )
+        .with(0x9000, &0x7000u64.to_ne_bytes());
+    let cases: &[(&str, [u64; 6], i64, &str)] = &[
+        (
+            "io_setup",
+            [0xdeadbeef, 0, 0, 0, 0, 0],
+            -14,
+            "io_setup(3735928559, NULL) = -1 EFAULT (Bad address)",
+        ),
+        (
+            "io_setup",
+            [2, 0x9000, 0, 0, 0, 0],
+            0,
+            "io_setup(2, [0x7000]) = 0",
+        ),
+        (
+            "io_submit",
+            [0x7000, 2, 0x6000, 0, 0, 0],
+            2,
+            "io_submit(0x7000, 2, [{aio_data=0xfeedface11111111, aio_lio_opcode=IOCB_CMD_PREAD, aio_reqprio=11, aio_fildes=0, aio_buf=0x4000, aio_nbytes=4096, aio_offset=1004211328502398701}, {aio_data=0xdeadbeefbadc0ded, aio_lio_opcode=IOCB_CMD_PWRITE, aio_fildes=1, aio_buf=\"abc\", aio_nbytes=3, aio_offset=0}]) = 2",
+        ),
+        (
+            "io_submit",
+            [0x7000, NEG(-1), 0x6000, 0, 0, 0],
+            -22,
+            "io_submit(0x7000, -1, 0x6000) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "io_getevents",
+            [0x7000, 1, 3, 0x7000, 0x8000, 0],
+            1,
+            "io_getevents(0x7000, 1, 3, [{data=0xfeedface11111111, obj=0x5000, res=4096, res2=0}], {tv_sec=0, tv_nsec=123456789}) = 1",
+        ),
+        (
+            "io_getevents",
+            [0x7000, 1, 3, 0x7fe0, 0, 0],
+            -22,
+            "io_getevents(0x7000, 1, 3, 0x7fe0, NULL) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "io_pgetevents",
+            [0x7000, 0, 0, 0, 0, 0],
+            -22,
+            "io_pgetevents(0x7000, 0, 0, NULL, NULL, NULL) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "io_cancel",
+            [0x7000, 0x1000, 0x7000, 0, 0, 0],
+            -22,
+            "io_cancel(0x7000, {aio_data=0xfeedface11111111, aio_lio_opcode=IOCB_CMD_PREAD, aio_reqprio=11, aio_fildes=0}, 0x7000) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "io_destroy",
+            [0x7000, 0, 0, 0, 0, 0],
+            0,
+            "io_destroy(0x7000) = 0",
+        ),
+    ];
+    for (name, args, ret, line) in cases {
+        check(name, *args, m, *ret, line);
+    }
+}
