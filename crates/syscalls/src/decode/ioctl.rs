@@ -108,6 +108,7 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x03 => hdio(c, code, arg),
         0x12 => block(c, code, arg),
         0x21 => seccomp(c, code, arg),
+        0x3d => ptp(c, code, arg),
         0x3e => counter(c, code, arg),
         0x49 => inotify(c, code, arg),
         0x52 => random(c, code, arg),
@@ -194,6 +195,25 @@ mod code {
     pub const COUNTER_ADD_WATCH_IOCTL: u32 = iow(0x3e, 0, 6);
     pub const COUNTER_ENABLE_EVENTS_IOCTL: u32 = io(0x3e, 1);
     pub const COUNTER_DISABLE_EVENTS_IOCTL: u32 = io(0x3e, 2);
+    // linux/ptp_clock.h
+    pub const PTP_CLOCK_GETCAPS: u32 = ior(b'=', 1, 80);
+    pub const PTP_EXTTS_REQUEST: u32 = iow(b'=', 2, 16);
+    pub const PTP_PEROUT_REQUEST: u32 = iow(b'=', 3, 56);
+    pub const PTP_ENABLE_PPS: u32 = iow(b'=', 4, 4);
+    pub const PTP_SYS_OFFSET: u32 = iow(b'=', 5, 832);
+    pub const PTP_PIN_GETFUNC: u32 = iowr(b'=', 6, 96);
+    pub const PTP_PIN_SETFUNC: u32 = iow(b'=', 7, 96);
+    pub const PTP_SYS_OFFSET_PRECISE: u32 = iowr(b'=', 8, 64);
+    pub const PTP_SYS_OFFSET_EXTENDED: u32 = iowr(b'=', 9, 1216);
+    pub const PTP_CLOCK_GETCAPS2: u32 = ior(b'=', 10, 80);
+    pub const PTP_EXTTS_REQUEST2: u32 = iow(b'=', 11, 16);
+    pub const PTP_PEROUT_REQUEST2: u32 = iow(b'=', 12, 56);
+    pub const PTP_ENABLE_PPS2: u32 = iow(b'=', 13, 4);
+    pub const PTP_SYS_OFFSET2: u32 = iow(b'=', 14, 832);
+    pub const PTP_PIN_GETFUNC2: u32 = iowr(b'=', 15, 96);
+    pub const PTP_PIN_SETFUNC2: u32 = iow(b'=', 16, 96);
+    pub const PTP_SYS_OFFSET_PRECISE2: u32 = iowr(b'=', 17, 64);
+    pub const PTP_SYS_OFFSET_EXTENDED2: u32 = iowr(b'=', 18, 1216);
     // linux/seccomp.h
     pub const SECCOMP_IOCTL_NOTIF_RECV: u32 = iowr(b'!', 0, 80);
     pub const SECCOMP_IOCTL_NOTIF_SEND: u32 = iowr(b'!', 1, 24);
@@ -317,6 +337,24 @@ static NAMES: &[(u32, &str)] = &[
     (WDIOC_SETPRETIMEOUT, "WDIOC_SETPRETIMEOUT"),
     (FITRIM, "FITRIM"),
     (FS_IOC_FIEMAP, "FS_IOC_FIEMAP"),
+    (PTP_CLOCK_GETCAPS, "PTP_CLOCK_GETCAPS"),
+    (PTP_EXTTS_REQUEST, "PTP_EXTTS_REQUEST"),
+    (PTP_PEROUT_REQUEST, "PTP_PEROUT_REQUEST"),
+    (PTP_ENABLE_PPS, "PTP_ENABLE_PPS"),
+    (PTP_SYS_OFFSET, "PTP_SYS_OFFSET"),
+    (PTP_PIN_GETFUNC, "PTP_PIN_GETFUNC"),
+    (PTP_PIN_SETFUNC, "PTP_PIN_SETFUNC"),
+    (PTP_SYS_OFFSET_PRECISE, "PTP_SYS_OFFSET_PRECISE"),
+    (PTP_SYS_OFFSET_EXTENDED, "PTP_SYS_OFFSET_EXTENDED"),
+    (PTP_CLOCK_GETCAPS2, "PTP_CLOCK_GETCAPS2"),
+    (PTP_EXTTS_REQUEST2, "PTP_EXTTS_REQUEST2"),
+    (PTP_PEROUT_REQUEST2, "PTP_PEROUT_REQUEST2"),
+    (PTP_ENABLE_PPS2, "PTP_ENABLE_PPS2"),
+    (PTP_SYS_OFFSET2, "PTP_SYS_OFFSET2"),
+    (PTP_PIN_GETFUNC2, "PTP_PIN_GETFUNC2"),
+    (PTP_PIN_SETFUNC2, "PTP_PIN_SETFUNC2"),
+    (PTP_SYS_OFFSET_PRECISE2, "PTP_SYS_OFFSET_PRECISE2"),
+    (PTP_SYS_OFFSET_EXTENDED2, "PTP_SYS_OFFSET_EXTENDED2"),
     (SECCOMP_IOCTL_NOTIF_RECV, "SECCOMP_IOCTL_NOTIF_RECV"),
     (SECCOMP_IOCTL_NOTIF_SEND, "SECCOMP_IOCTL_NOTIF_SEND"),
     (SECCOMP_IOCTL_NOTIF_ID_VALID, "SECCOMP_IOCTL_NOTIF_ID_VALID"),
@@ -1259,6 +1297,232 @@ fn hdio_drive_cmd(c: &mut Ctx, arg: u64) -> Phase {
     if b[3] != 0 {
         c.s(", buf=");
         c.buf_hex(arg + 4, u64::from(b[3]) * 512);
+    }
+    c.s("}");
+    Phase::Done
+}
+
+// strace's src/xlat/ptp_*.in (linux/ptp_clock.h).
+xlat::xlat!(PTP_EXTTS_FLAGS, "PTP_???", [
+    1 => "PTP_ENABLE_FEATURE", 2 => "PTP_RISING_EDGE", 4 => "PTP_FALLING_EDGE", 8 => "PTP_STRICT_FLAGS",
+]);
+xlat::xlat!(PTP_PEROUT_FLAGS, "PTP_PEROUT_???", [
+    1 => "PTP_PEROUT_ONE_SHOT", 2 => "PTP_PEROUT_DUTY_CYCLE", 4 => "PTP_PEROUT_PHASE",
+]);
+xlat::xlat!(PTP_PIN_FUNCS, "PTP_PF_???", [
+    0 => "PTP_PF_NONE", 1 => "PTP_PF_EXTTS", 2 => "PTP_PF_PEROUT", 3 => "PTP_PF_PHYSYNC",
+]);
+
+/// PTP_SYS_OFFSET* read at most PTP_MAX_SAMPLES samples.
+const PTP_MAX_SAMPLES: u32 = 25;
+
+/// strace's ptp.c: PTP hardware clock requests (`-e verbose=` off: the argument's address).
+fn ptp(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    if !c.style.dereference {
+        return Phase::Generic;
+    }
+    match code {
+        PTP_CLOCK_GETCAPS | PTP_CLOCK_GETCAPS2 => at_exit(c, |c| {
+            c.next();
+            if let Some(b) = read_struct::<80>(c, arg, true) {
+                let names = [
+                    "max_adj",
+                    "n_alarm",
+                    "n_ext_ts",
+                    "n_per_out",
+                    "pps",
+                    "n_pins",
+                ];
+                let more = ["cross_timestamping", "adjust_phase"];
+                c.s("{");
+                for (i, name) in names.iter().chain(&more).enumerate() {
+                    let sep = if i > 0 { ", " } else { "" };
+                    let _ = write!(c.out, "{sep}{name}={}", u32_at(&b, i * 4) as i32);
+                }
+                reserved(c, &b[32..80]);
+                c.s("}");
+            }
+            Phase::Done
+        }),
+        PTP_EXTTS_REQUEST | PTP_EXTTS_REQUEST2 => {
+            c.next();
+            if let Some(b) = read_struct::<16>(c, arg, false) {
+                let _ = write!(c.out, "{{index={}, flags=", u32_at(&b, 0));
+                c.flags(u64::from(u32_at(&b, 4)), &PTP_EXTTS_FLAGS);
+                if code == PTP_EXTTS_REQUEST2 {
+                    reserved(c, &b[8..16]);
+                }
+                c.s("}");
+            }
+            Phase::Done
+        }
+        PTP_PEROUT_REQUEST | PTP_PEROUT_REQUEST2 => {
+            c.next();
+            if let Some(b) = read_struct::<56>(c, arg, false) {
+                let flags = u32_at(&b, 36);
+                if flags & 4 != 0 {
+                    c.s("{phase=");
+                    clock_time(c, &b[0..16], false);
+                } else {
+                    c.s("{start=");
+                    clock_time(c, &b[0..16], true);
+                }
+                c.s(", period=");
+                clock_time(c, &b[16..32], false);
+                let _ = write!(c.out, ", index={}, flags=", u32_at(&b, 32));
+                c.flags(u64::from(flags), &PTP_PEROUT_FLAGS);
+                if flags & 2 != 0 {
+                    c.s(", on=");
+                    clock_time(c, &b[40..56], false);
+                } else if code == PTP_PEROUT_REQUEST2 {
+                    reserved(c, &b[40..56]);
+                }
+                c.s("}");
+            }
+            Phase::Done
+        }
+        PTP_ENABLE_PPS | PTP_ENABLE_PPS2 => {
+            c.next();
+            c.hex(arg);
+            Phase::Done
+        }
+        PTP_SYS_OFFSET | PTP_SYS_OFFSET2 => ptp_samples(c, arg, false),
+        PTP_SYS_OFFSET_EXTENDED | PTP_SYS_OFFSET_EXTENDED2 => ptp_samples(c, arg, true),
+        PTP_PIN_GETFUNC | PTP_PIN_GETFUNC2 | PTP_PIN_SETFUNC | PTP_PIN_SETFUNC2 => {
+            ptp_pin(c, code, arg)
+        }
+        PTP_SYS_OFFSET_PRECISE | PTP_SYS_OFFSET_PRECISE2 => at_exit(c, |c| {
+            c.next();
+            if let Some(b) = read_struct::<64>(c, arg, true) {
+                c.s("{device=");
+                clock_time(c, &b[0..16], true);
+                c.s(", sys_realtime=");
+                clock_time(c, &b[16..32], true);
+                c.s(", sys_monoraw=");
+                clock_time(c, &b[32..48], false);
+                reserved(c, &b[48..64]);
+                c.s("}");
+            }
+            Phase::Done
+        }),
+        _ => Phase::Generic,
+    }
+}
+
+/// `struct ptp_clock_time`: `{sec=1, nsec=2}`, its date in a comment when it is a wall time.
+fn clock_time(c: &mut Ctx, b: &[u8], wall: bool) {
+    let (sec, nsec, reserved) = (u64_at(b, 0) as i64, u32_at(b, 8), u32_at(b, 12));
+    let _ = write!(c.out, "{{sec={sec}, nsec={nsec}");
+    if reserved != 0 {
+        c.s(", reserved=");
+        c.hex(u64::from(reserved));
+    }
+    c.s("}");
+    if wall && super::print::xlat_style() != crate::decode::XlatStyle::Raw && nsec < 1_000_000_000 {
+        st::write_date_comment(c.out, sec, u64::from(nsec));
+    }
+}
+
+/// strace's PRINT_RSV: `, rsv=[0xdeadc0de, 0]` unless all of it is zero.
+fn reserved(c: &mut Ctx, b: &[u8]) {
+    if b.iter().all(|&x| x == 0) {
+        return;
+    }
+    c.s(", rsv=[");
+    for (i, word) in b.chunks_exact(4).enumerate() {
+        if i > 0 {
+            c.s(", ");
+        }
+        c.hex(u64::from(u32_at(word, 0)));
+    }
+    c.s("]");
+}
+
+/// PTP_SYS_OFFSET (2n+1 times) and PTP_SYS_OFFSET_EXTENDED (n triples): the request at entry,
+/// the samples at exit.
+fn ptp_samples(c: &mut Ctx, arg: u64, extended: bool) -> Phase {
+    const HEAD: usize = 16;
+    if c.entering() {
+        c.next();
+        let Some(b) = read_struct::<HEAD>(c, arg, false) else {
+            return Phase::Done;
+        };
+        let _ = write!(c.out, "{{n_samples={}", u32_at(&b, 0));
+        reserved(c, &b[4..16]);
+        return Phase::Later;
+    }
+    if c.ok() {
+        let size = if extended { 1216 } else { 832 };
+        let mut b = vec![0u8; size];
+        if c.read_exact(arg, &mut b) {
+            let samples = u32_at(&b, 0).min(PTP_MAX_SAMPLES) as usize;
+            c.s(", ts=[");
+            let (count, width) = if extended {
+                (samples, 48)
+            } else {
+                (2 * samples + 1, 16)
+            };
+            for i in 0..count {
+                if i > 0 {
+                    c.s(", ");
+                }
+                let at = HEAD + i * width;
+                if extended {
+                    c.s("[");
+                    for j in 0..3 {
+                        if j > 0 {
+                            c.s(", ");
+                        }
+                        clock_time(c, &b[at + j * 16..at + j * 16 + 16], true);
+                    }
+                    c.s("]");
+                } else {
+                    clock_time(c, &b[at..at + 16], true);
+                }
+            }
+            c.s("]");
+        } else {
+            c.s(", ???");
+        }
+    }
+    c.s("}");
+    Phase::Done
+}
+
+/// `struct ptp_pin_desc`: the getters send the index and get name, function and channel back.
+fn ptp_pin(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    let getter = matches!(code, PTP_PIN_GETFUNC | PTP_PIN_GETFUNC2);
+    let mut b = [0u8; 96];
+    if c.entering() {
+        c.next();
+        let Some(head) = read_struct::<96>(c, arg, false) else {
+            return Phase::Done;
+        };
+        b = head;
+        let _ = write!(c.out, "{{index={}", u32_at(&b, 64));
+        if getter {
+            if code == PTP_PIN_GETFUNC2 {
+                reserved(c, &b[76..96]);
+            }
+            return Phase::Later;
+        }
+    } else {
+        if !c.ok() {
+            c.s("}");
+            return Phase::Done;
+        }
+        if !c.read_exact(arg, &mut b) {
+            c.s(", ???}");
+            return Phase::Done;
+        }
+        c.s(", name=");
+        char_array(c, &b[..64]);
+    }
+    c.s(", func=");
+    c.xval(u64::from(u32_at(&b, 68)), &PTP_PIN_FUNCS);
+    let _ = write!(c.out, ", chan={}", u32_at(&b, 72));
+    if code == PTP_PIN_SETFUNC2 {
+        reserved(c, &b[76..96]);
     }
     c.s("}");
     Phase::Done

@@ -2201,3 +2201,86 @@ fn aio_iocbs_and_events() {
         check(name, *args, m, *ret, line);
     }
 }
+
+/// PTP clock ioctls; cases from strace 6.1's tests/ioctl_ptp.c (lines as the suite expects
+/// them).
+#[test]
+fn ptp_clock_ioctls() {
+    let time = |sec: i64, nsec: u32, reserved: u32| -> Vec<u8> {
+        [
+            sec.to_ne_bytes().to_vec(),
+            nsec.to_ne_bytes().to_vec(),
+            reserved.to_ne_bytes().to_vec(),
+        ]
+        .concat()
+    };
+    let mut perout = [
+        time(4886718345, 123456789, 0),
+        time(11259375, 0, 0x8bd03835),
+    ]
+    .concat();
+    perout.extend(3141592653u32.to_ne_bytes());
+    perout.extend(0u32.to_ne_bytes());
+    perout.resize(56, 0);
+    let mut extts = 3141592653u32.to_ne_bytes().to_vec();
+    extts.extend(0xdeadbabeu32.to_ne_bytes());
+    extts.extend(0xdeadc0deu32.to_ne_bytes());
+    extts.resize(16, 0);
+    let m = &mut Fixture::default()
+        .with(0x1000, &perout)
+        .with(0x2000, &extts)
+        .with(0x3000, &[0u8; 96]);
+    let bad = " = -1 EBADF (Bad file descriptor)";
+    let minus1 = NEG(-1);
+    let cases: &[(u64, u64, String)] = &[
+        (
+            0x80503d01,
+            0,
+            format!("ioctl(-1, PTP_CLOCK_GETCAPS, NULL){bad}"),
+        ),
+        (
+            0x40383d03,
+            0x1000,
+            format!(
+                "ioctl(-1, PTP_PEROUT_REQUEST, {{start={{sec=4886718345, nsec=123456789}} /* 2124-11-08T05:45:45.123456789+0000 */, period={{sec=11259375, nsec=0, reserved=0x8bd03835}}, index=3141592653, flags=0}}){bad}"
+            ),
+        ),
+        (
+            0x40103d0b,
+            0x2000,
+            format!(
+                "ioctl(-1, PTP_EXTTS_REQUEST2, {{index=3141592653, flags=PTP_RISING_EDGE|PTP_FALLING_EDGE|PTP_STRICT_FLAGS|0xdeadbab0, rsv=[0xdeadc0de, 0]}}){bad}"
+            ),
+        ),
+        (
+            0x40043d04,
+            0xdeadbeef,
+            format!("ioctl(-1, PTP_ENABLE_PPS, 0xdeadbeef){bad}"),
+        ),
+        (
+            0xc0603d06,
+            0x3000,
+            format!("ioctl(-1, PTP_PIN_GETFUNC, {{index=0}}){bad}"),
+        ),
+        (
+            0x40603d07,
+            0x3000,
+            format!("ioctl(-1, PTP_PIN_SETFUNC, {{index=0, func=PTP_PF_NONE, chan=0}}){bad}"),
+        ),
+        (
+            0x43403d05,
+            0x3000,
+            format!("ioctl(-1, PTP_SYS_OFFSET, {{n_samples=0}}){bad}"),
+        ),
+    ];
+    for (code, arg, line) in cases {
+        check("ioctl", [minus1, *code, *arg, 0, 0, 0], m, -9, line);
+    }
+    check(
+        "ioctl",
+        [3, 0xc0603d06, 0x3000, 0, 0, 0],
+        m,
+        0,
+        "ioctl(3, PTP_PIN_GETFUNC, {index=0, name=\"\", func=PTP_PF_NONE, chan=0}) = 0",
+    );
+}
