@@ -1442,18 +1442,24 @@ fn reserved(c: &mut Ctx, b: &[u8]) {
 /// the samples at exit.
 fn ptp_samples(c: &mut Ctx, arg: u64, extended: bool) -> Phase {
     const HEAD: usize = 16;
+    let size = if extended { 1216 } else { 832 };
+    let mut b = vec![0u8; size];
     if c.entering() {
         c.next();
-        let Some(b) = read_struct::<HEAD>(c, arg, false) else {
+        // strace reads the whole structure, samples included, before printing its head.
+        if arg == 0 {
+            c.s("NULL");
             return Phase::Done;
-        };
+        }
+        if !c.read_exact(arg, &mut b) {
+            c.ptr(arg);
+            return Phase::Done;
+        }
         let _ = write!(c.out, "{{n_samples={}", u32_at(&b, 0));
         reserved(c, &b[4..16]);
         return Phase::Later;
     }
     if c.ok() {
-        let size = if extended { 1216 } else { 832 };
-        let mut b = vec![0u8; size];
         if c.read_exact(arg, &mut b) {
             let samples = u32_at(&b, 0).min(PTP_MAX_SAMPLES) as usize;
             c.s(", ts=[");
