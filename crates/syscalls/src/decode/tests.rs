@@ -2229,7 +2229,8 @@ fn ptp_clock_ioctls() {
     let m = &mut Fixture::default()
         .with(0x1000, &perout)
         .with(0x2000, &extts)
-        .with(0x3000, &[0u8; 96]);
+        .with(0x3000, &[0u8; 96])
+        .with(0x4000, &[0u8; 832]);
     let bad = " = -1 EBADF (Bad file descriptor)";
     let minus1 = NEG(-1);
     let cases: &[(u64, u64, String)] = &[
@@ -2269,8 +2270,14 @@ fn ptp_clock_ioctls() {
         ),
         (
             0x43403d05,
-            0x3000,
+            0x4000,
             format!("ioctl(-1, PTP_SYS_OFFSET, {{n_samples=0}}){bad}"),
+        ),
+        // The whole structure is read at entry: a short one prints as its address.
+        (
+            0x43403d05,
+            0x3000,
+            format!("ioctl(-1, PTP_SYS_OFFSET, 0x3000){bad}"),
         ),
     ];
     for (code, arg, line) in cases {
