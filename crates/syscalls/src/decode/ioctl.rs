@@ -1468,9 +1468,15 @@ fn ptp_samples(c: &mut Ctx, arg: u64, extended: bool) -> Phase {
             } else {
                 (2 * samples + 1, 16)
             };
+            // strace's print_array: `...` after -s elements unless -v.
+            let shown = st::array_limit(c);
             for i in 0..count {
                 if i > 0 {
                     c.s(", ");
+                }
+                if i >= shown {
+                    c.s("...");
+                    break;
                 }
                 let at = HEAD + i * width;
                 if extended {
