@@ -2689,23 +2689,65 @@ fn dec_sched_getscheduler(c: &mut Ctx) {
     }
 }
 
+/// strace's personality.c: the type in the low byte (`PER_BSD`), flags above it; the result,
+/// the previous personality, in hex with the same text in parentheses.
 fn dec_personality(c: &mut Ctx) {
+    const PER_MASK: u64 = 0xff;
     if c.entering() {
         c.next();
-        c.hex(c.args[0] & 0xffff_ffff);
-    } else if c.ok() {
-        let r = c.rval() as u64;
-        // The personality type is the low byte; the rest are flags such as ADDR_NO_RANDOMIZE.
-        let kind = match r & 0xff {
-            0 => "PER_LINUX",
-            8 => "PER_LINUX32",
-            _ => "",
-        };
-        if !kind.is_empty() && r & !0xff == 0 {
-            c.aux = format!("({kind})");
+        let v = c.args[0] & 0xffff_ffff;
+        if v == 0xffff_ffff {
+            c.hex(v);
+        } else {
+            c.xval(v & PER_MASK, &PERSONALITY_TYPES);
+            if v & !PER_MASK != 0 {
+                c.s("|");
+                c.flags(v & !PER_MASK, &PERSONALITY_FLAGS);
+            }
         }
+    } else if c.ok() {
+        let r = c.rval() as u64 & 0xffff_ffff;
+        let mut text = String::from("(");
+        print::write_xval(&mut text, r & PER_MASK, &PERSONALITY_TYPES);
+        if r & !PER_MASK != 0 {
+            text.push('|');
+            print::write_flags(&mut text, r & !PER_MASK, &PERSONALITY_FLAGS);
+        }
+        text.push(')');
+        c.aux = text;
     }
 }
+
+/// strace's src/xlat/personality_types.in: only types that fit the low byte can match.
+const PERSONALITY_TYPES: Xlat = Xlat {
+    entries: &[
+        (0, "PER_LINUX"),
+        (6, "PER_BSD"),
+        (8, "PER_LINUX32"),
+        (0xc, "PER_RISCOS"),
+        (0xf, "PER_OSF4"),
+        (0x10, "PER_HPUX"),
+        (0xff, "PER_MASK"),
+    ],
+    unknown: "PER_???",
+};
+
+const PERSONALITY_FLAGS: Xlat = Xlat {
+    entries: &[
+        (0x002_0000, "UNAME26"),
+        (0x004_0000, "ADDR_NO_RANDOMIZE"),
+        (0x008_0000, "FDPIC_FUNCPTRS"),
+        (0x010_0000, "MMAP_PAGE_ZERO"),
+        (0x020_0000, "ADDR_COMPAT_LAYOUT"),
+        (0x040_0000, "READ_IMPLIES_EXEC"),
+        (0x080_0000, "ADDR_LIMIT_32BIT"),
+        (0x100_0000, "SHORT_INODE"),
+        (0x200_0000, "WHOLE_SECONDS"),
+        (0x400_0000, "STICKY_TIMEOUTS"),
+        (0x800_0000, "ADDR_LIMIT_3GB"),
+    ],
+    unknown: "",
+};
 
 fn dec_timer_create(c: &mut Ctx) {
     let a = c.args;

@@ -2291,3 +2291,40 @@ fn ptp_clock_ioctls() {
         "ioctl(3, PTP_PIN_GETFUNC, {index=0, name=\"\", func=PTP_PF_NONE, chan=0}) = 0",
     );
 }
+
+/// personality; cases from strace 6.1's tests/personality.c (lines as the suite expects them).
+#[test]
+fn personality_types_and_flags() {
+    let m = &mut Fixture::default();
+    let cases: &[(u64, i64, &str)] = &[
+        (0, 0, "personality(PER_LINUX) = 0 (PER_LINUX)"),
+        (
+            0x7000000,
+            0,
+            "personality(PER_LINUX|SHORT_INODE|WHOLE_SECONDS|STICKY_TIMEOUTS) = 0 (PER_LINUX)",
+        ),
+        (
+            0x10000,
+            0x7000000,
+            "personality(PER_LINUX|0x10000) = 0x7000000 (PER_LINUX|SHORT_INODE|WHOLE_SECONDS|STICKY_TIMEOUTS)",
+        ),
+        (
+            0x6,
+            0x7010000,
+            "personality(PER_BSD) = 0x7010000 (PER_LINUX|SHORT_INODE|WHOLE_SECONDS|STICKY_TIMEOUTS|0x10000)",
+        ),
+        (
+            0x1f,
+            0x7010006,
+            "personality(0x1f /* PER_??? */) = 0x7010006 (PER_BSD|SHORT_INODE|WHOLE_SECONDS|STICKY_TIMEOUTS|0x10000)",
+        ),
+        (
+            0x1000000,
+            0x1f,
+            "personality(PER_LINUX|SHORT_INODE) = 0x1f (0x1f /* PER_??? */)",
+        ),
+    ];
+    for (arg, ret, line) in cases {
+        check("personality", [*arg, 0, 0, 0, 0, 0], m, *ret, line);
+    }
+}
