@@ -2962,6 +2962,7 @@ fn dec_capget(c: &mut Ctx) {
             let version = u32::from_ne_bytes([h[0], h[1], h[2], h[3]]);
             let pid = i32::from_ne_bytes([h[4], h[5], h[6], h[7]]);
             c.saved[0] = u64::from(version);
+            c.saved[1] = 1;
             c.s("{version=");
             match version {
                 0x1998_0330 => c.s("_LINUX_CAPABILITY_VERSION_1"),
@@ -2971,7 +2972,9 @@ fn dec_capget(c: &mut Ctx) {
                     let _ = write!(c.out, "{v:#x} /* _LINUX_CAPABILITY_VERSION_??? */");
                 }
             }
-            let _ = write!(c.out, ", pid={pid}}}");
+            c.s(", pid=");
+            c.pid(u64::from(pid as u32), Tgid);
+            c.s("}");
         } else {
             c.ptr(a[0]);
         }
@@ -2992,7 +2995,9 @@ fn cap_data(c: &mut Ctx, addr: u64, output: bool) {
         c.s("NULL");
         return;
     }
-    if output && !c.ok() {
+    // Without a readable header strace cannot know the version, so not the data's size.
+    let header_read = c.saved[1] == 1;
+    if !header_read || (output && !c.ok()) {
         c.ptr(addr);
         return;
     }

@@ -2328,3 +2328,43 @@ fn personality_types_and_flags() {
         check("personality", [*arg, 0, 0, 0, 0, 0], m, *ret, line);
     }
 }
+
+/// capget/capset; cases from strace 6.1's tests/caps.c (lines as the suite expects them).
+#[test]
+fn capabilities_need_a_readable_header() {
+    let mut header = 0x2008_0522u32.to_ne_bytes().to_vec();
+    header.extend(0u32.to_ne_bytes());
+    let mut data = vec![0u8; 24];
+    data[0..4].copy_from_slice(&2u32.to_ne_bytes());
+    data[4..8].copy_from_slice(&4u32.to_ne_bytes());
+    let m = &mut Fixture::default().with(0x1000, &header).with(0x2000, &data);
+    let cases: &[(&str, [u64; 6], i64, &str)] = &[
+        (
+            "capget",
+            [0, 0, 0, 0, 0, 0],
+            -14,
+            "capget(NULL, NULL) = -1 EFAULT (Bad address)",
+        ),
+        (
+            "capset",
+            [0x9000, 0x2000, 0, 0, 0, 0],
+            -14,
+            "capset(0x9000, 0x2000) = -1 EFAULT (Bad address)",
+        ),
+        (
+            "capset",
+            [0x1000, 0x2000, 0, 0, 0, 0],
+            -1,
+            "capset({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=1<<CAP_DAC_OVERRIDE, permitted=1<<CAP_DAC_READ_SEARCH, inheritable=0}) = -1 EPERM (Operation not permitted)",
+        ),
+        (
+            "capget",
+            [0x1000, 0x2000, 0, 0, 0, 0],
+            0,
+            "capget({version=_LINUX_CAPABILITY_VERSION_3, pid=0}, {effective=1<<CAP_DAC_OVERRIDE, permitted=1<<CAP_DAC_READ_SEARCH, inheritable=0}) = 0",
+        ),
+    ];
+    for (name, args, ret, line) in cases {
+        check(name, *args, m, *ret, line);
+    }
+}
