@@ -2958,7 +2958,7 @@ fn dec_capget(c: &mut Ctx) {
         let mut h = [0u8; 8];
         if a[0] == 0 {
             c.s("NULL");
-        } else if c.read_exact(a[0], &mut h) {
+        } else if c.style.dereference && c.read_exact(a[0], &mut h) {
             let version = u32::from_ne_bytes([h[0], h[1], h[2], h[3]]);
             let pid = i32::from_ne_bytes([h[4], h[5], h[6], h[7]]);
             c.saved[0] = u64::from(version);

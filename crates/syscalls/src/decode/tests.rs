@@ -2367,4 +2367,17 @@ fn capabilities_need_a_readable_header() {
     for (name, args, ret, line) in cases {
         check(name, *args, m, *ret, line);
     }
+    // `-e verbose=none` (tests/caps-abbrev.awk): only addresses.
+    let terse = Style {
+        dereference: false,
+        ..Style::default()
+    };
+    check_style(
+        "capget",
+        [0x1000, 0x2000, 0, 0, 0, 0],
+        m,
+        0,
+        &terse,
+        "capget(0x1000, 0x2000) = 0",
+    );
 }
