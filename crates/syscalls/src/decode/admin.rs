@@ -1,6 +1,6 @@
 //! Decoders of system-administration calls whose arguments need more than a table of kinds:
 //! kcmp, ioprio_get/ioprio_set, landlock_*, fanotify_init, reboot, swapon, kexec_load,
-//! kexec_file_load, mount_setattr, fsconfig.
+//! kexec_file_load, mount_setattr, fsconfig, _sysctl.
 
 use std::fmt::Write;
 
@@ -428,4 +428,29 @@ pub(crate) fn fsconfig(c: &mut Ctx) {
         SET_FD => c.fd(u64::from(aux as u32)),
         _ => c.dec(i64::from(aux)),
     }
+}
+
+/// _sysctl(args): `struct __sysctl_args` (80 bytes), its pointers as addresses (strace 6.1).
+pub(crate) fn sysctl(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let addr = c.args[0];
+    c.next();
+    let Some(b) = super::structs::read_struct::<80>(c, addr, false) else {
+        return;
+    };
+    let ptr = |c: &mut Ctx, name: &str, at: usize| {
+        c.s(name);
+        c.ptr(u64_at(&b, at));
+    };
+    ptr(c, "{name=", 0);
+    c.s(", nlen=");
+    c.int(u64_at(&b, 8));
+    ptr(c, ", oldval=", 16);
+    ptr(c, ", oldlenp=", 24);
+    ptr(c, ", newval=", 32);
+    c.s(", newlen=");
+    c.udec(u64_at(&b, 40));
+    c.s("}");
 }

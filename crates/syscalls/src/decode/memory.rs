@@ -197,6 +197,7 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         nr::mount_setattr => &[String { arg: 1 }, Fixed { arg: 3, size: 32 }],
         nr::kexec_file_load => &[DataIn { arg: 3, len: 2 }],
         nr::adjtimex => &[Fixed { arg: 0, size: 208 }],
+        nr::_sysctl => &[Fixed { arg: 0, size: 80 }],
         nr::io_setup => &[Fixed { arg: 1, size: 8 }],
         nr::io_submit => &[Counted {
             arg: 2,

@@ -633,6 +633,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::io_cancel => f(aio::io_cancel, Dec),
         nr::io_getevents | nr::io_pgetevents => f(aio::io_getevents, Dec),
         nr::fsconfig => f(admin::fsconfig, Dec),
+        nr::_sysctl => f(admin::sysctl, Dec),
         nr::adjtimex | nr::clock_adjtime => f(dec_adjtimex, Dec),
         nr::quotactl | nr::quotactl_fd => f(quota::quotactl, Dec),
         nr::kexec_load => f(admin::kexec_load, Dec),

@@ -2381,3 +2381,35 @@ fn capabilities_need_a_readable_header() {
         "capget(0x1000, 0x2000) = 0",
     );
 }
+
+/// _sysctl; cases from strace 6.1's tests/sysctl.c (lines as the suite expects them).
+#[test]
+fn sysctl_args_as_pointers() {
+    let mut args = vec![0u8; 80];
+    let m0 = &mut Fixture::default().with(0x1000, &args);
+    check(
+        "_sysctl",
+        [0x1000, 0, 0, 0, 0, 0],
+        m0,
+        -38,
+        "_sysctl({name=NULL, nlen=0, oldval=NULL, oldlenp=NULL, newval=NULL, newlen=0}) = -1 ENOSYS (Function not implemented)",
+    );
+    args[0..8].copy_from_slice(&0x2000u64.to_ne_bytes());
+    args[8..12].copy_from_slice(&1818978921u32.to_ne_bytes());
+    args[40..48].copy_from_slice(&8535856707940741231u64.to_ne_bytes());
+    let m = &mut Fixture::default().with(0x1000, &args);
+    check(
+        "_sysctl",
+        [0x1000, 0, 0, 0, 0, 0],
+        m,
+        -38,
+        "_sysctl({name=0x2000, nlen=1818978921, oldval=NULL, oldlenp=NULL, newval=NULL, newlen=8535856707940741231}) = -1 ENOSYS (Function not implemented)",
+    );
+    check(
+        "_sysctl",
+        [0x1fb0, 0, 0, 0, 0, 0],
+        m,
+        -38,
+        "_sysctl(0x1fb0) = -1 ENOSYS (Function not implemented)",
+    );
+}
