@@ -262,7 +262,8 @@ fn web_server_health_metrics_and_audit_alerts() {
         "saker_alerts_total{rule=\"Create Disallowed Namespace\",priority=\"warning\",source=\"k8s_audit\"} 1",
         "saker_alerts_total{rule=\"Custom Namespace Watch\",priority=\"notice\",source=\"k8s_audit\"} 2",
         "saker_k8s_audit_events_total 2",
-        "saker_output_channel_failures_total{channel=\"file\"} 0",
+        "saker_output_channel_delivered_total{channel=\"file\"} 3",
+        "saker_output_channel_dropped_total{channel=\"file\",reason=\"failed\"} 0",
     ] {
         assert!(metrics.lines().any(|l| l == line), "{line}\n{metrics}");
     }
@@ -283,6 +284,8 @@ fn web_server_health_metrics_and_audit_alerts() {
     let (code, log) = service.terminate();
     assert_eq!(code, Some(0), "{log}");
     assert!(log.contains("Loading rules from file"), "{log}");
+    // The exit summary says what became of the alerts, per channel.
+    assert!(log.contains("Output file: 3 delivered, 0 dropped"), "{log}");
     assert!(
         log.contains(&format!(
             "Starting internal webserver, listening on port {}",

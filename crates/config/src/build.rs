@@ -65,8 +65,8 @@ impl Config {
         }
         if self.file_output.enabled {
             let sink = FileSink::open(FileSinkOptions {
-                filename: self.file_output.filename.clone(),
                 keep_alive: self.file_output.keep_alive,
+                ..FileSinkOptions::new(&self.file_output.filename)
             })
             .map_err(|source| ConfigError::Output {
                 key: "file_output",
@@ -76,8 +76,8 @@ impl Config {
         }
         if self.program_output.enabled {
             let sink = ProgramSink::start(ProgramSinkOptions {
-                program: self.program_output.program.clone(),
                 keep_alive: self.program_output.keep_alive,
+                ..ProgramSinkOptions::new(&self.program_output.program)
             })
             .map_err(|source| ConfigError::Output {
                 key: "program_output",

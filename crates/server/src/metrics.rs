@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use saker_event::{Alert, Priority};
-use saker_output::OutputStats;
+use saker_output::{ChannelSnapshot, OutputSnapshot, OutputStats};
 
 #[derive(Debug, Default)]
 struct CpuCounters {
@@ -302,81 +302,7 @@ impl Metrics {
         );
 
         if let Some(stats) = lock(&self.outputs).as_ref() {
-            let snap = stats.snapshot();
-            family(
-                &mut out,
-                "saker_outputs_queue_depth",
-                "gauge",
-                "Alerts waiting in the outputs queue.",
-            );
-            sample(
-                &mut out,
-                "saker_outputs_queue_depth",
-                &[],
-                snap.queue_depth as u64,
-            );
-            family(
-                &mut out,
-                "saker_outputs_queue_capacity",
-                "gauge",
-                "Capacity of the outputs queue (0: unbounded).",
-            );
-            sample(
-                &mut out,
-                "saker_outputs_queue_capacity",
-                &[],
-                snap.capacity as u64,
-            );
-            family(
-                &mut out,
-                "saker_outputs_queue_drops_total",
-                "counter",
-                "Alerts dropped because the outputs queue was full.",
-            );
-            sample(
-                &mut out,
-                "saker_outputs_queue_drops_total",
-                &[],
-                snap.queue_drops,
-            );
-            for (name, help, pick) in [
-                (
-                    "saker_output_channel_delivered_total",
-                    "Alerts a channel delivered.",
-                    0,
-                ),
-                (
-                    "saker_output_channel_failures_total",
-                    "Alerts a channel failed to deliver.",
-                    1,
-                ),
-                (
-                    "saker_output_channel_drops_total",
-                    "Alerts dropped because a channel's own queue was full.",
-                    2,
-                ),
-                (
-                    "saker_output_channel_queue_depth",
-                    "Alerts waiting for a channel.",
-                    3,
-                ),
-            ] {
-                family(
-                    &mut out,
-                    name,
-                    if pick == 3 { "gauge" } else { "counter" },
-                    help,
-                );
-                for c in &snap.channels {
-                    let value = match pick {
-                        0 => c.delivered,
-                        1 => c.failures,
-                        2 => c.drops,
-                        _ => c.queue_depth as u64,
-                    };
-                    sample(&mut out, name, &[("channel", &c.name)], value);
-                }
-            }
+            render_outputs(&mut out, &stats.snapshot());
         }
 
         let (cpu_seconds, rss) = process_usage();
@@ -400,6 +326,85 @@ impl Metrics {
         );
         sample(&mut out, "saker_process_resident_memory_bytes", &[], rss);
         out
+    }
+}
+
+/// The output stage: Falco's queue-drop counter, then what became of the alerts of each
+/// channel (raised = delivered + dropped + in flight).
+fn render_outputs(out: &mut String, snap: &OutputSnapshot) {
+    family(
+        out,
+        "saker_outputs_queue_capacity",
+        "gauge",
+        "Alerts each output channel's queue holds.",
+    );
+    sample(
+        out,
+        "saker_outputs_queue_capacity",
+        &[],
+        snap.capacity as u64,
+    );
+    family(
+        out,
+        "saker_outputs_queue_drops_total",
+        "counter",
+        "Alerts that some channel's full queue dropped.",
+    );
+    sample(
+        out,
+        "saker_outputs_queue_drops_total",
+        &[],
+        snap.queue_drops,
+    );
+    /// (name, type, help, the channel's value)
+    type Family = (&'static str, &'static str, &'static str, fn(&ChannelSnapshot) -> u64);
+    let per_channel: [Family; 4] = [
+        (
+            "saker_output_channel_raised_total",
+            "counter",
+            "Alerts handed to a channel.",
+            |c| c.raised,
+        ),
+        (
+            "saker_output_channel_delivered_total",
+            "counter",
+            "Alerts a channel delivered to its receiver.",
+            |c| c.delivered,
+        ),
+        (
+            "saker_output_channel_retried_total",
+            "counter",
+            "Extra attempts a channel made (resends, reconnects, restarted programs).",
+            |c| c.retried,
+        ),
+        (
+            "saker_output_channel_in_flight",
+            "gauge",
+            "Alerts queued for a channel or held by it, not yet delivered or dropped.",
+            |c| c.in_flight,
+        ),
+    ];
+    for (name, kind, help, value) in per_channel {
+        family(out, name, kind, help);
+        for c in &snap.channels {
+            sample(out, name, &[("channel", &c.name)], value(c));
+        }
+    }
+    family(
+        out,
+        "saker_output_channel_dropped_total",
+        "counter",
+        "Alerts a channel dropped, by reason: queue_full, failed (its receiver refused or timed out after retries), shutdown.",
+    );
+    for c in &snap.channels {
+        for (reason, n) in c.dropped.by_reason() {
+            sample(
+                out,
+                "saker_output_channel_dropped_total",
+                &[("channel", &c.name), ("reason", reason)],
+                n,
+            );
+        }
     }
 }
 

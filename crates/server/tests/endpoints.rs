@@ -133,6 +133,27 @@ fn healthz_versions_and_unknown_paths() {
     server.stop();
 }
 
+/// Delivers the first alert, fails the second, and so on.
+struct EveryOtherSink(u64);
+
+impl saker_output::Sink for EveryOtherSink {
+    fn name(&self) -> &str {
+        "test"
+    }
+    fn write(&mut self, _: &saker_output::EncodedAlert, ledger: &saker_output::Ledger) {
+        self.0 += 1;
+        if self.0 % 2 == 1 {
+            ledger.delivered(1);
+        } else {
+            let e = saker_output::OutputError::Http {
+                url: "x".into(),
+                reason: "refused".into(),
+            };
+            ledger.failed(1, &e);
+        }
+    }
+}
+
 #[test]
 fn metrics_render_registry_and_output_counters() {
     let (server, metrics, _) = start(local_options(), true);
@@ -155,10 +176,16 @@ fn metrics_render_registry_and_output_counters() {
     };
     metrics.record_alert(&alert);
     metrics.record_alert(&alert);
-    let queue =
-        saker_output::OutputQueue::start(saker_output::QueueOptions::default(), vec![]).unwrap();
+    let queue = saker_output::OutputQueue::start(
+        saker_output::QueueOptions::default(),
+        vec![Box::new(EveryOtherSink(0))],
+    )
+    .unwrap();
+    queue.submit(alert.clone());
     queue.submit(alert.clone());
     metrics.set_output_stats(queue.stats());
+    // Settles both alerts; the registry keeps the counters.
+    queue.shutdown(Duration::from_secs(5));
 
     let agent = agent();
     let base = format!("http://{}", server.local_addr());
@@ -190,7 +217,13 @@ fn metrics_render_registry_and_output_counters() {
         "saker_thread_table_size 321",
         "saker_k8s_audit_events_total 1",
         "saker_outputs_queue_drops_total 0",
-        "saker_outputs_queue_capacity 0",
+        "saker_outputs_queue_capacity 10000",
+        "saker_output_channel_raised_total{channel=\"test\"} 2",
+        "saker_output_channel_delivered_total{channel=\"test\"} 1",
+        "saker_output_channel_retried_total{channel=\"test\"} 0",
+        "saker_output_channel_in_flight{channel=\"test\"} 0",
+        "saker_output_channel_dropped_total{channel=\"test\",reason=\"failed\"} 1",
+        "saker_output_channel_dropped_total{channel=\"test\",reason=\"queue_full\"} 0",
         "# TYPE saker_process_cpu_seconds_total counter",
     ] {
         assert!(
@@ -206,7 +239,6 @@ fn metrics_render_registry_and_output_counters() {
         .unwrap();
     let rss: u64 = rss_line.split(' ').nth(1).unwrap().parse().unwrap();
     assert!(rss > 1 << 20, "{rss_line}");
-    queue.shutdown(Duration::from_secs(1));
     server.stop();
 }
 

@@ -2,6 +2,7 @@
 
 mod file;
 mod http;
+mod lines;
 mod program;
 mod stdout;
 mod syslog;
@@ -10,4 +11,4 @@ pub use file::{FileSink, FileSinkOptions};
 pub use http::{HttpSink, HttpSinkOptions};
 pub use program::{ProgramSink, ProgramSinkOptions};
 pub use stdout::StdoutSink;
-pub use syslog::{SyslogConnection, SyslogSink, SyslogSinkOptions};
+pub use syslog::{SEND_TIMEOUT, SyslogConnection, SyslogSink, SyslogSinkOptions, format_syslog};

@@ -108,6 +108,9 @@ pub fn run(args: Args) -> Outcome {
         level: config.log_level,
         stderr: config.log_stderr,
         syslog: config.log_syslog,
+        syslog_socket: config.syslog_output.socket.clone(),
+        // The syslog output channel reports a missing daemon itself: one warning, not two.
+        warn_if_no_syslog: !config.syslog_output.enabled,
     });
     for warning in &loaded.warnings {
         tracing::warn!("{warning}");
@@ -208,15 +211,11 @@ pub fn run(args: Args) -> Outcome {
     let outcome = run_source(&args, &mut service, replay, syscalls, ring_bytes, duration);
     let report = service.finish();
     let (code, mut summary) = outcome?;
-    if let Some(report) = report
-        && report.snapshot.queue_drops > 0
-        && !summary.contains("dropped by the output queue")
-    {
-        summary.push_str(&format!(
-            "Alerts dropped by the output queue: {}\n",
-            report.snapshot.queue_drops
-        ));
+    if let Some(report) = report {
+        // What became of the alerts, per channel: nothing is lost without a line here.
+        summary.push_str(&report.snapshot.summary());
     }
+    logging::flush();
     eprint!("{summary}");
     Ok(code)
 }

@@ -19,7 +19,6 @@ pub struct Summary {
     pub dropped: Option<u64>,
     pub dropped_per_cpu: Vec<u64>,
     pub alerts_by_rule: BTreeMap<String, u64>,
-    pub output_dropped: u64,
 }
 
 impl Summary {
@@ -57,12 +56,6 @@ impl Summary {
         for (rule, n) in &self.alerts_by_rule {
             out.push_str(&format!("   {rule}: {n}\n"));
         }
-        if self.output_dropped > 0 {
-            out.push_str(&format!(
-                "Alerts dropped by the output queue: {}\n",
-                self.output_dropped
-            ));
-        }
         out
     }
 }
@@ -83,7 +76,8 @@ impl AlertRoute {
         }
     }
 
-    /// Queues the alert; false when it was dropped (queue full or shutting down).
+    /// Queues the alert for every channel; false when some channel dropped it (counted
+    /// there).
     pub fn submit(&self, alert: Alert) -> bool {
         self.metrics.record_alert(&alert);
         let guard = match self.sender.read() {
@@ -178,9 +172,8 @@ impl Pipeline {
                 .alerts_by_rule
                 .entry(alert.rule.clone())
                 .or_default() += 1;
-            if !route.submit(alert) {
-                summary.output_dropped += 1;
-            }
+            // Drops are counted per channel and summed up at exit.
+            route.submit(alert);
         });
         if let Some(start) = start {
             self.evaluation += start.elapsed() * EVALUATION_SAMPLE as u32;

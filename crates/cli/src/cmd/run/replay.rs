@@ -103,9 +103,7 @@ pub fn run_k8s_audit(path: &Path, engine: &Engine, route: &AlertRoute) -> anyhow
             .alerts_by_rule
             .entry(alert.rule.clone())
             .or_default() += 1;
-        if !route.submit(alert) {
-            summary.output_dropped += 1;
-        }
+        route.submit(alert);
     })
     .map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
     summary.events = replayed.events;
