@@ -357,7 +357,12 @@ fn render_outputs(out: &mut String, snap: &OutputSnapshot) {
         snap.queue_drops,
     );
     /// (name, type, help, the channel's value)
-    type Family = (&'static str, &'static str, &'static str, fn(&ChannelSnapshot) -> u64);
+    type Family = (
+        &'static str,
+        &'static str,
+        &'static str,
+        fn(&ChannelSnapshot) -> u64,
+    );
     let per_channel: [Family; 4] = [
         (
             "saker_output_channel_raised_total",

@@ -1,7 +1,7 @@
 use std::io::{self, Write};
 use std::os::unix::net::{UnixDatagram, UnixStream};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rustix::net::SendFlags;
 use saker_event::calendar::civil_from_days;
@@ -37,13 +37,11 @@ impl Default for SyslogSinkOptions {
 /// The socket is a datagram one (systemd-journald, rsyslog) or, where the daemon listens on
 /// a stream (syslog-ng's `unix-stream()`), a stream carrying each message NUL-terminated, as
 /// `syslog(3)` does. A daemon that stops reading holds a send at most [`SEND_TIMEOUT`]; while
-/// the channel fails, sends do not wait at all and a missing daemon is looked for at most
-/// once a second, so a dead syslog costs nothing but the dropped (counted) alerts.
+/// the channel fails, sends do not wait at all, so a dead or stalled syslog costs nothing
+/// but the dropped (counted) alerts; the first send that works ends the outage.
 pub struct SyslogSink {
     options: SyslogSinkOptions,
     socket: Option<SyslogConnection>,
-    /// When the last connection attempt failed, and why.
-    last_connect_failure: Option<(Instant, String)>,
     message: Vec<u8>,
     pid: u32,
 }
@@ -56,9 +54,6 @@ pub enum SyslogConnection {
 
 /// How long one message may wait for a daemon that stopped reading.
 pub const SEND_TIMEOUT: Duration = Duration::from_secs(1);
-
-/// How often a missing syslog socket is looked for again.
-const RECONNECT_EVERY: Duration = Duration::from_secs(1);
 
 impl SyslogConnection {
     /// A datagram socket first; EPROTOTYPE means the daemon listens on a stream. Sends wait
@@ -118,7 +113,6 @@ impl SyslogSink {
         SyslogSink {
             options,
             socket: None,
-            last_connect_failure: None,
             message: Vec::with_capacity(1024),
             pid: std::process::id(),
         }
@@ -126,21 +120,11 @@ impl SyslogSink {
 
     fn connect(&mut self) -> Result<&mut SyslogConnection, OutputError> {
         if self.socket.is_none() {
-            if let Some((at, reason)) = &self.last_connect_failure
-                && at.elapsed() < RECONNECT_EVERY
-            {
-                return Err(self.error(io::Error::other(reason.clone())));
-            }
-            match SyslogConnection::connect(&self.options.socket_path) {
-                Ok(socket) => {
-                    self.last_connect_failure = None;
-                    self.socket = Some(socket);
-                }
-                Err(e) => {
-                    self.last_connect_failure = Some((Instant::now(), e.to_string()));
-                    return Err(self.error(e));
-                }
-            }
+            // A connect to a missing socket is one cheap system call: no throttle, so the
+            // first alert after the daemon is back gets through.
+            let socket =
+                SyslogConnection::connect(&self.options.socket_path).map_err(|e| self.error(e))?;
+            self.socket = Some(socket);
         }
         Ok(self.socket.as_mut().expect("connected above"))
     }
@@ -232,7 +216,6 @@ impl Sink for SyslogSink {
 
     fn reopen(&mut self, ledger: &Ledger) {
         self.socket = None;
-        self.last_connect_failure = None;
         if let Err(e) = self.connect() {
             ledger.failed(0, &e);
         }

@@ -221,12 +221,11 @@ impl<'a> MakeWriter<'a> for LineQueue {
     }
 }
 
-/// The syslog side of the log writer: one message per line, reconnecting at most once a
-/// second while no daemon listens, not waiting on a daemon that stopped reading.
+/// The syslog side of the log writer: one message per line, not waiting on a daemon that
+/// stopped reading.
 struct SyslogSocket {
     path: PathBuf,
     connection: Option<SyslogConnection>,
-    retry_at: Option<Instant>,
     /// The last send failed: probe without waiting until one succeeds.
     failing: bool,
 }
@@ -236,7 +235,6 @@ impl SyslogSocket {
         SyslogSocket {
             path,
             connection: None,
-            retry_at: None,
             failing: false,
         }
     }
@@ -244,15 +242,9 @@ impl SyslogSocket {
     fn send(&mut self, line: &[u8]) {
         let message = line.strip_suffix(b"\n").unwrap_or(line);
         if self.connection.is_none() {
-            if self.retry_at.is_some_and(|at| Instant::now() < at) {
-                return;
-            }
             match SyslogConnection::connect(Path::new(&self.path)) {
                 Ok(connection) => self.connection = Some(connection),
-                Err(_) => {
-                    self.retry_at = Some(Instant::now() + Duration::from_secs(1));
-                    return;
-                }
+                Err(_) => return,
             }
         }
         let sent = self
