@@ -16,7 +16,6 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use saker_event::Priority;
 use saker_output::sinks::{
     FileSink, FileSinkOptions, HttpSink, HttpSinkOptions, ProgramSink, ProgramSinkOptions,
     StdoutSink, SyslogSink, SyslogSinkOptions,
