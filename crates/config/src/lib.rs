@@ -20,7 +20,8 @@ mod build;
 mod error;
 mod load;
 mod model;
+mod validate;
 
-pub use error::{ConfigError, UnknownKey};
+pub use error::{ConfigError, ConfigWarning};
 pub use load::{DEFAULT_CONFIG_PATH, LoadedConfig, load, load_str};
 pub use model::*;

@@ -36,6 +36,28 @@ pub struct Metrics {
     k8s_audit_rejected: AtomicU64,
     reload_timestamp_ns: AtomicU64,
     outputs: Mutex<Option<Arc<OutputStats>>>,
+    pub(crate) web: WebCounters,
+}
+
+/// The web server's connections, updated by the server itself.
+#[derive(Debug, Default)]
+pub(crate) struct WebCounters {
+    pub open: AtomicU64,
+    pub accepted: AtomicU64,
+    /// Refused at `max_connections`.
+    pub refused: AtomicU64,
+    /// Closed because headers (or the TLS handshake) did not arrive in time.
+    pub header_timeouts: AtomicU64,
+    /// Requests whose body did not arrive in time (408).
+    pub body_timeouts: AtomicU64,
+    /// Requests refused because the body memory budget was spent (503).
+    pub busy: AtomicU64,
+}
+
+impl WebCounters {
+    pub fn add(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 impl Metrics {
@@ -56,6 +78,7 @@ impl Metrics {
             k8s_audit_rejected: AtomicU64::new(0),
             reload_timestamp_ns: AtomicU64::new(0),
             outputs: Mutex::new(None),
+            web: WebCounters::default(),
         }
     }
 
@@ -304,6 +327,7 @@ impl Metrics {
         if let Some(stats) = lock(&self.outputs).as_ref() {
             render_outputs(&mut out, &stats.snapshot());
         }
+        render_webserver(&mut out, &self.web);
 
         let (cpu_seconds, rss) = process_usage();
         family(
@@ -411,6 +435,60 @@ fn render_outputs(out: &mut String, snap: &OutputSnapshot) {
             );
         }
     }
+}
+
+fn render_webserver(out: &mut String, web: &WebCounters) {
+    let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+    family(
+        out,
+        "saker_webserver_connections_open",
+        "gauge",
+        "Connections open to the web server now.",
+    );
+    sample(
+        out,
+        "saker_webserver_connections_open",
+        &[],
+        load(&web.open),
+    );
+    family(
+        out,
+        "saker_webserver_connections_total",
+        "counter",
+        "Connections accepted, and refused at webserver.max_connections.",
+    );
+    for (result, value) in [("accepted", &web.accepted), ("refused", &web.refused)] {
+        sample(
+            out,
+            "saker_webserver_connections_total",
+            &[("result", result)],
+            load(value),
+        );
+    }
+    family(
+        out,
+        "saker_webserver_timeouts_total",
+        "counter",
+        "Connections closed for headers that did not arrive in time, requests answered 408 for a body that did not.",
+    );
+    for (phase, value) in [
+        ("header", &web.header_timeouts),
+        ("body", &web.body_timeouts),
+    ] {
+        sample(
+            out,
+            "saker_webserver_timeouts_total",
+            &[("phase", phase)],
+            load(value),
+        );
+    }
+    family(
+        out,
+        "saker_webserver_busy_total",
+        "counter",
+        "Requests refused (503) because request bodies in flight used up webserver.body_memory_bytes.",
+    );
+    sample(out, "saker_webserver_busy_total", &[], load(&web.busy));
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
