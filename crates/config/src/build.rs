@@ -8,7 +8,7 @@ use saker_output::sinks::{
 };
 use saker_output::{EncoderOptions, OutputQueue, QueueOptions, Sink};
 
-use crate::{Config, ConfigError, WebserverConfig};
+use crate::{Config, ConfigError, MetricsConfig, WebserverConfig};
 
 impl Config {
     /// The hostname written in alerts: the `hostname` key, else `FALCO_HOSTNAME` from the
@@ -214,5 +214,26 @@ impl WebserverConfig {
             });
         }
         Ok(Some(saker_server::Secret::new(token)))
+    }
+}
+
+impl MetricsConfig {
+    /// What each snapshot holds.
+    pub fn snapshot_options(
+        &self,
+        hostname: &str,
+        engine_name: &str,
+    ) -> saker_server::SnapshotOptions {
+        saker_server::SnapshotOptions {
+            rules_counters: self.rules_counters_enabled,
+            resource_utilization: self.resource_utilization_enabled,
+            state_counters: self.state_counters_enabled,
+            kernel_event_counters: self.kernel_event_counters_enabled,
+            kernel_event_counters_per_cpu: self.kernel_event_counters_per_cpu_enabled,
+            convert_memory_to_mb: self.convert_memory_to_mb,
+            include_empty_values: self.include_empty_values,
+            engine_name: engine_name.to_string(),
+            hostname: hostname.to_string(),
+        }
     }
 }

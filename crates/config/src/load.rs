@@ -67,8 +67,6 @@ pub fn load_str(
             message: "the configuration must be a mapping of keys to values".to_string(),
         });
     }
-    let mut unset = Vec::new();
-    expand_env(&mut value, &env, &mut Vec::new(), &mut unset);
     // Overrides apply to the effective tree, so `-o rules_files[2]=x` extends the default list.
     let mut effective = serde_yaml::to_value(Config::default()).unwrap_or(Value::Null);
     merge(&mut effective, value);
@@ -78,6 +76,9 @@ pub fn load_str(
         let path = apply_override(&mut value, option)?;
         overridden.push((path, option.clone()));
     }
+    // After the overrides, so that `-o key=${VAR}` is expanded too (as Falco does).
+    let mut unset = Vec::new();
+    expand_env(&mut value, &env, &mut Vec::new(), &mut unset);
 
     // Where a key path came from: the `-o` that set it (or a parent of it), else its line
     // (or the line of the closest section above it that is written out).

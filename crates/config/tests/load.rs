@@ -375,7 +375,7 @@ fn build_checks_what_cannot_work() {
                 "file_output.enabled=true",
                 "file_output.filename=/nonexistent-dir/x",
             ],
-            "file_output: file output /nonexistent-dir/x",
+            "file_output: /nonexistent-dir/x: No such file or directory",
         ),
         (
             &[
@@ -383,7 +383,7 @@ fn build_checks_what_cannot_work() {
                 "http_output.url=https://x/",
                 "http_output.ca_cert=/nonexistent.pem",
             ],
-            "http_output: http output: reading ca_cert /nonexistent.pem",
+            "http_output: reading ca_cert /nonexistent.pem",
         ),
         (
             &[

@@ -24,6 +24,7 @@
 mod error;
 mod http;
 mod metrics;
+mod snapshot;
 mod tls;
 
 use std::net::SocketAddr;
@@ -34,6 +35,7 @@ use std::time::Duration;
 pub use error::ServerError;
 pub use http::Server;
 pub use metrics::Metrics;
+pub use snapshot::{SnapshotOptions, Snapshotter, sanitize_rule_name};
 
 /// Where and how the server listens.
 #[derive(Debug, Clone, PartialEq, Eq)]

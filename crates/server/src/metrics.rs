@@ -20,7 +20,7 @@ struct CpuCounters {
 /// Everything `GET /metrics` reports.
 #[derive(Debug)]
 pub struct Metrics {
-    version: String,
+    pub(crate) version: String,
     cpus: Vec<CpuCounters>,
     /// Set by a capture that cannot tell events apart by CPU ([`Metrics::set_events_captured`]).
     captured_total: AtomicU64,
@@ -31,10 +31,10 @@ pub struct Metrics {
     rules_loaded: AtomicU64,
     evaluation_ns: AtomicU64,
     evaluations: AtomicU64,
-    thread_table_size: AtomicU64,
+    pub(crate) thread_table_size: AtomicU64,
     k8s_audit_events: AtomicU64,
     k8s_audit_rejected: AtomicU64,
-    reload_timestamp_ns: AtomicU64,
+    pub(crate) reload_timestamp_ns: AtomicU64,
     outputs: Mutex<Option<Arc<OutputStats>>>,
     pub(crate) web: WebCounters,
 }
@@ -153,6 +153,44 @@ impl Metrics {
     /// The output stage whose queue and channels are reported.
     pub fn set_output_stats(&self, stats: Arc<OutputStats>) {
         *lock(&self.outputs) = Some(stats);
+    }
+
+    pub(crate) fn output_snapshot(&self) -> Option<OutputSnapshot> {
+        lock(&self.outputs).as_ref().map(|stats| stats.snapshot())
+    }
+
+    /// Kernel events captured and dropped, over all CPUs.
+    pub(crate) fn event_totals(&self) -> (u64, u64) {
+        let per_cpu = self.per_cpu();
+        let dropped = per_cpu.iter().map(|(_, d)| d).sum();
+        let captured = if self.captured_per_cpu.load(Ordering::Relaxed) {
+            per_cpu.iter().map(|(c, _)| c).sum()
+        } else {
+            self.captured_total.load(Ordering::Relaxed)
+        };
+        (captured, dropped)
+    }
+
+    /// (captured, dropped) per CPU.
+    pub(crate) fn per_cpu(&self) -> Vec<(u64, u64)> {
+        self.cpus
+            .iter()
+            .map(|c| {
+                (
+                    c.captured.load(Ordering::Relaxed),
+                    c.dropped.load(Ordering::Relaxed),
+                )
+            })
+            .collect()
+    }
+
+    /// Alerts raised per rule (all priorities and sources).
+    pub(crate) fn alerts_by_rule(&self) -> BTreeMap<String, u64> {
+        let mut by_rule = BTreeMap::new();
+        for ((rule, _, _), n) in lock(&self.alerts).iter() {
+            *by_rule.entry(rule.clone()).or_insert(0) += n;
+        }
+        by_rule
     }
 
     pub(crate) fn count_k8s_audit(&self, accepted: u64, rejected: u64) {
@@ -539,7 +577,7 @@ fn sample_f64(out: &mut String, name: &str, label_pairs: &[(&str, &str)], value:
 }
 
 /// (CPU seconds, resident bytes) of this process.
-fn process_usage() -> (f64, u64) {
+pub(crate) fn process_usage() -> (f64, u64) {
     // SAFETY: getrusage fills the zeroed struct it is given.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };

@@ -4,7 +4,6 @@
 pub mod format;
 
 use std::collections::{BTreeSet, HashSet};
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -29,6 +28,10 @@ pub struct Args {
     /// Kernel ring buffer size in bytes (a power of two).
     #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
     pub buffer_bytes: u32,
+    /// Mode of the capture file, in octal, whatever the umask: it holds command lines and
+    /// their secrets (0640 lets a group read it).
+    #[arg(long, value_name = "MODE", default_value = "0600", value_parser = saker_output::files::parse_mode)]
+    pub mode: u32,
     /// Run COMMAND and record only its process tree.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
@@ -63,8 +66,8 @@ pub fn run(args: Args) -> Outcome {
     if duration.is_none() && args.command.is_empty() {
         eprintln!("Recording until Ctrl-C (give -M SECONDS or a COMMAND to stop by itself)");
     }
-    let file =
-        File::create(&args.file).with_context(|| format!("creating {}", args.file.display()))?;
+    let file = saker_output::files::create(&args.file, args.mode)
+        .with_context(|| format!("creating {}", args.file.display()))?;
     let mut out = BufWriter::new(file);
     let config = CaptureConfig {
         syscalls: recorded_syscalls(),

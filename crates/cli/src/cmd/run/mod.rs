@@ -10,6 +10,7 @@ mod replay;
 mod rules;
 mod service;
 pub(crate) mod signals;
+mod snapshots;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -267,12 +268,33 @@ fn run_source(
         ring_bytes,
         duration,
     };
-    let (end, summary) = live::run(options, service).context("saker run")?;
+    let (end, summary) = live::run(options, service)
+        .map_err(with_no_ebpf_hint)
+        .context("saker run")?;
     let code = match end {
         live::LiveEnd::Stopped => 0,
         live::LiveEnd::DropExit => 1,
     };
     Ok((code, summary))
+}
+
+/// Where the eBPF capture cannot start (no root, no BTF), says what runs without it.
+fn with_no_ebpf_hint(error: anyhow::Error) -> anyhow::Error {
+    match error.downcast::<Failure>() {
+        Ok(failure) if failure.message.contains("eBPF") => Failure::new(
+            failure.code,
+            format!(
+                "{}\n\
+                 saker run: without eBPF, `saker run --ptrace -- COMMAND` watches one command \
+                 through ptrace, and `saker run --disable-source syscall` runs only the web \
+                 server and its Kubernetes audit webhook",
+                failure.message
+            ),
+        )
+        .into(),
+        Ok(failure) => failure.into(),
+        Err(error) => error,
+    }
 }
 
 /// A run without capture: the web server and its audit webhook work on their own threads;
@@ -308,11 +330,6 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
 }
 
 fn write_pidfile(path: &Path) -> anyhow::Result<daemon::PidFile> {
-    std::fs::write(path, format!("{}\n", std::process::id())).map_err(|e| {
-        Failure::new(
-            2,
-            format!("saker: cannot write pidfile {}: {e}", path.display()),
-        )
-    })?;
+    daemon::write_pidfile(path)?;
     Ok(daemon::PidFile::new(path.to_path_buf()))
 }

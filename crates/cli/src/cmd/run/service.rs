@@ -14,6 +14,7 @@ use saker_server::{Metrics, Server, ServerContext};
 
 use super::pipeline::AlertRoute;
 use super::rules::{self, RulesFailure, Sources};
+use super::snapshots::Snapshots;
 use crate::exit::Failure;
 
 /// What the run was started with, kept to redo the loading on SIGHUP.
@@ -51,6 +52,7 @@ pub struct Service {
     audit: Option<Arc<AuditPipeline>>,
     engine: Arc<Engine>,
     with_webserver: bool,
+    snapshots: Option<Snapshots>,
 }
 
 /// The number of CPUs the kernel may bring online (the per-CPU counters' length).
@@ -101,9 +103,13 @@ impl Service {
             audit,
             engine,
             with_webserver,
+            snapshots: None,
         };
         service.server = service
             .start_server(&service.config)
+            .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
+        service.snapshots = service
+            .start_snapshots(&service.config)
             .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
         Ok(service)
     }
@@ -125,9 +131,28 @@ impl Service {
             "engine_version": env!("CARGO_PKG_VERSION"),
         });
         context.k8s_audit = self.audit.as_ref().map(AuditPipeline::handler);
-        let server =
-            Server::start(options, context).map_err(|e| anyhow::anyhow!("webserver: {e}"))?;
+        // The error names the web server already.
+        let server = Server::start(options, context)?;
         Ok(Some(server))
+    }
+
+    /// Metrics snapshots (`metrics.enabled`), for the service only (not one-shot runs).
+    fn start_snapshots(&self, config: &Config) -> anyhow::Result<Option<Snapshots>> {
+        if !self.with_webserver {
+            return Ok(None);
+        }
+        let engine_name = match (self.inputs.sources.syscall, config.engine.kind) {
+            (false, _) => "none",
+            (true, saker_config::EngineKind::Ptrace) => "ptrace",
+            (true, saker_config::EngineKind::Replay) => "replay",
+            (true, saker_config::EngineKind::Ebpf) => "ebpf",
+        };
+        Snapshots::start(
+            config,
+            engine_name,
+            Arc::clone(&self.metrics),
+            Arc::clone(&self.route),
+        )
     }
 
     /// The audit webhook's counters, when the `k8s_audit` source is on.
@@ -219,6 +244,15 @@ impl Service {
                 }
             };
         }
+        if self.config.metrics != config.metrics {
+            if let Some(old) = self.snapshots.take() {
+                old.stop();
+            }
+            self.snapshots = self.start_snapshots(&config).unwrap_or_else(|e| {
+                tracing::error!("{e}; metrics snapshots stay off");
+                None
+            });
+        }
         self.hostname = config.resolve_hostname();
         self.config = config;
         self.metrics.set_rules_loaded(engine.rule_count() as u64);
@@ -231,6 +265,9 @@ impl Service {
     pub fn finish(mut self) -> Option<ShutdownReport> {
         if let Some(server) = self.server.take() {
             server.stop();
+        }
+        if let Some(snapshots) = self.snapshots.take() {
+            snapshots.stop();
         }
         self.audit = None;
         drop(self.route.replace(None));
