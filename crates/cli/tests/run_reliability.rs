@@ -453,3 +453,93 @@ fn without_ebpf_the_error_says_what_runs_instead() {
         "{stderr}"
     );
 }
+
+/// Issue 14: `engine.ebpf.drop_failed_exit` was accepted and did nothing. With it, a failed
+/// syscall reaches no rule; a successful one of the same process still does. (Live eBPF:
+/// root and BTF, else SKIPPED.)
+#[test]
+fn drop_failed_exit_hides_failed_syscalls_from_the_rules() {
+    use std::io::{BufRead, BufReader};
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 || !Path::new("/sys/kernel/btf/vmlinux").exists() {
+        eprintln!("SKIPPED: live eBPF capture needs root and BTF");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let marker = format!("saker-dfe-{}", std::process::id());
+    let present = dir.path().join(format!("{marker}-present"));
+    std::fs::write(&present, "x").unwrap();
+    let missing = dir.path().join(format!("{marker}-missing"));
+    let rules = dir.path().join("rules.yaml");
+    std::fs::write(
+        &rules,
+        format!(
+            "- rule: Open by marker\n  desc: test\n  condition: evt.type in (open, openat, openat2) and proc.cmdline contains \"{marker}\"\n  output: open failed=%evt.failed res=%evt.res\n  priority: NOTICE\n"
+        ),
+    )
+    .unwrap();
+    for drop_failed in [false, true] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_saker"))
+            .args(["run", "--json", "-U", "-M", "120", "-r"])
+            .arg(&rules)
+            .args([
+                "-o",
+                "webserver.enabled=false",
+                "-o",
+                "syslog_output.enabled=false",
+            ])
+            .args(["-o", "log_syslog=false", "-o"])
+            .arg(format!("engine.ebpf.drop_failed_exit={drop_failed}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let alerts = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+        let out = child.stdout.take().unwrap();
+        let sink = std::sync::Arc::clone(&alerts);
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        while !line.contains("Watching ") {
+            line.clear();
+            assert!(stderr.read_line(&mut line).unwrap() > 0, "saker run ended");
+        }
+        std::thread::spawn(move || while stderr.read_line(&mut String::new()).unwrap_or(0) > 0 {});
+        let status = Command::new("cat")
+            .arg(&present)
+            .arg(&missing)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap();
+        assert!(!status.success());
+        // The successful open arrives in either case; then the failed one has had its chance.
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !alerts
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|a| a.contains("failed=false"))
+        {
+            assert!(
+                Instant::now() < deadline,
+                "no alert for the successful open"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        // SAFETY: kill(2) on our own child.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        child.wait().unwrap();
+        let failed_seen = alerts
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|a| a.contains("failed=true"));
+        assert_eq!(failed_seen, !drop_failed, "drop_failed_exit={drop_failed}");
+    }
+}

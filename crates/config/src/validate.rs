@@ -114,6 +114,19 @@ impl Config {
                 "mtls is true but client_cert and client_key are not both set",
             );
         }
+        let unknown: Vec<&str> = self
+            .base_syscalls
+            .custom_set
+            .iter()
+            .map(|name| name.trim_start_matches('!'))
+            .filter(|name| saker_syscalls::number(name).is_none())
+            .collect();
+        if !unknown.is_empty() {
+            found.warn(
+                "base_syscalls.custom_set",
+                format!("unknown syscalls, ignored: {}", unknown.join(", ")),
+            );
+        }
         self.webserver.check(&mut found);
         found.check("metrics.interval", self.metrics.interval());
         found

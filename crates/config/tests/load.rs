@@ -307,6 +307,8 @@ outputs_queue:
 syscall_event_drops:
   simulate_drops: true
 hostname: node-${UNSET}
+base_syscalls:
+  custom_set: [execve, \"!clsoe\", frobnicate]
 ";
     let loaded = load(yaml, &[]).unwrap();
     let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
@@ -316,6 +318,7 @@ hostname: node-${UNSET}
             "saker.yaml:3: warning: `engine.ebpf.cpus_for_each_buffer`: Saker captures through one ring buffer shared by all CPUs, as 0 does: 2 has no effect",
             "saker.yaml:5: warning: `outputs_queue.capacity`: 0 means unbounded in Falco; Saker bounds every queue and uses 10000",
             "saker.yaml:7: warning: `syscall_event_drops.simulate_drops`: Falco's switch for testing the drop alert; Saker has none: no effect",
+            "saker.yaml:10: warning: `base_syscalls.custom_set`: unknown syscalls, ignored: clsoe, frobnicate",
             "saker.yaml:8: warning: `hostname` uses ${UNSET}, but the environment variable UNSET is not set: it expands to nothing",
         ]
     );

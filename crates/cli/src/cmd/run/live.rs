@@ -61,6 +61,7 @@ pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveE
         seeded
     );
     let mut pipeline = Pipeline::new(state, service.engine(), service.route.clone());
+    pipeline.drop_failed_exit(service.config.engine.ebpf.drop_failed_exit);
     let drops_config = service.config.syscall_event_drops.clone();
     let mut drop_watch = DropWatch::new(
         drops_config.threshold,

@@ -124,7 +124,7 @@ pub fn run(args: Args) -> Outcome {
         None => tracing::info!("Saker initialized with the default configuration"),
     }
     let engine = inputs.build_engine(&config)?;
-    let syscalls = rules::interesting_syscalls(&engine, args.all_events);
+    let syscalls = rules::interesting_syscalls(&engine, args.all_events, &config.base_syscalls);
     if args.dry_run {
         let names: Vec<&str> = syscalls
             .iter()

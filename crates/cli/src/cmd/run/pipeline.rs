@@ -7,7 +7,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use saker_engine::Engine;
-use saker_event::{Alert, SyscallEvent};
+use saker_event::{Alert, EventBody, SyscallEvent};
 use saker_output::AlertSender;
 use saker_server::Metrics;
 use saker_state::{EventTypes, LiveEvent, State, event_type_name};
@@ -110,6 +110,8 @@ pub struct Pipeline {
     by_type: Vec<(&'static str, u64)>,
     evaluation: Duration,
     evaluated: u64,
+    /// `engine.ebpf.drop_failed_exit`: failed syscalls never reach the state or the rules.
+    drop_failed_exit: bool,
 }
 
 /// One evaluation in this many is timed for `saker_rule_evaluation_seconds_total`.
@@ -131,7 +133,14 @@ impl Pipeline {
             by_type: Vec::new(),
             evaluation: Duration::ZERO,
             evaluated: 0,
+            drop_failed_exit: false,
         }
+    }
+
+    /// Drops failed syscalls (a negative return) before anything sees them, as Falco's
+    /// `drop_failed_exit` does in its drivers: less work, less visibility.
+    pub fn drop_failed_exit(&mut self, drop: bool) {
+        self.drop_failed_exit = drop;
     }
 
     /// Uses `engine` for the events that follow (SIGHUP). The capture keeps its syscall set:
@@ -143,6 +152,12 @@ impl Pipeline {
 
     /// One event through state, engine and outputs.
     pub fn handle(&mut self, event: &SyscallEvent) {
+        if self.drop_failed_exit
+            && let EventBody::Syscall(exit) = &event.body
+            && exit.errno().is_some()
+        {
+            return;
+        }
         self.summary.events += 1;
         if let Some(name) = event_type_name(event) {
             match self
