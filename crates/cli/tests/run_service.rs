@@ -5,7 +5,7 @@
 
 mod support;
 
-use std::net::TcpListener;
+use std::net::{Ipv4Addr, TcpListener};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -15,16 +15,16 @@ use support::*;
 fn web_server_health_metrics_and_audit_alerts() {
     let setup = Setup::new();
     let service = setup.spawn();
-    let (status, body) = http(setup.port, "GET", "/healthz", "").unwrap();
+    let (status, body) = http(service.port, "GET", "/healthz", "").unwrap();
     assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
-    let (status, body) = http(setup.port, "GET", "/versions", "").unwrap();
+    let (status, body) = http(service.port, "GET", "/versions", "").unwrap();
     assert_eq!(status, 200);
     let versions: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(versions["saker_version"], env!("CARGO_PKG_VERSION"));
 
-    post_event(setup.port, &namespace_event(1, "crypto-miner"));
+    post_event(service.port, &namespace_event(1, "crypto-miner"));
     // The benign twin: an allowed namespace fires only the catch-all custom rule.
-    post_event(setup.port, &namespace_event(2, "kube-public"));
+    post_event(service.port, &namespace_event(2, "kube-public"));
     let fired = setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 2);
     assert_eq!(
         fired
@@ -38,7 +38,7 @@ fn web_server_health_metrics_and_audit_alerts() {
     assert_eq!(alert["source"], "k8s_audit");
     assert_eq!(alert["output_fields"]["ka.target.name"], "crypto-miner");
 
-    let (status, metrics) = http(setup.port, "GET", "/metrics", "").unwrap();
+    let (status, metrics) = http(service.port, "GET", "/metrics", "").unwrap();
     assert_eq!(status, 200);
     for line in [
         "saker_alerts_total{rule=\"Create Disallowed Namespace\",priority=\"warning\",source=\"k8s_audit\"} 1",
@@ -63,6 +63,7 @@ fn web_server_health_metrics_and_audit_alerts() {
         "{metrics}"
     );
 
+    let port = service.port;
     let (code, log) = service.terminate();
     assert_eq!(code, Some(0), "{log}");
     assert!(log.contains("Loading rules from file"), "{log}");
@@ -70,8 +71,7 @@ fn web_server_health_metrics_and_audit_alerts() {
     assert!(log.contains("Output file: 3 delivered, 0 dropped"), "{log}");
     assert!(
         log.contains(&format!(
-            "Starting internal webserver, listening on port {}",
-            setup.port
+            "Starting internal webserver, listening on port {port}"
         )),
         "{log}"
     );
@@ -81,7 +81,7 @@ fn web_server_health_metrics_and_audit_alerts() {
 fn sighup_with_broken_rules_keeps_the_old_rules() {
     let setup = Setup::new();
     let service = setup.spawn();
-    post_event(setup.port, &namespace_event(1, "one"));
+    post_event(service.port, &namespace_event(1, "one"));
     setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
 
     std::fs::write(
@@ -98,7 +98,7 @@ fn sighup_with_broken_rules_keeps_the_old_rules() {
     );
     let fired = setup.wait_for_rule("alerts.json", "Falco internal: hot restart failure", 1);
     assert!(!fired.iter().any(|r| r == "Broken"));
-    post_event(setup.port, &namespace_event(2, "two"));
+    post_event(service.port, &namespace_event(2, "two"));
     setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 2);
 
     // A good file is taken on the next SIGHUP.
@@ -109,7 +109,7 @@ fn sighup_with_broken_rules_keeps_the_old_rules() {
     .unwrap();
     service.signal(libc::SIGHUP);
     service.wait_log("Reload complete");
-    post_event(setup.port, &namespace_event(3, "three"));
+    post_event(service.port, &namespace_event(3, "three"));
     let fired = setup.wait_for_rule("alerts.json", "Renamed Watch", 1);
     assert_eq!(
         fired
@@ -129,19 +129,21 @@ fn sighup_with_broken_rules_keeps_the_old_rules() {
 fn sighup_applies_a_changed_config_to_outputs_and_web_server() {
     let setup = Setup::new();
     let service = setup.spawn();
-    post_event(setup.port, &namespace_event(1, "one"));
+    post_event(service.port, &namespace_event(1, "one"));
     setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
 
-    let new_port = free_port();
-    setup.write_config("moved.json", new_port);
+    // Another loopback address, so that the new server cannot be given the old port.
+    setup.write_config("moved.json", "127.0.0.2", 0);
     service.signal(libc::SIGHUP);
     service.wait_log("Reload complete");
-    wait_healthy(new_port, || service.log.lock().unwrap().clone());
+    let log = || service.log.lock().unwrap().clone();
+    let moved = (Ipv4Addr::new(127, 0, 0, 2), wait_for_port(1, log));
+    wait_healthy_at(moved, log);
     assert!(
-        http(setup.port, "GET", "/healthz", "").is_err(),
+        http(service.port, "GET", "/healthz", "").is_err(),
         "the old port still answers"
     );
-    post_event(new_port, &namespace_event(2, "two"));
+    post_event_at(moved, &namespace_event(2, "two"));
     setup.wait_for_rule("moved.json", "Custom Namespace Watch", 1);
     let targets = |file: &str| -> Vec<String> {
         setup
@@ -166,14 +168,13 @@ fn sighup_applies_a_changed_config_to_outputs_and_web_server() {
 fn sigusr1_reopens_a_moved_alert_file() {
     let setup = Setup::new();
     let service = setup.spawn();
-    post_event(setup.port, &namespace_event(1, "before"));
+    post_event(service.port, &namespace_event(1, "before"));
     setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
     std::fs::rename(setup.path("alerts.json"), setup.path("alerts.json.1")).unwrap();
     service.signal(libc::SIGUSR1);
     service.wait_log("reopening outputs");
-    // The channel reopens between two alerts, within about 100 ms of the request.
-    std::thread::sleep(Duration::from_millis(300));
-    post_event(setup.port, &namespace_event(2, "after"));
+    // Logged once requested: every alert raised from now on goes to the new file.
+    post_event(service.port, &namespace_event(2, "after"));
     setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
     let names = |file: &str| -> Vec<String> {
         setup
@@ -199,7 +200,7 @@ fn sigterm_flushes_every_alert_and_exits_0() {
     let service = setup.spawn();
     const N: usize = 200;
     for i in 0..N {
-        post_event(setup.port, &namespace_event(i, &format!("ns-{i}")));
+        post_event(service.port, &namespace_event(i, &format!("ns-{i}")));
     }
     // No waiting: whatever is queued when SIGTERM arrives must reach the file.
     let (code, log) = service.terminate();
@@ -229,13 +230,15 @@ fn daemon_writes_its_pidfile_and_stops_on_sigterm() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    // The starter returns once the daemon is up: the pidfile and the port are ready.
+    // The starter returns once the daemon is up: the pidfile and the port are ready, and the
+    // starter's stderr holds the daemon's log until then.
+    let port = webserver_ports(&String::from_utf8_lossy(&out.stderr))[0];
     let pid: i32 = std::fs::read_to_string(&pidfile)
         .unwrap()
         .trim()
         .parse()
         .unwrap();
-    wait_healthy(setup.port, String::new);
+    wait_healthy(port, String::new);
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
     // The daemon leads no session and no group (second fork), and is not this process's child.
     let fields: Vec<&str> = stat
@@ -248,7 +251,7 @@ fn daemon_writes_its_pidfile_and_stops_on_sigterm() {
     assert_ne!(ppid, std::process::id().to_string());
     assert_ne!(session, pid.to_string());
     assert_ne!(pgrp, pid.to_string());
-    post_event(setup.port, &namespace_event(1, "daemonized"));
+    post_event(port, &namespace_event(1, "daemonized"));
     setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
 
     // SAFETY: kill(2) on the daemon read from the pidfile.
@@ -259,7 +262,7 @@ fn daemon_writes_its_pidfile_and_stops_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(!pidfile.exists(), "the pidfile is removed at exit");
-    assert!(http(setup.port, "GET", "/healthz", "").is_err());
+    assert!(http(port, "GET", "/healthz", "").is_err());
 }
 
 /// True while `pid` exists and is not a zombie (its reaper may be slow, or absent in a
@@ -376,10 +379,13 @@ fn a_bad_certificate_or_a_busy_port_stops_the_start() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains(&missing.display().to_string()), "{stderr}");
 
-    let taken = TcpListener::bind(("127.0.0.1", setup.port)).unwrap();
+    // A port this test holds, so that it is busy for certain.
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let busy = taken.local_addr().unwrap().port();
+    setup.write_config("alerts.json", "127.0.0.1", busy);
     let out = setup.command().output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains(&setup.port.to_string()), "{stderr}");
+    assert!(stderr.contains(&busy.to_string()), "{stderr}");
     drop(taken);
 }

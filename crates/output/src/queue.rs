@@ -249,7 +249,7 @@ impl OutputQueue {
     }
 
     /// Asks every channel to reopen its file or restart its program (SIGUSR1). Each worker
-    /// acts on it within about 100 ms, between two alerts.
+    /// acts on it before its next alert, or within about 100 ms when idle.
     pub fn reopen(&self) {
         for channel in &self.stats.channels {
             channel.reopen_requested.store(true, Ordering::Release);
@@ -321,10 +321,12 @@ fn run_channel(
     buffered: bool,
 ) {
     sink.start(ledger);
-    loop {
+    let reopen_if_asked = |sink: &mut Box<dyn Sink>| {
         if channel.reopen_requested.swap(false, Ordering::AcqRel) {
             sink.reopen(ledger);
         }
+    };
+    loop {
         if ledger.abandoned() {
             break;
         }
@@ -332,11 +334,15 @@ fn run_channel(
             Ok(item) => item,
             Err(RecvTimeoutError::Timeout) if ledger.closing() => break,
             Err(RecvTimeoutError::Timeout) => {
+                reopen_if_asked(&mut sink);
                 sink.tick(ledger);
                 continue;
             }
             Err(RecvTimeoutError::Disconnected) => break,
         };
+        // Checked before each write too: an alert raised after the request goes to the new
+        // file, however soon after it arrives.
+        reopen_if_asked(&mut sink);
         sink.write(&item, ledger);
         if !buffered || receiver.is_empty() {
             sink.flush(ledger);

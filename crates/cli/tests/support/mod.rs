@@ -1,9 +1,10 @@
 //! A `saker run` service for the tests: a config in a temp dir (alerts as JSON to a file,
-//! the web server on a free port), the running process with its log, and plain HTTP.
+//! the web server on a port the kernel picks), the running process with its log, and plain
+//! HTTP to it.
 #![allow(dead_code)]
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{Ipv4Addr, TcpStream};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -19,41 +20,44 @@ pub fn namespace_event(id: usize, name: &str) -> String {
         .replace("NAME", name)
 }
 
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+/// The ports the web server said it listens on, in order (the kernel picks them: the tests
+/// ask for port 0, so that no two tests can race for one port).
+pub fn webserver_ports(log: &str) -> Vec<u16> {
+    log.lines()
+        .filter_map(|l| {
+            l.split_once("listening on port ")?
+                .1
+                .split_whitespace()
+                .next()
+        })
+        .filter_map(|port| port.parse().ok())
+        .collect()
 }
 
-/// A config in a temp dir: alerts as JSON to `alerts.json`, the web server on a free port,
-/// no stdout/syslog, the default rules plus `custom.yaml`.
+/// A config in a temp dir: alerts as JSON to `alerts.json`, the web server on 127.0.0.1 and a
+/// port the kernel picks, no stdout/syslog, the default rules plus `custom.yaml`.
 pub struct Setup {
     pub dir: tempfile::TempDir,
-    pub port: u16,
 }
 
 impl Setup {
     pub fn new() -> Setup {
         let dir = tempfile::tempdir().unwrap();
-        let setup = Setup {
-            dir,
-            port: free_port(),
-        };
+        let setup = Setup { dir };
         std::fs::write(setup.path("custom.yaml"), CUSTOM_RULE).unwrap();
-        setup.write_config("alerts.json", setup.port);
+        setup.write_config("alerts.json", "127.0.0.1", 0);
         setup
     }
 
-    /// Writes `saker.yaml` with alerts to the file `alerts` and the web server on `port`.
-    pub fn write_config(&self, alerts: &str, port: u16) {
+    /// Writes `saker.yaml` with alerts to the file `alerts` and the web server on
+    /// `address:port`.
+    pub fn write_config(&self, alerts: &str, address: &str, port: u16) {
         let config = format!(
             "rules_files:\n  - embedded\n  - {custom}\nrule_matching: all\njson_output: true\n\
              stdout_output:\n  enabled: false\nsyslog_output:\n  enabled: false\n\
              file_output:\n  enabled: true\n  keep_alive: true\n  filename: {alerts}\n\
              log_syslog: false\nlog_stderr: true\n\
-             webserver:\n  enabled: true\n  listen_address: 127.0.0.1\n  listen_port: {port}\n",
+             webserver:\n  enabled: true\n  listen_address: {address}\n  listen_port: {port}\n",
             custom = self.path("custom.yaml").display(),
             alerts = self.path(alerts).display(),
         );
@@ -82,10 +86,14 @@ impl Setup {
 
     /// Starts the service with extra arguments and environment variables.
     pub fn spawn_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Service {
-        let mut child = self
-            .command()
-            .args(args)
-            .envs(env.iter().copied())
+        let mut command = self.command();
+        command.args(args).envs(env.iter().copied());
+        self.spawn_command(command)
+    }
+
+    /// Starts a command made with [`Setup::command`] and waits until it serves.
+    pub fn spawn_command(&self, mut command: Command) -> Service {
+        let mut child = command
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -93,7 +101,7 @@ impl Setup {
         let log = Arc::new(Mutex::new(String::new()));
         let mut stderr = child.stderr.take().unwrap();
         let sink = Arc::clone(&log);
-        std::thread::spawn(move || {
+        let reader = std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = stderr.read(&mut buf) {
                 if n == 0 {
@@ -104,10 +112,12 @@ impl Setup {
                     .push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
+        let port = wait_for_port(0, || log.lock().unwrap().clone());
         let service = Service {
             child,
             log,
-            port: self.port,
+            reader: Some(reader),
+            port,
         };
         service.wait_healthy();
         service
@@ -148,6 +158,8 @@ impl Setup {
 pub struct Service {
     pub child: Child,
     pub log: Arc<Mutex<String>>,
+    /// Reads the child's stderr into `log` until the child closes it.
+    reader: Option<std::thread::JoinHandle<()>>,
     pub port: u16,
 }
 
@@ -179,8 +191,10 @@ impl Service {
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the reader thread take the last lines.
-                std::thread::sleep(Duration::from_millis(100));
+                // The reader ends at the end of the child's stderr, with the last lines taken.
+                if let Some(reader) = self.reader.take() {
+                    reader.join().unwrap();
+                }
                 return (status.code(), self.log.lock().unwrap().clone());
             }
             assert!(Instant::now() < deadline, "no exit 15 s after SIGTERM");
@@ -196,10 +210,31 @@ impl Drop for Service {
     }
 }
 
-pub fn wait_healthy(port: u16, log: impl Fn() -> String) {
+/// Waits until the web server has said which port it listens on for the `nth` time (0: at
+/// start, 1: after a reload that moved it), and returns that port.
+pub fn wait_for_port(nth: usize, log: impl Fn() -> String) -> u16 {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
-        if let Ok((200, _)) = http(port, "GET", "/healthz", "") {
+        if let Some(port) = webserver_ports(&log()).get(nth) {
+            return *port;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the web server did not say its port:\n{}",
+            log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+pub fn wait_healthy(port: u16, log: impl Fn() -> String) {
+    wait_healthy_at((Ipv4Addr::LOCALHOST, port), log);
+}
+
+pub fn wait_healthy_at(to: (Ipv4Addr, u16), log: impl Fn() -> String) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok((200, _)) = http_at(to, "GET", "/healthz", "") {
             return;
         }
         assert!(
@@ -213,7 +248,16 @@ pub fn wait_healthy(port: u16, log: impl Fn() -> String) {
 
 /// One HTTP/1.1 request over a fresh connection; returns the status and the body.
 pub fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    http_at((Ipv4Addr::LOCALHOST, port), method, path, body)
+}
+
+pub fn http_at(
+    to: (Ipv4Addr, u16),
+    method: &str,
+    path: &str,
+    body: &str,
+) -> std::io::Result<(u16, String)> {
+    let mut stream = TcpStream::connect(to)?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     write!(
         stream,
@@ -236,6 +280,10 @@ pub fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<
 }
 
 pub fn post_event(port: u16, event: &str) {
-    let (status, body) = http(port, "POST", "/k8s-audit", event).unwrap();
+    post_event_at((Ipv4Addr::LOCALHOST, port), event);
+}
+
+pub fn post_event_at(to: (Ipv4Addr, u16), event: &str) {
+    let (status, body) = http_at(to, "POST", "/k8s-audit", event).unwrap();
     assert_eq!(status, 200, "{body}");
 }

@@ -9,7 +9,6 @@ use std::os::unix::net::{UnixDatagram, UnixListener, UnixStream};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use saker_event::{Alert, Priority};
 use saker_output::{AlertEncoder, EncoderOptions};
@@ -243,9 +242,9 @@ pub fn serve_connection<S: Read + Write>(stream: S, state: &HttpState) {
             body = plain;
         }
         if take_one(&state.stall_next) {
-            // Past the client's deadline: it gives up on this connection and tries again.
+            // Unanswered until the client gives up on this connection (and tries again).
             state.stalled.fetch_add(1, Ordering::SeqCst);
-            std::thread::sleep(Duration::from_millis(600));
+            let _ = reader.read_to_end(&mut Vec::new());
             return;
         }
         let fail = take_one(&state.fail_next);

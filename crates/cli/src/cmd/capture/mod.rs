@@ -104,6 +104,7 @@ pub fn run(args: Args) -> Outcome {
         cgroups_written: HashSet::new(),
         containers_written,
         written: 0,
+        last_ts_ns: 0,
         error: None,
     };
     let mut exit_code = 0u8;
@@ -122,8 +123,16 @@ pub fn run(args: Args) -> Outcome {
             && let Some(status) = c.try_wait()?
         {
             exit_code = status.code().map_or(1, |c| c.clamp(0, 255) as u8);
-            // Its last events may still be in the ring: one more drain.
-            let _ = capture.poll(Some(Duration::from_millis(50)), |e| recorder.handle(&e));
+            // Its last events are in the ring, behind whatever the rest of the host queued:
+            // drain up to the moment it was seen gone (one batch can stop short of them on a
+            // busy host, and a busy host never empties the ring).
+            let exited_ns = now_ns();
+            while recorder.last_ts_ns < exited_ns
+                && capture
+                    .poll(Some(Duration::ZERO), |e| recorder.handle(&e))
+                    .map_err(|e| Failure::new(2, format!("saker capture: {e}")))?
+                    > 0
+            {}
             break;
         }
     }
@@ -146,11 +155,14 @@ struct Recorder<W: Write> {
     cgroups_written: HashSet<u64>,
     containers_written: HashSet<String>,
     written: u64,
+    /// The time of the last event read, recorded or not.
+    last_ts_ns: u64,
     error: Option<std::io::Error>,
 }
 
 impl<W: Write> Recorder<W> {
     fn handle(&mut self, event: &SyscallEvent) {
+        self.last_ts_ns = event.header.ts_ns;
         if self.error.is_some() || (self.filter_tree && !in_tree(&mut self.tree, event)) {
             return;
         }

@@ -162,10 +162,11 @@ impl Service {
 
     /// SIGUSR1: every file channel reopens its file, every program channel restarts.
     pub fn reopen(&self) {
-        tracing::info!("SIGUSR1 received, reopening outputs");
+        // Logged once requested, so an alert raised after this line reaches the new file.
         if let Some(outputs) = &self.outputs {
             outputs.reopen();
         }
+        tracing::info!("SIGUSR1 received, reopening outputs");
     }
 
     /// Queues one of Saker's own alerts (source `internal`).
