@@ -721,3 +721,35 @@ fn stdout_channel_survives_its_reader_going_away() {
     all.extend(expected(30..40));
     assert_eq!(got, all);
 }
+
+/// One program per alert (`keep_alive: false`): an alert counts as delivered when its
+/// program read the line, even a slow starter; a program that exits without reading fails
+/// that alert only, and the next alert gets a fresh program.
+#[test]
+fn one_program_per_alert_counts_each_alert_by_what_its_program_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("program.out");
+    // Even alerts: the program reads (after a slow start); odd ones: it exits at once.
+    let program = format!(
+        "n=$(cat '{count}' 2>/dev/null || echo 0); echo $((n + 1)) > '{count}'; \
+         if [ $((n % 2)) -eq 1 ]; then exit 1; fi; sleep 0.2; read -r line; \
+         printf '%s\\n' \"$line\" >> '{out}'",
+        count = dir.path().join("count").display(),
+        out = out.display()
+    );
+    let sink = ProgramSink::start(ProgramSinkOptions::new(program)).unwrap();
+    let queue = start_queue(Box::new(sink));
+    for i in 0..6 {
+        queue.submit(alert(i));
+    }
+    wait_settled(&queue);
+    let report = queue.shutdown(Duration::from_secs(10));
+    let channel = &report.snapshot.channels[0];
+    assert_eq!(channel.delivered, 3, "{channel:?}");
+    assert_eq!(channel.dropped.failed, 3, "{channel:?}");
+    let expected_lines: Vec<String> = [0, 2, 4]
+        .iter()
+        .map(|&i| expected(i..i + 1).remove(0))
+        .collect();
+    assert_eq!(read_lines(&out), expected_lines);
+}

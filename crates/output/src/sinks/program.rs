@@ -47,8 +47,10 @@ const BACKLOG_BYTES: usize = 256 * 1024;
 const HEALTHY_RUN: Duration = Duration::from_secs(10);
 const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
-/// After its input is closed, how long a program gets to exit before SIGTERM, and then
-/// before SIGKILL (each to its whole process group: `jq ... | curl ...`).
+/// After its input is closed, how long a program that read everything gets to pass it on
+/// and exit (`jq ... | curl ...` posting its last batch) before SIGTERM.
+const FINISH_GRACE: Duration = Duration::from_secs(2);
+/// After SIGTERM, how long before SIGKILL (each sent to the whole process group).
 const EXIT_GRACE: Duration = Duration::from_secs(1);
 
 /// The program now running and the lines in its pipe.
@@ -65,6 +67,51 @@ struct Running {
     unread_bytes: usize,
     /// Bytes of the last line of `unread` not written yet.
     tail_unwritten: usize,
+}
+
+impl Running {
+    /// Takes off `unread` the lines the program has read whole (the pipe's FIONREAD says how
+    /// much it still holds); returns how many. Works after the program exited too, as long
+    /// as our end of the pipe is open.
+    fn confirm(&mut self) -> u64 {
+        let Some(Ok(in_pipe)) = self.stdin.as_ref().map(rustix::io::ioctl_fionread) else {
+            return 0;
+        };
+        let entered = self.unread_bytes - self.tail_unwritten;
+        let mut read = entered.saturating_sub(in_pipe as usize);
+        let mut confirmed = 0;
+        while let Some(front) = self.unread.front() {
+            let partly_written = self.unread.len() == 1 && self.tail_unwritten > 0;
+            if front.len() > read || partly_written {
+                break;
+            }
+            read -= front.len();
+            self.unread_bytes -= front.len();
+            self.unread.pop_front();
+            confirmed += 1;
+        }
+        self.confirmed += confirmed;
+        confirmed
+    }
+
+    /// Stops the program. One that read everything gets EOF and time to finish its work;
+    /// one that did not is stopped first, so that what it leaves unread is known (after EOF
+    /// it could still read it while exiting).
+    fn stop(&mut self, abandoned: bool) -> (u64, String) {
+        if self.unread.is_empty() {
+            drop(self.stdin.take());
+            let grace = if abandoned {
+                Duration::ZERO
+            } else {
+                FINISH_GRACE
+            };
+            return (0, stop_group(&mut self.child, grace));
+        }
+        let status = stop_group(&mut self.child, Duration::ZERO);
+        let confirmed = self.confirm();
+        drop(self.stdin.take());
+        (confirmed, status)
+    }
 }
 
 /// `program_output`: pipes alerts into a shell command.
@@ -140,23 +187,7 @@ impl ProgramSink {
         let Some(running) = self.running.as_mut() else {
             return;
         };
-        let Some(Ok(in_pipe)) = running.stdin.as_ref().map(rustix::io::ioctl_fionread) else {
-            return;
-        };
-        let entered = running.unread_bytes - running.tail_unwritten;
-        let mut read = entered.saturating_sub(in_pipe as usize);
-        let mut confirmed = 0;
-        while let Some(front) = running.unread.front() {
-            let partly_written = running.unread.len() == 1 && running.tail_unwritten > 0;
-            if front.len() > read || partly_written {
-                break;
-            }
-            read -= front.len();
-            running.unread_bytes -= front.len();
-            running.unread.pop_front();
-            confirmed += 1;
-        }
-        running.confirmed += confirmed;
+        let confirmed = running.confirm();
         if confirmed > 0 {
             self.stalled = false;
         }
@@ -282,9 +313,9 @@ impl ProgramSink {
         }
     }
 
-    /// Gives the program up to `timeout` to read what it was given, then closes its input
-    /// and stops it. Lines it did not read stay unsettled in `unread` of the returned value
-    /// (they are requeued or, at shutdown, counted by the queue).
+    /// Gives the program up to `timeout` to read what it was given, then stops it. Returns
+    /// it with the lines it did not read in `unread` (they are requeued or, at shutdown,
+    /// counted by the queue).
     fn finish(&mut self, ledger: &Ledger, timeout: Duration) -> Option<Running> {
         let end = Instant::now() + timeout;
         loop {
@@ -301,14 +332,8 @@ impl ProgramSink {
             }
         }
         let mut running = self.running.take()?;
-        // EOF on its input: a well-behaved program finishes its work and exits.
-        drop(running.stdin.take());
-        let grace = if ledger.abandoned() {
-            Duration::ZERO
-        } else {
-            EXIT_GRACE
-        };
-        stop_group(&mut running.child, grace);
+        let (confirmed, _) = running.stop(ledger.abandoned());
+        ledger.delivered(confirmed);
         Some(running)
     }
 
@@ -325,26 +350,52 @@ impl ProgramSink {
         }
     }
 
+    /// `keep_alive: false`: one program per alert, given its line (without EOF, so that
+    /// how much it read can still be measured) until it has read it all or exited.
     fn write_one_shot(&mut self, line: Vec<u8>, ledger: &Ledger) {
-        match self.spawn() {
-            Ok(running) => self.running = Some(running),
+        let mut running = match self.spawn() {
+            Ok(running) => running,
             Err(e) => return ledger.failed(1, &e),
-        }
-        self.backlog_bytes += line.len();
-        self.backlog.push_back(line);
-        let timeout = self.room_timeout(ledger);
-        if let Some(running) = self.finish(ledger, timeout) {
-            let unread = running.unread.len() as u64 + self.backlog.len() as u64;
-            self.backlog.clear();
-            self.backlog_bytes = 0;
-            if unread > 0 {
-                self.stalled = true;
-                let e = self.error(io::Error::new(
-                    io::ErrorKind::TimedOut,
-                    "the program exited or stopped reading before taking the alert",
-                ));
-                ledger.failed(unread, &e);
+        };
+        running.unread_bytes = line.len();
+        running.tail_unwritten = line.len();
+        running.unread.push_back(line);
+        let pid = running.child.id() as i32;
+        // Each program is a new chance: the full timeout, unless shutdown has started after
+        // the last one would not read.
+        let timeout = if self.stalled && ledger.closing() {
+            Duration::ZERO
+        } else {
+            self.options.timeout
+        };
+        let end = Instant::now() + timeout;
+        loop {
+            if let (Some(stdin), Some(line)) = (running.stdin.as_ref(), running.unread.back())
+                && running.tail_unwritten > 0
+            {
+                match rustix::io::write(stdin, &line[line.len() - running.tail_unwritten..]) {
+                    Ok(n) => running.tail_unwritten -= n,
+                    Err(rustix::io::Errno::AGAIN | rustix::io::Errno::INTR) => {}
+                    Err(_) => break,
+                }
             }
+            running.confirm();
+            let done = running.unread.is_empty() || exits_within(pid, Duration::ZERO);
+            if done || Instant::now() >= end || ledger.abandoned() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        // Still running with its line unread at the deadline: it does not read.
+        self.stalled = !running.unread.is_empty() && !exits_within(pid, Duration::ZERO);
+        running.stop(ledger.abandoned());
+        if running.unread.is_empty() {
+            ledger.delivered(1);
+        } else {
+            let e = self.error(io::Error::other(
+                "the program exited or stopped reading before taking the alert",
+            ));
+            ledger.failed(1, &e);
         }
     }
 }
