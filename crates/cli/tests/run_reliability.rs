@@ -14,6 +14,22 @@ use std::time::{Duration, Instant};
 
 use support::*;
 
+/// `-o` options sending alerts and log lines to the syslog socket `socket`.
+fn syslog_at(socket: &Path) -> Vec<String> {
+    [
+        "syslog_output.enabled=true".to_string(),
+        format!("syslog_output.socket={}", socket.display()),
+        "log_syslog=true".to_string(),
+    ]
+    .into_iter()
+    .flat_map(|option| ["-o".to_string(), option])
+    .collect()
+}
+
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
 /// The `Output <channel>: ...` line of the exit summary.
 fn summary_line<'a>(log: &'a str, channel: &str) -> &'a str {
     let prefix = format!("Output {channel}: ");
@@ -28,14 +44,7 @@ fn summary_line<'a>(log: &'a str, channel: &str) -> &'a str {
 fn a_missing_syslog_daemon_is_one_warning() {
     let setup = Setup::new();
     let socket = setup.path("no-daemon-here");
-    let service = setup.spawn_with(&[
-        "-o",
-        "syslog_output.enabled=true",
-        "-o",
-        &format!("syslog_output.socket={}", socket.display()),
-        "-o",
-        "log_syslog=true",
-    ]);
+    let service = setup.spawn_with(&strs(&syslog_at(&socket)));
     for i in 0..20 {
         post_event(service.port, &namespace_event(i, &format!("ns-{i}")));
     }
@@ -75,16 +84,9 @@ fn a_stalled_syslog_reader_blocks_neither_alerts_nor_the_web_server() {
     let filler = UnixDatagram::unbound().unwrap();
     filler.set_nonblocking(true).unwrap();
     while filler.send_to(b"<14>filler", &socket).is_ok() {}
-    let service = setup.spawn_with(&[
-        "-o",
-        "syslog_output.enabled=true",
-        "-o",
-        &format!("syslog_output.socket={}", socket.display()),
-        "-o",
-        "log_syslog=true",
-        "-o",
-        "log_level=debug",
-    ]);
+    let mut options = syslog_at(&socket);
+    options.extend(["-o".to_string(), "log_level=debug".to_string()]);
+    let service = setup.spawn_with(&strs(&options));
     for i in 0..100 {
         post_event(service.port, &namespace_event(i, &format!("ns-{i}")));
         // Answered at once; a blocked server did not answer for 75 s (http gives up at 10).
@@ -165,14 +167,7 @@ fn alerts_and_log_lines_reach_rsyslog_as_saker_with_its_pid() {
     let Some(_rsyslog) = Rsyslog::start(setup.dir.path()) else {
         return;
     };
-    let service = setup.spawn_with(&[
-        "-o",
-        "syslog_output.enabled=true",
-        "-o",
-        &format!("syslog_output.socket={}", setup.path("log").display()),
-        "-o",
-        "log_syslog=true",
-    ]);
+    let service = setup.spawn_with(&strs(&syslog_at(&setup.path("log"))));
     let pid = service.child.id().to_string();
     post_event(service.port, &namespace_event(1, "ns-rsyslog"));
     setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
@@ -200,15 +195,10 @@ fn alerts_and_log_lines_reach_rsyslog_as_saker_with_its_pid() {
         }
         assert!(
             Instant::now() < deadline,
-            "rsyslog did not get both (alert {alert}, log line {logged}) as saker[{}]:\n{messages}",
-            service_pid_hint(&log)
+            "rsyslog did not get both (alert {alert}, log line {logged}) as saker[{pid}]:\n{messages}\nsaker's log:\n{log}"
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-}
-
-fn service_pid_hint(log: &str) -> String {
-    log.lines().take(3).collect::<Vec<_>>().join(" / ")
 }
 
 /// Issue 14: an attacker-chosen name with a newline and a fake alert line, and terminal

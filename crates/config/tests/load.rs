@@ -426,35 +426,21 @@ fn build_checks_what_cannot_work() {
     );
     let dir = tempfile::tempdir().unwrap();
     let token_file = dir.path().join("token");
-    std::fs::write(&token_file, "s3cret\n").unwrap();
-    let server = load(
-        &format!(
+    let build_with_token = |contents: &str| {
+        std::fs::write(&token_file, contents).unwrap();
+        let yaml = format!(
             "webserver:\n  k8s_audit_token_file: {}\n",
             token_file.display()
-        ),
-        &[],
-    )
-    .unwrap()
-    .config
-    .webserver
-    .build()
-    .unwrap()
-    .unwrap();
-    let token = server.k8s_audit_token.unwrap();
+        );
+        load(&yaml, &[]).unwrap().config.webserver.build()
+    };
+    let token = build_with_token("s3cret\n")
+        .unwrap()
+        .unwrap()
+        .k8s_audit_token
+        .unwrap();
     assert!(token.matches(b"s3cret") && !token.matches(b"s3cret\n"));
-    std::fs::write(&token_file, "\n").unwrap();
-    let err = load(
-        &format!(
-            "webserver:\n  k8s_audit_token_file: {}\n",
-            token_file.display()
-        ),
-        &[],
-    )
-    .unwrap()
-    .config
-    .webserver
-    .build()
-    .unwrap_err();
+    let err = build_with_token("\n").unwrap_err();
     assert!(err.to_string().ends_with("token is empty"), "{err}");
 }
 

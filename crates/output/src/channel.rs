@@ -295,11 +295,6 @@ impl DetachedChannel {
         }
     }
 
-    /// Counts one alert as raised (as the queue does before handing it to the sink).
-    pub fn raise(&self) {
-        self.stats.queue();
-    }
-
     pub fn ledger(&self) -> Ledger<'_> {
         Ledger::new(&self.stats, &self.control)
     }

@@ -150,11 +150,6 @@ impl AlertSender {
         }
         all_taken
     }
-
-    /// The most alerts waiting in one channel's queue.
-    pub fn queue_depth(&self) -> usize {
-        self.senders.iter().map(Sender::len).max().unwrap_or(0)
-    }
 }
 
 /// The running output stage: one queue and one worker per channel.

@@ -35,9 +35,14 @@ trait Faulty {
 }
 
 fn start_queue(sink: Box<dyn Sink>) -> OutputQueue {
+    start_queue_of(sink, 1000)
+}
+
+/// One channel, unbuffered, with a queue of `capacity` alerts.
+fn start_queue_of(sink: Box<dyn Sink>, capacity: usize) -> OutputQueue {
     OutputQueue::start(
         QueueOptions {
-            capacity: 1000,
+            capacity,
             buffered: false,
             encoder: encoder_options(),
         },
@@ -287,15 +292,7 @@ fn syslog_channel_with_a_stalled_reader_drops_and_counts() {
         socket_path: path,
         ..SyslogSinkOptions::default()
     });
-    let queue = OutputQueue::start(
-        QueueOptions {
-            capacity: 100,
-            buffered: false,
-            encoder: encoder_options(),
-        },
-        vec![Box::new(sink)],
-    )
-    .unwrap();
+    let queue = start_queue_of(Box::new(sink), 100);
     let queue = submit_from_a_thread(queue, 5000);
     let settled = wait_settled(&queue);
     assert!(settled.dropped.failed > 0, "{settled:?}");
@@ -426,15 +423,7 @@ fn program_that_never_reads_is_bounded_and_stopped_at_shutdown() {
         ..ProgramSinkOptions::new(format!("sleep 1000 # {marker}"))
     })
     .unwrap();
-    let queue = OutputQueue::start(
-        QueueOptions {
-            capacity: 100,
-            buffered: false,
-            encoder: encoder_options(),
-        },
-        vec![Box::new(sink)],
-    )
-    .unwrap();
+    let queue = start_queue_of(Box::new(sink), 100);
     let queue = submit_from_a_thread(queue, 20_000);
     // Pipe (64 KiB) + backlog (256 KiB) + queue (100): far below what was raised.
     let channel = queue.snapshot().channels[0].clone();

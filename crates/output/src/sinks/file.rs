@@ -1,5 +1,6 @@
 use std::fs::File;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use super::lines::{PendingLines, cut_torn_line};
 use crate::files::{DEFAULT_FILE_MODE, open_append};
@@ -81,7 +82,13 @@ impl FileSink {
                 }
             },
         };
-        let written = self.pending.write_to(&file);
+        // A regular file never waits; a FIFO whose reader stalled waits this long at most.
+        let wait = if ledger.is_failing() {
+            Duration::ZERO
+        } else {
+            super::stdout::WRITE_TIMEOUT
+        };
+        let written = self.pending.write_to(&file, wait);
         ledger.delivered(written.whole);
         if let Some(source) = written.error {
             if written.torn > 0

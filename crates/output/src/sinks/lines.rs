@@ -7,8 +7,32 @@
 
 use std::io;
 use std::os::fd::AsFd;
+use std::time::{Duration, Instant};
 
+use rustix::event::{PollFd, PollFlags, Timespec};
 use rustix::fs::SeekFrom;
+
+/// What a pipe takes in one piece when poll(2) says it is writable.
+const PIPE_BUF: usize = 4096;
+
+/// Waits until `fd` can be written to, up to `deadline`; false when it could not.
+fn wait_writable(fd: impl AsFd, deadline: Instant) -> bool {
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let timeout = Timespec {
+            tv_sec: left.as_secs() as i64,
+            tv_nsec: i64::from(left.subsec_nanos()),
+        };
+        let mut fds = [PollFd::new(&fd, PollFlags::OUT)];
+        match rustix::event::poll(&mut fds, Some(&timeout)) {
+            Ok(0) => return false,
+            Ok(_) => return true,
+            Err(rustix::io::Errno::INTR) if !left.is_zero() => {}
+            // An fd poll refuses: let the write say what is wrong.
+            Err(_) => return true,
+        }
+    }
+}
 
 /// Alerts appended with [`PendingLines::push`], each followed by a newline.
 #[derive(Debug, Default)]
@@ -55,13 +79,31 @@ impl PendingLines {
         n
     }
 
-    /// Writes every waiting line to `fd` (blocking), and empties the buffer whatever
-    /// happened: lines not written are reported as lost, never retried here.
-    pub fn write_to(&mut self, fd: impl AsFd) -> Written {
+    /// Writes every waiting line to `fd`, and empties the buffer whatever happened: lines
+    /// not written are reported as lost, never retried here. A pipe or terminal that takes
+    /// nothing for `wait` (a reader that stopped reading) ends the write with `TimedOut`:
+    /// it is written in pieces it has room for, after `poll` says so, never blocking.
+    pub fn write_to(&mut self, fd: impl AsFd, wait: Duration) -> Written {
+        let regular = rustix::fs::fstat(&fd).is_ok_and(|st| {
+            rustix::fs::FileType::from_raw_mode(st.st_mode) == rustix::fs::FileType::RegularFile
+        });
+        let deadline = Instant::now() + wait;
         let mut written = 0;
         let mut error = None;
         while written < self.buf.len() {
-            match rustix::io::write(&fd, &self.buf[written..]) {
+            let mut end = self.buf.len();
+            if !regular {
+                if !wait_writable(&fd, deadline) {
+                    error = Some(io::Error::new(
+                        io::ErrorKind::TimedOut,
+                        format!("the reader took nothing for {wait:?}"),
+                    ));
+                    break;
+                }
+                // A pipe with room for anything has room for PIPE_BUF bytes.
+                end = end.min(written + PIPE_BUF);
+            }
+            match rustix::io::write(&fd, &self.buf[written..end]) {
                 Ok(0) => {
                     error = Some(io::Error::from(io::ErrorKind::WriteZero));
                     break;
@@ -122,7 +164,7 @@ mod tests {
         lines.push(b"one");
         lines.push(b"two");
         assert_eq!(lines.count(), 2);
-        let written = lines.write_to(&file);
+        let written = lines.write_to(&file, Duration::ZERO);
         assert_eq!((written.whole, written.lost, written.torn), (2, 0, 0));
         assert!(written.error.is_none());
         assert_eq!(lines.count(), 0);
@@ -144,6 +186,27 @@ mod tests {
         assert_eq!(text, "whole\nnext\n");
     }
 
+    /// A reader that never reads: the write gives up after `wait` with whole lines only
+    /// counted, where a blocking write would wait for ever.
+    #[test]
+    fn a_full_pipe_times_out_instead_of_blocking() {
+        let (_reader, writer) = rustix::pipe::pipe().unwrap();
+        let mut lines = PendingLines::default();
+        let line = vec![b'x'; 1000];
+        for _ in 0..100 {
+            lines.push(&line);
+        }
+        let written = lines.write_to(&writer, Duration::from_millis(200));
+        assert_eq!(
+            written.error.as_ref().map(|e| e.kind()),
+            Some(std::io::ErrorKind::TimedOut)
+        );
+        // The pipe took 64 KiB: 65 whole lines of 1001 bytes, and a torn one.
+        assert!(written.whole > 0 && written.whole < 100, "{written:?}");
+        assert_eq!(written.whole + written.lost, 100);
+        assert!(written.torn < 1001);
+    }
+
     #[test]
     fn a_closed_pipe_loses_every_line_and_says_why() {
         let (reader, writer) = rustix::pipe::pipe().unwrap();
@@ -151,7 +214,7 @@ mod tests {
         let mut lines = PendingLines::default();
         lines.push(b"a");
         lines.push(b"b");
-        let written = lines.write_to(&writer);
+        let written = lines.write_to(&writer, Duration::from_secs(1));
         assert_eq!((written.whole, written.lost), (0, 2));
         assert_eq!(
             written.error.unwrap().kind(),

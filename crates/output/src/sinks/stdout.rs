@@ -1,10 +1,16 @@
 use std::io;
+use std::time::Duration;
 
 use super::lines::{PendingLines, cut_torn_line};
 use crate::{EncodedAlert, Ledger, OutputError, Sink};
 
 /// Lines buffered before a write even when outputs are buffered.
 const BUFFER_BYTES: usize = 64 * 1024;
+
+/// How long a write may wait for a reader that stopped reading (a paused `| less`, a
+/// terminal stopped with Ctrl-S) before the alerts count as failed; while the channel
+/// fails, writes do not wait at all, so the stall costs no time per alert.
+pub(crate) const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// `stdout_output`: one alert per line on standard output, written whole or not at all (see
 /// [`super::FileSink`]; standard output is often redirected to a file).
@@ -38,7 +44,12 @@ impl Sink for StdoutSink {
         // The lock keeps other threads' prints from landing inside a line.
         let stdout = io::stdout();
         let lock = stdout.lock();
-        let written = self.pending.write_to(io::stdout());
+        let wait = if ledger.is_failing() {
+            Duration::ZERO
+        } else {
+            WRITE_TIMEOUT
+        };
+        let written = self.pending.write_to(io::stdout(), wait);
         drop(lock);
         ledger.delivered(written.whole);
         if let Some(error) = written.error {

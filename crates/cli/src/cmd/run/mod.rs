@@ -105,6 +105,14 @@ pub fn run(args: Args) -> Outcome {
         .load_config()
         .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
     let config = loaded.config;
+    let pidfile = args.pidfile.as_deref().map(absolute).transpose()?;
+    // Fork before any thread starts (the log writers, outputs, web server): fork keeps only
+    // this thread. Until it is ready, the daemon still writes to the starter's stderr.
+    let readiness = if args.daemon {
+        Some(daemon::daemonize(pidfile.as_deref())?)
+    } else {
+        None
+    };
     logging::init(&logging::LogSettings {
         level: config.log_level,
         stderr: config.log_stderr,
@@ -186,13 +194,6 @@ pub fn run(args: Args) -> Outcome {
     let ring_bytes = match args.buffer_bytes {
         Some(b) => b,
         None => 1u32 << (20 + u32::from(config.engine.ebpf.buf_size_preset.clamp(1, 10)) - 1),
-    };
-    let pidfile = args.pidfile.as_deref().map(absolute).transpose()?;
-    // Fork before any thread starts (outputs, web server): fork keeps only this thread.
-    let readiness = if args.daemon {
-        Some(daemon::daemonize(pidfile.as_deref())?)
-    } else {
-        None
     };
     let foreground_pidfile = match readiness {
         Some(_) => None,
