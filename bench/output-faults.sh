@@ -14,12 +14,18 @@
 #   bench/output-faults.sh                   # EVENTS=400 at RATE=20/s, DOWN=20 s
 #   EVENTS=2000 RATE=200 DOWN=5 bench/output-faults.sh
 #   PROFILE=debug EVENTS=60 RATE=20 DOWN=1 bench/output-faults.sh   # smoke test
+#   SAKER_BIN=/path/to/other/saker bench/output-faults.sh           # compare another build
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 PROFILE="${PROFILE:-release}"
-(cd "$root" && cargo build -q --profile "${PROFILE/debug/dev}" -p saker)
-export SAKER="$target/$PROFILE/saker" EVENTS="${EVENTS:-400}" RATE="${RATE:-20}" DOWN="${DOWN:-20}"
+if [ -n "${SAKER_BIN:-}" ]; then   # another build to compare with, e.g. main's
+  export SAKER="$SAKER_BIN"
+else
+  (cd "$root" && cargo build -q --profile "${PROFILE/debug/dev}" -p saker)
+  export SAKER="$target/$PROFILE/saker"
+fi
+export EVENTS="${EVENTS:-400}" RATE="${RATE:-20}" DOWN="${DOWN:-20}"
 exec python3 - <<'EOF'
 import http.server, json, os, signal, socket, socketserver, subprocess, sys, tempfile, threading, time
 
@@ -67,7 +73,8 @@ def syslog_daemon():
                 return
             if not data:
                 return
-            received["syslog"].append(data.decode(errors="replace").split(": ", 1)[-1])
+            message = data.decode(errors="replace")
+            received["syslog"].append(message[message.find("{"):] if "{" in message else message)
     threading.Thread(target=run, daemon=True).start()
     return s
 syslog = syslog_daemon()

@@ -10,6 +10,7 @@
 #   N=2000 C=60 HOLD=40 bench/webserver-limits.sh
 #   EXTRA="-o webserver.header_timeout_ms=3000" bench/webserver-limits.sh
 #   PROFILE=debug N=50 C=5 HOLD=5 bench/webserver-limits.sh   # smoke test
+#   SAKER_BIN=/path/to/other/saker bench/webserver-limits.sh    # compare another build
 #
 # Columns: seconds since the attack started, connections open, RSS (MB), CPU seconds of the
 # server so far, /healthz answer time (ms, or "-" when it did not answer within 2 s).
@@ -21,8 +22,12 @@ C="${C:-30}"
 HOLD="${HOLD:-45}"
 EXTRA="${EXTRA:-}"
 PROFILE="${PROFILE:-release}"   # PROFILE=debug for a quick smoke test
-(cd "$root" && cargo build -q --profile "${PROFILE/debug/dev}" -p saker)
-saker="$target/$PROFILE/saker"
+if [ -n "${SAKER_BIN:-}" ]; then   # another build to compare with, e.g. main's
+  saker="$SAKER_BIN"
+else
+  (cd "$root" && cargo build -q --profile "${PROFILE/debug/dev}" -p saker)
+  saker="$target/$PROFILE/saker"
+fi
 work="$(mktemp -d)"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
 cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$work"; }

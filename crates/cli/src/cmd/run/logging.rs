@@ -11,7 +11,8 @@
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, TrySendError};
@@ -90,7 +91,7 @@ pub fn init(settings: &LogSettings) {
 pub fn flush() {
     let deadline = Instant::now() + Duration::from_secs(1);
     for queue in QUEUES.get().into_iter().flatten() {
-        while !queue.sender.is_empty() && Instant::now() < deadline {
+        while queue.pending.load(Ordering::Acquire) > 0 && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(2));
         }
     }
@@ -178,32 +179,40 @@ fn local_ctime() -> String {
 #[derive(Clone)]
 struct LineQueue {
     sender: Sender<Vec<u8>>,
+    /// Lines queued and not yet written.
+    pending: Arc<AtomicUsize>,
 }
 
 impl LineQueue {
     fn start(name: &str, mut write_line: impl FnMut(&[u8]) + Send + 'static) -> LineQueue {
         let (sender, receiver): (Sender<Vec<u8>>, Receiver<Vec<u8>>) =
             crossbeam_channel::bounded(QUEUE_LINES);
+        let pending = Arc::new(AtomicUsize::new(0));
+        let written = Arc::clone(&pending);
         let spawned = std::thread::Builder::new()
             .name(name.to_string())
             .spawn(move || {
                 for line in receiver {
                     write_line(&line);
+                    written.fetch_sub(1, Ordering::AcqRel);
                 }
             });
         if let Err(e) = spawned {
             // No writer: every line will be dropped at the full queue. Say so once.
             eprintln!("saker: cannot start the {name} thread: {e}");
         }
-        LineQueue { sender }
+        LineQueue { sender, pending }
     }
 }
 
 impl Write for LineQueue {
     fn write(&mut self, line: &[u8]) -> std::io::Result<usize> {
-        match self.sender.try_send(line.to_vec()) {
+        self.pending.fetch_add(1, Ordering::AcqRel);
+        if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) =
+            self.sender.try_send(line.to_vec())
+        {
             // A full queue (a writer stuck on a stalled reader) drops the line.
-            Ok(()) | Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {}
+            self.pending.fetch_sub(1, Ordering::AcqRel);
         }
         Ok(line.len())
     }
