@@ -319,7 +319,8 @@ pub struct WebserverConfig {
     /// as `${ENV}` or through `k8s_audit_token_file`. Never printed.
     #[serde(serialize_with = "hidden")]
     pub k8s_audit_token: Option<String>,
-    /// A file holding the token (a mounted Kubernetes secret), read at start and reload.
+    /// A file holding the token (a mounted Kubernetes secret), read when the web server
+    /// starts: at start, and on a SIGHUP that changes `webserver.*`.
     pub k8s_audit_token_file: Option<PathBuf>,
 }
 
