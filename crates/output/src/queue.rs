@@ -123,7 +123,11 @@ impl AlertSender {
         let stats = &self.stats;
         stats.submitted.fetch_add(1, Ordering::Relaxed);
         if stats.closed.load(Ordering::Acquire) {
-            stats.channels.iter().for_each(|c| c.drop_at_shutdown(1));
+            // Raised, and lost to the shutdown: counted as both.
+            for channel in &stats.channels {
+                channel.queue();
+                channel.drop_at_shutdown(1);
+            }
             return false;
         }
         let room: Vec<bool> = self.senders.iter().map(|s| !s.is_full()).collect();

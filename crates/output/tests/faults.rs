@@ -742,3 +742,23 @@ fn one_program_per_alert_counts_each_alert_by_what_its_program_read() {
         .collect();
     assert_eq!(read_lines(&out), expected_lines);
 }
+
+/// A producer that still holds a sender when the outputs shut down (a webhook request in
+/// flight) neither holds the shutdown up nor loses an alert without a count.
+#[test]
+fn alerts_raised_during_shutdown_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = FileSink::open(FileSinkOptions::new(dir.path().join("alerts.json"))).unwrap();
+    let queue = start_queue(Box::new(sink));
+    let stats = queue.stats();
+    let late = queue.sender();
+    assert!(late.submit(alert(0)));
+    let report = queue.shutdown(Duration::from_secs(10));
+    assert!(report.drained, "{report:?}");
+    assert!(!late.submit(alert(1)));
+    let channel = stats.snapshot().channels[0].clone();
+    assert_eq!(channel.raised, 2, "{channel:?}");
+    assert_eq!(channel.delivered, 1, "{channel:?}");
+    assert_eq!(channel.dropped.shutdown, 1, "{channel:?}");
+    assert_eq!(channel.in_flight, 0, "{channel:?}");
+}
