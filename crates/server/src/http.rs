@@ -20,6 +20,7 @@ use serde_json::{Value, json};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 use crate::metrics::WebCounters;
+use crate::slots::{Activity, Slots};
 use crate::{AuditHandler, Secret, ServerContext, ServerError, ServerOptions, tls};
 
 /// A running web server.
@@ -54,7 +55,7 @@ impl Server {
         let local_addr = listener.local_addr().map_err(bind_error)?;
         let (stop, stopped) = watch::channel(false);
         let limits = Limits {
-            connections: Arc::new(Semaphore::new(options.max_connections.max(1))),
+            connections: Slots::new(options.max_connections),
             body_kib: Arc::new(Semaphore::new(
                 options.body_memory_bytes.div_ceil(1024).max(1),
             )),
@@ -114,7 +115,7 @@ impl Drop for Server {
 /// What every connection shares: the limits that keep slow or greedy clients from holding
 /// the server.
 struct Limits {
-    connections: Arc<Semaphore>,
+    connections: Slots,
     /// Request body bytes held at once, in KiB permits.
     body_kib: Arc<Semaphore>,
 }
@@ -146,30 +147,38 @@ async fn serve(
                 }
             },
         };
-        let Ok(permit) = Arc::clone(&shared.limits.connections).try_acquire_owned() else {
+        let Some(ticket) = shared.limits.connections.reserve() else {
             WebCounters::add(&web.refused);
             refuse(stream, acceptor.is_some());
             continue;
         };
+        if ticket.evicted {
+            WebCounters::add(&web.evicted);
+        }
         WebCounters::add(&web.accepted);
         let _ = stream.set_nodelay(true);
-        let shared = Arc::clone(&shared);
-        let acceptor = acceptor.clone();
-        tokio::spawn(async move {
-            let _open = OpenConnection::new(&shared, permit);
-            serve_connection(stream, peer, acceptor, &shared).await;
-        });
+        let id = ticket.id;
+        let task = {
+            let shared = Arc::clone(&shared);
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                let _open = OpenConnection::new(&shared, ticket.id);
+                serve_connection(stream, peer, acceptor, &shared, ticket.activity).await;
+            })
+        };
+        shared.limits.connections.started(id, task.abort_handle());
     }
 }
 
-/// Counts a connection as open while it lives, and holds its slot.
+/// Counts a connection as open while it lives, and gives its slot back when it ends (or is
+/// closed to make room: its task is dropped then).
 struct OpenConnection {
     shared: Arc<Shared>,
-    _permit: OwnedSemaphorePermit,
+    id: u64,
 }
 
 impl OpenConnection {
-    fn new(shared: &Arc<Shared>, permit: OwnedSemaphorePermit) -> Self {
+    fn new(shared: &Arc<Shared>, id: u64) -> Self {
         shared
             .context
             .metrics
@@ -178,13 +187,14 @@ impl OpenConnection {
             .fetch_add(1, Ordering::Relaxed);
         OpenConnection {
             shared: Arc::clone(shared),
-            _permit: permit,
+            id,
         }
     }
 }
 
 impl Drop for OpenConnection {
     fn drop(&mut self) {
+        self.shared.limits.connections.release(self.id);
         self.shared
             .context
             .metrics
@@ -209,13 +219,21 @@ async fn serve_connection(
     peer: SocketAddr,
     acceptor: Option<tokio_rustls::TlsAcceptor>,
     shared: &Arc<Shared>,
+    activity: Arc<Activity>,
 ) {
     let web = &shared.context.metrics.web;
     let service = {
         let shared = Arc::clone(shared);
         service_fn(move |request| {
             let shared = Arc::clone(&shared);
-            async move { Ok::<_, Infallible>(route(request, &shared).await) }
+            let activity = Arc::clone(&activity);
+            async move {
+                // Busy until answered: a connection in a request keeps its slot.
+                activity.request_started();
+                let response = route(request, &shared).await;
+                activity.request_done();
+                Ok::<_, Infallible>(response)
+            }
         })
     };
     // The header timeout also closes idle kept-alive connections: hyper runs it whenever

@@ -24,6 +24,7 @@
 mod error;
 mod http;
 mod metrics;
+mod slots;
 mod snapshot;
 mod tls;
 
@@ -49,8 +50,9 @@ pub struct ServerOptions {
     /// Largest accepted request body (413 beyond).
     pub max_body_bytes: usize,
     pub tls: Option<TlsFiles>,
-    /// Connections served at once; one more is refused (503 over HTTP, closed over HTTPS)
-    /// and counted.
+    /// Connections served at once. One more takes the slot of the connection idle longest
+    /// (a slow sender of headers, an idle keep-alive); when none is idle, it is refused
+    /// (503 over HTTP, closed over HTTPS). Both are counted.
     pub max_connections: usize,
     /// Time a client gets to send a request's headers (and to finish the TLS handshake);
     /// also how long an idle kept-alive connection stays open.

@@ -44,8 +44,10 @@ pub struct Metrics {
 pub(crate) struct WebCounters {
     pub open: AtomicU64,
     pub accepted: AtomicU64,
-    /// Refused at `max_connections`.
+    /// Refused at `max_connections` (no connection idle to make room).
     pub refused: AtomicU64,
+    /// Idle connections closed to make room for a new one at `max_connections`.
+    pub evicted: AtomicU64,
     /// Closed because headers (or the TLS handshake) did not arrive in time.
     pub header_timeouts: AtomicU64,
     /// Requests whose body did not arrive in time (408).
@@ -493,9 +495,13 @@ fn render_webserver(out: &mut String, web: &WebCounters) {
         out,
         "saker_webserver_connections_total",
         "counter",
-        "Connections accepted, and refused at webserver.max_connections.",
+        "Connections accepted; refused at webserver.max_connections; idle ones closed to make room.",
     );
-    for (result, value) in [("accepted", &web.accepted), ("refused", &web.refused)] {
+    for (result, value) in [
+        ("accepted", &web.accepted),
+        ("refused", &web.refused),
+        ("evicted", &web.evicted),
+    ] {
         sample(
             out,
             "saker_webserver_connections_total",
