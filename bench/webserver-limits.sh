@@ -12,8 +12,9 @@
 #   PROFILE=debug N=50 C=5 HOLD=5 bench/webserver-limits.sh   # smoke test
 #   SAKER_BIN=/path/to/other/saker bench/webserver-limits.sh    # compare another build
 #
-# Columns: seconds since the attack started, connections open, RSS (MB), CPU seconds of the
-# server so far, /healthz answer time (ms, or "-" when it did not answer within 2 s).
+# Columns: seconds since the attack started, connections open (the server's metric, and the
+# established TCP connections on its port), RSS (MB), CPU seconds of the server so far,
+# /healthz answer time (ms, or "-" when it did not answer within 2 s).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
@@ -48,8 +49,10 @@ start_saker() {
 }
 
 sample() { # seconds-since-start
-  local open rss cpu t0 health
+  local open estab rss cpu t0 health
   open="$(curl -s -m 2 "http://127.0.0.1:$port/metrics" | awk '/^saker_webserver_connections_open /{print $2}')"
+  # Seen from the kernel too, for a build without that metric.
+  estab="$(ss -Htn state established "( sport = :$port )" | wc -l)"
   rss="$(awk '/^VmRSS/{printf "%.1f", $2/1024}' "/proc/$pid/status")"
   cpu="$(awk '{printf "%.2f", ($14+$15)/100}' "/proc/$pid/stat")"
   t0="$(date +%s%N)"
@@ -58,7 +61,7 @@ sample() { # seconds-since-start
   else
     health="-"
   fi
-  printf '%5s %8s %8s %8s %8s\n' "$1" "${open:--}" "$rss" "$cpu" "$health"
+  printf '%5s %8s %8s %8s %8s %8s\n' "$1" "${open:--}" "$estab" "$rss" "$cpu" "$health"
 }
 
 attack() { # kind count
@@ -90,7 +93,7 @@ EOF
 run() { # kind count
   start_saker
   printf '\n== %s: %s clients (%s)\n' "$1" "$2" "${EXTRA:-default limits}"
-  printf '%5s %8s %8s %8s %8s\n' t_s conns rss_mb cpu_s health_ms
+  printf '%5s %8s %8s %8s %8s %8s\n' t_s conns tcp_est rss_mb cpu_s health_ms
   sample idle
   attack "$1" "$2"
   for t in $(seq 1 "$HOLD"); do
