@@ -8,8 +8,9 @@
 #   file     a 1 MB tmpfs that fills up, then gets room again (root; else the file is on /tmp)
 #   program  `while read` into a file, killed with SIGKILL (Saker restarts it)
 #   http     a collector that is down for DOWN seconds, then back on its port
-# At the end (SIGTERM) it prints Saker's per-channel exit summary next to what each receiver
-# actually got: delivered must equal received, and raised = delivered + dropped.
+# Once every receiver is back (and 5 s more), SIGTERM; then it prints Saker's per-channel
+# exit summary next to what each receiver actually got: delivered must equal received, and
+# raised = delivered + dropped.
 #
 #   bench/output-faults.sh                   # EVENTS=400 at RATE=20/s, DOWN=20 s
 #   EVENTS=2000 RATE=200 DOWN=5 bench/output-faults.sh
@@ -167,7 +168,8 @@ def faults():
     collector_down.clear(); http_server = collector()
     if on_tmpfs:
         os.unlink(os.path.join(disk, "filler"))
-threading.Thread(target=faults, daemon=True).start()
+breaker = threading.Thread(target=faults, daemon=True)
+breaker.start()
 
 start = time.time()
 for i in range(events):
@@ -177,7 +179,9 @@ for i in range(events):
         time.sleep(0.5)
         sys.exit(f"posting event {i}: {e}; saker run: {proc.poll()}\n" + "".join(log))
     time.sleep(max(0, start + (i + 1) / rate - time.time()))
-time.sleep(2)
+# Every receiver is back before the end: what a channel held for it can still arrive.
+breaker.join()
+time.sleep(5)
 proc.send_signal(signal.SIGTERM)
 proc.wait(timeout=60)
 time.sleep(0.5)
