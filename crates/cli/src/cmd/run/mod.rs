@@ -207,7 +207,11 @@ pub fn run(args: Args) -> Outcome {
     let mut service = Service::start(inputs, config, engine, service_mode)?;
     // Removes the pidfile when the run ends.
     let _pidfile = match readiness {
-        Some(readiness) => readiness.ready(),
+        Some(readiness) => {
+            // The start-up log reaches the starter's terminal before stderr goes to /dev/null.
+            logging::flush();
+            readiness.ready()
+        }
         None => foreground_pidfile,
     };
     let outcome = run_source(&args, &mut service, replay, syscalls, ring_bytes, duration);
