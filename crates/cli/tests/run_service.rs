@@ -389,3 +389,84 @@ fn a_bad_certificate_or_a_busy_port_stops_the_start() {
     assert!(stderr.contains(&busy.to_string()), "{stderr}");
     drop(taken);
 }
+
+/// The web console on the daemon's web server: its API sees the webhook's alerts behind the
+/// token, and with a database the history is there again after a restart.
+#[test]
+fn console_shows_the_alerts_and_keeps_them_across_a_restart() {
+    let setup = Setup::new();
+    let database = setup.path("console.db");
+    let database_option = format!("console.database={}", database.display());
+    let args = ["-o", &database_option, "-o", "webserver.ui_token=t0ken"];
+    let service = setup.spawn_with(&args);
+    let api = |port: u16, path: &str| {
+        let (status, body) = http_with(
+            (Ipv4Addr::LOCALHOST, port),
+            "GET",
+            path,
+            "",
+            "Authorization: Bearer t0ken\r\n",
+        )
+        .unwrap();
+        assert_eq!(status, 200, "{path}: {body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()
+    };
+    let port = service.port;
+    let (status, page) = http(port, "GET", "/", "").unwrap();
+    assert_eq!(status, 200);
+    assert!(page.contains("<title>Saker console</title>"), "{page}");
+    assert_eq!(http(port, "GET", "/api/alerts", "").unwrap().0, 401);
+
+    post_event(port, &namespace_event(1, "crypto-miner"));
+    setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let alerts = loop {
+        let alerts = api(port, "/api/alerts");
+        if alerts["alerts"].as_array().unwrap().len() == 2 {
+            break alerts;
+        }
+        assert!(Instant::now() < deadline, "{alerts}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let rules: Vec<&str> = alerts["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"Create Disallowed Namespace"), "{rules:?}");
+    assert!(rules.contains(&"Custom Namespace Watch"), "{rules:?}");
+    let filtered = api(port, "/api/alerts?priority=warning&source=k8s_audit");
+    assert_eq!(filtered["alerts"][0]["rule"], "Create Disallowed Namespace");
+    assert_eq!(filtered["alerts"].as_array().unwrap().len(), 1);
+
+    let listed = api(port, "/api/rules");
+    let custom = listed["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Custom Namespace Watch")
+        .unwrap()
+        .clone();
+    assert_eq!(custom["fired"], 1);
+    assert_eq!(custom["source"], "k8s_audit");
+    assert_eq!(custom["description"], "every namespace creation");
+    let stats = api(port, "/api/stats");
+    assert_eq!(stats["k8s_audit"]["events"], 1);
+    assert!(stats["rules_loaded"].as_u64().unwrap() > 12, "{stats}");
+    assert_eq!(
+        stats["history"]["database"]["path"],
+        database.display().to_string()
+    );
+    let (code, log) = service.terminate();
+    assert_eq!(code, Some(0), "{log}");
+
+    let service = setup.spawn_with(&args);
+    let again = api(service.port, "/api/alerts");
+    assert_eq!(
+        again["alerts"], alerts["alerts"],
+        "the history came back from {database:?}"
+    );
+    let (code, log) = service.terminate();
+    assert_eq!(code, Some(0), "{log}");
+}

@@ -8,7 +8,7 @@ use saker_output::sinks::{
 };
 use saker_output::{EncoderOptions, OutputQueue, QueueOptions, Sink};
 
-use crate::{Config, ConfigError, MetricsConfig, WebserverConfig};
+use crate::{Config, ConfigError, ConsoleConfig, MetricsConfig, WebserverConfig};
 
 impl Config {
     /// The hostname written in alerts: the `hostname` key, else `FALCO_HOSTNAME` from the
@@ -52,6 +52,25 @@ impl Config {
 
     /// Opens every enabled channel. Fails on what cannot work at all (an unwritable file, an
     /// unreadable certificate), so the daemon stops at start-up with a clear message.
+    /// The container runtimes to ask (`container_engines`); a disabled engine asks no socket.
+    pub fn build_container_engines(&self) -> saker_container::Config {
+        let engines = &self.container_engines;
+        let sockets = |e: &crate::ContainerEngineConfig| {
+            if e.enabled {
+                e.sockets.clone()
+            } else {
+                Vec::new()
+            }
+        };
+        saker_container::Config {
+            docker: sockets(&engines.docker),
+            podman: sockets(&engines.podman),
+            containerd: sockets(&engines.containerd),
+            cri: sockets(&engines.cri),
+            timeout: Duration::from_millis(engines.lookup_timeout_ms.max(1)),
+        }
+    }
+
     pub fn build_sinks(&self) -> Result<Vec<Box<dyn Sink>>, ConfigError> {
         let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
         if self.stdout_output.enabled {
@@ -235,5 +254,30 @@ impl MetricsConfig {
             engine_name: engine_name.to_string(),
             hostname: hostname.to_string(),
         }
+    }
+}
+
+/// The most alerts the console keeps (about 2 KiB of memory each).
+const CONSOLE_HISTORY_MAX: usize = 1_000_000;
+
+impl ConsoleConfig {
+    /// The console's settings; `None` when it is disabled.
+    pub fn build(&self) -> Result<Option<saker_console::ConsoleOptions>, ConfigError> {
+        if !self.enabled {
+            return Ok(None);
+        }
+        if !(1..=CONSOLE_HISTORY_MAX).contains(&self.history_size) {
+            return Err(ConfigError::Invalid {
+                key: "console.history_size".to_string(),
+                message: format!("{} is not 1 to {CONSOLE_HISTORY_MAX}", self.history_size),
+            });
+        }
+        Ok(Some(saker_console::ConsoleOptions {
+            history_size: self.history_size,
+            database: self
+                .database
+                .clone()
+                .filter(|path| !path.as_os_str().is_empty()),
+        }))
     }
 }

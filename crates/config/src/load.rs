@@ -410,8 +410,17 @@ pub(crate) fn line_of(text: &str, segments: &[String]) -> Option<usize> {
 }
 
 impl Config {
-    /// The effective configuration as YAML (what `saker config show` prints).
+    /// The effective configuration as YAML (what `saker config show` prints), secrets
+    /// (`webserver.ui_token`, `webserver.k8s_audit_token`) replaced by `<redacted>`.
     pub fn to_yaml(&self) -> String {
-        serde_yaml::to_string(self).unwrap_or_default()
+        let mut shown = self.clone();
+        let web = &mut shown.webserver;
+        for token in [web.ui_token.as_mut(), web.k8s_audit_token.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            *token = "<redacted>".to_string();
+        }
+        serde_yaml::to_string(&shown).unwrap_or_default()
     }
 }

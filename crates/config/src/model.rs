@@ -34,9 +34,11 @@ pub struct Config {
     pub program_output: ProgramOutputConfig,
     pub http_output: HttpOutputConfig,
     pub webserver: WebserverConfig,
+    pub console: ConsoleConfig,
     pub metrics: MetricsConfig,
     pub syscall_event_drops: SyscallEventDropsConfig,
     pub base_syscalls: BaseSyscallsConfig,
+    pub container_engines: ContainerEnginesConfig,
     pub log_level: LogLevel,
     pub log_stderr: bool,
     pub log_syslog: bool,
@@ -70,9 +72,11 @@ impl Default for Config {
             program_output: ProgramOutputConfig::default(),
             http_output: HttpOutputConfig::default(),
             webserver: WebserverConfig::default(),
+            console: ConsoleConfig::default(),
             metrics: MetricsConfig::default(),
             syscall_event_drops: SyscallEventDropsConfig::default(),
             base_syscalls: BaseSyscallsConfig::default(),
+            container_engines: ContainerEnginesConfig::default(),
             log_level: LogLevel::Info,
             log_stderr: true,
             log_syslog: true,
@@ -123,10 +127,18 @@ pub struct EbpfEngineConfig {
     pub drop_failed_exit: bool,
 }
 
+/// Falco's default preset: 8 MiB.
+pub const DEFAULT_BUF_SIZE_PRESET: u8 = 4;
+
+/// The ring buffer size of a preset, as Falco: 1 MiB doubled per step (4 -> 8 MiB), 1..=10.
+pub fn ring_buffer_bytes(preset: u8) -> u32 {
+    1u32 << (20 + u32::from(preset.clamp(1, 10)) - 1)
+}
+
 impl Default for EbpfEngineConfig {
     fn default() -> Self {
         EbpfEngineConfig {
-            buf_size_preset: 4,
+            buf_size_preset: DEFAULT_BUF_SIZE_PRESET,
             cpus_for_each_buffer: 0,
             drop_failed_exit: false,
         }
@@ -305,7 +317,8 @@ pub struct WebserverConfig {
     /// (Falco's single `falco.pem`).
     pub ssl_certificate: PathBuf,
     pub ssl_private_key: Option<PathBuf>,
-    /// Connections served at once; more are refused (503) and counted.
+    /// Connections served at once; a new one takes the slot of the longest-idle one, or is
+    /// refused (503) when all are busy.
     pub max_connections: usize,
     /// Time to send a request's headers (and finish a TLS handshake); also how long an idle
     /// kept-alive connection stays open.
@@ -317,19 +330,13 @@ pub struct WebserverConfig {
     pub body_memory_bytes: usize,
     /// Bearer token the audit webhook must send (`Authorization: Bearer ...`); best given
     /// as `${ENV}` or through `k8s_audit_token_file`. Never printed.
-    #[serde(serialize_with = "hidden")]
     pub k8s_audit_token: Option<String>,
     /// A file holding the token (a mounted Kubernetes secret), read when the web server
     /// starts: at start, and on a SIGHUP that changes `webserver.*`.
     pub k8s_audit_token_file: Option<PathBuf>,
-}
-
-/// Secrets show as `(hidden)` in `saker config show`.
-fn hidden<S: serde::Serializer>(value: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(_) => s.serialize_str("(hidden)"),
-        None => s.serialize_none(),
-    }
+    /// Bearer token the web console's JSON API requires (`Authorization: Bearer ...`);
+    /// unset or empty: none.
+    pub ui_token: Option<String>,
 }
 
 impl Default for WebserverConfig {
@@ -351,6 +358,75 @@ impl Default for WebserverConfig {
             body_memory_bytes: 64 * 1024 * 1024,
             k8s_audit_token: None,
             k8s_audit_token_file: None,
+            ui_token: None,
+        }
+    }
+}
+
+/// The web console on the web server (`console:`; Saker's own section).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsoleConfig {
+    /// Serve the console at `/` (needs `webserver.enabled`).
+    pub enabled: bool,
+    /// Alerts kept for the console, the newest ones (memory: about 2 KiB each).
+    pub history_size: usize,
+    /// SQLite file that keeps the history across restarts; unset: memory only.
+    pub database: Option<PathBuf>,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        ConsoleConfig {
+            enabled: true,
+            history_size: 10_000,
+            database: None,
+        }
+    }
+}
+
+/// The container runtimes asked about containers (name, image, pod...), Falco 0.38's
+/// `container_engines` key. A runtime whose socket is absent is skipped with one log line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContainerEnginesConfig {
+    /// The Docker Engine API (`/var/run/docker.sock`).
+    pub docker: ContainerEngineConfig,
+    /// podman's Docker-compatible API (`/run/podman/podman.sock`, `podman system service`).
+    pub podman: ContainerEngineConfig,
+    /// containerd's own API (`/run/containerd/containerd.sock`), every namespace.
+    pub containerd: ContainerEngineConfig,
+    /// The Kubernetes CRI (containerd's CRI plugin, CRI-O's `/run/crio/crio.sock`, k3s).
+    pub cri: ContainerEngineConfig,
+    /// Milliseconds one call to a runtime may take before it counts as failed.
+    pub lookup_timeout_ms: u64,
+}
+
+impl Default for ContainerEnginesConfig {
+    fn default() -> Self {
+        use saker_container::default_sockets as usual;
+        ContainerEnginesConfig {
+            docker: ContainerEngineConfig::at(usual::DOCKER),
+            podman: ContainerEngineConfig::at(usual::PODMAN),
+            containerd: ContainerEngineConfig::at(usual::CONTAINERD),
+            cri: ContainerEngineConfig::at(usual::CRI),
+            lookup_timeout_ms: 1000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContainerEngineConfig {
+    pub enabled: bool,
+    pub sockets: Vec<PathBuf>,
+}
+
+impl ContainerEngineConfig {
+    fn at(sockets: &[&str]) -> ContainerEngineConfig {
+        ContainerEngineConfig {
+            enabled: true,
+            sockets: sockets.iter().map(PathBuf::from).collect(),
         }
     }
 }

@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use saker_event::calendar::civil_from_days;
-use saker_event::escape::write_escaped;
+use saker_event::escape::escape;
 use saker_event::{Alert, Priority};
 
 /// Which representation the channels receive and the switches Falco offers for it.
@@ -130,7 +130,7 @@ impl AlertEncoder {
     /// so that it cannot forge a line or drive the terminal. (JSON escapes them its own way.)
     pub fn write_text_line(&self, alert: &Alert, buf: &mut Vec<u8>) {
         self.write_prefix(alert, buf);
-        write_escaped(&alert.output, buf);
+        buf.extend_from_slice(escape(&alert.output).as_bytes());
     }
 
     fn write_prefix(&self, alert: &Alert, buf: &mut Vec<u8>) {

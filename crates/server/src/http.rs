@@ -7,6 +7,7 @@ use std::sync::atomic::Ordering;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{
@@ -204,6 +205,57 @@ impl Drop for OpenConnection {
     }
 }
 
+/// A response body that marks its connection idle again once it is sent or dropped.
+struct AnswerBody {
+    inner: Body,
+    activity: Option<Arc<Activity>>,
+}
+
+impl AnswerBody {
+    fn new(inner: Body, activity: Arc<Activity>) -> Self {
+        AnswerBody {
+            inner,
+            activity: Some(activity),
+        }
+    }
+
+    fn done(&mut self) {
+        if let Some(activity) = self.activity.take() {
+            activity.request_done();
+        }
+    }
+}
+
+impl hyper::body::Body for AnswerBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Infallible>>> {
+        let frame = std::pin::Pin::new(&mut self.inner).poll_frame(cx);
+        if let std::task::Poll::Ready(None) = frame {
+            self.done();
+        }
+        frame
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+impl Drop for AnswerBody {
+    fn drop(&mut self) {
+        self.done();
+    }
+}
+
 /// One connection over the limit: a plain-HTTP client is told to come back (if its socket
 /// takes the answer at once), a TLS one is just closed.
 fn refuse(stream: tokio::net::TcpStream, tls: bool) {
@@ -228,11 +280,11 @@ async fn serve_connection(
             let shared = Arc::clone(&shared);
             let activity = Arc::clone(&activity);
             async move {
-                // Busy until answered: a connection in a request keeps its slot.
+                // Busy until its answer is sent (a streamed one included): a connection in
+                // a request keeps its slot.
                 activity.request_started();
                 let response = route(request, &shared).await;
-                activity.request_done();
-                Ok::<_, Infallible>(response)
+                Ok::<_, Infallible>(response.map(|body| AnswerBody::new(body, activity)))
             }
         })
     };
@@ -270,10 +322,11 @@ async fn serve_connection(
     }
 }
 
-type Body = Full<Bytes>;
+/// A response body: whole (every built-in endpoint) or streamed (a mounted event stream).
+pub type Body = UnsyncBoxBody<Bytes, Infallible>;
 
 fn respond(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Response<Body> {
-    let mut response = Response::new(Full::new(body.into()));
+    let mut response = Response::new(Full::new(body.into()).boxed_unsync());
     *response.status_mut() = status;
     if let Ok(value) = content_type.parse() {
         response.headers_mut().insert(CONTENT_TYPE, value);
@@ -331,6 +384,11 @@ async fn route(request: Request<Incoming>, shared: &Shared) -> Response<Body> {
         if !response.status().is_success() {
             shared.context.metrics.count_k8s_audit(0, 1);
         }
+        return response;
+    }
+    if let Some(mounted) = shared.context.mount.as_ref()
+        && let Some(response) = mounted.respond(&request)
+    {
         return response;
     }
     error(StatusCode::NOT_FOUND, format!("no endpoint {path}"))

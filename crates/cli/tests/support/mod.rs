@@ -257,11 +257,22 @@ pub fn http_at(
     path: &str,
     body: &str,
 ) -> std::io::Result<(u16, String)> {
+    http_with(to, method, path, body, "")
+}
+
+/// [`http_at`] with extra header lines (each ending in `\r\n`).
+pub fn http_with(
+    to: (Ipv4Addr, u16),
+    method: &str,
+    path: &str,
+    body: &str,
+    headers: &str,
+) -> std::io::Result<(u16, String)> {
     let mut stream = TcpStream::connect(to)?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     write!(
         stream,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{headers}\
          Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )?;

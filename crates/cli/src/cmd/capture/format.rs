@@ -17,7 +17,9 @@ use saker_event::{
     Bytes, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent,
     SyscallExit,
 };
-use saker_state::{Capabilities, ContainerInfo, FdEntry, FdKind, ProcessEntry};
+use saker_state::{
+    Capabilities, ContainerInfo, ContainerMeta, ContainerType, FdEntry, FdKind, ProcessEntry,
+};
 
 pub const FORMAT: &str = "saker-capture";
 pub const VERSION: u64 = 1;
@@ -700,14 +702,49 @@ fn from_process(v: &Value) -> Result<(ProcessEntry, Option<String>), String> {
     Ok((entry, container))
 }
 
-fn runtime_name(s: &str) -> &'static str {
-    match s {
-        "docker" => "docker",
-        "podman" => "podman",
-        "containerd" => "containerd",
-        "cri-o" => "cri-o",
-        _ => "cri",
+/// A container record: the id and runtime from the cgroup, whether its runtime has answered
+/// (`settled`), and what it answered (`meta`, a [`saker_state::ContainerMeta`]). A container
+/// is written again when the answer arrives, so a replay learns it at the same point.
+fn container(c: &ContainerInfo) -> Value {
+    json!({"kind":"container","id":c.id,"runtime":c.runtime,"settled":c.is_settled(),"meta":c.meta().as_deref()})
+}
+
+fn from_container(v: &Value) -> Result<ContainerInfo, String> {
+    let o = Obj(v);
+    let runtime = ContainerType::from_name(o.str("runtime")?).unwrap_or(ContainerType::Cri);
+    let info = ContainerInfo::new(o.str("id")?, runtime);
+    match v.get("meta") {
+        Some(Value::Null) => {
+            if v.get("settled").and_then(Value::as_bool) == Some(true) {
+                info.set_meta(None);
+            }
+        }
+        Some(meta) => {
+            let meta: ContainerMeta =
+                serde_json::from_value(meta.clone()).map_err(|e| format!("meta: {e}"))?;
+            info.set_meta(Some(std::sync::Arc::new(meta)));
+        }
+        // Saker 0.1's record: name, image and privileged only.
+        None => {
+            let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
+            let image = text("image");
+            let (repository, tag) = saker_container::parse_repo_tag(image);
+            info.set_meta(Some(std::sync::Arc::new(ContainerMeta {
+                id: info.id.clone(),
+                kind: runtime,
+                name: text("name").to_string(),
+                image: image.to_string(),
+                image_repository: repository.to_string(),
+                image_tag: tag.to_string(),
+                privileged: v
+                    .get("privileged")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+                ..ContainerMeta::default()
+            })));
+        }
     }
+    Ok(info)
 }
 
 impl Record {
@@ -722,9 +759,7 @@ impl Record {
                 "kind":"header","format":FORMAT,"version":VERSION,"created_ns":created_ns,
                 "hostname":hostname,"passwd":passwd,"group":group,
             }),
-            Record::Container(c) => {
-                json!({"kind":"container","id":c.id,"runtime":c.runtime,"name":c.name,"image":c.image,"privileged":c.privileged})
-            }
+            Record::Container(c) => container(c),
             Record::Process { entry, .. } => process(entry),
             Record::Cgroup { id, container_id } => {
                 json!({"kind":"cgroup","id":id,"container":container_id})
@@ -753,13 +788,7 @@ impl Record {
                     group: o.str("group")?.to_string(),
                 }
             }
-            "container" => Record::Container(ContainerInfo {
-                id: o.str("id")?.to_string(),
-                runtime: runtime_name(o.str("runtime")?),
-                name: v.get("name").and_then(Value::as_str).map(str::to_string),
-                image: v.get("image").and_then(Value::as_str).map(str::to_string),
-                privileged: v.get("privileged").and_then(Value::as_bool),
-            }),
+            "container" => Record::Container(from_container(v)?),
             "process" => {
                 let (entry, container_id) = from_process(v)?;
                 Record::Process {
@@ -938,6 +967,49 @@ mod tests {
                 process_exited: true,
             },
         });
+    }
+
+    #[test]
+    fn container_records_round_trip() {
+        let id = "c".repeat(64);
+        let meta = ContainerMeta {
+            id: id.clone(),
+            kind: ContainerType::Podman,
+            name: "web".into(),
+            image: "localhost/app:v1".into(),
+            privileged: true,
+            ..ContainerMeta::default()
+        };
+        let back = |info: ContainerInfo| match Record::from_json(&Record::Container(info).to_json())
+        {
+            Ok(Record::Container(c)) => c,
+            _ => panic!("not a container record"),
+        };
+        let described = back(ContainerInfo::with_meta(meta.clone()));
+        assert_eq!(described.meta().as_deref(), Some(&meta));
+        assert!(described.is_settled());
+        // Asked, no answer yet; and answered "unknown".
+        let pending = back(ContainerInfo::new(id.clone(), ContainerType::Docker));
+        assert!(!pending.is_settled() && pending.meta().is_none());
+        let unknown = ContainerInfo::new(id.clone(), ContainerType::Docker);
+        unknown.set_meta(None);
+        let unknown = back(unknown);
+        assert!(unknown.is_settled() && unknown.meta().is_none());
+        // Saker 0.1's record still reads.
+        let old = json!({"kind":"container","id":id,"runtime":"podman","name":"web","image":"localhost/app:v1","privileged":true});
+        let Ok(Record::Container(old)) = Record::from_json(&old) else {
+            panic!("old record");
+        };
+        let old = old.meta().unwrap();
+        assert_eq!(
+            (
+                old.name.as_str(),
+                old.image_repository.as_str(),
+                old.image_tag.as_str()
+            ),
+            ("web", "localhost/app", "v1")
+        );
+        assert!(old.privileged);
     }
 
     #[test]

@@ -25,8 +25,14 @@ pub struct Args {
     /// Stop after this many seconds (default: when COMMAND exits, or on Ctrl-C).
     #[arg(short = 'M', value_name = "SECONDS")]
     pub duration: Option<f64>,
-    /// Kernel ring buffer size in bytes (a power of two).
-    #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
+    /// Kernel ring buffer size in bytes (a power of two); default 8 MiB, as `saker run`'s
+    /// (engine.ebpf.buf_size_preset 4, as Falco's).
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = saker_config::ring_buffer_bytes(saker_config::DEFAULT_BUF_SIZE_PRESET),
+        hide_default_value = true
+    )]
     pub buffer_bytes: u32,
     /// Mode of the capture file, in octal, whatever the umask: it holds command lines and
     /// their secrets (0640 lets a group read it).
@@ -163,7 +169,16 @@ struct Recorder<W: Write> {
 impl<W: Write> Recorder<W> {
     fn handle(&mut self, event: &SyscallEvent) {
         self.last_ts_ns = event.header.ts_ns;
-        if self.error.is_some() || (self.filter_tree && !in_tree(&mut self.tree, event)) {
+        if self.error.is_some() {
+            return;
+        }
+        // What the runtimes answered meanwhile goes in before the event, as a replay must
+        // learn it at that point.
+        if let Err(e) = self.write_container_answers() {
+            self.error = Some(e);
+            return;
+        }
+        if self.filter_tree && !in_tree(&mut self.tree, event) {
             return;
         }
         match write_event(
@@ -176,6 +191,16 @@ impl<W: Write> Recorder<W> {
             Ok(()) => self.written += 1,
             Err(e) => self.error = Some(e),
         }
+    }
+}
+
+impl<W: Write> Recorder<W> {
+    fn write_container_answers(&mut self) -> std::io::Result<()> {
+        for c in self.state.poll_containers() {
+            self.containers_written.insert(c.id.clone());
+            write_record(&mut self.out, &Record::Container((*c).clone()))?;
+        }
+        Ok(())
     }
 }
 

@@ -53,8 +53,13 @@ pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveE
     // Start the capture before the /proc walk, so that nothing starting in between is missed.
     let mut capture =
         Capture::start(&config).map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
-    let mut state = State::new(StateOptions::default());
+    let mut state = State::new(StateOptions {
+        read_proc: true,
+        containers: Some(service.config.build_container_engines()),
+    });
     let seeded = state.seed_from_proc()?;
+    // Alerts right after start-up name the containers already running.
+    state.wait_for_containers(super::CONTAINER_WAIT);
     tracing::info!(
         "Watching {} syscalls; {} processes read from /proc",
         options.syscalls.len() - capture.unavailable_syscalls().len(),

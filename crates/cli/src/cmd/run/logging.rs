@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, Sender, TrySendError};
 use saker_config::LogLevel;
-use saker_event::escape::escape_control;
+use saker_event::escape::escape;
 use saker_output::sinks::{SyslogConnection, format_syslog};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::fmt::format::Writer;
@@ -128,7 +128,7 @@ where
         let mut message = String::new();
         ctx.field_format()
             .format_fields(Writer::new(&mut message), event)?;
-        let message = escape_control(&message);
+        let message = escape(&message);
         if self.syslog {
             let mut framed = Vec::with_capacity(message.len() + 48);
             let severity = match *event.metadata().level() {

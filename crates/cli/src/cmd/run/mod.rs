@@ -57,7 +57,7 @@ pub struct Args {
     #[arg(long, requires = "command")]
     pub ptrace: bool,
     /// Kernel ring buffer size in bytes (a power of two); default from
-    /// engine.ebpf.buf_size_preset (8 MiB).
+    /// engine.ebpf.buf_size_preset, whose default 4 is 8 MiB (as Falco's).
     #[arg(long, value_name = "BYTES")]
     pub buffer_bytes: Option<u32>,
     /// Turn off an event source, as Falco's option: `syscall` (no capture: only the web
@@ -75,6 +75,9 @@ pub struct Args {
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
 }
+
+/// How long start-up waits for the runtimes to describe the containers already running.
+const CONTAINER_WAIT: Duration = Duration::from_secs(1);
 
 pub fn run(args: Args) -> Outcome {
     let sources = Sources {
@@ -131,7 +134,7 @@ pub fn run(args: Args) -> Outcome {
         ),
         None => tracing::info!("Saker initialized with the default configuration"),
     }
-    let engine = inputs.build_engine(&config)?;
+    let (engine, rules) = inputs.build_engine(&config)?;
     let syscalls = rules::interesting_syscalls(&engine, args.all_events, &config.base_syscalls);
     if args.dry_run {
         let names: Vec<&str> = syscalls
@@ -193,7 +196,7 @@ pub fn run(args: Args) -> Outcome {
     }
     let ring_bytes = match args.buffer_bytes {
         Some(b) => b,
-        None => 1u32 << (20 + u32::from(config.engine.ebpf.buf_size_preset.clamp(1, 10)) - 1),
+        None => saker_config::ring_buffer_bytes(config.engine.ebpf.buf_size_preset),
     };
     let foreground_pidfile = match readiness {
         Some(_) => None,
@@ -204,7 +207,7 @@ pub fn run(args: Args) -> Outcome {
     if service_mode {
         signals::install_service().context("saker run: signal handlers")?;
     }
-    let mut service = Service::start(inputs, config, engine, service_mode)?;
+    let mut service = Service::start(inputs, config, (engine, rules), service_mode)?;
     // Removes the pidfile when the run ends.
     let _pidfile = match readiness {
         Some(readiness) => {
@@ -248,7 +251,13 @@ fn run_source(
     }
     if args.ptrace {
         // Only the command's tree: no /proc walk; processes are read as they appear.
-        let state = saker_state::State::new(saker_state::StateOptions::default());
+        let mut state = saker_state::State::new(saker_state::StateOptions {
+            read_proc: true,
+            containers: Some(service.config.build_container_engines()),
+        });
+        // The command may enter a running container at once: know it first.
+        state.discover_containers();
+        state.wait_for_containers(CONTAINER_WAIT);
         let pipeline = pipeline::Pipeline::new(state, service.engine(), service.route.clone());
         return ptrace::run(&args.command, syscalls, pipeline);
     }

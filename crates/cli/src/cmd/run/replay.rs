@@ -61,10 +61,12 @@ pub fn run_capture(
     let file = std::fs::File::open(path)
         .map_err(|e| Failure::new(2, format!("saker run: cannot open {}: {e}", path.display())))?;
     // The recorded processes are not this machine's: nothing is read from /proc.
-    let state = State::new(StateOptions {
+    let mut state = State::new(StateOptions {
         read_proc: false,
-        container_storage: None,
+        containers: None,
     });
+    // The runtimes' answers are records of the file: `container` events wait for them.
+    state.expect_container_records();
     let mut pipeline = Pipeline::new(state, engine, route);
     let mut containers: HashMap<String, Arc<ContainerInfo>> = HashMap::new();
     let result = read_records(BufReader::new(file), |record| match record {
@@ -90,6 +92,7 @@ pub fn run_capture(
         }
         Record::Event(event) => pipeline.handle(&event),
     });
+    pipeline.flush_container_events();
     let summary = pipeline.finish();
     result.map_err(|e| Failure::new(2, format!("saker run: {}: {e}", path.display())))?;
     Ok(summary)
