@@ -28,7 +28,7 @@ else
 fi
 export EVENTS="${EVENTS:-400}" RATE="${RATE:-20}" DOWN="${DOWN:-20}"
 exec python3 - <<'EOF'
-import http.server, json, os, signal, socket, socketserver, subprocess, sys, tempfile, threading, time
+import atexit, http.server, json, os, shutil, signal, socket, socketserver, subprocess, sys, tempfile, threading, time
 
 saker, events, rate, down = os.environ["SAKER"], int(os.environ["EVENTS"]), float(os.environ["RATE"]), float(os.environ["DOWN"])
 work = tempfile.mkdtemp(prefix="saker-faults-")
@@ -83,6 +83,11 @@ syslog = syslog_daemon()
 disk = path("disk"); os.mkdir(disk)
 on_tmpfs = os.geteuid() == 0 and subprocess.call(["mount", "-t", "tmpfs", "-o", "size=1m", "saker-bench", disk]) == 0
 alert_file = os.path.join(disk, "alerts.json")
+def clean_up():
+    if on_tmpfs:
+        subprocess.call(["umount", disk])
+    shutil.rmtree(work, ignore_errors=True)
+atexit.register(clean_up)
 
 program_out = path("program.out")
 marker = f"saker-bench-{os.getpid()}"
@@ -200,6 +205,4 @@ print(f"{'channel':8} {'received':>8} {'whole':>6}  summary")
 for channel in ["stdout", "syslog", "file", "program", "http"]:
     summary = next((l.strip() for l in log if l.startswith(f"Output {channel}:")), "?")
     print(f"{channel:8} {len(got[channel]):>8} {whole(got[channel]):>6}  {summary}")
-if on_tmpfs:
-    subprocess.call(["umount", disk])
 EOF
