@@ -131,7 +131,7 @@ impl ContainerInfo {
 }
 
 /// The runtime the cgroup path names, as a container type.
-pub(crate) fn container_type(runtime: saker_proc::Runtime) -> ContainerType {
+pub fn container_type(runtime: saker_proc::Runtime) -> ContainerType {
     match runtime {
         saker_proc::Runtime::Docker => ContainerType::Docker,
         saker_proc::Runtime::Podman => ContainerType::Podman,

@@ -46,7 +46,7 @@ mod process;
 mod seed;
 mod table;
 
-pub use container::{ContainerCache, ContainerInfo};
+pub use container::{ContainerCache, ContainerInfo, container_type};
 pub use error::StateError;
 pub use fd::{FdEntry, FdKind};
 pub use live_event::{EventTypes, LiveEvent, event_type_name, live_field_names};

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use saker_syscalls::{FdInfo, Memory, SigInfo, Style};
+use saker_syscalls::{FdInfo, Memory, SigInfo, Style, XlatStyle};
 
 struct Tracee {
     pid: i32,
@@ -384,6 +384,20 @@ fn decoders_match_strace() {
     compare("exercise2.c", &Style::default(), &[]);
 }
 
+/// What strace 6.1's own test suite taught (issue 13): int arguments cut to 32 bits, uids,
+/// unreadable memory, and `-X raw|verbose` constants.
+#[test]
+fn decoders_match_strace_on_suite_causes() {
+    compare("suite_causes.c", &Style::default(), &[]);
+    for (xlat, flag) in [(XlatStyle::Raw, "-Xraw"), (XlatStyle::Verbose, "-Xverbose")] {
+        let style = Style {
+            xlat,
+            ..Style::default()
+        };
+        compare("suite_causes.c", &style, &[flag]);
+    }
+}
+
 /// `-v -x -y -s 8` change most formats: structs in full, hex strings, fd paths, cut strings.
 #[test]
 fn decoders_match_strace_verbose_hex_fds() {
@@ -392,6 +406,7 @@ fn decoders_match_strace_verbose_hex_fds() {
         hex: 1,
         verbose: true,
         fd_decode: 1,
+        ..Style::default()
     };
     compare("exercise.c", &style, &["-v", "-x", "-y", "-s", "8"]);
     compare("exercise2.c", &style, &["-v", "-x", "-y", "-s", "8"]);
@@ -470,6 +485,7 @@ fn decoders_match_strace_on_tools() {
                     hex: 0,
                     verbose: true,
                     fd_decode: 1,
+                    ..Style::default()
                 },
                 &["-v", "-y", "-s", "16"][..],
             ),

@@ -5,7 +5,6 @@ mod daemon;
 mod live;
 mod logging;
 pub mod pipeline;
-mod ptrace;
 mod replay;
 mod rules;
 mod service;
@@ -17,7 +16,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use self::replay::FileKind;
+use saker_source::FileKind;
+
 use self::rules::Sources;
 use self::service::{Inputs, Service};
 use crate::exit::{Failure, Outcome};
@@ -177,7 +177,8 @@ pub fn run(args: Args) -> Outcome {
     }
     let replay = match replay_path {
         Some(path) => {
-            let kind = replay::detect(&path)?;
+            let kind = saker_source::detect(&path)
+                .map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
             Some((path, kind))
         }
         None => None,
@@ -238,28 +239,24 @@ fn run_source(
     ring_bytes: u32,
     duration: Option<Duration>,
 ) -> anyhow::Result<(u8, String)> {
-    match replay {
-        Some((path, FileKind::Capture)) => {
-            let summary = replay::run_capture(&path, service.engine(), service.route.clone())?;
-            return Ok((0, summary));
-        }
-        Some((path, FileKind::K8sAudit)) => {
-            let summary = replay::run_k8s_audit(&path, &service.engine(), &service.route)?;
-            return Ok((0, summary));
-        }
-        None => {}
+    if let Some((path, _)) = replay {
+        let source = replay::open(&path)?;
+        return replay::run(source, service.engine(), service.route.clone(), None);
     }
     if args.ptrace {
-        // Only the command's tree: no /proc walk; processes are read as they appear.
-        let mut state = saker_state::State::new(saker_state::StateOptions {
-            read_proc: true,
-            containers: Some(service.config.build_container_engines()),
-        });
-        // The command may enter a running container at once: know it first.
-        state.discover_containers();
-        state.wait_for_containers(CONTAINER_WAIT);
-        let pipeline = pipeline::Pipeline::new(state, service.engine(), service.route.clone());
-        return ptrace::run(&args.command, syscalls, pipeline);
+        let source = saker_source::ptrace::PtraceSource {
+            command: args.command.clone(),
+            syscalls,
+        };
+        // Only the command's tree: no /proc walk; processes are read as they appear, and
+        // their containers asked of the runtimes.
+        let engines = service.config.build_container_engines();
+        return replay::run(
+            Box::new(source),
+            service.engine(),
+            service.route.clone(),
+            Some(engines),
+        );
     }
     if service.config.engine.kind == saker_config::EngineKind::Ptrace {
         tracing::warn!(

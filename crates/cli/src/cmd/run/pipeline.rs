@@ -1,4 +1,4 @@
-//! The path every event takes, whatever produced it (eBPF, ptrace, a capture file):
+//! The path every event takes, whatever source produced it (eBPF, ptrace, a capture file):
 //! state update -> the engine's view -> alerts -> the output queue; plus the counters of the
 //! exit summary and of `GET /metrics`.
 
@@ -254,6 +254,23 @@ impl Pipeline {
                 &live,
             );
         }
+    }
+
+    /// One Kubernetes audit event (from a replayed audit file) through the engine.
+    pub fn handle_audit(&mut self, event: &saker_k8saudit::AuditEvent) {
+        self.summary.events += 1;
+        let engine = &self.engine;
+        let summary = &mut self.summary;
+        let route = &self.route;
+        engine.evaluate(event, |id| {
+            let alert = engine.alert(id, event);
+            *summary
+                .alerts_by_rule
+                .entry(alert.rule.clone())
+                .or_default() += 1;
+            // Drops are counted per channel and summed up at exit.
+            route.submit(alert);
+        });
     }
 
     /// Housekeeping between batches.
