@@ -20,6 +20,12 @@ if ! grep -q 'restrict_oom_score_adj' "$config"; then
   fi
   restart=1
 fi
+# A socket nobody answers on is left from a containerd that died (a machine restarted without
+# clearing /run): remove it and start a fresh one.
+if [ -S "$socket" ] && ! ctr version >/dev/null 2>&1; then
+  echo "containerd-setup: $socket does not answer; starting containerd again" >&2
+  rm -f "$socket" "$socket.ttrpc"
+fi
 if [ -S "$socket" ] && [ $restart = 1 ]; then
   echo "containerd-setup: $config changed; restart containerd to apply it" >&2
   exit 1

@@ -33,6 +33,10 @@ pub struct Config {
     pub file_output: FileOutputConfig,
     pub program_output: ProgramOutputConfig,
     pub http_output: HttpOutputConfig,
+    pub nats_output: NatsOutputConfig,
+    pub redis_output: RedisOutputConfig,
+    /// Reload the rules and this file when they change on disk (Falco's key), as SIGHUP does.
+    pub watch_config_files: bool,
     pub webserver: WebserverConfig,
     pub console: ConsoleConfig,
     pub metrics: MetricsConfig,
@@ -71,6 +75,9 @@ impl Default for Config {
             file_output: FileOutputConfig::default(),
             program_output: ProgramOutputConfig::default(),
             http_output: HttpOutputConfig::default(),
+            nats_output: NatsOutputConfig::default(),
+            redis_output: RedisOutputConfig::default(),
+            watch_config_files: true,
             webserver: WebserverConfig::default(),
             console: ConsoleConfig::default(),
             metrics: MetricsConfig::default(),
@@ -297,6 +304,92 @@ impl Default for HttpOutputConfig {
             max_retries: 5,
             max_consecutive_timeouts: 5,
             timeout_ms: 10_000,
+        }
+    }
+}
+
+/// `nats_output`: alerts as Falco's JSON on NATS subjects (core NATS or JetStream).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NatsOutputConfig {
+    pub enabled: bool,
+    /// Server URLs, comma-separated: `nats://host:4222`, `tls://host:4222`.
+    pub url: String,
+    /// falcosidekick's subject template: `<rule>`, `<priority>`, `<source>`, `<hostname>`.
+    pub subject_template: String,
+    /// Publish into JetStream and wait for the stream's acks (the stream must exist).
+    pub jetstream: bool,
+    /// A `.creds` file (JWT and NKey seed).
+    pub credentials_file: Option<PathBuf>,
+    /// Require TLS (implied by `tls://` URLs and by the certificates below).
+    pub tls: bool,
+    pub ca_cert: Option<PathBuf>,
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    /// Alerts published before waiting for the server's confirmation.
+    pub batch_size: usize,
+    /// Retries of a batch, with a backoff doubling from 100 ms to 5 s.
+    pub max_retries: u32,
+    /// Deadline of one confirmation, in milliseconds.
+    pub timeout_ms: u64,
+}
+
+impl Default for NatsOutputConfig {
+    fn default() -> Self {
+        NatsOutputConfig {
+            enabled: false,
+            url: "nats://127.0.0.1:4222".to_string(),
+            subject_template: "falco.<priority>.<rule>".to_string(),
+            jetstream: false,
+            credentials_file: None,
+            tls: false,
+            ca_cert: None,
+            client_cert: None,
+            client_key: None,
+            batch_size: 1024,
+            max_retries: 10,
+            timeout_ms: 5000,
+        }
+    }
+}
+
+/// `redis_output`: alerts as Falco's JSON appended to a Redis stream or list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RedisOutputConfig {
+    pub enabled: bool,
+    /// `redis://[user:password@]host:port/db` (the password can come from `${ENV}`).
+    pub url: String,
+    /// The stream or list key; a template like `nats_output.subject_template`.
+    pub key: String,
+    #[serde(rename = "type")]
+    pub kind: RedisKind,
+    /// Entries kept: `XADD MAXLEN ~` for a stream, `LTRIM` for a list; 0 keeps all.
+    pub maxlen: usize,
+    /// Alerts sent in one pipeline at most.
+    pub batch_size: usize,
+    pub max_retries: u32,
+    pub timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RedisKind {
+    Stream,
+    List,
+}
+
+impl Default for RedisOutputConfig {
+    fn default() -> Self {
+        RedisOutputConfig {
+            enabled: false,
+            url: "redis://127.0.0.1:6379/0".to_string(),
+            key: "falco".to_string(),
+            kind: RedisKind::Stream,
+            maxlen: 100_000,
+            batch_size: 1024,
+            max_retries: 10,
+            timeout_ms: 5000,
         }
     }
 }

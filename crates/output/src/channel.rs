@@ -302,6 +302,16 @@ impl DetachedChannel {
     pub fn snapshot(&self) -> ChannelSnapshot {
         self.stats.snapshot()
     }
+
+    /// As [`crate::OutputQueue::shutdown`] does: the sink is told shutdown has begun.
+    pub fn begin_shutdown(&self) {
+        self.control.closing.store(true, Ordering::Release);
+    }
+
+    /// As the shutdown deadline does: the sink is told to give up on what it holds.
+    pub fn abandon(&self) {
+        self.control.abandon.store(true, Ordering::Release);
+    }
 }
 
 pub(crate) fn unix_secs() -> u64 {

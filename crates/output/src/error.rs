@@ -38,4 +38,15 @@ pub enum OutputError {
     },
     #[error("starting output worker thread: {0}")]
     Spawn(#[source] io::Error),
+    #[error("{key}: `{template}`: {reason}")]
+    Template {
+        key: &'static str,
+        template: String,
+        reason: String,
+    },
+    /// The server did not confirm a batch after the retries (the ledger counts its alerts).
+    #[error("{server}: {reason}")]
+    Nats { server: String, reason: String },
+    #[error("{server}: {reason}")]
+    Redis { server: String, reason: String },
 }

@@ -10,6 +10,7 @@ mod rules;
 mod service;
 pub(crate) mod signals;
 mod snapshots;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -209,6 +210,7 @@ pub fn run(args: Args) -> Outcome {
         signals::install_service().context("saker run: signal handlers")?;
     }
     let mut service = Service::start(inputs, config, (engine, rules), service_mode)?;
+    service.update_watch();
     // Removes the pidfile when the run ends.
     let _pidfile = match readiness {
         Some(readiness) => {
