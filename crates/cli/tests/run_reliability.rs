@@ -79,7 +79,7 @@ fn a_missing_syslog_daemon_is_one_warning() {
 fn a_stalled_syslog_reader_blocks_neither_alerts_nor_the_web_server() {
     let setup = Setup::new();
     let socket = setup.path("stalled");
-    let _stalled = UnixDatagram::bind(&socket).unwrap();
+    let stalled = UnixDatagram::bind(&socket).unwrap();
     // Fill its queue, as a daemon that stopped reading long ago.
     let filler = UnixDatagram::unbound().unwrap();
     filler.set_nonblocking(true).unwrap();
@@ -94,6 +94,30 @@ fn a_stalled_syslog_reader_blocks_neither_alerts_nor_the_web_server() {
         assert_eq!(status, 200);
     }
     setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 100);
+    // Saker's own log lines that syslog could not take are counted too (once a send timed
+    // out: the first waits up to a second). Waits for syslog to settle every alert.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let lost_lines = loop {
+        let (_, metrics) = http(service.port, "GET", "/metrics", "").unwrap();
+        let lost: u64 = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("saker_log_lines_dropped_total "))
+            .unwrap_or_else(|| panic!("no log line counter in:\n{metrics}"))
+            .parse()
+            .unwrap();
+        let syslog_settled = metrics
+            .lines()
+            .any(|l| l == "saker_output_channel_in_flight{channel=\"syslog\"} 0");
+        if lost > 0 && syslog_settled {
+            break lost;
+        }
+        assert!(Instant::now() < deadline, "{metrics}");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    // The daemon reads again: the lines of the shutdown get through, with a note of the loss.
+    stalled.set_nonblocking(true).unwrap();
+    let mut buf = [0u8; 8192];
+    while stalled.recv(&mut buf).is_ok() {}
     let (code, log) = service.terminate();
     assert_eq!(code, Some(0), "{log}");
     let syslog = summary_line(&log, "syslog");
@@ -101,6 +125,23 @@ fn a_stalled_syslog_reader_blocks_neither_alerts_nor_the_web_server() {
     assert_eq!(
         summary_line(&log, "file"),
         "Output file: 200 delivered, 0 dropped"
+    );
+    let summary_lost: u64 = log
+        .lines()
+        .find_map(|l| l.strip_prefix("Log lines dropped: "))
+        .unwrap_or_else(|| panic!("no `Log lines dropped` in:\n{log}"))
+        .parse()
+        .unwrap();
+    assert!(summary_lost >= lost_lines, "{log}");
+    let mut received = Vec::new();
+    while let Ok(n) = stalled.recv(&mut buf) {
+        received.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+    }
+    assert!(
+        received
+            .iter()
+            .any(|m| m.contains("log lines were lost while the syslog socket failed")),
+        "{received:#?}"
     );
 }
 

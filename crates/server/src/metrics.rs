@@ -36,6 +36,8 @@ pub struct Metrics {
     k8s_audit_rejected: AtomicU64,
     pub(crate) reload_timestamp_ns: AtomicU64,
     outputs: Mutex<Option<Arc<OutputStats>>>,
+    /// Saker's own log lines dropped, counted by the log writer.
+    log_lines_dropped: std::sync::OnceLock<&'static AtomicU64>,
     pub(crate) web: WebCounters,
 }
 
@@ -80,6 +82,7 @@ impl Metrics {
             k8s_audit_rejected: AtomicU64::new(0),
             reload_timestamp_ns: AtomicU64::new(0),
             outputs: Mutex::new(None),
+            log_lines_dropped: std::sync::OnceLock::new(),
             web: WebCounters::default(),
         }
     }
@@ -150,6 +153,12 @@ impl Metrics {
 
     pub fn set_reload_timestamp_ns(&self, ns: u64) {
         self.reload_timestamp_ns.store(ns, Ordering::Relaxed);
+    }
+
+    /// The log writer's count of dropped log lines, reported as
+    /// `saker_log_lines_dropped_total` (the first counter given stays).
+    pub fn count_log_lines_dropped(&self, counter: &'static AtomicU64) {
+        let _ = self.log_lines_dropped.set(counter);
     }
 
     /// The output stage whose queue and channels are reported.
@@ -327,6 +336,20 @@ impl Metrics {
             &[],
             load(&self.thread_table_size),
         );
+        if let Some(dropped) = self.log_lines_dropped.get() {
+            family(
+                &mut out,
+                "saker_log_lines_dropped_total",
+                "counter",
+                "Saker's own log lines dropped: the log writer fell behind (a stalled stderr reader) or the syslog socket failed.",
+            );
+            sample(
+                &mut out,
+                "saker_log_lines_dropped_total",
+                &[],
+                load(dropped),
+            );
+        }
         family(
             &mut out,
             "saker_k8s_audit_events_total",

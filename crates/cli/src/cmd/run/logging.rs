@@ -5,13 +5,15 @@
 //! Logging never blocks the thread that logs (the event loop, the web server, an output
 //! channel): each line is handed to a writer thread through a bounded queue, and a line that
 //! finds the queue full is dropped. A syslog daemon that stops reading, or a stderr pipe that
-//! nobody drains, then costs log lines, never alerts or answers. Attacker-chosen text in a
+//! nobody drains, then costs log lines, never alerts or answers; each line lost is counted
+//! ([`LINES_DROPPED`]: /metrics and the exit summary), and syslog is told how many it missed
+//! when it is back. Attacker-chosen text in a
 //! message (a program name, a path) is escaped like alert text.
 
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -41,6 +43,9 @@ pub struct LogSettings {
 const QUEUE_LINES: usize = 4096;
 /// Facility `daemon`, as Saker's log lines have always carried.
 const FACILITY_DAEMON: u8 = 3;
+
+/// Log lines lost: the writer's queue was full, or the syslog socket refused them.
+pub static LINES_DROPPED: AtomicU64 = AtomicU64::new(0);
 
 /// The writer queues, kept to be drained at exit ([`flush`]).
 static QUEUES: OnceLock<Vec<LineQueue>> = OnceLock::new();
@@ -213,6 +218,7 @@ impl Write for LineQueue {
         {
             // A full queue (a writer stuck on a stalled reader) drops the line.
             self.pending.fetch_sub(1, Ordering::AcqRel);
+            LINES_DROPPED.fetch_add(1, Ordering::Relaxed);
         }
         Ok(line.len())
     }
@@ -237,6 +243,8 @@ struct SyslogSocket {
     connection: Option<SyslogConnection>,
     /// The last send failed: probe without waiting until one succeeds.
     failing: bool,
+    /// Lines this socket lost since it last worked.
+    lost: u64,
 }
 
 impl SyslogSocket {
@@ -245,15 +253,44 @@ impl SyslogSocket {
             path,
             connection: None,
             failing: false,
+            lost: 0,
         }
     }
 
+    /// Sends one line; a line lost is counted, and the first line that gets through again
+    /// is followed by a note of how many were lost.
     fn send(&mut self, line: &[u8]) {
         let message = line.strip_suffix(b"\n").unwrap_or(line);
+        if !self.try_send(message) {
+            self.lost += 1;
+            LINES_DROPPED.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        if self.lost > 0 {
+            let note = format!(
+                "{} log lines were lost while the syslog socket failed",
+                self.lost
+            );
+            let mut framed = Vec::new();
+            format_syslog(
+                FACILITY_DAEMON,
+                4, // warning
+                "saker",
+                std::process::id(),
+                note.as_bytes(),
+                &mut framed,
+            );
+            if self.try_send(&framed) {
+                self.lost = 0;
+            }
+        }
+    }
+
+    fn try_send(&mut self, message: &[u8]) -> bool {
         if self.connection.is_none() {
             match SyslogConnection::connect(Path::new(&self.path)) {
                 Ok(connection) => self.connection = Some(connection),
-                Err(_) => return,
+                Err(_) => return false,
             }
         }
         let sent = self
@@ -264,5 +301,6 @@ impl SyslogSocket {
         if !sent {
             self.connection = None;
         }
+        sent
     }
 }
