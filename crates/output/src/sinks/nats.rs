@@ -21,6 +21,7 @@ use async_nats::{Client, ConnectOptions, Event};
 use bytes::Bytes;
 use tokio::runtime::Runtime;
 
+use super::redacted_urls;
 use super::retry::{Attempt, GaveUp, RetryPolicy, with_retries};
 use super::template::AlertTemplate;
 use crate::{EncodedAlert, Ledger, OutputError, Sink};
@@ -106,7 +107,7 @@ impl NatsSink {
         let subject =
             AlertTemplate::parse(&options.subject_template, "nats_output.subject_template")?;
         let error = |reason: String| OutputError::Nats {
-            server: options.url.clone(),
+            server: redacted_urls(&options.url),
             reason,
         };
         for (what, path) in [
@@ -160,7 +161,7 @@ impl NatsSink {
 
     fn error(&self, reason: String) -> OutputError {
         OutputError::Nats {
-            server: self.options.url.clone(),
+            server: redacted_urls(&self.options.url),
             reason,
         }
     }
@@ -322,7 +323,7 @@ async fn connect(options: &NatsSinkOptions) -> Result<Client, String> {
     if let (Some(cert), Some(key)) = (&options.client_cert, &options.client_key) {
         connect = connect.add_client_certificate(cert.clone(), key.clone());
     }
-    let url = options.url.clone();
+    let url = redacted_urls(&options.url);
     connect
         .name(&options.client_name)
         .connection_timeout(options.timeout)
@@ -333,18 +334,26 @@ async fn connect(options: &NatsSinkOptions) -> Result<Client, String> {
         .event_callback(move |event| {
             let url = url.clone();
             async move {
-                match event {
-                    Event::Connected => tracing::info!(server = %url, "nats output connected"),
-                    Event::Disconnected => {
-                        tracing::warn!(server = %url, "nats output disconnected, reconnecting")
-                    }
-                    other => tracing::warn!(server = %url, event = %other, "nats output"),
+                match event_level(&event) {
+                    tracing::Level::INFO => tracing::info!("nats output {url}: {event}"),
+                    tracing::Level::WARN => tracing::warn!("nats output {url}: {event}"),
+                    _ => tracing::debug!("nats output {url}: {event}"),
                 }
             }
         })
         .connect(options.url.as_str())
         .await
         .map_err(|e| e.to_string())
+}
+
+/// How loud a client event is. A failed reconnect attempt comes every few seconds for as long
+/// as the server is down: debug only, the channel's ledger reports the outage once.
+fn event_level(event: &Event) -> tracing::Level {
+    match event {
+        Event::Connected => tracing::Level::INFO,
+        Event::ClientError(_) => tracing::Level::DEBUG,
+        _ => tracing::Level::WARN,
+    }
 }
 
 impl Sink for NatsSink {
@@ -383,5 +392,19 @@ impl Sink for NatsSink {
         let _ = self
             .runtime
             .block_on(async { tokio::time::timeout(Duration::from_secs(2), client.drain()).await });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_reconnect_attempts_do_not_flood_the_log() {
+        let attempt =
+            Event::ClientError(async_nats::ClientError::Other("connection refused".into()));
+        assert_eq!(event_level(&attempt), tracing::Level::DEBUG);
+        assert_eq!(event_level(&Event::Disconnected), tracing::Level::WARN);
+        assert_eq!(event_level(&Event::Connected), tracing::Level::INFO);
     }
 }

@@ -13,6 +13,7 @@ use std::time::Duration;
 use redis::RetryMethod;
 use redis::streams::StreamMaxlen;
 
+use super::redacted;
 use super::retry::{Attempt, GaveUp, RetryPolicy, with_retries};
 use super::template::AlertTemplate;
 use crate::{EncodedAlert, Ledger, OutputError, Sink};
@@ -185,27 +186,6 @@ impl RedisSink {
     }
 }
 
-/// `redis://user:secret@host/0` -> `redis://user:***@host/0`.
-fn redacted(url: &str) -> String {
-    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
-        return url.to_string();
-    };
-    let rest = &url[scheme_end..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => match rest[..at].find(':') {
-            Some(colon) => format!(
-                "{}{}:***{}",
-                &url[..scheme_end],
-                &rest[..colon],
-                &rest[at..]
-            ),
-            None => format!("{}***{}", &url[..scheme_end], &rest[at..]),
-        },
-        None => url.to_string(),
-    }
-}
-
 impl Sink for RedisSink {
     fn name(&self) -> &str {
         "redis"
@@ -233,21 +213,5 @@ impl Sink for RedisSink {
     fn close(&mut self, ledger: &Ledger) {
         self.send(ledger);
         self.connection = None;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redacted;
-
-    #[test]
-    fn passwords_stay_out_of_messages() {
-        assert_eq!(
-            redacted("redis://user:s3cret@host:6379/0"),
-            "redis://user:***@host:6379/0"
-        );
-        assert_eq!(redacted("redis://:s3cret@host/0"), "redis://:***@host/0");
-        assert_eq!(redacted("redis://host:6379"), "redis://host:6379");
-        assert_eq!(redacted("rediss://tok@host"), "rediss://***@host");
     }
 }
