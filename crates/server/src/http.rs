@@ -213,6 +213,8 @@ struct AnswerBody {
 
 impl AnswerBody {
     fn new(inner: Body, activity: Arc<Activity>) -> Self {
+        // The answer starts: from now on a client that stops reading it stalls it.
+        activity.answer_progressed();
         AnswerBody {
             inner,
             activity: Some(activity),
@@ -235,8 +237,14 @@ impl hyper::body::Body for AnswerBody {
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Infallible>>> {
         let frame = std::pin::Pin::new(&mut self.inner).poll_frame(cx);
-        if let std::task::Poll::Ready(None) = frame {
-            self.done();
+        match &frame {
+            std::task::Poll::Ready(None) => self.done(),
+            // Asked for more: the connection took what came before.
+            _ => {
+                if let Some(activity) = &self.activity {
+                    activity.answer_progressed();
+                }
+            }
         }
         frame
     }
