@@ -101,7 +101,7 @@ fn a_stalled_syslog_reader_blocks_neither_alerts_nor_the_web_server() {
         let (_, metrics) = http(service.port, "GET", "/metrics", "").unwrap();
         let lost: u64 = metrics
             .lines()
-            .find_map(|l| l.strip_prefix("saker_log_lines_dropped_total "))
+            .find_map(|l| l.strip_prefix("saker_log_lines_dropped_total{destination=\"syslog\"} "))
             .unwrap_or_else(|| panic!("no log line counter in:\n{metrics}"))
             .parse()
             .unwrap();
@@ -128,7 +128,7 @@ fn a_stalled_syslog_reader_blocks_neither_alerts_nor_the_web_server() {
     );
     let summary_lost: u64 = log
         .lines()
-        .find_map(|l| l.strip_prefix("Log lines dropped: "))
+        .find_map(|l| l.strip_prefix("Log lines dropped: syslog "))
         .unwrap_or_else(|| panic!("no `Log lines dropped` in:\n{log}"))
         .parse()
         .unwrap();

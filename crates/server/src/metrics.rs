@@ -36,8 +36,8 @@ pub struct Metrics {
     k8s_audit_rejected: AtomicU64,
     pub(crate) reload_timestamp_ns: AtomicU64,
     outputs: Mutex<Option<Arc<OutputStats>>>,
-    /// Saker's own log lines dropped, counted by the log writer.
-    log_lines_dropped: std::sync::OnceLock<&'static AtomicU64>,
+    /// Saker's own log lines dropped, per destination, counted by the log writer.
+    log_lines_dropped: Mutex<Vec<(&'static str, &'static AtomicU64)>>,
     pub(crate) web: WebCounters,
 }
 
@@ -82,7 +82,7 @@ impl Metrics {
             k8s_audit_rejected: AtomicU64::new(0),
             reload_timestamp_ns: AtomicU64::new(0),
             outputs: Mutex::new(None),
-            log_lines_dropped: std::sync::OnceLock::new(),
+            log_lines_dropped: Mutex::new(Vec::new()),
             web: WebCounters::default(),
         }
     }
@@ -155,10 +155,13 @@ impl Metrics {
         self.reload_timestamp_ns.store(ns, Ordering::Relaxed);
     }
 
-    /// The log writer's count of dropped log lines, reported as
-    /// `saker_log_lines_dropped_total` (the first counter given stays).
-    pub fn count_log_lines_dropped(&self, counter: &'static AtomicU64) {
-        let _ = self.log_lines_dropped.set(counter);
+    /// The log writer's count of log lines `destination` (stderr, syslog) lost, reported as
+    /// `saker_log_lines_dropped_total{destination}`.
+    pub fn count_log_lines_dropped(&self, destination: &'static str, counter: &'static AtomicU64) {
+        let mut counters = lock(&self.log_lines_dropped);
+        if !counters.iter().any(|(d, _)| *d == destination) {
+            counters.push((destination, counter));
+        }
     }
 
     /// The output stage whose queue and channels are reported.
@@ -336,19 +339,22 @@ impl Metrics {
             &[],
             load(&self.thread_table_size),
         );
-        if let Some(dropped) = self.log_lines_dropped.get() {
+        let log_lines_dropped = lock(&self.log_lines_dropped).clone();
+        if !log_lines_dropped.is_empty() {
             family(
                 &mut out,
                 "saker_log_lines_dropped_total",
                 "counter",
-                "Saker's own log lines dropped: the log writer fell behind (a stalled stderr reader) or the syslog socket failed.",
+                "Saker's own log lines dropped, by destination: its writer fell behind (a stalled stderr reader) or the syslog socket failed.",
             );
-            sample(
-                &mut out,
-                "saker_log_lines_dropped_total",
-                &[],
-                load(dropped),
-            );
+            for (destination, counter) in log_lines_dropped {
+                sample(
+                    &mut out,
+                    "saker_log_lines_dropped_total",
+                    &[("destination", destination)],
+                    load(counter),
+                );
+            }
         }
         family(
             &mut out,

@@ -6,8 +6,8 @@
 //! channel): each line is handed to a writer thread through a bounded queue, and a line that
 //! finds the queue full is dropped. A syslog daemon that stops reading, or a stderr pipe that
 //! nobody drains, then costs log lines, never alerts or answers; each line lost is counted
-//! ([`LINES_DROPPED`]: /metrics and the exit summary), and syslog is told how many it missed
-//! when it is back. Attacker-chosen text in a
+//! per destination ([`STDERR_LINES_DROPPED`], [`SYSLOG_LINES_DROPPED`]: /metrics and the
+//! exit summary), and syslog is told how many it missed when it is back. Attacker-chosen text in a
 //! message (a program name, a path) is escaped like alert text.
 
 use std::fmt;
@@ -44,8 +44,31 @@ const QUEUE_LINES: usize = 4096;
 /// Facility `daemon`, as Saker's log lines have always carried.
 const FACILITY_DAEMON: u8 = 3;
 
-/// Log lines lost: the writer's queue was full, or the syslog socket refused them.
-pub static LINES_DROPPED: AtomicU64 = AtomicU64::new(0);
+/// Log lines stderr lost: its writer's queue was full (nobody drains the pipe).
+pub static STDERR_LINES_DROPPED: AtomicU64 = AtomicU64::new(0);
+/// Log lines syslog lost: its writer's queue was full, or the socket did not take them.
+pub static SYSLOG_LINES_DROPPED: AtomicU64 = AtomicU64::new(0);
+
+/// `(destination, counter)` of the log lines lost, for /metrics.
+pub const DROPPED_LINES: [(&str, &AtomicU64); 2] = [
+    ("stderr", &STDERR_LINES_DROPPED),
+    ("syslog", &SYSLOG_LINES_DROPPED),
+];
+
+/// The exit summary's line about lost log lines (`Log lines dropped: syslog 16`), or nothing.
+pub fn dropped_summary() -> String {
+    let lost: Vec<String> = DROPPED_LINES
+        .iter()
+        .map(|(to, counter)| (to, counter.load(Ordering::Relaxed)))
+        .filter(|(_, n)| *n > 0)
+        .map(|(to, n)| format!("{to} {n}"))
+        .collect();
+    if lost.is_empty() {
+        String::new()
+    } else {
+        format!("Log lines dropped: {}\n", lost.join(", "))
+    }
+}
 
 /// The writer queues, kept to be drained at exit ([`flush`]).
 static QUEUES: OnceLock<Vec<LineQueue>> = OnceLock::new();
@@ -56,9 +79,13 @@ pub fn init(settings: &LogSettings) {
     let filter = level_filter(settings.level);
     let mut queues = Vec::new();
     let stderr = settings.stderr.then(|| {
-        let queue = LineQueue::start("saker-log-stderr", |line: &[u8]| {
-            let _ = std::io::stderr().write_all(line);
-        });
+        let queue = LineQueue::start(
+            "saker-log-stderr",
+            &STDERR_LINES_DROPPED,
+            |line: &[u8]| {
+                let _ = std::io::stderr().write_all(line);
+            },
+        );
         queues.push(queue.clone());
         tracing_subscriber::fmt::layer()
             .event_format(FalcoLine { syslog: false })
@@ -68,7 +95,11 @@ pub fn init(settings: &LogSettings) {
     });
     let syslog = settings.syslog.then(|| {
         let mut socket = SyslogSocket::new(settings.syslog_socket.clone());
-        let queue = LineQueue::start("saker-log-syslog", move |line: &[u8]| socket.send(line));
+        let queue = LineQueue::start(
+            "saker-log-syslog",
+            &SYSLOG_LINES_DROPPED,
+            move |line: &[u8]| socket.send(line),
+        );
         queues.push(queue.clone());
         tracing_subscriber::fmt::layer()
             .event_format(FalcoLine { syslog: true })
@@ -186,10 +217,16 @@ struct LineQueue {
     sender: Sender<Vec<u8>>,
     /// Lines queued and not yet written.
     pending: Arc<AtomicUsize>,
+    /// Where lines the full queue refused are counted.
+    dropped: &'static AtomicU64,
 }
 
 impl LineQueue {
-    fn start(name: &str, mut write_line: impl FnMut(&[u8]) + Send + 'static) -> LineQueue {
+    fn start(
+        name: &str,
+        dropped: &'static AtomicU64,
+        mut write_line: impl FnMut(&[u8]) + Send + 'static,
+    ) -> LineQueue {
         let (sender, receiver): (Sender<Vec<u8>>, Receiver<Vec<u8>>) =
             crossbeam_channel::bounded(QUEUE_LINES);
         let pending = Arc::new(AtomicUsize::new(0));
@@ -206,7 +243,11 @@ impl LineQueue {
             // No writer: every line will be dropped at the full queue. Say so once.
             eprintln!("saker: cannot start the {name} thread: {e}");
         }
-        LineQueue { sender, pending }
+        LineQueue {
+            sender,
+            pending,
+            dropped,
+        }
     }
 }
 
@@ -218,7 +259,7 @@ impl Write for LineQueue {
         {
             // A full queue (a writer stuck on a stalled reader) drops the line.
             self.pending.fetch_sub(1, Ordering::AcqRel);
-            LINES_DROPPED.fetch_add(1, Ordering::Relaxed);
+            self.dropped.fetch_add(1, Ordering::Relaxed);
         }
         Ok(line.len())
     }
@@ -263,7 +304,7 @@ impl SyslogSocket {
         let message = line.strip_suffix(b"\n").unwrap_or(line);
         if !self.try_send(message) {
             self.lost += 1;
-            LINES_DROPPED.fetch_add(1, Ordering::Relaxed);
+            SYSLOG_LINES_DROPPED.fetch_add(1, Ordering::Relaxed);
             return;
         }
         if self.lost > 0 {

@@ -228,10 +228,7 @@ pub fn run(args: Args) -> Outcome {
         summary.push_str(&report.snapshot.summary());
     }
     logging::flush();
-    let log_lines_dropped = logging::LINES_DROPPED.load(std::sync::atomic::Ordering::Relaxed);
-    if log_lines_dropped > 0 {
-        summary.push_str(&format!("Log lines dropped: {log_lines_dropped}\n"));
-    }
+    summary.push_str(&logging::dropped_summary());
     eprint!("{summary}");
     Ok(code)
 }

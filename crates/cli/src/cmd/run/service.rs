@@ -87,7 +87,9 @@ impl Service {
             .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
         let metrics = Arc::new(Metrics::new(env!("CARGO_PKG_VERSION"), possible_cpus()));
         metrics.set_output_stats(outputs.stats());
-        metrics.count_log_lines_dropped(&super::logging::LINES_DROPPED);
+        for (destination, counter) in super::logging::DROPPED_LINES {
+            metrics.count_log_lines_dropped(destination, counter);
+        }
         metrics.set_rules_loaded(engine.rule_count() as u64);
         metrics.set_reload_timestamp_ns(now_ns());
         let console = start_console(&config, with_webserver, &metrics)?;
