@@ -49,15 +49,71 @@ pub fn code_for(result: Outcome) -> ExitCode {
                 ExitCode::from(failure.code)
             }
             None => {
-                eprintln!("saker: {err:#}");
+                eprintln!("saker: {}", chain_message(&err));
                 ExitCode::from(2)
             }
         },
     }
 }
 
+/// The error and its causes as one `a: b: c` line, leaving out a cause whose text is
+/// already there: many errors put their source in their own message, and `{:#}` would then
+/// say it twice ("cannot listen: Address in use: Address in use").
+fn chain_message(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}
+
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain()
         .filter_map(|cause| cause.downcast_ref::<io::Error>())
         .any(|io_err| io_err.kind() == io::ErrorKind::BrokenPipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An error that says its source in its own message, and also chains it.
+    #[derive(Debug)]
+    struct Listen {
+        source: io::Error,
+    }
+
+    impl fmt::Display for Listen {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            write!(f, "cannot listen on 127.0.0.1:8765: {}", self.source)
+        }
+    }
+
+    impl std::error::Error for Listen {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&self.source)
+        }
+    }
+
+    /// Issue 16: "webserver: webserver: cannot listen ...: Address in use: Address in use".
+    #[test]
+    fn each_cause_is_said_once() {
+        let listen = Listen {
+            source: io::Error::from(io::ErrorKind::AddrInUse),
+        };
+        let err = anyhow::Error::new(listen).context("webserver");
+        assert_eq!(
+            chain_message(&err),
+            "webserver: cannot listen on 127.0.0.1:8765: address in use"
+        );
+        let err = anyhow::anyhow!("reading rules").context("saker run");
+        assert_eq!(chain_message(&err), "saker run: reading rules");
+    }
 }

@@ -138,3 +138,53 @@ fn bad_capture_files_name_the_line() {
         "{stderr}"
     );
 }
+
+/// Issue 14: `base_syscalls.*` was accepted and did nothing. Falco's selection: a custom set
+/// replaces the state's set, `!name` removes, `repair` adds only what the state needs,
+/// `all` is `-A`.
+#[test]
+fn base_syscalls_choose_the_traced_set() {
+    let set_with = |options: &[&str]| {
+        let mut args = vec!["run", "--dry-run"];
+        for option in options {
+            args.extend(["-o", option]);
+        }
+        let (code, stdout, stderr) = saker(&args);
+        assert_eq!(code, Some(0), "{options:?}: {stderr}");
+        traced(&stdout)
+    };
+    let has = |set: &[String], name: &str| set.iter().any(|s| s == name);
+    let default = set_with(&[]);
+    assert!(has(&default, "clone") && has(&default, "pipe") && has(&default, "openat"));
+
+    let custom = set_with(&["base_syscalls.custom_set=[execve]"]);
+    assert!(
+        has(&custom, "execve") && has(&custom, "openat"),
+        "{custom:?}"
+    );
+    assert!(
+        !has(&custom, "clone") && !has(&custom, "pipe"),
+        "{custom:?}"
+    );
+
+    let without = set_with(&[r#"base_syscalls.custom_set=["!openat", "!close"]"#]);
+    assert!(
+        !has(&without, "openat") && !has(&without, "close"),
+        "{without:?}"
+    );
+    assert!(has(&without, "clone"), "{without:?}");
+
+    let repaired = set_with(&["base_syscalls.repair=true"]);
+    assert!(
+        has(&repaired, "close") && has(&repaired, "clone"),
+        "{repaired:?}"
+    );
+    assert!(
+        has(&repaired, "setuid") && !has(&repaired, "pipe"),
+        "{repaired:?}"
+    );
+
+    let all = set_with(&["base_syscalls.all=true"]);
+    let (_, stdout, _) = saker(&["run", "--dry-run", "-A"]);
+    assert_eq!(all, traced(&stdout));
+}

@@ -3,291 +3,13 @@
 //! broken rules file, SIGUSR1 after the alert file was moved away, SIGTERM draining every
 //! alert, and `--daemon --pidfile`.
 
-use std::io::{Read, Write};
-use std::net::{Ipv4Addr, TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+mod support;
+
+use std::net::{Ipv4Addr, TcpListener};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const NAMESPACE_EVENT: &str = r#"{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"AID","stage":"ResponseComplete","verb":"create","user":{"username":"mallory"},"objectRef":{"resource":"namespaces","name":"NAME"},"responseStatus":{"code":201},"stageTimestamp":"2026-11-28T10:00:00.000000Z"}"#;
-
-const CUSTOM_RULE: &str = "- rule: Custom Namespace Watch\n  desc: every namespace creation\n  condition: ka.target.resource = namespaces and ka.verb = create\n  output: custom namespace %ka.target.name\n  priority: NOTICE\n  source: k8s_audit\n";
-
-fn namespace_event(id: usize, name: &str) -> String {
-    NAMESPACE_EVENT
-        .replace("AID", &id.to_string())
-        .replace("NAME", name)
-}
-
-/// The ports the web server said it listens on, in order (the kernel picks them: the tests
-/// ask for port 0, so that no two tests can race for one port).
-fn webserver_ports(log: &str) -> Vec<u16> {
-    log.lines()
-        .filter_map(|l| {
-            l.split_once("listening on port ")?
-                .1
-                .split_whitespace()
-                .next()
-        })
-        .filter_map(|port| port.parse().ok())
-        .collect()
-}
-
-/// A config in a temp dir: alerts as JSON to `alerts.json`, the web server on 127.0.0.1 and a
-/// port the kernel picks, no stdout/syslog, the default rules plus `custom.yaml`.
-struct Setup {
-    dir: tempfile::TempDir,
-}
-
-impl Setup {
-    fn new() -> Setup {
-        let dir = tempfile::tempdir().unwrap();
-        let setup = Setup { dir };
-        std::fs::write(setup.path("custom.yaml"), CUSTOM_RULE).unwrap();
-        setup.write_config("alerts.json", "127.0.0.1", 0);
-        setup
-    }
-
-    /// Writes `saker.yaml` with alerts to the file `alerts` and the web server on
-    /// `address:port`.
-    fn write_config(&self, alerts: &str, address: &str, port: u16) {
-        let config = format!(
-            "rules_files:\n  - embedded\n  - {custom}\nrule_matching: all\njson_output: true\n\
-             stdout_output:\n  enabled: false\nsyslog_output:\n  enabled: false\n\
-             file_output:\n  enabled: true\n  keep_alive: true\n  filename: {alerts}\n\
-             log_syslog: false\nlog_stderr: true\n\
-             webserver:\n  enabled: true\n  listen_address: {address}\n  listen_port: {port}\n",
-            custom = self.path("custom.yaml").display(),
-            alerts = self.path(alerts).display(),
-        );
-        std::fs::write(self.path("saker.yaml"), config).unwrap();
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn command(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_saker"));
-        cmd.args(["run", "--disable-source", "syscall", "-c"])
-            .arg(self.path("saker.yaml"));
-        cmd
-    }
-
-    fn spawn(&self) -> Service {
-        self.spawn_with(&[])
-    }
-
-    /// Starts the service with extra arguments (`-o key=value`).
-    fn spawn_with(&self, args: &[&str]) -> Service {
-        let mut child = self
-            .command()
-            .args(args)
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let log = Arc::new(Mutex::new(String::new()));
-        let mut stderr = child.stderr.take().unwrap();
-        let sink = Arc::clone(&log);
-        let reader = std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = stderr.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        let port = wait_for_port(0, || log.lock().unwrap().clone());
-        let service = Service {
-            child,
-            log,
-            reader: Some(reader),
-            port,
-        };
-        service.wait_healthy();
-        service
-    }
-
-    fn alerts(&self, file: &str) -> Vec<serde_json::Value> {
-        std::fs::read_to_string(self.path(file))
-            .unwrap_or_default()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    }
-
-    fn rules_fired(&self, file: &str) -> Vec<String> {
-        self.alerts(file)
-            .iter()
-            .map(|a| a["rule"].as_str().unwrap().to_string())
-            .collect()
-    }
-
-    /// Waits until the alert file holds `n` alerts of `rule`.
-    fn wait_for_rule(&self, file: &str, rule: &str, n: usize) -> Vec<String> {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let fired = self.rules_fired(file);
-            if fired.iter().filter(|r| *r == rule).count() >= n {
-                return fired;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{n} x {rule} expected in {file}, got {fired:?}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-struct Service {
-    child: Child,
-    log: Arc<Mutex<String>>,
-    /// Reads the child's stderr into `log` until the child closes it.
-    reader: Option<std::thread::JoinHandle<()>>,
-    port: u16,
-}
-
-impl Service {
-    fn wait_healthy(&self) {
-        wait_healthy(self.port, || self.log.lock().unwrap().clone());
-    }
-
-    fn signal(&self, sig: libc::c_int) {
-        // SAFETY: kill(2) on our own child.
-        assert_eq!(unsafe { libc::kill(self.child.id() as i32, sig) }, 0);
-    }
-
-    fn wait_log(&self, needle: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !self.log.lock().unwrap().contains(needle) {
-            assert!(
-                Instant::now() < deadline,
-                "`{needle}` not logged:\n{}",
-                self.log.lock().unwrap()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    /// SIGTERM, then the exit status.
-    fn terminate(mut self) -> (Option<i32>, String) {
-        self.signal(libc::SIGTERM);
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // The reader ends at the end of the child's stderr, with the last lines taken.
-                if let Some(reader) = self.reader.take() {
-                    reader.join().unwrap();
-                }
-                return (status.code(), self.log.lock().unwrap().clone());
-            }
-            assert!(Instant::now() < deadline, "no exit 15 s after SIGTERM");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Waits until the web server has said which port it listens on for the `nth` time (0: at
-/// start, 1: after a reload that moved it), and returns that port.
-fn wait_for_port(nth: usize, log: impl Fn() -> String) -> u16 {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Some(port) = webserver_ports(&log()).get(nth) {
-            return *port;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the web server did not say its port:\n{}",
-            log()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn wait_healthy(port: u16, log: impl Fn() -> String) {
-    wait_healthy_at((Ipv4Addr::LOCALHOST, port), log);
-}
-
-fn wait_healthy_at(to: (Ipv4Addr, u16), log: impl Fn() -> String) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok((200, _)) = http_at(to, "GET", "/healthz", "") {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the web server did not come up:\n{}",
-            log()
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-/// One HTTP/1.1 request over a fresh connection; returns the status and the body.
-fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
-    http_at((Ipv4Addr::LOCALHOST, port), method, path, body)
-}
-
-fn http_at(
-    to: (Ipv4Addr, u16),
-    method: &str,
-    path: &str,
-    body: &str,
-) -> std::io::Result<(u16, String)> {
-    http_with(to, method, path, body, "")
-}
-
-/// [`http_at`] with extra header lines (each ending in `\r\n`).
-fn http_with(
-    to: (Ipv4Addr, u16),
-    method: &str,
-    path: &str,
-    body: &str,
-    headers: &str,
-) -> std::io::Result<(u16, String)> {
-    let mut stream = TcpStream::connect(to)?;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{headers}\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response)?;
-    let status = response
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    Ok((status, body))
-}
-
-fn post_event(port: u16, event: &str) {
-    post_event_at((Ipv4Addr::LOCALHOST, port), event);
-}
-
-fn post_event_at(to: (Ipv4Addr, u16), event: &str) {
-    let (status, body) = http_at(to, "POST", "/k8s-audit", event).unwrap();
-    assert_eq!(status, 200, "{body}");
-}
+use support::*;
 
 #[test]
 fn web_server_health_metrics_and_audit_alerts() {
@@ -322,7 +44,8 @@ fn web_server_health_metrics_and_audit_alerts() {
         "saker_alerts_total{rule=\"Create Disallowed Namespace\",priority=\"warning\",source=\"k8s_audit\"} 1",
         "saker_alerts_total{rule=\"Custom Namespace Watch\",priority=\"notice\",source=\"k8s_audit\"} 2",
         "saker_k8s_audit_events_total 2",
-        "saker_output_channel_failures_total{channel=\"file\"} 0",
+        "saker_output_channel_delivered_total{channel=\"file\"} 3",
+        "saker_output_channel_dropped_total{channel=\"file\",reason=\"failed\"} 0",
     ] {
         assert!(metrics.lines().any(|l| l == line), "{line}\n{metrics}");
     }
@@ -344,6 +67,8 @@ fn web_server_health_metrics_and_audit_alerts() {
     let (code, log) = service.terminate();
     assert_eq!(code, Some(0), "{log}");
     assert!(log.contains("Loading rules from file"), "{log}");
+    // The exit summary says what became of the alerts, per channel.
+    assert!(log.contains("Output file: 3 delivered, 0 dropped"), "{log}");
     assert!(
         log.contains(&format!(
             "Starting internal webserver, listening on port {port}"
@@ -892,9 +617,15 @@ fn channel_metric(port: u16, name: &str, channel: &str) -> u64 {
     )
 }
 
+/// `saker_output_channel_dropped_total` of `channel`, for one reason or (`""`) all.
+fn channel_dropped(port: u16, channel: &str, reason: &str) -> u64 {
+    let labels = format!("{{channel=\"{channel}\",reason=\"{reason}");
+    metric_sum(port, &format!("saker_output_channel_dropped_total{labels}"))
+}
+
 /// `redis_output` in a running service: the audit webhook's alerts reach a Redis stream;
 /// with Redis killed, what the bounded queue cannot hold is dropped, counted in /metrics and
-/// logged; after a restart the rest arrives, and delivered + dropped = raised.
+/// logged; after a restart the rest arrives, and delivered + dropped = raised, per channel.
 #[test]
 fn redis_output_losses_beyond_the_queue_are_counted_in_metrics() {
     let Some(mut redis) = servers::redis_server() else {
@@ -937,20 +668,19 @@ fn redis_output_losses_beyond_the_queue_are_counted_in_metrics() {
         post_event(service.port, &namespace_event(i, &format!("ns-{i}")));
     }
     let deadline = Instant::now() + Duration::from_secs(30);
-    while channel_metric(service.port, "drops", "redis") == 0 {
+    while channel_dropped(service.port, "redis", "queue_full") == 0 {
         assert!(Instant::now() < deadline, "{}", service.log.lock().unwrap());
         std::thread::sleep(Duration::from_millis(50));
     }
     redis.restart();
-    // Every alert raised is in Redis or counted as dropped: by the channel's queue, or by
-    // the main queue in front of every channel (it holds 8 too).
+    // Every alert raised is in Redis or counted as dropped by the channel.
     let raised = metric_sum(service.port, "saker_alerts_total{");
     assert_eq!(raised, 80, "two rules for each of 40 events");
+    assert_eq!(channel_metric(service.port, "raised", "redis"), raised);
     let deadline = Instant::now() + Duration::from_secs(60);
     let (delivered, drops) = loop {
         let delivered = channel_metric(service.port, "delivered", "redis");
-        let drops = channel_metric(service.port, "drops", "redis")
-            + metric_sum(service.port, "saker_outputs_queue_drops_total ");
+        let drops = channel_dropped(service.port, "redis", "");
         if delivered + drops == raised {
             break (delivered, drops);
         }
@@ -962,13 +692,16 @@ fn redis_output_losses_beyond_the_queue_are_counted_in_metrics() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert!(drops > 0 && delivered > 2, "{delivered} {drops}");
-    assert_eq!(channel_metric(service.port, "failures", "redis"), 0);
+    assert_eq!(channel_dropped(service.port, "redis", "failed"), 0);
     let unique: std::collections::BTreeSet<String> = stored(redis.port).into_iter().collect();
     assert_eq!(unique.len() as u64, delivered);
     let (code, log) = service.terminate();
     assert_eq!(code, Some(0), "{log}");
     assert!(
-        log.contains("output channel queue full, alert dropped for this channel"),
+        log.contains("redis output: its queue of 8 alerts is full"),
         "{log}"
     );
+    let summary =
+        format!("Output redis: {delivered} delivered, {drops} dropped (queue_full {drops})");
+    assert!(log.contains(&summary), "{summary}\n{log}");
 }

@@ -10,8 +10,8 @@ use saker_output::sinks::{
 use saker_output::{EncoderOptions, OutputQueue, QueueOptions, Sink};
 
 use crate::{
-    Config, ConfigError, ConsoleConfig, NatsOutputConfig, RedisKind, RedisOutputConfig,
-    WebserverConfig,
+    Config, ConfigError, ConsoleConfig, MetricsConfig, NatsOutputConfig, RedisKind,
+    RedisOutputConfig, WebserverConfig,
 };
 
 impl Config {
@@ -87,9 +87,17 @@ impl Config {
             })));
         }
         if self.file_output.enabled {
+            let mode = self
+                .file_output
+                .mode()
+                .map_err(|message| ConfigError::Invalid {
+                    key: "file_output.mode".to_string(),
+                    message,
+                })?;
             let sink = FileSink::open(FileSinkOptions {
-                filename: self.file_output.filename.clone(),
                 keep_alive: self.file_output.keep_alive,
+                mode,
+                ..FileSinkOptions::new(&self.file_output.filename)
             })
             .map_err(|source| ConfigError::Output {
                 key: "file_output",
@@ -99,8 +107,8 @@ impl Config {
         }
         if self.program_output.enabled {
             let sink = ProgramSink::start(ProgramSinkOptions {
-                program: self.program_output.program.clone(),
                 keep_alive: self.program_output.keep_alive,
+                ..ProgramSinkOptions::new(&self.program_output.program)
             })
             .map_err(|source| ConfigError::Output {
                 key: "program_output",
@@ -110,12 +118,6 @@ impl Config {
         }
         if self.http_output.enabled {
             let http = &self.http_output;
-            if http.url.is_empty() {
-                return Err(ConfigError::Invalid {
-                    key: "http_output.url".to_string(),
-                    message: "http_output is enabled but has no url".to_string(),
-                });
-            }
             let mut options = HttpSinkOptions::new(http.url.clone());
             options.user_agent = http.user_agent.clone();
             options.content_type = if self.json_output {
@@ -133,13 +135,6 @@ impl Config {
                 .collect();
             if let Some(dir) = &http.ca_path {
                 options.ca_certs.extend(pem_files_in(dir)?);
-            }
-            if http.mtls && (http.client_cert.is_none() || http.client_key.is_none()) {
-                return Err(ConfigError::Invalid {
-                    key: "http_output.mtls".to_string(),
-                    message: "mtls is true but client_cert and client_key are not both set"
-                        .to_string(),
-                });
             }
             options.keep_alive = http.keep_alive;
             options.client_cert = http.client_cert.clone();
@@ -271,29 +266,19 @@ fn pem_files_in(dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>, Config
 }
 
 impl WebserverConfig {
-    /// The server's settings; `None` when the web server is disabled.
+    /// The server's settings; `None` when the web server is disabled. Reads the audit token
+    /// file. (The values were checked when the configuration was loaded.)
     pub fn build(&self) -> Result<Option<saker_server::ServerOptions>, ConfigError> {
         if !self.enabled {
             return Ok(None);
         }
-        let ip: std::net::IpAddr =
-            self.listen_address
-                .parse()
-                .map_err(|_| ConfigError::Invalid {
-                    key: "webserver.listen_address".to_string(),
-                    message: format!("`{}` is not an IP address", self.listen_address),
-                })?;
-        for (key, path) in [
-            ("webserver.k8s_healthz_endpoint", &self.k8s_healthz_endpoint),
-            ("webserver.k8s_audit_endpoint", &self.k8s_audit_endpoint),
-        ] {
-            if !path.starts_with('/') {
-                return Err(ConfigError::Invalid {
-                    key: key.to_string(),
-                    message: format!("`{path}` must start with /"),
-                });
-            }
-        }
+        let invalid = |key: &str, message: String| ConfigError::Invalid {
+            key: key.to_string(),
+            message,
+        };
+        let ip = self
+            .listen_ip()
+            .map_err(|m| invalid("webserver.listen_address", m))?;
         Ok(Some(saker_server::ServerOptions {
             listen: std::net::SocketAddr::new(ip, self.listen_port),
             healthz_path: self.k8s_healthz_endpoint.clone(),
@@ -304,7 +289,56 @@ impl WebserverConfig {
                 certificate: self.ssl_certificate.clone(),
                 private_key: self.ssl_private_key.clone(),
             }),
+            max_connections: self.max_connections,
+            header_timeout: Duration::from_millis(self.header_timeout_ms),
+            body_timeout: Duration::from_millis(self.body_timeout_ms),
+            body_memory_bytes: self.body_memory_bytes,
+            k8s_audit_token: self.audit_token()?,
         }))
+    }
+
+    fn audit_token(&self) -> Result<Option<saker_server::Secret>, ConfigError> {
+        if let Some(token) = &self.k8s_audit_token {
+            return Ok(Some(saker_server::Secret::new(token.trim())));
+        }
+        let Some(path) = &self.k8s_audit_token_file else {
+            return Ok(None);
+        };
+        let key = "webserver.k8s_audit_token_file";
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Invalid {
+            key: key.to_string(),
+            message: format!("{}: {e}", path.display()),
+        })?;
+        // A secret file usually ends with a newline that is not part of the token.
+        let token = text.trim();
+        if token.is_empty() {
+            return Err(ConfigError::Invalid {
+                key: key.to_string(),
+                message: format!("{} is empty", path.display()),
+            });
+        }
+        Ok(Some(saker_server::Secret::new(token)))
+    }
+}
+
+impl MetricsConfig {
+    /// What each snapshot holds.
+    pub fn snapshot_options(
+        &self,
+        hostname: &str,
+        engine_name: &str,
+    ) -> saker_server::SnapshotOptions {
+        saker_server::SnapshotOptions {
+            rules_counters: self.rules_counters_enabled,
+            resource_utilization: self.resource_utilization_enabled,
+            state_counters: self.state_counters_enabled,
+            kernel_event_counters: self.kernel_event_counters_enabled,
+            kernel_event_counters_per_cpu: self.kernel_event_counters_per_cpu_enabled,
+            convert_memory_to_mb: self.convert_memory_to_mb,
+            include_empty_values: self.include_empty_values,
+            engine_name: engine_name.to_string(),
+            hostname: hostname.to_string(),
+        }
     }
 }
 

@@ -29,21 +29,29 @@ pub enum ConfigError {
     },
 }
 
-/// A key the configuration does not know: reported as a warning, never fatal (Falco ignores
-/// unknown keys too, but a typo should not go unnoticed).
+/// Something odd about a key that does not stop Saker: a key it does not know (Falco ignores
+/// unknown keys too, but a typo should not go unnoticed), a value that has no effect, an
+/// unset environment variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnknownKey {
+pub struct ConfigWarning {
     /// `file:line` or `-o key=value`.
     pub origin: String,
     pub key: String,
+    pub message: String,
 }
 
-impl std::fmt::Display for UnknownKey {
+impl ConfigWarning {
+    pub(crate) fn unknown_key(origin: String, key: String) -> Self {
+        ConfigWarning {
+            message: format!("unknown configuration key `{key}`"),
+            origin,
+            key,
+        }
+    }
+}
+
+impl std::fmt::Display for ConfigWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{}: warning: unknown configuration key `{}`",
-            self.origin, self.key
-        )
+        write!(f, "{}: warning: {}", self.origin, self.message)
     }
 }

@@ -21,7 +21,8 @@ mod error;
 mod load;
 mod model;
 mod position;
+mod validate;
 
-pub use error::{ConfigError, UnknownKey};
+pub use error::{ConfigError, ConfigWarning};
 pub use load::{ConfigSource, DEFAULT_CONFIG_PATH, LoadedConfig, load, load_str};
 pub use model::*;

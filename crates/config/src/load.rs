@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::{Mapping, Value};
 
-use crate::{Config, ConfigError, UnknownKey};
+use crate::{Config, ConfigError, ConfigWarning};
 
 /// Where Saker looks when no `-c FILE` is given.
 pub const DEFAULT_CONFIG_PATH: &str = "/etc/saker/saker.yaml";
@@ -15,8 +15,8 @@ pub const DEFAULT_CONFIG_PATH: &str = "/etc/saker/saker.yaml";
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {
     pub config: Config,
-    /// Unknown keys, to be printed as warnings.
-    pub warnings: Vec<UnknownKey>,
+    /// Unknown keys, values without effect, unset variables: to be printed as warnings.
+    pub warnings: Vec<ConfigWarning>,
     /// The file that was read, `None` when only defaults (and overrides) apply.
     pub path: Option<PathBuf>,
     /// What [`LoadedConfig::locate`] needs: the text read and the overrides applied.
@@ -98,7 +98,6 @@ pub fn load_str(
             message: "the configuration must be a mapping of keys to values".to_string(),
         });
     }
-    expand_env(&mut value, &env);
     // Overrides apply to the effective tree, so `-o rules_files[2]=x` extends the default list.
     let mut effective = serde_yaml::to_value(Config::default()).unwrap_or(Value::Null);
     merge(&mut effective, value);
@@ -108,15 +107,30 @@ pub fn load_str(
         let path = apply_override(&mut value, option)?;
         overridden.push((path, option.clone()));
     }
+    // After the overrides, so that `-o key=${VAR}` is expanded too (as Falco does).
+    let mut unset = Vec::new();
+    expand_env(&mut value, &env, &mut Vec::new(), &mut unset);
 
-    // Where a key path came from: the `-o` that set it (or a parent of it), else its line.
+    // Where a key path came from: the `-o` that set it (or a parent of it), else its line
+    // (or the line of the closest section above it that is written out).
     let locate = |segments: &[String]| -> String {
         for (path, option) in overridden.iter().rev() {
             if segments.starts_with(path) || path.starts_with(segments) {
                 return format!("-o {option}");
             }
         }
-        located(origin, line_of(text, segments).map(|line| (line, 0)))
+        let line = (1..=segments.len())
+            .rev()
+            .find_map(|n| line_of(text, &segments[..n]));
+        located(origin, line.map(|line| (line, 0)))
+    };
+    // Why a value is empty: `${NAME}` with NAME unset.
+    let unset_note = |segments: &[String]| -> String {
+        unset
+            .iter()
+            .find(|(path, _)| path == segments)
+            .map(|(_, name)| format!(" (the environment variable {name} is not set)"))
+            .unwrap_or_default()
     };
 
     let mut unknown: BTreeSet<Vec<String>> = BTreeSet::new();
@@ -132,17 +146,41 @@ pub fn load_str(
             return Err(ConfigError::Type {
                 origin: locate(&segments),
                 key: segments.join("."),
-                message: e.to_string(),
+                message: format!("{e}{}", unset_note(&segments)),
             });
         }
     };
-    let warnings = unknown
-        .into_iter()
-        .map(|segments| UnknownKey {
+    let findings = config.check();
+    if let Some(error) = findings.errors.first() {
+        let segments = key_segments(error.key);
+        return Err(ConfigError::Type {
             origin: locate(&segments),
-            key: segments.join("."),
-        })
+            key: error.key.to_string(),
+            message: format!("{}{}", error.message, unset_note(&segments)),
+        });
+    }
+    let mut warnings: Vec<ConfigWarning> = unknown
+        .into_iter()
+        .map(|segments| ConfigWarning::unknown_key(locate(&segments), segments.join(".")))
         .collect();
+    for finding in findings.warnings {
+        let segments = key_segments(finding.key);
+        warnings.push(ConfigWarning {
+            origin: locate(&segments),
+            key: finding.key.to_string(),
+            message: format!("`{}`: {}", finding.key, finding.message),
+        });
+    }
+    for (segments, name) in &unset {
+        let key = segments.join(".");
+        warnings.push(ConfigWarning {
+            origin: locate(segments),
+            message: format!(
+                "`{key}` uses ${{{name}}}, but the environment variable {name} is not set: it expands to nothing"
+            ),
+            key,
+        });
+    }
     Ok(LoadedConfig {
         config,
         warnings,
@@ -188,16 +226,28 @@ fn strip_location(message: &str) -> String {
     }
 }
 
-/// `${NAME}` in every string value becomes the variable's value (empty when unset), `$${` stays
-/// a literal `${`. A value that was wholly one variable is re-read as YAML, so
-/// `listen_port: ${PORT}` yields a number.
-fn expand_env(value: &mut Value, env: &impl Fn(&str) -> Option<String>) {
+/// `key.path` as the segments `locate` takes.
+fn key_segments(key: &str) -> Vec<String> {
+    key.split('.').map(str::to_string).collect()
+}
+
+/// `${NAME}` in every string value becomes the variable's value (empty when unset, noted in
+/// `unset` with the key path), `$${` stays a literal `${`. A value that was wholly one
+/// variable is re-read as YAML, so `listen_port: ${PORT}` yields a number; an unset one
+/// stays an empty string, which a typed key then refuses with a clear message.
+fn expand_env(
+    value: &mut Value,
+    env: &impl Fn(&str) -> Option<String>,
+    path: &mut Vec<String>,
+    unset: &mut Vec<(Vec<String>, String)>,
+) {
     match value {
         Value::String(s) if s.contains("${") => {
-            let expanded = expand_str(s, env);
+            let mut missing = Vec::new();
+            let expanded = expand_str(s, env, &mut missing);
             let whole_variable =
                 s.starts_with("${") && s.ends_with('}') && s.matches("${").count() == 1;
-            *value = if whole_variable {
+            *value = if whole_variable && missing.is_empty() {
                 match serde_yaml::from_str::<Value>(&expanded) {
                     Ok(v) if !v.is_mapping() && !v.is_sequence() => v,
                     _ => Value::String(expanded),
@@ -205,15 +255,24 @@ fn expand_env(value: &mut Value, env: &impl Fn(&str) -> Option<String>) {
             } else {
                 Value::String(expanded)
             };
+            unset.extend(missing.into_iter().map(|name| (path.clone(), name)));
         }
-        Value::Sequence(items) => items.iter_mut().for_each(|v| expand_env(v, env)),
-        Value::Mapping(map) => map.iter_mut().for_each(|(_, v)| expand_env(v, env)),
-        Value::Tagged(tagged) => expand_env(&mut tagged.value, env),
+        Value::Sequence(items) => items
+            .iter_mut()
+            .for_each(|v| expand_env(v, env, path, unset)),
+        Value::Mapping(map) => {
+            for (key, v) in map.iter_mut() {
+                path.push(key.as_str().unwrap_or_default().to_string());
+                expand_env(v, env, path, unset);
+                path.pop();
+            }
+        }
+        Value::Tagged(tagged) => expand_env(&mut tagged.value, env, path, unset),
         _ => {}
     }
 }
 
-fn expand_str(s: &str, env: &impl Fn(&str) -> Option<String>) -> String {
+fn expand_str(s: &str, env: &impl Fn(&str) -> Option<String>, missing: &mut Vec<String>) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find('$') {
@@ -225,7 +284,11 @@ fn expand_str(s: &str, env: &impl Fn(&str) -> Option<String>) -> String {
         } else if let Some(tail) = after.strip_prefix("${")
             && let Some(end) = tail.find('}')
         {
-            out.push_str(&env(&tail[..end]).unwrap_or_default());
+            let name = &tail[..end];
+            match env(name) {
+                Some(value) => out.push_str(&value),
+                None => missing.push(name.to_string()),
+            }
             rest = &tail[end + 1..];
         } else {
             out.push('$');
@@ -384,10 +447,14 @@ pub(crate) fn line_of(text: &str, segments: &[String]) -> Option<usize> {
 
 impl Config {
     /// The effective configuration as YAML (what `saker config show` prints), secrets
-    /// (`webserver.ui_token`) replaced by `<redacted>`.
+    /// (`webserver.ui_token`, `webserver.k8s_audit_token`) replaced by `<redacted>`.
     pub fn to_yaml(&self) -> String {
         let mut shown = self.clone();
-        if let Some(token) = shown.webserver.ui_token.as_mut() {
+        let web = &mut shown.webserver;
+        for token in [web.ui_token.as_mut(), web.k8s_audit_token.as_mut()]
+            .into_iter()
+            .flatten()
+        {
             *token = "<redacted>".to_string();
         }
         serde_yaml::to_string(&shown).unwrap_or_default()

@@ -130,8 +130,11 @@ pub enum EngineKind {
 pub struct EbpfEngineConfig {
     /// Ring buffer size preset 1..=10 -> 1, 2, 4, 8 (default), ... 512 MB, as Falco.
     pub buf_size_preset: u8,
-    /// One ring buffer per this many CPUs (0: one for all).
+    /// Falco: one ring buffer per this many CPUs. Saker always shares one buffer between
+    /// all CPUs (Falco's 0); another value is warned about.
     pub cpus_for_each_buffer: u16,
+    /// Failed syscalls (a negative return) are dropped before the state and the rules see
+    /// them: less work, less visibility (Falco drops them in the kernel).
     pub drop_failed_exit: bool,
 }
 
@@ -147,7 +150,7 @@ impl Default for EbpfEngineConfig {
     fn default() -> Self {
         EbpfEngineConfig {
             buf_size_preset: DEFAULT_BUF_SIZE_PRESET,
-            cpus_for_each_buffer: 2,
+            cpus_for_each_buffer: 0,
             drop_failed_exit: false,
         }
     }
@@ -168,11 +171,20 @@ pub enum RuleMatching {
     All,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct OutputsQueueConfig {
-    /// Alerts waiting between the engine and each channel; 0 = unbounded.
+    /// Alerts waiting for each channel; a full queue drops (and counts) alerts. Falco's 0
+    /// (unbounded) is warned about and means the default: every queue has a bound.
     pub capacity: usize,
+}
+
+impl Default for OutputsQueueConfig {
+    fn default() -> Self {
+        OutputsQueueConfig {
+            capacity: saker_output::DEFAULT_CAPACITY,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -210,6 +222,9 @@ pub struct FileOutputConfig {
     pub enabled: bool,
     pub keep_alive: bool,
     pub filename: PathBuf,
+    /// Mode of the alert file when Saker creates it, in octal, whatever the umask
+    /// (`"0600"`; `"0640"` lets a log-reading group in). An existing file keeps its mode.
+    pub mode: String,
 }
 
 impl Default for FileOutputConfig {
@@ -218,6 +233,7 @@ impl Default for FileOutputConfig {
             enabled: false,
             keep_alive: false,
             filename: PathBuf::from("./events.txt"),
+            mode: "0600".to_string(),
         }
     }
 }
@@ -398,6 +414,23 @@ pub struct WebserverConfig {
     /// (Falco's single `falco.pem`).
     pub ssl_certificate: PathBuf,
     pub ssl_private_key: Option<PathBuf>,
+    /// Connections served at once; a new one takes the slot of the longest-idle one, or is
+    /// refused (503) when all are busy.
+    pub max_connections: usize,
+    /// Time to send a request's headers (and finish a TLS handshake); also how long an idle
+    /// kept-alive connection stays open.
+    pub header_timeout_ms: u64,
+    /// Time to send a request's body (408 beyond).
+    pub body_timeout_ms: u64,
+    /// Memory for request bodies over all connections at once (503 beyond, the API server
+    /// retries); at least `max_body_bytes`.
+    pub body_memory_bytes: usize,
+    /// Bearer token the audit webhook must send (`Authorization: Bearer ...`); best given
+    /// as `${ENV}` or through `k8s_audit_token_file`. Never printed.
+    pub k8s_audit_token: Option<String>,
+    /// A file holding the token (a mounted Kubernetes secret), read when the web server
+    /// starts: at start, and on a SIGHUP that changes `webserver.*`.
+    pub k8s_audit_token_file: Option<PathBuf>,
     /// Bearer token the web console's JSON API requires (`Authorization: Bearer ...`);
     /// unset or empty: none.
     pub ui_token: Option<String>,
@@ -416,6 +449,12 @@ impl Default for WebserverConfig {
             ssl_enabled: false,
             ssl_certificate: PathBuf::from("/etc/saker/saker.pem"),
             ssl_private_key: None,
+            max_connections: 128,
+            header_timeout_ms: 10_000,
+            body_timeout_ms: 30_000,
+            body_memory_bytes: 64 * 1024 * 1024,
+            k8s_audit_token: None,
+            k8s_audit_token_file: None,
             ui_token: None,
         }
     }

@@ -27,7 +27,9 @@ fn defaults_follow_falco() {
     assert!(!c.json_output && c.json_include_output_property && c.json_include_tags_property);
     assert!(!c.json_include_message_property && c.json_include_output_fields_property);
     assert!(!c.buffered_outputs);
-    assert_eq!(c.outputs_queue.capacity, 0);
+    // Falco's 0 is unbounded; every queue of Saker has a bound.
+    assert_eq!(c.outputs_queue.capacity, 10_000);
+    assert_eq!(c.file_output.mode, "0600");
     assert!(c.stdout_output.enabled && c.syslog_output.enabled);
     assert!(!c.file_output.enabled && !c.file_output.keep_alive);
     assert!(!c.program_output.enabled && !c.http_output.enabled);
@@ -208,6 +210,82 @@ fn errors_name_the_place() {
             "-o rules_files[5]=x: index 5 is past the end of a list of 2",
         ),
         ("", &["a..b=1"], "-o a..b=1: empty key name"),
+        // Issue 14: accepted and doing nothing, or failing with a message about serde.
+        (
+            "engine:\n  ebpf:\n    buf_size_preset: 99\n",
+            &[],
+            "saker.yaml:3: `engine.ebpf.buf_size_preset`: 99 is not a preset: use 1 to 10 (1 MB to 512 MB per buffer, 4 = 8 MB; 0 is reserved)",
+        ),
+        (
+            "engine:\n  ebpf:\n    buf_size_preset: 0\n",
+            &[],
+            "saker.yaml:3: `engine.ebpf.buf_size_preset`: 0 is not a preset: use 1 to 10 (1 MB to 512 MB per buffer, 4 = 8 MB; 0 is reserved)",
+        ),
+        (
+            "metrics:\n  enabled: true\n  interval: banana\n",
+            &[],
+            "saker.yaml:3: `metrics.interval`: `banana` is not a duration: use a number and a unit, as 1h, 15m, 30s, 500ms or 1h30m",
+        ),
+        (
+            "metrics:\n  interval: 10ms\n",
+            &[],
+            "saker.yaml:2: `metrics.interval`: `10ms` is below the 100ms minimum",
+        ),
+        (
+            "log_level: ${UNSET}\n",
+            &[],
+            "saker.yaml:1: `log_level`: unknown variant ``, expected one of `emergency`, `alert`, `critical`, `error`, `warning`, `notice`, `info`, `debug` (the environment variable UNSET is not set)",
+        ),
+        (
+            "webserver:\n  listen_port: ${UNSET}\n",
+            &[],
+            "saker.yaml:2: `webserver.listen_port`: invalid type: string \"\", expected u16 (the environment variable UNSET is not set)",
+        ),
+        (
+            "file_output:\n  mode: \"0666\"\n",
+            &[],
+            "saker.yaml:2: `file_output.mode`: `0666`: alert and capture files may be readable by group or others, never writable by them or executable (use 0600, 0640 or 0644)",
+        ),
+        (
+            "syscall_event_drops:\n  threshold: 10\n",
+            &[],
+            "saker.yaml:2: `syscall_event_drops.threshold`: 10 is not a fraction of events: use 0 to 1 (0.1 = 10%)",
+        ),
+        (
+            "http_output:\n  enabled: true\n",
+            &[],
+            "saker.yaml:1: `http_output.url`: http_output is enabled but has no url",
+        ),
+        (
+            "http_output:\n  enabled: true\n  url: https://x/\n  mtls: true\n",
+            &[],
+            "saker.yaml:4: `http_output.mtls`: mtls is true but client_cert and client_key are not both set",
+        ),
+        (
+            "webserver:\n  listen_address: localhost\n",
+            &[],
+            "saker.yaml:2: `webserver.listen_address`: `localhost` is not an IP address",
+        ),
+        (
+            "webserver:\n  k8s_healthz_endpoint: healthz\n",
+            &[],
+            "saker.yaml:2: `webserver.k8s_healthz_endpoint`: `healthz` must start with /",
+        ),
+        (
+            "webserver:\n  k8s_audit_token: ${UNSET}\n",
+            &[],
+            "saker.yaml:2: `webserver.k8s_audit_token`: is empty (an unset environment variable?): remove the key to accept audit events without a token (the environment variable UNSET is not set)",
+        ),
+        (
+            "webserver:\n  k8s_audit_token: a\n  k8s_audit_token_file: /t\n",
+            &[],
+            "saker.yaml:3: `webserver.k8s_audit_token_file`: set k8s_audit_token or k8s_audit_token_file, not both",
+        ),
+        (
+            "webserver:\n  max_body_bytes: 1000\n  body_memory_bytes: 10\n",
+            &[],
+            "saker.yaml:3: `webserver.body_memory_bytes`: 10 is less than max_body_bytes (1000): a body of the largest size could never be accepted",
+        ),
     ];
     for (yaml, overrides, expect) in cases {
         let err = load(yaml, overrides)
@@ -215,6 +293,45 @@ fn errors_name_the_place() {
             .unwrap_or_else(|| panic!("{yaml:?} {overrides:?} loaded"));
         assert_eq!(&err, expect, "{yaml:?} {overrides:?}");
     }
+}
+
+/// Issue 14: keys that Saker accepts but that would do nothing are said so, at their line.
+#[test]
+fn values_without_effect_are_warnings_at_their_line() {
+    let yaml = "\
+engine:
+  ebpf:
+    cpus_for_each_buffer: 2
+outputs_queue:
+  capacity: 0
+syscall_event_drops:
+  simulate_drops: true
+hostname: node-${UNSET}
+base_syscalls:
+  custom_set: [execve, \"!clsoe\", frobnicate]
+";
+    let loaded = load(yaml, &[]).unwrap();
+    let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "saker.yaml:3: warning: `engine.ebpf.cpus_for_each_buffer`: Saker captures through one ring buffer shared by all CPUs, as 0 does: 2 has no effect",
+            "saker.yaml:5: warning: `outputs_queue.capacity`: 0 means unbounded in Falco; Saker bounds every queue and uses 10000",
+            "saker.yaml:7: warning: `syscall_event_drops.simulate_drops`: Falco's switch for testing the drop alert; Saker has none: no effect",
+            "saker.yaml:10: warning: `base_syscalls.custom_set`: unknown syscalls, ignored: clsoe, frobnicate",
+            "saker.yaml:8: warning: `hostname` uses ${UNSET}, but the environment variable UNSET is not set: it expands to nothing",
+        ]
+    );
+}
+
+#[test]
+fn shown_config_hides_the_audit_token() {
+    let c = load("webserver:\n  k8s_audit_token: s3cret\n", &[])
+        .unwrap()
+        .config;
+    let yaml = c.to_yaml();
+    assert!(!yaml.contains("s3cret"), "{yaml}");
+    assert!(yaml.contains("k8s_audit_token: <redacted>"), "{yaml}");
 }
 
 #[test]
@@ -257,15 +374,11 @@ fn build_checks_what_cannot_work() {
 
     let bad: &[(&[&str], &str)] = &[
         (
-            &["http_output.enabled=true"],
-            "http_output.url: http_output is enabled but has no url",
-        ),
-        (
             &[
                 "file_output.enabled=true",
                 "file_output.filename=/nonexistent-dir/x",
             ],
-            "file_output: file output /nonexistent-dir/x",
+            "file_output: /nonexistent-dir/x: No such file or directory",
         ),
         (
             &[
@@ -273,15 +386,7 @@ fn build_checks_what_cannot_work() {
                 "http_output.url=https://x/",
                 "http_output.ca_cert=/nonexistent.pem",
             ],
-            "http_output: http output: reading ca_cert /nonexistent.pem",
-        ),
-        (
-            &[
-                "http_output.enabled=true",
-                "http_output.url=https://x/",
-                "http_output.mtls=true",
-            ],
-            "http_output.mtls: mtls is true but client_cert and client_key are not both set",
+            "http_output: reading ca_cert /nonexistent.pem",
         ),
         (
             &[
@@ -319,26 +424,24 @@ fn build_checks_what_cannot_work() {
             .unwrap()
             .is_none()
     );
-    let err = load("", &["webserver.listen_address=localhost"])
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("token");
+    let build_with_token = |contents: &str| {
+        std::fs::write(&token_file, contents).unwrap();
+        let yaml = format!(
+            "webserver:\n  k8s_audit_token_file: {}\n",
+            token_file.display()
+        );
+        load(&yaml, &[]).unwrap().config.webserver.build()
+    };
+    let token = build_with_token("s3cret\n")
         .unwrap()
-        .config
-        .webserver
-        .build()
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "webserver.listen_address: `localhost` is not an IP address"
-    );
-    let err = load("", &["webserver.k8s_healthz_endpoint=healthz"])
         .unwrap()
-        .config
-        .webserver
-        .build()
-        .unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "webserver.k8s_healthz_endpoint: `healthz` must start with /"
-    );
+        .k8s_audit_token
+        .unwrap();
+    assert!(token.matches(b"s3cret") && !token.matches(b"s3cret\n"));
+    let err = build_with_token("\n").unwrap_err();
+    assert!(err.to_string().ends_with("token is empty"), "{err}");
 }
 
 #[test]

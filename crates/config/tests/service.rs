@@ -121,8 +121,8 @@ fn audit_post_to_file_alert_and_metrics() {
         "saker_alerts_total{rule=\"Create Pod\",priority=\"warning\",source=\"k8s_audit\"} 2",
         "saker_k8s_audit_events_total 3",
         "saker_output_channel_delivered_total{channel=\"file\"} 2",
-        "saker_output_channel_failures_total{channel=\"file\"} 0",
-        "saker_outputs_queue_depth 0",
+        "saker_output_channel_dropped_total{channel=\"file\",reason=\"failed\"} 0",
+        "saker_output_channel_in_flight{channel=\"file\"} 0",
     ] {
         assert!(
             metrics_text.lines().any(|l| l == line),

@@ -201,7 +201,7 @@ pub(crate) fn render(shared: &Shared, window: &str) -> Value {
         "top_programs": top_programs,
         "history": history_json,
         "outputs": {
-            "queue_depth": single("saker_outputs_queue_depth"),
+            "queue_depth": single("saker_output_channel_in_flight"),
             "queue_capacity": single("saker_outputs_queue_capacity"),
             "queue_drops": single("saker_outputs_queue_drops_total"),
             "channels": channels,
@@ -266,25 +266,36 @@ fn named<'a>(samples: &'a [Sample], name: &'a str) -> impl Iterator<Item = &'a S
     samples.iter().filter(move |s| s.name == name)
 }
 
-/// One row per output channel from the `saker_output_channel_*` families.
+/// One row per output channel from the `saker_output_channel_*` families: `delivered`,
+/// `failures` (dropped because the receiver failed), `drops` (dropped because the channel's
+/// queue was full or Saker stopped), `queue_depth` (in flight), and the other counters by
+/// their names.
 fn channel_table(samples: &[Sample]) -> Vec<Value> {
-    let mut channels: BTreeMap<&str, serde_json::Map<String, Value>> = BTreeMap::new();
+    let mut channels: BTreeMap<&str, BTreeMap<String, f64>> = BTreeMap::new();
     for sample in samples {
-        let Some(column) = sample.name.strip_prefix("saker_output_channel_") else {
+        let Some(family) = sample.name.strip_prefix("saker_output_channel_") else {
             continue;
         };
         let Some(channel) = sample.label("channel") else {
             continue;
         };
-        let column = column.strip_suffix("_total").unwrap_or(column);
-        channels
+        let column = match (family, sample.label("reason")) {
+            ("dropped_total", Some("failed")) => "failures",
+            ("dropped_total", _) => "drops",
+            ("in_flight", _) => "queue_depth",
+            (family, _) => family.strip_suffix("_total").unwrap_or(family),
+        };
+        *channels
             .entry(channel)
             .or_default()
-            .insert(column.to_string(), count(sample.value));
+            .entry(column.to_string())
+            .or_default() += sample.value;
     }
     channels
         .into_iter()
-        .map(|(name, mut row)| {
+        .map(|(name, row)| {
+            let mut row: serde_json::Map<String, Value> =
+                row.into_iter().map(|(k, v)| (k, count(v))).collect();
             row.insert("name".to_string(), json!(name));
             Value::Object(row)
         })
@@ -334,15 +345,17 @@ mod tests {
     #[test]
     fn channels_from_their_families() {
         let text = "saker_output_channel_delivered_total{channel=\"stdout\"} 4\n\
-                    saker_output_channel_failures_total{channel=\"stdout\"} 1\n\
-                    saker_output_channel_failures_total{channel=\"http\"} 2\n\
-                    saker_output_channel_queue_depth{channel=\"http\"} 3\n";
+                    saker_output_channel_dropped_total{channel=\"stdout\",reason=\"queue_full\"} 5\n\
+                    saker_output_channel_dropped_total{channel=\"stdout\",reason=\"failed\"} 1\n\
+                    saker_output_channel_dropped_total{channel=\"stdout\",reason=\"shutdown\"} 2\n\
+                    saker_output_channel_dropped_total{channel=\"http\",reason=\"failed\"} 2\n\
+                    saker_output_channel_in_flight{channel=\"http\"} 3\n";
         let table = channel_table(&exposition::parse(text));
         assert_eq!(
             table,
             vec![
                 json!({"name": "http", "failures": 2, "queue_depth": 3}),
-                json!({"name": "stdout", "delivered": 4, "failures": 1}),
+                json!({"name": "stdout", "delivered": 4, "failures": 1, "drops": 7}),
             ]
         );
     }

@@ -296,7 +296,8 @@ fn main() {
     // the server thread, queued to the output stage and written by the file channel.
     let queue = OutputQueue::start(
         QueueOptions {
-            capacity: 0,
+            // Room for the whole run: this measures throughput, not drops.
+            capacity: 1 << 20,
             buffered: false,
             encoder: EncoderOptions {
                 json: true,
@@ -305,8 +306,8 @@ fn main() {
         },
         vec![Box::new(
             FileSink::open(FileSinkOptions {
-                filename: "/dev/null".into(),
                 keep_alive: true,
+                ..FileSinkOptions::new("/dev/null")
             })
             .expect("/dev/null opens"),
         )],

@@ -114,7 +114,7 @@ fn throughput(kind: &str, url: &str, n: u64) {
         }
         queue.submit(alert(i, now_ns()));
     }
-    while queue.snapshot().channels[0].delivered + queue.snapshot().channels[0].failures < n {
+    while queue.snapshot().channels[0].in_flight > 0 {
         std::thread::sleep(Duration::from_micros(200));
     }
     let secs = start.elapsed().as_secs_f64();
@@ -124,10 +124,7 @@ fn throughput(kind: &str, url: &str, n: u64) {
     println!("{kind}_alerts_per_sec {:.0}", n as f64 / secs);
     println!("{kind}_alerts_per_cpu_sec {:.0}", n as f64 / cpu);
     println!("{kind}_delivered {}", channel.delivered);
-    println!(
-        "{kind}_lost {}",
-        channel.failures + channel.drops + report.snapshot.queue_drops
-    );
+    println!("{kind}_lost {}", channel.dropped.total());
 }
 
 fn produce(kind: &str, url: &str, rate: u64, seconds: u64) {

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use saker_event::calendar::civil_from_days;
+use saker_event::escape::escape;
 use saker_event::{Alert, Priority};
 
 /// Which representation the channels receive and the switches Falco offers for it.
@@ -129,10 +130,12 @@ impl AlertEncoder {
         }
     }
 
-    /// `<time>: <Priority> <output>`, Falco's text alert and the JSON `output` property.
+    /// `<time>: <Priority> <output>`, Falco's text alert. The output holds attacker-chosen
+    /// text (command lines, file names): its control characters are escaped as strace does,
+    /// so that it cannot forge a line or drive the terminal. (JSON escapes them its own way.)
     pub fn write_text_line(&self, alert: &Alert, buf: &mut Vec<u8>) {
         self.write_prefix(alert, buf);
-        buf.extend_from_slice(alert.output.as_bytes());
+        buf.extend_from_slice(escape(&alert.output).as_bytes());
     }
 
     fn write_prefix(&self, alert: &Alert, buf: &mut Vec<u8>) {
@@ -301,7 +304,7 @@ static NEEDS_ESCAPE: [bool; 256] = {
 };
 
 /// Seconds east of UTC for the local time zone at `secs` (0 when libc cannot tell).
-fn local_utc_offset(secs: i64) -> i64 {
+pub(crate) fn local_utc_offset(secs: i64) -> i64 {
     let t: libc::time_t = secs as libc::time_t;
     // SAFETY: `tm` is plain data that `localtime_r` fills; both pointers are valid for the call.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
@@ -479,13 +482,13 @@ mod tests {
         );
         assert_eq!(
             iso,
-            "2023-05-25T13:44:05.478445995Z: Informational A shell \"quoted\" was spawned\tby sh"
+            "2023-05-25T13:44:05.478445995Z: Informational A shell \"quoted\" was spawned\\tby sh"
         );
         let local = encode(EncoderOptions::default(), &alert);
         let offset = local_utc_offset(1_685_022_245);
         let secs = (1_685_022_245 + offset).rem_euclid(86_400);
         let expect = format!(
-            "{:02}:{:02}:{:02}.478445995: Informational A shell \"quoted\" was spawned\tby sh",
+            "{:02}:{:02}:{:02}.478445995: Informational A shell \"quoted\" was spawned\\tby sh",
             secs / 3600,
             secs / 60 % 60,
             secs % 60
@@ -525,5 +528,32 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(value["output_fields"]["evt.time"], json!(42));
         assert_eq!(text.matches("\"evt.time\"").count(), 1);
+    }
+
+    /// Issue 14: a command line holding a newline and a fake alert, and terminal escapes,
+    /// must not forge a line or reach the terminal raw in text output; JSON keeps the exact
+    /// string (escaped the JSON way).
+    #[test]
+    fn text_output_escapes_control_characters() {
+        let mut alert = sample_alert();
+        alert.output =
+            "Shell (cmdline=sh -c x\n18:00:00.000000000: Critical Fake alert\x1b[2J)".to_string();
+        let text = encode(EncoderOptions::default(), &alert);
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(
+            text.ends_with(r"Informational Shell (cmdline=sh -c x\n18:00:00.000000000: Critical Fake alert\33[2J)"),
+            "{text}"
+        );
+        let json = encode(
+            EncoderOptions {
+                json: true,
+                ..EncoderOptions::default()
+            },
+            &alert,
+        );
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert!(value["output"].as_str().unwrap().ends_with(&alert.output));
+        assert_eq!(json.lines().count(), 1);
     }
 }

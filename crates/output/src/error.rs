@@ -1,36 +1,36 @@
 use std::io;
 use std::path::PathBuf;
 
-/// Everything that can go wrong while encoding or delivering an alert.
+/// Everything that can go wrong while delivering an alert. The messages do not name the
+/// channel: whoever reports one says which (`file output failing: ...`,
+/// `file_output: ...`).
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
-    #[error("writing alerts to stdout: {0}")]
+    #[error("{0}")]
     Stdout(#[source] io::Error),
-    #[error("file output {path}: {source}")]
+    #[error("{path}: {source}")]
     File {
         path: PathBuf,
         #[source]
         source: io::Error,
     },
-    #[error("syslog output {path}: {source}")]
+    #[error("{path}: {source}")]
     Syslog {
         path: PathBuf,
         #[source]
         source: io::Error,
     },
-    #[error("program output `{program}`: {source}")]
+    #[error("`{program}`: {source}")]
     Program {
         program: String,
         #[source]
         source: io::Error,
     },
-    #[error("program output `{program}` exited ({status}) before taking the alert")]
-    ProgramExited { program: String, status: String },
-    #[error("http output {url}: {reason}")]
+    #[error("{url}: {reason}")]
     Http { url: String, reason: String },
-    #[error("http output {url}: server answered {status}")]
+    #[error("{url}: the server answered {status}")]
     HttpStatus { url: String, status: u16 },
-    #[error("http output: reading {what} {path}: {reason}")]
+    #[error("reading {what} {path}: {reason}")]
     Tls {
         what: &'static str,
         path: PathBuf,
@@ -44,28 +44,9 @@ pub enum OutputError {
         template: String,
         reason: String,
     },
-    /// `alerts` alerts were not confirmed by the server after the retries.
-    #[error("nats output {server}: {reason}")]
-    Nats {
-        server: String,
-        reason: String,
-        alerts: u64,
-    },
-    #[error("redis output {server}: {reason}")]
-    Redis {
-        server: String,
-        reason: String,
-        alerts: u64,
-    },
-}
-
-impl OutputError {
-    /// How many alerts this error lost: a broker channel sends alerts in batches and loses a
-    /// whole batch at once; every other error is about one alert.
-    pub fn alerts(&self) -> u64 {
-        match self {
-            OutputError::Nats { alerts, .. } | OutputError::Redis { alerts, .. } => *alerts,
-            _ => 1,
-        }
-    }
+    /// The server did not confirm a batch after the retries (the ledger counts its alerts).
+    #[error("{server}: {reason}")]
+    Nats { server: String, reason: String },
+    #[error("{server}: {reason}")]
+    Redis { server: String, reason: String },
 }

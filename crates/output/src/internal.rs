@@ -11,6 +11,8 @@ use serde_json::Value;
 pub const SYSCALL_EVENT_DROP_RULE: &str = "Falco internal: syscall event drop";
 /// Falco's rule name for a failed reload.
 pub const HOT_RESTART_FAILURE_RULE: &str = "Falco internal: hot restart failure";
+/// Falco's rule name for the periodic metrics snapshot (`metrics.output_rule`).
+pub const METRICS_SNAPSHOT_RULE: &str = "Falco internal: metrics snapshot";
 
 /// Decides when dropped kernel events deserve action (`syscall_event_drops`): the drop ratio
 /// over an interval is above `threshold`, and the token bucket (`rate` per second, `max_burst`)
@@ -116,6 +118,24 @@ pub fn hot_restart_failure_alert(reason: &str, hostname: &str, time_ns: u64) -> 
         output: format!(
             "{HOT_RESTART_FAILURE_RULE}: the previous configuration and rules stay in force: {reason}"
         ),
+        output_fields: fields,
+        tags: Vec::new(),
+        hostname: hostname.to_string(),
+    }
+}
+
+/// Falco's metrics snapshot alert: Informational, the counters in `output_fields`.
+pub fn metrics_snapshot_alert(
+    fields: BTreeMap<String, Value>,
+    hostname: &str,
+    time_ns: u64,
+) -> Alert {
+    Alert {
+        time_ns,
+        rule: METRICS_SNAPSHOT_RULE.to_string(),
+        priority: Priority::Informational,
+        source: "internal".to_string(),
+        output: "Falco metrics snapshot".to_string(),
         output_fields: fields,
         tags: Vec::new(),
         hostname: hostname.to_string(),

@@ -1,5 +1,7 @@
 //! saker-output: alert encoders (Falco's text line and JSON object) and output channels
-//! (stdout, syslog, file, program, HTTP), joined by one bounded, never-blocking queue.
+//! (stdout, syslog, file, program, HTTP), each behind its own bounded, never-blocking queue,
+//! with one accounting for all of them ([`channel`]): every alert raised is delivered or
+//! dropped with a reason, per channel.
 //!
 //! Encoding is kept apart from transport: the dispatcher encodes each alert once with an
 //! [`AlertEncoder`]; every [`Sink`] only moves bytes.
@@ -29,17 +31,20 @@
 //! [`AlertSender`]s to the threads that raise alerts, calls [`OutputQueue::reopen`] on SIGUSR1
 //! and [`OutputQueue::shutdown`] on SIGTERM.
 
+pub mod channel;
 mod encode;
 mod error;
+pub mod files;
 pub mod internal;
 mod queue;
 mod sink;
 pub mod sinks;
 
+pub use channel::{ChannelSnapshot, ChannelStats, DetachedChannel, Drops, Ledger};
 pub use encode::{AlertEncoder, EncodedAlert, EncoderOptions, write_iso8601_utc};
 pub use error::OutputError;
 pub use queue::{
-    AlertSender, ChannelSnapshot, ChannelStats, OutputQueue, OutputSnapshot, OutputStats,
-    QueueOptions, ShutdownReport,
+    AlertSender, DEFAULT_CAPACITY, OutputQueue, OutputSnapshot, OutputStats, QueueOptions,
+    ShutdownReport,
 };
 pub use sink::Sink;

@@ -1,28 +1,33 @@
-//! The bounded queue between the engine and the channels, and one worker thread per channel.
+//! The bounded queues between the engine and the channels, and one worker thread per channel.
 //!
 //! ```text
-//! engine --submit()--> [main queue] --dispatcher: encode once--> [channel queue] --> Sink
-//!                                                           \--> [channel queue] --> Sink
+//! engine --submit(): encode once--> [channel queue] --> worker --> Sink --> receiver
+//!                               \-> [channel queue] --> worker --> Sink --> receiver
 //! ```
-//! `submit` never blocks: a full main queue drops the alert and counts it. The dispatcher never
-//! blocks either: a full channel queue (a slow or dead channel) drops the alert for that channel
-//! only, so the other channels keep flowing.
+//! `submit` never blocks: a full channel queue (a slow or dead receiver) drops the alert for
+//! that channel only, counted, so the other channels keep flowing. Each worker settles every
+//! alert it takes through its channel's [`Ledger`], so the counters add up exactly (see
+//! [`crate::channel`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 use saker_event::Alert;
 
+use crate::channel::{ChannelSnapshot, ChannelStats, Control, Ledger};
 use crate::{AlertEncoder, EncodedAlert, EncoderOptions, OutputError, Sink};
 
+/// Alerts each channel's queue holds when the configuration does not say.
+pub const DEFAULT_CAPACITY: usize = 10_000;
+
 /// How the queue and the channels behave.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueOptions {
-    /// `outputs_queue.capacity`: alerts waiting for the dispatcher, and for each channel;
-    /// 0 means unbounded (Falco's meaning).
+    /// `outputs_queue.capacity`: alerts waiting for each channel (0: [`DEFAULT_CAPACITY`];
+    /// every queue has a bound).
     pub capacity: usize,
     /// `buffered_outputs`: when false every alert is flushed as soon as it is written; when
     /// true channels flush whenever their queue runs empty.
@@ -30,191 +35,195 @@ pub struct QueueOptions {
     pub encoder: EncoderOptions,
 }
 
-/// Counters of one channel.
-#[derive(Debug)]
-pub struct ChannelStats {
-    pub name: String,
-    /// Alerts the sink accepted.
-    pub delivered: AtomicU64,
-    /// Alerts the sink failed to deliver (after its own retries), and failed reopen/flush calls.
-    pub failures: AtomicU64,
-    /// Alerts dropped because this channel's queue was full.
-    pub drops: AtomicU64,
-    /// Alerts the dispatcher queued for this channel, and those the worker took off it:
-    /// their difference is the channel's queue depth.
-    queued: AtomicU64,
-    taken: AtomicU64,
-    reopen_requested: AtomicBool,
-    /// Set at shutdown once the deadline passed: what is left is counted as failed, not sent.
-    abandon: AtomicBool,
+impl Default for QueueOptions {
+    fn default() -> Self {
+        QueueOptions {
+            capacity: DEFAULT_CAPACITY,
+            buffered: false,
+            encoder: EncoderOptions::default(),
+        }
+    }
 }
 
 /// Counters of the whole output stage, shared with the metrics endpoint.
 #[derive(Debug)]
 pub struct OutputStats {
     pub capacity: usize,
-    /// Alerts handed to [`OutputQueue::submit`].
-    pub submitted: AtomicU64,
-    /// Alerts dropped because the main queue was full (Falco's
+    /// Alerts handed to [`AlertSender::submit`].
+    submitted: AtomicU64,
+    /// Alerts at least one channel's full queue refused (Falco's
     /// `falcosecurity_falco_outputs_queue_num_drops_total`).
-    pub queue_drops: AtomicU64,
-    /// Alerts the dispatcher took off the main queue.
-    dispatched: AtomicU64,
-    pub channels: Vec<ChannelStats>,
-    last_drop_log_secs: AtomicU64,
+    queue_drops: AtomicU64,
+    channels: Vec<ChannelStats>,
+    /// Set by shutdown: later submits are counted as dropped at once.
+    closed: AtomicBool,
 }
 
 /// A plain copy of the counters at one instant.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputSnapshot {
-    pub queue_depth: usize,
     pub capacity: usize,
+    /// Alerts raised (handed to the outputs).
     pub submitted: u64,
     pub queue_drops: u64,
     pub channels: Vec<ChannelSnapshot>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChannelSnapshot {
-    pub name: String,
-    pub queue_depth: usize,
-    pub delivered: u64,
-    pub failures: u64,
-    pub drops: u64,
+impl OutputSnapshot {
+    /// The per-channel lines of the exit summary:
+    /// `Output stdout: 400 delivered, 0 dropped` (with the reasons and retries when any).
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        for c in &self.channels {
+            out.push_str(&format!(
+                "Output {}: {} delivered, {} dropped",
+                c.name,
+                c.delivered,
+                c.dropped.total()
+            ));
+            let reasons: Vec<String> = c
+                .dropped
+                .by_reason()
+                .iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(reason, n)| format!("{reason} {n}"))
+                .collect();
+            if !reasons.is_empty() {
+                out.push_str(&format!(" ({})", reasons.join(", ")));
+            }
+            if c.retried > 0 {
+                out.push_str(&format!(", {} retries", c.retried));
+            }
+            if c.in_flight > 0 {
+                out.push_str(&format!(", {} in flight", c.in_flight));
+            }
+            out.push('\n');
+        }
+        out
+    }
 }
 
 /// A cheap, cloneable handle for threads that produce alerts (engine, k8s audit, internal).
 ///
 /// Encoding happens here, on the producing thread, as Falco formats on its event thread:
-/// the queue then holds compact encoded alerts, and the alert's many small allocations are
-/// freed by the thread that made them.
+/// the queues then hold compact encoded alerts shared by every channel, and the alert's many
+/// small allocations are freed by the thread that made them.
 #[derive(Clone)]
 pub struct AlertSender {
-    sender: Sender<Arc<EncodedAlert>>,
+    senders: Arc<Vec<Sender<Arc<EncodedAlert>>>>,
     stats: Arc<OutputStats>,
     encoder: Arc<AlertEncoder>,
 }
 
 impl AlertSender {
-    /// Queues an alert without blocking. Returns false when the queue was full and the alert
-    /// was dropped (counted, and logged at most once every 10 s).
+    /// Queues an alert for every channel without blocking. Returns false when some channel
+    /// dropped it (its queue was full, or the outputs are shutting down); each drop is
+    /// counted on its channel.
     pub fn submit(&self, alert: Alert) -> bool {
-        self.stats.submitted.fetch_add(1, Ordering::Relaxed);
-        if self.sender.is_full() {
-            // Do not spend an encoding on an alert that cannot be queued.
-            self.count_drop();
+        let stats = &self.stats;
+        stats.submitted.fetch_add(1, Ordering::Relaxed);
+        if stats.closed.load(Ordering::Acquire) {
+            // Raised, and lost to the shutdown: counted as both.
+            for channel in &stats.channels {
+                channel.queue();
+                channel.drop_at_shutdown(1);
+            }
             return false;
         }
-        let encoded = Arc::new(self.encoder.encode_alert(alert));
-        match self.sender.try_send(encoded) {
-            Ok(()) => true,
-            Err(TrySendError::Full(_)) | Err(TrySendError::Disconnected(_)) => {
-                self.count_drop();
-                false
+        let room: Vec<bool> = self.senders.iter().map(|s| !s.is_full()).collect();
+        let mut all_taken = room.iter().all(|&r| r);
+        if room.iter().any(|&r| r) {
+            // Encoded only when some channel can take it.
+            let encoded = Arc::new(self.encoder.encode_alert(alert));
+            for (channel, sender) in stats.channels.iter().zip(self.senders.iter()) {
+                channel.queue();
+                if sender.try_send(Arc::clone(&encoded)).is_err() {
+                    channel.unqueue();
+                    channel.drop_queue_full(stats.capacity);
+                    all_taken = false;
+                }
             }
+        } else {
+            stats
+                .channels
+                .iter()
+                .for_each(|c| c.drop_queue_full(stats.capacity));
         }
-    }
-
-    fn count_drop(&self) {
-        let drops = self.stats.queue_drops.fetch_add(1, Ordering::Relaxed) + 1;
-        let now = unix_secs();
-        let last = self.stats.last_drop_log_secs.load(Ordering::Relaxed);
-        if now >= last + 10
-            && self
-                .stats
-                .last_drop_log_secs
-                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok()
-        {
-            tracing::warn!(
-                capacity = self.stats.capacity,
-                drops,
-                "outputs queue full, alert dropped"
-            );
+        if !all_taken {
+            stats.queue_drops.fetch_add(1, Ordering::Relaxed);
         }
-    }
-
-    /// Alerts waiting for the dispatcher.
-    pub fn queue_depth(&self) -> usize {
-        self.sender.len()
+        all_taken
     }
 }
 
-fn unix_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
-/// The running output stage: the queue, the dispatcher and one worker per channel.
+/// The running output stage: one queue and one worker per channel.
 pub struct OutputQueue {
     sender: Option<AlertSender>,
+    receivers: Vec<Receiver<Arc<EncodedAlert>>>,
     stats: Arc<OutputStats>,
+    control: Arc<Control>,
     threads: Vec<JoinHandle<()>>,
 }
 
 /// What [`OutputQueue::shutdown`] achieved.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShutdownReport {
-    /// False when some channel was still busy at the deadline (its thread is left behind).
+    /// False when some channel still held alerts at the deadline (they are counted as
+    /// dropped at shutdown).
     pub drained: bool,
     pub snapshot: OutputSnapshot,
 }
 
+/// How long a worker stuck inside its transport gets after the deadline before it is left
+/// behind (its alerts counted as dropped).
+const ABANDON_GRACE: Duration = Duration::from_secs(2);
+
 impl OutputQueue {
-    /// Starts the dispatcher and one worker thread per sink.
+    /// Starts one worker thread per sink.
     pub fn start(options: QueueOptions, sinks: Vec<Box<dyn Sink>>) -> Result<Self, OutputError> {
-        let (sender, receiver) = channel::<Arc<EncodedAlert>>(options.capacity);
+        let capacity = if options.capacity == 0 {
+            DEFAULT_CAPACITY
+        } else {
+            options.capacity
+        };
         let stats = Arc::new(OutputStats {
-            capacity: options.capacity,
+            capacity,
             submitted: AtomicU64::new(0),
             queue_drops: AtomicU64::new(0),
-            dispatched: AtomicU64::new(0),
-            channels: sinks
-                .iter()
-                .map(|sink| ChannelStats {
-                    name: sink.name().to_string(),
-                    delivered: AtomicU64::new(0),
-                    failures: AtomicU64::new(0),
-                    drops: AtomicU64::new(0),
-                    queued: AtomicU64::new(0),
-                    taken: AtomicU64::new(0),
-                    reopen_requested: AtomicBool::new(false),
-                    abandon: AtomicBool::new(false),
-                })
-                .collect(),
-            last_drop_log_secs: AtomicU64::new(0),
+            channels: sinks.iter().map(|s| ChannelStats::new(s.name())).collect(),
+            closed: AtomicBool::new(false),
         });
-        let mut threads = Vec::new();
-        let mut channel_senders = Vec::new();
+        let control = Arc::new(Control::default());
+        let mut queue = OutputQueue {
+            sender: None,
+            receivers: Vec::new(),
+            stats: Arc::clone(&stats),
+            control: Arc::clone(&control),
+            threads: Vec::new(),
+        };
+        let mut senders = Vec::new();
         for (index, sink) in sinks.into_iter().enumerate() {
-            let (tx, rx) = channel::<Arc<EncodedAlert>>(options.capacity);
-            channel_senders.push(tx);
+            let (tx, rx) = crossbeam_channel::bounded::<Arc<EncodedAlert>>(capacity);
+            senders.push(tx);
+            queue.receivers.push(rx.clone());
             let stats = Arc::clone(&stats);
+            let control = Arc::clone(&control);
             let buffered = options.buffered;
             let handle = std::thread::Builder::new()
                 .name(format!("saker-out-{}", sink.name()))
-                .spawn(move || run_channel(sink, rx, &stats, index, buffered))
+                .spawn(move || {
+                    let ledger = Ledger::new(&stats.channels[index], &control);
+                    run_channel(sink, rx, &ledger, &stats.channels[index], buffered);
+                })
                 .map_err(OutputError::Spawn)?;
-            threads.push(handle);
+            queue.threads.push(handle);
         }
-        let dispatch_senders = channel_senders;
-        let dispatch_stats = Arc::clone(&stats);
-        let dispatcher = std::thread::Builder::new()
-            .name("saker-out-dispatch".to_string())
-            .spawn(move || dispatch(receiver, dispatch_senders, &dispatch_stats))
-            .map_err(OutputError::Spawn)?;
-        threads.push(dispatcher);
-        Ok(OutputQueue {
-            sender: Some(AlertSender {
-                sender,
-                stats: Arc::clone(&stats),
-                encoder: Arc::new(AlertEncoder::new(options.encoder)),
-            }),
+        queue.sender = Some(AlertSender {
+            senders: Arc::new(senders),
             stats,
-            threads,
-        })
+            encoder: Arc::new(AlertEncoder::new(options.encoder)),
+        });
+        Ok(queue)
     }
 
     /// A handle to submit alerts from other threads.
@@ -222,7 +231,7 @@ impl OutputQueue {
         self.sender.clone().expect("sender lives until shutdown")
     }
 
-    /// Queues an alert without blocking; false when it was dropped.
+    /// Queues an alert without blocking; false when some channel dropped it.
     pub fn submit(&self, alert: Alert) -> bool {
         self.sender
             .as_ref()
@@ -246,33 +255,40 @@ impl OutputQueue {
         }
     }
 
-    /// Stops taking alerts, delivers what is queued and flushes every channel. Channels still
-    /// busy at `deadline` count their remaining alerts as failures and are left behind.
-    ///
-    /// Drop every [`AlertSender`] taken with [`OutputQueue::sender`] first: a live clone keeps
-    /// the queue open, and the channels would only stop at the deadline.
+    /// Stops taking alerts, delivers what is queued and closes every channel. At `deadline`
+    /// channels give up on what they still hold; all of it is counted as dropped at
+    /// shutdown, so the report's counters add up to what was raised.
     pub fn shutdown(mut self, deadline: Duration) -> ShutdownReport {
         let start = Instant::now();
-        // Other `AlertSender` clones keep the queue open; callers drop theirs first.
+        self.stats.closed.store(true, Ordering::Release);
+        self.control.closing.store(true, Ordering::Release);
         self.sender = None;
         let mut abandoned = false;
         while !self.threads.iter().all(JoinHandle::is_finished) {
             if !abandoned && start.elapsed() >= deadline {
-                for channel in &self.stats.channels {
-                    channel.abandon.store(true, Ordering::Release);
-                }
+                self.control.abandon.store(true, Ordering::Release);
                 abandoned = true;
             }
-            // A sink stuck inside one write (a hung program) cannot be interrupted.
-            if start.elapsed() >= deadline + Duration::from_secs(5) {
+            // A transport stuck inside one system call cannot be interrupted: leave it.
+            if start.elapsed() >= deadline + ABANDON_GRACE {
                 break;
             }
             std::thread::sleep(Duration::from_millis(5));
         }
-        let drained = !abandoned && self.threads.iter().all(JoinHandle::is_finished);
         for handle in std::mem::take(&mut self.threads) {
             if handle.is_finished() {
                 let _ = handle.join();
+            }
+        }
+        // Whatever is left (an alert submitted during the shutdown, a worker left behind)
+        // is lost: count it so that the counters still add up.
+        let mut drained = !abandoned;
+        for (channel, receiver) in self.stats.channels.iter().zip(&self.receivers) {
+            while receiver.try_recv().is_ok() {}
+            let left = channel.in_flight();
+            if left > 0 {
+                channel.drop_at_shutdown(left);
+                drained = false;
             }
         }
         ShutdownReport {
@@ -283,90 +299,42 @@ impl OutputQueue {
 }
 
 impl OutputStats {
-    /// The counters now. Depths are derived from counters, so this works from any thread
-    /// holding the `Arc` (the metrics endpoint) without keeping the queue open.
+    /// The counters now, from any thread holding the `Arc` (the metrics endpoint).
     pub fn snapshot(&self) -> OutputSnapshot {
-        let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
-        let submitted = load(&self.submitted);
-        let queue_drops = load(&self.queue_drops);
         OutputSnapshot {
-            queue_depth: submitted.saturating_sub(queue_drops + load(&self.dispatched)) as usize,
             capacity: self.capacity,
-            submitted,
-            queue_drops,
-            channels: self
-                .channels
-                .iter()
-                .map(|c| ChannelSnapshot {
-                    name: c.name.clone(),
-                    queue_depth: load(&c.queued).saturating_sub(load(&c.taken)) as usize,
-                    delivered: load(&c.delivered),
-                    failures: load(&c.failures),
-                    drops: load(&c.drops),
-                })
-                .collect(),
+            submitted: self.submitted.load(Ordering::Relaxed),
+            queue_drops: self.queue_drops.load(Ordering::Relaxed),
+            channels: self.channels.iter().map(ChannelStats::snapshot).collect(),
         }
     }
 }
 
-fn channel<T>(capacity: usize) -> (Sender<T>, Receiver<T>) {
-    if capacity == 0 {
-        crossbeam_channel::unbounded()
-    } else {
-        crossbeam_channel::bounded(capacity)
-    }
-}
-
-fn dispatch(
-    receiver: Receiver<Arc<EncodedAlert>>,
-    channels: Vec<Sender<Arc<EncodedAlert>>>,
-    stats: &OutputStats,
-) {
-    for encoded in receiver {
-        stats.dispatched.fetch_add(1, Ordering::Relaxed);
-        for (channel, sender) in stats.channels.iter().zip(&channels) {
-            // Counted before the send so the worker's `taken` never overtakes it.
-            channel.queued.fetch_add(1, Ordering::Relaxed);
-            if sender.try_send(Arc::clone(&encoded)).is_err() {
-                channel.queued.fetch_sub(1, Ordering::Relaxed);
-                let drops = channel.drops.fetch_add(1, Ordering::Relaxed);
-                if drops.is_power_of_two() || drops == 0 {
-                    tracing::warn!(channel = %channel.name, drops = drops + 1, "output channel queue full, alert dropped for this channel");
-                }
-            }
-        }
-    }
-}
-
+/// The worker of one channel: takes alerts off its queue and hands them to the sink until
+/// the queue is closed and empty, or the shutdown deadline passed.
 fn run_channel(
     mut sink: Box<dyn Sink>,
     receiver: Receiver<Arc<EncodedAlert>>,
-    stats: &OutputStats,
-    index: usize,
+    ledger: &Ledger,
+    channel: &ChannelStats,
     buffered: bool,
 ) {
-    let channel = &stats.channels[index];
-    let fail = |error: &OutputError| {
-        // A broker channel loses a whole batch in one error.
-        let lost = error.alerts();
-        let failures = channel.failures.fetch_add(lost, Ordering::Relaxed) + lost;
-        // Logged on a power-of-two schedule so a dead channel does not flood the log.
-        if failures.is_power_of_two() || lost > 1 {
-            tracing::error!(channel = %channel.name, failures, %error, "output channel failed");
-        }
-    };
+    sink.start(ledger);
     let reopen_if_asked = |sink: &mut Box<dyn Sink>| {
-        if channel.reopen_requested.swap(false, Ordering::AcqRel)
-            && let Err(e) = sink.reopen()
-        {
-            fail(&e);
+        if channel.reopen_requested.swap(false, Ordering::AcqRel) {
+            sink.reopen(ledger);
         }
     };
     loop {
+        if ledger.abandoned() {
+            break;
+        }
         let item = match receiver.recv_timeout(Duration::from_millis(100)) {
             Ok(item) => item,
+            Err(RecvTimeoutError::Timeout) if ledger.closing() => break,
             Err(RecvTimeoutError::Timeout) => {
                 reopen_if_asked(&mut sink);
+                sink.tick(ledger);
                 continue;
             }
             Err(RecvTimeoutError::Disconnected) => break,
@@ -374,24 +342,11 @@ fn run_channel(
         // Checked before each write too: an alert raised after the request goes to the new
         // file, however soon after it arrives.
         reopen_if_asked(&mut sink);
-        channel.taken.fetch_add(1, Ordering::Relaxed);
-        if channel.abandon.load(Ordering::Acquire) {
-            channel.failures.fetch_add(1, Ordering::Relaxed);
-            continue;
-        }
-        match sink.write(&item) {
-            Ok(()) => {
-                channel.delivered.fetch_add(1, Ordering::Relaxed);
-            }
-            Err(e) => fail(&e),
-        }
-        if (!buffered || receiver.is_empty())
-            && let Err(e) = sink.flush()
-        {
-            fail(&e);
+        sink.write(&item, ledger);
+        if !buffered || receiver.is_empty() {
+            sink.flush(ledger);
         }
     }
-    if let Err(e) = sink.close() {
-        fail(&e);
-    }
+    sink.close(ledger);
+    // The shutdown counts what is left in the queue and what the sink did not settle.
 }

@@ -10,7 +10,9 @@ use std::time::{Duration, Instant};
 
 use saker_event::{Alert, Priority};
 use saker_output::sinks::{NatsSink, NatsSinkOptions, RedisSink, RedisSinkOptions, RedisTarget};
-use saker_output::{AlertEncoder, EncoderOptions, OutputQueue, OutputSnapshot, QueueOptions, Sink};
+use saker_output::{
+    AlertEncoder, DetachedChannel, EncoderOptions, OutputQueue, OutputSnapshot, QueueOptions, Sink,
+};
 use serde_json::{Value, json};
 use servers::{Server, nats_server, redis_server};
 
@@ -91,8 +93,9 @@ fn assert_all_delivered(snapshot: &OutputSnapshot, raised: u64) {
     let channel = &snapshot.channels[0];
     assert_eq!(snapshot.submitted, raised, "{snapshot:?}");
     assert_eq!(snapshot.queue_drops, 0, "{snapshot:?}");
-    assert_eq!(channel.drops, 0, "{snapshot:?}");
-    assert_eq!(channel.failures, 0, "{snapshot:?}");
+    assert_eq!(channel.raised, raised, "{snapshot:?}");
+    assert_eq!(channel.dropped.total(), 0, "{snapshot:?}");
+    assert_eq!(channel.in_flight, 0, "{snapshot:?}");
     assert_eq!(channel.delivered, raised, "{snapshot:?}");
 }
 
@@ -134,17 +137,24 @@ fn subscribe(rt: &tokio::runtime::Runtime, client: &async_nats::Client) -> async
     subscriber
 }
 
-/// A sink with `options` (quick retries) sends one alert and reports it lost: the server
-/// refused the connection.
+/// A sink with `options` (quick retries) sends one alert and counts it as failed: the
+/// server refused the connection.
 fn refused(mut options: NatsSinkOptions) {
     options.timeout = Duration::from_millis(500);
     options.retry.max_retries = 1;
     options.retry.initial_backoff = Duration::from_millis(10);
     let mut sink = NatsSink::connect(options).unwrap();
     let encoder = AlertEncoder::new(queue_options(0).encoder);
-    sink.write(&encoder.encode_alert(numbered(1))).unwrap();
-    let error = sink.flush().unwrap_err();
-    assert_eq!(error.alerts(), 1, "{error}");
+    let channel = DetachedChannel::new("nats");
+    let ledger = channel.ledger();
+    sink.write(&encoder.encode_alert(numbered(1)), &ledger);
+    sink.flush(&ledger);
+    let snapshot = channel.snapshot();
+    assert_eq!(
+        (snapshot.delivered, snapshot.dropped.failed),
+        (0, 1),
+        "{snapshot:?}"
+    );
 }
 
 #[test]
@@ -430,9 +440,9 @@ fn losses_beyond_the_queue_bound_are_counted() {
     let report = queue.shutdown(WAIT);
     let snapshot = report.snapshot;
     let channel = &snapshot.channels[0];
-    let dropped = snapshot.queue_drops + channel.drops;
+    let dropped = channel.dropped.total();
     assert_eq!(snapshot.submitted, 1000);
-    assert_eq!(channel.failures, 0, "{snapshot:?}");
+    assert_eq!(channel.dropped.failed, 0, "{snapshot:?}");
     assert!(dropped >= 1000 - 101 - 1, "the bound held: {snapshot:?}");
     assert_eq!(
         channel.delivered + dropped,
@@ -454,16 +464,17 @@ fn a_server_down_for_longer_than_the_retries_counts_the_batch_as_failed() {
     let mut sink = RedisSink::open(options).unwrap();
     server.kill();
     let encoder = AlertEncoder::new(queue_options(0).encoder);
+    let channel = DetachedChannel::new("redis");
+    let ledger = channel.ledger();
     for i in 0..3 {
-        sink.write(&encoder.encode_alert(numbered(i))).unwrap();
+        sink.write(&encoder.encode_alert(numbered(i)), &ledger);
     }
-    let error = sink.flush().unwrap_err();
-    assert_eq!(error.alerts(), 3, "{error}");
-    let message = error.to_string();
-    assert!(
-        message.starts_with("redis output redis://127.0.0.1:"),
-        "{message}"
-    );
+    sink.flush(&ledger);
+    let snapshot = channel.snapshot();
+    assert_eq!(snapshot.delivered, 0, "{snapshot:?}");
+    assert_eq!(snapshot.dropped.failed, 3, "the whole batch: {snapshot:?}");
+    assert_eq!(snapshot.retried, 2, "{snapshot:?}");
+    assert!(ledger.is_failing());
 }
 
 #[test]
@@ -483,7 +494,7 @@ fn bad_settings_fail_at_start_with_the_key() {
         .err()
         .unwrap()
         .to_string();
-    assert!(error.starts_with("redis output http://nope"), "{error}");
+    assert!(error.starts_with("http://nope: "), "{error}");
 }
 
 /// Mutual TLS: the sink trusts the test CA (`ca_cert`) and presents `client_cert`; the server

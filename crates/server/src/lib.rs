@@ -1,6 +1,10 @@
 //! saker-server: Saker's embedded web server — `GET /healthz`, `GET /versions`,
 //! `GET /metrics` (Prometheus text from a [`Metrics`] registry the daemon updates) and
-//! `POST /k8s-audit` (the Kubernetes audit webhook), over HTTP or HTTPS (rustls).
+//! `POST /k8s-audit` (the Kubernetes audit webhook, optionally behind a bearer token), over
+//! HTTP or HTTPS (rustls).
+//!
+//! Clients cannot hold it hostage: headers and bodies have read timeouts, connections a
+//! cap, and request bodies a shared memory budget; `/metrics` shows open connections.
 //!
 //! The server runs on its own thread with a single-threaded tokio runtime; the daemon keeps
 //! the [`Server`] handle and calls [`Server::stop`] when it exits.
@@ -20,15 +24,19 @@
 mod error;
 mod http;
 mod metrics;
+mod slots;
+mod snapshot;
 mod tls;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use error::ServerError;
 pub use http::{Body, Server};
 pub use metrics::{Exposition, Metrics};
+pub use snapshot::{SnapshotOptions, Snapshotter, sanitize_rule_name};
 
 /// Where and how the server listens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +50,22 @@ pub struct ServerOptions {
     /// Largest accepted request body (413 beyond).
     pub max_body_bytes: usize,
     pub tls: Option<TlsFiles>,
+    /// Connections served at once. One more takes the slot of the connection idle longest
+    /// (a slow sender of headers, an idle keep-alive); when none is idle, it is refused
+    /// (503 over HTTP, closed over HTTPS). Both are counted.
+    pub max_connections: usize,
+    /// Time a client gets to send a request's headers (and to finish the TLS handshake);
+    /// also how long an idle kept-alive connection stays open.
+    pub header_timeout: Duration,
+    /// Time a client gets to send a request's body (408 beyond).
+    pub body_timeout: Duration,
+    /// Bytes of request bodies held at once over all connections: a body that does not fit
+    /// is refused with 503 and `Retry-After` (the API server's webhook retries), so slow
+    /// clients with big bodies cannot exhaust memory.
+    pub body_memory_bytes: usize,
+    /// When set, `POST` on the audit endpoint needs `Authorization: Bearer <token>` (the
+    /// `token` of the API server's webhook kubeconfig).
+    pub k8s_audit_token: Option<Secret>,
 }
 
 impl Default for ServerOptions {
@@ -53,7 +77,34 @@ impl Default for ServerOptions {
             metrics_enabled: true,
             max_body_bytes: 12 * 1024 * 1024,
             tls: None,
+            max_connections: 128,
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            body_memory_bytes: 64 * 1024 * 1024,
+            k8s_audit_token: None,
         }
+    }
+}
+
+/// A credential: compared in constant time, never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// Constant-time comparison, so the time of a refusal says nothing about the token.
+    pub fn matches(&self, candidate: &[u8]) -> bool {
+        use subtle::ConstantTimeEq;
+        self.0.as_bytes().ct_eq(candidate).into()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
     }
 }
 

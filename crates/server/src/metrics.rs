@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use saker_event::{Alert, Priority};
-use saker_output::OutputStats;
+use saker_output::{ChannelSnapshot, OutputSnapshot, OutputStats};
 
 #[derive(Debug, Default)]
 struct CpuCounters {
@@ -27,7 +27,7 @@ pub trait Exposition: Send + Sync + std::fmt::Debug {
 /// Everything `GET /metrics` reports.
 #[derive(Debug)]
 pub struct Metrics {
-    version: String,
+    pub(crate) version: String,
     cpus: Vec<CpuCounters>,
     /// Set by a capture that cannot tell events apart by CPU ([`Metrics::set_events_captured`]).
     captured_total: AtomicU64,
@@ -38,14 +38,40 @@ pub struct Metrics {
     rules_loaded: AtomicU64,
     evaluation_ns: AtomicU64,
     evaluations: AtomicU64,
-    thread_table_size: AtomicU64,
+    pub(crate) thread_table_size: AtomicU64,
     ring_buffer_bytes: AtomicU64,
     ring_buffer_used_bytes: AtomicU64,
     k8s_audit_events: AtomicU64,
     k8s_audit_rejected: AtomicU64,
-    reload_timestamp_ns: AtomicU64,
+    pub(crate) reload_timestamp_ns: AtomicU64,
     outputs: Mutex<Option<Arc<OutputStats>>>,
     extra: Mutex<Vec<Arc<dyn Exposition>>>,
+    /// Saker's own log lines dropped, per destination, counted by the log writer.
+    log_lines_dropped: Mutex<Vec<(&'static str, &'static AtomicU64)>>,
+    pub(crate) web: WebCounters,
+}
+
+/// The web server's connections, updated by the server itself.
+#[derive(Debug, Default)]
+pub(crate) struct WebCounters {
+    pub open: AtomicU64,
+    pub accepted: AtomicU64,
+    /// Refused at `max_connections` (no connection idle to make room).
+    pub refused: AtomicU64,
+    /// Idle connections closed to make room for a new one at `max_connections`.
+    pub evicted: AtomicU64,
+    /// Closed because headers (or the TLS handshake) did not arrive in time.
+    pub header_timeouts: AtomicU64,
+    /// Requests whose body did not arrive in time (408).
+    pub body_timeouts: AtomicU64,
+    /// Requests refused because the body memory budget was spent (503).
+    pub busy: AtomicU64,
+}
+
+impl WebCounters {
+    pub fn add(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
 }
 
 impl Metrics {
@@ -69,6 +95,8 @@ impl Metrics {
             reload_timestamp_ns: AtomicU64::new(0),
             outputs: Mutex::new(None),
             extra: Mutex::new(Vec::new()),
+            log_lines_dropped: Mutex::new(Vec::new()),
+            web: WebCounters::default(),
         }
     }
 
@@ -152,9 +180,56 @@ impl Metrics {
         self.reload_timestamp_ns.store(ns, Ordering::Relaxed);
     }
 
+    /// The log writer's count of log lines `destination` (stderr, syslog) lost, reported as
+    /// `saker_log_lines_dropped_total{destination}`.
+    pub fn count_log_lines_dropped(&self, destination: &'static str, counter: &'static AtomicU64) {
+        let mut counters = lock(&self.log_lines_dropped);
+        if !counters.iter().any(|(d, _)| *d == destination) {
+            counters.push((destination, counter));
+        }
+    }
+
     /// The output stage whose queue and channels are reported.
     pub fn set_output_stats(&self, stats: Arc<OutputStats>) {
         *lock(&self.outputs) = Some(stats);
+    }
+
+    pub(crate) fn output_snapshot(&self) -> Option<OutputSnapshot> {
+        lock(&self.outputs).as_ref().map(|stats| stats.snapshot())
+    }
+
+    /// Kernel events captured and dropped, over all CPUs.
+    pub(crate) fn event_totals(&self) -> (u64, u64) {
+        let per_cpu = self.per_cpu();
+        let dropped = per_cpu.iter().map(|(_, d)| d).sum();
+        let captured = if self.captured_per_cpu.load(Ordering::Relaxed) {
+            per_cpu.iter().map(|(c, _)| c).sum()
+        } else {
+            self.captured_total.load(Ordering::Relaxed)
+        };
+        (captured, dropped)
+    }
+
+    /// (captured, dropped) per CPU.
+    pub(crate) fn per_cpu(&self) -> Vec<(u64, u64)> {
+        self.cpus
+            .iter()
+            .map(|c| {
+                (
+                    c.captured.load(Ordering::Relaxed),
+                    c.dropped.load(Ordering::Relaxed),
+                )
+            })
+            .collect()
+    }
+
+    /// Alerts raised per rule (all priorities and sources).
+    pub(crate) fn alerts_by_rule(&self) -> BTreeMap<String, u64> {
+        let mut by_rule = BTreeMap::new();
+        for ((rule, _, _), n) in lock(&self.alerts).iter() {
+            *by_rule.entry(rule.clone()).or_insert(0) += n;
+        }
+        by_rule
     }
 
     pub(crate) fn count_k8s_audit(&self, accepted: u64, rejected: u64) {
@@ -311,6 +386,23 @@ impl Metrics {
             &[],
             load(&self.thread_table_size),
         );
+        let log_lines_dropped = lock(&self.log_lines_dropped).clone();
+        if !log_lines_dropped.is_empty() {
+            family(
+                &mut out,
+                "saker_log_lines_dropped_total",
+                "counter",
+                "Saker's own log lines dropped, by destination: its writer fell behind (a stalled stderr reader) or the syslog socket failed.",
+            );
+            for (destination, counter) in log_lines_dropped {
+                sample(
+                    &mut out,
+                    "saker_log_lines_dropped_total",
+                    &[("destination", destination)],
+                    load(counter),
+                );
+            }
+        }
         family(
             &mut out,
             "saker_k8s_audit_events_total",
@@ -349,82 +441,9 @@ impl Metrics {
         );
 
         if let Some(stats) = lock(&self.outputs).as_ref() {
-            let snap = stats.snapshot();
-            family(
-                &mut out,
-                "saker_outputs_queue_depth",
-                "gauge",
-                "Alerts waiting in the outputs queue.",
-            );
-            sample(
-                &mut out,
-                "saker_outputs_queue_depth",
-                &[],
-                snap.queue_depth as u64,
-            );
-            family(
-                &mut out,
-                "saker_outputs_queue_capacity",
-                "gauge",
-                "Capacity of the outputs queue (0: unbounded).",
-            );
-            sample(
-                &mut out,
-                "saker_outputs_queue_capacity",
-                &[],
-                snap.capacity as u64,
-            );
-            family(
-                &mut out,
-                "saker_outputs_queue_drops_total",
-                "counter",
-                "Alerts dropped because the outputs queue was full.",
-            );
-            sample(
-                &mut out,
-                "saker_outputs_queue_drops_total",
-                &[],
-                snap.queue_drops,
-            );
-            for (name, help, pick) in [
-                (
-                    "saker_output_channel_delivered_total",
-                    "Alerts a channel delivered.",
-                    0,
-                ),
-                (
-                    "saker_output_channel_failures_total",
-                    "Alerts a channel failed to deliver.",
-                    1,
-                ),
-                (
-                    "saker_output_channel_drops_total",
-                    "Alerts dropped because a channel's own queue was full.",
-                    2,
-                ),
-                (
-                    "saker_output_channel_queue_depth",
-                    "Alerts waiting for a channel.",
-                    3,
-                ),
-            ] {
-                family(
-                    &mut out,
-                    name,
-                    if pick == 3 { "gauge" } else { "counter" },
-                    help,
-                );
-                for c in &snap.channels {
-                    let value = match pick {
-                        0 => c.delivered,
-                        1 => c.failures,
-                        2 => c.drops,
-                        _ => c.queue_depth as u64,
-                    };
-                    sample(&mut out, name, &[("channel", &c.name)], value);
-                }
-            }
+            render_outputs(&mut out, &stats.snapshot());
         }
+        render_webserver(&mut out, &self.web);
 
         let (cpu_seconds, rss) = process_usage();
         family(
@@ -451,6 +470,148 @@ impl Metrics {
         }
         out
     }
+}
+
+/// The output stage: Falco's queue-drop counter, then what became of the alerts of each
+/// channel (raised = delivered + dropped + in flight).
+fn render_outputs(out: &mut String, snap: &OutputSnapshot) {
+    family(
+        out,
+        "saker_outputs_queue_capacity",
+        "gauge",
+        "Alerts each output channel's queue holds.",
+    );
+    sample(
+        out,
+        "saker_outputs_queue_capacity",
+        &[],
+        snap.capacity as u64,
+    );
+    family(
+        out,
+        "saker_outputs_queue_drops_total",
+        "counter",
+        "Alerts that some channel's full queue dropped.",
+    );
+    sample(
+        out,
+        "saker_outputs_queue_drops_total",
+        &[],
+        snap.queue_drops,
+    );
+    /// (name, type, help, the channel's value)
+    type Family = (
+        &'static str,
+        &'static str,
+        &'static str,
+        fn(&ChannelSnapshot) -> u64,
+    );
+    let per_channel: [Family; 4] = [
+        (
+            "saker_output_channel_raised_total",
+            "counter",
+            "Alerts handed to a channel.",
+            |c| c.raised,
+        ),
+        (
+            "saker_output_channel_delivered_total",
+            "counter",
+            "Alerts a channel delivered to its receiver.",
+            |c| c.delivered,
+        ),
+        (
+            "saker_output_channel_retried_total",
+            "counter",
+            "Extra attempts a channel made (resends, reconnects, restarted programs).",
+            |c| c.retried,
+        ),
+        (
+            "saker_output_channel_in_flight",
+            "gauge",
+            "Alerts queued for a channel or held by it, not yet delivered or dropped.",
+            |c| c.in_flight,
+        ),
+    ];
+    for (name, kind, help, value) in per_channel {
+        family(out, name, kind, help);
+        for c in &snap.channels {
+            sample(out, name, &[("channel", &c.name)], value(c));
+        }
+    }
+    family(
+        out,
+        "saker_output_channel_dropped_total",
+        "counter",
+        "Alerts a channel dropped, by reason: queue_full, failed (its receiver refused or timed out after retries), shutdown.",
+    );
+    for c in &snap.channels {
+        for (reason, n) in c.dropped.by_reason() {
+            sample(
+                out,
+                "saker_output_channel_dropped_total",
+                &[("channel", &c.name), ("reason", reason)],
+                n,
+            );
+        }
+    }
+}
+
+fn render_webserver(out: &mut String, web: &WebCounters) {
+    let load = |c: &AtomicU64| c.load(Ordering::Relaxed);
+    family(
+        out,
+        "saker_webserver_connections_open",
+        "gauge",
+        "Connections open to the web server now.",
+    );
+    sample(
+        out,
+        "saker_webserver_connections_open",
+        &[],
+        load(&web.open),
+    );
+    family(
+        out,
+        "saker_webserver_connections_total",
+        "counter",
+        "Connections accepted; refused at webserver.max_connections; idle ones closed to make room.",
+    );
+    for (result, value) in [
+        ("accepted", &web.accepted),
+        ("refused", &web.refused),
+        ("evicted", &web.evicted),
+    ] {
+        sample(
+            out,
+            "saker_webserver_connections_total",
+            &[("result", result)],
+            load(value),
+        );
+    }
+    family(
+        out,
+        "saker_webserver_timeouts_total",
+        "counter",
+        "Connections closed for headers that did not arrive in time, requests answered 408 for a body that did not.",
+    );
+    for (phase, value) in [
+        ("header", &web.header_timeouts),
+        ("body", &web.body_timeouts),
+    ] {
+        sample(
+            out,
+            "saker_webserver_timeouts_total",
+            &[("phase", phase)],
+            load(value),
+        );
+    }
+    family(
+        out,
+        "saker_webserver_busy_total",
+        "counter",
+        "Requests refused (503) because request bodies in flight used up webserver.body_memory_bytes.",
+    );
+    sample(out, "saker_webserver_busy_total", &[], load(&web.busy));
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -501,7 +662,7 @@ fn sample_f64(out: &mut String, name: &str, label_pairs: &[(&str, &str)], value:
 }
 
 /// (CPU seconds, resident bytes) of this process.
-fn process_usage() -> (f64, u64) {
+pub(crate) fn process_usage() -> (f64, u64) {
     // SAFETY: getrusage fills the zeroed struct it is given.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };

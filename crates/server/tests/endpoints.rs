@@ -1,101 +1,15 @@
 //! Every endpoint over real HTTP (and HTTPS), including malformed and oversize bodies.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use saker_server::{AuditHandler, Metrics, Server, ServerContext, ServerOptions, TlsFiles};
+use saker_server::{Metrics, Server, ServerContext, ServerOptions, TlsFiles};
 use serde_json::{Value, json};
-
-struct Reply {
-    status: u16,
-    content_type: String,
-    body: String,
-}
-
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .timeout_global(Some(Duration::from_secs(10)))
-        .build()
-        .into()
-}
-
-fn reply(response: ureq::http::Response<ureq::Body>) -> Reply {
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let body = response.into_body().read_to_string().unwrap();
-    Reply {
-        status,
-        content_type,
-        body,
-    }
-}
-
-fn get(agent: &ureq::Agent, url: &str) -> Reply {
-    reply(agent.get(url).call().unwrap())
-}
-
-fn post(agent: &ureq::Agent, url: &str, body: &[u8]) -> Reply {
-    reply(
-        agent
-            .post(url)
-            .header("Content-Type", "application/json")
-            .send(body)
-            .unwrap(),
-    )
-}
-
-type Received = Arc<Mutex<Vec<Value>>>;
-
-fn start(options: ServerOptions, with_handler: bool) -> (Server, Arc<Metrics>, Received) {
-    let metrics = Arc::new(Metrics::new("9.9.9-test", 2));
-    let received: Received = Arc::new(Mutex::new(Vec::new()));
-    let mut context = ServerContext::new(Arc::clone(&metrics));
-    context.versions = json!({"saker_version": "9.9.9-test", "engine_version": "1"});
-    if with_handler {
-        let sink = Arc::clone(&received);
-        let handler: AuditHandler = Arc::new(move |event: Value| {
-            if event["auditID"] == "refuse-me" {
-                return Err("engine queue full".to_string());
-            }
-            sink.lock().unwrap().push(event);
-            Ok(())
-        });
-        context.k8s_audit = Some(handler);
-    }
-    let server = Server::start(options, context).unwrap();
-    (server, metrics, received)
-}
-
-fn local_options() -> ServerOptions {
-    ServerOptions {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        max_body_bytes: 4096,
-        ..ServerOptions::default()
-    }
-}
-
-fn audit_event(id: &str, verb: &str) -> Value {
-    json!({
-        "kind": "Event",
-        "apiVersion": "audit.k8s.io/v1",
-        "level": "RequestResponse",
-        "auditID": id,
-        "stage": "ResponseComplete",
-        "verb": verb,
-        "user": {"username": "system:admin"},
-        "objectRef": {"resource": "pods", "namespace": "default", "name": "nginx"},
-        "responseStatus": {"code": 201}
-    })
-}
+use support::*;
 
 #[test]
 fn healthz_versions_and_unknown_paths() {
@@ -133,6 +47,27 @@ fn healthz_versions_and_unknown_paths() {
     server.stop();
 }
 
+/// Delivers the first alert, fails the second, and so on.
+struct EveryOtherSink(u64);
+
+impl saker_output::Sink for EveryOtherSink {
+    fn name(&self) -> &str {
+        "test"
+    }
+    fn write(&mut self, _: &saker_output::EncodedAlert, ledger: &saker_output::Ledger) {
+        self.0 += 1;
+        if self.0 % 2 == 1 {
+            ledger.delivered(1);
+        } else {
+            let e = saker_output::OutputError::Http {
+                url: "x".into(),
+                reason: "refused".into(),
+            };
+            ledger.failed(1, &e);
+        }
+    }
+}
+
 #[test]
 fn metrics_render_registry_and_output_counters() {
     let (server, metrics, _) = start(local_options(), true);
@@ -155,10 +90,16 @@ fn metrics_render_registry_and_output_counters() {
     };
     metrics.record_alert(&alert);
     metrics.record_alert(&alert);
-    let queue =
-        saker_output::OutputQueue::start(saker_output::QueueOptions::default(), vec![]).unwrap();
+    let queue = saker_output::OutputQueue::start(
+        saker_output::QueueOptions::default(),
+        vec![Box::new(EveryOtherSink(0))],
+    )
+    .unwrap();
+    queue.submit(alert.clone());
     queue.submit(alert.clone());
     metrics.set_output_stats(queue.stats());
+    // Settles both alerts; the registry keeps the counters.
+    queue.shutdown(Duration::from_secs(5));
 
     let agent = agent();
     let base = format!("http://{}", server.local_addr());
@@ -190,7 +131,13 @@ fn metrics_render_registry_and_output_counters() {
         "saker_thread_table_size 321",
         "saker_k8s_audit_events_total 1",
         "saker_outputs_queue_drops_total 0",
-        "saker_outputs_queue_capacity 0",
+        "saker_outputs_queue_capacity 10000",
+        "saker_output_channel_raised_total{channel=\"test\"} 2",
+        "saker_output_channel_delivered_total{channel=\"test\"} 1",
+        "saker_output_channel_retried_total{channel=\"test\"} 0",
+        "saker_output_channel_in_flight{channel=\"test\"} 0",
+        "saker_output_channel_dropped_total{channel=\"test\",reason=\"failed\"} 1",
+        "saker_output_channel_dropped_total{channel=\"test\",reason=\"queue_full\"} 0",
         "# TYPE saker_process_cpu_seconds_total counter",
     ] {
         assert!(
@@ -206,7 +153,6 @@ fn metrics_render_registry_and_output_counters() {
         .unwrap();
     let rss: u64 = rss_line.split(' ').nth(1).unwrap().parse().unwrap();
     assert!(rss > 1 << 20, "{rss_line}");
-    queue.shutdown(Duration::from_secs(1));
     server.stop();
 }
 
@@ -366,45 +312,6 @@ fn busy_port_is_a_clear_error() {
     server.stop();
 }
 
-/// Makes a self-signed certificate for 127.0.0.1 with the openssl tool; `None` (with a
-/// loud SKIPPED) when the tool is missing.
-fn self_signed(dir: &Path) -> Option<(std::path::PathBuf, std::path::PathBuf)> {
-    let cert = dir.join("cert.pem");
-    let key = dir.join("key.pem");
-    let status = std::process::Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:prime256v1",
-            "-nodes",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-            // webpki refuses a CA certificate as the server's own.
-            "-addext",
-            "basicConstraints=critical,CA:FALSE",
-        ])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .stderr(std::process::Stdio::null())
-        .status();
-    match status {
-        Ok(s) if s.success() => Some((cert, key)),
-        other => {
-            eprintln!("SKIPPED: TLS test needs the openssl tool to make a certificate ({other:?})");
-            None
-        }
-    }
-}
-
 #[test]
 fn https_serves_with_a_good_certificate_and_refuses_bad_ones() {
     let dir = tempfile::tempdir().unwrap();
@@ -427,13 +334,21 @@ fn https_serves_with_a_good_certificate_and_refuses_bad_ones() {
             private_key: None,
         },
     ] {
-        let (server, _, _) = start(
+        let (server, _, received) = start(
             ServerOptions {
                 tls: Some(files),
+                header_timeout: Duration::from_millis(300),
+                k8s_audit_token: Some(saker_server::Secret::new("t0ken")),
                 ..local_options()
             },
             true,
         );
+        // A client that never starts its TLS handshake is disconnected.
+        let mut silent = TcpStream::connect(server.local_addr()).unwrap();
+        silent
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        assert_eq!(silent.read(&mut [0u8; 16]).unwrap_or(0), 0);
         let ca = ureq::tls::Certificate::from_pem(&std::fs::read(&cert).unwrap()).unwrap();
         let tls = ureq::tls::TlsConfig::builder()
             .root_certs(ureq::tls::RootCerts::new_with_certs(&[ca]))
@@ -446,12 +361,23 @@ fn https_serves_with_a_good_certificate_and_refuses_bad_ones() {
         let port = server.local_addr().port();
         let r = get(&https, &format!("https://127.0.0.1:{port}/healthz"));
         assert_eq!((r.status, r.body.as_str()), (200, r#"{"status":"ok"}"#));
-        let r = post(
-            &https,
-            &format!("https://127.0.0.1:{port}/k8s-audit"),
-            b"{oops",
-        );
-        assert_eq!(r.status, 400);
+        // The audit webhook as the API server calls it: HTTPS and a bearer token.
+        let audit = format!("https://127.0.0.1:{port}/k8s-audit");
+        let r = post(&https, &audit, b"{oops");
+        assert_eq!(r.status, 401);
+        let with_token = |body: &[u8]| {
+            reply(
+                https
+                    .post(&audit)
+                    .header("Authorization", "Bearer t0ken")
+                    .send(body)
+                    .unwrap(),
+            )
+        };
+        assert_eq!(with_token(b"{oops").status, 400);
+        let event = audit_event("tls", "create").to_string();
+        assert_eq!(with_token(event.as_bytes()).status, 200);
+        assert_eq!(received.lock().unwrap().len(), 1);
         // Plain HTTP to the TLS port gets no HTTP answer.
         assert!(
             agent()

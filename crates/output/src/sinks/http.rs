@@ -8,7 +8,7 @@ use flate2::write::GzEncoder;
 use ureq::Agent;
 use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConfig};
 
-use crate::{EncodedAlert, OutputError, Sink};
+use crate::{EncodedAlert, Ledger, OutputError, Sink};
 
 /// `http_output` settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -227,29 +227,42 @@ impl Sink for HttpSink {
         "http"
     }
 
-    fn write(&mut self, alert: &EncodedAlert) -> Result<(), OutputError> {
+    fn write(&mut self, alert: &EncodedAlert, ledger: &Ledger) {
         if !self.options.compress {
-            return self.post_with_retries(&alert.bytes);
+            let result = self.post_with_retries(&alert.bytes, ledger);
+            return ledger.settle(result);
         }
-        let body = self.gzip(&alert.bytes)?;
-        let result = self.post_with_retries(&body);
+        let body = match self.gzip(&alert.bytes) {
+            Ok(body) => body,
+            Err(e) => return ledger.failed(1, &e),
+        };
+        let result = self.post_with_retries(&body, ledger);
         self.compressed = body;
-        result
+        ledger.settle(result);
     }
 }
 
 impl HttpSink {
-    fn post_with_retries(&self, body: &[u8]) -> Result<(), OutputError> {
+    /// Posts with retries and a doubling backoff; meanwhile the channel's queue holds the
+    /// alerts that follow, so an outage shorter than the queue loses nothing. During a
+    /// shutdown a receiver that is already failing gets one attempt per alert.
+    fn post_with_retries(&self, body: &[u8], ledger: &Ledger) -> Result<(), OutputError> {
         let mut backoff = self.options.initial_backoff;
         let (mut failures, mut timeouts) = (0, 0);
+        let (max_retries, max_timeouts) = if ledger.closing() && ledger.is_failing() {
+            (0, 0)
+        } else {
+            (
+                self.options.max_retries,
+                self.options.max_consecutive_timeouts,
+            )
+        };
         loop {
             let error = match self.post_once(body) {
                 Ok(()) => return Ok(()),
                 Err(Attempt::Fatal(e)) => return Err(e),
-                Err(Attempt::Timeout(e)) if timeouts >= self.options.max_consecutive_timeouts => {
-                    return Err(e);
-                }
-                Err(Attempt::Retry(e)) if failures >= self.options.max_retries => return Err(e),
+                Err(Attempt::Timeout(e)) if timeouts >= max_timeouts => return Err(e),
+                Err(Attempt::Retry(e)) if failures >= max_retries => return Err(e),
                 Err(Attempt::Timeout(e)) => {
                     timeouts += 1;
                     e
@@ -261,7 +274,10 @@ impl HttpSink {
                 }
             };
             tracing::debug!(url = %self.options.url, failures, timeouts, error = %error, "http output retrying");
-            std::thread::sleep(backoff);
+            ledger.retried(1);
+            if !ledger.wait(backoff) {
+                return Err(error);
+            }
             backoff = (backoff * 2).min(self.options.max_backoff);
         }
     }

@@ -7,6 +7,8 @@
 //! each message's ack (with a `Nats-Msg-Id`, so the stream drops the copies a retry makes).
 //! A batch is confirmed when it reaches `batch_size` and whenever the channel asks for a
 //! flush (after each alert unbuffered, when its queue runs empty with `buffered_outputs`).
+//! Each alert is settled on the channel's ledger when the server confirms it, or counted as
+//! failed with its batch when the retries run out.
 
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -19,9 +21,10 @@ use async_nats::{Client, ConnectOptions, Event};
 use bytes::Bytes;
 use tokio::runtime::Runtime;
 
-use super::retry::{Attempt, RetryPolicy, with_retries};
+use super::redacted_urls;
+use super::retry::{Attempt, GaveUp, RetryPolicy, with_retries};
 use super::template::AlertTemplate;
-use crate::{EncodedAlert, OutputError, Sink};
+use crate::{EncodedAlert, Ledger, OutputError, Sink};
 
 /// `nats_output` settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,9 +107,8 @@ impl NatsSink {
         let subject =
             AlertTemplate::parse(&options.subject_template, "nats_output.subject_template")?;
         let error = |reason: String| OutputError::Nats {
-            server: options.url.clone(),
+            server: redacted_urls(&options.url),
             reason,
-            alerts: 0,
         };
         for (what, path) in [
             ("credentials_file", &options.credentials_file),
@@ -157,11 +159,10 @@ impl NatsSink {
         })
     }
 
-    fn error(&self, reason: String, alerts: usize) -> OutputError {
+    fn error(&self, reason: String) -> OutputError {
         OutputError::Nats {
-            server: self.options.url.clone(),
+            server: redacted_urls(&self.options.url),
             reason,
-            alerts: alerts as u64,
         }
     }
 
@@ -212,14 +213,14 @@ impl NatsSink {
         })
     }
 
-    /// One attempt at getting every pending alert confirmed; those confirmed leave `pending`,
-    /// those that may be lost are marked to be published again.
-    fn confirm_once(&mut self) -> Result<(), Attempt> {
+    /// One attempt at getting every pending alert confirmed; those confirmed leave `pending`
+    /// as delivered, those that may be lost are marked to be published again.
+    fn confirm_once(&mut self, ledger: &Ledger) -> Result<(), Attempt> {
         let result = self.publish_unsent().and_then(|()| {
             if self.jetstream.is_some() {
-                self.await_acks()
+                self.await_acks(ledger)
             } else {
-                self.await_flush()
+                self.await_flush(ledger)
             }
         });
         if result.is_err() {
@@ -232,13 +233,14 @@ impl NatsSink {
 
     /// Core NATS: the server answered a PING sent after the alerts, on the connection they
     /// went out on.
-    fn await_flush(&mut self) -> Result<(), Attempt> {
+    fn await_flush(&mut self, ledger: &Ledger) -> Result<(), Attempt> {
         let flushed = self.runtime.block_on(async {
             tokio::time::timeout(self.options.timeout, self.client.flush()).await
         });
         let connects = self.client.statistics().connects.load(Ordering::Relaxed);
         match flushed {
             Ok(Ok(())) if connects == self.epoch => {
+                ledger.delivered(self.pending.len() as u64);
                 self.pending.clear();
                 self.sent = 0;
                 Ok(())
@@ -253,7 +255,7 @@ impl NatsSink {
 
     /// JetStream: waits for the acks; an alert whose ack failed is published again (with the
     /// same message id, so the stream keeps one copy).
-    fn await_acks(&mut self) -> Result<(), Attempt> {
+    fn await_acks(&mut self, ledger: &Ledger) -> Result<(), Attempt> {
         let deadline = tokio::time::Instant::now() + self.options.timeout;
         let mut failure = None;
         let mut acked = vec![false; self.pending.len()];
@@ -269,6 +271,7 @@ impl NatsSink {
                 }
             }
         });
+        ledger.delivered(acked.iter().filter(|&&a| a).count() as u64);
         let mut acked = acked.into_iter();
         self.pending.retain(|_| !acked.next().unwrap_or(false));
         self.sent = 0;
@@ -278,18 +281,22 @@ impl NatsSink {
         }
     }
 
-    /// Confirms the pending alerts, retrying with backoff; on failure they are lost and the
-    /// error counts them.
-    fn confirm(&mut self, policy: RetryPolicy) -> Result<(), OutputError> {
+    /// Confirms the pending alerts, retrying with backoff; when the retries run out they are
+    /// counted as failed. Past the shutdown deadline they stay pending, for the shutdown to
+    /// count.
+    fn confirm(&mut self, ledger: &Ledger) {
         if self.pending.is_empty() {
-            return Ok(());
+            return;
         }
-        let result = with_retries(&policy, "nats", |_| self.confirm_once());
-        result.map_err(|reason| {
-            self.sent = 0;
-            let lost = std::mem::take(&mut self.pending).len();
-            self.error(reason, lost)
-        })
+        let policy = self.options.retry;
+        match with_retries(&policy, ledger, || self.confirm_once(ledger)) {
+            Ok(()) | Err(GaveUp::Abandoned) => {}
+            Err(GaveUp::Failed(reason)) => {
+                self.sent = 0;
+                let lost = std::mem::take(&mut self.pending).len() as u64;
+                ledger.failed(lost, &self.error(reason));
+            }
+        }
     }
 }
 
@@ -316,7 +323,7 @@ async fn connect(options: &NatsSinkOptions) -> Result<Client, String> {
     if let (Some(cert), Some(key)) = (&options.client_cert, &options.client_key) {
         connect = connect.add_client_certificate(cert.clone(), key.clone());
     }
-    let url = options.url.clone();
+    let url = redacted_urls(&options.url);
     connect
         .name(&options.client_name)
         .connection_timeout(options.timeout)
@@ -327,12 +334,10 @@ async fn connect(options: &NatsSinkOptions) -> Result<Client, String> {
         .event_callback(move |event| {
             let url = url.clone();
             async move {
-                match event {
-                    Event::Connected => tracing::info!(server = %url, "nats output connected"),
-                    Event::Disconnected => {
-                        tracing::warn!(server = %url, "nats output disconnected, reconnecting")
-                    }
-                    other => tracing::warn!(server = %url, event = %other, "nats output"),
+                match event_level(&event) {
+                    tracing::Level::INFO => tracing::info!("nats output {url}: {event}"),
+                    tracing::Level::WARN => tracing::warn!("nats output {url}: {event}"),
+                    _ => tracing::debug!("nats output {url}: {event}"),
                 }
             }
         })
@@ -341,12 +346,22 @@ async fn connect(options: &NatsSinkOptions) -> Result<Client, String> {
         .map_err(|e| e.to_string())
 }
 
+/// How loud a client event is. A failed reconnect attempt comes every few seconds for as long
+/// as the server is down: debug only, the channel's ledger reports the outage once.
+fn event_level(event: &Event) -> tracing::Level {
+    match event {
+        Event::Connected => tracing::Level::INFO,
+        Event::ClientError(_) => tracing::Level::DEBUG,
+        _ => tracing::Level::WARN,
+    }
+}
+
 impl Sink for NatsSink {
     fn name(&self) -> &str {
         "nats"
     }
 
-    fn write(&mut self, alert: &EncodedAlert) -> Result<(), OutputError> {
+    fn write(&mut self, alert: &EncodedAlert, ledger: &Ledger) {
         let id = if self.jetstream.is_some() {
             self.next_id += 1;
             format!("{}{}", self.id_prefix, self.next_id)
@@ -362,28 +377,34 @@ impl Sink for NatsSink {
         // Published at once, so a consumer sees the alert without waiting for the batch.
         let published = self.publish_unsent().is_ok();
         if !published || self.pending.len() >= self.options.batch_size {
-            return self.confirm(self.options.retry);
+            self.confirm(ledger);
         }
-        Ok(())
     }
 
-    fn flush(&mut self) -> Result<(), OutputError> {
-        self.confirm(self.options.retry)
+    fn flush(&mut self, ledger: &Ledger) {
+        self.confirm(ledger);
     }
 
-    fn close(&mut self) -> Result<(), OutputError> {
-        let policy = self.options.retry.for_shutdown();
-        let result = self.confirm(policy);
-        if let Err(e) = &result {
-            tracing::error!(
-                lost = e.alerts(),
-                "nats output: alerts not confirmed at exit: {e}"
-            );
-        }
+    /// Confirms what is pending (one retry: shutdown has begun), then drains the client.
+    fn close(&mut self, ledger: &Ledger) {
+        self.confirm(ledger);
         let client = self.client.clone();
         let _ = self
             .runtime
             .block_on(async { tokio::time::timeout(Duration::from_secs(2), client.drain()).await });
-        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_reconnect_attempts_do_not_flood_the_log() {
+        let attempt =
+            Event::ClientError(async_nats::ClientError::Other("connection refused".into()));
+        assert_eq!(event_level(&attempt), tracing::Level::DEBUG);
+        assert_eq!(event_level(&Event::Disconnected), tracing::Level::WARN);
+        assert_eq!(event_level(&Event::Connected), tracing::Level::INFO);
     }
 }

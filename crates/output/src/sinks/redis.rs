@@ -4,16 +4,19 @@
 //! Alerts are sent in pipelines: the channel collects them until `batch_size` or a flush
 //! (after each alert unbuffered, when its queue runs empty with `buffered_outputs`), then
 //! sends them all in one round trip. Delivery is at least once: a pipeline cut by a failure
-//! is sent again whole on a new connection, so an alert may be stored twice.
+//! is sent again whole on a new connection, so an alert may be stored twice. Alerts are
+//! settled on the channel's ledger when the pipeline's replies arrive, or counted as failed
+//! with their pipeline when the retries run out.
 
 use std::time::Duration;
 
 use redis::RetryMethod;
 use redis::streams::StreamMaxlen;
 
-use super::retry::{Attempt, RetryPolicy, with_retries};
+use super::redacted;
+use super::retry::{Attempt, GaveUp, RetryPolicy, with_retries};
 use super::template::AlertTemplate;
-use crate::{EncodedAlert, OutputError, Sink};
+use crate::{EncodedAlert, Ledger, OutputError, Sink};
 
 /// What the alerts are appended to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,7 +86,6 @@ impl RedisSink {
         let client = redis::Client::open(options.url.as_str()).map_err(|e| OutputError::Redis {
             server: server.clone(),
             reason: e.to_string(),
-            alerts: 0,
         })?;
         Ok(RedisSink {
             options,
@@ -142,11 +144,12 @@ impl RedisSink {
     }
 
     /// One round trip with every pending alert.
-    fn send_once(&mut self) -> Result<(), Attempt> {
+    fn send_once(&mut self, ledger: &Ledger) -> Result<(), Attempt> {
         let pipe = self.pipeline();
         let connection = self.connection()?;
         match pipe.query::<()>(connection) {
             Ok(()) => {
+                ledger.delivered(self.pending.len() as u64);
                 self.pending.clear();
                 Ok(())
             }
@@ -161,40 +164,25 @@ impl RedisSink {
         }
     }
 
-    fn send(&mut self, policy: RetryPolicy) -> Result<(), OutputError> {
+    /// Sends the pending alerts, retrying with backoff; when the retries run out they are
+    /// counted as failed. Past the shutdown deadline they stay pending, for the shutdown to
+    /// count.
+    fn send(&mut self, ledger: &Ledger) {
         if self.pending.is_empty() {
-            return Ok(());
+            return;
         }
-        let result = with_retries(&policy, "redis", |_| self.send_once());
-        result.map_err(|reason| {
-            let lost = std::mem::take(&mut self.pending).len();
-            OutputError::Redis {
-                server: self.server.clone(),
-                reason,
-                alerts: lost as u64,
+        let policy = self.options.retry;
+        match with_retries(&policy, ledger, || self.send_once(ledger)) {
+            Ok(()) | Err(GaveUp::Abandoned) => {}
+            Err(GaveUp::Failed(reason)) => {
+                let lost = std::mem::take(&mut self.pending).len() as u64;
+                let error = OutputError::Redis {
+                    server: self.server.clone(),
+                    reason,
+                };
+                ledger.failed(lost, &error);
             }
-        })
-    }
-}
-
-/// `redis://user:secret@host/0` -> `redis://user:***@host/0`.
-fn redacted(url: &str) -> String {
-    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
-        return url.to_string();
-    };
-    let rest = &url[scheme_end..];
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    match rest[..authority_end].rfind('@') {
-        Some(at) => match rest[..at].find(':') {
-            Some(colon) => format!(
-                "{}{}:***{}",
-                &url[..scheme_end],
-                &rest[..colon],
-                &rest[at..]
-            ),
-            None => format!("{}***{}", &url[..scheme_end], &rest[at..]),
-        },
-        None => url.to_string(),
+        }
     }
 }
 
@@ -203,7 +191,7 @@ impl Sink for RedisSink {
         "redis"
     }
 
-    fn write(&mut self, alert: &EncodedAlert) -> Result<(), OutputError> {
+    fn write(&mut self, alert: &EncodedAlert, ledger: &Ledger) {
         self.pending.push(Pending {
             key: self.key.render(alert),
             rule: alert.rule.clone(),
@@ -213,41 +201,17 @@ impl Sink for RedisSink {
             payload: alert.bytes.clone(),
         });
         if self.pending.len() >= self.options.batch_size {
-            return self.send(self.options.retry);
+            self.send(ledger);
         }
-        Ok(())
     }
 
-    fn flush(&mut self) -> Result<(), OutputError> {
-        self.send(self.options.retry)
+    fn flush(&mut self, ledger: &Ledger) {
+        self.send(ledger);
     }
 
-    fn close(&mut self) -> Result<(), OutputError> {
-        let policy = self.options.retry.for_shutdown();
-        let result = self.send(policy);
-        if let Err(e) = &result {
-            tracing::error!(
-                lost = e.alerts(),
-                "redis output: alerts not stored at exit: {e}"
-            );
-        }
+    /// Sends what is pending (one retry: shutdown has begun) and disconnects.
+    fn close(&mut self, ledger: &Ledger) {
+        self.send(ledger);
         self.connection = None;
-        result
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::redacted;
-
-    #[test]
-    fn passwords_stay_out_of_messages() {
-        assert_eq!(
-            redacted("redis://user:s3cret@host:6379/0"),
-            "redis://user:***@host:6379/0"
-        );
-        assert_eq!(redacted("redis://:s3cret@host/0"), "redis://:***@host/0");
-        assert_eq!(redacted("redis://host:6379"), "redis://host:6379");
-        assert_eq!(redacted("rediss://tok@host"), "rediss://***@host");
     }
 }

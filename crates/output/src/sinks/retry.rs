@@ -6,6 +6,8 @@
 
 use std::time::Duration;
 
+use crate::Ledger;
+
 /// How often and how patiently a batch is retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
@@ -45,32 +47,46 @@ pub(crate) enum Attempt {
     Fatal(String),
 }
 
-/// Runs `attempt` until it succeeds, fails fatally, or `policy.max_retries` retries failed;
-/// the error is the last reason. `attempt` gets the number of the retry (0 first).
+/// Why [`with_retries`] gave up.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum GaveUp {
+    /// The last attempt's reason: the batch is lost (the caller counts it as failed).
+    Failed(String),
+    /// The shutdown deadline passed during a backoff: what is left is the shutdown's to count.
+    Abandoned,
+}
+
+/// Runs `attempt` until it succeeds, fails fatally, or the policy's retries failed (one retry
+/// once shutdown has begun). Each retry is counted on the ledger and waits its backoff through
+/// [`Ledger::wait`], so a shutdown deadline cuts it short. Only the first retry of a healthy
+/// channel is logged: an outage is the ledger's to report, once.
 pub(crate) fn with_retries(
     policy: &RetryPolicy,
-    channel: &str,
-    mut attempt: impl FnMut(u32) -> Result<(), Attempt>,
-) -> Result<(), String> {
+    ledger: &Ledger,
+    mut attempt: impl FnMut() -> Result<(), Attempt>,
+) -> Result<(), GaveUp> {
     let mut backoff = policy.initial_backoff;
     let mut retry = 0;
     loop {
-        match attempt(retry) {
-            Ok(()) => {
-                if retry > 0 {
-                    tracing::info!(channel, retries = retry, "output channel recovered");
-                }
-                return Ok(());
+        let max_retries = if ledger.closing() {
+            policy.for_shutdown().max_retries
+        } else {
+            policy.max_retries
+        };
+        match attempt() {
+            Ok(()) => return Ok(()),
+            Err(Attempt::Fatal(reason)) => return Err(GaveUp::Failed(reason)),
+            Err(Attempt::Retry(reason)) if retry >= max_retries => {
+                return Err(GaveUp::Failed(reason));
             }
-            Err(Attempt::Fatal(reason)) => return Err(reason),
-            Err(Attempt::Retry(reason)) if retry >= policy.max_retries => return Err(reason),
             Err(Attempt::Retry(reason)) => {
-                if retry == 0 {
-                    tracing::warn!(channel, %reason, "output channel failing, retrying");
-                } else {
-                    tracing::debug!(channel, retry, %reason, "output channel retrying");
+                if retry == 0 && !ledger.is_failing() {
+                    tracing::warn!("{} output: {reason}; retrying", ledger.channel());
                 }
-                std::thread::sleep(backoff);
+                ledger.retried(1);
+                if !ledger.wait(backoff) {
+                    return Err(GaveUp::Abandoned);
+                }
                 backoff = (backoff * 2).min(policy.max_backoff);
                 retry += 1;
             }
@@ -81,6 +97,7 @@ pub(crate) fn with_retries(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::DetachedChannel;
 
     fn quick(max_retries: u32) -> RetryPolicy {
         RetryPolicy {
@@ -91,39 +108,68 @@ mod tests {
     }
 
     #[test]
-    fn retries_until_success() {
-        let mut calls = Vec::new();
-        let result = with_retries(&quick(5), "t", |n| {
-            calls.push(n);
-            if n < 3 {
+    fn retries_until_success_each_retry_counted() {
+        let channel = DetachedChannel::new("t");
+        let mut calls = 0;
+        let result = with_retries(&quick(5), &channel.ledger(), || {
+            calls += 1;
+            if calls < 4 {
                 Err(Attempt::Retry("down".into()))
             } else {
                 Ok(())
             }
         });
-        assert!(result.is_ok());
-        assert_eq!(calls, [0, 1, 2, 3]);
+        assert_eq!(result, Ok(()));
+        assert_eq!(calls, 4);
+        assert_eq!(channel.snapshot().retried, 3);
     }
 
     #[test]
     fn gives_up_after_max_retries_with_the_last_reason() {
+        let channel = DetachedChannel::new("t");
         let mut calls = 0;
-        let result = with_retries(&quick(2), "t", |n| {
+        let result = with_retries(&quick(2), &channel.ledger(), || {
             calls += 1;
-            Err(Attempt::Retry(format!("down {n}")))
+            Err(Attempt::Retry(format!("down {calls}")))
         });
-        assert_eq!(result.unwrap_err(), "down 2");
+        assert_eq!(result, Err(GaveUp::Failed("down 3".into())));
         assert_eq!(calls, 3);
     }
 
     #[test]
     fn a_fatal_error_is_not_retried() {
+        let channel = DetachedChannel::new("t");
         let mut calls = 0;
-        let result = with_retries(&quick(5), "t", |_| {
+        let result = with_retries(&quick(5), &channel.ledger(), || {
             calls += 1;
             Err(Attempt::Fatal("WRONGTYPE".into()))
         });
-        assert_eq!(result.unwrap_err(), "WRONGTYPE");
+        assert_eq!(result, Err(GaveUp::Failed("WRONGTYPE".into())));
         assert_eq!(calls, 1);
+    }
+
+    #[test]
+    fn a_shutdown_gets_one_retry_and_the_deadline_ends_the_backoff() {
+        let channel = DetachedChannel::new("t");
+        channel.begin_shutdown();
+        let mut calls = 0;
+        let result = with_retries(&quick(10), &channel.ledger(), || {
+            calls += 1;
+            Err(Attempt::Retry("down".into()))
+        });
+        assert_eq!(result, Err(GaveUp::Failed("down".into())));
+        assert_eq!(calls, 2, "one retry at shutdown, not ten");
+
+        channel.abandon();
+        let slow = RetryPolicy {
+            initial_backoff: Duration::from_secs(600),
+            ..quick(10)
+        };
+        let start = std::time::Instant::now();
+        let result = with_retries(&slow, &channel.ledger(), || {
+            Err(Attempt::Retry("down".into()))
+        });
+        assert_eq!(result, Err(GaveUp::Abandoned));
+        assert!(start.elapsed() < Duration::from_secs(60));
     }
 }

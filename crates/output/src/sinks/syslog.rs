@@ -1,20 +1,23 @@
-use std::io::Write;
+use std::io::{self, Write};
 use std::os::unix::net::{UnixDatagram, UnixStream};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::{EncodedAlert, OutputError, Sink};
+use rustix::net::SendFlags;
 use saker_event::calendar::civil_from_days;
+
+use crate::encode::local_utc_offset;
+use crate::{EncodedAlert, Ledger, OutputError, Sink};
 
 /// `syslog_output` settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyslogSinkOptions {
     /// The local syslog socket, `/dev/log` normally.
     pub socket_path: PathBuf,
-    /// RFC 5424 facility number; 1 (`user`) like Falco's `syslog(3)` default.
+    /// Facility number; 1 (`user`), what Falco's `syslog(3)` calls use.
     pub facility: u8,
-    /// APP-NAME in the header.
-    pub app_name: String,
+    /// The program name in each message (`saker[PID]: ...`), as Saker's own log lines.
+    pub tag: String,
 }
 
 impl Default for SyslogSinkOptions {
@@ -22,15 +25,20 @@ impl Default for SyslogSinkOptions {
         SyslogSinkOptions {
             socket_path: PathBuf::from("/dev/log"),
             facility: 1,
-            app_name: "saker".to_string(),
+            tag: "saker".to_string(),
         }
     }
 }
 
-/// `syslog_output`: one RFC 5424 message per alert on the local syslog socket, the alert
-/// priority as severity. The socket is a datagram one (systemd-journald, rsyslog) or, where
-/// the daemon listens on a stream (syslog-ng's `unix-stream()`), a stream carrying each
-/// message NUL-terminated, as glibc's `syslog(3)` sends them.
+/// `syslog_output`: one message per alert on the local syslog socket, shaped as glibc's
+/// `syslog(3)` sends them (`<PRI>Mmm dd hh:mm:ss saker[PID]: text`), the alert priority as
+/// severity, so rsyslog and journald file it under the program name `saker`.
+///
+/// The socket is a datagram one (systemd-journald, rsyslog) or, where the daemon listens on
+/// a stream (syslog-ng's `unix-stream()`), a stream carrying each message NUL-terminated, as
+/// `syslog(3)` does. A daemon that stops reading holds a send at most [`SEND_TIMEOUT`]; while
+/// the channel fails, sends do not wait at all, so a dead or stalled syslog costs nothing
+/// but the dropped (counted) alerts; the first send that works ends the outage.
 pub struct SyslogSink {
     options: SyslogSinkOptions,
     socket: Option<SyslogConnection>,
@@ -44,54 +52,76 @@ pub enum SyslogConnection {
     Stream(UnixStream),
 }
 
+/// How long one message may wait for a daemon that stopped reading.
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(1);
+
 impl SyslogConnection {
-    /// A datagram socket first; EPROTOTYPE means the daemon listens on a stream.
-    pub fn connect(path: &Path) -> std::io::Result<SyslogConnection> {
+    /// A datagram socket first; EPROTOTYPE means the daemon listens on a stream. Sends wait
+    /// at most [`SEND_TIMEOUT`].
+    pub fn connect(path: &Path) -> io::Result<SyslogConnection> {
         let datagram = UnixDatagram::unbound()?;
         match datagram.connect(path) {
-            Ok(()) => Ok(SyslogConnection::Datagram(datagram)),
+            Ok(()) => {
+                datagram.set_write_timeout(Some(SEND_TIMEOUT))?;
+                Ok(SyslogConnection::Datagram(datagram))
+            }
             Err(e) if e.raw_os_error() == Some(libc::EPROTOTYPE) => {
                 let stream = UnixStream::connect(path)?;
-                stream.set_write_timeout(Some(STREAM_WRITE_TIMEOUT))?;
+                stream.set_write_timeout(Some(SEND_TIMEOUT))?;
                 Ok(SyslogConnection::Stream(stream))
             }
             Err(e) => Err(e),
         }
     }
 
-    /// One message: a datagram, or on a stream the message and the NUL that ends it. After
-    /// an error the connection may hold half a message: drop it.
-    pub fn send(&mut self, message: &[u8]) -> std::io::Result<()> {
+    /// One message: a datagram, or on a stream the message and the NUL that ends it. With
+    /// `wait` false a daemon that is not reading fails the send at once (EAGAIN). After an
+    /// error a stream may hold half a message: drop the connection.
+    pub fn send(&mut self, message: &[u8], wait: bool) -> io::Result<()> {
+        let flags = if wait {
+            SendFlags::empty()
+        } else {
+            SendFlags::DONTWAIT
+        };
         match self {
-            SyslogConnection::Datagram(socket) => socket.send(message).map(|_| ()),
-            SyslogConnection::Stream(stream) => {
+            SyslogConnection::Datagram(socket) => {
+                rustix::net::send(&*socket, message, flags)?;
+                Ok(())
+            }
+            SyslogConnection::Stream(stream) if wait => {
                 stream.write_all(message)?;
                 stream.write_all(b"\0")
+            }
+            SyslogConnection::Stream(stream) => {
+                let mut framed = Vec::with_capacity(message.len() + 1);
+                framed.extend_from_slice(message);
+                framed.push(0);
+                let sent = rustix::net::send(&*stream, &framed, flags)?;
+                if sent < framed.len() {
+                    return Err(io::Error::from(io::ErrorKind::WouldBlock));
+                }
+                Ok(())
             }
         }
     }
 }
 
-/// How long a write to a stream socket may block (a daemon that stopped reading) before the
-/// alert counts as failed and the connection is dropped.
-const STREAM_WRITE_TIMEOUT: Duration = Duration::from_secs(5);
-
 impl SyslogSink {
-    /// Does not fail when the socket is missing: syslog daemons restart, and the sink
-    /// reconnects on the next alert.
+    /// Connects on the channel's thread ([`Sink::start`]); a missing socket is not an error:
+    /// syslog daemons restart, and the sink reconnects.
     pub fn new(options: SyslogSinkOptions) -> Self {
-        let mut sink = SyslogSink {
+        SyslogSink {
             options,
             socket: None,
             message: Vec::with_capacity(1024),
             pid: std::process::id(),
-        };
-        let _ = sink.connect();
-        sink
+        }
     }
 
     fn connect(&mut self) -> Result<&mut SyslogConnection, OutputError> {
         if self.socket.is_none() {
+            // A connect to a missing socket is one cheap system call: no throttle, so the
+            // first alert after the daemon is back gets through.
             let socket =
                 SyslogConnection::connect(&self.options.socket_path).map_err(|e| self.error(e))?;
             self.socket = Some(socket);
@@ -99,12 +129,17 @@ impl SyslogSink {
         Ok(self.socket.as_mut().expect("connected above"))
     }
 
-    fn send(&mut self, message: &[u8]) -> Result<(), OutputError> {
-        let result = self.connect()?.send(message);
-        result.map_err(|e| self.error(e))
+    fn send(&mut self, message: &[u8], wait: bool) -> Result<(), OutputError> {
+        let result = self.connect()?.send(message, wait);
+        result.map_err(|e| {
+            // A stream may hold half a message; a datagram socket whose daemon restarted
+            // needs a new connect. Either way the next send starts afresh.
+            self.socket = None;
+            self.error(e)
+        })
     }
 
-    fn error(&self, source: std::io::Error) -> OutputError {
+    fn error(&self, source: io::Error) -> OutputError {
         OutputError::Syslog {
             path: self.options.socket_path.clone(),
             source,
@@ -112,43 +147,35 @@ impl SyslogSink {
     }
 }
 
-/// `<PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID STRUCTURED-DATA MSG` (RFC 5424 §6).
-pub fn format_rfc5424(
+/// `<PRI>Mmm dd hh:mm:ss TAG[PID]: MESSAGE`, what glibc's `syslog(3)` sends to /dev/log
+/// (local time, as glibc; the daemon adds the hostname).
+pub fn format_syslog(
     facility: u8,
-    alert: &EncodedAlert,
-    app_name: &str,
+    severity: u8,
+    tag: &str,
     pid: u32,
+    message: &[u8],
     out: &mut Vec<u8>,
 ) {
-    let pri = u32::from(facility) * 8 + u32::from(alert.priority.syslog_severity());
-    let secs = (alert.time_ns / 1_000_000_000) as i64;
-    let micros = alert.time_ns % 1_000_000_000 / 1000;
-    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
-    let day_secs = secs.rem_euclid(86_400);
-    let hostname = header_token(&alert.hostname);
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let utc = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let local = utc + local_utc_offset(utc);
+    let (_, month, day) = civil_from_days(local.div_euclid(86_400));
+    let day_secs = local.rem_euclid(86_400);
+    let pri = u32::from(facility) * 8 + u32::from(severity);
     let _ = write!(
         out,
-        "<{pri}>1 {year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{micros:06}Z {hostname} {} {pid} - - ",
+        "<{pri}>{} {day:>2} {:02}:{:02}:{:02} {tag}[{pid}]: ",
+        MONTHS[(month as usize).clamp(1, 12) - 1],
         day_secs / 3600,
         day_secs / 60 % 60,
         day_secs % 60,
-        header_token(app_name),
     );
-    out.extend_from_slice(&alert.bytes);
-}
-
-/// Header fields are printable ASCII without spaces; `-` stands for an empty value.
-fn header_token(s: &str) -> String {
-    let token: String = s
-        .chars()
-        .filter(|c| c.is_ascii_graphic())
-        .take(48)
-        .collect();
-    if token.is_empty() {
-        "-".to_string()
-    } else {
-        token
-    }
+    out.extend_from_slice(message);
 }
 
 impl Sink for SyslogSink {
@@ -156,63 +183,62 @@ impl Sink for SyslogSink {
         "syslog"
     }
 
-    fn write(&mut self, alert: &EncodedAlert) -> Result<(), OutputError> {
-        let mut message = std::mem::take(&mut self.message);
-        message.clear();
-        format_rfc5424(
-            self.options.facility,
-            alert,
-            &self.options.app_name,
-            self.pid,
-            &mut message,
-        );
-        let mut result = self.send(&message);
-        if result.is_err() {
-            // The syslog daemon may have restarted and bound a new socket: reconnect once.
-            // (A stream that failed mid-message is dropped too, so no half message is
-            // followed by another on the same connection.)
-            self.socket = None;
-            result = self.send(&message);
+    fn start(&mut self, ledger: &Ledger) {
+        if let Err(e) = self.connect() {
+            // Said once, at start-up; the alerts lost meanwhile are counted, not logged.
+            ledger.failed(0, &e);
         }
-        self.message = message;
-        result.inspect_err(|_| self.socket = None)
     }
 
-    fn reopen(&mut self) -> Result<(), OutputError> {
+    fn write(&mut self, alert: &EncodedAlert, ledger: &Ledger) {
+        let mut message = std::mem::take(&mut self.message);
+        message.clear();
+        format_syslog(
+            self.options.facility,
+            alert.priority.syslog_severity(),
+            &self.options.tag,
+            self.pid,
+            &alert.bytes,
+            &mut message,
+        );
+        // A healthy daemon gets the time a send may take; one that is failing or stalled
+        // is only probed, so a stall costs no time per alert.
+        let wait = !ledger.is_failing();
+        let mut result = self.send(&message, wait);
+        if result.is_err() && wait {
+            // The daemon may have restarted and bound a new socket: reconnect once.
+            ledger.retried(1);
+            result = self.send(&message, wait);
+        }
+        self.message = message;
+        ledger.settle(result);
+    }
+
+    fn reopen(&mut self, ledger: &Ledger) {
         self.socket = None;
-        self.connect().map(|_| ())
+        if let Err(e) = self.connect() {
+            ledger.failed(0, &e);
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use saker_event::Priority;
-
     use super::*;
 
     #[test]
-    fn header_carries_priority_time_and_host() {
-        let cases = [
-            (Priority::Emergency, "<8>1"),
-            (Priority::Error, "<11>1"),
-            (Priority::Informational, "<14>1"),
-            (Priority::Debug, "<15>1"),
-        ];
-        for (priority, pri) in cases {
-            let alert = EncodedAlert {
-                time_ns: 1_685_022_245_478_445_995,
-                priority,
-                hostname: "node 1".into(),
-                rule: "Demo".into(),
-                source: "syscall".into(),
-                bytes: b"hello".to_vec(),
-            };
-            let mut out = Vec::new();
-            format_rfc5424(1, &alert, "saker", 42, &mut out);
-            assert_eq!(
-                String::from_utf8(out).unwrap(),
-                format!("{pri} 2023-05-25T13:44:05.478445Z node1 saker 42 - - hello")
-            );
-        }
+    fn messages_are_shaped_as_syslog_3_sends_them() {
+        let mut out = Vec::new();
+        format_syslog(1, 2, "saker", 42, b"hello", &mut out);
+        let text = String::from_utf8(out).unwrap();
+        // <10>Mmm dd hh:mm:ss saker[42]: hello
+        let re_like = text.strip_prefix("<10>").unwrap();
+        let (stamp, rest) = re_like.split_at(15);
+        assert_eq!(rest, " saker[42]: hello", "{text}");
+        assert!(
+            stamp.as_bytes()[3] == b' ' && stamp.as_bytes()[6] == b' ',
+            "{text}"
+        );
+        assert_eq!(&stamp[9..10], ":", "{text}");
     }
 }

@@ -6,7 +6,6 @@
 mod print;
 
 use std::collections::{BTreeSet, HashSet};
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::Child;
@@ -52,6 +51,10 @@ pub struct Args {
     /// (a scenario that drives other services, such as `podman exec`).
     #[arg(long)]
     pub all_processes: bool,
+    /// Mode of the capture file, in octal, whatever the umask: it holds command lines and
+    /// their secrets (0640 lets a group read it).
+    #[arg(long, value_name = "MODE", default_value = "0600", value_parser = saker_output::files::parse_mode)]
+    pub mode: u32,
     /// Run COMMAND and record only its process tree.
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
@@ -110,7 +113,8 @@ pub fn run(args: Args) -> Outcome {
     if duration.is_none() && args.command.is_empty() {
         eprintln!("Recording until Ctrl-C (give -M SECONDS or a COMMAND to stop by itself)");
     }
-    let file = File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+    let file = saker_output::files::create(&path, args.mode)
+        .with_context(|| format!("creating {}", path.display()))?;
     let mut source = EbpfSource::new(CaptureConfig {
         syscalls: recorded_syscalls(),
         ring_buffer_bytes: args.buffer_bytes,

@@ -71,16 +71,25 @@ pub fn daemonize(pidfile: Option<&Path>) -> anyhow::Result<Readiness> {
     }
     std::env::set_current_dir("/")?;
     if let Some(path) = pidfile {
-        std::fs::write(path, format!("{}\n", std::process::id())).map_err(|e| {
-            Failure::new(
-                2,
-                format!("saker: cannot write pidfile {}: {e}", path.display()),
-            )
-        })?;
+        write_pidfile(path)?;
     }
     Ok(Readiness {
         pipe: std::fs::File::from(write_end),
         pidfile: pidfile.map(Path::to_path_buf),
+    })
+}
+
+/// Writes this process's pid to `path`, mode 0600 whatever the umask (a pidfile others could
+/// write would let them point `kill $(cat pidfile)` at any process).
+pub fn write_pidfile(path: &Path) -> anyhow::Result<()> {
+    let written = saker_output::files::create(path, saker_output::files::DEFAULT_FILE_MODE)
+        .and_then(|mut file| writeln!(file, "{}", std::process::id()));
+    written.map_err(|e| {
+        Failure::new(
+            2,
+            format!("saker: cannot write pidfile {}: {e}", path.display()),
+        )
+        .into()
     })
 }
 

@@ -194,7 +194,8 @@ pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveE
     let mut state_options = source.state_options();
     state_options.containers = Some(service.config.build_container_engines());
     let state = State::new(state_options);
-    let pipeline = Pipeline::new(state, service.engine(), service.route.clone());
+    let mut pipeline = Pipeline::new(state, service.engine(), service.route.clone());
+    pipeline.drop_failed_exit(service.config.engine.ebpf.drop_failed_exit);
     let drops = service.config.syscall_event_drops.clone();
     let mut sink = LiveSink {
         pipeline,

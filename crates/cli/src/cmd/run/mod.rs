@@ -10,6 +10,7 @@ mod responses;
 mod rules;
 mod service;
 pub(crate) mod signals;
+mod snapshots;
 mod watch;
 
 use std::path::{Path, PathBuf};
@@ -109,10 +110,21 @@ pub fn run(args: Args) -> Outcome {
         .load_config()
         .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
     let config = loaded.config.clone();
+    let pidfile = args.pidfile.as_deref().map(absolute).transpose()?;
+    // Fork before any thread starts (the log writers, outputs, web server): fork keeps only
+    // this thread. Until it is ready, the daemon still writes to the starter's stderr.
+    let readiness = if args.daemon {
+        Some(daemon::daemonize(pidfile.as_deref())?)
+    } else {
+        None
+    };
     logging::init(&logging::LogSettings {
         level: config.log_level,
         stderr: config.log_stderr,
         syslog: config.log_syslog,
+        syslog_socket: config.syslog_output.socket.clone(),
+        // The syslog output channel reports a missing daemon itself: one warning, not two.
+        warn_if_no_syslog: !config.syslog_output.enabled,
     });
     for warning in &loaded.warnings {
         tracing::warn!("{warning}");
@@ -136,7 +148,7 @@ pub fn run(args: Args) -> Outcome {
         )
     })?;
     drop(ruleset);
-    let syscalls = rules::interesting_syscalls(&engine, args.all_events);
+    let syscalls = rules::interesting_syscalls(&engine, args.all_events, &config.base_syscalls);
     if args.dry_run {
         let names: Vec<&str> = syscalls
             .iter()
@@ -201,13 +213,6 @@ pub fn run(args: Args) -> Outcome {
         Some(b) => b,
         None => saker_config::ring_buffer_bytes(config.engine.ebpf.buf_size_preset),
     };
-    let pidfile = args.pidfile.as_deref().map(absolute).transpose()?;
-    // Fork before any thread starts (outputs, web server): fork keeps only this thread.
-    let readiness = if args.daemon {
-        Some(daemon::daemonize(pidfile.as_deref())?)
-    } else {
-        None
-    };
     let foreground_pidfile = match readiness {
         Some(_) => None,
         None => pidfile.as_deref().map(write_pidfile).transpose()?,
@@ -230,21 +235,22 @@ pub fn run(args: Args) -> Outcome {
     service.update_watch();
     // Removes the pidfile when the run ends.
     let _pidfile = match readiness {
-        Some(readiness) => readiness.ready(),
+        Some(readiness) => {
+            // The start-up log reaches the starter's terminal before stderr goes to /dev/null.
+            logging::flush();
+            readiness.ready()
+        }
         None => foreground_pidfile,
     };
     let outcome = run_source(&args, &mut service, replay, syscalls, ring_bytes, duration);
     let report = service.finish();
     let (code, mut summary) = outcome?;
-    if let Some(report) = report
-        && report.snapshot.queue_drops > 0
-        && !summary.contains("dropped by the output queue")
-    {
-        summary.push_str(&format!(
-            "Alerts dropped by the output queue: {}\n",
-            report.snapshot.queue_drops
-        ));
+    if let Some(report) = report {
+        // What became of the alerts, per channel: nothing is lost without a line here.
+        summary.push_str(&report.snapshot.summary());
     }
+    logging::flush();
+    summary.push_str(&logging::dropped_summary());
     eprint!("{summary}");
     Ok(code)
 }
@@ -298,12 +304,33 @@ fn run_source(
         ring_bytes,
         duration,
     };
-    let (end, summary) = live::run(options, service).context("saker run")?;
+    let (end, summary) = live::run(options, service)
+        .map_err(with_no_ebpf_hint)
+        .context("saker run")?;
     let code = match end {
         live::LiveEnd::Stopped => 0,
         live::LiveEnd::DropExit => 1,
     };
     Ok((code, summary))
+}
+
+/// Where the eBPF capture cannot start (no root, no BTF), says what runs without it.
+fn with_no_ebpf_hint(error: anyhow::Error) -> anyhow::Error {
+    match error.downcast::<Failure>() {
+        Ok(failure) if failure.message.contains("eBPF") => Failure::new(
+            failure.code,
+            format!(
+                "{}\n\
+                 saker run: without eBPF, `saker run --ptrace -- COMMAND` watches one command \
+                 through ptrace, and `saker run --disable-source syscall` runs only the web \
+                 server and its Kubernetes audit webhook",
+                failure.message
+            ),
+        )
+        .into(),
+        Ok(failure) => failure.into(),
+        Err(error) => error,
+    }
 }
 
 /// A run without capture: the web server and its audit webhook work on their own threads;
@@ -339,11 +366,6 @@ fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
 }
 
 fn write_pidfile(path: &Path) -> anyhow::Result<daemon::PidFile> {
-    std::fs::write(path, format!("{}\n", std::process::id())).map_err(|e| {
-        Failure::new(
-            2,
-            format!("saker: cannot write pidfile {}: {e}", path.display()),
-        )
-    })?;
+    daemon::write_pidfile(path)?;
     Ok(daemon::PidFile::new(path.to_path_buf()))
 }

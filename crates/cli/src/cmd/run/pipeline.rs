@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use saker_console::AlertFeed;
 use saker_engine::{Engine, FieldTable};
-use saker_event::{Alert, SyscallEvent};
+use saker_event::{Alert, EventBody, SyscallEvent};
 use saker_output::AlertSender;
 use saker_response::Responder;
 use saker_server::Metrics;
@@ -21,7 +21,6 @@ pub struct Summary {
     pub dropped: Option<u64>,
     pub dropped_per_cpu: Vec<u64>,
     pub alerts_by_rule: BTreeMap<String, u64>,
-    pub output_dropped: u64,
 }
 
 impl Summary {
@@ -63,12 +62,6 @@ impl Summary {
         out.push_str(&format!("Alerts: {alerts}\n"));
         for (rule, n) in &self.alerts_by_rule {
             out.push_str(&format!("   {rule}: {n}\n"));
-        }
-        if self.output_dropped > 0 {
-            out.push_str(&format!(
-                "Alerts dropped by the output queue: {}\n",
-                self.output_dropped
-            ));
         }
         out
     }
@@ -129,7 +122,8 @@ impl AlertRoute {
         }
     }
 
-    /// Queues the alert; false when it was dropped (queue full or shutting down).
+    /// Queues the alert for every channel; false when some channel dropped it (counted
+    /// there).
     pub fn submit(&self, alert: Alert) -> bool {
         self.metrics.record_alert(&alert);
         if let Some(console) = &self.console {
@@ -164,6 +158,8 @@ pub struct Pipeline {
     /// A short list compared by address: a few dozen types, cheaper than a map per event.
     by_type: Vec<(&'static str, u64)>,
     timing: EvaluationTiming,
+    /// `engine.ebpf.drop_failed_exit`: failed syscalls never reach the state or the rules.
+    drop_failed_exit: bool,
 }
 
 /// Evaluation time since the last [`Pipeline::publish`], sampled.
@@ -192,9 +188,8 @@ fn evaluate(
             .entry(alert.rule.clone())
             .or_default() += 1;
         route.respond(&alert, live, engine.fields());
-        if !route.submit(alert) {
-            summary.output_dropped += 1;
-        }
+        // Drops are counted per channel and summed up at exit.
+        route.submit(alert);
     });
     if let Some(start) = start {
         timing.spent += start.elapsed() * EVALUATION_SAMPLE as u32;
@@ -220,7 +215,14 @@ impl Pipeline {
             last_sweep: Instant::now(),
             by_type: Vec::new(),
             timing: EvaluationTiming::default(),
+            drop_failed_exit: false,
         }
+    }
+
+    /// Drops failed syscalls (a negative return) before anything sees them, as Falco's
+    /// `drop_failed_exit` does in its drivers: less work, less visibility.
+    pub fn drop_failed_exit(&mut self, drop: bool) {
+        self.drop_failed_exit = drop;
     }
 
     /// Uses `engine` for the events that follow (SIGHUP). The capture keeps its syscall set:
@@ -232,6 +234,12 @@ impl Pipeline {
 
     /// One event through state, engine and outputs.
     pub fn handle(&mut self, event: &SyscallEvent) {
+        if self.drop_failed_exit
+            && let EventBody::Syscall(exit) = &event.body
+            && exit.errno().is_some()
+        {
+            return;
+        }
         // What the container runtimes answered meanwhile: this event already carries it.
         self.state.poll_containers();
         self.summary.events += 1;
@@ -294,9 +302,8 @@ impl Pipeline {
                 .alerts_by_rule
                 .entry(alert.rule.clone())
                 .or_default() += 1;
-            if !route.submit(alert) {
-                summary.output_dropped += 1;
-            }
+            // Drops are counted per channel and summed up at exit.
+            route.submit(alert);
         });
     }
 

@@ -127,20 +127,95 @@ fn names_a_rules_file(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
-/// The syscalls to capture: what the rules name plus what the state needs (Falco's adaptive
-/// syscalls), or every syscall the capture can decode with `-A`.
-pub fn interesting_syscalls(engine: &Engine, all: bool) -> BTreeSet<i64> {
-    if all {
+/// The syscalls to capture, as Falco chooses them (adaptive syscalls, `base_syscalls`):
+/// what the rules name, plus the state's set — or, with `custom_set`, the syscalls it names
+/// instead of the state's; with `repair`, only the few the state needs for this set; minus
+/// the `!name`s. `all` (or `-A`) captures every syscall the capture can decode.
+pub fn interesting_syscalls(
+    engine: &Engine,
+    all: bool,
+    base: &saker_config::BaseSyscallsConfig,
+) -> BTreeSet<i64> {
+    if all || base.all {
         return saker_syscalls::all().map(|(nr, _)| nr as i64).collect();
     }
-    let mut set: BTreeSet<i64> = saker_bpf::STATE_SYSCALLS.iter().copied().collect();
+    let captured = |name: &str| {
+        saker_syscalls::number(name)
+            .map(|nr| nr as i64)
+            .filter(|&nr| saker_bpf::captured(nr).is_some())
+    };
     let needs = engine.event_type_needs(Source::Syscall);
-    for name in &needs.types {
-        if let Some(nr) = saker_syscalls::number(name)
-            && saker_bpf::captured(nr as i64).is_some()
-        {
-            set.insert(nr as i64);
+    let rules: BTreeSet<i64> = needs.types.iter().filter_map(|n| captured(n)).collect();
+    let (negative, positive): (Vec<&str>, Vec<&str>) = base
+        .custom_set
+        .iter()
+        .map(String::as_str)
+        .partition(|name| name.starts_with('!'));
+    let positive: BTreeSet<i64> = positive.into_iter().filter_map(captured).collect();
+    let mut set: BTreeSet<i64> = if !positive.is_empty() {
+        rules.union(&positive).copied().collect()
+    } else if base.repair {
+        repaired(&rules)
+    } else {
+        let state = saker_bpf::STATE_SYSCALLS.iter().copied();
+        rules.iter().copied().chain(state).collect()
+    };
+    for name in negative {
+        if let Some(nr) = captured(&name[1..]) {
+            set.remove(&nr);
         }
     }
+    if base.repair && !base.custom_set.is_empty() {
+        set = repaired(&set);
+    }
     set
+}
+
+/// Falco's `sinsp_repair_state_sc_set`: `set` plus the few syscalls the state needs for it —
+/// process lifecycle and credentials always, `socket`/`getsockopt` for network syscalls,
+/// `bind` for servers, `close` for anything with file descriptors.
+fn repaired(set: &BTreeSet<i64>) -> BTreeSet<i64> {
+    use saker_syscalls::Class;
+    let has = |class: Class| set.iter().any(|&nr| class.contains(nr as u64));
+    let named = |names: &[&str]| {
+        set.iter()
+            .any(|&nr| names.contains(&saker_syscalls::name(nr as u64).unwrap_or("")))
+    };
+    let mut wanted = vec![
+        "clone",
+        "clone3",
+        "fork",
+        "vfork",
+        "execve",
+        "execveat",
+        "fchdir",
+        "chdir",
+        "chroot",
+        "capset",
+        "setgid",
+        "setpgid",
+        "setresgid",
+        "setresuid",
+        "setsid",
+        "setuid",
+        "prctl",
+    ];
+    if has(Class::Network) {
+        wanted.extend(["socket", "getsockopt", "close"]);
+    }
+    if named(&["accept", "accept4", "listen"]) {
+        wanted.push("bind");
+    }
+    if has(Class::File) || has(Class::Desc) {
+        wanted.push("close");
+    }
+    let mut out = set.clone();
+    out.extend(
+        wanted
+            .into_iter()
+            .filter_map(saker_syscalls::number)
+            .map(|nr| nr as i64)
+            .filter(|&nr| saker_bpf::captured(nr).is_some()),
+    );
+    out
 }

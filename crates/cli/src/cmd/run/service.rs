@@ -17,6 +17,7 @@ use saker_server::{Metrics, Server, ServerContext};
 use super::pipeline::AlertRoute;
 use super::responses::{self, ResponseMetrics};
 use super::rules::{self, LoadedRules, RulesFailure, Sources};
+use super::snapshots::Snapshots;
 use crate::exit::Failure;
 
 /// What the run was started with, kept to redo the loading on SIGHUP.
@@ -55,6 +56,7 @@ pub struct Service {
     audit: Option<Arc<AuditPipeline>>,
     engine: Arc<Engine>,
     with_webserver: bool,
+    snapshots: Option<Snapshots>,
     console: Option<Console>,
     /// Acts on alerts (`response:`); `None` on a replay.
     responder: Option<Arc<Responder>>,
@@ -91,6 +93,9 @@ impl Service {
             .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
         let metrics = Arc::new(Metrics::new(env!("CARGO_PKG_VERSION"), possible_cpus()));
         metrics.set_output_stats(outputs.stats());
+        for (destination, counter) in super::logging::DROPPED_LINES {
+            metrics.count_log_lines_dropped(destination, counter);
+        }
         metrics.set_rules_loaded(engine.rule_count() as u64);
         metrics.set_reload_timestamp_ns(now_ns());
         let console = start_console(&config, with_webserver, &metrics)?;
@@ -123,12 +128,16 @@ impl Service {
             audit,
             engine,
             with_webserver,
+            snapshots: None,
             console,
             responder,
             watcher: None,
         };
         service.server = service
             .start_server(&service.config)
+            .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
+        service.snapshots = service
+            .start_snapshots(&service.config)
             .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
         Ok(service)
     }
@@ -159,9 +168,28 @@ impl Service {
             .console
             .as_ref()
             .map(|console| console.routes(config.webserver.ui_token.clone()));
-        let server =
-            Server::start(options, context).map_err(|e| anyhow::anyhow!("webserver: {e}"))?;
+        // The error names the web server already.
+        let server = Server::start(options, context)?;
         Ok(Some(server))
+    }
+
+    /// Metrics snapshots (`metrics.enabled`), for the service only (not one-shot runs).
+    fn start_snapshots(&self, config: &Config) -> anyhow::Result<Option<Snapshots>> {
+        if !self.with_webserver {
+            return Ok(None);
+        }
+        let engine_name = match (self.inputs.sources.syscall, config.engine.kind) {
+            (false, _) => "none",
+            (true, saker_config::EngineKind::Ptrace) => "ptrace",
+            (true, saker_config::EngineKind::Replay) => "replay",
+            (true, saker_config::EngineKind::Ebpf) => "ebpf",
+        };
+        Snapshots::start(
+            config,
+            engine_name,
+            Arc::clone(&self.metrics),
+            Arc::clone(&self.route),
+        )
     }
 
     /// The audit webhook's counters, when the `k8s_audit` source is on.
@@ -267,6 +295,15 @@ impl Service {
                 }
             };
         }
+        if self.config.metrics != config.metrics {
+            if let Some(old) = self.snapshots.take() {
+                old.stop();
+            }
+            self.snapshots = self.start_snapshots(&config).unwrap_or_else(|e| {
+                tracing::error!("{e}; metrics snapshots stay off");
+                None
+            });
+        }
         if let Some(console) = &self.console {
             console.set_rules(rules);
             if self.config.console != config.console {
@@ -288,6 +325,9 @@ impl Service {
     pub fn finish(mut self) -> Option<ShutdownReport> {
         if let Some(server) = self.server.take() {
             server.stop();
+        }
+        if let Some(snapshots) = self.snapshots.take() {
+            snapshots.stop();
         }
         self.audit = None;
         // Before the outputs close: the last records still go out.

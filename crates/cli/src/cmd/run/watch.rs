@@ -7,12 +7,18 @@
 //! directories re-reads what the paths resolve to now (a digest of their contents and, for
 //! directories, of their rules files), and a reload is asked for only when that changed:
 //! editors' swap files or unrelated files in /etc do not reload anything.
+//!
+//! Bounded whatever happens in those directories: events are coalesced into one pending
+//! wake-up, a burst settles after at most [`MAX_SETTLE`], and a file is digested in pieces,
+//! at most [`MAX_DIGEST_BYTES`] of it.
 
 use std::hash::{Hash, Hasher};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
@@ -21,6 +27,12 @@ static CHANGED: AtomicBool = AtomicBool::new(false);
 
 /// Events closer together than this are one change (the ConfigMap swap is several).
 const SETTLE: Duration = Duration::from_millis(200);
+/// A directory that never goes quiet (a busy /tmp) still gets its digest compared this often.
+const MAX_SETTLE: Duration = Duration::from_secs(2);
+/// Bytes of one file read into its digest (with its size, which catches most changes
+/// further on; the rules loader refuses such files anyway); `/dev/zero` must not keep the
+/// watcher reading.
+const MAX_DIGEST_BYTES: u64 = 64 << 20;
 
 /// True once after the watched files changed.
 pub fn take_change() -> bool {
@@ -38,9 +50,9 @@ impl ConfigWatcher {
     /// Watches `paths`, files or directories: a missing file is seen when it appears (its
     /// directory is watched), a missing directory is not.
     pub fn start(paths: Vec<PathBuf>) -> notify::Result<ConfigWatcher> {
-        let (tx, rx) = channel();
-        let watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-            let _ = tx.send(event.is_ok());
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let watcher = notify::recommended_watcher(move |_: notify::Result<notify::Event>| {
+            wake(&tx);
         })?;
         let shared = std::sync::Arc::new(std::sync::Mutex::new(paths.clone()));
         let thread_paths = std::sync::Arc::clone(&shared);
@@ -98,17 +110,32 @@ impl ConfigWatcher {
     }
 }
 
+/// One more event: a wake-up is pending, or now is. A full queue already holds one.
+fn wake(tx: &Sender<()>) {
+    let _ = tx.try_send(());
+}
+
+/// Waits until no event came for `quiet`, or `max` passed. False once the watch is gone.
+fn settle(rx: &Receiver<()>, quiet: Duration, max: Duration) -> bool {
+    let end = Instant::now() + max;
+    loop {
+        let left = end.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(quiet.min(left)) {
+            Ok(()) if left.is_zero() => return true,
+            Ok(()) => continue,
+            Err(RecvTimeoutError::Timeout) => return true,
+            Err(RecvTimeoutError::Disconnected) => return false,
+        }
+    }
+}
+
 /// The watcher thread: waits for a burst of events to settle, then compares the digest.
-fn settle_and_compare(rx: &Receiver<bool>, paths: &std::sync::Mutex<Vec<PathBuf>>) {
+fn settle_and_compare(rx: &Receiver<()>, paths: &std::sync::Mutex<Vec<PathBuf>>) {
     let current = || digest(&paths.lock().unwrap_or_else(|p| p.into_inner()));
     let mut last = current();
     while rx.recv().is_ok() {
-        loop {
-            match rx.recv_timeout(SETTLE) {
-                Ok(_) => continue,
-                Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return,
-            }
+        if !settle(rx, SETTLE, MAX_SETTLE) {
+            return;
         }
         let now = current();
         if now != last {
@@ -139,16 +166,72 @@ fn hash_path(path: &Path, hasher: &mut impl Hasher) {
         files.sort();
         for file in files {
             file.hash(hasher);
-            std::fs::read(&file).ok().hash(hasher);
+            hash_contents(&file, hasher);
         }
     } else {
-        std::fs::read(path).ok().hash(hasher);
+        hash_contents(path, hasher);
+    }
+}
+
+/// The file's size and first [`MAX_DIGEST_BYTES`], read in pieces; a missing file hashes
+/// as missing.
+fn hash_contents(path: &Path, hasher: &mut impl Hasher) {
+    let Ok(file) = std::fs::File::open(path) else {
+        None::<()>.hash(hasher);
+        return;
+    };
+    if let Ok(meta) = file.metadata() {
+        meta.len().hash(hasher);
+    }
+    let mut file = file.take(MAX_DIGEST_BYTES);
+    let mut buf = vec![0u8; 64 << 10];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => hasher.write(&buf[..n]),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_flood_of_events_holds_one_wake_up() {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        for _ in 0..10_000 {
+            wake(&tx);
+        }
+        assert_eq!(rx.len(), 1);
+    }
+
+    #[test]
+    fn a_directory_that_never_goes_quiet_still_settles() {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let flood = {
+            let stop = std::sync::Arc::clone(&stop);
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    wake(&tx);
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+            })
+        };
+        // Events every 5 ms never leave 200 ms of quiet: only the cap ends the wait.
+        let start = Instant::now();
+        assert!(settle(&rx, SETTLE, Duration::from_millis(500)));
+        assert!(start.elapsed() < Duration::from_secs(30));
+        stop.store(true, Ordering::Relaxed);
+        flood.join().unwrap();
+    }
+
+    #[test]
+    fn endless_files_are_digested_in_bounded_time_and_memory() {
+        // It used to be read whole: memory and time without end.
+        digest(&[PathBuf::from("/dev/zero")]);
+    }
 
     #[test]
     fn digest_follows_contents_not_paths_alone() {
