@@ -11,6 +11,7 @@
 #   SAKER=/path/to/saker RUNS=5 bench/run.sh
 #   SAKER_RUN_ARGS="-c my.yaml" bench/run.sh   # more `saker run` options (bench/response.sh)
 #   SAKER_ARGS="-o key=value ..." bench/run.sh   # extra options for the daemon
+#   WORKLOADS="b" bench/run.sh                   # some of the workloads only
 #
 # Needs root (eBPF), gcc. Other load on the machine inflates "events seen": the daemon sees
 # the whole host.
@@ -106,7 +107,7 @@ declare -A target=([a]=1.15 [b]=1.6 [c]=1.3)
 declare -A label=([a]="dd bs=1 count=1M" [b]="open/read/close x300k" [c]="fork+exec x2000")
 printf '%-24s %9s %9s %7s %7s %12s %9s %12s %9s\n' workload native_s saker_s ratio target events dropped cpu_ms/1M rss_MiB
 fail=0
-for w in a b c; do
+for w in ${WORKLOADS:-a b c}; do
   native=$(median_time "$w")
   start_daemon
   c0=$(cpu_ticks "$daemon")

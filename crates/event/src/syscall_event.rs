@@ -14,7 +14,12 @@ pub struct Bytes(pub Vec<u8>);
 impl Bytes {
     /// The bytes as text, with invalid UTF-8 replaced (for output and string comparisons).
     pub fn to_string_lossy(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.0)
+        // `from_utf8` checks ASCII a word at a time; `from_utf8_lossy` walks chunk by chunk,
+        // which was 6% of the daemon's time on an open loop. Paths are nearly always valid.
+        match std::str::from_utf8(&self.0) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(&self.0),
+        }
     }
 }
 

@@ -660,7 +660,7 @@ fn from_caps(v: Option<&Value>) -> Result<Option<Capabilities>, String> {
 fn from_process(v: &Value) -> Result<(ProcessEntry, Option<String>), String> {
     let o = Obj(v);
     let s = |k: &str| o.str(k).map(str::to_string);
-    let mut fds = std::collections::HashMap::new();
+    let mut fds = saker_state::FdTable::default();
     for f in o.get("fds")?.as_array().ok_or("`fds` is not an array")? {
         let fo = Obj(f);
         let addr = |k: &str| -> Result<Option<SocketAddr>, String> {

@@ -50,7 +50,7 @@ pub use container::{ContainerCache, ContainerInfo, container_type};
 pub use error::StateError;
 pub use fd::{FdEntry, FdKind};
 pub use live_event::{EventTypes, LiveEvent, event_type_name, live_field_names};
-pub use process::{Capabilities, ProcessEntry};
+pub use process::{Capabilities, FdTable, ProcessEntry};
 pub use saker_container::{ContainerMeta, ContainerType};
 pub use table::{ContainerStarted, EventContext, State, StateOptions, StateStats, open_mode};
 

@@ -1,7 +1,6 @@
 //! Reading a process's state from /proc: at start for every process, and later for a process
 //! first seen in an event (it started before the capture, or its fork was dropped).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use saker_proc::fdinfo::FdTarget;
@@ -64,7 +63,7 @@ pub(crate) fn read_process(
         }),
         exe_from_memfd: false,
         threads: stat.num_threads.max(1),
-        fds: HashMap::new(),
+        fds: Default::default(),
     };
     entry.exe_from_memfd = saker_proc::fdinfo::is_memfd_path(&entry.exepath);
     for fd in proc.fds().unwrap_or_default() {

@@ -1,8 +1,10 @@
 //! The thread table: every process, kept current by fork, exec, exit and the fd syscalls.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use saker_event::syscall_event::AT_FDCWD;
 use saker_event::{EventBody, EventHeader, SockAddr, SyscallDetail, SyscallEvent};
@@ -69,7 +71,8 @@ pub struct EventContext {
 /// The live state: processes and their fds.
 pub struct State {
     options: StateOptions,
-    processes: HashMap<u32, ProcessEntry>,
+    /// Keyed by pid (bounded by pid_max), Fx-hashed: see [`ProcessEntry::fds`].
+    processes: FxHashMap<u32, ProcessEntry>,
     containers: ContainerCache,
     cgroups: CgroupIds,
     users: NameTable,
@@ -133,7 +136,7 @@ impl State {
             containers: ContainerCache::new(service),
             cgroups: CgroupIds::new(options.read_proc),
             options,
-            processes: HashMap::new(),
+            processes: FxHashMap::default(),
             users,
             groups,
             system,

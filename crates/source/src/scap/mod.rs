@@ -381,7 +381,7 @@ fn process_entry(t: &ThreadInfo, all: &[ThreadInfo]) -> ProcessEntry {
         }),
         exe_from_memfd: t.exe_from_memfd,
         threads: 1,
-        fds: HashMap::new(),
+        fds: Default::default(),
     }
 }
 
