@@ -15,6 +15,7 @@ mod alert;
 pub mod calendar;
 mod priority;
 pub mod syscall_event;
+pub mod timefmt;
 
 pub use alert::Alert;
 pub use priority::{ParsePriorityError, Priority};

@@ -7,10 +7,10 @@ pub mod strings;
 
 use std::io::{BufWriter, Write as _};
 
+use saker_event::timefmt::Clock;
 use saker_proc::users::NameTable;
 use saker_proc::{Error, Process, SystemInfo, environ};
 
-use crate::cmd::ps::timefmt::Clock;
 use crate::exit::{Failure, Outcome};
 
 #[derive(clap::Args)]

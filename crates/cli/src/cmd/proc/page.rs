@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use saker_event::timefmt::{self, Clock};
 use saker_proc::capabilities::{capability_names, describe_capabilities};
 use saker_proc::cgroup::{CgroupEntry, Container, container_of};
 use saker_proc::fdinfo::is_memfd_path;
@@ -11,7 +12,6 @@ use saker_proc::{Error, Process, Stat, Status, SystemInfo, tty};
 use serde_json::{Value, json};
 
 use crate::cmd::ps::container_json;
-use crate::cmd::ps::timefmt::{self, Clock};
 
 /// A value that may have been unreadable; the error text is shown in its place.
 pub type Field<T> = Result<T, String>;

@@ -3,18 +3,16 @@
 //! Reading is split from rendering: [`collect`] turns /proc into [`PsRow`]s, [`render_table`]
 //! and [`to_json`] turn rows into text, so the output format is tested on fixture data.
 
-pub mod timefmt;
-
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+use saker_event::timefmt::{self, Clock};
 use saker_proc::stat::parse_stat;
 use saker_proc::users::NameTable;
 use saker_proc::{Process, SystemInfo, cgroup, environ, tty};
 use serde_json::{Value, json};
 
 use crate::exit::Outcome;
-use timefmt::Clock;
 
 #[derive(clap::Args)]
 pub struct Args {

@@ -16,13 +16,15 @@ use saker_syscalls::{
     format_signal,
 };
 
-use super::ebpf::{Ended, catch_fatal_signals, interrupted};
+use saker_event::timefmt;
+
+use super::ebpf::{catch_fatal_signals, interrupted};
 use super::filter::Filters;
 use super::json;
 use super::printer::killed_text;
 use super::sink::Sink;
 use super::summary::{SortBy, Summary, syscall_name};
-use super::timefmt;
+use crate::Ended;
 
 const ALIGN_COLUMN: usize = 40;
 

@@ -5,13 +5,28 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 /// `-S`: the summary's sort order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortBy {
     Time,
     Calls,
     Errors,
     Name,
     Nothing,
+}
+
+impl std::str::FromStr for SortBy {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<SortBy, String> {
+        Ok(match text {
+            "time" => SortBy::Time,
+            "calls" => SortBy::Calls,
+            "errors" => SortBy::Errors,
+            "name" => SortBy::Name,
+            "nothing" => SortBy::Nothing,
+            _ => return Err(format!("invalid sortby: '{text}'")),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]

@@ -1,6 +1,11 @@
-//! Calendar arithmetic for START columns and JSON timestamps, without a time-zone database:
-//! the local offset is asked of libc once, then everything is integer maths (Howard
-//! Hinnant's days-from-civil algorithm), so renders are deterministic in tests.
+//! Clocks and the time formats people read: `ps`'s START and ages, RFC 3339 in JSON, strace's
+//! `-t`/`-tt`/`-ttt`, `-r` and `-T`. One module, so the same instant never prints two ways.
+//!
+//! No time-zone database: the local offset is asked of libc, then everything is integer maths
+//! ([`crate::calendar`]), so renders are deterministic in tests.
+
+use std::fmt::Write as _;
+use std::time::Duration;
 
 /// "Now" and the local UTC offset, fixed for one command run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +109,7 @@ impl CivilTime {
     pub fn from_epoch(epoch: i64) -> CivilTime {
         let days = epoch.div_euclid(86400);
         let secs = epoch.rem_euclid(86400);
-        let (year, month, day) = saker_event::calendar::civil_from_days(days);
+        let (year, month, day) = crate::calendar::civil_from_days(days);
         CivilTime {
             year,
             month,
@@ -116,7 +121,8 @@ impl CivilTime {
     }
 }
 
-fn local_offset(now: i64) -> i64 {
+/// Seconds east of UTC in the local zone at `now` (honours `TZ`).
+pub fn local_offset(now: i64) -> i64 {
     let t: libc::time_t = now as libc::time_t;
     // SAFETY: localtime_r only writes to the `tm` we own; a zeroed `tm` is a valid value.
     unsafe {
@@ -128,9 +134,73 @@ fn local_offset(now: i64) -> i64 {
     }
 }
 
+/// Reads a clock through the vDSO (no system call).
+fn clock(id: libc::clockid_t) -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: writes one timespec.
+    unsafe { libc::clock_gettime(id, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Wall-clock time since the epoch.
+pub fn realtime() -> Duration {
+    clock(libc::CLOCK_REALTIME)
+}
+
+/// Monotonic time, for durations.
+pub fn monotonic() -> Duration {
+    clock(libc::CLOCK_MONOTONIC)
+}
+
+/// Appends strace's `-t`/`-tt`/`-ttt` prefix for `at` (time since the epoch), in local time.
+pub fn write_timestamp(out: &mut String, level: u8, at: Duration) {
+    let micros = at.subsec_micros();
+    if level >= 3 {
+        let _ = write!(out, "{}.{micros:06} ", at.as_secs());
+        return;
+    }
+    let secs = at.as_secs() as i64;
+    let t = CivilTime::from_epoch(secs + local_offset(secs));
+    let _ = write!(out, "{:02}:{:02}:{:02}", t.hour, t.minute, t.second);
+    if level == 2 {
+        let _ = write!(out, ".{micros:06}");
+    }
+    out.push(' ');
+}
+
+/// Appends strace's `-r` prefix: `%6ld.%06ld `.
+pub fn write_relative(out: &mut String, delta: Duration) {
+    let _ = write!(out, "{:>6}.{:06} ", delta.as_secs(), delta.subsec_micros());
+}
+
+/// Appends strace's `-T` suffix: ` <0.000012>`.
+pub fn write_duration(out: &mut String, spent: Duration) {
+    let _ = write!(out, " <{}.{:06}>", spent.as_secs(), spent.subsec_micros());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strace_formats() {
+        let mut out = String::new();
+        write_timestamp(&mut out, 3, Duration::new(1_700_000_000, 123_456_789));
+        assert_eq!(out, "1700000000.123456 ");
+        out.clear();
+        write_relative(&mut out, Duration::new(1, 5_000));
+        assert_eq!(out, "     1.000005 ");
+        out.clear();
+        write_duration(&mut out, Duration::from_micros(12));
+        assert_eq!(out, " <0.000012>");
+        out.clear();
+        write_timestamp(&mut out, 2, Duration::new(0, 1_000));
+        assert_eq!(out.len(), "00:00:00.000001 ".len());
+        assert!(out.ends_with(".000001 "));
+    }
 
     #[test]
     fn civil() {

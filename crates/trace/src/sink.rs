@@ -55,7 +55,7 @@ impl Sink {
         };
         Ok(Sink {
             target,
-            last_flush: super::timefmt::monotonic(),
+            last_flush: saker_event::timefmt::monotonic(),
             buffers: HashMap::new(),
             error: None,
         })
@@ -82,7 +82,7 @@ impl Sink {
         match self.target {
             Target::Stderr => self.flush_all(),
             _ => {
-                let now = super::timefmt::monotonic();
+                let now = saker_event::timefmt::monotonic();
                 if now.saturating_sub(self.last_flush) >= FILE_FLUSH_INTERVAL {
                     self.last_flush = now;
                     self.flush_all();

@@ -9,6 +9,7 @@ use saker_ptrace::{Command, spawn_stopped};
 
 use super::sink::Sink;
 use super::summary::{SortBy, Summary};
+use crate::Ended;
 
 static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
 
@@ -16,7 +17,7 @@ extern "C" fn note_signal(sig: libc::c_int) {
     INTERRUPTED.store(sig, Ordering::Relaxed);
 }
 
-pub(super) fn catch_fatal_signals() {
+pub(crate) fn catch_fatal_signals() {
     for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
         // SAFETY: the handler only stores into an atomic; no SA_RESTART so waits return EINTR.
         unsafe {
@@ -29,16 +30,8 @@ pub(super) fn catch_fatal_signals() {
 }
 
 /// The fatal signal the tracer got, or 0.
-pub(super) fn interrupted() -> i32 {
+pub(crate) fn interrupted() -> i32 {
     INTERRUPTED.load(Ordering::Relaxed)
-}
-
-/// How the counted run ended, for the exit status.
-pub enum Ended {
-    Exited(i32),
-    Killed(i32),
-    Interrupted(i32),
-    Done,
 }
 
 /// What to count.

@@ -13,13 +13,14 @@ use saker_syscalls::{
     Decoded, Entry, SigInfo, Style, decode_entry_into, decode_exit_into, format_signal,
 };
 
-use super::Args;
+use saker_event::timefmt;
+
 use super::decode::{TraceeFds, TraceeMemory};
 use super::filter::Filters;
 use super::json;
 use super::sink::Sink;
 use super::summary::{SortBy, Summary, syscall_name};
-use super::timefmt;
+use crate::Options;
 
 const ALIGN_COLUMN: usize = 40;
 const EXECVE: u64 = 59;
@@ -75,19 +76,14 @@ pub struct Printer {
 }
 
 impl Printer {
-    pub fn new(args: &Args, filters: Filters, sink: Sink) -> Printer {
+    pub fn new(args: &Options, filters: Filters, sink: Sink) -> Printer {
         let json = args.json;
         let counting = args.summary_only || args.summary;
         let file_pid_prefix = args.output.is_some()
             && !sink.is_per_process()
             && (args.follow >= 1 || args.pids.len() > 1);
         Printer {
-            style: Style {
-                string_limit: args.string_limit,
-                hex: args.hex.min(2),
-                verbose: args.verbose,
-                fd_decode: args.decode_fds.min(2),
-            },
+            style: crate::style(args),
             defer_lines: !filters.status.is_all(),
             check_paths: !filters.paths.is_empty(),
             filters,
@@ -516,7 +512,7 @@ impl Printer {
 }
 
 /// strace's `+++ killed by SIGx (core dumped) +++`.
-pub(super) fn killed_text(sig: i32, core_dumped: bool) -> String {
+pub(crate) fn killed_text(sig: i32, core_dumped: bool) -> String {
     let name = saker_syscalls::signal_name(sig).unwrap_or("?");
     let core = if core_dumped { " (core dumped)" } else { "" };
     format!("+++ killed by {name}{core} +++")
