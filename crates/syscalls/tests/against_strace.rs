@@ -303,6 +303,7 @@ fn decoders_match_strace_verbose_hex_fds() {
         hex: 1,
         verbose: true,
         fd_decode: 1,
+        ..Style::default()
     };
     compare("exercise.c", &style, &["-v", "-x", "-y", "-s", "8"]);
     compare("exercise2.c", &style, &["-v", "-x", "-y", "-s", "8"]);
@@ -383,6 +384,7 @@ fn decoders_match_strace_on_tools() {
                     hex: 0,
                     verbose: true,
                     fd_decode: 1,
+                    ..Style::default()
                 },
                 &["-v", "-y", "-s", "16"][..],
             ),

@@ -67,10 +67,56 @@ pub struct Style {
     pub string_limit: usize,
     /// 0 normal, 1 for `-x` (non-ASCII strings in hex), 2 for `-xx` (all strings in hex).
     pub hex: u8,
-    /// `-v`: unabbreviated structures and environment.
+    /// `-v` (or `-e abbrev=` leaving this call out): unabbreviated structures and environment.
     pub verbose: bool,
     /// 0 plain fds, 1 for `-y` (`3</etc/passwd>`), 2 for `-yy` (socket endpoints, devices).
+    /// [`Style::fds`] is the full set; this level is derived from it.
     pub fd_decode: u8,
+    /// `-e decode-fds=SET`: what is printed after an fd.
+    pub fds: FdDetails,
+    /// `-X`: how named constants and flags print.
+    pub xlat: XlatStyle,
+    /// strace's verbose(tcp): false when `-e verbose=` leaves this call out, and then
+    /// structures print as their addresses.
+    pub dereference: bool,
+    /// `-Y`, `--decode-pids=`: what is printed after a pid.
+    pub pids: PidDetails,
+}
+
+/// `-e decode-fds=path,socket,dev,pidfd`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FdDetails {
+    pub path: bool,
+    pub socket: bool,
+    pub dev: bool,
+    pub pidfd: bool,
+}
+
+impl FdDetails {
+    /// The `-y`/`-yy` level the decoders used before the set existed.
+    pub fn level(&self) -> u8 {
+        if self.socket || self.dev || self.pidfd {
+            2
+        } else {
+            u8::from(self.path)
+        }
+    }
+}
+
+/// `-X raw|abbrev|verbose`: `0x1`, `O_WRONLY`, or `0x1 /* O_WRONLY */`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum XlatStyle {
+    #[default]
+    Abbrev,
+    Raw,
+    Verbose,
+}
+
+/// `--decode-pids=comm,pidns`: `1234<bash>`, `1234 /* 5 in strace's PID NS */`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PidDetails {
+    pub comm: bool,
+    pub pidns: bool,
 }
 
 impl Default for Style {
@@ -80,6 +126,10 @@ impl Default for Style {
             hex: 0,
             verbose: false,
             fd_decode: 0,
+            fds: FdDetails::default(),
+            xlat: XlatStyle::Abbrev,
+            dereference: true,
+            pids: PidDetails::default(),
         }
     }
 }
