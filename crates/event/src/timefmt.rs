@@ -155,30 +155,34 @@ pub fn monotonic() -> Duration {
     clock(libc::CLOCK_MONOTONIC)
 }
 
-/// Appends strace's `-t`/`-tt`/`-ttt` prefix for `at` (time since the epoch), in local time.
-pub fn write_timestamp(out: &mut String, level: u8, at: Duration) {
-    let micros = at.subsec_micros();
-    if level >= 3 {
-        let _ = write!(out, "{}.{micros:06} ", at.as_secs());
-        return;
-    }
+/// Appends a clock time for strace's `-t`/`--absolute-timestamps`: `HH:MM:SS` in local time
+/// or, with `unix`, seconds since the epoch; then `digits` decimals (0, 3, 6 or 9) and a space.
+pub fn write_clock_time(out: &mut String, unix: bool, digits: u8, at: Duration) {
     let secs = at.as_secs() as i64;
-    let t = CivilTime::from_epoch(secs + local_offset(secs));
-    let _ = write!(out, "{:02}:{:02}:{:02}", t.hour, t.minute, t.second);
-    if level == 2 {
-        let _ = write!(out, ".{micros:06}");
+    if unix {
+        let _ = write!(out, "{secs}");
+    } else {
+        let t = CivilTime::from_epoch(secs + local_offset(secs));
+        let _ = write!(out, "{:02}:{:02}:{:02}", t.hour, t.minute, t.second);
     }
+    write_fraction(out, at, digits);
     out.push(' ');
 }
 
-/// Appends strace's `-r` prefix: `%6ld.%06ld `.
-pub fn write_relative(out: &mut String, delta: Duration) {
-    let _ = write!(out, "{:>6}.{:06} ", delta.as_secs(), delta.subsec_micros());
+/// Appends a duration as strace prints `-r` and `-T` values: the seconds right-aligned in
+/// `width` columns, then `digits` decimals.
+pub fn write_seconds(out: &mut String, width: usize, spent: Duration, digits: u8) {
+    let _ = write!(out, "{:>width$}", spent.as_secs());
+    write_fraction(out, spent, digits);
 }
 
-/// Appends strace's `-T` suffix: ` <0.000012>`.
-pub fn write_duration(out: &mut String, spent: Duration) {
-    let _ = write!(out, " <{}.{:06}>", spent.as_secs(), spent.subsec_micros());
+/// `.` and the first `digits` decimals of the fraction of a second, nothing for 0.
+fn write_fraction(out: &mut String, at: Duration, digits: u8) {
+    if digits > 0 {
+        let digits = digits.min(9);
+        let scaled = at.subsec_nanos() / 10u32.pow(9 - u32::from(digits));
+        let _ = write!(out, ".{scaled:0width$}", width = usize::from(digits));
+    }
 }
 
 #[cfg(test)]
@@ -187,19 +191,26 @@ mod tests {
 
     #[test]
     fn strace_formats() {
+        let at = Duration::new(1_700_000_000, 123_456_789);
         let mut out = String::new();
-        write_timestamp(&mut out, 3, Duration::new(1_700_000_000, 123_456_789));
+        write_clock_time(&mut out, true, 6, at);
         assert_eq!(out, "1700000000.123456 ");
         out.clear();
-        write_relative(&mut out, Duration::new(1, 5_000));
-        assert_eq!(out, "     1.000005 ");
+        write_clock_time(&mut out, true, 9, at);
+        assert_eq!(out, "1700000000.123456789 ");
         out.clear();
-        write_duration(&mut out, Duration::from_micros(12));
-        assert_eq!(out, " <0.000012>");
+        write_clock_time(&mut out, true, 0, at);
+        assert_eq!(out, "1700000000 ");
         out.clear();
-        write_timestamp(&mut out, 2, Duration::new(0, 1_000));
-        assert_eq!(out.len(), "00:00:00.000001 ".len());
-        assert!(out.ends_with(".000001 "));
+        write_clock_time(&mut out, false, 3, Duration::new(0, 1_000_000));
+        assert_eq!(out.len(), "00:00:00.001 ".len());
+        assert!(out.ends_with(".001 "));
+        out.clear();
+        write_seconds(&mut out, 6, Duration::new(1, 5_000), 6);
+        assert_eq!(out, "     1.000005");
+        out.clear();
+        write_seconds(&mut out, 0, Duration::from_micros(12), 3);
+        assert_eq!(out, "0.000");
     }
 
     #[test]

@@ -16,6 +16,16 @@ pub struct Command {
     pub(crate) path: CString,
     pub(crate) argv: Vec<CString>,
     pub(crate) envp: Vec<CString>,
+    pub(crate) credentials: Option<Credentials>,
+}
+
+/// Who the command runs as (`-u USERNAME`), worked out before the fork.
+pub(crate) struct Credentials {
+    uid: libc::uid_t,
+    euid: libc::uid_t,
+    gid: libc::gid_t,
+    egid: libc::gid_t,
+    groups: Vec<libc::gid_t>,
 }
 
 impl Command {
@@ -41,7 +51,102 @@ impl Command {
             path: c_string(path.as_os_str())?,
             argv,
             envp,
+            credentials: None,
         })
+    }
+
+    /// strace's `-E`: `VAR=VAL` sets a variable, `VAR` alone removes it, in order.
+    pub fn change_environment(&mut self, changes: &[OsString]) -> Result<(), TraceError> {
+        for change in changes {
+            let bytes = change.as_bytes();
+            let name_len = bytes.iter().position(|b| *b == b'=').unwrap_or(bytes.len());
+            let name = &bytes[..name_len];
+            self.envp.retain(|pair| {
+                let pair = pair.as_bytes();
+                !(pair.len() > name.len() && pair.starts_with(name) && pair[name.len()] == b'=')
+            });
+            if name_len < bytes.len() {
+                self.envp.push(c_string(change)?);
+            }
+        }
+        Ok(())
+    }
+
+    /// strace's `-u USERNAME`: the user's uid, gid and groups; a set-user-ID or
+    /// set-group-ID program keeps its owner as effective id. Needs root.
+    pub fn run_as(&mut self, user: &str) -> Result<(), TraceError> {
+        // SAFETY: plain queries of our own credentials.
+        if unsafe { libc::getuid() != 0 || libc::geteuid() != 0 } {
+            return Err(TraceError::BadArgument(
+                "You must be root to use the -u/--username option".into(),
+            ));
+        }
+        let unknown = || TraceError::BadArgument(format!("Cannot find user '{user}'"));
+        let name = CString::new(user).map_err(|_| unknown())?;
+        // SAFETY: getpwnam_r fills `entry` and strings in `buf`, both ours.
+        let (uid, gid) = unsafe {
+            let mut entry: libc::passwd = std::mem::zeroed();
+            let mut buf = vec![0 as libc::c_char; 16384];
+            let mut found: *mut libc::passwd = std::ptr::null_mut();
+            libc::getpwnam_r(
+                name.as_ptr(),
+                &mut entry,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut found,
+            );
+            if found.is_null() {
+                return Err(unknown());
+            }
+            (entry.pw_uid, entry.pw_gid)
+        };
+        let mut groups = vec![0 as libc::gid_t; 256];
+        let mut count = groups.len() as libc::c_int;
+        // SAFETY: getgrouplist writes at most `count` ids into `groups`.
+        unsafe {
+            if libc::getgrouplist(name.as_ptr(), gid, groups.as_mut_ptr(), &mut count) < 0 {
+                count = groups.len() as libc::c_int;
+            }
+        }
+        groups.truncate(count.max(0) as usize);
+        let meta = std::fs::metadata(self.path()).map_err(|source| TraceError::CantStat {
+            name: self.path().display().to_string(),
+            source,
+        })?;
+        use std::os::unix::fs::MetadataExt;
+        let mode = meta.mode();
+        self.credentials = Some(Credentials {
+            uid,
+            euid: if mode & libc::S_ISUID != 0 {
+                meta.uid()
+            } else {
+                uid
+            },
+            gid,
+            egid: if mode & libc::S_ISGID != 0 {
+                meta.gid()
+            } else {
+                gid
+            },
+            groups,
+        });
+        Ok(())
+    }
+
+    /// In the forked child, before `execve`: takes on the `-u` credentials. Returns false
+    /// when that failed (errno says why).
+    ///
+    /// # Safety
+    /// Async-signal-safe: only system calls on data prepared before the fork.
+    pub(crate) unsafe fn apply_credentials(&self) -> bool {
+        let Some(c) = &self.credentials else {
+            return true;
+        };
+        unsafe {
+            libc::setgroups(c.groups.len(), c.groups.as_ptr()) == 0
+                && libc::setregid(c.gid, c.egid) == 0
+                && libc::setreuid(c.uid, c.euid) == 0
+        }
     }
 
     /// The resolved program path.
@@ -105,7 +210,9 @@ pub fn spawn_stopped(command: &Command) -> Result<i32, TraceError> {
     if pid == 0 {
         unsafe {
             libc::kill(libc::getpid(), libc::SIGSTOP);
-            libc::execve(command.path.as_ptr(), argv.as_ptr(), envp.as_ptr());
+            if command.apply_credentials() {
+                libc::execve(command.path.as_ptr(), argv.as_ptr(), envp.as_ptr());
+            }
             let message = b"saker trace: exec failed\n";
             libc::write(2, message.as_ptr().cast(), message.len());
             libc::_exit(1);

@@ -7,9 +7,9 @@ use std::time::Duration;
 use saker_bpf::SyscallCounter;
 use saker_ptrace::{Command, spawn_stopped};
 
-use super::sink::Sink;
-use super::summary::{SortBy, Summary};
 use crate::Ended;
+use crate::sink::Sink;
+use crate::summary::{Column, SortBy, Summary};
 
 static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
 
@@ -46,8 +46,8 @@ pub fn count(
     target: Counted,
     follow_forks: bool,
     shown: impl Fn(u64) -> bool,
-    sort: SortBy,
-    quiet: u8,
+    (sort, columns): (SortBy, &[Column]),
+    quiet_attach: bool,
     sink: &mut Sink,
 ) -> Result<Ended, String> {
     catch_fatal_signals();
@@ -77,7 +77,7 @@ pub fn count(
                 }
             }
             let counter = SyscallCounter::start(&tgids, follow_forks).map_err(bpf_error)?;
-            if quiet == 0 {
+            if !quiet_attach {
                 for pid in &pids {
                     eprintln!("saker trace: Process {pid} attached");
                 }
@@ -93,7 +93,7 @@ pub fn count(
                 }
                 std::thread::sleep(Duration::from_millis(100));
             };
-            if quiet == 0 && matches!(ended, Ended::Interrupted(_)) {
+            if !quiet_attach && matches!(ended, Ended::Interrupted(_)) {
                 for pid in &pids {
                     eprintln!("saker trace: Process {pid} detached");
                 }
@@ -102,7 +102,7 @@ pub fn count(
         }
     };
     let counts = counter.counts().map_err(bpf_error)?;
-    let mut summary = Summary::new();
+    let mut summary = Summary::default();
     for (nr, counts) in counts.into_iter().filter(|(nr, _)| shown(*nr as u64)) {
         summary.add_totals(
             nr as u64,
@@ -112,7 +112,7 @@ pub fn count(
         );
     }
     sink.buffer(0)
-        .extend_from_slice(summary.render(sort).as_bytes());
+        .extend_from_slice(summary.render(sort, columns).as_bytes());
     sink.finish()?;
     Ok(ended)
 }

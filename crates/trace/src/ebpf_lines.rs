@@ -12,43 +12,20 @@ use saker_bpf::trace::{TraceConfig, Tracer};
 use saker_event::{EventBody, ExecInfo, SyscallDetail, SyscallEvent, SyscallExit};
 use saker_ptrace::ProcessFds;
 use saker_syscalls::{
-    Decoded, Entry, FdInfo, Memory, NoFdInfo, SigInfo, Style, decode_entry_into, decode_exit_into,
+    Decoded, Entry, FdInfo, Memory, NoFdInfo, SigInfo, decode_entry_into, decode_exit_into,
     format_signal,
 };
 
 use saker_event::timefmt;
 
-use super::ebpf::{catch_fatal_signals, interrupted};
-use super::filter::Filters;
-use super::json;
-use super::printer::killed_text;
-use super::sink::Sink;
-use super::summary::{SortBy, Summary, syscall_name};
 use crate::Ended;
-
-const ALIGN_COLUMN: usize = 40;
-
-/// How the lines look (the subset of strace's options that applies to exit-time records).
-pub struct LineOptions {
-    pub style: Style,
-    pub filters: Filters,
-    pub follow_forks: bool,
-    pub timestamps: u8,
-    pub relative: bool,
-    pub syscall_times: bool,
-    /// `N ` prefixes (output to a file with -f), otherwise `[pid N] ` with several processes.
-    pub file_pid_prefix: bool,
-    /// `-ff`: one output per process, no pid prefixes.
-    pub per_process: bool,
-    pub quiet: u8,
-    /// `--json`: one object per call, signal and exit (docs/trace-json.md).
-    pub json: bool,
-    /// `-C` (lines and the summary) or `-c` (the summary only, counted here because the
-    /// kernel-side counter cannot apply `-P`): how to sort the table.
-    pub summary: Option<SortBy>,
-    /// `-c`: no lines.
-    pub summary_only: bool,
-}
+use crate::ebpf::{catch_fatal_signals, interrupted};
+use crate::json;
+use crate::leader::{Leader, LineStart};
+use crate::options::Options;
+use crate::printer::killed_text;
+use crate::sink::Sink;
+use crate::summary::{Summary, syscall_name};
 
 /// What to trace.
 pub enum Traced {
@@ -58,17 +35,17 @@ pub enum Traced {
 
 /// Traces until the command ends (or the attached processes are gone, or the tracer gets a
 /// fatal signal), writing one line per returned syscall to `sink`.
-pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<Ended, String> {
+pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended, String> {
     catch_fatal_signals();
     let bpf_error = |err: saker_bpf::BpfError| format!("--ebpf: {err}");
     let config = TraceConfig {
         syscalls: (!options.filters.trace.is_all())
             .then(|| options.filters.trace.iter().map(|nr| nr as i64).collect()),
         // --json records and the summary carry each call's duration.
-        timed: options.syscall_times || options.json || options.summary.is_some(),
+        timed: options.syscall_times.is_some() || options.json || options.summary.is_some(),
         follow_forks: options.follow_forks,
         // Enough bytes for what `-s` shows (strace's default is 32).
-        snaplen: options.style.string_limit.clamp(32, 4096) as u32,
+        snaplen: options.string_limit.clamp(32, 4096) as u32,
         ..TraceConfig::default()
     };
     let mut lines = Lines::new(options);
@@ -82,7 +59,7 @@ pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<En
             let as_u32: Vec<u32> = pids.iter().map(|p| *p as u32).collect();
             let tracer = Tracer::attach(&as_u32, &config).map_err(bpf_error)?;
             lines.live.extend(as_u32.iter().copied());
-            if lines.options.quiet == 0 {
+            if !lines.options.quiet.attach {
                 for pid in &pids {
                     eprintln!("saker trace: Process {pid} attached");
                 }
@@ -146,7 +123,7 @@ pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<En
         }
     }
     let ended = ended.unwrap_or(Ended::Done);
-    if matches!(ended, Ended::Interrupted(_)) && lines.options.quiet == 0 {
+    if matches!(ended, Ended::Interrupted(_)) && !lines.options.quiet.attach {
         for pid in &attached {
             eprintln!("saker trace: Process {pid} detached");
         }
@@ -156,9 +133,9 @@ pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<En
         .drops()
         .map(|per_cpu| per_cpu.iter().sum())
         .unwrap_or(0);
-    if let (Some(summary), Some(sort)) = (&lines.summary, lines.options.summary) {
+    if let (Some(summary), Some(how)) = (&lines.summary, &lines.options.summary) {
         sink.buffer(0)
-            .extend_from_slice(summary.render(sort).as_bytes());
+            .extend_from_slice(summary.render(how.sort_by, &how.columns).as_bytes());
     }
     sink.finish()?;
     if drops > 0 {
@@ -169,7 +146,10 @@ pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<En
 
 /// Turns capture events into lines.
 struct Lines {
-    options: LineOptions,
+    options: Options,
+    leader: Leader,
+    /// `-c`: no lines.
+    summary_only: bool,
     /// Threads alive (for the `[pid N]` prefix, shown once more than one is traced).
     live: BTreeSet<u32>,
     /// Forked threads whose parent's fork line is not printed yet.
@@ -182,15 +162,16 @@ struct Lines {
     track_fds: bool,
     summary: Option<Summary>,
     line: String,
-    last_line_at: Option<Duration>,
 }
 
 impl Lines {
-    fn new(options: LineOptions) -> Lines {
+    fn new(options: &Options) -> Lines {
         Lines {
-            track_fds: options.style.fd_decode > 0 || !options.filters.paths.is_empty(),
-            summary: options.summary.map(|_| Summary::new()),
-            options,
+            track_fds: options.decode_fds.level() > 0 || !options.filters.paths.is_empty(),
+            summary: options.summary.as_ref().map(|s| Summary::new(s.overhead)),
+            summary_only: options.summary.as_ref().is_some_and(|s| s.only),
+            leader: Leader::new(options),
+            options: options.clone(),
             live: BTreeSet::new(),
             unannounced: BTreeSet::new(),
             entry: Entry::default(),
@@ -198,7 +179,6 @@ impl Lines {
             memory: CopiedMemory::default(),
             fds: LiveFds::default(),
             line: String::with_capacity(256),
-            last_line_at: None,
         }
     }
 
@@ -219,7 +199,7 @@ impl Lines {
                 }
             }
             EventBody::Signal { signo, siginfo } => {
-                if !self.options.summary_only && self.options.filters.signals.contains(*signo) {
+                if !self.summary_only && self.options.filters.signals.contains(*signo) {
                     let mut info = SigInfo::from_bytes(&siginfo.0);
                     // An unreadable siginfo still names the signal.
                     info.signo = *signo;
@@ -227,7 +207,7 @@ impl Lines {
                     if self.options.json {
                         self.json_event(tid, at, "signal", &json::signal_fields(*signo, &text));
                     } else {
-                        self.start_line(tid, at);
+                        self.start_line(tid, at, None);
                         self.line.push_str("--- ");
                         self.line.push_str(&text);
                         self.line.push_str(" ---\n");
@@ -246,7 +226,7 @@ impl Lines {
                 let exit_group = saker_syscalls::number("exit_group").unwrap_or(231);
                 // exit_group names no path, so `-P` leaves it out, as strace does.
                 let filters = &self.options.filters;
-                let shown = !self.options.summary_only && filters.paths.is_empty();
+                let shown = !self.summary_only && filters.paths.is_empty();
                 if shown && *process_exited && signal == 0 && filters.trace.contains(exit_group) {
                     // exit_group never returns, so the capture has no record of it.
                     if self.options.json {
@@ -265,7 +245,7 @@ impl Lines {
                             None,
                         );
                     } else {
-                        self.start_line(tid, at);
+                        self.start_line(tid, at, Some(exit_group));
                         self.line.push_str("exit_group(");
                         self.line.push_str(&code.to_string());
                         self.line.push(')');
@@ -283,13 +263,13 @@ impl Lines {
                     self.json_event(tid, at, "exit", &fields);
                     sink.buffer(tid as i32)
                         .extend_from_slice(self.line.as_bytes());
-                } else if self.options.quiet < 2 && !self.options.summary_only {
+                } else if !self.options.quiet.exit && !self.summary_only {
                     let text = if signal == 0 {
                         format!("+++ exited with {code} +++")
                     } else {
                         killed_text(signal, core_dumped)
                     };
-                    self.start_line(tid, at);
+                    self.start_line(tid, at, None);
                     self.line.push_str(&text);
                     self.line.push('\n');
                     sink.buffer(tid as i32)
@@ -339,13 +319,13 @@ impl Lines {
 
     /// `-P`: whether the call names a path, by a copied path argument or an fd.
     fn names_paths(&mut self, exit: &SyscallExit) -> bool {
-        let (memory, fds) = (&self.memory, &mut self.fds);
-        self.options.filters.names_paths(
-            exit.nr as u64,
-            &exit.args,
-            |addr| memory.string_at(addr),
-            |fd| fds.path(fd),
-        )
+        let mut view = RecordView {
+            memory: &mut self.memory,
+            fds: &mut self.fds,
+        };
+        self.options
+            .filters
+            .names_paths(exit.nr as u64, &exit.args, &mut view)
     }
 
     /// A `--json` signal or exit record.
@@ -400,7 +380,7 @@ impl Lines {
             summary.add(exit.nr as u64, spent, failed);
         }
         let status = self.options.filters.status;
-        !self.options.summary_only
+        !self.summary_only
             && if failed {
                 status.failed
             } else {
@@ -411,7 +391,7 @@ impl Lines {
     /// The call's line (or JSON record), decoded from the copied memory.
     fn print_call(&mut self, tid: u32, at: Duration, exit: &SyscallExit, sink: &mut Sink) {
         let nr = exit.nr as u64;
-        let style = &self.options.style;
+        let style = &self.options.style_for(nr);
         let fds: &mut dyn FdInfo = if style.fd_decode > 0 {
             &mut self.fds
         } else {
@@ -428,12 +408,12 @@ impl Lines {
         );
         let spent = exit
             .duration_ns
-            .filter(|_| self.options.syscall_times || self.options.json)
+            .filter(|_| self.options.syscall_times.is_some() || self.options.json)
             .map(Duration::from_nanos);
         if self.options.json {
             self.json_call(tid, at, nr, exit.args, exit.ret, spent);
         } else {
-            self.start_line(tid, at);
+            self.start_line(tid, at, Some(nr));
             let decoded = std::mem::take(&mut self.decoded);
             self.line.push_str(&decoded.call);
             self.finish_call(&decoded.result, spent);
@@ -465,7 +445,7 @@ impl Lines {
         if let Some(summary) = &mut self.summary {
             summary.add(nr, Duration::ZERO, false);
         }
-        if self.options.summary_only || !filters.status.successful {
+        if self.summary_only || !filters.status.successful {
             return;
         }
         let (path_at, argv_at) = self.memory.load_exec(info);
@@ -474,7 +454,7 @@ impl Lines {
         } else {
             [path_at, argv_at, 0, 0, 0, 0]
         };
-        let style = &self.options.style;
+        let style = &self.options.style_for(nr);
         decode_entry_into(
             &mut self.entry,
             nr,
@@ -494,7 +474,7 @@ impl Lines {
         if self.options.json {
             self.json_call(tid, at, nr, args, 0, None);
         } else {
-            self.start_line(tid, at);
+            self.start_line(tid, at, Some(nr));
             let call = self.decoded.call.as_str();
             // strace prints envp as `0x7ffc... /* N vars */`; the exec record has the count,
             // not the old image's pointer.
@@ -515,38 +495,33 @@ impl Lines {
             .extend_from_slice(self.line.as_bytes());
     }
 
-    /// The pid prefix and timestamp (strace's printleader).
-    fn start_line(&mut self, tid: u32, at: Duration) {
+    /// The pid prefix and timestamps (strace's printleader).
+    fn start_line(&mut self, tid: u32, at: Duration, nr: Option<u64>) {
         self.line.clear();
-        if self.options.per_process {
-            // One file per process: no prefix.
-        } else if self.options.file_pid_prefix {
-            let _ = write!(self.line, "{tid:<5} ");
-        } else if self.live.len() > 1 {
-            let _ = write!(self.line, "[pid {tid:>5}] ");
-        }
-        if self.options.timestamps > 0 {
-            timefmt::write_timestamp(&mut self.line, self.options.timestamps, at);
-        } else if self.options.relative {
-            let delta = self
-                .last_line_at
-                .map(|last| at.saturating_sub(last))
-                .unwrap_or_default();
-            timefmt::write_relative(&mut self.line, delta);
-        }
-        self.last_line_at = Some(at);
+        let start = LineStart {
+            pid: tid as i32,
+            several: self.live.len() > 1,
+            comm: None,
+            wall: at,
+            mono: at,
+            nr,
+            ip: None,
+        };
+        self.leader.write(&mut self.line, &start);
     }
 
-    /// ` = result`, aligned at column 40 like strace's `-a 40`.
+    /// ` = result`, aligned at the `-a` column.
     fn finish_call(&mut self, result: &str, spent: Option<Duration>) {
         self.line.push(' ');
-        while self.line.len() < ALIGN_COLUMN {
+        while self.line.len() < self.options.column {
             self.line.push(' ');
         }
         self.line.push_str("= ");
         self.line.push_str(result);
-        if let Some(spent) = spent {
-            timefmt::write_duration(&mut self.line, spent);
+        if let (Some(spent), Some(precision)) = (spent, self.options.syscall_times) {
+            self.line.push_str(" <");
+            timefmt::write_seconds(&mut self.line, 0, spent, precision.0);
+            self.line.push('>');
         }
         self.line.push('\n');
     }
@@ -686,6 +661,26 @@ impl Memory for CopiedMemory {
     }
 }
 
+/// `-P` over one record: the copied memory and the tracee's fds as they are now.
+struct RecordView<'a, F: FdInfo> {
+    memory: &'a mut CopiedMemory,
+    fds: &'a mut F,
+}
+
+impl<F: FdInfo> crate::filter::TraceeView for RecordView<'_, F> {
+    fn read_at(&mut self, addr: u64, buf: &mut [u8]) -> usize {
+        self.memory.read(addr, buf)
+    }
+
+    fn fd_path(&mut self, fd: i32) -> Option<String> {
+        self.fds.path(fd)
+    }
+
+    fn string_at(&mut self, addr: u64) -> Option<Vec<u8>> {
+        self.memory.string_at(addr)
+    }
+}
+
 impl CopiedMemory {
     /// The NUL-terminated string copied at `addr` (without the NUL).
     fn string_at(&self, addr: u64) -> Option<Vec<u8>> {
@@ -754,7 +749,7 @@ mod tests {
     fn line(exit: &SyscallExit) -> String {
         let mut memory = CopiedMemory::default();
         memory.load(exit);
-        let style = Style::default();
+        let style = saker_syscalls::Style::default();
         let entry = saker_syscalls::decode_entry(
             exit.nr as u64,
             exit.args,
@@ -869,7 +864,7 @@ mod tests {
             caps: None,
         };
         let (path, argv) = memory.load_exec(&info);
-        let style = Style::default();
+        let style = saker_syscalls::Style::default();
         let entry = saker_syscalls::decode_entry(
             59,
             [path, argv, 0, 0, 0, 0],

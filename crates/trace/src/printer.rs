@@ -1,33 +1,33 @@
-//! Turns tracer stops into strace's lines (or JSON records, or summary counts).
+//! Turns tracer stops into strace's lines (or JSON records, or summary counts), and applies
+//! `-e inject=`/`-e fault=` tampering at the stops where strace applies it.
 //!
 //! The line discipline is strace's: a call's entry part (`read(3, `) is written at the entry
 //! stop; if its exit comes next the line is completed, otherwise the open line is cut with
 //! ` <unfinished ...>` and the exit is printed later as `<... read resumed>`. Results are
-//! aligned at column 40 like strace's default `-a 40`.
+//! aligned at the `-a` column (40 by default).
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use saker_ptrace::{Handler, ProcessFds, ProcessMemory, Stop, StopContext};
-use saker_syscalls::{
-    Decoded, Entry, SigInfo, Style, decode_entry_into, decode_exit_into, format_signal,
-};
-
 use saker_event::timefmt;
+use saker_ptrace::{Handler, ProcessFds, ProcessMemory, Resume, Stop, StopContext};
+use saker_syscalls::{Decoded, Entry, SigInfo, decode_entry_into, decode_exit_into, format_signal};
 
-use super::decode::{TraceeFds, TraceeMemory};
-use super::filter::Filters;
-use super::json;
-use super::sink::Sink;
-use super::summary::{SortBy, Summary, syscall_name};
-use crate::Options;
+use crate::decode::{TraceeFds, TraceeMemory};
+use crate::inject::{InjectState, Injected, Tampering};
+use crate::json;
+use crate::leader::{Leader, LineStart};
+use crate::options::Options;
+use crate::sink::Sink;
+use crate::stack::StackTraces;
+use crate::summary::{Summary, syscall_name};
 
-const ALIGN_COLUMN: usize = 40;
 const EXECVE: u64 = 59;
 const EXECVEAT: u64 = 322;
 const RESTART_SYSCALL: u64 = 219;
 const EXIT: u64 = 60;
 const EXIT_GROUP: u64 = 231;
+const PRCTL: u64 = 157;
 
 #[derive(Default)]
 struct ProcState {
@@ -40,80 +40,74 @@ struct ProcState {
     pending: bool,
     /// The entry text was written out (the line is open, or was cut as unfinished).
     printed: bool,
+    /// The exit must be printed as `<... NAME resumed>` even if the line looks open (after
+    /// `+++ superseded by execve +++`).
+    reprint: bool,
     /// Column of this process's open line (with -ff, where each process has its own).
     open_col: usize,
     line_open: bool,
     entry_wall: Duration,
     entry_mono: Duration,
     entry_cpu: Duration,
+    entry_ip: Option<u64>,
+    /// Tampering decided at this call's entry.
+    tampering: Option<Tampering>,
+    /// This process's place in the `when=` sequences.
+    inject: InjectState,
+    /// `-Y`: the command name, read when first needed.
+    comm: Option<String>,
+    /// `-k`: a stack captured at entry (calls that never return).
+    entry_stack: Option<String>,
 }
 
 pub struct Printer {
-    style: Style,
-    filters: Filters,
+    options: Options,
     sink: Sink,
+    leader: Leader,
     /// Print trace lines (not with -c alone, not with --json).
     print_lines: bool,
     json: bool,
     summary: Option<Summary>,
-    wall_clock: bool,
-    sort: SortBy,
-    timestamps: u8,
-    relative: bool,
-    syscall_times: bool,
-    quiet: u8,
-    /// `N ` prefixes in a shared output file (strace's print_pid_pfx).
-    file_pid_prefix: bool,
     /// Lines wait for the result when -e status= filters on it.
     defer_lines: bool,
     check_paths: bool,
+    dumps: bool,
     procs: HashMap<i32, ProcState>,
     /// The process whose line is open in the shared stream, and that line's column.
     open_line: Option<(i32, usize)>,
-    last_line_at: Option<Duration>,
     line: String,
     decoded: Decoded,
+    /// How to restart the tracee after the current stop (signal and delay injection).
+    next_resume: Resume,
+    stacks: Option<StackTraces>,
 }
 
 impl Printer {
-    pub fn new(args: &Options, filters: Filters, sink: Sink) -> Printer {
-        let json = args.json;
-        let counting = args.summary_only || args.summary;
-        let file_pid_prefix = args.output.is_some()
-            && !sink.is_per_process()
-            && (args.follow >= 1 || args.pids.len() > 1);
+    pub fn new(options: &Options, sink: Sink) -> Printer {
+        let summary_only = options.summary.as_ref().is_some_and(|s| s.only);
         Printer {
-            style: crate::style(args),
-            defer_lines: !filters.status.is_all(),
-            check_paths: !filters.paths.is_empty(),
-            filters,
+            leader: Leader::new(options),
+            defer_lines: !options.filters.status.is_all(),
+            check_paths: !options.filters.paths.is_empty(),
+            dumps: !options.dump_reads.is_empty() || !options.dump_writes.is_empty(),
             sink,
-            print_lines: !json && !args.summary_only,
-            json,
-            summary: counting.then(Summary::new),
-            wall_clock: args.wall_clock,
-            sort: args.sort_by.unwrap_or(SortBy::Time),
-            timestamps: args.timestamps,
-            relative: args.relative,
-            syscall_times: args.syscall_times,
-            quiet: args.quiet,
-            file_pid_prefix,
+            print_lines: !options.json && !summary_only,
+            json: options.json,
+            summary: options.summary.as_ref().map(|s| Summary::new(s.overhead)),
             procs: HashMap::new(),
             open_line: None,
-            last_line_at: None,
             line: String::with_capacity(256),
             decoded: Decoded::default(),
+            next_resume: Resume::default(),
+            stacks: options.stack_traces.then(StackTraces::default),
+            options: options.clone(),
         }
-    }
-
-    fn needs_wall_time(&self) -> bool {
-        self.timestamps > 0 || self.relative || self.json
     }
 
     /// Ends the trace: the summary (into the trace output, like strace), then flush.
     pub fn finish(&mut self) -> Result<(), String> {
-        if let Some(summary) = &self.summary {
-            let table = summary.render(self.sort);
+        if let (Some(summary), Some(how)) = (&self.summary, &self.options.summary) {
+            let table = summary.render(how.sort_by, &how.columns);
             self.cut_open_line(0);
             self.sink.buffer(0).extend_from_slice(table.as_bytes());
         }
@@ -122,6 +116,10 @@ impl Printer {
 
     /// Cuts the open line that `pid`'s next line would interleave with.
     fn cut_open_line(&mut self, pid: i32) {
+        self.end_open_line(pid, " <unfinished ...>\n");
+    }
+
+    fn end_open_line(&mut self, pid: i32, ending: &str) {
         let owner = if self.sink.is_per_process() {
             match self.procs.get_mut(&pid) {
                 Some(state) if state.line_open => {
@@ -134,9 +132,7 @@ impl Printer {
             self.open_line.take().map(|(owner, _)| owner)
         };
         if let Some(owner) = owner {
-            self.sink
-                .buffer(owner)
-                .extend_from_slice(b" <unfinished ...>\n");
+            self.sink.buffer(owner).extend_from_slice(ending.as_bytes());
         }
     }
 
@@ -174,27 +170,70 @@ impl Printer {
         }
     }
 
-    /// Starts a line in `self.line`: pid prefix and timestamps (strace's printleader).
-    fn start_line(&mut self, pid: i32, tracees: usize, at: Duration) {
-        use std::fmt::Write as _;
+    fn now_wall(&self) -> Duration {
+        if self.leader.needs_wall_time() || self.json {
+            timefmt::realtime()
+        } else {
+            Duration::ZERO
+        }
+    }
+
+    fn now_mono(&self) -> Duration {
+        if self.leader.needs_mono_time() {
+            timefmt::monotonic()
+        } else {
+            Duration::ZERO
+        }
+    }
+
+    /// `-Y`: the process's command name, read once and after it may have changed.
+    fn comm(&mut self, pid: i32) -> Option<String> {
+        if !self.leader.wants_comm() {
+            return None;
+        }
+        let state = self.procs.entry(pid).or_default();
+        if state.comm.is_none() {
+            state.comm = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .ok()
+                .map(|c| c.trim_end_matches('\n').to_string());
+        }
+        state.comm.clone()
+    }
+
+    /// Starts a line in `self.line` (strace's printleader).
+    fn start_line(
+        &mut self,
+        pid: i32,
+        tracees: usize,
+        wall: Duration,
+        mono: Duration,
+        nr: Option<u64>,
+        ip: Option<u64>,
+    ) {
         self.line.clear();
-        if !self.sink.is_per_process() {
-            if self.file_pid_prefix {
-                let _ = write!(self.line, "{pid:<5} ");
-            } else if !self.sink.is_file() && tracees > 1 {
-                let _ = write!(self.line, "[pid {pid:>5}] ");
-            }
-        }
-        if self.timestamps > 0 {
-            timefmt::write_timestamp(&mut self.line, self.timestamps, at);
-        } else if self.relative {
-            let delta = self
-                .last_line_at
-                .map(|last| at.saturating_sub(last))
-                .unwrap_or_default();
-            timefmt::write_relative(&mut self.line, delta);
-        }
-        self.last_line_at = Some(at);
+        let comm = self.comm(pid);
+        let start = LineStart {
+            pid,
+            several: tracees > 1,
+            comm: comm.as_deref(),
+            wall,
+            mono,
+            nr,
+            ip,
+        };
+        self.leader.write(&mut self.line, &start);
+    }
+
+    /// A line about a process that is not at a syscall stop.
+    fn start_event_line(&mut self, ctx: &StopContext) {
+        let (wall, mono) = (self.now_wall(), self.now_mono());
+        let nr = self.procs.get(&ctx.pid).and_then(|s| s.last_traced);
+        let ip = if self.options.instruction_pointer {
+            saker_ptrace::registers(ctx.pid).ok().map(|regs| regs.rip)
+        } else {
+            None
+        };
+        self.start_line(ctx.pid, ctx.tracees, wall, mono, nr, ip);
     }
 
     fn emit(&mut self, pid: i32) {
@@ -202,7 +241,7 @@ impl Printer {
         sink.buffer(pid).extend_from_slice(line.as_bytes());
     }
 
-    /// `) ` then padding to column 40, then `= ` and the result (strace's tabto()).
+    /// `) ` then padding to the `-a` column, then `= ` and the result (strace's tabto()).
     fn finish_call(
         &mut self,
         col_before_paren_space: usize,
@@ -211,15 +250,15 @@ impl Printer {
     ) {
         self.line.push(' ');
         let col = col_before_paren_space + 1;
-        if col < ALIGN_COLUMN {
-            for _ in col..ALIGN_COLUMN {
-                self.line.push(' ');
-            }
+        for _ in col..self.options.column {
+            self.line.push(' ');
         }
         self.line.push_str("= ");
         self.line.push_str(result);
-        if let Some(spent) = spent {
-            timefmt::write_duration(&mut self.line, spent);
+        if let (Some(spent), Some(precision)) = (spent, self.options.syscall_times) {
+            self.line.push_str(" <");
+            timefmt::write_seconds(&mut self.line, 0, spent, precision.0);
+            self.line.push('>');
         }
         self.line.push('\n');
     }
@@ -228,20 +267,15 @@ impl Printer {
         if ctx.hidden && nr != EXECVE && nr != EXECVEAT {
             return false;
         }
-        if !self.filters.trace.contains(nr) {
+        if !self.options.filters.trace.contains(nr) {
             return false;
         }
-        if self.check_paths && !self.filters.touches_paths(ctx.pid, nr, &args) {
+        if self.check_paths && !self.options.filters.touches_paths(ctx.pid, nr, &args) {
             return false;
         }
         let pid = ctx.pid;
         let entry_mono = timefmt::monotonic();
-        let entry_wall = if self.needs_wall_time() {
-            timefmt::realtime()
-        } else {
-            Duration::ZERO
-        };
-        let decode = self.print_lines || self.json;
+        let entry_wall = self.now_wall();
         let state = self.procs.entry(pid).or_default();
         let previous = state.last_traced.replace(nr);
         state.nr = nr;
@@ -250,22 +284,28 @@ impl Printer {
         state.entry_mono = entry_mono;
         state.entry_wall = entry_wall;
         state.entry_cpu = ctx.cpu_time.unwrap_or_default();
-        if !decode {
+        state.entry_ip = ctx.instruction_pointer;
+        state.entry_stack = None;
+        state.tampering = if ctx.hidden {
+            None
+        } else {
+            self.options.inject.decide(&mut state.inject, nr)
+        };
+        if let Some(tampering) = state.tampering.clone() {
+            self.tamper_at_entry(pid, &args, &tampering);
+        }
+        if !(self.print_lines || self.json) {
             return true;
         }
+        let raw = self.options.raw.contains(nr);
+        let style = self.options.style_for(nr);
+        let state = self.procs.get_mut(&pid).expect("inserted above");
         let mut memory = TraceeMemory {
             memory: ProcessMemory::new(pid),
             stack_pointer: ctx.stack_pointer,
         };
         let mut fds = TraceeFds(ProcessFds::new(pid));
-        decode_entry_into(
-            &mut state.entry,
-            nr,
-            args,
-            &mut memory,
-            &mut fds,
-            &self.style,
-        );
+        decode_entry_into(&mut state.entry, nr, args, &mut memory, &mut fds, &style);
         if nr == RESTART_SYSCALL
             && let Some(previous) = previous.or(ctx.blocked_at_attach)
         {
@@ -274,19 +314,40 @@ impl Printer {
         if self.json || self.defer_lines || ctx.hidden {
             return true;
         }
+        let never_returns = matches!(nr, EXIT | EXIT_GROUP | EXECVE | EXECVEAT);
+        if never_returns && let Some(stacks) = &mut self.stacks {
+            state.entry_stack = Some(stacks.capture(pid));
+        }
         self.cut_open_line(pid);
-        self.start_line(pid, ctx.tracees, entry_wall);
+        self.start_line(
+            pid,
+            ctx.tracees,
+            entry_wall,
+            self.now_mono(),
+            Some(nr),
+            ctx.instruction_pointer,
+        );
         let state = self.procs.get_mut(&pid).expect("inserted above");
-        self.line.push_str(state.entry.text_so_far());
+        if raw {
+            self.line.push_str(&raw_arguments(nr, &args));
+        } else {
+            self.line.push_str(state.entry.text_so_far());
+        }
         state.printed = true;
-        if matches!(nr, EXIT | EXIT_GROUP) && state.entry.is_complete() {
+        if matches!(nr, EXIT | EXIT_GROUP) && (raw || state.entry.is_complete()) {
             // These never return. strace prints `exit_group(0) = ?` at the thread's
             // PTRACE_EVENT_EXIT stop, which comes before any other thread's end: the line is
             // finished now so that no sibling's output cuts it.
             state.pending = false;
-            self.line.push(')');
+            let stack = state.entry_stack.take();
+            if !raw {
+                self.line.push(')');
+            }
             let col = self.line.len();
             self.finish_call(col, "?", None);
+            if let Some(stack) = stack {
+                self.line.push_str(&stack);
+            }
             self.emit(pid);
             return false;
         }
@@ -294,6 +355,60 @@ impl Printer {
         self.emit(pid);
         self.set_open(pid, col);
         true
+    }
+
+    /// `-e inject=`: at the entry, skip or replace the call and poke its arguments; the
+    /// signal and the delay are applied by the tracer when it restarts the tracee.
+    fn tamper_at_entry(&mut self, pid: i32, args: &[u64; 6], tampering: &Tampering) {
+        if let Some(nr) = tampering.set_nr
+            && let Err(err) = saker_ptrace::set_syscall_number(pid, nr)
+        {
+            self.notice(format!("Failed to tamper with process {pid}: {err}"));
+        }
+        poke(pid, args, &tampering.poke_enter);
+        self.next_resume = Resume {
+            signal: tampering.signal.unwrap_or(0),
+            delay: tampering.delay_enter,
+        };
+    }
+
+    /// `-e inject=`: at the exit, the injected result replaces the real one. Returns the
+    /// result the call now has.
+    fn tamper_at_exit(
+        &mut self,
+        pid: i32,
+        args: &[u64; 6],
+        tampering: &Tampering,
+        ret: i64,
+        is_error: bool,
+    ) -> (i64, bool) {
+        poke(pid, args, &tampering.poke_exit);
+        self.next_resume.delay = tampering.delay_exit;
+        let Some(result) = tampering.result else {
+            return (ret, is_error);
+        };
+        // A skipped call fails with ENOSYS; a replacement call must succeed.
+        let replaced = tampering.set_nr.is_some_and(|nr| nr >= 0);
+        if is_error == replaced {
+            self.notice(format!(
+                "Failed to tamper with process {pid}: unexpectedly got {}error (return value {:#x}, error {})",
+                if replaced { "" } else { "no " },
+                ret,
+                if is_error { -ret } else { 0 }
+            ));
+            return (ret, is_error);
+        }
+        let (value, failed) = match result {
+            Injected::Error(errno) => (-i64::from(errno), true),
+            Injected::Value(value) => (value as i64, false),
+        };
+        match saker_ptrace::set_return_value(pid, value as u64) {
+            Ok(()) => (value, failed),
+            Err(err) => {
+                self.notice(format!("Failed to tamper with process {pid}: {err}"));
+                (ret, is_error)
+            }
+        }
     }
 
     fn syscall_exit(&mut self, ctx: &StopContext, ret: i64, is_error: bool) {
@@ -306,19 +421,35 @@ impl Printer {
         }
         state.pending = false;
         let spent = timefmt::monotonic().saturating_sub(state.entry_mono);
+        let tampering = state.tampering.take();
+        let (nr, args) = (state.nr, state.entry.args());
+        let (ret, is_error) = match &tampering {
+            Some(tampering) => self.tamper_at_exit(pid, &args, tampering, ret, is_error),
+            None => (ret, is_error),
+        };
+        let state = self.procs.get_mut(&pid).expect("present");
         if let Some(summary) = &mut self.summary {
-            let time = if self.wall_clock {
+            let wall_clock = self.options.summary.as_ref().is_some_and(|s| s.wall_clock);
+            let time = if wall_clock {
                 spent
             } else {
                 ctx.cpu_time
                     .unwrap_or_default()
                     .saturating_sub(state.entry_cpu)
             };
-            summary.add(state.nr, time, is_error && (-4095..0).contains(&ret));
+            summary.add(nr, time, is_error && (-4095..0).contains(&ret));
+        }
+        if self.leader.wants_comm() && !is_error && (nr == PRCTL || nr == EXECVE || nr == EXECVEAT)
+        {
+            state.comm = None;
+        }
+        if let Some(stacks) = &mut self.stacks {
+            stacks.after_call(pid, nr, is_error);
         }
         if !self.print_lines && !self.json {
             return;
         }
+        let style = self.options.style_for(nr);
         let mut memory = TraceeMemory {
             memory: ProcessMemory::new(pid),
             stack_pointer: ctx.stack_pointer,
@@ -330,45 +461,89 @@ impl Printer {
             ret,
             &mut memory,
             &mut fds,
-            &self.style,
+            &style,
         );
         let failed = self.decoded.errno.is_some();
-        let status = self.filters.status;
+        let status = self.options.filters.status;
         if (failed && !status.failed) || (!failed && !status.successful) {
             return;
         }
-        let (nr, printed, entry_wall) = (state.nr, state.printed, state.entry_wall);
+        let (printed, reprint, entry_wall, entry_mono, entry_ip) = (
+            state.printed,
+            state.reprint,
+            state.entry_wall,
+            state.entry_mono,
+            state.entry_ip,
+        );
+        state.reprint = false;
         if self.json {
             self.json_syscall(pid, nr, Some(ret), Some(spent));
             return;
         }
-        let spent = self.syscall_times.then_some(spent);
-        let decoded = std::mem::take(&mut self.decoded);
-        let col = if let Some(open_col) = self.owns_open_line(pid).filter(|_| printed) {
-            self.line.clear();
-            self.line.push_str(decoded.resumed_args());
-            open_col + self.line.len()
-        } else if printed {
-            self.cut_open_line(pid);
-            let now = if self.needs_wall_time() {
-                timefmt::realtime()
-            } else {
-                Duration::ZERO
-            };
-            self.start_line(pid, ctx.tracees, now);
-            self.line.push_str("<... ");
-            self.line.push_str(&syscall_name(nr));
-            self.line.push_str(" resumed>");
-            self.line.push_str(decoded.resumed_args());
-            self.line.len()
+        let raw = self.options.raw.contains(nr);
+        let mut result = if raw {
+            raw_result(ret, is_error)
         } else {
-            self.cut_open_line(pid);
-            self.start_line(pid, ctx.tracees, entry_wall);
-            self.line.push_str(&decoded.call);
-            self.line.len()
+            std::mem::take(&mut self.decoded.result)
         };
-        self.finish_call(col, &decoded.result, spent);
+        if let Some(tampering) = &tampering {
+            result.push_str(&tampering.note());
+        }
+        let decoded = std::mem::take(&mut self.decoded);
+        let resumed_args = if raw { "" } else { decoded.resumed_args() };
+        let col = match self.owns_open_line(pid).filter(|_| printed && !reprint) {
+            Some(open_col) => {
+                self.line.clear();
+                self.line.push_str(resumed_args);
+                open_col + self.line.len()
+            }
+            None if printed => {
+                self.cut_open_line(pid);
+                let (wall, mono) = (self.now_wall(), self.now_mono());
+                self.start_line(pid, ctx.tracees, wall, mono, Some(nr), entry_ip);
+                self.line.push_str("<... ");
+                self.line.push_str(&syscall_name(nr));
+                self.line.push_str(" resumed>");
+                self.line.push_str(resumed_args);
+                self.line.len()
+            }
+            None => {
+                self.cut_open_line(pid);
+                self.start_line(pid, ctx.tracees, entry_wall, entry_mono, Some(nr), entry_ip);
+                if raw {
+                    self.line.push_str(&raw_arguments(nr, &args));
+                } else {
+                    self.line.push_str(&decoded.call);
+                }
+                self.line.len()
+            }
+        };
+        if raw && !self.line.ends_with(')') {
+            self.line.push(')');
+        }
+        let col = if raw { col + 1 } else { col };
+        self.finish_call(col, &result, Some(spent));
         self.decoded = decoded;
+        if self.dumps {
+            crate::dump::dump_io(
+                &mut self.line,
+                &mut memory,
+                pid,
+                nr,
+                &args,
+                ret,
+                is_error,
+                &self.options.dump_reads,
+                &self.options.dump_writes,
+            );
+        }
+        if let Some(stacks) = &mut self.stacks {
+            let stack = match self.procs.get_mut(&pid).and_then(|s| s.entry_stack.take()) {
+                Some(stack) => stack,
+                None => stacks.capture(pid),
+            };
+            self.line.push_str(&stack);
+        }
         self.emit(pid);
         self.clear_open(pid);
     }
@@ -407,12 +582,11 @@ impl Printer {
 
     /// A process ended or was detached in the middle of a traced call (strace's
     /// print_event_exit): `exit_group(0) = ?`, `read(0,  <unfinished ...>) = ?`.
-    fn unfinished_call(&mut self, ctx: &StopContext) {
-        let pid = ctx.pid;
+    fn unfinished_call(&mut self, pid: i32, tracees: usize, hidden: bool) {
         let Some(state) = self.procs.get_mut(&pid) else {
             return;
         };
-        if !state.pending || ctx.hidden {
+        if !state.pending || hidden {
             return;
         }
         state.pending = false;
@@ -420,11 +594,13 @@ impl Printer {
             self.json_syscall(pid, self.procs[&pid].nr, None, None);
             return;
         }
-        if !self.print_lines || !self.filters.status.unfinished {
+        if !self.print_lines || !self.options.filters.status.unfinished {
             return;
         }
         let state = &self.procs[&pid];
-        let (nr, printed, entry_wall) = (state.nr, state.printed, state.entry_wall);
+        let (nr, printed, entry_wall, entry_mono) =
+            (state.nr, state.printed, state.entry_wall, state.entry_mono);
+        let raw = self.options.raw.contains(nr);
         let entry = std::mem::take(&mut self.procs.get_mut(&pid).expect("present").entry);
         let open_col = match self.owns_open_line(pid).filter(|_| printed) {
             Some(col) => {
@@ -433,12 +609,8 @@ impl Printer {
             }
             None if printed => {
                 self.cut_open_line(pid);
-                let now = if self.needs_wall_time() {
-                    timefmt::realtime()
-                } else {
-                    Duration::ZERO
-                };
-                self.start_line(pid, ctx.tracees, now);
+                let (wall, mono) = (self.now_wall(), self.now_mono());
+                self.start_line(pid, tracees, wall, mono, Some(nr), None);
                 self.line.push_str("<... ");
                 self.line.push_str(&syscall_name(nr));
                 self.line.push_str(" resumed>");
@@ -446,12 +618,16 @@ impl Printer {
             }
             None => {
                 self.cut_open_line(pid);
-                self.start_line(pid, ctx.tracees, entry_wall);
-                self.line.push_str(entry.text_so_far());
+                self.start_line(pid, tracees, entry_wall, entry_mono, Some(nr), None);
+                if raw {
+                    self.line.push_str(&raw_arguments(nr, &entry.args()));
+                } else {
+                    self.line.push_str(entry.text_so_far());
+                }
                 0
             }
         };
-        if !entry.is_complete() {
+        if !raw && !entry.is_complete() {
             self.line.push_str(" <unfinished ...>");
         }
         self.line.push(')');
@@ -467,12 +643,7 @@ impl Printer {
     /// A `--- ... ---` or `+++ ... +++` line.
     fn event_line(&mut self, ctx: &StopContext, text: &str) {
         self.cut_open_line(ctx.pid);
-        let now = if self.needs_wall_time() {
-            timefmt::realtime()
-        } else {
-            Duration::ZERO
-        };
-        self.start_line(ctx.pid, ctx.tracees, now);
+        self.start_event_line(ctx);
         self.line.push_str(text);
         self.line.push('\n');
         self.emit(ctx.pid);
@@ -487,19 +658,56 @@ impl Printer {
     }
 
     fn process_end(&mut self, ctx: &StopContext, text: String, json_fields: String) {
-        self.unfinished_call(ctx);
+        self.unfinished_call(ctx.pid, ctx.tracees, ctx.hidden);
         if self.json {
             self.json_event(ctx, "exit", &json_fields);
-        } else if self.print_lines && self.quiet < 2 && !ctx.hidden {
-            self.event_line(ctx, &text);
+        } else if self.print_lines && !self.options.quiet.exit && !ctx.hidden {
+            self.cut_open_line(ctx.pid);
+            self.line.clear();
+            let (wall, mono) = (self.now_wall(), self.now_mono());
+            let nr = self.procs.get(&ctx.pid).and_then(|s| s.last_traced);
+            self.start_line(ctx.pid, ctx.tracees, wall, mono, nr, None);
+            self.line.push_str(&text);
+            self.line.push('\n');
+            self.emit(ctx.pid);
         }
-        if self.sink.is_per_process() {
-            self.clear_open(ctx.pid);
-        } else if self.open_line.is_some_and(|(owner, _)| owner == ctx.pid) {
-            self.open_line = None;
+        self.forget(ctx.pid);
+    }
+
+    fn forget(&mut self, pid: i32) {
+        self.clear_open(pid);
+        self.procs.remove(&pid);
+        self.sink.process_gone(pid);
+        if let Some(stacks) = &mut self.stacks {
+            stacks.process_gone(pid);
         }
-        self.procs.remove(&ctx.pid);
-        self.sink.process_gone(ctx.pid);
+    }
+
+    /// `execve` by a thread other than the leader: the thread takes over the leader's pid
+    /// (strace's maybe_switch_tcbs).
+    fn thread_exec(&mut self, ctx: &StopContext, former: i32) {
+        let pid = ctx.pid;
+        // The leader vanished without an exit notice; its call never returns.
+        self.unfinished_call(pid, ctx.tracees, ctx.hidden);
+        if let Some(col) = self.owns_open_line(former).filter(|_| self.print_lines) {
+            let _ = col;
+            self.end_open_line(former, &format!(" <pid changed to {pid} ...>\n"));
+        }
+        let mut state = self.procs.remove(&former).unwrap_or_default();
+        if let Some(leader) = self.procs.remove(&pid) {
+            state.comm = leader.comm;
+        }
+        self.sink.process_gone(former);
+        self.sink.process_gone(pid);
+        state.reprint = state.pending;
+        state.line_open = false;
+        self.procs.insert(pid, state);
+        if self.print_lines && !self.options.quiet.thread_execve && !ctx.hidden {
+            self.event_line(
+                ctx,
+                &format!("+++ superseded by execve in pid {former} +++"),
+            );
+        }
     }
 
     /// Messages about the tracer itself go straight to stderr, after pending trace lines.
@@ -508,6 +716,43 @@ impl Printer {
             self.sink.flush_all();
         }
         eprintln!("saker trace: {text}");
+    }
+}
+
+/// strace's printargs() for `-e raw=`: every argument in hex, without the closing paren.
+fn raw_arguments(nr: u64, args: &[u64; 6]) -> String {
+    let count = saker_syscalls::arg_names(nr).len().min(6);
+    let hex: Vec<String> = args[..count].iter().map(|a| hex(*a)).collect();
+    format!("{}({}", syscall_name(nr), hex.join(", "))
+}
+
+/// `%#llx`: `0` for zero, `0x...` otherwise.
+fn hex(value: u64) -> String {
+    if value == 0 {
+        "0".into()
+    } else {
+        format!("{value:#x}")
+    }
+}
+
+/// The result of a `-e raw=` call: hex, or strace's print_err_ret().
+fn raw_result(ret: i64, is_error: bool) -> String {
+    if is_error && (-4095..0).contains(&ret) {
+        let errno = (-ret) as i32;
+        match saker_syscalls::errno_name(errno) {
+            Some(name) => format!("-1 {name} ({})", saker_syscalls::errno_message(errno)),
+            None => format!("-1 (errno {errno})"),
+        }
+    } else {
+        hex(ret as u64)
+    }
+}
+
+/// `poke_enter=`/`poke_exit=`: writes each poke where its argument points.
+fn poke(pid: i32, args: &[u64; 6], pokes: &[crate::inject::Poke]) {
+    let mut memory = ProcessMemory::new(pid);
+    for poke in pokes {
+        memory.write(args[poke.arg - 1], &poke.data);
     }
 }
 
@@ -525,7 +770,7 @@ impl Handler for Printer {
             Stop::SyscallExit { ret, is_error, .. } => self.syscall_exit(ctx, ret, is_error),
             Stop::Signal { sig, info } => {
                 if ctx.hidden
-                    || !self.filters.signals.contains(sig)
+                    || !self.options.filters.signals.contains(sig)
                     || !(self.print_lines || self.json)
                 {
                     return false;
@@ -545,7 +790,7 @@ impl Handler for Printer {
                 }
             }
             Stop::GroupStop { sig } => {
-                if ctx.hidden || !self.print_lines || !self.filters.signals.contains(sig) {
+                if ctx.hidden || !self.print_lines || !self.options.filters.signals.contains(sig) {
                     return false;
                 }
                 let name = saker_syscalls::signal_name(sig).unwrap_or("?");
@@ -566,7 +811,7 @@ impl Handler for Printer {
                 );
             }
             Stop::Attached { threads } => {
-                if self.quiet == 0 {
+                if !self.options.quiet.attach {
                     let text = if threads > 1 {
                         format!("Process {} attached with {threads} threads", ctx.pid)
                     } else {
@@ -576,21 +821,35 @@ impl Handler for Printer {
                 }
             }
             Stop::Detached => {
-                if self.owns_open_line(ctx.pid).is_some() {
-                    self.cut_open_line(ctx.pid);
-                }
-                self.procs.remove(&ctx.pid);
-                self.sink.process_gone(ctx.pid);
-                if self.quiet == 0 {
+                if !self.options.quiet.attach {
                     self.notice(format!("Process {} detached", ctx.pid));
                 }
+                if self.owns_open_line(ctx.pid).is_some() {
+                    if self.options.filters.status.detached {
+                        self.end_open_line(ctx.pid, " <detached ...>\n");
+                    } else {
+                        self.clear_open(ctx.pid);
+                    }
+                }
+                self.forget(ctx.pid);
             }
-            Stop::Exec { .. } => {}
+            Stop::Exec { former_pid } => {
+                if former_pid != ctx.pid {
+                    self.thread_exec(ctx, former_pid);
+                }
+                if let Some(stacks) = &mut self.stacks {
+                    stacks.process_gone(ctx.pid);
+                }
+            }
         }
         false
     }
 
     fn before_wait(&mut self) {
         self.sink.before_wait();
+    }
+
+    fn resume_action(&mut self, _ctx: &StopContext) -> Resume {
+        std::mem::take(&mut self.next_resume)
     }
 }

@@ -1,4 +1,5 @@
-//! Where trace lines go: stderr, one file (`-o`), or one file per process (`-ff -o`).
+//! Where trace lines go: stderr, one file (`-o`, `-A` to append), a shell command's stdin
+//! (`-o '|cmd'`), or one file per process (`-ff -o`).
 //!
 //! Lines are collected in memory and written in batches. Output to stderr is flushed before
 //! the tracer blocks (so it stays ordered with what the traced program itself prints to the
@@ -8,17 +9,21 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
+
+use crate::options::Output;
 
 const FILE_BUFFER: usize = 64 * 1024;
 
 enum Target {
     Stderr,
     File(File),
+    Pipe(std::process::Child),
     PerProcess {
         prefix: PathBuf,
         files: HashMap<i32, File>,
+        append: bool,
     },
 }
 
@@ -35,22 +40,23 @@ pub struct Sink {
 }
 
 impl Sink {
-    pub fn open(output: Option<&Path>, per_process: bool) -> Result<Sink, String> {
+    pub fn open(output: &Output, per_process: bool, append: bool) -> Result<Sink, String> {
         let target = match output {
-            None => Target::Stderr,
-            Some(path) if per_process => Target::PerProcess {
-                prefix: path.to_path_buf(),
+            Output::Stderr => Target::Stderr,
+            Output::File(path) if per_process => Target::PerProcess {
+                prefix: PathBuf::from(path),
                 files: HashMap::new(),
+                append,
             },
-            Some(path) => {
-                let file = File::create(path).map_err(|e| {
-                    format!(
-                        "Can't fopen '{}': {}",
-                        path.display(),
-                        saker_ptrace::errno_text(&e)
-                    )
-                })?;
-                Target::File(file)
+            Output::File(path) => Target::File(open_file(path.as_ref(), append)?),
+            Output::Pipe(command) => {
+                let child = std::process::Command::new("/bin/sh")
+                    .arg("-c")
+                    .arg(command)
+                    .stdin(std::process::Stdio::piped())
+                    .spawn()
+                    .map_err(|e| format!("sh: {}", saker_ptrace::errno_text(&e)))?;
+                Target::Pipe(child)
             }
         };
         Ok(Sink {
@@ -80,7 +86,7 @@ impl Sink {
     /// Called before the tracer blocks.
     pub fn before_wait(&mut self) {
         match self.target {
-            Target::Stderr => self.flush_all(),
+            Target::Stderr | Target::Pipe(_) => self.flush_all(),
             _ => {
                 let now = saker_event::timefmt::monotonic();
                 if now.saturating_sub(self.last_flush) >= FILE_FLUSH_INTERVAL {
@@ -134,13 +140,23 @@ impl Sink {
         let result = match &mut self.target {
             Target::Stderr => io::stderr().lock().write_all(buf),
             Target::File(file) => file.write_all(buf),
-            Target::PerProcess { prefix, files } => {
+            Target::Pipe(child) => match child.stdin.as_mut() {
+                Some(stdin) => stdin.write_all(buf),
+                None => Ok(()),
+            },
+            Target::PerProcess {
+                prefix,
+                files,
+                append,
+            } => {
                 let file = match files.entry(key) {
                     std::collections::hash_map::Entry::Occupied(entry) => Ok(entry.into_mut()),
                     std::collections::hash_map::Entry::Vacant(entry) => {
                         let mut name = prefix.clone().into_os_string();
                         name.push(format!(".{key}"));
-                        File::create(&name).map(|file| entry.insert(file))
+                        open_file(name.as_ref(), *append)
+                            .map_err(io::Error::other)
+                            .map(|file| entry.insert(file))
                     }
                 };
                 file.and_then(|file| file.write_all(buf))
@@ -154,12 +170,33 @@ impl Sink {
         }
     }
 
-    /// Flushes everything and reports the first write error.
+    /// Flushes everything and reports the first write error. A pipe's command is waited for.
     pub fn finish(&mut self) -> Result<(), String> {
         self.flush_all();
+        if let Target::Pipe(child) = &mut self.target {
+            drop(child.stdin.take());
+            let _ = child.wait();
+        }
         match self.error.take() {
             Some(err) => Err(format!("write error: {}", saker_ptrace::errno_text(&err))),
             None => Ok(()),
         }
     }
+}
+
+/// strace's strace_fopen(): its message when the file cannot be opened.
+fn open_file(path: &std::path::Path, append: bool) -> Result<File, String> {
+    let mut options = std::fs::OpenOptions::new();
+    if append {
+        options.append(true).create(true);
+    } else {
+        options.write(true).create(true).truncate(true);
+    }
+    options.open(path).map_err(|e| {
+        format!(
+            "Can't fopen '{}': {}",
+            path.display(),
+            saker_ptrace::errno_text(&e)
+        )
+    })
 }

@@ -594,6 +594,7 @@ fn every_known_syscall_decodes_without_memory() {
         fd_decode: 2,
         hex: 1,
         string_limit: 8,
+        ..Style::default()
     };
     for (nr, _) in crate::all().chain([(600, "?")]) {
         let started = std::time::Instant::now();
@@ -715,6 +716,7 @@ fn garbage_memory_never_panics_or_runs_away() {
             hex: 2,
             string_limit: 64,
             fd_decode: 0,
+            ..Style::default()
         },
     ] {
         for (nr, _) in crate::all() {
