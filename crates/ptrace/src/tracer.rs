@@ -103,6 +103,9 @@ pub enum Stop<'a> {
     Exec { former_pid: i32 },
     /// The tracer let go of the process, which keeps running.
     Detached,
+    /// A child of the tracer that was never traced ended (a traced program's
+    /// `clone(CLONE_PARENT)` child without `-f`): reaped, as strace does.
+    UnknownExit,
 }
 
 /// Who stopped, and in which circumstances.
@@ -179,6 +182,11 @@ static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
 
 extern "C" fn note_signal(sig: libc::c_int) {
     INTERRUPTED.store(sig, Ordering::Relaxed);
+    // A signal that lands after the loop's last look at the flag but before wait4 blocks
+    // would be noticed only at the next stop, which may never come (a tracee blocked in a
+    // read): a SIGALRM a second later interrupts that wait4.
+    // SAFETY: alarm is async-signal-safe.
+    unsafe { libc::alarm(1) };
 }
 
 /// The signals that make the tracer detach and exit, like strace's.
@@ -227,9 +235,17 @@ fn install_signal_handlers(policy: FatalSignals) {
             return FATAL_SIGNALS.into_iter().for_each(ignore);
         }
     }
+    // SAFETY: a handler that does nothing, so that the SIGALRM armed by note_signal only
+    // interrupts wait4 (no SA_RESTART).
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = ignore_signal as *const () as usize;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGALRM, &action, std::ptr::null_mut());
+    }
     for sig in FATAL_SIGNALS {
-        // SAFETY: the handler only stores into an atomic; no SA_RESTART so wait4 returns
-        // EINTR and the loop notices.
+        // SAFETY: the handler only stores into an atomic and arms an alarm; no SA_RESTART so
+        // wait4 returns EINTR and the loop notices.
         unsafe {
             let mut action: libc::sigaction = std::mem::zeroed();
             action.sa_sigaction = note_signal as *const () as usize;
@@ -479,6 +495,8 @@ impl Tracer {
             };
             let waited = match polled.and_then(|ready| match ready {
                 Some(waited) => Ok(Some(waited)),
+                // Signalled while polling: back to the top, where the flag is seen.
+                None if INTERRUPTED.load(Ordering::Relaxed) != 0 => Ok(None),
                 None => sys::wait_any(-1, 0, self.options.cpu_time),
             }) {
                 Ok(Some(waited)) => waited,
@@ -538,7 +556,7 @@ impl Tracer {
             if let Some(waited) = sys::wait_any(-1, libc::WNOHANG, self.options.cpu_time)? {
                 return Ok(Some(waited));
             }
-            if started.elapsed() >= spin {
+            if started.elapsed() >= spin || INTERRUPTED.load(Ordering::Relaxed) != 0 {
                 return Ok(None);
             }
             // SAFETY: no preconditions; lets a tracee on this CPU run.
@@ -571,10 +589,12 @@ impl Tracer {
                     _ => Finish::Done,
                 };
             }
+            let ctx = self.context(pid, cpu_time);
             if self.tracees.contains_key(&pid) {
-                let ctx = self.context(pid, cpu_time);
                 handler.on_stop(&ctx, stop);
                 self.tracees.remove(&pid);
+            } else {
+                handler.on_stop(&ctx, Stop::UnknownExit);
             }
             return;
         }

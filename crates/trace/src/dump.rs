@@ -14,18 +14,31 @@ use crate::qualify::NumberSet;
 /// Bytes fetched at a time, like strace's dumpstr buffer.
 const CHUNK: usize = 1 << 16;
 
-/// Appends the dumps for one finished call to `out`.
+/// A call that returned.
+pub struct Finished<'a> {
+    pub pid: i32,
+    pub nr: u64,
+    pub args: &'a [u64; 6],
+    pub ret: i64,
+    pub failed: bool,
+}
+
+/// Appends the dumps for one finished call to `out`: `-e write=` fds in `writes`, `-e read=`
+/// fds in `reads`.
 pub fn dump_io(
     out: &mut String,
     memory: &mut dyn Memory,
-    pid: i32,
-    nr: u64,
-    args: &[u64; 6],
-    ret: i64,
-    failed: bool,
+    call: &Finished<'_>,
     reads: &NumberSet,
     writes: &NumberSet,
 ) {
+    let Finished {
+        pid,
+        nr,
+        args,
+        ret,
+        failed,
+    } = *call;
     let fd = args[0] as i32;
     if fd < 0 {
         return;
@@ -130,7 +143,7 @@ impl Dumper<'_> {
         let mut data = Vec::new();
         let mut done = 0u64;
         while done < len {
-            if done % CHUNK as u64 == 0 {
+            if done.is_multiple_of(CHUNK as u64) {
                 let want = (len - done).min(CHUNK as u64) as usize;
                 data.resize(want, 0);
                 if self.memory.read(addr + done, &mut data) < want {
@@ -204,11 +217,13 @@ mod tests {
         dump_io(
             &mut out,
             &mut memory,
-            1,
-            write,
-            &[1, 0x1000, 23, 0, 0, 0],
-            23,
-            false,
+            &Finished {
+                pid: 1,
+                nr: write,
+                args: &[1, 0x1000, 23, 0, 0, 0],
+                ret: 23,
+                failed: false,
+            },
             &NumberSet::none(),
             &all(),
         );
@@ -228,11 +243,13 @@ mod tests {
         dump_io(
             &mut out,
             &mut memory,
-            1,
-            read,
-            &args,
-            -9,
-            true,
+            &Finished {
+                pid: 1,
+                nr: read,
+                args: &args,
+                ret: -9,
+                failed: true,
+            },
             &all(),
             &all(),
         );
@@ -240,11 +257,13 @@ mod tests {
         dump_io(
             &mut out,
             &mut memory,
-            1,
-            read,
-            &args,
-            2,
-            false,
+            &Finished {
+                pid: 1,
+                nr: read,
+                args: &args,
+                ret: 2,
+                failed: false,
+            },
             &all(),
             &all(),
         );
@@ -275,11 +294,13 @@ mod tests {
         dump_io(
             &mut out,
             &mut memory,
-            1,
-            readv,
-            &[3, 0x2000, 2, 0, 0, 0],
-            3,
-            false,
+            &Finished {
+                pid: 1,
+                nr: readv,
+                args: &[3, 0x2000, 2, 0, 0, 0],
+                ret: 3,
+                failed: false,
+            },
             &all(),
             &NumberSet::none(),
         );

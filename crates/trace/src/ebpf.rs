@@ -29,6 +29,35 @@ pub(crate) fn catch_fatal_signals() {
     }
 }
 
+/// Reaps children of the tracer other than `command`: a traced program's `clone(CLONE_PARENT)`
+/// makes its child ours, and strace reaps (and names) such children, or the program could
+/// wait forever for them to go. Never touches `command`'s status.
+pub(crate) fn reap_unknown_children(command: Option<i32>, quiet_exit: bool) {
+    loop {
+        // SAFETY: siginfo is plain data; WNOWAIT only peeks.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        let peeked = unsafe {
+            libc::waitid(
+                libc::P_ALL,
+                0,
+                &mut info,
+                libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+            )
+        };
+        // SAFETY: si_pid is valid for SIGCHLD siginfo from waitid.
+        let pid = unsafe { info.si_pid() };
+        if peeked != 0 || pid == 0 || Some(pid) == command {
+            return;
+        }
+        let mut status = 0;
+        // SAFETY: reaping a child of ours that has exited.
+        unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+        if !quiet_exit {
+            eprintln!("saker trace: Exit of unknown pid {pid} ignored");
+        }
+    }
+}
+
 /// The fatal signal the tracer got, or 0.
 pub(crate) fn interrupted() -> i32 {
     INTERRUPTED.load(Ordering::Relaxed)
@@ -47,7 +76,7 @@ pub fn count(
     follow_forks: bool,
     shown: impl Fn(u64) -> bool,
     (sort, columns): (SortBy, &[Column]),
-    quiet_attach: bool,
+    (quiet_attach, quiet_exit): (bool, bool),
     sink: &mut Sink,
 ) -> Result<Ended, String> {
     catch_fatal_signals();
@@ -65,7 +94,7 @@ pub fn count(
             };
             // SAFETY: continuing our own stopped child.
             unsafe { libc::kill(pid, libc::SIGCONT) };
-            let ended = wait_child(pid);
+            let ended = wait_child(pid, quiet_exit);
             (counter, ended)
         }
         Counted::Attach(pids) => {
@@ -117,11 +146,18 @@ pub fn count(
     Ok(ended)
 }
 
-fn wait_child(pid: i32) -> Ended {
+/// Waits for the command; other children (`CLONE_PARENT`) are reaped as they end.
+fn wait_child(pid: i32, quiet_exit: bool) -> Ended {
     loop {
         let mut status = 0;
-        // SAFETY: waiting for our own child.
-        let got = unsafe { libc::waitpid(pid, &mut status, 0) };
+        // SAFETY: waiting for our own children.
+        let got = unsafe { libc::waitpid(-1, &mut status, 0) };
+        if got > 0 && got != pid {
+            if !quiet_exit {
+                eprintln!("saker trace: Exit of unknown pid {got} ignored");
+            }
+            continue;
+        }
         if got == pid {
             if libc::WIFEXITED(status) {
                 return Ended::Exited(libc::WEXITSTATUS(status));

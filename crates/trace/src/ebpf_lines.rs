@@ -19,7 +19,7 @@ use saker_syscalls::{
 use saker_event::timefmt;
 
 use crate::Ended;
-use crate::ebpf::{catch_fatal_signals, interrupted};
+use crate::ebpf::{self, catch_fatal_signals, interrupted};
 use crate::json;
 use crate::leader::{Leader, LineStart};
 use crate::options::Options;
@@ -64,6 +64,13 @@ pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended
                     eprintln!("saker trace: Process {pid} attached");
                 }
             }
+            // ptrace reports a group-stop at once when it attaches to a stopped process; the
+            // capture sees no signal for a stop that happened before it started.
+            for pid in &pids {
+                if process_state(*pid) == Some('T') {
+                    lines.stopped_line(*pid as u32, timefmt::realtime(), libc::SIGSTOP, sink);
+                }
+            }
             (tracer, None, pids)
         }
     };
@@ -78,6 +85,10 @@ pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended
             ended = Some(Ended::Interrupted(sig));
             break;
         }
+        ebpf::reap_unknown_children(
+            command.as_ref().map(|c| c.pid() as i32),
+            lines.options.quiet.exit,
+        );
         if ended.is_none() {
             let status = match &mut command {
                 Some(command) => command.try_wait().map_err(bpf_error)?,
@@ -214,6 +225,9 @@ impl Lines {
                     }
                     sink.buffer(tid as i32)
                         .extend_from_slice(self.line.as_bytes());
+                    if stops_the_process(event.header.pid, *signo) {
+                        self.stopped_line(tid, at, *signo, sink);
+                    }
                 }
             }
             EventBody::Exit {
@@ -495,6 +509,18 @@ impl Lines {
             .extend_from_slice(self.line.as_bytes());
     }
 
+    /// `--- stopped by SIGSTOP ---`.
+    fn stopped_line(&mut self, tid: u32, at: Duration, sig: i32, sink: &mut Sink) {
+        if self.summary_only || self.options.json || !self.options.filters.signals.contains(sig) {
+            return;
+        }
+        self.start_line(tid, at, None);
+        let name = saker_syscalls::signal_name(sig).unwrap_or("?");
+        let _ = writeln!(self.line, "--- stopped by {name} ---");
+        sink.buffer(tid as i32)
+            .extend_from_slice(self.line.as_bytes());
+    }
+
     /// The pid prefix and timestamps (strace's printleader).
     fn start_line(&mut self, tid: u32, at: Duration, nr: Option<u64>) {
         self.line.clear();
@@ -729,6 +755,35 @@ impl CopiedMemory {
         self.regions.push((ARGV_AT, pointers));
         (PATH_AT, ARGV_AT)
     }
+}
+
+/// The state letter of `/proc/PID/stat` (`T` stopped, `t` tracing stop, ...).
+fn process_state(pid: i32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(") ")?.1.chars().next()
+}
+
+/// Whether a delivered signal stops the process: SIGSTOP always; SIGTSTP, SIGTTIN and SIGTTOU
+/// when neither caught nor ignored (their default action is to stop).
+fn stops_the_process(pid: u32, sig: i32) -> bool {
+    if sig == libc::SIGSTOP {
+        return true;
+    }
+    if ![libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU].contains(&sig) {
+        return false;
+    }
+    let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+        return false;
+    };
+    let mask = |field: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(field))
+            .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+            .unwrap_or(0)
+    };
+    let bit = 1u64 << (sig - 1);
+    (mask("SigCgt:") | mask("SigIgn:")) & bit == 0
 }
 
 #[cfg(test)]

@@ -343,7 +343,7 @@ pub fn parse_delay(text: &str) -> Option<Duration> {
         ));
     }
     let value: f64 = number.parse().ok()?;
-    if !(value >= 0.0) || !value.is_finite() {
+    if value.is_nan() || value < 0.0 || !value.is_finite() {
         return None;
     }
     Some(Duration::from_nanos((value * nanos_per_unit) as u64))

@@ -178,7 +178,7 @@ fn run_ebpf_count(options: &Options) -> Result<Ended, Error> {
         options.follow_forks,
         |nr| options.filters.trace.contains(nr),
         (how.sort_by, &how.columns),
-        options.quiet.attach,
+        (options.quiet.attach, options.quiet.exit),
         &mut sink,
     )
     .map_err(fail)

@@ -525,14 +525,17 @@ impl Printer {
         self.finish_call(col, &result, Some(spent));
         self.decoded = decoded;
         if self.dumps {
+            let call = crate::dump::Finished {
+                pid,
+                nr,
+                args: &args,
+                ret,
+                failed: is_error,
+            };
             crate::dump::dump_io(
                 &mut self.line,
                 &mut memory,
-                pid,
-                nr,
-                &args,
-                ret,
-                is_error,
+                &call,
                 &self.options.dump_reads,
                 &self.options.dump_writes,
             );
@@ -687,10 +690,10 @@ impl Printer {
     /// (strace's maybe_switch_tcbs).
     fn thread_exec(&mut self, ctx: &StopContext, former: i32) {
         let pid = ctx.pid;
-        // The leader vanished without an exit notice; its call never returns.
-        self.unfinished_call(pid, ctx.tracees, ctx.hidden);
-        if let Some(col) = self.owns_open_line(former).filter(|_| self.print_lines) {
-            let _ = col;
+        // The leader vanished without an exit notice; its call never returns. (strace prints
+        // this at the leader's exit event, while both are still counted.)
+        self.unfinished_call(pid, ctx.tracees + 1, ctx.hidden);
+        if self.print_lines && self.owns_open_line(former).is_some() {
             self.end_open_line(former, &format!(" <pid changed to {pid} ...>\n"));
         }
         let mut state = self.procs.remove(&former).unwrap_or_default();
@@ -832,6 +835,11 @@ impl Handler for Printer {
                     }
                 }
                 self.forget(ctx.pid);
+            }
+            Stop::UnknownExit => {
+                if !self.options.quiet.exit {
+                    self.notice(format!("Exit of unknown pid {} ignored", ctx.pid));
+                }
             }
             Stop::Exec { former_pid } => {
                 if former_pid != ctx.pid {
