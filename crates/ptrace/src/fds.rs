@@ -21,6 +21,14 @@ impl ProcessFds {
     /// `anon_inode:[eventfd]`, ... `None` when the fd is not open.
     /// `AT_FDCWD` (-100) gives the working directory, which strace shows as `AT_FDCWD</dir>`.
     pub fn path(&self, fd: i64) -> Option<String> {
+        self.path_bytes(fd)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// The link target as the kernel has it: file names are bytes, not always UTF-8, and
+    /// strace prints them byte by byte (`\377`).
+    pub fn path_bytes(&self, fd: i64) -> Option<Vec<u8>> {
+        use std::os::unix::ffi::OsStringExt;
         let link = if fd == i64::from(libc::AT_FDCWD) {
             std::fs::read_link(format!("/proc/{}/cwd", self.pid)).ok()?
         } else if fd < 0 {
@@ -28,7 +36,7 @@ impl ProcessFds {
         } else {
             std::fs::read_link(format!("/proc/{}/fd/{fd}", self.pid)).ok()?
         };
-        Some(link.to_string_lossy().into_owned())
+        Some(link.into_os_string().into_vec())
     }
 
     /// For `-yy`: the socket's protocol and endpoints (`TCP:[127.0.0.1:80->127.0.0.1:4321]`,

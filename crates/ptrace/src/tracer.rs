@@ -106,6 +106,9 @@ pub enum Stop<'a> {
     /// A child of the tracer that was never traced ended (a traced program's
     /// `clone(CLONE_PARENT)` child without `-f`): reaped, as strace does.
     UnknownExit,
+    /// A process the tracer did not ask for stopped under it (a `clone(CLONE_PTRACE)` child
+    /// without `-f`): let go at once, as strace does.
+    UnknownDetached,
 }
 
 /// Who stopped, and in which circumstances.
@@ -593,7 +596,8 @@ impl Tracer {
             if self.tracees.contains_key(&pid) {
                 handler.on_stop(&ctx, stop);
                 self.tracees.remove(&pid);
-            } else {
+            } else if self.child != Some(pid) {
+                // (The command itself, let go at an execve by `-b`, is no stranger.)
                 handler.on_stop(&ctx, Stop::UnknownExit);
             }
             return;
@@ -604,6 +608,12 @@ impl Tracer {
         // A new child's first stop can come before its parent's fork event.
         let tracee = match self.tracees.get(&pid) {
             Some(tracee) => *tracee,
+            None if !self.options.follow_forks => {
+                let _ = sys::request(libc::PTRACE_DETACH, pid, 0, 0);
+                let ctx = self.context(pid, cpu_time);
+                handler.on_stop(&ctx, Stop::UnknownDetached);
+                return;
+            }
             None => {
                 self.tracees.insert(pid, Tracee::default());
                 let ctx = self.context(pid, cpu_time);

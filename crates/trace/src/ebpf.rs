@@ -8,6 +8,7 @@ use saker_bpf::SyscallCounter;
 use saker_ptrace::{Command, spawn_stopped};
 
 use crate::Ended;
+use crate::options::Interruptible;
 use crate::sink::Sink;
 use crate::summary::{Column, SortBy, Summary};
 
@@ -17,8 +18,25 @@ extern "C" fn note_signal(sig: libc::c_int) {
     INTERRUPTED.store(sig, Ordering::Relaxed);
 }
 
-pub(crate) fn catch_fatal_signals() {
-    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
+/// `-I`: what SIGINT, SIGTERM, SIGHUP and SIGQUIT do while tracing with eBPF. With the
+/// default (`waiting`) they end the trace; `never` ignores them (and `never_tstp` SIGTSTP too);
+/// `anywhere` leaves their default action.
+pub(crate) fn catch_fatal_signals(policy: Interruptible) {
+    let fatal = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
+    let ignore = |sig: i32| {
+        // SAFETY: setting a disposition to SIG_IGN.
+        unsafe { libc::signal(sig, libc::SIG_IGN) };
+    };
+    match policy {
+        Interruptible::Anywhere => return,
+        Interruptible::Never => return fatal.into_iter().for_each(ignore),
+        Interruptible::NeverTstp => {
+            ignore(libc::SIGTSTP);
+            return fatal.into_iter().for_each(ignore);
+        }
+        Interruptible::Waiting => {}
+    }
+    for sig in fatal {
         // SAFETY: the handler only stores into an atomic; no SA_RESTART so waits return EINTR.
         unsafe {
             let mut action: libc::sigaction = std::mem::zeroed();
@@ -77,9 +95,10 @@ pub fn count(
     shown: impl Fn(u64) -> bool,
     (sort, columns): (SortBy, &[Column]),
     (quiet_attach, quiet_exit): (bool, bool),
+    interruptible: Interruptible,
     sink: &mut Sink,
 ) -> Result<Ended, String> {
-    catch_fatal_signals();
+    catch_fatal_signals(interruptible);
     let bpf_error = |err: saker_bpf::BpfError| format!("--ebpf: {err}");
     let (counter, ended) = match target {
         Counted::Spawn(command) => {

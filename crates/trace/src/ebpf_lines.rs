@@ -36,7 +36,7 @@ pub enum Traced {
 /// Traces until the command ends (or the attached processes are gone, or the tracer gets a
 /// fatal signal), writing one line per returned syscall to `sink`.
 pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended, String> {
-    catch_fatal_signals();
+    catch_fatal_signals(options.interruptible);
     let bpf_error = |err: saker_bpf::BpfError| format!("--ebpf: {err}");
     let config = TraceConfig {
         syscalls: (!options.filters.trace.is_all())

@@ -179,6 +179,7 @@ fn run_ebpf_count(options: &Options) -> Result<Ended, Error> {
         |nr| options.filters.trace.contains(nr),
         (how.sort_by, &how.columns),
         (options.quiet.attach, options.quiet.exit),
+        options.interruptible,
         &mut sink,
     )
     .map_err(fail)

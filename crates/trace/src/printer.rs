@@ -841,6 +841,11 @@ impl Handler for Printer {
                     self.notice(format!("Exit of unknown pid {} ignored", ctx.pid));
                 }
             }
+            Stop::UnknownDetached => {
+                if !self.options.quiet.attach {
+                    self.notice(format!("Detached unknown pid {}", ctx.pid));
+                }
+            }
             Stop::Exec { former_pid } => {
                 if former_pid != ctx.pid {
                     self.thread_exec(ctx, former_pid);
