@@ -253,19 +253,117 @@ pub fn parse_trace_set(expr: &str) -> Result<SyscallSet, SetError> {
 
 fn add_syscall_element(set: &mut SyscallSet, element: &str) -> Result<(), SetError> {
     let (element, personality) = match element.rsplit_once('@') {
-        Some((name, p @ ("64" | "32" | "x32"))) => (name, p),
-        _ => (element, "64"),
+        Some((name, p @ ("64" | "32" | "x32"))) => (name, Some(p)),
+        _ => (element, None),
     };
-    // Only x86_64's own personality has calls here; @32 and @x32 select nothing.
-    let mut target = SyscallSet::none();
-    add_native_element(&mut target, element)?;
-    if personality == "64" {
-        for nr in target.iter() {
-            set.insert(nr);
+    // Only x86_64's own personality has calls here: @32 and @x32 select nothing, and so do
+    // names that exist only in the i386 or x32 tables (strace accepts them unless @64 says
+    // otherwise).
+    let mut native = SyscallSet::none();
+    match (add_native_element(&mut native, element), personality) {
+        (Ok(()), None | Some("64")) => {
+            for nr in native.iter() {
+                set.insert(nr);
+            }
+            Ok(())
         }
+        (Ok(()), Some(_)) => Ok(()),
+        (Err(_), None | Some("32" | "x32")) if OTHER_PERSONALITY_NAMES.contains(&element) => Ok(()),
+        (Err(err), _) => Err(err),
     }
-    Ok(())
 }
+
+/// Syscall names of the i386 and x32 personalities that x86_64 lacks (from the kernel's
+/// asm/unistd_32.h and asm/unistd_x32.h, Linux 6.1 UAPI headers).
+const OTHER_PERSONALITY_NAMES: &[&str] = &[
+    "_llseek",
+    "_newselect",
+    "bdflush",
+    "break",
+    "chown32",
+    "clock_adjtime64",
+    "clock_getres_time64",
+    "clock_gettime64",
+    "clock_nanosleep_time64",
+    "clock_settime64",
+    "fadvise64_64",
+    "fchown32",
+    "fcntl64",
+    "fstat64",
+    "fstatat64",
+    "fstatfs64",
+    "ftime",
+    "ftruncate64",
+    "futex_time64",
+    "getegid32",
+    "geteuid32",
+    "getgid32",
+    "getgroups32",
+    "getresgid32",
+    "getresuid32",
+    "getuid32",
+    "gtty",
+    "idle",
+    "io_pgetevents_time64",
+    "ipc",
+    "lchown32",
+    "lock",
+    "lstat64",
+    "mmap2",
+    "mpx",
+    "mq_timedreceive_time64",
+    "mq_timedsend_time64",
+    "nice",
+    "oldfstat",
+    "oldlstat",
+    "oldolduname",
+    "oldstat",
+    "olduname",
+    "ppoll_time64",
+    "prof",
+    "profil",
+    "pselect6_time64",
+    "readdir",
+    "recvmmsg_time64",
+    "rt_sigtimedwait_time64",
+    "sched_rr_get_interval_time64",
+    "semtimedop_time64",
+    "sendfile64",
+    "setfsgid32",
+    "setfsuid32",
+    "setgid32",
+    "setgroups32",
+    "setregid32",
+    "setresgid32",
+    "setresuid32",
+    "setreuid32",
+    "setuid32",
+    "sgetmask",
+    "sigaction",
+    "signal",
+    "sigpending",
+    "sigprocmask",
+    "sigreturn",
+    "sigsuspend",
+    "socketcall",
+    "ssetmask",
+    "stat64",
+    "statfs64",
+    "stime",
+    "stty",
+    "timer_gettime64",
+    "timer_settime64",
+    "timerfd_gettime64",
+    "timerfd_settime64",
+    "truncate64",
+    "ugetrlimit",
+    "ulimit",
+    "umount",
+    "utimensat_time64",
+    "vm86",
+    "vm86old",
+    "waitpid",
+];
 
 fn add_native_element(set: &mut SyscallSet, element: &str) -> Result<(), SetError> {
     if let Some(pattern) = element.strip_prefix('/') {
@@ -472,6 +570,10 @@ mod tests {
         assert_eq!(parse_trace_set("!!%file").unwrap(), file);
         assert_eq!(parse_trace_set("?%nosuchclass,%file").unwrap(), file);
         assert!(parse_trace_set("/^read$@64").unwrap().contains(0));
+        // i386-only names select nothing here, unless @64 asks for x86_64's.
+        assert_eq!(names(&parse_trace_set("mmap,mmap2").unwrap()), ["mmap"]);
+        assert!(parse_trace_set("stat64@32").unwrap().is_empty());
+        assert!(parse_trace_set("mmap2@64").is_err());
     }
 
     #[test]
