@@ -107,7 +107,10 @@ pub use decode::{
     memory_args,
 };
 pub use errno::{errno_message, errno_name};
-pub use set::{SET_CAPACITY, SetError, SignalSet, SyscallSet, parse_signal_set, parse_trace_set};
+pub use set::{
+    SET_CAPACITY, SetElements, SetError, SetTokens, SignalSet, SyscallSet, parse_signal_set,
+    parse_trace_set,
+};
 pub use signal::{SigInfo, format_signal, signal_name, signal_number};
 
 use table::SYSCALLS;

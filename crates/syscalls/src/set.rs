@@ -214,20 +214,13 @@ const BARE_CLASSES: [&str; 7] = [
 /// assert_eq!(err.to_string(), "invalid system call 'opnat' (did you mean openat?)");
 /// ```
 pub fn parse_trace_set(expr: &str) -> Result<SyscallSet, SetError> {
-    let mut invert = false;
-    let mut body = expr;
-    while let Some(rest) = body.strip_prefix('!') {
-        invert = !invert;
-        body = rest;
-    }
-    let mut set = match body {
-        "none" => SyscallSet::none(),
-        "all" => SyscallSet::all(),
-        _ => {
+    let tokens = SetTokens::split(expr);
+    let mut set = match tokens.elements {
+        None => SyscallSet::none(),
+        Some(SetElements::All) => SyscallSet::all(),
+        Some(SetElements::List(elements)) => {
             let mut set = SyscallSet::none();
-            let mut any = false;
-            for element in body.split(',').filter(|e| !e.is_empty()) {
-                any = true;
+            for element in elements {
                 let optional = element.starts_with('?');
                 let element = element.trim_start_matches('?');
                 match add_syscall_element(&mut set, element) {
@@ -236,19 +229,63 @@ pub fn parse_trace_set(expr: &str) -> Result<SyscallSet, SetError> {
                     Err(e) => return Err(e),
                 }
             }
-            if !any {
-                return Err(SetError::UnknownSyscall {
-                    name: expr.to_string(),
-                    suggestions: Vec::new(),
-                });
-            }
             set
         }
+        Some(SetElements::Empty) => {
+            return Err(SetError::UnknownSyscall {
+                name: expr.to_string(),
+                suggestions: Vec::new(),
+            });
+        }
     };
-    if invert {
+    if tokens.invert {
         set.invert();
     }
     Ok(set)
+}
+
+/// strace's set expression (basic_filters.c qualify_tokens, qualify_syscall_tokens): each
+/// leading `!` inverts the set; `none` and `all` stand alone; otherwise a comma list whose
+/// empty elements are skipped (strtok), and which must hold at least one element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetTokens<'a> {
+    /// An odd number of leading `!`.
+    pub invert: bool,
+    /// `None` for `none`.
+    pub elements: Option<SetElements<'a>>,
+}
+
+/// What a [`SetTokens`] holds besides `none`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetElements<'a> {
+    All,
+    List(Vec<&'a str>),
+    /// Nothing but commas (or nothing at all): strace's "invalid ... ''" error.
+    Empty,
+}
+
+impl<'a> SetTokens<'a> {
+    pub fn split(expr: &'a str) -> SetTokens<'a> {
+        let mut invert = false;
+        let mut body = expr;
+        while let Some(rest) = body.strip_prefix('!') {
+            invert = !invert;
+            body = rest;
+        }
+        let elements = match body {
+            "none" => None,
+            "all" => Some(SetElements::All),
+            _ => {
+                let list: Vec<&str> = body.split(',').filter(|e| !e.is_empty()).collect();
+                Some(if list.is_empty() {
+                    SetElements::Empty
+                } else {
+                    SetElements::List(list)
+                })
+            }
+        };
+        SetTokens { invert, elements }
+    }
 }
 
 fn add_syscall_element(set: &mut SyscallSet, element: &str) -> Result<(), SetError> {
@@ -474,20 +511,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
 /// `all` and `none` stand alone; otherwise a comma list (empty elements skipped) of names
 /// with or without `SIG` (any case) and numbers.
 pub fn parse_signal_set(expr: &str) -> Result<SignalSet, SetError> {
-    let mut invert = false;
-    let mut body = expr;
-    while let Some(rest) = body.strip_prefix('!') {
-        invert = !invert;
-        body = rest;
-    }
-    let mut set = match body {
-        "none" => SignalSet::none(),
-        "all" => SignalSet::all(),
-        _ => {
+    let tokens = SetTokens::split(expr);
+    let mut set = match tokens.elements {
+        None => SignalSet::none(),
+        Some(SetElements::All) => SignalSet::all(),
+        Some(SetElements::List(elements)) => {
             let mut set = SignalSet::none();
-            let mut any = false;
-            for element in body.split(',').filter(|e| !e.is_empty()) {
-                any = true;
+            for element in elements {
                 let sig = if element.starts_with(|c: char| c.is_ascii_digit()) {
                     element
                         .parse::<i32>()
@@ -505,15 +535,15 @@ pub fn parse_signal_set(expr: &str) -> Result<SignalSet, SetError> {
                     }
                 }
             }
-            if !any {
-                return Err(SetError::UnknownSignal {
-                    name: expr.to_string(),
-                });
-            }
             set
         }
+        Some(SetElements::Empty) => {
+            return Err(SetError::UnknownSignal {
+                name: expr.to_string(),
+            });
+        }
     };
-    if invert {
+    if tokens.invert {
         set.bits = !set.bits;
     }
     Ok(set)

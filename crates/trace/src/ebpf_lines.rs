@@ -538,18 +538,9 @@ impl Lines {
 
     /// ` = result`, aligned at the `-a` column.
     fn finish_call(&mut self, result: &str, spent: Option<Duration>) {
-        self.line.push(' ');
-        while self.line.len() < self.options.column {
-            self.line.push(' ');
-        }
-        self.line.push_str("= ");
-        self.line.push_str(result);
-        if let (Some(spent), Some(precision)) = (spent, self.options.syscall_times) {
-            self.line.push_str(" <");
-            timefmt::write_seconds(&mut self.line, 0, spent, precision.0);
-            self.line.push('>');
-        }
-        self.line.push('\n');
+        let col = self.line.len();
+        let spent = spent.zip(self.options.syscall_times);
+        crate::leader::finish_call(&mut self.line, col, self.options.column, result, spent);
     }
 }
 

@@ -137,6 +137,29 @@ impl Leader {
     }
 }
 
+/// Ends a call's line: `) ` is already there at `col`; pads to the `-a` column (strace's
+/// tabto()), then `= RESULT`, the `-T` time and the newline.
+pub fn finish_call(
+    line: &mut String,
+    col: usize,
+    column: usize,
+    result: &str,
+    spent: Option<(Duration, Precision)>,
+) {
+    line.push(' ');
+    for _ in col + 1..column {
+        line.push(' ');
+    }
+    line.push_str("= ");
+    line.push_str(result);
+    if let Some((spent, precision)) = spent {
+        line.push_str(" <");
+        timefmt::write_seconds(line, 0, spent, precision.0);
+        line.push('>');
+    }
+    line.push('\n');
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -241,26 +241,21 @@ impl Printer {
         sink.buffer(pid).extend_from_slice(line.as_bytes());
     }
 
-    /// `) ` then padding to the `-a` column, then `= ` and the result (strace's tabto()).
+    /// `) ` then padding to the `-a` column, then `= ` and the result.
     fn finish_call(
         &mut self,
         col_before_paren_space: usize,
         result: &str,
         spent: Option<Duration>,
     ) {
-        self.line.push(' ');
-        let col = col_before_paren_space + 1;
-        for _ in col..self.options.column {
-            self.line.push(' ');
-        }
-        self.line.push_str("= ");
-        self.line.push_str(result);
-        if let (Some(spent), Some(precision)) = (spent, self.options.syscall_times) {
-            self.line.push_str(" <");
-            timefmt::write_seconds(&mut self.line, 0, spent, precision.0);
-            self.line.push('>');
-        }
-        self.line.push('\n');
+        let spent = spent.zip(self.options.syscall_times);
+        crate::leader::finish_call(
+            &mut self.line,
+            col_before_paren_space,
+            self.options.column,
+            result,
+            spent,
+        );
     }
 
     fn syscall_entry(&mut self, ctx: &StopContext, nr: u64, args: [u64; 6]) -> bool {

@@ -3,7 +3,9 @@
 //! set: `[!]...` where each leading `!` inverts, `all`, `none`, or a comma list whose empty
 //! elements are skipped.
 
-use saker_syscalls::{FdDetails, PidDetails, parse_signal_set, parse_trace_set};
+use saker_syscalls::{
+    FdDetails, PidDetails, SetElements, SetTokens, parse_signal_set, parse_trace_set,
+};
 
 use crate::filter::StatusSet;
 use crate::inject::InjectKind;
@@ -45,31 +47,23 @@ pub fn parse_number_set(
     what: &str,
     lookup: impl Fn(&str) -> Option<u32>,
 ) -> Result<NumberSet, String> {
-    let mut set = NumberSet::none();
-    let mut rest = expr;
-    while let Some(after) = rest.strip_prefix('!') {
-        set.not = !set.not;
-        rest = after;
-    }
-    match rest {
-        "none" => return Ok(set),
-        "all" => {
-            set.not = !set.not;
-            return Ok(set);
+    let tokens = SetTokens::split(expr);
+    let mut set = match tokens.elements {
+        None => NumberSet::none(),
+        Some(SetElements::All) => NumberSet::all(),
+        Some(SetElements::Empty) => return Err(format!("invalid {what} '{expr}'")),
+        Some(SetElements::List(elements)) => {
+            let mut set = NumberSet::none();
+            for token in elements {
+                let number = lookup(token).ok_or_else(|| format!("invalid {what} '{token}'"))?;
+                if !set.items.contains(&number) {
+                    set.items.push(number);
+                }
+            }
+            set
         }
-        _ => {}
-    }
-    let mut any = false;
-    for token in rest.split(',').filter(|t| !t.is_empty()) {
-        let number = lookup(token).ok_or_else(|| format!("invalid {what} '{token}'"))?;
-        if !set.items.contains(&number) {
-            set.items.push(number);
-        }
-        any = true;
-    }
-    if !any {
-        return Err(format!("invalid {what} '{expr}'"));
-    }
+    };
+    set.not ^= tokens.invert;
     Ok(set)
 }
 
