@@ -32,6 +32,9 @@ struct Saker {
     child: Child,
     alerts: Arc<Mutex<Vec<Value>>>,
     stderr: Arc<Mutex<String>>,
+    /// The threads reading stdout and stderr; they end when the child closes them.
+    readers: Vec<std::thread::JoinHandle<()>>,
+    barriers: std::sync::atomic::AtomicUsize,
 }
 
 impl Saker {
@@ -58,7 +61,7 @@ impl Saker {
         let stderr = Arc::new(Mutex::new(String::new()));
         let out = child.stdout.take().unwrap();
         let sink = alerts.clone();
-        std::thread::spawn(move || {
+        let stdout_reader = std::thread::spawn(move || {
             for line in BufReader::new(out).lines().map_while(Result::ok) {
                 if let Ok(v) = serde_json::from_str::<Value>(&line) {
                     sink.lock().unwrap().push(v);
@@ -67,7 +70,7 @@ impl Saker {
         });
         let err = child.stderr.take().unwrap();
         let text = stderr.clone();
-        std::thread::spawn(move || {
+        let stderr_reader = std::thread::spawn(move || {
             for line in BufReader::new(err).lines().map_while(Result::ok) {
                 let mut t = text.lock().unwrap();
                 t.push_str(&line);
@@ -78,6 +81,8 @@ impl Saker {
             child,
             alerts,
             stderr,
+            readers: vec![stdout_reader, stderr_reader],
+            barriers: Default::default(),
         };
         // Ready once the /proc walk is done (the capture runs already).
         let deadline = Instant::now() + Duration::from_secs(120);
@@ -123,17 +128,37 @@ impl Saker {
         }
     }
 
-    /// Runs `action` until an alert matches `pred`, at most [`ATTEMPTS`] times: on a loaded
-    /// machine the kernel may drop the event (counted, and shown in the summary), which is
-    /// what a retry absorbs; a detection bug fails every attempt.
-    fn expect(&self, mut action: impl FnMut(), pred: impl Fn(&Value) -> bool) -> Option<Value> {
-        for _ in 0..ATTEMPTS {
-            action();
-            if let Some(a) = self.wait_for(WAIT, &pred) {
-                return Some(a);
-            }
-        }
-        None
+    /// Runs `action` once and waits for an alert that matches `pred`.
+    fn raise(&self, action: impl FnOnce(), pred: impl Fn(&Value) -> bool) -> Option<Value> {
+        action();
+        self.wait_for(WAIT, pred)
+    }
+
+    /// Returns once every event of what ran before this call has been through the rules, so
+    /// that a check that something did *not* fire is exact. The capture has one ring buffer,
+    /// read in order: a marker write below /etc made now is read after those events, and its
+    /// alert is written after theirs.
+    fn barrier(&self) {
+        let n = self
+            .barriers
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let marker = format!("/etc/saker-barrier-{}-{n}", std::process::id());
+        assert!(
+            Command::new("touch")
+                .arg(&marker)
+                .status()
+                .unwrap()
+                .success()
+        );
+        let _ = std::fs::remove_file(&marker);
+        let seen = self.wait_for(WAIT, |a| {
+            is_rule(a, "Write below etc") && field(a, "fd.name") == marker.as_str()
+        });
+        assert!(
+            seen.is_some(),
+            "no alert for the barrier write {marker}:\n{}",
+            self.stderr()
+        );
     }
 
     fn any(&self, pred: impl Fn(&Value) -> bool) -> Option<Value> {
@@ -165,7 +190,10 @@ impl Saker {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        std::thread::sleep(Duration::from_millis(200));
+        // The readers end at the end of the child's output, with the summary taken.
+        for reader in self.readers.drain(..) {
+            reader.join().unwrap();
+        }
         self.stderr()
     }
 }
@@ -211,11 +239,9 @@ impl Failures {
     }
 }
 
-const WAIT: Duration = Duration::from_secs(10);
-const ATTEMPTS: usize = 3;
-/// How long a twin gets to (wrongly) raise an alert: the pipeline's latency is milliseconds
-/// when idle; this covers a loaded CI machine.
-const QUIET: Duration = Duration::from_secs(3);
+/// How long an expected alert may take: the pipeline's latency is milliseconds when idle; a
+/// loaded CI machine can starve it for seconds. Waits end as soon as the alert is there.
+const WAIT: Duration = Duration::from_secs(30);
 
 #[test]
 fn host_scenarios() {
@@ -240,7 +266,7 @@ fn host_scenarios() {
         );
         let _ = std::fs::remove_file(&target);
     };
-    let hit = saker.expect(touch, |a| {
+    let hit = saker.raise(touch, |a| {
         is_rule(a, "Write below etc") && field(a, "fd.name") == target.as_str()
     });
     failures.check(
@@ -278,7 +304,7 @@ fn host_scenarios() {
         child.wait_with_output().unwrap();
     };
     let cat = Path::new("/usr/bin/cat");
-    let hit = saker.expect(
+    let hit = saker.raise(
         || run_cat(cat, "/etc/shadow"),
         |a| {
             is_rule(a, "Read sensitive file untrusted")
@@ -309,7 +335,7 @@ fn host_scenarios() {
     let mut victim = Command::new("sleep").arg("60").spawn().unwrap();
     let environ = format!("/proc/{}/environ", victim.id());
     pids.borrow_mut().clear();
-    let hit = saker.expect(
+    let hit = saker.raise(
         || run_cat(cat, &environ),
         |a| {
             is_rule(a, "Read environment variable from /proc files")
@@ -333,8 +359,8 @@ fn host_scenarios() {
     let _ = victim.kill();
     let _ = victim.wait();
 
-    // The twins had time while the other scenarios ran; give them a little more.
-    std::thread::sleep(QUIET);
+    // Every twin has run: what they raised is in by now.
+    saker.barrier();
     failures.check(
         saker
             .any(|a| {
@@ -386,6 +412,31 @@ fn podman_ready() -> Result<(), String> {
 /// A container removed at drop.
 struct Container(String);
 
+impl Container {
+    /// Waits until the container's first process runs `comm`: `podman run -d` may return
+    /// before the runtime's init has exec'd the command.
+    fn wait_for_command(&self, comm: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let inspect = Command::new("podman")
+                .args(["inspect", "-f", "{{.State.Pid}}", &self.0])
+                .output()
+                .unwrap();
+            let pid = String::from_utf8_lossy(&inspect.stdout).trim().to_string();
+            let now = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+            if now.trim_end() == comm {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "container {} does not run {comm} (pid {pid}: {now:?})",
+                self.0
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
 impl Drop for Container {
     fn drop(&mut self) {
         let _ = Command::new("podman")
@@ -435,7 +486,7 @@ fn container_scenarios() {
     exec("sleep 0.2; exit");
     exec("echo x >> /tmp/passwd");
     exec("cp /bin/busybox /tmp/notapk && /tmp/notapk true; true");
-    std::thread::sleep(QUIET);
+    saker.barrier();
     if let Some(a) = saker.any(in_container) {
         failures.check(
             false,
@@ -455,7 +506,7 @@ fn container_scenarios() {
             String::from_utf8_lossy(&o.stderr)
         );
     };
-    let hit = saker.expect(tty_shell, |a| {
+    let hit = saker.raise(tty_shell, |a| {
         is_rule(a, "Terminal shell in container") && in_container(a)
     });
     failures.check(
@@ -478,7 +529,7 @@ fn container_scenarios() {
     }
 
     // Write below etc inside the container.
-    let hit = saker.expect(
+    let hit = saker.raise(
         || exec("echo x >> /etc/passwd"),
         |a| {
             is_rule(a, "Write below etc") && in_container(a) && field(a, "fd.name") == "/etc/passwd"
@@ -490,7 +541,7 @@ fn container_scenarios() {
     );
 
     // Launch Package Management Process in Container: busybox copied to an apk-like name.
-    let hit = saker.expect(
+    let hit = saker.raise(
         || exec("cp /bin/busybox /tmp/apk && /tmp/apk true; true"),
         |a| is_rule(a, "Launch Package Management Process in Container") && in_container(a),
     );
@@ -516,14 +567,16 @@ fn container_scenarios() {
             "podman run: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        Container(String::from_utf8_lossy(&out.stdout).trim().to_string())
+        let container = Container(String::from_utf8_lossy(&out.stdout).trim().to_string());
+        container.wait_for_command("sleep");
+        container
     };
     let plain = start(false);
     let privileged_rule = |a: &Value, c: &Container| {
         is_rule(a, "Launch Privileged Container") && field(a, "container.id") == &c.0[..12]
     };
     let privileged = RefCell::new(Vec::new());
-    let hit = saker.expect(
+    let hit = saker.raise(
         || privileged.borrow_mut().push(start(true)),
         |a| privileged.borrow().iter().any(|c| privileged_rule(a, c)),
     );
@@ -534,7 +587,8 @@ fn container_scenarios() {
     if let Some(a) = &hit {
         failures.check(field(a, "proc.name") == "sleep", format!("process: {a}"));
     }
-    std::thread::sleep(QUIET);
+    // The plain container's sleep was exec'd before start() returned.
+    saker.barrier();
     failures.check(
         saker.any(|a| privileged_rule(a, &plain)).is_none(),
         "a plain container raised Launch Privileged Container",
@@ -588,7 +642,8 @@ fn fork_exec_storm_keeps_the_table_bounded() {
         "i=0; while [ $i -lt {N} ]; do /bin/true; i=$((i+1)); done"
     ));
     assert!(o.status.success());
-    std::thread::sleep(Duration::from_secs(2));
+    // Every exit of the storm is in the table's hands before the summary is taken.
+    saker.barrier();
     let summary = saker.stop();
     let (table, seeded, _) = summary_numbers(&summary);
     // Other activity on the machine changes the count a little; 3000 leftovers would not.
@@ -619,9 +674,7 @@ fn drops_are_counted_when_the_ring_buffer_is_tiny() {
     let o = sh("i=0; while [ $i -lt 20000 ]; do : < /etc/hostname; i=$((i+1)); done");
     assert!(o.status.success());
     // The drop counters are read each second: the actions log and alert.
-    let alert = saker.wait_for(Duration::from_secs(5), |a| {
-        a["rule"] == "Falco internal: syscall event drop"
-    });
+    let alert = saker.wait_for(WAIT, |a| a["rule"] == "Falco internal: syscall event drop");
     let alert = alert.unwrap_or_else(|| panic!("no drop alert:\n{}", saker.stderr()));
     assert_eq!(alert["source"], "internal");
     assert_eq!(alert["priority"], "Debug");
@@ -734,10 +787,8 @@ fn capture_replays_to_the_live_alerts() {
         v.sort();
         v
     };
-    let deadline = Instant::now() + WAIT;
-    while live_for(&pids).len() < replayed.len() && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    // The capture ran to its end before the barrier: the live run's alerts for it are all in.
+    saker.barrier();
     let live = live_for(&pids);
     let summary = saker.stop();
     assert_eq!(live, replayed, "live and replayed alerts differ\n{summary}");
@@ -751,20 +802,20 @@ fn live_metrics_count_events_per_cpu() {
         eprintln!("SKIPPED: live_metrics_count_events_per_cpu: {why}");
         return;
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let port_option = format!("webserver.listen_port={port}");
+    // Port 0: the kernel picks a free port, which the log names.
     let saker = Saker::start(&[
         "-o",
         "webserver.enabled=true",
         "-o",
         "webserver.listen_address=127.0.0.1",
         "-o",
-        &port_option,
+        "webserver.listen_port=0",
     ]);
+    let port: u16 = saker
+        .stderr()
+        .split_once("listening on port ")
+        .and_then(|(_, rest)| rest.split_whitespace().next()?.parse().ok())
+        .unwrap_or_else(|| panic!("no web server port in the log:\n{}", saker.stderr()));
     let get_metrics = || -> Option<String> {
         use std::io::{Read, Write};
         let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;

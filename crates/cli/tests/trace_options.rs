@@ -363,9 +363,11 @@ fn stack_traces_name_the_frames() {
         return;
     }
     let _one = serial();
-    let frame = Regex::new(
-        r"^ > /tmp/saker-trace-tests/stackcalls\(([a-z0-9_]+)\+0x[0-9a-f]+\) \[0x[0-9a-f]+\]$",
-    )
+    let prog = program("stackcalls");
+    let frame = Regex::new(&format!(
+        r"^ > {}\(([a-z0-9_]+)\+0x[0-9a-f]+\) \[0x[0-9a-f]+\]$",
+        regex::escape(prog.to_str().unwrap())
+    ))
     .unwrap();
     for args in [&["-k", "-echdir"][..], &["--stack-traces", "--trace=chdir"]] {
         let text = trace_chdir(args);

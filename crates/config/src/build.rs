@@ -8,7 +8,7 @@ use saker_output::sinks::{
 };
 use saker_output::{EncoderOptions, OutputQueue, QueueOptions, Sink};
 
-use crate::{Config, ConfigError, WebserverConfig};
+use crate::{Config, ConfigError, ConsoleConfig, WebserverConfig};
 
 impl Config {
     /// The hostname written in alerts: the `hostname` key, else `FALCO_HOSTNAME` from the
@@ -200,6 +200,31 @@ impl WebserverConfig {
                 certificate: self.ssl_certificate.clone(),
                 private_key: self.ssl_private_key.clone(),
             }),
+        }))
+    }
+}
+
+/// The most alerts the console keeps (about 2 KiB of memory each).
+const CONSOLE_HISTORY_MAX: usize = 1_000_000;
+
+impl ConsoleConfig {
+    /// The console's settings; `None` when it is disabled.
+    pub fn build(&self) -> Result<Option<saker_console::ConsoleOptions>, ConfigError> {
+        if !self.enabled {
+            return Ok(None);
+        }
+        if !(1..=CONSOLE_HISTORY_MAX).contains(&self.history_size) {
+            return Err(ConfigError::Invalid {
+                key: "console.history_size".to_string(),
+                message: format!("{} is not 1 to {CONSOLE_HISTORY_MAX}", self.history_size),
+            });
+        }
+        Ok(Some(saker_console::ConsoleOptions {
+            history_size: self.history_size,
+            database: self
+                .database
+                .clone()
+                .filter(|path| !path.as_os_str().is_empty()),
         }))
     }
 }

@@ -34,6 +34,7 @@ pub struct Config {
     pub program_output: ProgramOutputConfig,
     pub http_output: HttpOutputConfig,
     pub webserver: WebserverConfig,
+    pub console: ConsoleConfig,
     pub metrics: MetricsConfig,
     pub syscall_event_drops: SyscallEventDropsConfig,
     pub base_syscalls: BaseSyscallsConfig,
@@ -70,6 +71,7 @@ impl Default for Config {
             program_output: ProgramOutputConfig::default(),
             http_output: HttpOutputConfig::default(),
             webserver: WebserverConfig::default(),
+            console: ConsoleConfig::default(),
             metrics: MetricsConfig::default(),
             syscall_event_drops: SyscallEventDropsConfig::default(),
             base_syscalls: BaseSyscallsConfig::default(),
@@ -120,10 +122,18 @@ pub struct EbpfEngineConfig {
     pub drop_failed_exit: bool,
 }
 
+/// Falco's default preset: 8 MiB.
+pub const DEFAULT_BUF_SIZE_PRESET: u8 = 4;
+
+/// The ring buffer size of a preset, as Falco: 1 MiB doubled per step (4 -> 8 MiB), 1..=10.
+pub fn ring_buffer_bytes(preset: u8) -> u32 {
+    1u32 << (20 + u32::from(preset.clamp(1, 10)) - 1)
+}
+
 impl Default for EbpfEngineConfig {
     fn default() -> Self {
         EbpfEngineConfig {
-            buf_size_preset: 4,
+            buf_size_preset: DEFAULT_BUF_SIZE_PRESET,
             cpus_for_each_buffer: 2,
             drop_failed_exit: false,
         }
@@ -289,6 +299,9 @@ pub struct WebserverConfig {
     /// (Falco's single `falco.pem`).
     pub ssl_certificate: PathBuf,
     pub ssl_private_key: Option<PathBuf>,
+    /// Bearer token the web console's JSON API requires (`Authorization: Bearer ...`);
+    /// unset or empty: none.
+    pub ui_token: Option<String>,
 }
 
 impl Default for WebserverConfig {
@@ -304,6 +317,29 @@ impl Default for WebserverConfig {
             ssl_enabled: false,
             ssl_certificate: PathBuf::from("/etc/saker/saker.pem"),
             ssl_private_key: None,
+            ui_token: None,
+        }
+    }
+}
+
+/// The web console on the web server (`console:`; Saker's own section).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsoleConfig {
+    /// Serve the console at `/` (needs `webserver.enabled`).
+    pub enabled: bool,
+    /// Alerts kept for the console, the newest ones (memory: about 2 KiB each).
+    pub history_size: usize,
+    /// SQLite file that keeps the history across restarts; unset: memory only.
+    pub database: Option<PathBuf>,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        ConsoleConfig {
+            enabled: true,
+            history_size: 10_000,
+            database: None,
         }
     }
 }

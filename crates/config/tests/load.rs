@@ -347,9 +347,18 @@ fn packaged_example_is_complete_and_clean() {
     let text = std::fs::read_to_string(&path).unwrap();
     let loaded = load(&text, &[]).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
-    // The example documents the defaults, apart from the file name it suggests.
+    // The example documents the defaults, apart from the file name it suggests and the rules:
+    // the default set as scripts/install.sh writes it to disk, then the admin's files.
     let mut expect = Config::default();
     expect.file_output.filename = "/var/log/saker/events.txt".into();
+    expect.rules_files = [
+        "/etc/saker/saker_rules.yaml",
+        "/etc/saker/saker_k8s_audit_rules.yaml",
+        "/etc/saker/saker_rules.local.yaml",
+        "/etc/saker/rules.d",
+    ]
+    .map(std::path::PathBuf::from)
+    .to_vec();
     assert_eq!(loaded.config, expect);
     // And it names every key the configuration has.
     let shown = Config::default().to_yaml();
@@ -377,5 +386,52 @@ fn hostname_comes_from_the_key_or_the_kernel() {
     let kernel = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
     if std::env::var_os("FALCO_HOSTNAME").is_none() {
         assert_eq!(Config::default().resolve_hostname(), kernel.trim());
+    }
+}
+
+#[test]
+fn console_settings() {
+    let c = load(
+        "webserver:\n  ui_token: ${HOST}\nconsole:\n  history_size: 500\n  database: /var/lib/saker/console.db\n",
+        &[],
+    )
+    .unwrap()
+    .config;
+    assert_eq!(c.webserver.ui_token.as_deref(), Some("node-7"));
+    let options = c.console.build().unwrap().unwrap();
+    assert_eq!(options.history_size, 500);
+    assert_eq!(
+        options.database.as_deref(),
+        Some(std::path::Path::new("/var/lib/saker/console.db"))
+    );
+    // The token is a secret: `saker config show` does not print it.
+    let shown = c.to_yaml();
+    assert!(shown.contains("ui_token: <redacted>"), "{shown}");
+    assert!(!shown.contains("node-7"), "{shown}");
+
+    let defaults = load("", &[]).unwrap().config;
+    assert_eq!(defaults.webserver.ui_token, None);
+    let options = defaults.console.build().unwrap().unwrap();
+    assert_eq!((options.history_size, options.database), (10_000, None));
+    assert!(
+        load("", &["console.enabled=false"])
+            .unwrap()
+            .config
+            .console
+            .build()
+            .unwrap()
+            .is_none()
+    );
+    for size in ["0", "1000001"] {
+        let err = load("", &[&format!("console.history_size={size}")])
+            .unwrap()
+            .config
+            .console
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("console.history_size: {size} is not 1 to 1000000")
+        );
     }
 }

@@ -13,6 +13,7 @@
 
 mod alert;
 pub mod calendar;
+pub mod escape;
 mod priority;
 pub mod syscall_event;
 pub mod timefmt;

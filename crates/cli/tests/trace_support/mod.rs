@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::{Mutex, OnceLock};
 
@@ -37,13 +37,21 @@ pub fn program(name: &str) -> PathBuf {
     if let Some(path) = built.get(name) {
         return path.clone();
     }
-    // A fixed, short directory: argv[0] and readlink("/proc/self/exe") show up in the golden
-    // files, so the path must not depend on where the repository or target dir is.
-    let out_dir = Path::new("/tmp/saker-trace-tests");
-    std::fs::create_dir_all(out_dir).unwrap();
+    // A short directory outside the repository: argv[0] and readlink("/proc/self/exe") show
+    // up in the golden files, so the path must not depend on where the repository or target
+    // dir is. It is named by a hash of the source, so that a test run of another checkout,
+    // with another version of the program, cannot replace this one's binary; `mask` turns it
+    // into PROGRAM_DIR, which is as long.
     let source = manifest_dir()
         .join("tests/trace-programs")
         .join(format!("{name}.c"));
+    let text = std::fs::read(&source).unwrap();
+    let mut hasher = std::hash::DefaultHasher::new();
+    std::hash::Hasher::write(&mut hasher, &text);
+    let hash = std::hash::Hasher::finish(&hasher) & 0xf_ffff;
+    let out_dir = PathBuf::from(format!("/tmp/saker-trace-{hash:05x}"));
+    assert_eq!(out_dir.as_os_str().len(), PROGRAM_DIR.len());
+    std::fs::create_dir_all(&out_dir).unwrap();
     let binary = out_dir.join(name);
     let partial = out_dir.join(format!(".{name}.{}", std::process::id()));
     let status = Command::new("gcc")
@@ -78,10 +86,14 @@ pub fn stderr(output: &Output) -> String {
 /// Replaces pids, addresses, inodes, ports, random bytes and times with stable tokens.
 /// Pids are numbered in order of first appearance, so a golden file still shows which
 /// process did what.
+/// Where the golden files say the test programs are (see `program`).
+pub const PROGRAM_DIR: &str = "/tmp/saker-trace-tests";
+
 pub fn mask(text: &str) -> String {
     static RULES: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
     let rules = RULES.get_or_init(|| {
         [
+            (r"/tmp/saker-trace-[0-9a-f]{5}/", "/tmp/saker-trace-tests/"),
             (r"0x[0-9a-f]{5,}", "0xADDR"),
             // Random bytes, which strace always prints as `\xNN` (a non-hex form stays visible).
             (

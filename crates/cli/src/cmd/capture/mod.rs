@@ -26,8 +26,14 @@ pub struct Args {
     /// Stop after this many seconds (default: when COMMAND exits, or on Ctrl-C).
     #[arg(short = 'M', value_name = "SECONDS")]
     pub duration: Option<f64>,
-    /// Kernel ring buffer size in bytes (a power of two).
-    #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
+    /// Kernel ring buffer size in bytes (a power of two); default 8 MiB, as `saker run`'s
+    /// (engine.ebpf.buf_size_preset 4, as Falco's).
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = saker_config::ring_buffer_bytes(saker_config::DEFAULT_BUF_SIZE_PRESET),
+        hide_default_value = true
+    )]
     pub buffer_bytes: u32,
     /// Run COMMAND and record only its process tree.
     #[arg(last = true, value_name = "COMMAND")]
@@ -101,6 +107,7 @@ pub fn run(args: Args) -> Outcome {
         cgroups_written: HashSet::new(),
         containers_written,
         written: 0,
+        last_ts_ns: 0,
         error: None,
     };
     let mut exit_code = 0u8;
@@ -119,8 +126,16 @@ pub fn run(args: Args) -> Outcome {
             && let Some(status) = c.try_wait()?
         {
             exit_code = status.code().map_or(1, |c| c.clamp(0, 255) as u8);
-            // Its last events may still be in the ring: one more drain.
-            let _ = capture.poll(Some(Duration::from_millis(50)), |e| recorder.handle(&e));
+            // Its last events are in the ring, behind whatever the rest of the host queued:
+            // drain up to the moment it was seen gone (one batch can stop short of them on a
+            // busy host, and a busy host never empties the ring).
+            let exited_ns = now_ns();
+            while recorder.last_ts_ns < exited_ns
+                && capture
+                    .poll(Some(Duration::ZERO), |e| recorder.handle(&e))
+                    .map_err(|e| Failure::new(2, format!("saker capture: {e}")))?
+                    > 0
+            {}
             break;
         }
     }
@@ -143,11 +158,14 @@ struct Recorder<W: Write> {
     cgroups_written: HashSet<u64>,
     containers_written: HashSet<String>,
     written: u64,
+    /// The time of the last event read, recorded or not.
+    last_ts_ns: u64,
     error: Option<std::io::Error>,
 }
 
 impl<W: Write> Recorder<W> {
     fn handle(&mut self, event: &SyscallEvent) {
+        self.last_ts_ns = event.header.ts_ns;
         if self.error.is_some() || (self.filter_tree && !in_tree(&mut self.tree, event)) {
             return;
         }

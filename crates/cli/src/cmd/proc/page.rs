@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use saker_event::escape::escape;
 use saker_event::timefmt::{self, Clock};
 use saker_proc::capabilities::{capability_names, describe_capabilities};
 use saker_proc::cgroup::{CgroupEntry, Container, container_of};
@@ -205,10 +206,11 @@ pub fn render(page: &ProcPage, clock: &Clock, users: &NameTable, groups: &NameTa
     let st = &page.status;
     let mut o = String::new();
     let mut line = |k: &str, v: String| {
-        let _ = writeln!(o, "{k:<12}{v}");
+        let _ = writeln!(o, "{k:<12}{}", escape(&v));
     };
     line("PID", page.stat.pid.to_string());
-    line("Name", st.name.clone());
+    // stat's comm, not status's Name: the kernel escapes some characters in the latter.
+    line("Name", page.stat.comm.clone());
     line("State", st.state.clone());
     line("Exe", show(&page.exe, exe_text));
     line(
@@ -246,7 +248,7 @@ pub fn render(page: &ProcPage, clock: &Clock, users: &NameTable, groups: &NameTa
     line("Started", clock.describe(page.start));
     line(
         "Parents",
-        chain_text(&st.name, page.stat.pid, &page.parents),
+        chain_text(&page.stat.comm, page.stat.pid, &page.parents),
     );
     line("Threads", st.threads.to_string());
     if st.ns_pid.len() > 1 {
@@ -291,7 +293,13 @@ pub fn render(page: &ProcPage, clock: &Clock, users: &NameTable, groups: &NameTa
         Ok(cgroups) => {
             o.push_str("Cgroups\n");
             for c in cgroups {
-                let _ = writeln!(o, "  {}:{}:{}", c.hierarchy, c.controllers, c.path);
+                let _ = writeln!(
+                    o,
+                    "  {}:{}:{}",
+                    c.hierarchy,
+                    escape(&c.controllers),
+                    escape(&c.path)
+                );
             }
         }
         Err(e) => {
@@ -309,7 +317,7 @@ pub fn render(page: &ProcPage, clock: &Clock, users: &NameTable, groups: &NameTa
         let _ = writeln!(o, "  {name}    {set:016x}  {}", describe_capabilities(set));
     }
     let mut line = |k: &str, v: String| {
-        let _ = writeln!(o, "{k:<12}{v}");
+        let _ = writeln!(o, "{k:<12}{}", escape(&v));
     };
     let seccomp = if st.seccomp == 2 {
         let plural = if st.seccomp_filters == 1 { "" } else { "s" };
@@ -356,7 +364,7 @@ pub fn to_json(page: &ProcPage) -> Value {
     }
     json!({
         "pid": page.stat.pid,
-        "name": st.name,
+        "name": page.stat.comm,
         "state": st.state,
         "exe": field_json(&page.exe, |e| json!({"path": e.path, "deleted": e.deleted, "memfd": e.memfd})),
         "cmdline": field_json(&page.cmdline, |c| json!(c)),

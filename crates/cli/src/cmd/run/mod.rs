@@ -56,7 +56,7 @@ pub struct Args {
     #[arg(long, requires = "command")]
     pub ptrace: bool,
     /// Kernel ring buffer size in bytes (a power of two); default from
-    /// engine.ebpf.buf_size_preset (8 MiB).
+    /// engine.ebpf.buf_size_preset, whose default 4 is 8 MiB (as Falco's).
     #[arg(long, value_name = "BYTES")]
     pub buffer_bytes: Option<u32>,
     /// Turn off an event source, as Falco's option: `syscall` (no capture: only the web
@@ -119,7 +119,7 @@ pub fn run(args: Args) -> Outcome {
         ),
         None => tracing::info!("Saker initialized with the default configuration"),
     }
-    let engine = inputs.build_engine(&config)?;
+    let (engine, rules) = inputs.build_engine(&config)?;
     let syscalls = rules::interesting_syscalls(&engine, args.all_events);
     if args.dry_run {
         let names: Vec<&str> = syscalls
@@ -181,7 +181,7 @@ pub fn run(args: Args) -> Outcome {
     }
     let ring_bytes = match args.buffer_bytes {
         Some(b) => b,
-        None => 1u32 << (20 + u32::from(config.engine.ebpf.buf_size_preset.clamp(1, 10)) - 1),
+        None => saker_config::ring_buffer_bytes(config.engine.ebpf.buf_size_preset),
     };
     let pidfile = args.pidfile.as_deref().map(absolute).transpose()?;
     // Fork before any thread starts (outputs, web server): fork keeps only this thread.
@@ -199,7 +199,7 @@ pub fn run(args: Args) -> Outcome {
     if service_mode {
         signals::install_service().context("saker run: signal handlers")?;
     }
-    let mut service = Service::start(inputs, config, engine, service_mode)?;
+    let mut service = Service::start(inputs, config, (engine, rules), service_mode)?;
     // Removes the pidfile when the run ends.
     let _pidfile = match readiness {
         Some(readiness) => readiness.ready(),

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use saker_console::AlertFeed;
 use saker_engine::Engine;
 use saker_event::{Alert, SyscallEvent};
 use saker_output::AlertSender;
@@ -67,25 +68,35 @@ impl Summary {
     }
 }
 
-/// Where every alert goes (syscall, k8s audit, internal): counted in the metrics, then
-/// queued for the output channels without blocking. The sender can be swapped when a reload
-/// rebuilds the channels, and is taken away before the queue shuts down.
+/// Where every alert goes (syscall, k8s audit, internal): counted in the metrics, copied to
+/// the web console, then queued for the output channels without blocking. The sender can be
+/// swapped when a reload rebuilds the channels, and is taken away before the queue shuts
+/// down.
 pub struct AlertRoute {
     sender: RwLock<Option<AlertSender>>,
     pub metrics: Arc<Metrics>,
+    console: Option<AlertFeed>,
 }
 
 impl AlertRoute {
-    pub fn new(sender: AlertSender, metrics: Arc<Metrics>) -> AlertRoute {
+    pub fn new(
+        sender: AlertSender,
+        metrics: Arc<Metrics>,
+        console: Option<AlertFeed>,
+    ) -> AlertRoute {
         AlertRoute {
             sender: RwLock::new(Some(sender)),
             metrics,
+            console,
         }
     }
 
     /// Queues the alert; false when it was dropped (queue full or shutting down).
     pub fn submit(&self, alert: Alert) -> bool {
         self.metrics.record_alert(&alert);
+        if let Some(console) = &self.console {
+            console.record(&alert);
+        }
         let guard = match self.sender.read() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),

@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use saker_config::{Config, EMBEDDED_RULES};
+use saker_console::RuleCatalog;
 use saker_engine::{Engine, EngineOptions, RuleMatching};
 use saker_rules::{Source, SourceFile};
 
@@ -31,15 +32,17 @@ impl From<RulesFailure> for anyhow::Error {
 }
 
 /// Loads the rules files in order (`embedded` = the built-in ruleset), logs them like Falco
-/// and compiles them. `from_config` is true when the list is the config's, where a missing
-/// directory (rules.d on a fresh host) is skipped. With the `k8s_audit` source on, Saker's
+/// and compiles them; also returns every loaded rule as the web console lists them.
+/// `from_config` is true when the list is the config's, where a missing directory (rules.d on a
+/// fresh host) is skipped, and a missing `.yaml` file is an error. With the `k8s_audit` source
+/// on, Saker's
 /// embedded k8s audit rules come first, so a rules file can override or extend them.
 pub fn build_engine(
     paths: &[PathBuf],
     config: &Config,
     from_config: bool,
     sources: Sources,
-) -> Result<Engine, RulesFailure> {
+) -> Result<(Engine, RuleCatalog), RulesFailure> {
     let mut files = Vec::new();
     if sources.k8s_audit {
         files.push(saker_k8saudit::default_k8s_audit_rules_file());
@@ -53,6 +56,18 @@ pub fn build_engine(
             continue;
         }
         if from_config && !path.exists() {
+            // A missing directory (rules.d on a fresh host) is expected; a missing file is
+            // a typo or a broken install, and skipping it would run without its rules.
+            if names_a_rules_file(path) {
+                return Err(RulesFailure {
+                    code: 2,
+                    message: format!(
+                        "saker: rules file {} (in the config's rules_files) does not exist",
+                        path.display()
+                    ),
+                });
+            }
+            tracing::info!("Skipping missing rules directory {}", path.display());
             continue;
         }
         let read = saker_rules::files::read_paths(std::slice::from_ref(path)).map_err(|e| {
@@ -86,10 +101,18 @@ pub fn build_engine(
         min_priority: config.priority,
         hostname: config.resolve_hostname(),
     };
-    Engine::new(&ruleset, options).map_err(|e| RulesFailure {
+    let catalog = RuleCatalog::new(&ruleset, config.priority);
+    let engine = Engine::new(&ruleset, options).map_err(|e| RulesFailure {
         code: 1,
         message: format!("saker run: {e}"),
-    })
+    })?;
+    Ok((engine, catalog))
+}
+
+/// True for a path that names a rules file rather than a directory (`.yaml`/`.yml`).
+fn names_a_rules_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
 /// The syscalls to capture: what the rules name plus what the state needs (Falco's adaptive

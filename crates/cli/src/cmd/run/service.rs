@@ -1,12 +1,13 @@
 //! The service around the event loop: output channels, the metrics registry, the web server
-//! (health, versions, metrics, the Kubernetes audit webhook), SIGHUP reload and SIGUSR1
-//! reopen, and the orderly shutdown of SIGTERM.
+//! (health, versions, metrics, the Kubernetes audit webhook, the web console), SIGHUP reload
+//! and SIGUSR1 reopen, and the orderly shutdown of SIGTERM.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use saker_config::{Config, LoadedConfig};
+use saker_console::{Console, RuleCatalog};
 use saker_engine::Engine;
 use saker_k8saudit::AuditPipeline;
 use saker_output::{OutputQueue, ShutdownReport};
@@ -31,7 +32,8 @@ impl Inputs {
         saker_config::load(self.config_path.as_deref(), &self.overrides)
     }
 
-    pub fn build_engine(&self, config: &Config) -> Result<Engine, RulesFailure> {
+    /// The engine, and the rules as the web console lists them.
+    pub fn build_engine(&self, config: &Config) -> Result<(Engine, RuleCatalog), RulesFailure> {
         if self.rule_paths.is_empty() {
             rules::build_engine(&config.rules_files, config, true, self.sources)
         } else {
@@ -51,6 +53,7 @@ pub struct Service {
     audit: Option<Arc<AuditPipeline>>,
     engine: Arc<Engine>,
     with_webserver: bool,
+    console: Option<Console>,
 }
 
 /// The number of CPUs the kernel may bring online (the per-CPU counters' length).
@@ -68,11 +71,11 @@ fn now_ns() -> u64 {
 
 impl Service {
     /// Opens the output channels and, when `with_webserver` and the config enable it, starts
-    /// the web server (with the k8s audit webhook when that source is on).
+    /// the web server (with the k8s audit webhook when that source is on, and the console).
     pub fn start(
         inputs: Inputs,
         config: Config,
-        engine: Engine,
+        (engine, rules): (Engine, RuleCatalog),
         with_webserver: bool,
     ) -> anyhow::Result<Service> {
         let outputs = config
@@ -82,7 +85,15 @@ impl Service {
         metrics.set_output_stats(outputs.stats());
         metrics.set_rules_loaded(engine.rule_count() as u64);
         metrics.set_reload_timestamp_ns(now_ns());
-        let route = Arc::new(AlertRoute::new(outputs.sender(), Arc::clone(&metrics)));
+        let console = start_console(&config, with_webserver, &metrics)?;
+        if let Some(console) = &console {
+            console.set_rules(rules);
+        }
+        let route = Arc::new(AlertRoute::new(
+            outputs.sender(),
+            Arc::clone(&metrics),
+            console.as_ref().map(Console::feed),
+        ));
         let engine = Arc::new(engine);
         let audit = inputs.sources.k8s_audit.then(|| {
             let route = Arc::clone(&route);
@@ -101,6 +112,7 @@ impl Service {
             audit,
             engine,
             with_webserver,
+            console,
         };
         service.server = service
             .start_server(&service.config)
@@ -125,6 +137,10 @@ impl Service {
             "engine_version": env!("CARGO_PKG_VERSION"),
         });
         context.k8s_audit = self.audit.as_ref().map(AuditPipeline::handler);
+        context.mount = self
+            .console
+            .as_ref()
+            .map(|console| console.routes(config.webserver.ui_token.clone()));
         let server =
             Server::start(options, context).map_err(|e| anyhow::anyhow!("webserver: {e}"))?;
         Ok(Some(server))
@@ -137,10 +153,11 @@ impl Service {
 
     /// SIGUSR1: every file channel reopens its file, every program channel restarts.
     pub fn reopen(&self) {
-        tracing::info!("SIGUSR1 received, reopening outputs");
+        // Logged once requested, so an alert raised after this line reaches the new file.
         if let Some(outputs) = &self.outputs {
             outputs.reopen();
         }
+        tracing::info!("SIGUSR1 received, reopening outputs");
     }
 
     /// Queues one of Saker's own alerts (source `internal`).
@@ -179,13 +196,14 @@ impl Service {
             tracing::warn!("{warning}");
         }
         let config = loaded.config;
-        let engine = Arc::new(self.inputs.build_engine(&config).map_err(|f| {
+        let (engine, rules) = self.inputs.build_engine(&config).map_err(|f| {
             f.message
                 .trim_end()
                 .trim_end_matches("saker run: the rules have errors")
                 .trim_end()
                 .to_string()
-        })?);
+        })?;
+        let engine = Arc::new(engine);
         // Rebuild the channels only when their settings changed: a file reopened or a
         // program restarted for nothing could lose or repeat alerts.
         if outputs_changed(&self.config, &config) {
@@ -219,6 +237,12 @@ impl Service {
                 }
             };
         }
+        if let Some(console) = &self.console {
+            console.set_rules(rules);
+            if self.config.console != config.console {
+                tracing::warn!("console.* changes take effect at the next start");
+            }
+        }
         self.hostname = config.resolve_hostname();
         self.config = config;
         self.metrics.set_rules_loaded(engine.rule_count() as u64);
@@ -241,8 +265,33 @@ impl Service {
         if report.as_ref().is_some_and(|r| !r.drained) {
             tracing::warn!("some output channels were still busy at exit");
         }
+        // Last: it writes down every alert it was given.
+        if let Some(console) = self.console.take() {
+            console.stop();
+        }
         report
     }
+}
+
+/// The web console, when the web server will serve it.
+fn start_console(
+    config: &Config,
+    with_webserver: bool,
+    metrics: &Arc<Metrics>,
+) -> anyhow::Result<Option<Console>> {
+    if !with_webserver || !config.webserver.enabled {
+        return Ok(None);
+    }
+    let Some(options) = config
+        .console
+        .build()
+        .map_err(|e| Failure::new(2, format!("saker: {e}")))?
+    else {
+        return Ok(None);
+    };
+    let console = Console::start(options, Arc::clone(metrics))
+        .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
+    Ok(Some(console))
 }
 
 fn outputs_changed(old: &Config, new: &Config) -> bool {
