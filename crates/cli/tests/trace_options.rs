@@ -599,3 +599,38 @@ fn detach_on_execve() {
     assert!(text.starts_with("execve("), "{text}");
     assert!(text.contains(" detached\n"), "{text}");
 }
+
+#[test]
+fn attach_and_run_a_command_together() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let reader = program("blockread");
+    let mut tracee = Command::new(&reader).stdin(Stdio::piped()).spawn().unwrap();
+    let pid = tracee.id();
+    let prog = program("stackcalls");
+    let mut tracer = Command::new(SAKER)
+        .args([
+            "trace",
+            "-a0",
+            "-e",
+            "trace=chdir,read",
+            "-p",
+            &pid.to_string(),
+        ])
+        .arg(&prog)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut text = String::new();
+    let mut err = tracer.stderr.take().unwrap();
+    // The command ran (its chdir) while the attached process waits in its read.
+    read_until(&mut err, &mut text, "chdir(\"/\") = 0\n");
+    drop(tracee.stdin.take());
+    err.read_to_string(&mut text).unwrap();
+    assert_eq!(tracer.wait().unwrap().code(), Some(0), "{text}");
+    assert!(text.contains(&format!("Process {pid} attached")), "{text}");
+    assert_eq!(text.matches("+++ exited with 0 +++").count(), 2, "both ended: {text}");
+    assert!(tracee.wait().unwrap().success());
+}

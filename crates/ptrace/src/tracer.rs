@@ -73,6 +73,9 @@ pub enum Target {
     Spawn(Command),
     /// Attach to running processes (`-p`).
     Attach(Vec<i32>),
+    /// Both, as strace does with `-p PID PROG`: the command is started, then the processes
+    /// are attached (those that cannot be are reported and skipped).
+    SpawnAndAttach(Command, Vec<i32>),
 }
 
 /// A stop reported to the [`Handler`].
@@ -307,17 +310,14 @@ impl Tracer {
                 }
                 tracer.spawn(&command)?;
             }
+            Target::SpawnAndAttach(command, pids) => {
+                tracer.options.seccomp_filter = None;
+                tracer.spawn(&command)?;
+                tracer.attach_all(pids, handler, on_attach_error);
+            }
             Target::Attach(pids) => {
                 tracer.options.seccomp_filter = None;
-                for pid in pids {
-                    match tracer.attach(pid) {
-                        Ok(threads) => {
-                            let ctx = tracer.context(pid, None);
-                            handler.on_stop(&ctx, Stop::Attached { threads });
-                        }
-                        Err(err) => on_attach_error(err),
-                    }
-                }
+                tracer.attach_all(pids, handler, on_attach_error);
                 if tracer.tracees.is_empty() {
                     return Err(TraceError::Sys {
                         call: "attach",
@@ -327,6 +327,23 @@ impl Tracer {
             }
         }
         Ok(tracer)
+    }
+
+    fn attach_all(
+        &mut self,
+        pids: Vec<i32>,
+        handler: &mut dyn Handler,
+        on_attach_error: &mut dyn FnMut(TraceError),
+    ) {
+        for pid in pids {
+            match self.attach(pid) {
+                Ok(threads) => {
+                    let ctx = self.context(pid, None);
+                    handler.on_stop(&ctx, Stop::Attached { threads });
+                }
+                Err(err) => on_attach_error(err),
+            }
+        }
     }
 
     fn spawn(&mut self, command: &Command) -> Result<(), TraceError> {

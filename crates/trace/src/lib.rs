@@ -103,10 +103,10 @@ fn command(options: &Options) -> Result<Command, Error> {
 }
 
 fn run_ptrace(options: &Options) -> Result<Ended, Error> {
-    let target = if options.pids.is_empty() {
-        Target::Spawn(command(options)?)
-    } else {
-        Target::Attach(options.pids.clone())
+    let target = match (options.command.is_empty(), options.pids.is_empty()) {
+        (false, true) => Target::Spawn(command(options)?),
+        (true, _) => Target::Attach(options.pids.clone()),
+        (false, false) => Target::SpawnAndAttach(command(options)?, options.pids.clone()),
     };
     let seccomp_filter = options
         .seccomp_bpf
