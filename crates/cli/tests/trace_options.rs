@@ -631,6 +631,112 @@ fn attach_and_run_a_command_together() {
     err.read_to_string(&mut text).unwrap();
     assert_eq!(tracer.wait().unwrap().code(), Some(0), "{text}");
     assert!(text.contains(&format!("Process {pid} attached")), "{text}");
-    assert_eq!(text.matches("+++ exited with 0 +++").count(), 2, "both ended: {text}");
+    assert_eq!(
+        text.matches("+++ exited with 0 +++").count(),
+        2,
+        "both ended: {text}"
+    );
     assert!(tracee.wait().unwrap().success());
+}
+
+#[test]
+fn the_command_gets_the_signal_dispositions_the_tracer_got() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    // SIGPIPE at its default (Rust's runtime ignores it in the tracer): `yes` dies quietly.
+    let out = saker(&["-qq", "-e", "trace=none", "sh", "-c", "yes | head -1"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "y\n");
+    assert!(!stderr(&out).contains("Broken pipe"), "{}", stderr(&out));
+    // An ignored SIGCHLD stays ignored for the command (the tracer itself needs it).
+    let out = Command::new(program("ignchld"))
+        .args([
+            SAKER,
+            "trace",
+            "-qq",
+            "-e",
+            "trace=none",
+            "grep",
+            "SigIgn",
+            "/proc/self/status",
+        ])
+        .output()
+        .unwrap();
+    let line = String::from_utf8_lossy(&out.stdout);
+    let mask = u64::from_str_radix(line.trim().trim_start_matches("SigIgn:").trim(), 16).unwrap();
+    assert_ne!(mask & (1 << (libc::SIGCHLD - 1)), 0, "{line}");
+}
+
+#[test]
+fn a_failed_write_of_the_trace_keeps_the_command_status() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let out = saker(&["-o", "/dev/full", "-e", "trace=none", "sh", "-c", "exit 3"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        stderr(&out),
+        "saker trace: /dev/full: No space left on device\n"
+    );
+}
+
+#[test]
+fn status_detached_prints_the_call_that_was_waiting() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("blockread");
+    let mut tracee = Command::new(&prog).stdin(Stdio::piped()).spawn().unwrap();
+    let pid = tracee.id();
+    let mut tracer = Command::new(SAKER)
+        .args(["trace", "-e", "status=detached", "-p", &pid.to_string()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut text = String::new();
+    let mut err = tracer.stderr.take().unwrap();
+    read_until(&mut err, &mut text, "attached\n");
+    // The read is waiting for its result: give the tracer time to see its restart.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while std::fs::read_to_string(format!("/proc/{pid}/syscall"))
+        .map(|s| !s.starts_with("0 "))
+        .unwrap_or(true)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the tracee never blocked in read"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    // SAFETY: signalling the tracer we started.
+    unsafe { libc::kill(tracer.id() as i32, libc::SIGTERM) };
+    err.read_to_string(&mut text).unwrap();
+    tracer.wait().unwrap();
+    assert!(text.ends_with("read(0,  <detached ...>\n"), "{text}");
+    drop(tracee.stdin.take());
+    assert!(tracee.wait().unwrap().success());
+}
+
+#[test]
+fn detach_on_execve_lets_go_of_the_status_too() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let out = saker(&[
+        "-qq",
+        "-b",
+        "execve",
+        "-e",
+        "trace=none",
+        "sh",
+        "-c",
+        "exec false",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }

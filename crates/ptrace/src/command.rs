@@ -10,6 +10,67 @@ use std::path::{Path, PathBuf};
 
 use crate::error::TraceError;
 
+/// Whether SIGPIPE was ignored when the tracer started. Rust's runtime sets it to SIG_IGN
+/// before `main`; a traced command must start with the disposition the tracer was given, as
+/// strace's does (`saker trace yes | head` must end with `yes` killed by SIGPIPE). Recorded by
+/// an ELF constructor, which runs before the runtime's set-up.
+static SIGPIPE_WAS_IGNORED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn record_sigpipe() {
+    // SAFETY: queries the current disposition into a zeroed sigaction we own.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(libc::SIGPIPE, std::ptr::null(), &mut old) == 0 {
+            SIGPIPE_WAS_IGNORED.store(
+                old.sa_sigaction == libc::SIG_IGN,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
+    }
+}
+
+#[used]
+#[unsafe(link_section = ".init_array")]
+static RECORD_SIGPIPE: extern "C" fn() = record_sigpipe;
+
+/// strace's set_sighandler(SIGCHLD, SIG_DFL, ...): the tracer needs SIGCHLD at its default
+/// (an ignored SIGCHLD makes the kernel reap children and wait4 fail), but the command must
+/// start as if the tracer were not there. Returns whether it was ignored, for
+/// [`restore_sigchld`] in the child.
+pub(crate) fn take_sigchld() -> bool {
+    // SAFETY: swaps the disposition of SIGCHLD to its default, keeping the old one.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        let mut default: libc::sigaction = std::mem::zeroed();
+        default.sa_sigaction = libc::SIG_DFL;
+        libc::sigaction(libc::SIGCHLD, &default, &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
+    }
+}
+
+/// In a forked child before `execve`: SIGCHLD as the tracer was given it.
+///
+/// # Safety
+/// Async-signal-safe: one `signal` call at most.
+pub(crate) unsafe fn restore_sigchld(was_ignored: bool) {
+    if was_ignored {
+        // SAFETY: setting a disposition.
+        unsafe { libc::signal(libc::SIGCHLD, libc::SIG_IGN) };
+    }
+}
+
+/// In a forked child before `execve`: gives SIGPIPE back the disposition the tracer started
+/// with.
+///
+/// # Safety
+/// Async-signal-safe: one `signal` call.
+pub(crate) unsafe fn restore_sigpipe() {
+    if !SIGPIPE_WAS_IGNORED.load(std::sync::atomic::Ordering::Relaxed) {
+        // SAFETY: resetting a disposition to its default.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+    }
+}
+
 /// A command ready to be executed after `fork`: everything is allocated beforehand because the
 /// child may only call async-signal-safe functions.
 pub struct Command {
@@ -196,6 +257,7 @@ pub fn resolve(name: &OsStr, path_var: Option<&OsStr>) -> Result<PathBuf, TraceE
 /// returns its pid once the stop is seen: a caller that watches it some other way (eBPF) sets
 /// that up, then sends SIGCONT. The child is not traced.
 pub fn spawn_stopped(command: &Command) -> Result<i32, TraceError> {
+    let sigchld_ignored = take_sigchld();
     let argv = pointer_array(&command.argv);
     let envp = pointer_array(&command.envp);
     // SAFETY: the child only calls async-signal-safe functions on memory prepared before the
@@ -210,6 +272,8 @@ pub fn spawn_stopped(command: &Command) -> Result<i32, TraceError> {
     if pid == 0 {
         unsafe {
             libc::kill(libc::getpid(), libc::SIGSTOP);
+            restore_sigpipe();
+            restore_sigchld(sigchld_ignored);
             if command.apply_credentials() {
                 libc::execve(command.path.as_ptr(), argv.as_ptr(), envp.as_ptr());
             }

@@ -269,6 +269,8 @@ pub struct Tracer {
     seize_options: usize,
     /// The pid of the spawned command.
     child: Option<i32>,
+    /// The spawned command after `-b execve` let it go: its end says nothing any more.
+    released_child: Option<i32>,
     finish: Finish,
     info: SyscallInfo,
     /// Tracees held stopped until a deadline (`delay_enter=`/`delay_exit=`), with the signal
@@ -298,11 +300,11 @@ impl Tracer {
             tracees: HashMap::new(),
             seize_options: seize_options as usize,
             child: None,
+            released_child: None,
             finish: Finish::Done,
             info: SyscallInfo::default(),
             delayed: Vec::new(),
         };
-        install_signal_handlers(tracer.options.fatal_signals);
         match target {
             Target::Spawn(command) => {
                 if tracer.options.seccomp_filter.is_some() {
@@ -317,6 +319,7 @@ impl Tracer {
             }
             Target::Attach(pids) => {
                 tracer.options.seccomp_filter = None;
+                crate::command::take_sigchld();
                 tracer.attach_all(pids, handler, on_attach_error);
                 if tracer.tracees.is_empty() {
                     return Err(TraceError::Sys {
@@ -326,6 +329,9 @@ impl Tracer {
                 }
             }
         }
+        // After the command is started, as strace does: the command inherits the signal
+        // dispositions we were given (an ignored SIGINT stays ignored), not ours.
+        install_signal_handlers(tracer.options.fatal_signals);
         Ok(tracer)
     }
 
@@ -347,6 +353,7 @@ impl Tracer {
     }
 
     fn spawn(&mut self, command: &Command) -> Result<(), TraceError> {
+        let sigchld_ignored = crate::command::take_sigchld();
         let argv = pointer_array(&command.argv);
         let envp = pointer_array(&command.envp);
         let filter = self
@@ -369,6 +376,8 @@ impl Tracer {
             unsafe {
                 // Stop until the parent has seized us; strace's startup_child does the same.
                 libc::kill(libc::getpid(), libc::SIGSTOP);
+                crate::command::restore_sigpipe();
+                crate::command::restore_sigchld(sigchld_ignored);
                 if let Some(program) = &program
                     && (libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
                         || libc::prctl(
@@ -613,8 +622,7 @@ impl Tracer {
             if self.tracees.contains_key(&pid) {
                 handler.on_stop(&ctx, stop);
                 self.tracees.remove(&pid);
-            } else if self.child != Some(pid) {
-                // (The command itself, let go at an execve by `-b`, is no stranger.)
+            } else if self.released_child != Some(pid) {
                 handler.on_stop(&ctx, Stop::UnknownExit);
             }
             return;
@@ -683,6 +691,11 @@ impl Tracer {
                         handler.on_stop(&ctx, Stop::Detached);
                     }
                     self.tracees.remove(&pid);
+                    // strace: its status is no longer the tracer's (the trace ends with 0).
+                    if self.child == Some(pid) {
+                        self.child = None;
+                        self.released_child = Some(pid);
+                    }
                     return;
                 }
                 self.resume(pid, 0);

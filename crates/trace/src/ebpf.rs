@@ -98,7 +98,6 @@ pub fn count(
     interruptible: Interruptible,
     sink: &mut Sink,
 ) -> Result<Ended, String> {
-    catch_fatal_signals(interruptible);
     let bpf_error = |err: saker_bpf::BpfError| format!("--ebpf: {err}");
     let (counter, ended) = match target {
         Counted::Spawn(command) => {
@@ -113,6 +112,8 @@ pub fn count(
             };
             // SAFETY: continuing our own stopped child.
             unsafe { libc::kill(pid, libc::SIGCONT) };
+            catch_fatal_signals(interruptible);
+            crate::redirect_standard_fds();
             let ended = wait_child(pid, quiet_exit);
             (counter, ended)
         }
@@ -125,6 +126,7 @@ pub fn count(
                 }
             }
             let counter = SyscallCounter::start(&tgids, follow_forks).map_err(bpf_error)?;
+            catch_fatal_signals(interruptible);
             if !quiet_attach {
                 for pid in &pids {
                     eprintln!("saker trace: Process {pid} attached");
@@ -161,7 +163,9 @@ pub fn count(
     }
     sink.buffer(0)
         .extend_from_slice(summary.render(sort, columns).as_bytes());
-    sink.finish()?;
+    if let Err(message) = sink.finish() {
+        eprintln!("saker trace: {message}");
+    }
     Ok(ended)
 }
 

@@ -36,7 +36,6 @@ pub enum Traced {
 /// Traces until the command ends (or the attached processes are gone, or the tracer gets a
 /// fatal signal), writing one line per returned syscall to `sink`.
 pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended, String> {
-    catch_fatal_signals(options.interruptible);
     let bpf_error = |err: saker_bpf::BpfError| format!("--ebpf: {err}");
     let config = TraceConfig {
         syscalls: (!options.filters.trace.is_all())
@@ -74,6 +73,9 @@ pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended
             (tracer, None, pids)
         }
     };
+    // After the command is started: it inherits our dispositions, not these.
+    catch_fatal_signals(options.interruptible);
+    crate::redirect_standard_fds();
     let mut batch: Vec<SyscallEvent> = Vec::with_capacity(1024);
     let mut ended: Option<Ended> = None;
     // Once the command is reaped (or the attached processes are gone), records may still be
@@ -148,7 +150,9 @@ pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended
         sink.buffer(0)
             .extend_from_slice(summary.render(how.sort_by, &how.columns).as_bytes());
     }
-    sink.finish()?;
+    if let Err(message) = sink.finish() {
+        eprintln!("saker trace: {message}");
+    }
     if drops > 0 {
         eprintln!("saker trace: --ebpf: {drops} events lost (the ring buffer was full)");
     }

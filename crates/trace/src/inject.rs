@@ -81,9 +81,9 @@ pub struct Tampering {
 }
 
 impl Tampering {
-    /// strace's ` (INJECTED...)` and ` (DELAYED)` notes after the result.
-    pub fn note(&self) -> String {
-        let poked = !self.poke_enter.is_empty() || !self.poke_exit.is_empty();
+    /// strace's ` (INJECTED...)` and ` (DELAYED)` notes after the result; `poked` says
+    /// whether poke data was written.
+    pub fn note(&self, poked: bool) -> String {
         let mut note = match (self.result.is_some(), poked) {
             (true, true) => " (INJECTED: args, retval)",
             (false, true) => " (INJECTED: args)",
@@ -485,6 +485,7 @@ mod tests {
             delay_exit: Some(Duration::from_micros(1)),
             ..Tampering::default()
         };
-        assert_eq!(tampering.note(), " (INJECTED) (DELAYED)");
+        assert_eq!(tampering.note(false), " (INJECTED) (DELAYED)");
+        assert_eq!(tampering.note(true), " (INJECTED: args, retval) (DELAYED)");
     }
 }

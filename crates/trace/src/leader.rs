@@ -19,6 +19,11 @@ enum PidPrefix {
     Bracketed,
 }
 
+/// How many processes the trace starts with: the `-p` ones and the command.
+fn initial_processes(options: &Options) -> usize {
+    options.pids.len() + usize::from(!options.command.is_empty())
+}
+
 /// The parts of a line's start that change from line to line.
 pub struct LineStart<'a> {
     pub pid: i32,
@@ -52,7 +57,7 @@ impl Leader {
         let to_file = options.output_is_file();
         let pid_prefix = if to_file && options.output_separately {
             PidPrefix::None
-        } else if to_file && (options.follow_forks || options.pids.len() > 1) {
+        } else if to_file && (options.follow_forks || initial_processes(options) > 1) {
             PidPrefix::Plain
         } else if matches!(options.output, Output::Stderr) {
             PidPrefix::Bracketed

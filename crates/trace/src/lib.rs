@@ -142,8 +142,13 @@ fn run_ptrace(options: &Options) -> Result<Ended, Error> {
         Err(_) if attach_errors > 0 => return Err(Error::AttachFailed),
         Err(err) => return Err(fail(err)),
     };
+    redirect_standard_fds();
     let finish = tracer.run(&mut printer).map_err(fail)?;
-    printer.finish().map_err(fail)?;
+    // Like strace, a failed write of the trace is reported, and the command's status stays
+    // the tracer's.
+    if let Err(message) = printer.finish() {
+        eprintln!("saker trace: {message}");
+    }
     Ok(finish.into())
 }
 
@@ -197,6 +202,25 @@ fn run_ebpf_lines(options: &Options) -> Result<Ended, Error> {
     let mut sink =
         Sink::open(&options.output, options.output_separately, options.append).map_err(fail)?;
     ebpf_lines::trace(target, options, &mut sink).map_err(fail)
+}
+
+/// strace's redirect_standard_fds(): once the command runs, the tracer lets go of its own
+/// stdin and stdout (the trace goes to stderr or `-o`), so that a pipe the command closed has
+/// no other reader or writer left (`yes | saker trace sh -c 'exec <&-'` must end). They are
+/// replaced, not closed, so no later open lands on them.
+pub(crate) fn redirect_standard_fds() {
+    let mut pipe = [0; 2];
+    // SAFETY: plain descriptor calls on our own process.
+    unsafe {
+        if libc::pipe2(pipe.as_mut_ptr(), libc::O_CLOEXEC) != 0 {
+            return;
+        }
+        libc::close(pipe[1]);
+        // A read end whose writer is gone: reads see EOF, writes fail with EBADF.
+        libc::dup3(pipe[0], 0, libc::O_CLOEXEC);
+        libc::dup3(pipe[0], 1, libc::O_CLOEXEC);
+        libc::close(pipe[0]);
+    }
 }
 
 /// How long the tracer polls for the next stop before sleeping in `wait4`:

@@ -52,6 +52,8 @@ struct ProcState {
     entry_ip: Option<u64>,
     /// Tampering decided at this call's entry.
     tampering: Option<Tampering>,
+    /// Some of its `poke_enter=`/`poke_exit=` data was written.
+    poked: bool,
     /// This process's place in the `when=` sequences.
     inject: InjectState,
     /// `-Y`: the command name, read when first needed.
@@ -281,13 +283,17 @@ impl Printer {
         state.entry_cpu = ctx.cpu_time.unwrap_or_default();
         state.entry_ip = ctx.instruction_pointer;
         state.entry_stack = None;
+        state.poked = false;
         state.tampering = if ctx.hidden {
             None
         } else {
             self.options.inject.decide(&mut state.inject, nr)
         };
         if let Some(tampering) = state.tampering.clone() {
-            self.tamper_at_entry(pid, &args, &tampering);
+            let poked = self.tamper_at_entry(pid, &args, &tampering);
+            if let Some(state) = self.procs.get_mut(&pid) {
+                state.poked = poked;
+            }
         }
         if !(self.print_lines || self.json) {
             return true;
@@ -354,17 +360,19 @@ impl Printer {
 
     /// `-e inject=`: at the entry, skip or replace the call and poke its arguments; the
     /// signal and the delay are applied by the tracer when it restarts the tracee.
-    fn tamper_at_entry(&mut self, pid: i32, args: &[u64; 6], tampering: &Tampering) {
+    /// Returns whether anything was poked.
+    fn tamper_at_entry(&mut self, pid: i32, args: &[u64; 6], tampering: &Tampering) -> bool {
         if let Some(nr) = tampering.set_nr
             && let Err(err) = saker_ptrace::set_syscall_number(pid, nr)
         {
             self.notice(format!("Failed to tamper with process {pid}: {err}"));
         }
-        poke(pid, args, &tampering.poke_enter);
+        let poked = self.poke(pid, args, &tampering.poke_enter);
         self.next_resume = Resume {
             signal: tampering.signal.unwrap_or(0),
             delay: tampering.delay_enter,
         };
+        poked
     }
 
     /// `-e inject=`: at the exit, the injected result replaces the real one. Returns the
@@ -377,7 +385,11 @@ impl Printer {
         ret: i64,
         is_error: bool,
     ) -> (i64, bool) {
-        poke(pid, args, &tampering.poke_exit);
+        if self.poke(pid, args, &tampering.poke_exit)
+            && let Some(state) = self.procs.get_mut(&pid)
+        {
+            state.poked = true;
+        }
         self.next_resume.delay = tampering.delay_exit;
         let Some(result) = tampering.result else {
             return (ret, is_error);
@@ -404,6 +416,31 @@ impl Printer {
                 (ret, is_error)
             }
         }
+    }
+
+    /// `poke_enter=`/`poke_exit=`: writes each poke where its argument points (strace's
+    /// poke_tcb, with its messages). Returns whether any was written.
+    fn poke(&mut self, pid: i32, args: &[u64; 6], pokes: &[crate::inject::Poke]) -> bool {
+        let nr = self.procs.get(&pid).map(|s| s.nr).unwrap_or_default();
+        let arg_count = saker_syscalls::arg_names(nr).len();
+        let mut memory = ProcessMemory::new(pid);
+        let mut poked = false;
+        for poke in pokes {
+            if poke.arg > arg_count {
+                self.notice(format!(
+                    "Failed to tamper with process {pid}: requested to tamper with argument #{}, but system call '{}' has only {arg_count} arguments",
+                    poke.arg,
+                    syscall_name(nr)
+                ));
+            } else if memory.write(args[poke.arg - 1], &poke.data) == 0 {
+                self.notice(format!(
+                    "Failed to tamper with process {pid}: couldn't poke"
+                ));
+            } else {
+                poked = true;
+            }
+        }
+        poked
     }
 
     fn syscall_exit(&mut self, ctx: &StopContext, ret: i64, is_error: bool) {
@@ -482,7 +519,8 @@ impl Printer {
             std::mem::take(&mut self.decoded.result)
         };
         if let Some(tampering) = &tampering {
-            result.push_str(&tampering.note());
+            let poked = self.procs.get(&pid).is_some_and(|s| s.poked);
+            result.push_str(&tampering.note(poked));
         }
         let decoded = std::mem::take(&mut self.decoded);
         let resumed_args = if raw { "" } else { decoded.resumed_args() };
@@ -638,6 +676,34 @@ impl Printer {
         }
     }
 
+    /// A call in progress when its process was let go ends with ` <detached ...>` (strace's
+    /// droptcb), if `-e status=` shows detached calls: on its open line, or, when the line
+    /// waited for the result (`-e status=`), on the line as it stands.
+    fn detached_call(&mut self, ctx: &StopContext) {
+        let shown = self.options.filters.status.detached && self.print_lines;
+        if self.owns_open_line(ctx.pid).is_some() {
+            if shown {
+                self.end_open_line(ctx.pid, " <detached ...>\n");
+            } else {
+                self.clear_open(ctx.pid);
+            }
+            return;
+        }
+        let Some(state) = self.procs.get(&ctx.pid) else {
+            return;
+        };
+        if !shown || !state.pending || state.printed {
+            return;
+        }
+        let (nr, wall, mono, ip) = (state.nr, state.entry_wall, state.entry_mono, state.entry_ip);
+        let entry = std::mem::take(&mut self.procs.get_mut(&ctx.pid).expect("present").entry);
+        self.cut_open_line(ctx.pid);
+        self.start_line(ctx.pid, ctx.tracees, wall, mono, Some(nr), ip);
+        self.line.push_str(entry.text_so_far());
+        self.line.push_str(" <detached ...>\n");
+        self.emit(ctx.pid);
+    }
+
     /// A `--- ... ---` or `+++ ... +++` line.
     fn event_line(&mut self, ctx: &StopContext, text: &str) {
         self.cut_open_line(ctx.pid);
@@ -746,14 +812,6 @@ fn raw_result(ret: i64, is_error: bool) -> String {
     }
 }
 
-/// `poke_enter=`/`poke_exit=`: writes each poke where its argument points.
-fn poke(pid: i32, args: &[u64; 6], pokes: &[crate::inject::Poke]) {
-    let mut memory = ProcessMemory::new(pid);
-    for poke in pokes {
-        memory.write(args[poke.arg - 1], &poke.data);
-    }
-}
-
 /// strace's `+++ killed by SIGx (core dumped) +++`.
 pub(crate) fn killed_text(sig: i32, core_dumped: bool) -> String {
     let name = saker_syscalls::signal_name(sig).unwrap_or("?");
@@ -822,13 +880,7 @@ impl Handler for Printer {
                 if !self.options.quiet.attach {
                     self.notice(format!("Process {} detached", ctx.pid));
                 }
-                if self.owns_open_line(ctx.pid).is_some() {
-                    if self.options.filters.status.detached {
-                        self.end_open_line(ctx.pid, " <detached ...>\n");
-                    } else {
-                        self.clear_open(ctx.pid);
-                    }
-                }
+                self.detached_call(ctx);
                 self.forget(ctx.pid);
             }
             Stop::UnknownExit => {

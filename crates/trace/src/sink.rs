@@ -37,6 +37,8 @@ pub struct Sink {
     buffers: HashMap<i32, Vec<u8>>,
     /// The first write error; reported at the end, tracing goes on.
     error: Option<io::Error>,
+    /// The `-o` argument, for messages.
+    path: PathBuf,
 }
 
 impl Sink {
@@ -62,9 +64,23 @@ impl Sink {
         Ok(Sink {
             target,
             last_flush: saker_event::timefmt::monotonic(),
+            path: match output {
+                Output::Stderr => PathBuf::new(),
+                Output::File(path) | Output::Pipe(path) => PathBuf::from(path),
+            },
             buffers: HashMap::new(),
             error: None,
         })
+    }
+
+    /// What the output is called in messages (strace names the file).
+    fn name(&self) -> String {
+        match &self.target {
+            Target::Stderr => "stderr".into(),
+            Target::File(_) => self.path.display().to_string(),
+            Target::Pipe(_) => format!("|{}", self.path.display()),
+            Target::PerProcess { prefix, .. } => prefix.display().to_string(),
+        }
     }
 
     /// Whether lines carry a `[pid N]`/`N ` prefix at all (not with one file per process).
@@ -178,7 +194,11 @@ impl Sink {
             let _ = child.wait();
         }
         match self.error.take() {
-            Some(err) => Err(format!("write error: {}", saker_ptrace::errno_text(&err))),
+            Some(err) => Err(format!(
+                "{}: {}",
+                self.name(),
+                saker_ptrace::errno_text(&err)
+            )),
             None => Ok(()),
         }
     }
