@@ -315,8 +315,10 @@ impl Printer {
         if self.json || self.defer_lines || ctx.hidden {
             return true;
         }
-        let never_returns = matches!(nr, EXIT | EXIT_GROUP | EXECVE | EXECVEAT);
-        if never_returns && let Some(stacks) = &mut self.stacks {
+        // strace's STACKTRACE_CAPTURE_ON_ENTER: at the exit, execve's stack is the new
+        // image's, and exit/exit_group have none.
+        let stack_at_entry = matches!(nr, EXIT | EXIT_GROUP | EXECVE | EXECVEAT);
+        if stack_at_entry && let Some(stacks) = &mut self.stacks {
             state.entry_stack = Some(stacks.capture(pid));
         }
         self.cut_open_line(pid);
