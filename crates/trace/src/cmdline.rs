@@ -405,7 +405,8 @@ fn parse_timestamps(text: &str, current: Option<AbsoluteTime>) -> Option<Option<
 }
 
 fn strip_prefix_ci<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
-    (text.len() >= prefix.len() && text[..prefix.len()].eq_ignore_ascii_case(prefix))
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
         .then(|| &text[prefix.len()..])
 }
 

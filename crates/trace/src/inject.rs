@@ -308,7 +308,11 @@ fn parse_pokes(text: &str) -> Option<Vec<Poke>> {
         let rest = token.strip_prefix("@arg")?;
         let arg = rest.chars().next().filter(|c| ('1'..='7').contains(c))?;
         let hex = rest[1..].strip_prefix('=')?;
-        if hex.is_empty() || hex.len() % 2 != 0 || hex.len() > 2048 {
+        if hex.is_empty()
+            || hex.len() % 2 != 0
+            || hex.len() > 2048
+            || !hex.bytes().all(|b| b.is_ascii_hexdigit())
+        {
             return None;
         }
         let data = (0..hex.len())
@@ -374,10 +378,9 @@ pub fn signal_number(text: &str) -> Option<i32> {
     if text.starts_with(|c: char| c.is_ascii_digit()) {
         return string_to_uint(text, 255).map(|n| n as i32);
     }
-    let bare = if text.len() >= 3 && text[..3].eq_ignore_ascii_case("SIG") {
-        &text[3..]
-    } else {
-        text
+    let bare = match text.get(..3) {
+        Some(head) if head.eq_ignore_ascii_case("SIG") => &text[3..],
+        _ => text,
     };
     (1..=64).find(|&sig| {
         saker_syscalls::signal_name(sig)

@@ -373,3 +373,97 @@ fn help_lists_every_long_option() {
 }
 
 const HELP_TEXT: &str = crate::HELP;
+
+/// Tokens strace command lines are made of, to be shuffled with arbitrary text.
+const PIECES: &[&str] = &[
+    "-",
+    "--",
+    "-e",
+    "-etrace=",
+    "-eread=",
+    "-einject=",
+    "-efault=",
+    "trace=",
+    "!",
+    "?",
+    ",",
+    "%file",
+    "@64",
+    "@32",
+    "open",
+    "all",
+    "none",
+    ":",
+    "error=",
+    "retval=",
+    "when=",
+    "..",
+    "+",
+    "signal=",
+    "delay_enter=",
+    "poke_enter=@arg1=",
+    "syscall=getpid",
+    "-a",
+    "-s",
+    "-p",
+    "-o",
+    "|",
+    "-X",
+    "-t",
+    "--timestamps=",
+    "format:",
+    "precision:",
+    "-r",
+    "-T",
+    "--quiet=",
+    "-q",
+    "-y",
+    "--decode-fds=",
+    "-U",
+    "-S",
+    "-O",
+    "-I",
+    "-E",
+    "-u",
+    "-b",
+    "-k",
+    "-i",
+    "-n",
+    "-c",
+    "-C",
+    "-w",
+    "-z",
+    "-Z",
+    "-f",
+    "-ff",
+    "-D",
+    "--tips=",
+    "id:",
+    "1",
+    "0",
+    "-1",
+    "4294967296",
+    "ns",
+    "us",
+    "x",
+    "true",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+    /// No command line makes the parser panic; whatever it returns is an answer.
+    #[test]
+    fn no_command_line_panics(
+        words in proptest::collection::vec(
+            (proptest::sample::select(PIECES), proptest::sample::select(PIECES), ".{0,6}"),
+            0..8,
+        )
+    ) {
+        let args: Vec<OsString> = words
+            .iter()
+            .map(|(a, b, tail)| OsString::from(format!("{a}{b}{tail}")))
+            .collect();
+        let _ = parse(&args);
+    }
+}
