@@ -271,9 +271,10 @@ pub fn spawn_stopped(command: &Command) -> Result<i32, TraceError> {
     }
     if pid == 0 {
         unsafe {
-            libc::kill(libc::getpid(), libc::SIGSTOP);
+            // Before the stop: whoever watches the child from then on sees only its exec.
             restore_sigpipe();
             restore_sigchld(sigchld_ignored);
+            libc::kill(libc::getpid(), libc::SIGSTOP);
             if command.apply_credentials() {
                 libc::execve(command.path.as_ptr(), argv.as_ptr(), envp.as_ptr());
             }

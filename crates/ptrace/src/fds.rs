@@ -81,20 +81,7 @@ impl ProcessFds {
 
     /// For `-yy` on device files: `char 1:3` / `block 8:0`.
     pub fn device(&self, fd: i64) -> Option<String> {
-        let meta = std::fs::metadata(format!("/proc/{}/fd/{fd}", self.pid)).ok()?;
-        let kind = if meta.file_type().is_char_device() {
-            "char"
-        } else if meta.file_type().is_block_device() {
-            "block"
-        } else {
-            return None;
-        };
-        let rdev = meta.rdev();
-        Some(format!(
-            "{kind} {}:{}",
-            libc::major(rdev),
-            libc::minor(rdev)
-        ))
+        device_of(format!("/proc/{}/fd/{fd}", self.pid).as_ref())
     }
 
     fn describe_socket(&self, inode: u64) -> Option<String> {
@@ -382,6 +369,24 @@ pub fn find_unix(table: &str, inode: u64) -> Option<String> {
         });
     }
     None
+}
+
+/// `char 1:3` / `block 8:0` for a device file (`-yy`), `None` for anything else.
+pub fn device_of(path: &std::path::Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let kind = if meta.file_type().is_char_device() {
+        "char"
+    } else if meta.file_type().is_block_device() {
+        "block"
+    } else {
+        return None;
+    };
+    let rdev = meta.rdev();
+    Some(format!(
+        "{kind} {}:{}",
+        libc::major(rdev),
+        libc::minor(rdev)
+    ))
 }
 
 #[cfg(test)]

@@ -374,10 +374,10 @@ impl Tracer {
         }
         if pid == 0 {
             unsafe {
-                // Stop until the parent has seized us; strace's startup_child does the same.
-                libc::kill(libc::getpid(), libc::SIGSTOP);
                 crate::command::restore_sigpipe();
                 crate::command::restore_sigchld(sigchld_ignored);
+                // Stop until the parent has seized us; strace's startup_child does the same.
+                libc::kill(libc::getpid(), libc::SIGSTOP);
                 if let Some(program) = &program
                     && (libc::prctl(libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0
                         || libc::prctl(

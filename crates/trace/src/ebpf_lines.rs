@@ -27,6 +27,36 @@ use crate::printer::killed_text;
 use crate::sink::Sink;
 use crate::summary::{Summary, syscall_name};
 
+/// The calls that return a new fd.
+const FD_CREATORS: &[&str] = &[
+    "open",
+    "openat",
+    "openat2",
+    "creat",
+    "dup",
+    "dup2",
+    "dup3",
+    "fcntl",
+    "socket",
+    "accept",
+    "accept4",
+    "epoll_create",
+    "epoll_create1",
+    "eventfd",
+    "eventfd2",
+    "signalfd",
+    "signalfd4",
+    "timerfd_create",
+    "memfd_create",
+    "inotify_init",
+    "inotify_init1",
+    "pidfd_open",
+    "io_uring_setup",
+];
+
+/// The calls that end a fd or change the working directory.
+const FD_ENDERS: &[&str] = &["close", "chdir", "fchdir", "chroot"];
+
 /// What to trace.
 pub enum Traced {
     Spawn(Vec<std::ffi::OsString>),
@@ -37,9 +67,20 @@ pub enum Traced {
 /// fatal signal), writing one line per returned syscall to `sink`.
 pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended, String> {
     let bpf_error = |err: saker_bpf::BpfError| format!("--ebpf: {err}");
+    let follows_fds = options.decode_fds.level() > 0 || !options.filters.paths.is_empty();
     let config = TraceConfig {
-        syscalls: (!options.filters.trace.is_all())
-            .then(|| options.filters.trace.iter().map(|nr| nr as i64).collect()),
+        syscalls: (!options.filters.trace.is_all()).then(|| {
+            let mut captured = options.filters.trace;
+            if follows_fds {
+                // -y and -P name fds from the calls that open and close them, traced or
+                // not: by the time a record is printed the process may be gone from /proc.
+                let lifecycle = FD_CREATORS.iter().chain(FD_ENDERS);
+                for nr in lifecycle.filter_map(|name| saker_syscalls::number(name)) {
+                    captured.insert(nr);
+                }
+            }
+            captured.iter().map(|nr| nr as i64).collect()
+        }),
         // --json records and the summary carry each call's duration.
         timed: options.syscall_times.is_some() || options.json || options.summary.is_some(),
         follow_forks: options.follow_forks,
@@ -50,7 +91,11 @@ pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended
     let mut lines = Lines::new(options);
     let (mut tracer, mut command, attached) = match target {
         Traced::Spawn(argv) => {
+            // The command's first fds are ours (those not closed on exec): named now, while
+            // /proc still has them, for lines printed after a short command is gone.
+            let inherited = inherited_fds();
             let (tracer, command) = Tracer::spawn(&argv, &config).map_err(bpf_error)?;
+            lines.fds.inherit(command.pid() as i32, inherited);
             lines.live.insert(command.pid());
             (tracer, Some(command), Vec::new())
         }
@@ -208,9 +253,17 @@ impl Lines {
             EventBody::Exec(info) => self.exec(tid, at, info, sink),
             // strace prints the parent's clone line before it knows the child, so the child
             // counts (for `[pid N]` prefixes) from that line or its own first event.
-            EventBody::Fork { child_tid, .. } => {
+            EventBody::Fork {
+                child_tid,
+                child_pid,
+                ..
+            } => {
                 if self.options.follow_forks {
                     self.unannounced.insert(*child_tid);
+                }
+                if *child_pid != event.header.pid {
+                    self.fds
+                        .copy_process(event.header.pid as i32, *child_pid as i32);
                 }
             }
             EventBody::Signal { signo, siginfo } => {
@@ -356,7 +409,9 @@ impl Lines {
 
     fn syscall(&mut self, tid: u32, pid: u32, at: Duration, exit: &SyscallExit, sink: &mut Sink) {
         let nr = exit.nr as u64;
-        if !self.options.filters.trace.contains(nr) {
+        // Calls outside `-e trace=` come only to follow fds (FD_CREATORS, FD_ENDERS).
+        let traced = self.options.filters.trace.contains(nr);
+        if !traced && !self.track_fds {
             return;
         }
         let forks = [
@@ -373,11 +428,16 @@ impl Lines {
         if self.track_fds {
             self.fds.select(pid);
         }
-        if self.counted_and_shown(exit) {
+        // A returned fd is named when the result is decoded (the process may be gone by
+        // now), after the arguments (`dup2(0</dev/null>, 4</old>)`); a closed one is
+        // forgotten only after the line (`close(3</etc/passwd>)`).
+        if traced && self.counted_and_shown(exit) {
             self.print_call(tid, at, exit, sink);
+        } else if self.track_fds {
+            self.fds.new_fd(exit, &self.memory);
         }
         if self.track_fds {
-            self.fds.after_call(exit, &self.memory);
+            self.fds.closed_fd(exit);
         }
         if forks.contains(&exit.nr)
             && let Ok(child) = u32::try_from(exit.ret)
@@ -416,6 +476,14 @@ impl Lines {
             &mut NoFdInfo
         };
         decode_entry_into(&mut self.entry, nr, exit.args, &mut self.memory, fds, style);
+        if self.track_fds {
+            self.fds.new_fd(exit, &self.memory);
+        }
+        let fds: &mut dyn FdInfo = if style.fd_decode > 0 {
+            &mut self.fds
+        } else {
+            &mut NoFdInfo
+        };
         decode_exit_into(
             &mut self.decoded,
             &self.entry,
@@ -549,7 +617,12 @@ impl Lines {
 }
 
 /// A fd's path (`-y`) and socket endpoints (`-yy`), as last seen.
-type FdNames = (Option<String>, Option<String>);
+#[derive(Debug, Clone, Default)]
+struct FdNames {
+    path: Option<String>,
+    socket: Option<String>,
+    device: Option<String>,
+}
 
 /// `-y`/`-yy` and `-P` for a program that keeps running while its records are printed.
 ///
@@ -571,41 +644,40 @@ impl LiveFds {
         self.pid = pid as i32;
     }
 
-    /// Follows the calls that end, copy or start a fd's life.
-    fn after_call(&mut self, call: &SyscallExit, memory: &CopiedMemory) {
+    /// After a call's line: forgets what `close`, `chdir` & co. ended.
+    fn closed_fd(&mut self, call: &SyscallExit) {
+        if call.ret < 0 {
+            return;
+        }
+        match saker_syscalls::name(call.nr as u64).unwrap_or_default() {
+            "close" => self.forget(call.args[0] as i32),
+            "chdir" | "fchdir" | "chroot" => self.forget(libc::AT_FDCWD),
+            _ => {}
+        }
+    }
+
+    /// Before a call's line: names the fd a call returned (open, dup, socket, ...).
+    fn new_fd(&mut self, call: &SyscallExit, memory: &CopiedMemory) {
         if call.ret < 0 {
             return;
         }
         let name = saker_syscalls::name(call.nr as u64).unwrap_or_default();
-        match name {
-            "close" => {
-                self.forget(call.args[0] as i32);
-                return;
-            }
-            "chdir" | "fchdir" | "chroot" => {
-                self.forget(libc::AT_FDCWD);
-                return;
-            }
-            // The calls that return a new fd.
-            "open" | "openat" | "openat2" | "creat" | "dup" | "dup2" | "dup3" | "fcntl"
-            | "socket" | "accept" | "accept4" | "epoll_create" | "epoll_create1" | "eventfd"
-            | "eventfd2" | "signalfd" | "signalfd4" | "timerfd_create" | "memfd_create"
-            | "inotify_init" | "inotify_init1" | "pidfd_open" | "io_uring_setup" => {}
-            _ => return,
+        if !FD_CREATORS.contains(&name) {
+            return;
         }
         let Ok(fd) = i32::try_from(call.ret) else {
             return;
         };
-        self.forget(fd);
         let path = match name {
             "open" | "creat" => self.opened_path(libc::AT_FDCWD, call.args[0], memory),
             "openat" | "openat2" => self.opened_path(call.args[0] as i32, call.args[1], memory),
-            "dup" | "dup2" | "dup3" => self.opened.get(&(self.pid, call.args[0] as i32)).cloned(),
+            "dup" | "dup2" | "dup3" => self.known_path(call.args[0] as i32),
             "fcntl" if matches!(call.args[1] as i32, libc::F_DUPFD | libc::F_DUPFD_CLOEXEC) => {
-                self.opened.get(&(self.pid, call.args[0] as i32)).cloned()
+                self.known_path(call.args[0] as i32)
             }
             _ => None,
         };
+        self.forget(fd);
         if let Some(path) = path {
             self.opened.insert((self.pid, fd), path);
         }
@@ -625,6 +697,43 @@ impl LiveFds {
             Ok(resolved) => Some(resolved.to_string_lossy().into_owned()),
             Err(_) => Some(path),
         }
+    }
+
+    /// What the trace itself knows of a fd of the selected process: opened within the trace,
+    /// or named while it was still in /proc (or when the process started).
+    fn known_path(&self, fd: i32) -> Option<String> {
+        let key = (self.pid, fd);
+        self.opened
+            .get(&key)
+            .or_else(|| self.seen.get(&key).and_then(|names| names.path.as_ref()))
+            .cloned()
+    }
+
+    /// Seeds a new process's table with the names of the fds it was started with.
+    fn inherit(&mut self, pid: i32, fds: Vec<(i32, FdNames)>) {
+        for (fd, names) in fds {
+            self.seen.insert((pid, fd), names);
+        }
+    }
+
+    /// A fork: the child starts with its parent's fds (and working directory).
+    fn copy_process(&mut self, parent: i32, child: i32) {
+        let opened: Vec<(i32, String)> = self
+            .opened
+            .iter()
+            .filter(|((p, _), _)| *p == parent)
+            .map(|((_, fd), path)| (*fd, path.clone()))
+            .collect();
+        for (fd, path) in opened {
+            self.opened.insert((child, fd), path);
+        }
+        let seen: Vec<(i32, FdNames)> = self
+            .seen
+            .iter()
+            .filter(|((p, _), _)| *p == parent)
+            .map(|((_, fd), names)| (*fd, names.clone()))
+            .collect();
+        self.inherit(child, seen);
     }
 
     fn forget(&mut self, fd: i32) {
@@ -664,16 +773,18 @@ impl FdInfo for LiveFds {
             return Some(path.clone());
         }
         let live = ProcessFds::new(self.pid).path(fd.into());
-        self.remembered(fd, live, |names| &mut names.0)
+        self.remembered(fd, live, |names| &mut names.path)
     }
 
     fn socket(&mut self, fd: i32) -> Option<String> {
         let live = ProcessFds::new(self.pid).socket(fd.into());
-        self.remembered(fd, live, |names| &mut names.1)
+        self.remembered(fd, live, |names| &mut names.socket)
     }
 
     fn device(&mut self, fd: i32) -> Option<String> {
-        ProcessFds::new(self.pid).device(fd.into())
+        let live = ProcessFds::new(self.pid).device(fd.into());
+        self.remembered(fd, live, |names| &mut names.device)
+            .or_else(|| saker_ptrace::device_of(self.known_path(fd)?.as_ref()))
     }
 }
 
@@ -772,6 +883,42 @@ impl CopiedMemory {
         self.regions.push((ARGV_AT, pointers));
         (PATH_AT, ARGV_AT)
     }
+}
+
+/// Our own fds that a command we start keeps (not close-on-exec), with their names, and
+/// our working directory as `AT_FDCWD`.
+fn inherited_fds() -> Vec<(i32, FdNames)> {
+    let me = ProcessFds::new(std::process::id() as i32);
+    let mut fds = vec![(
+        libc::AT_FDCWD,
+        FdNames {
+            path: me.path(libc::AT_FDCWD.into()),
+            ..FdNames::default()
+        },
+    )];
+    let Ok(entries) = std::fs::read_dir("/proc/self/fd") else {
+        return fds;
+    };
+    for fd in entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+    {
+        // SAFETY: F_GETFD only reads the descriptor's flags.
+        let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
+        if flags < 0 || flags & libc::FD_CLOEXEC != 0 {
+            continue;
+        }
+        let fd_number = i64::from(fd);
+        fds.push((
+            fd,
+            FdNames {
+                path: me.path(fd_number),
+                socket: me.socket(fd_number),
+                device: me.device(fd_number),
+            },
+        ));
+    }
+    fds
 }
 
 /// The state letter of `/proc/PID/stat` (`T` stopped, `t` tracing stop, ...).
