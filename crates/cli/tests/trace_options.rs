@@ -740,3 +740,35 @@ fn detach_on_execve_lets_go_of_the_status_too() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[test]
+fn ebpf_names_fds_of_a_command_that_is_already_gone() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("dupfd");
+    let run = |extra: &[&str]| {
+        // glibc's fstat is newfstatat(fd, "", ..., AT_EMPTY_PATH).
+        let mut args = vec!["--ebpf", "-a0", "-e", "trace=dup,newfstatat"];
+        args.extend_from_slice(extra);
+        args.push(prog.to_str().unwrap());
+        ebpf_trace(&args)
+    };
+    let Some(out) = run(&["-y"]) else {
+        return;
+    };
+    let text = stderr(&out);
+    assert!(
+        text.contains("dup(0</dev/null>) = 3</dev/null>\n"),
+        "{text}"
+    );
+    assert!(text.contains("newfstatat(3</dev/null>, \"\", "), "{text}");
+    let out = run(&["-P", "/dev/null"]).unwrap();
+    assert_eq!(
+        lines_with(&stderr(&out), "newfstatat(").len(),
+        1,
+        "{}",
+        stderr(&out)
+    );
+}
