@@ -102,8 +102,13 @@ fn host_events_show_the_container_id_the_docs_say() {
         .lines()
         .find(|l| l.contains("Sensitive file opened for reading"))
         .unwrap_or_else(|| panic!("no alert for cat /etc/shadow:\n{stdout}\n{stderr}"));
+    // The claim may go on with the fields that follow (`container_name=...`); it ends where
+    // a field ends.
+    let shown = format!(" container_id={claimed}");
+    let ends_a_field =
+        |at: usize| matches!(alert[at + shown.len()..].chars().next(), Some(' ' | ')'));
     assert!(
-        alert.contains(&format!(" container_id={claimed} ")),
+        alert.match_indices(&shown).any(|(at, _)| ends_a_field(at)),
         "docs say container_id={claimed}, the alert says: {alert}"
     );
 }

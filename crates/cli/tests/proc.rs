@@ -131,6 +131,8 @@ fn ps_lists_the_child_on_the_host() {
             "START",
             "TIME",
             "CONTAINER",
+            "NAME",
+            "IMAGE",
             "COMMAND"
         ]
     );
@@ -490,13 +492,19 @@ fn podman_container_has_the_same_id_in_ps_and_proc() {
         eprintln!("SKIPPED: podman or image {IMAGE} missing (see .ci/run for the set-up)");
         return;
     }
+    let name = format!("saker-ps-{}", std::process::id());
     let out = Command::new("podman")
-        .args(["run", "-d", "--rm", IMAGE, "sleep", "300"])
+        .args(["run", "-d", "--rm", "--name", &name, IMAGE, "sleep", "300"])
         .output()
         .unwrap();
     assert!(out.status.success(), "podman run: {}", text(&out.stderr));
     let id = text(&out.stdout).trim().to_string();
     let _guard = Container(id.clone());
+    // Name and image come from podman's API service (started by .ci/run).
+    let api = std::path::Path::new("/run/podman/podman.sock").exists();
+    if !api {
+        eprintln!("SKIPPED: name and image checks: no podman API at /run/podman/podman.sock");
+    }
     assert_eq!(id.len(), 64, "{id}");
     let short = &id[..12];
     let out = Command::new("podman")
@@ -511,6 +519,14 @@ fn podman_container_has_the_same_id_in_ps_and_proc() {
         .find(|l| l.split_whitespace().nth(1) == Some(&pid))
         .unwrap_or_else(|| panic!("container pid {pid} not in ps -c:\n{table}"));
     assert_eq!(row.split_whitespace().nth(11), Some(short), "{row}");
+    if api {
+        assert_eq!(row.split_whitespace().nth(12), Some(name.as_str()), "{row}");
+        assert_eq!(
+            row.split_whitespace().nth(13),
+            Some("localhost/saker-test/busybox:latest"),
+            "{row}"
+        );
+    }
     assert!(row.ends_with(" sleep 300"), "{row}");
     // (conmon, on the host, has the id in its command line: compare pids, not text.)
     let host = text(&saker(&["ps", "--host-only"]).stdout);
@@ -532,6 +548,14 @@ fn podman_container_has_the_same_id_in_ps_and_proc() {
     assert_eq!(r["container"]["id"], id.as_str());
     assert_eq!(r["container"]["short_id"], short);
     assert_eq!(r["container"]["runtime"], "podman");
+    if api {
+        assert_eq!(r["container"]["name"], name.as_str());
+        assert_eq!(
+            r["container"]["image"],
+            "localhost/saker-test/busybox:latest"
+        );
+        assert_eq!(r["container"]["metadata"]["privileged"], false);
+    }
 
     let page = text(&saker(&["proc", &pid]).stdout);
     assert!(
@@ -539,9 +563,22 @@ fn podman_container_has_the_same_id_in_ps_and_proc() {
         "{page}"
     );
     assert!(page.contains("conmon("), "{page}");
+    if api {
+        assert!(
+            page.contains(&format!(
+                "name {name}  image localhost/saker-test/busybox:latest"
+            )),
+            "{page}"
+        );
+    }
     let net = page.lines().find(|l| l.starts_with("  net ")).unwrap();
     assert!(net.ends_with("DIFFERENT from init"), "{net}");
 
     let tree = text(&saker(&["pstree", "-A"]).stdout);
-    assert!(tree.contains(&format!("sleep({pid})[{short}]")), "{tree}");
+    let label = if api {
+        format!("sleep({pid})[{short} {name} localhost/saker-test/busybox:latest]")
+    } else {
+        format!("sleep({pid})[{short}]")
+    };
+    assert!(tree.contains(&label), "{tree}");
 }

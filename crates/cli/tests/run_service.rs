@@ -745,3 +745,230 @@ fn console_shows_the_alerts_and_keeps_them_across_a_restart() {
     let (code, log) = service.terminate();
     assert_eq!(code, Some(0), "{log}");
 }
+/// Updates `dir` as the kubelet updates a ConfigMap volume (its AtomicWriter): the files go
+/// into a new `..<timestamp>` directory, a `..data_tmp` symlink to it is renamed over
+/// `..data`, each visible name is a symlink `name -> ..data/name`, and the old directory is
+/// removed. The watched files are never written in place.
+fn configmap_update(dir: &std::path::Path, generation: u32, files: &[(&str, &str)]) {
+    use std::os::unix::fs::symlink;
+    let timestamp = format!("..2026_11_28_10_00_{generation:02}.000000001");
+    std::fs::create_dir(dir.join(&timestamp)).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(&timestamp).join(name), text).unwrap();
+    }
+    let old = std::fs::read_link(dir.join("..data")).ok();
+    symlink(&timestamp, dir.join("..data_tmp")).unwrap();
+    std::fs::rename(dir.join("..data_tmp"), dir.join("..data")).unwrap();
+    for (name, _) in files {
+        let visible = dir.join(name);
+        if visible.symlink_metadata().is_err() {
+            symlink(format!("..data/{name}"), &visible).unwrap();
+        }
+    }
+    if let Some(old) = old {
+        std::fs::remove_dir_all(dir.join(old)).unwrap();
+    }
+}
+
+/// `watch_config_files` (on by default, as in Falco) with the configuration and a rules file
+/// mounted from a ConfigMap: each kubelet update reloads, a broken one keeps the rules in force.
+#[test]
+fn configmap_updates_reload_without_a_signal() {
+    let setup = Setup::new();
+    let config = std::fs::read_to_string(setup.path("saker.yaml")).unwrap();
+    for name in ["saker.yaml", "custom.yaml"] {
+        std::fs::remove_file(setup.path(name)).unwrap();
+    }
+    configmap_update(
+        setup.dir.path(),
+        1,
+        &[("saker.yaml", &config), ("custom.yaml", CUSTOM_RULE)],
+    );
+    let service = setup.spawn();
+    post_event(service.port, &namespace_event(1, "one"));
+    setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
+
+    // A new rules file: taken without a signal.
+    let renamed = CUSTOM_RULE.replace("Custom Namespace Watch", "Renamed Watch");
+    configmap_update(
+        setup.dir.path(),
+        2,
+        &[("saker.yaml", &config), ("custom.yaml", &renamed)],
+    );
+    service.wait_log("Configuration or rules files changed on disk");
+    service.wait_log("Reload complete");
+    post_event(service.port, &namespace_event(2, "two"));
+    setup.wait_for_rule("alerts.json", "Renamed Watch", 1);
+
+    // A broken rules file: the reload fails, the rules in force stay.
+    let broken = "- rule: Broken\n  desc: d\n  condition: nosuch.field = 1\n  output: o\n  priority: NOTICE\n  source: k8s_audit\n";
+    configmap_update(
+        setup.dir.path(),
+        3,
+        &[("saker.yaml", &config), ("custom.yaml", broken)],
+    );
+    service.wait_log("Reload failed");
+    setup.wait_for_rule("alerts.json", "Falco internal: hot restart failure", 1);
+    post_event(service.port, &namespace_event(3, "three"));
+    setup.wait_for_rule("alerts.json", "Renamed Watch", 2);
+
+    // A changed configuration: alerts go to another file.
+    configmap_update(
+        setup.dir.path(),
+        4,
+        &[
+            ("saker.yaml", &config.replace("alerts.json", "moved.json")),
+            ("custom.yaml", CUSTOM_RULE),
+        ],
+    );
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while service
+        .log
+        .lock()
+        .unwrap()
+        .matches("Reload complete")
+        .count()
+        < 2
+    {
+        assert!(Instant::now() < deadline, "{}", service.log.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    post_event(service.port, &namespace_event(4, "four"));
+    setup.wait_for_rule("moved.json", "Custom Namespace Watch", 1);
+    let fired = setup.rules_fired("alerts.json");
+    assert!(!fired.iter().any(|r| r == "Broken"), "{fired:?}");
+    let (code, log) = service.terminate();
+    assert_eq!(code, Some(0), "{log}");
+}
+
+/// `watch_config_files: false` leaves a change alone until SIGHUP.
+#[test]
+fn watch_config_files_false_waits_for_sighup() {
+    let setup = Setup::new();
+    let config = std::fs::read_to_string(setup.path("saker.yaml")).unwrap();
+    std::fs::write(
+        setup.path("saker.yaml"),
+        format!("{config}watch_config_files: false\n"),
+    )
+    .unwrap();
+    let service = setup.spawn();
+    std::fs::write(
+        setup.path("custom.yaml"),
+        CUSTOM_RULE.replace("Custom Namespace Watch", "Renamed Watch"),
+    )
+    .unwrap();
+    // A barrier: an event handled after the write shows the old rule still in force (the
+    // watcher would have reloaded within its 200 ms settle time; this waits longer).
+    std::thread::sleep(Duration::from_secs(2));
+    post_event(service.port, &namespace_event(1, "one"));
+    setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
+    assert!(!service.log.lock().unwrap().contains("Reload"));
+    service.signal(libc::SIGHUP);
+    service.wait_log("Reload complete");
+    post_event(service.port, &namespace_event(2, "two"));
+    setup.wait_for_rule("alerts.json", "Renamed Watch", 1);
+    let (code, log) = service.terminate();
+    assert_eq!(code, Some(0), "{log}");
+}
+
+#[path = "../../output/tests/servers/mod.rs"]
+mod servers;
+
+/// The sum of the /metrics samples whose line starts with `prefix`.
+fn metric_sum(port: u16, prefix: &str) -> u64 {
+    let (_, metrics) = http(port, "GET", "/metrics", "").unwrap();
+    metrics
+        .lines()
+        .filter(|l| l.starts_with(prefix))
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum()
+}
+
+/// A `saker_output_channel_*` counter of `channel` from /metrics.
+fn channel_metric(port: u16, name: &str, channel: &str) -> u64 {
+    metric_sum(
+        port,
+        &format!("saker_output_channel_{name}_total{{channel=\"{channel}\"}} "),
+    )
+}
+
+/// `redis_output` in a running service: the audit webhook's alerts reach a Redis stream;
+/// with Redis killed, what the bounded queue cannot hold is dropped, counted in /metrics and
+/// logged; after a restart the rest arrives, and delivered + dropped = raised.
+#[test]
+fn redis_output_losses_beyond_the_queue_are_counted_in_metrics() {
+    let Some(mut redis) = servers::redis_server() else {
+        return;
+    };
+    let setup = Setup::new();
+    let config = std::fs::read_to_string(setup.path("saker.yaml")).unwrap();
+    std::fs::write(
+        setup.path("saker.yaml"),
+        format!(
+            "{config}outputs_queue:\n  capacity: 8\nredis_output:\n  enabled: true\n  \
+             url: redis://127.0.0.1:{}/0\n  max_retries: 1000\n  timeout_ms: 500\n",
+            redis.port
+        ),
+    )
+    .unwrap();
+    let service = setup.spawn();
+    let stored = |port: u16| -> Vec<String> {
+        servers::redis_stream(port, "falco")
+            .iter()
+            .map(|e| e.get::<String>("alert").unwrap())
+            .collect()
+    };
+    post_event(service.port, &namespace_event(1, "one"));
+    setup.wait_for_rule("alerts.json", "Custom Namespace Watch", 1);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while channel_metric(service.port, "delivered", "redis") < 2 {
+        assert!(Instant::now() < deadline, "{}", service.log.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let first: serde_json::Value = serde_json::from_str(&stored(redis.port)[0]).unwrap();
+    assert_eq!(
+        first,
+        setup.alerts("alerts.json")[0],
+        "the file's JSON, as it is"
+    );
+
+    redis.kill();
+    for i in 2..=40 {
+        post_event(service.port, &namespace_event(i, &format!("ns-{i}")));
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while channel_metric(service.port, "drops", "redis") == 0 {
+        assert!(Instant::now() < deadline, "{}", service.log.lock().unwrap());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    redis.restart();
+    // Every alert raised is in Redis or counted as dropped: by the channel's queue, or by
+    // the main queue in front of every channel (it holds 8 too).
+    let raised = metric_sum(service.port, "saker_alerts_total{");
+    assert_eq!(raised, 80, "two rules for each of 40 events");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let (delivered, drops) = loop {
+        let delivered = channel_metric(service.port, "delivered", "redis");
+        let drops = channel_metric(service.port, "drops", "redis")
+            + metric_sum(service.port, "saker_outputs_queue_drops_total ");
+        if delivered + drops == raised {
+            break (delivered, drops);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "raised {raised}, delivered {delivered}, dropped {drops}\n{}",
+            service.log.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(drops > 0 && delivered > 2, "{delivered} {drops}");
+    assert_eq!(channel_metric(service.port, "failures", "redis"), 0);
+    let unique: std::collections::BTreeSet<String> = stored(redis.port).into_iter().collect();
+    assert_eq!(unique.len() as u64, delivered);
+    let (code, log) = service.terminate();
+    assert_eq!(code, Some(0), "{log}");
+    assert!(
+        log.contains("output channel queue full, alert dropped for this channel"),
+        "{log}"
+    );
+}

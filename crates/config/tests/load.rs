@@ -435,3 +435,31 @@ fn console_settings() {
         );
     }
 }
+
+#[test]
+fn container_engines_choose_the_sockets_asked() {
+    let c = load(
+        "container_engines:\n  docker:\n    enabled: false\n  cri:\n    sockets: [/run/crio/crio.sock]\n  lookup_timeout_ms: 250\n",
+        &[],
+    )
+    .unwrap()
+    .config;
+    let engines = c.build_container_engines();
+    assert!(engines.docker.is_empty());
+    assert_eq!(
+        engines.podman,
+        [std::path::PathBuf::from("/run/podman/podman.sock")]
+    );
+    assert_eq!(
+        engines.cri,
+        [std::path::PathBuf::from("/run/crio/crio.sock")]
+    );
+    assert_eq!(engines.timeout, std::time::Duration::from_millis(250));
+    let off = load(
+        "container_engines:\n  docker: {enabled: false}\n  podman: {enabled: false}\n  containerd: {enabled: false}\n  cri: {enabled: false}\n",
+        &[],
+    )
+    .unwrap()
+    .config;
+    assert!(off.build_container_engines().is_disabled());
+}

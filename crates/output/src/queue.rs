@@ -347,9 +347,11 @@ fn run_channel(
 ) {
     let channel = &stats.channels[index];
     let fail = |error: &OutputError| {
-        let failures = channel.failures.fetch_add(1, Ordering::Relaxed) + 1;
+        // A broker channel loses a whole batch in one error.
+        let lost = error.alerts();
+        let failures = channel.failures.fetch_add(lost, Ordering::Relaxed) + lost;
         // Logged on a power-of-two schedule so a dead channel does not flood the log.
-        if failures.is_power_of_two() {
+        if failures.is_power_of_two() || lost > 1 {
             tracing::error!(channel = %channel.name, failures, %error, "output channel failed");
         }
     };

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use saker_syscalls::{FdInfo, Memory, SigInfo, Style};
+use saker_syscalls::{FdInfo, Memory, SigInfo, Style, XlatStyle};
 
 struct Tracee {
     pid: i32,
@@ -382,6 +382,20 @@ fn build_exercise(dir: &Path, source: &str) -> PathBuf {
 fn decoders_match_strace() {
     compare("exercise.c", &Style::default(), &[]);
     compare("exercise2.c", &Style::default(), &[]);
+}
+
+/// What strace 6.1's own test suite taught (issue 13): int arguments cut to 32 bits, uids,
+/// unreadable memory, and `-X raw|verbose` constants.
+#[test]
+fn decoders_match_strace_on_suite_causes() {
+    compare("suite_causes.c", &Style::default(), &[]);
+    for (xlat, flag) in [(XlatStyle::Raw, "-Xraw"), (XlatStyle::Verbose, "-Xverbose")] {
+        let style = Style {
+            xlat,
+            ..Style::default()
+        };
+        compare("suite_causes.c", &style, &[flag]);
+    }
 }
 
 /// `-v -x -y -s 8` change most formats: structs in full, hex strings, fd paths, cut strings.

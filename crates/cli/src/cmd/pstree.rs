@@ -8,6 +8,7 @@ use saker_event::escape::escape;
 use saker_proc::stat::parse_stat;
 use saker_proc::{Process, cgroup};
 
+use crate::cmd::containers::{self, ContainerNames};
 use crate::exit::{Failure, Outcome};
 
 #[derive(clap::Args)]
@@ -56,6 +57,8 @@ pub struct TreeNode {
     pub kernel_thread: bool,
     /// Thread ids and names, the main thread excluded.
     pub threads: Vec<(u32, String)>,
+    /// The container's label: its short id; on the container's topmost process, also its
+    /// name and image when the runtime said.
     pub container: Option<String>,
     /// The arguments (read only for `-a`); empty for kernel threads and zombies.
     pub cmdline: Vec<String>,
@@ -159,6 +162,7 @@ pub fn collect(with_threads: bool, with_cmdline: bool) -> Vec<TreeNode> {
     };
     let mut buf = Vec::new();
     let mut nodes = Vec::with_capacity(pids.len());
+    let mut containers = Vec::with_capacity(pids.len());
     for pid in pids {
         let Ok(p) = Process::open(pid) else { continue };
         if p.read_small_into("stat", &mut buf).is_err() {
@@ -181,8 +185,7 @@ pub fn collect(with_threads: bool, with_cmdline: bool) -> Vec<TreeNode> {
         let container = match p.read_small_into("cgroup", &mut buf) {
             Ok(()) => std::str::from_utf8(&buf)
                 .ok()
-                .and_then(cgroup::container_of_text)
-                .map(|c| c.short_id().to_string()),
+                .and_then(cgroup::container_of_text),
             Err(_) => None,
         };
         let cmdline = if with_cmdline {
@@ -198,10 +201,41 @@ pub fn collect(with_threads: bool, with_cmdline: bool) -> Vec<TreeNode> {
             kernel_thread: stat.is_kernel_thread(),
             name: stat.comm,
             threads,
-            container,
+            container: container.as_ref().map(|c| c.short_id().to_string()),
         });
+        containers.push(container);
     }
+    let names = ContainerNames::lookup(containers.iter().flatten());
+    label_container_roots(&mut nodes, &containers, &names);
     nodes
+}
+
+/// Adds name and image to the label of each container's topmost process (whose parent is
+/// not in the same container).
+fn label_container_roots(
+    nodes: &mut [TreeNode],
+    containers: &[Option<saker_proc::Container>],
+    names: &ContainerNames,
+) {
+    let by_pid: HashMap<u32, Option<&str>> = nodes
+        .iter()
+        .zip(containers)
+        .map(|(n, c)| (n.pid, c.as_ref().map(|c| c.id.as_str())))
+        .collect();
+    for (node, container) in nodes.iter_mut().zip(containers) {
+        let Some(c) = container else { continue };
+        if by_pid.get(&node.ppid).copied().flatten() == Some(c.id.as_str()) {
+            continue;
+        }
+        if let (Some(label), Some(meta)) = (&mut node.container, names.get(&c.id)) {
+            for part in [meta.name.clone(), containers::image_text(meta)] {
+                if !part.is_empty() {
+                    label.push(' ');
+                    label.push_str(&part);
+                }
+            }
+        }
+    }
 }
 
 /// Renders the forest: the tree of `root` if given, else every tree whose root has no

@@ -285,7 +285,7 @@ pub fn to_json(scan: &Scan, show: bool) -> Value {
         "findings": scan.reports.iter().map(|r| json!({
             "pid": r.pid,
             "process": r.process,
-            "container": container_json(r.container.as_ref()),
+            "container": container_json(r.container.as_ref(), None),
             "location": r.location,
             "name": r.finding.name,
             "kind": r.finding.kind.name(),

@@ -56,6 +56,9 @@ pub enum Field {
     Comm,
     Args,
     Container,
+    /// The container's name and image, as its runtime gave them.
+    ContainerName,
+    ContainerImage,
 }
 
 /// One column: a procps key and what it prints.
@@ -80,6 +83,7 @@ const KEYS: &[(&str, &str, usize, Align, Field)] = {
         ("args", "COMMAND", 27, L, F::Args),
         ("bsdtime", "TIME", 6, R, F::BsdTime),
         ("c", "C", 2, R, F::C),
+        ("cname", "NAME", 14, L, F::ContainerName),
         ("cmd", "CMD", 27, L, F::Args),
         ("comm", "COMMAND", 15, L, F::Comm),
         ("command", "COMMAND", 27, L, F::Args),
@@ -94,6 +98,7 @@ const KEYS: &[(&str, &str, usize, Align, Field)] = {
         ("f", "F", 1, R, F::Flags),
         ("flags", "F", 1, R, F::Flags),
         ("gid", "GID", 5, R, F::Gid),
+        ("image", "IMAGE", 24, L, F::ContainerImage),
         ("group", "GROUP", 8, L, F::Group),
         ("ni", "NI", 3, R, F::Nice),
         ("nice", "NI", 3, R, F::Nice),
@@ -212,6 +217,8 @@ pub struct Context<'a> {
     pub users: &'a saker_proc::users::NameTable,
     pub groups: &'a saker_proc::users::NameTable,
     pub page_kb: u64,
+    /// What the runtimes said about the listed containers.
+    pub names: &'a super::ContainerNames,
 }
 
 /// The text of `field` for `row`; `prefix` goes before command columns (the forest).
@@ -278,6 +285,8 @@ pub fn value(field: Field, row: &PsRow, ctx: &Context<'_>, prefix: &str) -> Stri
         Field::Comm => format!("{prefix}{}", escape(&row.comm_text())),
         Field::Args => format!("{prefix}{}", escape(&row.command())),
         Field::Container => super::container_column(row.container.as_ref()).to_string(),
+        Field::ContainerName => super::name_and_image(row, ctx.names).0,
+        Field::ContainerImage => super::name_and_image(row, ctx.names).1,
     }
 }
 

@@ -18,6 +18,9 @@ use saker_proc::users::NameTable;
 use saker_proc::{Process, SystemInfo, cgroup, environ, tty};
 use serde_json::{Value, json};
 
+use saker_container::ContainerMeta;
+
+use crate::cmd::containers::{self, ContainerNames};
 use crate::exit::{Failure, Outcome};
 use columns::{Column, Context, Field};
 use options::{FormatChoice, PsOptions, Selection};
@@ -191,9 +194,10 @@ pub fn run(args: Args) -> Outcome {
                 && (!opts.host_only || r.container.is_none())
         })
         .collect();
+    let names = ContainerNames::lookup(rows.iter().filter_map(|r| r.container.as_ref()));
     sort_rows(&mut rows, &opts.sort);
     let out = if opts.json {
-        let mut s = serde_json::to_string_pretty(&to_json(&rows))?;
+        let mut s = serde_json::to_string_pretty(&to_json(&rows, &names))?;
         s.push('\n');
         s
     } else {
@@ -202,6 +206,7 @@ pub fn run(args: Args) -> Outcome {
             users: &users,
             groups: &NameTable::groups(),
             page_kb: (sys.page_size / 1024).max(1),
+            names: &names,
         };
         render(&rows, &columns, &ctx, &opts)
     };
@@ -220,7 +225,8 @@ pub fn format_columns(opts: &PsOptions, pid_digits: usize) -> Result<Vec<Column>
             return Ok(columns);
         }
         FormatChoice::Saker => {
-            "user,pid,ppid,%cpu,%mem,vsz,rss,tname,stat,start_time,bsdtime,container,args".into()
+            "user,pid,ppid,%cpu,%mem,vsz,rss,tname,stat,start_time,bsdtime,container,cname,image,args"
+                .into()
         }
         // procps-ng 4.0.2 on Linux: BSD formats from output.c macro_array (OL_u, OL_j, OL_l),
         // System V ones as sortformat.c generate_sysv_list assembles them.
@@ -617,6 +623,32 @@ pub fn render(rows: &[PsRow], columns: &[Column], ctx: &Context<'_>, opts: &PsOp
     out
 }
 
+/// Longest NAME and IMAGE shown; longer ones are cut and marked with `+`, as ps does users.
+const NAME_WIDTH: usize = 24;
+const IMAGE_WIDTH: usize = 40;
+
+fn cut(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(width - 1).collect();
+        s.push('+');
+        s
+    }
+}
+
+/// The NAME and IMAGE columns of a row: what the runtime said, `-` otherwise.
+fn name_and_image(r: &PsRow, names: &ContainerNames) -> (String, String) {
+    match names.of(r.container.as_ref()) {
+        Some(meta) if !meta.name.is_empty() => (
+            cut(&meta.name, NAME_WIDTH),
+            cut(&containers::image_text(meta), IMAGE_WIDTH),
+        ),
+        Some(meta) => ("-".into(), cut(&containers::image_text(meta), IMAGE_WIDTH)),
+        None => ("-".into(), "-".into()),
+    }
+}
+
 /// Rows in procps's forest order with each one's prefix (display.c show_forest/show_tree):
 /// sorted by parent, then start time; trees shown from the last root found to the first;
 /// BSD art draws ` \\_ ` and ` |  `, and leaves init's children unindented; `-H` indents two
@@ -699,8 +731,9 @@ fn prefix_text(marks: &[char], style: options::Forest) -> String {
         .collect()
 }
 
-/// The JSON of one container, shared by every command (see docs/proc-json.md).
-pub fn container_json(c: Option<&saker_proc::Container>) -> Value {
+/// The JSON of one container, shared by every command (see docs/proc-json.md): what the
+/// cgroup says, and what the runtime said (`meta`) when it was asked.
+pub fn container_json(c: Option<&saker_proc::Container>, meta: Option<&ContainerMeta>) -> Value {
     match c {
         None => Value::Null,
         Some(c) => json!({
@@ -709,12 +742,17 @@ pub fn container_json(c: Option<&saker_proc::Container>) -> Value {
             "runtime": c.runtime.name(),
             "pod_uid": c.pod.as_ref().map(|p| p.uid.clone()),
             "qos_class": c.pod.as_ref().map(|p| p.qos.name()),
+            "name": meta.map(|m| m.name.clone()).filter(|n| !n.is_empty()),
+            "image": meta.map(containers::image_text).filter(|i| !i.is_empty()),
+            "pod_name": meta.and_then(|m| m.pod_name()),
+            "pod_namespace": meta.and_then(|m| m.pod_namespace()),
+            "metadata": meta,
         }),
     }
 }
 
 /// The JSON array of `saker ps --json`.
-pub fn to_json(rows: &[PsRow]) -> Value {
+pub fn to_json(rows: &[PsRow], names: &ContainerNames) -> Value {
     Value::Array(
         rows.iter()
             .map(|r| {
@@ -735,7 +773,7 @@ pub fn to_json(rows: &[PsRow]) -> Value {
                     "comm": r.comm,
                     "cmdline": r.cmdline,
                     "command": r.command(),
-                    "container": container_json(r.container.as_ref()),
+                    "container": container_json(r.container.as_ref(), names.of(r.container.as_ref())),
                 })
             })
             .collect(),
@@ -794,6 +832,19 @@ pub mod tests {
 
     fn status_text(name: &str) -> StatusValues {
         StatusValues::parse(&String::from_utf8(fixture(name)).unwrap())
+    }
+
+    /// What podman's API says about the fixture's container.
+    pub fn fixture_names() -> ContainerNames {
+        ContainerNames::from_metas([ContainerMeta {
+            id: "b8ef8b10085e4f69df624915fef02ba61d013fa8874e292237e21029ca9a3a09".into(),
+            kind: saker_container::ContainerType::Podman,
+            name: "quirky_hopper".into(),
+            image: "localhost/saker-test/busybox:latest".into(),
+            image_repository: "localhost/saker-test/busybox".into(),
+            image_tag: "latest".into(),
+            ..ContainerMeta::default()
+        }])
     }
 
     pub fn fixture_rows() -> Vec<PsRow> {
@@ -877,6 +928,7 @@ pub mod tests {
             users: &users(),
             groups: &NameTable::parse("root:x:0:\n"),
             page_kb: 4,
+            names: &fixture_names(),
         };
         render(rows, &columns, &ctx, &opts)
     }
@@ -915,7 +967,8 @@ pub mod tests {
 
     #[test]
     fn golden_json() {
-        let json = serde_json::to_string_pretty(&to_json(&fixture_rows())).unwrap();
+        let json =
+            serde_json::to_string_pretty(&to_json(&fixture_rows(), &fixture_names())).unwrap();
         check_golden("ps.json", &(json + "\n"));
     }
 

@@ -54,6 +54,8 @@ pub struct Service {
     engine: Arc<Engine>,
     with_webserver: bool,
     console: Option<Console>,
+    /// `watch_config_files`: on while the config says so.
+    watcher: Option<super::watch::ConfigWatcher>,
 }
 
 /// The number of CPUs the kernel may bring online (the per-CPU counters' length).
@@ -113,6 +115,7 @@ impl Service {
             engine,
             with_webserver,
             console,
+            watcher: None,
         };
         service.server = service
             .start_server(&service.config)
@@ -168,9 +171,11 @@ impl Service {
     /// SIGHUP: reloads the config and the rules. On success returns the new engine (the
     /// caller hands it to its event loop); on failure everything in force stays, the reason
     /// is logged and raised as the internal hot-restart alert.
-    pub fn reload(&mut self) -> Option<Arc<Engine>> {
-        tracing::info!("SIGHUP received, reloading configuration and rules");
-        match self.try_reload() {
+    pub fn reload(&mut self, cause: &str) -> Option<Arc<Engine>> {
+        tracing::info!("{cause}, reloading configuration and rules");
+        let result = self.try_reload();
+        self.update_watch();
+        match result {
             Ok(engine) => {
                 tracing::info!("Reload complete: {} rules loaded", engine.rule_count());
                 Some(engine)
@@ -302,6 +307,8 @@ fn outputs_changed(old: &Config, new: &Config) -> bool {
         || old.file_output != new.file_output
         || old.program_output != new.program_output
         || old.http_output != new.http_output
+        || old.nats_output != new.nats_output
+        || old.redis_output != new.redis_output
 }
 
 impl Service {
@@ -312,8 +319,55 @@ impl Service {
             self.reopen();
         }
         if super::signals::take_reload() {
-            return self.reload();
+            return self.reload("SIGHUP received");
+        }
+        if super::watch::take_change() {
+            return self.reload("Configuration or rules files changed on disk");
         }
         None
+    }
+
+    /// The files `watch_config_files` watches: the configuration file and the rules files
+    /// and directories in force.
+    fn watched_paths(&self) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = self
+            .inputs
+            .config_path
+            .clone()
+            .or_else(|| {
+                Some(PathBuf::from(saker_config::DEFAULT_CONFIG_PATH)).filter(|p| p.exists())
+            })
+            .into_iter()
+            .collect();
+        let rules = if self.inputs.rule_paths.is_empty() {
+            &self.config.rules_files
+        } else {
+            &self.inputs.rule_paths
+        };
+        paths.extend(
+            rules
+                .iter()
+                .filter(|p| p.as_os_str() != saker_config::EMBEDDED_RULES)
+                .cloned(),
+        );
+        paths
+    }
+
+    /// Starts, retargets or stops the watch as `watch_config_files` and the paths now say.
+    pub fn update_watch(&mut self) {
+        if !self.with_webserver || !self.config.watch_config_files {
+            self.watcher = None;
+            return;
+        }
+        let paths = self.watched_paths();
+        match &mut self.watcher {
+            Some(watcher) => watcher.watch(paths),
+            None => match super::watch::ConfigWatcher::start(paths) {
+                Ok(watcher) => self.watcher = Some(watcher),
+                Err(e) => tracing::warn!(
+                    "watch_config_files: cannot watch the files ({e}); SIGHUP still reloads"
+                ),
+            },
+        }
     }
 }
