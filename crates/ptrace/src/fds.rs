@@ -17,6 +17,11 @@ impl ProcessFds {
         ProcessFds { pid }
     }
 
+    /// The process these fds belong to.
+    pub fn pid(&self) -> i32 {
+        self.pid
+    }
+
     /// The target of `/proc/PID/fd/FD`: a path, `socket:[INODE]`, `pipe:[INODE]`,
     /// `anon_inode:[eventfd]`, ... `None` when the fd is not open.
     /// `AT_FDCWD` (-100) gives the working directory, which strace shows as `AT_FDCWD</dir>`.

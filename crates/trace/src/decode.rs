@@ -2,7 +2,7 @@
 //! behind the decoder's traits.
 
 use saker_ptrace::{ProcessFds, ProcessMemory};
-use saker_syscalls::{FdInfo, Memory};
+use saker_syscalls::{FdInfo, Memory, PidKind};
 
 /// A stopped tracee's memory, for the decoders, with its stack pointer at this stop.
 pub struct TraceeMemory {
@@ -35,4 +35,108 @@ impl FdInfo for TraceeFds {
     fn device(&mut self, fd: i32) -> Option<String> {
         self.0.device(fd.into())
     }
+
+    fn pid_in_tracer_ns(&mut self, pid: i32, kind: PidKind) -> Option<i32> {
+        pid_in_our_ns(self.0.pid(), Tracee::Ptraced, pid, kind)
+    }
+
+    fn pid_comm(&mut self, pid: i32) -> Option<String> {
+        comm_of(pid)
+    }
+}
+
+/// The command name of a process, for `--decode-pids=comm`.
+pub fn comm_of(pid: i32) -> Option<String> {
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+    Some(comm.trim_end_matches('\n').to_owned())
+}
+
+/// How the tracee is told apart from other processes with the same inner id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tracee {
+    /// Ptrace: the process with this id at our level whose tracer we are.
+    Ptraced,
+    /// eBPF: the process with this id at our level.
+    Observed,
+}
+
+/// `pid`, an id of `kind` in the PID namespace of process `tracee` (both numbered as this
+/// tracer sees them), as the tracer's namespace numbers it (strace's translate_pid).
+///
+/// /proc may belong to an outer namespace (a tracer started by `unshare -p` without a
+/// remount), so ids are matched on the /proc/PID/status lines (NSpid, NStgid, NSpgid,
+/// NSsid: one id per namespace level, outermost first), at the tracer's level.
+pub fn pid_in_our_ns(tracee: i32, how: Tracee, pid: i32, kind: PidKind) -> Option<i32> {
+    let ids_of = |dir: &std::path::Path, key: &str| -> Option<Vec<i32>> {
+        let status = std::fs::read_to_string(dir.join("status")).ok()?;
+        let line = status.lines().find(|l| l.starts_with(key))?;
+        Some(
+            line[key.len()..]
+                .split_whitespace()
+                .filter_map(|n| n.parse().ok())
+                .collect(),
+        )
+    };
+    let ns_of = |dir: &std::path::Path| std::fs::read_link(dir.join("ns/pid")).ok();
+    let own = std::path::Path::new("/proc/self");
+    let level = ids_of(own, "NSpid:")?.len().checked_sub(1)?;
+    let numeric = |name: &std::ffi::OsStr| {
+        name.to_str()
+            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    let tasks = |with_threads: bool| -> Vec<std::path::PathBuf> {
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        let processes = dir
+            .flatten()
+            .filter(|e| numeric(&e.file_name()))
+            .map(|e| e.path());
+        if !with_threads {
+            return processes.collect();
+        }
+        processes
+            .flat_map(|p| {
+                std::fs::read_dir(p.join("task"))
+                    .map(|t| t.flatten().map(|e| e.path()).collect::<Vec<_>>())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let everyone = tasks(false);
+    // The tracee: the process whose id at our level is `tracee` and that we trace (an id at
+    // an inner level alone is ambiguous: other namespaces reuse it).
+    let us = *ids_of(own, "NStgid:")?.first()?;
+    let tracee_dir = everyone.iter().find(|dir| {
+        ids_of(dir, "NStgid:").is_some_and(|ids| ids.get(level) == Some(&tracee))
+            && (how == Tracee::Observed
+                || ids_of(dir, "TracerPid:").and_then(|ids| ids.first().copied()) == Some(us))
+    })?;
+    let theirs = ns_of(tracee_dir)?;
+    if ns_of(own).as_ref() == Some(&theirs) {
+        return Some(pid);
+    }
+    if pid <= 0 {
+        return None;
+    }
+    let key = match kind {
+        PidKind::Tid => "NSpid:",
+        PidKind::Tgid => "NStgid:",
+        PidKind::Pgid => "NSpgid:",
+        PidKind::Sid => "NSsid:",
+    };
+    let candidates = if kind == PidKind::Tid {
+        tasks(true)
+    } else {
+        everyone
+    };
+    candidates.iter().find_map(|dir| {
+        if ns_of(dir).as_ref() != Some(&theirs) {
+            return None;
+        }
+        let ids = ids_of(dir, key)?;
+        (ids.last() == Some(&pid))
+            .then(|| ids.get(level).copied())
+            .flatten()
+    })
 }

@@ -12,13 +12,14 @@ use saker_bpf::trace::{TraceConfig, Tracer};
 use saker_event::{EventBody, ExecInfo, SyscallDetail, SyscallEvent, SyscallExit};
 use saker_ptrace::ProcessFds;
 use saker_syscalls::{
-    Decoded, Entry, FdInfo, Memory, NoFdInfo, SigInfo, decode_entry_into, decode_exit_into,
-    format_signal,
+    Decoded, Entry, FdInfo, Memory, NoFdInfo, PidKind, SigInfo, decode_entry_into,
+    decode_exit_into, format_signal,
 };
 
 use saker_event::timefmt;
 
 use crate::Ended;
+use crate::decode::{Tracee, comm_of, pid_in_our_ns};
 use crate::ebpf::{self, catch_fatal_signals, interrupted};
 use crate::json;
 use crate::leader::{Leader, LineStart};
@@ -470,7 +471,7 @@ impl Lines {
     fn print_call(&mut self, tid: u32, at: Duration, exit: &SyscallExit, sink: &mut Sink) {
         let nr = exit.nr as u64;
         let style = &self.options.style_for(nr);
-        let fds: &mut dyn FdInfo = if style.fd_decode > 0 {
+        let fds: &mut dyn FdInfo = if needs_fd_info(style) {
             &mut self.fds
         } else {
             &mut NoFdInfo
@@ -479,7 +480,7 @@ impl Lines {
         if self.track_fds {
             self.fds.new_fd(exit, &self.memory);
         }
-        let fds: &mut dyn FdInfo = if style.fd_decode > 0 {
+        let fds: &mut dyn FdInfo = if needs_fd_info(style) {
             &mut self.fds
         } else {
             &mut NoFdInfo
@@ -786,6 +787,19 @@ impl FdInfo for LiveFds {
         self.remembered(fd, live, |names| &mut names.device)
             .or_else(|| saker_ptrace::device_of(self.known_path(fd)?.as_ref()))
     }
+
+    fn pid_in_tracer_ns(&mut self, pid: i32, kind: PidKind) -> Option<i32> {
+        pid_in_our_ns(self.pid, Tracee::Observed, pid, kind)
+    }
+
+    fn pid_comm(&mut self, pid: i32) -> Option<String> {
+        comm_of(pid)
+    }
+}
+
+/// Whether the decoders will ask about fds or pids under this style (a /proc read each).
+fn needs_fd_info(style: &saker_syscalls::Style) -> bool {
+    style.fd_decode > 0 || style.pids.comm || style.pids.pidns
 }
 
 /// The tracee memory the decoders see: the bytes the capture copied, placed at the addresses
