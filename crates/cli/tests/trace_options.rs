@@ -337,6 +337,32 @@ fn inject_and_fault() {
     golden("tamper.txt", &report);
 }
 
+/// strace's qual_fault-exit_group.test: a faulted exit_group returns, and glibc's _exit
+/// goes on to exit.
+#[test]
+fn fault_on_exit_group_returns() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("tamper");
+    let out = saker(&[
+        "-a0",
+        "-e",
+        "trace=exit,exit_group",
+        "-e",
+        "fault=exit_group:error=ENOSYS",
+        prog.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stderr(&out),
+        "exit_group(0) = -1 ENOSYS (Function not implemented) (INJECTED)\n\
+         exit(0) = ?\n\
+         +++ exited with 0 +++\n"
+    );
+}
+
 #[test]
 fn read_and_write_dumps() {
     if !live() {

@@ -319,10 +319,12 @@ fn parse_pokes(text: &str) -> Option<Vec<Poke>> {
             .step_by(2)
             .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).ok())
             .collect::<Option<Vec<u8>>>()?;
-        pokes.push(Poke {
-            arg: arg as usize - '0' as usize,
-            data,
-        });
+        let arg = arg as usize - '0' as usize;
+        // strace's poke_add(): one poke per argument and stop.
+        if pokes.iter().any(|p: &Poke| p.arg == arg) {
+            return None;
+        }
+        pokes.push(Poke { arg, data });
     }
     (!pokes.is_empty()).then_some(pokes)
 }
@@ -462,6 +464,18 @@ mod tests {
         assert_eq!(
             err("chdir:error=EPERM:error=ENOENT", InjectKind::Inject),
             "invalid inject argument 'chdir:error=EPERM:error=ENOENT'"
+        );
+        // strace's qual_inject-syntax.test: an argument poked twice at one stop.
+        assert_eq!(
+            err("chdir:poke_enter=@arg1=00,@arg1=00", InjectKind::Inject),
+            "invalid inject argument 'chdir:poke_enter=@arg1=00,@arg1=00'"
+        );
+        assert!(
+            rule(
+                "chdir:poke_enter=@arg1=00:poke_exit=@arg1=00",
+                InjectKind::Inject
+            )
+            .is_ok()
         );
         assert_eq!(
             err("chdir:error=1:syscall=chdir", InjectKind::Inject),

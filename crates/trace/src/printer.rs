@@ -337,8 +337,9 @@ impl Printer {
             self.line.push_str(state.entry.text_so_far());
         }
         state.printed = true;
-        if matches!(nr, EXIT | EXIT_GROUP) && (raw || state.entry.is_complete()) {
-            // These never return. strace prints `exit_group(0) = ?` at the thread's
+        let replaced = state.tampering.as_ref().is_some_and(|t| t.set_nr.is_some());
+        if matches!(nr, EXIT | EXIT_GROUP) && !replaced && (raw || state.entry.is_complete()) {
+            // These never return (unless `-e fault=` replaced them). strace prints `exit_group(0) = ?` at the thread's
             // PTRACE_EVENT_EXIT stop, which comes before any other thread's end: the line is
             // finished now so that no sibling's output cuts it.
             state.pending = false;
