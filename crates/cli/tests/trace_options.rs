@@ -337,6 +337,43 @@ fn inject_and_fault() {
     golden("tamper.txt", &report);
 }
 
+/// strace's *--pidns-translation tests: a pid of the tracee's PID namespace gets a note
+/// with the pid this tracer knows it by; --decode-pids=comm names the process.
+#[test]
+fn pidns_translation_and_comm() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("pidns");
+    let out = saker(&[
+        "-f",
+        "--decode-pids=comm,pidns",
+        "-e",
+        "trace=getpid",
+        "-e",
+        "signal=none",
+        "-qq",
+        prog.to_str().unwrap(),
+    ]);
+    if out.status.code() == Some(77) {
+        eprintln!("SKIPPED: no new PID namespace here");
+        return;
+    }
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stderr(&out);
+    let re = Regex::new(
+        r"^\[pid +(\d+)<pidns>\] getpid\(\) += 1<pidns> /\* (\d+) in strace's PID NS \*/$",
+    )
+    .unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("getpid"))
+        .expect("a getpid line");
+    let caps = re.captures(line).unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(caps[1], caps[2], "the note names the traced child: {text}");
+}
+
 /// strace's qual_fault-exit_group.test: a faulted exit_group returns, and glibc's _exit
 /// goes on to exit.
 #[test]

@@ -1,6 +1,9 @@
 //! The bridge between the tracer and `saker-syscalls`: tracee memory and fd information
 //! behind the decoder's traits.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
 use saker_ptrace::{ProcessFds, ProcessMemory};
 use saker_syscalls::{FdInfo, Memory, PidKind};
 
@@ -65,58 +68,30 @@ pub enum Tracee {
 ///
 /// /proc may belong to an outer namespace (a tracer started by `unshare -p` without a
 /// remount), so ids are matched on the /proc/PID/status lines (NSpid, NStgid, NSpgid,
-/// NSsid: one id per namespace level, outermost first), at the tracer's level.
+/// NSsid: one id per namespace level, outermost first), at the tracer's level. Every call
+/// of a traced process asks, so the common cases read a few files only: the tracee is
+/// looked up at /proc/TRACEE first, and translations are remembered (and checked again
+/// against /proc when reused: ids are recycled) instead of walking /proc each time.
 pub fn pid_in_our_ns(tracee: i32, how: Tracee, pid: i32, kind: PidKind) -> Option<i32> {
-    let ids_of = |dir: &std::path::Path, key: &str| -> Option<Vec<i32>> {
-        let status = std::fs::read_to_string(dir.join("status")).ok()?;
-        let line = status.lines().find(|l| l.starts_with(key))?;
-        Some(
-            line[key.len()..]
-                .split_whitespace()
-                .filter_map(|n| n.parse().ok())
-                .collect(),
-        )
-    };
-    let ns_of = |dir: &std::path::Path| std::fs::read_link(dir.join("ns/pid")).ok();
-    let own = std::path::Path::new("/proc/self");
+    let own = Path::new("/proc/self");
     let level = ids_of(own, "NSpid:")?.len().checked_sub(1)?;
-    let numeric = |name: &std::ffi::OsStr| {
-        name.to_str()
-            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
-    };
-    let tasks = |with_threads: bool| -> Vec<std::path::PathBuf> {
-        let Ok(dir) = std::fs::read_dir("/proc") else {
-            return Vec::new();
-        };
-        let processes = dir
-            .flatten()
-            .filter(|e| numeric(&e.file_name()))
-            .map(|e| e.path());
-        if !with_threads {
-            return processes.collect();
-        }
-        processes
-            .flat_map(|p| {
-                std::fs::read_dir(p.join("task"))
-                    .map(|t| t.flatten().map(|e| e.path()).collect::<Vec<_>>())
-                    .unwrap_or_default()
-            })
-            .collect()
-    };
-    let everyone = tasks(false);
-    // The tracee: the process whose id at our level is `tracee` and that we trace (an id at
-    // an inner level alone is ambiguous: other namespaces reuse it).
     let us = *ids_of(own, "NStgid:")?.first()?;
-    let tracee_dir = everyone.iter().find(|dir| {
+    let is_tracee = |dir: &Path| {
         ids_of(dir, "NStgid:").is_some_and(|ids| ids.get(level) == Some(&tracee))
             && (how == Tracee::Observed
                 || ids_of(dir, "TracerPid:").and_then(|ids| ids.first().copied()) == Some(us))
-    })?;
-    let theirs = ns_of(tracee_dir)?;
+    };
+    let direct = PathBuf::from(format!("/proc/{tracee}"));
+    let tracee_dir = if is_tracee(&direct) {
+        direct
+    } else {
+        processes().into_iter().find(|dir| is_tracee(dir))?
+    };
+    let theirs = ns_of(&tracee_dir)?;
     if ns_of(own).as_ref() == Some(&theirs) {
         return Some(pid);
     }
-    if pid <= 0 {
+    if pid <= 0 || pid > PID_MAX_LIMIT {
         return None;
     }
     let key = match kind {
@@ -125,12 +100,8 @@ pub fn pid_in_our_ns(tracee: i32, how: Tracee, pid: i32, kind: PidKind) -> Optio
         PidKind::Pgid => "NSpgid:",
         PidKind::Sid => "NSsid:",
     };
-    let candidates = if kind == PidKind::Tid {
-        tasks(true)
-    } else {
-        everyone
-    };
-    candidates.iter().find_map(|dir| {
+    // Which of our ids `dir` has, if it is `pid` of `kind` in the tracee's namespace.
+    let ours_in = |dir: &Path| -> Option<i32> {
         if ns_of(dir).as_ref() != Some(&theirs) {
             return None;
         }
@@ -138,5 +109,81 @@ pub fn pid_in_our_ns(tracee: i32, how: Tracee, pid: i32, kind: PidKind) -> Optio
         (ids.last() == Some(&pid))
             .then(|| ids.get(level).copied())
             .flatten()
-    })
+    };
+    let cache_key = (theirs.clone(), key, pid);
+    let cached = TRANSLATIONS.with(|cache| cache.borrow().get(&cache_key).copied());
+    if let Some(ours) = cached
+        && ours_in(&PathBuf::from(format!("/proc/{ours}"))) == Some(ours)
+    {
+        return Some(ours);
+    }
+    let candidates = if kind == PidKind::Tid {
+        threads()
+    } else {
+        processes()
+    };
+    let ours = candidates.iter().find_map(|dir| ours_in(dir))?;
+    TRANSLATIONS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= TRANSLATIONS_KEPT {
+            cache.clear();
+        }
+        cache.insert(cache_key, ours);
+    });
+    Some(ours)
+}
+
+/// The kernel's PID_MAX_LIMIT on 64-bit: no id is larger.
+const PID_MAX_LIMIT: i32 = 4 * 1024 * 1024;
+
+/// Bound on remembered translations (a tracee that makes up ids cannot grow it further).
+const TRANSLATIONS_KEPT: usize = 4096;
+
+thread_local! {
+    /// (the tracee's PID namespace, the status line, its id) -> our id.
+    static TRANSLATIONS: std::cell::RefCell<HashMap<(PathBuf, &'static str, i32), i32>> =
+        std::cell::RefCell::new(HashMap::new());
+}
+
+/// The ids on a `/proc/PID/status` line such as `NStgid:`.
+fn ids_of(dir: &Path, key: &str) -> Option<Vec<i32>> {
+    let status = std::fs::read_to_string(dir.join("status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
+    Some(
+        line[key.len()..]
+            .split_whitespace()
+            .filter_map(|n| n.parse().ok())
+            .collect(),
+    )
+}
+
+fn ns_of(dir: &Path) -> Option<PathBuf> {
+    std::fs::read_link(dir.join("ns/pid")).ok()
+}
+
+/// `/proc/PID` of every process.
+fn processes() -> Vec<PathBuf> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_str()
+                .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .map(|e| e.path())
+        .collect()
+}
+
+/// `/proc/PID/task/TID` of every thread.
+fn threads() -> Vec<PathBuf> {
+    processes()
+        .iter()
+        .flat_map(|p| {
+            std::fs::read_dir(p.join("task"))
+                .map(|t| t.flatten().map(|e| e.path()).collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+        .collect()
 }
