@@ -374,6 +374,35 @@ fn pidns_translation_and_comm() {
     assert_eq!(caps[1], caps[2], "the note names the traced child: {text}");
 }
 
+/// strace's redirect-fds.test: a standard fd the tracer was started without is closed in
+/// the command too (Rust's runtime opens /dev/null on it in the tracer), one it was given
+/// stays open.
+#[test]
+fn closed_standard_fds_stay_closed() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    // The report goes through fd 9, opened first: the probe itself must not fill 0-2.
+    let probe = "exec 9>>\"$0\"; for fd in 0 1 2; do if test -e /proc/self/fd/$fd; \
+                 then echo $fd open >&9; else echo $fd closed >&9; fi; done";
+    for (redirections, want) in [
+        ("<&-", "0 closed\n1 open\n2 open\n"),
+        (">&- 2>&-", "0 open\n1 closed\n2 closed\n"),
+        ("</dev/null", "0 open\n1 open\n2 open\n"),
+    ] {
+        let report = tempfile::NamedTempFile::new().unwrap();
+        let script = format!(
+            "exec {SAKER} trace -e trace=none -qq sh -c '{probe}' {} {redirections}",
+            report.path().display()
+        );
+        let status = Command::new("sh").args(["-c", &script]).status().unwrap();
+        assert!(status.success(), "{redirections}");
+        let got = std::fs::read_to_string(report.path()).unwrap();
+        assert_eq!(got, want, "{redirections}");
+    }
+}
+
 /// strace's qual_fault-exit_group.test: a faulted exit_group returns, and glibc's _exit
 /// goes on to exit.
 #[test]

@@ -34,6 +34,40 @@ extern "C" fn record_sigpipe() {
 #[unsafe(link_section = ".init_array")]
 static RECORD_SIGPIPE: extern "C" fn() = record_sigpipe;
 
+/// Which of fds 0, 1 and 2 were closed when the tracer started (bit N for fd N). Rust's
+/// runtime opens /dev/null on them before `main`; the command must find them closed, as
+/// under strace (whose placeholders are close-on-exec). Recorded by an ELF constructor.
+static STD_FDS_CLOSED_AT_START: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+extern "C" fn record_closed_std_fds() {
+    let mut closed = 0u8;
+    for fd in 0..3 {
+        // SAFETY: F_GETFD only queries the descriptor table.
+        if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
+            closed |= 1 << fd;
+        }
+    }
+    STD_FDS_CLOSED_AT_START.store(closed, std::sync::atomic::Ordering::Relaxed);
+}
+
+#[used]
+#[unsafe(link_section = ".init_array")]
+static RECORD_CLOSED_STD_FDS: extern "C" fn() = record_closed_std_fds;
+
+/// In a forked child before `execve`: closes the standard fds the tracer was started without.
+///
+/// # Safety
+/// Async-signal-safe: `close` calls only.
+pub(crate) unsafe fn close_std_fds_closed_at_start() {
+    let closed = STD_FDS_CLOSED_AT_START.load(std::sync::atomic::Ordering::Relaxed);
+    for fd in 0..3 {
+        if closed & (1 << fd) != 0 {
+            // SAFETY: closing a descriptor of this (child) process.
+            unsafe { libc::close(fd) };
+        }
+    }
+}
+
 /// strace's set_sighandler(SIGCHLD, SIG_DFL, ...): the tracer needs SIGCHLD at its default
 /// (an ignored SIGCHLD makes the kernel reap children and wait4 fail), but the command must
 /// start as if the tracer were not there. Returns whether it was ignored, for
@@ -274,6 +308,7 @@ pub fn spawn_stopped(command: &Command) -> Result<i32, TraceError> {
             // Before the stop: whoever watches the child from then on sees only its exec.
             restore_sigpipe();
             restore_sigchld(sigchld_ignored);
+            close_std_fds_closed_at_start();
             libc::kill(libc::getpid(), libc::SIGSTOP);
             if command.apply_credentials() {
                 libc::execve(command.path.as_ptr(), argv.as_ptr(), envp.as_ptr());

@@ -376,6 +376,7 @@ impl Tracer {
             unsafe {
                 crate::command::restore_sigpipe();
                 crate::command::restore_sigchld(sigchld_ignored);
+                crate::command::close_std_fds_closed_at_start();
                 // Stop until the parent has seized us; strace's startup_child does the same.
                 libc::kill(libc::getpid(), libc::SIGSTOP);
                 if let Some(program) = &program
