@@ -403,6 +403,37 @@ fn closed_standard_fds_stay_closed() {
     }
 }
 
+/// strace's strace-Y-0123456789 and strace--decode-pids-comm: a name changed by a call
+/// outside the traced set is seen at once, in the leader and the decoded pid alike, escaped.
+#[test]
+fn decode_pids_comm_follows_renames() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("rename");
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let log_path = log.path().to_str().unwrap();
+    let out = saker(&[
+        "-Y",
+        "-f",
+        "-qq",
+        "-a0",
+        "-e",
+        "trace=getpid",
+        "-o",
+        log_path,
+        prog.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(log_path).unwrap();
+    let re = Regex::new(r"^(\d+)<re\\74name\\76d> getpid\(\) = (\d+)<re\\74name\\76d>$").unwrap();
+    let caps = re
+        .captures(text.trim_end())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(caps[1], caps[2]);
+}
+
 /// strace's qual_fault-exit_group.test: a faulted exit_group returns, and glibc's _exit
 /// goes on to exit.
 #[test]

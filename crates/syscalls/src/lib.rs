@@ -104,7 +104,7 @@ pub use class::{Class, classes};
 pub use decode::{
     Decoded, Entry, FdDetails, FdInfo, Memory, MemoryArg, NoFdInfo, NoMemory, PidDetails, PidKind,
     Style, XlatStyle, decode_entry, decode_entry_into, decode_exit, decode_exit_into, file_args,
-    memory_args,
+    memory_args, write_comm,
 };
 pub use errno::{errno_message, errno_name};
 pub use set::{

@@ -45,6 +45,8 @@ pub struct LineStart<'a> {
 pub struct Leader {
     pid_prefix: PidPrefix,
     comm: bool,
+    /// `-x`/`-xx`: how names are escaped.
+    hex: u8,
     absolute: Option<AbsoluteTime>,
     relative: Option<Precision>,
     syscall_number: bool,
@@ -67,6 +69,7 @@ impl Leader {
         Leader {
             pid_prefix,
             comm: options.decode_pids.comm,
+            hex: options.hex,
             absolute: options.absolute_time,
             relative: options.relative_time,
             syscall_number: options.syscall_number,
@@ -96,7 +99,9 @@ impl Leader {
         match self.pid_prefix {
             PidPrefix::Plain => match comm {
                 Some(comm) => {
-                    let _ = write!(out, "{}<{comm}> ", start.pid);
+                    let _ = write!(out, "{}", start.pid);
+                    saker_syscalls::write_comm(out, comm.as_bytes(), self.hex);
+                    out.push(' ');
                 }
                 None => {
                     let _ = write!(out, "{:<5} ", start.pid);
@@ -105,7 +110,7 @@ impl Leader {
             PidPrefix::Bracketed if start.several => {
                 let _ = write!(out, "[pid {:>5}", start.pid);
                 if let Some(comm) = comm {
-                    let _ = write!(out, "<{comm}>");
+                    saker_syscalls::write_comm(out, comm.as_bytes(), self.hex);
                 }
                 out.push_str("] ");
             }

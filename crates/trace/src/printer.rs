@@ -58,6 +58,8 @@ struct ProcState {
     inject: InjectState,
     /// `-Y`: the command name, read when first needed.
     comm: Option<String>,
+    /// A call that may rename the process (prctl PR_SET_NAME, execve) is under way.
+    comm_change: bool,
     /// `-k`: a stack captured at entry (calls that never return).
     entry_stack: Option<String>,
 }
@@ -264,11 +266,19 @@ impl Printer {
         if ctx.hidden && nr != EXECVE && nr != EXECVEAT {
             return false;
         }
+        // strace reloads a -Y name after any call that may change it, traced or not.
+        let comm_change = self.leader.wants_comm()
+            && (nr == EXECVE
+                || nr == EXECVEAT
+                || (nr == PRCTL && args[0] == libc::PR_SET_NAME as u64));
+        if comm_change {
+            self.procs.entry(ctx.pid).or_default().comm_change = true;
+        }
         if !self.options.filters.trace.contains(nr) {
-            return false;
+            return comm_change;
         }
         if self.check_paths && !self.options.filters.touches_paths(ctx.pid, nr, &args) {
-            return false;
+            return comm_change;
         }
         let pid = ctx.pid;
         let entry_mono = timefmt::monotonic();
@@ -451,6 +461,14 @@ impl Printer {
         let Some(state) = self.procs.get_mut(&pid) else {
             return;
         };
+        if std::mem::take(&mut state.comm_change) && !is_error {
+            // Read now, as strace does: the next line may be the process's last.
+            state.comm = None;
+            self.comm(pid);
+        }
+        let Some(state) = self.procs.get_mut(&pid) else {
+            return;
+        };
         if !state.pending {
             return;
         }
@@ -473,10 +491,6 @@ impl Printer {
                     .saturating_sub(state.entry_cpu)
             };
             summary.add(nr, time, is_error && (-4095..0).contains(&ret));
-        }
-        if self.leader.wants_comm() && !is_error && (nr == PRCTL || nr == EXECVE || nr == EXECVEAT)
-        {
-            state.comm = None;
         }
         if let Some(stacks) = &mut self.stacks {
             stacks.after_call(pid, nr, is_error);
@@ -870,6 +884,8 @@ impl Handler for Printer {
                 );
             }
             Stop::Attached { threads } => {
+                // Named now, as strace's alloctcb does: it may be gone by its next line.
+                self.comm(ctx.pid);
                 if !self.options.quiet.attach {
                     let text = if threads > 1 {
                         format!("Process {} attached with {threads} threads", ctx.pid)
