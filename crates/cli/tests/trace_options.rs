@@ -434,6 +434,32 @@ fn decode_pids_comm_follows_renames() {
     assert_eq!(caps[1], caps[2]);
 }
 
+/// strace's first_exec_failure.test: the failed execve, the tracer's message from the child,
+/// and the child's end, which strace prints even before the command ever ran.
+#[test]
+fn failed_first_exec_ends_with_the_exit_line() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let out = saker(&["/"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    let execve = Regex::new(
+        r#"^execve\("/", \["/"\], 0x[0-9a-f]+ /\* 1 var \*/\) += -1 EACCES \(Permission denied\)$"#,
+    )
+    .unwrap();
+    assert!(lines.len() == 3 && execve.is_match(lines[0]), "{text}");
+    assert_eq!(
+        lines[1..],
+        [
+            "saker trace: exec: Permission denied",
+            "+++ exited with 1 +++"
+        ]
+    );
+}
+
 /// strace's qual_fault-exit_group.test: a faulted exit_group returns, and glibc's _exit
 /// goes on to exit.
 #[test]

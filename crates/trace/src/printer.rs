@@ -742,7 +742,9 @@ impl Printer {
         self.unfinished_call(ctx.pid, ctx.tracees, ctx.hidden);
         if self.json {
             self.json_event(ctx, "exit", &json_fields);
-        } else if self.print_lines && !self.options.quiet.exit && !ctx.hidden {
+        } else if self.print_lines && !self.options.quiet.exit {
+            // Even before the command's exec (strace's print_exited ignores TCB_HIDE_LOG):
+            // `exec: Permission denied` is followed by `+++ exited with 1 +++`.
             self.cut_open_line(ctx.pid);
             self.line.clear();
             let (wall, mono) = (self.now_wall(), self.now_mono());
