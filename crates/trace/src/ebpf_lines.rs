@@ -245,6 +245,11 @@ impl Lines {
 
     fn event(&mut self, event: &SyscallEvent, sink: &mut Sink) {
         let tid = event.header.tid;
+        if self.leader.wants_comm() {
+            // The name the thread had at this record: the leader's `-Y` name.
+            let comm = event.header.comm.to_string_lossy().into_owned();
+            self.fds.comms.insert(tid as i32, comm);
+        }
         if self.unannounced.remove(&tid) {
             self.live.insert(tid);
         }
@@ -257,8 +262,12 @@ impl Lines {
             EventBody::Fork {
                 child_tid,
                 child_pid,
+                child_vtid,
                 ..
             } => {
+                if self.options.decode_pids.pidns {
+                    self.fds.vtids.insert(*child_tid as i32, *child_vtid as i32);
+                }
                 if self.options.follow_forks {
                     self.unannounced.insert(*child_tid);
                 }
@@ -348,6 +357,7 @@ impl Lines {
                         .extend_from_slice(self.line.as_bytes());
                 }
                 self.live.remove(&tid);
+                self.fds.comms.remove(&(tid as i32));
                 if *process_exited {
                     self.fds.process_gone(event.header.pid);
                 }
@@ -426,9 +436,8 @@ impl Lines {
             return;
         }
         self.memory.load(exit);
-        if self.track_fds {
-            self.fds.select(pid);
-        }
+        // The process whose fds and pids the decoders ask about.
+        self.fds.select(pid);
         // A returned fd is named when the result is decoded (the process may be gone by
         // now), after the arguments (`dup2(0</dev/null>, 4</old>)`); a closed one is
         // forgotten only after the line (`close(3</etc/passwd>)`).
@@ -600,7 +609,7 @@ impl Lines {
         let start = LineStart {
             pid: tid as i32,
             several: self.live.len() > 1,
-            comm: None,
+            comm: self.fds.comms.get(&(tid as i32)).map(String::as_str),
             wall: at,
             mono: at,
             nr,
@@ -638,6 +647,11 @@ struct LiveFds {
     pid: i32,
     opened: std::collections::HashMap<(i32, i32), String>,
     seen: std::collections::HashMap<(i32, i32), FdNames>,
+    /// `-Y`: each thread's name in its latest record, for threads gone from /proc.
+    comms: std::collections::HashMap<i32, String>,
+    /// `--pidns-translation`: each forked thread's id in its own PID namespace, for
+    /// threads gone from /proc.
+    vtids: std::collections::HashMap<i32, i32>,
 }
 
 impl LiveFds {
@@ -742,6 +756,20 @@ impl LiveFds {
         self.seen.remove(&(self.pid, fd));
     }
 
+    /// `pid` of the (gone) selected process's namespace, from the ids its forks reported:
+    /// the same number when it lives in ours, else the forked thread with that inner id in
+    /// another namespace (a guess when several namespaces are traced at once).
+    fn remembered_pid(&self, pid: i32) -> Option<i32> {
+        let inner = |tid: i32| self.vtids.get(&tid).is_some_and(|vtid| *vtid != tid);
+        if !inner(self.pid) {
+            return Some(pid);
+        }
+        self.vtids
+            .iter()
+            .find(|(tid, vtid)| **vtid == pid && inner(**tid))
+            .map(|(tid, _)| *tid)
+    }
+
     fn process_gone(&mut self, pid: u32) {
         self.opened.retain(|(p, _), _| *p != pid as i32);
         self.seen.retain(|(p, _), _| *p != pid as i32);
@@ -789,11 +817,11 @@ impl FdInfo for LiveFds {
     }
 
     fn pid_in_tracer_ns(&mut self, pid: i32, kind: PidKind) -> Option<i32> {
-        pid_in_our_ns(self.pid, Tracee::Observed, pid, kind)
+        pid_in_our_ns(self.pid, Tracee::Observed, pid, kind).or_else(|| self.remembered_pid(pid))
     }
 
     fn pid_comm(&mut self, pid: i32) -> Option<String> {
-        comm_of(pid)
+        comm_of(pid).or_else(|| self.comms.get(&pid).cloned())
     }
 }
 
