@@ -25,6 +25,7 @@ mod counter;
 mod decode;
 mod error;
 pub mod raw;
+mod ring_use;
 mod spec;
 pub mod trace;
 
@@ -34,6 +35,7 @@ pub use decode::{
     BootClock, SIGRETURN_FRAME, UC_SIGMASK_OFFSET, decode_record, decode_tracer_record,
 };
 pub use error::{BpfError, DecodeError, PRIVILEGE_HINT};
+pub use ring_use::RingUse;
 pub use spec::{CAPTURED_SYSCALLS, CapturedSyscall, STATE_SYSCALLS, captured};
 
 /// The committed BPF object (for tools that inspect it).

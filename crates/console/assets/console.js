@@ -616,6 +616,7 @@ function renderStats(stats) {
     card("Events per second", formatNumber(stats.events.per_second), formatNumber(stats.events.total) + " in all"),
     card("Alerts", formatNumber(stats.alerts.total), "since start"),
     card("Events dropped", formatNumber(drops), "kernel ring buffer full", drops > 0 ? "bad" : ""),
+    ringCard(stats.ring_buffer),
     card("Output queue", queue, formatNumber(stats.outputs.queue_drops) + " dropped", stats.outputs.queue_drops > 0 ? "bad" : ""),
     card("Output failures", formatNumber(failures), "all channels", failures > 0 ? "bad" : ""),
     card("History", `${formatNumber(history.size)} / ${formatNumber(history.capacity)}`,
@@ -633,6 +634,16 @@ function renderStats(stats) {
   fillCpus(stats);
   fillChannels(stats.outputs.channels);
   noteRender(started);
+}
+
+// The fullest the kernel's ring buffer was at one read over the last second: near 100% the
+// kernel starts dropping events.
+function ringCard(ring) {
+  if (!ring.size_bytes) return card("Ring buffer use", "n/a", "no eBPF capture");
+  const share = 100 * ring.used_bytes / ring.size_bytes;
+  return card("Ring buffer use", share.toFixed(1) + " %",
+    `${formatNumber(ring.used_bytes / 1024)} of ${formatNumber(ring.size_bytes / 1024)} KiB, last second's peak`,
+    share >= 50 ? "bad" : "");
 }
 
 function fillTop(id, entries, filterOf, labelOf) {

@@ -210,6 +210,10 @@ pub(crate) fn render(shared: &Shared, window: &str) -> Value {
             "events": single("saker_k8s_audit_events_total"),
             "rejected": single("saker_k8s_audit_rejected_total"),
         },
+        "ring_buffer": {
+            "size_bytes": single("saker_ring_buffer_bytes"),
+            "used_bytes": single("saker_ring_buffer_used_bytes"),
+        },
         "thread_table_size": single("saker_thread_table_size"),
         "process": {
             "cpu_seconds": single("saker_process_cpu_seconds_total"),

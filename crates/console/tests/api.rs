@@ -233,6 +233,7 @@ fn stats_draw_the_metrics_and_the_history() {
     harness.metrics.set_cpu_totals(0, 1000, 0);
     harness.metrics.set_cpu_totals(1, 500, 7);
     harness.metrics.set_rules_loaded(42);
+    harness.metrics.set_ring_buffer_use(8 << 20, 12288);
     raise_all(&harness, &sample_alerts());
     let answer = get(&agent(), &format!("{}/api/stats", harness.base));
     assert_eq!(answer.status, 200);
@@ -241,6 +242,8 @@ fn stats_draw_the_metrics_and_the_history() {
     assert_eq!(stats["rules_loaded"], 42);
     assert_eq!(stats["dropped_per_cpu"], serde_json::json!([0, 7]));
     assert_eq!(stats["captured_per_cpu"], serde_json::json!([1000, 500]));
+    assert_eq!(stats["ring_buffer"]["size_bytes"], 8 << 20);
+    assert_eq!(stats["ring_buffer"]["used_bytes"], 12288);
     assert_eq!(stats["events"]["total"], 1500);
     assert_eq!(stats["alerts"]["total"], 4);
     assert_eq!(stats["alerts"]["by_priority"]["warning"], 2);

@@ -28,6 +28,9 @@ impl Counters for CaptureCounters<'_> {
     fn captured_per_cpu(&mut self) -> Option<Vec<u64>> {
         self.0.submitted().ok()
     }
+    fn ring_use(&mut self) -> Option<saker_bpf::RingUse> {
+        Some(self.0.take_ring_use())
+    }
 }
 
 impl Source for EbpfSource {

@@ -57,6 +57,11 @@ impl LiveSink<'_> {
     /// Metrics and the drop policy, once per [`PUBLISH_EVERY`]; `Stop` for a drop exit.
     fn publish(&mut self, counters: &mut dyn Counters) -> Flow {
         self.pipeline.publish();
+        if let Some(ring) = counters.ring_use() {
+            self.service
+                .metrics
+                .set_ring_buffer_use(ring.size_bytes, ring.peak_used_bytes);
+        }
         let Some(per_cpu) = counters.dropped_per_cpu() else {
             return Flow::Continue;
         };
