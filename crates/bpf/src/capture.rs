@@ -163,11 +163,7 @@ impl Capture {
                 map.insert(pid, 1, 0).map_err(BpfError::map(PIDS))?;
             }
         }
-        let ring = RingBuf::try_from(ebpf.take_map(RING).ok_or(BpfError::Missing {
-            what: "map",
-            name: RING,
-        })?)
-        .map_err(BpfError::map(RING))?;
+        let ring = RingBuf::try_from(take_map(&mut ebpf, RING)?).map_err(BpfError::map(RING))?;
         let ring_positions = RingPositions::map(ring.as_raw_fd())?;
         let mut capture = Capture {
             ebpf,
@@ -302,6 +298,15 @@ impl Capture {
     /// has no tracepoint for them (it lacks the syscall, e.g. init_module without CONFIG_MODULES).
     pub fn unavailable_syscalls(&self) -> &BTreeSet<i64> {
         &self.unavailable
+    }
+
+    pub(crate) fn ebpf_mut(&mut self) -> &mut Ebpf {
+        &mut self.ebpf
+    }
+
+    /// The boot-to-wall clock offset the records are converted with.
+    pub(crate) fn clock(&self) -> BootClock {
+        self.clock
     }
 
     /// Records that did not decode (a loader/object mismatch; expected to stay 0).
@@ -582,6 +587,12 @@ fn tracefs_events() -> &'static Path {
     } else {
         Path::new("/sys/kernel/debug/tracing/events")
     }
+}
+
+/// Takes map `name` out of `ebpf` (the programs keep using it).
+pub(crate) fn take_map(ebpf: &mut Ebpf, name: &'static str) -> Result<aya::maps::Map, BpfError> {
+    ebpf.take_map(name)
+        .ok_or(BpfError::Missing { what: "map", name })
 }
 
 fn map_mut<'a>(ebpf: &'a mut Ebpf, name: &'static str) -> Result<&'a mut aya::maps::Map, BpfError> {

@@ -17,6 +17,13 @@ struct CpuCounters {
     dropped: AtomicU64,
 }
 
+/// Metric families kept by another part of Saker (the responder's), rendered after the
+/// registry's own.
+pub trait Exposition: Send + Sync + std::fmt::Debug {
+    /// Appends the families in Prometheus text format 0.0.4.
+    fn render(&self, out: &mut String);
+}
+
 /// Everything `GET /metrics` reports.
 #[derive(Debug)]
 pub struct Metrics {
@@ -38,6 +45,7 @@ pub struct Metrics {
     k8s_audit_rejected: AtomicU64,
     reload_timestamp_ns: AtomicU64,
     outputs: Mutex<Option<Arc<OutputStats>>>,
+    extra: Mutex<Vec<Arc<dyn Exposition>>>,
 }
 
 impl Metrics {
@@ -60,7 +68,13 @@ impl Metrics {
             k8s_audit_rejected: AtomicU64::new(0),
             reload_timestamp_ns: AtomicU64::new(0),
             outputs: Mutex::new(None),
+            extra: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Renders `families` with the registry's own from now on.
+    pub fn add_exposition(&self, families: Arc<dyn Exposition>) {
+        lock(&self.extra).push(families);
     }
 
     /// Sets one CPU's running totals (ring-buffer counters are read as totals).
@@ -432,6 +446,9 @@ impl Metrics {
             "Resident set size of the Saker process.",
         );
         sample(&mut out, "saker_process_resident_memory_bytes", &[], rss);
+        for families in lock(&self.extra).iter() {
+            families.render(&mut out);
+        }
         out
     }
 }

@@ -17,6 +17,14 @@ pub struct Sources {
     pub k8s_audit: bool,
 }
 
+/// The compiled rules, the web console's list of them, and the rules as loaded (which the
+/// responses are checked against).
+pub struct LoadedRules {
+    pub engine: Engine,
+    pub catalog: RuleCatalog,
+    pub ruleset: saker_rules::ruleset::RuleSet,
+}
+
 /// Why the rules could not be used: the exit code (2: unreadable, 1: invalid) and the
 /// message, with every error diagnostic rendered.
 #[derive(Debug)]
@@ -42,7 +50,7 @@ pub fn build_engine(
     config: &Config,
     from_config: bool,
     sources: Sources,
-) -> Result<(Engine, RuleCatalog), RulesFailure> {
+) -> Result<LoadedRules, RulesFailure> {
     let mut files = Vec::new();
     if sources.k8s_audit {
         files.push(saker_k8saudit::default_k8s_audit_rules_file());
@@ -106,7 +114,11 @@ pub fn build_engine(
         code: 1,
         message: format!("saker run: {e}"),
     })?;
-    Ok((engine, catalog))
+    Ok(LoadedRules {
+        engine,
+        catalog,
+        ruleset,
+    })
 }
 
 /// True for a path that names a rules file rather than a directory (`.yaml`/`.yml`).
