@@ -48,6 +48,11 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // strace's grammar is not clap's: `saker trace` gets its arguments untouched.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if args.get(1).is_some_and(|a| a == "trace") {
+        return exit::code_for(cmd::trace::run_raw(&args[2..]));
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Ps(args) => cmd::ps::run(args),

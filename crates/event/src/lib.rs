@@ -17,6 +17,7 @@ pub mod detail;
 pub mod escape;
 mod priority;
 pub mod syscall_event;
+pub mod timefmt;
 
 pub use alert::Alert;
 pub use detail::{ArgMemory, NoMemory, decode_detail};

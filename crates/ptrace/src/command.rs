@@ -10,12 +10,117 @@ use std::path::{Path, PathBuf};
 
 use crate::error::TraceError;
 
+/// Whether SIGPIPE was ignored when the tracer started. Rust's runtime sets it to SIG_IGN
+/// before `main`; a traced command must start with the disposition the tracer was given, as
+/// strace's does (`saker trace yes | head` must end with `yes` killed by SIGPIPE). Recorded by
+/// an ELF constructor, which runs before the runtime's set-up.
+static SIGPIPE_WAS_IGNORED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+extern "C" fn record_sigpipe() {
+    // SAFETY: queries the current disposition into a zeroed sigaction we own.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        if libc::sigaction(libc::SIGPIPE, std::ptr::null(), &mut old) == 0 {
+            SIGPIPE_WAS_IGNORED.store(
+                old.sa_sigaction == libc::SIG_IGN,
+                std::sync::atomic::Ordering::Relaxed,
+            );
+        }
+    }
+}
+
+#[used]
+#[unsafe(link_section = ".init_array")]
+static RECORD_SIGPIPE: extern "C" fn() = record_sigpipe;
+
+/// Which of fds 0, 1 and 2 were closed when the tracer started (bit N for fd N). Rust's
+/// runtime opens /dev/null on them before `main`; the command must find them closed, as
+/// under strace (whose placeholders are close-on-exec). Recorded by an ELF constructor.
+static STD_FDS_CLOSED_AT_START: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+extern "C" fn record_closed_std_fds() {
+    let mut closed = 0u8;
+    for fd in 0..3 {
+        // SAFETY: F_GETFD only queries the descriptor table.
+        if unsafe { libc::fcntl(fd, libc::F_GETFD) } < 0 {
+            closed |= 1 << fd;
+        }
+    }
+    STD_FDS_CLOSED_AT_START.store(closed, std::sync::atomic::Ordering::Relaxed);
+}
+
+#[used]
+#[unsafe(link_section = ".init_array")]
+static RECORD_CLOSED_STD_FDS: extern "C" fn() = record_closed_std_fds;
+
+/// In a forked child before `execve`: closes the standard fds the tracer was started without.
+///
+/// # Safety
+/// Async-signal-safe: `close` calls only.
+pub(crate) unsafe fn close_std_fds_closed_at_start() {
+    let closed = STD_FDS_CLOSED_AT_START.load(std::sync::atomic::Ordering::Relaxed);
+    for fd in 0..3 {
+        if closed & (1 << fd) != 0 {
+            // SAFETY: closing a descriptor of this (child) process.
+            unsafe { libc::close(fd) };
+        }
+    }
+}
+
+/// strace's set_sighandler(SIGCHLD, SIG_DFL, ...): the tracer needs SIGCHLD at its default
+/// (an ignored SIGCHLD makes the kernel reap children and wait4 fail), but the command must
+/// start as if the tracer were not there. Returns whether it was ignored, for
+/// [`restore_sigchld`] in the child.
+pub(crate) fn take_sigchld() -> bool {
+    // SAFETY: swaps the disposition of SIGCHLD to its default, keeping the old one.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        let mut default: libc::sigaction = std::mem::zeroed();
+        default.sa_sigaction = libc::SIG_DFL;
+        libc::sigaction(libc::SIGCHLD, &default, &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
+    }
+}
+
+/// In a forked child before `execve`: SIGCHLD as the tracer was given it.
+///
+/// # Safety
+/// Async-signal-safe: one `signal` call at most.
+pub(crate) unsafe fn restore_sigchld(was_ignored: bool) {
+    if was_ignored {
+        // SAFETY: setting a disposition.
+        unsafe { libc::signal(libc::SIGCHLD, libc::SIG_IGN) };
+    }
+}
+
+/// In a forked child before `execve`: gives SIGPIPE back the disposition the tracer started
+/// with.
+///
+/// # Safety
+/// Async-signal-safe: one `signal` call.
+pub(crate) unsafe fn restore_sigpipe() {
+    if !SIGPIPE_WAS_IGNORED.load(std::sync::atomic::Ordering::Relaxed) {
+        // SAFETY: resetting a disposition to its default.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+    }
+}
+
 /// A command ready to be executed after `fork`: everything is allocated beforehand because the
 /// child may only call async-signal-safe functions.
 pub struct Command {
     pub(crate) path: CString,
     pub(crate) argv: Vec<CString>,
     pub(crate) envp: Vec<CString>,
+    pub(crate) credentials: Option<Credentials>,
+}
+
+/// Who the command runs as (`-u USERNAME`), worked out before the fork.
+pub(crate) struct Credentials {
+    uid: libc::uid_t,
+    euid: libc::uid_t,
+    gid: libc::gid_t,
+    egid: libc::gid_t,
+    groups: Vec<libc::gid_t>,
 }
 
 impl Command {
@@ -41,7 +146,102 @@ impl Command {
             path: c_string(path.as_os_str())?,
             argv,
             envp,
+            credentials: None,
         })
+    }
+
+    /// strace's `-E`: `VAR=VAL` sets a variable, `VAR` alone removes it, in order.
+    pub fn change_environment(&mut self, changes: &[OsString]) -> Result<(), TraceError> {
+        for change in changes {
+            let bytes = change.as_bytes();
+            let name_len = bytes.iter().position(|b| *b == b'=').unwrap_or(bytes.len());
+            let name = &bytes[..name_len];
+            self.envp.retain(|pair| {
+                let pair = pair.as_bytes();
+                !(pair.len() > name.len() && pair.starts_with(name) && pair[name.len()] == b'=')
+            });
+            if name_len < bytes.len() {
+                self.envp.push(c_string(change)?);
+            }
+        }
+        Ok(())
+    }
+
+    /// strace's `-u USERNAME`: the user's uid, gid and groups; a set-user-ID or
+    /// set-group-ID program keeps its owner as effective id. Needs root.
+    pub fn run_as(&mut self, user: &str) -> Result<(), TraceError> {
+        // SAFETY: plain queries of our own credentials.
+        if unsafe { libc::getuid() != 0 || libc::geteuid() != 0 } {
+            return Err(TraceError::BadArgument(
+                "You must be root to use the -u/--username option".into(),
+            ));
+        }
+        let unknown = || TraceError::BadArgument(format!("Cannot find user '{user}'"));
+        let name = CString::new(user).map_err(|_| unknown())?;
+        // SAFETY: getpwnam_r fills `entry` and strings in `buf`, both ours.
+        let (uid, gid) = unsafe {
+            let mut entry: libc::passwd = std::mem::zeroed();
+            let mut buf = vec![0 as libc::c_char; 16384];
+            let mut found: *mut libc::passwd = std::ptr::null_mut();
+            libc::getpwnam_r(
+                name.as_ptr(),
+                &mut entry,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut found,
+            );
+            if found.is_null() {
+                return Err(unknown());
+            }
+            (entry.pw_uid, entry.pw_gid)
+        };
+        let mut groups = vec![0 as libc::gid_t; 256];
+        let mut count = groups.len() as libc::c_int;
+        // SAFETY: getgrouplist writes at most `count` ids into `groups`.
+        unsafe {
+            if libc::getgrouplist(name.as_ptr(), gid, groups.as_mut_ptr(), &mut count) < 0 {
+                count = groups.len() as libc::c_int;
+            }
+        }
+        groups.truncate(count.max(0) as usize);
+        let meta = std::fs::metadata(self.path()).map_err(|source| TraceError::CantStat {
+            name: self.path().display().to_string(),
+            source,
+        })?;
+        use std::os::unix::fs::MetadataExt;
+        let mode = meta.mode();
+        self.credentials = Some(Credentials {
+            uid,
+            euid: if mode & libc::S_ISUID != 0 {
+                meta.uid()
+            } else {
+                uid
+            },
+            gid,
+            egid: if mode & libc::S_ISGID != 0 {
+                meta.gid()
+            } else {
+                gid
+            },
+            groups,
+        });
+        Ok(())
+    }
+
+    /// In the forked child, before `execve`: takes on the `-u` credentials. Returns false
+    /// when that failed (errno says why).
+    ///
+    /// # Safety
+    /// Async-signal-safe: only system calls on data prepared before the fork.
+    pub(crate) unsafe fn apply_credentials(&self) -> bool {
+        let Some(c) = &self.credentials else {
+            return true;
+        };
+        unsafe {
+            libc::setgroups(c.groups.len(), c.groups.as_ptr()) == 0
+                && libc::setregid(c.gid, c.egid) == 0
+                && libc::setreuid(c.uid, c.euid) == 0
+        }
     }
 
     /// The resolved program path.
@@ -91,6 +291,7 @@ pub fn resolve(name: &OsStr, path_var: Option<&OsStr>) -> Result<PathBuf, TraceE
 /// returns its pid once the stop is seen: a caller that watches it some other way (eBPF) sets
 /// that up, then sends SIGCONT. The child is not traced.
 pub fn spawn_stopped(command: &Command) -> Result<i32, TraceError> {
+    let sigchld_ignored = take_sigchld();
     let argv = pointer_array(&command.argv);
     let envp = pointer_array(&command.envp);
     // SAFETY: the child only calls async-signal-safe functions on memory prepared before the
@@ -104,8 +305,14 @@ pub fn spawn_stopped(command: &Command) -> Result<i32, TraceError> {
     }
     if pid == 0 {
         unsafe {
+            // Before the stop: whoever watches the child from then on sees only its exec.
+            restore_sigpipe();
+            restore_sigchld(sigchld_ignored);
+            close_std_fds_closed_at_start();
             libc::kill(libc::getpid(), libc::SIGSTOP);
-            libc::execve(command.path.as_ptr(), argv.as_ptr(), envp.as_ptr());
+            if command.apply_credentials() {
+                libc::execve(command.path.as_ptr(), argv.as_ptr(), envp.as_ptr());
+            }
             let message = b"saker trace: exec failed\n";
             libc::write(2, message.as_ptr().cast(), message.len());
             libc::_exit(1);

@@ -17,10 +17,23 @@ impl ProcessFds {
         ProcessFds { pid }
     }
 
+    /// The process these fds belong to.
+    pub fn pid(&self) -> i32 {
+        self.pid
+    }
+
     /// The target of `/proc/PID/fd/FD`: a path, `socket:[INODE]`, `pipe:[INODE]`,
     /// `anon_inode:[eventfd]`, ... `None` when the fd is not open.
     /// `AT_FDCWD` (-100) gives the working directory, which strace shows as `AT_FDCWD</dir>`.
     pub fn path(&self, fd: i64) -> Option<String> {
+        self.path_bytes(fd)
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// The link target as the kernel has it: file names are bytes, not always UTF-8, and
+    /// strace prints them byte by byte (`\377`).
+    pub fn path_bytes(&self, fd: i64) -> Option<Vec<u8>> {
+        use std::os::unix::ffi::OsStringExt;
         let link = if fd == i64::from(libc::AT_FDCWD) {
             std::fs::read_link(format!("/proc/{}/cwd", self.pid)).ok()?
         } else if fd < 0 {
@@ -28,7 +41,7 @@ impl ProcessFds {
         } else {
             std::fs::read_link(format!("/proc/{}/fd/{fd}", self.pid)).ok()?
         };
-        Some(link.to_string_lossy().into_owned())
+        Some(link.into_os_string().into_vec())
     }
 
     /// For `-yy`: the socket's protocol and endpoints (`TCP:[127.0.0.1:80->127.0.0.1:4321]`,
@@ -73,20 +86,7 @@ impl ProcessFds {
 
     /// For `-yy` on device files: `char 1:3` / `block 8:0`.
     pub fn device(&self, fd: i64) -> Option<String> {
-        let meta = std::fs::metadata(format!("/proc/{}/fd/{fd}", self.pid)).ok()?;
-        let kind = if meta.file_type().is_char_device() {
-            "char"
-        } else if meta.file_type().is_block_device() {
-            "block"
-        } else {
-            return None;
-        };
-        let rdev = meta.rdev();
-        Some(format!(
-            "{kind} {}:{}",
-            libc::major(rdev),
-            libc::minor(rdev)
-        ))
+        device_of(format!("/proc/{}/fd/{fd}", self.pid).as_ref())
     }
 
     fn describe_socket(&self, inode: u64) -> Option<String> {
@@ -374,6 +374,24 @@ pub fn find_unix(table: &str, inode: u64) -> Option<String> {
         });
     }
     None
+}
+
+/// `char 1:3` / `block 8:0` for a device file (`-yy`), `None` for anything else.
+pub fn device_of(path: &std::path::Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let kind = if meta.file_type().is_char_device() {
+        "char"
+    } else if meta.file_type().is_block_device() {
+        "block"
+    } else {
+        return None;
+    };
+    let rdev = meta.rdev();
+    Some(format!(
+        "{kind} {}:{}",
+        libc::major(rdev),
+        libc::minor(rdev)
+    ))
 }
 
 #[cfg(test)]

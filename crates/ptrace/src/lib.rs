@@ -39,6 +39,9 @@ mod tracer;
 
 pub use command::{Command, resolve, spawn_stopped};
 pub use error::{TraceError, errno_text};
-pub use fds::ProcessFds;
+pub use fds::{ProcessFds, device_of};
 pub use memory::ProcessMemory;
-pub use tracer::{DEFAULT_SPIN, Finish, Handler, Options, Stop, StopContext, Target, Tracer};
+pub use sys::{registers, set_return_value, set_syscall_number};
+pub use tracer::{
+    DEFAULT_SPIN, FatalSignals, Finish, Handler, Options, Resume, Stop, StopContext, Target, Tracer,
+};

@@ -42,6 +42,26 @@ impl ProcessMemory {
         self.peek(addr, buf)
     }
 
+    /// Writes `data` at `addr` in the tracee with `process_vm_writev` (writable mappings
+    /// only, like strace's upoke). Returns how many bytes were written.
+    pub fn write(&mut self, addr: u64, data: &[u8]) -> usize {
+        if data.is_empty() || addr == 0 {
+            return 0;
+        }
+        let local = libc::iovec {
+            iov_base: data.as_ptr() as *mut libc::c_void,
+            iov_len: data.len(),
+        };
+        let remote = libc::iovec {
+            iov_base: addr as *mut libc::c_void,
+            iov_len: data.len(),
+        };
+        // SAFETY: `local` describes our own buffer, which the kernel only reads; `remote` is
+        // only dereferenced by the kernel in the other process.
+        let put = unsafe { libc::process_vm_writev(self.pid, &local, 1, &remote, 1, 0) };
+        if put >= 0 { put as usize } else { 0 }
+    }
+
     fn peek(&mut self, addr: u64, buf: &mut [u8]) -> usize {
         let mut done = 0usize;
         while done < buf.len() {

@@ -111,7 +111,6 @@ pub fn event_message(pid: i32) -> io::Result<u64> {
 /// `orig_rax` from the user area: the syscall number when no entry stop was seen (a tracee
 /// attached in the middle of a call).
 pub fn peek_orig_rax(pid: i32) -> io::Result<u64> {
-    const ORIG_RAX_OFFSET: usize = 15 * 8;
     // SAFETY: errno is cleared first so a legitimate -1 word can be told from an error.
     unsafe {
         *libc::__errno_location() = 0;
@@ -158,4 +157,39 @@ pub fn wait_any(pid: i32, flags: i32, want_rusage: bool) -> io::Result<Option<Wa
         status,
         rusage,
     }))
+}
+
+/// Offsets in the user area (`struct user_regs_struct`, x86_64) of the registers the tracer
+/// changes.
+const RAX_OFFSET: usize = 10 * 8;
+const ORIG_RAX_OFFSET: usize = 15 * 8;
+
+fn poke_user(pid: i32, offset: usize, value: u64) -> io::Result<()> {
+    request(libc::PTRACE_POKEUSER, pid, offset, value as usize).map(|_| ())
+}
+
+/// Sets the syscall number of a tracee at its syscall-entry stop: -1 skips the call (the
+/// kernel then returns -ENOSYS), another number runs that call instead.
+pub fn set_syscall_number(pid: i32, nr: i64) -> io::Result<()> {
+    poke_user(pid, ORIG_RAX_OFFSET, nr as u64)
+}
+
+/// Sets the return value of a tracee at its syscall-exit stop (-errno for a failure).
+pub fn set_return_value(pid: i32, value: u64) -> io::Result<()> {
+    poke_user(pid, RAX_OFFSET, value)
+}
+
+/// All general registers of a stopped tracee.
+pub fn registers(pid: i32) -> io::Result<libc::user_regs_struct> {
+    // SAFETY: the kernel fills a `user_regs_struct`, which is plain data.
+    unsafe {
+        let mut regs: libc::user_regs_struct = std::mem::zeroed();
+        let ret = libc::ptrace(
+            libc::PTRACE_GETREGS,
+            pid,
+            std::ptr::null_mut::<libc::c_void>(),
+            &mut regs as *mut libc::user_regs_struct as *mut libc::c_void,
+        );
+        check(ret).map(|_| regs)
+    }
 }

@@ -28,6 +28,35 @@ pub struct Options {
     /// Wake up at least this often while waiting, so that [`Handler::before_wait`] can flush
     /// buffered output even when every tracee is blocked for a long time.
     pub wake_interval: Option<Duration>,
+    /// `-b execve`: let go of a process when it calls execve (not the spawned command's
+    /// first one).
+    pub detach_on_exec: bool,
+    /// What SIGHUP, SIGINT, SIGQUIT, SIGPIPE and SIGTERM do to the tracer (`-I`).
+    pub fatal_signals: FatalSignals,
+}
+
+/// strace's `-I`: what the tracer's fatal signals do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FatalSignals {
+    /// Detach from every tracee and end (`-I waiting`, the default).
+    #[default]
+    Detach,
+    /// Left at their default action: the tracer dies at once (`-I anywhere`).
+    Default,
+    /// Ignored (`-I never`).
+    Ignore,
+    /// Ignored, and SIGTSTP too (`-I never_tstp`).
+    IgnoreWithTstp,
+}
+
+/// How to restart a tracee after a syscall stop (see [`Handler::resume_action`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Resume {
+    /// A signal to deliver (syscall tampering's `signal=`).
+    pub signal: i32,
+    /// Keep the tracee stopped this long first (`delay_enter=`, `delay_exit=`); other
+    /// tracees go on meanwhile.
+    pub delay: Option<Duration>,
 }
 
 /// How long to poll for the next stop before sleeping, measured on a 2-CPU VM: on an idle
@@ -44,6 +73,9 @@ pub enum Target {
     Spawn(Command),
     /// Attach to running processes (`-p`).
     Attach(Vec<i32>),
+    /// Both, as strace does with `-p PID PROG`: the command is started, then the processes
+    /// are attached (those that cannot be are reported and skipped).
+    SpawnAndAttach(Command, Vec<i32>),
 }
 
 /// A stop reported to the [`Handler`].
@@ -74,6 +106,12 @@ pub enum Stop<'a> {
     Exec { former_pid: i32 },
     /// The tracer let go of the process, which keeps running.
     Detached,
+    /// A child of the tracer that was never traced ended (a traced program's
+    /// `clone(CLONE_PARENT)` child without `-f`): reaped, as strace does.
+    UnknownExit,
+    /// A process the tracer did not ask for stopped under it (a `clone(CLONE_PTRACE)` child
+    /// without `-f`): let go at once, as strace does.
+    UnknownDetached,
 }
 
 /// Who stopped, and in which circumstances.
@@ -92,6 +130,8 @@ pub struct StopContext {
     /// For a thread attached with `-p`, until its first syscall stop: the call it was
     /// blocked in when attached (the `restart_syscall` that follows resumes it).
     pub blocked_at_attach: Option<u64>,
+    /// The instruction pointer at a syscall stop (`-i`).
+    pub instruction_pointer: Option<u64>,
 }
 
 /// Receives every stop. The tracee stays stopped while a method runs, so its memory and fds
@@ -103,6 +143,17 @@ pub trait Handler {
 
     /// Called before the tracer blocks waiting for the next stop: flush output here.
     fn before_wait(&mut self) {}
+
+    /// Called after [`Handler::on_stop`] for a syscall entry or exit: how to restart the
+    /// tracee. The handler may also have changed its registers or memory meanwhile
+    /// ([`set_syscall_number`], [`set_return_value`], [`ProcessMemory::write`]).
+    ///
+    /// [`set_syscall_number`]: crate::set_syscall_number
+    /// [`set_return_value`]: crate::set_return_value
+    /// [`ProcessMemory::write`]: crate::ProcessMemory::write
+    fn resume_action(&mut self, _ctx: &StopContext) -> Resume {
+        Resume::default()
+    }
 }
 
 /// How the trace ended.
@@ -137,6 +188,11 @@ static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
 
 extern "C" fn note_signal(sig: libc::c_int) {
     INTERRUPTED.store(sig, Ordering::Relaxed);
+    // A signal that lands after the loop's last look at the flag but before wait4 blocks
+    // would be noticed only at the next stop, which may never come (a tracee blocked in a
+    // read): a SIGALRM a second later interrupts that wait4.
+    // SAFETY: alarm is async-signal-safe.
+    unsafe { libc::alarm(1) };
 }
 
 /// The signals that make the tracer detach and exit, like strace's.
@@ -171,10 +227,31 @@ fn start_wake_timer(interval: Duration) {
     }
 }
 
-fn install_signal_handlers() {
+fn install_signal_handlers(policy: FatalSignals) {
+    let ignore = |sig: i32| {
+        // SAFETY: setting a signal's disposition to SIG_IGN.
+        unsafe { libc::signal(sig, libc::SIG_IGN) };
+    };
+    match policy {
+        FatalSignals::Detach => {}
+        FatalSignals::Default => return,
+        FatalSignals::Ignore => return FATAL_SIGNALS.into_iter().for_each(ignore),
+        FatalSignals::IgnoreWithTstp => {
+            ignore(libc::SIGTSTP);
+            return FATAL_SIGNALS.into_iter().for_each(ignore);
+        }
+    }
+    // SAFETY: a handler that does nothing, so that the SIGALRM armed by note_signal only
+    // interrupts wait4 (no SA_RESTART).
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = ignore_signal as *const () as usize;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGALRM, &action, std::ptr::null_mut());
+    }
     for sig in FATAL_SIGNALS {
-        // SAFETY: the handler only stores into an atomic; no SA_RESTART so wait4 returns
-        // EINTR and the loop notices.
+        // SAFETY: the handler only stores into an atomic and arms an alarm; no SA_RESTART so
+        // wait4 returns EINTR and the loop notices.
         unsafe {
             let mut action: libc::sigaction = std::mem::zeroed();
             action.sa_sigaction = note_signal as *const () as usize;
@@ -192,8 +269,13 @@ pub struct Tracer {
     seize_options: usize,
     /// The pid of the spawned command.
     child: Option<i32>,
+    /// The spawned command after `-b execve` let it go: its end says nothing any more.
+    released_child: Option<i32>,
     finish: Finish,
     info: SyscallInfo,
+    /// Tracees held stopped until a deadline (`delay_enter=`/`delay_exit=`), with the signal
+    /// to restart them with.
+    delayed: Vec<(std::time::Instant, i32, i32)>,
 }
 
 impl Tracer {
@@ -218,10 +300,11 @@ impl Tracer {
             tracees: HashMap::new(),
             seize_options: seize_options as usize,
             child: None,
+            released_child: None,
             finish: Finish::Done,
             info: SyscallInfo::default(),
+            delayed: Vec::new(),
         };
-        install_signal_handlers();
         match target {
             Target::Spawn(command) => {
                 if tracer.options.seccomp_filter.is_some() {
@@ -229,17 +312,15 @@ impl Tracer {
                 }
                 tracer.spawn(&command)?;
             }
+            Target::SpawnAndAttach(command, pids) => {
+                tracer.options.seccomp_filter = None;
+                tracer.spawn(&command)?;
+                tracer.attach_all(pids, handler, on_attach_error);
+            }
             Target::Attach(pids) => {
                 tracer.options.seccomp_filter = None;
-                for pid in pids {
-                    match tracer.attach(pid) {
-                        Ok(threads) => {
-                            let ctx = tracer.context(pid, None);
-                            handler.on_stop(&ctx, Stop::Attached { threads });
-                        }
-                        Err(err) => on_attach_error(err),
-                    }
-                }
+                crate::command::take_sigchld();
+                tracer.attach_all(pids, handler, on_attach_error);
                 if tracer.tracees.is_empty() {
                     return Err(TraceError::Sys {
                         call: "attach",
@@ -248,10 +329,31 @@ impl Tracer {
                 }
             }
         }
+        // After the command is started, as strace does: the command inherits the signal
+        // dispositions we were given (an ignored SIGINT stays ignored), not ours.
+        install_signal_handlers(tracer.options.fatal_signals);
         Ok(tracer)
     }
 
+    fn attach_all(
+        &mut self,
+        pids: Vec<i32>,
+        handler: &mut dyn Handler,
+        on_attach_error: &mut dyn FnMut(TraceError),
+    ) {
+        for pid in pids {
+            match self.attach(pid) {
+                Ok(threads) => {
+                    let ctx = self.context(pid, None);
+                    handler.on_stop(&ctx, Stop::Attached { threads });
+                }
+                Err(err) => on_attach_error(err),
+            }
+        }
+    }
+
     fn spawn(&mut self, command: &Command) -> Result<(), TraceError> {
+        let sigchld_ignored = crate::command::take_sigchld();
         let argv = pointer_array(&command.argv);
         let envp = pointer_array(&command.envp);
         let filter = self
@@ -272,6 +374,9 @@ impl Tracer {
         }
         if pid == 0 {
             unsafe {
+                crate::command::restore_sigpipe();
+                crate::command::restore_sigchld(sigchld_ignored);
+                crate::command::close_std_fds_closed_at_start();
                 // Stop until the parent has seized us; strace's startup_child does the same.
                 libc::kill(libc::getpid(), libc::SIGSTOP);
                 if let Some(program) = &program
@@ -283,6 +388,9 @@ impl Tracer {
                         ) != 0)
                 {
                     child_fail(b"saker trace: seccomp filter: ");
+                }
+                if !command.apply_credentials() {
+                    child_fail(b"saker trace: -u: ");
                 }
                 libc::execve(command.path.as_ptr(), argv.as_ptr(), envp.as_ptr());
                 child_fail(exec_error);
@@ -381,6 +489,7 @@ impl Tracer {
             cpu_time,
             stack_pointer: None,
             blocked_at_attach: tracee.and_then(|t| t.blocked_in),
+            instruction_pointer: None,
         }
     }
 
@@ -396,12 +505,28 @@ impl Tracer {
                 return Ok(Finish::Interrupted(sig));
             }
             handler.before_wait();
+            if !self.delayed.is_empty() {
+                match self.wait_while_delayed() {
+                    Ok(Some(waited)) => self.handle_waited(handler, waited),
+                    Ok(None) => {}
+                    Err(err) if err.raw_os_error() == Some(libc::ECHILD) => break,
+                    Err(source) => {
+                        return Err(TraceError::Sys {
+                            call: "wait4",
+                            source,
+                        });
+                    }
+                }
+                continue;
+            }
             let polled = match self.options.spin {
                 Some(spin) => self.poll_for_stop(spin),
                 None => Ok(None),
             };
             let waited = match polled.and_then(|ready| match ready {
                 Some(waited) => Ok(Some(waited)),
+                // Signalled while polling: back to the top, where the flag is seen.
+                None if INTERRUPTED.load(Ordering::Relaxed) != 0 => Ok(None),
                 None => sys::wait_any(-1, 0, self.options.cpu_time),
             }) {
                 Ok(Some(waited)) => waited,
@@ -415,14 +540,43 @@ impl Tracer {
                     });
                 }
             };
-            let cpu_time = self.options.cpu_time.then(|| {
-                let stime = waited.rusage.ru_stime;
-                Duration::new(stime.tv_sec as u64, stime.tv_usec as u32 * 1000)
-            });
-            self.handle(handler, waited.pid, waited.status, cpu_time);
+            self.handle_waited(handler, waited);
         }
         handler.before_wait();
         Ok(self.finish)
+    }
+
+    fn handle_waited(&mut self, handler: &mut dyn Handler, waited: sys::Waited) {
+        let cpu_time = self.options.cpu_time.then(|| {
+            let stime = waited.rusage.ru_stime;
+            Duration::new(stime.tv_sec as u64, stime.tv_usec as u32 * 1000)
+        });
+        self.handle(handler, waited.pid, waited.status, cpu_time);
+    }
+
+    /// While some tracees are held stopped: restarts those whose time has come, then polls
+    /// for the next stop, sleeping at most a millisecond (or until the next deadline).
+    fn wait_while_delayed(&mut self) -> io::Result<Option<sys::Waited>> {
+        let now = std::time::Instant::now();
+        let (due, waiting): (Vec<_>, Vec<_>) = self
+            .delayed
+            .drain(..)
+            .partition(|(deadline, _, _)| *deadline <= now);
+        self.delayed = waiting;
+        for (_, pid, sig) in due {
+            self.resume(pid, sig);
+        }
+        if let Some(waited) = sys::wait_any(-1, libc::WNOHANG, self.options.cpu_time)? {
+            return Ok(Some(waited));
+        }
+        let next = self
+            .delayed
+            .iter()
+            .map(|(deadline, _, _)| deadline.saturating_duration_since(now))
+            .min()
+            .unwrap_or_default();
+        std::thread::sleep(next.min(Duration::from_millis(1)));
+        Ok(None)
     }
 
     /// `wait4(WNOHANG)` with `sched_yield` in between, for at most `spin`.
@@ -432,7 +586,7 @@ impl Tracer {
             if let Some(waited) = sys::wait_any(-1, libc::WNOHANG, self.options.cpu_time)? {
                 return Ok(Some(waited));
             }
-            if started.elapsed() >= spin {
+            if started.elapsed() >= spin || INTERRUPTED.load(Ordering::Relaxed) != 0 {
                 return Ok(None);
             }
             // SAFETY: no preconditions; lets a tracee on this CPU run.
@@ -465,10 +619,12 @@ impl Tracer {
                     _ => Finish::Done,
                 };
             }
+            let ctx = self.context(pid, cpu_time);
             if self.tracees.contains_key(&pid) {
-                let ctx = self.context(pid, cpu_time);
                 handler.on_stop(&ctx, stop);
                 self.tracees.remove(&pid);
+            } else if self.released_child != Some(pid) {
+                handler.on_stop(&ctx, Stop::UnknownExit);
             }
             return;
         }
@@ -478,6 +634,12 @@ impl Tracer {
         // A new child's first stop can come before its parent's fork event.
         let tracee = match self.tracees.get(&pid) {
             Some(tracee) => *tracee,
+            None if !self.options.follow_forks => {
+                let _ = sys::request(libc::PTRACE_DETACH, pid, 0, 0);
+                let ctx = self.context(pid, cpu_time);
+                handler.on_stop(&ctx, Stop::UnknownDetached);
+                return;
+            }
             None => {
                 self.tracees.insert(pid, Tracee::default());
                 let ctx = self.context(pid, cpu_time);
@@ -518,11 +680,25 @@ impl Tracer {
                 {
                     self.tracees.insert(pid, old);
                 }
+                let first_exec = self.tracees.get(&pid).is_some_and(|t| t.hidden);
                 if let Some(t) = self.tracees.get_mut(&pid) {
                     t.hidden = false;
                 }
                 let ctx = self.context(pid, cpu_time);
                 handler.on_stop(&ctx, Stop::Exec { former_pid: former });
+                if self.options.detach_on_exec && !first_exec {
+                    // Stopped right here, so PTRACE_DETACH applies at once.
+                    if sys::request(libc::PTRACE_DETACH, pid, 0, 0).is_ok() {
+                        handler.on_stop(&ctx, Stop::Detached);
+                    }
+                    self.tracees.remove(&pid);
+                    // strace: its status is no longer the tracer's (the trace ends with 0).
+                    if self.child == Some(pid) {
+                        self.child = None;
+                        self.released_child = Some(pid);
+                    }
+                    return;
+                }
                 self.resume(pid, 0);
             }
             e if e == libc::PTRACE_EVENT_SECCOMP as u32 => {
@@ -598,6 +774,7 @@ impl Tracer {
         let info = self.info;
         let mut ctx = self.context(pid, cpu_time);
         ctx.stack_pointer = Some(info.stack_pointer);
+        ctx.instruction_pointer = Some(info.instruction_pointer);
         match info.op {
             sys::PTRACE_SYSCALL_INFO_ENTRY | sys::PTRACE_SYSCALL_INFO_SECCOMP => {
                 let wants_exit = handler.on_stop(
@@ -634,7 +811,14 @@ impl Tracer {
             }
             _ => {}
         }
-        self.resume(pid, 0);
+        let action = handler.resume_action(&ctx);
+        match action.delay {
+            Some(delay) => {
+                let deadline = std::time::Instant::now() + delay;
+                self.delayed.push((deadline, pid, action.signal));
+            }
+            None => self.resume(pid, action.signal),
+        }
     }
 
     /// PTRACE_SYSCALL, or PTRACE_CONT under `--seccomp-bpf` outside a call (the filter
@@ -661,6 +845,15 @@ impl Tracer {
                 libc::kill(child, libc::SIGCONT);
                 libc::kill(child, sig);
             }
+        }
+        // Tracees held by a delay are in a ptrace-stop already: an interrupt would bring no
+        // new stop to wait for.
+        for (_, pid, sig) in std::mem::take(&mut self.delayed) {
+            let ctx = self.context(pid, None);
+            if sys::request(libc::PTRACE_DETACH, pid, 0, sig as usize).is_ok() {
+                handler.on_stop(&ctx, Stop::Detached);
+            }
+            self.tracees.remove(&pid);
         }
         let pids: Vec<i32> = self.tracees.keys().copied().collect();
         for pid in pids {

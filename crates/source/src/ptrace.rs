@@ -334,7 +334,11 @@ impl Handler for Adapter<'_> {
                 self.exit(tid, sig);
                 false
             }
-            Stop::Signal { .. } | Stop::GroupStop { .. } | Stop::Detached => false,
+            Stop::Signal { .. }
+            | Stop::GroupStop { .. }
+            | Stop::Detached
+            | Stop::UnknownExit
+            | Stop::UnknownDetached => false,
         }
     }
 }

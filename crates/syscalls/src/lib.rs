@@ -104,10 +104,13 @@ pub use class::{Class, classes};
 pub use decode::{
     Decoded, Entry, FdDetails, FdInfo, Memory, MemoryArg, NoFdInfo, NoMemory, PidDetails, PidKind,
     Style, XlatStyle, decode_entry, decode_entry_into, decode_exit, decode_exit_into, file_args,
-    memory_args,
+    memory_args, write_comm,
 };
 pub use errno::{errno_message, errno_name};
-pub use set::{SET_CAPACITY, SetError, SignalSet, SyscallSet, parse_signal_set, parse_trace_set};
+pub use set::{
+    SET_CAPACITY, SetElements, SetError, SetTokens, SignalSet, SyscallSet, parse_signal_set,
+    parse_trace_set,
+};
 pub use signal::{SigInfo, format_signal, format_signal_with, signal_name, signal_number};
 
 use table::SYSCALLS;

@@ -177,12 +177,6 @@ pub enum SetError {
         /// The signal as written.
         name: String,
     },
-    /// An empty element, as in `open,,read`.
-    #[error("empty element in '{expr}'")]
-    Empty {
-        /// The whole expression.
-        expr: String,
-    },
 }
 
 fn did_you_mean(suggestions: &[&str]) -> String {
@@ -207,10 +201,11 @@ const BARE_CLASSES: [&str; 7] = [
     "file", "process", "network", "signal", "ipc", "desc", "memory",
 ];
 
-/// Parses strace's `-e trace=` syntax: a comma list of syscall names, numbers, `%class`es,
-/// `/regex`es, `all` and `none`; a leading `!` negates the whole set; a `?` before an
-/// element makes it optional (no error if unknown); `name@64` is x86_64's own personality
-/// (`@32`/`@x32` elements select nothing here).
+/// Parses strace's `-e trace=` syntax (filter_qualify.c's qualify_syscall_tokens): each
+/// leading `!` inverts the set; `all` and `none` stand alone; otherwise a comma list (empty
+/// elements are skipped) of syscall names, numbers, `%class`es (any case), `/regex`es; a `?`
+/// before an element makes it optional (no error if unknown); `@64`, `@32` or `@x32` after an
+/// element picks a personality (only x86_64's own, `@64`, has calls here).
 ///
 /// ```
 /// let set = saker_syscalls::parse_trace_set("openat,%stat").unwrap();
@@ -219,60 +214,231 @@ const BARE_CLASSES: [&str; 7] = [
 /// assert_eq!(err.to_string(), "invalid system call 'opnat' (did you mean openat?)");
 /// ```
 pub fn parse_trace_set(expr: &str) -> Result<SyscallSet, SetError> {
-    let (negate, body) = match expr.strip_prefix('!') {
-        Some(rest) => (true, rest),
-        None => (false, expr),
-    };
-    let mut set = SyscallSet::none();
-    for element in body.split(',') {
-        let (optional, element) = match element.strip_prefix('?') {
-            Some(rest) => (true, rest),
-            None => (false, element),
-        };
-        if element.is_empty() {
-            return Err(SetError::Empty {
-                expr: expr.to_string(),
+    let tokens = SetTokens::split(expr);
+    let mut set = match tokens.elements {
+        None => SyscallSet::none(),
+        Some(SetElements::All) => SyscallSet::all(),
+        Some(SetElements::List(elements)) => {
+            let mut set = SyscallSet::none();
+            for element in elements {
+                let optional = element.starts_with('?');
+                let element = element.trim_start_matches('?');
+                match add_syscall_element(&mut set, element) {
+                    Ok(()) => {}
+                    Err(_) if optional => {}
+                    Err(e) => return Err(e),
+                }
+            }
+            set
+        }
+        Some(SetElements::Empty) => {
+            return Err(SetError::UnknownSyscall {
+                name: expr.to_string(),
+                suggestions: Vec::new(),
             });
         }
-        match add_syscall_element(&mut set, element) {
-            Ok(()) => {}
-            Err(_) if optional => {}
-            Err(e) => return Err(e),
-        }
-    }
-    if negate {
+    };
+    if tokens.invert {
         set.invert();
     }
     Ok(set)
 }
 
+/// strace's set expression (basic_filters.c qualify_tokens, qualify_syscall_tokens): each
+/// leading `!` inverts the set; `none` and `all` stand alone; otherwise a comma list whose
+/// empty elements are skipped (strtok), and which must hold at least one element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetTokens<'a> {
+    /// An odd number of leading `!`.
+    pub invert: bool,
+    /// `None` for `none`.
+    pub elements: Option<SetElements<'a>>,
+}
+
+/// What a [`SetTokens`] holds besides `none`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SetElements<'a> {
+    All,
+    List(Vec<&'a str>),
+    /// Nothing but commas (or nothing at all): strace's "invalid ... ''" error.
+    Empty,
+}
+
+impl<'a> SetTokens<'a> {
+    pub fn split(expr: &'a str) -> SetTokens<'a> {
+        let mut invert = false;
+        let mut body = expr;
+        while let Some(rest) = body.strip_prefix('!') {
+            invert = !invert;
+            body = rest;
+        }
+        let elements = match body {
+            "none" => None,
+            "all" => Some(SetElements::All),
+            _ => {
+                let list: Vec<&str> = body.split(',').filter(|e| !e.is_empty()).collect();
+                Some(if list.is_empty() {
+                    SetElements::Empty
+                } else {
+                    SetElements::List(list)
+                })
+            }
+        };
+        SetTokens { invert, elements }
+    }
+}
+
 fn add_syscall_element(set: &mut SyscallSet, element: &str) -> Result<(), SetError> {
-    if element == "all" {
-        *set = SyscallSet::all();
-        return Ok(());
+    let (element, personality) = match element.rsplit_once('@') {
+        Some((name, p @ ("64" | "32" | "x32"))) => (name, Some(p)),
+        _ => (element, None),
+    };
+    // Only x86_64's own personality has calls here: @32 and @x32 select nothing, and so do
+    // names that exist only in the i386 or x32 tables (strace accepts them unless @64 says
+    // otherwise).
+    let mut native = SyscallSet::none();
+    match (add_native_element(&mut native, element), personality) {
+        (Ok(()), None | Some("64")) => {
+            for nr in native.iter() {
+                set.insert(nr);
+            }
+            Ok(())
+        }
+        (Ok(()), Some(_)) => Ok(()),
+        (Err(_), None | Some("32" | "x32")) if OTHER_PERSONALITY_NAMES.contains(&element) => Ok(()),
+        (Err(err), _) => Err(err),
     }
-    if element == "none" {
-        return Ok(());
-    }
+}
+
+/// Syscall names of the i386 and x32 personalities that x86_64 lacks (from the kernel's
+/// asm/unistd_32.h and asm/unistd_x32.h, Linux 6.1 UAPI headers).
+const OTHER_PERSONALITY_NAMES: &[&str] = &[
+    "_llseek",
+    "_newselect",
+    "bdflush",
+    "break",
+    "chown32",
+    "clock_adjtime64",
+    "clock_getres_time64",
+    "clock_gettime64",
+    "clock_nanosleep_time64",
+    "clock_settime64",
+    "fadvise64_64",
+    "fchown32",
+    "fcntl64",
+    "fstat64",
+    "fstatat64",
+    "fstatfs64",
+    "ftime",
+    "ftruncate64",
+    "futex_time64",
+    "getegid32",
+    "geteuid32",
+    "getgid32",
+    "getgroups32",
+    "getresgid32",
+    "getresuid32",
+    "getuid32",
+    "gtty",
+    "idle",
+    "io_pgetevents_time64",
+    "ipc",
+    "lchown32",
+    "lock",
+    "lstat64",
+    "mmap2",
+    "mpx",
+    "mq_timedreceive_time64",
+    "mq_timedsend_time64",
+    "nice",
+    "oldfstat",
+    "oldlstat",
+    "oldolduname",
+    "oldstat",
+    "olduname",
+    "ppoll_time64",
+    "prof",
+    "profil",
+    "pselect6_time64",
+    "readdir",
+    "recvmmsg_time64",
+    "rt_sigtimedwait_time64",
+    "sched_rr_get_interval_time64",
+    "semtimedop_time64",
+    "sendfile64",
+    "setfsgid32",
+    "setfsuid32",
+    "setgid32",
+    "setgroups32",
+    "setregid32",
+    "setresgid32",
+    "setresuid32",
+    "setreuid32",
+    "setuid32",
+    "sgetmask",
+    "sigaction",
+    "signal",
+    "sigpending",
+    "sigprocmask",
+    "sigreturn",
+    "sigsuspend",
+    "socketcall",
+    "ssetmask",
+    "stat64",
+    "statfs64",
+    "stime",
+    "stty",
+    "timer_gettime64",
+    "timer_settime64",
+    "timerfd_gettime64",
+    "timerfd_settime64",
+    "truncate64",
+    "ugetrlimit",
+    "ulimit",
+    "umount",
+    "utimensat_time64",
+    "vm86",
+    "vm86old",
+    "waitpid",
+];
+
+fn add_native_element(set: &mut SyscallSet, element: &str) -> Result<(), SetError> {
     if let Some(pattern) = element.strip_prefix('/') {
         let re = regex::Regex::new(pattern).map_err(|e| SetError::BadRegex {
             pattern: pattern.to_string(),
             message: e.to_string(),
         })?;
+        let mut found = false;
         for (nr, name) in crate::all() {
             if re.is_match(name) {
                 set.insert(nr);
+                found = true;
             }
         }
+        return if found {
+            Ok(())
+        } else {
+            Err(SetError::UnknownSyscall {
+                name: element.to_string(),
+                suggestions: Vec::new(),
+            })
+        };
+    }
+    if element.eq_ignore_ascii_case("all") {
+        *set = SyscallSet::all();
         return Ok(());
     }
-    let class_name = element
-        .strip_prefix('%')
-        .or_else(|| BARE_CLASSES.contains(&element).then_some(element));
+    let class_name = element.strip_prefix('%').or_else(|| {
+        BARE_CLASSES
+            .iter()
+            .find(|c| c.eq_ignore_ascii_case(element))
+            .copied()
+    });
     if let Some(class_name) = class_name {
-        let class = Class::from_name(class_name).ok_or_else(|| SetError::UnknownClass {
+        let lower = class_name.to_ascii_lowercase();
+        let class = Class::from_name(&lower).ok_or_else(|| SetError::UnknownClass {
             name: class_name.to_string(),
-            suggestions: closest(class_name, Class::all().map(Class::name)),
+            suggestions: closest(&lower, Class::all().map(Class::name)),
         })?;
         let bit = class.bit();
         for nr in 0..=MAX_NR {
@@ -282,25 +448,19 @@ fn add_syscall_element(set: &mut SyscallSet, element: &str) -> Result<(), SetErr
         }
         return Ok(());
     }
-    let (name, personality) = match element.rsplit_once('@') {
-        Some((name, p @ ("64" | "32" | "x32"))) => (name, p),
-        _ => (element, "64"),
-    };
-    let nr = if let Ok(nr) = name.parse::<u64>() {
-        Some(nr).filter(|nr| *nr < SET_CAPACITY)
+    let nr = if element.bytes().all(|b| b.is_ascii_digit()) && !element.is_empty() {
+        element.parse::<u64>().ok().filter(|nr| *nr <= MAX_NR)
     } else {
-        crate::number(name)
+        crate::number(element)
     };
     match nr {
         Some(nr) => {
-            if personality == "64" {
-                set.insert(nr);
-            }
+            set.insert(nr);
             Ok(())
         }
         None => Err(SetError::UnknownSyscall {
             name: element.to_string(),
-            suggestions: closest(name, crate::all().map(|(_, n)| n)),
+            suggestions: closest(element, crate::all().map(|(_, n)| n)),
         }),
     }
 }
@@ -347,42 +507,43 @@ fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len() * width + b.len()]
 }
 
-/// Parses `-e signal=` syntax: names with or without `SIG` (any case), numbers, `all`,
-/// `none`, a leading `!` negating the whole set.
+/// Parses `-e signal=` syntax as strace's qualify_tokens() does: each leading `!` inverts;
+/// `all` and `none` stand alone; otherwise a comma list (empty elements skipped) of names
+/// with or without `SIG` (any case) and numbers.
 pub fn parse_signal_set(expr: &str) -> Result<SignalSet, SetError> {
-    let (negate, body) = match expr.strip_prefix('!') {
-        Some(rest) => (true, rest),
-        None => (false, expr),
-    };
-    let mut set = SignalSet::none();
-    for element in body.split(',') {
-        if element.is_empty() {
-            return Err(SetError::Empty {
-                expr: expr.to_string(),
+    let tokens = SetTokens::split(expr);
+    let mut set = match tokens.elements {
+        None => SignalSet::none(),
+        Some(SetElements::All) => SignalSet::all(),
+        Some(SetElements::List(elements)) => {
+            let mut set = SignalSet::none();
+            for element in elements {
+                let sig = if element.starts_with(|c: char| c.is_ascii_digit()) {
+                    element
+                        .parse::<i32>()
+                        .ok()
+                        .filter(|n| (0..=255).contains(n))
+                } else {
+                    signal_number(element)
+                };
+                match sig {
+                    Some(sig) => set.insert(sig),
+                    None => {
+                        return Err(SetError::UnknownSignal {
+                            name: element.to_string(),
+                        });
+                    }
+                }
+            }
+            set
+        }
+        Some(SetElements::Empty) => {
+            return Err(SetError::UnknownSignal {
+                name: expr.to_string(),
             });
         }
-        if element.eq_ignore_ascii_case("all") {
-            set = SignalSet::all();
-            continue;
-        }
-        if element.eq_ignore_ascii_case("none") {
-            continue;
-        }
-        let sig = match element.parse::<i32>() {
-            Ok(n) if (1..=64).contains(&n) => Some(n),
-            Ok(_) => None,
-            Err(_) => signal_number(element),
-        };
-        match sig {
-            Some(sig) => set.insert(sig),
-            None => {
-                return Err(SetError::UnknownSignal {
-                    name: element.to_string(),
-                });
-            }
-        }
-    }
-    if negate {
+    };
+    if tokens.invert {
         set.bits = !set.bits;
     }
     Ok(set)
@@ -429,6 +590,23 @@ mod tests {
     }
 
     #[test]
+    fn strace_6_1_forms() {
+        // From strace's tests/qual_syscall.test and trace_*.gen.test: classes with a
+        // personality, any case, doubled negation.
+        let file = parse_trace_set("%file").unwrap();
+        assert_eq!(parse_trace_set("%file@64").unwrap(), file);
+        assert_eq!(parse_trace_set("%FILE").unwrap(), file);
+        assert!(parse_trace_set("%file@32").unwrap().is_empty());
+        assert_eq!(parse_trace_set("!!%file").unwrap(), file);
+        assert_eq!(parse_trace_set("?%nosuchclass,%file").unwrap(), file);
+        assert!(parse_trace_set("/^read$@64").unwrap().contains(0));
+        // i386-only names select nothing here, unless @64 asks for x86_64's.
+        assert_eq!(names(&parse_trace_set("mmap,mmap2").unwrap()), ["mmap"]);
+        assert!(parse_trace_set("stat64@32").unwrap().is_empty());
+        assert!(parse_trace_set("mmap2@64").is_err());
+    }
+
+    #[test]
     fn negation_and_all() {
         let set = parse_trace_set("!read").unwrap();
         assert!(!set.contains(0) && set.contains(1) && set.contains(9999));
@@ -466,7 +644,14 @@ mod tests {
             "/(",
             "invalid regular expression '(': regex parse error:\n    (\n    ^\nerror: unclosed group",
         );
-        check("read,,write", "empty element in 'read,,write'");
+        // strace skips empty elements; nothing at all is an error.
+        assert_eq!(
+            names(&parse_trace_set("read,,write,").unwrap()),
+            ["read", "write"]
+        );
+        check("", "invalid system call ''");
+        check(",", "invalid system call ','");
+        check("/^nosuchcall$", "invalid system call '/^nosuchcall$'");
     }
 
     #[test]

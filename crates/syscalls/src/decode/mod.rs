@@ -19,6 +19,7 @@ use std::fmt::Write;
 
 pub use memory::{MemoryArg, file_args, memory_args};
 pub(crate) use print::Ctx;
+pub use print::write_comm;
 
 /// Tracee memory. The tracer implements it with `process_vm_readv`.
 pub trait Memory {

@@ -548,13 +548,19 @@ pub(crate) fn write_pid_note(
         return;
     };
     if comm && let Some(name) = fds.pid_comm(ours) {
-        out.push('<');
-        quote(out, name.as_bytes(), style.hex, b"<>", false);
-        out.push('>');
+        write_comm(out, name.as_bytes(), style.hex);
     }
     if style.pids.pidns && ours != pid {
         let _ = write!(out, " /* {ours} in strace's PID NS */");
     }
+}
+
+/// A process name as `-Y` shows it after a pid: `<name>`, with `<` and `>` escaped as in
+/// strace's print_comm_str.
+pub fn write_comm(out: &mut String, name: &[u8], hex: u8) {
+    out.push('<');
+    quote(out, name, hex, b"<>", false);
+    out.push('>');
 }
 
 /// C's `%#0*lx` with `width` digits: `0x00000000000001`, but `0000000000000000` for zero

@@ -9,11 +9,11 @@ use std::io::{BufWriter, IsTerminal as _, Write as _};
 use std::os::unix::fs::FileTypeExt as _;
 
 use saker_event::escape::{escape, escape_bytes};
+use saker_event::timefmt::Clock;
 use saker_proc::fdinfo::FdTarget;
 use saker_proc::users::NameTable;
 use saker_proc::{Error, Process, SystemInfo, environ};
 
-use crate::cmd::ps::timefmt::Clock;
 use crate::exit::{Failure, Outcome};
 
 #[derive(clap::Args)]

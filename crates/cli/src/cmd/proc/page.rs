@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use saker_event::escape::escape;
+use saker_event::timefmt::{self, Clock};
 use saker_proc::capabilities::{capability_names, describe_capabilities};
 use saker_proc::cgroup::{CgroupEntry, Container, container_of};
 use saker_proc::fdinfo::is_memfd_path;
@@ -13,7 +14,6 @@ use serde_json::{Value, json};
 
 use crate::cmd::containers::{self, ContainerNames};
 use crate::cmd::ps::container_json;
-use crate::cmd::ps::timefmt::{self, Clock};
 use saker_container::ContainerMeta;
 
 /// A value that may have been unreadable; the error text is shown in its place.

@@ -5,7 +5,7 @@
 use saker_event::escape::escape;
 
 use super::PsRow;
-use super::timefmt::{CivilTime, Clock, MONTHS};
+use saker_event::timefmt::{CivilTime, Clock, MONTHS};
 
 /// How a column's values are placed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

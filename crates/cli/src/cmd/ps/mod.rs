@@ -8,11 +8,11 @@
 
 pub mod columns;
 pub mod options;
-pub mod timefmt;
 
 use std::cmp::Ordering;
 use std::io::Write as _;
 
+use saker_event::timefmt::{self, Clock};
 use saker_proc::stat::parse_stat;
 use saker_proc::users::NameTable;
 use saker_proc::{Process, SystemInfo, cgroup, environ, tty};
@@ -24,7 +24,6 @@ use crate::cmd::containers::{self, ContainerNames};
 use crate::exit::{Failure, Outcome};
 use columns::{Column, Context, Field};
 use options::{FormatChoice, PsOptions, Selection};
-use timefmt::Clock;
 
 #[derive(clap::Args)]
 #[command(after_long_help = PS_HELP)]

@@ -7,8 +7,10 @@ use std::time::Duration;
 use saker_bpf::SyscallCounter;
 use saker_ptrace::{Command, spawn_stopped};
 
-use super::sink::Sink;
-use super::summary::{SortBy, Summary};
+use crate::Ended;
+use crate::options::Interruptible;
+use crate::sink::Sink;
+use crate::summary::{Column, SortBy, Summary};
 
 static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
 
@@ -16,8 +18,25 @@ extern "C" fn note_signal(sig: libc::c_int) {
     INTERRUPTED.store(sig, Ordering::Relaxed);
 }
 
-pub(super) fn catch_fatal_signals() {
-    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT] {
+/// `-I`: what SIGINT, SIGTERM, SIGHUP and SIGQUIT do while tracing with eBPF. With the
+/// default (`waiting`) they end the trace; `never` ignores them (and `never_tstp` SIGTSTP too);
+/// `anywhere` leaves their default action.
+pub(crate) fn catch_fatal_signals(policy: Interruptible) {
+    let fatal = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
+    let ignore = |sig: i32| {
+        // SAFETY: setting a disposition to SIG_IGN.
+        unsafe { libc::signal(sig, libc::SIG_IGN) };
+    };
+    match policy {
+        Interruptible::Anywhere => return,
+        Interruptible::Never => return fatal.into_iter().for_each(ignore),
+        Interruptible::NeverTstp => {
+            ignore(libc::SIGTSTP);
+            return fatal.into_iter().for_each(ignore);
+        }
+        Interruptible::Waiting => {}
+    }
+    for sig in fatal {
         // SAFETY: the handler only stores into an atomic; no SA_RESTART so waits return EINTR.
         unsafe {
             let mut action: libc::sigaction = std::mem::zeroed();
@@ -28,17 +47,38 @@ pub(super) fn catch_fatal_signals() {
     }
 }
 
-/// The fatal signal the tracer got, or 0.
-pub(super) fn interrupted() -> i32 {
-    INTERRUPTED.load(Ordering::Relaxed)
+/// Reaps children of the tracer other than `command`: a traced program's `clone(CLONE_PARENT)`
+/// makes its child ours, and strace reaps (and names) such children, or the program could
+/// wait forever for them to go. Never touches `command`'s status.
+pub(crate) fn reap_unknown_children(command: Option<i32>, quiet_exit: bool) {
+    loop {
+        // SAFETY: siginfo is plain data; WNOWAIT only peeks.
+        let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
+        let peeked = unsafe {
+            libc::waitid(
+                libc::P_ALL,
+                0,
+                &mut info,
+                libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+            )
+        };
+        // SAFETY: si_pid is valid for SIGCHLD siginfo from waitid.
+        let pid = unsafe { info.si_pid() };
+        if peeked != 0 || pid == 0 || Some(pid) == command {
+            return;
+        }
+        let mut status = 0;
+        // SAFETY: reaping a child of ours that has exited.
+        unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
+        if !quiet_exit {
+            eprintln!("saker trace: Exit of unknown pid {pid} ignored");
+        }
+    }
 }
 
-/// How the counted run ended, for the exit status.
-pub enum Ended {
-    Exited(i32),
-    Killed(i32),
-    Interrupted(i32),
-    Done,
+/// The fatal signal the tracer got, or 0.
+pub(crate) fn interrupted() -> i32 {
+    INTERRUPTED.load(Ordering::Relaxed)
 }
 
 /// What to count.
@@ -53,11 +93,11 @@ pub fn count(
     target: Counted,
     follow_forks: bool,
     shown: impl Fn(u64) -> bool,
-    sort: SortBy,
-    quiet: u8,
+    (sort, columns): (SortBy, &[Column]),
+    (quiet_attach, quiet_exit): (bool, bool),
+    interruptible: Interruptible,
     sink: &mut Sink,
 ) -> Result<Ended, String> {
-    catch_fatal_signals();
     let bpf_error = |err: saker_bpf::BpfError| format!("--ebpf: {err}");
     let (counter, ended) = match target {
         Counted::Spawn(command) => {
@@ -72,7 +112,9 @@ pub fn count(
             };
             // SAFETY: continuing our own stopped child.
             unsafe { libc::kill(pid, libc::SIGCONT) };
-            let ended = wait_child(pid);
+            catch_fatal_signals(interruptible);
+            crate::redirect_standard_fds();
+            let ended = wait_child(pid, quiet_exit);
             (counter, ended)
         }
         Counted::Attach(pids) => {
@@ -84,7 +126,8 @@ pub fn count(
                 }
             }
             let counter = SyscallCounter::start(&tgids, follow_forks).map_err(bpf_error)?;
-            if quiet == 0 {
+            catch_fatal_signals(interruptible);
+            if !quiet_attach {
                 for pid in &pids {
                     eprintln!("saker trace: Process {pid} attached");
                 }
@@ -100,7 +143,7 @@ pub fn count(
                 }
                 std::thread::sleep(Duration::from_millis(100));
             };
-            if quiet == 0 && matches!(ended, Ended::Interrupted(_)) {
+            if !quiet_attach && matches!(ended, Ended::Interrupted(_)) {
                 for pid in &pids {
                     eprintln!("saker trace: Process {pid} detached");
                 }
@@ -109,7 +152,7 @@ pub fn count(
         }
     };
     let counts = counter.counts().map_err(bpf_error)?;
-    let mut summary = Summary::new();
+    let mut summary = Summary::default();
     for (nr, counts) in counts.into_iter().filter(|(nr, _)| shown(*nr as u64)) {
         summary.add_totals(
             nr as u64,
@@ -119,16 +162,25 @@ pub fn count(
         );
     }
     sink.buffer(0)
-        .extend_from_slice(summary.render(sort).as_bytes());
-    sink.finish()?;
+        .extend_from_slice(summary.render(sort, columns).as_bytes());
+    if let Err(message) = sink.finish() {
+        eprintln!("saker trace: {message}");
+    }
     Ok(ended)
 }
 
-fn wait_child(pid: i32) -> Ended {
+/// Waits for the command; other children (`CLONE_PARENT`) are reaped as they end.
+fn wait_child(pid: i32, quiet_exit: bool) -> Ended {
     loop {
         let mut status = 0;
-        // SAFETY: waiting for our own child.
-        let got = unsafe { libc::waitpid(pid, &mut status, 0) };
+        // SAFETY: waiting for our own children.
+        let got = unsafe { libc::waitpid(-1, &mut status, 0) };
+        if got > 0 && got != pid {
+            if !quiet_exit {
+                eprintln!("saker trace: Exit of unknown pid {got} ignored");
+            }
+            continue;
+        }
         if got == pid {
             if libc::WIFEXITED(status) {
                 return Ended::Exited(libc::WEXITSTATUS(status));

@@ -12,41 +12,51 @@ use saker_bpf::trace::{TraceConfig, Tracer};
 use saker_event::{EventBody, ExecInfo, SyscallDetail, SyscallEvent, SyscallExit};
 use saker_ptrace::ProcessFds;
 use saker_syscalls::{
-    Decoded, Entry, FdInfo, Memory, NoFdInfo, SigInfo, Style, decode_entry_into, decode_exit_into,
-    format_signal,
+    Decoded, Entry, FdInfo, Memory, NoFdInfo, PidKind, SigInfo, decode_entry_into,
+    decode_exit_into, format_signal,
 };
 
-use super::ebpf::{Ended, catch_fatal_signals, interrupted};
-use super::filter::Filters;
-use super::json;
-use super::printer::killed_text;
-use super::sink::Sink;
-use super::summary::{SortBy, Summary, syscall_name};
-use super::timefmt;
+use saker_event::timefmt;
 
-const ALIGN_COLUMN: usize = 40;
+use crate::Ended;
+use crate::decode::{Tracee, comm_of, pid_in_our_ns};
+use crate::ebpf::{self, catch_fatal_signals, interrupted};
+use crate::json;
+use crate::leader::{Leader, LineStart};
+use crate::options::Options;
+use crate::printer::killed_text;
+use crate::sink::Sink;
+use crate::summary::{Summary, syscall_name};
 
-/// How the lines look (the subset of strace's options that applies to exit-time records).
-pub struct LineOptions {
-    pub style: Style,
-    pub filters: Filters,
-    pub follow_forks: bool,
-    pub timestamps: u8,
-    pub relative: bool,
-    pub syscall_times: bool,
-    /// `N ` prefixes (output to a file with -f), otherwise `[pid N] ` with several processes.
-    pub file_pid_prefix: bool,
-    /// `-ff`: one output per process, no pid prefixes.
-    pub per_process: bool,
-    pub quiet: u8,
-    /// `--json`: one object per call, signal and exit (docs/trace-json.md).
-    pub json: bool,
-    /// `-C` (lines and the summary) or `-c` (the summary only, counted here because the
-    /// kernel-side counter cannot apply `-P`): how to sort the table.
-    pub summary: Option<SortBy>,
-    /// `-c`: no lines.
-    pub summary_only: bool,
-}
+/// The calls that return a new fd.
+const FD_CREATORS: &[&str] = &[
+    "open",
+    "openat",
+    "openat2",
+    "creat",
+    "dup",
+    "dup2",
+    "dup3",
+    "fcntl",
+    "socket",
+    "accept",
+    "accept4",
+    "epoll_create",
+    "epoll_create1",
+    "eventfd",
+    "eventfd2",
+    "signalfd",
+    "signalfd4",
+    "timerfd_create",
+    "memfd_create",
+    "inotify_init",
+    "inotify_init1",
+    "pidfd_open",
+    "io_uring_setup",
+];
+
+/// The calls that end a fd or change the working directory.
+const FD_ENDERS: &[&str] = &["close", "chdir", "fchdir", "chroot"];
 
 /// What to trace.
 pub enum Traced {
@@ -56,23 +66,37 @@ pub enum Traced {
 
 /// Traces until the command ends (or the attached processes are gone, or the tracer gets a
 /// fatal signal), writing one line per returned syscall to `sink`.
-pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<Ended, String> {
-    catch_fatal_signals();
+pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended, String> {
     let bpf_error = |err: saker_bpf::BpfError| format!("--ebpf: {err}");
+    let follows_fds = options.decode_fds.level() > 0 || !options.filters.paths.is_empty();
     let config = TraceConfig {
-        syscalls: (!options.filters.trace.is_all())
-            .then(|| options.filters.trace.iter().map(|nr| nr as i64).collect()),
+        syscalls: (!options.filters.trace.is_all()).then(|| {
+            let mut captured = options.filters.trace;
+            if follows_fds {
+                // -y and -P name fds from the calls that open and close them, traced or
+                // not: by the time a record is printed the process may be gone from /proc.
+                let lifecycle = FD_CREATORS.iter().chain(FD_ENDERS);
+                for nr in lifecycle.filter_map(|name| saker_syscalls::number(name)) {
+                    captured.insert(nr);
+                }
+            }
+            captured.iter().map(|nr| nr as i64).collect()
+        }),
         // --json records and the summary carry each call's duration.
-        timed: options.syscall_times || options.json || options.summary.is_some(),
+        timed: options.syscall_times.is_some() || options.json || options.summary.is_some(),
         follow_forks: options.follow_forks,
         // Enough bytes for what `-s` shows (strace's default is 32).
-        snaplen: options.style.string_limit.clamp(32, 4096) as u32,
+        snaplen: options.string_limit.clamp(32, 4096) as u32,
         ..TraceConfig::default()
     };
     let mut lines = Lines::new(options);
     let (mut tracer, mut command, attached) = match target {
         Traced::Spawn(argv) => {
+            // The command's first fds are ours (those not closed on exec): named now, while
+            // /proc still has them, for lines printed after a short command is gone.
+            let inherited = inherited_fds();
             let (tracer, command) = Tracer::spawn(&argv, &config).map_err(bpf_error)?;
+            lines.fds.inherit(command.pid() as i32, inherited);
             lines.live.insert(command.pid());
             (tracer, Some(command), Vec::new())
         }
@@ -80,14 +104,24 @@ pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<En
             let as_u32: Vec<u32> = pids.iter().map(|p| *p as u32).collect();
             let tracer = Tracer::attach(&as_u32, &config).map_err(bpf_error)?;
             lines.live.extend(as_u32.iter().copied());
-            if lines.options.quiet == 0 {
+            if !lines.options.quiet.attach {
                 for pid in &pids {
                     eprintln!("saker trace: Process {pid} attached");
+                }
+            }
+            // ptrace reports a group-stop at once when it attaches to a stopped process; the
+            // capture sees no signal for a stop that happened before it started.
+            for pid in &pids {
+                if process_state(*pid) == Some('T') {
+                    lines.stopped_line(*pid as u32, timefmt::realtime(), libc::SIGSTOP, sink);
                 }
             }
             (tracer, None, pids)
         }
     };
+    // After the command is started: it inherits our dispositions, not these.
+    catch_fatal_signals(options.interruptible);
+    crate::redirect_standard_fds();
     let mut batch: Vec<SyscallEvent> = Vec::with_capacity(1024);
     let mut ended: Option<Ended> = None;
     // Once the command is reaped (or the attached processes are gone), records may still be
@@ -99,6 +133,10 @@ pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<En
             ended = Some(Ended::Interrupted(sig));
             break;
         }
+        ebpf::reap_unknown_children(
+            command.as_ref().map(|c| c.pid() as i32),
+            lines.options.quiet.exit,
+        );
         if ended.is_none() {
             let status = match &mut command {
                 Some(command) => command.try_wait().map_err(bpf_error)?,
@@ -144,7 +182,7 @@ pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<En
         }
     }
     let ended = ended.unwrap_or(Ended::Done);
-    if matches!(ended, Ended::Interrupted(_)) && lines.options.quiet == 0 {
+    if matches!(ended, Ended::Interrupted(_)) && !lines.options.quiet.attach {
         for pid in &attached {
             eprintln!("saker trace: Process {pid} detached");
         }
@@ -154,11 +192,13 @@ pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<En
         .drops()
         .map(|per_cpu| per_cpu.iter().sum())
         .unwrap_or(0);
-    if let (Some(summary), Some(sort)) = (&lines.summary, lines.options.summary) {
+    if let (Some(summary), Some(how)) = (&lines.summary, &lines.options.summary) {
         sink.buffer(0)
-            .extend_from_slice(summary.render(sort).as_bytes());
+            .extend_from_slice(summary.render(how.sort_by, &how.columns).as_bytes());
     }
-    sink.finish()?;
+    if let Err(message) = sink.finish() {
+        eprintln!("saker trace: {message}");
+    }
     if drops > 0 {
         eprintln!("saker trace: --ebpf: {drops} events lost (the ring buffer was full)");
     }
@@ -167,7 +207,10 @@ pub fn trace(target: Traced, options: LineOptions, sink: &mut Sink) -> Result<En
 
 /// Turns capture events into lines.
 struct Lines {
-    options: LineOptions,
+    options: Options,
+    leader: Leader,
+    /// `-c`: no lines.
+    summary_only: bool,
     /// Threads alive (for the `[pid N]` prefix, shown once more than one is traced).
     live: BTreeSet<u32>,
     /// Forked threads whose parent's fork line is not printed yet.
@@ -180,15 +223,16 @@ struct Lines {
     track_fds: bool,
     summary: Option<Summary>,
     line: String,
-    last_line_at: Option<Duration>,
 }
 
 impl Lines {
-    fn new(options: LineOptions) -> Lines {
+    fn new(options: &Options) -> Lines {
         Lines {
-            track_fds: options.style.fd_decode > 0 || !options.filters.paths.is_empty(),
-            summary: options.summary.map(|_| Summary::new()),
-            options,
+            track_fds: options.decode_fds.level() > 0 || !options.filters.paths.is_empty(),
+            summary: options.summary.as_ref().map(|s| Summary::new(s.overhead)),
+            summary_only: options.summary.as_ref().is_some_and(|s| s.only),
+            leader: Leader::new(options),
+            options: options.clone(),
             live: BTreeSet::new(),
             unannounced: BTreeSet::new(),
             entry: Entry::default(),
@@ -196,12 +240,16 @@ impl Lines {
             memory: CopiedMemory::default(),
             fds: LiveFds::default(),
             line: String::with_capacity(256),
-            last_line_at: None,
         }
     }
 
     fn event(&mut self, event: &SyscallEvent, sink: &mut Sink) {
         let tid = event.header.tid;
+        if self.leader.wants_comm() {
+            // The name the thread had at this record: the leader's `-Y` name.
+            let comm = event.header.comm.to_string_lossy().into_owned();
+            self.fds.comms.insert(tid as i32, comm);
+        }
         if self.unannounced.remove(&tid) {
             self.live.insert(tid);
         }
@@ -211,13 +259,25 @@ impl Lines {
             EventBody::Exec(info) => self.exec(tid, at, info, sink),
             // strace prints the parent's clone line before it knows the child, so the child
             // counts (for `[pid N]` prefixes) from that line or its own first event.
-            EventBody::Fork { child_tid, .. } => {
+            EventBody::Fork {
+                child_tid,
+                child_pid,
+                child_vtid,
+                ..
+            } => {
+                if self.options.decode_pids.pidns {
+                    self.fds.vtids.insert(*child_tid as i32, *child_vtid as i32);
+                }
                 if self.options.follow_forks {
                     self.unannounced.insert(*child_tid);
                 }
+                if *child_pid != event.header.pid {
+                    self.fds
+                        .copy_process(event.header.pid as i32, *child_pid as i32);
+                }
             }
             EventBody::Signal { signo, siginfo } => {
-                if !self.options.summary_only && self.options.filters.signals.contains(*signo) {
+                if !self.summary_only && self.options.filters.signals.contains(*signo) {
                     let mut info = SigInfo::from_bytes(&siginfo.0);
                     // An unreadable siginfo still names the signal.
                     info.signo = *signo;
@@ -225,13 +285,16 @@ impl Lines {
                     if self.options.json {
                         self.json_event(tid, at, "signal", &json::signal_fields(*signo, &text));
                     } else {
-                        self.start_line(tid, at);
+                        self.start_line(tid, at, None);
                         self.line.push_str("--- ");
                         self.line.push_str(&text);
                         self.line.push_str(" ---\n");
                     }
                     sink.buffer(tid as i32)
                         .extend_from_slice(self.line.as_bytes());
+                    if stops_the_process(event.header.pid, *signo) {
+                        self.stopped_line(tid, at, *signo, sink);
+                    }
                 }
             }
             EventBody::Exit {
@@ -244,7 +307,7 @@ impl Lines {
                 let exit_group = saker_syscalls::number("exit_group").unwrap_or(231);
                 // exit_group names no path, so `-P` leaves it out, as strace does.
                 let filters = &self.options.filters;
-                let shown = !self.options.summary_only && filters.paths.is_empty();
+                let shown = !self.summary_only && filters.paths.is_empty();
                 if shown && *process_exited && signal == 0 && filters.trace.contains(exit_group) {
                     // exit_group never returns, so the capture has no record of it.
                     if self.options.json {
@@ -263,7 +326,7 @@ impl Lines {
                             None,
                         );
                     } else {
-                        self.start_line(tid, at);
+                        self.start_line(tid, at, Some(exit_group));
                         self.line.push_str("exit_group(");
                         self.line.push_str(&code.to_string());
                         self.line.push(')');
@@ -281,19 +344,20 @@ impl Lines {
                     self.json_event(tid, at, "exit", &fields);
                     sink.buffer(tid as i32)
                         .extend_from_slice(self.line.as_bytes());
-                } else if self.options.quiet < 2 && !self.options.summary_only {
+                } else if !self.options.quiet.exit && !self.summary_only {
                     let text = if signal == 0 {
                         format!("+++ exited with {code} +++")
                     } else {
                         killed_text(signal, core_dumped)
                     };
-                    self.start_line(tid, at);
+                    self.start_line(tid, at, None);
                     self.line.push_str(&text);
                     self.line.push('\n');
                     sink.buffer(tid as i32)
                         .extend_from_slice(self.line.as_bytes());
                 }
                 self.live.remove(&tid);
+                self.fds.comms.remove(&(tid as i32));
                 if *process_exited {
                     self.fds.process_gone(event.header.pid);
                 }
@@ -337,13 +401,13 @@ impl Lines {
 
     /// `-P`: whether the call names a path, by a copied path argument or an fd.
     fn names_paths(&mut self, exit: &SyscallExit) -> bool {
-        let (memory, fds) = (&self.memory, &mut self.fds);
-        self.options.filters.names_paths(
-            exit.nr as u64,
-            &exit.args,
-            |addr| memory.string_at(addr),
-            |fd| fds.path(fd),
-        )
+        let mut view = RecordView {
+            memory: &mut self.memory,
+            fds: &mut self.fds,
+        };
+        self.options
+            .filters
+            .names_paths(exit.nr as u64, &exit.args, &mut view)
     }
 
     /// A `--json` signal or exit record.
@@ -356,7 +420,9 @@ impl Lines {
 
     fn syscall(&mut self, tid: u32, pid: u32, at: Duration, exit: &SyscallExit, sink: &mut Sink) {
         let nr = exit.nr as u64;
-        if !self.options.filters.trace.contains(nr) {
+        // Calls outside `-e trace=` come only to follow fds (FD_CREATORS, FD_ENDERS).
+        let traced = self.options.filters.trace.contains(nr);
+        if !traced && !self.track_fds {
             return;
         }
         let forks = [
@@ -370,14 +436,18 @@ impl Lines {
             return;
         }
         self.memory.load(exit);
-        if self.track_fds {
-            self.fds.select(pid);
-        }
-        if self.counted_and_shown(exit) {
+        // The process whose fds and pids the decoders ask about.
+        self.fds.select(pid);
+        // A returned fd is named when the result is decoded (the process may be gone by
+        // now), after the arguments (`dup2(0</dev/null>, 4</old>)`); a closed one is
+        // forgotten only after the line (`close(3</etc/passwd>)`).
+        if traced && self.counted_and_shown(exit) {
             self.print_call(tid, at, exit, sink);
+        } else if self.track_fds {
+            self.fds.new_fd(exit, &self.memory);
         }
         if self.track_fds {
-            self.fds.after_call(exit, &self.memory);
+            self.fds.closed_fd(exit);
         }
         if forks.contains(&exit.nr)
             && let Ok(child) = u32::try_from(exit.ret)
@@ -398,7 +468,7 @@ impl Lines {
             summary.add(exit.nr as u64, spent, failed);
         }
         let status = self.options.filters.status;
-        !self.options.summary_only
+        !self.summary_only
             && if failed {
                 status.failed
             } else {
@@ -409,13 +479,21 @@ impl Lines {
     /// The call's line (or JSON record), decoded from the copied memory.
     fn print_call(&mut self, tid: u32, at: Duration, exit: &SyscallExit, sink: &mut Sink) {
         let nr = exit.nr as u64;
-        let style = &self.options.style;
-        let fds: &mut dyn FdInfo = if style.fd_decode > 0 {
+        let style = &self.options.style_for(nr);
+        let fds: &mut dyn FdInfo = if needs_fd_info(style) {
             &mut self.fds
         } else {
             &mut NoFdInfo
         };
         decode_entry_into(&mut self.entry, nr, exit.args, &mut self.memory, fds, style);
+        if self.track_fds {
+            self.fds.new_fd(exit, &self.memory);
+        }
+        let fds: &mut dyn FdInfo = if needs_fd_info(style) {
+            &mut self.fds
+        } else {
+            &mut NoFdInfo
+        };
         decode_exit_into(
             &mut self.decoded,
             &self.entry,
@@ -426,12 +504,12 @@ impl Lines {
         );
         let spent = exit
             .duration_ns
-            .filter(|_| self.options.syscall_times || self.options.json)
+            .filter(|_| self.options.syscall_times.is_some() || self.options.json)
             .map(Duration::from_nanos);
         if self.options.json {
             self.json_call(tid, at, nr, exit.args, exit.ret, spent);
         } else {
-            self.start_line(tid, at);
+            self.start_line(tid, at, Some(nr));
             let decoded = std::mem::take(&mut self.decoded);
             self.line.push_str(&decoded.call);
             self.finish_call(&decoded.result, spent);
@@ -463,7 +541,7 @@ impl Lines {
         if let Some(summary) = &mut self.summary {
             summary.add(nr, Duration::ZERO, false);
         }
-        if self.options.summary_only || !filters.status.successful {
+        if self.summary_only || !filters.status.successful {
             return;
         }
         let (path_at, argv_at) = self.memory.load_exec(info);
@@ -472,7 +550,7 @@ impl Lines {
         } else {
             [path_at, argv_at, 0, 0, 0, 0]
         };
-        let style = &self.options.style;
+        let style = &self.options.style_for(nr);
         decode_entry_into(
             &mut self.entry,
             nr,
@@ -492,7 +570,7 @@ impl Lines {
         if self.options.json {
             self.json_call(tid, at, nr, args, 0, None);
         } else {
-            self.start_line(tid, at);
+            self.start_line(tid, at, Some(nr));
             let call = self.decoded.call.as_str();
             // strace prints envp as `0x7ffc... /* N vars */`; the exec record has the count,
             // not the old image's pointer.
@@ -513,45 +591,48 @@ impl Lines {
             .extend_from_slice(self.line.as_bytes());
     }
 
-    /// The pid prefix and timestamp (strace's printleader).
-    fn start_line(&mut self, tid: u32, at: Duration) {
-        self.line.clear();
-        if self.options.per_process {
-            // One file per process: no prefix.
-        } else if self.options.file_pid_prefix {
-            let _ = write!(self.line, "{tid:<5} ");
-        } else if self.live.len() > 1 {
-            let _ = write!(self.line, "[pid {tid:>5}] ");
+    /// `--- stopped by SIGSTOP ---`.
+    fn stopped_line(&mut self, tid: u32, at: Duration, sig: i32, sink: &mut Sink) {
+        if self.summary_only || self.options.json || !self.options.filters.signals.contains(sig) {
+            return;
         }
-        if self.options.timestamps > 0 {
-            timefmt::write_timestamp(&mut self.line, self.options.timestamps, at);
-        } else if self.options.relative {
-            let delta = self
-                .last_line_at
-                .map(|last| at.saturating_sub(last))
-                .unwrap_or_default();
-            timefmt::write_relative(&mut self.line, delta);
-        }
-        self.last_line_at = Some(at);
+        self.start_line(tid, at, None);
+        let name = saker_syscalls::signal_name(sig).unwrap_or("?");
+        let _ = writeln!(self.line, "--- stopped by {name} ---");
+        sink.buffer(tid as i32)
+            .extend_from_slice(self.line.as_bytes());
     }
 
-    /// ` = result`, aligned at column 40 like strace's `-a 40`.
+    /// The pid prefix and timestamps (strace's printleader).
+    fn start_line(&mut self, tid: u32, at: Duration, nr: Option<u64>) {
+        self.line.clear();
+        let start = LineStart {
+            pid: tid as i32,
+            several: self.live.len() > 1,
+            comm: self.fds.comms.get(&(tid as i32)).map(String::as_str),
+            wall: at,
+            mono: at,
+            nr,
+            ip: None,
+        };
+        self.leader.write(&mut self.line, &start);
+    }
+
+    /// ` = result`, aligned at the `-a` column.
     fn finish_call(&mut self, result: &str, spent: Option<Duration>) {
-        self.line.push(' ');
-        while self.line.len() < ALIGN_COLUMN {
-            self.line.push(' ');
-        }
-        self.line.push_str("= ");
-        self.line.push_str(result);
-        if let Some(spent) = spent {
-            timefmt::write_duration(&mut self.line, spent);
-        }
-        self.line.push('\n');
+        let col = self.line.len();
+        let spent = spent.zip(self.options.syscall_times);
+        crate::leader::finish_call(&mut self.line, col, self.options.column, result, spent);
     }
 }
 
 /// A fd's path (`-y`) and socket endpoints (`-yy`), as last seen.
-type FdNames = (Option<String>, Option<String>);
+#[derive(Debug, Clone, Default)]
+struct FdNames {
+    path: Option<String>,
+    socket: Option<String>,
+    device: Option<String>,
+}
 
 /// `-y`/`-yy` and `-P` for a program that keeps running while its records are printed.
 ///
@@ -566,6 +647,11 @@ struct LiveFds {
     pid: i32,
     opened: std::collections::HashMap<(i32, i32), String>,
     seen: std::collections::HashMap<(i32, i32), FdNames>,
+    /// `-Y`: each thread's name in its latest record, for threads gone from /proc.
+    comms: std::collections::HashMap<i32, String>,
+    /// `--pidns-translation`: each forked thread's id in its own PID namespace, for
+    /// threads gone from /proc.
+    vtids: std::collections::HashMap<i32, i32>,
 }
 
 impl LiveFds {
@@ -573,41 +659,40 @@ impl LiveFds {
         self.pid = pid as i32;
     }
 
-    /// Follows the calls that end, copy or start a fd's life.
-    fn after_call(&mut self, call: &SyscallExit, memory: &CopiedMemory) {
+    /// After a call's line: forgets what `close`, `chdir` & co. ended.
+    fn closed_fd(&mut self, call: &SyscallExit) {
+        if call.ret < 0 {
+            return;
+        }
+        match saker_syscalls::name(call.nr as u64).unwrap_or_default() {
+            "close" => self.forget(call.args[0] as i32),
+            "chdir" | "fchdir" | "chroot" => self.forget(libc::AT_FDCWD),
+            _ => {}
+        }
+    }
+
+    /// Before a call's line: names the fd a call returned (open, dup, socket, ...).
+    fn new_fd(&mut self, call: &SyscallExit, memory: &CopiedMemory) {
         if call.ret < 0 {
             return;
         }
         let name = saker_syscalls::name(call.nr as u64).unwrap_or_default();
-        match name {
-            "close" => {
-                self.forget(call.args[0] as i32);
-                return;
-            }
-            "chdir" | "fchdir" | "chroot" => {
-                self.forget(libc::AT_FDCWD);
-                return;
-            }
-            // The calls that return a new fd.
-            "open" | "openat" | "openat2" | "creat" | "dup" | "dup2" | "dup3" | "fcntl"
-            | "socket" | "accept" | "accept4" | "epoll_create" | "epoll_create1" | "eventfd"
-            | "eventfd2" | "signalfd" | "signalfd4" | "timerfd_create" | "memfd_create"
-            | "inotify_init" | "inotify_init1" | "pidfd_open" | "io_uring_setup" => {}
-            _ => return,
+        if !FD_CREATORS.contains(&name) {
+            return;
         }
         let Ok(fd) = i32::try_from(call.ret) else {
             return;
         };
-        self.forget(fd);
         let path = match name {
             "open" | "creat" => self.opened_path(libc::AT_FDCWD, call.args[0], memory),
             "openat" | "openat2" => self.opened_path(call.args[0] as i32, call.args[1], memory),
-            "dup" | "dup2" | "dup3" => self.opened.get(&(self.pid, call.args[0] as i32)).cloned(),
+            "dup" | "dup2" | "dup3" => self.known_path(call.args[0] as i32),
             "fcntl" if matches!(call.args[1] as i32, libc::F_DUPFD | libc::F_DUPFD_CLOEXEC) => {
-                self.opened.get(&(self.pid, call.args[0] as i32)).cloned()
+                self.known_path(call.args[0] as i32)
             }
             _ => None,
         };
+        self.forget(fd);
         if let Some(path) = path {
             self.opened.insert((self.pid, fd), path);
         }
@@ -629,9 +714,60 @@ impl LiveFds {
         }
     }
 
+    /// What the trace itself knows of a fd of the selected process: opened within the trace,
+    /// or named while it was still in /proc (or when the process started).
+    fn known_path(&self, fd: i32) -> Option<String> {
+        let key = (self.pid, fd);
+        self.opened
+            .get(&key)
+            .or_else(|| self.seen.get(&key).and_then(|names| names.path.as_ref()))
+            .cloned()
+    }
+
+    /// Seeds a new process's table with the names of the fds it was started with.
+    fn inherit(&mut self, pid: i32, fds: Vec<(i32, FdNames)>) {
+        for (fd, names) in fds {
+            self.seen.insert((pid, fd), names);
+        }
+    }
+
+    /// A fork: the child starts with its parent's fds (and working directory).
+    fn copy_process(&mut self, parent: i32, child: i32) {
+        let opened: Vec<(i32, String)> = self
+            .opened
+            .iter()
+            .filter(|((p, _), _)| *p == parent)
+            .map(|((_, fd), path)| (*fd, path.clone()))
+            .collect();
+        for (fd, path) in opened {
+            self.opened.insert((child, fd), path);
+        }
+        let seen: Vec<(i32, FdNames)> = self
+            .seen
+            .iter()
+            .filter(|((p, _), _)| *p == parent)
+            .map(|((_, fd), names)| (*fd, names.clone()))
+            .collect();
+        self.inherit(child, seen);
+    }
+
     fn forget(&mut self, fd: i32) {
         self.opened.remove(&(self.pid, fd));
         self.seen.remove(&(self.pid, fd));
+    }
+
+    /// `pid` of the (gone) selected process's namespace, from the ids its forks reported:
+    /// the same number when it lives in ours, else the forked thread with that inner id in
+    /// another namespace (a guess when several namespaces are traced at once).
+    fn remembered_pid(&self, pid: i32) -> Option<i32> {
+        let inner = |tid: i32| self.vtids.get(&tid).is_some_and(|vtid| *vtid != tid);
+        if !inner(self.pid) {
+            return Some(pid);
+        }
+        self.vtids
+            .iter()
+            .find(|(tid, vtid)| **vtid == pid && inner(**tid))
+            .map(|(tid, _)| *tid)
     }
 
     fn process_gone(&mut self, pid: u32) {
@@ -666,17 +802,32 @@ impl FdInfo for LiveFds {
             return Some(path.clone());
         }
         let live = ProcessFds::new(self.pid).path(fd.into());
-        self.remembered(fd, live, |names| &mut names.0)
+        self.remembered(fd, live, |names| &mut names.path)
     }
 
     fn socket(&mut self, fd: i32) -> Option<String> {
         let live = ProcessFds::new(self.pid).socket(fd.into());
-        self.remembered(fd, live, |names| &mut names.1)
+        self.remembered(fd, live, |names| &mut names.socket)
     }
 
     fn device(&mut self, fd: i32) -> Option<String> {
-        ProcessFds::new(self.pid).device(fd.into())
+        let live = ProcessFds::new(self.pid).device(fd.into());
+        self.remembered(fd, live, |names| &mut names.device)
+            .or_else(|| saker_ptrace::device_of(self.known_path(fd)?.as_ref()))
     }
+
+    fn pid_in_tracer_ns(&mut self, pid: i32, kind: PidKind) -> Option<i32> {
+        pid_in_our_ns(self.pid, Tracee::Observed, pid, kind).or_else(|| self.remembered_pid(pid))
+    }
+
+    fn pid_comm(&mut self, pid: i32) -> Option<String> {
+        comm_of(pid).or_else(|| self.comms.get(&pid).cloned())
+    }
+}
+
+/// Whether the decoders will ask about fds or pids under this style (a /proc read each).
+fn needs_fd_info(style: &saker_syscalls::Style) -> bool {
+    style.fd_decode > 0 || style.pids.comm || style.pids.pidns
 }
 
 /// The tracee memory the decoders see: the bytes the capture copied, placed at the addresses
@@ -703,6 +854,26 @@ impl Memory for CopiedMemory {
             }
         }
         0
+    }
+}
+
+/// `-P` over one record: the copied memory and the tracee's fds as they are now.
+struct RecordView<'a, F: FdInfo> {
+    memory: &'a mut CopiedMemory,
+    fds: &'a mut F,
+}
+
+impl<F: FdInfo> crate::filter::TraceeView for RecordView<'_, F> {
+    fn read_at(&mut self, addr: u64, buf: &mut [u8]) -> usize {
+        self.memory.read(addr, buf)
+    }
+
+    fn fd_path(&mut self, fd: i32) -> Option<String> {
+        self.fds.path(fd)
+    }
+
+    fn string_at(&mut self, addr: u64) -> Option<Vec<u8>> {
+        self.memory.string_at(addr)
     }
 }
 
@@ -756,6 +927,71 @@ impl CopiedMemory {
     }
 }
 
+/// Our own fds that a command we start keeps (not close-on-exec), with their names, and
+/// our working directory as `AT_FDCWD`.
+fn inherited_fds() -> Vec<(i32, FdNames)> {
+    let me = ProcessFds::new(std::process::id() as i32);
+    let mut fds = vec![(
+        libc::AT_FDCWD,
+        FdNames {
+            path: me.path(libc::AT_FDCWD.into()),
+            ..FdNames::default()
+        },
+    )];
+    let Ok(entries) = std::fs::read_dir("/proc/self/fd") else {
+        return fds;
+    };
+    for fd in entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<i32>().ok())
+    {
+        // SAFETY: F_GETFD only reads the descriptor's flags.
+        let flags = unsafe { libc::fcntl(fd, libc::F_GETFD) };
+        if flags < 0 || flags & libc::FD_CLOEXEC != 0 {
+            continue;
+        }
+        let fd_number = i64::from(fd);
+        fds.push((
+            fd,
+            FdNames {
+                path: me.path(fd_number),
+                socket: me.socket(fd_number),
+                device: me.device(fd_number),
+            },
+        ));
+    }
+    fds
+}
+
+/// The state letter of `/proc/PID/stat` (`T` stopped, `t` tracing stop, ...).
+fn process_state(pid: i32) -> Option<char> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(") ")?.1.chars().next()
+}
+
+/// Whether a delivered signal stops the process: SIGSTOP always; SIGTSTP, SIGTTIN and SIGTTOU
+/// when neither caught nor ignored (their default action is to stop).
+fn stops_the_process(pid: u32, sig: i32) -> bool {
+    if sig == libc::SIGSTOP {
+        return true;
+    }
+    if ![libc::SIGTSTP, libc::SIGTTIN, libc::SIGTTOU].contains(&sig) {
+        return false;
+    }
+    let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
+        return false;
+    };
+    let mask = |field: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(field))
+            .and_then(|v| u64::from_str_radix(v.trim(), 16).ok())
+            .unwrap_or(0)
+    };
+    let bit = 1u64 << (sig - 1);
+    (mask("SigCgt:") | mask("SigIgn:")) & bit == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -774,7 +1010,7 @@ mod tests {
     fn line(exit: &SyscallExit) -> String {
         let mut memory = CopiedMemory::default();
         memory.load(exit);
-        let style = Style::default();
+        let style = saker_syscalls::Style::default();
         let entry = saker_syscalls::decode_entry(
             exit.nr as u64,
             exit.args,
@@ -889,7 +1125,7 @@ mod tests {
             caps: None,
         };
         let (path, argv) = memory.load_exec(&info);
-        let style = Style::default();
+        let style = saker_syscalls::Style::default();
         let entry = saker_syscalls::decode_entry(
             59,
             [path, argv, 0, 0, 0, 0],

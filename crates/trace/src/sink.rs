@@ -1,4 +1,5 @@
-//! Where trace lines go: stderr, one file (`-o`), or one file per process (`-ff -o`).
+//! Where trace lines go: stderr, one file (`-o`, `-A` to append), a shell command's stdin
+//! (`-o '|cmd'`), or one file per process (`-ff -o`).
 //!
 //! Lines are collected in memory and written in batches. Output to stderr is flushed before
 //! the tracer blocks (so it stays ordered with what the traced program itself prints to the
@@ -8,17 +9,21 @@
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
+
+use crate::options::Output;
 
 const FILE_BUFFER: usize = 64 * 1024;
 
 enum Target {
     Stderr,
     File(File),
+    Pipe(std::process::Child),
     PerProcess {
         prefix: PathBuf,
         files: HashMap<i32, File>,
+        append: bool,
     },
 }
 
@@ -32,33 +37,50 @@ pub struct Sink {
     buffers: HashMap<i32, Vec<u8>>,
     /// The first write error; reported at the end, tracing goes on.
     error: Option<io::Error>,
+    /// The `-o` argument, for messages.
+    path: PathBuf,
 }
 
 impl Sink {
-    pub fn open(output: Option<&Path>, per_process: bool) -> Result<Sink, String> {
+    pub fn open(output: &Output, per_process: bool, append: bool) -> Result<Sink, String> {
         let target = match output {
-            None => Target::Stderr,
-            Some(path) if per_process => Target::PerProcess {
-                prefix: path.to_path_buf(),
+            Output::Stderr => Target::Stderr,
+            Output::File(path) if per_process => Target::PerProcess {
+                prefix: PathBuf::from(path),
                 files: HashMap::new(),
+                append,
             },
-            Some(path) => {
-                let file = File::create(path).map_err(|e| {
-                    format!(
-                        "Can't fopen '{}': {}",
-                        path.display(),
-                        saker_ptrace::errno_text(&e)
-                    )
-                })?;
-                Target::File(file)
+            Output::File(path) => Target::File(open_file(path.as_ref(), append)?),
+            Output::Pipe(command) => {
+                let child = std::process::Command::new("/bin/sh")
+                    .arg("-c")
+                    .arg(command)
+                    .stdin(std::process::Stdio::piped())
+                    .spawn()
+                    .map_err(|e| format!("sh: {}", saker_ptrace::errno_text(&e)))?;
+                Target::Pipe(child)
             }
         };
         Ok(Sink {
             target,
-            last_flush: super::timefmt::monotonic(),
+            last_flush: saker_event::timefmt::monotonic(),
+            path: match output {
+                Output::Stderr => PathBuf::new(),
+                Output::File(path) | Output::Pipe(path) => PathBuf::from(path),
+            },
             buffers: HashMap::new(),
             error: None,
         })
+    }
+
+    /// What the output is called in messages (strace names the file).
+    fn name(&self) -> String {
+        match &self.target {
+            Target::Stderr => "stderr".into(),
+            Target::File(_) => self.path.display().to_string(),
+            Target::Pipe(_) => format!("|{}", self.path.display()),
+            Target::PerProcess { prefix, .. } => prefix.display().to_string(),
+        }
     }
 
     /// Whether lines carry a `[pid N]`/`N ` prefix at all (not with one file per process).
@@ -80,9 +102,9 @@ impl Sink {
     /// Called before the tracer blocks.
     pub fn before_wait(&mut self) {
         match self.target {
-            Target::Stderr => self.flush_all(),
+            Target::Stderr | Target::Pipe(_) => self.flush_all(),
             _ => {
-                let now = super::timefmt::monotonic();
+                let now = saker_event::timefmt::monotonic();
                 if now.saturating_sub(self.last_flush) >= FILE_FLUSH_INTERVAL {
                     self.last_flush = now;
                     self.flush_all();
@@ -134,13 +156,23 @@ impl Sink {
         let result = match &mut self.target {
             Target::Stderr => io::stderr().lock().write_all(buf),
             Target::File(file) => file.write_all(buf),
-            Target::PerProcess { prefix, files } => {
+            Target::Pipe(child) => match child.stdin.as_mut() {
+                Some(stdin) => stdin.write_all(buf),
+                None => Ok(()),
+            },
+            Target::PerProcess {
+                prefix,
+                files,
+                append,
+            } => {
                 let file = match files.entry(key) {
                     std::collections::hash_map::Entry::Occupied(entry) => Ok(entry.into_mut()),
                     std::collections::hash_map::Entry::Vacant(entry) => {
                         let mut name = prefix.clone().into_os_string();
                         name.push(format!(".{key}"));
-                        File::create(&name).map(|file| entry.insert(file))
+                        open_file(name.as_ref(), *append)
+                            .map_err(io::Error::other)
+                            .map(|file| entry.insert(file))
                     }
                 };
                 file.and_then(|file| file.write_all(buf))
@@ -154,12 +186,37 @@ impl Sink {
         }
     }
 
-    /// Flushes everything and reports the first write error.
+    /// Flushes everything and reports the first write error. A pipe's command is waited for.
     pub fn finish(&mut self) -> Result<(), String> {
         self.flush_all();
+        if let Target::Pipe(child) = &mut self.target {
+            drop(child.stdin.take());
+            let _ = child.wait();
+        }
         match self.error.take() {
-            Some(err) => Err(format!("write error: {}", saker_ptrace::errno_text(&err))),
+            Some(err) => Err(format!(
+                "{}: {}",
+                self.name(),
+                saker_ptrace::errno_text(&err)
+            )),
             None => Ok(()),
         }
     }
+}
+
+/// strace's strace_fopen(): its message when the file cannot be opened.
+fn open_file(path: &std::path::Path, append: bool) -> Result<File, String> {
+    let mut options = std::fs::OpenOptions::new();
+    if append {
+        options.append(true).create(true);
+    } else {
+        options.write(true).create(true).truncate(true);
+    }
+    options.open(path).map_err(|e| {
+        format!(
+            "Can't fopen '{}': {}",
+            path.display(),
+            saker_ptrace::errno_text(&e)
+        )
+    })
 }

@@ -1,6 +1,11 @@
-//! Calendar arithmetic for START columns and JSON timestamps, without a time-zone database:
-//! the local offset is asked of libc once, then everything is integer maths (Howard
-//! Hinnant's days-from-civil algorithm), so renders are deterministic in tests.
+//! Clocks and the time formats people read: `ps`'s START and ages, RFC 3339 in JSON, strace's
+//! `-t`/`-tt`/`-ttt`, `-r` and `-T`. One module, so the same instant never prints two ways.
+//!
+//! No time-zone database: the local offset is asked of libc, then everything is integer maths
+//! ([`crate::calendar`]), so renders are deterministic in tests.
+
+use std::fmt::Write as _;
+use std::time::Duration;
 
 /// "Now" and the local UTC offset, fixed for one command run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,7 +109,7 @@ impl CivilTime {
     pub fn from_epoch(epoch: i64) -> CivilTime {
         let days = epoch.div_euclid(86400);
         let secs = epoch.rem_euclid(86400);
-        let (year, month, day) = saker_event::calendar::civil_from_days(days);
+        let (year, month, day) = crate::calendar::civil_from_days(days);
         CivilTime {
             year,
             month,
@@ -116,7 +121,8 @@ impl CivilTime {
     }
 }
 
-fn local_offset(now: i64) -> i64 {
+/// Seconds east of UTC in the local zone at `now` (honours `TZ`).
+pub fn local_offset(now: i64) -> i64 {
     let t: libc::time_t = now as libc::time_t;
     // SAFETY: localtime_r only writes to the `tm` we own; a zeroed `tm` is a valid value.
     unsafe {
@@ -128,9 +134,84 @@ fn local_offset(now: i64) -> i64 {
     }
 }
 
+/// Reads a clock through the vDSO (no system call).
+fn clock(id: libc::clockid_t) -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: writes one timespec.
+    unsafe { libc::clock_gettime(id, &mut ts) };
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+/// Wall-clock time since the epoch.
+pub fn realtime() -> Duration {
+    clock(libc::CLOCK_REALTIME)
+}
+
+/// Monotonic time, for durations.
+pub fn monotonic() -> Duration {
+    clock(libc::CLOCK_MONOTONIC)
+}
+
+/// Appends a clock time for strace's `-t`/`--absolute-timestamps`: `HH:MM:SS` in local time
+/// or, with `unix`, seconds since the epoch; then `digits` decimals (0, 3, 6 or 9) and a space.
+pub fn write_clock_time(out: &mut String, unix: bool, digits: u8, at: Duration) {
+    let secs = at.as_secs() as i64;
+    if unix {
+        let _ = write!(out, "{secs}");
+    } else {
+        let t = CivilTime::from_epoch(secs + local_offset(secs));
+        let _ = write!(out, "{:02}:{:02}:{:02}", t.hour, t.minute, t.second);
+    }
+    write_fraction(out, at, digits);
+    out.push(' ');
+}
+
+/// Appends a duration as strace prints `-r` and `-T` values: the seconds right-aligned in
+/// `width` columns, then `digits` decimals.
+pub fn write_seconds(out: &mut String, width: usize, spent: Duration, digits: u8) {
+    let _ = write!(out, "{:>width$}", spent.as_secs());
+    write_fraction(out, spent, digits);
+}
+
+/// `.` and the first `digits` decimals of the fraction of a second, nothing for 0.
+fn write_fraction(out: &mut String, at: Duration, digits: u8) {
+    if digits > 0 {
+        let digits = digits.min(9);
+        let scaled = at.subsec_nanos() / 10u32.pow(9 - u32::from(digits));
+        let _ = write!(out, ".{scaled:0width$}", width = usize::from(digits));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strace_formats() {
+        let at = Duration::new(1_700_000_000, 123_456_789);
+        let mut out = String::new();
+        write_clock_time(&mut out, true, 6, at);
+        assert_eq!(out, "1700000000.123456 ");
+        out.clear();
+        write_clock_time(&mut out, true, 9, at);
+        assert_eq!(out, "1700000000.123456789 ");
+        out.clear();
+        write_clock_time(&mut out, true, 0, at);
+        assert_eq!(out, "1700000000 ");
+        out.clear();
+        write_clock_time(&mut out, false, 3, Duration::new(0, 1_000_000));
+        assert_eq!(out.len(), "00:00:00.001 ".len());
+        assert!(out.ends_with(".001 "));
+        out.clear();
+        write_seconds(&mut out, 6, Duration::new(1, 5_000), 6);
+        assert_eq!(out, "     1.000005");
+        out.clear();
+        write_seconds(&mut out, 0, Duration::from_micros(12), 3);
+        assert_eq!(out, "0.000");
+    }
 
     #[test]
     fn civil() {
