@@ -69,7 +69,7 @@ fn validate_bad_file_prints_every_error_with_caret_and_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     let name = bad.display().to_string();
     let expected = format!(
-        "{name}:3:34: error: rule 'Bad': operator 'contains' is not supported by field 'proc.pid' of type int64
+        "{name}:3:34: error: rule 'Bad': 'contains' operator not supported for numeric filters (field 'proc.pid' of type int64)
   |
 3 |   condition: evt.type = open and proc.pid contains foo and proc.nmae = x
   |                                  ^^^^^^^^^^^^^^^^^^^^^

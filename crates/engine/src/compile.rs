@@ -736,7 +736,7 @@ fn str_pattern(op: CmpOp, c: &Const) -> Result<StrPattern, CompileError> {
         CmpOp::Glob => StrPattern::Glob(Glob::new(&text, false)),
         CmpOp::IGlob => StrPattern::Glob(Glob::new(&text, true)),
         CmpOp::Regex => StrPattern::Regex(
-            Regex::new(&format!("^(?:{text})$"))
+            Regex::new(&saker_rules::full_match_regex(&text))
                 .map_err(|e| CompileError(format!("bad regex '{text}': {e}")))?,
         ),
         other => return Err(CompileError(format!("'{other}' is not a string operator"))),

@@ -226,7 +226,7 @@ fn string_op(op: CmpOp, text: &str, pattern: &str) -> bool {
         CmpOp::EndsWith => text.ends_with(pattern),
         CmpOp::Glob => Glob::new(pattern, false).matches(text),
         CmpOp::IGlob => Glob::new(pattern, true).matches(text),
-        CmpOp::Regex => regex::Regex::new(&format!("^(?:{pattern})$"))
+        CmpOp::Regex => regex::Regex::new(&saker_rules::full_match_regex(pattern))
             .map(|r| r.is_match(text))
             .unwrap_or(false),
         CmpOp::PMatch => PathPrefix::new(pattern).matches(text),

@@ -1,4 +1,4 @@
-//! The checker: resolves fields against the registry, expands macros and lists, parses values
+//! The checker: resolves fields against the registry, expands macros, parses values
 //! for their field's type and rejects what libsinsp's filter compiler rejects (its operator/type
 //! table `flt_is_comparable`, its constant parser `string_to_rawval`, its transformer type rules
 //! and right-hand field rules), with the warnings libsinsp and Falco give on the way.
@@ -76,15 +76,12 @@ pub(crate) struct ScopedMacro {
 /// What a condition may refer to.
 pub(crate) struct Scope<'a> {
     pub macros: &'a HashMap<String, ScopedMacro>,
-    /// Lists by name, already expanded.
-    pub lists: &'a HashMap<String, Vec<String>>,
 }
 
-/// Names a check used, so the loader can warn about unused macros and lists.
+/// Macros a check used, so the loader can warn about unused ones.
 #[derive(Default)]
 pub(crate) struct Usage {
     pub macros: HashSet<String>,
-    pub lists: HashSet<String>,
 }
 
 /// Checks a standalone condition (no macros or lists) into a [`Filter`].
@@ -102,11 +99,7 @@ pub fn check_condition(text: &str) -> Result<Filter, String> {
 pub fn check_condition_for(text: &str, source: Source) -> Result<Filter, String> {
     let expr = crate::parse::parse(text).map_err(|e| e.to_string())?;
     let macros = HashMap::new();
-    let lists = HashMap::new();
-    let scope = Scope {
-        macros: &macros,
-        lists: &lists,
-    };
+    let scope = Scope { macros: &macros };
     let mut usage = Usage::default();
     let mut errors = Vec::new();
     let filter = check(&expr, &scope, source, &mut usage, &mut errors);
@@ -122,11 +115,7 @@ pub fn condition_warnings(text: &str, source: Source) -> Vec<(&'static str, Stri
         return Vec::new();
     };
     let macros = HashMap::new();
-    let lists = HashMap::new();
-    let scope = Scope {
-        macros: &macros,
-        lists: &lists,
-    };
+    let scope = Scope { macros: &macros };
     let mut errors = Vec::new();
     check(&expr, &scope, source, &mut Usage::default(), &mut errors);
     errors
@@ -290,10 +279,7 @@ impl<'s, 'a> Checker<'s, 'a> {
             .get(name)
             .filter(|m| m.index < self.visibility);
         let Some(scoped) = visible else {
-            let hint = undefined_macro_hint(
-                self.scope.macros.contains_key(name),
-                self.scope.lists.contains_key(name),
-            );
+            let hint = undefined_macro_hint(self.scope.macros.contains_key(name));
             self.error(
                 origin,
                 span,
@@ -356,20 +342,9 @@ impl<'s, 'a> Checker<'s, 'a> {
                 let mut out = Vec::new();
                 let mut ok = true;
                 for v in values {
-                    if let Some(items) = self.scope.lists.get(&v.text) {
-                        // Falco pastes list items into the condition: `in (shells, zsh)`.
-                        self.usage.lists.insert(v.text.clone());
-                        for item in items {
-                            match self.value(&lhs, check.op, &list_item(item), v.span, origin) {
-                                Some(value) => out.push(value),
-                                None => ok = false,
-                            }
-                        }
-                    } else {
-                        match self.value(&lhs, check.op, &v.text, v.span, origin) {
-                            Some(value) => out.push(value),
-                            None => ok = false,
-                        }
+                    match self.value(&lhs, check.op, &v.text, v.span, origin) {
+                        Some(value) => out.push(value),
+                        None => ok = false,
                     }
                 }
                 if !ok {
@@ -378,36 +353,21 @@ impl<'s, 'a> Checker<'s, 'a> {
                 CheckRhs::List(out)
             }
             Rhs::ListName(name, name_span) => {
-                // A list name, or (as libsinsp reads an identifier there) a single value.
-                let items: Vec<String> = match self.scope.lists.get(name) {
-                    Some(items) => {
-                        self.usage.lists.insert(name.clone());
-                        items.iter().map(|i| list_item(i).into_owned()).collect()
-                    }
-                    None => {
-                        self.report(
-                            origin,
-                            *name_span,
-                            format!("'{name}' is not a list: it is compared as the value '{name}' (as libsinsp reads an identifier there)"),
-                            ErrorKind::Warning("LOAD_COMPILE_CONDITION"),
-                        );
-                        vec![name.clone()]
-                    }
+                // Lists were pasted into the text, so this names none: libsinsp reads it as a
+                // value, which is rarely what was meant.
+                self.report(
+                    origin,
+                    *name_span,
+                    format!("'{name}' is not a list: it is compared as the value '{name}' (as libsinsp reads an identifier there)"),
+                    ErrorKind::Warning("LOAD_COMPILE_CONDITION"),
+                );
+                let Some(value) = self.value(&lhs, check.op, name, *name_span, origin) else {
+                    return Filter::Const(false);
                 };
-                let mut out = Vec::new();
-                for item in &items {
-                    match self.value(&lhs, check.op, item, *name_span, origin) {
-                        Some(value) => out.push(value),
-                        None => return Filter::Const(false),
-                    }
-                }
                 if check.op.takes_list() || check.modifier.is_some() {
-                    CheckRhs::List(out)
+                    CheckRhs::List(vec![value])
                 } else {
-                    match out.pop() {
-                        Some(v) if out.is_empty() => CheckRhs::Value(v),
-                        _ => CheckRhs::List(Vec::new()),
-                    }
+                    CheckRhs::Value(value)
                 }
             }
             Rhs::Operand(operand) => match self.rhs_operand(&lhs, check.op, operand, origin) {
@@ -815,11 +775,9 @@ impl<'s, 'a> Checker<'s, 'a> {
 }
 
 /// Why a name is not a usable macro: defined too late, or a list.
-pub(crate) fn undefined_macro_hint(is_macro: bool, is_list: bool) -> &'static str {
+pub(crate) fn undefined_macro_hint(is_macro: bool) -> &'static str {
     if is_macro {
         " (a macro can only use macros defined before it)"
-    } else if is_list {
-        " (it is a list: use it after 'in')"
     } else {
         ""
     }
@@ -1026,19 +984,74 @@ fn regex_is_simple(v: &str) -> bool {
     true
 }
 
-/// A list item as a condition value. Falco pastes list items into the condition text, so an
-/// item written with quotes inside the YAML string (`'"10.0.0.0/8"'`) loses them.
-pub(crate) fn list_item(item: &str) -> std::borrow::Cow<'_, str> {
-    let b = item.as_bytes();
-    if b.len() >= 2 && (b[0] == b'"' || b[0] == b'\'') && b[b.len() - 1] == b[0] {
-        let quote = b[0];
-        match crate::parse::unescape(&item[1..item.len() - 1], quote) {
-            Ok(text) => std::borrow::Cow::Owned(text),
-            Err(_) => std::borrow::Cow::Borrowed(item),
+/// The `regex` crate pattern for a `regex` constant: anchored, as libsinsp matches the whole
+/// value (RE2 `FullMatch`), and with RE2's reading of a `{` that does not begin a counted
+/// repetition (`{2}`, `{2,}`, `{2,4}`) as a literal brace, which the regex crate rejects.
+pub fn full_match_regex(pattern: &str) -> String {
+    let mut out = String::with_capacity(pattern.len() + 8);
+    out.push_str("^(?:");
+    let mut chars = pattern.char_indices().peekable();
+    let mut in_class = false;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some((_, next)) = chars.next() {
+                    out.push(next);
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` first in a class (after an optional `^`) is a literal.
+                if let Some(&(_, '^')) = chars.peek() {
+                    out.push('^');
+                    chars.next();
+                }
+                if let Some(&(_, ']')) = chars.peek() {
+                    out.push(']');
+                    chars.next();
+                }
+            }
+            '[' if pattern[i..].starts_with("[:") => {
+                // A POSIX class inside a class: copy up to its `:]`.
+                match pattern[i..].find(":]") {
+                    Some(end) => {
+                        out.push_str(&pattern[i..i + end + 2]);
+                        while chars.peek().is_some_and(|&(j, _)| j < i + end + 2) {
+                            chars.next();
+                        }
+                    }
+                    None => out.push(c),
+                }
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            '{' if !in_class && !is_repetition(&pattern[i + 1..]) => out.push_str("\\{"),
+            _ => out.push(c),
         }
-    } else {
-        std::borrow::Cow::Borrowed(item)
     }
+    out.push_str(")$");
+    out
+}
+
+/// `n}`, `n,}` or `n,m}`: the rest of a counted repetition after its `{`.
+fn is_repetition(rest: &str) -> bool {
+    let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+    let n = digits(rest);
+    if n == 0 {
+        return false;
+    }
+    let rest = &rest[n..];
+    if rest.starts_with('}') {
+        return true;
+    }
+    let Some(rest) = rest.strip_prefix(',') else {
+        return false;
+    };
+    rest[digits(rest)..].starts_with('}')
 }
 
 /// Parses a constant for a field type and operator, as libsinsp's `string_to_rawval` does.
@@ -1047,8 +1060,7 @@ pub(crate) fn parse_value(ty: FieldType, op: CmpOp, text: &str) -> Result<Value,
         return parse_hex(text).map(Value::Bytes);
     }
     if op == CmpOp::Regex {
-        let anchored = format!("^(?:{text})$");
-        return match regex::Regex::new(&anchored) {
+        return match regex::Regex::new(&full_match_regex(text)) {
             Ok(_) => Ok(Value::Str(text.to_string())),
             Err(e) => Err(format!(
                 "invalid regex pattern '{text}': {}",
@@ -1393,11 +1405,7 @@ pub(crate) fn check_output_operand(
     source: Option<Source>,
 ) -> Result<Operand, (ErrorKind, String)> {
     let macros = HashMap::new();
-    let lists = HashMap::new();
-    let scope = Scope {
-        macros: &macros,
-        lists: &lists,
-    };
+    let scope = Scope { macros: &macros };
     let mut usage = Usage::default();
     let mut errors = Vec::new();
     let source = source.unwrap_or_else(|| {
@@ -1421,6 +1429,29 @@ pub(crate) fn check_output_operand(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn regex_braces_read_as_re2_reads_them() {
+        let matches = |pattern: &str, text: &str| {
+            regex::Regex::new(&full_match_regex(pattern))
+                .unwrap()
+                .is_match(text)
+        };
+        assert!(matches("pentest-[0-9]{2,4}", "pentest-123"));
+        assert!(!matches("pentest-[0-9]{2,4}", "pentest-1"));
+        // Not a repetition: literal braces.
+        assert!(matches("pentest-[0-9]{2", "pentest-5{2"));
+        assert!(matches("a{,2}", "a{,2}"));
+        assert!(matches("x{}", "x{}"));
+        assert!(matches("4}", "4}"));
+        // Inside classes and after escapes, braces stay as written.
+        assert!(matches("[{]a", "{a"));
+        assert!(matches("[]{]+", "]{"));
+        assert!(matches("[[:digit:]{]+", "1{"));
+        assert!(matches(r"\{a", "{a"));
+        // Whole-value match.
+        assert!(!matches("a", "ab"));
+    }
 
     fn err(text: &str) -> String {
         let got = check_condition(text).expect_err(text);

@@ -69,6 +69,7 @@ pub mod diagnostic;
 pub mod fields;
 pub mod files;
 pub mod filter;
+mod lists;
 mod load;
 mod messages;
 mod output;
@@ -76,11 +77,14 @@ mod parse;
 pub mod print;
 mod resolve;
 pub mod ruleset;
+mod schema;
 pub mod source;
 mod yaml;
 
 pub use ast::{CmpOp, Modifier, Transformer};
-pub use check::{EventTypes, check_condition, check_condition_for, condition_warnings};
+pub use check::{
+    EventTypes, check_condition, check_condition_for, condition_warnings, full_match_regex,
+};
 pub use diagnostic::{Diagnostic, Severity};
 pub use fields::{ArgKind, FieldId, FieldInfo, FieldType};
 pub use files::{RulesError, SourceFile};

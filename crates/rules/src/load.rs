@@ -12,11 +12,13 @@ use crate::check::{self, CheckError, ErrorKind, Origin, Scope, ScopedMacro, Usag
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::files::SourceFile;
 use crate::filter::Filter;
+use crate::lists::{ListTable, Substituted, quote_item};
 use crate::messages::*;
 use crate::ruleset::{
     EngineVersion, Exception, ExceptionValue, ExtraField, List, Macro, PluginRequirement, Rule,
     RuleSet,
 };
+use crate::schema;
 use crate::source::{Location, Priority, Source};
 use crate::yaml::{self, Lines, Node, NodeKind, Pos};
 
@@ -146,6 +148,13 @@ pub fn load_with(files: &[SourceFile], options: &LoadOptions) -> (RuleSet, Vec<D
         )
     });
     (ruleset, diags)
+}
+
+/// A macro's or rule's condition as written and as parsed (after list substitution).
+#[derive(Clone)]
+struct Cond {
+    written: Text,
+    subst: Substituted,
 }
 
 /// Where a diagnostic points: file index, position, characters to underline.
@@ -511,6 +520,15 @@ impl<'a> Loader<'a> {
             }
         };
         for doc in &docs {
+            for violation in schema::validate(doc) {
+                self.warn(
+                    "SCHEMA_VALIDATION",
+                    file_idx,
+                    violation.node,
+                    violation.message,
+                    None,
+                );
+            }
             match &doc.kind {
                 NodeKind::Seq(items) => {
                     for item in items.iter().filter(|i| !i.is_null()) {
@@ -674,20 +692,7 @@ impl<'a> Loader<'a> {
         };
         let node = get(entries, key).expect("decoded");
         match parse(&text) {
-            Some(v) => {
-                if matches!(node.kind, NodeKind::Scalar { plain: false, .. }) && what == "a boolean"
-                {
-                    // yaml-cpp reads `"yes"` as true; Falco's schema check calls it invalid.
-                    self.warn(
-                        "SCHEMA_VALIDATION",
-                        ctx.file,
-                        node,
-                        format!("'{key}' should be a boolean, not a quoted string (Falco's schema validation fails; the value is read as {text})"),
-                        ctx.name,
-                    );
-                }
-                Ok(Some(v))
-            }
+            Some(v) => Ok(Some(v)),
             None => {
                 self.item_error(ctx, node,
                     format!("Can't decode YAML scalar value for key '{key}': expected {what}, found '{text}'"));
@@ -1857,15 +1862,6 @@ impl<'a> Loader<'a> {
         };
         let name = self.required_string(ctx, entries, "name")?;
         let version = self.required_string(ctx, entries, "version")?;
-        if parse_semver(&version).is_none() {
-            self.error(
-                file,
-                req,
-                format!("Invalid required version '{version}' for plugin '{name}'"),
-                None,
-            );
-            return None;
-        }
         let mut alternatives = Vec::new();
         if let Some(alts) = get(entries, "alternatives") {
             let NodeKind::Seq(alts) = &alts.kind else {
@@ -1900,6 +1896,21 @@ impl<'a> Loader<'a> {
                 alternatives.push((n, v));
             }
         }
+        // Falco's collector: every version valid, and each plugin named once.
+        let mut names = HashSet::new();
+        for (n, v) in
+            std::iter::once((&name, &version)).chain(alternatives.iter().map(|(n, v)| (n, v)))
+        {
+            let problem = if parse_semver(v).is_none() {
+                format!("Invalid required version '{v}' for plugin '{n}'")
+            } else if !names.insert(n.as_str()) {
+                format!("Defined multiple alternative version requirements for plugin '{n}'")
+            } else {
+                continue;
+            };
+            self.error(file, req, problem, None);
+            return None;
+        }
         Some(PluginRequirement {
             name,
             version,
@@ -1932,26 +1943,45 @@ impl<'a> Loader<'a> {
     }
 
     fn compile(&mut self) -> RuleSet {
-        let (expanded, list_refs) = self.expand_lists();
+        let (compiled_lists, list_refs) = self.compile_lists();
+        let table = ListTable::new(
+            self.lists
+                .iter()
+                .map(|l| l.name.clone())
+                .zip(compiled_lists.iter().cloned())
+                .collect(),
+        );
+        let mut used_lists: HashSet<usize> = HashSet::new();
 
-        // Macros: parse every one; syntax errors are reported at the macro.
+        // Macros: substitute lists, then parse; syntax errors are reported at the macro.
         let mut scoped: HashMap<String, ScopedMacro> = HashMap::new();
-        let mut macro_texts: HashMap<String, Text> = HashMap::new();
+        let mut macro_conds: HashMap<String, Cond> = HashMap::new();
         for m in self.macros.clone() {
-            let text = m.condition.joined();
-            let body = match crate::parse::parse(&text) {
-                Ok(expr) => Ok(expr),
-                Err(e) => {
-                    let (file, pos) = self.locate(&m.condition, e.span.start as usize);
-                    self.diag(
-                        Severity::Error,
-                        "LOAD_ERR_COMPILE_CONDITION",
-                        At(file, pos, span_len(&text, e.span)),
-                        format!("macro '{}': {}", m.name, e.message),
-                        Some(&m.name),
-                    );
-                    Err(())
-                }
+            let (file, pos) = m.loc;
+            let cond = self.substitute(
+                &table,
+                &m.condition,
+                &mut used_lists,
+                "macro",
+                &m.name,
+                At(file, pos, 1),
+            );
+            let body = match &cond {
+                None => Err(()),
+                Some(cond) => match crate::parse::parse(&cond.subst.text) {
+                    Ok(expr) => Ok(expr),
+                    Err(e) => {
+                        let (file, pos) = self.locate_cond(cond, e.span.start as usize);
+                        self.diag(
+                            Severity::Error,
+                            "LOAD_ERR_COMPILE_CONDITION",
+                            At(file, pos, span_len(&cond.subst.text, e.span)),
+                            format!("macro '{}': {}", m.name, e.message),
+                            Some(&m.name),
+                        );
+                        Err(())
+                    }
+                },
             };
             scoped.insert(
                 m.name.clone(),
@@ -1961,28 +1991,32 @@ impl<'a> Loader<'a> {
                     visibility: m.visibility,
                 },
             );
-            macro_texts.insert(m.name.clone(), m.condition.clone());
+            if let Some(cond) = cond {
+                macro_conds.insert(m.name.clone(), cond);
+            }
         }
-        let scope = Scope {
-            macros: &scoped,
-            lists: &expanded,
-        };
+        let scope = Scope { macros: &scoped };
         // Falco resolves every macro's references, used or not.
         let usage = &mut Usage::default();
-        self.check_macro_references(&scoped, &expanded, &macro_texts, usage);
+        self.check_macro_references(&scoped, &macro_conds, usage);
 
         let mut rules = Vec::new();
         for def in self.rules.clone() {
-            if let Some(rule) = self.compile_rule(&def, &scope, &macro_texts, usage) {
+            if let Some(rule) =
+                self.compile_rule(&def, &scope, &table, &macro_conds, usage, &mut used_lists)
+            {
                 rules.push(rule);
             }
         }
 
         // A list is used if a condition or another list names it.
-        let mut used_lists = usage.lists.clone();
+        let mut used_list_names: HashSet<&str> =
+            used_lists.iter().map(|&i| table.name(i)).collect();
         for (_, refs) in &list_refs {
-            used_lists.extend(refs.iter().cloned());
+            used_list_names.extend(refs.iter().map(String::as_str));
         }
+        let used_list_names: HashSet<String> =
+            used_list_names.into_iter().map(String::from).collect();
         for m in self.macros.clone() {
             if !usage.macros.contains(&m.name) {
                 let (file, pos) = m.loc;
@@ -1999,7 +2033,7 @@ impl<'a> Loader<'a> {
             }
         }
         for l in self.lists.clone() {
-            if !used_lists.contains(&l.name) {
+            if !used_list_names.contains(&l.name) {
                 let (file, pos) = l.loc;
                 self.diag(
                     Severity::Warning,
@@ -2039,18 +2073,56 @@ impl<'a> Loader<'a> {
                 .lists
                 .iter()
                 .zip(list_refs)
-                .map(|(l, (_, refs))| List {
+                .zip(compiled_lists)
+                .map(|((l, (_, refs)), compiled)| List {
                     name: l.name.clone(),
                     items: l.items.clone(),
-                    expanded: expanded.get(&l.name).cloned().unwrap_or_default(),
+                    expanded: compiled,
                     refs,
                     location: location(self.files, l.loc),
-                    used: used_lists.contains(&l.name),
+                    used: used_list_names.contains(&l.name),
                 })
                 .collect(),
             required_engine_version: self.engine_version,
             required_plugin_versions: self.plugin_reqs.clone(),
         }
+    }
+
+    /// Falco's list substitution on a macro's or rule's condition; a condition that grows
+    /// too large is an error at `at`.
+    fn substitute(
+        &mut self,
+        table: &ListTable,
+        written: &Text,
+        used: &mut HashSet<usize>,
+        kind: &str,
+        name: &str,
+        at: At,
+    ) -> Option<Cond> {
+        match table.substitute(&written.joined()) {
+            Ok(subst) => {
+                used.extend(subst.used.iter().copied());
+                Some(Cond {
+                    written: written.clone(),
+                    subst,
+                })
+            }
+            Err(message) => {
+                self.diag(
+                    Severity::Error,
+                    "LOAD_ERR_COMPILE_CONDITION",
+                    at,
+                    format!("{kind} '{name}': {message}"),
+                    Some(name),
+                );
+                None
+            }
+        }
+    }
+
+    /// Maps an offset in a condition as parsed to a file position.
+    fn locate_cond(&self, cond: &Cond, offset: usize) -> (usize, Pos) {
+        self.locate(&cond.written, cond.subst.original_offset(offset))
     }
 
     /// Falco resolves the macro references of every macro, used or not: each must name a
@@ -2060,8 +2132,7 @@ impl<'a> Loader<'a> {
     fn check_macro_references(
         &mut self,
         scoped: &HashMap<String, ScopedMacro>,
-        lists: &HashMap<String, Vec<String>>,
-        texts: &HashMap<String, Text>,
+        conds: &HashMap<String, Cond>,
         usage: &mut Usage,
     ) {
         let mut graph: HashMap<&str, Vec<&str>> = HashMap::new();
@@ -2075,14 +2146,10 @@ impl<'a> Loader<'a> {
                 continue;
             };
             let mut refs: Vec<(String, Span)> = Vec::new();
-            crate::resolve::visit_names(body, &mut |kind, name, span| match kind {
-                crate::resolve::Name::Macro => refs.push((name.to_string(), span)),
-                crate::resolve::Name::List if lists.contains_key(name) => {
-                    usage.lists.insert(name.to_string());
-                }
-                crate::resolve::Name::List => {}
+            crate::resolve::visit_macros(body, &mut |name, span| {
+                refs.push((name.to_string(), span))
             });
-            let text = &texts[&m.name];
+            let cond = &conds[&m.name];
             for (name, span) in refs {
                 usage.macros.insert(name.clone());
                 match scoped.get_key_value(name.as_str()) {
@@ -2091,14 +2158,12 @@ impl<'a> Loader<'a> {
                         graph.entry(from.as_str()).or_default().push(key.as_str());
                     }
                     found => {
-                        let hint =
-                            check::undefined_macro_hint(found.is_some(), lists.contains_key(&name));
-                        let (file, pos) = self.locate(text, span.start as usize);
-                        let joined = text.joined();
+                        let hint = check::undefined_macro_hint(found.is_some());
+                        let (file, pos) = self.locate_cond(cond, span.start as usize);
                         self.diag(
                             Severity::Error,
                             "LOAD_ERR_COMPILE_CONDITION",
-                            At(file, pos, span_len(&joined, span)),
+                            At(file, pos, span_len(&cond.subst.text, span)),
                             format!(
                                 "macro '{}': Undefined macro '{name}' used in filter.{hint}",
                                 m.name
@@ -2121,35 +2186,32 @@ impl<'a> Loader<'a> {
         }
     }
 
-    /// Expands lists: an item naming a list visible to this one (defined before it was last
-    /// defined or appended) becomes that list's items.
-    fn expand_lists(&mut self) -> (HashMap<String, Vec<String>>, Vec<(usize, Vec<String>)>) {
-        let mut expanded: HashMap<String, Vec<String>> = HashMap::new();
+    /// Falco's `compile_list_infos`: an item naming a list visible to this one (defined before
+    /// it was last defined or appended) becomes that list's items as written (one level: an
+    /// item of those naming a third list stays a name, which the condition text substitution
+    /// may still replace). Returns each list's items and the lists it named.
+    fn compile_lists(&mut self) -> (Vec<Vec<String>>, Vec<(usize, Vec<String>)>) {
+        let mut compiled = Vec::with_capacity(self.lists.len());
         let mut list_refs = Vec::new();
         let mut too_long = Vec::new();
         for (i, list) in self.lists.iter().enumerate() {
             let mut out = Vec::new();
             let mut refs = Vec::new();
             for item in &list.items {
-                let visible = self
-                    .list_index
-                    .get(item)
-                    .is_some_and(|j| self.lists[*j].index < list.visibility && *j != i);
-                match expanded.get(item) {
-                    Some(inner) if visible => {
-                        out.extend(inner.iter().cloned());
+                match self.list_index.get(item) {
+                    Some(&j) if self.lists[j].index < list.visibility => {
+                        out.extend(self.lists[j].items.iter().cloned());
                         refs.push(item.clone());
                     }
                     _ => out.push(item.clone()),
                 }
-                // Lists of lists of lists can double at every level.
                 if out.len() > MAX_LIST_ITEMS {
                     too_long.push(i);
                     out.truncate(MAX_LIST_ITEMS);
                     break;
                 }
             }
-            expanded.insert(list.name.clone(), out);
+            compiled.push(out);
             list_refs.push((i, refs));
         }
         for i in too_long {
@@ -2163,15 +2225,14 @@ impl<'a> Loader<'a> {
                 Some(&name),
             );
         }
-        (expanded, list_refs)
+        (compiled, list_refs)
     }
 
     fn report_check_errors(
         &mut self,
         errors: Vec<CheckError>,
-        root: &Text,
-        root_text: &str,
-        macro_texts: &HashMap<String, Text>,
+        root: &Cond,
+        macro_conds: &HashMap<String, Cond>,
         item: &str,
         skip: bool,
     ) {
@@ -2184,15 +2245,15 @@ impl<'a> Loader<'a> {
                 }
                 _ => (e.origin.clone(), e.span),
             };
-            let (text, joined) = match &origin {
-                Origin::Root => (root.clone(), root_text.to_string()),
-                Origin::Macro(m) => match macro_texts.get(m) {
-                    Some(t) => (t.clone(), t.joined()),
+            let cond = match &origin {
+                Origin::Root => root,
+                Origin::Macro(m) => match macro_conds.get(m) {
+                    Some(cond) => cond,
                     None => continue,
                 },
             };
-            let (file, pos) = self.locate(&text, span.start as usize);
-            let at = At(file, pos, span_len(&joined, span));
+            let (file, pos) = self.locate_cond(cond, span.start as usize);
+            let at = At(file, pos, span_len(&cond.subst.text, span));
             let in_macro = match &e.origin {
                 Origin::Macro(m) if origin == Origin::Root => format!(" (in macro '{m}')"),
                 _ => String::new(),
@@ -2290,8 +2351,10 @@ impl<'a> Loader<'a> {
         &mut self,
         def: &RuleDef,
         scope: &Scope<'_>,
-        macro_texts: &HashMap<String, Text>,
+        table: &ListTable,
+        macro_conds: &HashMap<String, Cond>,
         usage: &mut Usage,
+        used_lists: &mut HashSet<usize>,
     ) -> Option<Rule> {
         if !def.valid && def.condition.is_empty() {
             return None;
@@ -2311,7 +2374,16 @@ impl<'a> Loader<'a> {
             return None;
         };
         let condition = self.condition_with_exceptions(def)?;
-        let text = condition.joined();
+        let (file, pos) = def.loc;
+        let condition = self.substitute(
+            table,
+            &condition,
+            used_lists,
+            "rule",
+            &def.name,
+            At(file, pos, 1),
+        )?;
+        let text = condition.subst.text.clone();
 
         let (mut output, extra_fields) = self.compiled_output(def);
         if output.contains("%container.info") {
@@ -2368,11 +2440,11 @@ impl<'a> Loader<'a> {
                 let skip = def.skip_if_unknown_filter
                     && errors.iter().any(|e| e.kind == ErrorKind::UnknownField);
                 let failed = errors.iter().any(CheckError::is_error);
-                self.report_check_errors(errors, &condition, &text, macro_texts, &def.name, skip);
+                self.report_check_errors(errors, &condition, macro_conds, &def.name, skip);
                 (filter, Some(expr), failed)
             }
             Err(e) => {
-                let (file, pos) = self.locate(&condition, e.span.start as usize);
+                let (file, pos) = self.locate_cond(&condition, e.span.start as usize);
                 self.diag(
                     Severity::Error,
                     "LOAD_ERR_COMPILE_CONDITION",
@@ -2592,15 +2664,6 @@ pub(crate) fn is_str_operator_with_modifier(op: &str) -> bool {
             | "regex"
     );
     string_op && crate::ast::Modifier::from_str(modifier).is_some()
-}
-
-/// Falco's `quote_item`: an item with a space and no leading quote is double-quoted.
-fn quote_item(item: &str) -> String {
-    if item.contains(' ') && !item.starts_with(['"', '\'']) {
-        format!("\"{item}\"")
-    } else {
-        item.to_string()
-    }
 }
 
 /// Falco's `paren_item`.

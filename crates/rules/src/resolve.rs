@@ -1,13 +1,13 @@
-//! A condition as Falco compiles it: macros replaced by their conditions and list names by
-//! their items, before type checking. `saker rules describe` prints it as Falco's
-//! `condition_compiled`.
+//! A condition as Falco compiles it: macros replaced by their conditions (list names were
+//! already replaced in the text), before type checking. `saker rules describe` prints it as
+//! Falco's `condition_compiled`.
 
-use crate::ast::{Expr, ExprKind, Rhs, Span, Value};
-use crate::check::{Scope, list_item};
+use crate::ast::{Expr, ExprKind, Span};
+use crate::check::Scope;
 
-/// `expr` with every macro reference replaced by the macro's (resolved) condition and every
-/// list name by the list's items. The condition must have checked without errors (so macro
-/// references resolve, without loops, and expansion is bounded).
+/// `expr` with every macro reference replaced by the macro's (resolved) condition. The
+/// condition must have checked without errors (so macro references resolve, without loops,
+/// and expansion is bounded).
 pub(crate) fn resolve(expr: &Expr, scope: &Scope<'_>) -> Expr {
     let mut out = expr.clone();
     substitute(&mut out, scope, u32::MAX, 0);
@@ -39,58 +39,18 @@ fn substitute(expr: &mut Expr, scope: &Scope<'_>, visibility: u32, depth: usize)
                 *expr = body;
             }
         }
-        ExprKind::Check(check) => match &mut check.rhs {
-            Rhs::List(values, _) => {
-                let mut out = Vec::with_capacity(values.len());
-                for v in values.drain(..) {
-                    match scope.lists.get(&v.text) {
-                        Some(items) => out.extend(items.iter().map(|i| Value {
-                            text: list_item(i).into_owned(),
-                            span: v.span,
-                        })),
-                        None => out.push(v),
-                    }
-                }
-                *values = out;
-            }
-            Rhs::ListName(name, span) => {
-                if let Some(items) = scope.lists.get(name.as_str()) {
-                    let values = items
-                        .iter()
-                        .map(|i| Value {
-                            text: list_item(i).into_owned(),
-                            span: *span,
-                        })
-                        .collect();
-                    check.rhs = Rhs::List(values, *span);
-                }
-            }
-            _ => {}
-        },
+        ExprKind::Check(_) => {}
     }
 }
 
-/// What a name in a condition refers to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Name {
-    Macro,
-    /// A list name, or a value that may be one.
-    List,
-}
-
-/// Calls `f` for every macro reference and every value that could name a list, with where
-/// it is in the condition.
-pub(crate) fn visit_names(expr: &Expr, f: &mut impl FnMut(Name, &str, Span)) {
+/// Calls `f` for every macro reference, with where it is in the condition.
+pub(crate) fn visit_macros(expr: &Expr, f: &mut impl FnMut(&str, Span)) {
     match &expr.kind {
         ExprKind::And(children) | ExprKind::Or(children) => {
-            children.iter().for_each(|c| visit_names(c, f))
+            children.iter().for_each(|c| visit_macros(c, f))
         }
-        ExprKind::Not(inner) => visit_names(inner, f),
-        ExprKind::Macro(name) => f(Name::Macro, name, expr.span),
-        ExprKind::Check(check) => match &check.rhs {
-            Rhs::List(values, _) => values.iter().for_each(|v| f(Name::List, &v.text, v.span)),
-            Rhs::ListName(name, span) => f(Name::List, name, *span),
-            _ => {}
-        },
+        ExprKind::Not(inner) => visit_macros(inner, f),
+        ExprKind::Macro(name) => f(name, expr.span),
+        ExprKind::Check(_) => {}
     }
 }
