@@ -1372,6 +1372,14 @@ impl Filter {
                     arg.is_none() && matches!(id.name(), "evt.type" | "syscall.type")
                 });
                 let names: Option<BTreeSet<String>> = match (&check.op, &check.rhs) {
+                    // `evt.type exists` is true for every type, and a negation of it for none.
+                    (CmpOp::Exists, _) if is_type_field => {
+                        return if negated {
+                            EventTypes::Only(BTreeSet::new())
+                        } else {
+                            EventTypes::all()
+                        };
+                    }
                     _ if !is_type_field || check.modifier.is_some() => None,
                     (CmpOp::Eq | CmpOp::Ne, CheckRhs::Value(v)) => {
                         Some(BTreeSet::from([v.to_string()]))

@@ -2461,6 +2461,22 @@ impl<'a> Loader<'a> {
         if failed || !def.valid || !extras_ok {
             return None;
         }
+        let resolved = expr.map(|e| crate::resolve::resolve(&e, scope));
+        if source == Source::Syscall
+            && let Some(message) = resolved
+                .as_ref()
+                .and_then(crate::resolve::event_code_search_error)
+        {
+            let (file, pos) = def.loc;
+            self.diag(
+                Severity::Error,
+                "LOAD_ERR_COMPILE_CONDITION",
+                At(file, pos, 1),
+                format!("rule '{}': {message}", def.name),
+                Some(&def.name),
+            );
+            return None;
+        }
         if source == Source::Syscall
             && def.warn_evttypes
             && filter.evttype_set(false).too_many_or_none()
@@ -2474,8 +2490,8 @@ impl<'a> Loader<'a> {
                 Some(&def.name),
             );
         }
-        let condition_compiled = expr
-            .map(|e| crate::print::print(&crate::resolve::resolve(&e, scope)))
+        let condition_compiled = resolved
+            .map(|e| crate::print::print(&e))
             .unwrap_or_default();
         let (file, pos) = def.loc;
         Some(Rule {

@@ -2,7 +2,7 @@
 //! already replaced in the text), before type checking. `saker rules describe` prints it as
 //! Falco's `condition_compiled`.
 
-use crate::ast::{Expr, ExprKind, Span};
+use crate::ast::{CmpOp, Expr, ExprKind, Operand, Rhs, Span, TransformArg};
 use crate::check::Scope;
 
 /// `expr` with every macro reference replaced by the macro's (resolved) condition. The
@@ -52,5 +52,73 @@ pub(crate) fn visit_macros(expr: &Expr, f: &mut impl FnMut(&str, Span)) {
         ExprKind::Not(inner) => visit_macros(inner, f),
         ExprKind::Macro(name) => f(name, expr.span),
         ExprKind::Check(_) => {}
+    }
+}
+
+/// libsinsp's event-code search (`ppm_event_codes`), which Falco runs on every syscall rule
+/// once macros are expanded, refuses `evt.type` under a transformer and `evt.type` compared
+/// with a field or transformer; Falco then fails to load the rules. The refusal, if any.
+pub(crate) fn event_code_search_error(expr: &Expr) -> Option<&'static str> {
+    const TRANSFORMED: &str =
+        "event code search does not support `evt.type` checks with transformers";
+    const RIGHT_FIELD: &str = "right-hand field comparisons on `evt.type`/`syscall.type` checks are not supported by event code search";
+    match &expr.kind {
+        ExprKind::And(children) | ExprKind::Or(children) => {
+            children.iter().find_map(event_code_search_error)
+        }
+        ExprKind::Not(inner) => event_code_search_error(inner),
+        ExprKind::Macro(_) => None,
+        ExprKind::Check(check) => {
+            let type_operator =
+                check.modifier.is_none() && matches!(check.op, CmpOp::Eq | CmpOp::Ne | CmpOp::In);
+            if !type_operator && !matches!(check.rhs, Rhs::None) {
+                return None;
+            }
+            let lhs_is_type = visit_operand(&check.lhs).map_err(|()| TRANSFORMED);
+            match lhs_is_type {
+                Err(e) => Some(e),
+                Ok(true) if type_operator => match &check.rhs {
+                    Rhs::Operand(rhs) => Some(match visit_operand(rhs) {
+                        Err(()) => TRANSFORMED,
+                        Ok(_) => RIGHT_FIELD,
+                    }),
+                    _ => None,
+                },
+                Ok(_) => None,
+            }
+        }
+    }
+}
+
+/// The search's walk over an operand: whether it is a plain `evt.type`/`syscall.type` field,
+/// or `Err` when a transformer has one as its last-visited argument (as libsinsp checks).
+fn visit_operand(operand: &Operand) -> Result<bool, ()> {
+    match operand {
+        Operand::Field(f) => {
+            Ok(f.arg.is_none() && matches!(f.name.as_str(), "evt.type" | "syscall.type"))
+        }
+        Operand::Transform(t) => {
+            for arg in &t.args {
+                if visit_arg(arg)? {
+                    return Err(());
+                }
+            }
+            Ok(false)
+        }
+    }
+}
+
+/// Like [`visit_operand`] for a transformer argument; a list reports its last element.
+fn visit_arg(arg: &TransformArg) -> Result<bool, ()> {
+    match arg {
+        TransformArg::Operand(o) => visit_operand(o),
+        TransformArg::Value(_) => Ok(false),
+        TransformArg::List(items, _) => {
+            let mut last = false;
+            for item in items {
+                last = visit_arg(item)?;
+            }
+            Ok(last)
+        }
     }
 }
