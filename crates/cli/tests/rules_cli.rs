@@ -38,7 +38,7 @@ const GOOD: &str = r#"- list: shells
   desc: off
   condition: evt.type = open and fd.name = /etc/shadow
   output: "%fd.name"
-  priority: info
+  priority: INFO
   enabled: false
 "#;
 

@@ -47,3 +47,22 @@ impl std::fmt::Display for UnknownKey {
         )
     }
 }
+
+/// Something odd about the configuration that does not stop Saker: printed as a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfigWarning {
+    UnknownKey(UnknownKey),
+    /// A key Falco deprecated that still works (`rules_file`).
+    Deprecated { origin: String, message: String },
+}
+
+impl std::fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConfigWarning::UnknownKey(unknown) => unknown.fmt(f),
+            ConfigWarning::Deprecated { origin, message } => {
+                write!(f, "{origin}: warning: {message}")
+            }
+        }
+    }
+}

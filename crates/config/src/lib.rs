@@ -21,6 +21,6 @@ mod error;
 mod load;
 mod model;
 
-pub use error::{ConfigError, UnknownKey};
+pub use error::{ConfigError, ConfigWarning, UnknownKey};
 pub use load::{DEFAULT_CONFIG_PATH, LoadedConfig, load, load_str};
 pub use model::*;

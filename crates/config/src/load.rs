@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml::{Mapping, Value};
 
-use crate::{Config, ConfigError, UnknownKey};
+use crate::{Config, ConfigError, ConfigWarning, UnknownKey};
 
 /// Where Saker looks when no `-c FILE` is given.
 pub const DEFAULT_CONFIG_PATH: &str = "/etc/saker/saker.yaml";
@@ -15,8 +15,8 @@ pub const DEFAULT_CONFIG_PATH: &str = "/etc/saker/saker.yaml";
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {
     pub config: Config,
-    /// Unknown keys, to be printed as warnings.
-    pub warnings: Vec<UnknownKey>,
+    /// Unknown and deprecated keys, to be printed as warnings.
+    pub warnings: Vec<ConfigWarning>,
     /// The file that was read, `None` when only defaults (and overrides) apply.
     pub path: Option<PathBuf>,
 }
@@ -68,6 +68,11 @@ pub fn load_str(
         });
     }
     expand_env(&mut value, &env);
+    let mut warnings = Vec::new();
+    if let Some(warning) = rename_rules_file(&mut value, text, origin)? {
+        warnings.push(warning);
+    }
+    rename_modern_ebpf(&mut value, text, origin)?;
     // Overrides apply to the effective tree, so `-o rules_files[2]=x` extends the default list.
     let mut effective = serde_yaml::to_value(Config::default()).unwrap_or(Value::Null);
     merge(&mut effective, value);
@@ -85,7 +90,19 @@ pub fn load_str(
                 return format!("-o {option}");
             }
         }
-        located(origin, line_of(text, segments).map(|line| (line, 0)))
+        // `engine.ebpf` may be written with Falco's name.
+        let line = line_of(text, segments).or_else(|| match segments {
+            [engine, ebpf, rest @ ..] if engine == "engine" && ebpf == "ebpf" => {
+                let falco: Vec<String> = ["engine", "modern_ebpf"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .chain(rest.iter().cloned())
+                    .collect();
+                line_of(text, &falco)
+            }
+            _ => None,
+        });
+        located(origin, line.map(|line| (line, 0)))
     };
 
     let mut unknown: BTreeSet<Vec<String>> = BTreeSet::new();
@@ -105,18 +122,69 @@ pub fn load_str(
             });
         }
     };
-    let warnings = unknown
-        .into_iter()
-        .map(|segments| UnknownKey {
+    warnings.extend(unknown.into_iter().map(|segments| {
+        ConfigWarning::UnknownKey(UnknownKey {
             origin: locate(&segments),
             key: segments.join("."),
         })
-        .collect();
+    }));
     Ok(LoadedConfig {
         config,
         warnings,
         path: None,
     })
+}
+
+/// Falco's old `rules_file` key (a list, or one path) is read as `rules_files`, with Falco's
+/// deprecation warning; both keys at once is an error, as in Falco.
+fn rename_rules_file(
+    value: &mut Value,
+    text: &str,
+    origin: &str,
+) -> Result<Option<ConfigWarning>, ConfigError> {
+    let Some(map) = value.as_mapping_mut() else {
+        return Ok(None);
+    };
+    let Some(old) = map.remove("rules_file") else {
+        return Ok(None);
+    };
+    let at = located(origin, line_of(text, &["rules_file".to_string()]).map(|l| (l, 0)));
+    if map.contains_key("rules_files") {
+        return Err(ConfigError::Syntax {
+            origin: at,
+            message: "both 'rules_files' and 'rules_file' keys set".to_string(),
+        });
+    }
+    let files = match old {
+        Value::Sequence(items) => Value::Sequence(items),
+        Value::Null => Value::Sequence(Vec::new()),
+        one => Value::Sequence(vec![one]),
+    };
+    map.insert(Value::from("rules_files"), files);
+    Ok(Some(ConfigWarning::Deprecated {
+        origin: at,
+        message: "Using deprecated config key 'rules_file' (singular form). Please use new 'rules_files' config key (plural form).".to_string(),
+    }))
+}
+
+/// Falco's `engine.modern_ebpf` section is Saker's `engine.ebpf`.
+fn rename_modern_ebpf(value: &mut Value, text: &str, origin: &str) -> Result<(), ConfigError> {
+    let Some(engine) = value.get_mut("engine").and_then(Value::as_mapping_mut) else {
+        return Ok(());
+    };
+    let Some(section) = engine.remove("modern_ebpf") else {
+        return Ok(());
+    };
+    if engine.contains_key("ebpf") {
+        let segments = ["engine".to_string(), "modern_ebpf".to_string()];
+        return Err(ConfigError::Syntax {
+            origin: located(origin, line_of(text, &segments).map(|l| (l, 0))),
+            message: "both 'engine.ebpf' and 'engine.modern_ebpf' set (the same section)"
+                .to_string(),
+        });
+    }
+    engine.insert(Value::from("ebpf"), section);
+    Ok(())
 }
 
 /// Lays `over` onto `base`: mappings merge key by key, anything else replaces.

@@ -126,10 +126,15 @@ fn check<'n>(node: &'n Node, kind: Kind, at: &str, out: &mut Vec<Violation<'n>>)
             if let Some(text) = scalar(node, at, "a priority", out)
                 && !PRIORITIES.contains(&text)
             {
+                let read_as = if PRIORITIES.contains(&text.to_ascii_uppercase().as_str()) {
+                    " (the schema wants upper case; the rule still loads)"
+                } else {
+                    ""
+                };
                 out.push(violation(
                     node,
                     at,
-                    &format!("'{text}' is not one of {}", PRIORITIES.join(", ")),
+                    &format!("'{text}' is not one of {}{read_as}", PRIORITIES.join(", ")),
                 ));
             }
         }
@@ -359,7 +364,7 @@ mod tests {
         assert_eq!(
             failures(yaml),
             [
-                "schema validation failed for [0][priority]: 'info' is not one of EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFO, INFORMATIONAL, DEBUG",
+                "schema validation failed for [0][priority]: 'info' is not one of EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFO, INFORMATIONAL, DEBUG (the schema wants upper case; the rule still loads)",
                 "schema validation failed for [0][capture]: should be a boolean: true or false",
                 "schema validation failed for [0][capture_duration]: should be an integer",
                 "schema validation failed for [0][enabled]: should be a boolean: true or false",
