@@ -1,20 +1,24 @@
-//! `saker rules describe NAME [-r FILE]...`: one rule with its condition fully expanded.
+//! `saker rules describe NAME [-r FILE]...`: one rule with its condition fully expanded, and
+//! its condition and output as Falco compiles them.
 
 use std::io::{BufWriter, Write as _};
 use std::path::PathBuf;
 
 use saker_rules::{ExceptionValue, Rule};
 
-use super::{load_rules, report_errors};
+use super::{Origin, load_rules, report_errors};
 use crate::exit::{Failure, Outcome};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// The rule name (exact), or a macro name.
     pub name: String,
-    /// Rules file or directory (repeatable, loaded in order); default: the embedded ruleset.
+    /// Rules file or directory (repeatable, loaded in order); default: what `saker run`
+    /// loads (the config's rules_files after Saker's Kubernetes audit rules).
     #[arg(short = 'r', long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
+    #[command(flatten)]
+    pub origin: Origin,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -32,7 +36,13 @@ struct Described<'a> {
     line: u32,
     condition: &'a str,
     expanded_condition: String,
+    /// Falco's `condition_compiled`: macros and lists replaced, exceptions added.
+    condition_compiled: &'a str,
     output: &'a str,
+    /// Falco's `output_compiled`: with the config's `append_output` text.
+    output_compiled: &'a str,
+    /// `append_output` fields: name and format.
+    extra_fields: Vec<(&'a str, &'a str)>,
     exceptions: Vec<String>,
 }
 
@@ -66,7 +76,7 @@ fn exception_lines(rule: &Rule) -> Vec<String> {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let loaded = load_rules(&args.rules)?;
+    let loaded = load_rules(&args.rules, &args.origin)?;
     let had_errors = report_errors(&loaded);
     let mut out = BufWriter::new(std::io::stdout().lock());
     let Some(rule) = loaded.ruleset.rule(&args.name) else {
@@ -90,7 +100,14 @@ pub fn run(args: Args) -> Outcome {
         line: rule.location.line,
         condition: rule.condition.trim(),
         expanded_condition: rule.filter.to_string(),
+        condition_compiled: &rule.condition_compiled,
         output: rule.output.trim(),
+        output_compiled: rule.output_compiled.trim(),
+        extra_fields: rule
+            .extra_fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.format.as_str()))
+            .collect(),
         exceptions: exception_lines(rule),
     };
     if args.json {
@@ -114,6 +131,12 @@ pub fn run(args: Args) -> Outcome {
             }
         }
         writeln!(out, "output: {}", d.output)?;
+        if d.output_compiled != d.output {
+            writeln!(out, "output with append_output: {}", d.output_compiled)?;
+        }
+        for (name, format) in &d.extra_fields {
+            writeln!(out, "extra field {name}: {format}")?;
+        }
     }
     out.flush()?;
     Ok(if had_errors { 1 } else { 0 })

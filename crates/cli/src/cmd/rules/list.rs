@@ -3,14 +3,17 @@
 use std::io::{BufWriter, Write as _};
 use std::path::PathBuf;
 
-use super::{load_rules, report_errors};
+use super::{Origin, load_rules, report_errors};
 use crate::exit::Outcome;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Rules file or directory (repeatable, loaded in order); default: the embedded ruleset.
+    /// Rules file or directory (repeatable, loaded in order); default: what `saker run`
+    /// loads (the config's rules_files after Saker's Kubernetes audit rules).
     #[arg(short = 'r', long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
+    #[command(flatten)]
+    pub origin: Origin,
     /// Print JSON: an array of {name, priority, source, enabled, tags, file, line}.
     #[arg(long)]
     pub json: bool,
@@ -28,7 +31,7 @@ struct Row<'a> {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let loaded = load_rules(&args.rules)?;
+    let loaded = load_rules(&args.rules, &args.origin)?;
     let had_errors = report_errors(&loaded);
     let rows: Vec<Row<'_>> = loaded
         .ruleset
