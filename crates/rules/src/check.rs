@@ -3,7 +3,9 @@
 //! table `flt_is_comparable`, its constant parser `string_to_rawval`, its transformer type rules
 //! and right-hand field rules), with the warnings libsinsp and Falco give on the way.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt, HashSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::ast::{self, CmpOp, Expr, ExprKind, Modifier, Rhs, Span, TransformArg, Transformer};

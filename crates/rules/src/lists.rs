@@ -8,7 +8,10 @@
 //! passes of lists whose names occur in the text (found through a token index), and maps
 //! every offset of the result back to the text as written for diagnostics.
 
-use std::collections::{BTreeSet, HashMap};
+use std::cell::OnceCell;
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashMapExt};
 
 /// Characters that separate a list name from its neighbours.
 const DELIMS: &[u8] = b" \t\n\r(),=";
@@ -23,20 +26,20 @@ pub(crate) const MAX_SUBSTITUTED_BYTES: usize = 16 << 20;
 const MAX_WORK_BYTES: usize = 1 << 30;
 
 /// The lists as Falco compiles them, in definition order.
-pub(crate) struct ListTable {
-    lists: Vec<Entry>,
+pub(crate) struct ListTable<'a> {
+    lists: Vec<Entry<'a>>,
     by_name: HashMap<String, usize>,
     /// Lists whose names contain a delimiter (invalid names Falco still substitutes): found
     /// by searching for the whole name.
     odd_names: Vec<usize>,
 }
 
-struct Entry {
+struct Entry<'a> {
     name: String,
-    /// The items pasted in: `a, "b c", d`.
-    sub: String,
-    /// Lists named in `sub` (the passes it can trigger).
-    named_in_sub: Vec<usize>,
+    items: &'a [String],
+    /// The text pasted in (`a, "b c", d`) and the lists it names (the passes it can
+    /// trigger), made when the list is first substituted: most lists of a big file never are.
+    pasted: OnceCell<(String, Vec<usize>)>,
 }
 
 /// A condition after substitution.
@@ -56,13 +59,13 @@ impl Substituted {
     }
 }
 
-impl ListTable {
+impl<'a> ListTable<'a> {
     /// `lists`: name and compiled items (items naming an earlier list already replaced by
     /// that list's items), in definition order.
-    pub fn new(lists: Vec<(String, Vec<String>)>) -> ListTable {
+    pub fn new(lists: impl IntoIterator<Item = (String, &'a [String])>) -> ListTable<'a> {
         let mut by_name = HashMap::new();
         let mut odd_names = Vec::new();
-        let mut entries = Vec::with_capacity(lists.len());
+        let mut entries = Vec::new();
         for (i, (name, items)) in lists.into_iter().enumerate() {
             if name.bytes().any(|b| DELIMS.contains(&b)) || name.is_empty() {
                 if !name.is_empty() {
@@ -71,27 +74,32 @@ impl ListTable {
             } else {
                 by_name.insert(name.clone(), i);
             }
-            let sub = items
+            entries.push(Entry {
+                name,
+                items,
+                pasted: OnceCell::new(),
+            });
+        }
+        ListTable {
+            lists: entries,
+            by_name,
+            odd_names,
+        }
+    }
+
+    /// The text list `index` pastes in, and the lists named in it.
+    fn pasted(&self, index: usize) -> &(String, Vec<usize>) {
+        let entry = &self.lists[index];
+        entry.pasted.get_or_init(|| {
+            let sub = entry
+                .items
                 .iter()
                 .map(|item| quote_item(item))
                 .collect::<Vec<_>>()
                 .join(", ");
-            entries.push(Entry {
-                name,
-                sub,
-                named_in_sub: Vec::new(),
-            });
-        }
-        let mut table = ListTable {
-            lists: entries,
-            by_name,
-            odd_names,
-        };
-        for i in 0..table.lists.len() {
-            let named = table.names_in(&table.lists[i].sub);
-            table.lists[i].named_in_sub = named;
-        }
-        table
+            let named = self.names_in(&sub);
+            (sub, named)
+        })
     }
 
     pub fn name(&self, index: usize) -> &str {
@@ -130,18 +138,18 @@ impl ListTable {
                     "substituting lists in this condition takes more than {MAX_WORK_BYTES} bytes of work"
                 ));
             }
-            let entry = &self.lists[i];
-            let Some((next, next_map)) = pass(&text, &map, &entry.name, &entry.sub) else {
+            let (sub, named_in_sub) = self.pasted(i);
+            let name = &self.lists[i].name;
+            let Some((next, next_map)) = pass(&text, &map, name, sub) else {
                 continue;
             };
             if next.len() > limit {
                 return Err(format!(
-                    "the condition grows beyond {limit} bytes when list '{}' is substituted",
-                    entry.name
+                    "the condition grows beyond {limit} bytes when list '{name}' is substituted"
                 ));
             }
             used.push(i);
-            pending.extend(entry.named_in_sub.iter().copied().filter(|&j| j > i));
+            pending.extend(named_in_sub.iter().copied().filter(|&j| j > i));
             // An odd name may also form across pasted text.
             pending.extend(
                 self.odd_names
@@ -340,13 +348,15 @@ impl OffsetMap {
 mod tests {
     use super::*;
 
-    fn table(lists: &[(&str, &[&str])]) -> ListTable {
-        ListTable::new(
-            lists
-                .iter()
-                .map(|(n, items)| (n.to_string(), items.iter().map(|s| s.to_string()).collect()))
-                .collect(),
-        )
+    fn owned(lists: &[(&str, &[&str])]) -> Vec<(String, Vec<String>)> {
+        lists
+            .iter()
+            .map(|(n, items)| (n.to_string(), items.iter().map(|s| s.to_string()).collect()))
+            .collect()
+    }
+
+    fn table(lists: &[(String, Vec<String>)]) -> ListTable<'_> {
+        ListTable::new(lists.iter().map(|(n, items)| (n.clone(), items.as_slice())))
     }
 
     fn subst(t: &ListTable, cond: &str) -> String {
@@ -355,7 +365,8 @@ mod tests {
 
     #[test]
     fn names_between_delimiters_are_replaced() {
-        let t = table(&[("shells", &["bash", "sh"]), ("spaced", &["a b", "c"])]);
+        let lists = owned(&[("shells", &["bash", "sh"]), ("spaced", &["a b", "c"])]);
+        let t = table(&lists);
         assert_eq!(
             subst(&t, "proc.name in (shells, zsh)"),
             "proc.name in ( bash, sh , zsh)"
@@ -380,7 +391,8 @@ mod tests {
 
     #[test]
     fn invalid_names_are_found_too() {
-        let t = table(&[("test list", &["open", "openat"])]);
+        let lists = owned(&[("test list", &["open", "openat"])]);
+        let t = table(&lists);
         assert_eq!(
             subst(&t, "evt.type in (test list)"),
             "evt.type in ( open, openat )"
@@ -389,7 +401,8 @@ mod tests {
 
     #[test]
     fn empty_lists_take_a_comma() {
-        let t = table(&[("empty", &[])]);
+        let lists = owned(&[("empty", &[])]);
+        let t = table(&lists);
         assert_eq!(subst(&t, "x in (a, empty)"), "x in (a  )");
         assert_eq!(subst(&t, "x in (empty, a)"), "x in (   a)");
     }
@@ -398,14 +411,16 @@ mod tests {
     fn pasted_names_follow_definition_order() {
         // `late` is defined after `early`, so text pasted by `early` is substituted by
         // `late`'s pass, but not the other way round.
-        let t = table(&[("early", &["late"]), ("late", &["x"]), ("last", &["early"])]);
+        let lists = owned(&[("early", &["late"]), ("late", &["x"]), ("last", &["early"])]);
+        let t = table(&lists);
         assert_eq!(subst(&t, "a in (early)"), "a in ( x )");
         assert_eq!(subst(&t, "a in (last)"), "a in ( early )");
     }
 
     #[test]
     fn offsets_map_back() {
-        let t = table(&[("shells", &["bash", "sh"])]);
+        let lists = owned(&[("shells", &["bash", "sh"])]);
+        let t = table(&lists);
         let cond = "a in (shells) and b = c";
         let s = t.substitute(cond).unwrap();
         assert_eq!(s.text, "a in ( bash, sh ) and b = c");
@@ -426,7 +441,7 @@ mod tests {
         let mut lists: Vec<(String, Vec<String>)> =
             (0..39).map(|i| (name(i), vec![name(i + 1); 8])).collect();
         lists.push((name(39), vec!["x".into()]));
-        let t = ListTable::new(lists);
+        let t = table(&lists);
         let err = t
             .substitute(&format!("a in ({})", name(0)))
             .err()

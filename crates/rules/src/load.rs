@@ -5,7 +5,9 @@
 //! Falco 0.44): the same items and keys, the same append/override/enable semantics, exceptions
 //! built into the condition text the way Falco builds them, and Falco's messages and codes.
 
-use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hash, Hasher};
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::ast::Span;
 use crate::check::{self, CheckError, ErrorKind, Origin, Scope, ScopedMacro, Usage};
@@ -278,8 +280,9 @@ struct Loader<'a> {
     lines: &'a [Lines<'a>],
     options: &'a LoadOptions,
     diags: Vec<Diagnostic>,
-    /// Identical diagnostics (one macro error seen from many rules) are reported once.
-    seen_diags: HashSet<Diagnostic>,
+    /// Identical diagnostics (one macro error seen from many rules) are reported once: the
+    /// hashes of those reported.
+    seen_diags: HashSet<u64>,
     lists: Vec<ListDef>,
     list_index: HashMap<String, usize>,
     macros: Vec<MacroDef>,
@@ -439,7 +442,9 @@ impl<'a> Loader<'a> {
             source_line: self.lines[file].line(pos.line).to_string(),
             item: item.map(str::to_string),
         };
-        if self.seen_diags.insert(d.clone()) {
+        let mut hasher = foldhash::fast::FixedState::default().build_hasher();
+        d.hash(&mut hasher);
+        if self.seen_diags.insert(hasher.finish()) {
             self.diags.push(d);
         }
     }
@@ -1948,15 +1953,15 @@ impl<'a> Loader<'a> {
             self.lists
                 .iter()
                 .map(|l| l.name.clone())
-                .zip(compiled_lists.iter().cloned())
-                .collect(),
+                .zip(compiled_lists.iter().map(Vec::as_slice)),
         );
         let mut used_lists: HashSet<usize> = HashSet::new();
 
         // Macros: substitute lists, then parse; syntax errors are reported at the macro.
         let mut scoped: HashMap<String, ScopedMacro> = HashMap::new();
         let mut macro_conds: HashMap<String, Cond> = HashMap::new();
-        for m in self.macros.clone() {
+        let macros = std::mem::take(&mut self.macros);
+        for m in &macros {
             let (file, pos) = m.loc;
             let cond = self.substitute(
                 &table,
@@ -1995,19 +2000,22 @@ impl<'a> Loader<'a> {
                 macro_conds.insert(m.name.clone(), cond);
             }
         }
+        self.macros = macros;
         let scope = Scope { macros: &scoped };
         // Falco resolves every macro's references, used or not.
         let usage = &mut Usage::default();
         self.check_macro_references(&scoped, &macro_conds, usage);
 
         let mut rules = Vec::new();
-        for def in self.rules.clone() {
+        let defs = std::mem::take(&mut self.rules);
+        for def in &defs {
             if let Some(rule) =
-                self.compile_rule(&def, &scope, &table, &macro_conds, usage, &mut used_lists)
+                self.compile_rule(def, &scope, &table, &macro_conds, usage, &mut used_lists)
             {
                 rules.push(rule);
             }
         }
+        self.rules = defs;
 
         // A list is used if a condition or another list names it.
         let mut used_list_names: HashSet<&str> =
@@ -2017,35 +2025,36 @@ impl<'a> Loader<'a> {
         }
         let used_list_names: HashSet<String> =
             used_list_names.into_iter().map(String::from).collect();
-        for m in self.macros.clone() {
-            if !usage.macros.contains(&m.name) {
-                let (file, pos) = m.loc;
-                self.diag(
-                    Severity::Warning,
-                    "LOAD_UNUSED_MACRO",
-                    At(file, pos, 1),
-                    format!(
-                        "Macro not referred to by any other rule/macro ('{}')",
-                        m.name
-                    ),
-                    Some(&m.name),
-                );
-            }
+        drop(table);
+        let unused_macros: Vec<(String, (usize, Pos))> = self
+            .macros
+            .iter()
+            .filter(|m| !usage.macros.contains(&m.name))
+            .map(|m| (m.name.clone(), m.loc))
+            .collect();
+        for (name, (file, pos)) in unused_macros {
+            self.diag(
+                Severity::Warning,
+                "LOAD_UNUSED_MACRO",
+                At(file, pos, 1),
+                format!("Macro not referred to by any other rule/macro ('{name}')"),
+                Some(&name),
+            );
         }
-        for l in self.lists.clone() {
-            if !used_list_names.contains(&l.name) {
-                let (file, pos) = l.loc;
-                self.diag(
-                    Severity::Warning,
-                    "LOAD_UNUSED_LIST",
-                    At(file, pos, 1),
-                    format!(
-                        "List not referred to by any other rule/macro ('{}')",
-                        l.name
-                    ),
-                    Some(&l.name),
-                );
-            }
+        let unused_lists: Vec<(String, (usize, Pos))> = self
+            .lists
+            .iter()
+            .filter(|l| !used_list_names.contains(&l.name))
+            .map(|l| (l.name.clone(), l.loc))
+            .collect();
+        for (name, (file, pos)) in unused_lists {
+            self.diag(
+                Severity::Warning,
+                "LOAD_UNUSED_LIST",
+                At(file, pos, 1),
+                format!("List not referred to by any other rule/macro ('{name}')"),
+                Some(&name),
+            );
         }
 
         let location = |files: &[SourceFile], (file, pos): (usize, Pos)| Location {
@@ -2059,7 +2068,7 @@ impl<'a> Loader<'a> {
                 .macros
                 .iter()
                 .filter_map(|m| {
-                    let ast = scoped.get(&m.name)?.body.as_ref().ok()?.clone();
+                    let ast = scoped.remove(&m.name)?.body.ok()?;
                     Some(Macro {
                         name: m.name.clone(),
                         condition: m.condition.joined(),
@@ -2069,18 +2078,17 @@ impl<'a> Loader<'a> {
                     })
                 })
                 .collect(),
-            lists: self
-                .lists
-                .iter()
+            lists: std::mem::take(&mut self.lists)
+                .into_iter()
                 .zip(list_refs)
                 .zip(compiled_lists)
                 .map(|((l, (_, refs)), compiled)| List {
-                    name: l.name.clone(),
-                    items: l.items.clone(),
+                    used: used_list_names.contains(&l.name),
+                    location: location(self.files, l.loc),
+                    name: l.name,
+                    items: l.items,
                     expanded: compiled,
                     refs,
-                    location: location(self.files, l.loc),
-                    used: used_list_names.contains(&l.name),
                 })
                 .collect(),
             required_engine_version: self.engine_version,
@@ -2136,7 +2144,8 @@ impl<'a> Loader<'a> {
         usage: &mut Usage,
     ) {
         let mut graph: HashMap<&str, Vec<&str>> = HashMap::new();
-        for m in self.macros.clone() {
+        let macros = std::mem::take(&mut self.macros);
+        for m in &macros {
             let Some(ScopedMacro {
                 body: Ok(body),
                 visibility,
@@ -2174,6 +2183,7 @@ impl<'a> Loader<'a> {
                 }
             }
         }
+        self.macros = macros;
         for name in macros_in_loops(&graph) {
             let (file, pos) = self.macros[self.macro_index[name]].loc;
             self.diag(

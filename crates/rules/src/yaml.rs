@@ -274,10 +274,16 @@ impl MarkedEventReceiver for Builder {
             )),
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(frame) = self.stack.pop() {
-                    let (node, anchor) = match frame {
+                    let (mut node, anchor) = match frame {
                         Frame::Seq(node, anchor) => (node, anchor),
                         Frame::Map(node, _, anchor) => (node, anchor),
                     };
+                    // Growth slack is a third of a big file's tree: give it back.
+                    match &mut node.kind {
+                        NodeKind::Seq(items) => items.shrink_to_fit(),
+                        NodeKind::Map(entries) => entries.shrink_to_fit(),
+                        NodeKind::Scalar { .. } => {}
+                    }
                     self.push_node(node, anchor);
                 }
             }
