@@ -53,7 +53,10 @@ impl std::fmt::Display for UnknownKey {
 pub enum ConfigWarning {
     UnknownKey(UnknownKey),
     /// A key Falco deprecated that still works (`rules_file`).
-    Deprecated { origin: String, message: String },
+    Deprecated {
+        origin: String,
+        message: String,
+    },
 }
 
 impl std::fmt::Display for ConfigWarning {

@@ -148,7 +148,10 @@ fn rename_rules_file(
     let Some(old) = map.remove("rules_file") else {
         return Ok(None);
     };
-    let at = located(origin, line_of(text, &["rules_file".to_string()]).map(|l| (l, 0)));
+    let at = located(
+        origin,
+        line_of(text, &["rules_file".to_string()]).map(|l| (l, 0)),
+    );
     if map.contains_key("rules_files") {
         return Err(ConfigError::Syntax {
             origin: at,

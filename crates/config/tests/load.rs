@@ -431,7 +431,10 @@ webserver:
     assert_eq!(c.engine.ebpf.cpus_for_each_buffer, 1);
     assert_eq!(c.engine.ebpf.buf_size_preset, 6);
     assert_eq!(c.priority, Priority::Warning);
-    assert_eq!(c.rules_files[0].to_str(), Some("/etc/falco/falco_rules.yaml"));
+    assert_eq!(
+        c.rules_files[0].to_str(),
+        Some("/etc/falco/falco_rules.yaml")
+    );
     assert_eq!(c.append_output.len(), 2);
     assert!(c.append_output[0].suggested_output);
     let second = &c.append_output[1];
@@ -442,7 +445,11 @@ webserver:
         second.extra_fields,
         [
             ExtraFieldConfig::Named(
-                [("user_and_proc".to_string(), "%user.name %proc.name".to_string())].into()
+                [(
+                    "user_and_proc".to_string(),
+                    "%user.name %proc.name".to_string()
+                )]
+                .into()
             ),
             ExtraFieldConfig::Raw("proc.pid".to_string()),
         ]
@@ -463,7 +470,11 @@ webserver:
     // Falco's legacy eBPF probe is the same capture for Saker (its kernel module is not:
     // errors_name_the_place).
     assert_eq!(
-        load("engine: {kind: ebpf}", &[]).unwrap().config.engine.kind,
+        load("engine: {kind: ebpf}", &[])
+            .unwrap()
+            .config
+            .engine
+            .kind,
         EngineKind::Ebpf
     );
     let both = load("engine:\n  ebpf: {}\n  modern_ebpf: {}\n", &[]).unwrap_err();
@@ -476,8 +487,11 @@ webserver:
 /// Falco's deprecated `rules_file` still works, with Falco's warning.
 #[test]
 fn old_rules_file_key_is_read_with_a_deprecation_warning() {
-    let loaded = load("json_output: true\nrules_file:\n  - /etc/falco/falco_rules.yaml\n", &[])
-        .unwrap();
+    let loaded = load(
+        "json_output: true\nrules_file:\n  - /etc/falco/falco_rules.yaml\n",
+        &[],
+    )
+    .unwrap();
     assert_eq!(
         loaded.config.rules_files,
         [std::path::PathBuf::from("/etc/falco/falco_rules.yaml")]
@@ -485,12 +499,17 @@ fn old_rules_file_key_is_read_with_a_deprecation_warning() {
     let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(
         warnings,
-        ["saker.yaml:2: warning: Using deprecated config key 'rules_file' (singular form). Please use new 'rules_files' config key (plural form)."]
+        [
+            "saker.yaml:2: warning: Using deprecated config key 'rules_file' (singular form). Please use new 'rules_files' config key (plural form)."
+        ]
     );
     let one = load("rules_file: /etc/falco/falco_rules.yaml\n", &[]).unwrap();
     assert_eq!(one.config.rules_files.len(), 1);
     let both = load("rules_files: []\nrules_file: [a.yaml]\n", &[]).unwrap_err();
-    assert_eq!(both, "saker.yaml:2: both 'rules_files' and 'rules_file' keys set");
+    assert_eq!(
+        both,
+        "saker.yaml:2: both 'rules_files' and 'rules_file' keys set"
+    );
 }
 
 /// The real falco.yaml of a Falco release, when the test data has it.
