@@ -940,6 +940,9 @@ mod tests {
             ),
             ("evt.buffer bcontains 6162", "evt.buffer bcontains 6162"),
             ("a\n and\tb", "(a and b)"),
+            // Found by fuzzing: a leading backspace is a blank to the lexer, so it is quoted.
+            ("x.a in (\"\x08b\")", "x.a in (\"\\bb\")"),
+            ("x.a = b\x08c", "x.a = b\x08c"),
         ];
         for (input, expect) in cases {
             check(input, expect);

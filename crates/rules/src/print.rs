@@ -217,8 +217,10 @@ pub fn unescape_str(quoted: &str) -> Result<String, String> {
 /// A value as it must be written to parse back: bare when the grammar allows, quoted
 /// otherwise.
 pub(crate) fn value_text(text: &str) -> String {
+    // A backspace may sit in a bare value, but the lexer skips one at the start as a blank.
     let bare_ok = !text.is_empty()
         && text.bytes().all(is_bare_value_byte)
+        && !text.starts_with('\x08')
         && !text.starts_with("val(")
         && !Transformer::ALL
             .iter()
