@@ -874,17 +874,9 @@ impl<'a> Loader<'a> {
         let Ok(Some(items)) = self.decode_seq(ctx, entries, "items", true) else {
             return;
         };
-        let Ok(mut append) = self.legacy_append(ctx, entries) else {
+        let Some(append) = self.appends(ctx, item, entries, "items") else {
             return;
         };
-        let Ok(overrides) = self.decode_overrides(ctx, entries, &["items"], &["items"]) else {
-            return;
-        };
-        if append && !overrides.is_empty() {
-            self.item_error(ctx, item, ERROR_OVERRIDE_APPEND);
-            return;
-        }
-        append |= overrides.iter().any(|(_, m)| *m == Mode::Append);
         let id = self.next_index();
         let loc = (file, item.pos);
         match (append, self.list_index.get(&name).copied()) {
@@ -914,6 +906,25 @@ impl<'a> Loader<'a> {
                 });
             }
         }
+    }
+
+    /// Whether a list or macro item appends to its previous definition (legacy `append:
+    /// true` or `override: {key: append}`) or defines it anew (`replace`, or neither); `None`
+    /// when its `append`/`override` keys are in error (reported).
+    fn appends(
+        &mut self,
+        ctx: Ctx<'_>,
+        item: &Node,
+        entries: &[(Node, Node)],
+        key: &'static str,
+    ) -> Option<bool> {
+        let legacy = self.legacy_append(ctx, entries).ok()?;
+        let overrides = self.decode_overrides(ctx, entries, &[key], &[key]).ok()?;
+        if legacy && !overrides.is_empty() {
+            self.item_error(ctx, item, ERROR_OVERRIDE_APPEND);
+            return None;
+        }
+        Some(legacy || overrides.iter().any(|(_, m)| *m == Mode::Append))
     }
 
     fn text_of(&mut self, ctx: Ctx<'_>, entries: &[(Node, Node)], key: &str) -> Option<Text> {
@@ -951,18 +962,9 @@ impl<'a> Loader<'a> {
         let Some(condition) = self.text_of(ctx, entries, "condition") else {
             return;
         };
-        let Ok(mut append) = self.legacy_append(ctx, entries) else {
+        let Some(append) = self.appends(ctx, item, entries, "condition") else {
             return;
         };
-        let Ok(overrides) = self.decode_overrides(ctx, entries, &["condition"], &["condition"])
-        else {
-            return;
-        };
-        if append && !overrides.is_empty() {
-            self.item_error(ctx, item, ERROR_OVERRIDE_APPEND);
-            return;
-        }
-        append |= overrides.iter().any(|(_, m)| *m == Mode::Append);
         let id = self.next_index();
         let loc = (file, item.pos);
         match (append, self.macro_index.get(&name).copied()) {

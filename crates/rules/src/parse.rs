@@ -55,13 +55,7 @@ pub fn parse(input: &str) -> Result<Expr, ParseError> {
             message: "filter input string is empty".into(),
         });
     }
-    let mut parser = Parser {
-        src: input,
-        bytes: input.as_bytes(),
-        pos: 0,
-        depth: 0,
-        last_token: String::new(),
-    };
+    let mut parser = Parser::new(input);
     let expr = parser.parse_or()?;
     if parser.pos != parser.bytes.len() {
         return Err(parser.error(format!(
@@ -75,13 +69,7 @@ pub fn parse(input: &str) -> Result<Expr, ParseError> {
 /// Parses a field or a transformer at the start of `input` (what follows a `%` in an output
 /// format, libsinsp's `parse_field_or_transformer`); returns it and the bytes it used.
 pub fn parse_operand_prefix(input: &str) -> Result<(Operand, usize), ParseError> {
-    let mut parser = Parser {
-        src: input,
-        bytes: input.as_bytes(),
-        pos: 0,
-        depth: 0,
-        last_token: String::new(),
-    };
+    let mut parser = Parser::new(input);
     let operand = if let Some((name, span)) = parser.lex_field_name() {
         Operand::Field(parser.parse_field_remainder(name, span)?)
     } else if let Some(t) = parser.lex_transformer() {
@@ -164,6 +152,16 @@ struct Parser<'a> {
 type PResult<T> = Result<T, ParseError>;
 
 impl<'a> Parser<'a> {
+    fn new(input: &'a str) -> Parser<'a> {
+        Parser {
+            src: input,
+            bytes: input.as_bytes(),
+            pos: 0,
+            depth: 0,
+            last_token: String::new(),
+        }
+    }
+
     /// An error at the cursor, underlining the word there.
     fn error(&self, message: impl Into<String>) -> ParseError {
         let mut end = self.pos;
