@@ -123,6 +123,9 @@ fn main() {
     );
 }
 
+/// The text of the i-th item of a generated file.
+type Item = fn(usize) -> String;
+
 /// A rules file of about `bytes` bytes made of `item(i)` for i = 0, 1, ...
 fn generate(bytes: usize, item: impl Fn(usize) -> String) -> String {
     let mut text = String::with_capacity(bytes + 256);
@@ -136,7 +139,7 @@ fn generate(bytes: usize, item: impl Fn(usize) -> String) -> String {
 
 fn large(mb: usize) {
     let bytes = mb << 20;
-    let kinds: [(&str, fn(usize) -> String); 3] = [
+    let kinds: [(&str, Item); 3] = [
         ("unused lists", |i| {
             format!(
                 "- list: unused_list_{i}\n  items: [bash, sh, zsh, dash, \"a b\", /usr/bin/x{i}]\n"

@@ -212,7 +212,7 @@ impl CmpOp {
     }
 
     /// The operator spelled `text` (`=` and `==` are both [`CmpOp::Eq`]).
-    pub fn from_str(text: &str) -> Option<CmpOp> {
+    pub fn from_name(text: &str) -> Option<CmpOp> {
         use CmpOp::*;
         Some(match text {
             "=" | "==" => Eq,
@@ -293,7 +293,7 @@ impl Modifier {
         }
     }
 
-    pub fn from_str(text: &str) -> Option<Modifier> {
+    pub fn from_name(text: &str) -> Option<Modifier> {
         match text {
             "oneof" => Some(Modifier::OneOf),
             "anyof" => Some(Modifier::AnyOf),

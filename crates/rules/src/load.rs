@@ -5,7 +5,7 @@
 //! Falco 0.44): the same items and keys, the same append/override/enable semantics, exceptions
 //! built into the condition text the way Falco builds them, and Falco's messages and codes.
 
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
@@ -150,6 +150,12 @@ pub fn load_with(files: &[SourceFile], options: &LoadOptions) -> (RuleSet, Vec<D
         )
     });
     (ruleset, diags)
+}
+
+/// Every list's items as Falco compiles them, and the lists each one named.
+struct CompiledLists {
+    items: Vec<Vec<String>>,
+    refs: Vec<Vec<String>>,
 }
 
 /// A macro's or rule's condition as written and as parsed (after list substitution).
@@ -442,9 +448,10 @@ impl<'a> Loader<'a> {
             source_line: self.lines[file].line(pos.line).to_string(),
             item: item.map(str::to_string),
         };
-        let mut hasher = foldhash::fast::FixedState::default().build_hasher();
-        d.hash(&mut hasher);
-        if self.seen_diags.insert(hasher.finish()) {
+        if self
+            .seen_diags
+            .insert(foldhash::fast::FixedState::default().hash_one(&d))
+        {
             self.diags.push(d);
         }
     }
@@ -1211,7 +1218,7 @@ impl<'a> Loader<'a> {
                     return Err(());
                 }
                 for comp in &comps {
-                    if crate::ast::CmpOp::from_str(comp).is_none()
+                    if crate::ast::CmpOp::from_name(comp).is_none()
                         && !is_str_operator_with_modifier(comp)
                     {
                         self.item_error(ctx, node, format!("'{comp}' is not a supported comparison operator (exception '{name}')"));
@@ -1950,7 +1957,10 @@ impl<'a> Loader<'a> {
     }
 
     fn compile(&mut self) -> RuleSet {
-        let (compiled_lists, list_refs) = self.compile_lists();
+        let CompiledLists {
+            items: compiled_lists,
+            refs: list_refs,
+        } = self.compile_lists();
         let table = ListTable::new(
             self.lists
                 .iter()
@@ -2022,7 +2032,7 @@ impl<'a> Loader<'a> {
         // A list is used if a condition or another list names it.
         let mut used_list_names: HashSet<&str> =
             used_lists.iter().map(|&i| table.name(i)).collect();
-        for (_, refs) in &list_refs {
+        for refs in &list_refs {
             used_list_names.extend(refs.iter().map(String::as_str));
         }
         let used_list_names: HashSet<String> =
@@ -2084,7 +2094,7 @@ impl<'a> Loader<'a> {
                 .into_iter()
                 .zip(list_refs)
                 .zip(compiled_lists)
-                .map(|((l, (_, refs)), compiled)| List {
+                .map(|((l, refs), compiled)| List {
                     used: used_list_names.contains(&l.name),
                     location: location(self.files, l.loc),
                     name: l.name,
@@ -2202,7 +2212,7 @@ impl<'a> Loader<'a> {
     /// it was last defined or appended) becomes that list's items as written (one level: an
     /// item of those naming a third list stays a name, which the condition text substitution
     /// may still replace). Returns each list's items and the lists it named.
-    fn compile_lists(&mut self) -> (Vec<Vec<String>>, Vec<(usize, Vec<String>)>) {
+    fn compile_lists(&mut self) -> CompiledLists {
         let mut compiled = Vec::with_capacity(self.lists.len());
         let mut list_refs = Vec::new();
         let mut too_long = Vec::new();
@@ -2224,7 +2234,7 @@ impl<'a> Loader<'a> {
                 }
             }
             compiled.push(out);
-            list_refs.push((i, refs));
+            list_refs.push(refs);
         }
         for i in too_long {
             let (file, pos) = self.lists[i].loc;
@@ -2237,7 +2247,10 @@ impl<'a> Loader<'a> {
                 Some(&name),
             );
         }
-        (compiled, list_refs)
+        CompiledLists {
+            items: compiled,
+            refs: list_refs,
+        }
     }
 
     fn report_check_errors(
@@ -2691,7 +2704,7 @@ pub(crate) fn is_str_operator_with_modifier(op: &str) -> bool {
             | "endswith"
             | "regex"
     );
-    string_op && crate::ast::Modifier::from_str(modifier).is_some()
+    string_op && crate::ast::Modifier::from_name(modifier).is_some()
 }
 
 /// Falco's `paren_item`.
