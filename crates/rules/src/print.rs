@@ -196,7 +196,7 @@ pub fn escape_str(text: &str) -> String {
         )
     });
     if needs_quotes {
-        quote(text)
+        escaped(text)
     } else {
         text.to_string()
     }
@@ -232,8 +232,20 @@ pub(crate) fn value_text(text: &str) -> String {
     }
 }
 
-/// Double-quotes `text` with libsinsp's escapes.
+/// Double-quotes `text` so that the parser reads it back: libsinsp's escapes, except that a
+/// final backslash is written `\ ` (which the parser reads as a backslash): written `\\`,
+/// it would make the closing quote look escaped to libsinsp's lexer.
 pub(crate) fn quote(text: &str) -> String {
+    let mut out = escaped(text);
+    if text.ends_with('\\') {
+        out.truncate(out.len() - r#"\\""#.len());
+        out.push_str(r#"\ ""#);
+    }
+    out
+}
+
+/// `text` in double quotes with libsinsp's escapes (`escape_str`).
+fn escaped(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
