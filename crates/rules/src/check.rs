@@ -627,9 +627,8 @@ impl<'s, 'a> Checker<'s, 'a> {
                 if !typed[1].1 {
                     return Err("join() second argument must be a list".into());
                 }
-                let mut args = args.into_iter();
-                let (sep, list) = (args.next(), args.next());
-                Base::Join(Box::new(sep.expect("2")), Box::new(list.expect("2")))
+                let [sep, list]: [Operand; 2] = args.try_into().map_err(|_| "join() arity")?;
+                Base::Join(Box::new(sep), Box::new(list))
             }
             Transformer::Concat => {
                 if args.len() < 2 {
@@ -672,11 +671,11 @@ impl<'s, 'a> Checker<'s, 'a> {
                         }
                     }
                 };
-                let mut args = args.into_iter();
-                let (argv, optstring) = (args.next(), args.next());
+                let [argv, optstring]: [Operand; 2] =
+                    args.try_into().map_err(|_| "getopt() arity")?;
                 Base::Getopt {
-                    args: Box::new(argv.expect("2")),
-                    optstring: Box::new(optstring.expect("2")),
+                    args: Box::new(argv),
+                    optstring: Box::new(optstring),
                     select,
                 }
             }
