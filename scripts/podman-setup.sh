@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rootful podman on this kind of machine (no Docker engine, hybrid cgroups), with a local busybox
 # image so tests can start real containers without a registry. Mirrors ../shared/tools/podman-setup.
+# With --service, also podman's Docker-compatible API on /run/podman/podman.sock.
 set -euo pipefail
 image=saker-test/busybox:latest
 mkdir -p /etc/containers
@@ -23,4 +24,11 @@ if ! podman image exists "$image"; then
   rm -rf "$rootfs"
 fi
 podman run --rm "$image" /bin/sh -c 'test -e /proc/self/cgroup'
+# --service: podman's Docker-compatible API, which Saker asks for container metadata.
+if [ "${1:-}" = --service ] && [ ! -S /run/podman/podman.sock ]; then
+  mkdir -p /run/podman
+  setsid podman system service --time=0 unix:///run/podman/podman.sock >/dev/null 2>&1 < /dev/null &
+  for _ in $(seq 100); do [ -S /run/podman/podman.sock ] && break; sleep 0.1; done
+  [ -S /run/podman/podman.sock ] || { echo "podman system service did not start" >&2; exit 1; }
+fi
 echo "podman ready: $image"

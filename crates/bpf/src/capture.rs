@@ -73,7 +73,8 @@ impl Default for CaptureConfig {
         CaptureConfig {
             mode: DispatchMode::default(),
             syscalls: crate::spec::STATE_SYSCALLS.iter().copied().collect(),
-            ring_buffer_bytes: 16 << 20,
+            // Falco's default (buf_size_preset 4), as `saker run` and `saker capture` use.
+            ring_buffer_bytes: 8 << 20,
             pids: None,
             follow_forks: true,
             snaplen: 256,

@@ -1,10 +1,9 @@
 //! Ring-buffer records -> [`SyscallEvent`]. Every length is checked; a bad record is an error
 //! value, never a panic.
 
-use saker_event::syscall_event::AT_FDCWD;
 use saker_event::{
-    Bytes, Capabilities, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail,
-    SyscallEvent, SyscallExit,
+    ArgMemory, Bytes, Capabilities, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr,
+    SyscallDetail, SyscallEvent, SyscallExit, decode_detail,
 };
 
 use crate::error::DecodeError;
@@ -266,279 +265,66 @@ pub const SIGRETURN_FRAME: u64 = 0xffff_0000_0000_0000;
 /// and uc_mcontext (256).
 pub const UC_SIGMASK_OFFSET: u64 = 296;
 
-fn detail(raw: &RawEvent, blob0: &[u8], blob1: &[u8]) -> SyscallDetail {
-    let a = raw.args;
-    let fd = |i: usize| a[i] as i32;
-    let p0 = || c_string(blob0);
-    let p1 = || c_string(blob1);
-    let addr = || SockAddr::parse(blob0);
-    use SyscallDetail as D;
-    match i64::from(raw.nr) {
-        libc::SYS_open => D::Open {
-            dirfd: AT_FDCWD,
-            path: p0(),
-            flags: a[1],
-            mode: a[2] as u32,
-        },
-        libc::SYS_openat => D::Open {
-            dirfd: fd(0),
-            path: p0(),
-            flags: a[2],
-            mode: a[3] as u32,
-        },
-        libc::SYS_openat2 => D::Open {
-            dirfd: fd(0),
-            path: p0(),
-            flags: raw.aux[0],
-            mode: raw.aux[1] as u32,
-        },
-        libc::SYS_creat => D::Open {
-            dirfd: AT_FDCWD,
-            path: p0(),
-            flags: (libc::O_CREAT | libc::O_WRONLY | libc::O_TRUNC) as u64,
-            mode: a[1] as u32,
-        },
-        libc::SYS_execve => D::ExecFailed {
-            dirfd: AT_FDCWD,
-            path: p0(),
-        },
-        libc::SYS_execveat => D::ExecFailed {
-            dirfd: fd(0),
-            path: p0(),
-        },
-        libc::SYS_clone => D::Clone { flags: a[0] },
-        libc::SYS_clone3 | libc::SYS_fork | libc::SYS_vfork => D::Clone { flags: 0 },
-        libc::SYS_chdir => D::Chdir { path: p0() },
-        libc::SYS_fchdir => D::Fchdir { fd: fd(0) },
-        libc::SYS_close => D::Close { fd: fd(0) },
-        libc::SYS_rename => D::Rename {
-            old_dirfd: AT_FDCWD,
-            old_path: p0(),
-            new_dirfd: AT_FDCWD,
-            new_path: p1(),
-            flags: 0,
-        },
-        libc::SYS_renameat | libc::SYS_renameat2 => D::Rename {
-            old_dirfd: fd(0),
-            old_path: p0(),
-            new_dirfd: fd(2),
-            new_path: p1(),
-            flags: if raw.nr as i64 == libc::SYS_renameat2 {
-                a[4] as u32
-            } else {
-                0
-            },
-        },
-        libc::SYS_unlink => D::Unlink {
-            dirfd: AT_FDCWD,
-            path: p0(),
-            flags: 0,
-        },
-        libc::SYS_unlinkat => D::Unlink {
-            dirfd: fd(0),
-            path: p0(),
-            flags: a[2] as u32,
-        },
-        libc::SYS_rmdir => D::Unlink {
-            dirfd: AT_FDCWD,
-            path: p0(),
-            flags: libc::AT_REMOVEDIR as u32,
-        },
-        libc::SYS_mkdir => D::Mkdir {
-            dirfd: AT_FDCWD,
-            path: p0(),
-            mode: a[1] as u32,
-        },
-        libc::SYS_mkdirat => D::Mkdir {
-            dirfd: fd(0),
-            path: p0(),
-            mode: a[2] as u32,
-        },
-        libc::SYS_symlink => D::Symlink {
-            target: p0(),
-            dirfd: AT_FDCWD,
-            link_path: p1(),
-        },
-        libc::SYS_symlinkat => D::Symlink {
-            target: p0(),
-            dirfd: fd(1),
-            link_path: p1(),
-        },
-        libc::SYS_link => D::Link {
-            old_dirfd: AT_FDCWD,
-            old_path: p0(),
-            new_dirfd: AT_FDCWD,
-            new_path: p1(),
-            flags: 0,
-        },
-        libc::SYS_linkat => D::Link {
-            old_dirfd: fd(0),
-            old_path: p0(),
-            new_dirfd: fd(2),
-            new_path: p1(),
-            flags: a[4] as u32,
-        },
-        libc::SYS_chmod => D::Chmod {
-            dirfd: AT_FDCWD,
-            path: Some(p0()),
-            fd: None,
-            mode: a[1] as u32,
-        },
-        libc::SYS_fchmod => D::Chmod {
-            dirfd: AT_FDCWD,
-            path: None,
-            fd: Some(fd(0)),
-            mode: a[1] as u32,
-        },
-        libc::SYS_fchmodat | libc::SYS_fchmodat2 => D::Chmod {
-            dirfd: fd(0),
-            path: Some(p0()),
-            fd: None,
-            mode: a[2] as u32,
-        },
-        libc::SYS_chown | libc::SYS_lchown => D::Chown {
-            dirfd: AT_FDCWD,
-            path: Some(p0()),
-            fd: None,
-            uid: a[1] as u32,
-            gid: a[2] as u32,
-        },
-        libc::SYS_fchown => D::Chown {
-            dirfd: AT_FDCWD,
-            path: None,
-            fd: Some(fd(0)),
-            uid: a[1] as u32,
-            gid: a[2] as u32,
-        },
-        libc::SYS_fchownat => D::Chown {
-            dirfd: fd(0),
-            path: Some(p0()),
-            fd: None,
-            uid: a[2] as u32,
-            gid: a[3] as u32,
-        },
-        libc::SYS_truncate => D::Truncate {
-            path: Some(p0()),
-            fd: None,
-            length: a[1],
-        },
-        libc::SYS_ftruncate => D::Truncate {
-            path: None,
-            fd: Some(fd(0)),
-            length: a[1],
-        },
-        libc::SYS_dup | libc::SYS_dup2 | libc::SYS_dup3 => D::Dup { old_fd: fd(0) },
-        libc::SYS_fcntl => match a[1] as i32 {
-            libc::F_DUPFD | libc::F_DUPFD_CLOEXEC => D::Dup { old_fd: fd(0) },
-            cmd => D::Fcntl {
-                fd: fd(0),
-                cmd,
-                arg: a[2],
-            },
-        },
-        libc::SYS_pipe | libc::SYS_pipe2 | libc::SYS_socketpair => D::FdPair {
-            fds: (raw.ret == 0).then(|| [raw.aux[0] as i32, (raw.aux[0] >> 32) as i32]),
-            flags: match i64::from(raw.nr) {
-                libc::SYS_pipe => 0,
-                _ => a[1],
-            },
-        },
-        libc::SYS_memfd_create => D::MemfdCreate {
-            name: p0(),
-            flags: a[1] as u32,
-        },
-        libc::SYS_socket => D::Socket {
-            domain: fd(0),
-            kind: fd(1),
-            protocol: fd(2),
-        },
-        libc::SYS_connect => D::Connect {
-            fd: fd(0),
-            addr: addr(),
-        },
-        libc::SYS_accept | libc::SYS_accept4 => D::Accept {
-            fd: fd(0),
-            peer: addr(),
-        },
-        libc::SYS_bind => D::Bind {
-            fd: fd(0),
-            addr: addr(),
-        },
-        libc::SYS_listen => D::Listen {
-            fd: fd(0),
-            backlog: fd(1),
-        },
-        libc::SYS_sendto => D::SendTo {
-            fd: fd(0),
-            len: a[2],
-            addr: addr(),
-        },
-        libc::SYS_setuid | libc::SYS_setgid => D::SetIds {
-            real: u32::MAX,
-            effective: a[0] as u32,
-            saved: u32::MAX,
-        },
-        libc::SYS_setreuid | libc::SYS_setregid => D::SetIds {
-            real: a[0] as u32,
-            effective: a[1] as u32,
-            saved: u32::MAX,
-        },
-        libc::SYS_setresuid | libc::SYS_setresgid => D::SetIds {
-            real: a[0] as u32,
-            effective: a[1] as u32,
-            saved: a[2] as u32,
-        },
-        libc::SYS_capset => D::Capset {
-            header: a[0],
-            data: a[1],
-        },
-        libc::SYS_ptrace => D::Ptrace {
-            request: a[0] as i64,
-            pid: fd(1),
-        },
-        libc::SYS_mount => D::Mount {
-            source: p0(),
-            target: p1(),
-            flags: a[3],
-        },
-        libc::SYS_umount2 => D::Umount {
-            target: p0(),
-            flags: a[1] as u32,
-        },
-        libc::SYS_setns => D::Setns {
-            fd: fd(0),
-            nstype: fd(1),
-        },
-        libc::SYS_unshare => D::Unshare { flags: a[0] },
-        libc::SYS_kill | libc::SYS_tkill => D::Kill {
-            pid: fd(0),
-            sig: fd(1),
-        },
-        libc::SYS_tgkill => D::Kill {
-            pid: fd(1),
-            sig: fd(2),
-        },
-        libc::SYS_bpf => D::Bpf { cmd: fd(0) },
-        libc::SYS_init_module => D::LoadModule { fd: None },
-        libc::SYS_finit_module => D::LoadModule { fd: Some(fd(0)) },
-        libc::SYS_read | libc::SYS_pread64 => D::Read {
-            fd: fd(0),
-            data: Bytes(blob0.to_vec()),
-            truncated: raw.flags & EVF_BLOB0_TRUNCATED != 0,
-        },
-        libc::SYS_write | libc::SYS_pwrite64 => D::Write {
-            fd: fd(0),
-            data: Bytes(blob0.to_vec()),
-            truncated: raw.flags & EVF_BLOB0_TRUNCATED != 0,
-        },
-        _ => D::Other,
+/// What the kernel side copied for a syscall record, served to the shared decoder
+/// ([`saker_event::decode_detail`]). The capture copies string arguments in argument order
+/// (`spec.rs`), which is the order the decoder asks for them: the first string asked is
+/// blob 0, the second blob 1.
+struct RecordMemory<'a> {
+    raw: &'a RawEvent,
+    blobs: [&'a [u8]; 2],
+    strings_read: usize,
+}
+
+impl ArgMemory for RecordMemory<'_> {
+    fn string(&mut self, _: &[u64; 6], _: usize) -> Bytes {
+        let blob = self
+            .blobs
+            .get(self.strings_read)
+            .copied()
+            .unwrap_or_default();
+        self.strings_read += 1;
+        c_string(blob)
     }
+
+    fn sockaddr(&mut self, _: &[u64; 6], _: usize, _: u64) -> Option<SockAddr> {
+        SockAddr::parse(self.blobs[0])
+    }
+
+    fn peer(&mut self, _: &[u64; 6]) -> Option<SockAddr> {
+        SockAddr::parse(self.blobs[0])
+    }
+
+    fn fd_pair(&mut self, _: &[u64; 6], _: usize) -> Option<[i32; 2]> {
+        let pair = self.raw.aux[0];
+        Some([pair as i32, (pair >> 32) as i32])
+    }
+
+    fn open_how(&mut self, _: &[u64; 6]) -> (u64, u32) {
+        (self.raw.aux[0], self.raw.aux[1] as u32)
+    }
+
+    fn data(&mut self, _: &[u64; 6], _: u64) -> (Bytes, bool) {
+        (
+            Bytes(self.blobs[0].to_vec()),
+            self.raw.flags & EVF_BLOB0_TRUNCATED != 0,
+        )
+    }
+}
+
+fn detail(raw: &RawEvent, blob0: &[u8], blob1: &[u8]) -> SyscallDetail {
+    let mut memory = RecordMemory {
+        raw,
+        blobs: [blob0, blob1],
+        strings_read: 0,
+    };
+    decode_detail(i64::from(raw.nr), raw.args, raw.ret, &mut memory)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::raw::{CAP_STR, COMM_LEN};
+    use saker_event::syscall_event::AT_FDCWD;
 
     fn record(kind: u32, nr: i64, args: [u64; 6], ret: i64, blobs: &[&[u8]]) -> Vec<u8> {
         let mut raw = RawEvent {

@@ -117,3 +117,69 @@ fn default_rules_fire_on_sensitive_read() {
     // Nothing else in this command is suspicious.
     assert_eq!(alerts.len(), 1, "{alerts:?}");
 }
+
+/// Removes the container when the test ends, pass or fail.
+struct Podman(String);
+
+impl Drop for Podman {
+    fn drop(&mut self) {
+        let _ = Command::new("podman")
+            .args(["rm", "-f", "-t", "0", &self.0])
+            .output();
+    }
+}
+
+#[test]
+fn container_fields_under_ptrace_come_from_the_runtime() {
+    const IMAGE: &str = "saker-test/busybox:latest";
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("SKIPPED: container_fields_under_ptrace: not root");
+        return;
+    }
+    let ready = Command::new("podman")
+        .args(["image", "exists", IMAGE])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ready || !std::path::Path::new("/run/podman/podman.sock").exists() {
+        eprintln!(
+            "SKIPPED: container_fields_under_ptrace: podman, {IMAGE} or its API service missing"
+        );
+        return;
+    }
+    let name = format!("saker-ptrace-{}", std::process::id());
+    let out = Command::new("podman")
+        .args(["run", "-d", "--rm", "--name", &name, IMAGE, "sleep", "300"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let _container = Podman(String::from_utf8_lossy(&out.stdout).trim().to_string());
+    // script(1) gives `podman exec -it` its terminal.
+    let inner = format!(
+        "{} run --json -o syslog_output.enabled=false -o webserver.enabled=false --ptrace -- podman exec -it {name} sh -c exit",
+        env!("CARGO_BIN_EXE_saker")
+    );
+    let out = Command::new("script")
+        .args(["-qec", &inner, "/dev/null"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let alert: serde_json::Value = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l.trim()).ok())
+        .find(|a| a["rule"] == "Terminal shell in container")
+        .unwrap_or_else(|| panic!("no Terminal shell in container:\n{text}"));
+    assert_eq!(
+        alert["output_fields"]["container.name"],
+        name.as_str(),
+        "{alert}"
+    );
+    assert_eq!(
+        alert["output_fields"]["container.image.repository"], "localhost/saker-test/busybox",
+        "{alert}"
+    );
+}

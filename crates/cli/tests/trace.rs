@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::os::unix::process::ExitStatusExt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -39,13 +39,21 @@ fn program(name: &str) -> PathBuf {
     if let Some(path) = built.get(name) {
         return path.clone();
     }
-    // A fixed, short directory: argv[0] and readlink("/proc/self/exe") show up in the golden
-    // files, so the path must not depend on where the repository or target dir is.
-    let out_dir = Path::new("/tmp/saker-trace-tests");
-    std::fs::create_dir_all(out_dir).unwrap();
+    // A short directory outside the repository: argv[0] and readlink("/proc/self/exe") show
+    // up in the golden files, so the path must not depend on where the repository or target
+    // dir is. It is named by a hash of the source, so that a test run of another checkout,
+    // with another version of the program, cannot replace this one's binary; `mask` turns it
+    // into PROGRAM_DIR, which is as long.
     let source = manifest_dir()
         .join("tests/trace-programs")
         .join(format!("{name}.c"));
+    let text = std::fs::read(&source).unwrap();
+    let mut hasher = std::hash::DefaultHasher::new();
+    std::hash::Hasher::write(&mut hasher, &text);
+    let hash = std::hash::Hasher::finish(&hasher) & 0xf_ffff;
+    let out_dir = PathBuf::from(format!("/tmp/saker-trace-{hash:05x}"));
+    assert_eq!(out_dir.as_os_str().len(), PROGRAM_DIR.len());
+    std::fs::create_dir_all(&out_dir).unwrap();
     let binary = out_dir.join(name);
     let partial = out_dir.join(format!(".{name}.{}", std::process::id()));
     let status = Command::new("gcc")
@@ -80,10 +88,14 @@ fn stderr(output: &Output) -> String {
 /// Replaces pids, addresses, inodes, ports, random bytes and times with stable tokens.
 /// Pids are numbered in order of first appearance, so a golden file still shows which
 /// process did what.
+/// Where the golden files say the test programs are (see `program`).
+const PROGRAM_DIR: &str = "/tmp/saker-trace-tests";
+
 fn mask(text: &str) -> String {
     static RULES: OnceLock<Vec<(Regex, &'static str)>> = OnceLock::new();
     let rules = RULES.get_or_init(|| {
         [
+            (r"/tmp/saker-trace-[0-9a-f]{5}/", "/tmp/saker-trace-tests/"),
             (r"0x[0-9a-f]{5,}", "0xADDR"),
             // Random bytes, which strace always prints as `\xNN` (a non-hex form stays visible).
             (
@@ -355,18 +367,6 @@ fn killed_by_sigkill_dies_the_same_way() {
     );
 }
 
-/// A child that exits before its parent reaches wait4 has its SIGCHLD delivered first (as
-/// under strace); both orders are right, so the golden file holds the usual one.
-fn sigchld_after_wait(text: &str) -> String {
-    let mut lines: Vec<&str> = text.lines().collect();
-    for i in 1..lines.len() {
-        if lines[i - 1].starts_with("--- SIGCHLD ") && lines[i].starts_with("wait4(") {
-            lines.swap(i - 1, i);
-        }
-    }
-    lines.iter().map(|l| format!("{l}\n")).collect()
-}
-
 #[test]
 fn fork_exec_chain_per_process_files() {
     if !live() {
@@ -394,7 +394,7 @@ fn fork_exec_chain_per_process_files() {
         .unwrap()
         .map(|entry| {
             let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
-            sigchld_after_wait(&mask(&text))
+            mask(&text)
         })
         .collect();
     assert_eq!(files.len(), 3);
@@ -651,28 +651,17 @@ fn attach_and_clean_detach_on_sigint_and_sigterm() {
     for signal in [libc::SIGINT, libc::SIGTERM] {
         let mut sleeper = Command::new(&prog).spawn().unwrap();
         let pid = sleeper.id();
-        let tracer = Command::new(SAKER)
-            .args(["trace", "-p", &pid.to_string(), "-e", "trace=write"])
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // Wait until the trace shows calls, so the detach happens mid-trace.
-        let started = Instant::now();
-        while proc_state(pid).map(|(_, tracer)| tracer) == Some(0)
-            && started.elapsed() < Duration::from_secs(5)
-        {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        std::thread::sleep(Duration::from_millis(200));
-        // SAFETY: signalling the tracer we started.
-        unsafe { libc::kill(tracer.id() as i32, signal) };
-        let out = tracer.wait_with_output().unwrap();
+        let tracer = LiveTracer::spawn(&["trace", "-p", &pid.to_string(), "-e", "trace=write"]);
+        // The detach happens mid-trace, once calls were shown.
+        tracer.wait_until("two writes traced", |text| {
+            text.matches("write(3, \"tick\", 4)").count() >= 2
+        });
+        let (status, text) = tracer.stop(signal);
         assert_eq!(
-            out.status.signal(),
+            status.signal(),
             Some(signal),
             "saker dies from the signal it got, like strace"
         );
-        let text = stderr(&out);
         assert!(
             text.starts_with(&format!("saker trace: Process {pid} attached\n")),
             "{text}"
@@ -691,6 +680,68 @@ fn attach_and_clean_detach_on_sigint_and_sigterm() {
         assert!(state == 'S' || state == 'R', "state {state}");
         sleeper.kill().unwrap();
         sleeper.wait().unwrap();
+    }
+}
+
+/// A running `saker` whose stderr is read as it comes, so that a test can wait for what it
+/// has printed instead of sleeping.
+struct LiveTracer {
+    child: std::process::Child,
+    text: std::sync::Arc<std::sync::Mutex<String>>,
+    reader: std::thread::JoinHandle<()>,
+}
+
+impl LiveTracer {
+    fn spawn(args: &[&str]) -> LiveTracer {
+        let mut child = Command::new(SAKER)
+            .args(args)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stderr = child.stderr.take().unwrap();
+        let text = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let sink = std::sync::Arc::clone(&text);
+        let reader = std::thread::spawn(move || {
+            use std::io::Read;
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = stderr.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .unwrap()
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
+            }
+        });
+        LiveTracer {
+            child,
+            text,
+            reader,
+        }
+    }
+
+    /// Waits until what the tracer printed satisfies `ready` (a generous deadline: a loaded
+    /// machine can starve it for seconds).
+    fn wait_until(&self, what: &str, ready: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !ready(&self.text.lock().unwrap()) {
+            assert!(
+                Instant::now() < deadline,
+                "{what}: not seen in\n{}",
+                self.text.lock().unwrap()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// Sends `signal`, then returns the exit status and everything printed.
+    fn stop(mut self, signal: i32) -> (std::process::ExitStatus, String) {
+        // SAFETY: signalling the tracer we started.
+        unsafe { libc::kill(self.child.id() as i32, signal) };
+        let status = self.child.wait().unwrap();
+        self.reader.join().unwrap();
+        let text = self.text.lock().unwrap().clone();
+        (status, text)
     }
 }
 
@@ -722,33 +773,30 @@ fn attach_with_f_to_every_thread() {
         .unwrap()
         .count()
         < 3
-        && started.elapsed() < Duration::from_secs(5)
     {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "threads not started"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
-    let tracer = Command::new(SAKER)
-        // The same pid twice: attached once.
-        .args([
-            "trace",
-            "-f",
-            "-p",
-            &format!("{pid},{pid}"),
-            "-e",
-            "trace=write",
-        ])
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    while tracer_pids(pid).contains(&0) && started.elapsed() < Duration::from_secs(5) {
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    // The same pid twice: attached once.
+    let pids = format!("{pid},{pid}");
+    let tracer = LiveTracer::spawn(&["trace", "-f", "-p", &pids, "-e", "trace=write"]);
+    let thread_lines: Vec<Regex> = ["a", "b", "m"]
+        .iter()
+        .map(|thread| {
+            Regex::new(&format!(
+                r#"(?m)^\[pid\s+\d+\] write\(3, "{thread}", 1\) += 1$"#
+            ))
+            .unwrap()
+        })
+        .collect();
+    tracer.wait_until("a write of every thread", |text| {
+        thread_lines.iter().all(|line| line.is_match(text))
+    });
     assert!(!tracer_pids(pid).contains(&0), "every thread is traced");
-    std::thread::sleep(Duration::from_millis(300));
-    // SAFETY: signalling the tracer we started.
-    unsafe { libc::kill(tracer.id() as i32, libc::SIGTERM) };
-    let out = tracer.wait_with_output().unwrap();
-    let text = stderr(&out);
+    let (_, text) = tracer.stop(libc::SIGTERM);
     assert!(
         text.starts_with(&format!(
             "saker trace: Process {pid} attached with 3 threads\n"
@@ -757,12 +805,8 @@ fn attach_with_f_to_every_thread() {
     );
     assert_eq!(text.matches(" attached").count(), 1, "{text}");
     assert_eq!(text.matches(" detached\n").count(), 3, "{text}");
-    for thread in ["a", "b", "m"] {
-        let line = Regex::new(&format!(
-            r#"(?m)^\[pid\s+\d+\] write\(3, "{thread}", 1\) += 1$"#
-        ))
-        .unwrap();
-        assert!(line.is_match(&text), "thread {thread} traced: {text}");
+    for line in &thread_lines {
+        assert!(line.is_match(&text), "every thread traced: {text}");
     }
     assert_eq!(tracer_pids(pid), vec![0, 0, 0], "every thread detached");
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();

@@ -3,12 +3,16 @@
 use std::time::Duration;
 
 use saker_output::sinks::{
-    FileSink, FileSinkOptions, HttpSink, HttpSinkOptions, ProgramSink, ProgramSinkOptions,
-    StdoutSink, SyslogSink, SyslogSinkOptions,
+    FileSink, FileSinkOptions, HttpSink, HttpSinkOptions, NatsSink, NatsSinkOptions, ProgramSink,
+    ProgramSinkOptions, RedisSink, RedisSinkOptions, RedisTarget, RetryPolicy, StdoutSink,
+    SyslogSink, SyslogSinkOptions,
 };
 use saker_output::{EncoderOptions, OutputQueue, QueueOptions, Sink};
 
-use crate::{Config, ConfigError, WebserverConfig};
+use crate::{
+    Config, ConfigError, ConsoleConfig, NatsOutputConfig, RedisKind, RedisOutputConfig,
+    WebserverConfig,
+};
 
 impl Config {
     /// The hostname written in alerts: the `hostname` key, else `FALCO_HOSTNAME` from the
@@ -52,6 +56,25 @@ impl Config {
 
     /// Opens every enabled channel. Fails on what cannot work at all (an unwritable file, an
     /// unreadable certificate), so the daemon stops at start-up with a clear message.
+    /// The container runtimes to ask (`container_engines`); a disabled engine asks no socket.
+    pub fn build_container_engines(&self) -> saker_container::Config {
+        let engines = &self.container_engines;
+        let sockets = |e: &crate::ContainerEngineConfig| {
+            if e.enabled {
+                e.sockets.clone()
+            } else {
+                Vec::new()
+            }
+        };
+        saker_container::Config {
+            docker: sockets(&engines.docker),
+            podman: sockets(&engines.podman),
+            containerd: sockets(&engines.containerd),
+            cri: sockets(&engines.cri),
+            timeout: Duration::from_millis(engines.lookup_timeout_ms.max(1)),
+        }
+    }
+
     pub fn build_sinks(&self) -> Result<Vec<Box<dyn Sink>>, ConfigError> {
         let mut sinks: Vec<Box<dyn Sink>> = Vec::new();
         if self.stdout_output.enabled {
@@ -132,7 +155,29 @@ impl Config {
             })?;
             sinks.push(Box::new(sink));
         }
+        if self.nats_output.enabled {
+            self.require_json("nats_output")?;
+            sinks.push(Box::new(self.nats_output.build()?));
+        }
+        if self.redis_output.enabled {
+            self.require_json("redis_output")?;
+            sinks.push(Box::new(self.redis_output.build()?));
+        }
         Ok(sinks)
+    }
+
+    /// The broker channels carry Falco's JSON, which their consumers (falcosidekick's
+    /// formats) parse; a text line there would break them.
+    fn require_json(&self, key: &'static str) -> Result<(), ConfigError> {
+        if self.json_output {
+            return Ok(());
+        }
+        Err(ConfigError::Invalid {
+            key: format!("{key}.enabled"),
+            message: format!(
+                "{key} sends Falco's JSON alerts: set json_output: true (as falcosidekick needs)"
+            ),
+        })
     }
 
     /// Opens the channels and starts the queue.
@@ -140,6 +185,65 @@ impl Config {
         let sinks = self.build_sinks()?;
         OutputQueue::start(self.queue_options(), sinks).map_err(|source| ConfigError::Output {
             key: "outputs",
+            source,
+        })
+    }
+}
+
+fn retry_policy(max_retries: u32) -> RetryPolicy {
+    RetryPolicy {
+        max_retries,
+        ..RetryPolicy::default()
+    }
+}
+
+fn positive_batch(key: &'static str, batch_size: usize) -> Result<usize, ConfigError> {
+    if batch_size == 0 {
+        return Err(ConfigError::Invalid {
+            key: key.to_string(),
+            message: "must be at least 1".to_string(),
+        });
+    }
+    Ok(batch_size)
+}
+
+impl NatsOutputConfig {
+    pub fn build(&self) -> Result<NatsSink, ConfigError> {
+        let mut options = NatsSinkOptions::new(self.url.clone());
+        options.subject_template = self.subject_template.clone();
+        options.jetstream = self.jetstream;
+        options.credentials_file = self.credentials_file.clone();
+        options.tls = self.tls;
+        options.ca_cert = self.ca_cert.clone();
+        options.client_cert = self.client_cert.clone();
+        options.client_key = self.client_key.clone();
+        options.batch_size = positive_batch("nats_output.batch_size", self.batch_size)?;
+        options.retry = retry_policy(self.max_retries);
+        options.timeout = Duration::from_millis(self.timeout_ms);
+        NatsSink::connect(options).map_err(|source| ConfigError::Output {
+            key: "nats_output",
+            source,
+        })
+    }
+}
+
+impl RedisOutputConfig {
+    pub fn build(&self) -> Result<RedisSink, ConfigError> {
+        let mut options = RedisSinkOptions::new(self.url.clone());
+        options.key_template = self.key.clone();
+        options.target = match self.kind {
+            RedisKind::Stream => RedisTarget::Stream {
+                maxlen: self.maxlen,
+            },
+            RedisKind::List => RedisTarget::List {
+                maxlen: self.maxlen,
+            },
+        };
+        options.batch_size = positive_batch("redis_output.batch_size", self.batch_size)?;
+        options.retry = retry_policy(self.max_retries);
+        options.timeout = Duration::from_millis(self.timeout_ms);
+        RedisSink::open(options).map_err(|source| ConfigError::Output {
+            key: "redis_output",
             source,
         })
     }
@@ -200,6 +304,31 @@ impl WebserverConfig {
                 certificate: self.ssl_certificate.clone(),
                 private_key: self.ssl_private_key.clone(),
             }),
+        }))
+    }
+}
+
+/// The most alerts the console keeps (about 2 KiB of memory each).
+const CONSOLE_HISTORY_MAX: usize = 1_000_000;
+
+impl ConsoleConfig {
+    /// The console's settings; `None` when it is disabled.
+    pub fn build(&self) -> Result<Option<saker_console::ConsoleOptions>, ConfigError> {
+        if !self.enabled {
+            return Ok(None);
+        }
+        if !(1..=CONSOLE_HISTORY_MAX).contains(&self.history_size) {
+            return Err(ConfigError::Invalid {
+                key: "console.history_size".to_string(),
+                message: format!("{} is not 1 to {CONSOLE_HISTORY_MAX}", self.history_size),
+            });
+        }
+        Ok(Some(saker_console::ConsoleOptions {
+            history_size: self.history_size,
+            database: self
+                .database
+                .clone()
+                .filter(|path| !path.as_os_str().is_empty()),
         }))
     }
 }

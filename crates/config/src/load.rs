@@ -418,8 +418,13 @@ pub(crate) fn line_of(text: &str, segments: &[String]) -> Option<usize> {
 }
 
 impl Config {
-    /// The effective configuration as YAML (what `saker config show` prints).
+    /// The effective configuration as YAML (what `saker config show` prints), secrets
+    /// (`webserver.ui_token`) replaced by `<redacted>`.
     pub fn to_yaml(&self) -> String {
-        serde_yaml::to_string(self).unwrap_or_default()
+        let mut shown = self.clone();
+        if let Some(token) = shown.webserver.ui_token.as_mut() {
+            *token = "<redacted>".to_string();
+        }
+        serde_yaml::to_string(&shown).unwrap_or_default()
     }
 }

@@ -35,10 +35,16 @@ pub struct Config {
     pub file_output: FileOutputConfig,
     pub program_output: ProgramOutputConfig,
     pub http_output: HttpOutputConfig,
+    pub nats_output: NatsOutputConfig,
+    pub redis_output: RedisOutputConfig,
+    /// Reload the rules and this file when they change on disk (Falco's key), as SIGHUP does.
+    pub watch_config_files: bool,
     pub webserver: WebserverConfig,
+    pub console: ConsoleConfig,
     pub metrics: MetricsConfig,
     pub syscall_event_drops: SyscallEventDropsConfig,
     pub base_syscalls: BaseSyscallsConfig,
+    pub container_engines: ContainerEnginesConfig,
     pub log_level: LogLevel,
     pub log_stderr: bool,
     pub log_syslog: bool,
@@ -72,10 +78,15 @@ impl Default for Config {
             file_output: FileOutputConfig::default(),
             program_output: ProgramOutputConfig::default(),
             http_output: HttpOutputConfig::default(),
+            nats_output: NatsOutputConfig::default(),
+            redis_output: RedisOutputConfig::default(),
+            watch_config_files: true,
             webserver: WebserverConfig::default(),
+            console: ConsoleConfig::default(),
             metrics: MetricsConfig::default(),
             syscall_event_drops: SyscallEventDropsConfig::default(),
             base_syscalls: BaseSyscallsConfig::default(),
+            container_engines: ContainerEnginesConfig::default(),
             log_level: LogLevel::Info,
             log_stderr: true,
             log_syslog: true,
@@ -158,10 +169,18 @@ pub struct EbpfEngineConfig {
     pub drop_failed_exit: bool,
 }
 
+/// Falco's default preset: 8 MiB.
+pub const DEFAULT_BUF_SIZE_PRESET: u8 = 4;
+
+/// The ring buffer size of a preset, as Falco: 1 MiB doubled per step (4 -> 8 MiB), 1..=10.
+pub fn ring_buffer_bytes(preset: u8) -> u32 {
+    1u32 << (20 + u32::from(preset.clamp(1, 10)) - 1)
+}
+
 impl Default for EbpfEngineConfig {
     fn default() -> Self {
         EbpfEngineConfig {
-            buf_size_preset: 4,
+            buf_size_preset: DEFAULT_BUF_SIZE_PRESET,
             cpus_for_each_buffer: 2,
             drop_failed_exit: false,
         }
@@ -311,6 +330,92 @@ impl Default for HttpOutputConfig {
     }
 }
 
+/// `nats_output`: alerts as Falco's JSON on NATS subjects (core NATS or JetStream).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct NatsOutputConfig {
+    pub enabled: bool,
+    /// Server URLs, comma-separated: `nats://host:4222`, `tls://host:4222`.
+    pub url: String,
+    /// falcosidekick's subject template: `<rule>`, `<priority>`, `<source>`, `<hostname>`.
+    pub subject_template: String,
+    /// Publish into JetStream and wait for the stream's acks (the stream must exist).
+    pub jetstream: bool,
+    /// A `.creds` file (JWT and NKey seed).
+    pub credentials_file: Option<PathBuf>,
+    /// Require TLS (implied by `tls://` URLs and by the certificates below).
+    pub tls: bool,
+    pub ca_cert: Option<PathBuf>,
+    pub client_cert: Option<PathBuf>,
+    pub client_key: Option<PathBuf>,
+    /// Alerts published before waiting for the server's confirmation.
+    pub batch_size: usize,
+    /// Retries of a batch, with a backoff doubling from 100 ms to 5 s.
+    pub max_retries: u32,
+    /// Deadline of one confirmation, in milliseconds.
+    pub timeout_ms: u64,
+}
+
+impl Default for NatsOutputConfig {
+    fn default() -> Self {
+        NatsOutputConfig {
+            enabled: false,
+            url: "nats://127.0.0.1:4222".to_string(),
+            subject_template: "falco.<priority>.<rule>".to_string(),
+            jetstream: false,
+            credentials_file: None,
+            tls: false,
+            ca_cert: None,
+            client_cert: None,
+            client_key: None,
+            batch_size: 1024,
+            max_retries: 10,
+            timeout_ms: 5000,
+        }
+    }
+}
+
+/// `redis_output`: alerts as Falco's JSON appended to a Redis stream or list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RedisOutputConfig {
+    pub enabled: bool,
+    /// `redis://[user:password@]host:port/db` (the password can come from `${ENV}`).
+    pub url: String,
+    /// The stream or list key; a template like `nats_output.subject_template`.
+    pub key: String,
+    #[serde(rename = "type")]
+    pub kind: RedisKind,
+    /// Entries kept: `XADD MAXLEN ~` for a stream, `LTRIM` for a list; 0 keeps all.
+    pub maxlen: usize,
+    /// Alerts sent in one pipeline at most.
+    pub batch_size: usize,
+    pub max_retries: u32,
+    pub timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RedisKind {
+    Stream,
+    List,
+}
+
+impl Default for RedisOutputConfig {
+    fn default() -> Self {
+        RedisOutputConfig {
+            enabled: false,
+            url: "redis://127.0.0.1:6379/0".to_string(),
+            key: "falco".to_string(),
+            kind: RedisKind::Stream,
+            maxlen: 100_000,
+            batch_size: 1024,
+            max_retries: 10,
+            timeout_ms: 5000,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WebserverConfig {
@@ -327,6 +432,9 @@ pub struct WebserverConfig {
     /// (Falco's single `falco.pem`).
     pub ssl_certificate: PathBuf,
     pub ssl_private_key: Option<PathBuf>,
+    /// Bearer token the web console's JSON API requires (`Authorization: Bearer ...`);
+    /// unset or empty: none.
+    pub ui_token: Option<String>,
 }
 
 impl Default for WebserverConfig {
@@ -342,6 +450,75 @@ impl Default for WebserverConfig {
             ssl_enabled: false,
             ssl_certificate: PathBuf::from("/etc/saker/saker.pem"),
             ssl_private_key: None,
+            ui_token: None,
+        }
+    }
+}
+
+/// The web console on the web server (`console:`; Saker's own section).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsoleConfig {
+    /// Serve the console at `/` (needs `webserver.enabled`).
+    pub enabled: bool,
+    /// Alerts kept for the console, the newest ones (memory: about 2 KiB each).
+    pub history_size: usize,
+    /// SQLite file that keeps the history across restarts; unset: memory only.
+    pub database: Option<PathBuf>,
+}
+
+impl Default for ConsoleConfig {
+    fn default() -> Self {
+        ConsoleConfig {
+            enabled: true,
+            history_size: 10_000,
+            database: None,
+        }
+    }
+}
+
+/// The container runtimes asked about containers (name, image, pod...), Falco 0.38's
+/// `container_engines` key. A runtime whose socket is absent is skipped with one log line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContainerEnginesConfig {
+    /// The Docker Engine API (`/var/run/docker.sock`).
+    pub docker: ContainerEngineConfig,
+    /// podman's Docker-compatible API (`/run/podman/podman.sock`, `podman system service`).
+    pub podman: ContainerEngineConfig,
+    /// containerd's own API (`/run/containerd/containerd.sock`), every namespace.
+    pub containerd: ContainerEngineConfig,
+    /// The Kubernetes CRI (containerd's CRI plugin, CRI-O's `/run/crio/crio.sock`, k3s).
+    pub cri: ContainerEngineConfig,
+    /// Milliseconds one call to a runtime may take before it counts as failed.
+    pub lookup_timeout_ms: u64,
+}
+
+impl Default for ContainerEnginesConfig {
+    fn default() -> Self {
+        use saker_container::default_sockets as usual;
+        ContainerEnginesConfig {
+            docker: ContainerEngineConfig::at(usual::DOCKER),
+            podman: ContainerEngineConfig::at(usual::PODMAN),
+            containerd: ContainerEngineConfig::at(usual::CONTAINERD),
+            cri: ContainerEngineConfig::at(usual::CRI),
+            lookup_timeout_ms: 1000,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContainerEngineConfig {
+    pub enabled: bool,
+    pub sockets: Vec<PathBuf>,
+}
+
+impl ContainerEngineConfig {
+    fn at(sockets: &[&str]) -> ContainerEngineConfig {
+        ContainerEngineConfig {
+            enabled: true,
+            sockets: sockets.iter().map(PathBuf::from).collect(),
         }
     }
 }

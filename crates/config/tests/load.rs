@@ -349,9 +349,18 @@ fn packaged_example_is_complete_and_clean() {
     let text = std::fs::read_to_string(&path).unwrap();
     let loaded = load(&text, &[]).unwrap();
     assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
-    // The example documents the defaults, apart from the file name it suggests.
+    // The example documents the defaults, apart from the file name it suggests and the rules:
+    // the default set as scripts/install.sh writes it to disk, then the admin's files.
     let mut expect = Config::default();
     expect.file_output.filename = "/var/log/saker/events.txt".into();
+    expect.rules_files = [
+        "/etc/saker/saker_rules.yaml",
+        "/etc/saker/saker_k8s_audit_rules.yaml",
+        "/etc/saker/saker_rules.local.yaml",
+        "/etc/saker/rules.d",
+    ]
+    .map(std::path::PathBuf::from)
+    .to_vec();
     assert_eq!(loaded.config, expect);
     // And it names every key the configuration has.
     let shown = Config::default().to_yaml();
@@ -463,7 +472,6 @@ webserver:
             "saker.yaml:9: warning: unknown configuration key `engine.kmod`",
             "saker.yaml:18: warning: unknown configuration key `load_plugins`",
             "saker.yaml:19: warning: unknown configuration key `plugins`",
-            "saker.yaml:3: warning: unknown configuration key `watch_config_files`",
             "saker.yaml:35: warning: unknown configuration key `webserver.threadiness`",
         ]
     );
@@ -528,4 +536,79 @@ fn falco_release_config_loads() {
             "{warning}"
         );
     }
+}
+
+#[test]
+fn console_settings() {
+    let c = load(
+        "webserver:\n  ui_token: ${HOST}\nconsole:\n  history_size: 500\n  database: /var/lib/saker/console.db\n",
+        &[],
+    )
+    .unwrap()
+    .config;
+    assert_eq!(c.webserver.ui_token.as_deref(), Some("node-7"));
+    let options = c.console.build().unwrap().unwrap();
+    assert_eq!(options.history_size, 500);
+    assert_eq!(
+        options.database.as_deref(),
+        Some(std::path::Path::new("/var/lib/saker/console.db"))
+    );
+    // The token is a secret: `saker config show` does not print it.
+    let shown = c.to_yaml();
+    assert!(shown.contains("ui_token: <redacted>"), "{shown}");
+    assert!(!shown.contains("node-7"), "{shown}");
+
+    let defaults = load("", &[]).unwrap().config;
+    assert_eq!(defaults.webserver.ui_token, None);
+    let options = defaults.console.build().unwrap().unwrap();
+    assert_eq!((options.history_size, options.database), (10_000, None));
+    assert!(
+        load("", &["console.enabled=false"])
+            .unwrap()
+            .config
+            .console
+            .build()
+            .unwrap()
+            .is_none()
+    );
+    for size in ["0", "1000001"] {
+        let err = load("", &[&format!("console.history_size={size}")])
+            .unwrap()
+            .config
+            .console
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("console.history_size: {size} is not 1 to 1000000")
+        );
+    }
+}
+
+#[test]
+fn container_engines_choose_the_sockets_asked() {
+    let c = load(
+        "container_engines:\n  docker:\n    enabled: false\n  cri:\n    sockets: [/run/crio/crio.sock]\n  lookup_timeout_ms: 250\n",
+        &[],
+    )
+    .unwrap()
+    .config;
+    let engines = c.build_container_engines();
+    assert!(engines.docker.is_empty());
+    assert_eq!(
+        engines.podman,
+        [std::path::PathBuf::from("/run/podman/podman.sock")]
+    );
+    assert_eq!(
+        engines.cri,
+        [std::path::PathBuf::from("/run/crio/crio.sock")]
+    );
+    assert_eq!(engines.timeout, std::time::Duration::from_millis(250));
+    let off = load(
+        "container_engines:\n  docker: {enabled: false}\n  podman: {enabled: false}\n  containerd: {enabled: false}\n  cri: {enabled: false}\n",
+        &[],
+    )
+    .unwrap()
+    .config;
+    assert!(off.build_container_engines().is_disabled());
 }

@@ -2,16 +2,36 @@
 //! after a `# rule: NAME` header, one event that must fire NAME and one near miss that must
 //! not. `<rule>.expected` is the golden list of alerts every event raises (all-match mode),
 //! refreshed with `UPDATE_GOLDEN=1 cargo test -p saker-engine --test default_rules`.
+//! A rule that never fires until a user tunes it (Launch Disallowed Container) has that
+//! tuning beside its test, `<rule>.tuning.yaml`, loaded after the default rules.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use saker_engine::{Engine, EngineOptions, JsonlEvent, RuleMatching, load_default_rules};
+use saker_engine::{
+    DEFAULT_RULES_FILE_NAME, Engine, EngineOptions, JsonlEvent, RuleMatching, default_rules,
+    load_default_rules,
+};
+use saker_rules::SourceFile;
 
 fn engine() -> Engine {
-    let (ruleset, diagnostics) = load_default_rules();
+    engine_with(None)
+}
+
+/// The default rules, then `tuning` (a rules file's text) when given.
+fn engine_with(tuning: Option<&Path>) -> Engine {
+    let (ruleset, diagnostics) = match tuning {
+        None => load_default_rules(),
+        Some(path) => saker_rules::load(&[
+            SourceFile::new(DEFAULT_RULES_FILE_NAME, default_rules()),
+            SourceFile::new(
+                path.display().to_string(),
+                fs::read_to_string(path).unwrap(),
+            ),
+        ]),
+    };
     let errors: Vec<_> = diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "default rules have errors: {errors:#?}");
     let options = EngineOptions {
@@ -45,12 +65,20 @@ fn default_rules_load_without_warnings_or_errors() {
 
 #[test]
 fn every_default_rule_fires_on_its_event_and_not_on_its_near_miss() {
-    let engine = engine();
+    let default_engine = engine();
     let (ruleset, _) = load_default_rules();
     let mut tested = BTreeSet::new();
     let mut failures = Vec::new();
     for path in test_files() {
         let text = fs::read_to_string(&path).unwrap();
+        let tuning = path.with_extension("tuning.yaml");
+        let tuned;
+        let engine = if tuning.exists() {
+            tuned = engine_with(Some(&tuning));
+            &tuned
+        } else {
+            &default_engine
+        };
         let rule = text
             .lines()
             .find_map(|line| line.strip_prefix("# rule: "))
@@ -67,7 +95,7 @@ fn every_default_rule_fires_on_its_event_and_not_on_its_near_miss() {
             .enumerate()
             .filter(|(_, line)| !line.trim().is_empty() && !line.starts_with('#'))
             .map(|(i, line)| {
-                let event = JsonlEvent::parse(line, &engine)
+                let event = JsonlEvent::parse(line, engine)
                     .unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1));
                 (i + 1, event)
             })
@@ -131,12 +159,15 @@ fn check_golden(path: &Path, actual: &str, failures: &mut Vec<String>) {
 }
 
 #[test]
-fn container_outputs_name_the_container_and_image() {
+fn container_outputs_name_the_container_image_and_pod() {
     let (ruleset, _) = load_default_rules();
     for rule in &ruleset.rules {
         for needle in [
             "container_id=%container.id",
-            "container_image=%container.image.repository",
+            "container_name=%container.name",
+            "container_image_repository=%container.image.repository",
+            "k8s_ns=%k8s.ns.name",
+            "k8s_pod=%k8s.pod.name",
             "%user.name",
             "%proc.cmdline",
             "%proc.pname",

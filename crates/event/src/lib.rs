@@ -13,10 +13,13 @@
 
 mod alert;
 pub mod calendar;
+pub mod detail;
+pub mod escape;
 mod priority;
 pub mod syscall_event;
 
 pub use alert::Alert;
+pub use detail::{ArgMemory, NoMemory, decode_detail};
 pub use priority::{ParsePriorityError, Priority};
 pub use syscall_event::{
     Bytes, Capabilities, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail,

@@ -47,6 +47,9 @@ pub struct EncodedAlert {
     pub priority: Priority,
     /// For the syslog header.
     pub hostname: String,
+    /// Rule and source, for channels that route on them (NATS subjects, Redis keys).
+    pub rule: String,
+    pub source: String,
     /// The text line or JSON object, without a trailing newline.
     pub bytes: Vec<u8>,
 }
@@ -111,6 +114,8 @@ impl AlertEncoder {
             time_ns: alert.time_ns,
             priority: alert.priority,
             hostname: alert.hostname,
+            rule: alert.rule,
+            source: alert.source,
             bytes,
         }
     }

@@ -38,4 +38,34 @@ pub enum OutputError {
     },
     #[error("starting output worker thread: {0}")]
     Spawn(#[source] io::Error),
+    #[error("{key}: `{template}`: {reason}")]
+    Template {
+        key: &'static str,
+        template: String,
+        reason: String,
+    },
+    /// `alerts` alerts were not confirmed by the server after the retries.
+    #[error("nats output {server}: {reason}")]
+    Nats {
+        server: String,
+        reason: String,
+        alerts: u64,
+    },
+    #[error("redis output {server}: {reason}")]
+    Redis {
+        server: String,
+        reason: String,
+        alerts: u64,
+    },
+}
+
+impl OutputError {
+    /// How many alerts this error lost: a broker channel sends alerts in batches and loses a
+    /// whole batch at once; every other error is about one alert.
+    pub fn alerts(&self) -> u64 {
+        match self {
+            OutputError::Nats { alerts, .. } | OutputError::Redis { alerts, .. } => *alerts,
+            _ => 1,
+        }
+    }
 }

@@ -239,7 +239,7 @@ impl OutputQueue {
     }
 
     /// Asks every channel to reopen its file or restart its program (SIGUSR1). Each worker
-    /// acts on it within about 100 ms, between two alerts.
+    /// acts on it before its next alert, or within about 100 ms when idle.
     pub fn reopen(&self) {
         for channel in &self.stats.channels {
             channel.reopen_requested.store(true, Ordering::Release);
@@ -347,23 +347,33 @@ fn run_channel(
 ) {
     let channel = &stats.channels[index];
     let fail = |error: &OutputError| {
-        let failures = channel.failures.fetch_add(1, Ordering::Relaxed) + 1;
+        // A broker channel loses a whole batch in one error.
+        let lost = error.alerts();
+        let failures = channel.failures.fetch_add(lost, Ordering::Relaxed) + lost;
         // Logged on a power-of-two schedule so a dead channel does not flood the log.
-        if failures.is_power_of_two() {
+        if failures.is_power_of_two() || lost > 1 {
             tracing::error!(channel = %channel.name, failures, %error, "output channel failed");
         }
     };
-    loop {
+    let reopen_if_asked = |sink: &mut Box<dyn Sink>| {
         if channel.reopen_requested.swap(false, Ordering::AcqRel)
             && let Err(e) = sink.reopen()
         {
             fail(&e);
         }
+    };
+    loop {
         let item = match receiver.recv_timeout(Duration::from_millis(100)) {
             Ok(item) => item,
-            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Timeout) => {
+                reopen_if_asked(&mut sink);
+                continue;
+            }
             Err(RecvTimeoutError::Disconnected) => break,
         };
+        // Checked before each write too: an alert raised after the request goes to the new
+        // file, however soon after it arrives.
+        reopen_if_asked(&mut sink);
         channel.taken.fetch_add(1, Ordering::Relaxed);
         if channel.abandon.load(Ordering::Acquire) {
             channel.failures.fetch_add(1, Ordering::Relaxed);

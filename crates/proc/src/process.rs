@@ -49,6 +49,14 @@ impl Process {
         Self::open(std::process::id())
     }
 
+    /// The owner of the `/proc/PID` directory: the process's effective uid (root for a process
+    /// that is not dumpable), what `pstree` sorts same-named processes by.
+    pub fn owner_uid(&self) -> Result<u32> {
+        rustix::fs::fstat(&self.dir)
+            .map(|st| st.st_uid)
+            .map_err(|e| Error::from_io(self.pid, &self.base, e.into()))
+    }
+
     fn open_dir(pid: u32, base: String) -> Result<Process> {
         let dir = rustix::fs::open(
             base.as_str(),
@@ -165,7 +173,8 @@ impl Process {
         Ok(buf)
     }
 
-    fn read_text(&self, name: &str) -> Result<String> {
+    /// Reads a whole file of this process as UTF-8 text.
+    pub fn read_text(&self, name: &str) -> Result<String> {
         String::from_utf8(self.read(name)?).map_err(|_| Error::Parse {
             path: self.path(name),
             what: "not UTF-8".into(),

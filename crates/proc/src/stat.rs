@@ -29,6 +29,10 @@ pub struct Stat {
     pub vsize: u64,
     /// Resident set size in pages.
     pub rss: u64,
+    /// CPU the task last ran on (0 when the kernel's line is too short to have it).
+    pub processor: u32,
+    /// Scheduling policy: 0 SCHED_OTHER, 1 FIFO, 2 RR, 3 BATCH, 5 IDLE, 6 DEADLINE.
+    pub policy: u32,
 }
 
 /// Kernel threads carry PF_KTHREAD in `flags` (include/linux/sched.h).
@@ -86,6 +90,9 @@ pub fn parse_stat(text: &[u8]) -> Result<Stat, String> {
         starttime: num(field(22), "starttime")?,
         vsize: num(field(23), "vsize")?,
         rss: num::<i64>(field(24), "rss")?.max(0) as u64,
+        // Fields 39 and 41 exist since Linux 2.2 and 2.5.19; old captures may lack them.
+        processor: fields.get(39 - 3).map_or(Ok(0), |v| num(v, "processor"))?,
+        policy: fields.get(41 - 3).map_or(Ok(0), |v| num(v, "policy"))?,
     })
 }
 
@@ -106,6 +113,7 @@ mod tests {
         assert_eq!(s.starttime, 35993);
         assert_eq!(s.vsize, 18604032);
         assert_eq!(s.rss, 3581);
+        assert_eq!((s.processor, s.policy), (1, 0));
         assert!(!s.is_kernel_thread());
     }
 

@@ -4,7 +4,7 @@ use std::fs;
 
 use crate::error::{Error, Result};
 
-/// Boot time, uptime, memory size, clock tick and page size, read once per command.
+/// Boot time, uptime, memory size, clock tick, page size and pid width, read once per command.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SystemInfo {
     /// Seconds since the epoch at boot (`btime` in /proc/stat).
@@ -15,7 +15,12 @@ pub struct SystemInfo {
     /// `USER_HZ`: the unit of the times in stat.
     pub clock_ticks: u64,
     pub page_size: u64,
+    /// Digits of the largest pid (/proc/sys/kernel/pid_max): the width `ps` gives pid columns.
+    pub pid_digits: usize,
 }
+
+/// procps's width for pid columns when pid_max cannot be read.
+const DEFAULT_PID_DIGITS: usize = 5;
 
 fn read(path: &str) -> Result<String> {
     fs::read_to_string(path).map_err(|source| Error::Io {
@@ -48,6 +53,11 @@ impl SystemInfo {
             mem_total_kb,
             clock_ticks: rustix::param::clock_ticks_per_second(),
             page_size: rustix::param::page_size() as u64,
+            pid_digits: fs::read_to_string("/proc/sys/kernel/pid_max")
+                .ok()
+                .map(|t| t.trim().len())
+                .filter(|&n| n > 0)
+                .unwrap_or(DEFAULT_PID_DIGITS),
         })
     }
 

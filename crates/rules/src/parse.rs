@@ -1045,11 +1045,12 @@ mod tests {
 
         /// Any value: one ending in a backslash is printed with `\ ` at the end.
         fn value() -> impl Strategy<Value = Value> {
-            prop_oneof!["[a-zA-Z0-9_/.*-]{1,10}", "[ -~\\t\\n]{0,10}", "\\PC{0,5}",]
-                .prop_map(|text| Value {
+            prop_oneof!["[a-zA-Z0-9_/.*-]{1,10}", "[ -~\\t\\n]{0,10}", "\\PC{0,5}",].prop_map(
+                |text| Value {
                     text,
                     span: Span::default(),
-                })
+                },
+            )
         }
 
         fn number() -> impl Strategy<Value = Value> {

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
+use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{ALLOW, CONTENT_LENGTH, CONTENT_TYPE};
@@ -154,10 +155,11 @@ async fn serve(
     }
 }
 
-type Body = Full<Bytes>;
+/// A response body: whole (every built-in endpoint) or streamed (a mounted event stream).
+pub type Body = UnsyncBoxBody<Bytes, Infallible>;
 
 fn respond(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> Response<Body> {
-    let mut response = Response::new(Full::new(body.into()));
+    let mut response = Response::new(Full::new(body.into()).boxed_unsync());
     *response.status_mut() = status;
     if let Ok(value) = content_type.parse() {
         response.headers_mut().insert(CONTENT_TYPE, value);
@@ -215,6 +217,11 @@ async fn route(request: Request<Incoming>, shared: &Shared) -> Response<Body> {
         if !response.status().is_success() {
             shared.context.metrics.count_k8s_audit(0, 1);
         }
+        return response;
+    }
+    if let Some(mounted) = shared.context.mount.as_ref()
+        && let Some(response) = mounted.respond(&request)
+    {
         return response;
     }
     error(StatusCode::NOT_FOUND, format!("no endpoint {path}"))

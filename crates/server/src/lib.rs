@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub use error::ServerError;
-pub use http::Server;
+pub use http::{Body, Server};
 pub use metrics::Metrics;
 
 /// Where and how the server listens.
@@ -69,6 +69,17 @@ pub struct TlsFiles {
 /// (e.g. the engine's queue is full) is returned to the API server as 503 with the reason.
 pub type AuditHandler = Arc<dyn Fn(serde_json::Value) -> Result<(), String> + Send + Sync>;
 
+/// Routes mounted beside the built-in endpoints (the web console). Asked for every request
+/// no built-in endpoint takes; it must answer without blocking (it runs on the server's
+/// only thread).
+pub trait Mount: Send + Sync {
+    /// The response, or `None` when the path is not one of its own (the server answers 404).
+    fn respond(
+        &self,
+        request: &hyper::Request<hyper::body::Incoming>,
+    ) -> Option<hyper::Response<Body>>;
+}
+
 /// What the endpoints serve, supplied by the daemon.
 #[derive(Clone)]
 pub struct ServerContext {
@@ -77,6 +88,8 @@ pub struct ServerContext {
     pub versions: serde_json::Value,
     /// `None`: the `k8s_audit` source is disabled and `POST /k8s-audit` answers 503.
     pub k8s_audit: Option<AuditHandler>,
+    /// Extra routes (the web console), served with the same address, TLS and limits.
+    pub mount: Option<Arc<dyn Mount>>,
 }
 
 impl ServerContext {
@@ -87,6 +100,7 @@ impl ServerContext {
                 "saker_version": env!("CARGO_PKG_VERSION"),
             }),
             k8s_audit: None,
+            mount: None,
         }
     }
 }

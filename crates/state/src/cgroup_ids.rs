@@ -37,6 +37,14 @@ impl CgroupIds {
         }
     }
 
+    /// Forgets the cgroups of containers the runtime removed.
+    pub(crate) fn forget(&mut self, container_ids: &[String]) {
+        self.by_id.retain(|_, c| {
+            c.as_ref()
+                .is_none_or(|c| !container_ids.iter().any(|id| *id == c.id))
+        });
+    }
+
     /// The container of cgroup `id`; `None` when unknown, `Some(None)` for a host cgroup.
     pub(crate) fn lookup(
         &mut self,

@@ -16,7 +16,7 @@
 //! use saker_event::{Bytes, EventBody, EventHeader, SyscallDetail, SyscallEvent, SyscallExit};
 //! use saker_state::{State, StateOptions};
 //!
-//! let mut state = State::new(StateOptions { read_proc: false, container_storage: None });
+//! let mut state = State::new(StateOptions { read_proc: false, containers: None });
 //! let header = EventHeader {
 //!     ts_ns: 1, tid: 42, pid: 42, ppid: 1, uid: 0, gid: 0, euid: 0, egid: 0,
 //!     cgroup_id: 0, comm: Bytes::from("touch"),
@@ -35,21 +35,24 @@
 
 mod cgroup_ids;
 mod container;
+mod container_fields;
 mod error;
 mod fd;
 mod live_event;
+mod mounts;
 mod names;
 mod path;
 mod process;
 mod seed;
 mod table;
 
-pub use container::{ContainerCache, ContainerInfo};
+pub use container::{ContainerCache, ContainerInfo, container_type};
 pub use error::StateError;
 pub use fd::{FdEntry, FdKind};
 pub use live_event::{EventTypes, LiveEvent, event_type_name, live_field_names};
 pub use process::{Capabilities, ProcessEntry};
-pub use table::{EventContext, State, StateOptions, StateStats, open_mode};
+pub use saker_container::{ContainerMeta, ContainerType};
+pub use table::{ContainerStarted, EventContext, State, StateOptions, StateStats, open_mode};
 
 #[cfg(test)]
 mod tests;

@@ -2,23 +2,28 @@
 //! state, on demand.
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::cell::OnceCell;
+use std::sync::{Arc, OnceLock};
 
+use saker_container::ContainerMeta;
 use saker_engine::{Engine, Event, EventTypeId, FieldArg, FieldRef, Value};
 use saker_event::{EventBody, SyscallDetail, SyscallEvent};
 use saker_rules::Source;
 use saker_rules::fields::FieldId;
 
+use crate::container::ContainerInfo;
+use crate::container_fields::{CONTAINER_FIELDS, ContainerField};
 use crate::names;
 use crate::path;
 use crate::process::ProcessEntry;
-use crate::table::{EventContext, State, open_mode};
+use crate::table::{ContainerStarted, EventContext, State, open_mode};
 
 /// Engine event-type ids, resolved once per syscall number.
 #[derive(Debug, Clone)]
 pub struct EventTypes {
     by_nr: Vec<EventTypeId>,
     procexit: EventTypeId,
+    container: EventTypeId,
 }
 
 const MAX_NR: usize = 512;
@@ -33,6 +38,7 @@ impl EventTypes {
         EventTypes {
             by_nr,
             procexit: engine.event_type_id("procexit"),
+            container: engine.event_type_id("container"),
         }
     }
 
@@ -64,10 +70,14 @@ pub fn event_type_name(event: &SyscallEvent) -> Option<&'static str> {
 
 /// One event with its state, as the engine reads it.
 pub struct LiveEvent<'a> {
-    state: &'a State,
+    pub(crate) state: &'a State,
     event: &'a SyscallEvent,
     ctx: &'a EventContext,
-    process: Option<&'a ProcessEntry>,
+    pub(crate) process: Option<&'a ProcessEntry>,
+    /// The container the event happened in; `None` on the host.
+    pub(crate) container: Option<&'a ContainerInfo>,
+    /// The container's metadata, read once per event when a field asks.
+    meta: OnceCell<Option<Arc<ContainerMeta>>>,
     type_id: EventTypeId,
     type_name: &'static str,
     num: u64,
@@ -90,15 +100,47 @@ impl<'a> LiveEvent<'a> {
             EventBody::Syscall(exit) => types.id(exit.nr),
             EventBody::Fork { .. } | EventBody::Signal { .. } => return None,
         };
+        let process = state.process(event.header.pid);
         Some(LiveEvent {
             state,
             event,
             ctx,
-            process: state.process(event.header.pid),
+            process,
+            container: process.and_then(|p| p.container.as_deref()),
+            meta: OnceCell::new(),
             type_id,
             type_name,
             num,
         })
+    }
+
+    /// Falco's `container` event (`evt.type = container`) for a container whose first
+    /// process ran: the container's fields, and its first process as it was at its exec.
+    pub fn container_started(
+        state: &'a State,
+        types: &EventTypes,
+        started: &'a ContainerStarted,
+        ctx: &'a EventContext,
+        num: u64,
+    ) -> LiveEvent<'a> {
+        LiveEvent {
+            state,
+            event: &started.event,
+            ctx,
+            process: Some(&started.process),
+            container: Some(&started.container),
+            meta: OnceCell::new(),
+            type_id: types.container,
+            type_name: "container",
+            num,
+        }
+    }
+
+    /// The metadata of the event's container, once its runtime has answered.
+    pub(crate) fn container_meta(&self) -> Option<&ContainerMeta> {
+        self.meta
+            .get_or_init(|| self.container.and_then(ContainerInfo::meta))
+            .as_deref()
     }
 
     fn ancestor(&self, level: u64) -> Option<&'a ProcessEntry> {
@@ -112,7 +154,7 @@ impl<'a> LiveEvent<'a> {
         Some(p)
     }
 
-    fn ancestors(&self) -> impl Iterator<Item = &'a ProcessEntry> + '_ {
+    pub(crate) fn ancestors(&self) -> impl Iterator<Item = &'a ProcessEntry> + '_ {
         (1..64).map_while(move |level| self.ancestor(level))
     }
 
@@ -288,14 +330,7 @@ enum Live {
     FsPathName,
     FsPathSource,
     FsPathTarget,
-    ContainerId,
-    ContainerFullId,
-    ContainerName,
-    ContainerType,
-    ContainerImage,
-    ContainerImageRepository,
-    ContainerImageTag,
-    ContainerPrivileged,
+    Container(ContainerField),
 }
 
 const LIVE_FIELDS: &[(&str, Live)] = &[
@@ -359,28 +394,29 @@ const LIVE_FIELDS: &[(&str, Live)] = &[
     ("fs.path.name", Live::FsPathName),
     ("fs.path.source", Live::FsPathSource),
     ("fs.path.target", Live::FsPathTarget),
-    ("container.id", Live::ContainerId),
-    ("container.full_id", Live::ContainerFullId),
-    ("container.name", Live::ContainerName),
-    ("container.type", Live::ContainerType),
-    ("container.image", Live::ContainerImage),
-    ("container.image.repository", Live::ContainerImageRepository),
-    ("container.image.tag", Live::ContainerImageTag),
-    ("container.privileged", Live::ContainerPrivileged),
 ];
+
+/// Every live field with its name: the process/fd/event ones and the container ones.
+fn all_live_fields() -> impl Iterator<Item = (&'static str, Live)> {
+    LIVE_FIELDS.iter().copied().chain(
+        CONTAINER_FIELDS
+            .iter()
+            .map(|(name, field)| (*name, Live::Container(*field))),
+    )
+}
 
 /// The names of the fields that live events fill (for `saker fields`).
 pub fn live_field_names() -> impl Iterator<Item = &'static str> {
-    LIVE_FIELDS.iter().map(|(n, _)| *n)
+    all_live_fields().map(|(n, _)| n)
 }
 
 fn live(id: FieldId) -> Option<Live> {
     static TABLE: OnceLock<Vec<Option<Live>>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
         let mut table = vec![None; saker_rules::fields::all().len()];
-        for (name, live) in LIVE_FIELDS {
+        for (name, live) in all_live_fields() {
             if let Some(id) = saker_rules::fields::lookup(name) {
-                table[id.0 as usize] = Some(*live);
+                table[id.0 as usize] = Some(live);
             }
         }
         table
@@ -409,7 +445,6 @@ impl Event for LiveEvent<'_> {
         let h = &self.event.header;
         let p = self.process;
         let fd = self.ctx.fd.as_deref();
-        let container = p.and_then(|p| p.container.as_deref());
         match live(field.id)? {
             Live::EvtType => Some(Value::str(self.type_name)),
             Live::EvtTime => Some(Value::UInt(h.ts_ns)),
@@ -545,19 +580,7 @@ impl Event for LiveEvent<'_> {
             Live::FsPathName => self.ctx.fs_name.as_deref().map(Value::str),
             Live::FsPathSource => self.ctx.fs_source.as_deref().map(Value::str),
             Live::FsPathTarget => self.ctx.fs_target.as_deref().map(Value::str),
-            Live::ContainerId => Some(Value::str(container.map_or("host", |c| c.short_id()))),
-            Live::ContainerFullId => Some(Value::str(container.map_or("host", |c| c.id.as_str()))),
-            Live::ContainerName => match container {
-                None => Some(Value::str("host")),
-                Some(c) => c.name.as_deref().map(Value::str),
-            },
-            Live::ContainerType => container.map(|c| Value::str(c.runtime)),
-            Live::ContainerImage => container.and_then(|c| c.image.as_deref()).map(Value::str),
-            Live::ContainerImageRepository => {
-                container.and_then(|c| c.image_repository()).map(Value::str)
-            }
-            Live::ContainerImageTag => container.and_then(|c| c.image_tag()).map(Value::str),
-            Live::ContainerPrivileged => container.and_then(|c| c.privileged).map(Value::Bool),
+            Live::Container(which) => self.container_value(which, field.arg.as_ref()),
         }
     }
 }

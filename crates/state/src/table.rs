@@ -1,6 +1,6 @@
 //! The thread table: every process, kept current by fork, exec, exit and the fd syscalls.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use saker_proc::SystemInfo;
 use saker_proc::users::NameTable;
 
 use crate::cgroup_ids::CgroupIds;
-use crate::container::{ContainerCache, ContainerInfo};
+use crate::container::{ContainerCache, ContainerInfo, MAX_CACHED};
 use crate::error::StateError;
 use crate::fd::{FdEntry, FdKind};
 use crate::path;
@@ -24,15 +24,17 @@ pub struct StateOptions {
     /// a new image at exec, and for `proc.env`. Off when replaying a capture file (the
     /// processes it names are not this machine's) and in unit tests.
     pub read_proc: bool,
-    /// Where podman keeps container metadata (name, image); `None` to skip.
-    pub container_storage: Option<std::path::PathBuf>,
+    /// Which container runtimes to ask about the containers events come from (name, image,
+    /// pod...), on a background thread; `None` when nothing should be asked (a capture file
+    /// carries its own answers).
+    pub containers: Option<saker_container::Config>,
 }
 
 impl Default for StateOptions {
     fn default() -> Self {
         StateOptions {
             read_proc: true,
-            container_storage: Some("/var/lib/containers/storage".into()),
+            containers: Some(saker_container::Config::default()),
         }
     }
 }
@@ -48,6 +50,8 @@ pub struct StateStats {
     pub late_from_header: u64,
     /// Processes removed after they exited.
     pub purged: u64,
+    /// `container` events raised (containers that started while Saker ran).
+    pub containers_started: u64,
 }
 
 /// What one event told about the fd and paths it concerns, for the fields of that event:
@@ -74,8 +78,27 @@ pub struct State {
     /// A process whose last thread exited: removed at the next event, after the engine saw
     /// the exit event with the process's fields.
     pending_removal: Option<u32>,
+    /// Containers whose first process ran, waiting for their runtime's answer...
+    starts_waiting: Vec<ContainerStarted>,
+    /// ...and those ready for their `container` event.
+    starts_ready: VecDeque<ContainerStarted>,
     stats: StateStats,
 }
+
+/// A container whose first process ran: Falco's `container` event (`evt.type = container`),
+/// raised once the runtime has said what the container is. Its process is the container's
+/// first, as it was when it executed.
+#[derive(Debug)]
+pub struct ContainerStarted {
+    pub container: Arc<ContainerInfo>,
+    pub process: ProcessEntry,
+    /// The header the event carries (the process's ids, the time of its exec).
+    pub event: SyscallEvent,
+}
+
+/// Containers waiting for their runtime, at most: past that the oldest is raised without
+/// metadata rather than held.
+const MAX_STARTS_WAITING: usize = 1024;
 
 impl std::fmt::Debug for State {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -101,8 +124,13 @@ impl State {
         } else {
             (NameTable::default(), NameTable::default(), None)
         };
+        let service = options
+            .containers
+            .as_ref()
+            .filter(|c| !c.is_disabled())
+            .map(|c| saker_container::Service::start(c.clone()));
         State {
-            containers: ContainerCache::new(options.container_storage.clone()),
+            containers: ContainerCache::new(service),
             cgroups: CgroupIds::new(options.read_proc),
             options,
             processes: HashMap::new(),
@@ -110,6 +138,8 @@ impl State {
             groups,
             system,
             pending_removal: None,
+            starts_waiting: Vec::new(),
+            starts_ready: VecDeque::new(),
             stats: StateStats::default(),
         }
     }
@@ -121,6 +151,13 @@ impl State {
         for pid in pids {
             if let Some(entry) = seed::read_process(pid, self.system.as_ref(), &mut self.containers)
             {
+                // Running before Saker: no `container` event for its container.
+                if let Some(c) = &entry.container {
+                    c.announce();
+                    if entry.vpid == 1 {
+                        c.note_init_start(entry.start_ns);
+                    }
+                }
                 self.processes.insert(pid, entry);
                 n += 1;
             }
@@ -159,9 +196,151 @@ impl State {
         self.processes.insert(entry.pid, entry);
     }
 
-    /// Adds a container known from a snapshot, so processes can refer to it.
+    /// Adds a container known from a snapshot, so processes can refer to it, or records what
+    /// its runtime said (a capture file's later record).
     pub fn insert_container(&mut self, info: ContainerInfo) -> Arc<ContainerInfo> {
-        self.containers.insert(info)
+        let info = self.containers.insert(info);
+        self.release_settled_starts();
+        info
+    }
+
+    /// The container `id`, when known (`k8s.pod.*` read the pod's sandbox container).
+    pub fn container(&self, id: &str) -> Option<&Arc<ContainerInfo>> {
+        self.containers.lookup(id)
+    }
+
+    /// Every container the state knows.
+    pub fn containers(&self) -> impl Iterator<Item = &Arc<ContainerInfo>> {
+        self.containers.iter()
+    }
+
+    /// Asks the runtimes about the containers running now (from /proc's cgroup files), for a
+    /// start that reads no processes (`run --ptrace`): their metadata is then known before
+    /// their first event.
+    pub fn discover_containers(&mut self) {
+        let Ok(pids) = saker_proc::all_pids() else {
+            return;
+        };
+        for pid in pids {
+            if let Ok(Some(found)) = saker_proc::Process::open(pid).and_then(|p| p.container()) {
+                self.containers.get(&found);
+            }
+        }
+    }
+
+    /// Waits, at most `limit`, for the runtimes to answer about the containers known so far.
+    /// For start-up only, before the first event: the event path itself never waits.
+    pub fn wait_for_containers(&mut self, limit: std::time::Duration) {
+        let deadline = std::time::Instant::now() + limit;
+        while self.containers.iter().any(|c| !c.is_settled())
+            && std::time::Instant::now() < deadline
+        {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+            self.poll_containers();
+        }
+    }
+
+    /// Past [`MAX_CACHED`] containers, forgets those no process is in (and their cgroups).
+    fn trim_containers(&mut self) {
+        if self.containers.len() <= MAX_CACHED {
+            return;
+        }
+        let live: std::collections::HashSet<&str> = self
+            .processes
+            .values()
+            .filter_map(|p| p.container.as_ref().map(|c| c.id.as_str()))
+            .collect();
+        let gone = self.containers.forget_unless(|id| live.contains(id));
+        self.cgroups.forget(&gone);
+    }
+
+    /// Takes what the container runtimes answered since the last call, so that later events
+    /// carry it. Cheap when nothing arrived; call it before each event. Returns the containers
+    /// whose metadata changed.
+    pub fn poll_containers(&mut self) -> Vec<Arc<ContainerInfo>> {
+        let (changed, stopped) = self.containers.poll();
+        if !stopped.is_empty() {
+            // A cgroup's inode can be reused by a later container.
+            self.cgroups.forget(&stopped);
+        }
+        if !changed.is_empty() {
+            self.release_settled_starts();
+        }
+        changed
+    }
+
+    /// The next `container` event to evaluate, if any.
+    pub fn take_container_started(&mut self) -> Option<ContainerStarted> {
+        self.starts_ready.pop_front()
+    }
+
+    /// Makes `container` events wait for metadata records ([`State::insert_container`]), as
+    /// they waited for the runtimes when the capture file was recorded.
+    pub fn expect_container_records(&mut self) {
+        self.containers.expect_records();
+    }
+
+    /// Raises the `container` events still waiting for metadata (the end of a capture file).
+    pub fn flush_container_starts(&mut self) {
+        self.stats.containers_started += self.starts_waiting.len() as u64;
+        self.starts_ready.extend(self.starts_waiting.drain(..));
+    }
+
+    fn release_settled_starts(&mut self) {
+        let mut i = 0;
+        while i < self.starts_waiting.len() {
+            if self.starts_waiting[i].container.is_settled() {
+                let started = self.starts_waiting.remove(i);
+                self.stats.containers_started += 1;
+                self.starts_ready.push_back(started);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// Queues the `container` event of a container whose first process just executed.
+    fn container_started(&mut self, pid: u32, event: &SyscallEvent) {
+        let Some(process) = self.processes.get(&pid) else {
+            return;
+        };
+        let Some(container) = process.container.clone() else {
+            return;
+        };
+        if process.vpid == 1 {
+            container.note_init_start(if process.start_ns != 0 {
+                process.start_ns
+            } else {
+                event.header.ts_ns
+            });
+        }
+        if !container.announce() {
+            return;
+        }
+        let started = ContainerStarted {
+            container: container.clone(),
+            process: process.clone(),
+            event: SyscallEvent {
+                header: event.header.clone(),
+                body: EventBody::Syscall(saker_event::SyscallExit {
+                    nr: -1,
+                    ret: 0,
+                    args: [0; 6],
+                    duration_ns: None,
+                    detail: SyscallDetail::Other,
+                }),
+            },
+        };
+        if container.is_settled() || !self.containers.answers_later() {
+            self.stats.containers_started += 1;
+            self.starts_ready.push_back(started);
+        } else {
+            if self.starts_waiting.len() >= MAX_STARTS_WAITING {
+                self.stats.containers_started += 1;
+                self.starts_ready.push_back(self.starts_waiting.remove(0));
+            }
+            self.starts_waiting.push(started);
+        }
     }
 
     /// The container of cgroup v2 `id` (what event headers carry): `None` when unknown,
@@ -191,8 +370,9 @@ impl State {
 
     /// Removes processes that no longer exist although no exit event said so (its exit
     /// event was dropped, or a late event re-created it). Needs `read_proc`; call it every
-    /// few seconds. Returns how many were removed.
+    /// few seconds. Also bounds the container cache. Returns how many processes were removed.
     pub fn sweep(&mut self) -> usize {
+        self.trim_containers();
         if !self.options.read_proc {
             return 0;
         }
@@ -303,6 +483,14 @@ impl State {
                         p.container = container;
                     }
                 }
+                // The container's own first program, not the runtime setting it up (runc
+                // re-executes itself inside the new cgroup before the entrypoint).
+                if self.processes.get(&h.pid).is_some_and(|p| {
+                    p.container.as_ref().is_some_and(|c| !c.is_announced())
+                        && !is_runtime_helper(&p.comm)
+                }) {
+                    self.container_started(h.pid, event);
+                }
             }
             // Signals change no state the rules read.
             EventBody::Signal { .. } => {}
@@ -396,6 +584,11 @@ impl State {
             }
         }
     }
+}
+
+/// Programs of the container runtime that run inside a container's cgroup while it is set up.
+fn is_runtime_helper(comm: &str) -> bool {
+    matches!(comm, "runc" | "crun" | "exe" | "conmon" | "catatonit") || comm.starts_with("runc:[")
 }
 
 /// The directory a `dirfd`-relative path starts from.

@@ -7,7 +7,11 @@ use saker_event::{
     Bytes, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent, SyscallExit,
 };
 
-use crate::{ContainerInfo, EventTypes, LiveEvent, ProcessEntry, State, StateOptions};
+use saker_container::{ContainerMeta, ContainerType, Mount};
+
+use crate::{
+    ContainerInfo, EventContext, EventTypes, LiveEvent, ProcessEntry, State, StateOptions,
+};
 
 struct Fixture {
     state: State,
@@ -33,20 +37,16 @@ impl Fixture {
         let types = EventTypes::new(&engine);
         let mut state = State::new(StateOptions {
             read_proc: false,
-            container_storage: None,
+            containers: None,
         });
         // init and a login shell on pts/0 on the host; a container's init.
         state.insert_process(proc_entry(1, 0, "systemd", "/", None));
         let mut bash = proc_entry(100, 1, "bash", "/root", None);
         bash.tty = 34816;
         state.insert_process(bash);
-        let container = state.insert_container(ContainerInfo {
-            id: CID.into(),
-            runtime: "podman",
-            name: Some("web".into()),
-            image: Some("localhost/saker-test/busybox:latest".into()),
-            privileged: Some(false),
-        });
+        let container = state.insert_container(ContainerInfo::with_meta(busybox_meta(CID)));
+        // Running before the capture: no `container` event for it.
+        container.announce();
         state.insert_process(proc_entry(200, 1, "conmon", "/", None));
         let mut cinit = proc_entry(201, 200, "sleep", "/", Some(container));
         cinit.vpid = 1;
@@ -186,6 +186,20 @@ impl Fixture {
     }
 }
 
+/// A podman container of the test image, as podman's API describes it.
+fn busybox_meta(id: &str) -> ContainerMeta {
+    let (repository, tag) = ("localhost/saker-test/busybox", "latest");
+    ContainerMeta {
+        id: id.into(),
+        kind: ContainerType::Podman,
+        name: "web".into(),
+        image: format!("{repository}:{tag}"),
+        image_repository: repository.into(),
+        image_tag: tag.into(),
+        ..ContainerMeta::default()
+    }
+}
+
 fn proc_entry(
     pid: u32,
     ppid: u32,
@@ -277,7 +291,7 @@ fn container_shell_and_package_manager() {
     let out = &alerts["Terminal shell in container"];
     assert!(out.contains("container_id=0123456789ab "), "{out}");
     assert!(
-        out.contains("container_image=localhost/saker-test/busybox"),
+        out.contains("container_image_repository=localhost/saker-test/busybox"),
         "{out}"
     );
     assert!(out.contains("shell=sh"), "{out}");
@@ -446,4 +460,334 @@ fn unknown_process_is_built_from_the_header() {
     assert!(alerts.is_empty());
     assert_eq!(f.state.stats().late_from_header, 1);
     assert_eq!(f.state.process(7777).unwrap().fds[&3].name, "/etc/shadow");
+}
+
+const NEW_CID: &str = "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210";
+
+impl Fixture {
+    /// Evaluates the `container` events ready; returns `rule -> output` of their alerts.
+    fn container_events(&mut self) -> BTreeMap<String, String> {
+        let mut alerts = BTreeMap::new();
+        let ctx = EventContext::default();
+        while let Some(started) = self.state.take_container_started() {
+            let live = LiveEvent::container_started(&self.state, &self.types, &started, &ctx, 1);
+            for a in self.engine.process(&live) {
+                alerts.insert(a.rule, a.output);
+            }
+        }
+        alerts
+    }
+
+    /// A `getpid` by `pid`: an event that changes nothing, for reading fields.
+    fn getpid(&mut self, pid: u32, comm: &str) -> SyscallEvent {
+        let header = self.header(pid, comm);
+        SyscallEvent {
+            header,
+            body: EventBody::Syscall(SyscallExit {
+                nr: libc::SYS_getpid,
+                ret: i64::from(pid),
+                args: [0; 6],
+                duration_ns: None,
+                detail: SyscallDetail::Other,
+            }),
+        }
+    }
+
+    /// A new container's first process (vpid 1), forked by conmon, not yet executed.
+    fn new_container_init(&mut self, pid: u32, meta: Option<ContainerMeta>) {
+        let info = match meta {
+            Some(meta) => ContainerInfo::with_meta(meta),
+            None => ContainerInfo::new(NEW_CID, ContainerType::Podman),
+        };
+        let container = self.state.insert_container(info);
+        let mut init = proc_entry(pid, 200, "runc:[2:INIT]", "/", Some(container));
+        init.vpid = 1;
+        self.state.insert_process(init);
+    }
+}
+
+/// Field values by name, as text (`None`: `<NA>`).
+fn field(live: &LiveEvent, name: &str) -> Option<String> {
+    use saker_engine::{Event, FieldRef, Slot, Value, resolve_field};
+    let (id, arg) = resolve_field(name, None).unwrap();
+    let value = live.value(&FieldRef {
+        id,
+        arg,
+        slot: Slot(0),
+    })?;
+    Some(match value {
+        Value::Str(s) => s.into_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::UInt(n) => n.to_string(),
+        Value::Int(n) => n.to_string(),
+        other => format!("{other:?}"),
+    })
+}
+
+#[test]
+fn container_event_waits_for_the_runtime_then_fires_the_launch_rules() {
+    let mut f = Fixture::new();
+    f.state.expect_container_records();
+    f.new_container_init(500, None);
+    f.exec(500, "/bin/sleep", &["sleep", "600"], None);
+    // The runtime has not answered: no `container` event yet.
+    assert!(f.state.take_container_started().is_none());
+    let mut meta = busybox_meta(NEW_CID);
+    meta.name = "priv".into();
+    meta.privileged = true;
+    meta.mounts = vec![Mount {
+        source: "/etc".into(),
+        dest: "/host/etc".into(),
+        mode: "ro".into(),
+        rdwr: false,
+        propagation: "rprivate".into(),
+    }];
+    meta.labels
+        .insert("io.kubernetes.pod.name".into(), "web-7d9".into());
+    meta.labels
+        .insert("io.kubernetes.pod.namespace".into(), "shop".into());
+    f.state.insert_container(ContainerInfo::with_meta(meta));
+    let alerts = f.container_events();
+    let out = &alerts["Launch Privileged Container"];
+    for part in [
+        "process=sleep",
+        "command=sleep 600",
+        "privileged=true",
+        "container_id=fedcba987654",
+        "container_name=priv",
+        "container_image_repository=localhost/saker-test/busybox",
+        "k8s_ns=shop",
+        "k8s_pod=web-7d9",
+    ] {
+        assert!(out.contains(part), "{part}: {out}");
+    }
+    assert!(
+        alerts["Launch Sensitive Mount Container"]
+            .contains("mounts=/etc:/host/etc:ro:false:rprivate"),
+        "{alerts:?}"
+    );
+    // Once per container: a later exec in it raises no second event.
+    f.fork(500, 501);
+    f.exec(501, "/bin/sh", &["sh"], None);
+    assert!(f.state.take_container_started().is_none());
+    assert_eq!(f.state.stats().containers_started, 1);
+}
+
+#[test]
+fn container_event_of_a_plain_container_is_quiet() {
+    let mut f = Fixture::new();
+    f.new_container_init(500, Some(busybox_meta(NEW_CID)));
+    f.exec(500, "/bin/sleep", &["sleep", "600"], None);
+    let alerts = f.container_events();
+    assert!(alerts.is_empty(), "{alerts:?}");
+    assert_eq!(f.state.stats().containers_started, 1);
+}
+
+#[test]
+fn container_fields_follow_falco() {
+    let mut f = Fixture::new();
+    let mut meta = busybox_meta(NEW_CID);
+    meta.image_digest = "sha256:1211".into();
+    meta.host_network = true;
+    meta.ip = "10.88.0.8".into();
+    meta.mounts = vec![
+        Mount {
+            source: "/etc".into(),
+            dest: "/host/etc".into(),
+            rdwr: false,
+            propagation: "rprivate".into(),
+            ..Mount::default()
+        },
+        Mount {
+            source: "/srv".into(),
+            dest: "/data".into(),
+            rdwr: true,
+            ..Mount::default()
+        },
+    ];
+    meta.labels.insert("app".into(), "web".into());
+    meta.labels
+        .insert("io.kubernetes.pod.name".into(), "web-7d9".into());
+    meta.labels
+        .insert("io.kubernetes.pod.namespace".into(), "shop".into());
+    meta.labels
+        .insert("io.kubernetes.pod.uid".into(), "3e41dc6b".into());
+    meta.pod_sandbox_id = "ab".repeat(32);
+    meta.pod_sandbox_labels
+        .insert("tier".into(), "front".into());
+    meta.probes.push(saker_container::HealthProbe {
+        kind: saker_container::ProbeKind::Healthcheck,
+        exe: "/bin/sh".into(),
+        args: vec!["-c".into(), "true".into()],
+    });
+    f.new_container_init(500, Some(meta));
+    f.state
+        .process(500)
+        .unwrap()
+        .container
+        .as_ref()
+        .unwrap()
+        .note_init_start(1_000);
+    f.exec(500, "/bin/sh", &["/bin/sh", "-c", "true"], None);
+    let event = f.getpid(500, "sh");
+    let ctx = f.state.apply(&event);
+    let live = LiveEvent::new(&f.state, &f.types, &event, &ctx, 1).unwrap();
+    for (name, expect) in [
+        ("container.id", Some("fedcba987654")),
+        ("container.full_id", Some(NEW_CID)),
+        ("container.name", Some("web")),
+        ("container.type", Some("podman")),
+        (
+            "container.image",
+            Some("localhost/saker-test/busybox:latest"),
+        ),
+        (
+            "container.image.repository",
+            Some("localhost/saker-test/busybox"),
+        ),
+        ("container.image.tag", Some("latest")),
+        ("container.image.digest", Some("sha256:1211")),
+        ("container.image.id", None),
+        ("container.privileged", Some("false")),
+        ("container.host_network", Some("true")),
+        ("container.host_pid", Some("false")),
+        ("container.ip", Some("10.88.0.8")),
+        ("container.cni.json", None),
+        (
+            "container.mounts",
+            Some("/etc:/host/etc::false:rprivate,/srv:/data::true:"),
+        ),
+        ("container.mount[1]", Some("/srv:/data::true:")),
+        ("container.mount[7]", None),
+        ("container.mount.dest[/etc]", Some("/host/etc")),
+        ("container.mount.dest[/e*]", Some("/host/etc")),
+        ("container.mount.dest[/]", None),
+        ("container.mount.source[/data]", Some("/srv")),
+        ("container.mount.rdwr[/srv]", Some("true")),
+        ("container.mount.propagation[0]", Some("rprivate")),
+        ("container.label[app]", Some("web")),
+        ("container.label.app", Some("web")),
+        ("container.label[nope]", None),
+        ("container.labels", Some("app:web")),
+        ("container.healthcheck", Some("/bin/sh -c true")),
+        ("container.liveness_probe", Some("NONE")),
+        ("proc.is_container_healthcheck", Some("true")),
+        ("proc.is_container_liveness_probe", Some("false")),
+        ("container.start_ts", Some("1000")),
+        ("k8s.pod.name", Some("web-7d9")),
+        ("k8s.ns.name", Some("shop")),
+        ("k8s.pod.uid", Some("3e41dc6b")),
+        ("k8s.pod.id", Some("3e41dc6b")),
+        ("k8s.pod.sandbox_id", Some("abababababab")),
+        ("k8s.pod.full_sandbox_id", Some(&*"ab".repeat(32))),
+        ("k8s.pod.label[tier]", Some("front")),
+        ("k8s.pod.labels", Some("tier:front")),
+        ("k8s.pod.ip", None),
+        ("k8s.rc.name", None),
+        ("k8s.deployment.label[app]", None),
+    ] {
+        assert_eq!(field(&live, name).as_deref(), expect, "{name}");
+    }
+    let duration: u64 = field(&live, "container.duration").unwrap().parse().unwrap();
+    assert_eq!(duration, event.header.ts_ns - 1_000);
+}
+
+#[test]
+fn host_and_undescribed_container_fields() {
+    let mut f = Fixture::new();
+    // A container no runtime described: its id, type and start, nothing else.
+    f.new_container_init(500, None);
+    let event = f.getpid(500, "runc:[2:INIT]");
+    let ctx = f.state.apply(&event);
+    let live = LiveEvent::new(&f.state, &f.types, &event, &ctx, 1).unwrap();
+    for (name, expect) in [
+        ("container.id", Some("fedcba987654")),
+        ("container.type", Some("podman")),
+        ("container.name", None),
+        ("container.image.repository", None),
+        ("container.privileged", None),
+        ("container.mounts", None),
+        ("k8s.pod.name", None),
+    ] {
+        assert_eq!(field(&live, name).as_deref(), expect, "{name}");
+    }
+    // The host.
+    let event = f.getpid(100, "bash");
+    let ctx = f.state.apply(&event);
+    let live = LiveEvent::new(&f.state, &f.types, &event, &ctx, 1).unwrap();
+    for (name, expect) in [
+        ("container.id", Some("host")),
+        ("container.full_id", Some("host")),
+        ("container.name", Some("host")),
+        ("container.type", Some("host")),
+        ("container.image.repository", None),
+        ("container.privileged", None),
+        ("container.start_ts", None),
+        ("k8s.ns.name", None),
+        ("proc.is_container_healthcheck", Some("false")),
+    ] {
+        assert_eq!(field(&live, name).as_deref(), expect, "{name}");
+    }
+}
+
+#[test]
+fn runtime_network_housekeeping_below_etc_is_quiet() {
+    let mut f = Fixture::new();
+    f.fork(100, 600);
+    f.exec(
+        600,
+        "/usr/bin/podman",
+        &["podman", "run", "--rm", "img"],
+        None,
+    );
+    let alerts = f.open(
+        600,
+        "/etc/containers/networks/netavark.lock",
+        O_WRONLY_CREAT,
+        3,
+    );
+    assert!(!alerts.contains_key("Write below etc"), "{alerts:?}");
+    // The same program writing elsewhere below /etc still alerts.
+    let alerts = f.open(600, "/etc/containers/policy.json", O_WRONLY_CREAT, 4);
+    assert!(alerts.contains_key("Write below etc"), "{alerts:?}");
+}
+
+#[test]
+fn runtime_setup_is_not_the_containers_first_program() {
+    let mut f = Fixture::new();
+    f.new_container_init(500, Some(busybox_meta(NEW_CID)));
+    // runc re-executing itself in the container's cgroup, then the entrypoint.
+    f.exec(500, "/usr/bin/runc", &["runc", "init"], None);
+    assert!(f.state.take_container_started().is_none());
+    f.exec(500, "/bin/sleep", &["sleep", "600"], None);
+    let started = f.state.take_container_started().expect("container event");
+    assert_eq!(started.process.comm, "sleep");
+}
+
+#[test]
+fn every_container_and_k8s_field_is_live() {
+    let live: std::collections::HashSet<&str> = crate::live_field_names().collect();
+    let missing: Vec<&str> = saker_rules::fields::all()
+        .iter()
+        .map(|f| f.name)
+        .filter(|n| n.starts_with("container.") || n.starts_with("k8s."))
+        .filter(|n| !live.contains(n))
+        .collect();
+    assert!(missing.is_empty(), "not filled live: {missing:?}");
+}
+
+#[test]
+fn the_container_cache_stays_bounded() {
+    let mut f = Fixture::new();
+    for n in 0..crate::container::MAX_CACHED + 10 {
+        let id = format!("{n:064x}");
+        f.state
+            .insert_container(ContainerInfo::with_meta(busybox_meta(&id)));
+    }
+    assert!(f.state.containers().count() > crate::container::MAX_CACHED);
+    f.state.sweep();
+    // Only the fixture's container, which a process is in, is left.
+    let left: Vec<String> = f.state.containers().map(|c| c.id.clone()).collect();
+    assert_eq!(left, [CID.to_string()]);
+    assert!(f.state.process(201).unwrap().container.is_some());
 }

@@ -102,12 +102,13 @@ mod xlat;
 
 pub use class::{Class, classes};
 pub use decode::{
-    Decoded, Entry, FdInfo, Memory, MemoryArg, NoFdInfo, NoMemory, Style, decode_entry,
-    decode_entry_into, decode_exit, decode_exit_into, file_args, memory_args,
+    Decoded, Entry, FdDetails, FdInfo, Memory, MemoryArg, NoFdInfo, NoMemory, PidDetails, PidKind,
+    Style, XlatStyle, decode_entry, decode_entry_into, decode_exit, decode_exit_into, file_args,
+    memory_args,
 };
 pub use errno::{errno_message, errno_name};
 pub use set::{SET_CAPACITY, SetError, SignalSet, SyscallSet, parse_signal_set, parse_trace_set};
-pub use signal::{SigInfo, format_signal, signal_name, signal_number};
+pub use signal::{SigInfo, format_signal, format_signal_with, signal_name, signal_number};
 
 use table::SYSCALLS;
 

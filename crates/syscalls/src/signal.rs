@@ -71,11 +71,12 @@ pub fn signal_number(name: &str) -> Option<i32> {
 }
 
 pub(crate) fn write_signal(out: &mut String, sig: i64) {
+    let number = |out: &mut String| {
+        let _ = write!(out, "{sig}");
+    };
     match i32::try_from(sig).ok().and_then(signal_name) {
-        Some(n) => out.push_str(n),
-        None => {
-            let _ = write!(out, "{sig}");
-        }
+        Some(n) => crate::decode::write_composite(out, number, |out| out.push_str(n)),
+        None => number(out),
     }
 }
 
@@ -231,16 +232,33 @@ fn write_ptr(out: &mut String, addr: u64) {
 /// `SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=1234, si_uid=0, si_status=0,
 /// si_utime=0, si_stime=0}`.
 pub fn format_signal(info: &SigInfo) -> String {
+    format_signal_with(info, &mut crate::NoFdInfo, &crate::Style::default())
+}
+
+/// [`format_signal`] with the sender's pid translated for `--pidns-translation` and
+/// `--decode-pids=comm` (through `fds`, as in syscall arguments).
+pub fn format_signal_with(
+    info: &SigInfo,
+    fds: &mut dyn crate::FdInfo,
+    style: &crate::Style,
+) -> String {
     let mut out = String::with_capacity(96);
     write_signal(&mut out, info.signo.into());
     out.push_str(" {");
-    write_siginfo_fields(&mut out, info);
+    write_siginfo_fields(&mut out, info, &mut |out, pid| {
+        crate::decode::write_pid(out, pid, crate::PidKind::Tgid, fds, style)
+    });
     out.push('}');
     out
 }
 
-/// The inside of strace's siginfo braces (also used by `waitid`, `rt_sigqueueinfo`...).
-pub(crate) fn write_siginfo_fields(out: &mut String, info: &SigInfo) {
+/// The inside of strace's siginfo braces (also used by `waitid`, `rt_sigqueueinfo`...);
+/// `pid` prints the sender's pid.
+pub(crate) fn write_siginfo_fields(
+    out: &mut String,
+    info: &SigInfo,
+    pid_printer: &mut dyn FnMut(&mut String, i32),
+) {
     out.push_str("si_signo=");
     write_signal(out, info.signo.into());
     if info.errno != 0 {
@@ -268,15 +286,15 @@ pub(crate) fn write_siginfo_fields(out: &mut String, info: &SigInfo) {
     let uid = info.i32_hi(0) as u32;
     match info.code {
         SI_USER | SI_TKILL => {
-            let _ = write!(out, ", si_pid={pid}, si_uid={uid}");
+            out.push_str(", si_pid=");
+            pid_printer(out, pid);
+            let _ = write!(out, ", si_uid={uid}");
             return;
         }
         SI_QUEUE | SI_MESGQ => {
-            let _ = write!(
-                out,
-                ", si_pid={pid}, si_uid={uid}, si_int={}, si_ptr=",
-                info.i32_lo(1)
-            );
+            out.push_str(", si_pid=");
+            pid_printer(out, pid);
+            let _ = write!(out, ", si_uid={uid}, si_int={}, si_ptr=", info.i32_lo(1));
             write_ptr(out, info.words[1]);
             return;
         }
@@ -301,7 +319,9 @@ pub(crate) fn write_siginfo_fields(out: &mut String, info: &SigInfo) {
     match info.signo {
         17 => {
             let status = info.i32_lo(1);
-            let _ = write!(out, ", si_pid={pid}, si_uid={uid}, si_status=");
+            out.push_str(", si_pid=");
+            pid_printer(out, pid);
+            let _ = write!(out, ", si_uid={uid}, si_status=");
             if info.code == 1 {
                 let _ = write!(out, "{status}");
             } else {

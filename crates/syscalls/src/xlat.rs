@@ -43,7 +43,7 @@ xlat!(pub(crate) PROT, "PROT_???", [
 ]);
 
 xlat!(pub(crate) MAP_TYPE, "MAP_???", [
-    1 => "MAP_SHARED", 2 => "MAP_PRIVATE", 3 => "MAP_SHARED_VALIDATE",
+    0 => "MAP_FILE", 1 => "MAP_SHARED", 2 => "MAP_PRIVATE", 3 => "MAP_SHARED_VALIDATE",
 ]);
 
 // Order of strace's src/xlat/mmap_flags.in (x86_64 values).
@@ -110,8 +110,9 @@ xlat!(pub(crate) CLOCKS, "CLOCK_???", [
 xlat!(pub(crate) TIMER_FLAGS, "TIMER_???", [1 => "TIMER_ABSTIME"]);
 
 xlat!(pub(crate) WAIT_OPTIONS, "W???", [
-    1 => "WNOHANG", 2 => "WUNTRACED", 4 => "WEXITED", 8 => "WCONTINUED", 0x1000000 => "WNOWAIT",
-    0x20000000 => "__WNOTHREAD", 0x40000000 => "__WALL", 0x80000000u64 => "__WCLONE",
+    // strace 6.1 names 2 WSTOPPED (WUNTRACED is only its fallback).
+    1 => "WNOHANG", 4 => "WEXITED", 2 => "WSTOPPED", 8 => "WCONTINUED", 0x1000000 => "WNOWAIT",
+    0x80000000u64 => "__WCLONE", 0x40000000 => "__WALL", 0x20000000 => "__WNOTHREAD",
 ]);
 
 xlat!(pub(crate) WAITID_TYPES, "P_???", [0 => "P_ALL", 1 => "P_PID", 2 => "P_PGID", 3 => "P_PIDFD"]);
@@ -199,18 +200,14 @@ xlat!(pub(crate) MSG_FLAGS, "MSG_???", [
 
 xlat!(pub(crate) SHUTDOWN_MODES, "SHUT_???", [0 => "SHUT_RD", 1 => "SHUT_WR", 2 => "SHUT_RDWR"]);
 
-xlat!(pub(crate) SOCKOPT_LEVELS, "SOL_???", [
-    0 => "SOL_IP", 1 => "SOL_SOCKET", 6 => "SOL_TCP", 17 => "SOL_UDP", 41 => "SOL_IPV6",
-    58 => "SOL_ICMPV6", 132 => "SOL_SCTP", 255 => "SOL_RAW", 263 => "SOL_PACKET",
-    270 => "SOL_NETLINK", 279 => "SOL_XDP",
-]);
-
 xlat!(pub(crate) SOL_SOCKET_OPTS, "SO_???", [
     1 => "SO_DEBUG", 2 => "SO_REUSEADDR", 3 => "SO_TYPE", 4 => "SO_ERROR", 5 => "SO_DONTROUTE",
     6 => "SO_BROADCAST", 7 => "SO_SNDBUF", 8 => "SO_RCVBUF", 9 => "SO_KEEPALIVE",
     10 => "SO_OOBINLINE", 11 => "SO_NO_CHECK", 12 => "SO_PRIORITY", 13 => "SO_LINGER",
     14 => "SO_BSDCOMPAT", 15 => "SO_REUSEPORT", 16 => "SO_PASSCRED", 17 => "SO_PEERCRED",
     18 => "SO_RCVLOWAT", 19 => "SO_SNDLOWAT", 20 => "SO_RCVTIMEO_OLD", 21 => "SO_SNDTIMEO_OLD",
+    22 => "SO_SECURITY_AUTHENTICATION", 23 => "SO_SECURITY_ENCRYPTION_TRANSPORT",
+    24 => "SO_SECURITY_ENCRYPTION_NETWORK",
     25 => "SO_BINDTODEVICE", 26 => "SO_ATTACH_FILTER", 27 => "SO_DETACH_FILTER",
     28 => "SO_PEERNAME", 29 => "SO_TIMESTAMP_OLD", 30 => "SO_ACCEPTCONN", 31 => "SO_PEERSEC",
     32 => "SO_SNDBUFFORCE", 33 => "SO_RCVBUFFORCE", 34 => "SO_PASSSEC",
@@ -237,12 +234,19 @@ xlat!(pub(crate) TCP_OPTS, "TCP_???", [
 ]);
 
 xlat!(pub(crate) IP_OPTS, "IP_???", [
-    1 => "IP_TOS", 2 => "IP_TTL", 3 => "IP_HDRINCL", 4 => "IP_OPTIONS", 6 => "IP_RECVOPTS",
-    7 => "IP_RETOPTS", 8 => "IP_PKTINFO", 10 => "IP_MTU_DISCOVER", 11 => "IP_RECVERR",
-    12 => "IP_RECVTTL", 13 => "IP_RECVTOS", 14 => "IP_MTU", 15 => "IP_FREEBIND",
-    19 => "IP_TRANSPARENT", 24 => "IP_BIND_ADDRESS_NO_PORT", 32 => "IP_MULTICAST_IF",
+    1 => "IP_TOS", 2 => "IP_TTL", 3 => "IP_HDRINCL", 4 => "IP_OPTIONS", 5 => "IP_ROUTER_ALERT",
+    6 => "IP_RECVOPTS", 7 => "IP_RETOPTS", 8 => "IP_PKTINFO", 9 => "IP_PKTOPTIONS",
+    10 => "IP_MTU_DISCOVER", 11 => "IP_RECVERR", 12 => "IP_RECVTTL", 13 => "IP_RECVTOS",
+    14 => "IP_MTU", 15 => "IP_FREEBIND", 16 => "IP_IPSEC_POLICY", 17 => "IP_XFRM_POLICY",
+    18 => "IP_PASSSEC", 19 => "IP_TRANSPARENT", 20 => "IP_ORIGDSTADDR", 21 => "IP_MINTTL",
+    22 => "IP_NODEFRAG", 23 => "IP_CHECKSUM", 24 => "IP_BIND_ADDRESS_NO_PORT",
+    25 => "IP_RECVFRAGSIZE", 26 => "IP_RECVERR_RFC4884", 32 => "IP_MULTICAST_IF",
     33 => "IP_MULTICAST_TTL", 34 => "IP_MULTICAST_LOOP", 35 => "IP_ADD_MEMBERSHIP",
-    36 => "IP_DROP_MEMBERSHIP",
+    36 => "IP_DROP_MEMBERSHIP", 37 => "IP_UNBLOCK_SOURCE", 38 => "IP_BLOCK_SOURCE",
+    39 => "IP_ADD_SOURCE_MEMBERSHIP", 40 => "IP_DROP_SOURCE_MEMBERSHIP", 41 => "IP_MSFILTER",
+    42 => "MCAST_JOIN_GROUP", 43 => "MCAST_BLOCK_SOURCE", 44 => "MCAST_UNBLOCK_SOURCE",
+    45 => "MCAST_LEAVE_GROUP", 46 => "MCAST_JOIN_SOURCE_GROUP", 47 => "MCAST_LEAVE_SOURCE_GROUP",
+    48 => "MCAST_MSFILTER", 49 => "IP_MULTICAST_ALL", 50 => "IP_UNICAST_IF",
 ]);
 
 xlat!(pub(crate) IPV6_OPTS, "IPV6_???", [
@@ -327,8 +331,7 @@ xlat!(pub(crate) INOTIFY_MASK, "IN_???", [
 ]);
 
 xlat!(pub(crate) MFD_FLAGS, "MFD_???", [
-    1 => "MFD_CLOEXEC", 2 => "MFD_ALLOW_SEALING", 4 => "MFD_HUGETLB", 8 => "MFD_NOEXEC_SEAL",
-    0x10 => "MFD_EXEC",
+    1 => "MFD_CLOEXEC", 2 => "MFD_ALLOW_SEALING", 4 => "MFD_HUGETLB",
 ]);
 
 xlat!(pub(crate) PIPE_FLAGS, "O_???", [0o4000 => "O_NONBLOCK", 0o40000 => "O_DIRECT", 0o2000000 => "O_CLOEXEC", 0o1000 => "O_NOTIFICATION_PIPE"]);
@@ -445,7 +448,7 @@ xlat!(pub(crate) MOUNT_FLAGS, "MS_???", [
 
 xlat!(pub(crate) SPLICE_FLAGS, "SPLICE_F_???", [1 => "SPLICE_F_MOVE", 2 => "SPLICE_F_NONBLOCK", 4 => "SPLICE_F_MORE", 8 => "SPLICE_F_GIFT"]);
 
-xlat!(pub(crate) NS_FLAGS, "CLONE_???", [
+xlat!(pub(crate) NS_FLAGS, "CLONE_NEW???", [
     0x20000 => "CLONE_NEWNS", 0x2000000 => "CLONE_NEWCGROUP", 0x4000000 => "CLONE_NEWUTS",
     0x8000000 => "CLONE_NEWIPC", 0x10000000 => "CLONE_NEWUSER", 0x20000000 => "CLONE_NEWPID",
     0x40000000 => "CLONE_NEWNET", 0x80 => "CLONE_NEWTIME",
@@ -490,7 +493,7 @@ xlat!(pub(crate) SIGEV_NOTIFY, "SIGEV_???", [0 => "SIGEV_SIGNAL", 1 => "SIGEV_NO
 
 xlat!(pub(crate) MPOL_MODES, "MPOL_???", [
     0 => "MPOL_DEFAULT", 1 => "MPOL_PREFERRED", 2 => "MPOL_BIND", 3 => "MPOL_INTERLEAVE",
-    4 => "MPOL_LOCAL", 5 => "MPOL_PREFERRED_MANY", 6 => "MPOL_WEIGHTED_INTERLEAVE",
+    4 => "MPOL_LOCAL", 5 => "MPOL_PREFERRED_MANY",
 ]);
 
 xlat!(pub(crate) MPOL_MODE_FLAGS, "MPOL_???", [
@@ -504,4 +507,124 @@ xlat!(pub(crate) NETLINK_OPTS, "NETLINK_???", [
     4 => "NETLINK_BROADCAST_ERROR", 5 => "NETLINK_NO_ENOBUFS", 6 => "NETLINK_RX_RING",
     7 => "NETLINK_TX_RING", 8 => "NETLINK_LISTEN_ALL_NSID", 9 => "NETLINK_LIST_MEMBERSHIPS",
     10 => "NETLINK_CAP_ACK", 11 => "NETLINK_EXT_ACK", 12 => "NETLINK_GET_STRICT_CHK",
+]);
+
+// Tables for decode/admin.rs and the simple decoders of module, memory-lock and pkey calls,
+// in the order of strace's src/xlat/*.in.
+xlat!(pub(crate) KCMP_TYPES, "KCMP_???", [
+    0 => "KCMP_FILE", 1 => "KCMP_VM", 2 => "KCMP_FILES", 3 => "KCMP_FS", 4 => "KCMP_SIGHAND",
+    5 => "KCMP_IO", 6 => "KCMP_SYSVSEM", 7 => "KCMP_EPOLL_TFD",
+]);
+
+xlat!(pub(crate) IOPRIO_WHO, "IOPRIO_WHO_???", [
+    1 => "IOPRIO_WHO_PROCESS", 2 => "IOPRIO_WHO_PGRP", 3 => "IOPRIO_WHO_USER",
+]);
+
+xlat!(pub(crate) IOPRIO_CLASS, "IOPRIO_CLASS_???", [
+    0 => "IOPRIO_CLASS_NONE", 1 => "IOPRIO_CLASS_RT", 2 => "IOPRIO_CLASS_BE",
+    3 => "IOPRIO_CLASS_IDLE",
+]);
+
+xlat!(pub(crate) LANDLOCK_ACCESS_FS, "LANDLOCK_ACCESS_FS_???", [
+    1 << 0 => "LANDLOCK_ACCESS_FS_EXECUTE", 1 << 1 => "LANDLOCK_ACCESS_FS_WRITE_FILE",
+    1 << 2 => "LANDLOCK_ACCESS_FS_READ_FILE", 1 << 3 => "LANDLOCK_ACCESS_FS_READ_DIR",
+    1 << 4 => "LANDLOCK_ACCESS_FS_REMOVE_DIR", 1 << 5 => "LANDLOCK_ACCESS_FS_REMOVE_FILE",
+    1 << 6 => "LANDLOCK_ACCESS_FS_MAKE_CHAR", 1 << 7 => "LANDLOCK_ACCESS_FS_MAKE_DIR",
+    1 << 8 => "LANDLOCK_ACCESS_FS_MAKE_REG", 1 << 9 => "LANDLOCK_ACCESS_FS_MAKE_SOCK",
+    1 << 10 => "LANDLOCK_ACCESS_FS_MAKE_FIFO", 1 << 11 => "LANDLOCK_ACCESS_FS_MAKE_BLOCK",
+    1 << 12 => "LANDLOCK_ACCESS_FS_MAKE_SYM", 1 << 13 => "LANDLOCK_ACCESS_FS_REFER",
+]);
+
+xlat!(pub(crate) FAN_CLASSES, "FAN_CLASS_???", [
+    0 => "FAN_CLASS_NOTIF", 4 => "FAN_CLASS_CONTENT", 8 => "FAN_CLASS_PRE_CONTENT",
+]);
+
+xlat!(pub(crate) FAN_INIT_FLAGS, "FAN_???", [
+    0x1 => "FAN_CLOEXEC", 0x2 => "FAN_NONBLOCK", 0x10 => "FAN_UNLIMITED_QUEUE",
+    0x20 => "FAN_UNLIMITED_MARKS", 0x40 => "FAN_ENABLE_AUDIT", 0x80 => "FAN_REPORT_PIDFD",
+    0x100 => "FAN_REPORT_TID", 0x200 => "FAN_REPORT_FID", 0x400 => "FAN_REPORT_DIR_FID",
+    0x800 => "FAN_REPORT_NAME", 0x1000 => "FAN_REPORT_TARGET_FID",
+]);
+
+xlat!(pub(crate) REBOOT_MAGIC1, "LINUX_REBOOT_MAGIC_???", [0xfee1dead_u32 => "LINUX_REBOOT_MAGIC1"]);
+
+xlat!(pub(crate) REBOOT_MAGIC2, "LINUX_REBOOT_MAGIC_???", [
+    672274793 => "LINUX_REBOOT_MAGIC2", 85072278 => "LINUX_REBOOT_MAGIC2A",
+    369367448 => "LINUX_REBOOT_MAGIC2B", 537993216 => "LINUX_REBOOT_MAGIC2C",
+]);
+
+xlat!(pub(crate) REBOOT_CMDS, "LINUX_REBOOT_CMD_???", [
+    0x01234567 => "LINUX_REBOOT_CMD_RESTART", 0xcdef0123_u32 => "LINUX_REBOOT_CMD_HALT",
+    0x89abcdef_u32 => "LINUX_REBOOT_CMD_CAD_ON", 0 => "LINUX_REBOOT_CMD_CAD_OFF",
+    0x4321fedc => "LINUX_REBOOT_CMD_POWER_OFF", 0xa1b2c3d4_u32 => "LINUX_REBOOT_CMD_RESTART2",
+    0xd000fce2_u32 => "LINUX_REBOOT_CMD_SW_SUSPEND", 0x45584543 => "LINUX_REBOOT_CMD_KEXEC",
+]);
+
+xlat!(pub(crate) SWAP_FLAGS, "SWAP_FLAG_???", [
+    0x8000 => "SWAP_FLAG_PREFER", 0x10000 => "SWAP_FLAG_DISCARD",
+    0x20000 => "SWAP_FLAG_DISCARD_ONCE", 0x40000 => "SWAP_FLAG_DISCARD_PAGES",
+]);
+
+xlat!(pub(crate) DELETE_MODULE_FLAGS, "O_???", [0o4000 => "O_NONBLOCK", 0o1000 => "O_TRUNC"]);
+
+xlat!(pub(crate) MODULE_INIT_FLAGS, "MODULE_INIT_???", [
+    1 => "MODULE_INIT_IGNORE_MODVERSIONS", 2 => "MODULE_INIT_IGNORE_VERMAGIC",
+    4 => "MODULE_INIT_COMPRESSED_FILE",
+]);
+
+xlat!(pub(crate) MLOCK_FLAGS, "MLOCK_???", [1 => "MLOCK_ONFAULT"]);
+
+xlat!(pub(crate) PKEY_ACCESS, "PKEY_???", [
+    1 => "PKEY_DISABLE_ACCESS", 2 => "PKEY_DISABLE_WRITE", 4 => "PKEY_DISABLE_EXECUTE",
+]);
+
+xlat!(pub(crate) SYNC_FILE_RANGE_FLAGS, "SYNC_FILE_RANGE_???", [
+    1 => "SYNC_FILE_RANGE_WAIT_BEFORE", 2 => "SYNC_FILE_RANGE_WRITE",
+    4 => "SYNC_FILE_RANGE_WAIT_AFTER",
+]);
+
+xlat!(pub(crate) MEMFD_SECRET_FLAGS, "", [0o2000000 => "O_CLOEXEC"]);
+
+xlat!(pub(crate) MPOL_MF_FLAGS, "MPOL_???", [
+    1 => "MPOL_MF_STRICT", 2 => "MPOL_MF_MOVE", 4 => "MPOL_MF_MOVE_ALL",
+]);
+
+// The new mount API (fsopen, fsmount, fspick, move_mount, open_tree).
+xlat!(pub(crate) FSOPEN_FLAGS, "FSOPEN_???", [1 => "FSOPEN_CLOEXEC"]);
+xlat!(pub(crate) FSMOUNT_FLAGS, "FSMOUNT_???", [1 => "FSMOUNT_CLOEXEC"]);
+xlat!(pub(crate) FSMOUNT_ATTR_FLAGS, "MOUNT_ATTR_???", [
+    1 => "MOUNT_ATTR_RDONLY", 2 => "MOUNT_ATTR_NOSUID", 4 => "MOUNT_ATTR_NODEV",
+    8 => "MOUNT_ATTR_NOEXEC", 0x10 => "MOUNT_ATTR_NOATIME", 0x20 => "MOUNT_ATTR_STRICTATIME",
+    0x80 => "MOUNT_ATTR_NODIRATIME",
+]);
+xlat!(pub(crate) FSPICK_FLAGS, "FSPICK_???", [
+    1 => "FSPICK_CLOEXEC", 2 => "FSPICK_SYMLINK_NOFOLLOW", 4 => "FSPICK_NO_AUTOMOUNT",
+    8 => "FSPICK_EMPTY_PATH",
+]);
+xlat!(pub(crate) MOVE_MOUNT_FLAGS, "MOVE_MOUNT_???", [
+    1 => "MOVE_MOUNT_F_SYMLINKS", 2 => "MOVE_MOUNT_F_AUTOMOUNTS", 4 => "MOVE_MOUNT_F_EMPTY_PATH",
+    0x10 => "MOVE_MOUNT_T_SYMLINKS", 0x20 => "MOVE_MOUNT_T_AUTOMOUNTS",
+    0x40 => "MOVE_MOUNT_T_EMPTY_PATH", 0x100 => "MOVE_MOUNT_SET_GROUP",
+]);
+xlat!(pub(crate) OPEN_TREE_FLAGS, "OPEN_TREE_???", [
+    1 => "OPEN_TREE_CLONE", 0o2000000 => "OPEN_TREE_CLOEXEC", 0x100 => "AT_SYMLINK_NOFOLLOW",
+    0x200 => "AT_REMOVEDIR", 0x400 => "AT_SYMLINK_FOLLOW", 0x800 => "AT_NO_AUTOMOUNT",
+    0x1000 => "AT_EMPTY_PATH", 0x8000 => "AT_RECURSIVE",
+]);
+
+xlat!(pub(crate) FAN_MARK_FLAGS, "FAN_MARK_???", [
+    0x1 => "FAN_MARK_ADD", 0x2 => "FAN_MARK_REMOVE", 0x4 => "FAN_MARK_DONT_FOLLOW",
+    0x8 => "FAN_MARK_ONLYDIR", 0x10 => "FAN_MARK_MOUNT", 0x20 => "FAN_MARK_IGNORED_MASK",
+    0x40 => "FAN_MARK_IGNORED_SURV_MODIFY", 0x80 => "FAN_MARK_FLUSH",
+    0x100 => "FAN_MARK_FILESYSTEM", 0x200 => "FAN_MARK_EVICTABLE", 0x400 => "FAN_MARK_IGNORE",
+]);
+
+xlat!(pub(crate) FAN_EVENT_FLAGS, "FAN_???", [
+    0x1 => "FAN_ACCESS", 0x2 => "FAN_MODIFY", 0x4 => "FAN_ATTRIB", 0x8 => "FAN_CLOSE_WRITE",
+    0x10 => "FAN_CLOSE_NOWRITE", 0x20 => "FAN_OPEN", 0x40 => "FAN_MOVED_FROM",
+    0x80 => "FAN_MOVED_TO", 0x100 => "FAN_CREATE", 0x200 => "FAN_DELETE",
+    0x400 => "FAN_DELETE_SELF", 0x800 => "FAN_MOVE_SELF", 0x1000 => "FAN_OPEN_EXEC",
+    0x4000 => "FAN_Q_OVERFLOW", 0x8000 => "FAN_FS_ERROR", 0x10000 => "FAN_OPEN_PERM",
+    0x20000 => "FAN_ACCESS_PERM", 0x40000 => "FAN_OPEN_EXEC_PERM", 0x80000 => "FAN_DIR_MODIFY",
+    0x40000000 => "FAN_ONDIR", 0x8000000 => "FAN_EVENT_ON_CHILD", 0x10000000 => "FAN_RENAME",
 ]);

@@ -248,10 +248,6 @@ int main(int argc, char **argv) {
     int status;
     wait4(pid, &status, 0, NULL);
     sigprocmask(SIG_UNBLOCK, &chld, NULL);
-    struct io_uring_params iup;
-    memset(&iup, 0, sizeof iup);
-    int ring = syscall(SYS_io_uring_setup, 4, &iup);
-    close(ring);
     syscall(SYS_arch_prctl, 0x3001, buf);
     syscall(436, 1000, 2000, 0);
     syscall(1000, 1, 2, 3);
@@ -266,5 +262,13 @@ int main(int argc, char **argv) {
     sigprocmask(SIG_BLOCK, &chld, NULL);
     posix_spawn(&child, "/bin/true", NULL, NULL, spawn_argv, environ);
     waitpid(child, &status, 0);
+
+    /* Last: closing a ring queues kernel work that later interrupts the task once with
+     * TIF_NOTIFY_SIGNAL, so a blocking call made after it (a wait4) may show a transparent
+     * ERESTARTSYS, or not, depending on when the work runs. */
+    struct io_uring_params iup;
+    memset(&iup, 0, sizeof iup);
+    int ring = syscall(SYS_io_uring_setup, 4, &iup);
+    close(ring);
     return 0;
 }

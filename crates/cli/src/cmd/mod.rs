@@ -3,6 +3,7 @@
 pub mod capture;
 pub mod completions;
 pub mod config;
+pub mod containers;
 pub mod fields;
 pub mod proc;
 pub mod ps;

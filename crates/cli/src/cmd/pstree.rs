@@ -2,11 +2,13 @@
 //! process that runs in a container marked with the container's short id.
 
 use std::collections::HashMap;
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 
+use saker_event::escape::escape;
 use saker_proc::stat::parse_stat;
 use saker_proc::{Process, cgroup};
 
+use crate::cmd::containers::{self, ContainerNames};
 use crate::exit::{Failure, Outcome};
 
 #[derive(clap::Args)]
@@ -14,12 +16,32 @@ pub struct Args {
     /// Show pids (always on; accepted for `pstree -p` muscle memory).
     #[arg(short = 'p', long = "show-pids")]
     pub show_pids: bool,
-    /// Draw with ASCII characters instead of Unicode line drawing.
+    /// Draw with ASCII characters (the default when stdout is not a UTF-8 terminal).
     #[arg(short = 'A', long)]
     pub ascii: bool,
-    /// Draw with Unicode line drawing even if the locale is not UTF-8.
+    /// Draw with Unicode line drawing even into a pipe or a non-UTF-8 locale.
     #[arg(short = 'U', long, conflicts_with = "ascii")]
     pub unicode: bool,
+    /// Sort children by pid instead of by name.
+    #[arg(short = 'n', long = "numeric-sort")]
+    pub numeric_sort: bool,
+    /// Show each thread's own name instead of its process's.
+    #[arg(short = 't', long = "thread-names")]
+    pub thread_names: bool,
+    /// Hide threads, show only processes.
+    #[arg(short = 'T', long = "hide-threads")]
+    pub hide_threads: bool,
+    /// Show each process's arguments, one process per line (`name,pid args`; a process without
+    /// a command line, such as a kernel thread, as `(name,pid)`).
+    #[arg(short = 'a', long = "arguments")]
+    pub arguments: bool,
+    /// Show the parents of PID too: the chain from init down to it, then its tree.
+    #[arg(short = 's', long = "show-parents", requires = "pid")]
+    pub show_parents: bool,
+    /// Do not cut long lines (always so: Saker never cuts them, where pstree cuts at the
+    /// terminal's width, or 132 columns into a pipe; accepted for `pstree -l`).
+    #[arg(short = 'l', long = "long")]
+    pub long: bool,
     /// Root of the tree (default: every tree, starting with init).
     pub pid: Option<u32>,
 }
@@ -30,10 +52,30 @@ pub struct TreeNode {
     pub pid: u32,
     pub ppid: u32,
     pub name: String,
+    /// Owner of /proc/PID: pstree's second sort key after the name.
+    pub uid: u32,
     pub kernel_thread: bool,
     /// Thread ids and names, the main thread excluded.
     pub threads: Vec<(u32, String)>,
+    /// The container's label: its short id; on the container's topmost process, also its
+    /// name and image when the runtime said.
     pub container: Option<String>,
+    /// The arguments (read only for `-a`); empty for kernel threads and zombies.
+    pub cmdline: Vec<String>,
+}
+
+/// How the tree is drawn and ordered.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub style: Style,
+    /// Children by pid (`-n`) rather than by name, as pstree.
+    pub by_pid: bool,
+    pub thread_names: bool,
+    pub hide_threads: bool,
+    /// `-a`: one process per line with its arguments.
+    pub arguments: bool,
+    /// `-s`: the root's parents are drawn above it.
+    pub show_parents: bool,
 }
 
 /// Line-drawing characters.
@@ -45,6 +87,10 @@ pub struct Style {
     last: &'static str,
     bar: &'static str,
     horizontal_len: usize,
+    /// The two-character forms `-a` draws with, psmisc's branch_2, last_2 and vert_2.
+    branch_2: &'static str,
+    last_2: &'static str,
+    vert_2: &'static str,
 }
 
 pub const ASCII: Style = Style {
@@ -54,6 +100,9 @@ pub const ASCII: Style = Style {
     last: " `-",
     bar: " | ",
     horizontal_len: 3,
+    branch_2: "|-",
+    last_2: "`-",
+    vert_2: "| ",
 };
 
 pub const UNICODE: Style = Style {
@@ -63,23 +112,35 @@ pub const UNICODE: Style = Style {
     last: " └─",
     bar: " │ ",
     horizontal_len: 3,
+    branch_2: "├─",
+    last_2: "└─",
+    vert_2: "│ ",
 };
 
 pub fn run(args: Args) -> Outcome {
-    let nodes = collect();
+    let nodes = collect(!args.hide_threads, args.arguments);
     if let Some(pid) = args.pid
         && !nodes.iter().any(|n| n.pid == pid)
     {
         return Err(Failure::new(2, format!("saker: process {pid} not found")).into());
     }
+    // pstree draws lines only on a terminal whose locale is UTF-8.
     let style = if args.ascii {
         ASCII
-    } else if args.unicode || locale_is_utf8() {
+    } else if args.unicode || (std::io::stdout().is_terminal() && locale_is_utf8()) {
         UNICODE
     } else {
         ASCII
     };
-    let out = render(&nodes, args.pid, &style);
+    let options = Options {
+        style,
+        by_pid: args.numeric_sort,
+        thread_names: args.thread_names,
+        hide_threads: args.hide_threads,
+        arguments: args.arguments,
+        show_parents: args.show_parents,
+    };
+    let out = render(&nodes, args.pid, &options);
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(0)
 }
@@ -94,13 +155,14 @@ fn locale_is_utf8() -> bool {
         })
 }
 
-/// Reads every process and its threads; vanished processes are skipped.
-pub fn collect() -> Vec<TreeNode> {
+/// Reads every process (and its threads, if asked); vanished processes are skipped.
+pub fn collect(with_threads: bool, with_cmdline: bool) -> Vec<TreeNode> {
     let Ok(pids) = saker_proc::all_pids() else {
         return Vec::new();
     };
     let mut buf = Vec::new();
     let mut nodes = Vec::with_capacity(pids.len());
+    let mut containers = Vec::with_capacity(pids.len());
     for pid in pids {
         let Ok(p) = Process::open(pid) else { continue };
         if p.read_small_into("stat", &mut buf).is_err() {
@@ -108,7 +170,7 @@ pub fn collect() -> Vec<TreeNode> {
         }
         let Ok(stat) = parse_stat(&buf) else { continue };
         let mut threads = Vec::new();
-        if stat.num_threads > 1 {
+        if with_threads && stat.num_threads > 1 {
             for tid in p.tasks().unwrap_or_default() {
                 if tid == pid {
                     continue;
@@ -123,25 +185,62 @@ pub fn collect() -> Vec<TreeNode> {
         let container = match p.read_small_into("cgroup", &mut buf) {
             Ok(()) => std::str::from_utf8(&buf)
                 .ok()
-                .and_then(cgroup::container_of_text)
-                .map(|c| c.short_id().to_string()),
+                .and_then(cgroup::container_of_text),
             Err(_) => None,
+        };
+        let cmdline = if with_cmdline {
+            p.cmdline().unwrap_or_default()
+        } else {
+            Vec::new()
         };
         nodes.push(TreeNode {
             pid,
             ppid: stat.ppid,
+            uid: p.owner_uid().unwrap_or(0),
+            cmdline,
             kernel_thread: stat.is_kernel_thread(),
             name: stat.comm,
             threads,
-            container,
+            container: container.as_ref().map(|c| c.short_id().to_string()),
         });
+        containers.push(container);
     }
+    let names = ContainerNames::lookup(containers.iter().flatten());
+    label_container_roots(&mut nodes, &containers, &names);
     nodes
+}
+
+/// Adds name and image to the label of each container's topmost process (whose parent is
+/// not in the same container).
+fn label_container_roots(
+    nodes: &mut [TreeNode],
+    containers: &[Option<saker_proc::Container>],
+    names: &ContainerNames,
+) {
+    let by_pid: HashMap<u32, Option<&str>> = nodes
+        .iter()
+        .zip(containers)
+        .map(|(n, c)| (n.pid, c.as_ref().map(|c| c.id.as_str())))
+        .collect();
+    for (node, container) in nodes.iter_mut().zip(containers) {
+        let Some(c) = container else { continue };
+        if by_pid.get(&node.ppid).copied().flatten() == Some(c.id.as_str()) {
+            continue;
+        }
+        if let (Some(label), Some(meta)) = (&mut node.container, names.get(&c.id)) {
+            for part in [meta.name.clone(), containers::image_text(meta)] {
+                if !part.is_empty() {
+                    label.push(' ');
+                    label.push_str(&part);
+                }
+            }
+        }
+    }
 }
 
 /// Renders the forest: the tree of `root` if given, else every tree whose root has no
 /// (visible) parent, kernel threads left out as pstree does.
-pub fn render(nodes: &[TreeNode], root: Option<u32>, style: &Style) -> String {
+pub fn render(nodes: &[TreeNode], root: Option<u32>, options: &Options) -> String {
     let by_pid: HashMap<u32, &TreeNode> = nodes.iter().map(|n| (n.pid, n)).collect();
     let mut children: HashMap<u32, Vec<&TreeNode>> = HashMap::new();
     for n in nodes {
@@ -149,8 +248,22 @@ pub fn render(nodes: &[TreeNode], root: Option<u32>, style: &Style) -> String {
             children.entry(n.ppid).or_default().push(n);
         }
     }
-    for list in children.values_mut() {
-        list.sort_by_key(|n| n.pid);
+    // `-s`: start at the root's oldest visible ancestor, each ancestor showing only the next
+    // one on the way down (psmisc trim_tree_by_parent).
+    let mut path: HashMap<u32, u32> = HashMap::new();
+    let mut root = root;
+    if options.show_parents
+        && let Some(mut pid) = root
+    {
+        while let Some(parent) = by_pid
+            .get(&pid)
+            .filter(|n| n.ppid != n.pid)
+            .and_then(|n| by_pid.get(&n.ppid))
+        {
+            path.insert(parent.pid, pid);
+            pid = parent.pid;
+        }
+        root = Some(pid);
     }
     let roots: Vec<&TreeNode> = match root {
         Some(pid) => by_pid.get(&pid).copied().into_iter().collect(),
@@ -166,12 +279,21 @@ pub fn render(nodes: &[TreeNode], root: Option<u32>, style: &Style) -> String {
     };
     let tree = Tree {
         children: &children,
-        style,
+        by_pid: &by_pid,
+        path: &path,
+        options,
         show_kernel_threads: root.is_some(),
     };
     let mut out = String::new();
     for r in roots {
-        for line in tree.lines(r, 0) {
+        let lines = if options.arguments {
+            let mut lines = Vec::new();
+            tree.argument_lines(&Kid::Process(r), &mut Vec::new(), true, &mut lines);
+            lines
+        } else {
+            tree.lines(r, 0)
+        };
+        for line in lines {
             out.push_str(&line);
             out.push('\n');
         }
@@ -181,7 +303,10 @@ pub fn render(nodes: &[TreeNode], root: Option<u32>, style: &Style) -> String {
 
 struct Tree<'a> {
     children: &'a HashMap<u32, Vec<&'a TreeNode>>,
-    style: &'a Style,
+    by_pid: &'a HashMap<u32, &'a TreeNode>,
+    /// With `-s`: ancestor pid -> the one child of it that leads to the root asked for.
+    path: &'a HashMap<u32, u32>,
+    options: &'a Options,
     show_kernel_threads: bool,
 }
 
@@ -189,33 +314,166 @@ struct Tree<'a> {
 /// the recursion must stay bounded).
 const MAX_DEPTH: usize = 500;
 
+/// A child in the drawing: a process (drawn with its own subtree) or a thread.
+enum Kid<'a> {
+    Process(&'a TreeNode),
+    Thread { tid: u32, name: String, uid: u32 },
+}
+
+impl Kid<'_> {
+    /// The name pstree sorts by: the process name, or `{name}` for a thread.
+    fn sort_name(&self) -> String {
+        match self {
+            Kid::Process(n) => n.name.clone(),
+            Kid::Thread { name, .. } => format!("{{{name}}}"),
+        }
+    }
+
+    fn pid(&self) -> u32 {
+        match self {
+            Kid::Process(n) => n.pid,
+            Kid::Thread { tid, .. } => *tid,
+        }
+    }
+
+    fn uid(&self) -> u32 {
+        match self {
+            Kid::Process(n) => n.uid,
+            Kid::Thread { uid, .. } => *uid,
+        }
+    }
+}
+
 impl Tree<'_> {
+    /// A node's children in pstree's order (psmisc add_child): by name (bytes, as strcmp),
+    /// then by owner, then in pid order; by pid alone with `-n`. Threads are children named
+    /// `{name}`: their process's name unless `-t`.
+    fn kids<'n>(&self, node: &'n TreeNode) -> Vec<Kid<'n>>
+    where
+        Self: 'n,
+    {
+        if let Some(next) = self.path.get(&node.pid) {
+            return self
+                .by_pid
+                .get(next)
+                .map(|n| Kid::Process(n))
+                .into_iter()
+                .collect();
+        }
+        let mut kids: Vec<Kid<'n>> = self
+            .children
+            .get(&node.pid)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|c| !c.kernel_thread || self.show_kernel_threads || node.kernel_thread)
+            .map(|c| Kid::Process(c))
+            .collect();
+        if !self.options.hide_threads {
+            kids.extend(node.threads.iter().map(|(tid, name)| Kid::Thread {
+                tid: *tid,
+                name: if self.options.thread_names {
+                    name.clone()
+                } else {
+                    node.name.clone()
+                },
+                uid: node.uid,
+            }));
+        }
+        kids.sort_by_key(Kid::pid);
+        if !self.options.by_pid {
+            kids.sort_by(|a, b| {
+                a.sort_name()
+                    .as_bytes()
+                    .cmp(b.sort_name().as_bytes())
+                    .then(a.uid().cmp(&b.uid()))
+            });
+        }
+        kids
+    }
+
+    /// `-a`: one line per process, `name,pid args` (`(name,pid)` without a command line),
+    /// indented as psmisc's dump_tree does with print_args: per level two spaces (one under a
+    /// one-character name) and `|-`, `` `- ``, `| ` or two spaces. `widths` holds, for each
+    /// level above, its name's indent and whether it has siblings below it.
+    fn argument_lines(
+        &self,
+        kid: &Kid<'_>,
+        above: &mut Vec<(usize, bool)>,
+        last: bool,
+        out: &mut Vec<String>,
+    ) {
+        let mut line = String::new();
+        let depth = above.len();
+        for (lvl, (indent, _)) in above.iter().enumerate() {
+            line.push_str(&" ".repeat(*indent));
+            let s = &self.options.style;
+            line.push_str(if lvl + 1 == depth {
+                if last { s.last_2 } else { s.branch_2 }
+            } else if above[lvl + 1].1 {
+                s.vert_2
+            } else {
+                "  "
+            });
+        }
+        let (name, pid) = match kid {
+            Kid::Process(n) => (escape(&n.name).into_owned(), n.pid),
+            Kid::Thread { tid, name, .. } => (format!("{{{}}}", escape(name)), *tid),
+        };
+        let node = match kid {
+            Kid::Process(n) => Some(*n),
+            Kid::Thread { .. } => None,
+        };
+        let without_args = node.is_some_and(|n| n.cmdline.is_empty());
+        if without_args {
+            line.push('(');
+        }
+        line.push_str(&format!("{name},{pid}"));
+        if let Some(c) = node.and_then(|n| n.container.as_ref()) {
+            line.push_str(&format!("[{}]", escape(c)));
+        }
+        if without_args {
+            line.push(')');
+        }
+        for arg in node.map_or(&[][..], |n| n.cmdline.get(1..).unwrap_or(&[])) {
+            line.push(' ');
+            line.push_str(&escape(arg));
+        }
+        out.push(line);
+        let Some(node) = node else { return };
+        if depth >= MAX_DEPTH {
+            return;
+        }
+        let indent = if name.chars().count() > 1 { 2 } else { 1 };
+        above.push((indent, !last));
+        let kids = self.kids(node);
+        for (i, child) in kids.iter().enumerate() {
+            self.argument_lines(child, above, i + 1 == kids.len(), out);
+        }
+        above.pop();
+    }
+
     fn lines(&self, node: &TreeNode, depth: usize) -> Vec<String> {
-        let mut label = format!("{}({})", node.name, node.pid);
+        let mut label = format!("{}({})", escape(&node.name), node.pid);
         if let Some(c) = &node.container {
-            label.push_str(&format!("[{c}]"));
+            label.push_str(&format!("[{}]", escape(c)));
         }
         let mut kids: Vec<Vec<String>> = Vec::new();
+        let all = self.kids(node);
         if depth < MAX_DEPTH {
-            for child in self
-                .children
-                .get(&node.pid)
-                .map(Vec::as_slice)
-                .unwrap_or(&[])
-            {
-                if child.kernel_thread && !self.show_kernel_threads && !node.kernel_thread {
-                    continue;
-                }
-                kids.push(self.lines(child, depth + 1));
+            for kid in &all {
+                kids.push(match kid {
+                    Kid::Process(child) => self.lines(child, depth + 1),
+                    Kid::Thread { tid, name, .. } => {
+                        vec![format!("{{{}}}({tid})", escape(name))]
+                    }
+                });
             }
-        } else if self.children.contains_key(&node.pid) {
+        } else if !all.is_empty() {
             kids.push(vec!["...".to_string()]);
         }
-        for (tid, name) in &node.threads {
-            kids.push(vec![format!("{{{name}}}({tid})")]);
-        }
         let pad = " ".repeat(label.chars().count());
-        let s = self.style;
+        let s = &self.options.style;
         let mut out = Vec::new();
         match kids.len() {
             0 => out.push(label),
@@ -253,9 +511,22 @@ mod tests {
             pid,
             ppid,
             name: name.into(),
+            uid: 0,
             kernel_thread: false,
             threads: vec![],
             container: None,
+            cmdline: vec![],
+        }
+    }
+
+    fn opts(style: Style) -> Options {
+        Options {
+            style,
+            by_pid: false,
+            thread_names: false,
+            hide_threads: false,
+            arguments: false,
+            show_parents: false,
         }
     }
 
@@ -271,9 +542,9 @@ mod tests {
         vec![
             init,
             kthreadd,
-            node(100, 1, "agetty"),
-            node(200, 1, "sshd"),
-            node(300, 200, "bash"),
+            node(100, 1, "sshd"),
+            node(200, 1, "agetty"),
+            node(300, 100, "bash"),
             node(400, 300, "pstree"),
             node(7194, 1, "conmon"),
             sleep,
@@ -281,22 +552,105 @@ mod tests {
         ]
     }
 
+    /// Children by name as pstree sorts them (agetty before conmon before sshd whatever
+    /// their pids), the thread `{systemd}` last since `{` sorts after letters.
     #[test]
-    fn ascii_tree() {
+    fn ascii_tree_by_name() {
         let expect = "\
-systemd(1)-+-agetty(100)
-           |-sshd(200)---bash(300)---pstree(400)
+systemd(1)-+-agetty(200)
            |-conmon(7194)---sleep(7205)[b8ef8b10085e]---sh(7210)[b8ef8b10085e]
-           `-{sd-worker}(9)
+           |-sshd(100)---bash(300)---pstree(400)
+           `-{systemd}(9)
 ";
-        assert_eq!(render(&forest(), None, &ASCII), expect);
+        assert_eq!(render(&forest(), None, &opts(ASCII)), expect);
+    }
+
+    #[test]
+    fn numeric_sort_and_thread_names() {
+        let o = Options {
+            by_pid: true,
+            thread_names: true,
+            ..opts(ASCII)
+        };
+        let expect = "\
+systemd(1)-+-{sd-worker}(9)
+           |-sshd(100)---bash(300)---pstree(400)
+           |-agetty(200)
+           `-conmon(7194)---sleep(7205)[b8ef8b10085e]---sh(7210)[b8ef8b10085e]
+";
+        assert_eq!(render(&forest(), None, &o), expect);
+        let hidden = Options {
+            hide_threads: true,
+            ..opts(ASCII)
+        };
+        assert!(!render(&forest(), None, &hidden).contains("(9)"));
+    }
+
+    /// Same names: the lower uid first, then pid order (psmisc add_child).
+    #[test]
+    fn same_names_by_owner_then_pid() {
+        let mut nodes = vec![node(1, 0, "init")];
+        for (pid, uid) in [(50, 1000), (40, 1000), (60, 0)] {
+            let mut n = node(pid, 1, "worker");
+            n.uid = uid;
+            nodes.push(n);
+        }
+        let expect = "\
+init(1)-+-worker(60)
+        |-worker(40)
+        `-worker(50)
+";
+        assert_eq!(render(&nodes, None, &opts(ASCII)), expect);
+    }
+
+    /// `-a` as psmisc draws it: one process a line, arguments after `name,pid`, a process
+    /// without a command line in parentheses.
+    #[test]
+    fn arguments_one_per_line() {
+        let mut nodes = forest();
+        for n in &mut nodes {
+            if n.pid != 2 {
+                n.cmdline = vec![n.name.clone(), format!("--id={}", n.pid)];
+            }
+        }
+        nodes.push(node(9000, 1, "defunct"));
+        let o = Options {
+            arguments: true,
+            ..opts(ASCII)
+        };
+        let expect = "\
+systemd,1 --id=1
+  |-agetty,200 --id=200
+  |-conmon,7194 --id=7194
+  |   `-sleep,7205[b8ef8b10085e] --id=7205
+  |       `-sh,7210[b8ef8b10085e] --id=7210
+  |-(defunct,9000)
+  |-sshd,100 --id=100
+  |   `-bash,300 --id=300
+  |       `-pstree,400 --id=400
+  `-{systemd},9
+";
+        assert_eq!(render(&nodes, None, &o), expect);
+    }
+
+    /// `-s`: the parents of the root asked for, each with only the child on the way.
+    #[test]
+    fn show_parents_trims_to_the_path() {
+        let o = Options {
+            show_parents: true,
+            ..opts(ASCII)
+        };
+        assert_eq!(
+            render(&forest(), Some(300), &o),
+            "systemd(1)---sshd(100)---bash(300)---pstree(400)\n"
+        );
     }
 
     #[test]
     fn unicode_subtree() {
-        let expect = "sshd(200)───bash(300)───pstree(400)\n";
-        assert_eq!(render(&forest(), Some(200), &UNICODE), expect);
-        assert_eq!(render(&forest(), Some(2), &ASCII), "kthreadd(2)\n");
+        let expect = "sshd(100)───bash(300)───pstree(400)\n";
+        assert_eq!(render(&forest(), Some(100), &opts(UNICODE)), expect);
+        assert_eq!(render(&forest(), Some(2), &opts(ASCII)), "kthreadd(2)\n");
     }
 
     #[test]
@@ -313,6 +667,6 @@ init(1)-+-a(2)-+-a1(3)
         |      `-a2(4)
         `-b(5)
 ";
-        assert_eq!(render(&nodes, None, &ASCII), expect);
+        assert_eq!(render(&nodes, None, &opts(ASCII)), expect);
     }
 }

@@ -1,9 +1,12 @@
 //! `saker secrets`: scan every process's environment and command line for exposed
-//! credentials. Exit 1 when anything is found, 0 when clean, so it can gate a CI job.
+//! credentials. Exit 1 when anything is found, 3 when nothing was found but some processes
+//! could not be read (an unprivileged scan), 0 when every process was read and none exposes a
+//! secret, so it can gate a CI job.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+use saker_event::escape::escape;
 use saker_proc::secrets::{Finding, scan_cmdline, scan_env_var};
 use saker_proc::stat::parse_stat;
 use saker_proc::{Container, Error, Process, cgroup, environ};
@@ -13,6 +16,10 @@ use crate::cmd::ps::{container_json, map_pids};
 use crate::exit::Outcome;
 
 #[derive(clap::Args)]
+#[command(
+    after_help = "Exit status: 0 every process read and none exposes a secret, 1 secrets \
+found, 3 none found but some processes could not be read (run as root to read them all)."
+)]
 pub struct Args {
     /// Print JSON (schema: docs/proc-json.md).
     #[arg(long)]
@@ -37,9 +44,32 @@ pub struct Report {
 #[derive(Debug, Default)]
 pub struct Scan {
     pub reports: Vec<Report>,
+    /// Processes looked at (kernel threads and zombies, which have nothing to read, aside).
     pub scanned: usize,
-    /// Processes whose environ could not be read for lack of privilege.
-    pub denied: usize,
+    /// Processes whose environment or command line could not be read for lack of privilege,
+    /// with their names.
+    pub denied: Vec<(u32, String)>,
+}
+
+/// Exit status when nothing was found but the scan could not read every process: distinct
+/// from 1 (found) and 2 (error), so that a gate can tell "clean" from "could not tell".
+pub const INCOMPLETE: u8 = 3;
+
+impl Scan {
+    pub fn complete(&self) -> bool {
+        self.denied.is_empty()
+    }
+
+    /// The exit status: 1 found, 3 incomplete, 0 clean.
+    pub fn status(&self) -> u8 {
+        if !self.reports.is_empty() {
+            1
+        } else if !self.complete() {
+            INCOMPLETE
+        } else {
+            0
+        }
+    }
 }
 
 pub fn run(args: Args) -> Outcome {
@@ -52,18 +82,29 @@ pub fn run(args: Args) -> Outcome {
         render(&scan, args.show)
     };
     std::io::stdout().lock().write_all(out.as_bytes())?;
-    if scan.denied > 0 && !args.json {
-        let plural = if scan.denied == 1 {
-            "process"
-        } else {
-            "processes"
-        };
-        eprintln!(
-            "saker: {} {plural} could not be read (permission denied: root is needed)",
-            scan.denied
-        );
+    if !scan.complete() {
+        eprintln!("{}", incomplete_message(&scan.denied));
     }
-    Ok(if scan.reports.is_empty() { 0 } else { 1 })
+    Ok(scan.status())
+}
+
+/// The warning that the scan missed processes, naming each one.
+pub fn incomplete_message(denied: &[(u32, String)]) -> String {
+    let plural = if denied.len() == 1 {
+        "process"
+    } else {
+        "processes"
+    };
+    let names: Vec<String> = denied
+        .iter()
+        .map(|(pid, name)| format!("{pid} ({})", escape(name)))
+        .collect();
+    format!(
+        "saker secrets: scan incomplete: {} {plural} could not be fully read (permission \
+         denied: run as root): {}",
+        denied.len(),
+        names.join(", ")
+    )
 }
 
 /// Read buffers of one scanning thread.
@@ -77,7 +118,10 @@ struct Buffers {
 /// What one process contributed.
 enum ProcessScan {
     Scanned(Vec<Report>),
-    Denied(Vec<Report>),
+    /// Part of it could not be read: what could, and the process's name.
+    Denied(Vec<Report>, String),
+    /// A kernel thread or a zombie: no environment, no command line.
+    Empty,
 }
 
 /// Scans every process; vanished ones are skipped.
@@ -90,18 +134,19 @@ pub fn scan_all() -> Scan {
         if pid == me {
             return None;
         }
-        scan_process(pid, b)
+        Some((pid, scan_process(pid, b)?))
     });
     let mut scan = Scan::default();
-    for outcome in per_process {
-        scan.scanned += 1;
+    for (pid, outcome) in per_process {
         let reports = match outcome {
+            ProcessScan::Empty => continue,
             ProcessScan::Scanned(r) => r,
-            ProcessScan::Denied(r) => {
-                scan.denied += 1;
+            ProcessScan::Denied(r, name) => {
+                scan.denied.push((pid, name));
                 r
             }
         };
+        scan.scanned += 1;
         scan.reports.extend(reports);
     }
     scan
@@ -110,15 +155,25 @@ pub fn scan_all() -> Scan {
 fn scan_process(pid: u32, b: &mut Buffers) -> Option<ProcessScan> {
     let p = Process::open(pid).ok()?;
     let mut denied = false;
-    match p.read_small_into("environ", &mut b.environ) {
-        Ok(()) => {}
+    // Read a file, or note that it was refused; `None` when the process is gone.
+    let mut read = |name: &str, buf: &mut Vec<u8>| match p.read_small_into(name, buf) {
+        Ok(()) => Some(()),
         Err(Error::PermissionDenied { .. }) => {
             denied = true;
-            b.environ.clear();
+            buf.clear();
+            Some(())
         }
-        Err(_) => return None,
+        Err(_) => None,
+    };
+    read("environ", &mut b.environ)?;
+    read("cmdline", &mut b.cmdline)?;
+    if denied && b.environ.is_empty() && b.cmdline.is_empty() {
+        // Kernel threads and zombies have neither: nothing was missed.
+        let stat = stat_of(&p, &mut b.small)?;
+        if stat.is_kernel_thread() || stat.state == 'Z' {
+            return Some(ProcessScan::Empty);
+        }
     }
-    p.read_small_into("cmdline", &mut b.cmdline).ok()?;
     let mut found: Vec<(&'static str, Finding)> = Vec::new();
     for v in environ::parse_environ(&b.environ) {
         // Names and values are almost always UTF-8, so this rarely allocates.
@@ -135,8 +190,7 @@ fn scan_process(pid: u32, b: &mut Buffers) -> Option<ProcessScan> {
     let mut reports = Vec::new();
     if !found.is_empty() {
         // Name and container are only needed for processes with findings.
-        p.read_small_into("stat", &mut b.small).ok()?;
-        let process = parse_stat(&b.small).map(|s| s.comm).unwrap_or_default();
+        let process = stat_of(&p, &mut b.small)?.comm;
         let container = match p.read_small_into("cgroup", &mut b.small) {
             Ok(()) => std::str::from_utf8(&b.small)
                 .ok()
@@ -155,10 +209,16 @@ fn scan_process(pid: u32, b: &mut Buffers) -> Option<ProcessScan> {
             .collect();
     }
     Some(if denied {
-        ProcessScan::Denied(reports)
+        let name = stat_of(&p, &mut b.small).map_or_else(|| "?".into(), |s| s.comm);
+        ProcessScan::Denied(reports, name)
     } else {
         ProcessScan::Scanned(reports)
     })
+}
+
+fn stat_of(p: &Process, buf: &mut Vec<u8>) -> Option<saker_proc::Stat> {
+    p.read_small_into("stat", buf).ok()?;
+    parse_stat(buf).ok()
 }
 
 fn value_of(f: &Finding, show: bool) -> String {
@@ -167,14 +227,23 @@ fn value_of(f: &Finding, show: bool) -> String {
 
 /// The text table.
 pub fn render(scan: &Scan, show: bool) -> String {
+    let unread = if scan.complete() {
+        String::new()
+    } else {
+        format!(
+            "; {} more could not be fully read (scan incomplete)",
+            scan.denied.len()
+        )
+    };
     if scan.reports.is_empty() {
-        return format!("no exposed secrets in {} processes\n", scan.scanned);
+        let read = scan.scanned - scan.denied.len();
+        return format!("no exposed secrets in {read} processes{unread}\n");
     }
     let mut o = String::new();
     let name_w = scan
         .reports
         .iter()
-        .map(|r| r.finding.name.len())
+        .map(|r| escape(&r.finding.name).chars().count())
         .max()
         .unwrap_or(4)
         .clamp(4, 40);
@@ -184,17 +253,17 @@ pub fn render(scan: &Scan, show: bool) -> String {
         "PID", "PROCESS", "CONTAINER", "WHERE", "NAME", "KIND"
     );
     for r in &scan.reports {
-        let value = value_of(&r.finding, show).replace('\n', "\\n");
+        let value = value_of(&r.finding, show);
         let _ = writeln!(
             o,
             "{:>7} {:<15} {:<12} {:<7} {:<name_w$} {:<17} {}",
             r.pid,
-            r.process,
+            escape(&r.process),
             r.container.as_ref().map_or("host", |c| c.short_id()),
             r.location,
-            r.finding.name,
+            escape(&r.finding.name),
             r.finding.kind.name(),
-            value
+            escape(&value)
         );
     }
     let processes = {
@@ -204,7 +273,7 @@ pub fn render(scan: &Scan, show: bool) -> String {
     };
     let _ = writeln!(
         o,
-        "{} findings in {processes} of {} processes",
+        "{} findings in {processes} of {} processes{unread}",
         scan.reports.len(),
         scan.scanned
     );
@@ -216,7 +285,7 @@ pub fn to_json(scan: &Scan, show: bool) -> Value {
         "findings": scan.reports.iter().map(|r| json!({
             "pid": r.pid,
             "process": r.process,
-            "container": container_json(r.container.as_ref()),
+            "container": container_json(r.container.as_ref(), None),
             "location": r.location,
             "name": r.finding.name,
             "kind": r.finding.kind.name(),
@@ -224,7 +293,9 @@ pub fn to_json(scan: &Scan, show: bool) -> Value {
             "masked": !show,
         })).collect::<Vec<_>>(),
         "processes_scanned": scan.scanned,
-        "processes_denied": scan.denied,
+        "processes_denied": scan.denied.len(),
+        "denied": scan.denied.iter().map(|(pid, name)| json!({"pid": pid, "process": name})).collect::<Vec<_>>(),
+        "complete": scan.complete(),
     })
 }
 
@@ -264,7 +335,7 @@ mod tests {
                 },
             ],
             scanned: 10,
-            denied: 0,
+            denied: vec![],
         }
     }
 
@@ -296,5 +367,31 @@ mod tests {
             render(&Scan::default(), false),
             "no exposed secrets in 0 processes\n"
         );
+    }
+
+    #[test]
+    fn incomplete_scans_say_so_and_exit_3() {
+        let mut s = Scan {
+            scanned: 133,
+            denied: vec![(1, "systemd".into()), (812, "ssh\x1bd".into())],
+            ..Scan::default()
+        };
+        assert_eq!(
+            render(&s, false),
+            "no exposed secrets in 131 processes; 2 more could not be fully read (scan incomplete)\n"
+        );
+        assert_eq!(s.status(), INCOMPLETE);
+        assert_eq!(
+            incomplete_message(&s.denied),
+            "saker secrets: scan incomplete: 2 processes could not be fully read (permission \
+             denied: run as root): 1 (systemd), 812 (ssh\\33d)"
+        );
+        let j = to_json(&s, false);
+        assert_eq!(j["complete"], false);
+        assert_eq!(j["denied"][1]["pid"], 812);
+        // Findings outrank an incomplete scan: exit 1.
+        s.reports = scan().reports;
+        assert_eq!(s.status(), 1);
+        assert_eq!(Scan::default().status(), 0);
     }
 }

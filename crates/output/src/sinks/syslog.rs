@@ -203,6 +203,8 @@ mod tests {
                 time_ns: 1_685_022_245_478_445_995,
                 priority,
                 hostname: "node 1".into(),
+                rule: "Demo".into(),
+                source: "syscall".into(),
                 bytes: b"hello".to_vec(),
             };
             let mut out = Vec::new();

@@ -76,7 +76,6 @@ const PROG_TYPES: &[&str] = &[
     "LSM",
     "SK_LOOKUP",
     "SYSCALL",
-    "NETFILTER",
 ];
 
 const ATTACH_TYPES: &[&str] = &[

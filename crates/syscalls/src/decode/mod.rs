@@ -1,9 +1,12 @@
 //! Argument and return-value decoding: the public types, and the two-phase engine that runs
 //! each syscall's decoder at entry (input arguments) and at exit (output arguments).
 
+mod admin;
 mod bpf;
 mod memory;
+mod prctl;
 mod print;
+mod sockopt;
 mod structs;
 mod syscalls;
 
@@ -37,6 +40,27 @@ pub trait FdInfo {
     fn device(&mut self, _fd: i32) -> Option<String> {
         None
     }
+    /// For `--pidns-translation` and `--decode-pids=comm`: `pid`, an id of the given kind in
+    /// the tracee's PID namespace, as the tracer's namespace numbers it (the same number
+    /// when both namespaces are one); `None` when unknown.
+    fn pid_in_tracer_ns(&mut self, _pid: i32, _kind: PidKind) -> Option<i32> {
+        None
+    }
+    /// For `--decode-pids=comm`: the command name of process `pid` (the tracer's numbering).
+    fn pid_comm(&mut self, _pid: i32) -> Option<String> {
+        None
+    }
+}
+
+/// Which id of a process a pid value is (strace's `enum pid_type`): translating it between
+/// PID namespaces looks at the matching line of /proc/PID/status (NSpid, NStgid, NSpgid,
+/// NSsid).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PidKind {
+    Tid,
+    Tgid,
+    Pgid,
+    Sid,
 }
 
 /// Memory that cannot be read (every read faults): pointers print as addresses.
@@ -67,10 +91,56 @@ pub struct Style {
     pub string_limit: usize,
     /// 0 normal, 1 for `-x` (non-ASCII strings in hex), 2 for `-xx` (all strings in hex).
     pub hex: u8,
-    /// `-v`: unabbreviated structures and environment.
+    /// `-v` (or `-e abbrev=` leaving this call out): unabbreviated structures and environment.
     pub verbose: bool,
     /// 0 plain fds, 1 for `-y` (`3</etc/passwd>`), 2 for `-yy` (socket endpoints, devices).
+    /// [`Style::fds`] is the full set; this level is derived from it.
     pub fd_decode: u8,
+    /// `-e decode-fds=SET`: what is printed after an fd.
+    pub fds: FdDetails,
+    /// `-X`: how named constants and flags print.
+    pub xlat: XlatStyle,
+    /// strace's verbose(tcp): false when `-e verbose=` leaves this call out, and then
+    /// structures print as their addresses.
+    pub dereference: bool,
+    /// `-Y`, `--decode-pids=`: what is printed after a pid.
+    pub pids: PidDetails,
+}
+
+/// `-e decode-fds=path,socket,dev,pidfd`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FdDetails {
+    pub path: bool,
+    pub socket: bool,
+    pub dev: bool,
+    pub pidfd: bool,
+}
+
+impl FdDetails {
+    /// The `-y`/`-yy` level the decoders used before the set existed.
+    pub fn level(&self) -> u8 {
+        if self.socket || self.dev || self.pidfd {
+            2
+        } else {
+            u8::from(self.path)
+        }
+    }
+}
+
+/// `-X raw|abbrev|verbose`: `0x1`, `O_WRONLY`, or `0x1 /* O_WRONLY */`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum XlatStyle {
+    #[default]
+    Abbrev,
+    Raw,
+    Verbose,
+}
+
+/// `--decode-pids=comm,pidns`: `1234<bash>`, `1234 /* 5 in strace's PID NS */`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PidDetails {
+    pub comm: bool,
+    pub pidns: bool,
 }
 
 impl Default for Style {
@@ -80,6 +150,10 @@ impl Default for Style {
             hex: 0,
             verbose: false,
             fd_decode: 0,
+            fds: FdDetails::default(),
+            xlat: XlatStyle::Abbrev,
+            dereference: true,
+            pids: PidDetails::default(),
         }
     }
 }
@@ -194,6 +268,8 @@ pub(crate) enum Ret {
     Oct,
     /// Unsigned decimal; never an error (e.g. `alarm`).
     Udec,
+    /// A process id of this kind (getpid, fork, wait4).
+    Pid(PidKind),
 }
 
 /// Decodes the input arguments at syscall entry.
@@ -229,8 +305,16 @@ pub fn decode_entry_into(
         }
     }
     entry.text.push('(');
-    let mut ctx = Ctx::new(&mut entry.text, mem, fds, style, nr, args, None);
-    syscalls::decoder(nr).run(&mut ctx);
+    let mut ctx = Ctx::new(
+        &mut entry.text,
+        mem,
+        fds,
+        style,
+        nr,
+        kernel_view(nr, args),
+        None,
+    );
+    print::with_xlat_style(style.xlat, || syscalls::decoder(nr).run(&mut ctx));
     let sep_written = ctx.stopped && ctx.spans.len > 0;
     if sep_written {
         // strace prints the separator before the first output argument at entry.
@@ -277,14 +361,14 @@ pub fn decode_exit_into(
         fds,
         style,
         entry.nr,
-        entry.args,
+        kernel_view(entry.nr, entry.args),
         Some(ret),
     );
     ctx.spans = entry.spans;
     ctx.saved = entry.saved;
     ctx.sep_written = entry.sep_written;
     ctx.failed = errno.is_some();
-    decoder.run(&mut ctx);
+    print::with_xlat_style(style.xlat, || decoder.run(&mut ctx));
     ctx.close_span();
     let spans = ctx.spans;
     let aux = std::mem::take(&mut ctx.aux);
@@ -293,6 +377,21 @@ pub fn decode_exit_into(
     decoded.spans = spans.ranges;
     decoded.nspans = spans.len;
     write_result(&mut decoded.result, ret, kind, errno, fds, style, &aux);
+}
+
+/// The arguments as the kernel sees them: those it declares 32 bits wide (`int`, `unsigned
+/// int`, `pid_t`, ...) keep only their low half, as strace prints them.
+fn kernel_view(nr: u64, mut args: [u64; 6]) -> [u64; 6] {
+    let narrow = crate::table::INT32_ARGS
+        .get(nr as usize)
+        .copied()
+        .unwrap_or(0);
+    for (i, arg) in args.iter_mut().enumerate() {
+        if narrow & (1 << i) != 0 {
+            *arg &= 0xffff_ffff;
+        }
+    }
+    args
 }
 
 /// The errno of a failed call: the kernel returns -errno in -4095..=-1.
@@ -337,6 +436,10 @@ fn write_result(
             print::write_octal(out, ret as u64);
         }
         Ret::Fd => print::write_fd(out, ret as i32, fds, style),
+        Ret::Pid(kind) => {
+            print::push_dec(out, ret);
+            print::write_pid_note(out, ret as i32, kind, fds, style);
+        }
     }
     if !aux.is_empty() {
         out.push(' ');
@@ -344,7 +447,7 @@ fn write_result(
     }
 }
 
-pub(crate) use print::write_hex;
+pub(crate) use print::{write_composite, write_hex, write_pid};
 pub(crate) use structs::write_wait_status;
 pub(crate) use syscalls::is_decoded;
 

@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::fmt::Write;
 
-use super::{FdInfo, Memory, Spans, Style};
+use super::{FdInfo, Memory, PidKind, Spans, Style, XlatStyle};
 use crate::xlat::Xlat;
 
 /// strace reads file names up to PATH_MAX bytes.
@@ -11,6 +11,15 @@ const PATH_MAX: usize = 4096;
 
 /// The most bytes of one buffer argument shown, even with a huge `-s`.
 const MAX_SHOWN: usize = 1 << 24;
+
+/// How many elements an array shows with `-v` before `...`.
+pub(crate) const VERBOSE_ARRAY_LIMIT: u64 = 1 << 14;
+
+/// The one name a dirfd can have instead of a number.
+const AT_FDCWD: Xlat = Xlat {
+    entries: &[(-100i64 as u64, "AT_FDCWD")],
+    unknown: "AT_???",
+};
 
 /// Past this many bytes of text for one call, arrays stop early (see [`Ctx::over_budget`]).
 const OUTPUT_BUDGET: usize = 1 << 22;
@@ -161,13 +170,57 @@ impl<'a> Ctx<'a> {
         self.udec(v as u32 as u64);
     }
 
+    /// A process id of `kind`, with its number in the tracer's PID namespace and its command
+    /// name when `--pidns-translation` / `--decode-pids=comm` ask (strace's printpid).
+    pub fn pid(&mut self, v: u64, kind: PidKind) {
+        write_pid(self.out, v as i32, kind, self.fds, self.style);
+    }
+
+    /// A siginfo's fields, its sender's pid with its note.
+    pub fn siginfo_fields(&mut self, info: &crate::signal::SigInfo) {
+        let (fds, style) = (&mut *self.fds, self.style);
+        crate::signal::write_siginfo_fields(self.out, info, &mut |out, pid| {
+            write_pid(out, pid, PidKind::Tgid, fds, style)
+        });
+    }
+
+    /// An id that is a process's or a group's depending on another argument (`which` of
+    /// getpriority, ioprio_get, waitid), or a plain int.
+    pub fn pid_if(&mut self, v: u64, kind: Option<PidKind>) {
+        match kind {
+            Some(kind) => self.pid(v, kind),
+            None => self.int(v),
+        }
+    }
+
+    /// kill/wait4's pid: a process (> 0), a process group (< -1), or a special value.
+    pub fn pid_or_group(&mut self, v: u64) {
+        let pid = v as i32;
+        push_dec(self.out, i64::from(pid));
+        if pid > 0 {
+            write_pid_note(self.out, pid, PidKind::Tgid, self.fds, self.style);
+        } else if pid < -1 {
+            write_pid_note(self.out, -pid, PidKind::Pgid, self.fds, self.style);
+        }
+    }
+
+    /// A `uid_t`/`gid_t`: unsigned, except `(uid_t) -1` ("leave unchanged") as `-1`.
+    pub fn uid(&mut self, v: u64) {
+        match v as u32 {
+            u32::MAX => self.out.push_str("-1"),
+            id => self.udec(id as u64),
+        }
+    }
+
     pub fn fd(&mut self, v: u64) {
         write_fd(self.out, v as i32, self.fds, self.style);
     }
 
     pub fn dirfd(&mut self, v: u64) {
         if v as i32 == -100 {
-            self.out.push_str("AT_FDCWD");
+            write_named(self.out, Some("AT_FDCWD"), &AT_FDCWD, |out| {
+                out.push_str("-100")
+            });
             // With -y strace shows the working directory: `AT_FDCWD</root>`.
             if self.style.fd_decode > 0
                 && let Some(cwd) = self.fds.path(-100)
@@ -196,16 +249,99 @@ impl<'a> Ctx<'a> {
 
     /// An enum printed in decimal when unknown (strace's `printxval_d`).
     pub fn xval_d(&mut self, v: i64, x: &Xlat) {
-        match x.entries.iter().find(|e| e.0 == v as u64) {
-            Some(e) => self.out.push_str(e.1),
-            None => {
-                let _ = write!(self.out, "{v} /* {} */", x.unknown);
-            }
-        }
+        let name = x.entries.iter().find(|e| e.0 == v as u64).map(|e| e.1);
+        write_named(self.out, name, x, |out| push_dec(out, v));
     }
 
     pub fn signal(&mut self, v: u64) {
         crate::signal::write_signal(self.out, v as i32 as i64);
+    }
+
+    /// strace's `print_array`: `nmemb` elements of `elem_size` bytes at `addr`, each printed
+    /// by `element` (which returns false to stop). The address alone when the first element
+    /// cannot be read, `... /* 0x... */` where a later one cannot, `...` past `-s` elements
+    /// unless `-v`.
+    pub fn array(
+        &mut self,
+        addr: u64,
+        nmemb: u64,
+        elem_size: usize,
+        mut element: impl FnMut(&mut Ctx, &[u8]) -> bool,
+    ) {
+        if addr == 0 {
+            self.out.push_str("NULL");
+            return;
+        }
+        if nmemb == 0 {
+            self.out.push_str("[]");
+            return;
+        }
+        let size = nmemb.checked_mul(elem_size as u64);
+        let Some(end) = size.and_then(|size| addr.checked_add(size)) else {
+            self.ptr(addr);
+            return;
+        };
+        // -v lifts the -s limit, but garbage counts must not make gigabytes of text.
+        let shown = if self.style.verbose {
+            nmemb.min(VERBOSE_ARRAY_LIMIT)
+        } else {
+            nmemb.min(self.style.string_limit as u64)
+        };
+        let mut buf = vec![0u8; elem_size];
+        let mut at = addr;
+        let mut index = 0;
+        while at < end {
+            if at != addr {
+                self.out.push_str(", ");
+            }
+            if !self.read_exact(at, &mut buf) {
+                if at == addr {
+                    self.ptr(addr);
+                    return;
+                }
+                self.out.push_str("... /* ");
+                write_hex(self.out, at);
+                self.out.push_str(" */");
+                break;
+            }
+            if at == addr {
+                self.out.push('[');
+            }
+            if index >= shown || self.over_budget() {
+                self.out.push_str("...");
+                break;
+            }
+            if !element(self, &buf) {
+                break;
+            }
+            at += elem_size as u64;
+            index += 1;
+        }
+        self.out.push(']');
+    }
+
+    /// strace's `print_nonzero_bytes` for the tail of an extensible struct bigger than the
+    /// one known (`start..total` bytes at `addr`): nothing when it is all zeros, `, ???` when
+    /// it cannot be read, else `, /* bytes 24..31 */ "\x80..."`. True if something printed.
+    pub fn nonzero_tail(&mut self, addr: u64, start: u64, total: u64) -> bool {
+        if start >= total {
+            return false;
+        }
+        let mut tail = vec![0u8; (total - start) as usize];
+        if !self.read_exact(addr.wrapping_add(start), &mut tail) {
+            self.out.push_str(", ???");
+            return true;
+        }
+        if tail.iter().all(|b| *b == 0) {
+            return false;
+        }
+        let _ = write!(self.out, ", /* bytes {start}..{} */ ", total - 1);
+        let shown = tail.len().min(self.style.string_limit);
+        quote(self.out, &tail[..shown], 2, b"", true);
+        if shown < tail.len() {
+            self.out.push_str("...");
+        }
+        true
     }
 
     /// Reads exactly `buf.len()` bytes; false if any could not be read.
@@ -225,7 +361,8 @@ impl<'a> Ctx<'a> {
 
     /// A file name: quoted, never cut (up to PATH_MAX), `NULL`, or the address if unreadable.
     pub fn path(&mut self, addr: u64) {
-        self.cstr_limited(addr, PATH_MAX);
+        // strace's printpathn: PATH_MAX - 1 characters, one more byte read to see the NUL.
+        self.cstr_limited(addr, PATH_MAX - 1);
     }
 
     /// A NUL-terminated string cut at `-s` with `...`.
@@ -234,7 +371,37 @@ impl<'a> Ctx<'a> {
         self.cstr_limited(addr, limit);
     }
 
-    fn cstr_limited(&mut self, addr: u64, limit: usize) {
+    /// strace's `printstr_ex(addr, len, QUOTE_0_TERMINATED)`: a NUL-terminated string in a
+    /// buffer of `len` bytes, cut at `-s`; `...` when no NUL was seen in what is shown (a
+    /// NUL right after it counts).
+    pub fn cstr_bounded(&mut self, addr: u64, len: u64) {
+        if addr == 0 {
+            self.out.push_str("NULL");
+            return;
+        }
+        let limit = self.style.string_limit;
+        let size = (limit as u64).saturating_add(1).min(len) as usize;
+        let hex = self.style.hex;
+        let mem = &mut *self.mem;
+        let out = &mut *self.out;
+        SCRATCH.with(|scratch| {
+            let mut buf = scratch.borrow_mut();
+            match read_cstr(mem, addr, size, &mut buf) {
+                None => write_hex(out, addr),
+                Some(terminated) => {
+                    let shown = size.min(limit);
+                    let nul_seen =
+                        terminated && (buf.len() < shown || (size > limit && buf.len() == limit));
+                    quote(out, &buf[..buf.len().min(shown)], hex, b"", true);
+                    if !nul_seen && len != 0 {
+                        out.push_str("...");
+                    }
+                }
+            }
+        });
+    }
+
+    pub fn cstr_limited(&mut self, addr: u64, limit: usize) {
         if addr == 0 {
             self.out.push_str("NULL");
             return;
@@ -324,11 +491,60 @@ fn read_cstr(mem: &mut dyn Memory, addr: u64, max: usize, buf: &mut Vec<u8>) -> 
         }
         buf.extend_from_slice(&chunk[..got]);
         if got < want {
-            return if buf.is_empty() { None } else { Some(false) };
+            // A fault before the NUL: strace's umovestr fails and the address is shown.
+            return None;
         }
         at = at.wrapping_add(got as u64);
     }
     Some(false)
+}
+
+/// A pid and its note (see [`write_pid_note`]).
+pub(crate) fn write_pid(
+    out: &mut String,
+    pid: i32,
+    kind: PidKind,
+    fds: &mut dyn FdInfo,
+    style: &Style,
+) {
+    push_dec(out, i64::from(pid));
+    write_pid_note(out, pid, kind, fds, style);
+}
+
+/// What follows a pid for `--decode-pids=comm` (`<bash>`, threads and processes only) and
+/// `--pidns-translation` (` /* 1234 in strace's PID NS */` when the numbers differ).
+pub(crate) fn write_pid_note(
+    out: &mut String,
+    pid: i32,
+    kind: PidKind,
+    fds: &mut dyn FdInfo,
+    style: &Style,
+) {
+    let comm = style.pids.comm && matches!(kind, PidKind::Tid | PidKind::Tgid);
+    if !(style.pids.pidns || comm) {
+        return;
+    }
+    let Some(ours) = fds.pid_in_tracer_ns(pid, kind).filter(|p| *p != 0) else {
+        return;
+    };
+    if comm && let Some(name) = fds.pid_comm(ours) {
+        out.push('<');
+        quote(out, name.as_bytes(), style.hex, b"<>", false);
+        out.push('>');
+    }
+    if style.pids.pidns && ours != pid {
+        let _ = write!(out, " /* {ours} in strace's PID NS */");
+    }
+}
+
+/// C's `%#0*lx` with `width` digits: `0x00000000000001`, but `0000000000000000` for zero
+/// (the `0x` counts in the width, and C prints none for zero).
+pub(crate) fn write_padded_hex(out: &mut String, v: u64, width: usize) {
+    if v == 0 {
+        let _ = write!(out, "{:0width$}", 0);
+    } else {
+        let _ = write!(out, "{v:#0w$x}", w = width);
+    }
 }
 
 /// C's `%#03o`: a leading 0, at least three digits (`000`, `022`, `0644`).
@@ -479,16 +695,117 @@ pub(crate) fn quote(out: &mut String, bytes: &[u8], hex: u8, escape: &[u8], quot
     }
 }
 
+thread_local! {
+    /// `-X`: how named constants print. Set from [`Style::xlat`] for the call being decoded
+    /// (see [`with_xlat_style`]), so that every table printer, however deep in a struct,
+    /// honours it without threading the style through each one.
+    static XLAT_STYLE: std::cell::Cell<XlatStyle> = const { std::cell::Cell::new(XlatStyle::Abbrev) };
+}
+
+/// Runs `f` with `style` (`-X`) in force for the table printers. Decoding runs under the
+/// call's style; names later printed whole in that style (see [`write_named`]) are built
+/// under `XlatStyle::Abbrev`.
+pub(crate) fn with_xlat_style<R>(style: XlatStyle, f: impl FnOnce() -> R) -> R {
+    let before = XLAT_STYLE.with(|s| s.replace(style));
+    let result = f();
+    XLAT_STYLE.with(|s| s.set(before));
+    result
+}
+
+pub(crate) fn xlat_style() -> XlatStyle {
+    XLAT_STYLE.with(|s| s.get())
+}
+
 /// strace's `printflags`: matching names joined by `|` in table order, the rest in hex;
 /// `0x... /* X_??? */` when nothing matches; `0` (or the zero entry's name) for 0.
+/// With `-X raw` only the number, with `-X verbose` the number then the names in a comment.
 pub(crate) fn write_flags(out: &mut String, v: u64, x: &Xlat) {
-    if v == 0 {
-        match x.entries.iter().find(|e| e.0 == 0) {
-            Some(e) => out.push_str(e.1),
-            None => out.push('0'),
-        }
+    let style = xlat_style();
+    if style == XlatStyle::Raw {
+        write_hex(out, v);
         return;
     }
+    let verbose = style == XlatStyle::Verbose;
+    if verbose && v != 0 {
+        write_hex(out, v);
+    }
+    let mut rest = v;
+    let mut named = 0;
+    for &(bits, name) in x.entries {
+        if rest == bits || (bits != 0 && rest & bits == bits) {
+            if verbose && rest == 0 {
+                out.push('0');
+            }
+            if named > 0 {
+                out.push('|');
+            } else if verbose {
+                out.push_str(" /* ");
+            }
+            out.push_str(name);
+            named += 1;
+            rest &= !bits;
+            if rest == 0 {
+                break;
+            }
+        }
+    }
+    if named > 0 {
+        if rest != 0 {
+            out.push('|');
+            write_hex(out, rest);
+        }
+        if verbose {
+            out.push_str(" */");
+        }
+    } else if rest != 0 {
+        if !verbose {
+            write_hex(out, rest);
+        }
+        if !x.unknown.is_empty() {
+            let _ = write!(out, " /* {} */", x.unknown);
+        }
+    } else {
+        out.push('0');
+    }
+}
+
+/// strace's `printxval`: the name, or `0x... /* X_??? */` (`-X raw`: the number; `-X
+/// verbose`: the number and the name in a comment).
+pub(crate) fn write_xval(out: &mut String, v: u64, x: &Xlat) {
+    write_named(
+        out,
+        x.entries.iter().find(|e| e.0 == v).map(|e| e.1),
+        x,
+        |out| write_hex(out, v),
+    );
+}
+
+/// A value strace shows as one text made of several names (`MAP_PRIVATE|MAP_ANONYMOUS`,
+/// `S_IFDIR|0755`, `8192*1024`): `-X raw` prints only `number`, `-X verbose` the number and
+/// the text in a comment. `text` is built with `-X abbrev` in force.
+pub(crate) fn write_composite(
+    out: &mut String,
+    number: impl FnOnce(&mut String),
+    text: impl FnOnce(&mut String),
+) {
+    let style = xlat_style();
+    if style != XlatStyle::Abbrev {
+        number(out);
+    }
+    match style {
+        XlatStyle::Raw => {}
+        XlatStyle::Abbrev => with_xlat_style(XlatStyle::Abbrev, || text(out)),
+        XlatStyle::Verbose => {
+            out.push_str(" /* ");
+            with_xlat_style(XlatStyle::Abbrev, || text(out));
+            out.push_str(" */");
+        }
+    }
+}
+
+/// strace's `sprintflags` as used inside composite values (open and mmap flags): the names
+/// of the set bits joined by `|`, the unknown rest in hex, no `/* X_??? */` comment.
+pub(crate) fn write_flag_names(out: &mut String, v: u64, x: &Xlat) {
     let mut rest = v;
     let mut any = false;
     for &(bits, name) in x.entries {
@@ -497,27 +814,31 @@ pub(crate) fn write_flags(out: &mut String, v: u64, x: &Xlat) {
                 out.push('|');
             }
             out.push_str(name);
-            rest &= !bits;
             any = true;
+            rest &= !bits;
         }
     }
-    if rest != 0 {
+    if rest != 0 || !any {
         if any {
             out.push('|');
-            let _ = write!(out, "{rest:#x}");
-        } else {
-            let _ = write!(out, "{rest:#x} /* {} */", x.unknown);
         }
+        write_hex(out, rest);
     }
 }
 
-/// strace's `printxval`: the name, or `0x... /* X_??? */`.
-pub(crate) fn write_xval(out: &mut String, v: u64, x: &Xlat) {
-    match x.entries.iter().find(|e| e.0 == v) {
-        Some(e) => out.push_str(e.1),
-        None => {
-            write_hex(out, v);
-            let _ = write!(out, " /* {} */", x.unknown);
+/// An enum value with its name (if any) in the `-X` style; `number` prints the value.
+pub(crate) fn write_named(
+    out: &mut String,
+    name: Option<&str>,
+    x: &Xlat,
+    number: impl Fn(&mut String),
+) {
+    match (xlat_style(), name) {
+        (XlatStyle::Raw, _) => number(out),
+        (XlatStyle::Abbrev, Some(name)) => out.push_str(name),
+        (_, name) => {
+            number(out);
+            let _ = write!(out, " /* {} */", name.unwrap_or(x.unknown));
         }
     }
 }

@@ -12,7 +12,7 @@ pub(crate) fn array_limit(c: &Ctx) -> usize {
     // Even with -v, stop somewhere: garbage pointers into large mapped regions must not
     // turn one syscall into gigabytes of output.
     if c.style.verbose {
-        1 << 14
+        super::print::VERBOSE_ARRAY_LIMIT as usize
     } else {
         c.style.string_limit.max(1)
     }
@@ -24,6 +24,13 @@ fn u16_at(b: &[u8], o: usize) -> u16 {
 fn u32_at(b: &[u8], o: usize) -> u32 {
     u32::from_ne_bytes(b[o..o + 4].try_into().unwrap_or([0; 4]))
 }
+/// C's `%#x` as a string: `0` for zero.
+fn c_hex(v: u64) -> String {
+    let mut text = String::new();
+    super::print::write_hex(&mut text, v);
+    text
+}
+
 fn u64_at(b: &[u8], o: usize) -> u64 {
     u64::from_ne_bytes(b[o..o + 8].try_into().unwrap_or([0; 8]))
 }
@@ -62,29 +69,35 @@ pub(crate) fn write_mode(out: &mut String, mode: u32) {
         0o020000 => "S_IFCHR|",
         0o010000 => "S_IFIFO|",
         0 => "",
-        _ => {
-            let _ = write!(out, "{:#o}|", mode & 0o170000);
-            ""
-        }
+        // An unknown file type: strace shows the whole mode as a number.
+        _ => return super::print::write_octal(out, u64::from(mode)),
     };
-    out.push_str(kind);
-    if mode & 0o4000 != 0 {
-        out.push_str("S_ISUID|");
-    }
-    if mode & 0o2000 != 0 {
-        out.push_str("S_ISGID|");
-    }
-    if mode & 0o1000 != 0 {
-        out.push_str("S_ISVTX|");
-    }
-    super::print::write_octal(out, u64::from(mode & 0o777));
+    let number = |out: &mut String| super::print::write_octal(out, u64::from(mode));
+    super::print::write_composite(out, number, |out| {
+        out.push_str(kind);
+        for (bit, name) in [
+            (0o4000, "S_ISUID|"),
+            (0o2000, "S_ISGID|"),
+            (0o1000, "S_ISVTX|"),
+        ] {
+            if mode & bit != 0 {
+                out.push_str(name);
+            }
+        }
+        super::print::write_octal(out, u64::from(mode & 0o777));
+    });
 }
 
 /// `makedev(0x8, 0x1)` from a kernel `dev_t` (new encoding, include/linux/kdev_t.h).
 fn write_dev(out: &mut String, dev: u64) {
     let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
     let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
-    write_makedev(out, major, minor);
+    // strace's print_dev_t: the raw number with -X raw/verbose.
+    super::print::write_composite(
+        out,
+        |out| super::print::write_hex(out, dev),
+        |out| write_makedev(out, major, minor),
+    );
 }
 
 fn write_makedev(out: &mut String, major: u64, minor: u64) {
@@ -275,15 +288,15 @@ pub(crate) fn statfs(c: &mut Ctx, addr: u64) {
     }
     let _ = write!(
         out,
-        ", f_bsize={}, f_blocks={}, f_bfree={}, f_bavail={}, f_files={}, f_ffree={}, f_fsid={{val=[{:#x}, {:#x}]}}, f_namelen={}, f_frsize={}, f_flags=",
+        ", f_bsize={}, f_blocks={}, f_bfree={}, f_bavail={}, f_files={}, f_ffree={}, f_fsid={{val=[{}, {}]}}, f_namelen={}, f_frsize={}, f_flags=",
         i64_at(&b, 8),
         u64_at(&b, 16),
         u64_at(&b, 24),
         u64_at(&b, 32),
         u64_at(&b, 40),
         u64_at(&b, 48),
-        u32_at(&b, 56),
-        u32_at(&b, 60),
+        c_hex(u64::from(u32_at(&b, 56))),
+        c_hex(u64::from(u32_at(&b, 60))),
         i64_at(&b, 64),
         i64_at(&b, 72)
     );
@@ -337,7 +350,7 @@ pub(crate) fn timespec(c: &mut Ctx, addr: u64, output: bool) {
         c.out,
         "{{tv_sec={}, tv_nsec={}}}",
         i64_at(&b, 0),
-        i64_at(&b, 8)
+        u64_at(&b, 8)
     );
 }
 
@@ -350,7 +363,7 @@ pub(crate) fn timeval(c: &mut Ctx, addr: u64, output: bool) {
         c.out,
         "{{tv_sec={}, tv_usec={}}}",
         i64_at(&b, 0),
-        i64_at(&b, 8)
+        u64_at(&b, 8)
     );
 }
 
@@ -363,9 +376,9 @@ pub(crate) fn itimerval(c: &mut Ctx, addr: u64, output: bool) {
         c.out,
         "{{it_interval={{tv_sec={}, tv_usec={}}}, it_value={{tv_sec={}, tv_usec={}}}}}",
         i64_at(&b, 0),
-        i64_at(&b, 8),
+        u64_at(&b, 8),
         i64_at(&b, 16),
-        i64_at(&b, 24)
+        u64_at(&b, 24)
     );
 }
 
@@ -378,19 +391,24 @@ pub(crate) fn itimerspec(c: &mut Ctx, addr: u64, output: bool) {
         c.out,
         "{{it_interval={{tv_sec={}, tv_nsec={}}}, it_value={{tv_sec={}, tv_nsec={}}}}}",
         i64_at(&b, 0),
-        i64_at(&b, 8),
+        u64_at(&b, 8),
         i64_at(&b, 16),
-        i64_at(&b, 24)
+        u64_at(&b, 24)
     );
 }
 
 fn write_rlim(out: &mut String, v: u64, infinity: &str) {
-    if v == u64::MAX {
-        out.push_str(infinity);
-    } else if v > 1024 && v.is_multiple_of(1024) {
-        let _ = write!(out, "{}*1024", v / 1024);
-    } else {
+    let number = |out: &mut String| {
         let _ = write!(out, "{v}");
+    };
+    if v == u64::MAX {
+        super::print::write_composite(out, number, |out| out.push_str(infinity));
+    } else if v > 1024 && v.is_multiple_of(1024) {
+        super::print::write_composite(out, number, |out| {
+            let _ = write!(out, "{}*1024", v / 1024);
+        });
+    } else {
+        number(out);
     }
 }
 
@@ -447,17 +465,17 @@ pub(crate) fn sigset(c: &mut Ctx, addr: u64, size: u64, output: bool) {
         c.s("NULL");
         return;
     }
-    if (output && !c.ok()) || size == 0 || size > 128 {
+    // strace shows the set only when its size is the kernel's (NSIG_BYTES, 8 on x86_64).
+    if (output && !c.ok()) || size != 8 {
         c.ptr(addr);
         return;
     }
-    let n = size.min(8) as usize;
     let mut b = [0u8; 8];
-    if !c.read_exact(addr, &mut b[..n]) {
+    if !c.read_exact(addr, &mut b) {
         c.ptr(addr);
         return;
     }
-    write_sigmask(c.out, u64::from_ne_bytes(b), (size.min(8) * 8) as u32);
+    write_sigmask(c.out, u64::from_ne_bytes(b), 64);
 }
 
 /// The kernel's `struct sigaction` for rt_sigaction.
@@ -583,9 +601,9 @@ pub(crate) fn rusage(c: &mut Ctx, addr: u64) {
         out,
         "{{ru_utime={{tv_sec={}, tv_usec={}}}, ru_stime={{tv_sec={}, tv_usec={}}}",
         i64_at(&b, 0),
-        i64_at(&b, 8),
+        u64_at(&b, 8),
         i64_at(&b, 16),
-        i64_at(&b, 24)
+        u64_at(&b, 24)
     );
     if !c.style.verbose {
         out.push_str(", ...}");
@@ -618,14 +636,24 @@ pub(crate) fn tms(c: &mut Ctx, addr: u64) {
     let Some(b) = read_struct::<32>(c, addr, true) else {
         return;
     };
-    let _ = write!(
-        c.out,
-        "{{tms_utime={}, tms_stime={}, tms_cutime={}, tms_cstime={}}}",
-        i64_at(&b, 0),
-        i64_at(&b, 8),
-        i64_at(&b, 16),
-        i64_at(&b, 24)
-    );
+    let raw = super::print::xlat_style() == super::XlatStyle::Raw;
+    for (i, name) in [
+        "{tms_utime=",
+        ", tms_stime=",
+        ", tms_cutime=",
+        ", tms_cstime=",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let ticks = u64_at(&b, i * 8);
+        let _ = write!(c.out, "{name}{ticks}");
+        // strace's print_clock_t: the seconds (USER_HZ 100) unless -X raw.
+        if ticks > 0 && !raw {
+            let _ = write!(c.out, " /* {}.{:02} s */", ticks / 100, ticks % 100);
+        }
+    }
+    c.s("}");
 }
 
 /// A socket address of `len` bytes.
@@ -651,6 +679,11 @@ fn write_sockaddr(c: &mut Ctx, b: &[u8]) {
     let family = u16_at(b, 0);
     c.s("{sa_family=");
     c.xval(u64::from(family), &xlat::ADDRESS_FAMILIES);
+    // An address of the family alone (an unnamed socket's) has nothing more to show.
+    if b.len() <= 2 {
+        c.s("}");
+        return;
+    }
     let hex = c.style.hex;
     let out = &mut *c.out;
     match family {
@@ -677,9 +710,10 @@ fn write_sockaddr(c: &mut Ctx, b: &[u8]) {
             }
         }
         1 => {
-            let path = &b[2..];
+            // sun_path is 108 bytes, whatever length the caller claims.
+            let path = &b[2..b.len().min(110)];
             out.push_str(", sun_path=");
-            if path.first() == Some(&0) && path.len() > 1 {
+            if path.first() == Some(&0) {
                 out.push('@');
                 super::print::quote(out, &path[1..], hex, b"", true);
             } else {
@@ -706,74 +740,47 @@ fn write_sockaddr(c: &mut Ctx, b: &[u8]) {
 /// `[{iov_base="...", iov_len=5}, ...]`; `data_len` bytes of data in total are shown
 /// (the return value for readv, everything for writev).
 pub(crate) fn iovec(c: &mut Ctx, addr: u64, count: u64, data_len: Option<u64>, output: bool) {
-    if addr == 0 {
-        c.s("NULL");
-        return;
-    }
-    if output && !c.ok() {
+    if output && !c.ok() && addr != 0 {
         c.ptr(addr);
         return;
     }
-    let limit = array_limit(c);
-    let mut left = data_len.unwrap_or(u64::MAX);
-    c.s("[");
-    for i in 0..count {
-        if i as usize >= limit || c.over_budget() {
-            c.s(", ...");
-            break;
-        }
-        let mut b = [0u8; 16];
-        if !c.read_exact(addr.wrapping_add(i * 16), &mut b) {
-            if i > 0 {
-                c.s(", ");
-            }
-            c.s("... /* ");
-            c.ptr(addr.wrapping_add(i * 16));
-            c.s(" */");
-            break;
-        }
-        if i > 0 {
-            c.s(", ");
-        }
-        let base = u64_at(&b, 0);
-        let len = u64_at(&b, 8);
+    iovec_array(c, addr, count, Some(data_len.unwrap_or(u64::MAX)));
+}
+
+/// An iovec array as strace's print_array shows it; the data behind each iov_base (at most
+/// `data` bytes in all) or, for `None`, only the addresses (process_vm_*'s remote iovecs).
+pub(crate) fn iovec_array(c: &mut Ctx, addr: u64, count: u64, data: Option<u64>) {
+    let mut left = data.unwrap_or(0);
+    c.array(addr, count, 16, |c, b| {
+        let base = u64_at(b, 0);
+        let len = u64_at(b, 8);
         c.s("{iov_base=");
-        let shown = len.min(left);
-        c.buf(base, shown);
-        left -= shown;
+        if data.is_some() {
+            let shown = len.min(left);
+            c.buf(base, shown);
+            left -= shown;
+        } else {
+            c.ptr(base);
+        }
         let _ = write!(c.out, ", iov_len={len}}}");
-    }
-    c.s("]");
+        true
+    });
 }
 
 /// `[{fd=3, events=POLLIN}]` at entry; the return-value comment `[{fd=3, revents=POLLIN}]`.
 pub(crate) fn pollfds(c: &mut Ctx, addr: u64, count: u64) {
-    if addr == 0 {
-        c.s("NULL");
-        return;
-    }
-    let limit = array_limit(c);
-    c.s("[");
-    for i in 0..count {
-        if i as usize >= limit || c.over_budget() {
-            c.s(", ...");
-            break;
-        }
-        let mut b = [0u8; 8];
-        if !c.read_exact(addr.wrapping_add(i * 8), &mut b) {
-            c.ptr(addr.wrapping_add(i * 8));
-            break;
-        }
-        if i > 0 {
-            c.s(", ");
-        }
+    c.array(addr, count, 8, |c, b| {
+        let fd = u32_at(b, 0);
         c.s("{fd=");
-        c.fd(u64::from(u32_at(&b, 0)));
-        c.s(", events=");
-        c.flags(u64::from(u16_at(&b, 4)), &xlat::POLL_EVENTS);
+        c.fd(u64::from(fd));
+        // strace leaves out the events of an fd the kernel ignores (negative).
+        if (fd as i32) >= 0 {
+            c.s(", events=");
+            c.flags(u64::from(u16_at(b, 4)), &xlat::POLL_EVENTS);
+        }
         c.s("}");
-    }
-    c.s("]");
+        true
+    });
 }
 
 /// The `([{fd=3, revents=POLLIN}])` note after poll's return value.
@@ -945,7 +952,9 @@ pub(crate) fn write_wait_status(out: &mut String, s: u32) {
 }
 
 /// The `/* N entries */` summary strace prints for getdents64 without `-v`.
-pub(crate) fn dirents(c: &mut Ctx, addr: u64, len: u64) {
+/// getdents64's `struct linux_dirent64` records, or with `old` getdents' `struct
+/// linux_dirent` (name at offset 18, type in the record's last byte, printed after the name).
+pub(crate) fn dirents(c: &mut Ctx, addr: u64, len: u64, old: bool) {
     if !c.ok() {
         c.ptr(addr);
         return;
@@ -969,16 +978,35 @@ pub(crate) fn dirents(c: &mut Ctx, addr: u64, len: u64) {
             }
             let _ = write!(
                 list,
-                "{{d_ino={}, d_off={}, d_reclen={reclen}, d_type=",
+                "{{d_ino={}, d_off={}, d_reclen={reclen}, ",
                 u64_at(&h, 0),
                 i64_at(&h, 8)
             );
-            super::print::write_xval(&mut list, u64::from(h[18]), &xlat::DIRENT_TYPES);
-            list.push_str(", d_name=");
-            let mut name = vec![0u8; (reclen.saturating_sub(19)) as usize];
-            let _ = c.read_exact(addr.wrapping_add(off + 19), &mut name);
+            let name_at = if old { 18 } else { 19 };
+            let mut record = vec![0u8; reclen as usize];
+            let _ = c.read_exact(addr.wrapping_add(off), &mut record);
+            let name = record.get(name_at..).unwrap_or_default();
+            let name = if old {
+                &name[..name.len().saturating_sub(1)]
+            } else {
+                name
+            };
             let end = name.iter().position(|x| *x == 0).unwrap_or(name.len());
+            let d_type = if old {
+                record.last().copied().unwrap_or(0)
+            } else {
+                h[18]
+            };
+            let mut type_text = String::new();
+            super::print::write_xval(&mut type_text, u64::from(d_type), &xlat::DIRENT_TYPES);
+            if !old {
+                let _ = write!(list, "d_type={type_text}, ");
+            }
+            list.push_str("d_name=");
             super::print::quote(&mut list, &name[..end], c.style.hex, b"", true);
+            if old {
+                let _ = write!(list, ", d_type={type_text}");
+            }
             list.push('}');
         }
         count += 1;
@@ -1066,9 +1094,13 @@ pub(crate) fn clone_args(c: &mut Ctx, addr: u64, size: u64) {
         c.ptr(addr);
         return;
     }
-    let Some(b) = read_struct::<88>(c, addr, false) else {
+    // Read what the caller's size covers of the 88 bytes strace knows.
+    let fetch = size.min(88) as usize;
+    let mut b = [0u8; 88];
+    if !c.read_exact(addr, &mut b[..fetch]) {
+        c.ptr(addr);
         return;
-    };
+    }
     let flags = u64_at(&b, 0);
     let pidfd = u64_at(&b, 8);
     let child_tid = u64_at(&b, 16);
@@ -1104,6 +1136,9 @@ pub(crate) fn clone_args(c: &mut Ctx, addr: u64, size: u64) {
     if flags & 0x80000 != 0 {
         c.s(", tls=");
         c.ptr(tls);
+    }
+    if size > 88 {
+        c.nonzero_tail(addr, 88, size.min(4096));
     }
     c.s("}");
 }
@@ -1343,23 +1378,8 @@ pub(crate) fn mincore_vec(c: &mut Ctx, addr: u64, len: u64) {
         c.ptr(addr);
         return;
     }
-    let pages = len.div_ceil(4096);
-    let limit = array_limit(c) as u64;
-    c.s("[");
-    for i in 0..pages {
-        if i >= limit || c.over_budget() {
-            c.s("...");
-            break;
-        }
-        let mut b = [0u8; 1];
-        if !c.read_exact(addr.wrapping_add(i), &mut b) {
-            c.s("...");
-            break;
-        }
-        if i > 0 {
-            c.s(", ");
-        }
+    c.array(addr, len.div_ceil(4096), 1, |c, b| {
         c.udec(u64::from(b[0] & 1));
-    }
-    c.s("]");
+        true
+    });
 }

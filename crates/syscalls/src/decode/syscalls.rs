@@ -4,9 +4,13 @@
 
 use std::fmt::Write;
 
-use super::Ret;
+use super::admin;
+use super::prctl;
+use super::print;
 use super::print::Ctx;
+use super::sockopt;
 use super::structs as st;
+use super::{PidKind, Ret, XlatStyle};
 use crate::table::nr;
 use crate::xlat::{self, Xlat};
 
@@ -17,6 +21,14 @@ pub(crate) enum A {
     Int,
     /// `unsigned int`, decimal.
     Uint,
+    /// `uid_t`/`gid_t`: unsigned decimal, but `-1` for the "unchanged" value.
+    Uid,
+    /// A process id of this kind (translated with `--pidns-translation`).
+    Pid(PidKind),
+    /// kill's pid: a process, or a process group when below -1.
+    PidOrGroup,
+    /// A `loff_t *` the call reads: `[offset]` (splice, copy_file_range).
+    OffsetIn,
     /// `long`, decimal.
     Long,
     /// `unsigned long`, decimal.
@@ -129,6 +141,15 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
     match a {
         A::Int => c.int(v),
         A::Uint => c.uint(v),
+        A::Uid => c.uid(v),
+        A::Pid(kind) => c.pid(v, kind),
+        A::PidOrGroup => c.pid_or_group(v),
+        A::OffsetIn => match c.read_u64(v) {
+            Some(offset) => {
+                let _ = write!(c.out, "[{}]", offset as i64);
+            }
+            None => c.ptr(v),
+        },
         A::Long => c.dec(v as i64),
         A::Ulong => c.udec(v),
         A::Hex => c.hex(v),
@@ -171,7 +192,8 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
                 c.ptr(v);
             }
         }
-        A::Mode => c.mode(v),
+        // umode_t is 16 bits wide.
+        A::Mode => c.mode(v & 0xffff),
         A::Flags(x) => c.flags(v, x),
         A::Enum(x) => c.xval(v, x),
         A::EnumD(x) => c.xval_d(v as i32 as i64, x),
@@ -245,19 +267,25 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
 }
 
 /// `O_RDONLY|O_CLOEXEC`: the access mode is a 2-bit field, the rest are flags.
-fn open_flags(c: &mut Ctx, v: u64) {
-    let v = v & 0xffff_ffff;
-    c.s(match v & 3 {
-        0 => "O_RDONLY",
-        1 => "O_WRONLY",
-        2 => "O_RDWR",
-        _ => "O_ACCMODE",
-    });
-    let rest = v & !3;
-    if rest != 0 {
-        c.s("|");
-        c.flags(rest, &xlat::OPEN_FLAGS);
-    }
+/// Open flags as strace's tprint_open_modes64 prints them (openat2's are 64 bits wide; the
+/// callers of `int` flags pass 32).
+pub(crate) fn open_flags(c: &mut Ctx, v: u64) {
+    print::write_composite(
+        c.out,
+        |out| print::write_hex(out, v),
+        |out| {
+            out.push_str(match v & 3 {
+                0 => "O_RDONLY",
+                1 => "O_WRONLY",
+                2 => "O_RDWR",
+                _ => "O_ACCMODE",
+            });
+            if v & !3 != 0 {
+                out.push('|');
+                print::write_flag_names(out, v & !3, &xlat::OPEN_FLAGS);
+            }
+        },
+    );
 }
 
 fn run_spec(c: &mut Ctx, spec: &[A]) {
@@ -319,6 +347,7 @@ const fn f(func: fn(&mut Ctx), ret: Ret) -> Decoder {
     }
 }
 
+use super::PidKind::{Pgid, Sid, Tgid, Tid};
 use A::*;
 use Ret::{Dec, Hex as RHex};
 const RFD: Ret = Ret::Fd;
@@ -398,13 +427,15 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::sched_yield => s(&[], Dec),
         nr::dup => s(&[Fd], RFD),
         nr::dup2 => s(&[Fd, Fd], RFD),
-        nr::dup3 => s(&[Fd, Fd, Flags(&xlat::PIPE_FLAGS)], RFD),
+        nr::dup3 => s(&[Fd, Fd, Flags(&xlat::OPEN_FLAGS)], RFD),
         nr::pause => s(&[], Dec),
         nr::nanosleep => f(dec_nanosleep, Dec),
         nr::getitimer => s(&[Enum(&xlat::ITIMER_WHICH), ItimervalOut], Dec),
         nr::setitimer => s(&[Enum(&xlat::ITIMER_WHICH), ItimervalIn, ItimervalOut], Dec),
         nr::alarm => s(&[Uint], Ret::Udec),
-        nr::getpid | nr::getppid | nr::gettid | nr::getpgrp | nr::setsid => s(&[], Dec),
+        nr::getpid | nr::getppid => s(&[], Ret::Pid(Tgid)),
+        nr::gettid => s(&[], Ret::Pid(Tid)),
+        nr::getpgrp | nr::setsid => s(&[], Ret::Pid(Pgid)),
         nr::getuid | nr::geteuid | nr::getgid | nr::getegid => s(&[], Dec),
         nr::sendfile => f(dec_sendfile, Dec),
         nr::socket => f(dec_socket, RFD),
@@ -419,19 +450,19 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::shutdown => s(&[Fd, Enum(&xlat::SHUTDOWN_MODES)], Dec),
         nr::listen => s(&[Fd, Int], Dec),
         nr::socketpair => f(dec_socketpair, Dec),
-        nr::setsockopt => f(dec_setsockopt, Dec),
-        nr::getsockopt => f(dec_getsockopt, Dec),
-        nr::clone => f(dec_clone, Dec),
-        nr::clone3 => f(dec_clone3, Dec),
-        nr::fork | nr::vfork => s(&[], Dec),
+        nr::setsockopt => f(sockopt::setsockopt, Dec),
+        nr::getsockopt => f(sockopt::getsockopt, Dec),
+        nr::clone => f(dec_clone, Ret::Pid(Tid)),
+        nr::clone3 => f(dec_clone3, Ret::Pid(Tid)),
+        nr::fork | nr::vfork => s(&[], Ret::Pid(Tgid)),
         nr::execve => f(dec_execve, Dec),
         nr::execveat => f(dec_execveat, Dec),
         nr::exit | nr::exit_group => s(&[Int], Dec),
-        nr::wait4 => f(dec_wait4, Dec),
+        nr::wait4 => f(dec_wait4, Ret::Pid(Tgid)),
         nr::waitid => f(dec_waitid, Dec),
-        nr::kill => s(&[Int, Signal], Dec),
-        nr::tkill => s(&[Int, Signal], Dec),
-        nr::tgkill => s(&[Int, Int, Signal], Dec),
+        nr::kill => s(&[PidOrGroup, Signal], Dec),
+        nr::tkill => s(&[Pid(Tid), Signal], Dec),
+        nr::tgkill => s(&[Pid(Tgid), Pid(Tid), Signal], Dec),
         nr::uname => s(&[UtsnameOut], Dec),
         nr::fcntl => f(dec_fcntl, Dec),
         nr::flock => s(&[Fd, Flags(&xlat::FLOCK_OPS)], Dec),
@@ -447,8 +478,8 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::readlink => s(&[Path, StrOut, Ulong], Dec),
         nr::readlinkat => s(&[DirFd, Path, StrOut, Ulong], Dec),
         nr::fchmod => s(&[Fd, Mode], Dec),
-        nr::chown | nr::lchown => s(&[Path, Int, Int], Dec),
-        nr::fchown => s(&[Fd, Int, Int], Dec),
+        nr::chown | nr::lchown => s(&[Path, Uid, Uid], Dec),
+        nr::fchown => s(&[Fd, Uid, Uid], Dec),
         nr::umask => s(&[Mode], Ret::Oct),
         nr::gettimeofday => s(&[TimevalOut, TimezoneOut], Dec),
         nr::settimeofday => s(&[TimevalIn, Ptr], Dec),
@@ -458,27 +489,28 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::getrusage => s(&[EnumD(&xlat::RUSAGE_WHO), RusageOut], Dec),
         nr::sysinfo => s(&[SysinfoOut], Dec),
         nr::times => s(&[TmsOut], Dec),
-        nr::setuid | nr::setgid | nr::setfsuid | nr::setfsgid => s(&[Int], Dec),
-        nr::setreuid | nr::setregid => s(&[Int, Int], Dec),
-        nr::setresuid | nr::setresgid => s(&[Int, Int, Int], Dec),
+        nr::setuid | nr::setgid | nr::setfsuid | nr::setfsgid => s(&[Uid], Dec),
+        nr::setreuid | nr::setregid => s(&[Uid, Uid], Dec),
+        nr::setresuid | nr::setresgid => s(&[Uid, Uid, Uid], Dec),
         nr::getresuid | nr::getresgid => s(&[IntPtrOut, IntPtrOut, IntPtrOut], Dec),
-        nr::setpgid => s(&[Int, Int], Dec),
-        nr::getpgid | nr::getsid => s(&[Int], Dec),
+        nr::setpgid => s(&[Pid(Tgid), Pid(Pgid)], Dec),
+        nr::getpgid => s(&[Pid(Tgid)], Ret::Pid(Pgid)),
+        nr::getsid => s(&[Pid(Tgid)], Ret::Pid(Sid)),
         nr::utime => s(&[Path, Ptr], Dec),
         nr::mknod => s(&[Path, TypedMode, Dev], Dec),
         nr::mknodat => s(&[DirFd, Path, TypedMode, Dev], Dec),
-        nr::getpriority => s(&[Enum(&xlat::PRIO_WHICH), Int], Dec),
-        nr::setpriority => s(&[Enum(&xlat::PRIO_WHICH), Int, Int], Dec),
+        nr::getpriority => f(dec_priority, Dec),
+        nr::setpriority => f(dec_priority, Dec),
         nr::sched_getscheduler => f(dec_sched_getscheduler, Dec),
-        nr::sched_setscheduler => s(&[Int, Enum(&xlat::SCHED_POLICIES), SchedParamIn], Dec),
-        nr::sched_getparam => s(&[Int, SchedParamOut], Dec),
-        nr::sched_setparam => s(&[Int, SchedParamIn], Dec),
+        nr::sched_setscheduler => s(&[Pid(Tgid), Enum(&xlat::SCHED_POLICIES), SchedParamIn], Dec),
+        nr::sched_getparam => s(&[Pid(Tgid), SchedParamOut], Dec),
+        nr::sched_setparam => s(&[Pid(Tgid), SchedParamIn], Dec),
         nr::sched_get_priority_max | nr::sched_get_priority_min => {
             s(&[Enum(&xlat::SCHED_POLICIES)], Dec)
         }
         nr::sched_getaffinity => f(dec_sched_getaffinity, Dec),
         nr::sched_setaffinity => f(dec_sched_setaffinity, Dec),
-        nr::prctl => f(dec_prctl, Dec),
+        nr::prctl => f(prctl::prctl, Dec),
         nr::arch_prctl => f(dec_arch_prctl, Dec),
         nr::sync => s(&[], Dec),
         nr::mount => s(&[Path, Path, Str, Flags(&xlat::MOUNT_FLAGS), Ptr], Dec),
@@ -497,7 +529,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::futex => f(dec_futex, Dec),
         nr::set_tid_address => s(&[Ptr], Dec),
         nr::restart_syscall => f(dec_restart_syscall, Dec),
-        nr::fadvise64 => s(&[Fd, Long, Long, Enum(&xlat::FADVISE)], Dec),
+        nr::fadvise64 => s(&[Fd, Long, Ulong, Enum(&xlat::FADVISE)], Dec),
         nr::clock_gettime | nr::clock_getres => s(&[Enum(&xlat::CLOCKS), TimespecOut], Dec),
         nr::clock_settime => s(&[Enum(&xlat::CLOCKS), TimespecIn], Dec),
         nr::clock_nanosleep => f(dec_clock_nanosleep, Dec),
@@ -513,7 +545,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::inotify_add_watch => s(&[Fd, Path, Flags(&xlat::INOTIFY_MASK)], Dec),
         nr::inotify_rm_watch => s(&[Fd, Int], Dec),
         nr::mkdirat => s(&[DirFd, Path, Mode], Dec),
-        nr::fchownat => s(&[DirFd, Path, Int, Int, Flags(&xlat::AT_FLAGS)], Dec),
+        nr::fchownat => s(&[DirFd, Path, Uid, Uid, Flags(&xlat::AT_FLAGS)], Dec),
         nr::unlinkat => s(&[DirFd, Path, Flags(&xlat::UNLINKAT_FLAGS)], Dec),
         nr::renameat => s(&[DirFd, Path, DirFd, Path], Dec),
         nr::renameat2 => s(&[DirFd, Path, DirFd, Path, Flags(&xlat::RENAME_FLAGS)], Dec),
@@ -525,8 +557,17 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::unshare => s(&[Flags(&xlat::UNSHARE_FLAGS)], Dec),
         nr::setns => s(&[Fd, Flags(&xlat::NS_FLAGS)], Dec),
         nr::set_robust_list => s(&[Ptr, Ulong], Dec),
-        nr::get_robust_list => s(&[Int, Ptr, Ptr], Dec),
-        nr::splice => s(&[Fd, Ptr, Fd, Ptr, Ulong, Flags(&xlat::SPLICE_FLAGS)], Dec),
+        nr::splice => s(
+            &[
+                Fd,
+                OffsetIn,
+                Fd,
+                OffsetIn,
+                Ulong,
+                Flags(&xlat::SPLICE_FLAGS),
+            ],
+            Dec,
+        ),
         nr::tee => s(&[Fd, Fd, Ulong, Flags(&xlat::SPLICE_FLAGS)], Dec),
         nr::timerfd_create => s(&[Enum(&xlat::CLOCKS), Flags(&xlat::TFD_FLAGS)], RFD),
         nr::timerfd_settime => s(
@@ -545,14 +586,14 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::signalfd => s(&[Fd, SigsetIn(2), Ulong], RFD),
         nr::fallocate => s(&[Fd, Flags(&xlat::FALLOC_FLAGS), Long, Long], Dec),
         nr::getrandom => s(&[BufOutHex, Ulong, Flags(&xlat::GETRANDOM_FLAGS)], Dec),
-        nr::memfd_create => s(&[Str, Flags(&xlat::MFD_FLAGS)], RFD),
-        nr::copy_file_range => s(&[Fd, Ptr, Fd, Ptr, Ulong, Uint], Dec),
+        nr::memfd_create => f(dec_memfd_create, RFD),
+        nr::copy_file_range => s(&[Fd, OffsetIn, Fd, OffsetIn, Ulong, Uint], Dec),
         nr::rseq => s(&[Ptr, Hex, Flags(&xlat::RSEQ_FLAGS), Hex], Dec),
         nr::close_range => s(&[Uint, Uint, Flags(&xlat::CLOSE_RANGE_FLAGS)], Dec),
         nr::openat2 => f(dec_openat2, RFD),
-        nr::pidfd_open => s(&[Int, Hex], RFD),
+        nr::pidfd_open => s(&[Pid(Tgid), Flags(&PIDFD_OPEN_FLAGS)], RFD),
         nr::pidfd_send_signal => s(&[Fd, Signal, Ptr, Uint], Dec),
-        nr::pidfd_getfd => s(&[Fd, Fd, Uint], RFD),
+        nr::pidfd_getfd => s(&[Fd, Int, Hex], RFD),
         nr::membarrier => s(&[Enum(&xlat::MEMBARRIER_CMDS), Hex, Int], Dec),
         nr::seccomp => f(dec_seccomp, Dec),
         nr::bpf => f(dec_bpf, Dec),
@@ -585,6 +626,57 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::capget | nr::capset => f(dec_capget, Dec),
         nr::sendmmsg => f(dec_sendmmsg, Dec),
         nr::recvmmsg => f(dec_recvmmsg, Dec),
+        nr::kcmp => f(admin::kcmp, Dec),
+        nr::ioprio_get => f(admin::ioprio_get, Dec),
+        nr::ioprio_set => f(admin::ioprio_set, Dec),
+        nr::landlock_create_ruleset => f(admin::landlock_create_ruleset, RFD),
+        nr::landlock_add_rule => f(admin::landlock_add_rule, Dec),
+        nr::landlock_restrict_self => s(&[Fd, Hex], Dec),
+        nr::fanotify_init => f(admin::fanotify_init, RFD),
+        nr::fanotify_mark => f(admin::fanotify_mark, Dec),
+        nr::reboot => f(admin::reboot, Dec),
+        nr::swapon => f(admin::swapon, Dec),
+        nr::delete_module => s(&[Str, Flags(&xlat::DELETE_MODULE_FLAGS)], Dec),
+        nr::init_module => s(&[Ptr, Ulong, Str], Dec),
+        nr::finit_module => s(&[Fd, Str, Flags(&xlat::MODULE_INIT_FLAGS)], Dec),
+        nr::process_mrelease => s(&[Fd, Hex], Dec),
+        nr::mlock2 => s(&[Ptr, Ulong, Flags(&xlat::MLOCK_FLAGS)], Dec),
+        nr::pkey_alloc => s(&[Hex, Flags(&xlat::PKEY_ACCESS)], Dec),
+        nr::pkey_free => s(&[Int], Dec),
+        nr::memfd_secret => s(&[Flags(&xlat::MEMFD_SECRET_FLAGS)], RFD),
+        nr::set_mempolicy_home_node => s(&[Ptr, Ulong, Ulong, Hex], Dec),
+        nr::ioperm => s(&[Hex, Hex, Int], Dec),
+        nr::iopl => s(&[Int], Dec),
+        nr::vhangup => s(&[], Dec),
+        nr::sync_file_range => s(&[Fd, Long, Long, Flags(&xlat::SYNC_FILE_RANGE_FLAGS)], Dec),
+        nr::mbind => f(dec_mbind, Dec),
+        nr::migrate_pages => f(dec_migrate_pages, Dec),
+        nr::move_pages => f(dec_move_pages, Dec),
+        nr::get_robust_list => f(dec_get_robust_list, Dec),
+        nr::fsopen => s(&[Str, Flags(&xlat::FSOPEN_FLAGS)], RFD),
+        nr::mq_open => f(dec_mq_open, RFD),
+        nr::mq_unlink => s(&[Path], Dec),
+        nr::mq_timedsend => f(dec_mq_timedsend, Dec),
+        nr::mq_timedreceive => f(dec_mq_timedreceive, Dec),
+        nr::mq_getsetattr => f(dec_mq_getsetattr, Dec),
+        nr::remap_file_pages => f(dec_remap_file_pages, Dec),
+        nr::process_madvise => f(dec_process_madvise, Dec),
+        nr::fsmount => s(
+            &[
+                Fd,
+                Flags(&xlat::FSMOUNT_FLAGS),
+                Flags(&xlat::FSMOUNT_ATTR_FLAGS),
+            ],
+            RFD,
+        ),
+        nr::fspick => s(&[DirFd, Path, Flags(&xlat::FSPICK_FLAGS)], RFD),
+        nr::move_mount => s(
+            &[DirFd, Path, DirFd, Path, Flags(&xlat::MOVE_MOUNT_FLAGS)],
+            Dec,
+        ),
+        nr::open_tree => s(&[DirFd, Path, Flags(&xlat::OPEN_TREE_FLAGS)], RFD),
+        nr::process_vm_readv => f(dec_process_vm, Dec),
+        nr::process_vm_writev => f(dec_process_vm, Dec),
         _ => match crate::table::ARG_NAMES.get(n as usize) {
             Some(a) if crate::name(n).is_some() => Decoder {
                 how: How::Raw(a.len()),
@@ -597,6 +689,11 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         },
     }
 }
+
+const PIDFD_OPEN_FLAGS: Xlat = Xlat {
+    entries: &[(0o4000, "PIDFD_NONBLOCK")],
+    unknown: "PIDFD_???",
+};
 
 const ACCESS: Xlat = Xlat {
     entries: &[(0, "F_OK"), (4, "R_OK"), (2, "W_OK"), (1, "X_OK")],
@@ -657,13 +754,7 @@ fn dec_mmap(c: &mut Ctx) {
     c.next();
     c.flags(a[2], &xlat::PROT);
     c.next();
-    let flags = a[3] & 0xffff_ffff;
-    let kind = flags & 0xf;
-    c.xval(kind, &xlat::MAP_TYPE);
-    if flags & !0xf != 0 {
-        c.s("|");
-        c.flags(flags & !0xf, &xlat::MAP_FLAGS);
-    }
+    mmap_flags(c, a[3] & 0xffff_ffff);
     c.next();
     c.fd(a[4]);
     c.next();
@@ -736,7 +827,7 @@ fn dec_rt_sigtimedwait(c: &mut Ctx) {
             if c.read_exact(a[1], &mut b) {
                 let info = crate::signal::SigInfo::from_bytes(&b);
                 c.s("{");
-                crate::signal::write_siginfo_fields(c.out, &info);
+                c.siginfo_fields(&info);
                 c.s("}");
             } else {
                 c.ptr(a[1]);
@@ -912,7 +1003,7 @@ fn dec_select(c: &mut Ctx) {
             } else {
                 st::timeval(c, a[4], true);
             }
-            note.push_str(", left ");
+            note.push_str(if note.len() > 1 { ", left " } else { "left " });
             note.push_str(c.out);
         }
         *c.out = save;
@@ -1081,10 +1172,11 @@ fn dec_sendfile(c: &mut Ctx) {
             c.next();
             c.udec(a[3]);
         } else {
+            c.saved[0] = c.read_u64(a[2]).unwrap_or(u64::MAX);
             st::u64_ptr(c, a[2], false);
         }
     } else if a[2] != 0 {
-        if c.ok() {
+        if c.ok() && c.read_u64(a[2]) != Some(c.saved[0]) {
             c.s(" => ");
             st::u64_ptr(c, a[2], true);
         }
@@ -1148,9 +1240,34 @@ fn dec_socketpair(c: &mut Ctx) {
 }
 
 /// Prints `[len]` or `[in => out]` for an in/out `socklen_t *`.
+/// `saved` value for a length that could not be read at entry: strace then prints the
+/// length's address (and the buffer's), never a made-up `[0]`.
+const UNREADABLE: u64 = u64::MAX;
+
+/// A `socklen_t *` read at entry, or [`UNREADABLE`].
+fn socklen_at_entry(c: &mut Ctx, addr: u64) -> u64 {
+    c.read_u32(addr).map_or(UNREADABLE, u64::from)
+}
+
+/// A sockaddr output argument whose length was `before` at entry.
+fn sockaddr_out(c: &mut Ctx, addr: u64, len_addr: u64, before: u64) {
+    if addr == 0 {
+        c.s("NULL");
+    } else if before == UNREADABLE {
+        c.ptr(addr);
+    } else {
+        let after = c.read_u32(len_addr).unwrap_or(0);
+        st::sockaddr(c, addr, u64::from(after).min(before), true);
+    }
+}
+
 fn socklen_inout(c: &mut Ctx, addr: u64, before: u64) {
     if addr == 0 {
         c.s("NULL");
+        return;
+    }
+    if before == UNREADABLE {
+        c.ptr(addr);
         return;
     }
     if !c.ok() {
@@ -1175,22 +1292,12 @@ fn dec_accept(c: &mut Ctx) {
         c.next();
         c.fd(a[0]);
         if a[2] != 0 {
-            c.saved[0] = u64::from(c.read_u32(a[2]).unwrap_or(0));
+            c.saved[0] = socklen_at_entry(c, a[2]);
         }
         c.stop();
     } else {
         c.next();
-        let after = if a[2] != 0 {
-            c.read_u32(a[2]).unwrap_or(0)
-        } else {
-            0
-        };
-        if a[1] == 0 {
-            c.s("NULL");
-        } else {
-            let len = u64::from(after).min(c.saved[0]);
-            st::sockaddr(c, a[1], len, true);
-        }
+        sockaddr_out(c, a[1], a[2], c.saved[0]);
         c.next();
         let before = c.saved[0];
         socklen_inout(c, a[2], before);
@@ -1206,13 +1313,11 @@ fn dec_getsockname(c: &mut Ctx) {
     if c.entering() {
         c.next();
         c.fd(a[0]);
-        c.saved[0] = u64::from(c.read_u32(a[2]).unwrap_or(0));
+        c.saved[0] = socklen_at_entry(c, a[2]);
         c.stop();
     } else {
         c.next();
-        let after = c.read_u32(a[2]).unwrap_or(0);
-        let len = u64::from(after).min(c.saved[0]);
-        st::sockaddr(c, a[1], len, true);
+        sockaddr_out(c, a[1], a[2], c.saved[0]);
         c.next();
         let before = c.saved[0];
         socklen_inout(c, a[2], before);
@@ -1244,7 +1349,7 @@ fn dec_recvfrom(c: &mut Ctx) {
         c.next();
         c.fd(a[0]);
         if a[5] != 0 {
-            c.saved[0] = u64::from(c.read_u32(a[5]).unwrap_or(0));
+            c.saved[0] = socklen_at_entry(c, a[5]);
         }
         c.stop();
     } else {
@@ -1260,13 +1365,7 @@ fn dec_recvfrom(c: &mut Ctx) {
         c.next();
         c.flags(a[3], &xlat::MSG_FLAGS);
         c.next();
-        if a[4] == 0 {
-            c.s("NULL");
-        } else {
-            let after = c.read_u32(a[5]).unwrap_or(0);
-            let len = u64::from(after).min(c.saved[0]);
-            st::sockaddr(c, a[4], len, true);
-        }
+        sockaddr_out(c, a[4], a[5], c.saved[0]);
         c.next();
         let before = c.saved[0];
         socklen_inout(c, a[5], before);
@@ -1301,76 +1400,6 @@ fn dec_recvmsg(c: &mut Ctx) {
     }
 }
 
-fn sockopt_name(c: &mut Ctx, level: u64, name: u64) {
-    match level {
-        1 => c.xval(name, &xlat::SOL_SOCKET_OPTS),
-        6 => c.xval(name, &xlat::TCP_OPTS),
-        0 => c.xval(name, &xlat::IP_OPTS),
-        41 => c.xval(name, &xlat::IPV6_OPTS),
-        270 => c.xval(name, &xlat::NETLINK_OPTS),
-        _ => c.int(name),
-    }
-}
-
-fn dec_setsockopt(c: &mut Ctx) {
-    if !c.entering() {
-        return;
-    }
-    let a = c.args;
-    c.next();
-    c.fd(a[0]);
-    c.next();
-    c.xval(a[1], &xlat::SOCKOPT_LEVELS);
-    c.next();
-    sockopt_name(c, a[1], a[2]);
-    c.next();
-    if a[4] as u32 == 4 {
-        st::int_ptr(c, a[3], false);
-    } else {
-        c.ptr(a[3]);
-    }
-    c.next();
-    c.int(a[4]);
-}
-
-fn dec_getsockopt(c: &mut Ctx) {
-    let a = c.args;
-    if c.entering() {
-        c.next();
-        c.fd(a[0]);
-        c.next();
-        c.xval(a[1], &xlat::SOCKOPT_LEVELS);
-        c.next();
-        sockopt_name(c, a[1], a[2]);
-        c.saved[0] = u64::from(c.read_u32(a[4]).unwrap_or(0));
-        c.stop();
-    } else {
-        c.next();
-        let len = c.read_u32(a[4]).unwrap_or(0);
-        if c.ok() && len == 4 && a[1] as u32 == 1 && a[2] as u32 == 4 {
-            // SO_ERROR holds an errno: `[ECONNREFUSED]`.
-            match c.read_u32(a[3]) {
-                Some(e) => match crate::errno_name(e as i32).filter(|_| e != 0) {
-                    Some(name) => {
-                        c.s("[");
-                        c.s(name);
-                        c.s("]");
-                    }
-                    None => st::int_ptr(c, a[3], true),
-                },
-                None => c.ptr(a[3]),
-            }
-        } else if c.ok() && len == 4 {
-            st::int_ptr(c, a[3], true);
-        } else {
-            c.ptr(a[3]);
-        }
-        c.next();
-        let before = c.saved[0];
-        socklen_inout(c, a[4], before);
-    }
-}
-
 fn dec_clone(c: &mut Ctx) {
     let a = c.args;
     // x86_64 argument order: flags, stack, parent_tid, child_tid, tls.
@@ -1393,13 +1422,21 @@ fn dec_clone(c: &mut Ctx) {
             c.signal(sig);
         }
     } else {
-        if flags & 0x0010_0000 != 0 {
+        // CLONE_PARENT_SETTID stores the child's tid there, CLONE_PIDFD a pidfd.
+        if flags & 0x0010_1000 != 0 {
             c.next();
             c.s("parent_tid=");
-            if c.ok() {
-                st::int_ptr(c, a[2], true);
-            } else {
-                c.ptr(a[2]);
+            match c.read_u32(a[2]).filter(|_| c.ok()) {
+                Some(v) => {
+                    c.s("[");
+                    if flags & 0x0010_0000 != 0 {
+                        c.pid(u64::from(v), Tid);
+                    } else {
+                        c.fd(u64::from(v));
+                    }
+                    c.s("]");
+                }
+                None => c.ptr(a[2]),
             }
         }
         if flags & 0x0008_0000 != 0 {
@@ -1443,40 +1480,54 @@ fn string_array(c: &mut Ctx, addr: u64, abbreviate_as_vars: bool) {
         c.s("NULL");
         return;
     }
-    let limit = st::array_limit(c);
     if abbreviate_as_vars && !c.style.verbose {
-        let n = count_pointers(c, addr);
-        let _ = write!(
-            c.out,
-            "{addr:#x} /* {n} var{} */",
-            if n == 1 { "" } else { "s" }
-        );
+        // strace's printargc: the count, and whether a fault came before the NULL.
+        c.ptr(addr);
+        let (n, terminated) = count_pointers(c, addr);
+        if n > 0 || terminated {
+            let _ = write!(
+                c.out,
+                " /* {n} var{}{} */",
+                if n == 1 { "" } else { "s" },
+                if terminated { "" } else { ", unterminated" }
+            );
+        }
         return;
     }
-    let Some(first) = c.read_u64(addr) else {
-        c.ptr(addr);
-        return;
+    // strace's printargv.
+    let limit = if c.style.verbose {
+        print::VERBOSE_ARRAY_LIMIT
+    } else {
+        c.style.string_limit as u64
     };
-    c.s("[");
-    let mut p = first;
     let mut i = 0u64;
-    while p != 0 {
-        if i as usize >= limit || c.over_budget() {
-            c.s(", ...");
+    loop {
+        let at = addr.wrapping_add(i * 8);
+        let Some(p) = c.read_u64(at) else {
+            if i == 0 {
+                c.ptr(addr);
+                return;
+            }
+            c.s(", ... /* ");
+            c.ptr(at);
+            c.s(" */");
+            break;
+        };
+        if i == 0 {
+            c.s("[");
+        }
+        if p == 0 {
             break;
         }
         if i > 0 {
             c.s(", ");
         }
+        if i >= limit || c.over_budget() {
+            c.s("...");
+            break;
+        }
         c.cstr(p);
         i += 1;
-        match c.read_u64(addr.wrapping_add(i * 8)) {
-            Some(next) => p = next,
-            None => {
-                c.s(", ...");
-                break;
-            }
-        }
     }
     c.s("]");
 }
@@ -1515,7 +1566,7 @@ fn dec_wait4(c: &mut Ctx) {
     let a = c.args;
     if c.entering() {
         c.next();
-        c.int(a[0]);
+        c.pid_or_group(a[0]);
         c.stop();
     } else {
         c.next();
@@ -1537,7 +1588,12 @@ fn dec_waitid(c: &mut Ctx) {
         c.next();
         c.xval(a[0], &xlat::WAITID_TYPES);
         c.next();
-        c.int(a[1]);
+        let kind = match a[0] & 0xffff_ffff {
+            1 => Some(Tgid),
+            2 => Some(Pgid),
+            _ => None,
+        };
+        c.pid_if(a[1], kind);
         c.stop();
     } else {
         c.next();
@@ -1548,7 +1604,7 @@ fn dec_waitid(c: &mut Ctx) {
                 c.s("{}");
             } else {
                 c.s("{");
-                crate::signal::write_siginfo_fields(c.out, &info);
+                c.siginfo_fields(&info);
                 c.s("}");
             }
         } else {
@@ -1582,17 +1638,23 @@ fn dec_fcntl(c: &mut Ctx) {
             }
             4 => {
                 c.next();
-                open_flags(c, a[2]);
+                open_flags(c, a[2] & 0xffff_ffff);
             }
-            5..=7 | 36..=38 => {
+            // F_GETLK, F_OFD_GETLK: the lock comes back filled in.
+            5 | 36 => c.stop(),
+            6 | 7 | 37 | 38 => {
                 c.next();
-                flock_struct(c, a[2]);
+                flock_struct(c, a[2], false);
+            }
+            8 => {
+                c.next();
+                c.pid_or_group(a[2]);
             }
             10 => {
                 c.next();
                 c.signal(a[2]);
             }
-            0 | 8 | 1024 | 1026 | 1030 | 1031 | 1033 => {
+            0 | 1024 | 1026 | 1030 | 1031 | 1033 => {
                 c.next();
                 c.int(a[2]);
             }
@@ -1601,8 +1663,16 @@ fn dec_fcntl(c: &mut Ctx) {
                 c.hex(a[2]);
             }
         }
+    } else if matches!(cmd, 5 | 36) {
+        c.next();
+        if c.ok() {
+            flock_struct(c, a[2], true);
+        } else {
+            c.ptr(a[2]);
+        }
     } else if c.ok() {
         match cmd {
+            9 if c.rval() >= 0 => c.ret_kind = Some(Ret::Pid(Tgid)),
             1 => {
                 let r = c.rval() as u64;
                 if r != 0 {
@@ -1629,7 +1699,8 @@ fn dec_fcntl(c: &mut Ctx) {
     }
 }
 
-fn flock_struct(c: &mut Ctx, addr: u64) {
+/// `struct flock`; F_GETLK's answer also says which process holds the lock.
+fn flock_struct(c: &mut Ctx, addr: u64, getlk: bool) {
     let mut b = [0u8; 32];
     if !c.read_exact(addr, &mut b) {
         c.ptr(addr);
@@ -1647,7 +1718,15 @@ fn flock_struct(c: &mut Ctx, addr: u64) {
     c.xval(u64::from(l_type), &LOCK_TYPES);
     c.s(", l_whence=");
     c.xval(u64::from(whence), &xlat::SEEK_WHENCE);
-    let _ = write!(c.out, ", l_start={start}, l_len={len}}}");
+    let _ = write!(c.out, ", l_start={start}, l_len={len}");
+    if getlk {
+        c.s(", l_pid=");
+        c.pid(
+            u64::from(u32::from_ne_bytes(b[24..28].try_into().unwrap_or([0; 4]))),
+            Tgid,
+        );
+    }
+    c.s("}");
 }
 
 fn dec_getdents(c: &mut Ctx) {
@@ -1659,7 +1738,7 @@ fn dec_getdents(c: &mut Ctx) {
     } else {
         c.next();
         let n = c.rval() as u64;
-        st::dirents(c, a[1], n);
+        st::dirents(c, a[1], n, c.nr == nr::getdents);
         c.next();
         c.uint(a[2]);
     }
@@ -1669,7 +1748,7 @@ fn dec_prlimit64(c: &mut Ctx) {
     let a = c.args;
     if c.entering() {
         c.next();
-        c.int(a[0]);
+        c.pid(a[0], Tgid);
         c.next();
         c.xval(a[1], &xlat::RLIMITS);
         c.next();
@@ -1710,7 +1789,7 @@ fn dec_sched_getaffinity(c: &mut Ctx) {
     let a = c.args;
     if c.entering() {
         c.next();
-        c.int(a[0]);
+        c.pid(a[0], Tgid);
         c.next();
         c.uint(a[1]);
         c.stop();
@@ -1727,160 +1806,121 @@ fn dec_sched_setaffinity(c: &mut Ctx) {
     }
     let a = c.args;
     c.next();
-    c.int(a[0]);
+    c.pid(a[0], Tgid);
     c.next();
     c.uint(a[1]);
     c.next();
     cpu_list(c, a[2], a[1], false);
 }
 
-fn dec_prctl(c: &mut Ctx) {
-    let a = c.args;
-    let op = a[0] & 0xffff_ffff;
-    if c.entering() {
-        c.next();
-        c.xval(op, &xlat::PRCTL_OPTIONS);
-        match op {
-            // PR_GET_DUMPABLE, PR_GET_KEEPCAPS, PR_GET_SECCOMP, PR_GET_TIMERSLACK,
-            // PR_GET_CHILD_SUBREAPER (output), PR_GET_NO_NEW_PRIVS, PR_GET_THP_DISABLE, PR_GET_TSC
-            3 | 7 | 21 | 30 | 39 | 42 | 28 => {}
-            2 | 37 | 16 | 40 => c.stop(),
-            1 => {
-                c.next();
-                c.signal(a[1]);
-            }
-            15 => {
-                c.next();
-                c.cstr(a[1]);
-            }
-            4 => {
-                c.next();
-                c.xval(a[1], &xlat::DUMPABLE);
-            }
-            8 | 29 | 36 => {
-                c.next();
-                c.udec(a[1]);
-            }
-            47 => {
-                c.next();
-                c.xval(a[1], &xlat::CAP_AMBIENT_OPS);
-                c.next();
-                c.xval(a[2], &xlat::CAPABILITIES);
-                c.next();
-                c.udec(a[3]);
-                c.next();
-                c.udec(a[4]);
-            }
-            38 | 41 => {
-                for &v in &a[1..5] {
-                    c.next();
-                    c.udec(v);
-                }
-            }
-            23 | 24 => {
-                c.next();
-                c.xval(a[1], &xlat::CAPABILITIES);
-            }
-            22 => {
-                c.next();
-                c.xval(a[1], &SECCOMP_MODES);
-                if a[1] == 2 {
-                    c.next();
-                    sock_fprog(c, a[2]);
-                }
-            }
-            _ => {
-                for &v in &a[1..5] {
-                    c.next();
-                    c.hex(v);
-                }
-            }
-        }
-    } else {
-        if op == 3
-            && c.ok()
-            && let Some(name) = xlat::DUMPABLE
-                .entries
-                .iter()
-                .find(|e| e.0 == c.rval() as u64)
-        {
-            c.aux = format!("({})", name.1);
-        }
-        match op {
-            2 | 37 => {
-                c.next();
-                if c.ok() {
-                    if op == 2 {
-                        match c.read_u32(a[1]) {
-                            Some(sig) => {
-                                c.s("[");
-                                c.signal(u64::from(sig));
-                                c.s("]");
-                            }
-                            None => c.ptr(a[1]),
-                        }
-                    } else {
-                        st::int_ptr(c, a[1], true);
-                    }
-                } else {
-                    c.ptr(a[1]);
-                }
-            }
-            16 => {
-                c.next();
-                if c.ok() {
-                    c.cstr(a[1]);
-                } else {
-                    c.ptr(a[1]);
-                }
-            }
-            40 => {
-                c.next();
-                if c.ok() {
-                    match c.read_u64(a[1]) {
-                        Some(v) => {
-                            c.s("[");
-                            c.ptr(v);
-                            c.s("]");
-                        }
-                        None => c.ptr(a[1]),
-                    }
-                } else {
-                    c.ptr(a[1]);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
+/// arch_prctl(option, arg): arg is an output for the GET options, absent for
+/// ARCH_GET_CPUID, an XFEATURE number for the permission requests, hex otherwise.
 fn dec_arch_prctl(c: &mut Ctx) {
     let a = c.args;
     let op = a[0] & 0xffff_ffff;
-    let is_get = matches!(op, 0x1003 | 0x1004);
+    // -X raw keeps numbers; otherwise XFEATUREs always show their names in a comment.
+    let feature_style = match print::xlat_style() {
+        XlatStyle::Raw => XlatStyle::Raw,
+        _ => XlatStyle::Verbose,
+    };
     if c.entering() {
         c.next();
         c.xval(op, &xlat::ARCH_PRCTL);
-        if is_get {
-            c.stop();
-            return;
+        match op {
+            0x1003 | 0x1004 | 0x1021 | 0x1022 | 0x1024 => c.stop(),
+            0x1011 => {}
+            0x1023 | 0x1025 => {
+                c.next();
+                print::with_xlat_style(feature_style, || {
+                    print::write_xval(c.out, a[1], &X86_XFEATURE_BITS)
+                });
+            }
+            _ => {
+                c.next();
+                c.hex(a[1]);
+            }
         }
-        c.next();
-        c.hex(a[1]);
-    } else if is_get {
-        c.next();
-        if c.ok() {
-            match c.read_u64(a[1]) {
+        return;
+    }
+    match op {
+        0x1003 | 0x1004 => {
+            c.next();
+            match c.read_u64(a[1]).filter(|_| c.ok()) {
                 Some(v) => {
-                    let _ = write!(c.out, "[{v:#x}]");
+                    c.s("[");
+                    c.ptr(v);
+                    c.s("]");
                 }
                 None => c.ptr(a[1]),
             }
-        } else {
-            c.ptr(a[1]);
         }
+        0x1021 | 0x1022 | 0x1024 => {
+            c.next();
+            match c.read_u64(a[1]).filter(|_| c.ok()) {
+                Some(mask) => {
+                    c.s("[");
+                    print::with_xlat_style(feature_style, || {
+                        print::write_flags(c.out, mask, &X86_XFEATURES)
+                    });
+                    c.s("]");
+                }
+                None => c.ptr(a[1]),
+            }
+        }
+        0x1023 | 0x1025 if c.rval() > 0 && print::xlat_style() != XlatStyle::Raw => {
+            c.ret_kind = Some(Ret::Hex);
+            let mut names = String::new();
+            print::with_xlat_style(XlatStyle::Abbrev, || {
+                print::write_flags(&mut names, c.rval() as u64, &X86_XFEATURES)
+            });
+            c.aux = format!("({names})");
+        }
+        _ => {}
     }
 }
+
+const X86_XFEATURES: Xlat = Xlat {
+    entries: &[
+        (0x3, "XFEATURE_MASK_FPSSE"),
+        (1 << 0, "XFEATURE_MASK_FP"),
+        (1 << 1, "XFEATURE_MASK_SSE"),
+        (1 << 2, "XFEATURE_MASK_YMM"),
+        (1 << 3, "XFEATURE_MASK_BNDREGS"),
+        (1 << 4, "XFEATURE_MASK_BNDCSR"),
+        (0xe0, "XFEATURE_MASK_AVX512"),
+        (1 << 5, "XFEATURE_MASK_OPMASK"),
+        (1 << 6, "XFEATURE_MASK_ZMM_Hi256"),
+        (1 << 7, "XFEATURE_MASK_Hi16_ZMM"),
+        (1 << 8, "XFEATURE_MASK_PT"),
+        (1 << 9, "XFEATURE_MASK_PKRU"),
+        (1 << 10, "XFEATURE_MASK_PASID"),
+        (1 << 15, "XFEATURE_MASK_LBR"),
+        (0x60000, "XFEATURE_MASK_XTILE"),
+        (1 << 17, "XFEATURE_MASK_XTILE_CFG"),
+        (1 << 18, "XFEATURE_MASK_XTILE_DATA"),
+    ],
+    unknown: "XFEATURE_MASK_???",
+};
+
+const X86_XFEATURE_BITS: Xlat = Xlat {
+    entries: &[
+        (0, "XFEATURE_FP"),
+        (1, "XFEATURE_SSE"),
+        (2, "XFEATURE_YMM"),
+        (3, "XFEATURE_BNDREGS"),
+        (4, "XFEATURE_BNDCSR"),
+        (5, "XFEATURE_OPMASK"),
+        (6, "XFEATURE_ZMM_Hi256"),
+        (7, "XFEATURE_Hi16_ZMM"),
+        (8, "XFEATURE_PT_UNIMPLEMENTED_SO_FAR"),
+        (9, "XFEATURE_PKRU"),
+        (10, "XFEATURE_PASID"),
+        (15, "XFEATURE_LBR"),
+        (17, "XFEATURE_XTILE_CFG"),
+        (18, "XFEATURE_XTILE_DATA"),
+    ],
+    unknown: "XFEATURE_???",
+};
 
 fn dec_futex(c: &mut Ctx) {
     if !c.entering() {
@@ -2043,8 +2083,8 @@ fn dec_epoll_ctl(c: &mut Ctx) {
     c.next();
     c.fd(a[2]);
     c.next();
-    if a[1] == 2 && a[3] == 0 {
-        c.s("NULL");
+    if a[1] == 2 {
+        c.ptr(a[3]);
     } else {
         st::epoll_events(c, a[3], 1, false);
     }
@@ -2063,14 +2103,15 @@ fn dec_epoll_wait(c: &mut Ctx) {
         c.next();
         c.int(a[2]);
         c.next();
+        // Everything is printed at exit: the structs of a failed call as addresses.
         if c.nr == nr::epoll_pwait2 {
-            st::timespec(c, a[3], false);
+            st::timespec(c, a[3], true);
         } else {
             c.int(a[3]);
         }
         if c.nr != nr::epoll_wait {
             c.next();
-            st::sigset(c, a[4], a[5], false);
+            st::sigset(c, a[4], a[5], true);
             c.next();
             c.udec(a[5]);
         }
@@ -2104,8 +2145,11 @@ fn dec_utimensat(c: &mut Ctx) {
                     0x3fff_ffff => c.s("UTIME_NOW"),
                     0x3fff_fffe => c.s("UTIME_OMIT"),
                     _ => {
-                        let _ = write!(c.out, "{{tv_sec={sec}, tv_nsec={nsec}}}");
-                        st::write_date_comment(c.out, sec, nsec as u64);
+                        let _ = write!(c.out, "{{tv_sec={sec}, tv_nsec={}}}", nsec as u64);
+                        // strace dates only valid times (nanoseconds below a second).
+                        if (nsec as u64) < 1_000_000_000 {
+                            st::write_date_comment(c.out, sec, nsec as u64);
+                        }
                     }
                 }
             }
@@ -2176,7 +2220,7 @@ fn gid_list(c: &mut Ctx, addr: u64, n: u64) {
             c.s(", ");
         }
         match c.read_u32(addr.wrapping_add(i * 4)) {
-            Some(g) => c.udec(u64::from(g)),
+            Some(g) => c.uid(u64::from(g)),
             None => {
                 c.s("...");
                 break;
@@ -2274,10 +2318,10 @@ fn dec_rt_sigqueueinfo(c: &mut Ctx) {
     let a = c.args;
     let tg = c.nr == nr::rt_tgsigqueueinfo;
     c.next();
-    c.int(a[0]);
+    c.pid(a[0], Tgid);
     if tg {
         c.next();
-        c.int(a[1]);
+        c.pid(a[1], Tid);
     }
     let (sig, info) = if tg { (a[2], a[3]) } else { (a[1], a[2]) };
     c.next();
@@ -2287,7 +2331,7 @@ fn dec_rt_sigqueueinfo(c: &mut Ctx) {
     if c.read_exact(info, &mut b) {
         let info = crate::signal::SigInfo::from_bytes(&b);
         c.s("{");
-        crate::signal::write_siginfo_fields(c.out, &info);
+        c.siginfo_fields(&info);
         c.s("}");
     } else {
         c.ptr(info);
@@ -2297,7 +2341,7 @@ fn dec_rt_sigqueueinfo(c: &mut Ctx) {
 fn dec_sched_getscheduler(c: &mut Ctx) {
     if c.entering() {
         c.next();
-        c.int(c.args[0]);
+        c.pid(c.args[0], Tgid);
     } else if c.ok() {
         // The policy may carry SCHED_RESET_ON_FORK (0x40000000).
         let r = c.rval() as u64;
@@ -2371,10 +2415,15 @@ fn dec_timer_create(c: &mut Ctx) {
     }
 }
 
-/// A memory policy mode with its flags: `MPOL_BIND|MPOL_F_STATIC_NODES`.
+/// A memory policy mode with its flags: `MPOL_BIND|MPOL_F_STATIC_NODES`; past the last
+/// mode strace 6.1 knows (MPOL_MAX, 6) the whole value is shown as flags.
 fn mpol_mode(c: &mut Ctx, v: u64) {
     let v = v & 0xffff_ffff;
     let flags = v & 0xe000;
+    if v & !0xe000 > 6 {
+        c.flags(v, &xlat::MPOL_MODE_FLAGS);
+        return;
+    }
     c.xval(v & !0xe000, &xlat::MPOL_MODES);
     if flags != 0 {
         c.s("|");
@@ -2382,36 +2431,26 @@ fn mpol_mode(c: &mut Ctx, v: u64) {
     }
 }
 
-/// A node mask of `maxnode` bits as an array of words: `[0x1, 0, 0]`.
+/// A node mask of `maxnode` bits as an array of words, each in `%#018lx` (strace's
+/// `print_nodemask`: the kernel reads `maxnode - 1` bits).
 fn nodemask(c: &mut Ctx, addr: u64, maxnode: u64, output: bool) {
-    if addr == 0 {
-        c.s("NULL");
-        return;
-    }
-    if output && !c.ok() {
+    if output && !c.ok() && addr != 0 {
         c.ptr(addr);
         return;
     }
-    let words = maxnode.div_ceil(64).min(1024);
-    let limit = st::array_limit(c) as u64;
-    c.s("[");
-    for i in 0..words {
-        if i >= limit || c.over_budget() {
-            c.s(", ...");
-            break;
-        }
-        if i > 0 {
-            c.s(", ");
-        }
-        match c.read_u64(addr.wrapping_add(i * 8)) {
-            Some(w) => c.hex(w),
-            None => {
-                c.s("...");
-                break;
-            }
-        }
+    let words = (maxnode.wrapping_add(62)) / 64;
+    if words < maxnode / 64 || (maxnode != 0 && words == 0) {
+        c.ptr(addr);
+        return;
     }
-    c.s("]");
+    c.array(addr, words, 8, |c, b| {
+        print::write_padded_hex(
+            c.out,
+            u64::from_ne_bytes(b.try_into().unwrap_or([0; 8])),
+            16,
+        );
+        true
+    });
 }
 
 fn dec_get_mempolicy(c: &mut Ctx) {
@@ -2474,7 +2513,7 @@ fn dec_bpf(c: &mut Ctx) {
     }
 }
 
-const SECCOMP_MODES: Xlat = Xlat {
+pub(crate) const SECCOMP_MODES: Xlat = Xlat {
     entries: &[
         (0, "SECCOMP_MODE_DISABLED"),
         (1, "SECCOMP_MODE_STRICT"),
@@ -2510,7 +2549,7 @@ const SECCOMP_RET_ACTIONS: Xlat = Xlat {
 };
 
 /// `struct sock_fprog`: `{len=1, filter=0x7ffd...}` (the program itself is not disassembled).
-fn sock_fprog(c: &mut Ctx, addr: u64) {
+pub(crate) fn sock_fprog(c: &mut Ctx, addr: u64) {
     let mut b = [0u8; 16];
     if addr == 0 {
         c.s("NULL");
@@ -2534,7 +2573,7 @@ fn dec_seccomp(c: &mut Ctx) {
         c.next();
         match op {
             1 => c.flags(a[1] & 0xffff_ffff, &SECCOMP_FILTER_FLAGS),
-            _ => c.uint(a[1]),
+            _ => c.hex(a[1] & 0xffff_ffff),
         }
         c.next();
         match op {
@@ -2657,7 +2696,9 @@ fn cap_mask(c: &mut Ctx, mask: u64) {
 /// Counts the non-NULL pointers of a NULL-terminated array, reading a page-bounded chunk at
 /// a time (one memory read per 64 pointers, not per pointer). The kernel's limit on argv
 /// and envp sizes bounds real arrays; the cap bounds garbage.
-fn count_pointers(c: &mut Ctx, addr: u64) -> u64 {
+/// The number of pointers before the NULL at `addr`, and whether the NULL was found (not a
+/// fault first).
+fn count_pointers(c: &mut Ctx, addr: u64) -> (u64, bool) {
     const CAP: u64 = 1 << 18;
     let mut n = 0u64;
     let mut chunk = [0u8; 512];
@@ -2666,16 +2707,16 @@ fn count_pointers(c: &mut Ctx, addr: u64) -> u64 {
         let want = chunk.len().min(4096 - (at % 4096) as usize).max(8);
         let got = c.mem.read(at, &mut chunk[..want]) / 8;
         if got == 0 {
-            break;
+            return (n, false);
         }
         for i in 0..got {
             if chunk[i * 8..i * 8 + 8].iter().all(|b| *b == 0) {
-                return n + i as u64;
+                return (n + i as u64, true);
             }
         }
         n += got as u64;
     }
-    n
+    (n, false)
 }
 
 /// `[{msg_hdr={...}, msg_len=33}, ...]`: `done` entries carry a valid msg_len.
@@ -2787,16 +2828,385 @@ fn dec_openat2(c: &mut Ctx) {
         let (flags, mode, resolve) = (word(0), word(1), word(2));
         c.s("{flags=");
         open_flags(c, flags);
-        if flags & 0o100 != 0 || flags & 0o20200000 == 0o20200000 || mode != 0 {
+        // O_CREAT or __O_TMPFILE make the mode meaningful.
+        if flags & 0o20000100 != 0 || mode != 0 {
             c.s(", mode=");
             c.mode(mode);
         }
         c.s(", resolve=");
         c.flags(resolve, &RESOLVE_FLAGS);
+        if a[3] > 24 {
+            c.nonzero_tail(a[2], 24, a[3].min(4096));
+        }
         c.s("}");
     } else {
         c.ptr(a[2]);
     }
     c.next();
     c.udec(a[3]);
+}
+
+fn dec_mbind(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.ptr(a[0]);
+    c.next();
+    c.udec(a[1]);
+    c.next();
+    mpol_mode(c, a[2]);
+    c.next();
+    nodemask(c, a[3], a[4], false);
+    c.next();
+    c.udec(a[4]);
+    c.next();
+    c.flags(a[5] & 0xffff_ffff, &xlat::MPOL_MF_FLAGS);
+}
+
+fn dec_migrate_pages(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.pid(a[0], Tgid);
+    c.next();
+    c.udec(a[1]);
+    c.next();
+    nodemask(c, a[2], a[1], false);
+    c.next();
+    nodemask(c, a[3], a[1], false);
+}
+
+fn int_member(c: &mut Ctx, b: &[u8]) -> bool {
+    c.dec(i64::from(i32::from_ne_bytes(
+        b.try_into().unwrap_or([0; 4]),
+    )));
+    true
+}
+
+/// move_pages(pid, count, pages, nodes, status, flags): the status array comes back filled
+/// with node numbers or negative errnos.
+fn dec_move_pages(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.pid(a[0], Tgid);
+        c.next();
+        c.udec(a[1]);
+        c.next();
+        c.array(a[2], a[1], 8, |c, b| {
+            c.ptr(u64::from_ne_bytes(b.try_into().unwrap_or([0; 8])));
+            true
+        });
+        c.next();
+        c.array(a[3], a[1], 4, int_member);
+        c.stop();
+    } else if !c.ok() {
+        c.next();
+        c.ptr(a[4]);
+        c.next();
+        c.flags(a[5] & 0xffff_ffff, &xlat::MPOL_MF_FLAGS);
+    } else {
+        c.next();
+        c.array(a[4], a[1], 4, |c, b| {
+            let status = i32::from_ne_bytes(b.try_into().unwrap_or([0; 4]));
+            let name = status
+                .checked_neg()
+                .filter(|e| *e > 0)
+                .and_then(crate::errno_name)
+                .map(|n| format!("-{n}"));
+            let number = |out: &mut String| print::push_dec(out, i64::from(status));
+            match name {
+                Some(name) => print::write_composite(c.out, number, |out| out.push_str(&name)),
+                None => number(c.out),
+            }
+            true
+        });
+        c.next();
+        c.flags(a[5] & 0xffff_ffff, &xlat::MPOL_MF_FLAGS);
+    }
+}
+
+/// getpriority/setpriority(which, who[, prio]): `who` is a process or a group by `which`.
+fn dec_priority(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.xval(a[0] & 0xffff_ffff, &xlat::PRIO_WHICH);
+    c.next();
+    let kind = match a[0] & 0xffff_ffff {
+        0 => Some(Tgid),
+        1 => Some(Pgid),
+        _ => None,
+    };
+    c.pid_if(a[1], kind);
+    if c.nr == nr::setpriority {
+        c.next();
+        c.int(a[2]);
+    }
+}
+
+/// get_robust_list(pid, head_ptr, len_ptr): both filled by the call.
+fn dec_get_robust_list(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.pid(a[0], Tid);
+        c.stop();
+        return;
+    }
+    for (i, addr) in [a[1], a[2]].into_iter().enumerate() {
+        c.next();
+        match c.read_u64(addr).filter(|_| c.ok()) {
+            Some(v) => {
+                c.s("[");
+                if i == 0 {
+                    c.ptr(v);
+                } else {
+                    c.udec(v);
+                }
+                c.s("]");
+            }
+            None => c.ptr(addr),
+        }
+    }
+}
+
+/// process_vm_readv/writev(pid, local iov, n, remote iov, n, flags): the local data (read's
+/// at exit), the remote iovecs as addresses only.
+fn dec_process_vm(c: &mut Ctx) {
+    let a = c.args;
+    let reading = c.nr == nr::process_vm_readv;
+    if c.entering() {
+        c.next();
+        c.pid(a[0], Tgid);
+        if reading {
+            c.stop();
+            return;
+        }
+    } else if !reading {
+        return;
+    }
+    c.next();
+    if reading && !c.ok() {
+        st::iovec_array(c, a[1], a[2], None);
+    } else {
+        let data = if reading { c.rval() as u64 } else { u64::MAX };
+        st::iovec_array(c, a[1], a[2], Some(data));
+    }
+    c.next();
+    c.udec(a[2]);
+    c.next();
+    st::iovec_array(c, a[3], a[4], None);
+    c.next();
+    c.udec(a[4]);
+    c.next();
+    c.udec(a[5]);
+}
+
+/// memfd_create(name, flags): a name of at most MFD_NAME_MAX_LEN (249) bytes; the huge page
+/// size sits in the top flag bits as `N<<MFD_HUGE_SHIFT`.
+fn dec_memfd_create(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.cstr_bounded(a[0], 250);
+    c.next();
+    let flags = a[1] & 0xffff_ffff;
+    if flags == 0 {
+        c.s("0");
+        return;
+    }
+    print::write_composite(
+        c.out,
+        |out| print::write_hex(out, flags),
+        |out| {
+            let huge = flags & (0x3f << 26);
+            let rest = flags & !huge;
+            if rest != 0 || huge == 0 {
+                print::write_flags(out, rest, &xlat::MFD_FLAGS);
+            }
+            if huge != 0 {
+                if rest != 0 {
+                    out.push('|');
+                }
+                let _ = write!(out, "{}<<MFD_HUGE_SHIFT", huge >> 26);
+            }
+        },
+    );
+}
+
+/// strace's print_mmap_flags: the mapping type, the flags, the huge page size
+/// (`21<<MAP_HUGE_SHIFT`).
+fn mmap_flags(c: &mut Ctx, flags: u64) {
+    print::write_composite(
+        c.out,
+        |out| print::write_hex(out, flags),
+        |out| {
+            print::write_xval(out, flags & 0xf, &xlat::MAP_TYPE);
+            let huge = flags & (0x3f << 26);
+            let rest = flags & !0xf & !huge;
+            if rest != 0 {
+                out.push('|');
+                print::write_flag_names(out, rest, &xlat::MAP_FLAGS);
+            }
+            if huge != 0 {
+                let _ = write!(out, "|{}<<MAP_HUGE_SHIFT", huge >> 26);
+            }
+        },
+    );
+}
+
+/// remap_file_pages(addr, size, prot, pgoff, flags).
+fn dec_remap_file_pages(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.ptr(a[0]);
+    c.next();
+    c.udec(a[1]);
+    c.next();
+    c.flags(a[2], &xlat::PROT);
+    c.next();
+    c.udec(a[3]);
+    c.next();
+    mmap_flags(c, a[4]);
+}
+
+/// process_madvise(pidfd, iovec, vlen, advice, flags): the iovecs' addresses only.
+fn dec_process_madvise(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    st::iovec_array(c, a[1], a[2], None);
+    c.next();
+    c.udec(a[2]);
+    c.next();
+    c.xval(a[3] & 0xffff_ffff, &xlat::MADVISE);
+    c.next();
+    c.hex(a[4] & 0xffff_ffff);
+}
+
+/// mq_open(name, flags[, mode, attr]): the mode and attributes only with O_CREAT.
+fn dec_mq_open(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.path(a[0]);
+    c.next();
+    open_flags(c, a[1]);
+    if a[1] & 0o100 != 0 {
+        c.next();
+        c.mode(a[2] & 0xffff);
+        c.next();
+        mq_attr(c, a[3], false);
+    }
+}
+
+/// `struct mq_attr`: flags (named for mq_getsetattr), sizes.
+fn mq_attr(c: &mut Ctx, addr: u64, name_flags: bool) {
+    let mut b = [0u8; 32];
+    if addr == 0 || (c.ret.is_some() && !c.ok()) || !c.read_exact(addr, &mut b) {
+        c.ptr(addr);
+        return;
+    }
+    let word = |i: usize| i64::from_ne_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
+    c.s("{mq_flags=");
+    if name_flags {
+        c.flags(word(0) as u64, &MQ_ATTR_FLAGS);
+    } else {
+        c.hex(word(0) as u64);
+    }
+    let _ = write!(
+        c.out,
+        ", mq_maxmsg={}, mq_msgsize={}, mq_curmsgs={}}}",
+        word(1),
+        word(2),
+        word(3)
+    );
+}
+
+const MQ_ATTR_FLAGS: Xlat = Xlat {
+    entries: &[(0o4000, "O_NONBLOCK")],
+    unknown: "O_???",
+};
+
+fn dec_mq_timedsend(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    c.buf(a[1], a[2]);
+    c.next();
+    c.udec(a[2]);
+    c.next();
+    c.uint(a[3]);
+    c.next();
+    st::timespec(c, a[4], false);
+}
+
+fn dec_mq_timedreceive(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.stop();
+        return;
+    }
+    c.next();
+    if c.ok() {
+        c.buf(a[1], c.rval() as u64);
+    } else {
+        c.ptr(a[1]);
+    }
+    c.next();
+    c.udec(a[2]);
+    c.next();
+    if a[3] == 0 {
+        c.s("NULL");
+    } else if !c.ok() {
+        c.ptr(a[3]);
+    } else {
+        match c.read_u32(a[3]) {
+            Some(prio) => {
+                let _ = write!(c.out, "[{prio}]");
+            }
+            None => c.ptr(a[3]),
+        }
+    }
+    c.next();
+    // The kernel read the timeout at entry: shown whether the call failed or not.
+    st::timespec(c, a[4], false);
+}
+
+fn dec_mq_getsetattr(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.fd(a[0]);
+        c.next();
+        mq_attr(c, a[1], true);
+        c.stop();
+    } else {
+        c.next();
+        mq_attr(c, a[2], true);
+    }
 }

@@ -594,6 +594,7 @@ fn every_known_syscall_decodes_without_memory() {
         fd_decode: 2,
         hex: 1,
         string_limit: 8,
+        ..Style::default()
     };
     for (nr, _) in crate::all().chain([(600, "?")]) {
         let started = std::time::Instant::now();
@@ -715,6 +716,7 @@ fn garbage_memory_never_panics_or_runs_away() {
             hex: 2,
             string_limit: 64,
             fd_decode: 0,
+            ..Style::default()
         },
     ] {
         for (nr, _) in crate::all() {
@@ -754,5 +756,106 @@ fn getrandom_buffers_are_always_hex() {
         &mut m,
         -11,
         "getrandom(0x1000, 8, GRND_NONBLOCK) = -1 EAGAIN (Resource temporarily unavailable)",
+    );
+}
+
+/// A tracee in a child PID namespace where pid 2 is the tracer's 4242, named "sleeper", and
+/// process group 7 is the tracer's 4247.
+struct ChildPidNs;
+
+impl FdInfo for ChildPidNs {
+    fn path(&mut self, _fd: i32) -> Option<String> {
+        None
+    }
+    fn socket(&mut self, _fd: i32) -> Option<String> {
+        None
+    }
+    fn pid_in_tracer_ns(&mut self, pid: i32, kind: PidKind) -> Option<i32> {
+        match (pid, kind) {
+            (2, PidKind::Tgid | PidKind::Tid) => Some(4242),
+            (7, PidKind::Pgid) => Some(4247),
+            (1, _) => Some(1),
+            _ => None,
+        }
+    }
+    fn pid_comm(&mut self, pid: i32) -> Option<String> {
+        (pid == 4242 || pid == 1).then(|| "sleeper".into())
+    }
+}
+
+fn line_in_child_ns(name: &str, args: [u64; 6], ret: i64, style: &Style) -> String {
+    let nr = number(name).unwrap();
+    let mut mem = Fixture::default();
+    let entry = decode_entry(nr, args, &mut mem, &mut ChildPidNs, style);
+    let done = decode_exit(&entry, ret, &mut mem, &mut ChildPidNs, style);
+    format!("{} = {}", done.call, done.result)
+}
+
+#[test]
+fn pids_are_translated_to_the_tracers_namespace() {
+    // Formats of strace 6.1's tests/*--pidns-translation and strace--decode-pids-comm.
+    let pidns = Style {
+        pids: PidDetails {
+            pidns: true,
+            comm: false,
+        },
+        ..Style::default()
+    };
+    let cases = [
+        (
+            "getpid",
+            [0; 6],
+            2,
+            "getpid() = 2 /* 4242 in strace's PID NS */",
+        ),
+        (
+            "kill",
+            [2, 15, 0, 0, 0, 0],
+            0,
+            "kill(2 /* 4242 in strace's PID NS */, SIGTERM) = 0",
+        ),
+        (
+            "kill",
+            [-7i64 as u64, 0, 0, 0, 0, 0],
+            0,
+            "kill(-7 /* 4247 in strace's PID NS */, 0) = 0",
+        ),
+        ("kill", [1, 0, 0, 0, 0, 0], 0, "kill(1, 0) = 0"),
+        (
+            "getpgid",
+            [0, 0, 0, 0, 0, 0],
+            7,
+            "getpgid(0) = 7 /* 4247 in strace's PID NS */",
+        ),
+        (
+            "kill",
+            [99, 0, 0, 0, 0, 0],
+            -3,
+            "kill(99, 0) = -1 ESRCH (No such process)",
+        ),
+    ];
+    for (name, args, ret, expect) in cases {
+        assert_eq!(line_in_child_ns(name, args, ret, &pidns), expect);
+    }
+    // Without the option nothing is looked up.
+    assert_eq!(
+        line_in_child_ns("getpid", [0; 6], 2, &Style::default()),
+        "getpid() = 2"
+    );
+    let comm = Style {
+        pids: PidDetails {
+            pidns: true,
+            comm: true,
+        },
+        ..Style::default()
+    };
+    assert_eq!(
+        line_in_child_ns("tgkill", [2, 2, 10, 0, 0, 0], 0, &comm),
+        "tgkill(2<sleeper> /* 4242 in strace's PID NS */, 2<sleeper> /* 4242 in strace's PID NS */, SIGUSR1) = 0"
+    );
+    // Groups have no command name.
+    assert_eq!(
+        line_in_child_ns("getpgrp", [0; 6], 7, &comm),
+        "getpgrp() = 7 /* 4247 in strace's PID NS */"
     );
 }

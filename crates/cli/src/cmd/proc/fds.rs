@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use saker_event::escape::escape;
 use saker_proc::fdinfo::{FdTarget, open_flags_to_string};
 use saker_proc::{Error, Process};
 use serde_json::{Value, json};
@@ -91,7 +92,7 @@ pub fn gather(p: &Process) -> Result<Vec<FdRow>, Error> {
 pub fn render(rows: &[FdRow]) -> String {
     let mut o = String::new();
     for r in rows {
-        let _ = write!(o, "{:>4} {:<7} {}", r.fd, r.kind, r.target);
+        let _ = write!(o, "{:>4} {:<7} {}", r.fd, r.kind, escape(&r.target));
         if r.deleted {
             o.push_str(" (deleted)");
         }

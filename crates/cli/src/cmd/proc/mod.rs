@@ -1,12 +1,15 @@
 //! `saker proc PID`: one page on a process, or its fds (`--fds`), environment (`--env`), or
-//! the printable strings of one of its fds (`--fd N --strings`).
+//! what one of its fds points to (`--fd N`, filtered like head/tail/grep/strings).
 
+pub mod content;
 pub mod fds;
 pub mod page;
-pub mod strings;
 
-use std::io::{BufWriter, Write as _};
+use std::io::{BufWriter, IsTerminal as _, Write as _};
+use std::os::unix::fs::FileTypeExt as _;
 
+use saker_event::escape::{escape, escape_bytes};
+use saker_proc::fdinfo::FdTarget;
 use saker_proc::users::NameTable;
 use saker_proc::{Error, Process, SystemInfo, environ};
 
@@ -27,21 +30,48 @@ pub struct Args {
     /// Print the environment, one NAME=value per line.
     #[arg(long)]
     pub env: bool,
-    /// Read what file descriptor N points to (with --strings).
-    #[arg(long, value_name = "N", requires = "strings")]
+    /// Print what file descriptor N points to, like `cat /proc/PID/fd/N`: exact bytes into
+    /// a pipe or file, control characters escaped on a terminal. Files and block devices only:
+    /// reading a pipe, socket or terminal would take data meant for the process.
+    #[arg(long, value_name = "N")]
     pub fd: Option<u32>,
-    /// Print the printable strings (4+ characters) of --fd N, streaming.
+    /// Only the printable strings (4+ characters) of --fd N, like `strings`: the etcd trick.
     #[arg(long, requires = "fd")]
     pub strings: bool,
-    /// Only strings containing PATTERN (a fixed string, like grep -F).
-    #[arg(long, value_name = "PATTERN", requires = "strings")]
+    /// Only lines (with --strings: strings) containing PATTERN, a fixed string like `grep -F`.
+    #[arg(long, value_name = "PATTERN", requires = "fd")]
     pub grep: Option<String>,
-    /// Print N strings of context after each match.
-    #[arg(short = 'A', value_name = "N", default_value_t = 0, requires = "grep")]
-    pub after: usize,
-    /// Print N strings of context before each match.
-    #[arg(short = 'B', value_name = "N", default_value_t = 0, requires = "grep")]
-    pub before: usize,
+    /// Print N lines of context after each match (grep -A).
+    #[arg(short = 'A', value_name = "N", requires = "grep")]
+    pub after: Option<usize>,
+    /// Print N lines of context before each match (grep -B).
+    #[arg(short = 'B', value_name = "N", requires = "grep")]
+    pub before: Option<usize>,
+    /// Print N lines of context before and after each match (grep -C; -A/-B override a side).
+    #[arg(short = 'C', value_name = "N", requires = "grep")]
+    pub context: Option<usize>,
+    /// Stop after N matches, once their trailing context is printed (grep -m).
+    #[arg(short = 'm', long = "max-count", value_name = "N", requires = "grep")]
+    pub max_count: Option<u64>,
+    /// Only the first N lines of what --fd N shows (default 10), like `head`.
+    #[arg(
+        long,
+        value_name = "N",
+        num_args = 0..=1,
+        default_missing_value = "10",
+        requires = "fd",
+        conflicts_with = "tail"
+    )]
+    pub head: Option<u64>,
+    /// Only the last N lines of what --fd N shows (default 10), like `tail`.
+    #[arg(
+        long,
+        value_name = "N",
+        num_args = 0..=1,
+        default_missing_value = "10",
+        requires = "fd"
+    )]
+    pub tail: Option<u64>,
 }
 
 /// Turns a library error into the one line the user sees, exit 2.
@@ -51,26 +81,11 @@ pub fn failure(e: Error) -> anyhow::Error {
 
 pub fn run(args: Args) -> Outcome {
     let pid = args.pid;
+    if let Some(fd) = args.fd {
+        return show_fd(pid, fd, &args);
+    }
     let out = std::io::stdout();
     let mut out = BufWriter::new(out.lock());
-    if let Some(fd) = args.fd {
-        let p = Process::open(pid).map_err(failure)?;
-        let mut file = p.open_fd(fd).map_err(failure)?;
-        let opts = strings::Options {
-            pattern: args.grep.clone(),
-            after: args.after,
-            before: args.before,
-        };
-        strings::extract(&mut file, &mut out, &opts).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                anyhow::Error::from(e)
-            } else {
-                Failure::new(2, format!("saker: cannot read /proc/{pid}/fd/{fd}: {e}")).into()
-            }
-        })?;
-        out.flush()?;
-        return Ok(0);
-    }
     if args.env {
         let p = Process::open(pid).map_err(failure)?;
         let data = p.read("environ").map_err(failure)?;
@@ -87,10 +102,7 @@ pub fn run(args: Args) -> Outcome {
             out.write_all(b"\n")?;
         } else {
             for v in environ::parse_environ(&data) {
-                out.write_all(v.name)?;
-                out.write_all(b"=")?;
-                out.write_all(v.value)?;
-                out.write_all(b"\n")?;
+                writeln!(out, "{}={}", escape_bytes(v.name), escape_bytes(v.value))?;
             }
         }
         out.flush()?;
@@ -124,4 +136,84 @@ pub fn run(args: Args) -> Outcome {
     }
     out.flush()?;
     Ok(0)
+}
+
+/// `--fd N`: what the fd points to, through the filters asked for.
+fn show_fd(pid: u32, fd: u32, args: &Args) -> Outcome {
+    let p = Process::open(pid).map_err(failure)?;
+    let mut file = open_readable_fd(&p, fd)?;
+    let filter = content::Options {
+        unit: if args.strings {
+            content::Unit::Strings
+        } else {
+            content::Unit::Lines
+        },
+        pattern: args.grep.clone(),
+        after: args.after.or(args.context).unwrap_or(0),
+        before: args.before.or(args.context).unwrap_or(0),
+        max_count: args.max_count,
+    };
+    let view = content::View {
+        filtered: args.strings || args.grep.is_some(),
+        filter,
+        head: args.head,
+        tail: args.tail,
+    };
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    let mut out = content::TerminalSafe::new(BufWriter::new(stdout.lock()), terminal);
+    content::show(&mut file, &mut out, &view)
+        .and_then(|()| out.finish())
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::BrokenPipe {
+                anyhow::Error::from(e)
+            } else {
+                Failure::new(2, format!("saker: cannot read /proc/{pid}/fd/{fd}: {e}")).into()
+            }
+        })?;
+    Ok(0)
+}
+
+/// Opens fd `fd` of `p` for reading, refusing what reading would disturb: a pipe, FIFO or
+/// socket would hand over data meant for the process, a terminal its keystrokes.
+fn open_readable_fd(p: &Process, fd: u32) -> anyhow::Result<std::fs::File> {
+    let refuse = |what: String| -> anyhow::Error {
+        Failure::new(
+            2,
+            format!(
+                "saker: fd {fd} of process {} is {what}: reading it could take data meant for \
+                 the process, or never end (only files and block devices are read)",
+                p.pid()
+            ),
+        )
+        .into()
+    };
+    match p.fd_target(fd).map_err(failure)? {
+        FdTarget::Pipe { inode } => return Err(refuse(format!("a pipe (pipe:[{inode}])"))),
+        FdTarget::Socket { inode } => {
+            return Err(refuse(format!("a socket (socket:[{inode}])")));
+        }
+        FdTarget::AnonInode { kind } => {
+            return Err(refuse(format!("an anonymous inode ({})", escape(&kind))));
+        }
+        FdTarget::Path { .. } | FdTarget::Other(_) => {}
+    }
+    let file = p.open_fd(fd).map_err(failure)?;
+    let kind = file.metadata().map(|m| m.file_type()).map_err(|e| {
+        Failure::new(
+            2,
+            format!("saker: cannot read /proc/{}/fd/{fd}: {e}", p.pid()),
+        )
+    })?;
+    let target = || escape(&p.readlink(&format!("fd/{fd}")).unwrap_or_default()).into_owned();
+    if kind.is_fifo() {
+        return Err(refuse(format!("a FIFO ({})", target())));
+    }
+    if kind.is_char_device() {
+        return Err(refuse(format!("a character device ({})", target())));
+    }
+    if kind.is_socket() {
+        return Err(refuse(format!("a socket ({})", target())));
+    }
+    Ok(file)
 }

@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use saker_event::escape::escape;
 use saker_proc::capabilities::{capability_names, describe_capabilities};
 use saker_proc::cgroup::{CgroupEntry, Container, container_of};
 use saker_proc::fdinfo::is_memfd_path;
@@ -10,8 +11,10 @@ use saker_proc::users::NameTable;
 use saker_proc::{Error, Process, Stat, Status, SystemInfo, tty};
 use serde_json::{Value, json};
 
+use crate::cmd::containers::{self, ContainerNames};
 use crate::cmd::ps::container_json;
 use crate::cmd::ps::timefmt::{self, Clock};
+use saker_container::ContainerMeta;
 
 /// A value that may have been unreadable; the error text is shown in its place.
 pub type Field<T> = Result<T, String>;
@@ -63,6 +66,8 @@ pub struct ProcPage {
     pub namespaces: Vec<NamespaceRow>,
     pub cgroups: Field<Vec<CgroupEntry>>,
     pub container: Option<Container>,
+    /// What the container's runtime said about it, when it answered.
+    pub container_meta: Option<ContainerMeta>,
     pub start: i64,
 }
 
@@ -78,6 +83,9 @@ pub fn gather(pid: u32, sys: &SystemInfo) -> Result<ProcPage, Error> {
     let status = p.status()?;
     let cgroups = field(p.cgroups());
     let container = cgroups.as_ref().ok().and_then(|c| container_of(c));
+    let container_meta = ContainerNames::lookup(container.iter())
+        .of(container.as_ref())
+        .cloned();
     let init_ns = initial_namespaces();
     let namespaces = p
         .namespaces()
@@ -109,6 +117,7 @@ pub fn gather(pid: u32, sys: &SystemInfo) -> Result<ProcPage, Error> {
         namespaces,
         cgroups,
         container,
+        container_meta,
         start: sys.start_epoch(stat.starttime) as i64,
         stat,
         status,
@@ -205,10 +214,11 @@ pub fn render(page: &ProcPage, clock: &Clock, users: &NameTable, groups: &NameTa
     let st = &page.status;
     let mut o = String::new();
     let mut line = |k: &str, v: String| {
-        let _ = writeln!(o, "{k:<12}{v}");
+        let _ = writeln!(o, "{k:<12}{}", escape(&v));
     };
     line("PID", page.stat.pid.to_string());
-    line("Name", st.name.clone());
+    // stat's comm, not status's Name: the kernel escapes some characters in the latter.
+    line("Name", page.stat.comm.clone());
     line("State", st.state.clone());
     line("Exe", show(&page.exe, exe_text));
     line(
@@ -246,7 +256,7 @@ pub fn render(page: &ProcPage, clock: &Clock, users: &NameTable, groups: &NameTa
     line("Started", clock.describe(page.start));
     line(
         "Parents",
-        chain_text(&st.name, page.stat.pid, &page.parents),
+        chain_text(&page.stat.comm, page.stat.pid, &page.parents),
     );
     line("Threads", st.threads.to_string());
     if st.ns_pid.len() > 1 {
@@ -267,8 +277,29 @@ pub fn render(page: &ProcPage, clock: &Clock, users: &NameTable, groups: &NameTa
         match &page.container {
             Some(c) => {
                 let mut s = format!("{} ({}) {}", c.short_id(), c.runtime, c.id);
+                if let Some(meta) = &page.container_meta {
+                    if !meta.name.is_empty() {
+                        let _ = write!(s, "  name {}", meta.name);
+                    }
+                    let image = containers::image_text(meta);
+                    if !image.is_empty() {
+                        let _ = write!(s, "  image {image}");
+                    }
+                    if meta.privileged {
+                        s.push_str("  privileged");
+                    }
+                }
                 if let Some(pod) = &c.pod {
                     let _ = write!(s, "  pod {} qos {}", pod.uid, pod.qos.name());
+                }
+                if let Some(meta) = &page.container_meta
+                    && let Some(pod) = meta.pod_name()
+                {
+                    let _ = write!(
+                        s,
+                        "  k8s pod {pod} namespace {}",
+                        meta.pod_namespace().unwrap_or("<NA>")
+                    );
                 }
                 s
             }
@@ -291,7 +322,13 @@ pub fn render(page: &ProcPage, clock: &Clock, users: &NameTable, groups: &NameTa
         Ok(cgroups) => {
             o.push_str("Cgroups\n");
             for c in cgroups {
-                let _ = writeln!(o, "  {}:{}:{}", c.hierarchy, c.controllers, c.path);
+                let _ = writeln!(
+                    o,
+                    "  {}:{}:{}",
+                    c.hierarchy,
+                    escape(&c.controllers),
+                    escape(&c.path)
+                );
             }
         }
         Err(e) => {
@@ -309,7 +346,7 @@ pub fn render(page: &ProcPage, clock: &Clock, users: &NameTable, groups: &NameTa
         let _ = writeln!(o, "  {name}    {set:016x}  {}", describe_capabilities(set));
     }
     let mut line = |k: &str, v: String| {
-        let _ = writeln!(o, "{k:<12}{v}");
+        let _ = writeln!(o, "{k:<12}{}", escape(&v));
     };
     let seccomp = if st.seccomp == 2 {
         let plural = if st.seccomp_filters == 1 { "" } else { "s" };
@@ -356,7 +393,7 @@ pub fn to_json(page: &ProcPage) -> Value {
     }
     json!({
         "pid": page.stat.pid,
-        "name": st.name,
+        "name": page.stat.comm,
         "state": st.state,
         "exe": field_json(&page.exe, |e| json!({"path": e.path, "deleted": e.deleted, "memfd": e.memfd})),
         "cmdline": field_json(&page.cmdline, |c| json!(c)),
@@ -380,7 +417,7 @@ pub fn to_json(page: &ProcPage) -> Value {
         "cgroups": field_json(&page.cgroups, |cs| json!(cs.iter().map(|c| json!({
             "hierarchy": c.hierarchy, "controllers": c.controllers, "path": c.path
         })).collect::<Vec<_>>())),
-        "container": container_json(page.container.as_ref()),
+        "container": container_json(page.container.as_ref(), page.container_meta.as_ref()),
         "capabilities": {
             "effective": caps_json(st.cap_eff),
             "permitted": caps_json(st.cap_prm),
@@ -441,6 +478,9 @@ mod tests {
             parents: vec![("conmon".into(), 7194), ("process_api".into(), 1)],
             namespaces,
             container: container_of(&cgroups),
+            container_meta: crate::cmd::ps::tests::fixture_names()
+                .get("b8ef8b10085e4f69df624915fef02ba61d013fa8874e292237e21029ca9a3a09")
+                .cloned(),
             cgroups: Ok(cgroups),
             stat,
             status,

@@ -10,7 +10,6 @@ pub mod validate;
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use saker_rules::{Diagnostic, RuleSet};
 
 use crate::exit::{Failure, Outcome};
@@ -96,7 +95,8 @@ pub fn load_rules(paths: &[PathBuf], origin: &Origin) -> anyhow::Result<Loaded> 
         with_default_rules: origin.with_default_rules,
         k8s_audit_rules: paths.is_empty() || origin.with_default_rules,
     };
-    let files = setup::files(&config, &selection).context("loading rules")?;
+    let files =
+        setup::files(&config, &selection).map_err(|e| Failure::new(2, format!("saker: {e}")))?;
     let built =
         setup::build(&files, &config).map_err(|e| Failure::new(2, format!("saker: {e}")))?;
     let engine_error = match (&built.engine, built.has_errors()) {

@@ -12,8 +12,9 @@ use saker_rules::{AppendField, AppendOutput, Diagnostic, LoadOptions, RuleSet, S
 
 /// Which rules files to load.
 pub struct Selection<'a> {
-    /// Rules files and directories in order; empty: the config's `rules_files`, where a path
-    /// that does not exist is skipped (as Falco does, so the default works on a fresh host).
+    /// Rules files and directories in order; empty: the config's `rules_files`, where a
+    /// directory that does not exist (rules.d on a fresh host) is skipped and a missing
+    /// `.yaml`/`.yml` file is an error.
     pub paths: &'a [PathBuf],
     /// Saker's embedded syscall rules before `paths` (to check a file that tunes them).
     pub with_default_rules: bool,
@@ -21,11 +22,9 @@ pub struct Selection<'a> {
     pub k8s_audit_rules: bool,
 }
 
-/// The rules files of `selection`, in load order. An unreadable file is an error.
-pub fn files(
-    config: &Config,
-    selection: &Selection<'_>,
-) -> Result<Vec<SourceFile>, saker_rules::RulesError> {
+/// The rules files of `selection`, in load order. An unreadable file is an error, and so is
+/// a missing file that the config names (skipping it would run without its rules).
+pub fn files(config: &Config, selection: &Selection<'_>) -> Result<Vec<SourceFile>, String> {
     let mut files = Vec::new();
     if selection.k8s_audit_rules {
         files.push(saker_k8saudit::default_k8s_audit_rules_file());
@@ -42,11 +41,29 @@ pub fn files(
     for path in paths {
         if path == Path::new(EMBEDDED_RULES) {
             files.push(embedded_rules());
-        } else if !from_config || path.exists() {
-            files.extend(read_paths(std::slice::from_ref(path))?);
+            continue;
         }
+        if from_config && !path.exists() {
+            if names_a_rules_file(path) {
+                return Err(format!(
+                    "rules file {} (in the config's rules_files) does not exist",
+                    path.display()
+                ));
+            }
+            tracing::info!("Skipping missing rules directory {}", path.display());
+            continue;
+        }
+        files.extend(
+            read_paths(std::slice::from_ref(path)).map_err(|e| format!("loading rules: {e}"))?,
+        );
     }
     Ok(files)
+}
+
+/// True for a path that names a rules file rather than a directory (`.yaml`/`.yml`).
+fn names_a_rules_file(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
 fn embedded_rules() -> SourceFile {

@@ -1,12 +1,16 @@
-//! The host, through the eBPF capture.
+//! The host, through the eBPF source: the pipeline plus what a long-running watch needs
+//! between batches (signals and reloads, `-M`, metrics, the drop policy).
 
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use saker_bpf::{Capture, CaptureConfig, DispatchMode};
+use saker_bpf::{CaptureConfig, DispatchMode};
 use saker_config::DropAction;
+use saker_event::SyscallEvent;
 use saker_output::internal::{DropWatch, syscall_event_drop_alert};
-use saker_state::{State, StateOptions};
+use saker_source::live::EbpfSource;
+use saker_source::{Counters, Flow, Sink, Source};
+use saker_state::State;
 
 use super::pipeline::Pipeline;
 use super::service::Service;
@@ -20,9 +24,8 @@ pub struct LiveOptions {
     pub duration: Option<Duration>,
 }
 
-/// How long a poll waits when fewer than [`WAKEUP_BYTES`] are queued: bounds the delay of an
-/// alert on a quiet host, and of `-M` and signals.
-const POLL_TIMEOUT: Duration = Duration::from_millis(50);
+/// Queued bytes that wake the consumer: batched wakeups, because waking it for every record
+/// costs a context switch per event.
 const WAKEUP_BYTES: u32 = 64 << 10;
 /// How often the metrics and the drop counters are read (Falco checks drops each second).
 const PUBLISH_EVERY: Duration = Duration::from_secs(1);
@@ -35,102 +38,59 @@ pub enum LiveEnd {
     DropExit,
 }
 
-pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveEnd, String)> {
-    let config = CaptureConfig {
-        mode: if options.all_events {
-            DispatchMode::TpBtf
-        } else {
-            DispatchMode::PerSyscallTracepoints
-        },
-        syscalls: options.syscalls.clone(),
-        ring_buffer_bytes: options.ring_bytes,
-        // Batched wakeups: waking the consumer for every record
-        // costs a context switch per event. A process that is gone by the time its exec is
-        // handled still gets its container, from the header's cgroup id.
-        wakeup_bytes: WAKEUP_BYTES,
-        ..CaptureConfig::default()
-    };
-    // Start the capture before the /proc walk, so that nothing starting in between is missed.
-    let mut capture =
-        Capture::start(&config).map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
-    let mut state = State::new(StateOptions::default());
-    let seeded = state.seed_from_proc()?;
-    tracing::info!(
-        "Watching {} syscalls; {} processes read from /proc",
-        options.syscalls.len() - capture.unavailable_syscalls().len(),
-        seeded
-    );
-    let mut pipeline = Pipeline::new(state, service.engine(), service.route.clone());
-    let drops_config = service.config.syscall_event_drops.clone();
-    let mut drop_watch = DropWatch::new(
-        drops_config.threshold,
-        drops_config.rate,
-        drops_config.max_burst,
-    );
-    let mut last_publish = Instant::now();
-    let mut last_events = 0u64;
-    let mut last_drops = 0u64;
-    let deadline = options.duration.map(|d| Instant::now() + d);
-    let mut end = LiveEnd::Stopped;
-    let mut result = Ok(());
-    loop {
-        if signals::stop_requested() || deadline.is_some_and(|d| Instant::now() >= d) {
-            break;
-        }
-        if let Some(engine) = service.handle_signals() {
-            pipeline.replace_engine(engine);
-        }
-        let timeout = match deadline {
-            Some(d) => POLL_TIMEOUT.min(d.saturating_duration_since(Instant::now())),
-            None => POLL_TIMEOUT,
+struct LiveSink<'s> {
+    pipeline: Pipeline,
+    service: &'s mut Service,
+    deadline: Option<Instant>,
+    drop_watch: DropWatch,
+    last_publish: Instant,
+    last_events: u64,
+    last_drops: u64,
+    end: LiveEnd,
+}
+
+impl LiveSink<'_> {
+    fn stopping(&self) -> bool {
+        signals::stop_requested() || self.deadline.is_some_and(|d| Instant::now() >= d)
+    }
+
+    /// Metrics and the drop policy, once per [`PUBLISH_EVERY`]; `Stop` for a drop exit.
+    fn publish(&mut self, counters: &mut dyn Counters) -> Flow {
+        self.pipeline.publish();
+        let Some(per_cpu) = counters.dropped_per_cpu() else {
+            return Flow::Continue;
         };
-        // A poll drains the whole ring, which under a steady load may not empty: past the
-        // deadline (or a signal) the remaining events are left unhandled so the run ends.
-        let handle = |event: saker_event::SyscallEvent| {
-            if !signals::stop_requested() && deadline.is_none_or(|d| Instant::now() < d) {
-                pipeline.handle(&event);
-            }
-        };
-        if let Err(e) = capture.poll(Some(timeout), handle) {
-            result = Err(e);
-            break;
-        }
-        pipeline.tick();
-        if last_publish.elapsed() < PUBLISH_EVERY {
-            continue;
-        }
-        last_publish = Instant::now();
-        pipeline.publish();
-        let Ok(per_cpu) = capture.drops() else {
-            continue;
-        };
-        // Captured per CPU as the kernel counted the records it queued: the events of the last
-        // poll are counted even when the daemon has not handled all of them yet.
-        match capture.submitted() {
-            Ok(captured) => {
+        let metrics = &self.service.metrics;
+        // Captured per CPU as the kernel counted the records it queued: the events of the
+        // last poll are counted even when the daemon has not handled all of them yet.
+        match counters.captured_per_cpu() {
+            Some(captured) => {
                 for (cpu, (captured, dropped)) in captured.iter().zip(&per_cpu).enumerate() {
-                    service.metrics.set_cpu_totals(cpu, *captured, *dropped);
+                    metrics.set_cpu_totals(cpu, *captured, *dropped);
                 }
             }
-            Err(_) => {
-                service.metrics.set_events_captured(pipeline.summary.events);
+            None => {
+                metrics.set_events_captured(self.pipeline.summary.events);
                 for (cpu, dropped) in per_cpu.iter().enumerate() {
-                    service.metrics.set_cpu_dropped(cpu, *dropped);
+                    metrics.set_cpu_dropped(cpu, *dropped);
                 }
             }
         }
         let drops: u64 = per_cpu.iter().sum();
-        let events = pipeline.summary.events;
-        let report = drop_watch.check(
-            events - last_events,
-            drops - last_drops,
-            drops - last_drops,
+        let events = self.pipeline.summary.events;
+        let report = self.drop_watch.check(
+            events - self.last_events,
+            drops - self.last_drops,
+            drops - self.last_drops,
             Instant::now(),
         );
-        last_events = events;
-        last_drops = drops;
-        let Some(report) = report else { continue };
-        for action in &drops_config.actions {
+        self.last_events = events;
+        self.last_drops = drops;
+        let Some(report) = report else {
+            return Flow::Continue;
+        };
+        let actions = self.service.config.syscall_event_drops.actions.clone();
+        for action in &actions {
             match action {
                 DropAction::Ignore => {}
                 DropAction::Log => tracing::warn!(
@@ -138,9 +98,9 @@ pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveE
                     report.n_drops,
                     report.ratio * 100.0
                 ),
-                DropAction::Alert => service.internal_alert(syscall_event_drop_alert(
+                DropAction::Alert => self.service.internal_alert(syscall_event_drop_alert(
                     &report,
-                    &service.hostname,
+                    &self.service.hostname,
                     now_ns(),
                 )),
                 DropAction::Exit => {
@@ -148,21 +108,95 @@ pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveE
                         "syscall_event_drops: {} events dropped in the last second, exiting as configured",
                         report.n_drops
                     );
-                    end = LiveEnd::DropExit;
+                    self.end = LiveEnd::DropExit;
                 }
             }
         }
-        if matches!(end, LiveEnd::DropExit) {
-            break;
+        match self.end {
+            LiveEnd::DropExit => Flow::Stop,
+            LiveEnd::Stopped => Flow::Continue,
         }
     }
-    if let Ok(per_cpu) = capture.drops() {
+}
+
+impl Sink for LiveSink<'_> {
+    fn state(&mut self) -> &mut State {
+        &mut self.pipeline.state
+    }
+
+    /// Alerts right after start-up name the containers already running.
+    fn ready(&mut self) {
+        self.pipeline
+            .state
+            .wait_for_containers(super::CONTAINER_WAIT);
+    }
+
+    fn event(&mut self, event: &SyscallEvent) -> Flow {
+        // Past the deadline (or a signal) the rest of a poll's batch is left unhandled.
+        if self.stopping() {
+            return Flow::Stop;
+        }
+        self.pipeline.handle(event);
+        Flow::Continue
+    }
+
+    fn tick(&mut self, counters: &mut dyn Counters) -> Flow {
+        if self.stopping() {
+            return Flow::Stop;
+        }
+        if let Some(engine) = self.service.handle_signals() {
+            self.pipeline.replace_engine(engine);
+        }
+        self.pipeline.tick();
+        if self.last_publish.elapsed() < PUBLISH_EVERY {
+            return Flow::Continue;
+        }
+        self.last_publish = Instant::now();
+        self.publish(counters)
+    }
+}
+
+pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveEnd, String)> {
+    let mut source = EbpfSource {
+        config: CaptureConfig {
+            mode: if options.all_events {
+                DispatchMode::TpBtf
+            } else {
+                DispatchMode::PerSyscallTracepoints
+            },
+            syscalls: options.syscalls.clone(),
+            ring_buffer_bytes: options.ring_bytes,
+            // A process that is gone by the time its exec is handled still gets its
+            // container, from the header's cgroup id.
+            wakeup_bytes: WAKEUP_BYTES,
+            ..CaptureConfig::default()
+        },
+    };
+    let mut state_options = source.state_options();
+    state_options.containers = Some(service.config.build_container_engines());
+    let state = State::new(state_options);
+    let pipeline = Pipeline::new(state, service.engine(), service.route.clone());
+    let drops = service.config.syscall_event_drops.clone();
+    let mut sink = LiveSink {
+        pipeline,
+        deadline: options.duration.map(|d| Instant::now() + d),
+        service,
+        drop_watch: DropWatch::new(drops.threshold, drops.rate, drops.max_burst),
+        last_publish: Instant::now(),
+        last_events: 0,
+        last_drops: 0,
+        end: LiveEnd::Stopped,
+    };
+    let result = source.run(&mut sink);
+    let LiveSink {
+        mut pipeline, end, ..
+    } = sink;
+    let ended = result.map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
+    if let Some(per_cpu) = ended.dropped_per_cpu {
         pipeline.summary.dropped = Some(per_cpu.iter().sum());
         pipeline.summary.dropped_per_cpu = per_cpu;
     }
-    let summary = pipeline.finish();
-    result.map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
-    Ok((end, summary))
+    Ok((end, pipeline.finish()))
 }
 
 fn now_ns() -> u64 {

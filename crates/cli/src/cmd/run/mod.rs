@@ -5,18 +5,19 @@ mod daemon;
 mod live;
 mod logging;
 pub mod pipeline;
-mod ptrace;
 mod replay;
 mod rules;
 mod service;
 pub(crate) mod signals;
+mod watch;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
-use self::replay::FileKind;
+use saker_source::FileKind;
+
 use self::rules::Sources;
 use self::service::{Inputs, Service};
 use crate::exit::{Failure, Outcome};
@@ -56,7 +57,7 @@ pub struct Args {
     #[arg(long, requires = "command")]
     pub ptrace: bool,
     /// Kernel ring buffer size in bytes (a power of two); default from
-    /// engine.ebpf.buf_size_preset (8 MiB).
+    /// engine.ebpf.buf_size_preset, whose default 4 is 8 MiB (as Falco's).
     #[arg(long, value_name = "BYTES")]
     pub buffer_bytes: Option<u32>,
     /// Turn off an event source, as Falco's option: `syscall` (no capture: only the web
@@ -74,6 +75,9 @@ pub struct Args {
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
 }
+
+/// How long start-up waits for the runtimes to describe the containers already running.
+const CONTAINER_WAIT: Duration = Duration::from_secs(1);
 
 pub fn run(args: Args) -> Outcome {
     let sources = Sources {
@@ -119,7 +123,7 @@ pub fn run(args: Args) -> Outcome {
         ),
         None => tracing::info!("Saker initialized with the default configuration"),
     }
-    let engine = inputs.build_engine(&config)?;
+    let (engine, rules) = inputs.build_engine(&config)?;
     let syscalls = rules::interesting_syscalls(&engine, args.all_events);
     if args.dry_run {
         let names: Vec<&str> = syscalls
@@ -162,7 +166,8 @@ pub fn run(args: Args) -> Outcome {
     }
     let replay = match replay_path {
         Some(path) => {
-            let kind = replay::detect(&path)?;
+            let kind = saker_source::detect(&path)
+                .map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
             Some((path, kind))
         }
         None => None,
@@ -181,7 +186,7 @@ pub fn run(args: Args) -> Outcome {
     }
     let ring_bytes = match args.buffer_bytes {
         Some(b) => b,
-        None => 1u32 << (20 + u32::from(config.engine.ebpf.buf_size_preset.clamp(1, 10)) - 1),
+        None => saker_config::ring_buffer_bytes(config.engine.ebpf.buf_size_preset),
     };
     let pidfile = args.pidfile.as_deref().map(absolute).transpose()?;
     // Fork before any thread starts (outputs, web server): fork keeps only this thread.
@@ -199,7 +204,8 @@ pub fn run(args: Args) -> Outcome {
     if service_mode {
         signals::install_service().context("saker run: signal handlers")?;
     }
-    let mut service = Service::start(inputs, config, engine, service_mode)?;
+    let mut service = Service::start(inputs, config, (engine, rules), service_mode)?;
+    service.update_watch();
     // Removes the pidfile when the run ends.
     let _pidfile = match readiness {
         Some(readiness) => readiness.ready(),
@@ -230,22 +236,24 @@ fn run_source(
     ring_bytes: u32,
     duration: Option<Duration>,
 ) -> anyhow::Result<(u8, String)> {
-    match replay {
-        Some((path, FileKind::Capture)) => {
-            let summary = replay::run_capture(&path, service.engine(), service.route.clone())?;
-            return Ok((0, summary));
-        }
-        Some((path, FileKind::K8sAudit)) => {
-            let summary = replay::run_k8s_audit(&path, &service.engine(), &service.route)?;
-            return Ok((0, summary));
-        }
-        None => {}
+    if let Some((path, _)) = replay {
+        let source = replay::open(&path)?;
+        return replay::run(source, service.engine(), service.route.clone(), None);
     }
     if args.ptrace {
-        // Only the command's tree: no /proc walk; processes are read as they appear.
-        let state = saker_state::State::new(saker_state::StateOptions::default());
-        let pipeline = pipeline::Pipeline::new(state, service.engine(), service.route.clone());
-        return ptrace::run(&args.command, syscalls, pipeline);
+        let source = saker_source::ptrace::PtraceSource {
+            command: args.command.clone(),
+            syscalls,
+        };
+        // Only the command's tree: no /proc walk; processes are read as they appear, and
+        // their containers asked of the runtimes.
+        let engines = service.config.build_container_engines();
+        return replay::run(
+            Box::new(source),
+            service.engine(),
+            service.route.clone(),
+            Some(engines),
+        );
     }
     if service.config.engine.kind == saker_config::EngineKind::Ptrace {
         tracing::warn!(

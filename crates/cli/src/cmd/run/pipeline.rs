@@ -1,4 +1,4 @@
-//! The path every event takes, whatever produced it (eBPF, ptrace, a capture file):
+//! The path every event takes, whatever source produced it (eBPF, ptrace, a capture file):
 //! state update -> the engine's view -> alerts -> the output queue; plus the counters of the
 //! exit summary and of `GET /metrics`.
 
@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
+use saker_console::AlertFeed;
 use saker_engine::Engine;
 use saker_event::{Alert, SyscallEvent};
 use saker_output::AlertSender;
 use saker_server::Metrics;
-use saker_state::{EventTypes, LiveEvent, State, event_type_name};
+use saker_state::{EventContext, EventTypes, LiveEvent, State, event_type_name};
 
 /// Counters for the summary printed at exit.
 #[derive(Debug, Default)]
@@ -33,6 +34,11 @@ impl Summary {
             stats.seeded,
             stats.late_from_proc + stats.late_from_header,
             stats.purged
+        ));
+        out.push_str(&format!(
+            "Containers: {} known, {} started while watching\n",
+            state.containers().count(),
+            stats.containers_started
         ));
         out
     }
@@ -67,25 +73,35 @@ impl Summary {
     }
 }
 
-/// Where every alert goes (syscall, k8s audit, internal): counted in the metrics, then
-/// queued for the output channels without blocking. The sender can be swapped when a reload
-/// rebuilds the channels, and is taken away before the queue shuts down.
+/// Where every alert goes (syscall, k8s audit, internal): counted in the metrics, copied to
+/// the web console, then queued for the output channels without blocking. The sender can be
+/// swapped when a reload rebuilds the channels, and is taken away before the queue shuts
+/// down.
 pub struct AlertRoute {
     sender: RwLock<Option<AlertSender>>,
     pub metrics: Arc<Metrics>,
+    console: Option<AlertFeed>,
 }
 
 impl AlertRoute {
-    pub fn new(sender: AlertSender, metrics: Arc<Metrics>) -> AlertRoute {
+    pub fn new(
+        sender: AlertSender,
+        metrics: Arc<Metrics>,
+        console: Option<AlertFeed>,
+    ) -> AlertRoute {
         AlertRoute {
             sender: RwLock::new(Some(sender)),
             metrics,
+            console,
         }
     }
 
     /// Queues the alert; false when it was dropped (queue full or shutting down).
     pub fn submit(&self, alert: Alert) -> bool {
         self.metrics.record_alert(&alert);
+        if let Some(console) = &self.console {
+            console.record(&alert);
+        }
         let guard = match self.sender.read() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
@@ -114,8 +130,42 @@ pub struct Pipeline {
     /// Events by type and evaluation time since the last [`Pipeline::publish`].
     /// A short list compared by address: a few dozen types, cheaper than a map per event.
     by_type: Vec<(&'static str, u64)>,
-    evaluation: Duration,
+    timing: EvaluationTiming,
+}
+
+/// Evaluation time since the last [`Pipeline::publish`], sampled.
+#[derive(Default)]
+struct EvaluationTiming {
+    spent: Duration,
     evaluated: u64,
+}
+
+/// One event through the rules; its alerts to the outputs.
+fn evaluate(
+    engine: &Engine,
+    route: &AlertRoute,
+    summary: &mut Summary,
+    timing: &mut EvaluationTiming,
+    live: &LiveEvent<'_>,
+) {
+    // Reading the clock twice per event costs more than many rules do: one event in
+    // EVALUATION_SAMPLE is timed and stands for the others.
+    let timed = timing.evaluated.is_multiple_of(EVALUATION_SAMPLE);
+    let start = timed.then(Instant::now);
+    engine.evaluate(live, |id| {
+        let alert = engine.alert(id, live);
+        *summary
+            .alerts_by_rule
+            .entry(alert.rule.clone())
+            .or_default() += 1;
+        if !route.submit(alert) {
+            summary.output_dropped += 1;
+        }
+    });
+    if let Some(start) = start {
+        timing.spent += start.elapsed() * EVALUATION_SAMPLE as u32;
+    }
+    timing.evaluated += 1;
 }
 
 /// One evaluation in this many is timed for `saker_rule_evaluation_seconds_total`.
@@ -135,8 +185,7 @@ impl Pipeline {
             summary: Summary::default(),
             last_sweep: Instant::now(),
             by_type: Vec::new(),
-            evaluation: Duration::ZERO,
-            evaluated: 0,
+            timing: EvaluationTiming::default(),
         }
     }
 
@@ -149,6 +198,8 @@ impl Pipeline {
 
     /// One event through state, engine and outputs.
     pub fn handle(&mut self, event: &SyscallEvent) {
+        // What the container runtimes answered meanwhile: this event already carries it.
+        self.state.poll_containers();
         self.summary.events += 1;
         if let Some(name) = event_type_name(event) {
             match self
@@ -161,19 +212,50 @@ impl Pipeline {
             }
         }
         let ctx = self.state.apply(event);
-        let Some(live) = LiveEvent::new(&self.state, &self.types, event, &ctx, self.summary.events)
-        else {
-            return;
-        };
+        if let Some(live) =
+            LiveEvent::new(&self.state, &self.types, event, &ctx, self.summary.events)
+        {
+            evaluate(
+                &self.engine,
+                &self.route,
+                &mut self.summary,
+                &mut self.timing,
+                &live,
+            );
+        }
+        self.container_events();
+    }
+
+    /// Evaluates the `container` events that are ready (Falco's `evt.type = container`).
+    fn container_events(&mut self) {
+        let ctx = EventContext::default();
+        while let Some(started) = self.state.take_container_started() {
+            self.summary.events += 1;
+            let live = LiveEvent::container_started(
+                &self.state,
+                &self.types,
+                &started,
+                &ctx,
+                self.summary.events,
+            );
+            evaluate(
+                &self.engine,
+                &self.route,
+                &mut self.summary,
+                &mut self.timing,
+                &live,
+            );
+        }
+    }
+
+    /// One Kubernetes audit event (from a replayed audit file) through the engine.
+    pub fn handle_audit(&mut self, event: &saker_k8saudit::AuditEvent) {
+        self.summary.events += 1;
         let engine = &self.engine;
         let summary = &mut self.summary;
         let route = &self.route;
-        // Reading the clock twice per event costs more than many rules do: one event in
-        // EVALUATION_SAMPLE is timed and stands for the others.
-        let timed = self.evaluated.is_multiple_of(EVALUATION_SAMPLE);
-        let start = timed.then(Instant::now);
-        engine.evaluate(&live, |id| {
-            let alert = engine.alert(id, &live);
+        engine.evaluate(event, |id| {
+            let alert = engine.alert(id, event);
             *summary
                 .alerts_by_rule
                 .entry(alert.rule.clone())
@@ -182,14 +264,12 @@ impl Pipeline {
                 summary.output_dropped += 1;
             }
         });
-        if let Some(start) = start {
-            self.evaluation += start.elapsed() * EVALUATION_SAMPLE as u32;
-        }
-        self.evaluated += 1;
     }
 
     /// Housekeeping between batches.
     pub fn tick(&mut self) {
+        self.state.poll_containers();
+        self.container_events();
         if self.last_sweep.elapsed() >= SWEEP_EVERY {
             self.state.sweep();
             self.last_sweep = Instant::now();
@@ -203,10 +283,16 @@ impl Pipeline {
         for (_, n) in &mut self.by_type {
             *n = 0;
         }
-        metrics.add_evaluation(self.evaluation, self.evaluated);
-        self.evaluation = Duration::ZERO;
-        self.evaluated = 0;
+        metrics.add_evaluation(self.timing.spent, self.timing.evaluated);
+        self.timing = EvaluationTiming::default();
         metrics.set_thread_table_size(self.state.len() as u64);
+    }
+
+    /// Raises the `container` events still waiting for metadata: the end of a capture file,
+    /// whose records answer no more.
+    pub fn flush_container_events(&mut self) {
+        self.state.flush_container_starts();
+        self.container_events();
     }
 
     /// The summary printed at exit (after the outputs are drained).

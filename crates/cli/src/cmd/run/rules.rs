@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use saker_config::Config;
+use saker_console::RuleCatalog;
 use saker_engine::Engine;
 use saker_rules::Source;
 
@@ -32,16 +33,17 @@ impl From<RulesFailure> for anyhow::Error {
 }
 
 /// Loads the rules files in order (`embedded` = the built-in ruleset), logs them like Falco
-/// and compiles them, as `saker rules validate` does (cmd::rules::setup). `from_config` is
-/// true when the list is the config's, where a missing path (rules.d on a fresh host) is
-/// skipped. With the `k8s_audit` source on, Saker's embedded k8s audit rules come first, so a
-/// rules file can override or extend them.
+/// and compiles them, as `saker rules validate` does (cmd::rules::setup); also returns every
+/// loaded rule as the web console lists them. `from_config` is true when the list is the
+/// config's, where a missing directory (rules.d on a fresh host) is skipped and a missing
+/// `.yaml` file is an error. With the `k8s_audit` source on, Saker's embedded k8s audit rules
+/// come first, so a rules file can override or extend them.
 pub fn build_engine(
     paths: &[PathBuf],
     config: &Config,
     from_config: bool,
     sources: Sources,
-) -> Result<Engine, RulesFailure> {
+) -> Result<(Engine, RuleCatalog), RulesFailure> {
     let selection = setup::Selection {
         paths: if from_config { &[] } else { paths },
         with_default_rules: false,
@@ -49,7 +51,7 @@ pub fn build_engine(
     };
     let files = setup::files(config, &selection).map_err(|e| RulesFailure {
         code: 2,
-        message: format!("saker: loading rules: {e}"),
+        message: format!("saker: {e}"),
     })?;
     for file in &files {
         tracing::info!("Loading rules from file {}", file.name);
@@ -70,10 +72,12 @@ pub fn build_engine(
             message: format!("{rendered}saker run: the rules have errors"),
         });
     }
-    built.engine.map_err(|e| RulesFailure {
+    let catalog = RuleCatalog::new(&built.ruleset, config.priority);
+    let engine = built.engine.map_err(|e| RulesFailure {
         code: 1,
         message: format!("saker run: {e}"),
-    })
+    })?;
+    Ok((engine, catalog))
 }
 
 /// The syscalls to capture: what the rules name plus what the state needs (Falco's adaptive

@@ -1,12 +1,13 @@
 //! The service around the event loop: output channels, the metrics registry, the web server
-//! (health, versions, metrics, the Kubernetes audit webhook), SIGHUP reload and SIGUSR1
-//! reopen, and the orderly shutdown of SIGTERM.
+//! (health, versions, metrics, the Kubernetes audit webhook, the web console), SIGHUP reload
+//! and SIGUSR1 reopen, and the orderly shutdown of SIGTERM.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use saker_config::{Config, LoadedConfig};
+use saker_console::{Console, RuleCatalog};
 use saker_engine::Engine;
 use saker_k8saudit::AuditPipeline;
 use saker_output::{OutputQueue, ShutdownReport};
@@ -31,7 +32,8 @@ impl Inputs {
         saker_config::load(self.config_path.as_deref(), &self.overrides)
     }
 
-    pub fn build_engine(&self, config: &Config) -> Result<Engine, RulesFailure> {
+    /// The engine, and the rules as the web console lists them.
+    pub fn build_engine(&self, config: &Config) -> Result<(Engine, RuleCatalog), RulesFailure> {
         if self.rule_paths.is_empty() {
             rules::build_engine(&config.rules_files, config, true, self.sources)
         } else {
@@ -51,6 +53,9 @@ pub struct Service {
     audit: Option<Arc<AuditPipeline>>,
     engine: Arc<Engine>,
     with_webserver: bool,
+    console: Option<Console>,
+    /// `watch_config_files`: on while the config says so.
+    watcher: Option<super::watch::ConfigWatcher>,
 }
 
 /// The number of CPUs the kernel may bring online (the per-CPU counters' length).
@@ -68,11 +73,11 @@ fn now_ns() -> u64 {
 
 impl Service {
     /// Opens the output channels and, when `with_webserver` and the config enable it, starts
-    /// the web server (with the k8s audit webhook when that source is on).
+    /// the web server (with the k8s audit webhook when that source is on, and the console).
     pub fn start(
         inputs: Inputs,
         config: Config,
-        engine: Engine,
+        (engine, rules): (Engine, RuleCatalog),
         with_webserver: bool,
     ) -> anyhow::Result<Service> {
         let outputs = config
@@ -82,7 +87,15 @@ impl Service {
         metrics.set_output_stats(outputs.stats());
         metrics.set_rules_loaded(engine.rule_count() as u64);
         metrics.set_reload_timestamp_ns(now_ns());
-        let route = Arc::new(AlertRoute::new(outputs.sender(), Arc::clone(&metrics)));
+        let console = start_console(&config, with_webserver, &metrics)?;
+        if let Some(console) = &console {
+            console.set_rules(rules);
+        }
+        let route = Arc::new(AlertRoute::new(
+            outputs.sender(),
+            Arc::clone(&metrics),
+            console.as_ref().map(Console::feed),
+        ));
         let engine = Arc::new(engine);
         let audit = inputs.sources.k8s_audit.then(|| {
             let route = Arc::clone(&route);
@@ -101,6 +114,8 @@ impl Service {
             audit,
             engine,
             with_webserver,
+            console,
+            watcher: None,
         };
         service.server = service
             .start_server(&service.config)
@@ -125,6 +140,10 @@ impl Service {
             "engine_version": env!("CARGO_PKG_VERSION"),
         });
         context.k8s_audit = self.audit.as_ref().map(AuditPipeline::handler);
+        context.mount = self
+            .console
+            .as_ref()
+            .map(|console| console.routes(config.webserver.ui_token.clone()));
         let server =
             Server::start(options, context).map_err(|e| anyhow::anyhow!("webserver: {e}"))?;
         Ok(Some(server))
@@ -137,10 +156,11 @@ impl Service {
 
     /// SIGUSR1: every file channel reopens its file, every program channel restarts.
     pub fn reopen(&self) {
-        tracing::info!("SIGUSR1 received, reopening outputs");
+        // Logged once requested, so an alert raised after this line reaches the new file.
         if let Some(outputs) = &self.outputs {
             outputs.reopen();
         }
+        tracing::info!("SIGUSR1 received, reopening outputs");
     }
 
     /// Queues one of Saker's own alerts (source `internal`).
@@ -151,9 +171,11 @@ impl Service {
     /// SIGHUP: reloads the config and the rules. On success returns the new engine (the
     /// caller hands it to its event loop); on failure everything in force stays, the reason
     /// is logged and raised as the internal hot-restart alert.
-    pub fn reload(&mut self) -> Option<Arc<Engine>> {
-        tracing::info!("SIGHUP received, reloading configuration and rules");
-        match self.try_reload() {
+    pub fn reload(&mut self, cause: &str) -> Option<Arc<Engine>> {
+        tracing::info!("{cause}, reloading configuration and rules");
+        let result = self.try_reload();
+        self.update_watch();
+        match result {
             Ok(engine) => {
                 tracing::info!("Reload complete: {} rules loaded", engine.rule_count());
                 Some(engine)
@@ -179,13 +201,14 @@ impl Service {
             tracing::warn!("{warning}");
         }
         let config = loaded.config;
-        let engine = Arc::new(self.inputs.build_engine(&config).map_err(|f| {
+        let (engine, rules) = self.inputs.build_engine(&config).map_err(|f| {
             f.message
                 .trim_end()
                 .trim_end_matches("saker run: the rules have errors")
                 .trim_end()
                 .to_string()
-        })?);
+        })?;
+        let engine = Arc::new(engine);
         // Rebuild the channels only when their settings changed: a file reopened or a
         // program restarted for nothing could lose or repeat alerts.
         if outputs_changed(&self.config, &config) {
@@ -219,6 +242,12 @@ impl Service {
                 }
             };
         }
+        if let Some(console) = &self.console {
+            console.set_rules(rules);
+            if self.config.console != config.console {
+                tracing::warn!("console.* changes take effect at the next start");
+            }
+        }
         self.hostname = config.resolve_hostname();
         self.config = config;
         self.metrics.set_rules_loaded(engine.rule_count() as u64);
@@ -241,8 +270,33 @@ impl Service {
         if report.as_ref().is_some_and(|r| !r.drained) {
             tracing::warn!("some output channels were still busy at exit");
         }
+        // Last: it writes down every alert it was given.
+        if let Some(console) = self.console.take() {
+            console.stop();
+        }
         report
     }
+}
+
+/// The web console, when the web server will serve it.
+fn start_console(
+    config: &Config,
+    with_webserver: bool,
+    metrics: &Arc<Metrics>,
+) -> anyhow::Result<Option<Console>> {
+    if !with_webserver || !config.webserver.enabled {
+        return Ok(None);
+    }
+    let Some(options) = config
+        .console
+        .build()
+        .map_err(|e| Failure::new(2, format!("saker: {e}")))?
+    else {
+        return Ok(None);
+    };
+    let console = Console::start(options, Arc::clone(metrics))
+        .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
+    Ok(Some(console))
 }
 
 fn outputs_changed(old: &Config, new: &Config) -> bool {
@@ -253,6 +307,8 @@ fn outputs_changed(old: &Config, new: &Config) -> bool {
         || old.file_output != new.file_output
         || old.program_output != new.program_output
         || old.http_output != new.http_output
+        || old.nats_output != new.nats_output
+        || old.redis_output != new.redis_output
 }
 
 impl Service {
@@ -263,8 +319,55 @@ impl Service {
             self.reopen();
         }
         if super::signals::take_reload() {
-            return self.reload();
+            return self.reload("SIGHUP received");
+        }
+        if super::watch::take_change() {
+            return self.reload("Configuration or rules files changed on disk");
         }
         None
+    }
+
+    /// The files `watch_config_files` watches: the configuration file and the rules files
+    /// and directories in force.
+    fn watched_paths(&self) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = self
+            .inputs
+            .config_path
+            .clone()
+            .or_else(|| {
+                Some(PathBuf::from(saker_config::DEFAULT_CONFIG_PATH)).filter(|p| p.exists())
+            })
+            .into_iter()
+            .collect();
+        let rules = if self.inputs.rule_paths.is_empty() {
+            &self.config.rules_files
+        } else {
+            &self.inputs.rule_paths
+        };
+        paths.extend(
+            rules
+                .iter()
+                .filter(|p| p.as_os_str() != saker_config::EMBEDDED_RULES)
+                .cloned(),
+        );
+        paths
+    }
+
+    /// Starts, retargets or stops the watch as `watch_config_files` and the paths now say.
+    pub fn update_watch(&mut self) {
+        if !self.with_webserver || !self.config.watch_config_files {
+            self.watcher = None;
+            return;
+        }
+        let paths = self.watched_paths();
+        match &mut self.watcher {
+            Some(watcher) => watcher.watch(paths),
+            None => match super::watch::ConfigWatcher::start(paths) {
+                Ok(watcher) => self.watcher = Some(watcher),
+                Err(e) => tracing::warn!(
+                    "watch_config_files: cannot watch the files ({e}); SIGHUP still reloads"
+                ),
+            },
+        }
     }
 }

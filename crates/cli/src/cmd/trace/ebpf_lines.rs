@@ -553,13 +553,18 @@ impl Lines {
 /// A fd's path (`-y`) and socket endpoints (`-yy`), as last seen.
 type FdNames = (Option<String>, Option<String>);
 
-/// `-y`/`-yy` for a program that keeps running: the fd's `/proc/PID/fd` link when the line
-/// is printed, else what it was when last seen (a `close(3)` line comes after the fd is gone).
-/// The race is the tracer's, as strace's is at a stop: a fd closed and reused before its line
-/// is printed shows its new file.
+/// `-y`/`-yy` and `-P` for a program that keeps running while its records are printed.
+///
+/// A fd opened within the trace is named from its own open record (the path resolved as the
+/// kernel did, when the record is read): by the time a later record is printed the program
+/// may have closed that fd and opened another file on the same number, so /proc would name
+/// the new file. Other fds (inherited, sockets, pipes) are named from `/proc/PID/fd` when the
+/// line is printed, and remembered for when they are gone from /proc (a `close(3)` line comes
+/// after the fd is gone).
 #[derive(Default)]
 struct LiveFds {
     pid: i32,
+    opened: std::collections::HashMap<(i32, i32), String>,
     seen: std::collections::HashMap<(i32, i32), FdNames>,
 }
 
@@ -568,9 +573,7 @@ impl LiveFds {
         self.pid = pid as i32;
     }
 
-    /// A closed fd is forgotten; a new fd (dup, socket, ...) is looked up afresh, and an
-    /// opened one starts with the path it was opened by, for when the process is gone
-    /// before its lines are printed.
+    /// Follows the calls that end, copy or start a fd's life.
     fn after_call(&mut self, call: &SyscallExit, memory: &CopiedMemory) {
         if call.ret < 0 {
             return;
@@ -578,11 +581,11 @@ impl LiveFds {
         let name = saker_syscalls::name(call.nr as u64).unwrap_or_default();
         match name {
             "close" => {
-                self.seen.remove(&(self.pid, call.args[0] as i32));
+                self.forget(call.args[0] as i32);
                 return;
             }
             "chdir" | "fchdir" | "chroot" => {
-                self.seen.remove(&(self.pid, libc::AT_FDCWD));
+                self.forget(libc::AT_FDCWD);
                 return;
             }
             // The calls that return a new fd.
@@ -595,28 +598,44 @@ impl LiveFds {
         let Ok(fd) = i32::try_from(call.ret) else {
             return;
         };
-        self.seen.remove(&(self.pid, fd));
-        let path_arg = match name {
-            "open" | "creat" => 0,
-            "openat" | "openat2" => 1,
-            _ => return,
+        self.forget(fd);
+        let path = match name {
+            "open" | "creat" => self.opened_path(libc::AT_FDCWD, call.args[0], memory),
+            "openat" | "openat2" => self.opened_path(call.args[0] as i32, call.args[1], memory),
+            "dup" | "dup2" | "dup3" => self.opened.get(&(self.pid, call.args[0] as i32)).cloned(),
+            "fcntl" if matches!(call.args[1] as i32, libc::F_DUPFD | libc::F_DUPFD_CLOEXEC) => {
+                self.opened.get(&(self.pid, call.args[0] as i32)).cloned()
+            }
+            _ => None,
         };
-        let relative_to_cwd = path_arg == 0 || call.args[0] as i32 == libc::AT_FDCWD;
-        let Some(name) = memory.string_at(call.args[path_arg]) else {
-            return;
-        };
+        if let Some(path) = path {
+            self.opened.insert((self.pid, fd), path);
+        }
+    }
+
+    /// The file an open call named, resolved against the cwd or dirfd and through symlinks
+    /// as the kernel resolved it (what `/proc/PID/fd` shows).
+    fn opened_path(&mut self, dirfd: i32, name_at: u64, memory: &CopiedMemory) -> Option<String> {
+        let name = memory.string_at(name_at)?;
         let name = String::from_utf8_lossy(&name);
         let path = if name.starts_with('/') {
             name.into_owned()
-        } else if relative_to_cwd && let Some(cwd) = self.path(libc::AT_FDCWD) {
-            format!("{}/{name}", cwd.trim_end_matches('/'))
         } else {
-            return;
+            format!("{}/{name}", self.path(dirfd)?.trim_end_matches('/'))
         };
-        self.seen.entry((self.pid, fd)).or_default().0 = Some(path);
+        match std::fs::canonicalize(&path) {
+            Ok(resolved) => Some(resolved.to_string_lossy().into_owned()),
+            Err(_) => Some(path),
+        }
+    }
+
+    fn forget(&mut self, fd: i32) {
+        self.opened.remove(&(self.pid, fd));
+        self.seen.remove(&(self.pid, fd));
     }
 
     fn process_gone(&mut self, pid: u32) {
+        self.opened.retain(|(p, _), _| *p != pid as i32);
         self.seen.retain(|(p, _), _| *p != pid as i32);
     }
 
@@ -643,6 +662,9 @@ impl LiveFds {
 
 impl FdInfo for LiveFds {
     fn path(&mut self, fd: i32) -> Option<String> {
+        if let Some(path) = self.opened.get(&(self.pid, fd)) {
+            return Some(path.clone());
+        }
         let live = ProcessFds::new(self.pid).path(fd.into());
         self.remembered(fd, live, |names| &mut names.0)
     }

@@ -300,6 +300,7 @@ fn run_ebpf_lines(args: &Args, pids: Vec<i32>, filters: Filters) -> Outcome {
             hex: args.hex.min(2),
             verbose: args.verbose,
             fd_decode: args.decode_fds.min(2),
+            ..Default::default()
         },
         file_pid_prefix: args.output.is_some() && args.follow >= 1,
         per_process,

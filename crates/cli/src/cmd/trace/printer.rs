@@ -87,6 +87,7 @@ impl Printer {
                 hex: args.hex.min(2),
                 verbose: args.verbose,
                 fd_decode: args.decode_fds.min(2),
+                ..Default::default()
             },
             defer_lines: !filters.status.is_all(),
             check_paths: !filters.paths.is_empty(),

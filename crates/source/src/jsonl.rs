@@ -1,4 +1,5 @@
-//! The capture file: JSON lines, one record per line, documented in docs/capture-format.md.
+//! Saker's own capture file: JSON lines, one record per line, documented in
+//! docs/capture-format.md; and [`JsonlSource`], its replay.
 //!
 //! ```text
 //! {"kind":"header","format":"saker-capture","version":1,...}
@@ -8,8 +9,11 @@
 //! {"kind":"event",...}          raw captured events, in order
 //! ```
 
-use std::io::{BufRead, Write};
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
@@ -17,7 +21,13 @@ use saker_event::{
     Bytes, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent,
     SyscallExit,
 };
-use saker_state::{Capabilities, ContainerInfo, FdEntry, FdKind, ProcessEntry};
+use saker_proc::users::NameTable;
+use saker_state::{
+    Capabilities, ContainerInfo, ContainerMeta, ContainerType, FdEntry, FdKind, ProcessEntry,
+    StateOptions,
+};
+
+use crate::{Ended, Flow, NoCounters, Sink, Source, SourceError};
 
 pub const FORMAT: &str = "saker-capture";
 pub const VERSION: u64 = 1;
@@ -700,14 +710,49 @@ fn from_process(v: &Value) -> Result<(ProcessEntry, Option<String>), String> {
     Ok((entry, container))
 }
 
-fn runtime_name(s: &str) -> &'static str {
-    match s {
-        "docker" => "docker",
-        "podman" => "podman",
-        "containerd" => "containerd",
-        "cri-o" => "cri-o",
-        _ => "cri",
+/// A container record: the id and runtime from the cgroup, whether its runtime has answered
+/// (`settled`), and what it answered (`meta`, a [`saker_state::ContainerMeta`]). A container
+/// is written again when the answer arrives, so a replay learns it at the same point.
+fn container(c: &ContainerInfo) -> Value {
+    json!({"kind":"container","id":c.id,"runtime":c.runtime,"settled":c.is_settled(),"meta":c.meta().as_deref()})
+}
+
+fn from_container(v: &Value) -> Result<ContainerInfo, String> {
+    let o = Obj(v);
+    let runtime = ContainerType::from_name(o.str("runtime")?).unwrap_or(ContainerType::Cri);
+    let info = ContainerInfo::new(o.str("id")?, runtime);
+    match v.get("meta") {
+        Some(Value::Null) => {
+            if v.get("settled").and_then(Value::as_bool) == Some(true) {
+                info.set_meta(None);
+            }
+        }
+        Some(meta) => {
+            let meta: ContainerMeta =
+                serde_json::from_value(meta.clone()).map_err(|e| format!("meta: {e}"))?;
+            info.set_meta(Some(std::sync::Arc::new(meta)));
+        }
+        // Saker 0.1's record: name, image and privileged only.
+        None => {
+            let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default();
+            let image = text("image");
+            let (repository, tag) = saker_container::parse_repo_tag(image);
+            info.set_meta(Some(std::sync::Arc::new(ContainerMeta {
+                id: info.id.clone(),
+                kind: runtime,
+                name: text("name").to_string(),
+                image: image.to_string(),
+                image_repository: repository.to_string(),
+                image_tag: tag.to_string(),
+                privileged: v
+                    .get("privileged")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+                ..ContainerMeta::default()
+            })));
+        }
     }
+    Ok(info)
 }
 
 impl Record {
@@ -722,9 +767,7 @@ impl Record {
                 "kind":"header","format":FORMAT,"version":VERSION,"created_ns":created_ns,
                 "hostname":hostname,"passwd":passwd,"group":group,
             }),
-            Record::Container(c) => {
-                json!({"kind":"container","id":c.id,"runtime":c.runtime,"name":c.name,"image":c.image,"privileged":c.privileged})
-            }
+            Record::Container(c) => container(c),
             Record::Process { entry, .. } => process(entry),
             Record::Cgroup { id, container_id } => {
                 json!({"kind":"cgroup","id":id,"container":container_id})
@@ -753,13 +796,7 @@ impl Record {
                     group: o.str("group")?.to_string(),
                 }
             }
-            "container" => Record::Container(ContainerInfo {
-                id: o.str("id")?.to_string(),
-                runtime: runtime_name(o.str("runtime")?),
-                name: v.get("name").and_then(Value::as_str).map(str::to_string),
-                image: v.get("image").and_then(Value::as_str).map(str::to_string),
-                privileged: v.get("privileged").and_then(Value::as_bool),
-            }),
+            "container" => Record::Container(from_container(v)?),
             "process" => {
                 let (entry, container_id) = from_process(v)?;
                 Record::Process {
@@ -786,19 +823,120 @@ pub fn write_record(out: &mut impl Write, record: &Record) -> std::io::Result<()
     out.write_all(b"\n")
 }
 
-/// Reads records, calling `f` for each; errors name the line.
-pub fn read_records(input: impl BufRead, mut f: impl FnMut(Record)) -> Result<(), String> {
-    for (i, line) in input.lines().enumerate() {
-        let line = line.map_err(|e| format!("line {}: {e}", i + 1))?;
-        if line.trim().is_empty() {
+/// The longest record line read (an exec's arguments and a process's fds fit many times).
+const MAX_LINE: usize = 16 << 20;
+
+/// How many events a replay hands over between two [`Sink::tick`]s.
+pub(crate) const TICK_EVERY: u64 = 4096;
+
+/// The replay of a JSON-lines capture file.
+pub struct JsonlSource {
+    pub path: PathBuf,
+}
+
+impl Source for JsonlSource {
+    fn state_options(&self) -> StateOptions {
+        crate::replay_state_options()
+    }
+
+    fn run(&mut self, sink: &mut dyn Sink) -> Result<Ended, SourceError> {
+        let file = std::fs::File::open(&self.path).map_err(|source| SourceError::Open {
+            path: self.path.clone(),
+            source,
+        })?;
+        // The runtimes' answers are records of the file: `container` events wait for them.
+        sink.state().expect_container_records();
+        let mut containers: HashMap<String, Arc<ContainerInfo>> = HashMap::new();
+        let mut events = 0u64;
+        let mut ready = false;
+        let result = read_records(BufReader::new(file), |record| match record {
+            Record::Header { passwd, group, .. } => {
+                sink.state()
+                    .set_name_tables(NameTable::parse(&passwd), NameTable::parse(&group));
+                Flow::Continue
+            }
+            Record::Container(info) => {
+                let info = sink.state().insert_container(info);
+                containers.insert(info.id.clone(), info);
+                Flow::Continue
+            }
+            Record::Process {
+                mut entry,
+                container_id,
+            } => {
+                entry.container = container_id.and_then(|id| containers.get(&id).cloned());
+                sink.state().insert_process(entry);
+                Flow::Continue
+            }
+            Record::Cgroup { id, container_id } => {
+                let container = container_id.and_then(|c| containers.get(&c).cloned());
+                sink.state().learn_cgroup(id, container);
+                Flow::Continue
+            }
+            Record::Event(event) => {
+                if !ready {
+                    sink.ready();
+                    ready = true;
+                }
+                events += 1;
+                match sink.event(&event) {
+                    Flow::Continue if events.is_multiple_of(TICK_EVERY) => {
+                        sink.tick(&mut NoCounters)
+                    }
+                    flow => flow,
+                }
+            }
+        });
+        if !ready {
+            sink.ready();
+        }
+        sink.tick(&mut NoCounters);
+        result.map_err(|message| SourceError::Capture {
+            path: self.path.clone(),
+            message,
+        })?;
+        Ok(Ended::default())
+    }
+}
+
+/// Reads records, calling `f` for each until it says stop; errors name the line.
+pub fn read_records(
+    mut input: impl BufRead,
+    mut f: impl FnMut(Record) -> Flow,
+) -> Result<(), String> {
+    let mut line = Vec::new();
+    for i in 0.. {
+        line.clear();
+        // A line is read up to a bound: a file without newlines (binary, or zeros) must not
+        // be read into memory whole.
+        let n = (&mut input)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .map_err(|e| format!("line {}: {e}", i + 1))?;
+        if n == 0 {
+            break;
+        }
+        if line.len() > MAX_LINE {
+            return Err(format!(
+                "line {}: longer than {} MiB (not a capture file?)",
+                i + 1,
+                MAX_LINE >> 20
+            ));
+        }
+        let text = std::str::from_utf8(&line)
+            .map_err(|e| format!("line {}: not UTF-8 text ({e}): not a capture file?", i + 1))?;
+        if text.trim().is_empty() {
             continue;
         }
         let value: Value =
-            serde_json::from_str(&line).map_err(|e| format!("line {}: {e}", i + 1))?;
+            serde_json::from_str(text).map_err(|e| format!("line {}: {e}", i + 1))?;
         if i == 0 && value.get("kind").and_then(Value::as_str) != Some("header") {
             return Err("line 1: not a saker capture file (no header record)".into());
         }
-        f(Record::from_json(&value).map_err(|e| format!("line {}: {e}", i + 1))?);
+        let record = Record::from_json(&value).map_err(|e| format!("line {}: {e}", i + 1))?;
+        if f(record) == Flow::Stop {
+            break;
+        }
     }
     Ok(())
 }
@@ -941,8 +1079,51 @@ mod tests {
     }
 
     #[test]
+    fn container_records_round_trip() {
+        let id = "c".repeat(64);
+        let meta = ContainerMeta {
+            id: id.clone(),
+            kind: ContainerType::Podman,
+            name: "web".into(),
+            image: "localhost/app:v1".into(),
+            privileged: true,
+            ..ContainerMeta::default()
+        };
+        let back = |info: ContainerInfo| match Record::from_json(&Record::Container(info).to_json())
+        {
+            Ok(Record::Container(c)) => c,
+            _ => panic!("not a container record"),
+        };
+        let described = back(ContainerInfo::with_meta(meta.clone()));
+        assert_eq!(described.meta().as_deref(), Some(&meta));
+        assert!(described.is_settled());
+        // Asked, no answer yet; and answered "unknown".
+        let pending = back(ContainerInfo::new(id.clone(), ContainerType::Docker));
+        assert!(!pending.is_settled() && pending.meta().is_none());
+        let unknown = ContainerInfo::new(id.clone(), ContainerType::Docker);
+        unknown.set_meta(None);
+        let unknown = back(unknown);
+        assert!(unknown.is_settled() && unknown.meta().is_none());
+        // Saker 0.1's record still reads.
+        let old = json!({"kind":"container","id":id,"runtime":"podman","name":"web","image":"localhost/app:v1","privileged":true});
+        let Ok(Record::Container(old)) = Record::from_json(&old) else {
+            panic!("old record");
+        };
+        let old = old.meta().unwrap();
+        assert_eq!(
+            (
+                old.name.as_str(),
+                old.image_repository.as_str(),
+                old.image_tag.as_str()
+            ),
+            ("web", "localhost/app", "v1")
+        );
+        assert!(old.privileged);
+    }
+
+    #[test]
     fn bad_files_are_reported_with_their_line() {
-        let err = read_records(&b"{\"kind\":\"event\"}\n"[..], |_| {}).unwrap_err();
+        let err = read_records(&b"{\"kind\":\"event\"}\n"[..], |_| Flow::Continue).unwrap_err();
         assert!(err.contains("line 1: not a saker capture file"), "{err}");
         let text = format!(
             "{}\n{{\"kind\":\"event\",\"header\":{{}}}}\n",
@@ -954,7 +1135,7 @@ mod tests {
             }
             .to_json()
         );
-        let err = read_records(text.as_bytes(), |_| {}).unwrap_err();
+        let err = read_records(text.as_bytes(), |_| Flow::Continue).unwrap_err();
         assert_eq!(err, "line 2: missing `ts`");
     }
 }
