@@ -292,6 +292,29 @@ fn directories_load_yaml_files_alphabetically() {
     assert!(saker_rules::files::read_paths(&[dir.path().join("missing.yaml")]).is_err());
 }
 
+/// A file over the size limit, or one that never ends, is refused after reading the limit,
+/// with an error that names it (issue 14: bounded memory on any input).
+#[test]
+fn files_over_the_size_limit_are_refused_naming_the_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.yaml");
+    let file = std::fs::File::create(&big).unwrap();
+    // Sparse: no disk space used.
+    file.set_len(saker_rules::MAX_RULES_FILE_BYTES as u64 + 1)
+        .unwrap();
+    for path in [big.as_path(), std::path::Path::new("/dev/zero")] {
+        let err = saker_rules::files::read_paths(&[path]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "rules file {} is larger than the limit of {} bytes (MAX_RULES_FILE_BYTES)",
+                path.display(),
+                saker_rules::MAX_RULES_FILE_BYTES
+            )
+        );
+    }
+}
+
 #[test]
 fn errors_in_appended_conditions_point_into_the_file_that_appended() {
     let user = "- rule: Shell\n  condition: >\n    and proc.nmae = x\n  override:\n    condition: append\n";
