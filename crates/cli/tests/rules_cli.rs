@@ -153,6 +153,34 @@ Disabled rule       Informational  syscall    no
     assert_eq!(rows[0]["tags"][1], "shell");
 }
 
+/// falco.yaml's `rules` selection applies to what `rules list` shows, as to what `run` loads.
+#[test]
+fn list_applies_the_configs_rules_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.yaml", GOOD);
+    let config = write(
+        dir.path(),
+        "saker.yaml",
+        "rules:\n  - disable: {tag: shell}\n  - enable: {rule: 'Disabled*'}\n",
+    );
+    let out = saker(&[
+        "rules",
+        "list",
+        "-c",
+        config.to_str().unwrap(),
+        "-r",
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "NAME                PRIORITY       SOURCE     ENABLED  TAGS
+Shell in container  Notice         syscall    no       container,shell
+Disabled rule       Informational  syscall    yes
+"
+    );
+}
+
 #[test]
 fn validate_without_paths_checks_what_run_loads() {
     let dir = tempfile::tempdir().unwrap();

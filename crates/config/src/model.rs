@@ -16,6 +16,9 @@ pub struct Config {
     pub rules_files: Vec<PathBuf>,
     /// Falco's `append_output`: text and fields added to the output of the matching rules.
     pub append_output: Vec<AppendOutputConfig>,
+    /// Falco's `rules`: rules enabled or disabled by name (with `*` wildcards) or tag, in
+    /// order, after every rules file has loaded.
+    pub rules: Vec<RuleSelectionConfig>,
     /// Minimum rule priority that is loaded.
     #[serde(with = "priority_lowercase")]
     pub priority: Priority,
@@ -62,6 +65,7 @@ impl Default for Config {
                 PathBuf::from("/etc/saker/rules.d"),
             ],
             append_output: Vec::new(),
+            rules: Vec::new(),
             priority: Priority::Debug,
             rule_matching: RuleMatching::First,
             hostname: None,
@@ -116,6 +120,27 @@ pub struct AppendOutputMatch {
     /// Rules having every one of these tags.
     pub tags: Vec<String>,
     pub rule: Option<String>,
+}
+
+/// One `rules` entry, as in falco.yaml: `{enable: {rule: "Name*"}}` or
+/// `{disable: {tag: network}}` (one of the two, with `rule`, `tag` or both).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RuleSelectionConfig {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<RuleSelector>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable: Option<RuleSelector>,
+}
+
+/// Which rules a `rules` entry selects: by name (`*` matches any text) and/or by tag.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RuleSelector {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
 }
 
 /// An `extra_fields` entry: `name: "format with %fields"`, or a bare field name (added under

@@ -612,3 +612,34 @@ fn container_engines_choose_the_sockets_asked() {
     .config;
     assert!(off.build_container_engines().is_disabled());
 }
+
+/// falco.yaml's rule selection (Falco 0.38+) is read, not warned about as unknown.
+#[test]
+fn rules_selection_is_read() {
+    let loaded = load(
+        "rules:\n  - disable:\n      rule: \"*\"\n  - enable:\n      tag: network\n      rule: Contact*\n",
+        &[],
+    )
+    .unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let rules = &loaded.config.rules;
+    assert_eq!(rules.len(), 2);
+    let disable = rules[0].disable.as_ref().unwrap();
+    assert_eq!(
+        (disable.rule.as_deref(), disable.tag.as_deref()),
+        (Some("*"), None)
+    );
+    let enable = rules[1].enable.as_ref().unwrap();
+    assert_eq!(
+        (enable.rule.as_deref(), enable.tag.as_deref()),
+        (Some("Contact*"), Some("network"))
+    );
+    let typo = load("rules:\n  - disable:\n      rules: x\n", &[]).unwrap();
+    assert_eq!(
+        typo.warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["saker.yaml:3: warning: unknown configuration key `rules[0].disable.rules`"]
+    );
+}

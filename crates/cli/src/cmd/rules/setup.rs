@@ -5,7 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use saker_config::{AppendOutputConfig, Config, EMBEDDED_RULES, ExtraFieldConfig};
+use saker_config::{
+    AppendOutputConfig, Config, EMBEDDED_RULES, ExtraFieldConfig, RuleSelectionConfig, RuleSelector,
+};
 use saker_engine::{Engine, EngineOptions, RuleMatching};
 use saker_rules::files::read_paths;
 use saker_rules::{AppendField, AppendOutput, Diagnostic, LoadOptions, RuleSet, SourceFile};
@@ -73,6 +75,77 @@ fn embedded_rules() -> SourceFile {
     )
 }
 
+/// One checked `rules` entry: enable (true) or disable, and what it selects.
+type RuleChoice = (bool, RuleSelector);
+
+/// The config's `rules` entries, each `enable:` or `disable:` (as Falco reads them, `enable`
+/// wins when both are given) with a `rule`, a `tag` or both.
+fn rule_selections(entries: &[RuleSelectionConfig]) -> Result<Vec<RuleChoice>, String> {
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let (enable, selector) = match (&entry.enable, &entry.disable) {
+                (Some(selector), _) => (true, selector),
+                (None, Some(selector)) => (false, selector),
+                (None, None) => {
+                    return Err(format!("rules[{i}]: expected `enable:` or `disable:`"));
+                }
+            };
+            if selector.rule.is_none() && selector.tag.is_none() {
+                return Err(format!("rules[{i}]: expected `rule:` or `tag:`"));
+            }
+            Ok((enable, selector.clone()))
+        })
+        .collect()
+}
+
+/// Falco's `rules` selection, applied in order after every file has loaded: by name (`*`
+/// matches any text, as Falco's `enable_rule_wildcard`) and by tag. A rule that its file
+/// disabled can be enabled here.
+fn select_rules(ruleset: &mut RuleSet, selections: &[RuleChoice]) {
+    for (enable, selector) in selections {
+        let verb = if *enable { "Enabling" } else { "Disabling" };
+        if let Some(pattern) = &selector.rule {
+            tracing::info!("{verb} rules with name: {pattern}");
+            for rule in ruleset.rules.iter_mut() {
+                if matches_wildcard(pattern, &rule.name) {
+                    rule.enabled = *enable;
+                }
+            }
+        }
+        if let Some(tag) = &selector.tag {
+            tracing::info!("{verb} rules with tag: {tag}");
+            for rule in ruleset.rules.iter_mut() {
+                if rule.tags.contains(tag) {
+                    rule.enabled = *enable;
+                }
+            }
+        }
+    }
+}
+
+/// Falco's `falco::utils::matches_wildcard`, step for step: `*` matches any text, and each
+/// literal after a `*` is matched at its first occurrence (no backtracking, as in Falco).
+fn matches_wildcard(pattern: &str, name: &str) -> bool {
+    let Some(star) = pattern.find('*') else {
+        return pattern == name;
+    };
+    if star > 0 {
+        return name.get(..star) == Some(&pattern[..star])
+            && matches_wildcard(&pattern[star..], &name[star..]);
+    }
+    let rest = pattern.trim_start_matches('*');
+    if rest.is_empty() {
+        return true;
+    }
+    let literal = rest.split('*').next().unwrap_or_default();
+    match name.find(literal) {
+        Some(at) => matches_wildcard(&rest[literal.len()..], &name[at + literal.len()..]),
+        None => false,
+    }
+}
+
 /// The loaded rules and the engine compiled from them.
 pub struct Built {
     pub ruleset: RuleSet,
@@ -91,7 +164,9 @@ impl Built {
 /// `priority`, `rule_matching` and hostname. `Err`: `append_output` itself is invalid.
 pub fn build(files: &[SourceFile], config: &Config) -> Result<Built, String> {
     let options = load_options(config)?;
-    let (ruleset, diagnostics) = saker_rules::load_with(files, &options);
+    let selections = rule_selections(&config.rules)?;
+    let (mut ruleset, diagnostics) = saker_rules::load_with(files, &options);
+    select_rules(&mut ruleset, &selections);
     let engine = if diagnostics.iter().any(Diagnostic::is_error) {
         Err("the rules have errors".to_string())
     } else {
@@ -218,6 +293,131 @@ mod tests {
         );
         assert_eq!(options.append_output[2].tags, ["a"]);
         assert_eq!(options.append_output[2].rule.as_deref(), Some("r"));
+    }
+
+    /// Falco's matches_wildcard cases (falcosecurity/falco 0.44.1
+    /// unit_tests/engine/test_falco_utils.cpp:86, `FalcoUtils.matches_wildcard`).
+    #[test]
+    fn wildcards_match_as_falco_matches_them() {
+        for (pattern, name, want) in [
+            ("*", "anything", true),
+            ("**", "anything", true),
+            ("*", "", true),
+            ("no star", "no star", true),
+            ("", "", true),
+            ("hello*world", "hello new world", true),
+            ("hello*world*", "hello new world yes", true),
+            ("*hello*world", "come on hello this world", true),
+            ("*hello*****world", "come on hello this world", true),
+            ("no star", "", false),
+            ("", "no star", false),
+            ("star", "no star", false),
+            ("hello*world", "hello new thing", false),
+            ("hello*world", "hello new world yes", false),
+            ("*hello*world", "come on hello this world yes", false),
+            ("*hello*world*", "come on hello this yes", false),
+        ] {
+            assert_eq!(matches_wildcard(pattern, name), want, "{pattern} vs {name}");
+        }
+    }
+
+    /// The rules of falcosecurity/falco 0.44.1 unit_tests/engine/test_enable_rule.cpp
+    /// (`multi_rule`), selected through falco.yaml's `rules` as Falco's
+    /// load_rules_files.cpp applies it, instead of the C++ API's numbered rulesets.
+    const MULTI_RULE: &str = "\
+- rule: first actual rule
+  desc: A test rule
+  condition: evt.type=execve
+  output: A test rule matched (evt.type=%evt.type)
+  priority: INFO
+  source: syscall
+  tags: [process]
+- rule: second disabled rule
+  desc: A disabled rule
+  condition: evt.type=execve
+  output: A disabled 2 rule matched (evt.type=%evt.type)
+  priority: INFO
+  source: syscall
+  enabled: false
+  tags: [exec process]
+- rule: third disabled rule
+  desc: A disabled rule
+  condition: evt.type=execve
+  output: A disabled 3 rule matched (evt.type=%evt.type)
+  priority: INFO
+  source: syscall
+  enabled: false
+  tags: [exec]
+";
+
+    fn enabled_with(yaml: &str) -> Vec<String> {
+        let files = [SourceFile::new("multi_rule.yaml", MULTI_RULE)];
+        let built = build(&files, &config(yaml)).unwrap();
+        assert!(!built.has_errors());
+        assert!(built.engine.is_ok());
+        let mut names: Vec<String> = built
+            .ruleset
+            .rules
+            .iter()
+            .filter(|r| r.enabled)
+            .map(|r| r.name.clone())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn rules_selection_by_name_uses_falcos_wildcards() {
+        assert_eq!(enabled_with(""), ["first actual rule"]);
+        let only = |pattern: &str| {
+            enabled_with(&format!(
+                "rules:\n- disable: {{rule: '*'}}\n- enable: {{rule: '{pattern}'}}\n"
+            ))
+        };
+        // enable_rule_name_wildcard: exact without `*`, then `*rule`, `*second*r*`, `*`.
+        assert_eq!(only("first actual rule"), ["first actual rule"]);
+        assert_eq!(only("first"), Vec::<String>::new(), "not a substring");
+        assert_eq!(
+            only("*rule"),
+            [
+                "first actual rule",
+                "second disabled rule",
+                "third disabled rule"
+            ]
+        );
+        assert_eq!(only("*second*r*"), ["second disabled rule"]);
+        assert_eq!(only("*").len(), 3);
+    }
+
+    #[test]
+    fn rules_selection_by_tag_in_order() {
+        // enable_disabled_rule_by_tag: a rule its file disabled is enabled by a tag.
+        assert_eq!(
+            enabled_with("rules:\n- enable: {tag: exec process}\n"),
+            ["first actual rule", "second disabled rule"]
+        );
+        // Status is on rules, not tags: the later entry wins for a rule both select.
+        assert_eq!(
+            enabled_with("rules:\n- enable: {tag: exec}\n- disable: {tag: process}\n"),
+            ["third disabled rule"]
+        );
+        assert_eq!(
+            enabled_with("rules:\n- enable: {rule: '*', tag: process}\n- disable: {tag: exec}\n"),
+            ["first actual rule", "second disabled rule"]
+        );
+        let files = [SourceFile::new("multi_rule.yaml", MULTI_RULE)];
+        for (yaml, error) in [
+            (
+                "rules:\n- {}\n",
+                "rules[0]: expected `enable:` or `disable:`",
+            ),
+            (
+                "rules:\n- enable: {}\n",
+                "rules[0]: expected `rule:` or `tag:`",
+            ),
+        ] {
+            assert_eq!(build(&files, &config(yaml)).err().unwrap(), error);
+        }
     }
 
     #[test]
