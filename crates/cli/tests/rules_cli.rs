@@ -181,6 +181,31 @@ Disabled rule       Informational  syscall    yes
     );
 }
 
+/// A rules file's control characters reach the terminal escaped in list and describe (issue
+/// 14; validate's diagnostics: saker_rules::diagnostic's tests).
+#[test]
+fn text_from_rules_files_is_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write(
+        dir.path(),
+        "esc.yaml",
+        "- rule: \"R\\e[31m\"\n  desc: \"line\\nfake\"\n  condition: \"evt.type = open and proc.name = '\\e[2J'\"\n  output: o\n  priority: INFO\n  tags: [\"t\\e\"]\n",
+    );
+    let path = rules.to_str().unwrap();
+    for args in [
+        vec!["rules", "list", "-r", path],
+        vec!["rules", "describe", "R\u{1b}[31m", "-r", path],
+    ] {
+        let out = saker(&args);
+        let text = stdout(&out);
+        assert!(!text.contains('\u{1b}'), "{args:?}: {text}");
+    }
+    let described = stdout(&saker(&["rules", "describe", "R\u{1b}[31m", "-r", path]));
+    assert!(described.contains("rule: R\\33[31m\n"), "{described}");
+    assert!(described.contains("desc: line\nfake\n"), "{described}");
+    assert!(described.contains("proc.name = '\\33[2J'"), "{described}");
+}
+
 #[test]
 fn validate_without_paths_checks_what_run_loads() {
     let dir = tempfile::tempdir().unwrap();
