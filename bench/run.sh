@@ -9,6 +9,7 @@
 #
 #   bench/run.sh                 # builds saker --release first
 #   SAKER=/path/to/saker RUNS=5 bench/run.sh
+#   SAKER_RUN_ARGS="-c my.yaml" bench/run.sh   # more `saker run` options (bench/response.sh)
 #   SAKER_ARGS="-o key=value ..." bench/run.sh   # extra options for the daemon
 #
 # Needs root (eBPF), gcc. Other load on the machine inflates "events seen": the daemon sees
@@ -84,7 +85,8 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 start_daemon() {
   # shellcheck disable=SC2086 # SAKER_ARGS is a list of extra options.
-  "$SAKER" run -o syslog_output.enabled=false -o log_syslog=false -o webserver.enabled=false \
+  # shellcheck disable=SC2086 # SAKER_RUN_ARGS is a list of options
+  "$SAKER" run ${SAKER_RUN_ARGS:-} -o syslog_output.enabled=false -o log_syslog=false -o webserver.enabled=false \
     ${SAKER_ARGS:-} > "$work/alerts.txt" 2> "$work/daemon.err" &
   daemon=$!
   for _ in $(seq 600); do

@@ -25,10 +25,13 @@ if ! podman image exists "$image"; then
 fi
 podman run --rm "$image" /bin/sh -c 'test -e /proc/self/cgroup'
 # --service: podman's Docker-compatible API, which Saker asks for container metadata.
-if [ "${1:-}" = --service ] && [ ! -S /run/podman/podman.sock ]; then
+# A socket left by a service that is gone (a restarted machine) is replaced.
+api_answers() { curl -sf --max-time 5 --unix-socket /run/podman/podman.sock http://d/_ping >/dev/null; }
+if [ "${1:-}" = --service ] && ! api_answers; then
   mkdir -p /run/podman
+  rm -f /run/podman/podman.sock
   setsid podman system service --time=0 unix:///run/podman/podman.sock >/dev/null 2>&1 < /dev/null &
-  for _ in $(seq 100); do [ -S /run/podman/podman.sock ] && break; sleep 0.1; done
-  [ -S /run/podman/podman.sock ] || { echo "podman system service did not start" >&2; exit 1; }
+  for _ in $(seq 100); do api_answers && break; sleep 0.1; done
+  api_answers || { echo "podman system service did not start" >&2; exit 1; }
 fi
 echo "podman ready: $image"

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::fd::AsRawFd;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use aya::maps::{Array, HashMap, MapData, PerCpuArray, RingBuf};
@@ -14,6 +15,7 @@ use saker_event::SyscallEvent;
 use crate::decode::{BootClock, decode_record, decode_tracer_record};
 use crate::error::BpfError;
 use crate::raw::{MAX_SYSCALLS, SPEC_TIMED, SyscallSpec};
+use crate::ring_use::{RingPositions, RingUse};
 use crate::spec::{captured, raw_only_spec, tracer_spec};
 
 /// The committed object, built by scripts/build-bpf.sh from src/bpf/capture.bpf.c.
@@ -92,6 +94,10 @@ impl Default for CaptureConfig {
 pub struct Capture {
     ebpf: Ebpf,
     ring: RingBuf<MapData>,
+    ring_positions: RingPositions,
+    ring_size: u64,
+    /// The most bytes found waiting at the start of a drain since [`Capture::take_ring_use`].
+    ring_peak: AtomicU64,
     clock: BootClock,
     mode: DispatchMode,
     timed: bool,
@@ -157,14 +163,14 @@ impl Capture {
                 map.insert(pid, 1, 0).map_err(BpfError::map(PIDS))?;
             }
         }
-        let ring = RingBuf::try_from(ebpf.take_map(RING).ok_or(BpfError::Missing {
-            what: "map",
-            name: RING,
-        })?)
-        .map_err(BpfError::map(RING))?;
+        let ring = RingBuf::try_from(take_map(&mut ebpf, RING)?).map_err(BpfError::map(RING))?;
+        let ring_positions = RingPositions::map(ring.as_raw_fd())?;
         let mut capture = Capture {
             ebpf,
             ring,
+            ring_positions,
+            ring_size: u64::from(config.ring_buffer_bytes),
+            ring_peak: AtomicU64::new(0),
             clock: BootClock::now(),
             mode: config.mode,
             timed: config.timed,
@@ -257,6 +263,14 @@ impl Capture {
         map.insert(pid, 1, 0).map_err(BpfError::map(PIDS))
     }
 
+    /// The ring buffer's size and the most it held at one read since the last call.
+    pub fn take_ring_use(&self) -> RingUse {
+        RingUse {
+            size_bytes: self.ring_size,
+            peak_used_bytes: self.ring_peak.swap(0, Ordering::Relaxed),
+        }
+    }
+
     /// Records the kernel could not queue because the ring buffer was full, per CPU.
     pub fn drops(&self) -> Result<Vec<u64>, BpfError> {
         self.per_cpu_counter(DROPS_SLOT_DROPPED)
@@ -284,6 +298,15 @@ impl Capture {
     /// has no tracepoint for them (it lacks the syscall, e.g. init_module without CONFIG_MODULES).
     pub fn unavailable_syscalls(&self) -> &BTreeSet<i64> {
         &self.unavailable
+    }
+
+    pub(crate) fn ebpf_mut(&mut self) -> &mut Ebpf {
+        &mut self.ebpf
+    }
+
+    /// The boot-to-wall clock offset the records are converted with.
+    pub(crate) fn clock(&self) -> BootClock {
+        self.clock
     }
 
     /// Records that did not decode (a loader/object mismatch; expected to stay 0).
@@ -349,6 +372,8 @@ impl Capture {
     /// Consumes up to `max` records (malformed ones included, so the loop ends even when every
     /// record is bad) and returns how many decoded events went to `f`.
     fn drain(&mut self, max: usize, f: &mut impl FnMut(SyscallEvent)) -> usize {
+        self.ring_peak
+            .fetch_max(self.ring_positions.used(), Ordering::Relaxed);
         let mut handled = 0;
         let mut seen = 0usize;
         while seen < max {
@@ -562,6 +587,12 @@ fn tracefs_events() -> &'static Path {
     } else {
         Path::new("/sys/kernel/debug/tracing/events")
     }
+}
+
+/// Takes map `name` out of `ebpf` (the programs keep using it).
+pub(crate) fn take_map(ebpf: &mut Ebpf, name: &'static str) -> Result<aya::maps::Map, BpfError> {
+    ebpf.take_map(name)
+        .ok_or(BpfError::Missing { what: "map", name })
 }
 
 fn map_mut<'a>(ebpf: &'a mut Ebpf, name: &'static str) -> Result<&'a mut aya::maps::Map, BpfError> {

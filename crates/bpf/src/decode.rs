@@ -38,7 +38,7 @@ impl BootClock {
         }
     }
 
-    fn wall_ns(self, boot_ns: u64) -> u64 {
+    pub(crate) fn wall_ns(self, boot_ns: u64) -> u64 {
         u64::try_from(i128::from(boot_ns) + self.offset_ns).unwrap_or(0)
     }
 }

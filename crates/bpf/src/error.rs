@@ -66,6 +66,12 @@ pub enum BpfError {
         source: std::io::Error,
     },
 
+    #[error("mapping the ring buffer's positions: {source}")]
+    RingPositions {
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("syscall {nr} is not an x86_64 syscall, so it has no tracepoint")]
     NoTracepoint { nr: i64 },
 

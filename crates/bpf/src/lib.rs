@@ -24,7 +24,9 @@ mod capture;
 mod counter;
 mod decode;
 mod error;
+mod kill;
 pub mod raw;
+mod ring_use;
 mod spec;
 pub mod trace;
 
@@ -34,6 +36,8 @@ pub use decode::{
     BootClock, SIGRETURN_FRAME, UC_SIGMASK_OFFSET, decode_record, decode_tracer_record,
 };
 pub use error::{BpfError, DecodeError, PRIVILEGE_HINT};
+pub use kill::{KILL_MAX_ENTRIES, KillMaps, KillOutcome, KillReport, KillTable, Refusal};
+pub use ring_use::RingUse;
 pub use spec::{CAPTURED_SYSCALLS, CapturedSyscall, STATE_SYSCALLS, captured};
 
 /// The committed BPF object (for tools that inspect it).

@@ -138,3 +138,125 @@ const _: () = assert!(RAW_EVENT_SIZE == 160);
 const _: () = assert!(std::mem::size_of::<RawSyscallCount>() == 24);
 // No implicit padding: the sum of the field sizes equals the struct size.
 const _: () = assert!(8 * 2 + 8 * 6 + 8 + 8 * 2 + 8 + 4 * 10 + 2 * 2 + 2 + 1 + 1 + COMM_LEN == 160);
+
+// ---- responses decided in the kernel (capture.h, "Responses decided in the kernel") ----
+
+pub const KILL_SLOTS: usize = 64;
+pub const KILL_PATH_MAX: usize = 256;
+pub const CONTAINER_ID_LEN: usize = 64;
+pub const SHORT_ID_LEN: usize = 12;
+
+pub const KILL_EXECVE: usize = 0;
+pub const KILL_EXECVEAT: usize = 1;
+pub const KILL_OPEN: usize = 2;
+pub const KILL_OPENAT: usize = 3;
+pub const KILL_OPENAT2: usize = 4;
+pub const KILL_CREAT: usize = 5;
+pub const KILL_TYPES: usize = 8;
+
+pub const KILL_COMM_PROTECTED: u32 = 1;
+pub const KILL_COMM_WAKE: u32 = 2;
+
+pub const KILL_SENT: u8 = 1;
+pub const KILL_STOPPED: u8 = 2;
+pub const KILL_SEND_FAILED: u8 = 3;
+pub const KILL_DRY_RUN: u8 = 4;
+pub const KILL_REFUSED_PID1: u8 = 5;
+pub const KILL_REFUSED_KTHREAD: u8 = 6;
+pub const KILL_REFUSED_GUARD: u8 = 7;
+pub const KILL_REFUSED_HOST: u8 = 8;
+pub const KILL_REFUSED_PROGRAM: u8 = 9;
+pub const KILL_REFUSED_CONTAINER: u8 = 10;
+pub const KILL_RATE_SLOT: u8 = 11;
+pub const KILL_RATE_GLOBAL: u8 = 12;
+
+/// `struct saker_kill_settings`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KillSettings {
+    pub type_slots: [u64; KILL_TYPES],
+    pub comm_slots: u64,
+    pub path_slots: u64,
+    pub path_allow_slots: u64,
+    pub container_slots: u64,
+    pub read_slots: u64,
+    pub write_slots: u64,
+    pub file_slots: u64,
+    pub success_slots: u64,
+    pub stop_slots: u64,
+    pub path_second_byte: [u64; 4],
+    pub rate_window_ns: u64,
+    pub rate_per_slot: u32,
+    pub rate_global: u32,
+    pub guard_tgid: u32,
+    pub generation: u32,
+    pub allow_host: u8,
+    pub dry_run: u8,
+    pub protected_ids: u8,
+    pub wake: u8,
+    pub pad: [u8; 4],
+}
+
+/// `struct saker_kill_comm`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KillComm {
+    pub allow: u64,
+    pub deny: u64,
+    pub flags: u32,
+    pub pad: u32,
+}
+
+/// `struct saker_kill_path` (the key is aya's `lpm_trie::Key<[u8; KILL_PATH_MAX]>`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct KillPath {
+    pub allow: u64,
+    pub deny: u64,
+}
+
+/// `struct saker_kill_report`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RawKillReport {
+    pub ts_boot_ns: u64,
+    pub event_boot_ns: u64,
+    pub cgroup_id: u64,
+    pub tid: u32,
+    pub pid: u32,
+    pub ppid: u32,
+    pub vpid: u32,
+    pub generation: u32,
+    pub error: i32,
+    pub slot: u16,
+    pub outcome: u8,
+    pub kind: u8,
+    pub uid: u32,
+    pub comm: [u8; COMM_LEN],
+    pub container_id: [u8; CONTAINER_ID_LEN],
+    pub path: [u8; KILL_PATH_MAX],
+}
+
+impl RawKillReport {
+    /// Reads a report from a ring record; `None` when the record is shorter.
+    pub fn read_from(bytes: &[u8]) -> Option<RawKillReport> {
+        if bytes.len() < std::mem::size_of::<RawKillReport>() {
+            return None;
+        }
+        // SAFETY: the length is checked above; plain integers and byte arrays, for which
+        // every bit pattern is valid; read_unaligned copes with any alignment.
+        Some(unsafe { std::ptr::read_unaligned(bytes.as_ptr().cast::<RawKillReport>()) })
+    }
+}
+
+// SAFETY (all three): repr(C) plain integers without implicit padding (sizes asserted below),
+// every bit pattern is valid.
+unsafe impl aya::Pod for KillSettings {}
+unsafe impl aya::Pod for KillComm {}
+unsafe impl aya::Pod for KillPath {}
+
+const _: () = assert!(std::mem::size_of::<KillSettings>() == 200);
+const _: () = assert!(8 * KILL_TYPES + 8 * 10 + 8 * 4 + 4 * 4 + 8 == 200);
+const _: () = assert!(std::mem::size_of::<KillComm>() == 24);
+const _: () = assert!(std::mem::size_of::<KillPath>() == 16);
+const _: () = assert!(std::mem::size_of::<RawKillReport>() == 392);

@@ -381,6 +381,15 @@ fn a_full_ring_buffer_counts_drops() {
     child.go();
     child.wait(); // nothing is read while the child runs: a 4 KiB buffer must overflow
     let events = capture.next_batch();
+    // The read found the ring nearly full (what fits no further record), and asking again
+    // starts over.
+    let ring = capture.take_ring_use();
+    assert_eq!(ring.size_bytes, 4096);
+    assert!(
+        ring.peak_used_bytes > 2048 && ring.peak_used_bytes <= 4096,
+        "{ring:?}"
+    );
+    assert_eq!(capture.take_ring_use().peak_used_bytes, 0);
     let drops: u64 = capture.drops().unwrap().iter().sum();
     let opens = events
         .iter()

@@ -913,6 +913,16 @@ fn live_metrics_count_events_per_cpu() {
             .any(|l| l.starts_with("saker_events_captured_total ")),
         "an unlabelled total next to the per-CPU ones:\n{metrics}"
     );
+    // The ring buffer's size (a power of two) and its use, which cannot exceed it.
+    let gauge = |name: &str| -> u64 {
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in /metrics:\n{metrics}"))
+    };
+    let ring = gauge("saker_ring_buffer_bytes");
+    assert!(ring.is_power_of_two() && ring >= 4096, "{metrics}");
+    assert!(gauge("saker_ring_buffer_used_bytes") <= ring, "{metrics}");
     saker.stop();
 }
 

@@ -20,7 +20,8 @@ mod build;
 mod error;
 mod load;
 mod model;
+mod position;
 
 pub use error::{ConfigError, ConfigWarning, UnknownKey};
-pub use load::{DEFAULT_CONFIG_PATH, LoadedConfig, load, load_str};
+pub use load::{ConfigSource, DEFAULT_CONFIG_PATH, LoadedConfig, load, load_str};
 pub use model::*;

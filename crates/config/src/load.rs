@@ -19,6 +19,37 @@ pub struct LoadedConfig {
     pub warnings: Vec<ConfigWarning>,
     /// The file that was read, `None` when only defaults (and overrides) apply.
     pub path: Option<PathBuf>,
+    /// What [`LoadedConfig::locate`] needs: the text read and the overrides applied.
+    pub source: ConfigSource,
+}
+
+/// The configuration text and the `-o` overrides, kept to say where a value came from.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSource {
+    origin: String,
+    text: String,
+    /// The key path each `-o` set, with the option as given.
+    overridden: Vec<(Vec<String>, String)>,
+}
+
+impl LoadedConfig {
+    /// Where the value at `key_path` (`response.actions[1].do[0]`) came from:
+    /// `file:line:col`, `-o key=value` when an override set it, or the file's name.
+    pub fn locate(&self, key_path: &str) -> String {
+        let source = &self.source;
+        let names: Vec<String> = key_path
+            .split('.')
+            .map(|s| s.split('[').next().unwrap_or(s).to_string())
+            .collect();
+        for (path, option) in source.overridden.iter().rev() {
+            if names.starts_with(path) || path.starts_with(&names) {
+                return format!("-o {option}");
+            }
+        }
+        let position = crate::position::parse_key_path(key_path)
+            .and_then(|segments| crate::position::position_of(&source.text, &segments));
+        located(&source.origin, position)
+    }
 }
 
 /// Loads `path`, or [`DEFAULT_CONFIG_PATH`] if it exists, or the defaults; then applies the
@@ -132,6 +163,11 @@ pub fn load_str(
         config,
         warnings,
         path: None,
+        source: ConfigSource {
+            origin: origin.to_string(),
+            text: text.to_string(),
+            overridden,
+        },
     })
 }
 

@@ -51,6 +51,9 @@ pub struct Config {
     pub log_level: LogLevel,
     pub log_stderr: bool,
     pub log_syslog: bool,
+    /// What Saker does when rules fire (`response:`; Saker's own section). Kept as YAML here
+    /// and checked by saker-response against the loaded rules, which it needs to know.
+    pub response: serde_yaml::Value,
 }
 
 /// The path `rules_files` uses for the rules compiled into the binary.
@@ -94,6 +97,7 @@ impl Default for Config {
             log_level: LogLevel::Info,
             log_stderr: true,
             log_syslog: true,
+            response: serde_yaml::Value::Null,
         }
     }
 }

@@ -445,6 +445,8 @@ function alertDetail(alert, rule) {
   for (const tag of alert.tags || []) tags.append(filterLink(tag, "tag", tag), " ");
   parts.push(el("h3", {}, "Tags"), tags);
   const actions = el("p", {}, filterLink("Only this rule", "rule", alert.rule));
+  const actedOn = alert.source === "response" ? field(alert, "response.rule") : null;
+  if (actedOn) actions.append(" ", filterLink("Alerts of the rule acted on", "rule", actedOn));
   const container = field(alert, "container.id");
   if (container) actions.append(" ", filterLink("Only this container", "container", container));
   parts.push(actions);
@@ -455,6 +457,10 @@ function alertDetail(alert, rule) {
       el("h3", {}, "Condition"),
       el("pre", { class: "condition" }, rule.condition),
       el("p", { class: "info" }, `Defined at ${rule.location}; priority ${rule.priority}; source ${rule.source}.`));
+  } else if (alert.source === "response") {
+    parts.push(el("p", { class: "info" }, `What Saker did about an alert of rule "${actedOn || "?"}": ` +
+      `${field(alert, "response.action") || "?"}, ${field(alert, "response.result") || "?"}` +
+      ` (in ${field(alert, "response.place") === "kernel" ? "the kernel" : "user space"}).`));
   } else {
     parts.push(el("p", { class: "info" }, "This rule is not among the loaded rules (an internal alert, or rules reloaded since)."));
   }
@@ -616,11 +622,13 @@ function renderStats(stats) {
     card("Events per second", formatNumber(stats.events.per_second), formatNumber(stats.events.total) + " in all"),
     card("Alerts", formatNumber(stats.alerts.total), "since start"),
     card("Events dropped", formatNumber(drops), "kernel ring buffer full", drops > 0 ? "bad" : ""),
+    ringCard(stats.ring_buffer),
     card("Output queue", queue, formatNumber(stats.outputs.queue_drops) + " dropped", stats.outputs.queue_drops > 0 ? "bad" : ""),
     card("Output failures", formatNumber(failures), "all channels", failures > 0 ? "bad" : ""),
     card("History", `${formatNumber(history.size)} / ${formatNumber(history.capacity)}`,
       history.database ? "kept in " + history.database.path : "memory only",
       history.dropped > 0 || (history.database && history.database.write_errors > 0) ? "bad" : ""),
+    ...responseCards(stats.responses),
     card("K8s audit events", formatNumber(stats.k8s_audit.events), formatNumber(stats.k8s_audit.rejected) + " rejected"),
     card("Memory", formatNumber(stats.process.resident_bytes / 1048576) + " MiB",
       formatNumber(stats.process.cpu_seconds) + " CPU s"));
@@ -633,6 +641,26 @@ function renderStats(stats) {
   fillCpus(stats);
   fillChannels(stats.outputs.channels);
   noteRender(started);
+}
+
+// Only when responses are configured (the figures are null otherwise).
+function responseCards(responses) {
+  if (!responses) return [];
+  const troubles = responses.failed + responses.skipped;
+  return [card("Responses", formatNumber(responses.ok) + " taken",
+    `${formatNumber(responses.failed)} failed, ${formatNumber(responses.refused)} refused, ` +
+    `${formatNumber(responses.dry_run)} dry run, ${formatNumber(responses.skipped)} skipped`,
+    troubles > 0 ? "bad" : "")];
+}
+
+// The fullest the kernel's ring buffer was at one read over the last second: near 100% the
+// kernel starts dropping events.
+function ringCard(ring) {
+  if (!ring.size_bytes) return card("Ring buffer use", "n/a", "no eBPF capture");
+  const share = 100 * ring.used_bytes / ring.size_bytes;
+  return card("Ring buffer use", share.toFixed(1) + " %",
+    `${formatNumber(ring.used_bytes / 1024)} of ${formatNumber(ring.size_bytes / 1024)} KiB, last second's peak`,
+    share >= 50 ? "bad" : "");
 }
 
 function fillTop(id, entries, filterOf, labelOf) {

@@ -210,6 +210,11 @@ pub(crate) fn render(shared: &Shared, window: &str) -> Value {
             "events": single("saker_k8s_audit_events_total"),
             "rejected": single("saker_k8s_audit_rejected_total"),
         },
+        "responses": responses(&samples),
+        "ring_buffer": {
+            "size_bytes": single("saker_ring_buffer_bytes"),
+            "used_bytes": single("saker_ring_buffer_used_bytes"),
+        },
         "thread_table_size": single("saker_thread_table_size"),
         "process": {
             "cpu_seconds": single("saker_process_cpu_seconds_total"),
@@ -217,6 +222,34 @@ pub(crate) fn render(shared: &Shared, window: &str) -> Value {
         },
         "rules_catalog_loaded_ns": read(&shared.catalog).loaded_ns(),
     })
+}
+
+/// What the responder did (`saker_response_*`), by result; `null` when responses are off.
+fn responses(samples: &[Sample]) -> Value {
+    let mut by_result: BTreeMap<String, Value> = ["ok", "failed", "refused", "dry_run"]
+        .into_iter()
+        .map(|result| (result.to_string(), json!(0)))
+        .collect();
+    let mut seen = false;
+    let mut totals: BTreeMap<&str, f64> = BTreeMap::new();
+    for sample in named(samples, "saker_response_actions_total") {
+        seen = true;
+        if let Some(result) = sample.label("result") {
+            *totals.entry(result).or_default() += sample.value;
+        }
+    }
+    for (result, n) in totals {
+        by_result.insert(result.to_string(), count(n));
+    }
+    let skipped: Vec<f64> = named(samples, "saker_response_skipped_total")
+        .map(|s| s.value)
+        .collect();
+    if !seen && skipped.is_empty() {
+        return Value::Null;
+    }
+    let mut value = json!(by_result);
+    value["skipped"] = count(skipped.iter().sum());
+    value
 }
 
 /// A sample value as JSON: counters as integers (a sum of none is 0, not -0.0).

@@ -233,6 +233,7 @@ fn stats_draw_the_metrics_and_the_history() {
     harness.metrics.set_cpu_totals(0, 1000, 0);
     harness.metrics.set_cpu_totals(1, 500, 7);
     harness.metrics.set_rules_loaded(42);
+    harness.metrics.set_ring_buffer_use(8 << 20, 12288);
     raise_all(&harness, &sample_alerts());
     let answer = get(&agent(), &format!("{}/api/stats", harness.base));
     assert_eq!(answer.status, 200);
@@ -241,6 +242,8 @@ fn stats_draw_the_metrics_and_the_history() {
     assert_eq!(stats["rules_loaded"], 42);
     assert_eq!(stats["dropped_per_cpu"], serde_json::json!([0, 7]));
     assert_eq!(stats["captured_per_cpu"], serde_json::json!([1000, 500]));
+    assert_eq!(stats["ring_buffer"]["size_bytes"], 8 << 20);
+    assert_eq!(stats["ring_buffer"]["used_bytes"], 12288);
     assert_eq!(stats["events"]["total"], 1500);
     assert_eq!(stats["alerts"]["total"], 4);
     assert_eq!(stats["alerts"]["by_priority"]["warning"], 2);
@@ -270,11 +273,48 @@ fn stats_draw_the_metrics_and_the_history() {
         .sum();
     assert_eq!(charted, 4, "every alert received is charted, kept or not");
     assert_eq!(timeline["series"]["Critical"].as_array().unwrap().len(), 60);
+    assert_eq!(
+        stats["responses"],
+        serde_json::Value::Null,
+        "no responses configured"
+    );
     let day = get(&agent(), &format!("{}/api/stats?window=24h", harness.base)).json();
     assert_eq!(day["timeline"]["bucket_seconds"], 900);
     assert_eq!(
         get(&agent(), &format!("{}/api/stats?window=2d", harness.base)).status,
         400
+    );
+    harness.stop();
+}
+
+/// The responder's families as `saker_response::ResponseStats` renders them (docs/response.md).
+#[derive(Debug)]
+struct ResponseFamilies;
+
+impl saker_server::Exposition for ResponseFamilies {
+    fn render(&self, out: &mut String) {
+        out.push_str(
+            "# TYPE saker_response_actions_total counter\n\
+             saker_response_actions_total{action=\"kill_process\",result=\"ok\",place=\"kernel\"} 3\n\
+             saker_response_actions_total{action=\"kill_process\",result=\"ok\",place=\"user\"} 2\n\
+             saker_response_actions_total{action=\"webhook\",result=\"failed\",place=\"user\"} 1\n\
+             saker_response_actions_total{action=\"kill_process\",result=\"refused\",place=\"kernel\"} 4\n\
+             # TYPE saker_response_skipped_total counter\n\
+             saker_response_skipped_total 5\n",
+        );
+    }
+}
+
+#[test]
+fn stats_sum_what_the_responses_did() {
+    let harness = Harness::start(Setup::default());
+    harness
+        .metrics
+        .add_exposition(std::sync::Arc::new(ResponseFamilies));
+    let stats = get(&agent(), &format!("{}/api/stats", harness.base)).json();
+    assert_eq!(
+        stats["responses"],
+        serde_json::json!({"ok": 5, "failed": 1, "refused": 4, "dry_run": 0, "skipped": 5})
     );
     harness.stop();
 }

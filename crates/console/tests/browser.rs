@@ -154,6 +154,7 @@ fn live_alerts_filters_details_and_no_payload_runs() {
             ..Setup::default()
         };
         let harness = Harness::start(setup());
+        harness.metrics.set_ring_buffer_use(8 << 20, 2 << 20);
         // Something in the history before the page opens.
         for n in 0..3 {
             assert_eq!(raise_through_engine(&harness, &engine, benign_open(n)), 1);
@@ -285,6 +286,10 @@ fn live_alerts_filters_details_and_no_payload_runs() {
             .await;
         assert!(
             cards.as_str().unwrap().contains("K8s audit events1"),
+            "{cards}"
+        );
+        assert!(
+            cards.as_str().unwrap().contains("Ring buffer use25.0 %"),
             "{cards}"
         );
         assert_nothing_executed(&browser, "overview").await;

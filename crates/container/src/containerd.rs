@@ -10,8 +10,10 @@ use containerd_client::services::v1::containers_client::ContainersClient;
 use containerd_client::services::v1::events_client::EventsClient;
 use containerd_client::services::v1::images_client::ImagesClient;
 use containerd_client::services::v1::namespaces_client::NamespacesClient;
+use containerd_client::services::v1::tasks_client::TasksClient;
 use containerd_client::services::v1::{
-    GetContainerRequest, GetImageRequest, ListNamespacesRequest, SubscribeRequest,
+    GetContainerRequest, GetImageRequest, KillRequest, ListNamespacesRequest, PauseTaskRequest,
+    SubscribeRequest, WaitRequest,
 };
 use prost::Message as _;
 use serde_json::Value;
@@ -108,6 +110,79 @@ impl ContainerdClient {
             }
         }
         Ok(None)
+    }
+
+    /// Stops, pauses or kills the task of container `id` (Saker's responses), in whichever
+    /// namespace has it; `Ok(false)` when none does.
+    pub async fn control(
+        &self,
+        id: &str,
+        action: crate::ContainerControl,
+    ) -> Result<bool, ContainerError> {
+        use crate::ContainerControl as C;
+        const SIGTERM: u32 = 15;
+        const SIGKILL: u32 = 9;
+        for namespace in self.namespaces().await? {
+            if self
+                .get_container(&namespace, id, "get container")
+                .await?
+                .is_none()
+            {
+                continue;
+            }
+            let mut tasks = TasksClient::new(self.channel());
+            let kill = |signal| KillRequest {
+                container_id: id.into(),
+                exec_id: String::new(),
+                signal,
+                all: true,
+            };
+            let done = match action {
+                C::Pause => {
+                    let request = PauseTaskRequest {
+                        container_id: id.into(),
+                    };
+                    self.grpc
+                        .call("pause task", tasks.pause(in_namespace(request, &namespace)))
+                        .await?
+                }
+                C::Kill => {
+                    self.grpc
+                        .call(
+                            "kill task",
+                            tasks.kill(in_namespace(kill(SIGKILL), &namespace)),
+                        )
+                        .await?
+                }
+                C::Stop { grace } => {
+                    // As `ctr task kill` then a wait: SIGTERM, and SIGKILL if still running.
+                    let waiting = tasks.clone();
+                    self.grpc
+                        .call(
+                            "kill task",
+                            tasks.kill(in_namespace(kill(SIGTERM), &namespace)),
+                        )
+                        .await?;
+                    let request = WaitRequest {
+                        container_id: id.into(),
+                        exec_id: String::new(),
+                    };
+                    let mut waiting = waiting;
+                    let wait = waiting.wait(in_namespace(request, &namespace));
+                    if tokio::time::timeout(grace, wait).await.is_err() {
+                        self.grpc
+                            .call(
+                                "kill task",
+                                tasks.kill(in_namespace(kill(SIGKILL), &namespace)),
+                            )
+                            .await?;
+                    }
+                    Some(())
+                }
+            };
+            return Ok(done.is_some());
+        }
+        Ok(false)
     }
 
     async fn inspect_in(

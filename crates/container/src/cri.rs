@@ -9,7 +9,8 @@ use std::time::Duration;
 use k8s_cri::v1::runtime_service_client::RuntimeServiceClient;
 use k8s_cri::v1::{
     ContainerFilter, ContainerStatus, ContainerStatusRequest, ListContainersRequest,
-    MountPropagation, NamespaceMode, PodSandboxStatus, PodSandboxStatusRequest, VersionRequest,
+    MountPropagation, NamespaceMode, PodSandboxStatus, PodSandboxStatusRequest,
+    StopContainerRequest, VersionRequest,
 };
 use serde_json::Value;
 use tonic::transport::Channel;
@@ -64,6 +65,35 @@ impl CriClient {
             "cri-o" => ContainerType::CriO,
             _ => ContainerType::Cri,
         })
+    }
+
+    /// Stops or kills container `id` (Saker's responses; a kill is a stop without grace);
+    /// `Ok(false)` when the runtime does not know it. The CRI has no pause.
+    pub async fn control(
+        &self,
+        id: &str,
+        action: crate::ContainerControl,
+    ) -> Result<bool, ContainerError> {
+        use crate::ContainerControl as C;
+        let timeout = match action {
+            C::Stop { grace } => grace.as_secs() as i64,
+            C::Kill => 0,
+            C::Pause => {
+                return Err(ContainerError::protocol(
+                    &self.grpc.socket,
+                    "the CRI has no pause (use stop_container or kill_container)",
+                ));
+            }
+        };
+        let request = StopContainerRequest {
+            container_id: id.into(),
+            timeout,
+        };
+        let reply = self
+            .grpc
+            .call("stop container", self.client().stop_container(request))
+            .await?;
+        Ok(reply.is_some())
     }
 
     /// Container `id` with its pod; `Ok(None)` when this runtime does not know it.

@@ -75,18 +75,28 @@ impl DockerClient {
     }
 
     fn request(path: &str) -> hyper::Request<Empty<Bytes>> {
-        hyper::Request::get(path)
-            .header(hyper::header::HOST, "docker")
-            .body(Empty::new())
-            .expect("a GET with a fixed header is a valid request")
+        Self::request_with(hyper::Method::GET, path)
     }
 
-    /// GET `path`; `Ok(None)` on 404.
-    async fn get_json(&self, path: &str) -> Result<Option<Value>, ContainerError> {
+    fn request_with(method: hyper::Method, path: &str) -> hyper::Request<Empty<Bytes>> {
+        hyper::Request::builder()
+            .method(method)
+            .uri(path)
+            .header(hyper::header::HOST, "docker")
+            .body(Empty::new())
+            .expect("a request with a fixed header is a valid request")
+    }
+
+    /// One request and its whole reply, within the client's timeout.
+    async fn exchange(
+        &self,
+        method: hyper::Method,
+        path: &str,
+    ) -> Result<(hyper::StatusCode, Bytes), ContainerError> {
         let work = async {
             let mut sender = self.connect().await?;
             let reply = sender
-                .send_request(Self::request(path))
+                .send_request(Self::request_with(method, path))
                 .await
                 .map_err(|e| ContainerError::protocol(&self.socket, e))?;
             let status = reply.status();
@@ -95,18 +105,7 @@ impl DockerClient {
                 .await
                 .map_err(|e| ContainerError::protocol(&self.socket, format!("{path}: {e}")))?
                 .to_bytes();
-            if status == hyper::StatusCode::NOT_FOUND {
-                return Ok(None);
-            }
-            if !status.is_success() {
-                return Err(ContainerError::protocol(
-                    &self.socket,
-                    format!("{path}: HTTP {status}"),
-                ));
-            }
-            serde_json::from_slice(&body)
-                .map(Some)
-                .map_err(|e| ContainerError::protocol(&self.socket, format!("{path}: {e}")))
+            Ok((status, body))
         };
         tokio::time::timeout(self.timeout, work)
             .await
@@ -114,6 +113,54 @@ impl DockerClient {
                 socket: self.socket.clone(),
                 timeout: self.timeout,
             })?
+    }
+
+    /// GET `path`; `Ok(None)` on 404.
+    async fn get_json(&self, path: &str) -> Result<Option<Value>, ContainerError> {
+        let (status, body) = self.exchange(hyper::Method::GET, path).await?;
+        if status == hyper::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        if !status.is_success() {
+            return Err(ContainerError::protocol(
+                &self.socket,
+                format!("{path}: HTTP {status}"),
+            ));
+        }
+        serde_json::from_slice(&body)
+            .map(Some)
+            .map_err(|e| ContainerError::protocol(&self.socket, format!("{path}: {e}")))
+    }
+
+    /// Stops, pauses or kills container `id` (Saker's responses); `Ok(false)` when the
+    /// runtime has no such container. Stopping one already stopped is a success.
+    pub async fn control(
+        &self,
+        id: &str,
+        action: crate::ContainerControl,
+    ) -> Result<bool, ContainerError> {
+        use crate::ContainerControl as C;
+        let path = match action {
+            C::Stop { grace } => format!("/containers/{id}/stop?t={}", grace.as_secs()),
+            C::Pause => format!("/containers/{id}/pause"),
+            C::Kill => format!("/containers/{id}/kill?signal=KILL"),
+        };
+        let (status, body) = self.exchange(hyper::Method::POST, &path).await?;
+        match status.as_u16() {
+            200..=299 | 304 => Ok(true),
+            404 => Ok(false),
+            _ => {
+                // The engine says why in {"message": ...} (not running, already paused).
+                let why = serde_json::from_slice::<Value>(&body)
+                    .ok()
+                    .and_then(|v| v["message"].as_str().map(str::to_string))
+                    .unwrap_or_default();
+                Err(ContainerError::protocol(
+                    &self.socket,
+                    format!("{path}: HTTP {status} {why}"),
+                ))
+            }
+        }
     }
 
     /// The engine's name from `/version` (`Docker Engine - Community`, `Podman Engine`).

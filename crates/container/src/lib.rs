@@ -45,3 +45,16 @@ pub use meta::{
     join_labels, parse_repo_tag, short_id,
 };
 pub use service::{Config, Service, Update, default_sockets};
+
+/// What a response does to a container through its runtime ([`DockerClient::control`],
+/// [`ContainerdClient::control`], [`CriClient::control`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ContainerControl {
+    /// SIGTERM, then SIGKILL after `grace`, as `docker stop -t`.
+    Stop {
+        grace: std::time::Duration,
+    },
+    Pause,
+    /// SIGKILL to every process of the container.
+    Kill,
+}

@@ -28,7 +28,7 @@ use std::sync::Arc;
 
 pub use error::ServerError;
 pub use http::{Body, Server};
-pub use metrics::Metrics;
+pub use metrics::{Exposition, Metrics};
 
 /// Where and how the server listens.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,6 +17,13 @@ struct CpuCounters {
     dropped: AtomicU64,
 }
 
+/// Metric families kept by another part of Saker (the responder's), rendered after the
+/// registry's own.
+pub trait Exposition: Send + Sync + std::fmt::Debug {
+    /// Appends the families in Prometheus text format 0.0.4.
+    fn render(&self, out: &mut String);
+}
+
 /// Everything `GET /metrics` reports.
 #[derive(Debug)]
 pub struct Metrics {
@@ -32,10 +39,13 @@ pub struct Metrics {
     evaluation_ns: AtomicU64,
     evaluations: AtomicU64,
     thread_table_size: AtomicU64,
+    ring_buffer_bytes: AtomicU64,
+    ring_buffer_used_bytes: AtomicU64,
     k8s_audit_events: AtomicU64,
     k8s_audit_rejected: AtomicU64,
     reload_timestamp_ns: AtomicU64,
     outputs: Mutex<Option<Arc<OutputStats>>>,
+    extra: Mutex<Vec<Arc<dyn Exposition>>>,
 }
 
 impl Metrics {
@@ -52,11 +62,19 @@ impl Metrics {
             evaluation_ns: AtomicU64::new(0),
             evaluations: AtomicU64::new(0),
             thread_table_size: AtomicU64::new(0),
+            ring_buffer_bytes: AtomicU64::new(0),
+            ring_buffer_used_bytes: AtomicU64::new(0),
             k8s_audit_events: AtomicU64::new(0),
             k8s_audit_rejected: AtomicU64::new(0),
             reload_timestamp_ns: AtomicU64::new(0),
             outputs: Mutex::new(None),
+            extra: Mutex::new(Vec::new()),
         }
+    }
+
+    /// Renders `families` with the registry's own from now on.
+    pub fn add_exposition(&self, families: Arc<dyn Exposition>) {
+        lock(&self.extra).push(families);
     }
 
     /// Sets one CPU's running totals (ring-buffer counters are read as totals).
@@ -121,6 +139,13 @@ impl Metrics {
 
     pub fn set_thread_table_size(&self, n: u64) {
         self.thread_table_size.store(n, Ordering::Relaxed);
+    }
+
+    /// The capture ring buffer's size and the most it held at one read over the last period.
+    pub fn set_ring_buffer_use(&self, size_bytes: u64, peak_used_bytes: u64) {
+        self.ring_buffer_bytes.store(size_bytes, Ordering::Relaxed);
+        self.ring_buffer_used_bytes
+            .store(peak_used_bytes, Ordering::Relaxed);
     }
 
     pub fn set_reload_timestamp_ns(&self, ns: u64) {
@@ -252,6 +277,28 @@ impl Metrics {
             &[],
             load(&self.evaluations),
         );
+        let ring_size = load(&self.ring_buffer_bytes);
+        if ring_size > 0 {
+            family(
+                &mut out,
+                "saker_ring_buffer_bytes",
+                "gauge",
+                "Size of the capture's ring buffer.",
+            );
+            sample(&mut out, "saker_ring_buffer_bytes", &[], ring_size);
+            family(
+                &mut out,
+                "saker_ring_buffer_used_bytes",
+                "gauge",
+                "Most bytes waiting in the capture's ring buffer at one read, over the last second.",
+            );
+            sample(
+                &mut out,
+                "saker_ring_buffer_used_bytes",
+                &[],
+                load(&self.ring_buffer_used_bytes),
+            );
+        }
         family(
             &mut out,
             "saker_thread_table_size",
@@ -399,6 +446,9 @@ impl Metrics {
             "Resident set size of the Saker process.",
         );
         sample(&mut out, "saker_process_resident_memory_bytes", &[], rss);
+        for families in lock(&self.extra).iter() {
+            families.render(&mut out);
+        }
         out
     }
 }

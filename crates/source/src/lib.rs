@@ -69,6 +69,10 @@ pub trait Counters {
     fn dropped_per_cpu(&mut self) -> Option<Vec<u64>>;
     /// Events the kernel queued, per CPU.
     fn captured_per_cpu(&mut self) -> Option<Vec<u64>>;
+    /// How full the kernel's buffer got since the last call.
+    fn ring_use(&mut self) -> Option<saker_bpf::RingUse> {
+        None
+    }
 }
 
 /// A source without counters (files, ptrace).

@@ -14,9 +14,27 @@ pub const POLL_TIMEOUT: Duration = Duration::from_millis(50);
 /// The longest a [`Flow::Finish`] keeps reading what is queued.
 const FINISH_DRAIN: Duration = Duration::from_secs(2);
 
+/// What runs with the capture just started (see [`EbpfSource::on_start`]).
+pub type OnStart = Box<dyn FnOnce(&mut Capture)>;
+
 /// Every process on the host, through the kernel's tracepoints.
 pub struct EbpfSource {
     pub config: CaptureConfig,
+    /// Called with the running capture before the /proc walk: `saker run` takes the maps of
+    /// its in-kernel responses there.
+    pub on_start: Option<OnStart>,
+    /// How long a poll waits for events ([`POLL_TIMEOUT`] unless set otherwise).
+    pub poll_timeout: Duration,
+}
+
+impl EbpfSource {
+    pub fn new(config: CaptureConfig) -> EbpfSource {
+        EbpfSource {
+            config,
+            on_start: None,
+            poll_timeout: POLL_TIMEOUT,
+        }
+    }
 }
 
 struct CaptureCounters<'c>(&'c Capture);
@@ -27,6 +45,9 @@ impl Counters for CaptureCounters<'_> {
     }
     fn captured_per_cpu(&mut self) -> Option<Vec<u64>> {
         self.0.submitted().ok()
+    }
+    fn ring_use(&mut self) -> Option<saker_bpf::RingUse> {
+        Some(self.0.take_ring_use())
     }
 }
 
@@ -39,6 +60,9 @@ impl Source for EbpfSource {
         // Start the capture before the /proc walk, so that nothing starting in between is
         // missed.
         let mut capture = Capture::start(&self.config)?;
+        if let Some(on_start) = self.on_start.take() {
+            on_start(&mut capture);
+        }
         let seeded = sink.state().seed_from_proc()?;
         tracing::info!(
             "Watching {} syscalls; {} processes read from /proc",
@@ -50,7 +74,7 @@ impl Source for EbpfSource {
             // A poll drains the whole ring, which under a steady load may not empty: once the
             // sink says stop, the remaining events are left unhandled so the run ends.
             let mut flow = Flow::Continue;
-            capture.poll(Some(POLL_TIMEOUT), |event| {
+            capture.poll(Some(self.poll_timeout), |event| {
                 if flow == Flow::Continue {
                     flow = sink.event(&event);
                 }

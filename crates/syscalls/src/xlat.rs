@@ -10,9 +10,11 @@ pub(crate) struct Xlat {
 
 macro_rules! xlat {
     ($vis:vis $name:ident, $unknown:literal, [$($val:expr => $n:literal),* $(,)?]) => {
-        $vis const $name: Xlat = Xlat { entries: &[$(($val as u64, $n)),*], unknown: $unknown };
+        $vis const $name: $crate::xlat::Xlat =
+            $crate::xlat::Xlat { entries: &[$(($val as u64, $n)),*], unknown: $unknown };
     };
 }
+pub(crate) use xlat;
 
 // Order of strace's src/xlat/open_mode_flags.in.
 xlat!(pub(crate) OPEN_FLAGS, "O_???", [
@@ -378,11 +380,6 @@ xlat!(pub(crate) FALLOC_FLAGS, "FALLOC_FL_???", [
 
 xlat!(pub(crate) MLOCKALL_FLAGS, "MCL_???", [1 => "MCL_CURRENT", 2 => "MCL_FUTURE", 4 => "MCL_ONFAULT"]);
 
-xlat!(pub(crate) IPC_CMDS, "IPC_???", [
-    0 => "IPC_RMID", 1 => "IPC_SET", 2 => "IPC_STAT", 3 => "IPC_INFO", 11 => "SHM_LOCK",
-    12 => "SHM_UNLOCK", 13 => "SHM_STAT", 14 => "SHM_INFO", 15 => "SHM_STAT_ANY",
-]);
-
 xlat!(pub(crate) SHMAT_FLAGS, "SHM_???", [0o10000 => "SHM_RDONLY", 0o20000 => "SHM_RND", 0o40000 => "SHM_REMAP", 0o100000 => "SHM_EXEC"]);
 
 xlat!(pub(crate) BPF_CMDS, "BPF_???", [
@@ -444,6 +441,8 @@ xlat!(pub(crate) MOUNT_FLAGS, "MS_???", [
     1 << 17 => "MS_UNBINDABLE", 1 << 18 => "MS_PRIVATE", 1 << 19 => "MS_SLAVE",
     1 << 20 => "MS_SHARED", 1 << 21 => "MS_RELATIME", 1 << 22 => "MS_KERNMOUNT",
     1 << 23 => "MS_I_VERSION", 1 << 24 => "MS_STRICTATIME", 1 << 25 => "MS_LAZYTIME",
+    1 << 26 => "MS_SUBMOUNT", 1 << 27 => "MS_NOREMOTELOCK", 1 << 28 => "MS_NOSEC",
+    1 << 29 => "MS_BORN", 1 << 30 => "MS_ACTIVE", 1u64 << 31 => "MS_NOUSER",
 ]);
 
 xlat!(pub(crate) SPLICE_FLAGS, "SPLICE_F_???", [1 => "SPLICE_F_MOVE", 2 => "SPLICE_F_NONBLOCK", 4 => "SPLICE_F_MORE", 8 => "SPLICE_F_GIFT"]);
@@ -627,4 +626,32 @@ xlat!(pub(crate) FAN_EVENT_FLAGS, "FAN_???", [
     0x4000 => "FAN_Q_OVERFLOW", 0x8000 => "FAN_FS_ERROR", 0x10000 => "FAN_OPEN_PERM",
     0x20000 => "FAN_ACCESS_PERM", 0x40000 => "FAN_OPEN_EXEC_PERM", 0x80000 => "FAN_DIR_MODIFY",
     0x40000000 => "FAN_ONDIR", 0x8000000 => "FAN_EVENT_ON_CHILD", 0x10000000 => "FAN_RENAME",
+]);
+
+// strace's src/xlat/key_spec.in: the special keyring ids (key_serial_t, an int).
+xlat!(pub(crate) KEY_SPEC, "", [
+    -1i64 => "KEY_SPEC_THREAD_KEYRING", -2i64 => "KEY_SPEC_PROCESS_KEYRING",
+    -3i64 => "KEY_SPEC_SESSION_KEYRING", -4i64 => "KEY_SPEC_USER_KEYRING",
+    -5i64 => "KEY_SPEC_USER_SESSION_KEYRING", -6i64 => "KEY_SPEC_GROUP_KEYRING",
+    -7i64 => "KEY_SPEC_REQKEY_AUTH_KEY", -8i64 => "KEY_SPEC_REQUESTOR_KEYRING",
+]);
+
+xlat!(pub(crate) UFFD_FLAGS, "UFFD_???", [
+    1 => "UFFD_USER_MODE_ONLY", 0o4000 => "O_NONBLOCK", 0o2000000 => "O_CLOEXEC",
+]);
+
+xlat!(pub(crate) SEMOP_FLAGS, "SEM_???", [0x1000 => "SEM_UNDO", 0o4000 => "IPC_NOWAIT"]);
+
+xlat!(pub(crate) SYSLOG_ACTIONS, "SYSLOG_ACTION_???", [
+    0 => "SYSLOG_ACTION_CLOSE", 1 => "SYSLOG_ACTION_OPEN", 2 => "SYSLOG_ACTION_READ",
+    3 => "SYSLOG_ACTION_READ_ALL", 4 => "SYSLOG_ACTION_READ_CLEAR", 5 => "SYSLOG_ACTION_CLEAR",
+    6 => "SYSLOG_ACTION_CONSOLE_OFF", 7 => "SYSLOG_ACTION_CONSOLE_ON",
+    8 => "SYSLOG_ACTION_CONSOLE_LEVEL", 9 => "SYSLOG_ACTION_SIZE_UNREAD",
+    10 => "SYSLOG_ACTION_SIZE_BUFFER",
+]);
+
+xlat!(pub(crate) SYSLOG_CONSOLE_LEVELS, "LOGLEVEL_???", [
+    0 => "LOGLEVEL_EMERG", 1 => "LOGLEVEL_ALERT", 2 => "LOGLEVEL_CRIT", 3 => "LOGLEVEL_ERR",
+    4 => "LOGLEVEL_WARNING", 5 => "LOGLEVEL_NOTICE", 6 => "LOGLEVEL_INFO", 7 => "LOGLEVEL_DEBUG",
+    8 => "LOGLEVEL_DEBUG+1",
 ]);

@@ -385,6 +385,514 @@ static __always_inline void capture_aux(struct saker_event *ev, __u8 kind, __u64
 	}
 }
 
+/* A task's pid and tgid as its own pid namespace numbers them. */
+static __always_inline __u32 task_vnr(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid up = {};
+
+	bpf_probe_read_kernel(&up, sizeof(up), &pid->numbers[level & 31]);
+	return up.nr;
+}
+
+static __always_inline __u32 task_vtgid(struct task_struct *task)
+{
+	return task_vnr(BPF_CORE_READ(task, group_leader));
+}
+
+/* ---- responses decided in the kernel (see capture.h; compiled by crates/response) ---- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct saker_kill_settings);
+} kill_settings SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, char[SAKER_COMM_LEN]);
+	__type(value, struct saker_kill_comm);
+} kill_comm SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct saker_kill_path_key);
+	__type(value, struct saker_kill_path);
+} kill_path SEC(".maps");
+
+/* Protected containers by their 12-character short id. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, char[SAKER_SHORT_ID_LEN]);
+	__type(value, __u8);
+} kill_protected_ids SEC(".maps");
+
+/* Per slot, then one global entry at SAKER_KILL_SLOTS: the current window and its count. */
+struct kill_rate {
+	__u64 window_start;
+	__u64 count;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, SAKER_KILL_SLOTS + 1);
+	__type(key, __u32);
+	__type(value, struct kill_rate);
+} kill_rates SEC(".maps");
+
+/* Reports are rare (one per match): a small ring the responder drains on its own. */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 << 10);
+} kill_reports SEC(".maps");
+
+/* A cgroup directory name, and the container id found in it. */
+struct cgroup_name {
+	char name[SAKER_KILL_NAME_MAX];
+	char id[SAKER_CONTAINER_ID_LEN];
+};
+
+struct kill_scratch {
+	struct saker_kill_path_key key;
+	struct saker_kill_report report;
+	struct cgroup_name cgroup;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct kill_scratch);
+} kill_scratch_map SEC(".maps");
+
+#define O_ACCMODE_ 3
+#define O_DIRECTORY_ 0200000
+#define O_CREAT_WRONLY_TRUNC 01101 /* what creat() opens with */
+#define PF_KTHREAD_ 0x00200000
+#define SIGKILL_ 9
+#define SIGSTOP_ 19
+
+static __always_inline struct saker_kill_settings *kill_settings_get(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&kill_settings, &zero);
+}
+
+/* The SAKER_KILL_* type of a syscall number that can carry a kill slot, or -1. */
+static __always_inline int kill_type_of(long nr)
+{
+	switch (nr) {
+	case 59: return SAKER_KILL_EXECVE;
+	case 322: return SAKER_KILL_EXECVEAT;
+	case 2: return SAKER_KILL_OPEN;
+	case 257: return SAKER_KILL_OPENAT;
+	case 437: return SAKER_KILL_OPENAT2;
+	case 85: return SAKER_KILL_CREAT;
+	default: return -1;
+	}
+}
+
+static __always_inline int is_lower_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+}
+
+static __always_inline int head_is(const char *name, long len, const char *want, long want_len)
+{
+	if (len != want_len)
+		return 0;
+	for (int i = 0; i < 16; i++) {
+		if (i >= want_len)
+			break;
+		if (name[i & (SAKER_KILL_NAME_MAX - 1)] != want[i])
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * One cgroup directory name (`len` bytes in cg->name), as saker_proc::cgroup::id_in_component
+ * reads it: a 64-hex id, bare, after a runtime's prefix (`libpod-<id>.scope`, `docker-<id>`,
+ * ...), or after `:cri-containerd:`/`:crio:`/`:docker:`. Copies the id to cg->id and returns
+ * 1 when it is one. A global function: the verifier checks it once, not once per caller state.
+ */
+__noinline int cgroup_name_is_container(struct cgroup_name *cg, long len)
+{
+	long end = len, start;
+	const char *name;
+	int scoped = 0;
+
+	if (!cg || len <= 0 || len >= SAKER_KILL_NAME_MAX)
+		return 0;
+	name = cg->name;
+	if (len > 6 && name[(len - 6) & 127] == '.' && name[(len - 5) & 127] == 's' &&
+	    name[(len - 4) & 127] == 'c' && name[(len - 3) & 127] == 'o' &&
+	    name[(len - 2) & 127] == 'p' && name[(len - 1) & 127] == 'e') {
+		end = len - 6;
+		scoped = 1;
+	}
+	if (end < SAKER_CONTAINER_ID_LEN)
+		return 0;
+	start = end - SAKER_CONTAINER_ID_LEN;
+	for (int i = 0; i < SAKER_CONTAINER_ID_LEN; i++) {
+		if (!is_lower_hex(name[(start + i) & 127]))
+			return 0;
+	}
+	if (start == 0) {
+		if (scoped)
+			return 0;
+	} else if (!head_is(name, start, "docker-", 7) && !head_is(name, start, "libpod-", 7) &&
+		   !head_is(name, start, "cri-containerd-", 15) && !head_is(name, start, "crio-", 5) &&
+		   !head_is(name, start, "nerdctl-", 8)) {
+		/* `<slice>:cri-containerd:<id>`, `...:crio:<id>`, `...:docker:<id>` (not scoped) */
+		if (scoped || name[(start - 1) & 127] != ':')
+			return 0;
+		if (!(start >= 16 && head_is(name + ((start - 16) & 63), 16, ":cri-containerd:", 16)) &&
+		    !(start >= 6 && head_is(name + ((start - 6) & 63), 6, ":crio:", 6)) &&
+		    !(start >= 8 && head_is(name + ((start - 8) & 63), 8, ":docker:", 8)))
+			return 0;
+	}
+	for (int i = 0; i < SAKER_CONTAINER_ID_LEN; i++)
+		cg->id[i] = name[(start + i) & 127];
+	return 1;
+}
+
+/*
+ * Whether current runs in a container, decided as user space decides it: the innermost of the
+ * cgroup v2 path's components (up to 8, as crates/state walks) that names a container. The
+ * id goes to cg->id.
+ */
+static __noinline int current_container(struct cgroup_name *cg)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct kernfs_node *kn;
+	long len;
+
+	if (!cg)
+		return 0;
+	kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
+	for (int level = 0; level < 8; level++) {
+		if (!kn)
+			return 0;
+		len = bpf_probe_read_kernel_str(cg->name, SAKER_KILL_NAME_MAX, BPF_CORE_READ(kn, name));
+		if (len > 1 && cgroup_name_is_container(cg, len - 1))
+			return 1;
+		kn = BPF_CORE_READ(kn, __parent);
+	}
+	return 0;
+}
+
+/* The state of a path scan: what the last characters were. */
+#define PATH_AFTER_SLASH 0
+#define PATH_AFTER_SLASH_DOT 1
+#define PATH_IN_NAME 2
+#define PATH_BAD -1
+
+struct path_scan {
+	const __u8 *path;
+	int state;
+	int result; /* 1: decidable */
+};
+
+/* One character of path_is_decidable (a bpf_loop callback, so the verifier checks it once). */
+static long path_step(__u64 index, void *ctx)
+{
+	struct path_scan *scan = ctx;
+	__u64 i = index + 1;
+	__u8 c;
+
+	if (i >= SAKER_KILL_PATH_MAX)
+		return 1;
+	c = scan->path[i & (SAKER_KILL_PATH_MAX - 1)];
+	if (c == 0) { /* no trailing "/" or "/." (a lone "/" is fine) */
+		scan->result = i == 1 || scan->state == PATH_IN_NAME;
+		return 1;
+	}
+	if (c == '/') {
+		if (scan->state != PATH_IN_NAME) { /* "//" or "/./" */
+			scan->state = PATH_BAD;
+			return 1;
+		}
+		scan->state = PATH_AFTER_SLASH;
+	} else if (c == '.' && scan->state == PATH_AFTER_SLASH) {
+		scan->state = PATH_AFTER_SLASH_DOT;
+	} else if (c == '.' && scan->state == PATH_AFTER_SLASH_DOT) {
+		scan->state = PATH_BAD; /* "/.." anywhere, as path.rs treats it */
+		return 1;
+	} else {
+		scan->state = PATH_IN_NAME;
+	}
+	return 0;
+}
+
+/*
+ * True when `path` (a copy of SAKER_KILL_PATH_MAX bytes) is what user space will call the
+ * file: absolute, already normalized (crates/state/src/path.rs) and NUL-terminated within the
+ * copy, so the kernel's answer equals the rule's. Anything else is left to user space.
+ */
+static __noinline int path_is_decidable(const __u8 *path)
+{
+	struct path_scan scan = {.path = path, .state = PATH_AFTER_SLASH, .result = 0};
+
+	if (!path || path[0] != '/')
+		return 0;
+	bpf_loop(SAKER_KILL_PATH_MAX - 1, path_step, &scan, 0);
+	return scan.result;
+}
+
+/* Counts one action against `key`'s window; 1 when the limit was already reached. */
+static __always_inline int rate_limited(__u32 key, __u32 limit, __u64 window, __u64 now)
+{
+	struct kill_rate *r;
+
+	if (!limit)
+		return 0;
+	r = bpf_map_lookup_elem(&kill_rates, &key);
+	if (!r)
+		return 0;
+	/* Races between CPUs at a window's turn cost at most a few extra actions. */
+	if (now - r->window_start >= window) {
+		r->window_start = now;
+		r->count = 0;
+	}
+	if (r->count >= limit)
+		return 1;
+	__sync_fetch_and_add(&r->count, 1);
+	return 0;
+}
+
+/* True when current is `guard` or one of its descendants (looking 16 generations up). */
+static __always_inline int descends_from(__u32 guard)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+	if (!guard)
+		return 0;
+	for (int i = 0; i < 16; i++) {
+		__u32 tgid = BPF_CORE_READ(task, tgid);
+		if (tgid == guard)
+			return 1;
+		if (tgid <= 1)
+			return 0;
+		task = BPF_CORE_READ(task, real_parent);
+		if (!task)
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * The end of a decision: the safety checks, the rate limits, the signal, and the report. The
+ * report is queued before the event's own record, so the responder, draining reports first,
+ * knows about the kill before it sees the alert.
+ */
+static __noinline int kill_act(struct saker_kill_settings *set, __u64 slots, int in_container,
+			       struct kill_scratch *ks, int type)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct saker_kill_report *rep;
+	struct saker_kill_comm *comm_entry;
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u64 now = bpf_ktime_get_boot_ns();
+	__u32 tgid = pid_tgid >> 32, slot = 0;
+	__u8 outcome;
+	long err = 0;
+
+	if (!set || !ks || !slots)
+		return 0;
+	/* The first rule in load order wins, as rule_matching: first. */
+	slot = __builtin_ctzll(slots) & (SAKER_KILL_SLOTS - 1);
+	rep = &ks->report;
+	rep->ts_boot_ns = now; /* event_boot_ns: set by the caller */
+	rep->cgroup_id = bpf_get_current_cgroup_id();
+	rep->tid = (__u32)pid_tgid;
+	rep->pid = tgid;
+	rep->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	rep->vpid = task_vtgid(task);
+	rep->uid = (__u32)bpf_get_current_uid_gid();
+	rep->generation = set->generation;
+	rep->slot = slot;
+	rep->type = type;
+	bpf_get_current_comm(rep->comm, sizeof(rep->comm));
+	comm_entry = bpf_map_lookup_elem(&kill_comm, rep->comm);
+
+	if (tgid == 1)
+		outcome = SAKER_KILL_REFUSED_PID1;
+	else if (BPF_CORE_READ(task, flags) & PF_KTHREAD_)
+		outcome = SAKER_KILL_REFUSED_KTHREAD;
+	else if (descends_from(set->guard_tgid))
+		outcome = SAKER_KILL_REFUSED_GUARD;
+	else if (!in_container && !set->allow_host)
+		outcome = SAKER_KILL_REFUSED_HOST;
+	else if (comm_entry && (comm_entry->flags & SAKER_KILL_COMM_PROTECTED))
+		outcome = SAKER_KILL_REFUSED_PROGRAM;
+	else if (in_container && set->protected_ids &&
+		 bpf_map_lookup_elem(&kill_protected_ids, rep->container_id))
+		outcome = SAKER_KILL_REFUSED_CONTAINER;
+	else if (rate_limited(SAKER_KILL_SLOTS, set->rate_global, set->rate_window_ns, now))
+		outcome = SAKER_KILL_RATE_GLOBAL;
+	else if (rate_limited(slot, set->rate_per_slot, set->rate_window_ns, now))
+		outcome = SAKER_KILL_RATE_SLOT;
+	else if (set->dry_run)
+		outcome = SAKER_KILL_DRY_RUN;
+	else if (set->stop_slots & (1ULL << slot)) {
+		err = bpf_send_signal(SIGSTOP_);
+		outcome = err ? SAKER_KILL_SEND_FAILED : SAKER_KILL_STOPPED;
+	} else {
+		err = bpf_send_signal(SIGKILL_);
+		outcome = err ? SAKER_KILL_SEND_FAILED : SAKER_KILL_SENT;
+	}
+	rep->outcome = outcome;
+	rep->error = err;
+	bpf_ringbuf_output(&kill_reports, rep, sizeof(*rep), BPF_RB_FORCE_WAKEUP);
+	return outcome == SAKER_KILL_SENT || outcome == SAKER_KILL_STOPPED;
+}
+
+/*
+ * The slots whose name and path tests pass; path-testing slots drop out when the kernel
+ * cannot read the path as user space will. `path` is a NUL-terminated copy, `path_len` bytes
+ * with the NUL.
+ */
+static __always_inline __u64 kill_match_names(struct saker_kill_settings *set, __u64 slots,
+					      const char *comm, struct kill_scratch *ks,
+					      const __u8 *path, long path_len)
+{
+	struct saker_kill_comm *c;
+	struct saker_kill_path *p;
+	__u64 tested;
+
+	c = bpf_map_lookup_elem(&kill_comm, comm);
+	slots &= c ? (c->allow | ~set->comm_slots) & ~c->deny : ~set->comm_slots;
+	if (!(slots & set->path_slots))
+		return slots;
+	if (path_len <= 0 || path_len > SAKER_KILL_PATH_MAX)
+		return slots & ~set->path_slots;
+	/* No need to clear the rest: an entry never matches across the path's NUL. */
+	if (bpf_probe_read_kernel(ks->key.data, path_len & (SAKER_KILL_PATH_MAX * 2 - 1), path))
+		return slots & ~set->path_slots;
+	ks->key.prefixlen = SAKER_KILL_PATH_MAX * 8;
+	p = bpf_map_lookup_elem(&kill_path, &ks->key);
+	slots &= p ? (p->allow | ~set->path_allow_slots) & ~p->deny : ~set->path_allow_slots;
+	/* Only a path that can still match needs the (longer) check that it reads as user space
+	 * will: an unmatched one already failed every slot that needs it. */
+	tested = slots & set->path_slots;
+	if (tested && !path_is_decidable(ks->key.data))
+		slots &= ~tested;
+	return slots;
+}
+
+static __always_inline struct kill_scratch *kill_scratch_get(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&kill_scratch_map, &zero);
+}
+
+/* Narrows `slots` by the container test, filling the report's container id. */
+static __always_inline __u64 kill_match_container(struct saker_kill_settings *set, __u64 slots,
+						  struct kill_scratch *ks, int *in_container)
+{
+	__builtin_memset(ks->report.container_id, 0, sizeof(ks->report.container_id));
+	*in_container = current_container(&ks->cgroup);
+	if (*in_container)
+		__builtin_memcpy(ks->report.container_id, ks->cgroup.id, SAKER_CONTAINER_ID_LEN);
+	else
+		slots &= ~set->container_slots;
+	return slots;
+}
+
+static __always_inline void kill_copy_path(struct kill_scratch *ks)
+{
+	__builtin_memcpy(ks->report.path, ks->key.data, sizeof(ks->report.path));
+	ks->report.path[SAKER_KILL_PATH_MAX - 1] = 0;
+}
+
+/* sched_process_exec: the new image is in place and has not run an instruction yet. */
+static __noinline int kill_check_exec(struct saker_event *ev, const __u8 *filename, long len)
+{
+	struct saker_kill_settings *set = kill_settings_get();
+	struct kill_scratch *ks;
+	int type, in_container = 0;
+	__u64 slots;
+
+	if (!set || !ev)
+		return 0;
+	type = ev->nr == 322 ? SAKER_KILL_EXECVEAT : SAKER_KILL_EXECVE;
+	slots = set->type_slots[type & 7];
+	if (!slots)
+		return 0;
+	ks = kill_scratch_get();
+	if (!ks)
+		return 0;
+	ks->key.data[0] = 0;
+	slots = kill_match_names(set, slots, ev->comm, ks, filename, len);
+	if (!slots)
+		return 0;
+	slots = kill_match_container(set, slots, ks, &in_container);
+	if (!slots)
+		return 0;
+	kill_copy_path(ks);
+	if (!ks->report.path[0] && filename)
+		bpf_probe_read_kernel_str(ks->report.path, sizeof(ks->report.path), filename);
+	ks->report.event_boot_ns = ev->ts_boot_ns;
+	return kill_act(set, slots, in_container, ks, type);
+}
+
+/* An open family call at its exit: the file is open, the caller has not seen the fd. */
+static __noinline int kill_check_open(struct saker_event *ev, int type, const __u8 *path,
+				      long len)
+{
+	struct saker_kill_settings *set = kill_settings_get();
+	struct kill_scratch *ks;
+	int in_container = 0;
+	__u64 slots, flags;
+
+	if (!set || !ev || type < SAKER_KILL_OPEN || type > SAKER_KILL_CREAT)
+		return 0;
+	slots = set->type_slots[type & 7];
+	if (!slots)
+		return 0;
+	switch (type) {
+	case SAKER_KILL_OPEN: flags = ev->args[1]; break;
+	case SAKER_KILL_OPENAT: flags = ev->args[2]; break;
+	case SAKER_KILL_OPENAT2: flags = ev->aux[0]; break;
+	default: flags = O_CREAT_WRONLY_TRUNC; break;
+	}
+	/* As crates/state: read for O_RDONLY and O_RDWR, write for O_WRONLY and O_RDWR. */
+	if ((flags & O_ACCMODE_) == 1)
+		slots &= ~set->read_slots;
+	if ((flags & O_ACCMODE_) == 0)
+		slots &= ~set->write_slots;
+	if (flags & O_DIRECTORY_)
+		slots &= ~set->file_slots;
+	if (ev->ret < 0) /* no fd: fd.* has no value, and the path is only user space's */
+		slots &= ~(set->success_slots | set->file_slots | set->path_slots);
+	/* The second byte of the path against those of the accepted paths (see capture.h). */
+	if (slots & set->path_allow_slots) {
+		__u8 second = len > 1 && path ? path[1] : 0;
+		if (!(set->path_second_byte[(second >> 6) & 3] & (1ULL << (second & 63))))
+			slots &= ~set->path_allow_slots;
+	}
+	if (!slots)
+		return 0;
+	ks = kill_scratch_get();
+	if (!ks)
+		return 0;
+	ks->key.data[0] = 0;
+	slots = kill_match_names(set, slots, ev->comm, ks, path, len);
+	if (!slots)
+		return 0;
+	slots = kill_match_container(set, slots, ks, &in_container);
+	if (!slots)
+		return 0;
+	kill_copy_path(ks);
+	ks->report.event_boot_ns = ev->ts_boot_ns;
+	return kill_act(set, slots, in_container, ks, type);
+}
+
 /*
  * The shared body of every syscall-exit program. regs must be a BTF pointer (the tp_btf
  * argument or bpf_task_pt_regs()), so the argument loads are direct.
@@ -395,6 +903,7 @@ static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 	struct saker_event *ev;
 	__u32 key, len0, len1;
 	__u64 pid_tgid;
+	int kill_type;
 
 	if (nr < 0 || nr >= SAKER_MAX_SYSCALLS)
 		return 0;
@@ -440,6 +949,9 @@ static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 	ev->blob_len[1] = len1;
 	ev->blob_kind[0] = len0 ? spec->cap_kind[0] : 0;
 	ev->blob_kind[1] = len1 ? spec->cap_kind[1] : 0;
+	kill_type = kill_type_of(nr);
+	if (kill_type >= SAKER_KILL_OPEN && ev->blob_kind[0] == SAKER_CAP_STR)
+		kill_check_open(ev, kill_type, (__u8 *)ev + sizeof(struct saker_event), len0);
 	submit(ev, len0, len1, 0);
 	return 0;
 }
@@ -540,21 +1052,6 @@ int syscall_exit(struct syscalls_exit_ctx *ctx)
 
 /* ---- process lifecycle (sched tracepoints: not on the syscall path) ---- */
 
-static __always_inline __u32 task_vnr(struct task_struct *task)
-{
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
-	struct upid up = {};
-
-	bpf_probe_read_kernel(&up, sizeof(up), &pid->numbers[level & 31]);
-	return up.nr;
-}
-
-static __always_inline __u32 task_vtgid(struct task_struct *task)
-{
-	return task_vnr(BPF_CORE_READ(task, group_leader));
-}
-
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 {
@@ -583,6 +1080,19 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	ev->args[3] = task_vtgid(child);
 	submit(ev, 0, 0, 0);
 	return 0;
+}
+
+/* 1 when user space wants this exec at once (a kill it decides may follow): see
+ * SAKER_KILL_COMM_WAKE. */
+static __always_inline int exec_wakes(struct saker_event *ev)
+{
+	struct saker_kill_settings *set = kill_settings_get();
+	struct saker_kill_comm *c;
+
+	if (!set || !set->wake)
+		return 0;
+	c = bpf_map_lookup_elem(&kill_comm, ev->comm);
+	return c && (c->flags & SAKER_KILL_COMM_WAKE);
 }
 
 SEC("tp_btf/sched_process_exec")
@@ -641,7 +1151,8 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	ev->blob_len[1] = n1;
 	ev->blob_kind[0] = n0 ? SAKER_CAP_KSTR : 0;
 	ev->blob_kind[1] = n1 ? SAKER_CAP_ARGV : 0;
-	submit(ev, n0, n1, 0);
+	kill_check_exec(ev, data, n0);
+	submit(ev, n0, n1, exec_wakes(ev));
 	return 0;
 }
 

@@ -136,4 +136,114 @@ struct saker_syscall_count {
 	__u64 total_ns;
 };
 
+/*
+ * ---- Responses decided in the kernel (crates/response compiles them; docs/response.md) ----
+ *
+ * A rule whose whole condition the capture program can decide at an exec or an open gets one
+ * slot per disjunct (up to SAKER_KILL_SLOTS). Each test narrows a 64-bit mask of the slots
+ * still matching: the slots of the event type, then those whose program-name and path tests
+ * pass (one hash and one LPM-trie lookup), then access mode, result and container tests.
+ */
+#define SAKER_KILL_SLOTS 64
+#define SAKER_KILL_PATH_MAX 256
+#define SAKER_KILL_NAME_MAX 128 /* a cgroup directory name */
+#define SAKER_CONTAINER_ID_LEN 64
+#define SAKER_SHORT_ID_LEN 12
+
+/* Indexes of saker_kill_settings.type_slots: the event types a slot can match. */
+#define SAKER_KILL_EXECVE 0
+#define SAKER_KILL_EXECVEAT 1
+#define SAKER_KILL_OPEN 2
+#define SAKER_KILL_OPENAT 3
+#define SAKER_KILL_OPENAT2 4
+#define SAKER_KILL_CREAT 5
+#define SAKER_KILL_TYPES 8
+
+/* The one entry of the kill_settings array, written by user space. All zero: nothing acts. */
+struct saker_kill_settings {
+	__u64 type_slots[SAKER_KILL_TYPES];
+	__u64 comm_slots;       /* need proc.name in the slot's allow set (kill_comm) */
+	__u64 path_slots;       /* test the path (allow or deny): need a path the kernel can read as
+				 * user space will (absolute, normalized, shorter than PATH_MAX) */
+	__u64 path_allow_slots; /* need the path in the slot's allow set (kill_path) */
+	__u64 container_slots;  /* need the process in a container */
+	__u64 read_slots;       /* open: evt.is_open_read */
+	__u64 write_slots;      /* open: evt.is_open_write */
+	__u64 file_slots;       /* open: fd.typechar = f (no O_DIRECTORY) */
+	__u64 success_slots;    /* open: the call succeeded */
+	__u64 stop_slots;       /* SIGSTOP instead of SIGKILL: user space kills the whole tree */
+	/*
+	 * A cheap first test for the path_allow_slots of opens: bit c is set when some path those
+	 * slots accept has c as its second byte (after the leading '/'); all bits when one is "/".
+	 * An open of a path elsewhere costs two loads, not a copy and a trie lookup.
+	 */
+	__u64 path_second_byte[4];
+	__u64 rate_window_ns;
+	__u32 rate_per_slot;    /* actions per slot per window; 0: no limit */
+	__u32 rate_global;      /* actions of all slots per window; 0: no limit */
+	__u32 guard_tgid;       /* Saker: never acted on, nor anything it started */
+	__u32 generation;       /* copied into reports: which table a slot number refers to */
+	__u8 allow_host;        /* 1: processes outside containers may be acted on */
+	__u8 dry_run;           /* 1: report what would be done, send nothing */
+	__u8 protected_ids;     /* 1: kill_protected_ids has entries */
+	__u8 wake;              /* 1: some kill_comm entries have SAKER_KILL_COMM_WAKE */
+	__u8 pad[4];
+}; /* 200 bytes */
+
+/* kill_comm values (key: the 16-byte comm, NUL-padded). */
+#define SAKER_KILL_COMM_PROTECTED 1 /* never act on a process of this name */
+/* An exec of this name wakes the reader at once: user space decides a kill on it. */
+#define SAKER_KILL_COMM_WAKE 2
+struct saker_kill_comm {
+	__u64 allow; /* slots whose proc.name set holds this name */
+	__u64 deny;  /* slots that exclude this name */
+	__u32 flags;
+	__u32 pad;
+};
+
+/* kill_path: an LPM trie over path bytes. An entry for a whole path includes its NUL. Each
+ * value already holds the masks of every shorter entry that is a prefix of it. */
+struct saker_kill_path_key {
+	__u32 prefixlen; /* bits */
+	__u8 data[SAKER_KILL_PATH_MAX];
+};
+struct saker_kill_path {
+	__u64 allow;
+	__u64 deny;
+};
+
+/* saker_kill_report.outcome */
+#define SAKER_KILL_SENT 1          /* SIGKILL sent to the thread group */
+#define SAKER_KILL_STOPPED 2       /* SIGSTOP sent; user space kills the tree */
+#define SAKER_KILL_SEND_FAILED 3   /* bpf_send_signal failed: error holds its result */
+#define SAKER_KILL_DRY_RUN 4       /* would have acted */
+#define SAKER_KILL_REFUSED_PID1 5
+#define SAKER_KILL_REFUSED_KTHREAD 6
+#define SAKER_KILL_REFUSED_GUARD 7 /* Saker itself or one of its descendants */
+#define SAKER_KILL_REFUSED_HOST 8
+#define SAKER_KILL_REFUSED_PROGRAM 9   /* a protected program name */
+#define SAKER_KILL_REFUSED_CONTAINER 10 /* a protected container */
+#define SAKER_KILL_RATE_SLOT 11
+#define SAKER_KILL_RATE_GLOBAL 12
+
+/* One record of the kill_reports ring: what the kernel did (or refused) and to whom. */
+struct saker_kill_report {
+	__u64 ts_boot_ns;    /* when the signal was sent (or refused) */
+	__u64 event_boot_ns; /* the event's own time: the start of the capture program */
+	__u64 cgroup_id;
+	__u32 tid;
+	__u32 pid;
+	__u32 ppid;
+	__u32 vpid;
+	__u32 generation;
+	__s32 error;   /* bpf_send_signal's result */
+	__u16 slot;
+	__u8 outcome;  /* SAKER_KILL_* */
+	__u8 type;     /* SAKER_KILL_EXECVE ... */
+	__u32 uid;
+	char comm[SAKER_COMM_LEN];
+	char container_id[SAKER_CONTAINER_ID_LEN]; /* empty on the host */
+	char path[SAKER_KILL_PATH_MAX];            /* the exec'd file or the opened path */
+}; /* 392 bytes */
+
 #endif

@@ -1,10 +1,12 @@
 //! Decoders of system-administration calls whose arguments need more than a table of kinds:
-//! kcmp, ioprio_get/ioprio_set, landlock_*, fanotify_init, reboot, swapon.
+//! kcmp, ioprio_get/ioprio_set, landlock_*, fanotify_init, reboot, swapon, kexec_load,
+//! kexec_file_load, mount_setattr, fsconfig, _sysctl.
 
 use std::fmt::Write;
 
 use super::PidKind;
 use super::print::{self, Ctx};
+use super::structs::u64_at;
 use crate::xlat::{self, Xlat};
 
 /// kcmp(pid1, pid2, type, idx1, idx2): the indexes are fds for KCMP_FILE, an fd and a
@@ -59,7 +61,7 @@ const KCMP_FILE: u64 = 0;
 const KCMP_EPOLL_TFD: u64 = 7;
 
 /// `IOPRIO_PRIO_VALUE(IOPRIO_CLASS_BE, 4)`: the class in the top bits, the data below.
-fn ioprio_text(value: u32) -> String {
+pub(crate) fn ioprio_text(value: u32) -> String {
     // The class follows -X even inside the text (strace's sprintxval).
     let mut text = String::from("IOPRIO_PRIO_VALUE(");
     print::write_xval(&mut text, u64::from(value >> 13), &xlat::IOPRIO_CLASS);
@@ -255,4 +257,200 @@ pub(crate) fn fanotify_mark(c: &mut Ctx) {
     }
     c.next();
     c.path(a[4]);
+}
+
+xlat::xlat!(KEXEC_ARCHES, "KEXEC_ARCH_???", [
+    0 => "KEXEC_ARCH_DEFAULT", 3 << 16 => "KEXEC_ARCH_386", 4 << 16 => "KEXEC_ARCH_68K",
+    15 << 16 => "KEXEC_ARCH_PARISC", 62 << 16 => "KEXEC_ARCH_X86_64", 20 << 16 => "KEXEC_ARCH_PPC",
+    21 << 16 => "KEXEC_ARCH_PPC64", 50 << 16 => "KEXEC_ARCH_IA_64", 40 << 16 => "KEXEC_ARCH_ARM",
+    22 << 16 => "KEXEC_ARCH_S390", 42 << 16 => "KEXEC_ARCH_SH", 10 << 16 => "KEXEC_ARCH_MIPS_LE",
+    8 << 16 => "KEXEC_ARCH_MIPS", 183 << 16 => "KEXEC_ARCH_AARCH64", 243 << 16 => "KEXEC_ARCH_RISCV",
+    258 << 16 => "KEXEC_ARCH_LOONGARCH",
+]);
+xlat::xlat!(KEXEC_FLAGS, "KEXEC_???", [1 => "KEXEC_ON_CRASH", 2 => "KEXEC_PRESERVE_CONTEXT"]);
+xlat::xlat!(KEXEC_FILE_FLAGS, "KEXEC_FILE_???", [
+    1 => "KEXEC_FILE_UNLOAD", 2 => "KEXEC_FILE_ON_CRASH", 4 => "KEXEC_FILE_NO_INITRAMFS",
+]);
+
+/// kexec_load(entry, nr_segments, segments, flags): at most KEXEC_SEGMENT_MAX (16)
+/// segments are shown; the flags hold the architecture in their high half.
+pub(crate) fn kexec_load(c: &mut Ctx) {
+    const ARCH_MASK: u64 = 0xffff_0000;
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.ptr(a[0]);
+    c.next();
+    c.udec(a[1]);
+    c.next();
+    if a[1] > 16 {
+        c.ptr(a[2]);
+    } else {
+        c.array(a[2], a[1], 32, |c, b| {
+            let word = |i: usize| u64_at(b, i * 8);
+            c.s("{buf=");
+            c.ptr(word(0));
+            c.s(", bufsz=");
+            c.udec(word(1));
+            c.s(", mem=");
+            c.ptr(word(2));
+            c.s(", memsz=");
+            c.udec(word(3));
+            c.s("}");
+            true
+        });
+    }
+    c.next();
+    c.xval(a[3] & ARCH_MASK, &KEXEC_ARCHES);
+    let rest = a[3] & !ARCH_MASK;
+    if rest != 0 {
+        c.s("|");
+        c.flags(rest, &KEXEC_FLAGS);
+    }
+}
+
+/// kexec_file_load(kernel_fd, initrd_fd, cmdline_len, cmdline, flags).
+pub(crate) fn kexec_file_load(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    c.fd(a[1]);
+    c.next();
+    c.udec(a[2]);
+    c.next();
+    c.buf(a[3], a[2]);
+    c.next();
+    c.flags(a[4], &KEXEC_FILE_FLAGS);
+}
+
+xlat::xlat!(MOUNT_ATTRS, "MOUNT_ATTR_???", [
+    0x1 => "MOUNT_ATTR_RDONLY", 0x2 => "MOUNT_ATTR_NOSUID", 0x4 => "MOUNT_ATTR_NODEV",
+    0x8 => "MOUNT_ATTR_NOEXEC", 0x10 => "MOUNT_ATTR_NOATIME", 0x20 => "MOUNT_ATTR_STRICTATIME",
+    0x80 => "MOUNT_ATTR_NODIRATIME", 0x100000 => "MOUNT_ATTR_IDMAP", 0x200000 => "MOUNT_ATTR_NOSYMFOLLOW",
+]);
+xlat::xlat!(MOUNT_PROPAGATION, "MS_???", [
+    1 << 17 => "MS_UNBINDABLE", 1 << 18 => "MS_PRIVATE", 1 << 19 => "MS_SLAVE", 1 << 20 => "MS_SHARED",
+]);
+xlat::xlat!(MOUNT_SETATTR_FLAGS, "AT_???", [
+    0x100 => "AT_SYMLINK_NOFOLLOW", 0x800 => "AT_NO_AUTOMOUNT", 0x1000 => "AT_EMPTY_PATH",
+    0x8000 => "AT_RECURSIVE",
+]);
+
+/// mount_setattr(dirfd, path, flags, attr, size): `struct mount_attr` (32 bytes in its
+/// first version); userns_fd is an fd only when MOUNT_ATTR_IDMAP is being changed.
+pub(crate) fn mount_setattr(c: &mut Ctx) {
+    const IDMAP: u64 = 0x100000;
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.dirfd(a[0]);
+    c.next();
+    c.path(a[1]);
+    c.next();
+    c.flags(a[2] & 0xffff_ffff, &MOUNT_SETATTR_FLAGS);
+    c.next();
+    let size = a[4];
+    let mut b = [0u8; 32];
+    if size < 32 || a[3] == 0 || !c.read_exact(a[3], &mut b) {
+        c.ptr(a[3]);
+    } else {
+        let word = |i: usize| u64_at(&b, i * 8);
+        c.s("{attr_set=");
+        c.flags(word(0), &MOUNT_ATTRS);
+        c.s(", attr_clr=");
+        c.flags(word(1), &MOUNT_ATTRS);
+        c.s(", propagation=");
+        c.xval(word(2), &MOUNT_PROPAGATION);
+        c.s(", userns_fd=");
+        let fd = word(3);
+        if fd > i32::MAX as u64 || (word(0) | word(1)) & IDMAP == 0 {
+            c.udec(fd);
+        } else {
+            c.fd(fd);
+        }
+        if size > 32 {
+            c.nonzero_tail(a[3], 32, size.min(4096));
+        }
+        c.s("}");
+    }
+    c.next();
+    c.udec(size);
+}
+
+xlat::xlat!(FSCONFIG_CMDS, "FSCONFIG_???", [
+    0 => "FSCONFIG_SET_FLAG", 1 => "FSCONFIG_SET_STRING", 2 => "FSCONFIG_SET_BINARY",
+    3 => "FSCONFIG_SET_PATH", 4 => "FSCONFIG_SET_PATH_EMPTY", 5 => "FSCONFIG_SET_FD",
+    6 => "FSCONFIG_CMD_CREATE", 7 => "FSCONFIG_CMD_RECONFIGURE",
+]);
+
+/// fsconfig(fs_fd, cmd, key, value, aux): what key, value and aux are depends on the command
+/// (strace's fsconfig.c); strings are read up to 256 bytes.
+pub(crate) fn fsconfig(c: &mut Ctx) {
+    const SET_STRING: u64 = 1;
+    const SET_BINARY: u64 = 2;
+    const SET_PATH: u64 = 3;
+    const SET_PATH_EMPTY: u64 = 4;
+    const SET_FD: u64 = 5;
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    let cmd = a[1] & 0xffff_ffff;
+    let aux = a[4] as i32;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    c.xval(cmd, &FSCONFIG_CMDS);
+    c.next();
+    if cmd <= SET_FD {
+        c.cstr_bounded(a[2], 256);
+    } else {
+        c.ptr(a[2]);
+    }
+    c.next();
+    match cmd {
+        SET_STRING => c.cstr_bounded(a[3], 256),
+        SET_PATH | SET_PATH_EMPTY => c.path(a[3]),
+        SET_BINARY if (0..=1 << 20).contains(&aux) => c.buf_hex(a[3], aux as u64),
+        _ => c.ptr(a[3]),
+    }
+    c.next();
+    match cmd {
+        SET_PATH | SET_PATH_EMPTY => c.dirfd(u64::from(aux as u32)),
+        SET_FD => c.fd(u64::from(aux as u32)),
+        _ => c.dec(i64::from(aux)),
+    }
+}
+
+/// _sysctl(args): `struct __sysctl_args` (80 bytes), its pointers as addresses (strace 6.1).
+pub(crate) fn sysctl(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let addr = c.args[0];
+    c.next();
+    let Some(b) = super::structs::read_struct::<80>(c, addr, false) else {
+        return;
+    };
+    let ptr = |c: &mut Ctx, name: &str, at: usize| {
+        c.s(name);
+        c.ptr(u64_at(&b, at));
+    };
+    ptr(c, "{name=", 0);
+    c.s(", nlen=");
+    c.int(u64_at(&b, 8));
+    ptr(c, ", oldval=", 16);
+    ptr(c, ", oldlenp=", 24);
+    ptr(c, ", newval=", 32);
+    c.s(", newlen=");
+    c.udec(u64_at(&b, 40));
+    c.s("}");
 }

@@ -163,9 +163,57 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
             arg: 2,
             size: SIGINFO,
         }],
-        // termios is the largest struct the tty requests read.
-        nr::ioctl => &[Fixed { arg: 2, size: 36 }],
-        nr::writev | nr::pwritev => &[
+        // seccomp_notif (80 bytes) is the largest struct the ioctl decoders read.
+        nr::ioctl => &[Fixed { arg: 2, size: 80 }],
+        nr::mount => &[
+            String { arg: 0 },
+            String { arg: 1 },
+            String { arg: 2 },
+            String { arg: 4 },
+        ],
+        nr::utime => &[String { arg: 0 }, Fixed { arg: 1, size: 16 }],
+        nr::utimes => &[String { arg: 0 }, Fixed { arg: 1, size: 32 }],
+        nr::futimesat => &[String { arg: 1 }, Fixed { arg: 2, size: 32 }],
+        nr::semop => &[Counted {
+            arg: 1,
+            count: 2,
+            size: 6,
+        }],
+        nr::semtimedop => &[
+            Counted {
+                arg: 1,
+                count: 2,
+                size: 6,
+            },
+            Fixed { arg: 3, size: 16 },
+        ],
+        nr::msgctl | nr::shmctl => &[Fixed { arg: 2, size: 120 }],
+        nr::semctl => &[Fixed { arg: 3, size: 104 }],
+        nr::msgsnd => &[Fixed { arg: 1, size: 8 }],
+        nr::msgrcv => &[Fixed { arg: 1, size: 8 }],
+        nr::quotactl => &[String { arg: 1 }, Fixed { arg: 3, size: 160 }],
+        nr::quotactl_fd => &[Fixed { arg: 3, size: 160 }],
+        nr::sched_getattr | nr::sched_setattr => &[Fixed { arg: 1, size: 56 }],
+        nr::mount_setattr => &[String { arg: 1 }, Fixed { arg: 3, size: 32 }],
+        nr::kexec_file_load => &[DataIn { arg: 3, len: 2 }],
+        nr::adjtimex => &[Fixed { arg: 0, size: 208 }],
+        nr::_sysctl => &[Fixed { arg: 0, size: 80 }],
+        nr::io_setup => &[Fixed { arg: 1, size: 8 }],
+        nr::io_submit => &[Counted {
+            arg: 2,
+            count: 1,
+            size: 8,
+        }],
+        nr::io_cancel => &[Fixed { arg: 1, size: 64 }, Fixed { arg: 2, size: 32 }],
+        nr::io_getevents => &[Returned { arg: 3, size: 32 }, Fixed { arg: 4, size: 16 }],
+        nr::io_pgetevents => &[
+            Returned { arg: 3, size: 32 },
+            Fixed { arg: 4, size: 16 },
+            Fixed { arg: 5, size: 16 },
+        ],
+        nr::fsconfig => &[String { arg: 2 }, String { arg: 3 }],
+        nr::clock_adjtime => &[Fixed { arg: 1, size: 208 }],
+        nr::writev | nr::pwritev | nr::pwritev2 | nr::vmsplice => &[
             Counted {
                 arg: 1,
                 count: 2,
@@ -177,7 +225,7 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
                 filled: false,
             },
         ],
-        nr::readv | nr::preadv => &[
+        nr::readv | nr::preadv | nr::preadv2 => &[
             Counted {
                 arg: 1,
                 count: 2,

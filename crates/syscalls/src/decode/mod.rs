@@ -2,10 +2,15 @@
 //! each syscall's decoder at entry (input arguments) and at exit (output arguments).
 
 mod admin;
+mod aio;
 mod bpf;
+mod bpf_filter;
+mod ioctl;
+mod ipc;
 mod memory;
 mod prctl;
 mod print;
+mod quota;
 mod sockopt;
 mod structs;
 mod syscalls;
@@ -315,7 +320,7 @@ pub fn decode_entry_into(
         None,
     );
     print::with_xlat_style(style.xlat, || syscalls::decoder(nr).run(&mut ctx));
-    let sep_written = ctx.stopped && ctx.spans.len > 0;
+    let sep_written = ctx.stopped && !ctx.own_sep && ctx.spans.len > 0;
     if sep_written {
         // strace prints the separator before the first output argument at entry.
         ctx.out.push_str(", ");

@@ -201,7 +201,7 @@ fn entry(c: &mut Ctx, option: u64) {
                 1 => {}
                 2 => {
                     c.next();
-                    super::syscalls::sock_fprog(c, arg3);
+                    super::bpf_filter::fprog(c, arg3, super::bpf_filter::Filter::Seccomp);
                 }
                 _ => rest_hex(c, 2),
             }

@@ -48,6 +48,8 @@ pub(crate) struct Ctx<'a> {
     pub sep_written: bool,
     /// Set at entry when the decoder stopped before an output argument.
     pub stopped: bool,
+    /// With `stopped`: the exit phase prints its own separator, if any (see [`Ctx::stop_after`]).
+    pub own_sep: bool,
     pub saved: [u64; 2],
     /// Text printed after the return value, e.g. `(Timeout)`.
     pub aux: String,
@@ -77,6 +79,7 @@ impl<'a> Ctx<'a> {
             spans: Spans::default(),
             sep_written: false,
             stopped: false,
+            own_sep: false,
             saved: [0; 2],
             aux: String::new(),
             ret_kind: None,
@@ -134,6 +137,13 @@ impl<'a> Ctx<'a> {
     pub fn stop(&mut self) {
         self.close_span();
         self.stopped = true;
+    }
+
+    /// Ends the entry phase without the `, ` [`Ctx::stop`] leaves for an output argument:
+    /// strace's ioctl decoders go on at exit with ` => {...}`, `}` or nothing at all.
+    pub fn stop_after(&mut self) {
+        self.stop();
+        self.own_sep = true;
     }
 
     pub fn s(&mut self, text: &str) {
@@ -324,18 +334,24 @@ impl<'a> Ctx<'a> {
     /// one known (`start..total` bytes at `addr`): nothing when it is all zeros, `, ???` when
     /// it cannot be read, else `, /* bytes 24..31 */ "\x80..."`. True if something printed.
     pub fn nonzero_tail(&mut self, addr: u64, start: u64, total: u64) -> bool {
+        self.nonzero_tail_after(", ", addr, start, total)
+    }
+
+    /// [`Ctx::nonzero_tail`] with another text than `, ` before it (clone3 at exit: ` => {`).
+    pub fn nonzero_tail_after(&mut self, prefix: &str, addr: u64, start: u64, total: u64) -> bool {
         if start >= total {
             return false;
         }
         let mut tail = vec![0u8; (total - start) as usize];
         if !self.read_exact(addr.wrapping_add(start), &mut tail) {
-            self.out.push_str(", ???");
+            self.out.push_str(prefix);
+            self.out.push_str("???");
             return true;
         }
         if tail.iter().all(|b| *b == 0) {
             return false;
         }
-        let _ = write!(self.out, ", /* bytes {start}..{} */ ", total - 1);
+        let _ = write!(self.out, "{prefix}/* bytes {start}..{} */ ", total - 1);
         let shown = tail.len().min(self.style.string_limit);
         quote(self.out, &tail[..shown], 2, b"", true);
         if shown < tail.len() {
@@ -448,16 +464,20 @@ impl<'a> Ctx<'a> {
         }
         // The tracee chooses `len`; whatever `-s` says, never copy more than MAX_SHOWN.
         let shown = (len as usize).min(limit).min(MAX_SHOWN);
+        // strace fetches one byte past the limit and shows the address when any of the
+        // fetched bytes cannot be read.
+        let fetch = (len as usize).min(shown + 1);
         let mem = &mut *self.mem;
         let out = &mut *self.out;
         SCRATCH.with(|scratch| {
             let mut buf = scratch.borrow_mut();
             buf.clear();
-            buf.resize(shown, 0);
-            if shown > 0 && mem.read(addr, &mut buf) != shown {
+            buf.resize(fetch, 0);
+            if fetch > 0 && mem.read(addr, &mut buf) != fetch {
                 write_hex(out, addr);
                 return;
             }
+            buf.truncate(shown);
             quote(out, &buf, hex, b"", true);
             if len as usize > shown {
                 out.push_str("...");
@@ -838,7 +858,10 @@ pub(crate) fn write_named(
         (XlatStyle::Abbrev, Some(name)) => out.push_str(name),
         (_, name) => {
             number(out);
-            let _ = write!(out, " /* {} */", name.unwrap_or(x.unknown));
+            // Tables without an unknown marker (strace's NULL dflt) add no empty comment.
+            if let Some(text) = name.or((!x.unknown.is_empty()).then_some(x.unknown)) {
+                let _ = write!(out, " /* {text} */");
+            }
         }
     }
 }

@@ -22,6 +22,22 @@ const SO_ATTACH_FILTER: u64 = 26;
 const SO_ATTACH_REUSEPORT_CBPF: u64 = 51;
 
 /// The SOL_SOCKET options whose value is an int (strace's "all known int-like options").
+const SO_TXREHASH: u64 = 74;
+
+const TXREHASH: Xlat = Xlat {
+    entries: &[
+        (0, "SOCK_TXREHASH_DISABLED"),
+        (1, "SOCK_TXREHASH_ENABLED"),
+        (255, "SOCK_TXREHASH_DEFAULT"),
+    ],
+    unknown: "SOCK_TXREHASH_???",
+};
+
+/// SO_TXREHASH's value (linux/socket.h), an int printed in decimal when unknown.
+fn txrehash(c: &mut Ctx, v: i32) {
+    c.xval_d(i64::from(v), &TXREHASH);
+}
+
 fn is_int_option(name: u64) -> bool {
     matches!(
         name,
@@ -113,8 +129,17 @@ fn get_value(c: &mut Ctx, level: u64, name: u64, addr: u64, ulen: i32, rlen: i32
             (SOL_SOCKET, SO_LINGER) => return partial_struct(c, addr, len, &LINGER_FIELDS),
             (SOL_SOCKET, SO_PEERCRED) => return partial_struct(c, addr, len, &UCRED_FIELDS),
             (SOL_SOCKET, SO_ATTACH_FILTER) => {
-                // The filter blocks themselves are not decoded (strace prints them).
-                c.ptr(addr);
+                // SO_GET_FILTER: the kernel returns the instruction count (an unsigned short).
+                if rlen as u16 as i32 == rlen {
+                    super::bpf_filter::program(
+                        c,
+                        addr,
+                        rlen as u64,
+                        super::bpf_filter::Filter::Socket,
+                    );
+                } else {
+                    c.ptr(addr);
+                }
                 return;
             }
             (SOL_SOCKET, SO_ERROR) => {
@@ -131,6 +156,14 @@ fn get_value(c: &mut Ctx, level: u64, name: u64, addr: u64, ulen: i32, rlen: i32
                             None => c.udec(u64::from(v as u32)),
                         }
                     });
+                }
+                return;
+            }
+            (SOL_SOCKET, SO_TXREHASH) => {
+                if len >= 4 {
+                    indirect_int(c, addr, txrehash);
+                } else {
+                    c.buf_hex(addr, len);
                 }
                 return;
             }
@@ -201,6 +234,14 @@ fn set_value(c: &mut Ctx, level: u64, name: u64, addr: u64, len: i32) {
                     super::syscalls::sock_fprog(c, addr);
                 } else {
                     c.ptr(addr);
+                }
+                return;
+            }
+            (SOL_SOCKET, SO_TXREHASH) => {
+                if len < 4 {
+                    c.ptr(addr);
+                } else {
+                    indirect_int(c, addr, txrehash);
                 }
                 return;
             }

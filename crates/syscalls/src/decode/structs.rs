@@ -18,10 +18,10 @@ pub(crate) fn array_limit(c: &Ctx) -> usize {
     }
 }
 
-fn u16_at(b: &[u8], o: usize) -> u16 {
+pub(crate) fn u16_at(b: &[u8], o: usize) -> u16 {
     u16::from_ne_bytes([b[o], b[o + 1]])
 }
-fn u32_at(b: &[u8], o: usize) -> u32 {
+pub(crate) fn u32_at(b: &[u8], o: usize) -> u32 {
     u32::from_ne_bytes(b[o..o + 4].try_into().unwrap_or([0; 4]))
 }
 /// C's `%#x` as a string: `0` for zero.
@@ -31,7 +31,7 @@ fn c_hex(v: u64) -> String {
     text
 }
 
-fn u64_at(b: &[u8], o: usize) -> u64 {
+pub(crate) fn u64_at(b: &[u8], o: usize) -> u64 {
     u64::from_ne_bytes(b[o..o + 8].try_into().unwrap_or([0; 8]))
 }
 fn i64_at(b: &[u8], o: usize) -> i64 {
@@ -40,7 +40,7 @@ fn i64_at(b: &[u8], o: usize) -> i64 {
 
 /// Reads a fixed-size struct; prints the address and returns `None` if unreadable or if the
 /// call failed (strace shows output structs of failed calls as addresses).
-fn read_struct<const N: usize>(c: &mut Ctx, addr: u64, output: bool) -> Option<[u8; N]> {
+pub(crate) fn read_struct<const N: usize>(c: &mut Ctx, addr: u64, output: bool) -> Option<[u8; N]> {
     if addr == 0 {
         c.s("NULL");
         return None;
@@ -112,7 +112,7 @@ fn write_makedev(out: &mut String, major: u64, minor: u64) {
 fn write_time_comment(out: &mut String, sec: i64, nsec: u64) {
     let _ = write!(out, "{sec}");
     // strace leaves the epoch itself without a comment.
-    if sec == 0 && nsec == 0 {
+    if (sec == 0 && nsec == 0) || !gmtime_fits(sec) {
         return;
     }
     out.push_str(" /* ");
@@ -122,14 +122,41 @@ fn write_time_comment(out: &mut String, sec: i64, nsec: u64) {
 
 /// ` /* 2020-01-01T00:00:00+0000 */` after a timestamp (nothing for the epoch).
 pub(crate) fn write_date_comment(out: &mut String, sec: i64, nsec: u64) {
-    if sec != 0 || nsec != 0 {
+    if (sec != 0 || nsec != 0) && gmtime_fits(sec) {
         out.push_str(" /* ");
         write_iso_time(out, sec, nsec);
         out.push_str(" */");
     }
 }
 
+/// The same for a `struct timeval`: microseconds, six digits.
+pub(crate) fn write_date_comment_us(out: &mut String, sec: i64, usec: u64) {
+    if (sec != 0 || usec != 0) && gmtime_fits(sec) {
+        out.push_str(" /* ");
+        write_date_time(out, sec);
+        if usec != 0 {
+            let _ = write!(out, ".{usec:06}");
+        }
+        out.push_str("+0000 */");
+    }
+}
+
+/// strace prints no date where gmtime() fails: a year that does not fit `tm_year` (an int).
+fn gmtime_fits(sec: i64) -> bool {
+    let (year, _, _) = saker_event::calendar::civil_from_days(sec.div_euclid(86400));
+    i32::try_from(year - 1900).is_ok()
+}
+
 fn write_iso_time(out: &mut String, sec: i64, nsec: u64) {
+    write_date_time(out, sec);
+    if nsec != 0 {
+        let _ = write!(out, ".{nsec:09}");
+    }
+    out.push_str("+0000");
+}
+
+/// `2020-01-01T00:00:00` (UTC).
+fn write_date_time(out: &mut String, sec: i64) {
     let days = sec.div_euclid(86400);
     let secs = sec.rem_euclid(86400);
     let (y, m, d) = saker_event::calendar::civil_from_days(days);
@@ -140,10 +167,6 @@ fn write_iso_time(out: &mut String, sec: i64, nsec: u64) {
         secs % 3600 / 60,
         secs % 60
     );
-    if nsec != 0 {
-        let _ = write!(out, ".{nsec:09}");
-    }
-    out.push_str("+0000");
 }
 
 /// `struct stat` (144 bytes on x86_64).
@@ -1090,58 +1113,112 @@ pub(crate) fn sched_param(c: &mut Ctx, addr: u64, output: bool) {
 
 /// The `struct clone_args` of clone3 (the first 64 bytes are always present).
 pub(crate) fn clone_args(c: &mut Ctx, addr: u64, size: u64) {
-    if size < 64 {
-        c.ptr(addr);
-        return;
-    }
-    // Read what the caller's size covers of the 88 bytes strace knows.
+    const CLONE_PIDFD: u64 = 0x1000;
+    const CLONE_PARENT_SETTID: u64 = 0x10_0000;
+    const CLONE_INTO_CGROUP: u64 = 0x2_0000_0000;
+    // strace knows 88 bytes; anything shorter than up to `tls` is not a clone_args.
     let fetch = size.min(88) as usize;
     let mut b = [0u8; 88];
-    if !c.read_exact(addr, &mut b[..fetch]) {
+    if fetch < 64 || !c.read_exact(addr, &mut b[..fetch]) {
         c.ptr(addr);
         return;
     }
     let flags = u64_at(&b, 0);
-    let pidfd = u64_at(&b, 8);
-    let child_tid = u64_at(&b, 16);
-    let parent_tid = u64_at(&b, 24);
-    let exit_signal = u64_at(&b, 32);
-    let stack = u64_at(&b, 40);
-    let stack_size = u64_at(&b, 48);
-    let tls = u64_at(&b, 56);
     c.s("{flags=");
-    c.flags(flags, &xlat::CLONE_FLAGS);
-    if flags & 0x1000 != 0 {
-        c.s(", pidfd=");
-        c.ptr(pidfd);
+    c.flags(flags, &CLONE3_FLAGS);
+    for (bit, name, at) in [
+        (CLONE_PIDFD, "pidfd", 8),
+        (0x0120_0000, "child_tid", 16),
+        (CLONE_PARENT_SETTID, "parent_tid", 24),
+    ] {
+        if flags & bit != 0 {
+            let _ = write!(c.out, ", {name}=");
+            c.ptr(u64_at(&b, at));
+        }
     }
-    if flags & 0x0120_0000 != 0 {
-        c.s(", child_tid=");
-        c.ptr(child_tid);
-    }
-    if flags & 0x0010_0000 != 0 {
-        c.s(", parent_tid=");
-        c.ptr(parent_tid);
-    }
+    let exit_signal = u64_at(&b, 32);
     c.s(", exit_signal=");
     if exit_signal == 0 {
         c.s("0");
-    } else {
+    } else if exit_signal < i32::MAX as u64 {
         c.signal(exit_signal);
+    } else {
+        c.udec(exit_signal);
     }
     c.s(", stack=");
-    c.ptr(stack);
+    c.ptr(u64_at(&b, 40));
     c.s(", stack_size=");
-    c.hex(stack_size);
+    c.hex(u64_at(&b, 48));
     if flags & 0x80000 != 0 {
         c.s(", tls=");
-        c.ptr(tls);
+        c.ptr(u64_at(&b, 56));
     }
-    if size > 88 {
-        c.nonzero_tail(addr, 88, size.min(4096));
+    let (set_tid, set_tid_size) = (u64_at(&b, 64), u64_at(&b, 72));
+    if set_tid != 0 || set_tid_size != 0 {
+        c.s(", set_tid=");
+        if set_tid == 0 || set_tid_size == 0 || set_tid_size > 32 {
+            c.ptr(set_tid);
+        } else {
+            c.array(set_tid, set_tid_size, 4, |c, e| {
+                c.dec(i64::from(u32_at(e, 0) as i32));
+                true
+            });
+        }
+        let _ = write!(c.out, ", set_tid_size={set_tid_size}");
+    }
+    let cgroup = u64_at(&b, 80);
+    if fetch > 80 && (cgroup != 0 || flags & CLONE_INTO_CGROUP != 0) {
+        let _ = write!(c.out, ", cgroup={cgroup}");
+    }
+    if size > fetch as u64 {
+        c.nonzero_tail(addr, fetch as u64, size.min(4096));
     }
     c.s("}");
 }
+
+/// What clone3 filled at exit: ` => {pidfd=[3], parent_tid=[1234]}` and a changed tail.
+pub(crate) fn clone_args_filled(c: &mut Ctx, addr: u64, size: u64) {
+    let fetch = size.min(88) as usize;
+    let mut b = [0u8; 88];
+    if fetch < 64 {
+        return;
+    }
+    if !c.read_exact(addr, &mut b[..fetch]) {
+        c.s(" => ");
+        c.ptr(addr);
+        return;
+    }
+    let flags = u64_at(&b, 0);
+    let mut prefix = " => {";
+    if flags & 0x1000 != 0 {
+        let _ = write!(c.out, "{prefix}pidfd=");
+        prefix = ", ";
+        int_ptr(c, u64_at(&b, 8), true);
+    }
+    if flags & 0x10_0000 != 0 {
+        let _ = write!(c.out, "{prefix}parent_tid=");
+        prefix = ", ";
+        int_ptr(c, u64_at(&b, 24), true);
+    }
+    if size > fetch as u64 && c.nonzero_tail_after(prefix, addr, fetch as u64, size.min(4096)) {
+        prefix = ", ";
+    }
+    if prefix == ", " {
+        c.s("}");
+    }
+}
+
+xlat::xlat!(CLONE3_FLAGS, "CLONE_???", [
+    0x100 => "CLONE_VM", 0x200 => "CLONE_FS", 0x400 => "CLONE_FILES", 0x800 => "CLONE_SIGHAND",
+    0x1000 => "CLONE_PIDFD", 0x2000 => "CLONE_PTRACE", 0x4000 => "CLONE_VFORK",
+    0x8000 => "CLONE_PARENT", 0x10000 => "CLONE_THREAD", 0x20000 => "CLONE_NEWNS",
+    0x40000 => "CLONE_SYSVSEM", 0x80000 => "CLONE_SETTLS", 0x100000 => "CLONE_PARENT_SETTID",
+    0x200000 => "CLONE_CHILD_CLEARTID", 0x800000 => "CLONE_UNTRACED", 0x1000000 => "CLONE_CHILD_SETTID",
+    0x2000000 => "CLONE_NEWCGROUP", 0x4000000 => "CLONE_NEWUTS", 0x8000000 => "CLONE_NEWIPC",
+    0x10000000 => "CLONE_NEWUSER", 0x20000000 => "CLONE_NEWPID", 0x40000000 => "CLONE_NEWNET",
+    0x80000000u64 => "CLONE_IO", 0x80 => "CLONE_NEWTIME", 0x100000000u64 => "CLONE_CLEAR_SIGHAND",
+    0x200000000u64 => "CLONE_INTO_CGROUP",
+]);
 
 /// A `struct msghdr` (sendmsg input, recvmsg output).
 pub(crate) fn msghdr(c: &mut Ctx, addr: u64, data_len: Option<u64>, output: bool) {

@@ -5,9 +5,13 @@
 use std::fmt::Write;
 
 use super::admin;
+use super::aio;
+use super::bpf_filter::{self, SECCOMP_RET_ACTIONS};
+use super::ipc;
 use super::prctl;
 use super::print;
 use super::print::Ctx;
+use super::quota;
 use super::sockopt;
 use super::structs as st;
 use super::{PidKind, Ret, XlatStyle};
@@ -97,12 +101,6 @@ pub(crate) enum A {
     StatxFlags,
     /// A file mode with its type: `S_IFCHR|0600` (mknod).
     TypedMode,
-    /// SysV IPC key: `IPC_PRIVATE` or hex.
-    IpcKey,
-    /// SysV IPC get flags: `IPC_CREAT|0600`.
-    IpcFlags,
-    /// SysV IPC ctl command.
-    IpcCmd,
 }
 
 impl A {
@@ -231,22 +229,6 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
             st::write_mode(&mut text, v as u32);
             c.s(&text);
         }
-        A::IpcKey => {
-            if v as i32 == 0 {
-                c.s("IPC_PRIVATE");
-            } else {
-                c.hex(v & 0xffff_ffff);
-            }
-        }
-        A::IpcFlags => {
-            let flags = v & 0o7000;
-            if flags != 0 {
-                c.flags(flags, &IPC_GET_FLAGS);
-                c.s("|");
-            }
-            c.mode(v & 0o777);
-        }
-        A::IpcCmd => c.xval(v & 0xff, &xlat::IPC_CMDS),
         A::StatxFlags => {
             c.xval(v & 0x6000, &xlat::AT_STATX_SYNC);
             if v & !0x6000 != 0 {
@@ -409,7 +391,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::rt_sigsuspend => s(&[SigsetIn(1), Ulong], Dec),
         nr::rt_sigtimedwait => f(dec_rt_sigtimedwait, Dec),
         nr::sigaltstack => s(&[StackIn, StackOut], Dec),
-        nr::ioctl => f(dec_ioctl, Dec),
+        nr::ioctl => f(super::ioctl::dec_ioctl, Dec),
         nr::readv => f(dec_readv, Dec),
         nr::writev => f(dec_writev, Dec),
         nr::preadv => f(dec_preadv, Dec),
@@ -496,7 +478,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::setpgid => s(&[Pid(Tgid), Pid(Pgid)], Dec),
         nr::getpgid => s(&[Pid(Tgid)], Ret::Pid(Pgid)),
         nr::getsid => s(&[Pid(Tgid)], Ret::Pid(Sid)),
-        nr::utime => s(&[Path, Ptr], Dec),
+        nr::utime => f(dec_utime, Dec),
         nr::mknod => s(&[Path, TypedMode, Dev], Dec),
         nr::mknodat => s(&[DirFd, Path, TypedMode, Dev], Dec),
         nr::getpriority => f(dec_priority, Dec),
@@ -513,7 +495,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::prctl => f(prctl::prctl, Dec),
         nr::arch_prctl => f(dec_arch_prctl, Dec),
         nr::sync => s(&[], Dec),
-        nr::mount => s(&[Path, Path, Str, Flags(&xlat::MOUNT_FLAGS), Ptr], Dec),
+        nr::mount => f(dec_mount, Dec),
         nr::umount2 => s(&[Path, Flags(&xlat::UMOUNT_FLAGS)], Dec),
         nr::sethostname | nr::setdomainname => s(&[BufIn(1), Ulong], Dec),
         nr::readahead => s(&[Fd, Long, Ulong], Dec),
@@ -539,7 +521,16 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::epoll_wait => f(dec_epoll_wait, Dec),
         nr::epoll_pwait => f(dec_epoll_wait, Dec),
         nr::epoll_pwait2 => f(dec_epoll_wait, Dec),
-        nr::utimes => s(&[Path, Ptr], Dec),
+        nr::utimes | nr::futimesat => f(dec_utimes, Dec),
+        nr::sched_rr_get_interval => s(&[Pid(Tgid), TimespecOut], Dec),
+        nr::userfaultfd => s(&[Flags(&xlat::UFFD_FLAGS)], RFD),
+        nr::vmsplice => f(dec_vmsplice, Dec),
+        nr::ustat => s(&[Dev, Ptr], Dec),
+        nr::lookup_dcookie => s(&[Ulong, BufOut, Ulong], Dec),
+        nr::semop | nr::semtimedop => f(dec_semop, Dec),
+        nr::syslog => f(dec_syslog, Dec),
+        nr::add_key => s(&[Str, Str, BufIn(3), Ulong, EnumD(&xlat::KEY_SPEC)], Dec),
+        nr::request_key => s(&[Str, Str, Str, EnumD(&xlat::KEY_SPEC)], Dec),
         nr::inotify_init => s(&[], RFD),
         nr::inotify_init1 => s(&[Flags(&xlat::IN_INIT_FLAGS)], RFD),
         nr::inotify_add_watch => s(&[Fd, Path, Flags(&xlat::INOTIFY_MASK)], Dec),
@@ -600,13 +591,14 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::io_uring_setup => f(dec_io_uring_setup, RFD),
         nr::io_uring_enter => s(&[Fd, Uint, Uint, Hex, Ptr, Ulong], Dec),
         nr::io_uring_register => s(&[Fd, Uint, Ptr, Uint], Dec),
-        nr::shmget => s(&[IpcKey, Ulong, IpcFlags], Dec),
+        nr::shmget => f(ipc::shmget, Dec),
         nr::shmat => s(&[Int, Ptr, Flags(&xlat::SHMAT_FLAGS)], RHex),
         nr::shmdt => s(&[Ptr], Dec),
-        nr::shmctl | nr::msgctl => s(&[Int, IpcCmd, Ptr], Dec),
-        nr::semctl => s(&[Int, Int, IpcCmd, Ptr], Dec),
-        nr::semget => s(&[IpcKey, Int, IpcFlags], Dec),
-        nr::msgget => s(&[IpcKey, IpcFlags], Dec),
+        nr::shmctl | nr::msgctl | nr::semctl => f(ipc::ctl, Dec),
+        nr::semget => f(ipc::semget, Dec),
+        nr::msgget => f(ipc::msgget, Dec),
+        nr::msgsnd => f(ipc::msgsnd, Dec),
+        nr::msgrcv => f(ipc::msgrcv, Dec),
         nr::mincore => f(dec_mincore, Dec),
         nr::get_mempolicy => f(dec_get_mempolicy, Dec),
         nr::set_mempolicy => f(dec_set_mempolicy, Dec),
@@ -635,6 +627,22 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::fanotify_init => f(admin::fanotify_init, RFD),
         nr::fanotify_mark => f(admin::fanotify_mark, Dec),
         nr::reboot => f(admin::reboot, Dec),
+        nr::io_setup => f(aio::io_setup, Dec),
+        nr::io_destroy => s(&[Ptr], Dec),
+        nr::io_submit => f(aio::io_submit, Dec),
+        nr::io_cancel => f(aio::io_cancel, Dec),
+        nr::io_getevents | nr::io_pgetevents => f(aio::io_getevents, Dec),
+        nr::fsconfig => f(admin::fsconfig, Dec),
+        nr::_sysctl => f(admin::sysctl, Dec),
+        nr::adjtimex | nr::clock_adjtime => f(dec_adjtimex, Dec),
+        nr::quotactl | nr::quotactl_fd => f(quota::quotactl, Dec),
+        nr::kexec_load => f(admin::kexec_load, Dec),
+        nr::kexec_file_load => f(admin::kexec_file_load, Dec),
+        nr::mount_setattr => f(admin::mount_setattr, RFD),
+        nr::sched_getattr => f(dec_sched_getattr, Dec),
+        nr::sched_setattr => f(dec_sched_setattr, Dec),
+        nr::preadv2 => f(dec_preadv2, Dec),
+        nr::pwritev2 => f(dec_pwritev2, Dec),
         nr::swapon => f(admin::swapon, Dec),
         nr::delete_module => s(&[Str, Flags(&xlat::DELETE_MODULE_FLAGS)], Dec),
         nr::init_module => s(&[Ptr, Ulong, Str], Dec),
@@ -698,15 +706,6 @@ const PIDFD_OPEN_FLAGS: Xlat = Xlat {
 const ACCESS: Xlat = Xlat {
     entries: &[(0, "F_OK"), (4, "R_OK"), (2, "W_OK"), (1, "X_OK")],
     unknown: "?_OK",
-};
-
-const IPC_GET_FLAGS: Xlat = Xlat {
-    entries: &[
-        (0o1000, "IPC_CREAT"),
-        (0o2000, "IPC_EXCL"),
-        (0o4000, "IPC_NOWAIT"),
-    ],
-    unknown: "IPC_???",
 };
 
 fn dec_open(c: &mut Ctx) {
@@ -1012,107 +1011,6 @@ fn dec_select(c: &mut Ctx) {
     }
 }
 
-fn dec_ioctl(c: &mut Ctx) {
-    let a = c.args;
-    let req = a[1] & 0xffff_ffff;
-    let name = ioctl_name(req);
-    let output = matches!(req, 0x5401 | 0x5413 | 0x540f | 0x541b | 0x80045430);
-    if c.entering() {
-        c.next();
-        c.fd(a[0]);
-        c.next();
-        match name {
-            Some(n) => c.s(n),
-            None => write_ioc(c, req),
-        }
-        if output {
-            c.stop();
-            return;
-        }
-        match req {
-            // FIONBIO, FIOASYNC, TIOCSPGRP take an int pointer.
-            0x5421 | 0x5452 | 0x5410 | 0x40045431 => {
-                c.next();
-                st::int_ptr(c, a[2], false);
-            }
-            // FIOCLEX, FIONCLEX, TIOCNOTTY take no argument.
-            0x5451 | 0x5450 | 0x5422 => {}
-            // TIOCSCTTY takes an int.
-            0x540e => {
-                c.next();
-                c.int(a[2]);
-            }
-            0x5402..=0x5404 => {
-                c.next();
-                st::termios(c, a[2], false);
-            }
-            0x5414 => {
-                c.next();
-                st::winsize(c, a[2], false);
-            }
-            _ => {
-                c.next();
-                c.hex(a[2]);
-            }
-        }
-    } else if output {
-        c.next();
-        match req {
-            0x5401 => st::termios(c, a[2], true),
-            0x5413 => st::winsize(c, a[2], true),
-            0x540f => st::int_ptr(c, a[2], true),
-            _ => st::int_ptr(c, a[2], true),
-        }
-    }
-}
-
-fn ioctl_name(req: u64) -> Option<&'static str> {
-    Some(match req {
-        0x5401 => "TCGETS",
-        // strace names both users of these numbers.
-        0x5402 => "SNDCTL_TMR_START or TCSETS",
-        0x5403 => "SNDCTL_TMR_STOP or TCSETSW",
-        0x5404 => "SNDCTL_TMR_CONTINUE or TCSETSF",
-        0x540b => "TCFLSH",
-        0x540e => "TIOCSCTTY",
-        0x540f => "TIOCGPGRP",
-        0x5410 => "TIOCSPGRP",
-        0x5413 => "TIOCGWINSZ",
-        0x5414 => "TIOCSWINSZ",
-        0x541b => "FIONREAD",
-        0x5421 => "FIONBIO",
-        0x5422 => "TIOCNOTTY",
-        0x5450 => "FIONCLEX",
-        0x5451 => "FIOCLEX",
-        0x5452 => "FIOASYNC",
-        0x80045430 => "TIOCGPTN",
-        0x40045431 => "TIOCSPTLCK",
-        _ => return None,
-    })
-}
-
-/// `_IOC(_IOC_READ, 0x12, 0x72, 0x8)` for ioctl numbers without a name.
-fn write_ioc(c: &mut Ctx, req: u64) {
-    let dir = (req >> 30) & 3;
-    let size = (req >> 16) & 0x3fff;
-    let kind = (req >> 8) & 0xff;
-    let number = req & 0xff;
-    c.s("_IOC(");
-    c.s(match dir {
-        0 => "_IOC_NONE",
-        1 => "_IOC_WRITE",
-        2 => "_IOC_READ",
-        _ => "_IOC_READ|_IOC_WRITE",
-    });
-    c.s(", ");
-    c.hex(kind);
-    c.s(", ");
-    c.hex(number);
-    c.s(", ");
-    c.hex(size);
-    c.s(")");
-}
-
 fn dec_readv(c: &mut Ctx) {
     let a = c.args;
     if c.entering() {
@@ -1147,6 +1045,268 @@ fn dec_writev(c: &mut Ctx) {
     st::iovec(c, a[1], a[2], None, false);
     c.next();
     c.udec(a[2]);
+}
+
+/// preadv2/pwritev2(fd, iov, vlen, pos_l, pos_h, flags): on x86_64 pos_l is the offset.
+fn dec_preadv2(c: &mut Ctx) {
+    dec_preadv(c);
+    if !c.entering() {
+        c.next();
+        c.flags(c.args[5] & 0xffff_ffff, &RWF_FLAGS);
+    }
+}
+
+fn dec_pwritev2(c: &mut Ctx) {
+    dec_pwritev(c);
+    if c.entering() {
+        c.next();
+        c.flags(c.args[5] & 0xffff_ffff, &RWF_FLAGS);
+    }
+}
+
+const RWF_FLAGS: Xlat = Xlat {
+    entries: &[
+        (1, "RWF_HIPRI"),
+        (2, "RWF_DSYNC"),
+        (4, "RWF_SYNC"),
+        (8, "RWF_NOWAIT"),
+        (0x10, "RWF_APPEND"),
+    ],
+    unknown: "RWF_???",
+};
+
+const SCHED_ATTR_FLAGS: Xlat = Xlat {
+    entries: &[
+        (0x01, "SCHED_FLAG_RESET_ON_FORK"),
+        (0x02, "SCHED_FLAG_RECLAIM"),
+        (0x04, "SCHED_FLAG_DL_OVERRUN"),
+        (0x08, "SCHED_FLAG_KEEP_POLICY"),
+        (0x10, "SCHED_FLAG_KEEP_PARAMS"),
+        (0x20, "SCHED_FLAG_UTIL_CLAMP_MIN"),
+        (0x40, "SCHED_FLAG_UTIL_CLAMP_MAX"),
+    ],
+    unknown: "SCHED_FLAG_???",
+};
+
+/// strace's print_sched_attr: `usize` is sched_getattr's buffer size (the kernel writes
+/// `size`), 0 for sched_setattr (the caller's `size`, 0 meaning the first version's 48).
+fn sched_attr(c: &mut Ctx, addr: u64, usize: u32) {
+    const MIN_SIZE: u32 = 48;
+    const VER1_SIZE: u32 = 56;
+    let set = usize == 0;
+    let mut b = [0u8; 56];
+    let (size, declared) = if set {
+        let Some(head) = st::read_struct::<4>(c, addr, false) else {
+            return;
+        };
+        let declared = match u32::from_ne_bytes(head) {
+            0 => MIN_SIZE,
+            n => n,
+        };
+        let size = declared.min(VER1_SIZE);
+        if size >= MIN_SIZE && !c.read_exact(addr, &mut b[..size as usize]) {
+            c.ptr(addr);
+            return;
+        }
+        b[..4].copy_from_slice(&head);
+        (size, declared)
+    } else {
+        let want = usize.min(VER1_SIZE) as usize;
+        if addr == 0 || !c.ok() || !c.read_exact(addr, &mut b[..want]) {
+            c.ptr(addr);
+            return;
+        }
+        let written = u32::from_ne_bytes(b[..4].try_into().unwrap_or([0; 4]));
+        (written, written)
+    };
+    let u32_at = |o: usize| st::u32_at(&b, o);
+    let u64_at = |o: usize| st::u64_at(&b, o);
+    let (policy, flags) = (u32_at(4), u64_at(8));
+    let _ = write!(c.out, "{{size={}", u32_at(0));
+    if size >= MIN_SIZE {
+        if !set || (policy as i32) < 0 || flags & 0x18 == 0 {
+            c.s(", sched_policy=");
+            c.xval(u64::from(policy), &xlat::SCHED_POLICIES);
+        }
+        c.s(", sched_flags=");
+        c.flags(flags, &SCHED_ATTR_FLAGS);
+        if !set || flags & 0x10 == 0 {
+            let _ = write!(
+                c.out,
+                ", sched_nice={}, sched_priority={}, sched_runtime={}, sched_deadline={}, sched_period={}",
+                u32_at(16) as i32,
+                u32_at(20),
+                u64_at(24),
+                u64_at(32),
+                u64_at(40)
+            );
+        }
+        if size >= VER1_SIZE {
+            let _ = write!(
+                c.out,
+                ", sched_util_min={}, sched_util_max={}",
+                u32_at(48),
+                u32_at(52)
+            );
+        }
+    }
+    if declared > size {
+        c.s(", ...");
+    }
+    c.s("}");
+}
+
+fn dec_sched_getattr(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.pid(a[0], Tgid);
+        c.stop();
+        return;
+    }
+    let size = a[2] as u32;
+    c.next();
+    if size != 0 {
+        sched_attr(c, a[1], size);
+    } else {
+        c.ptr(a[1]);
+    }
+    c.next();
+    c.udec(u64::from(size));
+    c.next();
+    c.udec(a[3] & 0xffff_ffff);
+}
+
+/// sched_setattr: on E2BIG the kernel wrote the size it supports, shown as ` => {size=N}`.
+fn dec_sched_setattr(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        c.pid(a[0], Tgid);
+        c.next();
+        sched_attr(c, a[1], 0);
+        c.stop_after();
+        return;
+    }
+    // strace checks verbose(tcp): `-e verbose=` (dereference), not -v.
+    if c.style.dereference
+        && c.rval() == -7
+        && let Some(size) = c.read_u32(a[1])
+    {
+        let _ = write!(c.out, " => {{size={size}}}");
+    }
+    c.next();
+    c.udec(a[2] & 0xffff_ffff);
+}
+
+const ADJTIMEX_MODES: Xlat = Xlat {
+    entries: &[
+        (0xa001, "ADJ_OFFSET_SS_READ"),
+        (0x8001, "ADJ_OFFSET_SINGLESHOT"),
+        (0x0001, "ADJ_OFFSET"),
+        (0x0002, "ADJ_FREQUENCY"),
+        (0x0004, "ADJ_MAXERROR"),
+        (0x0008, "ADJ_ESTERROR"),
+        (0x0010, "ADJ_STATUS"),
+        (0x0020, "ADJ_TIMECONST"),
+        (0x0080, "ADJ_TAI"),
+        (0x0100, "ADJ_SETOFFSET"),
+        (0x1000, "ADJ_MICRO"),
+        (0x2000, "ADJ_NANO"),
+        (0x4000, "ADJ_TICK"),
+    ],
+    unknown: "ADJ_???",
+};
+
+const ADJTIMEX_STATUS: Xlat = Xlat {
+    entries: &[
+        (0x0001, "STA_PLL"),
+        (0x0002, "STA_PPSFREQ"),
+        (0x0004, "STA_PPSTIME"),
+        (0x0008, "STA_FLL"),
+        (0x0010, "STA_INS"),
+        (0x0020, "STA_DEL"),
+        (0x0040, "STA_UNSYNC"),
+        (0x0080, "STA_FREQHOLD"),
+        (0x0100, "STA_PPSSIGNAL"),
+        (0x0200, "STA_PPSJITTER"),
+        (0x0400, "STA_PPSWANDER"),
+        (0x0800, "STA_PPSERROR"),
+        (0x1000, "STA_CLOCKERR"),
+        (0x2000, "STA_NANO"),
+        (0x4000, "STA_MODE"),
+        (0x8000, "STA_CLK"),
+    ],
+    unknown: "STA_???",
+};
+
+const ADJTIMEX_STATES: [&str; 6] = [
+    "TIME_OK",
+    "TIME_INS",
+    "TIME_DEL",
+    "TIME_OOP",
+    "TIME_WAIT",
+    "TIME_ERROR",
+];
+
+/// adjtimex(buf) and clock_adjtime(clockid, buf): the `struct timex` (208 bytes) as the call
+/// left it, and the clock state the call returns (`5 (TIME_ERROR)`).
+fn dec_adjtimex(c: &mut Ctx) {
+    let a = c.args;
+    let clock = c.nr == nr::clock_adjtime;
+    if c.entering() {
+        if clock {
+            c.next();
+            c.xval(a[0] & 0xffff_ffff, &xlat::CLOCKS);
+        }
+        c.stop();
+        return;
+    }
+    let addr = if clock { a[1] } else { a[0] };
+    c.next();
+    let Some(b) = st::read_struct::<208>(c, addr, true) else {
+        return;
+    };
+    let long = |o: usize| i64::from_ne_bytes(b[o..o + 8].try_into().unwrap_or([0; 8]));
+    let int = |o: usize| i32::from_ne_bytes(b[o..o + 4].try_into().unwrap_or([0; 4]));
+    c.s("{modes=");
+    c.flags(u64::from(int(0) as u32), &ADJTIMEX_MODES);
+    let _ = write!(
+        c.out,
+        ", offset={}, freq={}, maxerror={}, esterror={}, status=",
+        long(8),
+        long(16),
+        long(24),
+        long(32)
+    );
+    c.flags(u64::from(int(40) as u32), &ADJTIMEX_STATUS);
+    let _ = write!(
+        c.out,
+        ", constant={}, precision={}, tolerance={}, time={{tv_sec={}, tv_usec={}}}, tick={}, \
+         ppsfreq={}, jitter={}, shift={}, stabil={}, jitcnt={}, calcnt={}, errcnt={}, stbcnt={}, tai={}}}",
+        long(48),
+        long(56),
+        long(64),
+        long(72),
+        long(80) as u64,
+        long(88),
+        long(96),
+        long(104),
+        int(112),
+        long(120),
+        long(128),
+        long(136),
+        long(144),
+        long(152),
+        int(160)
+    );
+    if c.ok()
+        && let Some(state) = usize::try_from(c.rval())
+            .ok()
+            .and_then(|r| ADJTIMEX_STATES.get(r))
+    {
+        c.aux = format!("({state})");
+    }
 }
 
 fn dec_pwritev(c: &mut Ctx) {
@@ -1457,21 +1617,22 @@ fn dec_clone3(c: &mut Ctx) {
     if c.entering() {
         c.next();
         st::clone_args(c, a[0], a[1]);
-    } else {
-        // The size follows the struct; parent_tid is filled in by the kernel.
-        if c.ok()
-            && a[1] >= 64
-            && let Some(flags) = c.read_u64(a[0])
-            && flags & 0x0010_0000 != 0
-            && let Some(ptid) = c.read_u64(a[0].wrapping_add(24))
-        {
-            c.s(" => {parent_tid=");
-            st::int_ptr(c, ptid, true);
-            c.s("}");
+        // strace finishes the call at entry unless the kernel writes back into the struct
+        // (pidfd, parent_tid) or there is a tail past what it knows.
+        let writes_back = a[1] > 88
+            || (a[1] >= 64 && c.read_u64(a[0]).is_some_and(|flags| flags & 0x10_1000 != 0));
+        if writes_back {
+            c.saved[0] = 1;
+            c.stop_after();
+            return;
         }
-        c.next();
-        c.udec(a[1]);
+    } else if c.saved[0] == 0 {
+        return;
+    } else if c.ok() {
+        st::clone_args_filled(c, a[0], a[1]);
     }
+    c.next();
+    c.udec(a[1]);
 }
 
 /// An argv/envp array: `["ls", "/"]`, or `0x7ffe... /* 30 vars */` for envp without `-v`.
@@ -1867,8 +2028,17 @@ fn dec_arch_prctl(c: &mut Ctx) {
                 None => c.ptr(a[1]),
             }
         }
-        0x1023 | 0x1025 if c.rval() > 0 && print::xlat_style() != XlatStyle::Raw => {
+        0x1023 | 0x1025 if c.rval() > 0 => {
             c.ret_kind = Some(Ret::Hex);
+            let v = c.rval() as u64;
+            // strace's SPFF_AUXSTR_MODE: no comment at all when no feature bit is named.
+            let named = X86_XFEATURES
+                .entries
+                .iter()
+                .any(|&(bits, _)| bits != 0 && v & bits == bits);
+            if !named || print::xlat_style() == XlatStyle::Raw {
+                return;
+            }
             let mut names = String::new();
             print::with_xlat_style(XlatStyle::Abbrev, || {
                 print::write_flags(&mut names, c.rval() as u64, &X86_XFEATURES)
@@ -2118,6 +2288,157 @@ fn dec_epoll_wait(c: &mut Ctx) {
     }
 }
 
+/// utime's `struct utimbuf`: `{actime=1492350678 /* 2017-04-16T13:51:18+0000 */, modtime=...}`.
+fn dec_utime(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.path(a[0]);
+    c.next();
+    let mut b = [0u8; 16];
+    if a[1] == 0 {
+        c.s("NULL");
+    } else if c.read_exact(a[1], &mut b) {
+        for (i, name) in ["{actime=", ", modtime="].into_iter().enumerate() {
+            let sec = i64::from_ne_bytes(b[i * 8..i * 8 + 8].try_into().unwrap_or([0; 8]));
+            c.s(name);
+            c.dec(sec);
+            st::write_date_comment(c.out, sec, 0);
+        }
+        c.s("}");
+    } else {
+        c.ptr(a[1]);
+    }
+}
+
+/// utimes and futimesat: `[{tv_sec=..., tv_usec=...} /* date */, {...}]`; strace dates only
+/// valid times (microseconds below a second).
+fn dec_utimes(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let mut a = c.args;
+    if c.nr == nr::futimesat {
+        c.next();
+        c.dirfd(a[0]);
+        a.rotate_left(1);
+    }
+    c.next();
+    c.path(a[0]);
+    c.next();
+    let mut b = [0u8; 32];
+    if a[1] == 0 {
+        c.s("NULL");
+    } else if c.read_exact(a[1], &mut b) {
+        c.s("[");
+        for i in 0..2 {
+            if i > 0 {
+                c.s(", ");
+            }
+            let sec = i64::from_ne_bytes(b[i * 16..i * 16 + 8].try_into().unwrap_or([0; 8]));
+            let usec = u64::from_ne_bytes(b[i * 16 + 8..i * 16 + 16].try_into().unwrap_or([0; 8]));
+            let _ = write!(c.out, "{{tv_sec={sec}, tv_usec={usec}}}");
+            if usec < 1_000_000 {
+                st::write_date_comment_us(c.out, sec, usec);
+            }
+        }
+        c.s("]");
+    } else {
+        c.ptr(a[1]);
+    }
+}
+
+/// `vmsplice(1, [{iov_base="012", iov_len=3}], 1, SPLICE_F_NONBLOCK)`.
+fn dec_vmsplice(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    st::iovec_array(c, a[1], a[2], Some(u64::MAX));
+    c.next();
+    c.udec(a[2]);
+    c.next();
+    c.flags(a[3] & 0xffff_ffff, &xlat::SPLICE_FLAGS);
+}
+
+/// semop/semtimedop: `[{sem_num=0, sem_op=-1, sem_flg=SEM_UNDO}]`.
+fn dec_semop(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.int(a[0]);
+    c.next();
+    c.array(a[1], a[2] & 0xffff_ffff, 6, |c, b| {
+        let num = u16::from_ne_bytes([b[0], b[1]]);
+        let op = i16::from_ne_bytes([b[2], b[3]]);
+        let flg = u16::from_ne_bytes([b[4], b[5]]);
+        let _ = write!(c.out, "{{sem_num={num}, sem_op={op}, sem_flg=");
+        c.flags(u64::from(flg), &xlat::SEMOP_FLAGS);
+        c.s("}");
+        true
+    });
+    c.next();
+    c.uint(a[2]);
+    if c.nr == nr::semtimedop {
+        c.next();
+        st::timespec(c, a[3], false);
+    }
+}
+
+/// syslog: the action always as `N /* NAME */`; buffer and length only where the action
+/// uses them, the buffer read at exit for the SYSLOG_ACTION_READ* ones.
+fn dec_syslog(c: &mut Ctx) {
+    let a = c.args;
+    let action = a[0] as i32;
+    let read = matches!(action, 2..=4);
+    if c.entering() {
+        c.next();
+        dec_with_comment(c, i64::from(action), &xlat::SYSLOG_ACTIONS);
+        if read {
+            c.stop();
+            return;
+        }
+        if matches!(action, 0 | 1 | 5 | 6 | 7 | 9 | 10) {
+            return;
+        }
+        c.next();
+        c.ptr(a[1]);
+        c.next();
+        if action == 8 {
+            dec_with_comment(c, i64::from(a[2] as i32), &xlat::SYSLOG_CONSOLE_LEVELS);
+        } else {
+            c.int(a[2]);
+        }
+    } else if read {
+        c.next();
+        if c.ok() {
+            c.buf(a[1], c.rval() as u64);
+        } else {
+            c.ptr(a[1]);
+        }
+        c.next();
+        c.int(a[2]);
+    }
+}
+
+/// strace's `XLAT_STYLE_VERBOSE | XLAT_STYLE_FMT_D`: `8 /* SYSLOG_ACTION_CONSOLE_LEVEL */`.
+fn dec_with_comment(c: &mut Ctx, v: i64, x: &Xlat) {
+    c.dec(v);
+    let name = x
+        .entries
+        .iter()
+        .find(|e| e.0 == v as u64)
+        .map_or(x.unknown, |e| e.1);
+    let _ = write!(c.out, " /* {name} */");
+}
+
 fn dec_utimensat(c: &mut Ctx) {
     if !c.entering() {
         return;
@@ -2141,10 +2462,20 @@ fn dec_utimensat(c: &mut Ctx) {
                 let sec = i64::from_ne_bytes(b[i * 16..i * 16 + 8].try_into().unwrap_or([0; 8]));
                 let nsec =
                     i64::from_ne_bytes(b[i * 16 + 8..i * 16 + 16].try_into().unwrap_or([0; 8]));
-                match nsec {
-                    0x3fff_ffff => c.s("UTIME_NOW"),
-                    0x3fff_fffe => c.s("UTIME_OMIT"),
-                    _ => {
+                let special = match nsec {
+                    0x3fff_ffff => Some("UTIME_NOW"),
+                    0x3fff_fffe => Some("UTIME_OMIT"),
+                    _ => None,
+                };
+                match (special, print::xlat_style()) {
+                    (Some(name), XlatStyle::Abbrev) => c.s(name),
+                    (Some(name), style) => {
+                        let _ = write!(c.out, "{{tv_sec={sec}, tv_nsec={nsec}}}");
+                        if style == XlatStyle::Verbose {
+                            let _ = write!(c.out, " /* {name} */");
+                        }
+                    }
+                    (None, _) => {
                         let _ = write!(c.out, "{{tv_sec={sec}, tv_nsec={}}}", nsec as u64);
                         // strace dates only valid times (nanoseconds below a second).
                         if (nsec as u64) < 1_000_000_000 {
@@ -2359,23 +2690,65 @@ fn dec_sched_getscheduler(c: &mut Ctx) {
     }
 }
 
+/// strace's personality.c: the type in the low byte (`PER_BSD`), flags above it; the result,
+/// the previous personality, in hex with the same text in parentheses.
 fn dec_personality(c: &mut Ctx) {
+    const PER_MASK: u64 = 0xff;
     if c.entering() {
         c.next();
-        c.hex(c.args[0] & 0xffff_ffff);
-    } else if c.ok() {
-        let r = c.rval() as u64;
-        // The personality type is the low byte; the rest are flags such as ADDR_NO_RANDOMIZE.
-        let kind = match r & 0xff {
-            0 => "PER_LINUX",
-            8 => "PER_LINUX32",
-            _ => "",
-        };
-        if !kind.is_empty() && r & !0xff == 0 {
-            c.aux = format!("({kind})");
+        let v = c.args[0] & 0xffff_ffff;
+        if v == 0xffff_ffff {
+            c.hex(v);
+        } else {
+            c.xval(v & PER_MASK, &PERSONALITY_TYPES);
+            if v & !PER_MASK != 0 {
+                c.s("|");
+                c.flags(v & !PER_MASK, &PERSONALITY_FLAGS);
+            }
         }
+    } else if c.ok() {
+        let r = c.rval() as u64 & 0xffff_ffff;
+        let mut text = String::from("(");
+        print::write_xval(&mut text, r & PER_MASK, &PERSONALITY_TYPES);
+        if r & !PER_MASK != 0 {
+            text.push('|');
+            print::write_flags(&mut text, r & !PER_MASK, &PERSONALITY_FLAGS);
+        }
+        text.push(')');
+        c.aux = text;
     }
 }
+
+/// strace's src/xlat/personality_types.in: only types that fit the low byte can match.
+const PERSONALITY_TYPES: Xlat = Xlat {
+    entries: &[
+        (0, "PER_LINUX"),
+        (6, "PER_BSD"),
+        (8, "PER_LINUX32"),
+        (0xc, "PER_RISCOS"),
+        (0xf, "PER_OSF4"),
+        (0x10, "PER_HPUX"),
+        (0xff, "PER_MASK"),
+    ],
+    unknown: "PER_???",
+};
+
+const PERSONALITY_FLAGS: Xlat = Xlat {
+    entries: &[
+        (0x002_0000, "UNAME26"),
+        (0x004_0000, "ADDR_NO_RANDOMIZE"),
+        (0x008_0000, "FDPIC_FUNCPTRS"),
+        (0x010_0000, "MMAP_PAGE_ZERO"),
+        (0x020_0000, "ADDR_COMPAT_LAYOUT"),
+        (0x040_0000, "READ_IMPLIES_EXEC"),
+        (0x080_0000, "ADDR_LIMIT_32BIT"),
+        (0x100_0000, "SHORT_INODE"),
+        (0x200_0000, "WHOLE_SECONDS"),
+        (0x400_0000, "STICKY_TIMEOUTS"),
+        (0x800_0000, "ADDR_LIMIT_3GB"),
+    ],
+    unknown: "",
+};
 
 fn dec_timer_create(c: &mut Ctx) {
     let a = c.args;
@@ -2417,18 +2790,29 @@ fn dec_timer_create(c: &mut Ctx) {
 
 /// A memory policy mode with its flags: `MPOL_BIND|MPOL_F_STATIC_NODES`; past the last
 /// mode strace 6.1 knows (MPOL_MAX, 6) the whole value is shown as flags.
+/// strace's numa.c print_mode: a mode with MPOL_F_* flags is one composite value,
+/// `MPOL_BIND|MPOL_F_STATIC_NODES`; an unknown mode with flags prints as flags. mbind's mode
+/// is an unsigned long, set_mempolicy's an int (cut by the caller).
 fn mpol_mode(c: &mut Ctx, v: u64) {
-    let v = v & 0xffff_ffff;
-    let flags = v & 0xe000;
-    if v & !0xe000 > 6 {
-        c.flags(v, &xlat::MPOL_MODE_FLAGS);
+    const FLAGS: u64 = 0xe000;
+    let (mode, flags) = (v & !FLAGS, v & FLAGS);
+    if flags == 0 {
+        c.xval(mode, &xlat::MPOL_MODES);
         return;
     }
-    c.xval(v & !0xe000, &xlat::MPOL_MODES);
-    if flags != 0 {
-        c.s("|");
-        c.flags(flags, &xlat::MPOL_MODE_FLAGS);
-    }
+    let Some(&(_, name)) = xlat::MPOL_MODES.entries.iter().find(|e| e.0 == mode) else {
+        c.flags(v, &xlat::MPOL_MODE_FLAGS);
+        return;
+    };
+    print::write_composite(
+        c.out,
+        |out| print::write_hex(out, v),
+        |out| {
+            out.push_str(name);
+            out.push('|');
+            print::write_flag_names(out, flags, &xlat::MPOL_MODE_FLAGS);
+        },
+    );
 }
 
 /// A node mask of `maxnode` bits as an array of words, each in `%#018lx` (strace's
@@ -2534,34 +2918,9 @@ const SECCOMP_FILTER_FLAGS: Xlat = Xlat {
     unknown: "SECCOMP_FILTER_FLAG_???",
 };
 
-const SECCOMP_RET_ACTIONS: Xlat = Xlat {
-    entries: &[
-        (0x8000_0000, "SECCOMP_RET_KILL_PROCESS"),
-        (0, "SECCOMP_RET_KILL_THREAD"),
-        (0x0003_0000, "SECCOMP_RET_TRAP"),
-        (0x0005_0000, "SECCOMP_RET_ERRNO"),
-        (0x7fc0_0000, "SECCOMP_RET_USER_NOTIF"),
-        (0x7ff0_0000, "SECCOMP_RET_TRACE"),
-        (0x7ffc_0000, "SECCOMP_RET_LOG"),
-        (0x7fff_0000, "SECCOMP_RET_ALLOW"),
-    ],
-    unknown: "SECCOMP_RET_???",
-};
-
-/// `struct sock_fprog`: `{len=1, filter=0x7ffd...}` (the program itself is not disassembled).
+/// `struct sock_fprog` of a socket filter: `{len=1, filter=[BPF_STMT(...)]}`.
 pub(crate) fn sock_fprog(c: &mut Ctx, addr: u64) {
-    let mut b = [0u8; 16];
-    if addr == 0 {
-        c.s("NULL");
-    } else if c.read_exact(addr, &mut b) {
-        let len = u16::from_ne_bytes([b[0], b[1]]);
-        let filter = u64::from_ne_bytes(b[8..16].try_into().unwrap_or([0; 8]));
-        let _ = write!(c.out, "{{len={len}, filter=");
-        c.ptr(filter);
-        c.s("}");
-    } else {
-        c.ptr(addr);
-    }
+    bpf_filter::fprog(c, addr, bpf_filter::Filter::Socket);
 }
 
 fn dec_seccomp(c: &mut Ctx) {
@@ -2577,7 +2936,7 @@ fn dec_seccomp(c: &mut Ctx) {
         }
         c.next();
         match op {
-            1 => sock_fprog(c, a[2]),
+            1 => bpf_filter::fprog(c, a[2], bpf_filter::Filter::Seccomp),
             2 => match c.read_u32(a[2]) {
                 Some(action) => {
                     c.s("[");
@@ -2600,10 +2959,11 @@ fn dec_capget(c: &mut Ctx) {
         let mut h = [0u8; 8];
         if a[0] == 0 {
             c.s("NULL");
-        } else if c.read_exact(a[0], &mut h) {
+        } else if c.style.dereference && c.read_exact(a[0], &mut h) {
             let version = u32::from_ne_bytes([h[0], h[1], h[2], h[3]]);
             let pid = i32::from_ne_bytes([h[4], h[5], h[6], h[7]]);
             c.saved[0] = u64::from(version);
+            c.saved[1] = 1;
             c.s("{version=");
             match version {
                 0x1998_0330 => c.s("_LINUX_CAPABILITY_VERSION_1"),
@@ -2613,7 +2973,9 @@ fn dec_capget(c: &mut Ctx) {
                     let _ = write!(c.out, "{v:#x} /* _LINUX_CAPABILITY_VERSION_??? */");
                 }
             }
-            let _ = write!(c.out, ", pid={pid}}}");
+            c.s(", pid=");
+            c.pid(u64::from(pid as u32), Tgid);
+            c.s("}");
         } else {
             c.ptr(a[0]);
         }
@@ -2634,7 +2996,9 @@ fn cap_data(c: &mut Ctx, addr: u64, output: bool) {
         c.s("NULL");
         return;
     }
-    if output && !c.ok() {
+    // Without a readable header strace cannot know the version, so not the data's size.
+    let header_read = c.saved[1] == 1;
+    if !header_read || (output && !c.ok()) {
         c.ptr(addr);
         return;
     }
@@ -2844,6 +3208,53 @@ fn dec_openat2(c: &mut Ctx) {
     }
     c.next();
     c.udec(a[3]);
+}
+
+/// strace's mount.c: the old magic number in the high half of the flags prints as
+/// `MS_MGC_VAL`; the file system type and data are strings except where the flags make the
+/// kernel ignore them (remount, bind, move, propagation changes).
+fn dec_mount(c: &mut Ctx) {
+    const MGC_MASK: u64 = 0xffff_0000;
+    const MGC_VAL: u64 = 0xc0ed_0000;
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    let old_magic = a[3] & MGC_MASK == MGC_VAL;
+    let flags = if old_magic { a[3] & !MGC_MASK } else { a[3] };
+    let remount = flags & 32 != 0;
+    // MS_BIND, MS_MOVE, MS_SHARED, MS_PRIVATE, MS_SLAVE, MS_UNBINDABLE.
+    let no_data = !remount && flags & (4096 | 8192 | 1 << 20 | 1 << 18 | 1 << 19 | 1 << 17) != 0;
+    c.next();
+    c.path(a[0]);
+    c.next();
+    c.path(a[1]);
+    c.next();
+    if remount || no_data {
+        c.ptr(a[2]);
+    } else {
+        c.cstr(a[2]);
+    }
+    c.next();
+    if old_magic {
+        print::write_composite(
+            c.out,
+            |out| print::write_hex(out, MGC_VAL),
+            |out| out.push_str("MS_MGC_VAL"),
+        );
+        if flags != 0 {
+            c.s("|");
+        }
+    }
+    if flags != 0 || !old_magic {
+        c.flags(flags, &xlat::MOUNT_FLAGS);
+    }
+    c.next();
+    if no_data {
+        c.ptr(a[4]);
+    } else {
+        c.cstr(a[4]);
+    }
 }
 
 fn dec_mbind(c: &mut Ctx) {

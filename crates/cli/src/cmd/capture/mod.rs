@@ -111,13 +111,11 @@ pub fn run(args: Args) -> Outcome {
         eprintln!("Recording until Ctrl-C (give -M SECONDS or a COMMAND to stop by itself)");
     }
     let file = File::create(&path).with_context(|| format!("creating {}", path.display()))?;
-    let mut source = EbpfSource {
-        config: CaptureConfig {
-            syscalls: recorded_syscalls(),
-            ring_buffer_bytes: args.buffer_bytes,
-            ..CaptureConfig::default()
-        },
-    };
+    let mut source = EbpfSource::new(CaptureConfig {
+        syscalls: recorded_syscalls(),
+        ring_buffer_bytes: args.buffer_bytes,
+        ..CaptureConfig::default()
+    });
     signals::install();
     let mut recorder = Recorder {
         out: Output::new(BufWriter::new(file), scap),

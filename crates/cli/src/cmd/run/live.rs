@@ -2,6 +2,7 @@
 //! between batches (signals and reloads, `-M`, metrics, the drop policy).
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use saker_bpf::{CaptureConfig, DispatchMode};
@@ -27,6 +28,10 @@ pub struct LiveOptions {
 /// Queued bytes that wake the consumer: batched wakeups, because waking it for every record
 /// costs a context switch per event.
 const WAKEUP_BYTES: u32 = 64 << 10;
+/// How long a poll waits with kill responses configured: user space sees (and kills) what the
+/// kernel could not decide this much sooner than after the usual 50 ms, for about 80 more
+/// wakeups a second (docs/response.md).
+const POLL_TIMEOUT_KILLS: Duration = Duration::from_millis(10);
 /// How often the metrics and the drop counters are read (Falco checks drops each second).
 const PUBLISH_EVERY: Duration = Duration::from_secs(1);
 
@@ -57,6 +62,11 @@ impl LiveSink<'_> {
     /// Metrics and the drop policy, once per [`PUBLISH_EVERY`]; `Stop` for a drop exit.
     fn publish(&mut self, counters: &mut dyn Counters) -> Flow {
         self.pipeline.publish();
+        if let Some(ring) = counters.ring_use() {
+            self.service
+                .metrics
+                .set_ring_buffer_use(ring.size_bytes, ring.peak_used_bytes);
+        }
         let Some(per_cpu) = counters.dropped_per_cpu() else {
             return Flow::Continue;
         };
@@ -157,21 +167,30 @@ impl Sink for LiveSink<'_> {
 }
 
 pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveEnd, String)> {
-    let mut source = EbpfSource {
-        config: CaptureConfig {
-            mode: if options.all_events {
-                DispatchMode::TpBtf
-            } else {
-                DispatchMode::PerSyscallTracepoints
-            },
-            syscalls: options.syscalls.clone(),
-            ring_buffer_bytes: options.ring_bytes,
-            // A process that is gone by the time its exec is handled still gets its
-            // container, from the header's cgroup id.
-            wakeup_bytes: WAKEUP_BYTES,
-            ..CaptureConfig::default()
+    let mut source = EbpfSource::new(CaptureConfig {
+        mode: if options.all_events {
+            DispatchMode::TpBtf
+        } else {
+            DispatchMode::PerSyscallTracepoints
         },
-    };
+        syscalls: options.syscalls.clone(),
+        ring_buffer_bytes: options.ring_bytes,
+        // A process that is gone by the time its exec is handled still gets its
+        // container, from the header's cgroup id.
+        wakeup_bytes: WAKEUP_BYTES,
+        ..CaptureConfig::default()
+    });
+    if let Some(responder) = service.responder() {
+        if responder.wants_prompt_alerts() {
+            source.poll_timeout = POLL_TIMEOUT_KILLS;
+        }
+        // Installed before "Watching": from then on the kernel decides what it can.
+        let responder = Arc::clone(responder);
+        source.on_start = Some(Box::new(move |capture| match capture.take_kill_maps() {
+            Ok(maps) => responder.attach_kernel(maps),
+            Err(e) => tracing::warn!("in-kernel responses are off ({e}); user space acts instead"),
+        }));
+    }
     let mut state_options = source.state_options();
     state_options.containers = Some(service.config.build_container_engines());
     let state = State::new(state_options);

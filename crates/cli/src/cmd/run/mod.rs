@@ -6,6 +6,7 @@ mod live;
 mod logging;
 pub mod pipeline;
 mod replay;
+mod responses;
 mod rules;
 mod service;
 pub(crate) mod signals;
@@ -107,7 +108,7 @@ pub fn run(args: Args) -> Outcome {
     let loaded = inputs
         .load_config()
         .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
-    let config = loaded.config;
+    let config = loaded.config.clone();
     logging::init(&logging::LogSettings {
         level: config.log_level,
         stderr: config.log_stderr,
@@ -123,7 +124,18 @@ pub fn run(args: Args) -> Outcome {
         ),
         None => tracing::info!("Saker initialized with the default configuration"),
     }
-    let (engine, rules) = inputs.build_engine(&config)?;
+    let rules::LoadedRules {
+        engine,
+        catalog,
+        ruleset,
+    } = inputs.build_engine(&config)?;
+    let plan = responses::build_plan(&loaded, &ruleset).map_err(|f| {
+        Failure::new(
+            1,
+            format!("{}\nsaker run: the responses have errors", f.message),
+        )
+    })?;
+    drop(ruleset);
     let syscalls = rules::interesting_syscalls(&engine, args.all_events);
     if args.dry_run {
         let names: Vec<&str> = syscalls
@@ -136,6 +148,7 @@ pub fn run(args: Args) -> Outcome {
         for rule in needs.unrestricted_rules {
             println!("Rule without an evt.type restriction (sees only what is captured): {rule}");
         }
+        print!("{}", plan.describe());
         return Ok(0);
     }
     let duration = args
@@ -204,7 +217,16 @@ pub fn run(args: Args) -> Outcome {
     if service_mode {
         signals::install_service().context("saker run: signal handlers")?;
     }
-    let mut service = Service::start(inputs, config, (engine, rules), service_mode)?;
+    // Responses act on live processes: not on the events of a file.
+    let plan = match replay {
+        None => Some(plan),
+        Some(_) if plan.is_empty() => None,
+        Some(_) => {
+            tracing::warn!("Responses are not taken on a replay: its processes are not live");
+            None
+        }
+    };
+    let mut service = Service::start(inputs, config, (engine, catalog), plan, service_mode)?;
     service.update_watch();
     // Removes the pidfile when the run ends.
     let _pidfile = match readiness {

@@ -7,9 +7,10 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use saker_console::AlertFeed;
-use saker_engine::Engine;
+use saker_engine::{Engine, FieldTable};
 use saker_event::{Alert, SyscallEvent};
 use saker_output::AlertSender;
+use saker_response::Responder;
 use saker_server::Metrics;
 use saker_state::{EventContext, EventTypes, LiveEvent, State, event_type_name};
 
@@ -81,6 +82,8 @@ pub struct AlertRoute {
     sender: RwLock<Option<AlertSender>>,
     pub metrics: Arc<Metrics>,
     console: Option<AlertFeed>,
+    /// Acts on the alerts whose rules have responses (a live run).
+    responder: RwLock<Option<Arc<Responder>>>,
 }
 
 impl AlertRoute {
@@ -93,6 +96,36 @@ impl AlertRoute {
             sender: RwLock::new(Some(sender)),
             metrics,
             console,
+            responder: RwLock::new(None),
+        }
+    }
+
+    pub fn set_responder(&self, responder: Option<Arc<Responder>>) {
+        let mut guard = match self.responder.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = responder;
+    }
+
+    fn responder(&self) -> Option<Arc<Responder>> {
+        match self.responder.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Hands `alert`, raised on `event`, to the responder (which never blocks this thread).
+    pub fn respond(&self, alert: &Alert, event: &LiveEvent<'_>, fields: &FieldTable) {
+        if let Some(responder) = self.responder() {
+            responder.respond(alert, event, fields);
+        }
+    }
+
+    /// [`AlertRoute::respond`] for an alert without a process (k8s audit).
+    pub fn respond_without_target(&self, alert: &Alert) {
+        if let Some(responder) = self.responder() {
+            responder.respond_without_target(alert);
         }
     }
 
@@ -158,6 +191,7 @@ fn evaluate(
             .alerts_by_rule
             .entry(alert.rule.clone())
             .or_default() += 1;
+        route.respond(&alert, live, engine.fields());
         if !route.submit(alert) {
             summary.output_dropped += 1;
         }

@@ -18,6 +18,14 @@ pub struct Sources {
     pub k8s_audit: bool,
 }
 
+/// The compiled rules, the web console's list of them, and the rules as loaded (which the
+/// responses are checked against).
+pub struct LoadedRules {
+    pub engine: Engine,
+    pub catalog: RuleCatalog,
+    pub ruleset: saker_rules::ruleset::RuleSet,
+}
+
 /// Why the rules could not be used: the exit code (2: unreadable, 1: invalid) and the
 /// message, with every error diagnostic rendered.
 #[derive(Debug)]
@@ -43,7 +51,7 @@ pub fn build_engine(
     config: &Config,
     from_config: bool,
     sources: Sources,
-) -> Result<(Engine, RuleCatalog), RulesFailure> {
+) -> Result<LoadedRules, RulesFailure> {
     let selection = setup::Selection {
         paths: if from_config { &[] } else { paths },
         with_default_rules: false,
@@ -77,7 +85,11 @@ pub fn build_engine(
         code: 1,
         message: format!("saker run: {e}"),
     })?;
-    Ok((engine, catalog))
+    Ok(LoadedRules {
+        engine,
+        catalog,
+        ruleset: built.ruleset,
+    })
 }
 
 /// The syscalls to capture: what the rules name plus what the state needs (Falco's adaptive

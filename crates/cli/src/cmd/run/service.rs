@@ -11,10 +11,12 @@ use saker_console::{Console, RuleCatalog};
 use saker_engine::Engine;
 use saker_k8saudit::AuditPipeline;
 use saker_output::{OutputQueue, ShutdownReport};
+use saker_response::{Plan, Responder, ResponderOptions};
 use saker_server::{Metrics, Server, ServerContext};
 
 use super::pipeline::AlertRoute;
-use super::rules::{self, RulesFailure, Sources};
+use super::responses::{self, ResponseMetrics};
+use super::rules::{self, LoadedRules, RulesFailure, Sources};
 use crate::exit::Failure;
 
 /// What the run was started with, kept to redo the loading on SIGHUP.
@@ -32,8 +34,8 @@ impl Inputs {
         saker_config::load(self.config_path.as_deref(), &self.overrides)
     }
 
-    /// The engine, and the rules as the web console lists them.
-    pub fn build_engine(&self, config: &Config) -> Result<(Engine, RuleCatalog), RulesFailure> {
+    /// The engine, the rules as the web console lists them, and as loaded.
+    pub fn build_engine(&self, config: &Config) -> Result<LoadedRules, RulesFailure> {
         if self.rule_paths.is_empty() {
             rules::build_engine(&config.rules_files, config, true, self.sources)
         } else {
@@ -54,6 +56,8 @@ pub struct Service {
     engine: Arc<Engine>,
     with_webserver: bool,
     console: Option<Console>,
+    /// Acts on alerts (`response:`); `None` on a replay.
+    responder: Option<Arc<Responder>>,
     /// `watch_config_files`: on while the config says so.
     watcher: Option<super::watch::ConfigWatcher>,
 }
@@ -72,12 +76,14 @@ fn now_ns() -> u64 {
 }
 
 impl Service {
-    /// Opens the output channels and, when `with_webserver` and the config enable it, starts
-    /// the web server (with the k8s audit webhook when that source is on, and the console).
+    /// Opens the output channels, starts the responder when there is a `plan` and, when
+    /// `with_webserver` and the config enable it, the web server (with the k8s audit webhook
+    /// when that source is on, and the console).
     pub fn start(
         inputs: Inputs,
         config: Config,
         (engine, rules): (Engine, RuleCatalog),
+        plan: Option<Plan>,
         with_webserver: bool,
     ) -> anyhow::Result<Service> {
         let outputs = config
@@ -96,10 +102,13 @@ impl Service {
             Arc::clone(&metrics),
             console.as_ref().map(Console::feed),
         ));
+        let responder = plan.map(|plan| start_responder(plan, &config, &route, &metrics));
+        route.set_responder(responder.clone());
         let engine = Arc::new(engine);
         let audit = inputs.sources.k8s_audit.then(|| {
             let route = Arc::clone(&route);
             Arc::new(AuditPipeline::new(Arc::clone(&engine), move |alert| {
+                route.respond_without_target(&alert);
                 route.submit(alert);
             }))
         });
@@ -115,6 +124,7 @@ impl Service {
             engine,
             with_webserver,
             console,
+            responder,
             watcher: None,
         };
         service.server = service
@@ -125,6 +135,11 @@ impl Service {
 
     pub fn engine(&self) -> Arc<Engine> {
         Arc::clone(&self.engine)
+    }
+
+    /// The responder, when responses are on (a live run).
+    pub fn responder(&self) -> Option<&Arc<Responder>> {
+        self.responder.as_ref()
     }
 
     fn start_server(&self, config: &Config) -> anyhow::Result<Option<Server>> {
@@ -200,14 +215,24 @@ impl Service {
         for warning in &loaded.warnings {
             tracing::warn!("{warning}");
         }
-        let config = loaded.config;
-        let (engine, rules) = self.inputs.build_engine(&config).map_err(|f| {
+        let LoadedRules {
+            engine,
+            catalog: rules,
+            ruleset,
+        } = self.inputs.build_engine(&loaded.config).map_err(|f| {
             f.message
                 .trim_end()
                 .trim_end_matches("saker run: the rules have errors")
                 .trim_end()
                 .to_string()
         })?;
+        // Checked before anything changes: a bad `response:` keeps everything as it was.
+        let plan = match &self.responder {
+            Some(_) => Some(responses::build_plan(&loaded, &ruleset).map_err(|f| f.message)?),
+            None => None,
+        };
+        drop(ruleset);
+        let config = loaded.config;
         let engine = Arc::new(engine);
         // Rebuild the channels only when their settings changed: a file reopened or a
         // program restarted for nothing could lose or repeat alerts.
@@ -248,6 +273,9 @@ impl Service {
                 tracing::warn!("console.* changes take effect at the next start");
             }
         }
+        if let (Some(responder), Some(plan)) = (&self.responder, plan) {
+            responder.replace_plan(plan);
+        }
         self.hostname = config.resolve_hostname();
         self.config = config;
         self.metrics.set_rules_loaded(engine.rule_count() as u64);
@@ -262,6 +290,11 @@ impl Service {
             server.stop();
         }
         self.audit = None;
+        // Before the outputs close: the last records still go out.
+        self.route.set_responder(None);
+        if let Some(responder) = self.responder.take() {
+            responder.stop();
+        }
         drop(self.route.replace(None));
         let report = self
             .outputs
@@ -276,6 +309,31 @@ impl Service {
         }
         report
     }
+}
+
+/// The responder: records go the way every alert goes; its counters are in /metrics.
+fn start_responder(
+    plan: Plan,
+    config: &Config,
+    route: &Arc<AlertRoute>,
+    metrics: &Arc<Metrics>,
+) -> Arc<Responder> {
+    // Weak: the route holds the responder, which must not keep the route alive.
+    let records = Arc::downgrade(route);
+    let responder = Responder::start(
+        plan,
+        ResponderOptions {
+            hostname: config.resolve_hostname(),
+            emit: Arc::new(move |alert| {
+                if let Some(route) = records.upgrade() {
+                    route.submit(alert);
+                }
+            }),
+            runtimes: config.build_container_engines(),
+        },
+    );
+    metrics.add_exposition(Arc::new(ResponseMetrics(responder.stats())));
+    Arc::new(responder)
 }
 
 /// The web console, when the web server will serve it.
