@@ -393,7 +393,11 @@ fn type_set(check: &FieldCheck) -> Option<u8> {
 
 /// No argument, transformer or modifier: a plain field compared with constants.
 fn plain(check: &FieldCheck) -> bool {
-    check.lhs.plain_field().is_some_and(|(_, arg)| arg.is_none()) && check.modifier.is_none()
+    check
+        .lhs
+        .plain_field()
+        .is_some_and(|(_, arg)| arg.is_none())
+        && check.modifier.is_none()
 }
 
 /// The field the check reads (through transformers or not); empty when its left side is not
