@@ -75,11 +75,17 @@ install -m 0755 "$binary" "$bin_path"
 install -m 0644 "$root/packaging/saker.service" "$unit_path"
 install -m 0644 "$root/packaging/logrotate" "$logrotate_path"
 
-# The rules built into the binary are these source files (include_str! in
-# crates/engine/src/default_rules.rs and crates/k8saudit/src/default_rules.rs).
-install -m 0644 "$root/crates/engine/rules/saker_rules.yaml" "$etc/saker_rules.yaml"
-install -m 0644 "$root/crates/k8saudit/rules/saker_k8s_audit_rules.yaml" \
-  "$etc/saker_k8s_audit_rules.yaml"
+# The default rules are the ones built into the installed binary (`saker rules show-default`),
+# so a --binary of another version gets its own rules, not this tree's.
+for source in syscall k8s_audit; do
+  case $source in
+    syscall) rules_path="$etc/saker_rules.yaml" ;;
+    k8s_audit) rules_path="$etc/saker_k8s_audit_rules.yaml" ;;
+  esac
+  "$bin_path" rules show-default --source "$source" > "$rules_path.new"
+  chmod 0644 "$rules_path.new"
+  mv -f "$rules_path.new" "$rules_path"
+done
 if [ ! -e "$etc/saker_rules.local.yaml" ]; then
   cat > "$etc/saker_rules.local.yaml" <<'EOF'
 # /etc/saker/saker_rules.local.yaml: your rules, macros and lists, and overrides of the

@@ -73,6 +73,19 @@ fn install_puts_everything_where_the_unit_expects_it() {
         "the config may hold tokens"
     );
     assert_eq!(mode("etc/saker/saker_rules.yaml"), 0o644);
+    // The default rules on disk are the ones the installed binary embeds.
+    for (file, source) in [
+        ("saker_rules.yaml", "syscall"),
+        ("saker_k8s_audit_rules.yaml", "k8s_audit"),
+    ] {
+        let shown = Command::new(d.join("usr/bin/saker"))
+            .args(["rules", "show-default", "--source", source])
+            .output()
+            .unwrap();
+        assert!(shown.status.success(), "{}", text(&shown.stderr));
+        let on_disk = std::fs::read(d.join("etc/saker").join(file)).unwrap();
+        assert!(on_disk == shown.stdout, "{file} differs from show-default");
+    }
     assert!(d.join("etc/saker/rules.d").is_dir());
     assert!(d.join("etc/logrotate.d/saker").is_file());
 

@@ -38,7 +38,7 @@ const GOOD: &str = r#"- list: shells
   desc: off
   condition: evt.type = open and fd.name = /etc/shadow
   output: "%fd.name"
-  priority: info
+  priority: INFO
   enabled: false
 "#;
 
@@ -69,7 +69,7 @@ fn validate_bad_file_prints_every_error_with_caret_and_exits_1() {
     assert_eq!(out.status.code(), Some(1));
     let name = bad.display().to_string();
     let expected = format!(
-        "{name}:3:34: error: rule 'Bad': operator 'contains' is not supported by field 'proc.pid' of type int64
+        "{name}:3:34: error: rule 'Bad': 'contains' operator not supported for numeric filters (field 'proc.pid' of type int64)
   |
 3 |   condition: evt.type = open and proc.pid contains foo and proc.nmae = x
   |                                  ^^^^^^^^^^^^^^^^^^^^^
@@ -153,17 +153,224 @@ Disabled rule       Informational  syscall    no
     assert_eq!(rows[0]["tags"][1], "shell");
 }
 
+/// falco.yaml's `rules` selection applies to what `rules list` shows, as to what `run` loads.
 #[test]
-fn validate_without_paths_checks_the_default_ruleset() {
-    let out = saker(&["rules", "validate", "--json"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(report["errors"], 0);
-    assert_eq!(report["files"][0], "saker_rules.yaml");
+fn list_applies_the_configs_rules_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.yaml", GOOD);
+    let config = write(
+        dir.path(),
+        "saker.yaml",
+        "rules:\n  - disable: {tag: shell}\n  - enable: {rule: 'Disabled*'}\n",
+    );
+    let out = saker(&[
+        "rules",
+        "list",
+        "-c",
+        config.to_str().unwrap(),
+        "-r",
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "NAME                PRIORITY       SOURCE     ENABLED  TAGS
+Shell in container  Notice         syscall    no       container,shell
+Disabled rule       Informational  syscall    yes
+"
+    );
+}
+
+/// A rules file's control characters reach the terminal escaped in list and describe (issue
+/// 14; validate's diagnostics: saker_rules::diagnostic's tests).
+#[test]
+fn text_from_rules_files_is_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = write(
+        dir.path(),
+        "esc.yaml",
+        "- rule: \"R\\e[31m\"\n  desc: \"line\\nfake\"\n  condition: \"evt.type = open and proc.name = '\\e[2J'\"\n  output: o\n  priority: INFO\n  tags: [\"t\\e\"]\n",
+    );
+    let path = rules.to_str().unwrap();
+    for args in [
+        vec!["rules", "list", "-r", path],
+        vec!["rules", "describe", "R\u{1b}[31m", "-r", path],
+    ] {
+        let out = saker(&args);
+        let text = stdout(&out);
+        assert!(!text.contains('\u{1b}'), "{args:?}: {text}");
+    }
+    let described = stdout(&saker(&["rules", "describe", "R\u{1b}[31m", "-r", path]));
+    assert!(described.contains("rule: R\\33[31m\n"), "{described}");
+    assert!(described.contains("desc: line\nfake\n"), "{described}");
+    assert!(described.contains("proc.name = '\\33[2J'"), "{described}");
 }
 
 #[test]
-fn list_without_rules_uses_the_default_ruleset() {
+fn validate_without_paths_checks_what_run_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write(dir.path(), "saker.yaml", "rules_files: [embedded]\n");
+    let out = saker(&[
+        "rules",
+        "validate",
+        "--json",
+        "-c",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["errors"], 0);
+    assert_eq!(report["warnings"], 0);
+    assert_eq!(
+        report["files"],
+        serde_json::json!(["saker_k8s_audit_rules.yaml", "saker_rules.yaml"])
+    );
+}
+
+/// A file that tunes the default rules only makes sense on top of them.
+#[test]
+fn validate_with_default_rules_checks_tuning_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let tuning = write(
+        dir.path(),
+        "tuning.yaml",
+        "- rule: Terminal shell in container\n  enabled: false\n  override:\n    enabled: replace\n\
+         - rule: Create Privileged Pod\n  condition: and ka.user.name != admin\n  override:\n    condition: append\n",
+    );
+    let tuning = tuning.to_str().unwrap();
+    let out = saker(&["rules", "validate", tuning]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("error: rule 'Create Privileged Pod': Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists"),
+        "{}",
+        stdout(&out)
+    );
+    let out = saker(&[
+        "rules",
+        "validate",
+        "--with-default-rules",
+        "--json",
+        tuning,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["warnings"], 0, "{report}");
+    assert_eq!(
+        report["files"],
+        serde_json::json!(["saker_k8s_audit_rules.yaml", "saker_rules.yaml", tuning])
+    );
+}
+
+/// validate loads with the config's append_output, as run does: a bad field there is an
+/// error of every rule it applies to.
+#[test]
+fn validate_uses_the_configs_append_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.yaml", GOOD);
+    let config = write(
+        dir.path(),
+        "saker.yaml",
+        "append_output:\n  - match:\n      tags: [shell]\n    extra_output: \"parent=%proc.pnme\"\n",
+    );
+    let args = [
+        "rules",
+        "validate",
+        "-c",
+        config.to_str().unwrap(),
+        good.to_str().unwrap(),
+    ];
+    let out = saker(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("error: rule 'Shell in container': invalid formatting token '%proc.pnme' in output: unknown field 'proc.pnme'"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("invalid: 1 rules, 1 macros, 1 lists; 1 error, 0 warnings\n"),
+        "{text}"
+    );
+
+    let fixed = write(
+        dir.path(),
+        "fixed.yaml",
+        "append_output:\n  - match: {tags: [shell]}\n    extra_output: \"parent=%proc.pname\"\n    extra_fields: [{who: \"%user.name\"}]\n",
+    );
+    let out = saker(&[
+        "rules",
+        "describe",
+        "Shell in container",
+        "-c",
+        fixed.to_str().unwrap(),
+        "-r",
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("output with append_output: shell in container (user=%user.name cmd=%proc.cmdline container_id=%container.id) parent=%proc.pname\n"),
+        "{text}"
+    );
+    assert!(text.contains("extra field who: %user.name\n"), "{text}");
+}
+
+/// Falco's old `rules_file` key names the files to validate, with Falco's warning.
+#[test]
+fn validate_reads_the_old_rules_file_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = write(dir.path(), "good.yaml", GOOD);
+    let config = write(
+        dir.path(),
+        "falco.yaml",
+        &format!("rules_file:\n  - {}\n", good.display()),
+    );
+    let out = saker(&["rules", "validate", "-c", config.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "{}:1: warning: Using deprecated config key 'rules_file' (singular form). Please use new 'rules_files' config key (plural form).\n",
+            config.display()
+        )
+    );
+    assert!(stdout(&out).starts_with("ok: "), "{}", stdout(&out));
+}
+
+/// The embedded rules print as YAML that loads to the same rules.
+#[test]
+fn show_default_prints_loadable_rules_per_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let count = |args: &[&str]| -> usize {
+        let out = saker(args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        listed.as_array().unwrap().len()
+    };
+    let config = write(dir.path(), "saker.yaml", "rules_files: [embedded]\n");
+    let config = config.to_str().unwrap();
+    let all = count(&["rules", "list", "--json", "-c", config]);
+    let mut per_source = 0;
+    for source in ["syscall", "k8s_audit"] {
+        let out = saker(&["rules", "show-default", "--source", source]);
+        assert_eq!(out.status.code(), Some(0));
+        let file = write(dir.path(), &format!("{source}.yaml"), &stdout(&out));
+        let listed = saker(&["rules", "list", "--json", "-r", file.to_str().unwrap()]);
+        let rows: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+        let rows = rows.as_array().unwrap();
+        assert!(rows.iter().all(|r| r["source"] == source), "{source}");
+        per_source += rows.len();
+    }
+    assert_eq!(per_source, all);
+    let out = saker(&["rules", "show-default"]);
+    let both = write(dir.path(), "both.yaml", &stdout(&out));
+    assert_eq!(
+        count(&["rules", "list", "--json", "-r", both.to_str().unwrap()]),
+        all
+    );
+}
+
+#[test]
+fn list_without_rules_shows_every_source() {
     let out = saker(&["rules", "list", "--json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -174,6 +381,7 @@ fn list_without_rules_uses_the_default_ruleset() {
         .map(|r| r["name"].as_str().unwrap())
         .collect();
     assert!(names.contains(&"Terminal shell in container"), "{names:?}");
+    assert!(names.contains(&"Create Privileged Pod"), "{names:?}");
 }
 
 #[test]

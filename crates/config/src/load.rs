@@ -15,7 +15,8 @@ pub const DEFAULT_CONFIG_PATH: &str = "/etc/saker/saker.yaml";
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {
     pub config: Config,
-    /// Unknown keys, values without effect, unset variables: to be printed as warnings.
+    /// Unknown and deprecated keys, values without effect, unset variables: to be printed as
+    /// warnings.
     pub warnings: Vec<ConfigWarning>,
     /// The file that was read, `None` when only defaults (and overrides) apply.
     pub path: Option<PathBuf>,
@@ -98,6 +99,11 @@ pub fn load_str(
             message: "the configuration must be a mapping of keys to values".to_string(),
         });
     }
+    let mut warnings = Vec::new();
+    if let Some(warning) = rename_rules_file(&mut value, text, origin)? {
+        warnings.push(warning);
+    }
+    rename_modern_ebpf(&mut value, text, origin)?;
     // Overrides apply to the effective tree, so `-o rules_files[2]=x` extends the default list.
     let mut effective = serde_yaml::to_value(Config::default()).unwrap_or(Value::Null);
     merge(&mut effective, value);
@@ -121,7 +127,7 @@ pub fn load_str(
         }
         let line = (1..=segments.len())
             .rev()
-            .find_map(|n| line_of(text, &segments[..n]));
+            .find_map(|n| line_of_key(text, &segments[..n]));
         located(origin, line.map(|line| (line, 0)))
     };
     // Why a value is empty: `${NAME}` with NAME unset.
@@ -159,10 +165,11 @@ pub fn load_str(
             message: format!("{}{}", error.message, unset_note(&segments)),
         });
     }
-    let mut warnings: Vec<ConfigWarning> = unknown
-        .into_iter()
-        .map(|segments| ConfigWarning::unknown_key(locate(&segments), segments.join(".")))
-        .collect();
+    warnings.extend(
+        unknown
+            .into_iter()
+            .map(|segments| ConfigWarning::unknown_key(locate(&segments), segments.join("."))),
+    );
     for finding in findings.warnings {
         let segments = key_segments(finding.key);
         warnings.push(ConfigWarning {
@@ -191,6 +198,78 @@ pub fn load_str(
             overridden,
         },
     })
+}
+
+/// Falco's old `rules_file` key (a list, or one path) is read as `rules_files`, with Falco's
+/// deprecation warning; both keys at once is an error, as in Falco.
+fn rename_rules_file(
+    value: &mut Value,
+    text: &str,
+    origin: &str,
+) -> Result<Option<ConfigWarning>, ConfigError> {
+    let Some(map) = value.as_mapping_mut() else {
+        return Ok(None);
+    };
+    let Some(old) = map.remove("rules_file") else {
+        return Ok(None);
+    };
+    let at = located(
+        origin,
+        line_of(text, &["rules_file".to_string()]).map(|l| (l, 0)),
+    );
+    if map.contains_key("rules_files") {
+        return Err(ConfigError::Syntax {
+            origin: at,
+            message: "both 'rules_files' and 'rules_file' keys set".to_string(),
+        });
+    }
+    let files = match old {
+        Value::Sequence(items) => Value::Sequence(items),
+        Value::Null => Value::Sequence(Vec::new()),
+        one => Value::Sequence(vec![one]),
+    };
+    map.insert(Value::from("rules_files"), files);
+    Ok(Some(ConfigWarning {
+        origin: at,
+        key: "rules_file".to_string(),
+        message: "Using deprecated config key 'rules_file' (singular form). Please use new 'rules_files' config key (plural form).".to_string(),
+    }))
+}
+
+/// The line of a key path, also where `engine.ebpf` is written with Falco's name,
+/// `engine.modern_ebpf`.
+fn line_of_key(text: &str, segments: &[String]) -> Option<usize> {
+    line_of(text, segments).or_else(|| match segments {
+        [engine, ebpf, rest @ ..] if engine == "engine" && ebpf == "ebpf" => {
+            let falco: Vec<String> = ["engine", "modern_ebpf"]
+                .iter()
+                .map(|s| s.to_string())
+                .chain(rest.iter().cloned())
+                .collect();
+            line_of(text, &falco)
+        }
+        _ => None,
+    })
+}
+
+/// Falco's `engine.modern_ebpf` section is Saker's `engine.ebpf`.
+fn rename_modern_ebpf(value: &mut Value, text: &str, origin: &str) -> Result<(), ConfigError> {
+    let Some(engine) = value.get_mut("engine").and_then(Value::as_mapping_mut) else {
+        return Ok(());
+    };
+    let Some(section) = engine.remove("modern_ebpf") else {
+        return Ok(());
+    };
+    if engine.contains_key("ebpf") {
+        let segments = ["engine".to_string(), "modern_ebpf".to_string()];
+        return Err(ConfigError::Syntax {
+            origin: located(origin, line_of(text, &segments).map(|l| (l, 0))),
+            message: "both 'engine.ebpf' and 'engine.modern_ebpf' set (the same section)"
+                .to_string(),
+        });
+    }
+    engine.insert(Value::from("ebpf"), section);
+    Ok(())
 }
 
 /// Lays `over` onto `base`: mappings merge key by key, anything else replaces.

@@ -14,6 +14,11 @@ pub struct Config {
     /// alphabetical order). `embedded` names the rules built into the binary. A directory that
     /// does not exist is skipped (so the default works on a fresh host).
     pub rules_files: Vec<PathBuf>,
+    /// Falco's `append_output`: text and fields added to the output of the matching rules.
+    pub append_output: Vec<AppendOutputConfig>,
+    /// Falco's `rules`: rules enabled or disabled by name (with `*` wildcards) or tag, in
+    /// order, after every rules file has loaded.
+    pub rules: Vec<RuleSelectionConfig>,
     /// Minimum rule priority that is loaded.
     #[serde(with = "priority_lowercase")]
     pub priority: Priority,
@@ -62,6 +67,8 @@ impl Default for Config {
                 PathBuf::from(EMBEDDED_RULES),
                 PathBuf::from("/etc/saker/rules.d"),
             ],
+            append_output: Vec::new(),
+            rules: Vec::new(),
             priority: Priority::Debug,
             rule_matching: RuleMatching::First,
             hostname: None,
@@ -96,10 +103,64 @@ impl Default for Config {
 }
 
 /// Which capture backend `saker run` uses.
+/// One `append_output` entry: for the rules it matches (all of `match` that is given), text
+/// appended to the output and fields added to `output_fields`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppendOutputConfig {
+    #[serde(rename = "match")]
+    pub matching: AppendOutputMatch,
+    pub extra_output: Option<String>,
+    pub extra_fields: Vec<ExtraFieldConfig>,
+    /// Append the fields the event source suggests for outputs (for syscalls: the container's
+    /// id and name, as Falco's container plugin suggests them).
+    pub suggested_output: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AppendOutputMatch {
+    pub source: Option<String>,
+    /// Rules having every one of these tags.
+    pub tags: Vec<String>,
+    pub rule: Option<String>,
+}
+
+/// One `rules` entry, as in falco.yaml: `{enable: {rule: "Name*"}}` or
+/// `{disable: {tag: network}}` (one of the two, with `rule`, `tag` or both).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RuleSelectionConfig {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enable: Option<RuleSelector>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disable: Option<RuleSelector>,
+}
+
+/// Which rules a `rules` entry selects: by name (`*` matches any text) and/or by tag.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RuleSelector {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tag: Option<String>,
+}
+
+/// An `extra_fields` entry: `name: "format with %fields"`, or a bare field name (added under
+/// its own name, raw).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ExtraFieldConfig {
+    Raw(String),
+    Named(std::collections::BTreeMap<String, String>),
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EngineConfig {
     pub kind: EngineKind,
+    /// Falco's name for this section, `modern_ebpf`, is accepted too.
     pub ebpf: EbpfEngineConfig,
     pub replay: ReplayEngineConfig,
 }
@@ -117,7 +178,9 @@ impl Default for EngineConfig {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EngineKind {
-    /// CO-RE eBPF probes, the whole host (Falco's `modern_ebpf`).
+    /// CO-RE eBPF probes, the whole host. Falco's `modern_ebpf` (and its legacy `ebpf`
+    /// probe) select it too.
+    #[serde(alias = "modern_ebpf")]
     Ebpf,
     /// ptrace on one command's process tree (no kernel support needed).
     Ptrace,

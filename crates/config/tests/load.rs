@@ -1,7 +1,9 @@
 //! Loading behaviour as data: YAML + overrides + environment in, effective values or the
 //! exact message out.
 
-use saker_config::{Config, DropAction, EngineKind, LogLevel, RuleMatching, load_str};
+use saker_config::{
+    Config, DropAction, EngineKind, ExtraFieldConfig, LogLevel, RuleMatching, load_str,
+};
 use saker_event::Priority;
 
 fn env(name: &str) -> Option<String> {
@@ -182,7 +184,7 @@ fn errors_name_the_place() {
         (
             "engine:\n  kind: kmod\n",
             &[],
-            "saker.yaml:2: `engine.kind`: unknown variant `kmod`, expected one of `ebpf`, `ptrace`, `replay`",
+            "saker.yaml:2: `engine.kind`: unknown variant `kmod`, expected one of `ebpf`, `modern_ebpf`, `ptrace`, `replay`",
         ),
         (
             "webserver:\n  listen_port: 80\n",
@@ -495,6 +497,176 @@ fn hostname_comes_from_the_key_or_the_kernel() {
     }
 }
 
+/// A falco.yaml (Falco 0.44's keys, trimmed) loads as it is: shared keys mean the same
+/// thing, Falco's engine names select Saker's eBPF capture, and the keys Saker has no use
+/// for are warned about, each at its line.
+#[test]
+fn falco_yaml_loads_with_warnings_for_falco_only_keys() {
+    let falco = "\
+config_files:
+  - /etc/falco/config.d
+watch_config_files: true
+rules_files:
+  - /etc/falco/falco_rules.yaml
+  - /etc/falco/rules.d
+engine:
+  kind: modern_ebpf
+  kmod:
+    buf_size_preset: 4
+  modern_ebpf:
+    cpus_for_each_buffer: 1
+    buf_size_preset: 6
+    drop_failed_exit: false
+    disable_iterators: false
+  replay:
+    capture_file: \"\"
+load_plugins: []
+plugins:
+  - name: container
+    library_path: libcontainer.so
+append_output:
+  - suggested_output: true
+  - match:
+      source: syscall
+      tags: [container]
+    extra_output: \"on %container.name\"
+    extra_fields:
+      - user_and_proc: \"%user.name %proc.name\"
+      - proc.pid
+priority: warning
+json_output: true
+webserver:
+  enabled: true
+  threadiness: 0
+  listen_port: 8765
+";
+    let loaded = load(falco, &[]).unwrap();
+    let c = &loaded.config;
+    assert_eq!(c.engine.kind, EngineKind::Ebpf);
+    assert_eq!(c.engine.ebpf.cpus_for_each_buffer, 1);
+    assert_eq!(c.engine.ebpf.buf_size_preset, 6);
+    assert_eq!(c.priority, Priority::Warning);
+    assert_eq!(
+        c.rules_files[0].to_str(),
+        Some("/etc/falco/falco_rules.yaml")
+    );
+    assert_eq!(c.append_output.len(), 2);
+    assert!(c.append_output[0].suggested_output);
+    let second = &c.append_output[1];
+    assert_eq!(second.matching.source.as_deref(), Some("syscall"));
+    assert_eq!(second.matching.tags, ["container"]);
+    assert_eq!(second.extra_output.as_deref(), Some("on %container.name"));
+    assert_eq!(
+        second.extra_fields,
+        [
+            ExtraFieldConfig::Named(
+                [(
+                    "user_and_proc".to_string(),
+                    "%user.name %proc.name".to_string()
+                )]
+                .into()
+            ),
+            ExtraFieldConfig::Raw("proc.pid".to_string()),
+        ]
+    );
+    let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "saker.yaml:1: warning: unknown configuration key `config_files`",
+            "saker.yaml:15: warning: unknown configuration key `engine.ebpf.disable_iterators`",
+            "saker.yaml:9: warning: unknown configuration key `engine.kmod`",
+            "saker.yaml:18: warning: unknown configuration key `load_plugins`",
+            "saker.yaml:19: warning: unknown configuration key `plugins`",
+            "saker.yaml:35: warning: unknown configuration key `webserver.threadiness`",
+            "saker.yaml:12: warning: `engine.ebpf.cpus_for_each_buffer`: Saker captures through one ring buffer shared by all CPUs, as 0 does: 1 has no effect",
+        ]
+    );
+    // Falco's legacy eBPF probe is the same capture for Saker (its kernel module is not:
+    // errors_name_the_place).
+    assert_eq!(
+        load("engine: {kind: ebpf}", &[])
+            .unwrap()
+            .config
+            .engine
+            .kind,
+        EngineKind::Ebpf
+    );
+    let both = load("engine:\n  ebpf: {}\n  modern_ebpf: {}\n", &[]).unwrap_err();
+    assert_eq!(
+        both,
+        "saker.yaml:3: both 'engine.ebpf' and 'engine.modern_ebpf' set (the same section)"
+    );
+}
+
+/// Falco's deprecated `rules_file` still works, with Falco's warning.
+#[test]
+fn old_rules_file_key_is_read_with_a_deprecation_warning() {
+    let loaded = load(
+        "json_output: true\nrules_file:\n  - /etc/falco/falco_rules.yaml\n",
+        &[],
+    )
+    .unwrap();
+    assert_eq!(
+        loaded.config.rules_files,
+        [std::path::PathBuf::from("/etc/falco/falco_rules.yaml")]
+    );
+    let warnings: Vec<String> = loaded.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "saker.yaml:2: warning: Using deprecated config key 'rules_file' (singular form). Please use new 'rules_files' config key (plural form)."
+        ]
+    );
+    let one = load("rules_file: /etc/falco/falco_rules.yaml\n", &[]).unwrap();
+    assert_eq!(one.config.rules_files.len(), 1);
+    let both = load("rules_files: []\nrules_file: [a.yaml]\n", &[]).unwrap_err();
+    assert_eq!(
+        both,
+        "saker.yaml:2: both 'rules_files' and 'rules_file' keys set"
+    );
+}
+
+/// The real falco.yaml of a Falco release, when the test data has it.
+#[test]
+fn falco_release_config_loads() {
+    let Some(path) = std::env::var_os("SAKER_FALCO_CONFIG") else {
+        eprintln!("SKIPPED: SAKER_FALCO_CONFIG (a Falco release's falco.yaml) is not set");
+        return;
+    };
+    let loaded = saker_config::load(Some(std::path::Path::new(&path)), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(loaded.config.engine.kind, EngineKind::Ebpf);
+    // Falco 0.44.1's falco.yaml: keys Saker does not have (warned about, ignored) and two values
+    // Saker cannot honour as written. A key that starts or stops being warned about shows here.
+    let mut warned: Vec<&str> = loaded.warnings.iter().map(|w| w.key.as_str()).collect();
+    warned.sort_unstable();
+    assert_eq!(
+        warned,
+        [
+            "buffer_format_base64",
+            "capture",
+            "config_files",
+            "engine.ebpf.cpus_for_each_buffer",
+            "engine.ebpf.disable_iterators",
+            "engine.kmod",
+            "falco_libs",
+            "libs_logger",
+            "load_plugins",
+            "metrics.jemalloc_stats_enabled",
+            "metrics.kernel_iter_event_counters_enabled",
+            "metrics.libbpf_stats_enabled",
+            "metrics.plugins_metrics_enabled",
+            "output_timeout",
+            "outputs_queue.capacity",
+            "plugins",
+            "plugins_hostinfo",
+            "syscall_event_timeouts",
+            "webserver.threadiness",
+        ]
+    );
+}
+
 #[test]
 fn console_settings() {
     let c = load(
@@ -568,4 +740,35 @@ fn container_engines_choose_the_sockets_asked() {
     .unwrap()
     .config;
     assert!(off.build_container_engines().is_disabled());
+}
+
+/// falco.yaml's rule selection (Falco 0.38+) is read, not warned about as unknown.
+#[test]
+fn rules_selection_is_read() {
+    let loaded = load(
+        "rules:\n  - disable:\n      rule: \"*\"\n  - enable:\n      tag: network\n      rule: Contact*\n",
+        &[],
+    )
+    .unwrap();
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    let rules = &loaded.config.rules;
+    assert_eq!(rules.len(), 2);
+    let disable = rules[0].disable.as_ref().unwrap();
+    assert_eq!(
+        (disable.rule.as_deref(), disable.tag.as_deref()),
+        (Some("*"), None)
+    );
+    let enable = rules[1].enable.as_ref().unwrap();
+    assert_eq!(
+        (enable.rule.as_deref(), enable.tag.as_deref()),
+        (Some("Contact*"), Some("network"))
+    );
+    let typo = load("rules:\n  - disable:\n      rules: x\n", &[]).unwrap();
+    assert_eq!(
+        typo.warnings
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>(),
+        ["saker.yaml:3: warning: unknown configuration key `rules[0].disable.rules`"]
+    );
 }

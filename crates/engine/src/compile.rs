@@ -14,7 +14,9 @@ use memchr::memmem::Finder;
 use regex::Regex;
 use saker_rules::ast::{CmpOp, Modifier, Transformer};
 use saker_rules::fields::{FieldId, FieldType};
-use saker_rules::filter::{CheckRhs, FieldCheck, FieldOperand, Filter, Value as Const};
+use saker_rules::filter::{
+    Base, CheckRhs, FieldCheck, Filter, Operand as RuleOperand, Value as Const,
+};
 
 use crate::event::{Event, EventTypeId};
 use crate::field::{FieldRef, FieldTable};
@@ -48,11 +50,40 @@ pub(crate) struct Exclusions {
     pub(crate) originals: Box<[u32]>,
 }
 
+/// What a check reads, with its transformers; see [`saker_rules::Operand`].
 #[derive(Debug)]
 pub(crate) struct Operand {
-    pub field: FieldRef,
-    /// Outermost first, as in the filter; applied innermost first.
+    pub input: Input,
+    /// One-argument transformers, outermost first; applied innermost first.
     pub transformers: Box<[Transformer]>,
+    /// An ancestor field without an index: a comparison holds when it holds for any
+    /// ancestor (libsinsp's `proc.aname in (...)`).
+    pub any_match: bool,
+}
+
+#[derive(Debug)]
+pub(crate) enum Input {
+    Field(FieldRef),
+    Literal(Box<str>),
+    List(Box<[Operand]>),
+    Join(Box<Operand>, Box<Operand>),
+    Concat(Box<[Operand]>),
+    Getopt {
+        args: Box<Operand>,
+        optstring: Box<Operand>,
+        select: Option<char>,
+    },
+}
+
+impl Operand {
+    /// The field, when the operand is one field read as is (the engine's fast paths).
+    #[inline(always)]
+    pub(crate) fn plain_field(&self) -> Option<&FieldRef> {
+        match &self.input {
+            Input::Field(field) if self.transformers.is_empty() => Some(field),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -78,8 +109,12 @@ impl Check {
 #[derive(Debug)]
 enum Test {
     Exists,
-    /// `=`, `contains`, `glob`, ... on strings, optionally with a modifier over several
-    /// patterns. `negate` is `!=`.
+    /// Never true: a modified operator with no values (`= oneof ()`), as libsinsp evaluates
+    /// it.
+    Never,
+    /// `=`, `contains`, `glob`, ... on strings and buffers, optionally with a modifier over
+    /// several patterns. `negate` is `!=`: with a modifier it applies to each pattern
+    /// (`!= oneof (a, b)`: exactly one value differs), as libsinsp does.
     Str {
         patterns: Box<[StrPattern]>,
         modifier: Option<Modifier>,
@@ -89,6 +124,11 @@ enum Test {
     StrEq {
         constant: Box<str>,
         negate: bool,
+    },
+    /// `<`, `<=`, `>`, `>=` on strings: byte order (`strcmp`).
+    StrOrd {
+        op: CmpOp,
+        constant: Box<str>,
     },
     /// `in` / `intersects` over strings.
     StrSet {
@@ -121,12 +161,18 @@ enum Test {
         negate: bool,
         all: bool,
     },
+    /// A modifier over single-value tests of another type (`fd.sip == anyof (...)`,
+    /// `proc.pid != allof (1, 2)`).
+    Modified {
+        tests: Box<[Test]>,
+        modifier: Modifier,
+    },
     /// `evt.type` against named types, by id (`set` is indexed by `EventTypeId`).
     EventType {
         set: Box<[bool]>,
         negate: bool,
     },
-    /// `val(other)`: compared at run time with the generic comparison.
+    /// Another value of the same event on the right: compared at run time.
     Field {
         op: CmpOp,
         other: Operand,
@@ -288,7 +334,7 @@ const MIN_GUARDED_EXCLUSIONS: usize = 3;
 /// A conjunct `not (F = c and rest...)` or `not (F in (c1, c2) and rest...)` (or without
 /// `rest`) on a plain string field `F`: Falco rules' typical exclusion.
 struct Exclusion<'f> {
-    field: &'f FieldOperand,
+    field: &'f RuleOperand,
     constants: Vec<String>,
     rest: Option<Filter>,
 }
@@ -312,10 +358,11 @@ fn as_exclusion(filter: &Filter) -> Option<Exclusion<'_>> {
         },
         _ => return None,
     };
-    let info = guard.lhs.field.info();
-    if !guard.lhs.transformers.is_empty()
-        || guard.modifier.is_some()
+    let (id, _) = guard.lhs.plain_field()?;
+    let info = id.info();
+    if guard.modifier.is_some()
         || info.list
+        || info.any_match
         || !matches!(info.ty, FieldType::String | FieldType::AbsPath)
     {
         return None;
@@ -342,7 +389,7 @@ fn compile_and(
     cx: &mut CompileContext<'_>,
 ) -> Result<Vec<Node>, CompileError> {
     let exclusions: Vec<Option<Exclusion<'_>>> = children.iter().map(as_exclusion).collect();
-    let mut groups: Vec<(&FieldOperand, Vec<usize>)> = Vec::new();
+    let mut groups: Vec<(&RuleOperand, Vec<usize>)> = Vec::new();
     for (i, exclusion) in exclusions.iter().enumerate() {
         if let Some(exclusion) = exclusion {
             match groups.iter_mut().find(|(f, _)| *f == exclusion.field) {
@@ -379,8 +426,11 @@ fn compile_and(
                     let original = compile(&children[member], cx)?;
                     originals.push(cx.program.emit_program(&original, None));
                 }
+                let Input::Field(guard_field) = operand(field, cx.table).input else {
+                    return Err(CompileError("an exclusion guard is a plain field".into()));
+                };
                 let exclusions = Exclusions {
-                    field: operand(field, cx.table).field,
+                    field: guard_field,
                     by_value: by_value
                         .into_iter()
                         .map(|(k, v)| (k, v.into_boxed_slice()))
@@ -399,10 +449,34 @@ fn compile_and(
     Ok(nodes)
 }
 
-pub(crate) fn operand(op: &FieldOperand, table: &mut FieldTable) -> Operand {
+pub(crate) fn operand(op: &RuleOperand, table: &mut FieldTable) -> Operand {
+    let input = match &op.base {
+        Base::Field { field, arg } => Input::Field(table.intern(*field, arg.clone())),
+        Base::Literal(text) => Input::Literal(text.as_str().into()),
+        Base::List(items) => Input::List(items.iter().map(|i| operand(i, table)).collect()),
+        Base::Join(sep, list) => Input::Join(
+            Box::new(operand(sep, table)),
+            Box::new(operand(list, table)),
+        ),
+        Base::Concat(items) => Input::Concat(items.iter().map(|i| operand(i, table)).collect()),
+        Base::Getopt {
+            args,
+            optstring,
+            select,
+        } => Input::Getopt {
+            args: Box::new(operand(args, table)),
+            optstring: Box::new(operand(optstring, table)),
+            select: *select,
+        },
+    };
+    let any_match = op.transformers.is_empty()
+        && op
+            .plain_field()
+            .is_some_and(|(id, arg)| arg.is_none() && id.info().any_match);
     Operand {
-        field: table.intern(op.field, op.arg.clone()),
+        input,
         transformers: op.transformers.clone().into_boxed_slice(),
+        any_match,
     }
 }
 
@@ -416,7 +490,6 @@ fn compile_check(check: &FieldCheck, cx: &mut CompileContext<'_>) -> Result<Chec
     let table = &mut *cx.table;
     let lhs = operand(&check.lhs, table);
     let ty = check.lhs.value_type();
-    let op = check.op;
     let constants: Vec<&Const> = match &check.rhs {
         CheckRhs::None => Vec::new(),
         CheckRhs::Value(v) => vec![v],
@@ -425,13 +498,61 @@ fn compile_check(check: &FieldCheck, cx: &mut CompileContext<'_>) -> Result<Chec
             let other = operand(other, table);
             return Ok(Check {
                 lhs,
-                test: Test::Field { op, other },
+                test: Test::Field {
+                    op: check.op,
+                    other,
+                },
             });
         }
     };
+    let test = match (check.op, check.modifier) {
+        (CmpOp::Exists, _) => Test::Exists,
+        // libsinsp: a modifier with no values is false; so are `in ()` and friends.
+        (_, Some(_)) | (CmpOp::In | CmpOp::Intersects | CmpOp::PMatch, None)
+            if constants.is_empty() =>
+        {
+            Test::Never
+        }
+        (op, Some(modifier)) if !is_text(ty) => Test::Modified {
+            tests: constants
+                .iter()
+                .map(|c| value_test(op, ty, std::slice::from_ref(c)))
+                .collect::<Result<_, _>>()?,
+            modifier,
+        },
+        (op, modifier) if is_text(ty) && !op.takes_list() && !op.is_ordering() => {
+            let patterns = constants
+                .iter()
+                .map(|c| str_pattern(op, c))
+                .collect::<Result<Vec<_>, _>>()?;
+            match (&patterns[..], modifier) {
+                ([StrPattern::Eq(constant)], None) => Test::StrEq {
+                    constant: constant.clone(),
+                    negate: op == CmpOp::Ne,
+                },
+                _ => Test::Str {
+                    patterns: patterns.into_boxed_slice(),
+                    modifier,
+                    negate: op == CmpOp::Ne,
+                },
+            }
+        }
+        (op, _) => value_test(op, ty, &constants)?,
+    };
+    Ok(Check { lhs, test })
+}
+
+fn is_text(ty: FieldType) -> bool {
+    matches!(
+        ty,
+        FieldType::String | FieldType::AbsPath | FieldType::Bytes
+    )
+}
+
+/// The test for an operator without a modifier on a value of type `ty`.
+fn value_test(op: CmpOp, ty: FieldType, constants: &[&Const]) -> Result<Test, CompileError> {
     let all = op == CmpOp::In;
-    let test = match op {
-        CmpOp::Exists => Test::Exists,
+    Ok(match op {
         CmpOp::Eq | CmpOp::Ne | CmpOp::In | CmpOp::Intersects
             if matches!(ty, FieldType::Ip | FieldType::IpNet) =>
         {
@@ -446,7 +567,7 @@ fn compile_check(check: &FieldCheck, cx: &mut CompileContext<'_>) -> Result<Chec
             }
         }
         CmpOp::Eq | CmpOp::Ne if ty == FieldType::Bool => Test::Bool {
-            constant: bool_constant(single(&constants)?)?,
+            constant: bool_constant(single(constants)?)?,
             negate: op == CmpOp::Ne,
         },
         CmpOp::Eq | CmpOp::Ne | CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge
@@ -454,7 +575,7 @@ fn compile_check(check: &FieldCheck, cx: &mut CompileContext<'_>) -> Result<Chec
         {
             Test::Float {
                 op,
-                constant: float_constant(single(&constants)?)?,
+                constant: float_constant(single(constants)?)?,
             }
         }
         CmpOp::Eq | CmpOp::Ne | CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge
@@ -462,7 +583,7 @@ fn compile_check(check: &FieldCheck, cx: &mut CompileContext<'_>) -> Result<Chec
         {
             Test::Num {
                 op,
-                constant: int_constant(single(&constants)?)?,
+                constant: int_constant(single(constants)?)?,
             }
         }
         CmpOp::In | CmpOp::Intersects if ty.is_numeric() || ty == FieldType::Bool => {
@@ -492,48 +613,25 @@ fn compile_check(check: &FieldCheck, cx: &mut CompileContext<'_>) -> Result<Chec
                 .map(|c| PathPrefix::new(&str_constant(c)))
                 .collect(),
         ),
-        CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => {
-            // Ordering on strings: not produced by the type checker; compare numerically so
-            // a numeric string still works and anything else is false.
-            Test::Num {
-                op,
-                constant: int_constant(single(&constants)?)?,
-            }
-        }
-        _ => {
-            let patterns = constants
-                .iter()
-                .map(|c| str_pattern(op, c))
-                .collect::<Result<Vec<_>, _>>()?;
-            if patterns.is_empty() {
-                return Err(CompileError(format!("'{op}' needs a value")));
-            }
-            if let ([StrPattern::Eq(constant)], None) = (&patterns[..], check.modifier) {
-                return Ok(Check {
-                    lhs,
-                    test: Test::StrEq {
-                        constant: constant.clone(),
-                        negate: op == CmpOp::Ne,
-                    },
-                });
-            }
+        CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => Test::StrOrd {
+            op,
+            constant: str_constant(single(constants)?).into(),
+        },
+        op => {
+            let pattern = str_pattern(op, single(constants)?)?;
             Test::Str {
-                patterns: patterns.into_boxed_slice(),
-                modifier: check.modifier,
+                patterns: Box::new([pattern]),
+                modifier: None,
                 negate: op == CmpOp::Ne,
             }
         }
-    };
-    Ok(Check { lhs, test })
+    })
 }
 
 /// `evt.type = x`, `in (...)`, `!= x`: a test on the event's type id instead of strings.
 fn event_type_test(check: &FieldCheck, cx: &CompileContext<'_>) -> Option<Test> {
-    if Some(check.lhs.field) != cx.evt_type
-        || !check.lhs.transformers.is_empty()
-        || check.lhs.arg.is_some()
-        || check.modifier.is_some()
-    {
+    let (field, arg) = check.lhs.plain_field()?;
+    if Some(field) != cx.evt_type || arg.is_some() || check.modifier.is_some() {
         return None;
     }
     let names: Vec<String> = match &check.rhs {
@@ -638,7 +736,7 @@ fn str_pattern(op: CmpOp, c: &Const) -> Result<StrPattern, CompileError> {
         CmpOp::Glob => StrPattern::Glob(Glob::new(&text, false)),
         CmpOp::IGlob => StrPattern::Glob(Glob::new(&text, true)),
         CmpOp::Regex => StrPattern::Regex(
-            Regex::new(&format!("^(?:{text})$"))
+            Regex::new(&saker_rules::full_match_regex(&text))
                 .map_err(|e| CompileError(format!("bad regex '{text}': {e}")))?,
         ),
         other => return Err(CompileError(format!("'{other}' is not a string operator"))),
@@ -668,10 +766,15 @@ impl StrPattern {
         }
     }
 
+    /// On a byte buffer, as libsinsp's buffer comparison: exact bytes for `=`, `contains`,
+    /// `startswith`, `endswith`.
     fn matches_bytes(&self, b: &[u8]) -> bool {
         match self {
-            StrPattern::BContains(f) => f.find(b).is_some(),
+            StrPattern::Eq(c) => b == c.as_bytes(),
+            StrPattern::Contains(f) | StrPattern::BContains(f) => f.find(b).is_some(),
+            StrPattern::StartsWith(c) => b.starts_with(c.as_bytes()),
             StrPattern::BStartsWith(c) => b.starts_with(c),
+            StrPattern::EndsWith(c) => b.ends_with(c.as_bytes()),
             _ => std::str::from_utf8(b).is_ok_and(|s| self.matches(s)),
         }
     }
@@ -736,7 +839,10 @@ impl Operand {
     /// The operand's value on `event`, transformers applied; `None` when missing.
     #[inline(always)]
     pub(crate) fn fetch<'e, E: Event + ?Sized>(&self, event: &'e E) -> Option<Value<'e>> {
-        let value = event.value(&self.field)?;
+        let value = match &self.input {
+            Input::Field(field) => event.value(field)?,
+            other => crate::transform::multivalue(other, event)?,
+        };
         if self.transformers.is_empty() {
             Some(value)
         } else {
@@ -750,8 +856,8 @@ impl Check {
     pub(crate) fn eval<E: Event + ?Sized>(&self, event: &E) -> bool {
         // The common string and number tests first: `evt.type` tests are mostly decided at
         // compile time now (see `program`), so they are rare here.
-        if self.lhs.transformers.is_empty()
-            && let Some(result) = self.fast_path(event)
+        if let Some(field) = self.lhs.plain_field()
+            && let Some(result) = self.fast_path(field, event)
         {
             return result;
         }
@@ -761,7 +867,7 @@ impl Check {
                 return set.get(id.0 as usize).copied().unwrap_or(false) != *negate;
             }
             // An unnamed type is in no set; a missing evt.type makes every comparison false.
-            return *negate && event.value(&self.lhs.field).is_some();
+            return *negate && self.lhs.fetch(event).is_some();
         }
         let Some(value) = self.lhs.fetch(event) else {
             return false;
@@ -770,6 +876,10 @@ impl Check {
             if items.is_empty() {
                 return false;
             }
+            if self.lhs.any_match {
+                // Ancestors: true when any of them satisfies the test, whatever the operator.
+                return items.iter().any(|v| self.test_scalar(v, event));
+            }
             return match &self.test {
                 Test::Exists => true,
                 // `in`: every element is in the set; `intersects`: at least one is.
@@ -777,12 +887,16 @@ impl Check {
                 | Test::NumSet { all: true, .. }
                 | Test::Net { all: true, .. } => items.iter().all(|v| self.test_scalar(v, event)),
                 // `!=` on a list: no element equals.
-                Test::Str { negate: true, .. }
-                | Test::StrEq { negate: true, .. }
+                Test::StrEq { negate: true, .. }
                 | Test::Bool { negate: true, .. }
                 | Test::Net { negate: true, .. } => {
                     items.iter().all(|v| self.test_scalar(v, event))
                 }
+                Test::Str {
+                    negate: true,
+                    modifier: None,
+                    ..
+                } => items.iter().all(|v| self.test_scalar(v, event)),
                 Test::Num { op: CmpOp::Ne, .. } => items.iter().all(|v| self.test_scalar(v, event)),
                 _ => items.iter().any(|v| self.test_scalar(v, event)),
             };
@@ -793,41 +907,41 @@ impl Check {
     /// The common checks on plain strings and numbers, through [`Event::str_value`] and
     /// [`Event::int_value`]; `None` when the event does not offer the value that way.
     #[inline(always)]
-    fn fast_path<E: Event + ?Sized>(&self, event: &E) -> Option<bool> {
+    fn fast_path<E: Event + ?Sized>(&self, field: &FieldRef, event: &E) -> Option<bool> {
         match &self.test {
             Test::StrEq { constant, negate } => {
-                let s = event.str_value(&self.lhs.field)?;
+                let s = event.str_value(field)?;
                 Some(bytes_eq(s.as_bytes(), constant.as_bytes()) != *negate)
             }
-            Test::StrSet { set, .. } => Some(set.contains(event.str_value(&self.lhs.field)?)),
+            Test::StrSet { set, .. } => Some(set.contains(event.str_value(field)?)),
             Test::Str {
                 patterns,
                 modifier,
                 negate,
             } => {
-                let s = event.str_value(&self.lhs.field)?;
-                Some(combine(patterns, *modifier, |p| p.matches(s)) != *negate)
+                let s = event.str_value(field)?;
+                Some(combine(patterns, *modifier, |p| p.matches(s) != *negate))
             }
             Test::PathPrefixes(prefixes) => {
-                let s = event.str_value(&self.lhs.field)?;
+                let s = event.str_value(field)?;
                 Some(PathPrefix::any_matches(prefixes, s))
             }
             Test::Num { op, constant } => {
-                let n = event.int_value(&self.lhs.field)?;
+                let n = event.int_value(field)?;
                 Some(compare_ord(*op, i128::from(n).cmp(constant)))
             }
             Test::NumSet { set, .. } => {
-                let n = event.int_value(&self.lhs.field)?;
+                let n = event.int_value(field)?;
                 Some(set.binary_search(&i128::from(n)).is_ok())
             }
             Test::Bool { constant, negate } => {
-                let n = event.int_value(&self.lhs.field)?;
+                let n = event.int_value(field)?;
                 Some(((n != 0) == *constant) != *negate)
             }
             // Lists need the slow path (an empty list does not exist).
-            Test::Exists => (event.str_value(&self.lhs.field).is_some()
-                || event.int_value(&self.lhs.field).is_some())
-            .then_some(true),
+            Test::Exists => (event.str_value(field).is_some() || event.int_value(field).is_some())
+                .then_some(true),
+            Test::Never => Some(false),
             _ => None,
         }
     }
@@ -835,28 +949,44 @@ impl Check {
     #[inline(always)]
     fn test_scalar<E: Event + ?Sized>(&self, value: &Value<'_>, event: &E) -> bool {
         match &self.test {
+            Test::Field { op, other } => match other.fetch(event) {
+                Some(rhs) => crate::reference::compare_dynamic(*op, value, &rhs),
+                None => false,
+            },
+            test => test.scalar(value),
+        }
+    }
+}
+
+impl Test {
+    /// The test on one value.
+    fn scalar(&self, value: &Value<'_>) -> bool {
+        match self {
             Test::Exists => true,
+            Test::Never => false,
             // Decided by id in `eval`; evt.type is never a list.
-            Test::EventType { .. } => false,
+            Test::EventType { .. } | Test::Field { .. } => false,
             Test::StrEq { constant, negate } => match value {
                 Value::Str(s) => (**s == **constant) != *negate,
+                Value::Bytes(b) => (**b == *constant.as_bytes()) != *negate,
                 other => (other.to_string() == **constant) != *negate,
+            },
+            Test::StrOrd { op, constant } => match value {
+                Value::Bytes(b) => compare_ord(*op, (**b).cmp(constant.as_bytes())),
+                other => compare_ord(*op, text_of(other).as_bytes().cmp(constant.as_bytes())),
             },
             Test::Str {
                 patterns,
                 modifier,
                 negate,
-            } => {
-                let hit = match value {
-                    Value::Bytes(b) => combine(patterns, *modifier, |p| p.matches_bytes(b)),
-                    Value::Str(s) => combine(patterns, *modifier, |p| p.matches(s)),
-                    other => {
-                        let text = other.to_string();
-                        combine(patterns, *modifier, |p| p.matches(&text))
-                    }
-                };
-                hit != *negate
-            }
+            } => match value {
+                Value::Bytes(b) => combine(patterns, *modifier, |p| p.matches_bytes(b) != *negate),
+                Value::Str(s) => combine(patterns, *modifier, |p| p.matches(s) != *negate),
+                other => {
+                    let text = other.to_string();
+                    combine(patterns, *modifier, |p| p.matches(&text) != *negate)
+                }
+            },
             Test::StrSet { set, .. } => match value {
                 Value::Str(s) => set.contains(s),
                 other => set.contains(&other.to_string()),
@@ -890,11 +1020,23 @@ impl Check {
                 Some(ip) => nets.iter().any(|net| net.contains(&ip)) != *negate,
                 None => false,
             },
-            Test::Field { op, other } => match other.fetch(event) {
-                Some(rhs) => crate::reference::compare_dynamic(*op, value, &rhs),
-                None => false,
-            },
+            Test::Modified { tests, modifier } => {
+                let hits = |t: &&Test| t.scalar(value);
+                match modifier {
+                    Modifier::AnyOf => tests.iter().any(|t| hits(&t)),
+                    Modifier::AllOf => tests.iter().all(|t| hits(&t)),
+                    Modifier::OneOf => tests.iter().filter(hits).count() == 1,
+                }
+            }
         }
+    }
+}
+
+/// The text of a value, as strings compare.
+fn text_of<'v>(value: &'v Value<'_>) -> std::borrow::Cow<'v, str> {
+    match value {
+        Value::Str(s) => std::borrow::Cow::Borrowed(s),
+        other => std::borrow::Cow::Owned(other.to_string()),
     }
 }
 

@@ -67,6 +67,7 @@ struct CompiledRule {
     source: Source,
     tags: Vec<String>,
     output: Vec<OutputPart>,
+    extra_fields: Vec<ExtraField>,
     /// Event types this rule's condition can be true for.
     types: TypeSet,
 }
@@ -74,7 +75,21 @@ struct CompiledRule {
 #[derive(Debug)]
 enum OutputPart {
     Text(String),
-    Field { operand: Operand, key: String },
+    Field {
+        operand: Operand,
+        key: String,
+        /// `%20fd.name`: padded or cut to this many bytes (0: as is).
+        width: u32,
+    },
+}
+
+/// An `append_output` extra field: its name in `output_fields` and its format.
+#[derive(Debug)]
+struct ExtraField {
+    name: String,
+    parts: Vec<OutputPart>,
+    /// A bare field: the value keeps its JSON type.
+    raw: bool,
 }
 
 /// A rule handed an event type, with its program for that type.
@@ -179,20 +194,14 @@ impl Engine {
                     source,
                 })?;
             nodes.push(node);
-            let output = rule
-                .output_format
+            let output = output_parts(&rule.output_format, cx.table);
+            let extra_fields = rule
+                .extra_fields
                 .iter()
-                .map(|segment| match segment {
-                    OutputSegment::Text(text) => OutputPart::Text(text.clone()),
-                    OutputSegment::Field(field) => {
-                        let operand = compile::operand(field, cx.table);
-                        let key = if field.transformers.is_empty() {
-                            operand.field.canonical_name()
-                        } else {
-                            field.to_string()
-                        };
-                        OutputPart::Field { operand, key }
-                    }
+                .map(|f| ExtraField {
+                    name: f.name.clone(),
+                    parts: output_parts(&f.segments, cx.table),
+                    raw: f.raw,
                 })
                 .collect();
             let types = type_analysis(&rule.filter, evt_type, cx.type_ids, universe).0;
@@ -205,6 +214,7 @@ impl Engine {
                 source: rule.source,
                 tags,
                 output,
+                extra_fields,
                 types,
             });
         }
@@ -343,30 +353,16 @@ impl Engine {
     /// alert prefix (`evt.time`) is added by the encoder (saker-output), as Falco does.
     pub fn alert<E: Event + ?Sized>(&self, id: RuleId, event: &E) -> Alert {
         let rule = &self.rules[id.0 as usize];
-        let mut output = String::new();
         let mut output_fields = BTreeMap::new();
-        for part in &rule.output {
-            match part {
-                OutputPart::Text(text) => output.push_str(text),
-                OutputPart::Field { operand, key } => {
-                    let value = operand.fetch(event);
-                    match &value {
-                        Some(v)
-                            if Some(operand.field.id) == self.evt_time
-                                && operand.transformers.is_empty() =>
-                        {
-                            let ns = v.as_number().unwrap_or(0).max(0) as u64;
-                            output.push_str(&time_format::clock_time(ns));
-                        }
-                        Some(v) => output.push_str(&v.to_string()),
-                        None => output.push_str("<NA>"),
-                    }
-                    output_fields.insert(
-                        key.clone(),
-                        value.map_or(serde_json::Value::Null, |v| v.to_json()),
-                    );
-                }
-            }
+        let output = self.format(&rule.output, event, Some(&mut output_fields));
+        for extra in &rule.extra_fields {
+            let value = match (extra.raw, extra.parts.as_slice()) {
+                (true, [OutputPart::Field { operand, .. }]) => operand
+                    .fetch(event)
+                    .map_or(serde_json::Value::Null, |v| v.to_json()),
+                _ => serde_json::Value::String(self.format(&extra.parts, event, None)),
+            };
+            output_fields.insert(extra.name.clone(), value);
         }
         Alert {
             time_ns: event.time_ns(),
@@ -378,6 +374,47 @@ impl Engine {
             tags: rule.tags.clone(),
             hostname: self.options.hostname.clone(),
         }
+    }
+
+    /// An output format's text (`<NA>` for missing values); the values go to `fields`.
+    fn format<E: Event + ?Sized>(
+        &self,
+        parts: &[OutputPart],
+        event: &E,
+        mut fields: Option<&mut BTreeMap<String, serde_json::Value>>,
+    ) -> String {
+        let mut output = String::new();
+        for part in parts {
+            match part {
+                OutputPart::Text(text) => output.push_str(text),
+                OutputPart::Field {
+                    operand,
+                    key,
+                    width,
+                } => {
+                    let value = operand.fetch(event);
+                    let text = match &value {
+                        Some(v)
+                            if operand.plain_field().map(|f| f.id) == self.evt_time
+                                && self.evt_time.is_some() =>
+                        {
+                            let ns = v.as_number().unwrap_or(0).max(0) as u64;
+                            time_format::clock_time(ns)
+                        }
+                        Some(v) => v.to_string(),
+                        None => "<NA>".to_string(),
+                    };
+                    output.push_str(&fit(text, *width));
+                    if let Some(fields) = fields.as_deref_mut() {
+                        fields.insert(
+                            key.clone(),
+                            value.map_or(serde_json::Value::Null, |v| v.to_json()),
+                        );
+                    }
+                }
+            }
+        }
+        output
     }
 
     /// The event types the enabled rules of `source` need (Falco's adaptive syscall set,
@@ -395,6 +432,40 @@ impl Engine {
         }
         needs
     }
+}
+
+fn output_parts(segments: &[OutputSegment], table: &mut FieldTable) -> Vec<OutputPart> {
+    segments
+        .iter()
+        .map(|segment| match segment {
+            OutputSegment::Text(text) => OutputPart::Text(text.clone()),
+            OutputSegment::Field(field) => OutputPart::Field {
+                operand: compile::operand(&field.operand, table),
+                key: field.key.clone(),
+                width: field.width,
+            },
+        })
+        .collect()
+}
+
+/// libsinsp's `%20field`: the text padded with spaces or cut to `width` bytes (on a
+/// character boundary).
+fn fit(mut text: String, width: u32) -> String {
+    let width = width as usize;
+    if width == 0 {
+        return text;
+    }
+    if text.len() > width {
+        let mut end = width;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text.truncate(end);
+    }
+    while text.len() < width {
+        text.push(' ');
+    }
+    text
 }
 
 /// The leaves of `node` that test `evt.type`.
@@ -500,10 +571,8 @@ impl TypeSet {
 /// `evt.type = x`, `evt.type in (...)`, `evt.type != x` without transformers: the names it
 /// compares with and whether it is negated.
 fn type_check(check: &FieldCheck, evt_type: Option<FieldId>) -> Option<(Vec<String>, bool)> {
-    if Some(check.lhs.field) != evt_type || !check.lhs.transformers.is_empty() {
-        return None;
-    }
-    if check.lhs.arg.is_some() || check.modifier.is_some() {
+    let (field, arg) = check.lhs.plain_field()?;
+    if Some(field) != evt_type || arg.is_some() || check.modifier.is_some() {
         return None;
     }
     let names = match &check.rhs {
@@ -600,6 +669,11 @@ pub(crate) mod tests {
                     condition: condition.to_string(),
                     output: output.to_string(),
                     output_format: parse_output(output).unwrap(),
+                    output_compiled: String::new(),
+                    extra_fields: Vec::new(),
+                    condition_compiled: String::new(),
+                    capture: false,
+                    capture_duration: 0,
                     priority: saker_rules::Priority::Warning,
                     source: Source::Syscall,
                     enabled: true,
@@ -679,9 +753,10 @@ pub(crate) mod tests {
             ("proc.cmdline glob 'curl'", false),
             ("proc.cmdline regex 'curl .*'", true),
             ("proc.cmdline regex 'curl'", false),
-            ("proc.cmdline bcontains 2d7353", true),
-            ("proc.cmdline bstartswith 6375", true),
-            ("proc.cmdline bstartswith 6376", false),
+            ("proc.cmdline > 5", true),
+            ("proc.cmdline < 5", false),
+            ("proc.cmdline != oneof (curl, x)", false),
+            ("proc.cmdline != allof (curl, x)", true),
             ("proc.cmdline contains anyof (wget, curl)", true),
             ("proc.cmdline contains allof (wget, curl)", false),
             ("proc.cmdline contains allof (http, curl)", true),
@@ -708,20 +783,36 @@ pub(crate) mod tests {
                 (r#"{"fd.name":"/etcetera"}"#, false),
             ],
         );
-        // `in` on a multi-valued field: every value in the set; `intersects`: any.
+        // A list field: `in` holds when every value is in the set, `intersects` when any is.
+        check(
+            "fd.types in (file, ipv4)",
+            &[
+                (r#"{"fd.types":["file","ipv4"]}"#, true),
+                (r#"{"fd.types":["file","unix"]}"#, false),
+                (r#"{"fd.types":[]}"#, false),
+            ],
+        );
+        check(
+            "fd.types intersects (unix, ipv4)",
+            &[
+                (r#"{"fd.types":["file","unix"]}"#, true),
+                (r#"{"fd.types":["file"]}"#, false),
+            ],
+        );
+        // Ancestors without an index: true when any ancestor matches, whatever the operator.
         check(
             "proc.aname in (sshd, bash)",
             &[
-                (r#"{"proc.aname":["sshd","bash"]}"#, true),
-                (r#"{"proc.aname":["sshd","systemd"]}"#, false),
+                (r#"{"proc.aname":["sshd","systemd"]}"#, true),
+                (r#"{"proc.aname":["cron"]}"#, false),
                 (r#"{"proc.aname":[]}"#, false),
             ],
         );
         check(
-            "proc.aname intersects (sshd, bash)",
+            "proc.aname != sshd",
             &[
                 (r#"{"proc.aname":["sshd","systemd"]}"#, true),
-                (r#"{"proc.aname":["cron"]}"#, false),
+                (r#"{"proc.aname":["sshd"]}"#, false),
             ],
         );
         check(

@@ -1,16 +1,18 @@
 //! A plain interpreter of checked filters: walks the [`Filter`] tree per event and parses
 //! constants each time. Too slow for production; it is the oracle the compiled form is tested
-//! against (property test) and the comparison used for `val(field)` right-hand sides.
+//! against (property test) and the comparison used for right-hand fields.
 
 use saker_rules::ast::{CmpOp, Modifier};
 use saker_rules::fields::FieldType;
-use saker_rules::filter::{CheckRhs, FieldCheck, FieldOperand, Filter, Value as Const};
+use saker_rules::filter::{
+    Base, CheckRhs, FieldCheck, Filter, Operand as RuleOperand, Value as Const,
+};
 
 use crate::compile::{compare_ord, contains_ignore_ascii_case, value_as_f64, value_as_ip};
 use crate::event::Event;
 use crate::field::FieldTable;
 use crate::glob::{Glob, PathPrefix};
-use crate::transform::apply_transformers;
+use crate::transform::{apply_transformers, concat, getopt, join, list_of};
 use crate::value::{IpNet, Value};
 
 /// Evaluates `filter` on `event` by walking it. Fields missing from `table` have no value.
@@ -24,13 +26,26 @@ pub fn interpret(filter: &Filter, event: &dyn Event, table: &FieldTable) -> bool
     }
 }
 
-fn fetch<'e>(
-    operand: &FieldOperand,
-    event: &'e dyn Event,
-    table: &FieldTable,
-) -> Option<Value<'e>> {
-    let field = table.get(operand.field, operand.arg.as_ref())?;
-    let value = event.value(field)?;
+fn fetch<'e>(operand: &RuleOperand, event: &'e dyn Event, table: &FieldTable) -> Option<Value<'e>> {
+    let fetch_all = |items: &[RuleOperand]| -> Option<Vec<Value<'e>>> {
+        items.iter().map(|i| fetch(i, event, table)).collect()
+    };
+    let value = match &operand.base {
+        Base::Field { field, arg } => event.value(table.get(*field, arg.as_ref())?)?,
+        Base::Literal(text) => Value::Str(text.clone().into()),
+        Base::List(items) => list_of(fetch_all(items)?),
+        Base::Join(sep, list) => join(&fetch(sep, event, table)?, &fetch(list, event, table)?),
+        Base::Concat(items) => concat(&fetch_all(items)?),
+        Base::Getopt {
+            args,
+            optstring,
+            select,
+        } => getopt(
+            &fetch(args, event, table)?,
+            &fetch(optstring, event, table)?,
+            *select,
+        )?,
+    };
     apply_transformers(&operand.transformers, value)
 }
 
@@ -47,38 +62,42 @@ fn interpret_check(check: &FieldCheck, event: &dyn Event, table: &FieldTable) ->
                 None => false,
             },
             CheckRhs::Value(c) => compare_constant(check.op, ty, item, c),
-            CheckRhs::List(constants) => match check.op {
-                CmpOp::In | CmpOp::Intersects | CmpOp::PMatch => constants
-                    .iter()
-                    .any(|c| compare_constant(check.op, ty, item, c)),
-                _ => {
-                    // A modified string operator: `contains anyof (a, b)`.
-                    let positive = if check.op == CmpOp::Ne {
-                        CmpOp::Eq
-                    } else {
-                        check.op
-                    };
+            CheckRhs::List(constants) => match (check.op, check.modifier) {
+                (_, Some(modifier)) => {
+                    // libsinsp: each value is compared with the operator itself (`!=`
+                    // included); the modifier counts the hits.
                     let hits = constants
                         .iter()
-                        .filter(|c| compare_constant(positive, ty, item, c))
+                        .filter(|c| compare_constant(check.op, ty, item, c))
                         .count();
-                    let hit = match check.modifier {
-                        Some(Modifier::AllOf) => hits == constants.len(),
-                        Some(Modifier::OneOf) => hits == 1,
-                        _ => hits > 0,
-                    };
-                    hit != (check.op == CmpOp::Ne)
+                    match modifier {
+                        Modifier::AllOf => !constants.is_empty() && hits == constants.len(),
+                        Modifier::OneOf => hits == 1,
+                        Modifier::AnyOf => hits > 0,
+                    }
                 }
+                (CmpOp::In | CmpOp::Intersects | CmpOp::PMatch, None) => constants
+                    .iter()
+                    .any(|c| compare_constant(check.op, ty, item, c)),
+                _ => false,
             },
         }
     };
+    let any_match = check
+        .lhs
+        .plain_field()
+        .is_some_and(|(id, arg)| arg.is_none() && id.info().any_match);
     match &lhs {
         Value::List(items) => {
             if items.is_empty() {
                 return false;
             }
+            if any_match {
+                return items.iter().any(scalar_test);
+            }
             let every = match check.op {
-                CmpOp::In | CmpOp::Ne => true,
+                CmpOp::In => true,
+                CmpOp::Ne => check.modifier.is_none(),
                 CmpOp::Exists => return true,
                 _ => false,
             };
@@ -111,7 +130,7 @@ fn const_number(c: &Const) -> Option<i128> {
     }
 }
 
-/// One value against one constant, by the field's type.
+/// One value against one constant, by the value's type.
 fn compare_constant(op: CmpOp, ty: FieldType, value: &Value<'_>, c: &Const) -> bool {
     let equality = matches!(op, CmpOp::Eq | CmpOp::Ne | CmpOp::In | CmpOp::Intersects);
     if equality && matches!(ty, FieldType::Ip | FieldType::IpNet) {
@@ -128,9 +147,9 @@ fn compare_constant(op: CmpOp, ty: FieldType, value: &Value<'_>, c: &Const) -> b
     if ty == FieldType::Bool && equality {
         let constant = match c {
             Const::Bool(b) => *b,
-            other => match const_text(other).to_ascii_lowercase().as_str() {
-                "true" | "1" => true,
-                "false" | "0" => false,
+            other => match const_text(other).as_str() {
+                "true" => true,
+                "false" => false,
                 _ => return false,
             },
         };
@@ -156,24 +175,25 @@ fn compare_constant(op: CmpOp, ty: FieldType, value: &Value<'_>, c: &Const) -> b
             None => false,
         };
     }
-    if (ty.is_numeric() || ty == FieldType::Bool) && (equality || op.is_ordering())
-        || op.is_ordering()
-    {
+    if (ty.is_numeric() || ty == FieldType::Bool) && (equality || op.is_ordering()) {
         return match (value.as_number(), const_number(c)) {
             (Some(v), Some(k)) => compare_ord(op, v.cmp(&k)),
             _ => false,
         };
     }
     let pattern = const_text(c);
-    if let (Value::Bytes(bytes), CmpOp::BContains | CmpOp::BStartsWith) = (value, op) {
+    if let Value::Bytes(bytes) = value {
         let needle: Vec<u8> = match c {
             Const::Bytes(b) => b.clone(),
-            _ => pattern.into_bytes(),
+            _ => pattern.clone().into_bytes(),
         };
-        return if op == CmpOp::BContains {
-            memchr::memmem::find(bytes, &needle).is_some()
-        } else {
-            bytes.starts_with(&needle)
+        return match op {
+            CmpOp::Eq | CmpOp::In | CmpOp::Intersects => **bytes == *needle,
+            CmpOp::Ne => **bytes != *needle,
+            CmpOp::Contains | CmpOp::BContains => memchr::memmem::find(bytes, &needle).is_some(),
+            CmpOp::StartsWith | CmpOp::BStartsWith => bytes.starts_with(&needle),
+            CmpOp::EndsWith => bytes.ends_with(&needle),
+            _ => std::str::from_utf8(bytes).is_ok_and(|t| string_op(op, t, &pattern)),
         };
     }
     let text = match value {
@@ -206,16 +226,20 @@ fn string_op(op: CmpOp, text: &str, pattern: &str) -> bool {
         CmpOp::EndsWith => text.ends_with(pattern),
         CmpOp::Glob => Glob::new(pattern, false).matches(text),
         CmpOp::IGlob => Glob::new(pattern, true).matches(text),
-        CmpOp::Regex => regex::Regex::new(&format!("^(?:{pattern})$"))
+        CmpOp::Regex => regex::Regex::new(&saker_rules::full_match_regex(pattern))
             .map(|r| r.is_match(text))
             .unwrap_or(false),
         CmpOp::PMatch => PathPrefix::new(pattern).matches(text),
-        CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge | CmpOp::Exists => false,
+        // Strings order as bytes (`strcmp`).
+        CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => {
+            compare_ord(op, text.as_bytes().cmp(pattern.as_bytes()))
+        }
+        CmpOp::Exists => false,
     }
 }
 
-/// Compares two event values (`val(field)` on the right): numerically when both are numbers,
-/// as addresses when both are addresses, otherwise as text.
+/// Compares two event values (a right-hand field): numerically when both are numbers, as
+/// addresses when both are addresses, otherwise as text.
 pub(crate) fn compare_dynamic(op: CmpOp, lhs: &Value<'_>, rhs: &Value<'_>) -> bool {
     let numeric = |v: &Value<'_>| matches!(v, Value::Int(_) | Value::UInt(_) | Value::Bool(_));
     if numeric(lhs) || numeric(rhs) {
@@ -227,22 +251,11 @@ pub(crate) fn compare_dynamic(op: CmpOp, lhs: &Value<'_>, rhs: &Value<'_>) -> bo
     if let (Value::Ip(a), Value::Ip(b)) = (lhs, rhs) {
         return compare_ord(op, a.cmp(b));
     }
-    if op.is_ordering() {
-        return match (value_as_f64(lhs), value_as_f64(rhs)) {
-            (Some(a), Some(b)) => a
-                .partial_cmp(&b)
-                .is_some_and(|ordering| compare_ord(op, ordering)),
-            _ => compare_ord(op, lhs.to_string().cmp(&rhs.to_string())),
-        };
-    }
-    string_op(op, &lhs.to_string(), &rhs.to_string()) || {
+    if let (CmpOp::In | CmpOp::Intersects, Value::List(items)) = (op, rhs) {
         // `x in val(list_field)`: any element.
-        if let (CmpOp::In | CmpOp::Intersects, Value::List(items)) = (op, rhs) {
-            items
-                .iter()
-                .any(|item| compare_dynamic(CmpOp::Eq, lhs, item))
-        } else {
-            false
-        }
+        return items
+            .iter()
+            .any(|item| compare_dynamic(CmpOp::Eq, lhs, item));
     }
+    string_op(op, &lhs.to_string(), &rhs.to_string())
 }

@@ -25,7 +25,20 @@ const ATOMS: &[&str] = &[
     "proc.cmdline contains anyof (curl, wget)",
     "proc.cmdline contains allof (curl, http)",
     "proc.cmdline contains oneof (curl, sh)",
-    "proc.cmdline bcontains 6375726c",
+    "proc.name != oneof (bash, sh)",
+    "proc.name = allof (bash)",
+    "proc.cmdline > 5",
+    "evt.buffer bcontains 6375726c",
+    "evt.buffer startswith GET",
+    "fd.sip == anyof (10.0.0.1, 192.168.1.1)",
+    "fd.sip != allof (10.0.0.1, 192.168.1.1)",
+    "fd.types in (file, ipv4)",
+    "fd.types intersects (unix)",
+    "len(fd.types) = 2",
+    "proc.aname != sshd",
+    "join(\"-\", (proc.name, proc.pname)) = vim-sh",
+    "concat(proc.name, \"x\") = bashx",
+    "toupper(concat(proc.pname, proc.name)) startswith SH",
     "fd.name pmatch (/etc, /usr/bin)",
     "fd.name startswith /etc/",
     "fd.sport in (22, 80, 443)",
@@ -99,9 +112,17 @@ fn event() -> impl Strategy<Value = String> {
             ]),
             maybe(&[r#""sshd""#, r#""systemd""#]),
         ),
+        (
+            maybe(&[r#""GET /curl""#, r#""xcurl""#, r#""""#]),
+            maybe(&[r#"["file","ipv4"]"#, r#"["unix"]"#, r#"["file"]"#, "[]"]),
+        ),
     )
         .prop_map(
-            |((ty, name, pname, cmdline, fd), (sport, tty, luid, sip, w, anames, an2))| {
+            |(
+                (ty, name, pname, cmdline, fd),
+                (sport, tty, luid, sip, w, anames, an2),
+                (buffer, types),
+            )| {
                 let pairs = [
                     ("evt.type", ty),
                     ("proc.name", name),
@@ -116,6 +137,8 @@ fn event() -> impl Strategy<Value = String> {
                     ("evt.is_open_write", w),
                     ("proc.aname", anames),
                     ("proc.aname[2]", an2),
+                    ("evt.buffer", buffer),
+                    ("fd.types", types),
                 ];
                 let body: Vec<String> = pairs
                     .iter()
@@ -134,6 +157,11 @@ fn engine_for(condition: &str) -> (Engine, saker_rules::Filter) {
         condition: condition.into(),
         output: "x".into(),
         output_format: parse_output("x").unwrap(),
+        output_compiled: String::new(),
+        extra_fields: Vec::new(),
+        condition_compiled: String::new(),
+        capture: false,
+        capture_duration: 0,
         priority: Priority::Warning,
         source: Source::Syscall,
         enabled: true,
@@ -217,9 +245,9 @@ proptest! {
 fn every_atom_is_true_and_false_on_some_event() {
     // Guards against the property test passing because an atom is constant.
     let samples = [
-        r#"{"evt.type":"openat","proc.name":"bash","proc.pname":"bash","proc.cmdline":"curl -sS http://x/1.sh","fd.name":"/etc/passwd","fd.sport":22,"proc.tty":34816,"user.loginuid":-1,"fd.sip":"10.0.0.1","fd.net":"10.0.0.1","evt.is_open_write":true,"proc.aname":["sshd","bash"],"proc.aname[2]":"sshd"}"#,
-        r#"{"evt.type":"connect","proc.name":"vim","proc.pname":"sh","proc.cmdline":"sh -c id","fd.name":"/tmp/a","fd.sport":8080,"proc.tty":0,"user.loginuid":1000,"fd.sip":"192.168.1.1","fd.net":"192.168.1.1","evt.is_open_write":false,"proc.aname":["cron"],"proc.aname[2]":"systemd"}"#,
-        r#"{"evt.type":"execve","proc.name":"BASH","proc.pname":"sshd","proc.cmdline":"wget 2"}"#,
+        r#"{"evt.type":"openat","proc.name":"bash","proc.pname":"bash","proc.cmdline":"curl -sS http://x/1.sh","fd.name":"/etc/passwd","fd.sport":22,"proc.tty":34816,"user.loginuid":-1,"fd.sip":"10.0.0.1","fd.net":"10.0.0.1","evt.is_open_write":true,"proc.aname":["sshd","bash"],"proc.aname[2]":"sshd","evt.buffer":"GET /curl","fd.types":["file","ipv4"]}"#,
+        r#"{"evt.type":"connect","proc.name":"vim","proc.pname":"sh","proc.cmdline":"sh -c id","fd.name":"/tmp/a","fd.sport":8080,"proc.tty":0,"user.loginuid":1000,"fd.sip":"192.168.1.1","fd.net":"192.168.1.1","evt.is_open_write":false,"proc.aname":["cron"],"proc.aname[2]":"systemd","evt.buffer":"x","fd.types":["unix"]}"#,
+        r#"{"evt.type":"execve","proc.name":"BASH","proc.pname":"sshd","proc.cmdline":"wget 2","fd.sip":"10.9.9.9"}"#,
         r#"{"proc.name":"sh","proc.pname":"sh","proc.cmdline":"CURL http"}"#,
         r#"{}"#,
     ];

@@ -215,7 +215,7 @@ fn exec_names(rule: &Rule) -> Option<BTreeSet<String>> {
         let mut types = Kind::Exec.types();
         let mut allowed: Option<BTreeSet<String>> = None;
         for &(negated, check) in &conjunction {
-            match check.lhs.field.name() {
+            match lhs_field(check) {
                 "evt.type" => {
                     if let Some(t) = type_set(check) {
                         types &= if negated { !t } else { t };
@@ -336,7 +336,7 @@ fn translate(conjunction: &[Literal<'_>], kind: Kind) -> Result<Option<SlotSpec>
     };
     // Event types first: a conjunction about connect() says nothing of what opens need.
     for &(negated, check) in conjunction {
-        if check.lhs.field.name() == "evt.type" {
+        if lhs_field(check) == "evt.type" {
             let types = type_set(check).ok_or_else(|| {
                 format!(
                     "`{}` is not a test the kernel makes",
@@ -350,7 +350,7 @@ fn translate(conjunction: &[Literal<'_>], kind: Kind) -> Result<Option<SlotSpec>
         return Ok(None);
     }
     for &(negated, check) in conjunction {
-        if check.lhs.field.name() == "evt.type" {
+        if lhs_field(check) == "evt.type" {
             continue;
         }
         match effect(negated, check, kind) {
@@ -393,7 +393,17 @@ fn type_set(check: &FieldCheck) -> Option<u8> {
 
 /// No argument, transformer or modifier: a plain field compared with constants.
 fn plain(check: &FieldCheck) -> bool {
-    check.lhs.arg.is_none() && check.lhs.transformers.is_empty() && check.modifier.is_none()
+    check
+        .lhs
+        .plain_field()
+        .is_some_and(|(_, arg)| arg.is_none())
+        && check.modifier.is_none()
+}
+
+/// The field the check reads (through transformers or not); empty when its left side is not
+/// one field (`join`, `concat`, `getopt`), which matches none of the fields tested here.
+fn lhs_field(check: &FieldCheck) -> &'static str {
+    check.lhs.as_field().map_or("", |(field, _)| field.name())
 }
 
 fn print_literal(negated: bool, check: &FieldCheck) -> String {
@@ -480,7 +490,7 @@ fn missing_at(field: &str, kind: Kind) -> bool {
 }
 
 fn effect(negated: bool, check: &FieldCheck, kind: Kind) -> Effect {
-    let field = check.lhs.field.name();
+    let field = lhs_field(check);
     let at = match kind {
         Kind::Exec => "at an exec",
         Kind::Open => "at an open",

@@ -1,7 +1,10 @@
 //! The syntax tree of a condition as written, before names are resolved.
 //!
-//! Every node carries a [`Span`] (byte offsets into the condition text). Macro references and
-//! list names are still names here; [`crate::check`] resolves them into a [`crate::Filter`].
+//! The shape follows libsinsp's filter AST (`userspace/libsinsp/filter/ast.h`, libs 0.25):
+//! checks compare an [`Operand`] (a field, or a transformer over fields, values and lists)
+//! with a right-hand side. Every node carries a [`Span`] whose start is the position libsinsp
+//! gives the same node (byte offset into the condition text). Macro references and list names
+//! are still names here; [`crate::check`] resolves them into a [`crate::Filter`].
 
 use std::fmt;
 
@@ -43,20 +46,38 @@ pub enum ExprKind {
 /// `lhs op rhs`, or `lhs exists`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Check {
-    pub lhs: FieldExpr,
+    pub lhs: Operand,
     pub op: CmpOp,
-    /// `contains anyof (a, b)` (Falco 0.44).
+    /// The operator was written `==` (kept so the condition prints back as written).
+    pub double_eq: bool,
+    /// `contains anyof (a, b)` (libs 0.25).
     pub modifier: Option<Modifier>,
     pub rhs: Rhs,
 }
 
-/// A field, possibly wrapped in transformers: `tolower(proc.name)`, `proc.aname[2]`.
+/// What a check reads: a field, or a transformer applied to its arguments.
 #[derive(Clone, Debug, PartialEq)]
-pub struct FieldExpr {
-    /// Outermost first: `toupper(b64(x))` is `[Toupper, B64]`.
-    pub transformers: Vec<Transformer>,
-    pub field: FieldRef,
-    pub span: Span,
+pub enum Operand {
+    Field(FieldRef),
+    Transform(Box<Transform>),
+}
+
+impl Operand {
+    pub fn span(&self) -> Span {
+        match self {
+            Operand::Field(f) => f.span,
+            Operand::Transform(t) => t.span,
+        }
+    }
+
+    /// A plain field with no transformer.
+    pub fn field(name: &str) -> Operand {
+        Operand::Field(FieldRef {
+            name: name.to_string(),
+            arg: None,
+            span: Span::default(),
+        })
+    }
 }
 
 /// A field name with its optional bracket argument, as written.
@@ -69,6 +90,27 @@ pub struct FieldRef {
     pub span: Span,
 }
 
+/// `tolower(proc.name)`, `join("-", (fd.name, fd.directory))`, `getopt(proc.args, "t:")[t]`,
+/// and `val(proc.pname)` on a right-hand side.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transform {
+    pub transformer: Transformer,
+    pub args: Vec<TransformArg>,
+    /// A bracket argument after the closing parenthesis (`getopt(...)[t]`).
+    pub arg: Option<String>,
+    pub span: Span,
+}
+
+/// One argument of a transformer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TransformArg {
+    Operand(Operand),
+    /// A quoted string or a number.
+    Value(Value),
+    /// `(a.b, "text", 1)`: fields, transformers, quoted strings and numbers.
+    List(Vec<TransformArg>, Span),
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Transformer {
     Tolower,
@@ -76,15 +118,24 @@ pub enum Transformer {
     B64,
     Basename,
     Len,
+    Join,
+    Concat,
+    Getopt,
+    /// `val(field)`: the value of another field (right-hand side only).
+    Val,
 }
 
 impl Transformer {
-    pub const ALL: [Transformer; 5] = [
+    /// The transformers a check's operand may use (`val` is only for right-hand sides).
+    pub const ALL: [Transformer; 8] = [
         Transformer::Tolower,
         Transformer::Toupper,
         Transformer::B64,
         Transformer::Basename,
         Transformer::Len,
+        Transformer::Join,
+        Transformer::Concat,
+        Transformer::Getopt,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -94,7 +145,19 @@ impl Transformer {
             Transformer::B64 => "b64",
             Transformer::Basename => "basename",
             Transformer::Len => "len",
+            Transformer::Join => "join",
+            Transformer::Concat => "concat",
+            Transformer::Getopt => "getopt",
+            Transformer::Val => "val",
         }
+    }
+
+    /// `join`, `concat` and `getopt` take several arguments.
+    pub fn is_multivalue(self) -> bool {
+        matches!(
+            self,
+            Transformer::Join | Transformer::Concat | Transformer::Getopt
+        )
     }
 }
 
@@ -148,6 +211,33 @@ impl CmpOp {
         }
     }
 
+    /// The operator spelled `text` (`=` and `==` are both [`CmpOp::Eq`]).
+    pub fn from_name(text: &str) -> Option<CmpOp> {
+        use CmpOp::*;
+        Some(match text {
+            "=" | "==" => Eq,
+            "!=" => Ne,
+            "<" => Lt,
+            "<=" => Le,
+            ">" => Gt,
+            ">=" => Ge,
+            "contains" => Contains,
+            "icontains" => IContains,
+            "bcontains" => BContains,
+            "startswith" => StartsWith,
+            "bstartswith" => BStartsWith,
+            "endswith" => EndsWith,
+            "glob" => Glob,
+            "iglob" => IGlob,
+            "regex" => Regex,
+            "in" => In,
+            "intersects" => Intersects,
+            "pmatch" => PMatch,
+            "exists" => Exists,
+            _ => return None,
+        })
+    }
+
     /// Operators whose right side is a list.
     pub fn takes_list(self) -> bool {
         matches!(self, CmpOp::In | CmpOp::Intersects | CmpOp::PMatch)
@@ -183,7 +273,7 @@ impl fmt::Display for CmpOp {
     }
 }
 
-/// String comparison modifiers of Falco 0.44: `proc.name contains allof (my, exe)`.
+/// String comparison modifiers of libs 0.25: `proc.name contains allof (my, exe)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Modifier {
     /// Exactly one of the values matches.
@@ -202,6 +292,15 @@ impl Modifier {
             Modifier::AllOf => "allof",
         }
     }
+
+    pub fn from_name(text: &str) -> Option<Modifier> {
+        match text {
+            "oneof" => Some(Modifier::OneOf),
+            "anyof" => Some(Modifier::AnyOf),
+            "allof" => Some(Modifier::AllOf),
+            _ => None,
+        }
+    }
 }
 
 /// The right-hand side of a check.
@@ -212,10 +311,11 @@ pub enum Rhs {
     Value(Value),
     /// `(a, b, "c d")`.
     List(Vec<Value>, Span),
-    /// `in shell_binaries`: a list name.
+    /// An identifier after a list operator or a modifier (`in shell_binaries`): a list name,
+    /// or a single value when no list has that name (libsinsp's reading).
     ListName(String, Span),
-    /// `val(proc.pname)` or a transformed field (`tolower(proc.pname)`).
-    Field(FieldExpr),
+    /// `val(proc.pname)` or a transformer (`tolower(proc.pname)`).
+    Operand(Operand),
 }
 
 /// A literal value, unquoted and unescaped.
@@ -235,7 +335,7 @@ pub fn strip_spans(expr: &mut Expr) {
         ExprKind::Not(inner) => strip_spans(inner),
         ExprKind::Macro(_) => {}
         ExprKind::Check(check) => {
-            strip_field(&mut check.lhs);
+            strip_operand(&mut check.lhs);
             match &mut check.rhs {
                 Rhs::None => {}
                 Rhs::Value(v) => v.span = Span::default(),
@@ -244,13 +344,29 @@ pub fn strip_spans(expr: &mut Expr) {
                     values.iter_mut().for_each(|v| v.span = Span::default());
                 }
                 Rhs::ListName(_, span) => *span = Span::default(),
-                Rhs::Field(field) => strip_field(field),
+                Rhs::Operand(operand) => strip_operand(operand),
             }
         }
     }
 }
 
-fn strip_field(field: &mut FieldExpr) {
-    field.span = Span::default();
-    field.field.span = Span::default();
+fn strip_operand(operand: &mut Operand) {
+    match operand {
+        Operand::Field(f) => f.span = Span::default(),
+        Operand::Transform(t) => {
+            t.span = Span::default();
+            t.args.iter_mut().for_each(strip_arg);
+        }
+    }
+}
+
+fn strip_arg(arg: &mut TransformArg) {
+    match arg {
+        TransformArg::Operand(o) => strip_operand(o),
+        TransformArg::Value(v) => v.span = Span::default(),
+        TransformArg::List(items, span) => {
+            *span = Span::default();
+            items.iter_mut().for_each(strip_arg);
+        }
+    }
 }

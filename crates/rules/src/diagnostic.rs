@@ -2,6 +2,8 @@
 
 use std::fmt::{self, Write as _};
 
+use saker_event::escape::escape;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -43,36 +45,30 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// `file:line:col: error: message`, the offending line and a caret line.
+    /// `file:line:col: error: message`, the offending line and a caret line. Text from the
+    /// file (names, values, the line itself) has its control characters escaped, so a rules
+    /// file cannot move the cursor or forge lines on the terminal that validates it.
     pub fn render(&self) -> String {
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{}:{}:{}: {}: {}",
-            self.file,
-            self.line,
-            self.col,
-            self.severity.as_str(),
-            self.message
-        );
+        let _ = writeln!(out, "{self}");
         if !self.source_line.is_empty() {
             let line_no = self.line.to_string();
             let pad = " ".repeat(line_no.len());
+            let line: Vec<char> = self.source_line.replace('\t', " ").chars().collect();
+            let start = (self.col.saturating_sub(1) as usize).min(line.len());
+            let len = (self.len as usize).clamp(1, (line.len() - start).max(1));
+            let end = (start + len).min(line.len());
+            // Carets under the escaped text: as wide as what they underline once escaped.
+            let shown = |chars: &[char]| escape(&chars.iter().collect::<String>()).into_owned();
+            let (before, marked) = (shown(&line[..start]), shown(&line[start..end]));
             let _ = writeln!(out, "{pad} |");
-            let _ = writeln!(out, "{line_no} | {}", self.source_line.replace('\t', " "));
-            let before: String = self
-                .source_line
-                .chars()
-                .take(self.col.saturating_sub(1) as usize)
-                .map(|_| ' ')
-                .collect();
-            let avail = self
-                .source_line
-                .chars()
-                .count()
-                .saturating_sub(self.col.saturating_sub(1) as usize);
-            let len = (self.len as usize).clamp(1, avail.max(1));
-            let _ = writeln!(out, "{pad} | {before}{}", "^".repeat(len));
+            let _ = writeln!(out, "{line_no} | {}", shown(&line));
+            let _ = writeln!(
+                out,
+                "{pad} | {}{}",
+                " ".repeat(before.chars().count()),
+                "^".repeat(marked.chars().count().max(1))
+            );
         }
         out
     }
@@ -83,11 +79,11 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{}:{}:{}: {}: {}",
-            self.file,
+            escape(&self.file),
             self.line,
             self.col,
             self.severity.as_str(),
-            self.message
+            escape(&self.message)
         )
     }
 }
@@ -95,4 +91,32 @@ impl fmt::Display for Diagnostic {
 /// Renders all diagnostics, one block each.
 pub fn render_all(diagnostics: &[Diagnostic]) -> String {
     diagnostics.iter().map(Diagnostic::render).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rules file's ESC and newline characters reach the terminal escaped (issue 14), and the
+    /// carets still sit under the text they mark.
+    #[test]
+    fn control_characters_are_escaped_and_carets_follow() {
+        let d = Diagnostic {
+            severity: Severity::Error,
+            code: "LOAD_ERR_COMPILE_CONDITION",
+            file: "r.yaml".into(),
+            line: 3,
+            col: 30,
+            len: 9,
+            message: "rule 'R\u{1b}[31m\nX': unknown field 'proc.nmae'".into(),
+            source_line: "  condition: a = \"\u{1b}[2Jb\" and proc.nmae = x".into(),
+            item: None,
+        };
+        assert_eq!(
+            d.render(),
+            "r.yaml:3:30: error: rule 'R\\33[31m\\nX': unknown field 'proc.nmae'\n  \
+             |\n3 |   condition: a = \"\\33[2Jb\" and proc.nmae = x\n  \
+             |                                ^^^^^^^^^\n"
+        );
+    }
 }

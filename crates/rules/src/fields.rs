@@ -143,6 +143,16 @@ pub struct FieldInfo {
     /// The argument may also be written after a dot: `evt.arg.flags` = `evt.arg[flags]`.
     pub dotted_arg: bool,
     pub sources: Sources,
+    /// libsinsp's `EPF_NO_RHS`: the field cannot be compared with another field (`val()`),
+    /// in either position.
+    pub no_rhs: bool,
+    /// libsinsp's `EPF_NO_TRANSFORMER`: no transformer can be applied to the field.
+    pub no_transformer: bool,
+    /// libsinsp's `EPF_FILTER_ONLY`: usable in conditions, not in outputs.
+    pub filter_only: bool,
+    /// Without an argument, a comparison holds when it holds for any of the values (the
+    /// ancestors of `proc.aname`, `proc.apid`...), whatever the operator.
+    pub any_match: bool,
 }
 
 impl FieldInfo {
@@ -156,6 +166,10 @@ impl FieldInfo {
             arg_required: false,
             dotted_arg: false,
             sources: Sources::SYSCALL,
+            no_rhs: false,
+            no_transformer: false,
+            filter_only: false,
+            any_match: false,
         }
     }
     const fn list(mut self) -> Self {
@@ -173,6 +187,25 @@ impl FieldInfo {
     }
     const fn dotted(mut self) -> Self {
         self.dotted_arg = true;
+        self
+    }
+    /// A field with libsinsp's own comparison logic: no right-hand field, no transformer.
+    const fn special(mut self) -> Self {
+        self.no_rhs = true;
+        self.no_transformer = true;
+        self
+    }
+    const fn filter_only(mut self) -> Self {
+        self.filter_only = true;
+        self.special()
+    }
+    /// An ancestor field: without an index, any ancestor matches.
+    const fn ancestors(mut self) -> Self {
+        self.any_match = true;
+        self.special()
+    }
+    const fn no_rhs(mut self) -> Self {
+        self.no_rhs = true;
         self
     }
     const fn any_source(mut self) -> Self {
@@ -291,7 +324,7 @@ static FIELDS: &[FieldInfo] = &[
     f("evt.cpu", I16, "Number of the CPU where the event happened."),
     f("evt.args", Str, "All event arguments, formatted as text."),
     f("evt.arg", Str, "One event argument, by name (evt.arg.flags, evt.arg[flags]) or index (evt.arg[0]), formatted as text.").arg_req(IndexOrKey).dotted(),
-    f("evt.rawarg", I64, "One event argument, by name or index, as its raw value.").arg_req(IndexOrKey).dotted(),
+    f("evt.rawarg", I64, "One event argument, by name or index, as its raw value.").arg_req(IndexOrKey).dotted().special(),
     f("evt.info", Str, "For most events, the same as evt.args; for some a more readable text."),
     f("evt.buffer", Bytes, "Binary data buffer of the event (read/write payload)."),
     f("evt.buflen", U64, "Length of the binary data buffer."),
@@ -313,7 +346,7 @@ static FIELDS: &[FieldInfo] = &[
     f("evt.abspath", AbsPath, "Absolute path computed from dirfd and name for *at system calls."),
     f("evt.abspath.src", AbsPath, "Source absolute path for renameat/linkat style calls."),
     f("evt.abspath.dst", AbsPath, "Destination absolute path for renameat/linkat style calls."),
-    f("evt.around", U64, "Matches events within the given number of milliseconds around a time.").arg_req(Key),
+    f("evt.around", U64, "Matches events within the given number of milliseconds around a time.").arg_req(Key).filter_only(),
     f("evt.deltatime", RelTime, "Time since the previous event, in nanoseconds."),
     f("evt.deltatime.s", RelTime, "Seconds part of evt.deltatime."),
     f("evt.deltatime.ns", RelTime, "Fractional part of evt.deltatime."),
@@ -347,29 +380,29 @@ static FIELDS: &[FieldInfo] = &[
     // ---- proc ----
     f("proc.exe", Str, "First command-line argument (argv[0]) as the process was run."),
     f("proc.pexe", Str, "proc.exe of the parent process."),
-    f("proc.aexe", Str, "proc.exe of an ancestor: [1] parent, [2] grandparent...; without an index, any ancestor.").arg(Index),
+    f("proc.aexe", Str, "proc.exe of an ancestor: [1] parent, [2] grandparent...; without an index, any ancestor.").arg(Index).ancestors(),
     f("proc.exepath", AbsPath, "Full path of the process executable (from the execve path or /proc/PID/exe)."),
     f("proc.pexepath", AbsPath, "proc.exepath of the parent process."),
-    f("proc.aexepath", AbsPath, "proc.exepath of an ancestor ([N]); without an index, any ancestor.").arg(Index),
+    f("proc.aexepath", AbsPath, "proc.exepath of an ancestor ([N]); without an index, any ancestor.").arg(Index).ancestors(),
     f("proc.name", Str, "Process name (the executable file name, up to 16 chars in the kernel's comm)."),
     f("proc.pname", Str, "Name of the parent process."),
-    f("proc.aname", Str, "Name of an ancestor: [0] self, [1] parent, [2] grandparent...; without an index, any ancestor.").arg(Index),
+    f("proc.aname", Str, "Name of an ancestor: [0] self, [1] parent, [2] grandparent...; without an index, any ancestor.").arg(Index).ancestors(),
     f("proc.args", Str, "Command-line arguments, without the program, separated by spaces."),
-    f("proc.aargs", Str, "proc.args of an ancestor ([N]); without an index, any ancestor.").arg(Index),
+    f("proc.aargs", Str, "proc.args of an ancestor ([N]); without an index, any ancestor.").arg(Index).ancestors(),
     f("proc.cmdline", Str, "Full command line: proc.name followed by proc.args."),
     f("proc.pcmdline", Str, "Full command line of the parent process."),
-    f("proc.acmdline", Str, "Full command line of an ancestor ([N]); without an index, any ancestor.").arg(Index),
+    f("proc.acmdline", Str, "Full command line of an ancestor ([N]); without an index, any ancestor.").arg(Index).ancestors(),
     f("proc.cmdnargs", U64, "Number of command-line arguments."),
     f("proc.cmdlenargs", U64, "Total length of the command-line arguments, spaces excluded."),
     f("proc.exeline", Str, "Full command line with proc.exe as first element."),
     f("proc.env", Str, "Environment variables; with [NAME], the value of one variable.").arg(Key),
-    f("proc.aenv", Str, "An environment variable looked up in the process and its ancestors.").arg(Key),
+    f("proc.aenv", Str, "An environment variable looked up in the process and its ancestors.").arg(Key).ancestors(),
     f("proc.cwd", AbsPath, "Current working directory."),
     f("proc.loginshellid", I64, "PID of the oldest shell among the ancestors."),
     f("proc.tty", U32, "Controlling terminal; 0 if none."),
     f("proc.pid", I64, "Process id."),
     f("proc.ppid", I64, "Parent process id."),
-    f("proc.apid", I64, "PID of an ancestor ([N]); without an index, any ancestor.").arg(Index),
+    f("proc.apid", I64, "PID of an ancestor ([N]); without an index, any ancestor.").arg(Index).ancestors(),
     f("proc.vpid", I64, "Process id as seen from its own PID namespace."),
     f("proc.pvpid", I64, "Parent process id as seen from its own PID namespace."),
     f("proc.sid", I64, "Session id."),
@@ -459,12 +492,12 @@ static FIELDS: &[FieldInfo] = &[
     f("fd.name_changed", Bool, "True when the event changed the fd name (rename, connect...)."),
     f("fd.containername", Str, "Container id and fd name (CONTAINER_ID:fd.name)."),
     f("fd.containerdirectory", Str, "Container id and directory (CONTAINER_ID:fd.directory)."),
-    f("fd.ip", Ip, "Matches client or server IP of a socket fd."),
+    f("fd.ip", Ip, "Matches client or server IP of a socket fd.").filter_only(),
     f("fd.cip", Ip, "Client IP address."),
     f("fd.sip", Ip, "Server IP address."),
     f("fd.lip", Ip, "Local IP address."),
     f("fd.rip", Ip, "Remote IP address."),
-    f("fd.port", Port, "Matches client or server port."),
+    f("fd.port", Port, "Matches client or server port.").filter_only(),
     f("fd.cport", Port, "Client port."),
     f("fd.sport", Port, "Server port."),
     f("fd.lport", Port, "Local port."),
@@ -473,28 +506,28 @@ static FIELDS: &[FieldInfo] = &[
     f("fd.sockfamily", Str, "Socket family: ip or unix."),
     f("fd.is_server", Bool, "True if the process owning the fd is the server end of the connection."),
     f("fd.uid", Str, "Unique id of the fd (thread id and fd number)."),
-    f("fd.net", IpNet, "Matches client or server IP against a network (fd.net = 10.0.0.0/8)."),
-    f("fd.cnet", IpNet, "Matches the client IP against a network."),
-    f("fd.snet", IpNet, "Matches the server IP against a network."),
-    f("fd.lnet", IpNet, "Matches the local IP against a network."),
-    f("fd.rnet", IpNet, "Matches the remote IP against a network."),
+    f("fd.net", IpNet, "Matches client or server IP against a network (fd.net = 10.0.0.0/8).").filter_only(),
+    f("fd.cnet", IpNet, "Matches the client IP against a network.").filter_only(),
+    f("fd.snet", IpNet, "Matches the server IP against a network.").filter_only(),
+    f("fd.lnet", IpNet, "Matches the local IP against a network.").filter_only(),
+    f("fd.rnet", IpNet, "Matches the remote IP against a network.").filter_only(),
     f("fd.connected", Bool, "True if the socket is connected."),
-    f("fd.proto", Str, "Matches client or server protocol (service name)."),
+    f("fd.proto", Str, "Matches client or server protocol (service name).").filter_only(),
     f("fd.cproto", Str, "Client protocol."),
     f("fd.sproto", Str, "Server protocol (service name for the server port)."),
     f("fd.lproto", Str, "Local protocol."),
     f("fd.rproto", Str, "Remote protocol."),
-    f("fd.cip.name", Str, "Domain name of the client IP."),
-    f("fd.sip.name", Str, "Domain name of the server IP."),
-    f("fd.lip.name", Str, "Domain name of the local IP."),
-    f("fd.rip.name", Str, "Domain name of the remote IP."),
+    f("fd.cip.name", Str, "Domain name of the client IP.").special(),
+    f("fd.sip.name", Str, "Domain name of the server IP.").special(),
+    f("fd.lip.name", Str, "Domain name of the local IP.").special(),
+    f("fd.rip.name", Str, "Domain name of the remote IP.").special(),
     f("fd.dev", U32, "Device number (major/minor) of the file."),
     f("fd.dev.major", U32, "Major device number of the file."),
     f("fd.dev.minor", U32, "Minor device number of the file."),
     f("fd.ino", U64, "Inode number of the file."),
     f("fd.is_upper_layer", Bool, "True if the file lives in the upper layer of an overlay filesystem."),
     f("fd.is_lower_layer", Bool, "True if the file lives in a lower layer of an overlay filesystem."),
-    f("fd.types", Str, "All fd types the process has open (optionally of one fd: fd.types[3]).").list().arg(Index),
+    f("fd.types", Str, "All fd types the process has open (optionally of one fd: fd.types[3]).").list().arg(Index).no_rhs(),
     f("fdlist.nums", Str, "For poll events, the fd numbers in the fds argument."),
     f("fdlist.names", Str, "For poll events, the fd names in the fds argument."),
     f("fdlist.cips", Str, "For poll events, the client IPs in the fds argument."),

@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::MAX_RULES_FILE_BYTES;
+
 /// The text of one rules file and the name diagnostics use for it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SourceFile {
@@ -34,6 +36,8 @@ pub enum RulesError {
     },
     #[error("rules file {path} is not valid UTF-8")]
     NotUtf8 { path: PathBuf },
+    #[error("rules file {path} is larger than the limit of {limit} bytes (MAX_RULES_FILE_BYTES)")]
+    TooLarge { path: PathBuf, limit: usize },
 }
 
 /// Reads files and directories in the order given; a directory contributes its `.yml`/`.yaml`
@@ -70,11 +74,25 @@ pub fn read_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<SourceFile>, RulesE
     Ok(out)
 }
 
+/// Reads one file, at most [`MAX_RULES_FILE_BYTES`] of it: a larger file (or `/dev/zero`, a
+/// FIFO that never ends) is refused after that much, never read whole into memory.
 fn read_file(path: &Path) -> Result<SourceFile, RulesError> {
-    let bytes = std::fs::read(path).map_err(|source| RulesError::Read {
+    use std::io::Read as _;
+    let read_error = |source| RulesError::Read {
         path: path.to_path_buf(),
         source,
-    })?;
+    };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_RULES_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(read_error)?;
+    if bytes.len() > MAX_RULES_FILE_BYTES {
+        return Err(RulesError::TooLarge {
+            path: path.to_path_buf(),
+            limit: MAX_RULES_FILE_BYTES,
+        });
+    }
     let text = String::from_utf8(bytes).map_err(|_| RulesError::NotUtf8 {
         path: path.to_path_buf(),
     })?;

@@ -21,31 +21,101 @@ pub enum Filter {
 /// One comparison.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FieldCheck {
-    pub lhs: FieldOperand,
+    pub lhs: Operand,
     pub op: CmpOp,
     pub modifier: Option<Modifier>,
     pub rhs: CheckRhs,
 }
 
-/// A field with its argument and transformers (outermost first).
+/// What a check reads: a base value (a field, a literal, a list, a multi-value transformer)
+/// with a chain of one-argument transformers on top (`toupper(basename(x))`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct FieldOperand {
-    pub field: FieldId,
-    pub arg: Option<FieldArg>,
+pub struct Operand {
+    pub base: Base,
+    /// One-argument transformers, outermost first; applied innermost first.
     pub transformers: Vec<Transformer>,
 }
 
-impl FieldOperand {
-    /// The type of the value after transformers (`len()` yields an integer).
-    pub fn value_type(&self) -> FieldType {
-        if self.transformers.first() == Some(&Transformer::Len) {
-            FieldType::Int {
-                signed: false,
-                bits: 64,
-            }
-        } else {
-            self.field.info().ty
+/// Kept for the engine and other users of the pre-transformer API: an operand.
+pub type FieldOperand = Operand;
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Base {
+    Field {
+        field: FieldId,
+        arg: Option<FieldArg>,
+    },
+    /// A quoted string or a number given to a transformer.
+    Literal(String),
+    /// `(a.b, "x", 1)` given to a transformer: each item's text, in order.
+    List(Vec<Operand>),
+    /// `join(separator, list)`: the list's items joined by the separator.
+    Join(Box<Operand>, Box<Operand>),
+    /// `concat(a, b, ...)`.
+    Concat(Vec<Operand>),
+    /// `getopt(args, optstring)`: the options and their values found in `args` as getopt(3)
+    /// reads them; with a selector (`getopt(...)[t]`), the last value of that option.
+    Getopt {
+        args: Box<Operand>,
+        optstring: Box<Operand>,
+        select: Option<char>,
+    },
+}
+
+impl Operand {
+    /// A plain field.
+    pub fn field(field: FieldId, arg: Option<FieldArg>) -> Operand {
+        Operand {
+            base: Base::Field { field, arg },
+            transformers: Vec::new(),
         }
+    }
+
+    /// The field and argument when the operand reads one field, through transformers or not.
+    pub fn as_field(&self) -> Option<(FieldId, Option<&FieldArg>)> {
+        match &self.base {
+            Base::Field { field, arg } => Some((*field, arg.as_ref())),
+            _ => None,
+        }
+    }
+
+    /// The field when the operand is exactly one field, without transformers.
+    pub fn plain_field(&self) -> Option<(FieldId, Option<&FieldArg>)> {
+        if self.transformers.is_empty() {
+            self.as_field()
+        } else {
+            None
+        }
+    }
+
+    /// The type of the value (of each element when [`Operand::is_list`]) after transformers.
+    pub fn value_type(&self) -> FieldType {
+        self.typed().0
+    }
+
+    /// Whether the operand yields several values (a list field, `getopt` without a selector).
+    pub fn is_list(&self) -> bool {
+        self.typed().1
+    }
+
+    /// Type and list-ness, following libsinsp's transformer type rules.
+    pub fn typed(&self) -> (FieldType, bool) {
+        let (mut ty, mut list) = match &self.base {
+            Base::Field { field, .. } => (field.info().ty, field.info().list),
+            Base::Literal(_) | Base::Join(..) | Base::Concat(_) => (FieldType::String, false),
+            Base::List(_) => (FieldType::String, true),
+            Base::Getopt { select, .. } => (FieldType::String, select.is_none()),
+        };
+        for t in self.transformers.iter().rev() {
+            if *t == Transformer::Len {
+                ty = FieldType::Int {
+                    signed: false,
+                    bits: 64,
+                };
+                list = false;
+            }
+        }
+        (ty, list)
     }
 }
 
@@ -65,8 +135,8 @@ pub enum CheckRhs {
     /// `in`/`intersects`/`pmatch`, and modified string operators (`contains anyof (...)`); list
     /// names already expanded.
     List(Vec<Value>),
-    /// `val(field)` or a transformed field: compare against another field of the same event.
-    Field(FieldOperand),
+    /// `val(field)` or a transformer: compare against another value of the same event.
+    Field(Operand),
 }
 
 /// A literal parsed for the type of the field it is compared with.
@@ -79,7 +149,7 @@ pub enum Value {
     Double(f64),
     Bool(bool),
     Ip(IpAddr),
-    /// A network `addr/prefix` (also accepted where an address is expected).
+    /// A network `addr/prefix`.
     Net {
         addr: IpAddr,
         prefix: u8,
@@ -88,23 +158,35 @@ pub enum Value {
     Bytes(Vec<u8>),
 }
 
-impl fmt::Display for FieldOperand {
+impl fmt::Display for Operand {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for t in &self.transformers {
             write!(f, "{}(", t.as_str())?;
         }
-        f.write_str(self.field.name())?;
-        match &self.arg {
-            None => {}
-            Some(FieldArg::Index(i)) => write!(f, "[{i}]")?,
-            Some(FieldArg::Key(k)) => {
-                if k.chars()
-                    .all(|c| !c.is_whitespace() && !matches!(c, '[' | ']' | '"' | '\''))
-                    && !k.is_empty()
-                {
-                    write!(f, "[{k}]")?
-                } else {
-                    write!(f, "[{}]", crate::print::quote(k))?
+        match &self.base {
+            Base::Field { field, arg } => {
+                f.write_str(field.name())?;
+                match arg {
+                    None => {}
+                    Some(FieldArg::Index(i)) => write!(f, "[{i}]")?,
+                    Some(FieldArg::Key(k)) => write_key(f, k)?,
+                }
+            }
+            Base::Literal(text) => f.write_str(&crate::print::quote(text))?,
+            Base::List(items) => write_items(f, items)?,
+            Base::Join(sep, list) => write!(f, "join({sep},{list})")?,
+            Base::Concat(items) => {
+                f.write_str("concat")?;
+                write_items(f, items)?;
+            }
+            Base::Getopt {
+                args,
+                optstring,
+                select,
+            } => {
+                write!(f, "getopt({args},{optstring})")?;
+                if let Some(c) = select {
+                    write_key(f, &c.to_string())?;
                 }
             }
         }
@@ -113,6 +195,25 @@ impl fmt::Display for FieldOperand {
         }
         Ok(())
     }
+}
+
+fn write_key(f: &mut fmt::Formatter<'_>, key: &str) -> fmt::Result {
+    if !key.is_empty() && key.bytes().all(crate::parse::is_bare_arg_byte) {
+        write!(f, "[{key}]")
+    } else {
+        write!(f, "[{}]", crate::print::quote(key))
+    }
+}
+
+fn write_items(f: &mut fmt::Formatter<'_>, items: &[Operand]) -> fmt::Result {
+    f.write_str("(")?;
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            f.write_str(",")?;
+        }
+        write!(f, "{item}")?;
+    }
+    f.write_str(")")
 }
 
 impl fmt::Display for Value {
@@ -182,10 +283,10 @@ impl fmt::Display for Filter {
                         }
                         f.write_str(")")
                     }
-                    CheckRhs::Field(field) if field.transformers.is_empty() => {
-                        write!(f, " val({field})")
+                    CheckRhs::Field(operand) if operand.plain_field().is_some() => {
+                        write!(f, " val({operand})")
                     }
-                    CheckRhs::Field(field) => write!(f, " {field}"),
+                    CheckRhs::Field(operand) => write!(f, " {operand}"),
                 }
             }
         }
@@ -202,6 +303,29 @@ impl Filter {
             Filter::Not(inner) => inner.for_each_check(visit),
             Filter::Check(check) => visit(check),
             Filter::Const(_) => {}
+        }
+    }
+}
+
+impl Operand {
+    /// Visits this operand and every operand inside it (transformer arguments), depth first.
+    pub fn for_each_operand<'a>(&'a self, visit: &mut impl FnMut(&'a Operand)) {
+        visit(self);
+        match &self.base {
+            Base::Field { .. } | Base::Literal(_) => {}
+            Base::List(items) | Base::Concat(items) => {
+                items.iter().for_each(|i| i.for_each_operand(visit))
+            }
+            Base::Join(a, b) => {
+                a.for_each_operand(visit);
+                b.for_each_operand(visit);
+            }
+            Base::Getopt {
+                args, optstring, ..
+            } => {
+                args.for_each_operand(visit);
+                optstring.for_each_operand(visit);
+            }
         }
     }
 }

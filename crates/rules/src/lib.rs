@@ -69,27 +69,35 @@ pub mod diagnostic;
 pub mod fields;
 pub mod files;
 pub mod filter;
+mod lists;
 mod load;
+mod messages;
 mod output;
 mod parse;
-mod print;
+pub mod print;
+mod resolve;
 pub mod ruleset;
+mod schema;
 pub mod source;
 mod yaml;
 
 pub use ast::{CmpOp, Modifier, Transformer};
-pub use check::check_condition;
+pub use check::{
+    EventTypes, check_condition, check_condition_for, condition_warnings, full_match_regex,
+};
 pub use diagnostic::{Diagnostic, Severity};
 pub use fields::{ArgKind, FieldId, FieldInfo, FieldType};
 pub use files::{RulesError, SourceFile};
-pub use filter::{CheckRhs, FieldArg, FieldCheck, FieldOperand, Filter, Value};
-pub use load::{ENGINE_VERSION, LoadOptions, load, load_with};
+pub use filter::{Base, CheckRhs, FieldArg, FieldCheck, FieldOperand, Filter, Operand, Value};
+pub use load::{
+    AppendField, AppendOutput, ENGINE_VERSION, LoadOptions, MAX_RULES_FILE_BYTES, load, load_with,
+};
 pub use output::parse_output;
-pub use parse::{ParseError, parse};
-pub use print::print;
+pub use parse::{ParseError, parse, parse_operand_prefix};
+pub use print::{escape_str, print, unescape_str};
 pub use ruleset::{
-    EngineVersion, Exception, ExceptionValue, List, Macro, OutputSegment, PluginRequirement, Rule,
-    RuleSet,
+    EngineVersion, Exception, ExceptionValue, ExtraField, List, Macro, OutputField, OutputSegment,
+    PluginRequirement, Rule, RuleSet,
 };
 pub use source::{Location, Priority, Source, Sources};
 

@@ -1,18 +1,28 @@
 //! The loader: YAML items → rules, macros and lists (with appends and overrides applied) →
 //! checked filters, collecting every diagnostic instead of stopping at the first.
+//!
+//! It follows Falco's rule loader (`userspace/engine/rule_loader_{reader,collector,compiler}.cpp`,
+//! Falco 0.44): the same items and keys, the same append/override/enable semantics, exceptions
+//! built into the condition text the way Falco builds them, and Falco's messages and codes.
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 
-use crate::ast::{self, CmpOp, Expr, ExprKind, FieldExpr, FieldRef, Rhs, Span};
-use crate::check::{self, CheckError, ErrorKind, Origin, Scope, Usage};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+
+use crate::ast::Span;
+use crate::check::{self, CheckError, ErrorKind, Origin, Scope, ScopedMacro, Usage};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::files::SourceFile;
 use crate::filter::Filter;
+use crate::lists::{ListTable, Substituted, quote_item};
+use crate::messages::*;
 use crate::ruleset::{
-    EngineVersion, Exception, ExceptionValue, List, Macro, PluginRequirement, Rule, RuleSet,
+    EngineVersion, Exception, ExceptionValue, ExtraField, List, Macro, PluginRequirement, Rule,
+    RuleSet,
 };
+use crate::schema;
 use crate::source::{Location, Priority, Source};
-use crate::yaml::{self, Node, NodeKind, Pos};
+use crate::yaml::{self, Lines, Node, NodeKind, Pos};
 
 /// The Falco engine version Saker's rule language matches (Falco 0.44).
 pub const ENGINE_VERSION: EngineVersion = EngineVersion {
@@ -24,12 +34,55 @@ pub const ENGINE_VERSION: EngineVersion = EngineVersion {
 /// Most items a list may expand to (lists of lists can grow exponentially).
 const MAX_LIST_ITEMS: usize = 100_000;
 
-/// What the loader checks requirements against.
+/// Largest rules file accepted. Loading is linear in the file size (about 1 s for 50 MB on a
+/// busy 2-core machine, bench/rules-load.sh); this bound keeps a hostile file from holding
+/// gigabytes of YAML tree.
+pub const MAX_RULES_FILE_BYTES: usize = 64 * 1024 * 1024;
+
+/// What the loader checks requirements against, and what it adds to rules.
 #[derive(Clone, Debug)]
 pub struct LoadOptions {
     pub engine_version: EngineVersion,
     /// Plugins whose fields Saker provides natively, with the version they correspond to.
     pub plugins: Vec<(String, EngineVersion)>,
+    /// falco.yaml's `append_output`: formats and fields added to the outputs of matching rules.
+    pub append_output: Vec<AppendOutput>,
+}
+
+/// One `append_output` entry.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AppendOutput {
+    /// Only rules of this source (`match.source`).
+    pub source: Option<String>,
+    /// Only rules having all of these tags (`match.tags`).
+    pub tags: Vec<String>,
+    /// Only this rule (`match.rule`).
+    pub rule: Option<String>,
+    /// Text appended to the output (`extra_output`), after a space.
+    pub format: Option<String>,
+    /// Fields added to `output_fields` (`extra_fields`).
+    pub fields: Vec<AppendField>,
+}
+
+/// One `extra_fields` entry: `{name: format}`, or a bare field name (`raw`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppendField {
+    pub name: String,
+    pub format: String,
+    pub raw: bool,
+}
+
+impl AppendOutput {
+    fn applies_to(&self, rule: &str, source: &str, tags: &[String]) -> bool {
+        self.source
+            .as_deref()
+            .is_none_or(|s| s.is_empty() || s == source)
+            && self.tags.iter().all(|t| tags.contains(t))
+            && self
+                .rule
+                .as_deref()
+                .is_none_or(|r| r.is_empty() || r == rule)
+    }
 }
 
 impl Default for LoadOptions {
@@ -46,6 +99,7 @@ impl Default for LoadOptions {
                 ("k8saudit".into(), v(0, 18, 0)),
                 ("json".into(), v(0, 7, 3)),
             ],
+            append_output: Vec::new(),
         }
     }
 }
@@ -55,19 +109,22 @@ pub fn load(files: &[SourceFile]) -> (RuleSet, Vec<Diagnostic>) {
     load_with(files, &LoadOptions::default())
 }
 
-/// [`load`] with explicit requirements.
+/// [`load`] with explicit requirements and output additions.
 pub fn load_with(files: &[SourceFile], options: &LoadOptions) -> (RuleSet, Vec<Diagnostic>) {
+    let lines: Vec<Lines<'_>> = files.iter().map(|f| Lines::new(&f.text)).collect();
     let mut loader = Loader {
         files,
+        lines: &lines,
         options,
         diags: Vec::new(),
-        seen_diags: std::collections::HashSet::new(),
+        seen_diags: HashSet::new(),
         lists: Vec::new(),
         list_index: HashMap::new(),
         macros: Vec::new(),
         macro_index: HashMap::new(),
         rules: Vec::new(),
         rule_index: HashMap::new(),
+        counter: 0,
         engine_version: None,
         plugin_reqs: Vec::new(),
     };
@@ -76,12 +133,17 @@ pub fn load_with(files: &[SourceFile], options: &LoadOptions) -> (RuleSet, Vec<D
     }
     let ruleset = loader.compile();
     let mut diags = loader.diags;
+    let file_order: HashMap<&str, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.as_str(), i))
+        .collect();
     // Stable order: by file (load order), then position.
     diags.sort_by_key(|d| {
         (
-            files
-                .iter()
-                .position(|f| f.name == d.file)
+            file_order
+                .get(d.file.as_str())
+                .copied()
                 .unwrap_or(usize::MAX),
             d.line,
             d.col,
@@ -90,18 +152,34 @@ pub fn load_with(files: &[SourceFile], options: &LoadOptions) -> (RuleSet, Vec<D
     (ruleset, diags)
 }
 
+/// Every list's items as Falco compiles them, and the lists each one named.
+struct CompiledLists {
+    items: Vec<Vec<String>>,
+    refs: Vec<Vec<String>>,
+}
+
+/// A macro's or rule's condition as written and as parsed (after list substitution).
+#[derive(Clone)]
+struct Cond {
+    written: Text,
+    subst: Substituted,
+}
+
 /// Where a diagnostic points: file index, position, characters to underline.
 struct At(usize, Pos, u32);
 
-/// A piece of text taken from one YAML scalar.
+/// A piece of a condition or output: text from one YAML scalar, or text the loader added
+/// (the parentheses and exception checks Falco adds to a rule's condition).
 #[derive(Clone, Debug)]
 struct Piece {
     text: String,
     file: usize,
     pos: Pos,
+    /// The text is a YAML scalar's value: offsets map into it character by character.
+    scalar: bool,
 }
 
-/// Text assembled from scalars (conditions grow by appends); offsets map back to files.
+/// Text assembled from pieces (conditions grow by appends); offsets map back to files.
 #[derive(Clone, Debug, Default)]
 struct Text {
     pieces: Vec<Piece>,
@@ -114,19 +192,35 @@ impl Text {
                 text,
                 file,
                 pos: node.pos,
+                scalar: true,
             }],
         }
     }
 
     fn joined(&self) -> String {
-        self.pieces
-            .iter()
-            .map(|p| p.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.pieces.iter().map(|p| p.text.as_str()).collect()
     }
 
+    fn is_empty(&self) -> bool {
+        self.pieces.is_empty()
+    }
+
+    /// Adds loader-made text located at (`file`, `pos`).
+    fn push_synthetic(&mut self, text: impl Into<String>, file: usize, pos: Pos) {
+        self.pieces.push(Piece {
+            text: text.into(),
+            file,
+            pos,
+            scalar: false,
+        });
+    }
+
+    /// Falco's append: a space, then the new text.
     fn append(&mut self, other: Text) {
+        if let Some(first) = other.pieces.first() {
+            let (file, pos) = (first.file, first.pos);
+            self.push_synthetic(" ", file, pos);
+        }
         self.pieces.extend(other.pieces);
     }
 }
@@ -136,6 +230,8 @@ struct ListDef {
     name: String,
     items: Vec<String>,
     loc: (usize, Pos),
+    index: u32,
+    visibility: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -143,12 +239,25 @@ struct MacroDef {
     name: String,
     condition: Text,
     loc: (usize, Pos),
+    index: u32,
+    visibility: u32,
 }
 
 #[derive(Clone, Debug)]
 struct ExceptionDef {
     ex: Exception,
+    /// Values as read (each a scalar or a list), validated when the rule compiles.
+    raw_values: Vec<Entry>,
+    fields_given: bool,
+    comps_given: bool,
     loc: (usize, Pos),
+}
+
+/// An exception `fields`/`comps`/`values` entry: a scalar or a list of entries.
+#[derive(Clone, Debug)]
+enum Entry {
+    Scalar(String),
+    List(Vec<Entry>),
 }
 
 #[derive(Clone, Debug)]
@@ -165,6 +274,8 @@ struct RuleDef {
     exceptions: Vec<ExceptionDef>,
     warn_evttypes: bool,
     skip_if_unknown_filter: bool,
+    capture: bool,
+    capture_duration: u64,
     loc: (usize, Pos),
     /// False when a key had an error: checked, but left out of the ruleset.
     valid: bool,
@@ -172,39 +283,45 @@ struct RuleDef {
 
 struct Loader<'a> {
     files: &'a [SourceFile],
+    lines: &'a [Lines<'a>],
     options: &'a LoadOptions,
     diags: Vec<Diagnostic>,
-    /// Identical diagnostics (one macro error seen from many rules) are reported once.
-    seen_diags: std::collections::HashSet<Diagnostic>,
+    /// Identical diagnostics (one macro error seen from many rules) are reported once: the
+    /// hashes of those reported.
+    seen_diags: HashSet<u64>,
     lists: Vec<ListDef>,
     list_index: HashMap<String, usize>,
     macros: Vec<MacroDef>,
     macro_index: HashMap<String, usize>,
     rules: Vec<RuleDef>,
     rule_index: HashMap<String, usize>,
+    /// Falco's collector index: bumped by every definition, append and replace; a macro or
+    /// list sees the macros/lists whose index is below its visibility.
+    counter: u32,
     engine_version: Option<EngineVersion>,
     plugin_reqs: Vec<PluginRequirement>,
 }
 
 const RULE_KEYS: &[&str] = &[
     "rule",
-    "desc",
     "condition",
     "output",
+    "desc",
     "priority",
     "source",
     "enabled",
-    "tags",
-    "exceptions",
-    "warn_evttypes",
-    "skip-if-unknown-filter",
-    "append",
-    "override",
     "capture",
     "capture_duration",
+    "warn_evttypes",
+    "skip-if-unknown-filter",
+    "tags",
+    "exceptions",
+    "override",
+    "append",
 ];
 const MACRO_KEYS: &[&str] = &["macro", "condition", "append", "override"];
 const LIST_KEYS: &[&str] = &["list", "items", "append", "override"];
+const EXCEPTION_KEYS: &[&str] = &["name", "fields", "comps", "values"];
 const RULE_APPENDABLE: &[&str] = &["condition", "output", "desc", "tags", "exceptions"];
 const RULE_REPLACEABLE: &[&str] = &[
     "condition",
@@ -219,6 +336,19 @@ const RULE_REPLACEABLE: &[&str] = &[
     "warn_evttypes",
     "skip-if-unknown-filter",
 ];
+
+/// `([a-zA-Z]+[a-zA-Z0-9_]*)`, the macro name Falco expects.
+fn is_identifier(name: &str) -> bool {
+    let b = name.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_alphabetic()
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+}
+
+/// `([^()"'[:space:]=,]+)`, the list name Falco expects.
+fn is_bare_string(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(crate::parse::is_bare_value_byte)
+}
 
 /// Looks a key up in a mapping node.
 fn get<'n>(entries: &'n [(Node, Node)], key: &str) -> Option<&'n Node> {
@@ -235,13 +365,70 @@ fn get_key<'n>(entries: &'n [(Node, Node)], key: &str) -> Option<&'n Node> {
         .map(|(k, _)| k)
 }
 
+/// yaml-cpp's boolean spellings (quoted or not, as yaml-cpp's `as<bool>` reads them).
+fn yaml_bool(text: &str) -> Option<bool> {
+    match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "true" | "True" | "TRUE" | "on" | "On" | "ON" => {
+            Some(true)
+        }
+        "n" | "N" | "no" | "No" | "NO" | "false" | "False" | "FALSE" | "off" | "Off" | "OFF" => {
+            Some(false)
+        }
+        _ => None,
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
     Append,
     Replace,
 }
 
-impl Loader<'_> {
+/// What an item asks to change on an existing rule (an append or a replace).
+#[derive(Default)]
+struct RuleUpdate {
+    condition: Option<Text>,
+    output: Option<Text>,
+    desc: Option<String>,
+    tags: Option<Vec<String>>,
+    exceptions: Option<Vec<ExceptionDef>>,
+    priority: Option<Priority>,
+    capture: Option<bool>,
+    capture_duration: Option<u64>,
+    enabled: Option<bool>,
+    warn_evttypes: Option<bool>,
+    skip_if_unknown_filter: Option<bool>,
+    /// The item's `source:`, compared with the rule's when the condition changes.
+    source: String,
+}
+
+impl RuleUpdate {
+    fn has_any_value(&self) -> bool {
+        self.condition.is_some()
+            || self.output.is_some()
+            || self.desc.is_some()
+            || self.tags.is_some()
+            || self.exceptions.is_some()
+            || self.priority.is_some()
+            || self.capture.is_some()
+            || self.capture_duration.is_some()
+            || self.enabled.is_some()
+            || self.warn_evttypes.is_some()
+            || self.skip_if_unknown_filter.is_some()
+    }
+}
+
+/// The item being read, for diagnostics: its file, its node, its name.
+#[derive(Clone, Copy)]
+struct Ctx<'n> {
+    file: usize,
+    item: &'n Node,
+    /// `rule`, `macro`, `list`... for messages.
+    kind: &'static str,
+    name: Option<&'n str>,
+}
+
+impl<'a> Loader<'a> {
     fn diag(
         &mut self,
         severity: Severity,
@@ -250,48 +437,54 @@ impl Loader<'_> {
         message: String,
         item: Option<&str>,
     ) {
-        let file_ref = &self.files[file];
-        let source_line = file_ref
-            .text
-            .split('\n')
-            .nth(pos.line.saturating_sub(1) as usize)
-            .unwrap_or("")
-            .trim_end_matches('\r')
-            .to_string();
         let d = Diagnostic {
             severity,
             code,
-            file: file_ref.name.clone(),
+            file: self.files[file].name.clone(),
             line: pos.line.max(1),
             col: pos.col.max(1),
             len: len.max(1),
             message,
-            source_line,
+            source_line: self.lines[file].line(pos.line).to_string(),
             item: item.map(str::to_string),
         };
-        if self.seen_diags.insert(d.clone()) {
+        if self
+            .seen_diags
+            .insert(foldhash::fast::FixedState::default().hash_one(&d))
+        {
             self.diags.push(d);
         }
     }
 
-    /// Reports `wrong type <place>: expected <expected>, found <the node's type>`, the message
-    /// every type check of the loader gives.
-    fn wrong_type(&mut self, file: usize, node: &Node, place: &str, expected: &str, item: &str) {
-        let message = format!(
-            "wrong type {place}: expected {expected}, found {}",
-            node.type_name()
-        );
-        self.error(file, node, message, Some(item));
-    }
-
-    fn error(&mut self, file: usize, node: &Node, message: String, item: Option<&str>) {
+    fn error_code(
+        &mut self,
+        code: &'static str,
+        file: usize,
+        node: &Node,
+        message: String,
+        item: Option<&str>,
+    ) {
         self.diag(
             Severity::Error,
-            "LOAD_ERR_VALIDATE",
+            code,
             At(file, node.pos, node.display_len()),
             message,
             item,
         );
+    }
+
+    /// A `LOAD_ERR_VALIDATE` error at `node`.
+    fn error(&mut self, file: usize, node: &Node, message: String, item: Option<&str>) {
+        self.error_code("LOAD_ERR_VALIDATE", file, node, message, item);
+    }
+
+    /// A `LOAD_ERR_VALIDATE` error about the item `ctx` reads, named in the message.
+    fn item_error(&mut self, ctx: Ctx<'_>, node: &Node, message: impl std::fmt::Display) {
+        let message = match ctx.name {
+            Some(name) => format!("{} '{name}': {message}", ctx.kind),
+            None => message.to_string(),
+        };
+        self.error(ctx.file, node, message, ctx.name);
     }
 
     fn warn(
@@ -312,6 +505,19 @@ impl Loader<'_> {
     }
 
     fn collect_file(&mut self, file_idx: usize, file: &SourceFile) {
+        if file.text.len() > MAX_RULES_FILE_BYTES {
+            self.diag(
+                Severity::Error,
+                "LOAD_ERR_FILE_READ",
+                At(file_idx, Pos { line: 1, col: 1 }, 1),
+                format!(
+                    "rules file is {} bytes, more than the limit of {MAX_RULES_FILE_BYTES} bytes",
+                    file.text.len()
+                ),
+                None,
+            );
+            return;
+        }
         let docs = match yaml::parse_documents(&file.text) {
             Ok(docs) => docs,
             Err(e) => {
@@ -326,20 +532,34 @@ impl Loader<'_> {
             }
         };
         for doc in &docs {
+            for violation in schema::validate(doc) {
+                self.warn(
+                    "SCHEMA_VALIDATION",
+                    file_idx,
+                    violation.node,
+                    violation.message,
+                    None,
+                );
+            }
             match &doc.kind {
                 NodeKind::Seq(items) => {
-                    for item in items {
+                    for item in items.iter().filter(|i| !i.is_null()) {
                         self.collect_item(file_idx, item);
                     }
                 }
                 _ if doc.is_null() => {}
-                _ => self.error(
+                NodeKind::Map(_) => self.error_code(
+                    "LOAD_ERR_YAML_VALIDATE",
                     file_idx,
                     doc,
-                    format!(
-                        "a rules file must be a sequence of items (rule, macro, list...), found {}",
-                        doc.type_name()
-                    ),
+                    "Rules content is not yaml array of objects".into(),
+                    None,
+                ),
+                NodeKind::Scalar { .. } => self.error_code(
+                    "LOAD_ERR_YAML_VALIDATE",
+                    file_idx,
+                    doc,
+                    "Rules content is not yaml".into(),
                     None,
                 ),
             }
@@ -348,826 +568,1020 @@ impl Loader<'_> {
 
     fn collect_item(&mut self, file: usize, item: &Node) {
         let NodeKind::Map(entries) = &item.kind else {
-            self.error(
+            self.error_code(
+                "LOAD_ERR_YAML_VALIDATE",
                 file,
                 item,
                 format!(
-                    "unexpected element: each item must be a mapping with a 'rule', 'macro' or 'list' key, found {}",
+                    "Unexpected element type. Each element should be a yaml associative array (found {}).",
                     item.type_name()
                 ),
                 None,
             );
             return;
         };
-        let kinds: Vec<&str> = [
-            "rule",
-            "macro",
-            "list",
-            "required_engine_version",
-            "required_plugin_versions",
-        ]
-        .into_iter()
-        .filter(|k| get(entries, k).is_some())
-        .collect();
-        match kinds.as_slice() {
-            ["rule"] => self.collect_rule(file, item, entries),
-            ["macro"] => self.collect_macro(file, item, entries),
-            ["list"] => self.collect_list(file, item, entries),
-            ["required_engine_version"] => self.collect_engine_version(file, entries),
-            ["required_plugin_versions"] => self.collect_plugin_versions(file, entries),
-            [] => {
-                let first = entries.first().map_or(item, |(k, _)| k);
-                self.error(
-                    file,
-                    first,
-                    format!(
-                        "unknown item: expected one of 'rule', 'macro', 'list', 'required_engine_version', 'required_plugin_versions'{}",
-                        first
-                            .as_str()
-                            .map(|k| format!(", found '{k}'"))
-                            .unwrap_or_default()
-                    ),
-                    None,
-                );
-            }
-            several => {
-                let msg = format!(
-                    "an item must have only one of {}",
-                    several
-                        .iter()
-                        .map(|k| format!("'{k}'"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                self.error(file, item, msg, None);
-            }
+        // As Falco: the first of these keys the item has decides its kind.
+        if get(entries, "required_engine_version").is_some() {
+            self.collect_engine_version(file, item, entries);
+        } else if get(entries, "required_plugin_versions").is_some() {
+            self.collect_plugin_versions(file, item, entries);
+        } else if get(entries, "list").is_some() {
+            self.collect_list(file, item, entries);
+        } else if get(entries, "macro").is_some() {
+            self.collect_macro(file, item, entries);
+        } else if get(entries, "rule").is_some() {
+            self.collect_rule(file, item, entries);
+        } else {
+            let first = entries.first().map_or(item, |(k, _)| k);
+            self.warn(
+                "LOAD_UNKNOWN_ITEM",
+                file,
+                first,
+                "Unknown top level item: expected one of 'rule', 'macro', 'list', 'required_engine_version', 'required_plugin_versions'. The item will be ignored.".into(),
+                None,
+            );
         }
     }
 
-    /// Warns about keys that `allowed` does not list; errors on duplicate keys.
-    fn check_keys(
-        &mut self,
-        file: usize,
-        entries: &[(Node, Node)],
-        allowed: &[&str],
-        what: &str,
-        name: &str,
-    ) {
+    /// Falco's `warn_unknown_keys`, plus duplicate keys (an error: the YAML is ambiguous).
+    fn check_keys(&mut self, ctx: Ctx<'_>, entries: &[(Node, Node)], allowed: &[&str]) {
         let mut seen: Vec<&str> = Vec::new();
         for (k, _) in entries {
             let Some(key) = k.as_str() else {
-                self.error(file, k, format!("{what} keys must be strings"), Some(name));
+                self.item_error(ctx, k, "keys must be strings");
                 continue;
             };
             if seen.contains(&key) {
-                self.error(file, k, format!("duplicate key '{key}'"), Some(name));
+                self.item_error(ctx, k, format!("duplicate key '{key}'"));
             }
             seen.push(key);
             if !allowed.contains(&key) {
                 self.warn(
                     "LOAD_UNKNOWN_KEY",
-                    file,
+                    ctx.file,
                     k,
                     format!(
-                        "unknown key '{key}' in {what} '{name}' (expected one of {})",
+                        "Unknown key '{key}'. The key will be ignored. (expected one of {})",
                         allowed.join(", ")
                     ),
-                    Some(name),
+                    ctx.name,
                 );
             }
         }
     }
 
-    /// The item name (the value of `rule:`/`macro:`/`list:`), which must be a non-empty string.
-    fn item_name(&mut self, file: usize, entries: &[(Node, Node)], key: &str) -> Option<String> {
-        let node = get(entries, key)?;
-        match node.as_str() {
-            Some(s) if !s.trim().is_empty() && !node.is_null() => Some(s.to_string()),
-            _ => {
-                self.error(
-                    file,
-                    node,
-                    format!(
-                        "'{key}' must be a non-empty string, found {}",
-                        if node.as_str().is_some_and(|s| s.trim().is_empty()) && !node.is_null() {
-                            "an empty string"
-                        } else {
-                            node.type_name()
-                        }
-                    ),
-                    None,
-                );
-                None
+    /// Falco's `decode_val` for strings: `Ok(None)` when optional and absent (or empty and
+    /// allowed to be); `Err(())` after reporting.
+    fn decode_string(
+        &mut self,
+        ctx: Ctx<'_>,
+        entries: &[(Node, Node)],
+        key: &str,
+        required: bool,
+        can_be_empty: bool,
+    ) -> Result<Option<String>, ()> {
+        let Some(node) = get(entries, key) else {
+            if required {
+                self.item_error(ctx, ctx.item, format!("{ITEM_HAS_NO_MAPPING}'{key}'"));
+                return Err(());
             }
-        }
-    }
-
-    fn string_value(&mut self, file: usize, node: &Node, key: &str, name: &str) -> Option<String> {
-        match &node.kind {
-            NodeKind::Scalar { text, .. } if !node.is_null() => Some(text.clone()),
-            _ => {
-                self.wrong_type(file, node, &format!("for key '{key}'"), "a string", name);
-                None
+            return Ok(None);
+        };
+        if node.is_null() {
+            if can_be_empty {
+                return Ok(None);
             }
+            self.item_error(ctx, node, format!("Mapping for key '{key}' is empty"));
+            return Err(());
         }
-    }
-
-    fn bool_value(&mut self, file: usize, node: &Node, key: &str, name: &str) -> Option<bool> {
-        let v = node.as_bool();
-        if v.is_none() {
-            self.error(
-                file,
+        let NodeKind::Scalar { text, .. } = &node.kind else {
+            self.item_error(
+                ctx,
                 node,
                 format!(
-                    "wrong type for key '{key}': expected true or false, found {}",
-                    match node.as_str() {
-                        Some(s) if !node.is_null() => format!("'{s}'"),
-                        _ => node.type_name().to_string(),
-                    }
+                    "Value for key '{key}' is not a scalar value (found {})",
+                    node.type_name()
                 ),
-                Some(name),
             );
+            return Err(());
+        };
+        if text.is_empty() {
+            if can_be_empty {
+                return Ok(None);
+            }
+            self.item_error(
+                ctx,
+                node,
+                format!("Value for key '{key}' must be non-empty"),
+            );
+            return Err(());
         }
-        v
+        Ok(Some(text.clone()))
     }
 
-    fn string_list(
+    fn required_string(
         &mut self,
-        file: usize,
-        node: &Node,
+        ctx: Ctx<'_>,
+        entries: &[(Node, Node)],
         key: &str,
-        name: &str,
-    ) -> Option<Vec<String>> {
-        if node.is_null() {
-            return Some(Vec::new());
-        }
-        let NodeKind::Seq(items) = &node.kind else {
-            self.wrong_type(file, node, &format!("for key '{key}'"), "a sequence", name);
-            return None;
+    ) -> Option<String> {
+        self.decode_string(ctx, entries, key, true, false)
+            .ok()
+            .flatten()
+    }
+
+    /// A scalar decoded by `parse` (yaml-cpp's `as<T>`).
+    fn decode_scalar<T>(
+        &mut self,
+        ctx: Ctx<'_>,
+        entries: &[(Node, Node)],
+        key: &str,
+        what: &str,
+        parse: impl Fn(&str) -> Option<T>,
+    ) -> Result<Option<T>, ()> {
+        let Some(text) = self.decode_string(ctx, entries, key, false, false)? else {
+            return Ok(None);
         };
-        let mut out = Vec::new();
-        let mut ok = true;
+        let node = get(entries, key).expect("decoded");
+        match parse(&text) {
+            Some(v) => Ok(Some(v)),
+            None => {
+                self.item_error(ctx, node,
+                    format!("Can't decode YAML scalar value for key '{key}': expected {what}, found '{text}'"));
+                Err(())
+            }
+        }
+    }
+
+    fn decode_bool(
+        &mut self,
+        ctx: Ctx<'_>,
+        entries: &[(Node, Node)],
+        key: &str,
+    ) -> Result<Option<bool>, ()> {
+        self.decode_scalar(ctx, entries, key, "a boolean", yaml_bool)
+    }
+
+    /// A sequence of scalars (`items`, `tags`).
+    fn decode_seq(
+        &mut self,
+        ctx: Ctx<'_>,
+        entries: &[(Node, Node)],
+        key: &str,
+        required: bool,
+    ) -> Result<Option<Vec<String>>, ()> {
+        let Some(node) = get(entries, key) else {
+            if required {
+                self.item_error(ctx, ctx.item, format!("{ITEM_HAS_NO_MAPPING}'{key}'"));
+                return Err(());
+            }
+            return Ok(None);
+        };
+        let NodeKind::Seq(items) = &node.kind else {
+            self.item_error(
+                ctx,
+                node,
+                format!(
+                    "Value for key '{key}' is not a sequence (found {})",
+                    node.type_name()
+                ),
+            );
+            return Err(());
+        };
+        let mut out = Vec::with_capacity(items.len());
         for item in items {
             match &item.kind {
                 NodeKind::Scalar { text, .. } => out.push(text.clone()),
                 _ => {
-                    self.wrong_type(file, item, &format!("in '{key}'"), "a string", name);
+                    self.item_error(
+                        ctx,
+                        item,
+                        format!(
+                            "sequence value is not scalar (in '{key}', found {})",
+                            item.type_name()
+                        ),
+                    );
+                    return Err(());
+                }
+            }
+        }
+        Ok(Some(out))
+    }
+
+    /// `override:` as key → mode, validated against the keys that can be appended/replaced.
+    fn decode_overrides(
+        &mut self,
+        ctx: Ctx<'_>,
+        entries: &[(Node, Node)],
+        appendable: &[&str],
+        replaceable: &[&str],
+    ) -> Result<Vec<(String, Mode)>, ()> {
+        let Some(node) = get(entries, "override") else {
+            return Ok(Vec::new());
+        };
+        let NodeKind::Map(ov) = &node.kind else {
+            self.item_error(
+                ctx,
+                node,
+                format!(
+                    "'override' must be a mapping of keys to append or replace (found {})",
+                    node.type_name()
+                ),
+            );
+            return Err(());
+        };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (k, v) in ov {
+            let key = k.as_str().unwrap_or("").to_string();
+            let can_append = appendable.contains(&key.as_str());
+            let can_replace = replaceable.contains(&key.as_str());
+            match v.as_str() {
+                Some("append") if !can_append => {
+                    self.item_error(
+                        ctx,
+                        k,
+                        format!("Key '{key}' cannot be appended to, use 'replace' instead"),
+                    );
+                    ok = false;
+                }
+                Some("append") => out.push((key, Mode::Append)),
+                Some("replace") if !can_replace => {
+                    self.item_error(ctx, k, format!("Key '{key}' cannot be replaced"));
+                    ok = false;
+                }
+                Some("replace") => out.push((key, Mode::Replace)),
+                other => {
+                    let allowed: Vec<&str> = [("append", can_append), ("replace", can_replace)]
+                        .iter()
+                        .filter(|(_, ok)| *ok)
+                        .map(|(m, _)| *m)
+                        .collect();
+                    self.item_error(ctx, v,
+                        format!(
+                            "Invalid override operation for key '{key}': '{}'. Allowed values are: {}",
+                            other.unwrap_or(v.type_name()),
+                            allowed.join(" ")
+                        ));
                     ok = false;
                 }
             }
         }
-        ok.then_some(out)
+        if ok { Ok(out) } else { Err(()) }
     }
 
-    /// Reads `override:` into key → mode, validating it against the allowed keys.
-    fn override_modes(
-        &mut self,
-        file: usize,
-        entries: &[(Node, Node)],
-        appendable: &[&str],
-        replaceable: &[&str],
-        name: &str,
-    ) -> Option<Vec<(String, Mode, Node)>> {
-        let node = get(entries, "override")?;
-        let NodeKind::Map(ov) = &node.kind else {
-            self.wrong_type(file, node, "for key 'override'", "a mapping", name);
-            return Some(Vec::new());
-        };
-        let mut out = Vec::new();
-        for (k, v) in ov {
-            let key = k.as_str().unwrap_or("");
-            let mode = match v.as_str() {
-                Some("append") => Mode::Append,
-                Some("replace") => Mode::Replace,
-                _ => {
-                    self.error(
-                        file,
-                        v,
-                        format!("override of '{key}' must be 'append' or 'replace'"),
-                        Some(name),
-                    );
-                    continue;
-                }
-            };
-            let allowed = match mode {
-                Mode::Append => appendable,
-                Mode::Replace => replaceable,
-            };
-            if !allowed.contains(&key) {
-                self.error(
-                    file,
-                    k,
-                    format!(
-                        "key '{key}' cannot be {}: allowed keys are {}",
-                        if mode == Mode::Append {
-                            "appended"
-                        } else {
-                            "replaced"
-                        },
-                        allowed.join(", ")
-                    ),
-                    Some(name),
-                );
-                continue;
-            }
-            if get(entries, key).is_none() {
-                self.error(
-                    file,
-                    k,
-                    format!("override of '{key}' but the item has no '{key}' key"),
-                    Some(name),
-                );
-                continue;
-            }
-            out.push((key.to_string(), mode, k.clone()));
-        }
-        // Every other key must be covered by the override.
-        let name_keys = ["rule", "macro", "list", "override"];
-        for (k, _) in entries {
-            let Some(key) = k.as_str() else { continue };
-            if !name_keys.contains(&key)
-                && !out.iter().any(|(o, _, _)| o == key)
-                && (appendable.contains(&key)
-                    || replaceable.contains(&key)
-                    || key == "append"
-                    || key == "source")
-            {
-                let msg = if key == "append" {
-                    "'append' and 'override' cannot be used together".to_string()
-                } else if key == "source" {
-                    "the 'source' of an existing rule cannot be changed by an override".to_string()
-                } else {
-                    format!("key '{key}' must be listed in 'override' (append or replace)")
-                };
-                self.error(file, k, msg, Some(name));
-            }
-        }
-        Some(out)
-    }
-
-    fn legacy_append(&mut self, file: usize, entries: &[(Node, Node)], name: &str) -> bool {
-        let Some(node) = get(entries, "append") else {
-            return false;
-        };
-        let Some(append) = self.bool_value(file, node, "append", name) else {
-            return false;
-        };
+    /// `append: true` (deprecated): whether it is set, warning when it is.
+    fn legacy_append(&mut self, ctx: Ctx<'_>, entries: &[(Node, Node)]) -> Result<bool, ()> {
+        let append = self.decode_bool(ctx, entries, "append")?.unwrap_or(false);
         if append {
-            let key = get_key(entries, "append")
-                .cloned()
-                .unwrap_or_else(|| node.clone());
+            let key = get_key(entries, "append").unwrap_or(ctx.item);
             self.warn(
                 "LOAD_DEPRECATED_ITEM",
-                file,
-                &key,
-                "'append' key is deprecated: use 'override' instead (e.g. override: {condition: append})".into(),
-                Some(name),
+                ctx.file,
+                key,
+                WARNING_APPEND.into(),
+                ctx.name,
             );
         }
-        append
+        Ok(append)
+    }
+
+    fn next_index(&mut self) -> u32 {
+        let id = self.counter;
+        self.counter += 1;
+        id
     }
 
     fn collect_list(&mut self, file: usize, item: &Node, entries: &[(Node, Node)]) {
-        let Some(name) = self.item_name(file, entries, "list") else {
+        let ctx = Ctx {
+            file,
+            item,
+            kind: "list",
+            name: None,
+        };
+        let Some(name) = self.required_string(ctx, entries, "list") else {
             return;
         };
-        self.check_keys(file, entries, LIST_KEYS, "list", &name);
-        let overrides = self.override_modes(file, entries, &["items"], &["items"], &name);
-        let append = overrides.is_none() && self.legacy_append(file, entries, &name);
-        let items = match get(entries, "items") {
-            Some(node) => match self.string_list(file, node, "items", &name) {
-                Some(items) => items,
-                None => return,
-            },
-            None => {
-                if overrides.is_none() {
-                    self.error(
-                        file,
-                        item,
-                        format!("list '{name}' has no 'items' key"),
-                        Some(&name),
-                    );
-                }
-                return;
-            }
+        let ctx = Ctx {
+            file,
+            item,
+            kind: "list",
+            name: Some(&name),
         };
-        let existing = self.list_index.get(&name).copied();
-        let mode = match &overrides {
-            Some(ov) => ov.first().map(|(_, m, _)| *m),
-            None if append => Some(Mode::Append),
-            None => None,
+        self.check_keys(ctx, entries, LIST_KEYS);
+        if !is_bare_string(&name) {
+            self.warn(
+                "LOAD_INVALID_LIST_NAME",
+                file,
+                get(entries, "list").unwrap_or(item),
+                "List has an invalid name. List names should match a regular expression: ([^()\"'[:space:]=,]+)".into(),
+                Some(&name),
+            );
+        }
+        let Ok(Some(items)) = self.decode_seq(ctx, entries, "items", true) else {
+            return;
         };
-        match (mode, existing) {
-            (None, Some(i)) if overrides.is_none() => {
-                self.lists[i].items = items;
-                self.lists[i].loc = (file, item.pos);
+        let Some(append) = self.appends(ctx, item, entries, "items") else {
+            return;
+        };
+        let id = self.next_index();
+        let loc = (file, item.pos);
+        match (append, self.list_index.get(&name).copied()) {
+            (true, None) => {
+                let at = get(entries, "list").unwrap_or(item);
+                self.item_error(ctx, at, ERROR_NO_PREVIOUS_LIST);
             }
-            (None, None) if overrides.is_none() => {
+            (true, Some(i)) => {
+                let list = &mut self.lists[i];
+                list.items.extend(items);
+                list.visibility = id;
+            }
+            (false, Some(i)) => {
+                let list = &mut self.lists[i];
+                list.items = items;
+                list.loc = loc;
+                list.visibility = id;
+            }
+            (false, None) => {
                 self.list_index.insert(name.clone(), self.lists.len());
                 self.lists.push(ListDef {
                     name,
                     items,
-                    loc: (file, item.pos),
+                    loc,
+                    index: id,
+                    visibility: id,
                 });
             }
-            (None, _) => {}
-            (Some(_), None) => {
-                let node = get(entries, "list").unwrap_or(item).clone();
-                self.error(
-                    file,
-                    &node,
-                    format!("list '{name}' has 'append'/'override' but no list by that name already exists"),
-                    Some(&name),
-                );
-            }
-            (Some(Mode::Append), Some(i)) => self.lists[i].items.extend(items),
-            (Some(Mode::Replace), Some(i)) => self.lists[i].items = items,
         }
     }
 
-    fn condition_text(
+    /// Whether a list or macro item appends to its previous definition (legacy `append:
+    /// true` or `override: {key: append}`) or defines it anew (`replace`, or neither); `None`
+    /// when its `append`/`override` keys are in error (reported).
+    fn appends(
         &mut self,
-        file: usize,
+        ctx: Ctx<'_>,
+        item: &Node,
         entries: &[(Node, Node)],
-        key: &str,
-        name: &str,
-    ) -> Option<Text> {
+        key: &'static str,
+    ) -> Option<bool> {
+        let legacy = self.legacy_append(ctx, entries).ok()?;
+        let overrides = self.decode_overrides(ctx, entries, &[key], &[key]).ok()?;
+        if legacy && !overrides.is_empty() {
+            self.item_error(ctx, item, ERROR_OVERRIDE_APPEND);
+            return None;
+        }
+        Some(legacy || overrides.iter().any(|(_, m)| *m == Mode::Append))
+    }
+
+    fn text_of(&mut self, ctx: Ctx<'_>, entries: &[(Node, Node)], key: &str) -> Option<Text> {
+        let text = self.required_string(ctx, entries, key)?;
         let node = get(entries, key)?;
-        let text = self.string_value(file, node, key, name)?;
-        Some(Text::from_node(file, node, text))
+        Some(Text::from_node(ctx.file, node, text))
     }
 
     fn collect_macro(&mut self, file: usize, item: &Node, entries: &[(Node, Node)]) {
-        let Some(name) = self.item_name(file, entries, "macro") else {
+        let ctx = Ctx {
+            file,
+            item,
+            kind: "macro",
+            name: None,
+        };
+        let Some(name) = self.required_string(ctx, entries, "macro") else {
             return;
         };
-        self.check_keys(file, entries, MACRO_KEYS, "macro", &name);
-        let overrides = self.override_modes(file, entries, &["condition"], &["condition"], &name);
-        let append = overrides.is_none() && self.legacy_append(file, entries, &name);
-        let Some(condition) = self.condition_text(file, entries, "condition", &name) else {
-            if get(entries, "condition").is_none() && overrides.is_none() {
-                self.error(
-                    file,
-                    item,
-                    format!("macro '{name}' has no 'condition' key"),
-                    Some(&name),
-                );
-            }
+        let ctx = Ctx {
+            file,
+            item,
+            kind: "macro",
+            name: Some(&name),
+        };
+        self.check_keys(ctx, entries, MACRO_KEYS);
+        if !is_identifier(&name) {
+            self.warn(
+                "LOAD_INVALID_MACRO_NAME",
+                file,
+                get(entries, "macro").unwrap_or(item),
+                "Macro has an invalid name. Macro names should match a regular expression: ([a-zA-Z]+[a-zA-Z0-9_]*)".into(),
+                Some(&name),
+            );
+        }
+        let Some(condition) = self.text_of(ctx, entries, "condition") else {
             return;
         };
-        let existing = self.macro_index.get(&name).copied();
-        let mode = match &overrides {
-            Some(ov) => match ov.first() {
-                Some((_, m, _)) => Some(*m),
-                None => return,
-            },
-            None if append => Some(Mode::Append),
-            None => None,
+        let Some(append) = self.appends(ctx, item, entries, "condition") else {
+            return;
         };
-        match (mode, existing) {
-            (None, Some(i)) => {
-                self.macros[i].condition = condition;
-                self.macros[i].loc = (file, item.pos);
+        let id = self.next_index();
+        let loc = (file, item.pos);
+        match (append, self.macro_index.get(&name).copied()) {
+            (true, None) => {
+                let at = get(entries, "macro").unwrap_or(item);
+                self.item_error(ctx, at, ERROR_NO_PREVIOUS_MACRO);
             }
-            (None, None) => {
+            (true, Some(i)) => {
+                let m = &mut self.macros[i];
+                m.condition.append(condition);
+                m.visibility = id;
+            }
+            (false, Some(i)) => {
+                let m = &mut self.macros[i];
+                m.condition = condition;
+                m.loc = loc;
+                m.visibility = id;
+            }
+            (false, None) => {
                 self.macro_index.insert(name.clone(), self.macros.len());
                 self.macros.push(MacroDef {
                     name,
                     condition,
-                    loc: (file, item.pos),
+                    loc,
+                    index: id,
+                    visibility: id,
                 });
             }
-            (Some(_), None) => {
-                let node = get(entries, "macro").unwrap_or(item).clone();
-                self.error(
-                    file,
-                    &node,
-                    format!("macro '{name}' has 'append'/'override' but no macro by that name already exists"),
-                    Some(&name),
-                );
+        }
+    }
+
+    fn priority(&mut self, ctx: Ctx<'_>, entries: &[(Node, Node)]) -> Result<Option<Priority>, ()> {
+        let Some(text) = self.decode_string(ctx, entries, "priority", false, false)? else {
+            return Ok(None);
+        };
+        match text.parse::<Priority>() {
+            Ok(p) => Ok(Some(p)),
+            Err(_) => {
+                let node = get(entries, "priority").unwrap_or(ctx.item);
+                self.item_error(ctx, node,
+                    format!("Invalid priority '{text}': expected one of EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFO, INFORMATIONAL, DEBUG"));
+                Err(())
             }
-            (Some(Mode::Append), Some(i)) => self.macros[i].condition.append(condition),
-            (Some(Mode::Replace), Some(i)) => self.macros[i].condition = condition,
         }
     }
 
-    fn priority(&mut self, file: usize, node: &Node, name: &str) -> Option<Priority> {
-        let text = self.string_value(file, node, "priority", name)?;
-        let p = text.parse::<Priority>().ok();
-        if p.is_none() {
-            self.error(
-                file,
-                node,
-                format!(
-                    "invalid priority '{text}': expected one of EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFO, INFORMATIONAL, DEBUG"
-                ),
-                Some(name),
-            );
+    /// One exception entry (`fields`, `comps`, a value): a scalar or a list of entries.
+    fn exception_entry(&mut self, ctx: Ctx<'_>, node: &Node, what: &str) -> Result<Entry, ()> {
+        match &node.kind {
+            NodeKind::Scalar { text, .. } if !text.is_empty() && !node.is_null() => {
+                Ok(Entry::Scalar(text.clone()))
+            }
+            NodeKind::Scalar { .. } => {
+                self.item_error(
+                    ctx,
+                    node,
+                    format!("Value must be non-empty (in exception {what})"),
+                );
+                Err(())
+            }
+            NodeKind::Seq(items) => items
+                .iter()
+                .map(|i| self.exception_entry(ctx, i, what))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Entry::List),
+            NodeKind::Map(_) => {
+                self.item_error(
+                    ctx,
+                    node,
+                    format!("exception {what} must be a string or a list, found a mapping"),
+                );
+                Err(())
+            }
         }
-        p
     }
 
-    fn exceptions(&mut self, file: usize, node: &Node, name: &str) -> Option<Vec<ExceptionDef>> {
+    /// Falco's `read_rule_exceptions`; `append` makes `fields` optional (values appended to an
+    /// exception of the same name).
+    fn exceptions(
+        &mut self,
+        ctx: Ctx<'_>,
+        entries: &[(Node, Node)],
+        append: bool,
+    ) -> Result<Option<Vec<ExceptionDef>>, ()> {
+        let Some(node) = get(entries, "exceptions") else {
+            return Ok(None);
+        };
         if node.is_null() {
-            return Some(Vec::new());
+            return Ok(Some(Vec::new()));
         }
         let NodeKind::Seq(items) = &node.kind else {
-            self.wrong_type(file, node, "for key 'exceptions'", "a sequence", name);
-            return None;
+            self.item_error(ctx, node, "Rule exceptions must be a sequence");
+            return Err(());
         };
-        let mut out = Vec::new();
+        let mut out: Vec<ExceptionDef> = Vec::new();
         let mut ok = true;
+        // Every exception is read, so each one's problem is reported.
         for ex_node in items {
-            match self.exception(file, ex_node, name) {
-                Some(ex) => {
-                    if out.iter().any(|e: &ExceptionDef| e.ex.name == ex.ex.name) {
-                        self.warn(
-                            "LOAD_EXCEPTION_NAME_NOT_UNIQUE",
-                            file,
-                            ex_node,
-                            format!(
-                                "multiple exceptions named '{}' in rule '{name}'",
-                                ex.ex.name
-                            ),
-                            Some(name),
-                        );
-                    }
-                    out.push(ex)
-                }
-                None => ok = false,
+            match self.exception(ctx, ex_node, append, &out) {
+                Ok(ex) => out.push(ex),
+                Err(()) => ok = false,
             }
         }
-        ok.then_some(out)
+        if ok { Ok(Some(out)) } else { Err(()) }
     }
 
-    fn exception(&mut self, file: usize, node: &Node, rule: &str) -> Option<ExceptionDef> {
-        let NodeKind::Map(entries) = &node.kind else {
-            self.error(
-                file,
-                node,
-                format!("an exception must be a mapping, found {}", node.type_name()),
-                Some(rule),
+    fn exception(
+        &mut self,
+        ctx: Ctx<'_>,
+        ex_node: &Node,
+        append: bool,
+        previous: &[ExceptionDef],
+    ) -> Result<ExceptionDef, ()> {
+        let NodeKind::Map(ex) = &ex_node.kind else {
+            self.item_error(ctx, ex_node, "Rule exception must be a mapping");
+            return Err(());
+        };
+        let ex_ctx = Ctx {
+            file: ctx.file,
+            item: ex_node,
+            kind: ctx.kind,
+            name: ctx.name,
+        };
+        self.check_keys(ex_ctx, ex, EXCEPTION_KEYS);
+        let name = self.required_string(ex_ctx, ex, "name").ok_or(())?;
+        if previous.iter().any(|e| e.ex.name == name) {
+            self.warn(
+                "LOAD_EXCEPTION_NAME_NOT_UNIQUE",
+                ctx.file,
+                ex_node,
+                format!("Multiple definitions of exception '{name}' in the same rule"),
+                ctx.name,
             );
-            return None;
-        };
-        for (k, _) in entries {
-            if let Some(key) = k.as_str()
-                && !["name", "fields", "comps", "values"].contains(&key)
-            {
-                self.warn(
-                    "LOAD_UNKNOWN_KEY",
-                    file,
-                    k,
-                    format!(
-                        "unknown key '{key}' in exception (expected name, fields, comps, values)"
-                    ),
-                    Some(rule),
-                );
-            }
         }
-        let Some(name_node) = get(entries, "name") else {
-            self.error(file, node, "exception has no 'name' key".into(), Some(rule));
-            return None;
+        let fields = match get(ex, "fields") {
+            Some(f) => Some(self.exception_entry(ex_ctx, f, "fields")?),
+            None if append => None,
+            None => {
+                self.item_error(
+                    ctx,
+                    ex_node,
+                    format!("{ITEM_HAS_NO_MAPPING}'fields' (exception '{name}')"),
+                );
+                return Err(());
+            }
         };
-        let name = self.string_value(file, name_node, "name", rule)?;
-        // `fields` may be absent when only values are appended to an existing exception.
-        let (fields, single_field) = match get(entries, "fields") {
+        let comps = match get(ex, "comps") {
+            Some(c) => Some(self.exception_entry(ex_ctx, c, "comps")?),
+            None => None,
+        };
+        let mut raw_values = Vec::new();
+        match get(ex, "values") {
+            Some(v) if v.is_null() => {}
+            Some(v) => {
+                let NodeKind::Seq(rows) = &v.kind else {
+                    self.item_error(ctx, v, "Rule exception values must be a sequence");
+                    return Err(());
+                };
+                for row in rows {
+                    raw_values.push(self.exception_entry(ex_ctx, row, "values")?);
+                }
+            }
+            None if append => self.warn(
+                "LOAD_APPEND_NO_VALUES",
+                ctx.file,
+                ex_node,
+                format!("Overriding/appending exception with no values (exception '{name}')"),
+                ctx.name,
+            ),
+            None => {}
+        }
+        let fields_given = fields.is_some();
+        let comps_given = comps.is_some();
+        let ex = self.validated_exception(ex_ctx, ex_node, name, fields, comps, &raw_values)?;
+        Ok(ExceptionDef {
+            ex,
+            raw_values,
+            fields_given,
+            comps_given,
+            loc: (ctx.file, ex_node.pos),
+        })
+    }
+
+    /// Falco's `validate_exception_info`: comps default to `=` (list of fields) or `in` (one
+    /// field), have the fields' shape, and are operators (with an optional modifier).
+    fn validated_exception(
+        &mut self,
+        ctx: Ctx<'_>,
+        node: &Node,
+        name: String,
+        fields: Option<Entry>,
+        comps: Option<Entry>,
+        raw_values: &[Entry],
+    ) -> Result<Exception, ()> {
+        let scalar = |e: &Entry| match e {
+            Entry::Scalar(s) => s.clone(),
+            Entry::List(_) => String::new(),
+        };
+        let (field_list, single_field) = match &fields {
             None => (Vec::new(), false),
-            Some(f) => match &f.kind {
-                NodeKind::Scalar { text, .. } if !f.is_null() => (vec![text.clone()], true),
-                NodeKind::Seq(_) => (self.string_list(file, f, "fields", rule)?, false),
-                _ => {
-                    self.wrong_type(
-                        file,
-                        f,
-                        "for exception key 'fields'",
-                        "a string or a sequence",
-                        rule,
-                    );
-                    return None;
-                }
-            },
+            Some(Entry::Scalar(f)) => (vec![f.clone()], true),
+            Some(Entry::List(items)) => (items.iter().map(scalar).collect(), false),
         };
-        let comps = match get(entries, "comps") {
-            None if single_field => vec!["in".to_string()],
-            None => vec!["=".to_string(); fields.len()],
-            Some(c) => match &c.kind {
-                NodeKind::Scalar { text, .. } if !c.is_null() => {
-                    if !single_field && !fields.is_empty() {
-                        self.error(
-                            file,
-                            c,
-                            "exception 'comps' must be a sequence when 'fields' is a sequence"
-                                .into(),
-                            Some(rule),
-                        );
-                        return None;
-                    }
-                    vec![text.clone()]
-                }
-                NodeKind::Seq(_) => {
-                    let comps = self.string_list(file, c, "comps", rule)?;
-                    if single_field {
-                        self.error(
-                            file,
-                            c,
-                            "exception 'comps' must be a string when 'fields' is a string".into(),
-                            Some(rule),
-                        );
-                        return None;
-                    }
-                    if comps.len() != fields.len() {
-                        self.error(
-                            file,
-                            c,
-                            format!(
-                                "exception '{name}': 'fields' and 'comps' lists must have equal length ({} and {})",
-                                fields.len(),
-                                comps.len()
-                            ),
-                            Some(rule),
-                        );
-                        return None;
-                    }
-                    comps
-                }
-                _ => {
-                    self.error(
-                        file,
-                        c,
-                        format!(
-                            "wrong type for exception key 'comps', found {}",
-                            c.type_name()
-                        ),
-                        Some(rule),
-                    );
-                    return None;
-                }
+        let comps: Vec<String> = match (&fields, comps) {
+            (None, None) => Vec::new(),
+            (None, Some(c)) => match c {
+                Entry::Scalar(c) => vec![c],
+                Entry::List(items) => items.iter().map(scalar).collect(),
             },
-        };
-        for comp in &comps {
-            if op_from_str(comp).is_none() {
-                let at = get(entries, "comps").unwrap_or(node).clone();
-                self.error(
-                    file,
-                    &at,
-                    format!("exception '{name}': invalid comparison operator '{comp}'"),
-                    Some(rule),
+            (Some(Entry::List(_)), None) => vec!["=".to_string(); field_list.len()],
+            (Some(Entry::List(_)), Some(Entry::List(items))) => items.iter().map(scalar).collect(),
+            (Some(Entry::List(_)), Some(Entry::Scalar(_))) => {
+                self.item_error(ctx, node, format!("Fields and comps lists must have equal length (exception '{name}': comps is a single value)"));
+                return Err(());
+            }
+            (Some(Entry::Scalar(_)), None) => vec!["in".to_string()],
+            (Some(Entry::Scalar(_)), Some(Entry::Scalar(c))) => vec![c],
+            (Some(Entry::Scalar(_)), Some(Entry::List(_))) => {
+                self.item_error(
+                    ctx,
+                    node,
+                    format!("Fields and comps must both be strings (exception '{name}')"),
                 );
-                return None;
+                return Err(());
             }
-        }
-        let mut values = Vec::new();
-        if let Some(v) = get(entries, "values") {
-            match &v.kind {
-                _ if v.is_null() => {}
-                NodeKind::Seq(rows) => {
-                    for row in rows {
-                        // Without `fields` (values appended to an existing exception), a
-                        // scalar row is a one-field tuple.
-                        if single_field
-                            || (fields.is_empty() && matches!(row.kind, NodeKind::Scalar { .. }))
-                        {
-                            match &row.kind {
-                                NodeKind::Scalar { text, .. } => {
-                                    values.push(vec![ExceptionValue::Scalar(text.clone())])
-                                }
-                                _ => {
-                                    self.error(file, row, format!("exception '{name}': expected values array to contain a list of strings"), Some(rule));
-                                    return None;
-                                }
-                            }
-                            continue;
-                        }
-                        let NodeKind::Seq(cells) = &row.kind else {
-                            self.error(file, row, format!("exception '{name}': each value must be a sequence with one entry per field"), Some(rule));
-                            return None;
-                        };
-                        if !fields.is_empty() && cells.len() != fields.len() {
-                            self.error(
-                                file,
-                                row,
-                                format!(
-                                    "exception '{name}': fields and values lists must have equal length ({} fields, {} values)",
-                                    fields.len(),
-                                    cells.len()
-                                ),
-                                Some(rule),
-                            );
-                            return None;
-                        }
-                        let mut tuple = Vec::new();
-                        for cell in cells {
-                            match &cell.kind {
-                                NodeKind::Scalar { text, .. } => {
-                                    tuple.push(ExceptionValue::Scalar(text.clone()))
-                                }
-                                NodeKind::Seq(_) => tuple.push(ExceptionValue::List(
-                                    self.string_list(file, cell, "values", rule)?,
-                                )),
-                                NodeKind::Map(_) => {
-                                    self.error(file, cell, format!("exception '{name}': a value must be a string or a list of strings"), Some(rule));
-                                    return None;
-                                }
-                            }
-                        }
-                        values.push(tuple);
+        };
+        let comps: Vec<String> = comps
+            .iter()
+            .map(|c| c.trim_matches([' ', '\t', '\r', '\n']).to_string())
+            .collect();
+        if fields.is_some() {
+            if single_field {
+                let comp = comps[0].as_str();
+                if !matches!(comp, "in" | "pmatch" | "intersects")
+                    && !is_str_operator_with_modifier(comp)
+                {
+                    self.item_error(ctx, node,
+                        format!("When fields is a single value, comps must be one of (in, pmatch, intersects) or a modifier operator (e.g. startswith oneof), not '{comp}' (exception '{name}')"));
+                    return Err(());
+                }
+            } else {
+                if comps.len() != field_list.len() {
+                    self.item_error(ctx, node, format!("Fields and comps lists must have equal length (exception '{name}': {} fields, {} comps)", field_list.len(), comps.len()));
+                    return Err(());
+                }
+                for comp in &comps {
+                    if crate::ast::CmpOp::from_name(comp).is_none()
+                        && !is_str_operator_with_modifier(comp)
+                    {
+                        self.item_error(ctx, node, format!("'{comp}' is not a supported comparison operator (exception '{name}')"));
+                        return Err(());
                     }
                 }
-                _ => {
-                    self.wrong_type(file, v, "for exception key 'values'", "a sequence", rule);
-                    return None;
-                }
             }
         }
-        Some(ExceptionDef {
-            ex: Exception {
-                name,
-                fields,
-                single_field,
-                comps,
-                values,
-            },
-            loc: (file, node.pos),
+        let values = raw_values
+            .iter()
+            .map(|v| match v {
+                Entry::Scalar(s) => vec![ExceptionValue::Scalar(s.clone())],
+                Entry::List(items) => items
+                    .iter()
+                    .map(|i| match i {
+                        Entry::Scalar(s) => ExceptionValue::Scalar(s.clone()),
+                        Entry::List(inner) => {
+                            ExceptionValue::List(inner.iter().map(scalar).collect())
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(Exception {
+            name,
+            fields: field_list,
+            single_field,
+            comps,
+            values,
         })
     }
 
     fn collect_rule(&mut self, file: usize, item: &Node, entries: &[(Node, Node)]) {
-        let Some(name) = self.item_name(file, entries, "rule") else {
+        let ctx = Ctx {
+            file,
+            item,
+            kind: "rule",
+            name: None,
+        };
+        let Some(name) = self.required_string(ctx, entries, "rule") else {
             return;
         };
-        self.check_keys(file, entries, RULE_KEYS, "rule", &name);
-        let overrides =
-            self.override_modes(file, entries, RULE_APPENDABLE, RULE_REPLACEABLE, &name);
-        let append = overrides.is_none() && self.legacy_append(file, entries, &name);
-        let existing = self.rule_index.get(&name).copied();
-        let name_node = get(entries, "rule").unwrap_or(item).clone();
-        let keys: Vec<&str> = entries.iter().filter_map(|(k, _)| k.as_str()).collect();
-
-        // Standalone `enabled:` item (deprecated form of `override: {enabled: replace}`).
-        if overrides.is_none()
-            && !append
-            && keys.iter().all(|k| matches!(*k, "rule" | "enabled"))
-            && keys.contains(&"enabled")
-        {
-            let Some(enabled) =
-                get(entries, "enabled").and_then(|n| self.bool_value(file, n, "enabled", &name))
-            else {
-                return;
-            };
-            match existing {
-                Some(i) => self.rules[i].enabled = enabled,
-                None => self.error(
-                    file,
-                    &name_node,
-                    format!(
-                        "rule '{name}' has only 'enabled' but no rule by that name already exists"
-                    ),
-                    Some(&name),
-                ),
-            }
+        let ctx = Ctx {
+            file,
+            item,
+            kind: "rule",
+            name: Some(&name),
+        };
+        self.check_keys(ctx, entries, RULE_KEYS);
+        let Ok(source) = self.decode_string(ctx, entries, "source", false, true) else {
+            return;
+        };
+        let source = source.unwrap_or_default();
+        let Ok(append) = self.legacy_append(ctx, entries) else {
+            return;
+        };
+        let Ok(overrides) = self.decode_overrides(ctx, entries, RULE_APPENDABLE, RULE_REPLACEABLE)
+        else {
+            return;
+        };
+        if append && !overrides.is_empty() {
+            self.item_error(ctx, item, ERROR_OVERRIDE_APPEND);
             return;
         }
+        let name_node = get(entries, "rule").unwrap_or(item);
+        if !overrides.is_empty() {
+            self.collect_rule_overrides(ctx, entries, &overrides, source, name_node);
+        } else if append {
+            self.collect_rule_legacy_append(ctx, entries, source, name_node);
+        } else if ["condition", "output", "desc", "priority"]
+            .iter()
+            .all(|k| get(entries, k).is_none())
+        {
+            self.collect_rule_enable(ctx, entries, name_node);
+        } else {
+            self.collect_rule_definition(ctx, entries);
+        }
+    }
 
-        if let Some(ov) = overrides {
-            let Some(i) = existing else {
-                self.error(
-                    file,
-                    &name_node,
-                    format!("rule '{name}' has 'override' but no rule by that name already exists"),
-                    Some(&name),
-                );
-                return;
+    /// `override:` with `append` and/or `replace` entries: Falco applies the appends, then the
+    /// replaces, and refuses keys given without an entry.
+    fn collect_rule_overrides(
+        &mut self,
+        ctx: Ctx<'_>,
+        entries: &[(Node, Node)],
+        overrides: &[(String, Mode)],
+        source: String,
+        name_node: &Node,
+    ) {
+        // Falco's `expected_keys`: (appendable ∪ replaceable) ∩ keys present.
+        let mut expected: Vec<&str> = Vec::new();
+        for key in RULE_APPENDABLE.iter().chain(RULE_REPLACEABLE) {
+            if get(entries, key).is_some() && !expected.contains(key) {
+                expected.push(key);
+            }
+        }
+        for mode in [Mode::Append, Mode::Replace] {
+            let keys: Vec<&str> = overrides
+                .iter()
+                .filter(|(_, m)| *m == mode)
+                .map(|(k, _)| k.as_str())
+                .collect();
+            if keys.is_empty() {
+                continue;
+            }
+            let mode_name = if mode == Mode::Append {
+                "append"
+            } else {
+                "replace"
             };
-            for (key, mode, _) in ov {
-                let Some(value) = get(entries, &key) else {
+            let mut update = RuleUpdate::default();
+            let mut ok = true;
+            let order = if mode == Mode::Append {
+                RULE_APPENDABLE
+            } else {
+                RULE_REPLACEABLE
+            };
+            for key in order.iter().copied().filter(|k| keys.contains(k)) {
+                let Some(pos) = expected.iter().position(|k| *k == key) else {
+                    let at = get_key(overrides_node(entries), key).unwrap_or(ctx.item);
+                    self.item_error(ctx, at, format!("An {mode_name} override for '{key}' was specified but '{key}' is not defined"));
+                    ok = false;
                     continue;
                 };
-                self.apply_rule_key(file, i, &key, value, mode, &name);
-            }
-            return;
-        }
-
-        if append {
-            let Some(i) = existing else {
-                self.error(
-                    file,
-                    &name_node,
-                    format!("rule '{name}' has 'append' but no rule by that name already exists"),
-                    Some(&name),
-                );
-                return;
-            };
-            for (k, v) in entries {
-                match k.as_str() {
-                    Some("rule" | "append") => {}
-                    Some(key @ ("condition" | "exceptions" | "output" | "desc" | "tags")) => {
-                        self.apply_rule_key(file, i, key, v, Mode::Append, &name)
-                    }
-                    Some("enabled") => {
-                        self.apply_rule_key(file, i, "enabled", v, Mode::Replace, &name)
-                    }
-                    Some(key) => self.error(
-                        file,
-                        k,
-                        format!("key '{key}' cannot be appended (use 'override' with 'replace')"),
-                        Some(&name),
-                    ),
-                    None => {}
+                expected.remove(pos);
+                ok &= self
+                    .read_update_key(ctx, entries, key, mode, &mut update)
+                    .is_ok();
+                if key == "condition" {
+                    update.source = source.clone();
                 }
             }
-            return;
-        }
-
-        // A full definition (replacing any previous rule of the same name).
-        let mut missing = Vec::new();
-        for key in ["condition", "output", "desc", "priority"] {
-            if get(entries, key).is_none() {
-                missing.push(key);
+            if ok {
+                self.apply_update(ctx, update, mode, name_node);
             }
         }
-        if !missing.is_empty() {
-            self.error(
-                file,
-                &name_node,
+        for key in expected {
+            let at = get_key(entries, key).unwrap_or(ctx.item);
+            self.item_error(
+                ctx,
+                at,
                 format!(
-                    "rule '{name}' is missing required key{} {}",
-                    if missing.len() > 1 { "s" } else { "" },
-                    missing
-                        .iter()
-                        .map(|k| format!("'{k}'"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    "Unexpected key '{key}': no corresponding entry under 'override' is defined."
                 ),
-                Some(&name),
             );
         }
-        let mut ok = missing.is_empty();
-        let condition = self.condition_text(file, entries, "condition", &name);
-        let output = self.condition_text(file, entries, "output", &name);
-        let desc = get(entries, "desc").and_then(|n| self.string_value(file, n, "desc", &name));
-        let priority = get(entries, "priority").and_then(|n| self.priority(file, n, &name));
-        ok &= get(entries, "condition").is_none() || condition.is_some();
-        ok &= get(entries, "output").is_none() || output.is_some();
-        ok &= get(entries, "desc").is_none() || desc.is_some();
-        ok &= get(entries, "priority").is_none() || priority.is_some();
-        let (source_name, source_loc) = match get(entries, "source") {
-            Some(n) => match self.string_value(file, n, "source", &name) {
-                Some(s) => (s, (file, n.pos)),
-                None => {
-                    ok = false;
-                    (String::new(), (file, n.pos))
-                }
-            },
-            None => ("syscall".to_string(), (file, item.pos)),
+    }
+
+    fn read_update_key(
+        &mut self,
+        ctx: Ctx<'_>,
+        entries: &[(Node, Node)],
+        key: &str,
+        mode: Mode,
+        update: &mut RuleUpdate,
+    ) -> Result<(), ()> {
+        match key {
+            "condition" => update.condition = Some(self.text_of(ctx, entries, key).ok_or(())?),
+            "output" => update.output = Some(self.text_of(ctx, entries, key).ok_or(())?),
+            "desc" => update.desc = Some(self.required_string(ctx, entries, key).ok_or(())?),
+            "tags" => update.tags = self.decode_seq(ctx, entries, key, true)?,
+            "exceptions" => {
+                update.exceptions = self.exceptions(ctx, entries, mode == Mode::Append)?
+            }
+            "priority" => update.priority = self.priority(ctx, entries)?,
+            "capture" => update.capture = self.decode_bool(ctx, entries, key)?,
+            "capture_duration" => {
+                update.capture_duration =
+                    self.decode_scalar(ctx, entries, key, "milliseconds as an integer", |t| {
+                        t.parse().ok()
+                    })?
+            }
+            "enabled" => update.enabled = self.decode_bool(ctx, entries, key)?,
+            "warn_evttypes" => update.warn_evttypes = self.decode_bool(ctx, entries, key)?,
+            "skip-if-unknown-filter" => {
+                update.skip_if_unknown_filter = self.decode_bool(ctx, entries, key)?
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// `append: true` on a rule (deprecated): Falco takes the condition and the exceptions and
+    /// ignores every other key (`enabled: true` included, so a disabled rule stays disabled).
+    fn collect_rule_legacy_append(
+        &mut self,
+        ctx: Ctx<'_>,
+        entries: &[(Node, Node)],
+        source: String,
+        name_node: &Node,
+    ) {
+        let mut update = RuleUpdate {
+            source,
+            ..RuleUpdate::default()
         };
-        let bool_key =
-            |loader: &mut Self, key: &str, default: bool, ok: &mut bool| match get(entries, key) {
-                Some(n) => match loader.bool_value(file, n, key, &name) {
-                    Some(b) => b,
-                    None => {
-                        *ok = false;
-                        default
-                    }
-                },
-                None => default,
-            };
-        let enabled = bool_key(self, "enabled", true, &mut ok);
-        let warn_evttypes = bool_key(self, "warn_evttypes", true, &mut ok);
-        let skip_if_unknown_filter = bool_key(self, "skip-if-unknown-filter", false, &mut ok);
-        let _capture = bool_key(self, "capture", false, &mut ok);
-        if let Some(n) = get(entries, "capture_duration")
-            && n.as_str().and_then(|s| s.parse::<u64>().ok()).is_none()
-        {
-            self.error(
-                file,
-                n,
-                "wrong type for key 'capture_duration': expected milliseconds as an integer".into(),
-                Some(&name),
+        if get(entries, "condition").is_some() {
+            match self.text_of(ctx, entries, "condition") {
+                Some(t) => update.condition = Some(t),
+                None => return,
+            }
+        }
+        match self.exceptions(ctx, entries, true) {
+            Ok(e) => update.exceptions = e,
+            Err(()) => return,
+        }
+        for (k, _) in entries {
+            if let Some(key) = k.as_str()
+                && !matches!(
+                    key,
+                    "rule" | "append" | "condition" | "exceptions" | "source"
+                )
+                && RULE_KEYS.contains(&key)
+            {
+                self.warn(
+                    "LOAD_DEPRECATED_ITEM",
+                    ctx.file,
+                    k,
+                    format!("'{key}' is ignored by 'append: true', which only appends a condition and exceptions (use 'override' to change '{key}')"),
+                    ctx.name,
+                );
+            }
+        }
+        if !update.has_any_value() {
+            self.item_error(
+                ctx,
+                ctx.item,
+                "Appended rule must have exceptions or condition property",
             );
+            return;
+        }
+        self.apply_update(ctx, update, Mode::Append, name_node);
+    }
+
+    /// A rule item with `enabled` and none of condition/output/desc/priority: the deprecated
+    /// way of switching an existing rule on or off.
+    fn collect_rule_enable(&mut self, ctx: Ctx<'_>, entries: &[(Node, Node)], name_node: &Node) {
+        let enabled = match self.decode_bool(ctx, entries, "enabled") {
+            Ok(Some(b)) => b,
+            Ok(None) => {
+                self.item_error(ctx, ctx.item, format!("{ITEM_HAS_NO_MAPPING}'enabled' (a rule needs 'condition', 'output', 'desc' and 'priority', or only 'enabled' to switch an existing rule)"));
+                return;
+            }
+            Err(()) => return,
+        };
+        self.warn(
+            "LOAD_DEPRECATED_ITEM",
+            ctx.file,
+            ctx.item,
+            WARNING_ENABLED.into(),
+            ctx.name,
+        );
+        let name = ctx.name.unwrap_or_default();
+        match self.rule_index.get(name).copied() {
+            Some(i) => self.rules[i].enabled = enabled,
+            None => self.item_error(
+                ctx,
+                name_node,
+                "Rule has 'enabled' key but no rule by that name already exists",
+            ),
+        }
+    }
+
+    fn collect_rule_definition(&mut self, ctx: Ctx<'_>, entries: &[(Node, Node)]) {
+        let mut ok = true;
+        let mut required = |loader: &mut Self, key: &str| {
+            let v = loader.required_string(ctx, entries, key);
+            ok &= v.is_some();
+            v
+        };
+        let condition = required(self, "condition");
+        let output = required(self, "output");
+        let desc = required(self, "desc");
+        if get(entries, "priority").is_none() {
+            self.item_error(ctx, ctx.item, format!("{ITEM_HAS_NO_MAPPING}'priority'"));
             ok = false;
         }
-        let tags = match get(entries, "tags") {
-            Some(n) => self.string_list(file, n, "tags", &name).unwrap_or_else(|| {
+        let priority = match self.priority(ctx, entries) {
+            Ok(p) => p,
+            Err(()) => {
+                ok = false;
+                None
+            }
+        };
+        let (source_name, source_loc) =
+            match self.decode_string(ctx, entries, "source", false, false) {
+                Ok(Some(s)) => (
+                    s,
+                    (
+                        ctx.file,
+                        get(entries, "source").map_or(ctx.item.pos, |n| n.pos),
+                    ),
+                ),
+                Ok(None) => ("syscall".to_string(), (ctx.file, ctx.item.pos)),
+                Err(()) => {
+                    ok = false;
+                    (String::new(), (ctx.file, ctx.item.pos))
+                }
+            };
+        let mut flag = |loader: &mut Self, key: &str, default: bool| match loader
+            .decode_bool(ctx, entries, key)
+        {
+            Ok(v) => v.unwrap_or(default),
+            Err(()) => {
+                ok = false;
+                default
+            }
+        };
+        let enabled = flag(self, "enabled", true);
+        let capture = flag(self, "capture", false);
+        let warn_evttypes = flag(self, "warn_evttypes", true);
+        let skip_if_unknown_filter = flag(self, "skip-if-unknown-filter", false);
+        let capture_duration = match self.decode_scalar(
+            ctx,
+            entries,
+            "capture_duration",
+            "milliseconds as an integer",
+            |t| t.parse::<u64>().ok(),
+        ) {
+            Ok(v) => v.unwrap_or(0),
+            Err(()) => {
+                ok = false;
+                0
+            }
+        };
+        let tags = match self.decode_seq(ctx, entries, "tags", false) {
+            Ok(t) => dedup(t.unwrap_or_default()),
+            Err(()) => {
                 ok = false;
                 Vec::new()
-            }),
-            None => Vec::new(),
+            }
         };
-        let exceptions = match get(entries, "exceptions") {
-            Some(n) => self.exceptions(file, n, &name).unwrap_or_else(|| {
+        let exceptions = match self.exceptions(ctx, entries, false) {
+            Ok(e) => e.unwrap_or_default(),
+            Err(()) => {
                 ok = false;
                 Vec::new()
-            }),
-            None => Vec::new(),
+            }
         };
-        // A rule with a broken key is still kept (marked invalid) so that its condition and
-        // output are checked too: every problem of the file is reported at once.
+        let name = ctx.name.unwrap_or_default().to_string();
+        let existing = self.rule_index.get(&name).copied();
+        if let Some(i) = existing
+            && self.rules[i].source_name != source_name
+        {
+            let at = get(entries, "source").unwrap_or(ctx.item);
+            self.item_error(
+                ctx,
+                at,
+                format!(
+                    "Rule has been re-defined with a different source ('{}', was '{}')",
+                    source_name, self.rules[i].source_name
+                ),
+            );
+            return;
+        }
+        let text = |key: &str, value: Option<String>| match (get(entries, key), value) {
+            (Some(node), Some(v)) => Text::from_node(ctx.file, node, v),
+            _ => Text::default(),
+        };
         let def = RuleDef {
             name: name.clone(),
-            desc: desc.unwrap_or_default(),
-            condition: condition.unwrap_or_default(),
-            output: output.unwrap_or_default(),
+            desc: desc.clone().unwrap_or_default(),
+            condition: text("condition", condition),
+            output: text("output", output.map(|o| o.trim().to_string())),
             priority: priority.unwrap_or(Priority::Debug),
             source_name,
             source_loc,
@@ -1176,9 +1590,12 @@ impl Loader<'_> {
             exceptions,
             warn_evttypes,
             skip_if_unknown_filter,
-            loc: (file, item.pos),
+            capture,
+            capture_duration,
+            loc: (ctx.file, ctx.item.pos),
             valid: ok,
         };
+        self.next_index();
         match existing {
             Some(i) => self.rules[i] = def,
             None => {
@@ -1188,141 +1605,190 @@ impl Loader<'_> {
         }
     }
 
-    fn apply_rule_key(
-        &mut self,
-        file: usize,
-        i: usize,
-        key: &str,
-        value: &Node,
-        mode: Mode,
-        name: &str,
-    ) {
-        match key {
-            "condition" | "output" => {
-                let Some(text) = self.string_value(file, value, key, name) else {
-                    return;
-                };
-                let text = Text::from_node(file, value, text);
-                let target = if key == "condition" {
-                    &mut self.rules[i].condition
-                } else {
-                    &mut self.rules[i].output
-                };
-                match mode {
-                    Mode::Append => target.append(text),
-                    Mode::Replace => *target = text,
-                }
+    /// Falco's collector `append` and `selective_replace`.
+    fn apply_update(&mut self, ctx: Ctx<'_>, update: RuleUpdate, mode: Mode, name_node: &Node) {
+        let name = ctx.name.unwrap_or_default();
+        let Some(i) = self.rule_index.get(name).copied() else {
+            let message = if mode == Mode::Append {
+                ERROR_NO_PREVIOUS_RULE_APPEND
+            } else {
+                ERROR_NO_PREVIOUS_RULE_REPLACE
+            };
+            self.item_error(ctx, name_node, message);
+            return;
+        };
+        if !update.source.is_empty()
+            && !self.rules[i].source_name.is_empty()
+            && update.source != self.rules[i].source_name
+        {
+            self.item_error(
+                ctx,
+                name_node,
+                format!(
+                    "Rule has been re-defined with a different source ('{}', was '{}')",
+                    update.source, self.rules[i].source_name
+                ),
+            );
+            return;
+        }
+        if !update.has_any_value() {
+            let message = if mode == Mode::Append {
+                "Appended rule must have exceptions or condition property"
+            } else {
+                "The rule must have at least one field that can be replaced"
+            };
+            self.item_error(ctx, ctx.item, message);
+            return;
+        }
+        let mut exceptions_ok = true;
+        if let (Mode::Append, Some(exceptions)) = (mode, &update.exceptions) {
+            for ex in exceptions {
+                exceptions_ok &= self.check_appended_exception(ctx, i, ex);
             }
-            "desc" => {
-                let Some(text) = self.string_value(file, value, key, name) else {
-                    return;
-                };
-                let rule = &mut self.rules[i];
-                match mode {
-                    Mode::Append => {
-                        rule.desc.push(' ');
-                        rule.desc.push_str(&text);
-                    }
-                    Mode::Replace => rule.desc = text,
+        }
+        if !exceptions_ok {
+            return;
+        }
+        self.next_index();
+        let rule = &mut self.rules[i];
+        match mode {
+            Mode::Append => {
+                if let Some(c) = update.condition.filter(|c| !c.joined().is_empty()) {
+                    rule.condition.append(c);
                 }
-            }
-            "priority" => {
-                if let Some(p) = self.priority(file, value, name) {
-                    self.rules[i].priority = p;
+                if let Some(o) = update.output.filter(|o| !o.joined().is_empty()) {
+                    rule.output.append(o);
                 }
-            }
-            "tags" => {
-                let Some(tags) = self.string_list(file, value, key, name) else {
-                    return;
-                };
-                let rule = &mut self.rules[i];
-                match mode {
-                    Mode::Append => {
-                        for t in tags {
-                            if !rule.tags.contains(&t) {
-                                rule.tags.push(t);
-                            }
+                if let Some(d) = update.desc.filter(|d| !d.is_empty()) {
+                    rule.desc.push(' ');
+                    rule.desc.push_str(&d);
+                }
+                if let Some(tags) = update.tags {
+                    rule.tags = dedup(rule.tags.drain(..).chain(tags).collect());
+                }
+                for ex in update.exceptions.unwrap_or_default() {
+                    match rule.exceptions.iter_mut().find(|e| e.ex.name == ex.ex.name) {
+                        Some(existing) => {
+                            existing.ex.values.extend(ex.ex.values);
+                            existing.raw_values.extend(ex.raw_values);
                         }
-                    }
-                    Mode::Replace => rule.tags = tags,
-                }
-            }
-            "exceptions" => {
-                let Some(exceptions) = self.exceptions(file, value, name) else {
-                    return;
-                };
-                match mode {
-                    Mode::Replace => self.rules[i].exceptions = exceptions,
-                    Mode::Append => {
-                        for ex in exceptions {
-                            let rule = &mut self.rules[i];
-                            match rule.exceptions.iter_mut().find(|e| e.ex.name == ex.ex.name) {
-                                // Appending to an existing exception adds values only.
-                                Some(existing) => existing.ex.values.extend(ex.ex.values),
-                                None => {
-                                    if ex.ex.fields.is_empty() {
-                                        let n = ex.ex.name.clone();
-                                        self.error(
-                                            file,
-                                            value,
-                                            format!("appended exception '{n}' has no 'fields' and no exception by that name exists"),
-                                            Some(name),
-                                        );
-                                    } else {
-                                        self.rules[i].exceptions.push(ex);
-                                    }
-                                }
-                            }
-                        }
+                        None => rule.exceptions.push(ex),
                     }
                 }
             }
-            "enabled" | "warn_evttypes" | "skip-if-unknown-filter" | "capture" => {
-                let Some(b) = self.bool_value(file, value, key, name) else {
-                    return;
-                };
-                let rule = &mut self.rules[i];
-                match key {
-                    "enabled" => rule.enabled = b,
-                    "warn_evttypes" => rule.warn_evttypes = b,
-                    "skip-if-unknown-filter" => rule.skip_if_unknown_filter = b,
-                    _ => {}
+            Mode::Replace => {
+                if let Some(c) = update.condition {
+                    rule.condition = c;
+                }
+                if let Some(o) = update.output {
+                    rule.output = o;
+                }
+                if let Some(d) = update.desc {
+                    rule.desc = d;
+                }
+                if let Some(t) = update.tags {
+                    rule.tags = dedup(t);
+                }
+                if let Some(e) = update.exceptions {
+                    rule.exceptions = e;
+                }
+                if let Some(p) = update.priority {
+                    rule.priority = p;
+                }
+                if let Some(c) = update.capture {
+                    rule.capture = c;
+                }
+                if let Some(d) = update.capture_duration {
+                    rule.capture_duration = d;
+                }
+                if let Some(e) = update.enabled {
+                    rule.enabled = e;
+                }
+                if let Some(w) = update.warn_evttypes {
+                    rule.warn_evttypes = w;
+                }
+                if let Some(s) = update.skip_if_unknown_filter {
+                    rule.skip_if_unknown_filter = s;
                 }
             }
-            _ => {}
         }
     }
 
-    fn collect_engine_version(&mut self, file: usize, entries: &[(Node, Node)]) {
-        let Some(node) = get(entries, "required_engine_version") else {
+    /// An exception appended to a rule: new ones need fields and values; existing ones take
+    /// values only.
+    fn check_appended_exception(&mut self, ctx: Ctx<'_>, rule: usize, ex: &ExceptionDef) -> bool {
+        let exists = self.rules[rule]
+            .exceptions
+            .iter()
+            .any(|e| e.ex.name == ex.ex.name);
+        let message = match (
+            exists,
+            ex.fields_given,
+            ex.comps_given,
+            ex.raw_values.is_empty(),
+        ) {
+            (false, false, _, _) => {
+                "Rule exception must have fields property with a list of fields"
+            }
+            (false, true, _, true) => {
+                "Rule exception must have values property with a list of values"
+            }
+            (true, true, _, _) => {
+                "Can not append exception fields to existing exception, only values"
+            }
+            (true, false, true, _) => {
+                "Can not append exception comps to existing exception, only values"
+            }
+            _ => return true,
+        };
+        let node = ctx.item;
+        self.diag(
+            Severity::Error,
+            "LOAD_ERR_VALIDATE",
+            At(ex.loc.0, ex.loc.1, node.display_len()),
+            format!("{message} (exception '{}')", ex.ex.name),
+            ctx.name,
+        );
+        false
+    }
+
+    fn collect_engine_version(&mut self, file: usize, item: &Node, entries: &[(Node, Node)]) {
+        let ctx = Ctx {
+            file,
+            item,
+            kind: "required_engine_version",
+            name: None,
+        };
+        self.check_keys(ctx, entries, &["required_engine_version"]);
+        let Some(text) = self.required_string(ctx, entries, "required_engine_version") else {
             return;
         };
-        let text = node.as_str().unwrap_or("");
-        let version = if let Ok(n) = text.parse::<u64>() {
-            // Legacy integer versions map to 0.N.0.
-            Some(EngineVersion {
+        let node = get(entries, "required_engine_version").unwrap_or(item);
+        let version = match text.parse::<u32>() {
+            // Legacy integer versions are 0.N.0.
+            Ok(n) => Some(EngineVersion {
                 major: 0,
-                minor: n,
+                minor: u64::from(n),
                 patch: 0,
-            })
-        } else {
-            parse_semver(text)
+            }),
+            Err(_) => parse_semver(&text),
         };
         let Some(version) = version else {
-            self.error(
+            self.error_code(
+                "LOAD_ERR_YAML_VALIDATE",
                 file,
                 node,
-                format!("invalid required_engine_version '{text}': expected a semver string (0.57.0) or an integer"),
+                format!("Unable to parse engine version '{text}' as a semver string. Expected \"x.y.z\" semver format."),
                 None,
             );
             return;
         };
-        if version > self.options.engine_version {
+        if !compatible(self.options.engine_version, version) {
             self.error(
                 file,
                 node,
                 format!(
-                    "rules require engine version {version}, but Saker provides engine version {}",
+                    "Rules require engine version {version}, but engine version is {}",
                     self.options.engine_version
                 ),
                 None,
@@ -1333,51 +1799,55 @@ impl Loader<'_> {
         }
     }
 
-    fn collect_plugin_versions(&mut self, file: usize, entries: &[(Node, Node)]) {
+    fn collect_plugin_versions(&mut self, file: usize, item: &Node, entries: &[(Node, Node)]) {
+        let ctx = Ctx {
+            file,
+            item,
+            kind: "required_plugin_versions",
+            name: None,
+        };
+        self.check_keys(ctx, entries, &["required_plugin_versions"]);
         let Some(node) = get(entries, "required_plugin_versions") else {
             return;
         };
         let NodeKind::Seq(reqs) = &node.kind else {
-            if !node.is_null() {
-                self.error(
-                    file,
-                    node,
-                    "required_plugin_versions must be a sequence".into(),
-                    None,
-                );
-            }
+            self.error_code(
+                "LOAD_ERR_YAML_VALIDATE",
+                file,
+                node,
+                "Value of required_plugin_versions must be a sequence".into(),
+                None,
+            );
             return;
         };
         for req in reqs {
             let Some(parsed) = self.plugin_requirement(file, req) else {
                 continue;
             };
-            let candidates = std::iter::once((parsed.name.clone(), parsed.version.clone()))
+            let mut alternatives = std::iter::once((parsed.name.clone(), parsed.version.clone()))
                 .chain(parsed.alternatives.iter().cloned());
-            let mut satisfied = false;
-            for (name, version) in candidates {
-                if let Some((_, have)) = self.options.plugins.iter().find(|(n, _)| *n == name)
-                    && let Some(want) = parse_semver(&version)
-                    && have.major == want.major
-                    && *have >= want
-                {
-                    satisfied = true;
-                }
-            }
-            if !satisfied {
+            // Falco: the first alternative naming a loaded plugin decides.
+            let satisfied = alternatives.find_map(|(name, version)| {
+                let (_, have) = self.options.plugins.iter().find(|(n, _)| *n == name)?;
+                Some(parse_semver(&version).is_some_and(|want| compatible(*have, want)))
+            });
+            if satisfied != Some(true) {
                 let provided: Vec<String> = self
                     .options
                     .plugins
                     .iter()
                     .map(|(n, v)| format!("{n} {v}"))
                     .collect();
+                let wanted: Vec<String> = std::iter::once((&parsed.name, &parsed.version))
+                    .chain(parsed.alternatives.iter().map(|(n, v)| (n, v)))
+                    .map(|(n, v)| format!("{n} (>= {v})"))
+                    .collect();
                 self.error(
                     file,
                     req,
                     format!(
-                        "required plugin '{}' version {} is not provided (Saker provides {})",
-                        parsed.name,
-                        parsed.version,
+                        "Plugin requirement not satisfied, must load one of: {} (Saker provides {})",
+                        wanted.join(", "),
                         provided.join(", ")
                     ),
                     None,
@@ -1389,40 +1859,71 @@ impl Loader<'_> {
 
     fn plugin_requirement(&mut self, file: usize, req: &Node) -> Option<PluginRequirement> {
         let NodeKind::Map(entries) = &req.kind else {
-            self.error(
+            self.error_code(
+                "LOAD_ERR_YAML_VALIDATE",
                 file,
                 req,
-                "a required plugin must be a mapping with 'name' and 'version'".into(),
+                "Plugin version must be a mapping".into(),
                 None,
             );
             return None;
         };
-        let field = |key: &str| {
-            get(entries, key)
-                .and_then(|n| n.as_str())
-                .map(str::to_string)
+        let ctx = Ctx {
+            file,
+            item: req,
+            kind: "required_plugin_versions",
+            name: None,
         };
-        let (Some(name), Some(version)) = (field("name"), field("version")) else {
-            self.error(
-                file,
-                req,
-                "a required plugin needs 'name' and 'version'".into(),
-                None,
-            );
-            return None;
-        };
+        let name = self.required_string(ctx, entries, "name")?;
+        let version = self.required_string(ctx, entries, "version")?;
         let mut alternatives = Vec::new();
-        if let Some(NodeKind::Seq(alts)) = get(entries, "alternatives").map(|n| &n.kind) {
+        if let Some(alts) = get(entries, "alternatives") {
+            let NodeKind::Seq(alts) = &alts.kind else {
+                self.error_code(
+                    "LOAD_ERR_YAML_VALIDATE",
+                    file,
+                    alts,
+                    "Value of plugin version alternatives must be a sequence".into(),
+                    None,
+                );
+                return None;
+            };
             for alt in alts {
-                if let NodeKind::Map(a) = &alt.kind
-                    && let (Some(n), Some(v)) = (
-                        get(a, "name").and_then(|n| n.as_str()),
-                        get(a, "version").and_then(|n| n.as_str()),
-                    )
-                {
-                    alternatives.push((n.to_string(), v.to_string()));
-                }
+                let NodeKind::Map(a) = &alt.kind else {
+                    self.error_code(
+                        "LOAD_ERR_YAML_VALIDATE",
+                        file,
+                        alt,
+                        "Plugin version alternative must be a mapping".into(),
+                        None,
+                    );
+                    return None;
+                };
+                let actx = Ctx {
+                    file,
+                    item: alt,
+                    kind: "required_plugin_versions",
+                    name: None,
+                };
+                let n = self.required_string(actx, a, "name")?;
+                let v = self.required_string(actx, a, "version")?;
+                alternatives.push((n, v));
             }
+        }
+        // Falco's collector: every version valid, and each plugin named once.
+        let mut names = HashSet::new();
+        for (n, v) in
+            std::iter::once((&name, &version)).chain(alternatives.iter().map(|(n, v)| (n, v)))
+        {
+            let problem = if parse_semver(v).is_none() {
+                format!("Invalid required version '{v}' for plugin '{n}'")
+            } else if !names.insert(n.as_str()) {
+                format!("Defined multiple alternative version requirements for plugin '{n}'")
+            } else {
+                continue;
+            };
+            self.error(file, req, problem, None);
+            return None;
         }
         Some(PluginRequirement {
             name,
@@ -1436,129 +1937,136 @@ impl Loader<'_> {
         let mut start = 0;
         for piece in &text.pieces {
             let end = start + piece.text.len();
-            if offset <= end {
-                let local = offset - start;
+            if offset < end || (offset == end && piece.scalar) {
+                if !piece.scalar {
+                    return (piece.file, piece.pos);
+                }
                 let pos = yaml::locate_in_scalar(
-                    &self.files[piece.file].text,
+                    &self.lines[piece.file],
                     piece.pos,
                     &piece.text,
-                    local,
+                    offset - start,
                 );
                 return (piece.file, pos);
             }
-            start = end + 1;
+            start = end;
         }
-        let last = text
-            .pieces
+        text.pieces
             .last()
-            .map_or((0, Pos::default()), |p| (p.file, p.pos));
-        (last.0, last.1)
+            .map_or((0, Pos::default()), |p| (p.file, p.pos))
     }
 
     fn compile(&mut self) -> RuleSet {
-        // Lists: items naming a list defined before expand to its items (Falco's order rule).
-        let mut expanded: HashMap<String, Vec<String>> = HashMap::new();
-        let mut list_refs: Vec<(usize, Vec<String>)> = Vec::new();
-        let mut too_long: Vec<usize> = Vec::new();
-        for (i, list) in self.lists.iter().enumerate() {
-            let mut out = Vec::new();
-            let mut refs = Vec::new();
-            for item in &list.items {
-                match expanded.get(item) {
-                    Some(inner) if self.list_index.get(item).is_some_and(|j| *j < i) => {
-                        out.extend(inner.iter().cloned());
-                        refs.push(item.clone());
-                    }
-                    _ => out.push(item.clone()),
-                }
-                // Lists of lists of lists can double at every level.
-                if out.len() > MAX_LIST_ITEMS {
-                    too_long.push(i);
-                    out.truncate(MAX_LIST_ITEMS);
-                    break;
-                }
-            }
-            expanded.insert(list.name.clone(), out);
-            list_refs.push((i, refs));
-        }
+        let CompiledLists {
+            items: compiled_lists,
+            refs: list_refs,
+        } = self.compile_lists();
+        let table = ListTable::new(
+            self.lists
+                .iter()
+                .map(|l| l.name.clone())
+                .zip(compiled_lists.iter().map(Vec::as_slice)),
+        );
+        let mut used_lists: HashSet<usize> = HashSet::new();
 
-        for i in too_long {
-            let (file, pos) = self.lists[i].loc;
-            let name = self.lists[i].name.clone();
-            self.diag(
-                Severity::Error,
-                "LOAD_ERR_VALIDATE",
+        // Macros: substitute lists, then parse; syntax errors are reported at the macro.
+        let mut scoped: HashMap<String, ScopedMacro> = HashMap::new();
+        let mut macro_conds: HashMap<String, Cond> = HashMap::new();
+        let macros = std::mem::take(&mut self.macros);
+        for m in &macros {
+            let (file, pos) = m.loc;
+            let cond = self.substitute(
+                &table,
+                &m.condition,
+                &mut used_lists,
+                "macro",
+                &m.name,
                 At(file, pos, 1),
-                format!("list '{name}' expands to more than {MAX_LIST_ITEMS} items"),
-                Some(&name),
             );
-        }
-
-        // Macros: parse every one; syntax errors are reported at the macro.
-        let mut parsed: HashMap<String, Result<Expr, ()>> = HashMap::new();
-        let mut macro_texts: HashMap<String, Text> = HashMap::new();
-        for m in self.macros.clone() {
-            let text = m.condition.joined();
-            let result = match crate::parse::parse(&text) {
-                Ok(expr) => Ok(expr),
-                Err(e) => {
-                    let (file, pos) = self.locate(&m.condition, e.span.start as usize);
-                    self.diag(
-                        Severity::Error,
-                        "LOAD_ERR_COMPILE_CONDITION",
-                        At(file, pos, span_len(&text, e.span)),
-                        format!("macro '{}': {}", m.name, e.message),
-                        Some(&m.name),
-                    );
-                    Err(())
-                }
+            let body = match &cond {
+                None => Err(()),
+                Some(cond) => match crate::parse::parse(&cond.subst.text) {
+                    Ok(expr) => Ok(expr),
+                    Err(e) => {
+                        let (file, pos) = self.locate_cond(cond, e.span.start as usize);
+                        self.diag(
+                            Severity::Error,
+                            "LOAD_ERR_COMPILE_CONDITION",
+                            At(file, pos, span_len(&cond.subst.text, e.span)),
+                            format!("macro '{}': {}", m.name, e.message),
+                            Some(&m.name),
+                        );
+                        Err(())
+                    }
+                },
             };
-            parsed.insert(m.name.clone(), result);
-            macro_texts.insert(m.name.clone(), m.condition.clone());
+            scoped.insert(
+                m.name.clone(),
+                ScopedMacro {
+                    body,
+                    index: m.index,
+                    visibility: m.visibility,
+                },
+            );
+            if let Some(cond) = cond {
+                macro_conds.insert(m.name.clone(), cond);
+            }
         }
+        self.macros = macros;
+        let scope = Scope { macros: &scoped };
+        // Falco resolves every macro's references, used or not.
+        let usage = &mut Usage::default();
+        self.check_macro_references(&scoped, &macro_conds, usage);
 
-        let scope = Scope {
-            macros: &parsed,
-            lists: &expanded,
-        };
-        let mut usage = Usage::default();
         let mut rules = Vec::new();
-        for def in self.rules.clone() {
-            if let Some(rule) = self.compile_rule(&def, &scope, &macro_texts, &mut usage) {
+        let defs = std::mem::take(&mut self.rules);
+        for def in &defs {
+            if let Some(rule) =
+                self.compile_rule(def, &scope, &table, &macro_conds, usage, &mut used_lists)
+            {
                 rules.push(rule);
             }
         }
+        self.rules = defs;
 
-        // A list is used if a condition or a used list names it.
-        let mut used_lists = usage.lists.clone();
-        for (i, refs) in list_refs.iter().rev() {
-            if used_lists.contains(&self.lists[*i].name) {
-                used_lists.extend(refs.iter().cloned());
-            }
+        // A list is used if a condition or another list names it.
+        let mut used_list_names: HashSet<&str> =
+            used_lists.iter().map(|&i| table.name(i)).collect();
+        for refs in &list_refs {
+            used_list_names.extend(refs.iter().map(String::as_str));
         }
-        for m in self.macros.clone() {
-            if !usage.macros.contains(&m.name) {
-                let (file, pos) = m.loc;
-                self.diag(
-                    Severity::Warning,
-                    "LOAD_UNUSED_MACRO",
-                    At(file, pos, 1),
-                    format!("macro '{}' is not used by any rule", m.name),
-                    Some(&m.name),
-                );
-            }
+        let used_list_names: HashSet<String> =
+            used_list_names.into_iter().map(String::from).collect();
+        drop(table);
+        let unused_macros: Vec<(String, (usize, Pos))> = self
+            .macros
+            .iter()
+            .filter(|m| !usage.macros.contains(&m.name))
+            .map(|m| (m.name.clone(), m.loc))
+            .collect();
+        for (name, (file, pos)) in unused_macros {
+            self.diag(
+                Severity::Warning,
+                "LOAD_UNUSED_MACRO",
+                At(file, pos, 1),
+                format!("Macro not referred to by any other rule/macro ('{name}')"),
+                Some(&name),
+            );
         }
-        for l in self.lists.clone() {
-            if !used_lists.contains(&l.name) {
-                let (file, pos) = l.loc;
-                self.diag(
-                    Severity::Warning,
-                    "LOAD_UNUSED_LIST",
-                    At(file, pos, 1),
-                    format!("list '{}' is not used by any rule or macro", l.name),
-                    Some(&l.name),
-                );
-            }
+        let unused_lists: Vec<(String, (usize, Pos))> = self
+            .lists
+            .iter()
+            .filter(|l| !used_list_names.contains(&l.name))
+            .map(|l| (l.name.clone(), l.loc))
+            .collect();
+        for (name, (file, pos)) in unused_lists {
+            self.diag(
+                Severity::Warning,
+                "LOAD_UNUSED_LIST",
+                At(file, pos, 1),
+                format!("List not referred to by any other rule/macro ('{name}')"),
+                Some(&name),
+            );
         }
 
         let location = |files: &[SourceFile], (file, pos): (usize, Pos)| Location {
@@ -1572,7 +2080,7 @@ impl Loader<'_> {
                 .macros
                 .iter()
                 .filter_map(|m| {
-                    let ast = parsed.get(&m.name)?.as_ref().ok()?.clone();
+                    let ast = scoped.remove(&m.name)?.body.ok()?;
                     Some(Macro {
                         name: m.name.clone(),
                         condition: m.condition.joined(),
@@ -1582,15 +2090,17 @@ impl Loader<'_> {
                     })
                 })
                 .collect(),
-            lists: self
-                .lists
-                .iter()
-                .map(|l| List {
-                    name: l.name.clone(),
-                    items: l.items.clone(),
-                    expanded: expanded.get(&l.name).cloned().unwrap_or_default(),
+            lists: std::mem::take(&mut self.lists)
+                .into_iter()
+                .zip(list_refs)
+                .zip(compiled_lists)
+                .map(|((l, refs), compiled)| List {
+                    used: used_list_names.contains(&l.name),
                     location: location(self.files, l.loc),
-                    used: used_lists.contains(&l.name),
+                    name: l.name,
+                    items: l.items,
+                    expanded: compiled,
+                    refs,
                 })
                 .collect(),
             required_engine_version: self.engine_version,
@@ -1598,76 +2108,280 @@ impl Loader<'_> {
         }
     }
 
-    fn report_check_errors(
+    /// Falco's list substitution on a macro's or rule's condition; a condition that grows
+    /// too large is an error at `at`.
+    fn substitute(
         &mut self,
-        errors: Vec<CheckError>,
-        root: &Text,
-        root_text: &str,
-        macro_texts: &HashMap<String, Text>,
-        def: &RuleDef,
-        skip: bool,
-    ) {
-        for e in errors {
-            let (text, joined) = match &e.origin {
-                Origin::Root => (root.clone(), root_text.to_string()),
-                Origin::Macro(m) => match macro_texts.get(m) {
-                    Some(t) => (t.clone(), t.joined()),
-                    None => continue,
-                },
-            };
-            let (file, pos) = self.locate(&text, e.span.start as usize);
-            let in_macro = match &e.origin {
-                Origin::Macro(m) => format!(" (in macro '{m}')"),
-                Origin::Root => String::new(),
-            };
-            if e.kind == ErrorKind::Deprecated {
-                self.diag(
-                    Severity::Warning,
-                    "LOAD_DEPRECATED_FIELD",
-                    At(file, pos, span_len(&joined, e.span)),
-                    format!("rule '{}': {}{in_macro}", def.name, e.message),
-                    Some(&def.name),
-                );
-            } else if skip && e.kind == ErrorKind::UnknownField {
-                self.diag(
-                    Severity::Warning,
-                    "LOAD_UNKNOWN_FILTER",
-                    At(file, pos, span_len(&joined, e.span)),
-                    format!(
-                        "rule '{}' skipped (skip-if-unknown-filter): {}{in_macro}",
-                        def.name, e.message
-                    ),
-                    Some(&def.name),
-                );
-            } else {
-                // An error inside a macro is reported once, at the macro, however many rules
-                // use it.
-                let (message, item) = match &e.origin {
-                    Origin::Macro(m) => (format!("macro '{m}': {}", e.message), m.as_str()),
-                    Origin::Root => (
-                        format!("rule '{}': {}", def.name, e.message),
-                        def.name.as_str(),
-                    ),
-                };
+        table: &ListTable,
+        written: &Text,
+        used: &mut HashSet<usize>,
+        kind: &str,
+        name: &str,
+        at: At,
+    ) -> Option<Cond> {
+        match table.substitute(&written.joined()) {
+            Ok(subst) => {
+                used.extend(subst.used.iter().copied());
+                Some(Cond {
+                    written: written.clone(),
+                    subst,
+                })
+            }
+            Err(message) => {
                 self.diag(
                     Severity::Error,
                     "LOAD_ERR_COMPILE_CONDITION",
-                    At(file, pos, span_len(&joined, e.span)),
-                    message,
-                    Some(item),
+                    at,
+                    format!("{kind} '{name}': {message}"),
+                    Some(name),
                 );
+                None
             }
         }
+    }
+
+    /// Maps an offset in a condition as parsed to a file position.
+    fn locate_cond(&self, cond: &Cond, offset: usize) -> (usize, Pos) {
+        self.locate(&cond.written, cond.subst.original_offset(offset))
+    }
+
+    /// Falco resolves the macro references of every macro, used or not: each must name a
+    /// macro visible to it (defined before it was last defined, appended or replaced), and
+    /// references must not loop. Only direct references are looked at (each macro is checked
+    /// itself), so this is linear in the macros' size. Marks what macros use as used.
+    fn check_macro_references(
+        &mut self,
+        scoped: &HashMap<String, ScopedMacro>,
+        conds: &HashMap<String, Cond>,
+        usage: &mut Usage,
+    ) {
+        let mut graph: HashMap<&str, Vec<&str>> = HashMap::new();
+        let macros = std::mem::take(&mut self.macros);
+        for m in &macros {
+            let Some(ScopedMacro {
+                body: Ok(body),
+                visibility,
+                ..
+            }) = scoped.get(&m.name)
+            else {
+                continue;
+            };
+            let mut refs: Vec<(String, Span)> = Vec::new();
+            crate::resolve::visit_macros(body, &mut |name, span| {
+                refs.push((name.to_string(), span))
+            });
+            let cond = &conds[&m.name];
+            for (name, span) in refs {
+                usage.macros.insert(name.clone());
+                match scoped.get_key_value(name.as_str()) {
+                    Some((key, target)) if target.index < *visibility => {
+                        let (from, _) = scoped.get_key_value(m.name.as_str()).expect("listed");
+                        graph.entry(from.as_str()).or_default().push(key.as_str());
+                    }
+                    found => {
+                        let hint = check::undefined_macro_hint(found.is_some());
+                        let (file, pos) = self.locate_cond(cond, span.start as usize);
+                        self.diag(
+                            Severity::Error,
+                            "LOAD_ERR_COMPILE_CONDITION",
+                            At(file, pos, span_len(&cond.subst.text, span)),
+                            format!(
+                                "macro '{}': Undefined macro '{name}' used in filter.{hint}",
+                                m.name
+                            ),
+                            Some(&m.name),
+                        );
+                    }
+                }
+            }
+        }
+        self.macros = macros;
+        for name in macros_in_loops(&graph) {
+            let (file, pos) = self.macros[self.macro_index[name]].loc;
+            self.diag(
+                Severity::Error,
+                "LOAD_ERR_VALIDATE",
+                At(file, pos, 1),
+                format!("macro '{name}': reference loop in macro '{name}'"),
+                Some(name),
+            );
+        }
+    }
+
+    /// Falco's `compile_list_infos`: an item naming a list visible to this one (defined before
+    /// it was last defined or appended) becomes that list's items as written (one level: an
+    /// item of those naming a third list stays a name, which the condition text substitution
+    /// may still replace). Returns each list's items and the lists it named.
+    fn compile_lists(&mut self) -> CompiledLists {
+        let mut compiled = Vec::with_capacity(self.lists.len());
+        let mut list_refs = Vec::new();
+        let mut too_long = Vec::new();
+        for (i, list) in self.lists.iter().enumerate() {
+            let mut out = Vec::new();
+            let mut refs = Vec::new();
+            for item in &list.items {
+                match self.list_index.get(item) {
+                    Some(&j) if self.lists[j].index < list.visibility => {
+                        out.extend(self.lists[j].items.iter().cloned());
+                        refs.push(item.clone());
+                    }
+                    _ => out.push(item.clone()),
+                }
+                if out.len() > MAX_LIST_ITEMS {
+                    too_long.push(i);
+                    out.truncate(MAX_LIST_ITEMS);
+                    break;
+                }
+            }
+            compiled.push(out);
+            list_refs.push(refs);
+        }
+        for i in too_long {
+            let (file, pos) = self.lists[i].loc;
+            let name = self.lists[i].name.clone();
+            self.diag(
+                Severity::Error,
+                "LOAD_ERR_VALIDATE",
+                At(file, pos, 1),
+                format!("list '{name}' expands to more than {MAX_LIST_ITEMS} items"),
+                Some(&name),
+            );
+        }
+        CompiledLists {
+            items: compiled,
+            refs: list_refs,
+        }
+    }
+
+    fn report_check_errors(
+        &mut self,
+        errors: Vec<CheckError>,
+        root: &Cond,
+        macro_conds: &HashMap<String, Cond>,
+        item: &str,
+        skip: bool,
+    ) {
+        for e in errors {
+            // Warnings found inside a macro are shown where the rule uses the macro, as
+            // Falco shows them in the rule's condition.
+            let (origin, span) = match (&e.kind, &e.origin, e.root_span) {
+                (ErrorKind::Warning(_), Origin::Macro(_), Some(root_span)) => {
+                    (Origin::Root, root_span)
+                }
+                _ => (e.origin.clone(), e.span),
+            };
+            let cond = match &origin {
+                Origin::Root => root,
+                Origin::Macro(m) => match macro_conds.get(m) {
+                    Some(cond) => cond,
+                    None => continue,
+                },
+            };
+            let (file, pos) = self.locate_cond(cond, span.start as usize);
+            let at = At(file, pos, span_len(&cond.subst.text, span));
+            let in_macro = match &e.origin {
+                Origin::Macro(m) if origin == Origin::Root => format!(" (in macro '{m}')"),
+                _ => String::new(),
+            };
+            match e.kind {
+                ErrorKind::Warning(code) => self.diag(
+                    Severity::Warning,
+                    code,
+                    at,
+                    format!("rule '{item}': {}{in_macro}", e.message),
+                    Some(item),
+                ),
+                ErrorKind::UnknownField if skip => self.diag(
+                    Severity::Warning,
+                    "LOAD_UNKNOWN_FILTER",
+                    at,
+                    format!(
+                        "rule '{item}' skipped (skip-if-unknown-filter): {}",
+                        e.message
+                    ),
+                    Some(item),
+                ),
+                _ => {
+                    // An error inside a macro is reported once, at the macro, however many
+                    // rules use it.
+                    let (message, owner) = match &e.origin {
+                        Origin::Macro(m) => (format!("macro '{m}': {}", e.message), m.as_str()),
+                        Origin::Root => (format!("rule '{item}': {}", e.message), item),
+                    };
+                    self.diag(
+                        Severity::Error,
+                        "LOAD_ERR_COMPILE_CONDITION",
+                        at,
+                        message,
+                        Some(owner),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Falco's `build_rule_exception_infos`: the exceptions as condition text, added to the
+    /// rule's condition as `(condition) and not (...) and not (...)`.
+    fn condition_with_exceptions(&mut self, def: &RuleDef) -> Option<Text> {
+        if def.exceptions.is_empty() {
+            return Some(def.condition.clone());
+        }
+        let (file, pos) = def
+            .condition
+            .pieces
+            .first()
+            .map_or(def.loc, |p| (p.file, p.pos));
+        let mut text = Text::default();
+        text.push_synthetic("(", file, pos);
+        text.pieces.extend(def.condition.pieces.iter().cloned());
+        text.push_synthetic(")", file, pos);
+        for ex in &def.exceptions {
+            match exception_condition(&ex.ex) {
+                Ok(icond) if icond.is_empty() => {}
+                Ok(icond) => text.push_synthetic(format!(" and not {icond}"), ex.loc.0, ex.loc.1),
+                Err(message) => {
+                    self.diag(
+                        Severity::Error,
+                        "LOAD_ERR_VALIDATE",
+                        At(ex.loc.0, ex.loc.1, 1),
+                        format!("rule '{}': exception '{}': {message}", def.name, ex.ex.name),
+                        Some(&def.name),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(text)
+    }
+
+    /// The rule's output with the config's `append_output` formats, and its extra fields.
+    fn compiled_output(&self, def: &RuleDef) -> (String, Vec<&'a AppendField>) {
+        let mut output = def.output.joined();
+        let mut fields = Vec::new();
+        let options: &'a LoadOptions = self.options;
+        for extra in &options.append_output {
+            if !extra.applies_to(&def.name, &def.source_name, &def.tags) {
+                continue;
+            }
+            if let Some(format) = extra.format.as_deref().filter(|f| !f.is_empty()) {
+                output.push(' ');
+                output.push_str(format);
+            }
+            fields.extend(extra.fields.iter());
+        }
+        (output, fields)
     }
 
     fn compile_rule(
         &mut self,
         def: &RuleDef,
         scope: &Scope<'_>,
-        macro_texts: &HashMap<String, Text>,
+        table: &ListTable,
+        macro_conds: &HashMap<String, Cond>,
         usage: &mut Usage,
+        used_lists: &mut HashSet<usize>,
     ) -> Option<Rule> {
-        if !def.valid && def.condition.pieces.is_empty() {
+        if !def.valid && def.condition.is_empty() {
             return None;
         }
         let Some(source) = Source::from_name(&def.source_name) else {
@@ -1677,27 +2391,85 @@ impl Loader<'_> {
                 "LOAD_UNKNOWN_SOURCE",
                 At(file, pos, def.source_name.chars().count() as u32),
                 format!(
-                    "rule '{}' skipped: unknown source '{}' (known: syscall, k8s_audit)",
-                    def.name, def.source_name
+                    "Unknown source {}, skipping (rule '{}'; Saker has syscall and k8s_audit)",
+                    def.source_name, def.name
                 ),
                 Some(&def.name),
             );
             return None;
         };
-        let text = def.condition.joined();
-        // A syntax error stops the check of the condition, not of the exceptions and output.
-        let (mut filter, failed) = match crate::parse::parse(&text) {
+        let condition = self.condition_with_exceptions(def)?;
+        let (file, pos) = def.loc;
+        let condition = self.substitute(
+            table,
+            &condition,
+            used_lists,
+            "rule",
+            &def.name,
+            At(file, pos, 1),
+        )?;
+        let text = condition.subst.text.clone();
+
+        let (mut output, extra_fields) = self.compiled_output(def);
+        if output.contains("%container.info") {
+            let (file, pos) = def.loc;
+            self.diag(
+                Severity::Warning,
+                "LOAD_DEPRECATED_ITEM",
+                At(file, pos, 1),
+                format!("rule '{}': %container.info is deprecated and no more useful, and will be dropped by Falco 1.0.0. The container plugin will automatically add required fields to the output message.", def.name),
+                Some(&def.name),
+            );
+            output = output.replace("%container.info", "");
+        }
+        // Every problem is reported: the output, the extra fields and the condition.
+        let output_format = self.compile_output(def, &output, source);
+        let mut extras_ok = true;
+        let mut extras = Vec::new();
+        for field in extra_fields {
+            let format = if field.raw {
+                format!("%{}", field.format)
+            } else {
+                field.format.clone()
+            };
+            match crate::output::parse_output_spans(&format, Some(source)) {
+                Ok(segments) => extras.push(ExtraField {
+                    name: field.name.clone(),
+                    format: field.format.clone(),
+                    segments,
+                    raw: field.raw,
+                }),
+                Err(e) => {
+                    let (file, pos) = def.loc;
+                    self.diag(
+                        Severity::Error,
+                        "LOAD_ERR_COMPILE_OUTPUT",
+                        At(file, pos, 1),
+                        format!(
+                            "rule '{}': append_output field '{}': {}",
+                            def.name, field.name, e.message
+                        ),
+                        Some(&def.name),
+                    );
+                    extras_ok = false;
+                }
+            }
+            self.warn_deprecated_in_output(def, &field.format);
+        }
+
+        // A syntax error stops the check of the condition.
+        let (filter, expr, failed) = match crate::parse::parse(&text) {
             Ok(expr) => {
                 let mut errors = Vec::new();
                 let filter = check::check(&expr, scope, source, usage, &mut errors);
                 let skip = def.skip_if_unknown_filter
                     && errors.iter().any(|e| e.kind == ErrorKind::UnknownField);
-                let failed = errors.iter().any(|e| e.kind != ErrorKind::Deprecated);
-                self.report_check_errors(errors, &def.condition, &text, macro_texts, def, skip);
-                (filter, failed)
+                let failed = errors.iter().any(CheckError::is_error);
+                self.report_check_errors(errors, &condition, macro_conds, &def.name, skip);
+                (filter, Some(expr), failed)
             }
             Err(e) => {
-                let (file, pos) = self.locate(&def.condition, e.span.start as usize);
+                let (file, pos) = self.locate_cond(&condition, e.span.start as usize);
                 self.diag(
                     Severity::Error,
                     "LOAD_ERR_COMPILE_CONDITION",
@@ -1705,108 +2477,59 @@ impl Loader<'_> {
                     format!("rule '{}': {}", def.name, e.message),
                     Some(&def.name),
                 );
-                (Filter::Const(false), true)
+                (Filter::Const(false), None, true)
             }
         };
-
-        // Exceptions: `(cond) and not (tuple or tuple ...)`, one `not` per exception.
-        let mut ex_failed = false;
-        let mut parts = vec![filter];
-        for ex in &def.exceptions {
-            let (file, pos) = ex.loc;
-            let ex_expr = exception_expr(&ex.ex);
-            let mut ex_errors = Vec::new();
-            let ex_filter = check::check(&ex_expr, scope, source, usage, &mut ex_errors);
-            for e in ex_errors {
-                if e.kind == ErrorKind::Deprecated {
-                    continue;
-                }
-                if def.skip_if_unknown_filter && e.kind == ErrorKind::UnknownField {
-                    ex_failed = true;
-                    self.diag(
-                        Severity::Warning,
-                        "LOAD_UNKNOWN_FILTER",
-                        At(file, pos, 1),
-                        format!(
-                            "rule '{}' skipped (skip-if-unknown-filter): exception '{}': {}",
-                            def.name, ex.ex.name, e.message
-                        ),
-                        Some(&def.name),
-                    );
-                    continue;
-                }
-                ex_failed = true;
-                self.diag(
-                    Severity::Error,
-                    "LOAD_ERR_COMPILE_CONDITION",
-                    At(file, pos, 1),
-                    format!(
-                        "rule '{}': exception '{}': {}",
-                        def.name, ex.ex.name, e.message
-                    ),
-                    Some(&def.name),
-                );
-            }
-            if !ex.ex.values.is_empty() {
-                parts.push(Filter::Not(Box::new(ex_filter)));
-            }
-        }
-        filter = if parts.len() == 1 {
-            parts.pop().unwrap_or(Filter::Const(false))
-        } else {
-            Filter::And(parts)
+        let Ok(output_format) = output_format else {
+            return None;
         };
-
-        // Output format.
-        let output_text = def.output.joined();
-        let output_format = match crate::output::parse_output_spans(&output_text, Some(source)) {
-            Ok(o) => o,
-            Err((span, msg)) => {
-                let (file, pos) = self.locate(&def.output, span.start as usize);
-                let at = At(file, pos, span_len(&output_text, span));
-                if def.skip_if_unknown_filter && msg.starts_with("unknown field") {
-                    self.diag(
-                        Severity::Warning,
-                        "LOAD_UNKNOWN_FILTER",
-                        at,
-                        format!(
-                            "rule '{}' skipped (skip-if-unknown-filter): output: {msg}",
-                            def.name
-                        ),
-                        Some(&def.name),
-                    );
-                } else {
-                    self.diag(
-                        Severity::Error,
-                        "LOAD_ERR_COMPILE_OUTPUT",
-                        at,
-                        format!("rule '{}': invalid output: {msg}", def.name),
-                        Some(&def.name),
-                    );
-                }
-                return None;
-            }
-        };
-        if failed || ex_failed || !def.valid {
+        if failed || !def.valid || !extras_ok {
             return None;
         }
-        if source == Source::Syscall && def.warn_evttypes && filter.event_types().is_none() {
-            let (file, pos) = self.locate(&def.condition, 0);
-            self.diag(Severity::Warning, "LOAD_NO_EVTTYPE", At(file, pos, 1),
-                format!(
-                    "rule '{}' matches too many evt.type values (no evt.type restriction): every event is checked against it",
-                    def.name
-                ),
+        let resolved = expr.map(|e| crate::resolve::resolve(&e, scope));
+        if source == Source::Syscall
+            && let Some(message) = resolved
+                .as_ref()
+                .and_then(crate::resolve::event_code_search_error)
+        {
+            let (file, pos) = def.loc;
+            self.diag(
+                Severity::Error,
+                "LOAD_ERR_COMPILE_CONDITION",
+                At(file, pos, 1),
+                format!("rule '{}': {message}", def.name),
+                Some(&def.name),
+            );
+            return None;
+        }
+        if source == Source::Syscall
+            && def.warn_evttypes
+            && filter.evttype_set(false).too_many_or_none()
+        {
+            let (file, pos) = def.loc;
+            self.diag(
+                Severity::Warning,
+                "LOAD_NO_EVTTYPE",
+                At(file, pos, 1),
+                format!("Rule matches too many evt.type values. This has a significant performance penalty. (rule '{}'; silence with warn_evttypes: false)", def.name),
                 Some(&def.name),
             );
         }
+        let condition_compiled = resolved
+            .map(|e| crate::print::print(&e))
+            .unwrap_or_default();
         let (file, pos) = def.loc;
         Some(Rule {
             name: def.name.clone(),
             desc: def.desc.clone(),
-            condition: text,
-            output: output_text,
+            condition: def.condition.joined(),
+            output: def.output.joined(),
+            output_compiled: output,
             output_format,
+            extra_fields: extras,
+            condition_compiled,
+            capture: def.capture,
+            capture_duration: def.capture_duration,
             priority: def.priority,
             source,
             enabled: def.enabled,
@@ -1822,6 +2545,234 @@ impl Loader<'_> {
             },
         })
     }
+
+    /// Checks the output format: unknown or invalid `%` tokens are errors (warnings under
+    /// `skip-if-unknown-filter`, which skips the rule).
+    fn compile_output(
+        &mut self,
+        def: &RuleDef,
+        output: &str,
+        source: Source,
+    ) -> Result<Vec<crate::ruleset::OutputSegment>, ()> {
+        let result = crate::output::parse_output_spans(output, Some(source));
+        self.warn_deprecated_in_output(def, output);
+        match result {
+            Ok(segments) => Ok(segments),
+            Err(e) => {
+                // Offsets past the written output fall in append_output text: point at the rule.
+                let written = def.output.joined();
+                let (file, pos) = if (e.span.start as usize) < written.len() {
+                    self.locate(&def.output, e.span.start as usize)
+                } else {
+                    def.loc
+                };
+                let at = At(file, pos, span_len(output, e.span));
+                if def.skip_if_unknown_filter && e.unknown_field {
+                    self.diag(
+                        Severity::Warning,
+                        "LOAD_UNKNOWN_FILTER",
+                        at,
+                        format!(
+                            "rule '{}' skipped (skip-if-unknown-filter): output: {}",
+                            def.name, e.message
+                        ),
+                        Some(&def.name),
+                    );
+                } else {
+                    let token = output
+                        .get(e.span.start as usize..e.span.end as usize)
+                        .unwrap_or("%");
+                    self.diag(
+                        Severity::Error,
+                        "LOAD_ERR_COMPILE_OUTPUT",
+                        at,
+                        format!(
+                            "rule '{}': invalid formatting token '{token}' in output: {}",
+                            def.name, e.message
+                        ),
+                        Some(&def.name),
+                    );
+                }
+                Err(())
+            }
+        }
+    }
+
+    /// Falco looks for deprecated field names anywhere in an output format.
+    fn warn_deprecated_in_output(&mut self, def: &RuleDef, format: &str) {
+        for (name, _) in check::DEPRECATED_FIELDS {
+            if let Some(offset) = format.find(name) {
+                let (file, pos) = if offset < def.output.joined().len() {
+                    self.locate(&def.output, offset)
+                } else {
+                    def.loc
+                };
+                self.diag(
+                    Severity::Warning,
+                    "LOAD_DEPRECATED_ITEM",
+                    At(file, pos, name.len() as u32),
+                    format!("rule '{}': usage of deprecated field '{name}' has been detected in the rule output", def.name),
+                    Some(&def.name),
+                );
+            }
+        }
+    }
+}
+
+/// The override mapping of an item (for locating its keys in diagnostics).
+fn overrides_node(entries: &[(Node, Node)]) -> &[(Node, Node)] {
+    match get(entries, "override").map(|n| &n.kind) {
+        Some(NodeKind::Map(ov)) => ov,
+        _ => &[],
+    }
+}
+
+fn dedup(tags: Vec<String>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    tags.into_iter()
+        .filter(|t| seen.insert(t.clone()))
+        .collect()
+}
+
+/// The macros on a reference loop (iterative depth-first search; the graph can be large).
+fn macros_in_loops<'g>(graph: &HashMap<&'g str, Vec<&'g str>>) -> Vec<&'g str> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        Visiting,
+        Done,
+    }
+    let mut state: HashMap<&str, State> = HashMap::new();
+    let mut in_loop: Vec<&str> = Vec::new();
+    let mut roots: Vec<&str> = graph.keys().copied().collect();
+    roots.sort_unstable();
+    for root in roots {
+        if state.contains_key(root) {
+            continue;
+        }
+        // (node, index of the next child to visit)
+        let mut stack: Vec<(&str, usize)> = vec![(root, 0)];
+        state.insert(root, State::Visiting);
+        while let Some((node, next)) = stack.last_mut() {
+            let children = graph.get(*node).map_or(&[][..], Vec::as_slice);
+            if let Some(&child) = children.get(*next) {
+                *next += 1;
+                match state.get(child) {
+                    None => {
+                        state.insert(child, State::Visiting);
+                        stack.push((child, 0));
+                    }
+                    Some(State::Visiting) => {
+                        // Every macro on the stack from `child` up is on the loop.
+                        let from = stack.iter().position(|(n, _)| *n == child).unwrap_or(0);
+                        in_loop.extend(stack[from..].iter().map(|(n, _)| *n));
+                    }
+                    Some(State::Done) => {}
+                }
+            } else {
+                state.insert(node, State::Done);
+                stack.pop();
+            }
+        }
+    }
+    in_loop.sort_unstable();
+    in_loop.dedup();
+    in_loop
+}
+
+/// `in`, `intersects`, `pmatch`, or a string operator with a modifier: the operators Falco
+/// gives a parenthesized value in exceptions.
+fn is_operator_for_list(op: &str) -> bool {
+    matches!(op, "in" | "intersects" | "pmatch") || is_str_operator_with_modifier(op)
+}
+
+/// `startswith oneof`, `= anyof`...: a string operator, one space, a modifier.
+pub(crate) fn is_str_operator_with_modifier(op: &str) -> bool {
+    let Some((base, modifier)) = op.split_once(' ') else {
+        return false;
+    };
+    let string_op = matches!(
+        base,
+        "=" | "=="
+            | "!="
+            | "glob"
+            | "iglob"
+            | "contains"
+            | "icontains"
+            | "bcontains"
+            | "startswith"
+            | "bstartswith"
+            | "endswith"
+            | "regex"
+    );
+    string_op && crate::ast::Modifier::from_name(modifier).is_some()
+}
+
+/// Falco's `paren_item`.
+fn paren_item(item: &str) -> String {
+    if item.starts_with('(') {
+        item.to_string()
+    } else {
+        format!("({item})")
+    }
+}
+
+/// One exception as the condition text Falco builds for it (empty when it has no values).
+pub(crate) fn exception_condition(ex: &Exception) -> Result<String, String> {
+    let mut icond = String::new();
+    if ex.single_field {
+        let field = ex.fields.first().map_or("", String::as_str);
+        let comp = ex.comps.first().map_or("in", String::as_str);
+        for tuple in &ex.values {
+            let [ExceptionValue::Scalar(value)] = tuple.as_slice() else {
+                return Err("Expected values array to contain a list of strings".into());
+            };
+            icond.push_str(if icond.is_empty() { "(" } else { ", " });
+            if icond == "(" {
+                icond.push_str(&format!("{field} {comp} ("));
+            }
+            icond.push_str(&quote_item(value));
+        }
+        if !icond.is_empty() {
+            icond.push_str("))");
+        }
+        return Ok(icond);
+    }
+    icond.push('(');
+    for tuple in &ex.values {
+        if tuple.len() != ex.fields.len() {
+            return Err(format!(
+                "Fields and values lists must have equal length ({} fields, {} values)",
+                ex.fields.len(),
+                tuple.len()
+            ));
+        }
+        if icond != "(" {
+            icond.push_str(" or ");
+        }
+        icond.push('(');
+        for (k, (field, value)) in ex.fields.iter().zip(tuple).enumerate() {
+            if k > 0 {
+                icond.push_str(" and ");
+            }
+            let comp = ex.comps.get(k).map_or("=", String::as_str);
+            let value = match value {
+                ExceptionValue::List(items) => format!(
+                    "({})",
+                    items
+                        .iter()
+                        .map(|i| quote_item(i))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                ExceptionValue::Scalar(s) if is_operator_for_list(comp) => paren_item(s),
+                ExceptionValue::Scalar(s) => quote_item(s),
+            };
+            icond.push_str(&format!(" {field} {comp} {value}"));
+        }
+        icond.push(')');
+    }
+    icond.push(')');
+    Ok(if icond == "()" { String::new() } else { icond })
 }
 
 fn span_len(text: &str, span: Span) -> u32 {
@@ -1830,12 +2781,12 @@ fn span_len(text: &str, span: Span) -> u32 {
     slice.lines().next().unwrap_or("").chars().count().max(1) as u32
 }
 
+/// `sinsp_version`: `x.y.z`, with an optional pre-release or build suffix on the patch.
 fn parse_semver(text: &str) -> Option<EngineVersion> {
     let mut parts = text.trim().split('.');
     let major = parts.next()?.parse().ok()?;
     let minor = parts.next()?.parse().ok()?;
     let patch_part = parts.next()?;
-    // Ignore pre-release/build suffixes.
     let patch_digits: String = patch_part
         .chars()
         .take_while(char::is_ascii_digit)
@@ -1851,119 +2802,7 @@ fn parse_semver(text: &str) -> Option<EngineVersion> {
     })
 }
 
-fn op_from_str(op: &str) -> Option<CmpOp> {
-    use CmpOp::*;
-    Some(match op {
-        "=" | "==" => Eq,
-        "!=" => Ne,
-        "<" => Lt,
-        "<=" => Le,
-        ">" => Gt,
-        ">=" => Ge,
-        "contains" => Contains,
-        "icontains" => IContains,
-        "bcontains" => BContains,
-        "startswith" => StartsWith,
-        "bstartswith" => BStartsWith,
-        "endswith" => EndsWith,
-        "glob" => Glob,
-        "iglob" => IGlob,
-        "regex" => Regex,
-        "in" => In,
-        "intersects" => Intersects,
-        "pmatch" => PMatch,
-        "exists" => Exists,
-        _ => return None,
-    })
-}
-
-/// Builds the syntax tree of one exception: `(f1 c1 v1 and f2 c2 v2) or (...)`.
-fn exception_expr(ex: &Exception) -> Expr {
-    let sp = Span::default();
-    let node = |kind| Expr { kind, span: sp };
-    let field = |name: &str| {
-        // Exception fields may carry an argument: `proc.aname[2]`.
-        let (base, arg) = match name.split_once('[') {
-            Some((b, rest)) => (b.to_string(), Some(rest.trim_end_matches(']').to_string())),
-            None => (name.to_string(), None),
-        };
-        FieldExpr {
-            transformers: Vec::new(),
-            field: FieldRef {
-                name: base,
-                arg,
-                span: sp,
-            },
-            span: sp,
-        }
-    };
-    let value = |text: &str| ast::Value {
-        text: text.to_string(),
-        span: sp,
-    };
-    let check = |f: &str, comp: &str, v: &ExceptionValue| {
-        let op = op_from_str(comp).unwrap_or(CmpOp::Eq);
-        let rhs = match v {
-            ExceptionValue::List(items) => Rhs::List(items.iter().map(|i| value(i)).collect(), sp),
-            ExceptionValue::Scalar(s) if op.takes_list() => Rhs::List(vec![value(s)], sp),
-            ExceptionValue::Scalar(s) => Rhs::Value(value(s)),
-        };
-        node(ExprKind::Check(Box::new(ast::Check {
-            lhs: field(f),
-            op,
-            modifier: None,
-            rhs,
-        })))
-    };
-    let combine = |mut children: Vec<Expr>, and: bool| {
-        if children.len() == 1 {
-            children
-                .pop()
-                .unwrap_or_else(|| node(ExprKind::Macro(String::new())))
-        } else if and {
-            node(ExprKind::And(children))
-        } else {
-            node(ExprKind::Or(children))
-        }
-    };
-    if ex.single_field {
-        let f = ex.fields.first().map_or("", String::as_str);
-        let comp = ex.comps.first().map_or("in", String::as_str);
-        let op = op_from_str(comp).unwrap_or(CmpOp::In);
-        let scalars: Vec<String> = ex
-            .values
-            .iter()
-            .filter_map(|t| match t.first() {
-                Some(ExceptionValue::Scalar(s)) => Some(s.clone()),
-                _ => None,
-            })
-            .collect();
-        if op.takes_list() {
-            return check(f, comp, &ExceptionValue::List(scalars));
-        }
-        // Falco would build `field = (a, b)`, which does not compile; we accept it as an `or`.
-        return combine(
-            scalars
-                .iter()
-                .map(|s| check(f, comp, &ExceptionValue::Scalar(s.clone())))
-                .collect(),
-            false,
-        );
-    }
-    let tuples: Vec<Expr> = ex
-        .values
-        .iter()
-        .map(|tuple| {
-            combine(
-                ex.fields
-                    .iter()
-                    .zip(&ex.comps)
-                    .zip(tuple)
-                    .map(|((f, c), v)| check(f, c, v))
-                    .collect(),
-                true,
-            )
-        })
-        .collect();
-    combine(tuples, false)
+/// `sinsp_version::compatible_with`: same major, and `have` at least `want`.
+fn compatible(have: EngineVersion, want: EngineVersion) -> bool {
+    have.major == want.major && have >= want
 }

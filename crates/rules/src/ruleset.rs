@@ -48,8 +48,20 @@ pub struct Rule {
     pub condition: String,
     /// The output format string (`%proc.name` etc.), after appends/replaces.
     pub output: String,
-    /// The output split into literal text and fields, fields resolved.
+    /// The output Saker formats: [`Rule::output`] with the config's `append_output` formats
+    /// added (Falco's `output_compiled`).
+    pub output_compiled: String,
+    /// [`Rule::output_compiled`] split into literal text and fields, fields resolved.
     pub output_format: Vec<OutputSegment>,
+    /// Extra `output_fields` from the config's `append_output` (`extra_fields`): name and
+    /// format.
+    pub extra_fields: Vec<ExtraField>,
+    /// The condition as Falco compiles it, macros and lists substituted and exceptions added,
+    /// printed as libsinsp prints it (Falco's `condition_compiled`).
+    pub condition_compiled: String,
+    /// `capture` and `capture_duration` (milliseconds, 0 when not set).
+    pub capture: bool,
+    pub capture_duration: u64,
     pub priority: Priority,
     pub source: Source,
     pub enabled: bool,
@@ -68,8 +80,29 @@ pub struct Rule {
 #[derive(Clone, Debug, PartialEq)]
 pub enum OutputSegment {
     Text(String),
-    /// `%proc.name`, `%proc.aname[2]`, `%(evt.arg.flags)`.
-    Field(crate::filter::FieldOperand),
+    /// `%proc.name`, `%proc.aname[2]`, `%toupper(proc.name)`, `%20fd.name`.
+    Field(OutputField),
+}
+
+/// One `%` token of an output format.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutputField {
+    pub operand: crate::filter::Operand,
+    /// Its name in the alert's `output_fields`, as written (`proc.aname[2]`).
+    pub key: String,
+    /// `%20fd.name`: the value padded with spaces or cut to this many bytes (0: as is).
+    pub width: u32,
+}
+
+/// A field added to every matching rule's `output_fields` (`append_output.extra_fields`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExtraField {
+    pub name: String,
+    /// The format as configured (`hello %evt.num`), and resolved.
+    pub format: String,
+    pub segments: Vec<OutputSegment>,
+    /// Given as a bare field name: the value keeps its type in the JSON alert.
+    pub raw: bool,
 }
 
 /// An exception as written (after appends); it is already folded into [`Rule::filter`].
@@ -110,8 +143,10 @@ pub struct List {
     pub name: String,
     /// Items as written (strings; YAML numbers as their text).
     pub items: Vec<String>,
-    /// Items with referenced lists expanded, in order.
+    /// Items with referenced lists expanded, in order (Falco's `items_compiled`).
     pub expanded: Vec<String>,
+    /// Lists named by the items and expanded into them.
+    pub refs: Vec<String>,
     pub location: Location,
     pub used: bool,
 }

@@ -49,19 +49,6 @@ impl Node {
             if text.is_empty() || text == "~" || text == "null" || text == "Null" || text == "NULL")
     }
 
-    pub fn as_bool(&self) -> Option<bool> {
-        match &self.kind {
-            NodeKind::Scalar {
-                text, plain: true, ..
-            } => match text.to_ascii_lowercase().as_str() {
-                "true" | "yes" | "on" => Some(true),
-                "false" | "no" | "off" => Some(false),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-
     pub fn type_name(&self) -> &'static str {
         match &self.kind {
             NodeKind::Scalar { .. } if self.is_null() => "null",
@@ -136,6 +123,12 @@ pub(crate) fn parse_documents(text: &str) -> Result<Vec<Node>, YamlError> {
 /// (and dropping it) far from the stack limit on hostile input.
 const MAX_YAML_DEPTH: usize = 256;
 
+/// Most nodes that aliases (`*name`) may copy into a file's tree. Each alias copies its
+/// anchor's whole subtree, so nested aliases grow exponentially (a 700-byte file can ask for
+/// billions of nodes); like serde_yaml's "repetition limit exceeded", the file is refused at
+/// the alias that goes over.
+pub(crate) const MAX_ALIAS_NODES: usize = 1_000_000;
+
 fn parse_once(text: &str) -> Result<Vec<Node>, YamlError> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
@@ -190,15 +183,40 @@ enum Frame {
 struct Builder {
     docs: Vec<Node>,
     stack: Vec<Frame>,
-    anchors: std::collections::HashMap<usize, Node>,
+    /// Anchored nodes with their size in nodes.
+    anchors: std::collections::HashMap<usize, (Node, usize)>,
+    /// Nodes copied by aliases so far.
+    alias_nodes: usize,
     error: Option<String>,
     error_pos: Pos,
 }
 
+/// Number of nodes in a tree (bounded depth: see `MAX_YAML_DEPTH`).
+fn node_count(node: &Node) -> usize {
+    match &node.kind {
+        NodeKind::Scalar { .. } => 1,
+        NodeKind::Seq(items) => 1 + items.iter().map(node_count).sum::<usize>(),
+        NodeKind::Map(entries) => {
+            1 + entries
+                .iter()
+                .map(|(k, v)| node_count(k) + node_count(v))
+                .sum::<usize>()
+        }
+    }
+}
+
 impl Builder {
+    fn fail(&mut self, message: String, pos: Pos) {
+        if self.error.is_none() {
+            self.error = Some(message);
+            self.error_pos = pos;
+        }
+    }
+
     fn push_node(&mut self, node: Node, anchor: usize) {
         if anchor > 0 {
-            self.anchors.insert(anchor, node.clone());
+            let size = node_count(&node);
+            self.anchors.insert(anchor, (node.clone(), size));
         }
         match self.stack.last_mut() {
             None => self.docs.push(node),
@@ -256,24 +274,33 @@ impl MarkedEventReceiver for Builder {
             )),
             Event::SequenceEnd | Event::MappingEnd => {
                 if let Some(frame) = self.stack.pop() {
-                    let (node, anchor) = match frame {
+                    let (mut node, anchor) = match frame {
                         Frame::Seq(node, anchor) => (node, anchor),
                         Frame::Map(node, _, anchor) => (node, anchor),
                     };
+                    // Growth slack is a third of a big file's tree: give it back.
+                    match &mut node.kind {
+                        NodeKind::Seq(items) => items.shrink_to_fit(),
+                        NodeKind::Map(entries) => entries.shrink_to_fit(),
+                        NodeKind::Scalar { .. } => {}
+                    }
                     self.push_node(node, anchor);
                 }
             }
-            Event::Alias(id) => match self.anchors.get(&id).cloned() {
-                Some(mut node) => {
+            Event::Alias(id) => match self.anchors.get(&id) {
+                Some((_, size)) if self.alias_nodes + size > MAX_ALIAS_NODES => {
+                    let message = format!(
+                        "repetition limit exceeded: YAML aliases would copy more than {MAX_ALIAS_NODES} nodes"
+                    );
+                    self.fail(message, pos);
+                }
+                Some((node, size)) => {
+                    self.alias_nodes += size;
+                    let mut node = node.clone();
                     node.pos = pos;
                     self.push_node(node, 0);
                 }
-                None => {
-                    if self.error.is_none() {
-                        self.error = Some("unknown alias".into());
-                        self.error_pos = pos;
-                    }
-                }
+                None => self.fail("unknown alias".into(), pos),
             },
             Event::Nothing
             | Event::StreamStart
@@ -284,12 +311,47 @@ impl MarkedEventReceiver for Builder {
     }
 }
 
+/// The lines of a file, found once: looking a line up is then an index, not a scan (a file
+/// with many diagnostics would otherwise be read again for each one).
+pub(crate) struct Lines<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Lines<'a> {
+        let starts = std::iter::once(0)
+            .chain(memchr_newlines(text).map(|i| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// Line `n` (1-based), without its newline (and `\r`); empty past the end.
+    pub fn line(&self, n: u32) -> &'a str {
+        let Some(&start) = self.starts.get(n.saturating_sub(1) as usize) else {
+            return "";
+        };
+        let end = self
+            .starts
+            .get(n as usize)
+            .map_or(self.text.len(), |next| next - 1);
+        self.text[start..end].trim_end_matches('\r')
+    }
+}
+
+fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.bytes()
+        .enumerate()
+        .filter(|(_, b)| *b == b'\n')
+        .map(|(i, _)| i)
+}
+
 /// Maps byte offsets inside a scalar's value back to file positions.
 ///
 /// YAML folding and quoting only change whitespace and quote characters, so walking the source
 /// from the scalar's start and matching the value's non-blank characters in order finds where
 /// each one came from.
-pub(crate) fn locate_in_scalar(file_text: &str, start: Pos, value: &str, offset: usize) -> Pos {
+pub(crate) fn locate_in_scalar(lines: &Lines<'_>, start: Pos, value: &str, offset: usize) -> Pos {
     let target = value
         .char_indices()
         .take_while(|(i, _)| *i <= offset)
@@ -298,10 +360,10 @@ pub(crate) fn locate_in_scalar(file_text: &str, start: Pos, value: &str, offset:
     if target == 0 {
         return start;
     }
-    let lines: Vec<&str> = file_text.split('\n').collect();
-    let Some(first_line) = lines.get(start.line.saturating_sub(1) as usize) else {
+    if start.line as usize > lines.starts.len() {
         return start;
-    };
+    }
+    let first_line = lines.line(start.line);
     // Byte index of the scalar start in its line.
     let start_byte = first_line
         .char_indices()
@@ -345,13 +407,11 @@ pub(crate) fn locate_in_scalar(file_text: &str, start: Pos, value: &str, offset:
         }
         if !advanced {
             line_idx += 1;
-            match lines.get(line_idx) {
-                Some(l) => {
-                    rest = l;
-                    col_in_line = 1;
-                }
-                None => return result,
+            if line_idx >= lines.starts.len() {
+                return result;
             }
+            rest = lines.line(line_idx as u32 + 1);
+            col_in_line = 1;
         }
     }
     result
@@ -386,10 +446,36 @@ mod tests {
         };
         let value = entries[1].1.as_str().unwrap();
         let offset = value.find("fd.nme").unwrap();
-        let pos = locate_in_scalar(text, entries[1].1.pos, value, offset);
+        let pos = locate_in_scalar(&Lines::new(text), entries[1].1.pos, value, offset);
         assert_eq!(pos, Pos { line: 4, col: 9 });
     }
 }
+#[cfg(test)]
+mod alias_tests {
+    #[test]
+    fn nested_aliases_are_refused_at_the_alias() {
+        // Ten lists, each ten aliases of the previous: 10^10 nodes if expanded.
+        let mut text = String::from("- list: a0\n  items: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for k in 1..10 {
+            let refs = vec![format!("*a{}", k - 1); 10].join(", ");
+            text.push_str(&format!("- list: a{k}\n  items: &a{k} [{refs}]\n"));
+        }
+        let err = super::parse_documents(&text).unwrap_err();
+        assert!(
+            err.message.starts_with("repetition limit exceeded"),
+            "{}",
+            err.message
+        );
+        assert!(err.pos.line > 1);
+    }
+
+    #[test]
+    fn a_few_aliases_are_fine() {
+        let text = "- list: a\n  items: &x [a, b]\n- list: b\n  items: *x\n";
+        assert!(super::parse_documents(text).is_ok());
+    }
+}
+
 #[cfg(test)]
 mod flow_tests {
     #[test]

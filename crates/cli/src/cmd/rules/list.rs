@@ -3,14 +3,19 @@
 use std::io::{BufWriter, Write as _};
 use std::path::PathBuf;
 
-use super::{load_rules, report_errors};
+use saker_event::escape::escape;
+
+use super::{Origin, load_rules, report_errors};
 use crate::exit::Outcome;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Rules file or directory (repeatable, loaded in order); default: the embedded ruleset.
+    /// Rules file or directory (repeatable, loaded in order); default: what `saker run`
+    /// loads (the config's rules_files after Saker's Kubernetes audit rules).
     #[arg(short = 'r', long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
+    #[command(flatten)]
+    pub origin: Origin,
     /// Print JSON: an array of {name, priority, source, enabled, tags, file, line}.
     #[arg(long)]
     pub json: bool,
@@ -28,7 +33,7 @@ struct Row<'a> {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let loaded = load_rules(&args.rules)?;
+    let loaded = load_rules(&args.rules, &args.origin)?;
     let had_errors = report_errors(&loaded);
     let rows: Vec<Row<'_>> = loaded
         .ruleset
@@ -49,9 +54,11 @@ pub fn run(args: Args) -> Outcome {
         serde_json::to_writer_pretty(&mut out, &rows)?;
         writeln!(out)?;
     } else {
-        let name_w = rows
+        // Names and tags come from rules files: their control characters escaped.
+        let names: Vec<String> = rows.iter().map(|r| escape(r.name).into_owned()).collect();
+        let name_w = names
             .iter()
-            .map(|r| r.name.chars().count())
+            .map(|n| n.chars().count())
             .max()
             .unwrap_or(4)
             .max(4);
@@ -60,14 +67,14 @@ pub fn run(args: Args) -> Outcome {
             "{:<name_w$}  {:<13}  {:<9}  {:<7}  TAGS",
             "NAME", "PRIORITY", "SOURCE", "ENABLED"
         )?;
-        for r in &rows {
+        for (r, name) in rows.iter().zip(&names) {
             let line = format!(
                 "{:<name_w$}  {:<13}  {:<9}  {:<7}  {}",
-                r.name,
+                name,
                 r.priority,
                 r.source,
                 if r.enabled { "yes" } else { "no" },
-                r.tags.join(",")
+                escape(&r.tags.join(","))
             );
             writeln!(out, "{}", line.trim_end())?;
         }

@@ -14,15 +14,12 @@ use saker_engine::{Engine, EngineOptions, JsonlEvent, RuleMatching};
 use saker_event::Priority;
 use saker_output::{AlertEncoder, EncoderOptions};
 
-use saker_rules::SourceFile;
-use saker_rules::files::read_paths;
-
-use super::{Loaded, load_rules};
+use super::{Origin, load_rules};
 use crate::exit::{Failure, Outcome};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Rules file or directory (repeatable, loaded in order); default: the embedded ruleset.
+    /// Rules file or directory (repeatable, loaded in order); default: what `saker run` loads.
     #[arg(short = 'r', long = "rules", value_name = "FILE")]
     pub rules: Vec<PathBuf>,
     /// Field-level events, one JSON object per line (docs/events-jsonl.md); `-` for stdin.
@@ -34,8 +31,8 @@ pub struct Args {
     /// Report every matching rule, not only the first (Falco's `rule_matching: all`).
     #[arg(long)]
     pub all_matches: bool,
-    /// Load Saker's embedded default rules first, then the `-r` files (to test tuning such as
-    /// exceptions and overrides of the default rules).
+    /// Load Saker's embedded default rules first (syscall and Kubernetes audit), then the `-r`
+    /// files (to test tuning such as exceptions and overrides of the default rules).
     #[arg(long)]
     pub with_default_rules: bool,
     /// Skip rules less severe than this priority (Falco's `priority:`).
@@ -44,20 +41,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Outcome {
-    let loaded = if args.with_default_rules && !args.rules.is_empty() {
-        let mut files = vec![SourceFile::new(
-            saker_engine::DEFAULT_RULES_FILE_NAME,
-            saker_engine::default_rules(),
-        )];
-        files.extend(read_paths(&args.rules).context("loading rules")?);
-        let (ruleset, diagnostics) = saker_rules::load(&files);
-        Loaded {
-            ruleset,
-            diagnostics,
-        }
-    } else {
-        load_rules(&args.rules)?
+    let origin = Origin {
+        with_default_rules: args.with_default_rules,
+        ..Origin::default()
     };
+    let loaded = load_rules(&args.rules, &origin)?;
     {
         let mut stderr = io::stderr().lock();
         for diagnostic in &loaded.diagnostics {

@@ -1,19 +1,23 @@
-//! `saker rules validate FILE|DIR... [--json]`: Falco's `-V`.
+//! `saker rules validate [FILE|DIR...] [--with-default-rules] [-c CONFIG] [--json]`: Falco's
+//! `-V`, building exactly what `saker run` builds (config's append_output and priority, the
+//! engine compiled).
 
 use std::io::{BufWriter, Write as _};
 use std::path::PathBuf;
 
 use saker_rules::Severity;
 
-use super::load_rules;
+use super::{Origin, load_rules};
 use crate::exit::Outcome;
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Rules files or directories (.yml/.yaml, alphabetical), loaded in order; none: the
-    /// embedded default ruleset.
+    /// Rules files or directories (.yml/.yaml, alphabetical), loaded in order; none: what
+    /// `saker run` loads (the config's rules_files after Saker's Kubernetes audit rules).
     #[arg(value_name = "FILE|DIR")]
     pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub origin: Origin,
     /// Print a machine-readable report (docs/rules.md).
     #[arg(long)]
     pub json: bool,
@@ -31,13 +35,17 @@ struct Report<'a> {
     macros: usize,
     lists: usize,
     files: Vec<String>,
+    /// Why the engine could not be built from rules that loaded without errors.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    engine_error: Option<&'a str>,
     diagnostics: Vec<&'a saker_rules::Diagnostic>,
 }
 
 pub fn run(args: Args) -> Outcome {
-    let loaded = load_rules(&args.paths)?;
-    let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count();
-    let warnings = loaded.diagnostics.len() - errors;
+    let loaded = load_rules(&args.paths, &args.origin)?;
+    let errors = loaded.diagnostics.iter().filter(|d| d.is_error()).count()
+        + usize::from(loaded.engine_error.is_some());
+    let warnings = loaded.diagnostics.iter().filter(|d| !d.is_error()).count();
     let shown: Vec<&saker_rules::Diagnostic> = loaded
         .diagnostics
         .iter()
@@ -52,11 +60,8 @@ pub fn run(args: Args) -> Outcome {
             rules: loaded.ruleset.rules.len(),
             macros: loaded.ruleset.macros.len(),
             lists: loaded.ruleset.lists.len(),
-            files: if args.paths.is_empty() {
-                vec![saker_engine::DEFAULT_RULES_FILE_NAME.to_string()]
-            } else {
-                args.paths.iter().map(|p| p.display().to_string()).collect()
-            },
+            files: loaded.files.clone(),
+            engine_error: loaded.engine_error.as_deref(),
             diagnostics: shown,
         };
         serde_json::to_writer_pretty(&mut out, &report)?;
@@ -64,6 +69,9 @@ pub fn run(args: Args) -> Outcome {
     } else {
         for d in &shown {
             write!(out, "{}", d.render())?;
+        }
+        if let Some(e) = &loaded.engine_error {
+            writeln!(out, "error: the engine cannot be built: {e}")?;
         }
         writeln!(
             out,

@@ -1,13 +1,14 @@
 //! Rules for `saker run`: loading (embedded and files), the engine, and the syscalls to trace.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use saker_config::{Config, EMBEDDED_RULES};
+use saker_config::Config;
 use saker_console::RuleCatalog;
-use saker_engine::{Engine, EngineOptions, RuleMatching};
-use saker_rules::{Source, SourceFile};
+use saker_engine::Engine;
+use saker_rules::Source;
 
+use crate::cmd::rules::setup;
 use crate::exit::Failure;
 
 /// Which event sources a run feeds (Falco's `--disable-source`).
@@ -40,57 +41,35 @@ impl From<RulesFailure> for anyhow::Error {
 }
 
 /// Loads the rules files in order (`embedded` = the built-in ruleset), logs them like Falco
-/// and compiles them; also returns every loaded rule as the web console lists them.
-/// `from_config` is true when the list is the config's, where a missing directory (rules.d on a
-/// fresh host) is skipped, and a missing `.yaml` file is an error. With the `k8s_audit` source
-/// on, Saker's
-/// embedded k8s audit rules come first, so a rules file can override or extend them.
+/// and compiles them, as `saker rules validate` does (cmd::rules::setup); also returns every
+/// loaded rule as the web console lists them. `from_config` is true when the list is the
+/// config's, where a missing directory (rules.d on a fresh host) is skipped and a missing
+/// `.yaml` file is an error. With the `k8s_audit` source on, Saker's embedded k8s audit rules
+/// come first, so a rules file can override or extend them.
 pub fn build_engine(
     paths: &[PathBuf],
     config: &Config,
     from_config: bool,
     sources: Sources,
 ) -> Result<LoadedRules, RulesFailure> {
-    let mut files = Vec::new();
-    if sources.k8s_audit {
-        files.push(saker_k8saudit::default_k8s_audit_rules_file());
-    }
-    for path in paths {
-        if path == Path::new(EMBEDDED_RULES) {
-            files.push(SourceFile::new(
-                saker_engine::DEFAULT_RULES_FILE_NAME,
-                saker_engine::default_rules(),
-            ));
-            continue;
-        }
-        if from_config && !path.exists() {
-            // A missing directory (rules.d on a fresh host) is expected; a missing file is
-            // a typo or a broken install, and skipping it would run without its rules.
-            if names_a_rules_file(path) {
-                return Err(RulesFailure {
-                    code: 2,
-                    message: format!(
-                        "saker: rules file {} (in the config's rules_files) does not exist",
-                        path.display()
-                    ),
-                });
-            }
-            tracing::info!("Skipping missing rules directory {}", path.display());
-            continue;
-        }
-        let read = saker_rules::files::read_paths(std::slice::from_ref(path)).map_err(|e| {
-            RulesFailure {
-                code: 2,
-                message: format!("saker: loading rules: {e}"),
-            }
-        })?;
-        files.extend(read);
-    }
+    let selection = setup::Selection {
+        paths: if from_config { &[] } else { paths },
+        with_default_rules: false,
+        k8s_audit_rules: sources.k8s_audit,
+    };
+    let files = setup::files(config, &selection).map_err(|e| RulesFailure {
+        code: 2,
+        message: format!("saker: {e}"),
+    })?;
     for file in &files {
         tracing::info!("Loading rules from file {}", file.name);
     }
-    let (ruleset, diagnostics) = saker_rules::load(&files);
-    let rendered: String = diagnostics
+    let built = setup::build(&files, config).map_err(|e| RulesFailure {
+        code: 2,
+        message: format!("saker: {e}"),
+    })?;
+    let rendered: String = built
+        .diagnostics
         .iter()
         .filter(|d| d.is_error())
         .map(|d| d.render())
@@ -101,30 +80,16 @@ pub fn build_engine(
             message: format!("{rendered}saker run: the rules have errors"),
         });
     }
-    let options = EngineOptions {
-        rule_matching: match config.rule_matching {
-            saker_config::RuleMatching::First => RuleMatching::First,
-            saker_config::RuleMatching::All => RuleMatching::All,
-        },
-        min_priority: config.priority,
-        hostname: config.resolve_hostname(),
-    };
-    let catalog = RuleCatalog::new(&ruleset, config.priority);
-    let engine = Engine::new(&ruleset, options).map_err(|e| RulesFailure {
+    let catalog = RuleCatalog::new(&built.ruleset, config.priority);
+    let engine = built.engine.map_err(|e| RulesFailure {
         code: 1,
         message: format!("saker run: {e}"),
     })?;
     Ok(LoadedRules {
         engine,
         catalog,
-        ruleset,
+        ruleset: built.ruleset,
     })
-}
-
-/// True for a path that names a rules file rather than a directory (`.yaml`/`.yml`).
-fn names_a_rules_file(path: &Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
 }
 
 /// The syscalls to capture, as Falco chooses them (adaptive syscalls, `base_syscalls`):
