@@ -524,13 +524,16 @@ fn daemonset_pod_in_podman_kube_play_sees_host_and_containers() {
         run(Command::new("podman").args(["exec", &full_id, "sh", "-c", script]));
     };
 
+    // The runtime describes the container asynchronously (as in Falco): writes are repeated
+    // until an alert shows the image, so Saker knows the container before the checks below.
     saker.raise(
-        "Write below etc in the container",
+        "Write below etc in the container, once the container is described",
         || exec("echo x >> /etc/passwd"),
         |a| {
             a["rule"] == "Write below etc"
                 && in_container(a)
                 && field(a, "fd.name") == "/etc/passwd"
+                && field(a, "container.image.repository").is_string()
         },
     );
 
