@@ -465,7 +465,7 @@ fn daemonset_pod_in_podman_kube_play_sees_host_and_containers() {
     ];
     // The runtimes this machine does not have: no empty directories made for them.
     for (collector, path) in [
-        ("containersStorage", "/var/lib/containers/storage"),
+        ("podman", "/run/podman"),
         ("containerd", "/run/containerd"),
         ("crio", "/run/crio"),
     ] {

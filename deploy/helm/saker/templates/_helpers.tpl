@@ -76,8 +76,8 @@ engine.* from driver.*) and http_output pointed at falcosidekick when that is on
 {{/* The collectors' host paths, volume name -> path. */}}
 {{- define "saker.collectorPaths" -}}
 {{- $c := .Values.collectors }}
-{{- if and .Values.driver.enabled $c.containersStorage.enabled }}
-containers-storage: {{ $c.containersStorage.path }}
+{{- if and .Values.driver.enabled $c.podman.enabled }}
+podman: {{ $c.podman.socketDir }}
 {{- end }}
 {{- if and .Values.driver.enabled $c.containerd.enabled }}
 containerd: {{ $c.containerd.socketDir }}
