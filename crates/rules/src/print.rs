@@ -66,6 +66,11 @@ impl Printer<'_> {
                     self.expr(inner);
                 }
             }
+            // A macro named `not` (libsinsp takes `not` as the keyword only before a space)
+            // would read back as a negation: grouped, it stays a name.
+            ExprKind::Macro(name) if self.style == Style::Parseable && name == "not" => {
+                self.out.push_str("(not)");
+            }
             ExprKind::Macro(name) => self.out.push_str(name),
             ExprKind::Check(check) => self.check(check),
         }

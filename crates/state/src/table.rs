@@ -517,11 +517,17 @@ impl State {
     /// Makes sure the event's process is in the table, refreshing what the header tells.
     fn ensure(&mut self, h: &EventHeader) {
         if let Some(p) = self.processes.get_mut(&h.pid) {
+            let reparented = p.ppid != h.ppid;
             p.ppid = h.ppid;
             p.uid = h.uid;
             p.gid = h.gid;
             p.euid = h.euid;
             p.egid = h.egid;
+            // A new parent (a subreaper such as conmon, after the old one exited) may be a
+            // process the table never saw start.
+            if reparented {
+                self.ensure_ancestors(h.ppid);
+            }
             return;
         }
         let from_proc = if self.options.read_proc {
@@ -567,24 +573,29 @@ impl State {
                 }
             }
         };
-        let mut ancestor = entry.ppid;
+        let parent = entry.ppid;
         self.processes.insert(h.pid, entry);
-        // Its ancestors too, for proc.pname and proc.aname[N] (a few levels suffice).
-        if self.options.read_proc {
-            for _ in 0..4 {
-                if ancestor <= 1 || self.processes.contains_key(&ancestor) {
-                    break;
-                }
-                let Some(e) =
-                    seed::read_process(ancestor, self.system.as_ref(), &mut self.containers)
-                else {
-                    break;
-                };
-                self.stats.late_from_proc += 1;
-                let next = e.ppid;
-                self.processes.insert(ancestor, e);
-                ancestor = next;
+        self.ensure_ancestors(parent);
+    }
+
+    /// Reads `ancestor` and its own ancestors from /proc where the table lacks them, for
+    /// proc.pname and proc.aname[N] (a few levels suffice).
+    fn ensure_ancestors(&mut self, mut ancestor: u32) {
+        if !self.options.read_proc {
+            return;
+        }
+        for _ in 0..4 {
+            if ancestor <= 1 || self.processes.contains_key(&ancestor) {
+                break;
             }
+            let Some(e) = seed::read_process(ancestor, self.system.as_ref(), &mut self.containers)
+            else {
+                break;
+            };
+            self.stats.late_from_proc += 1;
+            let next = e.ppid;
+            self.processes.insert(ancestor, e);
+            ancestor = next;
         }
     }
 }

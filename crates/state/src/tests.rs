@@ -791,3 +791,55 @@ fn the_container_cache_stays_bounded() {
     assert_eq!(left, [CID.to_string()]);
     assert!(f.state.process(201).unwrap().container.is_some());
 }
+
+/// A process reparented to a parent the table never saw start (a subreaper such as conmon,
+/// after the process that forked it exited) gets that parent from /proc, as a process first
+/// seen late does: proc.pname is not `<NA>`. (Found by the .scap round trip of the CKS
+/// scenarios: live said parent=<NA> where the capture's table knew conmon.)
+#[test]
+fn a_new_parent_the_table_lacks_is_read_from_proc() {
+    let mut state = State::new(StateOptions {
+        read_proc: true,
+        containers: None,
+    });
+    // Stands for the reparented child: any pid the table holds, with a parent that is gone.
+    let child = 0x3fff_fff0;
+    let mut entry = ProcessEntry {
+        pid: child,
+        ppid: 0x3fff_fff1,
+        comm: "sh".to_string(),
+        ..ProcessEntry::default()
+    };
+    entry.vpid = child;
+    state.insert_process(entry);
+    // This test's own process is the new parent: alive, in /proc, not in the table.
+    let parent = std::process::id();
+    assert!(state.process(parent).is_none());
+    let header = EventHeader {
+        ts_ns: 1,
+        tid: child,
+        pid: child,
+        ppid: parent,
+        uid: 0,
+        gid: 0,
+        euid: 0,
+        egid: 0,
+        cgroup_id: 0,
+        comm: Bytes::from("sh"),
+    };
+    state.apply(&SyscallEvent {
+        header,
+        body: EventBody::Syscall(SyscallExit {
+            nr: libc::SYS_getpid,
+            ret: i64::from(child),
+            args: [0; 6],
+            duration_ns: None,
+            detail: SyscallDetail::Other,
+        }),
+    });
+    assert_eq!(state.process(child).map(|p| p.ppid), Some(parent));
+    let read = state
+        .process(parent)
+        .expect("the new parent is read from /proc");
+    assert_eq!(read.pid, parent);
+}
