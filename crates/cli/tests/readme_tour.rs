@@ -116,8 +116,12 @@ fn readme_tour_runs_as_written() {
     for (i, command) in commands.iter().enumerate() {
         let run = bounded.replace_all(command, "-M 2");
         // A `{ ...; }` group: `exec 7<...` stays in the session, the redirections do not.
+        // Standard output goes through a pipe, as on a terminal: a command's program writing
+        // beside Saker's alerts (`cat /etc/shadow`) into one file would share its offset, and
+        // cat's copy_file_range does not take the offset lock write takes, so an alert written
+        // at the same moment was overwritten.
         script.push_str(&format!(
-            "{{ {run} ; }} > out.{i} 2> err.{i}; echo $? > status.{i}\n"
+            "{{ {run} ; }} > >(cat > out.{i}) 2> err.{i}; echo $? > status.{i}; wait $!\n"
         ));
     }
     let path = format!(
