@@ -941,7 +941,11 @@ mod tests {
             ("a\n and\tb", "(a and b)"),
             // Found by fuzzing: a leading backspace is a blank to the lexer, so it is quoted.
             ("x.a in (\"\x08b\")", "x.a in (\"\\bb\")"),
-            ("x.a = b\x08c", "x.a = b\x08c"),
+            ("x.a = b\x08c", "x.a = \"b\\bc\""),
+            (
+                "E.d == \"anyof\x08\x08E\x08\x01\0\x17k\"",
+                "E.d == \"anyof\\b\\bE\\b\x01\0\x17k\"",
+            ),
             // A final backslash is printed `\ `, which reads back as a backslash.
             ("x.a = \"b\\ \"", "x.a = b\\"),
             ("x.a = \"b c\\ \"", "x.a = \"b c\\ \""),

@@ -222,10 +222,11 @@ pub fn unescape_str(quoted: &str) -> Result<String, String> {
 /// A value as it must be written to parse back: bare when the grammar allows, quoted
 /// otherwise.
 pub(crate) fn value_text(text: &str) -> String {
-    // A backspace may sit in a bare value, but the lexer skips one at the start as a blank.
+    // Control characters are quoted: a backspace may sit in a bare value, but the lexer takes
+    // it for a blank in places (at the start, after a word it knows), which fuzzing found.
     let bare_ok = !text.is_empty()
         && text.bytes().all(is_bare_value_byte)
-        && !text.starts_with('\x08')
+        && !text.bytes().any(|b| b.is_ascii_control())
         && !text.starts_with("val(")
         && !Transformer::ALL
             .iter()
