@@ -20,26 +20,35 @@ impl Drop for Holder {
     }
 }
 
-/// A shell whose children, started in this order, are named tail, sleep and sh (a subshell
-/// running its own sleep): pid order and name order differ.
+/// A shell whose children, started in this order, are named tail, sleep and sh twice (a
+/// subshell running its own sleep, and a shell given empty arguments): pid order and name
+/// order differ. The holder's own arguments hold what pstree escapes (a newline, a tab, a
+/// non-ASCII letter, a backslash) and run past the 8 KiB of a command line that pstree reads.
 fn start_holder() -> Holder {
     use std::os::unix::process::CommandExt;
+    let long = "z".repeat(9000);
     let child = Command::new("/bin/sh")
         .args([
             "-c",
-            "tail -f /dev/null & sleep 1000 & (sleep 1000; :) & wait",
+            "tail -f /dev/null & sleep 1000 & (sleep 1000; :) & \
+             sh -c 'sleep 1000; :' empties x '' '' y & wait",
+            "holder",
+            "l1\nl2",
+            "a\tb",
+            "\u{e9}\\x",
+            &long,
         ])
         .stdin(Stdio::null())
         .process_group(0)
         .spawn()
         .unwrap();
     let holder = Holder(child);
-    // Wait until the four descendants exist (the subshell forks its sleep last).
+    // Wait until the six descendants exist (the shells fork their sleeps last).
     let deadline = Instant::now() + Duration::from_secs(60);
     let pgid = holder.0.id();
     loop {
         let members = group_members(pgid);
-        if members == 5 {
+        if members == 7 {
             break;
         }
         assert!(Instant::now() < deadline, "tree never complete: {members}");
@@ -77,9 +86,10 @@ fn same_tree_as_psmisc_pstree() {
         vec!["-pn", pid.as_str()],
         vec!["-p", "-A", pid.as_str()],
         vec!["-p", "-U", pid.as_str()],
-        vec!["-ap", pid.as_str()],
+        // With -a always -l: pstree cuts the holder's long arguments at 132 columns into a
+        // pipe, Saker never does.
         vec!["-apl", pid.as_str()],
-        vec!["-apU", pid.as_str()],
+        vec!["-aplU", pid.as_str()],
         // The holder's parents up to init: this test, cargo, ... (-l: pstree cuts lines at
         // 132 columns into a pipe, Saker never does).
         vec!["-spl", pid.as_str()],

@@ -41,6 +41,31 @@ pub fn escape_bytes(bytes: &[u8]) -> Cow<'_, str> {
     }
 }
 
+/// `bytes` as psmisc's `pstree` writes process names and arguments: a backslash doubled,
+/// printable ASCII as it is, and every other byte (controls, and each byte of a non-ASCII
+/// character) as a backslash and three octal digits: `\012` for a newline, `\303\251` for
+/// `é`. Used where Saker's output is meant to match pstree's byte for byte.
+pub fn escape_ascii_octal(bytes: &[u8]) -> Cow<'_, str> {
+    if bytes
+        .iter()
+        .all(|&b| b != b'\\' && (b' '..=b'~').contains(&b))
+    {
+        // Printable ASCII without a backslash is valid UTF-8.
+        return Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or_default());
+    }
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for &b in bytes {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b' '..=b'~' => out.push(char::from(b)),
+            _ => {
+                let _ = write!(out, "\\{b:03o}");
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Whether newlines and tabs are escaped (one-line values) or kept (a file's content shown on
 /// a terminal, where lines are expected).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,5 +266,19 @@ mod tests {
         assert_eq!(incomplete_tail(b"a\xe6\x97\xa5"), 0);
         assert_eq!(incomplete_tail(b"\xf0\x9f\x98"), 3);
         assert_eq!(incomplete_tail(b"\xff"), 0);
+    }
+
+    /// As psmisc 23.6's pstree printed a name set with prctl(PR_SET_NAME, "a b\\c\xc3\xa9\x01").
+    #[test]
+    fn ascii_octal_as_pstree() {
+        assert!(matches!(
+            escape_ascii_octal(b"sleep 1000"),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            escape_ascii_octal(b"a b\\c\xc3\xa9\x01"),
+            "a b\\\\c\\303\\251\\001"
+        );
+        assert_eq!(escape_ascii_octal(b"l1\nl2\t~\x7f"), "l1\\012l2\\011~\\177");
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::io::{IsTerminal as _, Write as _};
 
-use saker_event::escape::escape;
+use saker_event::escape::{escape, escape_ascii_octal};
 use saker_proc::stat::parse_stat;
 use saker_proc::{Process, cgroup};
 
@@ -39,7 +39,9 @@ pub struct Args {
     #[arg(short = 's', long = "show-parents", requires = "pid")]
     pub show_parents: bool,
     /// Do not cut long lines (always so: Saker never cuts them, where pstree cuts at the
-    /// terminal's width, or 132 columns into a pipe; accepted for `pstree -l`).
+    /// terminal's width, or 132 columns into a pipe; accepted for `pstree -l`). As `pstree -l`,
+    /// `-a` shows the first 8 KiB of each command line, names and arguments escaped as pstree
+    /// escapes them (`\012` for a newline, `\303\251` for `é`).
     #[arg(short = 'l', long = "long")]
     pub long: bool,
     /// Root of the tree (default: every tree, starting with init).
@@ -60,8 +62,9 @@ pub struct TreeNode {
     /// The container's label: its short id; on the container's topmost process, also its
     /// name and image when the runtime said.
     pub container: Option<String>,
-    /// The arguments (read only for `-a`); empty for kernel threads and zombies.
-    pub cmdline: Vec<String>,
+    /// The command line's first bytes as /proc holds them, NUL-separated (read only for
+    /// `-a`, at most [`ARGUMENTS_READ`]); empty for kernel threads and zombies.
+    pub cmdline: Vec<u8>,
 }
 
 /// How the tree is drawn and ordered.
@@ -155,6 +158,43 @@ fn locale_is_utf8() -> bool {
         })
 }
 
+/// How much of a command line `-a` shows: psmisc's pstree reads at most BUFSIZ (8 KiB) of it
+/// with `-l`, and users compare the two.
+pub const ARGUMENTS_READ: usize = 8192;
+
+/// A process or thread name as pstree writes it (see [`escape_ascii_octal`]).
+fn escape_name(name: &str) -> std::borrow::Cow<'_, str> {
+    escape_ascii_octal(name.as_bytes())
+}
+
+/// Appends the arguments `-a` shows after `name,pid`, read from the raw command line the way
+/// psmisc's pstree reads it, so that both print the same line: as many arguments as there
+/// are runs of NULs, taken one NUL-terminated string at a time after argv[0], each but the
+/// last preceded by a space. Hence a command line ending in NUL shows no trailing space, a
+/// run of empty arguments ends the list early, a command line rewritten without NULs (as
+/// setproctitle does) shows none, and one cut at [`ARGUMENTS_READ`] ends with its cut
+/// argument joined to the one before.
+fn push_arguments(line: &mut String, cmdline: &[u8]) {
+    let nul_runs = cmdline
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == 0 && (i == 0 || cmdline[i - 1] != 0))
+        .count();
+    let Some(first_nul) = memchr::memchr(0, cmdline) else {
+        return;
+    };
+    let after_argv0 = &cmdline[first_nul + 1..];
+    // The strings after argv[0]; the last is ended by the end of what was read.
+    let mut arguments = after_argv0.split(|&b| b == 0);
+    for i in 0..nul_runs {
+        let argument = arguments.next().unwrap_or_default();
+        if i + 1 < nul_runs {
+            line.push(' ');
+        }
+        line.push_str(&escape_ascii_octal(argument));
+    }
+}
+
 /// Reads every process (and its threads, if asked); vanished processes are skipped.
 pub fn collect(with_threads: bool, with_cmdline: bool) -> Vec<TreeNode> {
     let Ok(pids) = saker_proc::all_pids() else {
@@ -189,7 +229,9 @@ pub fn collect(with_threads: bool, with_cmdline: bool) -> Vec<TreeNode> {
             Err(_) => None,
         };
         let cmdline = if with_cmdline {
-            p.cmdline().unwrap_or_default()
+            let mut raw = p.read("cmdline").unwrap_or_default();
+            raw.truncate(ARGUMENTS_READ);
+            raw
         } else {
             Vec::new()
         };
@@ -417,8 +459,8 @@ impl Tree<'_> {
             });
         }
         let (name, pid) = match kid {
-            Kid::Process(n) => (escape(&n.name).into_owned(), n.pid),
-            Kid::Thread { tid, name, .. } => (format!("{{{}}}", escape(name)), *tid),
+            Kid::Process(n) => (escape_name(&n.name).into_owned(), n.pid),
+            Kid::Thread { tid, name, .. } => (format!("{{{}}}", escape_name(name)), *tid),
         };
         let node = match kid {
             Kid::Process(n) => Some(*n),
@@ -435,9 +477,8 @@ impl Tree<'_> {
         if without_args {
             line.push(')');
         }
-        for arg in node.map_or(&[][..], |n| n.cmdline.get(1..).unwrap_or(&[])) {
-            line.push(' ');
-            line.push_str(&escape(arg));
+        if let Some(node) = node {
+            push_arguments(&mut line, &node.cmdline);
         }
         out.push(line);
         let Some(node) = node else { return };
@@ -454,7 +495,7 @@ impl Tree<'_> {
     }
 
     fn lines(&self, node: &TreeNode, depth: usize) -> Vec<String> {
-        let mut label = format!("{}({})", escape(&node.name), node.pid);
+        let mut label = format!("{}({})", escape_name(&node.name), node.pid);
         if let Some(c) = &node.container {
             label.push_str(&format!("[{}]", escape(c)));
         }
@@ -465,7 +506,7 @@ impl Tree<'_> {
                 kids.push(match kid {
                     Kid::Process(child) => self.lines(child, depth + 1),
                     Kid::Thread { tid, name, .. } => {
-                        vec![format!("{{{}}}({tid})", escape(name))]
+                        vec![format!("{{{}}}({tid})", escape_name(name))]
                     }
                 });
             }
@@ -610,7 +651,7 @@ init(1)-+-worker(60)
         let mut nodes = forest();
         for n in &mut nodes {
             if n.pid != 2 {
-                n.cmdline = vec![n.name.clone(), format!("--id={}", n.pid)];
+                n.cmdline = format!("{}\0--id={}\0", n.name, n.pid).into_bytes();
             }
         }
         nodes.push(node(9000, 1, "defunct"));
@@ -631,6 +672,23 @@ systemd,1 --id=1
   `-{systemd},9
 ";
         assert_eq!(render(&nodes, None, &o), expect);
+    }
+
+    /// The argument text for command lines whose psmisc rendering was seen with pstree 23.6
+    /// (`bash -c S x '' '' y` showed `-c S x `; `sleep 1000` showed ` 1000`).
+    #[test]
+    fn arguments_read_as_psmisc_reads_them() {
+        let shown = |raw: &[u8]| {
+            let mut line = String::new();
+            push_arguments(&mut line, raw);
+            line
+        };
+        assert_eq!(shown(b"sleep\x001000\0"), " 1000");
+        assert_eq!(shown(b"bash\0-c\0S\0x\0\0\0y\0"), " -c S x ");
+        assert_eq!(shown(b"nginx: worker process"), "");
+        assert_eq!(shown(b"sh\0a\tb\0\xc3\xa9\\\0"), " a\\011b \\303\\251\\\\");
+        // Cut inside its last argument: joined to the one before, as psmisc prints it.
+        assert_eq!(shown(b"sh\0one\0tw"), " onetw");
     }
 
     /// `-s`: the parents of the root asked for, each with only the child on the way.
