@@ -7,6 +7,7 @@
 #   serial     one test thread (RUST_TEST_THREADS=1): no test may rely on another's timing
 #   plain      as CI runs it
 # Usage: scripts/ci-stress.sh [VARIANT...]   (default: all five). Needs root, like CI.
+# Every run tests the commit checked out when the script starts (commits made meanwhile wait).
 # Logs: ../ci-stress-logs/<variant>.log
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,8 @@ root=$(pwd)
 clone="$root/../ci-stress"
 logs="$root/../ci-stress-logs"
 mkdir -p "$logs"
+commit=$(git rev-parse HEAD)
+echo "testing $commit"
 variants=("$@")
 [ ${#variants[@]} -gt 0 ] || variants=(low-pids wrap loaded serial plain)
 
@@ -23,6 +26,7 @@ run_variant() {
   local variant=$1 load_pid=""
   rm -rf "$clone"
   git clone -q "$root" "$clone"
+  git -C "$clone" checkout -q "$commit"
   local env=(CI=true)
   case "$variant" in
     low-pids) echo 300 > /proc/sys/kernel/ns_last_pid ;;
