@@ -4,8 +4,12 @@
 //! The captures come from falcosecurity/libs' test resources, outside the project:
 //! `SAKER_SCAP_CORPUS` (set by .ci/run) names their directory.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use saker_source::scap::table::{self, ParamType};
+use saker_source::scap::write::ScapWriter;
 
 fn saker() -> Command {
     Command::new(env!("CARGO_BIN_EXE_saker"))
@@ -298,4 +302,382 @@ fn a_huge_sparse_file_is_refused_quickly() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains("line 1"), "{args:?}: {err}");
     }
+}
+
+/// A value of each parameter type, chosen so that a wrong width, print format or name shows in
+/// sysdig's line: numbers not zero, strings not empty, an AF_UNIX address and tuple. `fresh`
+/// gives each pid a number no other event uses, so that no pid names a thread an earlier
+/// probe event created.
+fn probe_value(param: &table::ParamInfo, fresh: &mut u64) -> Vec<u8> {
+    match param.ty {
+        ParamType::Fd => 3i64.to_le_bytes().to_vec(),
+        ParamType::Pid => {
+            *fresh += 1;
+            fresh.to_le_bytes().to_vec()
+        }
+        ParamType::Errno => (-2i64).to_le_bytes().to_vec(),
+        ParamType::Int { bytes, .. } => 0x2au64.to_le_bytes()[..usize::from(bytes)].to_vec(),
+        // sysdig reads a container event's JSON as the container's description.
+        ParamType::CharBuf if param.name == "json" => {
+            br#"{"container":{"id":"0123456789ab","type":0,"name":"probe","image":"probe"}}"#
+                .iter()
+                .copied()
+                .chain([0])
+                .collect()
+        }
+        ParamType::FsPath | ParamType::CharBuf => b"/probe\0".to_vec(),
+        ParamType::FsRelPath { .. } => b"probe\0".to_vec(),
+        ParamType::ByteBuf => b"ab".to_vec(),
+        ParamType::SockAddr => b"\x01/s\0".to_vec(),
+        ParamType::SockTuple => {
+            let mut v = vec![1u8];
+            v.extend(0x10u64.to_le_bytes());
+            v.extend(0x20u64.to_le_bytes());
+            v.extend(b"/s\0");
+            v
+        }
+        ParamType::FdList => {
+            let mut v = 1u16.to_le_bytes().to_vec();
+            v.extend(3u64.to_le_bytes());
+            v.extend(1u16.to_le_bytes());
+            v
+        }
+        ParamType::SyscallId => 75u16.to_le_bytes().to_vec(),
+        ParamType::SigType => vec![9],
+        ParamType::SigSet => 1u32.to_le_bytes().to_vec(),
+        ParamType::RelTime | ParamType::AbsTime => 1_500_000_000u64.to_le_bytes().to_vec(),
+        ParamType::Uid | ParamType::Gid => 1000u32.to_le_bytes().to_vec(),
+        ParamType::Dyn => vec![0],
+        ParamType::Flags { bytes, table } => {
+            let first = table
+                .and_then(|t| t.first())
+                .map_or(1, |&(_, v)| u64::from(v));
+            first.to_le_bytes()[..usize::from(bytes)].to_vec()
+        }
+        ParamType::Mode { .. } => 0o644u32.to_le_bytes().to_vec(),
+        ParamType::CharBufArray | ParamType::PairArray => b"a\0b\0".to_vec(),
+    }
+}
+
+/// Events sysdig takes as cluster state and stops reading at when their JSON is not what the
+/// orchestrator sent: left out of the probe.
+const CLUSTER_STATE_EVENTS: [&str; 2] = ["k8s", "mesos"];
+
+/// One probe event: its type and its parameters' bytes.
+type Probe = (u16, Vec<Vec<u8>>);
+
+/// An event of every type in Saker's event table, then, for every flags or mode parameter,
+/// one event per named value of its table, and a generic event for every syscall code: what
+/// Saker believes of each type (name, direction, parameter names, widths, print formats,
+/// flag names, syscall names) written down for sysdig to read with its own table.
+fn probe_events() -> Vec<Probe> {
+    let mut fresh_pid = 50_000u64;
+    let mut probes = Vec::new();
+    for kind in 0..table::event_count() as u16 {
+        let info = table::info(kind).unwrap();
+        if info.unused || CLUSTER_STATE_EVENTS.contains(&info.name.as_str()) {
+            continue;
+        }
+        let values: Vec<Vec<u8>> = info
+            .params
+            .iter()
+            .map(|p| probe_value(p, &mut fresh_pid))
+            .collect();
+        probes.push((kind, values.clone()));
+        for (i, p) in info.params.iter().enumerate() {
+            let (bytes, names) = match p.ty {
+                ParamType::Flags {
+                    bytes,
+                    table: Some(t),
+                } => (usize::from(bytes), t),
+                ParamType::Mode { table } => (4, table),
+                _ => continue,
+            };
+            for &(_, value) in names {
+                let mut v = values.clone();
+                v[i] = u64::from(value).to_le_bytes()[..bytes].to_vec();
+                probes.push((kind, v));
+            }
+        }
+    }
+    // The generic event once for every syscall code Saker knows: sysdig names the syscall.
+    for code in (0u16..).take_while(|&c| table::ppm_sc_name(c).is_some()) {
+        probes.push((
+            0,
+            vec![code.to_le_bytes().to_vec(), 0u16.to_le_bytes().to_vec()],
+        ));
+    }
+    probes
+}
+
+/// Writes probe events, each from a thread of its own.
+fn write_probe_capture(path: &Path, probes: &[Probe]) {
+    let file = std::fs::File::create(path).unwrap();
+    let mut w = ScapWriter::new(std::io::BufWriter::new(file), "probe").unwrap();
+    for (i, (kind, values)) in probes.iter().enumerate() {
+        let i = i as u32;
+        w.raw_event(
+            1_700_000_000_000_000_000 + u64::from(i) * 1000,
+            10_000 + i,
+            *kind,
+            values,
+        )
+        .unwrap();
+    }
+    w.flush().unwrap();
+}
+
+/// What the probe compares: the parts of each line the event table decides, after the
+/// event's number (events sysdig does not print still count).
+const PROBE_FORMAT: &str = "%evt.num %evt.type %evt.dir %evt.info";
+
+/// Each printed line by event number (from 1).
+fn numbered(out: &Output) -> BTreeMap<usize, String> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let (num, rest) = l.split_once(' ')?;
+            // sysdig ends evt.info with a space, Saker's -p does not.
+            Some((num.parse().ok()?, rest.trim_end().to_string()))
+        })
+        .collect()
+}
+
+/// What sysdig and Saker print for a capture of `probes`, and whether sysdig ran to the end
+/// (sysdig 0.29 crashes on some old event versions).
+fn probe_lines(
+    dir: &Path,
+    probes: &[Probe],
+) -> (BTreeMap<usize, String>, BTreeMap<usize, String>, bool) {
+    let file = dir.join("probe.scap");
+    write_probe_capture(&file, probes);
+    let out = saker_print(&file, &["-p", PROBE_FORMAT]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sysdig = Command::new("sysdig")
+        .env("TZ", "UTC")
+        .arg("-r")
+        .arg(&file)
+        .args(["-p", PROBE_FORMAT])
+        .output()
+        .expect("sysdig runs");
+    (numbered(&sysdig), numbered(&out), sysdig.status.success())
+}
+
+/// Where Saker knowingly prints a probe event differently from sysdig 0.29: the event names,
+/// the parameters whose values differ, and why. Each kind is counted and reported.
+const KNOWN_DIFFERENCES: &[(&[&str], &[&str], &str)] = &[
+    (
+        &["clone", "fork", "vfork", "clone3"],
+        &["res", "pid"],
+        "which clone exit versions create the child before the child's own event (sysdig \
+         0.29: those without `cgroups`, Saker: those with), so `res` names the child's \
+         command on different events",
+    ),
+    (
+        &["socket"],
+        &["fd"],
+        "a socket exit without its enter event: sysdig keeps no fd, Saker one of unknown type",
+    ),
+    (
+        &["setsockopt", "getsockopt", "ptrace", "bpf"],
+        &["val", "addr", "data", "res_or_fd"],
+        "dynamic parameters: Saker prints the value whatever type its index byte selects",
+    ),
+];
+
+/// `line` without the named parameters (`evt.type dir name=value ...`).
+fn without_params(line: &str, params: &[&str]) -> String {
+    line.split(' ')
+        .filter(|word| {
+            !params.iter().any(|p| {
+                word.strip_prefix(p)
+                    .is_some_and(|rest| rest.starts_with('='))
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Which known difference explains two lines of the event `name`, if one does.
+fn known_difference(name: &str, sysdig: &str, saker: &str) -> Option<&'static str> {
+    KNOWN_DIFFERENCES
+        .iter()
+        .find(|(events, params, _)| {
+            events.contains(&name)
+                && without_params(sysdig, params) == without_params(saker, params)
+        })
+        .map(|(_, _, why)| *why)
+}
+
+/// Saker's event table (event numbers, names, directions, parameter names and types, flag
+/// names) checked against sysdig's own, through a capture of probe events that both print.
+/// Where sysdig crashes on an event, the event is named and the probe goes on after it.
+#[test]
+fn event_table_agrees_with_sysdig() {
+    if !sysdig_available() {
+        eprintln!(
+            "SKIPPED: event_table_agrees_with_sysdig: sysdig is not installed (.ci/run installs \
+             Debian's sysdig)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let probes = probe_events();
+    let mut start = 0;
+    let mut diffs = Vec::new();
+    let mut crashed_on = Vec::new();
+    let mut compared = 0;
+    let none = String::from("(not printed)");
+    let mut known: BTreeMap<&str, usize> = BTreeMap::new();
+    while start < probes.len() {
+        let (sysdig, saker, finished) = probe_lines(dir.path(), &probes[start..]);
+        // Where sysdig stopped: the events after its last line were not read.
+        let read = if finished {
+            probes.len() - start
+        } else {
+            sysdig.keys().last().copied().unwrap_or(0)
+        };
+        for num in 1..=read {
+            let (a, b) = (sysdig.get(&num), saker.get(&num));
+            if a != b {
+                let kind = probes[start + num - 1].0;
+                let name = &table::info(kind).unwrap().name;
+                if let (Some(a), Some(b)) = (a, b)
+                    && let Some(why) = known_difference(name, a, b)
+                {
+                    *known.entry(why).or_insert(0) += 1;
+                    continue;
+                }
+                diffs.push(format!(
+                    "event type {kind}:\nsysdig: {}\nsaker:  {}",
+                    a.unwrap_or(&none),
+                    b.unwrap_or(&none)
+                ));
+            }
+        }
+        compared += read;
+        if finished {
+            break;
+        }
+        let crash = start + read;
+        crashed_on.push(format!(
+            "{}: {}",
+            probes[crash].0,
+            saker.get(&(read + 1)).unwrap_or(&none)
+        ));
+        start = crash + 1;
+    }
+    let known_total: usize = known.values().sum();
+    eprintln!(
+        "probe: {} of {compared} events print as sysdig prints them; {known_total} differ in \
+         known ways: {known:#?}; sysdig crashed on {} other events: {crashed_on:#?}",
+        compared - diffs.len() - known_total,
+        crashed_on.len()
+    );
+    assert!(
+        diffs.is_empty(),
+        "{} differences:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
+}
+
+/// The type name `sysdig -L` gives a parameter type.
+fn sysdig_type_name(ty: ParamType) -> String {
+    match ty {
+        ParamType::Fd => "FD".into(),
+        ParamType::Pid => "PID".into(),
+        ParamType::Errno => "ERRNO".into(),
+        ParamType::Int { bytes, signed, .. } => {
+            format!(
+                "{}INT{}",
+                if signed { "" } else { "U" },
+                u32::from(bytes) * 8
+            )
+        }
+        ParamType::FsPath => "FSPATH".into(),
+        ParamType::FsRelPath { .. } => "FSRELPATH".into(),
+        ParamType::CharBuf => "CHARBUF".into(),
+        ParamType::ByteBuf => "BYTEBUF".into(),
+        ParamType::SockAddr => "SOCKADDR".into(),
+        ParamType::SockTuple => "SOCKTUPLE".into(),
+        ParamType::FdList => "FDLIST".into(),
+        ParamType::SyscallId => "SYSCALLID".into(),
+        ParamType::SigType => "SIGTYPE".into(),
+        ParamType::SigSet => "SIGSET".into(),
+        ParamType::RelTime => "RELTIME".into(),
+        ParamType::AbsTime => "ABSTIME".into(),
+        ParamType::Uid => "UID".into(),
+        ParamType::Gid => "GID".into(),
+        ParamType::Dyn => "DYNAMIC".into(),
+        ParamType::Flags { bytes, .. } => format!("FLAGS{}", u32::from(bytes) * 8),
+        ParamType::Mode { .. } => "MODE".into(),
+        ParamType::CharBufArray => "CHARBUFARRAY".into(),
+        ParamType::PairArray => "CHARBUF_PAIR_ARRAY".into(),
+    }
+}
+
+/// Each event of Saker's table as `sysdig -L` lists one: `> name(TYPE param, ...)`.
+fn listed_like_sysdig(kind: u16) -> String {
+    let info = table::info(kind).unwrap();
+    let params: Vec<String> = info
+        .params
+        .iter()
+        .map(|p| format!("{} {}", sysdig_type_name(p.ty), p.name))
+        .collect();
+    let dir = if table::is_enter(kind) { '>' } else { '<' };
+    format!("{dir} {}({})", info.name, params.join(", "))
+}
+
+/// The events `sysdig -L` lists (those of sysdig 0.29's table neither old, unused nor
+/// internal) are Saker's, with the same names, directions, parameter names and types.
+#[test]
+fn event_list_agrees_with_sysdig() {
+    if !sysdig_available() {
+        eprintln!(
+            "SKIPPED: event_list_agrees_with_sysdig: sysdig is not installed (.ci/run installs \
+             Debian's sysdig)"
+        );
+        return;
+    }
+    let out = Command::new("sysdig")
+        .arg("-L")
+        .output()
+        .expect("sysdig runs");
+    let listed: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| l.starts_with('<') || l.starts_with('>'))
+        .map(str::to_string)
+        .collect();
+    let ours: Vec<String> = (0..table::event_count() as u16)
+        .filter(|&k| {
+            let info = table::info(k).unwrap();
+            !info.unused && !info.old_version && info.category != table::Category::Internal
+        })
+        .map(listed_like_sysdig)
+        .collect();
+    assert!(
+        listed.len() > 200,
+        "sysdig -L listed {} events",
+        listed.len()
+    );
+    let missing: Vec<&String> = listed.iter().filter(|l| !ours.contains(l)).collect();
+    let extra: Vec<&String> = ours.iter().filter(|l| !listed.contains(l)).collect();
+    eprintln!(
+        "sysdig -L: {} events, {} of them in Saker's table alike",
+        listed.len(),
+        listed.len() - missing.len()
+    );
+    assert!(
+        missing.is_empty(),
+        "listed by sysdig, not so in Saker's table: {missing:#?}"
+    );
+    assert!(
+        extra.is_empty(),
+        "in Saker's table, not so in sysdig -L: {extra:#?}"
+    );
 }

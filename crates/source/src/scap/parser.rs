@@ -32,6 +32,9 @@ enum Kind {
     Listen,
     Pipe,
     SocketPair,
+    /// A call whose result is a new fd of a kind with no name (eventfd, signalfd, timerfd,
+    /// inotify), with sinsp's type letter.
+    NewFd(u8),
     Dup,
     Fcntl,
     Clone,
@@ -104,6 +107,10 @@ fn kind_of(info: &EventInfo) -> Kind {
         "accept" => Kind::Accept,
         "listen" => Kind::Listen,
         "pipe" => Kind::Pipe,
+        "eventfd" => Kind::NewFd(b'e'),
+        "signalfd" => Kind::NewFd(b's'),
+        "timerfd_create" => Kind::NewFd(b't'),
+        "inotify_init" => Kind::NewFd(b'i'),
         "socketpair" => Kind::SocketPair,
         "dup" => Kind::Dup,
         "fcntl" => Kind::Fcntl,
@@ -333,19 +340,21 @@ impl Parser {
     }
 
     /// The absolute path of `path` as sinsp resolves it: against the dirfd's path or the
-    /// thread's cwd.
-    pub fn resolve(&self, tid: u64, dirfd: Option<i64>, path: &[u8]) -> Vec<u8> {
+    /// thread's cwd. `None` when the dirfd is not an fd the thread is known to have: sinsp
+    /// then prints the path as it is, and names an fd opened through it `<UNKNOWN>path`.
+    pub fn resolve(&self, tid: u64, dirfd: Option<i64>, path: &[u8]) -> Option<Vec<u8>> {
         if path.starts_with(b"/") {
-            return normalize(path);
+            return Some(normalize(path));
         }
         let base = match dirfd {
-            Some(fd) if fd != i64::from(AT_FDCWD) => with_slash(
-                &self
-                    .threads
-                    .fd(tid, fd)
-                    .map(|f| f.name.clone())
-                    .unwrap_or_default(),
-            ),
+            Some(fd) if fd != i64::from(AT_FDCWD) => {
+                let dir = &self.threads.fd(tid, fd)?.name;
+                if !dir.starts_with(b"/") {
+                    // Itself opened through an unknown dirfd (`<UNKNOWN>dir`): joined as is.
+                    return Some([&with_slash(dir)[..], path].concat());
+                }
+                with_slash(dir)
+            }
             _ => self
                 .threads
                 .get(tid)
@@ -354,7 +363,7 @@ impl Parser {
         };
         let mut full = base;
         full.extend_from_slice(path);
-        normalize(&full)
+        Some(normalize(&full))
     }
 
     fn apply(
@@ -382,7 +391,9 @@ impl Parser {
                 };
                 let mode = p.u32("mode").unwrap_or(0);
                 if fd >= 0 {
-                    let full = self.resolve(tid, dirfd, &name);
+                    let full = self
+                        .resolve(tid, dirfd, &name)
+                        .unwrap_or_else(|| [&b"<UNKNOWN>"[..], &name].concat());
                     let typechar = if ppm & (1 << 10) != 0 { b'd' } else { b'f' };
                     self.threads.set_fd(
                         tid,
@@ -504,6 +515,18 @@ impl Parser {
                     flags: 0,
                 };
             }
+            Kind::NewFd(typechar) => {
+                if res >= 0 {
+                    self.threads.set_fd(
+                        tid,
+                        res,
+                        Fd {
+                            typechar,
+                            ..Fd::default()
+                        },
+                    );
+                }
+            }
             Kind::Dup => {
                 let old = p.i64("fd").unwrap_or(-1);
                 self.dup(tid, old, res);
@@ -585,7 +608,7 @@ impl Parser {
             Kind::Chdir => {
                 let path = p.str("path");
                 if res >= 0 {
-                    let full = self.resolve(tid, None, &path);
+                    let full = self.resolve(tid, None, &path).unwrap_or_default();
                     if let Some(t) = self.threads.get_mut(tid) {
                         t.cwd = with_slash(&full);
                     }
@@ -837,7 +860,7 @@ impl Parser {
             return;
         }
         let ppm_flags = p.u32("flags").unwrap_or(0);
-        let is_thread = ppm_flags & flags::PPM_CLONE_THREAD != 0;
+        let is_thread = ppm_flags & flags::clone_thread() != 0;
         let (child_tid, parent_tid) = if res == 0 {
             (event.tid, p.i64("ptid").unwrap_or(0) as u64)
         } else {

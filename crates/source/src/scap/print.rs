@@ -257,7 +257,7 @@ impl ScapEvent<'_, '_> {
             _ => None,
         };
         let full = self.parser.resolve(self.event.tid, dirfd, path);
-        Some(sanitize(&full))
+        Some(sanitize(full.as_deref().unwrap_or(path)))
     }
 
     fn fdlist_text(&self, v: &[u8], out: &mut String) {
@@ -653,11 +653,17 @@ mod tests {
 
     #[test]
     fn flags_print_like_sinsp() {
-        assert_eq!(flag_names(4097, table::FILE_FLAGS), "O_RDONLY|O_CLOEXEC");
-        assert_eq!(flag_names(3, table::FILE_FLAGS), "O_RDWR");
-        assert_eq!(flag_names(0, table::FILE_FLAGS), "O_NONE");
         assert_eq!(
-            flag_names((1 << 11) | (1 << 13) | (1 << 15), table::CLONE_FLAGS),
+            flag_names(4097, table::flag_table("file").unwrap()),
+            "O_RDONLY|O_CLOEXEC"
+        );
+        assert_eq!(flag_names(3, table::flag_table("file").unwrap()), "O_RDWR");
+        assert_eq!(flag_names(0, table::flag_table("file").unwrap()), "O_NONE");
+        assert_eq!(
+            flag_names(
+                (1 << 11) | (1 << 13) | (1 << 15),
+                table::flag_table("clone").unwrap()
+            ),
             "CLONE_SIGHAND|CLONE_THREAD|CLONE_VM"
         );
     }
@@ -739,7 +745,11 @@ pub fn print_file(
         let Some(info) = table::info(event.kind) else {
             continue;
         };
-        if !options.show_internal && !shown_by_default(info) {
+        if !options.show_internal && !shown_by_default(info)
+            || (info.name == "container" && !info.large_payload)
+        {
+            // The JSON container event is metadata: sysdig takes it in and prints none, even
+            // with -D (the large-payload one, of later libs, it prints).
             continue;
         }
         let mut view = ScapEvent {

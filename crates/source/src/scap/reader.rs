@@ -1,5 +1,5 @@
-//! The libscap file format, read block by block (userspace/libscap/engine/savefile in
-//! falcosecurity/libs; docs/capture-format.md has the layout).
+//! The libscap file format (`.scap`), read block by block; docs/capture-format.md has the
+//! layout.
 //!
 //! A file is a section header block followed by blocks, each `type u32, total_length u32,
 //! body, total_length u32` with the body padded to 4 bytes. Before the events come metadata

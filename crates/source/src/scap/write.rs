@@ -16,7 +16,8 @@ use saker_event::{EventBody, ExecInfo, SockAddr, SyscallDetail, SyscallEvent, Sy
 use saker_state::{ContainerInfo, ContainerType, FdEntry, FdKind, ProcessEntry, State};
 
 use super::flags;
-use super::reader::{EV_V2, FDL_V2, MI, PL_V9, SHB, SHB_MAGIC, UL_V2};
+use super::reader::{EV_V2, EV_V2_LARGE, FDL_V2, MI, PL_V9, SHB, SHB_MAGIC, UL_V2};
+use super::table;
 
 /// A `.scap` writer over any output.
 pub struct ScapWriter<W: Write> {
@@ -314,7 +315,26 @@ impl<W: Write> ScapWriter<W> {
 
     fn event(&mut self, ts: u64, tid: u32, kind: u16, params: &[P<'_>]) -> io::Result<()> {
         let values: Vec<Vec<u8>> = params.iter().map(P::bytes).collect();
-        let len = 26 + 2 * values.len() + values.iter().map(Vec::len).sum::<usize>();
+        self.raw_event(ts, tid, kind, &values)
+    }
+
+    /// Writes an event of any type from its parameters' bytes (lengths of 4 bytes for the
+    /// types the table marks large, 2 otherwise; a longer value is cut to fit).
+    pub fn raw_event(
+        &mut self,
+        ts: u64,
+        tid: u32,
+        kind: u16,
+        values: &[Vec<u8>],
+    ) -> io::Result<()> {
+        let large = table::info(kind).is_some_and(|info| info.large_payload);
+        let (len_size, max) = if large {
+            (4, u32::MAX as usize)
+        } else {
+            (2, u16::MAX as usize)
+        };
+        let len =
+            26 + len_size * values.len() + values.iter().map(|v| v.len().min(max)).sum::<usize>();
         let mut body = std::mem::take(&mut self.buf);
         body.clear();
         body.extend(0u16.to_le_bytes()); // cpu
@@ -323,13 +343,18 @@ impl<W: Write> ScapWriter<W> {
         body.extend((len as u32).to_le_bytes());
         body.extend(kind.to_le_bytes());
         body.extend((values.len() as u32).to_le_bytes());
-        for v in &values {
-            body.extend((v.len().min(u16::MAX as usize) as u16).to_le_bytes());
+        for v in values {
+            let n = v.len().min(max);
+            if large {
+                body.extend((n as u32).to_le_bytes());
+            } else {
+                body.extend((n as u16).to_le_bytes());
+            }
         }
-        for v in &values {
-            body.extend(&v[..v.len().min(u16::MAX as usize)]);
+        for v in values {
+            body.extend(&v[..v.len().min(max)]);
         }
-        let r = self.block(EV_V2, &body);
+        let r = self.block(if large { EV_V2_LARGE } else { EV_V2 }, &body);
         self.buf = body;
         self.events += 1;
         r
