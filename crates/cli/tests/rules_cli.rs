@@ -131,6 +131,21 @@ fn validate_directory_and_missing_file() {
         "saker: loading rules: cannot read rules file /nonexistent/rules.yaml: \
          No such file or directory (os error 2)\n"
     );
+
+    // A rules file in the directory that is a symlink to nothing is an error, not a file
+    // left out ("ok: 0 rules" once).
+    let broken = dir.path().join("c.yaml");
+    std::os::unix::fs::symlink("/nonexistent/target.yaml", &broken).unwrap();
+    let out = saker(&["rules", "validate", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "saker: loading rules: cannot read rules file {}: \
+             No such file or directory (os error 2)\n",
+            broken.display()
+        )
+    );
 }
 
 #[test]

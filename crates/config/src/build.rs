@@ -254,7 +254,9 @@ fn pem_files_in(dir: &std::path::Path) -> Result<Vec<std::path::PathBuf>, Config
         .flatten()
         .map(|entry| entry.path())
         .filter(|path| {
-            path.is_file()
+            // Everything but a directory: a symlink to nothing fails when read, said, rather
+            // than being left out.
+            !path.is_dir()
                 && matches!(
                     path.extension().and_then(|e| e.to_str()),
                     Some("pem" | "crt")

@@ -59,7 +59,9 @@ pub fn read_paths<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<SourceFile>, RulesE
                 })?;
                 let p = entry.path();
                 let is_yaml = p.extension().is_some_and(|e| e == "yml" || e == "yaml");
-                if is_yaml && p.is_file() {
+                // Everything but a directory is read, so that a symlink to nothing (or a file
+                // that cannot be opened) is an error, not a file silently left out.
+                if is_yaml && !p.is_dir() {
                     files.push(p);
                 }
             }
