@@ -294,6 +294,7 @@ impl WebserverConfig {
             max_connections: self.max_connections,
             header_timeout: Duration::from_millis(self.header_timeout_ms),
             body_timeout: Duration::from_millis(self.body_timeout_ms),
+            write_timeout: Duration::from_millis(self.write_timeout_ms),
             body_memory_bytes: self.body_memory_bytes,
             k8s_audit_token: self.audit_token()?,
         }))

@@ -485,6 +485,8 @@ pub struct WebserverConfig {
     pub header_timeout_ms: u64,
     /// Time to send a request's body (408 beyond).
     pub body_timeout_ms: u64,
+    /// Time a write to a client may wait for it to read (the connection is closed beyond).
+    pub write_timeout_ms: u64,
     /// Memory for request bodies over all connections at once (503 beyond, the API server
     /// retries); at least `max_body_bytes`.
     pub body_memory_bytes: usize,
@@ -515,6 +517,7 @@ impl Default for WebserverConfig {
             max_connections: 128,
             header_timeout_ms: 10_000,
             body_timeout_ms: 30_000,
+            write_timeout_ms: 30_000,
             body_memory_bytes: 64 * 1024 * 1024,
             k8s_audit_token: None,
             k8s_audit_token_file: None,

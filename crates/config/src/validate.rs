@@ -150,6 +150,7 @@ impl WebserverConfig {
         for (key, ms) in [
             ("webserver.header_timeout_ms", self.header_timeout_ms),
             ("webserver.body_timeout_ms", self.body_timeout_ms),
+            ("webserver.write_timeout_ms", self.write_timeout_ms),
         ] {
             if ms == 0 {
                 found.error(key, "must be at least 1 (milliseconds)");

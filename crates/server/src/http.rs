@@ -301,6 +301,9 @@ async fn serve_connection(
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(shared.options.header_timeout);
+    let mut stream = tokio_io_timeout::TimeoutStream::new(stream);
+    stream.set_write_timeout(Some(shared.options.write_timeout));
+    let stream = Box::pin(stream);
     let result = match acceptor {
         Some(acceptor) => {
             let handshake =
@@ -325,9 +328,23 @@ async fn serve_connection(
     if let Err(e) = result {
         if e.is_timeout() {
             WebCounters::add(&web.header_timeouts);
+        } else if is_write_timeout(&e) {
+            WebCounters::add(&web.write_timeouts);
         }
         tracing::debug!(%peer, error = %e, "webserver: connection ended with an error");
     }
+}
+
+/// Whether a connection ended because a write waited longer than the write timeout.
+fn is_write_timeout(e: &hyper::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            return io.kind() == std::io::ErrorKind::TimedOut;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// A response body: whole (every built-in endpoint) or streamed (a mounted event stream).

@@ -3,7 +3,8 @@
 //! `POST /k8s-audit` (the Kubernetes audit webhook, optionally behind a bearer token), over
 //! HTTP or HTTPS (rustls).
 //!
-//! Clients cannot hold it hostage: headers and bodies have read timeouts, connections a
+//! Clients cannot hold it hostage: headers and bodies have read timeouts, answers a write
+//! timeout, connections a
 //! cap, and request bodies a shared memory budget; `/metrics` shows open connections.
 //!
 //! The server runs on its own thread with a single-threaded tokio runtime; the daemon keeps
@@ -59,6 +60,10 @@ pub struct ServerOptions {
     pub header_timeout: Duration,
     /// Time a client gets to send a request's body (408 beyond).
     pub body_timeout: Duration,
+    /// Time a write to a client may wait for the client to read: a client that stops
+    /// reading (an event stream left open in a stalled page, a response never read) loses
+    /// its connection rather than holding it for ever.
+    pub write_timeout: Duration,
     /// Bytes of request bodies held at once over all connections: a body that does not fit
     /// is refused with 503 and `Retry-After` (the API server's webhook retries), so slow
     /// clients with big bodies cannot exhaust memory.
@@ -80,6 +85,7 @@ impl Default for ServerOptions {
             max_connections: 128,
             header_timeout: Duration::from_secs(10),
             body_timeout: Duration::from_secs(30),
+            write_timeout: Duration::from_secs(30),
             body_memory_bytes: 64 * 1024 * 1024,
             k8s_audit_token: None,
         }

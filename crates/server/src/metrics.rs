@@ -64,6 +64,8 @@ pub(crate) struct WebCounters {
     pub header_timeouts: AtomicU64,
     /// Requests whose body did not arrive in time (408).
     pub body_timeouts: AtomicU64,
+    /// Connections closed because the client stopped reading an answer.
+    pub write_timeouts: AtomicU64,
     /// Requests refused because the body memory budget was spent (503).
     pub busy: AtomicU64,
 }
@@ -592,11 +594,12 @@ fn render_webserver(out: &mut String, web: &WebCounters) {
         out,
         "saker_webserver_timeouts_total",
         "counter",
-        "Connections closed for headers that did not arrive in time, requests answered 408 for a body that did not.",
+        "Connections closed for headers that did not arrive in time, requests answered 408 for a body that did not, connections closed for an answer the client did not read in time.",
     );
     for (phase, value) in [
         ("header", &web.header_timeouts),
         ("body", &web.body_timeouts),
+        ("write", &web.write_timeouts),
     ] {
         sample(
             out,

@@ -249,3 +249,58 @@ fn k8s_audit_token_is_required_when_set() {
     assert_eq!(health.status, 200);
     server.stop();
 }
+
+/// Streams 64 KiB chunks for ever at `/endless`.
+struct Endless;
+
+impl saker_server::Mount for Endless {
+    fn respond(
+        &self,
+        request: &hyper::Request<hyper::body::Incoming>,
+    ) -> Option<hyper::Response<saker_server::Body>> {
+        use http_body_util::BodyExt as _;
+        (request.uri().path() == "/endless").then(|| {
+            let chunk = hyper::body::Bytes::from(vec![b'x'; 64 * 1024]);
+            let frames = futures_util::stream::repeat_with(move || {
+                Ok::<_, std::convert::Infallible>(hyper::body::Frame::data(chunk.clone()))
+            });
+            hyper::Response::new(http_body_util::StreamBody::new(frames).boxed_unsync())
+        })
+    }
+}
+
+/// A client that stops reading an answer (an event stream left open in a stalled page) held
+/// its connection for ever: it is closed once a write has waited the write timeout, counted,
+/// and the server goes on answering others.
+#[test]
+fn a_client_that_stops_reading_is_disconnected() {
+    let options = ServerOptions {
+        write_timeout: Duration::from_millis(500),
+        ..local_options()
+    };
+    let (server, _) = start_with_mount(options, std::sync::Arc::new(Endless));
+    let addr = server.local_addr();
+    let mut stalled = TcpStream::connect(addr).unwrap();
+    stalled
+        .write_all(b"GET /endless HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    // Never read: the socket buffers fill, the server's write waits, and times out.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let phase = "saker_webserver_timeouts_total{phase=\"write\"}";
+    while metric(addr, phase) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the stalled client was never disconnected"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(metric(addr, phase), 1);
+    let answer = read_until_closed(&mut stalled, Duration::from_secs(10))
+        .expect("the server closed the stalled connection");
+    assert!(
+        answer.starts_with("HTTP/1.1 200 OK"),
+        "{}",
+        &answer[..answer.len().min(200)]
+    );
+    assert_eq!(get(&agent(), &format!("http://{addr}/healthz")).status, 200);
+}

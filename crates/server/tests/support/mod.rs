@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use saker_server::{AuditHandler, Metrics, Server, ServerContext, ServerOptions};
+use saker_server::{AuditHandler, Metrics, Mount, Server, ServerContext, ServerOptions};
 use serde_json::{Value, json};
 
 pub struct Reply {
@@ -73,6 +73,14 @@ pub fn start(options: ServerOptions, with_handler: bool) -> (Server, Arc<Metrics
     }
     let server = Server::start(options, context).unwrap();
     (server, metrics, received)
+}
+
+/// A server with routes mounted beside the built-in endpoints.
+pub fn start_with_mount(options: ServerOptions, mount: Arc<dyn Mount>) -> (Server, Arc<Metrics>) {
+    let metrics = Arc::new(Metrics::new("9.9.9-test", 2));
+    let mut context = ServerContext::new(Arc::clone(&metrics));
+    context.mount = Some(mount);
+    (Server::start(options, context).unwrap(), metrics)
 }
 
 pub fn local_options() -> ServerOptions {
