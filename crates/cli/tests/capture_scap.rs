@@ -27,6 +27,15 @@ fn sysdig_available() -> bool {
         .is_ok_and(|o| o.status.success())
 }
 
+/// Whether sysdig is missing (said loudly for `test`, which then skips).
+fn sysdig_missing(test: &str) -> bool {
+    let missing = !sysdig_available();
+    if missing {
+        eprintln!("SKIPPED: {test}: sysdig is not installed (.ci/run installs Debian's sysdig)");
+    }
+    missing
+}
+
 /// Why a test cannot run here, or `None`.
 fn skip_reason() -> Option<&'static str> {
     if corpus().is_none() {
@@ -518,11 +527,7 @@ fn known_difference(name: &str, sysdig: &str, saker: &str) -> Option<&'static st
 /// Where sysdig crashes on an event, the event is named and the probe goes on after it.
 #[test]
 fn event_table_agrees_with_sysdig() {
-    if !sysdig_available() {
-        eprintln!(
-            "SKIPPED: event_table_agrees_with_sysdig: sysdig is not installed (.ci/run installs \
-             Debian's sysdig)"
-        );
+    if sysdig_missing("event_table_agrees_with_sysdig") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -637,11 +642,7 @@ fn listed_like_sysdig(kind: u16) -> String {
 /// internal) are Saker's, with the same names, directions, parameter names and types.
 #[test]
 fn event_list_agrees_with_sysdig() {
-    if !sysdig_available() {
-        eprintln!(
-            "SKIPPED: event_list_agrees_with_sysdig: sysdig is not installed (.ci/run installs \
-             Debian's sysdig)"
-        );
+    if sysdig_missing("event_list_agrees_with_sysdig") {
         return;
     }
     let out = Command::new("sysdig")
