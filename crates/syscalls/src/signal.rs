@@ -252,6 +252,19 @@ pub fn format_signal_with(
     out
 }
 
+/// A `uid_t` as strace's PRINT_FIELD_ID shows it: unsigned, `(uid_t) -1` as `-1`.
+struct UidText(u32);
+
+impl std::fmt::Display for UidText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 == u32::MAX {
+            f.write_str("-1")
+        } else {
+            write!(f, "{}", self.0)
+        }
+    }
+}
+
 /// The inside of strace's siginfo braces (also used by `waitid`, `rt_sigqueueinfo`...);
 /// `pid` prints the sender's pid.
 pub(crate) fn write_siginfo_fields(
@@ -261,15 +274,6 @@ pub(crate) fn write_siginfo_fields(
 ) {
     out.push_str("si_signo=");
     write_signal(out, info.signo.into());
-    if info.errno != 0 {
-        out.push_str(", si_errno=");
-        match crate::errno_name(info.errno) {
-            Some(n) => out.push_str(n),
-            None => {
-                let _ = write!(out, "{}", info.errno);
-            }
-        }
-    }
     out.push_str(", si_code=");
     let code_name = if info.code > 0 && info.code != SI_KERNEL {
         specific_code_name(info.signo, info.code)
@@ -282,8 +286,19 @@ pub(crate) fn write_siginfo_fields(
             let _ = write!(out, "{}", info.code);
         }
     }
+    // strace's print_si_info: si_errno after si_code, by name or unsigned.
+    if info.errno != 0 {
+        out.push_str(", si_errno=");
+        match crate::errno_name(info.errno) {
+            Some(n) => out.push_str(n),
+            None => {
+                let _ = write!(out, "{}", info.errno as u32);
+            }
+        }
+    }
     let pid = info.i32_lo(0);
-    let uid = info.i32_hi(0) as u32;
+    // PRINT_FIELD_ID: `(uid_t) -1` prints as -1.
+    let uid = UidText(info.i32_hi(0) as u32);
     match info.code {
         SI_USER | SI_TKILL => {
             out.push_str(", si_pid=");
@@ -294,8 +309,12 @@ pub(crate) fn write_siginfo_fields(
         SI_QUEUE | SI_MESGQ => {
             out.push_str(", si_pid=");
             pid_printer(out, pid);
-            let _ = write!(out, ", si_uid={uid}, si_int={}, si_ptr=", info.i32_lo(1));
-            write_ptr(out, info.words[1]);
+            let _ = write!(out, ", si_uid={uid}");
+            // strace's printsigval, only for a value that is set.
+            if info.words[1] != 0 {
+                let _ = write!(out, ", si_int={}, si_ptr=", info.i32_lo(1));
+                write_ptr(out, info.words[1]);
+            }
             return;
         }
         SI_TIMER => {

@@ -145,6 +145,22 @@ xlat!(pub(crate) FCNTL_CMDS, "F_???", [
 
 xlat!(pub(crate) FD_FLAGS, "FD_???", [1 => "FD_CLOEXEC"]);
 
+// strace's src/xlat/lockfcmds.in, notifyflags.in, f_seals.in, f_owner_types.in (fcntl).
+xlat!(pub(crate) LOCK_CMDS, "F_???", [
+    0 => "F_RDLCK", 1 => "F_WRLCK", 2 => "F_UNLCK", 4 => "F_EXLCK", 8 => "F_SHLCK",
+]);
+xlat!(pub(crate) DNOTIFY_FLAGS, "DN_???", [
+    1 => "DN_ACCESS", 2 => "DN_MODIFY", 4 => "DN_CREATE", 8 => "DN_DELETE", 0x10 => "DN_RENAME",
+    0x20 => "DN_ATTRIB", 0x8000_0000u32 => "DN_MULTISHOT",
+]);
+xlat!(pub(crate) F_SEALS, "F_SEAL_???", [
+    1 => "F_SEAL_SEAL", 2 => "F_SEAL_SHRINK", 4 => "F_SEAL_GROW", 8 => "F_SEAL_WRITE",
+    0x10 => "F_SEAL_FUTURE_WRITE",
+]);
+xlat!(pub(crate) F_OWNER_TYPES, "F_OWNER_???", [
+    0 => "F_OWNER_TID", 1 => "F_OWNER_PID", 2 => "F_OWNER_PGRP",
+]);
+
 xlat!(pub(crate) SEEK_WHENCE, "SEEK_???", [
     0 => "SEEK_SET", 1 => "SEEK_CUR", 2 => "SEEK_END", 3 => "SEEK_DATA", 4 => "SEEK_HOLE",
 ]);

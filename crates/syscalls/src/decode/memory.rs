@@ -74,13 +74,13 @@ fn of_kind(arg: u8, kind: A) -> Option<MemoryArg> {
         A::BufOut | A::BufOutHex | A::StrOut => Some(DataOut { arg }),
         // getcwd: a file name is never cut at -s.
         A::PathOut => Some(Returned { arg, size: 1 }),
-        A::SigsetIn(count) | A::SigsetOut(count) => Some(Counted {
+        A::SigsetIn(count) => Some(Counted {
             arg,
             count,
             size: 1,
         }),
         A::TimespecIn | A::TimespecOut | A::TimevalIn | A::TimevalOut => fixed(16),
-        A::TimezoneOut | A::PipeOut | A::U64PtrOut | A::OffsetIn => fixed(8),
+        A::TimezoneOut | A::PipeOut | A::OffsetIn => fixed(8),
         A::ItimervalIn | A::ItimervalOut | A::ItimerspecIn | A::ItimerspecOut => fixed(32),
         A::StatOut | A::RusageOut => fixed(144),
         A::StatxOut => fixed(256),
@@ -159,10 +159,19 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
                 size: SIGINFO,
             },
         ],
-        nr::rt_sigqueueinfo | nr::rt_tgsigqueueinfo => &[Fixed {
+        nr::rt_sigqueueinfo | nr::pidfd_send_signal => &[Fixed {
             arg: 2,
             size: SIGINFO,
         }],
+        nr::rt_tgsigqueueinfo => &[Fixed {
+            arg: 3,
+            size: SIGINFO,
+        }],
+        nr::rt_sigpending | nr::time => &[Fixed { arg: 0, size: 8 }],
+        nr::mknod => &[String { arg: 0 }],
+        nr::mknodat => &[String { arg: 1 }],
+        // struct sigevent, as much of it as strace reads
+        nr::mq_notify => &[Fixed { arg: 1, size: 32 }],
         // seccomp_notif (80 bytes) is the largest struct the ioctl decoders read.
         nr::ioctl => &[Fixed { arg: 2, size: 80 }],
         nr::mount => &[
@@ -341,7 +350,7 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
             size: 1,
         }],
         nr::io_uring_setup => &[Fixed { arg: 1, size: 120 }],
-        nr::timer_create => &[Fixed { arg: 1, size: 64 }, Fixed { arg: 2, size: 4 }],
+        nr::timer_create => &[Fixed { arg: 1, size: 32 }, Fixed { arg: 2, size: 4 }],
         nr::getgroups => &[Returned { arg: 1, size: 4 }],
         nr::setgroups => &[Counted {
             arg: 1,
@@ -352,10 +361,10 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         nr::kcmp => &[Fixed { arg: 4, size: 12 }],
         nr::memfd_create => &[String { arg: 0 }],
         nr::fanotify_mark => &[String { arg: 4 }],
-        nr::mq_open => &[String { arg: 0 }, Fixed { arg: 3, size: 32 }],
+        nr::mq_open => &[String { arg: 0 }, Fixed { arg: 3, size: 64 }],
         nr::mq_timedsend => &[DataIn { arg: 1, len: 2 }, Fixed { arg: 4, size: 16 }],
         nr::mq_timedreceive => &[DataOut { arg: 1 }, Fixed { arg: 4, size: 16 }],
-        nr::mq_getsetattr => &[Fixed { arg: 1, size: 32 }, Fixed { arg: 2, size: 32 }],
+        nr::mq_getsetattr => &[Fixed { arg: 1, size: 64 }, Fixed { arg: 2, size: 64 }],
         nr::get_robust_list => &[Fixed { arg: 1, size: 8 }, Fixed { arg: 2, size: 8 }],
         nr::landlock_create_ruleset => &[Fixed { arg: 0, size: 8 }],
         nr::landlock_add_rule => &[Fixed { arg: 2, size: 12 }],

@@ -264,7 +264,8 @@ impl Decoded {
 /// How a decoder wants the return value printed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Ret {
-    /// Signed decimal.
+    /// Decimal; a successful return is unsigned, as strace's RVAL_UDECIMAL prints it
+    /// (only -4095..=-1 are errors: `lseek` to 2^63 + 1 returns a "negative" offset).
     Dec,
     /// Address in hex (mmap, brk).
     Hex,
@@ -434,13 +435,14 @@ fn write_result(
         return;
     }
     match kind {
-        Ret::Dec => print::push_dec(out, ret),
-        Ret::Udec => print::push_udec(out, ret as u64),
+        Ret::Dec | Ret::Udec => print::push_udec(out, ret as u64),
         // C's %#lx: "0" for zero.
         Ret::Hex => print::write_hex(out, ret as u64),
         Ret::Oct => {
             print::write_octal(out, ret as u64);
         }
+        // strace decorates only what can be an fd; anything else prints signed.
+        Ret::Fd if !(0..=i64::from(i32::MAX)).contains(&ret) => print::push_dec(out, ret),
         Ret::Fd => print::write_fd(out, ret as i32, fds, style),
         Ret::Pid(kind) => {
             print::push_dec(out, ret);

@@ -120,6 +120,30 @@ fn write_time_comment(out: &mut String, sec: i64, nsec: u64) {
     out.push_str(" */");
 }
 
+/// time(2)'s `time_t *`: `[1700000000 /* 2023-11-14T22:13:20+0000 */]`.
+pub(crate) fn time_t_out(c: &mut Ctx, addr: u64) {
+    let mut b = [0u8; 8];
+    if addr == 0 || !c.ok() || !c.read_exact(addr, &mut b) {
+        c.ptr(addr);
+        return;
+    }
+    c.s("[");
+    write_time_comment(c.out, i64::from_ne_bytes(b), 0);
+    c.s("]");
+}
+
+/// `(2020-01-01T00:00:00+0000)`, strace's sprinttime as a note after a return value;
+/// nothing for the epoch or a date gmtime() cannot show.
+pub(crate) fn date_note(sec: i64) -> String {
+    let mut note = String::new();
+    if sec != 0 && gmtime_fits(sec) {
+        note.push('(');
+        write_iso_time(&mut note, sec, 0);
+        note.push(')');
+    }
+    note
+}
+
 /// ` /* 2020-01-01T00:00:00+0000 */` after a timestamp (nothing for the epoch).
 pub(crate) fn write_date_comment(out: &mut String, sec: i64, nsec: u64) {
     if (sec != 0 || nsec != 0) && gmtime_fits(sec) {
@@ -501,6 +525,27 @@ pub(crate) fn sigset(c: &mut Ctx, addr: u64, size: u64, output: bool) {
     write_sigmask(c.out, u64::from_ne_bytes(b), 64);
 }
 
+/// strace's print_sigset_addr_len_limit at exit: a set of `len` bytes, `min_len..=8`, the
+/// bytes past `len` taken as zero.
+pub(crate) fn sigset_of_len(c: &mut Ctx, addr: u64, len: u64, min_len: u64) {
+    if addr == 0 {
+        c.s("NULL");
+        return;
+    }
+    if !c.ok() || !(min_len..=8).contains(&len) {
+        c.ptr(addr);
+        return;
+    }
+    let mut b = [0u8; 8];
+    if !c.read_exact(addr, &mut b[..len as usize]) {
+        c.ptr(addr);
+        return;
+    }
+    // The mask is counted in 4-byte words.
+    let bits = len.div_ceil(4) as u32 * 32;
+    write_sigmask(c.out, u64::from_ne_bytes(b), bits);
+}
+
 /// The kernel's `struct sigaction` for rt_sigaction.
 pub(crate) fn sigaction(c: &mut Ctx, addr: u64, output: bool) {
     let Some(b) = read_struct::<32>(c, addr, output) else {
@@ -806,29 +851,59 @@ pub(crate) fn pollfds(c: &mut Ctx, addr: u64, count: u64) {
     });
 }
 
-/// The `([{fd=3, revents=POLLIN}])` note after poll's return value.
-pub(crate) fn poll_revents(c: &mut Ctx, addr: u64, count: u64) -> String {
-    let mut note = String::from("([");
-    let mut first = true;
+/// The `[{fd=3, revents=POLLIN}]` note after poll's return value, as strace's
+/// decode_poll_exiting builds it: only fds with events, at most `-s` of them unless `-v`,
+/// an unreadable element as its address, then `left` (ppoll's remaining time) if given.
+/// `None` when there is nothing to say (no note at all).
+pub(crate) fn poll_revents(
+    c: &mut Ctx,
+    addr: u64,
+    count: u64,
+    left: Option<&str>,
+) -> Option<String> {
+    let mut note = String::new();
+    if c.style.dereference && addr != 0 && count != 0 {
+        poll_revents_list(c, addr, count, &mut note);
+    }
+    if let Some(left) = left {
+        note.push_str(if note.is_empty() { "left " } else { ", left " });
+        note.push_str(left);
+    }
+    (!note.is_empty()).then(|| format!("({note})"))
+}
+
+fn poll_revents_list(c: &mut Ctx, addr: u64, count: u64, note: &mut String) {
+    let max_printed = if c.style.verbose {
+        usize::MAX
+    } else {
+        c.style.string_limit
+    };
+    let mut printed = 0;
     for i in 0..count.min(1024) {
+        let at = addr.wrapping_add(i * 8);
         let mut b = [0u8; 8];
-        if !c.read_exact(addr.wrapping_add(i * 8), &mut b) {
-            break;
-        }
+        let readable = c.read_exact(at, &mut b);
         let revents = u16_at(&b, 6);
-        if revents == 0 {
+        if readable && revents == 0 {
             continue;
         }
-        if !first {
-            note.push_str(", ");
+        note.push_str(if note.is_empty() { "[" } else { ", " });
+        if !readable {
+            let _ = write!(note, "{at:#x}");
+            break;
         }
-        first = false;
+        if printed >= max_printed {
+            note.push_str("...");
+            break;
+        }
         let _ = write!(note, "{{fd={}, revents=", u32_at(&b, 0) as i32);
-        super::print::write_flags(&mut note, u64::from(revents), &xlat::POLL_EVENTS);
+        super::print::write_flags(note, u64::from(revents), &xlat::POLL_EVENTS);
         note.push('}');
+        printed += 1;
     }
-    note.push_str("])");
-    note
+    if !note.is_empty() {
+        note.push(']');
+    }
 }
 
 /// epoll_event array of `count` (epoll_wait output, epoll_ctl input).
@@ -879,6 +954,13 @@ pub(crate) fn fdset(c: &mut Ctx, addr: u64, nfds: u64, output: bool) {
         c.ptr(addr);
         return;
     }
+    // The kernel takes nfds as an int; strace reads no set for a count <= 0 (nor
+    // without -e verbose) and shows the address.
+    let nfds = (nfds as i32).max(0) as u64;
+    if !output && (nfds == 0 || !c.style.dereference) {
+        c.ptr(addr);
+        return;
+    }
     let nfds = nfds.min(1024);
     let bytes = nfds.div_ceil(64) as usize * 8;
     let mut b = [0u8; 128];
@@ -894,7 +976,12 @@ pub(crate) fn fdset(c: &mut Ctx, addr: u64, nfds: u64, output: bool) {
                 c.s(" ");
             }
             first = false;
-            c.udec(fd as u64);
+            // strace decorates the fds of the sets it shows at entry (-y), not at exit.
+            if output {
+                c.udec(fd as u64);
+            } else {
+                c.fd(fd as u64);
+            }
         }
     }
     c.s("]");

@@ -66,8 +66,6 @@ pub(crate) enum A {
     Signal,
     /// Input sigset whose size is argument N.
     SigsetIn(u8),
-    /// Output sigset whose size is argument N.
-    SigsetOut(u8),
     TimespecIn,
     TimespecOut,
     TimevalIn,
@@ -88,7 +86,6 @@ pub(crate) enum A {
     TmsOut,
     PipeOut,
     IntPtrOut,
-    U64PtrOut,
     /// Input sockaddr whose length is argument N.
     SockaddrIn(u8),
     StackIn,
@@ -111,7 +108,6 @@ impl A {
                 | A::BufOutHex
                 | A::StrOut
                 | A::PathOut
-                | A::SigsetOut(_)
                 | A::TimespecOut
                 | A::TimevalOut
                 | A::TimezoneOut
@@ -127,7 +123,6 @@ impl A {
                 | A::TmsOut
                 | A::PipeOut
                 | A::IntPtrOut
-                | A::U64PtrOut
                 | A::StackOut
                 | A::SchedParamOut
         )
@@ -183,9 +178,10 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
         }
         A::PathOut => {
             if c.ok() {
-                // getcwd's count includes the NUL; file names stop at PATH_MAX.
-                let n = (c.rval() as u64).saturating_sub(1);
-                c.buf_limited(v, n, 4096);
+                // strace's printpathn(addr, rval - 1): getcwd's count includes the NUL,
+                // the name stops at the first NUL and at PATH_MAX - 1 bytes.
+                let n = (c.rval() as u32).wrapping_sub(1).min(4095);
+                c.cstr_limited(v, n as usize);
             } else {
                 c.ptr(v);
             }
@@ -197,7 +193,6 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
         A::EnumD(x) => c.xval_d(v as i32 as i64, x),
         A::Signal => c.signal(v),
         A::SigsetIn(n) => st::sigset(c, v, args[n as usize], false),
-        A::SigsetOut(n) => st::sigset(c, v, args[n as usize], true),
         A::TimespecIn => st::timespec(c, v, false),
         A::TimespecOut => st::timespec(c, v, true),
         A::TimevalIn => st::timeval(c, v, false),
@@ -218,7 +213,6 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
         A::TmsOut => st::tms(c, v),
         A::PipeOut => st::int_pair(c, v),
         A::IntPtrOut => st::int_ptr(c, v, true),
-        A::U64PtrOut => st::u64_ptr(c, v, true),
         A::SockaddrIn(n) => st::sockaddr(c, v, args[n as usize], false),
         A::StackIn => st::stack_t(c, v, false),
         A::StackOut => st::stack_t(c, v, true),
@@ -387,7 +381,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::rt_sigaction => f(dec_rt_sigaction, Dec),
         nr::rt_sigprocmask => f(dec_rt_sigprocmask, Dec),
         nr::rt_sigreturn => f(dec_rt_sigreturn, Dec),
-        nr::rt_sigpending => s(&[SigsetOut(1), Ulong], Dec),
+        nr::rt_sigpending => f(dec_rt_sigpending, Dec),
         nr::rt_sigsuspend => s(&[SigsetIn(1), Ulong], Dec),
         nr::rt_sigtimedwait => f(dec_rt_sigtimedwait, Dec),
         nr::sigaltstack => s(&[StackIn, StackOut], Dec),
@@ -479,8 +473,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::getpgid => s(&[Pid(Tgid)], Ret::Pid(Pgid)),
         nr::getsid => s(&[Pid(Tgid)], Ret::Pid(Sid)),
         nr::utime => f(dec_utime, Dec),
-        nr::mknod => s(&[Path, TypedMode, Dev], Dec),
-        nr::mknodat => s(&[DirFd, Path, TypedMode, Dev], Dec),
+        nr::mknod | nr::mknodat => f(dec_mknod, Dec),
         nr::getpriority => f(dec_priority, Dec),
         nr::setpriority => f(dec_priority, Dec),
         nr::sched_getscheduler => f(dec_sched_getscheduler, Dec),
@@ -507,7 +500,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::flistxattr => s(&[Fd, BufOut, Ulong], Dec),
         nr::removexattr | nr::lremovexattr => s(&[Path, Str], Dec),
         nr::fremovexattr => s(&[Fd, Str], Dec),
-        nr::time => s(&[U64PtrOut], Dec),
+        nr::time => f(dec_time, Dec),
         nr::futex => f(dec_futex, Dec),
         nr::set_tid_address => s(&[Ptr], Dec),
         nr::restart_syscall => f(dec_restart_syscall, Dec),
@@ -583,7 +576,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::close_range => s(&[Uint, Uint, Flags(&xlat::CLOSE_RANGE_FLAGS)], Dec),
         nr::openat2 => f(dec_openat2, RFD),
         nr::pidfd_open => s(&[Pid(Tgid), Flags(&PIDFD_OPEN_FLAGS)], RFD),
-        nr::pidfd_send_signal => s(&[Fd, Signal, Ptr, Uint], Dec),
+        nr::pidfd_send_signal => f(dec_pidfd_send_signal, Dec),
         nr::pidfd_getfd => s(&[Fd, Int, Hex], RFD),
         nr::membarrier => s(&[Enum(&xlat::MEMBARRIER_CMDS), Hex, Int], Dec),
         nr::seccomp => f(dec_seccomp, Dec),
@@ -667,6 +660,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::mq_timedsend => f(dec_mq_timedsend, Dec),
         nr::mq_timedreceive => f(dec_mq_timedreceive, Dec),
         nr::mq_getsetattr => f(dec_mq_getsetattr, Dec),
+        nr::mq_notify => f(dec_mq_notify, Dec),
         nr::remap_file_pages => f(dec_remap_file_pages, Dec),
         nr::process_madvise => f(dec_process_madvise, Dec),
         nr::fsmount => s(
@@ -717,7 +711,8 @@ fn dec_open(c: &mut Ctx) {
     c.path(a[0]);
     c.next();
     open_flags(c, a[1]);
-    if a[1] & 0o20100100 != 0 {
+    // strace's `flags & (O_CREAT | __O_TMPFILE)`: either bit makes the mode meaningful.
+    if a[1] & 0o20000100 != 0 {
         c.next();
         c.mode(a[2]);
     }
@@ -734,8 +729,8 @@ fn dec_openat(c: &mut Ctx) {
     c.path(a[1]);
     c.next();
     open_flags(c, a[2]);
-    // O_CREAT or O_TMPFILE take a mode.
-    if a[2] & 0o100 != 0 || a[2] & 0o20200000 == 0o20200000 {
+    // strace's `flags & (O_CREAT | __O_TMPFILE)`: either bit makes the mode meaningful.
+    if a[2] & 0o20000100 != 0 {
         c.next();
         c.mode(a[3]);
     }
@@ -904,7 +899,7 @@ fn dec_poll(c: &mut Ctx) {
         if c.rval() == 0 {
             c.aux.push_str("(Timeout)");
         } else {
-            c.aux = st::poll_revents(c, a[0], a[1]);
+            c.aux = st::poll_revents(c, a[0], a[1], None).unwrap_or_default();
         }
     }
 }
@@ -926,17 +921,12 @@ fn dec_ppoll(c: &mut Ctx) {
         if c.rval() == 0 {
             c.aux.push_str("(Timeout)");
         } else {
-            let mut note = st::poll_revents(c, a[0], a[1]);
-            if a[2] != 0 {
-                note.pop();
-                note.push_str(", left ");
+            let left = (a[2] != 0).then(|| {
                 let save = std::mem::take(c.out);
                 st::timespec(c, a[2], true);
-                let left = std::mem::replace(c.out, save);
-                note.push_str(&left);
-                note.push(')');
-            }
-            c.aux = note;
+                std::mem::replace(c.out, save)
+            });
+            c.aux = st::poll_revents(c, a[0], a[1], left.as_deref()).unwrap_or_default();
         }
     }
 }
@@ -1515,7 +1505,9 @@ fn dec_recvfrom(c: &mut Ctx) {
     } else {
         c.next();
         if c.ok() {
-            let n = c.rval() as u64;
+            // With MSG_TRUNC the call returns the datagram's length, which can be more
+            // than the buffer holds.
+            let n = (c.rval() as u64).min(a[2]);
             c.buf(a[1], n);
         } else {
             c.ptr(a[1]);
@@ -1815,7 +1807,25 @@ fn dec_fcntl(c: &mut Ctx) {
                 c.next();
                 c.signal(a[2]);
             }
-            0 | 1024 | 1026 | 1030 | 1031 | 1033 => {
+            // F_GETOWN_EX: the owner comes back filled in.
+            16 => c.stop(),
+            15 => {
+                c.next();
+                f_owner_ex(c, a[2]);
+            }
+            1024 => {
+                c.next();
+                c.xval(a[2], &xlat::LOCK_CMDS);
+            }
+            1026 => {
+                c.next();
+                c.flags(a[2], &xlat::DNOTIFY_FLAGS);
+            }
+            1033 => {
+                c.next();
+                c.flags(a[2], &xlat::F_SEALS);
+            }
+            0 | 1030 | 1031 => {
                 c.next();
                 c.int(a[2]);
             }
@@ -1831,6 +1841,9 @@ fn dec_fcntl(c: &mut Ctx) {
         } else {
             c.ptr(a[2]);
         }
+    } else if cmd == 16 {
+        c.next();
+        f_owner_ex(c, a[2]);
     } else if c.ok() {
         match cmd {
             9 if c.rval() >= 0 => c.ret_kind = Some(Ret::Pid(Tgid)),
@@ -1855,9 +1868,58 @@ fn dec_fcntl(c: &mut Ctx) {
                 c.aux = note;
             }
             0 | 1030 => c.ret_kind = Some(Ret::Fd),
+            // F_GETLEASE
+            1025 => {
+                c.ret_kind = Some(Ret::Hex);
+                let lease = c.rval() as u64;
+                if let Some(e) = xlat::LOCK_CMDS.entries.iter().find(|e| e.0 == lease) {
+                    let _ = write!(c.aux, "({})", e.1);
+                }
+            }
+            // F_GETSIG
+            11 if c.rval() != 0 => {
+                let sig = c.rval() as i32;
+                match crate::signal::signal_name(sig) {
+                    Some(name) => {
+                        let _ = write!(c.aux, "({name})");
+                    }
+                    None => {
+                        let _ = write!(c.aux, "({sig})");
+                    }
+                }
+            }
+            // F_GET_SEALS
+            1034 if c.rval() != 0 => {
+                c.ret_kind = Some(Ret::Hex);
+                let seals = c.rval() as u64;
+                c.aux.push_str("(seals ");
+                super::print::write_flags(&mut c.aux, seals, &xlat::F_SEALS);
+                c.aux.push(')');
+            }
             _ => {}
         }
     }
+}
+
+/// `struct f_owner_ex` (F_SETOWN_EX, F_GETOWN_EX): the pid's kind follows the type.
+fn f_owner_ex(c: &mut Ctx, addr: u64) {
+    let mut b = [0u8; 8];
+    if c.failed && !c.entering() || !c.read_exact(addr, &mut b) {
+        c.ptr(addr);
+        return;
+    }
+    let kind = u32::from_ne_bytes([b[0], b[1], b[2], b[3]]);
+    c.s("{type=");
+    c.xval(u64::from(kind), &xlat::F_OWNER_TYPES);
+    c.s(", pid=");
+    let pid = u64::from(u32::from_ne_bytes([b[4], b[5], b[6], b[7]]));
+    match kind {
+        0 => c.pid(pid, PidKind::Tid),
+        1 => c.pid(pid, PidKind::Tgid),
+        2 => c.pid(pid, PidKind::Pgid),
+        _ => c.int(pid),
+    }
+    c.s("}");
 }
 
 /// `struct flock`; F_GETLK's answer also says which process holds the lock.
@@ -1871,12 +1933,8 @@ fn flock_struct(c: &mut Ctx, addr: u64, getlk: bool) {
     let whence = u16::from_ne_bytes([b[2], b[3]]);
     let start = i64::from_ne_bytes(b[8..16].try_into().unwrap_or([0; 8]));
     let len = i64::from_ne_bytes(b[16..24].try_into().unwrap_or([0; 8]));
-    const LOCK_TYPES: Xlat = Xlat {
-        entries: &[(0, "F_RDLCK"), (1, "F_WRLCK"), (2, "F_UNLCK")],
-        unknown: "F_???",
-    };
     c.s("{l_type=");
-    c.xval(u64::from(l_type), &LOCK_TYPES);
+    c.xval(u64::from(l_type), &xlat::LOCK_CMDS);
     c.s(", l_whence=");
     c.xval(u64::from(whence), &xlat::SEEK_WHENCE);
     let _ = write!(c.out, ", l_start={start}, l_len={len}");
@@ -1888,6 +1946,58 @@ fn flock_struct(c: &mut Ctx, addr: u64, getlk: bool) {
         );
     }
     c.s("}");
+}
+
+/// time(tloc): the seconds in `*tloc` and the return value, each with its date.
+fn dec_time(c: &mut Ctx) {
+    if c.entering() {
+        c.stop();
+        return;
+    }
+    c.next();
+    st::time_t_out(c, c.args[0]);
+    if c.ok() {
+        c.aux = st::date_note(c.rval());
+    }
+}
+
+/// rt_sigpending: one of the few calls where the set may be shorter than the kernel's
+/// (1 to 8 bytes), strace's `print_sigset_addr_len_limit(addr, len, 1)`.
+fn dec_rt_sigpending(c: &mut Ctx) {
+    if c.entering() {
+        c.stop();
+        return;
+    }
+    let a = c.args;
+    c.next();
+    st::sigset_of_len(c, a[0], a[1], 1);
+    c.next();
+    c.udec(a[1]);
+}
+
+/// strace's decode_mknod: the mode is an `unsigned short`; the device number follows only
+/// for character and block devices.
+fn dec_mknod(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    let at = usize::from(c.nr == nr::mknodat);
+    if at == 1 {
+        c.next();
+        c.dirfd(a[0]);
+    }
+    c.next();
+    c.path(a[at]);
+    c.next();
+    let mode = a[at + 1] & 0xffff;
+    print_arg(c, A::TypedMode, mode);
+    const S_IFCHR: u64 = 0o020000;
+    const S_IFBLK: u64 = 0o060000;
+    if matches!(mode & 0o170000, S_IFCHR | S_IFBLK) {
+        c.next();
+        print_arg(c, A::Dev, a[at + 2] & 0xffff_ffff);
+    }
 }
 
 fn dec_getdents(c: &mut Ctx) {
@@ -2658,15 +2768,36 @@ fn dec_rt_sigqueueinfo(c: &mut Ctx) {
     c.next();
     c.signal(sig);
     c.next();
+    siginfo_in(c, info);
+}
+
+/// A `siginfo_t` the caller passes in (strace's printsiginfo_at).
+fn siginfo_in(c: &mut Ctx, addr: u64) {
     let mut b = [0u8; 128];
-    if c.read_exact(info, &mut b) {
+    if c.read_exact(addr, &mut b) {
         let info = crate::signal::SigInfo::from_bytes(&b);
         c.s("{");
         c.siginfo_fields(&info);
         c.s("}");
     } else {
-        c.ptr(info);
+        c.ptr(addr);
     }
+}
+
+/// pidfd_send_signal(pidfd, sig, info, flags): flags in hex, as strace prints them.
+fn dec_pidfd_send_signal(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    c.signal(a[1]);
+    c.next();
+    siginfo_in(c, a[2]);
+    c.next();
+    c.hex(a[3] & 0xffff_ffff);
 }
 
 fn dec_sched_getscheduler(c: &mut Ctx) {
@@ -2756,36 +2887,76 @@ fn dec_timer_create(c: &mut Ctx) {
         c.next();
         c.xval(a[0], &xlat::CLOCKS);
         c.next();
-        let mut b = [0u8; 24];
-        if a[1] == 0 {
-            c.s("NULL");
-        } else if c.read_exact(a[1], &mut b) {
-            let value = u64::from_ne_bytes(b[0..8].try_into().unwrap_or([0; 8]));
-            let signo = i32::from_ne_bytes(b[8..12].try_into().unwrap_or([0; 4]));
-            let notify = u32::from_ne_bytes(b[12..16].try_into().unwrap_or([0; 4]));
-            let _ = write!(
-                c.out,
-                "{{sigev_value={{sival_int={}, sival_ptr=",
-                value as u32 as i32
-            );
-            c.ptr(value);
-            c.s("}, sigev_signo=");
-            c.signal(signo as u64);
-            c.s(", sigev_notify=");
-            c.xval(u64::from(notify), &xlat::SIGEV_NOTIFY);
-            if notify == 4 {
-                let tid = i32::from_ne_bytes(b[16..20].try_into().unwrap_or([0; 4]));
-                let _ = write!(c.out, ", sigev_notify_thread_id={tid}");
-            }
-            c.s("}");
-        } else {
-            c.ptr(a[1]);
-        }
+        sigevent(c, a[1]);
         c.stop();
     } else {
         c.next();
         st::int_ptr(c, a[2], true);
     }
+}
+
+/// `struct sigevent` as strace reads it (its first 32 bytes), strace's print_sigevent: the
+/// value only when its pointer is set, the signal by name only for the kinds that send one,
+/// then the kind's own fields.
+fn sigevent(c: &mut Ctx, addr: u64) {
+    let mut b = [0u8; 32];
+    if addr == 0 || !c.read_exact(addr, &mut b) {
+        c.ptr(addr);
+        return;
+    }
+    let value = st::u64_at(&b, 0);
+    let signo = st::u32_at(&b, 8);
+    let notify = st::u32_at(&b, 12);
+    c.s("{");
+    if value != 0 {
+        let _ = write!(
+            c.out,
+            "sigev_value={{sival_int={}, sival_ptr=",
+            value as u32 as i32
+        );
+        c.ptr(value);
+        c.s("}, ");
+    }
+    c.s("sigev_signo=");
+    const SIGEV_SIGNAL: u32 = 0;
+    const SIGEV_THREAD: u32 = 2;
+    const SIGEV_THREAD_ID: u32 = 4;
+    if matches!(notify, SIGEV_SIGNAL | SIGEV_THREAD | SIGEV_THREAD_ID) {
+        c.signal(u64::from(signo));
+    } else {
+        c.udec(u64::from(signo));
+    }
+    c.s(", sigev_notify=");
+    c.xval(u64::from(notify), &xlat::SIGEV_NOTIFY);
+    match notify {
+        SIGEV_THREAD_ID => {
+            let _ = write!(
+                c.out,
+                ", sigev_notify_thread_id={}",
+                st::u32_at(&b, 16) as i32
+            );
+        }
+        SIGEV_THREAD => {
+            c.s(", sigev_notify_function=");
+            c.ptr(st::u64_at(&b, 16));
+            c.s(", sigev_notify_attributes=");
+            c.ptr(st::u64_at(&b, 24));
+        }
+        _ => {}
+    }
+    c.s("}");
+}
+
+/// mq_notify(mqdes, sevp).
+fn dec_mq_notify(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    sigevent(c, a[1]);
 }
 
 /// A memory policy mode with its flags: `MPOL_BIND|MPOL_F_STATIC_NODES`; past the last
@@ -3529,9 +3700,10 @@ fn dec_mq_open(c: &mut Ctx) {
     }
 }
 
-/// `struct mq_attr`: flags (named for mq_getsetattr), sizes.
+/// `struct mq_attr`: flags (named for mq_getsetattr), sizes; strace reads the four
+/// reserved longs too (64 bytes).
 fn mq_attr(c: &mut Ctx, addr: u64, name_flags: bool) {
-    let mut b = [0u8; 32];
+    let mut b = [0u8; 64];
     if addr == 0 || (c.ret.is_some() && !c.ok()) || !c.read_exact(addr, &mut b) {
         c.ptr(addr);
         return;

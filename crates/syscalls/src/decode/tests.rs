@@ -2413,3 +2413,301 @@ fn sysctl_args_as_pointers() {
         "_sysctl(0x1fb0) = -1 ENOSYS (Function not implemented)",
     );
 }
+
+/// A successful return outside -4095..=-1 is not an error and prints unsigned, as strace's
+/// RVAL_UDECIMAL does; an fd that cannot be one prints signed.
+#[test]
+fn successful_negative_returns_print_unsigned() {
+    let m = &mut Fixture::default();
+    check(
+        "lseek",
+        [3, NEG(-4096), 1, 0, 0, 0],
+        m,
+        -4096,
+        "lseek(3, -4096, SEEK_CUR) = 18446744073709547520",
+    );
+    check(
+        "lseek",
+        [999, 0, 0, 0, 0, 0],
+        m,
+        -9,
+        "lseek(999, 0, SEEK_SET) = -1 EBADF (Bad file descriptor)",
+    );
+    check("dup", [3, 0, 0, 0, 0, 0], m, -4096, "dup(3) = -4096");
+}
+
+/// strace's decode_poll_exiting (tests/poll.c run with -s0..-s5): at most `-s` fds in the
+/// note unless -v, and no note at all when nothing is left to say.
+#[test]
+fn poll_note_follows_the_string_limit() {
+    let pollfd = |fd: i32, events: u16, revents: u16| -> Vec<u8> {
+        [
+            fd.to_ne_bytes().as_slice(),
+            &events.to_ne_bytes(),
+            &revents.to_ne_bytes(),
+        ]
+        .concat()
+    };
+    let fds = [pollfd(1, 4, 0x104), pollfd(5, 4, 4), pollfd(2, 4, 4)].concat();
+    let m = &mut Fixture::default().with(0x1000, &fds);
+    let s = |n: usize| Style {
+        string_limit: n,
+        ..Style::default()
+    };
+    let (_, s0) = run("poll", [0x1000, 3, 42, 0, 0, 0], m, 3, &s(0));
+    assert_eq!(s0.result, "3 ([...])");
+    let (_, s2) = run("poll", [0x1000, 3, 42, 0, 0, 0], m, 3, &s(2));
+    assert_eq!(
+        s2.result,
+        "3 ([{fd=1, revents=POLLOUT|POLLWRNORM}, {fd=5, revents=POLLOUT}, ...])"
+    );
+    let verbose = Style {
+        string_limit: 0,
+        verbose: true,
+        ..Style::default()
+    };
+    let (_, v) = run("poll", [0x1000, 3, 42, 0, 0, 0], m, 3, &verbose);
+    assert_eq!(
+        v.result,
+        "3 ([{fd=1, revents=POLLOUT|POLLWRNORM}, {fd=5, revents=POLLOUT}, {fd=2, revents=POLLOUT}])"
+    );
+    // An element that cannot be read ends the list with its address.
+    let (_, cut) = run("poll", [0x1000, 4, 42, 0, 0, 0], m, 3, &verbose);
+    assert_eq!(
+        cut.result,
+        "3 ([{fd=1, revents=POLLOUT|POLLWRNORM}, {fd=5, revents=POLLOUT}, {fd=2, revents=POLLOUT}, 0x1018])"
+    );
+    let (_, timeout) = run("poll", [0x1000, 3, 42, 0, 0, 0], m, 0, &s(32));
+    assert_eq!(timeout.result, "0 (Timeout)");
+}
+
+/// getcwd's name stops at its NUL even when the count says more (strace's printpathn).
+#[test]
+fn getcwd_stops_at_the_nul() {
+    let m = &mut Fixture::default().with(0x1000, b"/root\0garbage\0");
+    check(
+        "getcwd",
+        [0x1000, 4096, 0, 0, 0, 0],
+        m,
+        14,
+        "getcwd(\"/root\", 4096) = 14",
+    );
+    check(
+        "getcwd",
+        [0x1000, 4096, 0, 0, 0, 0],
+        m,
+        6,
+        "getcwd(\"/root\", 4096) = 6",
+    );
+}
+
+/// Cases of strace's tests/fcntl-common.c (fcntl.gen).
+#[test]
+fn fcntl_owner_lease_notify_and_notes() {
+    let owner = |kind: u32, pid: u32| [kind.to_ne_bytes(), pid.to_ne_bytes()].concat();
+    let m = &mut Fixture::default()
+        .with(0x1000, &owner(0, 1234567890))
+        .with(0x2000, &owner(2, 6480));
+    let cases: &[(u64, u64, i64, &str)] = &[
+        (
+            15,
+            0x1000,
+            -3,
+            "fcntl(0, F_SETOWN_EX, {type=F_OWNER_TID, pid=1234567890}) = -1 ESRCH (No such process)",
+        ),
+        (
+            16,
+            0x2000,
+            0,
+            "fcntl(0, F_GETOWN_EX, {type=F_OWNER_PGRP, pid=6480}) = 0",
+        ),
+        (
+            16,
+            0x2000,
+            -14,
+            "fcntl(0, F_GETOWN_EX, 0x2000) = -1 EFAULT (Bad address)",
+        ),
+        (
+            1026,
+            1,
+            -20,
+            "fcntl(0, F_NOTIFY, DN_ACCESS) = -1 ENOTDIR (Not a directory)",
+        ),
+        (
+            1024,
+            0,
+            -11,
+            "fcntl(0, F_SETLEASE, F_RDLCK) = -1 EAGAIN (Resource temporarily unavailable)",
+        ),
+        (1025, 0, 2, "fcntl(0, F_GETLEASE) = 0x2 (F_UNLCK)"),
+        (11, 0, 1, "fcntl(0, F_GETSIG) = 1 (SIGHUP)"),
+        (11, 0, 0, "fcntl(0, F_GETSIG) = 0"),
+        (
+            1033,
+            3,
+            0,
+            "fcntl(0, F_ADD_SEALS, F_SEAL_SEAL|F_SEAL_SHRINK) = 0",
+        ),
+        (
+            1034,
+            0,
+            8,
+            "fcntl(0, F_GET_SEALS) = 0x8 (seals F_SEAL_WRITE)",
+        ),
+    ];
+    for &(cmd, arg, ret, expect) in cases {
+        check("fcntl", [0, cmd, arg, 0, 0, 0], m, ret, expect);
+    }
+}
+
+/// Cases of strace's tests/mknod.c, openat.c, rt_sigpending.c, pselect6.c,
+/// recvfrom-MSG_TRUNC.c, pidfd_send_signal.c, time.c, timer_create.c and mq_sendrecv.c.
+#[test]
+fn strace_suite_small_decoders() {
+    let mut siginfo = vec![0u8; 128];
+    siginfo[0..4].copy_from_slice(&10i32.to_ne_bytes()); // SIGUSR1
+    siginfo[4..8].copy_from_slice(&(-1i32).to_ne_bytes()); // si_errno
+    siginfo[8..12].copy_from_slice(&(-1i32).to_ne_bytes()); // SI_QUEUE
+    siginfo[16..20].copy_from_slice(&23372i32.to_ne_bytes()); // si_pid
+    siginfo[20..24].copy_from_slice(&(-1i32).to_ne_bytes()); // si_uid
+    siginfo[24..32].copy_from_slice(&u64::MAX.to_ne_bytes()); // si_ptr
+    let sigevent = |value: u64, signo: u32, notify: u32, un: [u64; 2]| -> Vec<u8> {
+        [
+            value.to_ne_bytes().as_slice(),
+            &signo.to_ne_bytes(),
+            &notify.to_ne_bytes(),
+            &un[0].to_ne_bytes(),
+            &un[1].to_ne_bytes(),
+        ]
+        .concat()
+    };
+    let m = &mut Fixture::default()
+        .with(0x1000, b"../mknod\0")
+        .with(0x2000, b"openat.sample\0")
+        .with(0x3000, &[1, 0, 0, 0]) // SIGHUP pending
+        .with(0x4000, b"A")
+        .with(0x5000, &siginfo)
+        .with(0x6000, &1796610929i64.to_ne_bytes())
+        .with(0x7000, &sigevent(0, 0, 1, [0, 0]))
+        .with(
+            0x8000,
+            &sigevent(0xdeadbeefbadc0ded, 0xfacefeed, 0xdefaced, [0, 0]),
+        )
+        .with(
+            0x9000,
+            &sigevent(
+                0xdeadbeefbadc0ded,
+                14,
+                2,
+                [0xdeadbeefbadc0ded, 0xcafef00dfacefeed],
+            ),
+        );
+    let cases: &[(&str, [u64; 6], i64, &str)] = &[
+        (
+            "mknod",
+            [0x1000, 0xffff_ffff_ffff_ffff, 0xdeadbeefbadc0ded, 0, 0, 0],
+            -22,
+            "mknod(\"../mknod\", 0177777) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "mknod",
+            [0x1000, 0xffff_ffff_ffff_8000, 0xdeadbeef00000107, 0, 0, 0],
+            -17,
+            "mknod(\"../mknod\", S_IFREG|000) = -1 EEXIST (File exists)",
+        ),
+        (
+            "mknod",
+            [0x1000, 0xffff_ffff_ffff_2014, 0xdeadbeef00000107, 0, 0, 0],
+            -1,
+            "mknod(\"../mknod\", S_IFCHR|024, makedev(0x1, 0x7)) = -1 EPERM (Operation not permitted)",
+        ),
+        (
+            "mknodat",
+            [NEG(-100), 0x1000, 0o10600, 0, 0, 0],
+            0,
+            "mknodat(AT_FDCWD, \"../mknod\", S_IFIFO|0600) = 0",
+        ),
+        (
+            "openat",
+            [NEG(-1), 0x2000, 0o20000002, 0, 0, 0],
+            -22,
+            "openat(-1, \"openat.sample\", O_RDWR|__O_TMPFILE, 000) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "open",
+            [0x2000, 0o100000, 0o644, 0, 0, 0],
+            3,
+            "open(\"openat.sample\", O_RDONLY|O_LARGEFILE) = 3",
+        ),
+        (
+            "rt_sigpending",
+            [0x3000, 4, 0, 0, 0, 0],
+            0,
+            "rt_sigpending([HUP], 4) = 0",
+        ),
+        (
+            "rt_sigpending",
+            [0x3000, 1, 0, 0, 0, 0],
+            0,
+            "rt_sigpending([HUP], 1) = 0",
+        ),
+        (
+            "rt_sigpending",
+            [0x3000, 9, 0, 0, 0, 0],
+            -22,
+            "rt_sigpending(0x3000, 9) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "pselect6",
+            [0xffff_ffff, 0, 0x3000, 0, 0, 0],
+            -22,
+            "pselect6(-1, NULL, 0x3000, NULL, NULL, NULL) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "recvfrom",
+            [3, 0x4000, 1, 0x20, 0, 0],
+            2,
+            "recvfrom(3, \"A\", 1, MSG_TRUNC, NULL, NULL) = 2",
+        ),
+        (
+            "pidfd_send_signal",
+            [3, 12, 0x5000, 0xffff_ffff, 0, 0],
+            -22,
+            "pidfd_send_signal(3, SIGUSR2, {si_signo=SIGUSR1, si_code=SI_QUEUE, si_errno=4294967295, si_pid=23372, si_uid=-1, si_int=-1, si_ptr=0xffffffffffffffff}, 0xffffffff) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "time",
+            [0x6000, 0, 0, 0, 0, 0],
+            1796610929,
+            "time([1796610929 /* 2026-12-07T02:35:29+0000 */]) = 1796610929 (2026-12-07T02:35:29+0000)",
+        ),
+        ("time", [0, 0, 0, 0, 0, 0], 0, "time(NULL) = 0"),
+        (
+            "timer_create",
+            [1, 0x7000, 0, 0, 0, 0],
+            -22,
+            "timer_create(CLOCK_MONOTONIC, {sigev_signo=0, sigev_notify=SIGEV_NONE}, NULL) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "mq_notify",
+            [0xdeadba5e, 0x8000, 0, 0, 0, 0],
+            -14,
+            "mq_notify(-559039906, {sigev_value={sival_int=-1159983635, sival_ptr=0xdeadbeefbadc0ded}, sigev_signo=4207869677, sigev_notify=0xdefaced /* SIGEV_??? */}) = -1 EFAULT (Bad address)",
+        ),
+        (
+            "mq_notify",
+            [0xdeadba5e, 0x9000, 0, 0, 0, 0],
+            -14,
+            "mq_notify(-559039906, {sigev_value={sival_int=-1159983635, sival_ptr=0xdeadbeefbadc0ded}, sigev_signo=SIGALRM, sigev_notify=SIGEV_THREAD, sigev_notify_function=0xdeadbeefbadc0ded, sigev_notify_attributes=0xcafef00dfacefeed}) = -1 EFAULT (Bad address)",
+        ),
+        (
+            "mq_notify",
+            [0, 0, 0, 0, 0, 0],
+            -9,
+            "mq_notify(0, NULL) = -1 EBADF (Bad file descriptor)",
+        ),
+    ];
+    for (name, args, ret, expect) in cases {
+        check(name, *args, m, *ret, expect);
+    }
+}
