@@ -354,8 +354,6 @@ xlat!(pub(crate) MFD_FLAGS, "MFD_???", [
 
 xlat!(pub(crate) PIPE_FLAGS, "O_???", [0o4000 => "O_NONBLOCK", 0o40000 => "O_DIRECT", 0o2000000 => "O_CLOEXEC", 0o1000 => "O_NOTIFICATION_PIPE"]);
 
-xlat!(pub(crate) UNLINKAT_FLAGS, "AT_???", [0x200 => "AT_REMOVEDIR"]);
-
 xlat!(pub(crate) RENAME_FLAGS, "RENAME_???", [1 => "RENAME_NOREPLACE", 2 => "RENAME_EXCHANGE", 4 => "RENAME_WHITEOUT"]);
 
 xlat!(pub(crate) STATX_MASK, "STATX_???", [
@@ -463,17 +461,20 @@ xlat!(pub(crate) MOUNT_FLAGS, "MS_???", [
 
 xlat!(pub(crate) SPLICE_FLAGS, "SPLICE_F_???", [1 => "SPLICE_F_MOVE", 2 => "SPLICE_F_NONBLOCK", 4 => "SPLICE_F_MORE", 8 => "SPLICE_F_GIFT"]);
 
+// Order of strace's src/xlat/setns_types.in.
 xlat!(pub(crate) NS_FLAGS, "CLONE_NEW???", [
-    0x20000 => "CLONE_NEWNS", 0x2000000 => "CLONE_NEWCGROUP", 0x4000000 => "CLONE_NEWUTS",
-    0x8000000 => "CLONE_NEWIPC", 0x10000000 => "CLONE_NEWUSER", 0x20000000 => "CLONE_NEWPID",
-    0x40000000 => "CLONE_NEWNET", 0x80 => "CLONE_NEWTIME",
+    0x80 => "CLONE_NEWTIME", 0x20000 => "CLONE_NEWNS", 0x2000000 => "CLONE_NEWCGROUP",
+    0x4000000 => "CLONE_NEWUTS", 0x8000000 => "CLONE_NEWIPC", 0x10000000 => "CLONE_NEWUSER",
+    0x20000000 => "CLONE_NEWPID", 0x40000000 => "CLONE_NEWNET",
 ]);
 
+// Order of strace's src/xlat/unshare_flags.in.
 xlat!(pub(crate) UNSHARE_FLAGS, "CLONE_???", [
-    0x200 => "CLONE_FS", 0x400 => "CLONE_FILES", 0x20000 => "CLONE_NEWNS",
+    0x80 => "CLONE_NEWTIME", 0x100 => "CLONE_VM", 0x200 => "CLONE_FS", 0x400 => "CLONE_FILES",
+    0x800 => "CLONE_SIGHAND", 0x10000 => "CLONE_THREAD", 0x20000 => "CLONE_NEWNS",
     0x40000 => "CLONE_SYSVSEM", 0x2000000 => "CLONE_NEWCGROUP", 0x4000000 => "CLONE_NEWUTS",
     0x8000000 => "CLONE_NEWIPC", 0x10000000 => "CLONE_NEWUSER", 0x20000000 => "CLONE_NEWPID",
-    0x40000000 => "CLONE_NEWNET", 0x80 => "CLONE_NEWTIME",
+    0x40000000 => "CLONE_NEWNET",
 ]);
 
 xlat!(pub(crate) XATTR_FLAGS, "XATTR_???", [1 => "XATTR_CREATE", 2 => "XATTR_REPLACE"]);

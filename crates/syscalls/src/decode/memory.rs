@@ -80,7 +80,7 @@ fn of_kind(arg: u8, kind: A) -> Option<MemoryArg> {
             size: 1,
         }),
         A::TimespecIn | A::TimespecOut | A::TimevalIn | A::TimevalOut => fixed(16),
-        A::TimezoneOut | A::PipeOut | A::OffsetIn => fixed(8),
+        A::TimezoneIn | A::TimezoneOut | A::PipeOut | A::OffsetIn => fixed(8),
         A::ItimervalIn | A::ItimervalOut | A::ItimerspecIn | A::ItimerspecOut => fixed(32),
         A::StatOut | A::RusageOut => fixed(144),
         A::StatxOut => fixed(256),

@@ -693,8 +693,9 @@ pub(crate) fn rusage(c: &mut Ctx, addr: u64) {
         "ru_nvcsw",
         "ru_nivcsw",
     ];
+    // strace's printrusage: PRINT_FIELD_U, so -1 shows as 18446744073709551615.
     for (i, n) in names.iter().enumerate() {
-        let _ = write!(out, ", {n}={}", i64_at(&b, 32 + i * 8));
+        let _ = write!(out, ", {n}={}", u64_at(&b, 32 + i * 8));
     }
     out.push('}');
 }
@@ -1036,21 +1037,23 @@ pub(crate) fn wait_status(c: &mut Ctx, addr: u64) {
 
 pub(crate) fn write_wait_status(out: &mut String, s: u32) {
     let sig = s & 0x7f;
-    if sig == 0 {
+    // glibc's tests, in strace's order: WIFSTOPPED is `(s & 0xff) == 0x7f`, so 0xffff
+    // (WIFCONTINUED) is not a stop.
+    if s == 0xffff {
+        out.push_str("{WIFCONTINUED(s)}");
+    } else if sig == 0 {
         let _ = write!(
             out,
             "{{WIFEXITED(s) && WEXITSTATUS(s) == {}}}",
             (s >> 8) & 0xff
         );
-    } else if sig == 0x7f {
+    } else if s & 0xff == 0x7f {
         out.push_str("{WIFSTOPPED(s) && WSTOPSIG(s) == ");
         crate::signal::write_signal(out, i64::from((s >> 8) & 0xff));
         if s >> 16 != 0 {
             let _ = write!(out, " && s >> 16 == {}", s >> 16);
         }
         out.push('}');
-    } else if s == 0xffff {
-        out.push_str("{WIFCONTINUED(s)}");
     } else {
         out.push_str("{WIFSIGNALED(s) && WTERMSIG(s) == ");
         crate::signal::write_signal(out, i64::from(sig));

@@ -70,6 +70,7 @@ pub(crate) enum A {
     TimespecOut,
     TimevalIn,
     TimevalOut,
+    TimezoneIn,
     TimezoneOut,
     ItimervalIn,
     ItimervalOut,
@@ -197,6 +198,7 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
         A::TimespecOut => st::timespec(c, v, true),
         A::TimevalIn => st::timeval(c, v, false),
         A::TimevalOut => st::timeval(c, v, true),
+        A::TimezoneIn => st::timezone(c, v, false),
         A::TimezoneOut => st::timezone(c, v, true),
         A::ItimervalIn => st::itimerval(c, v, false),
         A::ItimervalOut => st::itimerval(c, v, true),
@@ -224,7 +226,8 @@ fn print_arg(c: &mut Ctx, a: A, v: u64) {
             c.s(&text);
         }
         A::StatxFlags => {
-            c.xval(v & 0x6000, &xlat::AT_STATX_SYNC);
+            // strace prints the sync type with printflags: both bits name both.
+            c.flags(v & 0x6000, &xlat::AT_STATX_SYNC);
             if v & !0x6000 != 0 {
                 c.s("|");
                 c.flags(v & !0x6000, &xlat::AT_FLAGS);
@@ -458,7 +461,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::fchown => s(&[Fd, Uid, Uid], Dec),
         nr::umask => s(&[Mode], Ret::Oct),
         nr::gettimeofday => s(&[TimevalOut, TimezoneOut], Dec),
-        nr::settimeofday => s(&[TimevalIn, Ptr], Dec),
+        nr::settimeofday => s(&[TimevalIn, TimezoneIn], Dec),
         nr::getrlimit => s(&[Enum(&xlat::RLIMITS), RlimitOut], Dec),
         nr::setrlimit => s(&[Enum(&xlat::RLIMITS), RlimitIn], Dec),
         nr::prlimit64 => f(dec_prlimit64, Dec),
@@ -530,7 +533,8 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::inotify_rm_watch => s(&[Fd, Int], Dec),
         nr::mkdirat => s(&[DirFd, Path, Mode], Dec),
         nr::fchownat => s(&[DirFd, Path, Uid, Uid, Flags(&xlat::AT_FLAGS)], Dec),
-        nr::unlinkat => s(&[DirFd, Path, Flags(&xlat::UNLINKAT_FLAGS)], Dec),
+        // strace's at_flags, all of them.
+        nr::unlinkat => s(&[DirFd, Path, Flags(&xlat::AT_FLAGS)], Dec),
         nr::renameat => s(&[DirFd, Path, DirFd, Path], Dec),
         nr::renameat2 => s(&[DirFd, Path, DirFd, Path, Flags(&xlat::RENAME_FLAGS)], Dec),
         nr::linkat => s(&[DirFd, Path, DirFd, Path, Flags(&xlat::AT_FLAGS)], Dec),
@@ -1727,7 +1731,10 @@ fn dec_wait4(c: &mut Ctx) {
         c.next();
         c.flags(a[2], &xlat::WAIT_OPTIONS);
         c.next();
-        if a[3] == 0 {
+        // strace fills in the usage only when a child was reaped (a positive return).
+        if c.ok() && c.rval() == 0 {
+            c.ptr(a[3]);
+        } else if a[3] == 0 {
             c.s("NULL");
         } else {
             st::rusage(c, a[3]);
@@ -3105,6 +3112,10 @@ fn dec_seccomp(c: &mut Ctx) {
             1 => c.flags(a[1] & 0xffff_ffff, &SECCOMP_FILTER_FLAGS),
             _ => c.hex(a[1] & 0xffff_ffff),
         }
+        if op == SECCOMP_GET_NOTIF_SIZES {
+            c.stop();
+            return;
+        }
         c.next();
         match op {
             1 => bpf_filter::fprog(c, a[2], bpf_filter::Filter::Seccomp),
@@ -3118,8 +3129,26 @@ fn dec_seccomp(c: &mut Ctx) {
             },
             _ => c.ptr(a[2]),
         }
+    } else if op == SECCOMP_GET_NOTIF_SIZES {
+        c.next();
+        let mut b = [0u8; 6];
+        if !c.ok() || !c.read_exact(a[2], &mut b) {
+            c.ptr(a[2]);
+            return;
+        }
+        let size = |i: usize| u16::from_ne_bytes([b[i], b[i + 1]]);
+        let _ = write!(
+            c.out,
+            "{{seccomp_notif={}, seccomp_notif_resp={}, seccomp_data={}}}",
+            size(0),
+            size(2),
+            size(4)
+        );
     }
 }
+
+/// seccomp's operation that fills in `struct seccomp_notif_sizes`.
+const SECCOMP_GET_NOTIF_SIZES: u64 = 3;
 
 /// capget/capset: `{version=_LINUX_CAPABILITY_VERSION_3, pid=0}` then the three sets.
 fn dec_capget(c: &mut Ctx) {

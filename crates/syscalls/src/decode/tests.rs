@@ -2711,3 +2711,81 @@ fn strace_suite_small_decoders() {
         check(name, *args, m, *ret, expect);
     }
 }
+
+/// Cases of strace's tests/unshare.c, setns.c, unlinkat.c, statx.c, wait4.c, waitid.c,
+/// xettimeofday.c and seccomp_get_notif_sizes.c: flag orders, output-only structures and
+/// what is left as an address.
+#[test]
+fn strace_suite_flags_and_wait_results() {
+    let mut rusage = vec![0xffu8; 144];
+    rusage[0..32].copy_from_slice(&[0u8; 32]);
+    let m = &mut Fixture::default()
+        .with(0x1000, b"unlinkat_sample\0")
+        .with(0x2000, &0xffffu32.to_ne_bytes())
+        .with(0x3000, &rusage)
+        .with(0x4000, &[0u8; 8])
+        .with(0x5000, &[80, 0, 24, 0, 64, 0]);
+    let cases: &[(&str, [u64; 6], i64, &str)] = &[
+        (
+            "unshare",
+            [0x80 | 0x800 | 0x10000 | 0x200, 0, 0, 0, 0, 0],
+            -22,
+            "unshare(CLONE_NEWTIME|CLONE_FS|CLONE_SIGHAND|CLONE_THREAD) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "setns",
+            [3, 0x20080, 0, 0, 0, 0],
+            -9,
+            "setns(3, CLONE_NEWTIME|CLONE_NEWNS) = -1 EBADF (Bad file descriptor)",
+        ),
+        (
+            "unlinkat",
+            [NEG(-100), 0x1000, 0x1100, 0, 0, 0],
+            -22,
+            "unlinkat(AT_FDCWD, \"unlinkat_sample\", AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "statx",
+            [NEG(-100), 0x1000, 0x6000, 0xfff, 0x9000, 0],
+            -22,
+            "statx(AT_FDCWD, \"unlinkat_sample\", AT_STATX_FORCE_SYNC|AT_STATX_DONT_SYNC, STATX_ALL, 0x9000) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "wait4",
+            [42, 0x2000, 1, 0x3000, 0, 0],
+            0,
+            "wait4(42, 0x2000, WNOHANG, 0x3000) = 0",
+        ),
+        (
+            "wait4",
+            [42, 0x2000, 8, 0x3000, 0, 0],
+            42,
+            "wait4(42, [{WIFCONTINUED(s)}], WCONTINUED, {ru_utime={tv_sec=0, tv_usec=0}, ru_stime={tv_sec=0, tv_usec=0}, ...}) = 42",
+        ),
+        (
+            "settimeofday",
+            [0, 0x4000, 0, 0, 0, 0],
+            -1,
+            "settimeofday(NULL, {tz_minuteswest=0, tz_dsttime=0}) = -1 EPERM (Operation not permitted)",
+        ),
+        (
+            "seccomp",
+            [3, 0, 0x5000, 0, 0, 0],
+            0,
+            "seccomp(SECCOMP_GET_NOTIF_SIZES, 0, {seccomp_notif=80, seccomp_notif_resp=24, seccomp_data=64}) = 0",
+        ),
+    ];
+    for (name, args, ret, expect) in cases {
+        check(name, *args, m, *ret, expect);
+    }
+    let verbose = Style {
+        verbose: true,
+        ..Style::default()
+    };
+    let (_, done) = run("getrusage", [0, 0x3000, 0, 0, 0, 0], m, 0, &verbose);
+    assert!(
+        done.call.contains(", ru_maxrss=18446744073709551615, "),
+        "{}",
+        done.call
+    );
+}
