@@ -169,6 +169,9 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         }],
         nr::rt_sigpending | nr::time => &[Fixed { arg: 0, size: 8 }],
         nr::mknod => &[String { arg: 0 }],
+        nr::sethostname | nr::setdomainname => &[DataIn { arg: 0, len: 1 }],
+        nr::listxattr | nr::llistxattr => &[String { arg: 0 }, DataOut { arg: 1 }],
+        nr::flistxattr => &[DataOut { arg: 1 }],
         nr::mknodat => &[String { arg: 1 }],
         // struct sigevent, as much of it as strace reads
         nr::mq_notify => &[Fixed { arg: 1, size: 32 }],

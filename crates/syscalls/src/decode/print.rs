@@ -449,15 +449,22 @@ impl<'a> Ctx<'a> {
     /// Like [`Ctx::buf`], every byte as `\xNN` whatever `-x` says (getrandom).
     pub fn buf_hex(&mut self, addr: u64, len: u64) {
         let limit = self.style.string_limit;
-        self.buf_quoted(addr, len, limit, 2);
+        self.buf_quoted(addr, len, limit, 2, false);
     }
 
     pub fn buf_limited(&mut self, addr: u64, len: u64, limit: usize) {
         let hex = self.style.hex;
-        self.buf_quoted(addr, len, limit, hex);
+        self.buf_quoted(addr, len, limit, hex, false);
     }
 
-    fn buf_quoted(&mut self, addr: u64, len: u64, limit: usize, hex: u8) {
+    /// strace's `printstr_ex(QUOTE_OMIT_TRAILING_0)` (xattr values): like [`Ctx::buf`],
+    /// without the last byte shown when it is a NUL.
+    pub fn buf_omit_trailing_nul(&mut self, addr: u64, len: u64) {
+        let (limit, hex) = (self.style.string_limit, self.style.hex);
+        self.buf_quoted(addr, len, limit, hex, true);
+    }
+
+    fn buf_quoted(&mut self, addr: u64, len: u64, limit: usize, hex: u8, omit_nul: bool) {
         if addr == 0 {
             self.out.push_str("NULL");
             return;
@@ -478,6 +485,10 @@ impl<'a> Ctx<'a> {
                 return;
             }
             buf.truncate(shown);
+            // In hex, strace shows every byte.
+            if omit_nul && !shows_in_hex(&buf, hex) && buf.last() == Some(&0) {
+                buf.pop();
+            }
             quote(out, &buf, hex, b"", true);
             if len as usize > shown {
                 out.push_str("...");
@@ -668,17 +679,23 @@ pub(crate) fn write_fd(out: &mut String, fd: i32, fds: &mut dyn FdInfo, style: &
     }
 }
 
-/// strace's `string_quote`: C escapes, `\ooo` octal for other unprintable bytes (short form
-/// unless an octal digit follows), hex with `-x` when the string has non-printable bytes
-/// and always with `-xx`.
-pub(crate) fn quote(out: &mut String, bytes: &[u8], hex: u8, escape: &[u8], quotes: bool) {
-    let use_hex = match hex {
+/// Whether [`quote`] shows `bytes` all in hex: always with `-xx`, with `-x` when one of
+/// them is not printable.
+fn shows_in_hex(bytes: &[u8], hex: u8) -> bool {
+    match hex {
         0 => false,
         1 => bytes
             .iter()
             .any(|c| *c > 0x7e || (*c < b' ' && !(9..=13).contains(c))),
         _ => true,
-    };
+    }
+}
+
+/// strace's `string_quote`: C escapes, `\ooo` octal for other unprintable bytes (short form
+/// unless an octal digit follows), hex with `-x` when the string has non-printable bytes
+/// and always with `-xx`.
+pub(crate) fn quote(out: &mut String, bytes: &[u8], hex: u8, escape: &[u8], quotes: bool) {
+    let use_hex = shows_in_hex(bytes, hex);
     if quotes {
         out.push('"');
     }

@@ -493,14 +493,13 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::sync => s(&[], Dec),
         nr::mount => f(dec_mount, Dec),
         nr::umount2 => s(&[Path, Flags(&xlat::UMOUNT_FLAGS)], Dec),
-        nr::sethostname | nr::setdomainname => s(&[BufIn(1), Ulong], Dec),
+        nr::sethostname | nr::setdomainname => f(dec_sethostname, Dec),
         nr::readahead => s(&[Fd, Long, Ulong], Dec),
         nr::setxattr | nr::lsetxattr => f(dec_setxattr, Dec),
         nr::getxattr | nr::lgetxattr => f(dec_getxattr, Dec),
         nr::fgetxattr => f(dec_getxattr, Dec),
         nr::fsetxattr => f(dec_setxattr, Dec),
-        nr::listxattr | nr::llistxattr => s(&[Path, BufOut, Ulong], Dec),
-        nr::flistxattr => s(&[Fd, BufOut, Ulong], Dec),
+        nr::listxattr | nr::llistxattr | nr::flistxattr => f(dec_listxattr, Dec),
         nr::removexattr | nr::lremovexattr => s(&[Path, Str], Dec),
         nr::fremovexattr => s(&[Fd, Str], Dec),
         nr::time => f(dec_time, Dec),
@@ -2624,11 +2623,65 @@ fn dec_setxattr(c: &mut Ctx) {
     c.next();
     c.cstr(a[1]);
     c.next();
-    c.buf(a[2], a[3]);
+    xattr_value(c, a[2], a[3]);
     c.next();
     c.udec(a[3]);
     c.next();
     c.flags(a[4], &xlat::XATTR_FLAGS);
+}
+
+/// sethostname/setdomainname(name, len): a name longer than __NEW_UTS_LEN (64) as its
+/// address.
+fn dec_sethostname(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    let len = a[1] & 0xffff_ffff;
+    c.next();
+    if len > 64 {
+        c.ptr(a[0]);
+    } else {
+        c.buf(a[0], len);
+    }
+    c.next();
+    c.udec(len);
+}
+
+/// listxattr(path, list, size): strace's print_xattr_list, the list as an address when
+/// `size` is 0 (the call only measures).
+fn dec_listxattr(c: &mut Ctx) {
+    let a = c.args;
+    if c.entering() {
+        c.next();
+        if c.nr == nr::flistxattr {
+            c.fd(a[0]);
+        } else {
+            c.path(a[0]);
+        }
+        c.stop();
+        return;
+    }
+    c.next();
+    if a[2] == 0 || !c.ok() {
+        c.ptr(a[1]);
+    } else {
+        let n = c.rval() as u64;
+        c.buf(a[1], n);
+    }
+    c.next();
+    c.udec(a[2]);
+}
+
+/// strace's print_xattr_val: a value over XATTR_SIZE_MAX as its address, else the bytes
+/// without a trailing NUL.
+fn xattr_value(c: &mut Ctx, addr: u64, size: u64) {
+    const XATTR_SIZE_MAX: u64 = 65536;
+    if size > XATTR_SIZE_MAX {
+        c.ptr(addr);
+    } else {
+        c.buf_omit_trailing_nul(addr, size);
+    }
 }
 
 fn dec_getxattr(c: &mut Ctx) {
@@ -2647,7 +2700,7 @@ fn dec_getxattr(c: &mut Ctx) {
         c.next();
         if c.ok() && a[3] != 0 {
             let n = c.rval() as u64;
-            c.buf(a[2], n);
+            xattr_value(c, a[2], n);
         } else {
             c.ptr(a[2]);
         }
@@ -2656,26 +2709,18 @@ fn dec_getxattr(c: &mut Ctx) {
     }
 }
 
+/// strace's print_groups: more than NGROUPS_MAX entries as the address, else an array
+/// whose unreadable tail shows as `... /* address */`.
 fn gid_list(c: &mut Ctx, addr: u64, n: u64) {
-    let limit = st::array_limit(c) as u64;
-    c.s("[");
-    for i in 0..n {
-        if i >= limit || c.over_budget() {
-            c.s(", ...");
-            break;
-        }
-        if i > 0 {
-            c.s(", ");
-        }
-        match c.read_u32(addr.wrapping_add(i * 4)) {
-            Some(g) => c.uid(u64::from(g)),
-            None => {
-                c.s("...");
-                break;
-            }
-        }
+    const NGROUPS_MAX: u64 = 65536;
+    if n > NGROUPS_MAX {
+        c.ptr(addr);
+        return;
     }
-    c.s("]");
+    c.array(addr, n, 4, |c, b| {
+        c.uid(u64::from(st::u32_at(b, 0)));
+        true
+    });
 }
 
 fn dec_getgroups(c: &mut Ctx) {
@@ -2705,11 +2750,7 @@ fn dec_setgroups(c: &mut Ctx) {
     c.next();
     c.int(a[0]);
     c.next();
-    if a[1] == 0 {
-        c.s("NULL");
-    } else {
-        gid_list(c, a[1], a[0] & 0xffff_ffff);
-    }
+    gid_list(c, a[1], a[0] & 0xffff_ffff);
 }
 
 fn dec_io_uring_setup(c: &mut Ctx) {

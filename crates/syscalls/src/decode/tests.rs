@@ -2789,3 +2789,62 @@ fn strace_suite_flags_and_wait_results() {
         done.call
     );
 }
+
+/// Cases of strace's tests/sethostname.c, xattr.c and setgroups.c: lengths past the
+/// kernel's limits print the address, a value's trailing NUL is left out, a list whose
+/// first entry cannot be read is its address and a cut one ends in `... /* address */`.
+#[test]
+fn strace_suite_limits_and_partial_arrays() {
+    let m = &mut Fixture::default()
+        .with(0x1000, &[0xff; 65])
+        .with(0x2000, b"strace.test\0")
+        .with(0x3000, b"foo\0bar\0")
+        .with(0x4000, &[0xff, 0xff, 0xff, 0xff]);
+    let cases: &[(&str, [u64; 6], i64, &str)] = &[
+        (
+            "sethostname",
+            [0x1000, 65, 0, 0, 0, 0],
+            -22,
+            "sethostname(0x1000, 65) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "fsetxattr",
+            [NEG(-1), 0x2000, 0x3000, 8, 2, 0],
+            -9,
+            "fsetxattr(-1, \"strace.test\", \"foo\\0bar\", 8, XATTR_REPLACE) = -1 EBADF (Bad file descriptor)",
+        ),
+        (
+            "fsetxattr",
+            [NEG(-1), 0x2000, 0x3000, 65537, 1, 0],
+            -7,
+            "fsetxattr(-1, \"strace.test\", 0x3000, 65537, XATTR_CREATE) = -1 E2BIG (Argument list too long)",
+        ),
+        (
+            "listxattr",
+            [0x2000, 0x3000, 0, 0, 0, 0],
+            0,
+            "listxattr(\"strace.test\", 0x3000, 0) = 0",
+        ),
+        (
+            "setgroups",
+            [1, 0x5000, 0, 0, 0, 0],
+            -14,
+            "setgroups(1, 0x5000) = -1 EFAULT (Bad address)",
+        ),
+        (
+            "setgroups",
+            [2, 0x4000, 0, 0, 0, 0],
+            -22,
+            "setgroups(2, [-1, ... /* 0x4004 */]) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            "setgroups",
+            [65537, 0x4000, 0, 0, 0, 0],
+            -22,
+            "setgroups(65537, 0x4000) = -1 EINVAL (Invalid argument)",
+        ),
+    ];
+    for (name, args, ret, expect) in cases {
+        check(name, *args, m, *ret, expect);
+    }
+}
