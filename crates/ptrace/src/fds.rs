@@ -84,6 +84,17 @@ impl ProcessFds {
         Some(name)
     }
 
+    /// For `-e decode-fds=pidfd`: the process a pidfd refers to (the `Pid:` line of
+    /// /proc/PID/fdinfo/FD, in our PID namespace); `None` for other fds.
+    pub fn pidfd_pid(&self, fd: i64) -> Option<i32> {
+        let info = std::fs::read_to_string(format!("/proc/{}/fdinfo/{fd}", self.pid)).ok()?;
+        info.lines()
+            .find_map(|line| line.strip_prefix("Pid:"))?
+            .trim()
+            .parse()
+            .ok()
+    }
+
     /// For `-yy` on device files: `char 1:3` / `block 8:0`.
     pub fn device(&self, fd: i64) -> Option<String> {
         device_of(format!("/proc/{}/fd/{fd}", self.pid).as_ref())

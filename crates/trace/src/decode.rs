@@ -39,6 +39,10 @@ impl FdInfo for TraceeFds {
         self.0.device(fd.into())
     }
 
+    fn pidfd_pid(&mut self, fd: i32) -> Option<i32> {
+        self.0.pidfd_pid(fd.into())
+    }
+
     fn pid_in_tracer_ns(&mut self, pid: i32, kind: PidKind) -> Option<i32> {
         pid_in_our_ns(self.0.pid(), Tracee::Ptraced, pid, kind)
     }

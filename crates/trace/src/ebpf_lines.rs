@@ -816,6 +816,10 @@ impl FdInfo for LiveFds {
             .or_else(|| saker_ptrace::device_of(self.known_path(fd)?.as_ref()))
     }
 
+    fn pidfd_pid(&mut self, fd: i32) -> Option<i32> {
+        ProcessFds::new(self.pid).pidfd_pid(fd.into())
+    }
+
     fn pid_in_tracer_ns(&mut self, pid: i32, kind: PidKind) -> Option<i32> {
         pid_in_our_ns(self.pid, Tracee::Observed, pid, kind).or_else(|| self.remembered_pid(pid))
     }

@@ -46,6 +46,11 @@ pub trait FdInfo {
     fn device(&mut self, _fd: i32) -> Option<String> {
         None
     }
+    /// For `-e decode-fds=pidfd` (and `-yy`): the process a pidfd refers to, numbered in
+    /// the tracer's PID namespace.
+    fn pidfd_pid(&mut self, _fd: i32) -> Option<i32> {
+        None
+    }
     /// For `--pidns-translation` and `--decode-pids=comm`: `pid`, an id of the given kind in
     /// the tracee's PID namespace, as the tracer's namespace numbers it (the same number
     /// when both namespaces are one); `None` when unknown.
@@ -120,6 +125,23 @@ pub struct FdDetails {
     pub socket: bool,
     pub dev: bool,
     pub pidfd: bool,
+}
+
+impl Style {
+    /// What is printed after an fd: the `-e decode-fds=` set, or the one the `-y` level
+    /// stands for (`-y` paths, `-yy` all) when only the level is given.
+    pub fn fd_details(&self) -> FdDetails {
+        if self.fds != FdDetails::default() {
+            return self.fds;
+        }
+        let all = self.fd_decode >= 2;
+        FdDetails {
+            path: self.fd_decode >= 1,
+            socket: all,
+            dev: all,
+            pidfd: all,
+        }
+    }
 }
 
 impl FdDetails {

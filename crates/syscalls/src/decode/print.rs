@@ -231,8 +231,9 @@ impl<'a> Ctx<'a> {
             write_named(self.out, Some("AT_FDCWD"), &AT_FDCWD, |out| {
                 out.push_str("-100")
             });
-            // With -y strace shows the working directory: `AT_FDCWD</root>`.
-            if self.style.fd_decode > 0
+            // With -y strace shows the working directory: `AT_FDCWD</root>`, only when
+            // the decode-fds set has paths (strace's print_dirfd).
+            if self.style.fd_details().path
                 && let Some(cwd) = self.fds.path(-100)
             {
                 self.out.push('<');
@@ -643,20 +644,45 @@ pub(crate) fn push_dec(out: &mut String, v: i64) {
     push_udec(out, v.unsigned_abs());
 }
 
-/// strace's `printfd`: the number, and with `-y` the path in angle brackets.
+/// strace's `printfd`: the number, then what the `-e decode-fds=` set asks for, the first
+/// that applies: a socket's endpoints, a device's numbers, a pidfd's process, the path.
 pub(crate) fn write_fd(out: &mut String, fd: i32, fds: &mut dyn FdInfo, style: &Style) {
     push_dec(out, fd.into());
-    if style.fd_decode == 0 || fd < 0 {
+    let set = style.fd_details();
+    if fd < 0 || set == super::FdDetails::default() {
         return;
     }
     let Some(path) = fds.path(fd) else { return };
-    if style.fd_decode >= 2
+    if set.socket
         && path.starts_with("socket:[")
         && let Some(sock) = fds.socket(fd)
     {
         out.push('<');
         out.push_str(&sock);
         out.push('>');
+        return;
+    }
+    if set.dev
+        && path.starts_with('/')
+        && let Some(dev) = fds.device(fd)
+    {
+        out.push('<');
+        quote(out, path.as_bytes(), style.hex, b"<>", false);
+        out.push('<');
+        out.push_str(&dev);
+        out.push_str(">>");
+        return;
+    }
+    if set.pidfd && path == "anon_inode:[pidfd]" {
+        match fds.pidfd_pid(fd) {
+            Some(pid) if pid > 0 => {
+                let _ = write!(out, "<pid:{pid}>");
+            }
+            _ => out.push_str("<anon_inode:[pidfd]>"),
+        }
+        return;
+    }
+    if !set.path {
         return;
     }
     // /proc shows unlinked files as "path (deleted)"; strace moves the mark outside.
@@ -666,13 +692,6 @@ pub(crate) fn write_fd(out: &mut String, fd: i32, fds: &mut dyn FdInfo, style: &
     };
     out.push('<');
     quote(out, path.as_bytes(), style.hex, b"<>", false);
-    if style.fd_decode >= 2
-        && let Some(dev) = fds.device(fd)
-    {
-        out.push('<');
-        out.push_str(&dev);
-        out.push('>');
-    }
     out.push('>');
     if deleted {
         out.push_str("(deleted)");

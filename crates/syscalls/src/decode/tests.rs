@@ -50,8 +50,12 @@ impl FdInfo for Fds {
             1 => Some("/dev/null".into()),
             3 => Some("/etc/passwd".into()),
             4 => Some("socket:[31337]".into()),
+            7 => Some("anon_inode:[pidfd]".into()),
             _ => None,
         }
+    }
+    fn pidfd_pid(&mut self, fd: i32) -> Option<i32> {
+        (fd == 7).then_some(4321)
     }
     fn socket(&mut self, fd: i32) -> Option<String> {
         (fd == 4).then(|| "TCP:[127.0.0.1:80->127.0.0.1:5000]".into())
@@ -2847,4 +2851,50 @@ fn strace_suite_limits_and_partial_arrays() {
     for (name, args, ret, expect) in cases {
         check(name, *args, m, *ret, expect);
     }
+}
+
+/// `-e decode-fds=SET` as strace's printfd_pid applies it (tests/dev--decode-fds-*.c,
+/// pidfd_open--decode-fd-*.c): the first detail in the set that applies, and AT_FDCWD's
+/// directory only with `path`.
+#[test]
+fn decode_fds_sets_pick_one_detail() {
+    let m = &mut Fixture::default().with(0x1000, b"/dev/null\0");
+    let set = |path, socket, dev, pidfd| Style {
+        fd_decode: 2,
+        fds: FdDetails {
+            path,
+            socket,
+            dev,
+            pidfd,
+        },
+        ..Style::default()
+    };
+    let line = |args: [u64; 6], name: &str, ret: i64, style: &Style, m: &mut Fixture| {
+        let (_, done) = run(name, args, m, ret, style);
+        format!("{} = {}", done.call, done.result)
+    };
+    let dev = set(false, false, true, false);
+    assert_eq!(
+        line([NEG(-100), 0x1000, 0, 0, 0, 0], "openat", 1, &dev, m),
+        "openat(AT_FDCWD, \"/dev/null\", O_RDONLY) = 1</dev/null<char 1:3>>"
+    );
+    assert_eq!(
+        line([3, 0, 0, 0, 0, 0], "fsync", 0, &dev, m),
+        "fsync(3) = 0"
+    );
+    let socket = set(false, true, false, false);
+    assert_eq!(
+        line([1, 0, 0, 0, 0, 0], "fsync", 0, &socket, m),
+        "fsync(1) = 0"
+    );
+    let pidfd = set(false, false, false, true);
+    assert_eq!(
+        line([4321, 0, 0, 0, 0, 0], "pidfd_open", 7, &pidfd, m),
+        "pidfd_open(4321, 0) = 7<pid:4321>"
+    );
+    let path = set(true, false, false, false);
+    assert_eq!(
+        line([4321, 0, 0, 0, 0, 0], "pidfd_open", 7, &path, m),
+        "pidfd_open(4321, 0) = 7<anon_inode:[pidfd]>"
+    );
 }
