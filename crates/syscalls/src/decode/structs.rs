@@ -809,16 +809,19 @@ fn write_sockaddr(c: &mut Ctx, b: &[u8]) {
 /// `[{iov_base="...", iov_len=5}, ...]`; `data_len` bytes of data in total are shown
 /// (the return value for readv, everything for writev).
 pub(crate) fn iovec(c: &mut Ctx, addr: u64, count: u64, data_len: Option<u64>, output: bool) {
-    if output && !c.ok() && addr != 0 {
-        c.ptr(addr);
+    // A failed read leaves the buffers as they were: strace shows their addresses.
+    if output && !c.ok() {
+        iovec_array(c, addr, count, None);
         return;
     }
     iovec_array(c, addr, count, Some(data_len.unwrap_or(u64::MAX)));
 }
 
 /// An iovec array as strace's print_array shows it; the data behind each iov_base (at most
-/// `data` bytes in all) or, for `None`, only the addresses (process_vm_*'s remote iovecs).
+/// `data` bytes in all, `u64::MAX` for no limit) or, for `None`, only the addresses
+/// (process_vm_*'s remote iovecs).
 pub(crate) fn iovec_array(c: &mut Ctx, addr: u64, count: u64, data: Option<u64>) {
+    let unlimited = data == Some(u64::MAX);
     let mut left = data.unwrap_or(0);
     c.array(addr, count, 16, |c, b| {
         let base = u64_at(b, 0);
@@ -827,7 +830,9 @@ pub(crate) fn iovec_array(c: &mut Ctx, addr: u64, count: u64, data: Option<u64>)
         if data.is_some() {
             let shown = len.min(left);
             c.buf(base, shown);
-            left -= shown;
+            if !unlimited {
+                left -= shown;
+            }
         } else {
             c.ptr(base);
         }

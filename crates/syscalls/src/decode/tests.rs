@@ -2898,3 +2898,38 @@ fn decode_fds_sets_pick_one_detail() {
         "pidfd_open(4321, 0) = 7<anon_inode:[pidfd]>"
     );
 }
+
+/// Cases of strace's tests/preadv.c and process_vm_writev.c: a failed read shows the
+/// buffers' addresses; a write shows every buffer's data, whatever the lengths add up to.
+#[test]
+fn iovecs_of_failed_reads_and_huge_writes() {
+    let iov = |pairs: &[(u64, u64)]| -> Vec<u8> {
+        pairs
+            .iter()
+            .flat_map(|&(base, len)| [base.to_ne_bytes(), len.to_ne_bytes()].concat())
+            .collect()
+    };
+    let m = &mut Fixture::default()
+        .with(0x1000, &iov(&[(0x3000, 8)]))
+        .with(
+            0x2000,
+            &iov(&[(0x5000, u64::MAX - 1), (0x5000, u64::MAX - 1), (0x6000, 2)]),
+        )
+        .with(0x3000, b"abcdefgh")
+        .with(0x4000, &iov(&[(0x3000, 1)]))
+        .with(0x6000, b"xy");
+    check(
+        "preadv",
+        [0, 0x1000, 1, NEG(-1), 0, 0],
+        m,
+        -22,
+        "preadv(0, [{iov_base=0x3000, iov_len=8}], 1, -1) = -1 EINVAL (Invalid argument)",
+    );
+    check(
+        "process_vm_writev",
+        [42, 0x2000, 3, 0x4000, 1, 0],
+        m,
+        -22,
+        "process_vm_writev(42, [{iov_base=0x5000, iov_len=18446744073709551614}, {iov_base=0x5000, iov_len=18446744073709551614}, {iov_base=\"xy\", iov_len=2}], 3, [{iov_base=0x3000, iov_len=1}], 1, 0) = -1 EINVAL (Invalid argument)",
+    );
+}
