@@ -165,16 +165,17 @@ fn u64_at(b: &[u8], o: usize) -> u64 {
     u64::from_ne_bytes(b[o..o + 8].try_into().unwrap_or([0; 8]))
 }
 
-fn named(out: &mut String, prefix: &str, names: &[&str], v: u64, unknown: &str) {
-    match names.get(v as usize) {
-        Some(n) => {
-            out.push_str(prefix);
-            out.push_str(n);
-        }
-        None => {
-            let _ = write!(out, "{v:#x} /* {unknown} */");
-        }
-    }
+/// A value named `prefix` + `names[v]`, in the `-X` style (`0x20 /* BPF_PROG_TYPE_??? */`
+/// for an unknown one).
+fn named(out: &mut String, prefix: &str, names: &[&str], v: u64, unknown: &'static str) {
+    let name = names.get(v as usize).map(|n| format!("{prefix}{n}"));
+    let x = crate::xlat::Xlat {
+        entries: &[],
+        unknown,
+    };
+    super::print::write_named(out, name.as_deref(), &x, |out| {
+        super::print::write_hex(out, v)
+    });
 }
 
 fn flags(out: &mut String, table: &'static [(u64, &'static str)], v: u64, unknown: &'static str) {
@@ -412,12 +413,19 @@ fn prog_load(c: &mut Ctx, b: &[u8], n: usize) {
     if fits(44) {
         sep(c);
         let v = u32_at(b, 40);
-        let _ = write!(
+        c.s("kern_version=");
+        super::print::write_composite(
             c.out,
-            "kern_version=KERNEL_VERSION({}, {}, {})",
-            v >> 16,
-            (v >> 8) & 0xff,
-            v & 0xff
+            |out| super::print::write_hex(out, u64::from(v)),
+            |out| {
+                let _ = write!(
+                    out,
+                    "KERNEL_VERSION({}, {}, {})",
+                    v >> 16,
+                    (v >> 8) & 0xff,
+                    v & 0xff
+                );
+            },
         );
     }
     if fits(48) {
@@ -473,5 +481,11 @@ fn prog_load(c: &mut Ctx, b: &[u8], n: usize) {
             sep(c);
             let _ = write!(c.out, "{name}={}", u32_at(b, off));
         }
+    }
+    // Linux 5.14's fd_array, after 4 bytes of padding.
+    if fits(128) {
+        sep(c);
+        c.s("fd_array=");
+        c.ptr(u64_at(b, 120));
     }
 }

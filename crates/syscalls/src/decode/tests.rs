@@ -2933,3 +2933,59 @@ fn iovecs_of_failed_reads_and_huge_writes() {
         "process_vm_writev(42, [{iov_base=0x5000, iov_len=18446744073709551614}, {iov_base=0x5000, iov_len=18446744073709551614}, {iov_base=\"xy\", iov_len=2}], 3, [{iov_base=0x3000, iov_len=1}], 1, 0) = -1 EINVAL (Invalid argument)",
     );
 }
+
+/// strace's tests/kernel_version.c: BPF_PROG_LOAD up to fd_array, in every `-X` style.
+#[test]
+fn bpf_prog_load_kernel_version_in_each_xlat_style() {
+    let mut attr = [0u8; 128];
+    attr[0..4].copy_from_slice(&0x20u32.to_ne_bytes());
+    attr[4..8].copy_from_slice(&0xbadc0dedu32.to_ne_bytes());
+    attr[24..28].copy_from_slice(&24u32.to_ne_bytes());
+    attr[28..32].copy_from_slice(&3141592653u32.to_ne_bytes());
+    attr[40..44].copy_from_slice(&0xcafef00du32.to_ne_bytes());
+    let m = &mut Fixture::default().with(0x1000, &attr);
+    let fields = |prog_type: &str, kern: &str, attach: &str| {
+        format!(
+            "{{prog_type={prog_type}, insn_cnt=3134983661, insns=NULL, license=NULL, log_level=24, log_size=3141592653, log_buf=NULL, kern_version={kern}, prog_flags=0, prog_name=\"\", prog_ifindex=0, expected_attach_type={attach}, prog_btf_fd=0, func_info_rec_size=0, func_info=NULL, func_info_cnt=0, line_info_rec_size=0, line_info=NULL, line_info_cnt=0, attach_btf_id=0, attach_prog_fd=0, fd_array=NULL}}, 128) = -1 E2BIG (Argument list too long)"
+        )
+    };
+    let style = |xlat| Style {
+        xlat,
+        ..Style::default()
+    };
+    let cases = [
+        (
+            XlatStyle::Abbrev,
+            "bpf(BPF_PROG_LOAD, ",
+            fields(
+                "0x20 /* BPF_PROG_TYPE_??? */",
+                "KERNEL_VERSION(51966, 240, 13)",
+                "BPF_CGROUP_INET_INGRESS",
+            ),
+        ),
+        (
+            XlatStyle::Raw,
+            "bpf(0x5, ",
+            fields("0x20", "0xcafef00d", "0"),
+        ),
+        (
+            XlatStyle::Verbose,
+            "bpf(0x5 /* BPF_PROG_LOAD */, ",
+            fields(
+                "0x20 /* BPF_PROG_TYPE_??? */",
+                "0xcafef00d /* KERNEL_VERSION(51966, 240, 13) */",
+                "0 /* BPF_CGROUP_INET_INGRESS */",
+            ),
+        ),
+    ];
+    for (xlat, call, rest) in cases {
+        check_style(
+            "bpf",
+            [5, 0x1000, 128, 0, 0, 0],
+            m,
+            -7,
+            &style(xlat),
+            &format!("{call}{rest}"),
+        );
+    }
+}
