@@ -199,7 +199,8 @@ pub fn parse(args: &[OsString]) -> Result<Request, Error> {
                 let level = match text.as_deref() {
                     None | Some("all") => 2,
                     Some("none") => 0,
-                    Some("non-ascii") | Some("non-ascii-chars") => 1,
+                    Some("non-ascii") => 1,
+                    Some("non-ascii-chars") => 3,
                     Some(other) => return Err(bad_value(0, long_name, other)),
                 };
                 pending.hex_long = Some(level);

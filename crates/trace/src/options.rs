@@ -121,7 +121,7 @@ pub struct Options {
     pub column: usize,
     /// `-s`.
     pub string_limit: usize,
-    /// `-x`/`-xx`, `--strings-in-hex`.
+    /// `-x`/`-xx`, `--strings-in-hex`: saker_syscalls::Style::hex's levels.
     pub hex: u8,
     /// `-X`.
     pub xlat: XlatStyle,

@@ -100,7 +100,8 @@ impl FdInfo for NoFdInfo {
 pub struct Style {
     /// `-s N`: bytes of a string shown before `...` (default 32); file names are never cut.
     pub string_limit: usize,
-    /// 0 normal, 1 for `-x` (non-ASCII strings in hex), 2 for `-xx` (all strings in hex).
+    /// 0 normal, 1 for `-x` (non-ASCII strings in hex), 2 for `-xx` (all strings in hex),
+    /// 3 for `--strings-in-hex=non-ascii-chars` (only the non-ASCII characters in hex).
     pub hex: u8,
     /// `-v` (or `-e abbrev=` leaving this call out): unabbreviated structures and environment.
     pub verbose: bool,

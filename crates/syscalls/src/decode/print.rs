@@ -699,14 +699,14 @@ pub(crate) fn write_fd(out: &mut String, fd: i32, fds: &mut dyn FdInfo, style: &
 }
 
 /// Whether [`quote`] shows `bytes` all in hex: always with `-xx`, with `-x` when one of
-/// them is not printable.
+/// them is not printable (never with non-ascii-chars, which hexes characters one by one).
 fn shows_in_hex(bytes: &[u8], hex: u8) -> bool {
     match hex {
-        0 => false,
         1 => bytes
             .iter()
             .any(|c| *c > 0x7e || (*c < b' ' && !(9..=13).contains(c))),
-        _ => true,
+        2 => true,
+        _ => false,
     }
 }
 
@@ -735,6 +735,10 @@ pub(crate) fn quote(out: &mut String, bytes: &[u8], hex: u8, escape: &[u8], quot
                 b'\t' => out.push_str("\\t"),
                 b'\x0b' => out.push_str("\\v"),
                 b' '..=b'~' if !escape.contains(&c) => out.push(c as char),
+                // --strings-in-hex=non-ascii-chars: `\xNN` instead of octal.
+                _ if hex == 3 => {
+                    let _ = write!(out, "\\x{c:02x}");
+                }
                 _ => {
                     out.push('\\');
                     let next_is_digit = bytes.get(i + 1).is_some_and(|n| (b'0'..=b'7').contains(n));

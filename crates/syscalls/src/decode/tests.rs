@@ -2989,3 +2989,22 @@ fn bpf_prog_load_kernel_version_in_each_xlat_style() {
         );
     }
 }
+
+/// strace's tests/strace--strings-in-hex-non-ascii-chars: C escapes stay, every other
+/// unprintable byte is `\xNN` (not octal), the rest plain.
+#[test]
+fn strings_in_hex_non_ascii_chars() {
+    let m = &mut Fixture::default().with(0x1000, b"\x08\t\n\x0b\x0c\r hi~\x7f\x92\0");
+    let style = Style {
+        hex: 3,
+        ..Style::default()
+    };
+    check_style(
+        "chdir",
+        [0x1000, 0, 0, 0, 0, 0],
+        m,
+        -2,
+        &style,
+        "chdir(\"\\x08\\t\\n\\v\\f\\r hi~\\x7f\\x92\") = -1 ENOENT (No such file or directory)",
+    );
+}

@@ -315,6 +315,10 @@ fn conflicts_strace_refuses() {
     );
     assert_eq!(options(&["--strings-in-hex", "true"]).hex, 2);
     assert_eq!(options(&["--strings-in-hex=non-ascii", "true"]).hex, 1);
+    assert_eq!(
+        options(&["--strings-in-hex=non-ascii-chars", "true"]).hex,
+        3
+    );
     assert_eq!(options(&["-xx", "true"]).hex, 2);
 }
 
