@@ -111,6 +111,11 @@ pub(crate) fn ioprio_set(c: &mut Ctx) {
 /// landlock_create_ruleset(attr, size, flags): the attr struct only when `size` covers its
 /// first field; `...` when the caller's struct is bigger than the one strace knows.
 pub(crate) fn landlock_create_ruleset(c: &mut Ctx) {
+    // With LANDLOCK_CREATE_RULESET_VERSION the result is the ABI version, not an fd (the
+    // result's kind is read at exit).
+    if c.args[2] & 1 != 0 {
+        c.ret_kind = Some(super::Ret::Dec);
+    }
     if !c.entering() {
         return;
     }
@@ -135,10 +140,6 @@ pub(crate) fn landlock_create_ruleset(c: &mut Ctx) {
     c.udec(a[1]);
     c.next();
     c.flags(a[2] & 0xffff_ffff, &LANDLOCK_CREATE_RULESET_FLAGS);
-    // With LANDLOCK_CREATE_RULESET_VERSION the result is the ABI version, not an fd.
-    if a[2] & 1 != 0 {
-        c.ret_kind = Some(super::Ret::Dec);
-    }
 }
 
 const LANDLOCK_CREATE_RULESET_FLAGS: Xlat = Xlat {

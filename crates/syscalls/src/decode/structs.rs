@@ -1315,8 +1315,16 @@ xlat::xlat!(CLONE3_FLAGS, "CLONE_???", [
     0x200000000u64 => "CLONE_INTO_CGROUP",
 ]);
 
-/// A `struct msghdr` (sendmsg input, recvmsg output).
-pub(crate) fn msghdr(c: &mut Ctx, addr: u64, data_len: Option<u64>, output: bool) {
+/// A `struct msghdr` (sendmsg input, recvmsg output). `user_namelen` is recvmsg's
+/// msg_namelen at entry: the name is read up to the smaller length and a changed length
+/// shows as `110 => 36`.
+pub(crate) fn msghdr(
+    c: &mut Ctx,
+    addr: u64,
+    data_len: Option<u64>,
+    output: bool,
+    user_namelen: Option<i32>,
+) {
     let Some(b) = read_struct::<56>(c, addr, output) else {
         return;
     };
@@ -1327,13 +1335,21 @@ pub(crate) fn msghdr(c: &mut Ctx, addr: u64, data_len: Option<u64>, output: bool
     let control = u64_at(&b, 32);
     let controllen = u64_at(&b, 40);
     let flags = u32_at(&b, 48);
+    let name_len = match user_namelen {
+        Some(user) if (namelen as i32) > user => user,
+        _ => namelen as i32,
+    };
     c.s("{msg_name=");
-    if name == 0 || namelen == 0 {
+    if name == 0 || name_len <= 0 {
         c.ptr(name);
     } else {
-        sockaddr(c, name, u64::from(namelen), false);
+        sockaddr(c, name, name_len as u64, false);
     }
-    let _ = write!(c.out, ", msg_namelen={namelen}, msg_iov=");
+    c.s(", msg_namelen=");
+    if let Some(user) = user_namelen.filter(|user| *user != namelen as i32) {
+        let _ = write!(c.out, "{user} => ");
+    }
+    let _ = write!(c.out, "{namelen}, msg_iov=");
     iovec(c, iov, iovlen, data_len, false);
     let _ = write!(c.out, ", msg_iovlen={iovlen}");
     if controllen > 0 {

@@ -1535,24 +1535,46 @@ fn dec_sendmsg(c: &mut Ctx) {
     c.next();
     c.fd(a[0]);
     c.next();
-    st::msghdr(c, a[1], None, false);
+    st::msghdr(c, a[1], None, false, None);
     c.next();
     c.flags(a[2], &xlat::MSG_FLAGS);
 }
 
+/// recvmsg(fd, msg, flags) as strace decodes it: the msg_namelen the caller offered is
+/// read at entry (a header that cannot be read is its address, all at entry); a failed
+/// call shows only that length.
 fn dec_recvmsg(c: &mut Ctx) {
     let a = c.args;
     if c.entering() {
         c.next();
         c.fd(a[0]);
-        c.stop();
-    } else {
-        c.next();
-        let n = c.rval() as u64;
-        st::msghdr(c, a[1], Some(n), true);
-        c.next();
-        c.flags(a[2], &xlat::MSG_FLAGS);
+        match c.read_u32(a[1].wrapping_add(8)).filter(|_| a[1] != 0) {
+            Some(namelen) => {
+                c.saved = [u64::from(namelen), 1];
+                c.stop();
+            }
+            None => {
+                c.next();
+                c.ptr(a[1]);
+                c.next();
+                c.flags(a[2], &xlat::MSG_FLAGS);
+            }
+        }
+        return;
     }
+    if c.saved[1] == 0 {
+        return;
+    }
+    let user_namelen = c.saved[0] as u32 as i32;
+    c.next();
+    if c.ok() {
+        let n = c.rval() as u64;
+        st::msghdr(c, a[1], Some(n), true, Some(user_namelen));
+    } else {
+        let _ = write!(c.out, "{{msg_namelen={user_namelen}}}");
+    }
+    c.next();
+    c.flags(a[2], &xlat::MSG_FLAGS);
 }
 
 fn dec_clone(c: &mut Ctx) {
@@ -3352,7 +3374,7 @@ fn mmsgvec(c: &mut Ctx, addr: u64, vlen: u64, done: u64, receiving: bool) {
         let data = receiving.then_some(u64::from(len));
         // The struct was read successfully above, so show it even if the call failed.
         let failed = std::mem::replace(&mut c.failed, false);
-        st::msghdr(c, at, data, false);
+        st::msghdr(c, at, data, false, None);
         c.failed = failed;
         if i < done {
             let _ = write!(c.out, ", msg_len={len}");
@@ -3367,8 +3389,18 @@ fn dec_sendmmsg(c: &mut Ctx) {
     if c.entering() {
         c.next();
         c.fd(a[0]);
+        // `-e verbose=` leaving the call out: the vector as its address, all at entry.
+        if !c.style.dereference {
+            c.next();
+            c.ptr(a[1]);
+            c.next();
+            c.uint(a[2]);
+            c.next();
+            c.flags(a[3] & 0xffff_ffff, &xlat::MSG_FLAGS);
+            return;
+        }
         c.stop();
-    } else {
+    } else if c.style.dereference {
         let done = if c.ok() { c.rval() as u64 } else { 0 };
         c.next();
         mmsgvec(c, a[1], a[2] & 0xffff_ffff, done, false);
@@ -3384,8 +3416,21 @@ fn dec_recvmmsg(c: &mut Ctx) {
     if c.entering() {
         c.next();
         c.fd(a[0]);
+        // `-e verbose=` leaving the call out: everything at entry, the structures as
+        // their addresses.
+        if !c.style.dereference {
+            c.next();
+            c.ptr(a[1]);
+            c.next();
+            c.uint(a[2]);
+            c.next();
+            c.flags(a[3] & 0xffff_ffff, &xlat::MSG_FLAGS);
+            c.next();
+            c.ptr(a[4]);
+            return;
+        }
         c.stop();
-    } else {
+    } else if c.style.dereference {
         c.next();
         if c.ok() {
             let done = c.rval() as u64;
@@ -3557,8 +3602,14 @@ fn dec_move_pages(c: &mut Ctx) {
         c.array(a[3], a[1], 4, int_member);
         c.stop();
     } else if !c.ok() {
+        // strace's print_array: NULL and an empty array print as such; the status a
+        // failed call left is not read.
         c.next();
-        c.ptr(a[4]);
+        if a[4] != 0 && a[1] == 0 {
+            c.s("[]");
+        } else {
+            c.ptr(a[4]);
+        }
         c.next();
         c.flags(a[5] & 0xffff_ffff, &xlat::MPOL_MF_FLAGS);
     } else {

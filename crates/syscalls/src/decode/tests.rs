@@ -3008,3 +3008,82 @@ fn strings_in_hex_non_ascii_chars() {
         "chdir(\"\\x08\\t\\n\\v\\f\\r hi~\\x7f\\x92\") = -1 ENOENT (No such file or directory)",
     );
 }
+
+/// Cases of strace's tests/msg_name.c, mmsg-silent.c, move_pages.c and
+/// landlock_create_ruleset.c.
+#[test]
+fn recvmsg_namelen_silent_mmsg_move_pages_landlock_version() {
+    let mut hdr = vec![0u8; 56];
+    hdr[0..8].copy_from_slice(&0x2000u64.to_ne_bytes()); // msg_name
+    hdr[8..12].copy_from_slice(&2u32.to_ne_bytes()); // msg_namelen at entry
+    let mut m = Fixture::default()
+        .with(0x1000, &hdr)
+        .with(0x2000, &[1, 0, b'a', b'b', 0]);
+    let style = Style::default();
+    let entry = decode_entry(
+        number("recvmsg").unwrap(),
+        [3, 0x1000, 0x40, 0, 0, 0],
+        &mut m,
+        &mut Fds,
+        &style,
+    );
+    // The kernel says the name was 5 bytes long; only the 2 offered are shown.
+    let mut hdr_out = hdr.clone();
+    hdr_out[8..12].copy_from_slice(&5u32.to_ne_bytes());
+    let mut m = Fixture::default()
+        .with(0x1000, &hdr_out)
+        .with(0x2000, &[1, 0, b'a', b'b', 0]);
+    let done = decode_exit(&entry, 0, &mut m, &mut Fds, &style);
+    assert_eq!(
+        format!("{} = {}", done.call, done.result),
+        "recvmsg(3, {msg_name={sa_family=AF_UNIX}, msg_namelen=2 => 5, msg_iov=NULL, msg_iovlen=0, msg_controllen=0, msg_flags=0}, MSG_DONTWAIT) = 0"
+    );
+    check(
+        "recvmsg",
+        [3, 0x1000, 0x40, 0, 0, 0],
+        &mut m,
+        -14,
+        "recvmsg(3, {msg_namelen=5}, MSG_DONTWAIT) = -1 EFAULT (Bad address)",
+    );
+    check(
+        "recvmsg",
+        [3, 0x9000, 0x40, 0, 0, 0],
+        &mut m,
+        -14,
+        "recvmsg(3, 0x9000, MSG_DONTWAIT) = -1 EFAULT (Bad address)",
+    );
+    let silent = Style {
+        dereference: false,
+        ..Style::default()
+    };
+    check_style(
+        "recvmmsg",
+        [3, 0x1000, 1, 0x40, 0x3000, 0],
+        &mut m,
+        1,
+        &silent,
+        "recvmmsg(3, 0x1000, 1, MSG_DONTWAIT, 0x3000) = 1",
+    );
+    check_style(
+        "sendmmsg",
+        [4, 0x1000, 1, 0x40, 0, 0],
+        &mut m,
+        1,
+        &silent,
+        "sendmmsg(4, 0x1000, 1, MSG_DONTWAIT) = 1",
+    );
+    check(
+        "move_pages",
+        [42, 0, 0x1000, 0x1000, 0x1000, 4],
+        &mut m,
+        -1,
+        "move_pages(42, 0, [], [], [], MPOL_MF_MOVE_ALL) = -1 EPERM (Operation not permitted)",
+    );
+    check(
+        "landlock_create_ruleset",
+        [0, 0, 1, 0, 0, 0],
+        &mut m,
+        7,
+        "landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) = 7",
+    );
+}
