@@ -198,7 +198,7 @@ pub struct Entry {
     /// The decoder stopped at entry before an output argument.
     stopped: bool,
     /// Values a decoder saved at entry (e.g. the `*addrlen` before the call).
-    saved: [u64; 2],
+    saved: [u64; 3],
 }
 
 impl Entry {
@@ -326,7 +326,7 @@ pub fn decode_entry_into(
 ) {
     entry.nr = nr;
     entry.args = args;
-    entry.saved = [0; 2];
+    entry.saved = [0; 3];
     entry.text.clear();
     match crate::name(nr) {
         Some(name) => entry.text.push_str(name),

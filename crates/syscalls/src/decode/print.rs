@@ -50,7 +50,7 @@ pub(crate) struct Ctx<'a> {
     pub stopped: bool,
     /// With `stopped`: the exit phase prints its own separator, if any (see [`Ctx::stop_after`]).
     pub own_sep: bool,
-    pub saved: [u64; 2],
+    pub saved: [u64; 3],
     /// Text printed after the return value, e.g. `(Timeout)`.
     pub aux: String,
     /// Overrides the decoder's return format (fcntl F_GETFL prints hex).
@@ -80,7 +80,7 @@ impl<'a> Ctx<'a> {
             sep_written: false,
             stopped: false,
             own_sep: false,
-            saved: [0; 2],
+            saved: [0; 3],
             aux: String::new(),
             ret_kind: None,
         }

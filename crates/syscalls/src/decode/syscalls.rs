@@ -1550,7 +1550,7 @@ fn dec_recvmsg(c: &mut Ctx) {
         c.fd(a[0]);
         match c.read_u32(a[1].wrapping_add(8)).filter(|_| a[1] != 0) {
             Some(namelen) => {
-                c.saved = [u64::from(namelen), 1];
+                c.saved = [u64::from(namelen), 1, 0];
                 c.stop();
             }
             None => {
@@ -3429,6 +3429,15 @@ fn dec_recvmmsg(c: &mut Ctx) {
             c.ptr(a[4]);
             return;
         }
+        // The timeout is shown as it was at entry; the kernel updates it.
+        let mut ts = [0u8; 16];
+        c.saved = if a[4] == 0 {
+            [0, 0, TIMEOUT_NULL]
+        } else if c.read_exact(a[4], &mut ts) {
+            [st::u64_at(&ts, 0), st::u64_at(&ts, 8), TIMEOUT_READ]
+        } else {
+            [0, 0, TIMEOUT_UNREADABLE]
+        };
         c.stop();
     } else if c.style.dereference {
         c.next();
@@ -3443,9 +3452,32 @@ fn dec_recvmmsg(c: &mut Ctx) {
         c.next();
         c.flags(a[3] & 0xffff_ffff, &xlat::MSG_FLAGS);
         c.next();
-        st::timespec(c, a[4], false);
+        match c.saved[2] {
+            TIMEOUT_READ => {
+                let _ = write!(
+                    c.out,
+                    "{{tv_sec={}, tv_nsec={}}}",
+                    c.saved[0] as i64, c.saved[1]
+                );
+            }
+            _ => c.ptr(a[4]),
+        }
+        // What is left of the timeout, or that it ran out.
+        if c.ok() && c.rval() == 0 {
+            c.aux.push_str("(Timeout)");
+        } else if c.ok() && a[4] != 0 {
+            let save = std::mem::take(c.out);
+            st::timespec(c, a[4], true);
+            let left = std::mem::replace(c.out, save);
+            c.aux = format!("(left {left})");
+        }
     }
 }
+
+/// What recvmmsg's entry found at the timeout pointer (`Ctx::saved[2]`).
+const TIMEOUT_NULL: u64 = 0;
+const TIMEOUT_READ: u64 = 1;
+const TIMEOUT_UNREADABLE: u64 = 2;
 
 const RESOLVE_FLAGS: Xlat = Xlat {
     entries: &[

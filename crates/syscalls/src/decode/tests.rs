@@ -3087,3 +3087,25 @@ fn recvmsg_namelen_silent_mmsg_move_pages_landlock_version() {
         "landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION) = 7",
     );
 }
+
+/// strace's tests/recvmmsg-timeout.c: the timeout as it was at entry, what is left of it
+/// in the note.
+#[test]
+fn recvmmsg_timeout_at_entry_and_left() {
+    let ts = |sec: i64, nsec: u64| [sec.to_ne_bytes(), nsec.to_ne_bytes()].concat();
+    let style = Style::default();
+    let nr = number("recvmmsg").unwrap();
+    let args = [3, 0x1000, 1, 0, 0x2000, 0];
+    let mut m = Fixture::default().with(0x2000, &ts(0, 12345678));
+    let entry = decode_entry(nr, args, &mut m, &mut Fds, &style);
+    let mut m = Fixture::default().with(0x2000, &ts(0, 12339789));
+    let done = decode_exit(&entry, -11, &mut m, &mut Fds, &style);
+    assert_eq!(
+        format!("{} = {}", done.call, done.result),
+        "recvmmsg(3, 0x1000, 1, 0, {tv_sec=0, tv_nsec=12345678}) = -1 EAGAIN (Resource temporarily unavailable)"
+    );
+    let done = decode_exit(&entry, 0, &mut m, &mut Fds, &style);
+    assert_eq!(done.result, "0 (Timeout)");
+    let done = decode_exit(&entry, 1, &mut m, &mut Fds, &style);
+    assert_eq!(done.result, "1 (left {tv_sec=0, tv_nsec=12339789})");
+}
