@@ -145,6 +145,12 @@ xlat!(pub(crate) FCNTL_CMDS, "F_???", [
 
 xlat!(pub(crate) FD_FLAGS, "FD_???", [1 => "FD_CLOEXEC"]);
 
+// strace's src/xlat/uring_enter_flags.in.
+xlat!(pub(crate) IORING_ENTER_FLAGS, "IORING_ENTER_???", [
+    1 => "IORING_ENTER_GETEVENTS", 2 => "IORING_ENTER_SQ_WAKEUP", 4 => "IORING_ENTER_SQ_WAIT",
+    8 => "IORING_ENTER_EXT_ARG", 0x10 => "IORING_ENTER_REGISTERED_RING",
+]);
+
 // strace's src/xlat/lockfcmds.in, notifyflags.in, f_seals.in, f_owner_types.in (fcntl).
 xlat!(pub(crate) LOCK_CMDS, "F_???", [
     0 => "F_RDLCK", 1 => "F_WRLCK", 2 => "F_UNLCK", 4 => "F_EXLCK", 8 => "F_SHLCK",

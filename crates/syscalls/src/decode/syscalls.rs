@@ -585,7 +585,17 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::seccomp => f(dec_seccomp, Dec),
         nr::bpf => f(dec_bpf, Dec),
         nr::io_uring_setup => f(dec_io_uring_setup, RFD),
-        nr::io_uring_enter => s(&[Fd, Uint, Uint, Hex, Ptr, Ulong], Dec),
+        nr::io_uring_enter => s(
+            &[
+                Fd,
+                Uint,
+                Uint,
+                Flags(&xlat::IORING_ENTER_FLAGS),
+                SigsetIn(5),
+                Ulong,
+            ],
+            Dec,
+        ),
         nr::io_uring_register => s(&[Fd, Uint, Ptr, Uint], Dec),
         nr::shmget => f(ipc::shmget, Dec),
         nr::shmat => s(&[Int, Ptr, Flags(&xlat::SHMAT_FLAGS)], RHex),

@@ -3109,3 +3109,17 @@ fn recvmmsg_timeout_at_entry_and_left() {
     let done = decode_exit(&entry, 1, &mut m, &mut Fds, &style);
     assert_eq!(done.result, "1 (left {tv_sec=0, tv_nsec=12339789})");
 }
+
+/// strace's tests/io_uring_enter.c: flags by name, the signal mask of `sigsetsize` bytes.
+#[test]
+fn io_uring_enter_flags_and_sigset() {
+    let mask: u64 = (1 << 0) | (1 << 8) | (1 << 18); // HUP KILL STOP
+    let m = &mut Fixture::default().with(0x1000, &(!mask).to_ne_bytes());
+    check(
+        "io_uring_enter",
+        [3, 0xdeadbeef, 0xcafef00d, 0xffff_ffff, 0x1000, 8],
+        m,
+        -22,
+        "io_uring_enter(3, 3735928559, 3405705229, IORING_ENTER_GETEVENTS|IORING_ENTER_SQ_WAKEUP|IORING_ENTER_SQ_WAIT|IORING_ENTER_EXT_ARG|IORING_ENTER_REGISTERED_RING|0xffffffe0, ~[HUP KILL STOP], 8) = -1 EINVAL (Invalid argument)",
+    );
+}
