@@ -43,6 +43,10 @@ impl FdInfo for TraceeFds {
         self.0.pidfd_pid(fd.into())
     }
 
+    fn foreign_path(&mut self, pid: i32, fd: i32) -> Option<String> {
+        fd_path_of(self.0.pid(), Tracee::Ptraced, pid, fd)
+    }
+
     fn pid_in_tracer_ns(&mut self, pid: i32, kind: PidKind) -> Option<i32> {
         pid_in_our_ns(self.0.pid(), Tracee::Ptraced, pid, kind)
     }
@@ -50,6 +54,21 @@ impl FdInfo for TraceeFds {
     fn pid_comm(&mut self, pid: i32) -> Option<String> {
         comm_of(pid)
     }
+}
+
+/// The link target of fd `fd` of process `pid`, as tracee `tracee` (our numbering) numbers
+/// processes: the tracee's own fds, or another process's found through the namespaces.
+pub fn fd_path_of(tracee: i32, how: Tracee, pid: i32, fd: i32) -> Option<String> {
+    if pid <= 0 {
+        return None;
+    }
+    let own = ids_of(Path::new(&format!("/proc/{tracee}")), "NStgid:")?;
+    let ours = if own.last() == Some(&pid) {
+        tracee
+    } else {
+        pid_in_our_ns(tracee, how, pid, PidKind::Tgid)?
+    };
+    ProcessFds::new(ours).path(fd.into())
 }
 
 /// The command name of a process, for `--decode-pids=comm`.

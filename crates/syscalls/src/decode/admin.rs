@@ -25,15 +25,16 @@ pub(crate) fn kcmp(c: &mut Ctx) {
     let kind = a[2] & 0xffff_ffff;
     c.xval(kind, &xlat::KCMP_TYPES);
     match kind {
+        // The indexes are fds of pid1 and pid2 (strace's printfd_pid_tracee_ns).
         KCMP_FILE => {
             c.next();
-            c.fd(a[3]);
+            c.fd_of(a[0], a[3]);
             c.next();
-            c.fd(a[4]);
+            c.fd_of(a[1], a[4]);
         }
         KCMP_EPOLL_TFD => {
             c.next();
-            c.fd(a[3]);
+            c.fd_of(a[0], a[3]);
             c.next();
             let mut slot = [0u8; 12];
             if a[4] == 0 || !c.read_exact(a[4], &mut slot) {
@@ -42,9 +43,9 @@ pub(crate) fn kcmp(c: &mut Ctx) {
             }
             let word = |i: usize| u32::from_ne_bytes(slot[i..i + 4].try_into().unwrap_or([0; 4]));
             c.s("{efd=");
-            c.fd(u64::from(word(0)));
+            c.fd_of(a[1], u64::from(word(0)));
             c.s(", tfd=");
-            c.fd(u64::from(word(4)));
+            c.fd_of(a[1], u64::from(word(4)));
             let _ = write!(c.out, ", toff={}}}", word(8));
         }
         1..=6 => {}

@@ -46,6 +46,11 @@ pub trait FdInfo {
     fn device(&mut self, _fd: i32) -> Option<String> {
         None
     }
+    /// For `-y` on an fd of another process (kcmp's): the link target of fd `fd` of
+    /// process `pid`, numbered in the tracee's PID namespace.
+    fn foreign_path(&mut self, _pid: i32, _fd: i32) -> Option<String> {
+        None
+    }
     /// For `-e decode-fds=pidfd` (and `-yy`): the process a pidfd refers to, numbered in
     /// the tracer's PID namespace.
     fn pidfd_pid(&mut self, _fd: i32) -> Option<i32> {

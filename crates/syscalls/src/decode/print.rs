@@ -226,6 +226,17 @@ impl<'a> Ctx<'a> {
         write_fd(self.out, v as i32, self.fds, self.style);
     }
 
+    /// fd `v` of process `pid` (tracee numbering), strace's printfd_pid_tracee_ns: with
+    /// `-y` its path, when that process can be found.
+    pub fn fd_of(&mut self, pid: u64, v: u64) {
+        let fd = v as i32;
+        let mut foreign = ForeignFds {
+            inner: &mut *self.fds,
+            pid: pid as i32,
+        };
+        write_fd(self.out, fd, &mut foreign, self.style);
+    }
+
     pub fn dirfd(&mut self, v: u64) {
         if v as i32 == -100 {
             write_named(self.out, Some("AT_FDCWD"), &AT_FDCWD, |out| {
@@ -642,6 +653,22 @@ pub(crate) fn push_dec(out: &mut String, v: i64) {
         out.push('-');
     }
     push_udec(out, v.unsigned_abs());
+}
+
+/// The fds of another process, as [`FdInfo`] for [`write_fd`]: only their paths are known.
+struct ForeignFds<'a> {
+    inner: &'a mut dyn FdInfo,
+    pid: i32,
+}
+
+impl FdInfo for ForeignFds<'_> {
+    fn path(&mut self, fd: i32) -> Option<String> {
+        self.inner.foreign_path(self.pid, fd)
+    }
+
+    fn socket(&mut self, _fd: i32) -> Option<String> {
+        None
+    }
 }
 
 /// strace's `printfd`: the number, then what the `-e decode-fds=` set asks for, the first

@@ -57,6 +57,10 @@ impl FdInfo for Fds {
     fn pidfd_pid(&mut self, fd: i32) -> Option<i32> {
         (fd == 7).then_some(4321)
     }
+    /// Process 77 has /dev/zero open as fd 42.
+    fn foreign_path(&mut self, pid: i32, fd: i32) -> Option<String> {
+        (pid == 77 && fd == 42).then(|| "/dev/zero".into())
+    }
     fn socket(&mut self, fd: i32) -> Option<String> {
         (fd == 4).then(|| "TCP:[127.0.0.1:80->127.0.0.1:5000]".into())
     }
@@ -3121,5 +3125,35 @@ fn io_uring_enter_flags_and_sigset() {
         m,
         -22,
         "io_uring_enter(3, 3735928559, 3405705229, IORING_ENTER_GETEVENTS|IORING_ENTER_SQ_WAKEUP|IORING_ENTER_SQ_WAIT|IORING_ENTER_EXT_ARG|IORING_ENTER_REGISTERED_RING|0xffffffe0, ~[HUP KILL STOP], 8) = -1 EINVAL (Invalid argument)",
+    );
+}
+
+/// strace's tests/kcmp.c with -y: the indexes are fds of pid1 and pid2, decorated from those
+/// processes (none for a pid that does not exist).
+#[test]
+fn kcmp_fds_belong_to_their_processes() {
+    let mut slot = [0u8; 12];
+    slot[0..4].copy_from_slice(&42u32.to_ne_bytes());
+    slot[4..8].copy_from_slice(&42u32.to_ne_bytes());
+    let m = &mut Fixture::default().with(0x1000, &slot);
+    let y = Style {
+        fd_decode: 1,
+        ..Style::default()
+    };
+    check_style(
+        "kcmp",
+        [77, 77, 0, 42, 42, 0],
+        m,
+        0,
+        &y,
+        "kcmp(77, 77, KCMP_FILE, 42</dev/zero>, 42</dev/zero>) = 0",
+    );
+    check_style(
+        "kcmp",
+        [77, NEG(-1), 7, 42, 0x1000, 0],
+        m,
+        -3,
+        &y,
+        "kcmp(77, -1, KCMP_EPOLL_TFD, 42</dev/zero>, {efd=42, tfd=42, toff=0}) = -1 ESRCH (No such process)",
     );
 }
