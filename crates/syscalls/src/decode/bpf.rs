@@ -416,7 +416,7 @@ fn prog_load(c: &mut Ctx, b: &[u8], n: usize) {
         c.s("kern_version=");
         super::print::write_composite(
             c.out,
-            |out| super::print::write_hex(out, u64::from(v)),
+            |out| super::print::write_hex(out, v),
             |out| {
                 let _ = write!(
                     out,
