@@ -437,4 +437,44 @@ mod tests {
         assert_eq!(signal_number("SIGRT_2"), Some(34));
         assert_eq!(signal_number("IO"), Some(29));
     }
+
+    /// The tracee sees pid 2 as the tracer's 4970.
+    struct OtherNamespace;
+
+    impl crate::FdInfo for OtherNamespace {
+        fn path(&mut self, _fd: i32) -> Option<String> {
+            None
+        }
+        fn socket(&mut self, _fd: i32) -> Option<String> {
+            None
+        }
+        fn pid_in_tracer_ns(&mut self, pid: i32, _kind: crate::PidKind) -> Option<i32> {
+            (pid == 2).then_some(4970)
+        }
+    }
+
+    /// strace's tests/signal_receive.c under --pidns-translation; an errno and a
+    /// `(uid_t) -1` as strace 6.1 prints them.
+    #[test]
+    fn sender_pid_translated_errno_after_code() {
+        let style = crate::Style {
+            pids: crate::PidDetails {
+                pidns: true,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        // si_pid=2, si_uid=65534
+        let sent = info(1, 0, [(65534u64 << 32) | 2, 0, 0, 0]);
+        assert_eq!(
+            format_signal_with(&sent, &mut OtherNamespace, &style),
+            "SIGHUP {si_signo=SIGHUP, si_code=SI_USER, si_pid=2 /* 4970 in strace's PID NS */, si_uid=65534}"
+        );
+        let mut queued = info(10, -1, [(u64::from(u32::MAX) << 32) | 2, 0, 0, 0]);
+        queued.errno = 2;
+        assert_eq!(
+            format_signal(&queued),
+            "SIGUSR1 {si_signo=SIGUSR1, si_code=SI_QUEUE, si_errno=ENOENT, si_pid=2, si_uid=-1}"
+        );
+    }
 }

@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use saker_event::timefmt;
 use saker_ptrace::{Handler, ProcessFds, ProcessMemory, Resume, Stop, StopContext};
-use saker_syscalls::{Decoded, Entry, SigInfo, decode_entry_into, decode_exit_into, format_signal};
+use saker_syscalls::{
+    Decoded, Entry, SigInfo, decode_entry_into, decode_exit_into, format_signal_with,
+};
 
 use crate::decode::{TraceeFds, TraceeMemory};
 use crate::inject::{InjectState, Injected, Tampering};
@@ -857,7 +859,11 @@ impl Handler for Printer {
                         std::mem::size_of::<libc::siginfo_t>(),
                     )
                 };
-                let text = format_signal(&SigInfo::from_bytes(bytes));
+                // The sender's pid is translated and named as in syscall arguments
+                // (--pidns-translation, --decode-pids=comm).
+                let style = self.options.style_for(0);
+                let mut fds = TraceeFds(ProcessFds::new(ctx.pid));
+                let text = format_signal_with(&SigInfo::from_bytes(bytes), &mut fds, &style);
                 if self.json {
                     self.json_event(ctx, "signal", &json::signal_fields(sig, &text));
                 } else {
