@@ -84,6 +84,19 @@ impl ProcessFds {
         Some(name)
     }
 
+    /// Whether fd `fd` is the file at `name` (same device and inode): a link target that
+    /// ends in " (deleted)" may be a live file that has that name.
+    pub fn is_file_at(&self, fd: i64, name: &str) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        let (Ok(open), Ok(named)) = (
+            std::fs::metadata(format!("/proc/{}/fd/{fd}", self.pid)),
+            std::fs::symlink_metadata(name),
+        ) else {
+            return false;
+        };
+        open.dev() == named.dev() && open.ino() == named.ino()
+    }
+
     /// For `-e decode-fds=pidfd`: the process a pidfd refers to (the `Pid:` line of
     /// /proc/PID/fdinfo/FD, in our PID namespace); `None` for other fds.
     pub fn pidfd_pid(&self, fd: i64) -> Option<i32> {

@@ -43,6 +43,10 @@ impl FdInfo for TraceeFds {
         self.0.pidfd_pid(fd.into())
     }
 
+    fn is_file_at(&mut self, fd: i32, link: &str) -> bool {
+        self.0.is_file_at(fd.into(), link)
+    }
+
     fn foreign_path(&mut self, pid: i32, fd: i32) -> Option<String> {
         fd_path_of(self.0.pid(), Tracee::Ptraced, pid, fd)
     }

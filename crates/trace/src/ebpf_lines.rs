@@ -820,6 +820,10 @@ impl FdInfo for LiveFds {
         ProcessFds::new(self.pid).pidfd_pid(fd.into())
     }
 
+    fn is_file_at(&mut self, fd: i32, link: &str) -> bool {
+        ProcessFds::new(self.pid).is_file_at(fd.into(), link)
+    }
+
     fn foreign_path(&mut self, pid: i32, fd: i32) -> Option<String> {
         fd_path_of(self.pid, Tracee::Observed, pid, fd)
     }

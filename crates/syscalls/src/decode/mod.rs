@@ -46,6 +46,11 @@ pub trait FdInfo {
     fn device(&mut self, _fd: i32) -> Option<String> {
         None
     }
+    /// For `-y`: whether fd `fd` is the file named `link` (its target as /proc shows it),
+    /// that is, whether a " (deleted)" at its end is part of the name.
+    fn is_file_at(&mut self, _fd: i32, _link: &str) -> bool {
+        false
+    }
     /// For `-y` on an fd of another process (kcmp's): the link target of fd `fd` of
     /// process `pid`, numbered in the tracee's PID namespace.
     fn foreign_path(&mut self, _pid: i32, _fd: i32) -> Option<String> {

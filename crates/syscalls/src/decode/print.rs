@@ -712,10 +712,11 @@ pub(crate) fn write_fd(out: &mut String, fd: i32, fds: &mut dyn FdInfo, style: &
     if !set.path {
         return;
     }
-    // /proc shows unlinked files as "path (deleted)"; strace moves the mark outside.
+    // /proc shows unlinked files as "path (deleted)"; strace moves the mark outside,
+    // unless a live file has that very name (strace's get_proc_pid_fd_path).
     let (path, deleted) = match path.strip_suffix(" (deleted)") {
-        Some(p) => (p, true),
-        None => (path.as_str(), false),
+        Some(p) if !fds.is_file_at(fd, &path) => (p, true),
+        _ => (path.as_str(), false),
     };
     out.push('<');
     quote(out, path.as_bytes(), style.hex, b"<>", false);

@@ -51,8 +51,14 @@ impl FdInfo for Fds {
             3 => Some("/etc/passwd".into()),
             4 => Some("socket:[31337]".into()),
             7 => Some("anon_inode:[pidfd]".into()),
+            9 => Some("/tmp/live (deleted)".into()),
+            10 => Some("/tmp/gone (deleted)".into()),
             _ => None,
         }
+    }
+    /// fd 9's file really is named "live (deleted)"; fd 10's was unlinked.
+    fn is_file_at(&mut self, fd: i32, link: &str) -> bool {
+        fd == 9 && link == "/tmp/live (deleted)"
     }
     fn pidfd_pid(&mut self, fd: i32) -> Option<i32> {
         (fd == 7).then_some(4321)
@@ -3155,5 +3161,32 @@ fn kcmp_fds_belong_to_their_processes() {
         -3,
         &y,
         "kcmp(77, -1, KCMP_EPOLL_TFD, 42</dev/zero>, {efd=42, tfd=42, toff=0}) = -1 ESRCH (No such process)",
+    );
+}
+
+/// strace's tests/fchmod.c with -y: " (deleted)" is moved out of the brackets only for a
+/// file that was unlinked, not for a live file with that name.
+#[test]
+fn deleted_mark_only_for_unlinked_files() {
+    let m = &mut Fixture::default();
+    let y = Style {
+        fd_decode: 1,
+        ..Style::default()
+    };
+    check_style(
+        "fchmod",
+        [9, 0o600, 0, 0, 0, 0],
+        m,
+        0,
+        &y,
+        "fchmod(9</tmp/live (deleted)>, 0600) = 0",
+    );
+    check_style(
+        "fchmod",
+        [10, 0o600, 0, 0, 0, 0],
+        m,
+        0,
+        &y,
+        "fchmod(10</tmp/gone>(deleted), 0600) = 0",
     );
 }
