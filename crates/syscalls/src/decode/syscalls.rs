@@ -674,6 +674,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::mq_timedreceive => f(dec_mq_timedreceive, Dec),
         nr::mq_getsetattr => f(dec_mq_getsetattr, Dec),
         nr::mq_notify => f(dec_mq_notify, Dec),
+        nr::perf_event_open => f(dec_perf_event_open, RFD),
         nr::remap_file_pages => f(dec_remap_file_pages, Dec),
         nr::process_madvise => f(dec_process_madvise, Dec),
         nr::fsmount => s(
@@ -3026,6 +3027,31 @@ fn sigevent(c: &mut Ctx, addr: u64) {
     }
     c.s("}");
 }
+
+/// perf_event_open(attr, pid, cpu, group_fd, flags): the arguments as strace prints them;
+/// `struct perf_event_attr` itself is left as its address.
+fn dec_perf_event_open(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.ptr(a[0]);
+    c.next();
+    c.int(a[1]);
+    c.next();
+    c.int(a[2]);
+    c.next();
+    c.fd(a[3]);
+    c.next();
+    c.flags(a[4], &PERF_FLAGS);
+}
+
+// strace's src/xlat/perf_event_open_flags.in.
+xlat::xlat!(PERF_FLAGS, "PERF_FLAG_???", [
+    1 => "PERF_FLAG_FD_NO_GROUP", 2 => "PERF_FLAG_FD_OUTPUT", 4 => "PERF_FLAG_PID_CGROUP",
+    8 => "PERF_FLAG_FD_CLOEXEC",
+]);
 
 /// mq_notify(mqdes, sevp).
 fn dec_mq_notify(c: &mut Ctx) {

@@ -3190,3 +3190,17 @@ fn deleted_mark_only_for_unlinked_files() {
         "fchmod(10</tmp/gone>(deleted), 0600) = 0",
     );
 }
+
+/// strace's tests/perf_event_open.c under `-e verbose=none`: the arguments around the
+/// attribute struct.
+#[test]
+fn perf_event_open_arguments() {
+    let m = &mut Fixture::default();
+    check(
+        "perf_event_open",
+        [0, 0xfacef00d, 0xbadabba7, 0xffff_ffff, u64::MAX, 0],
+        m,
+        -22,
+        "perf_event_open(NULL, -87101427, -1160070233, -1, PERF_FLAG_FD_NO_GROUP|PERF_FLAG_FD_OUTPUT|PERF_FLAG_PID_CGROUP|PERF_FLAG_FD_CLOEXEC|0xfffffffffffffff0) = -1 EINVAL (Invalid argument)",
+    );
+}
