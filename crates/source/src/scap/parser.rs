@@ -872,6 +872,13 @@ impl Parser {
             .threads
             .get(child_tid)
             .is_some_and(|t| !t.comm.is_empty());
+        if known && res == 0 && !is_thread {
+            // A process described again (Saker's writer does so when a process is
+            // reparented): its parent is the one the event names now.
+            if let Some(t) = self.threads.get_mut(child_tid) {
+                t.ptid = parent_tid;
+            }
+        }
         if !known {
             let pid = if res == 0 {
                 p.i64("pid").unwrap_or(child_tid as i64) as u64

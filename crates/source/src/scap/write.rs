@@ -8,7 +8,7 @@
 //! it), so every event's thread is known to a reader. Syscalls without an event of their
 //! own become libscap's generic `syscall` events with the native number.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 use std::net::SocketAddr;
 
@@ -22,8 +22,9 @@ use super::table;
 /// A `.scap` writer over any output.
 pub struct ScapWriter<W: Write> {
     out: W,
-    /// Threads the file has described (process list or an event).
-    known: HashSet<u32>,
+    /// Threads the file has described (process list or an event), with the parent process
+    /// it gave each: a reader knows a thread's parent only from what the file says.
+    known: HashMap<u32, u32>,
     containers: HashSet<String>,
     buf: Vec<u8>,
     pub events: u64,
@@ -189,7 +190,7 @@ impl<W: Write> ScapWriter<W> {
     pub fn new(out: W, hostname: &str) -> io::Result<ScapWriter<W>> {
         let mut w = ScapWriter {
             out,
-            known: HashSet::new(),
+            known: HashMap::new(),
             containers: HashSet::new(),
             buf: Vec::with_capacity(4096),
             events: 0,
@@ -259,7 +260,7 @@ impl<W: Write> ScapWriter<W> {
         let mut body = Vec::new();
         for p in &processes {
             body.extend(process_entry(p));
-            self.known.insert(p.pid);
+            self.known.insert(p.pid, p.ppid);
         }
         self.block(PL_V9, &body)?;
         for p in &processes {
@@ -369,8 +370,13 @@ impl<W: Write> ScapWriter<W> {
     /// event itself does not carry (an exec's cwd and container, a socket's local end).
     pub fn write(&mut self, event: &SyscallEvent, state: &State) -> io::Result<()> {
         let h = &event.header;
-        if !self.known.contains(&h.tid) {
-            self.introduce_thread(event, state)?;
+        match self.known.get(&h.tid) {
+            None => self.introduce_thread(event, state)?,
+            // Reparented since (to a subreaper such as conmon, or to init): said again.
+            Some(&parent) if parent != h.ppid && h.ppid != 0 => {
+                self.introduce_thread(event, state)?
+            }
+            Some(_) => {}
         }
         let ts = h.ts_ns;
         let tid = h.tid;
@@ -401,7 +407,7 @@ impl<W: Write> ScapWriter<W> {
                 self.pair(ts, tid, 222, &[], &x)?;
                 let child = params(0, *child_tid, *child_pid, h.pid, *child_vtid, *child_vpid);
                 self.event(ts, *child_tid, 223, &child)?;
-                self.known.insert(*child_tid);
+                self.known.insert(*child_tid, h.pid);
                 Ok(())
             }
             EventBody::Exec(info) => self.exec(ts, tid, info, state, h),
@@ -429,9 +435,19 @@ impl<W: Write> ScapWriter<W> {
     }
 
     /// A thread the file has not described yet: a clone exit of the child side.
+    /// Describes the event's thread as a clone child's return (its command, parent,
+    /// container), the parent first when the file has not described it: a process
+    /// reparented to one the capture never saw start (a subreaper read from /proc by the
+    /// state) keeps its parent on replay.
     fn introduce_thread(&mut self, event: &SyscallEvent, state: &State) -> io::Result<()> {
         let h = &event.header;
-        self.known.insert(h.tid);
+        if h.ppid != 0
+            && !self.known.contains_key(&h.ppid)
+            && let Some(parent) = state.process(h.ppid)
+        {
+            self.introduce_process(h, parent)?;
+        }
+        self.known.insert(h.tid, h.ppid);
         let process = state.process(h.pid);
         let flags = if h.tid != h.pid {
             flags::clone_from_linux(0x0001_0000 | 0x800 | 0x100)
@@ -443,6 +459,30 @@ impl<W: Write> ScapWriter<W> {
         }
         let params = clone_params(process, 0, h.tid, h.pid, h.ppid, flags, h.tid, h.pid, h);
         self.event(h.ts_ns, h.tid, 223, &params)
+    }
+
+    /// Describes a process of the state the file has not described (a parent read from
+    /// /proc), at the time of the event `h`, as its main thread's clone return.
+    fn introduce_process(
+        &mut self,
+        h: &saker_event::EventHeader,
+        process: &ProcessEntry,
+    ) -> io::Result<()> {
+        self.known.insert(process.pid, process.ppid);
+        if let Some(c) = &process.container {
+            self.container(h.ts_ns, process.pid, c)?;
+        }
+        let header = saker_event::EventHeader {
+            tid: process.pid,
+            pid: process.pid,
+            ppid: process.ppid,
+            uid: process.uid,
+            gid: process.gid,
+            ..h.clone()
+        };
+        let (pid, ppid) = (process.pid, process.ppid);
+        let params = clone_params(Some(process), 0, pid, pid, ppid, 0, pid, pid, &header);
+        self.event(h.ts_ns, pid, 223, &params)
     }
 
     fn exec(
@@ -1335,6 +1375,66 @@ mod tests {
             duration_ns: None,
             detail,
         })
+    }
+
+    /// A process reparented to one the file never described (a subreaper the state read from
+    /// /proc, as conmon is for `podman exec`): the writer describes the new parent and the
+    /// process again, so the reader's parent is the live one.
+    #[test]
+    fn a_reparented_process_keeps_its_new_parent_on_replay() {
+        let mut state = State::new(StateOptions {
+            read_proc: false,
+            containers: None,
+        });
+        let process = |pid: u32, ppid: u32, comm: &str| ProcessEntry {
+            pid,
+            ppid,
+            vpid: pid,
+            comm: comm.into(),
+            exe: format!("/usr/bin/{comm}"),
+            exepath: format!("/usr/bin/{comm}"),
+            cwd: "/".into(),
+            threads: 1,
+            ..ProcessEntry::default()
+        };
+        state.insert_process(process(42, 41, "sh"));
+        let mut bytes = Vec::new();
+        let mut w = ScapWriter::new(&mut bytes, "host").unwrap();
+        let close = |ts: u64, ppid: u32| SyscallEvent {
+            header: EventHeader {
+                ppid,
+                ..header(42, ts)
+            },
+            body: syscall(3, 0, SyscallDetail::Close { fd: 3 }),
+        };
+        // Described with parent 41, which the state does not know.
+        let before = close(1000, 41);
+        state.apply(&before);
+        w.write(&before, &state).unwrap();
+        // Reparented to 7, which the state read from /proc and the file never saw start.
+        state.insert_process(process(7, 1, "conmon"));
+        let after = close(2000, 7);
+        state.apply(&after);
+        w.write(&after, &state).unwrap();
+        w.flush().unwrap();
+        drop(w);
+
+        let mut file =
+            ScapFile::from_reader(Box::new(std::io::Cursor::new(bytes)), "t.scap".as_ref())
+                .unwrap();
+        let mut parser = Parser::new(true);
+        let mut back = Vec::new();
+        while let Some(e) = file.next_event().unwrap() {
+            parser.parse(&e, &mut back);
+        }
+        let closes: Vec<u32> = back
+            .iter()
+            .filter(|e| matches!(e.body, EventBody::Syscall(_)))
+            .map(|e| e.header.ppid)
+            .collect();
+        assert_eq!(closes, [41, 7]);
+        let parent = parser.threads.get(7).expect("the new parent is described");
+        assert_eq!(parent.comm, b"conmon");
     }
 
     /// Saker's events written as .scap and read back give the same syscalls and details.
