@@ -317,8 +317,8 @@ fn a_huge_sparse_file_is_refused_quickly() {
 /// sysdig's line: numbers not zero, strings not empty, an AF_UNIX address and tuple. `fresh`
 /// gives each pid a number no other event uses, so that no pid names a thread an earlier
 /// probe event created.
-fn probe_value(param: &table::ParamInfo, fresh: &mut u64) -> Vec<u8> {
-    match param.ty {
+fn probe_value(name: &str, ty: ParamType, fresh: &mut u64) -> Vec<u8> {
+    match ty {
         ParamType::Fd => 3i64.to_le_bytes().to_vec(),
         ParamType::Pid => {
             *fresh += 1;
@@ -327,7 +327,7 @@ fn probe_value(param: &table::ParamInfo, fresh: &mut u64) -> Vec<u8> {
         ParamType::Errno => (-2i64).to_le_bytes().to_vec(),
         ParamType::Int { bytes, .. } => 0x2au64.to_le_bytes()[..usize::from(bytes)].to_vec(),
         // sysdig reads a container event's JSON as the container's description.
-        ParamType::CharBuf if param.name == "json" => {
+        ParamType::CharBuf if name == "json" => {
             br#"{"container":{"id":"0123456789ab","type":0,"name":"probe","image":"probe"}}"#
                 .iter()
                 .copied()
@@ -356,7 +356,7 @@ fn probe_value(param: &table::ParamInfo, fresh: &mut u64) -> Vec<u8> {
         ParamType::SigSet => 1u32.to_le_bytes().to_vec(),
         ParamType::RelTime | ParamType::AbsTime => 1_500_000_000u64.to_le_bytes().to_vec(),
         ParamType::Uid | ParamType::Gid => 1000u32.to_le_bytes().to_vec(),
-        ParamType::Dyn => vec![0],
+        ParamType::Dyn { choices } => dyn_value(name, 0, choices[0], fresh),
         ParamType::Flags { bytes, table } => {
             let first = table
                 .and_then(|t| t.first())
@@ -387,13 +387,23 @@ fn probe_events() -> Vec<Probe> {
         if info.unused || CLUSTER_STATE_EVENTS.contains(&info.name.as_str()) {
             continue;
         }
-        let values: Vec<Vec<u8>> = info
-            .params
-            .iter()
-            .map(|p| probe_value(p, &mut fresh_pid))
-            .collect();
-        probes.push((kind, values.clone()));
+        // Every probe event its own pids, also where only one parameter varies.
+        let values = |fresh_pid: &mut u64| -> Vec<Vec<u8>> {
+            info.params
+                .iter()
+                .map(|p| probe_value(&p.name, p.ty, fresh_pid))
+                .collect()
+        };
+        probes.push((kind, values(&mut fresh_pid)));
         for (i, p) in info.params.iter().enumerate() {
+            if let ParamType::Dyn { choices } = p.ty {
+                for (index, &choice) in choices.iter().enumerate().skip(1) {
+                    let mut v = values(&mut fresh_pid);
+                    v[i] = dyn_value(&p.name, index as u8, choice, &mut fresh_pid);
+                    probes.push((kind, v));
+                }
+                continue;
+            }
             let (bytes, names) = match p.ty {
                 ParamType::Flags {
                     bytes,
@@ -403,7 +413,7 @@ fn probe_events() -> Vec<Probe> {
                 _ => continue,
             };
             for &(_, value) in names {
-                let mut v = values.clone();
+                let mut v = values(&mut fresh_pid);
                 v[i] = u64::from(value).to_le_bytes()[..bytes].to_vec();
                 probes.push((kind, v));
             }
@@ -417,6 +427,13 @@ fn probe_events() -> Vec<Probe> {
         ));
     }
     probes
+}
+
+/// A dynamic parameter's value: the index byte, then a value of the type it selects.
+fn dyn_value(name: &str, index: u8, choice: ParamType, fresh: &mut u64) -> Vec<u8> {
+    let mut v = vec![index];
+    v.extend(probe_value(name, choice, fresh));
+    v
 }
 
 /// Writes probe events, each from a thread of its own.
@@ -476,52 +493,6 @@ fn probe_lines(
     (numbered(&sysdig), numbered(&out), sysdig.status.success())
 }
 
-/// Where Saker knowingly prints a probe event differently from sysdig 0.29: the event names,
-/// the parameters whose values differ, and why. Each kind is counted and reported.
-const KNOWN_DIFFERENCES: &[(&[&str], &[&str], &str)] = &[
-    (
-        &["clone", "fork", "vfork", "clone3"],
-        &["res", "pid"],
-        "which clone exit versions create the child before the child's own event (sysdig \
-         0.29: those without `cgroups`, Saker: those with), so `res` names the child's \
-         command on different events",
-    ),
-    (
-        &["socket"],
-        &["fd"],
-        "a socket exit without its enter event: sysdig keeps no fd, Saker one of unknown type",
-    ),
-    (
-        &["setsockopt", "getsockopt", "ptrace", "bpf"],
-        &["val", "addr", "data", "res_or_fd"],
-        "dynamic parameters: Saker prints the value whatever type its index byte selects",
-    ),
-];
-
-/// `line` without the named parameters (`evt.type dir name=value ...`).
-fn without_params(line: &str, params: &[&str]) -> String {
-    line.split(' ')
-        .filter(|word| {
-            !params.iter().any(|p| {
-                word.strip_prefix(p)
-                    .is_some_and(|rest| rest.starts_with('='))
-            })
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Which known difference explains two lines of the event `name`, if one does.
-fn known_difference(name: &str, sysdig: &str, saker: &str) -> Option<&'static str> {
-    KNOWN_DIFFERENCES
-        .iter()
-        .find(|(events, params, _)| {
-            events.contains(&name)
-                && without_params(sysdig, params) == without_params(saker, params)
-        })
-        .map(|(_, _, why)| *why)
-}
-
 /// Saker's event table (event numbers, names, directions, parameter names and types, flag
 /// names) checked against sysdig's own, through a capture of probe events that both print.
 /// Where sysdig crashes on an event, the event is named and the probe goes on after it.
@@ -537,7 +508,6 @@ fn event_table_agrees_with_sysdig() {
     let mut crashed_on = Vec::new();
     let mut compared = 0;
     let none = String::from("(not printed)");
-    let mut known: BTreeMap<&str, usize> = BTreeMap::new();
     while start < probes.len() {
         let (sysdig, saker, finished) = probe_lines(dir.path(), &probes[start..]);
         // Where sysdig stopped: the events after its last line were not read.
@@ -550,13 +520,6 @@ fn event_table_agrees_with_sysdig() {
             let (a, b) = (sysdig.get(&num), saker.get(&num));
             if a != b {
                 let kind = probes[start + num - 1].0;
-                let name = &table::info(kind).unwrap().name;
-                if let (Some(a), Some(b)) = (a, b)
-                    && let Some(why) = known_difference(name, a, b)
-                {
-                    *known.entry(why).or_insert(0) += 1;
-                    continue;
-                }
                 diffs.push(format!(
                     "event type {kind}:\nsysdig: {}\nsaker:  {}",
                     a.unwrap_or(&none),
@@ -576,11 +539,10 @@ fn event_table_agrees_with_sysdig() {
         ));
         start = crash + 1;
     }
-    let known_total: usize = known.values().sum();
     eprintln!(
-        "probe: {} of {compared} events print as sysdig prints them; {known_total} differ in \
-         known ways: {known:#?}; sysdig crashed on {} other events: {crashed_on:#?}",
-        compared - diffs.len() - known_total,
+        "probe: {} of {compared} events print as sysdig prints them; sysdig crashed on {} \
+         other events: {crashed_on:#?}",
+        compared - diffs.len(),
         crashed_on.len()
     );
     assert!(
@@ -618,7 +580,7 @@ fn sysdig_type_name(ty: ParamType) -> String {
         ParamType::AbsTime => "ABSTIME".into(),
         ParamType::Uid => "UID".into(),
         ParamType::Gid => "GID".into(),
-        ParamType::Dyn => "DYNAMIC".into(),
+        ParamType::Dyn { .. } => "DYNAMIC".into(),
         ParamType::Flags { bytes, .. } => format!("FLAGS{}", u32::from(bytes) * 8),
         ParamType::Mode { .. } => "MODE".into(),
         ParamType::CharBufArray => "CHARBUFARRAY".into(),

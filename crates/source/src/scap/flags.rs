@@ -139,6 +139,10 @@ fn clone_pairs() -> &'static Pairs {
     })
 }
 
+/// The format's flag of a clone whose child is in a pid namespace other than the host's
+/// (libsinsp's own bit: sysdig prints no name for it, so flags.txt cannot list it).
+pub const CHILD_IN_PIDNS: u32 = 1 << 29;
+
 /// The format's `CLONE_THREAD` bit.
 pub fn clone_thread() -> u32 {
     clone_from_linux(libc::CLONE_THREAD as u64)

@@ -270,16 +270,7 @@ impl Parser {
         if self.threads.get(event.tid).is_none() {
             // sinsp makes an empty thread for one it has not seen (`proc.name` is `<NA>`),
             // whose fds it then tracks.
-            self.threads.insert(
-                event.tid,
-                Thread {
-                    pid: event.tid,
-                    loginuid: u32::MAX,
-                    vtid: -1,
-                    vpid: -1,
-                    ..Thread::default()
-                },
-            );
+            self.threads.insert(event.tid, empty_thread(event.tid));
         }
         if ty.kind == Kind::Container {
             if let Some(c) = container_of_event(event, &ty.names) {
@@ -426,7 +417,9 @@ impl Parser {
                 let domain = p.u32("domain").unwrap_or(0);
                 let kind = p.u32("type").unwrap_or(0);
                 let proto = p.u32("proto").unwrap_or(0);
-                if res >= 0 {
+                // Without its enter event the socket's kind is unknown: sinsp then keeps no
+                // fd for it, and neither does Saker.
+                if res >= 0 && p.get("domain").is_some() {
                     self.threads
                         .set_fd(tid, res, socket_fd(domain, kind, proto));
                 }
@@ -848,7 +841,9 @@ impl Parser {
     }
 
     /// A clone exit: the parent's (res > 0) or the child's (res == 0). The child thread is
-    /// created from whichever comes first.
+    /// created from whichever comes first, except that a parent in another pid namespace than
+    /// the host sees the child's namespace pid as `res`: then only the child's own exit, which
+    /// carries its host tid, creates it (as libsinsp does).
     fn clone_exit(
         &mut self,
         event: &Event<'_>,
@@ -856,7 +851,7 @@ impl Parser {
         res: i64,
         out: &mut Vec<SyscallEvent>,
     ) {
-        if res < 0 {
+        if res < 0 || (res > 0 && parent_in_pid_namespace(event, p)) {
             return;
         }
         let ppm_flags = p.u32("flags").unwrap_or(0);
@@ -866,12 +861,8 @@ impl Parser {
         } else {
             (res as u64, event.tid)
         };
-        let parent = self.threads.get(parent_tid).cloned();
         // A thread made empty for an earlier event is filled in here.
-        let known = self
-            .threads
-            .get(child_tid)
-            .is_some_and(|t| !t.comm.is_empty());
+        let known = self.threads.get(child_tid).is_some_and(Thread::described);
         if known && res == 0 && !is_thread {
             // A process described again (Saker's writer does so when a process is
             // reparented): its parent is the one the event names now.
@@ -880,43 +871,7 @@ impl Parser {
             }
         }
         if !known {
-            let pid = if res == 0 {
-                p.i64("pid").unwrap_or(child_tid as i64) as u64
-            } else if is_thread {
-                parent.as_ref().map_or(parent_tid, |t| t.pid)
-            } else {
-                child_tid
-            };
-            let parent_pid = parent.as_ref().map_or(parent_tid, |t| t.pid);
-            let thread = Thread {
-                pid,
-                ptid: if is_thread {
-                    parent.as_ref().map_or(0, |t| t.ptid)
-                } else {
-                    parent_tid
-                },
-                comm: p.str("comm"),
-                exe: p.str("exe"),
-                args: p.get("args").unwrap_or_default().to_vec(),
-                cwd: with_slash(&p.str("cwd")),
-                uid: p.u32("uid").unwrap_or(0),
-                gid: p.u32("gid").unwrap_or(0),
-                vtid: p.i64("vtid").unwrap_or(-1),
-                vpid: p.i64("vpid").unwrap_or(-1),
-                ..parent.clone().unwrap_or_default()
-            };
-            let mut thread = thread;
-            if let Some(cgroups) = p.get("cgroups") {
-                thread.set_cgroups(cgroups.to_vec());
-            }
-            let comm_empty = thread.comm.is_empty();
-            self.threads.insert(child_tid, thread);
-            if comm_empty && let Some(t) = self.threads.get_mut(child_tid) {
-                t.comm = parent.as_ref().map(|p| p.comm.clone()).unwrap_or_default();
-            }
-            if !is_thread {
-                self.threads.copy_fds(parent_pid, pid);
-            }
+            self.create_child(p, res, child_tid, parent_tid, is_thread);
         }
         if res > 0 && self.map_events {
             let header = self.header(event);
@@ -930,6 +885,88 @@ impl Parser {
                     child_vpid: child.map_or(-1, |c| c.vpid) as u32,
                 },
             });
+        }
+    }
+
+    /// The thread a clone exit creates. Its command is the event's `comm`, else its parent's;
+    /// a parent the capture never described takes the event's command, executable and
+    /// arguments too (events before `comm` was a parameter name the command by the
+    /// executable, as sysdig does).
+    fn create_child(
+        &mut self,
+        p: &Params<'_, '_>,
+        res: i64,
+        child_tid: u64,
+        parent_tid: u64,
+        is_thread: bool,
+    ) {
+        let parent = self
+            .threads
+            .get(parent_tid)
+            .filter(|t| t.described())
+            .cloned();
+        // A thread's process is the caller's (the event's `pid`), a process is its own.
+        let pid = if res == 0 || is_thread {
+            p.i64("pid")
+                .map(|pid| pid as u64)
+                .or(parent.as_ref().map(|t| t.pid))
+                .unwrap_or(child_tid)
+        } else {
+            child_tid
+        };
+        let parent_pid = parent.as_ref().map_or(parent_tid, |t| t.pid);
+        let comm = Some(p.str("comm"))
+            .filter(|c| !c.is_empty())
+            .or_else(|| parent.as_ref().map(|t| t.comm.clone()))
+            .unwrap_or_else(|| p.str("exe"));
+        let mut thread = Thread {
+            pid,
+            ptid: if is_thread {
+                parent.as_ref().map_or(0, |t| t.ptid)
+            } else {
+                parent_tid
+            },
+            comm,
+            exe: p.str("exe"),
+            args: p.get("args").unwrap_or_default().to_vec(),
+            cwd: with_slash(&p.str("cwd")),
+            uid: p.u32("uid").unwrap_or(0),
+            gid: p.u32("gid").unwrap_or(0),
+            vtid: p.i64("vtid").unwrap_or(-1),
+            vpid: p.i64("vpid").unwrap_or(-1),
+            ..parent.clone().unwrap_or_default()
+        };
+        if let Some(cgroups) = p.get("cgroups") {
+            thread.set_cgroups(cgroups.to_vec());
+        }
+        if res > 0 && parent.is_none() {
+            self.describe_caller(parent_tid, &thread);
+        }
+        self.threads.insert(child_tid, thread);
+        if !is_thread {
+            self.threads.copy_fds(parent_pid, pid);
+        } else if self.threads.get(pid).is_none() {
+            // sinsp looks the thread's process up, which makes it a thread called `<NA>`.
+            let comm = b"<NA>".to_vec();
+            self.threads.insert(
+                pid,
+                Thread {
+                    comm,
+                    ..empty_thread(pid)
+                },
+            );
+        }
+    }
+
+    /// A clone's caller the capture never described takes what its child's event says.
+    fn describe_caller(&mut self, tid: u64, child: &Thread) {
+        if self.threads.get(tid).is_none() {
+            self.threads.insert(tid, empty_thread(tid));
+        }
+        if let Some(caller) = self.threads.get_mut(tid) {
+            caller.comm = child.comm.clone();
+            caller.exe = child.exe.clone();
+            caller.args = child.args.clone();
         }
     }
 
@@ -1349,6 +1386,25 @@ pub fn normalize(path: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Whether the caller of a clone runs in a pid namespace of its own: the event says so by a
+/// flag, or by a `vtid` other than its host tid.
+fn parent_in_pid_namespace(event: &Event<'_>, p: &Params<'_, '_>) -> bool {
+    let flags = p.u32("flags").unwrap_or(0);
+    flags & flags::CHILD_IN_PIDNS != 0 || p.i64("vtid").is_some_and(|vtid| vtid as u64 != event.tid)
+}
+
+/// A thread known only by its id, as sinsp makes one for a thread it has not seen
+/// (`proc.name` is `<NA>`).
+fn empty_thread(tid: u64) -> Thread {
+    Thread {
+        pid: tid,
+        loginuid: u32::MAX,
+        vtid: -1,
+        vpid: -1,
+        ..Thread::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1380,5 +1436,86 @@ mod tests {
         );
         let v4 = [2, 127, 0, 0, 1, 0x50, 0];
         assert_eq!(sockaddr_text(&parse_sockaddr(&v4).unwrap()), "127.0.0.1:80");
+    }
+
+    /// A clone exit of version 20 (params as events.txt lists them) from `tid`.
+    fn clone_exit(res: i64, tid: i64, ptid: i64, vtid: i64, comm: &str) -> Vec<Vec<u8>> {
+        let i64s = |v: i64| v.to_le_bytes().to_vec();
+        let text = |t: &str| [t.as_bytes(), b"\0"].concat();
+        vec![
+            i64s(res),
+            text("/bin/sh"),
+            Vec::new(),
+            i64s(tid),
+            i64s(tid),
+            i64s(ptid),
+            text("/"),
+            i64s(1024),
+            0u64.to_le_bytes().to_vec(),
+            0u64.to_le_bytes().to_vec(),
+            0u32.to_le_bytes().to_vec(),
+            0u32.to_le_bytes().to_vec(),
+            0u32.to_le_bytes().to_vec(),
+            text(comm),
+            Vec::new(),
+            0u32.to_le_bytes().to_vec(),
+            0u32.to_le_bytes().to_vec(),
+            0u32.to_le_bytes().to_vec(),
+            i64s(vtid),
+            i64s(vtid),
+        ]
+    }
+
+    fn replay(events: &[(u32, Vec<Vec<u8>>)]) -> Parser {
+        let mut bytes = Vec::new();
+        let mut w = super::super::write::ScapWriter::new(&mut bytes, "t").unwrap();
+        for (i, (tid, values)) in events.iter().enumerate() {
+            w.raw_event(1_000 + i as u64, *tid, 223, values).unwrap();
+        }
+        w.flush().unwrap();
+        drop(w);
+        let cursor = Box::new(std::io::Cursor::new(bytes));
+        let mut file = super::super::ScapFile::from_reader(cursor, "t.scap".as_ref()).unwrap();
+        let mut parser = Parser::new(true);
+        let mut out = Vec::new();
+        while let Some(e) = file.next_event().unwrap() {
+            parser.parse(&e, &mut out);
+        }
+        parser
+    }
+
+    /// A parent in a container's pid namespace returns the child's namespace pid: the child is
+    /// made from its own exit, which carries its host tid, never from the parent's `res`.
+    #[test]
+    fn a_clone_in_a_pid_namespace_makes_the_child_from_its_own_exit() {
+        let parser = replay(&[
+            (700, clone_exit(6, 700, 1, 5, "sh")),
+            (701, clone_exit(0, 701, 700, 6, "sh")),
+        ]);
+        assert!(
+            parser.threads.get(6).is_none(),
+            "no thread for the namespace pid"
+        );
+        let child = parser
+            .threads
+            .get(701)
+            .expect("the child from its own exit");
+        assert_eq!(
+            (child.comm.as_slice(), child.ptid, child.vtid),
+            (&b"sh"[..], 700, 6)
+        );
+    }
+
+    /// On the host (`vtid` equal to the tid) the parent's exit makes the child, and a caller
+    /// the capture never described takes the event's command.
+    #[test]
+    fn a_clone_on_the_host_makes_the_child_from_the_parents_exit() {
+        let parser = replay(&[(800, clone_exit(801, 800, 1, 800, "make"))]);
+        let child = parser
+            .threads
+            .get(801)
+            .expect("the child from the parent's exit");
+        assert_eq!((child.comm.as_slice(), child.ptid), (&b"make"[..], 800));
+        assert_eq!(parser.threads.get(800).unwrap().comm, b"make");
     }
 }

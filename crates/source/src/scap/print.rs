@@ -94,7 +94,11 @@ impl ScapEvent<'_, '_> {
 
     /// Parameter `i` as sysdig prints it, appended to `out`; the resolved text is returned.
     fn param_text(&self, i: usize, v: &[u8], out: &mut String) -> Option<String> {
-        let ty = self.info.params[i].ty;
+        self.typed_text(i, self.info.params[i].ty, v, out)
+    }
+
+    /// A value of type `ty` (parameter `i`'s own, or the one its index byte selects).
+    fn typed_text(&self, i: usize, ty: ParamType, v: &[u8], out: &mut String) -> Option<String> {
         match ty {
             ParamType::Fd => {
                 let fd = int(v, 8, true);
@@ -208,8 +212,12 @@ impl ScapEvent<'_, '_> {
                 let _ = write!(out, "{}", int(v, 8, false));
                 None
             }
-            ParamType::Dyn | ParamType::CharBufArray | ParamType::PairArray => {
-                // Dynamic parameters: an index byte selecting the type, then the value.
+            ParamType::Dyn { choices } => {
+                let (&index, value) = v.split_first()?;
+                let choice = *choices.get(usize::from(index))?;
+                self.typed_text(i, choice, value, out)
+            }
+            ParamType::CharBufArray | ParamType::PairArray => {
                 if let Some((_, rest)) = v.split_first() {
                     let _ = write!(out, "{}", int(rest, rest.len().min(8), true));
                 }

@@ -47,6 +47,12 @@ pub struct Thread {
 }
 
 impl Thread {
+    /// Whether anything more than the thread's id is known: sinsp's threads made up for an
+    /// id have no command, or `<NA>`.
+    pub fn described(&self) -> bool {
+        !self.comm.is_empty() && self.comm != b"<NA>"
+    }
+
     /// Sets the cgroups (`subsys=path` entries, NUL-separated) and the container they name.
     pub fn set_cgroups(&mut self, cgroups: Vec<u8>) {
         if cgroups == self.cgroups && (self.container_id.is_some() || cgroups.is_empty()) {
