@@ -2,7 +2,7 @@
 # Benchmark: `saker trace` against strace on the same workloads, in one run.
 #
 #   bench/trace.sh            # build release saker, then measure
-#   ROUNDS=5 bench/trace.sh   # more rounds (default 3); SAKER=/path/to/saker to skip the build
+#   ROUNDS=7 bench/trace.sh   # more rounds (default 5); SAKER=/path/to/saker to skip the build
 #
 # Workloads: (a) dd if=/dev/zero of=/dev/null bs=1 count=200000, (b) an open/read/close loop
 # (C program built here), (c) find /usr -xdev. Setups: native, `strace -f -o /dev/null`,
@@ -11,10 +11,11 @@
 # `saker trace --ebpf` (every call's line from the eBPF capture, never stopping the program).
 # Setups run interleaved (round-robin), pinned to one CPU
 # (`taskset -c 0`: tracer and tracee share it) and unpinned, because ptrace's cost depends
-# mostly on CPU placement. Each figure is the median wall time of the rounds.
+# mostly on CPU placement. Each figure is the median of the rounds, wall time and CPU time
+# (user + system of the tracer and the traced command) beside it.
 set -euo pipefail
 
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 LOOPS=${LOOPS:-20000}
 DD_COUNT=${DD_COUNT:-200000}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,12 +51,11 @@ command_for() { # setup workload-command
     esac
 }
 
-seconds() { # runs "$@" with output discarded, prints its wall time
-    local start end
-    start=$(date +%s.%N)
-    "$@" >/dev/null 2>&1 || true
-    end=$(date +%s.%N)
-    echo "$end - $start" | bc -l
+measure() { # runs "$@" with output discarded, prints its wall and CPU (user + system) time
+    local TIMEFORMAT='%R %U %S' times
+    times=$( { time "$@" >/dev/null 2>&1 || true; } 2>&1 | tail -n 1)
+    read -r wall user sys <<<"$times"
+    awk -v w="$wall" -v u="$user" -v s="$sys" 'BEGIN { print w, u + s }'
 }
 
 results="$work/results"
@@ -66,12 +66,12 @@ for placement in pinned unpinned; do
             for setup in "${setups[@]}"; do
                 cmd=$(command_for "$setup" "${workloads[$name]}")
                 if [[ $placement == pinned ]]; then
-                    t=$(seconds taskset -c 0 $cmd)
+                    t=$(measure taskset -c 0 $cmd)
                 else
-                    t=$(seconds $cmd)
+                    t=$(measure $cmd)
                 fi
                 echo "$placement $name $setup $t" >>"$results"
-                echo "  round $round $placement $name $setup: ${t}s" >&2
+                echo "  round $round $placement $name $setup: wall, cpu ${t}s" >&2
             done
         done
     done
@@ -79,24 +79,30 @@ done
 
 python3 - "$results" <<'PY'
 import collections, statistics, sys
-times = collections.defaultdict(list)
+wall = collections.defaultdict(list)
+cpu = collections.defaultdict(list)
 for line in open(sys.argv[1]):
-    placement, name, setup, t = line.split()
-    times[(placement, name, setup)].append(float(t))
-med = {k: statistics.median(v) for k, v in times.items()}
+    placement, name, setup, w, c = line.split()
+    wall[(placement, name, setup)].append(float(w))
+    cpu[(placement, name, setup)].append(float(c))
+med_wall = {k: statistics.median(v) for k, v in wall.items()}
+med_cpu = {k: statistics.median(v) for k, v in cpu.items()}
+workloads = ("a_dd", "b_openloop", "c_find")
 print(f"{'placement':9} {'workload':11} {'native':>8} {'strace':>9} {'saker':>9} {'saker/strace':>12} "
-      f"{'strace seccomp':>14} {'saker seccomp':>13} {'saker/strace':>12}")
+      f"{'strace seccomp':>14} {'saker seccomp':>13} {'saker/strace':>12}   (wall, median)")
 for placement in ("pinned", "unpinned"):
-    for name in ("a_dd", "b_openloop", "c_find"):
-        g = lambda s: med[(placement, name, s)]
+    for name in workloads:
+        g = lambda s: med_wall[(placement, name, s)]
         n = g("native")
         print(f"{placement:9} {name:11} {n:8.3f} {g('strace'):8.2f}s {g('saker'):8.2f}s {g('saker')/g('strace'):11.2f}x "
               f"{g('strace_seccomp'):13.3f}s {g('saker_seccomp'):12.3f}s {g('saker_seccomp')/g('strace_seccomp'):11.2f}x")
-print()
-print("Ratios over native (median):")
-for placement in ("pinned", "unpinned"):
-    for name in ("a_dd", "b_openloop", "c_find"):
-        n = med[(placement, name, "native")]
-        parts = [f"{s} {med[(placement, name, s)]/n:7.2f}x" for s in ("strace", "saker", "strace_seccomp", "saker_seccomp", "saker_ebpf_c", "saker_ebpf")]
-        print(f"  {placement:9} {name:11} " + "  ".join(parts))
+setups = ("strace", "saker", "strace_seccomp", "saker_seccomp", "saker_ebpf_c", "saker_ebpf")
+for title, med in (("wall", med_wall), ("CPU (user + system of tracer and tracee)", med_cpu)):
+    print()
+    print(f"Ratios over native, {title} (median of the rounds):")
+    for placement in ("pinned", "unpinned"):
+        for name in workloads:
+            n = med[(placement, name, "native")]
+            parts = [f"{s} {med[(placement, name, s)]/n:7.2f}x" for s in setups]
+            print(f"  {placement:9} {name:11} " + "  ".join(parts))
 PY

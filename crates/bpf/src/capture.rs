@@ -68,6 +68,10 @@ pub struct CaptureConfig {
     pub tracer_memory: bool,
     /// Report signal deliveries ([`saker_event::EventBody::Signal`]).
     pub signals: bool,
+    /// Check execs and opens against the in-kernel kill table ([`crate::KillMaps`]). Off for a
+    /// tracer, which never kills: the verifier then leaves the kill code out, and the capture
+    /// loads in about half the time.
+    pub kill_checks: bool,
 }
 
 impl Default for CaptureConfig {
@@ -86,6 +90,7 @@ impl Default for CaptureConfig {
             exclude_self: true,
             tracer_memory: false,
             signals: false,
+            kill_checks: true,
         }
     }
 }
@@ -148,6 +153,7 @@ impl Capture {
             .override_global("follow_forks", &follow, true)
             .override_global("snaplen", &snaplen, true)
             .override_global("signals", &u8::from(config.signals), true)
+            .override_global("kill_checks", &u8::from(config.kill_checks), true)
             .override_global(
                 "wakeup_bytes",
                 &config.wakeup_bytes.min(config.ring_buffer_bytes / 2),

@@ -90,13 +90,16 @@ impl TraceConfig {
             pids: Some(pids),
             follow_forks: self.follow_forks,
             snaplen: self.snaplen,
-            // A tracer prints as events come: wake the reader on every record.
-            wakeup_bytes: 0,
+            // A wakeup per record cost more than the record (an open loop ran 5.7x native):
+            // the reader wakes once 64 KiB wait, and otherwise by its poll timeout, which
+            // bounds how late a line comes.
+            wakeup_bytes: 64 << 10,
             lifecycle: true,
             timed: self.timed,
             exclude_self: true,
             tracer_memory: true,
             signals: self.signals,
+            kill_checks: false,
         }
     }
 }

@@ -118,6 +118,8 @@ pub fn run(args: Args) -> Outcome {
     let mut source = EbpfSource::new(CaptureConfig {
         syscalls: recorded_syscalls(),
         ring_buffer_bytes: args.buffer_bytes,
+        // A capture only records: no responses act on it.
+        kill_checks: false,
         ..CaptureConfig::default()
     });
     signals::install();
