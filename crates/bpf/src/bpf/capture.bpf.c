@@ -263,28 +263,37 @@ static __always_inline long read_iov_data(__u8 *dst, __u64 iov, __u64 count, __u
 
 /*
  * Copies blob `which` (0 or 1) of a syscall record, as described by the spec, to `offset` bytes
- * after the header, and returns its length. A noinline subprogram so the verifier checks it
- * once, not once per blob per program.
+ * after the header, and returns its length. A global function, so the verifier checks it once
+ * on its own, whatever the callers' states.
  */
-static __noinline __u32 capture_blob(struct saker_event *ev, const struct saker_syscall_spec *spec,
-				     __u32 which, __u32 offset)
+__noinline __u32 capture_blob(struct scratch *record, const struct saker_syscall_spec *spec,
+			      __u32 which, __u32 offset)
 {
+	struct saker_event *ev = (struct saker_event *)record;
 	__u8 kind, trunc_flag, fault_flag;
+	__u64 slot, at;
 	__u64 ptr, len_or_ptr, want = 0;
 	__s64 ret;
 	__u8 *dst;
 	long n = 0;
 	int ulen = 0;
 
-	if (!ev || !spec || which > 1 || offset > SAKER_BLOB_MAX)
+	/* The record's second blob starts after the first, which is at most SAKER_BLOB_MAX. */
+	at = offset;
+	asm volatile("" : "+r"(at));
+	if (!ev || !spec || which > 1 || at > SAKER_BLOB_MAX)
 		return 0;
-	kind = spec->cap_kind[which & 1];
-	ptr = arg_value(ev->args, spec->cap_arg[which & 1]);
-	len_or_ptr = arg_value(ev->args, spec->cap_len_arg[which & 1]);
+	/* The verifier knows nothing of a global function's arguments: bound the index in the
+	 * register it indexes with (clang would otherwise drop the mask after the check). */
+	slot = which & 1;
+	asm volatile("%0 &= 1" : "+r"(slot));
+	kind = spec->cap_kind[slot];
+	ptr = arg_value(ev->args, spec->cap_arg[slot]);
+	len_or_ptr = arg_value(ev->args, spec->cap_len_arg[slot]);
 	trunc_flag = which ? SAKER_EVF_BLOB1_TRUNCATED : SAKER_EVF_BLOB0_TRUNCATED;
 	fault_flag = which ? SAKER_EVF_BLOB1_FAULT : SAKER_EVF_BLOB0_FAULT;
 	ret = ev->ret;
-	dst = (__u8 *)ev + sizeof(struct saker_event) + offset;
+	dst = (__u8 *)ev + sizeof(struct saker_event) + at;
 	if (ptr == 0)
 		return 0;
 	switch (kind) {
@@ -318,7 +327,7 @@ static __noinline __u32 capture_blob(struct saker_event *ev, const struct saker_
 	case SAKER_CAP_MEM:
 	case SAKER_CAP_MEM_COUNT:
 	case SAKER_CAP_MEM_RET:
-		want = spec->cap_size[which & 1];
+		want = spec->cap_size[slot];
 		if (kind == SAKER_CAP_MEM_COUNT) {
 			if (len_or_ptr > SAKER_BLOB_MAX) /* also keeps the product from overflowing */
 				len_or_ptr = SAKER_BLOB_MAX;
@@ -943,10 +952,10 @@ static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 	if (nr == 15) /* rt_sigreturn: the signal mask it restored, which strace shows */
 		ev->aux[0] = bpf_get_current_task_btf()->blocked.sig[0];
 
-	len0 = capture_blob(ev, spec, 0, 0);
+	len0 = capture_blob((struct scratch *)ev, spec, 0, 0);
 	if (len0 > SAKER_BLOB_MAX)
 		len0 = SAKER_BLOB_MAX;
-	len1 = capture_blob(ev, spec, 1, len0);
+	len1 = capture_blob((struct scratch *)ev, spec, 1, len0);
 	if (len1 > SAKER_BLOB_MAX)
 		len1 = SAKER_BLOB_MAX;
 	ev->blob_len[0] = len0;
