@@ -225,22 +225,70 @@ impl Text {
     }
 }
 
+/// A list (its items) or a macro (its condition), as the files define it so far.
 #[derive(Clone, Debug)]
-struct ListDef {
+struct Def<Body> {
     name: String,
-    items: Vec<String>,
+    body: Body,
     loc: (usize, Pos),
     index: u32,
     visibility: u32,
 }
 
-#[derive(Clone, Debug)]
-struct MacroDef {
+type ListDef = Def<Vec<String>>;
+type MacroDef = Def<Text>;
+
+/// What appending to a list or macro does to its body.
+trait Appendable {
+    fn append(&mut self, more: Self);
+}
+
+impl Appendable for Vec<String> {
+    fn append(&mut self, more: Self) {
+        self.extend(more);
+    }
+}
+
+impl Appendable for Text {
+    fn append(&mut self, more: Self) {
+        Text::append(self, more);
+    }
+}
+
+/// Defines, redefines or appends to the list or macro `name`; `false` when there is nothing
+/// to append to (the caller reports it).
+fn define<Body: Appendable>(
+    defs: &mut Vec<Def<Body>>,
+    by_name: &mut HashMap<String, usize>,
     name: String,
-    condition: Text,
-    loc: (usize, Pos),
-    index: u32,
-    visibility: u32,
+    body: Body,
+    append: bool,
+    (loc, id): ((usize, Pos), u32),
+) -> bool {
+    match (append, by_name.get(&name).copied()) {
+        (true, None) => return false,
+        (true, Some(i)) => {
+            defs[i].body.append(body);
+            defs[i].visibility = id;
+        }
+        (false, Some(i)) => {
+            let def = &mut defs[i];
+            def.body = body;
+            def.loc = loc;
+            def.visibility = id;
+        }
+        (false, None) => {
+            by_name.insert(name.clone(), defs.len());
+            defs.push(Def {
+                name,
+                body,
+                loc,
+                index: id,
+                visibility: id,
+            });
+        }
+    }
+    true
 }
 
 #[derive(Clone, Debug)]
@@ -884,34 +932,17 @@ impl<'a> Loader<'a> {
         let Some(append) = self.appends(ctx, item, entries, "items") else {
             return;
         };
-        let id = self.next_index();
-        let loc = (file, item.pos);
-        match (append, self.list_index.get(&name).copied()) {
-            (true, None) => {
-                let at = get(entries, "list").unwrap_or(item);
-                self.item_error(ctx, at, ERROR_NO_PREVIOUS_LIST);
-            }
-            (true, Some(i)) => {
-                let list = &mut self.lists[i];
-                list.items.extend(items);
-                list.visibility = id;
-            }
-            (false, Some(i)) => {
-                let list = &mut self.lists[i];
-                list.items = items;
-                list.loc = loc;
-                list.visibility = id;
-            }
-            (false, None) => {
-                self.list_index.insert(name.clone(), self.lists.len());
-                self.lists.push(ListDef {
-                    name,
-                    items,
-                    loc,
-                    index: id,
-                    visibility: id,
-                });
-            }
+        let at = (self.next_index(), get(entries, "list").unwrap_or(item));
+        let defined = define(
+            &mut self.lists,
+            &mut self.list_index,
+            name.clone(),
+            items,
+            append,
+            ((file, item.pos), at.0),
+        );
+        if !defined {
+            self.item_error(ctx, at.1, ERROR_NO_PREVIOUS_LIST);
         }
     }
 
@@ -972,34 +1003,17 @@ impl<'a> Loader<'a> {
         let Some(append) = self.appends(ctx, item, entries, "condition") else {
             return;
         };
-        let id = self.next_index();
-        let loc = (file, item.pos);
-        match (append, self.macro_index.get(&name).copied()) {
-            (true, None) => {
-                let at = get(entries, "macro").unwrap_or(item);
-                self.item_error(ctx, at, ERROR_NO_PREVIOUS_MACRO);
-            }
-            (true, Some(i)) => {
-                let m = &mut self.macros[i];
-                m.condition.append(condition);
-                m.visibility = id;
-            }
-            (false, Some(i)) => {
-                let m = &mut self.macros[i];
-                m.condition = condition;
-                m.loc = loc;
-                m.visibility = id;
-            }
-            (false, None) => {
-                self.macro_index.insert(name.clone(), self.macros.len());
-                self.macros.push(MacroDef {
-                    name,
-                    condition,
-                    loc,
-                    index: id,
-                    visibility: id,
-                });
-            }
+        let at = (self.next_index(), get(entries, "macro").unwrap_or(item));
+        let defined = define(
+            &mut self.macros,
+            &mut self.macro_index,
+            name.clone(),
+            condition,
+            append,
+            ((file, item.pos), at.0),
+        );
+        if !defined {
+            self.item_error(ctx, at.1, ERROR_NO_PREVIOUS_MACRO);
         }
     }
 
@@ -1977,7 +1991,7 @@ impl<'a> Loader<'a> {
             let (file, pos) = m.loc;
             let cond = self.substitute(
                 &table,
-                &m.condition,
+                &m.body,
                 &mut used_lists,
                 "macro",
                 &m.name,
@@ -2083,7 +2097,7 @@ impl<'a> Loader<'a> {
                     let ast = scoped.remove(&m.name)?.body.ok()?;
                     Some(Macro {
                         name: m.name.clone(),
-                        condition: m.condition.joined(),
+                        condition: m.body.joined(),
                         ast,
                         location: location(self.files, m.loc),
                         used: usage.macros.contains(&m.name),
@@ -2098,7 +2112,7 @@ impl<'a> Loader<'a> {
                     used: used_list_names.contains(&l.name),
                     location: location(self.files, l.loc),
                     name: l.name,
-                    items: l.items,
+                    items: l.body,
                     expanded: compiled,
                     refs,
                 })
@@ -2219,10 +2233,10 @@ impl<'a> Loader<'a> {
         for (i, list) in self.lists.iter().enumerate() {
             let mut out = Vec::new();
             let mut refs = Vec::new();
-            for item in &list.items {
+            for item in &list.body {
                 match self.list_index.get(item) {
                     Some(&j) if self.lists[j].index < list.visibility => {
-                        out.extend(self.lists[j].items.iter().cloned());
+                        out.extend(self.lists[j].body.iter().cloned());
                         refs.push(item.clone());
                     }
                     _ => out.push(item.clone()),
