@@ -824,13 +824,40 @@ static __always_inline void kill_copy_path(struct kill_scratch *ks)
 	ks->report.path[SAKER_KILL_PATH_MAX - 1] = 0;
 }
 
+/*
+ * The checks an exec and an open share once their kind of call has candidate slots: the
+ * names, then the container; a match is acted on, with the path in the report (an exec's
+ * file name read from the kernel when the names left none).
+ */
+static __always_inline int kill_match_and_act(struct saker_kill_settings *set, __u64 slots,
+					      struct saker_event *ev, const __u8 *path, long len,
+					      int type)
+{
+	struct kill_scratch *ks = kill_scratch_get();
+	int in_container = 0;
+
+	if (!ks)
+		return 0;
+	ks->key.data[0] = 0;
+	slots = kill_match_names(set, slots, ev->comm, ks, path, len);
+	if (!slots)
+		return 0;
+	slots = kill_match_container(set, slots, ks, &in_container);
+	if (!slots)
+		return 0;
+	kill_copy_path(ks);
+	if (type <= SAKER_KILL_EXECVEAT && !ks->report.path[0] && path)
+		bpf_probe_read_kernel_str(ks->report.path, sizeof(ks->report.path), path);
+	ks->report.event_boot_ns = ev->ts_boot_ns;
+	return kill_act(set, slots, in_container, ks, type);
+}
+
 /* sched_process_exec: the new image is in place and has not run an instruction yet. */
 static __noinline int kill_check_exec(struct saker_event *ev, const __u8 *filename, long len)
 {
 	struct saker_kill_settings *set = kill_settings_get();
-	struct kill_scratch *ks;
-	int type, in_container = 0;
 	__u64 slots;
+	int type;
 
 	if (!set || !ev)
 		return 0;
@@ -838,21 +865,7 @@ static __noinline int kill_check_exec(struct saker_event *ev, const __u8 *filena
 	slots = set->type_slots[type & 7];
 	if (!slots)
 		return 0;
-	ks = kill_scratch_get();
-	if (!ks)
-		return 0;
-	ks->key.data[0] = 0;
-	slots = kill_match_names(set, slots, ev->comm, ks, filename, len);
-	if (!slots)
-		return 0;
-	slots = kill_match_container(set, slots, ks, &in_container);
-	if (!slots)
-		return 0;
-	kill_copy_path(ks);
-	if (!ks->report.path[0] && filename)
-		bpf_probe_read_kernel_str(ks->report.path, sizeof(ks->report.path), filename);
-	ks->report.event_boot_ns = ev->ts_boot_ns;
-	return kill_act(set, slots, in_container, ks, type);
+	return kill_match_and_act(set, slots, ev, filename, len, type);
 }
 
 /* An open family call at its exit: the file is open, the caller has not seen the fd. */
@@ -860,8 +873,6 @@ static __noinline int kill_check_open(struct saker_event *ev, int type, const __
 				      long len)
 {
 	struct saker_kill_settings *set = kill_settings_get();
-	struct kill_scratch *ks;
-	int in_container = 0;
 	__u64 slots, flags;
 
 	if (!set || !ev || type < SAKER_KILL_OPEN || type > SAKER_KILL_CREAT)
@@ -892,19 +903,7 @@ static __noinline int kill_check_open(struct saker_event *ev, int type, const __
 	}
 	if (!slots)
 		return 0;
-	ks = kill_scratch_get();
-	if (!ks)
-		return 0;
-	ks->key.data[0] = 0;
-	slots = kill_match_names(set, slots, ev->comm, ks, path, len);
-	if (!slots)
-		return 0;
-	slots = kill_match_container(set, slots, ks, &in_container);
-	if (!slots)
-		return 0;
-	kill_copy_path(ks);
-	ks->report.event_boot_ns = ev->ts_boot_ns;
-	return kill_act(set, slots, in_container, ks, type);
+	return kill_match_and_act(set, slots, ev, path, len, type);
 }
 
 /*
