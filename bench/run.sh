@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Overhead of `saker run` (default rules, eBPF capture) on three workloads, against the same
 # workloads without it, measured in the same run:
-#   (a) dd if=/dev/zero of=/dev/null bs=1 count=1000000   syscalls no rule needs   target <= 1.15x
-#   (b) open/read/close of a small file, 300k iterations  every open is an event   target <= 1.6x
+#   (a) dd if=/dev/zero of=/dev/null bs=1 count=1000000   syscalls no rule needs
+#   (b) open/read/close of a small file, 300k iterations  every open is an event   target <= 1.35x
 #   (c) 2000 fork+exec of /bin/true                        process lifecycle        target <= 1.3x
-# For each workload: native median of RUNS, then a fresh `saker run` and the median of RUNS
-# with it; the daemon's events seen, drops, CPU time per 1M events and RSS (after (b)).
+# For each workload: native medians of RUNS (wall, and CPU: user + system of the workload),
+# then a fresh `saker run` and the medians with it; the daemon's events seen, drops, CPU time
+# per 1M events and RSS. (a)'s goal is a CPU ratio within 3% of the one-probe floor of
+# bench/bpf-dispatch.sh (variant execve-tp), run in the same window.
 #
 #   bench/run.sh                 # builds saker --release first
 #   SAKER=/path/to/saker RUNS=5 bench/run.sh
@@ -17,7 +19,7 @@
 # the whole host.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 if [ -z "${SAKER:-}" ]; then
   cargo build --release -q -p saker
   SAKER="${CARGO_TARGET_DIR:-target}/release/saker"
@@ -71,15 +73,17 @@ workload() {
   esac
 }
 
-# Median wall time in seconds of RUNS runs of workload $1.
+# Median wall time and median CPU time (user + system of the workload) in seconds of RUNS
+# runs of workload $1, as "wall cpu".
 median_time() {
-  local times=()
+  local walls=() cpus=() TIMEFORMAT='%R %U %S' wall user sys
   for _ in $(seq "$RUNS"); do
-    local t0 t1
-    t0=$(date +%s%N); workload "$1"; t1=$(date +%s%N)
-    times+=("$(( t1 - t0 ))")
+    read -r wall user sys < <( { time workload "$1"; } 2>&1 >/dev/null | tail -n 1)
+    walls+=("$wall")
+    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')")
   done
-  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.4f", a[int((NR+1)/2)]/1e9}'
+  median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {printf "%.4f", a[int((NR+1)/2)]}'; }
+  echo "$(median "${walls[@]}") $(median "${cpus[@]}")"
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -103,15 +107,18 @@ stop_daemon() {
 }
 
 hz=$(getconf CLK_TCK)
-declare -A target=([a]=1.15 [b]=1.6 [c]=1.3)
+# Issue 18's goals: (b) <= 1.35x; (a) within 3% of the one-probe floor that
+# bench/bpf-dispatch.sh measures (its execve-tp variant), so no fixed figure here.
+declare -A target=([a]=- [b]=1.35 [c]=1.3)
 declare -A label=([a]="dd bs=1 count=1M" [b]="open/read/close x300k" [c]="fork+exec x2000")
-printf '%-24s %9s %9s %7s %7s %12s %9s %12s %9s\n' workload native_s saker_s ratio target events dropped cpu_ms/1M rss_MiB
+printf '%-24s %9s %9s %7s %9s %9s %7s %7s %12s %9s %12s %9s\n' workload native_s saker_s ratio \
+  cpu_nat_s cpu_sak_s cpu_rat target events dropped daemon_ms/1M rss_MiB
 fail=0
 for w in ${WORKLOADS:-a b c}; do
-  native=$(median_time "$w")
+  read -r native native_cpu <<<"$(median_time "$w")"
   start_daemon
   c0=$(cpu_ticks "$daemon")
-  with=$(median_time "$w")
+  read -r with with_cpu <<<"$(median_time "$w")"
   sleep 1 # let the daemon drain what is queued
   c1=$(cpu_ticks "$daemon")
   rss_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$daemon/status")
@@ -119,11 +126,13 @@ for w in ${WORKLOADS:-a b c}; do
   events=$(awk -F': ' '/^Events seen/ {print $2}' "$work/daemon.err")
   dropped=$(awk -F'[: (]+' '/^Events dropped/ {print $3}' "$work/daemon.err")
   ratio=$(awk -v a="$with" -v b="$native" 'BEGIN {printf "%.3f", a/b}')
+  cpu_ratio=$(awk -v a="$with_cpu" -v b="$native_cpu" 'BEGIN {printf "%.3f", b ? a/b : 0}')
   cpu_ms=$(awk -v t="$(( c1 - c0 ))" -v hz="$hz" -v e="$events" 'BEGIN {printf "%.1f", e ? t*1000/hz/e*1e6 : 0}')
   rss=$(awk -v k="$rss_kb" 'BEGIN {printf "%.1f", k/1024}')
-  ok=$(awk -v r="$ratio" -v t="${target[$w]}" 'BEGIN {print (r <= t) ? "" : " OVER"}')
+  ok=$(awk -v r="$ratio" -v t="${target[$w]}" 'BEGIN {print (t == "-" || r <= t) ? "" : " OVER"}')
   [ "$dropped" = 0 ] || ok="$ok DROPS"
   [ -z "$ok" ] || fail=1
-  printf '%-24s %9s %9s %7s %7s %12s %9s %12s %9s%s\n' "(${w}) ${label[$w]}" "$native" "$with" "$ratio" "${target[$w]}" "$events" "$dropped" "$cpu_ms" "$rss" "$ok"
+  printf '%-24s %9s %9s %7s %9s %9s %7s %7s %12s %9s %12s %9s%s\n' "(${w}) ${label[$w]}" "$native" "$with" \
+    "$ratio" "$native_cpu" "$with_cpu" "$cpu_ratio" "${target[$w]}" "$events" "$dropped" "$cpu_ms" "$rss" "$ok"
 done
 exit "$fail"
