@@ -33,6 +33,8 @@ pub const CAP_MSG_IOV_OUT: u8 = 15;
 /// A `CAP_MSG_IOV_*` blob: the iovec array, then slots of `MSG_IOV_SLOT` bytes.
 pub const MSG_IOV_ARRAY: usize = IOV_MAX * 16;
 pub const MSG_IOV_SLOT: usize = (BLOB_MAX - MSG_IOV_ARRAY) / IOV_MAX;
+/// An ioctl's argument, as many bytes as its request's `_IOC_SIZE`.
+pub const CAP_IOC: u8 = 16;
 
 pub const AUX_NONE: u8 = 0;
 pub const AUX_INT_PAIR: u8 = 1;

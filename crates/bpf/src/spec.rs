@@ -7,9 +7,9 @@ use saker_syscalls::MemoryArg;
 
 use crate::raw::{
     AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, AUX_USER_STR16, AUX_USER_U32, CAP_DATA_LEN, CAP_DATA_RET,
-    CAP_IOV_IN, CAP_IOV_OUT, CAP_MEM, CAP_MEM_COUNT, CAP_MEM_RET, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT,
-    CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR, MAX_SYSCALLS, SPEC_FAILURES_ONLY,
-    SPEC_INTERESTING, SyscallSpec,
+    CAP_IOC, CAP_IOV_IN, CAP_IOV_OUT, CAP_MEM, CAP_MEM_COUNT, CAP_MEM_RET, CAP_MSG_IOV_IN,
+    CAP_MSG_IOV_OUT, CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR, MAX_SYSCALLS,
+    SPEC_FAILURES_ONLY, SPEC_INTERESTING, SyscallSpec,
 };
 
 /// One syscall the capture knows how to decode.
@@ -286,6 +286,11 @@ fn build_tracer_spec(nr: i64) -> SyscallSpec {
                 let kind = if filled { CAP_IOV_OUT } else { CAP_IOV_IN };
                 (kind, arg, count, 0)
             }
+            MemoryArg::IoctlArg {
+                arg,
+                request,
+                otherwise,
+            } => (CAP_IOC, arg, request, otherwise),
             MemoryArg::MsgIovecs { arg, filled } => {
                 let kind = if filled {
                     CAP_MSG_IOV_OUT

@@ -232,6 +232,23 @@ static __always_inline long read_user_clamped(struct saker_event *ev, __u8 *dst,
 }
 
 /*
+ * A struct of `want` bytes, or what there is of it up to the end of its page when the memory
+ * stops sooner: a decoder's size can be larger than what the caller passes (FS_IOC_SETFLAGS
+ * says long, takes an int; a select fd_set is as long as nfds needs), and programs put small
+ * arguments right before an unmapped page. The decoder then reads what it needs of it.
+ */
+static __always_inline long read_user_to_page_end(struct saker_event *ev, __u8 *dst, __u64 ptr,
+						  __u64 want, __u8 trunc_flag)
+{
+	long n = read_user_clamped(ev, dst, ptr, want, SAKER_BLOB_MAX, trunc_flag);
+	__u64 rest = 4096 - (ptr & 4095);
+
+	if (n < 0 && rest < want)
+		n = read_user_clamped(ev, dst, ptr, rest, SAKER_BLOB_MAX, 0);
+	return n;
+}
+
+/*
  * SAKER_CAP_IOV_*: iov i's first bytes (at most snaplen) in slot i, after their __u32 length.
  * Fixed slots keep each iteration's state independent of the others, so the verifier prunes
  * the unrolled loop. Returns the blob's length: up to the end of the last slot filled.
@@ -337,7 +354,12 @@ __noinline __u32 capture_blob(struct scratch *record, const struct saker_syscall
 				return 0;
 			want *= ret > SAKER_BLOB_MAX ? SAKER_BLOB_MAX : (__u64)ret;
 		}
-		n = read_user_clamped(ev, dst, ptr, want, SAKER_BLOB_MAX, trunc_flag);
+		n = read_user_to_page_end(ev, dst, ptr, want, trunc_flag);
+		break;
+	case SAKER_CAP_IOC:
+		/* x86's _IOC layout: 2 direction bits on top, then 14 size bits. */
+		want = len_or_ptr >> 30 & 3 ? len_or_ptr >> 16 & 0x3fff : spec->cap_size[slot];
+		n = read_user_to_page_end(ev, dst, ptr, want, trunc_flag);
 		break;
 	case SAKER_CAP_IOV_IN:
 	case SAKER_CAP_IOV_OUT:

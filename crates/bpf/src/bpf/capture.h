@@ -52,6 +52,12 @@
  */
 #define SAKER_CAP_MSG_IOV_IN 14
 #define SAKER_CAP_MSG_IOV_OUT 15
+/*
+ * An ioctl's argument at args[arg]: _IOC_SIZE(args[len_arg]) bytes, for a request without a
+ * direction (the old numbering) cap_size bytes. This and the SAKER_CAP_MEM* kinds copy up to
+ * the end of the page where the memory ends sooner.
+ */
+#define SAKER_CAP_IOC 16
 #define SAKER_MSG_IOV_ARRAY (SAKER_IOV_MAX * 16)
 #define SAKER_MSG_IOV_SLOT ((SAKER_BLOB_MAX - SAKER_MSG_IOV_ARRAY) / SAKER_IOV_MAX)
 

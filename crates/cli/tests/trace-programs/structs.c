@@ -1,12 +1,17 @@
 /* Calls whose arguments are structs, arrays and signals, for `--ebpf` against ptrace:
  * sigaction, timespec, rlimit, utsname, sockaddr, fd pairs, pollfd, a handled signal with
  * its rt_sigreturn, a child's SIGCHLD and wait status, getcwd, writev/readv and sendmsg/recvmsg data, three out-pointers (getresuid), mount's
- * three strings. */
+ * three strings, and ioctl arguments sized by their request, one of them (an int where the
+ * request says long) right before an unmapped page. */
 #define _GNU_SOURCE /* getresuid */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -63,5 +68,17 @@ int main(void) {
     uid_t ruid, euid, suid;
     getresuid(&ruid, &euid, &suid);
     mount("none", "/nonexistent/saker-mnt", "tmpfs", 0, 0);
+    long page = sysconf(_SC_PAGESIZE);
+    char *two = mmap(0, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    munmap(two + page, page);
+    int *attr = (int *)(two + page - sizeof(int));
+    *attr = FS_NODUMP_FL | FS_NOATIME_FL;
+    ioctl(-1, FS_IOC_SETFLAGS, attr);
+    struct fiemap *map = (struct fiemap *)(two + page - sizeof(struct fiemap));
+    map->fm_start = 4096;
+    map->fm_length = 8192;
+    map->fm_flags = FIEMAP_FLAG_SYNC;
+    map->fm_extent_count = 0;
+    ioctl(-1, FS_IOC_FIEMAP, map);
     return 0;
 }

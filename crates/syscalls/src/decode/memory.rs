@@ -31,6 +31,14 @@ pub enum MemoryArg {
     /// The iovec array and the data of the `msghdr` at `args[arg]` (that struct itself is a
     /// separate [`MemoryArg::Fixed`]), as for [`MemoryArg::IovecData`].
     MsgIovecs { arg: u8, filled: bool },
+    /// An ioctl's argument at `args[arg]`: as many bytes as the size field of the request at
+    /// `args[request]` says (`_IOC_SIZE`), for a request without one (the old numbering)
+    /// `otherwise` bytes.
+    IoctlArg {
+        arg: u8,
+        request: u8,
+        otherwise: u16,
+    },
 }
 
 use MemoryArg::*;
@@ -176,7 +184,11 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         // struct sigevent, as much of it as strace reads
         nr::mq_notify => &[Fixed { arg: 1, size: 32 }],
         // seccomp_notif (80 bytes) is the largest struct the ioctl decoders read.
-        nr::ioctl => &[Fixed { arg: 2, size: 80 }],
+        nr::ioctl => &[IoctlArg {
+            arg: 2,
+            request: 1,
+            otherwise: 80,
+        }],
         nr::mount => &[
             String { arg: 0 },
             String { arg: 1 },
