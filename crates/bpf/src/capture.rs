@@ -208,6 +208,10 @@ impl Capture {
             ] {
                 attach_btf(&mut capture.ebpf, prog, tp, &btf)?;
             }
+            if config.tracer_memory {
+                // strace shows the envp pointer of an exec line: kept at the call's entry.
+                capture.attach_exec_enter()?;
+            }
         }
         match config.mode {
             DispatchMode::PerSyscallTracepoints => {
@@ -419,6 +423,17 @@ impl Capture {
                 spec.flags |= SPEC_TIMED;
             }
             specs.set(nr, spec, 0).map_err(BpfError::map(SPECS))?;
+        }
+        Ok(())
+    }
+
+    /// `execve_enter` and `execveat_enter` on the entry of their calls.
+    fn attach_exec_enter(&mut self) -> Result<(), BpfError> {
+        for (program, tracepoint) in [
+            ("execve_enter", "sys_enter_execve"),
+            ("execveat_enter", "sys_enter_execveat"),
+        ] {
+            attach_tracepoint(&mut self.ebpf, program, "syscalls", tracepoint)?;
         }
         Ok(())
     }

@@ -10,8 +10,8 @@ use crate::error::DecodeError;
 use crate::raw::{
     AUX_USER_U32, CAP_IOV_IN, CAP_IOV_OUT, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, CAP_SOCKADDR_OUT,
     EV_EXEC, EV_EXIT, EV_FORK, EV_SIGNAL, EV_SYSCALL, EVF_AUX_COPIED, EVF_BLOB0_TRUNCATED,
-    EVF_BLOB1_TRUNCATED, EVF_EXEC_CAPS, EVF_EXEC_ENVC, IOV_MAX, IOV_SLOT, MSG_IOV_ARRAY,
-    MSG_IOV_SLOT, RAW_EVENT_SIZE, RawEvent,
+    EVF_BLOB1_TRUNCATED, EVF_EXEC_CAPS, EVF_EXEC_ENVC, EVF_EXEC_ENVP, IOV_MAX, IOV_SLOT,
+    MSG_IOV_ARRAY, MSG_IOV_SLOT, RAW_EVENT_SIZE, RawEvent,
 };
 
 /// Converts the kernel's boot-time clock to wall-clock time.
@@ -109,6 +109,7 @@ fn decode(
             loginuid: raw.aux[0] as u32,
             tty: (raw.aux[1] != 0).then(|| ((raw.aux[1] >> 32) as u32, raw.aux[1] as u32)),
             env_count: (raw.flags & EVF_EXEC_ENVC != 0).then_some(raw.ret as u32),
+            envp: (raw.flags & EVF_EXEC_ENVP != 0).then_some(raw.duration_ns),
             caps: (raw.flags & EVF_EXEC_CAPS != 0).then_some(Capabilities {
                 permitted: raw.args[3],
                 effective: raw.args[4],

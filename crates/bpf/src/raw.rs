@@ -52,6 +52,8 @@ pub const EVF_BLOB1_TRUNCATED: u8 = 2;
 pub const EVF_EXEC_CAPS: u8 = 16;
 pub const EVF_EXEC_ENVC: u8 = 32;
 pub const EVF_AUX_COPIED: u8 = 64;
+/// `SAKER_EV_EXEC`: `duration_ns` holds the envp pointer the caller passed.
+pub const EVF_EXEC_ENVP: u8 = 128;
 
 /// `struct saker_syscall_spec`: how the kernel side captures one syscall.
 #[repr(C)]

@@ -122,6 +122,8 @@ pub struct ExecInfo {
     /// How many environment variables the new image got, when the source counted them (the
     /// eBPF capture reads `bprm->envc`).
     pub env_count: Option<u32>,
+    /// The envp pointer the caller passed, when the source kept it (a tracer's eBPF capture).
+    pub envp: Option<u64>,
     /// The tid before exec (differs from the header's tid when a non-leader thread exec'd).
     pub old_tid: u32,
     pub vtid: u32,

@@ -84,6 +84,7 @@ fn main() -> std::io::Result<()> {
                     argv: vec!["worker".into(), "--serve".into()],
                     argv_truncated: false,
                     env_count: None,
+                    envp: None,
                     old_tid: pid,
                     vtid: pid,
                     vpid: pid,

@@ -314,6 +314,7 @@ impl Handler for Adapter<'_> {
                         argv,
                         argv_truncated: false,
                         env_count: None,
+                        envp: None,
                         old_tid: former_pid as u32,
                         vtid: tid as u32,
                         vpid: header.pid,

@@ -120,6 +120,7 @@ impl Fixture {
                 argv: argv.iter().map(|a| Bytes::from(*a)).collect(),
                 argv_truncated: false,
                 env_count: None,
+                envp: None,
                 old_tid: pid,
                 vtid: pid,
                 vpid: pid,

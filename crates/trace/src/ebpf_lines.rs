@@ -572,12 +572,13 @@ impl Lines {
         } else {
             self.start_line(tid, at, Some(nr));
             let call = self.decoded.call.as_str();
-            // strace prints envp as `0x7ffc... /* N vars */`; the exec record has the count,
-            // not the old image's pointer.
+            // strace prints envp as `0x7ffc... /* N vars */`: the exec record has the count,
+            // and the pointer when the capture kept it at the call's entry.
             match (call.strip_suffix(", NULL)"), info.env_count) {
                 (Some(head), Some(count)) => {
                     let plural = if count == 1 { "" } else { "s" };
-                    let _ = write!(self.line, "{head}, /* {count} var{plural} */)");
+                    let envp = info.envp.map(|p| format!("{p:#x} ")).unwrap_or_default();
+                    let _ = write!(self.line, "{head}, {envp}/* {count} var{plural} */)");
                 }
                 (Some(head), None) => {
                     self.line.push_str(head);
@@ -1129,6 +1130,7 @@ mod tests {
             argv: vec![Bytes::from("true"), Bytes::from("x")],
             argv_truncated: false,
             env_count: None,
+            envp: None,
             old_tid: 1,
             vtid: 1,
             vpid: 1,

@@ -1132,6 +1132,55 @@ static __always_inline int exec_wakes(struct saker_event *ev)
 	return c && (c->flags & SAKER_KILL_COMM_WAKE);
 }
 
+/*
+ * The envp pointer of an execve or execveat in flight, by task, for the exec record: by
+ * sched_process_exec the new image has replaced the registers that held it (a tracer's
+ * capture attaches execve_enter and execveat_enter; strace shows the pointer).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} exec_envp SEC(".maps");
+
+/* Layout of syscalls/sys_enter_<name> (tracefs events/syscalls/sys_enter_execve/format). */
+struct syscalls_enter_ctx {
+	__u64 common;
+	__s32 nr;
+	__s32 pad;
+	__u64 args[6];
+};
+
+static __always_inline int keep_envp(__u64 pointer)
+{
+	__u64 *envp;
+
+	if (!tgid_wanted(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	envp = bpf_task_storage_get(&exec_envp, bpf_get_current_task_btf(), 0,
+				    BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (envp)
+		*envp = pointer;
+	return 0;
+}
+
+/*
+ * One program per call: a tracepoint program may read no further into its context than the
+ * shortest record it is attached to, and execve's has no args[3].
+ */
+SEC("tracepoint/syscalls/sys_enter_execve")
+int execve_enter(struct syscalls_enter_ctx *ctx)
+{
+	return keep_envp(ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_execveat")
+int execveat_enter(struct syscalls_enter_ctx *ctx)
+{
+	return keep_envp(ctx->args[3]);
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -1141,6 +1190,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	struct tty_struct *tty;
 	unsigned long arg_start, arg_end, want;
 	long n0, n1 = 0;
+	__u64 *envp;
 
 	if (!tgid_wanted(pid_tgid >> 32))
 		return 0;
@@ -1168,6 +1218,12 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	/* strace shows execve's envp as "N vars"; the pointer itself is gone by now. */
 	ev->ret = BPF_CORE_READ(bprm, envc);
 	ev->flags |= SAKER_EVF_EXEC_ENVC;
+	envp = bpf_task_storage_get(&exec_envp, bpf_get_current_task_btf(), 0, 0);
+	if (envp && *envp) {
+		ev->duration_ns = *envp;
+		ev->flags |= SAKER_EVF_EXEC_ENVP;
+		*envp = 0;
+	}
 
 	__u8 *data = (__u8 *)ev + sizeof(struct saker_event);
 	n0 = bpf_probe_read_kernel_str(data, SAKER_BLOB_MAX, BPF_CORE_READ(bprm, filename));

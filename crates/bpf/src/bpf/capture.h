@@ -100,13 +100,16 @@ struct saker_syscall_spec {
 #define SAKER_EVF_EXEC_ENVC 32
 /* SAKER_EV_SYSCALL: aux holds the memory a SAKER_AUX_USER_* spec asked for */
 #define SAKER_EVF_AUX_COPIED 64
+/* An exec record's duration_ns holds the envp pointer the caller passed (a tracer's capture). */
+#define SAKER_EVF_EXEC_ENVP 128
 
 /*
  * Every ring-buffer record starts with this header; blob 0 then blob 1 follow it, back to back.
  * For SAKER_EV_FORK: args[0]=child tid, args[1]=child tgid, args[2]=child vtid, args[3]=child vpid.
  * For SAKER_EV_EXEC: args[0]=old tid, args[1]=vtid, args[2]=vpid, args[3]=cap_permitted,
  *   args[4]=cap_effective, args[5]=cap_inheritable (with SAKER_EVF_EXEC_CAPS), aux[0]=loginuid,
- *   aux[1]=tty (major << 32 | minor, 0 = none), ret=envc (with SAKER_EVF_EXEC_ENVC);
+ *   aux[1]=tty (major << 32 | minor, 0 = none), ret=envc (with SAKER_EVF_EXEC_ENVC),
+ *   duration_ns=the caller's envp (with SAKER_EVF_EXEC_ENVP);
  *   blob0=filename, blob1=argv area.
  * For SAKER_EV_EXIT: args[0]=exit_code (wait status), args[1]=1 if the thread group is dead.
  * For SAKER_EV_SIGNAL: args[0]=signal number; blob0=the kernel_siginfo (SAKER_CAP_SIGINFO).

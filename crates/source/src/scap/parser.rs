@@ -1028,6 +1028,7 @@ impl Parser {
             argv,
             argv_truncated: false,
             env_count: None,
+            envp: None,
             old_tid: tid as u32,
             vtid: t.vtid as u32,
             vpid: t.vpid as u32,
