@@ -114,7 +114,15 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
     match n {
         nr::open => &[String { arg: 0 }],
         nr::openat => &[String { arg: 1 }],
-        nr::openat2 => &[String { arg: 1 }, Fixed { arg: 2, size: 24 }],
+        // struct open_how, as long as the caller says (strace shows the bytes past its own).
+        nr::openat2 => &[
+            String { arg: 1 },
+            Counted {
+                arg: 2,
+                count: 3,
+                size: 1,
+            },
+        ],
         nr::execve => &[String { arg: 0 }],
         nr::execveat => &[String { arg: 1 }],
         nr::poll => &[Counted {
