@@ -14,6 +14,8 @@ use super::structs::{self as st, read_struct, u16_at, u32_at, u64_at};
 use crate::decode::Ret;
 use crate::xlat::{self, Xlat};
 
+mod evdev;
+
 /// What a family decoder did in this phase (strace's 0, `RVAL_DECODED`, `RVAL_IOCTL_DECODED`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -69,10 +71,14 @@ pub(super) fn dec_ioctl(c: &mut Ctx) {
 /// print as `_IOC(_IOC_READ, 0x12, 0x72, 0x8)`; a number with several names shows them all
 /// joined by ` or `.
 fn write_code(c: &mut Ctx, code: u32) {
+    let outer = print::xlat_style();
     write_composite(
         c.out,
         |out| super::write_hex(out, u64::from(code)),
         |out| {
+            if (code >> 8) & 0xff == u32::from(b'E') && evdev::write_name(out, code, outer) {
+                return;
+            }
             let mut names = names_of(code).peekable();
             if names.peek().is_none() {
                 write_ioc(out, code);
@@ -110,6 +116,7 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x21 => seccomp(c, code, arg),
         0x3d => ptp(c, code, arg),
         0x3e => counter(c, code, arg),
+        0x45 => evdev::evdev(c, code, arg),
         0x49 => inotify(c, code, arg),
         0x52 => random(c, code, arg),
         0x54 => tty(c, code, arg),
@@ -378,7 +385,12 @@ fn names_of(code: u32) -> impl Iterator<Item = &'static str> {
 fn sorted_names() -> &'static [(u32, &'static str)] {
     static SORTED: std::sync::OnceLock<Vec<(u32, &'static str)>> = std::sync::OnceLock::new();
     SORTED.get_or_init(|| {
-        let mut all: Vec<_> = NAMES.iter().chain(BLOCK_NAMES).copied().collect();
+        let mut all: Vec<_> = NAMES
+            .iter()
+            .chain(BLOCK_NAMES)
+            .chain(evdev::NAMES)
+            .copied()
+            .collect();
         all.sort_unstable();
         all.dedup();
         all

@@ -1038,6 +1038,128 @@ fn ioctl_requests_and_arguments() {
     );
 }
 
+/// Input event device requests, from strace 6.1's tests/ioctl_evdev.c (failing calls) and
+/// tests/ioctl_evdev-success.c (results injected with `-e inject=ioctl:retval=8`).
+#[test]
+fn ioctl_evdev_requests() {
+    let words = |ws: &[u32]| ws.iter().flat_map(|w| w.to_ne_bytes()).collect::<Vec<u8>>();
+    let ev_more: u64 = 1 << 3 | 1 << 4 | 1 << 17 | 1 << 18 | 1 << 22;
+    let m = &mut Fixture::default()
+        .with(0x1000, &words(&[0xdeadbeef, 0xbadc0ded]))
+        .with(0x2000, &words(&[0xdeadbeef, 1]))
+        .with(0x3000, &words(&[0x2f, 1, 3]))
+        .with(0x4000, &words(&[0xffff_ffff, 0xffff_ffff]))
+        .with(0x5000, &ev_more.to_ne_bytes());
+    let bad = " = -1 EBADF (Bad file descriptor)";
+    let failing: &[(u64, u64, &str)] = &[
+        (0x80004506, 0, "ioctl(-1, EVIOCGNAME(0), NULL)"),
+        (0x80084502, 0, "ioctl(-1, EVIOCGID, NULL)"),
+        (
+            0x8018454e,
+            0,
+            "ioctl(-1, EVIOCGABS(0xe /* ABS_??? */), NULL)",
+        ),
+        (0x401845fd, 0, "ioctl(-1, EVIOCSABS(ABS_MT_TOOL_Y), NULL)"),
+        (0x80004520, 0, "ioctl(-1, EVIOCGBIT(0, 0), NULL)"),
+        (0x80014521, 0, "ioctl(-1, EVIOCGBIT(EV_KEY, 1), NULL)"),
+        (
+            0x800e4538,
+            0,
+            "ioctl(-1, EVIOCGBIT(0x18 /* EV_??? */, 14), NULL)",
+        ),
+        (
+            0x40044581,
+            0xdeadbeefbadc0ded,
+            "ioctl(-1, EVIOCRMFF, -1159983635)",
+        ),
+        (
+            0x40044590,
+            0xdeadbeefbadc0ded,
+            "ioctl(-1, EVIOCGRAB, 16045690984232390125)",
+        ),
+        (
+            0x40084503,
+            0x1000,
+            "ioctl(-1, EVIOCSREP, [3735928559, 3134983661])",
+        ),
+        (
+            0x40084504,
+            0x2000,
+            "ioctl(-1, EVIOCSKEYCODE, [3735928559, KEY_ESC])",
+        ),
+    ];
+    for &(code, arg, call) in failing {
+        check(
+            "ioctl",
+            [NEG(-1), code, arg, 0, 0, 0],
+            m,
+            -9,
+            &format!("{call}{bad}"),
+        );
+    }
+    let ok = |code: u64, arg: u64| [NEG(-1), code, arg, 0, 0, 0];
+    check(
+        "ioctl",
+        ok(0x800c450a, 0x3000),
+        m,
+        0,
+        "ioctl(-1, EVIOCGMTSLOTS(12), {code=ABS_MT_SLOT, values=[1, 3]}) = 0",
+    );
+    check(
+        "ioctl",
+        ok(0x80084502, 0x4000),
+        m,
+        0,
+        "ioctl(-1, EVIOCGID, {bustype=65535, vendor=65535, product=65535, version=65535}) = 0",
+    );
+    // EVIOCGBIT(0, 0) returning 8: the set bits, four of them unless -v; -X raw shows the
+    // words, -X verbose both.
+    let bits = ok(0x80004520, 0x5000);
+    check(
+        "ioctl",
+        bits,
+        m,
+        8,
+        "ioctl(-1, EVIOCGBIT(0, 0), [EV_ABS EV_MSC EV_LED EV_SND ...]) = 8",
+    );
+    let verbose = Style {
+        verbose: true,
+        ..Style::default()
+    };
+    check_style(
+        "ioctl",
+        bits,
+        m,
+        8,
+        &verbose,
+        "ioctl(-1, EVIOCGBIT(0, 0), [EV_ABS EV_MSC EV_LED EV_SND EV_PWR]) = 8",
+    );
+    let raw = Style {
+        xlat: XlatStyle::Raw,
+        ..Style::default()
+    };
+    check_style(
+        "ioctl",
+        bits,
+        m,
+        8,
+        &raw,
+        "ioctl(-1, 0x80004520, [0x460018]) = 8",
+    );
+    let xverbose = Style {
+        xlat: XlatStyle::Verbose,
+        ..Style::default()
+    };
+    check_style(
+        "ioctl",
+        ok(0x8018454e, 0),
+        m,
+        -9,
+        &xverbose,
+        &format!("ioctl(-1, 0x8018454e /* EVIOCGABS(0xe) */, NULL){bad}"),
+    );
+}
+
 /// `-X raw` and `-X verbose` print the request number (strace 6.1's ioctl_fs_f-X*.gen).
 #[test]
 fn ioctl_request_numbers_follow_xlat_style() {
