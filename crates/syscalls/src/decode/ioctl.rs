@@ -15,6 +15,7 @@ use crate::decode::Ret;
 use crate::xlat::{self, Xlat};
 
 mod evdev;
+mod gpio;
 
 /// What a family decoder did in this phase (strace's 0, `RVAL_DECODED`, `RVAL_IOCTL_DECODED`).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -124,6 +125,7 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x58 => fs_x(c, code, arg),
         0x66 => fs_f(c, code, arg),
         0xab => nbd(c, code, arg),
+        0xb4 => gpio::gpio(c, code, arg),
         0xb7 => nsfs(c, code, arg),
         _ => Phase::Generic,
     }
@@ -389,6 +391,7 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
             .iter()
             .chain(BLOCK_NAMES)
             .chain(evdev::NAMES)
+            .chain(gpio::NAMES)
             .copied()
             .collect();
         all.sort_unstable();

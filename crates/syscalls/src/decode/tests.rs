@@ -1160,6 +1160,85 @@ fn ioctl_evdev_requests() {
     );
 }
 
+/// GPIO requests, from strace 6.1's tests/ioctl_gpio.c: what the caller passes at entry,
+/// ` => ` and what the kernel filled in at exit.
+#[test]
+fn ioctl_gpio_requests() {
+    let mut lineinfo = vec![0u8; 72];
+    lineinfo[..4].copy_from_slice(&50u32.to_ne_bytes());
+    lineinfo[4..8].copy_from_slice(&(4u32 | 8).to_ne_bytes());
+    lineinfo[8..17].copy_from_slice(b"line name");
+    lineinfo[40..53].copy_from_slice(b"line consumer");
+    let mut event = vec![0u8; 48];
+    for (at, v) in [(0, 4u32), (4, 4 | 16), (8, 3), (44, 101)] {
+        event[at..at + 4].copy_from_slice(&v.to_ne_bytes());
+    }
+    event[12..25].copy_from_slice(b"line consumer");
+    let mut values = 0xcacafeedfacecafeu64.to_ne_bytes().to_vec();
+    values.extend_from_slice(&0xfadebeaddeedbabeu64.to_ne_bytes());
+    let mut config = vec![0u8; 272];
+    config[..8].copy_from_slice(&(2u64 | 1 << 8).to_ne_bytes());
+    config[8..12].copy_from_slice(&2u32.to_ne_bytes());
+    // attrs[0]: debounce 3735928559 for line mask 0x1; attrs[1]: unknown id 4 with padding.
+    for (at, v) in [(32, 3u32), (40, 0xdeadbeef), (60, 0xfeedface), (56, 4)] {
+        config[at..at + 4].copy_from_slice(&v.to_ne_bytes());
+    }
+    config[48..56].copy_from_slice(&1u64.to_ne_bytes());
+    config[64..72].copy_from_slice(&0xafeddeadd0d00003u64.to_ne_bytes());
+    config[72..80].copy_from_slice(&3u64.to_ne_bytes());
+    let m = &mut Fixture::default()
+        .with(0x1000, &lineinfo)
+        .with(0x2000, &event)
+        .with(0x3000, &values)
+        .with(0x4000, &config);
+    let call = |code: u64, arg: u64| [NEG(-1), code, arg, 0, 0, 0];
+    let bad = " = -1 EBADF (Bad file descriptor)";
+    check(
+        "ioctl",
+        call(0x8044b401, 0),
+        m,
+        -9,
+        &format!("ioctl(-1, GPIO_GET_CHIPINFO_IOCTL, NULL){bad}"),
+    );
+    check(
+        "ioctl",
+        call(0xc048b402, 0x1000),
+        m,
+        -9,
+        &format!("ioctl(-1, GPIO_GET_LINEINFO_IOCTL, {{line_offset=50}}){bad}"),
+    );
+    check(
+        "ioctl",
+        call(0xc048b40b, 0x1000),
+        m,
+        42,
+        "ioctl(-1, GPIO_GET_LINEINFO_WATCH_IOCTL, {line_offset=50} => {flags=GPIOLINE_FLAG_ACTIVE_LOW|GPIOLINE_FLAG_OPEN_DRAIN, name=\"line name\", consumer=\"line consumer\"}) = 42",
+    );
+    check(
+        "ioctl",
+        call(0xc030b404, 0x2000),
+        m,
+        42,
+        "ioctl(-1, GPIO_GET_LINEEVENT_IOCTL, {lineoffset=4, handleflags=GPIOHANDLE_REQUEST_ACTIVE_LOW|GPIOHANDLE_REQUEST_OPEN_SOURCE, eventflags=GPIOEVENT_REQUEST_BOTH_EDGES, consumer_label=\"line consumer\"} => {fd=101}) = 42",
+    );
+    check(
+        "ioctl",
+        call(0xc010b40e, 0x3000),
+        m,
+        42,
+        "ioctl(-1, GPIO_V2_LINE_GET_VALUES_IOCTL, {mask=0xfadebeaddeedbabe} => {bits=0xcacafeedfacecafe}) = 42",
+    );
+    check(
+        "ioctl",
+        call(0xc110b40d, 0x4000),
+        m,
+        -9,
+        &format!(
+            "ioctl(-1, GPIO_V2_LINE_SET_CONFIG_IOCTL, {{flags=GPIO_V2_LINE_FLAG_ACTIVE_LOW|GPIO_V2_LINE_FLAG_BIAS_PULL_UP, num_attrs=2, attrs=[{{debounce_period_us=3735928559, mask=0x1}}, {{attr={{id=4, padding=0xfeedface, data=0xafeddeadd0d00003}}, mask=0x3}}]}}){bad}"
+        ),
+    );
+}
+
 /// `-X raw` and `-X verbose` print the request number (strace 6.1's ioctl_fs_f-X*.gen).
 #[test]
 fn ioctl_request_numbers_follow_xlat_style() {
