@@ -16,6 +16,8 @@ use crate::xlat::{self, Xlat};
 
 mod evdev;
 mod gpio;
+mod lirc;
+mod loop_dev;
 
 /// What a family decoder did in this phase (strace's 0, `RVAL_DECODED`, `RVAL_IOCTL_DECODED`).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -119,6 +121,8 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x3e => counter(c, code, arg),
         0x45 => evdev::evdev(c, code, arg),
         0x49 => inotify(c, code, arg),
+        0x4c => loop_dev::loop_dev(c, code, arg),
+        0x69 => lirc::lirc(c, code, arg),
         0x52 => random(c, code, arg),
         0x54 => tty(c, code, arg),
         0x57 => watchdog(c, code, arg),
@@ -392,6 +396,8 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
             .chain(BLOCK_NAMES)
             .chain(evdev::NAMES)
             .chain(gpio::NAMES)
+            .chain(lirc::NAMES)
+            .chain(loop_dev::NAMES)
             .copied()
             .collect();
         all.sort_unstable();

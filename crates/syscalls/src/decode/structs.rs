@@ -89,9 +89,10 @@ pub(crate) fn write_mode(out: &mut String, mode: u32) {
 }
 
 /// `makedev(0x8, 0x1)` from a kernel `dev_t` (new encoding, include/linux/kdev_t.h).
-fn write_dev(out: &mut String, dev: u64) {
-    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
-    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+pub(crate) fn write_dev(out: &mut String, dev: u64) {
+    // glibc's major() and minor() are 32-bit.
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & 0xffff_f000);
+    let minor = (dev & 0xff) | ((dev >> 12) & 0xffff_ff00);
     // strace's print_dev_t: the raw number with -X raw/verbose.
     super::print::write_composite(
         out,

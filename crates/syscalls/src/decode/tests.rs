@@ -1239,6 +1239,69 @@ fn ioctl_gpio_requests() {
     );
 }
 
+/// lirc and loop device requests, from strace 6.1's tests/ioctl_lirc.c and ioctl_loop.c.
+#[test]
+fn ioctl_lirc_and_loop_requests() {
+    let mut info64 = vec![0u8; 232];
+    info64[..8].copy_from_slice(&0x8786858483828180u64.to_ne_bytes());
+    info64[24..32].copy_from_slice(&0x9f9e9d9c9b9a9998u64.to_ne_bytes());
+    info64[40..44].copy_from_slice(&2880088488u32.to_ne_bytes());
+    info64[52..56].copy_from_slice(&1u32.to_ne_bytes());
+    info64[56..120].fill(b'C');
+    let m = &mut Fixture::default()
+        .with(0x1000, &40000u32.to_ne_bytes())
+        .with(0x2000, &3u32.to_ne_bytes())
+        .with(0x3000, &info64);
+    let bad = " = -1 EBADF (Bad file descriptor)";
+    let cases: &[(u64, u64, &str)] = &[
+        (
+            0x4004691f,
+            0x1000,
+            "ioctl(-1, IPMICTL_SET_MAINTENANCE_MODE_CMD or LIRC_SET_REC_CARRIER_RANGE, [40000])",
+        ),
+        (
+            0x40046912,
+            0x2000,
+            "ioctl(-1, LIRC_SET_REC_MODE, [0x3 /* LIRC_MODE_??? */])",
+        ),
+        (0x80046900, 0, "ioctl(-1, LIRC_GET_FEATURES, NULL)"),
+        (0x4c01, 0, "ioctl(-1, LOOP_CLR_FD)"),
+        (
+            0x4c80,
+            0xdeadbeefbadc0ded,
+            "ioctl(-1, LOOP_CTL_ADD, -1159983635)",
+        ),
+        (
+            0x4c04,
+            0x3000,
+            "ioctl(-1, LOOP_SET_STATUS64, {lo_offset=0x9f9e9d9c9b9a9998, lo_number=2880088488, lo_flags=LO_FLAGS_READ_ONLY, lo_file_name=\"CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC\"..., ...})",
+        ),
+    ];
+    for &(code, arg, call) in cases {
+        check(
+            "ioctl",
+            [NEG(-1), code, arg, 0, 0, 0],
+            m,
+            -9,
+            &format!("{call}{bad}"),
+        );
+    }
+    let verbose = Style {
+        verbose: true,
+        ..Style::default()
+    };
+    check_style(
+        "ioctl",
+        [NEG(-1), 0x4c04, 0x3000, 0, 0, 0],
+        m,
+        -9,
+        &verbose,
+        &format!(
+            "ioctl(-1, LOOP_SET_STATUS64, {{lo_device=makedev(0x87868281, 0x58483880), lo_inode=0, lo_rdevice=makedev(0, 0), lo_offset=0x9f9e9d9c9b9a9998, lo_sizelimit=0, lo_number=2880088488, lo_encrypt_type=LO_CRYPT_NONE, lo_encrypt_key_size=0, lo_flags=LO_FLAGS_READ_ONLY, lo_file_name=\"CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC\"..., lo_crypt_name=\"\", lo_encrypt_key=\"\", lo_init=[0, 0]}}){bad}"
+        ),
+    );
+}
+
 /// `-X raw` and `-X verbose` print the request number (strace 6.1's ioctl_fs_f-X*.gen).
 #[test]
 fn ioctl_request_numbers_follow_xlat_style() {
