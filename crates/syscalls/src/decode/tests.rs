@@ -1302,6 +1302,39 @@ fn ioctl_lirc_and_loop_requests() {
     );
 }
 
+/// Real-time clock requests, from strace 6.1's tests/ioctl_rtc.c.
+#[test]
+fn ioctl_rtc_requests() {
+    let mut param = 2u64.to_ne_bytes().to_vec();
+    param.extend_from_slice(&3u64.to_ne_bytes());
+    param.extend_from_slice(&3737845741u32.to_ne_bytes());
+    param.extend_from_slice(&0xfacebeefu32.to_ne_bytes());
+    let time: Vec<u8> = (0..9u32).flat_map(|i| (i + 1).to_ne_bytes()).collect();
+    let m = &mut Fixture::default().with(0x1000, &param).with(0x2000, &time);
+    let call = |code: u64, arg: u64| [NEG(-1), code, arg, 0, 0, 0];
+    check(
+        "ioctl",
+        call(0x7004, 0),
+        m,
+        -9,
+        "ioctl(-1, PHN_NOT_OH or RTC_UIE_OFF) = -1 EBADF (Bad file descriptor)",
+    );
+    check(
+        "ioctl",
+        call(0x40187013, 0x1000),
+        m,
+        42,
+        "ioctl(-1, RTC_PARAM_GET, {param=RTC_PARAM_BACKUP_SWITCH_MODE, index=3737845741, __pad=0xfacebeef} => {uvalue=RTC_BSM_STANDBY, __pad=0xfacebeef}) = 42",
+    );
+    check(
+        "ioctl",
+        call(0x80247009, 0x2000),
+        m,
+        0,
+        "ioctl(-1, RTC_RD_TIME, {tm_sec=1, tm_min=2, tm_hour=3, tm_mday=4, tm_mon=5, tm_year=6, ...}) = 0",
+    );
+}
+
 /// `-X raw` and `-X verbose` print the request number (strace 6.1's ioctl_fs_f-X*.gen).
 #[test]
 fn ioctl_request_numbers_follow_xlat_style() {
