@@ -1153,50 +1153,98 @@ pub(crate) fn timezone(c: &mut Ctx, addr: u64, output: bool) {
     );
 }
 
-/// `struct io_uring_params` (120 bytes); the output fields are shown at exit.
-pub(crate) fn io_uring_params(c: &mut Ctx, addr: u64) {
-    let Some(b) = read_struct::<120>(c, addr, true) else {
-        return;
+/// `struct io_uring_params` (120 bytes) at entry: what the caller sets, the struct left open
+/// for [`io_uring_params_out`]. False when it could not be read (its address is shown).
+pub(crate) fn io_uring_params_in(c: &mut Ctx, addr: u64) -> bool {
+    const IORING_SETUP_ATTACH_WQ: u32 = 0x20;
+    let Some(b) = read_struct::<120>(c, addr, false) else {
+        return false;
     };
-    let sq_entries = u32_at(&b, 0);
-    let cq_entries = u32_at(&b, 4);
     let flags = u32_at(&b, 8);
-    let features = u32_at(&b, 20);
-    let out = &mut *c.out;
-    out.push_str("{flags=");
-    super::print::write_flags(out, u64::from(flags), &xlat::IORING_SETUP_FLAGS);
-    let _ = write!(
-        out,
-        ", sq_thread_cpu={}, sq_thread_idle={}",
-        u32_at(&b, 12),
-        u32_at(&b, 16)
-    );
-    if flags & 0x20 != 0 {
-        let _ = write!(out, ", wq_fd={}", u32_at(&b, 24) as i32);
+    c.s("{flags=");
+    c.flags(u64::from(flags), &xlat::IORING_SETUP_FLAGS);
+    c.s(", sq_thread_cpu=");
+    c.hex(u64::from(u32_at(&b, 12)));
+    let _ = write!(c.out, ", sq_thread_idle={}", u32_at(&b, 16));
+    if flags & IORING_SETUP_ATTACH_WQ != 0 {
+        c.s(", wq_fd=");
+        c.fd(u64::from(u32_at(&b, 24)));
     }
-    let _ = write!(
-        out,
-        ", sq_entries={sq_entries}, cq_entries={cq_entries}, features="
-    );
-    super::print::write_flags(out, u64::from(features), &xlat::IORING_FEATURES);
-    let _ = write!(
-        out,
-        ", sq_off={{head={}, tail={}, ring_mask={}, ring_entries={}, flags={}, dropped={}, array={}}}, cq_off={{head={}, tail={}, ring_mask={}, ring_entries={}, overflow={}, cqes={}, flags={}}}}}",
-        u32_at(&b, 40),
-        u32_at(&b, 44),
-        u32_at(&b, 48),
-        u32_at(&b, 52),
-        u32_at(&b, 56),
-        u32_at(&b, 60),
-        u32_at(&b, 64),
-        u32_at(&b, 80),
-        u32_at(&b, 84),
-        u32_at(&b, 88),
-        u32_at(&b, 92),
-        u32_at(&b, 96),
-        u32_at(&b, 100),
-        u32_at(&b, 104)
-    );
+    let resv = &b[28..40];
+    if resv.iter().any(|&x| x != 0) {
+        c.s(", resv=[");
+        for (i, word) in resv.chunks_exact(4).enumerate() {
+            if i > 0 {
+                c.s(", ");
+            }
+            c.hex(u64::from(u32_at(word, 0)));
+        }
+        c.s("]");
+    }
+    true
+}
+
+/// The rest of `struct io_uring_params` at exit: the sizes, features and ring offsets the
+/// kernel filled in when the call succeeded; then the closing brace.
+pub(crate) fn io_uring_params_out(c: &mut Ctx, addr: u64) {
+    let mut b = [0u8; 120];
+    if c.ok() && c.read_exact(addr, &mut b) {
+        let _ = write!(
+            c.out,
+            ", sq_entries={}, cq_entries={}, features=",
+            u32_at(&b, 0),
+            u32_at(&b, 4)
+        );
+        c.flags(u64::from(u32_at(&b, 20)), &xlat::IORING_FEATURES);
+        c.s(", sq_off=");
+        ring_offsets(
+            c,
+            &b[40..80],
+            &[
+                "head",
+                "tail",
+                "ring_mask",
+                "ring_entries",
+                "flags",
+                "dropped",
+                "array",
+            ],
+        );
+        c.s(", cq_off=");
+        ring_offsets(
+            c,
+            &b[80..120],
+            &[
+                "head",
+                "tail",
+                "ring_mask",
+                "ring_entries",
+                "overflow",
+                "cqes",
+                "flags",
+            ],
+        );
+    }
+    c.s("}");
+}
+
+/// io_sqring_offsets / io_cqring_offsets: seven u32 fields, then resv1 (u32) and resv2
+/// (u64) when set.
+fn ring_offsets(c: &mut Ctx, b: &[u8], names: &[&str; 7]) {
+    for (i, name) in names.iter().enumerate() {
+        let sep = if i == 0 { "{" } else { ", " };
+        let _ = write!(c.out, "{sep}{name}={}", u32_at(b, i * 4));
+    }
+    let (resv1, resv2) = (u32_at(b, 28), u64_at(b, 32));
+    if resv1 != 0 {
+        c.s(", resv1=");
+        c.hex(u64::from(resv1));
+    }
+    if resv2 != 0 {
+        c.s(", resv2=");
+        c.hex(resv2);
+    }
+    c.s("}");
 }
 
 /// `struct sched_param`: `[0]`.

@@ -2786,15 +2786,18 @@ fn dec_setgroups(c: &mut Ctx) {
     gid_list(c, a[1], a[0] & 0xffff_ffff);
 }
 
+/// The caller's part of `struct io_uring_params` at entry, the kernel's at exit when the
+/// call succeeded (strace prints the struct across both phases).
 fn dec_io_uring_setup(c: &mut Ctx) {
     let a = c.args;
     if c.entering() {
         c.next();
         c.uint(a[0]);
-        c.stop();
-    } else {
         c.next();
-        st::io_uring_params(c, a[1]);
+        c.saved[0] = u64::from(st::io_uring_params_in(c, a[1]));
+        c.stop_after();
+    } else if c.saved[0] != 0 {
+        st::io_uring_params_out(c, a[1]);
     }
 }
 

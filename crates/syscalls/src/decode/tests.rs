@@ -3417,6 +3417,36 @@ fn recvmmsg_timeout_at_entry_and_left() {
     assert_eq!(done.result, "1 (left {tv_sec=0, tv_nsec=12339789})");
 }
 
+/// strace 6.1's tests/io_uring_setup.c: the caller's fields at entry, the kernel's only when
+/// the call succeeded.
+#[test]
+fn io_uring_setup_params_across_entry_and_exit() {
+    let mut params = vec![0u8; 120];
+    params[8..12].copy_from_slice(&0x20u32.to_ne_bytes());
+    params[24..28].copy_from_slice(&3u32.to_ne_bytes());
+    let mut filled = vec![0u8; 120];
+    filled[..4].copy_from_slice(&2u32.to_ne_bytes());
+    filled[4..8].copy_from_slice(&4u32.to_ne_bytes());
+    filled[20..24].copy_from_slice(&3u32.to_ne_bytes());
+    let m = &mut Fixture::default()
+        .with(0x1000, &params)
+        .with(0x2000, &filled);
+    check(
+        "io_uring_setup",
+        [2, 0x1000, 0, 0, 0, 0],
+        m,
+        -22,
+        "io_uring_setup(2, {flags=IORING_SETUP_ATTACH_WQ, sq_thread_cpu=0, sq_thread_idle=0, wq_fd=3}) = -1 EINVAL (Invalid argument)",
+    );
+    check(
+        "io_uring_setup",
+        [2, 0x2000, 0, 0, 0, 0],
+        m,
+        4,
+        "io_uring_setup(2, {flags=0, sq_thread_cpu=0, sq_thread_idle=0, sq_entries=2, cq_entries=4, features=IORING_FEAT_SINGLE_MMAP|IORING_FEAT_NODROP, sq_off={head=0, tail=0, ring_mask=0, ring_entries=0, flags=0, dropped=0, array=0}, cq_off={head=0, tail=0, ring_mask=0, ring_entries=0, overflow=0, cqes=0, flags=0}}) = 4",
+    );
+}
+
 /// strace's tests/io_uring_enter.c: flags by name, the signal mask of `sigsetsize` bytes.
 #[test]
 fn io_uring_enter_flags_and_sigset() {
