@@ -269,6 +269,12 @@ impl<'a> Ctx<'a> {
         write_xval(self.out, v, x);
     }
 
+    /// An enum printed in unsigned decimal when unknown (strace's `XLAT_STYLE_FMT_U`).
+    pub fn xval_u(&mut self, v: u64, x: &Xlat) {
+        let name = x.entries.iter().find(|e| e.0 == v).map(|e| e.1);
+        write_named(self.out, name, x, |out| push_udec(out, v));
+    }
+
     /// An enum printed in decimal when unknown (strace's `printxval_d`).
     pub fn xval_d(&mut self, v: i64, x: &Xlat) {
         let name = x.entries.iter().find(|e| e.0 == v as u64).map(|e| e.1);

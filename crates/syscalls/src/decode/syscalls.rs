@@ -596,7 +596,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
             ],
             Dec,
         ),
-        nr::io_uring_register => s(&[Fd, Uint, Ptr, Uint], Dec),
+        nr::io_uring_register => f(super::io_uring::dec_io_uring_register, Dec),
         nr::shmget => f(ipc::shmget, Dec),
         nr::shmat => s(&[Int, Ptr, Flags(&xlat::SHMAT_FLAGS)], RHex),
         nr::shmdt => s(&[Ptr], Dec),
@@ -2070,7 +2070,7 @@ fn dec_prlimit64(c: &mut Ctx) {
     }
 }
 
-fn cpu_list(c: &mut Ctx, addr: u64, len: u64, output: bool) {
+pub(super) fn cpu_list(c: &mut Ctx, addr: u64, len: u64, output: bool) {
     if output && !c.ok() {
         c.ptr(addr);
         return;

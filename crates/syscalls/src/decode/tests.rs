@@ -3447,6 +3447,71 @@ fn io_uring_setup_params_across_entry_and_exit() {
     );
 }
 
+/// strace 6.1's tests/io_uring_register.c: each opcode's argument, then nr_args.
+#[test]
+fn io_uring_register_arguments() {
+    let ints = |v: &[i32]| v.iter().flat_map(|x| x.to_ne_bytes()).collect::<Vec<u8>>();
+    let mut update = 3735929054u32.to_ne_bytes().to_vec();
+    update.extend_from_slice(&0u32.to_ne_bytes());
+    update.extend_from_slice(&0x1000u64.to_ne_bytes());
+    let mut restriction = vec![0u8; 16];
+    restriction[0] = 1;
+    restriction[2] = 46;
+    let m = &mut Fixture::default()
+        .with(0x1000, &ints(&[1, -1, -2, -3]))
+        .with(0x2000, &update)
+        .with(0x3000, &restriction)
+        .with(0x4000, &ints(&[0, 1, 0xbedfaced_u32 as i32]));
+    let einval = " = -1 EOPNOTSUPP (Operation not supported)";
+    let cases: &[(u64, u64, u64, &str)] = &[
+        (
+            0xbadc0ded,
+            0x1000,
+            3735928559,
+            "io_uring_register(1, 0xbadc0ded /* IORING_REGISTER_??? */, 0x1000, 3735928559)",
+        ),
+        (
+            2,
+            0x1000,
+            4,
+            "io_uring_register(1, IORING_REGISTER_FILES, [1, -1, -2, -3], 4)",
+        ),
+        (
+            6,
+            0x2000,
+            4,
+            "io_uring_register(1, IORING_REGISTER_FILES_UPDATE, {offset=3735929054, fds=[1, -1, IORING_REGISTER_FILES_SKIP, -3]}, 4)",
+        ),
+        (
+            11,
+            0x3000,
+            1,
+            "io_uring_register(1, IORING_REGISTER_RESTRICTIONS, [{opcode=IORING_RESTRICTION_SQE_OP, sqe_op=IORING_OP_URING_CMD}], 1)",
+        ),
+        (
+            19,
+            0x4000,
+            3,
+            "io_uring_register(1, IORING_REGISTER_IOWQ_MAX_WORKERS, [[IO_WQ_BOUND]=0, [IO_WQ_UNBOUND]=1, [2 /* IO_WQ_??? */]=3202329837] => 0x4000, 3)",
+        ),
+        (
+            15,
+            0x2000,
+            24,
+            "io_uring_register(1, IORING_REGISTER_BUFFERS2, 0x2000, 24)",
+        ),
+    ];
+    for &(opcode, arg, nargs, call) in cases {
+        check(
+            "io_uring_register",
+            [1, opcode, arg, nargs, 0, 0],
+            m,
+            -95,
+            &format!("{call}{einval}"),
+        );
+    }
+}
+
 /// strace's tests/io_uring_enter.c: flags by name, the signal mask of `sigsetsize` bytes.
 #[test]
 fn io_uring_enter_flags_and_sigset() {
