@@ -580,7 +580,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::openat2 => f(dec_openat2, RFD),
         nr::pidfd_open => s(&[Pid(Tgid), Flags(&PIDFD_OPEN_FLAGS)], RFD),
         nr::pidfd_send_signal => f(dec_pidfd_send_signal, Dec),
-        nr::pidfd_getfd => s(&[Fd, Int, Hex], RFD),
+        nr::pidfd_getfd => f(dec_pidfd_getfd, RFD),
         nr::membarrier => s(&[Enum(&xlat::MEMBARRIER_CMDS), Hex, Int], Dec),
         nr::seccomp => f(dec_seccomp, Dec),
         nr::bpf => f(dec_bpf, Dec),
@@ -2784,6 +2784,24 @@ fn dec_setgroups(c: &mut Ctx) {
     c.int(a[0]);
     c.next();
     gid_list(c, a[1], a[0] & 0xffff_ffff);
+}
+
+/// pidfd_getfd(pidfd, targetfd, flags): targetfd is an fd of the process behind pidfd, shown
+/// with that process's path under -y.
+fn dec_pidfd_getfd(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    match c.fds.pidfd_pid(a[0] as i32) {
+        Some(pid) if pid > 0 => c.fd_of(pid as u64, a[1]),
+        _ => c.int(a[1]),
+    }
+    c.next();
+    c.hex(a[2] & 0xffff_ffff);
 }
 
 /// The caller's part of `struct io_uring_params` at entry, the kernel's at exit when the

@@ -60,8 +60,13 @@ impl FdInfo for Fds {
     fn is_file_at(&mut self, fd: i32, link: &str) -> bool {
         fd == 9 && link == "/tmp/live (deleted)"
     }
+    /// fd 7 is a pidfd of process 4321, fd 8 one of process 77.
     fn pidfd_pid(&mut self, fd: i32) -> Option<i32> {
-        (fd == 7).then_some(4321)
+        match fd {
+            7 => Some(4321),
+            8 => Some(77),
+            _ => None,
+        }
     }
     /// Process 77 has /dev/zero open as fd 42.
     fn foreign_path(&mut self, pid: i32, fd: i32) -> Option<String> {
@@ -3415,6 +3420,37 @@ fn recvmmsg_timeout_at_entry_and_left() {
     assert_eq!(done.result, "0 (Timeout)");
     let done = decode_exit(&entry, 1, &mut m, &mut Fds, &style);
     assert_eq!(done.result, "1 (left {tv_sec=0, tv_nsec=12339789})");
+}
+
+/// strace 6.1's tests/pidfd_getfd.c with -y: the target fd is shown as the pidfd's process
+/// has it open.
+#[test]
+fn pidfd_getfd_target_fd_of_the_pidfd_process() {
+    let y = Style {
+        fd_decode: 1,
+        fds: FdDetails {
+            path: true,
+            ..FdDetails::default()
+        },
+        ..Style::default()
+    };
+    let m = &mut Fixture::default();
+    check_style(
+        "pidfd_getfd",
+        [8, 42, 0, 0, 0, 0],
+        m,
+        -1,
+        &y,
+        "pidfd_getfd(8, 42</dev/zero>, 0) = -1 EPERM (Operation not permitted)",
+    );
+    check_style(
+        "pidfd_getfd",
+        [3, 42, 0, 0, 0, 0],
+        m,
+        -1,
+        &y,
+        "pidfd_getfd(3</etc/passwd>, 42, 0) = -1 EPERM (Operation not permitted)",
+    );
 }
 
 /// strace 6.1's tests/io_uring_setup.c: the caller's fields at entry, the kernel's only when
