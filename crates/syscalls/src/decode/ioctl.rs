@@ -19,6 +19,7 @@ mod gpio;
 mod lirc;
 mod loop_dev;
 mod rtc;
+mod ubi;
 
 /// What a family decoder did in this phase (strace's 0, `RVAL_DECODED`, `RVAL_IOCTL_DECODED`).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -125,6 +126,7 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x4c => loop_dev::loop_dev(c, code, arg),
         0x69 => lirc::lirc(c, code, arg),
         0x70 => rtc::rtc(c, code, arg),
+        0x4f | 0x6f => ubi::ubi(c, code, arg),
         0x52 => random(c, code, arg),
         0x54 => tty(c, code, arg),
         0x57 => watchdog(c, code, arg),
@@ -401,6 +403,7 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
             .chain(lirc::NAMES)
             .chain(loop_dev::NAMES)
             .chain(rtc::NAMES)
+            .chain(ubi::NAMES)
             .copied()
             .collect();
         all.sort_unstable();

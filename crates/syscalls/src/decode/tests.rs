@@ -1340,6 +1340,42 @@ fn ioctl_rtc_requests() {
     );
 }
 
+/// UBI requests, from strace 6.1's tests/ioctl_ubi.c.
+#[test]
+fn ioctl_ubi_requests() {
+    let mut mkvol = vec![0u8; 152];
+    mkvol[..4].copy_from_slice(&7i32.to_ne_bytes());
+    mkvol[16] = 4;
+    mkvol[17] = 1;
+    mkvol[18..20].copy_from_slice(&1i16.to_ne_bytes());
+    mkvol[24..27].copy_from_slice(b"012");
+    let m = &mut Fixture::default()
+        .with(0x1000, &mkvol)
+        .with(0x2000, &(-559038737i32).to_ne_bytes());
+    let call = |code: u64, arg: u64| [NEG(-1), code, arg, 0, 0, 0];
+    check(
+        "ioctl",
+        call(0x40046f41, 0x2000),
+        m,
+        -9,
+        "ioctl(-1, UBI_IOCDET, [-559038737]) = -1 EBADF (Bad file descriptor)",
+    );
+    check(
+        "ioctl",
+        call(0x40986f00, 0x1000),
+        m,
+        0,
+        "ioctl(-1, UBI_IOCMKVOL, {vol_id=7, alignment=0, bytes=0, vol_type=UBI_STATIC_VOLUME, flags=UBI_VOL_SKIP_CRC_CHECK_FLG, name_len=1, name=\"0\"...} => [7]) = 0",
+    );
+    check(
+        "ioctl",
+        call(0x6f35, 0xdeadbeefbadc0ded),
+        m,
+        -9,
+        "ioctl(-1, NET_REMOVE_IF, 0xdeadbeefbadc0ded) = -1 EBADF (Bad file descriptor)",
+    );
+}
+
 /// `-X raw` and `-X verbose` print the request number (strace 6.1's ioctl_fs_f-X*.gen).
 #[test]
 fn ioctl_request_numbers_follow_xlat_style() {
