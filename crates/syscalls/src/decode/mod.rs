@@ -8,6 +8,7 @@ mod bpf_filter;
 mod io_uring;
 mod ioctl;
 mod ipc;
+mod keyctl;
 mod memory;
 mod prctl;
 mod print;

@@ -3489,6 +3489,54 @@ fn pidfd_getfd_target_fd_of_the_pidfd_process() {
     );
 }
 
+/// keyctl commands, from strace 6.1's tests/keyctl.c.
+#[test]
+fn keyctl_commands() {
+    let m = &mut Fixture::default()
+        .with(0x1000, b"keyring;0;0;3f030000;_tid\0")
+        .with(0x2000, &[0xeb, 0x03]);
+    let cases: &[([u64; 6], i64, &str)] = &[
+        (
+            [0, NEG(-1), 0xdeadbeefbadc0ded, 0, 0, 0],
+            581086615,
+            "keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_THREAD_KEYRING, -1159983635) = 581086615",
+        ),
+        (
+            [18, 0, 0, 0, 0, 0],
+            0,
+            "keyctl(KEYCTL_SESSION_TO_PARENT) = 0",
+        ),
+        (
+            [5, 0xdeadc0de, 0xc0c0c0c0, 0, 0, 0],
+            -22,
+            "keyctl(KEYCTL_SETPERM, -559038242, 0xc0c0c0c0 /* KEY_??? */) = -1 EINVAL (Invalid argument)",
+        ),
+        (
+            [19, 0xdeadc0de, 3134983661, 19, 0xdeadc0de, 0],
+            -1,
+            "keyctl(KEYCTL_REJECT, -559038242, 3134983661, ENODEV, -559038242) = -1 EPERM (Operation not permitted)",
+        ),
+        (
+            [14, NEG(-1), 0, 0, 0, 0],
+            0,
+            "keyctl(KEYCTL_SET_REQKEY_KEYRING, KEY_REQKEY_DEFL_NO_CHANGE) = 0",
+        ),
+        (
+            [6, NEG(-1), 0x1000, 256, 0, 0],
+            26,
+            "keyctl(KEYCTL_DESCRIBE, KEY_SPEC_THREAD_KEYRING, \"keyring;0;0;3f030000;_tid\", 256) = 26",
+        ),
+        (
+            [31, 0x2000, 4, 0, 0, 0],
+            2,
+            "keyctl(KEYCTL_CAPABILITIES, [KEYCTL_CAPS0_CAPABILITIES|KEYCTL_CAPS0_PERSISTENT_KEYRINGS|KEYCTL_CAPS0_PUBLIC_KEY|KEYCTL_CAPS0_INVALIDATE|KEYCTL_CAPS0_RESTRICT_KEYRING|KEYCTL_CAPS0_MOVE, KEYCTL_CAPS1_NS_KEYRING_NAME|KEYCTL_CAPS1_NS_KEY_TAG], 4) = 2",
+        ),
+    ];
+    for (args, ret, line) in cases {
+        check("keyctl", *args, m, *ret, line);
+    }
+}
+
 /// strace 6.1's tests/io_uring_setup.c: the caller's fields at entry, the kernel's only when
 /// the call succeeded.
 #[test]
