@@ -1089,21 +1089,27 @@ fn seccomp_notif(c: &mut Ctx, arg: u64) -> Phase {
 }
 
 /// `struct seccomp_data`: the syscall named when the architecture is x86_64.
-fn seccomp_data(c: &mut Ctx, b: &[u8]) {
+/// A syscall number as `__NR_name` when `arch` is x86_64 and the number known (strace's
+/// PRINT_FIELD_SYSCALL_NAME).
+pub(super) fn syscall_nr(c: &mut Ctx, nr: u64, arch: u32) {
     const AUDIT_ARCH_X86_64: u32 = 0xc000_003e;
-    let (nr, arch) = (u32_at(b, 0), u32_at(b, 4));
-    c.s("{nr=");
-    match crate::name(u64::from(nr)).filter(|_| arch == AUDIT_ARCH_X86_64) {
+    match crate::name(nr).filter(|_| arch == AUDIT_ARCH_X86_64) {
         Some(name) => write_composite(
             c.out,
-            |out| print::push_udec(out, u64::from(nr)),
+            |out| print::push_udec(out, nr),
             |out| {
                 out.push_str("__NR_");
                 out.push_str(name);
             },
         ),
-        None => c.udec(u64::from(nr)),
+        None => c.udec(nr),
     }
+}
+
+fn seccomp_data(c: &mut Ctx, b: &[u8]) {
+    let (nr, arch) = (u32_at(b, 0), u32_at(b, 4));
+    c.s("{nr=");
+    syscall_nr(c, u64::from(nr), arch);
     c.s(", arch=");
     c.xval(u64::from(arch), &AUDIT_ARCHES);
     c.s(", instruction_pointer=");
@@ -1119,7 +1125,7 @@ fn seccomp_data(c: &mut Ctx, b: &[u8]) {
 }
 
 // strace's src/xlat/audit_arch.in (EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE ...).
-xlat::xlat!(AUDIT_ARCHES, "AUDIT_ARCH_???", [
+xlat::xlat!(pub(super) AUDIT_ARCHES, "AUDIT_ARCH_???", [
     0xc00000b7 => "AUDIT_ARCH_AARCH64", 0xc0009026 => "AUDIT_ARCH_ALPHA", 0x4000005d => "AUDIT_ARCH_ARCOMPACT",
     0x5d => "AUDIT_ARCH_ARCOMPACTBE", 0x400000c3 => "AUDIT_ARCH_ARCV2", 0xc3 => "AUDIT_ARCH_ARCV2BE",
     0x40000028 => "AUDIT_ARCH_ARM", 0x28 => "AUDIT_ARCH_ARMEB", 0x4000008c => "AUDIT_ARCH_C6X",
@@ -1141,7 +1147,7 @@ xlat::xlat!(AUDIT_ARCHES, "AUDIT_ARCH_???", [
 ]);
 
 /// strace's print_err for a negated errno: `-ENOSR`, or the number when unknown.
-fn negated_errno(c: &mut Ctx, v: i64) {
+pub(super) fn negated_errno(c: &mut Ctx, v: i64) {
     let name = i32::try_from(-v)
         .ok()
         .filter(|&e| e > 0)

@@ -12,6 +12,7 @@ mod keyctl;
 mod memory;
 mod prctl;
 mod print;
+mod ptrace;
 mod quota;
 mod sockopt;
 mod structs;

@@ -527,6 +527,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::add_key => s(&[Str, Str, BufIn(3), Ulong, EnumD(&xlat::KEY_SPEC)], Dec),
         nr::request_key => s(&[Str, Str, Str, EnumD(&xlat::KEY_SPEC)], Dec),
         nr::keyctl => f(super::keyctl::dec_keyctl, Dec),
+        nr::ptrace => f(super::ptrace::dec_ptrace, Dec),
         nr::inotify_init => s(&[], RFD),
         nr::inotify_init1 => s(&[Flags(&xlat::IN_INIT_FLAGS)], RFD),
         nr::inotify_add_watch => s(&[Fd, Path, Flags(&xlat::INOTIFY_MASK)], Dec),

@@ -3537,6 +3537,53 @@ fn keyctl_commands() {
     }
 }
 
+/// ptrace requests, from strace 6.1's tests/ptrace_syscall_info.c: PTRACE_GET_SYSCALL_INFO
+/// shows as much of the struct as both sides' sizes allow.
+#[test]
+fn ptrace_requests_and_syscall_info() {
+    let mut exit = vec![0u8; 33];
+    exit[0] = 2;
+    exit[4..8].copy_from_slice(&0xc000_003eu32.to_ne_bytes());
+    exit[8..16].copy_from_slice(&0x7f04_1664_b829u64.to_ne_bytes());
+    exit[16..24].copy_from_slice(&0x7ffc_2510_5008u64.to_ne_bytes());
+    exit[24..32].copy_from_slice(&(-2i64).to_ne_bytes());
+    exit[32] = 1;
+    let mut entry = vec![0u8; 48];
+    entry[0] = 1;
+    entry[4..8].copy_from_slice(&0xc000_003eu32.to_ne_bytes());
+    entry[24..32].copy_from_slice(&80u64.to_ne_bytes());
+    entry[32..40].copy_from_slice(&0x1234u64.to_ne_bytes());
+    let m = &mut Fixture::default().with(0x1000, &exit).with(0x2000, &entry);
+    check(
+        "ptrace",
+        [0x4200, 42, 0, 1, 0, 0],
+        m,
+        0,
+        "ptrace(PTRACE_SETOPTIONS, 42, NULL, PTRACE_O_TRACESYSGOOD) = 0",
+    );
+    check(
+        "ptrace",
+        [0x18, 42, 0, 0, 0, 0],
+        m,
+        0,
+        "ptrace(PTRACE_SYSCALL, 42, NULL, 0) = 0",
+    );
+    check(
+        "ptrace",
+        [0x420e, 42, 39, 0x1000, 0, 0],
+        m,
+        33,
+        "ptrace(PTRACE_GET_SYSCALL_INFO, 42, 39, {op=PTRACE_SYSCALL_INFO_EXIT, arch=AUDIT_ARCH_X86_64, instruction_pointer=0x7f041664b829, stack_pointer=0x7ffc25105008, exit={rval=-ENOENT, is_error=1}}) = 33",
+    );
+    check(
+        "ptrace",
+        [0x420e, 42, 40, 0x2000, 0, 0],
+        m,
+        80,
+        "ptrace(PTRACE_GET_SYSCALL_INFO, 42, 40, {op=PTRACE_SYSCALL_INFO_ENTRY, arch=AUDIT_ARCH_X86_64, instruction_pointer=NULL, stack_pointer=NULL, entry={nr=__NR_chdir, args=[0x1234]}}) = 80",
+    );
+}
+
 /// strace 6.1's tests/io_uring_setup.c: the caller's fields at entry, the kernel's only when
 /// the call succeeded.
 #[test]
