@@ -18,6 +18,7 @@ mod evdev;
 mod gpio;
 mod lirc;
 mod loop_dev;
+mod perf_ioctl;
 mod rtc;
 mod ubi;
 
@@ -120,6 +121,7 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x12 => block(c, code, arg),
         0x21 => seccomp(c, code, arg),
         0x3d => ptp(c, code, arg),
+        0x24 => perf_ioctl::perf_ioctl(c, code, arg),
         0x3e => counter(c, code, arg),
         0x45 => evdev::evdev(c, code, arg),
         0x49 => inotify(c, code, arg),
@@ -402,6 +404,7 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
             .chain(gpio::NAMES)
             .chain(lirc::NAMES)
             .chain(loop_dev::NAMES)
+            .chain(perf_ioctl::NAMES)
             .chain(rtc::NAMES)
             .chain(ubi::NAMES)
             .copied()

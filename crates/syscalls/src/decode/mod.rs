@@ -10,6 +10,7 @@ mod ioctl;
 mod ipc;
 mod keyctl;
 mod memory;
+mod perf;
 mod prctl;
 mod print;
 mod ptrace;

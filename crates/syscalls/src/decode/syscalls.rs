@@ -3054,12 +3054,24 @@ fn sigevent(c: &mut Ctx, addr: u64) {
 /// perf_event_open(attr, pid, cpu, group_fd, flags): the arguments as strace prints them;
 /// `struct perf_event_attr` itself is left as its address.
 fn dec_perf_event_open(c: &mut Ctx) {
-    if !c.entering() {
+    let a = c.args;
+    if c.entering() {
+        // The attr is read at entry and shown at exit, where E2BIG's size is known.
+        if let Some(size) = super::perf::fetch_size(c, a[0]) {
+            c.saved[0] = u64::from(size);
+            c.saved[1] = u64::from(c.read_u32(a[0] + 4).unwrap_or(0));
+            c.stop();
+            return;
+        }
+        c.next();
+        c.ptr(a[0]);
+    } else if c.saved[0] != 0 {
+        c.next();
+        let size_field = c.saved[1] as u32;
+        super::perf::print_attr(c, a[0], c.saved[0] as u32, Some(size_field));
+    } else {
         return;
     }
-    let a = c.args;
-    c.next();
-    c.ptr(a[0]);
     c.next();
     c.int(a[1]);
     c.next();

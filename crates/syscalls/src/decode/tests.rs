@@ -3584,6 +3584,46 @@ fn ptrace_requests_and_syscall_info() {
     );
 }
 
+/// perf_event_open's attr, from strace 6.1's tests/perf_event_open.c (without -v: the fields
+/// before wakeup_events, set flags only), and the perf ioctls of tests/ioctl_perf.c.
+#[test]
+fn perf_event_attr_and_ioctls() {
+    let mut attr = vec![0u8; 128];
+    attr[0..4].copy_from_slice(&1u32.to_ne_bytes());
+    attr[4..8].copy_from_slice(&128u32.to_ne_bytes());
+    attr[8..16].copy_from_slice(&9u64.to_ne_bytes());
+    attr[16..24].copy_from_slice(&4000u64.to_ne_bytes());
+    attr[40..48].copy_from_slice(&(1u64 | 1 << 5 | 3 << 15).to_ne_bytes());
+    let mut query = vec![0u8; 16];
+    query[..4].copy_from_slice(&3134983661u32.to_ne_bytes());
+    query[4..8].copy_from_slice(&2u32.to_ne_bytes());
+    query[8..12].copy_from_slice(&3737845741u32.to_ne_bytes());
+    query[12..16].copy_from_slice(&3735928559u32.to_ne_bytes());
+    let m = &mut Fixture::default().with(0x1000, &attr).with(0x2000, &query);
+    check(
+        "perf_event_open",
+        [0x1000, 0, NEG(-1), NEG(-1), 8, 0],
+        m,
+        -22,
+        "perf_event_open({type=PERF_TYPE_SOFTWARE, size=PERF_ATTR_SIZE_VER7, config=PERF_COUNT_SW_DUMMY, sample_period=4000, sample_type=0, read_format=0, disabled=1, exclude_kernel=1, precise_ip=3 /* must have 0 skid */, ...}, 0, -1, -1, PERF_FLAG_FD_CLOEXEC) = -1 EINVAL (Invalid argument)",
+    );
+    let call = |code: u64, arg: u64| [NEG(-1), code, arg, 0, 0, 0];
+    check(
+        "ioctl",
+        call(0x2400, 0xdeadbeefbadc0ded),
+        m,
+        -9,
+        "ioctl(-1, PERF_EVENT_IOC_ENABLE, PERF_IOC_FLAG_GROUP|0xbadc0dec) = -1 EBADF (Bad file descriptor)",
+    );
+    check(
+        "ioctl",
+        call(0xc008240a, 0x2000),
+        m,
+        42,
+        "ioctl(-1, PERF_EVENT_IOC_QUERY_BPF, {ids_len=3134983661, prog_cnt=2, ids=[3737845741, 3735928559]}) = 42",
+    );
+}
+
 /// strace 6.1's tests/io_uring_setup.c: the caller's fields at entry, the kernel's only when
 /// the call succeeded.
 #[test]
