@@ -967,7 +967,7 @@ fn blkpg(c: &mut Ctx, arg: u64) {
 
 /// A `char[N]` field (strace's PRINT_FIELD_CSTRING): up to the NUL, or its first N-1 bytes
 /// and `...` when it has none.
-fn char_array(c: &mut Ctx, bytes: &[u8]) {
+pub(super) fn char_array(c: &mut Ctx, bytes: &[u8]) {
     match bytes.iter().position(|&b| b == 0) {
         Some(end) => super::print::quote(c.out, &bytes[..end], c.style.hex, b"", true),
         None => {

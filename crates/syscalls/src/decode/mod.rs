@@ -15,6 +15,7 @@ mod prctl;
 mod print;
 mod ptrace;
 mod quota;
+mod sockaddr;
 mod sockopt;
 mod structs;
 mod syscalls;

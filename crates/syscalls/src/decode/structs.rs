@@ -728,6 +728,7 @@ pub(crate) fn tms(c: &mut Ctx, addr: u64) {
 
 /// A socket address of `len` bytes.
 pub(crate) fn sockaddr(c: &mut Ctx, addr: u64, len: u64, output: bool) {
+    use super::sockaddr::MAX_LEN;
     if addr == 0 {
         c.s("NULL");
         return;
@@ -736,75 +737,13 @@ pub(crate) fn sockaddr(c: &mut Ctx, addr: u64, len: u64, output: bool) {
         c.ptr(addr);
         return;
     }
-    let mut b = [0u8; 128];
-    let n = (len as usize).min(128);
+    let mut b = [0u8; MAX_LEN + 1];
+    let n = (len as usize).min(MAX_LEN);
     if !c.read_exact(addr, &mut b[..n]) {
         c.ptr(addr);
         return;
     }
-    write_sockaddr(c, &b[..n]);
-}
-
-fn write_sockaddr(c: &mut Ctx, b: &[u8]) {
-    let family = u16_at(b, 0);
-    c.s("{sa_family=");
-    c.xval(u64::from(family), &xlat::ADDRESS_FAMILIES);
-    // An address of the family alone (an unnamed socket's) has nothing more to show.
-    if b.len() <= 2 {
-        c.s("}");
-        return;
-    }
-    let hex = c.style.hex;
-    let out = &mut *c.out;
-    match family {
-        2 if b.len() >= 8 => {
-            let port = u16::from_be_bytes([b[2], b[3]]);
-            let _ = write!(
-                out,
-                ", sin_port=htons({port}), sin_addr=inet_addr(\"{}.{}.{}.{}\")",
-                b[4], b[5], b[6], b[7]
-            );
-        }
-        10 if b.len() >= 24 => {
-            let port = u16::from_be_bytes([b[2], b[3]]);
-            let flow = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
-            let mut a = [0u8; 16];
-            a.copy_from_slice(&b[8..24]);
-            let ip = std::net::Ipv6Addr::from(a);
-            let _ = write!(
-                out,
-                ", sin6_port=htons({port}), sin6_flowinfo=htonl({flow}), inet_pton(AF_INET6, \"{ip}\", &sin6_addr)"
-            );
-            if b.len() >= 28 {
-                let _ = write!(out, ", sin6_scope_id={}", u32_at(b, 24));
-            }
-        }
-        1 => {
-            // sun_path is 108 bytes, whatever length the caller claims.
-            let path = &b[2..b.len().min(110)];
-            out.push_str(", sun_path=");
-            if path.first() == Some(&0) {
-                out.push('@');
-                super::print::quote(out, &path[1..], hex, b"", true);
-            } else {
-                let end = path.iter().position(|x| *x == 0).unwrap_or(path.len());
-                super::print::quote(out, &path[..end], hex, b"", true);
-            }
-        }
-        16 if b.len() >= 12 => {
-            let _ = write!(
-                out,
-                ", nl_pid={}, nl_groups={:08x}",
-                u32_at(b, 4),
-                u32_at(b, 8)
-            );
-        }
-        _ => {
-            out.push_str(", sa_data=");
-            super::print::quote(out, &b[2..], hex, b"", true);
-        }
-    }
-    c.s("}");
+    super::sockaddr::write_sockaddr(c, &b, n);
 }
 
 /// `[{iov_base="...", iov_len=5}, ...]`; `data_len` bytes of data in total are shown

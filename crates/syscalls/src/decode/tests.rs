@@ -370,13 +370,13 @@ fn results() {
         -38,
         "syscall_0x3e8(0x1, 0x2, 0x3, 0x7ffded0f89d8, 0x7ffded0f89d8, 0x7ffded0f89d8) = -1 ENOSYS (Function not implemented)",
     );
-    // Known but not decoded: the kernel's argument count in hex.
+    // An unknown keyctl command: its four arguments in hex (strace's default case).
     check(
         "keyctl",
         [0x1000, 2, 0, 0, 0, 0],
         &mut m,
         -1,
-        "keyctl(0x1000, 0x2, 0, 0, 0) = -1 EPERM (Operation not permitted)",
+        "keyctl(0x1000 /* KEYCTL_??? */, 0x2, 0, 0, 0) = -1 EPERM (Operation not permitted)",
     );
     check(
         "arch_prctl",
@@ -3621,6 +3621,75 @@ fn perf_event_attr_and_ioctls() {
         m,
         42,
         "ioctl(-1, PERF_EVENT_IOC_QUERY_BPF, {ids_len=3134983661, prog_cnt=2, ids=[3737845741, 3735928559]}) = 42",
+    );
+}
+
+/// Socket addresses, from strace 6.1's tests/net-sockaddr.c and sockaddr_xlat.c.
+#[test]
+fn socket_addresses_by_family() {
+    let mut packet = vec![17u8, 0, 0, 3];
+    packet.extend_from_slice(&4207869677u32.to_ne_bytes());
+    packet.extend_from_slice(&[1, 0, 0, 9]);
+    packet.extend_from_slice(b"abcdefgh");
+    let mut nl = vec![16u8, 0, 0xff, 0xff];
+    nl.extend_from_slice(&1234567890u32.to_ne_bytes());
+    nl.extend_from_slice(&0xfacefeedu32.to_ne_bytes());
+    let mut ax25 = vec![3u8, 0];
+    ax25.extend(b"VALID ".iter().map(|c| c << 1));
+    ax25.push(13 << 1);
+    ax25.extend_from_slice(&[0, 0, 0]);
+    ax25.extend_from_slice(&0u32.to_ne_bytes());
+    let inet = [2u8, 0, 0x30, 0x39, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+    let m = &mut Fixture::default()
+        .with(0x1000, &packet)
+        .with(0x2000, &nl)
+        .with(0x3000, &ax25)
+        .with(0x4000, &inet);
+    let bad = " = -1 EBADF (Bad file descriptor)";
+    let cases: &[(u64, u64, &str)] = &[
+        (
+            0x1000,
+            20,
+            "connect(-1, {sa_family=AF_PACKET, sll_protocol=htons(ETH_P_ALL), sll_ifindex=4207869677, sll_hatype=ARPHRD_ETHER, sll_pkttype=PACKET_HOST, sll_halen=9, sll_addr=[0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, ...]}, 20)",
+        ),
+        (
+            0x2000,
+            12,
+            "connect(-1, {sa_family=AF_NETLINK, nl_pad=0xffff, nl_pid=1234567890, nl_groups=0xfacefeed}, 12)",
+        ),
+        (
+            0x3000,
+            16,
+            "connect(-1, {sa_family=AF_AX25, sax25_call=VALID-13, sax25_ndigis=0}, 16)",
+        ),
+        (
+            0x4000,
+            12,
+            "connect(-1, {sa_family=AF_INET, sa_data=\"09\\177\\0\\0\\1\\0\\0\\0\\0\"}, 12)",
+        ),
+    ];
+    for &(addr, len, call) in cases {
+        check(
+            "connect",
+            [NEG(-1), addr, len, 0, 0, 0],
+            m,
+            -9,
+            &format!("{call}{bad}"),
+        );
+    }
+    let raw = Style {
+        xlat: XlatStyle::Raw,
+        ..Style::default()
+    };
+    check_style(
+        "connect",
+        [NEG(-1), 0x4000, 16, 0, 0, 0],
+        m,
+        -9,
+        &raw,
+        &format!(
+            "connect(-1, {{sa_family=0x2, sin_port=\"\\x30\\x39\", sin_addr=\"\\x7f\\x00\\x00\\x01\"}}, 16){bad}"
+        ),
     );
 }
 
