@@ -261,7 +261,19 @@ fn netlink(c: &mut Ctx, b: &[u8]) {
     }
     c.s("nl_pid=");
     c.pid(u64::from(u32_at(b, 4)), super::PidKind::Tgid);
-    let _ = write!(c.out, ", nl_groups={:#010x}", u32_at(b, 8));
+    c.s(", nl_groups=");
+    write_0x(c.out, u64::from(u32_at(b, 8)), 4);
+}
+
+/// C's `%#0*x` with two digits per byte of a `size`-byte field (strace's PRINT_VAL_0X):
+/// `0x41`, `0x1`, and zero as `00` (C's `#` adds no `0x` to zero).
+fn write_0x(out: &mut String, v: u64, size: usize) {
+    let width = 2 * size;
+    if v == 0 {
+        out.extend(std::iter::repeat_n('0', width));
+    } else {
+        let _ = write!(out, "{v:#0width$x}");
+    }
 }
 
 fn ipx(c: &mut Ctx, b: &[u8]) {
@@ -274,9 +286,10 @@ fn ipx(c: &mut Ctx, b: &[u8]) {
         if i > 0 {
             c.s(", ");
         }
-        let _ = write!(c.out, "{x:#04x}");
+        write_0x(c.out, u64::from(x), 1);
     }
-    let _ = write!(c.out, "], sipx_type={:#04x}", b[14]);
+    c.s("], sipx_type=");
+    write_0x(c.out, u64::from(b[14]), 1);
     if b[15] != 0 {
         c.s(", sipx_zero=");
         c.hex(u64::from(b[15]));
@@ -314,7 +327,7 @@ fn packet(c: &mut Ctx, b: &[u8], len: usize) {
             c.s("...");
             break;
         }
-        let _ = write!(c.out, "{:#04x}", b[12 + i]);
+        write_0x(c.out, u64::from(b[12 + i]), 1);
     }
     c.s("]");
 }

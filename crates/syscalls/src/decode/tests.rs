@@ -3644,7 +3644,8 @@ fn socket_addresses_by_family() {
         .with(0x1000, &packet)
         .with(0x2000, &nl)
         .with(0x3000, &ax25)
-        .with(0x4000, &inet);
+        .with(0x4000, &inet)
+        .with(0x5000, &[16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
     let bad = " = -1 EBADF (Bad file descriptor)";
     let cases: &[(u64, u64, &str)] = &[
         (
@@ -3661,6 +3662,12 @@ fn socket_addresses_by_family() {
             0x3000,
             16,
             "connect(-1, {sa_family=AF_AX25, sax25_call=VALID-13, sax25_ndigis=0}, 16)",
+        ),
+        // C's %#08x leaves zero without 0x (strace 6.1's tests/net-yy-netlink.c).
+        (
+            0x5000,
+            12,
+            "connect(-1, {sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}, 12)",
         ),
         (
             0x4000,
