@@ -176,7 +176,7 @@ fn inet_addr(c: &mut Ctx, name: &str, a: &[u8]) {
 
 /// An IPv6 address: `inet_pton(AF_INET6, "::1", &name)`; with -X raw/verbose
 /// `name="\x00..."` and the call (without `&name`) in a comment.
-fn inet6_addr(c: &mut Ctx, name: &str, a: &[u8]) {
+pub(crate) fn inet6_addr(c: &mut Ctx, name: &str, a: &[u8]) {
     let mut octets = [0u8; 16];
     octets.copy_from_slice(&a[..16]);
     let ip = Ipv6Addr::from(octets);

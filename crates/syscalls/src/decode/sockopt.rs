@@ -266,6 +266,10 @@ fn set_value(c: &mut Ctx, level: u64, name: u64, addr: u64, len: i32) {
                 }
                 return;
             }
+            // MCAST_JOIN_GROUP, MCAST_LEAVE_GROUP: struct group_req.
+            (SOL_IP | SOL_IPV6, 42 | 45) => return group_req(c, addr, len),
+            // IPV6_ADD/DROP_MEMBERSHIP, IPV6_JOIN/LEAVE_ANYCAST: struct ipv6_mreq.
+            (SOL_IPV6, 20 | 21 | 27 | 28) => return ipv6_mreq(c, addr, len),
             (SOL_PACKET, 5 | 13) => {
                 let mut b = [0u8; 16];
                 if len != 16 || !c.read_exact(addr, &mut b) {
@@ -380,6 +384,38 @@ fn partial_struct(c: &mut Ctx, addr: u64, len: u64, fields: &[(&str, Field)]) {
             Field::Pid => c.pid(u64::from(v), super::PidKind::Tgid),
         }
     }
+    c.s("}");
+}
+
+/// `struct group_req`: the interface and a sockaddr_storage.
+fn group_req(c: &mut Ctx, addr: u64, len: i32) {
+    use super::sockaddr::MAX_LEN;
+    const SIZE: usize = 8 + MAX_LEN;
+    let mut b = [0u8; SIZE];
+    if len < SIZE as i32 || !c.read_exact(addr, &mut b) {
+        c.ptr(addr);
+        return;
+    }
+    c.s("{gr_interface=");
+    super::sockaddr::ifindex(c, u32_at(&b, 0) as u32);
+    c.s(", gr_group=");
+    let mut storage = [0u8; MAX_LEN + 1];
+    storage[..MAX_LEN].copy_from_slice(&b[8..]);
+    super::sockaddr::write_sockaddr(c, &storage, MAX_LEN);
+    c.s("}");
+}
+
+/// `struct ipv6_mreq`: the multicast address and the interface.
+fn ipv6_mreq(c: &mut Ctx, addr: u64, len: i32) {
+    let mut b = [0u8; 20];
+    if len < 20 || !c.read_exact(addr, &mut b) {
+        c.ptr(addr);
+        return;
+    }
+    c.s("{");
+    super::sockaddr::inet6_addr(c, "ipv6mr_multiaddr", &b[..16]);
+    c.s(", ipv6mr_interface=");
+    super::sockaddr::ifindex(c, u32_at(&b, 16) as u32);
     c.s("}");
 }
 

@@ -3700,6 +3700,41 @@ fn socket_addresses_by_family() {
     );
 }
 
+/// Multicast group options, from strace 6.1's tests/group_req.c and ip_mreq.c: too short
+/// or unreadable structs as addresses.
+#[test]
+fn multicast_group_options() {
+    let mut mreq = vec![0xffu8, 1];
+    mreq.extend_from_slice(&[0; 13]);
+    mreq.push(0xc);
+    mreq.extend_from_slice(&0u32.to_ne_bytes());
+    let m = &mut Fixture::default().with(0x1000, &mreq);
+    let noproto = " = -1 ENOPROTOOPT (Protocol not available)";
+    check(
+        "setsockopt",
+        [0, 41, 20, 0x1000, 20, 0],
+        m,
+        -92,
+        &format!(
+            "setsockopt(0, SOL_IPV6, IPV6_ADD_MEMBERSHIP, {{inet_pton(AF_INET6, \"ff01::c\", &ipv6mr_multiaddr), ipv6mr_interface=0}}, 20){noproto}"
+        ),
+    );
+    check(
+        "setsockopt",
+        [0, 41, 20, 0x1000, 19, 0],
+        m,
+        -92,
+        &format!("setsockopt(0, SOL_IPV6, IPV6_ADD_MEMBERSHIP, 0x1000, 19){noproto}"),
+    );
+    check(
+        "setsockopt",
+        [0, 41, 42, 0x1000, 135, 0],
+        m,
+        -92,
+        &format!("setsockopt(0, SOL_IPV6, MCAST_JOIN_GROUP, 0x1000, 135){noproto}"),
+    );
+}
+
 /// strace 6.1's tests/io_uring_setup.c: the caller's fields at entry, the kernel's only when
 /// the call succeeded.
 #[test]
