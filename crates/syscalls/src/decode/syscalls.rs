@@ -2253,23 +2253,8 @@ fn dec_futex(c: &mut Ctx) {
     c.next();
     c.ptr(a[0]);
     c.next();
-    c.xval(cmd, &xlat::FUTEX_OPS);
-    if op & 128 != 0 {
-        c.s("_PRIVATE");
-    }
-    if op & 256 != 0 {
-        c.s("|FUTEX_CLOCK_REALTIME");
-    }
-    if op & !(127 | 128 | 256) != 0 {
-        let _ = write!(c.out, "|{:#x}", op & !(127 | 128 | 256));
-    }
-    let val3 = |c: &mut Ctx, v: u64| {
-        if v as u32 == u32::MAX {
-            c.s("FUTEX_BITSET_MATCH_ANY");
-        } else {
-            c.hex(v & 0xffff_ffff);
-        }
-    };
+    c.xval(op, &xlat::FUTEX_OPS);
+    let val3 = |c: &mut Ctx, v: u64| c.xval(v & 0xffff_ffff, &xlat::FUTEX_BITSETS);
     match cmd {
         0 => {
             c.next();
@@ -2292,10 +2277,6 @@ fn dec_futex(c: &mut Ctx) {
         10 => {
             c.next();
             c.uint(a[2]);
-            c.next();
-            c.ptr(a[3]);
-            c.next();
-            c.ptr(a[4]);
             c.next();
             val3(c, a[5]);
         }
@@ -2341,48 +2322,41 @@ fn dec_futex(c: &mut Ctx) {
             c.ptr(a[4]);
         }
         _ => {
-            for &v in &a[2..6] {
-                c.next();
-                c.hex(v);
-            }
+            c.next();
+            c.uint(a[2]);
+            c.next();
+            c.ptr(a[3]);
+            c.next();
+            c.ptr(a[4]);
+            c.next();
+            c.hex(a[5] & 0xffff_ffff);
         }
     }
 }
 
+/// FUTEX_WAKE_OP's val3: `FUTEX_OP_ADD<<28|0x1<<12|FUTEX_OP_CMP_EQ<<24|0`.
 fn futex_wake_op(c: &mut Ctx, v: u32) {
+    const OPARG_SHIFT: u32 = 8;
     let op = (v >> 28) & 7;
     let cmp = (v >> 24) & 15;
-    let oparg = (v >> 12) & 0xfff;
-    let cmparg = v & 0xfff;
-    let ops = [
-        "FUTEX_OP_SET",
-        "FUTEX_OP_ADD",
-        "FUTEX_OP_OR",
-        "FUTEX_OP_ANDN",
-        "FUTEX_OP_XOR",
-    ];
-    let cmps = [
-        "FUTEX_OP_CMP_EQ",
-        "FUTEX_OP_CMP_NE",
-        "FUTEX_OP_CMP_LT",
-        "FUTEX_OP_CMP_LE",
-        "FUTEX_OP_CMP_GT",
-        "FUTEX_OP_CMP_GE",
-    ];
-    c.s("{");
-    match ops.get(op as usize) {
-        Some(n) => c.s(n),
-        None => c.udec(u64::from(op)),
+    if (v >> 28) & OPARG_SHIFT != 0 {
+        c.s("FUTEX_OP_OPARG_SHIFT<<28|");
     }
-    if v & (8 << 28) != 0 {
-        c.s("<<FUTEX_OP_OPARG_SHIFT");
-    }
-    let _ = write!(c.out, ", {oparg}, ");
-    match cmps.get(cmp as usize) {
-        Some(n) => c.s(n),
-        None => c.udec(u64::from(cmp)),
-    }
-    let _ = write!(c.out, ", {cmparg}}}");
+    let known = |c: &mut Ctx, v: u32, x: &crate::xlat::Xlat, shift: u32, unknown: &str| {
+        let named = x.entries.iter().any(|e| e.0 == u64::from(v));
+        c.xval(u64::from(v), x);
+        let _ = write!(c.out, "<<{shift}");
+        if !named {
+            let _ = write!(c.out, " /* {unknown} */");
+        }
+    };
+    known(c, op, &xlat::FUTEX_WAKE_OPS, 28, "FUTEX_OP_???");
+    c.s("|");
+    c.hex(u64::from((v >> 12) & 0xfff));
+    c.s("<<12|");
+    known(c, cmp, &xlat::FUTEX_WAKE_CMPS, 24, "FUTEX_OP_CMP_???");
+    c.s("|");
+    c.hex(u64::from(v & 0xfff));
 }
 
 fn dec_restart_syscall(c: &mut Ctx) {

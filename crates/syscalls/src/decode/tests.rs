@@ -3735,6 +3735,39 @@ fn multicast_group_options() {
     );
 }
 
+/// futex, from strace 6.1's tests/futex.c: the op as one value (FUTEX_CLOCK_REALTIME only
+/// with the waits), FUTEX_WAKE_BITSET's bitset, FUTEX_WAKE_OP's encoded operation.
+#[test]
+fn futex_ops() {
+    let m = &mut Fixture::default();
+    let enosys = " = -1 ENOSYS (Function not implemented)";
+    let cases: &[([u64; 6], &str)] = &[
+        (
+            [0x1000, 0x101, 3735928545, 0, 0, 0],
+            "futex(0x1000, 0x101 /* FUTEX_??? */, 3735928545)",
+        ),
+        (
+            [0x1000, 10, 10, 0, 0, 0xffff_ffff],
+            "futex(0x1000, FUTEX_WAKE_BITSET, 10, FUTEX_BITSET_MATCH_ANY)",
+        ),
+        (
+            [0x1000, 130, 4207869677, 0, 0, 0],
+            "futex(0x1000, FUTEX_FD|FUTEX_PRIVATE_FLAG, 4207869677)",
+        ),
+        (
+            [0x1000, 5, 1, 8, 0x2000, 0x5000_0000],
+            "futex(0x1000, FUTEX_WAKE_OP, 1, 8, 0x2000, 0x5<<28 /* FUTEX_OP_??? */|0<<12|FUTEX_OP_CMP_EQ<<24|0)",
+        ),
+        (
+            [0x1000, 5, 1, 8, 0x2000, 0x8000_0000],
+            "futex(0x1000, FUTEX_WAKE_OP, 1, 8, 0x2000, FUTEX_OP_OPARG_SHIFT<<28|FUTEX_OP_SET<<28|0<<12|FUTEX_OP_CMP_EQ<<24|0)",
+        ),
+    ];
+    for (args, call) in cases {
+        check("futex", *args, m, -38, &format!("{call}{enosys}"));
+    }
+}
+
 /// strace 6.1's tests/io_uring_setup.c: the caller's fields at entry, the kernel's only when
 /// the call succeeded.
 #[test]
