@@ -20,6 +20,7 @@ mod lirc;
 mod loop_dev;
 mod perf_ioctl;
 mod rtc;
+mod term;
 mod ubi;
 
 /// What a family decoder did in this phase (strace's 0, `RVAL_DECODED`, `RVAL_IOCTL_DECODED`).
@@ -406,6 +407,7 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
             .chain(loop_dev::NAMES)
             .chain(perf_ioctl::NAMES)
             .chain(rtc::NAMES)
+            .chain(term::NAMES)
             .chain(ubi::NAMES)
             .copied()
             .collect();
@@ -432,12 +434,10 @@ fn at_exit(c: &mut Ctx, decode: impl FnOnce(&mut Ctx) -> Phase) -> Phase {
 }
 
 fn tty(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    if let Some(phase) = term::term(c, code, arg) {
+        return phase;
+    }
     match code {
-        0x5401 => at_exit(c, |c| {
-            c.next();
-            st::termios(c, arg, true);
-            Phase::Done
-        }),
         0x5413 => at_exit(c, |c| {
             c.next();
             st::winsize(c, arg, true);
@@ -453,11 +453,6 @@ fn tty(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x540e => {
             c.next();
             c.int(arg);
-            Phase::Done
-        }
-        0x5402..=0x5404 => {
-            c.next();
-            st::termios(c, arg, false);
             Phase::Done
         }
         0x5414 => {

@@ -1376,6 +1376,34 @@ fn ioctl_ubi_requests() {
     );
 }
 
+/// Terminal attributes, from strace 6.1's tests/ioctl_termios.c: termios2 and termio too,
+/// c_oflag's delays and c_cflag's speeds first, an empty flag word as nothing.
+#[test]
+fn ioctl_termios_structs() {
+    let mut t2 = vec![0u8; 44];
+    t2[4..8].copy_from_slice(&(0o14000u32 | 0o2000 | 0o5).to_ne_bytes());
+    t2[8..12]
+        .copy_from_slice(&(0o2u32 | 0o10001 << 16 | 0o20 | 0o100 | 0o10000000000).to_ne_bytes());
+    t2[12..16].copy_from_slice(&0o1u32.to_ne_bytes());
+    let mut termio = vec![0u8; 18];
+    termio[4..6].copy_from_slice(&(0o15u16 | 0o60 | 0o200).to_ne_bytes());
+    let m = &mut Fixture::default().with(0x1000, &t2).with(0x2000, &termio);
+    check(
+        "ioctl",
+        [3, 0x402c542b, 0x1000, 0, 0, 0],
+        m,
+        0,
+        "ioctl(3, TCSETS2, {c_iflag=, c_oflag=NL0|CR2|XTABS|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B75|B57600<<IBSHIFT|CS6|CSTOPB|CMSPAR, c_lflag=ISIG, ...}) = 0",
+    );
+    check(
+        "ioctl",
+        [3, 0x5405, 0x2000, 0, 0, 0],
+        m,
+        0,
+        "ioctl(3, TCGETA, {c_iflag=, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|, c_cflag=B9600|CS8|CREAD, c_lflag=, ...}) = 0",
+    );
+}
+
 /// `-X raw` and `-X verbose` print the request number (strace 6.1's ioctl_fs_f-X*.gen).
 #[test]
 fn ioctl_request_numbers_follow_xlat_style() {
