@@ -22,6 +22,7 @@ mod perf_ioctl;
 mod rtc;
 mod term;
 mod ubi;
+mod uffdio;
 
 /// What a family decoder did in this phase (strace's 0, `RVAL_DECODED`, `RVAL_IOCTL_DECODED`).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -135,6 +136,7 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x57 => watchdog(c, code, arg),
         0x58 => fs_x(c, code, arg),
         0x66 => fs_f(c, code, arg),
+        0xaa => uffdio::uffdio(c, code, arg),
         0xab => nbd(c, code, arg),
         0xb4 => gpio::gpio(c, code, arg),
         0xb7 => nsfs(c, code, arg),
@@ -408,6 +410,7 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
             .chain(perf_ioctl::NAMES)
             .chain(rtc::NAMES)
             .chain(term::NAMES)
+            .chain(uffdio::NAMES)
             .chain(ubi::NAMES)
             .copied()
             .collect();

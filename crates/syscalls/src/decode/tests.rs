@@ -1404,6 +1404,34 @@ fn ioctl_termios_structs() {
     );
 }
 
+/// userfaultfd requests, from strace 6.1's tests/ioctl_uffdio.c.
+#[test]
+fn ioctl_uffdio_requests() {
+    let mut api = 0xaau64.to_ne_bytes().to_vec();
+    api.extend_from_slice(&0u64.to_ne_bytes());
+    api.extend_from_slice(&0u64.to_ne_bytes());
+    let mut reg = vec![0u8; 32];
+    reg[..8].copy_from_slice(&0x1000u64.to_ne_bytes());
+    reg[8..16].copy_from_slice(&0x1000u64.to_ne_bytes());
+    reg[16..24].copy_from_slice(&1u64.to_ne_bytes());
+    reg[24..32].copy_from_slice(&(1u64 << 2 | 1 << 3 | 1 << 4).to_ne_bytes());
+    let m = &mut Fixture::default().with(0x1000, &api).with(0x2000, &reg);
+    check(
+        "ioctl",
+        [NEG(-1), 0xc018aa3f, 0x1000, 0, 0, 0],
+        m,
+        -9,
+        "ioctl(-1, UFFDIO_API, {api=0xaa, features=0}) = -1 EBADF (Bad file descriptor)",
+    );
+    check(
+        "ioctl",
+        [3, 0xc020aa00, 0x2000, 0, 0, 0],
+        m,
+        0,
+        "ioctl(3, UFFDIO_REGISTER, {range={start=0x1000, len=0x1000}, mode=UFFDIO_REGISTER_MODE_MISSING, ioctls=1<<_UFFDIO_WAKE|1<<_UFFDIO_COPY|1<<_UFFDIO_ZEROPAGE}) = 0",
+    );
+}
+
 /// `-X raw` and `-X verbose` print the request number (strace 6.1's ioctl_fs_f-X*.gen).
 #[test]
 fn ioctl_request_numbers_follow_xlat_style() {
