@@ -5,6 +5,7 @@ mod admin;
 mod aio;
 mod bpf;
 mod bpf_filter;
+mod cmsg;
 mod io_uring;
 mod ioctl;
 mod ipc;

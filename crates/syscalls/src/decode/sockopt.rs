@@ -504,12 +504,12 @@ fn i32_at(b: &[u8], at: usize) -> i32 {
 }
 
 macro_rules! table {
-    ($name:ident, $unknown:literal, [$($val:expr => $n:literal),* $(,)?]) => {
-        const $name: Xlat = Xlat { entries: &[$(($val as u64, $n)),*], unknown: $unknown };
+    ($vis:vis $name:ident, $unknown:literal, [$($val:expr => $n:literal),* $(,)?]) => {
+        $vis const $name: Xlat = Xlat { entries: &[$(($val as u64, $n)),*], unknown: $unknown };
     };
 }
 
-table!(SOCKET_LAYERS, "SOL_??", [
+table!(pub(super) SOCKET_LAYERS, "SOL_??", [
     0 => "SOL_IP", 1 => "SOL_SOCKET", 6 => "SOL_TCP", 17 => "SOL_UDP", 40 => "AF_VSOCK",
     41 => "SOL_IPV6", 58 => "SOL_ICMPV6", 100 => "SOL_CAN_BASE", 101 => "SOL_CAN_RAW",
     132 => "SOL_SCTP", 136 => "SOL_UDPLITE", 255 => "SOL_RAW", 256 => "SOL_IPX",

@@ -1340,10 +1340,7 @@ pub(crate) fn msghdr(
     let _ = write!(c.out, "{namelen}, msg_iov=");
     iovec(c, iov, iovlen, data_len, false);
     let _ = write!(c.out, ", msg_iovlen={iovlen}");
-    if controllen > 0 {
-        c.s(", msg_control=");
-        c.ptr(control);
-    }
+    super::cmsg::msg_control(c, control, controllen);
     let _ = write!(c.out, ", msg_controllen={controllen}, msg_flags=");
     c.flags(u64::from(flags), &xlat::MSG_FLAGS);
     c.s("}");

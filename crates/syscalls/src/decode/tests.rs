@@ -3824,6 +3824,37 @@ fn futex_ops() {
     }
 }
 
+/// Control messages, from strace 6.1's tests/msg_control.c and sockopt-timestamp.c.
+#[test]
+fn msg_control_messages() {
+    let le = |v: u64| v.to_ne_bytes().to_vec();
+    let mut control = Vec::new();
+    // SCM_RIGHTS with fds 1 and 3, then SO_TIMESTAMP_OLD.
+    control.extend(le(24));
+    control.extend(1u32.to_ne_bytes());
+    control.extend(1u32.to_ne_bytes());
+    control.extend(1u32.to_ne_bytes());
+    control.extend(3u32.to_ne_bytes());
+    control.extend(le(32));
+    control.extend(1u32.to_ne_bytes());
+    control.extend(29u32.to_ne_bytes());
+    control.extend(le(1796621951));
+    control.extend(le(398768));
+    let mut msghdr = vec![0u8; 56];
+    msghdr[32..40].copy_from_slice(&0x2000u64.to_ne_bytes());
+    msghdr[40..48].copy_from_slice(&(control.len() as u64).to_ne_bytes());
+    let m = &mut Fixture::default()
+        .with(0x1000, &msghdr)
+        .with(0x2000, &control);
+    check(
+        "sendmsg",
+        [NEG(-1), 0x1000, 0, 0, 0, 0],
+        m,
+        -9,
+        "sendmsg(-1, {msg_name=NULL, msg_namelen=0, msg_iov=NULL, msg_iovlen=0, msg_control=[{cmsg_len=24, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[1, 3]}, {cmsg_len=32, cmsg_level=SOL_SOCKET, cmsg_type=SO_TIMESTAMP_OLD, cmsg_data={tv_sec=1796621951, tv_usec=398768}}], msg_controllen=56, msg_flags=0}, 0) = -1 EBADF (Bad file descriptor)",
+    );
+}
+
 /// strace 6.1's tests/io_uring_setup.c: the caller's fields at entry, the kernel's only when
 /// the call succeeded.
 #[test]
