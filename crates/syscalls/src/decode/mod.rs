@@ -399,7 +399,7 @@ pub fn decode_exit_into(
     decoded.resumed_at = entry.text.len();
     decoded.result.clear();
     let decoder = syscalls::decoder(entry.nr);
-    let errno = error_of(ret, decoder.ret);
+    let errno = error_of(ret, decoder.ret, entry.nr);
     decoded.errno = errno;
     let mut ctx = Ctx::new(
         &mut decoded.call,
@@ -440,12 +440,33 @@ fn kernel_view(nr: u64, mut args: [u64; 6]) -> [u64; 6] {
     args
 }
 
-/// The errno of a failed call: the kernel returns -errno in -4095..=-1.
-fn error_of(ret: i64, kind: Ret) -> Option<i32> {
-    if kind == Ret::Udec {
+/// The errno of a failed call: the kernel returns -errno in -4095..=-1, except from the
+/// calls that never fail (strace's NF flag), whose values are all results.
+fn error_of(ret: i64, kind: Ret, nr: u64) -> Option<i32> {
+    if kind == Ret::Udec || never_fails(nr) {
         return None;
     }
     (-4095..=-1).contains(&ret).then(|| (-ret) as i32)
+}
+
+/// The syscalls strace 6.1 marks "never fails" (NF) on x86_64.
+fn never_fails(nr: u64) -> bool {
+    use crate::table::nr::*;
+    [
+        getpid,
+        umask,
+        getuid,
+        getgid,
+        geteuid,
+        getegid,
+        getppid,
+        getpgrp,
+        setfsuid,
+        setfsgid,
+        personality,
+        gettid,
+    ]
+    .contains(&nr)
 }
 
 fn write_result(

@@ -3855,6 +3855,14 @@ fn msg_control_messages() {
     );
 }
 
+/// A "negative" value from a call that never fails is a result, not an error (strace 6.1's
+/// tests/inject-nf.test, retval=0xfffffffffffffffe injected into geteuid).
+#[test]
+fn never_failing_calls_have_no_errors() {
+    let m = &mut Fixture::default();
+    check("geteuid", [0; 6], m, -2, "geteuid() = 18446744073709551614");
+}
+
 /// strace 6.1's tests/io_uring_setup.c: the caller's fields at entry, the kernel's only when
 /// the call succeeded.
 #[test]
