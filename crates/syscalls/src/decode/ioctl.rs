@@ -20,6 +20,7 @@ mod lirc;
 mod loop_dev;
 mod perf_ioctl;
 mod rtc;
+mod sock;
 mod term;
 mod ubi;
 mod uffdio;
@@ -130,6 +131,7 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x4c => loop_dev::loop_dev(c, code, arg),
         0x69 => lirc::lirc(c, code, arg),
         0x70 => rtc::rtc(c, code, arg),
+        0x89 => sock::sock(c, code, arg),
         0x4f | 0x6f => ubi::ubi(c, code, arg),
         0x52 => random(c, code, arg),
         0x54 => tty(c, code, arg),
@@ -409,6 +411,7 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
             .chain(loop_dev::NAMES)
             .chain(perf_ioctl::NAMES)
             .chain(rtc::NAMES)
+            .chain(sock::NAMES)
             .chain(term::NAMES)
             .chain(uffdio::NAMES)
             .chain(ubi::NAMES)

@@ -382,6 +382,16 @@ fn rxrpc(c: &mut Ctx, b: &[u8], len: usize) {
     c.s("}");
 }
 
+/// A hardware address, `8a:8b:8c` (its bytes with -X raw, both with -X verbose).
+pub(crate) fn hwaddr(c: &mut Ctx, hw: &[u8]) {
+    raw_or_text(c, hw, |out| {
+        for (i, x) in hw.iter().enumerate() {
+            let sep = if i > 0 { ":" } else { "" };
+            let _ = write!(out, "{sep}{x:02x}");
+        }
+    });
+}
+
 /// strace's PRINT_FIELD_XVAL_VERBOSE: the number with its name in a comment unless -X raw.
 fn xval_verbose(c: &mut Ctx, v: u64, x: &Xlat) {
     let style = match xlat_style() {
@@ -405,13 +415,7 @@ fn ieee802154(c: &mut Ctx, b: &[u8]) {
         }
         _ => {
             c.s(", hwaddr=");
-            let hw = &b[10..18];
-            raw_or_text(c, hw, |out| {
-                for (i, x) in hw.iter().enumerate() {
-                    let sep = if i > 0 { ":" } else { "" };
-                    let _ = write!(out, "{sep}{x:02x}");
-                }
-            });
+            hwaddr(c, &b[10..18]);
         }
     }
     c.s("}");
@@ -658,7 +662,7 @@ xlat::xlat!(ETHERNET_PROTOCOLS, "ETH_P_???", [
 ]);
 
 // linux/if_arp.h.
-xlat::xlat!(ARP_HARDWARE_TYPES, "ARPHRD_???", [
+xlat::xlat!(pub(crate) ARP_HARDWARE_TYPES, "ARPHRD_???", [
     0x0 => "ARPHRD_NETROM", 0x1 => "ARPHRD_ETHER", 0x2 => "ARPHRD_EETHER", 0x3 => "ARPHRD_AX25",
     0x4 => "ARPHRD_PRONET", 0x5 => "ARPHRD_CHAOS", 0x6 => "ARPHRD_IEEE802", 0x7 => "ARPHRD_ARCNET",
     0x8 => "ARPHRD_APPLETLK", 0xf => "ARPHRD_DLCI", 0x13 => "ARPHRD_ATM",

@@ -1432,6 +1432,43 @@ fn ioctl_uffdio_requests() {
     );
 }
 
+/// Socket requests, from strace 6.1's tests/ioctl_sock.c and ioctl_sock_gifconf.c.
+#[test]
+fn ioctl_sock_requests() {
+    let mut ifr = vec![0u8; 40];
+    ifr[..15].copy_from_slice(b"012345678901234");
+    ifr[16..18].copy_from_slice(&1u16.to_ne_bytes());
+    ifr[18..24].copy_from_slice(&[0x92, 0x93, 0x94, 0x95, 0x96, 0x97]);
+    let mut mtu = vec![0u8; 40];
+    mtu[..2].copy_from_slice(b"lo");
+    mtu[16..20].copy_from_slice(&65536u32.to_ne_bytes());
+    let m = &mut Fixture::default().with(0x1000, &ifr).with(0x2000, &mtu);
+    let bad = " = -1 EBADF (Bad file descriptor)";
+    check(
+        "ioctl",
+        [NEG(-1), 0x8924, 0x1000, 0, 0, 0],
+        m,
+        -9,
+        &format!(
+            "ioctl(-1, SIOCSIFHWADDR, {{ifr_name=\"012345678901234\", ifr_hwaddr={{sa_family=ARPHRD_ETHER, sa_data=92:93:94:95:96:97}}}}){bad}"
+        ),
+    );
+    check(
+        "ioctl",
+        [3, 0x8921, 0x2000, 0, 0, 0],
+        m,
+        0,
+        "ioctl(3, SIOCGIFMTU, {ifr_name=\"lo\", ifr_mtu=65536}) = 0",
+    );
+    check(
+        "ioctl",
+        [NEG(-1), 0x8906, 0, 0, 0, 0],
+        m,
+        -9,
+        &format!("ioctl(-1, SIOCGSTAMP_OLD, NULL){bad}"),
+    );
+}
+
 /// `-X raw` and `-X verbose` print the request number (strace 6.1's ioctl_fs_f-X*.gen).
 #[test]
 fn ioctl_request_numbers_follow_xlat_style() {
