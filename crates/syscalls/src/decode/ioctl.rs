@@ -16,6 +16,7 @@ use crate::xlat::{self, Xlat};
 
 mod evdev;
 mod gpio;
+mod kd;
 mod lirc;
 mod loop_dev;
 mod perf_ioctl;
@@ -128,6 +129,7 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x3e => counter(c, code, arg),
         0x45 => evdev::evdev(c, code, arg),
         0x49 => inotify(c, code, arg),
+        0x4b => kd::kd(c, code, arg),
         0x4c => loop_dev::loop_dev(c, code, arg),
         0x69 => lirc::lirc(c, code, arg),
         0x70 => rtc::rtc(c, code, arg),
@@ -406,6 +408,7 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
             .iter()
             .chain(BLOCK_NAMES)
             .chain(evdev::NAMES)
+            .chain(kd::NAMES)
             .chain(gpio::NAMES)
             .chain(lirc::NAMES)
             .chain(loop_dev::NAMES)

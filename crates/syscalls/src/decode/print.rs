@@ -515,7 +515,6 @@ impl<'a> Ctx<'a> {
     }
 
     /// Reads a NUL-terminated string (for decoders that need the bytes, e.g. xattr names).
-    #[allow(dead_code)]
     pub fn read_string(&mut self, addr: u64, max: usize) -> Option<Vec<u8>> {
         let mut buf = Vec::new();
         read_cstr(self.mem, addr, max, &mut buf).map(|_| buf)

@@ -1469,6 +1469,55 @@ fn ioctl_sock_requests() {
     );
 }
 
+/// Console and keyboard requests, from strace 6.1's tests/ioctl_kd.c.
+#[test]
+fn ioctl_kd_requests() {
+    let mut entry = vec![0xffu8, 42];
+    entry.extend_from_slice(&0x700u16.to_ne_bytes());
+    let mut latin = vec![3u8, 138];
+    latin.extend_from_slice(&0x20u16.to_ne_bytes());
+    let m = &mut Fixture::default().with(0x1000, &entry).with(0x2000, &latin);
+    let bad = " = -1 EBADF (Bad file descriptor)";
+    let cases: &[(u64, u64, &str)] = &[
+        (0x4b2f, 440, "ioctl(-1, KIOCSOUND, 440 /* 2711 Hz */)"),
+        (
+            0x4b30,
+            (57005 << 16) | 64206,
+            "ioctl(-1, KDMKTONE, 57005<<16|64206 /* 18 Hz, 57005 ms */)",
+        ),
+        (0x4b32, 0xfe, "ioctl(-1, KDSETLED, LED_NUM|LED_CAP|0xf8)"),
+        (
+            0x4b34,
+            0x3c0,
+            "ioctl(-1, KDADDIO, 0x3c0 /* GPFIRST + 12 */)",
+        ),
+        (
+            0x4b3a,
+            0xbadc0dedcacafefe,
+            "ioctl(-1, KDSETMODE, 0xcacafefe /* KD_??? */)",
+        ),
+        (
+            0x4b47,
+            0x1000,
+            "ioctl(-1, KDSKBENT, {kb_table=1<<KG_SHIFT|1<<KG_ALTGR|1<<KG_CTRL|1<<KG_ALT|1<<KG_SHIFTL|1<<KG_SHIFTR|1<<KG_CTRLL|1<<KG_CTRLR, kb_index=42, kb_value=0x700 /* K_SHIFT */})",
+        ),
+        (
+            0x4b47,
+            0x2000,
+            "ioctl(-1, KDSKBENT, {kb_table=K_ALTSHIFTTAB, kb_index=138, kb_value=0x20 /* K(KT_LATIN, ' ') */})",
+        ),
+    ];
+    for &(code, arg, call) in cases {
+        check(
+            "ioctl",
+            [NEG(-1), code, arg, 0, 0, 0],
+            m,
+            -9,
+            &format!("{call}{bad}"),
+        );
+    }
+}
+
 /// `-X raw` and `-X verbose` print the request number (strace 6.1's ioctl_fs_f-X*.gen).
 #[test]
 fn ioctl_request_numbers_follow_xlat_style() {
