@@ -21,6 +21,7 @@ mod lirc;
 mod loop_dev;
 mod perf_ioctl;
 mod rtc;
+mod scsi;
 mod sock;
 mod term;
 mod ubi;
@@ -125,6 +126,7 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x12 => block(c, code, arg),
         0x21 => seccomp(c, code, arg),
         0x3d => ptp(c, code, arg),
+        0x22 => scsi::scsi(c, code, arg),
         0x24 => perf_ioctl::perf_ioctl(c, code, arg),
         0x3e => counter(c, code, arg),
         0x45 => evdev::evdev(c, code, arg),
@@ -414,6 +416,7 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
             .chain(loop_dev::NAMES)
             .chain(perf_ioctl::NAMES)
             .chain(rtc::NAMES)
+            .chain(scsi::NAMES)
             .chain(sock::NAMES)
             .chain(term::NAMES)
             .chain(uffdio::NAMES)

@@ -1518,6 +1518,39 @@ fn ioctl_kd_requests() {
     }
 }
 
+/// SCSI generic requests, from strace 6.1's tests/ioctl_scsi.c.
+#[test]
+fn ioctl_scsi_requests() {
+    let m = &mut Fixture::default()
+        .with(0x1000, &0x101u32.to_ne_bytes())
+        .with(0x2000, &0xfacefeedu32.to_ne_bytes());
+    let bad = " = -1 EBADF (Bad file descriptor)";
+    let cases: &[(u64, u64, &str)] = &[
+        (0x2202, 0, "ioctl(-1, SG_GET_TIMEOUT)"),
+        (
+            0x2204,
+            0xfacefeed,
+            "ioctl(-1, SG_SET_TRANSFORM, 0xfacefeed)",
+        ),
+        (0x2201, 0x2000, "ioctl(-1, SG_SET_TIMEOUT, [-87097619])"),
+        (
+            0x2284,
+            0x1000,
+            "ioctl(-1, SG_SCSI_RESET, [SG_SCSI_RESET_NO_ESCALATE|SG_SCSI_RESET_DEVICE])",
+        ),
+        (0x2285, 0, "ioctl(-1, SG_IO, NULL)"),
+    ];
+    for &(code, arg, call) in cases {
+        check(
+            "ioctl",
+            [NEG(-1), code, arg, 0, 0, 0],
+            m,
+            -9,
+            &format!("{call}{bad}"),
+        );
+    }
+}
+
 /// `-X raw` and `-X verbose` print the request number (strace 6.1's ioctl_fs_f-X*.gen).
 #[test]
 fn ioctl_request_numbers_follow_xlat_style() {
