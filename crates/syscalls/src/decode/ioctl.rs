@@ -19,6 +19,7 @@ mod gpio;
 mod kd;
 mod lirc;
 mod loop_dev;
+mod mtd;
 mod perf_ioctl;
 mod rtc;
 mod scsi;
@@ -91,11 +92,20 @@ fn write_code(c: &mut Ctx, code: u32) {
                 return;
             }
             let mut names = names_of(code).peekable();
-            if names.peek().is_none() {
+            // Type 'M' is also the sound mixer's (linux/soundcard.h).
+            let mixer = match code >> 30 {
+                _ if (code >> 8) & 0xff != u32::from(b'M') => None,
+                1 => Some("MIXER_WRITE"),
+                2 => Some("MIXER_READ"),
+                _ => None,
+            };
+            if let Some(mixer) = mixer {
+                let _ = write!(out, "{mixer}({})", code & 0xff);
+            } else if names.peek().is_none() {
                 write_ioc(out, code);
             }
             for (i, name) in names.enumerate() {
-                if i > 0 {
+                if i > 0 || mixer.is_some() {
                     out.push_str(" or ");
                 }
                 out.push_str(name);
@@ -133,6 +143,7 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x49 => inotify(c, code, arg),
         0x4b => kd::kd(c, code, arg),
         0x4c => loop_dev::loop_dev(c, code, arg),
+        0x4d => mtd::mtd(c, code, arg),
         0x69 => lirc::lirc(c, code, arg),
         0x70 => rtc::rtc(c, code, arg),
         0x89 => sock::sock(c, code, arg),
@@ -410,6 +421,7 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
             .iter()
             .chain(BLOCK_NAMES)
             .chain(evdev::NAMES)
+            .chain(mtd::NAMES)
             .chain(kd::NAMES)
             .chain(gpio::NAMES)
             .chain(lirc::NAMES)

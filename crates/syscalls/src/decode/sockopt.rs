@@ -397,7 +397,7 @@ fn group_req(c: &mut Ctx, addr: u64, len: i32) {
         return;
     }
     c.s("{gr_interface=");
-    super::sockaddr::ifindex(c, u32_at(&b, 0) as u32);
+    super::sockaddr::ifindex(c, u32_at(&b, 0));
     c.s(", gr_group=");
     let mut storage = [0u8; MAX_LEN + 1];
     storage[..MAX_LEN].copy_from_slice(&b[8..]);
@@ -415,7 +415,7 @@ fn ipv6_mreq(c: &mut Ctx, addr: u64, len: i32) {
     c.s("{");
     super::sockaddr::inet6_addr(c, "ipv6mr_multiaddr", &b[..16]);
     c.s(", ipv6mr_interface=");
-    super::sockaddr::ifindex(c, u32_at(&b, 16) as u32);
+    super::sockaddr::ifindex(c, u32_at(&b, 16));
     c.s("}");
 }
 

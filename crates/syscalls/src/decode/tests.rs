@@ -1376,6 +1376,50 @@ fn ioctl_ubi_requests() {
     );
 }
 
+/// MTD requests, from strace 6.1's tests/ioctl_mtd.c: names after the sound mixer's
+/// `MIXER_READ(n) or `, MEMGETREGIONINFO split between entry and exit.
+#[test]
+fn ioctl_mtd_requests() {
+    let erase: Vec<u8> = (0x80u8..0x88).collect();
+    let region: Vec<u8> = (0x80u8..0x90).collect();
+    let mut info = vec![0u8; 32];
+    info[4..8].copy_from_slice(&0x400u32.to_ne_bytes());
+    info[8..12].copy_from_slice(&0x1000u32.to_ne_bytes());
+    let m = &mut Fixture::default()
+        .with(0x1000, &erase)
+        .with(0x2000, &region)
+        .with(0x3000, &info);
+    let call = |code: u64, arg: u64| [NEG(-1), code, arg, 0, 0, 0];
+    check(
+        "ioctl",
+        call(0x40084d02, 0x1000),
+        m,
+        -9,
+        "ioctl(-1, MIXER_WRITE(2) or MEMERASE, {start=0x83828180, length=0x87868584}) = -1 EBADF (Bad file descriptor)",
+    );
+    check(
+        "ioctl",
+        call(0xc0104d08, 0x2000),
+        m,
+        42,
+        "ioctl(-1, MEMGETREGIONINFO, {regionindex=0x8f8e8d8c, offset=0x83828180, erasesize=0x87868584, numblocks=0x8b8a8988}) = 42",
+    );
+    check(
+        "ioctl",
+        call(0x80204d01, 0x3000),
+        m,
+        0,
+        "ioctl(-1, MIXER_READ(1) or MEMGETINFO, {type=MTD_ABSENT, flags=MTD_WRITEABLE, size=0x1000, erasesize=0, writesize=0, oobsize=0, padding=0}) = 0",
+    );
+    check(
+        "ioctl",
+        call(0x4d13, 3),
+        m,
+        -9,
+        "ioctl(-1, MTDFILEMODE, MTD_FILE_MODE_RAW) = -1 EBADF (Bad file descriptor)",
+    );
+}
+
 /// Terminal attributes, from strace 6.1's tests/ioctl_termios.c: termios2 and termio too,
 /// c_oflag's delays and c_cflag's speeds first, an empty flag word as nothing.
 #[test]

@@ -254,7 +254,12 @@ fn returned_fd(c: &mut Ctx, b: &[u8], at: usize) {
 
 /// strace's print_local_array_upto: the first `upto` elements (at most all of them), cut
 /// at `-s` elements unless `-v`.
-fn local_array(c: &mut Ctx, count: usize, upto: u32, mut element: impl FnMut(&mut Ctx, usize)) {
+pub(super) fn local_array(
+    c: &mut Ctx,
+    count: usize,
+    upto: u32,
+    mut element: impl FnMut(&mut Ctx, usize),
+) {
     let shown = count.min(upto as usize);
     let limit = if c.style.verbose {
         usize::MAX
