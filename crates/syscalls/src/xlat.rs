@@ -337,6 +337,7 @@ xlat!(pub(crate) FUTEX_OPS, "FUTEX_???", [
 ]);
 
 xlat!(pub(crate) FUTEX_BITSETS, "", [0xffff_ffff => "FUTEX_BITSET_MATCH_ANY"]);
+xlat!(pub(crate) FUTEX_WAITER_FLAGS, "FUTEX_???", [2 => "FUTEX_32", 128 => "FUTEX_PRIVATE_FLAG"]);
 xlat!(pub(crate) FUTEX_WAKE_OPS, "", [
     0 => "FUTEX_OP_SET", 1 => "FUTEX_OP_ADD", 2 => "FUTEX_OP_OR", 3 => "FUTEX_OP_ANDN",
     4 => "FUTEX_OP_XOR",

@@ -504,6 +504,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::fremovexattr => s(&[Fd, Str], Dec),
         nr::time => f(dec_time, Dec),
         nr::futex => f(dec_futex, Dec),
+        nr::futex_waitv => f(dec_futex_waitv, Dec),
         nr::set_tid_address => s(&[Ptr], Dec),
         nr::restart_syscall => f(dec_restart_syscall, Dec),
         nr::fadvise64 => s(&[Fd, Long, Ulong, Enum(&xlat::FADVISE)], Dec),
@@ -2242,6 +2243,47 @@ const X86_XFEATURE_BITS: Xlat = Xlat {
     ],
     unknown: "XFEATURE_???",
 };
+
+/// futex_waitv(2): the array of struct futex_waitv (val, uaddr, flags, __reserved; at most
+/// FUTEX_WAITV_MAX shown), the count, flags in hex, the timeout and the clock.
+fn dec_futex_waitv(c: &mut Ctx) {
+    const FUTEX_WAITV_MAX: usize = 128;
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    let count = a[1] & 0xffff_ffff;
+    c.next();
+    let mut shown = 0;
+    c.array(a[0], count, 24, |c, b| {
+        if shown >= FUTEX_WAITV_MAX {
+            c.s("...");
+            return false;
+        }
+        shown += 1;
+        c.s("{val=");
+        c.hex(st::u64_at(b, 0));
+        c.s(", uaddr=");
+        c.ptr(st::u64_at(b, 8));
+        c.s(", flags=");
+        c.flags(u64::from(st::u32_at(b, 16)), &xlat::FUTEX_WAITER_FLAGS);
+        let reserved = st::u32_at(b, 20);
+        if reserved != 0 {
+            c.s(", __reserved=");
+            c.hex(u64::from(reserved));
+        }
+        c.s("}");
+        true
+    });
+    c.next();
+    c.udec(count);
+    c.next();
+    c.hex(a[2] & 0xffff_ffff);
+    c.next();
+    st::timespec(c, a[3], false);
+    c.next();
+    c.xval(a[4] & 0xffff_ffff, &xlat::CLOCKS);
+}
 
 fn dec_futex(c: &mut Ctx) {
     if !c.entering() {

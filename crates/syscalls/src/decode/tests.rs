@@ -3955,6 +3955,31 @@ fn multicast_group_options() {
 }
 
 /// futex, from strace 6.1's tests/futex.c: the op as one value (FUTEX_CLOCK_REALTIME only
+/// futex_waitv, from strace 6.1's tests/futex_waitv.c: the waiters' flags, a non-zero
+/// __reserved, an unreadable second element.
+#[test]
+fn futex_waitv_waiters() {
+    let mut w = vec![0u8; 24];
+    w[..8].copy_from_slice(&u64::MAX.to_ne_bytes());
+    w[16..20].copy_from_slice(&u32::MAX.to_ne_bytes());
+    w[20..24].copy_from_slice(&u32::MAX.to_ne_bytes());
+    let m = &mut Fixture::default().with(0x1000, &w);
+    check(
+        "futex_waitv",
+        [0x1000, 1, 0, 0, 1, 0],
+        m,
+        -22,
+        "futex_waitv([{val=0xffffffffffffffff, uaddr=NULL, flags=FUTEX_32|FUTEX_PRIVATE_FLAG|0xffffff7d, __reserved=0xffffffff}], 1, 0, NULL, CLOCK_MONOTONIC) = -1 EINVAL (Invalid argument)",
+    );
+    check(
+        "futex_waitv",
+        [0x1000, 2, 0, 0, 0, 0],
+        m,
+        -14,
+        "futex_waitv([{val=0xffffffffffffffff, uaddr=NULL, flags=FUTEX_32|FUTEX_PRIVATE_FLAG|0xffffff7d, __reserved=0xffffffff}, ... /* 0x1018 */], 2, 0, NULL, CLOCK_REALTIME) = -1 EFAULT (Bad address)",
+    );
+}
+
 /// with the waits), FUTEX_WAKE_BITSET's bitset, FUTEX_WAKE_OP's encoded operation.
 #[test]
 fn futex_ops() {
