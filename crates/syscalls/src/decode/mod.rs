@@ -62,6 +62,11 @@ pub trait FdInfo {
     fn foreign_path(&mut self, _pid: i32, _fd: i32) -> Option<String> {
         None
     }
+    /// For `-yy` on an fd of another process: its device's kind and numbers, as
+    /// [`FdInfo::device`].
+    fn foreign_device(&mut self, _pid: i32, _fd: i32) -> Option<String> {
+        None
+    }
     /// For `-e decode-fds=pidfd` (and `-yy`): the process a pidfd refers to, numbered in
     /// the tracer's PID namespace.
     fn pidfd_pid(&mut self, _fd: i32) -> Option<i32> {

@@ -674,6 +674,10 @@ impl FdInfo for ForeignFds<'_> {
     fn socket(&mut self, _fd: i32) -> Option<String> {
         None
     }
+
+    fn device(&mut self, fd: i32) -> Option<String> {
+        self.inner.foreign_device(self.pid, fd)
+    }
 }
 
 /// strace's `printfd`: the number, then what the `-e decode-fds=` set asks for, the first

@@ -3216,7 +3216,15 @@ fn dec_bpf(c: &mut Ctx) {
         c.next();
         c.xval(cmd, &xlat::BPF_CMDS);
         c.next();
-        super::bpf::attr(c, cmd, a[1], a[2] & 0xffff_ffff);
+        if let Some(len) = super::bpf::attr(c, cmd, a[1], a[2] & 0xffff_ffff) {
+            c.saved[0] = 1 << 40 | len;
+            c.stop_after();
+            return;
+        }
+        c.next();
+        c.uint(a[2]);
+    } else if c.saved[0] >> 40 == 1 {
+        super::bpf::attr_exit(c, cmd, a[1], a[2] & 0xffff_ffff, c.saved[0]);
         c.next();
         c.uint(a[2]);
     } else if matches!(cmd, 0 | 5 | 7 | 13 | 14 | 17 | 18 | 19 | 28 | 30 | 33) {

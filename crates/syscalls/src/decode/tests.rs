@@ -3557,6 +3557,24 @@ fn bpf_prog_load_kernel_version_in_each_xlat_style() {
     }
 }
 
+/// strace's tests/bpf-obj_get_info_by_fd.c: BPF_OBJ_GET_INFO_BY_FD's info_len at entry,
+/// the info buffer's address at exit (a map's struct needs -v and a bpf-map fd).
+#[test]
+fn bpf_obj_get_info_by_fd_across_entry_and_exit() {
+    let mut attr = [0u8; 16];
+    attr[0..4].copy_from_slice(&3u32.to_ne_bytes());
+    attr[4..8].copy_from_slice(&152u32.to_ne_bytes());
+    attr[8..16].copy_from_slice(&0x2000u64.to_ne_bytes());
+    let m = &mut Fixture::default().with(0x1000, &attr);
+    check(
+        "bpf",
+        [15, 0x1000, 16, 0, 0, 0],
+        m,
+        0,
+        "bpf(BPF_OBJ_GET_INFO_BY_FD, {info={bpf_fd=3, info_len=152, info=0x2000}}, 16) = 0",
+    );
+}
+
 /// strace's tests/strace--strings-in-hex-non-ascii-chars: C escapes stay, every other
 /// unprintable byte is `\xNN` (not octal), the rest plain.
 #[test]
