@@ -220,6 +220,8 @@ pub struct Entry {
     stopped: bool,
     /// Values a decoder saved at entry (e.g. the `*addrlen` before the call).
     saved: [u64; 3],
+    /// A list a decoder saved at entry (recvmmsg's msg_namelen of each message).
+    saved_list: Vec<u32>,
 }
 
 impl Entry {
@@ -348,6 +350,7 @@ pub fn decode_entry_into(
     entry.nr = nr;
     entry.args = args;
     entry.saved = [0; 3];
+    entry.saved_list.clear();
     entry.text.clear();
     match crate::name(nr) {
         Some(name) => entry.text.push_str(name),
@@ -375,6 +378,7 @@ pub fn decode_entry_into(
     entry.stopped = ctx.stopped;
     entry.spans = ctx.spans;
     entry.saved = ctx.saved;
+    entry.saved_list = std::mem::take(&mut ctx.saved_list);
 }
 
 /// Decodes the output arguments and the return value at syscall exit.
@@ -417,6 +421,7 @@ pub fn decode_exit_into(
     );
     ctx.spans = entry.spans;
     ctx.saved = entry.saved;
+    ctx.saved_list.clone_from(&entry.saved_list);
     ctx.sep_written = entry.sep_written;
     ctx.failed = errno.is_some();
     print::with_xlat_style(style.xlat, || decoder.run(&mut ctx));

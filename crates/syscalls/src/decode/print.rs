@@ -51,6 +51,8 @@ pub(crate) struct Ctx<'a> {
     /// With `stopped`: the exit phase prints its own separator, if any (see [`Ctx::stop_after`]).
     pub own_sep: bool,
     pub saved: [u64; 3],
+    /// A list saved at entry for the exit (see `Entry`).
+    pub saved_list: Vec<u32>,
     /// Text printed after the return value, e.g. `(Timeout)`.
     pub aux: String,
     /// Overrides the decoder's return format (fcntl F_GETFL prints hex).
@@ -81,6 +83,7 @@ impl<'a> Ctx<'a> {
             stopped: false,
             own_sep: false,
             saved: [0; 3],
+            saved_list: Vec::new(),
             aux: String::new(),
             ret_kind: None,
         }

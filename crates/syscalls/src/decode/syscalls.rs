@@ -3447,9 +3447,10 @@ fn mmsgvec(c: &mut Ctx, addr: u64, vlen: u64, done: u64, receiving: bool) {
         c.s("NULL");
         return;
     }
-    let limit = st::array_limit(c) as u64;
+    // strace stops at IOV_MAX (1024) messages even with -v.
+    let limit = (st::array_limit(c) as u64).min(1024);
     c.s("[");
-    for i in 0..vlen.min(1024) {
+    for i in 0..vlen.min(1025) {
         if i >= limit || c.over_budget() {
             c.s(", ...");
             break;
@@ -3457,9 +3458,12 @@ fn mmsgvec(c: &mut Ctx, addr: u64, vlen: u64, done: u64, receiving: bool) {
         let at = addr.wrapping_add(i * 64);
         let Some(len) = c.read_u32(at.wrapping_add(56)) else {
             if i > 0 {
-                c.s(", ");
+                c.s(", ... /* ");
+                c.ptr(at);
+                c.s(" */");
+            } else {
+                c.ptr(at);
             }
-            c.ptr(at);
             break;
         };
         if i > 0 {
@@ -3469,7 +3473,13 @@ fn mmsgvec(c: &mut Ctx, addr: u64, vlen: u64, done: u64, receiving: bool) {
         let data = receiving.then_some(u64::from(len));
         // The struct was read successfully above, so show it even if the call failed.
         let failed = std::mem::replace(&mut c.failed, false);
-        st::msghdr(c, at, data, false, None);
+        // recvmmsg: the msg_namelen the caller offered, as its entry saved it.
+        let user_namelen = c
+            .saved_list
+            .get(i as usize)
+            .filter(|_| receiving)
+            .map(|n| *n as i32);
+        st::msghdr(c, at, data, false, user_namelen);
         c.failed = failed;
         if i < done {
             let _ = write!(c.out, ", msg_len={len}");
@@ -3523,6 +3533,13 @@ fn dec_recvmmsg(c: &mut Ctx) {
             c.next();
             c.ptr(a[4]);
             return;
+        }
+        // Each message's msg_namelen before the kernel changes it.
+        for i in 0..(a[2] & 0xffff_ffff).min(1024) {
+            match c.read_u32(a[1].wrapping_add(i * 64 + 8)) {
+                Some(n) if a[1] != 0 => c.saved_list.push(n),
+                _ => break,
+            }
         }
         // The timeout is shown as it was at entry; the kernel updates it.
         let mut ts = [0u8; 16];

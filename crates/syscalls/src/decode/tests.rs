@@ -3575,6 +3575,43 @@ fn bpf_obj_get_info_by_fd_across_entry_and_exit() {
     );
 }
 
+/// strace's tests/mmsg_name.c: recvmmsg shows each msg_namelen the caller offered and the
+/// kernel's (`0 => 38`, the name as an address when it offered too little), sendmmsg an
+/// unreadable second message as `... /* address */`.
+#[test]
+fn mmsg_name_lengths_and_unreadable_messages() {
+    let hdr = |namelen: u32, msg_len: u32| {
+        let mut h = vec![0u8; 64];
+        h[0..8].copy_from_slice(&0x3000u64.to_ne_bytes());
+        h[8..12].copy_from_slice(&namelen.to_ne_bytes());
+        h[56..60].copy_from_slice(&msg_len.to_ne_bytes());
+        h
+    };
+    let name = [1u8, 0, b'm', 0];
+    let nr = number("recvmmsg").unwrap();
+    let args = [3, 0x1000, 1, 0, 0, 0];
+    let mut before = Fixture::default()
+        .with(0x1000, &hdr(0, 0))
+        .with(0x3000, &name);
+    let entry = decode_entry(nr, args, &mut before, &mut Fds, &Style::default());
+    let mut after = Fixture::default()
+        .with(0x1000, &hdr(4, 1))
+        .with(0x3000, &name);
+    let done = decode_exit(&entry, 1, &mut after, &mut Fds, &Style::default());
+    assert_eq!(
+        format!("{} = {}", done.call, done.result),
+        "recvmmsg(3, [{msg_hdr={msg_name=0x3000, msg_namelen=0 => 4, msg_iov=NULL, msg_iovlen=0, msg_controllen=0, msg_flags=0}, msg_len=1}], 1, 0, NULL) = 1"
+    );
+    let m = &mut Fixture::default().with(0x1000, &hdr(0, 0));
+    check(
+        "sendmmsg",
+        [NEG(-1), 0x1000, 2, 0x40, 0, 0],
+        m,
+        -9,
+        "sendmmsg(-1, [{msg_hdr={msg_name=0x3000, msg_namelen=0, msg_iov=NULL, msg_iovlen=0, msg_controllen=0, msg_flags=0}}, ... /* 0x1040 */], 2, MSG_DONTWAIT) = -1 EBADF (Bad file descriptor)",
+    );
+}
+
 /// strace's tests/strace--strings-in-hex-non-ascii-chars: C escapes stay, every other
 /// unprintable byte is `\xNN` (not octal), the rest plain.
 #[test]
