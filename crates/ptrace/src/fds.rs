@@ -288,6 +288,27 @@ fn describe_inet(message: &[u8], v6: bool, label: &str) -> String {
 /// Asks the kernel's `sock_diag` netlink interface about a UNIX socket: its type, peer inode
 /// and bound name, which `/proc/net/unix` does not show (strace's `unix_send_query`).
 fn unix_diag(inode: u64) -> Option<String> {
+    // Like strace, a description with a peer or a name is kept for the socket's inode
+    // (one slot per inode modulo the size): a socket whose peer has gone still shows it.
+    const CACHE_SIZE: usize = 1024;
+    static CACHE: std::sync::Mutex<Vec<(u64, String)>> = std::sync::Mutex::new(Vec::new());
+    let slot = (inode as usize) % CACHE_SIZE;
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() < CACHE_SIZE {
+        cache.resize(CACHE_SIZE, (0, String::new()));
+    }
+    if cache[slot].0 == inode && inode != 0 {
+        return Some(cache[slot].1.clone());
+    }
+    let (details, keep) = unix_diag_query(inode)?;
+    if keep {
+        cache[slot] = (inode, details.clone());
+    }
+    Some(details)
+}
+
+/// The sock_diag query of [`unix_diag`]; true with the text when it has a peer or a name.
+fn unix_diag_query(inode: u64) -> Option<(String, bool)> {
     const SOCK_DIAG_BY_FAMILY: u16 = 20;
     const UDIAG_SHOW_NAME: u32 = 1;
     const UDIAG_SHOW_PEER: u32 = 4;
@@ -361,13 +382,16 @@ fn unix_diag(inode: u64) -> Option<String> {
                 ]));
             }
             UNIX_DIAG_NAME if !payload.is_empty() => {
-                // Abstract names start with a NUL, which strace shows as "@".
+                // Abstract names start with a NUL, which strace shows as an @ before the
+                // quoted rest: `@"name"`.
                 let text = match payload.split_first() {
-                    Some((0, rest)) => format!("@{}", String::from_utf8_lossy(rest)),
-                    _ => String::from_utf8_lossy(
-                        payload.split(|b| *b == 0).next().unwrap_or(payload),
-                    )
-                    .into_owned(),
+                    Some((0, rest)) => format!("@\"{}\"", String::from_utf8_lossy(rest)),
+                    _ => format!(
+                        "\"{}\"",
+                        String::from_utf8_lossy(
+                            payload.split(|b| *b == 0).next().unwrap_or(payload),
+                        )
+                    ),
                 };
                 name = Some(text);
             }
@@ -376,14 +400,16 @@ fn unix_diag(inode: u64) -> Option<String> {
         at += (len + 3) & !3;
     }
     let mut out = format!("{kind}:[{inode}");
-    if let Some(peer) = peer.filter(|p| *p != 0) {
+    let peer = peer.filter(|p| *p != 0);
+    if let Some(peer) = peer {
         let _ = write!(out, "->{peer}");
     }
+    let keep = peer.is_some() || name.is_some();
     if let Some(name) = name {
-        let _ = write!(out, ",\"{name}\"");
+        let _ = write!(out, ",{name}");
     }
     out.push(']');
-    Some(out)
+    Some((out, keep))
 }
 
 /// Finds `inode` in `/proc/net/unix` (`Num RefCount Protocol Flags Type St Inode Path`).
@@ -400,7 +426,10 @@ pub fn find_unix(table: &str, inode: u64) -> Option<String> {
             _ => "UNIX",
         };
         return Some(match fields.get(7) {
-            Some(path) => format!("{kind}:[{inode},\"{path}\"]"),
+            Some(path) => match path.strip_prefix('@') {
+                Some(name) => format!("{kind}:[{inode},@\"{name}\"]"),
+                None => format!("{kind}:[{inode},\"{path}\"]"),
+            },
             None => format!("{kind}:[{inode}]"),
         });
     }
@@ -576,7 +605,8 @@ mod tests {
     fn unix_table() {
         let table = "Num       RefCount Protocol Flags    Type St Inode Path\n\
 0000000000000000: 00000002 00000000 00010000 0001 01 5555 /run/test.sock\n\
-0000000000000000: 00000003 00000000 00000000 0001 03 5556\n";
+0000000000000000: 00000003 00000000 00000000 0001 03 5556\n\
+0000000000000000: 00000002 00000000 00010000 0001 01 5557 @79666\n";
         assert_eq!(
             find_unix(table, 5555).as_deref(),
             Some("UNIX-STREAM:[5555,\"/run/test.sock\"]")
@@ -584,6 +614,11 @@ mod tests {
         assert_eq!(
             find_unix(table, 5556).as_deref(),
             Some("UNIX-STREAM:[5556]")
+        );
+        // strace's net-yy-unix: an abstract name as @ before the quoted rest.
+        assert_eq!(
+            find_unix(table, 5557).as_deref(),
+            Some("UNIX-STREAM:[5557,@\"79666\"]")
         );
     }
 }
