@@ -91,6 +91,13 @@ fn write_code(c: &mut Ctx, code: u32) {
             if (code >> 8) & 0xff == u32::from(b'E') && evdev::write_name(out, code, outer) {
                 return;
             }
+            // hiddev/hidraw requests whose size is the caller's buffer: `HIDIOCGPHYS(8)`.
+            if (code >> 8) & 0xff == u32::from(b'H')
+                && let Some(name) = hid_sized_name(code)
+            {
+                let _ = write!(out, "{name}({})", (code >> 16) & 0x3fff);
+                return;
+            }
             let mut names = names_of(code).peekable();
             // Type 'M' is also the sound mixer's (linux/soundcard.h).
             let mixer = match code >> 30 {
@@ -112,6 +119,19 @@ fn write_code(c: &mut Ctx, code: u32) {
             }
         },
     );
+}
+
+/// linux/hidraw.h's and hiddev.h's requests with the buffer size in the number.
+fn hid_sized_name(code: u32) -> Option<&'static str> {
+    match (code >> 30, code & 0xff) {
+        (2, 0x04) => Some("HIDIOCGRAWNAME"),
+        (2, 0x05) => Some("HIDIOCGRAWPHYS"),
+        (2 | 3, 0x06) => Some("HIDIOCSFEATURE"),
+        (3, 0x07) => Some("HIDIOCGFEATURE"),
+        (2, 0x08) => Some("HIDIOCGRAWUNIQ"),
+        (2, 0x12) => Some("HIDIOCGPHYS"),
+        _ => None,
+    }
 }
 
 fn write_ioc(out: &mut String, code: u32) {
@@ -152,6 +172,12 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x54 => tty(c, code, arg),
         0x57 => watchdog(c, code, arg),
         0x58 => fs_x(c, code, arg),
+        // Of V4L2 only the request's NULL argument (strace's v4l2 decoders print it so).
+        0x56 if code == VIDIOC_ENUMINPUT && arg == 0 => {
+            c.next();
+            c.s("NULL");
+            Phase::Done
+        }
         0x66 => fs_f(c, code, arg),
         0xaa => uffdio::uffdio(c, code, arg),
         0xab => nbd(c, code, arg),
@@ -402,7 +428,21 @@ static NAMES: &[(u32, &str)] = &[
         "SECCOMP_IOCTL_NOTIF_ID_VALID_WRONG_DIR",
     ),
     (SECCOMP_IOCTL_NOTIF_ADDFD, "SECCOMP_IOCTL_NOTIF_ADDFD"),
+    // Requests strace 6.1's tests/ioctl.c names: linux/mmtimer.h, linux/hiddev.h and
+    // linux/hidraw.h, linux/videodev2.h, and ZFS's (include/sys/fs/zfs.h,
+    // lib/libspl/include/sys/kstat.h).
+    (ior(b'm', 1, 8), "MMTIMER_GETRES"),
+    (ior(b'H', 1, 4), "HIDIOCGRDESCSIZE"),
+    (ior(b'H', 1, 4), "HIDIOCGVERSION"),
+    (VIDIOC_ENUMINPUT, "VIDIOC_ENUMINPUT"),
+    (0x5a00, "ZFS_IOC_POOL_CREATE"),
+    (0x5a41, "ZFS_IOC_SEND_SPACE"),
+    (ior(0x12, 125, 256), "BLKZNAME"),
+    (0x4b01, "KSTAT_IOC_CHAIN_ID"),
 ];
+
+/// linux/videodev2.h's VIDIOC_ENUMINPUT (struct v4l2_input).
+const VIDIOC_ENUMINPUT: u32 = iowr(b'V', 26, 80);
 
 fn names_of(code: u32) -> impl Iterator<Item = &'static str> {
     let table = sorted_names();

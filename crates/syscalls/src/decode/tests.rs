@@ -1420,6 +1420,34 @@ fn ioctl_mtd_requests() {
     );
 }
 
+/// Request names of strace 6.1's tests/ioctl.c: several names for one number, hidraw's
+/// sized requests, ZFS's, VIDIOC_ENUMINPUT's NULL.
+#[test]
+fn ioctl_names_of_the_ioctl_test() {
+    let m = &mut Fixture::default();
+    for (code, arg, shown) in [
+        (0x80086d01u64, 0x1000u64, "MMTIMER_GETRES, 0x1000"),
+        (0xc050561a, 0, "VIDIOC_ENUMINPUT, NULL"),
+        (
+            0x80044801,
+            0x1000,
+            "HIDIOCGRDESCSIZE or HIDIOCGVERSION, 0x1000",
+        ),
+        (0x80084812, 0x1000, "HIDIOCGPHYS(8), 0x1000"),
+        (0x5a41, 0x1000, "ZFS_IOC_SEND_SPACE, 0x1000"),
+        (0x8100127d, 0x1000, "BLKZNAME, 0x1000"),
+        (0x4b01, 0x1000, "KSTAT_IOC_CHAIN_ID, 0x1000"),
+    ] {
+        check(
+            "ioctl",
+            [NEG(-1), code, arg, 0, 0, 0],
+            m,
+            -9,
+            &format!("ioctl(-1, {shown}) = -1 EBADF (Bad file descriptor)"),
+        );
+    }
+}
+
 /// Terminal attributes, from strace 6.1's tests/ioctl_termios.c: termios2 and termio too,
 /// c_oflag's delays and c_cflag's speeds first, an empty flag word as nothing.
 #[test]
