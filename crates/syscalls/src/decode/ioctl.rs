@@ -1520,10 +1520,15 @@ fn clock_time(c: &mut Ctx, b: &[u8], wall: bool) {
 
 /// strace's PRINT_RSV: `, rsv=[0xdeadc0de, 0]` unless all of it is zero.
 fn reserved(c: &mut Ctx, b: &[u8]) {
+    nonzero_words(c, "rsv", b);
+}
+
+/// `, NAME=[0xdeadc0de, 0]`: reserved u32s in hex, nothing when all are zero.
+pub(super) fn nonzero_words(c: &mut Ctx, name: &str, b: &[u8]) {
     if b.iter().all(|&x| x == 0) {
         return;
     }
-    c.s(", rsv=[");
+    let _ = write!(c.out, ", {name}=[");
     for (i, word) in b.chunks_exact(4).enumerate() {
         if i > 0 {
             c.s(", ");

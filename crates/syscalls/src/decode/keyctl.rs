@@ -301,7 +301,7 @@ fn pkey_op(c: &mut Ctx, a: [u64; 6], out: bool) -> bool {
             u32_at(b, 4),
             u32_at(b, 8)
         );
-        spare(c, &b[12..40]);
+        super::ioctl::nonzero_words(c, "__spare", &b[12..40]);
         c.s("}");
     }
     c.next();
@@ -326,21 +326,6 @@ fn pkey_op(c: &mut Ctx, a: [u64; 6], out: bool) -> bool {
         }
     }
     false
-}
-
-/// `, __spare=[...]` when any of the reserved u32s is set.
-fn spare(c: &mut Ctx, b: &[u8]) {
-    if b.iter().all(|&x| x == 0) {
-        return;
-    }
-    c.s(", __spare=[");
-    for (i, word) in b.chunks_exact(4).enumerate() {
-        if i > 0 {
-            c.s(", ");
-        }
-        c.hex(u64::from(u32_at(word, 0)));
-    }
-    c.s("]");
 }
 
 /// What the kernel filled in, at exit.
@@ -395,7 +380,7 @@ fn exit(c: &mut Ctx, cmd: u32, a: [u64; 6]) {
                     u16_at(&b, 12),
                     u16_at(&b, 14)
                 );
-                spare(c, &b[16..56]);
+                super::ioctl::nonzero_words(c, "__spare", &b[16..56]);
                 c.s("}");
             }
         }
@@ -445,6 +430,6 @@ fn kdf_params(c: &mut Ctx, addr: u64) {
         c.ptr(otherinfo);
     }
     let _ = write!(c.out, ", otherinfolen={len}");
-    spare(c, &b[20..52]);
+    super::ioctl::nonzero_words(c, "__spare", &b[20..52]);
     c.s("}");
 }
