@@ -10,11 +10,17 @@ use std::os::unix::fs::{FileTypeExt, MetadataExt};
 #[derive(Debug, Clone, Copy)]
 pub struct ProcessFds {
     pid: i32,
+    /// `pid` as the mounted /proc numbers it: another number when the tracer runs in a PID
+    /// namespace of its own without a /proc of its own (`unshare -p` without a new mount).
+    proc_pid: i32,
 }
 
 impl ProcessFds {
     pub fn new(pid: i32) -> ProcessFds {
-        ProcessFds { pid }
+        ProcessFds {
+            pid,
+            proc_pid: proc_pid(pid),
+        }
     }
 
     /// The process these fds belong to.
@@ -35,11 +41,11 @@ impl ProcessFds {
     pub fn path_bytes(&self, fd: i64) -> Option<Vec<u8>> {
         use std::os::unix::ffi::OsStringExt;
         let link = if fd == i64::from(libc::AT_FDCWD) {
-            std::fs::read_link(format!("/proc/{}/cwd", self.pid)).ok()?
+            std::fs::read_link(format!("/proc/{}/cwd", self.proc_pid)).ok()?
         } else if fd < 0 {
             return None;
         } else {
-            std::fs::read_link(format!("/proc/{}/fd/{fd}", self.pid)).ok()?
+            std::fs::read_link(format!("/proc/{}/fd/{fd}", self.proc_pid)).ok()?
         };
         Some(link.into_os_string().into_vec())
     }
@@ -64,7 +70,7 @@ impl ProcessFds {
     }
 
     fn socket_protocol(&self, fd: i64) -> Option<String> {
-        let path = std::ffi::CString::new(format!("/proc/{}/fd/{fd}", self.pid)).ok()?;
+        let path = std::ffi::CString::new(format!("/proc/{}/fd/{fd}", self.proc_pid)).ok()?;
         let mut buf = [0u8; 64];
         // SAFETY: getxattr writes at most buf.len() bytes.
         let len = unsafe {
@@ -89,7 +95,7 @@ impl ProcessFds {
     pub fn is_file_at(&self, fd: i64, name: &str) -> bool {
         use std::os::unix::fs::MetadataExt;
         let (Ok(open), Ok(named)) = (
-            std::fs::metadata(format!("/proc/{}/fd/{fd}", self.pid)),
+            std::fs::metadata(format!("/proc/{}/fd/{fd}", self.proc_pid)),
             std::fs::symlink_metadata(name),
         ) else {
             return false;
@@ -100,7 +106,7 @@ impl ProcessFds {
     /// For `-e decode-fds=pidfd`: the process a pidfd refers to (the `Pid:` line of
     /// /proc/PID/fdinfo/FD, in our PID namespace); `None` for other fds.
     pub fn pidfd_pid(&self, fd: i64) -> Option<i32> {
-        let info = std::fs::read_to_string(format!("/proc/{}/fdinfo/{fd}", self.pid)).ok()?;
+        let info = std::fs::read_to_string(format!("/proc/{}/fdinfo/{fd}", self.proc_pid)).ok()?;
         info.lines()
             .find_map(|line| line.strip_prefix("Pid:"))?
             .trim()
@@ -110,7 +116,7 @@ impl ProcessFds {
 
     /// For `-yy` on device files: `char 1:3` / `block 8:0`.
     pub fn device(&self, fd: i64) -> Option<String> {
-        device_of(format!("/proc/{}/fd/{fd}", self.pid).as_ref())
+        device_of(format!("/proc/{}/fd/{fd}", self.proc_pid).as_ref())
     }
 
     fn describe_socket(&self, inode: u64) -> Option<String> {
@@ -134,7 +140,8 @@ impl ProcessFds {
             ("udp6", "UDPv6", true),
         ];
         for (file, label, v6) in tables {
-            let text = std::fs::read_to_string(format!("/proc/{}/net/{file}", self.pid)).ok()?;
+            let text =
+                std::fs::read_to_string(format!("/proc/{}/net/{file}", self.proc_pid)).ok()?;
             if let Some(found) = find_inet(&text, inode, label, v6) {
                 return Some(found);
             }
@@ -142,7 +149,7 @@ impl ProcessFds {
         if let Some(found) = unix_diag(inode) {
             return Some(found);
         }
-        let text = std::fs::read_to_string(format!("/proc/{}/net/unix", self.pid)).ok()?;
+        let text = std::fs::read_to_string(format!("/proc/{}/net/unix", self.proc_pid)).ok()?;
         find_unix(&text, inode)
     }
 }
@@ -281,6 +288,27 @@ fn describe_inet(message: &[u8], v6: bool, label: &str) -> String {
 /// Asks the kernel's `sock_diag` netlink interface about a UNIX socket: its type, peer inode
 /// and bound name, which `/proc/net/unix` does not show (strace's `unix_send_query`).
 fn unix_diag(inode: u64) -> Option<String> {
+    // Like strace, a description with a peer or a name is kept for the socket's inode
+    // (one slot per inode modulo the size): a socket whose peer has gone still shows it.
+    const CACHE_SIZE: usize = 1024;
+    static CACHE: std::sync::Mutex<Vec<(u64, String)>> = std::sync::Mutex::new(Vec::new());
+    let slot = (inode as usize) % CACHE_SIZE;
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if cache.len() < CACHE_SIZE {
+        cache.resize(CACHE_SIZE, (0, String::new()));
+    }
+    if cache[slot].0 == inode && inode != 0 {
+        return Some(cache[slot].1.clone());
+    }
+    let (details, keep) = unix_diag_query(inode)?;
+    if keep {
+        cache[slot] = (inode, details.clone());
+    }
+    Some(details)
+}
+
+/// The sock_diag query of [`unix_diag`]; true with the text when it has a peer or a name.
+fn unix_diag_query(inode: u64) -> Option<(String, bool)> {
     const SOCK_DIAG_BY_FAMILY: u16 = 20;
     const UDIAG_SHOW_NAME: u32 = 1;
     const UDIAG_SHOW_PEER: u32 = 4;
@@ -354,13 +382,16 @@ fn unix_diag(inode: u64) -> Option<String> {
                 ]));
             }
             UNIX_DIAG_NAME if !payload.is_empty() => {
-                // Abstract names start with a NUL, which strace shows as "@".
+                // Abstract names start with a NUL, which strace shows as an @ before the
+                // quoted rest: `@"name"`.
                 let text = match payload.split_first() {
-                    Some((0, rest)) => format!("@{}", String::from_utf8_lossy(rest)),
-                    _ => String::from_utf8_lossy(
-                        payload.split(|b| *b == 0).next().unwrap_or(payload),
-                    )
-                    .into_owned(),
+                    Some((0, rest)) => format!("@\"{}\"", String::from_utf8_lossy(rest)),
+                    _ => format!(
+                        "\"{}\"",
+                        String::from_utf8_lossy(
+                            payload.split(|b| *b == 0).next().unwrap_or(payload),
+                        )
+                    ),
                 };
                 name = Some(text);
             }
@@ -369,14 +400,16 @@ fn unix_diag(inode: u64) -> Option<String> {
         at += (len + 3) & !3;
     }
     let mut out = format!("{kind}:[{inode}");
-    if let Some(peer) = peer.filter(|p| *p != 0) {
+    let peer = peer.filter(|p| *p != 0);
+    if let Some(peer) = peer {
         let _ = write!(out, "->{peer}");
     }
+    let keep = peer.is_some() || name.is_some();
     if let Some(name) = name {
-        let _ = write!(out, ",\"{name}\"");
+        let _ = write!(out, ",{name}");
     }
     out.push(']');
-    Some(out)
+    Some((out, keep))
 }
 
 /// Finds `inode` in `/proc/net/unix` (`Num RefCount Protocol Flags Type St Inode Path`).
@@ -393,7 +426,10 @@ pub fn find_unix(table: &str, inode: u64) -> Option<String> {
             _ => "UNIX",
         };
         return Some(match fields.get(7) {
-            Some(path) => format!("{kind}:[{inode},\"{path}\"]"),
+            Some(path) => match path.strip_prefix('@') {
+                Some(name) => format!("{kind}:[{inode},@\"{name}\"]"),
+                None => format!("{kind}:[{inode},\"{path}\"]"),
+            },
             None => format!("{kind}:[{inode}]"),
         });
     }
@@ -418,9 +454,100 @@ pub fn device_of(path: &std::path::Path) -> Option<String> {
     ))
 }
 
+/// `pid` (numbered in this process's PID namespace) as the mounted /proc numbers it (strace's
+/// get_proc_pid). The same number unless /proc belongs to an ancestor namespace; then the
+/// process whose `NSpid:` line has `pid` at this namespace's level, or `pid` if none has.
+fn proc_pid(pid: i32) -> i32 {
+    use std::sync::OnceLock;
+    // Our level in /proc's `NSpid:` lines; `None` when /proc is our namespace's.
+    static LEVEL: OnceLock<Option<usize>> = OnceLock::new();
+    let level = LEVEL.get_or_init(|| {
+        let me = std::fs::read_link("/proc/self").ok()?;
+        if me.to_str()?.parse::<u32>().ok()? == std::process::id() {
+            return None;
+        }
+        let ids = ns_pids(std::path::Path::new("/proc/self/status"))?;
+        ids.len().checked_sub(1)
+    });
+    let Some(level) = *level else { return pid };
+    // The last answers, checked again before use (pids are reused).
+    static FOUND: std::sync::Mutex<Vec<(i32, i32)>> = std::sync::Mutex::new(Vec::new());
+    let matches = |outer: i32| {
+        ns_pids(format!("/proc/{outer}/status").as_ref())
+            .is_some_and(|ids| ids.get(level) == Some(&pid))
+    };
+    let mut found = FOUND.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&(_, outer)) = found.iter().find(|(inner, _)| *inner == pid)
+        && matches(outer)
+    {
+        return outer;
+    }
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return pid;
+    };
+    // Processes of other namespaces at our level have such numbers too: one we trace
+    // (TracerPid: us) wins, else the first found.
+    let me = std::fs::read_link("/proc/self")
+        .ok()
+        .and_then(|p| p.to_str()?.parse::<i32>().ok());
+    let mut first = None;
+    for entry in dir.flatten() {
+        let name = entry.file_name();
+        let Some(outer) = name.to_str().and_then(|n| n.parse::<i32>().ok()) else {
+            continue;
+        };
+        if !matches(outer) {
+            continue;
+        }
+        let traced = std::fs::read_to_string(format!("/proc/{outer}/status"))
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .find_map(|l| l.strip_prefix("TracerPid:"))
+                    .and_then(|v| v.trim().parse::<i32>().ok())
+            })
+            .is_some_and(|tracer| Some(tracer) == me);
+        if traced {
+            first = Some(outer);
+            break;
+        }
+        first = first.or(Some(outer));
+    }
+    let Some(outer) = first else { return pid };
+    found.retain(|(inner, _)| *inner != pid);
+    if found.len() >= 64 {
+        found.remove(0);
+    }
+    found.push((pid, outer));
+    outer
+}
+
+/// The ids of a `/proc/PID/status` `NSpid:` line, /proc's namespace first.
+fn ns_pids(status: &std::path::Path) -> Option<Vec<i32>> {
+    let text = std::fs::read_to_string(status).ok()?;
+    let line = text.lines().find_map(|l| l.strip_prefix("NSpid:"))?;
+    Some(
+        line.split_whitespace()
+            .filter_map(|v| v.parse().ok())
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// /proc numbers this test process as it numbers itself (no separate PID namespace
+    /// without a /proc of its own here), so the translation is the identity.
+    #[test]
+    fn proc_pid_of_self() {
+        let me = std::process::id() as i32;
+        let ids = ns_pids("/proc/self/status".as_ref()).unwrap();
+        if ids.first() == Some(&me) {
+            assert_eq!(proc_pid(me), me);
+        }
+        assert!(!ids.is_empty());
+    }
 
     #[test]
     fn inet_tables() {
@@ -478,7 +605,8 @@ mod tests {
     fn unix_table() {
         let table = "Num       RefCount Protocol Flags    Type St Inode Path\n\
 0000000000000000: 00000002 00000000 00010000 0001 01 5555 /run/test.sock\n\
-0000000000000000: 00000003 00000000 00000000 0001 03 5556\n";
+0000000000000000: 00000003 00000000 00000000 0001 03 5556\n\
+0000000000000000: 00000002 00000000 00010000 0001 01 5557 @79666\n";
         assert_eq!(
             find_unix(table, 5555).as_deref(),
             Some("UNIX-STREAM:[5555,\"/run/test.sock\"]")
@@ -486,6 +614,11 @@ mod tests {
         assert_eq!(
             find_unix(table, 5556).as_deref(),
             Some("UNIX-STREAM:[5556]")
+        );
+        // strace's net-yy-unix: an abstract name as @ before the quoted rest.
+        assert_eq!(
+            find_unix(table, 5557).as_deref(),
+            Some("UNIX-STREAM:[5557,@\"79666\"]")
         );
     }
 }

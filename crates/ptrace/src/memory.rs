@@ -59,7 +59,43 @@ impl ProcessMemory {
         // SAFETY: `local` describes our own buffer, which the kernel only reads; `remote` is
         // only dereferenced by the kernel in the other process.
         let put = unsafe { libc::process_vm_writev(self.pid, &local, 1, &remote, 1, 0) };
-        if put >= 0 { put as usize } else { 0 }
+        if put > 0 {
+            put as usize
+        } else {
+            // Like strace, word by word through ptrace when process_vm_writev fails.
+            self.poke(addr, data)
+        }
+    }
+
+    /// PTRACE_POKEDATA of `data` at `addr`, each partial word read first. The bytes written
+    /// before the first word that could not be.
+    fn poke(&mut self, addr: u64, data: &[u8]) -> usize {
+        let mut done = 0usize;
+        while done < data.len() {
+            let at = addr + done as u64;
+            let aligned = at & !7;
+            let skip = (at - aligned) as usize;
+            let take = (8 - skip).min(data.len() - done);
+            let mut bytes = [0u8; 8];
+            if (skip, take) != (0, 8) && self.peek(aligned, &mut bytes) < 8 {
+                break;
+            }
+            bytes[skip..skip + take].copy_from_slice(&data[done..done + take]);
+            // SAFETY: POKEDATA copies the word argument into the stopped tracee.
+            let r = unsafe {
+                libc::ptrace(
+                    libc::PTRACE_POKEDATA,
+                    self.pid,
+                    aligned as *mut libc::c_void,
+                    i64::from_ne_bytes(bytes) as *mut libc::c_void,
+                )
+            };
+            if r == -1 {
+                break;
+            }
+            done += take;
+        }
+        done
     }
 
     fn peek(&mut self, addr: u64, buf: &mut [u8]) -> usize {

@@ -51,6 +51,10 @@ impl FdInfo for TraceeFds {
         fd_path_of(self.0.pid(), Tracee::Ptraced, pid, fd)
     }
 
+    fn foreign_device(&mut self, pid: i32, fd: i32) -> Option<String> {
+        fd_device_of(self.0.pid(), Tracee::Ptraced, pid, fd)
+    }
+
     fn pid_in_tracer_ns(&mut self, pid: i32, kind: PidKind) -> Option<i32> {
         pid_in_our_ns(self.0.pid(), Tracee::Ptraced, pid, kind)
     }
@@ -63,16 +67,26 @@ impl FdInfo for TraceeFds {
 /// The link target of fd `fd` of process `pid`, as tracee `tracee` (our numbering) numbers
 /// processes: the tracee's own fds, or another process's found through the namespaces.
 pub fn fd_path_of(tracee: i32, how: Tracee, pid: i32, fd: i32) -> Option<String> {
+    ProcessFds::new(process_of(tracee, how, pid)?).path(fd.into())
+}
+
+/// For `-yy`: the device numbers (`char 1:7`) of fd `fd` of process `pid` as [`fd_path_of`]
+/// finds it.
+pub fn fd_device_of(tracee: i32, how: Tracee, pid: i32, fd: i32) -> Option<String> {
+    ProcessFds::new(process_of(tracee, how, pid)?).device(fd.into())
+}
+
+/// Process `pid` of the tracee's PID namespace as this tracer numbers it.
+fn process_of(tracee: i32, how: Tracee, pid: i32) -> Option<i32> {
     if pid <= 0 {
         return None;
     }
     let own = ids_of(Path::new(&format!("/proc/{tracee}")), "NStgid:")?;
-    let ours = if own.last() == Some(&pid) {
-        tracee
+    if own.last() == Some(&pid) {
+        Some(tracee)
     } else {
-        pid_in_our_ns(tracee, how, pid, PidKind::Tgid)?
-    };
-    ProcessFds::new(ours).path(fd.into())
+        pid_in_our_ns(tracee, how, pid, PidKind::Tgid)
+    }
 }
 
 /// The command name of a process, for `--decode-pids=comm`.

@@ -19,7 +19,7 @@ use saker_syscalls::{
 use saker_event::timefmt;
 
 use crate::Ended;
-use crate::decode::{Tracee, comm_of, fd_path_of, pid_in_our_ns};
+use crate::decode::{Tracee, comm_of, fd_device_of, fd_path_of, pid_in_our_ns};
 use crate::ebpf::{self, catch_fatal_signals, interrupted};
 use crate::json;
 use crate::leader::{Leader, LineStart};
@@ -827,6 +827,10 @@ impl FdInfo for LiveFds {
 
     fn foreign_path(&mut self, pid: i32, fd: i32) -> Option<String> {
         fd_path_of(self.pid, Tracee::Observed, pid, fd)
+    }
+
+    fn foreign_device(&mut self, pid: i32, fd: i32) -> Option<String> {
+        fd_device_of(self.pid, Tracee::Observed, pid, fd)
     }
 
     fn pid_in_tracer_ns(&mut self, pid: i32, kind: PidKind) -> Option<i32> {

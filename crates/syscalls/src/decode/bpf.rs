@@ -189,17 +189,19 @@ fn flags(out: &mut String, table: &'static [(u64, &'static str)], v: u64, unknow
     );
 }
 
-/// Prints the attribute struct of `cmd` at `addr` (of `size` bytes) at entry.
-pub(crate) fn attr(c: &mut Ctx, cmd: u64, addr: u64, size: u64) {
+/// Prints the attribute struct of `cmd` at `addr` (of `size` bytes) at entry. For
+/// BPF_OBJ_GET_INFO_BY_FD it stops after `info_len` and returns that length: [`attr_exit`]
+/// prints the rest.
+pub(crate) fn attr(c: &mut Ctx, cmd: u64, addr: u64, size: u64) -> Option<u64> {
     let mut b = [0u8; 160];
     let n = (size as usize).min(b.len());
     if addr == 0 {
         c.s("NULL");
-        return;
+        return None;
     }
     if n == 0 || !c.read_exact(addr, &mut b[..n]) {
         c.ptr(addr);
-        return;
+        return None;
     }
     let fits = |end: usize| end <= n;
     // Each field is printed when it lies entirely within `size`.
@@ -323,19 +325,116 @@ pub(crate) fn attr(c: &mut Ctx, cmd: u64, addr: u64, size: u64) {
                 sep!();
                 c.s("info={bpf_fd=");
                 c.fd(u32_at(&b, 0));
-                let _ = write!(c.out, ", info_len={}, info=", u32_at(&b, 4));
-                c.ptr(u64_at(&b, 8));
-                c.s("}");
+                let _ = write!(c.out, ", info_len={}", u32_at(&b, 4));
+                // The kernel writes the length it filled back: the rest at exit. With -v
+                // a map's info struct is decoded then (MAP_INFO_FLAG).
+                let is_map = c.style.verbose
+                    && c.fds.path(u32_at(&b, 0) as i32).as_deref() == Some("anon_inode:bpf-map");
+                return Some(u32_at(&b, 4) | if is_map { MAP_INFO_FLAG } else { 0 });
             }
         }
         _ => {
             c.out.pop();
             c.ptr(addr);
-            return;
+            return None;
         }
     }
-    // Bytes past the fields this command uses: strace shows `...` if any is non-zero
-    // (`extra_data="..." /* bytes A..B */` with -v).
+    tail(c, cmd, &b[..n]);
+    None
+}
+
+/// BPF_OBJ_GET_INFO_BY_FD at exit: ` => N` when the kernel changed `info_len` from the
+/// `entry_len` [`attr`] returned, then the info buffer's address and the rest of the struct.
+pub(crate) fn attr_exit(c: &mut Ctx, cmd: u64, addr: u64, size: u64, saved: u64) {
+    let mut b = [0u8; 160];
+    let n = (size as usize).min(b.len());
+    if c.read_exact(addr, &mut b[..n]) {
+        let info_len = u32_at(&b, 4);
+        if info_len != saved & 0xffff_ffff {
+            let _ = write!(c.out, " => {info_len}");
+        }
+        c.s(", info=");
+        let info = u64_at(&b, 8);
+        let mut buf = vec![0u8; info_len.min(4096) as usize];
+        if saved & MAP_INFO_FLAG != 0
+            && (1..=4096).contains(&info_len)
+            && c.read_exact(info, &mut buf)
+        {
+            map_info(c, &buf);
+        } else {
+            c.ptr(info);
+        }
+        c.s("}");
+        tail(c, cmd, &b[..n]);
+    } else {
+        c.s("}}");
+    }
+}
+
+/// In the value [`attr`] returns: the fd is a map and -v asks for its info struct.
+pub(crate) const MAP_INFO_FLAG: u64 = 1 << 32;
+
+/// struct bpf_map_info as BPF_OBJ_GET_INFO_BY_FD filled it (`b`: info_len bytes): the
+/// fields that fit, in the groups older kernels lacked.
+fn map_info(c: &mut Ctx, b: &[u8]) {
+    const SIZE: usize = 88;
+    let mut info = [0u8; SIZE];
+    let len = b.len().min(SIZE);
+    info[..len].copy_from_slice(&b[..len]);
+    let i = &info;
+    c.s("{type=");
+    named(
+        c.out,
+        "BPF_MAP_TYPE_",
+        MAP_TYPES,
+        u32_at(i, 0),
+        "BPF_MAP_TYPE_???",
+    );
+    let _ = write!(
+        c.out,
+        ", id={}, key_size={}, value_size={}, max_entries={}, map_flags=",
+        u32_at(i, 4),
+        u32_at(i, 8),
+        u32_at(i, 12),
+        u32_at(i, 16)
+    );
+    flags(c.out, MAP_FLAGS, u32_at(i, 20), "BPF_F_???");
+    if len > 24 {
+        c.s(", name=");
+        name16(c, &i[24..40]);
+    }
+    if len > 40 {
+        c.s(", ifindex=");
+        super::sockaddr::ifindex(c, u32_at(i, 40) as u32);
+        let _ = write!(
+            c.out,
+            ", btf_vmlinux_value_type_id={}, netns_dev=",
+            u32_at(i, 44)
+        );
+        super::structs::write_dev(c.out, u64_at(i, 48));
+        let _ = write!(c.out, ", netns_ino={}", u64_at(i, 56));
+    }
+    if len > 64 {
+        let _ = write!(
+            c.out,
+            ", btf_id={}, btf_key_type_id={}, btf_value_type_id={}",
+            u32_at(i, 64),
+            u32_at(i, 68),
+            u32_at(i, 72)
+        );
+        if b.len() > SIZE && b[SIZE..].iter().any(|x| *x != 0) {
+            c.s(", extra_data=");
+            super::print::quote(c.out, &b[SIZE..], 2, b"", true);
+            let _ = write!(c.out, " /* bytes {SIZE}..{} */", b.len() - 1);
+        }
+    }
+    c.s("}");
+}
+
+/// Bytes past the fields this command uses: strace shows `...` if any is non-zero
+/// (`extra_data="..." /* bytes A..B */` with -v); then the struct's closing brace.
+fn tail(c: &mut Ctx, cmd: u64, b: &[u8]) {
+    let n = b.len();
     let known = match cmd {
         0 => 72,
         1 | 2 => 32,
@@ -407,8 +506,9 @@ fn prog_load(c: &mut Ctx, b: &[u8], n: usize) {
     }
     if fits(40) {
         sep(c);
+        // The buffer's text at entry, up to log_size bytes (strace's printstr_ex).
         c.s("log_buf=");
-        c.ptr(u64_at(b, 32));
+        c.cstr_bounded(u64_at(b, 32), u32_at(b, 28));
     }
     if fits(44) {
         sep(c);
@@ -472,15 +572,16 @@ fn prog_load(c: &mut Ctx, b: &[u8], n: usize) {
         c.s("line_info=");
         c.ptr(u64_at(b, 96));
     }
-    for (name, off) in [
-        ("line_info_cnt", 104),
-        ("attach_btf_id", 108),
-        ("attach_prog_fd", 112),
-    ] {
+    for (name, off) in [("line_info_cnt", 104), ("attach_btf_id", 108)] {
         if fits(off + 4) {
             sep(c);
             let _ = write!(c.out, "{name}={}", u32_at(b, off));
         }
+    }
+    if fits(116) {
+        sep(c);
+        c.s("attach_prog_fd=");
+        c.fd(u32_at(b, 112));
     }
     // Linux 5.14's fd_array, after 4 bytes of padding.
     if fits(128) {

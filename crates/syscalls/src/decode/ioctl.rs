@@ -14,6 +14,20 @@ use super::structs::{self as st, read_struct, u16_at, u32_at, u64_at};
 use crate::decode::Ret;
 use crate::xlat::{self, Xlat};
 
+mod evdev;
+mod gpio;
+mod kd;
+mod lirc;
+mod loop_dev;
+mod mtd;
+mod perf_ioctl;
+mod rtc;
+mod scsi;
+mod sock;
+mod term;
+mod ubi;
+mod uffdio;
+
 /// What a family decoder did in this phase (strace's 0, `RVAL_DECODED`, `RVAL_IOCTL_DECODED`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Phase {
@@ -69,22 +83,55 @@ pub(super) fn dec_ioctl(c: &mut Ctx) {
 /// print as `_IOC(_IOC_READ, 0x12, 0x72, 0x8)`; a number with several names shows them all
 /// joined by ` or `.
 fn write_code(c: &mut Ctx, code: u32) {
+    let outer = print::xlat_style();
     write_composite(
         c.out,
         |out| super::write_hex(out, u64::from(code)),
         |out| {
+            if (code >> 8) & 0xff == u32::from(b'E') && evdev::write_name(out, code, outer) {
+                return;
+            }
+            // hiddev/hidraw requests whose size is the caller's buffer: `HIDIOCGPHYS(8)`.
+            if (code >> 8) & 0xff == u32::from(b'H')
+                && let Some(name) = hid_sized_name(code)
+            {
+                let _ = write!(out, "{name}({})", (code >> 16) & 0x3fff);
+                return;
+            }
             let mut names = names_of(code).peekable();
-            if names.peek().is_none() {
+            // Type 'M' is also the sound mixer's (linux/soundcard.h).
+            let mixer = match code >> 30 {
+                _ if (code >> 8) & 0xff != u32::from(b'M') => None,
+                1 => Some("MIXER_WRITE"),
+                2 => Some("MIXER_READ"),
+                _ => None,
+            };
+            if let Some(mixer) = mixer {
+                let _ = write!(out, "{mixer}({})", code & 0xff);
+            } else if names.peek().is_none() {
                 write_ioc(out, code);
             }
             for (i, name) in names.enumerate() {
-                if i > 0 {
+                if i > 0 || mixer.is_some() {
                     out.push_str(" or ");
                 }
                 out.push_str(name);
             }
         },
     );
+}
+
+/// linux/hidraw.h's and hiddev.h's requests with the buffer size in the number.
+fn hid_sized_name(code: u32) -> Option<&'static str> {
+    match (code >> 30, code & 0xff) {
+        (2, 0x04) => Some("HIDIOCGRAWNAME"),
+        (2, 0x05) => Some("HIDIOCGRAWPHYS"),
+        (2 | 3, 0x06) => Some("HIDIOCSFEATURE"),
+        (3, 0x07) => Some("HIDIOCGFEATURE"),
+        (2, 0x08) => Some("HIDIOCGRAWUNIQ"),
+        (2, 0x12) => Some("HIDIOCGPHYS"),
+        _ => None,
+    }
 }
 
 fn write_ioc(out: &mut String, code: u32) {
@@ -109,14 +156,32 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x12 => block(c, code, arg),
         0x21 => seccomp(c, code, arg),
         0x3d => ptp(c, code, arg),
+        0x22 => scsi::scsi(c, code, arg),
+        0x24 => perf_ioctl::perf_ioctl(c, code, arg),
         0x3e => counter(c, code, arg),
+        0x45 => evdev::evdev(c, code, arg),
         0x49 => inotify(c, code, arg),
+        0x4b => kd::kd(c, code, arg),
+        0x4c => loop_dev::loop_dev(c, code, arg),
+        0x4d => mtd::mtd(c, code, arg),
+        0x69 => lirc::lirc(c, code, arg),
+        0x70 => rtc::rtc(c, code, arg),
+        0x89 => sock::sock(c, code, arg),
+        0x4f | 0x6f => ubi::ubi(c, code, arg),
         0x52 => random(c, code, arg),
         0x54 => tty(c, code, arg),
         0x57 => watchdog(c, code, arg),
         0x58 => fs_x(c, code, arg),
+        // Of V4L2 only the request's NULL argument (strace's v4l2 decoders print it so).
+        0x56 if code == VIDIOC_ENUMINPUT && arg == 0 => {
+            c.next();
+            c.s("NULL");
+            Phase::Done
+        }
         0x66 => fs_f(c, code, arg),
+        0xaa => uffdio::uffdio(c, code, arg),
         0xab => nbd(c, code, arg),
+        0xb4 => gpio::gpio(c, code, arg),
         0xb7 => nsfs(c, code, arg),
         _ => Phase::Generic,
     }
@@ -363,7 +428,21 @@ static NAMES: &[(u32, &str)] = &[
         "SECCOMP_IOCTL_NOTIF_ID_VALID_WRONG_DIR",
     ),
     (SECCOMP_IOCTL_NOTIF_ADDFD, "SECCOMP_IOCTL_NOTIF_ADDFD"),
+    // Requests strace 6.1's tests/ioctl.c names: linux/mmtimer.h, linux/hiddev.h and
+    // linux/hidraw.h, linux/videodev2.h, and ZFS's (include/sys/fs/zfs.h,
+    // lib/libspl/include/sys/kstat.h).
+    (ior(b'm', 1, 8), "MMTIMER_GETRES"),
+    (ior(b'H', 1, 4), "HIDIOCGRDESCSIZE"),
+    (ior(b'H', 1, 4), "HIDIOCGVERSION"),
+    (VIDIOC_ENUMINPUT, "VIDIOC_ENUMINPUT"),
+    (0x5a00, "ZFS_IOC_POOL_CREATE"),
+    (0x5a41, "ZFS_IOC_SEND_SPACE"),
+    (ior(0x12, 125, 256), "BLKZNAME"),
+    (0x4b01, "KSTAT_IOC_CHAIN_ID"),
 ];
+
+/// linux/videodev2.h's VIDIOC_ENUMINPUT (struct v4l2_input).
+const VIDIOC_ENUMINPUT: u32 = iowr(b'V', 26, 80);
 
 fn names_of(code: u32) -> impl Iterator<Item = &'static str> {
     let table = sorted_names();
@@ -378,7 +457,24 @@ fn names_of(code: u32) -> impl Iterator<Item = &'static str> {
 fn sorted_names() -> &'static [(u32, &'static str)] {
     static SORTED: std::sync::OnceLock<Vec<(u32, &'static str)>> = std::sync::OnceLock::new();
     SORTED.get_or_init(|| {
-        let mut all: Vec<_> = NAMES.iter().chain(BLOCK_NAMES).copied().collect();
+        let mut all: Vec<_> = NAMES
+            .iter()
+            .chain(BLOCK_NAMES)
+            .chain(evdev::NAMES)
+            .chain(mtd::NAMES)
+            .chain(kd::NAMES)
+            .chain(gpio::NAMES)
+            .chain(lirc::NAMES)
+            .chain(loop_dev::NAMES)
+            .chain(perf_ioctl::NAMES)
+            .chain(rtc::NAMES)
+            .chain(scsi::NAMES)
+            .chain(sock::NAMES)
+            .chain(term::NAMES)
+            .chain(uffdio::NAMES)
+            .chain(ubi::NAMES)
+            .copied()
+            .collect();
         all.sort_unstable();
         all.dedup();
         all
@@ -402,12 +498,10 @@ fn at_exit(c: &mut Ctx, decode: impl FnOnce(&mut Ctx) -> Phase) -> Phase {
 }
 
 fn tty(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    if let Some(phase) = term::term(c, code, arg) {
+        return phase;
+    }
     match code {
-        0x5401 => at_exit(c, |c| {
-            c.next();
-            st::termios(c, arg, true);
-            Phase::Done
-        }),
         0x5413 => at_exit(c, |c| {
             c.next();
             st::winsize(c, arg, true);
@@ -423,11 +517,6 @@ fn tty(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x540e => {
             c.next();
             c.int(arg);
-            Phase::Done
-        }
-        0x5402..=0x5404 => {
-            c.next();
-            st::termios(c, arg, false);
             Phase::Done
         }
         0x5414 => {
@@ -937,7 +1026,7 @@ fn blkpg(c: &mut Ctx, arg: u64) {
 
 /// A `char[N]` field (strace's PRINT_FIELD_CSTRING): up to the NUL, or its first N-1 bytes
 /// and `...` when it has none.
-fn char_array(c: &mut Ctx, bytes: &[u8]) {
+pub(super) fn char_array(c: &mut Ctx, bytes: &[u8]) {
     match bytes.iter().position(|&b| b == 0) {
         Some(end) => super::print::quote(c.out, &bytes[..end], c.style.hex, b"", true),
         None => {
@@ -1062,21 +1151,27 @@ fn seccomp_notif(c: &mut Ctx, arg: u64) -> Phase {
 }
 
 /// `struct seccomp_data`: the syscall named when the architecture is x86_64.
-fn seccomp_data(c: &mut Ctx, b: &[u8]) {
+/// A syscall number as `__NR_name` when `arch` is x86_64 and the number known (strace's
+/// PRINT_FIELD_SYSCALL_NAME).
+pub(super) fn syscall_nr(c: &mut Ctx, nr: u64, arch: u32) {
     const AUDIT_ARCH_X86_64: u32 = 0xc000_003e;
-    let (nr, arch) = (u32_at(b, 0), u32_at(b, 4));
-    c.s("{nr=");
-    match crate::name(u64::from(nr)).filter(|_| arch == AUDIT_ARCH_X86_64) {
+    match crate::name(nr).filter(|_| arch == AUDIT_ARCH_X86_64) {
         Some(name) => write_composite(
             c.out,
-            |out| print::push_udec(out, u64::from(nr)),
+            |out| print::push_udec(out, nr),
             |out| {
                 out.push_str("__NR_");
                 out.push_str(name);
             },
         ),
-        None => c.udec(u64::from(nr)),
+        None => c.udec(nr),
     }
+}
+
+fn seccomp_data(c: &mut Ctx, b: &[u8]) {
+    let (nr, arch) = (u32_at(b, 0), u32_at(b, 4));
+    c.s("{nr=");
+    syscall_nr(c, u64::from(nr), arch);
     c.s(", arch=");
     c.xval(u64::from(arch), &AUDIT_ARCHES);
     c.s(", instruction_pointer=");
@@ -1092,7 +1187,7 @@ fn seccomp_data(c: &mut Ctx, b: &[u8]) {
 }
 
 // strace's src/xlat/audit_arch.in (EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE ...).
-xlat::xlat!(AUDIT_ARCHES, "AUDIT_ARCH_???", [
+xlat::xlat!(pub(super) AUDIT_ARCHES, "AUDIT_ARCH_???", [
     0xc00000b7 => "AUDIT_ARCH_AARCH64", 0xc0009026 => "AUDIT_ARCH_ALPHA", 0x4000005d => "AUDIT_ARCH_ARCOMPACT",
     0x5d => "AUDIT_ARCH_ARCOMPACTBE", 0x400000c3 => "AUDIT_ARCH_ARCV2", 0xc3 => "AUDIT_ARCH_ARCV2BE",
     0x40000028 => "AUDIT_ARCH_ARM", 0x28 => "AUDIT_ARCH_ARMEB", 0x4000008c => "AUDIT_ARCH_C6X",
@@ -1114,7 +1209,7 @@ xlat::xlat!(AUDIT_ARCHES, "AUDIT_ARCH_???", [
 ]);
 
 /// strace's print_err for a negated errno: `-ENOSR`, or the number when unknown.
-fn negated_errno(c: &mut Ctx, v: i64) {
+pub(super) fn negated_errno(c: &mut Ctx, v: i64) {
     let name = i32::try_from(-v)
         .ok()
         .filter(|&e| e > 0)
@@ -1425,10 +1520,15 @@ fn clock_time(c: &mut Ctx, b: &[u8], wall: bool) {
 
 /// strace's PRINT_RSV: `, rsv=[0xdeadc0de, 0]` unless all of it is zero.
 fn reserved(c: &mut Ctx, b: &[u8]) {
+    nonzero_words(c, "rsv", b);
+}
+
+/// `, NAME=[0xdeadc0de, 0]`: reserved u32s in hex, nothing when all are zero.
+pub(super) fn nonzero_words(c: &mut Ctx, name: &str, b: &[u8]) {
     if b.iter().all(|&x| x == 0) {
         return;
     }
-    c.s(", rsv=[");
+    let _ = write!(c.out, ", {name}=[");
     for (i, word) in b.chunks_exact(4).enumerate() {
         if i > 0 {
             c.s(", ");

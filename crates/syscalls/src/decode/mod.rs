@@ -5,12 +5,18 @@ mod admin;
 mod aio;
 mod bpf;
 mod bpf_filter;
+mod cmsg;
+mod io_uring;
 mod ioctl;
 mod ipc;
+mod keyctl;
 mod memory;
+mod perf;
 mod prctl;
 mod print;
+mod ptrace;
 mod quota;
+mod sockaddr;
 mod sockopt;
 mod structs;
 mod syscalls;
@@ -54,6 +60,11 @@ pub trait FdInfo {
     /// For `-y` on an fd of another process (kcmp's): the link target of fd `fd` of
     /// process `pid`, numbered in the tracee's PID namespace.
     fn foreign_path(&mut self, _pid: i32, _fd: i32) -> Option<String> {
+        None
+    }
+    /// For `-yy` on an fd of another process: its device's kind and numbers, as
+    /// [`FdInfo::device`].
+    fn foreign_device(&mut self, _pid: i32, _fd: i32) -> Option<String> {
         None
     }
     /// For `-e decode-fds=pidfd` (and `-yy`): the process a pidfd refers to, numbered in
@@ -209,6 +220,8 @@ pub struct Entry {
     stopped: bool,
     /// Values a decoder saved at entry (e.g. the `*addrlen` before the call).
     saved: [u64; 3],
+    /// A list a decoder saved at entry (recvmmsg's msg_namelen of each message).
+    saved_list: Vec<u32>,
 }
 
 impl Entry {
@@ -337,6 +350,7 @@ pub fn decode_entry_into(
     entry.nr = nr;
     entry.args = args;
     entry.saved = [0; 3];
+    entry.saved_list.clear();
     entry.text.clear();
     match crate::name(nr) {
         Some(name) => entry.text.push_str(name),
@@ -364,6 +378,7 @@ pub fn decode_entry_into(
     entry.stopped = ctx.stopped;
     entry.spans = ctx.spans;
     entry.saved = ctx.saved;
+    entry.saved_list = std::mem::take(&mut ctx.saved_list);
 }
 
 /// Decodes the output arguments and the return value at syscall exit.
@@ -393,7 +408,7 @@ pub fn decode_exit_into(
     decoded.resumed_at = entry.text.len();
     decoded.result.clear();
     let decoder = syscalls::decoder(entry.nr);
-    let errno = error_of(ret, decoder.ret);
+    let errno = error_of(ret, decoder.ret, entry.nr);
     decoded.errno = errno;
     let mut ctx = Ctx::new(
         &mut decoded.call,
@@ -406,6 +421,7 @@ pub fn decode_exit_into(
     );
     ctx.spans = entry.spans;
     ctx.saved = entry.saved;
+    ctx.saved_list.clone_from(&entry.saved_list);
     ctx.sep_written = entry.sep_written;
     ctx.failed = errno.is_some();
     print::with_xlat_style(style.xlat, || decoder.run(&mut ctx));
@@ -434,12 +450,33 @@ fn kernel_view(nr: u64, mut args: [u64; 6]) -> [u64; 6] {
     args
 }
 
-/// The errno of a failed call: the kernel returns -errno in -4095..=-1.
-fn error_of(ret: i64, kind: Ret) -> Option<i32> {
-    if kind == Ret::Udec {
+/// The errno of a failed call: the kernel returns -errno in -4095..=-1, except from the
+/// calls that never fail (strace's NF flag), whose values are all results.
+fn error_of(ret: i64, kind: Ret, nr: u64) -> Option<i32> {
+    if kind == Ret::Udec || never_fails(nr) {
         return None;
     }
     (-4095..=-1).contains(&ret).then(|| (-ret) as i32)
+}
+
+/// The syscalls strace 6.1 marks "never fails" (NF) on x86_64.
+fn never_fails(nr: u64) -> bool {
+    use crate::table::nr::*;
+    [
+        getpid,
+        umask,
+        getuid,
+        getgid,
+        geteuid,
+        getegid,
+        getppid,
+        getpgrp,
+        setfsuid,
+        setfsgid,
+        personality,
+        gettid,
+    ]
+    .contains(&nr)
 }
 
 fn write_result(

@@ -51,6 +51,8 @@ pub(crate) struct Ctx<'a> {
     /// With `stopped`: the exit phase prints its own separator, if any (see [`Ctx::stop_after`]).
     pub own_sep: bool,
     pub saved: [u64; 3],
+    /// A list saved at entry for the exit (see `Entry`).
+    pub saved_list: Vec<u32>,
     /// Text printed after the return value, e.g. `(Timeout)`.
     pub aux: String,
     /// Overrides the decoder's return format (fcntl F_GETFL prints hex).
@@ -81,6 +83,7 @@ impl<'a> Ctx<'a> {
             stopped: false,
             own_sep: false,
             saved: [0; 3],
+            saved_list: Vec::new(),
             aux: String::new(),
             ret_kind: None,
         }
@@ -267,6 +270,12 @@ impl<'a> Ctx<'a> {
 
     pub fn xval(&mut self, v: u64, x: &Xlat) {
         write_xval(self.out, v, x);
+    }
+
+    /// An enum printed in unsigned decimal when unknown (strace's `XLAT_STYLE_FMT_U`).
+    pub fn xval_u(&mut self, v: u64, x: &Xlat) {
+        let name = x.entries.iter().find(|e| e.0 == v).map(|e| e.1);
+        write_named(self.out, name, x, |out| push_udec(out, v));
     }
 
     /// An enum printed in decimal when unknown (strace's `printxval_d`).
@@ -509,7 +518,6 @@ impl<'a> Ctx<'a> {
     }
 
     /// Reads a NUL-terminated string (for decoders that need the bytes, e.g. xattr names).
-    #[allow(dead_code)]
     pub fn read_string(&mut self, addr: u64, max: usize) -> Option<Vec<u8>> {
         let mut buf = Vec::new();
         read_cstr(self.mem, addr, max, &mut buf).map(|_| buf)
@@ -668,6 +676,10 @@ impl FdInfo for ForeignFds<'_> {
 
     fn socket(&mut self, _fd: i32) -> Option<String> {
         None
+    }
+
+    fn device(&mut self, fd: i32) -> Option<String> {
+        self.inner.foreign_device(self.pid, fd)
     }
 }
 

@@ -266,6 +266,10 @@ fn set_value(c: &mut Ctx, level: u64, name: u64, addr: u64, len: i32) {
                 }
                 return;
             }
+            // MCAST_JOIN_GROUP, MCAST_LEAVE_GROUP: struct group_req.
+            (SOL_IP | SOL_IPV6, 42 | 45) => return group_req(c, addr, len),
+            // IPV6_ADD/DROP_MEMBERSHIP, IPV6_JOIN/LEAVE_ANYCAST: struct ipv6_mreq.
+            (SOL_IPV6, 20 | 21 | 27 | 28) => return ipv6_mreq(c, addr, len),
             (SOL_PACKET, 5 | 13) => {
                 let mut b = [0u8; 16];
                 if len != 16 || !c.read_exact(addr, &mut b) {
@@ -383,6 +387,38 @@ fn partial_struct(c: &mut Ctx, addr: u64, len: u64, fields: &[(&str, Field)]) {
     c.s("}");
 }
 
+/// `struct group_req`: the interface and a sockaddr_storage.
+fn group_req(c: &mut Ctx, addr: u64, len: i32) {
+    use super::sockaddr::MAX_LEN;
+    const SIZE: usize = 8 + MAX_LEN;
+    let mut b = [0u8; SIZE];
+    if len < SIZE as i32 || !c.read_exact(addr, &mut b) {
+        c.ptr(addr);
+        return;
+    }
+    c.s("{gr_interface=");
+    super::sockaddr::ifindex(c, u32_at(&b, 0));
+    c.s(", gr_group=");
+    let mut storage = [0u8; MAX_LEN + 1];
+    storage[..MAX_LEN].copy_from_slice(&b[8..]);
+    super::sockaddr::write_sockaddr(c, &storage, MAX_LEN);
+    c.s("}");
+}
+
+/// `struct ipv6_mreq`: the multicast address and the interface.
+fn ipv6_mreq(c: &mut Ctx, addr: u64, len: i32) {
+    let mut b = [0u8; 20];
+    if len < 20 || !c.read_exact(addr, &mut b) {
+        c.ptr(addr);
+        return;
+    }
+    c.s("{");
+    super::sockaddr::inet6_addr(c, "ipv6mr_multiaddr", &b[..16]);
+    c.s(", ipv6mr_interface=");
+    super::sockaddr::ifindex(c, u32_at(&b, 16));
+    c.s("}");
+}
+
 /// `struct packet_mreq`: interface, type, address length and the (at most 8 byte) address.
 fn packet_mreq(c: &mut Ctx, addr: u64, len: i32) {
     let mut b = [0u8; 16];
@@ -468,12 +504,12 @@ fn i32_at(b: &[u8], at: usize) -> i32 {
 }
 
 macro_rules! table {
-    ($name:ident, $unknown:literal, [$($val:expr => $n:literal),* $(,)?]) => {
-        const $name: Xlat = Xlat { entries: &[$(($val as u64, $n)),*], unknown: $unknown };
+    ($vis:vis $name:ident, $unknown:literal, [$($val:expr => $n:literal),* $(,)?]) => {
+        $vis const $name: Xlat = Xlat { entries: &[$(($val as u64, $n)),*], unknown: $unknown };
     };
 }
 
-table!(SOCKET_LAYERS, "SOL_??", [
+table!(pub(super) SOCKET_LAYERS, "SOL_??", [
     0 => "SOL_IP", 1 => "SOL_SOCKET", 6 => "SOL_TCP", 17 => "SOL_UDP", 40 => "AF_VSOCK",
     41 => "SOL_IPV6", 58 => "SOL_ICMPV6", 100 => "SOL_CAN_BASE", 101 => "SOL_CAN_RAW",
     132 => "SOL_SCTP", 136 => "SOL_UDPLITE", 255 => "SOL_RAW", 256 => "SOL_IPX",

@@ -89,9 +89,10 @@ pub(crate) fn write_mode(out: &mut String, mode: u32) {
 }
 
 /// `makedev(0x8, 0x1)` from a kernel `dev_t` (new encoding, include/linux/kdev_t.h).
-fn write_dev(out: &mut String, dev: u64) {
-    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff);
-    let minor = (dev & 0xff) | ((dev >> 12) & !0xff);
+pub(crate) fn write_dev(out: &mut String, dev: u64) {
+    // glibc's major() and minor() are 32-bit.
+    let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & 0xffff_f000);
+    let minor = (dev & 0xff) | ((dev >> 12) & 0xffff_ff00);
     // strace's print_dev_t: the raw number with -X raw/verbose.
     super::print::write_composite(
         out,
@@ -727,6 +728,7 @@ pub(crate) fn tms(c: &mut Ctx, addr: u64) {
 
 /// A socket address of `len` bytes.
 pub(crate) fn sockaddr(c: &mut Ctx, addr: u64, len: u64, output: bool) {
+    use super::sockaddr::MAX_LEN;
     if addr == 0 {
         c.s("NULL");
         return;
@@ -735,75 +737,13 @@ pub(crate) fn sockaddr(c: &mut Ctx, addr: u64, len: u64, output: bool) {
         c.ptr(addr);
         return;
     }
-    let mut b = [0u8; 128];
-    let n = (len as usize).min(128);
+    let mut b = [0u8; MAX_LEN + 1];
+    let n = (len as usize).min(MAX_LEN);
     if !c.read_exact(addr, &mut b[..n]) {
         c.ptr(addr);
         return;
     }
-    write_sockaddr(c, &b[..n]);
-}
-
-fn write_sockaddr(c: &mut Ctx, b: &[u8]) {
-    let family = u16_at(b, 0);
-    c.s("{sa_family=");
-    c.xval(u64::from(family), &xlat::ADDRESS_FAMILIES);
-    // An address of the family alone (an unnamed socket's) has nothing more to show.
-    if b.len() <= 2 {
-        c.s("}");
-        return;
-    }
-    let hex = c.style.hex;
-    let out = &mut *c.out;
-    match family {
-        2 if b.len() >= 8 => {
-            let port = u16::from_be_bytes([b[2], b[3]]);
-            let _ = write!(
-                out,
-                ", sin_port=htons({port}), sin_addr=inet_addr(\"{}.{}.{}.{}\")",
-                b[4], b[5], b[6], b[7]
-            );
-        }
-        10 if b.len() >= 24 => {
-            let port = u16::from_be_bytes([b[2], b[3]]);
-            let flow = u32::from_be_bytes([b[4], b[5], b[6], b[7]]);
-            let mut a = [0u8; 16];
-            a.copy_from_slice(&b[8..24]);
-            let ip = std::net::Ipv6Addr::from(a);
-            let _ = write!(
-                out,
-                ", sin6_port=htons({port}), sin6_flowinfo=htonl({flow}), inet_pton(AF_INET6, \"{ip}\", &sin6_addr)"
-            );
-            if b.len() >= 28 {
-                let _ = write!(out, ", sin6_scope_id={}", u32_at(b, 24));
-            }
-        }
-        1 => {
-            // sun_path is 108 bytes, whatever length the caller claims.
-            let path = &b[2..b.len().min(110)];
-            out.push_str(", sun_path=");
-            if path.first() == Some(&0) {
-                out.push('@');
-                super::print::quote(out, &path[1..], hex, b"", true);
-            } else {
-                let end = path.iter().position(|x| *x == 0).unwrap_or(path.len());
-                super::print::quote(out, &path[..end], hex, b"", true);
-            }
-        }
-        16 if b.len() >= 12 => {
-            let _ = write!(
-                out,
-                ", nl_pid={}, nl_groups={:08x}",
-                u32_at(b, 4),
-                u32_at(b, 8)
-            );
-        }
-        _ => {
-            out.push_str(", sa_data=");
-            super::print::quote(out, &b[2..], hex, b"", true);
-        }
-    }
-    c.s("}");
+    super::sockaddr::write_sockaddr(c, &b, n);
 }
 
 /// `[{iov_base="...", iov_len=5}, ...]`; `data_len` bytes of data in total are shown
@@ -1152,50 +1092,98 @@ pub(crate) fn timezone(c: &mut Ctx, addr: u64, output: bool) {
     );
 }
 
-/// `struct io_uring_params` (120 bytes); the output fields are shown at exit.
-pub(crate) fn io_uring_params(c: &mut Ctx, addr: u64) {
-    let Some(b) = read_struct::<120>(c, addr, true) else {
-        return;
+/// `struct io_uring_params` (120 bytes) at entry: what the caller sets, the struct left open
+/// for [`io_uring_params_out`]. False when it could not be read (its address is shown).
+pub(crate) fn io_uring_params_in(c: &mut Ctx, addr: u64) -> bool {
+    const IORING_SETUP_ATTACH_WQ: u32 = 0x20;
+    let Some(b) = read_struct::<120>(c, addr, false) else {
+        return false;
     };
-    let sq_entries = u32_at(&b, 0);
-    let cq_entries = u32_at(&b, 4);
     let flags = u32_at(&b, 8);
-    let features = u32_at(&b, 20);
-    let out = &mut *c.out;
-    out.push_str("{flags=");
-    super::print::write_flags(out, u64::from(flags), &xlat::IORING_SETUP_FLAGS);
-    let _ = write!(
-        out,
-        ", sq_thread_cpu={}, sq_thread_idle={}",
-        u32_at(&b, 12),
-        u32_at(&b, 16)
-    );
-    if flags & 0x20 != 0 {
-        let _ = write!(out, ", wq_fd={}", u32_at(&b, 24) as i32);
+    c.s("{flags=");
+    c.flags(u64::from(flags), &xlat::IORING_SETUP_FLAGS);
+    c.s(", sq_thread_cpu=");
+    c.hex(u64::from(u32_at(&b, 12)));
+    let _ = write!(c.out, ", sq_thread_idle={}", u32_at(&b, 16));
+    if flags & IORING_SETUP_ATTACH_WQ != 0 {
+        c.s(", wq_fd=");
+        c.fd(u64::from(u32_at(&b, 24)));
     }
-    let _ = write!(
-        out,
-        ", sq_entries={sq_entries}, cq_entries={cq_entries}, features="
-    );
-    super::print::write_flags(out, u64::from(features), &xlat::IORING_FEATURES);
-    let _ = write!(
-        out,
-        ", sq_off={{head={}, tail={}, ring_mask={}, ring_entries={}, flags={}, dropped={}, array={}}}, cq_off={{head={}, tail={}, ring_mask={}, ring_entries={}, overflow={}, cqes={}, flags={}}}}}",
-        u32_at(&b, 40),
-        u32_at(&b, 44),
-        u32_at(&b, 48),
-        u32_at(&b, 52),
-        u32_at(&b, 56),
-        u32_at(&b, 60),
-        u32_at(&b, 64),
-        u32_at(&b, 80),
-        u32_at(&b, 84),
-        u32_at(&b, 88),
-        u32_at(&b, 92),
-        u32_at(&b, 96),
-        u32_at(&b, 100),
-        u32_at(&b, 104)
-    );
+    let resv = &b[28..40];
+    if resv.iter().any(|&x| x != 0) {
+        c.s(", resv=[");
+        for (i, word) in resv.chunks_exact(4).enumerate() {
+            if i > 0 {
+                c.s(", ");
+            }
+            c.hex(u64::from(u32_at(word, 0)));
+        }
+        c.s("]");
+    }
+    true
+}
+
+/// The rest of `struct io_uring_params` at exit: the sizes, features and ring offsets the
+/// kernel filled in when the call succeeded; then the closing brace.
+pub(crate) fn io_uring_params_out(c: &mut Ctx, addr: u64) {
+    let mut b = [0u8; 120];
+    if c.ok() && c.read_exact(addr, &mut b) {
+        let _ = write!(
+            c.out,
+            ", sq_entries={}, cq_entries={}, features=",
+            u32_at(&b, 0),
+            u32_at(&b, 4)
+        );
+        c.flags(u64::from(u32_at(&b, 20)), &xlat::IORING_FEATURES);
+        c.s(", sq_off=");
+        ring_offsets(
+            c,
+            &b[40..80],
+            &[
+                "head",
+                "tail",
+                "ring_mask",
+                "ring_entries",
+                "flags",
+                "dropped",
+                "array",
+            ],
+        );
+        c.s(", cq_off=");
+        ring_offsets(
+            c,
+            &b[80..120],
+            &[
+                "head",
+                "tail",
+                "ring_mask",
+                "ring_entries",
+                "overflow",
+                "cqes",
+                "flags",
+            ],
+        );
+    }
+    c.s("}");
+}
+
+/// io_sqring_offsets / io_cqring_offsets: seven u32 fields, then resv1 (u32) and resv2
+/// (u64) when set.
+fn ring_offsets(c: &mut Ctx, b: &[u8], names: &[&str; 7]) {
+    for (i, name) in names.iter().enumerate() {
+        let sep = if i == 0 { "{" } else { ", " };
+        let _ = write!(c.out, "{sep}{name}={}", u32_at(b, i * 4));
+    }
+    let (resv1, resv2) = (u32_at(b, 28), u64_at(b, 32));
+    if resv1 != 0 {
+        c.s(", resv1=");
+        c.hex(u64::from(resv1));
+    }
+    if resv2 != 0 {
+        c.s(", resv2=");
+        c.hex(resv2);
+    }
+    c.s("}");
 }
 
 /// `struct sched_param`: `[0]`.
@@ -1352,197 +1340,10 @@ pub(crate) fn msghdr(
     let _ = write!(c.out, "{namelen}, msg_iov=");
     iovec(c, iov, iovlen, data_len, false);
     let _ = write!(c.out, ", msg_iovlen={iovlen}");
-    if controllen > 0 {
-        c.s(", msg_control=");
-        c.ptr(control);
-    }
+    super::cmsg::msg_control(c, control, controllen);
     let _ = write!(c.out, ", msg_controllen={controllen}, msg_flags=");
     c.flags(u64::from(flags), &xlat::MSG_FLAGS);
     c.s("}");
-}
-
-const TERM_IFLAGS: Xlat = Xlat {
-    entries: &[
-        (0o1, "IGNBRK"),
-        (0o2, "BRKINT"),
-        (0o4, "IGNPAR"),
-        (0o10, "PARMRK"),
-        (0o20, "INPCK"),
-        (0o40, "ISTRIP"),
-        (0o100, "INLCR"),
-        (0o200, "IGNCR"),
-        (0o400, "ICRNL"),
-        (0o1000, "IUCLC"),
-        (0o2000, "IXON"),
-        (0o4000, "IXANY"),
-        (0o10000, "IXOFF"),
-        (0o20000, "IMAXBEL"),
-        (0o40000, "IUTF8"),
-    ],
-    unknown: "I???",
-};
-
-const TERM_OFLAGS: Xlat = Xlat {
-    entries: &[
-        (0o1, "OPOST"),
-        (0o2, "OLCUC"),
-        (0o4, "ONLCR"),
-        (0o10, "OCRNL"),
-        (0o20, "ONOCR"),
-        (0o40, "ONLRET"),
-        (0o100, "OFILL"),
-        (0o200, "OFDEL"),
-    ],
-    unknown: "O???",
-};
-
-const TERM_CFLAGS: Xlat = Xlat {
-    entries: &[
-        (0o100, "CSTOPB"),
-        (0o200, "CREAD"),
-        (0o400, "PARENB"),
-        (0o1000, "PARODD"),
-        (0o2000, "HUPCL"),
-        (0o4000, "CLOCAL"),
-        (0o10000000000, "CMSPAR"),
-        (0o20000000000, "CRTSCTS"),
-    ],
-    unknown: "C???",
-};
-
-// Order of strace's src/xlat/term_lflags.in.
-const TERM_LFLAGS: Xlat = Xlat {
-    entries: &[
-        (0o1, "ISIG"),
-        (0o2, "ICANON"),
-        (0o4, "XCASE"),
-        (0o10, "ECHO"),
-        (0o20, "ECHOE"),
-        (0o40, "ECHOK"),
-        (0o100, "ECHONL"),
-        (0o200, "NOFLSH"),
-        (0o100000, "IEXTEN"),
-        (0o1000, "ECHOCTL"),
-        (0o2000, "ECHOPRT"),
-        (0o4000, "ECHOKE"),
-        (0o10000, "FLUSHO"),
-        (0o40000, "PENDIN"),
-        (0o400, "TOSTOP"),
-        (0o200000, "EXTPROC"),
-    ],
-    unknown: "ECHO???",
-};
-
-fn baud_name(v: u32) -> Option<&'static str> {
-    const LOW: [&str; 16] = [
-        "B0", "B50", "B75", "B110", "B134", "B150", "B200", "B300", "B600", "B1200", "B1800",
-        "B2400", "B4800", "B9600", "B19200", "B38400",
-    ];
-    const HIGH: [&str; 16] = [
-        "BOTHER", "B57600", "B115200", "B230400", "B460800", "B500000", "B576000", "B921600",
-        "B1000000", "B1152000", "B1500000", "B2000000", "B2500000", "B3000000", "B3500000",
-        "B4000000",
-    ];
-    if v & 0o10000 != 0 {
-        HIGH.get((v & 0o17) as usize).copied()
-    } else {
-        LOW.get((v & 0o17) as usize).copied()
-    }
-}
-
-/// `struct termios` as strace 6.1 prints it for TCGETS/TCSETS* (without `-v`):
-/// `{c_iflag=ICRNL|IXON, c_oflag=NL0|CR0|TAB0|BS0|VT0|FF0|OPOST|ONLCR, c_cflag=B38400|CS8|CREAD,
-/// c_lflag=ISIG|ICANON|ECHO|..., ...}`.
-pub(crate) fn termios(c: &mut Ctx, addr: u64, output: bool) {
-    let Some(b) = read_struct::<36>(c, addr, output) else {
-        return;
-    };
-    let iflag = u32_at(&b, 0);
-    let oflag = u32_at(&b, 4);
-    let cflag = u32_at(&b, 8);
-    let lflag = u32_at(&b, 12);
-    let out = &mut *c.out;
-    // strace prints nothing at all for an empty termios flag word (`c_iflag=`).
-    let term_flags = |out: &mut String, v: u32, x: &Xlat| {
-        if v != 0 {
-            super::print::write_flags(out, u64::from(v), x);
-        }
-    };
-    out.push_str("{c_iflag=");
-    term_flags(out, iflag, &TERM_IFLAGS);
-    // The delay fields are small enums inside c_oflag; strace names each before the flags.
-    out.push_str(", c_oflag=");
-    out.push_str(if oflag & 0o400 != 0 { "NL1" } else { "NL0" });
-    out.push_str(["|CR0", "|CR1", "|CR2", "|CR3"][((oflag >> 9) & 3) as usize]);
-    out.push_str(["|TAB0", "|TAB1", "|TAB2", "|TAB3"][((oflag >> 11) & 3) as usize]);
-    out.push_str(if oflag & 0o20000 != 0 { "|BS1" } else { "|BS0" });
-    out.push_str(if oflag & 0o40000 != 0 { "|VT1" } else { "|VT0" });
-    out.push_str(if oflag & 0o100000 != 0 {
-        "|FF1"
-    } else {
-        "|FF0"
-    });
-    let oflags = oflag & !0o177400;
-    if oflags != 0 {
-        out.push('|');
-        super::print::write_flags(out, u64::from(oflags), &TERM_OFLAGS);
-    }
-    out.push_str(", c_cflag=");
-    match baud_name(cflag & 0o10017) {
-        Some(n) => out.push_str(n),
-        None => {
-            let _ = write!(out, "{:#o}", cflag & 0o10017);
-        }
-    }
-    out.push_str(["|CS5", "|CS6", "|CS7", "|CS8"][((cflag >> 4) & 3) as usize]);
-    let ibaud = (cflag >> 16) & 0o10017;
-    if ibaud != 0 {
-        match baud_name(ibaud) {
-            Some(n) => {
-                let _ = write!(out, "|{n}<<IBSHIFT");
-            }
-            None => {
-                let _ = write!(out, "|{ibaud:#o}<<IBSHIFT");
-            }
-        }
-    }
-    let cflags = cflag & !(0o10017 | 0o60 | (0o10017 << 16));
-    if cflags != 0 {
-        out.push('|');
-        super::print::write_flags(out, u64::from(cflags), &TERM_CFLAGS);
-    }
-    out.push_str(", c_lflag=");
-    term_flags(out, lflag, &TERM_LFLAGS);
-    if !c.style.verbose {
-        out.push_str(", ...}");
-        return;
-    }
-    let line = b[16];
-    if line == 0 {
-        out.push_str(", c_line=N_TTY");
-    } else {
-        let _ = write!(out, ", c_line={line}");
-    }
-    const CC: [&str; 17] = [
-        "VINTR", "VQUIT", "VERASE", "VKILL", "VEOF", "VTIME", "VMIN", "VSWTC", "VSTART", "VSTOP",
-        "VSUSP", "VEOL", "VREPRINT", "VDISCARD", "VWERASE", "VLNEXT", "VEOL2",
-    ];
-    out.push_str(", c_cc=[");
-    for i in 0..19 {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        match CC.get(i) {
-            Some(n) => {
-                let _ = write!(out, "[{n}]=");
-            }
-            None => {
-                let _ = write!(out, "[{i}]=");
-            }
-        }
-        super::print::write_hex(out, u64::from(b[17 + i]));
-    }
-    out.push_str("]}");
 }
 
 /// `struct winsize`: `{ws_row=24, ws_col=80, ws_xpixel=0, ws_ypixel=0}`.

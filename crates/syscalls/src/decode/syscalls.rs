@@ -504,6 +504,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::fremovexattr => s(&[Fd, Str], Dec),
         nr::time => f(dec_time, Dec),
         nr::futex => f(dec_futex, Dec),
+        nr::futex_waitv => f(dec_futex_waitv, Dec),
         nr::set_tid_address => s(&[Ptr], Dec),
         nr::restart_syscall => f(dec_restart_syscall, Dec),
         nr::fadvise64 => s(&[Fd, Long, Ulong, Enum(&xlat::FADVISE)], Dec),
@@ -526,6 +527,8 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::syslog => f(dec_syslog, Dec),
         nr::add_key => s(&[Str, Str, BufIn(3), Ulong, EnumD(&xlat::KEY_SPEC)], Dec),
         nr::request_key => s(&[Str, Str, Str, EnumD(&xlat::KEY_SPEC)], Dec),
+        nr::keyctl => f(super::keyctl::dec_keyctl, Dec),
+        nr::ptrace => f(super::ptrace::dec_ptrace, Dec),
         nr::inotify_init => s(&[], RFD),
         nr::inotify_init1 => s(&[Flags(&xlat::IN_INIT_FLAGS)], RFD),
         nr::inotify_add_watch => s(&[Fd, Path, Flags(&xlat::INOTIFY_MASK)], Dec),
@@ -580,7 +583,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
         nr::openat2 => f(dec_openat2, RFD),
         nr::pidfd_open => s(&[Pid(Tgid), Flags(&PIDFD_OPEN_FLAGS)], RFD),
         nr::pidfd_send_signal => f(dec_pidfd_send_signal, Dec),
-        nr::pidfd_getfd => s(&[Fd, Int, Hex], RFD),
+        nr::pidfd_getfd => f(dec_pidfd_getfd, RFD),
         nr::membarrier => s(&[Enum(&xlat::MEMBARRIER_CMDS), Hex, Int], Dec),
         nr::seccomp => f(dec_seccomp, Dec),
         nr::bpf => f(dec_bpf, Dec),
@@ -596,7 +599,7 @@ pub(crate) fn decoder(n: u64) -> Decoder {
             ],
             Dec,
         ),
-        nr::io_uring_register => s(&[Fd, Uint, Ptr, Uint], Dec),
+        nr::io_uring_register => f(super::io_uring::dec_io_uring_register, Dec),
         nr::shmget => f(ipc::shmget, Dec),
         nr::shmat => s(&[Int, Ptr, Flags(&xlat::SHMAT_FLAGS)], RHex),
         nr::shmdt => s(&[Ptr], Dec),
@@ -2070,7 +2073,7 @@ fn dec_prlimit64(c: &mut Ctx) {
     }
 }
 
-fn cpu_list(c: &mut Ctx, addr: u64, len: u64, output: bool) {
+pub(super) fn cpu_list(c: &mut Ctx, addr: u64, len: u64, output: bool) {
     if output && !c.ok() {
         c.ptr(addr);
         return;
@@ -2241,6 +2244,47 @@ const X86_XFEATURE_BITS: Xlat = Xlat {
     unknown: "XFEATURE_???",
 };
 
+/// futex_waitv(2): the array of struct futex_waitv (val, uaddr, flags, __reserved; at most
+/// FUTEX_WAITV_MAX shown), the count, flags in hex, the timeout and the clock.
+fn dec_futex_waitv(c: &mut Ctx) {
+    const FUTEX_WAITV_MAX: usize = 128;
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    let count = a[1] & 0xffff_ffff;
+    c.next();
+    let mut shown = 0;
+    c.array(a[0], count, 24, |c, b| {
+        if shown >= FUTEX_WAITV_MAX {
+            c.s("...");
+            return false;
+        }
+        shown += 1;
+        c.s("{val=");
+        c.hex(st::u64_at(b, 0));
+        c.s(", uaddr=");
+        c.ptr(st::u64_at(b, 8));
+        c.s(", flags=");
+        c.flags(u64::from(st::u32_at(b, 16)), &xlat::FUTEX_WAITER_FLAGS);
+        let reserved = st::u32_at(b, 20);
+        if reserved != 0 {
+            c.s(", __reserved=");
+            c.hex(u64::from(reserved));
+        }
+        c.s("}");
+        true
+    });
+    c.next();
+    c.udec(count);
+    c.next();
+    c.hex(a[2] & 0xffff_ffff);
+    c.next();
+    st::timespec(c, a[3], false);
+    c.next();
+    c.xval(a[4] & 0xffff_ffff, &xlat::CLOCKS);
+}
+
 fn dec_futex(c: &mut Ctx) {
     if !c.entering() {
         return;
@@ -2251,23 +2295,8 @@ fn dec_futex(c: &mut Ctx) {
     c.next();
     c.ptr(a[0]);
     c.next();
-    c.xval(cmd, &xlat::FUTEX_OPS);
-    if op & 128 != 0 {
-        c.s("_PRIVATE");
-    }
-    if op & 256 != 0 {
-        c.s("|FUTEX_CLOCK_REALTIME");
-    }
-    if op & !(127 | 128 | 256) != 0 {
-        let _ = write!(c.out, "|{:#x}", op & !(127 | 128 | 256));
-    }
-    let val3 = |c: &mut Ctx, v: u64| {
-        if v as u32 == u32::MAX {
-            c.s("FUTEX_BITSET_MATCH_ANY");
-        } else {
-            c.hex(v & 0xffff_ffff);
-        }
-    };
+    c.xval(op, &xlat::FUTEX_OPS);
+    let val3 = |c: &mut Ctx, v: u64| c.xval(v & 0xffff_ffff, &xlat::FUTEX_BITSETS);
     match cmd {
         0 => {
             c.next();
@@ -2290,10 +2319,6 @@ fn dec_futex(c: &mut Ctx) {
         10 => {
             c.next();
             c.uint(a[2]);
-            c.next();
-            c.ptr(a[3]);
-            c.next();
-            c.ptr(a[4]);
             c.next();
             val3(c, a[5]);
         }
@@ -2339,48 +2364,41 @@ fn dec_futex(c: &mut Ctx) {
             c.ptr(a[4]);
         }
         _ => {
-            for &v in &a[2..6] {
-                c.next();
-                c.hex(v);
-            }
+            c.next();
+            c.uint(a[2]);
+            c.next();
+            c.ptr(a[3]);
+            c.next();
+            c.ptr(a[4]);
+            c.next();
+            c.hex(a[5] & 0xffff_ffff);
         }
     }
 }
 
+/// FUTEX_WAKE_OP's val3: `FUTEX_OP_ADD<<28|0x1<<12|FUTEX_OP_CMP_EQ<<24|0`.
 fn futex_wake_op(c: &mut Ctx, v: u32) {
+    const OPARG_SHIFT: u32 = 8;
     let op = (v >> 28) & 7;
     let cmp = (v >> 24) & 15;
-    let oparg = (v >> 12) & 0xfff;
-    let cmparg = v & 0xfff;
-    let ops = [
-        "FUTEX_OP_SET",
-        "FUTEX_OP_ADD",
-        "FUTEX_OP_OR",
-        "FUTEX_OP_ANDN",
-        "FUTEX_OP_XOR",
-    ];
-    let cmps = [
-        "FUTEX_OP_CMP_EQ",
-        "FUTEX_OP_CMP_NE",
-        "FUTEX_OP_CMP_LT",
-        "FUTEX_OP_CMP_LE",
-        "FUTEX_OP_CMP_GT",
-        "FUTEX_OP_CMP_GE",
-    ];
-    c.s("{");
-    match ops.get(op as usize) {
-        Some(n) => c.s(n),
-        None => c.udec(u64::from(op)),
+    if (v >> 28) & OPARG_SHIFT != 0 {
+        c.s("FUTEX_OP_OPARG_SHIFT<<28|");
     }
-    if v & (8 << 28) != 0 {
-        c.s("<<FUTEX_OP_OPARG_SHIFT");
-    }
-    let _ = write!(c.out, ", {oparg}, ");
-    match cmps.get(cmp as usize) {
-        Some(n) => c.s(n),
-        None => c.udec(u64::from(cmp)),
-    }
-    let _ = write!(c.out, ", {cmparg}}}");
+    let known = |c: &mut Ctx, v: u32, x: &crate::xlat::Xlat, shift: u32, unknown: &str| {
+        let named = x.entries.iter().any(|e| e.0 == u64::from(v));
+        c.xval(u64::from(v), x);
+        let _ = write!(c.out, "<<{shift}");
+        if !named {
+            let _ = write!(c.out, " /* {unknown} */");
+        }
+    };
+    known(c, op, &xlat::FUTEX_WAKE_OPS, 28, "FUTEX_OP_???");
+    c.s("|");
+    c.hex(u64::from((v >> 12) & 0xfff));
+    c.s("<<12|");
+    known(c, cmp, &xlat::FUTEX_WAKE_CMPS, 24, "FUTEX_OP_CMP_???");
+    c.s("|");
+    c.hex(u64::from(v & 0xfff));
 }
 
 fn dec_restart_syscall(c: &mut Ctx) {
@@ -2786,15 +2804,36 @@ fn dec_setgroups(c: &mut Ctx) {
     gid_list(c, a[1], a[0] & 0xffff_ffff);
 }
 
+/// pidfd_getfd(pidfd, targetfd, flags): targetfd is an fd of the process behind pidfd, shown
+/// with that process's path under -y.
+fn dec_pidfd_getfd(c: &mut Ctx) {
+    if !c.entering() {
+        return;
+    }
+    let a = c.args;
+    c.next();
+    c.fd(a[0]);
+    c.next();
+    match c.fds.pidfd_pid(a[0] as i32) {
+        Some(pid) if pid > 0 => c.fd_of(pid as u64, a[1]),
+        _ => c.int(a[1]),
+    }
+    c.next();
+    c.hex(a[2] & 0xffff_ffff);
+}
+
+/// The caller's part of `struct io_uring_params` at entry, the kernel's at exit when the
+/// call succeeded (strace prints the struct across both phases).
 fn dec_io_uring_setup(c: &mut Ctx) {
     let a = c.args;
     if c.entering() {
         c.next();
         c.uint(a[0]);
-        c.stop();
-    } else {
         c.next();
-        st::io_uring_params(c, a[1]);
+        c.saved[0] = u64::from(st::io_uring_params_in(c, a[1]));
+        c.stop_after();
+    } else if c.saved[0] != 0 {
+        st::io_uring_params_out(c, a[1]);
     }
 }
 
@@ -3031,12 +3070,24 @@ fn sigevent(c: &mut Ctx, addr: u64) {
 /// perf_event_open(attr, pid, cpu, group_fd, flags): the arguments as strace prints them;
 /// `struct perf_event_attr` itself is left as its address.
 fn dec_perf_event_open(c: &mut Ctx) {
-    if !c.entering() {
+    let a = c.args;
+    if c.entering() {
+        // The attr is read at entry and shown at exit, where E2BIG's size is known.
+        if let Some(size) = super::perf::fetch_size(c, a[0]) {
+            c.saved[0] = u64::from(size);
+            c.saved[1] = u64::from(c.read_u32(a[0] + 4).unwrap_or(0));
+            c.stop();
+            return;
+        }
+        c.next();
+        c.ptr(a[0]);
+    } else if c.saved[0] != 0 {
+        c.next();
+        let size_field = c.saved[1] as u32;
+        super::perf::print_attr(c, a[0], c.saved[0] as u32, Some(size_field));
+    } else {
         return;
     }
-    let a = c.args;
-    c.next();
-    c.ptr(a[0]);
     c.next();
     c.int(a[1]);
     c.next();
@@ -3165,7 +3216,15 @@ fn dec_bpf(c: &mut Ctx) {
         c.next();
         c.xval(cmd, &xlat::BPF_CMDS);
         c.next();
-        super::bpf::attr(c, cmd, a[1], a[2] & 0xffff_ffff);
+        if let Some(len) = super::bpf::attr(c, cmd, a[1], a[2] & 0xffff_ffff) {
+            c.saved[0] = 1 << 40 | len;
+            c.stop_after();
+            return;
+        }
+        c.next();
+        c.uint(a[2]);
+    } else if c.saved[0] >> 40 == 1 {
+        super::bpf::attr_exit(c, cmd, a[1], a[2] & 0xffff_ffff, c.saved[0]);
         c.next();
         c.uint(a[2]);
     } else if matches!(cmd, 0 | 5 | 7 | 13 | 14 | 17 | 18 | 19 | 28 | 30 | 33) {
@@ -3388,9 +3447,10 @@ fn mmsgvec(c: &mut Ctx, addr: u64, vlen: u64, done: u64, receiving: bool) {
         c.s("NULL");
         return;
     }
-    let limit = st::array_limit(c) as u64;
+    // strace stops at IOV_MAX (1024) messages even with -v.
+    let limit = (st::array_limit(c) as u64).min(1024);
     c.s("[");
-    for i in 0..vlen.min(1024) {
+    for i in 0..vlen.min(1025) {
         if i >= limit || c.over_budget() {
             c.s(", ...");
             break;
@@ -3398,9 +3458,12 @@ fn mmsgvec(c: &mut Ctx, addr: u64, vlen: u64, done: u64, receiving: bool) {
         let at = addr.wrapping_add(i * 64);
         let Some(len) = c.read_u32(at.wrapping_add(56)) else {
             if i > 0 {
-                c.s(", ");
+                c.s(", ... /* ");
+                c.ptr(at);
+                c.s(" */");
+            } else {
+                c.ptr(at);
             }
-            c.ptr(at);
             break;
         };
         if i > 0 {
@@ -3410,7 +3473,13 @@ fn mmsgvec(c: &mut Ctx, addr: u64, vlen: u64, done: u64, receiving: bool) {
         let data = receiving.then_some(u64::from(len));
         // The struct was read successfully above, so show it even if the call failed.
         let failed = std::mem::replace(&mut c.failed, false);
-        st::msghdr(c, at, data, false, None);
+        // recvmmsg: the msg_namelen the caller offered, as its entry saved it.
+        let user_namelen = c
+            .saved_list
+            .get(i as usize)
+            .filter(|_| receiving)
+            .map(|n| *n as i32);
+        st::msghdr(c, at, data, false, user_namelen);
         c.failed = failed;
         if i < done {
             let _ = write!(c.out, ", msg_len={len}");
@@ -3464,6 +3533,13 @@ fn dec_recvmmsg(c: &mut Ctx) {
             c.next();
             c.ptr(a[4]);
             return;
+        }
+        // Each message's msg_namelen before the kernel changes it.
+        for i in 0..(a[2] & 0xffff_ffff).min(1024) {
+            match c.read_u32(a[1].wrapping_add(i * 64 + 8)) {
+                Some(n) if a[1] != 0 => c.saved_list.push(n),
+                _ => break,
+            }
         }
         // The timeout is shown as it was at entry; the kernel updates it.
         let mut ts = [0u8; 16];
