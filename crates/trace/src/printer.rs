@@ -319,6 +319,13 @@ impl Printer {
         };
         let mut fds = TraceeFds(ProcessFds::new(pid));
         decode_entry_into(&mut state.entry, nr, args, &mut memory, &mut fds, &style);
+        if let Some(Tampering {
+            result: Some(Injected::Error(_)),
+            ..
+        }) = &state.tampering
+        {
+            state.entry.set_injected_error();
+        }
         if nr == RESTART_SYSCALL
             && let Some(previous) = previous.or(ctx.blocked_at_attach)
         {

@@ -222,6 +222,9 @@ pub struct Entry {
     saved: [u64; 3],
     /// A list a decoder saved at entry (recvmmsg's msg_namelen of each message).
     saved_list: Vec<u32>,
+    /// The tracer makes the call fail (`-e inject=...:error=`): its result is an error, even
+    /// from a call that never fails.
+    injected_error: bool,
 }
 
 impl Entry {
@@ -238,6 +241,12 @@ impl Entry {
     /// What strace prints before ` <unfinished ...>`: `read(3, ` or `write(1, "hi\n", 3`.
     pub fn text_so_far(&self) -> &str {
         &self.text
+    }
+
+    /// Says that the tracer injects an error into this call (strace prints `-1 EACCES`
+    /// even for `getpid`, whose other results are never errors).
+    pub fn set_injected_error(&mut self) {
+        self.injected_error = true;
     }
 
     /// For `restart_syscall`: names the call the kernel is resuming, as strace does
@@ -349,6 +358,7 @@ pub fn decode_entry_into(
 ) {
     entry.nr = nr;
     entry.args = args;
+    entry.injected_error = false;
     entry.saved = [0; 3];
     entry.saved_list.clear();
     entry.text.clear();
@@ -408,7 +418,7 @@ pub fn decode_exit_into(
     decoded.resumed_at = entry.text.len();
     decoded.result.clear();
     let decoder = syscalls::decoder(entry.nr);
-    let errno = error_of(ret, decoder.ret, entry.nr);
+    let errno = error_of(ret, decoder.ret, entry.nr, entry.injected_error);
     decoded.errno = errno;
     let mut ctx = Ctx::new(
         &mut decoded.call,
@@ -451,9 +461,10 @@ fn kernel_view(nr: u64, mut args: [u64; 6]) -> [u64; 6] {
 }
 
 /// The errno of a failed call: the kernel returns -errno in -4095..=-1, except from the
-/// calls that never fail (strace's NF flag), whose values are all results.
-fn error_of(ret: i64, kind: Ret, nr: u64) -> Option<i32> {
-    if kind == Ret::Udec || never_fails(nr) {
+/// calls that never fail (strace's NF flag), whose values are all results unless the tracer
+/// injected the error.
+fn error_of(ret: i64, kind: Ret, nr: u64, injected: bool) -> Option<i32> {
+    if !injected && (kind == Ret::Udec || never_fails(nr)) {
         return None;
     }
     (-4095..=-1).contains(&ret).then(|| (-ret) as i32)
