@@ -598,7 +598,25 @@ pub fn preflight() -> Result<(), BpfError> {
             reason: format!("missing capabilities (CapEff {caps:#x}); run as root"),
         });
     }
+    if in_child_user_namespace() {
+        // Capabilities held in a user namespace other than the initial one do not count for
+        // bpf(2): without this check the first map creation fails with a bare EPERM.
+        return Err(BpfError::Unavailable {
+            reason: "running inside a user namespace (unshare -U, rootless container): \
+                     the kernel refuses BPF there; run as root on the host"
+                .into(),
+        });
+    }
     ensure_tracefs()
+}
+
+/// The initial user namespace maps every id to itself: `0 0 4294967295` in /proc/self/uid_map.
+fn in_child_user_namespace() -> bool {
+    let Ok(map) = std::fs::read_to_string("/proc/self/uid_map") else {
+        return false;
+    };
+    let fields: Vec<&str> = map.split_whitespace().collect();
+    fields != ["0", "0", "4294967295"]
 }
 
 fn effective_capabilities() -> Option<u64> {

@@ -998,3 +998,27 @@ fn ebpf_fd_paths_json_and_one_file_per_process() {
         );
     }
 }
+
+#[test]
+fn ebpf_inside_a_user_namespace_says_why_it_cannot_load() {
+    if !live() {
+        return;
+    }
+    // Root inside `unshare -U` holds every capability of its namespace, yet bpf(2) checks the
+    // initial one: the message must name the namespace, not a map that failed to load.
+    let probe = Command::new("unshare").args(["-Ur", "true"]).status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("SKIPPED: `unshare -Ur` does not work here (user namespaces disabled?)");
+        return;
+    }
+    let out = Command::new("unshare")
+        .args(["-Ur", SAKER, "trace", "--ebpf", "true"])
+        .output()
+        .expect("run unshare");
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.starts_with("saker trace: --ebpf:") && text.contains("inside a user namespace"),
+        "{text}"
+    );
+}
