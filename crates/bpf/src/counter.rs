@@ -6,9 +6,13 @@ use std::collections::BTreeMap;
 use aya::Ebpf;
 use aya::maps::{Array, PerCpuArray};
 
-use crate::capture::{CAPTURE_OBJECT, attach_btf, loader_and_kernel_btf, preflight};
+use crate::capture::{attach_btf, loader_and_kernel_btf, preflight};
 use crate::error::BpfError;
 use crate::raw::{MAX_SYSCALLS, RawSyscallCount};
+
+/// The committed counting object, built by scripts/build-bpf.sh from src/bpf/count.bpf.c: apart
+/// from the capture object, so that loading it relocates and creates only what counting uses.
+pub(crate) static COUNTER_OBJECT: &[u8] = aya::include_bytes_aligned!("../obj/count.bpf.o");
 
 /// Totals of one syscall, summed over CPUs.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -83,20 +87,14 @@ impl SyscallCounter {
     pub fn start_with(pids: &[u32], config: &CounterConfig) -> Result<SyscallCounter, BpfError> {
         preflight()?;
         let follow_forks = config.follow_forks;
-        let self_tgid = std::process::id();
         let follow = u8::from(follow_forks);
         let pid_max = pid_max();
         let (mut loader, btf) = loader_and_kernel_btf()?;
         let ebpf = loader
-            .allow_unsupported_maps()
-            .override_global("saker_tgid", &self_tgid, true)
             .override_global("follow_forks", &follow, true)
             .map_max_entries(TGID_BITS, pid_max.div_ceil(64))
             .map_max_entries(ENTER_NS, pid_max)
-            // Maps of the capture programs, unused here: keep them small.
-            .map_max_entries("events", 4096)
-            .map_max_entries("pid_filter", 1)
-            .load(CAPTURE_OBJECT)
+            .load(COUNTER_OBJECT)
             .map_err(|source| BpfError::Load { source })?;
         let mut counter = SyscallCounter { ebpf };
         for &pid in pids {

@@ -45,6 +45,11 @@ pub fn capture_object() -> &'static [u8] {
     capture::CAPTURE_OBJECT
 }
 
+/// The committed counting object of `saker trace --ebpf -c` (for tools that inspect it).
+pub fn counter_object() -> &'static [u8] {
+    counter::COUNTER_OBJECT
+}
+
 #[cfg(test)]
 mod tests {
     /// The daemon reads events on its own thread.

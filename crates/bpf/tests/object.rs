@@ -1,4 +1,4 @@
-//! The committed object has the programs and maps the loader expects (no root needed).
+//! The committed objects have the programs and maps the loaders expect (no root needed).
 
 use std::collections::BTreeMap;
 
@@ -13,22 +13,33 @@ fn kind(section: &ProgramSection) -> &'static str {
     }
 }
 
-#[test]
-fn committed_object_has_the_expected_programs_and_maps() {
-    let object = Object::parse(saker_bpf::capture_object()).expect("the committed object parses");
-    let programs: BTreeMap<&str, &str> = object
+fn programs(object: &Object) -> BTreeMap<&str, &'static str> {
+    object
         .programs
         .iter()
         .map(|(name, p)| (name.as_str(), kind(&p.section)))
+        .collect()
+}
+
+/// Map names without the `.rodata`/`.bss` sections, sorted.
+fn maps(object: &Object) -> Vec<&str> {
+    let mut maps: Vec<&str> = object
+        .maps
+        .keys()
+        .map(String::as_str)
+        .filter(|m| !m.starts_with('.'))
         .collect();
+    maps.sort();
+    maps
+}
+
+#[test]
+fn committed_object_has_the_expected_programs_and_maps() {
+    let object = Object::parse(saker_bpf::capture_object()).expect("the committed object parses");
+    let programs = programs(&object);
     let expected = BTreeMap::from([
         ("bench_empty_enter", "tp_btf"),
         ("bench_empty_exit", "tp_btf"),
-        ("count_enter", "tp_btf"),
-        ("count_exit", "tp_btf"),
-        ("count_exit_untimed", "tp_btf"),
-        ("count_fork", "tp_btf"),
-        ("count_task_exit", "tp_btf"),
         ("dispatch_enter_btf", "tp_btf"),
         ("dispatch_enter_raw", "raw_tp"),
         ("dispatch_enter_tp", "tracepoint"),
@@ -46,18 +57,9 @@ fn committed_object_has_the_expected_programs_and_maps() {
     ]);
     assert_eq!(programs, expected);
 
-    let mut maps: Vec<&str> = object
-        .maps
-        .keys()
-        .map(String::as_str)
-        .filter(|m| !m.starts_with('.'))
-        .collect();
-    maps.sort();
     assert_eq!(
-        maps,
+        maps(&object),
         [
-            "count_enter_ns",
-            "count_tgid_bits",
             "drops",
             "events",
             "exec_envp",
@@ -70,7 +72,6 @@ fn committed_object_has_the_expected_programs_and_maps() {
             "kill_settings",
             "pid_filter",
             "scratch_map",
-            "syscall_counts",
             "syscall_specs",
             "task_enter_ts"
         ]
@@ -84,12 +85,30 @@ fn committed_object_has_the_expected_programs_and_maps() {
 }
 
 #[test]
-fn committed_object_is_stripped_but_keeps_btf() {
-    let obj = saker_bpf::capture_object();
-    let has = |needle: &[u8]| obj.windows(needle.len()).any(|w| w == needle);
-    assert!(has(b".BTF.ext"), "CO-RE needs .BTF.ext");
-    assert!(
-        !has(b".debug_info"),
-        "debug info should be stripped (scripts/build-bpf.sh)"
+fn counter_object_holds_only_the_counting_programs_and_maps() {
+    let object = Object::parse(saker_bpf::counter_object()).expect("the counter object parses");
+    let expected = BTreeMap::from([
+        ("count_enter", "tp_btf"),
+        ("count_exit", "tp_btf"),
+        ("count_exit_untimed", "tp_btf"),
+        ("count_fork", "tp_btf"),
+        ("count_task_exit", "tp_btf"),
+    ]);
+    assert_eq!(programs(&object), expected);
+    assert_eq!(
+        maps(&object),
+        ["count_enter_ns", "count_tgid_bits", "syscall_counts"]
     );
+}
+
+#[test]
+fn committed_objects_are_stripped_but_keep_btf() {
+    for obj in [saker_bpf::capture_object(), saker_bpf::counter_object()] {
+        let has = |needle: &[u8]| obj.windows(needle.len()).any(|w| w == needle);
+        assert!(has(b".BTF.ext"), "CO-RE needs .BTF.ext");
+        assert!(
+            !has(b".debug_info"),
+            "debug info should be stripped (scripts/build-bpf.sh)"
+        );
+    }
 }
