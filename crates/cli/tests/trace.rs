@@ -790,6 +790,13 @@ fn ebpf_summary_counts_match_ptrace() {
         picked, wanted,
         "only the picked syscalls, with their counts"
     );
+    // Without a time column or a time order the kernel counts without reading the clock; the
+    // table is the same as ptrace's.
+    let untimed = ["-c", "-U", "calls,errors,name", "-S", "calls"];
+    let prog = prog.to_str().unwrap();
+    let by_ebpf = saker(&[&["--ebpf"][..], &untimed, &[prog]].concat());
+    let by_ptrace = saker(&[&untimed[..], &[prog]].concat());
+    assert_eq!(stderr(&by_ebpf), stderr(&by_ptrace));
 }
 
 /// `--ebpf -C` (lines, then the table) and `--ebpf -P` (with and without -c) against ptrace.

@@ -18,6 +18,25 @@ pub enum Column {
     Name,
 }
 
+impl Column {
+    /// A column computed from the syscalls' durations.
+    pub fn is_time(self) -> bool {
+        matches!(
+            self,
+            Column::TimePercent
+                | Column::TotalTime
+                | Column::MinTime
+                | Column::MaxTime
+                | Column::AvgTime
+        )
+    }
+}
+
+/// Whether a summary shown with `columns` and sorted by `sort` needs the syscalls' durations.
+pub fn needs_time(sort: SortBy, columns: &[Column]) -> bool {
+    sort.0.is_some_and(Column::is_time) || columns.iter().any(|c| c.is_time())
+}
+
 /// strace's default columns.
 pub const DEFAULT_COLUMNS: [Column; 6] = [
     Column::TimePercent,
