@@ -577,22 +577,27 @@ fn unimap(c: &mut Ctx, arg: u64, get: bool) -> Phase {
     Phase::Done
 }
 
+/// A struct the kernel reads at entry and may write back: at entry printed as it is, at exit
+/// (after ` => `) as the call left it, when the call succeeded and it is readable.
+fn struct_in_or_out<const N: usize>(c: &mut Ctx, arg: u64) -> Option<[u8; N]> {
+    if c.entering() {
+        c.next();
+        return read_struct::<N>(c, arg, false);
+    }
+    let mut b = [0u8; N];
+    if !c.ok() || !c.read_exact(arg, &mut b) {
+        return None;
+    }
+    c.s(" => ");
+    Some(b)
+}
+
 /// struct consolefontdesc (GIO_FONTX, PIO_FONTX).
 fn fontx(c: &mut Ctx, arg: u64, get: bool) -> Phase {
     let entering = c.entering();
-    let mut b = [0u8; 16];
-    if entering {
-        c.next();
-        let Some(raw) = read_struct::<16>(c, arg, false) else {
-            return Phase::Done;
-        };
-        b = raw;
-    } else {
-        if !c.ok() || !c.read_exact(arg, &mut b) {
-            return Phase::Done;
-        }
-        c.s(" => ");
-    }
+    let Some(b) = struct_in_or_out::<16>(c, arg) else {
+        return Phase::Done;
+    };
     let (count, height, data) = (u16_at(&b, 0), u16_at(&b, 2), u64_at(&b, 8));
     let _ = write!(c.out, "{{charcount={count}, charheight={height}, chardata=");
     if get && entering {
@@ -632,19 +637,9 @@ fn font_op(c: &mut Ctx, arg: u64) -> Phase {
     const SET_DEFAULT: u32 = 2;
     const COPY: u32 = 3;
     let entering = c.entering();
-    let mut b = [0u8; 32];
-    if entering {
-        c.next();
-        let Some(raw) = read_struct::<32>(c, arg, false) else {
-            return Phase::Done;
-        };
-        b = raw;
-    } else {
-        if !c.ok() || !c.read_exact(arg, &mut b) {
-            return Phase::Done;
-        }
-        c.s(" => ");
-    }
+    let Some(b) = struct_in_or_out::<32>(c, arg) else {
+        return Phase::Done;
+    };
     let op = u32_at(&b, 0);
     let (width, height, count) = (u32_at(&b, 8), u32_at(&b, 12), u32_at(&b, 16));
     let data = u64_at(&b, 24);
