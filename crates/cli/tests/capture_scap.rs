@@ -294,6 +294,31 @@ fn bad_files_give_clear_errors() {
     }
 }
 
+/// A file is read by what it holds, not by its name: JSON lines named `.scap` are a Saker
+/// capture when they start with its header, and an error naming line 1 otherwise.
+#[test]
+fn json_lines_named_scap_are_read_by_their_content() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("events.scap");
+    let header = r#"{"kind":"header","format":"saker-capture","version":1,"created_ns":1,"hostname":"h","passwd":"","group":""}"#;
+    std::fs::write(&path, format!("{header}\n")).unwrap();
+    let out = saker_print(&path, &[]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    std::fs::write(&path, "{\"kind\":\"event\"}\n").unwrap();
+    for args in [
+        vec!["capture", "print"],
+        vec!["run", "-o", "syslog_output.enabled=false", "-e"],
+    ] {
+        let out = saker().args(&args).arg(&path).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("line 1: not a saker capture file"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
 /// A 2 GB sparse file (all zeros) is refused from its first bytes, in little time and memory.
 #[test]
 fn a_huge_sparse_file_is_refused_quickly() {
