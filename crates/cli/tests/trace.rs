@@ -1029,3 +1029,30 @@ fn ebpf_inside_a_user_namespace_says_why_it_cannot_load() {
         "{text}"
     );
 }
+
+#[test]
+fn fd_paths_that_are_not_utf8_print_as_bytes() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let dir_name = dir.path().to_str().unwrap();
+    let prog = program("rawname");
+    let out = saker(&[
+        "-a0",
+        "-y",
+        "-e",
+        "trace=fsync",
+        prog.to_str().unwrap(),
+        dir_name,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The second fsync comes after the unlink: the name is kept, the mark goes outside.
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "fsync(3<{dir_name}/\\377\\200>) = 0\nfsync(3<{dir_name}/\\377\\200>(deleted)) = 0\n+++ exited with 0 +++\n"
+        )
+    );
+}

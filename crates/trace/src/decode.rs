@@ -31,6 +31,10 @@ impl FdInfo for TraceeFds {
         self.0.path(fd.into())
     }
 
+    fn path_bytes(&mut self, fd: i32) -> Option<Vec<u8>> {
+        self.0.path_bytes(fd.into())
+    }
+
     fn socket(&mut self, fd: i32) -> Option<String> {
         self.0.socket(fd.into())
     }

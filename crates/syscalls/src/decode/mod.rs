@@ -45,6 +45,11 @@ pub trait FdInfo {
     /// The fd's `/proc/PID/fd/N` link target (`/etc/passwd`, `socket:[1234]`, `pipe:[5]`);
     /// for `AT_FDCWD` (-100) the working directory (`/proc/PID/cwd`).
     fn path(&mut self, fd: i32) -> Option<String>;
+    /// [`FdInfo::path`] as the kernel has it: file names are bytes, not always UTF-8, and
+    /// strace prints them byte by byte (`\377`). Asked only when `path` had to replace some.
+    fn path_bytes(&mut self, fd: i32) -> Option<Vec<u8>> {
+        self.path(fd).map(String::into_bytes)
+    }
     /// For `-yy`: a socket's protocol and endpoints without the angle brackets,
     /// e.g. `TCP:[127.0.0.1:80->127.0.0.1:5000]` or `UNIX-STREAM:[1234]`.
     fn socket(&mut self, fd: i32) -> Option<String>;

@@ -250,8 +250,9 @@ impl<'a> Ctx<'a> {
             if self.style.fd_details().path
                 && let Some(cwd) = self.fds.path(-100)
             {
+                let cwd = exact_path(self.fds, -100, &cwd);
                 self.out.push('<');
-                quote(self.out, cwd.as_bytes(), self.style.hex, b"<>", false);
+                quote(self.out, &cwd, self.style.hex, b"<>", false);
                 self.out.push('>');
             }
         } else {
@@ -683,6 +684,17 @@ impl FdInfo for ForeignFds<'_> {
     }
 }
 
+/// The bytes of fd `fd`'s `path`: read again as bytes when `path` holds a replacement
+/// character (a file name that is not UTF-8), so that it prints as strace prints it.
+fn exact_path<'a>(fds: &mut dyn FdInfo, fd: i32, path: &'a str) -> std::borrow::Cow<'a, [u8]> {
+    match path.contains(char::REPLACEMENT_CHARACTER) {
+        true => fds
+            .path_bytes(fd)
+            .map_or(path.as_bytes().into(), std::borrow::Cow::Owned),
+        false => path.as_bytes().into(),
+    }
+}
+
 /// strace's `printfd`: the number, then what the `-e decode-fds=` set asks for, the first
 /// that applies: a socket's endpoints, a device's numbers, a pidfd's process, the path.
 pub(crate) fn write_fd(out: &mut String, fd: i32, fds: &mut dyn FdInfo, style: &Style) {
@@ -706,7 +718,7 @@ pub(crate) fn write_fd(out: &mut String, fd: i32, fds: &mut dyn FdInfo, style: &
         && let Some(dev) = fds.device(fd)
     {
         out.push('<');
-        quote(out, path.as_bytes(), style.hex, b"<>", false);
+        quote(out, &exact_path(fds, fd, &path), style.hex, b"<>", false);
         out.push('<');
         out.push_str(&dev);
         out.push_str(">>");
@@ -730,8 +742,14 @@ pub(crate) fn write_fd(out: &mut String, fd: i32, fds: &mut dyn FdInfo, style: &
         Some(p) if !fds.is_file_at(fd, &path) => (p, true),
         _ => (path.as_str(), false),
     };
+    let exact = exact_path(fds, fd, path);
+    // A name read again as bytes still ends in the mark: leave it out as above.
+    let name = match deleted {
+        true => exact.strip_suffix(b" (deleted)").unwrap_or(&exact),
+        false => &exact,
+    };
     out.push('<');
-    quote(out, path.as_bytes(), style.hex, b"<>", false);
+    quote(out, name, style.hex, b"<>", false);
     out.push('>');
     if deleted {
         out.push_str("(deleted)");
