@@ -10,6 +10,7 @@ mod io_uring;
 mod ioctl;
 mod ipc;
 mod keyctl;
+mod ldt;
 mod memory;
 mod perf;
 mod prctl;
@@ -337,6 +338,9 @@ pub(crate) enum Ret {
     Udec,
     /// A process id of this kind (getpid, fork, wait4).
     Pid(PidKind),
+    /// modify_ldt's `int`, which the kernel returns zero-extended on x86_64: a 32-bit -errno
+    /// prints as that number with the error's name, as strace's ldt.c has it.
+    ClippedInt,
 }
 
 /// Decodes the input arguments at syscall entry.
@@ -504,6 +508,21 @@ fn write_result(
     style: &Style,
     aux: &str,
 ) {
+    if kind == Ret::ClippedInt
+        && errno.is_none()
+        && let Ok(clipped) = u32::try_from(ret)
+        && clipped >= 0xffff_f001
+    {
+        let e = -(clipped as i32);
+        print::push_udec(out, ret as u64);
+        let _ = write!(
+            out,
+            " {} ({})",
+            crate::errno_name(e).unwrap_or("E???"),
+            crate::errno_message(e)
+        );
+        return;
+    }
     if let Some(e) = errno {
         if crate::errno::is_restart(e) {
             out.push('?');
@@ -521,7 +540,7 @@ fn write_result(
         return;
     }
     match kind {
-        Ret::Dec | Ret::Udec => print::push_udec(out, ret as u64),
+        Ret::Dec | Ret::Udec | Ret::ClippedInt => print::push_udec(out, ret as u64),
         // C's %#lx: "0" for zero.
         Ret::Hex => print::write_hex(out, ret as u64),
         Ret::Oct => {

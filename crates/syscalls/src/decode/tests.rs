@@ -4313,3 +4313,62 @@ fn perf_event_open_arguments() {
         "perf_event_open(NULL, -87101427, -1160070233, -1, PERF_FLAG_FD_NO_GROUP|PERF_FLAG_FD_OUTPUT|PERF_FLAG_PID_CGROUP|PERF_FLAG_FD_CLOEXEC|0xfffffffffffffff0) = -1 EINVAL (Invalid argument)",
     );
 }
+
+/// struct user_desc as strace 6.1's ldt.c prints it (its tests modify_ldt.c and
+/// xet_thread_area_x86.c), and modify_ldt's zero-extended int result.
+#[test]
+fn user_desc_calls() {
+    let mut desc = Vec::new();
+    for word in [0x8382_8180u32, 0x8786_8584, 0x8b8a_8988, 0x0000_008c] {
+        desc.extend_from_slice(&word.to_ne_bytes());
+    }
+    let mut m = Fixture::default().with(0x1000, &desc);
+    let fields = "base_addr=0x87868584, limit=0x8b8a8988, seg_32bit=0, contents=2, \
+                  read_exec_only=1, limit_in_pages=0, seg_not_present=0, useable=0, lm=1}";
+    check(
+        "modify_ldt",
+        [1, 0x1000, 16, 0, 0, 0],
+        &mut m,
+        0xffff_ffda,
+        &format!(
+            "modify_ldt(1, {{entry_number=2206368128, {fields}, 16) = 4294967258 ENOSYS (Function not implemented)"
+        ),
+    );
+    check(
+        "modify_ldt",
+        [NEG(-1), 0x1000, 15, 0, 0, 0],
+        &mut m,
+        -38,
+        "modify_ldt(-1, 0x1000, 15) = -1 ENOSYS (Function not implemented)",
+    );
+    check(
+        "set_thread_area",
+        [0x1000, 0, 0, 0, 0, 0],
+        &mut m,
+        0,
+        &format!(
+            "set_thread_area({{entry_number=2206368128, {fields}) = 0 (entry_number=2206368128)"
+        ),
+    );
+    check(
+        "get_thread_area",
+        [0x1000, 0, 0, 0, 0, 0],
+        &mut m,
+        0,
+        &format!("get_thread_area({{entry_number=2206368128, {fields}) = 0"),
+    );
+    check(
+        "get_thread_area",
+        [0x1000, 0, 0, 0, 0, 0],
+        &mut m,
+        -38,
+        "get_thread_area({entry_number=2206368128, ...}) = -1 ENOSYS (Function not implemented)",
+    );
+    check(
+        "get_thread_area",
+        [0, 0, 0, 0, 0, 0],
+        &mut m,
+        -14,
+        "get_thread_area(NULL) = -1 EFAULT (Bad address)",
+    );
+}
