@@ -305,17 +305,19 @@ fn json_lines_named_scap_are_read_by_their_content() {
     let out = saker_print(&path, &[]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     std::fs::write(&path, "{\"kind\":\"event\"}\n").unwrap();
+    refused_by_print_and_replay(&path, "line 1: not a saker capture file");
+}
+
+/// `capture print FILE` and `run -e FILE` both exit 2 with a message that says `what`.
+fn refused_by_print_and_replay(path: &Path, what: &str) {
     for args in [
         vec!["capture", "print"],
         vec!["run", "-o", "syslog_output.enabled=false", "-e"],
     ] {
-        let out = saker().args(&args).arg(&path).output().unwrap();
+        let out = saker().args(&args).arg(path).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(
-            err.contains("line 1: not a saker capture file"),
-            "{args:?}: {err}"
-        );
+        assert!(err.contains(what), "{args:?}: {err}");
     }
 }
 
@@ -327,15 +329,7 @@ fn a_huge_sparse_file_is_refused_quickly() {
     let f = std::fs::File::create(&path).unwrap();
     f.set_len(2 << 30).unwrap();
     drop(f);
-    for args in [
-        vec!["capture", "print"],
-        vec!["run", "-o", "syslog_output.enabled=false", "-e"],
-    ] {
-        let out = saker().args(&args).arg(&path).output().unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("line 1"), "{args:?}: {err}");
-    }
+    refused_by_print_and_replay(&path, "line 1");
 }
 
 /// A value of each parameter type, chosen so that a wrong width, print format or name shows in
