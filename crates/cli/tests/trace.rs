@@ -1052,7 +1052,8 @@ fn fd_paths_that_are_not_utf8_print_as_bytes() {
     assert_eq!(
         stderr(&out),
         format!(
-            "fsync(3<{dir_name}/\\377\\200>) = 0\nfsync(3<{dir_name}/\\377\\200>(deleted)) = 0\n+++ exited with 0 +++\n"
+            "fsync(3<{dir_name}/\\377\\200>) = 0\nfsync(3<{dir_name}/\\377\\200>(deleted)) = 0\n\
+             fsync(4<{dir_name}/\\377\\200 (deleted)>(deleted)) = 0\n+++ exited with 0 +++\n"
         )
     );
 }

@@ -743,10 +743,13 @@ pub(crate) fn write_fd(out: &mut String, fd: i32, fds: &mut dyn FdInfo, style: &
         _ => (path.as_str(), false),
     };
     let exact = exact_path(fds, fd, path);
-    // A name read again as bytes still ends in the mark: leave it out as above.
-    let name = match deleted {
-        true => exact.strip_suffix(b" (deleted)").unwrap_or(&exact),
-        false => &exact,
+    // A name read again as bytes is the whole link target: leave the mark out as above (once:
+    // the name itself may end in " (deleted)").
+    let name = match (&exact, deleted) {
+        (std::borrow::Cow::Owned(bytes), true) => {
+            bytes.strip_suffix(b" (deleted)").unwrap_or(bytes)
+        }
+        _ => &exact,
     };
     out.push('<');
     quote(out, name, style.hex, b"<>", false);
