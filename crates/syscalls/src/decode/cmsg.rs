@@ -137,13 +137,13 @@ fn type_and_data(c: &mut Ctx, level: u32, kind: u32, data: &[u8]) {
             c.s("}");
         }
         (_, 3) => quote(c.out, data, c.style.hex, b"", true),
-        (SOL_SOCKET, 29 | 63) => timeval(c, data),
-        (SOL_SOCKET, 35 | 64) => timespec(c, data),
+        (SOL_SOCKET, 29 | 63) => time_value(c, data, "tv_usec"),
+        (SOL_SOCKET, 35 | 64) => time_value(c, data, "tv_nsec"),
         (SOL_SOCKET, _) => {
             if data.len() < 48 {
                 c.s("???");
             } else {
-                local_array(c, &data[..48], 16, timespec);
+                local_array(c, &data[..48], 16, |c, t| time_value(c, t, "tv_nsec"));
             }
         }
         (_, 8) => {
@@ -190,30 +190,13 @@ fn inet_addr(c: &mut Ctx, name: &str, a: &[u8]) {
     );
 }
 
-fn timeval(c: &mut Ctx, data: &[u8]) {
+/// SO_TIMESTAMP's timeval or SO_TIMESTAMPNS's timespec (`fraction` names the second field).
+fn time_value(c: &mut Ctx, data: &[u8], fraction: &str) {
     if data.len() < 16 {
         c.s("???");
         return;
     }
-    let _ = write!(
-        c.out,
-        "{{tv_sec={}, tv_usec={}}}",
-        u64_at(data, 0) as i64,
-        u64_at(data, 8)
-    );
-}
-
-fn timespec(c: &mut Ctx, data: &[u8]) {
-    if data.len() < 16 {
-        c.s("???");
-        return;
-    }
-    let _ = write!(
-        c.out,
-        "{{tv_sec={}, tv_nsec={}}}",
-        u64_at(data, 0) as i64,
-        u64_at(data, 8)
-    );
+    super::structs::write_seconds_and(c.out, data, fraction);
 }
 
 /// strace's print_local_array: the elements of `size` bytes in `data`, cut at `-s`

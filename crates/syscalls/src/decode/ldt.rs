@@ -1,27 +1,16 @@
 //! `struct user_desc` calls as strace 6.1's ldt.c prints them: modify_ldt, set_thread_area,
-//! get_thread_area.
+//! get_thread_area. Entry numbers print as strace's ids do (PRINT_FIELD_ID: -1 as -1), which
+//! is [`Ctx::uid`].
 
 use std::fmt::Write;
 
 use super::print::Ctx;
-use super::structs as st;
+use super::structs::{self as st, u32_at};
 
 /// sizeof(struct user_desc): entry_number, base_addr, limit, then one word of bit fields.
 const USER_DESC_SIZE: u64 = 16;
 /// `Ctx::saved[0]` at get_thread_area's entry: the entry number was printed, its value + 1.
 const ENTRY_SHOWN: usize = 0;
-
-fn u32_at(b: &[u8; 16], at: usize) -> u32 {
-    u32::from_ne_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
-}
-
-/// strace's PRINT_FIELD_ID: -1 as -1, other ids unsigned.
-fn write_id(c: &mut Ctx, v: u32) {
-    match v {
-        u32::MAX => c.s("-1"),
-        _ => c.udec(v.into()),
-    }
-}
 
 /// C's `%#08x` (strace's PRINT_FIELD_0X of a 32-bit field): `0x87868584`, `0x001234`, and
 /// `00000000` for zero, which `#` leaves without its prefix.
@@ -60,7 +49,7 @@ fn user_desc(c: &mut Ctx, addr: u64) {
         return;
     };
     c.s("{entry_number=");
-    write_id(c, u32_at(&b, 0));
+    c.uid(u64::from(u32_at(&b, 0)));
     write_rest(c, &b);
 }
 
@@ -106,7 +95,7 @@ pub(super) fn dec_get_thread_area(c: &mut Ctx) {
         } else if c.read_exact(addr, &mut number) {
             let number = u32::from_ne_bytes(number);
             c.s("{entry_number=");
-            write_id(c, number);
+            c.uid(u64::from(number));
             c.saved[ENTRY_SHOWN] = u64::from(number) + 1;
         } else {
             c.ptr(addr);
@@ -128,11 +117,11 @@ pub(super) fn dec_get_thread_area(c: &mut Ctx) {
     match c.saved[ENTRY_SHOWN] {
         0 => {
             c.s(" => {entry_number=");
-            write_id(c, number);
+            c.uid(u64::from(number));
         }
         shown if shown - 1 != u64::from(number) => {
             c.s(" => ");
-            write_id(c, number);
+            c.uid(u64::from(number));
         }
         _ => {}
     }

@@ -391,27 +391,25 @@ fn fs_magic_name(m: u64) -> Option<&'static str> {
 
 /// `{tv_sec=1, tv_nsec=500}`.
 pub(crate) fn timespec(c: &mut Ctx, addr: u64, output: bool) {
-    let Some(b) = read_struct::<16>(c, addr, output) else {
-        return;
-    };
-    let _ = write!(
-        c.out,
-        "{{tv_sec={}, tv_nsec={}}}",
-        i64_at(&b, 0),
-        u64_at(&b, 8)
-    );
+    if let Some(b) = read_struct::<16>(c, addr, output) {
+        write_seconds_and(c.out, &b, "tv_nsec");
+    }
 }
 
 /// `{tv_sec=1, tv_usec=500}`.
 pub(crate) fn timeval(c: &mut Ctx, addr: u64, output: bool) {
-    let Some(b) = read_struct::<16>(c, addr, output) else {
-        return;
-    };
+    if let Some(b) = read_struct::<16>(c, addr, output) {
+        write_seconds_and(c.out, &b, "tv_usec");
+    }
+}
+
+/// The 16 bytes of a timespec or timeval: `{tv_sec=1, FRACTION=500}`.
+pub(crate) fn write_seconds_and(out: &mut String, b: &[u8], fraction: &str) {
     let _ = write!(
-        c.out,
-        "{{tv_sec={}, tv_usec={}}}",
-        i64_at(&b, 0),
-        u64_at(&b, 8)
+        out,
+        "{{tv_sec={}, {fraction}={}}}",
+        i64_at(b, 0),
+        u64_at(b, 8)
     );
 }
 
