@@ -126,7 +126,7 @@ fn type_and_data(c: &mut Ctx, level: u32, kind: u32, data: &[u8]) {
     }
     c.s(", cmsg_data=");
     match (level, kind) {
-        (SOL_SOCKET, 1) => local_array(c, data, 4, |c, e| c.fd(u64::from(u32_at(e, 0)))),
+        (SOL_SOCKET, 1) => local_elements(c, data, 4, |c, e| c.fd(u64::from(u32_at(e, 0)))),
         (SOL_SOCKET, 2) => {
             c.s("{pid=");
             c.pid(u64::from(u32_at(data, 0)), super::PidKind::Tgid);
@@ -143,7 +143,7 @@ fn type_and_data(c: &mut Ctx, level: u32, kind: u32, data: &[u8]) {
             if data.len() < 48 {
                 c.s("???");
             } else {
-                local_array(c, &data[..48], 16, |c, t| time_value(c, t, "tv_nsec"));
+                local_elements(c, &data[..48], 16, |c, t| time_value(c, t, "tv_nsec"));
             }
         }
         (_, 8) => {
@@ -155,8 +155,8 @@ fn type_and_data(c: &mut Ctx, level: u32, kind: u32, data: &[u8]) {
             inet_addr(c, "ipi_addr", &data[8..12]);
             c.s("}");
         }
-        (_, 2 | 23) => local_array(c, data, 4, |c, e| c.udec(u64::from(u32_at(e, 0)))),
-        (_, 1 | 6 | 7) => local_array(c, data, 1, |c, e| c.hex(u64::from(e[0]))),
+        (_, 2 | 23) => local_elements(c, data, 4, |c, e| c.udec(u64::from(u32_at(e, 0)))),
+        (_, 1 | 6 | 7) => local_elements(c, data, 1, |c, e| c.hex(u64::from(e[0]))),
         (_, 11) => {
             let _ = write!(
                 c.out,
@@ -201,22 +201,9 @@ fn time_value(c: &mut Ctx, data: &[u8], fraction: &str) {
 
 /// strace's print_local_array: the elements of `size` bytes in `data`, cut at `-s`
 /// elements unless -v.
-fn local_array(c: &mut Ctx, data: &[u8], size: usize, mut element: impl FnMut(&mut Ctx, &[u8])) {
-    let limit = if c.style.verbose {
-        usize::MAX
-    } else {
-        c.style.string_limit
-    };
-    c.s("[");
-    for (i, e) in data.chunks_exact(size).enumerate() {
-        if i > 0 {
-            c.s(", ");
-        }
-        if i >= limit {
-            c.s("...");
-            break;
-        }
-        element(c, e);
-    }
-    c.s("]");
+fn local_elements(c: &mut Ctx, data: &[u8], size: usize, mut element: impl FnMut(&mut Ctx, &[u8])) {
+    let count = data.len() / size;
+    super::structs::local_array(c, count, u32::MAX, |c, i| {
+        element(c, &data[i * size..(i + 1) * size])
+    });
 }

@@ -1370,3 +1370,31 @@ pub(crate) fn mincore_vec(c: &mut Ctx, addr: u64, len: u64) {
         true
     });
 }
+
+/// strace's print_local_array_upto: the first `upto` elements (at most all of them), cut
+/// at `-s` elements unless `-v`.
+pub(crate) fn local_array(
+    c: &mut Ctx,
+    count: usize,
+    upto: u32,
+    mut element: impl FnMut(&mut Ctx, usize),
+) {
+    let shown = count.min(upto as usize);
+    let limit = if c.style.verbose {
+        usize::MAX
+    } else {
+        c.style.string_limit
+    };
+    c.s("[");
+    for i in 0..shown {
+        if i > 0 {
+            c.s(", ");
+        }
+        if i >= limit {
+            c.s("...");
+            break;
+        }
+        element(c, i);
+    }
+    c.s("]");
+}

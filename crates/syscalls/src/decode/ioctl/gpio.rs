@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use super::super::Ctx;
-use super::super::structs::{read_struct, u32_at, u64_at};
+use super::super::structs::{local_array, read_struct, u32_at, u64_at};
 use super::{Phase, char_array, ior, iowr};
 use crate::xlat;
 
@@ -250,34 +250,6 @@ fn returned_fd(c: &mut Ctx, b: &[u8], at: usize) {
     c.s("{fd=");
     c.fd(u64::from(u32_at(b, at)));
     c.s("}");
-}
-
-/// strace's print_local_array_upto: the first `upto` elements (at most all of them), cut
-/// at `-s` elements unless `-v`.
-pub(super) fn local_array(
-    c: &mut Ctx,
-    count: usize,
-    upto: u32,
-    mut element: impl FnMut(&mut Ctx, usize),
-) {
-    let shown = count.min(upto as usize);
-    let limit = if c.style.verbose {
-        usize::MAX
-    } else {
-        c.style.string_limit
-    };
-    c.s("[");
-    for i in 0..shown {
-        if i > 0 {
-            c.s(", ");
-        }
-        if i >= limit {
-            c.s("...");
-            break;
-        }
-        element(c, i);
-    }
-    c.s("]");
 }
 
 fn u32_array(c: &mut Ctx, b: &[u8], upto: u32) {

@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use super::super::Ctx;
+use super::super::structs::local_array;
 use super::super::structs::{read_struct, u32_at, u64_at};
-use super::gpio::local_array;
 use super::{Phase, io, ior, iow, iowr};
 use crate::xlat;
 
