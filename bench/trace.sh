@@ -92,22 +92,22 @@ med_wall = {k: statistics.median(v) for k, v in wall.items()}
 med_cpu = {k: statistics.median(v) for k, v in cpu.items()}
 workloads = ("a_dd", "b_openloop", "c_find")
 measured = sys.argv[2:]
+# The strace comparison table needs both tools' setups; the ratio tables show what ran.
 if all(s in measured for s in ("strace", "saker", "strace_seccomp", "saker_seccomp")):
-  print(f"{'placement':9} {'workload':11} {'native':>8} {'strace':>9} {'saker':>9} {'saker/strace':>12} "
-      f"{'strace seccomp':>14} {'saker seccomp':>13} {'saker/strace':>12}   (wall, median)")
-  for placement in ("pinned", "unpinned"):
-    for name in workloads:
-        g = lambda s: med_wall[(placement, name, s)]
-        n = g("native")
-        print(f"{placement:9} {name:11} {n:8.3f} {g('strace'):8.2f}s {g('saker'):8.2f}s {g('saker')/g('strace'):11.2f}x "
-              f"{g('strace_seccomp'):13.3f}s {g('saker_seccomp'):12.3f}s {g('saker_seccomp')/g('strace_seccomp'):11.2f}x")
-setups = measured
+    print(f"{'placement':9} {'workload':11} {'native':>8} {'strace':>9} {'saker':>9} {'saker/strace':>12} "
+          f"{'strace seccomp':>14} {'saker seccomp':>13} {'saker/strace':>12}   (wall, median)")
+    for placement in ("pinned", "unpinned"):
+        for name in workloads:
+            g = lambda s: med_wall[(placement, name, s)]
+            n = g("native")
+            print(f"{placement:9} {name:11} {n:8.3f} {g('strace'):8.2f}s {g('saker'):8.2f}s {g('saker')/g('strace'):11.2f}x "
+                  f"{g('strace_seccomp'):13.3f}s {g('saker_seccomp'):12.3f}s {g('saker_seccomp')/g('strace_seccomp'):11.2f}x")
 for title, med in (("wall", med_wall), ("CPU (user + system of tracer and tracee)", med_cpu)):
     print()
     print(f"Ratios over native, {title} (median of the rounds):")
     for placement in ("pinned", "unpinned"):
         for name in workloads:
             n = med[(placement, name, "native")]
-            parts = [f"{s} {med[(placement, name, s)]/n:7.2f}x" for s in setups]
+            parts = [f"{s} {med[(placement, name, s)]/n:7.2f}x" for s in measured]
             print(f"  {placement:9} {name:11} " + "  ".join(parts))
 PY
