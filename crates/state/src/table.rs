@@ -517,17 +517,16 @@ impl State {
     /// Makes sure the event's process is in the table, refreshing what the header tells.
     fn ensure(&mut self, h: &EventHeader) {
         if let Some(p) = self.processes.get_mut(&h.pid) {
-            let reparented = p.ppid != h.ppid;
             p.ppid = h.ppid;
             p.uid = h.uid;
             p.gid = h.gid;
             p.euid = h.euid;
             p.egid = h.egid;
-            // A new parent (a subreaper such as conmon, after the old one exited) may be a
-            // process the table never saw start.
-            if reparented {
-                self.ensure_ancestors(h.ppid);
-            }
+            // The parent may be one the table never saw start (a subreaper such as conmon,
+            // after the old parent exited) or no longer has: read from /proc whenever it is
+            // missing, not only when the parent changes (a CI run once showed `podman exec`'s
+            // conmon as proc.pname <NA> live, where the replay knew it). A lookup when present.
+            self.ensure_ancestors(h.ppid);
             return;
         }
         let from_proc = if self.options.read_proc {
