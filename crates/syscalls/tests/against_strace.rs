@@ -66,8 +66,10 @@ fn mini_trace(argv: &[&str], style: &Style) -> String {
         unsafe {
             // The test harness ignores SIGPIPE; strace's child starts with the default.
             libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-            // Like the strace run: output to /dev/null, so both see the same stdout.
-            let null = libc::open(c"/dev/null".as_ptr(), libc::O_WRONLY);
+            // Like the strace run: all three standard fds on /dev/null, so both see the same
+            // (Python's start-up allocates by what its standard streams are).
+            let null = libc::open(c"/dev/null".as_ptr(), libc::O_RDWR);
+            libc::dup2(null, 0);
             libc::dup2(null, 1);
             libc::dup2(null, 2);
             libc::close(null);
@@ -523,6 +525,7 @@ fn compare_command(argv: &[&str], style: &Style, strace_flags: &[&str]) -> Resul
         .arg("-o")
         .arg(&strace_out)
         .args(argv)
+        .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()
