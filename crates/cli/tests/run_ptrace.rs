@@ -168,8 +168,11 @@ fn container_fields_under_ptrace_come_from_the_runtime() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
+    // The terminal script(1) records also carries what the terminal echoed, such as `^@` for
+    // a NUL `podman exec -it` writes to it, ahead of the alert on the same line.
     let alert: serde_json::Value = text
         .lines()
+        .filter_map(|l| l.find('{').map(|start| &l[start..]))
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l.trim()).ok())
         .find(|a| a["rule"] == "Terminal shell in container")
         .unwrap_or_else(|| panic!("no Terminal shell in container:\n{text}"));
