@@ -1187,7 +1187,7 @@ fn seccomp_data(c: &mut Ctx, b: &[u8]) {
 }
 
 // strace's src/xlat/audit_arch.in (EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE ...).
-xlat::xlat!(pub(super) AUDIT_ARCHES, "AUDIT_ARCH_???", [
+xlat::xlat!(pub(crate) AUDIT_ARCHES, "AUDIT_ARCH_???", [
     0xc00000b7 => "AUDIT_ARCH_AARCH64", 0xc0009026 => "AUDIT_ARCH_ALPHA", 0x4000005d => "AUDIT_ARCH_ARCOMPACT",
     0x5d => "AUDIT_ARCH_ARCOMPACTBE", 0x400000c3 => "AUDIT_ARCH_ARCV2", 0xc3 => "AUDIT_ARCH_ARCV2BE",
     0x40000028 => "AUDIT_ARCH_ARM", 0x28 => "AUDIT_ARCH_ARMEB", 0x4000008c => "AUDIT_ARCH_C6X",

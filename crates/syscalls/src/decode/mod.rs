@@ -560,7 +560,8 @@ fn write_result(
     }
 }
 
-pub(crate) use print::{write_composite, write_hex, write_pid};
+pub(crate) use ioctl::AUDIT_ARCHES;
+pub(crate) use print::{write_composite, write_hex, write_sender_or_fd};
 pub(crate) use structs::write_wait_status;
 pub(crate) use syscalls::is_decoded;
 

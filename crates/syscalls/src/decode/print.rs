@@ -192,8 +192,8 @@ impl<'a> Ctx<'a> {
     /// A siginfo's fields, its sender's pid with its note.
     pub fn siginfo_fields(&mut self, info: &crate::signal::SigInfo) {
         let (fds, style) = (&mut *self.fds, self.style);
-        crate::signal::write_siginfo_fields(self.out, info, &mut |out, pid| {
-            write_pid(out, pid, PidKind::Tgid, fds, style)
+        crate::signal::write_siginfo_fields(self.out, info, &mut |out, id| {
+            write_sender_or_fd(out, id, fds, style)
         });
     }
 
@@ -549,6 +549,19 @@ fn read_cstr(mem: &mut dyn Memory, addr: u64, max: usize, buf: &mut Vec<u8>) -> 
         at = at.wrapping_add(got as u64);
     }
     Some(false)
+}
+
+/// A siginfo's sender pid or SIGIO fd, annotated as `-y` and the pid options say.
+pub(crate) fn write_sender_or_fd(
+    out: &mut String,
+    id: crate::signal::SenderOrFd,
+    fds: &mut dyn FdInfo,
+    style: &Style,
+) {
+    match id {
+        crate::signal::SenderOrFd::Pid(pid) => write_pid(out, pid, PidKind::Tgid, fds, style),
+        crate::signal::SenderOrFd::Fd(fd) => write_fd(out, fd, fds, style),
+    }
 }
 
 /// A pid and its note (see [`write_pid_note`]).

@@ -2895,7 +2895,7 @@ fn dec_rt_sigqueueinfo(c: &mut Ctx) {
 }
 
 /// A `siginfo_t` the caller passes in (strace's printsiginfo_at).
-fn siginfo_in(c: &mut Ctx, addr: u64) {
+pub(super) fn siginfo_in(c: &mut Ctx, addr: u64) {
     let mut b = [0u8; 128];
     if c.read_exact(addr, &mut b) {
         let info = crate::signal::SigInfo::from_bytes(&b);
@@ -3245,7 +3245,7 @@ pub(crate) const SECCOMP_MODES: Xlat = Xlat {
     unknown: "SECCOMP_MODE_???",
 };
 
-const SECCOMP_FILTER_FLAGS: Xlat = Xlat {
+pub(super) const SECCOMP_FILTER_FLAGS: Xlat = Xlat {
     entries: &[
         (1, "SECCOMP_FILTER_FLAG_TSYNC"),
         (2, "SECCOMP_FILTER_FLAG_LOG"),

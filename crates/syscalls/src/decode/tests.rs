@@ -3886,6 +3886,91 @@ fn ptrace_requests_and_syscall_info() {
     );
 }
 
+/// siginfo in and out, register sets and seccomp metadata, from strace 6.1's tests/ptrace.c
+/// (the lines it expects, with this fixture's addresses and pids).
+#[test]
+fn ptrace_siginfo_regsets_and_seccomp_metadata() {
+    const ESRCH: i64 = -3;
+    let sigbus = [7u32, 0xffff_fffe, 4, 0]
+        .iter()
+        .flat_map(|w| w.to_ne_bytes())
+        .chain(0xface_feed_dead_beefu64.to_ne_bytes())
+        .chain(0xdeadu64.to_ne_bytes())
+        .chain([0u8; 112])
+        .collect::<Vec<u8>>();
+    let mut bnderr = vec![0u8; 128];
+    bnderr[0..4].copy_from_slice(&11u32.to_ne_bytes());
+    bnderr[8..12].copy_from_slice(&3u32.to_ne_bytes());
+    bnderr[16..24].copy_from_slice(&0xface_feed_dead_beefu64.to_ne_bytes());
+    bnderr[40..48].copy_from_slice(&0xdead_c0de_bead_feedu64.to_ne_bytes());
+    let mut sigio = vec![0u8; 128];
+    sigio[0..4].copy_from_slice(&29u32.to_ne_bytes());
+    sigio[4..8].copy_from_slice(&2u32.to_ne_bytes());
+    sigio[8..12].copy_from_slice(&1u32.to_ne_bytes());
+    sigio[16..24].copy_from_slice(&(-2i64).to_ne_bytes());
+    sigio[24..28].copy_from_slice(&1u32.to_ne_bytes());
+    let regs: Vec<u8> = (1..=27u64).flat_map(|r| (r * 0x10).to_ne_bytes()).collect();
+    let m = &mut Fixture::default()
+        .with(0x1000, &sigbus)
+        .with(0x2000, &bnderr)
+        .with(0x3000, &sigio)
+        .with(0x4000, &regs)
+        .ptrs(0x5000, &[0x4000, 16])
+        .ptrs(0x6000, &[0x4000, 216])
+        .ptrs(0x7000, &[7, 0])
+        .ptrs(0x8000, &[0xbeef, 1 | 42 << 32]);
+    let cases: &[([u64; 6], i64, &str)] = &[
+        (
+            [0x4203, 42, 0xdead_beef_ffff_feed, 0x1000, 0, 0],
+            ESRCH,
+            "ptrace(PTRACE_SETSIGINFO, 42, 0xdeadbeeffffffeed, {si_signo=SIGBUS, si_code=BUS_MCEERR_AR, si_errno=4294967294, si_addr=0xfacefeeddeadbeef, si_addr_lsb=0xdead}) = -1 ESRCH (No such process)",
+        ),
+        (
+            [0x4203, 42, 0xdead_beef_ffff_feed, 0x2000, 0, 0],
+            ESRCH,
+            "ptrace(PTRACE_SETSIGINFO, 42, 0xdeadbeeffffffeed, {si_signo=SIGSEGV, si_code=SEGV_BNDERR, si_addr=0xfacefeeddeadbeef, si_lower=NULL, si_upper=0xdeadc0debeadfeed}) = -1 ESRCH (No such process)",
+        ),
+        (
+            [0x4203, 42, 0xdead_beef_ffff_feed, 0x3000, 0, 0],
+            ESRCH,
+            "ptrace(PTRACE_SETSIGINFO, 42, 0xdeadbeeffffffeed, {si_signo=SIGIO, si_code=POLL_IN, si_errno=ENOENT, si_band=-2, si_fd=1}) = -1 ESRCH (No such process)",
+        ),
+        // GETREGS leaves addr out; the registers show at exit, or their address on failure.
+        (
+            [0xc, 42, 0xdead_beef, 0x9000, 0, 0],
+            ESRCH,
+            "ptrace(PTRACE_GETREGS, 42, 0x9000) = -1 ESRCH (No such process)",
+        ),
+        (
+            [0x4204, 42, 1, 0x5000, 0, 0],
+            0,
+            "ptrace(PTRACE_GETREGSET, 42, NT_PRSTATUS, {iov_base={r15=0x10, r14=0x20}, iov_len=16}) = 0",
+        ),
+        (
+            [0x4205, 42, 1, 0x6000, 0, 0],
+            0,
+            "ptrace(PTRACE_SETREGSET, 42, NT_PRSTATUS, {iov_base={r15=0x10, r14=0x20, r13=0x30, r12=0x40, rbp=0x50, rbx=0x60, r11=0x70, r10=0x80, r9=0x90, r8=0xa0, rax=0xb0, rcx=0xc0, rdx=0xd0, rsi=0xe0, rdi=0xf0, orig_rax=0x100, rip=0x110, cs=0x120, eflags=0x130, rsp=0x140, ss=0x150, fs_base=0x160, gs_base=0x170, ds=0x180, es=0x190, fs=0x1a0, gs=0x1b0}, iov_len=216}) = 0",
+        ),
+        (
+            [0x420d, 42, 16, 0x7000, 0, 0],
+            ESRCH,
+            "ptrace(PTRACE_SECCOMP_GET_METADATA, 42, 16, {filter_off=7}) = -1 ESRCH (No such process)",
+        ),
+        (
+            [0x4209, 42, 0x8000, 0x9000, 0, 0],
+            ESRCH,
+            "ptrace(PTRACE_PEEKSIGINFO, 42, {off=48879, flags=PTRACE_PEEKSIGINFO_SHARED, nr=42}, 0x9000) = -1 ESRCH (No such process)",
+        ),
+    ];
+    for (args, ret, line) in cases {
+        let style = Style {
+            string_limit: 64,
+            ..Style::default()
+        };
+        check_style("ptrace", *args, m, *ret, &style, line);
+    }
+}
+
 /// perf_event_open's attr, from strace 6.1's tests/perf_event_open.c (without -v: the fields
 /// before wakeup_events, set flags only), and the perf ioctls of tests/ioctl_perf.c.
 #[test]
