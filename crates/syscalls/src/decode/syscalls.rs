@@ -1675,6 +1675,11 @@ fn string_array(c: &mut Ctx, addr: u64, abbreviate_as_vars: bool) {
         c.s("NULL");
         return;
     }
+    // `-e verbose=!execve`: the pointers only.
+    if !c.style.dereference {
+        c.ptr(addr);
+        return;
+    }
     if abbreviate_as_vars && !c.style.verbose {
         // strace's printargc: the count, and whether a fault came before the NULL.
         c.ptr(addr);

@@ -133,6 +133,19 @@ fn execve_argv_and_envp() {
         &verbose,
         r#"execve("/tmp/exercise", ["/tmp/exercise", "/tmp/exd"], ["/tmp/exd", "/tmp/exd", "/tmp/exd"]) = -1 ENOENT (No such file or directory)"#,
     );
+    // `-e verbose=!execve` (strace 6.1's tests/qual_syscall.test): pointers only.
+    let not_dereferenced = Style {
+        dereference: false,
+        ..Style::default()
+    };
+    check_style(
+        "execve",
+        args,
+        &mut m,
+        0,
+        &not_dereferenced,
+        r#"execve("/tmp/exercise", 0x2000, 0x7ffc2d1ab7d8) = 0"#,
+    );
 }
 
 #[test]
