@@ -210,7 +210,7 @@ impl Capture {
             }
             if config.tracer_memory {
                 // strace shows the envp pointer of an exec line: kept at the call's entry.
-                capture.attach_exec_enter()?;
+                capture.attach_exec_enter(&btf)?;
             }
         }
         match config.mode {
@@ -427,15 +427,9 @@ impl Capture {
         Ok(())
     }
 
-    /// `execve_enter` and `execveat_enter` on the entry of their calls.
-    fn attach_exec_enter(&mut self) -> Result<(), BpfError> {
-        for (program, tracepoint) in [
-            ("execve_enter", "sys_enter_execve"),
-            ("execveat_enter", "sys_enter_execveat"),
-        ] {
-            attach_tracepoint(&mut self.ebpf, program, "syscalls", tracepoint)?;
-        }
-        Ok(())
+    /// `exec_enter` on every syscall's entry (it keeps execve's and execveat's envp).
+    fn attach_exec_enter(&mut self, btf: &Btf) -> Result<(), BpfError> {
+        attach_btf(&mut self.ebpf, "exec_enter", "sys_enter", btf)
     }
 
     fn sync_tracepoints(&mut self, syscalls: &BTreeSet<i64>) -> Result<(), BpfError> {

@@ -1128,7 +1128,7 @@ static __always_inline int exec_wakes(struct saker_event *ev)
 /*
  * The envp pointer of an execve or execveat in flight, by task, for the exec record: by
  * sched_process_exec the new image has replaced the registers that held it (a tracer's
- * capture attaches execve_enter and execveat_enter; strace shows the pointer).
+ * capture attaches exec_enter; strace shows the pointer).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -1136,14 +1136,6 @@ struct {
 	__type(key, int);
 	__type(value, __u64);
 } exec_envp SEC(".maps");
-
-/* Layout of syscalls/sys_enter_<name> (tracefs events/syscalls/sys_enter_execve/format). */
-struct syscalls_enter_ctx {
-	__u64 common;
-	__s32 nr;
-	__s32 pad;
-	__u64 args[6];
-};
 
 static __always_inline int keep_envp(__u64 pointer)
 {
@@ -1159,19 +1151,19 @@ static __always_inline int keep_envp(__u64 pointer)
 }
 
 /*
- * One program per call: a tracepoint program may read no further into its context than the
- * shortest record it is attached to, and execve's has no args[3].
+ * On every syscall's entry, but it keeps only execve's envp (rdx) and execveat's (r10). Not
+ * the syscalls/sys_enter_execve tracepoints: those are perf events, and closing each one
+ * waits for an RCU grace period (about 70 ms here), which every `saker trace --ebpf` paid
+ * twice at exit; a tp_btf link detaches without waiting.
  */
-SEC("tracepoint/syscalls/sys_enter_execve")
-int execve_enter(struct syscalls_enter_ctx *ctx)
+SEC("tp_btf/sys_enter")
+int BPF_PROG(exec_enter, struct pt_regs *regs, long id)
 {
-	return keep_envp(ctx->args[2]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_execveat")
-int execveat_enter(struct syscalls_enter_ctx *ctx)
-{
-	return keep_envp(ctx->args[3]);
+	if (id == 59 /* __NR_execve */)
+		return keep_envp(regs->dx);
+	if (id == 322 /* __NR_execveat */)
+		return keep_envp(regs->r10);
+	return 0;
 }
 
 SEC("tp_btf/sched_process_exec")
