@@ -799,6 +799,29 @@ fn ebpf_summary_counts_match_ptrace() {
     assert_eq!(stderr(&by_ebpf), stderr(&by_ptrace));
 }
 
+/// A named set with a call this kernel does not implement (it has no `sys_exit_` tracepoint):
+/// `--ebpf` still shows it failing with ENOSYS, as ptrace does.
+#[test]
+fn ebpf_shows_calls_the_kernel_does_not_implement() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("enosys");
+    let args = ["-e", "trace=lookup_dcookie,getuid", prog.to_str().unwrap()];
+    let Some(ebpf) = ebpf_trace(&args) else {
+        return;
+    };
+    let ptrace = saker(&args);
+    let (ours, theirs) = (stderr(&ebpf), stderr(&ptrace));
+    let first = theirs.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("lookup_dcookie(1, 0x2, 3) ") && first.contains(" = -1 ENOSYS "),
+        "{theirs}"
+    );
+    assert_eq!(masked_lines(&ours), masked_lines(&theirs));
+}
+
 /// `--ebpf -C` (lines, then the table) and `--ebpf -P` (with and without -c) against ptrace.
 #[test]
 fn ebpf_summary_with_lines_and_path_filter() {
