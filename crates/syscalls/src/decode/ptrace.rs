@@ -8,7 +8,7 @@ use std::fmt::Write;
 use super::Ctx;
 use super::PidKind;
 use super::ioctl::{AUDIT_ARCHES, negated_errno, syscall_nr};
-use super::structs::{self as st, u16_at, u32_at, u64_at};
+use super::structs::{self as st, u32_at, u64_at};
 use super::syscalls::{SECCOMP_FILTER_FLAGS, siginfo_in};
 use crate::xlat;
 
@@ -374,11 +374,7 @@ fn fpregset(c: &mut Ctx, addr: u64, len: u64) {
             c.s(", ");
         }
         let _ = write!(c.out, "{name}=");
-        c.hex(match size {
-            2 => u64::from(u16_at(&b, offset)),
-            4 => u64::from(u32_at(&b, offset)),
-            _ => u64_at(&b, offset),
-        });
+        c.hex(st::uint_at(&b, offset, size));
     }
     for (name, offset, words) in [
         ("st_space", 32, 32),

@@ -34,6 +34,14 @@ fn c_hex(v: u64) -> String {
 pub(crate) fn u64_at(b: &[u8], o: usize) -> u64 {
     u64::from_ne_bytes(b[o..o + 8].try_into().unwrap_or([0; 8]))
 }
+/// An unsigned field of 2, 4 or 8 bytes at `o` (struct tables list fields by size).
+pub(crate) fn uint_at(b: &[u8], o: usize, size: usize) -> u64 {
+    match size {
+        2 => u64::from(u16_at(b, o)),
+        4 => u64::from(u32_at(b, o)),
+        _ => u64_at(b, o),
+    }
+}
 fn i64_at(b: &[u8], o: usize) -> i64 {
     u64_at(b, o) as i64
 }
