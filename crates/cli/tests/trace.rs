@@ -800,9 +800,10 @@ fn ebpf_summary_counts_match_ptrace() {
 }
 
 /// A named set with a call this kernel does not implement (it has no `sys_exit_` tracepoint):
-/// `--ebpf` still shows it failing with ENOSYS, as ptrace does.
+/// `--ebpf` still shows it failing with ENOSYS, as ptrace does; and `--status` decides
+/// whether exit_group's line shows, as it does under ptrace.
 #[test]
-fn ebpf_shows_calls_the_kernel_does_not_implement() {
+fn ebpf_shows_unimplemented_calls_and_exit_group_by_status() {
     if !live() {
         return;
     }
@@ -820,6 +821,19 @@ fn ebpf_shows_calls_the_kernel_does_not_implement() {
         "{theirs}"
     );
     assert_eq!(masked_lines(&ours), masked_lines(&theirs));
+
+    // exit_group's `= ?` is the status `unfinished`: --status=none leaves only the exit.
+    for status in ["--status=none", "--status=unfinished"] {
+        let args = [status, "-e", "trace=exit_group", "true"];
+        let ebpf = stderr(&ebpf_trace(&args).expect("eBPF worked above"));
+        let ptrace = stderr(&saker(&args));
+        assert_eq!(masked_lines(&ebpf), masked_lines(&ptrace), "{status}");
+        assert_eq!(
+            ebpf.contains("exit_group(0)"),
+            status.ends_with("unfinished"),
+            "{ebpf}"
+        );
+    }
 }
 
 /// `--ebpf -C` (lines, then the table) and `--ebpf -P` (with and without -c) against ptrace.

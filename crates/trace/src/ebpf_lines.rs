@@ -305,9 +305,11 @@ impl Lines {
                 let signal = status & 0x7f;
                 let core_dumped = status & 0x80 != 0;
                 let exit_group = saker_syscalls::number("exit_group").unwrap_or(231);
-                // exit_group names no path, so `-P` leaves it out, as strace does.
+                // exit_group names no path, so `-P` leaves it out, as strace does; its
+                // `= ?` is the status `unfinished`.
                 let filters = &self.options.filters;
-                let shown = !self.summary_only && filters.paths.is_empty();
+                let shown =
+                    !self.summary_only && filters.paths.is_empty() && filters.status.unfinished;
                 if shown && *process_exited && signal == 0 && filters.trace.contains(exit_group) {
                     // exit_group never returns, so the capture has no record of it.
                     if self.options.json {
