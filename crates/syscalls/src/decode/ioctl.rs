@@ -27,6 +27,7 @@ mod sock;
 mod term;
 mod ubi;
 mod uffdio;
+mod v4l2;
 
 /// What a family decoder did in this phase (strace's 0, `RVAL_DECODED`, `RVAL_IOCTL_DECODED`).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -172,12 +173,7 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x54 => tty(c, code, arg),
         0x57 => watchdog(c, code, arg),
         0x58 => fs_x(c, code, arg),
-        // Of V4L2 only the request's NULL argument (strace's v4l2 decoders print it so).
-        0x56 if code == VIDIOC_ENUMINPUT && arg == 0 => {
-            c.next();
-            c.s("NULL");
-            Phase::Done
-        }
+        0x56 => v4l2::v4l2(c, code, arg),
         0x66 => fs_f(c, code, arg),
         0xaa => uffdio::uffdio(c, code, arg),
         0xab => nbd(c, code, arg),
@@ -429,20 +425,16 @@ static NAMES: &[(u32, &str)] = &[
     ),
     (SECCOMP_IOCTL_NOTIF_ADDFD, "SECCOMP_IOCTL_NOTIF_ADDFD"),
     // Requests strace 6.1's tests/ioctl.c names: linux/mmtimer.h, linux/hiddev.h and
-    // linux/hidraw.h, linux/videodev2.h, and ZFS's (include/sys/fs/zfs.h,
+    // linux/hidraw.h, and ZFS's (include/sys/fs/zfs.h,
     // lib/libspl/include/sys/kstat.h).
     (ior(b'm', 1, 8), "MMTIMER_GETRES"),
     (ior(b'H', 1, 4), "HIDIOCGRDESCSIZE"),
     (ior(b'H', 1, 4), "HIDIOCGVERSION"),
-    (VIDIOC_ENUMINPUT, "VIDIOC_ENUMINPUT"),
     (0x5a00, "ZFS_IOC_POOL_CREATE"),
     (0x5a41, "ZFS_IOC_SEND_SPACE"),
     (ior(0x12, 125, 256), "BLKZNAME"),
     (0x4b01, "KSTAT_IOC_CHAIN_ID"),
 ];
-
-/// linux/videodev2.h's VIDIOC_ENUMINPUT (struct v4l2_input).
-const VIDIOC_ENUMINPUT: u32 = iowr(b'V', 26, 80);
 
 fn names_of(code: u32) -> impl Iterator<Item = &'static str> {
     let table = sorted_names();
@@ -473,6 +465,7 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
             .chain(term::NAMES)
             .chain(uffdio::NAMES)
             .chain(ubi::NAMES)
+            .chain(v4l2::NAMES)
             .copied()
             .collect();
         all.sort_unstable();
