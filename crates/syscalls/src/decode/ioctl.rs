@@ -14,6 +14,7 @@ use super::structs::{self as st, read_struct, u16_at, u32_at, u64_at};
 use crate::decode::Ret;
 use crate::xlat::{self, Xlat};
 
+mod btrfs;
 mod evdev;
 mod gpio;
 mod kd;
@@ -168,6 +169,7 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x69 => lirc::lirc(c, code, arg),
         0x70 => rtc::rtc(c, code, arg),
         0x89 => sock::sock(c, code, arg),
+        0x94 => btrfs::fs_0x94(c, code, arg),
         0x4f | 0x6f => ubi::ubi(c, code, arg),
         0x52 => random(c, code, arg),
         0x54 => tty(c, code, arg),
@@ -452,6 +454,7 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
         let mut all: Vec<_> = NAMES
             .iter()
             .chain(BLOCK_NAMES)
+            .chain(btrfs::NAMES)
             .chain(evdev::NAMES)
             .chain(mtd::NAMES)
             .chain(kd::NAMES)

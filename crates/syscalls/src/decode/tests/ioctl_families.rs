@@ -1,4 +1,4 @@
-//! The ioctl families with big argument structures (V4L2, ...): cases ported from strace
+//! The ioctl families with big argument structures (V4L2, btrfs, ...): cases ported from strace
 //! 6.1's own tests, each named after its source file.
 
 use super::*;
@@ -9,6 +9,10 @@ struct Image(Vec<u8>);
 impl Image {
     fn new(size: usize) -> Self {
         Image(vec![0; size])
+    }
+    fn u16(mut self, at: usize, v: u16) -> Self {
+        self.0[at..at + 2].copy_from_slice(&v.to_le_bytes());
+        self
     }
     fn u32(mut self, at: usize, v: u32) -> Self {
         self.0[at..at + 4].copy_from_slice(&v.to_le_bytes());
@@ -28,6 +32,19 @@ const BADF: &str = " = -1 EBADF (Bad file descriptor)";
 
 fn ioctl(code: u32, arg: u64) -> [u64; 6] {
     [NEG(-1), u64::from(code), arg, 0, 0, 0]
+}
+
+/// Each (request, argument, text) fails with EBADF on fd -1.
+fn check_failing(m: &mut Fixture, cases: &[(u32, u64, &str)]) {
+    for &(code, arg, call) in cases {
+        check(
+            "ioctl",
+            ioctl(code, arg),
+            m,
+            -9,
+            &format!("ioctl(-1, {call}){BADF}"),
+        );
+    }
 }
 
 fn style(verbose: bool, xlat: XlatStyle) -> Style {
@@ -117,15 +134,7 @@ fn v4l2_requests_that_fail() {
         ),
         (0x40045612, 0, "VIDIOC_STREAMON, NULL"),
     ];
-    for &(code, arg, call) in cases {
-        check(
-            "ioctl",
-            ioctl(code, arg),
-            m,
-            -9,
-            &format!("ioctl(-1, {call}){BADF}"),
-        );
-    }
+    check_failing(m, cases);
 }
 
 /// strace 6.1's tests/ioctl_v4l2-success.c (`-e inject=ioctl:retval=42`: what the kernel
@@ -215,5 +224,113 @@ fn v4l2_requests_that_succeed() {
         "ioctl(-1, 0xc100565c, {count=2158018785, memory=0x1, format={type=0x1, \
          fmt.pix={width=0, height=0, pixelformat=0xb5315258, field=0x7, bytesperline=0, \
          sizeimage=0, colorspace=0}}}) = 42 ({index=2158018784, count=2158018785})",
+    );
+}
+
+/// strace 6.1's tests/btrfs.c (requests that fail: what goes in).
+#[test]
+fn btrfs_requests_that_fail() {
+    let defrag = Image::new(48)
+        .u64(8, u64::MAX)
+        .u64(16, 7)
+        .u32(24, 131072)
+        .u32(28, 2);
+    let key = Image::new(112)
+        .u64(0, 5)
+        .u64(8, 256)
+        .u64(16, -256i64 as u64)
+        .u64(32, u64::MAX)
+        .u64(48, u64::MAX)
+        .u32(60, u32::MAX)
+        .u32(64, 10)
+        .u64(104, 4096);
+    let mut vol = Image::new(4096).u64(0, 2);
+    vol.0[8..19].copy_from_slice(b"subvol-name");
+    let m = &mut Fixture::default()
+        .with(0x1000, &defrag.0)
+        .with(0x2000, &key.0)
+        .with(0x3000, &vol.0);
+    let cases: &[(u32, u64, &str)] = &[
+        (0x40049409, 4, "BTRFS_IOC_CLONE or FICLONE, 4"),
+        (0x9406, 0, "BTRFS_IOC_TRANS_START"),
+        (
+            0x40309410,
+            0x1000,
+            "BTRFS_IOC_DEFRAG_RANGE, {start=0, len=UINT64_MAX, \
+             flags=BTRFS_DEFRAG_RANGE_COMPRESS|BTRFS_DEFRAG_RANGE_START_IO|0x4, \
+             extent_thresh=131072, compress_type=BTRFS_COMPRESS_LZO}",
+        ),
+        (
+            0xc0709411,
+            0x2000,
+            "BTRFS_IOC_TREE_SEARCH_V2, {key={tree_id=BTRFS_FS_TREE_OBJECTID, min_offset=0, \
+             max_offset=UINT64_MAX, min_transid=0, max_transid=UINT64_MAX, min_type=0, \
+             max_type=UINT32_MAX, nr_items=10}, buf_size=4096}",
+        ),
+        (
+            0x5000940e,
+            0x3000,
+            "BTRFS_IOC_SUBVOL_CREATE, {fd=2, name=\"subvol-name\"}",
+        ),
+        (0x84009422, 0, "BTRFS_IOC_BALANCE_PROGRESS, NULL"),
+    ];
+    check_failing(m, cases);
+}
+
+/// What the kernel fills in, shown after ` => ` (strace 6.1 with
+/// `-e inject=ioctl:retval=0` on a program calling the requests with these structures).
+#[test]
+fn btrfs_requests_that_succeed() {
+    let stats = Image::new(1032)
+        .u64(8, 7)
+        .u64(16, 1)
+        .u64(32, 100)
+        .u64(40, 200)
+        .u64(48, 300)
+        .u64(56, 400);
+    let replace = Image::new(2600)
+        .u64(0, 1)
+        .u64(16, 1)
+        .u64(24, 555)
+        .u64(32, 1463193386)
+        .u64(48, 4);
+    let dedupe = Image::new(24 + 3 * 32)
+        .u16(16, 3)
+        .u64(24 + 16, 5)
+        .u32(24 + 32 + 24, u32::MAX);
+    let m = &mut Fixture::default()
+        .with(0x1000, &stats.0)
+        .with(0x4000, &replace.0)
+        .with(0x8000, &dedupe.0);
+    check(
+        "ioctl",
+        ioctl(0xc4089434, 0x1000),
+        m,
+        0,
+        "ioctl(-1, BTRFS_IOC_GET_DEV_STATS, {devid=makedev(0, 0), nr_items=7, \
+         flags=BTRFS_DEV_STATS_RESET} => {nr_items=7, flags=BTRFS_DEV_STATS_RESET, \
+         [[BTRFS_DEV_STAT_WRITE_ERRS]=0, [BTRFS_DEV_STAT_READ_ERRS]=100, \
+         [BTRFS_DEV_STAT_FLUSH_ERRS]=200, [BTRFS_DEV_STAT_CORRUPTION_ERRS]=300, \
+         [BTRFS_DEV_STAT_GENERATION_ERRS]=400, ...]}) = 0",
+    );
+    check(
+        "ioctl",
+        ioctl(0xca289435, 0x4000),
+        m,
+        0,
+        "ioctl(-1, BTRFS_IOC_DEV_REPLACE, {cmd=BTRFS_IOCTL_DEV_REPLACE_CMD_STATUS} => \
+         {result=BTRFS_IOCTL_DEV_REPLACE_RESULT_NO_ERROR, \
+         status={replace_state=BTRFS_IOCTL_DEV_REPLACE_STATE_STARTED, progress_1000=555 /* \
+         55.5% */, time_started=1463193386 /* 2016-05-14T02:36:26+0000 */, time_stopped=0, \
+         num_write_errors=4, num_uncorrectable_read_errors=0}}) = 0",
+    );
+    check(
+        "ioctl",
+        ioctl(0xc0189436, 0x8000),
+        m,
+        0,
+        "ioctl(-1, BTRFS_IOC_FILE_EXTENT_SAME or FIDEDUPERANGE, {src_offset=0, src_length=0, \
+         dest_count=3, info=[{dest_fd=0, dest_offset=0}, {dest_fd=0, dest_offset=0}, ...]} => \
+         {info=[{bytes_deduped=5, status=0}, {bytes_deduped=0, status=-1}, ...]}) = 0",
     );
 }
