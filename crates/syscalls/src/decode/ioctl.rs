@@ -15,6 +15,7 @@ use crate::decode::Ret;
 use crate::xlat::{self, Xlat};
 
 mod btrfs;
+mod dm;
 mod evdev;
 mod gpio;
 mod kd;
@@ -179,6 +180,7 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x66 => fs_f(c, code, arg),
         0xaa => uffdio::uffdio(c, code, arg),
         0xab => nbd(c, code, arg),
+        0xfd => dm::dm_ioctl(c, code, arg),
         0xb4 => gpio::gpio(c, code, arg),
         0xb7 => nsfs(c, code, arg),
         _ => Phase::Generic,
@@ -455,6 +457,7 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
             .iter()
             .chain(BLOCK_NAMES)
             .chain(btrfs::NAMES)
+            .chain(dm::NAMES)
             .chain(evdev::NAMES)
             .chain(mtd::NAMES)
             .chain(kd::NAMES)

@@ -1,4 +1,4 @@
-//! The ioctl families with big argument structures (V4L2, btrfs, ...): cases ported from strace
+//! The ioctl families with big argument structures (V4L2, btrfs, device mapper, ...): cases ported from strace
 //! 6.1's own tests, each named after its source file.
 
 use super::*;
@@ -332,5 +332,98 @@ fn btrfs_requests_that_succeed() {
         "ioctl(-1, BTRFS_IOC_FILE_EXTENT_SAME or FIDEDUPERANGE, {src_offset=0, src_length=0, \
          dest_count=3, info=[{dest_fd=0, dest_offset=0}, {dest_fd=0, dest_offset=0}, ...]} => \
          {info=[{bytes_deduped=5, status=0}, {bytes_deduped=0, status=-1}, ...]}) = 0",
+    );
+}
+
+/// A struct dm_ioctl header of DM 4.`minor`: data_size, data_start, dev 0x1234, name "nm".
+fn dm_header(minor: u32, name: &[u8]) -> Image {
+    Image::new(512)
+        .u32(0, 4)
+        .u32(4, minor)
+        .u32(12, 512)
+        .u32(16, 312)
+        .u64(40, 0x1234)
+        .bytes(48, name)
+}
+
+/// strace 6.1's tests/ioctl_dm.c (failing requests: the header and what goes in).
+#[test]
+fn dm_requests_that_fail() {
+    let old = Image::new(312)
+        .u32(0, 0xbadc0ded)
+        .u32(4, 0xbadc0dee)
+        .u32(8, 0xbadc0def)
+        .u32(12, 312);
+    let small = Image::new(312).u32(0, 4).u32(4, 1).u32(8, 2).u32(12, 14);
+    let suspend = dm_header(1, b"nnn").u32(28, 0).u32(32, 0xbadc0ded);
+    let m = &mut Fixture::default()
+        .with(0x1000, &old.0)
+        .with(0x2000, &small.0)
+        .with(0x3000, &suspend.0);
+    check_failing(
+        m,
+        &[
+            (
+                0xc138fd00,
+                0x1000,
+                "DM_VERSION, [{version=[3134983661, 3134983662, 3134983663] /* unsupported \
+                 device mapper ABI version */}]",
+            ),
+            (
+                0xc138fd00,
+                0x2000,
+                "DM_VERSION, [{version=[4, 1, 2], data_size=14 /* data_size too small */}]",
+            ),
+            (
+                0xc138fd06,
+                0x3000,
+                "DM_DEV_SUSPEND, [{version=[4, 1, 0], data_size=512, dev=makedev(0x12, 0x34), \
+                 name=\"nnn\", event_nr=3134983661, flags=0}]",
+            ),
+            (0xc138fd00, 0x9000, "DM_VERSION, 0x9000"),
+        ],
+    );
+}
+
+/// The payloads the kernel writes after the header (strace 6.1 with -v and
+/// `-e inject=ioctl:retval=0` on a program filling them in).
+#[test]
+fn dm_requests_that_succeed() {
+    let devices = dm_header(37, b"")
+        .u64(312, 0x801)
+        .u32(320, 32)
+        .bytes(324, b"dev0\0")
+        .u64(344, 0x802)
+        .bytes(356, b"dev1\0");
+    let deps = dm_header(37, b"nm\0")
+        .u32(312, 2)
+        .u64(320, 0x801)
+        .u64(328, 0x10000802);
+    let m = &mut Fixture::default()
+        .with(0x1000, &devices.0)
+        .with(0x2000, &deps.0);
+    let verbose = style(true, XlatStyle::Abbrev);
+    check_style(
+        "ioctl",
+        ioctl(0xc138fd02, 0x1000),
+        m,
+        0,
+        &verbose,
+        "ioctl(-1, DM_LIST_DEVICES, [{version=[4, 37, 0], data_size=512, data_start=312, \
+         flags=0}] => [{version=[4, 37, 0], data_size=512, data_start=312, flags=0}, \
+         {dev=makedev(0x8, 0x1), name=\"dev0\", event_nr=0}, {dev=makedev(0x8, 0x2), \
+         name=\"dev1\"}]) = 0",
+    );
+    check_style(
+        "ioctl",
+        ioctl(0xc138fd0b, 0x2000),
+        m,
+        0,
+        &verbose,
+        "ioctl(-1, DM_TABLE_DEPS, [{version=[4, 37, 0], data_size=512, data_start=312, \
+         dev=makedev(0x12, 0x34), name=\"nm\", flags=0}] => [{version=[4, 37, 0], \
+         data_size=512, data_start=312, dev=makedev(0x12, 0x34), name=\"nm\", target_count=0, \
+         open_count=0, event_nr=0, flags=0}, {count=2, deps=[makedev(0x8, 0x1), \
+         makedev(0x8, 0x10002)]}]) = 0",
     );
 }
