@@ -25,6 +25,7 @@ mod mtd;
 mod perf_ioctl;
 mod rtc;
 mod scsi;
+mod sg_io;
 mod sock;
 mod term;
 mod ubi;

@@ -1,4 +1,4 @@
-//! The ioctl families with big argument structures (V4L2, btrfs, device mapper, ...): cases ported from strace
+//! The ioctl families with big argument structures (V4L2, btrfs, device mapper, SG_IO, ...): cases ported from strace
 //! 6.1's own tests, each named after its source file.
 
 use super::*;
@@ -425,5 +425,49 @@ fn dm_requests_that_succeed() {
          data_size=512, data_start=312, dev=makedev(0x12, 0x34), name=\"nm\", target_count=0, \
          open_count=0, event_nr=0, flags=0}, {count=2, deps=[makedev(0x8, 0x1), \
          makedev(0x8, 0x10002)]}]) = 0",
+    );
+}
+
+/// strace 6.1's tests/ioctl_sg_io_v3.c and ioctl_sg_io_v4.c: the request at entry, what
+/// the device returned at exit even when the call failed.
+#[test]
+fn sg_io_requests() {
+    let v3 = Image::new(88)
+        .u32(0, u32::from(b'S'))
+        .u32(4, -3i32 as u32)
+        .bytes(8, &[136, 137])
+        .u32(12, 5)
+        .u64(16, 0x5000)
+        .u64(24, 0xfacefeedfffffff2)
+        .u64(32, 0xfacefeedfffffff3)
+        .u32(40, 2880088488)
+        .u32(44, 0x10000)
+        .bytes(64, &[0xc0, 0xc1, 0xc2, 195, 0xc4, 0xc5, 0xc6, 0xc7])
+        .u32(72, 1)
+        .u32(76, 3486436812)
+        .u32(80, 0xdeadbeef);
+    let m = &mut Fixture::default()
+        .with(0x1000, &v3.0)
+        .with(0x5000, &[0xd4, 0xd5, 0xd6, 0xd7, 0xd8])
+        .with(0x2000, &u32::from(b'Q').to_le_bytes())
+        .with(0x3000, &7u32.to_le_bytes());
+    check_failing(
+        m,
+        &[
+            (
+                0x2285,
+                0x1000,
+                "SG_IO, {interface_id='S', dxfer_direction=SG_DXFER_FROM_DEV, cmd_len=136, \
+                 cmdp=0xfacefeedfffffff2, mx_sb_len=137, iovec_count=0, dxfer_len=5, \
+                 timeout=2880088488, flags=SG_FLAG_NO_DXFER, dxferp=\"\\xd4\\xd5\\xd6\\xd7\", \
+                 status=0xc0, masked_status=0xc1, msg_status=0xc2, sb_len_wr=195, \
+                 sbp=0xfacefeedfffffff3, host_status=0xc5c4, driver_status=0xc7c6, resid=1, \
+                 duration=3486436812, \
+                 info=SG_INFO_CHECK|SG_INFO_DIRECT_IO|SG_INFO_MIXED_IO|0xdeadbee8}",
+            ),
+            (0x2285, 0x2000, "SG_IO, {guard='Q', 0x2004}"),
+            (0x2285, 0x3000, "SG_IO, [7]"),
+            (0x2285, 0, "SG_IO, NULL"),
+        ],
     );
 }
