@@ -19,6 +19,7 @@ mod dm;
 mod evdev;
 mod gpio;
 mod kd;
+mod kvm;
 mod lirc;
 mod loop_dev;
 mod mtd;
@@ -69,7 +70,13 @@ pub(super) fn dec_ioctl(c: &mut Ctx) {
         phase
     } else {
         match c.saved[0] {
-            SAVED_LATER => decode(c, code, a[2]),
+            SAVED_LATER => match decode(c, code, a[2]) {
+                Phase::DoneFd => {
+                    c.ret_kind = Some(Ret::Fd);
+                    Phase::Done
+                }
+                phase => phase,
+            },
             SAVED_FD => {
                 c.ret_kind = Some(Ret::Fd);
                 Phase::Done
@@ -181,6 +188,7 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x66 => fs_f(c, code, arg),
         0xaa => uffdio::uffdio(c, code, arg),
         0xab => nbd(c, code, arg),
+        0xae => kvm::kvm(c, code, arg),
         0xfd => dm::dm_ioctl(c, code, arg),
         0xb4 => gpio::gpio(c, code, arg),
         0xb7 => nsfs(c, code, arg),
@@ -462,6 +470,7 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
             .chain(evdev::NAMES)
             .chain(mtd::NAMES)
             .chain(kd::NAMES)
+            .chain(kvm::NAMES)
             .chain(gpio::NAMES)
             .chain(lirc::NAMES)
             .chain(loop_dev::NAMES)

@@ -1,4 +1,4 @@
-//! The ioctl families with big argument structures (V4L2, btrfs, device mapper, SG_IO, ...): cases ported from strace
+//! The ioctl families with big argument structures (V4L2, btrfs, device mapper, SG_IO, KVM, ...): cases ported from strace
 //! 6.1's own tests, each named after its source file.
 
 use super::*;
@@ -469,5 +469,76 @@ fn sg_io_requests() {
             (0x2285, 0x3000, "SG_IO, [7]"),
             (0x2285, 0, "SG_IO, NULL"),
         ],
+    );
+}
+
+/// strace 6.1's tests/ioctl_kvm_run.c and ioctl_kvm_run-v.c (a real VM's calls).
+#[test]
+fn kvm_requests() {
+    let regs = Image::new(144)
+        .u64(0, 2)
+        .u64(8, 2)
+        .u64(128, 0x1000)
+        .u64(136, 2);
+    let region = Image::new(32)
+        .u64(8, 0x1000)
+        .u64(16, 4096)
+        .u64(24, 0x7f0b278d0000);
+    let m = &mut Fixture::default()
+        .with(0x1000, &regs.0)
+        .with(0x2000, &region.0)
+        .with(0x3000, &[0; 8]);
+    let cases: &[(u32, u64, bool, &str)] = &[
+        (
+            0x4090ae82,
+            0x1000,
+            false,
+            "KVM_SET_REGS, {rax=0x2, ..., rsp=0, rbp=0, ..., rip=0x1000, rflags=0x2}",
+        ),
+        (
+            0x4090ae82,
+            0x1000,
+            true,
+            "KVM_SET_REGS, {rax=0x2, rbx=0x2, rcx=0, rdx=0, rsi=0, rdi=0, rsp=0, rbp=0, r8=0, \
+             r9=0, r10=0, r11=0, r12=0, r13=0, r14=0, r15=0, rip=0x1000, rflags=0x2}",
+        ),
+        (
+            0x4020ae46,
+            0x2000,
+            false,
+            "KVM_SET_USER_MEMORY_REGION, {slot=0, flags=0, guest_phys_addr=0x1000, \
+             memory_size=4096, userspace_addr=0x7f0b278d0000}",
+        ),
+        (0xae03, 3, false, "KVM_CHECK_EXTENSION, KVM_CAP_USER_MEMORY"),
+        (
+            0x4008ae90,
+            0x3000,
+            true,
+            "KVM_SET_CPUID2, {nent=0, entries=[]}",
+        ),
+        (0xae80, 0, false, "KVM_RUN, 0"),
+    ];
+    for &(code, arg, verbose, call) in cases {
+        check_style(
+            "ioctl",
+            ioctl(code, arg),
+            m,
+            0,
+            &style(verbose, XlatStyle::Abbrev),
+            &format!("ioctl(-1, {call}) = 0"),
+        );
+    }
+    // KVM_CREATE_VM returns a file descriptor (fd 4 of the fixture is a socket).
+    let yy = Style {
+        fd_decode: 1,
+        ..Style::default()
+    };
+    check_style(
+        "ioctl",
+        ioctl(0xae01, 0),
+        m,
+        4,
+        &yy,
+        "ioctl(-1, KVM_CREATE_VM, 0) = 4<socket:[31337]>",
     );
 }
