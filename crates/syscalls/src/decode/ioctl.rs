@@ -28,6 +28,7 @@ mod rtc;
 mod scsi;
 mod sg_io;
 mod sock;
+mod tee;
 mod term;
 mod ubi;
 mod uffdio;
@@ -186,6 +187,7 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x58 => fs_x(c, code, arg),
         0x56 => v4l2::v4l2(c, code, arg),
         0x66 => fs_f(c, code, arg),
+        0xa4 => tee::tee(c, code, arg),
         0xaa => uffdio::uffdio(c, code, arg),
         0xab => nbd(c, code, arg),
         0xae => kvm::kvm(c, code, arg),
@@ -478,6 +480,7 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
             .chain(rtc::NAMES)
             .chain(scsi::NAMES)
             .chain(sock::NAMES)
+            .chain(tee::NAMES)
             .chain(term::NAMES)
             .chain(uffdio::NAMES)
             .chain(ubi::NAMES)

@@ -8,7 +8,9 @@ use std::fmt::Write;
 
 use super::super::Ctx;
 use super::super::print::write_named;
-use super::super::structs::{read_struct, u16_at, u32_at, u64_at, write_date_comment, write_dev};
+use super::super::structs::{
+    read_sized, read_struct, u16_at, u32_at, u64_at, write_date_comment, write_dev, write_uuid,
+};
 use super::{Phase, char_array, io, ior, iow, iowr};
 use crate::xlat::{self, Xlat};
 
@@ -581,16 +583,6 @@ fn key_type(c: &mut Ctx, v: u32) {
     c.xval_u(u64::from(v), &KEY_TYPES);
 }
 
-/// strace's print_uuid: `01234567-89ab-cdef-fedc-ba9876543210`.
-fn write_uuid(out: &mut String, b: &[u8]) {
-    for (i, byte) in b.iter().take(16).enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            out.push('-');
-        }
-        let _ = write!(out, "{byte:02x}");
-    }
-}
-
 /// struct btrfs_ioctl_timespec: `{sec=1, nsec=2} /* 1970-01-01T00:00:01.000000002+0000 */`.
 fn timespec(c: &mut Ctx, b: &[u8]) {
     let (sec, nsec) = (u64_at(b, 0), u32_at(b, 8));
@@ -905,9 +897,11 @@ fn tree_search(c: &mut Ctx, arg: u64, v2: bool) -> Phase {
         }
         return Phase::Done;
     }
-    let Some(b) = rw_struct::<112>(c, arg) else {
+    // The key (104 bytes), and for v2 the buffer size after it.
+    let mut b = [0u8; 112];
+    if !rw_prefix(c) || !read_sized(c, arg, &mut b[..if v2 { 112 } else { 104 }]) {
         return Phase::Done;
-    };
+    }
     let items = u32_at(&b, 64);
     c.s("{key=");
     search_key(c, &b);

@@ -9,7 +9,9 @@ use std::fmt::Write;
 use super::super::Ctx;
 use super::super::XlatStyle;
 use super::super::print::{self, write_named, xlat_style};
-use super::super::structs::{local_array, read_struct, u16_at, u32_at, u64_at, write_seconds_and};
+use super::super::structs::{
+    local_array, read_sized, read_struct, u16_at, u32_at, u64_at, write_seconds_and,
+};
 use super::{Phase, char_array, ior, iow, iowr};
 use crate::xlat::{self, Xlat};
 
@@ -679,8 +681,7 @@ fn query_ctrl(c: &mut Ctx, arg: u64, ext: bool) -> Phase {
     if c.entering() {
         c.next();
         let mut b = [0u8; EXT_SIZE];
-        if arg == 0 || !c.read_exact(arg, &mut b[..size]) {
-            c.ptr(arg);
+        if !read_sized(c, arg, &mut b[..size]) {
             return Phase::Done;
         }
         let id = u32_at(&b, 0);

@@ -1,4 +1,4 @@
-//! The ioctl families with big argument structures (V4L2, btrfs, device mapper, SG_IO, KVM, ...): cases ported from strace
+//! The ioctl families with big argument structures (V4L2, btrfs, device mapper, SG_IO, KVM, TEE): cases ported from strace
 //! 6.1's own tests, each named after its source file.
 
 use super::*;
@@ -540,5 +540,70 @@ fn kvm_requests() {
         4,
         &yy,
         "ioctl(-1, KVM_CREATE_VM, 0) = 4<socket:[31337]>",
+    );
+}
+
+/// strace 6.1's tests/ioctl_tee.c, and what TEE_IOC_SHM_ALLOC and TEE_IOC_INVOKE return
+/// (strace 6.1 with `-e inject=ioctl:retval=0`).
+#[test]
+fn tee_requests() {
+    let cancel = Image::new(8).u32(0, 0xdeadbeef).u32(4, 0xbadc0ded);
+    let alloc = Image::new(16).u64(0, 0xcafef00ddeadbeef).u32(8, 0x83);
+    let invoke = Image::new(24 + 32)
+        .u32(0, 3)
+        .u32(12, 9)
+        .u32(16, 3)
+        .u32(20, 1)
+        .u64(24, 0x102)
+        .u64(24 + 16, 5);
+    let buf = Image::new(16).u64(0, 0x4000).u64(8, 56);
+    let bad_len = Image::new(16).u64(0, 0x4000).u64(8, u64::MAX);
+    let m = &mut Fixture::default()
+        .with(0x1000, &cancel.0)
+        .with(0x2000, &alloc.0)
+        .with(0x3000, &buf.0)
+        .with(0x4000, &invoke.0)
+        .with(0x5000, &bad_len.0);
+    check_failing(
+        m,
+        &[
+            (
+                0x8008a404,
+                0x1000,
+                "TEE_IOC_CANCEL, {cancel_id=3735928559, session=0xbadc0ded}",
+            ),
+            (
+                0xc010a401,
+                0x2000,
+                "TEE_IOC_SHM_ALLOC, {size=0xcafef00ddeadbeef, \
+                 flags=TEE_IOCTL_SHM_MAPPED|TEE_IOCTL_SHM_DMA_BUF|0x80}",
+            ),
+            (
+                0x8010a403,
+                0x5000,
+                "TEE_IOC_INVOKE, {buf_len=18446744073709551615, buf_ptr=0x4000}",
+            ),
+            (0x800ca400, 0, "TEE_IOC_VERSION, NULL"),
+        ],
+    );
+    check(
+        "ioctl",
+        ioctl(0xc010a401, 0x2000),
+        m,
+        0,
+        "ioctl(-1, TEE_IOC_SHM_ALLOC, {size=0xcafef00ddeadbeef, \
+         flags=TEE_IOCTL_SHM_MAPPED|TEE_IOCTL_SHM_DMA_BUF|0x80} => {size=0xcafef00ddeadbeef, \
+         flags=TEE_IOCTL_SHM_MAPPED|TEE_IOCTL_SHM_DMA_BUF|0x80, id=0}) = 0",
+    );
+    check(
+        "ioctl",
+        ioctl(0x8010a403, 0x3000),
+        m,
+        0,
+        "ioctl(-1, TEE_IOC_INVOKE, {buf_len=56, buf_ptr={func=3, session=0, cancel_id=0, \
+         num_params=1, params=[{attr=TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT|\
+         TEE_IOCTL_PARAM_ATTR_META, a=0, b=0x5, c=0}]} => {ret=9, \
+         ret_origin=TEEC_ORIGIN_TEE, params=[{attr=TEE_IOCTL_PARAM_ATTR_TYPE_VALUE_OUTPUT|\
+         TEE_IOCTL_PARAM_ATTR_META, a=0, b=0x5, c=0}]}}) = 0",
     );
 }
