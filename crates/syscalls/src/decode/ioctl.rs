@@ -500,6 +500,19 @@ fn int_arg(c: &mut Ctx, arg: u64) -> Phase {
     Phase::Done
 }
 
+/// A read-write argument's separator: `, ` at entry, ` => ` at exit when the call
+/// succeeded (strace's tprint_value_changed); false when there is nothing more to show.
+fn rw_prefix(c: &mut Ctx) -> bool {
+    if c.entering() {
+        c.next();
+    } else if c.ok() {
+        c.s(" => ");
+    } else {
+        return false;
+    }
+    true
+}
+
 /// An output argument: nothing at entry, `decode` at exit.
 fn at_exit(c: &mut Ctx, decode: impl FnOnce(&mut Ctx) -> Phase) -> Phase {
     if c.entering() {
@@ -607,12 +620,8 @@ fn flags_arg(c: &mut Ctx, arg: u64, x: &Xlat) -> Phase {
 /// `struct fiemap` (linux/fiemap.h): the request at entry, ` => ` the answer at exit.
 fn fiemap(c: &mut Ctx, arg: u64) -> Phase {
     let entering = c.entering();
-    if entering {
-        c.next();
-    } else if !c.ok() {
+    if !rw_prefix(c) {
         return Phase::Done;
-    } else {
-        c.s(" => ");
     }
     let Some(b) = read_struct::<32>(c, arg, false) else {
         return Phase::Done;

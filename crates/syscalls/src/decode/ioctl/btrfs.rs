@@ -11,7 +11,7 @@ use super::super::print::write_named;
 use super::super::structs::{
     read_sized, read_struct, u16_at, u32_at, u64_at, write_date_comment, write_dev, write_uuid,
 };
-use super::{Phase, char_array, io, ior, iow, iowr};
+use super::{Phase, char_array, io, ior, iow, iowr, rw_prefix};
 use crate::xlat::{self, Xlat};
 
 const FICLONE: u32 = iow(0x94, 9, 4);
@@ -240,19 +240,6 @@ fn dedupe_range(c: &mut Ctx, arg: u64) -> Phase {
     } else {
         Phase::Done
     }
-}
-
-/// The read-write requests' separator: `, ` at entry, ` => ` at exit when the call
-/// succeeded; false when there is nothing more to show.
-fn rw_prefix(c: &mut Ctx) -> bool {
-    if c.entering() {
-        c.next();
-    } else if c.ok() {
-        c.s(" => ");
-    } else {
-        return false;
-    }
-    true
 }
 
 /// A read-write request's struct: read after [`rw_prefix`] (its address if it cannot be),

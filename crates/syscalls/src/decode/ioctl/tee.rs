@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use super::super::Ctx;
 use super::super::structs::{local_array, read_sized, read_struct, u32_at, u64_at, write_uuid};
-use super::{Phase, ior, iowr};
+use super::{Phase, ior, iowr, rw_prefix};
 use crate::xlat;
 
 const TEE_IOC_VERSION: u32 = ior(0xa4, 0, 12);
@@ -99,11 +99,7 @@ pub(super) fn tee(c: &mut Ctx, code: u32, arg: u64) -> Phase {
 /// The shared memory requests: what is asked at entry, the id given at exit.
 fn shm(c: &mut Ctx, code: u32, arg: u64) -> Phase {
     let entering = c.entering();
-    if entering {
-        c.next();
-    } else if c.ok() {
-        c.s(" => ");
-    } else {
+    if !rw_prefix(c) {
         return Phase::Done;
     }
     // struct tee_ioctl_shm_alloc_data, tee_ioctl_shm_register_data, and the vendor's
@@ -203,11 +199,7 @@ fn fetch(c: &mut Ctx, code: u32, arg: u64) -> Option<([u8; 56], u64, u64)> {
 /// TEE_IOC_OPEN_SESSION, TEE_IOC_INVOKE, TEE_IOC_SUPPL_RECV, TEE_IOC_SUPPL_SEND.
 fn session(c: &mut Ctx, code: u32, arg: u64) -> Phase {
     let entering = c.entering();
-    if entering {
-        c.next();
-    } else if c.ok() {
-        c.s(" => ");
-    } else {
+    if !rw_prefix(c) {
         c.s("}");
         return Phase::Done;
     }
