@@ -460,6 +460,12 @@ fn names_of(code: u32) -> impl Iterator<Item = &'static str> {
         .map(|&(_, name)| name)
 }
 
+/// Every named request number, for tests that try them all.
+#[cfg(test)]
+pub(super) fn named_requests() -> impl Iterator<Item = u32> {
+    sorted_names().iter().map(|&(code, _)| code)
+}
+
 /// [`NAMES`] and [`BLOCK_NAMES`] sorted once by (number, name).
 fn sorted_names() -> &'static [(u32, &'static str)] {
     static SORTED: std::sync::OnceLock<Vec<(u32, &'static str)>> = std::sync::OnceLock::new();

@@ -607,3 +607,44 @@ fn tee_requests() {
          TEE_IOCTL_PARAM_ATTR_META, a=0, b=0x5, c=0}]}}) = 0",
     );
 }
+
+/// Tracee memory is the tracee's to fill: every named request of these families, on
+/// pseudo-random memory, in the terse and the most verbose styles, at entry and at exit
+/// (success, failure, EOVERFLOW), must decode without panicking, quickly, and to a bounded
+/// line.
+#[test]
+fn family_requests_survive_garbage_memory() {
+    let families = [0x22, 0x56, 0x94, 0xa4, 0xae, 0xfd];
+    let styles = [
+        Style::default(),
+        Style {
+            verbose: true,
+            hex: 2,
+            string_limit: 256,
+            xlat: XlatStyle::Verbose,
+            kvm_vcpu: true,
+            ..Style::default()
+        },
+    ];
+    let codes: Vec<u32> = super::super::ioctl::named_requests()
+        .filter(|code| families.contains(&((code >> 8) & 0xff)))
+        .collect();
+    assert!(codes.len() > 300, "{}", codes.len());
+    for style in &styles {
+        for &code in &codes {
+            let started = std::time::Instant::now();
+            for seed in [1u64, 0xdead_beef] {
+                let args = [3, u64::from(code), 0x7f00_0000_1000, 0, 0, 0];
+                let mut mem = Noise(seed);
+                let entry = decode_entry(number("ioctl").unwrap(), args, &mut mem, &mut Fds, style);
+                for ret in [0, 16, -9, -75] {
+                    let done = decode_exit(&entry, ret, &mut mem, &mut Fds, style);
+                    // Arrays stop at the decoders' output budget (4 MiB) plus one element.
+                    assert!(done.call.len() < 16 << 20, "{code:#x}: {}", done.call.len());
+                }
+            }
+            let took = started.elapsed();
+            assert!(took.as_secs() < 2, "{code:#x} is slow on garbage: {took:?}");
+        }
+    }
+}
