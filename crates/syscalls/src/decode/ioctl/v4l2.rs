@@ -152,6 +152,10 @@ pub(super) static NAMES: &[(u32, &str)] = &[
 
 /// strace's v4l2_ioctl.
 pub(super) fn v4l2(c: &mut Ctx, code: u32, arg: u64) -> Phase {
+    // `-e verbose=` leaving ioctl out: every argument as a number.
+    if !c.style.dereference {
+        return Phase::Generic;
+    }
     let entering = c.entering();
     match code {
         VIDIOC_QUERYCAP => capability(c, arg),

@@ -648,3 +648,21 @@ fn family_requests_survive_garbage_memory() {
         }
     }
 }
+
+/// strace's v4l2_ioctl leaves every argument undecoded when `-e verbose=` leaves ioctl out.
+#[test]
+fn v4l2_without_verbose_prints_numbers() {
+    let style = Style {
+        dereference: false,
+        ..Style::default()
+    };
+    let m = &mut Fixture::default().with(0x1000, &[0; 8]);
+    check_style(
+        "ioctl",
+        ioctl(0xc008561b, 0x1000),
+        m,
+        -9,
+        &style,
+        &format!("ioctl(-1, VIDIOC_G_CTRL, 0x1000){BADF}"),
+    );
+}
