@@ -955,7 +955,7 @@ fn search_buf(c: &mut Ctx, buf: u64, size: u64, items: u32) {
             c.s(", ");
         }
         let addr = buf.wrapping_add(off);
-        if addr < buf || off.saturating_add(32) > size || u64::from(i) > limit {
+        if addr < buf || off.saturating_add(32) > size || u64::from(i) > limit || c.over_budget() {
             c.s("...");
             break;
         }

@@ -246,7 +246,8 @@ fn target_specs(c: &mut Ctx, arg: u64, h: &[u8]) {
         if end <= offset || end > data_size {
             return misplaced(c, "struct dm_target_spec");
         }
-        if i as usize >= c.style.string_limit {
+        // At -s records, or (with a huge -s) when the line is already absurdly long.
+        if i as usize >= c.style.string_limit || c.over_budget() {
             c.s("...");
             return;
         }
@@ -355,7 +356,7 @@ fn chained(
         if end <= offset || end > data_size {
             return misplaced(c, what);
         }
-        if count as usize >= c.style.string_limit {
+        if count as usize >= c.style.string_limit || c.over_budget() {
             c.s("...");
             return;
         }

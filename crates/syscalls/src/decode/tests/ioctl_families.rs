@@ -666,3 +666,51 @@ fn v4l2_without_verbose_prints_numbers() {
         &format!("ioctl(-1, VIDIOC_G_CTRL, 0x1000){BADF}"),
     );
 }
+
+/// A device mapper buffer claiming 4 GiB of data, all of it valid target version records
+/// chained 32 bytes apart: with a huge `-s`, the walk still ends at the output budget.
+struct EndlessVersions;
+
+impl Memory for EndlessVersions {
+    fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
+        const BASE: u64 = 0x10_0000;
+        let header = dm_header(37, b"").u32(12, u32::MAX).0;
+        for (i, b) in buf.iter_mut().enumerate() {
+            let at = addr.wrapping_add(i as u64).wrapping_sub(BASE);
+            *b = match at {
+                0..312 => header[at as usize],
+                // next=32, version=[1, 0, 0], name "" in each 32-byte record.
+                _ => match (at - 312) % 32 {
+                    0 => 32,
+                    4 => 1,
+                    _ => 0,
+                },
+            };
+        }
+        buf.len()
+    }
+    fn stack_pointer(&mut self) -> Option<u64> {
+        None
+    }
+}
+
+#[test]
+fn dm_record_walks_stop_at_the_output_budget() {
+    let style = Style {
+        verbose: true,
+        string_limit: usize::MAX / 4,
+        ..Style::default()
+    };
+    let started = std::time::Instant::now();
+    let args = ioctl(0xc138fd0d, 0x10_0000);
+    let nr = number("ioctl").unwrap();
+    let entry = decode_entry(nr, args, &mut EndlessVersions, &mut Fds, &style);
+    let done = decode_exit(&entry, 0, &mut EndlessVersions, &mut Fds, &style);
+    assert!(
+        done.call.ends_with(", ...])"),
+        "{}",
+        &done.call[done.call.len() - 80..]
+    );
+    assert!(done.call.len() < 16 << 20);
+    assert!(started.elapsed().as_secs() < 10);
+}
