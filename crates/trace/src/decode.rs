@@ -66,6 +66,14 @@ impl FdInfo for TraceeFds {
     fn pid_comm(&mut self, pid: i32) -> Option<String> {
         comm_of(pid)
     }
+
+    fn anon_mapping(&mut self, path: &str) -> Option<(u64, u64)> {
+        let maps = std::fs::read_to_string(format!("/proc/{}/maps", self.0.pid())).ok()?;
+        maps.lines()
+            .filter_map(crate::stack::parse_maps_line)
+            .find(|m| m.anon_device && m.path == path)
+            .map(|m| (m.range.start, m.range.end.saturating_sub(m.range.start)))
+    }
 }
 
 /// The link target of fd `fd` of process `pid`, as tracee `tracee` (our numbering) numbers

@@ -88,6 +88,11 @@ pub trait FdInfo {
     fn pid_comm(&mut self, _pid: i32) -> Option<String> {
         None
     }
+    /// For `-e kvm=vcpu`: the tracee's mapping of the anonymous-inode file `path` (a vCPU's
+    /// `anon_inode:kvm-vcpu:N`, whose `struct kvm_run` it holds), as (start, length).
+    fn anon_mapping(&mut self, _path: &str) -> Option<(u64, u64)> {
+        None
+    }
 }
 
 /// Which id of a process a pid value is (strace's `enum pid_type`): translating it between
@@ -144,6 +149,8 @@ pub struct Style {
     pub dereference: bool,
     /// `-Y`, `--decode-pids=`: what is printed after a pid.
     pub pids: PidDetails,
+    /// `-e kvm=vcpu`: KVM_RUN's return value is followed by the vCPU's exit reason.
+    pub kvm_vcpu: bool,
 }
 
 /// `-e decode-fds=path,socket,dev,pidfd`.
@@ -210,6 +217,7 @@ impl Default for Style {
             xlat: XlatStyle::Abbrev,
             dereference: true,
             pids: PidDetails::default(),
+            kvm_vcpu: false,
         }
     }
 }

@@ -298,20 +298,32 @@ impl<'a> Ctx<'a> {
         addr: u64,
         nmemb: u64,
         elem_size: usize,
-        mut element: impl FnMut(&mut Ctx, &[u8]) -> bool,
+        element: impl FnMut(&mut Ctx, &[u8]) -> bool,
     ) {
+        self.array_walked(addr, nmemb, elem_size, element);
+    }
+
+    /// [`Ctx::array`], true when the whole array was walked (shown, cut at the limit, or
+    /// stopped by `element`): strace's print_array's answer.
+    pub fn array_walked(
+        &mut self,
+        addr: u64,
+        nmemb: u64,
+        elem_size: usize,
+        mut element: impl FnMut(&mut Ctx, &[u8]) -> bool,
+    ) -> bool {
         if addr == 0 {
             self.out.push_str("NULL");
-            return;
+            return false;
         }
         if nmemb == 0 {
             self.out.push_str("[]");
-            return;
+            return false;
         }
         let size = nmemb.checked_mul(elem_size as u64);
         let Some(end) = size.and_then(|size| addr.checked_add(size)) else {
             self.ptr(addr);
-            return;
+            return false;
         };
         // -v lifts the -s limit, but garbage counts must not make gigabytes of text.
         let shown = if self.style.verbose {
@@ -329,12 +341,13 @@ impl<'a> Ctx<'a> {
             if !self.read_exact(at, &mut buf) {
                 if at == addr {
                     self.ptr(addr);
-                    return;
+                    return false;
                 }
                 self.out.push_str("... /* ");
                 write_hex(self.out, at);
                 self.out.push_str(" */");
-                break;
+                self.out.push(']');
+                return false;
             }
             if at == addr {
                 self.out.push('[');
@@ -350,6 +363,7 @@ impl<'a> Ctx<'a> {
             index += 1;
         }
         self.out.push(']');
+        true
     }
 
     /// strace's `print_nonzero_bytes` for the tail of an extensible struct bigger than the
@@ -941,6 +955,23 @@ pub(crate) fn write_composite(
             out.push_str(" */");
         }
     }
+}
+
+/// strace's print_kernel_version: `KERNEL_VERSION(5, 10, 0)` in the `-X` style.
+pub(crate) fn write_kernel_version(out: &mut String, v: u32) {
+    write_composite(
+        out,
+        |out| write_hex(out, u64::from(v)),
+        |out| {
+            let _ = write!(
+                out,
+                "KERNEL_VERSION({}, {}, {})",
+                v >> 16,
+                (v >> 8) & 0xff,
+                v & 0xff
+            );
+        },
+    );
 }
 
 /// strace's `sprintflags` as used inside composite values (open and mmap flags): the names

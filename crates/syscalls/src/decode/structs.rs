@@ -46,6 +46,16 @@ fn i64_at(b: &[u8], o: usize) -> i64 {
     u64_at(b, o) as i64
 }
 
+/// [`read_struct`] for a struct whose size depends on the request: fills `buf`, or prints
+/// NULL or the address and returns false.
+pub(crate) fn read_sized(c: &mut Ctx, addr: u64, buf: &mut [u8]) -> bool {
+    if c.read_exact(addr, buf) {
+        return true;
+    }
+    c.ptr(addr);
+    false
+}
+
 /// Reads a fixed-size struct; prints the address and returns `None` if unreadable or if the
 /// call failed (strace shows output structs of failed calls as addresses).
 pub(crate) fn read_struct<const N: usize>(c: &mut Ctx, addr: u64, output: bool) -> Option<[u8; N]> {
@@ -94,6 +104,16 @@ pub(crate) fn write_mode(out: &mut String, mode: u32) {
         }
         super::print::write_octal(out, u64::from(mode & 0o777));
     });
+}
+
+/// strace's print_uuid: `01234567-89ab-cdef-fedc-ba9876543210`.
+pub(crate) fn write_uuid(out: &mut String, b: &[u8]) {
+    for (i, byte) in b.iter().take(16).enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        let _ = write!(out, "{byte:02x}");
+    }
 }
 
 /// `makedev(0x8, 0x1)` from a kernel `dev_t` (new encoding, include/linux/kdev_t.h).

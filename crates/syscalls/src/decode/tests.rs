@@ -5,6 +5,8 @@
 use super::*;
 use crate::number;
 
+mod ioctl_families;
+
 /// Tracee memory made of (address, bytes) regions.
 #[derive(Default)]
 struct Fixture {
