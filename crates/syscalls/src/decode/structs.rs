@@ -49,21 +49,22 @@ fn i64_at(b: &[u8], o: usize) -> i64 {
 /// [`read_struct`] for a struct whose size depends on the request: fills `buf`, or prints
 /// NULL or the address and returns false.
 pub(crate) fn read_sized(c: &mut Ctx, addr: u64, buf: &mut [u8]) -> bool {
-    if c.read_exact(addr, buf) {
+    if c.style.dereference && c.read_exact(addr, buf) {
         return true;
     }
     c.ptr(addr);
     false
 }
 
-/// Reads a fixed-size struct; prints the address and returns `None` if unreadable or if the
-/// call failed (strace shows output structs of failed calls as addresses).
+/// Reads a fixed-size struct; prints the address and returns `None` if unreadable, if the
+/// call failed (strace shows output structs of failed calls as addresses) or if the call is
+/// left out of `-e verbose=` (strace's umove_or_printaddr).
 pub(crate) fn read_struct<const N: usize>(c: &mut Ctx, addr: u64, output: bool) -> Option<[u8; N]> {
     if addr == 0 {
         c.s("NULL");
         return None;
     }
-    if output && !c.ok() {
+    if (output && !c.ok()) || !c.style.dereference {
         c.ptr(addr);
         return None;
     }

@@ -148,6 +148,27 @@ fn execve_argv_and_envp() {
         &not_dereferenced,
         r#"execve("/tmp/exercise", 0x2000, 0x7ffc2d1ab7d8) = 0"#,
     );
+    // ... and structs, as strace 6.1's umove_or_printaddr (checked with `strace -e
+    // verbose=none -e trace=newfstatat,rt_sigaction sh -c true`).
+    let mut stat = Fixture::default()
+        .with(0x1000, &[0u8; 144])
+        .with(0x3000, b"\0");
+    check_style(
+        "newfstatat",
+        [3, 0x3000, 0x1000, 0x1000, 0, 0],
+        &mut stat,
+        0,
+        &not_dereferenced,
+        r#"newfstatat(3, "", 0x1000, AT_EMPTY_PATH) = 0"#,
+    );
+    check_style(
+        "rt_sigaction",
+        [17, 0x1000, 0, 8, 0, 0],
+        &mut stat,
+        0,
+        &not_dereferenced,
+        "rt_sigaction(SIGCHLD, 0x1000, NULL, 8) = 0",
+    );
 }
 
 #[test]
