@@ -39,6 +39,14 @@ impl FdInfo for TraceeFds {
         self.0.socket(fd.into())
     }
 
+    fn socket_protocol(&mut self, fd: i32) -> Option<String> {
+        self.0.socket_protocol(fd.into())
+    }
+
+    fn netlink_socket(&mut self, fd: i32) -> Option<(u8, u32)> {
+        self.0.netlink_socket(fd.into())
+    }
+
     fn device(&mut self, fd: i32) -> Option<String> {
         self.0.device(fd.into())
     }

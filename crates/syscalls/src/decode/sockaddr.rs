@@ -167,25 +167,37 @@ fn port(c: &mut Ctx, name: &str, b: &[u8]) {
 }
 
 fn inet_addr(c: &mut Ctx, name: &str, a: &[u8]) {
-    let ip = Ipv4Addr::new(a[0], a[1], a[2], a[3]);
     let _ = write!(c.out, "{name}=");
+    inet_addr_value(c, a);
+}
+
+/// An IPv4 address: `inet_addr("127.0.0.1")` (its bytes with -X raw, both with -X verbose).
+pub(crate) fn inet_addr_value(c: &mut Ctx, a: &[u8]) {
+    let ip = Ipv4Addr::new(a[0], a[1], a[2], a[3]);
     raw_or_text(c, &a[..4], |out| {
         let _ = write!(out, "inet_addr(\"{ip}\")");
     });
 }
 
 /// An IPv6 address: `inet_pton(AF_INET6, "::1", &name)`; with -X raw/verbose
-/// `name="\x00..."` and the call (without `&name`) in a comment.
-pub(crate) fn inet6_addr(c: &mut Ctx, name: &str, a: &[u8]) {
+/// `name="\x00..."` and the call (without `&name`) in a comment. Without a name (a value
+/// that is no field): `inet_pton(AF_INET6, "::1")`.
+pub(crate) fn inet6_addr(c: &mut Ctx, name: Option<&str>, a: &[u8]) {
     let mut octets = [0u8; 16];
     octets.copy_from_slice(&a[..16]);
     let ip = Ipv6Addr::from(octets);
     match xlat_style() {
         XlatStyle::Abbrev => {
-            let _ = write!(c.out, "inet_pton(AF_INET6, \"{ip}\", &{name})");
+            let _ = write!(c.out, "inet_pton(AF_INET6, \"{ip}\"");
+            if let Some(name) = name {
+                let _ = write!(c.out, ", &{name}");
+            }
+            c.s(")");
         }
         style => {
-            let _ = write!(c.out, "{name}=");
+            if let Some(name) = name {
+                let _ = write!(c.out, "{name}=");
+            }
             quote(c.out, &a[..16], FORCE_HEX, b"", true);
             if style == XlatStyle::Verbose {
                 let _ = write!(c.out, " /* inet_pton(AF_INET6, \"{ip}\") */");
@@ -208,7 +220,7 @@ fn inet6(c: &mut Ctx, b: &[u8], len: usize) {
         let _ = write!(out, "htonl({flow})");
     });
     c.s(", ");
-    inet6_addr(c, "sin6_addr", &b[8..24]);
+    inet6_addr(c, Some("sin6_addr"), &b[8..24]);
     if len <= 24 {
         return;
     }
@@ -629,7 +641,7 @@ fn ax25_text(call: &[u8]) -> String {
 }
 
 // linux/if_ether.h, the protocols strace 6.1 names.
-xlat::xlat!(ETHERNET_PROTOCOLS, "ETH_P_???", [
+xlat::xlat!(pub(crate) ETHERNET_PROTOCOLS, "ETH_P_???", [
     0x1 => "ETH_P_802_3", 0x2 => "ETH_P_AX25", 0x3 => "ETH_P_ALL", 0x4 => "ETH_P_802_2",
     0x5 => "ETH_P_SNAP", 0x6 => "ETH_P_DDCMP", 0x7 => "ETH_P_WAN_PPP", 0x8 => "ETH_P_PPP_MP",
     0x9 => "ETH_P_LOCALTALK", 0xc => "ETH_P_CAN", 0xd => "ETH_P_CANFD", 0xe => "ETH_P_CANXL",

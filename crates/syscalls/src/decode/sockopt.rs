@@ -413,7 +413,7 @@ fn ipv6_mreq(c: &mut Ctx, addr: u64, len: i32) {
         return;
     }
     c.s("{");
-    super::sockaddr::inet6_addr(c, "ipv6mr_multiaddr", &b[..16]);
+    super::sockaddr::inet6_addr(c, Some("ipv6mr_multiaddr"), &b[..16]);
     c.s(", ipv6mr_interface=");
     super::sockaddr::ifindex(c, u32_at(&b, 16));
     c.s("}");

@@ -1,0 +1,334 @@
+//! Netlink attributes (strace's nlattr.c): lists of `struct nlattr` after a message's fixed
+//! part, each with its type named by a table and its data decoded by the table's decoder
+//! for that type ([`Nla`]), as hex bytes when there is none or it does not fit.
+
+use std::fmt::Write;
+
+use super::netlink::Walk;
+use super::print::Ctx;
+use super::sockaddr;
+use super::structs::u16_at;
+use crate::xlat::{self, Xlat};
+
+/// `NLA_HDRLEN`: `sizeof(struct nlattr)`, aligned.
+pub(crate) const NLA_HDRLEN: u32 = 4;
+const NLA_F_NESTED: u16 = 0x8000;
+const NLA_F_NET_BYTEORDER: u16 = 0x4000;
+const NLA_TYPE_MASK: u16 = !(NLA_F_NESTED | NLA_F_NET_BYTEORDER);
+
+/// How one attribute's data is shown (strace's `decode_nla_*` functions).
+#[derive(Clone, Copy)]
+pub(crate) enum Nla {
+    /// No decoder: the bytes in hex.
+    Hex,
+    U8,
+    U16,
+    U32,
+    U64,
+    S8,
+    S16,
+    S32,
+    S64,
+    X8,
+    X16,
+    X32,
+    X64,
+    /// `X8`..`X64` by the data's size.
+    Xint,
+    /// A string that should end in a NUL (not shown), `...` when it does not.
+    Str,
+    /// Bytes as a string.
+    Strn,
+    Fd,
+    Uid,
+    ClockT,
+    Ifindex,
+    /// `htons(N)`.
+    Be16,
+    /// `htobe64(N)`.
+    Be64,
+    InAddr,
+    In6Addr,
+    /// `htons(ETH_P_IP)`.
+    EtherProto,
+    IpProto,
+    /// `[[SK_MEMINFO_RMEM_ALLOC] = 0, ...]`.
+    Meminfo,
+    /// `[1, 2, 3]`: bytes in decimal.
+    U8Array,
+    /// A named value of at most 8 bytes (at least `.1` bytes when it is not 0).
+    Xval(&'static Xlat, u8),
+    /// Flags of at most 8 bytes (at least `.1` bytes when it is not 0).
+    Flags(&'static Xlat, u8),
+    /// Attributes inside the attribute.
+    Nested(&'static NlaTable),
+    /// A decoder of its own: data address, data length and the table user's context (or,
+    /// in a [`NlaTable::uniform`] table, the attribute's type); false leaves it in hex.
+    Custom(fn(&mut Ctx, u64, u32, u64) -> bool),
+}
+
+/// The attribute types of one list and how each one's data is decoded.
+pub(crate) struct NlaTable {
+    pub names: &'static Xlat,
+    decoders: &'static [Nla],
+    /// strace's `size == 0`: the one decoder serves every type, and gets the type.
+    uniform: bool,
+}
+
+impl NlaTable {
+    /// `decoders[type]` decodes the data of type `type`; other types show in hex.
+    pub(crate) const fn indexed(names: &'static Xlat, decoders: &'static [Nla]) -> NlaTable {
+        NlaTable {
+            names,
+            decoders,
+            uniform: false,
+        }
+    }
+
+    /// One decoder for all types.
+    pub(crate) const fn uniform(names: &'static Xlat, decoder: &'static [Nla; 1]) -> NlaTable {
+        NlaTable {
+            names,
+            decoders: decoder,
+            uniform: true,
+        }
+    }
+
+    /// Named types, data in hex.
+    pub(crate) const fn names(names: &'static Xlat) -> NlaTable {
+        NlaTable::indexed(names, &[])
+    }
+}
+
+/// strace's decode_nlattr: the attributes in `len` bytes at `addr`; `ctx` is handed to
+/// [`Nla::Custom`] decoders.
+pub(crate) fn decode(c: &mut Ctx, addr: u64, len: u32, table: &NlaTable, ctx: u64) {
+    let mut walk = Walk::new(addr, u64::from(len));
+    while let Some((nla_len, nla_type)) = walk.fetch(c, NLA_HDRLEN, |c, at| {
+        let mut b = [0u8; 4];
+        c.read_exact(at, &mut b)
+            .then(|| (u16_at(&b, 0), u16_at(&b, 2)))
+    }) {
+        if walk.at_limit(c) {
+            break;
+        }
+        let (at, left) = walk.position();
+        walk.advance(c, u64::from(nla_len), NLA_HDRLEN);
+        with_data(c, nla_len, nla_type, at, left as u32, table, ctx);
+        if !walk.next(c) {
+            break;
+        }
+    }
+    walk.finish(c);
+}
+
+/// One attribute: `{nla_len=8, nla_type=X}` or `[{nla_len=8, nla_type=X}, data]`.
+fn with_data(
+    c: &mut Ctx,
+    nla_len: u16,
+    nla_type: u16,
+    addr: u64,
+    len: u32,
+    table: &NlaTable,
+    ctx: u64,
+) {
+    let shown = u32::from(nla_len).min(len);
+    let has_data = shown > NLA_HDRLEN;
+    if has_data {
+        c.s("[");
+    }
+    let _ = write!(c.out, "{{nla_len={nla_len}, nla_type=");
+    for (bit, table) in [
+        (NLA_F_NESTED, &NLA_NESTED),
+        (NLA_F_NET_BYTEORDER, &NLA_NET_BYTEORDER),
+    ] {
+        if nla_type & bit != 0 {
+            c.xval(u64::from(bit), table);
+            c.s("|");
+        }
+    }
+    let index = nla_type & NLA_TYPE_MASK;
+    c.xval(u64::from(index), table.names);
+    c.s("}");
+    if has_data {
+        c.s(", ");
+        let (data, data_len) = (addr + u64::from(NLA_HDRLEN), shown - NLA_HDRLEN);
+        let (decoder, ctx) = if table.uniform {
+            (table.decoders.first(), u64::from(nla_type))
+        } else {
+            (table.decoders.get(usize::from(index)), ctx)
+        };
+        let decoded = decoder.is_some_and(|d| data_of(c, *d, data, data_len, ctx));
+        if !decoded {
+            c.buf_hex(data, u64::from(data_len));
+        }
+        c.s("]");
+    }
+}
+
+/// Runs one decoder; false when the data does not fit it (then it is shown in hex).
+pub(crate) fn data_of(c: &mut Ctx, nla: Nla, addr: u64, len: u32, ctx: u64) -> bool {
+    match nla {
+        Nla::Hex => false,
+        Nla::U8 => int(c, addr, len, 1, |c, v| c.udec(v)),
+        Nla::U16 => int(c, addr, len, 2, |c, v| c.udec(v)),
+        Nla::U32 => int(c, addr, len, 4, |c, v| c.udec(v)),
+        Nla::U64 => int(c, addr, len, 8, |c, v| c.udec(v)),
+        Nla::S8 => int(c, addr, len, 1, |c, v| c.dec(i64::from(v as i8))),
+        Nla::S16 => int(c, addr, len, 2, |c, v| c.dec(i64::from(v as i16))),
+        Nla::S32 => int(c, addr, len, 4, |c, v| c.dec(i64::from(v as i32))),
+        Nla::S64 => int(c, addr, len, 8, |c, v| c.dec(v as i64)),
+        Nla::X8 => int(c, addr, len, 1, |c, v| c.hex(v)),
+        Nla::X16 => int(c, addr, len, 2, |c, v| c.hex(v)),
+        Nla::X32 => int(c, addr, len, 4, |c, v| c.hex(v)),
+        Nla::X64 => int(c, addr, len, 8, |c, v| c.hex(v)),
+        Nla::Xint => matches!(len, 1 | 2 | 4 | 8) && int(c, addr, len, len, |c, v| c.hex(v)),
+        Nla::Str => {
+            c.buf_expect_trailing_nul(addr, u64::from(len));
+            true
+        }
+        Nla::Strn => {
+            c.buf(addr, u64::from(len));
+            true
+        }
+        Nla::Fd => int(c, addr, len, 4, |c, v| c.fd(v)),
+        Nla::Uid => int(c, addr, len, 4, |c, v| c.uid(v)),
+        Nla::ClockT => clock_t(c, addr, len),
+        Nla::Ifindex => int(c, addr, len, 4, |c, v| sockaddr::ifindex(c, v as u32)),
+        Nla::Be16 => int(c, addr, len, 2, |c, v| {
+            let _ = write!(c.out, "htons({})", (v as u16).swap_bytes());
+        }),
+        Nla::Be64 => int(c, addr, len, 8, |c, v| {
+            let _ = write!(c.out, "htobe64({})", v.swap_bytes());
+        }),
+        Nla::InAddr => bytes::<4>(c, addr, len, |c, b| sockaddr::inet_addr_value(c, b)),
+        Nla::In6Addr => bytes::<16>(c, addr, len, |c, b| sockaddr::inet6_addr(c, None, b)),
+        Nla::EtherProto => xval(c, addr, len, 2, |c, v| {
+            c.s("htons(");
+            c.xval(
+                u64::from((v as u16).swap_bytes()),
+                &sockaddr::ETHERNET_PROTOCOLS,
+            );
+            c.s(")");
+        }),
+        Nla::IpProto => xval(c, addr, len, 0, |c, v| c.xval(v, &xlat::INET_PROTOCOLS)),
+        Nla::Meminfo => meminfo(c, addr, len),
+        Nla::U8Array => {
+            c.array(addr, u64::from(len), 1, |c, b| {
+                c.udec(u64::from(b[0]));
+                true
+            });
+            true
+        }
+        Nla::Xval(table, size) => xval(c, addr, len, size.into(), |c, v| c.xval(v, table)),
+        Nla::Flags(table, size) => xval(c, addr, len, size.into(), |c, v| c.flags(v, table)),
+        Nla::Nested(table) => {
+            decode(c, addr, len, table, ctx);
+            true
+        }
+        Nla::Custom(f) => f(c, addr, len, ctx),
+    }
+}
+
+/// An integer of `size` bytes at the start of the data (which may be longer).
+fn int(c: &mut Ctx, addr: u64, len: u32, size: u32, show: impl FnOnce(&mut Ctx, u64)) -> bool {
+    if len < size {
+        return false;
+    }
+    match read_uint(c, addr, size) {
+        Some(v) => show(c, v),
+        None => c.ptr(addr),
+    }
+    true
+}
+
+/// `N` bytes at the start of the data.
+fn bytes<const N: usize>(
+    c: &mut Ctx,
+    addr: u64,
+    len: u32,
+    show: impl FnOnce(&mut Ctx, &[u8]),
+) -> bool {
+    if (len as usize) < N {
+        return false;
+    }
+    let mut b = [0u8; N];
+    if c.read_exact(addr, &mut b) {
+        show(c, &b);
+    } else {
+        c.ptr(addr);
+    }
+    true
+}
+
+/// strace's decode_nla_xval: all of the data (at most 8 bytes, at least `size` when that is
+/// not 0, only `size` of them when it is not 0) as one host-order integer.
+fn xval(c: &mut Ctx, addr: u64, len: u32, size: u32, show: impl FnOnce(&mut Ctx, u64)) -> bool {
+    if len > 8 || len < size {
+        return false;
+    }
+    let len = if size > 0 { len.min(size) } else { len };
+    match read_uint(c, addr, len) {
+        Some(v) => show(c, v),
+        None => c.ptr(addr),
+    }
+    true
+}
+
+/// `len` (at most 8) bytes as a little-endian unsigned integer.
+pub(crate) fn read_uint(c: &mut Ctx, addr: u64, len: u32) -> Option<u64> {
+    let mut b = [0u8; 8];
+    let n = (len as usize).min(8);
+    (n == 0 || c.read_exact(addr, &mut b[..n])).then(|| u64::from_le_bytes(b))
+}
+
+/// strace's decode_nla_clock_t: up to 8 bytes of clock ticks.
+fn clock_t(c: &mut Ctx, addr: u64, len: u32) -> bool {
+    if len > 8 {
+        return false;
+    }
+    match read_uint(c, addr, len) {
+        Some(v) => super::structs::clock_t(c, v),
+        None => c.ptr(addr),
+    }
+    true
+}
+
+/// strace's decode_nla_meminfo: `u32` counters indexed by `SK_MEMINFO_*`.
+fn meminfo(c: &mut Ctx, addr: u64, len: u32) -> bool {
+    let count = len / 4;
+    if count == 0 {
+        return false;
+    }
+    indexed_u32_array(c, addr, count, &SK_MEMINFO_INDICES);
+    true
+}
+
+/// strace's print_array_ex with PAF_PRINT_INDICES over `u32`s: `[[NAME] = 1, ...]`.
+pub(crate) fn indexed_u32_array(c: &mut Ctx, addr: u64, count: u32, names: &Xlat) {
+    let mut index = 0u64;
+    c.array(addr, u64::from(count), 4, |c, b| {
+        c.s("[");
+        c.xval_u(index, names);
+        c.s("] = ");
+        c.udec(u64::from(super::structs::u32_at(b, 0)));
+        index += 1;
+        true
+    });
+}
+
+/// A named bit printed in the `-X` style (`print_xlat`).
+const NLA_NESTED: Xlat = Xlat {
+    entries: &[(NLA_F_NESTED as u64, "NLA_F_NESTED")],
+    unknown: "",
+};
+const NLA_NET_BYTEORDER: Xlat = Xlat {
+    entries: &[(NLA_F_NET_BYTEORDER as u64, "NLA_F_NET_BYTEORDER")],
+    unknown: "",
+};
+
+xlat::xlat!(pub(crate) SK_MEMINFO_INDICES, "SK_MEMINFO_???", [
+    0 => "SK_MEMINFO_RMEM_ALLOC", 1 => "SK_MEMINFO_RCVBUF", 2 => "SK_MEMINFO_WMEM_ALLOC",
+    3 => "SK_MEMINFO_SNDBUF", 4 => "SK_MEMINFO_FWD_ALLOC", 5 => "SK_MEMINFO_WMEM_QUEUED",
+    6 => "SK_MEMINFO_OPTMEM", 7 => "SK_MEMINFO_BACKLOG", 8 => "SK_MEMINFO_DROPS",
+]);
