@@ -60,6 +60,8 @@ pub(crate) enum Nla {
     Xval(&'static Xlat, u8),
     /// Flags of at most 8 bytes (at least `.1` bytes when it is not 0).
     Flags(&'static Xlat, u8),
+    /// A `u32` of flags at the start of the data.
+    FlagsU32(&'static Xlat),
     /// Attributes inside the attribute.
     Nested(&'static NlaTable),
     /// A decoder of its own: data address, data length and the table user's context (or,
@@ -222,6 +224,7 @@ pub(crate) fn data_of(c: &mut Ctx, nla: Nla, addr: u64, len: u32, ctx: u64) -> b
         }
         Nla::Xval(table, size) => xval(c, addr, len, size.into(), |c, v| c.xval(v, table)),
         Nla::Flags(table, size) => xval(c, addr, len, size.into(), |c, v| c.flags(v, table)),
+        Nla::FlagsU32(table) => int(c, addr, len, 4, |c, v| c.flags(v, table)),
         Nla::Nested(table) => {
             decode(c, addr, len, table, ctx);
             true
