@@ -16,6 +16,7 @@ mod netlink;
 mod netlink_route;
 mod netlink_sock_diag;
 mod nlattr;
+mod nlmsg;
 mod perf;
 mod prctl;
 mod print;

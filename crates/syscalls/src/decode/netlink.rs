@@ -8,44 +8,20 @@
 
 use std::fmt::Write;
 
-use super::nlattr::{self, Nla, NlaTable};
+use super::nlattr::{self, Nla, NlaTable, Walk};
+use super::nlmsg::{NETLINK_GET_FLAGS, NLMSG_DONE, NLMSG_HDRLEN, NlMsgHdr};
 use super::print::{self, Ctx};
-use super::structs::{u16_at, u32_at};
+use super::structs::u32_at;
 use super::{PidKind, netlink_route, netlink_sock_diag};
 use crate::xlat::{self, Xlat};
 
-/// `sizeof(struct nlmsghdr)`, already aligned.
-pub(crate) const NLMSG_HDRLEN: u32 = 16;
 const NLMSG_ERROR: u16 = 2;
-const NLMSG_DONE: u16 = 3;
 /// Types below this are the reserved control messages, the same in every protocol.
 const NLMSG_MIN_TYPE: u16 = 0x10;
 const NLM_F_CAPPED: u16 = 0x100;
 
 pub(crate) const NETLINK_ROUTE: u8 = 0;
 pub(crate) const NETLINK_SOCK_DIAG: u8 = 4;
-
-/// One `struct nlmsghdr`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct NlMsgHdr {
-    pub len: u32,
-    pub kind: u16,
-    pub flags: u16,
-    pub seq: u32,
-    pub pid: u32,
-}
-
-impl NlMsgHdr {
-    fn parse(b: &[u8; 16]) -> NlMsgHdr {
-        NlMsgHdr {
-            len: u32_at(b, 0),
-            kind: u16_at(b, 4),
-            flags: u16_at(b, 6),
-            seq: u32_at(b, 8),
-            pid: u32_at(b, 12),
-        }
-    }
-}
 
 /// strace's decode_sockbuf: the data of a socket call on fd `fd`, decoded as netlink
 /// messages when the fd is a netlink socket (and structures are shown at all), else as a
@@ -87,109 +63,6 @@ pub(crate) fn decode(c: &mut Ctx, fd: u64, addr: u64, len: u64) {
 }
 
 const NETLINK_KOBJECT_UEVENT: u8 = 15;
-
-/// The walk over the elements of a netlink buffer or attribute list, as strace's
-/// decode_netlink and decode_nlattr loop: an element whose length covers less than its
-/// header ends the list; several elements print as `[...]`.
-pub(crate) struct Walk {
-    addr: u64,
-    len: u64,
-    next: Option<(u64, u64)>,
-    in_array: bool,
-    count: usize,
-}
-
-impl Walk {
-    pub(crate) fn new(addr: u64, len: u64) -> Walk {
-        Walk {
-            addr,
-            len,
-            next: None,
-            in_array: false,
-            count: 0,
-        }
-    }
-
-    /// The next element's header, `header` bytes read by `read`; `None` at the end (after
-    /// printing what is left: short bytes in hex, or the address that cannot be read).
-    pub(crate) fn fetch<T>(
-        &mut self,
-        c: &mut Ctx,
-        header: u32,
-        read: impl FnOnce(&mut Ctx, u64) -> Option<T>,
-    ) -> Option<T> {
-        if self.len < u64::from(header) {
-            c.buf_hex(self.addr, self.len);
-            return None;
-        }
-        let got = read(c, self.addr);
-        if got.is_none() {
-            if self.in_array {
-                c.s("... /* ");
-                print::write_hex(c.out, self.addr);
-                c.s(" */");
-            } else {
-                c.ptr(self.addr);
-            }
-        }
-        got
-    }
-
-    /// Whether `-s` elements were shown already (not with `-v`): then `...` ends the list.
-    pub(crate) fn at_limit(&mut self, c: &mut Ctx) -> bool {
-        let limit = !c.style.verbose && self.count == c.style.string_limit;
-        if limit || c.over_budget() {
-            c.s("...");
-            return true;
-        }
-        false
-    }
-
-    /// Records the element at the current address, `element_len` bytes by its header,
-    /// and opens the list if another one follows.
-    pub(crate) fn advance(&mut self, c: &mut Ctx, element_len: u64, header: u32) {
-        self.next = None;
-        // NLMSG_ALIGN/NLA_ALIGN in the header's own 32-bit width: a length near 4 GiB wraps
-        // to 0 and ends the walk.
-        let aligned = u64::from((element_len as u32).wrapping_add(3) & !3);
-        if element_len >= u64::from(header) {
-            let next_len = self.len.saturating_sub(aligned);
-            let next_addr = self.addr.checked_add(aligned).filter(|n| *n > self.addr);
-            if next_len > 0
-                && let Some(next_addr) = next_addr
-            {
-                self.next = Some((next_addr, next_len));
-            }
-        }
-        if !self.in_array && self.next.is_some() {
-            c.s("[");
-            self.in_array = true;
-        }
-        self.count += 1;
-    }
-
-    /// Where the current element starts and how many bytes are left from there.
-    pub(crate) fn position(&self) -> (u64, u64) {
-        (self.addr, self.len)
-    }
-
-    /// Moves to the next element, writing the separator; false when there is none.
-    pub(crate) fn next(&mut self, c: &mut Ctx) -> bool {
-        let Some((addr, len)) = self.next.take() else {
-            return false;
-        };
-        c.s(", ");
-        self.addr = addr;
-        self.len = len;
-        true
-    }
-
-    pub(crate) fn finish(&mut self, c: &mut Ctx) {
-        if self.in_array {
-            c.s("]");
-        }
-    }
-}
 
 /// strace's decode_nlmsghdr_with_payload: the header, then the payload the smaller of its
 /// length and `len` covers, as `[{header}, payload]`.
@@ -291,29 +164,6 @@ fn family_payload(c: &mut Ctx, family: u8, h: &NlMsgHdr, addr: u64, len: u32) ->
     }
 }
 
-/// The first byte of a message, its address family (`umove_or_printaddr`).
-pub(crate) fn read_family(c: &mut Ctx, addr: u64) -> Option<u8> {
-    let mut b = [0u8; 1];
-    if c.read_exact(addr, &mut b) {
-        Some(b[0])
-    } else {
-        c.ptr(addr);
-        None
-    }
-}
-
-/// strace's decode_family: a message this decoder knows only the family of,
-/// `{family=AF_INET, data="\x..."}`.
-pub(crate) fn family_and_data(c: &mut Ctx, family: u8, addr: u64, len: u32) {
-    c.s("{family=");
-    c.xval(u64::from(family), &xlat::ADDRESS_FAMILIES);
-    if len > 1 {
-        c.s(", data=");
-        c.buf_hex(addr + 1, u64::from(len - 1));
-    }
-    c.s("}");
-}
-
 /// `struct nlmsgerr`: the error and the request it answers (only its header when the
 /// kernel capped it), then the extended-ack attributes after it.
 fn nlmsgerr(c: &mut Ctx, family: Option<u8>, addr: u64, len: u32, capped: bool) {
@@ -369,15 +219,6 @@ xlat::xlat!(NETLINK_TYPES, "NLMSG_???", [
 xlat::xlat!(NETLINK_FLAGS, "NLM_F_???", [
     0x1 => "NLM_F_REQUEST", 0x2 => "NLM_F_MULTI", 0x4 => "NLM_F_ACK", 0x8 => "NLM_F_ECHO",
     0x10 => "NLM_F_DUMP_INTR", 0x20 => "NLM_F_DUMP_FILTERED",
-]);
-xlat::xlat!(pub(crate) NETLINK_GET_FLAGS, "NLM_F_???", [
-    0x300 => "NLM_F_DUMP", 0x100 => "NLM_F_ROOT", 0x200 => "NLM_F_MATCH", 0x400 => "NLM_F_ATOMIC",
-]);
-xlat::xlat!(pub(crate) NETLINK_NEW_FLAGS, "NLM_F_???", [
-    0x100 => "NLM_F_REPLACE", 0x200 => "NLM_F_EXCL", 0x400 => "NLM_F_CREATE", 0x800 => "NLM_F_APPEND",
-]);
-xlat::xlat!(pub(crate) NETLINK_DELETE_FLAGS, "NLM_F_???", [
-    0x100 => "NLM_F_NONREC", 0x200 => "NLM_F_BULK",
 ]);
 xlat::xlat!(NETLINK_ACK_FLAGS, "NLM_F_???", [
     0x100 => "NLM_F_CAPPED", 0x200 => "NLM_F_ACK_TLVS",

@@ -3,13 +3,12 @@
 
 use std::fmt::Write;
 
-use super::netlink::{self, NlMsgHdr};
-use super::nlattr::{self, Nla, NlaTable};
+use super::nlattr::{Nla, NlaTable, attr_struct};
+use super::nlmsg::{self, NLMSG_DONE, NlMsgHdr, fixed_part};
 use super::print::Ctx;
 use super::structs::{u16_at, u32_at, u64_at};
 use crate::xlat::{self, Xlat};
 
-const NLMSG_DONE: u16 = 3;
 const NLM_F_REQUEST: u16 = 1;
 const AF_UNIX: u8 = 1;
 const AF_NETLINK: u8 = 16;
@@ -20,7 +19,7 @@ pub(crate) fn decode(c: &mut Ctx, h: &NlMsgHdr, addr: u64, len: u32) -> bool {
     if h.kind == NLMSG_DONE {
         return false;
     }
-    let Some(family) = netlink::read_family(c, addr) else {
+    let Some(family) = nlmsg::read_family(c, addr) else {
         return true;
     };
     let request = h.flags & NLM_F_REQUEST != 0;
@@ -35,47 +34,9 @@ pub(crate) fn decode(c: &mut Ctx, h: &NlMsgHdr, addr: u64, len: u32) -> bool {
     };
     match decoder {
         Some(decoder) if len > 1 => decoder(c, family, addr, len),
-        _ => netlink::family_and_data(c, family, addr, len),
+        _ => nlmsg::family_and_data(c, family, addr, len),
     }
     true
-}
-
-/// The frame every diag request and reply shares: `{family_field=AF_X, ...}` where `fields`
-/// prints the rest of a `size`-byte struct (all of its bytes, the family first), `...` when
-/// the message is shorter; then the attributes after the aligned struct.
-fn diag_struct(
-    c: &mut Ctx,
-    family_field: &str,
-    (family, addr, len): (u8, u64, u32),
-    size: usize,
-    fields: impl FnOnce(&mut Ctx, &[u8]),
-    attrs: Option<&NlaTable>,
-) {
-    let _ = write!(c.out, "{{{family_field}=");
-    c.xval(u64::from(family), &xlat::ADDRESS_FAMILIES);
-    c.s(", ");
-    let mut decoded = false;
-    if len as usize >= size {
-        let mut b = vec![0u8; size];
-        b[0] = family;
-        if c.read_exact(addr + 1, &mut b[1..]) {
-            fields(c, &b);
-            decoded = true;
-        } else {
-            c.ptr(addr + 1);
-        }
-    } else {
-        c.s("...");
-    }
-    c.s("}");
-    let offset = (size as u32 + 3) & !3;
-    if let Some(attrs) = attrs
-        && decoded
-        && len > offset
-    {
-        c.s(", ");
-        nlattr::decode(c, addr + u64::from(offset), len - offset, attrs, 0);
-    }
 }
 
 /// `name=[a, b]`: a socket cookie, two `u32`s.
@@ -84,7 +45,7 @@ fn cookie(c: &mut Ctx, name: &str, b: &[u8], at: usize) {
 }
 
 fn unix_diag_req(c: &mut Ctx, family: u8, addr: u64, len: u32) {
-    diag_struct(
+    fixed_part(
         c,
         "sdiag_family",
         (family, addr, len),
@@ -102,7 +63,7 @@ fn unix_diag_req(c: &mut Ctx, family: u8, addr: u64, len: u32) {
 }
 
 fn unix_diag_msg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
-    diag_struct(
+    fixed_part(
         c,
         "udiag_family",
         (family, addr, len),
@@ -115,7 +76,7 @@ fn unix_diag_msg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
             let _ = write!(c.out, ", udiag_ino={}, ", u32_at(b, 4));
             cookie(c, "udiag_cookie", b, 8);
         },
-        Some(&UNIX_DIAG_ATTRS),
+        Some((&UNIX_DIAG_ATTRS, 0)),
     );
 }
 
@@ -132,26 +93,6 @@ const UNIX_DIAG_ATTRS: NlaTable = NlaTable::indexed(
         Nla::Uid,
     ],
 );
-
-/// A fixed-size attribute struct: false when the data is shorter (then hex), its address
-/// when it cannot be read, else `fields` on its bytes.
-pub(crate) fn attr_struct<const N: usize>(
-    c: &mut Ctx,
-    addr: u64,
-    len: u32,
-    fields: impl FnOnce(&mut Ctx, &[u8; N]),
-) -> bool {
-    if (len as usize) < N {
-        return false;
-    }
-    let mut b = [0u8; N];
-    if c.read_exact(addr, &mut b) {
-        fields(c, &b);
-    } else {
-        c.ptr(addr);
-    }
-    true
-}
 
 fn unix_diag_vfs(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
     attr_struct::<8>(c, addr, len, |c, b| {
@@ -188,7 +129,7 @@ fn u32_array(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
 
 fn netlink_diag_req(c: &mut Ctx, family: u8, addr: u64, len: u32) {
     const NDIAG_PROTO_ALL: u8 = 255;
-    diag_struct(
+    fixed_part(
         c,
         "sdiag_family",
         (family, addr, len),
@@ -210,7 +151,7 @@ fn netlink_diag_req(c: &mut Ctx, family: u8, addr: u64, len: u32) {
 }
 
 fn netlink_diag_msg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
-    diag_struct(
+    fixed_part(
         c,
         "ndiag_family",
         (family, addr, len),
@@ -232,7 +173,7 @@ fn netlink_diag_msg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
             );
             cookie(c, "ndiag_cookie", b, 20);
         },
-        Some(&NETLINK_DIAG_ATTRS),
+        Some((&NETLINK_DIAG_ATTRS, 0)),
     );
 }
 
@@ -274,7 +215,7 @@ fn netlink_diag_ring(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
 }
 
 fn packet_diag_req(c: &mut Ctx, family: u8, addr: u64, len: u32) {
-    diag_struct(
+    fixed_part(
         c,
         "sdiag_family",
         (family, addr, len),
@@ -293,7 +234,7 @@ fn packet_diag_req(c: &mut Ctx, family: u8, addr: u64, len: u32) {
 }
 
 fn packet_diag_msg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
-    diag_struct(
+    fixed_part(
         c,
         "pdiag_family",
         (family, addr, len),
@@ -309,7 +250,7 @@ fn packet_diag_msg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
             let _ = write!(c.out, ", pdiag_ino={}, ", u32_at(b, 4));
             cookie(c, "pdiag_cookie", b, 8);
         },
-        Some(&PACKET_DIAG_ATTRS),
+        Some((&PACKET_DIAG_ATTRS, 0)),
     );
 }
 

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::netlink::Walk;
+use super::print;
 use super::print::Ctx;
 use super::sockaddr;
 use super::structs::u16_at;
@@ -15,6 +15,109 @@ pub(crate) const NLA_HDRLEN: u32 = 4;
 const NLA_F_NESTED: u16 = 0x8000;
 const NLA_F_NET_BYTEORDER: u16 = 0x4000;
 const NLA_TYPE_MASK: u16 = !(NLA_F_NESTED | NLA_F_NET_BYTEORDER);
+
+/// The walk over the elements of a netlink buffer or attribute list, as strace's
+/// decode_netlink and decode_nlattr loop: an element whose length covers less than its
+/// header ends the list; several elements print as `[...]`.
+pub(crate) struct Walk {
+    addr: u64,
+    len: u64,
+    next: Option<(u64, u64)>,
+    in_array: bool,
+    count: usize,
+}
+
+impl Walk {
+    pub(crate) fn new(addr: u64, len: u64) -> Walk {
+        Walk {
+            addr,
+            len,
+            next: None,
+            in_array: false,
+            count: 0,
+        }
+    }
+
+    /// The next element's header, `header` bytes read by `read`; `None` at the end (after
+    /// printing what is left: short bytes in hex, or the address that cannot be read).
+    pub(crate) fn fetch<T>(
+        &mut self,
+        c: &mut Ctx,
+        header: u32,
+        read: impl FnOnce(&mut Ctx, u64) -> Option<T>,
+    ) -> Option<T> {
+        if self.len < u64::from(header) {
+            c.buf_hex(self.addr, self.len);
+            return None;
+        }
+        let got = read(c, self.addr);
+        if got.is_none() {
+            if self.in_array {
+                c.s("... /* ");
+                print::write_hex(c.out, self.addr);
+                c.s(" */");
+            } else {
+                c.ptr(self.addr);
+            }
+        }
+        got
+    }
+
+    /// Whether `-s` elements were shown already (not with `-v`): then `...` ends the list.
+    pub(crate) fn at_limit(&mut self, c: &mut Ctx) -> bool {
+        let limit = !c.style.verbose && self.count == c.style.string_limit;
+        if limit || c.over_budget() {
+            c.s("...");
+            return true;
+        }
+        false
+    }
+
+    /// Records the element at the current address, `element_len` bytes by its header,
+    /// and opens the list if another one follows.
+    pub(crate) fn advance(&mut self, c: &mut Ctx, element_len: u64, header: u32) {
+        self.next = None;
+        // NLMSG_ALIGN/NLA_ALIGN in the header's own 32-bit width: a length near 4 GiB wraps
+        // to 0 and ends the walk.
+        let aligned = u64::from((element_len as u32).wrapping_add(3) & !3);
+        if element_len >= u64::from(header) {
+            let next_len = self.len.saturating_sub(aligned);
+            let next_addr = self.addr.checked_add(aligned).filter(|n| *n > self.addr);
+            if next_len > 0
+                && let Some(next_addr) = next_addr
+            {
+                self.next = Some((next_addr, next_len));
+            }
+        }
+        if !self.in_array && self.next.is_some() {
+            c.s("[");
+            self.in_array = true;
+        }
+        self.count += 1;
+    }
+
+    /// Where the current element starts and how many bytes are left from there.
+    pub(crate) fn position(&self) -> (u64, u64) {
+        (self.addr, self.len)
+    }
+
+    /// Moves to the next element, writing the separator; false when there is none.
+    pub(crate) fn next(&mut self, c: &mut Ctx) -> bool {
+        let Some((addr, len)) = self.next.take() else {
+            return false;
+        };
+        c.s(", ");
+        self.addr = addr;
+        self.len = len;
+        true
+    }
+
+    pub(crate) fn finish(&mut self, c: &mut Ctx) {
+        if self.in_array {
+            c.s("]");
+        }
+    }
+}
 
 /// How one attribute's data is shown (strace's `decode_nla_*` functions).
 #[derive(Clone, Copy)]
@@ -49,6 +152,11 @@ pub(crate) enum Nla {
     Be64,
     InAddr,
     In6Addr,
+    /// An address of the family the table user gives as context (`AF_INET`, `AF_INET6`),
+    /// strace's decode_inet_addr; other families in hex.
+    InetAddr,
+    /// A hardware address, `xx:xx:...` (at most 32 bytes).
+    Hwaddr,
     /// `htons(ETH_P_IP)`.
     EtherProto,
     IpProto,
@@ -205,6 +313,11 @@ pub(crate) fn data_of(c: &mut Ctx, nla: Nla, addr: u64, len: u32, ctx: u64) -> b
         }),
         Nla::InAddr => bytes::<4>(c, addr, len, |c, b| sockaddr::inet_addr_value(c, b)),
         Nla::In6Addr => bytes::<16>(c, addr, len, |c, b| sockaddr::inet6_addr(c, None, b)),
+        Nla::InetAddr => {
+            inet_addr(c, addr, len, ctx, None);
+            true
+        }
+        Nla::Hwaddr => hwaddr(c, addr, len),
         Nla::EtherProto => xval(c, addr, len, 2, |c, v| {
             c.s("htons(");
             c.xval(
@@ -231,6 +344,52 @@ pub(crate) fn data_of(c: &mut Ctx, nla: Nla, addr: u64, len: u32, ctx: u64) -> b
         }
         Nla::Custom(f) => f(c, addr, len, ctx),
     }
+}
+
+/// strace's decode_inet_addr: an IPv4 or IPv6 address of `family` at the start of the data,
+/// as `name=...` when named; in hex when the family has none or the data is too short.
+pub(crate) fn inet_addr(c: &mut Ctx, addr: u64, len: u32, family: u64, name: Option<&str>) {
+    const AF_INET: u64 = 2;
+    const AF_INET6: u64 = 10;
+    let size = match family {
+        AF_INET => 4,
+        AF_INET6 => 16,
+        _ => 0,
+    };
+    let named = |c: &mut Ctx| {
+        if let Some(name) = name {
+            let _ = write!(c.out, "{name}=");
+        }
+    };
+    let mut b = [0u8; 16];
+    if size == 0 || len < size {
+        named(c);
+        c.buf_hex(addr, u64::from(len));
+    } else if !c.read_exact(addr, &mut b[..size as usize]) {
+        named(c);
+        c.ptr(addr);
+    } else if size == 4 {
+        named(c);
+        sockaddr::inet_addr_value(c, &b[..4]);
+    } else {
+        sockaddr::inet6_addr(c, name, &b);
+    }
+}
+
+/// strace's decode_nla_hwaddr without a hardware type.
+fn hwaddr(c: &mut Ctx, addr: u64, len: u32) -> bool {
+    const MAX_ADDR_LEN: u32 = 32;
+    if len > MAX_ADDR_LEN {
+        return false;
+    }
+    let mut b = [0u8; MAX_ADDR_LEN as usize];
+    let b = &mut b[..len as usize];
+    if c.read_exact(addr, b) || len == 0 {
+        sockaddr::hwaddr(c, b);
+    } else {
+        c.ptr(addr);
+    }
+    true
 }
 
 /// An integer of `size` bytes at the start of the data (which may be longer).
@@ -335,3 +494,23 @@ xlat::xlat!(pub(crate) SK_MEMINFO_INDICES, "SK_MEMINFO_???", [
     3 => "SK_MEMINFO_SNDBUF", 4 => "SK_MEMINFO_FWD_ALLOC", 5 => "SK_MEMINFO_WMEM_QUEUED",
     6 => "SK_MEMINFO_OPTMEM", 7 => "SK_MEMINFO_BACKLOG", 8 => "SK_MEMINFO_DROPS",
 ]);
+
+/// A fixed-size attribute struct: false when the data is shorter (then hex), its address
+/// when it cannot be read, else `fields` on its bytes.
+pub(crate) fn attr_struct<const N: usize>(
+    c: &mut Ctx,
+    addr: u64,
+    len: u32,
+    fields: impl FnOnce(&mut Ctx, &[u8; N]),
+) -> bool {
+    if (len as usize) < N {
+        return false;
+    }
+    let mut b = [0u8; N];
+    if c.read_exact(addr, &mut b) {
+        fields(c, &b);
+    } else {
+        c.ptr(addr);
+    }
+    true
+}
