@@ -22,6 +22,8 @@ mod prctl;
 mod print;
 mod ptrace;
 mod quota;
+mod rtnl_link;
+mod rtnl_tc;
 mod sockaddr;
 mod sockopt;
 mod structs;

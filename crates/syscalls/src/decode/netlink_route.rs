@@ -35,10 +35,14 @@ type Decoder = fn(&mut Ctx, u8, u64, u32);
 /// strace's route_decoders, by message type.
 fn decoder(kind: u16) -> Option<Decoder> {
     Some(match kind {
+        16..=19 => super::rtnl_link::ifinfomsg,
         20..=22 | 58 | 62 => ifaddrmsg,
         24..=26 => rtmsg,
         28 | 29 => ndmsg,
+        30 => rtm_getneigh,
         32..=34 => fib_rule_hdr,
+        36..=46 | 100..=102 => super::rtnl_tc::tcmsg,
+        48..=50 => super::rtnl_tc::tcamsg,
         72..=74 => ifaddrlblmsg,
         78 | 79 => dcbmsg,
         80..=82 => netconfmsg,
@@ -442,6 +446,16 @@ fn rta_multipath(c: &mut Ctx, addr: u64, len: u32, family: u64) -> bool {
         c.s("]");
     }
     true
+}
+
+/// RTM_GETNEIGH asks AF_BRIDGE for links, other families for neighbours.
+fn rtm_getneigh(c: &mut Ctx, family: u8, addr: u64, len: u32) {
+    const AF_BRIDGE: u8 = 7;
+    if family == AF_BRIDGE {
+        super::rtnl_link::ifinfomsg(c, family, addr, len);
+    } else {
+        ndmsg(c, family, addr, len);
+    }
 }
 
 fn ndmsg(c: &mut Ctx, family: u8, addr: u64, len: u32) {

@@ -514,3 +514,36 @@ pub(crate) fn attr_struct<const N: usize>(
     }
     true
 }
+
+/// A struct of unsigned fields of `word` bytes each (2, 4 or 8), `{name=1, other=2}`: false
+/// when the data is shorter (then hex), its address when it cannot be read.
+pub(crate) fn uint_struct(c: &mut Ctx, addr: u64, len: u32, word: usize, names: &[&str]) -> bool {
+    let size = names.len() * word;
+    if (len as usize) < size {
+        return false;
+    }
+    let mut b = [0u8; 32 * 8];
+    let Some(b) = b.get_mut(..size) else {
+        return false;
+    };
+    if !c.read_exact(addr, b) {
+        c.ptr(addr);
+        return true;
+    }
+    c.s("{");
+    for (i, name) in names.iter().enumerate() {
+        let v = read_le(&b[i * word..(i + 1) * word]);
+        let sep = if i > 0 { ", " } else { "" };
+        let _ = write!(c.out, "{sep}{name}={v}");
+    }
+    c.s("}");
+    true
+}
+
+/// Up to 8 bytes as a host-order (little-endian) unsigned integer.
+fn read_le(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    let n = b.len().min(8);
+    w[..n].copy_from_slice(&b[..n]);
+    u64::from_le_bytes(w)
+}

@@ -1,0 +1,340 @@
+//! NETLINK_ROUTE link messages (strace's rtnl_link.c): `struct ifinfomsg` and the `IFLA_*`
+//! attributes.
+
+use std::fmt::Write;
+
+use super::nlattr::{self, Nla, NlaTable, attr_struct};
+use super::nlmsg::fixed_part;
+use super::print::Ctx;
+use super::sockaddr::{ARP_HARDWARE_TYPES, ifindex};
+use super::structs::{u32_at, u64_at};
+use crate::xlat;
+
+/// RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK (and AF_BRIDGE RTM_GETNEIGH).
+pub(crate) fn ifinfomsg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
+    let fields = |c: &mut Ctx, b: &[u8]| {
+        c.s("ifi_type=");
+        c.xval(u64::from(super::structs::u16_at(b, 2)), &ARP_HARDWARE_TYPES);
+        c.s(", ifi_index=");
+        ifindex(c, u32_at(b, 4));
+        c.s(", ifi_flags=");
+        c.flags(u64::from(u32_at(b, 8)), &xlat::IFF_FLAGS);
+        c.s(", ifi_change=");
+        c.hex(u64::from(u32_at(b, 12)));
+    };
+    let attrs = (&LINK_ATTR_TABLE, u64::from(family));
+    fixed_part(
+        c,
+        "ifi_family",
+        (family, addr, len),
+        16,
+        fields,
+        Some(attrs),
+    );
+}
+
+const LINK_ATTR_TABLE: NlaTable = NlaTable::indexed(
+    &LINK_ATTRS,
+    &[
+        Nla::Hex,                              // IFLA_UNSPEC
+        Nla::Hwaddr,                           // IFLA_ADDRESS
+        Nla::Hwaddr,                           // IFLA_BROADCAST
+        Nla::Str,                              // IFLA_IFNAME
+        Nla::U32,                              // IFLA_MTU
+        Nla::U32,                              // IFLA_LINK
+        Nla::Str,                              // IFLA_QDISC
+        Nla::Custom(link_stats),               // IFLA_STATS
+        Nla::Hex,                              // IFLA_COST
+        Nla::Hex,                              // IFLA_PRIORITY
+        Nla::U32,                              // IFLA_MASTER
+        Nla::Hex,                              // IFLA_WIRELESS
+        Nla::Hex,                              // IFLA_PROTINFO
+        Nla::U32,                              // IFLA_TXQLEN
+        Nla::Custom(link_ifmap),               // IFLA_MAP
+        Nla::U32,                              // IFLA_WEIGHT
+        Nla::U8,                               // IFLA_OPERSTATE
+        Nla::U8,                               // IFLA_LINKMODE
+        Nla::Nested(&INFO_ATTR_TABLE),         // IFLA_LINKINFO
+        Nla::U32,                              // IFLA_NET_NS_PID
+        Nla::Str,                              // IFLA_IFALIAS
+        Nla::U32,                              // IFLA_NUM_VF
+        Nla::Hex,                              // IFLA_VFINFO_LIST
+        Nla::Custom(link_stats64),             // IFLA_STATS64
+        Nla::Nested(&VF_PORT_ATTR_TABLE),      // IFLA_VF_PORTS
+        Nla::Nested(&PORT_ATTR_TABLE),         // IFLA_PORT_SELF
+        Nla::Hex,                              // IFLA_AF_SPEC
+        Nla::U32,                              // IFLA_GROUP
+        Nla::Fd,                               // IFLA_NET_NS_FD
+        Nla::Flags(&EXT_FILTER_FLAGS, 4),      // IFLA_EXT_MASK
+        Nla::U32,                              // IFLA_PROMISCUITY
+        Nla::U32,                              // IFLA_NUM_TX_QUEUES
+        Nla::U32,                              // IFLA_NUM_RX_QUEUES
+        Nla::U8,                               // IFLA_CARRIER
+        Nla::Hex,                              // IFLA_PHYS_PORT_ID
+        Nla::U32,                              // IFLA_CARRIER_CHANGES
+        Nla::Hex,                              // IFLA_PHYS_SWITCH_ID
+        Nla::S32,                              // IFLA_LINK_NETNSID
+        Nla::Str,                              // IFLA_PHYS_PORT_NAME
+        Nla::U8,                               // IFLA_PROTO_DOWN
+        Nla::U32,                              // IFLA_GSO_MAX_SEGS
+        Nla::U32,                              // IFLA_GSO_MAX_SIZE
+        Nla::Hex,                              // IFLA_PAD
+        Nla::Nested(&XDP_ATTR_TABLE),          // IFLA_XDP
+        Nla::Custom(ifla_event),               // IFLA_EVENT
+        Nla::S32,                              // IFLA_NEW_NETNSID
+        Nla::S32,                              // IFLA_IF_NETNSID
+        Nla::U32,                              // IFLA_CARRIER_UP_COUNT
+        Nla::U32,                              // IFLA_CARRIER_DOWN_COUNT
+        Nla::Ifindex,                          // IFLA_NEW_IFINDEX
+        Nla::U32,                              // IFLA_MIN_MTU
+        Nla::U32,                              // IFLA_MAX_MTU
+        Nla::Nested(&PROP_LIST_TABLE),         // IFLA_PROP_LIST
+        Nla::Str,                              // IFLA_ALT_IFNAME
+        Nla::Hwaddr,                           // IFLA_PERM_ADDRESS
+        Nla::Nested(&PROTO_DOWN_REASON_TABLE), // IFLA_PROTO_DOWN_REASON
+        Nla::Str,                              // IFLA_PARENT_DEV_NAME
+        Nla::Str,                              // IFLA_PARENT_DEV_BUS_NAME
+        Nla::U32,                              // IFLA_GRO_MAX_SIZE
+        Nla::U32,                              // IFLA_TSO_MAX_SIZE
+        Nla::U32,                              // IFLA_TSO_MAX_SEGS
+        Nla::U32,                              // IFLA_ALLMULTI
+    ],
+);
+
+/// The counters of `struct rtnl_link_stats` (`u32`) and `rtnl_link_stats64` (`u64`), in
+/// order; the last ones only when the data holds them.
+const LINK_STATS_FIELDS: [&str; 25] = [
+    "rx_packets",
+    "tx_packets",
+    "rx_bytes",
+    "tx_bytes",
+    "rx_errors",
+    "tx_errors",
+    "rx_dropped",
+    "tx_dropped",
+    "multicast",
+    "collisions",
+    "rx_length_errors",
+    "rx_over_errors",
+    "rx_crc_errors",
+    "rx_frame_errors",
+    "rx_fifo_errors",
+    "rx_missed_errors",
+    "tx_aborted_errors",
+    "tx_carrier_errors",
+    "tx_fifo_errors",
+    "tx_heartbeat_errors",
+    "tx_window_errors",
+    "rx_compressed",
+    "tx_compressed",
+    "rx_nohandler",
+    "rx_otherhost_dropped",
+];
+
+/// strace's decode_rtnl_link_stats and decode_nla_rtnl_link_stats64: the structure as the
+/// kernel version that sent it knows it (up to tx_compressed, or more fields), `word`
+/// bytes a counter; other lengths in hex.
+fn stats(c: &mut Ctx, addr: u64, len: u32, word: usize, known: usize) -> bool {
+    let base = 23;
+    let count = (base..=known).rev().find(|n| {
+        if *n == known {
+            len as usize >= n * word
+        } else {
+            len as usize == n * word
+        }
+    });
+    let Some(count) = count else { return false };
+    let mut b = [0u8; 25 * 8];
+    let b = &mut b[..count * word];
+    if !c.read_exact(addr, b) {
+        c.ptr(addr);
+        return true;
+    }
+    c.s("{");
+    for (i, name) in LINK_STATS_FIELDS.iter().take(count).enumerate() {
+        let v = if word == 8 {
+            u64_at(b, i * 8)
+        } else {
+            u64::from(u32_at(b, i * 4))
+        };
+        let sep = if i > 0 { ", " } else { "" };
+        let _ = write!(c.out, "{sep}{name}={v}");
+    }
+    c.s("}");
+    true
+}
+
+fn link_stats(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    stats(c, addr, len, 4, 24)
+}
+
+fn link_stats64(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    stats(c, addr, len, 8, 25)
+}
+
+/// `struct rtnl_link_ifmap` up to its `port` (the padding after it is not needed).
+fn link_ifmap(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    attr_struct::<28>(c, addr, len, |c, b| {
+        let _ = write!(
+            c.out,
+            "{{mem_start={:#x}, mem_end={:#x}, base_addr={:#x}, irq={}, dma={}, port={}}}",
+            u64_at(b, 0),
+            u64_at(b, 8),
+            u64_at(b, 16),
+            super::structs::u16_at(b, 24),
+            b[26],
+            b[27]
+        );
+    })
+}
+
+fn ifla_event(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    attr_struct::<4>(c, addr, len, |c, b| {
+        c.xval(u64::from(u32_at(b, 0)), &IFLA_EVENTS)
+    })
+}
+
+const INFO_ATTR_TABLE: NlaTable = NlaTable::indexed(
+    &INFO_ATTRS,
+    &[
+        Nla::Hex,
+        Nla::Custom(nul_terminated),
+        Nla::Hex,
+        Nla::Hex,
+        Nla::Custom(nul_terminated),
+    ],
+);
+
+/// strace's `printstr_ex(QUOTE_0_TERMINATED)` of an attribute's data (link kinds).
+fn nul_terminated(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    c.cstr_bounded(addr, u64::from(len));
+    true
+}
+
+const VF_PORT_ATTR_TABLE: NlaTable =
+    NlaTable::indexed(&VF_PORT_ATTRS, &[Nla::Hex, Nla::Nested(&PORT_ATTR_TABLE)]);
+
+const PORT_ATTR_TABLE: NlaTable = NlaTable::indexed(
+    &PORT_ATTRS,
+    &[
+        Nla::Hex,
+        Nla::U32,
+        Nla::Str,
+        Nla::Custom(port_vsi),
+        Nla::Hex,
+        Nla::Hex,
+        Nla::U8,
+        Nla::U16,
+    ],
+);
+
+/// `struct ifla_port_vsi`: its padding only when not all zeros.
+fn port_vsi(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    attr_struct::<8>(c, addr, len, |c, b| {
+        let _ = write!(c.out, "{{vsi_mgr_id={}, vsi_type_id=", b[0]);
+        super::print::quote(c.out, &b[1..4], 2, b"", true);
+        let _ = write!(c.out, ", vsi_type_version={}", b[4]);
+        if b[5..8].iter().any(|x| *x != 0) {
+            c.s(", pad=");
+            super::print::quote(c.out, &b[5..8], 2, b"", true);
+        }
+        c.s("}");
+    })
+}
+
+const XDP_ATTR_TABLE: NlaTable = NlaTable::indexed(
+    &XDP_ATTRS,
+    &[
+        Nla::Hex,
+        Nla::Fd,
+        Nla::Xval(&XDP_ATTACHED_MODES, 1),
+        Nla::FlagsU32(&XDP_FLAGS),
+        Nla::U32,
+        Nla::U32,
+        Nla::U32,
+        Nla::U32,
+        Nla::Fd,
+    ],
+);
+
+/// IFLA_PROP_LIST holds IFLA_* attributes, of which only IFLA_ALT_IFNAME is decoded.
+const PROP_LIST_TABLE: NlaTable = NlaTable::uniform(&LINK_ATTRS, &[Nla::Custom(prop_list_attr)]);
+
+fn prop_list_attr(c: &mut Ctx, addr: u64, len: u32, nla_type: u64) -> bool {
+    const IFLA_ALT_IFNAME: u64 = 53;
+    nla_type & 0x3fff == IFLA_ALT_IFNAME && nlattr::data_of(c, Nla::Str, addr, len, 0)
+}
+
+const PROTO_DOWN_REASON_TABLE: NlaTable =
+    NlaTable::indexed(&PROTO_DOWN_REASON_ATTRS, &[Nla::Hex, Nla::X32, Nla::X32]);
+
+// strace's src/xlat/rtnl_link_attrs.in, rtnl_ifla_*.in, xdp_flags.in (linux/if_link.h).
+xlat::xlat!(LINK_ATTRS, "IFLA_???", [
+    0 => "IFLA_UNSPEC", 1 => "IFLA_ADDRESS", 2 => "IFLA_BROADCAST", 3 => "IFLA_IFNAME",
+    4 => "IFLA_MTU", 5 => "IFLA_LINK", 6 => "IFLA_QDISC", 7 => "IFLA_STATS", 8 => "IFLA_COST",
+    9 => "IFLA_PRIORITY", 10 => "IFLA_MASTER", 11 => "IFLA_WIRELESS", 12 => "IFLA_PROTINFO",
+    13 => "IFLA_TXQLEN", 14 => "IFLA_MAP", 15 => "IFLA_WEIGHT", 16 => "IFLA_OPERSTATE",
+    17 => "IFLA_LINKMODE", 18 => "IFLA_LINKINFO", 19 => "IFLA_NET_NS_PID", 20 => "IFLA_IFALIAS",
+    21 => "IFLA_NUM_VF", 22 => "IFLA_VFINFO_LIST", 23 => "IFLA_STATS64", 24 => "IFLA_VF_PORTS",
+    25 => "IFLA_PORT_SELF", 26 => "IFLA_AF_SPEC", 27 => "IFLA_GROUP", 28 => "IFLA_NET_NS_FD",
+    29 => "IFLA_EXT_MASK", 30 => "IFLA_PROMISCUITY", 31 => "IFLA_NUM_TX_QUEUES",
+    32 => "IFLA_NUM_RX_QUEUES", 33 => "IFLA_CARRIER", 34 => "IFLA_PHYS_PORT_ID",
+    35 => "IFLA_CARRIER_CHANGES", 36 => "IFLA_PHYS_SWITCH_ID", 37 => "IFLA_LINK_NETNSID",
+    38 => "IFLA_PHYS_PORT_NAME", 39 => "IFLA_PROTO_DOWN", 40 => "IFLA_GSO_MAX_SEGS",
+    41 => "IFLA_GSO_MAX_SIZE", 42 => "IFLA_PAD", 43 => "IFLA_XDP", 44 => "IFLA_EVENT",
+    45 => "IFLA_NEW_NETNSID", 46 => "IFLA_IF_NETNSID", 47 => "IFLA_CARRIER_UP_COUNT",
+    48 => "IFLA_CARRIER_DOWN_COUNT", 49 => "IFLA_NEW_IFINDEX", 50 => "IFLA_MIN_MTU",
+    51 => "IFLA_MAX_MTU", 52 => "IFLA_PROP_LIST", 53 => "IFLA_ALT_IFNAME",
+    54 => "IFLA_PERM_ADDRESS", 55 => "IFLA_PROTO_DOWN_REASON", 56 => "IFLA_PARENT_DEV_NAME",
+    57 => "IFLA_PARENT_DEV_BUS_NAME", 58 => "IFLA_GRO_MAX_SIZE", 59 => "IFLA_TSO_MAX_SIZE",
+    60 => "IFLA_TSO_MAX_SEGS", 61 => "IFLA_ALLMULTI",
+]);
+
+xlat::xlat!(IFLA_EVENTS, "IFLA_EVENT_???", [
+    0 => "IFLA_EVENT_NONE", 1 => "IFLA_EVENT_REBOOT", 2 => "IFLA_EVENT_FEATURES",
+    3 => "IFLA_EVENT_BONDING_FAILOVER", 4 => "IFLA_EVENT_NOTIFY_PEERS",
+    5 => "IFLA_EVENT_IGMP_RESEND", 6 => "IFLA_EVENT_BONDING_OPTIONS",
+]);
+
+xlat::xlat!(EXT_FILTER_FLAGS, "RTEXT_FILTER_???", [
+    0x1 => "RTEXT_FILTER_VF", 0x2 => "RTEXT_FILTER_BRVLAN",
+    0x4 => "RTEXT_FILTER_BRVLAN_COMPRESSED", 0x8 => "RTEXT_FILTER_SKIP_STATS",
+    0x10 => "RTEXT_FILTER_MRP", 0x20 => "RTEXT_FILTER_CFM_CONFIG",
+    0x40 => "RTEXT_FILTER_CFM_STATUS",
+]);
+
+xlat::xlat!(XDP_ATTRS, "IFLA_XDP_???", [
+    0 => "IFLA_XDP_UNSPEC", 1 => "IFLA_XDP_FD", 2 => "IFLA_XDP_ATTACHED", 3 => "IFLA_XDP_FLAGS",
+    4 => "IFLA_XDP_PROG_ID", 5 => "IFLA_XDP_DRV_PROG_ID", 6 => "IFLA_XDP_SKB_PROG_ID",
+    7 => "IFLA_XDP_HW_PROG_ID", 8 => "IFLA_XDP_EXPECTED_FD",
+]);
+
+xlat::xlat!(XDP_ATTACHED_MODES, "XDP_ATTACHED_???", [
+    0 => "XDP_ATTACHED_NONE", 1 => "XDP_ATTACHED_DRV", 2 => "XDP_ATTACHED_SKB",
+    3 => "XDP_ATTACHED_HW", 4 => "XDP_ATTACHED_MULTI",
+]);
+
+xlat::xlat!(XDP_FLAGS, "XDP_FLAGS_???", [
+    0xe => "XDP_FLAGS_MODES", 0x1 => "XDP_FLAGS_UPDATE_IF_NOEXIST", 0x2 => "XDP_FLAGS_SKB_MODE",
+    0x4 => "XDP_FLAGS_DRV_MODE", 0x8 => "XDP_FLAGS_HW_MODE", 0x10 => "XDP_FLAGS_REPLACE",
+]);
+
+xlat::xlat!(PROTO_DOWN_REASON_ATTRS, "IFLA_PROTO_DOWN_REASON_???", [
+    0 => "IFLA_PROTO_DOWN_REASON_UNSPEC", 1 => "IFLA_PROTO_DOWN_REASON_MASK",
+    2 => "IFLA_PROTO_DOWN_REASON_VALUE",
+]);
+
+xlat::xlat!(INFO_ATTRS, "IFLA_INFO_???", [
+    0 => "IFLA_INFO_UNSPEC", 1 => "IFLA_INFO_KIND", 2 => "IFLA_INFO_DATA",
+    3 => "IFLA_INFO_XSTATS", 4 => "IFLA_INFO_SLAVE_KIND", 5 => "IFLA_INFO_SLAVE_DATA",
+]);
+
+xlat::xlat!(VF_PORT_ATTRS, "IFLA_VF_PORT_???", [
+    0 => "IFLA_VF_PORT_UNSPEC", 1 => "IFLA_VF_PORT",
+]);
+
+xlat::xlat!(PORT_ATTRS, "IFLA_VF_PORT_???", [
+    0 => "IFLA_PORT_UNSPEC", 1 => "IFLA_PORT_VF", 2 => "IFLA_PORT_PROFILE",
+    3 => "IFLA_PORT_VSI_TYPE", 4 => "IFLA_PORT_INSTANCE_UUID", 5 => "IFLA_PORT_HOST_UUID",
+    6 => "IFLA_PORT_REQUEST", 7 => "IFLA_PORT_RESPONSE",
+]);
