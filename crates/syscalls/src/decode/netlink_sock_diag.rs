@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::nlattr::{Nla, NlaTable, attr_struct};
+use super::nlattr::{Nla, NlaTable, attr_struct, uint_struct};
 use super::nlmsg::{self, NLMSG_DONE, NlMsgHdr, fixed_part};
 use super::print::Ctx;
 use super::structs::{u16_at, u32_at, u64_at};
@@ -104,14 +104,7 @@ fn unix_diag_vfs(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
 }
 
 fn unix_diag_rqlen(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
-    attr_struct::<8>(c, addr, len, |c, b| {
-        let _ = write!(
-            c.out,
-            "{{udiag_rqueue={}, udiag_wqueue={}}}",
-            u32_at(b, 0),
-            u32_at(b, 4)
-        );
-    })
+    uint_struct(c, addr, len, 4, &["udiag_rqueue", "udiag_wqueue"])
 }
 
 /// `[1, 2, 3]`: the data as `u32`s.
@@ -202,16 +195,13 @@ fn netlink_diag_groups(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
 }
 
 fn netlink_diag_ring(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
-    attr_struct::<16>(c, addr, len, |c, b| {
-        let _ = write!(
-            c.out,
-            "{{ndr_block_size={}, ndr_block_nr={}, ndr_frame_size={}, ndr_frame_nr={}}}",
-            u32_at(b, 0),
-            u32_at(b, 4),
-            u32_at(b, 8),
-            u32_at(b, 12)
-        );
-    })
+    let names = [
+        "ndr_block_size",
+        "ndr_block_nr",
+        "ndr_frame_size",
+        "ndr_frame_nr",
+    ];
+    uint_struct(c, addr, len, 4, &names)
 }
 
 fn packet_diag_req(c: &mut Ctx, family: u8, addr: u64, len: u32) {
@@ -311,20 +301,16 @@ fn packet_diag_mclist(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
 }
 
 fn packet_diag_ring(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
-    attr_struct::<28>(c, addr, len, |c, b| {
-        let _ = write!(
-            c.out,
-            "{{pdr_block_size={}, pdr_block_nr={}, pdr_frame_size={}, pdr_frame_nr={}, \
-             pdr_retire_tmo={}, pdr_sizeof_priv={}, pdr_features={}}}",
-            u32_at(b, 0),
-            u32_at(b, 4),
-            u32_at(b, 8),
-            u32_at(b, 12),
-            u32_at(b, 16),
-            u32_at(b, 20),
-            u32_at(b, 24)
-        );
-    })
+    let names = [
+        "pdr_block_size",
+        "pdr_block_nr",
+        "pdr_frame_size",
+        "pdr_frame_nr",
+        "pdr_retire_tmo",
+        "pdr_sizeof_priv",
+        "pdr_features",
+    ];
+    uint_struct(c, addr, len, 4, &names)
 }
 
 /// The socket's classic BPF filter, `struct sock_filter`s.

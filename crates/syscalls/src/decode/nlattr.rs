@@ -518,10 +518,29 @@ pub(crate) fn attr_struct<const N: usize>(
 /// A struct of unsigned fields of `word` bytes each (2, 4 or 8), `{name=1, other=2}`: false
 /// when the data is shorter (then hex), its address when it cannot be read.
 pub(crate) fn uint_struct(c: &mut Ctx, addr: u64, len: u32, word: usize, names: &[&str]) -> bool {
-    let size = names.len() * word;
-    if (len as usize) < size {
+    uint_struct_since(c, addr, len, word, names, names.len())
+}
+
+/// [`uint_struct`] of a struct that grew: older kernels send its first `oldest` fields or
+/// more; a length between two versions is not one of them (then hex).
+pub(crate) fn uint_struct_since(
+    c: &mut Ctx,
+    addr: u64,
+    len: u32,
+    word: usize,
+    names: &[&str],
+    oldest: usize,
+) -> bool {
+    let len = len as usize;
+    let count = if len >= names.len() * word {
+        names.len()
+    } else if len % word == 0 && len / word >= oldest {
+        len / word
+    } else {
         return false;
-    }
+    };
+    let names = &names[..count];
+    let size = count * word;
     let mut b = [0u8; 32 * 8];
     let Some(b) = b.get_mut(..size) else {
         return false;

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::nlattr::{self, Nla, NlaTable, attr_struct};
+use super::nlattr::{self, Nla, NlaTable, attr_struct, uint_struct_since};
 use super::nlmsg::fixed_part;
 use super::print::Ctx;
 use super::sockaddr::{ARP_HARDWARE_TYPES, ifindex};
@@ -131,45 +131,14 @@ const LINK_STATS_FIELDS: [&str; 25] = [
     "rx_otherhost_dropped",
 ];
 
-/// strace's decode_rtnl_link_stats and decode_nla_rtnl_link_stats64: the structure as the
-/// kernel version that sent it knows it (up to tx_compressed, or more fields), `word`
-/// bytes a counter; other lengths in hex.
-fn stats(c: &mut Ctx, addr: u64, len: u32, word: usize, known: usize) -> bool {
-    let base = 23;
-    let count = (base..=known).rev().find(|n| {
-        if *n == known {
-            len as usize >= n * word
-        } else {
-            len as usize == n * word
-        }
-    });
-    let Some(count) = count else { return false };
-    let mut b = [0u8; 25 * 8];
-    let b = &mut b[..count * word];
-    if !c.read_exact(addr, b) {
-        c.ptr(addr);
-        return true;
-    }
-    c.s("{");
-    for (i, name) in LINK_STATS_FIELDS.iter().take(count).enumerate() {
-        let v = if word == 8 {
-            u64_at(b, i * 8)
-        } else {
-            u64::from(u32_at(b, i * 4))
-        };
-        let sep = if i > 0 { ", " } else { "" };
-        let _ = write!(c.out, "{sep}{name}={v}");
-    }
-    c.s("}");
-    true
-}
-
+/// strace's decode_rtnl_link_stats: up to tx_compressed from older kernels.
 fn link_stats(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
-    stats(c, addr, len, 4, 24)
+    uint_struct_since(c, addr, len, 4, &LINK_STATS_FIELDS[..24], 23)
 }
 
+/// strace's decode_nla_rtnl_link_stats64.
 fn link_stats64(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
-    stats(c, addr, len, 8, 25)
+    uint_struct_since(c, addr, len, 8, &LINK_STATS_FIELDS, 23)
 }
 
 /// `struct rtnl_link_ifmap` up to its `port` (the padding after it is not needed).
