@@ -25,6 +25,7 @@ mod quota;
 mod rtnl_link;
 mod rtnl_mdb;
 mod rtnl_neigh;
+mod rtnl_nexthop;
 mod rtnl_route;
 mod rtnl_tc;
 mod sockaddr;

@@ -3,15 +3,15 @@
 
 use std::fmt::Write;
 
-use super::nlattr::{Nla, NlaTable, uint_struct};
+use super::nlattr::{self, Nla, NlaTable, uint_struct};
 use super::nlmsg::{
     self, NETLINK_DELETE_FLAGS, NETLINK_GET_FLAGS, NETLINK_NEW_FLAGS, NLMSG_DONE, NlMsgHdr,
     family_only, fixed_part,
 };
-use super::print::Ctx;
+use super::print::{self, Ctx};
 use super::rtnl_route::{ROUTING_SCOPES, fib_rule_hdr, rtmsg};
 use super::sockaddr::ifindex;
-use super::structs::u32_at;
+use super::structs::{u16_at, u32_at};
 use crate::xlat::{self, Xlat};
 
 const RTM_DELACTION: u16 = 49;
@@ -50,6 +50,9 @@ fn decoder(kind: u16) -> Option<Decoder> {
         78 | 79 => dcbmsg,
         80..=82 => netconfmsg,
         88..=90 => nsid,
+        92 | 94 => ifstatsmsg,
+        96 => cachereport,
+        104..=106 => super::rtnl_nexthop::nhmsg,
         _ => return None,
     })
 }
@@ -105,11 +108,12 @@ fn ifa_cacheinfo(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
 }
 
 fn ifaddrlblmsg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
+    // struct ifaddrlblmsg: a reserved byte after the family.
     let fields = |c: &mut Ctx, b: &[u8]| {
         let _ = write!(
             c.out,
             "ifal_prefixlen={}, ifal_flags={}, ifal_index=",
-            b[1], b[2]
+            b[2], b[3]
         );
         ifindex(c, u32_at(b, 4));
         let _ = write!(c.out, ", ifal_seq={}", u32_at(b, 8));
@@ -166,6 +170,78 @@ fn dcbmsg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
 }
 
 const DCB_ATTR_TABLE: NlaTable = NlaTable::names(&DCB_ATTRS);
+
+/// RTM_NEWSTATS, RTM_GETSTATS: `struct if_stats_msg`, its padding only when set.
+fn ifstatsmsg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
+    let fields = |c: &mut Ctx, b: &[u8]| {
+        if b[1] != 0 {
+            let _ = write!(c.out, "pad1={:#x}, ", b[1]);
+        }
+        if u16_at(b, 2) != 0 {
+            let _ = write!(c.out, "pad2={:#x}, ", u16_at(b, 2));
+        }
+        c.s("ifindex=");
+        ifindex(c, u32_at(b, 4));
+        c.s(", filter_mask=");
+        c.flags(u64::from(u32_at(b, 8)), &IFSTATS_ATTR_FLAGS);
+    };
+    let attrs = (&IFSTATS_ATTR_TABLE, u64::from(family));
+    fixed_part(c, "family", (family, addr, len), 12, fields, Some(attrs));
+}
+
+const IFSTATS_ATTR_TABLE: NlaTable = NlaTable::indexed(
+    &IFSTATS_ATTRS,
+    &[Nla::Hex, Nla::Custom(super::rtnl_link::link_stats64)],
+);
+
+/// RTM_NEWCACHEREPORT: a multicast routing family (or an address family), then the
+/// report's attributes of that family.
+fn cachereport(c: &mut Ctx, family: u8, addr: u64, len: u32) {
+    const RTNL_FAMILY_IPMR: u8 = 128;
+    const RTNL_FAMILY_IP6MR: u8 = 129;
+    c.s("{rtgen_family=");
+    let name = [&RTNL_FAMILIES, &xlat::ADDRESS_FAMILIES]
+        .iter()
+        .find_map(|x| x.entries.iter().find(|e| e.0 == u64::from(family)))
+        .map(|e| e.1);
+    print::write_named(c.out, name, &RTNL_FAMILIES, |out| {
+        print::write_hex(out, u64::from(family))
+    });
+    c.s("}");
+    if len > 4 {
+        c.s(", ");
+        let (at, rest) = (addr + 4, len - 4);
+        match family {
+            RTNL_FAMILY_IPMR => nlattr::decode(c, at, rest, &IPMRA_CREPORT_TABLE, 0),
+            RTNL_FAMILY_IP6MR => nlattr::decode(c, at, rest, &IP6MRA_CREPORT_TABLE, 0),
+            _ => c.buf_hex(at, u64::from(rest)),
+        }
+    }
+}
+
+const IPMRA_CREPORT_TABLE: NlaTable = NlaTable::indexed(
+    &IPMRA_CREPORT_ATTRS,
+    &[
+        Nla::Hex,
+        Nla::Xval(&IPMRA_MSG_TYPES, 1),
+        Nla::U32,
+        Nla::InAddr,
+        Nla::InAddr,
+        Nla::Hex,
+        Nla::U32,
+    ],
+);
+
+const IP6MRA_CREPORT_TABLE: NlaTable = NlaTable::indexed(
+    &IP6MRA_CREPORT_ATTRS,
+    &[
+        Nla::Hex,
+        Nla::Xval(&IP6MRA_MSG_TYPES, 1),
+        Nla::U32,
+        Nla::In6Addr,
+        Nla::In6Addr,
+    ],
+);
 
 // strace's src/xlat/nl_route_types.in (linux/rtnetlink.h).
 xlat::xlat!(pub(crate) TYPES, "RTM_???", [
@@ -244,4 +320,42 @@ xlat::xlat!(DCB_COMMANDS, "DCB_CMD_???", [
     21 => "DCB_CMD_IEEE_GET", 22 => "DCB_CMD_GDCBX", 23 => "DCB_CMD_SDCBX",
     24 => "DCB_CMD_GFEATCFG", 25 => "DCB_CMD_SFEATCFG", 26 => "DCB_CMD_CEE_GET",
     27 => "DCB_CMD_IEEE_DEL",
+]);
+
+// strace's src/xlat/rtnl_family.in, rtnl_ip*mra_*.in, ifstats_attr*.in (linux/rtnetlink.h,
+// linux/mroute.h, linux/mroute6.h, linux/if_link.h).
+xlat::xlat!(RTNL_FAMILIES, "RTNL_FAMILY_???", [
+    128 => "RTNL_FAMILY_IPMR", 129 => "RTNL_FAMILY_IP6MR",
+]);
+
+xlat::xlat!(IPMRA_MSG_TYPES, "IGMPMSG_???", [
+    1 => "IGMPMSG_NOCACHE", 2 => "IGMPMSG_WRONGVIF", 3 => "IGMPMSG_WHOLEPKT",
+    4 => "IGMPMSG_WRVIFWHOLE",
+]);
+
+xlat::xlat!(IP6MRA_MSG_TYPES, "MRT6MSG_???", [
+    1 => "MRT6MSG_NOCACHE", 2 => "MRT6MSG_WRONGMIF", 3 => "MRT6MSG_WHOLEPKT",
+]);
+
+xlat::xlat!(IPMRA_CREPORT_ATTRS, "IPMRA_CREPORT_???", [
+    0 => "IPMRA_CREPORT_UNSPEC", 1 => "IPMRA_CREPORT_MSGTYPE", 2 => "IPMRA_CREPORT_VIF_ID",
+    3 => "IPMRA_CREPORT_SRC_ADDR", 4 => "IPMRA_CREPORT_DST_ADDR", 5 => "IPMRA_CREPORT_PKT",
+    6 => "IPMRA_CREPORT_TABLE",
+]);
+
+xlat::xlat!(IP6MRA_CREPORT_ATTRS, "IP6MRA_CREPORT_???", [
+    0 => "IP6MRA_CREPORT_UNSPEC", 1 => "IP6MRA_CREPORT_MSGTYPE", 2 => "IP6MRA_CREPORT_MIF_ID",
+    3 => "IP6MRA_CREPORT_SRC_ADDR", 4 => "IP6MRA_CREPORT_DST_ADDR", 5 => "IP6MRA_CREPORT_PKT",
+]);
+
+xlat::xlat!(IFSTATS_ATTRS, "IFLA_STATS_???", [
+    0 => "IFLA_STATS_UNSPEC", 1 => "IFLA_STATS_LINK_64", 2 => "IFLA_STATS_LINK_XSTATS",
+    3 => "IFLA_STATS_LINK_XSTATS_SLAVE", 4 => "IFLA_STATS_LINK_OFFLOAD_XSTATS",
+    5 => "IFLA_STATS_AF_SPEC",
+]);
+
+xlat::xlat!(IFSTATS_ATTR_FLAGS, "1<<IFLA_STATS_???", [
+    0x1 => "1<<IFLA_STATS_UNSPEC", 0x2 => "1<<IFLA_STATS_LINK_64",
+    0x4 => "1<<IFLA_STATS_LINK_XSTATS", 0x8 => "1<<IFLA_STATS_LINK_XSTATS_SLAVE",
+    0x10 => "1<<IFLA_STATS_LINK_OFFLOAD_XSTATS", 0x20 => "1<<IFLA_STATS_AF_SPEC",
 ]);

@@ -137,7 +137,7 @@ fn link_stats(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
 }
 
 /// strace's decode_nla_rtnl_link_stats64.
-fn link_stats64(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+pub(crate) fn link_stats64(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
     uint_struct_since(c, addr, len, 8, &LINK_STATS_FIELDS, 23)
 }
 
