@@ -13,6 +13,7 @@ mod keyctl;
 mod ldt;
 mod memory;
 mod netlink;
+mod netlink_netfilter;
 mod netlink_route;
 mod netlink_sock_diag;
 mod nlattr;

@@ -12,7 +12,7 @@ use super::nlattr::{self, Nla, NlaTable, Walk};
 use super::nlmsg::{NETLINK_GET_FLAGS, NLMSG_DONE, NLMSG_HDRLEN, NlMsgHdr};
 use super::print::{self, Ctx};
 use super::structs::u32_at;
-use super::{PidKind, netlink_route, netlink_sock_diag};
+use super::{PidKind, netlink_netfilter, netlink_route, netlink_sock_diag};
 use crate::xlat::{self, Xlat};
 
 const NLMSG_ERROR: u16 = 2;
@@ -22,6 +22,7 @@ const NLM_F_CAPPED: u16 = 0x100;
 
 pub(crate) const NETLINK_ROUTE: u8 = 0;
 pub(crate) const NETLINK_SOCK_DIAG: u8 = 4;
+const NETLINK_NETFILTER: u8 = 12;
 
 /// strace's decode_sockbuf: the data of a socket call on fd `fd`, decoded as netlink
 /// messages when the fd is a netlink socket (and structures are shown at all), else as a
@@ -106,6 +107,10 @@ fn nlmsghdr(c: &mut Ctx, family: Option<u8>, h: &NlMsgHdr) {
 }
 
 fn nlmsg_type(c: &mut Ctx, kind: u16, family: Option<u8>) {
+    if family == Some(NETLINK_NETFILTER) && kind >= NLMSG_MIN_TYPE {
+        netlink_netfilter::nlmsg_type(c, kind);
+        return;
+    }
     let table = match family {
         Some(family) if kind >= NLMSG_MIN_TYPE => types_table(family),
         _ => None,
@@ -127,6 +132,7 @@ fn flags_table(family: u8, kind: u16) -> Option<&'static Xlat> {
     match family {
         NETLINK_ROUTE => netlink_route::flags_table(kind),
         NETLINK_SOCK_DIAG => Some(&NETLINK_GET_FLAGS),
+        NETLINK_NETFILTER => netlink_netfilter::flags_table(kind),
         _ => None,
     }
 }
@@ -160,6 +166,7 @@ fn family_payload(c: &mut Ctx, family: u8, h: &NlMsgHdr, addr: u64, len: u32) ->
     match family {
         NETLINK_ROUTE => netlink_route::decode(c, h, addr, len),
         NETLINK_SOCK_DIAG => netlink_sock_diag::decode(c, h, addr, len),
+        NETLINK_NETFILTER => netlink_netfilter::decode(c, h, addr, len),
         _ => false,
     }
 }
