@@ -12,7 +12,10 @@ use super::nlattr::{self, Nla, NlaTable, Walk};
 use super::nlmsg::{NETLINK_GET_FLAGS, NLMSG_DONE, NLMSG_HDRLEN, NlMsgHdr};
 use super::print::{self, Ctx};
 use super::structs::u32_at;
-use super::{PidKind, netlink_netfilter, netlink_route, netlink_sock_diag};
+use super::{
+    PidKind, netlink_audit, netlink_netfilter, netlink_route, netlink_selinux, netlink_sock_diag,
+    netlink_xfrm,
+};
 use crate::xlat::{self, Xlat};
 
 const NLMSG_ERROR: u16 = 2;
@@ -22,6 +25,9 @@ const NLM_F_CAPPED: u16 = 0x100;
 
 pub(crate) const NETLINK_ROUTE: u8 = 0;
 pub(crate) const NETLINK_SOCK_DIAG: u8 = 4;
+const NETLINK_XFRM: u8 = 6;
+const NETLINK_SELINUX: u8 = 7;
+const NETLINK_AUDIT: u8 = 9;
 const NETLINK_NETFILTER: u8 = 12;
 
 /// strace's decode_sockbuf: the data of a socket call on fd `fd`, decoded as netlink
@@ -123,6 +129,9 @@ fn types_table(family: u8) -> Option<&'static Xlat> {
     match family {
         NETLINK_ROUTE => Some(&netlink_route::TYPES),
         NETLINK_SOCK_DIAG => Some(&netlink_sock_diag::TYPES),
+        NETLINK_XFRM => Some(&netlink_xfrm::TYPES),
+        NETLINK_SELINUX => Some(&netlink_selinux::TYPES),
+        NETLINK_AUDIT => Some(&netlink_audit::TYPES),
         _ => None,
     }
 }
@@ -133,6 +142,7 @@ fn flags_table(family: u8, kind: u16) -> Option<&'static Xlat> {
         NETLINK_ROUTE => netlink_route::flags_table(kind),
         NETLINK_SOCK_DIAG => Some(&NETLINK_GET_FLAGS),
         NETLINK_NETFILTER => netlink_netfilter::flags_table(kind),
+        NETLINK_XFRM => netlink_xfrm::flags_table(kind),
         _ => None,
     }
 }
@@ -167,6 +177,7 @@ fn family_payload(c: &mut Ctx, family: u8, h: &NlMsgHdr, addr: u64, len: u32) ->
         NETLINK_ROUTE => netlink_route::decode(c, h, addr, len),
         NETLINK_SOCK_DIAG => netlink_sock_diag::decode(c, h, addr, len),
         NETLINK_NETFILTER => netlink_netfilter::decode(c, h, addr, len),
+        NETLINK_SELINUX => netlink_selinux::decode(c, h, addr, len),
         _ => false,
     }
 }
