@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 
+use crate::nlquery::u32_at;
+
 /// The fd view of one traced process.
 #[derive(Debug, Clone, Copy)]
 pub struct ProcessFds {
@@ -261,67 +263,11 @@ fn netlink_diag(inode: u32) -> Option<(u8, u32)> {
     Some(found)
 }
 
-fn u32_at(b: &[u8], at: usize) -> u32 {
-    u32::from_ne_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
-}
-
 /// Sends one `SOCK_DIAG_BY_FAMILY` dump request with `body` after its header and hands each
 /// reply message's body to `pick` until it returns something or the dump ends.
-fn sock_diag_dump<R>(body: &[u8], mut pick: impl FnMut(&[u8]) -> Option<R>) -> Option<R> {
+fn sock_diag_dump<R>(body: &[u8], pick: impl FnMut(&[u8]) -> Option<R>) -> Option<R> {
     const SOCK_DIAG_BY_FAMILY: u16 = 20;
-    const NLMSG_DONE: u16 = 3;
-    const NLMSG_ERROR: u16 = 2;
-    let mut request = vec![0u8; 16 + body.len()];
-    let total = request.len() as u32;
-    request[0..4].copy_from_slice(&total.to_ne_bytes());
-    request[4..6].copy_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
-    request[6..8].copy_from_slice(&((libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16).to_ne_bytes());
-    request[8..12].copy_from_slice(&1u32.to_ne_bytes());
-    request[16..].copy_from_slice(body);
-    // SAFETY: plain socket calls on a descriptor we own and close below.
-    let sock = unsafe {
-        libc::socket(
-            libc::AF_NETLINK,
-            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
-            libc::NETLINK_SOCK_DIAG,
-        )
-    };
-    if sock < 0 {
-        return None;
-    }
-    let mut found = None;
-    // SAFETY: buffers are ours and sized as passed.
-    unsafe {
-        if libc::send(sock, request.as_ptr().cast(), request.len(), 0) == request.len() as isize {
-            let mut reply = vec![0u8; 32 * 1024];
-            'receive: loop {
-                let got = libc::recv(sock, reply.as_mut_ptr().cast(), reply.len(), 0);
-                if got <= 0 {
-                    break;
-                }
-                let data = &reply[..got as usize];
-                let mut at = 0usize;
-                while at + 16 <= data.len() {
-                    let len = u32_at(data, at) as usize;
-                    let kind = u16::from_ne_bytes([data[at + 4], data[at + 5]]);
-                    if len < 16
-                        || at + len > data.len()
-                        || kind == NLMSG_DONE
-                        || kind == NLMSG_ERROR
-                    {
-                        break 'receive;
-                    }
-                    found = pick(&data[at + 16..at + len]);
-                    if found.is_some() {
-                        break 'receive;
-                    }
-                    at += (len + 3) & !3;
-                }
-            }
-        }
-        libc::close(sock);
-    }
-    found
+    crate::nlquery::dump(libc::NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY, body, pick)
 }
 
 /// `struct inet_diag_msg`: family, state, timer, retrans, then the socket id (ports big

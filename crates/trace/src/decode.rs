@@ -47,6 +47,10 @@ impl FdInfo for TraceeFds {
         self.0.netlink_socket(fd.into())
     }
 
+    fn generic_netlink_family(&mut self, id: u16) -> Option<String> {
+        saker_ptrace::generic_netlink_family(id)
+    }
+
     fn device(&mut self, fd: i32) -> Option<String> {
         self.0.device(fd.into())
     }

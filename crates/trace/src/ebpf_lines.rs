@@ -819,6 +819,10 @@ impl FdInfo for LiveFds {
         ProcessFds::new(self.pid).netlink_socket(fd.into())
     }
 
+    fn generic_netlink_family(&mut self, id: u16) -> Option<String> {
+        saker_ptrace::generic_netlink_family(id)
+    }
+
     fn device(&mut self, fd: i32) -> Option<String> {
         let live = ProcessFds::new(self.pid).device(fd.into());
         self.remembered(fd, live, |names| &mut names.device)

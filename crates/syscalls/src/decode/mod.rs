@@ -81,6 +81,11 @@ pub trait FdInfo {
     fn netlink_socket(&mut self, _fd: i32) -> Option<(u8, u32)> {
         None
     }
+    /// The name of the generic netlink family whose messages have type `id` (`nlctrl`):
+    /// the kernel gives the ids out at run time.
+    fn generic_netlink_family(&mut self, _id: u16) -> Option<String> {
+        None
+    }
     /// For `-yy`: a device's kind and numbers, e.g. `char 1:3` for `/dev/null`.
     fn device(&mut self, _fd: i32) -> Option<String> {
         None

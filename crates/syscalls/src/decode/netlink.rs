@@ -29,6 +29,13 @@ const NETLINK_XFRM: u8 = 6;
 const NETLINK_SELINUX: u8 = 7;
 const NETLINK_AUDIT: u8 = 9;
 const NETLINK_NETFILTER: u8 = 12;
+const NETLINK_GENERIC: u8 = 16;
+
+/// What an unnamed generic netlink family is called in comments.
+const GENERIC_FAMILY_UNKNOWN: Xlat = Xlat {
+    entries: &[],
+    unknown: "GENERIC_FAMILY_???",
+};
 
 /// strace's decode_sockbuf: the data of a socket call on fd `fd`, decoded as netlink
 /// messages when the fd is a netlink socket (and structures are shown at all), else as a
@@ -115,6 +122,14 @@ fn nlmsghdr(c: &mut Ctx, family: Option<u8>, h: &NlMsgHdr) {
 fn nlmsg_type(c: &mut Ctx, kind: u16, family: Option<u8>) {
     if family == Some(NETLINK_NETFILTER) && kind >= NLMSG_MIN_TYPE {
         netlink_netfilter::nlmsg_type(c, kind);
+        return;
+    }
+    if family == Some(NETLINK_GENERIC) && kind >= NLMSG_MIN_TYPE {
+        // strace's genl_families_xlat: the kernel's names, asked at run time.
+        let name = c.fds.generic_netlink_family(kind);
+        print::write_named(c.out, name.as_deref(), &GENERIC_FAMILY_UNKNOWN, |out| {
+            print::write_hex(out, u64::from(kind))
+        });
         return;
     }
     let table = match family {
