@@ -14,6 +14,7 @@ mod ldt;
 mod memory;
 mod netlink;
 mod netlink_audit;
+mod netlink_kobject_uevent;
 mod netlink_netfilter;
 mod netlink_route;
 mod netlink_selinux;

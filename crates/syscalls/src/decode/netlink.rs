@@ -13,8 +13,8 @@ use super::nlmsg::{NETLINK_GET_FLAGS, NLMSG_DONE, NLMSG_HDRLEN, NlMsgHdr};
 use super::print::{self, Ctx};
 use super::structs::u32_at;
 use super::{
-    PidKind, netlink_audit, netlink_netfilter, netlink_route, netlink_selinux, netlink_sock_diag,
-    netlink_xfrm,
+    PidKind, netlink_audit, netlink_kobject_uevent, netlink_netfilter, netlink_route,
+    netlink_selinux, netlink_sock_diag, netlink_xfrm,
 };
 use crate::xlat::{self, Xlat};
 
@@ -55,7 +55,7 @@ pub(crate) fn decode(c: &mut Ctx, fd: u64, addr: u64, len: u64) {
         .netlink_socket(fd as i32)
         .map(|(protocol, _)| protocol);
     if family == Some(NETLINK_KOBJECT_UEVENT) {
-        c.buf(addr, len);
+        netlink_kobject_uevent::decode(c, addr, len);
         return;
     }
     let mut walk = Walk::new(addr, len);
