@@ -14,6 +14,7 @@ mod ldt;
 mod memory;
 mod netlink;
 mod netlink_audit;
+mod netlink_inet_diag;
 mod netlink_kobject_uevent;
 mod netlink_netfilter;
 mod netlink_route;

@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::netlink_inet_diag::{inet_diag_msg, inet_diag_req, smc_diag_msg, smc_diag_req};
 use super::nlattr::{Nla, NlaTable, attr_struct, uint_struct};
 use super::nlmsg::{self, NLMSG_DONE, NlMsgHdr, fixed_part};
 use super::print::Ctx;
@@ -13,6 +14,9 @@ const NLM_F_REQUEST: u16 = 1;
 const AF_UNIX: u8 = 1;
 const AF_NETLINK: u8 = 16;
 const AF_PACKET: u8 = 17;
+const AF_INET: u8 = 2;
+const AF_INET6: u8 = 10;
+const AF_SMC: u8 = 43;
 
 /// strace's decode_netlink_sock_diag: the message after its header; false for NLMSG_DONE.
 pub(crate) fn decode(c: &mut Ctx, h: &NlMsgHdr, addr: u64, len: u32) -> bool {
@@ -23,17 +27,21 @@ pub(crate) fn decode(c: &mut Ctx, h: &NlMsgHdr, addr: u64, len: u32) -> bool {
         return true;
     };
     let request = h.flags & NLM_F_REQUEST != 0;
-    let decoder: Option<fn(&mut Ctx, u8, u64, u32)> = match (family, request) {
-        (AF_UNIX, true) => Some(unix_diag_req),
-        (AF_UNIX, false) => Some(unix_diag_msg),
-        (AF_NETLINK, true) => Some(netlink_diag_req),
-        (AF_NETLINK, false) => Some(netlink_diag_msg),
-        (AF_PACKET, true) => Some(packet_diag_req),
-        (AF_PACKET, false) => Some(packet_diag_msg),
-        _ => None,
-    };
-    match decoder {
-        Some(decoder) if len > 1 => decoder(c, family, addr, len),
+    if len <= 1 {
+        nlmsg::family_and_data(c, family, addr, len);
+        return true;
+    }
+    match (family, request) {
+        (AF_UNIX, true) => unix_diag_req(c, family, addr, len),
+        (AF_UNIX, false) => unix_diag_msg(c, family, addr, len),
+        (AF_INET | AF_INET6, true) => inet_diag_req(c, h.kind, family, addr, len),
+        (AF_INET | AF_INET6, false) => inet_diag_msg(c, family, addr, len),
+        (AF_NETLINK, true) => netlink_diag_req(c, family, addr, len),
+        (AF_NETLINK, false) => netlink_diag_msg(c, family, addr, len),
+        (AF_PACKET, true) => packet_diag_req(c, family, addr, len),
+        (AF_PACKET, false) => packet_diag_msg(c, family, addr, len),
+        (AF_SMC, true) => smc_diag_req(c, family, addr, len),
+        (AF_SMC, false) => smc_diag_msg(c, family, addr, len),
         _ => nlmsg::family_and_data(c, family, addr, len),
     }
     true

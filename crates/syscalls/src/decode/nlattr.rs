@@ -160,7 +160,7 @@ pub(crate) enum Nla {
     /// `htons(ETH_P_IP)`.
     EtherProto,
     IpProto,
-    /// `[[SK_MEMINFO_RMEM_ALLOC] = 0, ...]`.
+    /// `[[SK_MEMINFO_RMEM_ALLOC]=0, ...]`.
     Meminfo,
     /// `[1, 2, 3]`: bytes in decimal.
     U8Array,
@@ -466,13 +466,13 @@ fn meminfo(c: &mut Ctx, addr: u64, len: u32) -> bool {
     true
 }
 
-/// strace's print_array_ex with PAF_PRINT_INDICES over `u32`s: `[[NAME] = 1, ...]`.
+/// strace's print_array_ex with PAF_PRINT_INDICES over `u32`s: `[[NAME]=1, ...]`.
 pub(crate) fn indexed_u32_array(c: &mut Ctx, addr: u64, count: u32, names: &Xlat) {
     let mut index = 0u64;
     c.array(addr, u64::from(count), 4, |c, b| {
         c.s("[");
         c.xval_u(index, names);
-        c.s("] = ");
+        c.s("]=");
         c.udec(u64::from(super::structs::u32_at(b, 0)));
         index += 1;
         true

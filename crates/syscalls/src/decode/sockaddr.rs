@@ -158,7 +158,7 @@ fn raw_or_text(c: &mut Ctx, raw: &[u8], text: impl FnOnce(&mut String)) {
 }
 
 /// `name=htons(80)`: a port in network byte order.
-fn port(c: &mut Ctx, name: &str, b: &[u8]) {
+pub(crate) fn port(c: &mut Ctx, name: &str, b: &[u8]) {
     let _ = write!(c.out, "{name}=");
     let port = u16::from_be_bytes([b[0], b[1]]);
     raw_or_text(c, &b[..2], |out| {
