@@ -213,6 +213,26 @@ impl NlaTable {
 /// strace's decode_nlattr: the attributes in `len` bytes at `addr`; `ctx` is handed to
 /// [`Nla::Custom`] decoders.
 pub(crate) fn decode(c: &mut Ctx, addr: u64, len: u32, table: &NlaTable, ctx: u64) {
+    // Attributes nest in attributes (RTA_MULTIPATH holds route attributes again): a
+    // tracee's buffer must not choose how deep the decoder recurses.
+    let depth = DEPTH.with(|d| d.get());
+    if depth >= MAX_DEPTH {
+        c.buf_hex(addr, u64::from(len));
+        return;
+    }
+    DEPTH.with(|d| d.set(depth + 1));
+    walk_attrs(c, addr, len, table, ctx);
+    DEPTH.with(|d| d.set(depth));
+}
+
+/// How deep attribute lists nest before the rest is shown in hex.
+const MAX_DEPTH: u32 = 16;
+
+thread_local! {
+    static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+fn walk_attrs(c: &mut Ctx, addr: u64, len: u32, table: &NlaTable, ctx: u64) {
     let mut walk = Walk::new(addr, u64::from(len));
     while let Some((nla_len, nla_type)) = walk.fetch(c, NLA_HDRLEN, |c, at| {
         let mut b = [0u8; 4];
