@@ -128,20 +128,11 @@ pub(crate) enum Nla {
     U16,
     U32,
     U64,
-    S8,
-    S16,
     S32,
-    S64,
-    X8,
     X16,
     X32,
-    X64,
-    /// `X8`..`X64` by the data's size.
-    Xint,
     /// A string that should end in a NUL (not shown), `...` when it does not.
     Str,
-    /// Bytes as a string.
-    Strn,
     Fd,
     Uid,
     ClockT,
@@ -157,8 +148,6 @@ pub(crate) enum Nla {
     InetAddr,
     /// A hardware address, `xx:xx:...` (at most 32 bytes).
     Hwaddr,
-    /// `htons(ETH_P_IP)`.
-    EtherProto,
     IpProto,
     /// `[[SK_MEMINFO_RMEM_ALLOC]=0, ...]`.
     Meminfo,
@@ -304,21 +293,11 @@ pub(crate) fn data_of(c: &mut Ctx, nla: Nla, addr: u64, len: u32, ctx: u64) -> b
         Nla::U16 => int(c, addr, len, 2, |c, v| c.udec(v)),
         Nla::U32 => int(c, addr, len, 4, |c, v| c.udec(v)),
         Nla::U64 => int(c, addr, len, 8, |c, v| c.udec(v)),
-        Nla::S8 => int(c, addr, len, 1, |c, v| c.dec(i64::from(v as i8))),
-        Nla::S16 => int(c, addr, len, 2, |c, v| c.dec(i64::from(v as i16))),
         Nla::S32 => int(c, addr, len, 4, |c, v| c.dec(i64::from(v as i32))),
-        Nla::S64 => int(c, addr, len, 8, |c, v| c.dec(v as i64)),
-        Nla::X8 => int(c, addr, len, 1, |c, v| c.hex(v)),
         Nla::X16 => int(c, addr, len, 2, |c, v| c.hex(v)),
         Nla::X32 => int(c, addr, len, 4, |c, v| c.hex(v)),
-        Nla::X64 => int(c, addr, len, 8, |c, v| c.hex(v)),
-        Nla::Xint => matches!(len, 1 | 2 | 4 | 8) && int(c, addr, len, len, |c, v| c.hex(v)),
         Nla::Str => {
             c.buf_expect_trailing_nul(addr, u64::from(len));
-            true
-        }
-        Nla::Strn => {
-            c.buf(addr, u64::from(len));
             true
         }
         Nla::Fd => int(c, addr, len, 4, |c, v| c.fd(v)),
@@ -331,21 +310,13 @@ pub(crate) fn data_of(c: &mut Ctx, nla: Nla, addr: u64, len: u32, ctx: u64) -> b
         Nla::Be64 => int(c, addr, len, 8, |c, v| {
             let _ = write!(c.out, "htobe64({})", v.swap_bytes());
         }),
-        Nla::InAddr => bytes::<4>(c, addr, len, |c, b| sockaddr::inet_addr_value(c, b)),
+        Nla::InAddr => bytes::<4>(c, addr, len, sockaddr::inet_addr_value),
         Nla::In6Addr => bytes::<16>(c, addr, len, |c, b| sockaddr::inet6_addr(c, None, b)),
         Nla::InetAddr => {
             inet_addr(c, addr, len, ctx, None);
             true
         }
         Nla::Hwaddr => hwaddr(c, addr, len),
-        Nla::EtherProto => xval(c, addr, len, 2, |c, v| {
-            c.s("htons(");
-            c.xval(
-                u64::from((v as u16).swap_bytes()),
-                &sockaddr::ETHERNET_PROTOCOLS,
-            );
-            c.s(")");
-        }),
         Nla::IpProto => xval(c, addr, len, 0, |c, v| c.xval(v, &xlat::INET_PROTOCOLS)),
         Nla::Meminfo => meminfo(c, addr, len),
         Nla::U8Array => {
@@ -554,7 +525,7 @@ pub(crate) fn uint_struct_since(
     let len = len as usize;
     let count = if len >= names.len() * word {
         names.len()
-    } else if len % word == 0 && len / word >= oldest {
+    } else if len.is_multiple_of(word) && len / word >= oldest {
         len / word
     } else {
         return false;
