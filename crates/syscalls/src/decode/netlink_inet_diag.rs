@@ -9,7 +9,6 @@ use super::nlmsg::fixed_part;
 use super::print::{self, Ctx};
 use super::sockaddr::{self, ifindex};
 use super::structs::{u16_at, u32_at, u64_at};
-use super::{XlatStyle, netlink_sock_diag::TCP_STATE_FLAGS, netlink_sock_diag::TCP_STATES};
 use crate::xlat;
 
 const AF_INET: u8 = 2;
@@ -43,14 +42,7 @@ fn inet_addr_field(c: &mut Ctx, family: u8, name: &str, b: &[u8]) {
     match family {
         AF_INET => {
             let _ = write!(c.out, "{name}=");
-            let ip = std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]);
-            print::write_composite(
-                c.out,
-                |out| print::quote(out, b, 2, b"", true),
-                |out| {
-                    let _ = write!(out, "inet_addr(\"{ip}\")");
-                },
-            );
+            sockaddr::inet_addr_value(c, b);
         }
         AF_INET6 => sockaddr::inet6_addr(c, Some(name), b),
         _ => {
@@ -221,11 +213,7 @@ fn vegas_info(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
 
 /// RCV_SHUTDOWN and SEND_SHUTDOWN are no UAPI names: strace always shows the number.
 fn shutdown(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
-    let style = match print::xlat_style() {
-        XlatStyle::Raw => XlatStyle::Raw,
-        _ => XlatStyle::Verbose,
-    };
-    print::with_xlat_style(style, || {
+    print::with_number_shown(|| {
         nlattr::data_of(c, Nla::Flags(&INET_DIAG_SHUTDOWN_FLAGS, 1), addr, len, 0)
     })
 }
@@ -372,4 +360,17 @@ xlat::xlat!(SMC_DIAG_MODES, "SMC_DIAG_MODE_???", [
 xlat::xlat!(SMC_DIAG_ATTRS, "SMC_DIAG_???", [
     0 => "SMC_DIAG_NONE", 1 => "SMC_DIAG_CONNINFO", 2 => "SMC_DIAG_LGRINFO",
     3 => "SMC_DIAG_SHUTDOWN", 4 => "SMC_DIAG_DMBINFO", 5 => "SMC_DIAG_FALLBACK",
+]);
+
+// strace's src/xlat/tcp_states.in and tcp_state_flags.in (net/tcp_states.h).
+xlat::xlat!(pub(crate) TCP_STATES, "TCP_???", [
+    1 => "TCP_ESTABLISHED", 2 => "TCP_SYN_SENT", 3 => "TCP_SYN_RECV", 4 => "TCP_FIN_WAIT1",
+    5 => "TCP_FIN_WAIT2", 6 => "TCP_TIME_WAIT", 7 => "TCP_CLOSE", 8 => "TCP_CLOSE_WAIT",
+    9 => "TCP_LAST_ACK", 10 => "TCP_LISTEN", 11 => "TCP_CLOSING", 12 => "TCP_NEW_SYN_RECV",
+]);
+xlat::xlat!(pub(crate) TCP_STATE_FLAGS, "1<<TCP_???", [
+    1 << 1 => "1<<TCP_ESTABLISHED", 1 << 2 => "1<<TCP_SYN_SENT", 1 << 3 => "1<<TCP_SYN_RECV",
+    1 << 4 => "1<<TCP_FIN_WAIT1", 1 << 5 => "1<<TCP_FIN_WAIT2", 1 << 6 => "1<<TCP_TIME_WAIT",
+    1 << 7 => "1<<TCP_CLOSE", 1 << 8 => "1<<TCP_CLOSE_WAIT", 1 << 9 => "1<<TCP_LAST_ACK",
+    1 << 10 => "1<<TCP_LISTEN", 1 << 11 => "1<<TCP_CLOSING", 1 << 12 => "1<<TCP_NEW_SYN_RECV",
 ]);

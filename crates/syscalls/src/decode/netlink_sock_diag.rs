@@ -3,7 +3,9 @@
 
 use std::fmt::Write;
 
-use super::netlink_inet_diag::{inet_diag_msg, inet_diag_req, smc_diag_msg, smc_diag_req};
+use super::netlink_inet_diag::{
+    TCP_STATE_FLAGS, TCP_STATES, inet_diag_msg, inet_diag_req, smc_diag_msg, smc_diag_req,
+};
 use super::nlattr::{Nla, NlaTable, attr_struct, uint_struct};
 use super::nlmsg::{self, NLMSG_DONE, NlMsgHdr, fixed_part};
 use super::print::Ctx;
@@ -335,19 +337,6 @@ fn packet_diag_filter(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
 xlat::xlat!(pub(crate) TYPES, "SOCK_DIAG_???", [
     18 => "TCPDIAG_GETSOCK", 19 => "DCCPDIAG_GETSOCK", 20 => "SOCK_DIAG_BY_FAMILY",
     21 => "SOCK_DESTROY",
-]);
-
-// strace's src/xlat/tcp_states.in and tcp_state_flags.in (net/tcp_states.h).
-xlat::xlat!(pub(crate) TCP_STATES, "TCP_???", [
-    1 => "TCP_ESTABLISHED", 2 => "TCP_SYN_SENT", 3 => "TCP_SYN_RECV", 4 => "TCP_FIN_WAIT1",
-    5 => "TCP_FIN_WAIT2", 6 => "TCP_TIME_WAIT", 7 => "TCP_CLOSE", 8 => "TCP_CLOSE_WAIT",
-    9 => "TCP_LAST_ACK", 10 => "TCP_LISTEN", 11 => "TCP_CLOSING", 12 => "TCP_NEW_SYN_RECV",
-]);
-xlat::xlat!(pub(crate) TCP_STATE_FLAGS, "1<<TCP_???", [
-    1 << 1 => "1<<TCP_ESTABLISHED", 1 << 2 => "1<<TCP_SYN_SENT", 1 << 3 => "1<<TCP_SYN_RECV",
-    1 << 4 => "1<<TCP_FIN_WAIT1", 1 << 5 => "1<<TCP_FIN_WAIT2", 1 << 6 => "1<<TCP_TIME_WAIT",
-    1 << 7 => "1<<TCP_CLOSE", 1 << 8 => "1<<TCP_CLOSE_WAIT", 1 << 9 => "1<<TCP_LAST_ACK",
-    1 << 10 => "1<<TCP_LISTEN", 1 << 11 => "1<<TCP_CLOSING", 1 << 12 => "1<<TCP_NEW_SYN_RECV",
 ]);
 
 // strace's src/xlat/unix_diag_*.in (linux/unix_diag.h).

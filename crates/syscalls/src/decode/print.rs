@@ -877,6 +877,17 @@ pub(crate) fn with_xlat_style<R>(style: XlatStyle, f: impl FnOnce() -> R) -> R {
     result
 }
 
+/// Runs `f` with the number of every named value shown, its name in a comment (`-X
+/// verbose`) unless `-X raw` (strace's PRINT_FIELD_XVAL_VERBOSE, for names that are no
+/// UAPI).
+pub(crate) fn with_number_shown<R>(f: impl FnOnce() -> R) -> R {
+    let style = match xlat_style() {
+        XlatStyle::Raw => XlatStyle::Raw,
+        _ => XlatStyle::Verbose,
+    };
+    with_xlat_style(style, f)
+}
+
 pub(crate) fn xlat_style() -> XlatStyle {
     XLAT_STYLE.with(|s| s.get())
 }

@@ -93,7 +93,7 @@ fn entry_addr(c: &mut Ctx, family: u16, u: &[u8]) {
     match family {
         2 => {
             c.s("u=");
-            super::sockaddr::inet_addr_value(c, &u[..4]);
+            super::sockaddr::inet_addr_value(c, u);
         }
         10 => super::sockaddr::inet6_addr(c, Some("u"), u),
         _ => {

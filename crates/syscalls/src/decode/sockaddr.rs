@@ -168,13 +168,14 @@ pub(crate) fn port(c: &mut Ctx, name: &str, b: &[u8]) {
 
 fn inet_addr(c: &mut Ctx, name: &str, a: &[u8]) {
     let _ = write!(c.out, "{name}=");
-    inet_addr_value(c, a);
+    inet_addr_value(c, &a[..4]);
 }
 
-/// An IPv4 address: `inet_addr("127.0.0.1")` (its bytes with -X raw, both with -X verbose).
-pub(crate) fn inet_addr_value(c: &mut Ctx, a: &[u8]) {
-    let ip = Ipv4Addr::new(a[0], a[1], a[2], a[3]);
-    raw_or_text(c, &a[..4], |out| {
+/// An IPv4 address: `inet_addr("127.0.0.1")` of the first four bytes of `raw`; all of `raw`
+/// (a field may be wider than the address) with -X raw, both with -X verbose.
+pub(crate) fn inet_addr_value(c: &mut Ctx, raw: &[u8]) {
+    let ip = Ipv4Addr::new(raw[0], raw[1], raw[2], raw[3]);
+    raw_or_text(c, raw, |out| {
         let _ = write!(out, "inet_addr(\"{ip}\")");
     });
 }
@@ -406,11 +407,7 @@ pub(crate) fn hwaddr(c: &mut Ctx, hw: &[u8]) {
 
 /// strace's PRINT_FIELD_XVAL_VERBOSE: the number with its name in a comment unless -X raw.
 fn xval_verbose(c: &mut Ctx, v: u64, x: &Xlat) {
-    let style = match xlat_style() {
-        XlatStyle::Raw => XlatStyle::Raw,
-        _ => XlatStyle::Verbose,
-    };
-    with_xlat_style(style, || c.xval(v, x));
+    super::print::with_number_shown(|| c.xval(v, x));
 }
 
 fn ieee802154(c: &mut Ctx, b: &[u8]) {
