@@ -55,37 +55,32 @@ fn cookie(c: &mut Ctx, name: &str, b: &[u8], at: usize) {
 }
 
 fn unix_diag_req(c: &mut Ctx, family: u8, addr: u64, len: u32) {
-    fixed_part(
-        c,
-        "sdiag_family",
-        (family, addr, len),
-        24,
-        |c, b| {
-            let _ = write!(c.out, "sdiag_protocol={}, udiag_states=", b[1]);
-            c.flags(u64::from(u32_at(b, 4)), &TCP_STATE_FLAGS);
-            let _ = write!(c.out, ", udiag_ino={}, udiag_show=", u32_at(b, 8));
-            c.flags(u64::from(u32_at(b, 12)), &UNIX_DIAG_SHOW);
-            c.s(", ");
-            cookie(c, "udiag_cookie", b, 16);
-        },
-        None,
-    );
+    let fields = |c: &mut Ctx, b: &[u8]| {
+        let _ = write!(c.out, "sdiag_protocol={}, udiag_states=", b[1]);
+        c.flags(u64::from(u32_at(b, 4)), &TCP_STATE_FLAGS);
+        let _ = write!(c.out, ", udiag_ino={}, udiag_show=", u32_at(b, 8));
+        c.flags(u64::from(u32_at(b, 12)), &UNIX_DIAG_SHOW);
+        c.s(", ");
+        cookie(c, "udiag_cookie", b, 16);
+    };
+    fixed_part(c, "sdiag_family", (family, addr, len), 24, fields, None);
 }
 
 fn unix_diag_msg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
+    let fields = |c: &mut Ctx, b: &[u8]| {
+        c.s("udiag_type=");
+        c.xval(u64::from(b[1]), &xlat::SOCK_TYPES);
+        c.s(", udiag_state=");
+        c.xval(u64::from(b[2]), &TCP_STATES);
+        let _ = write!(c.out, ", udiag_ino={}, ", u32_at(b, 4));
+        cookie(c, "udiag_cookie", b, 8);
+    };
     fixed_part(
         c,
         "udiag_family",
         (family, addr, len),
         16,
-        |c, b| {
-            c.s("udiag_type=");
-            c.xval(u64::from(b[1]), &xlat::SOCK_TYPES);
-            c.s(", udiag_state=");
-            c.xval(u64::from(b[2]), &TCP_STATES);
-            let _ = write!(c.out, ", udiag_ino={}, ", u32_at(b, 4));
-            cookie(c, "udiag_cookie", b, 8);
-        },
+        fields,
         Some((&UNIX_DIAG_ATTRS, 0)),
     );
 }
@@ -132,50 +127,45 @@ fn u32_array(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
 
 fn netlink_diag_req(c: &mut Ctx, family: u8, addr: u64, len: u32) {
     const NDIAG_PROTO_ALL: u8 = 255;
-    fixed_part(
-        c,
-        "sdiag_family",
-        (family, addr, len),
-        20,
-        |c, b| {
-            c.s("sdiag_protocol=");
-            if b[1] == NDIAG_PROTO_ALL {
-                c.xval(u64::from(b[1]), &NDIAG_PROTO_ALL_NAME);
-            } else {
-                c.xval(u64::from(b[1]), &xlat::NETLINK_PROTOCOLS);
-            }
-            let _ = write!(c.out, ", ndiag_ino={}, ndiag_show=", u32_at(b, 4));
-            c.flags(u64::from(u32_at(b, 8)), &NETLINK_DIAG_SHOW);
-            c.s(", ");
-            cookie(c, "ndiag_cookie", b, 12);
-        },
-        None,
-    );
+    let fields = |c: &mut Ctx, b: &[u8]| {
+        c.s("sdiag_protocol=");
+        if b[1] == NDIAG_PROTO_ALL {
+            c.xval(u64::from(b[1]), &NDIAG_PROTO_ALL_NAME);
+        } else {
+            c.xval(u64::from(b[1]), &xlat::NETLINK_PROTOCOLS);
+        }
+        let _ = write!(c.out, ", ndiag_ino={}, ndiag_show=", u32_at(b, 4));
+        c.flags(u64::from(u32_at(b, 8)), &NETLINK_DIAG_SHOW);
+        c.s(", ");
+        cookie(c, "ndiag_cookie", b, 12);
+    };
+    fixed_part(c, "sdiag_family", (family, addr, len), 20, fields, None);
 }
 
 fn netlink_diag_msg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
+    let fields = |c: &mut Ctx, b: &[u8]| {
+        c.s("ndiag_type=");
+        c.xval(u64::from(b[1]), &xlat::SOCK_TYPES);
+        c.s(", ndiag_protocol=");
+        c.xval(u64::from(b[2]), &xlat::NETLINK_PROTOCOLS);
+        c.s(", ndiag_state=");
+        c.xval(u64::from(b[3]), &NETLINK_STATES);
+        let _ = write!(
+            c.out,
+            ", ndiag_portid={}, ndiag_dst_portid={}, ndiag_dst_group={}, ndiag_ino={}, ",
+            u32_at(b, 4),
+            u32_at(b, 8),
+            u32_at(b, 12),
+            u32_at(b, 16)
+        );
+        cookie(c, "ndiag_cookie", b, 20);
+    };
     fixed_part(
         c,
         "ndiag_family",
         (family, addr, len),
         28,
-        |c, b| {
-            c.s("ndiag_type=");
-            c.xval(u64::from(b[1]), &xlat::SOCK_TYPES);
-            c.s(", ndiag_protocol=");
-            c.xval(u64::from(b[2]), &xlat::NETLINK_PROTOCOLS);
-            c.s(", ndiag_state=");
-            c.xval(u64::from(b[3]), &NETLINK_STATES);
-            let _ = write!(
-                c.out,
-                ", ndiag_portid={}, ndiag_dst_portid={}, ndiag_dst_group={}, ndiag_ino={}, ",
-                u32_at(b, 4),
-                u32_at(b, 8),
-                u32_at(b, 12),
-                u32_at(b, 16)
-            );
-            cookie(c, "ndiag_cookie", b, 20);
-        },
+        fields,
         Some((&NETLINK_DIAG_ATTRS, 0)),
     );
 }
@@ -215,41 +205,36 @@ fn netlink_diag_ring(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
 }
 
 fn packet_diag_req(c: &mut Ctx, family: u8, addr: u64, len: u32) {
-    fixed_part(
-        c,
-        "sdiag_family",
-        (family, addr, len),
-        20,
-        |c, b| {
-            // AF_PACKET takes no protocol but 0: strace shows it in hex.
-            c.s("sdiag_protocol=");
-            c.hex(u64::from(b[1]));
-            let _ = write!(c.out, ", pdiag_ino={}, pdiag_show=", u32_at(b, 4));
-            c.flags(u64::from(u32_at(b, 8)), &PACKET_DIAG_SHOW);
-            c.s(", ");
-            cookie(c, "pdiag_cookie", b, 12);
-        },
-        None,
-    );
+    let fields = |c: &mut Ctx, b: &[u8]| {
+        // AF_PACKET takes no protocol but 0: strace shows it in hex.
+        c.s("sdiag_protocol=");
+        c.hex(u64::from(b[1]));
+        let _ = write!(c.out, ", pdiag_ino={}, pdiag_show=", u32_at(b, 4));
+        c.flags(u64::from(u32_at(b, 8)), &PACKET_DIAG_SHOW);
+        c.s(", ");
+        cookie(c, "pdiag_cookie", b, 12);
+    };
+    fixed_part(c, "sdiag_family", (family, addr, len), 20, fields, None);
 }
 
 fn packet_diag_msg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
+    let fields = |c: &mut Ctx, b: &[u8]| {
+        c.s("pdiag_type=");
+        c.xval(u64::from(b[1]), &xlat::SOCK_TYPES);
+        c.s(", pdiag_num=");
+        c.xval(
+            u64::from(u16_at(b, 2)),
+            &super::sockaddr::ETHERNET_PROTOCOLS,
+        );
+        let _ = write!(c.out, ", pdiag_ino={}, ", u32_at(b, 4));
+        cookie(c, "pdiag_cookie", b, 8);
+    };
     fixed_part(
         c,
         "pdiag_family",
         (family, addr, len),
         16,
-        |c, b| {
-            c.s("pdiag_type=");
-            c.xval(u64::from(b[1]), &xlat::SOCK_TYPES);
-            c.s(", pdiag_num=");
-            c.xval(
-                u64::from(u16_at(b, 2)),
-                &super::sockaddr::ETHERNET_PROTOCOLS,
-            );
-            let _ = write!(c.out, ", pdiag_ino={}, ", u32_at(b, 4));
-            cookie(c, "pdiag_cookie", b, 8);
-        },
+        fields,
         Some((&PACKET_DIAG_ATTRS, 0)),
     );
 }

@@ -12,10 +12,7 @@ use crate::xlat::{self, Xlat};
 
 pub(crate) fn fib_rule_hdr(c: &mut Ctx, family: u8, addr: u64, len: u32) {
     let fields = |c: &mut Ctx, b: &[u8]| {
-        let _ = write!(c.out, "dst_len={}, src_len={}, tos=", b[1], b[2]);
-        c.flags(u64::from(b[3]), &IP_TYPE_OF_SERVICES);
-        c.s(", table=");
-        c.xval(u64::from(b[4]), &ROUTING_TABLE_IDS_RULE);
+        route_head(c, "", b, &ROUTING_TABLE_IDS_RULE);
         c.s(", action=");
         c.xval(u64::from(b[7]), &FIB_RULE_ACTIONS);
         c.s(", flags=");
@@ -23,6 +20,19 @@ pub(crate) fn fib_rule_hdr(c: &mut Ctx, family: u8, addr: u64, len: u32) {
     };
     let attrs = (&RULE_ATTR_TABLE, u64::from(family));
     fixed_part(c, "family", (family, addr, len), 12, fields, Some(attrs));
+}
+
+/// What `struct rtmsg` and `struct fib_rule_hdr` (made to look like it) start with after
+/// the family: prefix lengths, type of service, routing table.
+fn route_head(c: &mut Ctx, prefix: &str, b: &[u8], table_ids: &Xlat) {
+    let _ = write!(
+        c.out,
+        "{prefix}dst_len={}, {prefix}src_len={}, {prefix}tos=",
+        b[1], b[2]
+    );
+    c.flags(u64::from(b[3]), &IP_TYPE_OF_SERVICES);
+    let _ = write!(c.out, ", {prefix}table=");
+    c.xval(u64::from(b[4]), table_ids);
 }
 
 /// fib_rule_hdr's table names unknown ids as `RT_TABLE_???`, unlike rtmsg's.
@@ -88,14 +98,7 @@ pub(crate) fn rt_proto(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
 
 pub(crate) fn rtmsg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
     let fields = |c: &mut Ctx, b: &[u8]| {
-        let _ = write!(
-            c.out,
-            "rtm_dst_len={}, rtm_src_len={}, rtm_tos=",
-            b[1], b[2]
-        );
-        c.flags(u64::from(b[3]), &IP_TYPE_OF_SERVICES);
-        c.s(", rtm_table=");
-        c.xval(u64::from(b[4]), &ROUTING_TABLE_IDS);
+        route_head(c, "rtm_", b, &ROUTING_TABLE_IDS);
         c.s(", rtm_protocol=");
         c.xval(u64::from(b[5]), &ROUTING_PROTOCOLS);
         c.s(", rtm_scope=");
