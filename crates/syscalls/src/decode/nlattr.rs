@@ -449,25 +449,38 @@ fn clock_t(c: &mut Ctx, addr: u64, len: u32) -> bool {
 
 /// strace's decode_nla_meminfo: `u32` counters indexed by `SK_MEMINFO_*`.
 fn meminfo(c: &mut Ctx, addr: u64, len: u32) -> bool {
-    let count = len / 4;
+    indexed_array(c, addr, len, 4, false, &SK_MEMINFO_INDICES)
+}
+
+/// strace's print_array_ex with PAF_PRINT_INDICES: the data as integers of `word` bytes
+/// (4 or 8), each after its index's name, `[[NAME]=1, ...]`; false when not one fits.
+pub(crate) fn indexed_array(
+    c: &mut Ctx,
+    addr: u64,
+    len: u32,
+    word: usize,
+    signed: bool,
+    names: &Xlat,
+) -> bool {
+    let count = len as usize / word;
     if count == 0 {
         return false;
     }
-    indexed_u32_array(c, addr, count, &SK_MEMINFO_INDICES);
-    true
-}
-
-/// strace's print_array_ex with PAF_PRINT_INDICES over `u32`s: `[[NAME]=1, ...]`.
-pub(crate) fn indexed_u32_array(c: &mut Ctx, addr: u64, count: u32, names: &Xlat) {
     let mut index = 0u64;
-    c.array(addr, u64::from(count), 4, |c, b| {
+    c.array(addr, count as u64, word, |c, b| {
         c.s("[");
         c.xval_u(index, names);
         c.s("]=");
-        c.udec(u64::from(super::structs::u32_at(b, 0)));
+        let v = read_le(b);
+        match (signed, word) {
+            (true, 4) => c.dec(i64::from(v as u32 as i32)),
+            (true, _) => c.dec(v as i64),
+            (false, _) => c.udec(v),
+        }
         index += 1;
         true
     });
+    true
 }
 
 /// A named bit printed in the `-X` style (`print_xlat`).

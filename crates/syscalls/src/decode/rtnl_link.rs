@@ -237,14 +237,51 @@ fn prop_list_attr(c: &mut Ctx, addr: u64, len: u32, nla_type: u64) -> bool {
 const PROTO_DOWN_REASON_TABLE: NlaTable =
     NlaTable::indexed(&PROTO_DOWN_REASON_ATTRS, &[Nla::Hex, Nla::X32, Nla::X32]);
 
-/// IFLA_PROTINFO: bridge port attributes for AF_BRIDGE (others in hex).
+/// IFLA_PROTINFO: bridge port attributes for AF_BRIDGE, IPv6 ones (as in IFLA_AF_SPEC)
+/// for AF_INET6, others in hex.
 fn ifla_protinfo(c: &mut Ctx, addr: u64, len: u32, family: u64) -> bool {
     const AF_BRIDGE: u64 = 7;
+    const AF_INET6: u64 = 10;
     match family {
         AF_BRIDGE => nlattr::decode(c, addr, len, &BRPORT_ATTR_TABLE, 0),
+        AF_INET6 => nlattr::decode(c, addr, len, &INET6_ATTR_TABLE, 0),
         _ => c.buf_hex(addr, u64::from(len)),
     }
     true
+}
+
+/// strace's ifla_inet6_nla_decoders.
+const INET6_ATTR_TABLE: NlaTable = NlaTable::indexed(
+    &INET6_ATTRS,
+    &[
+        Nla::Hex,
+        Nla::Flags(&INET6_IF_FLAGS, 4),
+        Nla::Custom(inet6_conf),
+        Nla::Custom(inet6_stats),
+        Nla::Hex,
+        Nla::Custom(inet6_cacheinfo),
+        Nla::Custom(icmp6_stats),
+        Nla::In6Addr,
+        Nla::Xval(&IN6_ADDR_GEN_MODES, 1),
+        Nla::U32,
+    ],
+);
+
+fn inet6_conf(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    nlattr::indexed_array(c, addr, len, 4, true, &INET6_DEVCONF_INDICES)
+}
+
+fn inet6_stats(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    nlattr::indexed_array(c, addr, len, 8, false, &SNMP_IP_STATS)
+}
+
+fn icmp6_stats(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    nlattr::indexed_array(c, addr, len, 8, false, &SNMP_ICMP6_STATS)
+}
+
+fn inet6_cacheinfo(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    let names = ["max_reasm_len", "tstamp", "reachable_time", "retrans_time"];
+    nlattr::uint_struct(c, addr, len, 4, &names)
 }
 
 /// strace's ifla_brport_nla_decoders.
@@ -394,4 +431,78 @@ xlat::xlat!(BRPORT_ATTRS, "IFLA_BRPORT_???", [
     35 => "IFLA_BRPORT_MRP_RING_OPEN", 36 => "IFLA_BRPORT_MRP_IN_OPEN",
     37 => "IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT", 38 => "IFLA_BRPORT_MCAST_EHT_HOSTS_CNT",
     39 => "IFLA_BRPORT_LOCKED",
+]);
+
+// strace's src/xlat/rtnl_ifla_af_spec_inet6_attrs.in, inet6_if_flags.in,
+// in6_addr_gen_mode.in, inet6_devconf_indices.in, snmp_ip_stats.in, snmp_icmp6_stats.in
+// (linux/if_link.h, linux/ipv6.h, linux/snmp.h).
+xlat::xlat!(INET6_ATTRS, "IFLA_INET6_???", [
+    0 => "IFLA_INET6_UNSPEC", 1 => "IFLA_INET6_FLAGS", 2 => "IFLA_INET6_CONF",
+    3 => "IFLA_INET6_STATS", 4 => "IFLA_INET6_MCAST", 5 => "IFLA_INET6_CACHEINFO",
+    6 => "IFLA_INET6_ICMP6STATS", 7 => "IFLA_INET6_TOKEN", 8 => "IFLA_INET6_ADDR_GEN_MODE",
+    9 => "IFLA_INET6_RA_MTU",
+]);
+
+xlat::xlat!(INET6_IF_FLAGS, "IF_???", [
+    0x10 => "IF_RS_SENT", 0x20 => "IF_RA_RCVD", 0x40 => "IF_RA_MANAGED",
+    0x80 => "IF_RA_OTHERCONF", 0x80000000 => "IF_READY",
+]);
+
+xlat::xlat!(IN6_ADDR_GEN_MODES, "IN6_ADDR_GEN_MODE_???", [
+    0 => "IN6_ADDR_GEN_MODE_EUI64", 1 => "IN6_ADDR_GEN_MODE_NONE",
+    2 => "IN6_ADDR_GEN_MODE_STABLE_PRIVACY", 3 => "IN6_ADDR_GEN_MODE_RANDOM",
+]);
+
+xlat::xlat!(INET6_DEVCONF_INDICES, "DEVCONF_???", [
+    0 => "DEVCONF_FORWARDING", 1 => "DEVCONF_HOPLIMIT", 2 => "DEVCONF_MTU6",
+    3 => "DEVCONF_ACCEPT_RA", 4 => "DEVCONF_ACCEPT_REDIRECTS", 5 => "DEVCONF_AUTOCONF",
+    6 => "DEVCONF_DAD_TRANSMITS", 7 => "DEVCONF_RTR_SOLICITS",
+    8 => "DEVCONF_RTR_SOLICIT_INTERVAL", 9 => "DEVCONF_RTR_SOLICIT_DELAY",
+    10 => "DEVCONF_USE_TEMPADDR", 11 => "DEVCONF_TEMP_VALID_LFT",
+    12 => "DEVCONF_TEMP_PREFERED_LFT", 13 => "DEVCONF_REGEN_MAX_RETRY",
+    14 => "DEVCONF_MAX_DESYNC_FACTOR", 15 => "DEVCONF_MAX_ADDRESSES",
+    16 => "DEVCONF_FORCE_MLD_VERSION", 17 => "DEVCONF_ACCEPT_RA_DEFRTR",
+    18 => "DEVCONF_ACCEPT_RA_PINFO", 19 => "DEVCONF_ACCEPT_RA_RTR_PREF",
+    20 => "DEVCONF_RTR_PROBE_INTERVAL", 21 => "DEVCONF_ACCEPT_RA_RT_INFO_MAX_PLEN",
+    22 => "DEVCONF_PROXY_NDP", 23 => "DEVCONF_OPTIMISTIC_DAD",
+    24 => "DEVCONF_ACCEPT_SOURCE_ROUTE", 25 => "DEVCONF_MC_FORWARDING",
+    26 => "DEVCONF_DISABLE_IPV6", 27 => "DEVCONF_ACCEPT_DAD", 28 => "DEVCONF_FORCE_TLLAO",
+    29 => "DEVCONF_NDISC_NOTIFY", 30 => "DEVCONF_MLDV1_UNSOLICITED_REPORT_INTERVAL",
+    31 => "DEVCONF_MLDV2_UNSOLICITED_REPORT_INTERVAL", 32 => "DEVCONF_SUPPRESS_FRAG_NDISC",
+    33 => "DEVCONF_ACCEPT_RA_FROM_LOCAL", 34 => "DEVCONF_USE_OPTIMISTIC",
+    35 => "DEVCONF_ACCEPT_RA_MTU", 36 => "DEVCONF_STABLE_SECRET",
+    37 => "DEVCONF_USE_OIF_ADDRS_ONLY", 38 => "DEVCONF_ACCEPT_RA_MIN_HOP_LIMIT",
+    39 => "DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN", 40 => "DEVCONF_DROP_UNICAST_IN_L2_MULTICAST",
+    41 => "DEVCONF_DROP_UNSOLICITED_NA", 42 => "DEVCONF_KEEP_ADDR_ON_DOWN",
+    43 => "DEVCONF_RTR_SOLICIT_MAX_INTERVAL", 44 => "DEVCONF_SEG6_ENABLED",
+    45 => "DEVCONF_SEG6_REQUIRE_HMAC", 46 => "DEVCONF_ENHANCED_DAD",
+    47 => "DEVCONF_ADDR_GEN_MODE", 48 => "DEVCONF_DISABLE_POLICY",
+    49 => "DEVCONF_ACCEPT_RA_RT_INFO_MIN_PLEN", 50 => "DEVCONF_NDISC_TCLASS",
+    51 => "DEVCONF_RPL_SEG_ENABLED", 52 => "DEVCONF_RA_DEFRTR_METRIC",
+    53 => "DEVCONF_IOAM6_ENABLED", 54 => "DEVCONF_IOAM6_ID", 55 => "DEVCONF_IOAM6_ID_WIDE",
+    56 => "DEVCONF_NDISC_EVICT_NOCARRIER", 57 => "DEVCONF_ACCEPT_UNTRACKED_NA",
+]);
+
+xlat::xlat!(SNMP_IP_STATS, "IPSTATS_MIB_???", [
+    0 => "IPSTATS_MIB_NUM", 1 => "IPSTATS_MIB_INPKTS", 2 => "IPSTATS_MIB_INOCTETS",
+    3 => "IPSTATS_MIB_INDELIVERS", 4 => "IPSTATS_MIB_OUTFORWDATAGRAMS",
+    5 => "IPSTATS_MIB_OUTPKTS", 6 => "IPSTATS_MIB_OUTOCTETS", 7 => "IPSTATS_MIB_INHDRERRORS",
+    8 => "IPSTATS_MIB_INTOOBIGERRORS", 9 => "IPSTATS_MIB_INNOROUTES",
+    10 => "IPSTATS_MIB_INADDRERRORS", 11 => "IPSTATS_MIB_INUNKNOWNPROTOS",
+    12 => "IPSTATS_MIB_INTRUNCATEDPKTS", 13 => "IPSTATS_MIB_INDISCARDS",
+    14 => "IPSTATS_MIB_OUTDISCARDS", 15 => "IPSTATS_MIB_OUTNOROUTES",
+    16 => "IPSTATS_MIB_REASMTIMEOUT", 17 => "IPSTATS_MIB_REASMREQDS",
+    18 => "IPSTATS_MIB_REASMOKS", 19 => "IPSTATS_MIB_REASMFAILS", 20 => "IPSTATS_MIB_FRAGOKS",
+    21 => "IPSTATS_MIB_FRAGFAILS", 22 => "IPSTATS_MIB_FRAGCREATES",
+    23 => "IPSTATS_MIB_INMCASTPKTS", 24 => "IPSTATS_MIB_OUTMCASTPKTS",
+    25 => "IPSTATS_MIB_INBCASTPKTS", 26 => "IPSTATS_MIB_OUTBCASTPKTS",
+    27 => "IPSTATS_MIB_INMCASTOCTETS", 28 => "IPSTATS_MIB_OUTMCASTOCTETS",
+    29 => "IPSTATS_MIB_INBCASTOCTETS", 30 => "IPSTATS_MIB_OUTBCASTOCTETS",
+    31 => "IPSTATS_MIB_CSUMERRORS", 32 => "IPSTATS_MIB_NOECTPKTS", 33 => "IPSTATS_MIB_ECT1PKTS",
+    34 => "IPSTATS_MIB_ECT0PKTS", 35 => "IPSTATS_MIB_CEPKTS", 36 => "IPSTATS_MIB_REASM_OVERLAPS",
+]);
+
+xlat::xlat!(SNMP_ICMP6_STATS, "ICMP6_MIB_???", [
+    0 => "ICMP6_MIB_NUM", 1 => "ICMP6_MIB_INMSGS", 2 => "ICMP6_MIB_INERRORS",
+    3 => "ICMP6_MIB_OUTMSGS", 4 => "ICMP6_MIB_OUTERRORS", 5 => "ICMP6_MIB_CSUMERRORS",
 ]);
