@@ -62,7 +62,7 @@ const LINK_ATTR_TABLE: NlaTable = NlaTable::indexed(
         Nla::Custom(link_stats64),             // IFLA_STATS64
         Nla::Nested(&VF_PORT_ATTR_TABLE),      // IFLA_VF_PORTS
         Nla::Nested(&PORT_ATTR_TABLE),         // IFLA_PORT_SELF
-        Nla::Hex,                              // IFLA_AF_SPEC
+        Nla::Custom(ifla_af_spec),             // IFLA_AF_SPEC
         Nla::U32,                              // IFLA_GROUP
         Nla::Fd,                               // IFLA_NET_NS_FD
         Nla::Flags(&EXT_FILTER_FLAGS, 4),      // IFLA_EXT_MASK
@@ -340,6 +340,83 @@ fn bridge_id(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
     })
 }
 
+/// IFLA_AF_SPEC: bridge attributes for AF_BRIDGE; for other families a list of attributes
+/// typed by address family, each holding that family's link attributes.
+fn ifla_af_spec(c: &mut Ctx, addr: u64, len: u32, family: u64) -> bool {
+    const AF_BRIDGE: u64 = 7;
+    let table = match family {
+        AF_BRIDGE => &BRIDGE_AF_ATTR_TABLE,
+        _ => &AF_SPEC_TABLE,
+    };
+    nlattr::decode(c, addr, len, table, 0);
+    true
+}
+
+const AF_SPEC_TABLE: NlaTable = NlaTable::uniform(&xlat::ADDRESS_FAMILIES, &[Nla::Custom(ifla_af)]);
+
+/// One family's link attributes (strace's decode_ifla_af); the attribute type is the family.
+fn ifla_af(c: &mut Ctx, addr: u64, len: u32, family: u64) -> bool {
+    const AF_INET: u64 = 2;
+    const AF_INET6: u64 = 10;
+    const AF_MCTP: u64 = 45;
+    let table = match family & 0x3fff {
+        AF_INET => &INET_ATTR_TABLE,
+        AF_INET6 => &INET6_ATTR_TABLE,
+        AF_MCTP => &MCTP_ATTR_TABLE,
+        _ => {
+            c.buf_hex(addr, u64::from(len));
+            return true;
+        }
+    };
+    nlattr::decode(c, addr, len, table, 0);
+    true
+}
+
+const INET_ATTR_TABLE: NlaTable =
+    NlaTable::indexed(&INET_ATTRS, &[Nla::Hex, Nla::Custom(inet_conf)]);
+const MCTP_ATTR_TABLE: NlaTable = NlaTable::indexed(&MCTP_ATTRS, &[Nla::Hex, Nla::U32]);
+
+fn inet_conf(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    nlattr::indexed_array(c, addr, len, 4, true, &INET_DEVCONF_INDICES)
+}
+
+/// strace's ifla_af_spec_bridge_nla_decoders.
+const BRIDGE_AF_ATTR_TABLE: NlaTable = NlaTable::indexed(
+    &BRIDGE_AF_ATTRS,
+    &[
+        Nla::Flags(&BRIDGE_FLAGS, 2),
+        Nla::Xval(&BRIDGE_MODES, 2),
+        Nla::Custom(bridge_vlan_info),
+        Nla::Nested(&BRIDGE_VLAN_TUNNEL_TABLE),
+    ],
+);
+
+const BRIDGE_VLAN_TUNNEL_TABLE: NlaTable = NlaTable::indexed(
+    &BRIDGE_VLAN_TUNNEL_ATTRS,
+    &[
+        Nla::Hex,
+        Nla::U32,
+        Nla::U16,
+        Nla::Flags(&BRIDGE_VLAN_FLAGS, 2),
+    ],
+);
+
+/// `struct bridge_vlan_info`, then the rest in hex.
+fn bridge_vlan_info(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    let mut shown = false;
+    let fits = attr_struct::<4>(c, addr, len, |c, b| {
+        c.s("{flags=");
+        c.flags(u64::from(super::structs::u16_at(b, 0)), &BRIDGE_VLAN_FLAGS);
+        let _ = write!(c.out, ", vid={}}}", super::structs::u16_at(b, 2));
+        shown = true;
+    });
+    if shown && len > 4 {
+        c.s(", ");
+        c.buf_hex(addr + 4, u64::from(len - 4));
+    }
+    fits
+}
+
 // strace's src/xlat/rtnl_link_attrs.in, rtnl_ifla_*.in, xdp_flags.in (linux/if_link.h).
 xlat::xlat!(LINK_ATTRS, "IFLA_???", [
     0 => "IFLA_UNSPEC", 1 => "IFLA_ADDRESS", 2 => "IFLA_BROADCAST", 3 => "IFLA_IFNAME",
@@ -505,4 +582,62 @@ xlat::xlat!(SNMP_IP_STATS, "IPSTATS_MIB_???", [
 xlat::xlat!(SNMP_ICMP6_STATS, "ICMP6_MIB_???", [
     0 => "ICMP6_MIB_NUM", 1 => "ICMP6_MIB_INMSGS", 2 => "ICMP6_MIB_INERRORS",
     3 => "ICMP6_MIB_OUTMSGS", 4 => "ICMP6_MIB_OUTERRORS", 5 => "ICMP6_MIB_CSUMERRORS",
+]);
+
+// strace's src/xlat/rtnl_ifla_af_spec_*.in, rtnl_ifla_bridge_*.in, nl_bridge_vlan_flags.in,
+// inet_devconf_indices.in (linux/if_link.h, linux/if_bridge.h, linux/ip.h).
+xlat::xlat!(INET_ATTRS, "IFLA_INET_???", [
+    0 => "IFLA_INET_UNSPEC", 1 => "IFLA_INET_CONF",
+]);
+
+xlat::xlat!(MCTP_ATTRS, "IFLA_MCTP_???", [
+    0 => "IFLA_MCTP_UNSPEC", 1 => "IFLA_MCTP_NET",
+]);
+
+xlat::xlat!(BRIDGE_AF_ATTRS, "IFLA_BRIDGE_???", [
+    0 => "IFLA_BRIDGE_FLAGS", 1 => "IFLA_BRIDGE_MODE", 2 => "IFLA_BRIDGE_VLAN_INFO",
+    3 => "IFLA_BRIDGE_VLAN_TUNNEL_INFO", 4 => "IFLA_BRIDGE_MRP", 5 => "IFLA_BRIDGE_CFM",
+    6 => "IFLA_BRIDGE_MST",
+]);
+
+xlat::xlat!(BRIDGE_FLAGS, "BRIDGE_FLAGS_???", [
+    1 => "BRIDGE_FLAGS_MASTER", 2 => "BRIDGE_FLAGS_SELF",
+]);
+
+xlat::xlat!(BRIDGE_MODES, "BRIDGE_MODE_???", [
+    0 => "BRIDGE_MODE_VEB", 1 => "BRIDGE_MODE_VEPA", 0xffff => "BRIDGE_MODE_UNDEF",
+]);
+
+xlat::xlat!(BRIDGE_VLAN_FLAGS, "BRIDGE_VLAN_INFO_???", [
+    0x1 => "BRIDGE_VLAN_INFO_MASTER", 0x2 => "BRIDGE_VLAN_INFO_PVID",
+    0x4 => "BRIDGE_VLAN_INFO_UNTAGGED", 0x8 => "BRIDGE_VLAN_INFO_RANGE_BEGIN",
+    0x10 => "BRIDGE_VLAN_INFO_RANGE_END", 0x20 => "BRIDGE_VLAN_INFO_BRENTRY",
+    0x40 => "BRIDGE_VLAN_INFO_ONLY_OPTS",
+]);
+
+xlat::xlat!(BRIDGE_VLAN_TUNNEL_ATTRS, "IFLA_BRIDGE_VLAN_TUNNEL_???", [
+    0 => "IFLA_BRIDGE_VLAN_TUNNEL_UNSPEC", 1 => "IFLA_BRIDGE_VLAN_TUNNEL_ID",
+    2 => "IFLA_BRIDGE_VLAN_TUNNEL_VID", 3 => "IFLA_BRIDGE_VLAN_TUNNEL_FLAGS",
+]);
+
+xlat::xlat!(INET_DEVCONF_INDICES, "IPV4_DEVCONF_???", [
+    0 => "IPV4_DEVCONF_FORWARDING-1", 1 => "IPV4_DEVCONF_MC_FORWARDING-1",
+    2 => "IPV4_DEVCONF_PROXY_ARP-1", 3 => "IPV4_DEVCONF_ACCEPT_REDIRECTS-1",
+    4 => "IPV4_DEVCONF_SECURE_REDIRECTS-1", 5 => "IPV4_DEVCONF_SEND_REDIRECTS-1",
+    6 => "IPV4_DEVCONF_SHARED_MEDIA-1", 7 => "IPV4_DEVCONF_RP_FILTER-1",
+    8 => "IPV4_DEVCONF_ACCEPT_SOURCE_ROUTE-1", 9 => "IPV4_DEVCONF_BOOTP_RELAY-1",
+    10 => "IPV4_DEVCONF_LOG_MARTIANS-1", 11 => "IPV4_DEVCONF_TAG-1",
+    12 => "IPV4_DEVCONF_ARPFILTER-1", 13 => "IPV4_DEVCONF_MEDIUM_ID-1",
+    14 => "IPV4_DEVCONF_NOXFRM-1", 15 => "IPV4_DEVCONF_NOPOLICY-1",
+    16 => "IPV4_DEVCONF_FORCE_IGMP_VERSION-1", 17 => "IPV4_DEVCONF_ARP_ANNOUNCE-1",
+    18 => "IPV4_DEVCONF_ARP_IGNORE-1", 19 => "IPV4_DEVCONF_PROMOTE_SECONDARIES-1",
+    20 => "IPV4_DEVCONF_ARP_ACCEPT-1", 21 => "IPV4_DEVCONF_ARP_NOTIFY-1",
+    22 => "IPV4_DEVCONF_ACCEPT_LOCAL-1", 23 => "IPV4_DEVCONF_SRC_VMARK-1",
+    24 => "IPV4_DEVCONF_PROXY_ARP_PVLAN-1", 25 => "IPV4_DEVCONF_ROUTE_LOCALNET-1",
+    26 => "IPV4_DEVCONF_IGMPV2_UNSOLICITED_REPORT_INTERVAL-1",
+    27 => "IPV4_DEVCONF_IGMPV3_UNSOLICITED_REPORT_INTERVAL-1",
+    28 => "IPV4_DEVCONF_IGNORE_ROUTES_WITH_LINKDOWN-1",
+    29 => "IPV4_DEVCONF_DROP_UNICAST_IN_L2_MULTICAST-1",
+    30 => "IPV4_DEVCONF_DROP_GRATUITOUS_ARP-1", 31 => "IPV4_DEVCONF_BC_FORWARDING-1",
+    32 => "IPV4_DEVCONF_ARP_EVICT_NOCARRIER-1",
 ]);
