@@ -33,6 +33,7 @@ mod rtnl_mdb;
 mod rtnl_neigh;
 mod rtnl_nexthop;
 mod rtnl_route;
+mod rtnl_stats;
 mod rtnl_tc;
 mod sockaddr;
 mod sockopt;

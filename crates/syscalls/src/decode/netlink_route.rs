@@ -11,7 +11,7 @@ use super::nlmsg::{
 use super::print::{self, Ctx};
 use super::rtnl_route::{ROUTING_SCOPES, fib_rule_hdr, rtmsg};
 use super::sockaddr::ifindex;
-use super::structs::{u16_at, u32_at};
+use super::structs::u32_at;
 use crate::xlat::{self, Xlat};
 
 const RTM_DELACTION: u16 = 49;
@@ -50,7 +50,7 @@ fn decoder(kind: u16) -> Option<Decoder> {
         78 | 79 => dcbmsg,
         80..=82 => netconfmsg,
         88..=90 => nsid,
-        92 | 94 => ifstatsmsg,
+        92 | 94 => super::rtnl_stats::ifstatsmsg,
         96 => cachereport,
         104..=106 => super::rtnl_nexthop::nhmsg,
         _ => return None,
@@ -170,29 +170,6 @@ fn dcbmsg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
 }
 
 const DCB_ATTR_TABLE: NlaTable = NlaTable::names(&DCB_ATTRS);
-
-/// RTM_NEWSTATS, RTM_GETSTATS: `struct if_stats_msg`, its padding only when set.
-fn ifstatsmsg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
-    let fields = |c: &mut Ctx, b: &[u8]| {
-        if b[1] != 0 {
-            let _ = write!(c.out, "pad1={:#x}, ", b[1]);
-        }
-        if u16_at(b, 2) != 0 {
-            let _ = write!(c.out, "pad2={:#x}, ", u16_at(b, 2));
-        }
-        c.s("ifindex=");
-        ifindex(c, u32_at(b, 4));
-        c.s(", filter_mask=");
-        c.flags(u64::from(u32_at(b, 8)), &IFSTATS_ATTR_FLAGS);
-    };
-    let attrs = (&IFSTATS_ATTR_TABLE, u64::from(family));
-    fixed_part(c, "family", (family, addr, len), 12, fields, Some(attrs));
-}
-
-const IFSTATS_ATTR_TABLE: NlaTable = NlaTable::indexed(
-    &IFSTATS_ATTRS,
-    &[Nla::Hex, Nla::Custom(super::rtnl_link::link_stats64)],
-);
 
 /// RTM_NEWCACHEREPORT: a multicast routing family (or an address family), then the
 /// report's attributes of that family.
@@ -322,8 +299,8 @@ xlat::xlat!(DCB_COMMANDS, "DCB_CMD_???", [
     27 => "DCB_CMD_IEEE_DEL",
 ]);
 
-// strace's src/xlat/rtnl_family.in, rtnl_ip*mra_*.in, ifstats_attr*.in (linux/rtnetlink.h,
-// linux/mroute.h, linux/mroute6.h, linux/if_link.h).
+// strace's src/xlat/rtnl_family.in, rtnl_ip*mra_*.in (linux/rtnetlink.h, linux/mroute.h,
+// linux/mroute6.h).
 xlat::xlat!(RTNL_FAMILIES, "RTNL_FAMILY_???", [
     128 => "RTNL_FAMILY_IPMR", 129 => "RTNL_FAMILY_IP6MR",
 ]);
@@ -346,16 +323,4 @@ xlat::xlat!(IPMRA_CREPORT_ATTRS, "IPMRA_CREPORT_???", [
 xlat::xlat!(IP6MRA_CREPORT_ATTRS, "IP6MRA_CREPORT_???", [
     0 => "IP6MRA_CREPORT_UNSPEC", 1 => "IP6MRA_CREPORT_MSGTYPE", 2 => "IP6MRA_CREPORT_MIF_ID",
     3 => "IP6MRA_CREPORT_SRC_ADDR", 4 => "IP6MRA_CREPORT_DST_ADDR", 5 => "IP6MRA_CREPORT_PKT",
-]);
-
-xlat::xlat!(IFSTATS_ATTRS, "IFLA_STATS_???", [
-    0 => "IFLA_STATS_UNSPEC", 1 => "IFLA_STATS_LINK_64", 2 => "IFLA_STATS_LINK_XSTATS",
-    3 => "IFLA_STATS_LINK_XSTATS_SLAVE", 4 => "IFLA_STATS_LINK_OFFLOAD_XSTATS",
-    5 => "IFLA_STATS_AF_SPEC",
-]);
-
-xlat::xlat!(IFSTATS_ATTR_FLAGS, "1<<IFLA_STATS_???", [
-    0x1 => "1<<IFLA_STATS_UNSPEC", 0x2 => "1<<IFLA_STATS_LINK_64",
-    0x4 => "1<<IFLA_STATS_LINK_XSTATS", 0x8 => "1<<IFLA_STATS_LINK_XSTATS_SLAVE",
-    0x10 => "1<<IFLA_STATS_LINK_OFFLOAD_XSTATS", 0x20 => "1<<IFLA_STATS_AF_SPEC",
 ]);

@@ -553,6 +553,12 @@ pub(crate) fn uint_struct_since(
         c.ptr(addr);
         return true;
     }
+    write_uints(c, b, word, names);
+    true
+}
+
+/// `{name=1, other=2}`: `b` as unsigned fields of `word` bytes.
+fn write_uints(c: &mut Ctx, b: &[u8], word: usize, names: &[&str]) {
     c.s("{");
     for (i, name) in names.iter().enumerate() {
         let v = read_le(&b[i * word..(i + 1) * word]);
@@ -560,7 +566,6 @@ pub(crate) fn uint_struct_since(
         let _ = write!(c.out, "{sep}{name}={v}");
     }
     c.s("}");
-    true
 }
 
 /// Up to 8 bytes as a host-order (little-endian) unsigned integer.
@@ -569,4 +574,59 @@ fn read_le(b: &[u8]) -> u64 {
     let n = b.len().min(8);
     w[..n].copy_from_slice(&b[..n]);
     u64::from_le_bytes(w)
+}
+
+/// [`attr_struct`] for data that may go on after the struct: the rest in hex after it.
+pub(crate) fn struct_then_hex<const N: usize>(
+    c: &mut Ctx,
+    addr: u64,
+    len: u32,
+    fields: impl FnOnce(&mut Ctx, &[u8; N]),
+) -> bool {
+    let mut b = [0u8; N];
+    bytes_then_hex(c, addr, len, &mut b, |c, b| {
+        if let Ok(b) = <&[u8; N]>::try_from(b) {
+            fields(c, b);
+        }
+    })
+}
+
+/// [`uint_struct`] for data that may go on after the struct: the rest in hex after it.
+pub(crate) fn uint_struct_then_hex(
+    c: &mut Ctx,
+    addr: u64,
+    len: u32,
+    word: usize,
+    names: &[&str],
+) -> bool {
+    let mut b = [0u8; 32 * 8];
+    let Some(b) = b.get_mut(..names.len() * word) else {
+        return false;
+    };
+    bytes_then_hex(c, addr, len, b, |c, b| write_uints(c, b, word, names))
+}
+
+/// `buf.len()` bytes at `addr` shown by `fields`, then what follows them in `len` in hex;
+/// false when `len` is shorter, the address when they cannot be read.
+fn bytes_then_hex(
+    c: &mut Ctx,
+    addr: u64,
+    len: u32,
+    buf: &mut [u8],
+    fields: impl FnOnce(&mut Ctx, &[u8]),
+) -> bool {
+    let size = buf.len();
+    if (len as usize) < size {
+        return false;
+    }
+    if !c.read_exact(addr, buf) {
+        c.ptr(addr);
+        return true;
+    }
+    fields(c, buf);
+    if len as usize > size {
+        c.s(", ");
+        c.buf_hex(addr + size as u64, u64::from(len) - size as u64);
+    }
+    true
 }

@@ -403,18 +403,11 @@ const BRIDGE_VLAN_TUNNEL_TABLE: NlaTable = NlaTable::indexed(
 
 /// `struct bridge_vlan_info`, then the rest in hex.
 fn bridge_vlan_info(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
-    let mut shown = false;
-    let fits = attr_struct::<4>(c, addr, len, |c, b| {
+    nlattr::struct_then_hex::<4>(c, addr, len, |c, b| {
         c.s("{flags=");
         c.flags(u64::from(super::structs::u16_at(b, 0)), &BRIDGE_VLAN_FLAGS);
         let _ = write!(c.out, ", vid={}}}", super::structs::u16_at(b, 2));
-        shown = true;
-    });
-    if shown && len > 4 {
-        c.s(", ");
-        c.buf_hex(addr + 4, u64::from(len - 4));
-    }
-    fits
+    })
 }
 
 // strace's src/xlat/rtnl_link_attrs.in, rtnl_ifla_*.in, xdp_flags.in (linux/if_link.h).
@@ -608,7 +601,7 @@ xlat::xlat!(BRIDGE_MODES, "BRIDGE_MODE_???", [
     0 => "BRIDGE_MODE_VEB", 1 => "BRIDGE_MODE_VEPA", 0xffff => "BRIDGE_MODE_UNDEF",
 ]);
 
-xlat::xlat!(BRIDGE_VLAN_FLAGS, "BRIDGE_VLAN_INFO_???", [
+xlat::xlat!(pub(crate) BRIDGE_VLAN_FLAGS, "BRIDGE_VLAN_INFO_???", [
     0x1 => "BRIDGE_VLAN_INFO_MASTER", 0x2 => "BRIDGE_VLAN_INFO_PVID",
     0x4 => "BRIDGE_VLAN_INFO_UNTAGGED", 0x8 => "BRIDGE_VLAN_INFO_RANGE_BEGIN",
     0x10 => "BRIDGE_VLAN_INFO_RANGE_END", 0x20 => "BRIDGE_VLAN_INFO_BRENTRY",
