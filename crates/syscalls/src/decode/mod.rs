@@ -29,6 +29,7 @@ mod print;
 mod ptrace;
 mod quota;
 mod rtnl_link;
+mod rtnl_link_vf;
 mod rtnl_mdb;
 mod rtnl_neigh;
 mod rtnl_nexthop;
