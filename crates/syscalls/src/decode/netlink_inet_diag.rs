@@ -297,7 +297,116 @@ pub(crate) fn smc_diag_msg(c: &mut Ctx, family: u8, addr: u64, len: u32) {
     fixed_part(c, "diag_family", (family, addr, len), 64, fields, attrs);
 }
 
-const SMC_DIAG_TABLE: NlaTable = NlaTable::names(&SMC_DIAG_ATTRS);
+/// strace's smc_diag_msg_nla_decoders.
+const SMC_DIAG_TABLE: NlaTable = NlaTable::indexed(
+    &SMC_DIAG_ATTRS,
+    &[
+        Nla::Hex,
+        Nla::Custom(smc_conninfo),
+        Nla::Custom(smc_lgrinfo),
+        Nla::Flags(&INET_DIAG_SHUTDOWN_FLAGS, 1),
+        Nla::Custom(smc_dmbinfo),
+        Nla::Custom(smc_fallback),
+    ],
+);
+
+/// `struct smc_diag_cursor` at `at`.
+fn smc_cursor(c: &mut Ctx, name: &str, b: &[u8], at: usize) {
+    let _ = write!(
+        c.out,
+        "{name}={{reserved={}, wrap={}, count={}}}",
+        u16_at(b, at),
+        u16_at(b, at + 2),
+        u32_at(b, at + 4)
+    );
+}
+
+fn smc_conninfo(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    attr_struct::<76>(c, addr, len, |c, b| {
+        let _ = write!(
+            c.out,
+            "{{token={}, sndbuf_size={}, rmbe_size={}, peer_rmbe_size={}",
+            u32_at(b, 0),
+            u32_at(b, 4),
+            u32_at(b, 8),
+            u32_at(b, 12)
+        );
+        for (i, name) in ["rx_prod", "rx_cons", "tx_prod", "tx_cons"]
+            .iter()
+            .enumerate()
+        {
+            c.s(", ");
+            smc_cursor(c, name, b, 16 + i * 8);
+        }
+        let flags = [
+            "rx_prod_flags",
+            "rx_conn_state_flags",
+            "tx_prod_flags",
+            "tx_conn_state_flags",
+        ];
+        for (i, name) in flags.iter().enumerate() {
+            let _ = write!(c.out, ", {name}=");
+            print::write_padded_hex(c.out, u64::from(b[48 + i]), 4);
+        }
+        for (i, name) in ["tx_prep", "tx_sent", "tx_fin"].iter().enumerate() {
+            c.s(", ");
+            smc_cursor(c, name, b, 52 + i * 8);
+        }
+        c.s("}");
+    })
+}
+
+/// A fixed-size char array shown up to its NUL, `...` after it when it has none.
+fn cstring_field(c: &mut Ctx, name: &str, b: &[u8]) {
+    let _ = write!(c.out, "{name}=");
+    let end = b.iter().position(|x| *x == 0);
+    print::quote(c.out, &b[..end.unwrap_or(b.len())], c.style.hex, b"", true);
+    if end.is_none() {
+        c.s("...");
+    }
+}
+
+/// `struct smc_diag_lgrinfo`: one link and the group's role.
+fn smc_lgrinfo(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    attr_struct::<147>(c, addr, len, |c, b| {
+        let _ = write!(c.out, "{{lnk=[{{link_id={}, ", b[0]);
+        cstring_field(c, "ibname", &b[1..65]);
+        let _ = write!(c.out, ", ibport={}, ", b[65]);
+        cstring_field(c, "gid", &b[66..106]);
+        c.s(", ");
+        cstring_field(c, "peer_gid", &b[106..146]);
+        c.s("}], role=");
+        c.xval(u64::from(b[146]), &SMC_LINK_GROUP_ROLES);
+        c.s("}");
+    })
+}
+
+fn smc_dmbinfo(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    attr_struct::<40>(c, addr, len, |c, b| {
+        let _ = write!(
+            c.out,
+            "{{linkid={}, peer_gid={:#x}, my_gid={:#x}, token={:#x}, peer_token={:#x}}}",
+            u32_at(b, 0),
+            u64_at(b, 8),
+            u64_at(b, 16),
+            u64_at(b, 24),
+            u64_at(b, 32)
+        );
+    })
+}
+
+/// The decline codes are no UAPI names: strace always shows the numbers.
+fn smc_fallback(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    attr_struct::<8>(c, addr, len, |c, b| {
+        print::with_number_shown(|| {
+            c.s("{reason=");
+            c.xval(u64::from(u32_at(b, 0)), &SMC_DECL_CODES);
+            c.s(", peer_diagnosis=");
+            c.xval(u64::from(u32_at(b, 4)), &SMC_DECL_CODES);
+            c.s("}");
+        });
+    })
+}
 
 // strace's src/xlat/inet_diag_*.in, smc_*.in (linux/inet_diag.h, linux/smc_diag.h).
 xlat::xlat!(INET_DIAG_ATTRS, "INET_DIAG_???", [
@@ -373,4 +482,21 @@ xlat::xlat!(pub(crate) TCP_STATE_FLAGS, "1<<TCP_???", [
     1 << 4 => "1<<TCP_FIN_WAIT1", 1 << 5 => "1<<TCP_FIN_WAIT2", 1 << 6 => "1<<TCP_TIME_WAIT",
     1 << 7 => "1<<TCP_CLOSE", 1 << 8 => "1<<TCP_CLOSE_WAIT", 1 << 9 => "1<<TCP_LAST_ACK",
     1 << 10 => "1<<TCP_LISTEN", 1 << 11 => "1<<TCP_CLOSING", 1 << 12 => "1<<TCP_NEW_SYN_RECV",
+]);
+
+// strace's src/xlat/smc_decl_codes.in, smc_link_group_roles.in (net/smc/smc_clc.h,
+// net/smc/smc_core.h).
+xlat::xlat!(SMC_DECL_CODES, "SMC_CLC_DECL_???", [
+    0x01010000 => "SMC_CLC_DECL_MEM", 0x02010000 => "SMC_CLC_DECL_TIMEOUT_CL",
+    0x02020000 => "SMC_CLC_DECL_TIMEOUT_AL", 0x03000000 => "SMC_CLC_DECL_CNFERR",
+    0x03010000 => "SMC_CLC_DECL_PEERNOSMC", 0x03020000 => "SMC_CLC_DECL_IPSEC",
+    0x03030000 => "SMC_CLC_DECL_NOSMCDEV", 0x03040000 => "SMC_CLC_DECL_MODEUNSUPP",
+    0x03050000 => "SMC_CLC_DECL_RMBE_EC", 0x03060000 => "SMC_CLC_DECL_OPTUNSUPP",
+    0x04000000 => "SMC_CLC_DECL_SYNCERR", 0x05000000 => "SMC_CLC_DECL_PEERDECL",
+    0x99990000 => "SMC_CLC_DECL_INTERR", 0x99990001 => "SMC_CLC_DECL_ERR_RTOK",
+    0x99990002 => "SMC_CLC_DECL_ERR_RDYLNK", 0x99990003 => "SMC_CLC_DECL_ERR_REGRMB",
+]);
+
+xlat::xlat!(SMC_LINK_GROUP_ROLES, "SMC_???", [
+    0 => "SMC_CLNT", 1 => "SMC_SERV",
 ]);
