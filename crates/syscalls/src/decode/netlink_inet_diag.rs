@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::nlattr::{self, Nla, NlaTable, attr_struct, uint_struct};
 use super::nlmsg::fixed_part;
-use super::print::{self, Ctx};
+use super::print::{self, CHex, Ctx};
 use super::sockaddr::{self, ifindex};
 use super::structs::{u16_at, u32_at, u64_at};
 use crate::xlat;
@@ -194,12 +194,129 @@ const INET_DIAG_TABLE: NlaTable = NlaTable::indexed(
         Nla::U32,
         Nla::Custom(bbr_info),
         Nla::U32,
-        Nla::Hex,
-        Nla::Hex,
-        Nla::Hex,
+        Nla::Custom(md5sig),
+        Nla::Nested(&ULP_INFO_TABLE),
+        Nla::Nested(&BPF_STORAGES_TABLE),
         Nla::U64,
+        Nla::Custom(sockopt),
     ],
 );
+
+/// `struct tcp_diag_md5sig`s: the key up to its length.
+fn md5sig(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    const SIZE: usize = 100;
+    let count = len as usize / SIZE;
+    if count == 0 {
+        return false;
+    }
+    c.array(addr, count as u64, SIZE, |c, b| {
+        let keylen = usize::from(u16_at(b, 2));
+        c.s("{tcpm_family=");
+        c.xval(u64::from(b[0]), &xlat::ADDRESS_FAMILIES);
+        let _ = write!(c.out, ", tcpm_prefixlen={}, tcpm_keylen={keylen}, ", b[1]);
+        inet_addr_field(c, b[0], "tcpm_addr", &b[4..20]);
+        c.s(", tcpm_key=");
+        print::quote(c.out, &b[20..20 + keylen.min(80)], 2, b"", true);
+        c.s("}");
+        true
+    });
+    true
+}
+
+const ULP_INFO_TABLE: NlaTable = NlaTable::indexed(
+    &ULP_INFO_ATTRS,
+    &[
+        Nla::Hex,
+        Nla::Str,
+        Nla::Nested(&ULP_INFO_TLS_TABLE),
+        Nla::Nested(&ULP_INFO_MPTCP_TABLE),
+    ],
+);
+
+const ULP_INFO_TLS_TABLE: NlaTable = NlaTable::indexed(
+    &ULP_INFO_TLS_ATTRS,
+    &[
+        Nla::Hex,
+        Nla::Xval(&TLS_INFO_VERSIONS, 2),
+        Nla::Xval(&TLS_INFO_CIPHERS, 2),
+        Nla::Xval(&TLS_INFO_CONFIGS, 2),
+        Nla::Xval(&TLS_INFO_CONFIGS, 2),
+    ],
+);
+
+const ULP_INFO_MPTCP_TABLE: NlaTable = NlaTable::indexed(
+    &ULP_INFO_MPTCP_ATTRS,
+    &[
+        Nla::Hex,
+        Nla::X32,
+        Nla::X32,
+        Nla::U32,
+        Nla::U64,
+        Nla::U32,
+        Nla::U32,
+        Nla::U16,
+        Nla::Flags(&MPTCP_SUBFLOW_FLAGS, 4),
+        Nla::U8,
+        Nla::U8,
+    ],
+);
+
+const BPF_STORAGES_TABLE: NlaTable = NlaTable::indexed(
+    &BPF_STORAGES_ATTRS,
+    &[Nla::Hex, Nla::Nested(&BPF_STORAGE_TABLE)],
+);
+
+const BPF_STORAGE_TABLE: NlaTable = NlaTable::indexed(
+    &BPF_STORAGE_ATTRS,
+    &[Nla::Hex, Nla::Hex, Nla::U32, Nla::Xint],
+);
+
+/// `struct inet_diag_sockopt`: one-bit options (without -v only those set), then any
+/// non-zero bytes after the two strace knows.
+fn sockopt(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
+    const BITS: [&str; 11] = [
+        "recverr",
+        "is_icsk",
+        "freebind",
+        "hdrincl",
+        "mc_loop",
+        "transparent",
+        "mc_all",
+        "nodefrag",
+        "bind_address_no_port",
+        "recverr_rfc4884",
+        "defer_connect",
+    ];
+    let mut shown = false;
+    let fits = attr_struct::<2>(c, addr, len, |c, b| {
+        let word = u16::from_le_bytes([b[0], b[1]]);
+        let all = c.style.verbose;
+        let mut sep = "{";
+        for (i, name) in BITS.iter().enumerate() {
+            let bit = (word >> i) & 1;
+            if all || bit != 0 {
+                let _ = write!(c.out, "{sep}{name}={bit}");
+                sep = ", ";
+            }
+        }
+        let unused = b[1] >> 3;
+        if all || unused != 0 {
+            let _ = write!(c.out, "{sep}unused=");
+            c.hex(u64::from(unused));
+            c.s(" /* bits 3..8 */");
+            sep = ", ";
+        }
+        if sep == "{" {
+            c.s("{");
+        }
+        c.s("}");
+        shown = true;
+    });
+    if shown {
+        c.nonzero_tail(addr, 2, u64::from(len).min(4096));
+    }
+    fits
+}
 
 fn meminfo(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
     let names = ["idiag_rmem", "idiag_wmem", "idiag_fmem", "idiag_tmem"];
@@ -237,10 +354,10 @@ fn bbr_info(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
     attr_struct::<20>(c, addr, len, |c, b| {
         let _ = write!(
             c.out,
-            "{{bbr_bw_lo={:#x}, bbr_bw_hi={:#x}, bbr_min_rtt={}, bbr_pacing_gain={}, \
+            "{{bbr_bw_lo={}, bbr_bw_hi={}, bbr_min_rtt={}, bbr_pacing_gain={}, \
              bbr_cwnd_gain={}}}",
-            u32_at(b, 0),
-            u32_at(b, 4),
+            CHex(u64::from(u32_at(b, 0))),
+            CHex(u64::from(u32_at(b, 4))),
             u32_at(b, 8),
             u32_at(b, 12),
             u32_at(b, 16)
@@ -385,12 +502,12 @@ fn smc_dmbinfo(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
     attr_struct::<40>(c, addr, len, |c, b| {
         let _ = write!(
             c.out,
-            "{{linkid={}, peer_gid={:#x}, my_gid={:#x}, token={:#x}, peer_token={:#x}}}",
+            "{{linkid={}, peer_gid={}, my_gid={}, token={}, peer_token={}}}",
             u32_at(b, 0),
-            u64_at(b, 8),
-            u64_at(b, 16),
-            u64_at(b, 24),
-            u64_at(b, 32)
+            CHex(u64_at(b, 8)),
+            CHex(u64_at(b, 16)),
+            CHex(u64_at(b, 24)),
+            CHex(u64_at(b, 32))
         );
     })
 }
@@ -499,4 +616,58 @@ xlat::xlat!(SMC_DECL_CODES, "SMC_CLC_DECL_???", [
 
 xlat::xlat!(SMC_LINK_GROUP_ROLES, "SMC_???", [
     0 => "SMC_CLNT", 1 => "SMC_SERV",
+]);
+
+// strace's src/xlat/inet_diag_ulp_info_*.in, inet_diag_bpf_storage*.in, tls_info_*.in,
+// mptcp_subflow_flags.in (linux/inet_diag.h, linux/tls.h, linux/mptcp.h, linux/sock_diag.h).
+xlat::xlat!(ULP_INFO_ATTRS, "INET_ULP_INFO_???", [
+    0 => "INET_ULP_INFO_UNSPEC", 1 => "INET_ULP_INFO_NAME", 2 => "INET_ULP_INFO_TLS",
+    3 => "INET_ULP_INFO_MPTCP",
+]);
+
+xlat::xlat!(ULP_INFO_TLS_ATTRS, "TLS_INFO_???", [
+    0 => "TLS_INFO_UNSPEC", 1 => "TLS_INFO_VERSION", 2 => "TLS_INFO_CIPHER",
+    3 => "TLS_INFO_TXCONF", 4 => "TLS_INFO_RXCONF", 5 => "TLS_INFO_ZC_RO_TX",
+    6 => "TLS_INFO_RX_NO_PAD",
+]);
+
+xlat::xlat!(ULP_INFO_MPTCP_ATTRS, "MPTCP_SUBFLOW_ATTR_???", [
+    0 => "MPTCP_SUBFLOW_ATTR_UNSPEC", 1 => "MPTCP_SUBFLOW_ATTR_TOKEN_REM",
+    2 => "MPTCP_SUBFLOW_ATTR_TOKEN_LOC", 3 => "MPTCP_SUBFLOW_ATTR_RELWRITE_SEQ",
+    4 => "MPTCP_SUBFLOW_ATTR_MAP_SEQ", 5 => "MPTCP_SUBFLOW_ATTR_MAP_SFSEQ",
+    6 => "MPTCP_SUBFLOW_ATTR_SSN_OFFSET", 7 => "MPTCP_SUBFLOW_ATTR_MAP_DATALEN",
+    8 => "MPTCP_SUBFLOW_ATTR_FLAGS", 9 => "MPTCP_SUBFLOW_ATTR_ID_REM",
+    10 => "MPTCP_SUBFLOW_ATTR_ID_LOC", 11 => "MPTCP_SUBFLOW_ATTR_PAD",
+]);
+
+xlat::xlat!(BPF_STORAGES_ATTRS, "SK_DIAG_BPF_STORAGE_???", [
+    0 => "SK_DIAG_BPF_STORAGE_REP_NONE", 1 => "SK_DIAG_BPF_STORAGE",
+]);
+
+xlat::xlat!(BPF_STORAGE_ATTRS, "SK_DIAG_BPF_STORAGE_???", [
+    0 => "SK_DIAG_BPF_STORAGE_NONE", 1 => "SK_DIAG_BPF_STORAGE_PAD",
+    2 => "SK_DIAG_BPF_STORAGE_MAP_ID", 3 => "SK_DIAG_BPF_STORAGE_MAP_VALUE",
+]);
+
+xlat::xlat!(TLS_INFO_VERSIONS, "TLS_???_VERSION", [
+    0x303 => "TLS_1_2_VERSION", 0x304 => "TLS_1_3_VERSION",
+]);
+
+xlat::xlat!(TLS_INFO_CIPHERS, "TLS_CIPHER_???", [
+    51 => "TLS_CIPHER_AES_GCM_128", 52 => "TLS_CIPHER_AES_GCM_256",
+    53 => "TLS_CIPHER_AES_CCM_128", 54 => "TLS_CIPHER_CHACHA20_POLY1305",
+    55 => "TLS_CIPHER_SM4_GCM", 56 => "TLS_CIPHER_SM4_CCM", 57 => "TLS_CIPHER_ARIA_GCM_128",
+    58 => "TLS_CIPHER_ARIA_GCM_256",
+]);
+
+xlat::xlat!(TLS_INFO_CONFIGS, "TLS_CONF_???", [
+    1 => "TLS_CONF_BASE", 2 => "TLS_CONF_SW", 3 => "TLS_CONF_HW", 4 => "TLS_CONF_HW_RECORD",
+]);
+
+xlat::xlat!(MPTCP_SUBFLOW_FLAGS, "MPTCP_SUBFLOW_FLAG_???", [
+    0x1 => "MPTCP_SUBFLOW_FLAG_MCAP_REM", 0x2 => "MPTCP_SUBFLOW_FLAG_MCAP_LOC",
+    0x4 => "MPTCP_SUBFLOW_FLAG_JOIN_REM", 0x8 => "MPTCP_SUBFLOW_FLAG_JOIN_LOC",
+    0x10 => "MPTCP_SUBFLOW_FLAG_BKUP_REM", 0x20 => "MPTCP_SUBFLOW_FLAG_BKUP_LOC",
+    0x40 => "MPTCP_SUBFLOW_FLAG_FULLY_ESTABLISHED", 0x80 => "MPTCP_SUBFLOW_FLAG_CONNECTED",
+    0x100 => "MPTCP_SUBFLOW_FLAG_MAPVALID",
 ]);

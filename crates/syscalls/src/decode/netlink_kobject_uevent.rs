@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use super::print::{self, Ctx};
+use super::print::{self, CHex, Ctx};
 use super::structs::u32_at;
 
 /// `struct udev_monitor_netlink_header`: "libudev", then eight `u32`s.
@@ -31,7 +31,11 @@ pub(crate) fn decode(c: &mut Ctx, addr: u64, len: u64) {
     print::quote(c.out, b"libudev", c.style.hex, b"", true);
     // The magic and the hashes are in network order.
     let htonl = |c: &mut Ctx, name: &str, at: usize| {
-        let _ = write!(c.out, ", {name}=htonl({:#x})", u32::from_be(u32_at(&b, at)));
+        let _ = write!(
+            c.out,
+            ", {name}=htonl({})",
+            CHex(u64::from(u32::from_be(u32_at(&b, at))))
+        );
     };
     htonl(c, "magic", 8);
     let _ = write!(

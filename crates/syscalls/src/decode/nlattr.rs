@@ -131,6 +131,8 @@ pub(crate) enum Nla {
     S32,
     X16,
     X32,
+    /// `%#x` of a 1, 2, 4 or 8-byte datum.
+    Xint,
     /// A string that should end in a NUL (not shown), `...` when it does not.
     Str,
     Fd,
@@ -296,6 +298,7 @@ pub(crate) fn data_of(c: &mut Ctx, nla: Nla, addr: u64, len: u32, ctx: u64) -> b
         Nla::S32 => int(c, addr, len, 4, |c, v| c.dec(i64::from(v as i32))),
         Nla::X16 => int(c, addr, len, 2, |c, v| c.hex(v)),
         Nla::X32 => int(c, addr, len, 4, |c, v| c.hex(v)),
+        Nla::Xint => matches!(len, 1 | 2 | 4 | 8) && int(c, addr, len, len, |c, v| c.hex(v)),
         Nla::Str => {
             c.buf_expect_trailing_nul(addr, u64::from(len));
             true

@@ -663,6 +663,18 @@ pub(crate) fn write_hex(out: &mut String, v: u64) {
     out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or(""));
 }
 
+/// A value that formats as C's `%#x` (`0` for zero, `0x1f` otherwise), for `write!`.
+pub(crate) struct CHex(pub u64);
+
+impl std::fmt::Display for CHex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            0 => f.write_str("0"),
+            v => write!(f, "{v:#x}"),
+        }
+    }
+}
+
 /// Decimal without `core::fmt` (see [`write_hex`]).
 pub(crate) fn push_udec(out: &mut String, v: u64) {
     let mut buf = [0u8; 20];

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::nlattr::{self, Nla, NlaTable, attr_struct, uint_struct_since};
 use super::nlmsg::fixed_part;
-use super::print::Ctx;
+use super::print::{CHex, Ctx};
 use super::sockaddr::{ARP_HARDWARE_TYPES, ifindex};
 use super::structs::{u32_at, u64_at};
 use crate::xlat;
@@ -146,10 +146,10 @@ fn link_ifmap(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
     attr_struct::<28>(c, addr, len, |c, b| {
         let _ = write!(
             c.out,
-            "{{mem_start={:#x}, mem_end={:#x}, base_addr={:#x}, irq={}, dma={}, port={}}}",
-            u64_at(b, 0),
-            u64_at(b, 8),
-            u64_at(b, 16),
+            "{{mem_start={}, mem_end={}, base_addr={}, irq={}, dma={}, port={}}}",
+            CHex(u64_at(b, 0)),
+            CHex(u64_at(b, 8)),
+            CHex(u64_at(b, 16)),
             super::structs::u16_at(b, 24),
             b[26],
             b[27]

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::nlattr::{Nla, NlaTable, attr_struct, uint_struct};
-use super::print::Ctx;
+use super::print::{CHex, Ctx};
 use super::sockaddr::{ETHERNET_PROTOCOLS, hwaddr};
 use super::structs::{u16_at, u32_at, u64_at};
 use crate::xlat;
@@ -114,9 +114,9 @@ fn vf_guid(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
     }
     let _ = write!(
         c.out,
-        "{{vf={}, guid={:#x}}}",
+        "{{vf={}, guid={}}}",
         u32_at(b, 0),
-        u64_at(b, guid_at)
+        CHex(u64_at(b, guid_at))
     );
     true
 }

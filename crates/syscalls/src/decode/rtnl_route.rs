@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::nlattr::{self, Nla, NlaTable, attr_struct, uint_struct};
 use super::nlmsg::fixed_part;
-use super::print::Ctx;
+use super::print::{CHex, Ctx};
 use super::sockaddr::ifindex;
 use super::structs::{u16_at, u32_at};
 use crate::xlat::{self, Xlat};
@@ -183,13 +183,13 @@ fn rta_cacheinfo(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
         let _ = write!(
             c.out,
             "{{rta_clntref={}, rta_lastuse={}, rta_expires={}, rta_error={}, rta_used={}, \
-             rta_id={:#x}, rta_ts={}, rta_tsage={}}}",
+             rta_id={}, rta_ts={}, rta_tsage={}}}",
             u32_at(b, 0),
             u32_at(b, 4),
             u32_at(b, 8),
             u32_at(b, 12),
             u32_at(b, 16),
-            u32_at(b, 20),
+            CHex(u64::from(u32_at(b, 20))),
             u32_at(b, 24),
             u32_at(b, 28)
         );
