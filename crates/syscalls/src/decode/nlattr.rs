@@ -150,6 +150,8 @@ pub(crate) enum Nla {
     InetAddr,
     /// A hardware address, `xx:xx:...` (at most 32 bytes).
     Hwaddr,
+    /// `htons(ETH_P_IP)`.
+    EtherProto,
     IpProto,
     /// `[[SK_MEMINFO_RMEM_ALLOC]=0, ...]`.
     Meminfo,
@@ -320,6 +322,14 @@ pub(crate) fn data_of(c: &mut Ctx, nla: Nla, addr: u64, len: u32, ctx: u64) -> b
             true
         }
         Nla::Hwaddr => hwaddr(c, addr, len),
+        Nla::EtherProto => xval(c, addr, len, 2, |c, v| {
+            c.s("htons(");
+            c.xval(
+                u64::from((v as u16).swap_bytes()),
+                &sockaddr::ETHERNET_PROTOCOLS,
+            );
+            c.s(")");
+        }),
         Nla::IpProto => xval(c, addr, len, 0, |c, v| c.xval(v, &xlat::INET_PROTOCOLS)),
         Nla::Meminfo => meminfo(c, addr, len),
         Nla::U8Array => {

@@ -6,6 +6,7 @@ use std::fmt::Write;
 use super::nlattr::{self, Nla, NlaTable, attr_struct, uint_struct_since};
 use super::nlmsg::fixed_part;
 use super::print::{CHex, Ctx};
+use super::rtnl_bridge::BRPORT_ATTR_TABLE;
 use super::sockaddr::{ARP_HARDWARE_TYPES, ifindex};
 use super::structs::{u32_at, u64_at};
 use crate::xlat;
@@ -54,7 +55,7 @@ const LINK_ATTR_TABLE: NlaTable = NlaTable::indexed(
         Nla::U32,                                             // IFLA_WEIGHT
         Nla::U8,                                              // IFLA_OPERSTATE
         Nla::U8,                                              // IFLA_LINKMODE
-        Nla::Nested(&INFO_ATTR_TABLE),                        // IFLA_LINKINFO
+        Nla::Custom(super::rtnl_link_info::ifla_linkinfo),    // IFLA_LINKINFO
         Nla::U32,                                             // IFLA_NET_NS_PID
         Nla::Str,                                             // IFLA_IFALIAS
         Nla::U32,                                             // IFLA_NUM_VF
@@ -163,23 +164,6 @@ fn ifla_event(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
     })
 }
 
-const INFO_ATTR_TABLE: NlaTable = NlaTable::indexed(
-    &INFO_ATTRS,
-    &[
-        Nla::Hex,
-        Nla::Custom(nul_terminated),
-        Nla::Hex,
-        Nla::Hex,
-        Nla::Custom(nul_terminated),
-    ],
-);
-
-/// strace's `printstr_ex(QUOTE_0_TERMINATED)` of an attribute's data (link kinds).
-fn nul_terminated(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
-    c.cstr_bounded(addr, u64::from(len));
-    true
-}
-
 const VF_PORT_ATTR_TABLE: NlaTable =
     NlaTable::indexed(&VF_PORT_ATTRS, &[Nla::Hex, Nla::Nested(&PORT_ATTR_TABLE)]);
 
@@ -282,62 +266,6 @@ fn icmp6_stats(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
 fn inet6_cacheinfo(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
     let names = ["max_reasm_len", "tstamp", "reachable_time", "retrans_time"];
     nlattr::uint_struct(c, addr, len, 4, &names)
-}
-
-/// strace's ifla_brport_nla_decoders.
-const BRPORT_ATTR_TABLE: NlaTable = NlaTable::indexed(
-    &BRPORT_ATTRS,
-    &[
-        Nla::Hex,               // IFLA_BRPORT_UNSPEC
-        Nla::U8,                // IFLA_BRPORT_STATE
-        Nla::U16,               // IFLA_BRPORT_PRIORITY
-        Nla::U32,               // IFLA_BRPORT_COST
-        Nla::U8,                // IFLA_BRPORT_MODE
-        Nla::U8,                // IFLA_BRPORT_GUARD
-        Nla::U8,                // IFLA_BRPORT_PROTECT
-        Nla::U8,                // IFLA_BRPORT_FAST_LEAVE
-        Nla::U8,                // IFLA_BRPORT_LEARNING
-        Nla::U8,                // IFLA_BRPORT_UNICAST_FLOOD
-        Nla::U8,                // IFLA_BRPORT_PROXYARP
-        Nla::U8,                // IFLA_BRPORT_LEARNING_SYNC
-        Nla::U8,                // IFLA_BRPORT_PROXYARP_WIFI
-        Nla::Custom(bridge_id), // IFLA_BRPORT_ROOT_ID
-        Nla::Custom(bridge_id), // IFLA_BRPORT_BRIDGE_ID
-        Nla::U16,               // IFLA_BRPORT_DESIGNATED_PORT
-        Nla::U16,               // IFLA_BRPORT_DESIGNATED_COST
-        Nla::U16,               // IFLA_BRPORT_ID
-        Nla::U16,               // IFLA_BRPORT_NO
-        Nla::U8,                // IFLA_BRPORT_TOPOLOGY_CHANGE_ACK
-        Nla::U8,                // IFLA_BRPORT_CONFIG_PENDING
-        Nla::ClockT,            // IFLA_BRPORT_MESSAGE_AGE_TIMER
-        Nla::ClockT,            // IFLA_BRPORT_FORWARD_DELAY_TIMER
-        Nla::ClockT,            // IFLA_BRPORT_HOLD_TIMER
-        Nla::Hex,               // IFLA_BRPORT_FLUSH
-        Nla::U8,                // IFLA_BRPORT_MULTICAST_ROUTER
-        Nla::Hex,               // IFLA_BRPORT_PAD
-        Nla::U8,                // IFLA_BRPORT_MCAST_FLOOD
-        Nla::U8,                // IFLA_BRPORT_MCAST_TO_UCAST
-        Nla::U8,                // IFLA_BRPORT_VLAN_TUNNEL
-        Nla::U8,                // IFLA_BRPORT_BCAST_FLOOD
-        Nla::X16,               // IFLA_BRPORT_GROUP_FWD_MASK
-        Nla::U8,                // IFLA_BRPORT_NEIGH_SUPPRESS
-        Nla::U8,                // IFLA_BRPORT_ISOLATED
-        Nla::Ifindex,           // IFLA_BRPORT_BACKUP_PORT
-        Nla::U8,                // IFLA_BRPORT_MRP_RING_OPEN
-        Nla::U8,                // IFLA_BRPORT_MRP_IN_OPEN
-        Nla::U32,               // IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT
-        Nla::U32,               // IFLA_BRPORT_MCAST_EHT_HOSTS_CNT
-        Nla::U8,                // IFLA_BRPORT_LOCKED
-    ],
-);
-
-/// `struct ifla_bridge_id`: two priority bytes and a MAC address.
-fn bridge_id(c: &mut Ctx, addr: u64, len: u32, _: u64) -> bool {
-    attr_struct::<8>(c, addr, len, |c, b| {
-        let _ = write!(c.out, "{{prio=[{}, {}], addr=", b[0], b[1]);
-        super::sockaddr::hwaddr(c, &b[2..8]);
-        c.s("}");
-    })
 }
 
 /// IFLA_AF_SPEC: bridge attributes for AF_BRIDGE; for other families a list of attributes
@@ -466,11 +394,6 @@ xlat::xlat!(PROTO_DOWN_REASON_ATTRS, "IFLA_PROTO_DOWN_REASON_???", [
     2 => "IFLA_PROTO_DOWN_REASON_VALUE",
 ]);
 
-xlat::xlat!(INFO_ATTRS, "IFLA_INFO_???", [
-    0 => "IFLA_INFO_UNSPEC", 1 => "IFLA_INFO_KIND", 2 => "IFLA_INFO_DATA",
-    3 => "IFLA_INFO_XSTATS", 4 => "IFLA_INFO_SLAVE_KIND", 5 => "IFLA_INFO_SLAVE_DATA",
-]);
-
 xlat::xlat!(VF_PORT_ATTRS, "IFLA_VF_PORT_???", [
     0 => "IFLA_VF_PORT_UNSPEC", 1 => "IFLA_VF_PORT",
 ]);
@@ -479,28 +402,6 @@ xlat::xlat!(PORT_ATTRS, "IFLA_VF_PORT_???", [
     0 => "IFLA_PORT_UNSPEC", 1 => "IFLA_PORT_VF", 2 => "IFLA_PORT_PROFILE",
     3 => "IFLA_PORT_VSI_TYPE", 4 => "IFLA_PORT_INSTANCE_UUID", 5 => "IFLA_PORT_HOST_UUID",
     6 => "IFLA_PORT_REQUEST", 7 => "IFLA_PORT_RESPONSE",
-]);
-
-// strace's src/xlat/rtnl_ifla_brport_attrs.in (linux/if_link.h).
-xlat::xlat!(BRPORT_ATTRS, "IFLA_BRPORT_???", [
-    0 => "IFLA_BRPORT_UNSPEC", 1 => "IFLA_BRPORT_STATE", 2 => "IFLA_BRPORT_PRIORITY",
-    3 => "IFLA_BRPORT_COST", 4 => "IFLA_BRPORT_MODE", 5 => "IFLA_BRPORT_GUARD",
-    6 => "IFLA_BRPORT_PROTECT", 7 => "IFLA_BRPORT_FAST_LEAVE", 8 => "IFLA_BRPORT_LEARNING",
-    9 => "IFLA_BRPORT_UNICAST_FLOOD", 10 => "IFLA_BRPORT_PROXYARP",
-    11 => "IFLA_BRPORT_LEARNING_SYNC", 12 => "IFLA_BRPORT_PROXYARP_WIFI",
-    13 => "IFLA_BRPORT_ROOT_ID", 14 => "IFLA_BRPORT_BRIDGE_ID",
-    15 => "IFLA_BRPORT_DESIGNATED_PORT", 16 => "IFLA_BRPORT_DESIGNATED_COST",
-    17 => "IFLA_BRPORT_ID", 18 => "IFLA_BRPORT_NO", 19 => "IFLA_BRPORT_TOPOLOGY_CHANGE_ACK",
-    20 => "IFLA_BRPORT_CONFIG_PENDING", 21 => "IFLA_BRPORT_MESSAGE_AGE_TIMER",
-    22 => "IFLA_BRPORT_FORWARD_DELAY_TIMER", 23 => "IFLA_BRPORT_HOLD_TIMER",
-    24 => "IFLA_BRPORT_FLUSH", 25 => "IFLA_BRPORT_MULTICAST_ROUTER", 26 => "IFLA_BRPORT_PAD",
-    27 => "IFLA_BRPORT_MCAST_FLOOD", 28 => "IFLA_BRPORT_MCAST_TO_UCAST",
-    29 => "IFLA_BRPORT_VLAN_TUNNEL", 30 => "IFLA_BRPORT_BCAST_FLOOD",
-    31 => "IFLA_BRPORT_GROUP_FWD_MASK", 32 => "IFLA_BRPORT_NEIGH_SUPPRESS",
-    33 => "IFLA_BRPORT_ISOLATED", 34 => "IFLA_BRPORT_BACKUP_PORT",
-    35 => "IFLA_BRPORT_MRP_RING_OPEN", 36 => "IFLA_BRPORT_MRP_IN_OPEN",
-    37 => "IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT", 38 => "IFLA_BRPORT_MCAST_EHT_HOSTS_CNT",
-    39 => "IFLA_BRPORT_LOCKED",
 ]);
 
 // strace's src/xlat/rtnl_ifla_af_spec_inet6_attrs.in, inet6_if_flags.in,
