@@ -313,3 +313,76 @@ fn nesting_is_bounded() {
     );
     assert_eq!(done.call.matches("rtnh_len=").count(), 16);
 }
+
+/// An RTM_GETLINK request on the route socket (fd 12) for a loopback link, with `attrs`.
+fn getlink(attrs: &[u8]) -> Vec<u8> {
+    let mut body = vec![1, 0];
+    body.extend_from_slice(&0x304u16.to_ne_bytes());
+    body.extend_from_slice(&0u32.to_ne_bytes());
+    body.extend_from_slice(&1u32.to_ne_bytes());
+    body.extend_from_slice(&0u32.to_ne_bytes());
+    body.extend_from_slice(attrs);
+    nlmsg((16 + body.len()) as u32, 18, NLM_F_DUMP, 0, 0, &body)
+}
+
+const GETLINK_HEAD: &str = "{nlmsg_len=LEN, nlmsg_type=RTM_GETLINK, nlmsg_flags=NLM_F_DUMP, \
+     nlmsg_seq=0, nlmsg_pid=0}, {ifi_family=AF_UNIX, ifi_type=ARPHRD_LOOPBACK, ifi_index=0, \
+     ifi_flags=IFF_UP, ifi_change=0}";
+
+#[test]
+fn link_kinds_decide_link_data() {
+    // strace's nlattr_ifla_linkinfo.c: data before its kind is hex; tun data after it.
+    let linkinfo = [
+        nlattr(8, 2, &[5, 0, 3, 0]),
+        nlattr(8, 1, b"tun\0"),
+        nlattr(12, 2, &nlattr(5, 3, &[1, 0, 0, 0])),
+    ]
+    .concat();
+    let msg = getlink(&nlattr(32, 18, &linkinfo));
+    check_sendto(
+        12,
+        &msg,
+        &Style::default(),
+        &format!(
+            r#"[{}, [{{nla_len=32, nla_type=IFLA_LINKINFO}}, [[{{nla_len=8, nla_type=IFLA_INFO_DATA}}, "\x05\x00\x03\x00"], [{{nla_len=8, nla_type=IFLA_INFO_KIND}}, "tun"], [{{nla_len=12, nla_type=IFLA_INFO_DATA}}, [{{nla_len=5, nla_type=IFLA_TUN_TYPE}}, IFF_TUN]]]]]"#,
+            GETLINK_HEAD.replace("LEN", "64")
+        ),
+    );
+}
+
+#[test]
+fn string_attributes_expect_their_nul() {
+    // strace's nlattr_ifinfomsg.c (decode_nla_str): the NUL is not shown, its absence is.
+    for (name, shown) in [(&b"lo\0\0"[..], r#""lo\0""#), (b"eth0", r#""eth0"..."#)] {
+        let msg = getlink(&nlattr(8, 3, name));
+        check_sendto(
+            12,
+            &msg,
+            &Style::default(),
+            &format!(
+                "[{}, [{{nla_len=8, nla_type=IFLA_IFNAME}}, {shown}]]",
+                GETLINK_HEAD.replace("LEN", "40")
+            ),
+        );
+    }
+}
+
+#[test]
+fn hex_fields_print_as_c_does() {
+    // strace's nlattr_rtmsg.c: rta_cacheinfo's rta_id is %#x, 0 for zero.
+    let mut body = vec![2, 0, 0, 0, 0, 0, 0, 0];
+    body.extend_from_slice(&0u32.to_ne_bytes());
+    body.extend(nlattr(36, 12, &[0u8; 32]));
+    let msg = nlmsg((16 + body.len()) as u32, 26, NLM_F_DUMP, 0, 0, &body);
+    check_sendto(
+        12,
+        &msg,
+        &Style::default(),
+        "[{nlmsg_len=64, nlmsg_type=RTM_GETROUTE, nlmsg_flags=NLM_F_DUMP, nlmsg_seq=0, \
+         nlmsg_pid=0}, {rtm_family=AF_INET, rtm_dst_len=0, rtm_src_len=0, rtm_tos=0, \
+         rtm_table=RT_TABLE_UNSPEC, rtm_protocol=RTPROT_UNSPEC, rtm_scope=RT_SCOPE_UNIVERSE, \
+         rtm_type=RTN_UNSPEC, rtm_flags=0}, [{nla_len=36, nla_type=RTA_CACHEINFO}, \
+         {rta_clntref=0, rta_lastuse=0, rta_expires=0, rta_error=0, rta_used=0, rta_id=0, \
+         rta_ts=0, rta_tsage=0}]]",
+    );
+}
