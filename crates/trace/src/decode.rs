@@ -39,6 +39,18 @@ impl FdInfo for TraceeFds {
         self.0.socket(fd.into())
     }
 
+    fn socket_protocol(&mut self, fd: i32) -> Option<String> {
+        self.0.socket_protocol(fd.into())
+    }
+
+    fn netlink_socket(&mut self, fd: i32) -> Option<(u8, u32)> {
+        self.0.netlink_socket(fd.into())
+    }
+
+    fn generic_netlink_family(&mut self, id: u16) -> Option<String> {
+        saker_ptrace::generic_netlink_family(id)
+    }
+
     fn device(&mut self, fd: i32) -> Option<String> {
         self.0.device(fd.into())
     }

@@ -813,6 +813,18 @@ impl FdInfo for LiveFds {
         self.remembered(fd, live, |names| &mut names.socket)
     }
 
+    fn socket_protocol(&mut self, fd: i32) -> Option<String> {
+        ProcessFds::new(self.pid).socket_protocol(fd.into())
+    }
+
+    fn netlink_socket(&mut self, fd: i32) -> Option<(u8, u32)> {
+        ProcessFds::new(self.pid).netlink_socket(fd.into())
+    }
+
+    fn generic_netlink_family(&mut self, id: u16) -> Option<String> {
+        saker_ptrace::generic_netlink_family(id)
+    }
+
     fn device(&mut self, fd: i32) -> Option<String> {
         let live = ProcessFds::new(self.pid).device(fd.into());
         self.remembered(fd, live, |names| &mut names.device)

@@ -485,22 +485,30 @@ impl<'a> Ctx<'a> {
     /// Like [`Ctx::buf`], every byte as `\xNN` whatever `-x` says (getrandom).
     pub fn buf_hex(&mut self, addr: u64, len: u64) {
         let limit = self.style.string_limit;
-        self.buf_quoted(addr, len, limit, 2, false);
+        self.buf_quoted(addr, len, limit, 2, Nul::Keep);
     }
 
     pub fn buf_limited(&mut self, addr: u64, len: u64, limit: usize) {
         let hex = self.style.hex;
-        self.buf_quoted(addr, len, limit, hex, false);
+        self.buf_quoted(addr, len, limit, hex, Nul::Keep);
     }
 
     /// strace's `printstr_ex(QUOTE_OMIT_TRAILING_0)` (xattr values): like [`Ctx::buf`],
     /// without the last byte shown when it is a NUL.
     pub fn buf_omit_trailing_nul(&mut self, addr: u64, len: u64) {
         let (limit, hex) = (self.style.string_limit, self.style.hex);
-        self.buf_quoted(addr, len, limit, hex, true);
+        self.buf_quoted(addr, len, limit, hex, Nul::Omit);
     }
 
-    fn buf_quoted(&mut self, addr: u64, len: u64, limit: usize, hex: u8, omit_nul: bool) {
+    /// strace's `printstr_ex(QUOTE_OMIT_TRAILING_0 | QUOTE_EXPECT_TRAILING_0)` (netlink
+    /// string attributes): like [`Ctx::buf_omit_trailing_nul`], with `...` after it unless
+    /// its last byte shown was that NUL.
+    pub fn buf_expect_trailing_nul(&mut self, addr: u64, len: u64) {
+        let (limit, hex) = (self.style.string_limit, self.style.hex);
+        self.buf_quoted(addr, len, limit, hex, Nul::Expect);
+    }
+
+    fn buf_quoted(&mut self, addr: u64, len: u64, limit: usize, hex: u8, nul: Nul) {
         if addr == 0 {
             self.out.push_str("NULL");
             return;
@@ -522,11 +530,16 @@ impl<'a> Ctx<'a> {
             }
             buf.truncate(shown);
             // In hex, strace shows every byte.
-            if omit_nul && !shows_in_hex(&buf, hex) && buf.last() == Some(&0) {
+            let omitted = nul != Nul::Keep && !shows_in_hex(&buf, hex) && buf.last() == Some(&0);
+            if omitted {
                 buf.pop();
             }
             quote(out, &buf, hex, b"", true);
-            if len as usize > shown {
+            let cut = match nul {
+                Nul::Expect => !omitted && len > 0,
+                _ => len as usize > shown,
+            };
+            if cut {
                 out.push_str("...");
             }
         });
@@ -537,6 +550,15 @@ impl<'a> Ctx<'a> {
         let mut buf = Vec::new();
         read_cstr(self.mem, addr, max, &mut buf).map(|_| buf)
     }
+}
+
+/// What a buffer printer does with a NUL as the last byte shown.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Nul {
+    Keep,
+    Omit,
+    /// Omit it, and mark the string cut when it is not there.
+    Expect,
 }
 
 /// Reads up to `max` bytes of a NUL-terminated string into `buf` (without the NUL).
@@ -668,6 +690,18 @@ pub(crate) fn write_hex(out: &mut String, v: u64) {
     out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or(""));
 }
 
+/// A value that formats as C's `%#x` (`0` for zero, `0x1f` otherwise), for `write!`.
+pub(crate) struct CHex(pub u64);
+
+impl std::fmt::Display for CHex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            0 => f.write_str("0"),
+            v => write!(f, "{v:#x}"),
+        }
+    }
+}
+
 /// Decimal without `core::fmt` (see [`write_hex`]).
 pub(crate) fn push_udec(out: &mut String, v: u64) {
     let mut buf = [0u8; 20];
@@ -733,7 +767,10 @@ pub(crate) fn write_fd(out: &mut String, fd: i32, fds: &mut dyn FdInfo, style: &
     let Some(path) = fds.path(fd) else { return };
     if set.socket
         && path.starts_with("socket:[")
-        && let Some(sock) = fds.socket(fd)
+        && let Some(sock) = fds
+            .netlink_socket(fd)
+            .map(netlink_socket_text)
+            .or_else(|| fds.socket(fd))
     {
         out.push('<');
         out.push_str(&sock);
@@ -783,6 +820,19 @@ pub(crate) fn write_fd(out: &mut String, fd: i32, fds: &mut dyn FdInfo, style: &
     out.push('>');
     if deleted {
         out.push_str("(deleted)");
+    }
+}
+
+/// A bound netlink socket as strace's netlink_parse_response names it:
+/// `NETLINK:[ROUTE:1234]`, `NETLINK:[99]` for a protocol without a name.
+fn netlink_socket_text((protocol, port): (u8, u32)) -> String {
+    let table = &crate::xlat::NETLINK_PROTOCOLS;
+    match table.entries.iter().find(|e| e.0 == u64::from(protocol)) {
+        Some((_, name)) => {
+            let name = name.strip_prefix("NETLINK_").unwrap_or(name);
+            format!("NETLINK:[{name}:{port}]")
+        }
+        None => format!("NETLINK:[{protocol}]"),
     }
 }
 
@@ -866,6 +916,17 @@ pub(crate) fn with_xlat_style<R>(style: XlatStyle, f: impl FnOnce() -> R) -> R {
     result
 }
 
+/// Runs `f` with the number of every named value shown, its name in a comment (`-X
+/// verbose`) unless `-X raw` (strace's PRINT_FIELD_XVAL_VERBOSE, for names that are no
+/// UAPI).
+pub(crate) fn with_number_shown<R>(f: impl FnOnce() -> R) -> R {
+    let style = match xlat_style() {
+        XlatStyle::Raw => XlatStyle::Raw,
+        _ => XlatStyle::Verbose,
+    };
+    with_xlat_style(style, f)
+}
+
 pub(crate) fn xlat_style() -> XlatStyle {
     XLAT_STYLE.with(|s| s.get())
 }
@@ -874,6 +935,12 @@ pub(crate) fn xlat_style() -> XlatStyle {
 /// `0x... /* X_??? */` when nothing matches; `0` (or the zero entry's name) for 0.
 /// With `-X raw` only the number, with `-X verbose` the number then the names in a comment.
 pub(crate) fn write_flags(out: &mut String, v: u64, x: &Xlat) {
+    write_flags_in(out, v, &[x], x.unknown);
+}
+
+/// strace's `printflags_ex` over several tables: [`write_flags`] with the entries of `tables`
+/// one table after the other, `unknown` in the comment when none matches.
+pub(crate) fn write_flags_in(out: &mut String, v: u64, tables: &[&Xlat], unknown: &str) {
     let style = xlat_style();
     if style == XlatStyle::Raw {
         write_hex(out, v);
@@ -885,7 +952,7 @@ pub(crate) fn write_flags(out: &mut String, v: u64, x: &Xlat) {
     }
     let mut rest = v;
     let mut named = 0;
-    for &(bits, name) in x.entries {
+    for &(bits, name) in tables.iter().flat_map(|x| x.entries) {
         if rest == bits || (bits != 0 && rest & bits == bits) {
             if verbose && rest == 0 {
                 out.push('0');
@@ -915,8 +982,8 @@ pub(crate) fn write_flags(out: &mut String, v: u64, x: &Xlat) {
         if !verbose {
             write_hex(out, rest);
         }
-        if !x.unknown.is_empty() {
-            let _ = write!(out, " /* {} */", x.unknown);
+        if !unknown.is_empty() {
+            let _ = write!(out, " /* {unknown} */");
         }
     } else {
         out.push('0');

@@ -1502,7 +1502,7 @@ fn dec_sendto(c: &mut Ctx) {
     c.next();
     c.fd(a[0]);
     c.next();
-    c.buf(a[1], a[2]);
+    super::netlink::sockbuf(c, a[0], a[1], a[2]);
     c.next();
     c.udec(a[2]);
     c.next();
@@ -1528,7 +1528,7 @@ fn dec_recvfrom(c: &mut Ctx) {
             // With MSG_TRUNC the call returns the datagram's length, which can be more
             // than the buffer holds.
             let n = (c.rval() as u64).min(a[2]);
-            c.buf(a[1], n);
+            super::netlink::sockbuf(c, a[0], a[1], n);
         } else {
             c.ptr(a[1]);
         }

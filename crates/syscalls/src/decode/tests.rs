@@ -6,6 +6,7 @@ use super::*;
 use crate::number;
 
 mod ioctl_families;
+mod netlink;
 
 /// Tracee memory made of (address, bytes) regions.
 #[derive(Default)]
@@ -42,12 +43,14 @@ impl Memory for Fixture {
     }
 }
 
-/// fd 3 is a file, 4 a TCP socket, 1 /dev/null; the working directory is /root.
+/// fd 3 is a file, 4 a TCP socket, 1 /dev/null, 11-14 netlink sockets; the working
+/// directory is /root.
 struct Fds;
 
 impl FdInfo for Fds {
     fn path(&mut self, fd: i32) -> Option<String> {
         match fd {
+            11..=14 => Some(format!("socket:[{}]", 766 + fd)),
             -100 => Some("/root".into()),
             1 => Some("/dev/null".into()),
             3 => Some("/etc/passwd".into()),
@@ -75,10 +78,30 @@ impl FdInfo for Fds {
         (pid == 77 && fd == 42).then(|| "/dev/zero".into())
     }
     fn socket(&mut self, fd: i32) -> Option<String> {
-        (fd == 4).then(|| "TCP:[127.0.0.1:80->127.0.0.1:5000]".into())
+        match fd {
+            4 => Some("TCP:[127.0.0.1:80->127.0.0.1:5000]".into()),
+            14 => Some("NETLINK:[778]".into()),
+            _ => None,
+        }
     }
     fn device(&mut self, fd: i32) -> Option<String> {
         (fd == 1).then(|| "char 1:3".into())
+    }
+    /// fds 11 (SOCK_DIAG), 12 (ROUTE), 13 (NETFILTER) are bound netlink sockets, 14 an
+    /// unbound one.
+    fn socket_protocol(&mut self, fd: i32) -> Option<String> {
+        (11..=14).contains(&fd).then(|| "NETLINK".into())
+    }
+    fn netlink_socket(&mut self, fd: i32) -> Option<(u8, u32)> {
+        match fd {
+            11 => Some((4, 1234)),
+            12 => Some((0, 1234)),
+            13 => Some((12, 1234)),
+            _ => None,
+        }
+    }
+    fn generic_netlink_family(&mut self, id: u16) -> Option<String> {
+        (id == 0x10).then(|| "nlctrl".into())
     }
 }
 
