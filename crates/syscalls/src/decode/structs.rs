@@ -336,7 +336,7 @@ pub(crate) fn statx(c: &mut Ctx, addr: u64) {
     );
     // Fields after the basic ones are shown only when the kernel says they are valid.
     if mask & 0x1000 != 0 {
-        let _ = write!(out, ", stx_mnt_id={:#x}", u64_at(&b, 144));
+        let _ = write!(out, ", stx_mnt_id={}", super::print::CHex(u64_at(&b, 144)));
     }
     if mask & 0x2000 != 0 {
         let _ = write!(

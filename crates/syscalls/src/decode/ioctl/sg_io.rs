@@ -6,6 +6,7 @@
 use std::fmt::Write;
 
 use super::super::Ctx;
+use super::super::print::CHex;
 use super::super::structs::{iovec_array, u16_at, u32_at, u64_at};
 use super::Phase;
 use crate::xlat;
@@ -136,8 +137,10 @@ fn v3_response(c: &mut Ctx, arg: u64) {
     let sb_len = b[67];
     let _ = write!(
         c.out,
-        ", status={:#x}, masked_status={:#x}, msg_status={:#x}, sb_len_wr={sb_len}, sbp=",
-        b[64], b[65], b[66]
+        ", status={}, masked_status={}, msg_status={}, sb_len_wr={sb_len}, sbp=",
+        CHex(b[64].into()),
+        CHex(b[65].into()),
+        CHex(b[66].into())
     );
     buffer(c, u64_at(&b, 32), u32::from(sb_len), 0);
     c.s(", host_status=");

@@ -6,6 +6,7 @@
 use std::fmt::Write;
 
 use super::super::Ctx;
+use super::super::print::CHex;
 use super::super::structs::{local_array, read_sized, read_struct, u32_at, u64_at, write_uuid};
 use super::{Phase, ior, iowr, rw_prefix};
 use crate::xlat;
@@ -75,9 +76,9 @@ pub(super) fn tee(c: &mut Ctx, code: u32, arg: u64) -> Phase {
             if let Some(b) = read_struct::<8>(c, arg, false) {
                 let _ = write!(
                     c.out,
-                    "{{cancel_id={}, session={:#x}}}",
+                    "{{cancel_id={}, session={}}}",
                     u32_at(&b, 0),
-                    u32_at(&b, 4)
+                    CHex(u32_at(&b, 4).into())
                 );
             }
             Phase::Done
