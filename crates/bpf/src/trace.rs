@@ -132,8 +132,23 @@ impl Tracer {
         argv: &[OsString],
         config: &TraceConfig,
     ) -> Result<(Tracer, RunningCommand), BpfError> {
+        Tracer::spawn_and_attach(argv, &[], config)
+    }
+
+    /// [`Tracer::spawn`], also tracing running processes (strace's `-p PID` with a command):
+    /// their capture starts before the command runs.
+    pub fn spawn_and_attach(
+        argv: &[OsString],
+        pids: &[u32],
+        config: &TraceConfig,
+    ) -> Result<(Tracer, RunningCommand), BpfError> {
+        let mut tgids = pids
+            .iter()
+            .map(|&pid| process_of_thread(pid))
+            .collect::<Result<Vec<_>, _>>()?;
         let stopped = StoppedCommand::spawn(argv)?;
-        let capture = start_capture(config.capture_config(vec![stopped.pid()]))?;
+        tgids.push(stopped.pid());
+        let capture = start_capture(config.capture_config(tgids))?;
         let pid = stopped.pid();
         let running = stopped.release()?;
         let tracer = Tracer {

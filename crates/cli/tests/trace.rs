@@ -836,6 +836,59 @@ fn ebpf_shows_unimplemented_calls_and_exit_group_by_status() {
     }
 }
 
+/// `-p PID` with a command: both traced, the tracer ends when both did; `--ebpf` shows what
+/// ptrace shows (strace 6.1's attach-p-cmd and attach-f-p tests).
+#[test]
+fn ebpf_attach_and_command_together_like_ptrace() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let run = |ebpf: bool| {
+        let mut attached = Command::new("sleep").arg("0.6").spawn().expect("sleep");
+        let pid = attached.id().to_string();
+        let args = [
+            "-e",
+            "trace=clock_nanosleep,exit_group",
+            "-p",
+            &pid,
+            "--",
+            "sleep",
+            "0.2",
+        ];
+        let out = if ebpf {
+            ebpf_trace(&args)
+        } else {
+            Some(saker(&args))
+        };
+        let _ = attached.wait();
+        out.map(|out| {
+            assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+            stderr(&out).replace(&pid, "ATTACHED")
+        })
+    };
+    let Some(ours) = run(true) else {
+        return;
+    };
+    let theirs = run(false).expect("ptrace");
+    assert!(ours.contains("Process ATTACHED attached"), "{ours}");
+    // ptrace's attach interrupts the sleep (strace shows its restart); the capture just sees
+    // it return, after the command ended.
+    assert!(
+        ours.contains("clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=0, tv_nsec=600000000}"),
+        "the attached process's call, after the command ended: {ours}"
+    );
+    let commands = |text: &str| -> Vec<String> {
+        masked_lines(text)
+            .into_iter()
+            .filter(|l| l.starts_with("[pid "))
+            .collect()
+    };
+    assert_eq!(commands(&ours), commands(&theirs), "the command's lines");
+    assert_eq!(commands(&ours).len(), 3, "{ours}");
+    assert!(ours.trim_end().ends_with("+++ exited with 0 +++"), "{ours}");
+}
+
 /// `--ebpf -C` (lines, then the table) and `--ebpf -P` (with and without -c) against ptrace.
 #[test]
 fn ebpf_summary_with_lines_and_path_filter() {

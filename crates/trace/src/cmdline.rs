@@ -662,10 +662,6 @@ fn check_ebpf(options: &Options) -> Result<(), Error> {
         ),
         (options.user.is_some(), "-u needs the ptrace backend"),
         (!options.env.is_empty(), "-E needs the ptrace backend"),
-        (
-            !options.pids.is_empty() && !options.command.is_empty(),
-            "-p with a command to run needs the ptrace backend",
-        ),
     ];
     match refused.iter().find(|(set, _)| *set) {
         Some((_, why)) => Err(usage(format!("--ebpf: {why}"))),

@@ -62,6 +62,8 @@ const FD_ENDERS: &[&str] = &["close", "chdir", "fchdir", "chroot"];
 pub enum Traced {
     Spawn(Vec<std::ffi::OsString>),
     Attach(Vec<i32>),
+    /// `-p PID` and a command: both traced, until the command and the processes all ended.
+    SpawnAndAttach(Vec<std::ffi::OsString>, Vec<i32>),
 }
 
 /// Traces until the command ends (or the attached processes are gone, or the tracer gets a
@@ -90,35 +92,29 @@ pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended
         ..TraceConfig::default()
     };
     let mut lines = Lines::new(options);
-    let (mut tracer, mut command, attached) = match target {
-        Traced::Spawn(argv) => {
-            // The command's first fds are ours (those not closed on exec): named now, while
-            // /proc still has them, for lines printed after a short command is gone.
-            let inherited = inherited_fds();
-            let (tracer, command) = Tracer::spawn(&argv, &config).map_err(bpf_error)?;
-            lines.fds.inherit(command.pid() as i32, inherited);
-            lines.live.insert(command.pid());
-            (tracer, Some(command), Vec::new())
-        }
-        Traced::Attach(pids) => {
-            let as_u32: Vec<u32> = pids.iter().map(|p| *p as u32).collect();
-            let tracer = Tracer::attach(&as_u32, &config).map_err(bpf_error)?;
-            lines.live.extend(as_u32.iter().copied());
-            if !lines.options.quiet.attach {
-                for pid in &pids {
-                    eprintln!("saker trace: Process {pid} attached");
-                }
-            }
-            // ptrace reports a group-stop at once when it attaches to a stopped process; the
-            // capture sees no signal for a stop that happened before it started.
-            for pid in &pids {
-                if process_state(*pid) == Some('T') {
-                    lines.stopped_line(*pid as u32, timefmt::realtime(), libc::SIGSTOP, sink);
-                }
-            }
-            (tracer, None, pids)
-        }
+    let (argv, pids) = match target {
+        Traced::Spawn(argv) => (argv, Vec::new()),
+        Traced::Attach(pids) => (Vec::new(), pids),
+        Traced::SpawnAndAttach(argv, pids) => (argv, pids),
     };
+    let as_u32: Vec<u32> = pids.iter().map(|p| *p as u32).collect();
+    let (mut tracer, mut command) = if argv.is_empty() {
+        let tracer = Tracer::attach(&as_u32, &config).map_err(bpf_error)?;
+        (tracer, None)
+    } else {
+        // The command's first fds are ours (those not closed on exec): named now, while
+        // /proc still has them, for lines printed after a short command is gone.
+        let inherited = inherited_fds();
+        let (tracer, command) =
+            Tracer::spawn_and_attach(&argv, &as_u32, &config).map_err(bpf_error)?;
+        lines.fds.inherit(command.pid() as i32, inherited);
+        lines.live.insert(command.pid());
+        (tracer, Some(command))
+    };
+    lines.announce_attached(&pids, sink);
+    let attached = pids;
+    // The command's wait status, once it is reaped (attached processes may go on after it).
+    let mut command_status: Option<i32> = None;
     // After the command is started: it inherits our dispositions, not these.
     catch_fatal_signals(options.interruptible);
     crate::redirect_standard_fds();
@@ -138,23 +134,22 @@ pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended
             lines.options.quiet.exit,
         );
         if ended.is_none() {
-            let status = match &mut command {
-                Some(command) => command.try_wait().map_err(bpf_error)?,
-                None => None,
-            };
-            if let Some(status) = status {
-                ended = Some(if libc::WIFEXITED(status) {
-                    Ended::Exited(libc::WEXITSTATUS(status))
-                } else if libc::WIFSIGNALED(status) {
-                    Ended::Killed(libc::WTERMSIG(status))
-                } else {
-                    Ended::Done
-                });
-            } else if command.is_none()
-                // SAFETY: signal 0 only checks that the process exists.
-                && attached.iter().all(|pid| unsafe { libc::kill(*pid, 0) } != 0)
+            if let Some(command) = &mut command
+                && command_status.is_none()
             {
-                ended = Some(Ended::Done);
+                command_status = command.try_wait().map_err(bpf_error)?;
+            }
+            let attached_gone = attached.iter().all(|&pid| process_gone(pid));
+            if attached_gone && (command.is_none() || command_status.is_some()) {
+                ended = Some(match command_status {
+                    Some(status) if libc::WIFEXITED(status) => {
+                        Ended::Exited(libc::WEXITSTATUS(status))
+                    }
+                    Some(status) if libc::WIFSIGNALED(status) => {
+                        Ended::Killed(libc::WTERMSIG(status))
+                    }
+                    _ => Ended::Done,
+                });
             }
             if ended.is_some() {
                 drain_until = Some(std::time::Instant::now() + Duration::from_millis(500));
@@ -226,6 +221,23 @@ struct Lines {
 }
 
 impl Lines {
+    /// `-p`: the processes are traced from now on. ptrace reports a group-stop at once when it
+    /// attaches to a stopped process; the capture sees no signal for a stop that happened
+    /// before it started, so the line is made here.
+    fn announce_attached(&mut self, pids: &[i32], sink: &mut Sink) {
+        self.live.extend(pids.iter().map(|&pid| pid as u32));
+        if !self.options.quiet.attach {
+            for pid in pids {
+                eprintln!("saker trace: Process {pid} attached");
+            }
+        }
+        for &pid in pids {
+            if process_state(pid) == Some('T') {
+                self.stopped_line(pid as u32, timefmt::realtime(), libc::SIGSTOP, sink);
+            }
+        }
+    }
+
     fn new(options: &Options) -> Lines {
         Lines {
             track_fds: options.decode_fds.level() > 0 || !options.filters.paths.is_empty(),
@@ -995,6 +1007,11 @@ fn inherited_fds() -> Vec<(i32, FdNames)> {
 }
 
 /// The state letter of `/proc/PID/stat` (`T` stopped, `t` tracing stop, ...).
+/// Whether an attached process has ended: gone, or a zombie its parent has not reaped yet.
+fn process_gone(pid: i32) -> bool {
+    matches!(process_state(pid), None | Some('Z' | 'X'))
+}
+
 fn process_state(pid: i32) -> Option<char> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     stat.rsplit_once(") ")?.1.chars().next()

@@ -158,6 +158,8 @@ fn run_ebpf(options: &Options) -> Result<Ended, Error> {
         use summary::Column::{MaxTime, MinTime};
         s.only
             && options.filters.paths.is_empty()
+            // `-p` with a command: counted from the capture's records.
+            && (options.pids.is_empty() || options.command.is_empty())
             && !s.columns.iter().any(|c| matches!(c, MinTime | MaxTime))
             && !matches!(s.sort_by.0, Some(MinTime | MaxTime))
     });
@@ -192,12 +194,16 @@ fn run_ebpf_count(options: &Options) -> Result<Ended, Error> {
 
 /// `--ebpf` without `-c`: lines from the eBPF capture, reported as calls return.
 fn run_ebpf_lines(options: &Options) -> Result<Ended, Error> {
-    let target = if options.pids.is_empty() {
+    let target = if options.command.is_empty() {
+        ebpf_lines::Traced::Attach(options.pids.clone())
+    } else {
         // The same check and message as the ptrace path: `Can't stat 'foo'`.
         command(options)?;
-        ebpf_lines::Traced::Spawn(options.command.clone())
-    } else {
-        ebpf_lines::Traced::Attach(options.pids.clone())
+        if options.pids.is_empty() {
+            ebpf_lines::Traced::Spawn(options.command.clone())
+        } else {
+            ebpf_lines::Traced::SpawnAndAttach(options.command.clone(), options.pids.clone())
+        }
     };
     let mut sink =
         Sink::open(&options.output, options.output_separately, options.append).map_err(fail)?;
