@@ -85,8 +85,9 @@ pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended
         // --json records and the summary carry each call's duration.
         timed: options.syscall_times.is_some() || options.json || options.summary.is_some(),
         follow_forks: options.follow_forks,
-        // Enough bytes for what `-s` shows (strace's default is 32).
-        snaplen: options.string_limit.clamp(32, 4096) as u32,
+        // Enough bytes for what `-s` shows (strace's default is 32), and the one byte past
+        // it that the decoders fetch to tell a cut buffer (`"..."...`) from a whole one.
+        snaplen: (options.string_limit.saturating_add(1)).clamp(33, 4096) as u32,
         ..TraceConfig::default()
     };
     let mut lines = Lines::new(options);
