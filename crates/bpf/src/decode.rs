@@ -8,10 +8,10 @@ use saker_event::{
 
 use crate::error::DecodeError;
 use crate::raw::{
-    AUX_USER_U32, CAP_IOV_IN, CAP_IOV_OUT, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, CAP_SOCKADDR_OUT,
-    EV_EXEC, EV_EXIT, EV_FORK, EV_SIGNAL, EV_SYSCALL, EVF_AUX_COPIED, EVF_BLOB0_TRUNCATED,
-    EVF_BLOB1_TRUNCATED, EVF_EXEC_CAPS, EVF_EXEC_ENVC, EVF_EXEC_ENVP, IOV_MAX, IOV_SLOT,
-    MSG_IOV_ARRAY, MSG_IOV_SLOT, RAW_EVENT_SIZE, RawEvent,
+    BLOBS, CAP_IOV_IN, CAP_IOV_OUT, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, CAP_SOCKADDR_OUT, EV_EXEC,
+    EV_EXIT, EV_FORK, EV_SIGNAL, EV_SYSCALL, EVF_BLOB0_TRUNCATED, EVF_BLOB1_TRUNCATED,
+    EVF_EXEC_CAPS, EVF_EXEC_ENVC, EVF_EXEC_ENVP, IOV_MAX, IOV_SLOT, MSG_IOV_ARRAY, MSG_IOV_SLOT,
+    RAW_EVENT_SIZE, RawEvent,
 };
 
 /// Converts the kernel's boot-time clock to wall-clock time.
@@ -63,18 +63,22 @@ fn decode(
         len: record.len(),
         need: RAW_EVENT_SIZE,
     })?;
-    let (len0, len1) = (usize::from(raw.blob_len[0]), usize::from(raw.blob_len[1]));
-    let total = RAW_EVENT_SIZE + len0 + len1;
+    let total = RAW_EVENT_SIZE + raw.blob_len.iter().map(|&n| usize::from(n)).sum::<usize>();
     if total > record.len() || raw.total_len as usize != total {
         return Err(DecodeError::Length {
             len: record.len(),
             total_len: raw.total_len,
-            blob0: raw.blob_len[0],
-            blob1: raw.blob_len[1],
+            blobs: raw.blob_len,
         });
     }
-    let blob0 = &record[RAW_EVENT_SIZE..RAW_EVENT_SIZE + len0];
-    let blob1 = &record[RAW_EVENT_SIZE + len0..total];
+    // Each blob follows the one before it.
+    let mut at = RAW_EVENT_SIZE;
+    let blobs: [&[u8]; BLOBS] = std::array::from_fn(|i| {
+        let blob = &record[at..at + usize::from(raw.blob_len[i])];
+        at += blob.len();
+        blob
+    });
+    let [blob0, blob1, ..] = blobs;
     let header = header(&raw, clock);
     let body = match raw.kind {
         EV_SYSCALL => EventBody::Syscall(SyscallExit {
@@ -83,7 +87,7 @@ fn decode(
             args: raw.args,
             duration_ns: (raw.duration_ns != 0).then_some(raw.duration_ns),
             detail: if tracer_memory {
-                copied_memory(&raw, [blob0, blob1])
+                copied_memory(&raw, blobs)
             } else {
                 detail(&raw, blob0, blob1)
             },
@@ -161,7 +165,7 @@ fn split_argv(area: &[u8]) -> Vec<Bytes> {
 /// The blobs of a tracer's record at the addresses they were copied from, by the spec the
 /// capture wrote for the syscall. A sockaddr the call filled also gets its length at the
 /// `socklen_t *` the decoder reads.
-fn copied_memory(raw: &RawEvent, blobs: [&[u8]; 2]) -> SyscallDetail {
+fn copied_memory(raw: &RawEvent, blobs: [&[u8]; BLOBS]) -> SyscallDetail {
     let spec = crate::spec::tracer_spec(i64::from(raw.nr));
     let mut regions: Vec<CopiedMemory> = Vec::new();
     for (slot, blob) in blobs.iter().enumerate() {
@@ -201,21 +205,6 @@ fn copied_memory(raw: &RawEvent, blobs: [&[u8]; 2]) -> SyscallDetail {
                 bytes: Bytes((blob.len() as u32).to_ne_bytes().to_vec()),
             });
         }
-    }
-    if raw.flags & EVF_AUX_COPIED != 0 {
-        let aux: Vec<u8> = raw.aux.iter().flat_map(|word| word.to_ne_bytes()).collect();
-        let bytes = match spec.aux_kind {
-            AUX_USER_U32 => aux[..4].to_vec(),
-            // The string with its NUL (cut at 16 bytes without one).
-            _ => match aux.iter().position(|&b| b == 0) {
-                Some(end) => aux[..=end].to_vec(),
-                None => aux,
-            },
-        };
-        regions.push(CopiedMemory {
-            addr: raw.args[usize::from(spec.aux_arg).min(5)],
-            bytes: Bytes(bytes),
-        });
     }
     if i64::from(raw.nr) == libc::SYS_rt_sigreturn {
         // The restored mask, where the decoder finds it in the signal frame.
@@ -426,6 +415,37 @@ mod tests {
         assert!(tracer_regions(&bytes).is_empty());
     }
 
+    /// mount: four strings, one blob each, each at its argument (the third and fourth after
+    /// the first two in the record).
+    #[test]
+    fn tracer_records_place_all_four_blobs() {
+        let bytes = record(
+            EV_SYSCALL,
+            libc::SYS_mount,
+            [0x1000, 0x2000, 0x3000, 1, 0x4000, 0],
+            -2,
+            &[b"none\0", b"/mnt\0", b"tmpfs\0", b"size=1m\0"],
+        );
+        assert_eq!(
+            tracer_regions(&bytes),
+            [
+                (0x1000, b"none\0".to_vec()),
+                (0x2000, b"/mnt\0".to_vec()),
+                (0x3000, b"tmpfs\0".to_vec()),
+                (0x4000, b"size=1m\0".to_vec())
+            ]
+        );
+        // A record whose lengths do not add up is an error.
+        let mut raw = RawEvent::read_from(&bytes).unwrap();
+        raw.blob_len[3] += 1;
+        let mut bad = raw.to_bytes();
+        bad.extend_from_slice(&bytes[RAW_EVENT_SIZE..]);
+        assert!(matches!(
+            decode_tracer_record(&bad, BootClock::default()),
+            Err(DecodeError::Length { .. })
+        ));
+    }
+
     /// writev: the iovec array lands at args[1], each iov's data (slot i of blob 1) at its
     /// iov_base.
     #[test]
@@ -448,7 +468,7 @@ mod tests {
             &[&array, &data],
         );
         let mut raw = RawEvent::read_from(&bytes).unwrap();
-        raw.blob_kind = [crate::raw::CAP_MEM_COUNT, CAP_IOV_IN];
+        raw.blob_kind[..2].copy_from_slice(&[crate::raw::CAP_MEM_COUNT, CAP_IOV_IN]);
         bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
         assert_eq!(
             tracer_regions(&bytes),
@@ -480,7 +500,7 @@ mod tests {
             &[&msghdr, &blob],
         );
         let mut raw = RawEvent::read_from(&bytes).unwrap();
-        raw.blob_kind = [crate::raw::CAP_MEM, CAP_MSG_IOV_OUT];
+        raw.blob_kind[..2].copy_from_slice(&[crate::raw::CAP_MEM, CAP_MSG_IOV_OUT]);
         bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
         assert_eq!(
             tracer_regions(&bytes),

@@ -6,8 +6,8 @@ use std::sync::OnceLock;
 use saker_syscalls::MemoryArg;
 
 use crate::raw::{
-    AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, AUX_USER_STR16, AUX_USER_U32, CAP_DATA_LEN, CAP_DATA_RET,
-    CAP_IOC, CAP_IOV_IN, CAP_IOV_OUT, CAP_MEM, CAP_MEM_COUNT, CAP_MEM_RET, CAP_MSG_IOV_IN,
+    AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, BLOBS, CAP_DATA_LEN, CAP_DATA_RET, CAP_IOC, CAP_IOV_IN,
+    CAP_IOV_OUT, CAP_MEM, CAP_MEM_BITS, CAP_MEM_COUNT, CAP_MEM_LEN_AT, CAP_MEM_RET, CAP_MSG_IOV_IN,
     CAP_MSG_IOV_OUT, CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR, MAX_SYSCALLS,
     SPEC_FAILURES_ONLY, SPEC_INTERESTING, SyscallSpec,
 };
@@ -43,14 +43,13 @@ const fn entry(
         nr,
         spec: SyscallSpec {
             flags: SPEC_INTERESTING | extra_flags,
-            cap_kind: [cap0.0, cap1.0],
-            cap_arg: [cap0.1, cap1.1],
-            cap_len_arg: [cap0.2, cap1.2],
             aux_kind: aux.0,
             aux_arg: aux.1,
             pad0: 0,
-            cap_size: [0; 2],
-            pad: [0; 2],
+            cap_kind: [cap0.0, cap1.0, CAP_NONE, CAP_NONE],
+            cap_arg: [cap0.1, cap1.1, 0, 0],
+            cap_len_arg: [cap0.2, cap1.2, 0, 0],
+            cap_size: [0; BLOBS],
         },
     }
 }
@@ -245,8 +244,8 @@ pub const STATE_SYSCALLS: &[i64] = &[
 
 /// The spec of a syscall in a tracer's capture (`saker trace --ebpf`): the kernel copies the
 /// memory that strace's argument decoders read ([`saker_syscalls::memory_args`], the first
-/// two: a record has two blobs) instead of what the rules need. Built once: the decoder of
-/// every record looks it up.
+/// [`BLOBS`]: a record has that many blobs) instead of what the rules need. Built once: the
+/// decoder of every record looks it up.
 pub(crate) fn tracer_spec(nr: i64) -> SyscallSpec {
     static SPECS: OnceLock<Vec<SyscallSpec>> = OnceLock::new();
     let specs = SPECS.get_or_init(|| {
@@ -262,22 +261,24 @@ pub(crate) fn tracer_spec(nr: i64) -> SyscallSpec {
 
 fn build_tracer_spec(nr: i64) -> SyscallSpec {
     let mut spec = captured(nr).map_or_else(raw_only_spec, |c| c.spec);
-    spec.cap_kind = [CAP_NONE; 2];
-    spec.cap_arg = [0; 2];
-    spec.cap_len_arg = [0; 2];
-    spec.cap_size = [0; 2];
+    spec.cap_kind = [CAP_NONE; BLOBS];
+    spec.cap_arg = [0; BLOBS];
+    spec.cap_len_arg = [0; BLOBS];
+    spec.cap_size = [0; BLOBS];
     spec.aux_kind = AUX_NONE;
     spec.aux_arg = 0;
     let Ok(nr) = u64::try_from(nr) else {
         return spec;
     };
     let memory = saker_syscalls::memory_args(nr);
-    for (slot, arg) in memory.iter().take(2).enumerate() {
+    for (slot, arg) in memory.iter().take(BLOBS).enumerate() {
         let (kind, at, len_arg, size) = match *arg {
             MemoryArg::String { arg } => (CAP_STR, arg, 0, 0),
             MemoryArg::Fixed { arg, size } => (CAP_MEM, arg, 0, size),
             MemoryArg::Counted { arg, count, size } => (CAP_MEM_COUNT, arg, count, size),
             MemoryArg::Returned { arg, size } => (CAP_MEM_RET, arg, 0, size),
+            MemoryArg::Bits { arg, count } => (CAP_MEM_BITS, arg, count, 0),
+            MemoryArg::LengthAt { arg, len } => (CAP_MEM_LEN_AT, arg, len, 0),
             MemoryArg::DataIn { arg, len } => (CAP_DATA_LEN, arg, len, 0),
             MemoryArg::DataOut { arg } => (CAP_DATA_RET, arg, 0, 0),
             MemoryArg::SockaddrIn { arg, len } => (CAP_SOCKADDR_IN, arg, len, 0),
@@ -304,14 +305,6 @@ fn build_tracer_spec(nr: i64) -> SyscallSpec {
         spec.cap_arg[slot] = at;
         spec.cap_len_arg[slot] = len_arg;
         spec.cap_size[slot] = size;
-    }
-    // A third memory argument fits in the record's aux words when it is small.
-    match memory.get(2) {
-        Some(MemoryArg::Fixed { arg, size: 4 }) => {
-            (spec.aux_kind, spec.aux_arg) = (AUX_USER_U32, *arg)
-        }
-        Some(MemoryArg::String { arg }) => (spec.aux_kind, spec.aux_arg) = (AUX_USER_STR16, *arg),
-        _ => {}
     }
     spec
 }

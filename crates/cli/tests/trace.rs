@@ -869,19 +869,63 @@ fn ebpf_lines_match_ptrace() {
         return;
     }
     let _one = serial();
-    let prog = program("files");
-    let Some(ebpf) = ebpf_trace(&[prog.to_str().unwrap()]) else {
+    let Some(text) = ebpf_matches_ptrace("files", 3) else {
         return;
     };
+    assert!(text.contains("{st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}"));
+}
+
+/// Runs test program `name` under `--ebpf` and under ptrace, and checks that both print the
+/// same lines and that the program exits with `status`; returns the `--ebpf` text, `None`
+/// when eBPF is not available here (said so).
+fn ebpf_matches_ptrace(name: &str, status: i32) -> Option<String> {
+    let prog = program(name);
+    let ebpf = ebpf_trace(&[prog.to_str().unwrap()])?;
     let text = stderr(&ebpf);
-    assert_eq!(ebpf.status.code(), Some(3), "{text}");
+    assert_eq!(ebpf.status.code(), Some(status), "{text}");
     let ptrace = stderr(&saker(&[prog.to_str().unwrap()]));
     assert_eq!(
         masked_lines(&text),
         masked_lines(&ptrace),
         "--- ebpf ---\n{text}"
     );
-    assert!(text.contains("{st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}"));
+    Some(text)
+}
+
+/// Memory arguments beyond the first two and of the kinds added for them (memargs.c):
+/// `--ebpf` prints what ptrace prints, where an uncopied argument would show its address.
+#[test]
+fn ebpf_copies_third_and_fourth_memory_arguments_like_ptrace() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let Some(text) = ebpf_matches_ptrace("memargs", 0) else {
+        return;
+    };
+    let text = Regex::new(r"\s+= ")
+        .unwrap()
+        .replace_all(&mask(&text), " = ")
+        .to_string();
+    for expected in [
+        "mount(\"none\", \"/nonexistent/saker-mnt\", \"tmpfs\", MS_RDONLY, \"size=1m\") = -1 ENOENT",
+        "setxattr(\"/nonexistent/saker-x\", \"user.saker\", \"va\\0lue\", 6, XATTR_CREATE)",
+        "add_key(NULL, NULL, \"payload\", 7, 0)",
+        "move_pages(0, 1, [0xADDR], [0], [0], 0) = 0",
+        "pppppppppp\"...) = -1 ENAMETOOLONG",
+        "memfd_create(\"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\"..., 0) = -1 EFAULT",
+        "write(4, \"01234567890123456789012345678901\"..., 40) = 40",
+        "SO_LINGER, {l_onoff=0, l_linger=0}, [8]) = 0",
+        "mincore(0xADDR, 4096, [1]) = 0",
+        "get_mempolicy([MPOL_DEFAULT], [0000000000000000, 0000000000000000], 128, NULL, 0)",
+        "[{iov_base=\"abcdefg\\0\", iov_len=8}], 1, [{iov_base=0xADDR, iov_len=8}], 1, 0)",
+        "rt_sigtimedwait([USR2], NULL, {tv_sec=0, tv_nsec=1000}, 8)",
+        "FSCONFIG_SET_BINARY, \"key\", \"\\x62\\x69\\x6e\\x00\\x61\\x72\\x79\", 7)",
+        "keyctl(KEYCTL_SEARCH, 0, \"user\", \"saker\", 0)",
+        "PR_SET_VMA_ANON_NAME, NULL, 1, \"anon-name\")",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
 }
 
 /// Structs, arrays and signals under `--ebpf -f`: the same lines as ptrace, each process's in

@@ -862,16 +862,21 @@ impl Memory for CopiedMemory {
         Some(saker_bpf::SIGRETURN_FRAME)
     }
 
+    /// Copies of one argument can overlap (a string and a buffer at the same address, as
+    /// fsconfig's value is either): the region with the most bytes from `addr` serves.
     fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
-        for (start, bytes) in &self.regions {
-            if addr >= *start && addr - start < bytes.len() as u64 {
-                let from = &bytes[(addr - start) as usize..];
-                let n = from.len().min(buf.len());
-                buf[..n].copy_from_slice(&from[..n]);
-                return n;
-            }
-        }
-        0
+        let from = self
+            .regions
+            .iter()
+            .filter(|(start, bytes)| addr >= *start && addr - start < bytes.len() as u64)
+            .map(|(start, bytes)| &bytes[(addr - start) as usize..])
+            .max_by_key(|from| from.len());
+        let Some(from) = from else {
+            return 0;
+        };
+        let n = from.len().min(buf.len());
+        buf[..n].copy_from_slice(&from[..n]);
+        n
     }
 }
 

@@ -16,6 +16,11 @@ pub enum MemoryArg {
     Counted { arg: u8, count: u8, size: u16 },
     /// An array of `ret` elements of `size` bytes, filled by the call.
     Returned { arg: u8, size: u16 },
+    /// A bit mask of `args[count]` bits, in 64-bit words (a NUMA node mask).
+    Bits { arg: u8, count: u8 },
+    /// What the call filled, as many bytes as the `u32` at `args[len]` says after the call
+    /// (getsockopt's value).
+    LengthAt { arg: u8, len: u8 },
     /// Data the call reads (`write`): `args[len]` bytes, of which strace shows `-s`.
     DataIn { arg: u8, len: u8 },
     /// Data the call fills (`read`): `ret` bytes, of which strace shows `-s`.
@@ -107,6 +112,9 @@ fn of_kind(arg: u8, kind: A) -> Option<MemoryArg> {
 /// The same for the decoders written as functions (syscalls.rs), kept next to nothing but
 /// the struct sizes those functions read.
 fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
+    // An argument whose type the call's command decides (keyctl's string, struct or buffer):
+    // a page's worth, or what there is up to the end of its page, serves any of them.
+    const PAGE: u16 = 4096;
     const SIGACTION: u16 = 32;
     const SIGINFO: u16 = 128;
     const TIMESPEC: u16 = 16;
@@ -141,7 +149,13 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
                 size: TIMESPEC,
             },
         ],
-        nr::select | nr::pselect6 => &[Fixed { arg: 1, size: 128 }, Fixed { arg: 2, size: 128 }],
+        nr::select | nr::pselect6 => &[
+            Fixed { arg: 1, size: 128 },
+            Fixed { arg: 2, size: 128 },
+            Fixed { arg: 3, size: 128 },
+            // A timeval (select) or timespec (pselect6): 16 bytes either way.
+            Fixed { arg: 4, size: 16 },
+        ],
         nr::rt_sigaction => &[
             Fixed {
                 arg: 1,
@@ -173,6 +187,10 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
             Fixed {
                 arg: 1,
                 size: SIGINFO,
+            },
+            Fixed {
+                arg: 2,
+                size: TIMESPEC,
             },
         ],
         nr::rt_sigqueueinfo | nr::pidfd_send_signal => &[Fixed {
@@ -221,12 +239,20 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         ],
         nr::msgctl | nr::shmctl => &[Fixed { arg: 2, size: 120 }],
         nr::semctl => &[Fixed { arg: 3, size: 104 }],
-        nr::msgsnd => &[Fixed { arg: 1, size: 8 }],
-        nr::msgrcv => &[Fixed { arg: 1, size: 8 }],
+        // struct msgbuf: mtype, then the text (of which strace shows -s bytes).
+        nr::msgsnd | nr::msgrcv => &[Fixed { arg: 1, size: PAGE }],
         nr::quotactl => &[String { arg: 1 }, Fixed { arg: 3, size: 160 }],
         nr::quotactl_fd => &[Fixed { arg: 3, size: 160 }],
         nr::sched_getattr | nr::sched_setattr => &[Fixed { arg: 1, size: 56 }],
-        nr::mount_setattr => &[String { arg: 1 }, Fixed { arg: 3, size: 32 }],
+        // struct mount_attr, as long as the caller says (strace shows the bytes past its own).
+        nr::mount_setattr => &[
+            String { arg: 1 },
+            Counted {
+                arg: 3,
+                count: 4,
+                size: 1,
+            },
+        ],
         nr::kexec_file_load => &[DataIn { arg: 3, len: 2 }],
         nr::adjtimex => &[Fixed { arg: 0, size: 208 }],
         nr::_sysctl => &[Fixed { arg: 0, size: 80 }],
@@ -243,7 +269,12 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
             Fixed { arg: 4, size: 16 },
             Fixed { arg: 5, size: 16 },
         ],
-        nr::fsconfig => &[String { arg: 2 }, String { arg: 3 }],
+        // FSCONFIG_SET_BINARY's value is `aux` bytes, NULs and all.
+        nr::fsconfig => &[
+            String { arg: 2 },
+            String { arg: 3 },
+            DataIn { arg: 3, len: 4 },
+        ],
         nr::clock_adjtime => &[Fixed { arg: 1, size: 208 }],
         nr::writev | nr::pwritev | nr::pwritev2 | nr::vmsplice => &[
             Counted {
@@ -309,18 +340,29 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
                 filled: true,
             },
         ],
-        nr::sendmmsg | nr::recvmmsg => &[Counted {
+        nr::sendmmsg => &[Counted {
             arg: 1,
             count: 2,
             size: 64,
         }],
+        nr::recvmmsg => &[
+            Counted {
+                arg: 1,
+                count: 2,
+                size: 64,
+            },
+            Fixed {
+                arg: 4,
+                size: TIMESPEC,
+            },
+        ],
         nr::socketpair => &[Fixed { arg: 3, size: 8 }],
         nr::setsockopt => &[Counted {
             arg: 3,
             count: 4,
             size: 1,
         }],
-        nr::getsockopt => &[Fixed { arg: 3, size: 4 }, Fixed { arg: 4, size: 4 }],
+        nr::getsockopt => &[LengthAt { arg: 3, len: 4 }, Fixed { arg: 4, size: 4 }],
         nr::clone => &[Fixed { arg: 2, size: 4 }],
         nr::clone3 => &[Counted {
             arg: 0,
@@ -353,16 +395,33 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
             count: 1,
             size: 1,
         }],
-        nr::prctl => &[Fixed { arg: 1, size: 16 }],
+        // PR_SET_VMA_ANON_NAME's name is the fifth argument.
+        nr::prctl => &[Fixed { arg: 1, size: 16 }, String { arg: 4 }],
         nr::arch_prctl => &[Fixed { arg: 1, size: 8 }],
-        nr::setxattr | nr::lsetxattr | nr::getxattr | nr::lgetxattr => {
-            &[String { arg: 0 }, String { arg: 1 }]
-        }
-        nr::fsetxattr | nr::fgetxattr => &[String { arg: 1 }],
+        nr::setxattr | nr::lsetxattr => &[
+            String { arg: 0 },
+            String { arg: 1 },
+            DataIn { arg: 2, len: 3 },
+        ],
+        nr::getxattr | nr::lgetxattr => &[String { arg: 0 }, String { arg: 1 }, DataOut { arg: 2 }],
+        nr::fsetxattr => &[String { arg: 1 }, DataIn { arg: 2, len: 3 }],
+        nr::fgetxattr => &[String { arg: 1 }, DataOut { arg: 2 }],
         nr::futex => &[Fixed {
             arg: 3,
             size: TIMESPEC,
         }],
+        // struct futex_waitv is 24 bytes.
+        nr::futex_waitv => &[
+            Counted {
+                arg: 0,
+                count: 1,
+                size: 24,
+            },
+            Fixed {
+                arg: 3,
+                size: TIMESPEC,
+            },
+        ],
         nr::epoll_ctl => &[Fixed { arg: 3, size: 12 }],
         nr::epoll_wait | nr::epoll_pwait | nr::epoll_pwait2 => &[Returned { arg: 1, size: 12 }],
         nr::utimensat => &[String { arg: 1 }, Fixed { arg: 2, size: 32 }],
@@ -386,12 +445,102 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         nr::fanotify_mark => &[String { arg: 4 }],
         nr::mq_open => &[String { arg: 0 }, Fixed { arg: 3, size: 64 }],
         nr::mq_timedsend => &[DataIn { arg: 1, len: 2 }, Fixed { arg: 4, size: 16 }],
-        nr::mq_timedreceive => &[DataOut { arg: 1 }, Fixed { arg: 4, size: 16 }],
+        nr::mq_timedreceive => &[
+            DataOut { arg: 1 },
+            Fixed { arg: 3, size: 4 },
+            Fixed { arg: 4, size: 16 },
+        ],
         nr::mq_getsetattr => &[Fixed { arg: 1, size: 64 }, Fixed { arg: 2, size: 64 }],
         nr::get_robust_list => &[Fixed { arg: 1, size: 8 }, Fixed { arg: 2, size: 8 }],
         nr::landlock_create_ruleset => &[Fixed { arg: 0, size: 8 }],
         nr::landlock_add_rule => &[Fixed { arg: 2, size: 12 }],
         nr::reboot => &[String { arg: 3 }],
+        // KEYCTL_* commands take strings, structs and buffers in any of the four.
+        nr::keyctl => &[
+            Fixed { arg: 1, size: PAGE },
+            Fixed { arg: 2, size: PAGE },
+            Fixed { arg: 3, size: PAGE },
+            Fixed { arg: 4, size: PAGE },
+        ],
+        // The mode, then the node mask (`maxnode` bits).
+        nr::get_mempolicy => &[Fixed { arg: 0, size: 4 }, Bits { arg: 1, count: 2 }],
+        nr::set_mempolicy => &[Bits { arg: 1, count: 2 }],
+        nr::mbind => &[Bits { arg: 3, count: 4 }],
+        nr::migrate_pages => &[Bits { arg: 2, count: 1 }, Bits { arg: 3, count: 1 }],
+        // One byte per page of `len` bytes: `len` bytes are more than enough.
+        nr::mincore => &[Counted {
+            arg: 2,
+            count: 1,
+            size: 1,
+        }],
+        // The pages (pointers), the nodes and the status (ints), `count` each.
+        nr::move_pages => &[
+            Counted {
+                arg: 2,
+                count: 1,
+                size: 8,
+            },
+            Counted {
+                arg: 3,
+                count: 1,
+                size: 4,
+            },
+            Counted {
+                arg: 4,
+                count: 1,
+                size: 4,
+            },
+        ],
+        // iovecs (16 bytes) for IORING_REGISTER_BUFFERS, fds (4) for the others.
+        nr::io_uring_register => &[Counted {
+            arg: 2,
+            count: 3,
+            size: 16,
+        }],
+        nr::process_madvise => &[Counted {
+            arg: 1,
+            count: 2,
+            size: 16,
+        }],
+        // The local iovecs and their data, the remote iovecs.
+        nr::process_vm_readv => &[
+            Counted {
+                arg: 1,
+                count: 2,
+                size: 16,
+            },
+            IovecData {
+                arg: 1,
+                count: 2,
+                filled: true,
+            },
+            Counted {
+                arg: 3,
+                count: 4,
+                size: 16,
+            },
+        ],
+        nr::process_vm_writev => &[
+            Counted {
+                arg: 1,
+                count: 2,
+                size: 16,
+            },
+            IovecData {
+                arg: 1,
+                count: 2,
+                filled: false,
+            },
+            Counted {
+                arg: 3,
+                count: 4,
+                size: 16,
+            },
+        ],
+        // struct perf_event_attr, as much of it as strace shows.
+        nr::perf_event_open => &[Fixed { arg: 0, size: 128 }],
+        // The data word of PEEK*, GETEVENTMSG, GETSIGMASK, GET_SYSCALL_INFO (at most 84 bytes).
+        nr::ptrace => &[Fixed { arg: 3, size: 88 }],
         nr::swapon => &[String { arg: 0 }],
         _ => &[],
     }
