@@ -8,8 +8,8 @@ use saker_event::{
 
 use crate::error::DecodeError;
 use crate::raw::{
-    BLOBS, CAP_IOV_IN, CAP_IOV_OUT, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, CAP_SOCKADDR_OUT, EV_EXEC,
-    EV_EXIT, EV_FORK, EV_SIGNAL, EV_SYSCALL, EVF_BLOB0_TRUNCATED, EVF_BLOB1_TRUNCATED,
+    AUX_ENTRY, BLOBS, CAP_IOV_IN, CAP_IOV_OUT, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, EV_EXEC, EV_EXIT,
+    EV_FORK, EV_SIGNAL, EV_SYSCALL, EVF_BLOB0_TRUNCATED, EVF_BLOB1_TRUNCATED, EVF_ENTRY_MEM,
     EVF_EXEC_CAPS, EVF_EXEC_ENVC, EVF_EXEC_ENVP, IOV_MAX, IOV_SLOT, MSG_IOV_ARRAY, MSG_IOV_SLOT,
     RAW_EVENT_SIZE, RawEvent,
 };
@@ -163,8 +163,7 @@ fn split_argv(area: &[u8]) -> Vec<Bytes> {
 }
 
 /// The blobs of a tracer's record at the addresses they were copied from, by the spec the
-/// capture wrote for the syscall. A sockaddr the call filled also gets its length at the
-/// `socklen_t *` the decoder reads.
+/// capture wrote for the syscall.
 fn copied_memory(raw: &RawEvent, blobs: [&[u8]; BLOBS]) -> SyscallDetail {
     let spec = crate::spec::tracer_spec(i64::from(raw.nr));
     let mut regions: Vec<CopiedMemory> = Vec::new();
@@ -186,34 +185,41 @@ fn copied_memory(raw: &RawEvent, blobs: [&[u8]; BLOBS]) -> SyscallDetail {
             if let Some((msg_iov, count)) = header.and_then(|h| msg_iovecs(&h.bytes.0)) {
                 let array = &blob[..(count * 16).min(blob.len())];
                 let bases = iov_bases(array);
-                regions.push(CopiedMemory {
-                    addr: msg_iov,
-                    bytes: Bytes(array.to_vec()),
-                });
+                regions.push(exit_copy(msg_iov, array.to_vec()));
                 let data = blob.get(MSG_IOV_ARRAY..).unwrap_or_default();
                 regions.extend(iov_chunks(data, MSG_IOV_SLOT, &bases));
             }
             continue;
         }
+        regions.push(exit_copy(arg(spec.cap_arg[slot]), blob.to_vec()));
+    }
+    if raw.flags & EVF_ENTRY_MEM != 0 && spec.aux_kind == AUX_ENTRY {
+        // The in/out value as the caller passed it, for the decoder's entry phase.
+        let aux: Vec<u8> = raw.aux.iter().flat_map(|word| word.to_ne_bytes()).collect();
+        let size = usize::from(spec.aux_size).min(aux.len());
         regions.push(CopiedMemory {
-            addr: arg(spec.cap_arg[slot]),
-            bytes: Bytes(blob.to_vec()),
+            addr: raw.args[usize::from(spec.aux_arg).min(5)],
+            bytes: Bytes(aux[..size].to_vec()),
+            at_entry: true,
         });
-        if spec.cap_kind[slot] == CAP_SOCKADDR_OUT {
-            regions.push(CopiedMemory {
-                addr: arg(spec.cap_len_arg[slot]),
-                bytes: Bytes((blob.len() as u32).to_ne_bytes().to_vec()),
-            });
-        }
     }
     if i64::from(raw.nr) == libc::SYS_rt_sigreturn {
         // The restored mask, where the decoder finds it in the signal frame.
-        regions.push(CopiedMemory {
-            addr: SIGRETURN_FRAME + UC_SIGMASK_OFFSET,
-            bytes: Bytes(raw.aux[0].to_ne_bytes().to_vec()),
-        });
+        regions.push(exit_copy(
+            SIGRETURN_FRAME + UC_SIGMASK_OFFSET,
+            raw.aux[0].to_ne_bytes().to_vec(),
+        ));
     }
     SyscallDetail::Memory(regions)
+}
+
+/// Memory as the call left it.
+fn exit_copy(addr: u64, bytes: Vec<u8>) -> CopiedMemory {
+    CopiedMemory {
+        addr,
+        bytes: Bytes(bytes),
+        at_entry: false,
+    }
 }
 
 /// The `iov_base` of each `struct iovec` in a copied array.
@@ -239,10 +245,7 @@ fn iov_chunks(blob: &[u8], slot: usize, bases: &[u64]) -> Vec<CopiedMemory> {
         .map_while(|(slot, &base)| {
             let (len, bytes) = slot.split_first_chunk::<4>()?;
             let len = (u32::from_ne_bytes(*len) as usize).min(bytes.len());
-            Some(CopiedMemory {
-                addr: base,
-                bytes: Bytes(bytes[..len].to_vec()),
-            })
+            Some(exit_copy(base, bytes[..len].to_vec()))
         })
         .collect()
 }
@@ -384,23 +387,39 @@ mod tests {
             [(0x1000, b"/etc\0".to_vec()), (0x2000, stat.to_vec())]
         );
 
-        // accept4's peer address also gets its length where the decoder reads *addrlen.
+        // accept4: the peer address, its length as the call left it (blob 1) and as the
+        // caller passed it (kept at the entry, in the aux words).
         let peer = [2u8, 0, 0, 80, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
         let mut bytes = record(
             EV_SYSCALL,
             libc::SYS_accept4,
             [3, 0x3000, 0x4000, 0, 0, 0],
             5,
-            &[&peer],
+            &[&peer, &16u32.to_ne_bytes()],
         );
         let mut raw = RawEvent::read_from(&bytes).unwrap();
-        raw.blob_kind[0] = crate::raw::CAP_SOCKADDR_OUT;
+        raw.blob_kind[..2].copy_from_slice(&[crate::raw::CAP_SOCKADDR_OUT, crate::raw::CAP_MEM]);
+        raw.aux[0] = 110;
+        raw.flags |= EVF_ENTRY_MEM;
         bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        let ev = decode_tracer_record(&bytes, BootClock::default()).expect("decodes");
+        let EventBody::Syscall(SyscallExit {
+            detail: SyscallDetail::Memory(regions),
+            ..
+        }) = ev.body
+        else {
+            panic!("not a tracer syscall record: {:?}", ev.body);
+        };
+        let regions: Vec<(u64, Vec<u8>, bool)> = regions
+            .into_iter()
+            .map(|r| (r.addr, r.bytes.0, r.at_entry))
+            .collect();
         assert_eq!(
-            tracer_regions(&bytes),
+            regions,
             [
-                (0x3000, peer.to_vec()),
-                (0x4000, 16u32.to_ne_bytes().to_vec())
+                (0x3000, peer.to_vec(), false),
+                (0x4000, 16u32.to_ne_bytes().to_vec(), false),
+                (0x4000, 110u32.to_ne_bytes().to_vec(), true)
             ]
         );
 

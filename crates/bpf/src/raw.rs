@@ -45,6 +45,8 @@ pub const CAP_MEM_LEN_AT: u8 = 18;
 pub const AUX_NONE: u8 = 0;
 pub const AUX_INT_PAIR: u8 = 1;
 pub const AUX_OPEN_HOW: u8 = 2;
+/// A tracer's in/out value: `aux_size` bytes at `args[aux_arg]` as they were at the entry.
+pub const AUX_ENTRY: u8 = 3;
 
 pub const SPEC_INTERESTING: u8 = 1;
 pub const SPEC_FAILURES_ONLY: u8 = 2;
@@ -55,6 +57,8 @@ pub const EVF_BLOB1_TRUNCATED: u8 = 2;
 /// `SAKER_EV_EXEC`: args[3..5] hold cap_permitted, cap_effective, cap_inheritable.
 pub const EVF_EXEC_CAPS: u8 = 16;
 pub const EVF_EXEC_ENVC: u8 = 32;
+/// `SAKER_EV_SYSCALL`: `aux` holds the entry-time bytes of an `AUX_ENTRY` spec.
+pub const EVF_ENTRY_MEM: u8 = 64;
 /// `SAKER_EV_EXEC`: `duration_ns` holds the envp pointer the caller passed.
 pub const EVF_EXEC_ENVP: u8 = 128;
 
@@ -65,7 +69,8 @@ pub struct SyscallSpec {
     pub flags: u8,
     pub aux_kind: u8,
     pub aux_arg: u8,
-    pub pad0: u8,
+    /// `AUX_ENTRY`'s byte count.
+    pub aux_size: u8,
     pub cap_kind: [u8; BLOBS],
     pub cap_arg: [u8; BLOBS],
     pub cap_len_arg: [u8; BLOBS],
@@ -73,7 +78,7 @@ pub struct SyscallSpec {
     pub cap_size: [u16; BLOBS],
 }
 
-// SAFETY: plain integers, no implicit padding (pad0 aligns cap_size; 24 bytes, asserted
+// SAFETY: plain integers, no implicit padding (aux_size aligns cap_size; 24 bytes, asserted
 // below), every bit pattern is valid.
 unsafe impl aya::Pod for SyscallSpec {}
 

@@ -6,10 +6,10 @@ use std::sync::OnceLock;
 use saker_syscalls::MemoryArg;
 
 use crate::raw::{
-    AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, BLOBS, CAP_DATA_LEN, CAP_DATA_RET, CAP_IOC, CAP_IOV_IN,
-    CAP_IOV_OUT, CAP_MEM, CAP_MEM_BITS, CAP_MEM_COUNT, CAP_MEM_LEN_AT, CAP_MEM_RET, CAP_MSG_IOV_IN,
-    CAP_MSG_IOV_OUT, CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR, MAX_SYSCALLS,
-    SPEC_FAILURES_ONLY, SPEC_INTERESTING, SyscallSpec,
+    AUX_ENTRY, AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, BLOBS, CAP_DATA_LEN, CAP_DATA_RET, CAP_IOC,
+    CAP_IOV_IN, CAP_IOV_OUT, CAP_MEM, CAP_MEM_BITS, CAP_MEM_COUNT, CAP_MEM_LEN_AT, CAP_MEM_RET,
+    CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR,
+    MAX_SYSCALLS, SPEC_FAILURES_ONLY, SPEC_INTERESTING, SyscallSpec,
 };
 
 /// One syscall the capture knows how to decode.
@@ -45,7 +45,7 @@ const fn entry(
             flags: SPEC_INTERESTING | extra_flags,
             aux_kind: aux.0,
             aux_arg: aux.1,
-            pad0: 0,
+            aux_size: 0,
             cap_kind: [cap0.0, cap1.0, CAP_NONE, CAP_NONE],
             cap_arg: [cap0.1, cap1.1, 0, 0],
             cap_len_arg: [cap0.2, cap1.2, 0, 0],
@@ -267,11 +267,22 @@ fn build_tracer_spec(nr: i64) -> SyscallSpec {
     spec.cap_size = [0; BLOBS];
     spec.aux_kind = AUX_NONE;
     spec.aux_arg = 0;
+    spec.aux_size = 0;
     let Ok(nr) = u64::try_from(nr) else {
         return spec;
     };
     let memory = saker_syscalls::memory_args(nr);
-    for (slot, arg) in memory.iter().take(BLOBS).enumerate() {
+    // A value the call rewrites is kept at its entry, into the record's aux words.
+    for arg in &memory {
+        if let MemoryArg::AtEntry { arg, size } = *arg {
+            (spec.aux_kind, spec.aux_arg) = (AUX_ENTRY, arg);
+            spec.aux_size = size.min(16);
+        }
+    }
+    let copied = memory
+        .iter()
+        .filter(|arg| !matches!(arg, MemoryArg::AtEntry { .. }));
+    for (slot, arg) in copied.take(BLOBS).enumerate() {
         let (kind, at, len_arg, size) = match *arg {
             MemoryArg::String { arg } => (CAP_STR, arg, 0, 0),
             MemoryArg::Fixed { arg, size } => (CAP_MEM, arg, 0, size),
@@ -292,6 +303,7 @@ fn build_tracer_spec(nr: i64) -> SyscallSpec {
                 request,
                 otherwise,
             } => (CAP_IOC, arg, request, otherwise),
+            MemoryArg::AtEntry { .. } => continue,
             MemoryArg::MsgIovecs { arg, filled } => {
                 let kind = if filled {
                     CAP_MSG_IOV_OUT

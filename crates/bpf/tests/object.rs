@@ -53,6 +53,7 @@ fn committed_object_has_the_expected_programs_and_maps() {
         ("on_fork", "tp_btf"),
         ("on_signal_deliver", "tp_btf"),
         ("on_signal_generate", "tp_btf"),
+        ("syscall_enter", "tracepoint"),
         ("syscall_exit", "tracepoint"),
     ]);
     assert_eq!(programs, expected);
@@ -61,6 +62,7 @@ fn committed_object_has_the_expected_programs_and_maps() {
         maps(&object),
         [
             "drops",
+            "entry_mem",
             "events",
             "exec_envp",
             "kill_comm",

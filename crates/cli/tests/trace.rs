@@ -869,21 +869,26 @@ fn ebpf_lines_match_ptrace() {
         return;
     }
     let _one = serial();
-    let Some(text) = ebpf_matches_ptrace("files", 3) else {
+    let Some(text) = ebpf_matches_ptrace("files", &[], 3) else {
         return;
     };
     assert!(text.contains("{st_mode=S_IFCHR|0666, st_rdev=makedev(0x1, 0x3), ...}"));
 }
 
-/// Runs test program `name` under `--ebpf` and under ptrace, and checks that both print the
-/// same lines and that the program exits with `status`; returns the `--ebpf` text, `None`
-/// when eBPF is not available here (said so).
-fn ebpf_matches_ptrace(name: &str, status: i32) -> Option<String> {
+/// Runs test program `name` with options `args` under `--ebpf` and under ptrace, and checks
+/// that both print the same lines and that the program exits with `status`; returns the
+/// `--ebpf` text, `None` when eBPF is not available here (said so).
+fn ebpf_matches_ptrace(name: &str, args: &[&str], status: i32) -> Option<String> {
     let prog = program(name);
-    let ebpf = ebpf_trace(&[prog.to_str().unwrap()])?;
+    let args: Vec<&str> = args
+        .iter()
+        .copied()
+        .chain([prog.to_str().unwrap()])
+        .collect();
+    let ebpf = ebpf_trace(&args)?;
     let text = stderr(&ebpf);
     assert_eq!(ebpf.status.code(), Some(status), "{text}");
-    let ptrace = stderr(&saker(&[prog.to_str().unwrap()]));
+    let ptrace = stderr(&saker(&args));
     assert_eq!(
         masked_lines(&text),
         masked_lines(&ptrace),
@@ -894,19 +899,45 @@ fn ebpf_matches_ptrace(name: &str, status: i32) -> Option<String> {
 
 /// Memory arguments beyond the first two and of the kinds added for them (memargs.c):
 /// `--ebpf` prints what ptrace prints, where an uncopied argument would show its address.
+/// In/out lengths are kept at the calls' entry by the timing dispatcher (`-T`) and, with a
+/// `-e trace=` subset, by a program on each such call's entry.
 #[test]
 fn ebpf_copies_third_and_fourth_memory_arguments_like_ptrace() {
     if !live() {
         return;
     }
     let _one = serial();
-    let Some(text) = ebpf_matches_ptrace("memargs", 0) else {
+    let Some(subset) = ebpf_matches_ptrace("memargs", &["-e", "trace=getsockname,getsockopt"], 0)
+    else {
         return;
     };
-    let text = Regex::new(r"\s+= ")
-        .unwrap()
-        .replace_all(&mask(&text), " = ")
-        .to_string();
+    assert!(subset.contains("[110 => 2]) = 0"), "{subset}");
+    // All calls, timed: the same lines but for the times and the alignment they shift, and
+    // the exec line, which comes from the exec event (no time).
+    let prog = program("memargs");
+    let Some(ebpf) = ebpf_trace(&["-T", prog.to_str().unwrap()]) else {
+        return;
+    };
+    let ptrace = saker(&["-T", prog.to_str().unwrap()]);
+    let spaces = Regex::new(r"\s+").unwrap();
+    let lines = |text: &str| -> Vec<String> {
+        masked_lines(text)
+            .iter()
+            .skip(1)
+            .map(|l| {
+                spaces
+                    .replace_all(&l.replace(" <TIME>", ""), " ")
+                    .to_string()
+            })
+            .collect()
+    };
+    let text = stderr(&ebpf);
+    assert_eq!(
+        lines(&text),
+        lines(&stderr(&ptrace)),
+        "--- ebpf ---\n{text}"
+    );
+    let text = lines(&text).join("\n");
     for expected in [
         "mount(\"none\", \"/nonexistent/saker-mnt\", \"tmpfs\", MS_RDONLY, \"size=1m\") = -1 ENOENT",
         "setxattr(\"/nonexistent/saker-x\", \"user.saker\", \"va\\0lue\", 6, XATTR_CREATE)",
@@ -916,6 +947,8 @@ fn ebpf_copies_third_and_fourth_memory_arguments_like_ptrace() {
         "memfd_create(\"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\"..., 0) = -1 EFAULT",
         "write(4, \"01234567890123456789012345678901\"..., 40) = 40",
         "SO_LINGER, {l_onoff=0, l_linger=0}, [8]) = 0",
+        "SO_TYPE, [1], [5 => 4]) = 0",
+        "getsockname(5, {sa_family=AF_UNIX}, [110 => 2]) = 0",
         "mincore(0xADDR, 4096, [1]) = 0",
         "get_mempolicy([MPOL_DEFAULT], [0000000000000000, 0000000000000000], 128, NULL, 0)",
         "[{iov_base=\"abcdefg\\0\", iov_len=8}], 1, [{iov_base=0xADDR, iov_len=8}], 1, 0)",

@@ -486,7 +486,9 @@ impl Lines {
         } else {
             &mut NoFdInfo
         };
+        self.memory.at_entry = true;
         decode_entry_into(&mut self.entry, nr, exit.args, &mut self.memory, fds, style);
+        self.memory.at_entry = false;
         if self.track_fds {
             self.fds.new_fd(exit, &self.memory);
         }
@@ -854,6 +856,10 @@ fn needs_fd_info(style: &saker_syscalls::Style) -> bool {
 #[derive(Default)]
 struct CopiedMemory {
     regions: Vec<(u64, Vec<u8>)>,
+    /// In/out values as the call's entry saw them, served over `regions` while `at_entry`.
+    entry: Vec<(u64, Vec<u8>)>,
+    /// The decoders' entry phase is running.
+    at_entry: bool,
 }
 
 impl Memory for CopiedMemory {
@@ -871,11 +877,25 @@ impl Memory for CopiedMemory {
             .filter(|(start, bytes)| addr >= *start && addr - start < bytes.len() as u64)
             .map(|(start, bytes)| &bytes[(addr - start) as usize..])
             .max_by_key(|from| from.len());
-        let Some(from) = from else {
-            return 0;
-        };
-        let n = from.len().min(buf.len());
-        buf[..n].copy_from_slice(&from[..n]);
+        let mut n = from.map_or(0, |from| {
+            let n = from.len().min(buf.len());
+            buf[..n].copy_from_slice(&from[..n]);
+            n
+        });
+        if self.at_entry {
+            // What the call rewrote shows as it was when the call began.
+            let end = addr.saturating_add(buf.len() as u64);
+            for (start, bytes) in &self.entry {
+                let (lo, hi) = (addr.max(*start), end.min(start + bytes.len() as u64));
+                if lo >= hi || lo - addr > n as u64 {
+                    continue;
+                }
+                let (at, from) = ((lo - addr) as usize, (lo - start) as usize);
+                let len = (hi - lo) as usize;
+                buf[at..at + len].copy_from_slice(&bytes[from..from + len]);
+                n = n.max(at + len);
+            }
+        }
         n
     }
 }
@@ -922,9 +942,14 @@ impl CopiedMemory {
     /// The memory the capture copied for one syscall record, each region at its address.
     fn load(&mut self, record: &SyscallExit) {
         self.regions.clear();
+        self.entry.clear();
         if let SyscallDetail::Memory(copied) = &record.detail {
             for region in copied {
-                self.place(region.addr, &region.bytes.0, false);
+                if region.at_entry {
+                    self.entry.push((region.addr, region.bytes.0.clone()));
+                } else {
+                    self.place(region.addr, &region.bytes.0, false);
+                }
             }
         }
     }
@@ -936,6 +961,7 @@ impl CopiedMemory {
         const ARGV_AT: u64 = 0x2000;
         const STRINGS_AT: u64 = 0x10_0000;
         self.regions.clear();
+        self.entry.clear();
         self.place(PATH_AT, &info.filename.0, true);
         let mut pointers = Vec::with_capacity((info.argv.len() + 1) * 8);
         let mut next = STRINGS_AT;
@@ -1053,6 +1079,7 @@ mod tests {
                 .map(|(addr, bytes)| saker_event::CopiedMemory {
                     addr: *addr,
                     bytes: Bytes(bytes.to_vec()),
+                    at_entry: false,
                 })
                 .collect(),
         )

@@ -340,7 +340,11 @@ __noinline __u32 capture_blob(struct scratch *record, const struct saker_syscall
 			return 0;
 		if (bpf_probe_read_user(&ulen, sizeof(ulen), (const void *)len_or_ptr))
 			return 0;
-		n = read_user_clamped(ev, dst, ptr, (__u32)ulen, SAKER_SOCKADDR_MAX, 0);
+		want = (__u32)ulen;
+		if (want > SAKER_SOCKADDR_MAX)
+			want = SAKER_SOCKADDR_MAX;
+		/* The kernel's length can be more than the caller's buffer, which may end a page. */
+		n = read_user_to_page_end(ev, dst, ptr, want, 0);
 		break;
 	case SAKER_CAP_DATA_RET:
 	case SAKER_CAP_DATA_LEN:
@@ -440,6 +444,53 @@ static __always_inline void capture_aux(struct saker_event *ev, __u8 kind, __u64
 			ev->aux[0] = how.flags;
 			ev->aux[1] = how.mode;
 		}
+	}
+}
+
+/*
+ * The entry-time bytes of a SAKER_AUX_ENTRY call in flight, by task: syscall_enter keeps them,
+ * the exit of the same call takes them into its record.
+ */
+struct entry_mem {
+	__s32 nr; /* the call they belong to, -1 when none */
+	__u32 len;
+	__u8 bytes[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct entry_mem);
+} entry_mem SEC(".maps");
+
+/* Keeps the bytes of a SAKER_AUX_ENTRY call's in/out value as the caller passed them. */
+static __always_inline void keep_entry_value(const struct saker_syscall_spec *spec, __u32 nr)
+{
+	struct pt_regs *regs = current_regs();
+	struct entry_mem *m;
+	__u64 args[6], ptr;
+	__u32 len;
+
+	m = bpf_task_storage_get(&entry_mem, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!m)
+		return;
+	m->nr = -1;
+	args[0] = regs->di;
+	args[1] = regs->si;
+	args[2] = regs->dx;
+	args[3] = regs->r10;
+	args[4] = regs->r8;
+	args[5] = regs->r9;
+	ptr = arg_value(args, spec->aux_arg);
+	len = spec->aux_size;
+	if (len > sizeof(m->bytes))
+		len = sizeof(m->bytes);
+	/* A pointer the program cannot read now shows as the exit saw it. */
+	if (ptr && len && !bpf_probe_read_user(m->bytes, len, (const void *)ptr)) {
+		m->nr = nr;
+		m->len = len;
 	}
 }
 
@@ -992,6 +1043,16 @@ static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 		}
 	}
 	capture_aux(ev, spec->aux_kind, arg_value(ev->args, spec->aux_arg));
+	if (spec->aux_kind == SAKER_AUX_ENTRY) {
+		struct entry_mem *m =
+			bpf_task_storage_get(&entry_mem, bpf_get_current_task_btf(), 0, 0);
+
+		if (m && m->nr == nr) {
+			__builtin_memcpy(ev->aux, m->bytes, sizeof(ev->aux));
+			ev->flags |= SAKER_EVF_ENTRY_MEM;
+			m->nr = -1;
+		}
+	}
 	if (nr == 15) /* rt_sigreturn: the signal mask it restored, which strace shows */
 		ev->aux[0] = bpf_get_current_task_btf()->blocked.sig[0];
 
@@ -1041,9 +1102,14 @@ static __always_inline int handle_sys_enter(long nr)
 		return 0;
 	key = (__u32)nr;
 	spec = bpf_map_lookup_elem(&syscall_specs, &key);
-	if (!spec || !(spec->flags & SAKER_SPEC_TIMED))
+	if (!spec || (!(spec->flags & SAKER_SPEC_TIMED) && spec->aux_kind != SAKER_AUX_ENTRY))
 		return 0;
 	if (!tgid_wanted(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	/* A tracer's dispatcher that times calls keeps their in/out values too, at no cost. */
+	if (spec->aux_kind == SAKER_AUX_ENTRY)
+		keep_entry_value(spec, key);
+	if (!(spec->flags & SAKER_SPEC_TIMED))
 		return 0;
 	start = bpf_task_storage_get(&task_enter_ts, bpf_get_current_task_btf(), 0,
 				     BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -1199,6 +1265,29 @@ static __always_inline int keep_envp(__u64 pointer)
 				    BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (envp)
 		*envp = pointer;
+	return 0;
+}
+
+/*
+ * The entry of a call whose spec is SAKER_AUX_ENTRY (a tracer's in/out values), when the
+ * tracer attaches one tracepoint per traced call (`-e trace=` a subset): attached to
+ * syscalls/sys_enter_<name> of those calls only, so no other call pays for it. It reads
+ * nothing of its context but the syscall number, which every sys_enter record has.
+ */
+SEC("tracepoint/syscalls/sys_enter_any")
+int syscall_enter(struct syscalls_enter_ctx *ctx)
+{
+	struct saker_syscall_spec *spec;
+	__u32 key = ctx->nr;
+
+	if (key >= SAKER_MAX_SYSCALLS)
+		return 0;
+	spec = bpf_map_lookup_elem(&syscall_specs, &key);
+	if (!spec || spec->aux_kind != SAKER_AUX_ENTRY)
+		return 0;
+	if (!tgid_wanted(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	keep_entry_value(spec, key);
 	return 0;
 }
 

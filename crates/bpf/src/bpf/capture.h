@@ -74,6 +74,12 @@
 #define SAKER_AUX_NONE 0
 #define SAKER_AUX_INT_PAIR 1 /* int[2] at args[aux_arg] when ret == 0 (pipe, socketpair) */
 #define SAKER_AUX_OPEN_HOW 2 /* struct open_how at args[aux_arg]: aux[0]=flags aux[1]=mode */
+/*
+ * A tracer's in/out value: the aux_size bytes (at most 16) at args[aux_arg] as they were at
+ * the call's entry (a socklen_t the call rewrites, a timeout it updates), kept by
+ * syscall_enter and carried in aux with SAKER_EVF_ENTRY_MEM.
+ */
+#define SAKER_AUX_ENTRY 3
 
 /* saker_syscall_spec.flags */
 #define SAKER_SPEC_INTERESTING 1
@@ -87,7 +93,7 @@ struct saker_syscall_spec {
 	__u8 flags;
 	__u8 aux_kind;
 	__u8 aux_arg;
-	__u8 pad0;
+	__u8 aux_size; /* SAKER_AUX_ENTRY's byte count */
 	__u8 cap_kind[SAKER_BLOBS];
 	__u8 cap_arg[SAKER_BLOBS];
 	__u8 cap_len_arg[SAKER_BLOBS];
@@ -103,6 +109,8 @@ struct saker_syscall_spec {
 #define SAKER_EVF_EXEC_CAPS 16
 /* SAKER_EV_EXEC: ret holds bprm->envc, the number of environment variables */
 #define SAKER_EVF_EXEC_ENVC 32
+/* SAKER_EV_SYSCALL: aux holds the entry-time bytes of a SAKER_AUX_ENTRY spec */
+#define SAKER_EVF_ENTRY_MEM 64
 /* An exec record's duration_ns holds the envp pointer the caller passed (a tracer's capture). */
 #define SAKER_EVF_EXEC_ENVP 128
 

@@ -3,7 +3,8 @@
  * status, process_vm_writev's remote iovecs, rt_sigtimedwait's timeout), a name that runs
  * into an unmapped page, a path cut at PATH_MAX, a write longer than -s, getsockopt's value
  * as long as optlen, a node mask, mincore's vector, fsconfig's binary value with garbage in
- * the upper half of its 32-bit length, keyctl's strings and prctl's fifth argument. */
+ * the upper half of its 32-bit length, keyctl's strings and prctl's fifth argument; and in/out
+ * lengths, shown as the call found them and as it left them (`[110 => 2]`). */
 #define _GNU_SOURCE
 #include <linux/prctl.h>
 #include <signal.h>
@@ -43,6 +44,12 @@ int main(void) {
     struct linger lg;
     socklen_t len = sizeof lg;
     getsockopt(sv[0], SOL_SOCKET, SO_LINGER, &lg, &len);
+    int type;
+    len = sizeof type + 1;
+    getsockopt(sv[0], SOL_SOCKET, SO_TYPE, &type, &len);
+    struct sockaddr_storage name;
+    len = 110;
+    getsockname(sv[0], (struct sockaddr *)&name, &len);
     unsigned char vec[1];
     mincore(two, page, vec);
     int mode;

@@ -21,6 +21,10 @@ pub enum MemoryArg {
     /// What the call filled, as many bytes as the `u32` at `args[len]` says after the call
     /// (getsockopt's value).
     LengthAt { arg: u8, len: u8 },
+    /// `size` bytes (at most 16) that the call reads and then rewrites, as they were at its
+    /// entry (a `socklen_t` in/out length, a timeout the kernel updates); the decoder reads
+    /// them at entry, and the other copies at exit.
+    AtEntry { arg: u8, size: u8 },
     /// Data the call reads (`write`): `args[len]` bytes, of which strace shows `-s`.
     DataIn { arg: u8, len: u8 },
     /// Data the call fills (`read`): `ret` bytes, of which strace shows `-s`.
@@ -148,6 +152,13 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
                 arg: 2,
                 size: TIMESPEC,
             },
+            // The signal mask, args[4] bytes.
+            Counted {
+                arg: 3,
+                count: 4,
+                size: 1,
+            },
+            AtEntry { arg: 2, size: 16 },
         ],
         nr::select | nr::pselect6 => &[
             Fixed { arg: 1, size: 128 },
@@ -320,12 +331,20 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
                 size: TIMESPEC,
             },
         ],
-        nr::sendfile => &[Fixed { arg: 2, size: 8 }],
-        nr::accept | nr::accept4 | nr::getsockname | nr::getpeername => {
-            &[SockaddrOut { arg: 1, len: 2 }]
-        }
+        nr::sendfile => &[Fixed { arg: 2, size: 8 }, AtEntry { arg: 2, size: 8 }],
+        // The address, its length as the call left it and as the caller passed it.
+        nr::accept | nr::accept4 | nr::getsockname | nr::getpeername => &[
+            SockaddrOut { arg: 1, len: 2 },
+            Fixed { arg: 2, size: 4 },
+            AtEntry { arg: 2, size: 4 },
+        ],
         nr::sendto => &[DataIn { arg: 1, len: 2 }, SockaddrIn { arg: 4, len: 5 }],
-        nr::recvfrom => &[DataOut { arg: 1 }, SockaddrOut { arg: 4, len: 5 }],
+        nr::recvfrom => &[
+            DataOut { arg: 1 },
+            SockaddrOut { arg: 4, len: 5 },
+            Fixed { arg: 5, size: 4 },
+            AtEntry { arg: 5, size: 4 },
+        ],
         nr::sendmsg => &[
             Fixed { arg: 1, size: 56 },
             MsgIovecs {
@@ -355,6 +374,7 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
                 arg: 4,
                 size: TIMESPEC,
             },
+            AtEntry { arg: 4, size: 16 },
         ],
         nr::socketpair => &[Fixed { arg: 3, size: 8 }],
         nr::setsockopt => &[Counted {
@@ -362,7 +382,11 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
             count: 4,
             size: 1,
         }],
-        nr::getsockopt => &[LengthAt { arg: 3, len: 4 }, Fixed { arg: 4, size: 4 }],
+        nr::getsockopt => &[
+            LengthAt { arg: 3, len: 4 },
+            Fixed { arg: 4, size: 4 },
+            AtEntry { arg: 4, size: 4 },
+        ],
         nr::clone => &[Fixed { arg: 2, size: 4 }],
         nr::clone3 => &[Counted {
             arg: 0,
@@ -538,7 +562,8 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
             },
         ],
         // struct perf_event_attr, as much of it as strace shows.
-        nr::perf_event_open => &[Fixed { arg: 0, size: 128 }],
+        // Its size field (bytes 4..8) is rewritten on E2BIG.
+        nr::perf_event_open => &[Fixed { arg: 0, size: 128 }, AtEntry { arg: 0, size: 8 }],
         // The data word of PEEK*, GETEVENTMSG, GETSIGMASK, GET_SYSCALL_INFO (at most 84 bytes).
         nr::ptrace => &[Fixed { arg: 3, size: 88 }],
         nr::swapon => &[String { arg: 0 }],
@@ -574,7 +599,14 @@ mod tests {
     #[test]
     fn function_decoders_give_their_memory_arguments() {
         assert_eq!(memory_args(nr::openat), [String { arg: 1 }]);
-        assert_eq!(memory_args(nr::accept4), [SockaddrOut { arg: 1, len: 2 }]);
+        assert_eq!(
+            memory_args(nr::accept4),
+            [
+                SockaddrOut { arg: 1, len: 2 },
+                Fixed { arg: 2, size: 4 },
+                AtEntry { arg: 2, size: 4 }
+            ]
+        );
         assert_eq!(memory_args(nr::rt_sigaction).len(), 2);
     }
 }
