@@ -8,10 +8,10 @@ use saker_event::{
 
 use crate::error::DecodeError;
 use crate::raw::{
-    AUX_ENTRY, BLOBS, CAP_IOV_IN, CAP_IOV_OUT, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, EV_EXEC, EV_EXIT,
-    EV_FORK, EV_SIGNAL, EV_SYSCALL, EVF_BLOB0_TRUNCATED, EVF_BLOB1_TRUNCATED, EVF_ENTRY_MEM,
-    EVF_EXEC_CAPS, EVF_EXEC_ENVC, EVF_EXEC_ENVP, IOV_MAX, IOV_SLOT, MSG_IOV_ARRAY, MSG_IOV_SLOT,
-    RAW_EVENT_SIZE, RawEvent,
+    AUX_ENTRY, BLOBS, CAP_IOV_IN, CAP_IOV_OUT, CAP_MEM_DEREF, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT,
+    EV_EXEC, EV_EXIT, EV_FORK, EV_SIGNAL, EV_SYSCALL, EVF_BLOB0_TRUNCATED, EVF_BLOB1_TRUNCATED,
+    EVF_ENTRY_MEM, EVF_EXEC_CAPS, EVF_EXEC_ENVC, EVF_EXEC_ENVP, IOV_MAX, IOV_SLOT, MSG_IOV_ARRAY,
+    MSG_IOV_SLOT, RAW_EVENT_SIZE, RawEvent,
 };
 
 /// Converts the kernel's boot-time clock to wall-clock time.
@@ -179,6 +179,14 @@ fn copied_memory(raw: &RawEvent, blobs: [&[u8]; BLOBS]) -> SyscallDetail {
             regions.extend(iov_chunks(blob, IOV_SLOT, &bases));
             continue;
         }
+        if spec.cap_kind[slot] == CAP_MEM_DEREF {
+            // The struct (an earlier slot's copy) holds the pointer the array was read from.
+            let at = arg(spec.cap_arg[slot]).wrapping_add(u64::from(spec.cap_size[slot] >> 8));
+            if let Some(target) = u64_at(&regions, at) {
+                regions.push(exit_copy(target, blob.to_vec()));
+            }
+            continue;
+        }
         if matches!(spec.cap_kind[slot], CAP_MSG_IOV_IN | CAP_MSG_IOV_OUT) {
             // The msghdr (the other slot's copy) says where the iovec array is, and how long.
             let header = regions.iter().find(|r| r.addr == arg(spec.cap_arg[slot]));
@@ -211,6 +219,15 @@ fn copied_memory(raw: &RawEvent, blobs: [&[u8]; BLOBS]) -> SyscallDetail {
         ));
     }
     SyscallDetail::Memory(regions)
+}
+
+/// The `u64` at `addr` in the regions copied so far.
+fn u64_at(regions: &[CopiedMemory], addr: u64) -> Option<u64> {
+    regions.iter().find_map(|r| {
+        let from = usize::try_from(addr.checked_sub(r.addr)?).ok()?;
+        let bytes = r.bytes.0.get(from..from.checked_add(8)?)?;
+        Some(u64::from_ne_bytes(bytes.try_into().ok()?))
+    })
 }
 
 /// Memory as the call left it.
@@ -463,6 +480,29 @@ mod tests {
             decode_tracer_record(&bad, BootClock::default()),
             Err(DecodeError::Length { .. })
         ));
+    }
+
+    /// seccomp: the filter (blob 1) lands where the sock_fprog (blob 0) points.
+    #[test]
+    fn tracer_records_place_arrays_behind_struct_pointers() {
+        let mut fprog = [0u8; 16];
+        fprog[..2].copy_from_slice(&2u16.to_ne_bytes());
+        fprog[8..].copy_from_slice(&0x9000u64.to_ne_bytes());
+        let filter = [1u8; 16];
+        let mut bytes = record(
+            EV_SYSCALL,
+            libc::SYS_seccomp,
+            [1, 0, 0x8000, 0, 0, 0],
+            -22,
+            &[&fprog, &filter],
+        );
+        let mut raw = RawEvent::read_from(&bytes).unwrap();
+        raw.blob_kind[..2].copy_from_slice(&[crate::raw::CAP_MEM, CAP_MEM_DEREF]);
+        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        assert_eq!(
+            tracer_regions(&bytes),
+            [(0x8000, fprog.to_vec()), (0x9000, filter.to_vec())]
+        );
     }
 
     /// writev: the iovec array lands at args[1], each iov's data (slot i of blob 1) at its

@@ -41,6 +41,9 @@ pub const CAP_IOC: u8 = 16;
 pub const CAP_MEM_BITS: u8 = 17;
 /// As many bytes as the `u32` at `args[len]` says after the call.
 pub const CAP_MEM_LEN_AT: u8 = 18;
+/// The array a struct points to; see `SAKER_CAP_MEM_DEREF` for how the spec packs the
+/// pointer's and the count's places.
+pub const CAP_MEM_DEREF: u8 = 19;
 
 pub const AUX_NONE: u8 = 0;
 pub const AUX_INT_PAIR: u8 = 1;

@@ -7,9 +7,9 @@ use saker_syscalls::MemoryArg;
 
 use crate::raw::{
     AUX_ENTRY, AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, BLOBS, CAP_DATA_LEN, CAP_DATA_RET, CAP_IOC,
-    CAP_IOV_IN, CAP_IOV_OUT, CAP_MEM, CAP_MEM_BITS, CAP_MEM_COUNT, CAP_MEM_LEN_AT, CAP_MEM_RET,
-    CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR,
-    MAX_SYSCALLS, SPEC_FAILURES_ONLY, SPEC_INTERESTING, SyscallSpec,
+    CAP_IOV_IN, CAP_IOV_OUT, CAP_MEM, CAP_MEM_BITS, CAP_MEM_COUNT, CAP_MEM_DEREF, CAP_MEM_LEN_AT,
+    CAP_MEM_RET, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT,
+    CAP_STR, MAX_SYSCALLS, SPEC_FAILURES_ONLY, SPEC_INTERESTING, SyscallSpec,
 };
 
 /// One syscall the capture knows how to decode.
@@ -289,7 +289,23 @@ fn build_tracer_spec(nr: i64) -> SyscallSpec {
             MemoryArg::Counted { arg, count, size } => (CAP_MEM_COUNT, arg, count, size),
             MemoryArg::Returned { arg, size } => (CAP_MEM_RET, arg, 0, size),
             MemoryArg::Bits { arg, count } => (CAP_MEM_BITS, arg, count, 0),
-            MemoryArg::LengthAt { arg, len } => (CAP_MEM_LEN_AT, arg, len, 0),
+            MemoryArg::LengthAt { arg, len, size } => (CAP_MEM_LEN_AT, arg, len, size),
+            MemoryArg::Behind {
+                arg,
+                ptr_at,
+                count_at,
+                count_width,
+                size,
+            } => {
+                // Packed as SAKER_CAP_MEM_DEREF reads them (capture.h).
+                let width = match count_width {
+                    2 => 0,
+                    4 => 1,
+                    _ => 2,
+                };
+                let how = u16::from(ptr_at) << 8 | width << 6 | u16::from(size & 63);
+                (CAP_MEM_DEREF, arg, count_at, how)
+            }
             MemoryArg::DataIn { arg, len } => (CAP_DATA_LEN, arg, len, 0),
             MemoryArg::DataOut { arg } => (CAP_DATA_RET, arg, 0, 0),
             MemoryArg::SockaddrIn { arg, len } => (CAP_SOCKADDR_IN, arg, len, 0),
@@ -360,6 +376,25 @@ mod tests {
             );
             assert!(c.spec.aux_arg < 6, "{}", c.name);
         }
+    }
+
+    /// A tracer's spec packs where an array behind a struct pointer is as the kernel side
+    /// reads it (SAKER_CAP_MEM_DEREF): clone3's set_tid, the pointer at 64, a u64 count at 72,
+    /// 4-byte elements; and keeps an in/out value for the entry (accept4's address length).
+    #[test]
+    fn tracer_specs_pack_pointers_and_entry_values() {
+        let clone3 = tracer_spec(SYS_clone3);
+        assert_eq!(clone3.cap_kind[1], crate::raw::CAP_MEM_DEREF);
+        assert_eq!(
+            (clone3.cap_arg[1], clone3.cap_len_arg[1], clone3.cap_size[1]),
+            (0, 72, 64 << 8 | 2 << 6 | 4)
+        );
+        let accept4 = tracer_spec(SYS_accept4);
+        assert_eq!(
+            (accept4.aux_kind, accept4.aux_arg, accept4.aux_size),
+            (crate::raw::AUX_ENTRY, 2, 4)
+        );
+        assert_eq!(&accept4.cap_kind[..2], &[CAP_SOCKADDR_OUT, CAP_MEM]);
     }
 
     #[test]

@@ -912,13 +912,13 @@ fn ebpf_copies_third_and_fourth_memory_arguments_like_ptrace() {
         return;
     };
     assert!(subset.contains("[110 => 2]) = 0"), "{subset}");
-    // All calls, timed: the same lines but for the times and the alignment they shift, and
-    // the exec line, which comes from the exec event (no time).
+    // All calls, timed (and -v, for the seccomp filter): the same lines but for the times and
+    // the alignment they shift, and the exec line, which comes from the exec event (no time).
     let prog = program("memargs");
-    let Some(ebpf) = ebpf_trace(&["-T", prog.to_str().unwrap()]) else {
+    let Some(ebpf) = ebpf_trace(&["-T", "-v", prog.to_str().unwrap()]) else {
         return;
     };
-    let ptrace = saker(&["-T", prog.to_str().unwrap()]);
+    let ptrace = saker(&["-T", "-v", prog.to_str().unwrap()]);
     let spaces = Regex::new(r"\s+").unwrap();
     let lines = |text: &str| -> Vec<String> {
         masked_lines(text)
@@ -956,6 +956,10 @@ fn ebpf_copies_third_and_fourth_memory_arguments_like_ptrace() {
         "FSCONFIG_SET_BINARY, \"key\", \"\\x62\\x69\\x6e\\x00\\x61\\x72\\x79\", 7)",
         "keyctl(KEYCTL_SEARCH, 0, \"user\", \"saker\", 0)",
         "PR_SET_VMA_ANON_NAME, NULL, 1, \"anon-name\")",
+        "{len=2, filter=[BPF_STMT(BPF_LD|BPF_W|BPF_ABS, 0), BPF_STMT(BPF_RET|BPF_K, SECCOMP_RET_ALLOW)]}",
+        "set_tid=[7, 8], set_tid_size=2}, 88) = -1 EINVAL",
+        "sin_addr=inet_addr(\"127.0.0.1\")}, msg_namelen=16,",
+        "msg_control=[{cmsg_len=20, cmsg_level=SOL_SOCKET, cmsg_type=SCM_RIGHTS, cmsg_data=[0]}]",
     ] {
         assert!(text.contains(expected), "{expected}\n{text}");
     }

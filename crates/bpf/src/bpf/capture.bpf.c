@@ -386,8 +386,32 @@ __noinline __u32 capture_blob(struct scratch *record, const struct saker_syscall
 	case SAKER_CAP_MEM_LEN_AT:
 		if (len_or_ptr == 0 || bpf_probe_read_user(&ulen, sizeof(ulen), (const void *)len_or_ptr))
 			return 0;
-		n = read_user_to_page_end(ev, dst, ptr, (__u32)ulen, trunc_flag);
+		want = (__u32)ulen;
+		if (want > SAKER_BLOB_MAX) /* also keeps the product from overflowing */
+			want = SAKER_BLOB_MAX;
+		n = read_user_to_page_end(ev, dst, ptr, want * spec->cap_size[slot], trunc_flag);
 		break;
+	case SAKER_CAP_MEM_DEREF: {
+		__u16 how = spec->cap_size[slot];
+		__u8 at = spec->cap_len_arg[slot];
+		__u64 target = 0, count = 0;
+		long err;
+
+		if (bpf_probe_read_user(&target, sizeof(target), (const void *)(ptr + (how >> 8))))
+			return 0;
+		ptr += at;
+		switch (how >> 6 & 3) {
+		case 0: err = bpf_probe_read_user(&count, 2, (const void *)ptr); break;
+		case 1: err = bpf_probe_read_user(&count, 4, (const void *)ptr); break;
+		default: err = bpf_probe_read_user(&count, 8, (const void *)ptr); break;
+		}
+		if (err || target == 0)
+			return 0;
+		if (count > SAKER_BLOB_MAX) /* also keeps the product from overflowing */
+			count = SAKER_BLOB_MAX;
+		n = read_user_to_page_end(ev, dst, target, count * (how & 63), trunc_flag);
+		break;
+	}
 	case SAKER_CAP_IOC:
 		/* x86's _IOC layout: 2 direction bits on top, then 14 size bits. */
 		want = len_or_ptr >> 30 & 3 ? len_or_ptr >> 16 & 0x3fff : spec->cap_size[slot];

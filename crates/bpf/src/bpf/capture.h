@@ -65,8 +65,15 @@
 #define SAKER_CAP_IOC 16
 /* A bit mask of args[len_arg] bits at args[arg], in 64-bit words (NUMA node masks). */
 #define SAKER_CAP_MEM_BITS 17
-/* What the call filled at args[arg]: as many bytes as the __u32 at args[len_arg] says then. */
+/* What the call filled at args[arg]: cap_size times the __u32 at args[len_arg] then, in bytes. */
 #define SAKER_CAP_MEM_LEN_AT 18
+/*
+ * The array a struct at args[arg] points to (a sock_fprog's filter, a msghdr's control data,
+ * clone_args' set_tid): the pointer is the __u64 at byte cap_size >> 8 of the struct, the
+ * element count the integer at byte cap_len_arg, of 2 << (cap_size >> 6 & 3) bytes (2, 4 or
+ * 8), the element size cap_size & 63.
+ */
+#define SAKER_CAP_MEM_DEREF 19
 #define SAKER_MSG_IOV_ARRAY (SAKER_IOV_MAX * 16)
 #define SAKER_MSG_IOV_SLOT ((SAKER_BLOB_MAX - SAKER_MSG_IOV_ARRAY) / SAKER_IOV_MAX)
 

@@ -3,10 +3,16 @@
  * status, process_vm_writev's remote iovecs, rt_sigtimedwait's timeout), a name that runs
  * into an unmapped page, a path cut at PATH_MAX, a write longer than -s, getsockopt's value
  * as long as optlen, a node mask, mincore's vector, fsconfig's binary value with garbage in
- * the upper half of its 32-bit length, keyctl's strings and prctl's fifth argument; and in/out
- * lengths, shown as the call found them and as it left them (`[110 => 2]`). */
+ * the upper half of its 32-bit length, keyctl's strings and prctl's fifth argument; arrays
+ * that a struct points to (a seccomp filter, a msghdr's name and control data, clone3's
+ * set_tid); and in/out lengths, shown as the call found them and as it left them
+ * (`[110 => 2]`). */
 #define _GNU_SOURCE
+#include <linux/filter.h>
 #include <linux/prctl.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -67,5 +73,34 @@ int main(void) {
             0xdefaced00000007UL);
     syscall(SYS_keyctl, 10 /* KEYCTL_SEARCH */, 0, "user", "saker", 0);
     prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, 0, 1, "anon-name");
+    /* Flags the kernel refuses: nothing is installed or cloned. */
+    struct sock_filter insns[2] = {BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
+                                   BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)};
+    struct sock_fprog prog = {2, insns};
+    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0x80000000U, &prog);
+    pid_t tids[2] = {7, 8};
+    struct clone_args ca = {0};
+    ca.flags = 1ULL << 62;
+    ca.set_tid = (unsigned long)tids;
+    ca.set_tid_size = 2;
+    syscall(SYS_clone3, &ca, sizeof ca);
+    struct sockaddr_in to = {0};
+    to.sin_family = AF_INET;
+    to.sin_port = htons(9);
+    to.sin_addr.s_addr = htonl(0x7f000001);
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control = {0};
+    control.h.cmsg_len = CMSG_LEN(sizeof(int));
+    control.h.cmsg_level = SOL_SOCKET;
+    control.h.cmsg_type = SCM_RIGHTS;
+    memset(CMSG_DATA(&control.h), 0, sizeof(int));
+    struct msghdr mh = {0};
+    mh.msg_name = &to;
+    mh.msg_namelen = sizeof to;
+    mh.msg_control = control.buf;
+    mh.msg_controllen = sizeof control.buf;
+    sendmsg(-1, &mh, 0);
     return 0;
 }

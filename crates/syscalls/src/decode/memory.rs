@@ -18,9 +18,20 @@ pub enum MemoryArg {
     Returned { arg: u8, size: u16 },
     /// A bit mask of `args[count]` bits, in 64-bit words (a NUMA node mask).
     Bits { arg: u8, count: u8 },
-    /// What the call filled, as many bytes as the `u32` at `args[len]` says after the call
+    /// What the call filled: `size` times the `u32` at `args[len]` after the call, in bytes
     /// (getsockopt's value).
-    LengthAt { arg: u8, len: u8 },
+    LengthAt { arg: u8, len: u8, size: u16 },
+    /// The array that the struct at `args[arg]` points to: the pointer is the `u64` at byte
+    /// `ptr_at` of the struct, the element count the `count_width`-byte (2, 4 or 8) integer at
+    /// byte `count_at`, elements of `size` bytes (below 64). The struct itself is an earlier
+    /// [`MemoryArg::Fixed`].
+    Behind {
+        arg: u8,
+        ptr_at: u8,
+        count_at: u8,
+        count_width: u8,
+        size: u8,
+    },
     /// `size` bytes (at most 16) that the call reads and then rewrites, as they were at its
     /// entry (a `socklen_t` in/out length, a timeout the kernel updates); the decoder reads
     /// them at entry, and the other copies at exit.
@@ -51,6 +62,34 @@ pub enum MemoryArg {
 }
 
 use MemoryArg::*;
+
+/// The address of the struct msghdr at args[1]: msg_name at 0, msg_namelen (u32) at 8.
+const MSGHDR_NAME: MemoryArg = Behind {
+    arg: 1,
+    ptr_at: 0,
+    count_at: 8,
+    count_width: 4,
+    size: 1,
+};
+
+/// Its control data: msg_control at 32, msg_controllen (u64) at 40.
+const MSGHDR_CONTROL: MemoryArg = Behind {
+    arg: 1,
+    ptr_at: 32,
+    count_at: 40,
+    count_width: 8,
+    size: 1,
+};
+
+/// The filter of the struct sock_fprog at args[2]: 8-byte instructions, a u16 count at 0,
+/// the pointer at 8.
+const FPROG_FILTER_AT_2: MemoryArg = Behind {
+    arg: 2,
+    ptr_at: 8,
+    count_at: 0,
+    count_width: 2,
+    size: 8,
+};
 
 /// The memory arguments of syscall `nr`, the most telling first (a capture may copy only
 /// the first few). Empty for calls that read none.
@@ -275,10 +314,18 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         }],
         nr::io_cancel => &[Fixed { arg: 1, size: 64 }, Fixed { arg: 2, size: 32 }],
         nr::io_getevents => &[Returned { arg: 3, size: 32 }, Fixed { arg: 4, size: 16 }],
+        // The last is {sigmask pointer, sigsetsize}.
         nr::io_pgetevents => &[
             Returned { arg: 3, size: 32 },
             Fixed { arg: 4, size: 16 },
             Fixed { arg: 5, size: 16 },
+            Behind {
+                arg: 5,
+                ptr_at: 0,
+                count_at: 8,
+                count_width: 8,
+                size: 1,
+            },
         ],
         // FSCONFIG_SET_BINARY's value is `aux` bytes, NULs and all.
         nr::fsconfig => &[
@@ -351,6 +398,8 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
                 arg: 1,
                 filled: false,
             },
+            MSGHDR_NAME,
+            MSGHDR_CONTROL,
         ],
         nr::recvmsg => &[
             Fixed { arg: 1, size: 56 },
@@ -358,6 +407,8 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
                 arg: 1,
                 filled: true,
             },
+            MSGHDR_NAME,
+            MSGHDR_CONTROL,
         ],
         nr::sendmmsg => &[Counted {
             arg: 1,
@@ -377,22 +428,48 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
             AtEntry { arg: 4, size: 16 },
         ],
         nr::socketpair => &[Fixed { arg: 3, size: 8 }],
-        nr::setsockopt => &[Counted {
-            arg: 3,
-            count: 4,
-            size: 1,
-        }],
+        // SO_ATTACH_FILTER's value is a sock_fprog.
+        nr::setsockopt => &[
+            Counted {
+                arg: 3,
+                count: 4,
+                size: 1,
+            },
+            Behind {
+                arg: 3,
+                ptr_at: 8,
+                count_at: 0,
+                count_width: 2,
+                size: 8,
+            },
+        ],
+        // SO_GET_FILTER counts 8-byte instructions, other options bytes (of which this copies
+        // up to 8 times as many, to the end of the page).
         nr::getsockopt => &[
-            LengthAt { arg: 3, len: 4 },
+            LengthAt {
+                arg: 3,
+                len: 4,
+                size: 8,
+            },
             Fixed { arg: 4, size: 4 },
             AtEntry { arg: 4, size: 4 },
         ],
         nr::clone => &[Fixed { arg: 2, size: 4 }],
-        nr::clone3 => &[Counted {
-            arg: 0,
-            count: 1,
-            size: 1,
-        }],
+        // struct clone_args, and its set_tid array (pointer at 64, count at 72).
+        nr::clone3 => &[
+            Counted {
+                arg: 0,
+                count: 1,
+                size: 1,
+            },
+            Behind {
+                arg: 0,
+                ptr_at: 64,
+                count_at: 72,
+                count_width: 8,
+                size: 4,
+            },
+        ],
         nr::wait4 => &[
             Fixed { arg: 1, size: 4 },
             Fixed {
@@ -419,8 +496,13 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
             count: 1,
             size: 1,
         }],
-        // PR_SET_VMA_ANON_NAME's name is the fifth argument.
-        nr::prctl => &[Fixed { arg: 1, size: 16 }, String { arg: 4 }],
+        // PR_SET_VMA_ANON_NAME's name is the fifth argument, PR_SET_SECCOMP's filter the third.
+        nr::prctl => &[
+            Fixed { arg: 1, size: 16 },
+            String { arg: 4 },
+            Fixed { arg: 2, size: 16 },
+            FPROG_FILTER_AT_2,
+        ],
         nr::arch_prctl => &[Fixed { arg: 1, size: 8 }],
         nr::setxattr | nr::lsetxattr => &[
             String { arg: 0 },
@@ -449,7 +531,8 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         nr::epoll_ctl => &[Fixed { arg: 3, size: 12 }],
         nr::epoll_wait | nr::epoll_pwait | nr::epoll_pwait2 => &[Returned { arg: 1, size: 12 }],
         nr::utimensat => &[String { arg: 1 }, Fixed { arg: 2, size: 32 }],
-        nr::seccomp => &[Fixed { arg: 2, size: 16 }],
+        // struct sock_fprog and its filter (8-byte instructions, a u16 count).
+        nr::seccomp => &[Fixed { arg: 2, size: 16 }, FPROG_FILTER_AT_2],
         nr::bpf => &[Counted {
             arg: 1,
             count: 2,
