@@ -468,17 +468,9 @@ impl Capture {
                 continue;
             };
             // Without the tracepoint the value shows as the call left it.
-            if !tracefs_events().join("syscalls").join(&name).exists() {
-                continue;
+            if let Some(link) = attach_syscall_tracepoint(prog, "syscall_enter", &name)? {
+                self.enter_links.push(link);
             }
-            let link = prog
-                .attach("syscalls", &name)
-                .map_err(|source| BpfError::Attach {
-                    program: "syscall_enter",
-                    target: format!("syscalls/{name}"),
-                    source,
-                })?;
-            self.enter_links.push(link);
         }
         Ok(())
     }
@@ -509,21 +501,34 @@ impl Capture {
                 "sys_exit_{}",
                 tracepoint_name(nr).ok_or(BpfError::NoTracepoint { nr })?
             );
-            if !tracefs_events().join("syscalls").join(&name).exists() {
-                self.unavailable.insert(nr);
-                continue;
-            }
-            let link = prog
-                .attach("syscalls", &name)
-                .map_err(|source| BpfError::Attach {
-                    program: "syscall_exit",
-                    target: format!("syscalls/{name}"),
-                    source,
-                })?;
-            self.links.insert(nr, link);
+            match attach_syscall_tracepoint(prog, "syscall_exit", &name)? {
+                Some(link) => self.links.insert(nr, link),
+                None => {
+                    self.unavailable.insert(nr);
+                    continue;
+                }
+            };
         }
         Ok(())
     }
+}
+
+/// Attaches `prog` to `syscalls/NAME`; `None` when this kernel has no such tracepoint.
+fn attach_syscall_tracepoint(
+    prog: &mut TracePoint,
+    program: &'static str,
+    name: &str,
+) -> Result<Option<TracePointLinkId>, BpfError> {
+    if !tracefs_events().join("syscalls").join(name).exists() {
+        return Ok(None);
+    }
+    prog.attach("syscalls", name)
+        .map(Some)
+        .map_err(|source| BpfError::Attach {
+            program,
+            target: format!("syscalls/{name}"),
+            source,
+        })
 }
 
 impl Drop for Capture {

@@ -362,6 +362,13 @@ mod tests {
         bytes
     }
 
+    /// Sets the kinds of a record's first blobs.
+    fn set_kinds(bytes: &mut [u8], kinds: &[u8]) {
+        let mut raw = RawEvent::read_from(bytes).unwrap();
+        raw.blob_kind[..kinds.len()].copy_from_slice(kinds);
+        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+    }
+
     fn decode(bytes: &[u8]) -> SyscallEvent {
         decode_record(bytes, BootClock { offset_ns: 1_000 }).expect("decodes")
     }
@@ -396,9 +403,7 @@ mod tests {
             &[b"/etc\0", &stat],
         );
         // blob 1 is a struct copy, not a string.
-        let mut raw = RawEvent::read_from(&bytes).unwrap();
-        raw.blob_kind[1] = crate::raw::CAP_MEM;
-        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        set_kinds(&mut bytes, &[CAP_STR, crate::raw::CAP_MEM]);
         assert_eq!(
             tracer_regions(&bytes),
             [(0x1000, b"/etc\0".to_vec()), (0x2000, stat.to_vec())]
@@ -414,8 +419,11 @@ mod tests {
             5,
             &[&peer, &16u32.to_ne_bytes()],
         );
+        set_kinds(
+            &mut bytes,
+            &[crate::raw::CAP_SOCKADDR_OUT, crate::raw::CAP_MEM],
+        );
         let mut raw = RawEvent::read_from(&bytes).unwrap();
-        raw.blob_kind[..2].copy_from_slice(&[crate::raw::CAP_SOCKADDR_OUT, crate::raw::CAP_MEM]);
         raw.aux[0] = 110;
         raw.flags |= EVF_ENTRY_MEM;
         bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
@@ -496,9 +504,7 @@ mod tests {
             -22,
             &[&fprog, &filter],
         );
-        let mut raw = RawEvent::read_from(&bytes).unwrap();
-        raw.blob_kind[..2].copy_from_slice(&[crate::raw::CAP_MEM, CAP_MEM_DEREF]);
-        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        set_kinds(&mut bytes, &[crate::raw::CAP_MEM, CAP_MEM_DEREF]);
         assert_eq!(
             tracer_regions(&bytes),
             [(0x8000, fprog.to_vec()), (0x9000, filter.to_vec())]
@@ -526,9 +532,7 @@ mod tests {
             12,
             &[&array, &data],
         );
-        let mut raw = RawEvent::read_from(&bytes).unwrap();
-        raw.blob_kind[..2].copy_from_slice(&[crate::raw::CAP_MEM_COUNT, CAP_IOV_IN]);
-        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        set_kinds(&mut bytes, &[crate::raw::CAP_MEM_COUNT, CAP_IOV_IN]);
         assert_eq!(
             tracer_regions(&bytes),
             [
@@ -558,9 +562,7 @@ mod tests {
             4,
             &[&msghdr, &blob],
         );
-        let mut raw = RawEvent::read_from(&bytes).unwrap();
-        raw.blob_kind[..2].copy_from_slice(&[crate::raw::CAP_MEM, CAP_MSG_IOV_OUT]);
-        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        set_kinds(&mut bytes, &[crate::raw::CAP_MEM, CAP_MSG_IOV_OUT]);
         assert_eq!(
             tracer_regions(&bytes),
             [
@@ -574,9 +576,7 @@ mod tests {
     #[test]
     fn signal_records_carry_the_siginfo() {
         let mut bytes = record(EV_SIGNAL, -1, [17, 0, 0, 0, 0, 0], 0, &[&[17, 0, 0, 0]]);
-        let mut raw = RawEvent::read_from(&bytes).unwrap();
-        raw.blob_kind[0] = crate::raw::CAP_SIGINFO;
-        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        set_kinds(&mut bytes, &[crate::raw::CAP_SIGINFO]);
         match decode(&bytes).body {
             EventBody::Signal { signo, siginfo } => {
                 assert_eq!(signo, 17);

@@ -63,6 +63,24 @@ pub enum MemoryArg {
 
 use MemoryArg::*;
 
+/// The iovec array at args[1], args[2] of them, and the data behind them: what the call
+/// reads (writev), or what it filled (readv).
+const IOVECS_AT_1: MemoryArg = Counted {
+    arg: 1,
+    count: 2,
+    size: 16,
+};
+const IOV_DATA_IN_AT_1: MemoryArg = IovecData {
+    arg: 1,
+    count: 2,
+    filled: false,
+};
+const IOV_DATA_OUT_AT_1: MemoryArg = IovecData {
+    arg: 1,
+    count: 2,
+    filled: true,
+};
+
 /// The address of the struct msghdr at args[1]: msg_name at 0, msg_namelen (u32) at 8.
 const MSGHDR_NAME: MemoryArg = Behind {
     arg: 1,
@@ -334,30 +352,8 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
             DataIn { arg: 3, len: 4 },
         ],
         nr::clock_adjtime => &[Fixed { arg: 1, size: 208 }],
-        nr::writev | nr::pwritev | nr::pwritev2 | nr::vmsplice => &[
-            Counted {
-                arg: 1,
-                count: 2,
-                size: 16,
-            },
-            IovecData {
-                arg: 1,
-                count: 2,
-                filled: false,
-            },
-        ],
-        nr::readv | nr::preadv | nr::preadv2 => &[
-            Counted {
-                arg: 1,
-                count: 2,
-                size: 16,
-            },
-            IovecData {
-                arg: 1,
-                count: 2,
-                filled: true,
-            },
-        ],
+        nr::writev | nr::pwritev | nr::pwritev2 | nr::vmsplice => &[IOVECS_AT_1, IOV_DATA_IN_AT_1],
+        nr::readv | nr::preadv | nr::preadv2 => &[IOVECS_AT_1, IOV_DATA_OUT_AT_1],
         nr::nanosleep => &[
             Fixed {
                 arg: 0,
@@ -611,16 +607,8 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         }],
         // The local iovecs and their data, the remote iovecs.
         nr::process_vm_readv => &[
-            Counted {
-                arg: 1,
-                count: 2,
-                size: 16,
-            },
-            IovecData {
-                arg: 1,
-                count: 2,
-                filled: true,
-            },
+            IOVECS_AT_1,
+            IOV_DATA_OUT_AT_1,
             Counted {
                 arg: 3,
                 count: 4,
@@ -628,16 +616,8 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
             },
         ],
         nr::process_vm_writev => &[
-            Counted {
-                arg: 1,
-                count: 2,
-                size: 16,
-            },
-            IovecData {
-                arg: 1,
-                count: 2,
-                filled: false,
-            },
+            IOVECS_AT_1,
+            IOV_DATA_IN_AT_1,
             Counted {
                 arg: 3,
                 count: 4,
