@@ -14,7 +14,7 @@ use saker_event::SyscallEvent;
 
 use crate::decode::{BootClock, decode_record, decode_tracer_record};
 use crate::error::BpfError;
-use crate::raw::{AUX_ENTRY, MAX_SYSCALLS, SPEC_TIMED, SyscallSpec};
+use crate::raw::{MAX_SYSCALLS, SPEC_TIMED, SyscallSpec};
 use crate::ring_use::{RingPositions, RingUse};
 use crate::spec::{captured, raw_only_spec, tracer_spec};
 
@@ -109,8 +109,6 @@ pub struct Capture {
     tracer_memory: bool,
     /// Per-syscall tracepoint links, by syscall number (PerSyscallTracepoints mode).
     links: BTreeMap<i64, TracePointLinkId>,
-    /// `syscall_enter` on the entry of the calls whose in/out values a tracer keeps.
-    enter_links: Vec<TracePointLinkId>,
     /// Interesting syscalls this kernel has no tracepoint for (e.g. no CONFIG_MODULES).
     unavailable: BTreeSet<i64>,
     malformed: u64,
@@ -184,7 +182,6 @@ impl Capture {
             timed: config.timed,
             tracer_memory: config.tracer_memory,
             links: BTreeMap::new(),
-            enter_links: Vec::new(),
             unavailable: BTreeSet::new(),
             malformed: 0,
         };
@@ -212,17 +209,10 @@ impl Capture {
                 attach_btf(&mut capture.ebpf, prog, tp, &btf)?;
             }
             if config.tracer_memory {
-                // strace shows the envp pointer of an exec line: kept at the call's entry.
-                capture.attach_exec_enter()?;
+                // strace shows the envp pointer of an exec line and in/out values as the
+                // call found them: kept at the call's entry.
+                capture.attach_tracer_enter(&btf)?;
             }
-        }
-        // One more tracepoint per call with an in/out value, where the tracer attaches one per
-        // traced call already. Detaching one waits for an RCU grace period (30-40 ms each,
-        // one after another): on all calls, the ten of them made every run 0.4 s longer, so
-        // the dispatcher mode keeps these values only when it times calls (its enter
-        // program runs anyway; handle_sys_enter).
-        if config.tracer_memory && config.mode == DispatchMode::PerSyscallTracepoints {
-            capture.attach_entry_values(&config.syscalls)?;
         }
         match config.mode {
             DispatchMode::PerSyscallTracepoints => {
@@ -438,41 +428,10 @@ impl Capture {
         Ok(())
     }
 
-    /// `execve_enter` and `execveat_enter` on the entry of their calls.
-    fn attach_exec_enter(&mut self) -> Result<(), BpfError> {
-        for (program, tracepoint) in [
-            ("execve_enter", "sys_enter_execve"),
-            ("execveat_enter", "sys_enter_execveat"),
-        ] {
-            attach_tracepoint(&mut self.ebpf, program, "syscalls", tracepoint)?;
-        }
-        Ok(())
-    }
-
-    /// `syscall_enter` on the entry of the traced calls that have an in/out value
-    /// (`AUX_ENTRY`: accept's address length, ppoll's timeout), and of no other
-    /// (per-syscall mode).
-    fn attach_entry_values(&mut self, syscalls: &BTreeSet<i64>) -> Result<(), BpfError> {
-        let wanted: Vec<i64> = syscalls
-            .iter()
-            .copied()
-            .filter(|&nr| tracer_spec(nr).aux_kind == AUX_ENTRY)
-            .collect();
-        if wanted.is_empty() {
-            return Ok(());
-        }
-        load_tracepoint(&mut self.ebpf, "syscall_enter")?;
-        let prog: &mut TracePoint = program(&mut self.ebpf, "syscall_enter")?;
-        for nr in wanted {
-            let Some(name) = tracepoint_name(nr).map(|n| format!("sys_enter_{n}")) else {
-                continue;
-            };
-            // Without the tracepoint the value shows as the call left it.
-            if let Some(link) = attach_syscall_tracepoint(prog, "syscall_enter", &name)? {
-                self.enter_links.push(link);
-            }
-        }
-        Ok(())
+    /// `tracer_enter` on every syscall's entry (it keeps execve's and execveat's envp, and
+    /// the in/out values of `AUX_ENTRY` calls).
+    fn attach_tracer_enter(&mut self, btf: &Btf) -> Result<(), BpfError> {
+        attach_btf(&mut self.ebpf, "tracer_enter", "sys_enter", btf)
     }
 
     fn sync_tracepoints(&mut self, syscalls: &BTreeSet<i64>) -> Result<(), BpfError> {
@@ -536,17 +495,13 @@ impl Drop for Capture {
     /// one after another, the 40 links of a default run held a SIGTERM up for 3-4 s. Detached
     /// on threads of their own, the waits overlap.
     fn drop(&mut self) {
-        let mut links = Vec::new();
-        let exits = std::mem::take(&mut self.links).into_values().collect();
-        let enters = std::mem::take(&mut self.enter_links);
-        for (name, ids) in [("syscall_exit", exits), ("syscall_enter", enters)] {
-            if let Ok(prog) = program::<TracePoint>(&mut self.ebpf, name) {
-                links.extend(
-                    ids.into_iter()
-                        .filter_map(|id: TracePointLinkId| prog.take_link(id).ok()),
-                );
-            }
-        }
+        let Ok(prog) = program::<TracePoint>(&mut self.ebpf, "syscall_exit") else {
+            return;
+        };
+        let links: Vec<_> = std::mem::take(&mut self.links)
+            .into_values()
+            .filter_map(|id| prog.take_link(id).ok())
+            .collect();
         detach_concurrently(links);
     }
 }

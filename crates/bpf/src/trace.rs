@@ -104,6 +104,19 @@ impl TraceConfig {
     }
 }
 
+/// Starts the capture. A syscall this kernel does not implement has no `sys_exit_` tracepoint,
+/// yet strace shows its calls failing with ENOSYS: when a named set has one, the capture
+/// starts again with the dispatcher, which sees every syscall number.
+fn start_capture(mut config: CaptureConfig) -> Result<Capture, BpfError> {
+    let capture = Capture::start(&config)?;
+    if capture.unavailable_syscalls().is_empty() {
+        return Ok(capture);
+    }
+    drop(capture);
+    config.mode = DispatchMode::TpBtf;
+    Capture::start(&config)
+}
+
 /// Syscall records of a traced process tree, in kernel order per CPU.
 #[derive(Debug)]
 pub struct Tracer {
@@ -120,7 +133,7 @@ impl Tracer {
         config: &TraceConfig,
     ) -> Result<(Tracer, RunningCommand), BpfError> {
         let stopped = StoppedCommand::spawn(argv)?;
-        let capture = Capture::start(&config.capture_config(vec![stopped.pid()]))?;
+        let capture = start_capture(config.capture_config(vec![stopped.pid()]))?;
         let pid = stopped.pid();
         let running = stopped.release()?;
         let tracer = Tracer {
@@ -137,7 +150,7 @@ impl Tracer {
             .iter()
             .map(|&pid| process_of_thread(pid))
             .collect::<Result<Vec<_>, _>>()?;
-        let capture = Capture::start(&config.capture_config(tgids))?;
+        let capture = start_capture(config.capture_config(tgids))?;
         Ok(Tracer {
             capture,
             awaiting_exec: BTreeSet::new(),

@@ -46,14 +46,12 @@ fn committed_object_has_the_expected_programs_and_maps() {
         ("dispatch_exit_btf", "tp_btf"),
         ("dispatch_exit_raw", "raw_tp"),
         ("dispatch_exit_tp", "tracepoint"),
-        ("execve_enter", "tracepoint"),
-        ("execveat_enter", "tracepoint"),
+        ("tracer_enter", "tp_btf"),
         ("on_exec", "tp_btf"),
         ("on_exit", "tp_btf"),
         ("on_fork", "tp_btf"),
         ("on_signal_deliver", "tp_btf"),
         ("on_signal_generate", "tp_btf"),
-        ("syscall_enter", "tracepoint"),
         ("syscall_exit", "tracepoint"),
     ]);
     assert_eq!(programs, expected);

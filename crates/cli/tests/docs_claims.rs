@@ -126,7 +126,7 @@ fn trace_md_lists_the_options_that_are_refused() {
         .find("\n## ")
         .map_or(doc.len(), |e| at + 2 + e);
     let section = &doc[at..end];
-    // `-d`, `--daemonize`, `-e kvm=vcpu`, `-e secontext=` (an empty value: any is refused).
+    // `-d`, `--daemonize`, `-e secontext=` (an empty value: any is refused).
     let written = regex::Regex::new(r"`(-{1,2}[A-Za-z][\w-]*(?: \w+=\w*)?)`").unwrap();
     let options: Vec<Vec<&str>> = written
         .captures_iter(section)

@@ -56,8 +56,8 @@ fn refusals_never_run_the_command() {
             "saker trace: -d/--debug is not supported yet\n",
         ),
         (
-            &["-e", "kvm=vcpu", "true"],
-            "saker trace: -e kvm=vcpu is not supported yet\n",
+            &["-e", "kvm=vm", "true"],
+            "saker trace: invalid -e kvm= argument: 'vm'\n",
         ),
         (
             &["--secontext", "true"],

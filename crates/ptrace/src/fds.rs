@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 
+use crate::nlquery::u32_at;
+
 /// The fd view of one traced process.
 #[derive(Debug, Clone, Copy)]
 pub struct ProcessFds {
@@ -60,7 +62,11 @@ impl ProcessFds {
             .strip_suffix(']')?
             .parse()
             .ok()?;
-        if let Some(found) = self.describe_socket(inode) {
+        // A netlink socket is in no table but sock_diag's: `NETLINK:[ROUTE:1234]` is written
+        // by the decoders from `netlink_socket`, which names its protocol.
+        if self.socket_protocol(fd).as_deref() != Some("NETLINK")
+            && let Some(found) = self.describe_socket(inode)
+        {
             return Some(found);
         }
         // Not bound or connected yet, so in no table: strace then prints the protocol the
@@ -69,7 +75,9 @@ impl ProcessFds {
         Some(format!("{protocol}:[{inode}]"))
     }
 
-    fn socket_protocol(&self, fd: i64) -> Option<String> {
+    /// strace's getfdproto: the protocol the kernel names in the socket's
+    /// `system.sockprotoname` attribute (`NETLINK`, `TCP`, `UNIX`); `None` for other fds.
+    pub fn socket_protocol(&self, fd: i64) -> Option<String> {
         let path = std::ffi::CString::new(format!("/proc/{}/fd/{fd}", self.proc_pid)).ok()?;
         let mut buf = [0u8; 64];
         // SAFETY: getxattr writes at most buf.len() bytes.
@@ -88,6 +96,22 @@ impl ProcessFds {
         let name = name.strip_suffix(&[0]).unwrap_or(name);
         let name = String::from_utf8_lossy(name).into_owned();
         Some(name)
+    }
+
+    /// For `-yy` and the netlink decoders: a bound netlink socket's protocol and port id, as
+    /// the kernel's `sock_diag` reports them (strace's netlink_get); `None` for other fds and
+    /// for netlink sockets not bound yet.
+    pub fn netlink_socket(&self, fd: i64) -> Option<(u8, u32)> {
+        let target = self.path(fd)?;
+        let inode: u32 = target
+            .strip_prefix("socket:[")?
+            .strip_suffix(']')?
+            .parse()
+            .ok()?;
+        if self.socket_protocol(fd).as_deref() != Some("NETLINK") {
+            return None;
+        }
+        netlink_diag(inode)
     }
 
     /// Whether fd `fd` is the file at `name` (same device and inode): a link target that
@@ -198,67 +222,52 @@ fn parse_endpoint(raw: &str, v6: bool) -> Option<String> {
 /// Dumps the kernel's inet sockets of one family and protocol through `sock_diag`
 /// (`inet_diag_req_v2`, all states) and describes the one with `inode`.
 fn inet_diag(inode: u64, family: i32, protocol: u8, label: &str) -> Option<String> {
-    const SOCK_DIAG_BY_FAMILY: u16 = 20;
-    const NLMSG_DONE: u16 = 3;
-    const NLMSG_ERROR: u16 = 2;
     let inode32 = u32::try_from(inode).ok()?;
-    // SAFETY: plain socket calls on a descriptor we own and close below.
-    let sock = unsafe {
-        libc::socket(
-            libc::AF_NETLINK,
-            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
-            libc::NETLINK_SOCK_DIAG,
-        )
-    };
-    if sock < 0 {
-        return None;
+    let mut request = [0u8; 56];
+    request[0] = family as u8;
+    request[1] = protocol;
+    request[4..8].copy_from_slice(&u32::MAX.to_ne_bytes());
+    sock_diag_dump(&request, |message| {
+        (message.len() >= 72 && u32_at(message, 68) == inode32)
+            .then(|| describe_inet(message, family == libc::AF_INET6, label))
+    })
+}
+
+/// The protocol and port id of the netlink socket with `inode` (`netlink_diag_req` for every
+/// protocol, `netlink_diag_msg` in reply). Kept per inode like strace: a bound socket keeps
+/// both for its life.
+fn netlink_diag(inode: u32) -> Option<(u8, u32)> {
+    const NDIAG_PROTO_ALL: u8 = 255;
+    const CACHE_SIZE: usize = 256;
+    static CACHE: std::sync::Mutex<Vec<(u32, u8, u32)>> = std::sync::Mutex::new(Vec::new());
+    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(&(_, protocol, port)) = cache.iter().find(|entry| entry.0 == inode) {
+        return Some((protocol, port));
     }
-    let mut request = [0u8; 16 + 56];
-    request[0..4].copy_from_slice(&72u32.to_ne_bytes());
-    request[4..6].copy_from_slice(&SOCK_DIAG_BY_FAMILY.to_ne_bytes());
-    request[6..8].copy_from_slice(&((libc::NLM_F_REQUEST | libc::NLM_F_DUMP) as u16).to_ne_bytes());
-    request[8..12].copy_from_slice(&1u32.to_ne_bytes());
-    request[16] = family as u8;
-    request[17] = protocol;
-    request[20..24].copy_from_slice(&u32::MAX.to_ne_bytes());
-    let mut found = None;
-    // SAFETY: buffers are ours and sized as passed.
-    unsafe {
-        if libc::send(sock, request.as_ptr().cast(), request.len(), 0) == request.len() as isize {
-            let mut reply = vec![0u8; 32 * 1024];
-            'receive: loop {
-                let got = libc::recv(sock, reply.as_mut_ptr().cast(), reply.len(), 0);
-                if got <= 0 {
-                    break;
-                }
-                let data = &reply[..got as usize];
-                let mut at = 0usize;
-                while at + 16 <= data.len() {
-                    let len =
-                        u32::from_ne_bytes(data[at..at + 4].try_into().unwrap_or([0; 4])) as usize;
-                    let kind = u16::from_ne_bytes([data[at + 4], data[at + 5]]);
-                    if len < 16
-                        || at + len > data.len()
-                        || kind == NLMSG_DONE
-                        || kind == NLMSG_ERROR
-                    {
-                        break 'receive;
-                    }
-                    let message = &data[at + 16..at + len];
-                    if message.len() >= 72
-                        && u32::from_ne_bytes(message[68..72].try_into().unwrap_or([0; 4]))
-                            == inode32
-                    {
-                        found = Some(describe_inet(message, family == libc::AF_INET6, label));
-                        break 'receive;
-                    }
-                    at += (len + 3) & !3;
-                }
-            }
-        }
-        libc::close(sock);
+    // struct netlink_diag_req: family, protocol, pad, ino, show, cookie[2]; the reply's
+    // struct netlink_diag_msg: family, type, protocol, state, portid, dst_portid, dst_group,
+    // ino, cookie[2].
+    let mut request = [0u8; 20];
+    request[0] = libc::AF_NETLINK as u8;
+    request[1] = NDIAG_PROTO_ALL;
+    let found = sock_diag_dump(&request, |message| {
+        (message.len() >= 20
+            && u32_at(message, 16) == inode
+            && message[0] == libc::AF_NETLINK as u8)
+            .then(|| (message[2], u32_at(message, 4)))
+    })?;
+    if cache.len() >= CACHE_SIZE {
+        cache.remove(0);
     }
-    found
+    cache.push((inode, found.0, found.1));
+    Some(found)
+}
+
+/// Sends one `SOCK_DIAG_BY_FAMILY` dump request with `body` after its header and hands each
+/// reply message's body to `pick` until it returns something or the dump ends.
+fn sock_diag_dump<R>(body: &[u8], pick: impl FnMut(&[u8]) -> Option<R>) -> Option<R> {
+    const SOCK_DIAG_BY_FAMILY: u16 = 20;
+    crate::nlquery::dump(libc::NETLINK_SOCK_DIAG, SOCK_DIAG_BY_FAMILY, body, pick)
 }
 
 /// `struct inet_diag_msg`: family, state, timer, retrans, then the socket id (ports big
@@ -599,6 +608,27 @@ mod tests {
             libc::close(pair[0]);
             libc::close(pair[1]);
         }
+    }
+
+    #[test]
+    fn netlink_socket_has_protocol_and_port() {
+        // SAFETY: a socket we bind and close below.
+        let fd = unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW, libc::NETLINK_SOCK_DIAG) };
+        assert!(fd >= 0);
+        // SAFETY: sockaddr_nl is plain data.
+        let mut addr: libc::sockaddr_nl = unsafe { std::mem::zeroed() };
+        addr.nl_family = libc::AF_NETLINK as u16;
+        let size = std::mem::size_of::<libc::sockaddr_nl>() as u32;
+        // SAFETY: binding our socket to an address we own.
+        let bound = unsafe { libc::bind(fd, (&raw const addr).cast(), size) };
+        assert_eq!(bound, 0);
+        let fds = ProcessFds::new(std::process::id() as i32);
+        assert_eq!(fds.socket_protocol(fd.into()).as_deref(), Some("NETLINK"));
+        let (protocol, port) = fds.netlink_socket(fd.into()).unwrap();
+        assert_eq!(i32::from(protocol), libc::NETLINK_SOCK_DIAG);
+        assert_ne!(port, 0);
+        // SAFETY: closing our own fd.
+        unsafe { libc::close(fd) };
     }
 
     #[test]

@@ -32,7 +32,9 @@
 mod command;
 mod error;
 mod fds;
+mod genl;
 mod memory;
+mod nlquery;
 pub mod seccomp;
 mod sys;
 mod tracer;
@@ -40,6 +42,7 @@ mod tracer;
 pub use command::{Command, resolve, spawn_stopped};
 pub use error::{TraceError, errno_text};
 pub use fds::{ProcessFds, device_of};
+pub use genl::generic_netlink_family;
 pub use memory::ProcessMemory;
 pub use sys::{registers, set_return_value, set_syscall_number};
 pub use tracer::{

@@ -1,16 +1,29 @@
 //! Reading a stopped tracee's memory: `process_vm_readv` (one system call for a whole buffer),
 //! falling back to `PTRACE_PEEKDATA` word by word when the kernel refuses it (for example
-//! when `CONFIG_CROSS_MEMORY_ATTACH` is off), like strace's `src/ucopy.c`.
+//! when `CONFIG_CROSS_MEMORY_ATTACH` is off), like strace's `src/ucopy.c`. Small reads go
+//! through a cache of a few whole pages, as strace's do through its one: the strings of an
+//! argv, the buffers of a writev's iovecs usually share a page, and one system call then reads
+//! them all (a few pages, because decoders alternate between an array and what it points to).
 
-/// The memory of one traced process. Cheap to create: it holds only the pid.
-#[derive(Debug, Clone, Copy)]
+const PAGE_SIZE: u64 = 4096;
+/// How many pages one stop keeps.
+const CACHED_PAGES: usize = 4;
+
+/// The memory of one traced process, for one stop: the cached page is only right while the
+/// tracee stays stopped, so make a new one at each stop.
+#[derive(Debug)]
 pub struct ProcessMemory {
     pid: i32,
+    /// Pages read whole, the most recently used first: address and contents.
+    pages: Vec<(u64, Box<[u8; PAGE_SIZE as usize]>)>,
 }
 
 impl ProcessMemory {
     pub fn new(pid: i32) -> ProcessMemory {
-        ProcessMemory { pid }
+        ProcessMemory {
+            pid,
+            pages: Vec::new(),
+        }
     }
 
     /// Copies up to `buf.len()` bytes from `addr` in the tracee. Returns how many bytes were
@@ -20,6 +33,47 @@ impl ProcessMemory {
         if buf.is_empty() || addr == 0 {
             return 0;
         }
+        if buf.len() > PAGE_SIZE as usize {
+            return self.read_uncached(addr, buf);
+        }
+        // Page by page from the cache; from the first page that cannot be read whole, as
+        // asked, so the kernel says how much is readable.
+        let mut done = 0;
+        while done < buf.len() {
+            let at = addr.wrapping_add(done as u64);
+            let page = at & !(PAGE_SIZE - 1);
+            if !self.cache_page(page) {
+                return done + self.read_uncached(at, &mut buf[done..]);
+            }
+            let start = (at - page) as usize;
+            let n = (PAGE_SIZE as usize - start).min(buf.len() - done);
+            buf[done..done + n].copy_from_slice(&self.pages[0].1[start..start + n]);
+            done += n;
+        }
+        done
+    }
+
+    /// Makes `page` the most recently used cached page, reading it if needed; false if it
+    /// cannot be read whole (then the read goes to the kernel as asked, which reports how much
+    /// of it is readable).
+    fn cache_page(&mut self, page: u64) -> bool {
+        if let Some(at) = self.pages.iter().position(|(cached, _)| *cached == page) {
+            self.pages[..=at].rotate_right(1);
+            return true;
+        }
+        let mut bytes = if self.pages.len() == CACHED_PAGES {
+            self.pages.pop().map(|(_, bytes)| bytes).expect("full")
+        } else {
+            Box::new([0u8; PAGE_SIZE as usize])
+        };
+        if self.read_uncached(page, &mut bytes[..]) < PAGE_SIZE as usize {
+            return false;
+        }
+        self.pages.insert(0, (page, bytes));
+        true
+    }
+
+    fn read_uncached(&mut self, addr: u64, buf: &mut [u8]) -> usize {
         let local = libc::iovec {
             iov_base: buf.as_mut_ptr().cast(),
             iov_len: buf.len(),
@@ -48,6 +102,7 @@ impl ProcessMemory {
         if data.is_empty() || addr == 0 {
             return 0;
         }
+        self.pages.clear();
         let local = libc::iovec {
             iov_base: data.as_ptr() as *mut libc::c_void,
             iov_len: data.len(),
@@ -140,5 +195,50 @@ mod tests {
         assert_eq!(&buf, b"hello saker tracer");
         assert_eq!(memory.read(0, &mut buf), 0);
         assert_eq!(memory.read(8, &mut buf), 0, "unmapped low page");
+    }
+
+    /// Reads within one page come from one copy of it; a write drops the copy; a read that
+    /// runs into an unreadable page still returns what is readable.
+    #[test]
+    fn caches_one_page_and_reads_up_to_a_hole() {
+        // SAFETY: an anonymous mapping of two pages, the second made inaccessible.
+        let base = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                2 * PAGE_SIZE as usize,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        assert_ne!(base, libc::MAP_FAILED);
+        let start = base as u64;
+        // SAFETY: the first page is ours and writable; the second loses all access.
+        unsafe {
+            std::ptr::copy_nonoverlapping(b"first".as_ptr(), base.cast::<u8>().add(10), 5);
+            libc::mprotect(
+                base.cast::<u8>().add(PAGE_SIZE as usize).cast(),
+                PAGE_SIZE as usize,
+                libc::PROT_NONE,
+            );
+        }
+        let mut memory = ProcessMemory::new(std::process::id() as i32);
+        let mut five = [0u8; 5];
+        assert_eq!(memory.read(start + 10, &mut five), 5);
+        assert_eq!(&five, b"first");
+        // Changed behind the cache's back: a copy of the page answers until a write.
+        // SAFETY: still our first page.
+        unsafe { std::ptr::copy_nonoverlapping(b"later".as_ptr(), base.cast::<u8>().add(10), 5) };
+        assert_eq!(memory.read(start + 10, &mut five), 5);
+        assert_eq!(&five, b"first", "served from the cached page");
+        assert_eq!(memory.write(start + 20, b"x"), 1);
+        assert_eq!(memory.read(start + 10, &mut five), 5);
+        assert_eq!(&five, b"later", "the write dropped the cached page");
+        let mut across = [0u8; 16];
+        assert_eq!(memory.read(start + PAGE_SIZE - 8, &mut across), 8);
+        assert_eq!(memory.read(start + PAGE_SIZE, &mut five), 0);
+        // SAFETY: unmapping what was mapped above.
+        unsafe { libc::munmap(base, 2 * PAGE_SIZE as usize) };
     }
 }

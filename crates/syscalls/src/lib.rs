@@ -49,11 +49,13 @@
 //! socketpair, bind, connect, accept/accept4, listen, getsockname/getpeername, send*/recv*
 //! with msghdr, setsockopt/getsockopt, shutdown; sockaddr_in/in6/un/nl), SysV IPC get/ctl,
 //! futex, io_uring_setup (params), capget/capset, seccomp, bpf (map create and element operations, program
-//! load, pin/get, info by fd), rseq, membarrier.
+//! load, pin/get, info by fd), rseq, membarrier, netlink messages on netlink sockets (route,
+//! sock_diag, netfilter, audit, xfrm, selinux, generic, uevent; ptrace only: the eBPF
+//! tracer does not know a socket's protocol).
 //!
 //! Not decoded (raw or partial): most ioctl requests (shown as `_IOC(...)`), other bpf
 //! commands, the `-v` eBPF/cBPF instruction dumps (bpf, seccomp) and bpf info structs,
-//! io_uring_enter/register attribute structs, netlink message bodies, cmsg control data,
+//! io_uring_enter/register attribute structs, cmsg control data,
 //! sendmmsg/recvmmsg vectors, keyctl, perf_event_open attributes, mount API (fsopen...),
 //! quotactl, ptrace requests, landlock, and times in `-v` output assume UTC (strace
 //! prints local time).

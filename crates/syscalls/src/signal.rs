@@ -123,6 +123,7 @@ const SI_KERNEL: i32 = 0x80;
 const SI_QUEUE: i32 = -1;
 const SI_TIMER: i32 = -2;
 const SI_MESGQ: i32 = -3;
+const SI_SIGIO: i32 = -5;
 const SI_TKILL: i32 = -6;
 
 fn generic_code_name(code: i32) -> Option<&'static str> {
@@ -133,7 +134,7 @@ fn generic_code_name(code: i32) -> Option<&'static str> {
         SI_TIMER => "SI_TIMER",
         SI_MESGQ => "SI_MESGQ",
         -4 => "SI_ASYNCIO",
-        -5 => "SI_SIGIO",
+        SI_SIGIO => "SI_SIGIO",
         SI_TKILL => "SI_TKILL",
         -7 => "SI_DETHREAD",
         -60 => "SI_ASYNCNL",
@@ -245,8 +246,8 @@ pub fn format_signal_with(
     let mut out = String::with_capacity(96);
     write_signal(&mut out, info.signo.into());
     out.push_str(" {");
-    write_siginfo_fields(&mut out, info, &mut |out, pid| {
-        crate::decode::write_pid(out, pid, crate::PidKind::Tgid, fds, style)
+    write_siginfo_fields(&mut out, info, &mut |out, id| {
+        crate::decode::write_sender_or_fd(out, id, fds, style)
     });
     out.push('}');
     out
@@ -265,12 +266,20 @@ impl std::fmt::Display for UidText {
     }
 }
 
+/// A number in a siginfo that `-y` and the pid options annotate.
+pub(crate) enum SenderOrFd {
+    /// The sender's pid.
+    Pid(i32),
+    /// SIGIO's file descriptor.
+    Fd(i32),
+}
+
 /// The inside of strace's siginfo braces (also used by `waitid`, `rt_sigqueueinfo`...);
 /// `pid` prints the sender's pid.
 pub(crate) fn write_siginfo_fields(
     out: &mut String,
     info: &SigInfo,
-    pid_printer: &mut dyn FnMut(&mut String, i32),
+    ids: &mut dyn FnMut(&mut String, SenderOrFd),
 ) {
     out.push_str("si_signo=");
     write_signal(out, info.signo.into());
@@ -282,9 +291,8 @@ pub(crate) fn write_siginfo_fields(
     };
     match code_name {
         Some(n) => out.push_str(n),
-        None => {
-            let _ = write!(out, "{}", info.code);
-        }
+        // print_xlat_ex: an unknown code in hex, as an unsigned int.
+        None => crate::decode::write_hex(out, u64::from(info.code as u32)),
     }
     // strace's print_si_info: si_errno after si_code, by name or unsigned.
     if info.errno != 0 {
@@ -296,52 +304,70 @@ pub(crate) fn write_siginfo_fields(
             }
         }
     }
-    let pid = info.i32_lo(0);
+    if info.code <= 0 {
+        write_user_sent(out, info, ids);
+    } else {
+        write_kernel_sent(out, info, ids);
+    }
+}
+
+/// The sender's pid and uid (strace's printsigsource).
+fn write_source(out: &mut String, info: &SigInfo, ids: &mut dyn FnMut(&mut String, SenderOrFd)) {
+    out.push_str(", si_pid=");
+    ids(out, SenderOrFd::Pid(info.i32_lo(0)));
     // PRINT_FIELD_ID: `(uid_t) -1` prints as -1.
-    let uid = UidText(info.i32_hi(0) as u32);
+    let _ = write!(out, ", si_uid={}", UidText(info.i32_hi(0) as u32));
+}
+
+/// The value a queued signal carries (strace's printsigval).
+fn write_value(out: &mut String, info: &SigInfo) {
+    let _ = write!(out, ", si_int={}, si_ptr=", info.i32_lo(1));
+    write_ptr(out, info.words[1]);
+}
+
+/// A signal a process sent (si_code <= 0, strace's SI_FROMUSER).
+fn write_user_sent(out: &mut String, info: &SigInfo, ids: &mut dyn FnMut(&mut String, SenderOrFd)) {
     match info.code {
-        SI_USER | SI_TKILL => {
-            out.push_str(", si_pid=");
-            pid_printer(out, pid);
-            let _ = write!(out, ", si_uid={uid}");
-            return;
-        }
-        SI_QUEUE | SI_MESGQ => {
-            out.push_str(", si_pid=");
-            pid_printer(out, pid);
-            let _ = write!(out, ", si_uid={uid}");
-            // strace's printsigval, only for a value that is set.
-            if info.words[1] != 0 {
-                let _ = write!(out, ", si_int={}, si_ptr=", info.i32_lo(1));
-                write_ptr(out, info.words[1]);
-            }
-            return;
-        }
+        SI_USER | SI_TKILL => write_source(out, info, ids),
         SI_TIMER => {
             // C's %#x: "0" for zero, "0x1" otherwise.
             out.push_str(", si_timerid=");
             crate::decode::write_hex(out, u64::from(info.i32_lo(0) as u32));
-            let _ = write!(
-                out,
-                ", si_overrun={}, si_int={}, si_ptr=",
-                info.i32_hi(0),
-                info.i32_lo(1)
-            );
-            write_ptr(out, info.words[1]);
-            return;
+            let _ = write!(out, ", si_overrun={}", info.i32_hi(0));
+            write_value(out, info);
         }
-        _ => {}
+        SI_SIGIO => write_band_and_fd(out, info, ids),
+        _ => {
+            write_source(out, info, ids);
+            if info.words[1] != 0 {
+                write_value(out, info);
+            }
+        }
     }
-    if info.code <= 0 {
-        return;
-    }
+}
+
+fn write_band_and_fd(
+    out: &mut String,
+    info: &SigInfo,
+    ids: &mut dyn FnMut(&mut String, SenderOrFd),
+) {
+    let _ = write!(out, ", si_band={}, si_fd=", info.words[0] as i64);
+    ids(out, SenderOrFd::Fd(info.i32_lo(1)));
+}
+
+/// A signal the kernel raised (si_code > 0): the fields by signal, as strace's print_si_info.
+fn write_kernel_sent(
+    out: &mut String,
+    info: &SigInfo,
+    ids: &mut dyn FnMut(&mut String, SenderOrFd),
+) {
+    let code = info.code;
     match info.signo {
         17 => {
             let status = info.i32_lo(1);
-            out.push_str(", si_pid=");
-            pid_printer(out, pid);
-            let _ = write!(out, ", si_uid={uid}, si_status=");
-            if info.code == 1 {
+            write_source(out, info, ids);
+            out.push_str(", si_status=");
+            if code == 1 {
                 let _ = write!(out, "{status}");
             } else {
                 write_signal(out, status.into());
@@ -349,42 +375,76 @@ pub(crate) fn write_siginfo_fields(
             write_clock_t(out, ", si_utime=", info.words[2] as i64);
             write_clock_t(out, ", si_stime=", info.words[3] as i64);
         }
-        4 | 7 | 8 | 11 | 5 if info.code != SI_KERNEL => {
+        // What the kernel's SI_KERNEL SIGILL/SIGFPE/SIGTRAP carry is not an address.
+        4 | 8 | 5 if code == SI_KERNEL => {}
+        4 | 7 | 8 | 11 | 5 => {
             out.push_str(", si_addr=");
             write_ptr(out, info.words[0]);
+            write_fault_details(out, info);
         }
-        11 | 7 => {
-            out.push_str(", si_addr=");
-            write_ptr(out, info.words[0]);
-        }
-        29 => {
-            let _ = write!(
-                out,
-                ", si_band={}, si_fd={}",
-                info.words[0] as i64,
-                info.i32_lo(1)
-            );
-        }
-        31 => {
-            out.push_str(", si_call_addr=");
-            write_ptr(out, info.words[0]);
-            let nr = info.i32_lo(1);
-            match u64::try_from(nr).ok().and_then(crate::name) {
-                Some(n) => {
-                    let _ = write!(out, ", si_syscall=__NR_{n}");
-                }
-                None => {
-                    let _ = write!(out, ", si_syscall={nr}");
-                }
+        29 if (1..=6).contains(&code) => write_band_and_fd(out, info, ids),
+        29 => {}
+        31 => write_seccomp_fields(out, info),
+        _ => {
+            if info.words[0] != 0 {
+                write_source(out, info, ids);
             }
-            let arch = info.i32_hi(1) as u32;
-            if arch == 0xc000_003e {
-                out.push_str(", si_arch=AUDIT_ARCH_X86_64");
-            } else {
-                let _ = write!(out, ", si_arch={arch:#x}");
+            if info.words[1] != 0 {
+                write_value(out, info);
             }
+        }
+    }
+}
+
+/// After si_addr: the address bounds of SEGV_BNDERR, the key of SEGV_PKUERR, the
+/// granularity of BUS_MCEERR_*.
+fn write_fault_details(out: &mut String, info: &SigInfo) {
+    match (info.signo, info.code) {
+        (11, 3) => {
+            out.push_str(", si_lower=");
+            write_ptr(out, info.words[2]);
+            out.push_str(", si_upper=");
+            write_ptr(out, info.words[3]);
+        }
+        (11, 4) => {
+            let _ = write!(out, ", si_pkey={}", info.words[2] as u32);
+        }
+        (7, 4 | 5) => {
+            out.push_str(", si_addr_lsb=");
+            crate::decode::write_hex(out, info.words[1] & 0xffff);
         }
         _ => {}
+    }
+}
+
+/// SIGSYS from seccomp: the call's address, number (named for x86_64) and audit arch.
+fn write_seccomp_fields(out: &mut String, info: &SigInfo) {
+    const AUDIT_ARCH_X86_64: u32 = 0xc000_003e;
+    out.push_str(", si_call_addr=");
+    write_ptr(out, info.words[0]);
+    let nr = info.i32_lo(1) as u32;
+    let arch = info.i32_hi(1) as u32;
+    match Some(u64::from(nr))
+        .filter(|_| arch == AUDIT_ARCH_X86_64)
+        .and_then(crate::name)
+    {
+        Some(n) => {
+            let _ = write!(out, ", si_syscall=__NR_{n}");
+        }
+        None => {
+            let _ = write!(out, ", si_syscall={nr}");
+        }
+    }
+    out.push_str(", si_arch=");
+    match crate::decode::AUDIT_ARCHES
+        .entries
+        .iter()
+        .find(|(value, _)| *value == u64::from(arch))
+    {
+        Some((_, name)) => out.push_str(name),
+        None => {
+            let _ = write!(out, "{arch:#x} /* AUDIT_ARCH_??? */");
+        }
     }
 }
 

@@ -719,3 +719,15 @@ xlat!(pub(crate) SYSLOG_CONSOLE_LEVELS, "LOGLEVEL_???", [
     4 => "LOGLEVEL_WARNING", 5 => "LOGLEVEL_NOTICE", 6 => "LOGLEVEL_INFO", 7 => "LOGLEVEL_DEBUG",
     8 => "LOGLEVEL_DEBUG+1",
 ]);
+
+// Network interface flags, strace's src/xlat/iffflags.in (linux/if.h): SIOCGIFFLAGS and
+// rtnetlink's ifinfomsg.
+xlat!(pub(crate) IFF_FLAGS, "IFF_???", [
+    1 << 0 => "IFF_UP", 1 << 1 => "IFF_BROADCAST", 1 << 2 => "IFF_DEBUG",
+    1 << 3 => "IFF_LOOPBACK", 1 << 4 => "IFF_POINTOPOINT", 1 << 5 => "IFF_NOTRAILERS",
+    1 << 6 => "IFF_RUNNING", 1 << 7 => "IFF_NOARP", 1 << 8 => "IFF_PROMISC",
+    1 << 9 => "IFF_ALLMULTI", 1 << 10 => "IFF_MASTER", 1 << 11 => "IFF_SLAVE",
+    1 << 12 => "IFF_MULTICAST", 1 << 13 => "IFF_PORTSEL", 1 << 14 => "IFF_AUTOMEDIA",
+    1 << 15 => "IFF_DYNAMIC", 1 << 16 => "IFF_LOWER_UP", 1 << 17 => "IFF_DORMANT",
+    1 << 18 => "IFF_ECHO",
+]);

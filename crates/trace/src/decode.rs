@@ -39,6 +39,18 @@ impl FdInfo for TraceeFds {
         self.0.socket(fd.into())
     }
 
+    fn socket_protocol(&mut self, fd: i32) -> Option<String> {
+        self.0.socket_protocol(fd.into())
+    }
+
+    fn netlink_socket(&mut self, fd: i32) -> Option<(u8, u32)> {
+        self.0.netlink_socket(fd.into())
+    }
+
+    fn generic_netlink_family(&mut self, id: u16) -> Option<String> {
+        saker_ptrace::generic_netlink_family(id)
+    }
+
     fn device(&mut self, fd: i32) -> Option<String> {
         self.0.device(fd.into())
     }
@@ -65,6 +77,14 @@ impl FdInfo for TraceeFds {
 
     fn pid_comm(&mut self, pid: i32) -> Option<String> {
         comm_of(pid)
+    }
+
+    fn anon_mapping(&mut self, path: &str) -> Option<(u64, u64)> {
+        let maps = std::fs::read_to_string(format!("/proc/{}/maps", self.0.pid())).ok()?;
+        maps.lines()
+            .filter_map(crate::stack::parse_maps_line)
+            .find(|m| m.anon_device && m.path == path)
+            .map(|m| (m.range.start, m.range.end.saturating_sub(m.range.start)))
     }
 }
 

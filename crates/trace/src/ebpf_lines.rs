@@ -306,9 +306,11 @@ impl Lines {
                 let signal = status & 0x7f;
                 let core_dumped = status & 0x80 != 0;
                 let exit_group = saker_syscalls::number("exit_group").unwrap_or(231);
-                // exit_group names no path, so `-P` leaves it out, as strace does.
+                // exit_group names no path, so `-P` leaves it out, as strace does; its
+                // `= ?` is the status `unfinished`.
                 let filters = &self.options.filters;
-                let shown = !self.summary_only && filters.paths.is_empty();
+                let shown =
+                    !self.summary_only && filters.paths.is_empty() && filters.status.unfinished;
                 if shown && *process_exited && signal == 0 && filters.trace.contains(exit_group) {
                     // exit_group never returns, so the capture has no record of it.
                     if self.options.json {
@@ -812,6 +814,18 @@ impl FdInfo for LiveFds {
     fn socket(&mut self, fd: i32) -> Option<String> {
         let live = ProcessFds::new(self.pid).socket(fd.into());
         self.remembered(fd, live, |names| &mut names.socket)
+    }
+
+    fn socket_protocol(&mut self, fd: i32) -> Option<String> {
+        ProcessFds::new(self.pid).socket_protocol(fd.into())
+    }
+
+    fn netlink_socket(&mut self, fd: i32) -> Option<(u8, u32)> {
+        ProcessFds::new(self.pid).netlink_socket(fd.into())
+    }
+
+    fn generic_netlink_family(&mut self, id: u16) -> Option<String> {
+        saker_ptrace::generic_netlink_family(id)
     }
 
     fn device(&mut self, fd: i32) -> Option<String> {

@@ -62,6 +62,8 @@ Output format:
                         thread-execve (or all, none)
   -e decode-fds=SET, --decode-fds[=SET]
                         what to print after fds: path, socket, dev, pidfd (or all, none)
+  -e kvm=vcpu, --kvm=vcpu
+                        print the exit reason of each KVM_RUN
   -i, --instruction-pointer
                         print the instruction pointer at each call
   -k, --stack-traces    print the stack after each call
@@ -127,8 +129,7 @@ Miscellaneous:
   -V, --version         print the version
       --tips[=...]      print a tip at the end
 
-Not supported yet (refused with a message): -d/--debug, -D/--daemonize,
--e kvm=vcpu, --secontext.
+Not supported yet (refused with a message): -d/--debug, -D/--daemonize, --secontext.
 
 Examples:
   saker trace ls /

@@ -167,6 +167,8 @@ pub struct Options {
     pub json: bool,
     /// `--ebpf`.
     pub ebpf: bool,
+    /// `-e kvm=vcpu`: KVM_RUN shows the vCPU's exit reason.
+    pub kvm_vcpu: bool,
 }
 
 impl Options {
@@ -209,6 +211,7 @@ impl Options {
             summary: None,
             json: false,
             ebpf: false,
+            kvm_vcpu: false,
         }
     }
 
@@ -228,6 +231,7 @@ impl Options {
             xlat: self.xlat,
             dereference: self.verbose.contains(nr),
             pids: self.decode_pids,
+            kvm_vcpu: self.kvm_vcpu,
         }
     }
 }

@@ -190,13 +190,8 @@ pub fn apply(
         Qualifier::Write => options.dump_writes = parse_fd_set(value)?,
         Qualifier::Fault => options.inject.add(value, InjectKind::Fault)?,
         Qualifier::Inject => options.inject.add(value, InjectKind::Inject)?,
-        Qualifier::Kvm => {
-            return Err(if value == "vcpu" {
-                "-e kvm=vcpu is not supported yet".to_string()
-            } else {
-                format!("invalid -e kvm= argument: '{value}'")
-            });
-        }
+        Qualifier::Kvm if value == "vcpu" => options.kvm_vcpu = true,
+        Qualifier::Kvm => return Err(format!("invalid -e kvm= argument: '{value}'")),
         Qualifier::DecodeFds => {
             given.decode_fds = true;
             options.decode_fds = parse_decode_fds(value)?;
@@ -328,9 +323,11 @@ mod tests {
             apply_expression(&mut options, &mut given, "trace=opnat").unwrap_err(),
             "invalid system call 'opnat' (did you mean openat?)"
         );
+        apply_expression(&mut options, &mut given, "kvm=vcpu").unwrap();
+        assert!(options.kvm_vcpu);
         assert_eq!(
-            apply_expression(&mut options, &mut given, "kvm=vcpu").unwrap_err(),
-            "-e kvm=vcpu is not supported yet"
+            apply_expression(&mut options, &mut given, "kvm=vm").unwrap_err(),
+            "invalid -e kvm= argument: 'vm'"
         );
         // Unknown qualifier names are syscall names to strace.
         assert_eq!(

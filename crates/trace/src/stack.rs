@@ -204,26 +204,29 @@ fn write_frame(out: &mut String, mapped: &Mapped, pc: u64) {
     }
 }
 
-struct MapsLine {
-    range: Range<u64>,
+pub(crate) struct MapsLine {
+    pub(crate) range: Range<u64>,
     offset: u64,
     executable: bool,
-    path: String,
+    /// The device's major number is 0: an anonymous inode (or another pseudo file).
+    pub(crate) anon_device: bool,
+    pub(crate) path: String,
 }
 
 /// `start-end perms offset dev inode path`.
-fn parse_maps_line(line: &str) -> Option<MapsLine> {
+pub(crate) fn parse_maps_line(line: &str) -> Option<MapsLine> {
     let mut fields = line.split_whitespace();
     let (start, end) = fields.next()?.split_once('-')?;
     let perms = fields.next()?;
     let offset = u64::from_str_radix(fields.next()?, 16).ok()?;
-    let _dev = fields.next()?;
+    let dev = fields.next()?;
     let _inode = fields.next()?;
     let path = fields.collect::<Vec<_>>().join(" ");
     Some(MapsLine {
         range: u64::from_str_radix(start, 16).ok()?..u64::from_str_radix(end, 16).ok()?,
         offset,
         executable: perms.as_bytes().get(2) == Some(&b'x'),
+        anon_device: dev.split_once(':').is_some_and(|(major, _)| major == "00"),
         path,
     })
 }
@@ -316,6 +319,14 @@ mod tests {
             parse_maps_line("7ffd1c5e4000-7ffd1c605000 rw-p 00000000 00:00 0  [stack]").unwrap();
         assert!(!anon.executable);
         assert_eq!(anon.path, "[stack]");
+        assert!(!map.anon_device);
+        // A KVM vCPU's struct kvm_run, mapped from its anonymous-inode fd (-e kvm=vcpu).
+        let vcpu = parse_maps_line(
+            "7f0b278c6000-7f0b278c9000 rw-s 00000000 00:0f 2071  anon_inode:kvm-vcpu:0",
+        )
+        .unwrap();
+        assert!(vcpu.anon_device);
+        assert_eq!(vcpu.path, "anon_inode:kvm-vcpu:0");
     }
 
     #[test]

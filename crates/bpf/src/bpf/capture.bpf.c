@@ -1126,14 +1126,9 @@ static __always_inline int handle_sys_enter(long nr)
 		return 0;
 	key = (__u32)nr;
 	spec = bpf_map_lookup_elem(&syscall_specs, &key);
-	if (!spec || (!(spec->flags & SAKER_SPEC_TIMED) && spec->aux_kind != SAKER_AUX_ENTRY))
+	if (!spec || !(spec->flags & SAKER_SPEC_TIMED))
 		return 0;
 	if (!tgid_wanted(bpf_get_current_pid_tgid() >> 32))
-		return 0;
-	/* A tracer's dispatcher that times calls keeps their in/out values too, at no cost. */
-	if (spec->aux_kind == SAKER_AUX_ENTRY)
-		keep_entry_value(spec, key);
-	if (!(spec->flags & SAKER_SPEC_TIMED))
 		return 0;
 	start = bpf_task_storage_get(&task_enter_ts, bpf_get_current_task_btf(), 0,
 				     BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -1262,7 +1257,7 @@ static __always_inline int exec_wakes(struct saker_event *ev)
 /*
  * The envp pointer of an execve or execveat in flight, by task, for the exec record: by
  * sched_process_exec the new image has replaced the registers that held it (a tracer's
- * capture attaches execve_enter and execveat_enter; strace shows the pointer).
+ * capture attaches tracer_enter; strace shows the pointer).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -1270,14 +1265,6 @@ struct {
 	__type(key, int);
 	__type(value, __u64);
 } exec_envp SEC(".maps");
-
-/* Layout of syscalls/sys_enter_<name> (tracefs events/syscalls/sys_enter_execve/format). */
-struct syscalls_enter_ctx {
-	__u64 common;
-	__s32 nr;
-	__s32 pad;
-	__u64 args[6];
-};
 
 static __always_inline int keep_envp(__u64 pointer)
 {
@@ -1293,42 +1280,30 @@ static __always_inline int keep_envp(__u64 pointer)
 }
 
 /*
- * The entry of a call whose spec is SAKER_AUX_ENTRY (a tracer's in/out values), when the
- * tracer attaches one tracepoint per traced call (`-e trace=` a subset): attached to
- * syscalls/sys_enter_<name> of those calls only, so no other call pays for it. It reads
- * nothing of its context but the syscall number, which every sys_enter record has.
+ * On every syscall's entry (a tracer's capture): keeps execve's envp (rdx) and execveat's
+ * (r10), and the in/out value of a SAKER_AUX_ENTRY call as the caller passed it (accept's
+ * address length, ppoll's timeout). Not the syscalls/sys_enter_<name> tracepoints: those
+ * are perf events, and closing each one waits for an RCU grace period (about 70 ms here),
+ * which every `saker trace --ebpf` paid at exit; a tp_btf link detaches without waiting.
  */
-SEC("tracepoint/syscalls/sys_enter_any")
-int syscall_enter(struct syscalls_enter_ctx *ctx)
+SEC("tp_btf/sys_enter")
+int BPF_PROG(tracer_enter, struct pt_regs *regs, long id)
 {
 	struct saker_syscall_spec *spec;
-	__u32 key = ctx->nr;
+	__u32 key;
 
-	if (key >= SAKER_MAX_SYSCALLS)
+	if (id == 59 /* __NR_execve */)
+		return keep_envp(regs->dx);
+	if (id == 322 /* __NR_execveat */)
+		return keep_envp(regs->r10);
+	if (id < 0 || id >= SAKER_MAX_SYSCALLS)
 		return 0;
+	key = (__u32)id;
 	spec = bpf_map_lookup_elem(&syscall_specs, &key);
-	if (!spec || spec->aux_kind != SAKER_AUX_ENTRY)
-		return 0;
-	if (!tgid_wanted(bpf_get_current_pid_tgid() >> 32))
-		return 0;
-	keep_entry_value(spec, key);
+	if (spec && spec->aux_kind == SAKER_AUX_ENTRY &&
+	    tgid_wanted(bpf_get_current_pid_tgid() >> 32))
+		keep_entry_value(spec, key);
 	return 0;
-}
-
-/*
- * One program per call: a tracepoint program may read no further into its context than the
- * shortest record it is attached to, and execve's has no args[3].
- */
-SEC("tracepoint/syscalls/sys_enter_execve")
-int execve_enter(struct syscalls_enter_ctx *ctx)
-{
-	return keep_envp(ctx->args[2]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_execveat")
-int execveat_enter(struct syscalls_enter_ctx *ctx)
-{
-	return keep_envp(ctx->args[3]);
 }
 
 SEC("tp_btf/sched_process_exec")

@@ -514,19 +514,7 @@ fn prog_load(c: &mut Ctx, b: &[u8], n: usize) {
         sep(c);
         let v = u32_at(b, 40);
         c.s("kern_version=");
-        super::print::write_composite(
-            c.out,
-            |out| super::print::write_hex(out, v),
-            |out| {
-                let _ = write!(
-                    out,
-                    "KERNEL_VERSION({}, {}, {})",
-                    v >> 16,
-                    (v >> 8) & 0xff,
-                    v & 0xff
-                );
-            },
-        );
+        super::print::write_kernel_version(c.out, v as u32);
     }
     if fits(48) {
         sep(c);

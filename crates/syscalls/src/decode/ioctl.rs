@@ -14,19 +14,25 @@ use super::structs::{self as st, read_struct, u16_at, u32_at, u64_at};
 use crate::decode::Ret;
 use crate::xlat::{self, Xlat};
 
+mod btrfs;
+mod dm;
 mod evdev;
 mod gpio;
 mod kd;
+mod kvm;
 mod lirc;
 mod loop_dev;
 mod mtd;
 mod perf_ioctl;
 mod rtc;
 mod scsi;
+mod sg_io;
 mod sock;
+mod tee;
 mod term;
 mod ubi;
 mod uffdio;
+mod v4l2;
 
 /// What a family decoder did in this phase (strace's 0, `RVAL_DECODED`, `RVAL_IOCTL_DECODED`).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -65,7 +71,13 @@ pub(super) fn dec_ioctl(c: &mut Ctx) {
         phase
     } else {
         match c.saved[0] {
-            SAVED_LATER => decode(c, code, a[2]),
+            SAVED_LATER => match decode(c, code, a[2]) {
+                Phase::DoneFd => {
+                    c.ret_kind = Some(Ret::Fd);
+                    Phase::Done
+                }
+                phase => phase,
+            },
             SAVED_FD => {
                 c.ret_kind = Some(Ret::Fd);
                 Phase::Done
@@ -167,20 +179,19 @@ fn decode(c: &mut Ctx, code: u32, arg: u64) -> Phase {
         0x69 => lirc::lirc(c, code, arg),
         0x70 => rtc::rtc(c, code, arg),
         0x89 => sock::sock(c, code, arg),
+        0x94 => btrfs::fs_0x94(c, code, arg),
         0x4f | 0x6f => ubi::ubi(c, code, arg),
         0x52 => random(c, code, arg),
         0x54 => tty(c, code, arg),
         0x57 => watchdog(c, code, arg),
         0x58 => fs_x(c, code, arg),
-        // Of V4L2 only the request's NULL argument (strace's v4l2 decoders print it so).
-        0x56 if code == VIDIOC_ENUMINPUT && arg == 0 => {
-            c.next();
-            c.s("NULL");
-            Phase::Done
-        }
+        0x56 => v4l2::v4l2(c, code, arg),
         0x66 => fs_f(c, code, arg),
+        0xa4 => tee::tee(c, code, arg),
         0xaa => uffdio::uffdio(c, code, arg),
         0xab => nbd(c, code, arg),
+        0xae => kvm::kvm(c, code, arg),
+        0xfd => dm::dm_ioctl(c, code, arg),
         0xb4 => gpio::gpio(c, code, arg),
         0xb7 => nsfs(c, code, arg),
         _ => Phase::Generic,
@@ -429,20 +440,16 @@ static NAMES: &[(u32, &str)] = &[
     ),
     (SECCOMP_IOCTL_NOTIF_ADDFD, "SECCOMP_IOCTL_NOTIF_ADDFD"),
     // Requests strace 6.1's tests/ioctl.c names: linux/mmtimer.h, linux/hiddev.h and
-    // linux/hidraw.h, linux/videodev2.h, and ZFS's (include/sys/fs/zfs.h,
+    // linux/hidraw.h, and ZFS's (include/sys/fs/zfs.h,
     // lib/libspl/include/sys/kstat.h).
     (ior(b'm', 1, 8), "MMTIMER_GETRES"),
     (ior(b'H', 1, 4), "HIDIOCGRDESCSIZE"),
     (ior(b'H', 1, 4), "HIDIOCGVERSION"),
-    (VIDIOC_ENUMINPUT, "VIDIOC_ENUMINPUT"),
     (0x5a00, "ZFS_IOC_POOL_CREATE"),
     (0x5a41, "ZFS_IOC_SEND_SPACE"),
     (ior(0x12, 125, 256), "BLKZNAME"),
     (0x4b01, "KSTAT_IOC_CHAIN_ID"),
 ];
-
-/// linux/videodev2.h's VIDIOC_ENUMINPUT (struct v4l2_input).
-const VIDIOC_ENUMINPUT: u32 = iowr(b'V', 26, 80);
 
 fn names_of(code: u32) -> impl Iterator<Item = &'static str> {
     let table = sorted_names();
@@ -453,6 +460,12 @@ fn names_of(code: u32) -> impl Iterator<Item = &'static str> {
         .map(|&(_, name)| name)
 }
 
+/// Every named request number, for tests that try them all.
+#[cfg(test)]
+pub(super) fn named_requests() -> impl Iterator<Item = u32> {
+    sorted_names().iter().map(|&(code, _)| code)
+}
+
 /// [`NAMES`] and [`BLOCK_NAMES`] sorted once by (number, name).
 fn sorted_names() -> &'static [(u32, &'static str)] {
     static SORTED: std::sync::OnceLock<Vec<(u32, &'static str)>> = std::sync::OnceLock::new();
@@ -460,9 +473,12 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
         let mut all: Vec<_> = NAMES
             .iter()
             .chain(BLOCK_NAMES)
+            .chain(btrfs::NAMES)
+            .chain(dm::NAMES)
             .chain(evdev::NAMES)
             .chain(mtd::NAMES)
             .chain(kd::NAMES)
+            .chain(kvm::NAMES)
             .chain(gpio::NAMES)
             .chain(lirc::NAMES)
             .chain(loop_dev::NAMES)
@@ -470,9 +486,11 @@ fn sorted_names() -> &'static [(u32, &'static str)] {
             .chain(rtc::NAMES)
             .chain(scsi::NAMES)
             .chain(sock::NAMES)
+            .chain(tee::NAMES)
             .chain(term::NAMES)
             .chain(uffdio::NAMES)
             .chain(ubi::NAMES)
+            .chain(v4l2::NAMES)
             .copied()
             .collect();
         all.sort_unstable();
@@ -486,6 +504,19 @@ fn int_arg(c: &mut Ctx, arg: u64) -> Phase {
     c.next();
     st::int_ptr(c, arg, !c.entering());
     Phase::Done
+}
+
+/// A read-write argument's separator: `, ` at entry, ` => ` at exit when the call
+/// succeeded (strace's tprint_value_changed); false when there is nothing more to show.
+fn rw_prefix(c: &mut Ctx) -> bool {
+    if c.entering() {
+        c.next();
+    } else if c.ok() {
+        c.s(" => ");
+    } else {
+        return false;
+    }
+    true
 }
 
 /// An output argument: nothing at entry, `decode` at exit.
@@ -595,12 +626,8 @@ fn flags_arg(c: &mut Ctx, arg: u64, x: &Xlat) -> Phase {
 /// `struct fiemap` (linux/fiemap.h): the request at entry, ` => ` the answer at exit.
 fn fiemap(c: &mut Ctx, arg: u64) -> Phase {
     let entering = c.entering();
-    if entering {
-        c.next();
-    } else if !c.ok() {
+    if !rw_prefix(c) {
         return Phase::Done;
-    } else {
-        c.s(" => ");
     }
     let Some(b) = read_struct::<32>(c, arg, false) else {
         return Phase::Done;
@@ -1187,7 +1214,7 @@ fn seccomp_data(c: &mut Ctx, b: &[u8]) {
 }
 
 // strace's src/xlat/audit_arch.in (EM_* | __AUDIT_ARCH_64BIT | __AUDIT_ARCH_LE ...).
-xlat::xlat!(pub(super) AUDIT_ARCHES, "AUDIT_ARCH_???", [
+xlat::xlat!(pub(crate) AUDIT_ARCHES, "AUDIT_ARCH_???", [
     0xc00000b7 => "AUDIT_ARCH_AARCH64", 0xc0009026 => "AUDIT_ARCH_ALPHA", 0x4000005d => "AUDIT_ARCH_ARCOMPACT",
     0x5d => "AUDIT_ARCH_ARCOMPACTBE", 0x400000c3 => "AUDIT_ARCH_ARCV2", 0xc3 => "AUDIT_ARCH_ARCV2BE",
     0x40000028 => "AUDIT_ARCH_ARM", 0x28 => "AUDIT_ARCH_ARMEB", 0x4000008c => "AUDIT_ARCH_C6X",

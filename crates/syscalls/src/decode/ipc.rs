@@ -4,7 +4,7 @@
 
 use super::Ctx;
 use super::print::{self, write_composite, write_hex};
-use super::structs::{read_struct, u16_at, u32_at, u64_at};
+use super::structs::{read_struct, u16_at, u32_at, u64_at, uint_at};
 use crate::decode::PidKind;
 use crate::table::nr;
 use crate::xlat::{self, Xlat};
@@ -215,16 +215,12 @@ fn ipc_perm(c: &mut Ctx, b: &[u8], set: bool) {
 }
 
 /// Unsigned fields of a structure, `name=value` each: (name, offset, size in bytes).
-fn fields(c: &mut Ctx, b: &[u8], list: &[(&str, usize, u8)]) {
+fn fields(c: &mut Ctx, b: &[u8], list: &[(&str, usize, usize)]) {
     for &(name, at, size) in list {
         c.s(", ");
         c.s(name);
         c.s("=");
-        match size {
-            2 => c.udec(u64::from(u16_at(b, at))),
-            4 => c.udec(u64::from(u32_at(b, at))),
-            _ => c.udec(u64_at(b, at)),
-        }
+        c.udec(uint_at(b, at, size));
     }
 }
 

@@ -277,11 +277,12 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         nr::mknodat => &[String { arg: 1 }],
         // struct sigevent, as much of it as strace reads
         nr::mq_notify => &[Fixed { arg: 1, size: 32 }],
-        // seccomp_notif (80 bytes) is the largest struct the ioctl decoders read.
+        // A request without a size field (the old numbering) is read as at most SG_IO's
+        // struct sg_io_v4 (160 bytes), the largest such struct the ioctl decoders read.
         nr::ioctl => &[IoctlArg {
             arg: 2,
             request: 1,
-            otherwise: 80,
+            otherwise: 160,
         }],
         nr::mount => &[
             String { arg: 0 },

@@ -12,11 +12,32 @@ mod ipc;
 mod keyctl;
 mod ldt;
 mod memory;
+mod netlink;
+mod netlink_audit;
+mod netlink_inet_diag;
+mod netlink_kobject_uevent;
+mod netlink_netfilter;
+mod netlink_route;
+mod netlink_selinux;
+mod netlink_sock_diag;
+mod netlink_xfrm;
+mod nlattr;
+mod nlmsg;
 mod perf;
 mod prctl;
 mod print;
 mod ptrace;
 mod quota;
+mod rtnl_bridge;
+mod rtnl_link;
+mod rtnl_link_info;
+mod rtnl_link_vf;
+mod rtnl_mdb;
+mod rtnl_neigh;
+mod rtnl_nexthop;
+mod rtnl_route;
+mod rtnl_stats;
+mod rtnl_tc;
 mod sockaddr;
 mod sockopt;
 mod structs;
@@ -54,6 +75,23 @@ pub trait FdInfo {
     /// For `-yy`: a socket's protocol and endpoints without the angle brackets,
     /// e.g. `TCP:[127.0.0.1:80->127.0.0.1:5000]` or `UNIX-STREAM:[1234]`.
     fn socket(&mut self, fd: i32) -> Option<String>;
+    /// strace's getfdproto: the protocol the kernel names for a socket fd in its
+    /// `system.sockprotoname` attribute (`NETLINK`, `TCP`, `UNIX`); `None` for other fds.
+    /// A `NETLINK` socket's messages are decoded.
+    fn socket_protocol(&mut self, _fd: i32) -> Option<String> {
+        None
+    }
+    /// A bound netlink socket's protocol (`NETLINK_ROUTE` is 0) and port id, as the kernel's
+    /// `sock_diag` reports them; `None` for other fds and unbound netlink sockets. Names the
+    /// protocol of its messages and, for `-yy`, the socket: `NETLINK:[ROUTE:1234]`.
+    fn netlink_socket(&mut self, _fd: i32) -> Option<(u8, u32)> {
+        None
+    }
+    /// The name of the generic netlink family whose messages have type `id` (`nlctrl`):
+    /// the kernel gives the ids out at run time.
+    fn generic_netlink_family(&mut self, _id: u16) -> Option<String> {
+        None
+    }
     /// For `-yy`: a device's kind and numbers, e.g. `char 1:3` for `/dev/null`.
     fn device(&mut self, _fd: i32) -> Option<String> {
         None
@@ -86,6 +124,11 @@ pub trait FdInfo {
     }
     /// For `--decode-pids=comm`: the command name of process `pid` (the tracer's numbering).
     fn pid_comm(&mut self, _pid: i32) -> Option<String> {
+        None
+    }
+    /// For `-e kvm=vcpu`: the tracee's mapping of the anonymous-inode file `path` (a vCPU's
+    /// `anon_inode:kvm-vcpu:N`, whose `struct kvm_run` it holds), as (start, length).
+    fn anon_mapping(&mut self, _path: &str) -> Option<(u64, u64)> {
         None
     }
 }
@@ -144,6 +187,8 @@ pub struct Style {
     pub dereference: bool,
     /// `-Y`, `--decode-pids=`: what is printed after a pid.
     pub pids: PidDetails,
+    /// `-e kvm=vcpu`: KVM_RUN's return value is followed by the vCPU's exit reason.
+    pub kvm_vcpu: bool,
 }
 
 /// `-e decode-fds=path,socket,dev,pidfd`.
@@ -210,6 +255,7 @@ impl Default for Style {
             xlat: XlatStyle::Abbrev,
             dereference: true,
             pids: PidDetails::default(),
+            kvm_vcpu: false,
         }
     }
 }
@@ -560,7 +606,8 @@ fn write_result(
     }
 }
 
-pub(crate) use print::{write_composite, write_hex, write_pid};
+pub(crate) use ioctl::AUDIT_ARCHES;
+pub(crate) use print::{write_composite, write_hex, write_sender_or_fd};
 pub(crate) use structs::write_wait_status;
 pub(crate) use syscalls::is_decoded;
 

@@ -192,8 +192,8 @@ impl<'a> Ctx<'a> {
     /// A siginfo's fields, its sender's pid with its note.
     pub fn siginfo_fields(&mut self, info: &crate::signal::SigInfo) {
         let (fds, style) = (&mut *self.fds, self.style);
-        crate::signal::write_siginfo_fields(self.out, info, &mut |out, pid| {
-            write_pid(out, pid, PidKind::Tgid, fds, style)
+        crate::signal::write_siginfo_fields(self.out, info, &mut |out, id| {
+            write_sender_or_fd(out, id, fds, style)
         });
     }
 
@@ -298,20 +298,32 @@ impl<'a> Ctx<'a> {
         addr: u64,
         nmemb: u64,
         elem_size: usize,
-        mut element: impl FnMut(&mut Ctx, &[u8]) -> bool,
+        element: impl FnMut(&mut Ctx, &[u8]) -> bool,
     ) {
+        self.array_walked(addr, nmemb, elem_size, element);
+    }
+
+    /// [`Ctx::array`], true when the whole array was walked (shown, cut at the limit, or
+    /// stopped by `element`): strace's print_array's answer.
+    pub fn array_walked(
+        &mut self,
+        addr: u64,
+        nmemb: u64,
+        elem_size: usize,
+        mut element: impl FnMut(&mut Ctx, &[u8]) -> bool,
+    ) -> bool {
         if addr == 0 {
             self.out.push_str("NULL");
-            return;
+            return false;
         }
         if nmemb == 0 {
             self.out.push_str("[]");
-            return;
+            return false;
         }
         let size = nmemb.checked_mul(elem_size as u64);
         let Some(end) = size.and_then(|size| addr.checked_add(size)) else {
             self.ptr(addr);
-            return;
+            return false;
         };
         // -v lifts the -s limit, but garbage counts must not make gigabytes of text.
         let shown = if self.style.verbose {
@@ -329,12 +341,13 @@ impl<'a> Ctx<'a> {
             if !self.read_exact(at, &mut buf) {
                 if at == addr {
                     self.ptr(addr);
-                    return;
+                    return false;
                 }
                 self.out.push_str("... /* ");
                 write_hex(self.out, at);
                 self.out.push_str(" */");
-                break;
+                self.out.push(']');
+                return false;
             }
             if at == addr {
                 self.out.push('[');
@@ -350,6 +363,7 @@ impl<'a> Ctx<'a> {
             index += 1;
         }
         self.out.push(']');
+        true
     }
 
     /// strace's `print_nonzero_bytes` for the tail of an extensible struct bigger than the
@@ -471,22 +485,30 @@ impl<'a> Ctx<'a> {
     /// Like [`Ctx::buf`], every byte as `\xNN` whatever `-x` says (getrandom).
     pub fn buf_hex(&mut self, addr: u64, len: u64) {
         let limit = self.style.string_limit;
-        self.buf_quoted(addr, len, limit, 2, false);
+        self.buf_quoted(addr, len, limit, 2, Nul::Keep);
     }
 
     pub fn buf_limited(&mut self, addr: u64, len: u64, limit: usize) {
         let hex = self.style.hex;
-        self.buf_quoted(addr, len, limit, hex, false);
+        self.buf_quoted(addr, len, limit, hex, Nul::Keep);
     }
 
     /// strace's `printstr_ex(QUOTE_OMIT_TRAILING_0)` (xattr values): like [`Ctx::buf`],
     /// without the last byte shown when it is a NUL.
     pub fn buf_omit_trailing_nul(&mut self, addr: u64, len: u64) {
         let (limit, hex) = (self.style.string_limit, self.style.hex);
-        self.buf_quoted(addr, len, limit, hex, true);
+        self.buf_quoted(addr, len, limit, hex, Nul::Omit);
     }
 
-    fn buf_quoted(&mut self, addr: u64, len: u64, limit: usize, hex: u8, omit_nul: bool) {
+    /// strace's `printstr_ex(QUOTE_OMIT_TRAILING_0 | QUOTE_EXPECT_TRAILING_0)` (netlink
+    /// string attributes): like [`Ctx::buf_omit_trailing_nul`], with `...` after it unless
+    /// its last byte shown was that NUL.
+    pub fn buf_expect_trailing_nul(&mut self, addr: u64, len: u64) {
+        let (limit, hex) = (self.style.string_limit, self.style.hex);
+        self.buf_quoted(addr, len, limit, hex, Nul::Expect);
+    }
+
+    fn buf_quoted(&mut self, addr: u64, len: u64, limit: usize, hex: u8, nul: Nul) {
         if addr == 0 {
             self.out.push_str("NULL");
             return;
@@ -508,11 +530,16 @@ impl<'a> Ctx<'a> {
             }
             buf.truncate(shown);
             // In hex, strace shows every byte.
-            if omit_nul && !shows_in_hex(&buf, hex) && buf.last() == Some(&0) {
+            let omitted = nul != Nul::Keep && !shows_in_hex(&buf, hex) && buf.last() == Some(&0);
+            if omitted {
                 buf.pop();
             }
             quote(out, &buf, hex, b"", true);
-            if len as usize > shown {
+            let cut = match nul {
+                Nul::Expect => !omitted && len > 0,
+                _ => len as usize > shown,
+            };
+            if cut {
                 out.push_str("...");
             }
         });
@@ -523,6 +550,15 @@ impl<'a> Ctx<'a> {
         let mut buf = Vec::new();
         read_cstr(self.mem, addr, max, &mut buf).map(|_| buf)
     }
+}
+
+/// What a buffer printer does with a NUL as the last byte shown.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Nul {
+    Keep,
+    Omit,
+    /// Omit it, and mark the string cut when it is not there.
+    Expect,
 }
 
 /// Reads up to `max` bytes of a NUL-terminated string into `buf` (without the NUL).
@@ -549,6 +585,19 @@ fn read_cstr(mem: &mut dyn Memory, addr: u64, max: usize, buf: &mut Vec<u8>) -> 
         at = at.wrapping_add(got as u64);
     }
     Some(false)
+}
+
+/// A siginfo's sender pid or SIGIO fd, annotated as `-y` and the pid options say.
+pub(crate) fn write_sender_or_fd(
+    out: &mut String,
+    id: crate::signal::SenderOrFd,
+    fds: &mut dyn FdInfo,
+    style: &Style,
+) {
+    match id {
+        crate::signal::SenderOrFd::Pid(pid) => write_pid(out, pid, PidKind::Tgid, fds, style),
+        crate::signal::SenderOrFd::Fd(fd) => write_fd(out, fd, fds, style),
+    }
 }
 
 /// A pid and its note (see [`write_pid_note`]).
@@ -641,6 +690,18 @@ pub(crate) fn write_hex(out: &mut String, v: u64) {
     out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or(""));
 }
 
+/// A value that formats as C's `%#x` (`0` for zero, `0x1f` otherwise), for `write!`.
+pub(crate) struct CHex(pub u64);
+
+impl std::fmt::Display for CHex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            0 => f.write_str("0"),
+            v => write!(f, "{v:#x}"),
+        }
+    }
+}
+
 /// Decimal without `core::fmt` (see [`write_hex`]).
 pub(crate) fn push_udec(out: &mut String, v: u64) {
     let mut buf = [0u8; 20];
@@ -706,7 +767,10 @@ pub(crate) fn write_fd(out: &mut String, fd: i32, fds: &mut dyn FdInfo, style: &
     let Some(path) = fds.path(fd) else { return };
     if set.socket
         && path.starts_with("socket:[")
-        && let Some(sock) = fds.socket(fd)
+        && let Some(sock) = fds
+            .netlink_socket(fd)
+            .map(netlink_socket_text)
+            .or_else(|| fds.socket(fd))
     {
         out.push('<');
         out.push_str(&sock);
@@ -756,6 +820,19 @@ pub(crate) fn write_fd(out: &mut String, fd: i32, fds: &mut dyn FdInfo, style: &
     out.push('>');
     if deleted {
         out.push_str("(deleted)");
+    }
+}
+
+/// A bound netlink socket as strace's netlink_parse_response names it:
+/// `NETLINK:[ROUTE:1234]`, `NETLINK:[99]` for a protocol without a name.
+fn netlink_socket_text((protocol, port): (u8, u32)) -> String {
+    let table = &crate::xlat::NETLINK_PROTOCOLS;
+    match table.entries.iter().find(|e| e.0 == u64::from(protocol)) {
+        Some((_, name)) => {
+            let name = name.strip_prefix("NETLINK_").unwrap_or(name);
+            format!("NETLINK:[{name}:{port}]")
+        }
+        None => format!("NETLINK:[{protocol}]"),
     }
 }
 
@@ -839,6 +916,17 @@ pub(crate) fn with_xlat_style<R>(style: XlatStyle, f: impl FnOnce() -> R) -> R {
     result
 }
 
+/// Runs `f` with the number of every named value shown, its name in a comment (`-X
+/// verbose`) unless `-X raw` (strace's PRINT_FIELD_XVAL_VERBOSE, for names that are no
+/// UAPI).
+pub(crate) fn with_number_shown<R>(f: impl FnOnce() -> R) -> R {
+    let style = match xlat_style() {
+        XlatStyle::Raw => XlatStyle::Raw,
+        _ => XlatStyle::Verbose,
+    };
+    with_xlat_style(style, f)
+}
+
 pub(crate) fn xlat_style() -> XlatStyle {
     XLAT_STYLE.with(|s| s.get())
 }
@@ -847,6 +935,12 @@ pub(crate) fn xlat_style() -> XlatStyle {
 /// `0x... /* X_??? */` when nothing matches; `0` (or the zero entry's name) for 0.
 /// With `-X raw` only the number, with `-X verbose` the number then the names in a comment.
 pub(crate) fn write_flags(out: &mut String, v: u64, x: &Xlat) {
+    write_flags_in(out, v, &[x], x.unknown);
+}
+
+/// strace's `printflags_ex` over several tables: [`write_flags`] with the entries of `tables`
+/// one table after the other, `unknown` in the comment when none matches.
+pub(crate) fn write_flags_in(out: &mut String, v: u64, tables: &[&Xlat], unknown: &str) {
     let style = xlat_style();
     if style == XlatStyle::Raw {
         write_hex(out, v);
@@ -858,7 +952,7 @@ pub(crate) fn write_flags(out: &mut String, v: u64, x: &Xlat) {
     }
     let mut rest = v;
     let mut named = 0;
-    for &(bits, name) in x.entries {
+    for &(bits, name) in tables.iter().flat_map(|x| x.entries) {
         if rest == bits || (bits != 0 && rest & bits == bits) {
             if verbose && rest == 0 {
                 out.push('0');
@@ -888,8 +982,8 @@ pub(crate) fn write_flags(out: &mut String, v: u64, x: &Xlat) {
         if !verbose {
             write_hex(out, rest);
         }
-        if !x.unknown.is_empty() {
-            let _ = write!(out, " /* {} */", x.unknown);
+        if !unknown.is_empty() {
+            let _ = write!(out, " /* {unknown} */");
         }
     } else {
         out.push('0');
@@ -928,6 +1022,23 @@ pub(crate) fn write_composite(
             out.push_str(" */");
         }
     }
+}
+
+/// strace's print_kernel_version: `KERNEL_VERSION(5, 10, 0)` in the `-X` style.
+pub(crate) fn write_kernel_version(out: &mut String, v: u32) {
+    write_composite(
+        out,
+        |out| write_hex(out, u64::from(v)),
+        |out| {
+            let _ = write!(
+                out,
+                "KERNEL_VERSION({}, {}, {})",
+                v >> 16,
+                (v >> 8) & 0xff,
+                v & 0xff
+            );
+        },
+    );
 }
 
 /// strace's `sprintflags` as used inside composite values (open and mmap flags): the names

@@ -158,7 +158,7 @@ fn raw_or_text(c: &mut Ctx, raw: &[u8], text: impl FnOnce(&mut String)) {
 }
 
 /// `name=htons(80)`: a port in network byte order.
-fn port(c: &mut Ctx, name: &str, b: &[u8]) {
+pub(crate) fn port(c: &mut Ctx, name: &str, b: &[u8]) {
     let _ = write!(c.out, "{name}=");
     let port = u16::from_be_bytes([b[0], b[1]]);
     raw_or_text(c, &b[..2], |out| {
@@ -167,25 +167,38 @@ fn port(c: &mut Ctx, name: &str, b: &[u8]) {
 }
 
 fn inet_addr(c: &mut Ctx, name: &str, a: &[u8]) {
-    let ip = Ipv4Addr::new(a[0], a[1], a[2], a[3]);
     let _ = write!(c.out, "{name}=");
-    raw_or_text(c, &a[..4], |out| {
+    inet_addr_value(c, &a[..4]);
+}
+
+/// An IPv4 address: `inet_addr("127.0.0.1")` of the first four bytes of `raw`; all of `raw`
+/// (a field may be wider than the address) with -X raw, both with -X verbose.
+pub(crate) fn inet_addr_value(c: &mut Ctx, raw: &[u8]) {
+    let ip = Ipv4Addr::new(raw[0], raw[1], raw[2], raw[3]);
+    raw_or_text(c, raw, |out| {
         let _ = write!(out, "inet_addr(\"{ip}\")");
     });
 }
 
 /// An IPv6 address: `inet_pton(AF_INET6, "::1", &name)`; with -X raw/verbose
-/// `name="\x00..."` and the call (without `&name`) in a comment.
-pub(crate) fn inet6_addr(c: &mut Ctx, name: &str, a: &[u8]) {
+/// `name="\x00..."` and the call (without `&name`) in a comment. Without a name (a value
+/// that is no field): `inet_pton(AF_INET6, "::1")`.
+pub(crate) fn inet6_addr(c: &mut Ctx, name: Option<&str>, a: &[u8]) {
     let mut octets = [0u8; 16];
     octets.copy_from_slice(&a[..16]);
     let ip = Ipv6Addr::from(octets);
     match xlat_style() {
         XlatStyle::Abbrev => {
-            let _ = write!(c.out, "inet_pton(AF_INET6, \"{ip}\", &{name})");
+            let _ = write!(c.out, "inet_pton(AF_INET6, \"{ip}\"");
+            if let Some(name) = name {
+                let _ = write!(c.out, ", &{name}");
+            }
+            c.s(")");
         }
         style => {
-            let _ = write!(c.out, "{name}=");
+            if let Some(name) = name {
+                let _ = write!(c.out, "{name}=");
+            }
             quote(c.out, &a[..16], FORCE_HEX, b"", true);
             if style == XlatStyle::Verbose {
                 let _ = write!(c.out, " /* inet_pton(AF_INET6, \"{ip}\") */");
@@ -208,7 +221,7 @@ fn inet6(c: &mut Ctx, b: &[u8], len: usize) {
         let _ = write!(out, "htonl({flow})");
     });
     c.s(", ");
-    inet6_addr(c, "sin6_addr", &b[8..24]);
+    inet6_addr(c, Some("sin6_addr"), &b[8..24]);
     if len <= 24 {
         return;
     }
@@ -394,11 +407,7 @@ pub(crate) fn hwaddr(c: &mut Ctx, hw: &[u8]) {
 
 /// strace's PRINT_FIELD_XVAL_VERBOSE: the number with its name in a comment unless -X raw.
 fn xval_verbose(c: &mut Ctx, v: u64, x: &Xlat) {
-    let style = match xlat_style() {
-        XlatStyle::Raw => XlatStyle::Raw,
-        _ => XlatStyle::Verbose,
-    };
-    with_xlat_style(style, || c.xval(v, x));
+    super::print::with_number_shown(|| c.xval(v, x));
 }
 
 fn ieee802154(c: &mut Ctx, b: &[u8]) {
@@ -629,7 +638,7 @@ fn ax25_text(call: &[u8]) -> String {
 }
 
 // linux/if_ether.h, the protocols strace 6.1 names.
-xlat::xlat!(ETHERNET_PROTOCOLS, "ETH_P_???", [
+xlat::xlat!(pub(crate) ETHERNET_PROTOCOLS, "ETH_P_???", [
     0x1 => "ETH_P_802_3", 0x2 => "ETH_P_AX25", 0x3 => "ETH_P_ALL", 0x4 => "ETH_P_802_2",
     0x5 => "ETH_P_SNAP", 0x6 => "ETH_P_DDCMP", 0x7 => "ETH_P_WAN_PPP", 0x8 => "ETH_P_PPP_MP",
     0x9 => "ETH_P_LOCALTALK", 0xc => "ETH_P_CAN", 0xd => "ETH_P_CANFD", 0xe => "ETH_P_CANXL",

@@ -259,9 +259,9 @@ fn set_value(c: &mut Ctx, level: u64, name: u64, addr: u64, len: i32) {
                     c.ptr(addr);
                 } else {
                     c.s("{imr_multiaddr=");
-                    inet_addr(c, &b[..4]);
+                    super::sockaddr::inet_addr_value(c, &b[..4]);
                     c.s(", imr_interface=");
-                    inet_addr(c, &b[4..]);
+                    super::sockaddr::inet_addr_value(c, &b[4..]);
                     c.s("}");
                 }
                 return;
@@ -413,7 +413,7 @@ fn ipv6_mreq(c: &mut Ctx, addr: u64, len: i32) {
         return;
     }
     c.s("{");
-    super::sockaddr::inet6_addr(c, "ipv6mr_multiaddr", &b[..16]);
+    super::sockaddr::inet6_addr(c, Some("ipv6mr_multiaddr"), &b[..16]);
     c.s(", ipv6mr_interface=");
     super::sockaddr::ifindex(c, u32_at(&b, 16));
     c.s("}");
@@ -464,19 +464,6 @@ fn icmp_filter(c: &mut Ctx, addr: u64, len: i32) {
         c.xval(bit, &ICMP_TYPES);
     }
     c.s("]");
-}
-
-/// An IPv4 address as strace shows it: `inet_addr("127.0.0.1")`; the raw bytes with `-X
-/// raw`, both with `-X verbose`.
-fn inet_addr(c: &mut Ctx, b: &[u8]) {
-    let ip = std::net::Ipv4Addr::new(b[0], b[1], b[2], b[3]);
-    print::write_composite(
-        c.out,
-        |out| print::quote(out, b, 2, b"", true),
-        |out| {
-            let _ = write!(out, "inet_addr(\"{ip}\")");
-        },
-    );
 }
 
 /// A hardware address: `00:11:22:33:44:55`, in the `-X` style like [`inet_addr`].

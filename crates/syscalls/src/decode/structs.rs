@@ -34,18 +34,37 @@ fn c_hex(v: u64) -> String {
 pub(crate) fn u64_at(b: &[u8], o: usize) -> u64 {
     u64::from_ne_bytes(b[o..o + 8].try_into().unwrap_or([0; 8]))
 }
+/// An unsigned field of 2, 4 or 8 bytes at `o` (struct tables list fields by size).
+pub(crate) fn uint_at(b: &[u8], o: usize, size: usize) -> u64 {
+    match size {
+        2 => u64::from(u16_at(b, o)),
+        4 => u64::from(u32_at(b, o)),
+        _ => u64_at(b, o),
+    }
+}
 fn i64_at(b: &[u8], o: usize) -> i64 {
     u64_at(b, o) as i64
 }
 
-/// Reads a fixed-size struct; prints the address and returns `None` if unreadable or if the
-/// call failed (strace shows output structs of failed calls as addresses).
+/// [`read_struct`] for a struct whose size depends on the request: fills `buf`, or prints
+/// NULL or the address and returns false.
+pub(crate) fn read_sized(c: &mut Ctx, addr: u64, buf: &mut [u8]) -> bool {
+    if c.style.dereference && c.read_exact(addr, buf) {
+        return true;
+    }
+    c.ptr(addr);
+    false
+}
+
+/// Reads a fixed-size struct; prints the address and returns `None` if unreadable, if the
+/// call failed (strace shows output structs of failed calls as addresses) or if the call is
+/// left out of `-e verbose=` (strace's umove_or_printaddr).
 pub(crate) fn read_struct<const N: usize>(c: &mut Ctx, addr: u64, output: bool) -> Option<[u8; N]> {
     if addr == 0 {
         c.s("NULL");
         return None;
     }
-    if output && !c.ok() {
+    if (output && !c.ok()) || !c.style.dereference {
         c.ptr(addr);
         return None;
     }
@@ -86,6 +105,16 @@ pub(crate) fn write_mode(out: &mut String, mode: u32) {
         }
         super::print::write_octal(out, u64::from(mode & 0o777));
     });
+}
+
+/// strace's print_uuid: `01234567-89ab-cdef-fedc-ba9876543210`.
+pub(crate) fn write_uuid(out: &mut String, b: &[u8]) {
+    for (i, byte) in b.iter().take(16).enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        let _ = write!(out, "{byte:02x}");
+    }
 }
 
 /// `makedev(0x8, 0x1)` from a kernel `dev_t` (new encoding, include/linux/kdev_t.h).
@@ -307,7 +336,7 @@ pub(crate) fn statx(c: &mut Ctx, addr: u64) {
     );
     // Fields after the basic ones are shown only when the kernel says they are valid.
     if mask & 0x1000 != 0 {
-        let _ = write!(out, ", stx_mnt_id={:#x}", u64_at(&b, 144));
+        let _ = write!(out, ", stx_mnt_id={}", super::print::CHex(u64_at(&b, 144)));
     }
     if mask & 0x2000 != 0 {
         let _ = write!(
@@ -704,7 +733,6 @@ pub(crate) fn tms(c: &mut Ctx, addr: u64) {
     let Some(b) = read_struct::<32>(c, addr, true) else {
         return;
     };
-    let raw = super::print::xlat_style() == super::XlatStyle::Raw;
     for (i, name) in [
         "{tms_utime=",
         ", tms_stime=",
@@ -714,14 +742,19 @@ pub(crate) fn tms(c: &mut Ctx, addr: u64) {
     .into_iter()
     .enumerate()
     {
-        let ticks = u64_at(&b, i * 8);
-        let _ = write!(c.out, "{name}{ticks}");
-        // strace's print_clock_t: the seconds (USER_HZ 100) unless -X raw.
-        if ticks > 0 && !raw {
-            let _ = write!(c.out, " /* {}.{:02} s */", ticks / 100, ticks % 100);
-        }
+        c.s(name);
+        clock_t(c, u64_at(&b, i * 8));
     }
     c.s("}");
+}
+
+/// strace's print_clock_t: clock ticks, with the seconds they are (USER_HZ 100) unless
+/// -X raw.
+pub(crate) fn clock_t(c: &mut Ctx, ticks: u64) {
+    c.udec(ticks);
+    if ticks > 0 && super::print::xlat_style() != super::XlatStyle::Raw {
+        let _ = write!(c.out, " /* {}.{:02} s */", ticks / 100, ticks % 100);
+    }
 }
 
 /// A socket address of `len` bytes.
@@ -759,6 +792,17 @@ pub(crate) fn iovec(c: &mut Ctx, addr: u64, count: u64, data_len: Option<u64>, o
 /// `data` bytes in all, `u64::MAX` for no limit) or, for `None`, only the addresses
 /// (process_vm_*'s remote iovecs).
 pub(crate) fn iovec_array(c: &mut Ctx, addr: u64, count: u64, data: Option<u64>) {
+    iovec_array_with(c, addr, count, data, |c, base, len| c.buf(base, len));
+}
+
+/// [`iovec_array`] with each buffer's data shown by `show` (address, length).
+fn iovec_array_with(
+    c: &mut Ctx,
+    addr: u64,
+    count: u64,
+    data: Option<u64>,
+    show: impl Fn(&mut Ctx, u64, u64),
+) {
     let unlimited = data == Some(u64::MAX);
     let mut left = data.unwrap_or(0);
     c.array(addr, count, 16, |c, b| {
@@ -767,7 +811,7 @@ pub(crate) fn iovec_array(c: &mut Ctx, addr: u64, count: u64, data: Option<u64>)
         c.s("{iov_base=");
         if data.is_some() {
             let shown = len.min(left);
-            c.buf(base, shown);
+            show(c, base, shown);
             if !unlimited {
                 left -= shown;
             }
@@ -1301,6 +1345,9 @@ xlat::xlat!(CLONE3_FLAGS, "CLONE_???", [
     0x200000000u64 => "CLONE_INTO_CGROUP",
 ]);
 
+/// `sa_family_t` AF_NETLINK as it is stored.
+const AF_NETLINK: [u8; 2] = 16u16.to_ne_bytes();
+
 /// A `struct msghdr` (sendmsg input, recvmsg output). `user_namelen` is recvmsg's
 /// msg_namelen at entry: the name is read up to the smaller length and a changed length
 /// shows as `110 => 36`.
@@ -1336,7 +1383,22 @@ pub(crate) fn msghdr(
         let _ = write!(c.out, "{user} => ");
     }
     let _ = write!(c.out, "{namelen}, msg_iov=");
-    iovec(c, iov, iovlen, data_len, false);
+    // strace's print_struct_msghdr: data sent to or received from a netlink address is
+    // decoded as netlink messages of the socket in the first argument.
+    let mut family = [0u8; 2];
+    let netlink = name_len >= 2 && c.read_exact(name, &mut family) && family == AF_NETLINK;
+    if netlink {
+        let fd = c.args[0];
+        iovec_array_with(
+            c,
+            iov,
+            iovlen,
+            Some(data_len.unwrap_or(u64::MAX)),
+            |c, base, len| super::netlink::decode(c, fd, base, len),
+        );
+    } else {
+        iovec(c, iov, iovlen, data_len, false);
+    }
     let _ = write!(c.out, ", msg_iovlen={iovlen}");
     super::cmsg::msg_control(c, control, controllen);
     let _ = write!(c.out, ", msg_controllen={controllen}, msg_flags=");

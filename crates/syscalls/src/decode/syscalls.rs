@@ -1502,7 +1502,7 @@ fn dec_sendto(c: &mut Ctx) {
     c.next();
     c.fd(a[0]);
     c.next();
-    c.buf(a[1], a[2]);
+    super::netlink::sockbuf(c, a[0], a[1], a[2]);
     c.next();
     c.udec(a[2]);
     c.next();
@@ -1528,7 +1528,7 @@ fn dec_recvfrom(c: &mut Ctx) {
             // With MSG_TRUNC the call returns the datagram's length, which can be more
             // than the buffer holds.
             let n = (c.rval() as u64).min(a[2]);
-            c.buf(a[1], n);
+            super::netlink::sockbuf(c, a[0], a[1], n);
         } else {
             c.ptr(a[1]);
         }
@@ -1673,6 +1673,11 @@ fn dec_clone3(c: &mut Ctx) {
 fn string_array(c: &mut Ctx, addr: u64, abbreviate_as_vars: bool) {
     if addr == 0 {
         c.s("NULL");
+        return;
+    }
+    // `-e verbose=!execve`: the pointers only.
+    if !c.style.dereference {
+        c.ptr(addr);
         return;
     }
     if abbreviate_as_vars && !c.style.verbose {
@@ -2895,7 +2900,7 @@ fn dec_rt_sigqueueinfo(c: &mut Ctx) {
 }
 
 /// A `siginfo_t` the caller passes in (strace's printsiginfo_at).
-fn siginfo_in(c: &mut Ctx, addr: u64) {
+pub(super) fn siginfo_in(c: &mut Ctx, addr: u64) {
     let mut b = [0u8; 128];
     if c.read_exact(addr, &mut b) {
         let info = crate::signal::SigInfo::from_bytes(&b);
@@ -3245,7 +3250,7 @@ pub(crate) const SECCOMP_MODES: Xlat = Xlat {
     unknown: "SECCOMP_MODE_???",
 };
 
-const SECCOMP_FILTER_FLAGS: Xlat = Xlat {
+pub(super) const SECCOMP_FILTER_FLAGS: Xlat = Xlat {
     entries: &[
         (1, "SECCOMP_FILTER_FLAG_TSYNC"),
         (2, "SECCOMP_FILTER_FLAG_LOG"),

@@ -5,6 +5,9 @@
 use super::*;
 use crate::number;
 
+mod ioctl_families;
+mod netlink;
+
 /// Tracee memory made of (address, bytes) regions.
 #[derive(Default)]
 struct Fixture {
@@ -40,12 +43,14 @@ impl Memory for Fixture {
     }
 }
 
-/// fd 3 is a file, 4 a TCP socket, 1 /dev/null; the working directory is /root.
+/// fd 3 is a file, 4 a TCP socket, 1 /dev/null, 11-14 netlink sockets; the working
+/// directory is /root.
 struct Fds;
 
 impl FdInfo for Fds {
     fn path(&mut self, fd: i32) -> Option<String> {
         match fd {
+            11..=14 => Some(format!("socket:[{}]", 766 + fd)),
             -100 => Some("/root".into()),
             1 => Some("/dev/null".into()),
             3 => Some("/etc/passwd".into()),
@@ -73,10 +78,30 @@ impl FdInfo for Fds {
         (pid == 77 && fd == 42).then(|| "/dev/zero".into())
     }
     fn socket(&mut self, fd: i32) -> Option<String> {
-        (fd == 4).then(|| "TCP:[127.0.0.1:80->127.0.0.1:5000]".into())
+        match fd {
+            4 => Some("TCP:[127.0.0.1:80->127.0.0.1:5000]".into()),
+            14 => Some("NETLINK:[778]".into()),
+            _ => None,
+        }
     }
     fn device(&mut self, fd: i32) -> Option<String> {
         (fd == 1).then(|| "char 1:3".into())
+    }
+    /// fds 11 (SOCK_DIAG), 12 (ROUTE), 13 (NETFILTER) are bound netlink sockets, 14 an
+    /// unbound one.
+    fn socket_protocol(&mut self, fd: i32) -> Option<String> {
+        (11..=14).contains(&fd).then(|| "NETLINK".into())
+    }
+    fn netlink_socket(&mut self, fd: i32) -> Option<(u8, u32)> {
+        match fd {
+            11 => Some((4, 1234)),
+            12 => Some((0, 1234)),
+            13 => Some((12, 1234)),
+            _ => None,
+        }
+    }
+    fn generic_netlink_family(&mut self, id: u16) -> Option<String> {
+        (id == 0x10).then(|| "nlctrl".into())
     }
 }
 
@@ -132,6 +157,40 @@ fn execve_argv_and_envp() {
         -2,
         &verbose,
         r#"execve("/tmp/exercise", ["/tmp/exercise", "/tmp/exd"], ["/tmp/exd", "/tmp/exd", "/tmp/exd"]) = -1 ENOENT (No such file or directory)"#,
+    );
+    // `-e verbose=!execve` (strace 6.1's tests/qual_syscall.test): pointers only.
+    let not_dereferenced = Style {
+        dereference: false,
+        ..Style::default()
+    };
+    check_style(
+        "execve",
+        args,
+        &mut m,
+        0,
+        &not_dereferenced,
+        r#"execve("/tmp/exercise", 0x2000, 0x7ffc2d1ab7d8) = 0"#,
+    );
+    // ... and structs, as strace 6.1's umove_or_printaddr (checked with `strace -e
+    // verbose=none -e trace=newfstatat,rt_sigaction sh -c true`).
+    let mut stat = Fixture::default()
+        .with(0x1000, &[0u8; 144])
+        .with(0x3000, b"\0");
+    check_style(
+        "newfstatat",
+        [3, 0x3000, 0x1000, 0x1000, 0, 0],
+        &mut stat,
+        0,
+        &not_dereferenced,
+        r#"newfstatat(3, "", 0x1000, AT_EMPTY_PATH) = 0"#,
+    );
+    check_style(
+        "rt_sigaction",
+        [17, 0x1000, 0, 8, 0, 0],
+        &mut stat,
+        0,
+        &not_dereferenced,
+        "rt_sigaction(SIGCHLD, 0x1000, NULL, 8) = 0",
     );
 }
 
@@ -3884,6 +3943,91 @@ fn ptrace_requests_and_syscall_info() {
         80,
         "ptrace(PTRACE_GET_SYSCALL_INFO, 42, 40, {op=PTRACE_SYSCALL_INFO_ENTRY, arch=AUDIT_ARCH_X86_64, instruction_pointer=NULL, stack_pointer=NULL, entry={nr=__NR_chdir, args=[0x1234]}}) = 80",
     );
+}
+
+/// siginfo in and out, register sets and seccomp metadata, from strace 6.1's tests/ptrace.c
+/// (the lines it expects, with this fixture's addresses and pids).
+#[test]
+fn ptrace_siginfo_regsets_and_seccomp_metadata() {
+    const ESRCH: i64 = -3;
+    let sigbus = [7u32, 0xffff_fffe, 4, 0]
+        .iter()
+        .flat_map(|w| w.to_ne_bytes())
+        .chain(0xface_feed_dead_beefu64.to_ne_bytes())
+        .chain(0xdeadu64.to_ne_bytes())
+        .chain([0u8; 112])
+        .collect::<Vec<u8>>();
+    let mut bnderr = vec![0u8; 128];
+    bnderr[0..4].copy_from_slice(&11u32.to_ne_bytes());
+    bnderr[8..12].copy_from_slice(&3u32.to_ne_bytes());
+    bnderr[16..24].copy_from_slice(&0xface_feed_dead_beefu64.to_ne_bytes());
+    bnderr[40..48].copy_from_slice(&0xdead_c0de_bead_feedu64.to_ne_bytes());
+    let mut sigio = vec![0u8; 128];
+    sigio[0..4].copy_from_slice(&29u32.to_ne_bytes());
+    sigio[4..8].copy_from_slice(&2u32.to_ne_bytes());
+    sigio[8..12].copy_from_slice(&1u32.to_ne_bytes());
+    sigio[16..24].copy_from_slice(&(-2i64).to_ne_bytes());
+    sigio[24..28].copy_from_slice(&1u32.to_ne_bytes());
+    let regs: Vec<u8> = (1..=27u64).flat_map(|r| (r * 0x10).to_ne_bytes()).collect();
+    let m = &mut Fixture::default()
+        .with(0x1000, &sigbus)
+        .with(0x2000, &bnderr)
+        .with(0x3000, &sigio)
+        .with(0x4000, &regs)
+        .ptrs(0x5000, &[0x4000, 16])
+        .ptrs(0x6000, &[0x4000, 216])
+        .ptrs(0x7000, &[7, 0])
+        .ptrs(0x8000, &[0xbeef, 1 | 42 << 32]);
+    let cases: &[([u64; 6], i64, &str)] = &[
+        (
+            [0x4203, 42, 0xdead_beef_ffff_feed, 0x1000, 0, 0],
+            ESRCH,
+            "ptrace(PTRACE_SETSIGINFO, 42, 0xdeadbeeffffffeed, {si_signo=SIGBUS, si_code=BUS_MCEERR_AR, si_errno=4294967294, si_addr=0xfacefeeddeadbeef, si_addr_lsb=0xdead}) = -1 ESRCH (No such process)",
+        ),
+        (
+            [0x4203, 42, 0xdead_beef_ffff_feed, 0x2000, 0, 0],
+            ESRCH,
+            "ptrace(PTRACE_SETSIGINFO, 42, 0xdeadbeeffffffeed, {si_signo=SIGSEGV, si_code=SEGV_BNDERR, si_addr=0xfacefeeddeadbeef, si_lower=NULL, si_upper=0xdeadc0debeadfeed}) = -1 ESRCH (No such process)",
+        ),
+        (
+            [0x4203, 42, 0xdead_beef_ffff_feed, 0x3000, 0, 0],
+            ESRCH,
+            "ptrace(PTRACE_SETSIGINFO, 42, 0xdeadbeeffffffeed, {si_signo=SIGIO, si_code=POLL_IN, si_errno=ENOENT, si_band=-2, si_fd=1}) = -1 ESRCH (No such process)",
+        ),
+        // GETREGS leaves addr out; the registers show at exit, or their address on failure.
+        (
+            [0xc, 42, 0xdead_beef, 0x9000, 0, 0],
+            ESRCH,
+            "ptrace(PTRACE_GETREGS, 42, 0x9000) = -1 ESRCH (No such process)",
+        ),
+        (
+            [0x4204, 42, 1, 0x5000, 0, 0],
+            0,
+            "ptrace(PTRACE_GETREGSET, 42, NT_PRSTATUS, {iov_base={r15=0x10, r14=0x20}, iov_len=16}) = 0",
+        ),
+        (
+            [0x4205, 42, 1, 0x6000, 0, 0],
+            0,
+            "ptrace(PTRACE_SETREGSET, 42, NT_PRSTATUS, {iov_base={r15=0x10, r14=0x20, r13=0x30, r12=0x40, rbp=0x50, rbx=0x60, r11=0x70, r10=0x80, r9=0x90, r8=0xa0, rax=0xb0, rcx=0xc0, rdx=0xd0, rsi=0xe0, rdi=0xf0, orig_rax=0x100, rip=0x110, cs=0x120, eflags=0x130, rsp=0x140, ss=0x150, fs_base=0x160, gs_base=0x170, ds=0x180, es=0x190, fs=0x1a0, gs=0x1b0}, iov_len=216}) = 0",
+        ),
+        (
+            [0x420d, 42, 16, 0x7000, 0, 0],
+            ESRCH,
+            "ptrace(PTRACE_SECCOMP_GET_METADATA, 42, 16, {filter_off=7}) = -1 ESRCH (No such process)",
+        ),
+        (
+            [0x4209, 42, 0x8000, 0x9000, 0, 0],
+            ESRCH,
+            "ptrace(PTRACE_PEEKSIGINFO, 42, {off=48879, flags=PTRACE_PEEKSIGINFO_SHARED, nr=42}, 0x9000) = -1 ESRCH (No such process)",
+        ),
+    ];
+    for (args, ret, line) in cases {
+        let style = Style {
+            string_limit: 64,
+            ..Style::default()
+        };
+        check_style("ptrace", *args, m, *ret, &style, line);
+    }
 }
 
 /// perf_event_open's attr, from strace 6.1's tests/perf_event_open.c (without -v: the fields

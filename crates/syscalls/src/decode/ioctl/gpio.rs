@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::super::Ctx;
 use super::super::structs::{local_array, read_struct, u32_at, u64_at};
-use super::{Phase, char_array, ior, iowr};
+use super::{Phase, char_array, ior, iowr, rw_prefix};
 use crate::xlat;
 
 const CHIPINFO: u32 = ior(0xb4, 0x01, 68);
@@ -228,12 +228,8 @@ fn chip_info(c: &mut Ctx, arg: u64) -> Phase {
 /// A structure the caller fills and the kernel updates: `print` shows the caller's part at
 /// entry and, after ` => `, the kernel's at exit (nothing more when the call failed).
 fn in_out<const N: usize>(c: &mut Ctx, arg: u64, print: impl FnOnce(&mut Ctx, &[u8])) -> Phase {
-    if c.entering() {
-        c.next();
-    } else if !c.ok() {
+    if !rw_prefix(c) {
         return Phase::Done;
-    } else {
-        c.s(" => ");
     }
     let Some(b) = read_struct::<N>(c, arg, false) else {
         return Phase::Done;

@@ -287,11 +287,11 @@ pub(super) fn kd(c: &mut Ctx, code: u32, arg: u64) -> Phase {
                         c.hex(u64::from(u32_at(e, 8)));
                     } else {
                         c.s("{diacr=");
-                        char_lit(c, e[0]);
+                        char_lit(c, e[0], true);
                         c.s(", base=");
-                        char_lit(c, e[1]);
+                        char_lit(c, e[1], true);
                         c.s(", result=");
-                        char_lit(c, e[2]);
+                        char_lit(c, e[2], true);
                     }
                     c.s("}");
                     true
@@ -371,8 +371,9 @@ pub(super) fn kd(c: &mut Ctx, code: u32, arg: u64) -> Phase {
     Phase::Done
 }
 
-/// strace's print_char with quotes and \t..\r escapes: `'a'`, `'\n'`, `'\x01'`.
-fn char_lit(c: &mut Ctx, ch: u8) {
+/// strace's print_char with quotes: `'a'`, `'\x01'`; with `esc_ws` (SCF_ESC_WS) `\t`..`\r`
+/// by name: `'\n'`.
+pub(super) fn char_lit(c: &mut Ctx, ch: u8, esc_ws: bool) {
     c.s("'");
     match ch {
         b'\'' | b'\\' => {
@@ -380,7 +381,7 @@ fn char_lit(c: &mut Ctx, ch: u8) {
             c.out.push(char::from(ch));
         }
         0x20..=0x7e => c.out.push(char::from(ch)),
-        b'\t'..=b'\r' => {
+        b'\t'..=b'\r' if esc_ws => {
             c.s("\\");
             c.out.push(char::from(b"tnvfr"[usize::from(ch - b'\t')]));
         }
@@ -487,7 +488,7 @@ fn key_comment(c: &mut Ctx, value: u16) {
     }
     c.s(", ");
     match kind {
-        0 | 8 | 11 | 13 => char_lit(c, kval),
+        0 | 8 | 11 | 13 => char_lit(c, kval, true),
         _ => c.hex(u64::from(kval)),
     }
     c.s(") */");

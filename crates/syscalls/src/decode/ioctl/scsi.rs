@@ -1,11 +1,11 @@
-//! SCSI generic requests (type 0x22, scsi/sg.h) as strace 6.1's scsi.c prints them. The
-//! SG_IO request structures themselves are shown as their address.
+//! SCSI generic requests (type 0x22, scsi/sg.h) as strace 6.1's scsi.c prints them; SG_IO's
+//! structures are [`super::sg_io`]'s.
 
 use std::fmt::Write;
 
 use super::super::Ctx;
 use super::super::structs::{read_struct, u16_at, u32_at, u64_at};
-use super::Phase;
+use super::{Phase, sg_io};
 use crate::xlat;
 
 const SG_SET_TIMEOUT: u32 = 0x2201;
@@ -71,17 +71,8 @@ xlat::xlat!(RESETS, "SG_SCSI_RESET_???", [
 pub(super) fn scsi(c: &mut Ctx, code: u32, arg: u64) -> Phase {
     let entering = c.entering();
     match code {
-        SG_IO => {
-            c.next();
-            match read_struct::<4>(c, arg, false).map(|b| u32_at(&b, 0)) {
-                // The v3 ('S') and v4 ('Q') request structures.
-                Some(id) if id == u32::from(b'S') || id == u32::from(b'Q') => c.ptr(arg),
-                Some(id) => {
-                    let _ = write!(c.out, "[{id}]");
-                }
-                None => {}
-            }
-        }
+        SG_IO if entering => return sg_io::request(c, arg),
+        SG_IO => return sg_io::response(c, arg),
         SG_GET_SCSI_ID | SG_GET_REQUEST_TABLE if entering => return Phase::Later,
         SG_GET_SCSI_ID => {
             c.next();

@@ -7,7 +7,6 @@ use super::super::Ctx;
 use super::super::sockaddr::{self, MAX_LEN};
 use super::super::structs::{read_struct, u16_at, u32_at, u64_at};
 use super::{Phase, char_array};
-use crate::xlat;
 
 /// sizeof(struct ifreq) on x86_64.
 const IFREQ_SIZE: usize = 40;
@@ -95,16 +94,6 @@ pub(super) static NAMES: &[(u32, &str)] = &[
     (0x89b0, "SIOCSHWTSTAMP"),
     (0x89b1, "SIOCGHWTSTAMP"),
 ];
-
-xlat::xlat!(IFF_FLAGS, "IFF_???", [
-    1 << 0 => "IFF_UP", 1 << 1 => "IFF_BROADCAST", 1 << 2 => "IFF_DEBUG",
-    1 << 3 => "IFF_LOOPBACK", 1 << 4 => "IFF_POINTOPOINT", 1 << 5 => "IFF_NOTRAILERS",
-    1 << 6 => "IFF_RUNNING", 1 << 7 => "IFF_NOARP", 1 << 8 => "IFF_PROMISC",
-    1 << 9 => "IFF_ALLMULTI", 1 << 10 => "IFF_MASTER", 1 << 11 => "IFF_SLAVE",
-    1 << 12 => "IFF_MULTICAST", 1 << 13 => "IFF_PORTSEL", 1 << 14 => "IFF_AUTOMEDIA",
-    1 << 15 => "IFF_DYNAMIC", 1 << 16 => "IFF_LOWER_UP", 1 << 17 => "IFF_DORMANT",
-    1 << 18 => "IFF_ECHO",
-]);
 
 const SET_IFREQ: [u32; 15] = [
     0x8931, 0x8932, 0x8916, 0x891a, 0x8918, 0x8914, 0x8924, 0x8937, 0x8971, 0x891e, 0x8922, 0x8923,
@@ -214,7 +203,7 @@ fn ifreq_field(c: &mut Ctx, code: u32, b: &[u8]) {
         }
         0x8914 | 0x8913 => {
             c.s("ifr_flags=");
-            c.flags(u64::from(u16_at(b, 16)), &IFF_FLAGS);
+            c.flags(u64::from(u16_at(b, 16)), &crate::xlat::IFF_FLAGS);
         }
         0x8933 => {
             let _ = write!(c.out, "ifr_ifindex={}", u32_at(b, 16) as i32);
