@@ -209,8 +209,9 @@ impl Capture {
                 attach_btf(&mut capture.ebpf, prog, tp, &btf)?;
             }
             if config.tracer_memory {
-                // strace shows the envp pointer of an exec line: kept at the call's entry.
-                capture.attach_exec_enter(&btf)?;
+                // strace shows the envp pointer of an exec line and in/out values as the
+                // call found them: kept at the call's entry.
+                capture.attach_tracer_enter(&btf)?;
             }
         }
         match config.mode {
@@ -427,9 +428,10 @@ impl Capture {
         Ok(())
     }
 
-    /// `exec_enter` on every syscall's entry (it keeps execve's and execveat's envp).
-    fn attach_exec_enter(&mut self, btf: &Btf) -> Result<(), BpfError> {
-        attach_btf(&mut self.ebpf, "exec_enter", "sys_enter", btf)
+    /// `tracer_enter` on every syscall's entry (it keeps execve's and execveat's envp, and
+    /// the in/out values of `AUX_ENTRY` calls).
+    fn attach_tracer_enter(&mut self, btf: &Btf) -> Result<(), BpfError> {
+        attach_btf(&mut self.ebpf, "tracer_enter", "sys_enter", btf)
     }
 
     fn sync_tracepoints(&mut self, syscalls: &BTreeSet<i64>) -> Result<(), BpfError> {
@@ -458,21 +460,34 @@ impl Capture {
                 "sys_exit_{}",
                 tracepoint_name(nr).ok_or(BpfError::NoTracepoint { nr })?
             );
-            if !tracefs_events().join("syscalls").join(&name).exists() {
-                self.unavailable.insert(nr);
-                continue;
-            }
-            let link = prog
-                .attach("syscalls", &name)
-                .map_err(|source| BpfError::Attach {
-                    program: "syscall_exit",
-                    target: format!("syscalls/{name}"),
-                    source,
-                })?;
-            self.links.insert(nr, link);
+            match attach_syscall_tracepoint(prog, "syscall_exit", &name)? {
+                Some(link) => self.links.insert(nr, link),
+                None => {
+                    self.unavailable.insert(nr);
+                    continue;
+                }
+            };
         }
         Ok(())
     }
+}
+
+/// Attaches `prog` to `syscalls/NAME`; `None` when this kernel has no such tracepoint.
+fn attach_syscall_tracepoint(
+    prog: &mut TracePoint,
+    program: &'static str,
+    name: &str,
+) -> Result<Option<TracePointLinkId>, BpfError> {
+    if !tracefs_events().join("syscalls").join(name).exists() {
+        return Ok(None);
+    }
+    prog.attach("syscalls", name)
+        .map(Some)
+        .map_err(|source| BpfError::Attach {
+            program,
+            target: format!("syscalls/{name}"),
+            source,
+        })
 }
 
 impl Drop for Capture {

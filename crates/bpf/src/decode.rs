@@ -8,10 +8,10 @@ use saker_event::{
 
 use crate::error::DecodeError;
 use crate::raw::{
-    AUX_USER_U32, CAP_IOV_IN, CAP_IOV_OUT, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, CAP_SOCKADDR_OUT,
-    EV_EXEC, EV_EXIT, EV_FORK, EV_SIGNAL, EV_SYSCALL, EVF_AUX_COPIED, EVF_BLOB0_TRUNCATED,
-    EVF_BLOB1_TRUNCATED, EVF_EXEC_CAPS, EVF_EXEC_ENVC, EVF_EXEC_ENVP, IOV_MAX, IOV_SLOT,
-    MSG_IOV_ARRAY, MSG_IOV_SLOT, RAW_EVENT_SIZE, RawEvent,
+    AUX_ENTRY, BLOBS, CAP_IOV_IN, CAP_IOV_OUT, CAP_MEM_DEREF, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT,
+    EV_EXEC, EV_EXIT, EV_FORK, EV_SIGNAL, EV_SYSCALL, EVF_BLOB0_TRUNCATED, EVF_BLOB1_TRUNCATED,
+    EVF_ENTRY_MEM, EVF_EXEC_CAPS, EVF_EXEC_ENVC, EVF_EXEC_ENVP, IOV_MAX, IOV_SLOT, MSG_IOV_ARRAY,
+    MSG_IOV_SLOT, RAW_EVENT_SIZE, RawEvent,
 };
 
 /// Converts the kernel's boot-time clock to wall-clock time.
@@ -63,18 +63,22 @@ fn decode(
         len: record.len(),
         need: RAW_EVENT_SIZE,
     })?;
-    let (len0, len1) = (usize::from(raw.blob_len[0]), usize::from(raw.blob_len[1]));
-    let total = RAW_EVENT_SIZE + len0 + len1;
+    let total = RAW_EVENT_SIZE + raw.blob_len.iter().map(|&n| usize::from(n)).sum::<usize>();
     if total > record.len() || raw.total_len as usize != total {
         return Err(DecodeError::Length {
             len: record.len(),
             total_len: raw.total_len,
-            blob0: raw.blob_len[0],
-            blob1: raw.blob_len[1],
+            blobs: raw.blob_len,
         });
     }
-    let blob0 = &record[RAW_EVENT_SIZE..RAW_EVENT_SIZE + len0];
-    let blob1 = &record[RAW_EVENT_SIZE + len0..total];
+    // Each blob follows the one before it.
+    let mut at = RAW_EVENT_SIZE;
+    let blobs: [&[u8]; BLOBS] = std::array::from_fn(|i| {
+        let blob = &record[at..at + usize::from(raw.blob_len[i])];
+        at += blob.len();
+        blob
+    });
+    let [blob0, blob1, ..] = blobs;
     let header = header(&raw, clock);
     let body = match raw.kind {
         EV_SYSCALL => EventBody::Syscall(SyscallExit {
@@ -83,7 +87,7 @@ fn decode(
             args: raw.args,
             duration_ns: (raw.duration_ns != 0).then_some(raw.duration_ns),
             detail: if tracer_memory {
-                copied_memory(&raw, [blob0, blob1])
+                copied_memory(&raw, blobs)
             } else {
                 detail(&raw, blob0, blob1)
             },
@@ -159,9 +163,8 @@ fn split_argv(area: &[u8]) -> Vec<Bytes> {
 }
 
 /// The blobs of a tracer's record at the addresses they were copied from, by the spec the
-/// capture wrote for the syscall. A sockaddr the call filled also gets its length at the
-/// `socklen_t *` the decoder reads.
-fn copied_memory(raw: &RawEvent, blobs: [&[u8]; 2]) -> SyscallDetail {
+/// capture wrote for the syscall.
+fn copied_memory(raw: &RawEvent, blobs: [&[u8]; BLOBS]) -> SyscallDetail {
     let spec = crate::spec::tracer_spec(i64::from(raw.nr));
     let mut regions: Vec<CopiedMemory> = Vec::new();
     for (slot, blob) in blobs.iter().enumerate() {
@@ -176,55 +179,64 @@ fn copied_memory(raw: &RawEvent, blobs: [&[u8]; 2]) -> SyscallDetail {
             regions.extend(iov_chunks(blob, IOV_SLOT, &bases));
             continue;
         }
+        if spec.cap_kind[slot] == CAP_MEM_DEREF {
+            // The struct (an earlier slot's copy) holds the pointer the array was read from.
+            let at = arg(spec.cap_arg[slot]).wrapping_add(u64::from(spec.cap_size[slot] >> 8));
+            if let Some(target) = u64_at(&regions, at) {
+                regions.push(exit_copy(target, blob.to_vec()));
+            }
+            continue;
+        }
         if matches!(spec.cap_kind[slot], CAP_MSG_IOV_IN | CAP_MSG_IOV_OUT) {
             // The msghdr (the other slot's copy) says where the iovec array is, and how long.
             let header = regions.iter().find(|r| r.addr == arg(spec.cap_arg[slot]));
             if let Some((msg_iov, count)) = header.and_then(|h| msg_iovecs(&h.bytes.0)) {
                 let array = &blob[..(count * 16).min(blob.len())];
                 let bases = iov_bases(array);
-                regions.push(CopiedMemory {
-                    addr: msg_iov,
-                    bytes: Bytes(array.to_vec()),
-                });
+                regions.push(exit_copy(msg_iov, array.to_vec()));
                 let data = blob.get(MSG_IOV_ARRAY..).unwrap_or_default();
                 regions.extend(iov_chunks(data, MSG_IOV_SLOT, &bases));
             }
             continue;
         }
-        regions.push(CopiedMemory {
-            addr: arg(spec.cap_arg[slot]),
-            bytes: Bytes(blob.to_vec()),
-        });
-        if spec.cap_kind[slot] == CAP_SOCKADDR_OUT {
-            regions.push(CopiedMemory {
-                addr: arg(spec.cap_len_arg[slot]),
-                bytes: Bytes((blob.len() as u32).to_ne_bytes().to_vec()),
-            });
-        }
+        regions.push(exit_copy(arg(spec.cap_arg[slot]), blob.to_vec()));
     }
-    if raw.flags & EVF_AUX_COPIED != 0 {
+    if raw.flags & EVF_ENTRY_MEM != 0 && spec.aux_kind == AUX_ENTRY {
+        // The in/out value as the caller passed it, for the decoder's entry phase.
         let aux: Vec<u8> = raw.aux.iter().flat_map(|word| word.to_ne_bytes()).collect();
-        let bytes = match spec.aux_kind {
-            AUX_USER_U32 => aux[..4].to_vec(),
-            // The string with its NUL (cut at 16 bytes without one).
-            _ => match aux.iter().position(|&b| b == 0) {
-                Some(end) => aux[..=end].to_vec(),
-                None => aux,
-            },
-        };
+        let size = usize::from(spec.aux_size).min(aux.len());
         regions.push(CopiedMemory {
             addr: raw.args[usize::from(spec.aux_arg).min(5)],
-            bytes: Bytes(bytes),
+            bytes: Bytes(aux[..size].to_vec()),
+            at_entry: true,
         });
     }
     if i64::from(raw.nr) == libc::SYS_rt_sigreturn {
         // The restored mask, where the decoder finds it in the signal frame.
-        regions.push(CopiedMemory {
-            addr: SIGRETURN_FRAME + UC_SIGMASK_OFFSET,
-            bytes: Bytes(raw.aux[0].to_ne_bytes().to_vec()),
-        });
+        regions.push(exit_copy(
+            SIGRETURN_FRAME + UC_SIGMASK_OFFSET,
+            raw.aux[0].to_ne_bytes().to_vec(),
+        ));
     }
     SyscallDetail::Memory(regions)
+}
+
+/// The `u64` at `addr` in the regions copied so far.
+fn u64_at(regions: &[CopiedMemory], addr: u64) -> Option<u64> {
+    regions.iter().find_map(|r| {
+        let from = usize::try_from(addr.checked_sub(r.addr)?).ok()?;
+        let bytes = r.bytes.0.get(from..from.checked_add(8)?)?;
+        Some(u64::from_ne_bytes(bytes.try_into().ok()?))
+    })
+}
+
+/// Memory as the call left it.
+fn exit_copy(addr: u64, bytes: Vec<u8>) -> CopiedMemory {
+    CopiedMemory {
+        addr,
+        bytes: Bytes(bytes),
+        at_entry: false,
+    }
 }
 
 /// The `iov_base` of each `struct iovec` in a copied array.
@@ -250,10 +262,7 @@ fn iov_chunks(blob: &[u8], slot: usize, bases: &[u64]) -> Vec<CopiedMemory> {
         .map_while(|(slot, &base)| {
             let (len, bytes) = slot.split_first_chunk::<4>()?;
             let len = (u32::from_ne_bytes(*len) as usize).min(bytes.len());
-            Some(CopiedMemory {
-                addr: base,
-                bytes: Bytes(bytes[..len].to_vec()),
-            })
+            Some(exit_copy(base, bytes[..len].to_vec()))
         })
         .collect()
 }
@@ -353,6 +362,13 @@ mod tests {
         bytes
     }
 
+    /// Sets the kinds of a record's first blobs.
+    fn set_kinds(bytes: &mut [u8], kinds: &[u8]) {
+        let mut raw = RawEvent::read_from(bytes).unwrap();
+        raw.blob_kind[..kinds.len()].copy_from_slice(kinds);
+        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+    }
+
     fn decode(bytes: &[u8]) -> SyscallEvent {
         decode_record(bytes, BootClock { offset_ns: 1_000 }).expect("decodes")
     }
@@ -387,31 +403,48 @@ mod tests {
             &[b"/etc\0", &stat],
         );
         // blob 1 is a struct copy, not a string.
-        let mut raw = RawEvent::read_from(&bytes).unwrap();
-        raw.blob_kind[1] = crate::raw::CAP_MEM;
-        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        set_kinds(&mut bytes, &[CAP_STR, crate::raw::CAP_MEM]);
         assert_eq!(
             tracer_regions(&bytes),
             [(0x1000, b"/etc\0".to_vec()), (0x2000, stat.to_vec())]
         );
 
-        // accept4's peer address also gets its length where the decoder reads *addrlen.
+        // accept4: the peer address, its length as the call left it (blob 1) and as the
+        // caller passed it (kept at the entry, in the aux words).
         let peer = [2u8, 0, 0, 80, 127, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
         let mut bytes = record(
             EV_SYSCALL,
             libc::SYS_accept4,
             [3, 0x3000, 0x4000, 0, 0, 0],
             5,
-            &[&peer],
+            &[&peer, &16u32.to_ne_bytes()],
+        );
+        set_kinds(
+            &mut bytes,
+            &[crate::raw::CAP_SOCKADDR_OUT, crate::raw::CAP_MEM],
         );
         let mut raw = RawEvent::read_from(&bytes).unwrap();
-        raw.blob_kind[0] = crate::raw::CAP_SOCKADDR_OUT;
+        raw.aux[0] = 110;
+        raw.flags |= EVF_ENTRY_MEM;
         bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        let ev = decode_tracer_record(&bytes, BootClock::default()).expect("decodes");
+        let EventBody::Syscall(SyscallExit {
+            detail: SyscallDetail::Memory(regions),
+            ..
+        }) = ev.body
+        else {
+            panic!("not a tracer syscall record: {:?}", ev.body);
+        };
+        let regions: Vec<(u64, Vec<u8>, bool)> = regions
+            .into_iter()
+            .map(|r| (r.addr, r.bytes.0, r.at_entry))
+            .collect();
         assert_eq!(
-            tracer_regions(&bytes),
+            regions,
             [
-                (0x3000, peer.to_vec()),
-                (0x4000, 16u32.to_ne_bytes().to_vec())
+                (0x3000, peer.to_vec(), false),
+                (0x4000, 16u32.to_ne_bytes().to_vec(), false),
+                (0x4000, 110u32.to_ne_bytes().to_vec(), true)
             ]
         );
 
@@ -424,6 +457,58 @@ mod tests {
             &[&stat],
         );
         assert!(tracer_regions(&bytes).is_empty());
+    }
+
+    /// mount: four strings, one blob each, each at its argument (the third and fourth after
+    /// the first two in the record).
+    #[test]
+    fn tracer_records_place_all_four_blobs() {
+        let bytes = record(
+            EV_SYSCALL,
+            libc::SYS_mount,
+            [0x1000, 0x2000, 0x3000, 1, 0x4000, 0],
+            -2,
+            &[b"none\0", b"/mnt\0", b"tmpfs\0", b"size=1m\0"],
+        );
+        assert_eq!(
+            tracer_regions(&bytes),
+            [
+                (0x1000, b"none\0".to_vec()),
+                (0x2000, b"/mnt\0".to_vec()),
+                (0x3000, b"tmpfs\0".to_vec()),
+                (0x4000, b"size=1m\0".to_vec())
+            ]
+        );
+        // A record whose lengths do not add up is an error.
+        let mut raw = RawEvent::read_from(&bytes).unwrap();
+        raw.blob_len[3] += 1;
+        let mut bad = raw.to_bytes();
+        bad.extend_from_slice(&bytes[RAW_EVENT_SIZE..]);
+        assert!(matches!(
+            decode_tracer_record(&bad, BootClock::default()),
+            Err(DecodeError::Length { .. })
+        ));
+    }
+
+    /// seccomp: the filter (blob 1) lands where the sock_fprog (blob 0) points.
+    #[test]
+    fn tracer_records_place_arrays_behind_struct_pointers() {
+        let mut fprog = [0u8; 16];
+        fprog[..2].copy_from_slice(&2u16.to_ne_bytes());
+        fprog[8..].copy_from_slice(&0x9000u64.to_ne_bytes());
+        let filter = [1u8; 16];
+        let mut bytes = record(
+            EV_SYSCALL,
+            libc::SYS_seccomp,
+            [1, 0, 0x8000, 0, 0, 0],
+            -22,
+            &[&fprog, &filter],
+        );
+        set_kinds(&mut bytes, &[crate::raw::CAP_MEM, CAP_MEM_DEREF]);
+        assert_eq!(
+            tracer_regions(&bytes),
+            [(0x8000, fprog.to_vec()), (0x9000, filter.to_vec())]
+        );
     }
 
     /// writev: the iovec array lands at args[1], each iov's data (slot i of blob 1) at its
@@ -447,9 +532,7 @@ mod tests {
             12,
             &[&array, &data],
         );
-        let mut raw = RawEvent::read_from(&bytes).unwrap();
-        raw.blob_kind = [crate::raw::CAP_MEM_COUNT, CAP_IOV_IN];
-        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        set_kinds(&mut bytes, &[crate::raw::CAP_MEM_COUNT, CAP_IOV_IN]);
         assert_eq!(
             tracer_regions(&bytes),
             [
@@ -479,9 +562,7 @@ mod tests {
             4,
             &[&msghdr, &blob],
         );
-        let mut raw = RawEvent::read_from(&bytes).unwrap();
-        raw.blob_kind = [crate::raw::CAP_MEM, CAP_MSG_IOV_OUT];
-        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        set_kinds(&mut bytes, &[crate::raw::CAP_MEM, CAP_MSG_IOV_OUT]);
         assert_eq!(
             tracer_regions(&bytes),
             [
@@ -495,9 +576,7 @@ mod tests {
     #[test]
     fn signal_records_carry_the_siginfo() {
         let mut bytes = record(EV_SIGNAL, -1, [17, 0, 0, 0, 0, 0], 0, &[&[17, 0, 0, 0]]);
-        let mut raw = RawEvent::read_from(&bytes).unwrap();
-        raw.blob_kind[0] = crate::raw::CAP_SIGINFO;
-        bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+        set_kinds(&mut bytes, &[crate::raw::CAP_SIGINFO]);
         match decode(&bytes).body {
             EventBody::Signal { signo, siginfo } => {
                 assert_eq!(signo, 17);

@@ -98,12 +98,11 @@ impl BpfError {
 pub enum DecodeError {
     #[error("record of {len} bytes is shorter than the {need}-byte header")]
     Short { len: usize, need: usize },
-    #[error("record says {total_len} bytes with blobs of {blob0}+{blob1}, but is {len} bytes")]
+    #[error("record says {total_len} bytes with blobs of {blobs:?} bytes, but is {len} bytes")]
     Length {
         len: usize,
         total_len: u32,
-        blob0: u16,
-        blob1: u16,
+        blobs: [u16; crate::raw::BLOBS],
     },
     #[error("unknown record kind {kind}")]
     Kind { kind: u32 },

@@ -4,6 +4,8 @@
 pub const COMM_LEN: usize = 16;
 pub const MAX_SYSCALLS: u32 = 512;
 pub const BLOB_MAX: usize = 4096;
+/// Memory arguments (blobs) per syscall record.
+pub const BLOBS: usize = 4;
 
 pub const EV_SYSCALL: u32 = 1;
 pub const EV_FORK: u32 = 2;
@@ -35,12 +37,19 @@ pub const MSG_IOV_ARRAY: usize = IOV_MAX * 16;
 pub const MSG_IOV_SLOT: usize = (BLOB_MAX - MSG_IOV_ARRAY) / IOV_MAX;
 /// An ioctl's argument, as many bytes as its request's `_IOC_SIZE`.
 pub const CAP_IOC: u8 = 16;
+/// A bit mask of `args[len]` bits, in 64-bit words.
+pub const CAP_MEM_BITS: u8 = 17;
+/// As many bytes as the `u32` at `args[len]` says after the call.
+pub const CAP_MEM_LEN_AT: u8 = 18;
+/// The array a struct points to; see `SAKER_CAP_MEM_DEREF` for how the spec packs the
+/// pointer's and the count's places.
+pub const CAP_MEM_DEREF: u8 = 19;
 
 pub const AUX_NONE: u8 = 0;
 pub const AUX_INT_PAIR: u8 = 1;
 pub const AUX_OPEN_HOW: u8 = 2;
-pub const AUX_USER_U32: u8 = 3;
-pub const AUX_USER_STR16: u8 = 4;
+/// A tracer's in/out value: `aux_size` bytes at `args[aux_arg]` as they were at the entry.
+pub const AUX_ENTRY: u8 = 3;
 
 pub const SPEC_INTERESTING: u8 = 1;
 pub const SPEC_FAILURES_ONLY: u8 = 2;
@@ -51,7 +60,8 @@ pub const EVF_BLOB1_TRUNCATED: u8 = 2;
 /// `SAKER_EV_EXEC`: args[3..5] hold cap_permitted, cap_effective, cap_inheritable.
 pub const EVF_EXEC_CAPS: u8 = 16;
 pub const EVF_EXEC_ENVC: u8 = 32;
-pub const EVF_AUX_COPIED: u8 = 64;
+/// `SAKER_EV_SYSCALL`: `aux` holds the entry-time bytes of an `AUX_ENTRY` spec.
+pub const EVF_ENTRY_MEM: u8 = 64;
 /// `SAKER_EV_EXEC`: `duration_ns` holds the envp pointer the caller passed.
 pub const EVF_EXEC_ENVP: u8 = 128;
 
@@ -60,18 +70,18 @@ pub const EVF_EXEC_ENVP: u8 = 128;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SyscallSpec {
     pub flags: u8,
-    pub cap_kind: [u8; 2],
-    pub cap_arg: [u8; 2],
-    pub cap_len_arg: [u8; 2],
     pub aux_kind: u8,
     pub aux_arg: u8,
-    pub pad0: u8,
+    /// `AUX_ENTRY`'s byte count.
+    pub aux_size: u8,
+    pub cap_kind: [u8; BLOBS],
+    pub cap_arg: [u8; BLOBS],
+    pub cap_len_arg: [u8; BLOBS],
     /// Element size of the `CAP_MEM*` kinds.
-    pub cap_size: [u16; 2],
-    pub pad: [u8; 2],
+    pub cap_size: [u16; BLOBS],
 }
 
-// SAFETY: plain integers, no implicit padding (pad0 aligns cap_size; 16 bytes, asserted
+// SAFETY: plain integers, no implicit padding (aux_size aligns cap_size; 24 bytes, asserted
 // below), every bit pattern is valid.
 unsafe impl aya::Pod for SyscallSpec {}
 
@@ -95,10 +105,10 @@ pub struct RawEvent {
     pub euid: u32,
     pub egid: u32,
     pub total_len: u32,
-    pub blob_len: [u16; 2],
-    pub blob_kind: [u8; 2],
+    pub blob_len: [u16; BLOBS],
+    pub blob_kind: [u8; BLOBS],
     pub flags: u8,
-    pub pad: u8,
+    pub pad: [u8; 3],
     pub comm: [u8; COMM_LEN],
 }
 
@@ -137,11 +147,12 @@ pub struct RawSyscallCount {
 // SAFETY: plain u64s, every bit pattern is valid.
 unsafe impl aya::Pod for RawSyscallCount {}
 
-const _: () = assert!(std::mem::size_of::<SyscallSpec>() == 16);
-const _: () = assert!(RAW_EVENT_SIZE == 160);
+const _: () = assert!(std::mem::size_of::<SyscallSpec>() == 24);
+const _: () = assert!(RAW_EVENT_SIZE == 168);
 const _: () = assert!(std::mem::size_of::<RawSyscallCount>() == 24);
 // No implicit padding: the sum of the field sizes equals the struct size.
-const _: () = assert!(8 * 2 + 8 * 6 + 8 + 8 * 2 + 8 + 4 * 10 + 2 * 2 + 2 + 1 + 1 + COMM_LEN == 160);
+const _: () =
+    assert!(8 * 2 + 8 * 6 + 8 + 8 * 2 + 8 + 4 * 10 + 2 * BLOBS + BLOBS + 1 + 3 + COMM_LEN == 168);
 
 // ---- responses decided in the kernel (capture.h, "Responses decided in the kernel") ----
 

@@ -6,10 +6,10 @@ use std::sync::OnceLock;
 use saker_syscalls::MemoryArg;
 
 use crate::raw::{
-    AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, AUX_USER_STR16, AUX_USER_U32, CAP_DATA_LEN, CAP_DATA_RET,
-    CAP_IOC, CAP_IOV_IN, CAP_IOV_OUT, CAP_MEM, CAP_MEM_COUNT, CAP_MEM_RET, CAP_MSG_IOV_IN,
-    CAP_MSG_IOV_OUT, CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT, CAP_STR, MAX_SYSCALLS,
-    SPEC_FAILURES_ONLY, SPEC_INTERESTING, SyscallSpec,
+    AUX_ENTRY, AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, BLOBS, CAP_DATA_LEN, CAP_DATA_RET, CAP_IOC,
+    CAP_IOV_IN, CAP_IOV_OUT, CAP_MEM, CAP_MEM_BITS, CAP_MEM_COUNT, CAP_MEM_DEREF, CAP_MEM_LEN_AT,
+    CAP_MEM_RET, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT,
+    CAP_STR, MAX_SYSCALLS, SPEC_FAILURES_ONLY, SPEC_INTERESTING, SyscallSpec,
 };
 
 /// One syscall the capture knows how to decode.
@@ -43,14 +43,13 @@ const fn entry(
         nr,
         spec: SyscallSpec {
             flags: SPEC_INTERESTING | extra_flags,
-            cap_kind: [cap0.0, cap1.0],
-            cap_arg: [cap0.1, cap1.1],
-            cap_len_arg: [cap0.2, cap1.2],
             aux_kind: aux.0,
             aux_arg: aux.1,
-            pad0: 0,
-            cap_size: [0; 2],
-            pad: [0; 2],
+            aux_size: 0,
+            cap_kind: [cap0.0, cap1.0, CAP_NONE, CAP_NONE],
+            cap_arg: [cap0.1, cap1.1, 0, 0],
+            cap_len_arg: [cap0.2, cap1.2, 0, 0],
+            cap_size: [0; BLOBS],
         },
     }
 }
@@ -245,8 +244,8 @@ pub const STATE_SYSCALLS: &[i64] = &[
 
 /// The spec of a syscall in a tracer's capture (`saker trace --ebpf`): the kernel copies the
 /// memory that strace's argument decoders read ([`saker_syscalls::memory_args`], the first
-/// two: a record has two blobs) instead of what the rules need. Built once: the decoder of
-/// every record looks it up.
+/// [`BLOBS`]: a record has that many blobs) instead of what the rules need. Built once: the
+/// decoder of every record looks it up.
 pub(crate) fn tracer_spec(nr: i64) -> SyscallSpec {
     static SPECS: OnceLock<Vec<SyscallSpec>> = OnceLock::new();
     let specs = SPECS.get_or_init(|| {
@@ -262,22 +261,51 @@ pub(crate) fn tracer_spec(nr: i64) -> SyscallSpec {
 
 fn build_tracer_spec(nr: i64) -> SyscallSpec {
     let mut spec = captured(nr).map_or_else(raw_only_spec, |c| c.spec);
-    spec.cap_kind = [CAP_NONE; 2];
-    spec.cap_arg = [0; 2];
-    spec.cap_len_arg = [0; 2];
-    spec.cap_size = [0; 2];
+    spec.cap_kind = [CAP_NONE; BLOBS];
+    spec.cap_arg = [0; BLOBS];
+    spec.cap_len_arg = [0; BLOBS];
+    spec.cap_size = [0; BLOBS];
     spec.aux_kind = AUX_NONE;
     spec.aux_arg = 0;
+    spec.aux_size = 0;
     let Ok(nr) = u64::try_from(nr) else {
         return spec;
     };
     let memory = saker_syscalls::memory_args(nr);
-    for (slot, arg) in memory.iter().take(2).enumerate() {
+    // A value the call rewrites is kept at its entry, into the record's aux words.
+    for arg in &memory {
+        if let MemoryArg::AtEntry { arg, size } = *arg {
+            (spec.aux_kind, spec.aux_arg) = (AUX_ENTRY, arg);
+            spec.aux_size = size.min(16);
+        }
+    }
+    let copied = memory
+        .iter()
+        .filter(|arg| !matches!(arg, MemoryArg::AtEntry { .. }));
+    for (slot, arg) in copied.take(BLOBS).enumerate() {
         let (kind, at, len_arg, size) = match *arg {
             MemoryArg::String { arg } => (CAP_STR, arg, 0, 0),
             MemoryArg::Fixed { arg, size } => (CAP_MEM, arg, 0, size),
             MemoryArg::Counted { arg, count, size } => (CAP_MEM_COUNT, arg, count, size),
             MemoryArg::Returned { arg, size } => (CAP_MEM_RET, arg, 0, size),
+            MemoryArg::Bits { arg, count } => (CAP_MEM_BITS, arg, count, 0),
+            MemoryArg::LengthAt { arg, len, size } => (CAP_MEM_LEN_AT, arg, len, size),
+            MemoryArg::Behind {
+                arg,
+                ptr_at,
+                count_at,
+                count_width,
+                size,
+            } => {
+                // Packed as SAKER_CAP_MEM_DEREF reads them (capture.h).
+                let width = match count_width {
+                    2 => 0,
+                    4 => 1,
+                    _ => 2,
+                };
+                let how = u16::from(ptr_at) << 8 | width << 6 | u16::from(size & 63);
+                (CAP_MEM_DEREF, arg, count_at, how)
+            }
             MemoryArg::DataIn { arg, len } => (CAP_DATA_LEN, arg, len, 0),
             MemoryArg::DataOut { arg } => (CAP_DATA_RET, arg, 0, 0),
             MemoryArg::SockaddrIn { arg, len } => (CAP_SOCKADDR_IN, arg, len, 0),
@@ -291,6 +319,7 @@ fn build_tracer_spec(nr: i64) -> SyscallSpec {
                 request,
                 otherwise,
             } => (CAP_IOC, arg, request, otherwise),
+            MemoryArg::AtEntry { .. } => continue,
             MemoryArg::MsgIovecs { arg, filled } => {
                 let kind = if filled {
                     CAP_MSG_IOV_OUT
@@ -304,14 +333,6 @@ fn build_tracer_spec(nr: i64) -> SyscallSpec {
         spec.cap_arg[slot] = at;
         spec.cap_len_arg[slot] = len_arg;
         spec.cap_size[slot] = size;
-    }
-    // A third memory argument fits in the record's aux words when it is small.
-    match memory.get(2) {
-        Some(MemoryArg::Fixed { arg, size: 4 }) => {
-            (spec.aux_kind, spec.aux_arg) = (AUX_USER_U32, *arg)
-        }
-        Some(MemoryArg::String { arg }) => (spec.aux_kind, spec.aux_arg) = (AUX_USER_STR16, *arg),
-        _ => {}
     }
     spec
 }
@@ -355,6 +376,25 @@ mod tests {
             );
             assert!(c.spec.aux_arg < 6, "{}", c.name);
         }
+    }
+
+    /// A tracer's spec packs where an array behind a struct pointer is as the kernel side
+    /// reads it (SAKER_CAP_MEM_DEREF): clone3's set_tid, the pointer at 64, a u64 count at 72,
+    /// 4-byte elements; and keeps an in/out value for the entry (accept4's address length).
+    #[test]
+    fn tracer_specs_pack_pointers_and_entry_values() {
+        let clone3 = tracer_spec(SYS_clone3);
+        assert_eq!(clone3.cap_kind[1], crate::raw::CAP_MEM_DEREF);
+        assert_eq!(
+            (clone3.cap_arg[1], clone3.cap_len_arg[1], clone3.cap_size[1]),
+            (0, 72, 64 << 8 | 2 << 6 | 4)
+        );
+        let accept4 = tracer_spec(SYS_accept4);
+        assert_eq!(
+            (accept4.aux_kind, accept4.aux_arg, accept4.aux_size),
+            (crate::raw::AUX_ENTRY, 2, 4)
+        );
+        assert_eq!(&accept4.cap_kind[..2], &[CAP_SOCKADDR_OUT, CAP_MEM]);
     }
 
     #[test]

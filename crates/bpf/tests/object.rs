@@ -46,7 +46,7 @@ fn committed_object_has_the_expected_programs_and_maps() {
         ("dispatch_exit_btf", "tp_btf"),
         ("dispatch_exit_raw", "raw_tp"),
         ("dispatch_exit_tp", "tracepoint"),
-        ("exec_enter", "tp_btf"),
+        ("tracer_enter", "tp_btf"),
         ("on_exec", "tp_btf"),
         ("on_exit", "tp_btf"),
         ("on_fork", "tp_btf"),
@@ -60,6 +60,7 @@ fn committed_object_has_the_expected_programs_and_maps() {
         maps(&object),
         [
             "drops",
+            "entry_mem",
             "events",
             "exec_envp",
             "kill_comm",

@@ -102,11 +102,12 @@ pub enum EventBody {
 }
 
 /// Bytes of the traced process's memory at `addr`, as the capture read them at the
-/// syscall's return.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// syscall's return, or at its entry (`at_entry`: a value the call rewrites).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CopiedMemory {
     pub addr: u64,
     pub bytes: Bytes,
+    pub at_entry: bool,
 }
 
 /// A successful execve/execveat.

@@ -249,7 +249,7 @@ fn detail(d: &SyscallDetail) -> Value {
         D::Other => json!({"type":"other"}),
         D::Memory(regions) => json!({"type":"memory","regions":regions
             .iter()
-            .map(|r| json!({"addr":r.addr,"bytes":bytes(&r.bytes)}))
+            .map(|r| json!({"addr":r.addr,"bytes":bytes(&r.bytes),"at_entry":r.at_entry}))
             .collect::<Vec<_>>()}),
     }
 }
@@ -482,6 +482,8 @@ fn from_detail(v: &Value) -> Result<SyscallDetail, String> {
                     Ok(CopiedMemory {
                         addr: r.u64("addr")?,
                         bytes: r.bytes("bytes")?,
+                        // Older captures have exit copies only.
+                        at_entry: r.bool("at_entry").unwrap_or(false),
                     })
                 })
                 .collect::<Result<_, String>>()?,

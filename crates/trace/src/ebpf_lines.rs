@@ -87,8 +87,9 @@ pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended
         // --json records and the summary carry each call's duration.
         timed: options.syscall_times.is_some() || options.json || options.summary.is_some(),
         follow_forks: options.follow_forks,
-        // Enough bytes for what `-s` shows (strace's default is 32).
-        snaplen: options.string_limit.clamp(32, 4096) as u32,
+        // Enough bytes for what `-s` shows (strace's default is 32), and the one byte past
+        // it that the decoders fetch to tell a cut buffer (`"..."...`) from a whole one.
+        snaplen: (options.string_limit.saturating_add(1)).clamp(33, 4096) as u32,
         ..TraceConfig::default()
     };
     let mut lines = Lines::new(options);
@@ -499,7 +500,9 @@ impl Lines {
         } else {
             &mut NoFdInfo
         };
+        self.memory.at_entry = true;
         decode_entry_into(&mut self.entry, nr, exit.args, &mut self.memory, fds, style);
+        self.memory.at_entry = false;
         if self.track_fds {
             self.fds.new_fd(exit, &self.memory);
         }
@@ -879,6 +882,10 @@ fn needs_fd_info(style: &saker_syscalls::Style) -> bool {
 #[derive(Default)]
 struct CopiedMemory {
     regions: Vec<(u64, Vec<u8>)>,
+    /// In/out values as the call's entry saw them, served over `regions` while `at_entry`.
+    entry: Vec<(u64, Vec<u8>)>,
+    /// The decoders' entry phase is running.
+    at_entry: bool,
 }
 
 impl Memory for CopiedMemory {
@@ -887,16 +894,35 @@ impl Memory for CopiedMemory {
         Some(saker_bpf::SIGRETURN_FRAME)
     }
 
+    /// Copies of one argument can overlap (a string and a buffer at the same address, as
+    /// fsconfig's value is either): the region with the most bytes from `addr` serves.
     fn read(&mut self, addr: u64, buf: &mut [u8]) -> usize {
-        for (start, bytes) in &self.regions {
-            if addr >= *start && addr - start < bytes.len() as u64 {
-                let from = &bytes[(addr - start) as usize..];
-                let n = from.len().min(buf.len());
-                buf[..n].copy_from_slice(&from[..n]);
-                return n;
+        let from = self
+            .regions
+            .iter()
+            .filter(|(start, bytes)| addr >= *start && addr - start < bytes.len() as u64)
+            .map(|(start, bytes)| &bytes[(addr - start) as usize..])
+            .max_by_key(|from| from.len());
+        let mut n = from.map_or(0, |from| {
+            let n = from.len().min(buf.len());
+            buf[..n].copy_from_slice(&from[..n]);
+            n
+        });
+        if self.at_entry {
+            // What the call rewrote shows as it was when the call began.
+            let end = addr.saturating_add(buf.len() as u64);
+            for (start, bytes) in &self.entry {
+                let (lo, hi) = (addr.max(*start), end.min(start + bytes.len() as u64));
+                if lo >= hi || lo - addr > n as u64 {
+                    continue;
+                }
+                let (at, from) = ((lo - addr) as usize, (lo - start) as usize);
+                let len = (hi - lo) as usize;
+                buf[at..at + len].copy_from_slice(&bytes[from..from + len]);
+                n = n.max(at + len);
             }
         }
-        0
+        n
     }
 }
 
@@ -942,9 +968,14 @@ impl CopiedMemory {
     /// The memory the capture copied for one syscall record, each region at its address.
     fn load(&mut self, record: &SyscallExit) {
         self.regions.clear();
+        self.entry.clear();
         if let SyscallDetail::Memory(copied) = &record.detail {
             for region in copied {
-                self.place(region.addr, &region.bytes.0, false);
+                if region.at_entry {
+                    self.entry.push((region.addr, region.bytes.0.clone()));
+                } else {
+                    self.place(region.addr, &region.bytes.0, false);
+                }
             }
         }
     }
@@ -956,6 +987,7 @@ impl CopiedMemory {
         const ARGV_AT: u64 = 0x2000;
         const STRINGS_AT: u64 = 0x10_0000;
         self.regions.clear();
+        self.entry.clear();
         self.place(PATH_AT, &info.filename.0, true);
         let mut pointers = Vec::with_capacity((info.argv.len() + 1) * 8);
         let mut next = STRINGS_AT;
@@ -1078,6 +1110,7 @@ mod tests {
                 .map(|(addr, bytes)| saker_event::CopiedMemory {
                     addr: *addr,
                     bytes: Bytes(bytes.to_vec()),
+                    at_entry: false,
                 })
                 .collect(),
         )

@@ -55,7 +55,7 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
-#define SCRATCH_SIZE (sizeof(struct saker_event) + 2 * SAKER_BLOB_MAX)
+#define SCRATCH_SIZE (sizeof(struct saker_event) + SAKER_BLOBS * SAKER_BLOB_MAX)
 struct scratch {
 	__u8 buf[SCRATCH_SIZE];
 };
@@ -138,12 +138,14 @@ static __always_inline void fill_header(struct saker_event *ev, __u32 kind, __u6
 	ev->aux[0] = 0;
 	ev->aux[1] = 0;
 	ev->duration_ns = 0;
-	ev->blob_len[0] = 0;
-	ev->blob_len[1] = 0;
-	ev->blob_kind[0] = 0;
-	ev->blob_kind[1] = 0;
+	for (int i = 0; i < SAKER_BLOBS; i++) {
+		ev->blob_len[i] = 0;
+		ev->blob_kind[i] = 0;
+	}
 	ev->flags = 0;
-	ev->pad = 0;
+	ev->pad[0] = 0;
+	ev->pad[1] = 0;
+	ev->pad[2] = 0;
 	for (int i = 0; i < 6; i++)
 		ev->args[i] = 0;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
@@ -163,9 +165,9 @@ static __always_inline struct saker_event *scratch_event(void)
  * wakeup of the idle reader CPU per fork/exec/exit cost more than the records (bench/run.sh
  * (c): 1.49x -> see docs/capture-bpf.md, "Wakeups").
  */
-static __always_inline void submit(struct saker_event *ev, __u32 blob0, __u32 blob1, int urgent)
+static __always_inline void submit(struct saker_event *ev, __u32 blobs, int urgent)
 {
-	__u64 size = sizeof(struct saker_event) + (__u64)blob0 + (__u64)blob1;
+	__u64 size = sizeof(struct saker_event) + (__u64)blobs;
 	ev->total_len = size;
 	if (size > SCRATCH_SIZE)
 		return;
@@ -272,9 +274,9 @@ static __always_inline long read_iov_data(__u8 *dst, __u64 iov, __u64 count, __u
 }
 
 /*
- * Copies blob `which` (0 or 1) of a syscall record, as described by the spec, to `offset` bytes
- * after the header, and returns its length. A global function, so the verifier checks it once
- * on its own, whatever the callers' states.
+ * Copies blob `which` (0 to SAKER_BLOBS - 1) of a syscall record, as described by the spec, to
+ * `offset` bytes after the header, and returns its length. A global function, so the verifier
+ * checks it once on its own, whatever the callers' states.
  */
 __noinline __u32 capture_blob(struct scratch *record, const struct saker_syscall_spec *spec,
 			      __u32 which, __u32 offset)
@@ -288,20 +290,21 @@ __noinline __u32 capture_blob(struct scratch *record, const struct saker_syscall
 	long n = 0;
 	int ulen = 0;
 
-	/* The record's second blob starts after the first, which is at most SAKER_BLOB_MAX. */
+	/* Blob i starts after the i before it, each at most SAKER_BLOB_MAX. */
 	at = offset;
 	asm volatile("" : "+r"(at));
-	if (!ev || !spec || which > 1 || at > SAKER_BLOB_MAX)
+	if (!ev || !spec || which >= SAKER_BLOBS || at > (SAKER_BLOBS - 1) * SAKER_BLOB_MAX)
 		return 0;
 	/* The verifier knows nothing of a global function's arguments: bound the index in the
 	 * register it indexes with (clang would otherwise drop the mask after the check). */
-	slot = which & 1;
-	asm volatile("%0 &= 1" : "+r"(slot));
+	slot = which & (SAKER_BLOBS - 1);
+	asm volatile("%0 &= 3" : "+r"(slot));
 	kind = spec->cap_kind[slot];
 	ptr = arg_value(ev->args, spec->cap_arg[slot]);
 	len_or_ptr = arg_value(ev->args, spec->cap_len_arg[slot]);
-	trunc_flag = which ? SAKER_EVF_BLOB1_TRUNCATED : SAKER_EVF_BLOB0_TRUNCATED;
-	fault_flag = which ? SAKER_EVF_BLOB1_FAULT : SAKER_EVF_BLOB0_FAULT;
+	/* Only the rules' blobs (0 and 1: data, paths) say they were cut or unreadable. */
+	trunc_flag = slot == 0 ? SAKER_EVF_BLOB0_TRUNCATED : slot == 1 ? SAKER_EVF_BLOB1_TRUNCATED : 0;
+	fault_flag = slot == 0 ? SAKER_EVF_BLOB0_FAULT : slot == 1 ? SAKER_EVF_BLOB1_FAULT : 0;
 	ret = ev->ret;
 	dst = (__u8 *)ev + sizeof(struct saker_event) + at;
 	if (ptr == 0)
@@ -309,8 +312,25 @@ __noinline __u32 capture_blob(struct scratch *record, const struct saker_syscall
 	switch (kind) {
 	case SAKER_CAP_STR:
 		n = bpf_probe_read_user_str(dst, SAKER_BLOB_MAX, (const void *)ptr);
-		if (n == SAKER_BLOB_MAX)
+		/*
+		 * Cut at the limit, the copy ends in a NUL the helper wrote: put back the byte
+		 * that was there, so that user space sees a string without its end (strace's
+		 * "..." after a PATH_MAX - 1 path).
+		 */
+		if (n == SAKER_BLOB_MAX) {
 			ev->flags |= trunc_flag;
+			bpf_probe_read_user(dst + SAKER_BLOB_MAX - 1, 1,
+					    (const void *)(ptr + SAKER_BLOB_MAX - 1));
+		}
+		/*
+		 * A string that runs into an unmapped page without a NUL fails as a whole; strace
+		 * shows what there is of it up to the page end (with "..."), so copy that.
+		 */
+		if (n < 0) {
+			n = read_user_clamped(ev, dst, ptr, 4096 - (ptr & 4095), SAKER_BLOB_MAX, 0);
+			if (n > 0)
+				ev->flags |= trunc_flag;
+		}
 		break;
 	case SAKER_CAP_SOCKADDR_IN:
 		n = read_user_clamped(ev, dst, ptr, len_or_ptr, SAKER_SOCKADDR_MAX, 0);
@@ -320,7 +340,11 @@ __noinline __u32 capture_blob(struct scratch *record, const struct saker_syscall
 			return 0;
 		if (bpf_probe_read_user(&ulen, sizeof(ulen), (const void *)len_or_ptr))
 			return 0;
-		n = read_user_clamped(ev, dst, ptr, (__u32)ulen, SAKER_SOCKADDR_MAX, 0);
+		want = (__u32)ulen;
+		if (want > SAKER_SOCKADDR_MAX)
+			want = SAKER_SOCKADDR_MAX;
+		/* The kernel's length can be more than the caller's buffer, which may end a page. */
+		n = read_user_to_page_end(ev, dst, ptr, want, 0);
 		break;
 	case SAKER_CAP_DATA_RET:
 	case SAKER_CAP_DATA_LEN:
@@ -332,7 +356,12 @@ __noinline __u32 capture_blob(struct scratch *record, const struct saker_syscall
 			want = snaplen;
 			ev->flags |= trunc_flag;
 		}
-		n = read_user_clamped(ev, dst, ptr, want, SAKER_BLOB_MAX, trunc_flag);
+		/*
+		 * Up to the page end when the rest is unmapped: the length may be a 32-bit
+		 * argument whose upper half is garbage (fsconfig's aux), which the kernel and
+		 * the decoders ignore; a decoder that needs more shows the address.
+		 */
+		n = read_user_to_page_end(ev, dst, ptr, want, trunc_flag);
 		break;
 	case SAKER_CAP_MEM:
 	case SAKER_CAP_MEM_COUNT:
@@ -349,6 +378,40 @@ __noinline __u32 capture_blob(struct scratch *record, const struct saker_syscall
 		}
 		n = read_user_to_page_end(ev, dst, ptr, want, trunc_flag);
 		break;
+	case SAKER_CAP_MEM_BITS:
+		if (len_or_ptr > SAKER_BLOB_MAX * 8)
+			len_or_ptr = SAKER_BLOB_MAX * 8;
+		n = read_user_to_page_end(ev, dst, ptr, (len_or_ptr + 63) / 64 * 8, trunc_flag);
+		break;
+	case SAKER_CAP_MEM_LEN_AT:
+		if (len_or_ptr == 0 || bpf_probe_read_user(&ulen, sizeof(ulen), (const void *)len_or_ptr))
+			return 0;
+		want = (__u32)ulen;
+		if (want > SAKER_BLOB_MAX) /* also keeps the product from overflowing */
+			want = SAKER_BLOB_MAX;
+		n = read_user_to_page_end(ev, dst, ptr, want * spec->cap_size[slot], trunc_flag);
+		break;
+	case SAKER_CAP_MEM_DEREF: {
+		__u16 how = spec->cap_size[slot];
+		__u8 at = spec->cap_len_arg[slot];
+		__u64 target = 0, count = 0;
+		long err;
+
+		if (bpf_probe_read_user(&target, sizeof(target), (const void *)(ptr + (how >> 8))))
+			return 0;
+		ptr += at;
+		switch (how >> 6 & 3) {
+		case 0: err = bpf_probe_read_user(&count, 2, (const void *)ptr); break;
+		case 1: err = bpf_probe_read_user(&count, 4, (const void *)ptr); break;
+		default: err = bpf_probe_read_user(&count, 8, (const void *)ptr); break;
+		}
+		if (err || target == 0)
+			return 0;
+		if (count > SAKER_BLOB_MAX) /* also keeps the product from overflowing */
+			count = SAKER_BLOB_MAX;
+		n = read_user_to_page_end(ev, dst, target, count * (how & 63), trunc_flag);
+		break;
+	}
 	case SAKER_CAP_IOC:
 		/* x86's _IOC layout: 2 direction bits on top, then 14 size bits. */
 		want = len_or_ptr >> 30 & 3 ? len_or_ptr >> 16 & 0x3fff : spec->cap_size[slot];
@@ -405,12 +468,53 @@ static __always_inline void capture_aux(struct saker_event *ev, __u8 kind, __u64
 			ev->aux[0] = how.flags;
 			ev->aux[1] = how.mode;
 		}
-	} else if (kind == SAKER_AUX_USER_U32) {
-		if (!bpf_probe_read_user(&ev->aux[0], sizeof(__u32), (const void *)ptr))
-			ev->flags |= SAKER_EVF_AUX_COPIED;
-	} else if (kind == SAKER_AUX_USER_STR16) {
-		if (bpf_probe_read_user_str(&ev->aux[0], sizeof(ev->aux), (const void *)ptr) > 0)
-			ev->flags |= SAKER_EVF_AUX_COPIED;
+	}
+}
+
+/*
+ * The entry-time bytes of a SAKER_AUX_ENTRY call in flight, by task: syscall_enter keeps them,
+ * the exit of the same call takes them into its record.
+ */
+struct entry_mem {
+	__s32 nr; /* the call they belong to, -1 when none */
+	__u32 len;
+	__u8 bytes[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct entry_mem);
+} entry_mem SEC(".maps");
+
+/* Keeps the bytes of a SAKER_AUX_ENTRY call's in/out value as the caller passed them. */
+static __always_inline void keep_entry_value(const struct saker_syscall_spec *spec, __u32 nr)
+{
+	struct pt_regs *regs = current_regs();
+	struct entry_mem *m;
+	__u64 args[6], ptr;
+	__u32 len;
+
+	m = bpf_task_storage_get(&entry_mem, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!m)
+		return;
+	m->nr = -1;
+	args[0] = regs->di;
+	args[1] = regs->si;
+	args[2] = regs->dx;
+	args[3] = regs->r10;
+	args[4] = regs->r8;
+	args[5] = regs->r9;
+	ptr = arg_value(args, spec->aux_arg);
+	len = spec->aux_size;
+	if (len > sizeof(m->bytes))
+		len = sizeof(m->bytes);
+	/* A pointer the program cannot read now shows as the exit saw it. */
+	if (ptr && len && !bpf_probe_read_user(m->bytes, len, (const void *)ptr)) {
+		m->nr = nr;
+		m->len = len;
 	}
 }
 
@@ -929,7 +1033,7 @@ static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 {
 	struct saker_syscall_spec *spec;
 	struct saker_event *ev;
-	__u32 key, len0, len1;
+	__u32 key, len0, len1, len2 = 0, len3 = 0;
 	__u64 pid_tgid;
 
 	if (nr < 0 || nr >= SAKER_MAX_SYSCALLS)
@@ -963,6 +1067,16 @@ static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 		}
 	}
 	capture_aux(ev, spec->aux_kind, arg_value(ev->args, spec->aux_arg));
+	if (spec->aux_kind == SAKER_AUX_ENTRY) {
+		struct entry_mem *m =
+			bpf_task_storage_get(&entry_mem, bpf_get_current_task_btf(), 0, 0);
+
+		if (m && m->nr == nr) {
+			__builtin_memcpy(ev->aux, m->bytes, sizeof(ev->aux));
+			ev->flags |= SAKER_EVF_ENTRY_MEM;
+			m->nr = -1;
+		}
+	}
 	if (nr == 15) /* rt_sigreturn: the signal mask it restored, which strace shows */
 		ev->aux[0] = bpf_get_current_task_btf()->blocked.sig[0];
 
@@ -972,6 +1086,21 @@ static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 	len1 = capture_blob((struct scratch *)ev, spec, 1, len0);
 	if (len1 > SAKER_BLOB_MAX)
 		len1 = SAKER_BLOB_MAX;
+	/* A tracer's third and fourth memory arguments; the rules' specs have none. */
+	if (spec->cap_kind[2]) {
+		len2 = capture_blob((struct scratch *)ev, spec, 2, len0 + len1);
+		if (len2 > SAKER_BLOB_MAX)
+			len2 = SAKER_BLOB_MAX;
+		ev->blob_len[2] = len2;
+		ev->blob_kind[2] = len2 ? spec->cap_kind[2] : 0;
+	}
+	if (spec->cap_kind[3]) {
+		len3 = capture_blob((struct scratch *)ev, spec, 3, len0 + len1 + len2);
+		if (len3 > SAKER_BLOB_MAX)
+			len3 = SAKER_BLOB_MAX;
+		ev->blob_len[3] = len3;
+		ev->blob_kind[3] = len3 ? spec->cap_kind[3] : 0;
+	}
 	ev->blob_len[0] = len0;
 	ev->blob_len[1] = len1;
 	ev->blob_kind[0] = len0 ? spec->cap_kind[0] : 0;
@@ -982,7 +1111,7 @@ static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 		if (kill_type >= SAKER_KILL_OPEN)
 			kill_check_open(ev, kill_type, (__u8 *)ev + sizeof(struct saker_event), len0);
 	}
-	submit(ev, len0, len1, 0);
+	submit(ev, len0 + len1 + len2 + len3, 0);
 	return 0;
 }
 
@@ -1108,7 +1237,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	ev->args[1] = ctgid;
 	ev->args[2] = task_vnr(child);
 	ev->args[3] = task_vtgid(child);
-	submit(ev, 0, 0, 0);
+	submit(ev, 0, 0);
 	return 0;
 }
 
@@ -1128,7 +1257,7 @@ static __always_inline int exec_wakes(struct saker_event *ev)
 /*
  * The envp pointer of an execve or execveat in flight, by task, for the exec record: by
  * sched_process_exec the new image has replaced the registers that held it (a tracer's
- * capture attaches exec_enter; strace shows the pointer).
+ * capture attaches tracer_enter; strace shows the pointer).
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -1151,18 +1280,29 @@ static __always_inline int keep_envp(__u64 pointer)
 }
 
 /*
- * On every syscall's entry, but it keeps only execve's envp (rdx) and execveat's (r10). Not
- * the syscalls/sys_enter_execve tracepoints: those are perf events, and closing each one
- * waits for an RCU grace period (about 70 ms here), which every `saker trace --ebpf` paid
- * twice at exit; a tp_btf link detaches without waiting.
+ * On every syscall's entry (a tracer's capture): keeps execve's envp (rdx) and execveat's
+ * (r10), and the in/out value of a SAKER_AUX_ENTRY call as the caller passed it (accept's
+ * address length, ppoll's timeout). Not the syscalls/sys_enter_<name> tracepoints: those
+ * are perf events, and closing each one waits for an RCU grace period (about 70 ms here),
+ * which every `saker trace --ebpf` paid at exit; a tp_btf link detaches without waiting.
  */
 SEC("tp_btf/sys_enter")
-int BPF_PROG(exec_enter, struct pt_regs *regs, long id)
+int BPF_PROG(tracer_enter, struct pt_regs *regs, long id)
 {
+	struct saker_syscall_spec *spec;
+	__u32 key;
+
 	if (id == 59 /* __NR_execve */)
 		return keep_envp(regs->dx);
 	if (id == 322 /* __NR_execveat */)
 		return keep_envp(regs->r10);
+	if (id < 0 || id >= SAKER_MAX_SYSCALLS)
+		return 0;
+	key = (__u32)id;
+	spec = bpf_map_lookup_elem(&syscall_specs, &key);
+	if (spec && spec->aux_kind == SAKER_AUX_ENTRY &&
+	    tgid_wanted(bpf_get_current_pid_tgid() >> 32))
+		keep_entry_value(spec, key);
 	return 0;
 }
 
@@ -1231,7 +1371,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	ev->blob_kind[1] = n1 ? SAKER_CAP_ARGV : 0;
 	if (kill_checks)
 		kill_check_exec(ev, data, n0);
-	submit(ev, n0, n1, exec_wakes(ev));
+	submit(ev, n0 + n1, exec_wakes(ev));
 	return 0;
 }
 
@@ -1253,7 +1393,7 @@ int BPF_PROG(on_exit, struct task_struct *p)
 	ev->args[0] = BPF_CORE_READ(task, exit_code);
 	live = BPF_CORE_READ(task, signal, live.counter);
 	ev->args[1] = live == 0;
-	submit(ev, 0, 0, 0);
+	submit(ev, 0, 0);
 	if (live == 0 && filter_pids)
 		bpf_map_delete_elem(&pid_filter, &tgid);
 	return 0;
@@ -1282,7 +1422,7 @@ int BPF_PROG(on_signal_deliver, int sig, struct kernel_siginfo *info, struct k_s
 		len = 0;
 	ev->blob_len[0] = len;
 	ev->blob_kind[0] = len ? SAKER_CAP_SIGINFO : 0;
-	submit(ev, len, 0, 1);
+	submit(ev, len, 1);
 	return 0;
 }
 
@@ -1328,7 +1468,7 @@ int BPF_PROG(on_signal_generate, int sig, struct kernel_siginfo *info, struct ta
 	}
 	ev->blob_len[0] = len;
 	ev->blob_kind[0] = len ? SAKER_CAP_SIGINFO : 0;
-	submit(ev, len, 0, 1);
+	submit(ev, len, 1);
 	return 0;
 }
 

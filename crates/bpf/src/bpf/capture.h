@@ -12,6 +12,11 @@
 #define SAKER_MAX_SYSCALLS 512
 /* Largest blob (path, argv area, buffer) copied into one record. */
 #define SAKER_BLOB_MAX 4096
+/*
+ * Memory arguments copied per syscall record: mount's four strings, a setxattr's path, name
+ * and value, move_pages' three arrays. Slots 2 and 3 cost a test of their kind when unused.
+ */
+#define SAKER_BLOBS 4
 #define SAKER_SOCKADDR_MAX 128
 
 /* saker_event.kind */
@@ -58,6 +63,17 @@
  * the end of the page where the memory ends sooner.
  */
 #define SAKER_CAP_IOC 16
+/* A bit mask of args[len_arg] bits at args[arg], in 64-bit words (NUMA node masks). */
+#define SAKER_CAP_MEM_BITS 17
+/* What the call filled at args[arg]: cap_size times the __u32 at args[len_arg] then, in bytes. */
+#define SAKER_CAP_MEM_LEN_AT 18
+/*
+ * The array a struct at args[arg] points to (a sock_fprog's filter, a msghdr's control data,
+ * clone_args' set_tid): the pointer is the __u64 at byte cap_size >> 8 of the struct, the
+ * element count the integer at byte cap_len_arg, of 2 << (cap_size >> 6 & 3) bytes (2, 4 or
+ * 8), the element size cap_size & 63.
+ */
+#define SAKER_CAP_MEM_DEREF 19
 #define SAKER_MSG_IOV_ARRAY (SAKER_IOV_MAX * 16)
 #define SAKER_MSG_IOV_SLOT ((SAKER_BLOB_MAX - SAKER_MSG_IOV_ARRAY) / SAKER_IOV_MAX)
 
@@ -65,9 +81,12 @@
 #define SAKER_AUX_NONE 0
 #define SAKER_AUX_INT_PAIR 1 /* int[2] at args[aux_arg] when ret == 0 (pipe, socketpair) */
 #define SAKER_AUX_OPEN_HOW 2 /* struct open_how at args[aux_arg]: aux[0]=flags aux[1]=mode */
-/* A tracer's third memory argument, in aux (with SAKER_EVF_AUX_COPIED): */
-#define SAKER_AUX_USER_U32 3   /* the 4 bytes at args[aux_arg] (getresuid's third) */
-#define SAKER_AUX_USER_STR16 4 /* the string at args[aux_arg], at most 16 bytes (mount's fstype) */
+/*
+ * A tracer's in/out value: the aux_size bytes (at most 16) at args[aux_arg] as they were at
+ * the call's entry (a socklen_t the call rewrites, a timeout it updates), kept by
+ * syscall_enter and carried in aux with SAKER_EVF_ENTRY_MEM.
+ */
+#define SAKER_AUX_ENTRY 3
 
 /* saker_syscall_spec.flags */
 #define SAKER_SPEC_INTERESTING 1
@@ -79,15 +98,14 @@
 /* One entry of the syscall_specs array, indexed by syscall number, filled from user space. */
 struct saker_syscall_spec {
 	__u8 flags;
-	__u8 cap_kind[2];
-	__u8 cap_arg[2];
-	__u8 cap_len_arg[2];
 	__u8 aux_kind;
 	__u8 aux_arg;
-	__u8 pad0;
-	__u16 cap_size[2]; /* element size of the SAKER_CAP_MEM* kinds */
-	__u8 pad[2];
-}; /* 16 bytes */
+	__u8 aux_size; /* SAKER_AUX_ENTRY's byte count */
+	__u8 cap_kind[SAKER_BLOBS];
+	__u8 cap_arg[SAKER_BLOBS];
+	__u8 cap_len_arg[SAKER_BLOBS];
+	__u16 cap_size[SAKER_BLOBS]; /* element size of the SAKER_CAP_MEM* kinds */
+}; /* 24 bytes */
 
 /* saker_event.flags */
 #define SAKER_EVF_BLOB0_TRUNCATED 1
@@ -98,13 +116,14 @@ struct saker_syscall_spec {
 #define SAKER_EVF_EXEC_CAPS 16
 /* SAKER_EV_EXEC: ret holds bprm->envc, the number of environment variables */
 #define SAKER_EVF_EXEC_ENVC 32
-/* SAKER_EV_SYSCALL: aux holds the memory a SAKER_AUX_USER_* spec asked for */
-#define SAKER_EVF_AUX_COPIED 64
+/* SAKER_EV_SYSCALL: aux holds the entry-time bytes of a SAKER_AUX_ENTRY spec */
+#define SAKER_EVF_ENTRY_MEM 64
 /* An exec record's duration_ns holds the envp pointer the caller passed (a tracer's capture). */
 #define SAKER_EVF_EXEC_ENVP 128
 
 /*
- * Every ring-buffer record starts with this header; blob 0 then blob 1 follow it, back to back.
+ * Every ring-buffer record starts with this header; blobs 0 to SAKER_BLOBS - 1 follow it, back
+ * to back (only 0 and 1 carry the _TRUNCATED and _FAULT flags).
  * For SAKER_EV_FORK: args[0]=child tid, args[1]=child tgid, args[2]=child vtid, args[3]=child vpid.
  * For SAKER_EV_EXEC: args[0]=old tid, args[1]=vtid, args[2]=vpid, args[3]=cap_permitted,
  *   args[4]=cap_effective, args[5]=cap_inheritable (with SAKER_EVF_EXEC_CAPS), aux[0]=loginuid,
@@ -130,13 +149,13 @@ struct saker_event {
 	__u32 gid;
 	__u32 euid;
 	__u32 egid;
-	__u32 total_len; /* header + both blobs */
-	__u16 blob_len[2];
-	__u8 blob_kind[2];
+	__u32 total_len; /* header + the blobs */
+	__u16 blob_len[SAKER_BLOBS];
+	__u8 blob_kind[SAKER_BLOBS];
 	__u8 flags;
-	__u8 pad;
+	__u8 pad[3];
 	char comm[SAKER_COMM_LEN];
-}; /* 160 bytes */
+}; /* 168 bytes */
 
 /* One entry of the per-CPU syscall_counts array (saker trace --ebpf -c). */
 struct saker_syscall_count {

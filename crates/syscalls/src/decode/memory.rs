@@ -16,6 +16,26 @@ pub enum MemoryArg {
     Counted { arg: u8, count: u8, size: u16 },
     /// An array of `ret` elements of `size` bytes, filled by the call.
     Returned { arg: u8, size: u16 },
+    /// A bit mask of `args[count]` bits, in 64-bit words (a NUMA node mask).
+    Bits { arg: u8, count: u8 },
+    /// What the call filled: `size` times the `u32` at `args[len]` after the call, in bytes
+    /// (getsockopt's value).
+    LengthAt { arg: u8, len: u8, size: u16 },
+    /// The array that the struct at `args[arg]` points to: the pointer is the `u64` at byte
+    /// `ptr_at` of the struct, the element count the `count_width`-byte (2, 4 or 8) integer at
+    /// byte `count_at`, elements of `size` bytes (below 64). The struct itself is an earlier
+    /// [`MemoryArg::Fixed`].
+    Behind {
+        arg: u8,
+        ptr_at: u8,
+        count_at: u8,
+        count_width: u8,
+        size: u8,
+    },
+    /// `size` bytes (at most 16) that the call reads and then rewrites, as they were at its
+    /// entry (a `socklen_t` in/out length, a timeout the kernel updates); the decoder reads
+    /// them at entry, and the other copies at exit.
+    AtEntry { arg: u8, size: u8 },
     /// Data the call reads (`write`): `args[len]` bytes, of which strace shows `-s`.
     DataIn { arg: u8, len: u8 },
     /// Data the call fills (`read`): `ret` bytes, of which strace shows `-s`.
@@ -42,6 +62,52 @@ pub enum MemoryArg {
 }
 
 use MemoryArg::*;
+
+/// The iovec array at args[1], args[2] of them, and the data behind them: what the call
+/// reads (writev), or what it filled (readv).
+const IOVECS_AT_1: MemoryArg = Counted {
+    arg: 1,
+    count: 2,
+    size: 16,
+};
+const IOV_DATA_IN_AT_1: MemoryArg = IovecData {
+    arg: 1,
+    count: 2,
+    filled: false,
+};
+const IOV_DATA_OUT_AT_1: MemoryArg = IovecData {
+    arg: 1,
+    count: 2,
+    filled: true,
+};
+
+/// The address of the struct msghdr at args[1]: msg_name at 0, msg_namelen (u32) at 8.
+const MSGHDR_NAME: MemoryArg = Behind {
+    arg: 1,
+    ptr_at: 0,
+    count_at: 8,
+    count_width: 4,
+    size: 1,
+};
+
+/// Its control data: msg_control at 32, msg_controllen (u64) at 40.
+const MSGHDR_CONTROL: MemoryArg = Behind {
+    arg: 1,
+    ptr_at: 32,
+    count_at: 40,
+    count_width: 8,
+    size: 1,
+};
+
+/// The filter of the struct sock_fprog at args[2]: 8-byte instructions, a u16 count at 0,
+/// the pointer at 8.
+const FPROG_FILTER_AT_2: MemoryArg = Behind {
+    arg: 2,
+    ptr_at: 8,
+    count_at: 0,
+    count_width: 2,
+    size: 8,
+};
 
 /// The memory arguments of syscall `nr`, the most telling first (a capture may copy only
 /// the first few). Empty for calls that read none.
@@ -107,6 +173,9 @@ fn of_kind(arg: u8, kind: A) -> Option<MemoryArg> {
 /// The same for the decoders written as functions (syscalls.rs), kept next to nothing but
 /// the struct sizes those functions read.
 fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
+    // An argument whose type the call's command decides (keyctl's string, struct or buffer):
+    // a page's worth, or what there is up to the end of its page, serves any of them.
+    const PAGE: u16 = 4096;
     const SIGACTION: u16 = 32;
     const SIGINFO: u16 = 128;
     const TIMESPEC: u16 = 16;
@@ -140,8 +209,21 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
                 arg: 2,
                 size: TIMESPEC,
             },
+            // The signal mask, args[4] bytes.
+            Counted {
+                arg: 3,
+                count: 4,
+                size: 1,
+            },
+            AtEntry { arg: 2, size: 16 },
         ],
-        nr::select | nr::pselect6 => &[Fixed { arg: 1, size: 128 }, Fixed { arg: 2, size: 128 }],
+        nr::select | nr::pselect6 => &[
+            Fixed { arg: 1, size: 128 },
+            Fixed { arg: 2, size: 128 },
+            Fixed { arg: 3, size: 128 },
+            // A timeval (select) or timespec (pselect6): 16 bytes either way.
+            Fixed { arg: 4, size: 16 },
+        ],
         nr::rt_sigaction => &[
             Fixed {
                 arg: 1,
@@ -173,6 +255,10 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
             Fixed {
                 arg: 1,
                 size: SIGINFO,
+            },
+            Fixed {
+                arg: 2,
+                size: TIMESPEC,
             },
         ],
         nr::rt_sigqueueinfo | nr::pidfd_send_signal => &[Fixed {
@@ -222,12 +308,20 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         ],
         nr::msgctl | nr::shmctl => &[Fixed { arg: 2, size: 120 }],
         nr::semctl => &[Fixed { arg: 3, size: 104 }],
-        nr::msgsnd => &[Fixed { arg: 1, size: 8 }],
-        nr::msgrcv => &[Fixed { arg: 1, size: 8 }],
+        // struct msgbuf: mtype, then the text (of which strace shows -s bytes).
+        nr::msgsnd | nr::msgrcv => &[Fixed { arg: 1, size: PAGE }],
         nr::quotactl => &[String { arg: 1 }, Fixed { arg: 3, size: 160 }],
         nr::quotactl_fd => &[Fixed { arg: 3, size: 160 }],
         nr::sched_getattr | nr::sched_setattr => &[Fixed { arg: 1, size: 56 }],
-        nr::mount_setattr => &[String { arg: 1 }, Fixed { arg: 3, size: 32 }],
+        // struct mount_attr, as long as the caller says (strace shows the bytes past its own).
+        nr::mount_setattr => &[
+            String { arg: 1 },
+            Counted {
+                arg: 3,
+                count: 4,
+                size: 1,
+            },
+        ],
         nr::kexec_file_load => &[DataIn { arg: 3, len: 2 }],
         nr::adjtimex => &[Fixed { arg: 0, size: 208 }],
         nr::_sysctl => &[Fixed { arg: 0, size: 80 }],
@@ -239,37 +333,28 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         }],
         nr::io_cancel => &[Fixed { arg: 1, size: 64 }, Fixed { arg: 2, size: 32 }],
         nr::io_getevents => &[Returned { arg: 3, size: 32 }, Fixed { arg: 4, size: 16 }],
+        // The last is {sigmask pointer, sigsetsize}.
         nr::io_pgetevents => &[
             Returned { arg: 3, size: 32 },
             Fixed { arg: 4, size: 16 },
             Fixed { arg: 5, size: 16 },
+            Behind {
+                arg: 5,
+                ptr_at: 0,
+                count_at: 8,
+                count_width: 8,
+                size: 1,
+            },
         ],
-        nr::fsconfig => &[String { arg: 2 }, String { arg: 3 }],
+        // FSCONFIG_SET_BINARY's value is `aux` bytes, NULs and all.
+        nr::fsconfig => &[
+            String { arg: 2 },
+            String { arg: 3 },
+            DataIn { arg: 3, len: 4 },
+        ],
         nr::clock_adjtime => &[Fixed { arg: 1, size: 208 }],
-        nr::writev | nr::pwritev | nr::pwritev2 | nr::vmsplice => &[
-            Counted {
-                arg: 1,
-                count: 2,
-                size: 16,
-            },
-            IovecData {
-                arg: 1,
-                count: 2,
-                filled: false,
-            },
-        ],
-        nr::readv | nr::preadv | nr::preadv2 => &[
-            Counted {
-                arg: 1,
-                count: 2,
-                size: 16,
-            },
-            IovecData {
-                arg: 1,
-                count: 2,
-                filled: true,
-            },
-        ],
+        nr::writev | nr::pwritev | nr::pwritev2 | nr::vmsplice => &[IOVECS_AT_1, IOV_DATA_IN_AT_1],
+        nr::readv | nr::preadv | nr::preadv2 => &[IOVECS_AT_1, IOV_DATA_OUT_AT_1],
         nr::nanosleep => &[
             Fixed {
                 arg: 0,
@@ -290,18 +375,28 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
                 size: TIMESPEC,
             },
         ],
-        nr::sendfile => &[Fixed { arg: 2, size: 8 }],
-        nr::accept | nr::accept4 | nr::getsockname | nr::getpeername => {
-            &[SockaddrOut { arg: 1, len: 2 }]
-        }
+        nr::sendfile => &[Fixed { arg: 2, size: 8 }, AtEntry { arg: 2, size: 8 }],
+        // The address, its length as the call left it and as the caller passed it.
+        nr::accept | nr::accept4 | nr::getsockname | nr::getpeername => &[
+            SockaddrOut { arg: 1, len: 2 },
+            Fixed { arg: 2, size: 4 },
+            AtEntry { arg: 2, size: 4 },
+        ],
         nr::sendto => &[DataIn { arg: 1, len: 2 }, SockaddrIn { arg: 4, len: 5 }],
-        nr::recvfrom => &[DataOut { arg: 1 }, SockaddrOut { arg: 4, len: 5 }],
+        nr::recvfrom => &[
+            DataOut { arg: 1 },
+            SockaddrOut { arg: 4, len: 5 },
+            Fixed { arg: 5, size: 4 },
+            AtEntry { arg: 5, size: 4 },
+        ],
         nr::sendmsg => &[
             Fixed { arg: 1, size: 56 },
             MsgIovecs {
                 arg: 1,
                 filled: false,
             },
+            MSGHDR_NAME,
+            MSGHDR_CONTROL,
         ],
         nr::recvmsg => &[
             Fixed { arg: 1, size: 56 },
@@ -309,25 +404,69 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
                 arg: 1,
                 filled: true,
             },
+            MSGHDR_NAME,
+            MSGHDR_CONTROL,
         ],
-        nr::sendmmsg | nr::recvmmsg => &[Counted {
+        nr::sendmmsg => &[Counted {
             arg: 1,
             count: 2,
             size: 64,
         }],
+        nr::recvmmsg => &[
+            Counted {
+                arg: 1,
+                count: 2,
+                size: 64,
+            },
+            Fixed {
+                arg: 4,
+                size: TIMESPEC,
+            },
+            AtEntry { arg: 4, size: 16 },
+        ],
         nr::socketpair => &[Fixed { arg: 3, size: 8 }],
-        nr::setsockopt => &[Counted {
-            arg: 3,
-            count: 4,
-            size: 1,
-        }],
-        nr::getsockopt => &[Fixed { arg: 3, size: 4 }, Fixed { arg: 4, size: 4 }],
+        // SO_ATTACH_FILTER's value is a sock_fprog.
+        nr::setsockopt => &[
+            Counted {
+                arg: 3,
+                count: 4,
+                size: 1,
+            },
+            Behind {
+                arg: 3,
+                ptr_at: 8,
+                count_at: 0,
+                count_width: 2,
+                size: 8,
+            },
+        ],
+        // SO_GET_FILTER counts 8-byte instructions, other options bytes (of which this copies
+        // up to 8 times as many, to the end of the page).
+        nr::getsockopt => &[
+            LengthAt {
+                arg: 3,
+                len: 4,
+                size: 8,
+            },
+            Fixed { arg: 4, size: 4 },
+            AtEntry { arg: 4, size: 4 },
+        ],
         nr::clone => &[Fixed { arg: 2, size: 4 }],
-        nr::clone3 => &[Counted {
-            arg: 0,
-            count: 1,
-            size: 1,
-        }],
+        // struct clone_args, and its set_tid array (pointer at 64, count at 72).
+        nr::clone3 => &[
+            Counted {
+                arg: 0,
+                count: 1,
+                size: 1,
+            },
+            Behind {
+                arg: 0,
+                ptr_at: 64,
+                count_at: 72,
+                count_width: 8,
+                size: 4,
+            },
+        ],
         nr::wait4 => &[
             Fixed { arg: 1, size: 4 },
             Fixed {
@@ -354,20 +493,43 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
             count: 1,
             size: 1,
         }],
-        nr::prctl => &[Fixed { arg: 1, size: 16 }],
+        // PR_SET_VMA_ANON_NAME's name is the fifth argument, PR_SET_SECCOMP's filter the third.
+        nr::prctl => &[
+            Fixed { arg: 1, size: 16 },
+            String { arg: 4 },
+            Fixed { arg: 2, size: 16 },
+            FPROG_FILTER_AT_2,
+        ],
         nr::arch_prctl => &[Fixed { arg: 1, size: 8 }],
-        nr::setxattr | nr::lsetxattr | nr::getxattr | nr::lgetxattr => {
-            &[String { arg: 0 }, String { arg: 1 }]
-        }
-        nr::fsetxattr | nr::fgetxattr => &[String { arg: 1 }],
+        nr::setxattr | nr::lsetxattr => &[
+            String { arg: 0 },
+            String { arg: 1 },
+            DataIn { arg: 2, len: 3 },
+        ],
+        nr::getxattr | nr::lgetxattr => &[String { arg: 0 }, String { arg: 1 }, DataOut { arg: 2 }],
+        nr::fsetxattr => &[String { arg: 1 }, DataIn { arg: 2, len: 3 }],
+        nr::fgetxattr => &[String { arg: 1 }, DataOut { arg: 2 }],
         nr::futex => &[Fixed {
             arg: 3,
             size: TIMESPEC,
         }],
+        // struct futex_waitv is 24 bytes.
+        nr::futex_waitv => &[
+            Counted {
+                arg: 0,
+                count: 1,
+                size: 24,
+            },
+            Fixed {
+                arg: 3,
+                size: TIMESPEC,
+            },
+        ],
         nr::epoll_ctl => &[Fixed { arg: 3, size: 12 }],
         nr::epoll_wait | nr::epoll_pwait | nr::epoll_pwait2 => &[Returned { arg: 1, size: 12 }],
         nr::utimensat => &[String { arg: 1 }, Fixed { arg: 2, size: 32 }],
-        nr::seccomp => &[Fixed { arg: 2, size: 16 }],
+        // struct sock_fprog and its filter (8-byte instructions, a u16 count).
+        nr::seccomp => &[Fixed { arg: 2, size: 16 }, FPROG_FILTER_AT_2],
         nr::bpf => &[Counted {
             arg: 1,
             count: 2,
@@ -387,12 +549,87 @@ fn of_function_decoder(n: u64) -> &'static [MemoryArg] {
         nr::fanotify_mark => &[String { arg: 4 }],
         nr::mq_open => &[String { arg: 0 }, Fixed { arg: 3, size: 64 }],
         nr::mq_timedsend => &[DataIn { arg: 1, len: 2 }, Fixed { arg: 4, size: 16 }],
-        nr::mq_timedreceive => &[DataOut { arg: 1 }, Fixed { arg: 4, size: 16 }],
+        nr::mq_timedreceive => &[
+            DataOut { arg: 1 },
+            Fixed { arg: 3, size: 4 },
+            Fixed { arg: 4, size: 16 },
+        ],
         nr::mq_getsetattr => &[Fixed { arg: 1, size: 64 }, Fixed { arg: 2, size: 64 }],
         nr::get_robust_list => &[Fixed { arg: 1, size: 8 }, Fixed { arg: 2, size: 8 }],
         nr::landlock_create_ruleset => &[Fixed { arg: 0, size: 8 }],
         nr::landlock_add_rule => &[Fixed { arg: 2, size: 12 }],
         nr::reboot => &[String { arg: 3 }],
+        // KEYCTL_* commands take strings, structs and buffers in any of the four.
+        nr::keyctl => &[
+            Fixed { arg: 1, size: PAGE },
+            Fixed { arg: 2, size: PAGE },
+            Fixed { arg: 3, size: PAGE },
+            Fixed { arg: 4, size: PAGE },
+        ],
+        // The mode, then the node mask (`maxnode` bits).
+        nr::get_mempolicy => &[Fixed { arg: 0, size: 4 }, Bits { arg: 1, count: 2 }],
+        nr::set_mempolicy => &[Bits { arg: 1, count: 2 }],
+        nr::mbind => &[Bits { arg: 3, count: 4 }],
+        nr::migrate_pages => &[Bits { arg: 2, count: 1 }, Bits { arg: 3, count: 1 }],
+        // One byte per page of `len` bytes: `len` bytes are more than enough.
+        nr::mincore => &[Counted {
+            arg: 2,
+            count: 1,
+            size: 1,
+        }],
+        // The pages (pointers), the nodes and the status (ints), `count` each.
+        nr::move_pages => &[
+            Counted {
+                arg: 2,
+                count: 1,
+                size: 8,
+            },
+            Counted {
+                arg: 3,
+                count: 1,
+                size: 4,
+            },
+            Counted {
+                arg: 4,
+                count: 1,
+                size: 4,
+            },
+        ],
+        // iovecs (16 bytes) for IORING_REGISTER_BUFFERS, fds (4) for the others.
+        nr::io_uring_register => &[Counted {
+            arg: 2,
+            count: 3,
+            size: 16,
+        }],
+        nr::process_madvise => &[Counted {
+            arg: 1,
+            count: 2,
+            size: 16,
+        }],
+        // The local iovecs and their data, the remote iovecs.
+        nr::process_vm_readv => &[
+            IOVECS_AT_1,
+            IOV_DATA_OUT_AT_1,
+            Counted {
+                arg: 3,
+                count: 4,
+                size: 16,
+            },
+        ],
+        nr::process_vm_writev => &[
+            IOVECS_AT_1,
+            IOV_DATA_IN_AT_1,
+            Counted {
+                arg: 3,
+                count: 4,
+                size: 16,
+            },
+        ],
+        // struct perf_event_attr, as much of it as strace shows.
+        // Its size field (bytes 4..8) is rewritten on E2BIG.
+        nr::perf_event_open => &[Fixed { arg: 0, size: 128 }, AtEntry { arg: 0, size: 8 }],
+        // The data word of PEEK*, GETEVENTMSG, GETSIGMASK, GET_SYSCALL_INFO (at most 84 bytes).
+        nr::ptrace => &[Fixed { arg: 3, size: 88 }],
         nr::swapon => &[String { arg: 0 }],
         _ => &[],
     }
@@ -426,7 +663,14 @@ mod tests {
     #[test]
     fn function_decoders_give_their_memory_arguments() {
         assert_eq!(memory_args(nr::openat), [String { arg: 1 }]);
-        assert_eq!(memory_args(nr::accept4), [SockaddrOut { arg: 1, len: 2 }]);
+        assert_eq!(
+            memory_args(nr::accept4),
+            [
+                SockaddrOut { arg: 1, len: 2 },
+                Fixed { arg: 2, size: 4 },
+                AtEntry { arg: 2, size: 4 }
+            ]
+        );
         assert_eq!(memory_args(nr::rt_sigaction).len(), 2);
     }
 }
