@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Benchmark: what one `saker trace` costs around a command that does nothing (`true`): the
+# tracer's start-up and exit, against native and strace, in one run.
+#
+#   bench/trace-startup.sh                    # build release saker, then measure
+#   ROUNDS=30 SAKER=/path/to/saker bench/trace-startup.sh
+#   BASE=/path/to/older/saker bench/trace-startup.sh   # the same setups with a second binary
+#
+# Setups: native `true`; `strace -o /dev/null true`; `saker trace -o /dev/null true`
+# (ptrace); `saker trace --ebpf -o /dev/null true` (loads the capture object, attaches, and
+# detaches at exit); `saker trace -c --ebpf true` (the counter object). Setups run
+# interleaved; each figure is the median of the rounds, wall time and CPU time (user + system
+# of the tracer and the command) beside it. The eBPF setups need root.
+set -euo pipefail
+
+ROUNDS=${ROUNDS:-15}
+here=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+for tool in strace python3; do
+    command -v "$tool" >/dev/null || { echo "bench/trace-startup.sh: $tool is required" >&2; exit 2; }
+done
+if [[ -z "${SAKER:-}" ]]; then
+    (cd "$here" && cargo build --release -q -p saker)
+    SAKER="${CARGO_TARGET_DIR:-$here/target}/release/saker"
+fi
+
+setups=(native strace saker saker_ebpf saker_ebpf_c)
+[[ -n "${BASE:-}" ]] && setups+=(base_ebpf base_ebpf_c)
+
+command_for() { # setup
+    case "$1" in
+        native) echo "true" ;;
+        strace) echo "strace -o /dev/null true" ;;
+        saker) echo "$SAKER trace -o /dev/null true" ;;
+        saker_ebpf) echo "$SAKER trace --ebpf -o /dev/null true" ;;
+        saker_ebpf_c) echo "$SAKER trace -c --ebpf -o /dev/null true" ;;
+        base_ebpf) echo "$BASE trace --ebpf -o /dev/null true" ;;
+        base_ebpf_c) echo "$BASE trace -c --ebpf -o /dev/null true" ;;
+    esac
+}
+
+measure() { # runs "$@" with output discarded, prints its wall and CPU (user + system) time
+    local TIMEFORMAT='%R %U %S' times
+    times=$( { time "$@" >/dev/null 2>&1 || true; } 2>&1 | tail -n 1)
+    read -r wall user sys <<<"$times"
+    awk -v w="$wall" -v u="$user" -v s="$sys" 'BEGIN { print w, u + s }'
+}
+
+results="$work/results"
+: >"$results"
+for round in $(seq "$ROUNDS"); do
+    for setup in "${setups[@]}"; do
+        t=$(measure $(command_for "$setup"))
+        echo "$setup $t" >>"$results"
+    done
+done
+
+python3 - "$results" "${setups[@]}" <<'PY'
+import collections, statistics, sys
+wall, cpu = collections.defaultdict(list), collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    setup, w, c = line.split()
+    wall[setup].append(float(w))
+    cpu[setup].append(float(c))
+print(f"{'setup':13} {'wall (ms)':>10} {'CPU (ms)':>9}   (median of {len(wall['native'])} rounds)")
+for setup in sys.argv[2:]:
+    print(f"{setup:13} {statistics.median(wall[setup]) * 1000:10.0f} {statistics.median(cpu[setup]) * 1000:9.0f}")
+PY
