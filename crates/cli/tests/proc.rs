@@ -5,6 +5,8 @@
 //! The child is this test binary itself, re-run with `SAKER_TEST_CHILD=1` on the
 //! `child_process_role` test, so no other program is needed.
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::process::CommandExt;
 use std::process::{Child, Command, Output, Stdio};
@@ -390,12 +392,12 @@ impl Nobody {
     }
 
     fn saker(&self, args: &[&str]) -> Output {
-        Command::new(self.dir.path().join("saker"))
-            .args(args)
-            .uid(65534)
-            .gid(65534)
-            .output()
-            .unwrap()
+        support::output_of_fresh_copy(
+            Command::new(self.dir.path().join("saker"))
+                .args(args)
+                .uid(65534)
+                .gid(65534),
+        )
     }
 }
 

@@ -452,7 +452,7 @@ fn without_ebpf_the_error_says_what_runs_instead() {
         // std drops the supplementary groups too when root changes the uid.
         command.uid(65534).gid(65534);
     }
-    let out = command.output().unwrap();
+    let out = support::output_of_fresh_copy(&mut command);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("eBPF"), "{stderr}");

@@ -298,3 +298,18 @@ pub fn post_event_at(to: (Ipv4Addr, u16), event: &str) {
     let (status, body) = http_at(to, "POST", "/k8s-audit", event).unwrap();
     assert_eq!(status, 200, "{body}");
 }
+
+/// Runs a copy of a program the test just wrote. While it was open for writing, a child that
+/// another test thread forked holds that fd until its own exec, and until then the kernel
+/// refuses to run the copy (ETXTBSY): so this tries again for up to 2 s.
+pub fn output_of_fresh_copy(command: &mut Command) -> std::process::Output {
+    for _ in 0..100 {
+        match command.output() {
+            Err(err) if err.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            result => return result.expect("run the copy"),
+        }
+    }
+    panic!("the copy stayed busy (ETXTBSY) for 2 s");
+}
