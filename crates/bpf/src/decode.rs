@@ -218,7 +218,10 @@ fn copied_memory(raw: &RawEvent, blobs: [&[u8]; BLOBS]) -> SyscallDetail {
             raw.aux[0].to_ne_bytes().to_vec(),
         ));
     }
-    SyscallDetail::Memory(regions)
+    SyscallDetail::Memory {
+        regions,
+        netlink: raw.netlink.checked_sub(1),
+    }
 }
 
 /// The `u64` at `addr` in the regions copied so far.
@@ -384,7 +387,7 @@ mod tests {
         let ev = decode_tracer_record(bytes, BootClock::default()).expect("decodes");
         match ev.body {
             EventBody::Syscall(SyscallExit {
-                detail: SyscallDetail::Memory(regions),
+                detail: SyscallDetail::Memory { regions, .. },
                 ..
             }) => regions.into_iter().map(|r| (r.addr, r.bytes.0)).collect(),
             other => panic!("not a tracer syscall record: {other:?}"),
@@ -429,7 +432,7 @@ mod tests {
         bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
         let ev = decode_tracer_record(&bytes, BootClock::default()).expect("decodes");
         let EventBody::Syscall(SyscallExit {
-            detail: SyscallDetail::Memory(regions),
+            detail: SyscallDetail::Memory { regions, .. },
             ..
         }) = ev.body
         else {

@@ -54,6 +54,8 @@ pub const AUX_ENTRY: u8 = 3;
 pub const SPEC_INTERESTING: u8 = 1;
 pub const SPEC_FAILURES_ONLY: u8 = 2;
 pub const SPEC_TIMED: u8 = 4;
+/// A tracer's socket data call: the capture looks up whether `args[0]` is a netlink socket.
+pub const SPEC_SOCKET_FD: u8 = 8;
 
 pub const EVF_BLOB0_TRUNCATED: u8 = 1;
 pub const EVF_BLOB1_TRUNCATED: u8 = 2;
@@ -108,7 +110,9 @@ pub struct RawEvent {
     pub blob_len: [u16; BLOBS],
     pub blob_kind: [u8; BLOBS],
     pub flags: u8,
-    pub pad: [u8; 3],
+    /// `SPEC_SOCKET_FD` calls: the socket's netlink protocol + 1; 0 when it is not netlink.
+    pub netlink: u8,
+    pub pad: [u8; 2],
     pub comm: [u8; COMM_LEN],
 }
 

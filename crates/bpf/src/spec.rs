@@ -9,7 +9,7 @@ use crate::raw::{
     AUX_ENTRY, AUX_INT_PAIR, AUX_NONE, AUX_OPEN_HOW, BLOBS, CAP_DATA_LEN, CAP_DATA_RET, CAP_IOC,
     CAP_IOV_IN, CAP_IOV_OUT, CAP_MEM, CAP_MEM_BITS, CAP_MEM_COUNT, CAP_MEM_DEREF, CAP_MEM_LEN_AT,
     CAP_MEM_RET, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT, CAP_NONE, CAP_SOCKADDR_IN, CAP_SOCKADDR_OUT,
-    CAP_STR, MAX_SYSCALLS, SPEC_FAILURES_ONLY, SPEC_INTERESTING, SyscallSpec,
+    CAP_STR, MAX_SYSCALLS, SPEC_FAILURES_ONLY, SPEC_INTERESTING, SPEC_SOCKET_FD, SyscallSpec,
 };
 
 /// One syscall the capture knows how to decode.
@@ -268,6 +268,10 @@ fn build_tracer_spec(nr: i64) -> SyscallSpec {
     spec.aux_kind = AUX_NONE;
     spec.aux_arg = 0;
     spec.aux_size = 0;
+    if [SYS_sendto, SYS_recvfrom, SYS_sendmsg, SYS_recvmsg].contains(&nr) {
+        // Their data is decoded as netlink messages on a netlink socket.
+        spec.flags |= SPEC_SOCKET_FD;
+    }
     let Ok(nr) = u64::try_from(nr) else {
         return spec;
     };

@@ -27,7 +27,7 @@ fn argv(args: &[&str]) -> Vec<OsString> {
 /// An openat of /etc/hostname: the tracer's record carries the path it read at args[1].
 fn opens_hostname(s: &SyscallExit) -> bool {
     s.nr == libc::SYS_openat
-        && matches!(&s.detail, SyscallDetail::Memory(regions)
+        && matches!(&s.detail, SyscallDetail::Memory { regions, .. }
             if regions.iter().any(|m| m.addr == s.args[1] && m.bytes.0.starts_with(b"/etc/hostname\0")))
 }
 

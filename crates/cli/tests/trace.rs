@@ -987,6 +987,31 @@ fn ebpf_matches_ptrace(name: &str, args: &[&str], status: i32) -> Option<String>
     Some(text)
 }
 
+/// Netlink messages of a program that is gone before its lines print (netlink.c): the capture
+/// looks up the socket's protocol in the kernel and copies the whole message, whatever `-s`
+/// says, so `--ebpf` decodes them as ptrace and strace do (strace's netlink_route and nlattr_*
+/// tests, which failed under `--ebpf` for this reason).
+#[test]
+fn ebpf_decodes_netlink_messages_of_a_program_already_gone() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let Some(text) = ebpf_matches_ptrace("netlink", &["-e", "trace=sendto,sendmsg"], 0) else {
+        return;
+    };
+    // What strace 6.1 prints for the same program (`strace -e trace=sendto,sendmsg`).
+    for expected in [
+        "sendto(4, [{nlmsg_len=44, nlmsg_type=RTM_GETLINK, nlmsg_flags=NLM_F_REQUEST, \
+         nlmsg_seq=7, nlmsg_pid=0}, {ifi_family=AF_UNSPEC, ifi_type=ARPHRD_NETROM, ifi_index=0, \
+         ifi_flags=0, ifi_change=0}, [[{nla_len=7, nla_type=IFLA_IFNAME}, \"lo\"], \
+         {nla_len=0, nla_type=IFLA_UNSPEC}]], 44, MSG_DONTWAIT, NULL, 0) = 44",
+        "sendto(3, \"\\x14\\x00\\x00\\x00\\x12\\x00\\x01\\x00\", 8, MSG_DONTWAIT, NULL, 0) = 8",
+    ] {
+        assert!(text.contains(expected), "missing {expected}\n--- ebpf ---\n{text}");
+    }
+}
+
 /// Memory arguments beyond the first two and of the kinds added for them (memargs.c):
 /// `--ebpf` prints what ptrace prints, where an uncopied argument would show its address.
 /// In/out lengths are kept at the calls' entry, with all calls traced (the dispatcher) and

@@ -359,8 +359,13 @@ pub enum SyscallDetail {
     /// A syscall without a decoder (all-syscalls mode); see the raw `args`.
     Other,
     /// A tracer's view (`saker trace --ebpf`): the user memory the capture copied for the
-    /// argument decoders (strings, structs, arrays, buffers), each at its address.
-    Memory(Vec<CopiedMemory>),
+    /// argument decoders (strings, structs, arrays, buffers), each at its address; for a
+    /// socket data call on a netlink socket, its protocol (the capture looked it up while the
+    /// fd was still open).
+    Memory {
+        regions: Vec<CopiedMemory>,
+        netlink: Option<u8>,
+    },
 }
 
 /// A socket address read from the traced program's memory.

@@ -247,10 +247,10 @@ fn detail(d: &SyscallDetail) -> Value {
             truncated,
         } => json!({"type":"write","fd":fd,"data":bytes(data),"truncated":truncated}),
         D::Other => json!({"type":"other"}),
-        D::Memory(regions) => json!({"type":"memory","regions":regions
+        D::Memory { regions, netlink } => json!({"type":"memory","regions":regions
             .iter()
             .map(|r| json!({"addr":r.addr,"bytes":bytes(&r.bytes),"at_entry":r.at_entry}))
-            .collect::<Vec<_>>()}),
+            .collect::<Vec<_>>(), "netlink":netlink}),
     }
 }
 
@@ -472,8 +472,9 @@ fn from_detail(v: &Value) -> Result<SyscallDetail, String> {
             truncated: o.bool("truncated")?,
         },
         "other" => D::Other,
-        "memory" => D::Memory(
-            o.get("regions")?
+        "memory" => D::Memory {
+            regions: o
+                .get("regions")?
                 .as_array()
                 .ok_or("`regions` is not an array")?
                 .iter()
@@ -487,7 +488,13 @@ fn from_detail(v: &Value) -> Result<SyscallDetail, String> {
                     })
                 })
                 .collect::<Result<_, String>>()?,
-        ),
+            // Older captures did not look sockets up.
+            netlink: o
+                .get("netlink")
+                .ok()
+                .and_then(|v| v.as_u64())
+                .and_then(|p| u8::try_from(p).ok()),
+        },
         t => return Err(format!("unknown detail type `{t}`")),
     })
 }

@@ -903,7 +903,7 @@ fn apply_syscall(
         | D::Bpf { .. }
         | D::LoadModule { .. }
         | D::Other
-        | D::Memory(_) => {}
+        | D::Memory { .. } => {}
     }
 }
 

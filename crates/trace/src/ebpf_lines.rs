@@ -452,7 +452,7 @@ impl Lines {
         }
         self.memory.load(exit);
         // The process whose fds and pids the decoders ask about.
-        self.fds.select(pid);
+        self.fds.select(pid, exit);
         // A returned fd is named when the result is decoded (the process may be gone by
         // now), after the arguments (`dup2(0</dev/null>, 4</old>)`); a closed one is
         // forgotten only after the line (`close(3</etc/passwd>)`).
@@ -495,7 +495,9 @@ impl Lines {
     fn print_call(&mut self, tid: u32, at: Duration, exit: &SyscallExit, sink: &mut Sink) {
         let nr = exit.nr as u64;
         let style = &self.options.style_for(nr);
-        let fds: &mut dyn FdInfo = if needs_fd_info(style) {
+        // A netlink socket's messages are decoded by its protocol, -y or not.
+        let ask_fds = needs_fd_info(style) || self.fds.netlink_call.is_some();
+        let fds: &mut dyn FdInfo = if ask_fds {
             &mut self.fds
         } else {
             &mut NoFdInfo
@@ -506,7 +508,7 @@ impl Lines {
         if self.track_fds {
             self.fds.new_fd(exit, &self.memory);
         }
-        let fds: &mut dyn FdInfo = if needs_fd_info(style) {
+        let fds: &mut dyn FdInfo = if ask_fds {
             &mut self.fds
         } else {
             &mut NoFdInfo
@@ -670,11 +672,22 @@ struct LiveFds {
     /// `--pidns-translation`: each forked thread's id in its own PID namespace, for
     /// threads gone from /proc.
     vtids: std::collections::HashMap<i32, i32>,
+    /// The record being printed is a socket call on a netlink socket: its fd and protocol,
+    /// as the capture found them (the socket may be closed by the time the line prints).
+    netlink_call: Option<(i32, u8)>,
 }
 
 impl LiveFds {
-    fn select(&mut self, pid: u32) {
+    /// The process (and record) the decoders ask about next.
+    fn select(&mut self, pid: u32, call: &SyscallExit) {
         self.pid = pid as i32;
+        self.netlink_call = match call.detail {
+            SyscallDetail::Memory {
+                netlink: Some(protocol),
+                ..
+            } => Some((call.args[0] as i32, protocol)),
+            _ => None,
+        };
     }
 
     /// After a call's line: forgets what `close`, `chdir` & co. ended.
@@ -829,7 +842,17 @@ impl FdInfo for LiveFds {
     }
 
     fn socket_protocol(&mut self, fd: i32) -> Option<String> {
+        if self.netlink_call.is_some_and(|(call_fd, _)| call_fd == fd) {
+            return Some("NETLINK".to_owned());
+        }
         ProcessFds::new(self.pid).socket_protocol(fd.into())
+    }
+
+    fn netlink_protocol(&mut self, fd: i32) -> Option<u8> {
+        match self.netlink_call {
+            Some((call_fd, protocol)) if call_fd == fd => Some(protocol),
+            _ => self.netlink_socket(fd).map(|(protocol, _)| protocol),
+        }
     }
 
     fn netlink_socket(&mut self, fd: i32) -> Option<(u8, u32)> {
@@ -969,8 +992,8 @@ impl CopiedMemory {
     fn load(&mut self, record: &SyscallExit) {
         self.regions.clear();
         self.entry.clear();
-        if let SyscallDetail::Memory(copied) = &record.detail {
-            for region in copied {
+        if let SyscallDetail::Memory { regions, .. } = &record.detail {
+            for region in regions {
                 if region.at_entry {
                     self.entry.push((region.addr, region.bytes.0.clone()));
                 } else {
@@ -1104,8 +1127,8 @@ mod tests {
     }
 
     fn copied(regions: &[(u64, &[u8])]) -> SyscallDetail {
-        SyscallDetail::Memory(
-            regions
+        SyscallDetail::Memory {
+            regions: regions
                 .iter()
                 .map(|(addr, bytes)| saker_event::CopiedMemory {
                     addr: *addr,
@@ -1113,7 +1136,8 @@ mod tests {
                     at_entry: false,
                 })
                 .collect(),
-        )
+            netlink: None,
+        }
     }
 
     #[test]

@@ -143,9 +143,9 @@ static __always_inline void fill_header(struct saker_event *ev, __u32 kind, __u6
 		ev->blob_kind[i] = 0;
 	}
 	ev->flags = 0;
+	ev->netlink = 0;
 	ev->pad[0] = 0;
 	ev->pad[1] = 0;
-	ev->pad[2] = 0;
 	for (int i = 0; i < 6; i++)
 		ev->args[i] = 0;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
@@ -243,12 +243,48 @@ static __always_inline long read_user_to_page_end(struct saker_event *ev, __u8 *
 	return n;
 }
 
+/* How much of a data buffer to copy: a netlink message whole, for its decoder; else snaplen. */
+static __always_inline __u32 data_limit(const struct saker_event *ev)
+{
+	return ev->netlink ? SAKER_BLOB_MAX : snaplen;
+}
+
+#define S_IFMT_ 0170000
+#define S_IFSOCK_ 0140000
+#define AF_NETLINK_ 16
+
+/* The netlink protocol + 1 of the current task's fd `fd`; 0 when it is not a bound netlink socket. */
+static __noinline __u8 netlink_protocol_of(__u64 fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file *file = 0;
+	struct socket *sock;
+	struct sock *sk;
+
+	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
+		return 0;
+	if (bpf_probe_read_kernel(&file, sizeof(file), BPF_CORE_READ(fdt, fd) + fd) || !file)
+		return 0;
+	if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT_) != S_IFSOCK_)
+		return 0;
+	sock = BPF_CORE_READ(file, private_data);
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk || BPF_CORE_READ(sk, __sk_common.skc_family) != AF_NETLINK_)
+		return 0;
+	/* strace names the protocol from sock_diag, which lists bound sockets only. */
+	if (!BPF_CORE_READ((struct netlink_sock *)sk, portid))
+		return 0;
+	return (__u8)(BPF_CORE_READ(sk, sk_protocol) + 1);
+}
+
 /*
  * SAKER_CAP_IOV_*: iov i's first bytes (at most snaplen) in slot i, after their __u32 length.
  * Fixed slots keep each iteration's state independent of the others, so the verifier prunes
  * the unrolled loop. Returns the blob's length: up to the end of the last slot filled.
  */
-static __always_inline long read_iov_data(__u8 *dst, __u64 iov, __u64 count, __u32 slot)
+static __always_inline long read_iov_data(__u8 *dst, __u64 iov, __u64 count, __u32 slot,
+					  __u32 limit)
 {
 	long n = 0;
 
@@ -261,7 +297,7 @@ static __always_inline long read_iov_data(__u8 *dst, __u64 iov, __u64 count, __u
 			break;
 		if (bpf_probe_read_user(&v, sizeof(v), (const void *)(iov + i * sizeof(v))))
 			break;
-		want = v.len > snaplen ? snaplen : (__u32)v.len;
+		want = v.len > limit ? limit : (__u32)v.len;
 		if (want > slot - 4)
 			want = slot - 4;
 		/* An unreadable iov_base ends the copy: it and the rest print as addresses. */
@@ -352,8 +388,8 @@ __noinline __u32 capture_blob(struct scratch *record, const struct saker_syscall
 		if (kind == SAKER_CAP_DATA_RET ? ret <= 0 : ret < -4095)
 			return 0;
 		want = kind == SAKER_CAP_DATA_RET ? (__u64)ret : len_or_ptr;
-		if (want > snaplen) {
-			want = snaplen;
+		if (want > data_limit(ev)) {
+			want = data_limit(ev);
 			ev->flags |= trunc_flag;
 		}
 		/*
@@ -421,7 +457,7 @@ __noinline __u32 capture_blob(struct scratch *record, const struct saker_syscall
 	case SAKER_CAP_IOV_OUT:
 		if (kind == SAKER_CAP_IOV_OUT && ret <= 0)
 			return 0;
-		n = read_iov_data(dst, ptr, len_or_ptr, SAKER_IOV_SLOT);
+		n = read_iov_data(dst, ptr, len_or_ptr, SAKER_IOV_SLOT, data_limit(ev));
 		break;
 	case SAKER_CAP_MSG_IOV_IN:
 	case SAKER_CAP_MSG_IOV_OUT: {
@@ -441,7 +477,8 @@ __noinline __u32 capture_blob(struct scratch *record, const struct saker_syscall
 		if (count == 0 || bpf_probe_read_user(dst, count * 16, (const void *)mh.msg_iov))
 			return 0;
 		n = SAKER_MSG_IOV_ARRAY + read_iov_data(dst + SAKER_MSG_IOV_ARRAY,
-							(__u64)mh.msg_iov, count, SAKER_MSG_IOV_SLOT);
+							(__u64)mh.msg_iov, count, SAKER_MSG_IOV_SLOT,
+							data_limit(ev));
 		break;
 	}
 	default:
@@ -1077,6 +1114,8 @@ static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 			m->nr = -1;
 		}
 	}
+	if (spec->flags & SAKER_SPEC_SOCKET_FD)
+		ev->netlink = netlink_protocol_of(ev->args[0]);
 	if (nr == 15) /* rt_sigreturn: the signal mask it restored, which strace shows */
 		ev->aux[0] = bpf_get_current_task_btf()->blocked.sig[0];
 

@@ -94,6 +94,13 @@
 #define SAKER_SPEC_FAILURES_ONLY 2
 /* measure the time from sys_enter (needs a dispatcher's enter program attached) */
 #define SAKER_SPEC_TIMED 4
+/*
+ * A tracer's socket data call (sendto, recvmsg, ...): look up whether args[0] is a netlink
+ * socket. Its messages are decoded whatever -s says, so their data is copied whole (up to
+ * SAKER_BLOB_MAX), and the protocol goes in saker_event.netlink for the decoder, which cannot
+ * ask /proc once a short-lived tracee is gone.
+ */
+#define SAKER_SPEC_SOCKET_FD 8
 
 /* One entry of the syscall_specs array, indexed by syscall number, filled from user space. */
 struct saker_syscall_spec {
@@ -153,7 +160,8 @@ struct saker_event {
 	__u16 blob_len[SAKER_BLOBS];
 	__u8 blob_kind[SAKER_BLOBS];
 	__u8 flags;
-	__u8 pad[3];
+	__u8 netlink; /* SAKER_SPEC_SOCKET_FD: the socket's netlink protocol + 1; 0: not netlink */
+	__u8 pad[2];
 	char comm[SAKER_COMM_LEN];
 }; /* 168 bytes */
 

@@ -87,6 +87,11 @@ pub trait FdInfo {
     fn netlink_socket(&mut self, _fd: i32) -> Option<(u8, u32)> {
         None
     }
+    /// The protocol a netlink socket's messages are decoded by: [`FdInfo::netlink_socket`]'s,
+    /// unless the tracer learnt it another way (an eBPF capture looks it up in the kernel).
+    fn netlink_protocol(&mut self, fd: i32) -> Option<u8> {
+        self.netlink_socket(fd).map(|(protocol, _)| protocol)
+    }
     /// The name of the generic netlink family whose messages have type `id` (`nlctrl`):
     /// the kernel gives the ids out at run time.
     fn generic_netlink_family(&mut self, _id: u16) -> Option<String> {

@@ -50,10 +50,7 @@ pub(crate) fn sockbuf(c: &mut Ctx, fd: u64, addr: u64, len: u64) {
 
 /// strace's decode_netlink: `len` bytes at `addr` sent or received on netlink socket `fd`.
 pub(crate) fn decode(c: &mut Ctx, fd: u64, addr: u64, len: u64) {
-    let family = c
-        .fds
-        .netlink_socket(fd as i32)
-        .map(|(protocol, _)| protocol);
+    let family = c.fds.netlink_protocol(fd as i32);
     if family == Some(NETLINK_KOBJECT_UEVENT) {
         netlink_kobject_uevent::decode(c, addr, len);
         return;
