@@ -8,7 +8,9 @@
 #
 # Setups: native `true`; `strace -o /dev/null true`; `saker trace -o /dev/null true`
 # (ptrace); `saker trace --ebpf -o /dev/null true` (loads the capture object, attaches, and
-# detaches at exit); `saker trace -c --ebpf true` (the counter object). Setups run
+# detaches at exit); `saker trace -c --ebpf true` (the counter object); and the floor of an
+# eBPF start-up, a process that only parses the kernel's BTF as aya must before it loads
+# anything (`dispatch_bench btf-parse`). Setups run
 # interleaved; each figure is the median of the rounds, wall time and CPU time (user + system
 # of the tracer and the command) beside it. The eBPF setups need root.
 set -euo pipefail
@@ -25,8 +27,10 @@ if [[ -z "${SAKER:-}" ]]; then
     (cd "$here" && cargo build --release -q -p saker)
     SAKER="${CARGO_TARGET_DIR:-$here/target}/release/saker"
 fi
+(cd "$here" && cargo build --release -q -p saker-bpf --example dispatch_bench)
+floor="${CARGO_TARGET_DIR:-$here/target}/release/examples/dispatch_bench"
 
-setups=(native strace saker saker_ebpf saker_ebpf_c)
+setups=(native strace saker saker_ebpf saker_ebpf_c btf_parse)
 [[ -n "${BASE:-}" ]] && setups+=(base_ebpf base_ebpf_c)
 
 command_for() { # setup
@@ -38,6 +42,7 @@ command_for() { # setup
         saker_ebpf_c) echo "$SAKER trace -c --ebpf -o /dev/null true" ;;
         base_ebpf) echo "$BASE trace --ebpf -o /dev/null true" ;;
         base_ebpf_c) echo "$BASE trace -c --ebpf -o /dev/null true" ;;
+        btf_parse) echo "$floor btf-parse" ;;
     esac
 }
 

@@ -5,6 +5,9 @@
 //!                                                      the minimum wall and CPU times
 //!     dispatch_bench open-loop N FILE                  open/read/close FILE N times
 //!     dispatch_bench fork-exec N                       fork+exec /bin/true N times
+//!     dispatch_bench btf-parse                         parse the kernel's BTF once, as aya
+//!                                                      does before loading any object (the
+//!                                                      floor of an eBPF tracer's start-up)
 //!
 //! VARIANT: none, empty-btf, execve-tp, per-syscall, per-syscall-wake-each, tp_btf, tp_btf-enter, raw_tp,
 //! raw_tp-enter, raw_syscalls, raw_syscalls-enter, count, count-untimed, empty-btf-exit.
@@ -27,8 +30,12 @@ fn main() -> ExitCode {
         }
         Some("open-loop") if args.len() == 3 => open_loop(args[1].parse().unwrap_or(0), &args[2]),
         Some("fork-exec") if args.len() == 2 => fork_exec(args[1].parse().unwrap_or(0)),
+        Some("btf-parse") => Btf::from_sys_fs()
+            .map(|_| ())
+            .map_err(|e| format!("kernel BTF: {e}")),
         _ => Err(
-            "usage: dispatch_bench run VARIANT RUNS -- CMD... | open-loop N FILE | fork-exec N"
+            "usage: dispatch_bench run VARIANT RUNS -- CMD... | open-loop N FILE | fork-exec N \
+             | btf-parse"
                 .to_string(),
         ),
     };

@@ -1012,6 +1012,51 @@ fn ebpf_decodes_netlink_messages_of_a_program_already_gone() {
     }
 }
 
+/// `-yy` of fds whose program (and directory) are gone by the time `--ebpf` prints their lines
+/// (gonefds.c): the working directory followed through `chdir`, `.` opened in it, the
+/// anonymous-inode fds, a pidfd's process and a fd copied from it are named as ptrace names
+/// them while the program runs (strace's faccessat-yy, pidfd_open-yy, pidfd_getfd-yy).
+#[test]
+fn ebpf_names_fds_of_a_program_already_gone() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let prog = program("gonefds");
+    let args = [
+        "-yy",
+        "-e",
+        "trace=chdir,faccessat2,eventfd2,timerfd_create,pidfd_open,pidfd_getfd,fsync,close",
+        prog.to_str().unwrap(),
+    ];
+    let Some(ebpf) = ebpf_trace(&args) else {
+        return;
+    };
+    let pids = Regex::new(r"pidfd_open\(\d+|pid:\d+").unwrap();
+    let lines = |text: &str| -> Vec<String> {
+        masked_lines(text)
+            .iter()
+            .map(|l| pids.replace_all(l, "PID").into_owned())
+            .collect()
+    };
+    let text = stderr(&ebpf);
+    assert_eq!(ebpf.status.code(), Some(0), "{text}");
+    assert_eq!(lines(&text), lines(&stderr(&saker(&args))), "--- ebpf ---\n{text}");
+    for expected in [
+        "faccessat2(AT_FDCWD</tmp/saker-gonefds/sub>, \"missing\", F_OK, 0) = -1 ENOENT",
+        "faccessat2(3</tmp/saker-gonefds/sub>, \"missing\", F_OK, 0) = -1 ENOENT",
+        "= 4<anon_inode:[eventfd]>",
+        "= 5<anon_inode:[timerfd]>",
+        "PID, 0) = 6<PID>",
+        "pidfd_getfd(6<PID>, 3</tmp/saker-gonefds/sub>, 0) = 7</tmp/saker-gonefds/sub>",
+    ] {
+        assert!(
+            lines(&text).iter().any(|l| l.contains(expected)),
+            "missing {expected}\n{text}"
+        );
+    }
+}
+
 /// Memory arguments beyond the first two and of the kinds added for them (memargs.c):
 /// `--ebpf` prints what ptrace prints, where an uncopied argument would show its address.
 /// In/out lengths are kept at the calls' entry, with all calls traced (the dispatcher) and

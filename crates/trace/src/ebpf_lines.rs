@@ -53,7 +53,56 @@ const FD_CREATORS: &[&str] = &[
     "inotify_init1",
     "pidfd_open",
     "io_uring_setup",
+    "landlock_create_ruleset",
+    "userfaultfd",
+    "perf_event_open",
+    "fanotify_init",
+    "pidfd_getfd",
 ];
+
+/// The name `/proc/PID/fd` gives the fds a call makes on an anonymous inode: always the same,
+/// so known even when the program is gone before its line prints.
+fn anon_inode_name(call: &str) -> Option<&'static str> {
+    Some(match call {
+        "epoll_create" | "epoll_create1" => "anon_inode:[eventpoll]",
+        "eventfd" | "eventfd2" => "anon_inode:[eventfd]",
+        "signalfd" | "signalfd4" => "anon_inode:[signalfd]",
+        "timerfd_create" => "anon_inode:[timerfd]",
+        "inotify_init" | "inotify_init1" => "anon_inode:inotify",
+        "pidfd_open" => "anon_inode:[pidfd]",
+        "io_uring_setup" => "anon_inode:[io_uring]",
+        "landlock_create_ruleset" => "anon_inode:[landlock-ruleset]",
+        "userfaultfd" => "anon_inode:[userfaultfd]",
+        "perf_event_open" => "anon_inode:[perf_event]",
+        "fanotify_init" => "anon_inode:[fanotify]",
+        _ => return None,
+    })
+}
+
+/// For `-yy`: the device at a path the trace remembered (`char 1:7`), for a fd gone from /proc.
+fn device_at(path: &[u8]) -> Option<String> {
+    use std::os::unix::ffi::OsStrExt;
+    saker_ptrace::device_of(std::ffi::OsStr::from_bytes(path).as_ref())
+}
+
+/// An absolute path with `.`, `..` and repeated slashes taken out, without asking the file
+/// system.
+fn lexically_normal(path: &[u8]) -> Vec<u8> {
+    let mut parts: Vec<&[u8]> = Vec::new();
+    for part in path.split(|&b| b == b'/') {
+        match part {
+            b"" | b"." => {}
+            b".." => {
+                parts.pop();
+            }
+            name => parts.push(name),
+        }
+    }
+    if parts.is_empty() {
+        return b"/".to_vec();
+    }
+    parts.iter().flat_map(|part| [b"/".as_slice(), part]).flatten().copied().collect()
+}
 
 /// The calls that end a fd or change the working directory.
 const FD_ENDERS: &[&str] = &["close", "chdir", "fchdir", "chroot"];
@@ -462,7 +511,7 @@ impl Lines {
             self.fds.new_fd(exit, &self.memory);
         }
         if self.track_fds {
-            self.fds.closed_fd(exit);
+            self.fds.closed_fd(exit, &self.memory);
         }
         if forks.contains(&exit.nr)
             && let Ok(child) = u32::try_from(exit.ret)
@@ -665,7 +714,11 @@ struct FdNames {
 #[derive(Default)]
 struct LiveFds {
     pid: i32,
-    opened: std::collections::HashMap<(i32, i32), String>,
+    /// The path bytes (not always UTF-8) of each fd opened within the trace, and of the
+    /// working directory (`AT_FDCWD`) after a `chdir` or `fchdir` within it.
+    opened: std::collections::HashMap<(i32, i32), Vec<u8>>,
+    /// The process each `pidfd_open` fd refers to (`-yy` shows `<pid:N>`).
+    pidfds: std::collections::HashMap<(i32, i32), i32>,
     seen: std::collections::HashMap<(i32, i32), FdNames>,
     /// `-Y`: each thread's name in its latest record, for threads gone from /proc.
     comms: std::collections::HashMap<i32, String>,
@@ -690,15 +743,25 @@ impl LiveFds {
         };
     }
 
-    /// After a call's line: forgets what `close`, `chdir` & co. ended.
-    fn closed_fd(&mut self, call: &SyscallExit) {
+    /// After a call's line: forgets what `close` & co. ended; follows `chdir` and `fchdir`.
+    fn closed_fd(&mut self, call: &SyscallExit, memory: &CopiedMemory) {
         if call.ret < 0 {
             return;
         }
-        match saker_syscalls::name(call.nr as u64).unwrap_or_default() {
-            "close" => self.forget(call.args[0] as i32),
-            "chdir" | "fchdir" | "chroot" => self.forget(libc::AT_FDCWD),
-            _ => {}
+        let cwd = match saker_syscalls::name(call.nr as u64).unwrap_or_default() {
+            "close" => {
+                self.forget(call.args[0] as i32);
+                return;
+            }
+            "chdir" => self.opened_path(libc::AT_FDCWD, call.args[0], memory),
+            "fchdir" => self.known_path(call.args[0] as i32),
+            // The working directory stays, but its name is now relative to the new root.
+            "chroot" => None,
+            _ => return,
+        };
+        self.forget(libc::AT_FDCWD);
+        if let Some(cwd) = cwd {
+            self.opened.insert((self.pid, libc::AT_FDCWD), cwd);
         }
     }
 
@@ -721,50 +784,81 @@ impl LiveFds {
             "fcntl" if matches!(call.args[1] as i32, libc::F_DUPFD | libc::F_DUPFD_CLOEXEC) => {
                 self.known_path(call.args[0] as i32)
             }
-            _ => None,
+            "pidfd_getfd" => {
+                let pid = self.pidfd_pid(call.args[0] as i32);
+                pid.and_then(|pid| self.foreign_path(pid, call.args[1] as i32))
+                    .map(String::into_bytes)
+            }
+            other => anon_inode_name(other).map(|name| name.as_bytes().to_vec()),
         };
         self.forget(fd);
         if let Some(path) = path {
             self.opened.insert((self.pid, fd), path);
         }
+        if name == "pidfd_open" {
+            self.pidfds.insert((self.pid, fd), call.args[0] as i32);
+        }
     }
 
     /// The file an open call named, resolved against the cwd or dirfd and through symlinks
     /// as the kernel resolved it (what `/proc/PID/fd` shows).
-    fn opened_path(&mut self, dirfd: i32, name_at: u64, memory: &CopiedMemory) -> Option<String> {
+    fn opened_path(&mut self, dirfd: i32, name_at: u64, memory: &CopiedMemory) -> Option<Vec<u8>> {
+        use std::os::unix::ffi::{OsStrExt, OsStringExt};
         let name = memory.string_at(name_at)?;
-        let name = String::from_utf8_lossy(&name);
-        let path = if name.starts_with('/') {
-            name.into_owned()
+        let path = if name.starts_with(b"/") {
+            name
         } else {
-            format!("{}/{name}", self.path(dirfd)?.trim_end_matches('/'))
+            let mut dir = self.path_bytes(dirfd)?;
+            while dir.ends_with(b"/") {
+                dir.pop();
+            }
+            dir.push(b'/');
+            dir.extend_from_slice(&name);
+            dir
         };
-        match std::fs::canonicalize(&path) {
-            Ok(resolved) => Some(resolved.to_string_lossy().into_owned()),
-            Err(_) => Some(path),
+        match std::fs::canonicalize(std::ffi::OsStr::from_bytes(&path)) {
+            Ok(resolved) => Some(resolved.into_os_string().into_vec()),
+            // Gone by now (a directory the program removed before exiting): its name without
+            // `.` and `..`, as the kernel would have shown it (symlinks left as named).
+            Err(_) => Some(lexically_normal(&path)),
         }
     }
 
     /// What the trace itself knows of a fd of the selected process: opened within the trace,
     /// or named while it was still in /proc (or when the process started).
-    fn known_path(&self, fd: i32) -> Option<String> {
+    fn known_path(&self, fd: i32) -> Option<Vec<u8>> {
         let key = (self.pid, fd);
-        self.opened
-            .get(&key)
-            .or_else(|| self.seen.get(&key).and_then(|names| names.path.as_ref()))
-            .cloned()
+        self.opened.get(&key).cloned().or_else(|| {
+            let names = self.seen.get(&key)?;
+            Some(names.path.clone()?.into_bytes())
+        })
     }
 
-    /// Seeds a new process's table with the names of the fds it was started with.
+    /// The path of fd `fd` of process `pid` (as the selected process names it), when opened
+    /// within the trace.
+    fn traced_open(&self, pid: i32, fd: i32) -> Option<&Vec<u8>> {
+        self.opened.get(&(self.remembered_pid(pid)?, fd))
+    }
+
+    /// Seeds a new process's table with the names of the fds it was started with. Its
+    /// working directory is then known to the trace: /proc would show where a later `chdir`
+    /// went before that call's line is printed.
     fn inherit(&mut self, pid: i32, fds: Vec<(i32, FdNames)>) {
         for (fd, names) in fds {
+            if fd == libc::AT_FDCWD
+                && let Some(cwd) = &names.path
+            {
+                self.opened
+                    .entry((pid, fd))
+                    .or_insert_with(|| cwd.clone().into_bytes());
+            }
             self.seen.insert((pid, fd), names);
         }
     }
 
     /// A fork: the child starts with its parent's fds (and working directory).
     fn copy_process(&mut self, parent: i32, child: i32) {
-        let opened: Vec<(i32, String)> = self
+        let opened: Vec<(i32, Vec<u8>)> = self
             .opened
             .iter()
             .filter(|((p, _), _)| *p == parent)
@@ -772,6 +866,15 @@ impl LiveFds {
             .collect();
         for (fd, path) in opened {
             self.opened.insert((child, fd), path);
+        }
+        let pidfds: Vec<(i32, i32)> = self
+            .pidfds
+            .iter()
+            .filter(|((p, _), _)| *p == parent)
+            .map(|((_, fd), pid)| (*fd, *pid))
+            .collect();
+        for (fd, pid) in pidfds {
+            self.pidfds.insert((child, fd), pid);
         }
         let seen: Vec<(i32, FdNames)> = self
             .seen
@@ -784,6 +887,7 @@ impl LiveFds {
 
     fn forget(&mut self, fd: i32) {
         self.opened.remove(&(self.pid, fd));
+        self.pidfds.remove(&(self.pid, fd));
         self.seen.remove(&(self.pid, fd));
     }
 
@@ -803,6 +907,7 @@ impl LiveFds {
 
     fn process_gone(&mut self, pid: u32) {
         self.opened.retain(|(p, _), _| *p != pid as i32);
+        self.pidfds.retain(|(p, _), _| *p != pid as i32);
         self.seen.retain(|(p, _), _| *p != pid as i32);
     }
 
@@ -830,10 +935,19 @@ impl LiveFds {
 impl FdInfo for LiveFds {
     fn path(&mut self, fd: i32) -> Option<String> {
         if let Some(path) = self.opened.get(&(self.pid, fd)) {
-            return Some(path.clone());
+            return Some(String::from_utf8_lossy(path).into_owned());
         }
         let live = ProcessFds::new(self.pid).path(fd.into());
         self.remembered(fd, live, |names| &mut names.path)
+    }
+
+    fn path_bytes(&mut self, fd: i32) -> Option<Vec<u8>> {
+        if let Some(path) = self.opened.get(&(self.pid, fd)) {
+            return Some(path.clone());
+        }
+        ProcessFds::new(self.pid)
+            .path_bytes(fd.into())
+            .or_else(|| self.path(fd).map(String::into_bytes))
     }
 
     fn socket(&mut self, fd: i32) -> Option<String> {
@@ -866,23 +980,33 @@ impl FdInfo for LiveFds {
     fn device(&mut self, fd: i32) -> Option<String> {
         let live = ProcessFds::new(self.pid).device(fd.into());
         self.remembered(fd, live, |names| &mut names.device)
-            .or_else(|| saker_ptrace::device_of(self.known_path(fd)?.as_ref()))
+            .or_else(|| device_at(&self.known_path(fd)?))
     }
 
     fn pidfd_pid(&mut self, fd: i32) -> Option<i32> {
-        ProcessFds::new(self.pid).pidfd_pid(fd.into())
+        ProcessFds::new(self.pid)
+            .pidfd_pid(fd.into())
+            .or_else(|| self.pidfds.get(&(self.pid, fd)).copied())
     }
 
     fn is_file_at(&mut self, fd: i32, link: &str) -> bool {
         ProcessFds::new(self.pid).is_file_at(fd.into(), link)
     }
 
+    /// A traced process's fd opened within the trace is named as it was opened (as
+    /// [`FdInfo::path`]); other processes' fds from /proc.
     fn foreign_path(&mut self, pid: i32, fd: i32) -> Option<String> {
-        fd_path_of(self.pid, Tracee::Observed, pid, fd)
+        match self.traced_open(pid, fd) {
+            Some(path) => Some(String::from_utf8_lossy(path).into_owned()),
+            None => fd_path_of(self.pid, Tracee::Observed, pid, fd),
+        }
     }
 
     fn foreign_device(&mut self, pid: i32, fd: i32) -> Option<String> {
-        fd_device_of(self.pid, Tracee::Observed, pid, fd)
+        match self.traced_open(pid, fd) {
+            Some(path) => device_at(path),
+            None => fd_device_of(self.pid, Tracee::Observed, pid, fd),
+        }
     }
 
     fn pid_in_tracer_ns(&mut self, pid: i32, kind: PidKind) -> Option<i32> {
@@ -1099,6 +1223,20 @@ fn stops_the_process(pid: u32, sig: i32) -> bool {
 mod tests {
     use super::*;
     use saker_event::Bytes;
+
+    /// The name a removed directory's fd gets: strace's faccessat-y opens `subdir/.`, and
+    /// /proc shows `subdir`.
+    #[test]
+    fn gone_paths_are_named_without_dots() {
+        for (path, normal) in [
+            ("/tmp/t.dir/subdir/.", "/tmp/t.dir/subdir"),
+            ("/tmp//a/../b/./c/", "/tmp/b/c"),
+            ("/..", "/"),
+            ("/", "/"),
+        ] {
+            assert_eq!(lexically_normal(path.as_bytes()), normal.as_bytes(), "{path}");
+        }
+    }
 
     fn exit(nr: i64, args: [u64; 6], ret: i64, detail: SyscallDetail) -> SyscallExit {
         SyscallExit {
