@@ -1008,7 +1008,10 @@ fn ebpf_decodes_netlink_messages_of_a_program_already_gone() {
          {nla_len=0, nla_type=IFLA_UNSPEC}]], 44, MSG_DONTWAIT, NULL, 0) = 44",
         "sendto(3, \"\\x14\\x00\\x00\\x00\\x12\\x00\\x01\\x00\", 8, MSG_DONTWAIT, NULL, 0) = 8",
     ] {
-        assert!(text.contains(expected), "missing {expected}\n--- ebpf ---\n{text}");
+        assert!(
+            text.contains(expected),
+            "missing {expected}\n--- ebpf ---\n{text}"
+        );
     }
 }
 
@@ -1041,7 +1044,11 @@ fn ebpf_names_fds_of_a_program_already_gone() {
     };
     let text = stderr(&ebpf);
     assert_eq!(ebpf.status.code(), Some(0), "{text}");
-    assert_eq!(lines(&text), lines(&stderr(&saker(&args))), "--- ebpf ---\n{text}");
+    assert_eq!(
+        lines(&text),
+        lines(&stderr(&saker(&args))),
+        "--- ebpf ---\n{text}"
+    );
     for expected in [
         "faccessat2(AT_FDCWD</tmp/saker-gonefds/sub>, \"missing\", F_OK, 0) = -1 ENOENT",
         "faccessat2(3</tmp/saker-gonefds/sub>, \"missing\", F_OK, 0) = -1 ENOENT",

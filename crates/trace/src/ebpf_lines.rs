@@ -101,7 +101,12 @@ fn lexically_normal(path: &[u8]) -> Vec<u8> {
     if parts.is_empty() {
         return b"/".to_vec();
     }
-    parts.iter().flat_map(|part| [b"/".as_slice(), part]).flatten().copied().collect()
+    parts
+        .iter()
+        .flat_map(|part| [b"/".as_slice(), part])
+        .flatten()
+        .copied()
+        .collect()
 }
 
 /// The calls that end a fd or change the working directory.
@@ -1234,7 +1239,11 @@ mod tests {
             ("/..", "/"),
             ("/", "/"),
         ] {
-            assert_eq!(lexically_normal(path.as_bytes()), normal.as_bytes(), "{path}");
+            assert_eq!(
+                lexically_normal(path.as_bytes()),
+                normal.as_bytes(),
+                "{path}"
+            );
         }
     }
 
