@@ -248,6 +248,7 @@ impl Capture {
                 )?;
             }
         }
+        drop_in_background(btf);
         Ok(capture)
     }
 
@@ -565,6 +566,16 @@ fn check_config(config: &CaptureConfig) -> Result<(), BpfError> {
         }
     }
     Ok(())
+}
+
+/// Frees `value` on a thread of its own: our parsed copy of the kernel BTF is a great many
+/// small allocations, and freeing them need not delay the traced command's start. (The
+/// loader's copy is freed with the loader, which borrows the load-time constants.)
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+    // When no thread can be made, spawn drops the closure, and the value with it, here.
+    let _ = std::thread::Builder::new()
+        .name("saker-free".into())
+        .spawn(move || drop(value));
 }
 
 /// An [`EbpfLoader`] and a parsed copy of the kernel's BTF for attaching tp_btf programs.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use aya::Ebpf;
 use aya::maps::{Array, PerCpuArray};
 
-use crate::capture::{attach_btf, loader_and_kernel_btf, preflight};
+use crate::capture::{attach_btf, drop_in_background, loader_and_kernel_btf, preflight};
 use crate::error::BpfError;
 use crate::raw::{MAX_SYSCALLS, RawSyscallCount};
 
@@ -86,12 +86,13 @@ impl SyscallCounter {
     /// (docs/capture-bpf.md, "Counting").
     pub fn start_with(pids: &[u32], config: &CounterConfig) -> Result<SyscallCounter, BpfError> {
         preflight()?;
-        let follow_forks = config.follow_forks;
-        let follow = u8::from(follow_forks);
+        // A constant the loader may borrow for as long as it lives: it goes to the freeing
+        // thread with its copy of the kernel BTF.
+        let follow: &'static u8 = if config.follow_forks { &1 } else { &0 };
         let pid_max = pid_max();
         let (mut loader, btf) = loader_and_kernel_btf()?;
         let ebpf = loader
-            .override_global("follow_forks", &follow, true)
+            .override_global("follow_forks", follow, true)
             .map_max_entries(TGID_BITS, pid_max.div_ceil(64))
             .map_max_entries(ENTER_NS, pid_max)
             .load(COUNTER_OBJECT)
@@ -113,6 +114,7 @@ impl SyscallCounter {
         } else {
             attach_btf(&mut counter.ebpf, "count_exit_untimed", "sys_exit", &btf)?;
         }
+        drop_in_background((loader, btf));
         Ok(counter)
     }
 
