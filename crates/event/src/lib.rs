@@ -15,6 +15,7 @@ mod alert;
 pub mod calendar;
 pub mod detail;
 pub mod escape;
+pub mod path;
 mod priority;
 pub mod syscall_event;
 pub mod timefmt;

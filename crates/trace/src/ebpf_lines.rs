@@ -85,30 +85,6 @@ fn device_at(path: &[u8]) -> Option<String> {
     saker_ptrace::device_of(std::ffi::OsStr::from_bytes(path).as_ref())
 }
 
-/// An absolute path with `.`, `..` and repeated slashes taken out, without asking the file
-/// system.
-fn lexically_normal(path: &[u8]) -> Vec<u8> {
-    let mut parts: Vec<&[u8]> = Vec::new();
-    for part in path.split(|&b| b == b'/') {
-        match part {
-            b"" | b"." => {}
-            b".." => {
-                parts.pop();
-            }
-            name => parts.push(name),
-        }
-    }
-    if parts.is_empty() {
-        return b"/".to_vec();
-    }
-    parts
-        .iter()
-        .flat_map(|part| [b"/".as_slice(), part])
-        .flatten()
-        .copied()
-        .collect()
-}
-
 /// The calls that end a fd or change the working directory.
 const FD_ENDERS: &[&str] = &["close", "chdir", "fchdir", "chroot"];
 
@@ -825,7 +801,7 @@ impl LiveFds {
             Ok(resolved) => Some(resolved.into_os_string().into_vec()),
             // Gone by now (a directory the program removed before exiting): its name without
             // `.` and `..`, as the kernel would have shown it (symlinks left as named).
-            Err(_) => Some(lexically_normal(&path)),
+            Err(_) => Some(saker_event::path::lexically_normal(&path)),
         }
     }
 
@@ -1228,24 +1204,6 @@ fn stops_the_process(pid: u32, sig: i32) -> bool {
 mod tests {
     use super::*;
     use saker_event::Bytes;
-
-    /// The name a removed directory's fd gets: strace's faccessat-y opens `subdir/.`, and
-    /// /proc shows `subdir`.
-    #[test]
-    fn gone_paths_are_named_without_dots() {
-        for (path, normal) in [
-            ("/tmp/t.dir/subdir/.", "/tmp/t.dir/subdir"),
-            ("/tmp//a/../b/./c/", "/tmp/b/c"),
-            ("/..", "/"),
-            ("/", "/"),
-        ] {
-            assert_eq!(
-                lexically_normal(path.as_bytes()),
-                normal.as_bytes(),
-                "{path}"
-            );
-        }
-    }
 
     fn exit(nr: i64, args: [u64; 6], ret: i64, detail: SyscallDetail) -> SyscallExit {
         SyscallExit {

@@ -1361,26 +1361,9 @@ fn split_nul(b: &[u8]) -> Vec<Bytes> {
     b.split(|&c| c == 0).map(|a| Bytes(a.to_vec())).collect()
 }
 
-/// `a/./b/../c` -> `a/c`, as sinsp's path concatenation does.
+/// `a/./b/../c` -> `a/c`, as sinsp's path concatenation does (a trailing slash stays).
 pub fn normalize(path: &[u8]) -> Vec<u8> {
-    let mut parts: Vec<&[u8]> = Vec::new();
-    for part in path.split(|&b| b == b'/') {
-        match part {
-            b"" | b"." => {}
-            b".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    let mut out = Vec::with_capacity(path.len());
-    for p in &parts {
-        out.push(b'/');
-        out.extend_from_slice(p);
-    }
-    if out.is_empty() {
-        out.push(b'/');
-    }
+    let mut out = saker_event::path::lexically_normal(path);
     if path.ends_with(b"/") && out.len() > 1 {
         out.push(b'/');
     }
