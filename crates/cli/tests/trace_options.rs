@@ -493,6 +493,8 @@ fn fault_on_exit_group_returns() {
     );
 }
 
+/// The dumps strace's dumpio() prints; `--ebpf` prints the same from what the capture copied
+/// (it ignored `-e read=`/`-e write=` before: strace's read-write, readv, preadv-pwritev...).
 #[test]
 fn read_and_write_dumps() {
     if !live() {
@@ -500,7 +502,7 @@ fn read_and_write_dumps() {
     }
     let _one = serial();
     let prog = program("dumpio");
-    let out = saker(&[
+    let args = [
         "-a0",
         "-e",
         "trace=read,write,readv,writev",
@@ -508,9 +510,14 @@ fn read_and_write_dumps() {
         "read=3",
         "-ewrite=4",
         prog.to_str().unwrap(),
-    ]);
+    ];
+    let out = saker(&args);
     assert_eq!(out.status.code(), Some(0));
     golden("dumpio.txt", &mask(&stderr(&out)));
+    if let Some(out) = ebpf_trace(&args) {
+        assert_eq!(out.status.code(), Some(0));
+        golden("dumpio.txt", &mask(&stderr(&out)));
+    }
 }
 
 #[test]

@@ -118,8 +118,13 @@ pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended
         timed: options.syscall_times.is_some() || options.json || options.summary.is_some(),
         follow_forks: options.follow_forks,
         // Enough bytes for what `-s` shows (strace's default is 32), and the one byte past
-        // it that the decoders fetch to tell a cut buffer (`"..."...`) from a whole one.
-        snaplen: (options.string_limit.saturating_add(1)).clamp(33, 4096) as u32,
+        // it that the decoders fetch to tell a cut buffer (`"..."...`) from a whole one; the
+        // most the capture copies when `-e read=`/`-e write=` dump whole buffers.
+        snaplen: if dumps(options) {
+            saker_bpf::raw::BLOB_MAX as u32
+        } else {
+            (options.string_limit.saturating_add(1)).clamp(33, 4096) as u32
+        },
         ..TraceConfig::default()
     };
     let mut lines = Lines::new(options);
@@ -563,6 +568,9 @@ impl Lines {
             self.line.push_str(&decoded.call);
             self.finish_call(&decoded.result, spent);
             self.decoded = decoded;
+            if dumps(&self.options) {
+                self.dump_data(tid, exit);
+            }
         }
         sink.buffer(tid as i32)
             .extend_from_slice(self.line.as_bytes());
@@ -669,6 +677,40 @@ impl Lines {
     }
 
     /// ` = result`, aligned at the `-a` column.
+    /// `-e read=`/`-e write=`: the hex dumps of the data, from what the capture copied (at
+    /// most [`saker_bpf::raw::BLOB_MAX`] bytes of a buffer, about 500 of each of a vector's
+    /// first 8).
+    fn dump_data(&mut self, tid: u32, exit: &SyscallExit) {
+        let call = crate::dump::Finished {
+            pid: tid as i32,
+            nr: exit.nr as u64,
+            args: &exit.args,
+            ret: exit.ret,
+            failed: exit.errno().is_some(),
+        };
+        let dumped = self.line.len();
+        crate::dump::dump_io(
+            &mut self.line,
+            &mut self.memory,
+            &call,
+            &self.options.dump_reads,
+            &self.options.dump_writes,
+        );
+        let wanted = match saker_syscalls::name(exit.nr as u64).unwrap_or_default() {
+            "read" | "pread64" | "recvfrom" if !call.failed => exit.ret as u64,
+            "write" | "pwrite64" | "sendto" => exit.args[2],
+            _ => 0,
+        };
+        if self.line.len() == dumped && wanted > saker_bpf::raw::BLOB_MAX as u64 {
+            // strace dumps the whole buffer; say why this one is missing rather than skip it.
+            let _ = writeln!(
+                self.line,
+                " | <{wanted} bytes: more than the {} the eBPF capture copies, not dumped>",
+                saker_bpf::raw::BLOB_MAX
+            );
+        }
+    }
+
     fn finish_call(&mut self, result: &str, spent: Option<Duration>) {
         let col = self.line.len();
         let spent = spent.zip(self.options.syscall_times);
@@ -997,6 +1039,11 @@ impl FdInfo for LiveFds {
     fn pid_comm(&mut self, pid: i32) -> Option<String> {
         comm_of(pid).or_else(|| self.comms.get(&pid).cloned())
     }
+}
+
+/// Whether `-e read=` or `-e write=` asks for hex dumps of data.
+fn dumps(options: &Options) -> bool {
+    !options.dump_reads.is_empty() || !options.dump_writes.is_empty()
 }
 
 /// Whether the decoders will ask about fds or pids under this style (a /proc read each).
