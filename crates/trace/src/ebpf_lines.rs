@@ -676,7 +676,6 @@ impl Lines {
         self.leader.write(&mut self.line, &start);
     }
 
-    /// ` = result`, aligned at the `-a` column.
     /// `-e read=`/`-e write=`: the hex dumps of the data, from what the capture copied (at
     /// most [`saker_bpf::raw::BLOB_MAX`] bytes of a buffer, about 500 of each of a vector's
     /// first 8).
@@ -711,6 +710,7 @@ impl Lines {
         }
     }
 
+    /// ` = result`, aligned at the `-a` column.
     fn finish_call(&mut self, result: &str, spent: Option<Duration>) {
         let col = self.line.len();
         let spent = spent.zip(self.options.syscall_times);
