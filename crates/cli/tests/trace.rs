@@ -1029,12 +1029,15 @@ fn ebpf_names_fds_of_a_program_already_gone() {
     let args = [
         "-yy",
         "-e",
-        "trace=chdir,faccessat2,eventfd2,timerfd_create,pidfd_open,pidfd_getfd,fsync,close",
+        "signal=none",
+        "-e",
+        "trace=chdir,faccessat2,eventfd2,timerfd_create,pidfd_open,pidfd_getfd,clone,fsync,close",
         prog.to_str().unwrap(),
     ];
     let Some(ebpf) = ebpf_trace(&args) else {
         return;
     };
+    // The traced program's own pid (`mask` numbers the children's).
     let pids = Regex::new(r"pidfd_open\(\d+|pid:\d+").unwrap();
     let lines = |text: &str| -> Vec<String> {
         masked_lines(text)
@@ -1056,6 +1059,8 @@ fn ebpf_names_fds_of_a_program_already_gone() {
         "= 5<anon_inode:[timerfd]>",
         "PID, 0) = 6<PID>",
         "pidfd_getfd(6<PID>, 3</tmp/saker-gonefds/sub>, 0) = 7</tmp/saker-gonefds/sub>",
+        "flags=CLONE_PIDFD|SIGCHLD, parent_tid=[8<pid:",
+        "close(8<pid:",
     ] {
         assert!(
             lines(&text).iter().any(|l| l.contains(expected)),

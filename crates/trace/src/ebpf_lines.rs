@@ -58,7 +58,12 @@ const FD_CREATORS: &[&str] = &[
     "perf_event_open",
     "fanotify_init",
     "pidfd_getfd",
+    // Only with CLONE_PIDFD, whose fd is not the result.
+    "clone",
 ];
+
+/// What `/proc/PID/fd` names a pidfd.
+const PIDFD_NAME: &str = "anon_inode:[pidfd]";
 
 /// The name `/proc/PID/fd` gives the fds a call makes on an anonymous inode: always the same,
 /// so known even when the program is gone before its line prints.
@@ -69,7 +74,7 @@ fn anon_inode_name(call: &str) -> Option<&'static str> {
         "signalfd" | "signalfd4" => "anon_inode:[signalfd]",
         "timerfd_create" => "anon_inode:[timerfd]",
         "inotify_init" | "inotify_init1" => "anon_inode:inotify",
-        "pidfd_open" => "anon_inode:[pidfd]",
+        "pidfd_open" => PIDFD_NAME,
         "io_uring_setup" => "anon_inode:[io_uring]",
         "landlock_create_ruleset" => "anon_inode:[landlock-ruleset]",
         "userfaultfd" => "anon_inode:[userfaultfd]",
@@ -794,6 +799,10 @@ impl LiveFds {
             return;
         }
         let name = saker_syscalls::name(call.nr as u64).unwrap_or_default();
+        if name == "clone" {
+            self.clone_pidfd(call, memory);
+            return;
+        }
         if !FD_CREATORS.contains(&name) {
             return;
         }
@@ -821,6 +830,20 @@ impl LiveFds {
         if name == "pidfd_open" {
             self.pidfds.insert((self.pid, fd), call.args[0] as i32);
         }
+    }
+
+    /// `clone(CLONE_PIDFD)`: the pidfd it stored at `parent_tid`, for the child it returned.
+    fn clone_pidfd(&mut self, call: &SyscallExit, memory: &CopiedMemory) {
+        if call.args[0] & libc::CLONE_PIDFD as u64 == 0 {
+            return;
+        }
+        let Some(fd) = memory.int_at(call.args[2]).filter(|fd| *fd >= 0) else {
+            return;
+        };
+        self.forget(fd);
+        self.opened
+            .insert((self.pid, fd), PIDFD_NAME.as_bytes().to_vec());
+        self.pidfds.insert((self.pid, fd), call.ret as i32);
     }
 
     /// The file an open call named, resolved against the cwd or dirfd and through symlinks
@@ -1126,6 +1149,12 @@ impl CopiedMemory {
     fn string_at(&self, addr: u64) -> Option<Vec<u8>> {
         let (_, bytes) = self.regions.iter().find(|(start, _)| *start == addr)?;
         Some(bytes.split(|&b| b == 0).next().unwrap_or_default().to_vec())
+    }
+
+    /// The `int` copied at `addr`, as the call left it.
+    fn int_at(&self, addr: u64) -> Option<i32> {
+        let (_, bytes) = self.regions.iter().find(|(start, _)| *start == addr)?;
+        Some(i32::from_ne_bytes(bytes.get(..4)?.try_into().ok()?))
     }
 
     fn place(&mut self, addr: u64, bytes: &[u8], nul: bool) {

@@ -1,10 +1,12 @@
 /* Fds that --ebpf names without /proc, as ptrace names them while the program runs: this
  * program and its directory are gone before a tracer that prints after the fact shows its
  * lines. The working directory after chdir, a directory opened as ".", anonymous-inode fds
- * (eventfd, timerfd, pidfd) and a fd taken from a pidfd (strace's faccessat-y,
- * pidfd_open-yy, pidfd_getfd-yy tests). */
+ * (eventfd, timerfd, pidfd, clone's CLONE_PIDFD) and a fd taken from a pidfd (strace's
+ * faccessat-y, pidfd_open-yy, pidfd_getfd-yy, clone-flags tests). */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -26,6 +28,10 @@ int main(void) {
     int timer = timerfd_create(CLOCK_MONOTONIC, 0);
     int self = syscall(SYS_pidfd_open, getpid(), 0);
     int copy = syscall(SYS_pidfd_getfd, self, dir, 0);
+    int child_fd = -1;
+    if (syscall(SYS_clone, CLONE_PIDFD | SIGCHLD, 0, &child_fd, 0, 0) == 0)
+        _exit(0);
+    close(child_fd);
     fsync(event);
     close(timer);
     close(copy);
