@@ -24,13 +24,15 @@ pub struct Finished<'a> {
 }
 
 /// Appends the dumps for one finished call to `out`: `-e write=` fds in `writes`, `-e read=`
-/// fds in `reads`.
+/// fds in `reads`. `copies_only`: `memory` holds what an eBPF capture copied, so a buffer it
+/// cannot read was not copied (too long), and the dump says so instead of being left out.
 pub fn dump_io(
     out: &mut String,
     memory: &mut dyn Memory,
     call: &Finished<'_>,
     reads: &NumberSet,
     writes: &NumberSet,
+    copies_only: bool,
 ) {
     let Finished {
         pid,
@@ -44,7 +46,12 @@ pub fn dump_io(
         return;
     }
     let name = saker_syscalls::name(nr).unwrap_or("");
-    let mut dumper = Dumper { out, memory, pid };
+    let mut dumper = Dumper {
+        out,
+        memory,
+        pid,
+        copies_only,
+    };
     if writes.contains(fd as u32) {
         match name {
             "write" | "pwrite64" | "sendto" | "mq_timedsend" => {
@@ -74,6 +81,7 @@ struct Dumper<'a> {
     out: &'a mut String,
     memory: &'a mut dyn Memory,
     pid: i32,
+    copies_only: bool,
 }
 
 impl Dumper<'_> {
@@ -147,6 +155,12 @@ impl Dumper<'_> {
                 let want = (len - done).min(CHUNK as u64) as usize;
                 data.resize(want, 0);
                 if self.memory.read(addr + done, &mut data) < want {
+                    if done == 0 && self.copies_only {
+                        let _ = writeln!(
+                            self.out,
+                            " | <{len} bytes: more than the eBPF capture copied, not dumped>"
+                        );
+                    }
                     if done > 0 {
                         let _ = writeln!(
                             self.out,
@@ -226,12 +240,40 @@ mod tests {
             },
             &NumberSet::none(),
             &all(),
+            false,
         );
         assert_eq!(
             out,
             " | 00000  68 65 6c 6c 6f 2c 20 77  6f 72 6c 64 0a 30 31 32  hello, world.012 |\n \
              | 00010  33 34 35 36 37 38 39                              3456789          |\n"
         );
+    }
+
+    /// A buffer the eBPF capture did not copy (longer than it copies) says so; the same
+    /// unreadable buffer under ptrace prints nothing, as strace's dumpstr does.
+    #[test]
+    fn uncopied_buffers_say_so_only_for_copies() {
+        let write = saker_syscalls::number("write").unwrap();
+        let call = Finished {
+            pid: 1,
+            nr: write,
+            args: &[1, 0x1000, 5000, 0, 0, 0],
+            ret: 5000,
+            failed: false,
+        };
+        for (copies_only, expected) in [
+            (
+                true,
+                " | <5000 bytes: more than the eBPF capture copied, not dumped>\n",
+            ),
+            (false, ""),
+        ] {
+            let mut memory = Bytes(0x1000, vec![b'x'; 4096]);
+            let mut out = String::new();
+            let none = NumberSet::none();
+            dump_io(&mut out, &mut memory, &call, &none, &all(), copies_only);
+            assert_eq!(out, expected);
+        }
     }
 
     #[test]
@@ -252,6 +294,7 @@ mod tests {
             },
             &all(),
             &all(),
+            false,
         );
         assert_eq!(out, "");
         dump_io(
@@ -266,6 +309,7 @@ mod tests {
             },
             &all(),
             &all(),
+            false,
         );
         assert!(out.starts_with(" | 00000  61 62  "), "{out}");
     }
@@ -303,6 +347,7 @@ mod tests {
             },
             &all(),
             &NumberSet::none(),
+            false,
         );
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines[0], " * 2 bytes in buffer 0");

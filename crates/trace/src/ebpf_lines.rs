@@ -683,7 +683,7 @@ impl Lines {
 
     /// `-e read=`/`-e write=`: the hex dumps of the data, from what the capture copied (at
     /// most [`saker_bpf::raw::BLOB_MAX`] bytes of a buffer, about 500 of each of a vector's
-    /// first 8).
+    /// first 8); a buffer longer than that says so instead of its dump.
     fn dump_data(&mut self, tid: u32, exit: &SyscallExit) {
         let call = crate::dump::Finished {
             pid: tid as i32,
@@ -692,27 +692,14 @@ impl Lines {
             ret: exit.ret,
             failed: exit.errno().is_some(),
         };
-        let dumped = self.line.len();
         crate::dump::dump_io(
             &mut self.line,
             &mut self.memory,
             &call,
             &self.options.dump_reads,
             &self.options.dump_writes,
+            true,
         );
-        let wanted = match saker_syscalls::name(exit.nr as u64).unwrap_or_default() {
-            "read" | "pread64" | "recvfrom" if !call.failed => exit.ret as u64,
-            "write" | "pwrite64" | "sendto" => exit.args[2],
-            _ => 0,
-        };
-        if self.line.len() == dumped && wanted > saker_bpf::raw::BLOB_MAX as u64 {
-            // strace dumps the whole buffer; say why this one is missing rather than skip it.
-            let _ = writeln!(
-                self.line,
-                " | <{wanted} bytes: more than the {} the eBPF capture copies, not dumped>",
-                saker_bpf::raw::BLOB_MAX
-            );
-        }
     }
 
     /// ` = result`, aligned at the `-a` column.

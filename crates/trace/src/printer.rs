@@ -597,6 +597,7 @@ impl Printer {
                 &call,
                 &self.options.dump_reads,
                 &self.options.dump_writes,
+                false,
             );
         }
         if let Some(stacks) = &mut self.stacks {
