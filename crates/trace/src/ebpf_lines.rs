@@ -62,6 +62,15 @@ const FD_CREATORS: &[&str] = &[
     "clone",
 ];
 
+/// Process `pid`'s entries of a table keyed by (process, fd), as (fd, value).
+fn fds_of<V: Clone>(table: &std::collections::HashMap<(i32, i32), V>, pid: i32) -> Vec<(i32, V)> {
+    table
+        .iter()
+        .filter(|((p, _), _)| *p == pid)
+        .map(|((_, fd), value)| (*fd, value.clone()))
+        .collect()
+}
+
 /// What `/proc/PID/fd` names a pidfd.
 const PIDFD_NAME: &str = "anon_inode:[pidfd]";
 
@@ -891,30 +900,13 @@ impl LiveFds {
 
     /// A fork: the child starts with its parent's fds (and working directory).
     fn copy_process(&mut self, parent: i32, child: i32) {
-        let opened: Vec<(i32, Vec<u8>)> = self
-            .opened
-            .iter()
-            .filter(|((p, _), _)| *p == parent)
-            .map(|((_, fd), path)| (*fd, path.clone()))
-            .collect();
-        for (fd, path) in opened {
+        for (fd, path) in fds_of(&self.opened, parent) {
             self.opened.insert((child, fd), path);
         }
-        let pidfds: Vec<(i32, i32)> = self
-            .pidfds
-            .iter()
-            .filter(|((p, _), _)| *p == parent)
-            .map(|((_, fd), pid)| (*fd, *pid))
-            .collect();
-        for (fd, pid) in pidfds {
+        for (fd, pid) in fds_of(&self.pidfds, parent) {
             self.pidfds.insert((child, fd), pid);
         }
-        let seen: Vec<(i32, FdNames)> = self
-            .seen
-            .iter()
-            .filter(|((p, _), _)| *p == parent)
-            .map(|((_, fd), names)| (*fd, names.clone()))
-            .collect();
+        let seen = fds_of(&self.seen, parent);
         self.inherit(child, seen);
     }
 
