@@ -54,12 +54,8 @@ command_for() { # setup workload-command
     esac
 }
 
-measure() { # runs "$@" with output discarded, prints its wall and CPU (user + system) time
-    local TIMEFORMAT='%R %U %S' times
-    times=$( { time "$@" >/dev/null 2>&1 || true; } 2>&1 | tail -n 1)
-    read -r wall user sys <<<"$times"
-    awk -v w="$wall" -v u="$user" -v s="$sys" 'BEGIN { print w, u + s }'
-}
+# measure CMD...: "WALL CPU" of one run
+. "$here/bench/lib/measure.sh"
 
 results="$work/results"
 : >"$results"
