@@ -2,7 +2,7 @@
 //! value, never a panic.
 
 use saker_event::{
-    ArgMemory, Bytes, Capabilities, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr,
+    ArgMemory, Bytes, Capabilities, Comm, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr,
     SyscallDetail, SyscallEvent, SyscallExit, decode_detail,
 };
 
@@ -140,7 +140,7 @@ fn header(raw: &RawEvent, clock: BootClock) -> EventHeader {
         euid: raw.euid,
         egid: raw.egid,
         cgroup_id: raw.cgroup_id,
-        comm: c_string(&raw.comm),
+        comm: Comm::new(&raw.comm[..memchr_nul(&raw.comm)]),
     }
 }
 
@@ -600,7 +600,7 @@ mod tests {
         ));
         assert_eq!(ev.header.ts_ns, 1_005);
         assert_eq!((ev.header.tid, ev.header.pid, ev.header.ppid), (11, 10, 1));
-        assert_eq!(ev.header.comm, Bytes::from("cat"));
+        assert_eq!(ev.header.comm, Comm::from("cat"));
         assert_eq!(ev.header.uid, 1000);
     }
 

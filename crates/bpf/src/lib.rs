@@ -30,7 +30,9 @@ mod ring_use;
 mod spec;
 pub mod trace;
 
-pub use capture::{Capture, CaptureConfig, DispatchMode, preflight};
+pub use capture::{
+    Capture, CaptureConfig, DispatchMode, batched_wakeup_bytes, possible_cpus, preflight,
+};
 pub use counter::{CounterConfig, SyscallCount, SyscallCounter};
 pub use decode::{
     BootClock, SIGRETURN_FRAME, UC_SIGMASK_OFFSET, decode_record, decode_tracer_record,

@@ -91,9 +91,12 @@ impl TraceConfig {
             follow_forks: self.follow_forks,
             snaplen: self.snaplen,
             // A wakeup per record cost more than the record (an open loop ran 5.7x native):
-            // the reader wakes once 64 KiB wait, and otherwise by its poll timeout, which
-            // bounds how late a line comes.
-            wakeup_bytes: 64 << 10,
+            // the reader wakes once a CPU queued its share of the ring, and otherwise by its
+            // poll timeout, which bounds how late a line comes.
+            wakeup_bytes: crate::batched_wakeup_bytes(
+                self.ring_buffer_bytes,
+                crate::possible_cpus(),
+            ),
             lifecycle: true,
             timed: self.timed,
             exclude_self: true,

@@ -237,7 +237,7 @@ fn child_syscalls_are_captured_with_arguments() {
         vec![Bytes::from("true"), Bytes::from("saker-arg")]
     );
     assert_eq!(exec.1.nr, libc::SYS_execve);
-    assert_eq!(exec.0.header.comm, Bytes::from("true"));
+    assert_eq!(exec.0.header.comm, saker_event::Comm::from("true"));
     assert_eq!(exec.0.header.ppid, std::process::id());
     // The new image's capability sets come with the record: root exec'ing a plain binary gets
     // the bounding set as permitted and effective (capabilities(7)).

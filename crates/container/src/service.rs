@@ -159,6 +159,13 @@ impl Service {
         self.updates.try_recv().ok()
     }
 
+    /// True when an answer is waiting: two loads, where `try_recv` on an empty channel
+    /// issues a full memory fence (checked before every event of `saker run`).
+    #[inline]
+    pub fn has_update(&self) -> bool {
+        !self.updates.is_empty()
+    }
+
     /// Waits up to `timeout` for the next answer (tools and tests; never the event path).
     pub fn wait_update(&self, timeout: Duration) -> Option<Update> {
         self.updates.recv_timeout(timeout).ok()

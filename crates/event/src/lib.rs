@@ -24,6 +24,6 @@ pub use alert::Alert;
 pub use detail::{ArgMemory, NoMemory, decode_detail};
 pub use priority::{ParsePriorityError, Priority};
 pub use syscall_event::{
-    Bytes, Capabilities, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail,
-    SyscallEvent, SyscallExit,
+    Bytes, Capabilities, Comm, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr,
+    SyscallDetail, SyscallEvent, SyscallExit,
 };

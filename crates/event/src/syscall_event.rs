@@ -41,6 +41,62 @@ impl From<&str> for Bytes {
     }
 }
 
+/// A task's name (`task->comm`), kept inline: a heap copy per event was one of the daemon's
+/// allocations per event. The kernel's names are at most 15 bytes; longer ones (from a
+/// hand-written capture file) are cut at [`Comm::MAX`] bytes, as the kernel cuts them.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Comm {
+    len: u8,
+    bytes: [u8; Comm::MAX],
+}
+
+impl Comm {
+    /// `TASK_COMM_LEN`.
+    pub const MAX: usize = 16;
+
+    /// The name in `bytes`, cut at [`Comm::MAX`] bytes.
+    pub fn new(bytes: &[u8]) -> Comm {
+        let len = bytes.len().min(Comm::MAX);
+        let mut comm = Comm {
+            len: len as u8,
+            bytes: [0; Comm::MAX],
+        };
+        comm.bytes[..len].copy_from_slice(&bytes[..len]);
+        comm
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    /// The name as text, with invalid UTF-8 replaced (borrowed when valid, as
+    /// [`Bytes::to_string_lossy`]).
+    pub fn to_string_lossy(&self) -> std::borrow::Cow<'_, str> {
+        match std::str::from_utf8(self.as_bytes()) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(self.as_bytes()),
+        }
+    }
+}
+
+impl fmt::Debug for Comm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.to_string_lossy())
+    }
+}
+
+impl fmt::Display for Comm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_string_lossy())
+    }
+}
+
+impl From<&str> for Comm {
+    fn from(s: &str) -> Self {
+        Comm::new(s.as_bytes())
+    }
+}
+
 /// Who caused an event, as the kernel saw it at that moment.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EventHeader {
@@ -59,7 +115,7 @@ pub struct EventHeader {
     /// cgroup v2 id of the task (0 when unknown).
     pub cgroup_id: u64,
     /// `task->comm`, at most 15 bytes.
-    pub comm: Bytes,
+    pub comm: Comm,
 }
 
 /// A captured event.

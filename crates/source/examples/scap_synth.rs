@@ -8,7 +8,8 @@ use std::io::BufWriter;
 use std::sync::Arc;
 
 use saker_event::{
-    Bytes, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent, SyscallExit,
+    Bytes, Comm, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent,
+    SyscallExit,
 };
 use saker_source::scap::write::ScapWriter;
 use saker_state::{FdEntry, FdKind, ProcessEntry, State, StateOptions};
@@ -62,7 +63,7 @@ fn main() -> std::io::Result<()> {
             euid: 1000,
             egid: 1000,
             cgroup_id: 0,
-            comm: Bytes::from(format!("worker{pid}").as_str()),
+            comm: Comm::from(format!("worker{pid}").as_str()),
         };
         let syscall = |nr, ret, detail| SyscallEvent {
             header: header.clone(),

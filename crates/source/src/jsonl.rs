@@ -18,8 +18,8 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use saker_event::{
-    Bytes, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent,
-    SyscallExit,
+    Bytes, Comm, CopiedMemory, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail,
+    SyscallEvent, SyscallExit,
 };
 use saker_proc::users::NameTable;
 use saker_state::{
@@ -55,9 +55,13 @@ pub enum Record {
 /// Bytes as a JSON string when they are UTF-8, else as `{"hex": "..."}`: paths need not be
 /// UTF-8 and a replay must see the bytes the kernel saw.
 fn bytes(b: &Bytes) -> Value {
-    match std::str::from_utf8(&b.0) {
+    bytes_value(&b.0)
+}
+
+fn bytes_value(b: &[u8]) -> Value {
+    match std::str::from_utf8(b) {
         Ok(s) => Value::String(s.to_string()),
-        Err(_) => json!({ "hex": b.0.iter().map(|x| format!("{x:02x}")).collect::<String>() }),
+        Err(_) => json!({ "hex": b.iter().map(|x| format!("{x:02x}")).collect::<String>() }),
     }
 }
 
@@ -501,7 +505,7 @@ fn from_detail(v: &Value) -> Result<SyscallDetail, String> {
 
 fn event(e: &SyscallEvent) -> Value {
     let h = &e.header;
-    let header = json!({"ts":h.ts_ns,"tid":h.tid,"pid":h.pid,"ppid":h.ppid,"uid":h.uid,"gid":h.gid,"euid":h.euid,"egid":h.egid,"cgroup":h.cgroup_id,"comm":bytes(&h.comm)});
+    let header = json!({"ts":h.ts_ns,"tid":h.tid,"pid":h.pid,"ppid":h.ppid,"uid":h.uid,"gid":h.gid,"euid":h.euid,"egid":h.egid,"cgroup":h.cgroup_id,"comm":bytes_value(h.comm.as_bytes())});
     let body = match &e.body {
         EventBody::Syscall(x) => {
             json!({"syscall":{"nr":x.nr,"ret":x.ret,"args":x.args,"duration_ns":x.duration_ns,"detail":detail(&x.detail)}})
@@ -540,7 +544,7 @@ fn from_event(v: &Value) -> Result<SyscallEvent, String> {
         euid: h.u32("euid")?,
         egid: h.u32("egid")?,
         cgroup_id: h.u64("cgroup")?,
-        comm: h.bytes("comm")?,
+        comm: Comm::new(&h.bytes("comm")?.0),
     };
     let b = v.get("body").ok_or("missing `body`")?;
     let body = if let Some(x) = b.get("syscall") {
@@ -976,7 +980,7 @@ mod tests {
             euid: 3,
             egid: 4,
             cgroup_id: 99,
-            comm: Bytes(b"a\xffb".to_vec()),
+            comm: Comm::new(b"a\xffb"),
         }
     }
 

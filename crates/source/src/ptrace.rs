@@ -7,8 +7,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsString;
 
 use saker_event::{
-    ArgMemory, Bytes, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent,
-    SyscallExit, decode_detail,
+    ArgMemory, Bytes, Comm, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail,
+    SyscallEvent, SyscallExit, decode_detail,
 };
 use saker_ptrace::{Command, Handler, Options, ProcessMemory, Stop, StopContext, Target, Tracer};
 use saker_state::StateOptions;
@@ -29,7 +29,7 @@ struct Identity {
     pid: u32,
     ppid: u32,
     ids: [u32; 4],
-    comm: Bytes,
+    comm: Comm,
 }
 
 struct Adapter<'p> {
@@ -59,7 +59,7 @@ fn identity(tid: i32) -> Identity {
         ids: status
             .as_ref()
             .map_or([0; 4], |s| [s.uid[0], s.gid[0], s.uid[1], s.gid[1]]),
-        comm: Bytes::from(comm.trim_end()),
+        comm: Comm::from(comm.trim_end()),
     }
 }
 

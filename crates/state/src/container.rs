@@ -217,6 +217,13 @@ impl ContainerCache {
         info
     }
 
+    /// True when [`ContainerCache::poll`] has something to do: an answer waits, or an id is
+    /// still to be asked.
+    #[inline]
+    pub(crate) fn has_work(&self) -> bool {
+        !self.unasked.is_empty() || self.service.as_ref().is_some_and(Service::has_update)
+    }
+
     /// Takes the service's answers. Returns the containers whose metadata changed (a capture
     /// writes them) and the ids the runtimes removed.
     pub(crate) fn poll(&mut self) -> (Vec<Arc<ContainerInfo>>, Vec<String>) {

@@ -13,13 +13,13 @@
 //! table stays as large as the set of live processes.
 //!
 //! ```
-//! use saker_event::{Bytes, EventBody, EventHeader, SyscallDetail, SyscallEvent, SyscallExit};
+//! use saker_event::{Comm, EventBody, EventHeader, SyscallDetail, SyscallEvent, SyscallExit};
 //! use saker_state::{State, StateOptions};
 //!
 //! let mut state = State::new(StateOptions { read_proc: false, containers: None });
 //! let header = EventHeader {
 //!     ts_ns: 1, tid: 42, pid: 42, ppid: 1, uid: 0, gid: 0, euid: 0, egid: 0,
-//!     cgroup_id: 0, comm: Bytes::from("touch"),
+//!     cgroup_id: 0, comm: Comm::from("touch"),
 //! };
 //! let open = SyscallEvent {
 //!     header,

@@ -260,7 +260,16 @@ impl State {
     /// Takes what the container runtimes answered since the last call, so that later events
     /// carry it. Cheap when nothing arrived; call it before each event. Returns the containers
     /// whose metadata changed.
+    #[inline]
     pub fn poll_containers(&mut self) -> Vec<Arc<ContainerInfo>> {
+        // The common case, inlined into the caller's loop: nothing came.
+        if !self.containers.has_work() {
+            return Vec::new();
+        }
+        self.take_container_answers()
+    }
+
+    fn take_container_answers(&mut self) -> Vec<Arc<ContainerInfo>> {
         let (changed, stopped) = self.containers.poll();
         if !stopped.is_empty() {
             // A cgroup's inode can be reused by a later container.

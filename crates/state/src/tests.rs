@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use saker_engine::{Engine, EngineOptions, RuleMatching};
 use saker_event::{
-    Bytes, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent, SyscallExit,
+    Bytes, Comm, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent,
+    SyscallExit,
 };
 
 use saker_container::{ContainerMeta, ContainerType, Mount};
@@ -72,7 +73,7 @@ impl Fixture {
             euid: 0,
             egid: 0,
             cgroup_id: 0,
-            comm: Bytes::from(comm),
+            comm: Comm::from(comm),
         }
     }
 
@@ -826,7 +827,7 @@ fn a_new_parent_the_table_lacks_is_read_from_proc() {
         euid: 0,
         egid: 0,
         cgroup_id: 0,
-        comm: Bytes::from("sh"),
+        comm: Comm::from("sh"),
     };
     state.apply(&SyscallEvent {
         header,

@@ -12,6 +12,8 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use rustc_hash::FxHashMap;
+
 use crate::options::Output;
 
 const FILE_BUFFER: usize = 64 * 1024;
@@ -34,7 +36,7 @@ pub struct Sink {
     target: Target,
     last_flush: Duration,
     /// One buffer per output stream: key 0 for a shared stream, the pid with -ff.
-    buffers: HashMap<i32, Vec<u8>>,
+    buffers: FxHashMap<i32, Vec<u8>>,
     /// The first write error; reported at the end, tracing goes on.
     error: Option<io::Error>,
     /// The `-o` argument, for messages.
@@ -63,12 +65,12 @@ impl Sink {
         };
         Ok(Sink {
             target,
-            last_flush: saker_event::timefmt::monotonic(),
+            last_flush: saker_event::timefmt::monotonic_coarse(),
             path: match output {
                 Output::Stderr => PathBuf::new(),
                 Output::File(path) | Output::Pipe(path) => PathBuf::from(path),
             },
-            buffers: HashMap::new(),
+            buffers: FxHashMap::default(),
             error: None,
         })
     }
@@ -104,7 +106,7 @@ impl Sink {
         match self.target {
             Target::Stderr | Target::Pipe(_) => self.flush_all(),
             _ => {
-                let now = saker_event::timefmt::monotonic();
+                let now = saker_event::timefmt::monotonic_coarse();
                 if now.saturating_sub(self.last_flush) >= FILE_FLUSH_INTERVAL {
                     self.last_flush = now;
                     self.flush_all();

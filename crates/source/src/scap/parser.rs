@@ -10,8 +10,8 @@ use std::sync::OnceLock;
 
 use saker_event::syscall_event::AT_FDCWD;
 use saker_event::{
-    Bytes, Capabilities, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail, SyscallEvent,
-    SyscallExit,
+    Bytes, Capabilities, Comm, EventBody, EventHeader, ExecInfo, SockAddr, SyscallDetail,
+    SyscallEvent, SyscallExit,
 };
 
 use super::flags;
@@ -326,7 +326,7 @@ impl Parser {
             euid: t.map_or(0, |t| t.uid),
             egid: t.map_or(0, |t| t.gid),
             cgroup_id: t.map_or(0, |t| t.cgroup_id),
-            comm: Bytes(t.map(|t| t.comm.clone()).unwrap_or_default()),
+            comm: Comm::new(t.map_or(&[][..], |t| &t.comm)),
         }
     }
 

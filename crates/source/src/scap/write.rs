@@ -519,7 +519,7 @@ impl<W: Write> ScapWriter<W> {
     ) -> io::Result<()> {
         let process = state.process(h.pid);
         let image = Image {
-            exe: process.map_or_else(|| h.comm.0.clone(), |p| p.exe.as_bytes().to_vec()),
+            exe: process.map_or_else(|| h.comm.as_bytes().to_vec(), |p| p.exe.as_bytes().to_vec()),
             args: process.map_or_else(Vec::new, |p| nul_joined(p.args.iter())),
             tty: process.map_or(0, |p| p.tty),
             loginuid: process.and_then(|p| p.loginuid).unwrap_or(u32::MAX),
@@ -568,7 +568,7 @@ impl<W: Write> ScapWriter<W> {
             P::U32(0),
             P::U32(0),
             P::U32(0),
-            P::Str(&h.comm.0),
+            P::Str(h.comm.as_bytes()),
             P::Owned(cgroups),
             P::Owned(Vec::new()),
             P::U32(image.tty),
@@ -1098,10 +1098,13 @@ fn clone_params(
     vpid: u32,
     h: &saker_event::EventHeader,
 ) -> Vec<P<'static>> {
-    let exe = process.map_or_else(|| h.comm.0.clone(), |p| p.exe.as_bytes().to_vec());
+    let exe = process.map_or_else(|| h.comm.as_bytes().to_vec(), |p| p.exe.as_bytes().to_vec());
     let args = process.map_or_else(Vec::new, |p| nul_joined(p.args.iter()));
     let cwd = process.map_or_else(|| b"/".to_vec(), |p| p.cwd.as_bytes().to_vec());
-    let comm = process.map_or_else(|| h.comm.0.clone(), |p| p.comm.as_bytes().to_vec());
+    let comm = process.map_or_else(
+        || h.comm.as_bytes().to_vec(),
+        |p| p.comm.as_bytes().to_vec(),
+    );
     let cgroups = process
         .and_then(|p| p.container.as_ref())
         .map(|c| nul_joined([cgroup_of(c)]))
@@ -1349,7 +1352,7 @@ mod tests {
     use super::*;
     use crate::scap::ScapFile;
     use crate::scap::parser::Parser;
-    use saker_event::{Bytes, EventHeader};
+    use saker_event::{Comm, EventHeader};
     use saker_state::StateOptions;
 
     fn header(tid: u32, ts: u64) -> EventHeader {
@@ -1363,7 +1366,7 @@ mod tests {
             euid: 1000,
             egid: 1000,
             cgroup_id: 0,
-            comm: Bytes::from("tool"),
+            comm: Comm::from("tool"),
         }
     }
 
@@ -1596,7 +1599,7 @@ mod tests {
         assert_eq!(syscalls(&back), syscalls(&events));
         assert!(
             back.iter()
-                .all(|e| e.header.pid == 42 && e.header.comm == Bytes::from("tool"))
+                .all(|e| e.header.pid == 42 && e.header.comm == Comm::from("tool"))
         );
     }
 }

@@ -118,6 +118,10 @@ pub fn run(args: Args) -> Outcome {
     let mut source = EbpfSource::new(CaptureConfig {
         syscalls: recorded_syscalls(),
         ring_buffer_bytes: args.buffer_bytes,
+        wakeup_bytes: saker_bpf::batched_wakeup_bytes(
+            args.buffer_bytes,
+            saker_bpf::possible_cpus(),
+        ),
         // A capture only records: no responses act on it.
         kill_checks: false,
         ..CaptureConfig::default()

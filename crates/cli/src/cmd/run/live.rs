@@ -25,9 +25,6 @@ pub struct LiveOptions {
     pub duration: Option<Duration>,
 }
 
-/// Queued bytes that wake the consumer: batched wakeups, because waking it for every record
-/// costs a context switch per event.
-const WAKEUP_BYTES: u32 = 64 << 10;
 /// How long a poll waits with kill responses configured: user space sees (and kills) what the
 /// kernel could not decide this much sooner than after the usual 50 ms, for about 80 more
 /// wakeups a second (docs/response.md).
@@ -175,9 +172,14 @@ pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveE
         },
         syscalls: options.syscalls.clone(),
         ring_buffer_bytes: options.ring_bytes,
-        // A process that is gone by the time its exec is handled still gets its
-        // container, from the header's cgroup id.
-        wakeup_bytes: WAKEUP_BYTES,
+        // Batched wakeups, a share of the ring per CPU: a wakeup per record costs a context
+        // switch per event, and one per 64 KiB still cost the reader a fifth of its time. A
+        // process that is gone by the time its exec is handled still gets its container,
+        // from the header's cgroup id.
+        wakeup_bytes: saker_bpf::batched_wakeup_bytes(
+            options.ring_bytes,
+            saker_bpf::possible_cpus(),
+        ),
         ..CaptureConfig::default()
     });
     if let Some(responder) = service.responder() {

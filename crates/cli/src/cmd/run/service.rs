@@ -64,13 +64,6 @@ pub struct Service {
     watcher: Option<super::watch::ConfigWatcher>,
 }
 
-/// The number of CPUs the kernel may bring online (the per-CPU counters' length).
-pub fn possible_cpus() -> usize {
-    // SAFETY: sysconf has no memory effects.
-    let n = unsafe { libc::sysconf(libc::_SC_NPROCESSORS_CONF) };
-    usize::try_from(n).unwrap_or(1).max(1)
-}
-
 fn now_ns() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -91,7 +84,10 @@ impl Service {
         let outputs = config
             .build_outputs()
             .map_err(|e| Failure::new(2, format!("saker: {e}")))?;
-        let metrics = Arc::new(Metrics::new(env!("CARGO_PKG_VERSION"), possible_cpus()));
+        let metrics = Arc::new(Metrics::new(
+            env!("CARGO_PKG_VERSION"),
+            saker_bpf::possible_cpus(),
+        ));
         metrics.set_output_stats(outputs.stats());
         for (destination, counter) in super::logging::DROPPED_LINES {
             metrics.count_log_lines_dropped(destination, counter);
