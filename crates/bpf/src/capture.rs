@@ -1,12 +1,11 @@
 //! Loading, attaching and reading the capture programs.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::os::fd::AsRawFd;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use aya::maps::{Array, HashMap, MapData, PerCpuArray, RingBuf};
+use aya::maps::{Array, HashMap, Map, PerCpuArray};
 use aya::programs::trace_point::TracePointLinkId;
 use aya::programs::{BtfTracePoint, RawTracePoint, TracePoint};
 use aya::{Btf, Ebpf, EbpfLoader};
@@ -15,7 +14,7 @@ use saker_event::SyscallEvent;
 use crate::decode::{BootClock, decode_record, decode_tracer_record};
 use crate::error::BpfError;
 use crate::raw::{MAX_SYSCALLS, SPEC_TIMED, SyscallSpec};
-use crate::ring_use::{RingPositions, RingUse};
+use crate::ring::{RingReader, RingUse};
 use crate::spec::{captured, raw_only_spec, tracer_spec};
 
 /// The committed object, built by scripts/build-bpf.sh from src/bpf/capture.bpf.c.
@@ -79,8 +78,8 @@ pub struct CaptureConfig {
 /// quarter before the reader wakes, between 4 KiB and 1 MiB. Every wakeup costs an interrupt
 /// on the writing CPU and a context switch on the reader's: on this 2-CPU VM, 64 KiB (the
 /// daemon's earlier fixed value) against this function's 1 MiB took `saker run` on an
-/// open/read/close loop from 1.79-1.94x to 1.62-1.64x CPU, and the reader from 310-327 to
-/// 247-266 ms per 1M events (docs/capture-bpf.md, "Reading the ring").
+/// open/read/close loop from 1.79-1.94x to 1.62-1.68x CPU, and the reader from 310-327 to
+/// 247-267 ms per 1M events (docs/capture-bpf.md, "Reading the ring").
 pub fn batched_wakeup_bytes(ring_bytes: u32, cpus: usize) -> u32 {
     let cpus = u32::try_from(cpus.max(1)).unwrap_or(u32::MAX);
     (ring_bytes / 4 / cpus).clamp(4 << 10, 1 << 20)
@@ -116,8 +115,7 @@ impl Default for CaptureConfig {
 /// A running capture: programs attached, events waiting in the ring buffer.
 pub struct Capture {
     ebpf: Ebpf,
-    ring: RingBuf<MapData>,
-    ring_positions: RingPositions,
+    ring: RingReader,
     ring_size: u64,
     /// The most bytes found waiting at the start of a drain since [`Capture::take_ring_use`].
     ring_peak: AtomicU64,
@@ -187,12 +185,16 @@ impl Capture {
                 map.insert(pid, 1, 0).map_err(BpfError::map(PIDS))?;
             }
         }
-        let ring = RingBuf::try_from(take_map(&mut ebpf, RING)?).map_err(BpfError::map(RING))?;
-        let ring_positions = RingPositions::map(ring.as_raw_fd())?;
+        let Map::RingBuf(ring) = take_map(&mut ebpf, RING)? else {
+            return Err(BpfError::Missing {
+                what: "ring buffer map",
+                name: RING,
+            });
+        };
+        let ring = RingReader::new(ring, config.ring_buffer_bytes)?;
         let mut capture = Capture {
             ebpf,
             ring,
-            ring_positions,
             ring_size: u64::from(config.ring_buffer_bytes),
             ring_peak: AtomicU64::new(0),
             clock: BootClock::now(),
@@ -375,7 +377,7 @@ impl Capture {
             return Ok(n);
         }
         let mut pfd = libc::pollfd {
-            fd: self.ring.as_raw_fd(),
+            fd: self.ring.fd(),
             events: libc::POLLIN,
             revents: 0,
         };
@@ -403,25 +405,25 @@ impl Capture {
     /// record is bad) and returns how many decoded events went to `f`.
     fn drain(&mut self, max: usize, f: &mut impl FnMut(SyscallEvent)) -> usize {
         self.ring_peak
-            .fetch_max(self.ring_positions.used(), Ordering::Relaxed);
+            .fetch_max(self.ring.used(), Ordering::Relaxed);
+        let (clock, tracer_memory) = (self.clock, self.tracer_memory);
         let mut handled = 0;
-        let mut seen = 0usize;
-        while seen < max {
-            let Some(item) = self.ring.next() else { break };
-            seen += 1;
-            let decoded = if self.tracer_memory {
-                decode_tracer_record(&item, self.clock)
+        let mut malformed = 0;
+        self.ring.read(max, |record| {
+            let decoded = if tracer_memory {
+                decode_tracer_record(record, clock)
             } else {
-                decode_record(&item, self.clock)
+                decode_record(record, clock)
             };
             match decoded {
                 Ok(ev) => {
                     handled += 1;
                     f(ev);
                 }
-                Err(_) => self.malformed += 1,
+                Err(_) => malformed += 1,
             }
-        }
+        });
+        self.malformed += malformed;
         handled
     }
 

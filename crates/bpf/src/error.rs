@@ -66,8 +66,8 @@ pub enum BpfError {
         source: std::io::Error,
     },
 
-    #[error("mapping the ring buffer's positions: {source}")]
-    RingPositions {
+    #[error("mapping the ring buffer: {source}")]
+    RingMap {
         #[source]
         source: std::io::Error,
     },

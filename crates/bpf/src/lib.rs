@@ -26,7 +26,7 @@ mod decode;
 mod error;
 mod kill;
 pub mod raw;
-mod ring_use;
+mod ring;
 mod spec;
 pub mod trace;
 
@@ -39,7 +39,7 @@ pub use decode::{
 };
 pub use error::{BpfError, DecodeError, PRIVILEGE_HINT};
 pub use kill::{KILL_MAX_ENTRIES, KillMaps, KillOutcome, KillReport, KillTable, Refusal};
-pub use ring_use::RingUse;
+pub use ring::RingUse;
 pub use spec::{CAPTURED_SYSCALLS, CapturedSyscall, STATE_SYSCALLS, captured};
 
 /// The committed BPF object (for tools that inspect it).
