@@ -358,6 +358,57 @@ fn own_process_is_not_captured() {
     assert!(events.iter().all(|e| e.header.pid != std::process::id()));
 }
 
+/// The reader runs around a small ring many times (records wrap at its end; the consumer
+/// position is published in batches): every record the kernel queued arrives once, whole and
+/// in order.
+#[test]
+fn a_small_ring_is_read_around_many_times_in_order() {
+    if !bpf_available() {
+        return;
+    }
+    const OPENS: usize = 3000;
+    let paths: Vec<std::ffi::CString> = (0..OPENS)
+        .map(|i| std::ffi::CString::new(format!("/nonexistent/saker-wrap-{i:05}")).unwrap())
+        .collect();
+    let mut child = Child::spawn(|| {
+        for path in &paths {
+            // SAFETY: open of a C string prepared before the fork; usleep has no preconditions.
+            unsafe {
+                libc::open(path.as_ptr(), libc::O_RDONLY);
+                libc::usleep(20);
+            }
+        }
+    });
+    let config = CaptureConfig {
+        pids: Some(vec![child.pid]),
+        syscalls: BTreeSet::from([libc::SYS_openat]),
+        ring_buffer_bytes: 16 << 10,
+        wakeup_bytes: 0,
+        ..CaptureConfig::default()
+    };
+    let mut capture = Capture::start(&config).expect("capture starts");
+    child.go();
+    let events = collect(&mut capture, exited(child.pid));
+    child.wait();
+    let opened: Vec<String> = syscalls(&events)
+        .into_iter()
+        .filter_map(|(nr, _, detail)| match detail {
+            SyscallDetail::Open { path, .. } if nr == libc::SYS_openat => {
+                Some(path.to_string_lossy().into_owned())
+            }
+            _ => None,
+        })
+        .filter(|p| p.starts_with("/nonexistent/saker-wrap-"))
+        .collect();
+    let drops: u64 = capture.drops().unwrap().iter().sum();
+    let submitted: u64 = capture.submitted().unwrap().iter().sum();
+    assert_eq!(submitted, events.len() as u64, "every queued record read once");
+    assert_eq!(capture.malformed(), 0);
+    assert!(opened.is_sorted(), "records in order across the ring's end");
+    assert!(opened.len() * 2 >= OPENS, "{} of {OPENS} arrived", opened.len());
+    assert!(opened.len() as u64 + drops >= OPENS as u64, "{} + {drops}", opened.len());
+}
+
 #[test]
 fn a_full_ring_buffer_counts_drops() {
     if !bpf_available() {
