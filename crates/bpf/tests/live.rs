@@ -402,11 +402,23 @@ fn a_small_ring_is_read_around_many_times_in_order() {
         .collect();
     let drops: u64 = capture.drops().unwrap().iter().sum();
     let submitted: u64 = capture.submitted().unwrap().iter().sum();
-    assert_eq!(submitted, events.len() as u64, "every queued record read once");
+    assert_eq!(
+        submitted,
+        events.len() as u64,
+        "every queued record read once"
+    );
     assert_eq!(capture.malformed(), 0);
     assert!(opened.is_sorted(), "records in order across the ring's end");
-    assert!(opened.len() * 2 >= OPENS, "{} of {OPENS} arrived", opened.len());
-    assert!(opened.len() as u64 + drops >= OPENS as u64, "{} + {drops}", opened.len());
+    assert!(
+        opened.len() * 2 >= OPENS,
+        "{} of {OPENS} arrived",
+        opened.len()
+    );
+    assert!(
+        opened.len() as u64 + drops >= OPENS as u64,
+        "{} + {drops}",
+        opened.len()
+    );
 }
 
 #[test]

@@ -11,29 +11,41 @@ use std::net::{SocketAddrV4, SocketAddrV6};
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct Bytes(pub Vec<u8>);
 
+/// `bytes` as text, with invalid UTF-8 replaced, borrowed when valid.
+fn lossy_text(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    // `from_utf8` checks ASCII a word at a time; `from_utf8_lossy` walks chunk by chunk,
+    // which was 6% of the daemon's time on an open loop. Paths are nearly always valid.
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
+/// Debug and Display of raw bytes: as their lossy text.
+macro_rules! text_formats {
+    ($type:ty) => {
+        impl fmt::Debug for $type {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{:?}", self.to_string_lossy())
+            }
+        }
+
+        impl fmt::Display for $type {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.to_string_lossy())
+            }
+        }
+    };
+}
+
 impl Bytes {
     /// The bytes as text, with invalid UTF-8 replaced (for output and string comparisons).
     pub fn to_string_lossy(&self) -> std::borrow::Cow<'_, str> {
-        // `from_utf8` checks ASCII a word at a time; `from_utf8_lossy` walks chunk by chunk,
-        // which was 6% of the daemon's time on an open loop. Paths are nearly always valid.
-        match std::str::from_utf8(&self.0) {
-            Ok(s) => std::borrow::Cow::Borrowed(s),
-            Err(_) => String::from_utf8_lossy(&self.0),
-        }
+        lossy_text(&self.0)
     }
 }
 
-impl fmt::Debug for Bytes {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.to_string_lossy())
-    }
-}
-
-impl fmt::Display for Bytes {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_string_lossy())
-    }
-}
+text_formats!(Bytes);
 
 impl From<&str> for Bytes {
     fn from(s: &str) -> Self {
@@ -69,27 +81,13 @@ impl Comm {
         &self.bytes[..usize::from(self.len)]
     }
 
-    /// The name as text, with invalid UTF-8 replaced (borrowed when valid, as
-    /// [`Bytes::to_string_lossy`]).
+    /// The name as text, with invalid UTF-8 replaced.
     pub fn to_string_lossy(&self) -> std::borrow::Cow<'_, str> {
-        match std::str::from_utf8(self.as_bytes()) {
-            Ok(s) => std::borrow::Cow::Borrowed(s),
-            Err(_) => String::from_utf8_lossy(self.as_bytes()),
-        }
+        lossy_text(self.as_bytes())
     }
 }
 
-impl fmt::Debug for Comm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.to_string_lossy())
-    }
-}
-
-impl fmt::Display for Comm {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_string_lossy())
-    }
-}
+text_formats!(Comm);
 
 impl From<&str> for Comm {
     fn from(s: &str) -> Self {
@@ -512,6 +510,23 @@ impl fmt::Display for SockAddr {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A task name is kept inline, cut at the kernel's 16 bytes, and printed as `Bytes` is.
+    #[test]
+    fn comm_is_inline_and_cut_as_the_kernel_cuts() {
+        let comm = Comm::from("kworker/u4:2");
+        assert_eq!(comm.as_bytes(), b"kworker/u4:2");
+        assert_eq!(format!("{comm} {comm:?}"), "kworker/u4:2 \"kworker/u4:2\"");
+        let long = Comm::new(b"a-name-longer-than-sixteen");
+        assert_eq!(long.as_bytes(), b"a-name-longer-th");
+        let raw = Comm::new(b"a\xffb");
+        assert_eq!(raw.to_string_lossy(), "a\u{fffd}b");
+        assert_eq!(
+            format!("{raw:?}"),
+            format!("{:?}", Bytes(b"a\xffb".to_vec()))
+        );
+        assert_eq!(Comm::default().as_bytes(), b"");
+    }
 
     fn check(raw: &[u8], expect: &str) {
         let got = SockAddr::parse(raw)
