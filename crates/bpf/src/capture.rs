@@ -116,7 +116,6 @@ impl Default for CaptureConfig {
 pub struct Capture {
     ebpf: Ebpf,
     ring: RingReader,
-    ring_size: u64,
     /// The most bytes found waiting at the start of a drain since [`Capture::take_ring_use`].
     ring_peak: AtomicU64,
     clock: BootClock,
@@ -195,7 +194,6 @@ impl Capture {
         let mut capture = Capture {
             ebpf,
             ring,
-            ring_size: u64::from(config.ring_buffer_bytes),
             ring_peak: AtomicU64::new(0),
             clock: BootClock::now(),
             mode: config.mode,
@@ -298,7 +296,7 @@ impl Capture {
     /// The ring buffer's size and the most it held at one read since the last call.
     pub fn take_ring_use(&self) -> RingUse {
         RingUse {
-            size_bytes: self.ring_size,
+            size_bytes: self.ring.size(),
             peak_used_bytes: self.ring_peak.swap(0, Ordering::Relaxed),
         }
     }

@@ -123,6 +123,11 @@ impl RingReader {
         })
     }
 
+    /// Data bytes of the ring.
+    pub(crate) fn size(&self) -> u64 {
+        self.size as u64
+    }
+
     /// The map's fd, to wait on with `poll`.
     pub(crate) fn fd(&self) -> RawFd {
         self.map.fd().as_fd().as_raw_fd()

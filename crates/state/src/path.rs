@@ -31,25 +31,11 @@ pub fn normalize(path: &str) -> String {
         }
         return path.to_string();
     }
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
+    // Cut only at ASCII slashes, the text stays UTF-8; the lossy branch is never taken.
+    match String::from_utf8(saker_event::path::lexically_normal(path.as_bytes())) {
+        Ok(normal) => normal,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     }
-    let mut out = String::with_capacity(path.len());
-    for p in &parts {
-        out.push('/');
-        out.push_str(p);
-    }
-    if out.is_empty() {
-        out.push('/');
-    }
-    out
 }
 
 /// True when no component after a slash is empty, `.` or `..` (a trailing slash aside), in

@@ -134,7 +134,7 @@ pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended
         // Enough bytes for what `-s` shows (strace's default is 32), and the one byte past
         // it that the decoders fetch to tell a cut buffer (`"..."...`) from a whole one; the
         // most the capture copies when `-e read=`/`-e write=` dump whole buffers.
-        snaplen: if dumps(options) {
+        snaplen: if options.dumps() {
             saker_bpf::raw::BLOB_MAX as u32
         } else {
             (options.string_limit.saturating_add(1)).clamp(33, 4096) as u32
@@ -582,7 +582,7 @@ impl Lines {
             self.line.push_str(&decoded.call);
             self.finish_call(&decoded.result, spent);
             self.decoded = decoded;
-            if dumps(&self.options) {
+            if self.options.dumps() {
                 self.dump_data(tid, exit);
             }
         }
@@ -1041,11 +1041,6 @@ impl FdInfo for LiveFds {
     fn pid_comm(&mut self, pid: i32) -> Option<String> {
         comm_of(pid).or_else(|| self.comms.get(&pid).cloned())
     }
-}
-
-/// Whether `-e read=` or `-e write=` asks for hex dumps of data.
-fn dumps(options: &Options) -> bool {
-    !options.dump_reads.is_empty() || !options.dump_writes.is_empty()
 }
 
 /// Whether the decoders will ask about fds or pids under this style (a /proc read each).

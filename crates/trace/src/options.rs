@@ -172,6 +172,11 @@ pub struct Options {
 }
 
 impl Options {
+    /// Whether `-e read=` or `-e write=` asks for hex dumps of data.
+    pub fn dumps(&self) -> bool {
+        !self.dump_reads.is_empty() || !self.dump_writes.is_empty()
+    }
+
     /// The options of a plain `saker trace PROG`.
     pub fn new(command: Vec<OsString>) -> Options {
         Options {

@@ -104,7 +104,7 @@ impl Printer {
             leader,
             defer_lines: !options.filters.status.is_all(),
             check_paths: !options.filters.paths.is_empty(),
-            dumps: !options.dump_reads.is_empty() || !options.dump_writes.is_empty(),
+            dumps: options.dumps(),
             sink,
             print_lines: !options.json && !summary_only,
             json: options.json,
