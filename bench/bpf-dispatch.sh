@@ -12,6 +12,8 @@
 #   empty-btf-exit      an empty tp_btf program on sys_exit only (the floor for untimed counting)
 #   per-syscall         the capture: one sys_exit_<name> tracepoint per rule syscall (default)
 #   per-syscall-wake-each  the same, waking the reader on every record (not in the default list)
+#   per-syscall-filtered   the same with saker run's open filter for the default rules (the
+#                          opens of (b) are left out in the kernel; not in the default list)
 #   tp_btf, raw_tp, raw_syscalls      the capture through one dispatcher on every sys_exit
 #   *-enter             the same plus the dispatcher's sys_enter program (durations)
 #   count               trace --ebpf -c -w: in-kernel counting on tp_btf sys_enter + sys_exit

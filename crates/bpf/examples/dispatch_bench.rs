@@ -9,8 +9,9 @@
 //!                                                      does before loading any object (the
 //!                                                      floor of an eBPF tracer's start-up)
 //!
-//! VARIANT: none, empty-btf, execve-tp, per-syscall, per-syscall-wake-each, tp_btf, tp_btf-enter, raw_tp,
-//! raw_tp-enter, raw_syscalls, raw_syscalls-enter, count, count-untimed, empty-btf-exit.
+//! VARIANT: none, empty-btf, execve-tp, per-syscall, per-syscall-wake-each, per-syscall-filtered,
+//! tp_btf, tp_btf-enter, raw_tp, raw_tp-enter, raw_syscalls, raw_syscalls-enter, count,
+//! count-untimed, empty-btf-exit.
 
 use std::collections::BTreeSet;
 use std::process::{Command, ExitCode};
@@ -61,6 +62,34 @@ fn rules_syscalls() -> BTreeSet<i64> {
     set
 }
 
+/// What `saker run`'s open filter sends the kernel for the default rules
+/// (saker_source::open_filter::plan of crates/engine/rules/saker_rules.yaml, less the entries
+/// that `all_paths` decides already): writes everywhere, reads of the sensitive files and
+/// below /proc.
+fn default_rules_keep() -> saker_bpf::KeepOpens {
+    use saker_bpf::raw::{OPEN_CLASS_READ, OPEN_CLASS_WRITE};
+    let reads = [
+        "/etc/shadow\0",
+        "/etc/shadow-\0",
+        "/etc/gshadow\0",
+        "/etc/gshadow-\0",
+        "/etc/sudoers\0",
+        "/etc/pam.conf\0",
+        "/etc/security/opasswd\0",
+        "/etc/master.passwd\0",
+        "/etc/sudoers.d/",
+        "/etc/pam.d/",
+        "/proc/",
+    ];
+    saker_bpf::KeepOpens {
+        all_paths: OPEN_CLASS_WRITE,
+        paths: reads
+            .iter()
+            .map(|p| (p.as_bytes().to_vec(), OPEN_CLASS_READ))
+            .collect(),
+    }
+}
+
 enum Attached {
     None,
     Raw(#[allow(dead_code)] Box<Ebpf>),
@@ -83,6 +112,14 @@ fn attach(variant: &str) -> Result<Attached, String> {
     match variant {
         "none" => Ok(Attached::None),
         "per-syscall" => capture(DispatchMode::PerSyscallTracepoints, false),
+        "per-syscall-filtered" => {
+            let mut attached = capture(DispatchMode::PerSyscallTracepoints, false)?;
+            if let Attached::Capture(c) = &mut attached {
+                c.set_open_filter(Some(&default_rules_keep()))
+                    .map_err(|e| chain(&e))?;
+            }
+            Ok(attached)
+        }
         "per-syscall-wake-each" => {
             // Wake the reader on every record: shows whether drops come from late wakeups.
             let config = CaptureConfig {

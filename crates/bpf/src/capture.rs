@@ -127,6 +127,8 @@ pub struct Capture {
     /// Interesting syscalls this kernel has no tracepoint for (e.g. no CONFIG_MODULES).
     unavailable: BTreeSet<i64>,
     malformed: u64,
+    /// An open filter was switched on once: fds may be marked as left out.
+    pub(crate) open_filter_used: bool,
 }
 
 impl std::fmt::Debug for Capture {
@@ -145,6 +147,7 @@ const DROPS: &str = "drops";
 /// Slots of the per-CPU `drops` array (DROPS_SLOT_* in capture.bpf.c).
 const DROPS_SLOT_DROPPED: u32 = 0;
 const DROPS_SLOT_SUBMITTED: u32 = 2;
+pub(crate) const DROPS_SLOT_FILTERED: u32 = 3;
 
 impl Capture {
     /// Loads the programs, fills the filters and attaches everything `config` asks for.
@@ -202,6 +205,7 @@ impl Capture {
             links: BTreeMap::new(),
             unavailable: BTreeSet::new(),
             malformed: 0,
+            open_filter_used: false,
         };
         capture.write_specs(&config.syscalls)?;
         if config.signals {
@@ -313,7 +317,7 @@ impl Capture {
     }
 
     /// One slot of the per-CPU `drops` counters (see capture.bpf.c).
-    fn per_cpu_counter(&self, slot: u32) -> Result<Vec<u64>, BpfError> {
+    pub(crate) fn per_cpu_counter(&self, slot: u32) -> Result<Vec<u64>, BpfError> {
         let map = self.ebpf.map(DROPS).ok_or(BpfError::Missing {
             what: "map",
             name: DROPS,

@@ -247,19 +247,8 @@ impl KillMaps {
                 .map_err(BpfError::map(COMMS))?;
         }
 
-        let stale: Vec<Key<[u8; KILL_PATH_MAX]>> =
-            self.paths.keys().filter_map(Result::ok).collect();
-        for key in stale {
-            let _ = self.paths.remove(&key);
-        }
-        for (path, value) in with_prefix_slots(&table.paths) {
-            let mut data = [0u8; KILL_PATH_MAX];
-            data[..path.len()].copy_from_slice(path);
-            let key = Key::new(path.len() as u32 * 8, data);
-            self.paths
-                .insert(&key, value, 0)
-                .map_err(BpfError::map(PATHS))?;
-        }
+        let merged = with_prefix_values(&table.paths, merge_kill_path);
+        replace_trie(&mut self.paths, &merged, PATHS)?;
 
         let stale: Vec<[u8; SHORT_ID_LEN]> =
             self.protected_ids.keys().filter_map(Result::ok).collect();
@@ -279,7 +268,7 @@ impl KillMaps {
         }
         let mut settings = table.settings;
         settings.protected_ids = u8::from(!table.protected_ids.is_empty());
-        settings.path_second_byte = second_bytes(&table.paths);
+        settings.path_second_byte = second_bytes(&table.paths, |slots| slots.allow != 0);
         self.settings
             .set(0, settings, 0)
             .map_err(BpfError::map(SETTINGS))
@@ -303,12 +292,15 @@ impl KillMaps {
     }
 }
 
-/// The second bytes of the paths some slot accepts (capture.h, `path_second_byte`): every
-/// byte when one of them is "/" itself.
-fn second_bytes(paths: &BTreeMap<Vec<u8>, KillPath>) -> [u64; 4] {
+/// The second bytes of the paths whose value `accepts` (capture.h, `path_second_byte`):
+/// every byte when one of them is "/" itself.
+pub(crate) fn second_bytes<V>(
+    paths: &BTreeMap<Vec<u8>, V>,
+    accepts: impl Fn(&V) -> bool,
+) -> [u64; 4] {
     let mut bits = [0u64; 4];
-    for (path, slots) in paths {
-        if slots.allow == 0 {
+    for (path, value) in paths {
+        if !accepts(value) {
             continue;
         }
         match path.get(1) {
@@ -320,22 +312,48 @@ fn second_bytes(paths: &BTreeMap<Vec<u8>, KillPath>) -> [u64; 4] {
     bits
 }
 
-/// Each path with its own slots plus those of every shorter entry it starts with: the LPM trie
-/// answers with the longest matching entry only, which then holds the answer of all of them.
-fn with_prefix_slots(paths: &BTreeMap<Vec<u8>, KillPath>) -> Vec<(&[u8], KillPath)> {
+/// Each path with its own value merged with those of every shorter entry it starts with: the
+/// LPM trie answers with the longest match only.
+pub(crate) fn with_prefix_values<V: Copy + Default>(
+    paths: &BTreeMap<Vec<u8>, V>,
+    merge: impl Fn(&mut V, &V),
+) -> Vec<(&[u8], V)> {
     paths
         .keys()
         .map(|path| {
-            let mut value = KillPath::default();
-            for (other, slots) in paths {
+            let mut value = V::default();
+            for (other, own) in paths {
                 if path.starts_with(other) {
-                    value.allow |= slots.allow;
-                    value.deny |= slots.deny;
+                    merge(&mut value, own);
                 }
             }
             (path.as_slice(), value)
         })
         .collect()
+}
+
+/// Replaces every entry of a path trie with `entries` (paths of at most KILL_PATH_MAX bytes).
+pub(crate) fn replace_trie<T: std::borrow::BorrowMut<MapData>, V: aya::Pod>(
+    trie: &mut LpmTrie<T, [u8; KILL_PATH_MAX], V>,
+    entries: &[(&[u8], V)],
+    name: &'static str,
+) -> Result<(), BpfError> {
+    let stale: Vec<Key<[u8; KILL_PATH_MAX]>> = trie.keys().filter_map(Result::ok).collect();
+    for key in stale {
+        let _ = trie.remove(&key);
+    }
+    for (path, value) in entries {
+        let mut data = [0u8; KILL_PATH_MAX];
+        data[..path.len()].copy_from_slice(path);
+        let key = Key::new(path.len() as u32 * 8, data);
+        trie.insert(&key, value, 0).map_err(BpfError::map(name))?;
+    }
+    Ok(())
+}
+
+fn merge_kill_path(into: &mut KillPath, own: &KillPath) {
+    into.allow |= own.allow;
+    into.deny |= own.deny;
 }
 
 #[cfg(test)]
@@ -350,7 +368,9 @@ mod tests {
             (b"/etc/sh".to_vec(), KillPath { allow: 0, deny: 4 }),
             (b"/tmp/".to_vec(), KillPath { allow: 8, deny: 0 }),
         ]);
-        let merged: BTreeMap<&[u8], KillPath> = with_prefix_slots(&paths).into_iter().collect();
+        let merged: BTreeMap<&[u8], KillPath> = with_prefix_values(&paths, merge_kill_path)
+            .into_iter()
+            .collect();
         assert_eq!(merged[&b"/etc/"[..]], KillPath { allow: 1, deny: 0 });
         assert_eq!(merged[&b"/etc/sh"[..]], KillPath { allow: 1, deny: 4 });
         assert_eq!(
@@ -367,12 +387,12 @@ mod tests {
             (b"/tmp\0".to_vec(), KillPath { allow: 2, deny: 0 }),
             (b"/proc/".to_vec(), KillPath { allow: 0, deny: 4 }),
         ]);
-        let bits = second_bytes(&paths);
+        let bits = second_bytes(&paths, |s| s.allow != 0);
         let has = |c: u8| bits[usize::from(c >> 6)] & (1 << (c & 63)) != 0;
         assert!(has(b'e') && has(b't'));
         assert!(!has(b'p') && !has(b'u'));
         let root = BTreeMap::from([(b"/".to_vec(), KillPath { allow: 1, deny: 0 })]);
-        assert_eq!(second_bytes(&root), [u64::MAX; 4]);
+        assert_eq!(second_bytes(&root, |s| s.allow != 0), [u64::MAX; 4]);
     }
 
     #[test]

@@ -25,6 +25,7 @@ mod counter;
 mod decode;
 mod error;
 mod kill;
+mod open_filter;
 pub mod raw;
 mod ring;
 mod spec;
@@ -39,6 +40,7 @@ pub use decode::{
 };
 pub use error::{BpfError, DecodeError, PRIVILEGE_HINT};
 pub use kill::{KILL_MAX_ENTRIES, KillMaps, KillOutcome, KillReport, KillTable, Refusal};
+pub use open_filter::{KEEP_MAX_PATHS, KeepOpens};
 pub use ring::RingUse;
 pub use spec::{CAPTURED_SYSCALLS, CapturedSyscall, STATE_SYSCALLS, captured};
 

@@ -270,6 +270,25 @@ impl RawKillReport {
 
 // SAFETY (all three): repr(C) plain integers without implicit padding (sizes asserted below),
 // every bit pattern is valid.
+/// `struct saker_open_filter` (capture.h): which opens the capture leaves out.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OpenFilter {
+    pub path_second_byte: [u64; 4],
+    pub enabled: u8,
+    pub all_paths: u8,
+    pub used: u8,
+    pub pad: [u8; 5],
+}
+
+/// `SAKER_OPEN_CLASS_*`: rules that need an open's read access, its write access, or neither.
+pub const OPEN_CLASS_READ: u8 = 1;
+pub const OPEN_CLASS_WRITE: u8 = 2;
+pub const OPEN_CLASS_ANY: u8 = 4;
+
+unsafe impl aya::Pod for OpenFilter {}
+const _: () = assert!(std::mem::size_of::<OpenFilter>() == 40);
+
 unsafe impl aya::Pod for KillSettings {}
 unsafe impl aya::Pod for KillComm {}
 unsafe impl aya::Pod for KillPath {}

@@ -566,3 +566,112 @@ fn bad_configuration_is_an_error_not_a_panic() {
         Err(BpfError::NoTracepoint { .. })
     ));
 }
+
+/// The open filter: a regular file's open that the table does not keep is not reported, nor is
+/// its close; the opens the kernel cannot judge (a directory, a relative or unnormalized path,
+/// a failure) and those the table keeps are, and a kept open that reuses a left-out fd number
+/// gets its close reported.
+#[test]
+fn the_open_filter_leaves_out_unneeded_opens_and_their_closes() {
+    use saker_bpf::KeepOpens;
+    use saker_bpf::raw::{OPEN_CLASS_ANY, OPEN_CLASS_READ, OPEN_CLASS_WRITE};
+
+    if !bpf_available() {
+        return;
+    }
+    // Not tempfile's default ".tmp" name: the kernel keeps paths with hidden components.
+    let dir = tempfile::Builder::new()
+        .prefix("saker-open-filter")
+        .tempdir()
+        .unwrap();
+    let base = dir.path().to_str().unwrap().to_string();
+    let kept_dir = format!("{base}/kept");
+    std::fs::create_dir(&kept_dir).unwrap();
+    for name in ["dropped", "kept/file"] {
+        std::fs::write(format!("{base}/{name}"), "x").unwrap();
+    }
+    let c = |p: &str| CString::new(p).unwrap();
+    let (dropped, kept, unplain) = (
+        c(&format!("{base}/dropped")),
+        c(&format!("{base}/kept/file")),
+        c(&format!("{base}/kept/../dropped")),
+    );
+    let (c_dir, missing) = (c(&base), c(&format!("{base}/missing")));
+    let mut child = Child::spawn(|| {
+        // SAFETY: raw syscalls on C strings prepared before the fork.
+        unsafe {
+            let fd = libc::open(dropped.as_ptr(), libc::O_RDONLY); // left out, fd 3 here
+            libc::close(fd); // left out
+            let fd = libc::open(kept.as_ptr(), libc::O_RDONLY); // kept: the same fd number
+            libc::close(fd); // reported: the kept open cleared the mark
+            let fd = libc::open(dropped.as_ptr(), libc::O_WRONLY); // write: every path kept
+            libc::close(fd);
+            let fd = libc::open(unplain.as_ptr(), libc::O_RDONLY); // not normalized: kept
+            libc::close(fd);
+            let fd = libc::open(c_dir.as_ptr(), libc::O_RDONLY); // a directory: kept
+            libc::close(fd);
+            libc::open(missing.as_ptr(), libc::O_RDONLY); // failed: kept
+            libc::chdir(c_dir.as_ptr());
+            let fd = libc::open(c"dropped".as_ptr(), libc::O_RDONLY); // relative: kept
+            libc::close(fd);
+        }
+    });
+    let config = CaptureConfig {
+        pids: Some(vec![child.pid]),
+        syscalls: BTreeSet::from([libc::SYS_open, libc::SYS_openat, libc::SYS_close]),
+        ..CaptureConfig::default()
+    };
+    let mut capture = Capture::start(&config).expect("capture starts");
+    let keep = KeepOpens {
+        all_paths: OPEN_CLASS_WRITE,
+        paths: [(
+            format!("{kept_dir}/").into_bytes(),
+            OPEN_CLASS_READ | OPEN_CLASS_ANY,
+        )]
+        .into(),
+    };
+    capture
+        .set_open_filter(Some(&keep))
+        .expect("the table loads");
+    child.go();
+    let events = collect(&mut capture, exited(child.pid));
+    child.wait();
+    let seen: Vec<String> = syscalls(&events)
+        .into_iter()
+        .map(|(nr, ret, detail)| match detail {
+            SyscallDetail::Open { path, flags, .. } => format!(
+                "open {} {} {}",
+                path.to_string_lossy().replace(&base, "D"),
+                flags & libc::O_ACCMODE as u64,
+                if ret < 0 {
+                    "fail".to_string()
+                } else {
+                    "fd".to_string()
+                }
+            ),
+            _ if nr == libc::SYS_close => "close".to_string(),
+            other => format!("{nr} {other:?}"),
+        })
+        .skip_while(|line| line == "close") // the child's go pipe
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "open D/kept/file 0 fd",
+            "close",
+            "open D/dropped 1 fd",
+            "close",
+            "open D/kept/../dropped 0 fd",
+            "close",
+            "open D 0 fd",
+            "close",
+            "open D/missing 0 fail",
+            "open dropped 0 fd",
+            "close",
+        ],
+        "{seen:#?}"
+    );
+    let filtered: u64 = capture.filtered().unwrap().iter().sum();
+    assert_eq!(filtered, 2, "the open and its close");
+    capture.set_open_filter(None).expect("switches off");
+}

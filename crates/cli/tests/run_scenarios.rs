@@ -1689,3 +1689,62 @@ fn scap_capture_of_cks_scenarios_replays_to_the_live_alerts() {
     let summary = saker.stop();
     assert_eq!(live, replayed, "live and replayed alerts differ\n{summary}");
 }
+
+/// The kernel leaves out the opens no default rule needs (a read of a file in /tmp) and their
+/// closes, and counts them; a later fchmod of such an fd still alerts with the file's name,
+/// which the state reads from /proc. The opens the rules need (the barrier's write below
+/// /etc) still arrive.
+#[test]
+fn opens_no_rule_needs_are_left_out_and_their_fds_still_named() {
+    if let Some(why) = skip_reason() {
+        eprintln!("SKIPPED: opens_no_rule_needs_are_left_out_and_their_fds_still_named: {why}");
+        return;
+    }
+    // Not tempfile's default ".tmp" name: the kernel keeps paths with hidden components.
+    let dir = tempfile::Builder::new()
+        .prefix("saker-open-filter")
+        .tempdir()
+        .unwrap();
+    let file = dir.path().join("setuid-me");
+    std::fs::write(&file, "x").unwrap();
+    let saker = Saker::start(&[]);
+    assert!(
+        saker
+            .stderr()
+            .contains("Opens no rule needs are left out in the kernel"),
+        "{}",
+        saker.stderr()
+    );
+    // perl's chmod of a file handle is fchmod(2); the handle stays open a while, as a
+    // program's usually does after the call.
+    let script = "open(my $f, '<', $ARGV[0]) or die; for (1..200) { open(my $g, '<', $ARGV[0]) } \
+                  chmod(04755, $f) or die; select(undef, undef, undef, 1.0);";
+    let path = file.to_str().unwrap();
+    let hit = saker.raise(
+        || {
+            let status = Command::new("perl").args(["-e", script, path]).status();
+            assert!(status.unwrap().success());
+        },
+        |a| is_rule(a, "Set Setuid or Setgid bit") && field(a, "fs.path.name") == path,
+    );
+    saker.barrier();
+    let summary = saker.stop();
+    assert!(
+        hit.is_some(),
+        "no Set Setuid alert naming {path}:\n{summary}"
+    );
+    let left_out: u64 = summary
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Opens and closes left out in the kernel (no rule needs them): ")
+        })
+        .unwrap_or_else(|| panic!("no left-out count in:\n{summary}"))
+        .parse()
+        .unwrap();
+    // perl's 200 extra opens of the file, and their closes.
+    assert!(left_out >= 400, "left out {left_out}:\n{summary}");
+    assert!(
+        summary.contains("Fds not in the table: ") && !summary.contains(": 0 named from /proc"),
+        "{summary}"
+    );
+}

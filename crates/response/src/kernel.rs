@@ -22,7 +22,7 @@ use saker_bpf::raw::{
     SHORT_ID_LEN,
 };
 use saker_rules::ast::CmpOp;
-use saker_rules::filter::{CheckRhs, FieldCheck, Filter, Value};
+use saker_rules::filter::{CheckRhs, FieldCheck, Filter, Literal, Value};
 use saker_rules::ruleset::Rule;
 
 /// Most conjunctions one rule may expand to before it is left to user space.
@@ -211,20 +211,23 @@ fn exec_names(rule: &Rule) -> Option<BTreeSet<String>> {
         return None;
     }
     let mut names = BTreeSet::new();
-    for conjunction in dnf(&rule.filter, false)? {
+    for conjunction in dnf(&rule.filter)? {
         let mut types = Kind::Exec.types();
         let mut allowed: Option<BTreeSet<String>> = None;
         for &(negated, check) in &conjunction {
-            match lhs_field(check) {
+            match check.field_name() {
                 "evt.type" => {
                     if let Some(t) = type_set(check) {
                         types &= if negated { !t } else { t };
                     }
                 }
                 "proc.name"
-                    if !negated && plain(check) && matches!(check.op, CmpOp::Eq | CmpOp::In) =>
+                    if !negated
+                        && check.is_plain()
+                        && matches!(check.op, CmpOp::Eq | CmpOp::In) =>
                 {
-                    let set: BTreeSet<String> = strings(check)?.into_iter().collect();
+                    let set: BTreeSet<String> =
+                        check.strings()?.into_iter().map(String::from).collect();
                     allowed = Some(match allowed {
                         Some(before) => before.intersection(&set).cloned().collect(),
                         None => set,
@@ -249,7 +252,7 @@ fn rule_slots(rule: &Rule) -> Result<(Vec<SlotSpec>, Vec<String>), String> {
             rule.source.as_str()
         ));
     }
-    let conjunctions = dnf(&rule.filter, false).ok_or_else(|| {
+    let conjunctions = dnf(&rule.filter).ok_or_else(|| {
         format!("the condition expands to more than {MAX_CONJUNCTIONS} alternatives")
     })?;
     let mut slots = Vec::new();
@@ -279,53 +282,9 @@ fn rule_slots(rule: &Rule) -> Result<(Vec<SlotSpec>, Vec<String>), String> {
     Ok((slots, notes.into_iter().collect()))
 }
 
-/// One test, negated or not.
-type Literal<'a> = (bool, &'a FieldCheck);
-
 /// The filter as alternatives of conjunctions; `None` when there are too many.
-fn dnf(filter: &Filter, negated: bool) -> Option<Vec<Vec<Literal<'_>>>> {
-    let conjunctions = match (filter, negated) {
-        (Filter::Const(b), n) => {
-            if *b != n {
-                vec![Vec::new()]
-            } else {
-                Vec::new()
-            }
-        }
-        (Filter::Check(check), n) => vec![vec![(n, check.as_ref())]],
-        (Filter::Not(inner), n) => return dnf(inner, !n),
-        // `a and b` (or `not (a or b)`): every pairing of their alternatives.
-        (Filter::And(children), false) | (Filter::Or(children), true) => {
-            let mut acc: Vec<Vec<Literal<'_>>> = vec![Vec::new()];
-            for child in children {
-                let alternatives = dnf(child, negated)?;
-                let mut next = Vec::new();
-                for left in &acc {
-                    for right in &alternatives {
-                        let mut both = left.clone();
-                        both.extend(right.iter().copied());
-                        next.push(both);
-                    }
-                }
-                if next.len() > MAX_CONJUNCTIONS {
-                    return None;
-                }
-                acc = next;
-            }
-            acc
-        }
-        (Filter::Or(children), false) | (Filter::And(children), true) => {
-            let mut acc = Vec::new();
-            for child in children {
-                acc.extend(dnf(child, negated)?);
-                if acc.len() > MAX_CONJUNCTIONS {
-                    return None;
-                }
-            }
-            acc
-        }
-    };
-    (conjunctions.len() <= MAX_CONJUNCTIONS).then_some(conjunctions)
+fn dnf(filter: &Filter) -> Option<Vec<Vec<Literal<'_>>>> {
+    filter.dnf(MAX_CONJUNCTIONS)
 }
 
 /// One conjunction for one kind of event: `Ok(None)` when it cannot match that kind.
@@ -336,7 +295,7 @@ fn translate(conjunction: &[Literal<'_>], kind: Kind) -> Result<Option<SlotSpec>
     };
     // Event types first: a conjunction about connect() says nothing of what opens need.
     for &(negated, check) in conjunction {
-        if lhs_field(check) == "evt.type" {
+        if check.field_name() == "evt.type" {
             let types = type_set(check).ok_or_else(|| {
                 format!(
                     "`{}` is not a test the kernel makes",
@@ -350,7 +309,7 @@ fn translate(conjunction: &[Literal<'_>], kind: Kind) -> Result<Option<SlotSpec>
         return Ok(None);
     }
     for &(negated, check) in conjunction {
-        if lhs_field(check) == "evt.type" {
+        if check.field_name() == "evt.type" {
             continue;
         }
         match effect(negated, check, kind) {
@@ -370,60 +329,17 @@ fn translate(conjunction: &[Literal<'_>], kind: Kind) -> Result<Option<SlotSpec>
 
 /// The kill types an `evt.type` test names (`=`, `!=` or `in`).
 fn type_set(check: &FieldCheck) -> Option<u8> {
-    if !plain(check) {
-        return None;
-    }
-    let names = match (&check.op, &check.rhs) {
-        (CmpOp::Eq | CmpOp::Ne, CheckRhs::Value(Value::Str(name))) => vec![name.as_str()],
-        (CmpOp::In, CheckRhs::List(values)) => values
-            .iter()
-            .map(|v| match v {
-                Value::Str(s) => Some(s.as_str()),
-                _ => None,
-            })
-            .collect::<Option<Vec<_>>>()?,
-        _ => return None,
-    };
-    let set = names
+    let set = check
+        .compared_names()?
         .iter()
         .filter_map(|name| TYPE_NAMES.iter().find(|(n, _)| n == name))
         .fold(0u8, |acc, (_, t)| acc | bit(*t));
     Some(if check.op == CmpOp::Ne { !set } else { set })
 }
 
-/// No argument, transformer or modifier: a plain field compared with constants.
-fn plain(check: &FieldCheck) -> bool {
-    check
-        .lhs
-        .plain_field()
-        .is_some_and(|(_, arg)| arg.is_none())
-        && check.modifier.is_none()
-}
-
-/// The field the check reads (through transformers or not); empty when its left side is not
-/// one field (`join`, `concat`, `getopt`), which matches none of the fields tested here.
-fn lhs_field(check: &FieldCheck) -> &'static str {
-    check.lhs.as_field().map_or("", |(field, _)| field.name())
-}
-
 fn print_literal(negated: bool, check: &FieldCheck) -> String {
     let text = Filter::Check(Box::new(check.clone())).to_string();
     if negated { format!("not {text}") } else { text }
-}
-
-/// The strings of a `=`/`!=`/`in` test.
-fn strings(check: &FieldCheck) -> Option<Vec<String>> {
-    match &check.rhs {
-        CheckRhs::Value(Value::Str(s)) => Some(vec![s.clone()]),
-        CheckRhs::List(values) => values
-            .iter()
-            .map(|v| match v {
-                Value::Str(s) => Some(s.clone()),
-                _ => None,
-            })
-            .collect(),
-        _ => None,
-    }
 }
 
 /// An absolute path as user space writes it after normalizing (crates/state/src/path.rs).
@@ -441,12 +357,12 @@ fn normalized_absolute(path: &str) -> bool {
 
 /// The patterns a path test means, `None` when the kernel cannot express it exactly.
 fn path_patterns(check: &FieldCheck) -> Option<Vec<PathPattern>> {
-    let values = strings(check)?;
+    let values = check.strings()?;
     let mut out = Vec::new();
     for value in values {
         match check.op {
-            CmpOp::Eq | CmpOp::Ne | CmpOp::In if normalized_absolute(&value) => {
-                out.push(PathPattern::Whole(value));
+            CmpOp::Eq | CmpOp::Ne | CmpOp::In if normalized_absolute(value) => {
+                out.push(PathPattern::Whole(value.to_string()));
             }
             // A prefix is bytes, not a path: `/etc/` and `/etc/sh` are both fine.
             CmpOp::StartsWith
@@ -454,12 +370,12 @@ fn path_patterns(check: &FieldCheck) -> Option<Vec<PathPattern>> {
                     && value.len() < KILL_PATH_MAX
                     && !value.contains('\0') =>
             {
-                out.push(PathPattern::Prefix(value));
+                out.push(PathPattern::Prefix(value.to_string()));
             }
             // `pmatch (/etc)`: `/etc` itself and everything below it.
-            CmpOp::PMatch if normalized_absolute(&value) && !value.contains(['*', '?', '[']) => {
+            CmpOp::PMatch if normalized_absolute(value) && !value.contains(['*', '?', '[']) => {
                 out.push(PathPattern::Prefix(format!("{value}/")));
-                out.push(PathPattern::Whole(value));
+                out.push(PathPattern::Whole(value.to_string()));
             }
             _ => return None,
         }
@@ -490,7 +406,7 @@ fn missing_at(field: &str, kind: Kind) -> bool {
 }
 
 fn effect(negated: bool, check: &FieldCheck, kind: Kind) -> Effect {
-    let field = lhs_field(check);
+    let field = check.field_name();
     let at = match kind {
         Kind::Exec => "at an exec",
         Kind::Open => "at an open",
@@ -501,7 +417,7 @@ fn effect(negated: bool, check: &FieldCheck, kind: Kind) -> Effect {
     {
         return if negated { Effect::True } else { Effect::False };
     }
-    if !plain(check) {
+    if !check.is_plain() {
         return unknown(negated, check, at);
     }
     if missing_at(field, kind) {
@@ -539,8 +455,9 @@ fn effect(negated: bool, check: &FieldCheck, kind: Kind) -> Effect {
             }
         }
         "proc.name" => {
-            let Some(names) =
-                strings(check).filter(|_| matches!(op, CmpOp::Eq | CmpOp::Ne | CmpOp::In))
+            let Some(names) = check
+                .strings()
+                .filter(|_| matches!(op, CmpOp::Eq | CmpOp::Ne | CmpOp::In))
             else {
                 return unknown(negated, check, at);
             };
@@ -548,6 +465,7 @@ fn effect(negated: bool, check: &FieldCheck, kind: Kind) -> Effect {
             let names: BTreeSet<String> = names
                 .into_iter()
                 .filter(|n| KillTable::comm_key(n).is_some())
+                .map(String::from)
                 .collect();
             let exclude = (op == CmpOp::Ne) != negated;
             narrow(move |s| {
@@ -616,7 +534,7 @@ fn effect(negated: bool, check: &FieldCheck, kind: Kind) -> Effect {
         },
         // Results: an exec event is a success (rawres 0); an open's is its fd.
         "fd.num" | "evt.rawres" | "evt.res" | "evt.failed" => {
-            match result_test(field, op, rhs, negated) {
+            match check.result_test(negated) {
                 // fd.num has no value at an exec (missing_at); the others say "success" there.
                 Some(wants_success) => match (kind, wants_success) {
                     (Kind::Exec, true) => Effect::True,
@@ -632,24 +550,6 @@ fn effect(negated: bool, check: &FieldCheck, kind: Kind) -> Effect {
         }
         _ => unknown(negated, check, at),
     }
-}
-
-/// `Some(true)` for a test that means "the call succeeded", `Some(false)` for "it failed".
-fn result_test(field: &str, op: CmpOp, rhs: &CheckRhs, negated: bool) -> Option<bool> {
-    let success = match (field, op, rhs) {
-        ("fd.num" | "evt.rawres", CmpOp::Ge, CheckRhs::Value(Value::Int(0) | Value::Uint(0))) => {
-            true
-        }
-        ("fd.num" | "evt.rawres", CmpOp::Lt, CheckRhs::Value(Value::Int(0) | Value::Uint(0))) => {
-            false
-        }
-        ("evt.res", CmpOp::Eq, CheckRhs::Value(Value::Str(s))) if s == "SUCCESS" => true,
-        ("evt.res", CmpOp::Ne, CheckRhs::Value(Value::Str(s))) if s == "SUCCESS" => false,
-        ("evt.failed", CmpOp::Eq, CheckRhs::Value(Value::Bool(b))) => !b,
-        ("evt.failed", CmpOp::Ne, CheckRhs::Value(Value::Bool(b))) => *b,
-        _ => return None,
-    };
-    Some(success != negated)
 }
 
 /// The table for `specs` (slot i = specs[i]).

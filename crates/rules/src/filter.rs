@@ -329,3 +329,120 @@ impl Operand {
         }
     }
 }
+
+/// One test of a conjunction, and whether it is negated.
+pub type Literal<'a> = (bool, &'a FieldCheck);
+
+impl Filter {
+    /// The filter in disjunctive normal form: alternatives of conjunctions of literals, with
+    /// negations pushed down to the tests. `None` when it expands to more than `max`
+    /// alternatives (each `and` of `or`s multiplies them).
+    pub fn dnf(&self, max: usize) -> Option<Vec<Vec<Literal<'_>>>> {
+        self.dnf_negated(false, max)
+    }
+
+    fn dnf_negated(&self, negated: bool, max: usize) -> Option<Vec<Vec<Literal<'_>>>> {
+        let conjunctions = match (self, negated) {
+            (Filter::Const(b), n) => {
+                if *b != n {
+                    vec![Vec::new()]
+                } else {
+                    Vec::new()
+                }
+            }
+            (Filter::Check(check), n) => vec![vec![(n, check.as_ref())]],
+            (Filter::Not(inner), n) => return inner.dnf_negated(!n, max),
+            // `a and b` (or `not (a or b)`): every pairing of their alternatives.
+            (Filter::And(children), false) | (Filter::Or(children), true) => {
+                let mut acc: Vec<Vec<Literal<'_>>> = vec![Vec::new()];
+                for child in children {
+                    let alternatives = child.dnf_negated(negated, max)?;
+                    let mut next = Vec::new();
+                    for left in &acc {
+                        for right in &alternatives {
+                            let mut both = left.clone();
+                            both.extend(right.iter().copied());
+                            next.push(both);
+                        }
+                    }
+                    if next.len() > max {
+                        return None;
+                    }
+                    acc = next;
+                }
+                acc
+            }
+            (Filter::Or(children), false) | (Filter::And(children), true) => {
+                let mut acc = Vec::new();
+                for child in children {
+                    acc.extend(child.dnf_negated(negated, max)?);
+                    if acc.len() > max {
+                        return None;
+                    }
+                }
+                acc
+            }
+        };
+        (conjunctions.len() <= max).then_some(conjunctions)
+    }
+}
+
+impl FieldCheck {
+    /// No argument, transformer or modifier: a plain field compared as it is.
+    pub fn is_plain(&self) -> bool {
+        self.lhs.plain_field().is_some_and(|(_, arg)| arg.is_none()) && self.modifier.is_none()
+    }
+
+    /// The name of the field the check reads (through transformers or not); empty when its
+    /// left side is not one field (`join`, `concat`, `getopt`).
+    pub fn field_name(&self) -> &'static str {
+        self.lhs.as_field().map_or("", |(field, _)| field.name())
+    }
+
+    /// The strings the check compares with (one value or a list); `None` when it compares
+    /// with anything else.
+    pub fn strings(&self) -> Option<Vec<&str>> {
+        match &self.rhs {
+            CheckRhs::Value(Value::Str(s)) => Some(vec![s.as_str()]),
+            CheckRhs::List(values) => values
+                .iter()
+                .map(|v| match v {
+                    Value::Str(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .collect(),
+            _ => None,
+        }
+    }
+
+    /// The names of a plain `=`, `!=` or `in` test against strings (for `evt.type`: the
+    /// event types it names; `!=` still has to be inverted by the caller).
+    pub fn compared_names(&self) -> Option<Vec<&str>> {
+        let shape = matches!(
+            (&self.op, &self.rhs),
+            (CmpOp::Eq | CmpOp::Ne, CheckRhs::Value(_)) | (CmpOp::In, CheckRhs::List(_))
+        );
+        if shape && self.is_plain() {
+            self.strings()
+        } else {
+            None
+        }
+    }
+
+    /// `Some(true)` when this test (negated or not) means "the call succeeded", `Some(false)`
+    /// when it means "it failed": `evt.rawres`/`fd.num` against 0, `evt.res` against
+    /// `SUCCESS`, `evt.failed`.
+    pub fn result_test(&self, negated: bool) -> Option<bool> {
+        let zero = matches!(self.rhs, CheckRhs::Value(Value::Int(0) | Value::Uint(0)));
+        let success = match (self.field_name(), self.op, &self.rhs) {
+            ("fd.num" | "evt.rawres", CmpOp::Ge, _) if zero => true,
+            ("fd.num" | "evt.rawres", CmpOp::Lt, _) if zero => false,
+            ("evt.res", CmpOp::Eq, CheckRhs::Value(Value::Str(s))) if s == "SUCCESS" => true,
+            ("evt.res", CmpOp::Ne, CheckRhs::Value(Value::Str(s))) if s == "SUCCESS" => false,
+            ("evt.failed", CmpOp::Eq, CheckRhs::Value(Value::Bool(b))) => !b,
+            ("evt.failed", CmpOp::Ne, CheckRhs::Value(Value::Bool(b))) => *b,
+            _ => return None,
+        };
+        Some(success != negated)
+    }
+}

@@ -42,6 +42,7 @@ pub mod audit;
 mod error;
 pub mod jsonl;
 pub mod live;
+pub mod open_filter;
 pub mod ptrace;
 mod replay;
 pub mod scap;
@@ -104,6 +105,11 @@ pub trait Sink {
     /// Between batches: at least every 50 ms while a live source waits, every few thousand
     /// events from a file.
     fn tick(&mut self, counters: &mut dyn Counters) -> Flow;
+    /// After a tick: the capture's new open filter when the rules changed (the eBPF source
+    /// applies it), else `None`.
+    fn take_open_filter(&mut self) -> Option<live::OpenFilterPlan> {
+        None
+    }
 }
 
 /// How a source ended.
@@ -113,6 +119,8 @@ pub struct Ended {
     pub exit_code: Option<u8>,
     /// Events the kernel dropped, per CPU (live sources).
     pub dropped_per_cpu: Option<Vec<u64>>,
+    /// Opens and closes the open filter left out (the eBPF source).
+    pub left_out: Option<u64>,
     /// Audit objects skipped because they were not audit events.
     pub skipped: u64,
     /// Blocks of a file the reader did not know and skipped.

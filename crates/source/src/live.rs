@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use saker_bpf::{Capture, CaptureConfig};
+use saker_bpf::{Capture, CaptureConfig, KeepOpens};
 use saker_state::StateOptions;
 
 use crate::{Counters, Ended, Flow, Sink, Source, SourceError};
@@ -13,6 +13,10 @@ pub const POLL_TIMEOUT: Duration = Duration::from_millis(50);
 
 /// The longest a [`Flow::Finish`] keeps reading what is queued.
 const FINISH_DRAIN: Duration = Duration::from_secs(2);
+
+/// The opens the kernel may leave out for the loaded rules, or why it must report them all
+/// (see [`crate::open_filter::plan`]).
+pub type OpenFilterPlan = Result<KeepOpens, String>;
 
 /// What runs with the capture just started (see [`EbpfSource::on_start`]).
 pub type OnStart = Box<dyn FnOnce(&mut Capture)>;
@@ -25,6 +29,9 @@ pub struct EbpfSource {
     pub on_start: Option<OnStart>,
     /// How long a poll waits for events ([`POLL_TIMEOUT`] unless set otherwise).
     pub poll_timeout: Duration,
+    /// The open filter for the rules loaded at start (`None`: every open is reported); a
+    /// sink's [`Sink::take_open_filter`] replaces it later.
+    pub open_filter: Option<OpenFilterPlan>,
 }
 
 impl EbpfSource {
@@ -33,6 +40,7 @@ impl EbpfSource {
             config,
             on_start: None,
             poll_timeout: POLL_TIMEOUT,
+            open_filter: None,
         }
     }
 }
@@ -63,6 +71,9 @@ impl Source for EbpfSource {
         if let Some(on_start) = self.on_start.take() {
             on_start(&mut capture);
         }
+        if let Some(plan) = self.open_filter.take() {
+            apply_open_filter(&mut capture, &plan);
+        }
         let seeded = sink.state().seed_from_proc()?;
         tracing::info!(
             "Watching {} syscalls; {} processes read from /proc",
@@ -82,7 +93,11 @@ impl Source for EbpfSource {
             if flow != Flow::Continue {
                 break;
             }
-            match sink.tick(&mut CaptureCounters(&capture)) {
+            let ticked = sink.tick(&mut CaptureCounters(&capture));
+            if let Some(plan) = sink.take_open_filter() {
+                apply_open_filter(&mut capture, &plan);
+            }
+            match ticked {
                 Flow::Continue => {}
                 Flow::Stop => break,
                 Flow::Finish => {
@@ -105,7 +120,28 @@ impl Source for EbpfSource {
         }
         Ok(Ended {
             dropped_per_cpu: capture.drops().ok(),
+            left_out: capture.filtered().ok().map(|per_cpu| per_cpu.iter().sum()),
             ..Ended::default()
         })
+    }
+}
+
+/// Switches the capture's open filter to `plan`; when the kernel refuses the table, every
+/// open is reported (as without a filter), which costs speed, not events.
+fn apply_open_filter(capture: &mut Capture, plan: &OpenFilterPlan) {
+    let result = match plan {
+        Ok(keep) => capture.set_open_filter(Some(keep)).map(|()| {
+            tracing::info!(
+                "Opens no rule needs are left out in the kernel (kept: {})",
+                crate::open_filter::describe(keep)
+            )
+        }),
+        Err(why) => capture
+            .set_open_filter(None)
+            .map(|()| tracing::info!("Every open is reported: {why}")),
+    };
+    if let Err(e) = result {
+        tracing::warn!("the open filter is off, every open is reported: {e}");
+        let _ = capture.set_open_filter(None);
     }
 }

@@ -93,6 +93,24 @@ pub(crate) fn read_process(
     Some(entry)
 }
 
+/// A regular file open as `fd` in a live process, as /proc names it now.
+pub(crate) fn regular_file_fd(pid: u32, fd: i32) -> Option<FdEntry> {
+    let link = format!("/proc/{pid}/fd/{fd}");
+    if !std::fs::metadata(&link).ok()?.is_file() {
+        return None;
+    }
+    match Process::open(pid)
+        .ok()?
+        .fd_target(u32::try_from(fd).ok()?)
+        .ok()?
+    {
+        FdTarget::Path { path, .. } if !saker_proc::fdinfo::is_memfd_path(&path) => {
+            Some(FdEntry::file(path, 0, FdKind::File))
+        }
+        _ => None,
+    }
+}
+
 /// Capabilities of a live process, for a process whose sets were not read yet.
 pub(crate) fn read_capabilities(pid: u32) -> Option<Capabilities> {
     let status = Process::open(pid).ok()?.status().ok()?;

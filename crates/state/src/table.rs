@@ -54,6 +54,11 @@ pub struct StateStats {
     pub purged: u64,
     /// `container` events raised (containers that started while Saker ran).
     pub containers_started: u64,
+    /// Events on a regular file's fd the table did not hold, named from /proc/PID/fd (the
+    /// capture leaves out the opens no rule needs, and their closes).
+    pub fds_named_from_proc: u64,
+    /// Events on an fd neither the table nor /proc (as a regular file) could name.
+    pub fds_unnamed: u64,
 }
 
 /// What one event told about the fd and paths it concerns, for the fields of that event:
@@ -516,7 +521,11 @@ impl State {
             EventBody::Syscall(exit) => {
                 self.ensure(h);
                 if let Some(p) = self.processes.get_mut(&h.pid) {
-                    apply_syscall(p, exit.nr, exit.ret, &exit.detail, &mut ctx);
+                    let mut fds = FdLookup {
+                        read_proc: self.options.read_proc,
+                        stats: &mut self.stats,
+                    };
+                    apply_syscall(p, exit.nr, exit.ret, &exit.detail, &mut ctx, &mut fds);
                 }
             }
         }
@@ -644,12 +653,40 @@ fn socket_kind(domain: i32) -> FdKind {
     }
 }
 
+/// The fd an event names: the table's entry or, live, a regular file /proc still shows.
+struct FdLookup<'s> {
+    read_proc: bool,
+    stats: &'s mut StateStats,
+}
+
+impl FdLookup<'_> {
+    /// `fd`'s entry. One the table does not hold is read from /proc when it is a regular
+    /// file: the capture leaves out the opens no rule needs (and their closes), so a later
+    /// fchmod, dup or write finds no entry. It is not added to the table, whose closes of
+    /// such fds never come.
+    fn get(&mut self, p: &ProcessEntry, fd: i32) -> Option<Arc<FdEntry>> {
+        if let Some(entry) = p.fds.get(&fd) {
+            return Some(entry.clone());
+        }
+        if !self.read_proc {
+            return None;
+        }
+        let entry = seed::regular_file_fd(p.pid, fd).map(Arc::new);
+        match entry {
+            Some(_) => self.stats.fds_named_from_proc += 1,
+            None => self.stats.fds_unnamed += 1,
+        }
+        entry
+    }
+}
+
 fn apply_syscall(
     p: &mut ProcessEntry,
     nr: i64,
     ret: i64,
     detail: &SyscallDetail,
     ctx: &mut EventContext,
+    fds: &mut FdLookup<'_>,
 ) {
     use SyscallDetail as D;
     let ok = ret >= 0;
@@ -675,7 +712,7 @@ fn apply_syscall(
             ctx.fd_num = Some(i64::from(*fd));
         }
         D::Dup { old_fd } => {
-            let old = p.fds.get(old_fd).cloned();
+            let old = fds.get(p, *old_fd);
             if ok && let Some(old) = &old {
                 // A duplicate never inherits O_CLOEXEC (dup3 may set it again: rare enough).
                 let mut dup = (**old).clone();
@@ -697,7 +734,7 @@ fn apply_syscall(
                     e.flags &= !O_CLOEXEC;
                 }
             }
-            ctx.fd = p.fds.get(fd).cloned();
+            ctx.fd = fds.get(p, *fd);
             ctx.fd_num = Some(i64::from(*fd));
         }
         D::FdPair { fds, flags } => {
@@ -819,11 +856,11 @@ fn apply_syscall(
             ctx.fd_num = Some(i64::from(*fd));
         }
         D::Listen { fd, .. } | D::Read { fd, .. } | D::Write { fd, .. } | D::Setns { fd, .. } => {
-            ctx.fd = p.fds.get(fd).cloned();
+            ctx.fd = fds.get(p, *fd);
             ctx.fd_num = Some(i64::from(*fd));
         }
         D::SendTo { fd, addr, .. } => {
-            let mut entry = p.fds.get(fd).cloned();
+            let mut entry = fds.get(p, *fd);
             if let (Some(e), Some(remote)) = (&mut entry, addr.as_ref().and_then(inet)) {
                 // A datagram to an address: the event's tuple, not a lasting one.
                 Arc::make_mut(e).set_tuple(None, Some(remote), true);
@@ -882,7 +919,7 @@ fn apply_syscall(
             ctx.fs_name = match (path, fd) {
                 (Some(path), _) => Some(resolve_at(p, *dirfd, path)),
                 (None, Some(fd)) => {
-                    ctx.fd = p.fds.get(fd).cloned();
+                    ctx.fd = fds.get(p, *fd);
                     ctx.fd_num = Some(i64::from(*fd));
                     ctx.fd.as_ref().map(|e| e.name.clone())
                 }
@@ -893,7 +930,7 @@ fn apply_syscall(
             ctx.fs_name = match (path, fd) {
                 (Some(path), _) => Some(path::resolve(&p.cwd, &path.to_string_lossy())),
                 (None, Some(fd)) => {
-                    ctx.fd = p.fds.get(fd).cloned();
+                    ctx.fd = fds.get(p, *fd);
                     ctx.fd_num = Some(i64::from(*fd));
                     ctx.fd.as_ref().map(|e| e.name.clone())
                 }

@@ -845,3 +845,62 @@ fn a_new_parent_the_table_lacks_is_read_from_proc() {
         .expect("the new parent is read from /proc");
     assert_eq!(read.pid, parent);
 }
+
+/// The capture leaves out the opens no rule needs: a later event on such an fd (here fchmod,
+/// whose `fs.path.name` is the fd's file) is named from /proc, without adding the fd to the
+/// table (its close is left out too).
+#[test]
+fn an_fd_the_table_lacks_is_named_from_proc() {
+    use std::os::fd::AsRawFd;
+
+    let mut state = State::new(StateOptions {
+        read_proc: true,
+        containers: None,
+    });
+    let pid = std::process::id();
+    state.insert_process(ProcessEntry {
+        pid,
+        comm: "test".to_string(),
+        ..ProcessEntry::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("left-out");
+    let file = std::fs::File::create(&path).unwrap();
+    let fd = file.as_raw_fd();
+    let fchmod = |fd: i32| SyscallEvent {
+        header: EventHeader {
+            ts_ns: 1,
+            tid: pid,
+            pid,
+            ppid: 1,
+            uid: 0,
+            gid: 0,
+            euid: 0,
+            egid: 0,
+            cgroup_id: 0,
+            comm: Comm::from("test"),
+        },
+        body: EventBody::Syscall(SyscallExit {
+            nr: libc::SYS_fchmod,
+            ret: 0,
+            args: [0; 6],
+            duration_ns: None,
+            detail: SyscallDetail::Chmod {
+                dirfd: -100,
+                path: None,
+                fd: Some(fd),
+                mode: 0o4755,
+            },
+        }),
+    };
+    let ctx = state.apply(&fchmod(fd));
+    assert_eq!(ctx.fs_name.as_deref(), path.to_str());
+    assert!(!state.process(pid).unwrap().fds.contains_key(&fd));
+    assert_eq!(state.stats().fds_named_from_proc, 1);
+    // A pipe is not a regular file: it stays unnamed, as before.
+    let (reader, _writer) = std::io::pipe().unwrap();
+    let ctx = state.apply(&fchmod(reader.as_raw_fd()));
+    assert_eq!(ctx.fs_name, None);
+    assert_eq!(state.stats().fds_unnamed, 1);
+    drop(file);
+}

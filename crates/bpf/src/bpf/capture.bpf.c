@@ -43,14 +43,16 @@ struct {
 
 /*
  * Per CPU: [0] records dropped because the ring buffer was full, [1] bytes since last wakeup,
- * [2] records queued (the loader reads [0] and [2]: events captured/dropped per CPU).
+ * [2] records queued, [3] opens and closes the open filter left out (the loader reads [0],
+ * [2] and [3]).
  */
 #define DROPS_SLOT_DROPPED 0
 #define DROPS_SLOT_PENDING 1
 #define DROPS_SLOT_SUBMITTED 2
+#define DROPS_SLOT_FILTERED 3
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 3);
+	__uint(max_entries, 4);
 	__type(key, __u32);
 	__type(value, __u64);
 } drops SEC(".maps");
@@ -1062,6 +1064,230 @@ static __noinline int kill_check_open(struct saker_event *ev, int type, const __
 	return kill_match_and_act(set, slots, ev, path, len, type);
 }
 
+
+/* ---- opens no rule needs (see capture.h; the table comes from crates/source) ---- */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct saker_open_filter);
+} open_filter SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, 4096);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct saker_kill_path_key);
+	__type(value, __u8);
+} keep_paths SEC(".maps");
+
+/* The fds of a process whose open was dropped, in its group leader's task storage (threads
+ * share the fd table, and the leader's task outlives them). */
+struct dropped_fds {
+	__u64 words[SAKER_DROPPED_FD_WORDS];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct dropped_fds);
+} dropped_fds SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct saker_kill_path_key);
+} open_path_scratch SEC(".maps");
+
+#define S_IFREG_ 0100000
+#define ONE_BYTES 0x0101010101010101ULL
+#define LOW7_BYTES 0x7f7f7f7f7f7f7f7fULL
+
+static __always_inline struct saker_open_filter *open_filter_get(void)
+{
+	__u32 zero = 0;
+	return bpf_map_lookup_elem(&open_filter, &zero);
+}
+
+static __always_inline struct dropped_fds *dropped_fds_of_current(int create)
+{
+	struct task_struct *leader = bpf_get_current_task_btf()->group_leader;
+
+	return bpf_task_storage_get(&dropped_fds, leader, 0,
+				    create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+}
+
+/* The high bit of each byte of `w` that equals `c`, and no other bit. */
+static __always_inline __u64 bytes_equal(__u64 w, __u8 c)
+{
+	__u64 x = w ^ (ONE_BYTES * c);
+
+	return ~(((x & LOW7_BYTES) + LOW7_BYTES) | x | LOW7_BYTES);
+}
+
+/*
+ * True when the `len`-byte string (with its NUL) at `path` is absolute and has no "//" and no
+ * "/." anywhere, so it is the name user space will give the file (crates/state/src/path.rs
+ * changes only paths with empty, "." or ".." components). Hidden files ("/.x") fail too, and
+ * are kept: the test only has to be cheap and never wrong. Eight bytes per step.
+ */
+static __always_inline int path_is_plain(const __u8 *path, long len)
+{
+	if (path[0] != '/')
+		return 0;
+	for (int i = 0; i < SAKER_KILL_PATH_MAX / 8; i++) {
+		long rest = len - 1 - i * 8; /* pairs starting in this word that end by the NUL */
+		__u64 w, next, pairs;
+
+		if (rest <= 0)
+			break;
+		w = *(const __u64 *)(path + i * 8);
+		next = i + 1 < SAKER_KILL_PATH_MAX / 8 ? *(const __u64 *)(path + i * 8 + 8) : 0;
+		next = (w >> 8) | (next << 56);
+		pairs = bytes_equal(w, '/') & (bytes_equal(next, '/') | bytes_equal(next, '.'));
+		if (rest < 8)
+			pairs &= (1ULL << (rest * 8)) - 1;
+		if (pairs)
+			return 0;
+	}
+	return 1;
+}
+
+/* The SAKER_OPEN_CLASS_* bits an open of these flags can match. */
+static __always_inline __u8 open_classes(__u64 flags)
+{
+	switch (flags & 3) {
+	case 0: return SAKER_OPEN_CLASS_READ | SAKER_OPEN_CLASS_ANY;
+	case 1: return SAKER_OPEN_CLASS_WRITE | SAKER_OPEN_CLASS_ANY;
+	default: return SAKER_OPEN_CLASS_READ | SAKER_OPEN_CLASS_WRITE | SAKER_OPEN_CLASS_ANY;
+	}
+}
+
+/*
+ * True when `fd` of the current task is a regular file. The task's fd table is walked with
+ * direct BTF loads; only the slot (a variable index) and the file's fields need helper reads.
+ */
+static __always_inline int fd_is_regular_file(long fd)
+{
+	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
+	struct file *file = 0;
+	struct inode *inode = 0;
+	umode_t mode = 0;
+
+	if (!fdt || fd < 0 || fd >= fdt->max_fds)
+		return 0;
+	if (bpf_probe_read_kernel(&file, sizeof(file), (void *)((unsigned long)fdt->fd + fd * 8)) ||
+	    !file)
+		return 0;
+	if (bpf_probe_read_kernel(&inode, sizeof(inode), &file->f_inode) || !inode)
+		return 0;
+	if (bpf_probe_read_kernel(&mode, sizeof(mode), &inode->i_mode))
+		return 0;
+	return (mode & S_IFMT_) == S_IFREG_;
+}
+
+/* True when an open that returned `fd` with `flags` of the path at `user_path` is one no
+ * rule needs. */
+static __noinline int open_not_needed(struct saker_open_filter *filter, __u64 user_path,
+				      __u64 flags, long fd)
+{
+	struct saker_kill_path_key *key;
+	__u8 classes = open_classes(flags), *kept;
+	__u32 zero = 0;
+	long len;
+
+	if (!filter || (filter->all_paths & classes) || !fd_is_regular_file(fd))
+		return 0;
+	key = bpf_map_lookup_elem(&open_path_scratch, &zero);
+	if (!key)
+		return 0;
+	len = bpf_probe_read_user_str(key->data, SAKER_KILL_PATH_MAX, (const void *)user_path);
+	if (len <= 1 || len >= SAKER_KILL_PATH_MAX || !path_is_plain(key->data, len))
+		return 0;
+	/* No entry starts with this second byte: no trie lookup needed. */
+	__u8 second = key->data[1];
+	if (!(filter->path_second_byte[(second >> 6) & 3] & (1ULL << (second & 63))))
+		return 1;
+	key->prefixlen = SAKER_KILL_PATH_MAX * 8;
+	kept = bpf_map_lookup_elem(&keep_paths, key);
+	return !(kept && (*kept & classes));
+}
+
+/*
+ * 1 when this open or close is left out: an open no rule needs (its fd is marked), or the
+ * close of a marked fd (the mark is cleared). The open's flags and path are read from the
+ * registers as the call left them.
+ */
+static __always_inline int open_or_close_filtered(struct pt_regs *regs, long nr, long ret)
+{
+	struct saker_open_filter *filter = open_filter_get();
+	struct dropped_fds *marks;
+	__u64 path, flags = 0, bit;
+
+	if (!filter || !filter->used)
+		return 0;
+	if (nr == 3 /* close */) {
+		__u64 fd = regs->di;
+
+		if (fd >= SAKER_DROPPED_FD_WORDS * 64)
+			return 0;
+		marks = dropped_fds_of_current(0);
+		bit = 1ULL << (fd & 63);
+		if (!marks || !(marks->words[fd / 64] & bit))
+			return 0;
+		__sync_fetch_and_and(&marks->words[fd / 64], ~bit);
+		return 1;
+	}
+	if (!filter->enabled || ret < 0)
+		return 0;
+	switch (nr) {
+	case 2: path = regs->di; flags = regs->si; break;     /* open */
+	case 85: path = regs->di; flags = 1; break;            /* creat: O_WRONLY */
+	case 257: path = regs->si; flags = regs->dx; break;   /* openat */
+	case 437:                                              /* openat2: how->flags */
+		path = regs->si;
+		if (bpf_probe_read_user(&flags, sizeof(flags), (const void *)regs->dx))
+			return 0;
+		break;
+	default: return 0;
+	}
+	if (!open_not_needed(filter, path, flags, ret))
+		return 0;
+	if (ret < SAKER_DROPPED_FD_WORDS * 64) {
+		marks = dropped_fds_of_current(1);
+		if (marks)
+			__sync_fetch_and_or(&marks->words[(ret / 64) & (SAKER_DROPPED_FD_WORDS - 1)],
+					    1ULL << (ret & 63));
+	}
+	return 1;
+}
+
+/*
+ * A reported record tells user space about fd `ret` (an open, socket, dup, accept...): its
+ * close must be reported again. Clearing for calls whose result is not an fd costs only an
+ * extra close record later. pipe, pipe2 and socketpair write their fds to memory: all marks go.
+ */
+static __always_inline void unmark_reported_fd(long nr, long ret)
+{
+	struct saker_open_filter *filter = open_filter_get();
+	struct dropped_fds *marks;
+
+	if (!filter || !filter->used || ret < 0)
+		return;
+	marks = dropped_fds_of_current(0);
+	if (!marks)
+		return;
+	if (nr == 22 || nr == 293 || nr == 53) {
+		for (int i = 0; i < SAKER_DROPPED_FD_WORDS; i++)
+			marks->words[i] = 0;
+	} else if (ret < SAKER_DROPPED_FD_WORDS * 64) {
+		__sync_fetch_and_and(&marks->words[(ret / 64) & (SAKER_DROPPED_FD_WORDS - 1)],
+				     ~(1ULL << (ret & 63)));
+	}
+}
+
 /*
  * The shared body of every syscall-exit program. regs must be a BTF pointer (the tp_btf
  * argument or bpf_task_pt_regs()), so the argument loads are direct.
@@ -1084,6 +1310,12 @@ static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 	pid_tgid = bpf_get_current_pid_tgid();
 	if (!tgid_wanted(pid_tgid >> 32))
 		return 0;
+	if ((nr == 3 || kill_type_of(nr) >= SAKER_KILL_OPEN) &&
+	    open_or_close_filtered(regs, nr, ret)) {
+		count_record(DROPS_SLOT_FILTERED);
+		return 0;
+	}
+	unmark_reported_fd(nr, ret);
 	ev = scratch_event();
 	if (!ev)
 		return 0;

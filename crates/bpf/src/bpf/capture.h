@@ -226,6 +226,32 @@ struct saker_kill_settings {
 	__u8 pad[4];
 }; /* 200 bytes */
 
+/*
+ * ---- Opens no rule needs, dropped in the kernel (crates/source/src/open_filter.rs decides) ----
+ *
+ * `saker run` keeps an open when it failed, when the fd is not a regular file (directories are
+ * dirfds and fchdir targets the state resolves paths against), when its path is not absolute
+ * and plainly normalized, or when its access class meets `all_paths` or a keep_paths entry.
+ * Any other open is not reported, and its fd is marked in the process's dropped_fds so that its
+ * close is not reported either; a reported record returning that fd number clears the mark.
+ */
+#define SAKER_OPEN_CLASS_READ 1  /* rules that need read access (evt.is_open_read) */
+#define SAKER_OPEN_CLASS_WRITE 2 /* rules that need write access (evt.is_open_write) */
+#define SAKER_OPEN_CLASS_ANY 4   /* rules that need neither */
+#define SAKER_DROPPED_FD_WORDS 16 /* fds 0..1023 are tracked; a higher one's close is reported */
+
+/* The one entry of the open_filter array. All zero: every open is reported. */
+struct saker_open_filter {
+	/* Same test as saker_kill_settings.path_second_byte, over the keep_paths entries. */
+	__u64 path_second_byte[4];
+	__u8 enabled;   /* 1: drop the opens no class and path keeps */
+	__u8 all_paths; /* SAKER_OPEN_CLASS_* bits for which every path is kept */
+	__u8 used;      /* 1 once enabled: dropped_fds marks may exist (never reset) */
+	__u8 pad[5];
+}; /* 40 bytes */
+/* keep_paths: an LPM trie with saker_kill_path_key keys; the value is the classes an entry
+ * keeps, with those of every shorter entry that is a prefix of it. */
+
 /* kill_comm values (key: the 16-byte comm, NUL-padded). */
 #define SAKER_KILL_COMM_PROTECTED 1 /* never act on a process of this name */
 /* An exec of this name wakes the reader at once: user space decides a kill on it. */

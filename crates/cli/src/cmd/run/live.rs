@@ -23,6 +23,8 @@ pub struct LiveOptions {
     pub all_events: bool,
     pub ring_bytes: u32,
     pub duration: Option<Duration>,
+    /// The opens the kernel may leave out for the rules loaded at start.
+    pub open_filter: saker_source::live::OpenFilterPlan,
 }
 
 /// How long a poll waits with kill responses configured: user space sees (and kills) what the
@@ -127,6 +129,10 @@ impl LiveSink<'_> {
 }
 
 impl Sink for LiveSink<'_> {
+    fn take_open_filter(&mut self) -> Option<saker_source::live::OpenFilterPlan> {
+        self.service.take_open_filter()
+    }
+
     fn state(&mut self) -> &mut State {
         &mut self.pipeline.state
     }
@@ -182,6 +188,7 @@ pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveE
         ),
         ..CaptureConfig::default()
     });
+    source.open_filter = Some(options.open_filter.clone());
     if let Some(responder) = service.responder() {
         if responder.wants_prompt_alerts() {
             source.poll_timeout = POLL_TIMEOUT_KILLS;
@@ -214,6 +221,7 @@ pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveE
         mut pipeline, end, ..
     } = sink;
     let ended = result.map_err(|e| Failure::new(2, format!("saker run: {e}")))?;
+    pipeline.summary.left_out = ended.left_out;
     if let Some(per_cpu) = ended.dropped_per_cpu {
         pipeline.summary.dropped = Some(per_cpu.iter().sum());
         pipeline.summary.dropped_per_cpu = per_cpu;

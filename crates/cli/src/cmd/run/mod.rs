@@ -147,6 +147,7 @@ pub fn run(args: Args) -> Outcome {
             format!("{}\nsaker run: the responses have errors", f.message),
         )
     })?;
+    let open_filter = saker_source::open_filter::plan(&ruleset);
     drop(ruleset);
     let syscalls = rules::interesting_syscalls(&engine, args.all_events, &config.base_syscalls);
     if args.dry_run {
@@ -161,6 +162,13 @@ pub fn run(args: Args) -> Outcome {
             println!("Rule without an evt.type restriction (sees only what is captured): {rule}");
         }
         print!("{}", plan.describe());
+        match &open_filter {
+            Ok(keep) => println!(
+                "Opens left out in the kernel: those no rule needs (kept: {})",
+                saker_source::open_filter::describe(keep)
+            ),
+            Err(why) => println!("Every open is reported: {why}"),
+        }
         return Ok(0);
     }
     let duration = args
@@ -242,7 +250,13 @@ pub fn run(args: Args) -> Outcome {
         }
         None => foreground_pidfile,
     };
-    let outcome = run_source(&args, &mut service, replay, syscalls, ring_bytes, duration);
+    let capture = LiveCapture {
+        syscalls,
+        ring_bytes,
+        duration,
+        open_filter,
+    };
+    let outcome = run_source(&args, &mut service, replay, capture);
     let report = service.finish();
     let (code, mut summary) = outcome?;
     if let Some(report) = report {
@@ -255,15 +269,27 @@ pub fn run(args: Args) -> Outcome {
     Ok(code)
 }
 
+/// What the live capture is asked for (the syscalls also name what `--ptrace` traces).
+struct LiveCapture {
+    syscalls: std::collections::BTreeSet<i64>,
+    ring_bytes: u32,
+    duration: Option<Duration>,
+    open_filter: saker_source::live::OpenFilterPlan,
+}
+
 /// Feeds the chosen source until it ends; returns the exit code and the summary.
 fn run_source(
     args: &Args,
     service: &mut Service,
     replay: Option<(PathBuf, FileKind)>,
-    syscalls: std::collections::BTreeSet<i64>,
-    ring_bytes: u32,
-    duration: Option<Duration>,
+    capture: LiveCapture,
 ) -> anyhow::Result<(u8, String)> {
+    let LiveCapture {
+        syscalls,
+        ring_bytes,
+        duration,
+        open_filter,
+    } = capture;
     if let Some((path, _)) = replay {
         let source = replay::open(&path)?;
         return replay::run(source, service.engine(), service.route.clone(), None);
@@ -303,6 +329,7 @@ fn run_source(
         all_events: args.all_events,
         ring_bytes,
         duration,
+        open_filter,
     };
     let (end, summary) = live::run(options, service)
         .map_err(with_no_ebpf_hint)

@@ -20,6 +20,8 @@ pub struct Summary {
     pub events: u64,
     pub dropped: Option<u64>,
     pub dropped_per_cpu: Vec<u64>,
+    /// Opens no rule needs, and their closes, that the kernel left out (live runs).
+    pub left_out: Option<u64>,
     pub alerts_by_rule: BTreeMap<String, u64>,
 }
 
@@ -35,6 +37,12 @@ impl Summary {
             stats.late_from_proc + stats.late_from_header,
             stats.purged
         ));
+        if stats.fds_named_from_proc + stats.fds_unnamed > 0 {
+            out.push_str(&format!(
+                "Fds not in the table: {} named from /proc, {} unnamed\n",
+                stats.fds_named_from_proc, stats.fds_unnamed
+            ));
+        }
         out.push_str(&format!(
             "Containers: {} known, {} started while watching\n",
             state.containers().count(),
@@ -58,6 +66,11 @@ impl Summary {
                     .join(" ")
             )),
             None => out.push_str("Events dropped: 0\n"),
+        }
+        if let Some(n) = self.left_out {
+            out.push_str(&format!(
+                "Opens and closes left out in the kernel (no rule needs them): {n}\n"
+            ));
         }
         out.push_str(&format!("Alerts: {alerts}\n"));
         for (rule, n) in &self.alerts_by_rule {

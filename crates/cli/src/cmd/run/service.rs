@@ -62,6 +62,8 @@ pub struct Service {
     responder: Option<Arc<Responder>>,
     /// `watch_config_files`: on while the config says so.
     watcher: Option<super::watch::ConfigWatcher>,
+    /// The open filter for rules reloaded since the capture last took it.
+    open_filter: Option<saker_source::live::OpenFilterPlan>,
 }
 
 fn now_ns() -> u64 {
@@ -128,6 +130,7 @@ impl Service {
             console,
             responder,
             watcher: None,
+            open_filter: None,
         };
         service.server = service
             .start_server(&service.config)
@@ -255,6 +258,7 @@ impl Service {
             Some(_) => Some(responses::build_plan(&loaded, &ruleset).map_err(|f| f.message)?),
             None => None,
         };
+        let open_filter = saker_source::open_filter::plan(&ruleset);
         drop(ruleset);
         let config = loaded.config;
         let engine = Arc::new(engine);
@@ -309,6 +313,7 @@ impl Service {
         if let (Some(responder), Some(plan)) = (&self.responder, plan) {
             responder.replace_plan(plan);
         }
+        self.open_filter = Some(open_filter);
         self.hostname = config.resolve_hostname();
         self.config = config;
         self.metrics.set_rules_loaded(engine.rule_count() as u64);
@@ -408,6 +413,11 @@ fn outputs_changed(old: &Config, new: &Config) -> bool {
 impl Service {
     /// Acts on SIGUSR1 and SIGHUP received since the last call; returns the new engine after
     /// a successful reload.
+    /// The open filter of the rules reloaded since the last call, if any.
+    pub fn take_open_filter(&mut self) -> Option<saker_source::live::OpenFilterPlan> {
+        self.open_filter.take()
+    }
+
     pub fn handle_signals(&mut self) -> Option<Arc<Engine>> {
         if super::signals::take_reopen() {
             self.reopen();
