@@ -76,6 +76,49 @@ fn dry_run_with_a_custom_rule_adds_its_syscalls() {
     );
 }
 
+/// What the kernel may leave out of the opens: for the default rules, reads of anything but
+/// the sensitive files and /proc; a rule on close, or the config key, reports every open.
+#[test]
+fn dry_run_says_which_opens_the_kernel_leaves_out() {
+    let filter_line = |stdout: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with("Opens left out") || l.starts_with("Every open is reported"))
+            .unwrap_or_else(|| panic!("no open filter line in:\n{stdout}"))
+            .to_string()
+    };
+    let (code, stdout, stderr) = saker(&["run", "--dry-run"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        filter_line(&stdout),
+        "Opens left out in the kernel: those no rule needs (kept: every path for write access, \
+         21 paths or prefixes otherwise)"
+    );
+    let (_, stdout, _) = saker(&[
+        "run",
+        "--dry-run",
+        "-o",
+        "engine.ebpf.drop_unneeded_opens=false",
+    ]);
+    assert_eq!(
+        filter_line(&stdout),
+        "Every open is reported: engine.ebpf.drop_unneeded_opens is false"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("close.yaml");
+    std::fs::write(
+        &rules,
+        "- rule: closes\n  desc: d\n  condition: evt.type = close and proc.name = x\n  output: o\n  priority: INFO\n",
+    )
+    .unwrap();
+    let (_, stdout, _) = saker(&["run", "--dry-run", "-r", rules.to_str().unwrap()]);
+    assert_eq!(
+        filter_line(&stdout),
+        "Every open is reported: rule `closes` can match close(), and the kernel would leave \
+         out the closes of the opens it leaves out"
+    );
+}
+
 #[test]
 fn bad_rules_fail_with_a_located_diagnostic() {
     let dir = tempfile::tempdir().unwrap();

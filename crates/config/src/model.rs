@@ -199,6 +199,9 @@ pub struct EbpfEngineConfig {
     /// Failed syscalls (a negative return) are dropped before the state and the rules see
     /// them: less work, less visibility (Falco drops them in the kernel).
     pub drop_failed_exit: bool,
+    /// The kernel leaves out the opens no loaded rule needs, and their closes (`saker run`;
+    /// docs/capture-bpf.md, "Opens no rule needs"). Off: every open reaches the state.
+    pub drop_unneeded_opens: bool,
 }
 
 /// Falco's default preset: 8 MiB.
@@ -215,6 +218,7 @@ impl Default for EbpfEngineConfig {
             buf_size_preset: DEFAULT_BUF_SIZE_PRESET,
             cpus_for_each_buffer: 0,
             drop_failed_exit: false,
+            drop_unneeded_opens: true,
         }
     }
 }

@@ -41,6 +41,8 @@ pub struct Metrics {
     pub(crate) thread_table_size: AtomicU64,
     ring_buffer_bytes: AtomicU64,
     ring_buffer_used_bytes: AtomicU64,
+    /// `None` (u64::MAX) until a capture with an open filter reports.
+    opens_left_out: AtomicU64,
     k8s_audit_events: AtomicU64,
     k8s_audit_rejected: AtomicU64,
     pub(crate) reload_timestamp_ns: AtomicU64,
@@ -92,6 +94,7 @@ impl Metrics {
             thread_table_size: AtomicU64::new(0),
             ring_buffer_bytes: AtomicU64::new(0),
             ring_buffer_used_bytes: AtomicU64::new(0),
+            opens_left_out: AtomicU64::new(u64::MAX),
             k8s_audit_events: AtomicU64::new(0),
             k8s_audit_rejected: AtomicU64::new(0),
             reload_timestamp_ns: AtomicU64::new(0),
@@ -176,6 +179,11 @@ impl Metrics {
         self.ring_buffer_bytes.store(size_bytes, Ordering::Relaxed);
         self.ring_buffer_used_bytes
             .store(peak_used_bytes, Ordering::Relaxed);
+    }
+
+    /// Opens no rule needs, and their closes, that the kernel left out since the start.
+    pub fn set_opens_left_out(&self, n: u64) {
+        self.opens_left_out.store(n, Ordering::Relaxed);
     }
 
     pub fn set_reload_timestamp_ns(&self, ns: u64) {
@@ -375,6 +383,16 @@ impl Metrics {
                 &[],
                 load(&self.ring_buffer_used_bytes),
             );
+        }
+        let left_out = load(&self.opens_left_out);
+        if left_out != u64::MAX {
+            family(
+                &mut out,
+                "saker_opens_left_out_total",
+                "counter",
+                "Opens no loaded rule needs, and their closes, that the kernel left out.",
+            );
+            sample(&mut out, "saker_opens_left_out_total", &[], left_out);
         }
         family(
             &mut out,

@@ -74,6 +74,10 @@ pub trait Counters {
     fn ring_use(&mut self) -> Option<saker_bpf::RingUse> {
         None
     }
+    /// Opens no rule needs, and their closes, that the kernel left out since the start.
+    fn left_out(&mut self) -> Option<u64> {
+        None
+    }
 }
 
 /// A source without counters (files, ptrace).

@@ -57,6 +57,9 @@ impl Counters for CaptureCounters<'_> {
     fn ring_use(&mut self) -> Option<saker_bpf::RingUse> {
         Some(self.0.take_ring_use())
     }
+    fn left_out(&mut self) -> Option<u64> {
+        self.0.filtered().ok().map(|per_cpu| per_cpu.iter().sum())
+    }
 }
 
 impl Source for EbpfSource {

@@ -140,7 +140,7 @@ fn relevant(check: &FieldCheck) -> bool {
 
 fn matches_close(rule: &Rule) -> String {
     format!(
-        "rule `{}` can match close(), which the kernel drops for the opens it drops",
+        "rule `{}` can match close(), and the kernel would leave out the closes of the opens it leaves out",
         rule.name
     )
 }

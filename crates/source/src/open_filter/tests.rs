@@ -67,7 +67,7 @@ fn open_filter_rule_on_close_disables() {
     let err = plan_rule("evt.type = close and proc.name = x", "%proc.name").unwrap_err();
     assert_eq!(
         err,
-        "rule `R` can match close(), which the kernel drops for the opens it drops"
+        "rule `R` can match close(), and the kernel would leave out the closes of the opens it leaves out"
     );
     let err = plan_rule("proc.name = x", "%proc.name").unwrap_err();
     assert!(err.contains("can match close()"), "{err}");

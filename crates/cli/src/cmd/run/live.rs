@@ -66,6 +66,9 @@ impl LiveSink<'_> {
                 .metrics
                 .set_ring_buffer_use(ring.size_bytes, ring.peak_used_bytes);
         }
+        if let Some(left_out) = counters.left_out() {
+            self.service.metrics.set_opens_left_out(left_out);
+        }
         let Some(per_cpu) = counters.dropped_per_cpu() else {
             return Flow::Continue;
         };

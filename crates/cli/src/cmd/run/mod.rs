@@ -147,7 +147,7 @@ pub fn run(args: Args) -> Outcome {
             format!("{}\nsaker run: the responses have errors", f.message),
         )
     })?;
-    let open_filter = saker_source::open_filter::plan(&ruleset);
+    let open_filter = rules::open_filter(&ruleset, &config);
     drop(ruleset);
     let syscalls = rules::interesting_syscalls(&engine, args.all_events, &config.base_syscalls);
     if args.dry_run {

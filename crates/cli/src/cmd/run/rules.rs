@@ -92,6 +92,18 @@ pub fn build_engine(
     })
 }
 
+/// The opens the kernel may leave out for these rules, unless the config says to report them
+/// all (`engine.ebpf.drop_unneeded_opens: false`).
+pub fn open_filter(
+    ruleset: &saker_rules::ruleset::RuleSet,
+    config: &Config,
+) -> saker_source::live::OpenFilterPlan {
+    if !config.engine.ebpf.drop_unneeded_opens {
+        return Err("engine.ebpf.drop_unneeded_opens is false".to_string());
+    }
+    saker_source::open_filter::plan(ruleset)
+}
+
 /// The syscalls to capture, as Falco chooses them (adaptive syscalls, `base_syscalls`):
 /// what the rules name, plus the state's set — or, with `custom_set`, the syscalls it names
 /// instead of the state's; with `repair`, only the few the state needs for this set; minus

@@ -258,7 +258,7 @@ impl Service {
             Some(_) => Some(responses::build_plan(&loaded, &ruleset).map_err(|f| f.message)?),
             None => None,
         };
-        let open_filter = saker_source::open_filter::plan(&ruleset);
+        let open_filter = super::rules::open_filter(&ruleset, &loaded.config);
         drop(ruleset);
         let config = loaded.config;
         let engine = Arc::new(engine);
