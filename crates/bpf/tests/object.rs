@@ -59,10 +59,12 @@ fn committed_object_has_the_expected_programs_and_maps() {
     assert_eq!(
         maps(&object),
         [
+            "dropped_fds",
             "drops",
             "entry_mem",
             "events",
             "exec_envp",
+            "keep_paths",
             "kill_comm",
             "kill_path",
             "kill_protected_ids",
@@ -70,6 +72,8 @@ fn committed_object_has_the_expected_programs_and_maps() {
             "kill_reports",
             "kill_scratch_map",
             "kill_settings",
+            "open_filter",
+            "open_path_scratch",
             "pid_filter",
             "scratch_map",
             "syscall_specs",

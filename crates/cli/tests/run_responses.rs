@@ -391,6 +391,7 @@ fn errors_point_at_the_config_and_dry_run_lists_where_each_response_runs() {
     program            in user space: `logger -t saker-response` (timeout 10s)
   Rate limit: 30 per rule, 100 in all, per 60s
   Never acted on: pid 1, Saker and its children, kernel threads, processes outside containers
+Opens left out in the kernel: those no rule needs (kept: every path for write access, 21 paths or prefixes otherwise)
 "
     );
 }

@@ -1064,7 +1064,6 @@ static __noinline int kill_check_open(struct saker_event *ev, int type, const __
 	return kill_match_and_act(set, slots, ev, path, len, type);
 }
 
-
 /* ---- opens no rule needs (see capture.h; the table comes from crates/source) ---- */
 
 struct {
