@@ -1751,3 +1751,38 @@ fn opens_no_rule_needs_are_left_out_and_their_fds_still_named() {
         "{summary}"
     );
 }
+
+/// A rules reload replaces the open filter: rules that add a rule on close() turn it off, and
+/// the log says why.
+#[test]
+fn a_rules_reload_replaces_the_open_filter() {
+    if let Some(why) = skip_reason() {
+        eprintln!("SKIPPED: a_rules_reload_replaces_the_open_filter: {why}");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("rules.yaml");
+    let etc_rule = "- rule: etc\n  desc: d\n  condition: evt.type = openat and fd.name startswith /etc/\n  output: o\n  priority: INFO\n";
+    std::fs::write(&rules, etc_rule).unwrap();
+    let saker = Saker::start(&["-r", rules.to_str().unwrap()]);
+    assert!(
+        saker
+            .stderr()
+            .contains("Opens no rule needs are left out in the kernel (kept: 1 path or prefix)"),
+        "{}",
+        saker.stderr()
+    );
+    let close_rule = "- rule: closes\n  desc: d\n  condition: evt.type = close and proc.name = nosuch\n  output: o\n  priority: INFO\n";
+    std::fs::write(&rules, format!("{etc_rule}{close_rule}")).unwrap();
+    // SAFETY: a signal to our own child.
+    unsafe { libc::kill(saker.child.id() as libc::pid_t, libc::SIGHUP) };
+    let deadline = Instant::now() + WAIT;
+    while !saker
+        .stderr()
+        .contains("Every open is reported: rule `closes` can match close()")
+    {
+        assert!(Instant::now() < deadline, "{}", saker.stderr());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    saker.stop();
+}

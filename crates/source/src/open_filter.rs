@@ -63,11 +63,17 @@ pub fn describe(keep: &Keep) -> String {
     .filter(|(class, _)| keep.all_paths & class != 0)
     .map(|(_, name)| name)
     .collect();
-    let every = match every.as_slice() {
-        [] => String::new(),
-        names => format!("every path for {} access, ", names.join(" and ")),
+    let paths = match keep.paths.len() {
+        1 => "1 path or prefix".to_string(),
+        n => format!("{n} paths or prefixes"),
     };
-    format!("{every}{} paths or prefixes otherwise", keep.paths.len())
+    match every.as_slice() {
+        [] => paths,
+        names => format!(
+            "every path for {} access, {paths} otherwise",
+            names.join(" and ")
+        ),
+    }
 }
 
 /// The opens the kernel may drop for these rules, or why it must keep them all.

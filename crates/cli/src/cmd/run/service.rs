@@ -411,13 +411,13 @@ fn outputs_changed(old: &Config, new: &Config) -> bool {
 }
 
 impl Service {
-    /// Acts on SIGUSR1 and SIGHUP received since the last call; returns the new engine after
-    /// a successful reload.
     /// The open filter of the rules reloaded since the last call, if any.
     pub fn take_open_filter(&mut self) -> Option<saker_source::live::OpenFilterPlan> {
         self.open_filter.take()
     }
 
+    /// Acts on SIGUSR1 and SIGHUP received since the last call; returns the new engine after
+    /// a successful reload.
     pub fn handle_signals(&mut self) -> Option<Arc<Engine>> {
         if super::signals::take_reopen() {
             self.reopen();
