@@ -255,18 +255,31 @@ static __always_inline __u32 data_limit(const struct saker_event *ev)
 #define S_IFSOCK_ 0140000
 #define AF_NETLINK_ 16
 
+/*
+ * The current task's open file `fd`, or 0. The fd table is walked with direct BTF loads; only
+ * the slot (a variable index) needs a helper read, and the file it returns is a plain pointer
+ * (read its fields with BPF_CORE_READ).
+ */
+static __always_inline struct file *current_fd_file(__u64 fd)
+{
+	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
+	struct file *file = 0;
+
+	if (!fdt || fd >= fdt->max_fds)
+		return 0;
+	if (bpf_probe_read_kernel(&file, sizeof(file), (void *)((unsigned long)fdt->fd + fd * 8)))
+		return 0;
+	return file;
+}
+
 /* The netlink protocol + 1 of the current task's fd `fd`; 0 when it is not a bound netlink socket. */
 static __noinline __u8 netlink_protocol_of(__u64 fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file *file = 0;
+	struct file *file = current_fd_file(fd);
 	struct socket *sock;
 	struct sock *sk;
 
-	if (!fdt || fd >= BPF_CORE_READ(fdt, max_fds))
-		return 0;
-	if (bpf_probe_read_kernel(&file, sizeof(file), BPF_CORE_READ(fdt, fd) + fd) || !file)
+	if (!file)
 		return 0;
 	if ((BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT_) != S_IFSOCK_)
 		return 0;
@@ -1164,27 +1177,12 @@ static __always_inline __u8 open_classes(__u64 flags)
 	}
 }
 
-/*
- * True when `fd` of the current task is a regular file. The task's fd table is walked with
- * direct BTF loads; only the slot (a variable index) and the file's fields need helper reads.
- */
+/* True when `fd` of the current task is a regular file. */
 static __always_inline int fd_is_regular_file(long fd)
 {
-	struct fdtable *fdt = bpf_get_current_task_btf()->files->fdt;
-	struct file *file = 0;
-	struct inode *inode = 0;
-	umode_t mode = 0;
+	struct file *file = fd < 0 ? 0 : current_fd_file(fd);
 
-	if (!fdt || fd < 0 || fd >= fdt->max_fds)
-		return 0;
-	if (bpf_probe_read_kernel(&file, sizeof(file), (void *)((unsigned long)fdt->fd + fd * 8)) ||
-	    !file)
-		return 0;
-	if (bpf_probe_read_kernel(&inode, sizeof(inode), &file->f_inode) || !inode)
-		return 0;
-	if (bpf_probe_read_kernel(&mode, sizeof(mode), &inode->i_mode))
-		return 0;
-	return (mode & S_IFMT_) == S_IFREG_;
+	return file && (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT_) == S_IFREG_;
 }
 
 /* True when an open that returned `fd` with `flags` of the path at `user_path` is one no
@@ -1219,9 +1217,9 @@ static __noinline int open_not_needed(struct saker_open_filter *filter, __u64 us
  * close of a marked fd (the mark is cleared). The open's flags and path are read from the
  * registers as the call left them.
  */
-static __always_inline int open_or_close_filtered(struct pt_regs *regs, long nr, long ret)
+static __always_inline int open_or_close_filtered(struct saker_open_filter *filter,
+						  struct pt_regs *regs, long nr, long ret)
 {
-	struct saker_open_filter *filter = open_filter_get();
 	struct dropped_fds *marks;
 	__u64 path, flags = 0, bit;
 
@@ -1268,9 +1266,9 @@ static __always_inline int open_or_close_filtered(struct pt_regs *regs, long nr,
  * close must be reported again. Clearing for calls whose result is not an fd costs only an
  * extra close record later. pipe, pipe2 and socketpair write their fds to memory: all marks go.
  */
-static __always_inline void unmark_reported_fd(long nr, long ret)
+static __always_inline void unmark_reported_fd(struct saker_open_filter *filter, long nr,
+					       long ret)
 {
-	struct saker_open_filter *filter = open_filter_get();
 	struct dropped_fds *marks;
 
 	if (!filter || !filter->used || ret < 0)
@@ -1293,6 +1291,7 @@ static __always_inline void unmark_reported_fd(long nr, long ret)
  */
 static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 {
+	struct saker_open_filter *filter;
 	struct saker_syscall_spec *spec;
 	struct saker_event *ev;
 	__u32 key, len0, len1, len2 = 0, len3 = 0;
@@ -1309,12 +1308,13 @@ static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 	pid_tgid = bpf_get_current_pid_tgid();
 	if (!tgid_wanted(pid_tgid >> 32))
 		return 0;
+	filter = open_filter_get();
 	if ((nr == 3 || kill_type_of(nr) >= SAKER_KILL_OPEN) &&
-	    open_or_close_filtered(regs, nr, ret)) {
+	    open_or_close_filtered(filter, regs, nr, ret)) {
 		count_record(DROPS_SLOT_FILTERED);
 		return 0;
 	}
-	unmark_reported_fd(nr, ret);
+	unmark_reported_fd(filter, nr, ret);
 	ev = scratch_event();
 	if (!ev)
 		return 0;

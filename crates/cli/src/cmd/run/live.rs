@@ -191,7 +191,7 @@ pub fn run(options: LiveOptions, service: &mut Service) -> anyhow::Result<(LiveE
         ),
         ..CaptureConfig::default()
     });
-    source.open_filter = Some(options.open_filter.clone());
+    source.open_filter = Some(options.open_filter);
     if let Some(responder) = service.responder() {
         if responder.wants_prompt_alerts() {
             source.poll_timeout = POLL_TIMEOUT_KILLS;
