@@ -181,6 +181,7 @@ fn chart_values_shape_the_pod_as_falcos_do() {
         .to_string();
     let loaded = saker_config_show(&config);
     assert!(loaded.contains("kind: ebpf"), "{loaded}");
+    assert!(loaded.contains("drop_unneeded_opens: true"), "{loaded}");
     assert!(loaded.contains("watch_config_files: true"), "{loaded}");
 
     // Falco's values: falcosidekick sets http_output; customRules fill the rules ConfigMap;
@@ -190,6 +191,8 @@ fn chart_values_shape_the_pod_as_falcos_do() {
         "falcosidekick.enabled=true",
         "--set",
         "driver.ebpf.leastPrivileged=false",
+        "--set",
+        "driver.ebpf.dropUnneededOpens=false",
         "--set-string",
         "customRules.team\\.yaml=- list: team_binaries\n  items: [x]",
     ]);
@@ -202,6 +205,7 @@ fn chart_values_shape_the_pod_as_falcos_do() {
         loaded.contains("url: http://saker-falcosidekick:2801/"),
         "{loaded}"
     );
+    assert!(loaded.contains("drop_unneeded_opens: false"), "{loaded}");
     let rules = docs
         .iter()
         .find(|d| d["metadata"]["name"] == "saker-rules")

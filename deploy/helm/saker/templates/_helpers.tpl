@@ -59,7 +59,7 @@ engine.* from driver.*) and http_output pointed at falcosidekick when that is on
 {{- if not (has .Values.driver.kind (list "ebpf" "modern_ebpf")) }}
 {{- fail (printf "driver.kind %q: Saker captures with eBPF only (ebpf, or Falco's modern_ebpf); kmod and the legacy ebpf probe do not exist here" .Values.driver.kind) }}
 {{- end }}
-{{- $ebpf := dict "buf_size_preset" .Values.driver.ebpf.bufSizePreset "drop_failed_exit" .Values.driver.ebpf.dropFailedExit }}
+{{- $ebpf := dict "buf_size_preset" .Values.driver.ebpf.bufSizePreset "drop_failed_exit" .Values.driver.ebpf.dropFailedExit "drop_unneeded_opens" .Values.driver.ebpf.dropUnneededOpens }}
 {{- $_ := set $config "engine" (dict "kind" .Values.driver.kind "ebpf" $ebpf) }}
 {{- if .Values.falcosidekick.enabled }}
 {{- $port := default "2801" (toString .Values.falcosidekick.listenPort) }}
