@@ -11,7 +11,10 @@
 # `saker trace --ebpf` (every call's line from the eBPF capture, never stopping the program),
 # and `floor`: bench/lib/floor-tracer.c, a ptrace tracer that only waits for each stop, reads
 # the syscall's info and resumes (what any strace-like tracer must do; it prints nothing), so
-# saker's and strace's distance to what ptrace allows here is measured in the same run.
+# saker's and strace's distance to what ptrace allows here is measured in the same run;
+# `floor_read` (floor-tracer -r) also reads the tracee memory strace's output shows (data,
+# paths, stat buffers, directory entries), one process_vm_readv each: the floor of a tracer
+# that prints what strace prints.
 # Setups run interleaved (round-robin), pinned to one CPU
 # (`taskset -c 0`: tracer and tracee share it) and unpinned, because ptrace's cost depends
 # mostly on CPU placement. Each figure is the median of the rounds, wall time and CPU time
@@ -44,7 +47,7 @@ declare -A workloads=(
 # SETUPS picks some of them (native is always measured): the eBPF tracer loads for about 0.1 s,
 # so its ratios mean something on longer workloads only, where strace would take minutes:
 #   SETUPS="saker_ebpf_c saker_ebpf" LOOPS=1000000 DD_COUNT=5000000 bench/trace.sh
-read -r -a setups <<<"native ${SETUPS:-strace saker floor strace_seccomp saker_seccomp saker_ebpf_c saker_ebpf}"
+read -r -a setups <<<"native ${SETUPS:-strace saker floor floor_read strace_seccomp saker_seccomp saker_ebpf_c saker_ebpf}"
 
 command_for() { # setup workload-command
     case "$1" in
@@ -52,6 +55,7 @@ command_for() { # setup workload-command
         strace) echo "strace -f -o /dev/null $2" ;;
         saker) echo "$SAKER trace -f -o /dev/null $2" ;;
         floor) echo "$work/floor-tracer $2" ;;
+        floor_read) echo "$work/floor-tracer -r $2" ;;
         strace_seccomp) echo "strace -f --seccomp-bpf -e trace=openat -o /dev/null $2" ;;
         saker_seccomp) echo "$SAKER trace -f --seccomp-bpf -e trace=openat -o /dev/null $2" ;;
         saker_ebpf_c) echo "$SAKER trace -f -c --ebpf -o /dev/null $2" ;;
@@ -95,16 +99,16 @@ workloads = ("a_dd", "b_openloop", "c_find")
 measured = sys.argv[2:]
 # The strace comparison table needs both tools' setups; the ratio tables show what ran.
 if all(s in measured for s in ("strace", "saker", "strace_seccomp", "saker_seccomp")):
-    floor = "floor" in measured
+    floors = [f for f in ("floor", "floor_read") if f in measured]
     print(f"{'placement':9} {'workload':11} {'native':>8} {'strace':>9} {'saker':>9} {'saker/strace':>12} "
-          + (f"{'floor/strace':>12} " if floor else "")
+          + "".join(f"{f + '/strace':>17} " for f in floors)
           + f"{'strace seccomp':>14} {'saker seccomp':>13} {'saker/strace':>12}   (wall, median)")
     for placement in ("pinned", "unpinned"):
         for name in workloads:
             g = lambda s: med_wall[(placement, name, s)]
             n = g("native")
             print(f"{placement:9} {name:11} {n:8.3f} {g('strace'):8.2f}s {g('saker'):8.2f}s {g('saker')/g('strace'):11.2f}x "
-                  + (f"{g('floor')/g('strace'):11.2f}x " if floor else "")
+                  + "".join(f"{g(f)/g('strace'):16.2f}x " for f in floors)
                   + f"{g('strace_seccomp'):13.3f}s {g('saker_seccomp'):12.3f}s {g('saker_seccomp')/g('strace_seccomp'):11.2f}x")
 for title, med in (("wall", med_wall), ("CPU (user + system of tracer and tracee)", med_cpu)):
     print()
