@@ -569,7 +569,7 @@ fn bad_configuration_is_an_error_not_a_panic() {
 
 /// The open filter: a regular file's open that the table does not keep is not reported, nor is
 /// its close; the opens the kernel cannot judge (a directory, a relative or unnormalized path,
-/// a failure) and those the table keeps are, and a kept open that reuses a left-out fd number
+/// a path holding "..", a failure) and those the table keeps are, and a kept open that reuses a left-out fd number
 /// gets its close reported.
 #[test]
 fn the_open_filter_leaves_out_unneeded_opens_and_their_closes() {
@@ -587,7 +587,7 @@ fn the_open_filter_leaves_out_unneeded_opens_and_their_closes() {
     let base = dir.path().to_str().unwrap().to_string();
     let kept_dir = format!("{base}/kept");
     std::fs::create_dir(&kept_dir).unwrap();
-    for name in ["dropped", "kept/file"] {
+    for name in ["dropped", "kept/file", "a..b"] {
         std::fs::write(format!("{base}/{name}"), "x").unwrap();
     }
     let c = |p: &str| CString::new(p).unwrap();
@@ -596,7 +596,11 @@ fn the_open_filter_leaves_out_unneeded_opens_and_their_closes() {
         c(&format!("{base}/kept/file")),
         c(&format!("{base}/kept/../dropped")),
     );
-    let (c_dir, missing) = (c(&base), c(&format!("{base}/missing")));
+    let (c_dir, missing, dots) = (
+        c(&base),
+        c(&format!("{base}/missing")),
+        c(&format!("{base}/a..b")),
+    );
     let mut child = Child::spawn(|| {
         // SAFETY: raw syscalls on C strings prepared before the fork.
         unsafe {
@@ -607,6 +611,8 @@ fn the_open_filter_leaves_out_unneeded_opens_and_their_closes() {
             let fd = libc::open(dropped.as_ptr(), libc::O_WRONLY); // write: every path kept
             libc::close(fd);
             let fd = libc::open(unplain.as_ptr(), libc::O_RDONLY); // not normalized: kept
+            libc::close(fd);
+            let fd = libc::open(dots.as_ptr(), libc::O_RDONLY); // ".." in a name: kept
             libc::close(fd);
             let fd = libc::open(c_dir.as_ptr(), libc::O_RDONLY); // a directory: kept
             libc::close(fd);
@@ -662,6 +668,8 @@ fn the_open_filter_leaves_out_unneeded_opens_and_their_closes() {
             "open D/dropped 1 fd",
             "close",
             "open D/kept/../dropped 0 fd",
+            "close",
+            "open D/a..b 0 fd",
             "close",
             "open D 0 fd",
             "close",

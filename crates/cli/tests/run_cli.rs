@@ -117,6 +117,19 @@ fn dry_run_says_which_opens_the_kernel_leaves_out() {
         "Every open is reported: rule `closes` can match close(), and the kernel would leave \
          out the closes of the opens it leaves out"
     );
+    // Falco's own rules, as a CKS user loads them.
+    let Some(corpus) = std::env::var_os("SAKER_FALCO_CORPUS") else {
+        eprintln!("SKIPPED (Falco's rules): SAKER_FALCO_CORPUS is not set");
+        return;
+    };
+    let falco_rules = std::path::Path::new(&corpus).join("falco_rules.yaml");
+    let (code, stdout, stderr) = saker(&["run", "--dry-run", "-r", falco_rules.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        filter_line(&stdout),
+        "Opens left out in the kernel: those no rule needs (kept: every path for write access, \
+         8 paths or prefixes otherwise)"
+    );
 }
 
 #[test]

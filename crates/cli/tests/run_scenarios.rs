@@ -1752,6 +1752,110 @@ fn opens_no_rule_needs_are_left_out_and_their_fds_still_named() {
     );
 }
 
+/// With Falco's own rules loaded, as a CKS user runs them, the kernel leaves out the reads no
+/// rule names, and the rules on sensitive files and directory traversal (its `fd.nameraw`
+/// tests, and `open_file_failed`'s `fd.num = -1`) still alert.
+#[test]
+fn falcos_rules_leave_out_unneeded_opens_and_still_alert() {
+    if let Some(why) = skip_reason() {
+        eprintln!("SKIPPED: falcos_rules_leave_out_unneeded_opens_and_still_alert: {why}");
+        return;
+    }
+    let Some(corpus) = std::env::var_os("SAKER_FALCO_CORPUS") else {
+        eprintln!(
+            "SKIPPED: falcos_rules_leave_out_unneeded_opens_and_still_alert: SAKER_FALCO_CORPUS is not set"
+        );
+        return;
+    };
+    let rules = Path::new(&corpus).join("falco_rules.yaml");
+    let dir = tempfile::Builder::new()
+        .prefix("saker-falco-filter")
+        .tempdir()
+        .unwrap();
+    let file = dir.path().join("read-me");
+    std::fs::write(&file, "x").unwrap();
+    let saker = Saker::start(&["-r", rules.to_str().unwrap()]);
+    assert!(
+        saker.stderr().contains(
+            "Opens no rule needs are left out in the kernel (kept: every path for write access, \
+             8 paths or prefixes otherwise)"
+        ),
+        "{}",
+        saker.stderr()
+    );
+    let reads = "for (1..200) { open(my $f, '<', $ARGV[0]) or die }";
+    let path = file.to_str().unwrap();
+    assert!(
+        Command::new("perl")
+            .args(["-e", reads, path])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let shadow = saker.raise(
+        || {
+            assert!(
+                Command::new("cat")
+                    .arg("/etc/shadow")
+                    .output()
+                    .unwrap()
+                    .status
+                    .success()
+            )
+        },
+        |a| is_rule(a, "Read sensitive file untrusted") && field(a, "fd.name") == "/etc/shadow",
+    );
+    let traversal = "/etc/../etc/../etc/hostname";
+    let climbed = saker.raise(
+        || {
+            assert!(
+                Command::new("cat")
+                    .arg(traversal)
+                    .output()
+                    .unwrap()
+                    .status
+                    .success()
+            )
+        },
+        |a| {
+            is_rule(a, "Directory traversal monitored file read")
+                && field(a, "fd.nameraw") == traversal
+        },
+    );
+    // A failed attempt: Falco's `open_file_failed` (fd.num = -1, evt.res startswith E).
+    let missing = "/etc/../etc/../etc/saker-no-such-file";
+    let failed = saker.raise(
+        || {
+            assert!(
+                !Command::new("cat")
+                    .arg(missing)
+                    .output()
+                    .unwrap()
+                    .status
+                    .success()
+            )
+        },
+        |a| {
+            is_rule(a, "Directory traversal monitored file read")
+                && field(a, "fd.nameraw") == missing
+        },
+    );
+    let summary = saker.stop();
+    assert!(shadow.is_some(), "no alert for /etc/shadow:\n{summary}");
+    assert!(climbed.is_some(), "no alert for {traversal}:\n{summary}");
+    assert!(failed.is_some(), "no alert for {missing}:\n{summary}");
+    let left_out: u64 = summary
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Opens and closes left out in the kernel (no rule needs them): ")
+        })
+        .unwrap_or_else(|| panic!("no left-out count in:\n{summary}"))
+        .parse()
+        .unwrap();
+    // perl's 200 reads of the file, and their closes.
+    assert!(left_out >= 400, "left out {left_out}:\n{summary}");
+}
+
 /// A rules reload replaces the open filter: rules that add a rule on close() turn it off, and
 /// the log says why.
 #[test]

@@ -430,13 +430,20 @@ impl FieldCheck {
     }
 
     /// `Some(true)` when this test (negated or not) means "the call succeeded", `Some(false)`
-    /// when it means "it failed": `evt.rawres`/`fd.num` against 0, `evt.res` against
-    /// `SUCCESS`, `evt.failed`.
+    /// when it means "it failed": `evt.rawres`/`fd.num` against 0 or equal to a negative
+    /// number, `evt.res` against `SUCCESS` or starting with `E` (an errno name, as Falco's
+    /// `open_file_failed` tests), `evt.failed`.
     pub fn result_test(&self, negated: bool) -> Option<bool> {
         let zero = matches!(self.rhs, CheckRhs::Value(Value::Int(0) | Value::Uint(0)));
         let success = match (self.field_name(), self.op, &self.rhs) {
             ("fd.num" | "evt.rawres", CmpOp::Ge, _) if zero => true,
             ("fd.num" | "evt.rawres", CmpOp::Lt, _) if zero => false,
+            ("fd.num" | "evt.rawres", CmpOp::Eq, CheckRhs::Value(Value::Int(n))) if *n < 0 => false,
+            ("evt.res", CmpOp::StartsWith, CheckRhs::Value(Value::Str(s)))
+                if s.starts_with('E') =>
+            {
+                false
+            }
             ("evt.res", CmpOp::Eq, CheckRhs::Value(Value::Str(s))) if s == "SUCCESS" => true,
             ("evt.res", CmpOp::Ne, CheckRhs::Value(Value::Str(s))) if s == "SUCCESS" => false,
             ("evt.failed", CmpOp::Eq, CheckRhs::Value(Value::Bool(b))) => !b,

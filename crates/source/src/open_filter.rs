@@ -161,7 +161,10 @@ fn add_conjunction(
     if CLOSE_TYPES.iter().any(|t| types.contains(t)) {
         return Err(matches_close(rule));
     }
-    if OPEN_TYPES.iter().any(|t| types.contains(t)) {
+    if OPEN_TYPES.iter().any(|t| types.contains(t))
+        && !failed(conjunction)
+        && !needs_a_path_the_kernel_keeps(conjunction)
+    {
         let class = access_class(conjunction);
         match path_keys(conjunction) {
             Some(keys) => add(keep, keys, class),
@@ -419,8 +422,9 @@ const CWD_PATH_TYPES: [&str; 10] = [
 ];
 
 /// Calls whose paths come from a directory fd when they succeed (a regular file there fails
-/// with ENOTDIR). `linkat`, `fchownat` and `fchmodat2` are not here: with `AT_EMPTY_PATH`
-/// their fd may be a regular file.
+/// with ENOTDIR, and the state names such a dirfd from /proc, as it names any fd it lacks:
+/// only the attempts that failed can race with its close). `linkat`, `fchownat` and
+/// `fchmodat2` are not here: with `AT_EMPTY_PATH` their fd may be a regular file.
 const DIRFD_PATH_TYPES: [&str; 6] = [
     "unlinkat",
     "mkdirat",
@@ -444,19 +448,17 @@ fn reads_files_opened_earlier(types: &EventTypes<'_>, conjunction: &[Literal<'_>
     if fields.iter().any(|(used, _)| *used == FdUse::Fd) {
         return true;
     }
-    let succeeded = succeeded(conjunction);
-    others.iter().any(|t| {
-        let path_from_cwd_or_dir =
-            CWD_PATH_TYPES.contains(t) || (succeeded && DIRFD_PATH_TYPES.contains(t));
-        !path_from_cwd_or_dir
-    })
+    others
+        .iter()
+        .any(|t| !CWD_PATH_TYPES.contains(t) && !DIRFD_PATH_TYPES.contains(t))
 }
 
 /// The keys that cover every earlier-opened file the conjunction reads: from a positive
 /// `fd.name`/`fd.directory` test (the event's fd, which every other fd field of these events
-/// names too), or, when the call must have succeeded, from a path test on the one path field
-/// it reads. A successful call's path comes from a directory fd, or is exactly the name of
-/// the file's fd (`fchmod`, `AT_EMPTY_PATH`).
+/// names too), or from a path test on the one path field it reads. A successful call's path
+/// comes from a directory fd, or is exactly the name of the file's fd (`fchmod`,
+/// `AT_EMPTY_PATH`); a failed one may resolve against a regular file as its dirfd (ENOTDIR),
+/// which the state names from /proc: only attempts that failed can race with its close.
 fn fd_path_keys(conjunction: &[Literal<'_>]) -> Option<Vec<Vec<u8>>> {
     if let Some(keys) = path_keys(conjunction) {
         return Some(keys);
@@ -465,7 +467,7 @@ fn fd_path_keys(conjunction: &[Literal<'_>]) -> Option<Vec<Vec<u8>>> {
     let [(FdUse::Path, field)] = fields.iter().copied().collect::<Vec<_>>()[..] else {
         return None;
     };
-    if !field.starts_with("fs.path.") || !succeeded(conjunction) {
+    if !field.starts_with("fs.path.") {
         return None;
     }
     conjunction
@@ -474,11 +476,45 @@ fn fd_path_keys(conjunction: &[Literal<'_>]) -> Option<Vec<Vec<u8>>> {
         .find_map(|(_, check)| literal_keys(check, field))
 }
 
-/// Whether the conjunction holds only for a call that succeeded.
-fn succeeded(conjunction: &[Literal<'_>]) -> bool {
+/// Whether the conjunction holds only for a call that failed: the kernel reports every
+/// failed open.
+fn failed(conjunction: &[Literal<'_>]) -> bool {
     conjunction
         .iter()
-        .any(|&(negated, check)| check.is_plain() && check.result_test(negated) == Some(true))
+        .any(|&(negated, check)| check.is_plain() && check.result_test(negated) == Some(false))
+}
+
+/// Whether a positive test of `fd.nameraw`, the path as the call passed it, matches only
+/// paths the kernel reports anyway: relative ones, and those holding "//", "/." or ".."
+/// (capture.bpf.c, `path_is_plain`). Falco's `directory_traversal` macro is such a test.
+fn needs_a_path_the_kernel_keeps(conjunction: &[Literal<'_>]) -> bool {
+    conjunction.iter().any(|&(negated, check)| {
+        !negated
+            && check.is_plain()
+            && check.field_name() == "fd.nameraw"
+            && check
+                .strings()
+                .is_some_and(|values| values.iter().all(|v| kept_by_form(check.op, v)))
+    })
+}
+
+/// Whether every raw path that `op value` matches is one the kernel always reports.
+fn kept_by_form(op: CmpOp, value: &str) -> bool {
+    let unusual = |s: &str| s.contains("//") || s.contains("/.") || s.contains("..");
+    let relative = |s: &str| s.chars().next().is_some_and(|c| c != '/');
+    match op {
+        CmpOp::Contains | CmpOp::EndsWith => unusual(value),
+        CmpOp::StartsWith | CmpOp::Eq | CmpOp::In => unusual(value) || relative(value),
+        // Only `*` and `?` are read: a bracket or an escape could stand for any byte.
+        CmpOp::Glob if !value.contains(['[', '\\']) => {
+            value.split(['*', '?']).any(unusual)
+                || value
+                    .chars()
+                    .next()
+                    .is_some_and(|c| !matches!(c, '/' | '*' | '?'))
+        }
+        _ => false,
+    }
 }
 
 /// Whether a positive `fd.type`/`fd.typechar` test excludes regular files.

@@ -315,6 +315,7 @@ enum Live {
     GroupName,
     FdNum,
     FdName,
+    FdNameraw,
     FdDirectory,
     FdFilename,
     FdType,
@@ -379,6 +380,7 @@ const LIVE_FIELDS: &[(&str, Live)] = &[
     ("group.name", Live::GroupName),
     ("fd.num", Live::FdNum),
     ("fd.name", Live::FdName),
+    ("fd.nameraw", Live::FdNameraw),
     ("fd.directory", Live::FdDirectory),
     ("fd.filename", Live::FdFilename),
     ("fd.type", Live::FdType),
@@ -543,6 +545,15 @@ impl Event for LiveEvent<'_> {
             Live::FdName => fd
                 .filter(|e| !e.name.is_empty())
                 .map(|e| Value::str(&e.name)),
+            // The path as the open passed it, unresolved (Falco's directory traversal rule
+            // reads it); the table keeps only resolved names, so other events have none.
+            Live::FdNameraw => match self.syscall()?.1 {
+                SyscallDetail::Open { path, .. } => Some(match path.to_string_lossy() {
+                    Cow::Borrowed(s) => Value::str(s),
+                    Cow::Owned(s) => Value::Str(Cow::Owned(s)),
+                }),
+                _ => None,
+            },
             Live::FdDirectory => fd
                 .filter(|e| {
                     matches!(

@@ -623,16 +623,27 @@ fn is_runtime_helper(comm: &str) -> bool {
 }
 
 /// The directory a `dirfd`-relative path starts from.
-fn dir_base(p: &ProcessEntry, dirfd: i32) -> &str {
-    if dirfd == AT_FDCWD {
-        &p.cwd
-    } else {
-        p.fds.get(&dirfd).map_or("", |e| e.name.as_str())
+/// `path` resolved as the kernel does for `dirfd`: against the cwd, or the directory fd's name.
+/// A dirfd the table lacks is looked up like any fd (`FdLookup`): only a failed call can have
+/// a regular file there (ENOTDIR), and the capture may have left out that file's open.
+fn resolve_at(
+    p: &ProcessEntry,
+    dirfd: i32,
+    path: &saker_event::Bytes,
+    fds: &mut FdLookup<'_>,
+) -> String {
+    let path = path.to_string_lossy();
+    if dirfd == AT_FDCWD || path.starts_with('/') {
+        return path::resolve(&p.cwd, &path);
     }
+    let dir = fds.get(p, dirfd);
+    path::resolve(dir.as_ref().map_or("", |e| e.name.as_str()), &path)
 }
 
-fn resolve_at(p: &ProcessEntry, dirfd: i32, path: &saker_event::Bytes) -> String {
-    path::resolve(dir_base(p, dirfd), &path.to_string_lossy())
+/// `fd.num` of a call that creates an fd: the fd, or -1 when it failed, as Falco has it (its
+/// `open_file_failed` macro tests `fd.num=-1`); evt.rawres and evt.arg.fd keep the error.
+fn new_fd_num(ret: i64) -> i64 {
+    if ret >= 0 { ret } else { -1 }
 }
 
 fn inet(addr: &SockAddr) -> Option<SocketAddr> {
@@ -694,7 +705,7 @@ fn apply_syscall(
         D::Open {
             dirfd, path, flags, ..
         } => {
-            let name = resolve_at(p, *dirfd, path);
+            let name = resolve_at(p, *dirfd, path, fds);
             let kind = if flags & O_DIRECTORY != 0 {
                 FdKind::Directory
             } else {
@@ -705,7 +716,7 @@ fn apply_syscall(
                 p.fds.insert(ret as i32, entry.clone());
             }
             ctx.fd = Some(entry);
-            ctx.fd_num = Some(ret);
+            ctx.fd_num = Some(new_fd_num(ret));
         }
         D::Close { fd } => {
             ctx.fd = p.fds.remove(fd);
@@ -762,7 +773,7 @@ fn apply_syscall(
                 p.fds.insert(ret as i32, entry.clone());
             }
             ctx.fd = Some(entry);
-            ctx.fd_num = Some(ret);
+            ctx.fd_num = Some(new_fd_num(ret));
         }
         D::Socket { domain, .. } => {
             let entry = Arc::new(FdEntry::socket(socket_kind(*domain)));
@@ -770,7 +781,7 @@ fn apply_syscall(
                 p.fds.insert(ret as i32, entry.clone());
             }
             ctx.fd = Some(entry);
-            ctx.fd_num = Some(ret);
+            ctx.fd_num = Some(new_fd_num(ret));
         }
         D::Connect { fd, addr } => {
             // EINPROGRESS (non-blocking connect) still names the peer.
@@ -892,8 +903,8 @@ fn apply_syscall(
             new_path,
             ..
         } => {
-            ctx.fs_source = Some(resolve_at(p, *old_dirfd, old_path));
-            ctx.fs_target = Some(resolve_at(p, *new_dirfd, new_path));
+            ctx.fs_source = Some(resolve_at(p, *old_dirfd, old_path, fds));
+            ctx.fs_target = Some(resolve_at(p, *new_dirfd, new_path, fds));
         }
         D::Symlink {
             target,
@@ -902,13 +913,13 @@ fn apply_syscall(
         } => {
             // The target is stored as written; a relative one is relative to the link's
             // directory, which is how the kernel will follow it.
-            let link = resolve_at(p, *dirfd, link_path);
+            let link = resolve_at(p, *dirfd, link_path, fds);
             let target = target.to_string_lossy();
             ctx.fs_source = Some(path::resolve(path::directory(&link), &target));
             ctx.fs_target = Some(link);
         }
         D::Unlink { dirfd, path, .. } | D::Mkdir { dirfd, path, .. } => {
-            ctx.fs_name = Some(resolve_at(p, *dirfd, path));
+            ctx.fs_name = Some(resolve_at(p, *dirfd, path, fds));
         }
         D::Chmod {
             dirfd, path, fd, ..
@@ -917,7 +928,7 @@ fn apply_syscall(
             dirfd, path, fd, ..
         } => {
             ctx.fs_name = match (path, fd) {
-                (Some(path), _) => Some(resolve_at(p, *dirfd, path)),
+                (Some(path), _) => Some(resolve_at(p, *dirfd, path, fds)),
                 (None, Some(fd)) => {
                     ctx.fd = fds.get(p, *fd);
                     ctx.fd_num = Some(i64::from(*fd));

@@ -902,5 +902,25 @@ fn an_fd_the_table_lacks_is_named_from_proc() {
     let ctx = state.apply(&fchmod(reader.as_raw_fd()));
     assert_eq!(ctx.fs_name, None);
     assert_eq!(state.stats().fds_unnamed, 1);
+    // A failed *at call with that file as its directory fd (ENOTDIR) resolves against its
+    // name too, as it would had the open been seen.
+    let mut symlinkat = fchmod(fd);
+    symlinkat.body = EventBody::Syscall(SyscallExit {
+        nr: libc::SYS_symlinkat,
+        ret: -i64::from(libc::ENOTDIR),
+        args: [0; 6],
+        duration_ns: None,
+        detail: SyscallDetail::Symlink {
+            target: "../shadow".into(),
+            dirfd: fd,
+            link_path: "link".into(),
+        },
+    });
+    let ctx = state.apply(&symlinkat);
+    assert_eq!(
+        ctx.fs_target.as_deref(),
+        Some(format!("{}/link", path.display()).as_str())
+    );
+    assert_eq!(state.stats().fds_named_from_proc, 2);
     drop(file);
 }

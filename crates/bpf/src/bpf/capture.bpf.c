@@ -1140,10 +1140,12 @@ static __always_inline __u64 bytes_equal(__u64 w, __u8 c)
 }
 
 /*
- * True when the `len`-byte string (with its NUL) at `path` is absolute and has no "//" and no
- * "/." anywhere, so it is the name user space will give the file (crates/state/src/path.rs
- * changes only paths with empty, "." or ".." components). Hidden files ("/.x") fail too, and
- * are kept: the test only has to be cheap and never wrong. Eight bytes per step.
+ * True when the `len`-byte string (with its NUL) at `path` is absolute and has no "//", no
+ * "/." and no ".." anywhere, so it is the name user space will give the file
+ * (crates/state/src/path.rs changes only paths with empty, "." or ".." components). Hidden
+ * files ("/.x") fail too, and are kept: the test only has to be cheap and never wrong. The
+ * rules analysis counts on every path holding ".." being reported (a `fd.nameraw contains
+ * "../"` test needs no keys: crates/source/src/open_filter.rs). Eight bytes per step.
  */
 static __always_inline int path_is_plain(const __u8 *path, long len)
 {
@@ -1158,7 +1160,8 @@ static __always_inline int path_is_plain(const __u8 *path, long len)
 		w = *(const __u64 *)(path + i * 8);
 		next = i + 1 < SAKER_KILL_PATH_MAX / 8 ? *(const __u64 *)(path + i * 8 + 8) : 0;
 		next = (w >> 8) | (next << 56);
-		pairs = bytes_equal(w, '/') & (bytes_equal(next, '/') | bytes_equal(next, '.'));
+		pairs = (bytes_equal(w, '/') & (bytes_equal(next, '/') | bytes_equal(next, '.'))) |
+			(bytes_equal(w, '.') & bytes_equal(next, '.'));
 		if (rest < 8)
 			pairs &= (1ULL << (rest * 8)) - 1;
 		if (pairs)

@@ -151,14 +151,55 @@ fn open_filter_falco_rules() {
         diagnostics.iter().all(|d| !d.is_error()),
         "{diagnostics:#?}"
     );
-    // Falco's symlink rule tests no result: a failed symlinkat() whose directory fd is a
-    // regular file resolves the target below that file.
+    // Every write is kept ("Clear Log Activities" tests `fd.filename`, "Detect release_agent
+    // File Container Escapes" `fd.name endswith`); reads only where a rule names the path.
+    // "Directory traversal monitored file read" needs `../` in the raw path and
+    // `open_file_failed` a failure: the kernel reports both kinds itself. The symlink and
+    // hardlink rules read paths resolved against a directory fd; only a failed call can have
+    // a regular file there, and the state names it from /proc.
+    let keep = plan(&ruleset).unwrap();
     assert_eq!(
-        plan(&ruleset),
-        Err(
-            "rule `Create Symlink Over Sensitive Files` reads fd.* of files opened earlier \
-             (symlink, symlinkat) without a path test"
-                .to_string()
-        )
+        describe(&keep),
+        "every path for write access, 8 paths or prefixes otherwise"
     );
+    let expected = [
+        ("/dev/log/", CLASS_WRITE),
+        ("/etc/pam.conf\0", CLASS_ANY | CLASS_READ),
+        ("/etc/pam.d/", CLASS_READ),
+        ("/etc/security/pwquality.conf\0", CLASS_ANY | CLASS_READ),
+        ("/etc/shadow\0", CLASS_ANY | CLASS_READ),
+        ("/etc/sudoers\0", CLASS_ANY | CLASS_READ),
+        ("/etc/sudoers.d/", CLASS_READ),
+        ("/var/log/", CLASS_WRITE),
+    ];
+    let expected = expected.iter().map(|(k, c)| (key(k), *c)).collect();
+    assert_eq!(keep.paths, expected);
+    assert_eq!(kept_classes(&keep, "/usr/lib/libc.so.6") & CLASS_READ, 0);
+    assert_ne!(kept_classes(&keep, "/etc/sudoers.d/admins") & CLASS_READ, 0);
+}
+
+#[test]
+fn open_filter_failed_opens_and_unusual_raw_paths_need_no_keys() {
+    // The kernel reports every failed open, and every open of a relative path or one holding
+    // "//", "/." or "..".
+    for condition in [
+        "evt.type = openat and fd.name contains id_rsa and evt.res startswith E",
+        "evt.type = openat and fd.name contains id_rsa and fd.num = -1",
+        "evt.type = openat and fd.name contains id_rsa and fd.nameraw contains \"../\"",
+        "evt.type = openat and fd.name contains id_rsa and fd.nameraw glob \"*../*\"",
+        "evt.type = openat and fd.name contains id_rsa and fd.nameraw startswith x/",
+    ] {
+        let keep = plan_rule(condition, "%fd.name").unwrap();
+        assert_eq!((keep.all_paths, keep.paths.len()), (0, 0), "{condition}");
+    }
+    // Raw paths any plain path can hold keep everything the rest allows.
+    for condition in [
+        "evt.type = openat and fd.name contains id_rsa and fd.nameraw contains \"/etc/\"",
+        "evt.type = openat and fd.name contains id_rsa and fd.nameraw glob \"*[.]./*\"",
+        "evt.type = openat and fd.name contains id_rsa and not fd.nameraw contains \"..\"",
+        "evt.type = openat and fd.name contains id_rsa and evt.res startswith S",
+    ] {
+        let keep = plan_rule(condition, "%fd.name").unwrap();
+        assert_eq!(keep.all_paths, CLASS_ANY, "{condition}");
+    }
 }
