@@ -1693,6 +1693,18 @@ fn scap_capture_of_cks_scenarios_replays_to_the_live_alerts() {
     assert_eq!(live, replayed, "live and replayed alerts differ\n{summary}");
 }
 
+/// The exit summary's count of opens and closes the kernel left out.
+fn opens_left_out(summary: &str) -> u64 {
+    summary
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("Opens and closes left out in the kernel (no rule needs them): ")
+        })
+        .unwrap_or_else(|| panic!("no left-out count in:\n{summary}"))
+        .parse()
+        .unwrap()
+}
+
 /// The kernel leaves out the opens no default rule needs (a read of a file in /tmp) and their
 /// closes, and counts them; a later fchmod of such an fd still alerts with the file's name,
 /// which the state reads from /proc. The opens the rules need (the barrier's write below
@@ -1736,14 +1748,7 @@ fn opens_no_rule_needs_are_left_out_and_their_fds_still_named() {
         hit.is_some(),
         "no Set Setuid alert naming {path}:\n{summary}"
     );
-    let left_out: u64 = summary
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("Opens and closes left out in the kernel (no rule needs them): ")
-        })
-        .unwrap_or_else(|| panic!("no left-out count in:\n{summary}"))
-        .parse()
-        .unwrap();
+    let left_out = opens_left_out(&summary);
     // perl's 200 extra opens of the file, and their closes.
     assert!(left_out >= 400, "left out {left_out}:\n{summary}");
     assert!(
@@ -1792,66 +1797,42 @@ fn falcos_rules_leave_out_unneeded_opens_and_still_alert() {
             .unwrap()
             .success()
     );
-    let shadow = saker.raise(
-        || {
-            assert!(
-                Command::new("cat")
-                    .arg("/etc/shadow")
-                    .output()
-                    .unwrap()
-                    .status
-                    .success()
-            )
-        },
-        |a| is_rule(a, "Read sensitive file untrusted") && field(a, "fd.name") == "/etc/shadow",
+    // `cat PATH` succeeding or not, and the alert of `rule` whose `field` is that path.
+    let cat = |path: &str, succeeds: bool, rule: &str, field_name: &str| {
+        saker.raise(
+            || {
+                let status = Command::new("cat").arg(path).output().unwrap().status;
+                assert_eq!(status.success(), succeeds, "cat {path}");
+            },
+            |a| is_rule(a, rule) && field(a, field_name) == path,
+        )
+    };
+    let shadow = cat(
+        "/etc/shadow",
+        true,
+        "Read sensitive file untrusted",
+        "fd.name",
     );
     let traversal = "/etc/../etc/../etc/hostname";
-    let climbed = saker.raise(
-        || {
-            assert!(
-                Command::new("cat")
-                    .arg(traversal)
-                    .output()
-                    .unwrap()
-                    .status
-                    .success()
-            )
-        },
-        |a| {
-            is_rule(a, "Directory traversal monitored file read")
-                && field(a, "fd.nameraw") == traversal
-        },
+    let climbed = cat(
+        traversal,
+        true,
+        "Directory traversal monitored file read",
+        "fd.nameraw",
     );
     // A failed attempt: Falco's `open_file_failed` (fd.num = -1, evt.res startswith E).
     let missing = "/etc/../etc/../etc/saker-no-such-file";
-    let failed = saker.raise(
-        || {
-            assert!(
-                !Command::new("cat")
-                    .arg(missing)
-                    .output()
-                    .unwrap()
-                    .status
-                    .success()
-            )
-        },
-        |a| {
-            is_rule(a, "Directory traversal monitored file read")
-                && field(a, "fd.nameraw") == missing
-        },
+    let failed = cat(
+        missing,
+        false,
+        "Directory traversal monitored file read",
+        "fd.nameraw",
     );
     let summary = saker.stop();
     assert!(shadow.is_some(), "no alert for /etc/shadow:\n{summary}");
     assert!(climbed.is_some(), "no alert for {traversal}:\n{summary}");
     assert!(failed.is_some(), "no alert for {missing}:\n{summary}");
-    let left_out: u64 = summary
-        .lines()
-        .find_map(|l| {
-            l.strip_prefix("Opens and closes left out in the kernel (no rule needs them): ")
-        })
-        .unwrap_or_else(|| panic!("no left-out count in:\n{summary}"))
-        .parse()
-        .unwrap();
+    let left_out = opens_left_out(&summary);
     // perl's 200 reads of the file, and their closes.
     assert!(left_out >= 400, "left out {left_out}:\n{summary}");
 }
