@@ -173,6 +173,23 @@ impl<'a> LiveEvent<'a> {
         }
     }
 
+    /// An ancestor's text field: `[N]` the Nth ancestor's, without an index every ancestor's
+    /// (Falco's `proc.aname`, `proc.aexepath`).
+    fn ancestor_field(
+        &self,
+        arg: Option<&FieldArg>,
+        text: impl Fn(&ProcessEntry) -> &String,
+    ) -> Option<Value<'a>> {
+        match arg {
+            Some(FieldArg::Index(i)) => self.ancestor(*i).map(|a| Value::str(text(a))),
+            _ => Some(Value::List(Cow::Owned(
+                self.ancestors()
+                    .map(|a| Value::Str(Cow::Owned(text(a).clone())))
+                    .collect(),
+            ))),
+        }
+    }
+
     fn open_flags(&self) -> Option<u64> {
         match self.syscall()?.1 {
             SyscallDetail::Open { flags, .. } => Some(*flags),
@@ -298,6 +315,7 @@ enum Live {
     ProcTty,
     ProcDuration,
     ProcAname,
+    ProcAexepath,
     ProcApid,
     ProcEnv,
     ProcIsExeFromMemfd,
@@ -363,6 +381,7 @@ const LIVE_FIELDS: &[(&str, Live)] = &[
     ("proc.tty", Live::ProcTty),
     ("proc.duration", Live::ProcDuration),
     ("proc.aname", Live::ProcAname),
+    ("proc.aexepath", Live::ProcAexepath),
     ("proc.apid", Live::ProcApid),
     ("proc.env", Live::ProcEnv),
     ("proc.is_exe_from_memfd", Live::ProcIsExeFromMemfd),
@@ -485,14 +504,8 @@ impl Event for LiveEvent<'_> {
             Live::ProcDuration => p
                 .filter(|p| p.start_ns != 0)
                 .map(|p| Value::UInt(h.ts_ns.saturating_sub(p.start_ns))),
-            Live::ProcAname => match &field.arg {
-                Some(FieldArg::Index(i)) => self.ancestor(*i).map(|a| Value::str(&a.comm)),
-                _ => Some(Value::List(Cow::Owned(
-                    self.ancestors()
-                        .map(|a| Value::Str(Cow::Owned(a.comm.clone())))
-                        .collect(),
-                ))),
-            },
+            Live::ProcAname => self.ancestor_field(field.arg.as_ref(), |a| &a.comm),
+            Live::ProcAexepath => self.ancestor_field(field.arg.as_ref(), |a| &a.exepath),
             Live::ProcApid => match &field.arg {
                 Some(FieldArg::Index(i)) => self.ancestor(*i).map(|a| Value::Int(i64::from(a.pid))),
                 _ => Some(Value::List(Cow::Owned(

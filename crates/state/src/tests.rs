@@ -767,6 +767,29 @@ fn runtime_setup_is_not_the_containers_first_program() {
 }
 
 #[test]
+fn ancestor_fields_by_index_and_all() {
+    let mut f = Fixture::new();
+    f.fork(100, 300);
+    f.exec(300, "/usr/local/bin/tool", &["tool"], None);
+    let event = f.getpid(300, "tool");
+    let ctx = f.state.apply(&event);
+    let live = LiveEvent::new(&f.state, &f.types, &event, &ctx, 1).unwrap();
+    for (name, expect) in [
+        ("proc.aname[1]", Some("bash")),
+        ("proc.aexepath[1]", Some("/usr/bin/bash")),
+        ("proc.aexepath[2]", Some("/usr/bin/systemd")),
+        ("proc.aexepath[3]", None),
+    ] {
+        assert_eq!(field(&live, name).as_deref(), expect, "{name}");
+    }
+    let all = field(&live, "proc.aexepath").unwrap();
+    assert!(
+        all.contains("/usr/bin/bash") && all.contains("/usr/bin/systemd"),
+        "{all}"
+    );
+}
+
+#[test]
 fn every_container_and_k8s_field_is_live() {
     let live: std::collections::HashSet<&str> = crate::live_field_names().collect();
     let missing: Vec<&str> = saker_rules::fields::all()
