@@ -10,8 +10,8 @@ use crate::error::DecodeError;
 use crate::raw::{
     AUX_ENTRY, BLOBS, CAP_IOV_IN, CAP_IOV_OUT, CAP_MEM_DEREF, CAP_MSG_IOV_IN, CAP_MSG_IOV_OUT,
     EV_EXEC, EV_EXIT, EV_FORK, EV_SIGNAL, EV_SYSCALL, EVF_BLOB0_TRUNCATED, EVF_BLOB1_TRUNCATED,
-    EVF_ENTRY_MEM, EVF_EXEC_CAPS, EVF_EXEC_ENVC, EVF_EXEC_ENVP, IOV_MAX, IOV_SLOT, MSG_IOV_ARRAY,
-    MSG_IOV_SLOT, RAW_EVENT_SIZE, RawEvent,
+    EVF_ENTRY_MEM, EVF_EXEC_CAPS, EVF_EXEC_ENVC, EVF_EXEC_ENVP, EXEC_UPPER_LAYER, IOV_MAX,
+    IOV_SLOT, MSG_IOV_ARRAY, MSG_IOV_SLOT, RAW_EVENT_SIZE, RawEvent,
 };
 
 /// Converts the kernel's boot-time clock to wall-clock time.
@@ -119,6 +119,7 @@ fn decode(
                 effective: raw.args[4],
                 inheritable: raw.args[5],
             }),
+            exe_upper_layer: raw.exec_flags & EXEC_UPPER_LAYER != 0,
         }),
         EV_EXIT => EventBody::Exit {
             status: raw.args[0] as i32,

@@ -66,6 +66,8 @@ pub const EVF_EXEC_ENVC: u8 = 32;
 pub const EVF_ENTRY_MEM: u8 = 64;
 /// `SAKER_EV_EXEC`: `duration_ns` holds the envp pointer the caller passed.
 pub const EVF_EXEC_ENVP: u8 = 128;
+/// `exec_flags` of an exec record: the executable is in an overlayfs upper layer.
+pub const EXEC_UPPER_LAYER: u8 = 1;
 
 /// `struct saker_syscall_spec`: how the kernel side captures one syscall.
 #[repr(C)]
@@ -112,7 +114,9 @@ pub struct RawEvent {
     pub flags: u8,
     /// `SPEC_SOCKET_FD` calls: the socket's netlink protocol + 1; 0 when it is not netlink.
     pub netlink: u8,
-    pub pad: [u8; 2],
+    /// `EV_EXEC`: `EXEC_*` bits.
+    pub exec_flags: u8,
+    pub pad: u8,
     pub comm: [u8; COMM_LEN],
 }
 

@@ -524,7 +524,8 @@ fn container_scenarios() {
     };
     exec("sleep 0.2; exit");
     exec("echo x >> /tmp/passwd");
-    exec("cp /bin/busybox /tmp/notapk && /tmp/notapk true; true");
+    // A link to the image's busybox: its file is in the lower layer, and not named apk.
+    exec("ln -s /bin/busybox /tmp/notapk && /tmp/notapk true; true");
     saker.barrier();
     if let Some(a) = saker.any(in_container) {
         failures.check(
@@ -577,6 +578,20 @@ fn container_scenarios() {
     failures.check(
         hit.is_some(),
         "no Write below etc for echo x >> /etc/passwd in the container",
+    );
+
+    // Drop and execute new binary in container: a copy of busybox in the upper layer runs.
+    let hit = saker.raise(
+        || exec("cp /bin/busybox /tmp/true && /tmp/true"),
+        |a| {
+            is_rule(a, "Drop and execute new binary in container")
+                && in_container(a)
+                && field(a, "proc.exepath") == "/tmp/true"
+        },
+    );
+    failures.check(
+        hit.is_some(),
+        "no Drop and execute new binary in container for /tmp/true",
     );
 
     // Launch Package Management Process in Container: busybox copied to an apk-like name.
@@ -1835,6 +1850,49 @@ fn falcos_rules_leave_out_unneeded_opens_and_still_alert() {
     let left_out = opens_left_out(&summary);
     // perl's 200 reads of the file, and their closes.
     assert!(left_out >= 400, "left out {left_out}:\n{summary}");
+}
+
+/// Falco's "Drop and execute new binary in container": a binary the container copied into
+/// its own filesystem (the overlayfs upper layer) alerts when it runs, the image's own
+/// binaries do not (`proc.is_exe_upper_layer`, from the exec record).
+#[test]
+fn falcos_drop_and_execute_rule_sees_the_upper_layer() {
+    let name = "falcos_drop_and_execute_rule_sees_the_upper_layer";
+    if let Some(why) = skip_reason() {
+        eprintln!("SKIPPED: {name}: {why}");
+        return;
+    }
+    if let Err(why) = podman_ready() {
+        eprintln!("SKIPPED: {name}: {why}");
+        return;
+    }
+    let Some(corpus) = std::env::var_os("SAKER_FALCO_CORPUS") else {
+        eprintln!("SKIPPED: {name}: SAKER_FALCO_CORPUS is not set");
+        return;
+    };
+    let rules = Path::new(&corpus).join("falco_rules.yaml");
+    let container = Container::start();
+    let saker = Saker::start(&["-r", rules.to_str().unwrap(), "--buffer-bytes", "67108864"]);
+    let rule = "Drop and execute new binary in container";
+    let hit = saker.raise(
+        || {
+            let o = Command::new("podman")
+                .args(["exec", &container.0, "sh", "-c"])
+                .arg("cp /bin/busybox /tmp/true && /tmp/true")
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        },
+        |a| is_rule(a, rule) && field(a, "proc.exepath") == "/tmp/true",
+    );
+    let summary = saker.stop();
+    assert!(hit.is_some(), "no {rule} alert for /tmp/true:\n{summary}");
+    // sh and cp ran from the image (the lower layer) before it: no alert for them.
+    let alerts = summary
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(&format!("{rule}: ")))
+        .unwrap_or_else(|| panic!("no count of {rule} in:\n{summary}"));
+    assert_eq!(alerts, "1", "{summary}");
 }
 
 /// A rules reload replaces the open filter: rules that add a rule on close() turn it off, and

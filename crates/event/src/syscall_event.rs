@@ -190,6 +190,10 @@ pub struct ExecInfo {
     /// The new image's capability sets, when the source read them at exec (the eBPF capture
     /// does); `None`: unknown, a live consumer may read /proc.
     pub caps: Option<Capabilities>,
+    /// The executable is in an overlayfs upper layer: a file the container wrote or changed
+    /// (Falco's `proc.is_exe_upper_layer`, PPM_EXE_UPPER_LAYER); false when the source cannot
+    /// tell.
+    pub exe_upper_layer: bool,
 }
 
 /// Capability sets of a process (`thread.cap_*`), as bit masks.

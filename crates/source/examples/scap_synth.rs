@@ -92,6 +92,7 @@ fn main() -> std::io::Result<()> {
                     loginuid: u32::MAX,
                     tty: None,
                     caps: None,
+                    exe_upper_layer: false,
                 }),
             }],
             1 => vec![

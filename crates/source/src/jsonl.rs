@@ -519,7 +519,7 @@ fn event(e: &SyscallEvent) -> Value {
             json!({"fork":{"child_tid":child_tid,"child_pid":child_pid,"child_vtid":child_vtid,"child_vpid":child_vpid}})
         }
         EventBody::Exec(x) => {
-            json!({"exec":{"nr":x.nr,"filename":bytes(&x.filename),"argv":x.argv.iter().map(bytes).collect::<Vec<_>>(),"argv_truncated":x.argv_truncated,"env_count":x.env_count,"old_tid":x.old_tid,"vtid":x.vtid,"vpid":x.vpid,"loginuid":x.loginuid,"tty":x.tty,"caps":x.caps.map(caps_json)}})
+            json!({"exec":{"nr":x.nr,"filename":bytes(&x.filename),"argv":x.argv.iter().map(bytes).collect::<Vec<_>>(),"argv_truncated":x.argv_truncated,"env_count":x.env_count,"old_tid":x.old_tid,"vtid":x.vtid,"vpid":x.vpid,"loginuid":x.loginuid,"tty":x.tty,"caps":x.caps.map(caps_json),"exe_upper_layer":x.exe_upper_layer}})
         }
         EventBody::Exit {
             status,
@@ -587,6 +587,11 @@ fn from_event(v: &Value) -> Result<SyscallEvent, String> {
             tty: serde_json::from_value(o.get("tty")?.clone()).map_err(|e| format!("tty: {e}"))?,
             // Files written before exec records carried capabilities have no `caps`.
             caps: from_caps(x.get("caps"))?,
+            // Nor, before it was captured, `exe_upper_layer`.
+            exe_upper_layer: match x.get("exe_upper_layer") {
+                Some(_) => o.bool("exe_upper_layer")?,
+                None => false,
+            },
         })
     } else if let Some(x) = b.get("signal") {
         let o = Obj(x);
@@ -648,7 +653,7 @@ fn process(p: &ProcessEntry) -> Value {
         "args":p.args,"cwd":p.cwd,"uid":p.uid,"gid":p.gid,"euid":p.euid,"egid":p.egid,"loginuid":p.loginuid,
         "tty":p.tty,"start_ns":p.start_ns,"container":p.container.as_ref().map(|c| c.id.clone()),
         "caps":p.caps.map(caps_json),
-        "exe_from_memfd":p.exe_from_memfd,"threads":p.threads,"fds":fds,
+        "exe_from_memfd":p.exe_from_memfd,"exe_upper_layer":p.exe_upper_layer,"threads":p.threads,"fds":fds,
     })
 }
 
@@ -714,6 +719,11 @@ fn from_process(v: &Value) -> Result<(ProcessEntry, Option<String>), String> {
         container: None,
         caps,
         exe_from_memfd: o.bool("exe_from_memfd")?,
+        // Absent from files written before it was captured.
+        exe_upper_layer: match v.get("exe_upper_layer") {
+            Some(_) => o.bool("exe_upper_layer")?,
+            None => false,
+        },
         threads: o.u32("threads")?,
         fds,
     };
@@ -1082,6 +1092,7 @@ mod tests {
                     permitted: 0x3ff,
                     inheritable: 0,
                 }),
+                exe_upper_layer: true,
             }),
         });
         round_trip(SyscallEvent {

@@ -322,6 +322,7 @@ impl Handler for Adapter<'_> {
                         tty,
                         // The tracee is stopped at its exec: the state reads /proc.
                         caps: None,
+                        exe_upper_layer: false,
                     }),
                 };
                 self.push(&event);

@@ -319,6 +319,7 @@ enum Live {
     ProcApid,
     ProcEnv,
     ProcIsExeFromMemfd,
+    ProcIsExeUpperLayer,
     ProcNthreads,
     ProcLoginshellid,
     ThreadTid,
@@ -385,6 +386,7 @@ const LIVE_FIELDS: &[(&str, Live)] = &[
     ("proc.apid", Live::ProcApid),
     ("proc.env", Live::ProcEnv),
     ("proc.is_exe_from_memfd", Live::ProcIsExeFromMemfd),
+    ("proc.is_exe_upper_layer", Live::ProcIsExeUpperLayer),
     ("proc.nthreads", Live::ProcNthreads),
     ("proc.loginshellid", Live::ProcLoginshellid),
     ("thread.tid", Live::ThreadTid),
@@ -516,6 +518,7 @@ impl Event for LiveEvent<'_> {
             },
             Live::ProcEnv => self.env(field.arg.as_ref()),
             Live::ProcIsExeFromMemfd => p.map(|p| Value::Bool(p.exe_from_memfd)),
+            Live::ProcIsExeUpperLayer => p.map(|p| Value::Bool(p.exe_upper_layer)),
             Live::ProcNthreads => p.map(|p| Value::UInt(u64::from(p.threads))),
             Live::ProcLoginshellid => {
                 // The pid of the outermost shell among the ancestors (Falco's definition).

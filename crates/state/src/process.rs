@@ -48,6 +48,8 @@ pub struct ProcessEntry {
     /// `None` until read (they change at exec; read from /proc on demand).
     pub caps: Option<Capabilities>,
     pub exe_from_memfd: bool,
+    /// The executable is in an overlayfs upper layer (the exec record says; false otherwise).
+    pub exe_upper_layer: bool,
     pub threads: u32,
     pub fds: FdTable,
 }

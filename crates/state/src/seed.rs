@@ -62,6 +62,8 @@ pub(crate) fn read_process(
             inheritable: s.cap_inh,
         }),
         exe_from_memfd: false,
+        // Only the exec record can tell (from the image's overlayfs inode).
+        exe_upper_layer: false,
         threads: stat.num_threads.max(1),
         fds: Default::default(),
     };

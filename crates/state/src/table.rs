@@ -474,6 +474,7 @@ impl State {
                         .unwrap_or_else(|| filename.to_string());
                     p.args = argv.into_iter().skip(1).collect();
                     p.exe_from_memfd = false;
+                    p.exe_upper_layer = info.exe_upper_layer;
                     p.exepath = match filename
                         .strip_prefix("/dev/fd/")
                         .and_then(|n| n.parse::<i32>().ok())

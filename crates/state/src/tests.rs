@@ -128,6 +128,7 @@ impl Fixture {
                 loginuid: u32::MAX,
                 tty,
                 caps: None,
+                exe_upper_layer: false,
             }),
         })
     }

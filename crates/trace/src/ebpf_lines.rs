@@ -1384,6 +1384,7 @@ mod tests {
             loginuid: u32::MAX,
             tty: None,
             caps: None,
+            exe_upper_layer: false,
         };
         let (path, argv) = memory.load_exec(&info);
         let style = saker_syscalls::Style::default();

@@ -146,8 +146,8 @@ static __always_inline void fill_header(struct saker_event *ev, __u32 kind, __u6
 	}
 	ev->flags = 0;
 	ev->netlink = 0;
-	ev->pad[0] = 0;
-	ev->pad[1] = 0;
+	ev->exec_flags = 0;
+	ev->pad = 0;
 	for (int i = 0; i < 6; i++)
 		ev->args[i] = 0;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
@@ -1579,6 +1579,29 @@ int BPF_PROG(tracer_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
+#define OVERLAYFS_SUPER_MAGIC 0x794c7630
+
+/* The overlayfs inode around a VFS inode: only the two fields read, relocated by name. */
+struct ovl_inode___saker {
+	struct inode vfs_inode;
+	struct dentry *__upperdentry;
+} __attribute__((preserve_access_index));
+
+/*
+ * SAKER_EXEC_UPPER_LAYER when the new image's file is on overlayfs and has an upper dentry:
+ * the container wrote or changed it (Falco's modern probe reads the same pointer).
+ */
+static __always_inline __u8 exec_layer_flags(struct linux_binprm *bprm)
+{
+	struct inode *inode = BPF_CORE_READ(bprm, file, f_inode);
+	struct ovl_inode___saker *ovl;
+
+	if (!inode || BPF_CORE_READ(inode, i_sb, s_magic) != OVERLAYFS_SUPER_MAGIC)
+		return 0;
+	ovl = (void *)inode - bpf_core_field_offset(struct ovl_inode___saker, vfs_inode);
+	return BPF_CORE_READ(ovl, __upperdentry) ? SAKER_EXEC_UPPER_LAYER : 0;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -1613,6 +1636,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	ev->args[4] = BPF_CORE_READ(task, cred, cap_effective.val);
 	ev->args[5] = BPF_CORE_READ(task, cred, cap_inheritable.val);
 	ev->flags |= SAKER_EVF_EXEC_CAPS;
+	ev->exec_flags = exec_layer_flags(bprm);
 	/* strace shows execve's envp as "N vars"; the pointer itself is gone by now. */
 	ev->ret = BPF_CORE_READ(bprm, envc);
 	ev->flags |= SAKER_EVF_EXEC_ENVC;

@@ -128,6 +128,10 @@ struct saker_syscall_spec {
 /* An exec record's duration_ns holds the envp pointer the caller passed (a tracer's capture). */
 #define SAKER_EVF_EXEC_ENVP 128
 
+/* exec_flags of an exec record: the executable is in an overlayfs upper layer (a file a
+ * container wrote or changed, Falco's proc.is_exe_upper_layer). */
+#define SAKER_EXEC_UPPER_LAYER 1
+
 /*
  * Every ring-buffer record starts with this header; blobs 0 to SAKER_BLOBS - 1 follow it, back
  * to back (only 0 and 1 carry the _TRUNCATED and _FAULT flags).
@@ -135,7 +139,7 @@ struct saker_syscall_spec {
  * For SAKER_EV_EXEC: args[0]=old tid, args[1]=vtid, args[2]=vpid, args[3]=cap_permitted,
  *   args[4]=cap_effective, args[5]=cap_inheritable (with SAKER_EVF_EXEC_CAPS), aux[0]=loginuid,
  *   aux[1]=tty (major << 32 | minor, 0 = none), ret=envc (with SAKER_EVF_EXEC_ENVC),
- *   duration_ns=the caller's envp (with SAKER_EVF_EXEC_ENVP);
+ *   duration_ns=the caller's envp (with SAKER_EVF_EXEC_ENVP), exec_flags=SAKER_EXEC_*;
  *   blob0=filename, blob1=argv area.
  * For SAKER_EV_EXIT: args[0]=exit_code (wait status), args[1]=1 if the thread group is dead.
  * For SAKER_EV_SIGNAL: args[0]=signal number; blob0=the kernel_siginfo (SAKER_CAP_SIGINFO).
@@ -161,7 +165,8 @@ struct saker_event {
 	__u8 blob_kind[SAKER_BLOBS];
 	__u8 flags;
 	__u8 netlink; /* SAKER_SPEC_SOCKET_FD: the socket's netlink protocol + 1; 0: not netlink */
-	__u8 pad[2];
+	__u8 exec_flags; /* SAKER_EV_EXEC: SAKER_EXEC_* */
+	__u8 pad;
 	char comm[SAKER_COMM_LEN];
 }; /* 168 bytes */
 

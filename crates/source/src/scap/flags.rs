@@ -143,6 +143,10 @@ fn clone_pairs() -> &'static Pairs {
 /// (libsinsp's own bit: sysdig prints no name for it, so flags.txt cannot list it).
 pub const CHILD_IN_PIDNS: u32 = 1 << 29;
 
+/// The format's flag of an execve whose executable is in an overlayfs upper layer (libs'
+/// PPM_EXE_UPPER_LAYER; Debian's sysdig 0.29 predates it, so flags.txt cannot list it).
+pub const EXE_UPPER_LAYER: u32 = 1 << 1;
+
 /// The format's `CLONE_THREAD` bit.
 pub fn clone_thread() -> u32 {
     clone_from_linux(libc::CLONE_THREAD as u64)

@@ -380,6 +380,7 @@ fn process_entry(t: &ThreadInfo, all: &[ThreadInfo]) -> ProcessEntry {
             inheritable: t.cap_inheritable,
         }),
         exe_from_memfd: t.exe_from_memfd,
+        exe_upper_layer: false,
         threads: 1,
         fds: Default::default(),
     }

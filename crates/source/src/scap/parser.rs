@@ -1041,6 +1041,7 @@ impl Parser {
                     permitted,
                     inheritable,
                 }),
+            exe_upper_layer: p.u32("flags").unwrap_or(0) & flags::EXE_UPPER_LAYER != 0,
         };
         let header = self.header(event);
         out.push(SyscallEvent {

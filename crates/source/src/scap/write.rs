@@ -56,6 +56,8 @@ struct Image {
     args: Vec<u8>,
     tty: u32,
     loginuid: u32,
+    /// The exit's `flags` parameter (`flags::EXE_UPPER_LAYER`).
+    flags: u32,
 }
 
 /// One parameter value.
@@ -503,6 +505,11 @@ impl<W: Write> ScapWriter<W> {
             args,
             tty,
             loginuid: info.loginuid,
+            flags: if info.exe_upper_layer {
+                flags::EXE_UPPER_LAYER
+            } else {
+                0
+            },
         };
         self.exec_pair(ts, tid, info.nr, &info.filename.0, 0, &image, state, h)
     }
@@ -523,6 +530,7 @@ impl<W: Write> ScapWriter<W> {
             args: process.map_or_else(Vec::new, |p| nul_joined(p.args.iter())),
             tty: process.map_or(0, |p| p.tty),
             loginuid: process.and_then(|p| p.loginuid).unwrap_or(u32::MAX),
+            flags: 0,
         };
         self.exec_pair(ts, h.tid, s.nr, path, s.ret, &image, state, h)
     }
@@ -574,7 +582,7 @@ impl<W: Write> ScapWriter<W> {
             P::U32(image.tty),
             P::I64(i64::from(h.pid)),
             P::U32(image.loginuid),
-            P::U32(0),
+            P::U32(image.flags),
         ];
         self.pair(ts, tid, kind, &enter, &exit)
     }
@@ -1438,6 +1446,76 @@ mod tests {
         assert_eq!(closes, [41, 7]);
         let parent = parser.threads.get(7).expect("the new parent is described");
         assert_eq!(parent.comm, b"conmon");
+    }
+
+    /// An exec of a file in an overlayfs upper layer keeps that mark through the format (the
+    /// execve exit's `flags` parameter, PPM_EXE_UPPER_LAYER), and a plain one stays unmarked.
+    #[test]
+    fn the_upper_layer_mark_of_an_exec_round_trips() {
+        let mut state = State::new(StateOptions {
+            read_proc: false,
+            containers: None,
+        });
+        state.insert_process(ProcessEntry {
+            pid: 42,
+            ppid: 1,
+            comm: "sh".into(),
+            threads: 1,
+            ..ProcessEntry::default()
+        });
+        let exec = |ts: u64, path: &str, exe_upper_layer: bool| SyscallEvent {
+            header: header(42, ts),
+            body: EventBody::Exec(ExecInfo {
+                nr: 59,
+                filename: path.into(),
+                argv: vec![path.into()],
+                argv_truncated: false,
+                env_count: None,
+                envp: None,
+                old_tid: 42,
+                vtid: 42,
+                vpid: 42,
+                loginuid: u32::MAX,
+                tty: None,
+                caps: None,
+                exe_upper_layer,
+            }),
+        };
+        let mut bytes = Vec::new();
+        let mut w = ScapWriter::new(&mut bytes, "host").unwrap();
+        for event in [
+            exec(1000, "/tmp/dropped", true),
+            exec(2000, "/bin/true", false),
+        ] {
+            state.apply(&event);
+            w.write(&event, &state).unwrap();
+        }
+        w.flush().unwrap();
+        drop(w);
+        let mut file =
+            ScapFile::from_reader(Box::new(std::io::Cursor::new(bytes)), "t.scap".as_ref())
+                .unwrap();
+        let mut parser = Parser::new(true);
+        let mut back = Vec::new();
+        while let Some(e) = file.next_event().unwrap() {
+            parser.parse(&e, &mut back);
+        }
+        let marks: Vec<(String, bool)> = back
+            .iter()
+            .filter_map(|e| match &e.body {
+                EventBody::Exec(x) => {
+                    Some((x.filename.to_string_lossy().into_owned(), x.exe_upper_layer))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            marks,
+            [
+                ("/tmp/dropped".to_string(), true),
+                ("/bin/true".to_string(), false)
+            ]
+        );
     }
 
     /// Saker's events written as .scap and read back give the same syscalls and details.
