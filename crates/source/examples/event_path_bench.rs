@@ -165,7 +165,10 @@ fn main() {
             st.poll_containers();
             let ctx = st.apply(event);
             num += 1;
-            if let Some(live) = LiveEvent::new(&st, &types, event, &ctx, num) {
+            // As `saker run` does: no view of an event no rule can match (a close).
+            if types.can_match(event)
+                && let Some(live) = LiveEvent::new(&st, &types, event, &ctx, num)
+            {
                 engine.evaluate(&live, |_| alerts += 1);
             }
         }

@@ -24,21 +24,54 @@ pub struct EventTypes {
     by_nr: Vec<EventTypeId>,
     procexit: EventTypeId,
     container: EventTypeId,
+    /// Whether some loaded rule can match an event of each type (by `EventTypeId`).
+    matchable: Vec<bool>,
 }
 
 const MAX_NR: usize = 512;
 
 impl EventTypes {
     pub fn new(engine: &Engine) -> EventTypes {
-        let by_nr = (0..MAX_NR as u64)
+        let by_nr: Vec<EventTypeId> = (0..MAX_NR as u64)
             .map(|nr| {
                 saker_syscalls::name(nr).map_or(EventTypeId::OTHER, |n| engine.event_type_id(n))
             })
             .collect();
+        let procexit = engine.event_type_id("procexit");
+        let container = engine.event_type_id("container");
+        let last = by_nr
+            .iter()
+            .chain([&procexit, &container])
+            .map(|id| id.0)
+            .max();
+        let matchable = (0..=last.unwrap_or(0))
+            .map(|id| engine.type_candidate_count(Source::Syscall, EventTypeId(id)) > 0)
+            .collect();
         EventTypes {
             by_nr,
-            procexit: engine.event_type_id("procexit"),
-            container: engine.event_type_id("container"),
+            procexit,
+            container,
+            matchable,
+        }
+    }
+
+    /// Whether some loaded rule can match `event`. `false` for an event of a type no rule
+    /// names when no rule goes without an `evt.type` test (a close, under the default rules):
+    /// its [`LiveEvent`] need not be built, the rules would not look at it.
+    pub fn can_match(&self, event: &SyscallEvent) -> bool {
+        self.type_id(event)
+            .and_then(|id| self.matchable.get(usize::from(id.0)))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// The engine's type id of an event the rules see.
+    fn type_id(&self, event: &SyscallEvent) -> Option<EventTypeId> {
+        match &event.body {
+            EventBody::Exec(info) => Some(self.id(info.nr)),
+            EventBody::Exit { .. } => Some(self.procexit),
+            EventBody::Syscall(exit) => Some(self.id(exit.nr)),
+            EventBody::Fork { .. } | EventBody::Signal { .. } => None,
         }
     }
 
@@ -94,12 +127,7 @@ impl<'a> LiveEvent<'a> {
         num: u64,
     ) -> Option<LiveEvent<'a>> {
         let type_name = event_type_name(event)?;
-        let type_id = match &event.body {
-            EventBody::Exec(info) => types.id(info.nr),
-            EventBody::Exit { .. } => types.procexit,
-            EventBody::Syscall(exit) => types.id(exit.nr),
-            EventBody::Fork { .. } | EventBody::Signal { .. } => return None,
-        };
+        let type_id = types.type_id(event)?;
         let process = state.process(event.header.pid);
         Some(LiveEvent {
             state,

@@ -992,3 +992,61 @@ fn lent_values_agree_with_value() {
         check(&live, what);
     }
 }
+
+/// `EventTypes::can_match` (what `saker run` checks before building an event's view) says
+/// yes exactly when the engine hands the event to some rule.
+#[test]
+fn can_match_is_having_candidate_rules() {
+    let mut f = Fixture::new();
+    f.fork(100, 700);
+    let exec = f.exec(700, "/bin/cat", &["cat"], None);
+    assert!(exec.is_empty(), "{exec:?}");
+    let mut seen = Vec::new();
+    let details = [
+        (
+            libc::SYS_openat,
+            3,
+            SyscallDetail::Open {
+                dirfd: -100,
+                path: "/etc/hosts".into(),
+                flags: 0,
+                mode: 0,
+            },
+        ),
+        (libc::SYS_close, 0, SyscallDetail::Close { fd: 3 }),
+        (
+            libc::SYS_read,
+            5,
+            SyscallDetail::Read {
+                fd: 0,
+                data: Bytes::default(),
+                truncated: false,
+            },
+        ),
+        (
+            libc::SYS_setns,
+            0,
+            SyscallDetail::Setns { fd: 0, nstype: 0 },
+        ),
+    ];
+    for (nr, ret, detail) in details {
+        let header = f.header(700, "cat");
+        let event = SyscallEvent {
+            header,
+            body: EventBody::Syscall(SyscallExit {
+                nr,
+                ret,
+                args: [0; 6],
+                duration_ns: None,
+                detail,
+            }),
+        };
+        let ctx = f.state.apply(&event);
+        let live = LiveEvent::new(&f.state, &f.types, &event, &ctx, 1).unwrap();
+        let candidates = f.engine.candidate_count(&live);
+        assert_eq!(f.types.can_match(&event), candidates > 0, "nr {nr}");
+        seen.push(candidates > 0);
+    }
+    // Both answers occur: opens and setns have rules, closes and reads none.
+    assert_eq!(seen, [true, false, false, true]);
+}
