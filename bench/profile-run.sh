@@ -6,6 +6,9 @@
 #
 #   bench/profile-run.sh                      # builds saker --release first
 #   SAKER=/path/to/saker ITER=300000 TOP=25 bench/profile-run.sh
+#   SAKER_ARGS="-o engine.ebpf.drop_unneeded_opens=false" bench/profile-run.sh
+#       every open reported (the kernel's open filter off), so that the daemon's side shows
+#       the cost per event, as bench/run.sh measures it
 #
 # Needs root, gcc, perf (Debian linux-perf), bpftool. Writes the perf data to $OUT (default a
 # temporary directory, removed at exit unless OUT is set).
@@ -54,8 +57,9 @@ echo "small file contents" > "$work/small.txt"
 
 pin_daemon=()
 [ "${PIN_DAEMON:-0}" = 1 ] && pin_daemon=(taskset -c 1)
+# shellcheck disable=SC2086 # SAKER_ARGS is a list of extra options.
 "${pin_daemon[@]}" "$SAKER" run -o syslog_output.enabled=false -o log_syslog=false \
-  -o webserver.enabled=false > "$work/alerts.txt" 2> "$work/daemon.err" &
+  -o webserver.enabled=false ${SAKER_ARGS:-} > "$work/alerts.txt" 2> "$work/daemon.err" &
 daemon=$!
 for _ in $(seq 600); do
   grep -q "Watching " "$work/daemon.err" 2>/dev/null && break

@@ -12,7 +12,7 @@ use aya::{Btf, Ebpf, EbpfLoader};
 use saker_event::SyscallEvent;
 
 use crate::decode::{BootClock, decode_record, decode_tracer_record};
-use crate::error::BpfError;
+use crate::error::{BpfError, DecodeError};
 use crate::raw::{MAX_SYSCALLS, SPEC_TIMED, SyscallSpec};
 use crate::ring::{RingReader, RingUse};
 use crate::spec::{captured, raw_only_spec, tracer_spec};
@@ -373,8 +373,71 @@ impl Capture {
         max_events: usize,
         mut f: impl FnMut(SyscallEvent),
     ) -> Result<usize, BpfError> {
+        let decode = self.decoder();
+        self.poll_records(timeout, max_events, |record| match decode(record) {
+            Ok(event) => {
+                f(event);
+                true
+            }
+            Err(_) => false,
+        })
+    }
+
+    /// [`Capture::poll_batch`] for a consumer that does not keep the events (`saker run`):
+    /// each is lent to `f` where it was decoded. Handed over by value, every event (216 bytes)
+    /// was copied once more, 5% of the daemon's time on an open loop.
+    pub fn poll_batch_by_ref(
+        &mut self,
+        timeout: Option<Duration>,
+        max_events: usize,
+        mut f: impl FnMut(&SyscallEvent),
+    ) -> Result<usize, BpfError> {
+        let decode = self.decoder();
+        self.poll_records(timeout, max_events, |record| match &decode(record) {
+            Ok(event) => {
+                f(event);
+                true
+            }
+            Err(_) => false,
+        })
+    }
+
+    /// Collects the events queued now (no waiting, no limit).
+    pub fn next_batch(&mut self) -> Vec<SyscallEvent> {
+        let mut out = Vec::new();
+        let decode = self.decoder();
+        self.drain(usize::MAX, &mut |record| match decode(record) {
+            Ok(event) => {
+                out.push(event);
+                true
+            }
+            Err(_) => false,
+        });
+        out
+    }
+
+    /// How this capture's records decode (a tracer's carry the copied memory).
+    fn decoder(&self) -> impl Fn(&[u8]) -> Result<SyscallEvent, DecodeError> + use<> {
+        let (clock, tracer_memory) = (self.clock, self.tracer_memory);
+        move |record| {
+            if tracer_memory {
+                decode_tracer_record(record, clock)
+            } else {
+                decode_record(record, clock)
+            }
+        }
+    }
+
+    /// [`Capture::poll_batch`] over the records: `handle` decodes one and hands its event on,
+    /// and says whether it decoded.
+    fn poll_records(
+        &mut self,
+        timeout: Option<Duration>,
+        max_events: usize,
+        mut handle: impl FnMut(&[u8]) -> bool,
+    ) -> Result<usize, BpfError> {
         let max_events = max_events.max(1);
-        let n = self.drain(max_events, &mut f);
+        let n = self.drain(max_events, &mut handle);
         if n > 0 {
             return Ok(n);
         }
@@ -393,36 +456,21 @@ impl Capture {
             }
             return Err(BpfError::Poll { source: err });
         }
-        Ok(self.drain(max_events, &mut f))
-    }
-
-    /// Collects the events queued now (no waiting, no limit).
-    pub fn next_batch(&mut self) -> Vec<SyscallEvent> {
-        let mut out = Vec::new();
-        self.drain(usize::MAX, &mut |e| out.push(e));
-        out
+        Ok(self.drain(max_events, &mut handle))
     }
 
     /// Consumes up to `max` records (malformed ones included, so the loop ends even when every
-    /// record is bad) and returns how many decoded events went to `f`.
-    fn drain(&mut self, max: usize, f: &mut impl FnMut(SyscallEvent)) -> usize {
+    /// record is bad) and returns how many `handle` decoded.
+    fn drain(&mut self, max: usize, handle: &mut impl FnMut(&[u8]) -> bool) -> usize {
         self.ring_peak
             .fetch_max(self.ring.used(), Ordering::Relaxed);
-        let (clock, tracer_memory) = (self.clock, self.tracer_memory);
         let mut handled = 0;
         let mut malformed = 0;
         self.ring.read(max, |record| {
-            let decoded = if tracer_memory {
-                decode_tracer_record(record, clock)
+            if handle(record) {
+                handled += 1;
             } else {
-                decode_record(record, clock)
-            };
-            match decoded {
-                Ok(ev) => {
-                    handled += 1;
-                    f(ev);
-                }
-                Err(_) => malformed += 1,
+                malformed += 1;
             }
         });
         self.malformed += malformed;

@@ -141,7 +141,7 @@ fn header(raw: &RawEvent, clock: BootClock) -> EventHeader {
         euid: raw.euid,
         egid: raw.egid,
         cgroup_id: raw.cgroup_id,
-        comm: Comm::new(&raw.comm[..memchr_nul(&raw.comm)]),
+        comm: Comm::from_nul_padded(raw.comm),
     }
 }
 
@@ -152,7 +152,7 @@ fn c_string(bytes: &[u8]) -> Bytes {
 }
 
 fn memchr_nul(bytes: &[u8]) -> usize {
-    bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len())
+    memchr::memchr(0, bytes).unwrap_or(bytes.len())
 }
 
 fn split_argv(area: &[u8]) -> Vec<Bytes> {

@@ -290,6 +290,12 @@ impl Engine {
         self.candidates(event).len()
     }
 
+    /// Number of rules of `source` that the index hands an event of type `id` to: 0 when no
+    /// rule can match such an event, which then needs no evaluation (nor a view to evaluate).
+    pub fn type_candidate_count(&self, source: Source, id: EventTypeId) -> usize {
+        self.candidates_of(source, id).len()
+    }
+
     /// Number of compiled rules of one source.
     pub fn source_rule_count(&self, source: Source) -> usize {
         self.indexes[source_index(source)].rule_count
@@ -297,8 +303,13 @@ impl Engine {
 
     #[inline]
     fn candidates<E: Event + ?Sized>(&self, event: &E) -> &[Candidate] {
-        let index = &self.indexes[source_index(event.source())];
-        let slot = event.event_type().0 as usize;
+        self.candidates_of(event.source(), event.event_type())
+    }
+
+    #[inline]
+    fn candidates_of(&self, source: Source, id: EventTypeId) -> &[Candidate] {
+        let index = &self.indexes[source_index(source)];
+        let slot = id.0 as usize;
         index
             .by_type
             .get(slot)

@@ -77,6 +77,26 @@ impl Comm {
         comm
     }
 
+    /// The name in a kernel `char[16]` (what `bpf_get_current_comm` fills): the bytes before
+    /// the first NUL. The array is taken whole, a fixed 16-byte move where [`Comm::new`]
+    /// copies a length found first: this runs for every captured event.
+    pub fn from_nul_padded(raw: [u8; Comm::MAX]) -> Comm {
+        // The first NUL by the has-zero-byte trick on one 16-byte word (the lowest flagged
+        // byte is exact); the bytes from it on are cleared so that equal names compare equal.
+        const ONES: u128 = u128::MAX / 0xff;
+        let word = u128::from_le_bytes(raw);
+        let nuls = word.wrapping_sub(ONES) & !word & (ONES << 7);
+        let len = nuls.trailing_zeros() / 8;
+        let name = word
+            & u128::MAX
+                .checked_shl(8 * len)
+                .map_or(u128::MAX, |tail| !tail);
+        Comm {
+            len: len as u8,
+            bytes: name.to_le_bytes(),
+        }
+    }
+
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[..usize::from(self.len)]
     }
@@ -530,6 +550,37 @@ mod tests {
             format!("{:?}", Bytes(b"a\xffb".to_vec()))
         );
         assert_eq!(Comm::default().as_bytes(), b"");
+    }
+
+    /// A kernel `char[16]` reads as `Comm::new` of the bytes before its first NUL, whatever
+    /// follows the NUL.
+    #[test]
+    fn comm_from_a_nul_padded_array() {
+        let names: [&[u8]; 5] = [
+            b"",
+            b"cat",
+            b"kworker/u4:2",
+            b"fifteen-bytes-x",
+            b"sixteen-bytes-xy",
+        ];
+        for name in names {
+            for tail in [0u8, 0xff, b'a'] {
+                let mut raw = [tail; Comm::MAX];
+                raw[..name.len()].copy_from_slice(name);
+                if let Some(nul) = raw.get_mut(name.len()) {
+                    *nul = 0;
+                }
+                assert_eq!(
+                    Comm::from_nul_padded(raw),
+                    Comm::new(name),
+                    "{name:?} {tail}"
+                );
+            }
+        }
+        assert_eq!(
+            Comm::from_nul_padded(*b"a\0b\0\0\0\0\0\0\0\0\0\0\0\0\0").as_bytes(),
+            b"a"
+        );
     }
 
     fn check(raw: &[u8], expect: &str) {

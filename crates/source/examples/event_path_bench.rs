@@ -148,8 +148,8 @@ fn main() {
     let mut st = state();
     let apply = per_event(events, repeats, || {
         for r in records() {
-            if let Ok(event) = decode_record(r, clock) {
-                black_box(st.apply(&event));
+            if let Ok(event) = &decode_record(r, clock) {
+                black_box(st.apply(event));
             }
         }
     });
@@ -158,13 +158,17 @@ fn main() {
     let mut num = 0u64;
     let whole = per_event(events, repeats, || {
         for r in records() {
-            let Ok(event) = decode_record(r, clock) else {
+            // Lent where it was decoded, as the live source does (`poll_batch_by_ref`).
+            let Ok(event) = &decode_record(r, clock) else {
                 continue;
             };
             st.poll_containers();
-            let ctx = st.apply(&event);
+            let ctx = st.apply(event);
             num += 1;
-            if let Some(live) = LiveEvent::new(&st, &types, &event, &ctx, num) {
+            // As `saker run` does: no view of an event no rule can match (a close).
+            if types.can_match(event)
+                && let Some(live) = LiveEvent::new(&st, &types, event, &ctx, num)
+            {
                 engine.evaluate(&live, |_| alerts += 1);
             }
         }

@@ -11,6 +11,9 @@ use crate::{Counters, Ended, Flow, Sink, Source, SourceError};
 /// stop asked by the sink.
 pub const POLL_TIMEOUT: Duration = Duration::from_millis(50);
 
+/// Events handed to the sink per poll (see [`Capture::DEFAULT_POLL_BATCH`]).
+const POLL_BATCH: usize = Capture::DEFAULT_POLL_BATCH;
+
 /// The longest a [`Flow::Finish`] keeps reading what is queued.
 const FINISH_DRAIN: Duration = Duration::from_secs(2);
 
@@ -88,9 +91,9 @@ impl Source for EbpfSource {
             // A poll drains the whole ring, which under a steady load may not empty: once the
             // sink says stop, the remaining events are left unhandled so the run ends.
             let mut flow = Flow::Continue;
-            capture.poll(Some(self.poll_timeout), |event| {
+            capture.poll_batch_by_ref(Some(self.poll_timeout), POLL_BATCH, |event| {
                 if flow == Flow::Continue {
-                    flow = sink.event(&event);
+                    flow = sink.event(event);
                 }
             })?;
             if flow != Flow::Continue {
@@ -110,9 +113,9 @@ impl Source for EbpfSource {
                     let until = Instant::now() + FINISH_DRAIN;
                     let mut flow = Flow::Continue;
                     while flow == Flow::Continue
-                        && capture.poll(Some(Duration::ZERO), |event| {
+                        && capture.poll_batch_by_ref(Some(Duration::ZERO), POLL_BATCH, |event| {
                             if flow == Flow::Continue {
-                                flow = sink.event(&event);
+                                flow = sink.event(event);
                             }
                         })? > 0
                         && Instant::now() < until

@@ -24,21 +24,54 @@ pub struct EventTypes {
     by_nr: Vec<EventTypeId>,
     procexit: EventTypeId,
     container: EventTypeId,
+    /// Whether some loaded rule can match an event of each type (by `EventTypeId`).
+    matchable: Vec<bool>,
 }
 
 const MAX_NR: usize = 512;
 
 impl EventTypes {
     pub fn new(engine: &Engine) -> EventTypes {
-        let by_nr = (0..MAX_NR as u64)
+        let by_nr: Vec<EventTypeId> = (0..MAX_NR as u64)
             .map(|nr| {
                 saker_syscalls::name(nr).map_or(EventTypeId::OTHER, |n| engine.event_type_id(n))
             })
             .collect();
+        let procexit = engine.event_type_id("procexit");
+        let container = engine.event_type_id("container");
+        let last = by_nr
+            .iter()
+            .chain([&procexit, &container])
+            .map(|id| id.0)
+            .max();
+        let matchable = (0..=last.unwrap_or(0))
+            .map(|id| engine.type_candidate_count(Source::Syscall, EventTypeId(id)) > 0)
+            .collect();
         EventTypes {
             by_nr,
-            procexit: engine.event_type_id("procexit"),
-            container: engine.event_type_id("container"),
+            procexit,
+            container,
+            matchable,
+        }
+    }
+
+    /// Whether some loaded rule can match `event`. `false` for an event of a type no rule
+    /// names when no rule goes without an `evt.type` test (a close, under the default rules):
+    /// its [`LiveEvent`] need not be built, the rules would not look at it.
+    pub fn can_match(&self, event: &SyscallEvent) -> bool {
+        self.type_id(event)
+            .and_then(|id| self.matchable.get(usize::from(id.0)))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// The engine's type id of an event the rules see.
+    fn type_id(&self, event: &SyscallEvent) -> Option<EventTypeId> {
+        match &event.body {
+            EventBody::Exec(info) => Some(self.id(info.nr)),
+            EventBody::Exit { .. } => Some(self.procexit),
+            EventBody::Syscall(exit) => Some(self.id(exit.nr)),
+            EventBody::Fork { .. } | EventBody::Signal { .. } => None,
         }
     }
 
@@ -94,12 +127,7 @@ impl<'a> LiveEvent<'a> {
         num: u64,
     ) -> Option<LiveEvent<'a>> {
         let type_name = event_type_name(event)?;
-        let type_id = match &event.body {
-            EventBody::Exec(info) => types.id(info.nr),
-            EventBody::Exit { .. } => types.procexit,
-            EventBody::Syscall(exit) => types.id(exit.nr),
-            EventBody::Fork { .. } | EventBody::Signal { .. } => return None,
-        };
+        let type_id = types.type_id(event)?;
         let process = state.process(event.header.pid);
         Some(LiveEvent {
             state,
@@ -279,144 +307,190 @@ impl<'a> LiveEvent<'a> {
             ))),
         }
     }
-
-    fn user_name(&self, uid: u32) -> Option<Value<'a>> {
-        self.state.user_name(uid).map(Value::str)
-    }
 }
 
 /// The live fields, each a small integer: the registry is matched by name once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Live {
-    EvtType,
-    EvtTime,
-    EvtDir,
-    EvtNum,
-    EvtRawres,
-    EvtRes,
-    EvtFailed,
-    EvtIsOpenRead,
-    EvtIsOpenWrite,
+    /// Text the event or the state holds: lent as is ([`Event::str_value`]).
+    Text(TextField),
+    /// A number or a flag ([`Event::int_value`]).
+    Number(NumberField),
     EvtArg,
     EvtRawarg,
+    ProcArgs,
+    ProcCmdline,
+    ProcPcmdline,
+    ProcAname,
+    ProcAexepath,
+    ProcApid,
+    ProcEnv,
+    ProcLoginshellid,
+    ThreadCapEffective,
+    ThreadCapPermitted,
+    ThreadCapInheritable,
+    FdNameraw,
+    FdSip,
+    FdCip,
+    FdRip,
+    FdLip,
+    Container(ContainerField),
+}
+
+/// The fields whose value is a string the event or the state already holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TextField {
+    EvtType,
+    EvtDir,
+    EvtRes,
     ProcName,
-    ProcPid,
-    ProcVpid,
-    ProcPpid,
     ProcPname,
     ProcExe,
     ProcExepath,
     ProcPexe,
     ProcPexepath,
-    ProcArgs,
-    ProcCmdline,
-    ProcPcmdline,
     ProcCwd,
-    ProcTty,
-    ProcDuration,
-    ProcAname,
-    ProcAexepath,
-    ProcApid,
-    ProcEnv,
-    ProcIsExeFromMemfd,
-    ProcIsExeUpperLayer,
-    ProcNthreads,
-    ProcLoginshellid,
-    ThreadTid,
-    ThreadCapEffective,
-    ThreadCapPermitted,
-    ThreadCapInheritable,
-    UserUid,
     UserName,
-    UserLoginuid,
     UserLoginname,
-    GroupGid,
     GroupName,
-    FdNum,
     FdName,
-    FdNameraw,
     FdDirectory,
     FdFilename,
     FdType,
     FdTypechar,
-    FdSip,
-    FdSport,
-    FdCip,
-    FdCport,
-    FdRip,
-    FdRport,
-    FdLip,
-    FdLport,
     FsPathName,
     FsPathSource,
     FsPathTarget,
-    Container(ContainerField),
 }
 
+/// The fields whose value is a number or a flag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NumberField {
+    EvtTime,
+    EvtNum,
+    EvtRawres,
+    EvtFailed,
+    EvtIsOpenRead,
+    EvtIsOpenWrite,
+    ProcPid,
+    ProcVpid,
+    ProcPpid,
+    ProcTty,
+    ProcDuration,
+    ProcIsExeFromMemfd,
+    ProcIsExeUpperLayer,
+    ProcNthreads,
+    ThreadTid,
+    UserUid,
+    UserLoginuid,
+    GroupGid,
+    FdNum,
+    FdSport,
+    FdCport,
+    FdRport,
+    FdLport,
+}
+
+/// The value of a [`NumberField`], typed as the field's `Value` is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Number {
+    Int(i64),
+    UInt(u64),
+    Bool(bool),
+}
+
+impl Number {
+    fn into_value<'v>(self) -> Value<'v> {
+        match self {
+            Number::Int(n) => Value::Int(n),
+            Number::UInt(n) => Value::UInt(n),
+            Number::Bool(b) => Value::Bool(b),
+        }
+    }
+
+    /// As the engine's numeric checks read it (`Value::as_number`); `None` past `i64`.
+    fn as_i64(self) -> Option<i64> {
+        match self {
+            Number::Int(n) => Some(n),
+            Number::UInt(n) => i64::try_from(n).ok(),
+            Number::Bool(b) => Some(i64::from(b)),
+        }
+    }
+}
+
+use NumberField as N;
+use TextField as T;
+
 const LIVE_FIELDS: &[(&str, Live)] = &[
-    ("evt.type", Live::EvtType),
-    ("evt.time", Live::EvtTime),
-    ("evt.rawtime", Live::EvtTime),
-    ("evt.dir", Live::EvtDir),
-    ("evt.num", Live::EvtNum),
-    ("evt.rawres", Live::EvtRawres),
-    ("evt.res", Live::EvtRes),
-    ("evt.failed", Live::EvtFailed),
-    ("evt.is_open_read", Live::EvtIsOpenRead),
-    ("evt.is_open_write", Live::EvtIsOpenWrite),
+    ("evt.type", Live::Text(T::EvtType)),
+    ("evt.time", Live::Number(N::EvtTime)),
+    ("evt.rawtime", Live::Number(N::EvtTime)),
+    ("evt.dir", Live::Text(T::EvtDir)),
+    ("evt.num", Live::Number(N::EvtNum)),
+    ("evt.rawres", Live::Number(N::EvtRawres)),
+    ("evt.res", Live::Text(T::EvtRes)),
+    ("evt.failed", Live::Number(N::EvtFailed)),
+    ("evt.is_open_read", Live::Number(N::EvtIsOpenRead)),
+    ("evt.is_open_write", Live::Number(N::EvtIsOpenWrite)),
     ("evt.arg", Live::EvtArg),
     ("evt.rawarg", Live::EvtRawarg),
-    ("proc.name", Live::ProcName),
-    ("proc.pid", Live::ProcPid),
-    ("proc.vpid", Live::ProcVpid),
-    ("proc.ppid", Live::ProcPpid),
-    ("proc.pname", Live::ProcPname),
-    ("proc.exe", Live::ProcExe),
-    ("proc.exepath", Live::ProcExepath),
-    ("proc.pexe", Live::ProcPexe),
-    ("proc.pexepath", Live::ProcPexepath),
+    ("proc.name", Live::Text(T::ProcName)),
+    ("proc.pid", Live::Number(N::ProcPid)),
+    ("proc.vpid", Live::Number(N::ProcVpid)),
+    ("proc.ppid", Live::Number(N::ProcPpid)),
+    ("proc.pname", Live::Text(T::ProcPname)),
+    ("proc.exe", Live::Text(T::ProcExe)),
+    ("proc.exepath", Live::Text(T::ProcExepath)),
+    ("proc.pexe", Live::Text(T::ProcPexe)),
+    ("proc.pexepath", Live::Text(T::ProcPexepath)),
     ("proc.args", Live::ProcArgs),
     ("proc.cmdline", Live::ProcCmdline),
     ("proc.pcmdline", Live::ProcPcmdline),
-    ("proc.cwd", Live::ProcCwd),
-    ("proc.tty", Live::ProcTty),
-    ("proc.duration", Live::ProcDuration),
+    ("proc.cwd", Live::Text(T::ProcCwd)),
+    ("proc.tty", Live::Number(N::ProcTty)),
+    ("proc.duration", Live::Number(N::ProcDuration)),
     ("proc.aname", Live::ProcAname),
     ("proc.aexepath", Live::ProcAexepath),
     ("proc.apid", Live::ProcApid),
     ("proc.env", Live::ProcEnv),
-    ("proc.is_exe_from_memfd", Live::ProcIsExeFromMemfd),
-    ("proc.is_exe_upper_layer", Live::ProcIsExeUpperLayer),
-    ("proc.nthreads", Live::ProcNthreads),
+    (
+        "proc.is_exe_from_memfd",
+        Live::Number(N::ProcIsExeFromMemfd),
+    ),
+    (
+        "proc.is_exe_upper_layer",
+        Live::Number(N::ProcIsExeUpperLayer),
+    ),
+    ("proc.nthreads", Live::Number(N::ProcNthreads)),
     ("proc.loginshellid", Live::ProcLoginshellid),
-    ("thread.tid", Live::ThreadTid),
+    ("thread.tid", Live::Number(N::ThreadTid)),
     ("thread.cap_effective", Live::ThreadCapEffective),
     ("thread.cap_permitted", Live::ThreadCapPermitted),
     ("thread.cap_inheritable", Live::ThreadCapInheritable),
-    ("user.uid", Live::UserUid),
-    ("user.name", Live::UserName),
-    ("user.loginuid", Live::UserLoginuid),
-    ("user.loginname", Live::UserLoginname),
-    ("group.gid", Live::GroupGid),
-    ("group.name", Live::GroupName),
-    ("fd.num", Live::FdNum),
-    ("fd.name", Live::FdName),
+    ("user.uid", Live::Number(N::UserUid)),
+    ("user.name", Live::Text(T::UserName)),
+    ("user.loginuid", Live::Number(N::UserLoginuid)),
+    ("user.loginname", Live::Text(T::UserLoginname)),
+    ("group.gid", Live::Number(N::GroupGid)),
+    ("group.name", Live::Text(T::GroupName)),
+    ("fd.num", Live::Number(N::FdNum)),
+    ("fd.name", Live::Text(T::FdName)),
     ("fd.nameraw", Live::FdNameraw),
-    ("fd.directory", Live::FdDirectory),
-    ("fd.filename", Live::FdFilename),
-    ("fd.type", Live::FdType),
-    ("fd.typechar", Live::FdTypechar),
+    ("fd.directory", Live::Text(T::FdDirectory)),
+    ("fd.filename", Live::Text(T::FdFilename)),
+    ("fd.type", Live::Text(T::FdType)),
+    ("fd.typechar", Live::Text(T::FdTypechar)),
     ("fd.sip", Live::FdSip),
-    ("fd.sport", Live::FdSport),
+    ("fd.sport", Live::Number(N::FdSport)),
     ("fd.cip", Live::FdCip),
-    ("fd.cport", Live::FdCport),
+    ("fd.cport", Live::Number(N::FdCport)),
     ("fd.rip", Live::FdRip),
-    ("fd.rport", Live::FdRport),
+    ("fd.rport", Live::Number(N::FdRport)),
     ("fd.lip", Live::FdLip),
-    ("fd.lport", Live::FdLport),
-    ("fs.path.name", Live::FsPathName),
-    ("fs.path.source", Live::FsPathSource),
-    ("fs.path.target", Live::FsPathTarget),
+    ("fd.lport", Live::Number(N::FdLport)),
+    ("fs.path.name", Live::Text(T::FsPathName)),
+    ("fs.path.source", Live::Text(T::FsPathSource)),
+    ("fs.path.target", Live::Text(T::FsPathTarget)),
 ];
 
 /// Every live field with its name: the process/fd/event ones and the container ones.
@@ -451,6 +525,96 @@ fn str_owned<'a>(s: String) -> Option<Value<'a>> {
     Some(Value::Str(Cow::Owned(s)))
 }
 
+/// Whether an fd entry names a file (`fd.directory` and `fd.filename` have a value).
+fn is_file_like(entry: &crate::FdEntry) -> bool {
+    matches!(
+        entry.kind,
+        crate::FdKind::File | crate::FdKind::Directory | crate::FdKind::Memfd
+    )
+}
+
+impl<'a> LiveEvent<'a> {
+    /// A text field's value, lent from the event or the state: the engine compares it where
+    /// it lies, without a [`Value`] built and dropped per check.
+    fn text(&self, which: TextField) -> Option<&'a str> {
+        let h = &self.event.header;
+        let p = self.process;
+        let fd = self.ctx.fd.as_deref();
+        match which {
+            T::EvtType => Some(self.type_name),
+            T::EvtDir => Some("<"),
+            T::EvtRes => self.ret().map(|r| {
+                if !(-4095..0).contains(&r) {
+                    "SUCCESS"
+                } else {
+                    saker_syscalls::errno_name((-r) as i32).unwrap_or("E?")
+                }
+            }),
+            T::ProcName => p.map(|p| p.comm.as_str()),
+            T::ProcPname => self.ancestor(1).map(|a| a.comm.as_str()),
+            T::ProcExe => p.map(|p| p.exe.as_str()),
+            T::ProcExepath => p.map(|p| p.exepath.as_str()),
+            T::ProcPexe => self.ancestor(1).map(|a| a.exe.as_str()),
+            T::ProcPexepath => self.ancestor(1).map(|a| a.exepath.as_str()),
+            T::ProcCwd => p.map(|p| p.cwd.as_str()),
+            T::UserName => self.state.user_name(h.euid),
+            T::UserLoginname => p
+                .and_then(|p| p.loginuid)
+                .and_then(|uid| self.state.user_name(uid)),
+            T::GroupName => self.state.group_name(h.egid),
+            T::FdName => fd.filter(|e| !e.name.is_empty()).map(|e| e.name.as_str()),
+            T::FdDirectory => fd
+                .filter(|e| is_file_like(e))
+                .map(|e| path::directory(&e.name)),
+            T::FdFilename => fd
+                .filter(|e| is_file_like(e))
+                .map(|e| path::file_name(&e.name)),
+            T::FdType => fd.map(|e| e.kind.name()),
+            T::FdTypechar => fd.map(|e| e.kind.typechar()),
+            T::FsPathName => self.ctx.fs_name.as_deref(),
+            T::FsPathSource => self.ctx.fs_source.as_deref(),
+            T::FsPathTarget => self.ctx.fs_target.as_deref(),
+        }
+    }
+
+    /// A numeric or boolean field's value, without a [`Value`] for the engine's numeric
+    /// checks.
+    fn number(&self, which: NumberField) -> Option<Number> {
+        let h = &self.event.header;
+        let p = self.process;
+        let fd = self.ctx.fd.as_deref();
+        let port =
+            |addr: Option<std::net::SocketAddr>| addr.map(|a| Number::UInt(u64::from(a.port())));
+        match which {
+            N::EvtTime => Some(Number::UInt(h.ts_ns)),
+            N::EvtNum => Some(Number::UInt(self.num)),
+            N::EvtRawres => self.ret().map(Number::Int),
+            N::EvtFailed => self.ret().map(|r| Number::Bool((-4095..0).contains(&r))),
+            N::EvtIsOpenRead => self.open_flags().map(|f| Number::Bool(open_mode(f).0)),
+            N::EvtIsOpenWrite => self.open_flags().map(|f| Number::Bool(open_mode(f).1)),
+            N::ProcPid => Some(Number::Int(i64::from(h.pid))),
+            N::ProcVpid => p.map(|p| Number::Int(i64::from(p.vpid))),
+            N::ProcPpid => Some(Number::Int(i64::from(h.ppid))),
+            N::ProcTty => p.map(|p| Number::UInt(u64::from(p.tty))),
+            N::ProcDuration => p
+                .filter(|p| p.start_ns != 0)
+                .map(|p| Number::UInt(h.ts_ns.saturating_sub(p.start_ns))),
+            N::ProcIsExeFromMemfd => p.map(|p| Number::Bool(p.exe_from_memfd)),
+            N::ProcIsExeUpperLayer => p.map(|p| Number::Bool(p.exe_upper_layer)),
+            N::ProcNthreads => p.map(|p| Number::UInt(u64::from(p.threads))),
+            N::ThreadTid => Some(Number::Int(i64::from(h.tid))),
+            N::UserUid => Some(Number::UInt(u64::from(h.euid))),
+            N::UserLoginuid => p.map(|p| Number::Int(p.loginuid.map_or(-1, i64::from))),
+            N::GroupGid => Some(Number::UInt(u64::from(h.egid))),
+            N::FdNum => self.ctx.fd_num.map(Number::Int),
+            N::FdSport => port(fd.and_then(|e| e.server())),
+            N::FdCport => port(fd.and_then(|e| e.client_end())),
+            N::FdRport => port(fd.and_then(|e| e.remote)),
+            N::FdLport => port(fd.and_then(|e| e.local)),
+        }
+    }
+}
+
 impl Event for LiveEvent<'_> {
     fn source(&self) -> Source {
         Source::Syscall
@@ -464,48 +628,37 @@ impl Event for LiveEvent<'_> {
         self.event.header.ts_ns
     }
 
+    #[inline]
+    fn str_value(&self, field: &FieldRef) -> Option<&str> {
+        match live(field.id)? {
+            Live::Text(which) => self.text(which),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn int_value(&self, field: &FieldRef) -> Option<i64> {
+        match live(field.id)? {
+            Live::Number(which) => self.number(which)?.as_i64(),
+            _ => None,
+        }
+    }
+
     fn value(&self, field: &FieldRef) -> Option<Value<'_>> {
         let h = &self.event.header;
         let p = self.process;
         let fd = self.ctx.fd.as_deref();
         match live(field.id)? {
-            Live::EvtType => Some(Value::str(self.type_name)),
-            Live::EvtTime => Some(Value::UInt(h.ts_ns)),
-            Live::EvtDir => Some(Value::str("<")),
-            Live::EvtNum => Some(Value::UInt(self.num)),
-            Live::EvtRawres => self.ret().map(Value::Int),
-            Live::EvtRes => self.ret().map(|r| {
-                if !(-4095..0).contains(&r) {
-                    Value::str("SUCCESS")
-                } else {
-                    Value::str(saker_syscalls::errno_name((-r) as i32).unwrap_or("E?"))
-                }
-            }),
-            Live::EvtFailed => self.ret().map(|r| Value::Bool((-4095..0).contains(&r))),
-            Live::EvtIsOpenRead => self.open_flags().map(|f| Value::Bool(open_mode(f).0)),
-            Live::EvtIsOpenWrite => self.open_flags().map(|f| Value::Bool(open_mode(f).1)),
+            Live::Text(which) => self.text(which).map(Value::str),
+            Live::Number(which) => self.number(which).map(Number::into_value),
             Live::EvtArg => self.arg(field.arg.as_ref()?),
             Live::EvtRawarg => match self.arg(field.arg.as_ref()?)? {
                 v @ (Value::Int(_) | Value::UInt(_)) => Some(v),
                 _ => None,
             },
-            Live::ProcName => p.map(|p| Value::str(&p.comm)),
-            Live::ProcPid => Some(Value::Int(i64::from(h.pid))),
-            Live::ProcVpid => p.map(|p| Value::Int(i64::from(p.vpid))),
-            Live::ProcPpid => Some(Value::Int(i64::from(h.ppid))),
-            Live::ProcPname => self.ancestor(1).map(|a| Value::str(&a.comm)),
-            Live::ProcExe => p.map(|p| Value::str(&p.exe)),
-            Live::ProcExepath => p.map(|p| Value::str(&p.exepath)),
-            Live::ProcPexe => self.ancestor(1).map(|a| Value::str(&a.exe)),
-            Live::ProcPexepath => self.ancestor(1).map(|a| Value::str(&a.exepath)),
             Live::ProcArgs => p.and_then(|p| str_owned(p.args_joined())),
             Live::ProcCmdline => p.and_then(|p| str_owned(p.cmdline())),
             Live::ProcPcmdline => self.ancestor(1).and_then(|a| str_owned(a.cmdline())),
-            Live::ProcCwd => p.map(|p| Value::str(&p.cwd)),
-            Live::ProcTty => p.map(|p| Value::UInt(u64::from(p.tty))),
-            Live::ProcDuration => p
-                .filter(|p| p.start_ns != 0)
-                .map(|p| Value::UInt(h.ts_ns.saturating_sub(p.start_ns))),
             Live::ProcAname => self.ancestor_field(field.arg.as_ref(), |a| &a.comm),
             Live::ProcAexepath => self.ancestor_field(field.arg.as_ref(), |a| &a.exepath),
             Live::ProcApid => match &field.arg {
@@ -517,9 +670,6 @@ impl Event for LiveEvent<'_> {
                 ))),
             },
             Live::ProcEnv => self.env(field.arg.as_ref()),
-            Live::ProcIsExeFromMemfd => p.map(|p| Value::Bool(p.exe_from_memfd)),
-            Live::ProcIsExeUpperLayer => p.map(|p| Value::Bool(p.exe_upper_layer)),
-            Live::ProcNthreads => p.map(|p| Value::UInt(u64::from(p.threads))),
             Live::ProcLoginshellid => {
                 // The pid of the outermost shell among the ancestors (Falco's definition).
                 let shells = [
@@ -533,7 +683,6 @@ impl Event for LiveEvent<'_> {
                 }
                 found.map(|pid| Value::Int(i64::from(pid)))
             }
-            Live::ThreadTid => Some(Value::Int(i64::from(h.tid))),
             Live::ThreadCapEffective | Live::ThreadCapPermitted | Live::ThreadCapInheritable => {
                 let caps = match p.and_then(|p| p.caps) {
                     Some(c) => c,
@@ -549,18 +698,6 @@ impl Event for LiveEvent<'_> {
                 };
                 str_owned(names::capabilities(set))
             }
-            Live::UserUid => Some(Value::UInt(u64::from(h.euid))),
-            Live::UserName => self.user_name(h.euid),
-            Live::UserLoginuid => p.map(|p| Value::Int(p.loginuid.map_or(-1, i64::from))),
-            Live::UserLoginname => p
-                .and_then(|p| p.loginuid)
-                .and_then(|uid| self.user_name(uid)),
-            Live::GroupGid => Some(Value::UInt(u64::from(h.egid))),
-            Live::GroupName => self.state.group_name(h.egid).map(Value::str),
-            Live::FdNum => self.ctx.fd_num.map(Value::Int),
-            Live::FdName => fd
-                .filter(|e| !e.name.is_empty())
-                .map(|e| Value::str(&e.name)),
             // The path as the open passed it, unresolved (Falco's directory traversal rule
             // reads it); the table keeps only resolved names, so other events have none.
             Live::FdNameraw => match self.syscall()?.1 {
@@ -570,43 +707,10 @@ impl Event for LiveEvent<'_> {
                 }),
                 _ => None,
             },
-            Live::FdDirectory => fd
-                .filter(|e| {
-                    matches!(
-                        e.kind,
-                        crate::FdKind::File | crate::FdKind::Directory | crate::FdKind::Memfd
-                    )
-                })
-                .map(|e| Value::str(path::directory(&e.name))),
-            Live::FdFilename => fd
-                .filter(|e| {
-                    matches!(
-                        e.kind,
-                        crate::FdKind::File | crate::FdKind::Directory | crate::FdKind::Memfd
-                    )
-                })
-                .map(|e| Value::str(path::file_name(&e.name))),
-            Live::FdType => fd.map(|e| Value::str(e.kind.name())),
-            Live::FdTypechar => fd.map(|e| Value::str(e.kind.typechar())),
             Live::FdSip => fd.and_then(|e| e.server()).map(|a| Value::Ip(a.ip())),
-            Live::FdSport => fd
-                .and_then(|e| e.server())
-                .map(|a| Value::UInt(u64::from(a.port()))),
             Live::FdCip => fd.and_then(|e| e.client_end()).map(|a| Value::Ip(a.ip())),
-            Live::FdCport => fd
-                .and_then(|e| e.client_end())
-                .map(|a| Value::UInt(u64::from(a.port()))),
             Live::FdRip => fd.and_then(|e| e.remote).map(|a| Value::Ip(a.ip())),
-            Live::FdRport => fd
-                .and_then(|e| e.remote)
-                .map(|a| Value::UInt(u64::from(a.port()))),
             Live::FdLip => fd.and_then(|e| e.local).map(|a| Value::Ip(a.ip())),
-            Live::FdLport => fd
-                .and_then(|e| e.local)
-                .map(|a| Value::UInt(u64::from(a.port()))),
-            Live::FsPathName => self.ctx.fs_name.as_deref().map(Value::str),
-            Live::FsPathSource => self.ctx.fs_source.as_deref().map(Value::str),
-            Live::FsPathTarget => self.ctx.fs_target.as_deref().map(Value::str),
             Live::Container(which) => self.container_value(which, field.arg.as_ref()),
         }
     }

@@ -286,6 +286,13 @@ impl State {
         changed
     }
 
+    /// Whether a `container` event is ready ([`State::take_container_started`]); checked
+    /// after every event.
+    #[inline]
+    pub fn has_container_started(&self) -> bool {
+        !self.starts_ready.is_empty()
+    }
+
     /// The next `container` event to evaluate, if any.
     pub fn take_container_started(&mut self) -> Option<ContainerStarted> {
         self.starts_ready.pop_front()

@@ -948,3 +948,149 @@ fn an_fd_the_table_lacks_is_named_from_proc() {
     assert_eq!(state.stats().fds_named_from_proc, 2);
     drop(file);
 }
+
+/// The engine's fast paths (`str_value`, `int_value`) answer what `value` answers, for every
+/// live field on events of each kind: an open in a container, a close, a connect, an exec
+/// and an unlink.
+#[test]
+fn lent_values_agree_with_value() {
+    use saker_engine::{Event, FieldRef, Slot, Value, resolve_field};
+
+    fn check(live: &LiveEvent, what: &str) {
+        let mut lent = 0;
+        for name in crate::live_field_names() {
+            // Fields that need an argument are left to their own tests.
+            let Ok((id, arg)) = resolve_field(name, None) else {
+                continue;
+            };
+            let field = FieldRef {
+                id,
+                arg,
+                slot: Slot(0),
+            };
+            let value = live.value(&field);
+            if let Some(s) = live.str_value(&field) {
+                assert_eq!(value, Some(Value::str(s)), "{what}: {name}");
+                lent += 1;
+            }
+            if let Some(n) = live.int_value(&field) {
+                let number = value.as_ref().and_then(Value::as_number);
+                assert_eq!(number, Some(i128::from(n)), "{what}: {name}");
+                assert!(!matches!(value, Some(Value::Str(_))), "{what}: {name}");
+                lent += 1;
+            }
+        }
+        assert!(lent > 20, "{what}: only {lent} fields lent");
+    }
+
+    let mut f = Fixture::new();
+    f.fork(201, 600);
+    f.exec(600, "/bin/cat", &["cat", "/etc/shadow"], Some((136, 0)));
+    let events = [
+        (
+            "open",
+            libc::SYS_openat,
+            3,
+            SyscallDetail::Open {
+                dirfd: -100,
+                path: "/etc/shadow".into(),
+                flags: 0,
+                mode: 0,
+            },
+        ),
+        ("close", libc::SYS_close, 0, SyscallDetail::Close { fd: 3 }),
+        (
+            "connect",
+            libc::SYS_connect,
+            -111,
+            SyscallDetail::Connect {
+                fd: 1,
+                addr: Some(SockAddr::Inet("10.0.0.1:80".parse().unwrap())),
+            },
+        ),
+        (
+            "unlink",
+            libc::SYS_unlinkat,
+            0,
+            SyscallDetail::Unlink {
+                dirfd: -100,
+                path: "x".into(),
+                flags: 0,
+            },
+        ),
+    ];
+    for (what, nr, ret, detail) in events {
+        let header = f.header(600, "cat");
+        let event = SyscallEvent {
+            header,
+            body: EventBody::Syscall(SyscallExit {
+                nr,
+                ret,
+                args: [0; 6],
+                duration_ns: None,
+                detail,
+            }),
+        };
+        let ctx = f.state.apply(&event);
+        let live = LiveEvent::new(&f.state, &f.types, &event, &ctx, 7).unwrap();
+        check(&live, what);
+    }
+}
+
+/// `EventTypes::can_match` (what `saker run` checks before building an event's view) says
+/// yes exactly when the engine hands the event to some rule.
+#[test]
+fn can_match_is_having_candidate_rules() {
+    let mut f = Fixture::new();
+    f.fork(100, 700);
+    let exec = f.exec(700, "/bin/cat", &["cat"], None);
+    assert!(exec.is_empty(), "{exec:?}");
+    let mut seen = Vec::new();
+    let details = [
+        (
+            libc::SYS_openat,
+            3,
+            SyscallDetail::Open {
+                dirfd: -100,
+                path: "/etc/hosts".into(),
+                flags: 0,
+                mode: 0,
+            },
+        ),
+        (libc::SYS_close, 0, SyscallDetail::Close { fd: 3 }),
+        (
+            libc::SYS_read,
+            5,
+            SyscallDetail::Read {
+                fd: 0,
+                data: Bytes::default(),
+                truncated: false,
+            },
+        ),
+        (
+            libc::SYS_setns,
+            0,
+            SyscallDetail::Setns { fd: 0, nstype: 0 },
+        ),
+    ];
+    for (nr, ret, detail) in details {
+        let header = f.header(700, "cat");
+        let event = SyscallEvent {
+            header,
+            body: EventBody::Syscall(SyscallExit {
+                nr,
+                ret,
+                args: [0; 6],
+                duration_ns: None,
+                detail,
+            }),
+        };
+        let ctx = f.state.apply(&event);
+        let live = LiveEvent::new(&f.state, &f.types, &event, &ctx, 1).unwrap();
+        let candidates = f.engine.candidate_count(&live);
+        assert_eq!(f.types.can_match(&event), candidates > 0, "nr {nr}");
+        seen.push(candidates > 0);
+    }
+    // Both answers occur: opens and setns have rules, closes and reads none.
+    assert_eq!(seen, [true, false, false, true]);
+}

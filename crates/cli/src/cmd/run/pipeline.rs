@@ -256,7 +256,8 @@ impl Pipeline {
         // What the container runtimes answered meanwhile: this event already carries it.
         self.state.poll_containers();
         self.summary.events += 1;
-        if let Some(name) = event_type_name(event) {
+        let name = event_type_name(event);
+        if let Some(name) = name {
             match self
                 .by_type
                 .iter_mut()
@@ -267,22 +268,35 @@ impl Pipeline {
             }
         }
         let ctx = self.state.apply(event);
-        if let Some(live) =
-            LiveEvent::new(&self.state, &self.types, event, &ctx, self.summary.events)
+        if !self.types.can_match(event) {
+            // No loaded rule can match it (a close, under the default rules): evaluated
+            // without its view, which would cost more than the rules do.
+            if name.is_some() {
+                self.timing.evaluated += 1;
+            }
+        } else if let Some(live) =
+            &LiveEvent::new(&self.state, &self.types, event, &ctx, self.summary.events)
         {
             evaluate(
                 &self.engine,
                 &self.route,
                 &mut self.summary,
                 &mut self.timing,
-                &live,
+                live,
             );
         }
         self.container_events();
     }
 
     /// Evaluates the `container` events that are ready (Falco's `evt.type = container`).
+    #[inline]
     fn container_events(&mut self) {
+        if self.state.has_container_started() {
+            self.evaluate_container_events();
+        }
+    }
+
+    fn evaluate_container_events(&mut self) {
         let ctx = EventContext::default();
         while let Some(started) = self.state.take_container_started() {
             self.summary.events += 1;
