@@ -25,6 +25,7 @@ mod counter;
 mod decode;
 mod error;
 mod kill;
+mod loader;
 mod open_filter;
 pub mod raw;
 mod ring;
@@ -52,6 +53,15 @@ pub fn capture_object() -> &'static [u8] {
 /// The committed counting object of `saker trace --ebpf -c` (for tools that inspect it).
 pub fn counter_object() -> &'static [u8] {
     counter::COUNTER_OBJECT
+}
+
+/// An empty program on raw tracepoint `tracepoint`, attached until the fd is dropped: the floor
+/// of `trace -c --ebpf`'s costs, for the benchmarks (`dispatch_bench`).
+#[doc(hidden)]
+pub fn bench_empty_raw_tracepoint(
+    tracepoint: &'static str,
+) -> Result<std::os::fd::OwnedFd, BpfError> {
+    loader::empty_raw_tracepoint(tracepoint)
 }
 
 #[cfg(test)]

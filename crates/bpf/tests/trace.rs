@@ -282,6 +282,76 @@ fn counting_follows_forks_only_when_asked() {
     }
 }
 
+/// Counting needs no kernel BTF (the counter's loader never reads it): the test runs itself again
+/// in a mount namespace of its own where /sys/kernel/btf is an empty tmpfs, as on a kernel built
+/// without BTF, and counts a command there.
+#[test]
+fn counting_works_without_the_kernel_btf() {
+    use std::os::unix::process::CommandExt;
+
+    const NAME: &str = "counting_works_without_the_kernel_btf";
+    const HIDDEN: &str = "SAKER_TEST_KERNEL_BTF_HIDDEN";
+    if std::env::var_os(HIDDEN).is_some() {
+        assert!(!std::path::Path::new("/sys/kernel/btf/vmlinux").exists());
+        assert!(saker_bpf::preflight().is_err(), "the capture needs the BTF");
+        let dd = ["dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=300"];
+        for timed in [false, true] {
+            let config = CounterConfig {
+                follow_forks: true,
+                timed,
+            };
+            let counts = count(&config, &[&dd[..], &["status=none"]].concat());
+            assert_eq!(counts[&libc::SYS_write].calls, 300, "timed={timed}");
+        }
+        return;
+    }
+    if !bpf_available() {
+        return;
+    }
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", NAME, "--nocapture", "--test-threads=1"])
+        .env(HIDDEN, "1");
+    let hide_btf = || {
+        let check = |r: libc::c_int| {
+            if r == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        };
+        // SAFETY: unshare and mount with static C strings: plain syscalls, safe between fork
+        // and exec; the new mount namespace is the child's alone.
+        unsafe {
+            check(libc::unshare(libc::CLONE_NEWNS))?;
+            check(libc::mount(
+                std::ptr::null(),
+                c"/".as_ptr(),
+                std::ptr::null(),
+                libc::MS_REC | libc::MS_PRIVATE,
+                std::ptr::null(),
+            ))?;
+            check(libc::mount(
+                c"none".as_ptr(),
+                c"/sys/kernel/btf".as_ptr(),
+                c"tmpfs".as_ptr(),
+                0,
+                std::ptr::null(),
+            ))
+        }
+    };
+    // SAFETY: the closure only makes syscalls (see above) between fork and exec.
+    unsafe { command.pre_exec(hide_btf) };
+    let out = command.output().expect("the test binary runs again");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains(&format!("test {NAME} ... ok")),
+        "{}\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn poll_batch_returns_after_max_events_under_a_steady_stream() {
     if !bpf_available() {
