@@ -116,5 +116,5 @@ for title, med in (("wall", med_wall), ("CPU (user + system of tracer and tracee
         for name in workloads:
             n = med[(placement, name, "native")]
             parts = [f"{s} {med[(placement, name, s)]/n:7.2f}x" for s in measured]
-            print(f"  {placement:9} {name:11} " + "  ".join(parts))
+            print(f"  {placement:9} {name:11} native {n:6.3f}s  " + "  ".join(parts))
 PY
