@@ -4,7 +4,8 @@
 //!
 //! - [`Capture`]: syscall, fork, exec and exit events for the rules engine, filtered in the
 //!   kernel by syscall number, own process and an optional pid set.
-//! - [`SyscallCounter`]: per-syscall calls/errors/time counted in the kernel (`trace --ebpf -c`).
+//! - [`SyscallCounter`]: per-syscall calls/errors/time counted in the kernel (`trace --ebpf -c`);
+//!   its own object and loader (`loader.rs`), which never read the kernel's BTF.
 //! - [`trace`]: what `saker trace --ebpf` needs: run a command (or attach to pids) and stream
 //!   all its syscalls, or count them.
 //!
