@@ -5,19 +5,21 @@
 #
 #   bench/bpf-dispatch.sh                 # all variants, RUNS=5
 #   RUNS=9 VARIANTS="per-syscall tp_btf" bench/bpf-dispatch.sh
+#   BENCH=/path/to/dispatch_bench bench/bpf-dispatch.sh   # another build (e.g. an older commit's)
 #
 # Variants (crates/bpf/examples/dispatch_bench.rs):
 #   execve-tp           one syscalls/sys_exit_execve tracepoint program, nothing else
 #   empty-btf           empty tp_btf programs on sys_enter + sys_exit
-#   empty-btf-exit      an empty tp_btf program on sys_exit only (the floor for untimed counting)
+#   empty-btf-exit      an empty tp_btf program on sys_exit only
+#   empty-raw-exit      an empty raw_tp program on sys_exit only (the floor for untimed counting)
 #   per-syscall         the capture: one sys_exit_<name> tracepoint per rule syscall (default)
 #   per-syscall-wake-each  the same, waking the reader on every record (not in the default list)
 #   per-syscall-filtered   the same with saker run's open filter for the default rules (the
 #                          opens of (b) are left out in the kernel; not in the default list)
 #   tp_btf, raw_tp, raw_syscalls      the capture through one dispatcher on every sys_exit
 #   *-enter             the same plus the dispatcher's sys_enter program (durations)
-#   count               trace --ebpf -c -w: in-kernel counting on tp_btf sys_enter + sys_exit
-#   count-untimed       trace --ebpf -c without times: one tp_btf sys_exit program
+#   count               trace --ebpf -c -w: in-kernel counting on raw_tp sys_enter + sys_exit
+#   count-untimed       trace --ebpf -c without times: one raw_tp sys_exit program
 # Workloads: (a) dd bs=1 count=1000000, (b) open/read/close x300000, (c) fork+exec x2000,
 # (d) dd bs=1 count=200000 (the `trace -c` target of issue 5; not in the default WORKLOADS):
 #   VARIANTS="count count-untimed" WORKLOADS=d-dd200k bench/bpf-dispatch.sh
@@ -33,8 +35,12 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 RUNS="${RUNS:-5}"
 VARIANTS="${VARIANTS:-execve-tp empty-btf per-syscall tp_btf tp_btf-enter raw_tp raw_tp-enter raw_syscalls raw_syscalls-enter count count-untimed}"
 WORKLOADS="${WORKLOADS:-a-dd b-open c-forkexec}"
-(cd "$root" && cargo build -q --release -p saker-bpf --example dispatch_bench)
-bench="$target/release/examples/dispatch_bench"
+if [[ -n "${BENCH:-}" ]]; then
+  bench="$BENCH"
+else
+  (cd "$root" && cargo build -q --release -p saker-bpf --example dispatch_bench)
+  bench="$target/release/examples/dispatch_bench"
+fi
 file="$(mktemp)"; echo "small file for the open loop" > "$file"; trap 'rm -f "$file"' EXIT
 
 declare -A WORK=(

@@ -3,6 +3,7 @@
 #
 #   bench/trace.sh            # build release saker, then measure
 #   ROUNDS=7 bench/trace.sh   # more rounds (default 5); SAKER=/path/to/saker to skip the build
+#   BASE=/path/to/older/saker SETUPS="saker_ebpf_c base_ebpf_c" bench/trace.sh   # two builds
 #
 # Workloads: (a) dd if=/dev/zero of=/dev/null bs=1 count=200000, (b) an open/read/close loop
 # (C program built here), (c) find /usr -xdev. Setups: native, `strace -f -o /dev/null`,
@@ -60,6 +61,8 @@ command_for() { # setup workload-command
         saker_seccomp) echo "$SAKER trace -f --seccomp-bpf -e trace=openat -o /dev/null $2" ;;
         saker_ebpf_c) echo "$SAKER trace -f -c --ebpf -o /dev/null $2" ;;
         saker_ebpf) echo "$SAKER trace -f --ebpf -o /dev/null $2" ;;
+        base_ebpf_c) echo "$BASE trace -f -c --ebpf -o /dev/null $2" ;;
+        base_ebpf) echo "$BASE trace -f --ebpf -o /dev/null $2" ;;
     esac
 }
 
@@ -117,5 +120,5 @@ for title, med in (("wall", med_wall), ("CPU (user + system of tracer and tracee
         for name in workloads:
             n = med[(placement, name, "native")]
             parts = [f"{s} {med[(placement, name, s)]/n:7.2f}x" for s in measured]
-            print(f"  {placement:9} {name:11} " + "  ".join(parts))
+            print(f"  {placement:9} {name:11} native {n:6.3f}s  " + "  ".join(parts))
 PY

@@ -8,10 +8,13 @@
 //!     dispatch_bench btf-parse                         parse the kernel's BTF once, as aya
 //!                                                      does before loading any object (the
 //!                                                      floor of an eBPF tracer's start-up)
+//!     dispatch_bench raw-tp-attach                     attach an empty raw_tp program to
+//!                                                      sys_exit and exit (the floor of a
+//!                                                      start-up without BTF: trace -c --ebpf)
 //!
 //! VARIANT: none, empty-btf, execve-tp, per-syscall, per-syscall-wake-each, per-syscall-filtered,
 //! tp_btf, tp_btf-enter, raw_tp, raw_tp-enter, raw_syscalls, raw_syscalls-enter, count,
-//! count-untimed, empty-btf-exit.
+//! count-untimed, empty-btf-exit, empty-raw-exit.
 
 use std::collections::BTreeSet;
 use std::process::{Command, ExitCode};
@@ -34,9 +37,12 @@ fn main() -> ExitCode {
         Some("btf-parse") => Btf::from_sys_fs()
             .map(|_| ())
             .map_err(|e| format!("kernel BTF: {e}")),
+        Some("raw-tp-attach") => saker_bpf::bench_empty_raw_tracepoint("sys_exit")
+            .map(drop)
+            .map_err(|e| e.to_string()),
         _ => Err(
             "usage: dispatch_bench run VARIANT RUNS -- CMD... | open-loop N FILE | fork-exec N \
-             | btf-parse"
+             | btf-parse | raw-tp-attach"
                 .to_string(),
         ),
     };
@@ -95,6 +101,7 @@ enum Attached {
     Raw(#[allow(dead_code)] Box<Ebpf>),
     Capture(Box<Capture>),
     Counter(Box<SyscallCounter>),
+    Link(#[allow(dead_code)] std::os::fd::OwnedFd),
 }
 
 fn attach(variant: &str) -> Result<Attached, String> {
@@ -146,6 +153,11 @@ fn attach(variant: &str) -> Result<Attached, String> {
         )
         .map(|c| Attached::Counter(Box::new(c)))
         .map_err(|e| e.to_string()),
+        // The floor of the counter since it runs raw_tp programs: untimed counting is one
+        // program on sys_exit.
+        "empty-raw-exit" => saker_bpf::bench_empty_raw_tracepoint("sys_exit")
+            .map(Attached::Link)
+            .map_err(|e| e.to_string()),
         "empty-btf" | "empty-btf-exit" | "execve-tp" => {
             let mut ebpf = aya::EbpfLoader::new()
                 .allow_unsupported_maps()

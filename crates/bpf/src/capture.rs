@@ -678,6 +678,12 @@ pub fn preflight() -> Result<(), BpfError> {
             ),
         });
     }
+    preflight_without_btf()
+}
+
+/// [`preflight`] less the kernel BTF, which the counter does not need: privileges, the user
+/// namespace, tracefs.
+pub(crate) fn preflight_without_btf() -> Result<(), BpfError> {
     let caps = effective_capabilities().unwrap_or(0);
     const CAP_SYS_ADMIN: u32 = 21;
     const CAP_PERFMON: u32 = 38;
@@ -743,7 +749,7 @@ fn ensure_tracefs() -> Result<(), BpfError> {
     Ok(())
 }
 
-fn tracefs_events() -> &'static Path {
+pub(crate) fn tracefs_events() -> &'static Path {
     let primary = Path::new("/sys/kernel/tracing/events");
     if primary.exists() {
         primary

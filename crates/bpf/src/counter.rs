@@ -1,17 +1,22 @@
 //! In-kernel syscall counting for `saker trace --ebpf -c`: the traced program never stops, the
 //! kernel adds calls, errors and time per syscall number into a per-CPU array.
+//!
+//! The counting object (`src/bpf/count.bpf.c`) holds raw tracepoint programs only and no CO-RE
+//! relocation, and `loader.rs` loads it without aya's `EbpfLoader`: counting never parses the
+//! kernel's BTF, and works on kernels without it (docs/capture-bpf.md, "Counting").
 
 use std::collections::BTreeMap;
+use std::os::fd::{AsFd, OwnedFd};
 
-use aya::Ebpf;
-use aya::maps::{Array, PerCpuArray};
+use aya::maps::{Array, MapData, PerCpuArray};
 
-use crate::capture::{attach_btf, drop_in_background, loader_and_kernel_btf, preflight};
+use crate::capture::{preflight_without_btf, tracefs_events};
 use crate::error::BpfError;
+use crate::loader::{LoadedObject, attach_raw_tracepoint};
 use crate::raw::{MAX_SYSCALLS, RawSyscallCount};
 
 /// The committed counting object, built by scripts/build-bpf.sh from src/bpf/count.bpf.c: apart
-/// from the capture object, so that loading it relocates and creates only what counting uses.
+/// from the capture object, so that loading it creates only what counting uses.
 pub(crate) static COUNTER_OBJECT: &[u8] = aya::include_bytes_aligned!("../obj/count.bpf.o");
 
 /// Totals of one syscall, summed over CPUs.
@@ -54,7 +59,11 @@ fn pid_max() -> u32 {
 
 /// Counts the syscalls of a set of processes (and their children when following forks).
 pub struct SyscallCounter {
-    ebpf: Ebpf,
+    counts: PerCpuArray<MapData, RawSyscallCount>,
+    tgid_bits: Array<MapData, u64>,
+    enter_ns: Array<MapData, u64>,
+    /// The raw tracepoint attachments: dropping them detaches the programs.
+    links: Vec<OwnedFd>,
 }
 
 impl std::fmt::Debug for SyscallCounter {
@@ -66,6 +75,50 @@ impl std::fmt::Debug for SyscallCounter {
 const COUNTS: &str = "syscall_counts";
 const TGID_BITS: &str = "count_tgid_bits";
 const ENTER_NS: &str = "count_enter_ns";
+const STATE: &str = "count_state";
+const NEW_TASKS: &str = "count_new_tasks";
+/// count_state's index of the follow-forks setting (COUNT_FOLLOW_FORKS in count.bpf.c).
+const STATE_FOLLOW_FORKS: u32 = 1;
+
+/// The programs and where they attach: the process tracking first, so that a child forked
+/// while the syscall programs attach is already followed.
+const TRACKING: [(&str, &str); 2] = [
+    ("count_fork", "sched_process_fork"),
+    ("count_task_exit", "sched_process_exit"),
+];
+const TIMED: [(&str, &str); 2] = [("count_enter", "sys_enter"), ("count_exit", "sys_exit")];
+const UNTIMED: [(&str, &str); 1] = [("count_exit_untimed", "sys_exit")];
+
+/// Whether a sched/sched_process_exit format (tracefs) has the `group_dead` field.
+fn has_group_dead(format: &str) -> bool {
+    format
+        .lines()
+        .any(|line| line.trim_start().starts_with("field:bool group_dead;"))
+}
+
+/// `count_task_exit` takes the raw tracepoint's second argument for `group_dead` (true when the
+/// last thread of a process exits). Linux 6.16 added that argument, and with it the format's
+/// field of the same name; without it (older kernels) the attach would fail with a bare EINVAL.
+/// Without BTF the format is what says which arguments the tracepoint has.
+fn check_exit_tracepoint() -> Result<(), BpfError> {
+    let path = tracefs_events().join("sched/sched_process_exit/format");
+    let format = std::fs::read_to_string(&path).map_err(|source| BpfError::Io {
+        path: path.clone(),
+        source,
+    })?;
+    if has_group_dead(&format) {
+        return Ok(());
+    }
+    Err(BpfError::Unsupported {
+        feature: "in-kernel syscall counting (trace -c --ebpf)",
+        reason: format!(
+            "the sched_process_exit tracepoint has no group_dead argument ({}; added in Linux \
+             6.16), which tells a process's end from a thread's; count with ptrace instead \
+             (trace -c without --ebpf)",
+            path.display()
+        ),
+    })
+}
 
 impl SyscallCounter {
     /// Starts counting for `pids` (thread-group ids). For a command, start it stopped, add its
@@ -83,81 +136,79 @@ impl SyscallCounter {
 
     /// Starts counting for `pids` as `config` says. Untimed counting attaches one program (on
     /// `sys_exit`) instead of two and reads no clock: about half the overhead
-    /// (docs/capture-bpf.md, "Counting").
+    /// (docs/capture-bpf.md, "Counting"). Needs Linux 6.16 or later, and no kernel BTF.
     pub fn start_with(pids: &[u32], config: &CounterConfig) -> Result<SyscallCounter, BpfError> {
-        preflight()?;
-        // A constant the loader may borrow for as long as it lives: it goes to the freeing
-        // thread with its copy of the kernel BTF.
-        let follow: &'static u8 = if config.follow_forks { &1 } else { &0 };
+        preflight_without_btf()?;
+        check_exit_tracepoint()?;
         let pid_max = pid_max();
-        let (mut loader, btf) = loader_and_kernel_btf()?;
-        let ebpf = loader
-            .override_global("follow_forks", follow, true)
-            .map_max_entries(TGID_BITS, pid_max.div_ceil(64))
-            .map_max_entries(ENTER_NS, pid_max)
-            .load(COUNTER_OBJECT)
-            .map_err(|source| BpfError::Load { source })?;
-        let mut counter = SyscallCounter { ebpf };
+        let mut object = LoadedObject::create(
+            "counter",
+            COUNTER_OBJECT,
+            &[
+                (COUNTS, None),
+                (TGID_BITS, Some(pid_max.div_ceil(64))),
+                (ENTER_NS, Some(pid_max)),
+                (STATE, None),
+                (NEW_TASKS, None),
+            ],
+        )?;
+        let mut state: Array<_, u64> =
+            Array::try_from(object.take_map(STATE)?).map_err(BpfError::map(STATE))?;
+        state
+            .set(STATE_FOLLOW_FORKS, u64::from(config.follow_forks), 0)
+            .map_err(BpfError::map(STATE))?;
+        let mut counter = SyscallCounter {
+            counts: PerCpuArray::try_from(object.take_map(COUNTS)?)
+                .map_err(BpfError::map(COUNTS))?,
+            tgid_bits: Array::try_from(object.take_map(TGID_BITS)?)
+                .map_err(BpfError::map(TGID_BITS))?,
+            enter_ns: Array::try_from(object.take_map(ENTER_NS)?)
+                .map_err(BpfError::map(ENTER_NS))?,
+            links: Vec::new(),
+        };
         for &pid in pids {
             counter.add_pid(pid)?;
         }
-        attach_btf(&mut counter.ebpf, "count_fork", "sched_process_fork", &btf)?;
-        attach_btf(
-            &mut counter.ebpf,
-            "count_task_exit",
-            "sched_process_exit",
-            &btf,
-        )?;
-        if config.timed {
-            attach_btf(&mut counter.ebpf, "count_enter", "sys_enter", &btf)?;
-            attach_btf(&mut counter.ebpf, "count_exit", "sys_exit", &btf)?;
-        } else {
-            attach_btf(&mut counter.ebpf, "count_exit_untimed", "sys_exit", &btf)?;
+        let syscalls: &[_] = if config.timed { &TIMED } else { &UNTIMED };
+        for &(program, tracepoint) in TRACKING.iter().chain(syscalls) {
+            // The attachment holds the program; its own fd can go.
+            let fd = object.load_raw_tracepoint(program)?;
+            let link = attach_raw_tracepoint(program, fd.as_fd(), tracepoint)?;
+            counter.links.push(link);
         }
-        drop_in_background((loader, btf));
         Ok(counter)
     }
 
     /// Adds a process (thread-group id) to the counted set. Its syscall in progress, if any,
     /// is counted when timing is off and skipped when it is on.
     pub fn add_pid(&mut self, pid: u32) -> Result<(), BpfError> {
-        let map = self.ebpf.map_mut(ENTER_NS).ok_or(BpfError::Missing {
-            what: "map",
-            name: ENTER_NS,
-        })?;
-        let mut enter: Array<_, u64> = Array::try_from(map).map_err(BpfError::map(ENTER_NS))?;
-        if pid >= enter.len() {
+        if pid >= self.enter_ns.len() {
             return Err(BpfError::Process {
                 pid,
-                reason: format!("pid above pid_max {} at start", enter.len()),
+                reason: format!("pid above pid_max {} at start", self.enter_ns.len()),
             });
         }
         // A start time left by an earlier thread with this id would be taken for this one's.
-        enter.set(pid, 0, 0).map_err(BpfError::map(ENTER_NS))?;
-        let map = self.ebpf.map_mut(TGID_BITS).ok_or(BpfError::Missing {
-            what: "map",
-            name: TGID_BITS,
-        })?;
-        let mut bits: Array<_, u64> = Array::try_from(map).map_err(BpfError::map(TGID_BITS))?;
+        self.enter_ns
+            .set(pid, 0, 0)
+            .map_err(BpfError::map(ENTER_NS))?;
         // Read-modify-write of one word: a child of a counted process that forks in between,
         // with a tgid in the same 64-pid word, could lose its bit. Pids are added before the
         // commands run (trace::count_command) or before their children fork, in practice.
-        let word = bits.get(&(pid / 64), 0).map_err(BpfError::map(TGID_BITS))?;
-        bits.set(pid / 64, word | 1u64 << (pid % 64), 0)
+        let word = self
+            .tgid_bits
+            .get(&(pid / 64), 0)
+            .map_err(BpfError::map(TGID_BITS))?;
+        self.tgid_bits
+            .set(pid / 64, word | 1u64 << (pid % 64), 0)
             .map_err(BpfError::map(TGID_BITS))
     }
 
     /// The totals so far, by syscall number, for the syscalls called at least once.
     pub fn counts(&self) -> Result<BTreeMap<i64, SyscallCount>, BpfError> {
-        let map = self.ebpf.map(COUNTS).ok_or(BpfError::Missing {
-            what: "map",
-            name: COUNTS,
-        })?;
-        let array: PerCpuArray<_, RawSyscallCount> =
-            PerCpuArray::try_from(map).map_err(BpfError::map(COUNTS))?;
         let mut out = BTreeMap::new();
         for nr in 0..MAX_SYSCALLS {
-            let per_cpu = array.get(&nr, 0).map_err(BpfError::map(COUNTS))?;
+            let per_cpu = self.counts.get(&nr, 0).map_err(BpfError::map(COUNTS))?;
             let mut sum = SyscallCount::default();
             for c in per_cpu.iter() {
                 sum.calls += c.calls;
@@ -169,5 +220,35 @@ impl SyscallCounter {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_group_dead;
+
+    /// sched_process_exit's format on Linux 6.18 (with group_dead) and 6.1 (without).
+    #[test]
+    fn group_dead_is_found_in_the_exit_tracepoint_format() {
+        let v6_18 = "name: sched_process_exit\nID: 369\nformat:\n\
+            \tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\
+            \tfield:char comm[16];\toffset:8;\tsize:16;\tsigned:0;\n\
+            \tfield:pid_t pid;\toffset:24;\tsize:4;\tsigned:1;\n\
+            \tfield:int prio;\toffset:28;\tsize:4;\tsigned:1;\n\
+            \tfield:bool group_dead;\toffset:32;\tsize:1;\tsigned:0;\n\n\
+            print fmt: \"comm=%s pid=%d prio=%d group_dead=%s\", REC->comm, REC->pid, \
+            REC->prio, REC->group_dead ? \"true\" : \"false\"\n";
+        let v6_1 = "name: sched_process_exit\nID: 300\nformat:\n\
+            \tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\
+            \tfield:char comm[16];\toffset:8;\tsize:16;\tsigned:0;\n\
+            \tfield:pid_t pid;\toffset:24;\tsize:4;\tsigned:1;\n\
+            \tfield:int prio;\toffset:28;\tsize:4;\tsigned:1;\n\n\
+            print fmt: \"comm=%s pid=%d prio=%d\", REC->comm, REC->pid, REC->prio\n";
+        assert!(has_group_dead(v6_18));
+        assert!(!has_group_dead(v6_1));
+        // The print format names it too: only a field line counts.
+        assert!(!has_group_dead(
+            "print fmt: \"group_dead=%s\", REC->group_dead\n"
+        ));
     }
 }

@@ -34,7 +34,43 @@ pub enum BpfError {
         source: aya::programs::ProgramError,
     },
 
-    #[error("the capture object has no {what} `{name}` (object and loader out of step)")]
+    /// The kernel refused a program loaded by `loader.rs` (the counter's); `log` is the
+    /// verifier's, empty when the kernel gave none.
+    #[error("the BPF verifier or kernel refused program `{program}`: {source}{}", verifier_log(.log))]
+    Verifier {
+        program: &'static str,
+        #[source]
+        source: std::io::Error,
+        log: String,
+    },
+
+    #[error("attaching program `{program}` to raw_tp/{tracepoint} failed: {source}")]
+    RawTracepoint {
+        program: &'static str,
+        tracepoint: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A committed object that `loader.rs` cannot load (object and loader out of step).
+    #[error("the {what} object {problem}")]
+    Object { what: &'static str, problem: String },
+
+    #[error("creating BPF map `{map}`: {source}")]
+    MapCreate {
+        map: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The kernel lacks what a feature needs (not a matter of privileges).
+    #[error("{feature} is not supported by this kernel: {reason}")]
+    Unsupported {
+        feature: &'static str,
+        reason: String,
+    },
+
+    #[error("the BPF object has no {what} `{name}` (object and loader out of step)")]
     Missing {
         what: &'static str,
         name: &'static str,
@@ -85,6 +121,14 @@ pub enum BpfError {
     },
     #[error("process {pid}: {reason}")]
     Process { pid: u32, reason: String },
+}
+
+fn verifier_log(log: &str) -> String {
+    if log.is_empty() {
+        String::new()
+    } else {
+        format!("\nverifier log:\n{log}")
+    }
 }
 
 impl BpfError {

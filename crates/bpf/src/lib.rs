@@ -4,7 +4,8 @@
 //!
 //! - [`Capture`]: syscall, fork, exec and exit events for the rules engine, filtered in the
 //!   kernel by syscall number, own process and an optional pid set.
-//! - [`SyscallCounter`]: per-syscall calls/errors/time counted in the kernel (`trace --ebpf -c`).
+//! - [`SyscallCounter`]: per-syscall calls/errors/time counted in the kernel (`trace --ebpf -c`);
+//!   its own object and loader (`loader.rs`), which never read the kernel's BTF.
 //! - [`trace`]: what `saker trace --ebpf` needs: run a command (or attach to pids) and stream
 //!   all its syscalls, or count them.
 //!
@@ -25,6 +26,7 @@ mod counter;
 mod decode;
 mod error;
 mod kill;
+mod loader;
 mod open_filter;
 pub mod raw;
 mod ring;
@@ -52,6 +54,15 @@ pub fn capture_object() -> &'static [u8] {
 /// The committed counting object of `saker trace --ebpf -c` (for tools that inspect it).
 pub fn counter_object() -> &'static [u8] {
     counter::COUNTER_OBJECT
+}
+
+/// An empty program on raw tracepoint `tracepoint`, attached until the fd is dropped: the floor
+/// of `trace -c --ebpf`'s costs, for the benchmarks (`dispatch_bench`).
+#[doc(hidden)]
+pub fn bench_empty_raw_tracepoint(
+    tracepoint: &'static str,
+) -> Result<std::os::fd::OwnedFd, BpfError> {
+    loader::empty_raw_tracepoint(tracepoint)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::net::TcpListener;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
-use saker_bpf::{BpfError, Capture, CaptureConfig, DispatchMode, SyscallCounter};
+use saker_bpf::{BpfError, Capture, CaptureConfig, CounterConfig, DispatchMode, SyscallCounter};
 use saker_event::syscall_event::AT_FDCWD;
 use saker_event::{Bytes, EventBody, SockAddr, SyscallDetail, SyscallEvent};
 
@@ -511,32 +511,51 @@ fn set_interesting_switches_tracepoints() {
     );
 }
 
+extern "C" fn ignore_signal(_: libc::c_int) {}
+
 #[test]
 fn counter_counts_calls_and_errors_in_the_kernel() {
     if !bpf_available() {
         return;
     }
     let c_missing = c"/nonexistent/saker-count";
-    let mut child = Child::spawn(|| {
-        for _ in 0..1000 {
-            // SAFETY: plain syscalls.
-            unsafe { libc::getppid() };
-        }
-        for _ in 0..3 {
-            // SAFETY: open of a static C string.
-            unsafe { libc::open(c_missing.as_ptr(), libc::O_RDONLY) };
-        }
-    });
-    let counter = SyscallCounter::start(&[child.pid], true).expect("counter starts");
-    child.go();
-    child.wait();
-    let counts = counter.counts().unwrap();
-    let getppid = counts.get(&libc::SYS_getppid).copied().unwrap_or_default();
-    assert_eq!((getppid.calls, getppid.errors), (1000, 0));
-    assert!(getppid.total_ns > 0);
-    let openat = counts.get(&libc::SYS_openat).copied().unwrap_or_default();
-    assert_eq!((openat.calls, openat.errors), (3, 3));
-    assert!(!counts.contains_key(&libc::SYS_execve), "{counts:?}");
+    for timed in [true, false] {
+        let mut child = Child::spawn(|| {
+            for _ in 0..1000 {
+                // SAFETY: plain syscalls.
+                unsafe { libc::getppid() };
+            }
+            for _ in 0..3 {
+                // SAFETY: open of a static C string.
+                unsafe { libc::open(c_missing.as_ptr(), libc::O_RDONLY) };
+            }
+            // SAFETY: a handler that does nothing; the signal is our own. Its return is
+            // rt_sigreturn, whose exit has no syscall number left in orig_ax.
+            unsafe {
+                libc::signal(
+                    libc::SIGUSR1,
+                    ignore_signal as *const () as libc::sighandler_t,
+                );
+                libc::raise(libc::SIGUSR1);
+            }
+        });
+        let config = CounterConfig {
+            follow_forks: true,
+            timed,
+        };
+        let counter = SyscallCounter::start_with(&[child.pid], &config).expect("counter starts");
+        child.go();
+        child.wait();
+        let counts = counter.counts().unwrap();
+        let get = |nr| counts.get(&nr).copied().unwrap_or_default();
+        let getppid = get(libc::SYS_getppid);
+        assert_eq!((getppid.calls, getppid.errors), (1000, 0), "timed={timed}");
+        assert_eq!(getppid.total_ns > 0, timed);
+        let openat = get(libc::SYS_openat);
+        assert_eq!((openat.calls, openat.errors), (3, 3), "timed={timed}");
+        assert_eq!(get(libc::SYS_rt_sigreturn).calls, 1, "timed={timed}");
+        assert!(!counts.contains_key(&libc::SYS_execve), "{counts:?}");
+    }
 }
 
 #[test]

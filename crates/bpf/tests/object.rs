@@ -92,27 +92,58 @@ fn committed_object_has_the_expected_programs_and_maps() {
 fn counter_object_holds_only_the_counting_programs_and_maps() {
     let object = Object::parse(saker_bpf::counter_object()).expect("the counter object parses");
     let expected = BTreeMap::from([
-        ("count_enter", "tp_btf"),
-        ("count_exit", "tp_btf"),
-        ("count_exit_untimed", "tp_btf"),
-        ("count_fork", "tp_btf"),
-        ("count_task_exit", "tp_btf"),
+        ("count_enter", "raw_tp"),
+        ("count_exit", "raw_tp"),
+        ("count_exit_untimed", "raw_tp"),
+        ("count_fork", "raw_tp"),
+        ("count_task_exit", "raw_tp"),
     ]);
     assert_eq!(programs(&object), expected);
     assert_eq!(
         maps(&object),
-        ["count_enter_ns", "count_tgid_bits", "syscall_counts"]
+        [
+            "count_enter_ns",
+            "count_new_tasks",
+            "count_state",
+            "count_tgid_bits",
+            "syscall_counts"
+        ]
+    );
+}
+
+/// The counter is loaded without the kernel's BTF (src/loader.rs): raw tracepoints only (no
+/// tp_btf, whose attach needs a kernel BTF type id), no CO-RE relocation, no .rodata/.bss.
+#[test]
+fn counter_object_needs_no_kernel_btf() {
+    let object = Object::parse(saker_bpf::counter_object()).expect("the counter object parses");
+    assert!(
+        !object.has_btf_relocations(),
+        "count.bpf.c must not use CO-RE (vmlinux.h types, BPF_CORE_READ)"
+    );
+    assert!(
+        programs(&object).values().all(|kind| *kind == "raw_tp"),
+        "{:?}",
+        programs(&object)
+    );
+    assert!(
+        object.maps.keys().all(|m| !m.starts_with('.')),
+        "no global data: {:?}",
+        object.maps.keys()
     );
 }
 
 #[test]
-fn committed_objects_are_stripped_but_keep_btf() {
+fn committed_objects_are_stripped() {
     for obj in [saker_bpf::capture_object(), saker_bpf::counter_object()] {
         let has = |needle: &[u8]| obj.windows(needle.len()).any(|w| w == needle);
-        assert!(has(b".BTF.ext"), "CO-RE needs .BTF.ext");
         assert!(
             !has(b".debug_info"),
             "debug info should be stripped (scripts/build-bpf.sh)"
         );
     }
+    let capture = saker_bpf::capture_object();
+    assert!(
+        capture.windows(8).any(|w| w == b".BTF.ext"),
+        "the capture's CO-RE relocations are in .BTF.ext"
+    );
 }

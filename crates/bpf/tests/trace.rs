@@ -2,7 +2,7 @@
 //! They need root, BTF and tracefs; without them they print SKIPPED and return.
 
 use std::collections::BTreeSet;
-use std::ffi::OsString;
+use std::ffi::{CStr, CString, OsString};
 use std::time::{Duration, Instant};
 
 use saker_bpf::trace::{StoppedCommand, TraceConfig, Tracer, count_command};
@@ -280,6 +280,135 @@ fn counting_follows_forks_only_when_asked() {
             assert_eq!(got, execs, "follow_forks={follow_forks} timed={timed}");
         }
     }
+}
+
+/// Runs test `name` again, alone, in a mount namespace of its own where `source` is mounted on
+/// `target` (`fstype` "tmpfs", or a bind mount when `None`), with `SAKER_TEST_REMOUNTED` set;
+/// fails unless it passes there.
+fn rerun_with_mount(
+    name: &str,
+    source: &CStr,
+    target: &'static CStr,
+    fstype: Option<&'static CStr>,
+) {
+    use std::os::unix::process::CommandExt;
+
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
+    command
+        .args(["--exact", name, "--nocapture", "--test-threads=1"])
+        .env(REMOUNTED, "1");
+    let source = source.to_owned();
+    let remount = move || {
+        let check = |r: libc::c_int| {
+            if r == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        };
+        let (fstype, flags) = match fstype {
+            Some(t) => (t.as_ptr(), 0),
+            None => (std::ptr::null(), libc::MS_BIND),
+        };
+        // SAFETY: unshare and mount with C strings made before the fork: plain syscalls, safe
+        // between fork and exec; the new mount namespace is the child's alone.
+        unsafe {
+            check(libc::unshare(libc::CLONE_NEWNS))?;
+            check(libc::mount(
+                std::ptr::null(),
+                c"/".as_ptr(),
+                std::ptr::null(),
+                libc::MS_REC | libc::MS_PRIVATE,
+                std::ptr::null(),
+            ))?;
+            check(libc::mount(
+                source.as_ptr(),
+                target.as_ptr(),
+                fstype,
+                flags,
+                std::ptr::null(),
+            ))
+        }
+    };
+    // SAFETY: the closure only makes syscalls (see above) between fork and exec.
+    unsafe { command.pre_exec(remount) };
+    let out = command.output().expect("the test binary runs again");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains(&format!("test {name} ... ok")),
+        "{}\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Set in the run of a test that `rerun_with_mount` makes.
+const REMOUNTED: &str = "SAKER_TEST_REMOUNTED";
+
+/// Counting needs no kernel BTF (the counter's loader never reads it): the test runs again
+/// where /sys/kernel/btf is an empty tmpfs, as on a kernel built without BTF, and counts there.
+#[test]
+fn counting_works_without_the_kernel_btf() {
+    const NAME: &str = "counting_works_without_the_kernel_btf";
+    if std::env::var_os(REMOUNTED).is_some() {
+        assert!(!std::path::Path::new("/sys/kernel/btf/vmlinux").exists());
+        assert!(saker_bpf::preflight().is_err(), "the capture needs the BTF");
+        let dd = ["dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=300"];
+        for timed in [false, true] {
+            let config = CounterConfig {
+                follow_forks: true,
+                timed,
+            };
+            let counts = count(&config, &[&dd[..], &["status=none"]].concat());
+            assert_eq!(counts[&libc::SYS_write].calls, 300, "timed={timed}");
+        }
+        return;
+    }
+    if !bpf_available() {
+        return;
+    }
+    rerun_with_mount(NAME, c"none", c"/sys/kernel/btf", Some(c"tmpfs"));
+}
+
+/// A kernel whose sched_process_exit has no group_dead (before Linux 6.16): the counter says
+/// so, and what to use instead. The test runs again with the tracepoint's format file replaced
+/// by 6.1's.
+#[test]
+fn counting_refuses_a_kernel_without_group_dead() {
+    const NAME: &str = "counting_refuses_a_kernel_without_group_dead";
+    const FORMAT: &str = "/sys/kernel/tracing/events/sched/sched_process_exit/format";
+    if std::env::var_os(REMOUNTED).is_some() {
+        let err = saker_bpf::SyscallCounter::start(&[], true).expect_err("refused");
+        assert!(matches!(err, BpfError::Unsupported { .. }), "{err:?}");
+        let message = err.to_string();
+        assert!(
+            message.contains("group_dead") && message.contains("without --ebpf"),
+            "{message}"
+        );
+        return;
+    }
+    if !bpf_available() || !std::path::Path::new(FORMAT).exists() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let old_format = dir.path().join("format");
+    std::fs::write(
+        &old_format,
+        "name: sched_process_exit\nID: 300\nformat:\n\
+         \tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n\
+         \tfield:char comm[16];\toffset:8;\tsize:16;\tsigned:0;\n\
+         \tfield:pid_t pid;\toffset:24;\tsize:4;\tsigned:1;\n\
+         \tfield:int prio;\toffset:28;\tsize:4;\tsigned:1;\n\n\
+         print fmt: \"comm=%s pid=%d prio=%d\", REC->comm, REC->pid, REC->prio\n",
+    )
+    .unwrap();
+    let source = CString::new(old_format.into_os_string().into_encoded_bytes()).unwrap();
+    rerun_with_mount(
+        NAME,
+        &source,
+        c"/sys/kernel/tracing/events/sched/sched_process_exit/format",
+        None,
+    );
 }
 
 #[test]

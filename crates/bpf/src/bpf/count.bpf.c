@@ -1,23 +1,58 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * In-kernel syscall counting for `saker trace --ebpf -c`, loaded by crates/bpf/src/counter.rs.
- * An object of its own, apart from capture.bpf.c: loading it relocates and creates only what
- * counting needs, which is most of `-c --ebpf`'s start-up (docs/capture-bpf.md, "Counting").
+ * In-kernel syscall counting for `saker trace --ebpf -c`, loaded by crates/bpf/src/counter.rs
+ * through crates/bpf/src/loader.rs, not aya's EbpfLoader.
+ *
+ * Nothing here needs the kernel's BTF, so loading never parses /sys/kernel/btf/vmlinux (5 MB,
+ * most of the old start-up; docs/capture-bpf.md, "Counting"):
+ * - raw tracepoints only (raw_tp: the tracepoint's arguments as u64s), no tp_btf;
+ * - no vmlinux.h: its types carry preserve_access_index, so any member access would become a
+ *   CO-RE relocation; the few types needed are declared here, and the one kernel structure
+ *   read, the syscall's saved registers, has a uapi (ABI) layout;
+ * - no .rodata: the loader's setting lives in the count_state array.
+ * crates/bpf/tests/object.rs checks that the object has no CO-RE relocation and only raw_tp
+ * programs.
  */
-#include "vmlinux.h"
+
+typedef unsigned char __u8;
+typedef unsigned short __u16;
+typedef unsigned int __u32;
+typedef unsigned long long __u64;
+typedef int __s32;
+typedef long long __s64;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u32 __wsum;
+
 #include <bpf/bpf_helpers.h>
-#include <bpf/bpf_tracing.h>
 #include "capture.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-/* Set by the loader before load (EbpfLoader::override_global). */
-const volatile __u8 follow_forks = 1;  /* 1: children of counted tgids are counted too */
+/* include/uapi/linux/bpf.h */
+#define BPF_MAP_TYPE_HASH 1
+#define BPF_MAP_TYPE_ARRAY 2
+#define BPF_MAP_TYPE_PERCPU_ARRAY 6
+#define BPF_NOEXIST 1
+#define BPF_F_NO_PREALLOC 1
+
+/*
+ * The registers a syscall saved, as x86_64's uapi lays them out (arch/x86/include/uapi/asm/
+ * ptrace.h; PTRACE_GETREGS copies this layout, and ptrace-abi.h's ORIG_RAX is 120): an ABI, so
+ * no relocation is needed to read orig_rax.
+ */
+struct user_pt_regs {
+	__u64 r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+	__u64 rax, rcx, rdx, rsi, rdi, orig_rax;
+	__u64 rip, cs, eflags, rsp, ss;
+};
+_Static_assert(__builtin_offsetof(struct user_pt_regs, orig_rax) == 120,
+	       "orig_rax is at ORIG_RAX (arch/x86/include/uapi/asm/ptrace-abi.h)");
 
 /*
  * Counting runs a program on every syscall of the host, so its path is kept to inlined array
  * loads (the verifier turns ARRAY lookups into pointer arithmetic, no helper call): which tgids
- * are counted is a bitmap indexed by tgid, and the enter time of a timed syscall sits in an
+ * are counted is a bitmap indexed by tgid, and the enter stamp of a timed syscall sits in an
  * array indexed by tid. The loader sizes both from /proc/sys/kernel/pid_max; a task with a
  * larger id (pid_max raised later) is not counted. A hash lookup or task storage per syscall
  * cost 0.3-0.7x more on dd bs=1 (docs/capture-bpf.md, "Counting").
@@ -36,12 +71,44 @@ struct {
 	__type(value, __u64);
 } count_tgid_bits SEC(".maps");
 
+/* 0, or the enter stamp of the syscall in progress (enter_stamp). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1); /* resized by the loader: pid_max */
 	__type(key, __u32);
 	__type(value, __u64);
 } count_enter_ns SEC(".maps");
+
+/* count_state indexes (mirrored in counter.rs). */
+#define COUNT_PENDING 0      /* entries in count_new_tasks (kernel-written) */
+#define COUNT_FOLLOW_FORKS 1 /* 1: children of counted tgids are counted too (loader-written) */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u64);
+} count_state SEC(".maps");
+
+/*
+ * Tasks forked by counted processes that have not yet returned to user space, by task_struct
+ * address. Without BTF the fork tracepoint's child is an opaque pointer: its tid is learnt in
+ * its own context, at the first sys_exit it passes (the fork returning 0, before any syscall
+ * of its own), where bpf_get_current_task() gives the same address. A task forked while the map
+ * is full is neither followed nor reset (8192 forks pending at once, not a workload).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, __u8);
+} count_new_tasks SEC(".maps");
+
+static __always_inline __u64 *state(__u32 index)
+{
+	return bpf_map_lookup_elem(&count_state, &index);
+}
 
 static __always_inline __u64 *tgid_word(__u32 tgid)
 {
@@ -55,108 +122,182 @@ static __always_inline int tgid_counted(__u32 tgid)
 	return w && (*w & (1ULL << (tgid & 63)));
 }
 
-static __always_inline struct saker_syscall_count *count_slot(struct pt_regs *regs)
+static __always_inline void count_result(__u32 nr, long ret, __u64 ns)
 {
-	__u32 nr = (__u32)regs->orig_ax;
+	struct saker_syscall_count *c;
 
 	if (nr >= SAKER_MAX_SYSCALLS)
-		return 0;
-	return bpf_map_lookup_elem(&syscall_counts, &nr);
-}
-
-static __always_inline void count_result(struct saker_syscall_count *c, long ret)
-{
+		return;
+	c = bpf_map_lookup_elem(&syscall_counts, &nr);
+	if (!c)
+		return;
 	c->calls += 1;
 	if (ret < 0 && ret >= -4095)
 		c->errors += 1;
+	c->total_ns += ns;
 }
 
-/* Timed counting (strace -c -w): enter stores the time, exit adds it. */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(count_enter, struct pt_regs *regs, long id)
+/*
+ * The enter stamp of a timed syscall: the clock in the upper 54 bits, nr + 1 (never 0, so a
+ * stamp is never 0) in the lower 10. The exit takes the number from here instead of reading
+ * the saved registers (a helper call). The clock loses its top 10 bits, so durations are taken
+ * modulo 2^54 ns (208 days), which is exact for any syscall shorter than that.
+ */
+#define STAMP_NR_BITS 10
+#define STAMP_NR_MASK ((1ULL << STAMP_NR_BITS) - 1)
+#define STAMP_NS_MASK ((1ULL << (64 - STAMP_NR_BITS)) - 1)
+_Static_assert(SAKER_MAX_SYSCALLS < STAMP_NR_MASK, "nr + 1 fits the stamp");
+
+static __always_inline __u64 enter_stamp(__u64 now, __u64 nr)
+{
+	return now << STAMP_NR_BITS | (nr + 1);
+}
+
+/*
+ * rt_sigreturn restores the registers of the interrupted code and sets orig_ax to -1, so at
+ * its exit no syscall number is left; it is the only call that does (as capture.bpf.c's
+ * exit_nr).
+ */
+static __always_inline __u32 exit_nr(__u64 ctx_regs)
+{
+	struct user_pt_regs *regs = (struct user_pt_regs *)ctx_regs;
+	long nr = -1;
+
+	bpf_probe_read_kernel(&nr, sizeof(nr), &regs->orig_rax);
+	return nr == -1 ? 15 /* __NR_rt_sigreturn */ : (__u32)nr;
+}
+
+/*
+ * Runs at every sys_exit while forks are pending: if the current task is a new one forked by a
+ * counted process, this is its first return to user space. Its enter slot is reset (a slot
+ * left by an earlier thread with this tid, dead inside a syscall, must not be taken for its
+ * own), and a new process is added to the counted set when following forks. So a new thread
+ * starts untimed, and the fork's return in the child is counted only when untimed, as when
+ * the child was added from the parent's fork.
+ */
+static __always_inline void new_task_returns(void)
+{
+	__u64 task = bpf_get_current_task();
+	__u64 pid_tgid, *start, *pending, *follow, *w;
+	__u32 tid, tgid;
+
+	if (bpf_map_delete_elem(&count_new_tasks, &task) != 0)
+		return;
+	pending = state(COUNT_PENDING);
+	if (pending)
+		__sync_fetch_and_add(pending, -1);
+	pid_tgid = bpf_get_current_pid_tgid();
+	tid = (__u32)pid_tgid;
+	tgid = pid_tgid >> 32;
+	start = bpf_map_lookup_elem(&count_enter_ns, &tid);
+	if (start)
+		*start = 0;
+	follow = state(COUNT_FOLLOW_FORKS);
+	if (tid == tgid && follow && *follow) {
+		w = tgid_word(tgid);
+		if (w)
+			__sync_fetch_and_or(w, 1ULL << (tgid & 63));
+	}
+}
+
+static __always_inline int forks_pending(void)
+{
+	__u64 *pending = state(COUNT_PENDING);
+	return pending && *pending;
+}
+
+/* Timed counting (strace -c -w): enter stores the stamp, exit adds the time. */
+SEC("raw_tp/sys_enter")
+int count_enter(__u64 *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
-	__u64 *start;
+	__u64 nr = ctx[1], *start;
 
 	if (!tgid_counted(pid_tgid >> 32))
 		return 0;
 	start = bpf_map_lookup_elem(&count_enter_ns, &tid);
 	if (start)
-		*start = bpf_ktime_get_ns();
+		*start = nr < SAKER_MAX_SYSCALLS ? enter_stamp(bpf_ktime_get_ns(), nr) : 0;
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(count_exit, struct pt_regs *regs, long ret)
+SEC("raw_tp/sys_exit")
+int count_exit(__u64 *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
-	struct saker_syscall_count *c;
-	__u64 *start, now;
+	__u64 pid_tgid, stamp, *start;
+	__u32 tid;
 
+	if (forks_pending())
+		new_task_returns();
+	pid_tgid = bpf_get_current_pid_tgid();
+	tid = (__u32)pid_tgid;
 	if (!tgid_counted(pid_tgid >> 32))
 		return 0;
-	/* No start time: the syscall was already running when the pid was added; skipped. */
+	/* No stamp: the syscall was already running when the pid was added; skipped. */
 	start = bpf_map_lookup_elem(&count_enter_ns, &tid);
 	if (!start || !*start)
 		return 0;
-	now = bpf_ktime_get_ns();
-	c = count_slot(regs);
-	if (c) {
-		count_result(c, ret);
-		c->total_ns += now - *start;
-	}
+	stamp = *start;
 	*start = 0;
+	count_result((stamp & STAMP_NR_MASK) - 1, ctx[1],
+		     (bpf_ktime_get_ns() - (stamp >> STAMP_NR_BITS)) & STAMP_NS_MASK);
 	return 0;
 }
 
 /* Untimed counting (calls and errors only): one exit program, no clock reads. */
-SEC("tp_btf/sys_exit")
-int BPF_PROG(count_exit_untimed, struct pt_regs *regs, long ret)
+SEC("raw_tp/sys_exit")
+int count_exit_untimed(__u64 *ctx)
 {
-	struct saker_syscall_count *c;
+	if (forks_pending())
+		new_task_returns();
+	if (!tgid_counted(bpf_get_current_pid_tgid() >> 32))
+		return 0;
+	count_result(exit_nr(ctx[0]), ctx[1], 0);
+	return 0;
+}
+
+/*
+ * sched_process_fork(parent, child), in the parent's context, before the child can run: a
+ * child of a counted process is remembered until its first sys_exit (new_task_returns).
+ */
+SEC("raw_tp/sched_process_fork")
+int count_fork(__u64 *ctx)
+{
+	__u64 child = ctx[1], *pending;
+	__u8 one = 1;
 
 	if (!tgid_counted(bpf_get_current_pid_tgid() >> 32))
 		return 0;
-	c = count_slot(regs);
-	if (c)
-		count_result(c, ret);
-	return 0;
-}
-
-/* Children of counted processes are counted (follow_forks); a new thread starts untimed. */
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(count_fork, struct task_struct *parent, struct task_struct *child)
-{
-	__u32 ptgid = bpf_get_current_pid_tgid() >> 32;
-	__u32 ctgid = child->tgid;
-	__u32 ctid = child->pid;
-	__u64 *start, *w;
-
-	if (!tgid_counted(ptgid))
+	/* BPF_NOEXIST: COUNT_PENDING counts entries, never one twice. */
+	if (bpf_map_update_elem(&count_new_tasks, &child, &one, BPF_NOEXIST) != 0)
 		return 0;
-	/* A slot left by a thread that died inside a syscall (exit_group) must not be reused. */
-	start = bpf_map_lookup_elem(&count_enter_ns, &ctid);
-	if (start)
-		*start = 0;
-	if (follow_forks && ctgid != ptgid) {
-		w = tgid_word(ctgid);
-		if (w)
-			__sync_fetch_and_or(w, 1ULL << (ctgid & 63));
-	}
+	pending = state(COUNT_PENDING);
+	if (pending)
+		__sync_fetch_and_add(pending, 1);
 	return 0;
 }
 
-/* A dead process leaves the set, so a later process reusing its pid is not counted. */
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(count_task_exit, struct task_struct *p)
+/*
+ * sched_process_exit(task, group_dead) (Linux 6.16+; the loader checks the tracepoint's
+ * format), in the exiting thread's context: a dead process leaves the set, so a later process
+ * reusing its pid is not counted. A new task that dies before it ever ran is forgotten.
+ */
+SEC("raw_tp/sched_process_exit")
+int count_task_exit(__u64 *ctx)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	__u64 *w;
+	__u64 task, *pending, *w;
 
-	if (task->signal->live.counter != 0 || !tgid_counted(tgid))
+	if (forks_pending()) {
+		task = bpf_get_current_task();
+		if (bpf_map_delete_elem(&count_new_tasks, &task) == 0) {
+			pending = state(COUNT_PENDING);
+			if (pending)
+				__sync_fetch_and_add(pending, -1);
+		}
+	}
+	if (!ctx[1] || !tgid_counted(tgid))
 		return 0;
 	w = tgid_word(tgid);
 	if (w)
