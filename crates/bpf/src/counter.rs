@@ -82,10 +82,7 @@ const STATE_FOLLOW_FORKS: u32 = 1;
 
 /// The programs and where they attach: the process tracking first, so that a child forked
 /// while the syscall programs attach is already followed.
-const TRACKING: [(&str, &str); 2] = [
-    ("count_fork", "sched_process_fork"),
-    ("count_task_exit", "sched_process_exit"),
-];
+const FORK: (&str, &str) = ("count_fork", "sched_process_fork");
 const TIMED: [(&str, &str); 2] = [("count_enter", "sys_enter"), ("count_exit", "sys_exit")];
 const UNTIMED: [(&str, &str); 1] = [("count_exit_untimed", "sys_exit")];
 
@@ -96,28 +93,23 @@ fn has_group_dead(format: &str) -> bool {
         .any(|line| line.trim_start().starts_with("field:bool group_dead;"))
 }
 
-/// `count_task_exit` takes the raw tracepoint's second argument for `group_dead` (true when the
-/// last thread of a process exits). Linux 6.16 added that argument, and with it the format's
-/// field of the same name; without it (older kernels) the attach would fail with a bare EINVAL.
-/// Without BTF the format is what says which arguments the tracepoint has.
-fn check_exit_tracepoint() -> Result<(), BpfError> {
+/// The program for sched_process_exit. `count_task_exit` takes the raw tracepoint's second
+/// argument, `group_dead` (true when the last thread of a process exits), which Linux 6.16
+/// added, and with it the format's field of the same name: without BTF the format is what says
+/// which arguments the tracepoint has. Older kernels get `count_leader_exit`, which takes the
+/// leader's exit for the process's (docs/capture-bpf.md, "Counting").
+fn exit_program() -> Result<(&'static str, &'static str), BpfError> {
     let path = tracefs_events().join("sched/sched_process_exit/format");
     let format = std::fs::read_to_string(&path).map_err(|source| BpfError::Io {
         path: path.clone(),
         source,
     })?;
-    if has_group_dead(&format) {
-        return Ok(());
-    }
-    Err(BpfError::Unsupported {
-        feature: "in-kernel syscall counting (trace -c --ebpf)",
-        reason: format!(
-            "the sched_process_exit tracepoint has no group_dead argument ({}; added in Linux \
-             6.16), which tells a process's end from a thread's; count with ptrace instead \
-             (trace -c without --ebpf)",
-            path.display()
-        ),
-    })
+    let program = if has_group_dead(&format) {
+        "count_task_exit"
+    } else {
+        "count_leader_exit"
+    };
+    Ok((program, "sched_process_exit"))
 }
 
 impl SyscallCounter {
@@ -136,10 +128,10 @@ impl SyscallCounter {
 
     /// Starts counting for `pids` as `config` says. Untimed counting attaches one program (on
     /// `sys_exit`) instead of two and reads no clock: about half the overhead
-    /// (docs/capture-bpf.md, "Counting"). Needs Linux 6.16 or later, and no kernel BTF.
+    /// (docs/capture-bpf.md, "Counting"). Needs no kernel BTF.
     pub fn start_with(pids: &[u32], config: &CounterConfig) -> Result<SyscallCounter, BpfError> {
         preflight_without_btf()?;
-        check_exit_tracepoint()?;
+        let exit = exit_program()?;
         let pid_max = pid_max();
         let mut object = LoadedObject::create(
             "counter",
@@ -170,7 +162,7 @@ impl SyscallCounter {
             counter.add_pid(pid)?;
         }
         let syscalls: &[_] = if config.timed { &TIMED } else { &UNTIMED };
-        for &(program, tracepoint) in TRACKING.iter().chain(syscalls) {
+        for &(program, tracepoint) in [FORK, exit].iter().chain(syscalls) {
             // The attachment holds the program; its own fd can go.
             let fd = object.load_raw_tracepoint(program)?;
             let link = attach_raw_tracepoint(program, fd.as_fd(), tracepoint)?;

@@ -345,6 +345,39 @@ fn rerun_with_mount(
 /// Set in the run of a test that `rerun_with_mount` makes.
 const REMOUNTED: &str = "SAKER_TEST_REMOUNTED";
 
+/// A fork is one call, as strace counts it: the parent's return, not the child's first return
+/// too (the counter learns a followed child there), timed or not.
+#[test]
+fn a_followed_fork_is_counted_once() {
+    if !bpf_available() {
+        return;
+    }
+    let script = ["sh", "-c", "for i in 1 2 3 4 5; do /bin/true; done"];
+    for timed in [false, true] {
+        let config = CounterConfig {
+            follow_forks: true,
+            timed,
+        };
+        let counts = count(&config, &script);
+        let forks: u64 = [
+            libc::SYS_fork,
+            libc::SYS_vfork,
+            libc::SYS_clone,
+            libc::SYS_clone3,
+        ]
+        .iter()
+        .filter_map(|nr| counts.get(nr))
+        .map(|c| c.calls)
+        .sum();
+        assert_eq!(forks, 5, "timed={timed}: {counts:?}");
+        assert_eq!(
+            counts[&libc::SYS_execve].calls,
+            5 + 1,
+            "timed={timed}: {counts:?}"
+        );
+    }
+}
+
 /// Counting needs no kernel BTF (the counter's loader never reads it): the test runs again
 /// where /sys/kernel/btf is an empty tmpfs, as on a kernel built without BTF, and counts there.
 #[test]
@@ -370,21 +403,30 @@ fn counting_works_without_the_kernel_btf() {
     rerun_with_mount(NAME, c"none", c"/sys/kernel/btf", Some(c"tmpfs"));
 }
 
-/// A kernel whose sched_process_exit has no group_dead (before Linux 6.16): the counter says
-/// so, and what to use instead. The test runs again with the tracepoint's format file replaced
-/// by 6.1's.
+/// A kernel whose sched_process_exit has no group_dead (before Linux 6.16): the counter takes
+/// the leader's exit for the process's, and counts. The test runs again with the tracepoint's
+/// format file replaced by 6.1's.
 #[test]
-fn counting_refuses_a_kernel_without_group_dead() {
-    const NAME: &str = "counting_refuses_a_kernel_without_group_dead";
+fn counting_works_on_a_kernel_without_group_dead() {
+    const NAME: &str = "counting_works_on_a_kernel_without_group_dead";
     const FORMAT: &str = "/sys/kernel/tracing/events/sched/sched_process_exit/format";
     if std::env::var_os(REMOUNTED).is_some() {
-        let err = saker_bpf::SyscallCounter::start(&[], true).expect_err("refused");
-        assert!(matches!(err, BpfError::Unsupported { .. }), "{err:?}");
-        let message = err.to_string();
-        assert!(
-            message.contains("group_dead") && message.contains("without --ebpf"),
-            "{message}"
-        );
+        let dd = [
+            "dd",
+            "if=/dev/zero",
+            "of=/dev/null",
+            "bs=1",
+            "count=300",
+            "status=none",
+        ];
+        for timed in [false, true] {
+            let config = CounterConfig {
+                follow_forks: true,
+                timed,
+            };
+            let counts = count(&config, &dd);
+            assert_eq!(counts[&libc::SYS_write].calls, 300, "timed={timed}");
+        }
         return;
     }
     if !bpf_available() || !std::path::Path::new(FORMAT).exists() {

@@ -172,17 +172,17 @@ static __always_inline __u32 exit_nr(__u64 ctx_regs)
  * counted process, this is its first return to user space. Its enter slot is reset (a slot
  * left by an earlier thread with this tid, dead inside a syscall, must not be taken for its
  * own), and a new process is added to the counted set when following forks. So a new thread
- * starts untimed, and the fork's return in the child is counted only when untimed, as when
- * the child was added from the parent's fork.
+ * starts untimed. Returns 1 then: this return is the fork's in the child, which strace does not
+ * count (the parent's return already counted the call).
  */
-static __always_inline void new_task_returns(void)
+static __always_inline int new_task_returns(void)
 {
 	__u64 task = bpf_get_current_task();
 	__u64 pid_tgid, *start, *pending, *follow, *w;
 	__u32 tid, tgid;
 
 	if (bpf_map_delete_elem(&count_new_tasks, &task) != 0)
-		return;
+		return 0;
 	pending = state(COUNT_PENDING);
 	if (pending)
 		__sync_fetch_and_add(pending, -1);
@@ -198,6 +198,7 @@ static __always_inline void new_task_returns(void)
 		if (w)
 			__sync_fetch_and_or(w, 1ULL << (tgid & 63));
 	}
+	return 1;
 }
 
 static __always_inline int forks_pending(void)
@@ -249,8 +250,8 @@ int count_exit(__u64 *ctx)
 SEC("raw_tp/sys_exit")
 int count_exit_untimed(__u64 *ctx)
 {
-	if (forks_pending())
-		new_task_returns();
+	if (forks_pending() && new_task_returns())
+		return 0;
 	if (!tgid_counted(bpf_get_current_pid_tgid() >> 32))
 		return 0;
 	count_result(exit_nr(ctx[0]), ctx[1], 0);
@@ -278,29 +279,58 @@ int count_fork(__u64 *ctx)
 	return 0;
 }
 
+/* At a task's exit: a new task that dies before it ever ran is forgotten. */
+static __always_inline void forget_new_task(void)
+{
+	__u64 task, *pending;
+
+	if (!forks_pending())
+		return;
+	task = bpf_get_current_task();
+	if (bpf_map_delete_elem(&count_new_tasks, &task) == 0) {
+		pending = state(COUNT_PENDING);
+		if (pending)
+			__sync_fetch_and_add(pending, -1);
+	}
+}
+
+/* A dead process leaves the set, so a later process reusing its pid is not counted. */
+static __always_inline void leave_set(__u32 tgid)
+{
+	__u64 *w;
+
+	if (!tgid_counted(tgid))
+		return;
+	w = tgid_word(tgid);
+	if (w)
+		__sync_fetch_and_and(w, ~(1ULL << (tgid & 63)));
+}
+
 /*
  * sched_process_exit(task, group_dead) (Linux 6.16+; the loader checks the tracepoint's
- * format), in the exiting thread's context: a dead process leaves the set, so a later process
- * reusing its pid is not counted. A new task that dies before it ever ran is forgotten.
+ * format), in the exiting thread's context: the process leaves the set with its last thread.
  */
 SEC("raw_tp/sched_process_exit")
 int count_task_exit(__u64 *ctx)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	__u64 task, *pending, *w;
+	forget_new_task();
+	if (ctx[1])
+		leave_set(bpf_get_current_pid_tgid() >> 32);
+	return 0;
+}
 
-	if (forks_pending()) {
-		task = bpf_get_current_task();
-		if (bpf_map_delete_elem(&count_new_tasks, &task) == 0) {
-			pending = state(COUNT_PENDING);
-			if (pending)
-				__sync_fetch_and_add(pending, -1);
-		}
-	}
-	if (!ctx[1] || !tgid_counted(tgid))
-		return 0;
-	w = tgid_word(tgid);
-	if (w)
-		__sync_fetch_and_and(w, ~(1ULL << (tgid & 63)));
+/*
+ * Before Linux 6.16 sched_process_exit has no group_dead: the leader's exit stands for the
+ * process's end. A process whose leader exits before its other threads (pthread_exit in main)
+ * is no longer counted from then on.
+ */
+SEC("raw_tp/sched_process_exit")
+int count_leader_exit(__u64 *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+
+	forget_new_task();
+	if ((__u32)pid_tgid == pid_tgid >> 32)
+		leave_set(pid_tgid >> 32);
 	return 0;
 }
