@@ -96,6 +96,7 @@ fn counter_object_holds_only_the_counting_programs_and_maps() {
         ("count_exit", "raw_tp"),
         ("count_exit_untimed", "raw_tp"),
         ("count_fork", "raw_tp"),
+        ("count_leader_exit", "raw_tp"),
         ("count_task_exit", "raw_tp"),
     ]);
     assert_eq!(programs(&object), expected);
