@@ -378,6 +378,26 @@ fn a_followed_fork_is_counted_once() {
     }
 }
 
+/// `dd bs=1 count=300`, counted untimed and timed: 300 writes each time.
+fn counts_300_writes_timed_and_not() {
+    let dd = [
+        "dd",
+        "if=/dev/zero",
+        "of=/dev/null",
+        "bs=1",
+        "count=300",
+        "status=none",
+    ];
+    for timed in [false, true] {
+        let config = CounterConfig {
+            follow_forks: true,
+            timed,
+        };
+        let counts = count(&config, &dd);
+        assert_eq!(counts[&libc::SYS_write].calls, 300, "timed={timed}");
+    }
+}
+
 /// Counting needs no kernel BTF (the counter's loader never reads it): the test runs again
 /// where /sys/kernel/btf is an empty tmpfs, as on a kernel built without BTF, and counts there.
 #[test]
@@ -386,15 +406,7 @@ fn counting_works_without_the_kernel_btf() {
     if std::env::var_os(REMOUNTED).is_some() {
         assert!(!std::path::Path::new("/sys/kernel/btf/vmlinux").exists());
         assert!(saker_bpf::preflight().is_err(), "the capture needs the BTF");
-        let dd = ["dd", "if=/dev/zero", "of=/dev/null", "bs=1", "count=300"];
-        for timed in [false, true] {
-            let config = CounterConfig {
-                follow_forks: true,
-                timed,
-            };
-            let counts = count(&config, &[&dd[..], &["status=none"]].concat());
-            assert_eq!(counts[&libc::SYS_write].calls, 300, "timed={timed}");
-        }
+        counts_300_writes_timed_and_not();
         return;
     }
     if !bpf_available() {
@@ -411,22 +423,7 @@ fn counting_works_on_a_kernel_without_group_dead() {
     const NAME: &str = "counting_works_on_a_kernel_without_group_dead";
     const FORMAT: &str = "/sys/kernel/tracing/events/sched/sched_process_exit/format";
     if std::env::var_os(REMOUNTED).is_some() {
-        let dd = [
-            "dd",
-            "if=/dev/zero",
-            "of=/dev/null",
-            "bs=1",
-            "count=300",
-            "status=none",
-        ];
-        for timed in [false, true] {
-            let config = CounterConfig {
-                follow_forks: true,
-                timed,
-            };
-            let counts = count(&config, &dd);
-            assert_eq!(counts[&libc::SYS_write].calls, 300, "timed={timed}");
-        }
+        counts_300_writes_timed_and_not();
         return;
     }
     if !bpf_available() || !std::path::Path::new(FORMAT).exists() {

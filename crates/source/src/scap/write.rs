@@ -1388,6 +1388,19 @@ mod tests {
         })
     }
 
+    /// The events a parser gives for a written file, and the parser (its threads).
+    fn read_back(bytes: Vec<u8>) -> (Vec<SyscallEvent>, Parser) {
+        let mut file =
+            ScapFile::from_reader(Box::new(std::io::Cursor::new(bytes)), "t.scap".as_ref())
+                .unwrap();
+        let mut parser = Parser::new(true);
+        let mut back = Vec::new();
+        while let Some(e) = file.next_event().unwrap() {
+            parser.parse(&e, &mut back);
+        }
+        (back, parser)
+    }
+
     /// A process reparented to one the file never described (a subreaper the state read from
     /// /proc, as conmon is for `podman exec`): the writer describes the new parent and the
     /// process again, so the reader's parent is the live one.
@@ -1430,14 +1443,7 @@ mod tests {
         w.flush().unwrap();
         drop(w);
 
-        let mut file =
-            ScapFile::from_reader(Box::new(std::io::Cursor::new(bytes)), "t.scap".as_ref())
-                .unwrap();
-        let mut parser = Parser::new(true);
-        let mut back = Vec::new();
-        while let Some(e) = file.next_event().unwrap() {
-            parser.parse(&e, &mut back);
-        }
+        let (back, parser) = read_back(bytes);
         let closes: Vec<u32> = back
             .iter()
             .filter(|e| matches!(e.body, EventBody::Syscall(_)))
@@ -1492,14 +1498,7 @@ mod tests {
         }
         w.flush().unwrap();
         drop(w);
-        let mut file =
-            ScapFile::from_reader(Box::new(std::io::Cursor::new(bytes)), "t.scap".as_ref())
-                .unwrap();
-        let mut parser = Parser::new(true);
-        let mut back = Vec::new();
-        while let Some(e) = file.next_event().unwrap() {
-            parser.parse(&e, &mut back);
-        }
+        let (back, _) = read_back(bytes);
         let marks: Vec<(String, bool)> = back
             .iter()
             .filter_map(|e| match &e.body {
