@@ -63,13 +63,6 @@ pub enum BpfError {
         source: std::io::Error,
     },
 
-    /// The kernel lacks what a feature needs (not a matter of privileges).
-    #[error("{feature} is not supported by this kernel: {reason}")]
-    Unsupported {
-        feature: &'static str,
-        reason: String,
-    },
-
     #[error("the BPF object has no {what} `{name}` (object and loader out of step)")]
     Missing {
         what: &'static str,

@@ -307,6 +307,13 @@ impl Obj<'_> {
             .as_bool()
             .ok_or_else(|| format!("`{k}` is not a boolean"))
     }
+    /// A boolean that files written before it existed leave out: `default` then.
+    fn bool_or(&self, k: &str, default: bool) -> Result<bool, String> {
+        match self.0.get(k) {
+            None => Ok(default),
+            Some(_) => self.bool(k),
+        }
+    }
     fn str(&self, k: &str) -> Result<&str, String> {
         self.get(k)?
             .as_str()
@@ -588,10 +595,7 @@ fn from_event(v: &Value) -> Result<SyscallEvent, String> {
             // Files written before exec records carried capabilities have no `caps`.
             caps: from_caps(x.get("caps"))?,
             // Nor, before it was captured, `exe_upper_layer`.
-            exe_upper_layer: match x.get("exe_upper_layer") {
-                Some(_) => o.bool("exe_upper_layer")?,
-                None => false,
-            },
+            exe_upper_layer: o.bool_or("exe_upper_layer", false)?,
         })
     } else if let Some(x) = b.get("signal") {
         let o = Obj(x);
@@ -720,10 +724,7 @@ fn from_process(v: &Value) -> Result<(ProcessEntry, Option<String>), String> {
         caps,
         exe_from_memfd: o.bool("exe_from_memfd")?,
         // Absent from files written before it was captured.
-        exe_upper_layer: match v.get("exe_upper_layer") {
-            Some(_) => o.bool("exe_upper_layer")?,
-            None => false,
-        },
+        exe_upper_layer: o.bool_or("exe_upper_layer", false)?,
         threads: o.u32("threads")?,
         fds,
     };

@@ -701,10 +701,7 @@ impl Event for LiveEvent<'_> {
             // The path as the open passed it, unresolved (Falco's directory traversal rule
             // reads it); the table keeps only resolved names, so other events have none.
             Live::FdNameraw => match self.syscall()?.1 {
-                SyscallDetail::Open { path, .. } => Some(match path.to_string_lossy() {
-                    Cow::Borrowed(s) => Value::str(s),
-                    Cow::Owned(s) => Value::Str(Cow::Owned(s)),
-                }),
+                SyscallDetail::Open { path, .. } => Some(Value::Str(path.to_string_lossy())),
                 _ => None,
             },
             Live::FdSip => fd.and_then(|e| e.server()).map(|a| Value::Ip(a.ip())),

@@ -630,7 +630,6 @@ fn is_runtime_helper(comm: &str) -> bool {
     matches!(comm, "runc" | "crun" | "exe" | "conmon" | "catatonit") || comm.starts_with("runc:[")
 }
 
-/// The directory a `dirfd`-relative path starts from.
 /// `path` resolved as the kernel does for `dirfd`: against the cwd, or the directory fd's name.
 /// A dirfd the table lacks is looked up like any fd (`FdLookup`): only a failed call can have
 /// a regular file there (ENOTDIR), and the capture may have left out that file's open.
