@@ -10,6 +10,7 @@
 # `saker trace -f -o /dev/null` (full decoding), and both tools with
 # `--seccomp-bpf -e trace=openat`, `saker trace -c --ebpf` (counted in the kernel) and
 # `saker trace --ebpf` (every call's line from the eBPF capture, never stopping the program),
+# `saker_ebpf_cw` (`-c -w --ebpf`: every call timed, where `-c` samples; not in the default list),
 # and `floor`: bench/lib/floor-tracer.c, a ptrace tracer that only waits for each stop, reads
 # the syscall's info and resumes (what any strace-like tracer must do; it prints nothing), so
 # saker's and strace's distance to what ptrace allows here is measured in the same run;
@@ -60,6 +61,7 @@ command_for() { # setup workload-command
         strace_seccomp) echo "strace -f --seccomp-bpf -e trace=openat -o /dev/null $2" ;;
         saker_seccomp) echo "$SAKER trace -f --seccomp-bpf -e trace=openat -o /dev/null $2" ;;
         saker_ebpf_c) echo "$SAKER trace -f -c --ebpf -o /dev/null $2" ;;
+        saker_ebpf_cw) echo "$SAKER trace -f -c -w --ebpf -o /dev/null $2" ;;
         saker_ebpf) echo "$SAKER trace -f --ebpf -o /dev/null $2" ;;
         base_ebpf_c) echo "$BASE trace -f -c --ebpf -o /dev/null $2" ;;
         base_ebpf) echo "$BASE trace -f --ebpf -o /dev/null $2" ;;

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use aya::programs::{BtfTracePoint, TracePoint};
 use aya::{Btf, Ebpf};
 use saker_bpf::{
-    Capture, CaptureConfig, CounterConfig, DispatchMode, STATE_SYSCALLS, SyscallCounter,
+    Capture, CaptureConfig, CounterConfig, DispatchMode, STATE_SYSCALLS, SyscallCounter, Timing,
 };
 
 fn main() -> ExitCode {
@@ -102,6 +102,7 @@ enum Attached {
     Capture(Box<Capture>),
     Counter(Box<SyscallCounter>),
     Link(#[allow(dead_code)] std::os::fd::OwnedFd),
+    Links(#[allow(dead_code)] Vec<std::os::fd::OwnedFd>),
 }
 
 fn attach(variant: &str) -> Result<Attached, String> {
@@ -144,11 +145,15 @@ fn attach(variant: &str) -> Result<Attached, String> {
         "raw_tp-enter" => capture(DispatchMode::RawTracepoint, true),
         "raw_syscalls" => capture(DispatchMode::RawSyscallsTracepoint, false),
         "raw_syscalls-enter" => capture(DispatchMode::RawSyscallsTracepoint, true),
-        "count" | "count-untimed" => SyscallCounter::start_with(
+        "count" | "count-untimed" | "count-sampled" => SyscallCounter::start_with(
             &[],
             &CounterConfig {
                 follow_forks: true,
-                timed: variant == "count",
+                timing: match variant {
+                    "count" => Timing::Exact,
+                    "count-sampled" => Timing::Sampled,
+                    _ => Timing::Untimed,
+                },
             },
         )
         .map(|c| Attached::Counter(Box::new(c)))
@@ -157,6 +162,13 @@ fn attach(variant: &str) -> Result<Attached, String> {
         // program on sys_exit.
         "empty-raw-exit" => saker_bpf::bench_empty_raw_tracepoint("sys_exit")
             .map(Attached::Link)
+            .map_err(|e| e.to_string()),
+        // The floor of timed counting: a raw_tp program on sys_enter too.
+        "empty-raw-pair" => ["sys_enter", "sys_exit"]
+            .into_iter()
+            .map(saker_bpf::bench_empty_raw_tracepoint)
+            .collect::<Result<Vec<_>, _>>()
+            .map(Attached::Links)
             .map_err(|e| e.to_string()),
         "empty-btf" | "empty-btf-exit" | "execve-tp" => {
             let mut ebpf = aya::EbpfLoader::new()

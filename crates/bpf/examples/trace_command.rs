@@ -9,8 +9,8 @@ use std::ffi::OsString;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use saker_bpf::CounterConfig;
 use saker_bpf::trace::{TraceConfig, Tracer, count_command};
+use saker_bpf::{CounterConfig, Timing};
 use saker_event::{EventBody, SyscallEvent};
 
 fn main() -> ExitCode {
@@ -95,7 +95,7 @@ fn print(event: SyscallEvent) {
 fn count_syscalls(argv: &[OsString], wall: bool) -> Result<u8, saker_bpf::BpfError> {
     let config = CounterConfig {
         follow_forks: true,
-        timed: wall,
+        timing: if wall { Timing::Exact } else { Timing::Untimed },
     };
     let (counter, mut command) = count_command(argv, &config)?;
     let status = command.wait()?;

@@ -36,7 +36,7 @@ pub mod trace;
 pub use capture::{
     Capture, CaptureConfig, DispatchMode, batched_wakeup_bytes, possible_cpus, preflight,
 };
-pub use counter::{CounterConfig, SyscallCount, SyscallCounter};
+pub use counter::{CounterConfig, SyscallCount, SyscallCounter, Timing};
 pub use decode::{
     BootClock, SIGRETURN_FRAME, UC_SIGMASK_OFFSET, decode_record, decode_tracer_record,
 };

@@ -150,6 +150,7 @@ pub struct RawSyscallCount {
     pub calls: u64,
     pub errors: u64,
     pub total_ns: u64,
+    pub sample_in: u64,
 }
 
 // SAFETY: plain u64s, every bit pattern is valid.
@@ -157,7 +158,7 @@ unsafe impl aya::Pod for RawSyscallCount {}
 
 const _: () = assert!(std::mem::size_of::<SyscallSpec>() == 24);
 const _: () = assert!(RAW_EVENT_SIZE == 168);
-const _: () = assert!(std::mem::size_of::<RawSyscallCount>() == 24);
+const _: () = assert!(std::mem::size_of::<RawSyscallCount>() == 32);
 // No implicit padding: the sum of the field sizes equals the struct size.
 const _: () =
     assert!(8 * 2 + 8 * 6 + 8 + 8 * 2 + 8 + 4 * 10 + 2 * BLOBS + BLOBS + 1 + 3 + COMM_LEN == 168);

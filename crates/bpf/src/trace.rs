@@ -33,7 +33,7 @@ use std::time::Duration;
 use saker_event::{EventBody, SyscallEvent};
 
 use crate::capture::{Capture, CaptureConfig, DispatchMode};
-use crate::counter::{CounterConfig, SyscallCount, SyscallCounter};
+use crate::counter::{CounterConfig, SyscallCount, SyscallCounter, Timing};
 use crate::error::BpfError;
 use crate::raw::MAX_SYSCALLS;
 
@@ -206,7 +206,7 @@ impl Tracer {
     }
 }
 
-/// Runs `argv` with its syscalls counted in the kernel (`-c`, `-w` when `config.timed`).
+/// Runs `argv` with its syscalls counted in the kernel (`-c`; `config.timing` says how it is timed).
 /// Read [`SyscallCounter::counts`] after [`RunningCommand::wait`].
 pub fn count_command(
     argv: &[OsString],
@@ -220,7 +220,7 @@ pub fn count_command(
             counter,
             // Untimed counting sees the exit of the launcher's read(2) on the pipe, which was
             // in progress when the pid was added; timed counting skips it (no start time).
-            launcher_reads: u64::from(!config.timed),
+            launcher_reads: u64::from(config.timing == Timing::Untimed),
         },
         running,
     ))

@@ -7,7 +7,9 @@ use std::net::TcpListener;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::time::{Duration, Instant};
 
-use saker_bpf::{BpfError, Capture, CaptureConfig, CounterConfig, DispatchMode, SyscallCounter};
+use saker_bpf::{
+    BpfError, Capture, CaptureConfig, CounterConfig, DispatchMode, SyscallCounter, Timing,
+};
 use saker_event::syscall_event::AT_FDCWD;
 use saker_event::{Bytes, EventBody, SockAddr, SyscallDetail, SyscallEvent};
 
@@ -519,7 +521,7 @@ fn counter_counts_calls_and_errors_in_the_kernel() {
         return;
     }
     let c_missing = c"/nonexistent/saker-count";
-    for timed in [true, false] {
+    for timing in Timing::ALL {
         let mut child = Child::spawn(|| {
             for _ in 0..1000 {
                 // SAFETY: plain syscalls.
@@ -541,7 +543,7 @@ fn counter_counts_calls_and_errors_in_the_kernel() {
         });
         let config = CounterConfig {
             follow_forks: true,
-            timed,
+            timing,
         };
         let counter = SyscallCounter::start_with(&[child.pid], &config).expect("counter starts");
         child.go();
@@ -549,13 +551,84 @@ fn counter_counts_calls_and_errors_in_the_kernel() {
         let counts = counter.counts().unwrap();
         let get = |nr| counts.get(&nr).copied().unwrap_or_default();
         let getppid = get(libc::SYS_getppid);
-        assert_eq!((getppid.calls, getppid.errors), (1000, 0), "timed={timed}");
-        assert_eq!(getppid.total_ns > 0, timed);
+        assert_eq!(
+            (getppid.calls, getppid.errors),
+            (1000, 0),
+            "timing={timing:?}"
+        );
+        assert_eq!(getppid.total_ns > 0, timing != Timing::Untimed);
         let openat = get(libc::SYS_openat);
-        assert_eq!((openat.calls, openat.errors), (3, 3), "timed={timed}");
-        assert_eq!(get(libc::SYS_rt_sigreturn).calls, 1, "timed={timed}");
+        assert_eq!((openat.calls, openat.errors), (3, 3), "timing={timing:?}");
+        assert_eq!(get(libc::SYS_rt_sigreturn).calls, 1, "timing={timing:?}");
         assert!(!counts.contains_key(&libc::SYS_execve), "{counts:?}");
     }
+}
+
+/// Sampled timing (`trace -c --ebpf` without `-w`): past the first 64 calls of a syscall on a
+/// CPU, a random 1 in 16 reads the clock (its time counted 16-fold), and a call that leaves the
+/// CPU is timed from then on. 100 sleeps of 2 ms, after 100 to warm up: each is timed, so the
+/// total is at least their sum and at most the child's life. A sample alone would land inside
+/// those bounds only when it caught exactly 6 of the 100.
+#[test]
+fn sampled_timing_measures_every_blocking_call() {
+    if !bpf_available() {
+        return;
+    }
+    const WARM_UP: u32 = 100;
+    const SLEEPS: u32 = 100;
+    const SLEEP_NS: u64 = 2_000_000;
+    let mut child = Child::spawn(|| {
+        let nap = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        let sleep = libc::timespec {
+            tv_sec: 0,
+            tv_nsec: SLEEP_NS as i64,
+        };
+        for i in 0..WARM_UP + SLEEPS {
+            let time = if i < WARM_UP { &nap } else { &sleep };
+            // SAFETY: nanosleep(2) with a timespec we own; no remainder wanted.
+            unsafe {
+                libc::syscall(
+                    libc::SYS_nanosleep,
+                    time,
+                    std::ptr::null_mut::<libc::timespec>(),
+                )
+            };
+        }
+        for _ in 0..10_000 {
+            // SAFETY: a plain syscall.
+            unsafe { libc::getppid() };
+        }
+    });
+    let config = CounterConfig {
+        follow_forks: true,
+        timing: Timing::Sampled,
+    };
+    let counter = SyscallCounter::start_with(&[child.pid], &config).expect("counter starts");
+    let started = std::time::Instant::now();
+    child.go();
+    child.wait();
+    let lifetime = started.elapsed().as_nanos() as u64;
+    let counts = counter.counts().unwrap();
+    let sleeps = counts[&libc::SYS_nanosleep];
+    assert_eq!(sleeps.calls, u64::from(WARM_UP + SLEEPS));
+    // Timed from the switch-out, which comes a few µs after the timer starts.
+    let slept = u64::from(SLEEPS) * SLEEP_NS * 95 / 100;
+    assert!(
+        (slept..=lifetime).contains(&sleeps.total_ns),
+        "nanosleep {} ns: not within [{slept}, {lifetime}]",
+        sleeps.total_ns
+    );
+    // Calls that never block are estimated: some time, less than the child lived.
+    let getppid = counts[&libc::SYS_getppid];
+    assert_eq!(getppid.calls, 10_000);
+    assert!(
+        (1..lifetime).contains(&getppid.total_ns),
+        "getppid {} ns of {lifetime}",
+        getppid.total_ns
+    );
 }
 
 #[test]

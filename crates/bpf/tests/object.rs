@@ -93,10 +93,13 @@ fn counter_object_holds_only_the_counting_programs_and_maps() {
     let object = Object::parse(saker_bpf::counter_object()).expect("the counter object parses");
     let expected = BTreeMap::from([
         ("count_enter", "raw_tp"),
+        ("count_enter_sampled", "raw_tp"),
         ("count_exit", "raw_tp"),
+        ("count_exit_sampled", "raw_tp"),
         ("count_exit_untimed", "raw_tp"),
         ("count_fork", "raw_tp"),
         ("count_leader_exit", "raw_tp"),
+        ("count_switch", "raw_tp"),
         ("count_task_exit", "raw_tp"),
     ]);
     assert_eq!(programs(&object), expected);

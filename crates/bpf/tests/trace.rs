@@ -6,7 +6,7 @@ use std::ffi::{CStr, CString, OsString};
 use std::time::{Duration, Instant};
 
 use saker_bpf::trace::{StoppedCommand, TraceConfig, Tracer, count_command};
-use saker_bpf::{BpfError, Capture, CaptureConfig, CounterConfig};
+use saker_bpf::{BpfError, Capture, CaptureConfig, CounterConfig, Timing};
 use saker_event::{EventBody, SyscallDetail, SyscallEvent, SyscallExit};
 
 fn bpf_available() -> bool {
@@ -235,10 +235,10 @@ fn counting_a_command_matches_its_known_syscalls() {
         "count=5000",
         "status=none",
     ];
-    for timed in [false, true] {
+    for timing in Timing::ALL {
         let config = CounterConfig {
             follow_forks: true,
-            timed,
+            timing,
         };
         let counts = count(&config, &dd);
         let read = counts[&libc::SYS_read];
@@ -246,12 +246,16 @@ fn counting_a_command_matches_its_known_syscalls() {
         // dd's own 5000 reads of /dev/zero, plus the dynamic loader's reads of libraries.
         assert!(
             (5000..5100).contains(&read.calls),
-            "timed={timed}: {read:?}"
+            "timing={timing:?}: {read:?}"
         );
-        assert_eq!(write.calls, 5000, "timed={timed}");
+        assert_eq!(write.calls, 5000, "timing={timing:?}");
         assert_eq!(write.errors, 0);
-        assert_eq!(timed, write.total_ns > 0, "timed={timed}: {write:?}");
-        assert_eq!(counts[&libc::SYS_execve].calls, 1, "timed={timed}");
+        assert_eq!(
+            timing != Timing::Untimed,
+            write.total_ns > 0,
+            "timing={timing:?}: {write:?}"
+        );
+        assert_eq!(counts[&libc::SYS_execve].calls, 1, "timing={timing:?}");
     }
     let counts = count(
         &CounterConfig::default(),
@@ -268,16 +272,16 @@ fn counting_follows_forks_only_when_asked() {
     // The shell forks a child that execs cat: two execs with -f, one without.
     let script = ["sh", "-c", "cat /etc/hostname >/dev/null; exit 0"];
     for (follow_forks, execs) in [(true, 2), (false, 1)] {
-        for timed in [false, true] {
+        for timing in Timing::ALL {
             let counts = count(
                 &CounterConfig {
                     follow_forks,
-                    timed,
+                    timing,
                 },
                 &script,
             );
             let got = counts.get(&libc::SYS_execve).map_or(0, |c| c.calls);
-            assert_eq!(got, execs, "follow_forks={follow_forks} timed={timed}");
+            assert_eq!(got, execs, "follow_forks={follow_forks} timing={timing:?}");
         }
     }
 }
@@ -346,17 +350,17 @@ fn rerun_with_mount(
 const REMOUNTED: &str = "SAKER_TEST_REMOUNTED";
 
 /// A fork is one call, as strace counts it: the parent's return, not the child's first return
-/// too (the counter learns a followed child there), timed or not.
+/// too (the counter learns a followed child there), however it is timed.
 #[test]
 fn a_followed_fork_is_counted_once() {
     if !bpf_available() {
         return;
     }
     let script = ["sh", "-c", "for i in 1 2 3 4 5; do /bin/true; done"];
-    for timed in [false, true] {
+    for timing in Timing::ALL {
         let config = CounterConfig {
             follow_forks: true,
-            timed,
+            timing,
         };
         let counts = count(&config, &script);
         let forks: u64 = [
@@ -369,17 +373,17 @@ fn a_followed_fork_is_counted_once() {
         .filter_map(|nr| counts.get(nr))
         .map(|c| c.calls)
         .sum();
-        assert_eq!(forks, 5, "timed={timed}: {counts:?}");
+        assert_eq!(forks, 5, "timing={timing:?}: {counts:?}");
         assert_eq!(
             counts[&libc::SYS_execve].calls,
             5 + 1,
-            "timed={timed}: {counts:?}"
+            "timing={timing:?}: {counts:?}"
         );
     }
 }
 
-/// `dd bs=1 count=300`, counted untimed and timed: 300 writes each time.
-fn counts_300_writes_timed_and_not() {
+/// `dd bs=1 count=300`, counted each way: 300 writes each time.
+fn counts_300_writes_each_way() {
     let dd = [
         "dd",
         "if=/dev/zero",
@@ -388,13 +392,13 @@ fn counts_300_writes_timed_and_not() {
         "count=300",
         "status=none",
     ];
-    for timed in [false, true] {
+    for timing in Timing::ALL {
         let config = CounterConfig {
             follow_forks: true,
-            timed,
+            timing,
         };
         let counts = count(&config, &dd);
-        assert_eq!(counts[&libc::SYS_write].calls, 300, "timed={timed}");
+        assert_eq!(counts[&libc::SYS_write].calls, 300, "timing={timing:?}");
     }
 }
 
@@ -406,7 +410,7 @@ fn counting_works_without_the_kernel_btf() {
     if std::env::var_os(REMOUNTED).is_some() {
         assert!(!std::path::Path::new("/sys/kernel/btf/vmlinux").exists());
         assert!(saker_bpf::preflight().is_err(), "the capture needs the BTF");
-        counts_300_writes_timed_and_not();
+        counts_300_writes_each_way();
         return;
     }
     if !bpf_available() {
@@ -423,7 +427,7 @@ fn counting_works_on_a_kernel_without_group_dead() {
     const NAME: &str = "counting_works_on_a_kernel_without_group_dead";
     const FORMAT: &str = "/sys/kernel/tracing/events/sched/sched_process_exit/format";
     if std::env::var_os(REMOUNTED).is_some() {
-        counts_300_writes_timed_and_not();
+        counts_300_writes_each_way();
         return;
     }
     if !bpf_available() || !std::path::Path::new(FORMAT).exists() {

@@ -10,7 +10,7 @@ use saker_ptrace::{Command, spawn_stopped};
 use crate::Ended;
 use crate::options::Interruptible;
 use crate::sink::Sink;
-use crate::summary::{Column, SortBy, Summary, needs_time};
+use crate::summary::{Column, SortBy, Summary};
 
 static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
 
@@ -91,7 +91,7 @@ pub enum Counted {
 /// fatal signal), then writes the summary to `sink`.
 pub fn count(
     target: Counted,
-    follow_forks: bool,
+    config: CounterConfig,
     shown: impl Fn(u64) -> bool,
     (sort, columns): (SortBy, &[Column]),
     (quiet_attach, quiet_exit): (bool, bool),
@@ -99,12 +99,6 @@ pub fn count(
     sink: &mut Sink,
 ) -> Result<Ended, String> {
     let bpf_error = |err: saker_bpf::BpfError| format!("--ebpf: {err}");
-    // Timing reads the clock at every entry and exit (about 2x dd's CPU against 1.3x untimed,
-    // docs/capture-bpf.md): only when a shown column or the sort order needs it.
-    let config = CounterConfig {
-        follow_forks,
-        timed: needs_time(sort, columns),
-    };
     let (counter, ended) = match target {
         Counted::Spawn(command) => {
             let pid = spawn_stopped(&command).map_err(|e| e.to_string())?;

@@ -24,6 +24,7 @@ mod sink;
 mod stack;
 mod summary;
 
+use saker_bpf::{CounterConfig, Timing};
 use saker_ptrace::{Command, FatalSignals, Finish, Target, Tracer};
 
 pub use help::HELP;
@@ -180,9 +181,24 @@ fn run_ebpf_count(options: &Options) -> Result<Ended, Error> {
     };
     let mut sink = Sink::open(&options.output, false, options.append).map_err(fail)?;
     let how = options.summary.as_ref().expect("counting");
+    // Timing every call reads the precise clock at every entry and exit (about 2x dd's CPU
+    // against 1.3x untimed, docs/capture-bpf.md): only -w (strace's wall-clock latency) asks
+    // for it. The default times are estimated from a sample, and none is taken when no shown
+    // column and not the sort order needs one.
+    let timing = if !summary::needs_time(how.sort_by, &how.columns) {
+        Timing::Untimed
+    } else if how.wall_clock {
+        Timing::Exact
+    } else {
+        Timing::Sampled
+    };
+    let config = CounterConfig {
+        follow_forks: options.follow_forks,
+        timing,
+    };
     ebpf::count(
         target,
-        options.follow_forks,
+        config,
         |nr| options.filters.trace.contains(nr),
         (how.sort_by, &how.columns),
         (options.quiet.attach, options.quiet.exit),

@@ -175,6 +175,7 @@ struct saker_syscall_count {
 	__u64 calls;
 	__u64 errors;
 	__u64 total_ns;
+	__u64 sample_in; /* sampled timing: this syscall's calls on this CPU until the next sample */
 };
 
 /*

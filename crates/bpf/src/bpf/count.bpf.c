@@ -246,6 +246,127 @@ int count_exit(__u64 *ctx)
 	return 0;
 }
 
+/*
+ * Sampled timing (strace -c without -w; counter.rs Timing::Sampled). Timing every call reads
+ * the precise clock (bpf_ktime_get_ns: the TSC) twice per syscall, most of the exact counter's
+ * overhead (docs/capture-bpf.md, "Counting"). A call's time is cut in two at its first
+ * switch-out (sched_switch while in the call: it blocked or was preempted):
+ * - the time before it, on the CPU, is measured for the first ALWAYS_TIMED calls of each
+ *   syscall on each CPU (so a short run is exact), and then for 1 in SAMPLE_ONE_IN calls on
+ *   average, counted SAMPLE_ONE_IN-fold: an unbiased estimate. The sampled calls come at
+ *   random intervals (sample_in, drawn from 1 to 2 * SAMPLE_ONE_IN - 1), so that a periodic
+ *   pattern of calls cannot line up with them;
+ * - the time after it, waiting, is measured for every call (count_switch starts the clock),
+ *   since a sample would miss a long wait or count it 16-fold.
+ * dd bs=1 thus reads the clock on 1 call in 16, a shell's wait4 on every one.
+ *
+ * The stamp: clock (51 bits) << STAMP_TIME_SHIFT | flags | nr + 1.
+ */
+#define ALWAYS_TIMED 64
+#define SAMPLE_SHIFT 4
+#define SAMPLE_ONE_IN (1U << SAMPLE_SHIFT)
+#define STAMP_TIMED (1ULL << 10)    /* the clock is this call's enter time */
+#define STAMP_SAMPLED (1ULL << 11)  /* with TIMED: counts SAMPLE_ONE_IN-fold */
+#define STAMP_SWITCHED (1ULL << 12) /* the clock is this call's first switch-out */
+#define STAMP_TIME_SHIFT 13
+#define STAMP_TIME_MASK ((1ULL << (64 - STAMP_TIME_SHIFT)) - 1)
+
+static __always_inline __u64 stamp_elapsed(__u64 now, __u64 stamp)
+{
+	__u64 ns = (now - (stamp >> STAMP_TIME_SHIFT)) & STAMP_TIME_MASK;
+	return stamp & STAMP_SAMPLED ? ns << SAMPLE_SHIFT : ns;
+}
+
+SEC("raw_tp/sys_enter")
+int count_enter_sampled(__u64 *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid, nr32;
+	__u64 nr = ctx[1], *start;
+	struct saker_syscall_count *c;
+
+	if (!tgid_counted(pid_tgid >> 32))
+		return 0;
+	start = bpf_map_lookup_elem(&count_enter_ns, &tid);
+	if (!start)
+		return 0;
+	if (nr >= SAKER_MAX_SYSCALLS) {
+		*start = 0;
+		return 0;
+	}
+	nr32 = nr;
+	c = bpf_map_lookup_elem(&syscall_counts, &nr32);
+	if (!c)
+		return 0;
+	if (c->calls < ALWAYS_TIMED) {
+		*start = bpf_ktime_get_ns() << STAMP_TIME_SHIFT | STAMP_TIMED | (nr + 1);
+	} else if (c->sample_in > 1) {
+		/* The common path: no helper call, no clock. */
+		c->sample_in -= 1;
+		*start = nr + 1;
+	} else {
+		c->sample_in = 1 + bpf_get_prandom_u32() % (2 * SAMPLE_ONE_IN - 1);
+		*start = bpf_ktime_get_ns() << STAMP_TIME_SHIFT | STAMP_TIMED | STAMP_SAMPLED |
+			 (nr + 1);
+	}
+	return 0;
+}
+
+SEC("raw_tp/sys_exit")
+int count_exit_sampled(__u64 *ctx)
+{
+	__u64 pid_tgid, stamp, ns = 0, *start;
+	__u32 tid;
+
+	if (forks_pending())
+		new_task_returns();
+	pid_tgid = bpf_get_current_pid_tgid();
+	tid = (__u32)pid_tgid;
+	if (!tgid_counted(pid_tgid >> 32))
+		return 0;
+	start = bpf_map_lookup_elem(&count_enter_ns, &tid);
+	if (!start || !*start)
+		return 0;
+	stamp = *start;
+	*start = 0;
+	if (stamp & (STAMP_TIMED | STAMP_SWITCHED))
+		ns = stamp_elapsed(bpf_ktime_get_ns(), stamp);
+	count_result((stamp & STAMP_NR_MASK) - 1, ctx[1], ns);
+	return 0;
+}
+
+/*
+ * sched_switch(preempt, prev, next, prev_state), in prev's context with preemption off (so
+ * never inside the enter or exit program of the same task): a counted task leaving the CPU
+ * inside a syscall for the first time adds the call's time so far if it was timed, and the
+ * clock starts again for the rest, counted once.
+ */
+SEC("raw_tp/sched_switch")
+int count_switch(__u64 *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), stamp, now, *start;
+	__u32 tid = (__u32)pid_tgid, nr;
+	struct saker_syscall_count *c;
+
+	if (!tgid_counted(pid_tgid >> 32))
+		return 0;
+	start = bpf_map_lookup_elem(&count_enter_ns, &tid);
+	if (!start)
+		return 0;
+	stamp = *start;
+	if (!stamp || (stamp & STAMP_SWITCHED))
+		return 0;
+	now = bpf_ktime_get_ns();
+	nr = (stamp & STAMP_NR_MASK) - 1;
+	if (stamp & STAMP_TIMED) {
+		c = bpf_map_lookup_elem(&syscall_counts, &nr);
+		if (c)
+			c->total_ns += stamp_elapsed(now, stamp);
+	}
+	*start = now << STAMP_TIME_SHIFT | STAMP_SWITCHED | (stamp & STAMP_NR_MASK);
+	return 0;
+}
+
 /* Untimed counting (calls and errors only): one exit program, no clock reads. */
 SEC("raw_tp/sys_exit")
 int count_exit_untimed(__u64 *ctx)
