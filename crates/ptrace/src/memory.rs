@@ -1,15 +1,38 @@
 //! Reading a stopped tracee's memory: `process_vm_readv` (one system call for a whole buffer),
 //! falling back to `PTRACE_PEEKDATA` word by word when the kernel refuses it (for example
-//! when `CONFIG_CROSS_MEMORY_ATTACH` is off), like strace's `src/ucopy.c`. A page read a second
-//! time at a stop is then read whole and cached, so that the strings of an argv or the buffers
-//! of a writev's iovecs, which usually share a page, cost one more system call, not one each
-//! (a few pages, because decoders alternate between an array and what it points to). A first
-//! read goes to the kernel as asked: most stops read one buffer once (`read(0, "x", 1)`), and
-//! copying its whole page cost the tracer a 4 KiB copy and a zeroed allocation per stop.
+//! when `CONFIG_CROSS_MEMORY_ATTACH` is off), like strace's `src/ucopy.c`. Small reads go
+//! through a cache of a few whole pages, as strace's do through its one: the strings of an
+//! argv, the buffers of a writev's iovecs usually share a page, and one system call then reads
+//! them all (a few pages, because decoders alternate between an array and what it points to).
+
+use std::cell::RefCell;
 
 const PAGE_SIZE: u64 = 4096;
-/// How many pages one stop keeps, and how many pages read once it remembers.
+/// How many pages one stop keeps.
 const CACHED_PAGES: usize = 4;
+
+type Page = Box<[u8; PAGE_SIZE as usize]>;
+
+thread_local! {
+    /// The page buffers of dropped [`ProcessMemory`] values, for the next ones: a tracer makes
+    /// one per stop, and a zeroed 4 KiB allocation per stop showed in its profile.
+    static SPARE_PAGES: RefCell<Vec<Page>> = const { RefCell::new(Vec::new()) };
+}
+
+fn spare_page() -> Page {
+    SPARE_PAGES
+        .with(|spare| spare.borrow_mut().pop())
+        .unwrap_or_else(|| Box::new([0; PAGE_SIZE as usize]))
+}
+
+fn keep_spare(page: Page) {
+    SPARE_PAGES.with(|spare| {
+        let mut spare = spare.borrow_mut();
+        if spare.len() < CACHED_PAGES {
+            spare.push(page);
+        }
+    });
+}
 
 /// The memory of one traced process, for one stop: the cached page is only right while the
 /// tracee stays stopped, so make a new one at each stop.
@@ -17,11 +40,13 @@ const CACHED_PAGES: usize = 4;
 pub struct ProcessMemory {
     pid: i32,
     /// Pages read whole, the most recently used first: address and contents.
-    pages: Vec<(u64, Box<[u8; PAGE_SIZE as usize]>)>,
-    /// Pages read once, straight from the tracee (a ring; 0 is no page: page 0 is never
-    /// mapped for a user process).
-    read_once: [u64; CACHED_PAGES],
-    next_read_once: usize,
+    pages: Vec<(u64, Page)>,
+}
+
+impl Drop for ProcessMemory {
+    fn drop(&mut self) {
+        self.pages.drain(..).for_each(|(_, page)| keep_spare(page));
+    }
 }
 
 impl ProcessMemory {
@@ -29,8 +54,6 @@ impl ProcessMemory {
         ProcessMemory {
             pid,
             pages: Vec::new(),
-            read_once: [0; CACHED_PAGES],
-            next_read_once: 0,
         }
     }
 
@@ -61,25 +84,21 @@ impl ProcessMemory {
         done
     }
 
-    /// Makes `page` the most recently used cached page, reading it whole when it was read
-    /// before at this stop. False for its first read and when it cannot be read whole: then
-    /// the read goes to the kernel as asked, which reports how much of it is readable.
+    /// Makes `page` the most recently used cached page, reading it if needed; false if it
+    /// cannot be read whole (then the read goes to the kernel as asked, which reports how much
+    /// of it is readable).
     fn cache_page(&mut self, page: u64) -> bool {
         if let Some(at) = self.pages.iter().position(|(cached, _)| *cached == page) {
             self.pages[..=at].rotate_right(1);
             return true;
         }
-        if !self.read_once.contains(&page) {
-            self.read_once[self.next_read_once] = page;
-            self.next_read_once = (self.next_read_once + 1) % CACHED_PAGES;
-            return false;
-        }
         let mut bytes = if self.pages.len() == CACHED_PAGES {
             self.pages.pop().map(|(_, bytes)| bytes).expect("full")
         } else {
-            Box::new([0u8; PAGE_SIZE as usize])
+            spare_page()
         };
         if self.read_uncached(page, &mut bytes[..]) < PAGE_SIZE as usize {
+            keep_spare(bytes);
             return false;
         }
         self.pages.insert(0, (page, bytes));
@@ -115,7 +134,7 @@ impl ProcessMemory {
         if data.is_empty() || addr == 0 {
             return 0;
         }
-        self.pages.clear();
+        self.pages.drain(..).for_each(|(_, page)| keep_spare(page));
         let local = libc::iovec {
             iov_base: data.as_ptr() as *mut libc::c_void,
             iov_len: data.len(),
@@ -210,9 +229,8 @@ mod tests {
         assert_eq!(memory.read(8, &mut buf), 0, "unmapped low page");
     }
 
-    /// A page's second read at a stop caches it whole, and later reads come from that copy; a
-    /// write drops the copy; a read that runs into an unreadable page still returns what is
-    /// readable.
+    /// Reads within one page come from one copy of it; a write drops the copy; a read that
+    /// runs into an unreadable page still returns what is readable.
     #[test]
     fn caches_one_page_and_reads_up_to_a_hole() {
         // SAFETY: an anonymous mapping of two pages, the second made inaccessible.
@@ -239,19 +257,13 @@ mod tests {
         }
         let mut memory = ProcessMemory::new(std::process::id() as i32);
         let mut five = [0u8; 5];
-        // SAFETY: still our first page.
-        let change = |text: &[u8; 5]| unsafe {
-            std::ptr::copy_nonoverlapping(text.as_ptr(), base.cast::<u8>().add(10), 5)
-        };
         assert_eq!(memory.read(start + 10, &mut five), 5);
         assert_eq!(&five, b"first");
-        change(b"again");
-        assert_eq!(memory.read(start + 10, &mut five), 5);
-        assert_eq!(&five, b"again", "a first read is not cached");
         // Changed behind the cache's back: a copy of the page answers until a write.
-        change(b"later");
+        // SAFETY: still our first page.
+        unsafe { std::ptr::copy_nonoverlapping(b"later".as_ptr(), base.cast::<u8>().add(10), 5) };
         assert_eq!(memory.read(start + 10, &mut five), 5);
-        assert_eq!(&five, b"again", "served from the cached page");
+        assert_eq!(&five, b"first", "served from the cached page");
         assert_eq!(memory.write(start + 20, b"x"), 1);
         assert_eq!(memory.read(start + 10, &mut five), 5);
         assert_eq!(&five, b"later", "the write dropped the cached page");
