@@ -145,13 +145,13 @@ fn attach(variant: &str) -> Result<Attached, String> {
         "raw_tp-enter" => capture(DispatchMode::RawTracepoint, true),
         "raw_syscalls" => capture(DispatchMode::RawSyscallsTracepoint, false),
         "raw_syscalls-enter" => capture(DispatchMode::RawSyscallsTracepoint, true),
-        "count" | "count-untimed" | "count-sampled" => SyscallCounter::start_with(
+        "count" | "count-untimed" | "count-systime" => SyscallCounter::start_with(
             &[],
             &CounterConfig {
                 follow_forks: true,
                 timing: match variant {
-                    "count" => Timing::Exact,
-                    "count-sampled" => Timing::Sampled,
+                    "count" => Timing::WallClock,
+                    "count-systime" => Timing::SystemTime,
                     _ => Timing::Untimed,
                 },
             },

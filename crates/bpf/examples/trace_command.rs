@@ -95,7 +95,11 @@ fn print(event: SyscallEvent) {
 fn count_syscalls(argv: &[OsString], wall: bool) -> Result<u8, saker_bpf::BpfError> {
     let config = CounterConfig {
         follow_forks: true,
-        timing: if wall { Timing::Exact } else { Timing::Untimed },
+        timing: if wall {
+            Timing::WallClock
+        } else {
+            Timing::Untimed
+        },
     };
     let (counter, mut command) = count_command(argv, &config)?;
     let status = command.wait()?;

@@ -25,8 +25,8 @@ pub struct SyscallCount {
     pub calls: u64,
     /// Returns in `-4095..=-1`.
     pub errors: u64,
-    /// Wall-clock time from entry to exit (strace's `-w` meaning): exact with
-    /// [`Timing::Exact`], estimated with [`Timing::Sampled`], 0 with [`Timing::Untimed`].
+    /// Wall-clock time from entry to exit with [`Timing::WallClock`] (strace's `-w`), CPU
+    /// time in the call with [`Timing::SystemTime`], 0 with [`Timing::Untimed`].
     pub total_ns: u64,
 }
 
@@ -39,30 +39,32 @@ pub struct CounterConfig {
     pub timing: Timing,
 }
 
-/// How the counter measures each syscall's wall-clock time, entry to exit.
+/// Whether and how the counter times each syscall.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Timing {
     /// No times: `total_ns` stays 0, and only the exit of each syscall runs BPF code.
     Untimed,
-    /// Every call timed with the precise clock (strace `-w`): two clock reads per call.
-    Exact,
-    /// An estimate at about the cost of untimed counting. A call's time until it first leaves
-    /// the CPU is measured for the first 64 calls of each syscall on each CPU, then for a
-    /// random 1 in 16 (counted 16-fold); its time waiting after that is always measured
-    /// (count.bpf.c, docs/capture-bpf.md "Counting").
-    Sampled,
+    /// Wall-clock time from entry to exit, every call timed with the precise clock (strace
+    /// `-c -w`): two clock reads per call.
+    WallClock,
+    /// The CPU time spent in each call, its waits left out (strace `-c`'s system time),
+    /// estimated at about the cost of untimed counting: a call's first stretch on the CPU is
+    /// timed for the first 64 calls of each syscall on each CPU, then for a random 1 in 16
+    /// (counted 16-fold); its stretches after a switch-in are always timed (count.bpf.c,
+    /// docs/capture-bpf.md "Counting").
+    SystemTime,
 }
 
 impl Timing {
     /// Every way of timing, for tests that count each way.
-    pub const ALL: [Timing; 3] = [Timing::Untimed, Timing::Exact, Timing::Sampled];
+    pub const ALL: [Timing; 3] = [Timing::Untimed, Timing::WallClock, Timing::SystemTime];
 }
 
 impl Default for CounterConfig {
     fn default() -> Self {
         CounterConfig {
             follow_forks: true,
-            timing: Timing::Exact,
+            timing: Timing::WallClock,
         }
     }
 }
@@ -96,17 +98,18 @@ const TGID_BITS: &str = "count_tgid_bits";
 const ENTER_NS: &str = "count_enter_ns";
 const STATE: &str = "count_state";
 const NEW_TASKS: &str = "count_new_tasks";
+const SWITCHED_OUT: &str = "count_switched_out";
 /// count_state's index of the follow-forks setting (COUNT_FOLLOW_FORKS in count.bpf.c).
 const STATE_FOLLOW_FORKS: u32 = 1;
 
 /// The programs and where they attach: the process tracking first, so that a child forked
 /// while the syscall programs attach is already followed.
 const FORK: (&str, &str) = ("count_fork", "sched_process_fork");
-const EXACT: [(&str, &str); 2] = [("count_enter", "sys_enter"), ("count_exit", "sys_exit")];
-const SAMPLED: [(&str, &str); 3] = [
+const WALL_CLOCK: [(&str, &str); 2] = [("count_enter", "sys_enter"), ("count_exit", "sys_exit")];
+const SYSTEM_TIME: [(&str, &str); 3] = [
     ("count_switch", "sched_switch"),
-    ("count_enter_sampled", "sys_enter"),
-    ("count_exit_sampled", "sys_exit"),
+    ("count_enter_sys", "sys_enter"),
+    ("count_exit_sys", "sys_exit"),
 ];
 const UNTIMED: [(&str, &str); 1] = [("count_exit_untimed", "sys_exit")];
 
@@ -145,7 +148,7 @@ impl SyscallCounter {
             pids,
             &CounterConfig {
                 follow_forks,
-                timing: Timing::Exact,
+                timing: Timing::WallClock,
             },
         )
     }
@@ -166,6 +169,7 @@ impl SyscallCounter {
                 (ENTER_NS, Some(pid_max)),
                 (STATE, None),
                 (NEW_TASKS, None),
+                (SWITCHED_OUT, None),
             ],
         )?;
         let mut state: Array<_, u64> =
@@ -187,8 +191,8 @@ impl SyscallCounter {
         }
         let syscalls: &[_] = match config.timing {
             Timing::Untimed => &UNTIMED,
-            Timing::Exact => &EXACT,
-            Timing::Sampled => &SAMPLED,
+            Timing::WallClock => &WALL_CLOCK,
+            Timing::SystemTime => &SYSTEM_TIME,
         };
         for &(program, tracepoint) in [FORK, exit].iter().chain(syscalls) {
             // The attachment holds the program; its own fd can go.

@@ -93,9 +93,9 @@ fn counter_object_holds_only_the_counting_programs_and_maps() {
     let object = Object::parse(saker_bpf::counter_object()).expect("the counter object parses");
     let expected = BTreeMap::from([
         ("count_enter", "raw_tp"),
-        ("count_enter_sampled", "raw_tp"),
+        ("count_enter_sys", "raw_tp"),
         ("count_exit", "raw_tp"),
-        ("count_exit_sampled", "raw_tp"),
+        ("count_exit_sys", "raw_tp"),
         ("count_exit_untimed", "raw_tp"),
         ("count_fork", "raw_tp"),
         ("count_leader_exit", "raw_tp"),
@@ -109,6 +109,7 @@ fn counter_object_holds_only_the_counting_programs_and_maps() {
             "count_enter_ns",
             "count_new_tasks",
             "count_state",
+            "count_switched_out",
             "count_tgid_bits",
             "syscall_counts"
         ]

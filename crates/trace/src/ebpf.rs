@@ -8,9 +8,9 @@ use saker_bpf::{CounterConfig, SyscallCounter};
 use saker_ptrace::{Command, spawn_stopped};
 
 use crate::Ended;
-use crate::options::Interruptible;
+use crate::options::{Interruptible, SummaryOptions};
 use crate::sink::Sink;
-use crate::summary::{Column, SortBy, Summary};
+use crate::summary::Summary;
 
 static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
 
@@ -93,7 +93,7 @@ pub fn count(
     target: Counted,
     config: CounterConfig,
     shown: impl Fn(u64) -> bool,
-    (sort, columns): (SortBy, &[Column]),
+    how: &SummaryOptions,
     (quiet_attach, quiet_exit): (bool, bool),
     interruptible: Interruptible,
     sink: &mut Sink,
@@ -152,7 +152,7 @@ pub fn count(
         }
     };
     let counts = counter.counts().map_err(bpf_error)?;
-    let mut summary = Summary::default();
+    let mut summary = Summary::new(how.overhead);
     for (nr, counts) in counts.into_iter().filter(|(nr, _)| shown(*nr as u64)) {
         summary.add_totals(
             nr as u64,
@@ -162,7 +162,7 @@ pub fn count(
         );
     }
     sink.buffer(0)
-        .extend_from_slice(summary.render(sort, columns).as_bytes());
+        .extend_from_slice(summary.render(how.sort_by, &how.columns).as_bytes());
     if let Err(message) = sink.finish() {
         eprintln!("saker trace: {message}");
     }

@@ -109,7 +109,7 @@ Statistics:
                         calls, errors, name
   -w, --summary-wall-clock
                         count wall-clock latency instead of system CPU time
-                        (--ebpf: time every call instead of estimating)
+                        (--ebpf: every call timed; -c alone estimates)
 
 Tampering (ptrace only):
   -e inject=SET..., --inject=SET[:error=ERRNO|:retval=VALUE][:signal=SIG][:syscall=SYSCALL]

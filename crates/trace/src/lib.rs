@@ -188,9 +188,9 @@ fn run_ebpf_count(options: &Options) -> Result<Ended, Error> {
     let timing = if !summary::needs_time(how.sort_by, &how.columns) {
         Timing::Untimed
     } else if how.wall_clock {
-        Timing::Exact
+        Timing::WallClock
     } else {
-        Timing::Sampled
+        Timing::SystemTime
     };
     let config = CounterConfig {
         follow_forks: options.follow_forks,
@@ -200,7 +200,7 @@ fn run_ebpf_count(options: &Options) -> Result<Ended, Error> {
         target,
         config,
         |nr| options.filters.trace.contains(nr),
-        (how.sort_by, &how.columns),
+        how,
         (options.quiet.attach, options.quiet.exit),
         options.interruptible,
         &mut sink,

@@ -82,10 +82,11 @@ struct {
 /* count_state indexes (mirrored in counter.rs). */
 #define COUNT_PENDING 0      /* entries in count_new_tasks (kernel-written) */
 #define COUNT_FOLLOW_FORKS 1 /* 1: children of counted tgids are counted too (loader-written) */
+#define COUNT_SWITCHED_OUT 2 /* entries in count_switched_out (kernel-written) */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, 3);
 	__type(key, __u32);
 	__type(value, __u64);
 } count_state SEC(".maps");
@@ -247,38 +248,56 @@ int count_exit(__u64 *ctx)
 }
 
 /*
- * Sampled timing (strace -c without -w; counter.rs Timing::Sampled). Timing every call reads
- * the precise clock (bpf_ktime_get_ns: the TSC) twice per syscall, most of the exact counter's
- * overhead (docs/capture-bpf.md, "Counting"). A call's time is cut in two at its first
- * switch-out (sched_switch while in the call: it blocked or was preempted):
- * - the time before it, on the CPU, is measured for the first ALWAYS_TIMED calls of each
- *   syscall on each CPU (so a short run is exact), and then for 1 in SAMPLE_ONE_IN calls on
- *   average, counted SAMPLE_ONE_IN-fold: an unbiased estimate. The sampled calls come at
- *   random intervals (sample_in, drawn from 1 to 2 * SAMPLE_ONE_IN - 1), so that a periodic
- *   pattern of calls cannot line up with them;
- * - the time after it, waiting, is measured for every call (count_switch starts the clock),
- *   since a sample would miss a long wait or count it 16-fold.
- * dd bs=1 thus reads the clock on 1 call in 16, a shell's wait4 on every one.
+ * System time (strace -c without -w: the CPU time spent in each call, not its waits;
+ * counter.rs Timing::SystemTime), estimated at about the cost of untimed counting. Timing
+ * every call reads the precise clock (bpf_ktime_get_ns: the TSC) twice per syscall, most of
+ * the wall-clock counter's overhead (docs/capture-bpf.md, "Counting"). A call runs on the CPU
+ * from its entry to its first switch-out (sched_switch inside the call: it blocked or was
+ * preempted), and from each switch-in to the next switch-out or its exit:
+ * - the first stretch is measured for the first ALWAYS_TIMED calls of each syscall on each CPU
+ *   (so a short run is exact), then for 1 call in SAMPLE_ONE_IN on average, counted
+ *   SAMPLE_ONE_IN-fold: an unbiased estimate. The sampled calls come at random intervals
+ *   (sample_in, drawn from 1 to 2 * SAMPLE_ONE_IN - 1), so that a periodic pattern of calls
+ *   cannot line up with them;
+ * - the stretches after a switch-in are measured for every call (count_switch); a blocked
+ *   call's wait is not system time, and is not counted.
+ * dd bs=1 thus reads the clock on 1 call in 16, a call that blocks on every stretch after its
+ * first.
  *
  * The stamp: clock (51 bits) << STAMP_TIME_SHIFT | flags | nr + 1.
  */
 #define ALWAYS_TIMED 64
 #define SAMPLE_SHIFT 4
 #define SAMPLE_ONE_IN (1U << SAMPLE_SHIFT)
-#define STAMP_TIMED (1ULL << 10)    /* the clock is this call's enter time */
+#define STAMP_TIMED (1ULL << 10)    /* the clock is when this stretch on the CPU began */
 #define STAMP_SAMPLED (1ULL << 11)  /* with TIMED: counts SAMPLE_ONE_IN-fold */
-#define STAMP_SWITCHED (1ULL << 12) /* the clock is this call's first switch-out */
+#define STAMP_SWITCHED (1ULL << 12) /* off the CPU inside the call, no clock */
 #define STAMP_TIME_SHIFT 13
 #define STAMP_TIME_MASK ((1ULL << (64 - STAMP_TIME_SHIFT)) - 1)
 
-static __always_inline __u64 stamp_elapsed(__u64 now, __u64 stamp)
+/*
+ * Counted tasks switched out inside a call, by task_struct address: sched_switch's next task
+ * is only a pointer without BTF, so its tid is remembered here until it runs again. A task
+ * switched out while the map is full has the rest of its call left out (16384 tasks asleep in
+ * calls at once).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, __u64);
+	__type(value, __u32);
+} count_switched_out SEC(".maps");
+
+/* The time of a timed stretch that ends now, weighted. */
+static __always_inline __u64 stretch_ns(__u64 now, __u64 stamp)
 {
 	__u64 ns = (now - (stamp >> STAMP_TIME_SHIFT)) & STAMP_TIME_MASK;
 	return stamp & STAMP_SAMPLED ? ns << SAMPLE_SHIFT : ns;
 }
 
 SEC("raw_tp/sys_enter")
-int count_enter_sampled(__u64 *ctx)
+int count_enter_sys(__u64 *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid, nr32;
@@ -313,7 +332,7 @@ int count_enter_sampled(__u64 *ctx)
 }
 
 SEC("raw_tp/sys_exit")
-int count_exit_sampled(__u64 *ctx)
+int count_exit_sys(__u64 *ctx)
 {
 	__u64 pid_tgid, stamp, ns = 0, *start;
 	__u32 tid;
@@ -329,41 +348,76 @@ int count_exit_sampled(__u64 *ctx)
 		return 0;
 	stamp = *start;
 	*start = 0;
-	if (stamp & (STAMP_TIMED | STAMP_SWITCHED))
-		ns = stamp_elapsed(bpf_ktime_get_ns(), stamp);
+	if (stamp & STAMP_TIMED)
+		ns = stretch_ns(bpf_ktime_get_ns(), stamp);
 	count_result((stamp & STAMP_NR_MASK) - 1, ctx[1], ns);
 	return 0;
 }
 
-/*
- * sched_switch(preempt, prev, next, prev_state), in prev's context with preemption off (so
- * never inside the enter or exit program of the same task): a counted task leaving the CPU
- * inside a syscall for the first time adds the call's time so far if it was timed, and the
- * clock starts again for the rest, counted once.
- */
-SEC("raw_tp/sched_switch")
-int count_switch(__u64 *ctx)
+/* The task leaving the CPU (the current one): a counted task inside a call. */
+static __always_inline void switched_out(void)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid(), stamp, now, *start;
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), stamp, task, *start, *out;
 	__u32 tid = (__u32)pid_tgid, nr;
 	struct saker_syscall_count *c;
 
 	if (!tgid_counted(pid_tgid >> 32))
-		return 0;
+		return;
 	start = bpf_map_lookup_elem(&count_enter_ns, &tid);
 	if (!start)
-		return 0;
+		return;
 	stamp = *start;
 	if (!stamp || (stamp & STAMP_SWITCHED))
-		return 0;
-	now = bpf_ktime_get_ns();
-	nr = (stamp & STAMP_NR_MASK) - 1;
+		return;
 	if (stamp & STAMP_TIMED) {
+		nr = (stamp & STAMP_NR_MASK) - 1;
 		c = bpf_map_lookup_elem(&syscall_counts, &nr);
 		if (c)
-			c->total_ns += stamp_elapsed(now, stamp);
+			c->total_ns += stretch_ns(bpf_ktime_get_ns(), stamp);
 	}
-	*start = now << STAMP_TIME_SHIFT | STAMP_SWITCHED | (stamp & STAMP_NR_MASK);
+	*start = STAMP_SWITCHED | (stamp & STAMP_NR_MASK);
+	task = bpf_get_current_task();
+	/* BPF_NOEXIST: COUNT_SWITCHED_OUT counts entries, never one twice. */
+	if (bpf_map_update_elem(&count_switched_out, &task, &tid, BPF_NOEXIST) != 0)
+		return;
+	out = state(COUNT_SWITCHED_OUT);
+	if (out)
+		__sync_fetch_and_add(out, 1);
+}
+
+/* The task coming onto the CPU: one switched out inside a call starts a measured stretch. */
+static __always_inline void switched_in(__u64 next)
+{
+	__u64 stamp, *start, *out = state(COUNT_SWITCHED_OUT);
+	__u32 *found, tid;
+
+	if (!out || !*out)
+		return;
+	found = bpf_map_lookup_elem(&count_switched_out, &next);
+	if (!found)
+		return;
+	tid = *found;
+	if (bpf_map_delete_elem(&count_switched_out, &next) != 0)
+		return;
+	__sync_fetch_and_add(out, -1);
+	start = bpf_map_lookup_elem(&count_enter_ns, &tid);
+	if (!start)
+		return;
+	stamp = *start;
+	if (stamp & STAMP_SWITCHED)
+		*start = bpf_ktime_get_ns() << STAMP_TIME_SHIFT | STAMP_TIMED |
+			 (stamp & STAMP_NR_MASK);
+}
+
+/*
+ * sched_switch(preempt, prev, next, prev_state), in prev's context with preemption off (so
+ * never inside the enter or exit program of either task).
+ */
+SEC("raw_tp/sched_switch")
+int count_switch(__u64 *ctx)
+{
+	switched_out();
+	switched_in(ctx[2]);
 	return 0;
 }
 
