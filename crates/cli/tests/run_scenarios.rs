@@ -1949,7 +1949,7 @@ fn falco_outbound_ssh_rule_fires_live() {
     let rules = Path::new(&corpus).join("falco_rules.yaml");
     let tmp = tempfile::tempdir().unwrap();
     let ssh = renamed(tmp.path(), "/usr/bin/python3", "ssh");
-    let saker = Saker::start(&["-r", rules.to_str().unwrap()]);
+    let saker = Saker::start(&["-r", rules.to_str().unwrap(), "--buffer-bytes", "67108864"]);
     // One process per address, each ending with a marker address the test waits for.
     let connect = |host: &str, port: u16| {
         let script = format!(
@@ -1979,8 +1979,22 @@ fn falco_outbound_ssh_rule_fires_live() {
     let hit = saker.wait_for(WAIT, |a| to(a, "->1.2.3.4:443"));
     let missed_22 = saker.any(|a| to(a, "->1.2.3.4:22"));
     let missed_private = saker.any(|a| to(a, "->10.0.0.1:443"));
+    let ssh_alerts: Vec<Value> = saker
+        .alerts
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|a| {
+            field(a, "proc.exepath")
+                .as_str()
+                .is_some_and(|p| p.ends_with("/ssh"))
+        })
+        .cloned()
+        .collect();
     let stderr = saker.stop();
-    let hit = hit.unwrap_or_else(|| panic!("no alert for ssh -> 1.2.3.4:443:\n{stderr}"));
+    let hit = hit.unwrap_or_else(|| {
+        panic!("no alert for ssh -> 1.2.3.4:443 (the ssh's alerts: {ssh_alerts:?}):\n{stderr}")
+    });
     assert_eq!(field(&hit, "fd.l4proto"), "tcp", "{hit}");
     assert_eq!(field(&hit, "evt.type"), "connect", "{hit}");
     assert!(
