@@ -1929,3 +1929,83 @@ fn a_rules_reload_replaces_the_open_filter() {
     }
     saker.stop();
 }
+
+/// Falco's stable rules file loaded as is: "Disallowed SSH Connection Non Standard Port" fires
+/// on a non-blocking connect (EINPROGRESS, no network needed) by a program whose exe ends
+/// with `ssh` to a public address on port 443, through the `outbound` macro (fd.l4proto,
+/// fd.ip, fd.net, fd.snet). Its near misses stay quiet: the same program to port 22, and to a
+/// private address on port 443. Needs root, BPF and SAKER_FALCO_CORPUS.
+#[test]
+fn falco_outbound_ssh_rule_fires_live() {
+    if let Some(why) = skip_reason() {
+        eprintln!("SKIPPED: falco_outbound_ssh_rule_fires_live: {why}");
+        return;
+    }
+    let Some(corpus) = std::env::var_os("SAKER_FALCO_CORPUS") else {
+        eprintln!("SKIPPED: falco_outbound_ssh_rule_fires_live: SAKER_FALCO_CORPUS is not set");
+        return;
+    };
+    const RULE: &str = "Disallowed SSH Connection Non Standard Port";
+    let rules = Path::new(&corpus).join("falco_rules.yaml");
+    let tmp = tempfile::tempdir().unwrap();
+    let ssh = renamed(tmp.path(), "/usr/bin/python3", "ssh");
+    let saker = Saker::start(&["-r", rules.to_str().unwrap(), "--buffer-bytes", "67108864"]);
+    // One process per address, each ending with a marker address the test waits for.
+    let connect = |host: &str, port: u16| {
+        let script = format!(
+            "import socket\ns = socket.socket()\ns.setblocking(False)\n\
+             print(s.connect_ex(('{host}', {port})))"
+        );
+        let out = Command::new(&ssh).args(["-c", &script]).output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        // EINPROGRESS (115): the macro accepts it as an outbound connection.
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "115",
+            "{out:?}"
+        );
+    };
+    let to = |a: &Value, what: &str| {
+        is_rule(a, RULE)
+            && field(a, "fd.name")
+                .as_str()
+                .is_some_and(|n| n.ends_with(what))
+    };
+    // The near misses first: the capture reads one ring buffer in order, so once the hit's
+    // alert is out, theirs would be too.
+    connect("1.2.3.4", 22);
+    connect("10.0.0.1", 443);
+    connect("1.2.3.4", 443);
+    let hit = saker.wait_for(WAIT, |a| to(a, "->1.2.3.4:443"));
+    let missed_22 = saker.any(|a| to(a, "->1.2.3.4:22"));
+    let missed_private = saker.any(|a| to(a, "->10.0.0.1:443"));
+    let ssh_alerts: Vec<Value> = saker
+        .alerts
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|a| {
+            field(a, "proc.exepath")
+                .as_str()
+                .is_some_and(|p| p.ends_with("/ssh"))
+        })
+        .cloned()
+        .collect();
+    let stderr = saker.stop();
+    let hit = hit.unwrap_or_else(|| {
+        panic!("no alert for ssh -> 1.2.3.4:443 (the ssh's alerts: {ssh_alerts:?}):\n{stderr}")
+    });
+    assert_eq!(field(&hit, "fd.l4proto"), "tcp", "{hit}");
+    assert_eq!(field(&hit, "evt.type"), "connect", "{hit}");
+    assert!(
+        field(&hit, "proc.exepath")
+            .as_str()
+            .is_some_and(|p| p.ends_with("/ssh")),
+        "{hit}"
+    );
+    assert!(missed_22.is_none(), "port 22 fired: {missed_22:?}");
+    assert!(
+        missed_private.is_none(),
+        "a private address fired: {missed_private:?}"
+    );
+}

@@ -880,7 +880,15 @@ impl Check {
                 // Ancestors: true when any of them satisfies the test, whatever the operator.
                 return items.iter().any(|v| self.test_scalar(v, event));
             }
+            let either_end = self
+                .lhs
+                .plain_field()
+                .is_some_and(|f| f.id.info().either_end);
             return match &self.test {
+                // A socket's ends (`fd.ip`, `fd.port`): `in` holds when an end is in the set.
+                Test::NumSet { .. } | Test::Net { negate: false, .. } if either_end => {
+                    items.iter().any(|v| self.test_scalar(v, event))
+                }
                 Test::Exists => true,
                 // `in`: every element is in the set; `intersects`: at least one is.
                 Test::StrSet { all: true, .. }

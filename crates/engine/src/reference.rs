@@ -95,8 +95,12 @@ fn interpret_check(check: &FieldCheck, event: &dyn Event, table: &FieldTable) ->
             if any_match {
                 return items.iter().any(scalar_test);
             }
+            let either_end = check
+                .lhs
+                .plain_field()
+                .is_some_and(|(id, _)| id.info().either_end);
             let every = match check.op {
-                CmpOp::In => true,
+                CmpOp::In => !either_end,
                 CmpOp::Ne => check.modifier.is_none(),
                 CmpOp::Exists => return true,
                 _ => false,

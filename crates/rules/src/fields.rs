@@ -153,6 +153,10 @@ pub struct FieldInfo {
     /// Without an argument, a comparison holds when it holds for any of the values (the
     /// ancestors of `proc.aname`, `proc.apid`...), whatever the operator.
     pub any_match: bool,
+    /// The values are a socket's two ends (`fd.ip`, `fd.net`, `fd.port`): a comparison holds
+    /// when it holds for either end, `!=` when it holds for both (libsinsp's `compare_ip`,
+    /// `compare_net`, `compare_port`); `in` too is per end, not "every value in the set".
+    pub either_end: bool,
 }
 
 impl FieldInfo {
@@ -170,6 +174,7 @@ impl FieldInfo {
             no_transformer: false,
             filter_only: false,
             any_match: false,
+            either_end: false,
         }
     }
     const fn list(mut self) -> Self {
@@ -203,6 +208,11 @@ impl FieldInfo {
     const fn ancestors(mut self) -> Self {
         self.any_match = true;
         self.special()
+    }
+    /// A socket's two ends: see [`FieldInfo::either_end`].
+    const fn either_end(mut self) -> Self {
+        self.either_end = true;
+        self.filter_only()
     }
     const fn no_rhs(mut self) -> Self {
         self.no_rhs = true;
@@ -492,12 +502,12 @@ static FIELDS: &[FieldInfo] = &[
     f("fd.name_changed", Bool, "True when the event changed the fd name (rename, connect...)."),
     f("fd.containername", Str, "Container id and fd name (CONTAINER_ID:fd.name)."),
     f("fd.containerdirectory", Str, "Container id and directory (CONTAINER_ID:fd.directory)."),
-    f("fd.ip", Ip, "Matches client or server IP of a socket fd.").filter_only(),
+    f("fd.ip", Ip, "Matches client or server IP of a socket fd.").either_end(),
     f("fd.cip", Ip, "Client IP address."),
     f("fd.sip", Ip, "Server IP address."),
     f("fd.lip", Ip, "Local IP address."),
     f("fd.rip", Ip, "Remote IP address."),
-    f("fd.port", Port, "Matches client or server port.").filter_only(),
+    f("fd.port", Port, "Matches client or server port.").either_end(),
     f("fd.cport", Port, "Client port."),
     f("fd.sport", Port, "Server port."),
     f("fd.lport", Port, "Local port."),
@@ -506,7 +516,7 @@ static FIELDS: &[FieldInfo] = &[
     f("fd.sockfamily", Str, "Socket family: ip or unix."),
     f("fd.is_server", Bool, "True if the process owning the fd is the server end of the connection."),
     f("fd.uid", Str, "Unique id of the fd (thread id and fd number)."),
-    f("fd.net", IpNet, "Matches client or server IP against a network (fd.net = 10.0.0.0/8).").filter_only(),
+    f("fd.net", IpNet, "Matches client or server IP against a network (fd.net = 10.0.0.0/8).").either_end(),
     f("fd.cnet", IpNet, "Matches the client IP against a network.").filter_only(),
     f("fd.snet", IpNet, "Matches the server IP against a network.").filter_only(),
     f("fd.lnet", IpNet, "Matches the local IP against a network.").filter_only(),

@@ -23,8 +23,8 @@ use saker_event::{
 };
 use saker_proc::users::NameTable;
 use saker_state::{
-    Capabilities, ContainerInfo, ContainerMeta, ContainerType, FdEntry, FdKind, ProcessEntry,
-    StateOptions,
+    Capabilities, ContainerInfo, ContainerMeta, ContainerType, FdEntry, FdKind, L4Proto,
+    ProcessEntry, StateOptions,
 };
 
 use crate::{Ended, Flow, NoCounters, Sink, Source, SourceError};
@@ -650,7 +650,7 @@ fn process(p: &ProcessEntry) -> Value {
     fds.sort_by_key(|(fd, _)| **fd);
     let fds: Vec<Value> = fds
         .into_iter()
-        .map(|(fd, e)| json!({"fd":fd,"kind":fd_kind(e.kind),"name":e.name,"flags":e.flags,"local":opt(&e.local.map(|a| a.to_string())),"remote":opt(&e.remote.map(|a| a.to_string())),"client":e.client}))
+        .map(|(fd, e)| json!({"fd":fd,"kind":fd_kind(e.kind),"name":e.name,"flags":e.flags,"local":opt(&e.local.map(|a| a.to_string())),"remote":opt(&e.remote.map(|a| a.to_string())),"client":e.client,"l4proto":e.l4proto.name(),"connected":e.connected}))
         .collect();
     json!({
         "kind":"process","pid":p.pid,"ppid":p.ppid,"vpid":p.vpid,"comm":p.comm,"exe":p.exe,"exepath":p.exepath,
@@ -700,6 +700,15 @@ fn from_process(v: &Value) -> Result<(ProcessEntry, Option<String>), String> {
             local: addr("local")?,
             remote: addr("remote")?,
             client: fo.bool("client")?,
+            // Absent from snapshots older than these fields.
+            l4proto: match f.get("l4proto").and_then(Value::as_str) {
+                Some("tcp") => L4Proto::Tcp,
+                Some("udp") => L4Proto::Udp,
+                Some("icmp") => L4Proto::Icmp,
+                Some("raw") => L4Proto::Raw,
+                _ => L4Proto::Unknown,
+            },
+            connected: f.get("connected").and_then(Value::as_bool).unwrap_or(false),
         };
         fds.insert(fo.i32("fd")?, std::sync::Arc::new(entry));
     }

@@ -53,6 +53,67 @@ impl FdKind {
     }
 }
 
+/// The layer-4 protocol of an inet socket (`fd.l4proto`), as libsinsp's parser derives it
+/// from socket()'s arguments (`sinsp_parser::add_socket`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum L4Proto {
+    #[default]
+    Unknown,
+    Tcp,
+    Udp,
+    Icmp,
+    Raw,
+}
+
+impl L4Proto {
+    /// The protocol of a socket(domain, type, protocol); `Unknown` outside AF_INET/AF_INET6.
+    /// The type's SOCK_NONBLOCK / SOCK_CLOEXEC bits are masked out (sinsp masks them only for
+    /// protocol 0).
+    pub fn from_socket(domain: i32, kind: i32, protocol: i32) -> L4Proto {
+        if domain != libc::AF_INET && domain != libc::AF_INET6 {
+            return L4Proto::Unknown;
+        }
+        let raw = kind & 0xff == libc::SOCK_RAW;
+        match protocol {
+            libc::IPPROTO_TCP if raw => L4Proto::Raw,
+            libc::IPPROTO_TCP => L4Proto::Tcp,
+            libc::IPPROTO_UDP if raw => L4Proto::Raw,
+            libc::IPPROTO_UDP => L4Proto::Udp,
+            libc::IPPROTO_IP => match kind & 0xff {
+                libc::SOCK_STREAM => L4Proto::Tcp,
+                libc::SOCK_DGRAM => L4Proto::Udp,
+                _ => L4Proto::Unknown,
+            },
+            libc::IPPROTO_ICMP if raw => L4Proto::Raw,
+            libc::IPPROTO_ICMP => L4Proto::Icmp,
+            libc::IPPROTO_RAW => L4Proto::Raw,
+            _ => L4Proto::Unknown,
+        }
+    }
+
+    /// libsinsp's `scap_l4_proto` number (a .scap file's fd table): 2 tcp, 3 udp, 4 icmp, 5 raw.
+    pub fn from_scap(code: u8) -> L4Proto {
+        match code {
+            2 => L4Proto::Tcp,
+            3 => L4Proto::Udp,
+            4 => L4Proto::Icmp,
+            5 => L4Proto::Raw,
+            _ => L4Proto::Unknown,
+        }
+    }
+
+    /// `fd.l4proto`'s spelling; `<NA>` when unknown.
+    pub fn name(self) -> &'static str {
+        match self {
+            L4Proto::Unknown => "<NA>",
+            L4Proto::Tcp => "tcp",
+            L4Proto::Udp => "udp",
+            L4Proto::Icmp => "icmp",
+            L4Proto::Raw => "raw",
+        }
+    }
+}
+
 /// One open fd.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FdEntry {
@@ -67,6 +128,12 @@ pub struct FdEntry {
     pub remote: Option<SocketAddr>,
     /// Whether this end initiated the connection (connect) or accepted it (accept).
     pub client: bool,
+    /// The protocol of an inet socket, from socket()'s arguments (accept: tcp; a datagram
+    /// sent to an address: udp when still unknown).
+    pub l4proto: L4Proto,
+    /// `fd.connected`: set as libsinsp sets it, by a connect that succeeded or is in progress,
+    /// an accept, a successful sendto on an inet socket; never cleared.
+    pub connected: bool,
 }
 
 const O_CLOEXEC: u64 = 0o2000000;
@@ -80,6 +147,8 @@ impl FdEntry {
             local: None,
             remote: None,
             client: false,
+            l4proto: L4Proto::Unknown,
+            connected: false,
         }
     }
 
@@ -91,6 +160,8 @@ impl FdEntry {
             local: None,
             remote: None,
             client: false,
+            l4proto: L4Proto::Unknown,
+            connected: false,
         }
     }
 
@@ -132,8 +203,62 @@ impl FdEntry {
         if self.client { self.local } else { self.remote }
     }
 
+    /// Local end of a connection: `fd.lip`/`fd.lport`/`fd.lnet`. None for a socket only bound
+    /// (libsinsp's server socket has a server address, no local/remote ends).
+    pub fn local_end(&self) -> Option<SocketAddr> {
+        self.remote.and(self.local)
+    }
+
     pub fn server_ip(&self) -> Option<IpAddr> {
         self.server().map(|a| a.ip())
+    }
+
+    /// Whether bind, connect, accept or a datagram gave the socket an end (libsinsp's role is
+    /// not "none").
+    pub fn has_role(&self) -> bool {
+        self.local.is_some() || self.remote.is_some()
+    }
+
+    /// `fd.l4proto`: `<NA>` for other fds and for an inet socket no end is known of yet
+    /// (libsinsp's `get_l4proto`: a raw socket is `raw` from the start).
+    pub fn l4proto_name(&self) -> &'static str {
+        if !self.kind.is_inet() {
+            return L4Proto::Unknown.name();
+        }
+        match self.l4proto {
+            L4Proto::Raw => "raw",
+            _ if !self.has_role() => L4Proto::Unknown.name(),
+            p => p.name(),
+        }
+    }
+
+    /// `fd.sockfamily`: `ip` for inet sockets, `unix` for unix ones.
+    pub fn sockfamily(&self) -> Option<&'static str> {
+        match self.kind {
+            FdKind::Ipv4 | FdKind::Ipv6 => Some("ip"),
+            FdKind::Unix => Some("unix"),
+            _ => None,
+        }
+    }
+
+    /// `fd.is_server`: a bound (listening) socket, an accepted connection, or a connection to
+    /// a loopback server (libsinsp: the server address is one of this machine's; Saker knows
+    /// the role the events gave, and takes loopback as local).
+    pub fn is_server(&self) -> bool {
+        if !self.kind.is_inet() || !self.has_role() {
+            return false;
+        }
+        !self.client || self.server_ip().is_some_and(|ip| ip.is_loopback())
+    }
+
+    /// Both ends an inet socket has (the server's first): `fd.ip`, `fd.net` and `fd.port`
+    /// hold when either end does (`!=`: when neither end equals).
+    pub fn ends(&self) -> impl Iterator<Item = SocketAddr> + '_ {
+        let inet = self.kind.is_inet();
+        [self.server(), self.client_end()]
+            .into_iter()
+            .flatten()
+            .filter(move |_| inet)
     }
 }
 

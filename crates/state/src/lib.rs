@@ -48,7 +48,7 @@ mod table;
 
 pub use container::{ContainerCache, ContainerInfo, container_type};
 pub use error::StateError;
-pub use fd::{FdEntry, FdKind};
+pub use fd::{FdEntry, FdKind, L4Proto};
 pub use live_event::{EventTypes, LiveEvent, event_type_name, live_field_names};
 pub use process::{Capabilities, FdTable, ProcessEntry};
 pub use saker_container::{ContainerMeta, ContainerType};

@@ -334,6 +334,10 @@ enum Live {
     FdCip,
     FdRip,
     FdLip,
+    /// `fd.ip`, `fd.net`: both ends' addresses, as a list the engine matches end by end.
+    FdIp,
+    /// `fd.port`: both ends' ports.
+    FdPort,
     Container(ContainerField),
 }
 
@@ -358,6 +362,8 @@ enum TextField {
     FdFilename,
     FdType,
     FdTypechar,
+    FdL4proto,
+    FdSockfamily,
     FsPathName,
     FsPathSource,
     FsPathTarget,
@@ -389,6 +395,9 @@ enum NumberField {
     FdCport,
     FdRport,
     FdLport,
+    FdIsServer,
+    FdConnected,
+    FdNameChanged,
 }
 
 /// The value of a [`NumberField`], typed as the field's `Value` is.
@@ -488,6 +497,18 @@ const LIVE_FIELDS: &[(&str, Live)] = &[
     ("fd.rport", Live::Number(N::FdRport)),
     ("fd.lip", Live::FdLip),
     ("fd.lport", Live::Number(N::FdLport)),
+    ("fd.ip", Live::FdIp),
+    ("fd.net", Live::FdIp),
+    ("fd.port", Live::FdPort),
+    ("fd.cnet", Live::FdCip),
+    ("fd.snet", Live::FdSip),
+    ("fd.lnet", Live::FdLip),
+    ("fd.rnet", Live::FdRip),
+    ("fd.l4proto", Live::Text(T::FdL4proto)),
+    ("fd.sockfamily", Live::Text(T::FdSockfamily)),
+    ("fd.is_server", Live::Number(N::FdIsServer)),
+    ("fd.connected", Live::Number(N::FdConnected)),
+    ("fd.name_changed", Live::Number(N::FdNameChanged)),
     ("fs.path.name", Live::Text(T::FsPathName)),
     ("fs.path.source", Live::Text(T::FsPathSource)),
     ("fs.path.target", Live::Text(T::FsPathTarget)),
@@ -571,6 +592,8 @@ impl<'a> LiveEvent<'a> {
                 .map(|e| path::file_name(&e.name)),
             T::FdType => fd.map(|e| e.kind.name()),
             T::FdTypechar => fd.map(|e| e.kind.typechar()),
+            T::FdL4proto => fd.map(|e| e.l4proto_name()),
+            T::FdSockfamily => fd.and_then(|e| e.sockfamily()),
             T::FsPathName => self.ctx.fs_name.as_deref(),
             T::FsPathSource => self.ctx.fs_source.as_deref(),
             T::FsPathTarget => self.ctx.fs_target.as_deref(),
@@ -610,7 +633,10 @@ impl<'a> LiveEvent<'a> {
             N::FdSport => port(fd.and_then(|e| e.server())),
             N::FdCport => port(fd.and_then(|e| e.client_end())),
             N::FdRport => port(fd.and_then(|e| e.remote)),
-            N::FdLport => port(fd.and_then(|e| e.local)),
+            N::FdLport => port(fd.and_then(|e| e.local_end())),
+            N::FdIsServer => fd.map(|e| Number::Bool(e.is_server())),
+            N::FdConnected => fd.map(|e| Number::Bool(e.connected)),
+            N::FdNameChanged => fd.map(|_| Number::Bool(self.ctx.fd_name_changed)),
         }
     }
 }
@@ -707,7 +733,19 @@ impl Event for LiveEvent<'_> {
             Live::FdSip => fd.and_then(|e| e.server()).map(|a| Value::Ip(a.ip())),
             Live::FdCip => fd.and_then(|e| e.client_end()).map(|a| Value::Ip(a.ip())),
             Live::FdRip => fd.and_then(|e| e.remote).map(|a| Value::Ip(a.ip())),
-            Live::FdLip => fd.and_then(|e| e.local).map(|a| Value::Ip(a.ip())),
+            Live::FdLip => fd.and_then(|e| e.local_end()).map(|a| Value::Ip(a.ip())),
+            Live::FdIp => fd
+                .map(|e| e.ends().map(|a| Value::Ip(a.ip())).collect::<Vec<_>>())
+                .filter(|ends| !ends.is_empty())
+                .map(|ends| Value::List(Cow::Owned(ends))),
+            Live::FdPort => fd
+                .map(|e| {
+                    e.ends()
+                        .map(|a| Value::UInt(u64::from(a.port())))
+                        .collect::<Vec<_>>()
+                })
+                .filter(|ends| !ends.is_empty())
+                .map(|ends| Value::List(Cow::Owned(ends))),
             Live::Container(which) => self.container_value(which, field.arg.as_ref()),
         }
     }

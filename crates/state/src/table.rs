@@ -14,7 +14,7 @@ use saker_proc::users::NameTable;
 use crate::cgroup_ids::CgroupIds;
 use crate::container::{ContainerCache, ContainerInfo, MAX_CACHED};
 use crate::error::StateError;
-use crate::fd::{FdEntry, FdKind};
+use crate::fd::{FdEntry, FdKind, L4Proto};
 use crate::path;
 use crate::process::ProcessEntry;
 use crate::seed;
@@ -71,6 +71,9 @@ pub struct EventContext {
     pub fs_name: Option<String>,
     pub fs_source: Option<String>,
     pub fs_target: Option<String>,
+    /// `fd.name_changed`: the event changed the name of an fd it found open (connect, bind,
+    /// a datagram sent to a new address), as libsinsp compares the name before and after.
+    pub fd_name_changed: bool,
 }
 
 /// The live state: processes and their fds.
@@ -782,8 +785,14 @@ fn apply_syscall(
             ctx.fd = Some(entry);
             ctx.fd_num = Some(new_fd_num(ret));
         }
-        D::Socket { domain, .. } => {
-            let entry = Arc::new(FdEntry::socket(socket_kind(*domain)));
+        D::Socket {
+            domain,
+            kind,
+            protocol,
+        } => {
+            let mut entry = FdEntry::socket(socket_kind(*domain));
+            entry.l4proto = L4Proto::from_socket(*domain, *kind, *protocol);
+            let entry = Arc::new(entry);
             if ok {
                 p.fds.insert(ret as i32, entry.clone());
             }
@@ -791,11 +800,14 @@ fn apply_syscall(
             ctx.fd_num = Some(new_fd_num(ret));
         }
         D::Connect { fd, addr } => {
-            // EINPROGRESS (non-blocking connect) still names the peer.
+            // EINPROGRESS (non-blocking connect) still names the peer, and the socket counts
+            // as connected (libsinsp's default, without connection status tracking).
             if (ok || ret == -i64::from(libc::EINPROGRESS))
                 && let Some(e) = p.fds.get_mut(fd)
             {
                 let e = Arc::make_mut(e);
+                let before = e.name.clone();
+                e.connected = true;
                 match addr {
                     Some(SockAddr::Unix { path, .. }) => {
                         e.name = path.to_string_lossy().into_owned()
@@ -812,6 +824,7 @@ fn apply_syscall(
                     }
                     None => {}
                 }
+                ctx.fd_name_changed = e.name != before;
             }
             ctx.fd = p.fds.get(fd).cloned();
             ctx.fd_num = Some(i64::from(*fd));
@@ -819,6 +832,8 @@ fn apply_syscall(
         D::Accept { fd, peer } => {
             let listening = p.fds.get(fd).cloned();
             let mut entry = FdEntry::socket(listening.as_ref().map_or(FdKind::Socket, |l| l.kind));
+            // libsinsp: an accepted inet connection is tcp, the server end, and connected.
+            entry.connected = true;
             match peer.as_ref() {
                 Some(SockAddr::Unix { path, .. }) => {
                     entry.kind = FdKind::Unix;
@@ -834,6 +849,7 @@ fn apply_syscall(
                         } else {
                             FdKind::Ipv6
                         };
+                        entry.l4proto = L4Proto::Tcp;
                         entry.set_tuple(
                             listening.as_ref().and_then(|l| l.local),
                             Some(remote),
@@ -853,6 +869,7 @@ fn apply_syscall(
         D::Bind { fd, addr } => {
             if ok && let Some(e) = p.fds.get_mut(fd) {
                 let e = Arc::make_mut(e);
+                let before = e.name.clone();
                 match addr {
                     Some(SockAddr::Unix { path, .. }) => {
                         e.name = path.to_string_lossy().into_owned()
@@ -869,6 +886,7 @@ fn apply_syscall(
                     }
                     None => {}
                 }
+                ctx.fd_name_changed = e.name != before;
             }
             ctx.fd = p.fds.get(fd).cloned();
             ctx.fd_num = Some(i64::from(*fd));
@@ -878,12 +896,34 @@ fn apply_syscall(
             ctx.fd_num = Some(i64::from(*fd));
         }
         D::SendTo { fd, addr, .. } => {
-            let mut entry = fds.get(p, *fd);
-            if let (Some(e), Some(remote)) = (&mut entry, addr.as_ref().and_then(inet)) {
-                // A datagram to an address: the event's tuple, not a lasting one.
-                Arc::make_mut(e).set_tuple(None, Some(remote), true);
+            // As libsinsp's parse_write_exit: a successful send on an inet socket marks it
+            // connected; one with an address on a socket that is not a named tcp one (an
+            // unconnected udp socket) takes that address as its remote end, for good (udp
+            // when the protocol is still unknown), and the event tells whether the name changed.
+            if ok && let Some(e) = p.fds.get_mut(fd) {
+                let e = Arc::make_mut(e);
+                if e.kind.is_inet() {
+                    e.connected = true;
+                }
+                if let Some(remote) = addr.as_ref().and_then(inet)
+                    && (e.name.is_empty() || e.l4proto != L4Proto::Tcp)
+                {
+                    let before = e.name.clone();
+                    e.kind = if remote.is_ipv4() {
+                        FdKind::Ipv4
+                    } else {
+                        FdKind::Ipv6
+                    };
+                    if e.l4proto == L4Proto::Unknown {
+                        e.l4proto = L4Proto::Udp;
+                    }
+                    // A bound socket answering keeps its server role.
+                    let client = e.client || e.local.is_none();
+                    e.set_tuple(None, Some(remote), client);
+                    ctx.fd_name_changed = e.name != before;
+                }
             }
-            ctx.fd = entry;
+            ctx.fd = fds.get(p, *fd);
             ctx.fd_num = Some(i64::from(*fd));
         }
         D::Chdir { path } => {

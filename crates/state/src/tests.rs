@@ -1094,3 +1094,509 @@ fn can_match_is_having_candidate_rules() {
     // Both answers occur: opens and setns have rules, closes and reads none.
     assert_eq!(seen, [true, false, false, true]);
 }
+
+/// The socket fields (`fd.l4proto`, `fd.sockfamily`, `fd.is_server`, `fd.connected`,
+/// `fd.name_changed`, the ends) along libsinsp's own cases, as data. Source:
+/// falcosecurity/libs userspace/libsinsp/test/events_net.ut.cpp (net_socket,
+/// net_ipv4_connect, net_ipv6_multiple_connects, net_bind_listen_accept_ipv4,
+/// net_connect_exit_event_fails) and events_file.ut.cpp (a file fd's socket fields), with its
+/// addresses (test_utils.h). Saker's capture has connect's address argument, not the kernel's
+/// tuple: the client end of a connect is unknown (`fd.cip` and the like stay `<NA>`).
+#[test]
+fn socket_fields_follow_libsinsp_net_tests() {
+    const SERVER4: &str = "142.251.111.147:443";
+    const SERVER6: &str = "[2001:4860:4860::8888]:443";
+    const CLIENT4: &str = "172.40.111.222:54321";
+    let mut f = Fixture::new();
+    f.fork(100, 700);
+    let on = |f: &mut Fixture,
+              nr: i64,
+              ret: i64,
+              detail: SyscallDetail,
+              fields: &[(&str, Option<&str>)]| {
+        let header = f.header(700, "bash");
+        let event = SyscallEvent {
+            header,
+            body: EventBody::Syscall(SyscallExit {
+                nr,
+                ret,
+                args: [0; 6],
+                duration_ns: None,
+                detail,
+            }),
+        };
+        let ctx = f.state.apply(&event);
+        let live = LiveEvent::new(&f.state, &f.types, &event, &ctx, 1).unwrap();
+        for (name, want) in fields {
+            assert_eq!(field(&live, name).as_deref(), *want, "{name} after {nr}");
+        }
+    };
+    let socket = |domain: i32, kind: i32| SyscallDetail::Socket {
+        domain,
+        kind,
+        protocol: 0,
+    };
+    let connect = |fd: i32, to: &str| SyscallDetail::Connect {
+        fd,
+        addr: Some(match to.parse().unwrap() {
+            std::net::SocketAddr::V4(a) => SockAddr::Inet(a),
+            std::net::SocketAddr::V6(a) => SockAddr::Inet6(a),
+        }),
+    };
+
+    // net_socket: a new socket has no role: no protocol yet, not connected, no ends.
+    on(
+        &mut f,
+        libc::SYS_socket,
+        3,
+        socket(libc::AF_INET, libc::SOCK_STREAM),
+        &[
+            ("fd.connected", Some("false")),
+            ("fd.l4proto", Some("<NA>")),
+            ("fd.sockfamily", Some("ip")),
+            ("fd.is_server", Some("false")),
+            ("fd.name_changed", Some("false")),
+            ("fd.sip", None),
+            ("fd.cip", None),
+            ("fd.rip", None),
+            ("fd.lip", None),
+            ("fd.sport", None),
+            ("fd.ip", None),
+            ("fd.port", None),
+        ],
+    );
+    // net_ipv4_connect: connected, the client, the server's end known.
+    on(
+        &mut f,
+        libc::SYS_connect,
+        0,
+        connect(3, SERVER4),
+        &[
+            ("fd.connected", Some("true")),
+            ("fd.l4proto", Some("tcp")),
+            ("fd.is_server", Some("false")),
+            ("fd.name_changed", Some("true")),
+            ("fd.sip", Some("Ip(142.251.111.147)")),
+            ("fd.snet", Some("Ip(142.251.111.147)")),
+            ("fd.sport", Some("443")),
+            ("fd.rip", Some("Ip(142.251.111.147)")),
+            ("fd.rnet", Some("Ip(142.251.111.147)")),
+            ("fd.ip", Some("List([Ip(142.251.111.147)])")),
+            ("fd.net", Some("List([Ip(142.251.111.147)])")),
+            ("fd.port", Some("List([UInt(443)])")),
+        ],
+    );
+    // net_connect_exit_event_fails: a failed connect to another server changes nothing.
+    on(
+        &mut f,
+        libc::SYS_connect,
+        -2,
+        connect(3, "152.40.111.222:25632"),
+        &[
+            ("fd.connected", Some("true")),
+            ("fd.name_changed", Some("false")),
+            ("fd.sip", Some("Ip(142.251.111.147)")),
+            ("fd.sport", Some("443")),
+        ],
+    );
+    // net_ipv6_multiple_connects: a udp socket connected to one server, then another: the
+    // name changed; a sendto without an address changes nothing.
+    on(
+        &mut f,
+        libc::SYS_socket,
+        4,
+        socket(libc::AF_INET6, libc::SOCK_DGRAM),
+        &[("fd.sockfamily", Some("ip")), ("fd.typechar", Some("6"))],
+    );
+    on(
+        &mut f,
+        libc::SYS_connect,
+        0,
+        connect(4, SERVER6),
+        &[
+            ("fd.connected", Some("true")),
+            ("fd.l4proto", Some("udp")),
+            ("fd.sip", Some("Ip(2001:4860:4860::8888)")),
+        ],
+    );
+    on(
+        &mut f,
+        libc::SYS_connect,
+        0,
+        connect(4, "[2001:4860:4860::8888]:8"),
+        &[
+            ("fd.name_changed", Some("true")),
+            ("fd.name", Some("->[2001:4860:4860::8888]:8")),
+        ],
+    );
+    on(
+        &mut f,
+        libc::SYS_sendto,
+        6,
+        SyscallDetail::SendTo {
+            fd: 4,
+            len: 6,
+            addr: None,
+        },
+        &[
+            ("fd.name_changed", Some("false")),
+            ("fd.name", Some("->[2001:4860:4860::8888]:8")),
+        ],
+    );
+    // net_bind_listen_accept_ipv4: the bound socket is the server, with only a server end;
+    // the accepted one is tcp, connected, both ends known.
+    on(
+        &mut f,
+        libc::SYS_socket,
+        5,
+        socket(libc::AF_INET, libc::SOCK_STREAM),
+        &[],
+    );
+    on(
+        &mut f,
+        libc::SYS_bind,
+        0,
+        SyscallDetail::Bind {
+            fd: 5,
+            addr: Some(SockAddr::Inet(SERVER4.parse().unwrap())),
+        },
+        &[
+            ("fd.name", Some(SERVER4)),
+            ("fd.is_server", Some("true")),
+            ("fd.connected", Some("false")),
+            ("fd.l4proto", Some("tcp")),
+            ("fd.sip", Some("Ip(142.251.111.147)")),
+            ("fd.sport", Some("443")),
+            ("fd.cip", None),
+            ("fd.rip", None),
+            ("fd.lip", None),
+            ("fd.cport", None),
+            ("fd.rport", None),
+            ("fd.lport", None),
+            ("fd.ip", Some("List([Ip(142.251.111.147)])")),
+        ],
+    );
+    on(
+        &mut f,
+        libc::SYS_accept4,
+        6,
+        SyscallDetail::Accept {
+            fd: 5,
+            peer: Some(SockAddr::Inet(CLIENT4.parse().unwrap())),
+        },
+        &[
+            ("fd.name", Some("172.40.111.222:54321->142.251.111.147:443")),
+            ("fd.sip", Some("Ip(142.251.111.147)")),
+            ("fd.cip", Some("Ip(172.40.111.222)")),
+            ("fd.rip", Some("Ip(172.40.111.222)")),
+            ("fd.lip", Some("Ip(142.251.111.147)")),
+            ("fd.cport", Some("54321")),
+            ("fd.sport", Some("443")),
+            ("fd.lport", Some("443")),
+            ("fd.rport", Some("54321")),
+            ("fd.l4proto", Some("tcp")),
+            ("fd.is_server", Some("true")),
+            ("fd.connected", Some("true")),
+            ("fd.cnet", Some("Ip(172.40.111.222)")),
+            ("fd.lnet", Some("Ip(142.251.111.147)")),
+            (
+                "fd.ip",
+                Some("List([Ip(142.251.111.147), Ip(172.40.111.222)])"),
+            ),
+            ("fd.port", Some("List([UInt(443), UInt(54321)])")),
+        ],
+    );
+    // events_file.ut.cpp: a file has no socket fields but these flags.
+    on(
+        &mut f,
+        libc::SYS_openat,
+        7,
+        SyscallDetail::Open {
+            dirfd: -100,
+            path: "/tmp/x".into(),
+            flags: 0,
+            mode: 0,
+        },
+        &[
+            ("fd.l4proto", Some("<NA>")),
+            ("fd.is_server", Some("false")),
+            ("fd.connected", Some("false")),
+            ("fd.name_changed", Some("false")),
+            ("fd.sockfamily", None),
+            ("fd.ip", None),
+        ],
+    );
+    // A unix socket is of the unix family.
+    on(
+        &mut f,
+        libc::SYS_socket,
+        8,
+        socket(libc::AF_UNIX, libc::SOCK_STREAM),
+        &[
+            ("fd.sockfamily", Some("unix")),
+            ("fd.l4proto", Some("<NA>")),
+        ],
+    );
+}
+
+/// libsinsp's add_socket: the protocol from socket()'s type and protocol arguments.
+/// Source: falcosecurity/libs userspace/libsinsp/parsers.cpp (`sinsp_parser::add_socket`).
+#[test]
+fn l4proto_from_socket_arguments() {
+    use crate::L4Proto as P;
+    let cases = [
+        (libc::AF_INET, libc::SOCK_STREAM, 0, P::Tcp),
+        (
+            libc::AF_INET,
+            libc::SOCK_STREAM | libc::SOCK_NONBLOCK,
+            0,
+            P::Tcp,
+        ),
+        (
+            libc::AF_INET6,
+            libc::SOCK_DGRAM | libc::SOCK_CLOEXEC,
+            0,
+            P::Udp,
+        ),
+        (libc::AF_INET, libc::SOCK_STREAM, libc::IPPROTO_TCP, P::Tcp),
+        (libc::AF_INET, libc::SOCK_DGRAM, libc::IPPROTO_UDP, P::Udp),
+        (libc::AF_INET, libc::SOCK_RAW, libc::IPPROTO_UDP, P::Raw),
+        (libc::AF_INET, libc::SOCK_RAW, libc::IPPROTO_TCP, P::Raw),
+        (libc::AF_INET, libc::SOCK_DGRAM, libc::IPPROTO_ICMP, P::Icmp),
+        (libc::AF_INET, libc::SOCK_RAW, libc::IPPROTO_ICMP, P::Raw),
+        (libc::AF_INET, libc::SOCK_RAW, libc::IPPROTO_RAW, P::Raw),
+        (libc::AF_UNIX, libc::SOCK_STREAM, 0, P::Unknown),
+    ];
+    for (domain, kind, protocol, want) in cases {
+        assert_eq!(
+            P::from_socket(domain, kind, protocol),
+            want,
+            "{domain} {kind} {protocol}"
+        );
+    }
+}
+
+/// A datagram sent to an address from an unconnected udp socket names the socket for good
+/// (libsinsp's parse_write_exit), changes its name, and marks it connected, as libsinsp does
+/// before the rules see the event: the `outbound` macro's sendto branch
+/// (`fd.connected=false`) does not hold in Falco either.
+#[test]
+fn sendto_names_an_unconnected_udp_socket() {
+    let mut f = Fixture::new();
+    f.fork(100, 710);
+    let header = f.header(710, "bash");
+    let sendto = |header, fd, to: &str| SyscallEvent {
+        header,
+        body: EventBody::Syscall(SyscallExit {
+            nr: libc::SYS_sendto,
+            ret: 5,
+            args: [0; 6],
+            duration_ns: None,
+            detail: SyscallDetail::SendTo {
+                fd,
+                len: 5,
+                addr: Some(SockAddr::Inet(to.parse().unwrap())),
+            },
+        }),
+    };
+    let socket = SyscallEvent {
+        header,
+        body: EventBody::Syscall(SyscallExit {
+            nr: libc::SYS_socket,
+            ret: 3,
+            args: [0; 6],
+            duration_ns: None,
+            detail: SyscallDetail::Socket {
+                domain: libc::AF_INET,
+                kind: libc::SOCK_DGRAM,
+                protocol: 0,
+            },
+        }),
+    };
+    f.state.apply(&socket);
+    let header = f.header(710, "bash");
+    let event = sendto(header, 3, "8.8.8.8:53");
+    let ctx = f.state.apply(&event);
+    let live = LiveEvent::new(&f.state, &f.types, &event, &ctx, 1).unwrap();
+    assert_eq!(field(&live, "fd.name_changed").as_deref(), Some("true"));
+    assert_eq!(field(&live, "fd.connected").as_deref(), Some("true"));
+    assert_eq!(field(&live, "fd.l4proto").as_deref(), Some("udp"));
+    assert_eq!(field(&live, "fd.sport").as_deref(), Some("53"));
+    let e = &f.state.process(710).unwrap().fds[&3];
+    assert_eq!(e.name, "->8.8.8.8:53");
+    // The same address again: no change; another: a change.
+    let header = f.header(710, "bash");
+    let event = sendto(header, 3, "8.8.8.8:53");
+    let ctx = f.state.apply(&event);
+    assert!(!ctx.fd_name_changed);
+    let header = f.header(710, "bash");
+    let event = sendto(header, 3, "1.1.1.1:53");
+    let ctx = f.state.apply(&event);
+    assert!(ctx.fd_name_changed);
+    assert_eq!(ctx.fd.unwrap().name, "->1.1.1.1:53");
+}
+
+/// Falco's stable rule "Disallowed SSH Connection Non Standard Port" (its `outbound` macro:
+/// fd.l4proto, fd.ip, fd.net, fd.snet) fires on a non-blocking connect by an `ssh` to a public
+/// address on port 443, and not on its near misses: port 22, a private address, the loopback,
+/// a failed connect. Needs SAKER_FALCO_CORPUS (falco_rules.yaml, loaded as is).
+#[test]
+fn falco_outbound_ssh_rule_fires_on_connect() {
+    let Some(dir) = std::env::var_os("SAKER_FALCO_CORPUS") else {
+        eprintln!(
+            "SKIPPED: falco_outbound_ssh_rule_fires_on_connect: SAKER_FALCO_CORPUS is not set"
+        );
+        return;
+    };
+    let path = std::path::Path::new(&dir).join("falco_rules.yaml");
+    let sources = saker_rules::files::read_paths(&[path]).expect("falco_rules.yaml");
+    let (ruleset, diags) = saker_rules::load(&sources);
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+    let engine = Engine::new(
+        &ruleset,
+        EngineOptions {
+            rule_matching: RuleMatching::All,
+            ..EngineOptions::default()
+        },
+    )
+    .unwrap();
+    const RULE: &str = "Disallowed SSH Connection Non Standard Port";
+    let mut f = Fixture::new();
+    f.types = EventTypes::new(&engine);
+    f.engine = engine;
+    f.fork(100, 720);
+    f.exec(720, "/usr/bin/ssh", &["ssh", "-p", "443", "x"], None);
+    let mut fd = 3;
+    let mut try_connect = |f: &mut Fixture, to: &str, ret: i64| {
+        fd += 1;
+        f.syscall(
+            720,
+            libc::SYS_socket,
+            fd,
+            SyscallDetail::Socket {
+                domain: libc::AF_INET,
+                kind: libc::SOCK_STREAM | libc::SOCK_NONBLOCK,
+                protocol: 0,
+            },
+        );
+        f.syscall(
+            720,
+            libc::SYS_connect,
+            ret,
+            SyscallDetail::Connect {
+                fd: fd as i32,
+                addr: Some(SockAddr::Inet(to.parse().unwrap())),
+            },
+        )
+    };
+    let einprogress = -i64::from(libc::EINPROGRESS);
+    let alerts = try_connect(&mut f, "1.2.3.4:443", einprogress);
+    assert!(
+        alerts
+            .get(RULE)
+            .is_some_and(|o| o.contains("connection=->1.2.3.4:443") && o.contains("fd_proto=tcp")),
+        "{alerts:?}"
+    );
+    assert!(try_connect(&mut f, "1.2.3.4:443", 0).contains_key(RULE));
+    for (to, ret) in [
+        ("1.2.3.4:22", einprogress),
+        ("10.0.0.1:443", einprogress),
+        ("192.168.1.1:443", 0),
+        ("127.0.0.1:443", einprogress),
+        ("1.2.3.4:443", -i64::from(libc::ECONNREFUSED)),
+    ] {
+        let alerts = try_connect(&mut f, to, ret);
+        assert!(!alerts.contains_key(RULE), "{to} {ret}: {alerts:?}");
+    }
+}
+
+/// `fd.ip`, `fd.net` and `fd.port` hold for either end of a connection, `!=` only when
+/// neither end equals, `in` when an end is in the set (libsinsp's compare_ip, compare_net,
+/// compare_port in userspace/libsinsp/sinsp_filtercheck_fd.cpp).
+#[test]
+fn either_end_fields_match_like_libsinsp() {
+    let conditions = [
+        ("fd.ip = 172.40.111.222", true),
+        ("fd.ip = 142.251.111.147", true),
+        ("fd.ip = 1.1.1.1", false),
+        ("fd.ip != 172.40.111.222", false),
+        ("fd.ip != 1.1.1.1", true),
+        ("fd.ip in (1.1.1.1, 172.40.111.222)", true),
+        ("fd.ip in (1.1.1.1)", false),
+        ("fd.net = 172.16.0.0/12", false),
+        ("fd.net = 172.32.0.0/11", true),
+        ("fd.net != 142.251.0.0/16", false),
+        ("fd.net != 127.0.0.0/8", true),
+        ("fd.net in (10.0.0.0/8, 142.0.0.0/8)", true),
+        ("fd.snet in (142.0.0.0/8)", true),
+        ("fd.cnet in (142.0.0.0/8)", false),
+        ("fd.lnet = 142.251.111.147/32", true),
+        ("fd.rnet = 172.40.0.0/16", true),
+        ("fd.port = 54321", true),
+        ("fd.port = 443", true),
+        ("fd.port != 443", false),
+        ("fd.port != 22", true),
+        ("fd.port in (22, 443)", true),
+        ("fd.port in (22)", false),
+        ("fd.port < 500", true),
+        ("fd.port > 60000", false),
+        ("fd.l4proto = tcp", true),
+        ("fd.l4proto != tcp", false),
+        ("fd.sockfamily = ip", true),
+        ("fd.is_server = true", true),
+        ("fd.connected = true", true),
+        ("fd.name_changed = false", true),
+    ];
+    let mut yaml = String::new();
+    for (i, (condition, _)) in conditions.iter().enumerate() {
+        yaml.push_str(&format!(
+            "- rule: r{i}\n  desc: d\n  condition: evt.type = accept4 and {condition}\n  output: o\n  priority: INFO\n"
+        ));
+    }
+    let (ruleset, diags) =
+        saker_rules::load(&[saker_rules::files::SourceFile::new("t.yaml", yaml)]);
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+    let engine = Engine::new(
+        &ruleset,
+        EngineOptions {
+            rule_matching: RuleMatching::All,
+            ..EngineOptions::default()
+        },
+    )
+    .unwrap();
+    let mut f = Fixture::new();
+    f.types = EventTypes::new(&engine);
+    f.engine = engine;
+    f.fork(100, 730);
+    f.syscall(
+        730,
+        libc::SYS_socket,
+        3,
+        SyscallDetail::Socket {
+            domain: libc::AF_INET,
+            kind: libc::SOCK_STREAM,
+            protocol: 0,
+        },
+    );
+    f.syscall(
+        730,
+        libc::SYS_bind,
+        0,
+        SyscallDetail::Bind {
+            fd: 3,
+            addr: Some(SockAddr::Inet("142.251.111.147:443".parse().unwrap())),
+        },
+    );
+    let alerts = f.syscall(
+        730,
+        libc::SYS_accept4,
+        4,
+        SyscallDetail::Accept {
+            fd: 3,
+            peer: Some(SockAddr::Inet("172.40.111.222:54321".parse().unwrap())),
+        },
+    );
+    for (i, (condition, want)) in conditions.iter().enumerate() {
+        assert_eq!(alerts.contains_key(&format!("r{i}")), *want, "{condition}");
+    }
+}

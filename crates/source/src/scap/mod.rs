@@ -405,6 +405,18 @@ fn container_of(cgroups: &[u8]) -> Option<ContainerInfo> {
 }
 
 fn fd_entry(info: &FdInfo) -> FdEntry {
+    let mut entry = fd_entry_of(info);
+    if let FdInfo::Ipv4 { l4, .. }
+    | FdInfo::Ipv6 { l4, .. }
+    | FdInfo::Ipv4Server { l4, .. }
+    | FdInfo::Ipv6Server { l4, .. } = info
+    {
+        entry.l4proto = saker_state::L4Proto::from_scap(*l4);
+    }
+    entry
+}
+
+fn fd_entry_of(info: &FdInfo) -> FdEntry {
     let name = |b: &[u8]| text(b);
     match info {
         FdInfo::File { name: n, flags: f } => {
