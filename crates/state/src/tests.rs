@@ -23,6 +23,20 @@ struct Fixture {
 
 const CID: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 
+/// A syscall's exit event with no raw arguments.
+fn syscall_exit(header: EventHeader, nr: i64, ret: i64, detail: SyscallDetail) -> SyscallEvent {
+    SyscallEvent {
+        header,
+        body: EventBody::Syscall(SyscallExit {
+            nr,
+            ret,
+            args: [0; 6],
+            duration_ns: None,
+            detail,
+        }),
+    }
+}
+
 impl Fixture {
     fn new() -> Fixture {
         let (ruleset, diags) = saker_engine::load_default_rules();
@@ -146,16 +160,7 @@ impl Fixture {
             .map(|p| p.comm.clone())
             .unwrap_or_default();
         let header = self.header(pid, &comm);
-        self.feed(SyscallEvent {
-            header,
-            body: EventBody::Syscall(SyscallExit {
-                nr,
-                ret,
-                args: [0; 6],
-                duration_ns: None,
-                detail,
-            }),
-        })
+        self.feed(syscall_exit(header, nr, ret, detail))
     }
 
     fn open(&mut self, pid: u32, path: &str, flags: u64, ret: i64) -> BTreeMap<String, String> {
@@ -484,16 +489,12 @@ impl Fixture {
     /// A `getpid` by `pid`: an event that changes nothing, for reading fields.
     fn getpid(&mut self, pid: u32, comm: &str) -> SyscallEvent {
         let header = self.header(pid, comm);
-        SyscallEvent {
+        syscall_exit(
             header,
-            body: EventBody::Syscall(SyscallExit {
-                nr: libc::SYS_getpid,
-                ret: i64::from(pid),
-                args: [0; 6],
-                duration_ns: None,
-                detail: SyscallDetail::Other,
-            }),
-        }
+            libc::SYS_getpid,
+            i64::from(pid),
+            SyscallDetail::Other,
+        )
     }
 
     /// A new container's first process (vpid 1), forked by conmon, not yet executed.
@@ -853,16 +854,12 @@ fn a_new_parent_the_table_lacks_is_read_from_proc() {
         cgroup_id: 0,
         comm: Comm::from("sh"),
     };
-    state.apply(&SyscallEvent {
+    state.apply(&syscall_exit(
         header,
-        body: EventBody::Syscall(SyscallExit {
-            nr: libc::SYS_getpid,
-            ret: i64::from(child),
-            args: [0; 6],
-            duration_ns: None,
-            detail: SyscallDetail::Other,
-        }),
-    });
+        libc::SYS_getpid,
+        i64::from(child),
+        SyscallDetail::Other,
+    ));
     assert_eq!(state.process(child).map(|p| p.ppid), Some(parent));
     let read = state
         .process(parent)
@@ -1021,16 +1018,7 @@ fn lent_values_agree_with_value() {
     ];
     for (what, nr, ret, detail) in events {
         let header = f.header(600, "cat");
-        let event = SyscallEvent {
-            header,
-            body: EventBody::Syscall(SyscallExit {
-                nr,
-                ret,
-                args: [0; 6],
-                duration_ns: None,
-                detail,
-            }),
-        };
+        let event = syscall_exit(header, nr, ret, detail);
         let ctx = f.state.apply(&event);
         let live = LiveEvent::new(&f.state, &f.types, &event, &ctx, 7).unwrap();
         check(&live, what);
@@ -1075,16 +1063,7 @@ fn can_match_is_having_candidate_rules() {
     ];
     for (nr, ret, detail) in details {
         let header = f.header(700, "cat");
-        let event = SyscallEvent {
-            header,
-            body: EventBody::Syscall(SyscallExit {
-                nr,
-                ret,
-                args: [0; 6],
-                duration_ns: None,
-                detail,
-            }),
-        };
+        let event = syscall_exit(header, nr, ret, detail);
         let ctx = f.state.apply(&event);
         let live = LiveEvent::new(&f.state, &f.types, &event, &ctx, 1).unwrap();
         let candidates = f.engine.candidate_count(&live);
@@ -1115,16 +1094,7 @@ fn socket_fields_follow_libsinsp_net_tests() {
               detail: SyscallDetail,
               fields: &[(&str, Option<&str>)]| {
         let header = f.header(700, "bash");
-        let event = SyscallEvent {
-            header,
-            body: EventBody::Syscall(SyscallExit {
-                nr,
-                ret,
-                args: [0; 6],
-                duration_ns: None,
-                detail,
-            }),
-        };
+        let event = syscall_exit(header, nr, ret, detail);
         let ctx = f.state.apply(&event);
         let live = LiveEvent::new(&f.state, &f.types, &event, &ctx, 1).unwrap();
         for (name, want) in fields {

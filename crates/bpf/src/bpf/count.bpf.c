@@ -224,8 +224,12 @@ int count_enter(__u64 *ctx)
 	return 0;
 }
 
-SEC("raw_tp/sys_exit")
-int count_exit(__u64 *ctx)
+/*
+ * At a sys_exit: learns a new task's first return, then takes (and clears) the current task's
+ * enter stamp. 0 when the task is not counted or has no stamp (its syscall was already running
+ * when its pid was added, or it is the fork's return in a new task).
+ */
+static __always_inline __u64 take_stamp(void)
 {
 	__u64 pid_tgid, stamp, *start;
 	__u32 tid;
@@ -236,14 +240,22 @@ int count_exit(__u64 *ctx)
 	tid = (__u32)pid_tgid;
 	if (!tgid_counted(pid_tgid >> 32))
 		return 0;
-	/* No stamp: the syscall was already running when the pid was added; skipped. */
 	start = bpf_map_lookup_elem(&count_enter_ns, &tid);
-	if (!start || !*start)
+	if (!start)
 		return 0;
 	stamp = *start;
 	*start = 0;
-	count_result((stamp & STAMP_NR_MASK) - 1, ctx[1],
-		     (bpf_ktime_get_ns() - (stamp >> STAMP_NR_BITS)) & STAMP_NS_MASK);
+	return stamp;
+}
+
+SEC("raw_tp/sys_exit")
+int count_exit(__u64 *ctx)
+{
+	__u64 stamp = take_stamp();
+
+	if (stamp)
+		count_result((stamp & STAMP_NR_MASK) - 1, ctx[1],
+			     (bpf_ktime_get_ns() - (stamp >> STAMP_NR_BITS)) & STAMP_NS_MASK);
 	return 0;
 }
 
@@ -334,20 +346,10 @@ int count_enter_sys(__u64 *ctx)
 SEC("raw_tp/sys_exit")
 int count_exit_sys(__u64 *ctx)
 {
-	__u64 pid_tgid, stamp, ns = 0, *start;
-	__u32 tid;
+	__u64 stamp = take_stamp(), ns = 0;
 
-	if (forks_pending())
-		new_task_returns();
-	pid_tgid = bpf_get_current_pid_tgid();
-	tid = (__u32)pid_tgid;
-	if (!tgid_counted(pid_tgid >> 32))
+	if (!stamp)
 		return 0;
-	start = bpf_map_lookup_elem(&count_enter_ns, &tid);
-	if (!start || !*start)
-		return 0;
-	stamp = *start;
-	*start = 0;
 	if (stamp & STAMP_TIMED)
 		ns = stretch_ns(bpf_ktime_get_ns(), stamp);
 	count_result((stamp & STAMP_NR_MASK) - 1, ctx[1], ns);
