@@ -153,8 +153,8 @@ impl SyscallCounter {
         )
     }
 
-    /// Starts counting for `pids` as `config` says. Untimed counting attaches one program (on
-    /// `sys_exit`) instead of two and reads no clock: about half the overhead
+    /// Starts counting for `pids` as `config` says. On dd bs=1 untimed counting (one program,
+    /// on `sys_exit`, no clock) costs about 1.35x, system time 1.6x, wall-clock time 2.1x
     /// (docs/capture-bpf.md, "Counting"). Needs no kernel BTF.
     pub fn start_with(pids: &[u32], config: &CounterConfig) -> Result<SyscallCounter, BpfError> {
         preflight_without_btf()?;

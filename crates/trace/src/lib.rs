@@ -181,10 +181,10 @@ fn run_ebpf_count(options: &Options) -> Result<Ended, Error> {
     };
     let mut sink = Sink::open(&options.output, false, options.append).map_err(fail)?;
     let how = options.summary.as_ref().expect("counting");
-    // Timing every call reads the precise clock at every entry and exit (about 2x dd's CPU
-    // against 1.3x untimed, docs/capture-bpf.md): only -w (strace's wall-clock latency) asks
-    // for it. The default times are estimated from a sample, and none is taken when no shown
-    // column and not the sort order needs one.
+    // -w is strace's wall-clock latency: every call timed, two clock reads each (about 2.1x
+    // dd's CPU against 1.35x untimed, docs/capture-bpf.md). Without it, strace's system time,
+    // estimated at about 1.6x; no time at all when no shown column and not the sort order
+    // needs one.
     let timing = if !summary::needs_time(how.sort_by, &how.columns) {
         Timing::Untimed
     } else if how.wall_clock {
