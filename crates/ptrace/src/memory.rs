@@ -45,7 +45,7 @@ pub struct ProcessMemory {
 
 impl Drop for ProcessMemory {
     fn drop(&mut self) {
-        self.pages.drain(..).for_each(|(_, page)| keep_spare(page));
+        self.forget_pages();
     }
 }
 
@@ -105,6 +105,11 @@ impl ProcessMemory {
         true
     }
 
+    /// Drops the cached pages, their buffers kept for the next stops.
+    fn forget_pages(&mut self) {
+        self.pages.drain(..).for_each(|(_, page)| keep_spare(page));
+    }
+
     fn read_uncached(&mut self, addr: u64, buf: &mut [u8]) -> usize {
         let local = libc::iovec {
             iov_base: buf.as_mut_ptr().cast(),
@@ -134,7 +139,7 @@ impl ProcessMemory {
         if data.is_empty() || addr == 0 {
             return 0;
         }
-        self.pages.drain(..).for_each(|(_, page)| keep_spare(page));
+        self.forget_pages();
         let local = libc::iovec {
             iov_base: data.as_ptr() as *mut libc::c_void,
             iov_len: data.len(),

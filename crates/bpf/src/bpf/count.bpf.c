@@ -111,6 +111,41 @@ static __always_inline __u64 *state(__u32 index)
 	return bpf_map_lookup_elem(&count_state, &index);
 }
 
+/*
+ * count_new_tasks and count_switched_out keep their number of entries in count_state[index],
+ * so that the programs on every syscall or switch look them up only while they hold any.
+ */
+static __always_inline int has_entries(__u32 index)
+{
+	__u64 *entries = state(index);
+	return entries && *entries;
+}
+
+static __always_inline void add_entry(void *map, __u64 *key, void *value, __u32 index)
+{
+	__u64 *entries;
+
+	/* BPF_NOEXIST: an entry is counted once. */
+	if (bpf_map_update_elem(map, key, value, BPF_NOEXIST) != 0)
+		return;
+	entries = state(index);
+	if (entries)
+		__sync_fetch_and_add(entries, 1);
+}
+
+/* Removes the entry of `key`; 1 when there was one. */
+static __always_inline int remove_entry(void *map, __u64 *key, __u32 index)
+{
+	__u64 *entries;
+
+	if (bpf_map_delete_elem(map, key) != 0)
+		return 0;
+	entries = state(index);
+	if (entries)
+		__sync_fetch_and_add(entries, -1);
+	return 1;
+}
+
 static __always_inline __u64 *tgid_word(__u32 tgid)
 {
 	__u32 word = tgid >> 6;
@@ -179,14 +214,11 @@ static __always_inline __u32 exit_nr(__u64 ctx_regs)
 static __always_inline int new_task_returns(void)
 {
 	__u64 task = bpf_get_current_task();
-	__u64 pid_tgid, *start, *pending, *follow, *w;
+	__u64 pid_tgid, *start, *follow, *w;
 	__u32 tid, tgid;
 
-	if (bpf_map_delete_elem(&count_new_tasks, &task) != 0)
+	if (!remove_entry(&count_new_tasks, &task, COUNT_PENDING))
 		return 0;
-	pending = state(COUNT_PENDING);
-	if (pending)
-		__sync_fetch_and_add(pending, -1);
 	pid_tgid = bpf_get_current_pid_tgid();
 	tid = (__u32)pid_tgid;
 	tgid = pid_tgid >> 32;
@@ -200,12 +232,6 @@ static __always_inline int new_task_returns(void)
 			__sync_fetch_and_or(w, 1ULL << (tgid & 63));
 	}
 	return 1;
-}
-
-static __always_inline int forks_pending(void)
-{
-	__u64 *pending = state(COUNT_PENDING);
-	return pending && *pending;
 }
 
 /* Timed counting (strace -c -w): enter stores the stamp, exit adds the time. */
@@ -234,7 +260,7 @@ static __always_inline __u64 take_stamp(void)
 	__u64 pid_tgid, stamp, *start;
 	__u32 tid;
 
-	if (forks_pending())
+	if (has_entries(COUNT_PENDING))
 		new_task_returns();
 	pid_tgid = bpf_get_current_pid_tgid();
 	tid = (__u32)pid_tgid;
@@ -359,7 +385,7 @@ int count_exit_sys(__u64 *ctx)
 /* The task leaving the CPU (the current one): a counted task inside a call. */
 static __always_inline void switched_out(void)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid(), stamp, task, *start, *out;
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), stamp, task, *start;
 	__u32 tid = (__u32)pid_tgid, nr;
 	struct saker_syscall_count *c;
 
@@ -379,29 +405,23 @@ static __always_inline void switched_out(void)
 	}
 	*start = STAMP_SWITCHED | (stamp & STAMP_NR_MASK);
 	task = bpf_get_current_task();
-	/* BPF_NOEXIST: COUNT_SWITCHED_OUT counts entries, never one twice. */
-	if (bpf_map_update_elem(&count_switched_out, &task, &tid, BPF_NOEXIST) != 0)
-		return;
-	out = state(COUNT_SWITCHED_OUT);
-	if (out)
-		__sync_fetch_and_add(out, 1);
+	add_entry(&count_switched_out, &task, &tid, COUNT_SWITCHED_OUT);
 }
 
 /* The task coming onto the CPU: one switched out inside a call starts a measured stretch. */
 static __always_inline void switched_in(__u64 next)
 {
-	__u64 stamp, *start, *out = state(COUNT_SWITCHED_OUT);
+	__u64 stamp, *start;
 	__u32 *found, tid;
 
-	if (!out || !*out)
+	if (!has_entries(COUNT_SWITCHED_OUT))
 		return;
 	found = bpf_map_lookup_elem(&count_switched_out, &next);
 	if (!found)
 		return;
 	tid = *found;
-	if (bpf_map_delete_elem(&count_switched_out, &next) != 0)
+	if (!remove_entry(&count_switched_out, &next, COUNT_SWITCHED_OUT))
 		return;
-	__sync_fetch_and_add(out, -1);
 	start = bpf_map_lookup_elem(&count_enter_ns, &tid);
 	if (!start)
 		return;
@@ -427,7 +447,7 @@ int count_switch(__u64 *ctx)
 SEC("raw_tp/sys_exit")
 int count_exit_untimed(__u64 *ctx)
 {
-	if (forks_pending() && new_task_returns())
+	if (has_entries(COUNT_PENDING) && new_task_returns())
 		return 0;
 	if (!tgid_counted(bpf_get_current_pid_tgid() >> 32))
 		return 0;
@@ -442,33 +462,23 @@ int count_exit_untimed(__u64 *ctx)
 SEC("raw_tp/sched_process_fork")
 int count_fork(__u64 *ctx)
 {
-	__u64 child = ctx[1], *pending;
+	__u64 child = ctx[1];
 	__u8 one = 1;
 
-	if (!tgid_counted(bpf_get_current_pid_tgid() >> 32))
-		return 0;
-	/* BPF_NOEXIST: COUNT_PENDING counts entries, never one twice. */
-	if (bpf_map_update_elem(&count_new_tasks, &child, &one, BPF_NOEXIST) != 0)
-		return 0;
-	pending = state(COUNT_PENDING);
-	if (pending)
-		__sync_fetch_and_add(pending, 1);
+	if (tgid_counted(bpf_get_current_pid_tgid() >> 32))
+		add_entry(&count_new_tasks, &child, &one, COUNT_PENDING);
 	return 0;
 }
 
 /* At a task's exit: a new task that dies before it ever ran is forgotten. */
 static __always_inline void forget_new_task(void)
 {
-	__u64 task, *pending;
+	__u64 task;
 
-	if (!forks_pending())
+	if (!has_entries(COUNT_PENDING))
 		return;
 	task = bpf_get_current_task();
-	if (bpf_map_delete_elem(&count_new_tasks, &task) == 0) {
-		pending = state(COUNT_PENDING);
-		if (pending)
-			__sync_fetch_and_add(pending, -1);
-	}
+	remove_entry(&count_new_tasks, &task, COUNT_PENDING);
 }
 
 /* A dead process leaves the set, so a later process reusing its pid is not counted. */
