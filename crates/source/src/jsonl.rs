@@ -701,13 +701,10 @@ fn from_process(v: &Value) -> Result<(ProcessEntry, Option<String>), String> {
             remote: addr("remote")?,
             client: fo.bool("client")?,
             // Absent from snapshots older than these fields.
-            l4proto: match f.get("l4proto").and_then(Value::as_str) {
-                Some("tcp") => L4Proto::Tcp,
-                Some("udp") => L4Proto::Udp,
-                Some("icmp") => L4Proto::Icmp,
-                Some("raw") => L4Proto::Raw,
-                _ => L4Proto::Unknown,
-            },
+            l4proto: f
+                .get("l4proto")
+                .and_then(Value::as_str)
+                .map_or(L4Proto::Unknown, L4Proto::from_name),
             connected: f.get("connected").and_then(Value::as_bool).unwrap_or(false),
         };
         fds.insert(fo.i32("fd")?, std::sync::Arc::new(entry));

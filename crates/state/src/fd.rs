@@ -51,6 +51,15 @@ impl FdKind {
     pub fn is_inet(self) -> bool {
         matches!(self, FdKind::Ipv4 | FdKind::Ipv6)
     }
+
+    /// The kind of an inet socket with an end at `addr`.
+    pub fn inet_of(addr: &SocketAddr) -> FdKind {
+        if addr.is_ipv4() {
+            FdKind::Ipv4
+        } else {
+            FdKind::Ipv6
+        }
+    }
 }
 
 /// The layer-4 protocol of an inet socket (`fd.l4proto`), as libsinsp's parser derives it
@@ -102,6 +111,14 @@ impl L4Proto {
         }
     }
 
+    const ALL: [L4Proto; 5] = [
+        L4Proto::Unknown,
+        L4Proto::Tcp,
+        L4Proto::Udp,
+        L4Proto::Icmp,
+        L4Proto::Raw,
+    ];
+
     /// `fd.l4proto`'s spelling; `<NA>` when unknown.
     pub fn name(self) -> &'static str {
         match self {
@@ -111,6 +128,14 @@ impl L4Proto {
             L4Proto::Icmp => "icmp",
             L4Proto::Raw => "raw",
         }
+    }
+
+    /// The protocol [`L4Proto::name`] spells `name`; `Unknown` for any other text.
+    pub fn from_name(name: &str) -> L4Proto {
+        L4Proto::ALL
+            .into_iter()
+            .find(|p| p.name() == name)
+            .unwrap_or(L4Proto::Unknown)
     }
 }
 

@@ -546,6 +546,16 @@ fn str_owned<'a>(s: String) -> Option<Value<'a>> {
     Some(Value::Str(Cow::Owned(s)))
 }
 
+/// One value per end of a socket (`fd.ip`, `fd.port`), a list the engine matches end by end;
+/// none when no end is known.
+fn ends_value(
+    entry: &crate::FdEntry,
+    each: impl Fn(std::net::SocketAddr) -> Value<'static>,
+) -> Option<Value<'static>> {
+    let ends: Vec<Value<'static>> = entry.ends().map(each).collect();
+    (!ends.is_empty()).then_some(Value::List(Cow::Owned(ends)))
+}
+
 /// Whether an fd entry names a file (`fd.directory` and `fd.filename` have a value).
 fn is_file_like(entry: &crate::FdEntry) -> bool {
     matches!(
@@ -734,18 +744,8 @@ impl Event for LiveEvent<'_> {
             Live::FdCip => fd.and_then(|e| e.client_end()).map(|a| Value::Ip(a.ip())),
             Live::FdRip => fd.and_then(|e| e.remote).map(|a| Value::Ip(a.ip())),
             Live::FdLip => fd.and_then(|e| e.local_end()).map(|a| Value::Ip(a.ip())),
-            Live::FdIp => fd
-                .map(|e| e.ends().map(|a| Value::Ip(a.ip())).collect::<Vec<_>>())
-                .filter(|ends| !ends.is_empty())
-                .map(|ends| Value::List(Cow::Owned(ends))),
-            Live::FdPort => fd
-                .map(|e| {
-                    e.ends()
-                        .map(|a| Value::UInt(u64::from(a.port())))
-                        .collect::<Vec<_>>()
-                })
-                .filter(|ends| !ends.is_empty())
-                .map(|ends| Value::List(Cow::Owned(ends))),
+            Live::FdIp => fd.and_then(|e| ends_value(e, |a| Value::Ip(a.ip()))),
+            Live::FdPort => fd.and_then(|e| ends_value(e, |a| Value::UInt(u64::from(a.port())))),
             Live::Container(which) => self.container_value(which, field.arg.as_ref()),
         }
     }

@@ -656,6 +656,14 @@ fn new_fd_num(ret: i64) -> i64 {
     if ret >= 0 { ret } else { -1 }
 }
 
+/// Applies `change` to an fd's entry and says whether it changed the fd's name
+/// (`fd.name_changed`, libsinsp compares the name before and after the event).
+fn renames(entry: &mut FdEntry, change: impl FnOnce(&mut FdEntry)) -> bool {
+    let before = entry.name.clone();
+    change(entry);
+    entry.name != before
+}
+
 fn inet(addr: &SockAddr) -> Option<SocketAddr> {
     match addr {
         SockAddr::Inet(a) => Some(SocketAddr::V4(*a)),
@@ -806,25 +814,19 @@ fn apply_syscall(
                 && let Some(e) = p.fds.get_mut(fd)
             {
                 let e = Arc::make_mut(e);
-                let before = e.name.clone();
                 e.connected = true;
-                match addr {
+                ctx.fd_name_changed = renames(e, |e| match addr {
                     Some(SockAddr::Unix { path, .. }) => {
                         e.name = path.to_string_lossy().into_owned()
                     }
                     Some(a) => {
                         if let Some(remote) = inet(a) {
-                            e.kind = if remote.is_ipv4() {
-                                FdKind::Ipv4
-                            } else {
-                                FdKind::Ipv6
-                            };
+                            e.kind = FdKind::inet_of(&remote);
                             e.set_tuple(None, Some(remote), true);
                         }
                     }
                     None => {}
-                }
-                ctx.fd_name_changed = e.name != before;
+                });
             }
             ctx.fd = p.fds.get(fd).cloned();
             ctx.fd_num = Some(i64::from(*fd));
@@ -844,11 +846,7 @@ fn apply_syscall(
                 }
                 Some(a) => {
                     if let Some(remote) = inet(a) {
-                        entry.kind = if remote.is_ipv4() {
-                            FdKind::Ipv4
-                        } else {
-                            FdKind::Ipv6
-                        };
+                        entry.kind = FdKind::inet_of(&remote);
                         entry.l4proto = L4Proto::Tcp;
                         entry.set_tuple(
                             listening.as_ref().and_then(|l| l.local),
@@ -869,24 +867,18 @@ fn apply_syscall(
         D::Bind { fd, addr } => {
             if ok && let Some(e) = p.fds.get_mut(fd) {
                 let e = Arc::make_mut(e);
-                let before = e.name.clone();
-                match addr {
+                ctx.fd_name_changed = renames(e, |e| match addr {
                     Some(SockAddr::Unix { path, .. }) => {
                         e.name = path.to_string_lossy().into_owned()
                     }
                     Some(a) => {
                         if let Some(local) = inet(a) {
-                            e.kind = if local.is_ipv4() {
-                                FdKind::Ipv4
-                            } else {
-                                FdKind::Ipv6
-                            };
+                            e.kind = FdKind::inet_of(&local);
                             e.set_tuple(Some(local), None, false);
                         }
                     }
                     None => {}
-                }
-                ctx.fd_name_changed = e.name != before;
+                });
             }
             ctx.fd = p.fds.get(fd).cloned();
             ctx.fd_num = Some(i64::from(*fd));
@@ -908,19 +900,15 @@ fn apply_syscall(
                 if let Some(remote) = addr.as_ref().and_then(inet)
                     && (e.name.is_empty() || e.l4proto != L4Proto::Tcp)
                 {
-                    let before = e.name.clone();
-                    e.kind = if remote.is_ipv4() {
-                        FdKind::Ipv4
-                    } else {
-                        FdKind::Ipv6
-                    };
-                    if e.l4proto == L4Proto::Unknown {
-                        e.l4proto = L4Proto::Udp;
-                    }
-                    // A bound socket answering keeps its server role.
-                    let client = e.client || e.local.is_none();
-                    e.set_tuple(None, Some(remote), client);
-                    ctx.fd_name_changed = e.name != before;
+                    ctx.fd_name_changed = renames(e, |e| {
+                        e.kind = FdKind::inet_of(&remote);
+                        if e.l4proto == L4Proto::Unknown {
+                            e.l4proto = L4Proto::Udp;
+                        }
+                        // A bound socket answering keeps its server role.
+                        let client = e.client || e.local.is_none();
+                        e.set_tuple(None, Some(remote), client);
+                    });
                 }
             }
             ctx.fd = fds.get(p, *fd);
