@@ -399,7 +399,7 @@ type Probe = (u16, Vec<Vec<u8>>);
 /// Saker believes of each type (name, direction, parameter names, widths, print formats,
 /// flag names, syscall names) written down for sysdig to read with its own table.
 fn probe_events() -> Vec<Probe> {
-    let mut fresh_pid = 50_000u64;
+    let mut fresh_pid = u64::from(UNLIVED_PID) + 1_000_000;
     let mut probes = Vec::new();
     for kind in 0..table::event_count() as u16 {
         let info = table::info(kind).unwrap();
@@ -455,6 +455,12 @@ fn dyn_value(name: &str, index: u8, choice: ParamType, fresh: &mut u64) -> Vec<u
     v
 }
 
+/// A pid no process on this host can have: above the kernel's PID_MAX_LIMIT (4M on 64-bit).
+/// sysdig 0.29 reads `/proc/<tid>/fd/<n>` of the host to name an fd it has not seen, so a
+/// probe thread that shared its tid with a live process would print that process's fd (CI
+/// once saw `socket:[6778611]` for a renameat's dirfd).
+const UNLIVED_PID: u32 = 5_000_000;
+
 /// Writes probe events, each from a thread of its own.
 fn write_probe_capture(path: &Path, probes: &[Probe]) {
     let file = std::fs::File::create(path).unwrap();
@@ -463,7 +469,7 @@ fn write_probe_capture(path: &Path, probes: &[Probe]) {
         let i = i as u32;
         w.raw_event(
             1_700_000_000_000_000_000 + u64::from(i) * 1000,
-            10_000 + i,
+            UNLIVED_PID + i,
             *kind,
             values,
         )
