@@ -59,6 +59,9 @@ pub struct CaptureConfig {
     pub lifecycle: bool,
     /// Measure each syscall's duration (dispatcher modes only: needs an enter program).
     pub timed: bool,
+    /// With `timed`, also the time each call spent off the CPU (a program on sched_switch), so
+    /// that its system time is known: strace -c's time without -w.
+    pub off_cpu: bool,
     /// Leave out this process (the default; turned off only by tests).
     pub exclude_self: bool,
     /// A tracer's capture (`saker trace --ebpf`): each syscall record carries the memory its
@@ -104,6 +107,7 @@ impl Default for CaptureConfig {
             wakeup_bytes: batched_wakeup_bytes(ring_buffer_bytes, possible_cpus()),
             lifecycle: true,
             timed: false,
+            off_cpu: false,
             exclude_self: true,
             tracer_memory: false,
             signals: false,
@@ -121,6 +125,7 @@ pub struct Capture {
     clock: BootClock,
     mode: DispatchMode,
     timed: bool,
+    off_cpu: bool,
     tracer_memory: bool,
     /// Per-syscall tracepoint links, by syscall number (PerSyscallTracepoints mode).
     links: BTreeMap<i64, TracePointLinkId>,
@@ -201,6 +206,7 @@ impl Capture {
             clock: BootClock::now(),
             mode: config.mode,
             timed: config.timed,
+            off_cpu: config.timed && config.off_cpu,
             tracer_memory: config.tracer_memory,
             links: BTreeMap::new(),
             unavailable: BTreeSet::new(),
@@ -269,6 +275,9 @@ impl Capture {
                     "sys_exit",
                 )?;
             }
+        }
+        if capture.off_cpu {
+            attach_btf(&mut capture.ebpf, "dispatch_switch", "sched_switch", &btf)?;
         }
         drop_in_background(btf);
         Ok(capture)
@@ -418,10 +427,10 @@ impl Capture {
 
     /// How this capture's records decode (a tracer's carry the copied memory).
     fn decoder(&self) -> impl Fn(&[u8]) -> Result<SyscallEvent, DecodeError> + use<> {
-        let (clock, tracer_memory) = (self.clock, self.tracer_memory);
+        let (clock, tracer_memory, off_cpu) = (self.clock, self.tracer_memory, self.off_cpu);
         move |record| {
             if tracer_memory {
-                decode_tracer_record(record, clock)
+                decode_tracer_record(record, clock, off_cpu)
             } else {
                 decode_record(record, clock)
             }

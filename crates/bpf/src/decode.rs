@@ -45,19 +45,25 @@ impl BootClock {
 
 /// Decodes one ring-buffer record.
 pub fn decode_record(record: &[u8], clock: BootClock) -> Result<SyscallEvent, DecodeError> {
-    decode(record, clock, false)
+    decode(record, clock, false, false)
 }
 
 /// Decodes a record of a tracer's capture (`CaptureConfig::tracer_memory`): a syscall's
-/// detail is the memory its arguments point to ([`SyscallDetail::Memory`]).
-pub fn decode_tracer_record(record: &[u8], clock: BootClock) -> Result<SyscallEvent, DecodeError> {
-    decode(record, clock, true)
+/// detail is the memory its arguments point to ([`SyscallDetail::Memory`]). `off_cpu`: the
+/// capture measured each timed call's time off the CPU (`CaptureConfig::off_cpu`).
+pub fn decode_tracer_record(
+    record: &[u8],
+    clock: BootClock,
+    off_cpu: bool,
+) -> Result<SyscallEvent, DecodeError> {
+    decode(record, clock, true, off_cpu)
 }
 
 fn decode(
     record: &[u8],
     clock: BootClock,
     tracer_memory: bool,
+    off_cpu: bool,
 ) -> Result<SyscallEvent, DecodeError> {
     let raw = RawEvent::read_from(record).ok_or(DecodeError::Short {
         len: record.len(),
@@ -86,6 +92,7 @@ fn decode(
             ret: raw.ret,
             args: raw.args,
             duration_ns: (raw.duration_ns != 0).then_some(raw.duration_ns),
+            off_cpu_ns: (raw.duration_ns != 0 && off_cpu).then_some(raw.off_cpu_ns),
             detail: if tracer_memory {
                 copied_memory(&raw, blobs)
             } else {
@@ -366,6 +373,28 @@ mod tests {
         bytes
     }
 
+    /// A timed call's time off the CPU is read only from a capture that measured it, and a call
+    /// with no duration has none.
+    #[test]
+    fn off_cpu_time_comes_with_a_duration_when_measured() {
+        let off_cpu_of = |duration_ns: u64, measured: bool| {
+            let mut bytes = record(EV_SYSCALL, 35, [0; 6], 0, &[]);
+            let mut raw = RawEvent::read_from(&bytes).unwrap();
+            (raw.duration_ns, raw.off_cpu_ns) = (duration_ns, 60);
+            bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
+            match decode_tracer_record(&bytes, BootClock::default(), measured)
+                .expect("decodes")
+                .body
+            {
+                EventBody::Syscall(s) => (s.duration_ns, s.off_cpu_ns),
+                other => panic!("not a syscall: {other:?}"),
+            }
+        };
+        assert_eq!(off_cpu_of(100, true), (Some(100), Some(60)));
+        assert_eq!(off_cpu_of(100, false), (Some(100), None));
+        assert_eq!(off_cpu_of(0, true), (None, None));
+    }
+
     /// Sets the kinds of a record's first blobs.
     fn set_kinds(bytes: &mut [u8], kinds: &[u8]) {
         let mut raw = RawEvent::read_from(bytes).unwrap();
@@ -385,7 +414,7 @@ mod tests {
     }
 
     fn tracer_regions(bytes: &[u8]) -> Vec<(u64, Vec<u8>)> {
-        let ev = decode_tracer_record(bytes, BootClock::default()).expect("decodes");
+        let ev = decode_tracer_record(bytes, BootClock::default(), false).expect("decodes");
         match ev.body {
             EventBody::Syscall(SyscallExit {
                 detail: SyscallDetail::Memory { regions, .. },
@@ -431,7 +460,7 @@ mod tests {
         raw.aux[0] = 110;
         raw.flags |= EVF_ENTRY_MEM;
         bytes[..RAW_EVENT_SIZE].copy_from_slice(&raw.to_bytes());
-        let ev = decode_tracer_record(&bytes, BootClock::default()).expect("decodes");
+        let ev = decode_tracer_record(&bytes, BootClock::default(), false).expect("decodes");
         let EventBody::Syscall(SyscallExit {
             detail: SyscallDetail::Memory { regions, .. },
             ..
@@ -489,7 +518,7 @@ mod tests {
         let mut bad = raw.to_bytes();
         bad.extend_from_slice(&bytes[RAW_EVENT_SIZE..]);
         assert!(matches!(
-            decode_tracer_record(&bad, BootClock::default()),
+            decode_tracer_record(&bad, BootClock::default(), false),
             Err(DecodeError::Length { .. })
         ));
     }

@@ -99,6 +99,8 @@ pub struct RawEvent {
     pub ret: i64,
     pub aux: [u64; 2],
     pub duration_ns: u64,
+    /// Of `duration_ns`, the time off the CPU (kept with `dispatch_switch` attached), else 0.
+    pub off_cpu_ns: u64,
     pub kind: u32,
     pub nr: i32,
     pub tid: u32,
@@ -157,11 +159,12 @@ pub struct RawSyscallCount {
 unsafe impl aya::Pod for RawSyscallCount {}
 
 const _: () = assert!(std::mem::size_of::<SyscallSpec>() == 24);
-const _: () = assert!(RAW_EVENT_SIZE == 168);
+const _: () = assert!(RAW_EVENT_SIZE == 176);
 const _: () = assert!(std::mem::size_of::<RawSyscallCount>() == 32);
 // No implicit padding: the sum of the field sizes equals the struct size.
-const _: () =
-    assert!(8 * 2 + 8 * 6 + 8 + 8 * 2 + 8 + 4 * 10 + 2 * BLOBS + BLOBS + 1 + 3 + COMM_LEN == 168);
+const _: () = assert!(
+    8 * 2 + 8 * 6 + 8 + 8 * 2 + 8 * 2 + 4 * 10 + 2 * BLOBS + BLOBS + 1 + 3 + COMM_LEN == 176
+);
 
 // ---- responses decided in the kernel (capture.h, "Responses decided in the kernel") ----
 

@@ -44,6 +44,9 @@ pub struct TraceConfig {
     pub syscalls: Option<BTreeSet<i64>>,
     /// Measure each syscall's duration (`-T`). Needs a program on every syscall entry.
     pub timed: bool,
+    /// With `timed`, also each call's time off the CPU, so that its system time is known
+    /// (`-C` without `-w`, strace's time). Adds a program on every context switch.
+    pub off_cpu: bool,
     /// Trace children too (`-f`).
     pub follow_forks: bool,
     /// Bytes of read/write data copied per event (`-s`).
@@ -59,6 +62,7 @@ impl Default for TraceConfig {
         TraceConfig {
             syscalls: None,
             timed: false,
+            off_cpu: false,
             follow_forks: true,
             snaplen: 256,
             ring_buffer_bytes: 16 << 20,
@@ -99,6 +103,7 @@ impl TraceConfig {
             ),
             lifecycle: true,
             timed: self.timed,
+            off_cpu: self.off_cpu,
             exclude_self: true,
             tracer_memory: true,
             signals: self.signals,

@@ -46,6 +46,7 @@ fn committed_object_has_the_expected_programs_and_maps() {
         ("dispatch_exit_btf", "tp_btf"),
         ("dispatch_exit_raw", "raw_tp"),
         ("dispatch_exit_tp", "tracepoint"),
+        ("dispatch_switch", "tp_btf"),
         ("tracer_enter", "tp_btf"),
         ("on_exec", "tp_btf"),
         ("on_exit", "tp_btf"),

@@ -141,6 +141,62 @@ fn timed_tracing_gives_durations() {
         (40_000_000..2_000_000_000).contains(&ns),
         "a 50 ms sleep took {ns} ns"
     );
+    assert_eq!(sleep.off_cpu_ns, None, "time off the CPU only when asked");
+}
+
+/// The syscalls numbered `nr` among `events`.
+fn calls(events: &[SyscallEvent], nr: i64) -> impl Iterator<Item = &SyscallExit> {
+    events.iter().filter_map(move |e| match &e.body {
+        EventBody::Syscall(s) if s.nr == nr => Some(s),
+        _ => None,
+    })
+}
+
+/// strace -C's system time: a sleep's wait is off the CPU, a read of 64 MiB of zeros is not.
+#[test]
+fn off_cpu_time_leaves_a_sleeps_wait_out() {
+    if !bpf_available() {
+        return;
+    }
+    let config = TraceConfig {
+        timed: true,
+        off_cpu: true,
+        ..TraceConfig::default()
+    };
+    let (events, status) = trace_to_end(&["sleep", "0.05"], &config);
+    assert_eq!(status, 0);
+    let sleep = calls(&events, libc::SYS_clock_nanosleep)
+        .next()
+        .expect("sleep calls clock_nanosleep");
+    let (ns, off) = (sleep.duration_ns.unwrap(), sleep.off_cpu_ns.unwrap());
+    assert!(
+        off >= 40_000_000,
+        "a 50 ms sleep was off the CPU {off} of {ns} ns"
+    );
+    assert!(
+        ns - off < 10_000_000,
+        "a sleep's system time: {} ns",
+        ns - off
+    );
+
+    let dd = [
+        "dd",
+        "if=/dev/zero",
+        "of=/dev/null",
+        "bs=64M",
+        "count=1",
+        "status=none",
+    ];
+    let (events, status) = trace_to_end(&dd, &config);
+    assert_eq!(status, 0);
+    let read = calls(&events, libc::SYS_read)
+        .find(|read| read.ret == 64 << 20)
+        .expect("dd reads 64 MiB in one call");
+    let (ns, off) = (read.duration_ns.unwrap(), read.off_cpu_ns.unwrap());
+    assert!(
+        off < ns && ns - off > 1_000_000,
+        "zeroing 64 MiB is system time: {ns} ns, {off} of them off the CPU"
+    );
 }
 
 #[test]

@@ -889,6 +889,42 @@ fn ebpf_attach_and_command_together_like_ptrace() {
     assert!(ours.trim_end().ends_with("+++ exited with 0 +++"), "{ours}");
 }
 
+/// The seconds column of `syscall`'s row in the table that ends `text`.
+fn summary_seconds(text: &str, syscall: &str) -> f64 {
+    let row = text
+        .lines()
+        .find(|l| l.ends_with(&format!(" {syscall}")))
+        .unwrap_or_else(|| panic!("no {syscall} row: {text}"));
+    row.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// strace's tests/strace-C.test: `-C` counts system time, so a sleep's wait stays out of the
+/// table while its line's `-T` shows it; `-C -w` counts the wait.
+#[test]
+fn ebpf_lines_with_summary_count_system_time() {
+    if !live() {
+        return;
+    }
+    let _one = serial();
+    let args = ["-T", "-C", "-e", "trace=clock_nanosleep", "sleep", "0.3"];
+    let Some(system) = ebpf_trace(&args) else {
+        return;
+    };
+    let text = stderr(&system);
+    assert!(system.status.success(), "{text}");
+    let line = Regex::new(r"clock_nanosleep\(.*\) = 0 <0\.(\d{6})>").unwrap();
+    let shown = line.captures(&text).unwrap_or_else(|| panic!("{text}"));
+    assert!(
+        shown[1].parse::<u32>().unwrap() >= 300_000,
+        "-T is wall-clock: {text}"
+    );
+    assert!(summary_seconds(&text, "clock_nanosleep") < 0.1, "{text}");
+
+    let with_w = [&["-w"][..], &args[1..]].concat();
+    let wall = stderr(&ebpf_trace(&with_w).expect("eBPF worked above"));
+    assert!(summary_seconds(&wall, "clock_nanosleep") >= 0.3, "{wall}");
+}
+
 /// `--ebpf -C` (lines, then the table) and `--ebpf -P` (with and without -c) against ptrace.
 #[test]
 fn ebpf_summary_with_lines_and_path_filter() {

@@ -235,6 +235,9 @@ pub struct SyscallExit {
     pub args: [u64; 6],
     /// Time from syscall entry to exit, when the capture measured it.
     pub duration_ns: Option<u64>,
+    /// Of `duration_ns`, the time the task spent off the CPU (blocked or preempted), when the
+    /// capture measured it; the rest is the call's system time (strace -c without -w).
+    pub off_cpu_ns: Option<u64>,
     pub detail: SyscallDetail,
 }
 
@@ -614,6 +617,7 @@ mod tests {
             ret: -2,
             args: [0; 6],
             duration_ns: None,
+            off_cpu_ns: None,
             detail: SyscallDetail::Other,
         };
         assert_eq!(e.errno(), Some(2));

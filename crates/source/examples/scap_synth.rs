@@ -72,6 +72,7 @@ fn main() -> std::io::Result<()> {
                 ret,
                 args: [0; 6],
                 duration_ns: None,
+                off_cpu_ns: None,
                 detail,
             }),
         };

@@ -562,6 +562,8 @@ fn from_event(v: &Value) -> Result<SyscallEvent, String> {
             args: serde_json::from_value(o.get("args")?.clone())
                 .map_err(|e| format!("args: {e}"))?,
             duration_ns: x.get("duration_ns").and_then(Value::as_u64),
+            // A trace-only measure (strace -c's system time), not part of the format.
+            off_cpu_ns: None,
             detail: from_detail(o.get("detail")?)?,
         })
     } else if let Some(x) = b.get("fork") {
@@ -1067,6 +1069,7 @@ mod tests {
                     ret: -2,
                     args: [1, 2, 3, 4, 5, u64::MAX],
                     duration_ns: Some(7),
+                    off_cpu_ns: None,
                     detail,
                 }),
             });

@@ -231,6 +231,7 @@ impl Handler for Adapter<'_> {
                         ret,
                         args: call.args,
                         duration_ns: None,
+                        off_cpu_ns: None,
                         detail,
                     }),
                 };

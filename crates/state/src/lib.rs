@@ -24,7 +24,7 @@
 //! let open = SyscallEvent {
 //!     header,
 //!     body: EventBody::Syscall(SyscallExit {
-//!         nr: 257, ret: 3, args: [0; 6], duration_ns: None,
+//!         nr: 257, ret: 3, args: [0; 6], duration_ns: None, off_cpu_ns: None,
 //!         detail: SyscallDetail::Open { dirfd: -100, path: "/etc/x".into(), flags: 0o101, mode: 0o644 },
 //!     }),
 //! };

@@ -354,6 +354,7 @@ impl State {
                     ret: 0,
                     args: [0; 6],
                     duration_ns: None,
+                    off_cpu_ns: None,
                     detail: SyscallDetail::Other,
                 }),
             },

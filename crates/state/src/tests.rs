@@ -32,6 +32,7 @@ fn syscall_exit(header: EventHeader, nr: i64, ret: i64, detail: SyscallDetail) -
             ret,
             args: [0; 6],
             duration_ns: None,
+            off_cpu_ns: None,
             detail,
         }),
     }
@@ -906,6 +907,7 @@ fn an_fd_the_table_lacks_is_named_from_proc() {
             ret: 0,
             args: [0; 6],
             duration_ns: None,
+            off_cpu_ns: None,
             detail: SyscallDetail::Chmod {
                 dirfd: -100,
                 path: None,
@@ -931,6 +933,7 @@ fn an_fd_the_table_lacks_is_named_from_proc() {
         ret: -i64::from(libc::ENOTDIR),
         args: [0; 6],
         duration_ns: None,
+        off_cpu_ns: None,
         detail: SyscallDetail::Symlink {
             target: "../shadow".into(),
             dirfd: fd,
@@ -1362,6 +1365,7 @@ fn sendto_names_an_unconnected_udp_socket() {
             ret: 5,
             args: [0; 6],
             duration_ns: None,
+            off_cpu_ns: None,
             detail: SyscallDetail::SendTo {
                 fd,
                 len: 5,
@@ -1376,6 +1380,7 @@ fn sendto_names_an_unconnected_udp_socket() {
             ret: 3,
             args: [0; 6],
             duration_ns: None,
+            off_cpu_ns: None,
             detail: SyscallDetail::Socket {
                 domain: libc::AF_INET,
                 kind: libc::SOCK_DGRAM,

@@ -130,6 +130,8 @@ pub fn trace(target: Traced, options: &Options, sink: &mut Sink) -> Result<Ended
         }),
         // --json records and the summary carry each call's duration.
         timed: options.syscall_times.is_some() || options.json || options.summary.is_some(),
+        // The summary counts system time unless -w asks for wall-clock time (strace -C).
+        off_cpu: options.summary.as_ref().is_some_and(|how| !how.wall_clock),
         follow_forks: options.follow_forks,
         // Enough bytes for what `-s` shows (strace's default is 32), and the one byte past
         // it that the decoders fetch to tell a cut buffer (`"..."...`) from a whole one; the
@@ -528,8 +530,10 @@ impl Lines {
         }
         let failed = exit.errno().is_some();
         if let Some(summary) = &mut self.summary {
-            let spent = Duration::from_nanos(exit.duration_ns.unwrap_or_default());
-            summary.add(exit.nr as u64, spent, failed);
+            // Without -w the capture measured the call's waits: its system time is the rest.
+            let spent = exit.duration_ns.unwrap_or_default();
+            let spent = spent.saturating_sub(exit.off_cpu_ns.unwrap_or_default());
+            summary.add(exit.nr as u64, Duration::from_nanos(spent), failed);
         }
         let status = self.options.filters.status;
         !self.summary_only
@@ -1261,6 +1265,7 @@ mod tests {
             ret,
             args,
             duration_ns: None,
+            off_cpu_ns: None,
             detail,
         }
     }

@@ -84,15 +84,23 @@ struct {
 } pid_filter SEC(".maps");
 
 /*
- * Enter time of the current syscall, stored in the task itself: a task-storage lookup is a
+ * The clock of the current syscall, stored in the task itself: a task-storage lookup is a
  * pointer walk, where a hash update per syscall costs several times more (see the counting
- * figures in docs/capture-bpf.md), and the slot is freed with the task.
+ * figures in docs/capture-bpf.md), and the slot is freed with the task. `off_at` and `off_ns`
+ * are kept by dispatch_switch, attached only when system time is wanted (strace -C without
+ * -w): the call's waits off the CPU, which its system time leaves out.
  */
+struct call_clock {
+	__u64 start;  /* bpf_ktime_get_boot_ns() at sys_enter; 0 when no call is timed */
+	__u64 off_at; /* when the task left the CPU inside the call; 0 while it runs */
+	__u64 off_ns; /* time off the CPU inside the call, up to off_at */
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, __u64);
+	__type(value, struct call_clock);
 } task_enter_ts SEC(".maps");
 
 static __always_inline struct pt_regs *current_regs(void)
@@ -140,6 +148,7 @@ static __always_inline void fill_header(struct saker_event *ev, __u32 kind, __u6
 	ev->aux[0] = 0;
 	ev->aux[1] = 0;
 	ev->duration_ns = 0;
+	ev->off_cpu_ns = 0;
 	for (int i = 0; i < SAKER_BLOBS; i++) {
 		ev->blob_len[i] = 0;
 		ev->blob_kind[i] = 0;
@@ -1331,10 +1340,12 @@ static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 	ev->args[4] = regs->r8;
 	ev->args[5] = regs->r9;
 	if (spec->flags & SAKER_SPEC_TIMED) {
-		__u64 *start = bpf_task_storage_get(&task_enter_ts, bpf_get_current_task_btf(), 0, 0);
-		if (start && *start) {
-			ev->duration_ns = ev->ts_boot_ns - *start;
-			*start = 0;
+		struct call_clock *clock =
+			bpf_task_storage_get(&task_enter_ts, bpf_get_current_task_btf(), 0, 0);
+		if (clock && clock->start) {
+			ev->duration_ns = ev->ts_boot_ns - clock->start;
+			ev->off_cpu_ns = clock->off_ns;
+			clock->start = 0;
 		}
 	}
 	capture_aux(ev, spec->aux_kind, arg_value(ev->args, spec->aux_arg));
@@ -1392,7 +1403,7 @@ static __noinline int handle_sys_exit(struct pt_regs *regs, long nr, long ret)
 static __always_inline int handle_sys_enter(long nr)
 {
 	struct saker_syscall_spec *spec;
-	__u64 *start;
+	struct call_clock *clock;
 	__u32 key;
 
 	if (nr < 0 || nr >= SAKER_MAX_SYSCALLS)
@@ -1403,10 +1414,39 @@ static __always_inline int handle_sys_enter(long nr)
 		return 0;
 	if (!tgid_wanted(bpf_get_current_pid_tgid() >> 32))
 		return 0;
-	start = bpf_task_storage_get(&task_enter_ts, bpf_get_current_task_btf(), 0,
+	clock = bpf_task_storage_get(&task_enter_ts, bpf_get_current_task_btf(), 0,
 				     BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (start)
-		*start = bpf_ktime_get_boot_ns();
+	if (clock) {
+		clock->start = bpf_ktime_get_boot_ns();
+		clock->off_at = 0;
+		clock->off_ns = 0;
+	}
+	return 0;
+}
+
+/*
+ * sched_switch (system time, strace -C without -w): a task leaving the CPU inside a timed
+ * call notes when, and on its return the time away is added to the call's waits. Tasks with
+ * no call timed have no slot, or one with start 0, and cost a lookup each.
+ */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(dispatch_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	struct call_clock *clock;
+	__u64 now = 0;
+
+	clock = bpf_task_storage_get(&task_enter_ts, prev, 0, 0);
+	if (clock && clock->start) {
+		now = bpf_ktime_get_boot_ns();
+		clock->off_at = now;
+	}
+	clock = bpf_task_storage_get(&task_enter_ts, next, 0, 0);
+	if (clock && clock->start && clock->off_at) {
+		if (!now)
+			now = bpf_ktime_get_boot_ns();
+		clock->off_ns += now - clock->off_at;
+		clock->off_at = 0;
+	}
 	return 0;
 }
 

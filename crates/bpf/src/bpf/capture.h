@@ -151,6 +151,7 @@ struct saker_event {
 	__s64 ret;         /* syscall return value */
 	__u64 aux[2];      /* see SAKER_AUX_* and the kinds above */
 	__u64 duration_ns; /* sys_enter to sys_exit when timed, else 0 */
+	__u64 off_cpu_ns;  /* of duration_ns, the time off the CPU (with dispatch_switch), else 0 */
 	__u32 kind;
 	__s32 nr;   /* syscall number, -1 when none */
 	__u32 tid;  /* task->pid */
@@ -168,7 +169,7 @@ struct saker_event {
 	__u8 exec_flags; /* SAKER_EV_EXEC: SAKER_EXEC_* */
 	__u8 pad;
 	char comm[SAKER_COMM_LEN];
-}; /* 168 bytes */
+}; /* 176 bytes */
 
 /* One entry of the per-CPU syscall_counts array (saker trace --ebpf -c). */
 struct saker_syscall_count {

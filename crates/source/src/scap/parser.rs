@@ -827,6 +827,7 @@ impl Parser {
                 ret: res,
                 args,
                 duration_ns: None,
+                off_cpu_ns: None,
                 detail,
             }),
         });

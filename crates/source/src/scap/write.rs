@@ -1384,6 +1384,7 @@ mod tests {
             ret,
             args: [0; 6],
             duration_ns: None,
+            off_cpu_ns: None,
             detail,
         })
     }
