@@ -845,7 +845,9 @@ fn ebpf_attach_and_command_together_like_ptrace() {
     }
     let _one = serial();
     let run = |ebpf: bool| {
-        let mut attached = Command::new("sleep").arg("0.6").spawn().expect("sleep");
+        // Long enough to outlast the tracer's start on a loaded CI machine: a capture that
+        // attached after the sleep returned would see its exit_group only.
+        let mut attached = Command::new("sleep").arg("2").spawn().expect("sleep");
         let pid = attached.id().to_string();
         let args = [
             "-e",
@@ -875,7 +877,7 @@ fn ebpf_attach_and_command_together_like_ptrace() {
     // ptrace's attach interrupts the sleep (strace shows its restart); the capture just sees
     // it return, after the command ended.
     assert!(
-        ours.contains("clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=0, tv_nsec=600000000}"),
+        ours.contains("clock_nanosleep(CLOCK_REALTIME, 0, {tv_sec=2, tv_nsec=0}"),
         "the attached process's call, after the command ended: {ours}"
     );
     let commands = |text: &str| -> Vec<String> {
