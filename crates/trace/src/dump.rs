@@ -50,7 +50,9 @@ pub fn dump_io(
         out,
         memory,
         pid,
-        copies_only,
+        // A buffer the kernel could not read (EFAULT) was not copied either: nothing to dump,
+        // as strace's read of it fails too (strace's pread64-pwrite64 test).
+        copies_only: copies_only && ret != -i64::from(libc::EFAULT),
     };
     if writes.contains(fd as u32) {
         match name {
@@ -274,6 +276,31 @@ mod tests {
             dump_io(&mut out, &mut memory, &call, &none, &all(), copies_only);
             assert_eq!(out, expected);
         }
+    }
+
+    /// strace's tests/pread64-pwrite64.c: a write of an unreadable buffer fails with EFAULT
+    /// and strace dumps nothing; the capture could not copy it either, which is no truncation.
+    #[test]
+    fn a_buffer_the_kernel_could_not_read_dumps_nothing() {
+        let pwrite = saker_syscalls::number("pwrite64").unwrap();
+        let call = Finished {
+            pid: 1,
+            nr: pwrite,
+            args: &[1, 0x7000, 1, 0, 0, 0],
+            ret: -i64::from(libc::EFAULT),
+            failed: true,
+        };
+        let mut out = String::new();
+        let mut memory = Bytes(0x1000, Vec::new());
+        dump_io(
+            &mut out,
+            &mut memory,
+            &call,
+            &NumberSet::none(),
+            &all(),
+            true,
+        );
+        assert_eq!(out, "");
     }
 
     #[test]
