@@ -325,6 +325,7 @@ impl StoppedCommand {
             }
         }
         drop((go_read, err_write));
+        wait_until_asleep(pid as u32);
         Ok(StoppedCommand {
             pid: pid as u32,
             program,
@@ -445,6 +446,28 @@ impl RunningCommand {
     }
 }
 
+/// Waits (at most a second) until the forked child sleeps in its read of the `go` pipe, the
+/// only call it can sleep in. Until then it may still be returning from fork, and a counter
+/// started meanwhile would count the launcher's fork return and set_robust_list as the
+/// command's (seen on a loaded machine: one clone too many).
+fn wait_until_asleep(pid: u32) {
+    let stat = format!("/proc/{pid}/stat");
+    let deadline = std::time::Instant::now() + Duration::from_secs(1);
+    while std::time::Instant::now() < deadline {
+        match std::fs::read_to_string(&stat).map(|text| process_state(&text)) {
+            // Asleep in the read, or ended (release reports why).
+            Ok(Some('S' | 'Z' | 'X')) | Err(_) => return,
+            _ => std::thread::sleep(Duration::from_micros(50)),
+        }
+    }
+}
+
+/// The state letter of a `/proc/PID/stat` line: the field after the command name, which may
+/// itself hold spaces and parentheses.
+fn process_state(stat: &str) -> Option<char> {
+    stat.rsplit_once(')')?.1.trim_start().chars().next()
+}
+
 fn cloexec_pipe() -> Result<(OwnedFd, OwnedFd), std::io::Error> {
     let mut fds = [0; 2];
     // SAFETY: pipe2 fills two fds that we then own.
@@ -490,4 +513,16 @@ fn process_of_thread(tid: u32) -> Result<u32, BpfError> {
             pid: tid,
             reason: format!("{path} has no Tgid line"),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_state_follows_the_last_parenthesis() {
+        assert_eq!(process_state("42 (sh) S 1 42 42 0"), Some('S'));
+        assert_eq!(process_state("42 (a) R (b) Z 1 42"), Some('Z'));
+        assert_eq!(process_state("42 (sh"), None);
+    }
 }
