@@ -206,19 +206,22 @@ impl DomainName {
         false
     }
 
-    /// Logs the name's failure the first time it has one.
-    fn warn_once_if_failed(&self) {
-        let Some(error) = self
+    /// The latest error, the first time the name has one since it last resolved (the
+    /// caller logs it): each failure is logged once.
+    fn unwarned_error(&self) -> Option<String> {
+        let error = self
             .last_error
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-        else {
+            .clone()?;
+        (!self.warned.swap(true, Ordering::AcqRel)).then_some(error)
+    }
+
+    /// Logs the name's failure the first time it has one.
+    fn warn_once_if_failed(&self) {
+        let Some(error) = self.unwarned_error() else {
             return;
         };
-        if self.warned.swap(true, Ordering::AcqRel) {
-            return;
-        }
         let addresses = self.addresses();
         if addresses.is_empty() {
             tracing::warn!(name = %self.name, error = %error,
@@ -361,8 +364,15 @@ fn resolve_at_load(names: Arc<[Arc<DomainName>]>, resolution: &NameResolution) {
             Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
         }
     }
-    for name in names.iter() {
-        name.warn_once_if_failed();
+    // One line for all the names of the rules that do not resolve here (the default rules'
+    // Kubernetes names on a host outside a cluster), each name with its error.
+    let failed: Vec<String> = names
+        .iter()
+        .filter_map(|n| Some(format!("{}: {}", n.name, n.unwarned_error()?)))
+        .collect();
+    if !failed.is_empty() {
+        tracing::warn!(names = ?failed,
+            "domain names do not resolve: fd.*ip.name comparisons with them match no address");
     }
     let pending: Vec<&str> = names
         .iter()
@@ -766,8 +776,8 @@ mod tests {
         assert_eq!(warnings.len(), 1, "{text}");
         assert!(
             warnings[0].contains("WARN")
-                && warnings[0].contains("domain name does not resolve")
-                && warnings[0].contains("no such name"),
+                && warnings[0].contains("domain names do not resolve")
+                && warnings[0].contains("once.test: no such name"),
             "{text}"
         );
     }

@@ -10,7 +10,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Write as _};
 use std::path::PathBuf;
 
 use anyhow::Context as _;
-use saker_engine::{Engine, EngineOptions, JsonlEvent, NameResolution, RuleMatching};
+use saker_engine::{Engine, EngineOptions, JsonlEvent, RuleMatching};
 use saker_event::Priority;
 use saker_output::{AlertEncoder, EncoderOptions};
 
@@ -63,8 +63,9 @@ pub fn run(args: Args) -> Outcome {
         },
         min_priority: args.min_priority,
         hostname: hostname(),
-        // As `saker run`: an event's address compares with what the names resolve to here.
-        name_resolution: Some(NameResolution::system()),
+        // No name server is asked, so that a test's result does not depend on the host's
+        // DNS: events give `fd.*ip.name` the name itself (docs/events-jsonl.md).
+        name_resolution: None,
     };
     let engine = Engine::new(&loaded.ruleset, options).context("compiling the rules")?;
 
