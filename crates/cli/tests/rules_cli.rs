@@ -460,9 +460,11 @@ fn fields_lists_the_registry() {
     let text = stdout(&out);
     assert!(text.contains("Field class: proc\n"));
     assert!(text.starts_with("Fields marked * are filled from live capture by `saker run`.\n"));
-    // Live syscall fields are starred; fields no live event can give (DNS names) are not.
+    // Live syscall fields are starred (the DNS names too); fields no live event gives
+    // (service names of ports) are not.
     assert!(text.lines().any(|l| l.starts_with("* proc.aname[N] ")));
-    assert!(text.lines().any(|l| l.starts_with("  fd.sip.name ")));
+    assert!(text.lines().any(|l| l.starts_with("* fd.sip.name ")));
+    assert!(text.lines().any(|l| l.starts_with("  fd.sproto ")));
 
     let out = saker(&["fields", "--source", "k8s_audit", "--json"]);
     assert_eq!(out.status.code(), Some(0));

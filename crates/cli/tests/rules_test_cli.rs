@@ -282,3 +282,44 @@ fn tuning_files_apply_to_the_default_rules() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "", "the exception silences the alert");
 }
+
+/// Falco's stable rule "Contact K8S API Server From Container" (`fd.sip.name =
+/// kubernetes.default.svc.cluster.local`) on field-level events: `saker rules test` asks no
+/// name server, so an event gives the name itself; an address or another name does not
+/// fire. Needs SAKER_FALCO_CORPUS.
+#[test]
+fn falco_k8s_api_server_rule_fires_on_an_event_carrying_the_name() {
+    let Some(corpus) = std::env::var_os("SAKER_FALCO_CORPUS") else {
+        eprintln!("SKIPPED: SAKER_FALCO_CORPUS is not set (directory with falco_rules.yaml)");
+        return;
+    };
+    let rules = PathBuf::from(corpus).join("falco_rules.yaml");
+    let connect = |time: u32, name: &str| {
+        format!(
+            r#"{{"evt.type":"connect","evt.time":{time},"fd.typechar":"4","fd.name":"172.17.0.2:40112->10.96.0.1:443","fd.sip.name":"{name}","container.id":"01a09577e624","proc.name":"curl","user.name":"root"}}"#
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        connect(1, "kubernetes.default.svc.cluster.local"),
+        connect(2, "10.96.0.1"),
+        connect(3, "example.test"),
+    ];
+    let events = write(dir.path(), "events.jsonl", &(lines.join("\n") + "\n"));
+    let out = saker(&[
+        "rules",
+        "test",
+        "--json",
+        "-r",
+        rules.to_str().unwrap(),
+        events.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let alerts: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(alerts.len(), 1, "{}", stdout(&out));
+    assert_eq!(alerts[0]["rule"], "Contact K8S API Server From Container");
+    assert_eq!(alerts[0]["output_fields"]["evt.time"], 1);
+}

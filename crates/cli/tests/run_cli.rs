@@ -244,3 +244,67 @@ fn base_syscalls_choose_the_traced_set() {
     let (_, stdout, _) = saker(&["run", "--dry-run", "-A"]);
     assert_eq!(all, traced(&stdout));
 }
+
+/// `fd.sip.name = localhost` through the whole replay path (capture file -> state -> engine
+/// -> JSON alert): a connect to 127.0.0.1 fires and prints the name, one to 10.0.0.1 does
+/// not. `localhost` comes from /etc/hosts through getaddrinfo, as for a live run.
+#[test]
+fn a_server_domain_name_rule_fires_on_a_replayed_connect() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("names.yaml");
+    std::fs::write(
+        &rules,
+        "- rule: To localhost\n  desc: a connection to an address of localhost\n  condition: evt.type = connect and fd.sip.name = localhost\n  output: connect to %fd.sip.name (ip=%fd.sip connection=%fd.name)\n  priority: WARNING\n",
+    )
+    .unwrap();
+    let event = |ts: u64, nr: i64, ret: i64, detail: serde_json::Value| {
+        serde_json::json!({
+            "kind": "event",
+            "header": {"ts": ts, "tid": 4242, "pid": 4242, "ppid": 1, "uid": 0, "gid": 0,
+                       "euid": 0, "egid": 0, "cgroup": 0, "comm": "curl"},
+            "body": {"syscall": {"nr": nr, "ret": ret, "args": [0, 0, 0, 0, 0, 0], "detail": detail}}
+        })
+    };
+    let socket = serde_json::json!({"type": "socket", "domain": libc::AF_INET, "kind": libc::SOCK_STREAM, "protocol": 0});
+    let connect =
+        |fd: i32, to: &str| serde_json::json!({"type": "connect", "fd": fd, "addr": {"inet": to}});
+    let lines = [
+        serde_json::json!({"kind": "header", "format": "saker-capture", "version": 1,
+                           "created_ns": 1, "hostname": "h", "passwd": "", "group": ""}),
+        event(1000, libc::SYS_socket, 3, socket.clone()),
+        event(2000, libc::SYS_connect, 0, connect(3, "10.0.0.1:80")),
+        event(3000, libc::SYS_socket, 4, socket),
+        event(4000, libc::SYS_connect, 0, connect(4, "127.0.0.1:80")),
+    ];
+    let capture = dir.path().join("connects.jsonl");
+    let text: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    std::fs::write(&capture, text.join("\n") + "\n").unwrap();
+    let (code, stdout, stderr) = saker(&[
+        "run",
+        "-o",
+        "syslog_output.enabled=false",
+        "-o",
+        "json_output=true",
+        "-r",
+        rules.to_str().unwrap(),
+        "-e",
+        capture.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let alerts: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(alerts.len(), 1, "{stdout}\n{stderr}");
+    assert_eq!(alerts[0]["rule"], "To localhost");
+    assert_eq!(alerts[0]["output_fields"]["fd.sip.name"], "localhost");
+    assert_eq!(alerts[0]["output_fields"]["fd.sip"], "127.0.0.1");
+    assert!(
+        alerts[0]["output"]
+            .as_str()
+            .unwrap()
+            .ends_with("Warning connect to localhost (ip=127.0.0.1 connection=->127.0.0.1:80)"),
+        "{}",
+        alerts[0]
+    );
+}

@@ -2009,3 +2009,54 @@ fn falco_outbound_ssh_rule_fires_live() {
         "a private address fired: {missed_private:?}"
     );
 }
+
+/// `fd.sip.name = localhost` live: a connect to 127.0.0.1 (a listener the test holds) fires
+/// and prints the name; a connect to 10.0.0.1 before it does not. `localhost` comes from
+/// /etc/hosts through getaddrinfo at rule load. Needs root and BPF.
+#[test]
+fn server_domain_name_rule_fires_live() {
+    if let Some(why) = skip_reason() {
+        eprintln!("SKIPPED: server_domain_name_rule_fires_live: {why}");
+        return;
+    }
+    const RULE: &str = "Connect to localhost by name";
+    let tmp = tempfile::tempdir().unwrap();
+    let rules = tmp.path().join("names.yaml");
+    std::fs::write(
+        &rules,
+        format!(
+            "- rule: {RULE}\n  desc: d\n  condition: evt.type = connect and fd.sip.name = localhost and proc.exepath endswith /dnsprobe\n  output: name=%fd.sip.name connection=%fd.name\n  priority: WARNING\n"
+        ),
+    )
+    .unwrap();
+    let probe = renamed(tmp.path(), "/usr/bin/python3", "dnsprobe");
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let saker = Saker::start(&["-r", rules.to_str().unwrap()]);
+    let connect = |host: &str, port: u16| {
+        let script = format!(
+            "import socket\ns = socket.socket()\ns.setblocking(False)\n\
+             print(s.connect_ex(('{host}', {port})))"
+        );
+        let out = Command::new(&probe).args(["-c", &script]).output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+    };
+    let to = |a: &Value, what: &str| {
+        is_rule(a, RULE)
+            && field(a, "fd.name")
+                .as_str()
+                .is_some_and(|n| n.ends_with(what))
+    };
+    // The near miss first: the capture reads one ring buffer in order, so once the hit's
+    // alert is out, the near miss's would be too.
+    connect("10.0.0.1", 80);
+    let local = format!("->127.0.0.1:{port}");
+    connect("127.0.0.1", port);
+    let hit = saker.wait_for(WAIT, |a| to(a, &local));
+    let missed = saker.any(|a| to(a, "->10.0.0.1:80"));
+    let stderr = saker.stop();
+    drop(listener);
+    let hit = hit.unwrap_or_else(|| panic!("no alert for the connect to {local}:\n{stderr}"));
+    assert_eq!(field(&hit, "fd.sip.name"), "localhost", "{hit}");
+    assert!(missed.is_none(), "10.0.0.1 fired: {missed:?}");
+}

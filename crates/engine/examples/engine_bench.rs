@@ -520,7 +520,12 @@ fn main() {
             .iter()
             .filter(|event| {
                 filters.iter().any(|f| {
-                    reference::interpret(f, black_box(*event as &dyn Event), engine.fields())
+                    reference::interpret(
+                        f,
+                        black_box(*event as &dyn Event),
+                        engine.fields(),
+                        engine.domain_names(),
+                    )
                 })
             })
             .count()

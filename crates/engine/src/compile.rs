@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use memchr::memmem::Finder;
 use regex::Regex;
@@ -18,6 +19,7 @@ use saker_rules::filter::{
     Base, CheckRhs, FieldCheck, Filter, Operand as RuleOperand, Value as Const,
 };
 
+use crate::domain_names::{DomainName, DomainNames};
 use crate::event::{Event, EventTypeId};
 use crate::field::{FieldRef, FieldTable};
 use crate::glob::{Glob, PathPrefix};
@@ -172,6 +174,12 @@ enum Test {
         set: Box<[bool]>,
         negate: bool,
     },
+    /// `fd.sip.name = NAME`, `!= NAME`, `in (NAMES)`: the fd's address among the addresses
+    /// the names resolve to (libsinsp's `compare_domain`); see [`domain_name_hit`].
+    DomainName {
+        names: Box<[Arc<DomainName>]>,
+        negate: bool,
+    },
     /// Another value of the same event on the right: compared at run time.
     Field {
         op: CmpOp,
@@ -301,6 +309,8 @@ pub(crate) struct CompileContext<'a> {
     /// Leaf of each distinct check compiled so far, by its `Debug` form: identical checks
     /// (a macro used by several rules) become one leaf, compiled once and memoized.
     pub leaf_by_check: HashMap<String, u32>,
+    /// The names `fd.*ip.name` checks compare with, resolved once compilation is done.
+    pub names: &'a mut DomainNames,
 }
 
 pub(crate) fn compile(filter: &Filter, cx: &mut CompileContext<'_>) -> Result<Node, CompileError> {
@@ -363,6 +373,7 @@ fn as_exclusion(filter: &Filter) -> Option<Exclusion<'_>> {
     if guard.modifier.is_some()
         || info.list
         || info.any_match
+        || info.domain_name
         || !matches!(info.ty, FieldType::String | FieldType::AbsPath)
     {
         return None;
@@ -482,6 +493,12 @@ pub(crate) fn operand(op: &RuleOperand, table: &mut FieldTable) -> Operand {
 
 fn compile_check(check: &FieldCheck, cx: &mut CompileContext<'_>) -> Result<Check, CompileError> {
     if let Some(test) = event_type_test(check, cx) {
+        return Ok(Check {
+            lhs: operand(&check.lhs, cx.table),
+            test,
+        });
+    }
+    if let Some(test) = domain_name_test(check, cx.names) {
         return Ok(Check {
             lhs: operand(&check.lhs, cx.table),
             test,
@@ -653,6 +670,42 @@ fn event_type_test(check: &FieldCheck, cx: &CompileContext<'_>) -> Option<Test> 
         set: set.into_boxed_slice(),
         negate,
     })
+}
+
+/// `fd.*ip.name` with `=`, `!=` or `in`; `exists` stays a plain existence test.
+fn domain_name_test(check: &FieldCheck, names: &mut DomainNames) -> Option<Test> {
+    let (field, _) = check.lhs.plain_field()?;
+    if !field.info().domain_name {
+        return None;
+    }
+    let negate = match check.op {
+        CmpOp::Eq | CmpOp::In => false,
+        CmpOp::Ne => true,
+        _ => return None,
+    };
+    let constants: Vec<String> = match &check.rhs {
+        CheckRhs::Value(v) => vec![str_constant(v)],
+        CheckRhs::List(values) => values.iter().map(str_constant).collect(),
+        _ => return None,
+    };
+    Some(Test::DomainName {
+        names: constants.iter().map(|name| names.intern(name)).collect(),
+        negate,
+    })
+}
+
+/// Whether the value of an `fd.*ip.name` field is one of `names`: an address when one of the
+/// names resolves to it; a name when it is one of them (an event that carries the name
+/// itself, as the field-level JSONL events of `saker rules test` may). `None` for other
+/// values (lists), on which every comparison is false.
+pub(crate) fn domain_name_hit(names: &[Arc<DomainName>], value: &Value<'_>) -> Option<bool> {
+    if let Some(ip) = value_as_ip(value) {
+        return Some(names.iter().any(|n| n.has(ip)));
+    }
+    match value {
+        Value::Str(s) => Some(names.iter().any(|n| n.name() == &**s)),
+        _ => None,
+    }
 }
 
 fn single<'a>(constants: &[&'a Const]) -> Result<&'a Const, CompileError> {
@@ -889,6 +942,7 @@ impl Check {
                 Test::NumSet { .. } | Test::Net { negate: false, .. } if either_end => {
                     items.iter().any(|v| self.test_scalar(v, event))
                 }
+                Test::DomainName { .. } => false,
                 Test::Exists => true,
                 // `in`: every element is in the set; `intersects`: at least one is.
                 Test::StrSet { all: true, .. }
@@ -1028,6 +1082,9 @@ impl Test {
                 Some(ip) => nets.iter().any(|net| net.contains(&ip)) != *negate,
                 None => false,
             },
+            Test::DomainName { names, negate } => {
+                domain_name_hit(names, value).is_some_and(|hit| hit != *negate)
+            }
             Test::Modified { tests, modifier } => {
                 let hits = |t: &&Test| t.scalar(value);
                 match modifier {

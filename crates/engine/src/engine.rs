@@ -1,8 +1,10 @@
 //! The compiled ruleset: per-source rule lists indexed by event type, first- or all-match
 //! evaluation, and alert formatting.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 use saker_event::{Alert, Priority};
 use saker_rules::Source;
@@ -12,10 +14,12 @@ use saker_rules::filter::{CheckRhs, FieldCheck, Filter};
 use saker_rules::ruleset::{OutputSegment, RuleSet};
 
 use crate::compile::{self, CompileContext, CompileError, Operand};
+use crate::domain_names::{self, DomainNames, NameResolution, Refresher};
 use crate::event::{Event, EventTypeId};
 use crate::field::FieldTable;
 use crate::program::{Memo, Program};
 use crate::time_format;
+use crate::value::Value;
 
 /// Falco's `rule_matching`: stop at the first matching rule (default) or report every match.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,6 +37,10 @@ pub struct EngineOptions {
     pub min_priority: Priority,
     /// Goes into every alert (Falco's `hostname`).
     pub hostname: String,
+    /// How the domain names of `fd.*ip.name` comparisons are resolved. `None` (the default,
+    /// so that tests and tools never ask a name server unless told to): not at all, and
+    /// those comparisons match no address. `saker run` uses [`NameResolution::system`].
+    pub name_resolution: Option<NameResolution>,
 }
 
 impl Default for EngineOptions {
@@ -41,6 +49,7 @@ impl Default for EngineOptions {
             rule_matching: RuleMatching::First,
             min_priority: Priority::Debug,
             hostname: String::new(),
+            name_resolution: None,
         }
     }
 }
@@ -129,6 +138,10 @@ pub struct Engine {
     indexes: Vec<SourceIndex>,
     program: Program,
     evt_time: Option<FieldId>,
+    /// The names `fd.*ip.name` checks compare with, shared with the resolving threads.
+    names: Arc<DomainNames>,
+    /// Stops the names' refresh thread when the engine goes.
+    _refresher: Option<Refresher>,
 }
 
 thread_local! {
@@ -152,6 +165,8 @@ impl Engine {
             indexes: Source::ALL.iter().map(|_| SourceIndex::default()).collect(),
             program: Program::default(),
             evt_time: fields::lookup("evt.time"),
+            names: Arc::default(),
+            _refresher: None,
             options,
         };
         let selected: Vec<_> = ruleset
@@ -177,6 +192,7 @@ impl Engine {
         let mut by_type: Vec<Vec<Vec<Candidate>>> = (0..engine.indexes.len())
             .map(|_| vec![Vec::new(); universe])
             .collect();
+        let mut names = DomainNames::default();
         let mut cx = CompileContext {
             table: &mut engine.table,
             type_ids: &engine.type_ids,
@@ -184,6 +200,7 @@ impl Engine {
             evt_type,
             program: &mut engine.program,
             leaf_by_check: HashMap::new(),
+            names: &mut names,
         };
         let mut compiled = Vec::new();
         let mut nodes = Vec::new();
@@ -256,7 +273,30 @@ impl Engine {
         for rule in &engine.rules {
             engine.indexes[source_index(rule.source)].rule_count += 1;
         }
+        engine.names = Arc::new(names);
+        engine._refresher = engine.resolve_names();
         Ok(engine)
+    }
+
+    /// Resolves the rules' domain names (waiting a bounded time) and starts their refreshes.
+    fn resolve_names(&self) -> Option<Refresher> {
+        if self.names.is_empty() {
+            return None;
+        }
+        match &self.options.name_resolution {
+            Some(resolution) => domain_names::start(&self.names, resolution),
+            None => {
+                let names: Vec<String> = self.names.status().into_iter().map(|s| s.name).collect();
+                tracing::warn!(names = ?names,
+                    "domain names are not resolved (name resolution is off): fd.*ip.name comparisons with them match no address");
+                None
+            }
+        }
+    }
+
+    /// The domain names the rules compare `fd.*ip.name` with, and their addresses.
+    pub fn domain_names(&self) -> &DomainNames {
+        &self.names
     }
 
     /// The id events of type `name` must report from [`Event::event_type`].
@@ -368,8 +408,8 @@ impl Engine {
         let output = self.format(&rule.output, event, Some(&mut output_fields));
         for extra in &rule.extra_fields {
             let value = match (extra.raw, extra.parts.as_slice()) {
-                (true, [OutputPart::Field { operand, .. }]) => operand
-                    .fetch(event)
+                (true, [OutputPart::Field { operand, .. }]) => self
+                    .output_value(operand, event)
                     .map_or(serde_json::Value::Null, |v| v.to_json()),
                 _ => serde_json::Value::String(self.format(&extra.parts, event, None)),
             };
@@ -403,7 +443,7 @@ impl Engine {
                     key,
                     width,
                 } => {
-                    let value = operand.fetch(event);
+                    let value = self.output_value(operand, event);
                     let text = match &value {
                         Some(v)
                             if operand.plain_field().map(|f| f.id) == self.evt_time
@@ -426,6 +466,27 @@ impl Engine {
             }
         }
         output
+    }
+
+    /// An output field's value. `fd.*ip.name` prints a name that the rules compare with and
+    /// that resolves to the address, none otherwise (libsinsp's `name_of`), or the name an
+    /// event carries itself.
+    fn output_value<'e, E: Event + ?Sized>(
+        &self,
+        operand: &Operand,
+        event: &'e E,
+    ) -> Option<Value<'e>> {
+        let value = operand.fetch(event)?;
+        if !operand.plain_field().is_some_and(|f| f.info().domain_name) {
+            return Some(value);
+        }
+        match compile::value_as_ip(&value) {
+            Some(ip) => self
+                .names
+                .name_of(ip)
+                .map(|name| Value::Str(Cow::Owned(name.to_string()))),
+            None => Some(value),
+        }
     }
 
     /// The event types the enabled rules of `source` need (Falco's adaptive syscall set,

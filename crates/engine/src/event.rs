@@ -39,7 +39,10 @@ pub trait Event {
     ///
     /// The value should have the registry type of the field (`FieldInfo::ty`): strings for
     /// string and path fields, `Int`/`UInt` for numbers, `Ip` for addresses, a `List` for list
-    /// fields. Numbers given as strings still compare numerically.
+    /// fields. Numbers given as strings still compare numerically. The domain-name fields
+    /// (`fd.sip.name`...) are the exception: their value is the socket end's address (`Ip`),
+    /// which the engine compares with the rules' names and prints as a name; a `Str` that is
+    /// not an address is taken as the name itself.
     fn value(&self, field: &FieldRef) -> Option<Value<'_>>;
 
     /// Fast path for string checks: the value as a borrowed `&str` when the event has it

@@ -65,6 +65,7 @@
 
 mod compile;
 mod default_rules;
+mod domain_names;
 mod engine;
 mod event;
 mod field;
@@ -79,6 +80,7 @@ mod value;
 
 pub use compile::CompileError;
 pub use default_rules::{DEFAULT_RULES_FILE_NAME, default_rules, load_default_rules};
+pub use domain_names::{DomainNames, NameResolution, NameStatus, Resolve, SystemResolver};
 pub use engine::{Engine, EngineError, EngineOptions, EventTypeNeeds, RuleId, RuleMatching};
 pub use event::{Event, EventTypeId};
 pub use field::{FieldArg, FieldNameError, FieldRef, FieldTable, Slot, resolve_field};

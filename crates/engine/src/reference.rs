@@ -2,6 +2,8 @@
 //! constants each time. Too slow for production; it is the oracle the compiled form is tested
 //! against (property test) and the comparison used for right-hand fields.
 
+use std::net::IpAddr;
+
 use saker_rules::ast::{CmpOp, Modifier};
 use saker_rules::fields::FieldType;
 use saker_rules::filter::{
@@ -9,20 +11,28 @@ use saker_rules::filter::{
 };
 
 use crate::compile::{compare_ord, contains_ignore_ascii_case, value_as_f64, value_as_ip};
+use crate::domain_names::DomainNames;
 use crate::event::Event;
 use crate::field::FieldTable;
 use crate::glob::{Glob, PathPrefix};
 use crate::transform::{apply_transformers, concat, getopt, join, list_of};
 use crate::value::{IpNet, Value};
 
-/// Evaluates `filter` on `event` by walking it. Fields missing from `table` have no value.
-pub fn interpret(filter: &Filter, event: &dyn Event, table: &FieldTable) -> bool {
+/// Evaluates `filter` on `event` by walking it. Fields missing from `table` have no value;
+/// `fd.*ip.name` compares with the addresses `names` holds (an engine's
+/// [`crate::Engine::domain_names`]).
+pub fn interpret(
+    filter: &Filter,
+    event: &dyn Event,
+    table: &FieldTable,
+    names: &DomainNames,
+) -> bool {
     match filter {
-        Filter::And(children) => children.iter().all(|c| interpret(c, event, table)),
-        Filter::Or(children) => children.iter().any(|c| interpret(c, event, table)),
-        Filter::Not(inner) => !interpret(inner, event, table),
+        Filter::And(children) => children.iter().all(|c| interpret(c, event, table, names)),
+        Filter::Or(children) => children.iter().any(|c| interpret(c, event, table, names)),
+        Filter::Not(inner) => !interpret(inner, event, table, names),
         Filter::Const(b) => *b,
-        Filter::Check(check) => interpret_check(check, event, table),
+        Filter::Check(check) => interpret_check(check, event, table, names),
     }
 }
 
@@ -49,10 +59,18 @@ fn fetch<'e>(operand: &RuleOperand, event: &'e dyn Event, table: &FieldTable) ->
     apply_transformers(&operand.transformers, value)
 }
 
-fn interpret_check(check: &FieldCheck, event: &dyn Event, table: &FieldTable) -> bool {
+fn interpret_check(
+    check: &FieldCheck,
+    event: &dyn Event,
+    table: &FieldTable,
+    names: &DomainNames,
+) -> bool {
     let Some(lhs) = fetch(&check.lhs, event, table) else {
         return false;
     };
+    if let Some(result) = domain_name_check(check, &lhs, names) {
+        return result;
+    }
     let ty = check.lhs.value_type();
     let scalar_test = |item: &Value<'_>| -> bool {
         match &check.rhs {
@@ -113,6 +131,38 @@ fn interpret_check(check: &FieldCheck, event: &dyn Event, table: &FieldTable) ->
         }
         scalar => scalar_test(scalar),
     }
+}
+
+/// `fd.*ip.name` with `=`, `!=` or `in` (libsinsp's `compare_domain`): true when the address
+/// is among the addresses of a name on the right, or when the event carries the name itself
+/// and it is one of them; `!=` negates `=`. Values of other kinds compare false. `None` for
+/// other fields and for `exists`.
+fn domain_name_check(check: &FieldCheck, lhs: &Value<'_>, names: &DomainNames) -> Option<bool> {
+    let (id, _) = check.lhs.plain_field()?;
+    if !id.info().domain_name || check.op == CmpOp::Exists {
+        return None;
+    }
+    let constants: Vec<String> = match &check.rhs {
+        CheckRhs::Value(c) => vec![const_text(c)],
+        CheckRhs::List(cs) => cs.iter().map(const_text).collect(),
+        _ => return Some(false),
+    };
+    let is = |name: &str| match lhs {
+        Value::Ip(ip) => Some(names.resolves_to(name, *ip)),
+        Value::Str(text) => Some(match text.parse::<IpAddr>() {
+            Ok(ip) => names.resolves_to(name, ip),
+            Err(_) => **text == *name,
+        }),
+        _ => None,
+    };
+    let mut hit = false;
+    for name in &constants {
+        match is(name) {
+            Some(h) => hit |= h,
+            None => return Some(false),
+        }
+    }
+    Some(if check.op == CmpOp::Ne { !hit } else { hit })
 }
 
 fn const_text(c: &Const) -> String {

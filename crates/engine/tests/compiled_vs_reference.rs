@@ -1,8 +1,12 @@
 //! Property test: the compiled, type-indexed engine agrees with the plain filter interpreter
 //! (`saker_engine::reference::interpret`) on random conditions and random events.
 
+use std::io;
+use std::net::IpAddr;
+use std::sync::Arc;
+
 use proptest::prelude::*;
-use saker_engine::{Engine, EngineOptions, JsonlEvent, reference};
+use saker_engine::{Engine, EngineOptions, JsonlEvent, NameResolution, Resolve, reference};
 use saker_rules::{Location, Priority, Rule, RuleSet, Source, check_condition, parse_output};
 
 /// Conditions covering every operator, missing values, lists, numbers, addresses,
@@ -61,7 +65,27 @@ const ATOMS: &[&str] = &[
     "len(proc.cmdline) > 10",
     "proc.name = val(proc.pname)",
     "proc.name != val(proc.pname)",
+    "fd.sip.name = kube.test",
+    "fd.sip.name != kube.test",
+    "fd.sip.name in (db.test, nowhere.test)",
+    "fd.sip.name = nowhere.test",
+    "fd.sip.name exists",
 ];
+
+/// The names of the `fd.sip.name` atoms, answered from a table: no name server is asked.
+/// `nowhere.test` does not resolve.
+struct TestNames;
+
+impl Resolve for TestNames {
+    fn resolve(&self, name: &str) -> io::Result<Vec<IpAddr>> {
+        let addresses: &[&str] = match name {
+            "kube.test" => &["10.0.0.1"],
+            "db.test" => &["192.168.1.1", "10.0.0.1"],
+            _ => return Err(io::Error::new(io::ErrorKind::NotFound, "no such name")),
+        };
+        Ok(addresses.iter().map(|a| a.parse().unwrap()).collect())
+    }
+}
 
 fn condition() -> impl Strategy<Value = String> {
     let atom = prop::sample::select(ATOMS).prop_map(str::to_string);
@@ -115,13 +139,21 @@ fn event() -> impl Strategy<Value = String> {
         (
             maybe(&[r#""GET /curl""#, r#""xcurl""#, r#""""#]),
             maybe(&[r#"["file","ipv4"]"#, r#"["unix"]"#, r#"["file"]"#, "[]"]),
+            // An address, or a name carried by the event itself.
+            maybe(&[
+                r#""10.0.0.1""#,
+                r#""192.168.1.1""#,
+                r#""10.9.9.9""#,
+                r#""kube.test""#,
+                r#""nowhere.test""#,
+            ]),
         ),
     )
         .prop_map(
             |(
                 (ty, name, pname, cmdline, fd),
                 (sport, tty, luid, sip, w, anames, an2),
-                (buffer, types),
+                (buffer, types, sip_name),
             )| {
                 let pairs = [
                     ("evt.type", ty),
@@ -139,6 +171,7 @@ fn event() -> impl Strategy<Value = String> {
                     ("proc.aname[2]", an2),
                     ("evt.buffer", buffer),
                     ("fd.types", types),
+                    ("fd.sip.name", sip_name),
                 ];
                 let body: Vec<String> = pairs
                     .iter()
@@ -181,7 +214,14 @@ fn engine_for(condition: &str) -> (Engine, saker_rules::Filter) {
         ..RuleSet::default()
     };
     (
-        Engine::new(&ruleset, EngineOptions::default()).unwrap(),
+        Engine::new(
+            &ruleset,
+            EngineOptions {
+                name_resolution: Some(NameResolution::with_resolver(Arc::new(TestNames))),
+                ..EngineOptions::default()
+            },
+        )
+        .unwrap(),
         filter,
     )
 }
@@ -195,7 +235,7 @@ proptest! {
         for json in &events {
             let event = JsonlEvent::parse(json, &engine).unwrap();
             let compiled = engine.evaluate(&event, |_| {}) == 1;
-            let interpreted = reference::interpret(&filter, &event, engine.fields());
+            let interpreted = reference::interpret(&filter, &event, engine.fields(), engine.domain_names());
             prop_assert_eq!(compiled, interpreted, "condition: {}\nevent: {}", condition, json);
         }
     }
@@ -235,7 +275,7 @@ proptest! {
         for json in &events {
             let event = JsonlEvent::parse(json, &engine).unwrap();
             let compiled = engine.evaluate(&event, |_| {}) == 1;
-            let interpreted = reference::interpret(&filter, &event, engine.fields());
+            let interpreted = reference::interpret(&filter, &event, engine.fields(), engine.domain_names());
             prop_assert_eq!(compiled, interpreted, "condition: {}\nevent: {}", condition, json);
         }
     }
@@ -245,10 +285,10 @@ proptest! {
 fn every_atom_is_true_and_false_on_some_event() {
     // Guards against the property test passing because an atom is constant.
     let samples = [
-        r#"{"evt.type":"openat","proc.name":"bash","proc.pname":"bash","proc.cmdline":"curl -sS http://x/1.sh","fd.name":"/etc/passwd","fd.sport":22,"proc.tty":34816,"user.loginuid":-1,"fd.sip":"10.0.0.1","fd.net":"10.0.0.1","evt.is_open_write":true,"proc.aname":["sshd","bash"],"proc.aname[2]":"sshd","evt.buffer":"GET /curl","fd.types":["file","ipv4"]}"#,
-        r#"{"evt.type":"connect","proc.name":"vim","proc.pname":"sh","proc.cmdline":"sh -c id","fd.name":"/tmp/a","fd.sport":8080,"proc.tty":0,"user.loginuid":1000,"fd.sip":"192.168.1.1","fd.net":"192.168.1.1","evt.is_open_write":false,"proc.aname":["cron"],"proc.aname[2]":"systemd","evt.buffer":"x","fd.types":["unix"]}"#,
+        r#"{"evt.type":"openat","proc.name":"bash","proc.pname":"bash","proc.cmdline":"curl -sS http://x/1.sh","fd.name":"/etc/passwd","fd.sport":22,"proc.tty":34816,"user.loginuid":-1,"fd.sip":"10.0.0.1","fd.net":"10.0.0.1","evt.is_open_write":true,"proc.aname":["sshd","bash"],"proc.aname[2]":"sshd","evt.buffer":"GET /curl","fd.types":["file","ipv4"],"fd.sip.name":"10.0.0.1"}"#,
+        r#"{"evt.type":"connect","proc.name":"vim","proc.pname":"sh","proc.cmdline":"sh -c id","fd.name":"/tmp/a","fd.sport":8080,"proc.tty":0,"user.loginuid":1000,"fd.sip":"192.168.1.1","fd.net":"192.168.1.1","evt.is_open_write":false,"proc.aname":["cron"],"proc.aname[2]":"systemd","evt.buffer":"x","fd.types":["unix"],"fd.sip.name":"192.168.1.1"}"#,
         r#"{"evt.type":"execve","proc.name":"BASH","proc.pname":"sshd","proc.cmdline":"wget 2","fd.sip":"10.9.9.9"}"#,
-        r#"{"proc.name":"sh","proc.pname":"sh","proc.cmdline":"CURL http"}"#,
+        r#"{"proc.name":"sh","proc.pname":"sh","proc.cmdline":"CURL http","fd.sip.name":"nowhere.test"}"#,
         r#"{}"#,
     ];
     for atom in ATOMS {

@@ -334,6 +334,10 @@ impl<'s, 'a> Checker<'s, 'a> {
             );
             return Filter::Const(false);
         }
+        if let Err(message) = domain_name_comparable(&lhs, check.op, check.modifier) {
+            self.error(origin, span, message);
+            return Filter::Const(false);
+        }
         let rhs = match &check.rhs {
             Rhs::None => CheckRhs::None,
             Rhs::Value(v) => match self.value(&lhs, check.op, &v.text, v.span, origin) {
@@ -903,6 +907,35 @@ fn comparable(
                 not_supported("buffer filters")
             }
         }
+    }
+}
+
+/// `fd.*ip.name` compares an address with the addresses of domain names: libsinsp's
+/// `compare_domain` (userspace/libsinsp/sinsp_filtercheck_fd.cpp) answers `=`, `!=`, `in` and
+/// `exists`, and throws at the first event for any other operator; here that is a load error.
+fn domain_name_comparable(
+    lhs: &Operand,
+    op: CmpOp,
+    modifier: Option<Modifier>,
+) -> Result<(), String> {
+    let Some((id, _)) = lhs.plain_field() else {
+        return Ok(());
+    };
+    if !id.info().domain_name {
+        return Ok(());
+    }
+    let field = id.name();
+    if let Some(modifier) = modifier {
+        return Err(format!(
+            "'{op} {}' not supported for '{field}': domain names compare with '=', '!=', 'in' and 'exists' only",
+            modifier.as_str()
+        ));
+    }
+    match op {
+        CmpOp::Eq | CmpOp::Ne | CmpOp::In | CmpOp::Exists => Ok(()),
+        _ => Err(format!(
+            "'{op}' operator not supported for '{field}': domain names compare with '=', '!=', 'in' and 'exists' only"
+        )),
     }
 }
 
@@ -1560,6 +1593,26 @@ mod tests {
             (
                 "toupper(fd.name)[x] = foo",
                 "filter error: transformer 'toupper' does not support field arguments",
+            ),
+            (
+                "fd.sip.name contains kubernetes",
+                "'contains' operator not supported for 'fd.sip.name': domain names compare with '=', '!=', 'in' and 'exists' only",
+            ),
+            (
+                "fd.cip.name intersects (a.example, b.example)",
+                "'intersects' operator not supported for 'fd.cip.name': domain names compare with '=', '!=', 'in' and 'exists' only",
+            ),
+            (
+                "fd.rip.name = anyof (a.example, b.example)",
+                "'= anyof' not supported for 'fd.rip.name': domain names compare with '=', '!=', 'in' and 'exists' only",
+            ),
+            (
+                "fd.lip.name = val(fd.name)",
+                "field 'fd.lip.name' doesn't support right-hand side fields",
+            ),
+            (
+                "tolower(fd.sip.name) = x",
+                "field 'fd.sip.name' does not support transformers",
             ),
         ];
         for (text, expect) in cases {

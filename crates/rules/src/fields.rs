@@ -157,6 +157,10 @@ pub struct FieldInfo {
     /// when it holds for either end, `!=` when it holds for both (libsinsp's `compare_ip`,
     /// `compare_net`, `compare_port`); `in` too is per end, not "every value in the set".
     pub either_end: bool,
+    /// The value is a socket end's address compared with domain names (`fd.sip.name`):
+    /// libsinsp's `compare_domain` holds when the address is one the name resolves to, and
+    /// only `=`, `!=`, `in` and `exists` compare it.
+    pub domain_name: bool,
 }
 
 impl FieldInfo {
@@ -175,6 +179,7 @@ impl FieldInfo {
             filter_only: false,
             any_match: false,
             either_end: false,
+            domain_name: false,
         }
     }
     const fn list(mut self) -> Self {
@@ -213,6 +218,11 @@ impl FieldInfo {
     const fn either_end(mut self) -> Self {
         self.either_end = true;
         self.filter_only()
+    }
+    /// An address compared with domain names: see [`FieldInfo::domain_name`].
+    const fn domain_name(mut self) -> Self {
+        self.domain_name = true;
+        self.special()
     }
     const fn no_rhs(mut self) -> Self {
         self.no_rhs = true;
@@ -527,10 +537,10 @@ static FIELDS: &[FieldInfo] = &[
     f("fd.sproto", Str, "Server protocol (service name for the server port)."),
     f("fd.lproto", Str, "Local protocol."),
     f("fd.rproto", Str, "Remote protocol."),
-    f("fd.cip.name", Str, "Domain name of the client IP.").special(),
-    f("fd.sip.name", Str, "Domain name of the server IP.").special(),
-    f("fd.lip.name", Str, "Domain name of the local IP.").special(),
-    f("fd.rip.name", Str, "Domain name of the remote IP.").special(),
+    f("fd.cip.name", Str, "Domain name of the client IP: `fd.cip.name = NAME` holds when the client IP is one NAME resolves to.").domain_name(),
+    f("fd.sip.name", Str, "Domain name of the server IP: `fd.sip.name = NAME` holds when the server IP is one NAME resolves to.").domain_name(),
+    f("fd.lip.name", Str, "Domain name of the local IP: `fd.lip.name = NAME` holds when the local IP is one NAME resolves to.").domain_name(),
+    f("fd.rip.name", Str, "Domain name of the remote IP: `fd.rip.name = NAME` holds when the remote IP is one NAME resolves to.").domain_name(),
     f("fd.dev", U32, "Device number (major/minor) of the file."),
     f("fd.dev.major", U32, "Major device number of the file."),
     f("fd.dev.minor", U32, "Minor device number of the file."),

@@ -504,6 +504,12 @@ const LIVE_FIELDS: &[(&str, Live)] = &[
     ("fd.snet", Live::FdSip),
     ("fd.lnet", Live::FdLip),
     ("fd.rnet", Live::FdRip),
+    // The addresses behind `fd.*ip.name`: the engine compares them with the addresses of the
+    // rules' domain names and prints the name that holds them.
+    ("fd.sip.name", Live::FdSip),
+    ("fd.cip.name", Live::FdCip),
+    ("fd.lip.name", Live::FdLip),
+    ("fd.rip.name", Live::FdRip),
     ("fd.l4proto", Live::Text(T::FdL4proto)),
     ("fd.sockfamily", Live::Text(T::FdSockfamily)),
     ("fd.is_server", Live::Number(N::FdIsServer)),

@@ -1575,3 +1575,198 @@ fn either_end_fields_match_like_libsinsp() {
         assert_eq!(alerts.contains_key(&format!("r{i}")), *want, "{condition}");
     }
 }
+
+/// Answers domain names from a table; names it lacks do not resolve. No name server is asked.
+struct NameTable(&'static [(&'static str, &'static str)]);
+
+impl saker_engine::Resolve for NameTable {
+    fn resolve(&self, name: &str) -> std::io::Result<Vec<std::net::IpAddr>> {
+        let addresses: Vec<std::net::IpAddr> = self
+            .0
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .map(|(_, a)| a.parse().unwrap())
+            .collect();
+        if addresses.is_empty() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "no such name",
+            ));
+        }
+        Ok(addresses)
+    }
+}
+
+/// The fixture's state with an engine of `sources`' rules, resolving names as `resolution`.
+fn fixture_with_rules(
+    sources: &[saker_rules::files::SourceFile],
+    resolution: saker_engine::NameResolution,
+) -> Fixture {
+    let (ruleset, diags) = saker_rules::load(sources);
+    assert!(diags.iter().all(|d| !d.is_error()), "{diags:?}");
+    let engine = Engine::new(
+        &ruleset,
+        EngineOptions {
+            rule_matching: RuleMatching::All,
+            name_resolution: Some(resolution),
+            ..EngineOptions::default()
+        },
+    )
+    .unwrap();
+    let mut f = Fixture::new();
+    f.types = EventTypes::new(&engine);
+    f.engine = engine;
+    f
+}
+
+/// A TCP socket `fd` of `pid`, then its connect to `to`; the alerts of the connect.
+fn socket_and_connect(f: &mut Fixture, pid: u32, fd: i32, to: &str) -> BTreeMap<String, String> {
+    f.syscall(
+        pid,
+        libc::SYS_socket,
+        i64::from(fd),
+        SyscallDetail::Socket {
+            domain: libc::AF_INET,
+            kind: libc::SOCK_STREAM,
+            protocol: 0,
+        },
+    );
+    f.syscall(
+        pid,
+        libc::SYS_connect,
+        0,
+        SyscallDetail::Connect {
+            fd,
+            addr: Some(SockAddr::Inet(to.parse().unwrap())),
+        },
+    )
+}
+
+/// `fd.sip.name = localhost` fires on a connect to 127.0.0.1 and not on one to another
+/// address; `%fd.sip.name` prints the name. `localhost` comes from /etc/hosts through the
+/// host's resolver (getaddrinfo), as `saker run` resolves names.
+#[test]
+fn server_domain_name_matches_a_connect_to_its_address() {
+    let yaml = "
+- rule: To localhost
+  desc: d
+  condition: evt.type = connect and fd.sip.name = localhost
+  output: name=%fd.sip.name ip=%fd.sip
+  priority: INFO
+- rule: Elsewhere
+  desc: d
+  condition: evt.type = connect and fd.sip.name != localhost
+  output: name=%fd.sip.name ip=%fd.sip
+  priority: INFO
+";
+    let sources = [saker_rules::files::SourceFile::new("names.yaml", yaml)];
+    let mut f = fixture_with_rules(&sources, saker_engine::NameResolution::system());
+    f.fork(100, 740);
+    let alerts = socket_and_connect(&mut f, 740, 3, "127.0.0.1:8080");
+    assert_eq!(
+        alerts.get("To localhost").map(String::as_str),
+        Some("name=localhost ip=127.0.0.1"),
+        "{alerts:?}"
+    );
+    assert!(!alerts.contains_key("Elsewhere"), "{alerts:?}");
+
+    let alerts = socket_and_connect(&mut f, 740, 4, "10.0.0.1:8080");
+    assert!(!alerts.contains_key("To localhost"), "{alerts:?}");
+    assert_eq!(
+        alerts.get("Elsewhere").map(String::as_str),
+        Some("name=<NA> ip=10.0.0.1"),
+        "{alerts:?}"
+    );
+}
+
+/// The client, local and remote ends of an accepted connection (libsinsp's
+/// TYPE_CLIENTIP_NAME, TYPE_LIP_NAME, TYPE_RIP_NAME): names of the addresses `fd.cip`,
+/// `fd.lip` and `fd.rip` give.
+#[test]
+fn client_local_and_remote_names_follow_their_addresses() {
+    let names = NameTable(&[("web.test", "10.1.0.1"), ("laptop.test", "10.2.0.7")]);
+    let rules = [
+        ("client", "fd.cip.name = laptop.test"),
+        ("server as client", "fd.cip.name = web.test"),
+        ("local", "fd.lip.name = web.test"),
+        ("remote", "fd.rip.name in (laptop.test)"),
+        ("remote not", "fd.rip.name != laptop.test"),
+    ];
+    let mut yaml = String::new();
+    for (name, condition) in rules {
+        yaml.push_str(&format!(
+            "- rule: {name}\n  desc: d\n  condition: evt.type = accept4 and {condition}\n  output: c=%fd.cip.name l=%fd.lip.name r=%fd.rip.name s=%fd.sip.name\n  priority: INFO\n"
+        ));
+    }
+    let sources = [saker_rules::files::SourceFile::new("names.yaml", yaml)];
+    let resolution = saker_engine::NameResolution::with_resolver(std::sync::Arc::new(names));
+    let mut f = fixture_with_rules(&sources, resolution);
+    f.fork(100, 741);
+    f.syscall(
+        741,
+        libc::SYS_socket,
+        3,
+        SyscallDetail::Socket {
+            domain: libc::AF_INET,
+            kind: libc::SOCK_STREAM,
+            protocol: 0,
+        },
+    );
+    f.syscall(
+        741,
+        libc::SYS_bind,
+        0,
+        SyscallDetail::Bind {
+            fd: 3,
+            addr: Some(SockAddr::Inet("10.1.0.1:443".parse().unwrap())),
+        },
+    );
+    let alerts = f.syscall(
+        741,
+        libc::SYS_accept4,
+        4,
+        SyscallDetail::Accept {
+            fd: 3,
+            peer: Some(SockAddr::Inet("10.2.0.7:54321".parse().unwrap())),
+        },
+    );
+    let fired: Vec<&str> = alerts.keys().map(String::as_str).collect();
+    assert_eq!(fired, ["client", "local", "remote"], "{alerts:?}");
+    assert_eq!(
+        alerts["client"],
+        "c=laptop.test l=web.test r=laptop.test s=web.test"
+    );
+}
+
+/// Falco's stable rule "Contact K8S API Server From Container" (macro `k8s_api_server`:
+/// `fd.sip.name="kubernetes.default.svc.cluster.local"`), loaded as is, fires on a connect
+/// from a container to an address of that name and not to another address nor from the
+/// host. The cluster's name comes from a table standing in for the cluster's DNS. Needs
+/// SAKER_FALCO_CORPUS.
+#[test]
+fn falco_k8s_api_server_rule_fires_on_a_connect_to_its_name() {
+    let Some(dir) = std::env::var_os("SAKER_FALCO_CORPUS") else {
+        eprintln!(
+            "SKIPPED: falco_k8s_api_server_rule_fires_on_a_connect_to_its_name: SAKER_FALCO_CORPUS is not set"
+        );
+        return;
+    };
+    const RULE: &str = "Contact K8S API Server From Container";
+    let path = std::path::Path::new(&dir).join("falco_rules.yaml");
+    let sources = saker_rules::files::read_paths(&[path]).expect("falco_rules.yaml");
+    let names = NameTable(&[("kubernetes.default.svc.cluster.local", "10.96.0.1")]);
+    let resolution = saker_engine::NameResolution::with_resolver(std::sync::Arc::new(names));
+    let mut f = fixture_with_rules(&sources, resolution);
+    // A program in the busybox container, and one on the host.
+    f.fork(201, 742);
+    f.exec(742, "/usr/bin/wget", &["wget", "https://10.96.0.1/"], None);
+    f.fork(100, 743);
+    f.exec(743, "/usr/bin/wget", &["wget", "https://10.96.0.1/"], None);
+
+    let alerts = socket_and_connect(&mut f, 742, 3, "10.96.0.1:443");
+    let output = alerts.get(RULE).unwrap_or_else(|| panic!("{alerts:?}"));
+    assert!(output.contains("connection=->10.96.0.1:443"), "{output}");
+    assert!(output.contains("process=wget"), "{output}");
+    assert!(!socket_and_connect(&mut f, 742, 4, "10.96.0.2:443").contains_key(RULE));
+    assert!(!socket_and_connect(&mut f, 743, 3, "10.96.0.1:443").contains_key(RULE));
+}

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use saker_config::{
     AppendOutputConfig, Config, EMBEDDED_RULES, ExtraFieldConfig, RuleSelectionConfig, RuleSelector,
 };
-use saker_engine::{Engine, EngineOptions, RuleMatching};
+use saker_engine::{Engine, EngineOptions, NameResolution, RuleMatching};
 use saker_rules::files::read_paths;
 use saker_rules::{AppendField, AppendOutput, Diagnostic, LoadOptions, RuleSet, SourceFile};
 
@@ -187,6 +187,7 @@ pub fn engine_options(config: &Config) -> EngineOptions {
         },
         min_priority: config.priority,
         hostname: config.resolve_hostname(),
+        name_resolution: Some(NameResolution::system()),
     }
 }
 
