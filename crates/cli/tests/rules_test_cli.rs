@@ -18,6 +18,23 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     path
 }
 
+/// The JSON alerts of `saker rules test --json -r RULES EVENTS`, which must succeed.
+fn json_alerts(rules: &Path, events: &Path) -> Vec<serde_json::Value> {
+    let out = saker(&[
+        "rules",
+        "test",
+        "--json",
+        "-r",
+        rules.to_str().unwrap(),
+        events.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
@@ -239,20 +256,8 @@ fn falco_corpus_rules_fire_on_field_level_events() {
             "\n"
         ),
     );
-    let out = saker(&[
-        "rules",
-        "test",
-        "--json",
-        "-r",
-        corpus.join("falco_rules.yaml").to_str().unwrap(),
-        events.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let alerts: Vec<serde_json::Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(alerts.len(), 1, "{}", stdout(&out));
+    let alerts = json_alerts(&corpus.join("falco_rules.yaml"), &events);
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert_eq!(alerts[0]["rule"], "Terminal shell in container");
     assert_eq!(alerts[0]["priority"], "Notice");
     assert_eq!(alerts[0]["output_fields"]["proc.tty"], 34816);
@@ -306,20 +311,8 @@ fn falco_k8s_api_server_rule_fires_on_an_event_carrying_the_name() {
         connect(3, "example.test"),
     ];
     let events = write(dir.path(), "events.jsonl", &(lines.join("\n") + "\n"));
-    let out = saker(&[
-        "rules",
-        "test",
-        "--json",
-        "-r",
-        rules.to_str().unwrap(),
-        events.to_str().unwrap(),
-    ]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let alerts: Vec<serde_json::Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(alerts.len(), 1, "{}", stdout(&out));
+    let alerts = json_alerts(&rules, &events);
+    assert_eq!(alerts.len(), 1, "{alerts:?}");
     assert_eq!(alerts[0]["rule"], "Contact K8S API Server From Container");
     assert_eq!(alerts[0]["output_fields"]["evt.time"], 1);
 }

@@ -164,6 +164,26 @@ impl Fixture {
         self.feed(syscall_exit(header, nr, ret, detail))
     }
 
+    /// A TCP socket of `pid` bound to `server` (fd 3) accepts a connection from `client`
+    /// (fd 4): the accept's alerts.
+    fn tcp_accept(&mut self, pid: u32, server: &str, client: &str) -> BTreeMap<String, String> {
+        let socket = SyscallDetail::Socket {
+            domain: libc::AF_INET,
+            kind: libc::SOCK_STREAM,
+            protocol: 0,
+        };
+        self.syscall(pid, libc::SYS_socket, 3, socket);
+        let addr = Some(SockAddr::Inet(server.parse().unwrap()));
+        self.syscall(pid, libc::SYS_bind, 0, SyscallDetail::Bind { fd: 3, addr });
+        let peer = Some(SockAddr::Inet(client.parse().unwrap()));
+        self.syscall(
+            pid,
+            libc::SYS_accept4,
+            4,
+            SyscallDetail::Accept { fd: 3, peer },
+        )
+    }
+
     fn open(&mut self, pid: u32, path: &str, flags: u64, ret: i64) -> BTreeMap<String, String> {
         self.syscall(
             pid,
@@ -1543,34 +1563,7 @@ fn either_end_fields_match_like_libsinsp() {
     f.types = EventTypes::new(&engine);
     f.engine = engine;
     f.fork(100, 730);
-    f.syscall(
-        730,
-        libc::SYS_socket,
-        3,
-        SyscallDetail::Socket {
-            domain: libc::AF_INET,
-            kind: libc::SOCK_STREAM,
-            protocol: 0,
-        },
-    );
-    f.syscall(
-        730,
-        libc::SYS_bind,
-        0,
-        SyscallDetail::Bind {
-            fd: 3,
-            addr: Some(SockAddr::Inet("142.251.111.147:443".parse().unwrap())),
-        },
-    );
-    let alerts = f.syscall(
-        730,
-        libc::SYS_accept4,
-        4,
-        SyscallDetail::Accept {
-            fd: 3,
-            peer: Some(SockAddr::Inet("172.40.111.222:54321".parse().unwrap())),
-        },
-    );
+    let alerts = f.tcp_accept(730, "142.251.111.147:443", "172.40.111.222:54321");
     for (i, (condition, want)) in conditions.iter().enumerate() {
         assert_eq!(alerts.contains_key(&format!("r{i}")), *want, "{condition}");
     }
@@ -1702,34 +1695,7 @@ fn client_local_and_remote_names_follow_their_addresses() {
     let resolution = saker_engine::NameResolution::with_resolver(std::sync::Arc::new(names));
     let mut f = fixture_with_rules(&sources, resolution);
     f.fork(100, 741);
-    f.syscall(
-        741,
-        libc::SYS_socket,
-        3,
-        SyscallDetail::Socket {
-            domain: libc::AF_INET,
-            kind: libc::SOCK_STREAM,
-            protocol: 0,
-        },
-    );
-    f.syscall(
-        741,
-        libc::SYS_bind,
-        0,
-        SyscallDetail::Bind {
-            fd: 3,
-            addr: Some(SockAddr::Inet("10.1.0.1:443".parse().unwrap())),
-        },
-    );
-    let alerts = f.syscall(
-        741,
-        libc::SYS_accept4,
-        4,
-        SyscallDetail::Accept {
-            fd: 3,
-            peer: Some(SockAddr::Inet("10.2.0.7:54321".parse().unwrap())),
-        },
-    );
+    let alerts = f.tcp_accept(741, "10.1.0.1:443", "10.2.0.7:54321");
     let fired: Vec<&str> = alerts.keys().map(String::as_str).collect();
     assert_eq!(fired, ["client", "local", "remote"], "{alerts:?}");
     assert_eq!(
