@@ -185,13 +185,6 @@ impl Capture {
             .map_max_entries(RING, config.ring_buffer_bytes)
             .load(CAPTURE_OBJECT)
             .map_err(|source| BpfError::Load { source })?;
-        if let Some(pids) = &config.pids {
-            let mut map: HashMap<_, u32, u8> =
-                HashMap::try_from(map_mut(&mut ebpf, PIDS)?).map_err(BpfError::map(PIDS))?;
-            for pid in pids {
-                map.insert(pid, 1, 0).map_err(BpfError::map(PIDS))?;
-            }
-        }
         let Map::RingBuf(ring) = take_map(&mut ebpf, RING)? else {
             return Err(BpfError::Missing {
                 what: "ring buffer map",
@@ -278,6 +271,17 @@ impl Capture {
         }
         if capture.off_cpu {
             attach_btf(&mut capture.ebpf, "dispatch_switch", "sched_switch", &btf)?;
+        }
+        // The pids go in last: with every program attached, a traced process is seen whole
+        // from that moment (with the lifecycle programs attached first, a call returning
+        // before its syscall's program was attached was lost while the process's exit
+        // was seen).
+        if let Some(pids) = &config.pids {
+            let mut map: HashMap<_, u32, u8> = HashMap::try_from(map_mut(&mut capture.ebpf, PIDS)?)
+                .map_err(BpfError::map(PIDS))?;
+            for pid in pids {
+                map.insert(pid, 1, 0).map_err(BpfError::map(PIDS))?;
+            }
         }
         drop_in_background(btf);
         Ok(capture)
