@@ -312,11 +312,9 @@ const LOAD_THREADS: usize = 4;
 
 /// Resolves the names no earlier engine of `resolution` had answers for, waiting at most
 /// `resolution.load_wait`, logs the names without addresses, and starts the refresh thread.
-/// `None` when there is nothing to resolve or no thread could be started (then logged).
+/// `None` when no thread could be started (then logged). The engine calls it only when its
+/// rules name any domain.
 pub(crate) fn start(names: &Arc<DomainNames>, resolution: &NameResolution) -> Option<Refresher> {
-    if names.is_empty() {
-        return None;
-    }
     let unknown: Vec<Arc<DomainName>> = names
         .names
         .iter()
